@@ -1,0 +1,14 @@
+//! Source map, byte spans and the diagnostic model shared by every crate.
+//!
+//! Parsers and rules only ever produce [`Diagnostic`]s that point at [`Span`]s
+//! (file id + byte range). Turning a span into `path:line:col` happens once, at
+//! output time, through the [`SourceMap`] that owns every file's bytes.
+#![forbid(unsafe_code)]
+
+mod diagnostic;
+mod meta;
+mod source_map;
+
+pub use diagnostic::{Diagnostic, Edit, Fix, Label, Severity};
+pub use meta::{Family, RuleMeta};
+pub use source_map::{FileId, FileKind, LineCol, SourceFile, SourceMap, Span};

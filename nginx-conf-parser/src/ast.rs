@@ -1,0 +1,129 @@
+//! The parse tree of nginx configuration files.
+//!
+//! Nodes keep byte spans into their file and borrow nothing: the bytes live
+//! once, in the file's `Arc<[u8]>`, and accessors slice them. Only arguments
+//! whose escapes change their bytes carry an owned, unescaped copy.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use lint_source::{FileId, Span};
+
+/// How an argument was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Quote {
+    /// A bare word.
+    None,
+    /// `'...'`.
+    Single,
+    /// `"..."`.
+    Double,
+}
+
+/// One word of a statement: the directive name or an argument.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Token {
+    /// The raw bytes in the file, quotes included.
+    pub span: Span,
+    /// How it was quoted.
+    pub quote: Quote,
+    /// The value after removing quotes and resolving escapes, only when it differs
+    /// from the bytes between the quotes (zero-copy otherwise).
+    pub unescaped: Option<Box<[u8]>>,
+}
+
+impl Token {
+    /// The span of the value without its quotes.
+    pub fn inner_span(&self) -> Span {
+        match self.quote {
+            Quote::None => self.span,
+            Quote::Single | Quote::Double => {
+                Span { file: self.span.file, start: self.span.start + 1, end: self.span.end.saturating_sub(1).max(self.span.start + 1) }
+            }
+        }
+    }
+}
+
+/// What kind of body a block has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BlockKind {
+    /// Directives (http, server, location, ...).
+    Directives,
+    /// A custom syntax read by the module, not looked up as directives:
+    /// `types`, `map`, `geo`, `split_clients`, `charset_map`, `match`, ...
+    Custom,
+}
+
+/// A `{ ... }` body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Block {
+    /// Span from `{` to `}` inclusive (to end of file when unterminated).
+    pub span: Span,
+    /// Whether the entries are directives.
+    pub kind: BlockKind,
+    /// The statements inside, in order (entries of custom bodies are parsed as statements too).
+    pub directives: Vec<Directive>,
+}
+
+/// One statement: `name args... ;` or `name args... { ... }`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Directive {
+    /// The first word.
+    pub name: Token,
+    /// The other words.
+    pub args: Vec<Token>,
+    /// The body, for block directives.
+    pub block: Option<Block>,
+    /// From the first byte of the name to the terminating `;` or `}` inclusive.
+    pub span: Span,
+    /// For `include`: the files it resolved to, in nginx's order. Filled by the loader;
+    /// the same for every context the file is included from.
+    pub includes: Vec<FileId>,
+}
+
+/// A `#` comment (kept for suppression comments).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    /// From `#` to the end of the line, excluding the newline.
+    pub span: Span,
+}
+
+/// One parsed file.
+#[derive(Debug)]
+pub struct ParsedFile {
+    /// Its id in the source map.
+    pub id: FileId,
+    /// Its bytes (shared with the source map).
+    pub text: Arc<[u8]>,
+    /// Top-level statements.
+    pub directives: Vec<Directive>,
+    /// Every comment, in order.
+    pub comments: Vec<Comment>,
+}
+
+impl ParsedFile {
+    /// The raw bytes of a span in this file.
+    pub fn slice(&self, span: Span) -> &[u8] {
+        let end = (span.end as usize).min(self.text.len());
+        let start = (span.start as usize).min(end);
+        &self.text[start..end]
+    }
+
+    /// A token's value: unquoted and unescaped.
+    pub fn bytes<'a>(&'a self, token: &'a Token) -> &'a [u8] {
+        match &token.unescaped {
+            Some(owned) => owned,
+            None => self.slice(token.inner_span()),
+        }
+    }
+
+    /// A token's value as text (lossy for non-UTF-8 bytes; borrowed when valid).
+    pub fn str<'a>(&'a self, token: &'a Token) -> Cow<'a, str> {
+        String::from_utf8_lossy(self.bytes(token))
+    }
+
+    /// A directive's name.
+    pub fn name<'a>(&'a self, directive: &'a Directive) -> Cow<'a, str> {
+        self.str(&directive.name)
+    }
+}

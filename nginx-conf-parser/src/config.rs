@@ -1,0 +1,167 @@
+//! A loaded configuration: every parsed file plus the include graph, and a
+//! view that splices included files into the includer's context.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use lint_source::{Diagnostic, FileId, Span};
+
+use crate::ast::{Directive, ParsedFile, Token};
+
+/// A configuration tree as nginx would see it: the root file and everything
+/// it includes, each file parsed once.
+#[derive(Debug, Default)]
+pub struct Config {
+    /// The file nginx starts from (`nginx.conf`), or the snippet being linted.
+    pub root: Option<FileId>,
+    /// Every parsed file by id.
+    pub files: HashMap<FileId, Arc<ParsedFile>>,
+    /// Syntax, include and I/O diagnostics found while loading.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Config {
+    /// A parsed file by id.
+    pub fn file(&self, id: FileId) -> Option<&ParsedFile> {
+        self.files.get(&id).map(|f| f.as_ref())
+    }
+
+    /// The top-level statements of the root file, includes spliced in.
+    pub fn items(&self) -> Items<'_> {
+        match self.root.and_then(|id| self.file(id)) {
+            Some(file) => Items::new(self, file, &file.directives),
+            None => Items::empty(self),
+        }
+    }
+
+    /// The top-level statements of any loaded file, includes spliced in
+    /// (for linting a snippet in the context it is included from).
+    pub fn items_of(&self, id: FileId) -> Items<'_> {
+        match self.file(id) {
+            Some(file) => Items::new(self, file, &file.directives),
+            None => Items::empty(self),
+        }
+    }
+}
+
+/// A statement seen through the include graph: the directive and the file it is written in.
+#[derive(Clone, Copy, Debug)]
+pub struct Item<'a> {
+    /// The configuration, for walking into children.
+    pub config: &'a Config,
+    /// The file the statement is written in.
+    pub file: &'a ParsedFile,
+    /// The statement.
+    pub directive: &'a Directive,
+}
+
+impl<'a> Item<'a> {
+    /// The directive name.
+    pub fn name(&self) -> Cow<'a, str> {
+        self.file.str(&self.directive.name)
+    }
+
+    /// True when the name is exactly `name` (no allocation).
+    pub fn is(&self, name: &str) -> bool {
+        self.file.bytes(&self.directive.name) == name.as_bytes()
+    }
+
+    /// Number of arguments.
+    pub fn arg_count(&self) -> usize {
+        self.directive.args.len()
+    }
+
+    /// Argument `i` as text.
+    pub fn arg(&self, i: usize) -> Option<Cow<'a, str>> {
+        self.directive.args.get(i).map(|t| self.file.str(t))
+    }
+
+    /// Argument token `i` (for its span and quoting).
+    pub fn arg_token(&self, i: usize) -> Option<&'a Token> {
+        self.directive.args.get(i)
+    }
+
+    /// Every argument as text.
+    pub fn args(&self) -> impl Iterator<Item = Cow<'a, str>> + 'a {
+        let file = self.file;
+        self.directive.args.iter().map(move |t| file.str(t))
+    }
+
+    /// Span of the whole statement.
+    pub fn span(&self) -> Span {
+        self.directive.span
+    }
+
+    /// Span of the name.
+    pub fn name_span(&self) -> Span {
+        self.directive.name.span
+    }
+
+    /// Span of argument `i`, or of the name when there is no such argument.
+    pub fn arg_span(&self, i: usize) -> Span {
+        self.directive.args.get(i).map(|t| t.span).unwrap_or(self.directive.name.span)
+    }
+
+    /// Span of all arguments (the name when there are none).
+    pub fn args_span(&self) -> Span {
+        match (self.directive.args.first(), self.directive.args.last()) {
+            (Some(first), Some(last)) => first.span.to(last.span),
+            _ => self.directive.name.span,
+        }
+    }
+
+    /// True for `name ... { }`.
+    pub fn is_block(&self) -> bool {
+        self.directive.block.is_some()
+    }
+
+    /// The statements of the block, includes spliced in (empty for simple directives).
+    pub fn children(&self) -> Items<'a> {
+        match &self.directive.block {
+            Some(block) => Items::new(self.config, self.file, &block.directives),
+            None => Items::empty(self.config),
+        }
+    }
+}
+
+/// Depth-first iterator over a block's statements. An `include` statement is
+/// yielded itself and then followed by the statements of the files it names.
+/// The loader never records an include edge that closes a cycle, so this ends.
+pub struct Items<'a> {
+    config: &'a Config,
+    stack: Vec<(&'a ParsedFile, std::slice::Iter<'a, Directive>)>,
+}
+
+impl<'a> Items<'a> {
+    fn new(config: &'a Config, file: &'a ParsedFile, directives: &'a [Directive]) -> Self {
+        Items { config, stack: vec![(file, directives.iter())] }
+    }
+
+    fn empty(config: &'a Config) -> Self {
+        Items { config, stack: Vec::new() }
+    }
+}
+
+impl<'a> Iterator for Items<'a> {
+    type Item = Item<'a>;
+
+    fn next(&mut self) -> Option<Item<'a>> {
+        loop {
+            let (file, iter) = self.stack.last_mut()?;
+            let file: &'a ParsedFile = file;
+            let Some(directive) = iter.next() else {
+                self.stack.pop();
+                continue;
+            };
+            // Included files are spliced after the include statement, last file on top
+            // of the stack so that the first one is read first.
+            for id in directive.includes.iter().rev() {
+                if let Some(included) = self.config.file(*id) {
+                    self.stack.push((included, included.directives.iter()));
+                }
+            }
+            return Some(Item { config: self.config, file, directive });
+        }
+    }
+}
