@@ -1,10 +1,30 @@
-//! nginx configuration: tokenizer and parser (nom, over bytes), include
+//! nginx configuration: tokenizer and parser (over bytes), include
 //! resolution, `nginx -T` dumps, the directive catalogue and the checks
 //! `nginx -t` performs at load time.
+//!
+//! ```
+//! use lint_source::SourceMap;
+//! let map = SourceMap::new();
+//! let id = map.add_text("/etc/nginx/nginx.conf", lint_source::FileKind::Nginx, "events {}\nhttp { server { listen 80; } }\n");
+//! let (file, errors) = nginx_conf_parser::parse_file(id, map.get(id).text.clone());
+//! assert!(errors.is_empty());
+//! assert_eq!(file.directives.len(), 2);
+//! ```
 #![forbid(unsafe_code)]
 
 pub mod ast;
+pub mod catalogue;
+pub mod check;
+pub mod codes;
 pub mod config;
+mod debug;
+mod load;
+mod parse;
+mod print;
 
 pub use ast::{Block, BlockKind, Comment, Directive, ParsedFile, Quote, Token};
 pub use config::{Config, Item, Items};
+pub use debug::debug_tree;
+pub use load::{from_dump, load, normalize, LoadOptions};
+pub use parse::{is_custom_block, parse_file, MAX_DEPTH};
+pub use print::print_file;

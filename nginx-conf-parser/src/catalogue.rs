@@ -1,0 +1,284 @@
+//! The directive catalogue: every directive of nginx (newest and 1.22.1, the
+//! version Debian ships) and of 20 common third-party modules, with contexts,
+//! argument counts and value kinds.
+//!
+//! The data are the TSV files under `data/`, compiled into the binary and
+//! indexed once on first use.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+const LATEST_TSV: &str = include_str!("../data/nginx-directives.tsv");
+const V1_22_TSV: &str = include_str!("../data/nginx-directives-1.22.1.tsv");
+const REMOVED_TSV: &str = include_str!("../data/nginx-directives-removed.tsv");
+
+/// Which nginx the configuration is for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum NginxVersion {
+    /// 1.22.x, what Debian bookworm ships.
+    V1_22,
+    /// The newest nginx (1.31.x).
+    #[default]
+    Latest,
+}
+
+impl NginxVersion {
+    /// Parses `1.22`, `1.22.1`, `latest`; other 1.x versions pick the nearest table.
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("latest") {
+            return Some(NginxVersion::Latest);
+        }
+        let mut parts = text.split('.');
+        let major: u32 = parts.next()?.parse().ok()?;
+        let minor: u32 = parts.next()?.parse().ok()?;
+        if major != 1 {
+            return None;
+        }
+        Some(if minor <= 24 { NginxVersion::V1_22 } else { NginxVersion::Latest })
+    }
+
+    /// Display name.
+    pub fn label(self) -> &'static str {
+        match self {
+            NginxVersion::V1_22 => "1.22",
+            NginxVersion::Latest => "1.31",
+        }
+    }
+}
+
+/// How many arguments a directive takes (the name excluded).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Arity {
+    /// Any number.
+    Any,
+    /// Exactly one, `on` or `off`.
+    Flag,
+    /// At least N.
+    AtLeast(usize),
+    /// One of the listed counts.
+    OneOf(Vec<usize>),
+}
+
+impl Arity {
+    fn parse(text: &str) -> Arity {
+        match text {
+            "any" => Arity::Any,
+            "flag" => Arity::Flag,
+            "1+" => Arity::AtLeast(1),
+            "2+" => Arity::AtLeast(2),
+            list => Arity::OneOf(list.split('|').filter_map(|n| n.parse().ok()).collect()),
+        }
+    }
+
+    /// Whether `n` arguments pass nginx's count check.
+    pub fn accepts(&self, n: usize) -> bool {
+        match self {
+            Arity::Any => true,
+            Arity::Flag => n == 1,
+            Arity::AtLeast(min) => n >= *min,
+            Arity::OneOf(list) => n <= 7 && list.contains(&n),
+        }
+    }
+}
+
+/// One row of the table: a directive in one module.
+#[derive(Clone, Debug)]
+pub struct DirectiveSpec {
+    /// Name, case-sensitive.
+    pub name: &'static str,
+    /// `core`, `event`, `http`, `stream`, `mail`, `rtmp`.
+    pub subsystem: &'static str,
+    /// Contexts it is allowed in (`main`, `http`, `server`, `location`, `if_location`, ..., `any`).
+    pub contexts: Vec<&'static str>,
+    /// True for `name ... { }` directives.
+    pub block: bool,
+    /// Argument count rule.
+    pub arity: Arity,
+    /// `flag`, `msec`, `size`, `enum:a/b`, ... (see the reference).
+    pub value_kind: &'static str,
+    /// The C handler (standard slots reject duplicates).
+    pub set_handler: &'static str,
+    /// The module that defines it.
+    pub module: &'static str,
+    /// How the module gets built in.
+    pub build: &'static str,
+    /// First release, `-` for third-party.
+    pub since: &'static str,
+    /// Third-party module name when not from nginx itself.
+    pub third_party: Option<&'static str>,
+    /// Notes: block body context, deprecated/obsolete, bounds.
+    pub notes: &'static str,
+}
+
+impl DirectiveSpec {
+    /// Whether the directive is allowed in `context`.
+    pub fn allowed_in(&self, context: &str) -> bool {
+        self.contexts.iter().any(|c| *c == context || *c == "any")
+    }
+
+    /// The context of this block's body when opened in `parent`.
+    pub fn body_context(&self, parent: &str) -> Option<&'static str> {
+        let note = self.notes.split(';').find_map(|n| n.trim().strip_prefix("block body context: "))?;
+        let note = note.split_whitespace().next().unwrap_or(note);
+        match note {
+            "if_server/if_location" => Some(if parent == "server" { "if_server" } else { "if_location" }),
+            other => {
+                // The note's text lives in the static table: return the static slice.
+                let start = self.notes.find(other)?;
+                Some(&self.notes[start..start + other.len()])
+            }
+        }
+    }
+
+    /// True when a second occurrence in one block is `is duplicate`.
+    pub fn rejects_duplicates(&self) -> bool {
+        matches!(
+            self.set_handler,
+            "ngx_conf_set_flag_slot"
+                | "ngx_conf_set_str_slot"
+                | "ngx_conf_set_num_slot"
+                | "ngx_conf_set_size_slot"
+                | "ngx_conf_set_off_slot"
+                | "ngx_conf_set_msec_slot"
+                | "ngx_conf_set_sec_slot"
+                | "ngx_conf_set_bufs_slot"
+                | "ngx_conf_set_enum_slot"
+                | "ngx_conf_set_path_slot"
+        )
+    }
+}
+
+/// A directive that existed in older releases.
+#[derive(Clone, Debug)]
+pub struct RemovedSpec {
+    /// Subsystem.
+    pub subsystem: &'static str,
+    /// First release that had it.
+    pub first: &'static str,
+    /// Last release that had it.
+    pub last: &'static str,
+}
+
+/// An indexed table for one nginx version.
+#[derive(Debug)]
+pub struct Catalogue {
+    by_name: HashMap<&'static str, Vec<DirectiveSpec>>,
+}
+
+fn parse_table(tsv: &'static str, with_third_party: bool) -> Catalogue {
+    let mut by_name: HashMap<&'static str, Vec<DirectiveSpec>> = HashMap::new();
+    for line in tsv.lines().skip(1) {
+        let cols: Vec<&'static str> = line.split('\t').collect();
+        if cols.len() < 13 {
+            continue;
+        }
+        let third_party = cols[1].strip_prefix("third-party:").map(|rest| rest.split('/').next().unwrap_or(rest));
+        if third_party.is_some() && !with_third_party {
+            continue;
+        }
+        let (block, args) = match cols[4].strip_prefix("block,") {
+            Some(rest) => (true, rest),
+            None => (false, cols[4]),
+        };
+        let spec = DirectiveSpec {
+            name: cols[0],
+            subsystem: cols[2],
+            contexts: cols[3].split(',').collect(),
+            block,
+            arity: Arity::parse(args),
+            value_kind: cols[5],
+            set_handler: cols[6],
+            module: cols[7],
+            build: cols[8],
+            since: cols[10],
+            third_party,
+            notes: cols[12],
+        };
+        by_name.entry(cols[0]).or_default().push(spec);
+    }
+    Catalogue { by_name }
+}
+
+impl Catalogue {
+    /// The table for a version (third-party modules included; callers decide whether they are loaded).
+    pub fn get(version: NginxVersion) -> &'static Catalogue {
+        static LATEST: OnceLock<Catalogue> = OnceLock::new();
+        static V1_22: OnceLock<Catalogue> = OnceLock::new();
+        match version {
+            NginxVersion::Latest => LATEST.get_or_init(|| parse_table(LATEST_TSV, true)),
+            NginxVersion::V1_22 => V1_22.get_or_init(|| {
+                // 1.22's own table has no third-party rows: take them from the newest table.
+                let mut table = parse_table(V1_22_TSV, false);
+                let third = parse_table(LATEST_TSV, true);
+                for (name, specs) in third.by_name {
+                    for spec in specs.into_iter().filter(|s| s.third_party.is_some()) {
+                        table.by_name.entry(name).or_default().push(spec);
+                    }
+                }
+                table
+            }),
+        }
+    }
+
+    /// Every row named `name`.
+    pub fn lookup(&self, name: &str) -> &[DirectiveSpec] {
+        self.by_name.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Every directive name.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.by_name.keys().copied()
+    }
+
+    /// The release a directive was removed after, if it was.
+    pub fn removed(name: &str) -> Option<RemovedSpec> {
+        REMOVED_TSV.lines().skip(1).find_map(|line| {
+            let cols: Vec<&'static str> = line.split('\t').collect();
+            (cols.len() >= 4 && cols[1] == name).then(|| RemovedSpec { subsystem: cols[0], first: cols[2], last: cols[3] })
+        })
+    }
+}
+
+/// The subsystem that owns statements in `context`.
+pub fn subsystem_of(context: &str) -> &'static str {
+    match context {
+        "main" => "core",
+        "events" => "event",
+        c if c.starts_with("stream") => "stream",
+        c if c.starts_with("mail") => "mail",
+        c if c.starts_with("rtmp") => "rtmp",
+        _ => "http",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_load_and_know_the_common_directives() {
+        for version in [NginxVersion::V1_22, NginxVersion::Latest] {
+            let cat = Catalogue::get(version);
+            let pass = cat.lookup("fastcgi_pass");
+            assert_eq!(pass.len(), 1);
+            assert!(pass[0].allowed_in("location") && !pass[0].allowed_in("server"));
+            let server = cat.lookup("server");
+            assert!(server.iter().any(|s| s.block && s.body_context("http") == Some("server")));
+            assert!(cat.lookup("more_set_headers").iter().all(|s| s.third_party == Some("headers-more")));
+        }
+        assert!(Catalogue::get(NginxVersion::V1_22).lookup("http3_hq").is_empty());
+        assert!(!Catalogue::get(NginxVersion::Latest).lookup("http3_hq").is_empty());
+    }
+
+    #[test]
+    fn arity_follows_nginx_counts() {
+        assert!(Arity::parse("1|2").accepts(2));
+        assert!(!Arity::parse("1|2").accepts(3));
+        assert!(Arity::parse("2+").accepts(9));
+        assert!(!Arity::parse("flag").accepts(0));
+        assert_eq!(NginxVersion::parse("1.22.1"), Some(NginxVersion::V1_22));
+        assert_eq!(NginxVersion::parse("latest"), Some(NginxVersion::Latest));
+        assert_eq!(NginxVersion::parse("2.0"), None);
+    }
+}

@@ -1,0 +1,204 @@
+//! Codes of the load-time checks (NGX010–NGX019).
+
+use lint_source::{Family, RuleMeta, Severity};
+
+macro_rules! load_rule {
+    ($ident:ident, $code:literal, $name:literal, $severity:expr, $summary:literal, $doc:literal, $fix:literal) => {
+        #[doc = $summary]
+        pub static $ident: RuleMeta = RuleMeta {
+            code: $code,
+            name: $name,
+            family: Family::NginxLoad,
+            severity: $severity,
+            summary: $summary,
+            doc: $doc,
+            fix: $fix,
+        };
+    };
+}
+
+load_rule!(UNKNOWN, "NGX010", "unknown-directive", Severity::Error,
+    "a directive no loaded module defines (typo, newer nginx, module not loaded)",
+    r#"nginx looks every statement up in the loaded modules; a name none defines
+stops it with `unknown directive "fastcgi_read_timout"`. We say why when we can:
+a near miss ("did you mean"), a directive of a newer nginx than the target, a
+third-party module without its `load_module` line, or a directive removed in
+an older release.
+
+**Symptom**: `nginx -t` fails; a reload keeps the old configuration.
+
+Bad:
+```nginx
+fastcgi_read_timout 300s;
+```
+Good:
+```nginx
+fastcgi_read_timeout 300s;
+```"#,
+    "Fix the spelling, load the module, or target the nginx version you run (`--nginx-version`).");
+
+load_rule!(NOT_ALLOWED, "NGX011", "directive-not-allowed-here", Severity::Error,
+    "a directive used in a block where nginx does not accept it",
+    r#"Each directive is allowed in some contexts only: `fastcgi_pass` in
+`location` (and `if` inside one), `listen` in `server`, `upstream` in `http`.
+nginx fails with `"fastcgi_pass" directive is not allowed here`.
+
+Bad:
+```nginx
+server {
+    fastcgi_pass unix:/run/php/php8.2-fpm.sock;
+}
+```
+Good:
+```nginx
+server {
+    location ~ \.php$ {
+        fastcgi_pass unix:/run/php/php8.2-fpm.sock;
+    }
+}
+```"#,
+    "Move the directive into a block that accepts it (the help lists them).");
+
+load_rule!(ARITY, "NGX012", "invalid-argument-count", Severity::Error,
+    "a directive with more or fewer arguments than nginx accepts",
+    r#"nginx checks the number of arguments before anything else:
+`invalid number of arguments in "fastcgi_pass" directive`. A classic cause is
+a missing `;` that glues two lines into one statement.
+
+Bad:
+```nginx
+fastcgi_pass 127.0.0.1:9000
+fastcgi_index index.php;
+```
+Good:
+```nginx
+fastcgi_pass 127.0.0.1:9000;
+fastcgi_index index.php;
+```"#,
+    "Give the directive the arguments it takes; look for a missing `;` on the line before.");
+
+load_rule!(TERMINATOR, "NGX013", "block-mismatch", Severity::Error,
+    "a block directive without `{`, or a simple directive followed by a block",
+    r#"nginx rejects `server;` (`directive "server" has no opening "{"`) and
+`listen 80 { }` (`directive "listen" is not terminated by ";"`).
+
+Bad:
+```nginx
+location /api
+    proxy_pass http://app;
+```
+Good:
+```nginx
+location /api {
+    proxy_pass http://app;
+}
+```"#,
+    "Open the block with `{` or end the statement with `;`.");
+
+load_rule!(INVALID_VALUE, "NGX014", "invalid-value", Severity::Error,
+    "a value nginx cannot parse (on/off flags, sizes, times, numbers, enumerations, listen parameters)",
+    r#"Standard values follow strict grammars: flags are `on`/`off`, sizes
+`16k`/`1m`, times `30s`/`1m30s` with units in decreasing order. nginx fails
+with `invalid value "yes" in "sendfile" directive, it must be "on" or "off"` or
+`"fastcgi_read_timeout" directive invalid value`.
+
+Bad:
+```nginx
+fastcgi_read_timeout 5min;
+```
+Good:
+```nginx
+fastcgi_read_timeout 5m;
+```"#,
+    "Write the value in nginx's syntax (see the message).");
+
+load_rule!(DUPLICATE, "NGX015", "duplicate-directive", Severity::Error,
+    "a single-valued directive set twice in the same block",
+    r#"Inside one block, a directive of a standard slot may appear once:
+nginx fails with `"fastcgi_read_timeout" directive is duplicate`. It often
+comes from an included snippet that already sets it. The same directive at
+http and again at server level is fine (the inner one wins).
+
+Bad:
+```nginx
+location ~ \.php$ {
+    include snippets/fastcgi-php.conf;   # sets fastcgi_index
+    fastcgi_index index.php;
+}
+```
+Good:
+```nginx
+location ~ \.php$ {
+    include snippets/fastcgi-php.conf;
+}
+```"#,
+    "Remove one of the two (check the included snippets).");
+
+load_rule!(NO_EVENTS, "NGX016", "no-events-section", Severity::Error,
+    "nginx.conf without an `events {}` block",
+    r#"nginx refuses to start without an `events` block at the top level:
+`no "events" section in configuration`.
+
+Bad:
+```nginx
+http { include sites-enabled/*; }
+```
+Good:
+```nginx
+events { worker_connections 768; }
+http { include sites-enabled/*; }
+```"#,
+    "Add `events { }` to nginx.conf.");
+
+load_rule!(DUPLICATE_LOCATION, "NGX017", "duplicate-location", Severity::Error,
+    "two prefix (or two exact) locations with the same URI in one block",
+    r#"`location /a` and `location ^~ /a` count as the same location; two of them
+in one server fail with `duplicate location "/a"`. Regex and named locations
+are not compared by nginx.
+
+Bad:
+```nginx
+location /static/ { root /srv/a; }
+location ^~ /static/ { root /srv/b; }
+```
+Good:
+```nginx
+location ^~ /static/ { root /srv/b; }
+```"#,
+    "Merge the two blocks.");
+
+load_rule!(DEPRECATED, "NGX018", "deprecated-directive", Severity::Warning,
+    "a deprecated or obsolete directive (nginx warns and may ignore it)",
+    r#"nginx still accepts these but warns, e.g. `the "ssl" directive is
+deprecated, use the "listen ... ssl" directive instead`; obsolete ones are
+ignored altogether, so the setting you wrote has no effect.
+
+Bad:
+```nginx
+ssl on;
+```
+Good:
+```nginx
+listen 443 ssl;
+```"#,
+    "Use the replacement the message names.");
+
+load_rule!(INVALID_REGEX, "NGX019", "invalid-regex", Severity::Error,
+    "a regular expression of `location ~`, `server_name ~` or `rewrite` that PCRE cannot compile",
+    r#"nginx compiles regexes at load with PCRE and fails with `pcre2_compile()
+failed: missing closing parenthesis in "..."`. We compile them with
+fancy-regex, which accepts PCRE's lookaround and backreferences.
+
+Bad:
+```nginx
+location ~ ^/(api|admin\.php$ { }
+```
+Good:
+```nginx
+location ~ ^/(api|admin)\.php$ { }
+```"#,
+    "Fix the regular expression (balance parentheses and brackets, escape special characters).");
+
+/// Every code of the load-time checks.
+pub static RULES: &[&RuleMeta] =
+    &[&UNKNOWN, &NOT_ALLOWED, &ARITY, &TERMINATOR, &INVALID_VALUE, &DUPLICATE, &NO_EVENTS, &DUPLICATE_LOCATION, &DEPRECATED, &INVALID_REGEX];

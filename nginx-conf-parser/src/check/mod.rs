@@ -1,0 +1,330 @@
+//! The checks `nginx -t` performs while loading, without nginx: directive
+//! lookup (unknown, not allowed here, argument count, terminator), values of
+//! the standard slots, duplicates, locations and the `events` section.
+//!
+//! nginx stops at the first error; we report all of them.
+
+mod codes;
+mod values;
+
+use std::collections::HashMap;
+
+use lint_source::{Diagnostic, Severity, SourceMap};
+
+use crate::catalogue::{subsystem_of, Catalogue, DirectiveSpec, NginxVersion};
+use crate::config::{Config, Item, Items};
+use crate::BlockKind;
+
+pub use codes::RULES;
+use codes::*;
+
+/// What the checks need besides the tree.
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    /// Target nginx.
+    pub version: NginxVersion,
+    /// Third-party modules loaded besides those named by `load_module` lines (names as in
+    /// the catalogue, e.g. `headers-more`, `lua`, `njs`).
+    pub modules: Vec<String>,
+    /// The context of the root file: `main` for nginx.conf; `http`, `server` or
+    /// `location` for a snippet. `None` infers it from the file's directives.
+    pub context: Option<String>,
+}
+
+/// Third-party module names and a word of their `.so` file names.
+const THIRD_PARTY_SO: &[(&str, &str)] = &[
+    ("headers-more", "headers_more"),
+    ("geoip2", "geoip2"),
+    ("brotli", "brotli"),
+    ("dav-ext", "dav_ext"),
+    ("fancyindex", "fancyindex"),
+    ("echo", "echo"),
+    ("cache-purge", "cache_purge"),
+    ("lua", "lua"),
+    ("njs", "_js_"),
+    ("auth-pam", "auth_pam"),
+    ("subs-filter", "subs_filter"),
+    ("modsecurity", "modsecurity"),
+    ("rtmp", "rtmp"),
+    ("set-misc", "set_misc"),
+    ("ndk", "ndk"),
+    ("uploadprogress", "uploadprogress"),
+    ("srcache", "srcache"),
+    ("memc", "memc"),
+    ("nchan", "nchan"),
+    ("upstream-fair", "upstream_fair"),
+];
+
+fn module_matches(third_party: &str, wanted: &str) -> bool {
+    let norm = |s: &str| s.to_ascii_lowercase().replace(['-', '_'], "");
+    let tp = norm(third_party);
+    let w = norm(wanted);
+    tp == w || tp.starts_with(&w) || w.starts_with(&tp)
+}
+
+/// Infers the context of a file linted on its own from its top-level directives.
+pub fn infer_context(config: &Config, version: NginxVersion) -> &'static str {
+    let catalogue = Catalogue::get(version);
+    let names: Vec<String> = config.items().map(|i| i.name().into_owned()).filter(|n| n != "include").collect();
+    for context in ["main", "http", "server", "location"] {
+        let fits = names.iter().all(|n| {
+            let rows = catalogue.lookup(n);
+            rows.is_empty() || rows.iter().any(|r| r.allowed_in(context))
+        });
+        if fits && names.iter().any(|n| catalogue.lookup(n).iter().any(|r| r.allowed_in(context))) {
+            return context;
+        }
+    }
+    "main"
+}
+
+struct Checker<'a> {
+    catalogue: &'static Catalogue,
+    version: NginxVersion,
+    loaded: Vec<&'static str>,
+    map: &'a SourceMap,
+    out: Vec<Diagnostic>,
+}
+
+/// Runs every load-time check over the tree.
+pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagnostic> {
+    let catalogue = Catalogue::get(opts.version);
+    let mut loaded: Vec<&'static str> = THIRD_PARTY_SO
+        .iter()
+        .filter(|(name, _)| opts.modules.iter().any(|m| module_matches(name, m)))
+        .map(|(name, _)| *name)
+        .collect();
+    for item in config.items().filter(|i| i.is("load_module")) {
+        if let Some(path) = item.arg(0) {
+            for (name, word) in THIRD_PARTY_SO {
+                if path.contains(word) && !loaded.contains(name) {
+                    loaded.push(name);
+                }
+            }
+        }
+    }
+    let context: &'static str = match opts.context.as_deref() {
+        Some("main") => "main",
+        Some("http") => "http",
+        Some("server") => "server",
+        Some("location") => "location",
+        Some("events") => "events",
+        Some("upstream") => "upstream",
+        Some("stream") => "stream",
+        _ => infer_context(config, opts.version),
+    };
+    let mut checker = Checker { catalogue, version: opts.version, loaded, map, out: Vec::new() };
+    checker.walk(config.items(), context);
+    if context == "main" && config.root.is_some() && !config.items().any(|i| i.is("events")) {
+        if let Some(root) = config.root {
+            let span = lint_source::Span::point(root, 0);
+            checker.out.push(Diagnostic::new(&NO_EVENTS, span, "no \"events\" section in configuration").with_help(
+                "add `events { worker_connections 768; }` at the top level of nginx.conf",
+            ));
+        }
+    }
+    checker.out
+}
+
+/// A block being walked: its statements, its context, and the standard-slot
+/// directives already seen in it (for `is duplicate`).
+struct Frame<'a> {
+    items: Items<'a>,
+    context: &'static str,
+    seen: HashMap<String, Item<'a>>,
+    locations: HashMap<(bool, String), Item<'a>>,
+}
+
+impl<'a> Checker<'a> {
+    fn is_available(&self, spec: &DirectiveSpec) -> bool {
+        match spec.third_party {
+            None => true,
+            Some(name) => self.loaded.contains(&name),
+        }
+    }
+
+    fn walk(&mut self, items: Items<'a>, context: &'static str) {
+        let mut stack: Vec<Frame<'a>> =
+            vec![Frame { items, context, seen: HashMap::new(), locations: HashMap::new() }];
+        while let Some(frame) = stack.last_mut() {
+            let Some(item) = frame.items.next() else {
+                stack.pop();
+                continue;
+            };
+            let context = frame.context;
+            let Some(spec) = self.directive(item, context) else { continue };
+            if spec.rejects_duplicates() {
+                let name = item.name().into_owned();
+                if let Some(first) = frame.seen.get(&name) {
+                    let d = Diagnostic::new(&DUPLICATE, item.name_span(), format!("\"{name}\" directive is duplicate"))
+                        .with_related(first.name_span(), "first set here")
+                        .with_help("remove one of them; inside one block a single-valued directive may appear once");
+                    self.out.push(d);
+                } else {
+                    frame.seen.insert(name, item);
+                }
+            }
+            if item.is("location") {
+                if let Some(key) = location_key(&item) {
+                    if let Some(first) = frame.locations.get(&key) {
+                        let d = Diagnostic::new(&DUPLICATE_LOCATION, item.args_span(), format!("duplicate location \"{}\"", key.1))
+                            .with_related(first.args_span(), "first defined here");
+                        self.out.push(d);
+                    } else {
+                        frame.locations.insert(key, item);
+                    }
+                }
+            }
+            if let Some(block) = &item.directive.block {
+                if block.kind == BlockKind::Custom || !spec.block {
+                    continue;
+                }
+                let Some(body) = spec.body_context(context) else { continue };
+                stack.push(Frame { items: item.children(), context: body, seen: HashMap::new(), locations: HashMap::new() });
+            }
+        }
+    }
+
+    /// Looks the statement up as nginx does; reports lookup errors. Returns the
+    /// matching row when the statement is valid enough to descend into.
+    fn directive(&mut self, item: Item<'a>, context: &'static str) -> Option<&'static DirectiveSpec> {
+        let name = item.name();
+        let rows = self.catalogue.lookup(&name);
+        let available: Vec<&'static DirectiveSpec> = rows.iter().filter(|r| self.is_available(r)).collect();
+        let subsystem = subsystem_of(context);
+        let matching = available
+            .iter()
+            .copied()
+            .find(|r| r.allowed_in(context) && (r.subsystem == subsystem || r.name == "include" || r.subsystem == "core"));
+        let Some(spec) = matching else {
+            self.report_lookup(item, &name, context, &available, rows);
+            return None;
+        };
+        let has_block = item.is_block();
+        if !spec.block && has_block {
+            self.out.push(
+                Diagnostic::new(&TERMINATOR, item.name_span(), format!("directive \"{name}\" is not terminated by \";\""))
+                    .with_help(format!("\"{name}\" takes no block: end it with `;`")),
+            );
+            return None;
+        }
+        if spec.block && !has_block {
+            self.out.push(
+                Diagnostic::new(&TERMINATOR, item.name_span(), format!("directive \"{name}\" has no opening \"{{\""))
+                    .with_help(format!("\"{name}\" opens a block: `{name} ... {{ ... }}`")),
+            );
+            return None;
+        }
+        if !spec.arity.accepts(item.arg_count()) {
+            self.out.push(
+                Diagnostic::new(&ARITY, item.span(), format!("invalid number of arguments in \"{name}\" directive"))
+                    .with_label(format!("{} argument(s) given", item.arg_count()))
+                    .with_help(arity_help(spec)),
+            );
+            return Some(spec);
+        }
+        if let Some(message) = values::check_value(spec, &item) {
+            self.out.push(Diagnostic::new(&INVALID_VALUE, item.args_span(), message));
+        }
+        if let Some(rest) = spec.notes.split(';').map(str::trim).find(|n| n.starts_with("deprecated") || n.starts_with("obsolete")) {
+            let replacement = rest.split("use ").nth(1).map(|s| s.trim_matches('"').to_string());
+            let message = match &replacement {
+                Some(r) => format!("the \"{name}\" directive is {}, use the \"{r}\" directive instead", if rest.starts_with("obsolete") { "obsolete" } else { "deprecated" }),
+                None => format!("the \"{name}\" directive is deprecated"),
+            };
+            self.out.push(Diagnostic::new(&DEPRECATED, item.name_span(), message));
+        }
+        if let Some(message) = values::check_regex(&item) {
+            self.out.push(Diagnostic::new(&INVALID_REGEX, item.args_span(), message));
+        }
+        Some(spec)
+    }
+
+    fn report_lookup(&mut self, item: Item<'a>, name: &str, context: &str, available: &[&'static DirectiveSpec], rows: &'static [DirectiveSpec]) {
+        if !available.is_empty() {
+            let allowed: Vec<&str> = available.iter().flat_map(|r| r.contexts.iter().copied()).collect();
+            let mut allowed_unique: Vec<&str> = Vec::new();
+            for c in allowed {
+                if !allowed_unique.contains(&c) {
+                    allowed_unique.push(c);
+                }
+            }
+            self.out.push(
+                Diagnostic::new(&NOT_ALLOWED, item.name_span(), format!("\"{name}\" directive is not allowed here"))
+                    .with_label(format!("inside {}", context_name(context)))
+                    .with_help(format!("\"{name}\" belongs in: {}", allowed_unique.join(", "))),
+            );
+            return;
+        }
+        let mut d = Diagnostic::new(&UNKNOWN, item.name_span(), format!("unknown directive \"{name}\""));
+        if let Some(tp) = rows.iter().find_map(|r| r.third_party) {
+            d = d
+                .with_label(format!("needs the third-party module {tp}"))
+                .with_help(format!("load the module (`load_module modules/...{tp}...so;`) or declare it in .nginx-fpm-lint.toml `modules = [\"{tp}\"]`"))
+                .with_severity(Severity::Warning);
+        } else if self.version == NginxVersion::V1_22 && !Catalogue::get(NginxVersion::Latest).lookup(name).is_empty() {
+            let since = Catalogue::get(NginxVersion::Latest).lookup(name).first().map(|r| r.since).unwrap_or("?");
+            d = d.with_label(format!("added in nginx {since}; the target is nginx {}", self.version.label())).with_help(
+                "upgrade nginx, or lint for the version you run with --nginx-version",
+            );
+        } else if let Some(removed) = Catalogue::removed(name) {
+            d = d.with_label(format!("removed after nginx {} (it existed since {})", removed.last, removed.first));
+        } else if let Some(near) = self.nearest(name) {
+            d = d.with_help(format!("did you mean \"{near}\"?"));
+        }
+        let _ = self.map;
+        self.out.push(d);
+    }
+
+    fn nearest(&self, name: &str) -> Option<&'static str> {
+        let mut best: Option<(usize, &'static str)> = None;
+        for candidate in self.catalogue.names() {
+            if candidate.len().abs_diff(name.len()) > 2 {
+                continue;
+            }
+            let d = strsim::levenshtein(name, candidate);
+            if d <= 2 && best.is_none_or(|(bd, bn)| d < bd || (d == bd && candidate < bn)) {
+                best = Some((d, candidate));
+            }
+        }
+        best.map(|(_, n)| n)
+    }
+}
+
+fn context_name(context: &str) -> String {
+    match context {
+        "main" => "the main context".into(),
+        "if_server" | "if_location" => "an \"if\" block".into(),
+        other => format!("a \"{other}\" block"),
+    }
+}
+
+fn arity_help(spec: &DirectiveSpec) -> String {
+    use crate::catalogue::Arity;
+    let expected = match &spec.arity {
+        Arity::Any => "any number of arguments".to_string(),
+        Arity::Flag => "exactly one argument, \"on\" or \"off\"".to_string(),
+        Arity::AtLeast(n) => format!("at least {n} argument(s)"),
+        Arity::OneOf(list) => {
+            let list: Vec<String> = list.iter().map(ToString::to_string).collect();
+            format!("{} argument(s)", list.join(" or "))
+        }
+    };
+    format!("\"{}\" takes {expected}", spec.name)
+}
+
+/// `(exact, uri)` for the locations nginx compares for duplicates: `=` ones and
+/// prefix ones (`^~ /a` and `/a` are the same); regex and named are not compared.
+fn location_key(item: &Item<'_>) -> Option<(bool, String)> {
+    let first = item.arg(0)?;
+    match (item.arg_count(), first.as_ref()) {
+        (2, "=") => Some((true, item.arg(1)?.into_owned())),
+        (2, "^~") => Some((false, item.arg(1)?.into_owned())),
+        (2, _) => None,
+        (1, f) if f.starts_with('@') || f.starts_with('~') => None,
+        (1, f) if f.starts_with("^~") => Some((false, f[2..].to_string())),
+        (1, f) if f.starts_with('=') => Some((true, f[1..].to_string())),
+        (1, f) => Some((false, f.to_string())),
+        _ => None,
+    }
+}

@@ -1,0 +1,109 @@
+//! The codes this crate emits while reading files (NGX001–NGX009).
+
+use lint_source::{Family, RuleMeta, Severity};
+
+/// NGX001: the tokenizer rejects the file.
+pub static SYNTAX: RuleMeta = RuleMeta {
+    code: "NGX001",
+    name: "nginx-syntax-error",
+    family: Family::NginxLoad,
+    severity: Severity::Error,
+    summary: "nginx cannot tokenize the file (unbalanced braces, stray quotes, missing \";\")",
+    doc: r#"nginx reads its configuration with a small tokenizer: words separated by
+blanks, `;` ends a statement, `{` and `}` open and close blocks, `#` starts a
+comment only between words, and a quote may only open a word. Anything else
+stops `nginx -t` at the first error, with messages such as `unexpected "}"`,
+`unexpected end of file, expecting ";" or "}"` or `unexpected "x"`.
+
+We report every such error of the file in one run, at the byte nginx stops at.
+
+**Symptom**: `nginx -t` fails; `systemctl reload nginx` keeps the old config,
+`systemctl restart nginx` leaves the site down.
+
+Bad:
+```nginx
+location / {
+    try_files $uri $uri/ /index.php
+}
+```
+Good:
+```nginx
+location / {
+    try_files $uri $uri/ /index.php;
+}
+```"#,
+    fix: "Close the statement with `;`, balance the braces, or put a blank after the closing quote.",
+};
+
+/// NGX002: an `include` names a file that does not exist.
+pub static INCLUDE_NOT_FOUND: RuleMeta = RuleMeta {
+    code: "NGX002",
+    name: "include-not-found",
+    family: Family::NginxLoad,
+    severity: Severity::Error,
+    summary: "an `include` without wildcards names a file that does not exist",
+    doc: r#"An `include` whose path has no `*`, `?` or `[` must name an existing file:
+nginx fails with `open() "/etc/nginx/snippets/php.conf" failed (2: No such file
+or directory)`. A pattern that matches nothing is fine. Relative paths are
+resolved against the directory of the main configuration file (for Debian,
+`/etc/nginx/`), not against the including file.
+
+Bad:
+```nginx
+include snippets/fastcgi-php7.conf;
+```
+Good:
+```nginx
+include snippets/fastcgi-php.conf;
+```"#,
+    fix: "Fix the path (relative paths start at nginx's conf directory), or use a wildcard if the file is optional.",
+};
+
+/// NGX003: includes that loop or nest too deep.
+pub static INCLUDE_CYCLE: RuleMeta = RuleMeta {
+    code: "NGX003",
+    name: "include-cycle",
+    family: Family::NginxLoad,
+    severity: Severity::Error,
+    summary: "a file includes itself, directly or through other files, or includes nest too deep",
+    doc: r#"nginx has no include-cycle check: a file that includes itself is read
+again and again until a duplicate directive stops it (`"events" directive is
+duplicate`) or memory runs out. We cut the cycle at the include that closes it
+and report it there.
+
+Bad (`/etc/nginx/conf.d/all.conf`):
+```nginx
+include /etc/nginx/conf.d/*.conf;
+```
+Good:
+```nginx
+include /etc/nginx/sites-enabled/*;
+```"#,
+    fix: "Make the include point at files that do not include the current one again.",
+};
+
+/// NGX004: a file could not be read.
+pub static UNREADABLE: RuleMeta = RuleMeta {
+    code: "NGX004",
+    name: "unreadable-file",
+    family: Family::NginxLoad,
+    severity: Severity::Error,
+    summary: "a configuration file cannot be read (permissions, symlink loop, a directory, too large)",
+    doc: r#"nginx must read every included file at start. A file it cannot open or
+read fails the whole configuration with `open() "..." failed (13: Permission
+denied)` or similar. Symlink loops and directories named by a plain `include`
+fail the same way.
+
+Bad:
+```nginx
+include /etc/nginx/sites-enabled;
+```
+Good:
+```nginx
+include /etc/nginx/sites-enabled/*;
+```"#,
+    fix: "Make the file readable, fix the symlink, or include the directory's files with a wildcard.",
+};
+
+/// Every code of this module.
+pub static RULES: &[&RuleMeta] = &[&SYNTAX, &INCLUDE_NOT_FOUND, &INCLUDE_CYCLE, &UNREADABLE];

@@ -1,0 +1,409 @@
+//! Reading a configuration tree: the main file, every `include` (globs in
+//! nginx's order, relative paths against the conf directory), from disk
+//! (optionally under `--root`) or from an `nginx -T` dump.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use lint_source::{Diagnostic, FileId, FileKind, SourceFile, SourceMap, Span};
+use rayon::prelude::*;
+
+use crate::ast::ParsedFile;
+use crate::codes::{INCLUDE_CYCLE, INCLUDE_NOT_FOUND, UNREADABLE};
+use crate::config::Config;
+use crate::parse::parse_file;
+
+/// Files larger than this are not read (a config file this size is a mistake).
+const MAX_FILE: u64 = 64 * 1024 * 1024;
+/// Includes nested deeper than this are cut and reported.
+const MAX_INCLUDE_DEPTH: usize = 32;
+
+/// Where and how to read a tree.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    /// `--root DIR`: absolute paths are read under DIR (a checked-out copy of /).
+    pub root: Option<PathBuf>,
+    /// nginx's `-p` prefix; relative main paths resolve against it.
+    pub prefix: Option<PathBuf>,
+}
+
+/// Lexically normalises `a/./b/../c` (no symlink resolution: nginx does none).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+fn has_glob(path: &str) -> bool {
+    path.bytes().any(|b| matches!(b, b'*' | b'?' | b'['))
+}
+
+/// What the loader reads from: the disk (maybe under a root) or a dump.
+trait Provider: Sync {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, String>;
+    fn glob(&self, pattern: &str) -> Vec<PathBuf>;
+    fn disk_path(&self, path: &Path) -> Option<PathBuf>;
+}
+
+struct Disk<'a> {
+    root: Option<&'a Path>,
+}
+
+impl Disk<'_> {
+    fn map(&self, path: &Path) -> PathBuf {
+        match self.root {
+            Some(root) if path.is_absolute() => root.join(path.strip_prefix("/").unwrap_or(path)),
+            _ => path.to_path_buf(),
+        }
+    }
+}
+
+fn io_message(path: &Path, e: &std::io::Error) -> String {
+    let errno = e.raw_os_error().unwrap_or(0);
+    let text = match e.kind() {
+        std::io::ErrorKind::NotFound => "No such file or directory".to_string(),
+        std::io::ErrorKind::PermissionDenied => "Permission denied".to_string(),
+        _ => {
+            let s = e.to_string();
+            s.split(" (os error").next().unwrap_or(&s).to_string()
+        }
+    };
+    format!("open() \"{}\" failed ({errno}: {text})", path.display())
+}
+
+impl Provider for Disk<'_> {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, String> {
+        let disk = self.map(path);
+        let file = std::fs::File::open(&disk).map_err(|e| io_message(path, &e))?;
+        let meta = file.metadata().map_err(|e| io_message(path, &e))?;
+        if meta.is_dir() {
+            return Err(format!("pread() \"{}\" failed (21: Is a directory)", path.display()));
+        }
+        if meta.len() > MAX_FILE {
+            return Err(format!("\"{}\" is larger than {} MiB; not read", path.display(), MAX_FILE >> 20));
+        }
+        let mut bytes = Vec::with_capacity(meta.len() as usize);
+        file.take(MAX_FILE + 1).read_to_end(&mut bytes).map_err(|e| io_message(path, &e))?;
+        Ok(bytes)
+    }
+
+    fn glob(&self, pattern: &str) -> Vec<PathBuf> {
+        let disk_pattern = self.map(Path::new(pattern));
+        let options = glob::MatchOptions { case_sensitive: true, require_literal_separator: true, require_literal_leading_dot: true };
+        let Some(disk_pattern) = disk_pattern.to_str() else { return Vec::new() };
+        let Ok(paths) = glob::glob_with(disk_pattern, options) else { return Vec::new() };
+        let mut found: Vec<PathBuf> = paths
+            .filter_map(Result::ok)
+            .filter(|p| !p.is_dir())
+            .map(|p| match self.root {
+                Some(root) => p.strip_prefix(root).map(|rel| Path::new("/").join(rel)).unwrap_or(p),
+                None => p,
+            })
+            .collect();
+        // glob(3) sorts by byte order in the C locale.
+        found.sort_by(|a, b| a.as_os_str().as_encoded_bytes().cmp(b.as_os_str().as_encoded_bytes()));
+        found
+    }
+
+    fn disk_path(&self, path: &Path) -> Option<PathBuf> {
+        Some(self.map(path))
+    }
+}
+
+struct Dump {
+    files: HashMap<PathBuf, Arc<[u8]>>,
+}
+
+impl Provider for Dump {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, String> {
+        self.files
+            .get(path)
+            .map(|b| b.to_vec())
+            .ok_or_else(|| format!("open() \"{}\" failed (2: No such file or directory): not in the dump", path.display()))
+    }
+
+    fn glob(&self, pattern: &str) -> Vec<PathBuf> {
+        let Ok(glob) = globset::GlobBuilder::new(pattern).literal_separator(true).build() else { return Vec::new() };
+        let matcher = glob.compile_matcher();
+        let mut found: Vec<PathBuf> = self.files.keys().filter(|p| matcher.is_match(p)).cloned().collect();
+        found.sort_by(|a, b| a.as_os_str().as_encoded_bytes().cmp(b.as_os_str().as_encoded_bytes()));
+        found
+    }
+
+    fn disk_path(&self, _: &Path) -> Option<PathBuf> {
+        None
+    }
+}
+
+/// Reads `path` (nginx.conf or a snippet) and everything it includes.
+pub fn load(path: &Path, opts: &LoadOptions, map: &SourceMap) -> Config {
+    let provider = Disk { root: opts.root.as_deref() };
+    let main = match (path.is_absolute(), &opts.prefix) {
+        (false, Some(prefix)) => prefix.join(path),
+        _ => path.to_path_buf(),
+    };
+    let main = normalize(&main);
+    Loader { provider: &provider, map, conf_prefix: main.parent().map(Path::to_path_buf).unwrap_or_default() }.run(&main)
+}
+
+/// Splits `nginx -T` output into its files and loads them as if read from disk.
+pub fn from_dump(name: &Path, text: &[u8], map: &SourceMap) -> Config {
+    let mut files: HashMap<PathBuf, Arc<[u8]>> = HashMap::new();
+    let mut order: Vec<PathBuf> = Vec::new();
+    const MARK: &[u8] = b"# configuration file ";
+    let mut current: Option<(PathBuf, usize)> = None;
+    let mut pos = 0;
+    let finish = |current: &mut Option<(PathBuf, usize)>, end: usize, files: &mut HashMap<PathBuf, Arc<[u8]>>| {
+        if let Some((path, start)) = current.take() {
+            // -T appends one LF after each file's bytes.
+            let mut body = &text[start..end.max(start)];
+            if body.ends_with(b"\n") {
+                body = &body[..body.len() - 1];
+            }
+            files.entry(path).or_insert_with(|| Arc::from(body));
+        }
+    };
+    while pos < text.len() {
+        let line_end = text[pos..].iter().position(|&b| b == b'\n').map_or(text.len(), |p| pos + p);
+        let line = &text[pos..line_end];
+        if line.starts_with(MARK) && line.ends_with(b":") {
+            finish(&mut current, pos, &mut files);
+            let path = PathBuf::from(String::from_utf8_lossy(&line[MARK.len()..line.len() - 1]).into_owned());
+            order.push(path.clone());
+            current = Some((path, (line_end + 1).min(text.len())));
+        }
+        pos = line_end + 1;
+    }
+    finish(&mut current, text.len(), &mut files);
+    let Some(main) = order.first().cloned() else {
+        let mut config = Config::default();
+        let id = map.add(SourceFile::new(name.to_path_buf(), None, FileKind::Other, Arc::from(text)));
+        config.diagnostics.push(Diagnostic::new(
+            &UNREADABLE,
+            Span::point(id, 0),
+            "not an `nginx -T` dump: no \"# configuration file PATH:\" line found",
+        ));
+        return config;
+    };
+    let provider = Dump { files };
+    Loader { provider: &provider, map, conf_prefix: main.parent().map(Path::to_path_buf).unwrap_or_default() }.run(&main)
+}
+
+struct Loader<'a> {
+    provider: &'a dyn Provider,
+    map: &'a SourceMap,
+    conf_prefix: PathBuf,
+}
+
+/// An `include` found in a parsed file: where it sits (path of block indices) and what it names.
+struct IncludeSite {
+    path: Vec<usize>,
+    span: Span,
+    pattern: String,
+}
+
+fn collect_includes(file: &ParsedFile) -> Vec<IncludeSite> {
+    let mut out = Vec::new();
+    // Explicit stack: (directives, index path of the block).
+    let mut stack: Vec<(&[crate::ast::Directive], Vec<usize>)> = vec![(&file.directives, Vec::new())];
+    while let Some((dirs, prefix)) = stack.pop() {
+        for (i, d) in dirs.iter().enumerate() {
+            let mut path = prefix.clone();
+            path.push(i);
+            if file.bytes(&d.name) == b"include" && d.args.len() == 1 && d.block.is_none() {
+                out.push(IncludeSite { path: path.clone(), span: d.span, pattern: file.str(&d.args[0]).into_owned() });
+            }
+            if let Some(block) = &d.block {
+                stack.push((&block.directives, path));
+            }
+        }
+    }
+    out
+}
+
+fn directive_at<'d>(dirs: &'d mut [crate::ast::Directive], path: &[usize]) -> Option<&'d mut crate::ast::Directive> {
+    let (first, rest) = path.split_first()?;
+    let d = dirs.get_mut(*first)?;
+    if rest.is_empty() {
+        Some(d)
+    } else {
+        directive_at(&mut d.block.as_mut()?.directives, rest)
+    }
+}
+
+impl Loader<'_> {
+    fn read_and_parse(&self, path: &Path) -> Result<(ParsedFile, Vec<Diagnostic>), String> {
+        let bytes = self.provider.read(path)?;
+        let id = self.map.add(SourceFile::new(path.to_path_buf(), self.provider.disk_path(path), FileKind::Nginx, Arc::from(bytes)));
+        let text = self.map.get(id).text.clone();
+        Ok(parse_file(id, text))
+    }
+
+    fn run(&self, main: &Path) -> Config {
+        let mut config = Config::default();
+        let mut parsed: HashMap<PathBuf, FileId> = HashMap::new();
+        let mut pending: Vec<(ParsedFile, Vec<IncludeSite>)> = Vec::new();
+        match self.read_and_parse(main) {
+            Ok((file, diags)) => {
+                config.diagnostics.extend(diags);
+                parsed.insert(main.to_path_buf(), file.id);
+                config.root = Some(file.id);
+                let sites = collect_includes(&file);
+                pending.push((file, sites));
+            }
+            Err(message) => {
+                let id = self.map.add(SourceFile::new(main.to_path_buf(), self.provider.disk_path(main), FileKind::Nginx, Arc::from(&b""[..])));
+                config.diagnostics.push(Diagnostic::new(&UNREADABLE, Span::point(id, 0), message));
+                return config;
+            }
+        }
+        // Breadth-first over include sites; each new level's files are read and parsed in parallel.
+        let mut done: Vec<ParsedFile> = Vec::new();
+        while !pending.is_empty() {
+            let mut wanted: Vec<PathBuf> = Vec::new();
+            let mut resolved: Vec<(ParsedFile, Vec<(IncludeSite, Vec<PathBuf>)>)> = Vec::new();
+            for (file, sites) in pending.drain(..) {
+                let mut per_site = Vec::new();
+                for site in sites {
+                    let raw = Path::new(&site.pattern);
+                    let full = normalize(&if raw.is_absolute() { raw.to_path_buf() } else { self.conf_prefix.join(raw) });
+                    let full_str = full.to_string_lossy().into_owned();
+                    let targets = if has_glob(&full_str) {
+                        self.provider.glob(&full_str)
+                    } else {
+                        vec![full]
+                    };
+                    for t in &targets {
+                        if !parsed.contains_key(t) && !wanted.contains(t) {
+                            wanted.push(t.clone());
+                        }
+                    }
+                    per_site.push((site, targets));
+                }
+                resolved.push((file, per_site));
+            }
+            let results: Vec<(PathBuf, Result<(ParsedFile, Vec<Diagnostic>), String>)> =
+                wanted.into_par_iter().map(|p| { let r = self.read_and_parse(&p); (p, r) }).collect();
+            let mut failures: HashMap<PathBuf, String> = HashMap::new();
+            for (path, result) in results {
+                match result {
+                    Ok((file, diags)) => {
+                        config.diagnostics.extend(diags);
+                        parsed.insert(path, file.id);
+                        let sites = collect_includes(&file);
+                        pending.push((file, sites));
+                    }
+                    Err(message) => {
+                        failures.insert(path, message);
+                    }
+                }
+            }
+            for (mut file, per_site) in resolved {
+                for (site, targets) in per_site {
+                    let mut ids = Vec::new();
+                    for t in targets {
+                        if let Some(id) = parsed.get(&t) {
+                            ids.push(*id);
+                        } else if let Some(message) = failures.get(&t) {
+                            let meta = if message.contains("(2: No such file") { &INCLUDE_NOT_FOUND } else { &UNREADABLE };
+                            config.diagnostics.push(Diagnostic::new(meta, site.span, message.clone()));
+                        }
+                    }
+                    if let Some(d) = directive_at(&mut file.directives, &site.path) {
+                        d.includes = ids;
+                    }
+                }
+                done.push(file);
+            }
+        }
+        for file in done {
+            config.files.insert(file.id, Arc::new(file));
+        }
+        self.break_cycles(&mut config);
+        config
+    }
+
+    /// Depth-first over the include graph from the root; an edge to a file on
+    /// the current path (a cycle) or past the depth limit is removed and reported.
+    fn break_cycles(&self, config: &mut Config) {
+        let Some(root) = config.root else { return };
+        // Edges per file: (index path of the include directive, span, targets).
+        let mut edges: HashMap<FileId, Vec<(Vec<usize>, Span, Vec<FileId>)>> = HashMap::new();
+        for (id, file) in &config.files {
+            let sites = collect_includes(file);
+            let mut list = Vec::new();
+            for site in sites {
+                let mut dirs: &[crate::ast::Directive] = &file.directives;
+                let mut found = None;
+                for (depth, i) in site.path.iter().enumerate() {
+                    let Some(d) = dirs.get(*i) else { break };
+                    if depth + 1 == site.path.len() {
+                        found = Some(d.includes.clone());
+                    } else if let Some(b) = &d.block {
+                        dirs = &b.directives;
+                    }
+                }
+                list.push((site.path, site.span, found.unwrap_or_default()));
+            }
+            edges.insert(*id, list);
+        }
+        let mut cut: Vec<(FileId, Vec<usize>, FileId, Span, String)> = Vec::new();
+        // Iterative DFS with the current path; a file is explored once per distinct
+        // ancestor chain only when not yet fully explored (memoised as "done").
+        let mut state: HashMap<FileId, u8> = HashMap::new(); // 1 = on stack, 2 = done
+        let mut stack: Vec<(FileId, usize, usize)> = vec![(root, 0, 0)]; // (file, site idx, target idx)
+        state.insert(root, 1);
+        while let Some((file, si, ti)) = stack.last().copied() {
+            let sites = edges.get(&file).map(Vec::as_slice).unwrap_or(&[]);
+            let Some((site_path, span, targets)) = sites.get(si) else {
+                state.insert(file, 2);
+                stack.pop();
+                continue;
+            };
+            let Some(target) = targets.get(ti).copied() else {
+                if let Some(top) = stack.last_mut() {
+                    top.1 += 1;
+                    top.2 = 0;
+                }
+                continue;
+            };
+            if let Some(top) = stack.last_mut() {
+                top.2 += 1;
+            }
+            match state.get(&target) {
+                Some(1) => {
+                    let name = self.map.get(target).path.display().to_string();
+                    cut.push((file, site_path.clone(), target, *span, format!("include cycle: \"{name}\" is already being included here; nginx would read it again and again")));
+                }
+                Some(_) => {}
+                None if stack.len() >= MAX_INCLUDE_DEPTH => {
+                    cut.push((file, site_path.clone(), target, *span, format!("includes nested deeper than {MAX_INCLUDE_DEPTH} files")));
+                }
+                None => {
+                    state.insert(target, 1);
+                    stack.push((target, 0, 0));
+                }
+            }
+        }
+        for (file, path, target, span, message) in cut {
+            config.diagnostics.push(Diagnostic::new(&INCLUDE_CYCLE, span, message));
+            if let Some(arc) = config.files.get_mut(&file) {
+                if let Some(parsed) = Arc::get_mut(arc) {
+                    if let Some(d) = directive_at(&mut parsed.directives, &path) {
+                        d.includes.retain(|t| *t != target);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,454 @@
+//! nginx's tokenizer and statement parser, over bytes.
+//!
+//! The grammar is nginx's own (`ngx_conf_read_token`): words separated by
+//! space/TAB/CR/LF, `;` ends a statement, `{` opens a block, `}` closes one,
+//! `#` starts a comment only between words, quotes only at a word's start.
+//! Errors carry nginx's wording and resume at the next statement, so one pass
+//! reports every syntax error of a file. Blocks are tracked on an explicit
+//! stack: no recursion, whatever the nesting depth.
+
+use std::sync::Arc;
+
+use lint_source::{Diagnostic, FileId, Span};
+
+use crate::ast::{Block, BlockKind, Comment, Directive, ParsedFile, Quote, Token};
+use crate::codes::SYNTAX;
+
+/// Nesting deeper than this is reported once and its contents are dropped, so
+/// that neither parsing nor dropping the tree can exhaust the stack.
+pub const MAX_DEPTH: usize = 200;
+
+/// nginx refuses words of 4096 bytes or more (`NGX_CONF_BUFFER`).
+const MAX_WORD: usize = 4096;
+
+/// Blocks whose bodies are read by the module, not looked up as directives.
+pub fn is_custom_block(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"types" | b"map" | b"geo" | b"split_clients" | b"charset_map" | b"match" | b"geoip2" | b"perl_set"
+    )
+}
+
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// Rewrites nginx's escapes; `None` when the bytes need no change.
+fn unescape(raw: &[u8]) -> Option<Box<[u8]>> {
+    if !raw.contains(&b'\\') {
+        return None;
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        if raw[i] == b'\\' && i + 1 < raw.len() {
+            match raw[i + 1] {
+                b'"' | b'\'' | b'\\' => out.push(raw[i + 1]),
+                b't' => out.push(b'\t'),
+                b'r' => out.push(b'\r'),
+                b'n' => out.push(b'\n'),
+                other => {
+                    out.push(b'\\');
+                    out.push(other);
+                }
+            }
+            i += 2;
+        } else {
+            out.push(raw[i]);
+            i += 1;
+        }
+    }
+    if out == raw {
+        None
+    } else {
+        Some(out.into_boxed_slice())
+    }
+}
+
+fn show_byte(b: u8) -> String {
+    if b.is_ascii_graphic() || b == b' ' {
+        (b as char).to_string()
+    } else {
+        format!("\\x{b:02X}")
+    }
+}
+
+struct Frame {
+    name: Token,
+    args: Vec<Token>,
+    start: u32,
+    open: u32,
+    kind: BlockKind,
+    children: Vec<Directive>,
+    /// True when the opening statement was broken: the block is parsed for
+    /// balance but not kept.
+    poisoned: bool,
+}
+
+struct Parser<'t> {
+    file: FileId,
+    text: &'t [u8],
+    pos: usize,
+    diagnostics: Vec<Diagnostic>,
+    comments: Vec<Comment>,
+    /// Open blocks, innermost last.
+    stack: Vec<Frame>,
+    top: Vec<Directive>,
+    /// Depth beyond MAX_DEPTH currently being skipped.
+    skipped_depth: usize,
+    depth_reported: bool,
+}
+
+/// Parses one file. Never panics; every problem becomes a diagnostic.
+pub fn parse_file(file: FileId, text: Arc<[u8]>) -> (ParsedFile, Vec<Diagnostic>) {
+    let (directives, comments, diagnostics) = {
+        let mut p = Parser {
+            file,
+            text: &text,
+            pos: 0,
+            diagnostics: Vec::new(),
+            comments: Vec::new(),
+            stack: Vec::new(),
+            top: Vec::new(),
+            skipped_depth: 0,
+            depth_reported: false,
+        };
+        p.run();
+        (p.top, p.comments, p.diagnostics)
+    };
+    (ParsedFile { id: file, text, directives, comments }, diagnostics)
+}
+
+impl Parser<'_> {
+    fn span(&self, start: usize, end: usize) -> Span {
+        Span::new(self.file, start, end)
+    }
+
+    fn error(&mut self, start: usize, end: usize, message: String) {
+        let span = self.span(start, end);
+        self.diagnostics.push(Diagnostic::new(&SYNTAX, span, message));
+    }
+
+    fn run(&mut self) {
+        let mut words: Vec<Token> = Vec::new();
+        let mut poisoned = false;
+        let len = self.text.len();
+        while self.pos < len {
+            let b = self.text[self.pos];
+            match b {
+                _ if is_space(b) => self.pos += 1,
+                b'#' => {
+                    let start = self.pos;
+                    let end = memchr_newline(self.text, start);
+                    self.comments.push(Comment { span: self.span(start, end) });
+                    self.pos = end;
+                }
+                b';' => {
+                    if words.is_empty() && !poisoned {
+                        self.error(self.pos, self.pos + 1, "unexpected \";\"".into());
+                    } else if !poisoned {
+                        let end = self.pos + 1;
+                        self.finish_simple(std::mem::take(&mut words), end);
+                    }
+                    words.clear();
+                    poisoned = false;
+                    self.pos += 1;
+                }
+                b'{' => {
+                    let open = self.pos;
+                    self.pos += 1;
+                    if words.is_empty() && !poisoned {
+                        self.error(open, open + 1, "unexpected \"{\"".into());
+                        poisoned = true;
+                    }
+                    self.open_block(std::mem::take(&mut words), open, poisoned);
+                    poisoned = false;
+                }
+                b'}' => {
+                    let close = self.pos;
+                    self.pos += 1;
+                    if !words.is_empty() || poisoned {
+                        self.error(close, close + 1, "unexpected \"}\"".into());
+                        words.clear();
+                        poisoned = false;
+                    }
+                    self.close_block(close);
+                }
+                _ => match self.word() {
+                    Ok(token) => words.push(token),
+                    Err(()) => poisoned = true,
+                },
+            }
+        }
+        if !words.is_empty() || poisoned {
+            self.error(len, len, "unexpected end of file, expecting \";\" or \"}\"".into());
+        }
+        if !self.stack.is_empty() || self.skipped_depth > 0 {
+            self.error(len, len, "unexpected end of file, expecting \"}\"".into());
+            while !self.stack.is_empty() || self.skipped_depth > 0 {
+                self.close_block(len);
+            }
+        }
+    }
+
+    /// Reads one word at `self.pos`. On error the diagnostic is recorded, the
+    /// rest of the word is skipped and `Err` poisons the statement.
+    fn word(&mut self) -> Result<Token, ()> {
+        let start = self.pos;
+        let text = self.text;
+        let first = text[start];
+        if first == b'"' || first == b'\'' {
+            let quote = first;
+            let mut i = start + 1;
+            loop {
+                match text.get(i) {
+                    None => {
+                        // Reported as an unterminated statement at end of file.
+                        self.pos = text.len();
+                        return Err(());
+                    }
+                    Some(b'\\') => i += 2,
+                    Some(&c) if c == quote => break,
+                    Some(_) => i += 1,
+                }
+            }
+            let content = start + 1..i;
+            self.pos = i + 1;
+            if content.len() >= MAX_WORD - 1 {
+                self.error(start, start + 1, format!("too long parameter \"{}...\" started", preview(&text[content])));
+                return Err(());
+            }
+            match text.get(self.pos) {
+                None => {}
+                Some(&c) if is_space(c) || c == b';' || c == b'{' || c == b')' => {}
+                Some(&c) if c == b'}' => {
+                    self.error(self.pos, self.pos + 1, "unexpected \"}\"".into());
+                    return Err(());
+                }
+                Some(&c) => {
+                    self.error(self.pos, self.pos + 1, format!("unexpected \"{}\"", show_byte(c)));
+                    // Skip the rest of the garbage word.
+                    while let Some(&c) = text.get(self.pos) {
+                        if is_space(c) || c == b';' || c == b'{' || c == b'}' {
+                            break;
+                        }
+                        self.pos += 1;
+                    }
+                    return Err(());
+                }
+            }
+            return Ok(Token {
+                span: self.span(start, self.pos),
+                quote: if quote == b'"' { Quote::Double } else { Quote::Single },
+                unescaped: unescape(&text[content]),
+            });
+        }
+        let mut i = start;
+        while i < text.len() {
+            let c = text[i];
+            if is_space(c) || c == b';' || c == b'{' {
+                break;
+            }
+            if c == b'\\' {
+                i += 2;
+                continue;
+            }
+            if c == b'$' && text.get(i + 1) == Some(&b'{') {
+                i += 2;
+                continue;
+            }
+            i += 1;
+        }
+        let end = i.min(text.len());
+        self.pos = end;
+        if end - start >= MAX_WORD {
+            self.error(start, start + 1, format!("too long parameter \"{}...\" started", preview(&text[start..end])));
+            return Err(());
+        }
+        Ok(Token { span: self.span(start, end), quote: Quote::None, unescaped: unescape(&text[start..end]) })
+    }
+
+    fn push_directive(&mut self, directive: Directive) {
+        if self.skipped_depth > 0 {
+            return;
+        }
+        match self.stack.last_mut() {
+            Some(frame) if !frame.poisoned => frame.children.push(directive),
+            Some(_) => {}
+            None => self.top.push(directive),
+        }
+    }
+
+    fn finish_simple(&mut self, mut words: Vec<Token>, end: usize) {
+        if words.is_empty() {
+            return;
+        }
+        let name = words.remove(0);
+        let span = self.span(name.span.start as usize, end);
+        self.push_directive(Directive { name, args: words, block: None, span, includes: Vec::new() });
+    }
+
+    fn open_block(&mut self, mut words: Vec<Token>, open: usize, poisoned: bool) {
+        if self.skipped_depth > 0 || self.stack.len() >= MAX_DEPTH {
+            if !self.depth_reported {
+                self.depth_reported = true;
+                self.error(
+                    open,
+                    open + 1,
+                    format!("blocks nested deeper than {MAX_DEPTH} levels; their contents are not checked"),
+                );
+            }
+            self.skipped_depth += 1;
+            return;
+        }
+        let (name, args, start) = if words.is_empty() {
+            let dummy = Token { span: self.span(open, open), quote: Quote::None, unescaped: None };
+            (dummy, Vec::new(), open)
+        } else {
+            let name = words.remove(0);
+            let start = name.span.start as usize;
+            (name, words, start)
+        };
+        let kind = if is_custom_block(&self.text[name.span.range()]) { BlockKind::Custom } else { BlockKind::Directives };
+        let parent_poisoned = self.stack.last().is_some_and(|f| f.poisoned);
+        self.stack.push(Frame {
+            name,
+            args,
+            start: start as u32,
+            open: open as u32,
+            kind,
+            children: Vec::new(),
+            poisoned: poisoned || parent_poisoned,
+        });
+    }
+
+    fn close_block(&mut self, close: usize) {
+        if self.skipped_depth > 0 {
+            self.skipped_depth -= 1;
+            return;
+        }
+        let Some(frame) = self.stack.pop() else {
+            self.error(close, close + 1, "unexpected \"}\"".into());
+            return;
+        };
+        if frame.poisoned {
+            return;
+        }
+        let end = (close + 1).min(self.text.len());
+        let block = Block { span: self.span(frame.open as usize, end), kind: frame.kind, directives: frame.children };
+        let directive = Directive {
+            name: frame.name,
+            args: frame.args,
+            block: Some(block),
+            span: self.span(frame.start as usize, end),
+            includes: Vec::new(),
+        };
+        self.push_directive(directive);
+    }
+}
+
+fn memchr_newline(text: &[u8], from: usize) -> usize {
+    text[from..].iter().position(|&b| b == b'\n').map_or(text.len(), |p| from + p)
+}
+
+fn preview(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(&bytes[..bytes.len().min(10)]).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(src: &str) -> (ParsedFile, Vec<Diagnostic>) {
+        parse_file(FileId(0), Arc::from(src.as_bytes()))
+    }
+
+    fn words(f: &ParsedFile, d: &Directive) -> Vec<String> {
+        std::iter::once(&d.name).chain(&d.args).map(|t| f.str(t).into_owned()).collect()
+    }
+
+    #[test]
+    fn hash_inside_a_word_is_not_a_comment() {
+        let (f, d) = parse("a b#c; # comment\nd 'e#f';");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(words(&f, &f.directives[0]), ["a", "b#c"]);
+        assert_eq!(words(&f, &f.directives[1]), ["d", "e#f"]);
+        assert_eq!(f.comments.len(), 1);
+    }
+
+    #[test]
+    fn quotes_and_escapes_follow_nginx() {
+        let (f, d) = parse(r#"x "a\"b" 'c\'d' e\;f a"b" "t\tx" "\q";"#);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(words(&f, &f.directives[0]), ["x", "a\"b", "c'd", "e\\;f", "a\"b\"", "t\tx", "\\q"]);
+    }
+
+    #[test]
+    fn dollar_brace_stays_in_the_word_but_brace_alone_opens_a_block() {
+        let (f, d) = parse("set $a ${b}c; x $a{ y; }");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(words(&f, &f.directives[0]), ["set", "$a", "${b}c"]);
+        assert_eq!(words(&f, &f.directives[1]), ["x", "$a"]);
+        assert!(f.directives[1].block.is_some());
+    }
+
+    #[test]
+    fn if_parenthesis_after_quote_starts_a_word() {
+        let (f, d) = parse("if ($a = \"b\") { return 403; }");
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(words(&f, &f.directives[0]), ["if", "($a", "=", "b", ")"]);
+    }
+
+    #[test]
+    fn every_error_of_a_file_is_reported_with_nginx_words() {
+        let (f, d) = parse("a \"1\"x;\n;\nb { c }\n}\nok on;\n");
+        let msgs: Vec<_> = d.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(msgs, ["unexpected \"x\"", "unexpected \";\"", "unexpected \"}\"", "unexpected \"}\""]);
+        // Resumed: the last statement is still parsed.
+        assert_eq!(words(&f, f.directives.last().expect("ok")), ["ok", "on"]);
+    }
+
+    #[test]
+    fn unterminated_statement_and_block_at_eof() {
+        let (_, d) = parse("http {\n server {\n listen 80");
+        let msgs: Vec<_> = d.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(msgs, ["unexpected end of file, expecting \";\" or \"}\"", "unexpected end of file, expecting \"}\""]);
+    }
+
+    #[test]
+    fn unterminated_quote_is_end_of_file() {
+        let (_, d) = parse("a \"b;\n c;");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.contains("unexpected end of file"));
+    }
+
+    #[test]
+    fn deep_nesting_is_a_diagnostic_not_a_crash() {
+        let src = "a {".repeat(100_000) + &"}".repeat(100_000);
+        let (f, d) = parse(&src);
+        assert_eq!(d.len(), 1, "{:?}", d.first());
+        assert!(d[0].message.contains("nested deeper"));
+        assert_eq!(f.directives.len(), 1);
+    }
+
+    #[test]
+    fn huge_line_is_linear_and_reported() {
+        let src = format!("a {};", "x".repeat(10 * 1024 * 1024));
+        let (_, d) = parse(&src);
+        assert_eq!(d.len(), 1);
+        assert!(d[0].message.starts_with("too long parameter"));
+    }
+
+    #[test]
+    fn non_utf8_bytes_parse() {
+        let (f, d) = parse_file(FileId(0), Arc::from(&b"a \xff\xfe;"[..]));
+        assert!(d.is_empty());
+        assert_eq!(f.bytes(&f.directives[0].args[0]), b"\xff\xfe");
+    }
+
+    #[test]
+    fn custom_blocks_are_marked() {
+        let (f, _) = parse("types { text/html html; } map $a $b { default 1; }");
+        assert!(f.directives.iter().all(|d| d.block.as_ref().is_some_and(|b| b.kind == BlockKind::Custom)));
+    }
+}

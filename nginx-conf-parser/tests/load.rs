@@ -1,0 +1,106 @@
+//! Loading trees from disk and from `nginx -T` dumps.
+
+use std::path::Path;
+
+use lint_source::SourceMap;
+use nginx_conf_parser::check::{check, CheckOptions};
+use nginx_conf_parser::{from_dump, load, LoadOptions};
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+fn messages(map: &SourceMap, diags: &[lint_source::Diagnostic]) -> Vec<String> {
+    diags
+        .iter()
+        .map(|d| {
+            let span = d.primary.as_ref().expect("primary").span;
+            let file = map.get(span.file);
+            let at = file.line_col(span.start);
+            format!("{}:{}:{} {} {}", file.path.display(), at.line, at.column, d.code, d.message)
+        })
+        .collect()
+}
+
+#[test]
+fn includes_resolve_against_the_conf_dir_under_root_in_glob_order() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "etc/nginx/nginx.conf", "events {}\nhttp {\n include conf.d/*.conf;\n include /etc/nginx/missing.conf;\n include /etc/nginx/none/*.conf;\n}\n");
+    write(dir.path(), "etc/nginx/conf.d/b.conf", "server { listen 81; }\n");
+    write(dir.path(), "etc/nginx/conf.d/a.conf", "server { listen 80; include snippets/x.conf; }\n");
+    write(dir.path(), "etc/nginx/conf.d/.hidden.conf", "broken {\n");
+    write(dir.path(), "etc/nginx/snippets/x.conf", "server_name a;\n");
+    let map = SourceMap::new();
+    let opts = LoadOptions { root: Some(dir.path().to_path_buf()), prefix: None };
+    let config = load(Path::new("/etc/nginx/nginx.conf"), &opts, &map);
+    assert_eq!(
+        messages(&map, &config.diagnostics),
+        ["/etc/nginx/nginx.conf:4:2 NGX002 open() \"/etc/nginx/missing.conf\" failed (2: No such file or directory)"]
+    );
+    let http = config.items().find(|i| i.is("http")).expect("http");
+    let listens: Vec<String> = http
+        .children()
+        .filter(|i| i.is("server"))
+        .flat_map(|s| s.children().filter(|i| i.is("listen")).map(|l| l.arg(0).expect("arg").into_owned()).collect::<Vec<_>>())
+        .collect();
+    assert_eq!(listens, ["80", "81"]);
+    let names: Vec<_> = http.children().flat_map(|s| s.children()).filter(|i| i.is("server_name")).collect();
+    assert_eq!(names.len(), 1);
+    assert!(check(&config, &CheckOptions::default(), &map).is_empty());
+}
+
+#[test]
+fn include_cycles_are_cut_and_reported() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "nginx.conf", "events {}\ninclude a.conf;\n");
+    write(dir.path(), "a.conf", "include b.conf;\n");
+    write(dir.path(), "b.conf", "include a.conf;\n");
+    let map = SourceMap::new();
+    let config = load(&dir.path().join("nginx.conf"), &LoadOptions::default(), &map);
+    let msgs = messages(&map, &config.diagnostics);
+    assert_eq!(msgs.len(), 1, "{msgs:?}");
+    assert!(msgs[0].contains("b.conf:1:1 NGX003 include cycle"), "{msgs:?}");
+    assert_eq!(config.items().count(), 4);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_and_directories_are_diagnostics() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "nginx.conf", "events {}\ninclude loop.conf;\ninclude sub;\n");
+    std::os::unix::fs::symlink(dir.path().join("loop.conf"), dir.path().join("loop.conf")).expect("symlink");
+    std::fs::create_dir(dir.path().join("sub")).expect("mkdir");
+    let map = SourceMap::new();
+    let config = load(&dir.path().join("nginx.conf"), &LoadOptions::default(), &map);
+    let codes: Vec<_> = config.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["NGX004", "NGX004"], "{:?}", messages(&map, &config.diagnostics));
+}
+
+#[test]
+fn nginx_t_dumps_keep_paths_and_lines() {
+    let dump = "nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\n\
+# configuration file /etc/nginx/nginx.conf:\nevents {}\nhttp {\n    include /etc/nginx/sites/*;\n}\n\n\
+# configuration file /etc/nginx/sites/a:\nserver {\n    listen 80;\n    sendfile maybe;\n}\n\n";
+    let map = SourceMap::new();
+    let config = from_dump(Path::new("-"), dump.as_bytes(), &map);
+    assert!(config.diagnostics.is_empty());
+    let diags = check(&config, &CheckOptions::default(), &map);
+    assert_eq!(
+        messages(&map, &diags),
+        ["/etc/nginx/sites/a:3:14 NGX014 invalid value \"maybe\" in \"sendfile\" directive, it must be \"on\" or \"off\""]
+    );
+}
+
+#[test]
+fn the_example_tree_and_this_machines_layout_load_cleanly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/example");
+    let map = SourceMap::new();
+    let opts = LoadOptions { root: Some(root), prefix: None };
+    let config = load(Path::new("/etc/nginx/nginx.conf"), &opts, &map);
+    assert!(config.diagnostics.is_empty(), "{:?}", messages(&map, &config.diagnostics));
+    let diags = check(&config, &CheckOptions { version: nginx_conf_parser::catalogue::NginxVersion::V1_22, ..Default::default() }, &map);
+    assert!(diags.is_empty(), "{:?}", messages(&map, &diags));
+    assert!(config.items().count() > 3);
+}
