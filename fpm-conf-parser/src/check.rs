@@ -1,0 +1,308 @@
+//! What `php-fpm -t` rejects, and what it lets through but fails at start.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use lint_source::{Diagnostic, Severity};
+
+use crate::codes::*;
+use crate::model::{parse_fpm_bool, parse_fpm_int, parse_fpm_time, FpmConfig, Listen, Pool};
+
+const TABLE: &str = include_str!("../data/php-fpm-directives.tsv");
+
+/// The directive table: name (lower case) → (section, type).
+struct Directives {
+    scalars: HashMap<String, (&'static str, &'static str)>,
+    arrays: Vec<&'static str>,
+}
+
+fn directives() -> &'static Directives {
+    static D: OnceLock<Directives> = OnceLock::new();
+    D.get_or_init(|| {
+        let mut scalars = HashMap::new();
+        let mut arrays = Vec::new();
+        for line in TABLE.lines().skip(1) {
+            let cols: Vec<&'static str> = line.split('\t').collect();
+            if cols.len() < 3 {
+                continue;
+            }
+            if let Some((name, _)) = cols[0].split_once('[') {
+                arrays.push(name);
+            } else if cols[0] == "process.priority" || cols[0] == "rlimit_files" || cols[0] == "rlimit_core" {
+                scalars.insert(cols[0].to_string(), ("global|pool", cols[2]));
+            } else {
+                scalars.insert(cols[0].to_ascii_lowercase(), (cols[1], cols[2]));
+            }
+        }
+        Directives { scalars, arrays }
+    })
+}
+
+/// Runs every check over a loaded configuration.
+pub fn check(config: &FpmConfig) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let table = directives();
+    for entry in &config.global {
+        if entry.array_key.is_some() {
+            out.push(Diagnostic::new(&UNKNOWN, entry.key_span, "Array are not allowed in the global section"));
+            continue;
+        }
+        match table.scalars.get(&entry.key.to_ascii_lowercase()) {
+            Some((section, kind)) if section.contains("global") => check_type(entry, kind, &mut out),
+            Some(_) => out.push(
+                Diagnostic::new(&UNKNOWN, entry.key_span, format!("unknown entry '{}'", entry.key))
+                    .with_label("a pool setting in [global]")
+                    .with_help("move it under a pool's [section]"),
+            ),
+            None => out.push(unknown(&entry.key, entry.key_span)),
+        }
+        if entry.value.contains("$pool") {
+            out.push(Diagnostic::new(&INVALID_VALUE, entry.value_span, format!("unable to parse value for entry '{}': Can't use '$pool' when the pool is not defined", entry.key)));
+        }
+    }
+    if config.pools.is_empty() && config.main_file.is_some() && !config.diagnostics.iter().any(|d| d.code == INCLUDE.code && d.severity == Severity::Error) {
+        if let Some(id) = config.main_file {
+            out.push(
+                Diagnostic::new(&MISSING, lint_source::Span::point(id, 0), "No pool defined. at least one pool section must be specified in config file")
+                    .with_help("add a pool ([www] with listen, pm, pm.max_children) or an include= of pool.d/*.conf"),
+            );
+        }
+    }
+    let mut by_address: HashMap<String, &Pool> = HashMap::new();
+    for pool in &config.pools {
+        check_pool(pool, table, &mut out);
+        if let Some((listen, entry)) = pool.listen() {
+            let key = match &listen {
+                Listen::Unix(p) => p.display().to_string(),
+                Listen::Tcp { port_text, host, .. } => format!("{host:?}:{port_text}"),
+            };
+            if let Some(first) = by_address.get(&key) {
+                out.push(
+                    Diagnostic::new(&LISTEN_REUSED, entry.value_span, format!("[pool {}] unable to set listen address as it's already used in another pool '{}'", pool.name, first.name))
+                        .with_related(first.listen().map(|(_, e)| e.value_span).unwrap_or(first.name_span), "first used here"),
+                );
+            } else {
+                by_address.insert(key, pool);
+            }
+        }
+    }
+    out
+}
+
+fn unknown(key: &str, span: lint_source::Span) -> Diagnostic {
+    let mut d = Diagnostic::new(&UNKNOWN, span, format!("unknown entry '{key}'"));
+    let lower = key.to_ascii_lowercase();
+    let near = directives().scalars.keys().filter(|k| strsim::levenshtein(k, &lower) <= 2).min_by_key(|k| strsim::levenshtein(k, &lower));
+    if let Some(near) = near {
+        d = d.with_help(format!("did you mean '{near}'?"));
+    }
+    d
+}
+
+fn check_type(entry: &crate::model::Entry, kind: &str, out: &mut Vec<Diagnostic>) {
+    let v = entry.value.as_str();
+    let err = |msg: &str| Diagnostic::new(&INVALID_VALUE, entry.value_span, format!("unable to parse value for entry '{}': {msg}", entry.key));
+    if kind.starts_with("integer") {
+        if kind.contains("unlimited") && v.eq_ignore_ascii_case("unlimited") {
+            return;
+        }
+        if parse_fpm_int(v).is_none() {
+            out.push(err("is not a valid number (greater or equal than zero)"));
+        }
+    } else if kind.starts_with("time") {
+        if let Err(msg) = parse_fpm_time(v) {
+            out.push(err(msg));
+        } else if v.ends_with("ms") {
+            out.push(
+                Diagnostic::new(&INVALID_VALUE, entry.value_span, format!("'{v}' is read by php-fpm as {} seconds, not milliseconds", crate::model::atoi(&v[..v.len() - 2])))
+                    .with_severity(Severity::Warning)
+                    .with_help("php-fpm times take s, m, h or d; there are no milliseconds"),
+            );
+        }
+    } else if kind.starts_with("boolean") {
+        if parse_fpm_bool(v).is_none() {
+            out.push(err("invalid boolean value"));
+        }
+    } else if entry.key.eq_ignore_ascii_case("pm") {
+        if !matches!(v.to_ascii_lowercase().as_str(), "static" | "dynamic" | "ondemand") {
+            out.push(err("invalid process manager (static, dynamic or ondemand)"));
+        }
+    } else if entry.key.eq_ignore_ascii_case("log_level")
+        && !matches!(v.to_ascii_lowercase().as_str(), "debug" | "notice" | "warning" | "warn" | "error" | "alert")
+    {
+        out.push(Diagnostic::new(&INVALID_VALUE, entry.value_span, "invalid value for 'log_level'"));
+    }
+}
+
+fn check_pool(pool: &Pool, table: &Directives, out: &mut Vec<Diagnostic>) {
+    let p = &pool.name;
+    for entry in &pool.entries {
+        match &entry.array_key {
+            Some(key) => {
+                if !table.arrays.contains(&entry.key.as_str()) {
+                    out.push(Diagnostic::new(&UNKNOWN, entry.key_span, format!("unknown directive '{}'", entry.key)));
+                } else if key.is_empty() && entry.key != "access.suppress_path" {
+                    out.push(Diagnostic::new(&INVALID_VALUE, entry.key_span, format!("You must provide a key for field '{}'", entry.key)));
+                } else if entry.key == "env" && entry.value.is_empty() {
+                    out.push(Diagnostic::new(&INVALID_VALUE, entry.value_span, format!("[pool {p}] empty value for env[{key}]")));
+                } else if entry.key.ends_with("_flag") && parse_fpm_bool(&entry.value).is_none() {
+                    out.push(Diagnostic::new(&INVALID_VALUE, entry.value_span, format!("error while parsing '{}[{key}]' : invalid boolean value", entry.key)));
+                }
+            }
+            None => match table.scalars.get(&entry.key.to_ascii_lowercase()) {
+                Some((section, kind)) if section.contains("pool") => check_type(entry, kind, out),
+                Some(_) => out.push(
+                    Diagnostic::new(&UNKNOWN, entry.key_span, format!("unknown entry '{}'", entry.key)).with_label("a [global] setting inside a pool"),
+                ),
+                None => out.push(unknown(&entry.key, entry.key_span)),
+            },
+        }
+    }
+    let header = pool.name_span;
+    match pool.listen() {
+        None => out.push(Diagnostic::new(&MISSING, header, format!("[pool {p}] no listen address have been defined!")).with_help("add `listen = /run/php/php8.2-fpm.sock` (or HOST:PORT)")),
+        Some((listen, entry)) => check_listen(pool, &listen, entry, out),
+    }
+    let pm = pool.pm();
+    if pm.is_none() {
+        out.push(Diagnostic::new(&MISSING, header, format!("[pool {p}] the process manager is missing (static, dynamic or ondemand)")).with_help("add `pm = dynamic`"));
+    }
+    let max_children = pool.int("pm.max_children").map(|(v, _)| v).unwrap_or(0);
+    if max_children <= 0 {
+        let span = pool.get("pm.max_children").map_or(header, |e| e.value_span);
+        out.push(Diagnostic::new(&MISSING, span, format!("[pool {p}] pm.max_children must be a positive value")));
+    } else if pm.as_deref() == Some("dynamic") {
+        check_dynamic(pool, max_children, out);
+    }
+    for (key, what) in [("chroot", "chroot"), ("chdir", "chdir")] {
+        if let Some(e) = pool.get(key) {
+            if !e.value.is_empty() && !e.value.starts_with('/') && !(key == "chroot" && e.value.starts_with("$prefix")) {
+                out.push(Diagnostic::new(&INVALID_PATH, e.value_span, format!("[pool {p}] the {what} path '{}' must start with a '/'", e.value)));
+            }
+        }
+    }
+    for (key, what) in [("pm.status_path", "status path"), ("ping.path", "ping path")] {
+        if let Some(e) = pool.get(key) {
+            let v = &e.value;
+            if v.is_empty() {
+                continue;
+            }
+            let msg = if !v.starts_with('/') {
+                Some("must start with a '/'")
+            } else if v.len() < 2 {
+                Some("is not long enough")
+            } else if !v.bytes().all(|b| b.is_ascii_alphanumeric() || b"/_-.~".contains(&b)) {
+                Some("must contain only the following characters '[alphanum]/_-.~'")
+            } else {
+                None
+            };
+            if let Some(msg) = msg {
+                out.push(Diagnostic::new(&INVALID_PATH, e.value_span, format!("[pool {p}] the {what} '{v}' {msg}")));
+            }
+        }
+    }
+    let slow = pool.time("request_slowlog_timeout").map(|(v, e)| (v, e.value_span));
+    if let Some((slow, span)) = slow.filter(|(v, _)| *v > 0) {
+        if pool.get("slowlog").is_none_or(|e| e.value.is_empty()) {
+            out.push(Diagnostic::new(&SLOWLOG, span, format!("[pool {p}] 'slowlog' must be specified for use with 'request_slowlog_timeout'")));
+        }
+        if let Some((term, e)) = pool.time("request_terminate_timeout").filter(|(v, _)| *v > 0) {
+            if slow > term {
+                out.push(
+                    Diagnostic::new(&SLOWLOG, span, format!("[pool {p}] 'request_slowlog_timeout' ({slow}) can't be greater than 'request_terminate_timeout' ({term})"))
+                        .with_related(e.value_span, "terminate timeout set here"),
+                );
+            }
+        }
+    }
+    for key in ["user", "group"] {
+        if let Some(e) = pool.get(key) {
+            if e.value == "root" || e.value == "0" {
+                out.push(Diagnostic::new(&ROOT_USER, e.value_span, format!("[pool {p}] please specify user and group other than root")));
+            }
+        }
+    }
+    if let Some(e) = pool.get("listen.mode") {
+        let v = e.value.trim();
+        if !v.is_empty() && !v.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+            out.push(Diagnostic::new(&INVALID_MODE, e.value_span, format!("[pool {p}] listen.mode '{v}' is not an octal number: the socket gets mode 0000")));
+        }
+    }
+    if let Some(e) = pool.get("listen.allowed_clients") {
+        if let Some(reason) = allowed_clients_problem(&e.value) {
+            out.push(Diagnostic::new(&ALLOWED_CLIENTS, e.value_span, format!("[pool {p}] listen.allowed_clients {reason}: every connection is dropped")));
+        }
+    }
+}
+
+/// Why an allowed_clients value rejects everything, if it does.
+pub fn allowed_clients_problem(value: &str) -> Option<String> {
+    if value.is_empty() {
+        return Some("is empty (php-fpm then allows no address at all)".into());
+    }
+    let bad: Vec<&str> = value.split(',').filter(|a| a.parse::<std::net::IpAddr>().is_err()).collect();
+    let good = value.split(',').count() - bad.len();
+    (good == 0).then(|| format!("has no valid address ('{}' is not an exact IP; CIDR ranges and spaces are not accepted)", bad.first().unwrap_or(&value)))
+}
+
+fn check_listen(pool: &Pool, listen: &Listen, entry: &crate::model::Entry, out: &mut Vec<Diagnostic>) {
+    let p = &pool.name;
+    match listen {
+        Listen::Tcp { port, port_text, .. } => {
+            if !port.is_some_and(|n| (1..=65535).contains(&n)) {
+                out.push(
+                    Diagnostic::new(&INVALID_LISTEN, entry.value_span, format!("[pool {p}] invalid port value '{port_text}'"))
+                        .with_help("php-fpm -t accepts it, but the pool fails at start; use a port from 1 to 65535"),
+                );
+            }
+        }
+        Listen::Unix(path) => {
+            let raw = entry.value.trim();
+            if raw.parse::<std::net::IpAddr>().is_ok() || raw == "localhost" {
+                out.push(
+                    Diagnostic::new(&INVALID_LISTEN, entry.value_span, format!("[pool {p}] listen '{raw}' has no port: php-fpm creates the unix socket file '{}' instead", path.display()))
+                        .with_help(format!("write `listen = {raw}:9000`")),
+                );
+            }
+            let len = path.as_os_str().len();
+            if len > 107 {
+                out.push(
+                    Diagnostic::new(&SOCKET_TOO_LONG, entry.value_span, format!("[pool {p}] unix socket path is {len} bytes; php-fpm silently truncates it to 107"))
+                        .with_help("use a shorter path such as /run/php/<pool>.sock"),
+                );
+            }
+        }
+    }
+}
+
+fn check_dynamic(pool: &Pool, max: i64, out: &mut Vec<Diagnostic>) {
+    let p = &pool.name;
+    let get = |k: &str| pool.int(k).map(|(v, e)| (v, e.value_span));
+    let header = pool.name_span;
+    let (min, min_span) = get("pm.min_spare_servers").unwrap_or((0, header));
+    let (maxs, max_span) = get("pm.max_spare_servers").unwrap_or((0, header));
+    if min <= 0 {
+        out.push(Diagnostic::new(&PM_ARITHMETIC, min_span, format!("[pool {p}] pm.min_spare_servers({min}) must be a positive value")));
+        return;
+    }
+    if maxs <= 0 {
+        out.push(Diagnostic::new(&PM_ARITHMETIC, max_span, format!("[pool {p}] pm.max_spare_servers({maxs}) must be a positive value")));
+        return;
+    }
+    if min > max || maxs > max {
+        out.push(Diagnostic::new(&PM_ARITHMETIC, if min > max { min_span } else { max_span }, format!("[pool {p}] pm.min_spare_servers({min}) and pm.max_spare_servers({maxs}) cannot be greater than pm.max_children({max})")));
+        return;
+    }
+    if maxs < min {
+        out.push(Diagnostic::new(&PM_ARITHMETIC, max_span, format!("[pool {p}] pm.max_spare_servers({maxs}) must not be less than pm.min_spare_servers({min})")));
+        return;
+    }
+    if let Some((start, span)) = get("pm.start_servers") {
+        if start > 0 && (start < min || start > maxs) {
+            out.push(
+                Diagnostic::new(&PM_ARITHMETIC, span, format!("[pool {p}] pm.start_servers({start}) must not be less than pm.min_spare_servers({min}) and not greater than pm.max_spare_servers({maxs})"))
+                    .with_help(format!("pick a value from {min} to {maxs}, e.g. {}", min + (maxs - min) / 2)),
+            );
+        }
+    }
+}

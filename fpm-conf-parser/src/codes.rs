@@ -1,0 +1,319 @@
+//! Codes of php-fpm load problems (FPM001–FPM099).
+
+use lint_source::{Family, RuleMeta, Severity};
+
+macro_rules! fpm_rule {
+    ($ident:ident, $code:literal, $name:literal, $severity:expr, $summary:literal, $doc:literal, $fix:literal) => {
+        #[doc = $summary]
+        pub static $ident: RuleMeta = RuleMeta {
+            code: $code,
+            name: $name,
+            family: Family::FpmLoad,
+            severity: $severity,
+            summary: $summary,
+            doc: $doc,
+            fix: $fix,
+        };
+    };
+}
+
+fpm_rule!(HASH_COMMENT, "FPM001", "hash-comment", Severity::Error,
+    "a line starting with `#`: php-fpm does not know `#` comments and refuses to start",
+    r#"php-fpm parses its files with PHP's INI scanner, where only `;` starts a
+comment. `# text` becomes a key without a value (`value is NULL for a
+ZEND_INI_PARSER_ENTRY`) and `#listen.mode = 0666` an unknown key
+(`unknown entry '#listen.mode'`). php-fpm prints the error as "on line 1 in
+Unknown", without the file, and does not start: every PHP page answers 502
+("connect() to unix:/run/php/php8.2-fpm.sock failed (2: No such file or
+directory)").
+
+Bad:
+```ini
+# nginx connects as www-data
+listen.owner = www-data
+```
+Good:
+```ini
+; nginx connects as www-data
+listen.owner = www-data
+```"#,
+    "Use `;` for comments in php-fpm files.");
+
+fpm_rule!(SYNTAX, "FPM002", "ini-syntax-error", Severity::Error,
+    "a line PHP's INI scanner rejects (unquoted `= ! ( )`, key without value, unterminated quote)",
+    r#"php-fpm reads each line as its own INI document. Unquoted values cannot
+contain `=`, `!`, `(` or `)`, a key needs `= value`, and quotes must close on
+the same line. php-fpm fails with `syntax error, unexpected '!' in Unknown on
+line 1` and does not start (502 for every PHP page).
+
+Bad:
+```ini
+ping.response = pong!
+```
+Good:
+```ini
+ping.response = "pong!"
+```"#,
+    "Quote values that contain special characters; keep every entry on one line.");
+
+fpm_rule!(UNKNOWN, "FPM003", "unknown-fpm-directive", Severity::Error,
+    "a key php-fpm does not know, or a pool key in [global]",
+    r#"php-fpm rejects unknown keys: `[/etc/php/8.2/fpm/pool.d/www.conf:12] unknown
+entry 'pm.max_childs'`, and pool keys placed in `[global]` the same way.
+Array names (`php_value`, `env`, ...) are case-sensitive.
+
+Bad:
+```ini
+pm.max_childs = 10
+```
+Good:
+```ini
+pm.max_children = 10
+```"#,
+    "Fix the spelling, or move the key under its pool's [section].");
+
+fpm_rule!(INVALID_VALUE, "FPM004", "invalid-fpm-value", Severity::Error,
+    "a value php-fpm cannot parse for its type (integer, time, boolean, pm, log level)",
+    r#"Each key has a type: integers are digits only (`5x` fails), times take
+lowercase `s m h d` (`5S` fails with `unknown suffix used in time value`; and
+`10ms` is read as 10 seconds), booleans are `yes/no/on/off`, `pm` is
+`static`, `dynamic` or `ondemand`. php-fpm fails with `unable to parse value
+for entry 'pm.max_children': is not a valid number`.
+
+Bad:
+```ini
+request_terminate_timeout = 30S
+```
+Good:
+```ini
+request_terminate_timeout = 30s
+```"#,
+    "Write the value in the key's type.");
+
+fpm_rule!(INCLUDE, "FPM005", "fpm-include-error", Severity::Error,
+    "an `include=` that php-fpm cannot resolve, or files nested more than 5 deep",
+    r#"`include` patterns are resolved against the prefix (`/usr` on Debian, not
+the including file's directory). A pattern in a missing directory fails with
+`Unable to globalize '/usr/pool.d/*.conf' (ret=2)`; a pattern that matches
+nothing only warns, and php-fpm starts without those pools (then nginx gets
+"No such file or directory" for their sockets).
+
+Bad:
+```ini
+include = pool.d/*.conf
+```
+Good:
+```ini
+include = /etc/php/8.2/fpm/pool.d/*.conf
+```"#,
+    "Use an absolute include path.");
+
+fpm_rule!(MISSING, "FPM006", "missing-required-setting", Severity::Error,
+    "no pool at all, or a pool without `listen`, `pm` or a positive `pm.max_children`",
+    r#"php-fpm needs at least one pool, and every pool needs `listen`, `pm` and
+`pm.max_children`: `[pool www] no listen address have been defined!`,
+`the process manager is missing (static, dynamic or ondemand)`,
+`pm.max_children must be a positive value`.
+
+Bad:
+```ini
+[www]
+user = www-data
+pm = dynamic
+```
+Good:
+```ini
+[www]
+user = www-data
+listen = /run/php/php8.2-fpm.sock
+pm = dynamic
+pm.max_children = 5
+```"#,
+    "Add the missing setting.");
+
+fpm_rule!(PM_ARITHMETIC, "FPM007", "pm-arithmetic", Severity::Error,
+    "dynamic pm numbers that contradict each other (start servers outside the spare range, spares above max_children)",
+    r#"For `pm = dynamic` php-fpm checks: spares positive, spares not above
+`pm.max_children`, `pm.max_spare_servers` not below `pm.min_spare_servers`,
+and `pm.start_servers` between them:
+`pm.start_servers(8) must not be less than pm.min_spare_servers(2) and not
+greater than pm.max_spare_servers(4)`. The pool, and with it php-fpm, does not
+start.
+
+Bad:
+```ini
+pm.max_children = 10
+pm.start_servers = 8
+pm.min_spare_servers = 2
+pm.max_spare_servers = 4
+```
+Good:
+```ini
+pm.max_children = 10
+pm.start_servers = 3
+pm.min_spare_servers = 2
+pm.max_spare_servers = 4
+```"#,
+    "Keep min_spare ≤ start ≤ max_spare ≤ max_children.");
+
+fpm_rule!(LISTEN_REUSED, "FPM008", "listen-address-reused", Severity::Error,
+    "two pools with the same listen address",
+    r#"php-fpm refuses a second pool on an address already used:
+`[pool b] unable to set listen address as it's already used in another pool
+'a'`. A typical cause is copying www.conf to a new pool and forgetting to
+change `listen`.
+
+Bad:
+```ini
+[shop]
+listen = /run/php/php8.2-fpm.sock
+[blog]
+listen = /run/php/php8.2-fpm.sock
+```
+Good:
+```ini
+[shop]
+listen = /run/php/php8.2-fpm-shop.sock
+[blog]
+listen = /run/php/php8.2-fpm-blog.sock
+```"#,
+    "Give every pool its own socket or port.");
+
+fpm_rule!(INVALID_PATH, "FPM009", "invalid-pool-path", Severity::Error,
+    "chroot/chdir not absolute, ping/status paths not starting with `/` or with forbidden characters",
+    r#"php-fpm checks: `the chroot path 'jail' must start with a '/'`, the same
+for chdir, and `the status path 'status' must start with a '/'` (also for
+`ping.path`; only `[alphanum]/_-.~` allowed, and not `/` alone).
+
+Bad:
+```ini
+pm.status_path = status
+```
+Good:
+```ini
+pm.status_path = /status
+```"#,
+    "Use absolute paths and URIs starting with `/`.");
+
+fpm_rule!(SLOWLOG, "FPM010", "slowlog-settings", Severity::Error,
+    "request_slowlog_timeout without slowlog, or above request_terminate_timeout",
+    r#"`'slowlog' must be specified for use with 'request_slowlog_timeout'` and
+`'request_slowlog_timeout' (60) can't be greater than 'request_terminate_timeout' (30)`
+both stop php-fpm at start.
+
+Bad:
+```ini
+request_slowlog_timeout = 5s
+```
+Good:
+```ini
+request_slowlog_timeout = 5s
+slowlog = /var/log/php8.2-fpm.$pool.slow.log
+```"#,
+    "Set `slowlog`, and keep the slowlog timeout below the terminate timeout.");
+
+fpm_rule!(UNKNOWN_VAR, "FPM011", "unknown-environment-variable", Severity::Note,
+    "a `${VAR}` whose value the linter does not know",
+    r#"php-fpm replaces `${VAR}` with a php.ini setting of that name or an
+environment variable, and with nothing when neither exists. The linter cannot
+see the service's environment; checks that depend on the value are made with
+an empty value. Give the value with `--env VAR=VALUE`.
+
+Bad (when FPM_PORT is not set for the service):
+```ini
+listen = 127.0.0.1:${FPM_PORT}
+```
+Good:
+```ini
+listen = 127.0.0.1:9000
+```"#,
+    "Pass `--env VAR=VALUE` (or set it in .nginx-fpm-lint.toml) to check with the real value.");
+
+fpm_rule!(INVALID_LISTEN, "FPM020", "invalid-listen", Severity::Error,
+    "a `listen` that passes `php-fpm -t` but fails at start (port out of range, garbage) or is silently a file",
+    r#"`php-fpm -t` does not check the address: `listen = 127.0.0.1:70000` fails only
+at start (`invalid port value '70000'`), and `listen = 127.0.0.1` (no port)
+is not TCP at all: php-fpm creates the unix socket file `/usr/127.0.0.1`, and
+nginx's `fastcgi_pass 127.0.0.1:9000` gets "Connection refused" (502).
+
+Bad:
+```ini
+listen = 127.0.0.1
+```
+Good:
+```ini
+listen = 127.0.0.1:9000
+```"#,
+    "Write `HOST:PORT`, a port alone, or an absolute socket path.");
+
+fpm_rule!(INVALID_MODE, "FPM021", "invalid-listen-mode", Severity::Error,
+    "a `listen.mode` that is not an octal number (the socket gets mode 0000)",
+    r#"php-fpm converts `listen.mode` with strtoul and never validates it: `rw` or
+`0o660` become mode 0 (`s---------`), so no process but root may connect, and
+nginx logs "connect() to unix:... failed (13: Permission denied)" (502).
+
+Bad:
+```ini
+listen.mode = rw-rw----
+```
+Good:
+```ini
+listen.mode = 0660
+```"#,
+    "Write the mode in octal, e.g. 0660.");
+
+fpm_rule!(ALLOWED_CLIENTS, "FPM022", "allowed-clients-drops-all", Severity::Error,
+    "a `listen.allowed_clients` value that makes php-fpm drop every connection",
+    r#"Entries must be exact IP addresses separated by commas without spaces. A
+CIDR (`127.0.0.0/8`), a space after a comma, or an empty value make every
+worker log `There are no allowed addresses` or `Wrong IP address` and close
+each connection: nginx sees "recv() failed (104: Connection reset by peer)"
+and answers 502.
+
+Bad:
+```ini
+listen.allowed_clients = 127.0.0.1, 10.0.0.5
+```
+Good:
+```ini
+listen.allowed_clients = 127.0.0.1,10.0.0.5
+```"#,
+    "List exact addresses separated by `,` without spaces, or remove the key.");
+
+fpm_rule!(ROOT_USER, "FPM023", "pool-runs-as-root", Severity::Error,
+    "`user = root` or `group = root`: php-fpm refuses to start such a pool",
+    r#"`php-fpm -t` accepts it, but at start php-fpm says `[pool www] please
+specify user and group other than root` and exits (unless run with -R, which
+is never what you want for PHP code).
+
+Bad:
+```ini
+user = root
+```
+Good:
+```ini
+user = www-data
+```"#,
+    "Run the pool as an unprivileged user.");
+
+fpm_rule!(SOCKET_TOO_LONG, "FPM024", "unix-socket-path-too-long", Severity::Error,
+    "a unix socket path over 107 bytes: php-fpm silently truncates it",
+    r#"`sun_path` holds 108 bytes. php-fpm truncates longer paths without a word
+and creates a socket under a shorter name; nginx connects to the full path
+and logs "connect() to unix:... failed (2: No such file or directory)" (502).
+
+Bad:
+```ini
+listen = /var/lib/containers/storage/overlay/3f1c.../merged/run/php/php8.2-fpm-application.sock
+```
+Good:
+```ini
+listen = /run/php/app.sock
+```"#,
+    "Use a socket path of at most 107 bytes.");
+
+/// Every code of this crate.
+pub static RULES: &[&RuleMeta] = &[
+    &HASH_COMMENT, &SYNTAX, &UNKNOWN, &INVALID_VALUE, &INCLUDE, &MISSING, &PM_ARITHMETIC, &LISTEN_REUSED, &INVALID_PATH, &SLOWLOG,
+    &UNKNOWN_VAR, &INVALID_LISTEN, &INVALID_MODE, &ALLOWED_CLIENTS, &ROOT_USER, &SOCKET_TOO_LONG,
+];

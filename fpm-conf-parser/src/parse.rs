@@ -1,0 +1,357 @@
+//! One php-fpm file, line by line, as php-fpm reads it: each physical line is
+//! a separate INI document (nothing spans lines), `;` comments, `[section]`,
+//! `key = value`, `key[sub] = value`. `#` is not a comment.
+
+use std::collections::BTreeMap;
+
+use lint_source::{Diagnostic, FileId, Span};
+
+use crate::codes::{HASH_COMMENT, SYNTAX};
+
+/// One `key = value` line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// The key as written (`pm.max_children`, `php_admin_value`).
+    pub key: String,
+    /// The array key for `name[key]` entries.
+    pub array_key: Option<String>,
+    /// Span of the key (with its `[...]`).
+    pub key_span: Span,
+    /// The value after quotes, keywords and `${VAR}` expansion (`$pool` is not yet expanded).
+    pub value: String,
+    /// Span of the value text (to the comment or end of line).
+    pub value_span: Span,
+    /// True when the value had no quotes at all (keywords like `yes` were converted).
+    pub bare: bool,
+    /// True when the value is an integer expression (`E_ALL & ~E_NOTICE`).
+    pub expression: bool,
+}
+
+/// A line of a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Line {
+    /// `[name]`.
+    Section {
+        /// The name between the brackets, as written.
+        name: String,
+        /// Span of the whole `[...]`.
+        span: Span,
+    },
+    /// `key = value`.
+    Entry(Entry),
+}
+
+/// Where `${VAR}` values come from.
+pub type Env = BTreeMap<String, String>;
+
+fn is_blank(b: u8) -> bool {
+    b == b' ' || b == b'\t'
+}
+
+const KEYWORDS_TRUE: [&str; 3] = ["true", "on", "yes"];
+const KEYWORDS_FALSE: [&str; 5] = ["false", "off", "no", "none", "null"];
+
+/// Parses a whole file into lines; problems become diagnostics. Unknown
+/// `${VAR}`s are collected in `unknown_vars` (the caller decides how to say it).
+pub fn parse_lines(file: FileId, text: &[u8], env: &Env, diags: &mut Vec<Diagnostic>, unknown_vars: &mut Vec<(String, Span)>) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    if text.starts_with(b"\xEF\xBB\xBF") {
+        start = 3;
+    }
+    while start < text.len() {
+        let end = text[start..].iter().position(|&b| b == b'\n').map_or(text.len(), |p| start + p);
+        let mut line_end = end;
+        if line_end > start && text[line_end - 1] == b'\r' {
+            line_end -= 1;
+        }
+        if let Some(line) = parse_line(file, text, start, line_end, env, diags, unknown_vars) {
+            lines.push(line);
+        }
+        start = end + 1;
+    }
+    lines
+}
+
+fn parse_line(file: FileId, text: &[u8], start: usize, end: usize, env: &Env, diags: &mut Vec<Diagnostic>, unknown_vars: &mut Vec<(String, Span)>) -> Option<Line> {
+    let mut i = start;
+    while i < end && is_blank(text[i]) {
+        i += 1;
+    }
+    if i >= end || text[i] == b';' {
+        return None;
+    }
+    let span = |a: usize, b: usize| Span::new(file, a, b);
+    if text[i] == b'#' {
+        let content = String::from_utf8_lossy(&text[i..end]);
+        let hint = if content.contains('=') {
+            format!("php-fpm reads this as the key '{}' and fails with \"unknown entry\"", content.split('=').next().unwrap_or("").trim())
+        } else {
+            "php-fpm reads this as a key without a value and fails with \"value is NULL for a ZEND_INI_PARSER_ENTRY\"".to_string()
+        };
+        diags.push(
+            Diagnostic::new(&HASH_COMMENT, span(i, i + 1), "`#` is not a comment in php-fpm files: php-fpm will refuse to start")
+                .with_label(hint)
+                .with_help("comment the line out with `;` instead of `#`"),
+        );
+        return None;
+    }
+    if text[i] == b'[' {
+        let Some(close) = text[i..end].iter().position(|&b| b == b']').map(|p| i + p) else {
+            diags.push(Diagnostic::new(&SYNTAX, span(i, end), "syntax error, unexpected end of line: section name without \"]\""));
+            return None;
+        };
+        let name = String::from_utf8_lossy(&text[i + 1..close]).into_owned();
+        let name = expand_vars(&name, env, span(i, close), unknown_vars);
+        let mut j = close + 1;
+        while j < end && is_blank(text[j]) {
+            j += 1;
+        }
+        if j < end && text[j] != b';' {
+            diags.push(Diagnostic::new(&SYNTAX, span(j, end), "value is NULL for a ZEND_INI_PARSER_ENTRY: text after a section header"));
+        }
+        return Some(Line::Section { name, span: span(i, close + 1) });
+    }
+    // Key: up to `=`.
+    let Some(eq) = find_eq(text, i, end) else {
+        let key_end = text[i..end].iter().position(|&b| b == b';').map_or(end, |p| i + p);
+        diags.push(
+            Diagnostic::new(&SYNTAX, span(i, trim_end(text, i, key_end)), "value is NULL for a ZEND_INI_PARSER_ENTRY")
+                .with_label("a key without `= value`")
+                .with_help("write `key = value`, or comment the line out with `;`"),
+        );
+        return None;
+    };
+    let key_end = trim_end(text, i, eq);
+    let raw_key = &text[i..key_end];
+    if let Some(pos) = raw_key.iter().position(|&b| matches!(b, b'&' | b'|' | b'^' | b'$' | b'~' | b'(' | b')' | b'{' | b'}' | b'!' | b'"' | b'\t')) {
+        diags.push(Diagnostic::new(&SYNTAX, span(i + pos, i + pos + 1), format!("syntax error, unexpected '{}'", raw_key[pos] as char)));
+        return None;
+    }
+    let key_text = String::from_utf8_lossy(raw_key).into_owned();
+    let (key, array_key) = match key_text.find('[') {
+        Some(open) => {
+            let Some(close) = key_text.rfind(']') else {
+                diags.push(Diagnostic::new(&SYNTAX, span(i, key_end), "syntax error, unexpected '=': array key without \"]\""));
+                return None;
+            };
+            let sub = key_text[open + 1..close.max(open + 1)].trim_start().to_string();
+            let sub = sub.trim_matches('"').to_string();
+            let sub = expand_vars(&sub, env, span(i, key_end), unknown_vars);
+            (key_text[..open].trim_end().to_string(), Some(sub))
+        }
+        None => (key_text, None),
+    };
+    // Value.
+    let mut v = eq + 1;
+    while v < end && is_blank(text[v]) {
+        v += 1;
+    }
+    let value_start = v;
+    let mut out = String::new();
+    let mut bare = true;
+    let mut expression = false;
+    let mut pending_blank = String::new();
+    let mut value_end = value_start;
+    while v < end {
+        let b = text[v];
+        match b {
+            b';' => break,
+            b'"' => {
+                bare = false;
+                out.push_str(&pending_blank);
+                pending_blank.clear();
+                let mut j = v + 1;
+                let mut piece = Vec::new();
+                let mut closed = false;
+                while j < end {
+                    match text[j] {
+                        b'\\' if j + 1 < end && matches!(text[j + 1], b'"' | b'\\' | b'$') => {
+                            piece.push(text[j + 1]);
+                            j += 2;
+                        }
+                        b'"' => {
+                            closed = true;
+                            break;
+                        }
+                        other => {
+                            piece.push(other);
+                            j += 1;
+                        }
+                    }
+                }
+                if !closed {
+                    diags.push(Diagnostic::new(&SYNTAX, span(v, end), "syntax error, unexpected end of line: unterminated double quote (a value cannot span lines)"));
+                    return None;
+                }
+                let piece = String::from_utf8_lossy(&piece).into_owned();
+                out.push_str(&expand_vars(&piece, env, span(v, j + 1), unknown_vars));
+                v = j + 1;
+                value_end = v;
+            }
+            b'\'' => {
+                bare = false;
+                out.push_str(&pending_blank);
+                pending_blank.clear();
+                let Some(close) = text[v + 1..end].iter().position(|&c| c == b'\'').map(|p| v + 1 + p) else {
+                    diags.push(Diagnostic::new(&SYNTAX, span(v, end), "syntax error, unexpected end of line: unterminated single quote"));
+                    return None;
+                };
+                out.push_str(&String::from_utf8_lossy(&text[v + 1..close]));
+                v = close + 1;
+                value_end = v;
+            }
+            b'=' | b'!' | b'(' | b')' => {
+                diags.push(
+                    Diagnostic::new(&SYNTAX, span(v, v + 1), format!("syntax error, unexpected '{}'", b as char))
+                        .with_help("quote the value: `key = \"...\"`"),
+                );
+                return None;
+            }
+            b'&' | b'|' | b'^' | b'~' => {
+                expression = true;
+                out.push_str(&pending_blank);
+                pending_blank.clear();
+                out.push(b as char);
+                v += 1;
+                value_end = v;
+            }
+            b' ' | b'\t' => {
+                pending_blank.push(b as char);
+                v += 1;
+            }
+            b'$' if text.get(v + 1) == Some(&b'{') => {
+                out.push_str(&pending_blank);
+                pending_blank.clear();
+                let close = text[v..end].iter().position(|&c| c == b'}').map(|p| v + p).unwrap_or(end);
+                let raw = String::from_utf8_lossy(&text[v..(close + 1).min(end)]).into_owned();
+                out.push_str(&expand_vars(&raw, env, span(v, close + 1), unknown_vars));
+                v = (close + 1).min(end);
+                value_end = v;
+            }
+            _ => {
+                out.push_str(&pending_blank);
+                pending_blank.clear();
+                let s = v;
+                while v < end && !matches!(text[v], b';' | b'"' | b'\'' | b'=' | b'!' | b'(' | b')' | b'&' | b'|' | b'^' | b'~' | b' ' | b'\t') && !(text[v] == b'$' && text.get(v + 1) == Some(&b'{')) {
+                    v += 1;
+                }
+                out.push_str(&String::from_utf8_lossy(&text[s..v]));
+                value_end = v;
+            }
+        }
+    }
+    if bare && !expression {
+        let lower = out.to_ascii_lowercase();
+        if KEYWORDS_TRUE.contains(&lower.as_str()) {
+            out = "1".into();
+        } else if KEYWORDS_FALSE.contains(&lower.as_str()) {
+            out.clear();
+        }
+    }
+    Some(Line::Entry(Entry {
+        key,
+        array_key,
+        key_span: span(i, key_end),
+        value: out,
+        value_span: span(value_start, value_end.max(value_start)),
+        bare,
+        expression,
+    }))
+}
+
+fn trim_end(text: &[u8], start: usize, mut end: usize) -> usize {
+    while end > start && is_blank(text[end - 1]) {
+        end -= 1;
+    }
+    end
+}
+
+fn find_eq(text: &[u8], start: usize, end: usize) -> Option<usize> {
+    for (k, &b) in text[start..end].iter().enumerate() {
+        match b {
+            b'=' => return Some(start + k),
+            b';' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Expands `${NAME}` from `env`; unknown names expand to "" (as php-fpm does) and are recorded.
+fn expand_vars(value: &str, env: &Env, span: Span, unknown: &mut Vec<(String, Span)>) -> String {
+    if !value.contains("${") {
+        return value.to_string();
+    }
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(pos) = rest.find("${") {
+        out.push_str(&rest[..pos]);
+        let after = &rest[pos + 2..];
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[..close];
+                match env.get(name) {
+                    Some(v) => out.push_str(v),
+                    None => unknown.push((name.to_string(), span)),
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[pos..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(src: &str) -> (Vec<Line>, Vec<Diagnostic>) {
+        let mut d = Vec::new();
+        let mut u = Vec::new();
+        let env: Env = [("HOME".to_string(), "/root".to_string())].into();
+        let lines = parse_lines(FileId(0), src.as_bytes(), &env, &mut d, &mut u);
+        (lines, d)
+    }
+
+    fn value(line: &Line) -> &str {
+        match line {
+            Line::Entry(e) => &e.value,
+            Line::Section { name, .. } => name,
+        }
+    }
+
+    #[test]
+    fn values_follow_the_ini_scanner() {
+        let (lines, d) = entries("a = x ; c\nb=  a   b  \nc = \"q;=\"'r'\nd = yes\ne = None\nf = \"${HOME}/x\"\ng = '${HOME}'\nh = E_ALL & ~E_NOTICE\nphp_value[ memory_limit ] = 64M\n");
+        assert!(d.is_empty(), "{d:?}");
+        let values: Vec<&str> = lines.iter().map(value).collect();
+        assert_eq!(values, ["x", "a   b", "q;=r", "1", "", "/root/x", "${HOME}", "E_ALL & ~E_NOTICE", "64M"]);
+        let Line::Entry(e) = &lines[8] else { panic!("entry") };
+        assert_eq!((e.key.as_str(), e.array_key.as_deref()), ("php_value", Some("memory_limit ")));
+    }
+
+    #[test]
+    fn hash_lines_and_bad_characters_are_errors() {
+        let (_, d) = entries("# listen = 9000\nping.response = pong!\nx\nenv[A] = a=b\n[www]x\n");
+        let codes: Vec<_> = d.iter().map(|d| (d.code, d.message.as_str())).collect();
+        assert_eq!(codes.len(), 5, "{codes:?}");
+        assert_eq!(codes[0].0, "FPM001");
+        assert!(codes[1].1.contains("unexpected '!'"));
+        assert!(codes[2].1.contains("value is NULL"));
+        assert!(codes[3].1.contains("unexpected '='"));
+    }
+
+    #[test]
+    fn any_bytes_parse_without_panic() {
+        let (_, _) = entries("\u{feff}[x\n\"\n'\n=\n[]\n\r\n${\n a[=b\n");
+        let mut d = Vec::new();
+        let mut u = Vec::new();
+        parse_lines(FileId(0), b"\xff\xfe=\x00[\n;\xff", &Env::new(), &mut d, &mut u);
+    }
+}
