@@ -1,9 +1,17 @@
 //! The entry point: what to lint, with which options, and the run itself.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use fpm_conf_parser::{FpmConfig, FpmLoadOptions, PhpIni};
 use lint_source::{Diagnostic, SourceMap};
+use nginx_conf_parser::catalogue::NginxVersion;
+use nginx_conf_parser::check::CheckOptions;
+use nginx_conf_parser::{Config, LoadOptions};
+use rayon::prelude::*;
+
+use crate::model::{nginx, Model};
+use crate::registry::RULES;
 
 /// One nginx input.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -24,7 +32,7 @@ pub enum NginxInput {
 pub struct LintOptions {
     /// `--root DIR`: absolute paths in configs are read under DIR.
     pub root: Option<PathBuf>,
-    /// `--prefix`: nginx's prefix (relative includes resolve against its conf dir).
+    /// `--prefix`: nginx's prefix (relative main paths resolve against it).
     pub nginx_prefix: Option<PathBuf>,
     /// `--context http|server|location`: the context of a snippet linted on its own.
     pub context: Option<String>,
@@ -53,9 +61,123 @@ pub struct LintInput {
     pub options: LintOptions,
 }
 
+/// The loaded trees, before rules run (also what `dump-tree` shows).
+pub struct Loaded {
+    /// nginx trees.
+    pub nginx: Vec<Config>,
+    /// php-fpm trees.
+    pub fpm: Vec<FpmConfig>,
+    /// php.ini per php-fpm tree.
+    pub php_ini: Vec<Option<PhpIni>>,
+    /// Every parser and load-time check finding.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn version(options: &LintOptions) -> NginxVersion {
+    options.nginx_version.as_deref().and_then(NginxVersion::parse).unwrap_or_default()
+}
+
+/// Reads and parses every input (in parallel) and runs the load-time checks.
+pub fn load(input: &LintInput, map: &SourceMap) -> Loaded {
+    let opts = &input.options;
+    let load_opts = LoadOptions { root: opts.root.clone(), prefix: opts.nginx_prefix.clone() };
+    let check_opts = CheckOptions { version: version(opts), modules: opts.modules.clone(), context: opts.context.clone() };
+    let fpm_opts = FpmLoadOptions { root: opts.root.clone(), prefix: None, env: opts.env.clone() };
+    let (nginx, fpm) = rayon::join(
+        || {
+            input
+                .nginx
+                .par_iter()
+                .map(|n| {
+                    let config = match n {
+                        NginxInput::File(path) => nginx_conf_parser::load(path, &load_opts, map),
+                        NginxInput::Dump { name, text } => nginx_conf_parser::from_dump(name, text, map),
+                    };
+                    let mut diags = config.diagnostics.clone();
+                    diags.extend(nginx_conf_parser::check::check(&config, &check_opts, map));
+                    (config, diags)
+                })
+                .collect::<Vec<_>>()
+        },
+        || {
+            input
+                .fpm
+                .par_iter()
+                .map(|path| {
+                    let config = fpm_conf_parser::load(path, &fpm_opts, map);
+                    let mut diags = config.diagnostics.clone();
+                    diags.extend(fpm_conf_parser::check(&config));
+                    let ini = php_ini_for(path, &input.php_ini).map(|p| fpm_conf_parser::load_php_ini(p, &fpm_opts, map));
+                    if let Some(ini) = &ini {
+                        diags.extend(ini.diagnostics.iter().cloned());
+                    }
+                    (config, ini, diags)
+                })
+                .collect::<Vec<_>>()
+        },
+    );
+    let mut diagnostics = Vec::new();
+    let mut loaded = Loaded { nginx: Vec::new(), fpm: Vec::new(), php_ini: Vec::new(), diagnostics: Vec::new() };
+    for (config, diags) in nginx {
+        diagnostics.extend(diags);
+        loaded.nginx.push(config);
+    }
+    for (config, ini, diags) in fpm {
+        diagnostics.extend(diags);
+        loaded.fpm.push(config);
+        loaded.php_ini.push(ini);
+    }
+    loaded.diagnostics = diagnostics;
+    loaded
+}
+
+/// The php.ini that belongs to a php-fpm tree: the one in the same directory, else the only one given.
+fn php_ini_for<'a>(fpm: &Path, inis: &'a [PathBuf]) -> Option<&'a PathBuf> {
+    let dir = fpm.parent();
+    inis.iter().find(|i| i.parent() == dir).or(if inis.len() == 1 { inis.first() } else { None })
+}
+
 /// Loads every input into `map`, builds the model, runs every rule and
 /// returns all findings (parser findings included), sorted by file and offset.
 pub fn lint(input: &LintInput, map: &SourceMap) -> Vec<Diagnostic> {
-    let _ = (input, map);
-    Vec::new()
+    let loaded = load(input, map);
+    let mut diagnostics = loaded.diagnostics;
+    let model = Model {
+        map,
+        options: &input.options,
+        nginx: loaded.nginx.iter().map(nginx::build).collect(),
+        has_fpm: !loaded.fpm.is_empty(),
+        fpm: loaded.fpm,
+        php_ini: loaded.php_ini,
+        accounts: read_accounts(input.options.root.as_deref()),
+    };
+    let found: Vec<Vec<Diagnostic>> = RULES
+        .par_iter()
+        .map(|rule| {
+            let mut sink = crate::Sink::new();
+            (rule.check)(&model, &mut sink);
+            sink.into_diagnostics()
+        })
+        .collect();
+    diagnostics.extend(found.into_iter().flatten());
+    sort(&mut diagnostics);
+    diagnostics
+}
+
+/// Sorts by file, offset, code; drops exact duplicates (a snippet included twice reports once per place).
+pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| d.primary.as_ref().map(|p| (p.span.file, p.span.start, p.span.end));
+        key(a).cmp(&key(b)).then_with(|| a.code.cmp(b.code)).then_with(|| a.message.cmp(&b.message))
+    });
+    diagnostics.dedup_by(|a, b| a.code == b.code && a.message == b.message && a.primary == b.primary);
+}
+
+/// Reads `etc/passwd` and `etc/group` under the root (or the machine's own when linting it).
+fn read_accounts(root: Option<&Path>) -> crate::model::accounts::Accounts {
+    let base = root.unwrap_or(Path::new("/"));
+    match (std::fs::read_to_string(base.join("etc/passwd")), std::fs::read_to_string(base.join("etc/group"))) {
+        (Ok(passwd), Ok(group)) => crate::model::accounts::Accounts::parse(&passwd, &group),
+        _ => crate::model::accounts::Accounts::default(),
+    }
 }

@@ -3,12 +3,32 @@
 #![forbid(unsafe_code)]
 
 mod engine;
+pub mod model;
+mod registry;
 mod rule;
+mod rules;
 
-pub use engine::{lint, LintInput, LintOptions, NginxInput};
+pub use engine::{lint, load, sort, LintInput, LintOptions, Loaded, NginxInput};
+pub use registry::RULES;
 pub use rule::{Rule, Sink};
 
 /// Metadata of every code the linter can emit (parsers' and rules'), sorted by code.
 pub fn all_rules() -> Vec<&'static lint_source::RuleMeta> {
-    Vec::new()
+    let mut all: Vec<&'static lint_source::RuleMeta> = Vec::new();
+    all.extend(nginx_conf_parser::codes::RULES.iter().copied());
+    all.extend(nginx_conf_parser::check::RULES.iter().copied());
+    all.extend(fpm_conf_parser::RULES.iter().copied());
+    all.extend(RULES.iter().map(|r| &r.meta));
+    all.sort_by_key(|m| (family_order(m.code), m.code));
+    all
+}
+
+fn family_order(code: &str) -> u8 {
+    match code.as_bytes().first() {
+        Some(b'N') => 0,
+        Some(b'F') => 1,
+        Some(b'X') => 2,
+        Some(b'S') => 3,
+        _ => 4,
+    }
 }

@@ -1,14 +1,16 @@
 use lint_source::{Diagnostic, RuleMeta};
 
+use crate::model::Model;
+
 /// A rule: its metadata and a pure check over the model.
 ///
 /// Each rule lives in its own file under `rules/` as one `pub static RULE: Rule`
 /// and is registered with one line in `registry.rs`.
-pub struct Rule<M: ?Sized + 'static> {
+pub struct Rule {
     /// Code, name, severity, documentation.
     pub meta: RuleMeta,
     /// The check. Pure: no I/O, no printing.
-    pub check: fn(&M, &mut Sink),
+    pub check: for<'a> fn(&Model<'a>, &mut Sink),
 }
 
 /// Where rules put their findings.

@@ -16,6 +16,7 @@ use crate::config::{Config, Item, Items};
 use crate::BlockKind;
 
 pub use codes::RULES;
+pub use values::parse_time;
 use codes::*;
 
 /// What the checks need besides the tree.

@@ -1,0 +1,63 @@
+//! Users and groups, from `/etc/passwd` and `/etc/group` (under `--root`), for
+//! deciding whether nginx's worker may open a pool's socket.
+
+use std::collections::HashMap;
+
+/// What the account files say.
+#[derive(Clone, Debug, Default)]
+pub struct Accounts {
+    /// user → primary group name.
+    pub primary_group: HashMap<String, String>,
+    /// group → supplementary members.
+    pub members: HashMap<String, Vec<String>>,
+    /// True when read from files (otherwise conventions are assumed).
+    pub from_files: bool,
+}
+
+impl Accounts {
+    /// Parses passwd and group texts.
+    pub fn parse(passwd: &str, group: &str) -> Self {
+        let mut gid_name: HashMap<&str, &str> = HashMap::new();
+        let mut members = HashMap::new();
+        for line in group.lines() {
+            let f: Vec<&str> = line.split(':').collect();
+            if f.len() >= 4 {
+                gid_name.insert(f[2], f[0]);
+                members.insert(f[0].to_string(), f[3].split(',').filter(|m| !m.is_empty()).map(str::to_string).collect());
+            }
+        }
+        let mut primary_group = HashMap::new();
+        for line in passwd.lines() {
+            let f: Vec<&str> = line.split(':').collect();
+            if f.len() >= 4 {
+                if let Some(g) = gid_name.get(f[3]) {
+                    primary_group.insert(f[0].to_string(), (*g).to_string());
+                }
+            }
+        }
+        Accounts { primary_group, members, from_files: true }
+    }
+
+    /// The primary group of a user (Debian's convention of a same-named group when unknown;
+    /// `nobody` → `nogroup`).
+    pub fn primary(&self, user: &str) -> String {
+        if let Some(g) = self.primary_group.get(user) {
+            return g.clone();
+        }
+        match user {
+            "nobody" => "nogroup".to_string(),
+            other => other.to_string(),
+        }
+    }
+
+    /// Every group of a user.
+    pub fn groups(&self, user: &str) -> Vec<String> {
+        let mut groups = vec![self.primary(user)];
+        for (g, members) in &self.members {
+            if members.iter().any(|m| m == user) && !groups.contains(g) {
+                groups.push(g.clone());
+            }
+        }
+        groups
+    }
+}

@@ -1,0 +1,207 @@
+//! The cross-file model every rule reads: effective nginx configuration,
+//! php-fpm pools, php.ini values, and the options that the files cannot show.
+
+pub mod accounts;
+pub mod address;
+pub mod nginx;
+
+use std::collections::HashMap;
+
+use fpm_conf_parser::{FpmConfig, Listen, PhpIni, Pool};
+use lint_source::{SourceMap, Span};
+
+use crate::engine::LintOptions;
+use address::{NginxTarget, TargetHost};
+pub use nginx::{EffectiveLocation, NginxModel, Server, Upstream};
+
+/// A pool together with the php-fpm tree it belongs to.
+#[derive(Clone, Copy, Debug)]
+pub struct PoolRef<'a> {
+    /// The php-fpm tree.
+    pub fpm: &'a FpmConfig,
+    /// The pool.
+    pub pool: &'a Pool,
+    /// The php.ini of that tree, when known.
+    pub php_ini: Option<&'a PhpIni>,
+}
+
+impl PoolRef<'_> {
+    /// PHP's `max_execution_time` for this pool in seconds (pool override, then php.ini, then PHP's default 30),
+    /// with the place it was set.
+    pub fn max_execution_time(&self) -> (i64, Option<Span>) {
+        if let Some(e) = self.pool.php_setting("max_execution_time") {
+            return (e.value.trim().parse().unwrap_or(0), Some(e.value_span));
+        }
+        if let Some(e) = self.php_ini.and_then(|ini| ini.get("max_execution_time")) {
+            return (e.value.trim().parse().unwrap_or(0), Some(e.value_span));
+        }
+        (30, None)
+    }
+}
+
+/// A `*_pass` target resolved through `upstream` blocks.
+#[derive(Clone, Debug)]
+pub struct FastcgiTarget {
+    /// The concrete address.
+    pub target: NginxTarget,
+    /// Where nginx names it (the `server` line of an upstream, or the `fastcgi_pass`).
+    pub span: Span,
+    /// The `fastcgi_pass` statement's argument.
+    pub pass_span: Span,
+    /// The upstream it came through.
+    pub upstream: Option<String>,
+}
+
+/// Everything the rules see.
+pub struct Model<'a> {
+    /// The source map (for rules that name files).
+    pub map: &'a SourceMap,
+    /// Options from the command line and config file.
+    pub options: &'a LintOptions,
+    /// One model per nginx tree.
+    pub nginx: Vec<NginxModel>,
+    /// Every php-fpm tree.
+    pub fpm: Vec<FpmConfig>,
+    /// php.ini per php-fpm tree (same index), when found.
+    pub php_ini: Vec<Option<PhpIni>>,
+    /// True when at least one php-fpm tree was given: cross-checks have something to compare with.
+    pub has_fpm: bool,
+    /// Users and groups (from the tree's /etc/passwd and /etc/group when present).
+    pub accounts: accounts::Accounts,
+}
+
+impl<'a> Model<'a> {
+    /// Every pool of every php-fpm tree.
+    pub fn pools(&self) -> impl Iterator<Item = PoolRef<'_>> + '_ {
+        self.fpm.iter().enumerate().flat_map(move |(i, fpm)| {
+            let ini = self.php_ini.get(i).and_then(Option::as_ref);
+            fpm.pools.iter().map(move |pool| PoolRef { fpm, pool, php_ini: ini })
+        })
+    }
+
+    /// Pools indexed by the address they listen on, for rules that look up many locations.
+    pub fn pools_by_listen(&self) -> HashMap<Listen, Vec<PoolRef<'_>>> {
+        let mut index: HashMap<Listen, Vec<PoolRef<'_>>> = HashMap::new();
+        for p in self.pools() {
+            if let Some((listen, _)) = p.pool.listen() {
+                index.entry(listen).or_default().push(p);
+            }
+        }
+        index
+    }
+
+    /// Every server of every nginx tree with the tree's model.
+    pub fn servers(&self) -> impl Iterator<Item = (&NginxModel, &Server)> + '_ {
+        self.nginx.iter().flat_map(|n| n.servers.iter().map(move |s| (n, s)))
+    }
+
+    /// Every location with a `fastcgi_pass`, with the server and tree it is in.
+    pub fn fastcgi_locations(&self) -> impl Iterator<Item = (&NginxModel, &Server, &EffectiveLocation)> + '_ {
+        self.servers().flat_map(|(n, s)| s.locations.iter().filter(|l| l.fastcgi_pass.is_some()).map(move |l| (n, s, l)))
+    }
+
+    /// The concrete addresses a location's `fastcgi_pass` reaches (through an upstream when it names one).
+    pub fn fastcgi_targets(&self, nginx: &NginxModel, location: &EffectiveLocation) -> Vec<FastcgiTarget> {
+        let Some((target, span)) = &location.fastcgi_pass else { return Vec::new() };
+        resolve(nginx, target, *span)
+    }
+
+    /// The nginx worker user: the `user` directive, else `--nginx-user`, else Debian's `www-data`
+    /// when the tree looks like Debian's, else nginx's built-in `nobody`. The bool says whether it
+    /// was stated (directive or option) rather than assumed.
+    pub fn nginx_user(&self, nginx: &NginxModel) -> (String, Option<String>, Option<Span>, bool) {
+        if let Some((user, group, span)) = &nginx.user {
+            return (user.clone(), group.clone(), Some(*span), true);
+        }
+        if let Some(user) = &self.options.nginx_user {
+            return (user.clone(), None, None, true);
+        }
+        ("nobody".to_string(), None, None, false)
+    }
+}
+
+/// Expands a pass target through upstream blocks.
+pub fn resolve(nginx: &NginxModel, target: &NginxTarget, span: Span) -> Vec<FastcgiTarget> {
+    if let NginxTarget::Tcp { host: TargetHost::Name(name), port: None } = target {
+        if let Some(up) = nginx.upstreams.get(name) {
+            return up
+                .servers
+                .iter()
+                .map(|(t, s)| {
+                    // An upstream server without a port means port 80.
+                    let t = match t {
+                        NginxTarget::Tcp { host, port: None } => NginxTarget::Tcp { host: host.clone(), port: Some(80) },
+                        other => other.clone(),
+                    };
+                    FastcgiTarget { target: t, span: *s, pass_span: span, upstream: Some(up.name.clone()) }
+                })
+                .collect();
+        }
+    }
+    vec![FastcgiTarget { target: target.clone(), span, pass_span: span, upstream: None }]
+}
+
+/// What a `fastcgi_pass` target meets on the php-fpm side.
+#[derive(Clone, Debug)]
+pub enum Verdict<'a> {
+    /// A pool listens there.
+    Reached(PoolRef<'a>),
+    /// Only some of the target's addresses reach a pool (`localhost` vs 127.0.0.1).
+    Partly(PoolRef<'a>),
+    /// No pool listens there. `nearest` is the most similar pool address of the same
+    /// transport; `other_transport` a pool on the other transport (unix vs TCP).
+    Missing {
+        /// Most similar pool of the same transport.
+        nearest: Option<PoolRef<'a>>,
+        /// A pool listening on the other transport.
+        other_transport: Option<PoolRef<'a>>,
+    },
+    /// Cannot be decided from the files (a variable, a remote host, no php-fpm tree).
+    Unknown,
+}
+
+impl<'a> Model<'a> {
+    /// Classifies a target against every pool.
+    pub fn verdict(&self, target: &NginxTarget) -> Verdict<'_> {
+        use address::{reaches, Reach};
+        if !self.has_fpm {
+            return Verdict::Unknown;
+        }
+        if matches!(target, NginxTarget::Variable(_)) {
+            return Verdict::Unknown;
+        }
+        let mut partly = None;
+        for p in self.pools() {
+            let Some((listen, _)) = p.pool.listen() else { continue };
+            match reaches(target, &listen) {
+                Reach::Yes => return Verdict::Reached(p),
+                Reach::Partly => partly = Some(p),
+                Reach::No => {}
+            }
+        }
+        if let Some(p) = partly {
+            return Verdict::Partly(p);
+        }
+        if !address::is_local(target) && !matches!(target, NginxTarget::BarePath(_)) {
+            // A remote host: a pool of this tree may run elsewhere. Only a port-only pool on
+            // the same port counts as evidence either way, and `reaches` already accepted it.
+            return Verdict::Unknown;
+        }
+        let text = address::describe(target);
+        let mut nearest: Option<(usize, PoolRef<'_>)> = None;
+        let mut other = None;
+        for p in self.pools() {
+            let Some((listen, _)) = p.pool.listen() else { continue };
+            let same = matches!((target, &listen), (NginxTarget::Unix(_), Listen::Unix(_)) | (NginxTarget::Tcp { .. }, Listen::Tcp { .. }));
+            if same {
+                let d = strsim::levenshtein(&text, &address::describe_listen(&listen));
+                if nearest.as_ref().is_none_or(|(bd, _)| d < *bd) {
+                    nearest = Some((d, p));
+                }
+            } else if other.is_none() {
+                other = Some(p);
+            }
+        }
+        Verdict::Missing { nearest: nearest.map(|(_, p)| p), other_transport: other }
+    }
+}

@@ -1,0 +1,399 @@
+//! The effective nginx configuration: servers with their listens and names,
+//! locations with the settings they inherit (http → server → location),
+//! upstream blocks, the worker user.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use lint_source::Span;
+use nginx_conf_parser::{Config, Item};
+
+use super::address::{parse_nginx_target, NginxTarget};
+
+/// A directive value as it applies somewhere, with the place it was set.
+#[derive(Clone, Debug)]
+pub struct Setting {
+    /// The arguments.
+    pub args: Vec<String>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl Setting {
+    /// The first argument (empty string when none).
+    pub fn first(&self) -> &str {
+        self.args.first().map_or("", String::as_str)
+    }
+}
+
+/// One `fastcgi_param NAME VALUE`.
+#[derive(Clone, Debug)]
+pub struct FastcgiParam {
+    /// Parameter name.
+    pub name: String,
+    /// Value (with variables unexpanded).
+    pub value: String,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// Where a location's `fastcgi_param` list comes from.
+#[derive(Clone, Debug)]
+pub struct ParamList {
+    /// The effective parameters.
+    pub params: Arc<Vec<FastcgiParam>>,
+    /// The block level that defined them (`None` = inherited unchanged from http).
+    pub defined_at: Option<Span>,
+    /// Parameters of outer levels that this level's list dropped (the array reset).
+    pub dropped: Arc<Vec<FastcgiParam>>,
+}
+
+/// Settings inherited down the tree. Only what the rules read is tracked.
+#[derive(Clone, Debug, Default)]
+pub struct Inherited {
+    values: HashMap<&'static str, Setting>,
+    /// The effective `fastcgi_param` list.
+    pub params: Option<ParamList>,
+}
+
+/// Directives that inherit from outer blocks and that rules read.
+const INHERITED: &[&str] = &[
+    "fastcgi_read_timeout",
+    "fastcgi_send_timeout",
+    "fastcgi_connect_timeout",
+    "fastcgi_buffer_size",
+    "fastcgi_buffers",
+    "fastcgi_busy_buffers_size",
+    "fastcgi_keep_conn",
+    "fastcgi_intercept_errors",
+    "fastcgi_index",
+    "proxy_read_timeout",
+    "proxy_connect_timeout",
+    "proxy_send_timeout",
+    "root",
+    "index",
+    "resolver",
+];
+
+impl Inherited {
+    /// The effective value of an inherited directive.
+    pub fn get(&self, name: &str) -> Option<&Setting> {
+        self.values.get(name)
+    }
+}
+
+/// A `listen` of a server.
+#[derive(Clone, Debug)]
+pub struct NginxListen {
+    /// The address part as written (`80`, `127.0.0.1:8080`, `[::]:443`, `unix:/x`).
+    pub address: String,
+    /// The port, when TCP.
+    pub port: Option<u32>,
+    /// The host part (`*` for all interfaces).
+    pub host: String,
+    /// `default_server` given.
+    pub default_server: bool,
+    /// `ssl` given.
+    pub ssl: bool,
+    /// Where.
+    pub span: Span,
+    /// False for the implicit `listen *:80` of a server without `listen`.
+    pub explicit: bool,
+}
+
+/// A location (or the server level itself, for requests no location matches).
+#[derive(Clone, Debug)]
+pub struct EffectiveLocation {
+    /// The `location` statement (the `server` statement for the server level).
+    pub span: Span,
+    /// The modifier and URI as written (`~ \.php$`), empty for the server level.
+    pub pattern: String,
+    /// Settings in effect here.
+    pub inherited: Inherited,
+    /// `fastcgi_pass` in this location (or its `if` blocks).
+    pub fastcgi_pass: Option<(NginxTarget, Span)>,
+    /// `proxy_pass`, `uwsgi_pass`, `grpc_pass`, `scgi_pass` here: (directive, target, span).
+    pub other_pass: Vec<(String, NginxTarget, Span)>,
+    /// `alias` in this location.
+    pub alias: Option<Setting>,
+    /// `try_files` in this location.
+    pub try_files: Option<Setting>,
+    /// `fastcgi_split_path_info` here.
+    pub split_path_info: Option<Setting>,
+    /// Names of the files included directly in this location (`fastcgi_params`, `snippets/fastcgi-php.conf`).
+    pub includes: Vec<String>,
+}
+
+impl EffectiveLocation {
+    /// True for regex locations matching `.php` (the usual PHP handler).
+    pub fn is_php_regex(&self) -> bool {
+        self.pattern.starts_with('~') && self.pattern.contains("php")
+    }
+}
+
+/// A `server {}` block in `http`.
+#[derive(Clone, Debug)]
+pub struct Server {
+    /// The `server` statement.
+    pub span: Span,
+    /// Its listens (an implicit `*:80` when none).
+    pub listens: Vec<NginxListen>,
+    /// `server_name` entries with their spans.
+    pub names: Vec<(String, Span)>,
+    /// The server level plus every location, nested ones flattened.
+    pub locations: Vec<EffectiveLocation>,
+}
+
+/// An `upstream {}` block.
+#[derive(Clone, Debug)]
+pub struct Upstream {
+    /// Its name.
+    pub name: String,
+    /// The `upstream` statement.
+    pub span: Span,
+    /// `server` entries: target and span (`backup`/`down` ones included).
+    pub servers: Vec<(NginxTarget, Span)>,
+    /// `keepalive N` when set.
+    pub keepalive: Option<Span>,
+}
+
+/// Everything read from one nginx tree.
+#[derive(Debug, Default)]
+pub struct NginxModel {
+    /// Servers in configuration order.
+    pub servers: Vec<Server>,
+    /// Upstreams by lower-cased name.
+    pub upstreams: HashMap<String, Upstream>,
+    /// The `user` directive: user, group (if given), span.
+    pub user: Option<(String, Option<String>, Span)>,
+    /// `worker_connections`, when set.
+    pub worker_connections: Option<(u64, Span)>,
+    /// Every `http`-level `resolver` is part of `Inherited`; this says whether any exists at all.
+    pub has_resolver: bool,
+}
+
+fn setting(item: &Item<'_>) -> Setting {
+    Setting { args: item.args().map(|a| a.into_owned()).collect(), span: item.span() }
+}
+
+/// Builds the model of one tree. Iterative over blocks: no recursion on input depth.
+pub fn build(config: &Config) -> NginxModel {
+    let mut model = NginxModel::default();
+    for item in config.items() {
+        if item.is("user") {
+            if let Some(user) = item.arg(0) {
+                model.user = Some((user.into_owned(), item.arg(1).map(|g| g.into_owned()), item.arg_span(0)));
+            }
+        } else if item.is("events") {
+            for e in item.children().filter(|e| e.is("worker_connections")) {
+                if let Some(n) = e.arg(0).and_then(|v| v.parse().ok()) {
+                    model.worker_connections = Some((n, e.arg_span(0)));
+                }
+            }
+        } else if item.is("http") {
+            build_http(&item, &mut model);
+        }
+    }
+    model
+}
+
+/// Applies one statement of a block to the inherited settings of that block.
+fn apply(item: &Item<'_>, scope: &mut Inherited, own_params: &mut Option<Vec<FastcgiParam>>) {
+    let name = item.name();
+    if name == "fastcgi_param" {
+        let param = FastcgiParam {
+            name: item.arg(0).map(|a| a.into_owned()).unwrap_or_default(),
+            value: item.arg(1).map(|a| a.into_owned()).unwrap_or_default(),
+            span: item.span(),
+        };
+        own_params.get_or_insert_with(Vec::new).push(param);
+        return;
+    }
+    if let Some(key) = INHERITED.iter().find(|k| **k == name) {
+        scope.values.insert(key, setting(item));
+    }
+}
+
+/// Closes a block's own params over the parent's: any own param replaces the whole list.
+fn settle_params(scope: &mut Inherited, own: Option<Vec<FastcgiParam>>, level: Span) {
+    if let Some(own) = own {
+        let dropped = scope
+            .params
+            .as_ref()
+            .map(|p| p.params.iter().filter(|old| !own.iter().any(|n| n.name == old.name)).cloned().collect())
+            .unwrap_or_default();
+        scope.params = Some(ParamList { params: Arc::new(own), defined_at: Some(level), dropped: Arc::new(dropped) });
+    }
+}
+
+fn build_http(http: &Item<'_>, model: &mut NginxModel) {
+    let mut scope = Inherited::default();
+    let mut own = None;
+    let mut servers = Vec::new();
+    for item in http.children() {
+        if item.is("server") && item.is_block() {
+            servers.push(item);
+        } else if item.is("upstream") && item.is_block() {
+            let name = item.arg(0).map(|a| a.into_owned()).unwrap_or_default();
+            let mut upstream = Upstream { name: name.clone(), span: item.span(), servers: Vec::new(), keepalive: None };
+            for u in item.children() {
+                if u.is("server") {
+                    if let Some(addr) = u.arg(0) {
+                        upstream.servers.push((parse_nginx_target(&addr, false), u.arg_span(0)));
+                    }
+                } else if u.is("keepalive") {
+                    upstream.keepalive = Some(u.span());
+                }
+            }
+            model.upstreams.insert(name.to_ascii_lowercase(), upstream);
+        } else {
+            if item.is("resolver") {
+                model.has_resolver = true;
+            }
+            apply(&item, &mut scope, &mut own);
+        }
+    }
+    settle_params(&mut scope, own, http.span());
+    for server in servers {
+        let built = build_server(&server, &scope, model);
+        model.servers.push(built);
+    }
+}
+
+fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxModel) -> Server {
+    let mut scope = http_scope.clone();
+    let mut own = None;
+    let mut listens = Vec::new();
+    let mut names = Vec::new();
+    let mut locations_items = Vec::new();
+    let mut level = EffectiveLocation {
+        span: server.span(),
+        pattern: String::new(),
+        inherited: Inherited::default(),
+        fastcgi_pass: None,
+        other_pass: Vec::new(),
+        alias: None,
+        try_files: None,
+        split_path_info: None,
+        includes: Vec::new(),
+    };
+    for item in server.children() {
+        if item.is("listen") {
+            if let Some(l) = parse_listen(&item) {
+                listens.push(l);
+            }
+        } else if item.is("server_name") {
+            for (i, name) in item.args().enumerate() {
+                names.push((name.into_owned(), item.arg_span(i)));
+            }
+        } else if item.is("location") && item.is_block() {
+            locations_items.push(item);
+        } else {
+            if item.is("resolver") {
+                model.has_resolver = true;
+            }
+            location_statement(&item, &mut level);
+            apply(&item, &mut scope, &mut own);
+        }
+    }
+    settle_params(&mut scope, own, server.span());
+    if listens.is_empty() {
+        listens.push(NginxListen { address: "*:80".into(), port: Some(80), host: "*".into(), default_server: false, ssl: false, span: server.name_span(), explicit: false });
+    }
+    level.inherited = scope.clone();
+    let mut locations = vec![level];
+    // Nested locations, breadth by explicit stack: (item, parent scope).
+    let mut stack: Vec<(Item<'_>, Inherited)> = locations_items.into_iter().rev().map(|i| (i, scope.clone())).collect();
+    while let Some((loc, parent)) = stack.pop() {
+        let mut scope = parent;
+        let mut own = None;
+        let mut effective = EffectiveLocation {
+            span: loc.span(),
+            pattern: loc.args().collect::<Vec<_>>().join(" "),
+            inherited: Inherited::default(),
+            fastcgi_pass: None,
+            other_pass: Vec::new(),
+            alias: None,
+            try_files: None,
+            split_path_info: None,
+            includes: Vec::new(),
+        };
+        let mut nested = Vec::new();
+        for item in loc.children() {
+            if item.is("location") && item.is_block() {
+                nested.push(item);
+                continue;
+            }
+            if item.is("if") && item.is_block() {
+                // `if` inside a location: its passes count for the location.
+                for inner in item.children() {
+                    location_statement(&inner, &mut effective);
+                }
+                continue;
+            }
+            if item.is("resolver") {
+                model.has_resolver = true;
+            }
+            location_statement(&item, &mut effective);
+            apply(&item, &mut scope, &mut own);
+        }
+        settle_params(&mut scope, own, loc.span());
+        for n in nested.into_iter().rev() {
+            stack.push((n, scope.clone()));
+        }
+        effective.inherited = scope;
+        locations.push(effective);
+    }
+    Server { span: server.span(), listens, names, locations }
+}
+
+fn location_statement(item: &Item<'_>, loc: &mut EffectiveLocation) {
+    let name = item.name();
+    match name.as_ref() {
+        "fastcgi_pass" => {
+            if let Some(a) = item.arg(0) {
+                loc.fastcgi_pass = Some((parse_nginx_target(&a, false), item.arg_span(0)));
+            }
+        }
+        "proxy_pass" | "uwsgi_pass" | "grpc_pass" | "scgi_pass" => {
+            if let Some(a) = item.arg(0) {
+                loc.other_pass.push((name.into_owned(), parse_nginx_target(&a, true), item.arg_span(0)));
+            }
+        }
+        "alias" => loc.alias = Some(setting(item)),
+        "try_files" => loc.try_files = Some(setting(item)),
+        "fastcgi_split_path_info" => loc.split_path_info = Some(setting(item)),
+        "include" => {
+            if let Some(a) = item.arg(0) {
+                loc.includes.push(a.into_owned());
+            }
+        }
+        _ => {}
+    }
+}
+
+fn parse_listen(item: &Item<'_>) -> Option<NginxListen> {
+    let address = item.arg(0)?.into_owned();
+    let params: Vec<String> = item.args().skip(1).map(|a| a.into_owned()).collect();
+    let (host, port) = if let Some(path) = address.strip_prefix("unix:") {
+        (format!("unix:{path}"), None)
+    } else if address.bytes().all(|b| b.is_ascii_digit()) {
+        ("*".to_string(), address.parse().ok())
+    } else if let Some(rest) = address.strip_prefix('[') {
+        let (h, p) = rest.split_once(']').unwrap_or((rest, ""));
+        (format!("[{h}]"), p.strip_prefix(':').map_or(Some(80), |p| p.parse().ok()))
+    } else if let Some((h, p)) = address.rsplit_once(':') {
+        (h.to_string(), p.parse().ok())
+    } else {
+        (address.clone(), Some(80))
+    };
+    Some(NginxListen {
+        address: address.clone(),
+        port,
+        host,
+        default_server: params.iter().any(|p| p == "default_server" || p == "default"),
+        ssl: params.iter().any(|p| p == "ssl"),
+        span: item.span(),
+        explicit: true,
+    })
+}

@@ -1,0 +1,26 @@
+//! Every rule, one line each.
+
+use crate::rule::Rule;
+use crate::rules::*;
+
+/// The registered rules, in code order.
+pub static RULES: &[&Rule] = &[
+    &x001_fastcgi_pass_no_pool::RULE,
+    &x002_transport_mismatch::RULE,
+    &x003_socket_permission::RULE,
+    &x004_allowed_clients_excludes_nginx::RULE,
+    &x005_localhost_ipv6_mismatch::RULE,
+    &x006_nginx_gives_up_first::RULE,
+    &x007_fpm_kills_first::RULE,
+    &x008_proxy_timeout_on_fastcgi::RULE,
+    &x009_connect_timeout_over_75s::RULE,
+    &x010_wrong_protocol_to_pool::RULE,
+    &x011_port_bound_twice::RULE,
+    &x012_socket_in_private_tmp::RULE,
+    &x013_variable_pass_without_resolver::RULE,
+    &ngx101_conflicting_server_name::RULE,
+    &ngx102_no_explicit_default_server::RULE,
+    &ngx201_script_filename_missing::RULE,
+    &ngx202_fastcgi_param_reset::RULE,
+    &ngx203_alias_with_document_root::RULE,
+];

@@ -1,0 +1,39 @@
+//! One module per rule. The file name is the code and the name.
+
+/// Declares `pub static RULE` with its metadata next to the check.
+macro_rules! declare_rule {
+    ($code:literal, $name:literal, $family:ident, $severity:ident, $summary:literal, $doc:literal, $fix:literal, $check:path) => {
+        /// The rule.
+        pub static RULE: crate::rule::Rule = crate::rule::Rule {
+            meta: lint_source::RuleMeta {
+                code: $code,
+                name: $name,
+                family: lint_source::Family::$family,
+                severity: lint_source::Severity::$severity,
+                summary: $summary,
+                doc: $doc,
+                fix: $fix,
+            },
+            check: $check,
+        };
+    };
+}
+
+pub mod ngx101_conflicting_server_name;
+pub mod ngx102_no_explicit_default_server;
+pub mod ngx201_script_filename_missing;
+pub mod ngx202_fastcgi_param_reset;
+pub mod ngx203_alias_with_document_root;
+pub mod x001_fastcgi_pass_no_pool;
+pub mod x002_transport_mismatch;
+pub mod x003_socket_permission;
+pub mod x004_allowed_clients_excludes_nginx;
+pub mod x005_localhost_ipv6_mismatch;
+pub mod x006_nginx_gives_up_first;
+pub mod x007_fpm_kills_first;
+pub mod x008_proxy_timeout_on_fastcgi;
+pub mod x009_connect_timeout_over_75s;
+pub mod x010_wrong_protocol_to_pool;
+pub mod x011_port_bound_twice;
+pub mod x012_socket_in_private_tmp;
+pub mod x013_variable_pass_without_resolver;

@@ -1,0 +1,62 @@
+use lint_source::Diagnostic;
+
+use crate::model::Model;
+use crate::rule::Sink;
+
+declare_rule!(
+    "NGX202",
+    "fastcgi-param-reset",
+    NginxFastcgi,
+    Warning,
+    "a `fastcgi_param` in an inner block drops every `fastcgi_param` of the outer blocks",
+    r#"Array directives like `fastcgi_param` are inherited only when the inner
+block has none of its own. One `fastcgi_param HTTPS on;` in a location drops
+all the params set at server or http level, `SCRIPT_FILENAME` and
+`QUERY_STRING` included.
+
+**Symptom**: 404 "File not found." / "Primary script unknown", or PHP seeing no
+query string, only in that location.
+
+Bad:
+```nginx
+server {
+    include fastcgi.conf;
+    location ~ \.php$ {
+        fastcgi_param APP_ENV prod;
+        fastcgi_pass unix:/run/php/php8.2-fpm.sock;
+    }
+}
+```
+Good:
+```nginx
+server {
+    location ~ \.php$ {
+        include fastcgi.conf;
+        fastcgi_param APP_ENV prod;
+        fastcgi_pass unix:/run/php/php8.2-fpm.sock;
+    }
+}
+```"#,
+    "Include the full parameter set (fastcgi.conf) in the block that adds its own parameters.",
+    check
+);
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    let mut seen = std::collections::HashSet::new();
+    for (_, _, location) in model.fastcgi_locations() {
+        let Some(list) = &location.inherited.params else { continue };
+        if list.dropped.is_empty() || !seen.insert(list.params.first().map(|p| p.span)) {
+            continue;
+        }
+        let names: Vec<&str> = list.dropped.iter().map(|p| p.name.as_str()).take(6).collect();
+        let more = list.dropped.len().saturating_sub(names.len());
+        let first_own = list.params.first().map_or(location.span, |p| p.span);
+        let mut d = Diagnostic::new(&RULE.meta, first_own, format!("this fastcgi_param drops {} inherited parameter(s): {}{}", list.dropped.len(), names.join(", "), if more > 0 { format!(" and {more} more") } else { String::new() }))
+            .with_label("the first parameter set at this level")
+            .with_help("include the full set here too (`include fastcgi.conf;`), or move these parameters up");
+        if let Some(p) = list.dropped.first() {
+            d = d.with_related(p.span, "dropped, no longer sent");
+        }
+        sink.push(d);
+    }
+}

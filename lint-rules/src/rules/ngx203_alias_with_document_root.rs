@@ -1,0 +1,59 @@
+use lint_source::Diagnostic;
+
+use crate::model::Model;
+use crate::rule::Sink;
+
+declare_rule!(
+    "NGX203",
+    "alias-with-document-root",
+    NginxFastcgi,
+    Warning,
+    "`alias` combined with `SCRIPT_FILENAME $document_root$fastcgi_script_name`",
+    r#"With `alias`, `$document_root` is the alias path, and
+`$fastcgi_script_name` still carries the location prefix, so the two
+together name a file that does not exist (`/srv/app/app/index.php`).
+
+**Symptom**: 404 "File not found."; php-fpm logs `Primary script unknown`.
+
+Bad:
+```nginx
+location /app/ {
+    alias /srv/app/;
+    location ~ \.php$ {
+        include fastcgi.conf;
+        fastcgi_pass unix:/run/php/php8.2-fpm.sock;
+    }
+}
+```
+Good:
+```nginx
+location /app/ {
+    alias /srv/app/;
+    location ~ \.php$ {
+        include fastcgi.conf;
+        fastcgi_param SCRIPT_FILENAME $request_filename;
+        fastcgi_pass unix:/run/php/php8.2-fpm.sock;
+    }
+}
+```"#,
+    "Use `fastcgi_param SCRIPT_FILENAME $request_filename;` under `alias`.",
+    check
+);
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for (_, server) in model.servers() {
+        // A location with alias covers the nested locations written inside its span.
+        let aliases: Vec<_> = server.locations.iter().filter_map(|l| l.alias.as_ref().map(|a| (l.span, a))).collect();
+        for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+            let Some((_, alias)) = aliases.iter().find(|(s, _)| s.file == location.span.file && s.start <= location.span.start && location.span.end <= s.end) else { continue };
+            let Some(params) = &location.inherited.params else { continue };
+            let Some(p) = params.params.iter().find(|p| p.name == "SCRIPT_FILENAME" && p.value.contains("$document_root$fastcgi_script_name")) else { continue };
+            sink.push(
+                Diagnostic::new(&RULE.meta, p.span, "SCRIPT_FILENAME uses $document_root$fastcgi_script_name under `alias`: the path doubles the location prefix")
+                    .with_related(alias.span, "alias here")
+                    .with_help("set `fastcgi_param SCRIPT_FILENAME $request_filename;` in this location")
+                    .with_note("at runtime: 404 \"File not found.\", php-fpm logs \"Primary script unknown\""),
+            );
+        }
+    }
+}

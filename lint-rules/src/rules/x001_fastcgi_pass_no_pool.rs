@@ -1,0 +1,68 @@
+use lint_source::Diagnostic;
+
+use crate::model::address::{describe, describe_listen};
+use crate::model::{Model, Verdict};
+use crate::rule::Sink;
+
+declare_rule!(
+    "X001",
+    "fastcgi-pass-no-pool",
+    Cross,
+    Error,
+    "`fastcgi_pass` names a socket or port that no php-fpm pool listens on",
+    r#"Every request the location passes to PHP fails when nothing listens at the
+`fastcgi_pass` address. The classic case is a PHP upgrade: php8.2-fpm creates
+`/run/php/php8.2-fpm.sock`, but the site still says `php8.1-fpm.sock`.
+
+**Symptom**: 502 Bad Gateway; nginx's error log says
+`connect() to unix:/run/php/php8.1-fpm.sock failed (2: No such file or directory) while connecting to upstream`
+(TCP: `connect() failed (111: Connection refused)`).
+
+**Why**: the two files are edited by different people at different times, and
+neither `nginx -t` nor `php-fpm -t` looks at the other side.
+
+Bad:
+```nginx
+fastcgi_pass unix:/run/php/php8.1-fpm.sock;   # pool: listen = /run/php/php8.2-fpm.sock
+```
+Good:
+```nginx
+fastcgi_pass unix:/run/php/php8.2-fpm.sock;
+```"#,
+    "Point `fastcgi_pass` at the address a pool's `listen` names (the help suggests the nearest).",
+    check
+);
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for (nginx, _, location) in model.fastcgi_locations() {
+        for t in model.fastcgi_targets(nginx, location) {
+            let Verdict::Missing { nearest, other_transport } = model.verdict(&t.target) else { continue };
+            if nearest.is_none() && other_transport.is_some() {
+                continue; // X002 reports transport mismatches.
+            }
+            let via = t.upstream.as_ref().map(|u| format!(" (through upstream \"{u}\")")).unwrap_or_default();
+            let mut d = Diagnostic::new(&RULE.meta, t.span, format!("no php-fpm pool listens on {}{via}", describe(&t.target)))
+                .with_label("nginx connects here")
+                .with_note("at runtime: 502 Bad Gateway, \"connect() ... failed (2: No such file or directory)\" or \"(111: Connection refused)\" in nginx's error log");
+            if let Some(p) = nearest {
+                if let Some((listen, entry)) = p.pool.listen() {
+                    d = d
+                        .with_related(entry.value_span, format!("pool [{}] listens on {}", p.pool.name, describe_listen(&listen)))
+                        .with_help(format!("did you mean `fastcgi_pass {}`?", nginx_form(&listen)));
+                }
+            } else {
+                d = d.with_help("add a pool that listens on this address, or point fastcgi_pass at an existing pool");
+            }
+            sink.push(d);
+        }
+    }
+}
+
+/// How nginx writes a pool address.
+pub fn nginx_form(listen: &fpm_conf_parser::Listen) -> String {
+    match listen {
+        fpm_conf_parser::Listen::Unix(p) => format!("unix:{}", p.display()),
+        fpm_conf_parser::Listen::Tcp { host: fpm_conf_parser::ListenHost::Any, port_text, .. } => format!("127.0.0.1:{port_text}"),
+        other => describe_listen(other),
+    }
+}

@@ -1,0 +1,81 @@
+use std::net::IpAddr;
+
+use fpm_conf_parser::{Listen, ListenHost};
+use lint_source::Diagnostic;
+
+use crate::model::address::{describe, describe_listen, NginxTarget, TargetHost};
+use crate::model::{Model, Verdict};
+use crate::rule::Sink;
+
+declare_rule!(
+    "X005",
+    "localhost-ipv6-mismatch",
+    Cross,
+    Warning,
+    "nginx and the pool disagree on IPv4 vs IPv6 loopback (`localhost`, `[::1]`, `127.0.0.1`)",
+    r#"nginx resolves `localhost` at start to every address in /etc/hosts, usually
+`::1` and `127.0.0.1`, and tries them in turn; a pool on `127.0.0.1:9000` does
+not answer on `::1`. With `[::1]:9000` against a pool on `127.0.0.1:9000`
+nothing connects at all.
+
+**Symptom**: `connect() failed (111: Connection refused) while connecting to
+upstream, upstream: "fastcgi://[::1]:9000"` in nginx's log; with `localhost`
+the request is retried on 127.0.0.1 and usually works, with errors logged and
+the ::1 peer marked failed; with `[::1]`: 502 Bad Gateway.
+
+Bad:
+```nginx
+fastcgi_pass localhost:9000;     # pool: listen = 127.0.0.1:9000
+```
+Good:
+```nginx
+fastcgi_pass 127.0.0.1:9000;
+```"#,
+    "Write the same literal address on both sides (127.0.0.1 or [::1]).",
+    check
+);
+
+/// True when target and pool are both loopback on one port but of different IP families.
+pub fn family_mismatch(target: &NginxTarget, listen: &Listen) -> bool {
+    let (NginxTarget::Tcp { host: TargetHost::Ip(ip), port: Some(port) }, Listen::Tcp { host, port: Some(pool_port), .. }) = (target, listen) else { return false };
+    port == pool_port
+        && ip.is_loopback()
+        && match (ip, host) {
+            (IpAddr::V6(_), ListenHost::V4(v4)) => v4.is_loopback(),
+            (IpAddr::V4(_), ListenHost::V6(v6)) => v6.is_loopback(),
+            _ => false,
+        }
+}
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for (nginx, _, location) in model.fastcgi_locations() {
+        for t in model.fastcgi_targets(nginx, location) {
+            match model.verdict(&t.target) {
+                Verdict::Partly(p) => {
+                    let Some((listen, entry)) = p.pool.listen() else { continue };
+                    sink.push(
+                        Diagnostic::new(&RULE.meta, t.span, format!("{} resolves to ::1 and 127.0.0.1, but pool [{}] listens on {} only", describe(&t.target), p.pool.name, describe_listen(&listen)))
+                            .with_related(entry.value_span, "pool listens here")
+                            .with_help(format!("write `fastcgi_pass {};`", describe_listen(&listen)))
+                            .with_note("at runtime: \"connect() failed (111: Connection refused)\" for the ::1 peer; requests are retried on 127.0.0.1"),
+                    );
+                }
+                Verdict::Missing { .. } => {
+                    for p in model.pools() {
+                        let Some((listen, entry)) = p.pool.listen() else { continue };
+                        if family_mismatch(&t.target, &listen) {
+                            sink.push(
+                                Diagnostic::new(&RULE.meta, t.span, format!("nginx connects to {} but pool [{}] listens on {}", describe(&t.target), p.pool.name, describe_listen(&listen)))
+                                    .with_severity(lint_source::Severity::Error)
+                                    .with_related(entry.value_span, "pool listens here")
+                                    .with_help(format!("write `fastcgi_pass {};`", describe_listen(&listen)))
+                                    .with_note("at runtime: 502 Bad Gateway, \"connect() failed (111: Connection refused)\""),
+                            );
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}

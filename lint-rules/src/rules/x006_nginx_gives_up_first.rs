@@ -1,0 +1,73 @@
+use lint_source::{Diagnostic, Severity};
+
+use crate::model::{Model, Verdict};
+use crate::rule::Sink;
+use nginx_conf_parser::check::parse_time;
+
+declare_rule!(
+    "X006",
+    "nginx-gives-up-first",
+    Cross,
+    Warning,
+    "`fastcgi_read_timeout` is shorter than the time php-fpm lets a script run (504), or nothing limits scripts at all",
+    r#"nginx waits `fastcgi_read_timeout` (default 60s) for the pool to answer. When
+the pool lets scripts run longer (`request_terminate_timeout`, else PHP's
+`max_execution_time`), slow requests are cut by nginx while PHP keeps working:
+the user gets 504 and the work finishes unseen, holding a worker.
+With `request_terminate_timeout = 0` and `max_execution_time = 0` nothing ever
+stops a script.
+
+**Symptom**: 504 Gateway Time-out; `upstream timed out (110: Connection timed
+out) while reading response header from upstream`.
+
+Bad:
+```nginx
+fastcgi_read_timeout 30s;      # pool: request_terminate_timeout = 300
+```
+Good:
+```nginx
+fastcgi_read_timeout 310s;     # a little above the pool's limit
+```"#,
+    "Make `fastcgi_read_timeout` a little longer than the pool's `request_terminate_timeout`.",
+    check
+);
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for (nginx, _, location) in model.fastcgi_locations() {
+        let read = location.inherited.get("fastcgi_read_timeout");
+        let read_ms = read.and_then(|s| parse_time(s.first(), true)).unwrap_or(60_000);
+        let read_span = read.map(|s| s.span);
+        for t in model.fastcgi_targets(nginx, location) {
+            let (Verdict::Reached(p) | Verdict::Partly(p)) = model.verdict(&t.target) else { continue };
+            let rtt = p.pool.time("request_terminate_timeout");
+            let (met, met_span) = p.max_execution_time();
+            let (limit, limit_span, what) = match rtt {
+                Some((v, e)) if v > 0 => (v, Some(e.value_span), "request_terminate_timeout"),
+                _ => (met, met_span, "max_execution_time"),
+            };
+            let primary = read_span.unwrap_or(location.span);
+            if limit <= 0 {
+                let mut d = Diagnostic::new(&RULE.meta, rtt.map_or(p.pool.name_span, |(_, e)| e.value_span), format!("pool [{}] never stops a script: request_terminate_timeout and max_execution_time are both 0", p.pool.name))
+                    .with_severity(Severity::Note)
+                    .with_related(t.span, "nginx passes requests here")
+                    .with_help(format!("set request_terminate_timeout a little below fastcgi_read_timeout ({}s)", read_ms / 1000))
+                    .with_note("a hung script keeps a worker busy forever; nginx answers 504 after fastcgi_read_timeout");
+                if let Some(s) = met_span {
+                    d = d.with_related(s, "max_execution_time set here");
+                }
+                sink.push(d);
+                continue;
+            }
+            if (read_ms as i64) < limit.saturating_mul(1000) {
+                let mut d = Diagnostic::new(&RULE.meta, primary, format!("nginx gives up after {}s, but pool [{}] lets scripts run for {limit}s ({what})", read_ms / 1000, p.pool.name))
+                    .with_label(if read_span.is_some() { "fastcgi_read_timeout in effect here" } else { "fastcgi_read_timeout is not set: 60s" })
+                    .with_help(format!("set `fastcgi_read_timeout {}s;` (a little above the pool's limit), or lower the pool's limit", limit + 10))
+                    .with_note("at runtime: 504 Gateway Time-out, \"upstream timed out (110: Connection timed out) while reading response header from upstream\"");
+                if let Some(s) = limit_span {
+                    d = d.with_related(s, format!("{what} = {limit}s"));
+                }
+                sink.push(d);
+            }
+        }
+    }
+}

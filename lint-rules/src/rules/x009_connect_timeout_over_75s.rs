@@ -1,0 +1,44 @@
+use lint_source::Diagnostic;
+
+use crate::model::Model;
+use crate::rule::Sink;
+use nginx_conf_parser::check::parse_time;
+
+declare_rule!(
+    "X009",
+    "fastcgi-connect-timeout-over-75s",
+    Cross,
+    Warning,
+    "`fastcgi_connect_timeout` above 75 seconds, which nginx cannot honour",
+    r#"nginx's documentation: the connect timeout "usually cannot exceed 75
+seconds" — the kernel gives up on a TCP handshake before that. A larger value
+is a sign that the read timeout was meant.
+
+Bad:
+```nginx
+fastcgi_connect_timeout 300s;
+```
+Good:
+```nginx
+fastcgi_connect_timeout 5s;
+fastcgi_read_timeout 300s;
+```"#,
+    "Keep the connect timeout short; raise `fastcgi_read_timeout` for slow scripts.",
+    check
+);
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    let mut seen = std::collections::HashSet::new();
+    for (_, _, location) in model.fastcgi_locations() {
+        let Some(s) = location.inherited.get("fastcgi_connect_timeout") else { continue };
+        if !seen.insert(s.span) {
+            continue;
+        }
+        if parse_time(s.first(), true).is_some_and(|ms| ms > 75_000) {
+            sink.push(
+                Diagnostic::new(&RULE.meta, s.span, format!("fastcgi_connect_timeout {} is over 75s: the connection attempt fails earlier anyway", s.first()))
+                    .with_help("did you mean fastcgi_read_timeout?"),
+            );
+        }
+    }
+}

@@ -1,0 +1,43 @@
+use fpm_conf_parser::Listen;
+use lint_source::Diagnostic;
+
+use crate::model::Model;
+use crate::rule::Sink;
+
+declare_rule!(
+    "X012",
+    "socket-in-private-tmp",
+    Cross,
+    Note,
+    "a pool socket under /tmp or /var/tmp, which systemd's PrivateTmp hides from nginx",
+    r#"Debian's and RHEL's units start php-fpm (and often nginx) with
+`PrivateTmp=true`: each service sees its own /tmp. A socket created in
+php-fpm's /tmp does not exist in nginx's.
+
+**Symptom**: 502 Bad Gateway; `connect() to unix:/tmp/php.sock failed (2: No
+such file or directory)` although `ls` (in your shell's /tmp) shows nothing
+either way.
+
+Bad:
+```ini
+listen = /tmp/php-fpm.sock
+```
+Good:
+```ini
+listen = /run/php/php-fpm.sock
+```"#,
+    "Put sockets under /run (e.g. /run/php/).",
+    check
+);
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for p in model.pools() {
+        let Some((Listen::Unix(path), entry)) = p.pool.listen() else { continue };
+        if path.starts_with("/tmp") || path.starts_with("/var/tmp") {
+            sink.push(
+                Diagnostic::new(&RULE.meta, entry.value_span, format!("pool [{}] puts its socket in {}, which systemd's PrivateTmp may hide from nginx", p.pool.name, path.display()))
+                    .with_help("use /run/php/<pool>.sock"),
+            );
+        }
+    }
+}

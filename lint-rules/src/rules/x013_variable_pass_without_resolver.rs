@@ -1,0 +1,47 @@
+use lint_source::Diagnostic;
+
+use crate::model::address::NginxTarget;
+use crate::model::Model;
+use crate::rule::Sink;
+
+declare_rule!(
+    "X013",
+    "variable-pass-without-resolver",
+    Cross,
+    Warning,
+    "`fastcgi_pass` with a variable host and no `resolver`",
+    r#"With a variable in `fastcgi_pass`, nginx resolves the host per request, at
+run time, and needs a `resolver`. Unless the variable always names an
+`upstream` block or an IP address, requests fail.
+
+**Symptom**: 502 Bad Gateway; `no resolver defined to resolve php-fpm` in
+nginx's error log.
+
+Bad:
+```nginx
+set $php php-fpm:9000;
+fastcgi_pass $php;
+```
+Good:
+```nginx
+resolver 127.0.0.11 valid=10s;
+set $php php-fpm:9000;
+fastcgi_pass $php;
+```"#,
+    "Add a `resolver` (Docker: 127.0.0.11), or use an upstream block.",
+    check
+);
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for (_, _, location) in model.fastcgi_locations() {
+        let Some((NginxTarget::Variable(raw), span)) = &location.fastcgi_pass else { continue };
+        if raw.starts_with("unix:") || location.inherited.get("resolver").is_some() {
+            continue;
+        }
+        sink.push(
+            Diagnostic::new(&RULE.meta, *span, format!("fastcgi_pass {raw} is resolved per request, and no resolver is set"))
+                .with_help("add `resolver` (Docker: 127.0.0.11) at http or server level, unless the variable only ever names an upstream or an IP")
+                .with_note("at runtime: 502 Bad Gateway, \"no resolver defined to resolve ...\""),
+        );
+    }
+}
