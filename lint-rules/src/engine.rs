@@ -160,14 +160,16 @@ pub fn lint(input: &LintInput, map: &SourceMap) -> Vec<Diagnostic> {
         })
         .collect();
     diagnostics.extend(found.into_iter().flatten());
-    sort(&mut diagnostics);
+    sort(&mut diagnostics, map);
     diagnostics
 }
 
-/// Sorts by file, offset, code; drops exact duplicates (a snippet included twice reports once per place).
-pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
+/// Sorts by file path, offset, code (stable across runs, whatever order files were read in);
+/// drops exact duplicates (a snippet included twice reports once per place).
+pub fn sort(diagnostics: &mut Vec<Diagnostic>, map: &SourceMap) {
+    let paths: Vec<PathBuf> = map.files().into_iter().map(|(_, f)| f.path.clone()).collect();
     diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| d.primary.as_ref().map(|p| (p.span.file, p.span.start, p.span.end));
+        let key = |d: &Diagnostic| d.primary.as_ref().map(|p| (paths.get(p.span.file.0 as usize), p.span.start, p.span.end));
         key(a).cmp(&key(b)).then_with(|| a.code.cmp(b.code)).then_with(|| a.message.cmp(&b.message))
     });
     diagnostics.dedup_by(|a, b| a.code == b.code && a.message == b.message && a.primary == b.primary);

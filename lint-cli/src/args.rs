@@ -1,0 +1,137 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Finds the nginx + php-fpm configuration mistakes behind 502/504 before you deploy.
+///
+/// With no paths, lints this machine's /etc/nginx and /etc/php/*/fpm (or the
+/// same places under --root).
+#[derive(Debug, Parser)]
+#[command(name = "nginx-fpm-lint", version, about, long_about = None)]
+pub struct Args {
+    /// Files or directories to lint (nginx or php-fpm, recognised by content).
+    pub paths: Vec<PathBuf>,
+
+    /// An nginx main file (or snippet) to lint.
+    #[arg(long = "nginx", value_name = "FILE")]
+    pub nginx: Vec<PathBuf>,
+
+    /// A php-fpm main file (php-fpm.conf) or pool file.
+    #[arg(long = "fpm", value_name = "FILE")]
+    pub fpm: Vec<PathBuf>,
+
+    /// A php.ini (for max_execution_time).
+    #[arg(long = "php-ini", value_name = "FILE")]
+    pub php_ini: Vec<PathBuf>,
+
+    /// The output of `nginx -T` (`-` for stdin).
+    #[arg(long = "nginx-dump", value_name = "FILE|-")]
+    pub nginx_dump: Option<PathBuf>,
+
+    /// Read absolute paths under DIR (a checked-out copy of /).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+
+    /// nginx's prefix (-p): relative nginx paths resolve against it.
+    #[arg(long, value_name = "DIR")]
+    pub prefix: Option<PathBuf>,
+
+    /// Context of an nginx snippet linted on its own (main, http, server, location).
+    #[arg(long, value_name = "CONTEXT")]
+    pub context: Option<String>,
+
+    /// Target nginx version (1.22, latest).
+    #[arg(long = "nginx-version", value_name = "VERSION")]
+    pub nginx_version: Option<String>,
+
+    /// nginx's worker user when the config has no `user` directive.
+    #[arg(long = "nginx-user", value_name = "USER")]
+    pub nginx_user: Option<String>,
+
+    /// A value for php-fpm's ${KEY} (repeatable).
+    #[arg(long = "env", value_name = "KEY=VALUE")]
+    pub env: Vec<String>,
+
+    /// Domains that must be served (comma separated).
+    #[arg(long, value_name = "NAMES", value_delimiter = ',')]
+    pub names: Vec<String>,
+
+    /// Output format (default: pretty on a terminal, concise otherwise).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+
+    /// Lowest severity that makes the exit code 1.
+    #[arg(long = "fail-level", value_enum, default_value = "warning")]
+    pub fail_level: FailLevel,
+
+    /// Exit 0 even when there are findings.
+    #[arg(long = "exit-zero")]
+    pub exit_zero: bool,
+
+    /// Use this config file instead of searching for .nginx-fpm-lint.toml.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore any .nginx-fpm-lint.toml.
+    #[arg(long = "no-config")]
+    pub no_config: bool,
+
+    /// Only report these codes, prefixes or names (comma separated).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Never report these codes, prefixes or names (comma separated).
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// What to do instead of linting.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List every rule.
+    Rules,
+    /// Print a rule's documentation.
+    Rule {
+        /// Code or name (X001, fastcgi-pass-no-pool).
+        code: String,
+    },
+    /// Show what was parsed from an nginx tree, and from which file.
+    DumpTree {
+        /// nginx main file (under --root when given).
+        path: PathBuf,
+    },
+}
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// miette's graphical report.
+    Pretty,
+    /// `file:line:col: CODE [severity] message`.
+    Concise,
+    /// One JSON document (see docs/json-schema.md).
+    Json,
+    /// One JSON object per line.
+    JsonLines,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// GitHub Actions annotations plus the concise report.
+    Github,
+}
+
+/// Severity threshold for the exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailLevel {
+    /// Only errors fail.
+    Error,
+    /// Warnings and errors fail.
+    Warning,
+    /// Everything fails.
+    Note,
+}

@@ -1,0 +1,155 @@
+//! Finding what to lint: the machine's (or --root's) /etc trees, or the
+//! paths given, recognised by content.
+
+use std::path::{Path, PathBuf};
+
+use lint_rules::{LintInput, NginxInput};
+
+/// Where nginx and php-fpm keep their main files on the common distributions.
+const NGINX_MAIN: &[&str] = &["/etc/nginx/nginx.conf", "/usr/local/etc/nginx/nginx.conf", "/usr/local/nginx/conf/nginx.conf"];
+const FPM_FIXED: &[&str] = &["/etc/php-fpm.conf", "/usr/local/etc/php-fpm.conf"];
+
+fn under(root: Option<&Path>, path: &str) -> PathBuf {
+    match root {
+        Some(r) => r.join(path.trim_start_matches('/')),
+        None => PathBuf::from(path),
+    }
+}
+
+/// Finds nginx.conf, every php-fpm tree (`/etc/php/*/fpm/php-fpm.conf` with its php.ini,
+/// `/etc/php-fpm.conf`, `/usr/local/etc/php-fpm.conf`) on the machine or under `root`.
+/// Paths in the result are as nginx/php-fpm name them (absolute, root not included).
+pub fn discover(root: Option<&Path>) -> LintInput {
+    let mut input = LintInput::default();
+    if let Some(main) = NGINX_MAIN.iter().find(|p| under(root, p).is_file()) {
+        input.nginx.push(NginxInput::File(PathBuf::from(main)));
+    }
+    let php_dir = under(root, "/etc/php");
+    if let Ok(entries) = std::fs::read_dir(&php_dir) {
+        let mut versions: Vec<String> = entries.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        versions.sort();
+        for v in versions {
+            let conf = format!("/etc/php/{v}/fpm/php-fpm.conf");
+            if under(root, &conf).is_file() {
+                input.fpm.push(PathBuf::from(&conf));
+                let ini = format!("/etc/php/{v}/fpm/php.ini");
+                if under(root, &ini).is_file() {
+                    input.php_ini.push(PathBuf::from(ini));
+                }
+            }
+        }
+    }
+    for conf in FPM_FIXED {
+        if under(root, conf).is_file() {
+            input.fpm.push(PathBuf::from(conf));
+        }
+    }
+    for ini in ["/etc/php.ini", "/usr/local/etc/php/php.ini"] {
+        if under(root, ini).is_file() && !input.fpm.is_empty() {
+            input.php_ini.push(PathBuf::from(ini));
+        }
+    }
+    input
+}
+
+/// What a file is, judged by name first and content second.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// nginx configuration.
+    Nginx,
+    /// php-fpm configuration.
+    Fpm,
+    /// php.ini.
+    PhpIni,
+}
+
+/// Recognises a file by its name and its first lines.
+pub fn classify(path: &Path, text: &[u8]) -> Kind {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    if name == "php.ini" {
+        return Kind::PhpIni;
+    }
+    if name == "php-fpm.conf" || name == "www.conf" {
+        return Kind::Fpm;
+    }
+    if name == "nginx.conf" {
+        return Kind::Nginx;
+    }
+    let text = String::from_utf8_lossy(&text[..text.len().min(64 * 1024)]);
+    let mut fpm = 0;
+    let mut nginx = 0;
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
+            continue;
+        }
+        if (line.starts_with('[') && line.ends_with(']')) || (line.contains('=') && !line.ends_with(';') && !line.ends_with('{')) {
+            fpm += 1;
+        }
+        if line.ends_with(';') || line.ends_with('{') || line == "}" {
+            nginx += 1;
+        }
+    }
+    if fpm > nginx {
+        Kind::Fpm
+    } else {
+        Kind::Nginx
+    }
+}
+
+/// Adds the paths given on the command line to `input`. Directories are
+/// searched for nginx.conf / php-fpm.conf, or treated as a root that mirrors /.
+pub fn add_paths(input: &mut LintInput, paths: &[PathBuf], root: Option<&Path>) -> Result<(), String> {
+    for path in paths {
+        let disk = match root {
+            Some(r) if path.is_absolute() => r.join(path.strip_prefix("/").unwrap_or(path)),
+            _ => path.clone(),
+        };
+        if disk.is_dir() {
+            if disk.join("nginx.conf").is_file() {
+                input.nginx.push(NginxInput::File(path.join("nginx.conf")));
+            }
+            if disk.join("php-fpm.conf").is_file() {
+                input.fpm.push(path.join("php-fpm.conf"));
+            }
+            if disk.join("etc").is_dir() && root.is_none() {
+                let found = discover(Some(&disk));
+                if found.nginx.is_empty() && found.fpm.is_empty() {
+                    return Err(format!("{}: no nginx.conf or php-fpm.conf found in it", path.display()));
+                }
+                input.options.root = Some(disk.clone());
+                input.nginx.extend(found.nginx);
+                input.fpm.extend(found.fpm);
+                input.php_ini.extend(found.php_ini);
+            }
+            continue;
+        }
+        let text = std::fs::read(&disk).map_err(|e| format!("{}: {e}", path.display()))?;
+        match classify(path, &text) {
+            Kind::Nginx => input.nginx.push(NginxInput::File(path.clone())),
+            Kind::Fpm => input.fpm.push(path.clone()),
+            Kind::PhpIni => input.php_ini.push(path.clone()),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_decides_when_the_name_does_not() {
+        assert_eq!(classify(Path::new("x.conf"), b"[www]\nlisten = 9000\npm = static\n"), Kind::Fpm);
+        assert_eq!(classify(Path::new("x.conf"), b"server {\n listen 80;\n}\n"), Kind::Nginx);
+        assert_eq!(classify(Path::new("/etc/php/8.2/fpm/php.ini"), b""), Kind::PhpIni);
+    }
+
+    #[test]
+    fn discovers_the_example_tree() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/example");
+        let input = discover(Some(&root));
+        assert_eq!(input.nginx, [NginxInput::File("/etc/nginx/nginx.conf".into())]);
+        assert_eq!(input.fpm, [PathBuf::from("/etc/php/8.2/fpm/php-fpm.conf")]);
+        assert_eq!(input.php_ini, [PathBuf::from("/etc/php/8.2/fpm/php.ini")]);
+    }
+}
