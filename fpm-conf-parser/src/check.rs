@@ -231,6 +231,12 @@ fn check_pool(pool: &Pool, table: &Directives, out: &mut Vec<Diagnostic>) {
     if let Some(e) = pool.get("listen.allowed_clients") {
         if let Some(reason) = allowed_clients_problem(&e.value) {
             out.push(Diagnostic::new(&ALLOWED_CLIENTS, e.value_span, format!("[pool {p}] listen.allowed_clients {reason}: every connection is dropped")));
+        } else if let Some(bad) = e.value.split(',').find(|a| a.parse::<std::net::IpAddr>().is_err()) {
+            out.push(
+                Diagnostic::new(&ALLOWED_CLIENTS, e.value_span, format!("[pool {p}] listen.allowed_clients entry '{bad}' is not an exact IP address: php-fpm ignores it and drops connections from it"))
+                    .with_severity(Severity::Warning)
+                    .with_help("separate addresses with `,` and no spaces; CIDR ranges are not supported"),
+            );
         }
     }
 }

@@ -263,7 +263,7 @@ listen.mode = 0660
     "Write the mode in octal, e.g. 0660.");
 
 fpm_rule!(ALLOWED_CLIENTS, "FPM022", "allowed-clients-drops-all", Severity::Error,
-    "a `listen.allowed_clients` value that makes php-fpm drop every connection",
+    "a `listen.allowed_clients` entry php-fpm cannot read (CIDR, spaces, empty): connections from it are dropped",
     r#"Entries must be exact IP addresses separated by commas without spaces. A
 CIDR (`127.0.0.0/8`), a space after a comma, or an empty value make every
 worker log `There are no allowed addresses` or `Wrong IP address` and close

@@ -47,7 +47,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if fpm_conf_parser::allowed_clients_problem(&entry.value).is_some() {
                 continue; // FPM022 says that nothing at all is allowed
             }
-            let allowed = entry.value.split(',').filter_map(|a| a.trim().parse::<IpAddr>().ok()).any(|a| match (a, source) {
+            let allowed = entry.value.split(',').filter_map(|a| a.parse::<IpAddr>().ok()).any(|a| match (a, source) {
                 (IpAddr::V4(a), IpAddr::V6(s)) => s.to_ipv4_mapped() == Some(a),
                 (a, s) => a == *s,
             });

@@ -40,7 +40,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let (Verdict::Reached(p) | Verdict::Partly(p)) = model.verdict(&t.target) else { continue };
             let Some((rtt, entry)) = p.pool.time("request_terminate_timeout") else { continue };
             let (met, met_span) = p.max_execution_time();
-            if rtt > 0 && rtt < read_s && (met == 0 || met >= rtt) {
+            if rtt > 0 && rtt < read_s && (met == 0 || met > rtt) {
                 let mut d = Diagnostic::new(&RULE.meta, entry.value_span, format!("pool [{}] kills scripts after {rtt}s, while nginx waits {read_s}s and PHP allows {}", p.pool.name, if met == 0 { "unlimited time".to_string() } else { format!("{met}s") }))
                     .with_label("request_terminate_timeout")
                     .with_related(read.map_or(location.span, |s| s.span), format!("nginx waits {read_s}s here"))
