@@ -69,7 +69,8 @@ struct State<'a> {
 
 /// Loads a php-fpm main file (or a lone pool file) and everything it includes.
 pub fn load(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> FpmConfig {
-    let prefix = opts.prefix.clone().unwrap_or_else(|| PathBuf::from("/usr"));
+    // PHP_PREFIX: /usr for distribution packages, /usr/local for source builds (the Docker image).
+    let prefix = opts.prefix.clone().unwrap_or_else(|| PathBuf::from(if path.starts_with("/usr/local") { "/usr/local" } else { "/usr" }));
     let mut state = State {
         opts,
         map,

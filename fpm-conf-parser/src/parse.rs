@@ -153,6 +153,9 @@ fn parse_line(file: FileId, text: &[u8], start: usize, end: usize, env: &Env, di
     let mut expression = false;
     let mut pending_blank = String::new();
     let mut value_end = value_start;
+    // Operators with their offsets, and whether an operand precedes each, to check the
+    // expression grammar once the value is read.
+    let mut ops: Vec<(u8, usize)> = Vec::new();
     while v < end {
         let b = text[v];
         match b {
@@ -201,15 +204,16 @@ fn parse_line(file: FileId, text: &[u8], start: usize, end: usize, env: &Env, di
                 v = close + 1;
                 value_end = v;
             }
-            b'=' | b'!' | b'(' | b')' => {
+            b'=' => {
                 diags.push(
-                    Diagnostic::new(&SYNTAX, span(v, v + 1), format!("syntax error, unexpected '{}'", b as char))
+                    Diagnostic::new(&SYNTAX, span(v, v + 1), "syntax error, unexpected '='")
                         .with_help("quote the value: `key = \"...\"`"),
                 );
                 return None;
             }
-            b'&' | b'|' | b'^' | b'~' => {
+            b'&' | b'|' | b'^' | b'~' | b'!' | b'(' | b')' => {
                 expression = true;
+                ops.push((b, v));
                 out.push_str(&pending_blank);
                 pending_blank.clear();
                 out.push(b as char);
@@ -241,6 +245,15 @@ fn parse_line(file: FileId, text: &[u8], start: usize, end: usize, env: &Env, di
             }
         }
     }
+    if expression {
+        if let Some((op, at)) = expression_error(&text[value_start..value_end.max(value_start)], value_start, &ops) {
+            diags.push(
+                Diagnostic::new(&SYNTAX, span(at, at + 1), format!("syntax error, unexpected '{}'", op as char))
+                    .with_help("quote the value: `key = \"...\"`"),
+            );
+            return None;
+        }
+    }
     if bare && !expression {
         let lower = out.to_ascii_lowercase();
         if KEYWORDS_TRUE.contains(&lower.as_str()) {
@@ -258,6 +271,46 @@ fn parse_line(file: FileId, text: &[u8], start: usize, end: usize, env: &Env, di
         bare,
         expression,
     }))
+}
+
+/// Checks the INI expression grammar (`~ !` prefix, `& | ^` infix, parentheses)
+/// over a value; returns the first unexpected operator.
+fn expression_error(value: &[u8], base: usize, ops: &[(u8, usize)]) -> Option<(u8, usize)> {
+    let mut expect_operand = true;
+    let mut depth = 0usize;
+    let mut i = 0;
+    let is_op = |b: u8| matches!(b, b'&' | b'|' | b'^' | b'~' | b'!' | b'(' | b')');
+    while i < value.len() {
+        let b = value[i];
+        let at = base + i;
+        if b == b' ' || b == b'\t' {
+            i += 1;
+            continue;
+        }
+        if !ops.iter().any(|(_, o)| *o == at) || !is_op(b) {
+            // An operand: skip to the next operator.
+            if !expect_operand {
+                return Some((b, at));
+            }
+            while i < value.len() && !(is_op(value[i]) && ops.iter().any(|(_, o)| *o == base + i)) {
+                i += 1;
+            }
+            expect_operand = false;
+            continue;
+        }
+        match (b, expect_operand) {
+            (b'~' | b'!', true) => {}
+            (b'(', true) => depth += 1,
+            (b')', false) if depth > 0 => depth -= 1,
+            (b'&' | b'|' | b'^', false) => expect_operand = true,
+            _ => return Some((b, at)),
+        }
+        i += 1;
+    }
+    if expect_operand || depth > 0 {
+        return ops.last().copied();
+    }
+    None
 }
 
 fn trim_end(text: &[u8], start: usize, mut end: usize) -> usize {

@@ -26,15 +26,15 @@ fn the_example_tree_reports_its_php_fpm_mistakes() {
     let mut diags = config.diagnostics.clone();
     diags.extend(check(&config));
     let names: Vec<&str> = config.pools.iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(names, ["admin", "shop"]);
+    assert_eq!(names, ["admin", "blog", "shop"]);
     assert_eq!(
         describe(&map, &diags),
         [
             "/etc/php/8.2/fpm/pool.d/shop.conf:6:1 FPM001 `#` is not a comment in php-fpm files: php-fpm will refuse to start",
-            "/etc/php/8.2/fpm/pool.d/shop.conf:13:20 FPM007 [pool shop] pm.start_servers(8) must not be less than pm.min_spare_servers(2) and not greater than pm.max_spare_servers(4)",
+            "/etc/php/8.2/fpm/pool.d/shop.conf:12:20 FPM007 [pool shop] pm.start_servers(8) must not be less than pm.min_spare_servers(2) and not greater than pm.max_spare_servers(4)",
         ]
     );
-    assert!(matches!(config.pools[1].listen(), Some((Listen::Unix(p), _)) if p == Path::new("/run/php/php8.2-fpm-shop.sock")));
+    assert!(matches!(config.pools[2].listen(), Some((Listen::Unix(p), _)) if p == Path::new("/run/php/php8.2-fpm-shop.sock")));
 }
 
 #[test]

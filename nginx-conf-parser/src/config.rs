@@ -93,6 +93,14 @@ impl<'a> Item<'a> {
         self.directive.span
     }
 
+    /// Span from the name to the `;` or the block's `{`: where nginx reports a statement's errors.
+    pub fn head_span(&self) -> Span {
+        match &self.directive.block {
+            Some(block) => Span { file: self.directive.span.file, start: self.directive.span.start, end: (block.span.start + 1).min(block.span.end) },
+            None => self.directive.span,
+        }
+    }
+
     /// Span of the name.
     pub fn name_span(&self) -> Span {
         self.directive.name.span

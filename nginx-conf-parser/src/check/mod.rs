@@ -204,21 +204,21 @@ impl<'a> Checker<'a> {
         let has_block = item.is_block();
         if !spec.block && has_block {
             self.out.push(
-                Diagnostic::new(&TERMINATOR, item.name_span(), format!("directive \"{name}\" is not terminated by \";\""))
+                Diagnostic::new(&TERMINATOR, item.head_span(), format!("directive \"{name}\" is not terminated by \";\""))
                     .with_help(format!("\"{name}\" takes no block: end it with `;`")),
             );
             return None;
         }
         if spec.block && !has_block {
             self.out.push(
-                Diagnostic::new(&TERMINATOR, item.name_span(), format!("directive \"{name}\" has no opening \"{{\""))
+                Diagnostic::new(&TERMINATOR, item.head_span(), format!("directive \"{name}\" has no opening \"{{\""))
                     .with_help(format!("\"{name}\" opens a block: `{name} ... {{ ... }}`")),
             );
             return None;
         }
         if !spec.arity.accepts(item.arg_count()) {
             self.out.push(
-                Diagnostic::new(&ARITY, item.span(), format!("invalid number of arguments in \"{name}\" directive"))
+                Diagnostic::new(&ARITY, item.head_span(), format!("invalid number of arguments in \"{name}\" directive"))
                     .with_label(format!("{} argument(s) given", item.arg_count()))
                     .with_help(arity_help(spec)),
             );
@@ -251,13 +251,13 @@ impl<'a> Checker<'a> {
                 }
             }
             self.out.push(
-                Diagnostic::new(&NOT_ALLOWED, item.name_span(), format!("\"{name}\" directive is not allowed here"))
+                Diagnostic::new(&NOT_ALLOWED, item.head_span(), format!("\"{name}\" directive is not allowed here"))
                     .with_label(format!("inside {}", context_name(context)))
                     .with_help(format!("\"{name}\" belongs in: {}", allowed_unique.join(", "))),
             );
             return;
         }
-        let mut d = Diagnostic::new(&UNKNOWN, item.name_span(), format!("unknown directive \"{name}\""));
+        let mut d = Diagnostic::new(&UNKNOWN, item.head_span(), format!("unknown directive \"{name}\""));
         if let Some(tp) = rows.iter().find_map(|r| r.third_party) {
             d = d
                 .with_label(format!("needs the third-party module {tp}"))

@@ -130,6 +130,13 @@ fn special(name: &str, item: &Item<'_>) -> Option<String> {
                 .then(|| format!("invalid parameter \"{flag}\""))
         }
         "listen" => listen_params(item),
+        "fastcgi_pass" | "proxy_pass" | "uwsgi_pass" | "scgi_pass" | "grpc_pass" | "memcached_pass" | "server" => {
+            let addr = item.arg(0)?;
+            let path = addr.split_once("unix:")?.1;
+            let path = path.split(':').next().unwrap_or(path);
+            // sun_path holds 108 bytes including the terminating NUL.
+            (path.len() > 107).then(|| format!("too long path in the unix domain socket in \"{name}\""))
+        }
         _ => None,
     }
 }

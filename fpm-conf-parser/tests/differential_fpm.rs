@@ -1,0 +1,245 @@
+//! Differential test against the real `php-fpm8.2 -t`.
+//!
+//! Every php-fpm fixture of the repo (rule fixtures, the example, fixtures/fpm)
+//! plus generated cases is run through `php-fpm8.2 -t -y FILE` (in a temp
+//! prefix, absolute /etc/php paths pointed into the copy) and through our
+//! loader and checks. Verdicts must agree: php-fpm -t rejects exactly when we
+//! report an error of a code that `-t` checks. Codes for what `-t` misses but
+//! the start fails on (FPM020–FPM024) are stricter on purpose and not counted
+//! as rejections.
+//!
+//! Skips with a reason when php-fpm8.2 is missing or we are not root, unless
+//! CI=true, where it must run.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use fpm_conf_parser::{check, load, FpmLoadOptions};
+use lint_source::{Severity, SourceMap};
+
+/// Codes whose errors mean `php-fpm -t` fails.
+const T_CODES: &[&str] = &["FPM001", "FPM002", "FPM003", "FPM004", "FPM005", "FPM006", "FPM007", "FPM008", "FPM009", "FPM010"];
+
+/// Deliberate differences: (case, reason).
+const DELIBERATE: &[(&str, &str)] = &[
+    ("fpm/rhel", "its pools run as `apache`, a user of RHEL boxes: php-fpm -t looks users up on the machine it runs on, we do not"),
+    // The example's blog pool runs as user `blog`, which exists on the box it describes but not
+    // on the CI machine: php-fpm -t looks users up, we do not (the lint must not depend on the
+    // machine it runs on). The example is rejected by both for other reasons anyway.
+];
+
+fn available() -> Result<(), String> {
+    let root = Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false);
+    if !root {
+        return Err("not root".into());
+    }
+    match Command::new("php-fpm8.2").arg("-v").output() {
+        Ok(o) if o.status.success() => Ok(()),
+        _ => Err("php-fpm8.2 is not installed".into()),
+    }
+}
+
+struct Case {
+    name: String,
+    /// The main file, relative to the case root.
+    main: PathBuf,
+    files: Vec<(PathBuf, Vec<u8>)>,
+    env: BTreeMap<String, String>,
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.filter_map(Result::ok) {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn tree(base: &Path, name: &str, cases: &mut Vec<Case>) {
+    let files: Vec<(PathBuf, Vec<u8>)> = walk(base)
+        .into_iter()
+        .filter_map(|p| {
+            let rel = p.strip_prefix(base).ok()?.to_path_buf();
+            rel.starts_with("etc/php").then(|| std::fs::read(&p).ok().map(|b| (rel, b)))?
+        })
+        .collect();
+    let Some(main) = ["etc/php/8.2/fpm/php-fpm.conf", "etc/php-fpm.conf", "usr/local/etc/php-fpm.conf"]
+        .into_iter()
+        .find(|m| files.iter().any(|(p, _)| p == Path::new(m)))
+    else {
+        return;
+    };
+    let mut env = BTreeMap::new();
+    if let Ok(args) = std::fs::read_to_string(base.join("args")) {
+        let lines: Vec<&str> = args.lines().collect();
+        for w in lines.windows(2) {
+            if w[0] == "--env" {
+                if let Some((k, v)) = w[1].split_once('=') {
+                    env.insert(k.to_string(), v.to_string());
+                }
+            }
+        }
+    }
+    cases.push(Case { name: name.to_string(), files, env, main: PathBuf::from(main) });
+}
+
+const MAIN: &str = "etc/php/8.2/fpm/php-fpm.conf";
+const POOL: &str = "[global]\nerror_log = /var/log/php8.2-fpm.log\n[www]\nuser = www-data\nlisten = /run/php/x.sock\npm = dynamic\npm.max_children = 5\npm.start_servers = 2\npm.min_spare_servers = 1\npm.max_spare_servers = 3\n";
+
+fn generated(cases: &mut Vec<Case>) {
+    let extra: &[(&str, &str)] = &[
+        ("int-garbage", "pm.max_requests = 5x"),
+        ("int-negative", "pm.max_requests = -1"),
+        ("time-ms", "request_terminate_timeout = 10ms"),
+        ("time-upper", "request_terminate_timeout = 10S"),
+        ("time-minutes", "request_terminate_timeout = 2m"),
+        ("bool-bad", "catch_workers_output = enabled"),
+        ("bool-yes", "catch_workers_output = yes"),
+        ("pm-bad", "pm = lazy"),
+        ("pm-static-case", "pm = STATIC"),
+        ("array-unknown", "php_vaule[memory_limit] = 1G"),
+        ("array-upper", "PHP_VALUE[memory_limit] = 1G"),
+        ("array-ok", "php_admin_value[memory_limit] = 1G"),
+        ("env-empty", "env[FOO] = none"),
+        ("env-ok", "env[FOO] = bar"),
+        ("hash-line", "#pm.max_requests = 5"),
+        ("semicolon-inline", "pm.max_requests = 5 ; five"),
+        ("bang", "ping.path = /ping\nping.response = ok!"),
+        ("equals", "env[A] = a=b"),
+        ("paren", "env[A] = (x)"),
+        ("quoted-bang", "ping.path = /ping\nping.response = \"ok!\""),
+        ("status-no-slash", "pm.status_path = status"),
+        ("status-slash-only", "pm.status_path = /"),
+        ("status-bad-char", "pm.status_path = /st@tus"),
+        ("ping-ok", "ping.path = /ping"),
+        ("chroot-relative", "chroot = jail"),
+        ("chdir-relative", "chdir = www"),
+        ("slowlog-missing", "request_slowlog_timeout = 5s"),
+        ("slowlog-too-long", "request_slowlog_timeout = 60s\nslowlog = /tmp/slow.log\nrequest_terminate_timeout = 30s"),
+        ("spare-above-max", "pm.max_spare_servers = 9"),
+        ("min-above-maxspare", "pm.min_spare_servers = 3\npm.max_spare_servers = 2\npm.start_servers = 2"),
+        ("start-outside", "pm.start_servers = 4"),
+        ("max-children-zero", "pm.max_children = 0"),
+        ("key-no-value", "pm.max_requests"),
+        ("unknown-key", "pm.max_request = 5"),
+        ("global-key-in-pool", "log_level = debug"),
+        ("listen-port-range", "listen = 127.0.0.1:70000"),
+        ("listen-mode-garbage", "listen.mode = rw"),
+        ("allowed-cidr", "listen = 127.0.0.1:9000\nlisten.allowed_clients = 127.0.0.0/8"),
+        ("user-root", "user = root"),
+        ("expression", "php_value[error_reporting] = E_ALL & ~E_NOTICE"),
+        ("section-reopen", "[WWW]\npm.max_requests = 5"),
+        ("second-pool-same-listen", "[b]\nuser = www-data\nlisten = /run/php/x.sock\npm = static\npm.max_children = 1"),
+        ("second-pool-ok", "[b]\nuser = www-data\nlisten = /run/php/y.sock\npm = static\npm.max_children = 1"),
+    ];
+    for (name, lines) in extra {
+        let text = format!("{POOL}{lines}\n");
+        cases.push(Case { name: format!("gen/{name}"), files: vec![(PathBuf::from(MAIN), text.into_bytes())], env: BTreeMap::new(), main: PathBuf::from(MAIN) });
+    }
+    let global: &[(&str, &str)] = &[("global-pool-key", "user = www-data"), ("global-array", "env[A] = b"), ("global-log-level", "log_level = loud"), ("global-pool-var", "pid = /run/$pool.pid")];
+    for (name, line) in global {
+        let text = POOL.replacen("[global]\n", &format!("[global]\n{line}\n"), 1);
+        cases.push(Case { name: format!("gen/{name}"), files: vec![(PathBuf::from(MAIN), text.into_bytes())], env: BTreeMap::new(), main: PathBuf::from(MAIN) });
+    }
+}
+
+/// The prefix php-fpm uses for relative paths: the Docker image's is /usr/local.
+fn prefix(dir: &Path, case: &Case) -> PathBuf {
+    if case.main.starts_with("usr/local") {
+        dir.join("usr/local")
+    } else {
+        dir.to_path_buf()
+    }
+}
+
+fn real(dir: &Path, case: &Case) -> (bool, String) {
+    let conf = dir.join(&case.main);
+    let out = Command::new("php-fpm8.2")
+        .arg("-t")
+        .arg("-y")
+        .arg(&conf)
+        .arg("-p")
+        .arg(prefix(dir, case))
+        .env_clear()
+        .env("PATH", "/usr/sbin:/usr/bin:/sbin:/bin")
+        .envs(&case.env)
+        .output()
+        .expect("php-fpm runs");
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+fn ours(dir: &Path, case: &Case) -> (bool, Vec<String>) {
+    let map = SourceMap::new();
+    let opts = FpmLoadOptions { root: None, prefix: Some(prefix(dir, case)), env: case.env.clone() };
+    let config = load(&dir.join(&case.main), &opts, &map);
+    let mut diags = config.diagnostics.clone();
+    diags.extend(check(&config));
+    let errors: Vec<String> =
+        diags.iter().filter(|d| d.severity == Severity::Error && T_CODES.contains(&d.code)).map(|d| format!("{} {}", d.code, d.message)).collect();
+    (errors.is_empty(), errors)
+}
+
+#[test]
+fn php_fpm_t_and_we_agree() {
+    if let Err(reason) = available() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("differential test must run in CI: {reason}");
+        }
+        eprintln!("skipping the php-fpm differential test: {reason}");
+        return;
+    }
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut cases = Vec::new();
+    let mut rule_dirs: Vec<PathBuf> = std::fs::read_dir(repo.join("fixtures/rules")).map(|e| e.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
+    rule_dirs.sort();
+    for dir in rule_dirs {
+        let code = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        for kind in ["bad", "good"] {
+            tree(&dir.join(kind), &format!("rules/{code}/{kind}"), &mut cases);
+        }
+    }
+    let mut layouts: Vec<PathBuf> = std::fs::read_dir(repo.join("fixtures/fpm")).map(|e| e.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
+    layouts.sort();
+    for dir in layouts {
+        let name = format!("fpm/{}", dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        tree(&dir, &name, &mut cases);
+    }
+    generated(&mut cases);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let mut agree = 0;
+    let mut failures = Vec::new();
+    for (i, case) in cases.iter().enumerate() {
+        let dir = tmp.path().join(format!("c{i}"));
+        for (rel, bytes) in &case.files {
+            let path = dir.join(rel);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            let text = String::from_utf8_lossy(bytes)
+                .replace("slowlog = /tmp/", "slowlog = /var/log/")
+                .replace("/var/log/php-fpm/", "/var/log/")
+                .replace("/etc/php/", &format!("{}/etc/php/", dir.display()))
+                .replace("/etc/php-fpm.d/", &format!("{}/etc/php-fpm.d/", dir.display()))
+                .replace("/var/log/", &format!("{}/", dir.display()));
+            std::fs::write(&path, text).expect("write");
+        }
+        let (ok_real, output) = real(&dir, case);
+        let (ok_ours, errors) = ours(&dir, case);
+        if ok_real == ok_ours || DELIBERATE.iter().any(|(n, _)| *n == case.name) {
+            agree += 1;
+        } else {
+            failures.push(format!("{}: php-fpm -t {} / we {}\n{output}{errors:?}", case.name, if ok_real { "accepts" } else { "rejects" }, if ok_ours { "accept" } else { "reject" }));
+        }
+    }
+    println!("differential php-fpm: {agree}/{} configs agree with php-fpm8.2 -t", cases.len());
+    assert!(failures.is_empty(), "{} disagreement(s):\n{}", failures.len(), failures.join("\n---\n"));
+}

@@ -1,0 +1,259 @@
+//! Differential test against the real `nginx -t` (Debian's nginx 1.22.1).
+//!
+//! Corpus: every nginx fixture of the repo (rule fixtures, the example, the
+//! parser fixtures) plus configurations generated from the 1.22 catalogue: for
+//! each flag directive of the http core modules, a valid use, an invalid
+//! value, a wrong argument count and a wrong context. Each config is run
+//! through `nginx -t` (as root, in a temp prefix) and through our parser and
+//! load-time checks for 1.22; accept/reject must agree, and when nginx names
+//! the failing `FILE:LINE` one of our errors must point at that line.
+//!
+//! Skips with a reason when nginx is missing or we are not root, unless
+//! CI=true, where it must run.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use lint_source::{Severity, SourceMap};
+use nginx_conf_parser::catalogue::{Arity, Catalogue, NginxVersion};
+use nginx_conf_parser::check::{check, CheckOptions};
+use nginx_conf_parser::{load, LoadOptions};
+
+struct Case {
+    name: String,
+    /// Files relative to the case root; the main file is etc/nginx/nginx.conf.
+    files: Vec<(PathBuf, Vec<u8>)>,
+}
+
+/// Deliberate differences, each with its reason. Empty: we agree everywhere on this corpus.
+const DELIBERATE: &[(&str, &str)] = &[
+    // nginx has no include-cycle check and loops until a duplicate stops it; we report the cycle
+    // (NGX003), so both reject, at different lines.
+    ("rules/NGX003/bad", "cycle reported at the include, nginx fails later on a duplicate"),
+];
+
+fn available() -> Result<(), String> {
+    let root = Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false);
+    if !root {
+        return Err("not root".into());
+    }
+    match Command::new("nginx").arg("-v").output() {
+        Ok(o) if o.status.success() => Ok(()),
+        _ => Err("nginx is not installed".into()),
+    }
+}
+
+fn collect_tree(base: &Path, name: &str, cases: &mut Vec<Case>) {
+    let mut files = Vec::new();
+    for entry in walk(base) {
+        if let Ok(bytes) = std::fs::read(&entry) {
+            let rel = entry.strip_prefix(base).unwrap_or(&entry).to_path_buf();
+            if rel.starts_with("etc/nginx") {
+                files.push((rel, bytes));
+            }
+        }
+    }
+    if files.iter().any(|(p, _)| p == Path::new("etc/nginx/nginx.conf")) {
+        cases.push(Case { name: name.to_string(), files });
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.filter_map(Result::ok) {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+const BASE: &str = "events { worker_connections 64; }\nhttp {\n    #HTTP#\n    server {\n        listen 127.0.0.1:18080;\n        #SERVER#\n        location / {\n            #LOC#\n        }\n    }\n}\n";
+
+fn generated(cases: &mut Vec<Case>) {
+    let cat = Catalogue::get(NginxVersion::V1_22);
+    let mut names: Vec<&str> = cat.names().collect();
+    names.sort();
+    let mut add = |name: String, text: String| {
+        cases.push(Case { name, files: vec![(PathBuf::from("etc/nginx/nginx.conf"), text.into_bytes())] });
+    };
+    for name in names {
+        let rows = cat.lookup(name);
+        let [row] = rows else { continue };
+        if row.subsystem != "http" || row.value_kind != "flag" || row.third_party.is_some() {
+            continue;
+        }
+        if !(row.build == "always" || row.build.starts_with("default")) {
+            continue;
+        }
+        let (slot, ctx) = if row.allowed_in("location") {
+            ("#LOC#", "location")
+        } else if row.allowed_in("server") {
+            ("#SERVER#", "server")
+        } else if row.allowed_in("http") {
+            ("#HTTP#", "http")
+        } else {
+            continue;
+        };
+        let put = |stmt: &str| BASE.replace(slot, stmt);
+        add(format!("gen/{name}/valid-{ctx}"), put(&format!("{name} off;")));
+        add(format!("gen/{name}/invalid-value"), put(&format!("{name} yes;")));
+        add(format!("gen/{name}/arity"), put(&format!("{name};")));
+        add(format!("gen/{name}/events"), BASE.replace("worker_connections 64;", &format!("worker_connections 64; {name} on;")));
+        if matches!(row.arity, Arity::Flag) {
+            add(format!("gen/{name}/block"), put(&format!("{name} on {{ }}")));
+        }
+    }
+    // Tokenizer edge cases.
+    for (name, loc) in [
+        ("tok/hash-in-word", "set $a b#c;"),
+        ("tok/quote-then-x", "set $a \"1\"x;"),
+        ("tok/quotes-glued", "set $a \"A\"'B';"),
+        ("tok/escaped-semicolon", "set $a b\\;c;"),
+        ("tok/brace-var", "set $a ${uri}x;"),
+        ("tok/stray-semicolon", ";"),
+        ("tok/unbalanced-close", "}"),
+        ("tok/unterminated", "set $a b"),
+        ("tok/empty-quoted", "set $a \"\";"),
+        ("tok/if-paren", "if ($uri = \"/x\") { return 404; }"),
+        ("tok/unknown", "fastcgi_read_timout 60s;"),
+        ("tok/bad-time", "fastcgi_read_timeout 5min;"),
+        ("tok/good-time", "fastcgi_read_timeout 1m30s;"),
+        ("tok/bad-size", "fastcgi_buffer_size 16q;"),
+        ("tok/duplicate", "fastcgi_index a.php; fastcgi_index b.php;"),
+        ("tok/bad-regex", "location ~ ^/(a { }"),
+        ("tok/good-regex", "location ~ ^/(a|b)$ { }"),
+        ("tok/return-code", "return 1000;"),
+        ("tok/rewrite-flag", "rewrite ^/a /b lost;"),
+    ] {
+        add(name.to_string(), BASE.replace("#LOC#", loc));
+    }
+}
+
+fn nginx_verdict(dir: &Path) -> (bool, Option<(PathBuf, u32)>, String) {
+    let conf = dir.join("etc/nginx/nginx.conf");
+    let out = Command::new("nginx")
+        .arg("-t")
+        .arg("-p")
+        .arg(dir)
+        .arg("-c")
+        .arg(&conf)
+        .arg("-g")
+        .arg(format!("error_log {}/error.log;", dir.display()))
+        .output()
+        .expect("nginx runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let location = stderr.lines().find(|l| l.contains("[emerg]")).and_then(|l| {
+        let (_, rest) = l.rsplit_once(" in ")?;
+        let (file, line) = rest.rsplit_once(':')?;
+        Some((PathBuf::from(file), line.trim().parse().ok()?))
+    });
+    (out.status.success(), location, stderr)
+}
+
+fn our_verdict(dir: &Path) -> (bool, Vec<(PathBuf, u32, String)>) {
+    let map = SourceMap::new();
+    let config = load(&dir.join("etc/nginx/nginx.conf"), &LoadOptions::default(), &map);
+    let mut diags = config.diagnostics.clone();
+    diags.extend(check(&config, &CheckOptions { version: NginxVersion::V1_22, ..Default::default() }, &map));
+    let errors: Vec<_> = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .filter_map(|d| {
+            let p = d.primary.as_ref()?;
+            let f = map.get(p.span.file);
+            // nginx reports the line of the terminating `;` or `{`: the end of the statement.
+            let lines = [f.line_col(p.span.start).line, f.line_col(p.span.end).line];
+            Some(lines.map(|l| (f.path.clone(), l, d.message.clone())))
+        })
+        .flatten()
+        .collect();
+    (errors.is_empty(), errors)
+}
+
+#[test]
+fn nginx_t_and_we_agree() {
+    if let Err(reason) = available() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("differential test must run in CI: {reason}");
+        }
+        eprintln!("skipping the nginx differential test: {reason}");
+        return;
+    }
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut cases = Vec::new();
+    for (code, dir) in walk_dirs(&repo.join("fixtures/rules")) {
+        for kind in ["bad", "good"] {
+            collect_tree(&dir.join(kind), &format!("rules/{code}/{kind}"), &mut cases);
+        }
+    }
+    collect_tree(&repo.join("fixtures/example"), "example", &mut cases);
+    generated(&mut cases);
+    let tmp = tempfile::tempdir().expect("tmp");
+    let agree = AtomicUsize::new(0);
+    let failures = std::sync::Mutex::new(Vec::new());
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(case) = cases.get(i) else { break };
+                let dir = tmp.path().join(format!("case{i}"));
+                let prefix = format!("{}/", dir.display());
+                for (rel, bytes) in &case.files {
+                    let path = dir.join(rel);
+                    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+                    // Absolute /etc/nginx paths of the tree point into the copy.
+                    let text = String::from_utf8_lossy(bytes).replace("/etc/nginx/", &format!("{prefix}etc/nginx/"));
+                    std::fs::write(&path, text).expect("write");
+                }
+                let (ok_real, location, stderr) = nginx_verdict(&dir);
+                let (ok_ours, errors) = our_verdict(&dir);
+                let deliberate = DELIBERATE.iter().any(|(n, _)| *n == case.name);
+                let mut problem = None;
+                if ok_real != ok_ours {
+                    problem = Some(format!("{}: nginx {} / we {}\n{stderr}{errors:?}", case.name, verdict(ok_real), verdict(ok_ours)));
+                } else if let (false, Some((file, line))) = (ok_real, &location) {
+                    if !errors.iter().any(|(f, l, _)| f == file && l == line) && !deliberate {
+                        problem = Some(format!("{}: nginx fails at {}:{line}, we at {errors:?}\n{stderr}", case.name, file.display()));
+                    }
+                }
+                match problem {
+                    Some(p) if !deliberate => failures.lock().expect("lock").push(p),
+                    _ => {
+                        agree.fetch_add(1, Ordering::SeqCst);
+                    }
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().expect("lock");
+    println!("differential nginx: {}/{} configs agree with nginx -t ({} deliberate differences)", agree.load(Ordering::SeqCst), cases.len(), DELIBERATE.len());
+    assert!(cases.len() >= 300, "corpus too small: {}", cases.len());
+    assert!(failures.is_empty(), "{} disagreement(s):\n{}", failures.len(), failures.join("\n---\n"));
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok {
+        "accepts"
+    } else {
+        "rejects"
+    }
+}
+
+fn walk_dirs(dir: &Path) -> Vec<(String, PathBuf)> {
+    let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(dir)
+        .map(|e| e.filter_map(Result::ok).filter(|e| e.path().is_dir()).map(|e| (e.file_name().to_string_lossy().into_owned(), e.path())).collect())
+        .unwrap_or_default();
+    out.sort();
+    out
+}
