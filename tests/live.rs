@@ -1,0 +1,234 @@
+//! Live proof: for every scenario under fixtures/live, start real php-fpm8.2
+//! and nginx on 127.0.0.1 in a temp prefix, request a PHP page, and check
+//! that the bad configuration gives the status the rule's doc claims while
+//! its good look-alike gives 200 — and that the linter flags the bad one with
+//! the rule's code and not the good one.
+//!
+//! Servers are stopped by pid when the guard drops, also on failure; every
+//! wait and read is bounded. Skips with a reason when the binaries are missing
+//! or we are not root, unless CI=true.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command as BinCommand;
+
+struct Scenario {
+    name: String,
+    code: String,
+    status: u16,
+    request: String,
+    dir: PathBuf,
+}
+
+fn scenarios() -> Vec<Scenario> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/live");
+    let mut out: Vec<Scenario> = std::fs::read_dir(&root)
+        .expect("fixtures/live")
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let text = std::fs::read_to_string(e.path().join("scenario")).ok()?;
+            let get = |k: &str| text.lines().find_map(|l| l.strip_prefix(k).map(|v| v.trim_start_matches([' ', '=']).trim().to_string()));
+            Some(Scenario {
+                name: e.file_name().to_string_lossy().into_owned(),
+                code: get("code")?,
+                status: get("status")?.parse().ok()?,
+                request: get("request")?,
+                dir: e.path(),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+fn available() -> Result<(), String> {
+    let root = Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false);
+    if !root {
+        return Err("not root (nginx must switch to www-data)".into());
+    }
+    for bin in ["nginx", "php-fpm8.2"] {
+        if Command::new(bin).arg("-v").stdout(Stdio::null()).stderr(Stdio::null()).status().map(|s| !s.success()).unwrap_or(true) {
+            return Err(format!("{bin} is not installed"));
+        }
+    }
+    Ok(())
+}
+
+/// Kills the server by pid (SIGTERM, then SIGKILL) when dropped.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let pid = self.0.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn instantiate(src: &Path, dir: &Path, port: u16, fpm_port: u16) -> (PathBuf, PathBuf) {
+    let fill = |name: &str| {
+        let text = std::fs::read_to_string(src.join(name)).expect("template");
+        let text = text.replace("@DIR@", &dir.display().to_string()).replace("@PORT@", &port.to_string()).replace("@FPMPORT@", &fpm_port.to_string());
+        let path = dir.join(name);
+        std::fs::write(&path, text).expect("write");
+        path
+    };
+    (fill("nginx.conf"), fill("php-fpm.conf"))
+}
+
+fn prepare(dir: &Path) {
+    for sub in ["run", "www", "tmp"] {
+        std::fs::create_dir_all(dir.join(sub)).expect("mkdir");
+    }
+    std::fs::write(dir.join("www/index.php"), "<?php\nif (isset($_GET['sleep'])) { sleep((int) $_GET['sleep']); }\necho \"ok\\n\";\n").expect("index.php");
+    // nginx's workers and the pool run as www-data: they must traverse the prefix.
+    let mut p = Some(dir);
+    while let Some(d) = p {
+        if d == Path::new("/") {
+            break;
+        }
+        if let Ok(meta) = std::fs::metadata(d) {
+            let mut perms = meta.permissions();
+            perms.set_mode(perms.mode() | 0o755);
+            let _ = std::fs::set_permissions(d, perms);
+        }
+        p = d.parent();
+    }
+    for sub in ["www", "tmp"] {
+        let _ = std::fs::set_permissions(dir.join(sub), std::fs::Permissions::from_mode(0o777));
+    }
+    let _ = std::fs::set_permissions(dir.join("www/index.php"), std::fs::Permissions::from_mode(0o644));
+}
+
+fn wait_port(port: u16) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+fn get(port: u16, path: &str) -> Result<u16, String> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
+    stream.set_read_timeout(Some(Duration::from_secs(20))).map_err(|e| e.to_string())?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: live.test\r\n\r\n").map_err(|e| e.to_string())?;
+    let mut buf = Vec::new();
+    stream.take(64 * 1024).read_to_end(&mut buf).map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&buf);
+    let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| format!("no status line in {text:?}"))?;
+    Ok(status)
+}
+
+fn run_one(s: &Scenario, kind: &str, port: u16, fpm_port: u16) -> Result<(u16, String), String> {
+    let tmp = tempfile::Builder::new().prefix("nfl-live").tempdir_in("/tmp").map_err(|e| e.to_string())?;
+    let dir = tmp.path();
+    prepare(dir);
+    let (nginx_conf, fpm_conf) = instantiate(&s.dir.join(kind), dir, port, fpm_port);
+    let fpm = Command::new("php-fpm8.2")
+        .args(["--nodaemonize", "--fpm-config"])
+        .arg(&fpm_conf)
+        .arg("--prefix")
+        .arg(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map(Server)
+        .map_err(|e| e.to_string())?;
+    // Give the pool a moment to bind (or to fail, for configurations php-fpm refuses).
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < deadline && !dir.join("run/php-fpm.sock").exists() && TcpStream::connect(("127.0.0.1", fpm_port)).is_err() {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let nginx = Command::new("nginx")
+        .arg("-p")
+        .arg(dir)
+        .arg("-c")
+        .arg(&nginx_conf)
+        .args(["-g", "daemon off;"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map(Server)
+        .map_err(|e| e.to_string())?;
+    if !wait_port(port) {
+        return Err(format!("nginx did not start: {}", std::fs::read_to_string(dir.join("nginx-error.log")).unwrap_or_default()));
+    }
+    let status = get(port, &s.request);
+    drop(nginx);
+    drop(fpm);
+    let log = std::fs::read_to_string(dir.join("nginx-error.log")).unwrap_or_default();
+    let lint = lint_output(&nginx_conf, &fpm_conf);
+    status.map(|st| (st, format!("{log}\n{lint}")))
+}
+
+fn lint_output(nginx: &Path, fpm: &Path) -> String {
+    let out = BinCommand::cargo_bin("nginx-fpm-lint")
+        .expect("binary")
+        .args(["--no-config", "--format", "concise", "--nginx"])
+        .arg(nginx)
+        .arg("--fpm")
+        .arg(fpm)
+        .output()
+        .expect("lint runs");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[test]
+fn every_claimed_status_is_what_real_nginx_and_php_fpm_return() {
+    if let Err(reason) = available() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("the live suite must run in CI: {reason}");
+        }
+        eprintln!("skipping the live suite: {reason}");
+        return;
+    }
+    let mut failures = Vec::new();
+    let all = scenarios();
+    assert!(all.len() >= 9, "at least nine live scenarios");
+    for (i, s) in all.iter().enumerate() {
+        let port = 18_400 + (i as u16) * 4;
+        let fpm_port = port + 1;
+        let marker = format!(": {} [", s.code);
+        match run_one(s, "bad", port, fpm_port) {
+            Ok((status, out)) => {
+                if status != s.status {
+                    failures.push(format!("{} bad: expected {}, got {status}\n{out}", s.name, s.status));
+                }
+                if !out.contains(&marker) {
+                    failures.push(format!("{} bad: the linter does not report {}\n{out}", s.name, s.code));
+                }
+                println!("live {:<24} bad  -> {status} (claimed {}), {} reported", s.name, s.status, s.code);
+            }
+            Err(e) => failures.push(format!("{} bad: {e}", s.name)),
+        }
+        match run_one(s, "good", port + 2, fpm_port + 2) {
+            Ok((status, out)) => {
+                if status != 200 {
+                    failures.push(format!("{} good: expected 200, got {status}\n{out}", s.name));
+                }
+                if out.contains(&marker) {
+                    failures.push(format!("{} good: the linter reports {}\n{out}", s.name, s.code));
+                }
+                println!("live {:<24} good -> {status}", s.name);
+            }
+            Err(e) => failures.push(format!("{} good: {e}", s.name)),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n---\n"));
+}
