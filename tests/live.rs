@@ -32,7 +32,12 @@ fn scenarios() -> Vec<Scenario> {
         .filter_map(Result::ok)
         .filter_map(|e| {
             let text = std::fs::read_to_string(e.path().join("scenario")).ok()?;
-            let get = |k: &str| text.lines().find_map(|l| l.strip_prefix(k).map(|v| v.trim_start_matches([' ', '=']).trim().to_string()));
+            let get = |k: &str| {
+                text.lines().find_map(|l| {
+                    l.strip_prefix(k)
+                        .map(|v| v.trim_start_matches([' ', '=']).trim().to_string())
+                })
+            };
             Some(Scenario {
                 name: e.file_name().to_string_lossy().into_owned(),
                 code: get("code")?,
@@ -47,12 +52,23 @@ fn scenarios() -> Vec<Scenario> {
 }
 
 fn available() -> Result<(), String> {
-    let root = Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false);
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
     if !root {
         return Err("not root (nginx must switch to www-data)".into());
     }
     for bin in ["nginx", "php-fpm8.2"] {
-        if Command::new(bin).arg("-v").stdout(Stdio::null()).stderr(Stdio::null()).status().map(|s| !s.success()).unwrap_or(true) {
+        if Command::new(bin)
+            .arg("-v")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map(|s| !s.success())
+            .unwrap_or(true)
+        {
             return Err(format!("{bin} is not installed"));
         }
     }
@@ -81,7 +97,10 @@ impl Drop for Server {
 fn instantiate(src: &Path, dir: &Path, port: u16, fpm_port: u16) -> (PathBuf, PathBuf) {
     let fill = |name: &str| {
         let text = std::fs::read_to_string(src.join(name)).expect("template");
-        let text = text.replace("@DIR@", &dir.display().to_string()).replace("@PORT@", &port.to_string()).replace("@FPMPORT@", &fpm_port.to_string());
+        let text = text
+            .replace("@DIR@", &dir.display().to_string())
+            .replace("@PORT@", &port.to_string())
+            .replace("@FPMPORT@", &fpm_port.to_string());
         let path = dir.join(name);
         std::fs::write(&path, text).expect("write");
         path
@@ -93,7 +112,11 @@ fn prepare(dir: &Path) {
     for sub in ["run", "www", "tmp"] {
         std::fs::create_dir_all(dir.join(sub)).expect("mkdir");
     }
-    std::fs::write(dir.join("www/index.php"), "<?php\nif (isset($_GET['sleep'])) { sleep((int) $_GET['sleep']); }\necho \"ok\\n\";\n").expect("index.php");
+    std::fs::write(
+        dir.join("www/index.php"),
+        "<?php\nif (isset($_GET['sleep'])) { sleep((int) $_GET['sleep']); }\necho \"ok\\n\";\n",
+    )
+    .expect("index.php");
     // nginx's workers and the pool run as www-data: they must traverse the prefix.
     let mut p = Some(dir);
     while let Some(d) = p {
@@ -110,7 +133,10 @@ fn prepare(dir: &Path) {
     for sub in ["www", "tmp"] {
         let _ = std::fs::set_permissions(dir.join(sub), std::fs::Permissions::from_mode(0o777));
     }
-    let _ = std::fs::set_permissions(dir.join("www/index.php"), std::fs::Permissions::from_mode(0o644));
+    let _ = std::fs::set_permissions(
+        dir.join("www/index.php"),
+        std::fs::Permissions::from_mode(0o644),
+    );
 }
 
 fn wait_port(port: u16) -> bool {
@@ -126,17 +152,29 @@ fn wait_port(port: u16) -> bool {
 
 fn get(port: u16, path: &str) -> Result<u16, String> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
-    stream.set_read_timeout(Some(Duration::from_secs(20))).map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .map_err(|e| e.to_string())?;
     write!(stream, "GET {path} HTTP/1.0\r\nHost: live.test\r\n\r\n").map_err(|e| e.to_string())?;
     let mut buf = Vec::new();
-    stream.take(64 * 1024).read_to_end(&mut buf).map_err(|e| e.to_string())?;
+    stream
+        .take(64 * 1024)
+        .read_to_end(&mut buf)
+        .map_err(|e| e.to_string())?;
     let text = String::from_utf8_lossy(&buf);
-    let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| format!("no status line in {text:?}"))?;
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("no status line in {text:?}"))?;
     Ok(status)
 }
 
 fn run_one(s: &Scenario, kind: &str, port: u16, fpm_port: u16) -> Result<(u16, String), String> {
-    let tmp = tempfile::Builder::new().prefix("nfl-live").tempdir_in("/tmp").map_err(|e| e.to_string())?;
+    let tmp = tempfile::Builder::new()
+        .prefix("nfl-live")
+        .tempdir_in("/tmp")
+        .map_err(|e| e.to_string())?;
     let dir = tmp.path();
     prepare(dir);
     let (nginx_conf, fpm_conf) = instantiate(&s.dir.join(kind), dir, port, fpm_port);
@@ -152,7 +190,10 @@ fn run_one(s: &Scenario, kind: &str, port: u16, fpm_port: u16) -> Result<(u16, S
         .map_err(|e| e.to_string())?;
     // Give the pool a moment to bind (or to fail, for configurations php-fpm refuses).
     let deadline = Instant::now() + Duration::from_secs(3);
-    while Instant::now() < deadline && !dir.join("run/php-fpm.sock").exists() && TcpStream::connect(("127.0.0.1", fpm_port)).is_err() {
+    while Instant::now() < deadline
+        && !dir.join("run/php-fpm.sock").exists()
+        && TcpStream::connect(("127.0.0.1", fpm_port)).is_err()
+    {
         std::thread::sleep(Duration::from_millis(50));
     }
     let nginx = Command::new("nginx")
@@ -167,7 +208,10 @@ fn run_one(s: &Scenario, kind: &str, port: u16, fpm_port: u16) -> Result<(u16, S
         .map(Server)
         .map_err(|e| e.to_string())?;
     if !wait_port(port) {
-        return Err(format!("nginx did not start: {}", std::fs::read_to_string(dir.join("nginx-error.log")).unwrap_or_default()));
+        return Err(format!(
+            "nginx did not start: {}",
+            std::fs::read_to_string(dir.join("nginx-error.log")).unwrap_or_default()
+        ));
     }
     let status = get(port, &s.request);
     drop(nginx);
@@ -208,22 +252,37 @@ fn every_claimed_status_is_what_real_nginx_and_php_fpm_return() {
         match run_one(s, "bad", port, fpm_port) {
             Ok((status, out)) => {
                 if status != s.status {
-                    failures.push(format!("{} bad: expected {}, got {status}\n{out}", s.name, s.status));
+                    failures.push(format!(
+                        "{} bad: expected {}, got {status}\n{out}",
+                        s.name, s.status
+                    ));
                 }
                 if !out.contains(&marker) {
-                    failures.push(format!("{} bad: the linter does not report {}\n{out}", s.name, s.code));
+                    failures.push(format!(
+                        "{} bad: the linter does not report {}\n{out}",
+                        s.name, s.code
+                    ));
                 }
-                println!("live {:<24} bad  -> {status} (claimed {}), {} reported", s.name, s.status, s.code);
+                println!(
+                    "live {:<24} bad  -> {status} (claimed {}), {} reported",
+                    s.name, s.status, s.code
+                );
             }
             Err(e) => failures.push(format!("{} bad: {e}", s.name)),
         }
         match run_one(s, "good", port + 2, fpm_port + 2) {
             Ok((status, out)) => {
                 if status != 200 {
-                    failures.push(format!("{} good: expected 200, got {status}\n{out}", s.name));
+                    failures.push(format!(
+                        "{} good: expected 200, got {status}\n{out}",
+                        s.name
+                    ));
                 }
                 if out.contains(&marker) {
-                    failures.push(format!("{} good: the linter reports {}\n{out}", s.name, s.code));
+                    failures.push(format!(
+                        "{} good: the linter reports {}\n{out}",
+                        s.name, s.code
+                    ));
                 }
                 println!("live {:<24} good -> {status}", s.name);
             }

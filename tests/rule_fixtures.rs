@@ -17,14 +17,22 @@ fn fixture_dirs() -> Vec<(String, PathBuf)> {
 }
 
 fn run(dir: &Path, format: &str) -> (String, i32) {
-    let rel = dir.strip_prefix(env!("CARGO_MANIFEST_DIR")).expect("inside the repo");
+    let rel = dir
+        .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .expect("inside the repo");
     let mut cmd = Command::cargo_bin("nginx-fpm-lint").expect("binary");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1").args(["--no-config", "--format", format, "--root"]).arg(rel);
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .args(["--no-config", "--format", format, "--root"])
+        .arg(rel);
     if let Ok(extra) = std::fs::read_to_string(dir.join("args")) {
         cmd.args(extra.lines().filter(|l| !l.is_empty()));
     }
     let out = cmd.output().expect("run");
-    (String::from_utf8_lossy(&out.stdout).into_owned(), out.status.code().unwrap_or(-1))
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
 }
 
 #[test]

@@ -28,7 +28,10 @@ fn directives() -> &'static Directives {
             }
             if let Some((name, _)) = cols[0].split_once('[') {
                 arrays.push(name);
-            } else if cols[0] == "process.priority" || cols[0] == "rlimit_files" || cols[0] == "rlimit_core" {
+            } else if cols[0] == "process.priority"
+                || cols[0] == "rlimit_files"
+                || cols[0] == "rlimit_core"
+            {
                 scalars.insert(cols[0].to_string(), ("global|pool", cols[2]));
             } else {
                 scalars.insert(cols[0].to_ascii_lowercase(), (cols[1], cols[2]));
@@ -44,15 +47,25 @@ pub fn check(config: &FpmConfig) -> Vec<Diagnostic> {
     let table = directives();
     for entry in &config.global {
         if entry.array_key.is_some() {
-            out.push(Diagnostic::new(&UNKNOWN, entry.key_span, "Array are not allowed in the global section"));
+            out.push(Diagnostic::new(
+                &UNKNOWN,
+                entry.key_span,
+                "Array are not allowed in the global section",
+            ));
             continue;
         }
         match table.scalars.get(&entry.key.to_ascii_lowercase()) {
-            Some((section, kind)) if section.contains("global") => check_type(entry, kind, &mut out),
+            Some((section, kind)) if section.contains("global") => {
+                check_type(entry, kind, &mut out)
+            }
             Some(_) => out.push(
-                Diagnostic::new(&UNKNOWN, entry.key_span, format!("unknown entry '{}'", entry.key))
-                    .with_label("a pool setting in [global]")
-                    .with_help("move it under a pool's [section]"),
+                Diagnostic::new(
+                    &UNKNOWN,
+                    entry.key_span,
+                    format!("unknown entry '{}'", entry.key),
+                )
+                .with_label("a pool setting in [global]")
+                .with_help("move it under a pool's [section]"),
             ),
             None => out.push(unknown(&entry.key, entry.key_span)),
         }
@@ -60,7 +73,13 @@ pub fn check(config: &FpmConfig) -> Vec<Diagnostic> {
             out.push(Diagnostic::new(&INVALID_VALUE, entry.value_span, format!("unable to parse value for entry '{}': Can't use '$pool' when the pool is not defined", entry.key)));
         }
     }
-    if config.pools.is_empty() && config.main_file.is_some() && !config.diagnostics.iter().any(|d| d.code == INCLUDE.code && d.severity == Severity::Error) {
+    if config.pools.is_empty()
+        && config.main_file.is_some()
+        && !config
+            .diagnostics
+            .iter()
+            .any(|d| d.code == INCLUDE.code && d.severity == Severity::Error)
+    {
         if let Some(id) = config.main_file {
             out.push(
                 Diagnostic::new(&MISSING, lint_source::Span::point(id, 0), "No pool defined. at least one pool section must be specified in config file")
@@ -74,7 +93,9 @@ pub fn check(config: &FpmConfig) -> Vec<Diagnostic> {
         if let Some((listen, entry)) = pool.listen() {
             let key = match &listen {
                 Listen::Unix(p) => p.display().to_string(),
-                Listen::Tcp { port_text, host, .. } => format!("{host:?}:{port_text}"),
+                Listen::Tcp {
+                    port_text, host, ..
+                } => format!("{host:?}:{port_text}"),
             };
             if let Some(first) = by_address.get(&key) {
                 out.push(
@@ -92,7 +113,11 @@ pub fn check(config: &FpmConfig) -> Vec<Diagnostic> {
 fn unknown(key: &str, span: lint_source::Span) -> Diagnostic {
     let mut d = Diagnostic::new(&UNKNOWN, span, format!("unknown entry '{key}'"));
     let lower = key.to_ascii_lowercase();
-    let near = directives().scalars.keys().filter(|k| strsim::levenshtein(k, &lower) <= 2).min_by_key(|k| strsim::levenshtein(k, &lower));
+    let near = directives()
+        .scalars
+        .keys()
+        .filter(|k| strsim::levenshtein(k, &lower) <= 2)
+        .min_by_key(|k| strsim::levenshtein(k, &lower));
     if let Some(near) = near {
         d = d.with_help(format!("did you mean '{near}'?"));
     }
@@ -101,7 +126,13 @@ fn unknown(key: &str, span: lint_source::Span) -> Diagnostic {
 
 fn check_type(entry: &crate::model::Entry, kind: &str, out: &mut Vec<Diagnostic>) {
     let v = entry.value.as_str();
-    let err = |msg: &str| Diagnostic::new(&INVALID_VALUE, entry.value_span, format!("unable to parse value for entry '{}': {msg}", entry.key));
+    let err = |msg: &str| {
+        Diagnostic::new(
+            &INVALID_VALUE,
+            entry.value_span,
+            format!("unable to parse value for entry '{}': {msg}", entry.key),
+        )
+    };
     if kind.starts_with("integer") {
         if kind.contains("unlimited") && v.eq_ignore_ascii_case("unlimited") {
             return;
@@ -112,11 +143,18 @@ fn check_type(entry: &crate::model::Entry, kind: &str, out: &mut Vec<Diagnostic>
     } else if kind.starts_with("time") {
         if let Err(msg) = parse_fpm_time(v) {
             out.push(err(msg));
-        } else if v.ends_with("ms") {
+        } else if let Some(number) = v.strip_suffix("ms") {
             out.push(
-                Diagnostic::new(&INVALID_VALUE, entry.value_span, format!("'{v}' is read by php-fpm as {} seconds, not milliseconds", crate::model::atoi(&v[..v.len() - 2])))
-                    .with_severity(Severity::Warning)
-                    .with_help("php-fpm times take s, m, h or d; there are no milliseconds"),
+                Diagnostic::new(
+                    &INVALID_VALUE,
+                    entry.value_span,
+                    format!(
+                        "'{v}' is read by php-fpm as {} seconds, not milliseconds",
+                        crate::model::atoi(number)
+                    ),
+                )
+                .with_severity(Severity::Warning)
+                .with_help("php-fpm times take s, m, h or d; there are no milliseconds"),
             );
         }
     } else if kind.starts_with("boolean") {
@@ -124,13 +162,23 @@ fn check_type(entry: &crate::model::Entry, kind: &str, out: &mut Vec<Diagnostic>
             out.push(err("invalid boolean value"));
         }
     } else if entry.key.eq_ignore_ascii_case("pm") {
-        if !matches!(v.to_ascii_lowercase().as_str(), "static" | "dynamic" | "ondemand") {
+        if !matches!(
+            v.to_ascii_lowercase().as_str(),
+            "static" | "dynamic" | "ondemand"
+        ) {
             out.push(err("invalid process manager (static, dynamic or ondemand)"));
         }
     } else if entry.key.eq_ignore_ascii_case("log_level")
-        && !matches!(v.to_ascii_lowercase().as_str(), "debug" | "notice" | "warning" | "warn" | "error" | "alert")
+        && !matches!(
+            v.to_ascii_lowercase().as_str(),
+            "debug" | "notice" | "warning" | "warn" | "error" | "alert"
+        )
     {
-        out.push(Diagnostic::new(&INVALID_VALUE, entry.value_span, "invalid value for 'log_level'"));
+        out.push(Diagnostic::new(
+            &INVALID_VALUE,
+            entry.value_span,
+            "invalid value for 'log_level'",
+        ));
     }
 }
 
@@ -140,19 +188,43 @@ fn check_pool(pool: &Pool, table: &Directives, out: &mut Vec<Diagnostic>) {
         match &entry.array_key {
             Some(key) => {
                 if !table.arrays.contains(&entry.key.as_str()) {
-                    out.push(Diagnostic::new(&UNKNOWN, entry.key_span, format!("unknown directive '{}'", entry.key)));
+                    out.push(Diagnostic::new(
+                        &UNKNOWN,
+                        entry.key_span,
+                        format!("unknown directive '{}'", entry.key),
+                    ));
                 } else if key.is_empty() && entry.key != "access.suppress_path" {
-                    out.push(Diagnostic::new(&INVALID_VALUE, entry.key_span, format!("You must provide a key for field '{}'", entry.key)));
+                    out.push(Diagnostic::new(
+                        &INVALID_VALUE,
+                        entry.key_span,
+                        format!("You must provide a key for field '{}'", entry.key),
+                    ));
                 } else if entry.key == "env" && entry.value.is_empty() {
-                    out.push(Diagnostic::new(&INVALID_VALUE, entry.value_span, format!("[pool {p}] empty value for env[{key}]")));
+                    out.push(Diagnostic::new(
+                        &INVALID_VALUE,
+                        entry.value_span,
+                        format!("[pool {p}] empty value for env[{key}]"),
+                    ));
                 } else if entry.key.ends_with("_flag") && parse_fpm_bool(&entry.value).is_none() {
-                    out.push(Diagnostic::new(&INVALID_VALUE, entry.value_span, format!("error while parsing '{}[{key}]' : invalid boolean value", entry.key)));
+                    out.push(Diagnostic::new(
+                        &INVALID_VALUE,
+                        entry.value_span,
+                        format!(
+                            "error while parsing '{}[{key}]' : invalid boolean value",
+                            entry.key
+                        ),
+                    ));
                 }
             }
             None => match table.scalars.get(&entry.key.to_ascii_lowercase()) {
                 Some((section, kind)) if section.contains("pool") => check_type(entry, kind, out),
                 Some(_) => out.push(
-                    Diagnostic::new(&UNKNOWN, entry.key_span, format!("unknown entry '{}'", entry.key)).with_label("a [global] setting inside a pool"),
+                    Diagnostic::new(
+                        &UNKNOWN,
+                        entry.key_span,
+                        format!("unknown entry '{}'", entry.key),
+                    )
+                    .with_label("a [global] setting inside a pool"),
                 ),
                 None => out.push(unknown(&entry.key, entry.key_span)),
             },
@@ -160,28 +232,59 @@ fn check_pool(pool: &Pool, table: &Directives, out: &mut Vec<Diagnostic>) {
     }
     let header = pool.name_span;
     match pool.listen() {
-        None => out.push(Diagnostic::new(&MISSING, header, format!("[pool {p}] no listen address have been defined!")).with_help("add `listen = /run/php/php8.2-fpm.sock` (or HOST:PORT)")),
+        None => out.push(
+            Diagnostic::new(
+                &MISSING,
+                header,
+                format!("[pool {p}] no listen address have been defined!"),
+            )
+            .with_help("add `listen = /run/php/php8.2-fpm.sock` (or HOST:PORT)"),
+        ),
         Some((listen, entry)) => check_listen(pool, &listen, entry, out),
     }
     let pm = pool.pm();
     if pm.is_none() {
-        out.push(Diagnostic::new(&MISSING, header, format!("[pool {p}] the process manager is missing (static, dynamic or ondemand)")).with_help("add `pm = dynamic`"));
+        out.push(
+            Diagnostic::new(
+                &MISSING,
+                header,
+                format!("[pool {p}] the process manager is missing (static, dynamic or ondemand)"),
+            )
+            .with_help("add `pm = dynamic`"),
+        );
     }
     let max_children = pool.int("pm.max_children").map(|(v, _)| v).unwrap_or(0);
     if max_children <= 0 {
         let span = pool.get("pm.max_children").map_or(header, |e| e.value_span);
-        out.push(Diagnostic::new(&MISSING, span, format!("[pool {p}] pm.max_children must be a positive value")));
+        out.push(Diagnostic::new(
+            &MISSING,
+            span,
+            format!("[pool {p}] pm.max_children must be a positive value"),
+        ));
     } else if pm.as_deref() == Some("dynamic") {
         check_dynamic(pool, max_children, out);
     }
     for (key, what) in [("chroot", "chroot"), ("chdir", "chdir")] {
         if let Some(e) = pool.get(key) {
-            if !e.value.is_empty() && !e.value.starts_with('/') && !(key == "chroot" && e.value.starts_with("$prefix")) {
-                out.push(Diagnostic::new(&INVALID_PATH, e.value_span, format!("[pool {p}] the {what} path '{}' must start with a '/'", e.value)));
+            let allowed = e.value.is_empty()
+                || e.value.starts_with('/')
+                || (key == "chroot" && e.value.starts_with("$prefix"));
+            if !allowed {
+                out.push(Diagnostic::new(
+                    &INVALID_PATH,
+                    e.value_span,
+                    format!(
+                        "[pool {p}] the {what} path '{}' must start with a '/'",
+                        e.value
+                    ),
+                ));
             }
         }
     }
-    for (key, what) in [("pm.status_path", "status path"), ("ping.path", "ping path")] {
+    for (key, what) in [
+        ("pm.status_path", "status path"),
+        ("ping.path", "ping path"),
+    ] {
         if let Some(e) = pool.get(key) {
             let v = &e.value;
             if v.is_empty() {
@@ -191,22 +294,40 @@ fn check_pool(pool: &Pool, table: &Directives, out: &mut Vec<Diagnostic>) {
                 Some("must start with a '/'")
             } else if v.len() < 2 {
                 Some("is not long enough")
-            } else if !v.bytes().all(|b| b.is_ascii_alphanumeric() || b"/_-.~".contains(&b)) {
+            } else if !v
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"/_-.~".contains(&b))
+            {
                 Some("must contain only the following characters '[alphanum]/_-.~'")
             } else {
                 None
             };
             if let Some(msg) = msg {
-                out.push(Diagnostic::new(&INVALID_PATH, e.value_span, format!("[pool {p}] the {what} '{v}' {msg}")));
+                out.push(Diagnostic::new(
+                    &INVALID_PATH,
+                    e.value_span,
+                    format!("[pool {p}] the {what} '{v}' {msg}"),
+                ));
             }
         }
     }
-    let slow = pool.time("request_slowlog_timeout").map(|(v, e)| (v, e.value_span));
+    let slow = pool
+        .time("request_slowlog_timeout")
+        .map(|(v, e)| (v, e.value_span));
     if let Some((slow, span)) = slow.filter(|(v, _)| *v > 0) {
         if pool.get("slowlog").is_none_or(|e| e.value.is_empty()) {
-            out.push(Diagnostic::new(&SLOWLOG, span, format!("[pool {p}] 'slowlog' must be specified for use with 'request_slowlog_timeout'")));
+            out.push(Diagnostic::new(
+                &SLOWLOG,
+                span,
+                format!(
+                    "[pool {p}] 'slowlog' must be specified for use with 'request_slowlog_timeout'"
+                ),
+            ));
         }
-        if let Some((term, e)) = pool.time("request_terminate_timeout").filter(|(v, _)| *v > 0) {
+        if let Some((term, e)) = pool
+            .time("request_terminate_timeout")
+            .filter(|(v, _)| *v > 0)
+        {
             if slow > term {
                 out.push(
                     Diagnostic::new(&SLOWLOG, span, format!("[pool {p}] 'request_slowlog_timeout' ({slow}) can't be greater than 'request_terminate_timeout' ({term})"))
@@ -218,7 +339,11 @@ fn check_pool(pool: &Pool, table: &Directives, out: &mut Vec<Diagnostic>) {
     for key in ["user", "group"] {
         if let Some(e) = pool.get(key) {
             if e.value == "root" || e.value == "0" {
-                out.push(Diagnostic::new(&ROOT_USER, e.value_span, format!("[pool {p}] please specify user and group other than root")));
+                out.push(Diagnostic::new(
+                    &ROOT_USER,
+                    e.value_span,
+                    format!("[pool {p}] please specify user and group other than root"),
+                ));
             }
         }
     }
@@ -230,8 +355,16 @@ fn check_pool(pool: &Pool, table: &Directives, out: &mut Vec<Diagnostic>) {
     }
     if let Some(e) = pool.get("listen.allowed_clients") {
         if let Some(reason) = allowed_clients_problem(&e.value) {
-            out.push(Diagnostic::new(&ALLOWED_CLIENTS, e.value_span, format!("[pool {p}] listen.allowed_clients {reason}: every connection is dropped")));
-        } else if let Some(bad) = e.value.split(',').find(|a| a.parse::<std::net::IpAddr>().is_err()) {
+            out.push(Diagnostic::new(
+                &ALLOWED_CLIENTS,
+                e.value_span,
+                format!("[pool {p}] listen.allowed_clients {reason}: every connection is dropped"),
+            ));
+        } else if let Some(bad) = e
+            .value
+            .split(',')
+            .find(|a| a.parse::<std::net::IpAddr>().is_err())
+        {
             out.push(
                 Diagnostic::new(&ALLOWED_CLIENTS, e.value_span, format!("[pool {p}] listen.allowed_clients entry '{bad}' is not an exact IP address: php-fpm ignores it and drops connections from it"))
                     .with_severity(Severity::Warning)
@@ -246,15 +379,25 @@ pub fn allowed_clients_problem(value: &str) -> Option<String> {
     if value.is_empty() {
         return Some("is empty (php-fpm then allows no address at all)".into());
     }
-    let bad: Vec<&str> = value.split(',').filter(|a| a.parse::<std::net::IpAddr>().is_err()).collect();
+    let bad: Vec<&str> = value
+        .split(',')
+        .filter(|a| a.parse::<std::net::IpAddr>().is_err())
+        .collect();
     let good = value.split(',').count() - bad.len();
     (good == 0).then(|| format!("has no valid address ('{}' is not an exact IP; CIDR ranges and spaces are not accepted)", bad.first().unwrap_or(&value)))
 }
 
-fn check_listen(pool: &Pool, listen: &Listen, entry: &crate::model::Entry, out: &mut Vec<Diagnostic>) {
+fn check_listen(
+    pool: &Pool,
+    listen: &Listen,
+    entry: &crate::model::Entry,
+    out: &mut Vec<Diagnostic>,
+) {
     let p = &pool.name;
     match listen {
-        Listen::Tcp { port, port_text, .. } => {
+        Listen::Tcp {
+            port, port_text, ..
+        } => {
             if !port.is_some_and(|n| (1..=65535).contains(&n)) {
                 out.push(
                     Diagnostic::new(&INVALID_LISTEN, entry.value_span, format!("[pool {p}] invalid port value '{port_text}'"))
@@ -288,11 +431,19 @@ fn check_dynamic(pool: &Pool, max: i64, out: &mut Vec<Diagnostic>) {
     let (min, min_span) = get("pm.min_spare_servers").unwrap_or((0, header));
     let (maxs, max_span) = get("pm.max_spare_servers").unwrap_or((0, header));
     if min <= 0 {
-        out.push(Diagnostic::new(&PM_ARITHMETIC, min_span, format!("[pool {p}] pm.min_spare_servers({min}) must be a positive value")));
+        out.push(Diagnostic::new(
+            &PM_ARITHMETIC,
+            min_span,
+            format!("[pool {p}] pm.min_spare_servers({min}) must be a positive value"),
+        ));
         return;
     }
     if maxs <= 0 {
-        out.push(Diagnostic::new(&PM_ARITHMETIC, max_span, format!("[pool {p}] pm.max_spare_servers({maxs}) must be a positive value")));
+        out.push(Diagnostic::new(
+            &PM_ARITHMETIC,
+            max_span,
+            format!("[pool {p}] pm.max_spare_servers({maxs}) must be a positive value"),
+        ));
         return;
     }
     if min > max || maxs > max {

@@ -17,7 +17,11 @@ macro_rules! fpm_rule {
     };
 }
 
-fpm_rule!(HASH_COMMENT, "FPM001", "hash-comment", Severity::Error,
+fpm_rule!(
+    HASH_COMMENT,
+    "FPM001",
+    "hash-comment",
+    Severity::Error,
     "a line starting with `#`: php-fpm does not know `#` comments and refuses to start",
     r#"php-fpm parses its files with PHP's INI scanner, where only `;` starts a
 comment. `# text` becomes a key without a value (`value is NULL for a
@@ -37,9 +41,14 @@ Good:
 ; nginx connects as www-data
 listen.owner = www-data
 ```"#,
-    "Use `;` for comments in php-fpm files.");
+    "Use `;` for comments in php-fpm files."
+);
 
-fpm_rule!(SYNTAX, "FPM002", "ini-syntax-error", Severity::Error,
+fpm_rule!(
+    SYNTAX,
+    "FPM002",
+    "ini-syntax-error",
+    Severity::Error,
     "a line PHP's INI scanner rejects (unquoted `= ! ( )`, key without value, unterminated quote)",
     r#"php-fpm reads each line as its own INI document. Unquoted values cannot
 contain `=`, `!`, `(` or `)`, a key needs `= value`, and quotes must close on
@@ -54,9 +63,14 @@ Good:
 ```ini
 ping.response = "pong!"
 ```"#,
-    "Quote values that contain special characters; keep every entry on one line.");
+    "Quote values that contain special characters; keep every entry on one line."
+);
 
-fpm_rule!(UNKNOWN, "FPM003", "unknown-fpm-directive", Severity::Error,
+fpm_rule!(
+    UNKNOWN,
+    "FPM003",
+    "unknown-fpm-directive",
+    Severity::Error,
     "a key php-fpm does not know, or a pool key in [global]",
     r#"php-fpm rejects unknown keys: `[/etc/php/8.2/fpm/pool.d/www.conf:12] unknown
 entry 'pm.max_childs'`, and pool keys placed in `[global]` the same way.
@@ -70,9 +84,14 @@ Good:
 ```ini
 pm.max_children = 10
 ```"#,
-    "Fix the spelling, or move the key under its pool's [section].");
+    "Fix the spelling, or move the key under its pool's [section]."
+);
 
-fpm_rule!(INVALID_VALUE, "FPM004", "invalid-fpm-value", Severity::Error,
+fpm_rule!(
+    INVALID_VALUE,
+    "FPM004",
+    "invalid-fpm-value",
+    Severity::Error,
     "a value php-fpm cannot parse for its type (integer, time, boolean, pm, log level)",
     r#"Each key has a type: integers are digits only (`5x` fails), times take
 lowercase `s m h d` (`5S` fails with `unknown suffix used in time value`; and
@@ -88,9 +107,14 @@ Good:
 ```ini
 request_terminate_timeout = 30s
 ```"#,
-    "Write the value in the key's type.");
+    "Write the value in the key's type."
+);
 
-fpm_rule!(INCLUDE, "FPM005", "fpm-include-error", Severity::Error,
+fpm_rule!(
+    INCLUDE,
+    "FPM005",
+    "fpm-include-error",
+    Severity::Error,
     "an `include=` that php-fpm cannot resolve, or files nested more than 5 deep",
     r#"`include` patterns are resolved against the prefix (`/usr` on Debian, not
 the including file's directory). A pattern in a missing directory fails with
@@ -106,9 +130,14 @@ Good:
 ```ini
 include = /etc/php/8.2/fpm/pool.d/*.conf
 ```"#,
-    "Use an absolute include path.");
+    "Use an absolute include path."
+);
 
-fpm_rule!(MISSING, "FPM006", "missing-required-setting", Severity::Error,
+fpm_rule!(
+    MISSING,
+    "FPM006",
+    "missing-required-setting",
+    Severity::Error,
     "no pool at all, or a pool without `listen`, `pm` or a positive `pm.max_children`",
     r#"php-fpm needs at least one pool, and every pool needs `listen`, `pm` and
 `pm.max_children`: `[pool www] no listen address have been defined!`,
@@ -129,7 +158,8 @@ listen = /run/php/php8.2-fpm.sock
 pm = dynamic
 pm.max_children = 5
 ```"#,
-    "Add the missing setting.");
+    "Add the missing setting."
+);
 
 fpm_rule!(PM_ARITHMETIC, "FPM007", "pm-arithmetic", Severity::Error,
     "dynamic pm numbers that contradict each other (start servers outside the spare range, spares above max_children)",
@@ -156,7 +186,11 @@ pm.max_spare_servers = 4
 ```"#,
     "Keep min_spare ≤ start ≤ max_spare ≤ max_children.");
 
-fpm_rule!(LISTEN_REUSED, "FPM008", "listen-address-reused", Severity::Error,
+fpm_rule!(
+    LISTEN_REUSED,
+    "FPM008",
+    "listen-address-reused",
+    Severity::Error,
     "two pools with the same listen address",
     r#"php-fpm refuses a second pool on an address already used:
 `[pool b] unable to set listen address as it's already used in another pool
@@ -177,7 +211,8 @@ listen = /run/php/php8.2-fpm-shop.sock
 [blog]
 listen = /run/php/php8.2-fpm-blog.sock
 ```"#,
-    "Give every pool its own socket or port.");
+    "Give every pool its own socket or port."
+);
 
 fpm_rule!(INVALID_PATH, "FPM009", "invalid-pool-path", Severity::Error,
     "chroot/chdir not absolute, ping/status paths not starting with `/` or with forbidden characters",
@@ -195,7 +230,11 @@ pm.status_path = /status
 ```"#,
     "Use absolute paths and URIs starting with `/`.");
 
-fpm_rule!(SLOWLOG, "FPM010", "slowlog-settings", Severity::Error,
+fpm_rule!(
+    SLOWLOG,
+    "FPM010",
+    "slowlog-settings",
+    Severity::Error,
     "request_slowlog_timeout without slowlog, or above request_terminate_timeout",
     r#"`'slowlog' must be specified for use with 'request_slowlog_timeout'` and
 `'request_slowlog_timeout' (60) can't be greater than 'request_terminate_timeout' (30)`
@@ -210,9 +249,14 @@ Good:
 request_slowlog_timeout = 5s
 slowlog = /var/log/php8.2-fpm.$pool.slow.log
 ```"#,
-    "Set `slowlog`, and keep the slowlog timeout below the terminate timeout.");
+    "Set `slowlog`, and keep the slowlog timeout below the terminate timeout."
+);
 
-fpm_rule!(UNKNOWN_VAR, "FPM011", "unknown-environment-variable", Severity::Note,
+fpm_rule!(
+    UNKNOWN_VAR,
+    "FPM011",
+    "unknown-environment-variable",
+    Severity::Note,
     "a `${VAR}` whose value the linter does not know",
     r#"php-fpm replaces `${VAR}` with a php.ini setting of that name or an
 environment variable, and with nothing when neither exists. The linter cannot
@@ -227,7 +271,8 @@ Good:
 ```ini
 listen = 127.0.0.1:9000
 ```"#,
-    "Pass `--env VAR=VALUE` (or set it in .nginx-fpm-lint.toml) to check with the real value.");
+    "Pass `--env VAR=VALUE` (or set it in .nginx-fpm-lint.toml) to check with the real value."
+);
 
 fpm_rule!(INVALID_LISTEN, "FPM020", "invalid-listen", Severity::Error,
     "a `listen` that passes `php-fpm -t` but fails at start (port out of range, garbage) or is silently a file",
@@ -246,7 +291,11 @@ listen = 127.0.0.1:9000
 ```"#,
     "Write `HOST:PORT`, a port alone, or an absolute socket path.");
 
-fpm_rule!(INVALID_MODE, "FPM021", "invalid-listen-mode", Severity::Error,
+fpm_rule!(
+    INVALID_MODE,
+    "FPM021",
+    "invalid-listen-mode",
+    Severity::Error,
     "a `listen.mode` that is not an octal number (the socket gets mode 0000)",
     r#"php-fpm converts `listen.mode` with strtoul and never validates it: `rw` or
 `0o660` become mode 0 (`s---------`), so no process but root may connect, and
@@ -260,7 +309,8 @@ Good:
 ```ini
 listen.mode = 0660
 ```"#,
-    "Write the mode in octal, e.g. 0660.");
+    "Write the mode in octal, e.g. 0660."
+);
 
 fpm_rule!(ALLOWED_CLIENTS, "FPM022", "allowed-clients-drops-all", Severity::Error,
     "a `listen.allowed_clients` entry php-fpm cannot read (CIDR, spaces, empty): connections from it are dropped",
@@ -280,7 +330,11 @@ listen.allowed_clients = 127.0.0.1,10.0.0.5
 ```"#,
     "List exact addresses separated by `,` without spaces, or remove the key.");
 
-fpm_rule!(ROOT_USER, "FPM023", "pool-runs-as-root", Severity::Error,
+fpm_rule!(
+    ROOT_USER,
+    "FPM023",
+    "pool-runs-as-root",
+    Severity::Error,
     "`user = root` or `group = root`: php-fpm refuses to start such a pool",
     r#"`php-fpm -t` accepts it, but at start php-fpm says `[pool www] please
 specify user and group other than root` and exits (unless run with -R, which
@@ -294,9 +348,14 @@ Good:
 ```ini
 user = www-data
 ```"#,
-    "Run the pool as an unprivileged user.");
+    "Run the pool as an unprivileged user."
+);
 
-fpm_rule!(SOCKET_TOO_LONG, "FPM024", "unix-socket-path-too-long", Severity::Error,
+fpm_rule!(
+    SOCKET_TOO_LONG,
+    "FPM024",
+    "unix-socket-path-too-long",
+    Severity::Error,
     "a unix socket path over 107 bytes: php-fpm silently truncates it",
     r#"`sun_path` holds 108 bytes. php-fpm truncates longer paths without a word
 and creates a socket under a shorter name; nginx connects to the full path
@@ -310,10 +369,25 @@ Good:
 ```ini
 listen = /run/php/app.sock
 ```"#,
-    "Use a socket path of at most 107 bytes.");
+    "Use a socket path of at most 107 bytes."
+);
 
 /// Every code of this crate.
 pub static RULES: &[&RuleMeta] = &[
-    &HASH_COMMENT, &SYNTAX, &UNKNOWN, &INVALID_VALUE, &INCLUDE, &MISSING, &PM_ARITHMETIC, &LISTEN_REUSED, &INVALID_PATH, &SLOWLOG,
-    &UNKNOWN_VAR, &INVALID_LISTEN, &INVALID_MODE, &ALLOWED_CLIENTS, &ROOT_USER, &SOCKET_TOO_LONG,
+    &HASH_COMMENT,
+    &SYNTAX,
+    &UNKNOWN,
+    &INVALID_VALUE,
+    &INCLUDE,
+    &MISSING,
+    &PM_ARITHMETIC,
+    &LISTEN_REUSED,
+    &INVALID_PATH,
+    &SLOWLOG,
+    &UNKNOWN_VAR,
+    &INVALID_LISTEN,
+    &INVALID_MODE,
+    &ALLOWED_CLIENTS,
+    &ROOT_USER,
+    &SOCKET_TOO_LONG,
 ];

@@ -35,23 +35,42 @@ impl FpmLoadOptions {
 
     fn logical(&self, disk: &Path) -> PathBuf {
         match &self.root {
-            Some(root) => disk.strip_prefix(root).map(|rel| Path::new("/").join(rel)).unwrap_or_else(|_| disk.to_path_buf()),
+            Some(root) => disk
+                .strip_prefix(root)
+                .map(|rel| Path::new("/").join(rel))
+                .unwrap_or_else(|_| disk.to_path_buf()),
             None => disk.to_path_buf(),
         }
     }
 }
 
-fn read(path: &Path, opts: &FpmLoadOptions, kind: FileKind, map: &SourceMap) -> Result<FileId, String> {
+fn read(
+    path: &Path,
+    opts: &FpmLoadOptions,
+    kind: FileKind,
+    map: &SourceMap,
+) -> Result<FileId, String> {
     let disk = opts.disk(path);
-    let meta = std::fs::metadata(&disk).map_err(|e| format!("unable to open '{}': {}", path.display(), short_io(&e)))?;
+    let meta = std::fs::metadata(&disk)
+        .map_err(|e| format!("unable to open '{}': {}", path.display(), short_io(&e)))?;
     if meta.is_dir() {
         return Err(format!("'{}' is a directory", path.display()));
     }
     if meta.len() > MAX_FILE {
-        return Err(format!("'{}' is larger than {} MiB; not read", path.display(), MAX_FILE >> 20));
+        return Err(format!(
+            "'{}' is larger than {} MiB; not read",
+            path.display(),
+            MAX_FILE >> 20
+        ));
     }
-    let bytes = std::fs::read(&disk).map_err(|e| format!("unable to read '{}': {}", path.display(), short_io(&e)))?;
-    Ok(map.add(SourceFile::new(path.to_path_buf(), Some(disk), kind, Arc::from(bytes))))
+    let bytes = std::fs::read(&disk)
+        .map_err(|e| format!("unable to read '{}': {}", path.display(), short_io(&e)))?;
+    Ok(map.add(SourceFile::new(
+        path.to_path_buf(),
+        Some(disk),
+        kind,
+        Arc::from(bytes),
+    )))
 }
 
 fn short_io(e: &std::io::Error) -> String {
@@ -70,11 +89,21 @@ struct State<'a> {
 /// Loads a php-fpm main file (or a lone pool file) and everything it includes.
 pub fn load(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> FpmConfig {
     // PHP_PREFIX: /usr for distribution packages, /usr/local for source builds (the Docker image).
-    let prefix = opts.prefix.clone().unwrap_or_else(|| PathBuf::from(if path.starts_with("/usr/local") { "/usr/local" } else { "/usr" }));
+    let prefix = opts.prefix.clone().unwrap_or_else(|| {
+        PathBuf::from(if path.starts_with("/usr/local") {
+            "/usr/local"
+        } else {
+            "/usr"
+        })
+    });
     let mut state = State {
         opts,
         map,
-        config: FpmConfig { main: path.to_path_buf(), prefix: prefix.clone(), ..FpmConfig::default() },
+        config: FpmConfig {
+            main: path.to_path_buf(),
+            prefix: prefix.clone(),
+            ..FpmConfig::default()
+        },
         current: None,
     };
     match read(path, opts, FileKind::Fpm, map) {
@@ -83,9 +112,18 @@ pub fn load(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> FpmConfig {
             state.file(id, 1);
         }
         Err(message) => {
-            let id = map.add(SourceFile::new(path.to_path_buf(), None, FileKind::Fpm, Arc::from(&b""[..])));
+            let id = map.add(SourceFile::new(
+                path.to_path_buf(),
+                None,
+                FileKind::Fpm,
+                Arc::from(&b""[..]),
+            ));
             state.config.main_file = Some(id);
-            state.config.diagnostics.push(Diagnostic::new(&INCLUDE, Span::point(id, 0), format!("failed to load configuration file: {message}")));
+            state.config.diagnostics.push(Diagnostic::new(
+                &INCLUDE,
+                Span::point(id, 0),
+                format!("failed to load configuration file: {message}"),
+            ));
         }
     }
     state.config
@@ -95,7 +133,13 @@ impl State<'_> {
     fn file(&mut self, id: FileId, depth: usize) {
         let text = self.map.get(id).text.clone();
         let mut unknown = Vec::new();
-        let lines = parse_lines(id, &text, &self.opts.env, &mut self.config.diagnostics, &mut unknown);
+        let lines = parse_lines(
+            id,
+            &text,
+            &self.opts.env,
+            &mut self.config.diagnostics,
+            &mut unknown,
+        );
         for (name, span) in unknown {
             self.config.diagnostics.push(
                 Diagnostic::new(&UNKNOWN_VAR, span, format!("${{{name}}} is not known to the linter: php-fpm takes it from php.ini or its environment (empty when unset)"))
@@ -105,7 +149,9 @@ impl State<'_> {
         for line in lines {
             match line {
                 Line::Section { name, span } => self.section(name, span),
-                Line::Entry(entry) if entry.key == "include" && entry.array_key.is_none() => self.include(&entry, depth),
+                Line::Entry(entry) if entry.key == "include" && entry.array_key.is_none() => {
+                    self.include(&entry, depth)
+                }
                 Line::Entry(entry) => match self.current {
                     Some(i) => self.config.pools[i].entries.push(entry),
                     None => self.config.global.push(entry),
@@ -119,23 +165,42 @@ impl State<'_> {
             self.current = None;
             return;
         }
-        if let Some(i) = self.config.pools.iter().position(|p| p.name.eq_ignore_ascii_case(&name)) {
+        if let Some(i) = self
+            .config
+            .pools
+            .iter()
+            .position(|p| p.name.eq_ignore_ascii_case(&name))
+        {
             self.current = Some(i);
             return;
         }
         let prefix = self.config.prefix.clone();
-        self.config.pools.push(Pool { name, name_span: span, entries: Vec::new(), prefix });
+        self.config.pools.push(Pool {
+            name,
+            name_span: span,
+            entries: Vec::new(),
+            prefix,
+        });
         self.current = Some(self.config.pools.len() - 1);
     }
 
     fn include(&mut self, entry: &Entry, depth: usize) {
         let pattern = Path::new(&entry.value);
-        let full = if pattern.is_absolute() { pattern.to_path_buf() } else { self.config.prefix.join(pattern) };
+        let full = if pattern.is_absolute() {
+            pattern.to_path_buf()
+        } else {
+            self.config.prefix.join(pattern)
+        };
         let full_str = full.to_string_lossy().into_owned();
         let disk_pattern = self.opts.disk(&full);
-        let Some(disk_pattern) = disk_pattern.to_str() else { return };
+        let Some(disk_pattern) = disk_pattern.to_str() else {
+            return;
+        };
         // Like glob(3) with GLOB_ERR: a missing directory is an error, no match only a warning.
-        let dir_exists = self.opts.disk(full.parent().unwrap_or(Path::new("/"))).is_dir();
+        let dir_exists = self
+            .opts
+            .disk(full.parent().unwrap_or(Path::new("/")))
+            .is_dir();
         if !dir_exists {
             self.config.diagnostics.push(
                 Diagnostic::new(&INCLUDE, entry.value_span, format!("Unable to globalize '{full_str}' (ret=2): its directory does not exist"))
@@ -143,20 +208,35 @@ impl State<'_> {
             );
             return;
         }
-        let options = glob::MatchOptions { case_sensitive: true, require_literal_separator: true, require_literal_leading_dot: true };
+        let options = glob::MatchOptions {
+            case_sensitive: true,
+            require_literal_separator: true,
+            require_literal_leading_dot: true,
+        };
         let mut matches: Vec<PathBuf> = match glob::glob_with(disk_pattern, options) {
-            Ok(paths) => paths.filter_map(Result::ok).filter(|p| !p.is_dir()).collect(),
+            Ok(paths) => paths
+                .filter_map(Result::ok)
+                .filter(|p| !p.is_dir())
+                .collect(),
             Err(e) => {
-                self.config.diagnostics.push(Diagnostic::new(&INCLUDE, entry.value_span, format!("invalid include pattern '{full_str}': {e}")));
+                self.config.diagnostics.push(Diagnostic::new(
+                    &INCLUDE,
+                    entry.value_span,
+                    format!("invalid include pattern '{full_str}': {e}"),
+                ));
                 return;
             }
         };
         matches.sort();
         if matches.is_empty() {
             self.config.diagnostics.push(
-                Diagnostic::new(&INCLUDE, entry.value_span, format!("Nothing matches the include pattern '{full_str}'"))
-                    .with_severity(lint_source::Severity::Warning)
-                    .with_help("php-fpm starts anyway, without these pools"),
+                Diagnostic::new(
+                    &INCLUDE,
+                    entry.value_span,
+                    format!("Nothing matches the include pattern '{full_str}'"),
+                )
+                .with_severity(lint_source::Severity::Warning)
+                .with_help("php-fpm starts anyway, without these pools"),
             );
             return;
         }
@@ -171,7 +251,11 @@ impl State<'_> {
             }
             match read(&logical, self.opts, FileKind::Fpm, self.map) {
                 Ok(id) => self.file(id, depth + 1),
-                Err(message) => self.config.diagnostics.push(Diagnostic::new(&INCLUDE, entry.value_span, format!("Unable to include {}: {message}", logical.display()))),
+                Err(message) => self.config.diagnostics.push(Diagnostic::new(
+                    &INCLUDE,
+                    entry.value_span,
+                    format!("Unable to include {}: {message}", logical.display()),
+                )),
             }
         }
     }
@@ -179,19 +263,38 @@ impl State<'_> {
 
 /// Reads a php.ini with the same line parser (sections are ignored).
 pub fn load_php_ini(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> PhpIni {
-    let mut ini = PhpIni { path: path.to_path_buf(), ..PhpIni::default() };
+    let mut ini = PhpIni {
+        path: path.to_path_buf(),
+        ..PhpIni::default()
+    };
     match read(path, opts, FileKind::PhpIni, map) {
         Ok(id) => {
             let text = map.get(id).text.clone();
             let mut unknown = Vec::new();
             let lines = parse_lines(id, &text, &opts.env, &mut ini.diagnostics, &mut unknown);
             // php.ini allows `#`-free comments only too, but PHP merely warns; keep only entries.
-            ini.diagnostics.retain(|d| d.code != crate::codes::HASH_COMMENT.code);
-            ini.entries = lines.into_iter().filter_map(|l| if let Line::Entry(e) = l { Some(e) } else { None }).collect();
+            ini.diagnostics
+                .retain(|d| d.code != crate::codes::HASH_COMMENT.code);
+            ini.entries = lines
+                .into_iter()
+                .filter_map(|l| {
+                    if let Line::Entry(e) = l {
+                        Some(e)
+                    } else {
+                        None
+                    }
+                })
+                .collect();
         }
         Err(message) => {
-            let id = map.add(SourceFile::new(path.to_path_buf(), None, FileKind::PhpIni, Arc::from(&b""[..])));
-            ini.diagnostics.push(Diagnostic::new(&INCLUDE, Span::point(id, 0), message));
+            let id = map.add(SourceFile::new(
+                path.to_path_buf(),
+                None,
+                FileKind::PhpIni,
+                Arc::from(&b""[..]),
+            ));
+            ini.diagnostics
+                .push(Diagnostic::new(&INCLUDE, Span::point(id, 0), message));
         }
     }
     ini

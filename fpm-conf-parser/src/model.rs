@@ -73,12 +73,19 @@ pub enum Listen {
 pub fn parse_listen(value: &str, prefix: &Path) -> Listen {
     let value = value.trim();
     if value.bytes().all(|b| b.is_ascii_digit()) && !value.is_empty() {
-        return Listen::Tcp { host: ListenHost::Any, port: value.parse().ok(), port_text: value.to_string() };
+        return Listen::Tcp {
+            host: ListenHost::Any,
+            port: value.parse().ok(),
+            port_text: value.to_string(),
+        };
     }
     if let Some(colon) = value.rfind(':') {
         let host = &value[..colon];
         let port_text = value[colon + 1..].to_string();
-        let host = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host);
+        let host = host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host);
         let host = if host.is_empty() || host == "*" || host == "0.0.0.0" || host == "::" {
             ListenHost::Any
         } else if let Ok(v4) = host.parse::<Ipv4Addr>() {
@@ -88,11 +95,23 @@ pub fn parse_listen(value: &str, prefix: &Path) -> Listen {
         } else {
             ListenHost::Name(host.to_string())
         };
-        let port = if port_text.bytes().all(|b| b.is_ascii_digit()) { port_text.parse().ok() } else { None };
-        return Listen::Tcp { host, port, port_text };
+        let port = if port_text.bytes().all(|b| b.is_ascii_digit()) {
+            port_text.parse().ok()
+        } else {
+            None
+        };
+        return Listen::Tcp {
+            host,
+            port,
+            port_text,
+        };
     }
     let path = Path::new(value);
-    Listen::Unix(if path.is_absolute() { path.to_path_buf() } else { prefix.join(path) })
+    Listen::Unix(if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        prefix.join(path)
+    })
 }
 
 /// php-fpm's time parser: `<int>[s|m|h|d]`, lowercase suffixes, atoi semantics
@@ -120,7 +139,12 @@ pub fn atoi(text: &str) -> i64 {
         Some(b'+') => (false, &t[1..]),
         _ => (false, t),
     };
-    let n: i64 = digits.bytes().take_while(u8::is_ascii_digit).fold(0i64, |acc, d| acc.saturating_mul(10).saturating_add(i64::from(d - b'0')));
+    let n: i64 = digits
+        .bytes()
+        .take_while(u8::is_ascii_digit)
+        .fold(0i64, |acc, d| {
+            acc.saturating_mul(10).saturating_add(i64::from(d - b'0'))
+        });
     if neg {
         -n
     } else {
@@ -152,7 +176,10 @@ pub fn parse_fpm_bool(value: &str) -> Option<bool> {
 impl Pool {
     /// The effective entry of an ordinary key (keys match case-insensitively; last wins).
     pub fn get(&self, key: &str) -> Option<&Entry> {
-        self.entries.iter().rev().find(|e| e.array_key.is_none() && e.key.eq_ignore_ascii_case(key))
+        self.entries
+            .iter()
+            .rev()
+            .find(|e| e.array_key.is_none() && e.key.eq_ignore_ascii_case(key))
     }
 
     /// The effective value of a key with `$pool` expanded.
@@ -163,7 +190,9 @@ impl Pool {
     /// The effective entry of an array key (`php_admin_value[max_execution_time]`):
     /// the first occurrence wins; admin values win over user values.
     pub fn array(&self, name: &str, key: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.key == name && e.array_key.as_deref().map(str::trim_end) == Some(key))
+        self.entries
+            .iter()
+            .find(|e| e.key == name && e.array_key.as_deref().map(str::trim_end) == Some(key))
     }
 
     /// A PHP ini setting as the pool sets it: `php_admin_value`/`php_admin_flag` first, then `php_value`/`php_flag`.
@@ -188,7 +217,9 @@ impl Pool {
 
     /// A boolean setting (default when unset or invalid).
     pub fn flag(&self, key: &str, default: bool) -> bool {
-        self.get(key).and_then(|e| parse_fpm_bool(&e.value)).unwrap_or(default)
+        self.get(key)
+            .and_then(|e| parse_fpm_bool(&e.value))
+            .unwrap_or(default)
     }
 
     /// The normalised listen address with its entry.
@@ -210,7 +241,10 @@ impl Pool {
 impl FpmConfig {
     /// A global setting (last wins).
     pub fn global(&self, key: &str) -> Option<&Entry> {
-        self.global.iter().rev().find(|e| e.array_key.is_none() && e.key.eq_ignore_ascii_case(key))
+        self.global
+            .iter()
+            .rev()
+            .find(|e| e.array_key.is_none() && e.key.eq_ignore_ascii_case(key))
     }
 }
 
@@ -228,7 +262,10 @@ pub struct PhpIni {
 impl PhpIni {
     /// The effective value of a key (last wins; php.ini keys are case-sensitive).
     pub fn get(&self, key: &str) -> Option<&Entry> {
-        self.entries.iter().rev().find(|e| e.array_key.is_none() && e.key == key)
+        self.entries
+            .iter()
+            .rev()
+            .find(|e| e.array_key.is_none() && e.key == key)
     }
 }
 
@@ -239,20 +276,62 @@ mod tests {
     #[test]
     fn listen_forms() {
         let p = Path::new("/usr");
-        assert_eq!(parse_listen("9000", p), Listen::Tcp { host: ListenHost::Any, port: Some(9000), port_text: "9000".into() });
-        assert!(matches!(parse_listen("[::1]:9002", p), Listen::Tcp { host: ListenHost::V6(_), port: Some(9002), .. }));
-        assert!(matches!(parse_listen("[::]:9004", p), Listen::Tcp { host: ListenHost::Any, .. }));
-        assert!(matches!(parse_listen("::1:9005", p), Listen::Tcp { host: ListenHost::V6(_), port: Some(9005), .. }));
-        assert!(matches!(parse_listen("localhost:9000", p), Listen::Tcp { host: ListenHost::Name(_), .. }));
-        assert_eq!(parse_listen("127.0.0.1", p), Listen::Unix("/usr/127.0.0.1".into()));
-        assert_eq!(parse_listen("run/x.sock", p), Listen::Unix("/usr/run/x.sock".into()));
+        assert_eq!(
+            parse_listen("9000", p),
+            Listen::Tcp {
+                host: ListenHost::Any,
+                port: Some(9000),
+                port_text: "9000".into()
+            }
+        );
+        assert!(matches!(
+            parse_listen("[::1]:9002", p),
+            Listen::Tcp {
+                host: ListenHost::V6(_),
+                port: Some(9002),
+                ..
+            }
+        ));
+        assert!(matches!(
+            parse_listen("[::]:9004", p),
+            Listen::Tcp {
+                host: ListenHost::Any,
+                ..
+            }
+        ));
+        assert!(matches!(
+            parse_listen("::1:9005", p),
+            Listen::Tcp {
+                host: ListenHost::V6(_),
+                port: Some(9005),
+                ..
+            }
+        ));
+        assert!(matches!(
+            parse_listen("localhost:9000", p),
+            Listen::Tcp {
+                host: ListenHost::Name(_),
+                ..
+            }
+        ));
+        assert_eq!(
+            parse_listen("127.0.0.1", p),
+            Listen::Unix("/usr/127.0.0.1".into())
+        );
+        assert_eq!(
+            parse_listen("run/x.sock", p),
+            Listen::Unix("/usr/run/x.sock".into())
+        );
     }
 
     #[test]
     fn time_quirks() {
         assert_eq!(parse_fpm_time("10ms"), Ok(10));
         assert_eq!(parse_fpm_time("1.5m"), Ok(60));
-        assert_eq!(parse_fpm_time("5S"), Err("unknown suffix used in time value"));
+        assert_eq!(
+            parse_fpm_time("5S"),
+            Err("unknown suffix used in time value")
+        );
         assert_eq!(parse_fpm_time("300"), Ok(300));
         assert_eq!(parse_fpm_time("2h"), Ok(7200));
         assert_eq!(parse_fpm_int("5x"), None);

@@ -53,14 +53,23 @@ const KEYWORDS_FALSE: [&str; 5] = ["false", "off", "no", "none", "null"];
 
 /// Parses a whole file into lines; problems become diagnostics. Unknown
 /// `${VAR}`s are collected in `unknown_vars` (the caller decides how to say it).
-pub fn parse_lines(file: FileId, text: &[u8], env: &Env, diags: &mut Vec<Diagnostic>, unknown_vars: &mut Vec<(String, Span)>) -> Vec<Line> {
+pub fn parse_lines(
+    file: FileId,
+    text: &[u8],
+    env: &Env,
+    diags: &mut Vec<Diagnostic>,
+    unknown_vars: &mut Vec<(String, Span)>,
+) -> Vec<Line> {
     let mut lines = Vec::new();
     let mut start = 0;
     if text.starts_with(b"\xEF\xBB\xBF") {
         start = 3;
     }
     while start < text.len() {
-        let end = text[start..].iter().position(|&b| b == b'\n').map_or(text.len(), |p| start + p);
+        let end = text[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |p| start + p);
         let mut line_end = end;
         if line_end > start && text[line_end - 1] == b'\r' {
             line_end -= 1;
@@ -73,7 +82,15 @@ pub fn parse_lines(file: FileId, text: &[u8], env: &Env, diags: &mut Vec<Diagnos
     lines
 }
 
-fn parse_line(file: FileId, text: &[u8], start: usize, end: usize, env: &Env, diags: &mut Vec<Diagnostic>, unknown_vars: &mut Vec<(String, Span)>) -> Option<Line> {
+fn parse_line(
+    file: FileId,
+    text: &[u8],
+    start: usize,
+    end: usize,
+    env: &Env,
+    diags: &mut Vec<Diagnostic>,
+    unknown_vars: &mut Vec<(String, Span)>,
+) -> Option<Line> {
     let mut i = start;
     while i < end && is_blank(text[i]) {
         i += 1;
@@ -85,20 +102,31 @@ fn parse_line(file: FileId, text: &[u8], start: usize, end: usize, env: &Env, di
     if text[i] == b'#' {
         let content = String::from_utf8_lossy(&text[i..end]);
         let hint = if content.contains('=') {
-            format!("php-fpm reads this as the key '{}' and fails with \"unknown entry\"", content.split('=').next().unwrap_or("").trim())
+            format!(
+                "php-fpm reads this as the key '{}' and fails with \"unknown entry\"",
+                content.split('=').next().unwrap_or("").trim()
+            )
         } else {
             "php-fpm reads this as a key without a value and fails with \"value is NULL for a ZEND_INI_PARSER_ENTRY\"".to_string()
         };
         diags.push(
-            Diagnostic::new(&HASH_COMMENT, span(i, i + 1), "`#` is not a comment in php-fpm files: php-fpm will refuse to start")
-                .with_label(hint)
-                .with_help("comment the line out with `;` instead of `#`"),
+            Diagnostic::new(
+                &HASH_COMMENT,
+                span(i, i + 1),
+                "`#` is not a comment in php-fpm files: php-fpm will refuse to start",
+            )
+            .with_label(hint)
+            .with_help("comment the line out with `;` instead of `#`"),
         );
         return None;
     }
     if text[i] == b'[' {
         let Some(close) = text[i..end].iter().position(|&b| b == b']').map(|p| i + p) else {
-            diags.push(Diagnostic::new(&SYNTAX, span(i, end), "syntax error, unexpected end of line: section name without \"]\""));
+            diags.push(Diagnostic::new(
+                &SYNTAX,
+                span(i, end),
+                "syntax error, unexpected end of line: section name without \"]\"",
+            ));
             return None;
         };
         let name = String::from_utf8_lossy(&text[i + 1..close]).into_owned();
@@ -108,34 +136,63 @@ fn parse_line(file: FileId, text: &[u8], start: usize, end: usize, env: &Env, di
             j += 1;
         }
         if j < end && text[j] != b';' {
-            diags.push(Diagnostic::new(&SYNTAX, span(j, end), "value is NULL for a ZEND_INI_PARSER_ENTRY: text after a section header"));
+            diags.push(Diagnostic::new(
+                &SYNTAX,
+                span(j, end),
+                "value is NULL for a ZEND_INI_PARSER_ENTRY: text after a section header",
+            ));
         }
-        return Some(Line::Section { name, span: span(i, close + 1) });
+        return Some(Line::Section {
+            name,
+            span: span(i, close + 1),
+        });
     }
     // Key: up to `=`.
     let Some(eq) = find_eq(text, i, end) else {
-        let key_end = text[i..end].iter().position(|&b| b == b';').map_or(end, |p| i + p);
+        let key_end = text[i..end]
+            .iter()
+            .position(|&b| b == b';')
+            .map_or(end, |p| i + p);
         diags.push(
-            Diagnostic::new(&SYNTAX, span(i, trim_end(text, i, key_end)), "value is NULL for a ZEND_INI_PARSER_ENTRY")
-                .with_label("a key without `= value`")
-                .with_help("write `key = value`, or comment the line out with `;`"),
+            Diagnostic::new(
+                &SYNTAX,
+                span(i, trim_end(text, i, key_end)),
+                "value is NULL for a ZEND_INI_PARSER_ENTRY",
+            )
+            .with_label("a key without `= value`")
+            .with_help("write `key = value`, or comment the line out with `;`"),
         );
         return None;
     };
     let key_end = trim_end(text, i, eq);
     let raw_key = &text[i..key_end];
-    if let Some(pos) = raw_key.iter().position(|&b| matches!(b, b'&' | b'|' | b'^' | b'$' | b'~' | b'(' | b')' | b'{' | b'}' | b'!' | b'"' | b'\t')) {
-        diags.push(Diagnostic::new(&SYNTAX, span(i + pos, i + pos + 1), format!("syntax error, unexpected '{}'", raw_key[pos] as char)));
+    if let Some(pos) = raw_key.iter().position(|&b| {
+        matches!(
+            b,
+            b'&' | b'|' | b'^' | b'$' | b'~' | b'(' | b')' | b'{' | b'}' | b'!' | b'"' | b'\t'
+        )
+    }) {
+        diags.push(Diagnostic::new(
+            &SYNTAX,
+            span(i + pos, i + pos + 1),
+            format!("syntax error, unexpected '{}'", raw_key[pos] as char),
+        ));
         return None;
     }
     let key_text = String::from_utf8_lossy(raw_key).into_owned();
     let (key, array_key) = match key_text.find('[') {
         Some(open) => {
             let Some(close) = key_text.rfind(']') else {
-                diags.push(Diagnostic::new(&SYNTAX, span(i, key_end), "syntax error, unexpected '=': array key without \"]\""));
+                diags.push(Diagnostic::new(
+                    &SYNTAX,
+                    span(i, key_end),
+                    "syntax error, unexpected '=': array key without \"]\"",
+                ));
                 return None;
             };
-            let sub = key_text[open + 1..close.max(open + 1)].trim_start().to_string();
+            let sub = key_text[open + 1..close.max(open + 1)]
+                .trim_start()
+                .to_string();
             let sub = sub.trim_matches('"').to_string();
             let sub = expand_vars(&sub, env, span(i, key_end), unknown_vars);
             (key_text[..open].trim_end().to_string(), Some(sub))
@@ -196,8 +253,16 @@ fn parse_line(file: FileId, text: &[u8], start: usize, end: usize, env: &Env, di
                 bare = false;
                 out.push_str(&pending_blank);
                 pending_blank.clear();
-                let Some(close) = text[v + 1..end].iter().position(|&c| c == b'\'').map(|p| v + 1 + p) else {
-                    diags.push(Diagnostic::new(&SYNTAX, span(v, end), "syntax error, unexpected end of line: unterminated single quote"));
+                let Some(close) = text[v + 1..end]
+                    .iter()
+                    .position(|&c| c == b'\'')
+                    .map(|p| v + 1 + p)
+                else {
+                    diags.push(Diagnostic::new(
+                        &SYNTAX,
+                        span(v, end),
+                        "syntax error, unexpected end of line: unterminated single quote",
+                    ));
                     return None;
                 };
                 out.push_str(&String::from_utf8_lossy(&text[v + 1..close]));
@@ -227,7 +292,11 @@ fn parse_line(file: FileId, text: &[u8], start: usize, end: usize, env: &Env, di
             b'$' if text.get(v + 1) == Some(&b'{') => {
                 out.push_str(&pending_blank);
                 pending_blank.clear();
-                let close = text[v..end].iter().position(|&c| c == b'}').map(|p| v + p).unwrap_or(end);
+                let close = text[v..end]
+                    .iter()
+                    .position(|&c| c == b'}')
+                    .map(|p| v + p)
+                    .unwrap_or(end);
                 let raw = String::from_utf8_lossy(&text[v..(close + 1).min(end)]).into_owned();
                 out.push_str(&expand_vars(&raw, env, span(v, close + 1), unknown_vars));
                 v = (close + 1).min(end);
@@ -237,7 +306,24 @@ fn parse_line(file: FileId, text: &[u8], start: usize, end: usize, env: &Env, di
                 out.push_str(&pending_blank);
                 pending_blank.clear();
                 let s = v;
-                while v < end && !matches!(text[v], b';' | b'"' | b'\'' | b'=' | b'!' | b'(' | b')' | b'&' | b'|' | b'^' | b'~' | b' ' | b'\t') && !(text[v] == b'$' && text.get(v + 1) == Some(&b'{')) {
+                while v < end
+                    && !matches!(
+                        text[v],
+                        b';' | b'"'
+                            | b'\''
+                            | b'='
+                            | b'!'
+                            | b'('
+                            | b')'
+                            | b'&'
+                            | b'|'
+                            | b'^'
+                            | b'~'
+                            | b' '
+                            | b'\t'
+                    )
+                    && !(text[v] == b'$' && text.get(v + 1) == Some(&b'{'))
+                {
                     v += 1;
                 }
                 out.push_str(&String::from_utf8_lossy(&text[s..v]));
@@ -246,10 +332,18 @@ fn parse_line(file: FileId, text: &[u8], start: usize, end: usize, env: &Env, di
         }
     }
     if expression {
-        if let Some((op, at)) = expression_error(&text[value_start..value_end.max(value_start)], value_start, &ops) {
+        if let Some((op, at)) = expression_error(
+            &text[value_start..value_end.max(value_start)],
+            value_start,
+            &ops,
+        ) {
             diags.push(
-                Diagnostic::new(&SYNTAX, span(at, at + 1), format!("syntax error, unexpected '{}'", op as char))
-                    .with_help("quote the value: `key = \"...\"`"),
+                Diagnostic::new(
+                    &SYNTAX,
+                    span(at, at + 1),
+                    format!("syntax error, unexpected '{}'", op as char),
+                )
+                .with_help("quote the value: `key = \"...\"`"),
             );
             return None;
         }
@@ -384,9 +478,27 @@ mod tests {
         let (lines, d) = entries("a = x ; c\nb=  a   b  \nc = \"q;=\"'r'\nd = yes\ne = None\nf = \"${HOME}/x\"\ng = '${HOME}'\nh = E_ALL & ~E_NOTICE\nphp_value[ memory_limit ] = 64M\n");
         assert!(d.is_empty(), "{d:?}");
         let values: Vec<&str> = lines.iter().map(value).collect();
-        assert_eq!(values, ["x", "a   b", "q;=r", "1", "", "/root/x", "${HOME}", "E_ALL & ~E_NOTICE", "64M"]);
-        let Line::Entry(e) = &lines[8] else { panic!("entry") };
-        assert_eq!((e.key.as_str(), e.array_key.as_deref()), ("php_value", Some("memory_limit ")));
+        assert_eq!(
+            values,
+            [
+                "x",
+                "a   b",
+                "q;=r",
+                "1",
+                "",
+                "/root/x",
+                "${HOME}",
+                "E_ALL & ~E_NOTICE",
+                "64M"
+            ]
+        );
+        let Line::Entry(e) = &lines[8] else {
+            panic!("entry")
+        };
+        assert_eq!(
+            (e.key.as_str(), e.array_key.as_deref()),
+            ("php_value", Some("memory_limit "))
+        );
     }
 
     #[test]
@@ -405,6 +517,12 @@ mod tests {
         let (_, _) = entries("\u{feff}[x\n\"\n'\n=\n[]\n\r\n${\n a[=b\n");
         let mut d = Vec::new();
         let mut u = Vec::new();
-        parse_lines(FileId(0), b"\xff\xfe=\x00[\n;\xff", &Env::new(), &mut d, &mut u);
+        parse_lines(
+            FileId(0),
+            b"\xff\xfe=\x00[\n;\xff",
+            &Env::new(),
+            &mut d,
+            &mut u,
+        );
     }
 }

@@ -19,7 +19,10 @@ use fpm_conf_parser::{check, load, FpmLoadOptions};
 use lint_source::{Severity, SourceMap};
 
 /// Codes whose errors mean `php-fpm -t` fails.
-const T_CODES: &[&str] = &["FPM001", "FPM002", "FPM003", "FPM004", "FPM005", "FPM006", "FPM007", "FPM008", "FPM009", "FPM010"];
+const T_CODES: &[&str] = &[
+    "FPM001", "FPM002", "FPM003", "FPM004", "FPM005", "FPM006", "FPM007", "FPM008", "FPM009",
+    "FPM010",
+];
 
 /// Deliberate differences: (case, reason).
 const DELIBERATE: &[(&str, &str)] = &[
@@ -30,7 +33,11 @@ const DELIBERATE: &[(&str, &str)] = &[
 ];
 
 fn available() -> Result<(), String> {
-    let root = Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false);
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
     if !root {
         return Err("not root".into());
     }
@@ -52,7 +59,9 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.filter_map(Result::ok) {
             let p = e.path();
             if p.is_dir() {
@@ -71,13 +80,17 @@ fn tree(base: &Path, name: &str, cases: &mut Vec<Case>) {
         .into_iter()
         .filter_map(|p| {
             let rel = p.strip_prefix(base).ok()?.to_path_buf();
-            rel.starts_with("etc/php").then(|| std::fs::read(&p).ok().map(|b| (rel, b)))?
+            rel.starts_with("etc/php")
+                .then(|| std::fs::read(&p).ok().map(|b| (rel, b)))?
         })
         .collect();
-    let Some(main) = ["etc/php/8.2/fpm/php-fpm.conf", "etc/php-fpm.conf", "usr/local/etc/php-fpm.conf"]
-        .into_iter()
-        .find(|m| files.iter().any(|(p, _)| p == Path::new(m)))
-    else {
+    let Some(main) = [
+        "etc/php/8.2/fpm/php-fpm.conf",
+        "etc/php-fpm.conf",
+        "usr/local/etc/php-fpm.conf",
+    ]
+    .into_iter()
+    .find(|m| files.iter().any(|(p, _)| p == Path::new(m))) else {
         return;
     };
     let mut env = BTreeMap::new();
@@ -91,7 +104,12 @@ fn tree(base: &Path, name: &str, cases: &mut Vec<Case>) {
             }
         }
     }
-    cases.push(Case { name: name.to_string(), files, env, main: PathBuf::from(main) });
+    cases.push(Case {
+        name: name.to_string(),
+        files,
+        env,
+        main: PathBuf::from(main),
+    });
 }
 
 const MAIN: &str = "etc/php/8.2/fpm/php-fpm.conf";
@@ -145,12 +163,27 @@ fn generated(cases: &mut Vec<Case>) {
     ];
     for (name, lines) in extra {
         let text = format!("{POOL}{lines}\n");
-        cases.push(Case { name: format!("gen/{name}"), files: vec![(PathBuf::from(MAIN), text.into_bytes())], env: BTreeMap::new(), main: PathBuf::from(MAIN) });
+        cases.push(Case {
+            name: format!("gen/{name}"),
+            files: vec![(PathBuf::from(MAIN), text.into_bytes())],
+            env: BTreeMap::new(),
+            main: PathBuf::from(MAIN),
+        });
     }
-    let global: &[(&str, &str)] = &[("global-pool-key", "user = www-data"), ("global-array", "env[A] = b"), ("global-log-level", "log_level = loud"), ("global-pool-var", "pid = /run/$pool.pid")];
+    let global: &[(&str, &str)] = &[
+        ("global-pool-key", "user = www-data"),
+        ("global-array", "env[A] = b"),
+        ("global-log-level", "log_level = loud"),
+        ("global-pool-var", "pid = /run/$pool.pid"),
+    ];
     for (name, line) in global {
         let text = POOL.replacen("[global]\n", &format!("[global]\n{line}\n"), 1);
-        cases.push(Case { name: format!("gen/{name}"), files: vec![(PathBuf::from(MAIN), text.into_bytes())], env: BTreeMap::new(), main: PathBuf::from(MAIN) });
+        cases.push(Case {
+            name: format!("gen/{name}"),
+            files: vec![(PathBuf::from(MAIN), text.into_bytes())],
+            env: BTreeMap::new(),
+            main: PathBuf::from(MAIN),
+        });
     }
 }
 
@@ -176,17 +209,31 @@ fn real(dir: &Path, case: &Case) -> (bool, String) {
         .envs(&case.env)
         .output()
         .expect("php-fpm runs");
-    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
 }
 
 fn ours(dir: &Path, case: &Case) -> (bool, Vec<String>) {
     let map = SourceMap::new();
-    let opts = FpmLoadOptions { root: None, prefix: Some(prefix(dir, case)), env: case.env.clone() };
+    let opts = FpmLoadOptions {
+        root: None,
+        prefix: Some(prefix(dir, case)),
+        env: case.env.clone(),
+    };
     let config = load(&dir.join(&case.main), &opts, &map);
     let mut diags = config.diagnostics.clone();
     diags.extend(check(&config));
-    let errors: Vec<String> =
-        diags.iter().filter(|d| d.severity == Severity::Error && T_CODES.contains(&d.code)).map(|d| format!("{} {}", d.code, d.message)).collect();
+    let errors: Vec<String> = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error && T_CODES.contains(&d.code))
+        .map(|d| format!("{} {}", d.code, d.message))
+        .collect();
     (errors.is_empty(), errors)
 }
 
@@ -201,18 +248,30 @@ fn php_fpm_t_and_we_agree() {
     }
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut cases = Vec::new();
-    let mut rule_dirs: Vec<PathBuf> = std::fs::read_dir(repo.join("fixtures/rules")).map(|e| e.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
+    let mut rule_dirs: Vec<PathBuf> = std::fs::read_dir(repo.join("fixtures/rules"))
+        .map(|e| e.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
     rule_dirs.sort();
     for dir in rule_dirs {
-        let code = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let code = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         for kind in ["bad", "good"] {
             tree(&dir.join(kind), &format!("rules/{code}/{kind}"), &mut cases);
         }
     }
-    let mut layouts: Vec<PathBuf> = std::fs::read_dir(repo.join("fixtures/fpm")).map(|e| e.filter_map(Result::ok).map(|e| e.path()).collect()).unwrap_or_default();
+    let mut layouts: Vec<PathBuf> = std::fs::read_dir(repo.join("fixtures/fpm"))
+        .map(|e| e.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
     layouts.sort();
     for dir in layouts {
-        let name = format!("fpm/{}", dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        let name = format!(
+            "fpm/{}",
+            dir.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        );
         tree(&dir, &name, &mut cases);
     }
     generated(&mut cases);
@@ -228,7 +287,10 @@ fn php_fpm_t_and_we_agree() {
                 .replace("slowlog = /tmp/", "slowlog = /var/log/")
                 .replace("/var/log/php-fpm/", "/var/log/")
                 .replace("/etc/php/", &format!("{}/etc/php/", dir.display()))
-                .replace("/etc/php-fpm.d/", &format!("{}/etc/php-fpm.d/", dir.display()))
+                .replace(
+                    "/etc/php-fpm.d/",
+                    &format!("{}/etc/php-fpm.d/", dir.display()),
+                )
                 .replace("/var/log/", &format!("{}/", dir.display()));
             std::fs::write(&path, text).expect("write");
         }
@@ -237,9 +299,22 @@ fn php_fpm_t_and_we_agree() {
         if ok_real == ok_ours || DELIBERATE.iter().any(|(n, _)| *n == case.name) {
             agree += 1;
         } else {
-            failures.push(format!("{}: php-fpm -t {} / we {}\n{output}{errors:?}", case.name, if ok_real { "accepts" } else { "rejects" }, if ok_ours { "accept" } else { "reject" }));
+            failures.push(format!(
+                "{}: php-fpm -t {} / we {}\n{output}{errors:?}",
+                case.name,
+                if ok_real { "accepts" } else { "rejects" },
+                if ok_ours { "accept" } else { "reject" }
+            ));
         }
     }
-    println!("differential php-fpm: {agree}/{} configs agree with php-fpm8.2 -t", cases.len());
-    assert!(failures.is_empty(), "{} disagreement(s):\n{}", failures.len(), failures.join("\n---\n"));
+    println!(
+        "differential php-fpm: {agree}/{} configs agree with php-fpm8.2 -t",
+        cases.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} disagreement(s):\n{}",
+        failures.len(),
+        failures.join("\n---\n")
+    );
 }

@@ -12,7 +12,14 @@ fn describe(map: &SourceMap, diags: &[lint_source::Diagnostic]) -> Vec<String> {
             let span = d.primary.as_ref().expect("primary").span;
             let f = map.get(span.file);
             let at = f.line_col(span.start);
-            format!("{}:{}:{} {} {}", f.path.display(), at.line, at.column, d.code, d.message)
+            format!(
+                "{}:{}:{} {} {}",
+                f.path.display(),
+                at.line,
+                at.column,
+                d.code,
+                d.message
+            )
         })
         .collect()
 }
@@ -21,7 +28,10 @@ fn describe(map: &SourceMap, diags: &[lint_source::Diagnostic]) -> Vec<String> {
 fn the_example_tree_reports_its_php_fpm_mistakes() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/example");
     let map = SourceMap::new();
-    let opts = FpmLoadOptions { root: Some(root), ..Default::default() };
+    let opts = FpmLoadOptions {
+        root: Some(root),
+        ..Default::default()
+    };
     let config = load(Path::new("/etc/php/8.2/fpm/php-fpm.conf"), &opts, &map);
     let mut diags = config.diagnostics.clone();
     diags.extend(check(&config));
@@ -34,21 +44,45 @@ fn the_example_tree_reports_its_php_fpm_mistakes() {
             "/etc/php/8.2/fpm/pool.d/shop.conf:12:20 FPM007 [pool shop] pm.start_servers(8) must not be less than pm.min_spare_servers(2) and not greater than pm.max_spare_servers(4)",
         ]
     );
-    assert!(matches!(config.pools[2].listen(), Some((Listen::Unix(p), _)) if p == Path::new("/run/php/php8.2-fpm-shop.sock")));
+    assert!(
+        matches!(config.pools[2].listen(), Some((Listen::Unix(p), _)) if p == Path::new("/run/php/php8.2-fpm-shop.sock"))
+    );
 }
 
 #[test]
 fn sections_reopen_case_insensitively_and_leak_across_includes() {
     let dir = tempfile::tempdir().expect("tmp");
-    std::fs::write(dir.path().join("main.conf"), format!("[global]\ninclude = {}/d/*.conf\nlisten.mode = 0600\n[WWW]\npm.max_children = 4\n", dir.path().display())).expect("w");
+    std::fs::write(
+        dir.path().join("main.conf"),
+        format!(
+            "[global]\ninclude = {}/d/*.conf\nlisten.mode = 0600\n[WWW]\npm.max_children = 4\n",
+            dir.path().display()
+        ),
+    )
+    .expect("w");
     std::fs::create_dir(dir.path().join("d")).expect("mkdir");
     std::fs::write(dir.path().join("d/a.conf"), "[www]\nlisten = 9000\npm = static\npm.max_children = 2\nphp_value[memory_limit] = 64M\nphp_value[memory_limit] = 128M\n").expect("w");
     let map = SourceMap::new();
-    let config = load(&dir.path().join("main.conf"), &FpmLoadOptions::default(), &map);
+    let config = load(
+        &dir.path().join("main.conf"),
+        &FpmLoadOptions::default(),
+        &map,
+    );
     assert_eq!(config.pools.len(), 1);
     let pool = &config.pools[0];
-    assert_eq!(pool.get("listen.mode").map(|e| e.value.as_str()), Some("0600"));
+    assert_eq!(
+        pool.get("listen.mode").map(|e| e.value.as_str()),
+        Some("0600")
+    );
     assert_eq!(pool.int("pm.max_children").map(|(v, _)| v), Some(4));
-    assert_eq!(pool.array("php_value", "memory_limit").map(|e| e.value.as_str()), Some("64M"));
-    assert!(check(&config).is_empty(), "{:?}", describe(&map, &check(&config)));
+    assert_eq!(
+        pool.array("php_value", "memory_limit")
+            .map(|e| e.value.as_str()),
+        Some("64M")
+    );
+    assert!(
+        check(&config).is_empty(),
+        "{:?}",
+        describe(&map, &check(&config))
+    );
 }

@@ -55,7 +55,11 @@ pub struct LoadedConfig {
 /// Walks up from `start` to find the config file.
 pub fn find(start: &Path) -> Option<PathBuf> {
     let start = std::fs::canonicalize(start).ok()?;
-    let mut dir: Option<&Path> = if start.is_dir() { Some(&start) } else { start.parent() };
+    let mut dir: Option<&Path> = if start.is_dir() {
+        Some(&start)
+    } else {
+        start.parent()
+    };
     while let Some(d) = dir {
         let candidate = d.join(FILE_NAME);
         if candidate.is_file() {
@@ -84,26 +88,48 @@ pub fn load(path: &Path, rules: &[&'static RuleMeta]) -> Result<LoadedConfig, St
         let (line, col) = position(&text, s.span().start);
         format!("{}:{line}:{col}: {msg}", path.display())
     };
-    let lists = file.select.iter().chain(&file.ignore).chain(file.per_path_ignores.values().flatten());
+    let lists = file
+        .select
+        .iter()
+        .chain(&file.ignore)
+        .chain(file.per_path_ignores.values().flatten());
     for code in lists {
         if !matches_any(code.get_ref(), rules) {
-            return Err(err(code, format!("unknown rule code, prefix or name '{}'", code.get_ref())));
+            return Err(err(
+                code,
+                format!("unknown rule code, prefix or name '{}'", code.get_ref()),
+            ));
         }
     }
     for (code, level) in &file.severity {
-        if !rules.iter().any(|r| r.code == code.get_ref() || r.name == code.get_ref()) {
+        if !rules
+            .iter()
+            .any(|r| r.code == code.get_ref() || r.name == code.get_ref())
+        {
             return Err(err(code, format!("unknown rule '{}'", code.get_ref())));
         }
         if parse_severity(level.get_ref()).is_none() {
-            return Err(err(level, format!("unknown severity '{}' (error, warning, note)", level.get_ref())));
+            return Err(err(
+                level,
+                format!(
+                    "unknown severity '{}' (error, warning, note)",
+                    level.get_ref()
+                ),
+            ));
         }
     }
     if let Some(level) = &file.fail_level {
         if parse_severity(level).is_none() {
-            return Err(format!("{}: unknown fail-level '{level}' (error, warning, note)", path.display()));
+            return Err(format!(
+                "{}: unknown fail-level '{level}' (error, warning, note)",
+                path.display()
+            ));
         }
     }
-    Ok(LoadedConfig { path: Some(path.to_path_buf()), file })
+    Ok(LoadedConfig {
+        path: Some(path.to_path_buf()),
+        file,
+    })
 }
 
 /// `error`, `warning`, `note`.

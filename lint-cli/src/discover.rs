@@ -6,7 +6,11 @@ use std::path::{Path, PathBuf};
 use lint_rules::{LintInput, NginxInput};
 
 /// Where nginx and php-fpm keep their main files on the common distributions.
-const NGINX_MAIN: &[&str] = &["/etc/nginx/nginx.conf", "/usr/local/etc/nginx/nginx.conf", "/usr/local/nginx/conf/nginx.conf"];
+const NGINX_MAIN: &[&str] = &[
+    "/etc/nginx/nginx.conf",
+    "/usr/local/etc/nginx/nginx.conf",
+    "/usr/local/nginx/conf/nginx.conf",
+];
 const FPM_FIXED: &[&str] = &["/etc/php-fpm.conf", "/usr/local/etc/php-fpm.conf"];
 
 fn under(root: Option<&Path>, path: &str) -> PathBuf {
@@ -26,7 +30,10 @@ pub fn discover(root: Option<&Path>) -> LintInput {
     }
     let php_dir = under(root, "/etc/php");
     if let Ok(entries) = std::fs::read_dir(&php_dir) {
-        let mut versions: Vec<String> = entries.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        let mut versions: Vec<String> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
         versions.sort();
         for v in versions {
             let conf = format!("/etc/php/{v}/fpm/php-fpm.conf");
@@ -65,7 +72,10 @@ pub enum Kind {
 
 /// Recognises a file by its name and its first lines.
 pub fn classify(path: &Path, text: &[u8]) -> Kind {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
     if name == "php.ini" {
         return Kind::PhpIni;
     }
@@ -82,7 +92,9 @@ pub fn classify(path: &Path, text: &[u8]) -> Kind {
         if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
             continue;
         }
-        if (line.starts_with('[') && line.ends_with(']')) || (line.contains('=') && !line.ends_with(';') && !line.ends_with('{')) {
+        if (line.starts_with('[') && line.ends_with(']'))
+            || (line.contains('=') && !line.ends_with(';') && !line.ends_with('{'))
+        {
             fpm += 1;
         }
         if line.ends_with(';') || line.ends_with('{') || line == "}" {
@@ -98,7 +110,11 @@ pub fn classify(path: &Path, text: &[u8]) -> Kind {
 
 /// Adds the paths given on the command line to `input`. Directories are
 /// searched for nginx.conf / php-fpm.conf, or treated as a root that mirrors /.
-pub fn add_paths(input: &mut LintInput, paths: &[PathBuf], root: Option<&Path>) -> Result<(), String> {
+pub fn add_paths(
+    input: &mut LintInput,
+    paths: &[PathBuf],
+    root: Option<&Path>,
+) -> Result<(), String> {
     for path in paths {
         let disk = match root {
             Some(r) if path.is_absolute() => r.join(path.strip_prefix("/").unwrap_or(path)),
@@ -114,7 +130,10 @@ pub fn add_paths(input: &mut LintInput, paths: &[PathBuf], root: Option<&Path>) 
             if disk.join("etc").is_dir() && root.is_none() {
                 let found = discover(Some(&disk));
                 if found.nginx.is_empty() && found.fpm.is_empty() {
-                    return Err(format!("{}: no nginx.conf or php-fpm.conf found in it", path.display()));
+                    return Err(format!(
+                        "{}: no nginx.conf or php-fpm.conf found in it",
+                        path.display()
+                    ));
                 }
                 input.options.root = Some(disk.clone());
                 input.nginx.extend(found.nginx);
@@ -139,16 +158,28 @@ mod tests {
 
     #[test]
     fn content_decides_when_the_name_does_not() {
-        assert_eq!(classify(Path::new("x.conf"), b"[www]\nlisten = 9000\npm = static\n"), Kind::Fpm);
-        assert_eq!(classify(Path::new("x.conf"), b"server {\n listen 80;\n}\n"), Kind::Nginx);
-        assert_eq!(classify(Path::new("/etc/php/8.2/fpm/php.ini"), b""), Kind::PhpIni);
+        assert_eq!(
+            classify(Path::new("x.conf"), b"[www]\nlisten = 9000\npm = static\n"),
+            Kind::Fpm
+        );
+        assert_eq!(
+            classify(Path::new("x.conf"), b"server {\n listen 80;\n}\n"),
+            Kind::Nginx
+        );
+        assert_eq!(
+            classify(Path::new("/etc/php/8.2/fpm/php.ini"), b""),
+            Kind::PhpIni
+        );
     }
 
     #[test]
     fn discovers_the_example_tree() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/example");
         let input = discover(Some(&root));
-        assert_eq!(input.nginx, [NginxInput::File("/etc/nginx/nginx.conf".into())]);
+        assert_eq!(
+            input.nginx,
+            [NginxInput::File("/etc/nginx/nginx.conf".into())]
+        );
         assert_eq!(input.fpm, [PathBuf::from("/etc/php/8.2/fpm/php-fpm.conf")]);
         assert_eq!(input.php_ini, [PathBuf::from("/etc/php/8.2/fpm/php.ini")]);
     }

@@ -68,7 +68,15 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
     match &args.command {
         Some(Command::Rules) => {
             for r in &rules {
-                writeln!(out, "{:<8} {:<34} {:<8} {}", r.code, r.name, r.severity.as_str(), r.summary).map_err(|e| e.to_string())?;
+                writeln!(
+                    out,
+                    "{:<8} {:<34} {:<8} {}",
+                    r.code,
+                    r.name,
+                    r.severity.as_str(),
+                    r.summary
+                )
+                .map_err(|e| e.to_string())?;
             }
             return Ok(0);
         }
@@ -82,9 +90,13 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
         }
         Some(Command::DumpTree { path }) => {
             let map = SourceMap::new();
-            let opts = nginx_conf_parser::LoadOptions { root: args.root.clone(), prefix: args.prefix.clone() };
+            let opts = nginx_conf_parser::LoadOptions {
+                root: args.root.clone(),
+                prefix: args.prefix.clone(),
+            };
             let config = nginx_conf_parser::load(path, &opts, &map);
-            write!(out, "{}", nginx_conf_parser::debug_tree(&config, &map)).map_err(|e| e.to_string())?;
+            write!(out, "{}", nginx_conf_parser::debug_tree(&config, &map))
+                .map_err(|e| e.to_string())?;
             for d in &config.diagnostics {
                 eprintln!("{}: {}", d.code, d.message);
             }
@@ -97,7 +109,10 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
     let config = load_config(&args, &cwd, &rules)?;
     let input = build_input(&args, &config.file)?;
     if input.nginx.is_empty() && input.fpm.is_empty() {
-        let place = args.root.as_ref().map_or("this machine".to_string(), |r| r.display().to_string());
+        let place = args
+            .root
+            .as_ref()
+            .map_or("this machine".to_string(), |r| r.display().to_string());
         return Err(format!(
             "no nginx or php-fpm configuration found on {place} (looked for etc/nginx/nginx.conf and etc/php/*/fpm/php-fpm.conf).\n\
              Try the bundled broken example:  nginx-fpm-lint --root fixtures/example"
@@ -105,7 +120,11 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
     }
     let progress = std::io::stderr().is_terminal() && input.nginx.len() + input.fpm.len() > 0;
     if progress {
-        eprint!("linting {} nginx and {} php-fpm tree(s)...\r", input.nginx.len(), input.fpm.len());
+        eprint!(
+            "linting {} nginx and {} php-fpm tree(s)...\r",
+            input.nginx.len(),
+            input.fpm.len()
+        );
     }
     let map = SourceMap::new();
     let diagnostics = lint_rules::lint(&input, &map);
@@ -117,28 +136,46 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
     let diagnostics = apply_config(diagnostics, &args, &config, &map, &base);
 
     let is_tty = std::io::stdout().is_terminal();
-    let format = args.format.unwrap_or(if is_tty { Format::Pretty } else { Format::Concise });
+    let format = args.format.unwrap_or(if is_tty {
+        Format::Pretty
+    } else {
+        Format::Concise
+    });
     let color = is_tty && std::env::var_os("NO_COLOR").is_none();
     let resolver = render::Resolver::new(&map, base);
-    render::render(format, out, &diagnostics, &resolver, &rules, color).map_err(|e| e.to_string())?;
+    render::render(format, out, &diagnostics, &resolver, &rules, color)
+        .map_err(|e| e.to_string())?;
 
-    let level = config.file.fail_level.as_deref().and_then(config::parse_severity).unwrap_or(match args.fail_level {
-        FailLevel::Error => Severity::Error,
-        FailLevel::Warning => Severity::Warning,
-        FailLevel::Note => Severity::Note,
-    });
+    let level = config
+        .file
+        .fail_level
+        .as_deref()
+        .and_then(config::parse_severity)
+        .unwrap_or(match args.fail_level {
+            FailLevel::Error => Severity::Error,
+            FailLevel::Warning => Severity::Warning,
+            FailLevel::Note => Severity::Note,
+        });
     let failed = diagnostics.iter().any(|d| d.severity >= level);
     Ok(if failed && !args.exit_zero { 1 } else { 0 })
 }
 
-fn load_config(args: &Args, cwd: &Path, rules: &[&'static RuleMeta]) -> Result<config::LoadedConfig, String> {
+fn load_config(
+    args: &Args,
+    cwd: &Path,
+    rules: &[&'static RuleMeta],
+) -> Result<config::LoadedConfig, String> {
     if args.no_config {
         return Ok(config::LoadedConfig::default());
     }
     let path = match &args.config {
         Some(p) => Some(p.clone()),
         None => {
-            let start = args.root.clone().or_else(|| args.paths.first().cloned()).unwrap_or_else(|| cwd.to_path_buf());
+            let start = args
+                .root
+                .clone()
+                .or_else(|| args.paths.first().cloned())
+                .unwrap_or_else(|| cwd.to_path_buf());
             config::find(&start).or_else(|| config::find(cwd))
         }
     };
@@ -155,27 +192,44 @@ fn build_input(args: &Args, file: &config::ConfigFile) -> Result<LintInput, Stri
             return Err(format!("--root {}: not a directory", r.display()));
         }
     }
-    let explicit = !args.paths.is_empty() || !args.nginx.is_empty() || !args.fpm.is_empty() || args.nginx_dump.is_some();
-    let mut input = if explicit { LintInput::default() } else { discover::discover(root) };
+    let explicit = !args.paths.is_empty()
+        || !args.nginx.is_empty()
+        || !args.fpm.is_empty()
+        || args.nginx_dump.is_some();
+    let mut input = if explicit {
+        LintInput::default()
+    } else {
+        discover::discover(root)
+    };
     input.options.root = args.root.clone();
     discover::add_paths(&mut input, &args.paths, root)?;
-    input.nginx.extend(args.nginx.iter().cloned().map(NginxInput::File));
+    input
+        .nginx
+        .extend(args.nginx.iter().cloned().map(NginxInput::File));
     input.fpm.extend(args.fpm.iter().cloned());
     input.php_ini.extend(args.php_ini.iter().cloned());
     if let Some(dump) = &args.nginx_dump {
         let text = if dump.as_os_str() == "-" {
             let mut buf = Vec::new();
-            std::io::stdin().read_to_end(&mut buf).map_err(|e| format!("stdin: {e}"))?;
+            std::io::stdin()
+                .read_to_end(&mut buf)
+                .map_err(|e| format!("stdin: {e}"))?;
             buf
         } else {
             std::fs::read(dump).map_err(|e| format!("{}: {e}", dump.display()))?
         };
-        input.nginx.push(NginxInput::Dump { name: dump.clone(), text });
+        input.nginx.push(NginxInput::Dump {
+            name: dump.clone(),
+            text,
+        });
     }
     let o = &mut input.options;
     o.nginx_prefix = args.prefix.clone();
     o.context = args.context.clone();
-    o.nginx_version = args.nginx_version.clone().or_else(|| file.nginx_version.clone());
+    o.nginx_version = args
+        .nginx_version
+        .clone()
+        .or_else(|| file.nginx_version.clone());
     if let Some(v) = &o.nginx_version {
         if nginx_conf_parser::catalogue::NginxVersion::parse(v).is_none() {
             return Err(format!("--nginx-version {v}: expected 1.22 ... latest"));
@@ -185,19 +239,46 @@ fn build_input(args: &Args, file: &config::ConfigFile) -> Result<LintInput, Stri
     o.modules = file.modules.clone();
     let mut env: BTreeMap<String, String> = file.env.clone();
     for kv in &args.env {
-        let (k, v) = kv.split_once('=').ok_or_else(|| format!("--env {kv}: expected KEY=VALUE"))?;
+        let (k, v) = kv
+            .split_once('=')
+            .ok_or_else(|| format!("--env {kv}: expected KEY=VALUE"))?;
         env.insert(k.to_string(), v.to_string());
     }
     o.env = env;
-    o.expected_names = if args.names.is_empty() { file.names.clone() } else { args.names.clone() };
+    o.expected_names = if args.names.is_empty() {
+        file.names.clone()
+    } else {
+        args.names.clone()
+    };
     Ok(input)
 }
 
-fn apply_config(mut diagnostics: Vec<Diagnostic>, args: &Args, config: &config::LoadedConfig, map: &SourceMap, base: &Path) -> Vec<Diagnostic> {
+fn apply_config(
+    mut diagnostics: Vec<Diagnostic>,
+    args: &Args,
+    config: &config::LoadedConfig,
+    map: &SourceMap,
+    base: &Path,
+) -> Vec<Diagnostic> {
     let file = &config.file;
-    let select: Vec<String> = args.select.iter().cloned().chain(file.select.iter().map(|s| s.get_ref().clone())).collect();
-    let ignore: Vec<String> = args.ignore.iter().cloned().chain(file.ignore.iter().map(|s| s.get_ref().clone())).collect();
-    let config_dir: PathBuf = config.path.as_ref().and_then(|p| p.parent()).map(Path::to_path_buf).unwrap_or_else(|| base.to_path_buf());
+    let select: Vec<String> = args
+        .select
+        .iter()
+        .cloned()
+        .chain(file.select.iter().map(|s| s.get_ref().clone()))
+        .collect();
+    let ignore: Vec<String> = args
+        .ignore
+        .iter()
+        .cloned()
+        .chain(file.ignore.iter().map(|s| s.get_ref().clone()))
+        .collect();
+    let config_dir: PathBuf = config
+        .path
+        .as_ref()
+        .and_then(|p| p.parent())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| base.to_path_buf());
     let per_path: Vec<(globset::GlobMatcher, Vec<String>)> = file
         .per_path_ignores
         .iter()
@@ -216,10 +297,19 @@ fn apply_config(mut diagnostics: Vec<Diagnostic>, args: &Args, config: &config::
         if let Some(p) = &d.primary {
             let f = map.get(p.span.file);
             let shown = f.disk_path.clone().unwrap_or_else(|| f.path.clone());
-            let rel = shown.strip_prefix(&config_dir).map(Path::to_path_buf).unwrap_or(shown);
-            let logical = f.path.strip_prefix("/").map(Path::to_path_buf).unwrap_or_else(|_| f.path.clone());
+            let rel = shown
+                .strip_prefix(&config_dir)
+                .map(Path::to_path_buf)
+                .unwrap_or(shown);
+            let logical = f
+                .path
+                .strip_prefix("/")
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|_| f.path.clone());
             for (m, codes) in &per_path {
-                if (m.is_match(&rel) || m.is_match(&logical)) && codes.iter().any(|c| config::selects(c, d.code, d.name)) {
+                if (m.is_match(&rel) || m.is_match(&logical))
+                    && codes.iter().any(|c| config::selects(c, d.code, d.name))
+                {
                     return false;
                 }
             }

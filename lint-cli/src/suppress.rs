@@ -36,8 +36,12 @@ fn collect(map: &SourceMap) -> Vec<Suppression> {
         for (i, line) in lines.iter().enumerate() {
             let line_start = offset;
             offset += line.len() + 1;
-            let Some(pos) = line.find(MARKER) else { continue };
-            let Some(hash) = line[..pos].rfind(comment) else { continue };
+            let Some(pos) = line.find(MARKER) else {
+                continue;
+            };
+            let Some(hash) = line[..pos].rfind(comment) else {
+                continue;
+            };
             let rest = line[pos + MARKER.len()..].trim();
             let (whole_file, rest) = if let Some(r) = rest.strip_prefix("ignore-file") {
                 (true, r)
@@ -47,7 +51,11 @@ fn collect(map: &SourceMap) -> Vec<Suppression> {
                 continue;
             };
             let codes_text = rest.split_whitespace().next().unwrap_or("");
-            let codes: Vec<String> = codes_text.split(',').filter(|c| !c.is_empty()).map(str::to_string).collect();
+            let codes: Vec<String> = codes_text
+                .split(',')
+                .filter(|c| !c.is_empty())
+                .map(str::to_string)
+                .collect();
             let own_line = line[..hash].trim().is_empty();
             let target = if whole_file {
                 None
@@ -62,7 +70,13 @@ fn collect(map: &SourceMap) -> Vec<Suppression> {
                 Some((i + 1) as u32)
             };
             let span = Span::new(id, line_start + hash, line_start + line.len());
-            out.push(Suppression { file: id, line: target, codes, span, used: false });
+            out.push(Suppression {
+                file: id,
+                line: target,
+                codes,
+                span,
+                used: false,
+            });
         }
     }
     out
@@ -85,7 +99,9 @@ pub fn apply(diagnostics: Vec<Diagnostic>, map: &SourceMap) -> Vec<Diagnostic> {
         let hit = suppressions.iter_mut().find(|s| {
             s.file == primary.span.file
                 && s.line.is_none_or(|l| l == line)
-                && s.codes.iter().any(|c| c == d.code || c == d.name || c == "all")
+                && s.codes
+                    .iter()
+                    .any(|c| c == d.code || c == d.name || c == "all")
         });
         match hit {
             Some(s) => s.used = true,

@@ -74,15 +74,30 @@ pub struct Loaded {
 }
 
 fn version(options: &LintOptions) -> NginxVersion {
-    options.nginx_version.as_deref().and_then(NginxVersion::parse).unwrap_or_default()
+    options
+        .nginx_version
+        .as_deref()
+        .and_then(NginxVersion::parse)
+        .unwrap_or_default()
 }
 
 /// Reads and parses every input (in parallel) and runs the load-time checks.
 pub fn load(input: &LintInput, map: &SourceMap) -> Loaded {
     let opts = &input.options;
-    let load_opts = LoadOptions { root: opts.root.clone(), prefix: opts.nginx_prefix.clone() };
-    let check_opts = CheckOptions { version: version(opts), modules: opts.modules.clone(), context: opts.context.clone() };
-    let fpm_opts = FpmLoadOptions { root: opts.root.clone(), prefix: None, env: opts.env.clone() };
+    let load_opts = LoadOptions {
+        root: opts.root.clone(),
+        prefix: opts.nginx_prefix.clone(),
+    };
+    let check_opts = CheckOptions {
+        version: version(opts),
+        modules: opts.modules.clone(),
+        context: opts.context.clone(),
+    };
+    let fpm_opts = FpmLoadOptions {
+        root: opts.root.clone(),
+        prefix: None,
+        env: opts.env.clone(),
+    };
     let (nginx, fpm) = rayon::join(
         || {
             input
@@ -91,7 +106,9 @@ pub fn load(input: &LintInput, map: &SourceMap) -> Loaded {
                 .map(|n| {
                     let config = match n {
                         NginxInput::File(path) => nginx_conf_parser::load(path, &load_opts, map),
-                        NginxInput::Dump { name, text } => nginx_conf_parser::from_dump(name, text, map),
+                        NginxInput::Dump { name, text } => {
+                            nginx_conf_parser::from_dump(name, text, map)
+                        }
                     };
                     let mut diags = config.diagnostics.clone();
                     diags.extend(nginx_conf_parser::check::check(&config, &check_opts, map));
@@ -107,7 +124,8 @@ pub fn load(input: &LintInput, map: &SourceMap) -> Loaded {
                     let config = fpm_conf_parser::load(path, &fpm_opts, map);
                     let mut diags = config.diagnostics.clone();
                     diags.extend(fpm_conf_parser::check(&config));
-                    let ini = php_ini_for(path, &input.php_ini).map(|p| fpm_conf_parser::load_php_ini(p, &fpm_opts, map));
+                    let ini = php_ini_for(path, &input.php_ini)
+                        .map(|p| fpm_conf_parser::load_php_ini(p, &fpm_opts, map));
                     if let Some(ini) = &ini {
                         diags.extend(ini.diagnostics.iter().cloned());
                     }
@@ -117,7 +135,12 @@ pub fn load(input: &LintInput, map: &SourceMap) -> Loaded {
         },
     );
     let mut diagnostics = Vec::new();
-    let mut loaded = Loaded { nginx: Vec::new(), fpm: Vec::new(), php_ini: Vec::new(), diagnostics: Vec::new() };
+    let mut loaded = Loaded {
+        nginx: Vec::new(),
+        fpm: Vec::new(),
+        php_ini: Vec::new(),
+        diagnostics: Vec::new(),
+    };
     for (config, diags) in nginx {
         diagnostics.extend(diags);
         loaded.nginx.push(config);
@@ -134,7 +157,9 @@ pub fn load(input: &LintInput, map: &SourceMap) -> Loaded {
 /// The php.ini that belongs to a php-fpm tree: the one in the same directory, else the only one given.
 fn php_ini_for<'a>(fpm: &Path, inis: &'a [PathBuf]) -> Option<&'a PathBuf> {
     let dir = fpm.parent();
-    inis.iter().find(|i| i.parent() == dir).or(if inis.len() == 1 { inis.first() } else { None })
+    inis.iter()
+        .find(|i| i.parent() == dir)
+        .or(if inis.len() == 1 { inis.first() } else { None })
 }
 
 /// Loads every input into `map`, builds the model, runs every rule and
@@ -167,18 +192,33 @@ pub fn lint(input: &LintInput, map: &SourceMap) -> Vec<Diagnostic> {
 /// Sorts by file path, offset, code (stable across runs, whatever order files were read in);
 /// drops exact duplicates (a snippet included twice reports once per place).
 pub fn sort(diagnostics: &mut Vec<Diagnostic>, map: &SourceMap) {
-    let paths: Vec<PathBuf> = map.files().into_iter().map(|(_, f)| f.path.clone()).collect();
+    let paths: Vec<PathBuf> = map
+        .files()
+        .into_iter()
+        .map(|(_, f)| f.path.clone())
+        .collect();
     diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| d.primary.as_ref().map(|p| (paths.get(p.span.file.0 as usize), p.span.start, p.span.end));
-        key(a).cmp(&key(b)).then_with(|| a.code.cmp(b.code)).then_with(|| a.message.cmp(&b.message))
+        let key = |d: &Diagnostic| {
+            d.primary
+                .as_ref()
+                .map(|p| (paths.get(p.span.file.0 as usize), p.span.start, p.span.end))
+        };
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.code.cmp(b.code))
+            .then_with(|| a.message.cmp(&b.message))
     });
-    diagnostics.dedup_by(|a, b| a.code == b.code && a.message == b.message && a.primary == b.primary);
+    diagnostics
+        .dedup_by(|a, b| a.code == b.code && a.message == b.message && a.primary == b.primary);
 }
 
 /// Reads `etc/passwd` and `etc/group` under the root (or the machine's own when linting it).
 fn read_accounts(root: Option<&Path>) -> crate::model::accounts::Accounts {
     let base = root.unwrap_or(Path::new("/"));
-    match (std::fs::read_to_string(base.join("etc/passwd")), std::fs::read_to_string(base.join("etc/group"))) {
+    match (
+        std::fs::read_to_string(base.join("etc/passwd")),
+        std::fs::read_to_string(base.join("etc/group")),
+    ) {
         (Ok(passwd), Ok(group)) => crate::model::accounts::Accounts::parse(&passwd, &group),
         _ => crate::model::accounts::Accounts::default(),
     }

@@ -12,7 +12,10 @@ fn the_example_finds_every_planted_mistake() {
         nginx: vec![NginxInput::File(PathBuf::from("/etc/nginx/nginx.conf"))],
         fpm: vec![PathBuf::from("/etc/php/8.2/fpm/php-fpm.conf")],
         php_ini: vec![PathBuf::from("/etc/php/8.2/fpm/php.ini")],
-        options: LintOptions { root: Some(root), ..Default::default() },
+        options: LintOptions {
+            root: Some(root),
+            ..Default::default()
+        },
     };
     let map = SourceMap::new();
     let diags = lint(&input, &map);
@@ -26,8 +29,14 @@ fn the_example_finds_every_planted_mistake() {
         })
         .collect();
     let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
-    for expected in ["X001", "X003", "X005", "X006", "FPM001", "FPM007", "NGX101", "NGX201"] {
-        assert!(codes.contains(&expected), "{expected} missing from:\n{}", lines.join("\n"));
+    for expected in [
+        "X001", "X003", "X005", "X006", "FPM001", "FPM007", "NGX101", "NGX201",
+    ] {
+        assert!(
+            codes.contains(&expected),
+            "{expected} missing from:\n{}",
+            lines.join("\n")
+        );
     }
     eprintln!("{}", lines.join("\n"));
 }

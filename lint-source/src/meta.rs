@@ -62,6 +62,9 @@ pub struct RuleMeta {
 impl RuleMeta {
     /// Documentation URL of the rule (the generated page under docs/rules/).
     pub fn url(&self) -> String {
-        format!("https://github.com/nginx-fpm-lint/nginx-fpm-lint/blob/main/docs/rules/{}.md", self.code)
+        format!(
+            "https://github.com/nginx-fpm-lint/nginx-fpm-lint/blob/main/docs/rules/{}.md",
+            self.code
+        )
     }
 }

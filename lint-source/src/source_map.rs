@@ -183,8 +183,18 @@ impl SourceMap {
     }
 
     /// Convenience for tests and in-memory input: adds `text` under `path`.
-    pub fn add_text(&self, path: impl Into<PathBuf>, kind: FileKind, text: impl AsRef<[u8]>) -> FileId {
-        self.add(SourceFile::new(path.into(), None, kind, Arc::from(text.as_ref())))
+    pub fn add_text(
+        &self,
+        path: impl Into<PathBuf>,
+        kind: FileKind,
+        text: impl AsRef<[u8]>,
+    ) -> FileId {
+        self.add(SourceFile::new(
+            path.into(),
+            None,
+            kind,
+            Arc::from(text.as_ref()),
+        ))
     }
 
     /// The file behind an id. Panics only on an id that did not come from this map.

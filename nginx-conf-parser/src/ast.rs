@@ -37,9 +37,11 @@ impl Token {
     pub fn inner_span(&self) -> Span {
         match self.quote {
             Quote::None => self.span,
-            Quote::Single | Quote::Double => {
-                Span { file: self.span.file, start: self.span.start + 1, end: self.span.end.saturating_sub(1).max(self.span.start + 1) }
-            }
+            Quote::Single | Quote::Double => Span {
+                file: self.span.file,
+                start: self.span.start + 1,
+                end: self.span.end.saturating_sub(1).max(self.span.start + 1),
+            },
         }
     }
 }

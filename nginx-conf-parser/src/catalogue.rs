@@ -35,7 +35,11 @@ impl NginxVersion {
         if major != 1 {
             return None;
         }
-        Some(if minor <= 24 { NginxVersion::V1_22 } else { NginxVersion::Latest })
+        Some(if minor <= 24 {
+            NginxVersion::V1_22
+        } else {
+            NginxVersion::Latest
+        })
     }
 
     /// Display name.
@@ -119,10 +123,17 @@ impl DirectiveSpec {
 
     /// The context of this block's body when opened in `parent`.
     pub fn body_context(&self, parent: &str) -> Option<&'static str> {
-        let note = self.notes.split(';').find_map(|n| n.trim().strip_prefix("block body context: "))?;
+        let note = self
+            .notes
+            .split(';')
+            .find_map(|n| n.trim().strip_prefix("block body context: "))?;
         let note = note.split_whitespace().next().unwrap_or(note);
         match note {
-            "if_server/if_location" => Some(if parent == "server" { "if_server" } else { "if_location" }),
+            "if_server/if_location" => Some(if parent == "server" {
+                "if_server"
+            } else {
+                "if_location"
+            }),
             other => {
                 // The note's text lives in the static table: return the static slice.
                 let start = self.notes.find(other)?;
@@ -173,7 +184,9 @@ fn parse_table(tsv: &'static str, with_third_party: bool) -> Catalogue {
         if cols.len() < 13 {
             continue;
         }
-        let third_party = cols[1].strip_prefix("third-party:").map(|rest| rest.split('/').next().unwrap_or(rest));
+        let third_party = cols[1]
+            .strip_prefix("third-party:")
+            .map(|rest| rest.split('/').next().unwrap_or(rest));
         if third_party.is_some() && !with_third_party {
             continue;
         }
@@ -235,7 +248,11 @@ impl Catalogue {
     pub fn removed(name: &str) -> Option<RemovedSpec> {
         REMOVED_TSV.lines().skip(1).find_map(|line| {
             let cols: Vec<&'static str> = line.split('\t').collect();
-            (cols.len() >= 4 && cols[1] == name).then(|| RemovedSpec { subsystem: cols[0], first: cols[2], last: cols[3] })
+            (cols.len() >= 4 && cols[1] == name).then(|| RemovedSpec {
+                subsystem: cols[0],
+                first: cols[2],
+                last: cols[3],
+            })
         })
     }
 }
@@ -264,11 +281,20 @@ mod tests {
             assert_eq!(pass.len(), 1);
             assert!(pass[0].allowed_in("location") && !pass[0].allowed_in("server"));
             let server = cat.lookup("server");
-            assert!(server.iter().any(|s| s.block && s.body_context("http") == Some("server")));
-            assert!(cat.lookup("more_set_headers").iter().all(|s| s.third_party == Some("headers-more")));
+            assert!(server
+                .iter()
+                .any(|s| s.block && s.body_context("http") == Some("server")));
+            assert!(cat
+                .lookup("more_set_headers")
+                .iter()
+                .all(|s| s.third_party == Some("headers-more")));
         }
-        assert!(Catalogue::get(NginxVersion::V1_22).lookup("http3_hq").is_empty());
-        assert!(!Catalogue::get(NginxVersion::Latest).lookup("http3_hq").is_empty());
+        assert!(Catalogue::get(NginxVersion::V1_22)
+            .lookup("http3_hq")
+            .is_empty());
+        assert!(!Catalogue::get(NginxVersion::Latest)
+            .lookup("http3_hq")
+            .is_empty());
     }
 
     #[test]

@@ -32,7 +32,8 @@ location / {
     try_files $uri $uri/ /index.php;
 }
 ```"#,
-    fix: "Close the statement with `;`, balance the braces, or put a blank after the closing quote.",
+    fix:
+        "Close the statement with `;`, balance the braces, or put a blank after the closing quote.",
 };
 
 /// NGX002: an `include` names a file that does not exist.
@@ -88,7 +89,8 @@ pub static UNREADABLE: RuleMeta = RuleMeta {
     name: "unreadable-file",
     family: Family::NginxLoad,
     severity: Severity::Error,
-    summary: "a configuration file cannot be read (permissions, symlink loop, a directory, too large)",
+    summary:
+        "a configuration file cannot be read (permissions, symlink loop, a directory, too large)",
     doc: r#"nginx must read every included file at start. A file it cannot open or
 read fails the whole configuration with `open() "..." failed (13: Permission
 denied)` or similar. Symlink loops and directories named by a plain `include`
@@ -102,7 +104,8 @@ Good:
 ```nginx
 include /etc/nginx/sites-enabled/*;
 ```"#,
-    fix: "Make the file readable, fix the symlink, or include the directory's files with a wildcard.",
+    fix:
+        "Make the file readable, fix the symlink, or include the directory's files with a wildcard.",
 };
 
 /// Every code of this module.

@@ -96,7 +96,11 @@ impl<'a> Item<'a> {
     /// Span from the name to the `;` or the block's `{`: where nginx reports a statement's errors.
     pub fn head_span(&self) -> Span {
         match &self.directive.block {
-            Some(block) => Span { file: self.directive.span.file, start: self.directive.span.start, end: (block.span.start + 1).min(block.span.end) },
+            Some(block) => Span {
+                file: self.directive.span.file,
+                start: self.directive.span.start,
+                end: (block.span.start + 1).min(block.span.end),
+            },
             None => self.directive.span,
         }
     }
@@ -108,7 +112,11 @@ impl<'a> Item<'a> {
 
     /// Span of argument `i`, or of the name when there is no such argument.
     pub fn arg_span(&self, i: usize) -> Span {
-        self.directive.args.get(i).map(|t| t.span).unwrap_or(self.directive.name.span)
+        self.directive
+            .args
+            .get(i)
+            .map(|t| t.span)
+            .unwrap_or(self.directive.name.span)
     }
 
     /// Span of all arguments (the name when there are none).
@@ -143,11 +151,17 @@ pub struct Items<'a> {
 
 impl<'a> Items<'a> {
     fn new(config: &'a Config, file: &'a ParsedFile, directives: &'a [Directive]) -> Self {
-        Items { config, stack: vec![(file, directives.iter())] }
+        Items {
+            config,
+            stack: vec![(file, directives.iter())],
+        }
     }
 
     fn empty(config: &'a Config) -> Self {
-        Items { config, stack: Vec::new() }
+        Items {
+            config,
+            stack: Vec::new(),
+        }
     }
 }
 
@@ -169,7 +183,11 @@ impl<'a> Iterator for Items<'a> {
                     self.stack.push((included, included.directives.iter()));
                 }
             }
-            return Some(Item { config: self.config, file, directive });
+            return Some(Item {
+                config: self.config,
+                file,
+                directive,
+            });
         }
     }
 }

@@ -87,31 +87,55 @@ impl Provider for Disk<'_> {
         let file = std::fs::File::open(&disk).map_err(|e| io_message(path, &e))?;
         let meta = file.metadata().map_err(|e| io_message(path, &e))?;
         if meta.is_dir() {
-            return Err(format!("pread() \"{}\" failed (21: Is a directory)", path.display()));
+            return Err(format!(
+                "pread() \"{}\" failed (21: Is a directory)",
+                path.display()
+            ));
         }
         if meta.len() > MAX_FILE {
-            return Err(format!("\"{}\" is larger than {} MiB; not read", path.display(), MAX_FILE >> 20));
+            return Err(format!(
+                "\"{}\" is larger than {} MiB; not read",
+                path.display(),
+                MAX_FILE >> 20
+            ));
         }
         let mut bytes = Vec::with_capacity(meta.len() as usize);
-        file.take(MAX_FILE + 1).read_to_end(&mut bytes).map_err(|e| io_message(path, &e))?;
+        file.take(MAX_FILE + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| io_message(path, &e))?;
         Ok(bytes)
     }
 
     fn glob(&self, pattern: &str) -> Vec<PathBuf> {
         let disk_pattern = self.map(Path::new(pattern));
-        let options = glob::MatchOptions { case_sensitive: true, require_literal_separator: true, require_literal_leading_dot: true };
-        let Some(disk_pattern) = disk_pattern.to_str() else { return Vec::new() };
-        let Ok(paths) = glob::glob_with(disk_pattern, options) else { return Vec::new() };
+        let options = glob::MatchOptions {
+            case_sensitive: true,
+            require_literal_separator: true,
+            require_literal_leading_dot: true,
+        };
+        let Some(disk_pattern) = disk_pattern.to_str() else {
+            return Vec::new();
+        };
+        let Ok(paths) = glob::glob_with(disk_pattern, options) else {
+            return Vec::new();
+        };
         let mut found: Vec<PathBuf> = paths
             .filter_map(Result::ok)
             .filter(|p| !p.is_dir())
             .map(|p| match self.root {
-                Some(root) => p.strip_prefix(root).map(|rel| Path::new("/").join(rel)).unwrap_or(p),
+                Some(root) => p
+                    .strip_prefix(root)
+                    .map(|rel| Path::new("/").join(rel))
+                    .unwrap_or(p),
                 None => p,
             })
             .collect();
         // glob(3) sorts by byte order in the C locale.
-        found.sort_by(|a, b| a.as_os_str().as_encoded_bytes().cmp(b.as_os_str().as_encoded_bytes()));
+        found.sort_by(|a, b| {
+            a.as_os_str()
+                .as_encoded_bytes()
+                .cmp(b.as_os_str().as_encoded_bytes())
+        });
         found
     }
 
@@ -126,17 +150,33 @@ struct Dump {
 
 impl Provider for Dump {
     fn read(&self, path: &Path) -> Result<Vec<u8>, String> {
-        self.files
-            .get(path)
-            .map(|b| b.to_vec())
-            .ok_or_else(|| format!("open() \"{}\" failed (2: No such file or directory): not in the dump", path.display()))
+        self.files.get(path).map(|b| b.to_vec()).ok_or_else(|| {
+            format!(
+                "open() \"{}\" failed (2: No such file or directory): not in the dump",
+                path.display()
+            )
+        })
     }
 
     fn glob(&self, pattern: &str) -> Vec<PathBuf> {
-        let Ok(glob) = globset::GlobBuilder::new(pattern).literal_separator(true).build() else { return Vec::new() };
+        let Ok(glob) = globset::GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+        else {
+            return Vec::new();
+        };
         let matcher = glob.compile_matcher();
-        let mut found: Vec<PathBuf> = self.files.keys().filter(|p| matcher.is_match(p)).cloned().collect();
-        found.sort_by(|a, b| a.as_os_str().as_encoded_bytes().cmp(b.as_os_str().as_encoded_bytes()));
+        let mut found: Vec<PathBuf> = self
+            .files
+            .keys()
+            .filter(|p| matcher.is_match(p))
+            .cloned()
+            .collect();
+        found.sort_by(|a, b| {
+            a.as_os_str()
+                .as_encoded_bytes()
+                .cmp(b.as_os_str().as_encoded_bytes())
+        });
         found
     }
 
@@ -147,13 +187,20 @@ impl Provider for Dump {
 
 /// Reads `path` (nginx.conf or a snippet) and everything it includes.
 pub fn load(path: &Path, opts: &LoadOptions, map: &SourceMap) -> Config {
-    let provider = Disk { root: opts.root.as_deref() };
+    let provider = Disk {
+        root: opts.root.as_deref(),
+    };
     let main = match (path.is_absolute(), &opts.prefix) {
         (false, Some(prefix)) => prefix.join(path),
         _ => path.to_path_buf(),
     };
     let main = normalize(&main);
-    Loader { provider: &provider, map, conf_prefix: main.parent().map(Path::to_path_buf).unwrap_or_default() }.run(&main)
+    Loader {
+        provider: &provider,
+        map,
+        conf_prefix: main.parent().map(Path::to_path_buf).unwrap_or_default(),
+    }
+    .run(&main)
 }
 
 /// Splits `nginx -T` output into its files and loads them as if read from disk.
@@ -163,7 +210,9 @@ pub fn from_dump(name: &Path, text: &[u8], map: &SourceMap) -> Config {
     const MARK: &[u8] = b"# configuration file ";
     let mut current: Option<(PathBuf, usize)> = None;
     let mut pos = 0;
-    let finish = |current: &mut Option<(PathBuf, usize)>, end: usize, files: &mut HashMap<PathBuf, Arc<[u8]>>| {
+    let finish = |current: &mut Option<(PathBuf, usize)>,
+                  end: usize,
+                  files: &mut HashMap<PathBuf, Arc<[u8]>>| {
         if let Some((path, start)) = current.take() {
             // -T appends one LF after each file's bytes.
             let mut body = &text[start..end.max(start)];
@@ -174,11 +223,16 @@ pub fn from_dump(name: &Path, text: &[u8], map: &SourceMap) -> Config {
         }
     };
     while pos < text.len() {
-        let line_end = text[pos..].iter().position(|&b| b == b'\n').map_or(text.len(), |p| pos + p);
+        let line_end = text[pos..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |p| pos + p);
         let line = &text[pos..line_end];
         if line.starts_with(MARK) && line.ends_with(b":") {
             finish(&mut current, pos, &mut files);
-            let path = PathBuf::from(String::from_utf8_lossy(&line[MARK.len()..line.len() - 1]).into_owned());
+            let path = PathBuf::from(
+                String::from_utf8_lossy(&line[MARK.len()..line.len() - 1]).into_owned(),
+            );
             order.push(path.clone());
             current = Some((path, (line_end + 1).min(text.len())));
         }
@@ -187,7 +241,12 @@ pub fn from_dump(name: &Path, text: &[u8], map: &SourceMap) -> Config {
     finish(&mut current, text.len(), &mut files);
     let Some(main) = order.first().cloned() else {
         let mut config = Config::default();
-        let id = map.add(SourceFile::new(name.to_path_buf(), None, FileKind::Other, Arc::from(text)));
+        let id = map.add(SourceFile::new(
+            name.to_path_buf(),
+            None,
+            FileKind::Other,
+            Arc::from(text),
+        ));
         config.diagnostics.push(Diagnostic::new(
             &UNREADABLE,
             Span::point(id, 0),
@@ -196,8 +255,20 @@ pub fn from_dump(name: &Path, text: &[u8], map: &SourceMap) -> Config {
         return config;
     };
     let provider = Dump { files };
-    Loader { provider: &provider, map, conf_prefix: main.parent().map(Path::to_path_buf).unwrap_or_default() }.run(&main)
+    Loader {
+        provider: &provider,
+        map,
+        conf_prefix: main.parent().map(Path::to_path_buf).unwrap_or_default(),
+    }
+    .run(&main)
 }
+
+/// A file read and parsed, or why it could not be.
+type Parsed = Result<(ParsedFile, Vec<Diagnostic>), String>;
+/// Each include site of a file with the paths it resolved to.
+type SiteTargets = Vec<(IncludeSite, Vec<PathBuf>)>;
+/// An include edge: the include's index path in its file, its span, the files it names.
+type IncludeEdge = (Vec<usize>, Span, Vec<FileId>);
 
 struct Loader<'a> {
     provider: &'a dyn Provider,
@@ -215,13 +286,18 @@ struct IncludeSite {
 fn collect_includes(file: &ParsedFile) -> Vec<IncludeSite> {
     let mut out = Vec::new();
     // Explicit stack: (directives, index path of the block).
-    let mut stack: Vec<(&[crate::ast::Directive], Vec<usize>)> = vec![(&file.directives, Vec::new())];
+    let mut stack: Vec<(&[crate::ast::Directive], Vec<usize>)> =
+        vec![(&file.directives, Vec::new())];
     while let Some((dirs, prefix)) = stack.pop() {
         for (i, d) in dirs.iter().enumerate() {
             let mut path = prefix.clone();
             path.push(i);
             if file.bytes(&d.name) == b"include" && d.args.len() == 1 && d.block.is_none() {
-                out.push(IncludeSite { path: path.clone(), span: d.span, pattern: file.str(&d.args[0]).into_owned() });
+                out.push(IncludeSite {
+                    path: path.clone(),
+                    span: d.span,
+                    pattern: file.str(&d.args[0]).into_owned(),
+                });
             }
             if let Some(block) = &d.block {
                 stack.push((&block.directives, path));
@@ -231,7 +307,10 @@ fn collect_includes(file: &ParsedFile) -> Vec<IncludeSite> {
     out
 }
 
-fn directive_at<'d>(dirs: &'d mut [crate::ast::Directive], path: &[usize]) -> Option<&'d mut crate::ast::Directive> {
+fn directive_at<'d>(
+    dirs: &'d mut [crate::ast::Directive],
+    path: &[usize],
+) -> Option<&'d mut crate::ast::Directive> {
     let (first, rest) = path.split_first()?;
     let d = dirs.get_mut(*first)?;
     if rest.is_empty() {
@@ -244,7 +323,12 @@ fn directive_at<'d>(dirs: &'d mut [crate::ast::Directive], path: &[usize]) -> Op
 impl Loader<'_> {
     fn read_and_parse(&self, path: &Path) -> Result<(ParsedFile, Vec<Diagnostic>), String> {
         let bytes = self.provider.read(path)?;
-        let id = self.map.add(SourceFile::new(path.to_path_buf(), self.provider.disk_path(path), FileKind::Nginx, Arc::from(bytes)));
+        let id = self.map.add(SourceFile::new(
+            path.to_path_buf(),
+            self.provider.disk_path(path),
+            FileKind::Nginx,
+            Arc::from(bytes),
+        ));
         let text = self.map.get(id).text.clone();
         Ok(parse_file(id, text))
     }
@@ -262,8 +346,15 @@ impl Loader<'_> {
                 pending.push((file, sites));
             }
             Err(message) => {
-                let id = self.map.add(SourceFile::new(main.to_path_buf(), self.provider.disk_path(main), FileKind::Nginx, Arc::from(&b""[..])));
-                config.diagnostics.push(Diagnostic::new(&UNREADABLE, Span::point(id, 0), message));
+                let id = self.map.add(SourceFile::new(
+                    main.to_path_buf(),
+                    self.provider.disk_path(main),
+                    FileKind::Nginx,
+                    Arc::from(&b""[..]),
+                ));
+                config
+                    .diagnostics
+                    .push(Diagnostic::new(&UNREADABLE, Span::point(id, 0), message));
                 return config;
             }
         }
@@ -271,12 +362,16 @@ impl Loader<'_> {
         let mut done: Vec<ParsedFile> = Vec::new();
         while !pending.is_empty() {
             let mut wanted: Vec<PathBuf> = Vec::new();
-            let mut resolved: Vec<(ParsedFile, Vec<(IncludeSite, Vec<PathBuf>)>)> = Vec::new();
+            let mut resolved: Vec<(ParsedFile, SiteTargets)> = Vec::new();
             for (file, sites) in pending.drain(..) {
                 let mut per_site = Vec::new();
                 for site in sites {
                     let raw = Path::new(&site.pattern);
-                    let full = normalize(&if raw.is_absolute() { raw.to_path_buf() } else { self.conf_prefix.join(raw) });
+                    let full = normalize(&if raw.is_absolute() {
+                        raw.to_path_buf()
+                    } else {
+                        self.conf_prefix.join(raw)
+                    });
                     let full_str = full.to_string_lossy().into_owned();
                     let targets = if has_glob(&full_str) {
                         self.provider.glob(&full_str)
@@ -292,8 +387,13 @@ impl Loader<'_> {
                 }
                 resolved.push((file, per_site));
             }
-            let results: Vec<(PathBuf, Result<(ParsedFile, Vec<Diagnostic>), String>)> =
-                wanted.into_par_iter().map(|p| { let r = self.read_and_parse(&p); (p, r) }).collect();
+            let results: Vec<(PathBuf, Parsed)> = wanted
+                .into_par_iter()
+                .map(|p| {
+                    let r = self.read_and_parse(&p);
+                    (p, r)
+                })
+                .collect();
             let mut failures: HashMap<PathBuf, String> = HashMap::new();
             for (path, result) in results {
                 match result {
@@ -315,8 +415,16 @@ impl Loader<'_> {
                         if let Some(id) = parsed.get(&t) {
                             ids.push(*id);
                         } else if let Some(message) = failures.get(&t) {
-                            let meta = if message.contains("(2: No such file") { &INCLUDE_NOT_FOUND } else { &UNREADABLE };
-                            config.diagnostics.push(Diagnostic::new(meta, site.span, message.clone()));
+                            let meta = if message.contains("(2: No such file") {
+                                &INCLUDE_NOT_FOUND
+                            } else {
+                                &UNREADABLE
+                            };
+                            config.diagnostics.push(Diagnostic::new(
+                                meta,
+                                site.span,
+                                message.clone(),
+                            ));
                         }
                     }
                     if let Some(d) = directive_at(&mut file.directives, &site.path) {
@@ -338,7 +446,7 @@ impl Loader<'_> {
     fn break_cycles(&self, config: &mut Config) {
         let Some(root) = config.root else { return };
         // Edges per file: (index path of the include directive, span, targets).
-        let mut edges: HashMap<FileId, Vec<(Vec<usize>, Span, Vec<FileId>)>> = HashMap::new();
+        let mut edges: HashMap<FileId, Vec<IncludeEdge>> = HashMap::new();
         for (id, file) in &config.files {
             let sites = collect_includes(file);
             let mut list = Vec::new();
@@ -387,7 +495,13 @@ impl Loader<'_> {
                 }
                 Some(_) => {}
                 None if stack.len() >= MAX_INCLUDE_DEPTH => {
-                    cut.push((file, site_path.clone(), target, *span, format!("includes nested deeper than {MAX_INCLUDE_DEPTH} files")));
+                    cut.push((
+                        file,
+                        site_path.clone(),
+                        target,
+                        *span,
+                        format!("includes nested deeper than {MAX_INCLUDE_DEPTH} files"),
+                    ));
                 }
                 None => {
                     state.insert(target, 1);
@@ -396,7 +510,9 @@ impl Loader<'_> {
             }
         }
         for (file, path, target, span, message) in cut {
-            config.diagnostics.push(Diagnostic::new(&INCLUDE_CYCLE, span, message));
+            config
+                .diagnostics
+                .push(Diagnostic::new(&INCLUDE_CYCLE, span, message));
             if let Some(arc) = config.files.get_mut(&file) {
                 if let Some(parsed) = Arc::get_mut(arc) {
                     if let Some(d) = directive_at(&mut parsed.directives, &path) {

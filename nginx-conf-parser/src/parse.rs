@@ -25,7 +25,14 @@ const MAX_WORD: usize = 4096;
 pub fn is_custom_block(name: &[u8]) -> bool {
     matches!(
         name,
-        b"types" | b"map" | b"geo" | b"split_clients" | b"charset_map" | b"match" | b"geoip2" | b"perl_set"
+        b"types"
+            | b"map"
+            | b"geo"
+            | b"split_clients"
+            | b"charset_map"
+            | b"match"
+            | b"geoip2"
+            | b"perl_set"
     )
 }
 
@@ -116,7 +123,15 @@ pub fn parse_file(file: FileId, text: Arc<[u8]>) -> (ParsedFile, Vec<Diagnostic>
         p.run();
         (p.top, p.comments, p.diagnostics)
     };
-    (ParsedFile { id: file, text, directives, comments }, diagnostics)
+    (
+        ParsedFile {
+            id: file,
+            text,
+            directives,
+            comments,
+        },
+        diagnostics,
+    )
 }
 
 impl Parser<'_> {
@@ -126,7 +141,8 @@ impl Parser<'_> {
 
     fn error(&mut self, start: usize, end: usize, message: String) {
         let span = self.span(start, end);
-        self.diagnostics.push(Diagnostic::new(&SYNTAX, span, message));
+        self.diagnostics
+            .push(Diagnostic::new(&SYNTAX, span, message));
     }
 
     fn run(&mut self) {
@@ -140,7 +156,9 @@ impl Parser<'_> {
                 b'#' => {
                     let start = self.pos;
                     let end = memchr_newline(self.text, start);
-                    self.comments.push(Comment { span: self.span(start, end) });
+                    self.comments.push(Comment {
+                        span: self.span(start, end),
+                    });
                     self.pos = end;
                 }
                 b';' => {
@@ -181,7 +199,11 @@ impl Parser<'_> {
             }
         }
         if !words.is_empty() || poisoned {
-            self.error(len, len, "unexpected end of file, expecting \";\" or \"}\"".into());
+            self.error(
+                len,
+                len,
+                "unexpected end of file, expecting \";\" or \"}\"".into(),
+            );
         }
         if !self.stack.is_empty() || self.skipped_depth > 0 {
             self.error(len, len, "unexpected end of file, expecting \"}\"".into());
@@ -215,18 +237,29 @@ impl Parser<'_> {
             let content = start + 1..i;
             self.pos = i + 1;
             if content.len() >= MAX_WORD - 1 {
-                self.error(start, start + 1, format!("too long parameter \"{}...\" started", preview(&text[content])));
+                self.error(
+                    start,
+                    start + 1,
+                    format!(
+                        "too long parameter \"{}...\" started",
+                        preview(&text[content])
+                    ),
+                );
                 return Err(());
             }
             match text.get(self.pos) {
                 None => {}
                 Some(&c) if is_space(c) || c == b';' || c == b'{' || c == b')' => {}
-                Some(&c) if c == b'}' => {
+                Some(&b'}') => {
                     self.error(self.pos, self.pos + 1, "unexpected \"}\"".into());
                     return Err(());
                 }
                 Some(&c) => {
-                    self.error(self.pos, self.pos + 1, format!("unexpected \"{}\"", show_byte(c)));
+                    self.error(
+                        self.pos,
+                        self.pos + 1,
+                        format!("unexpected \"{}\"", show_byte(c)),
+                    );
                     // Skip the rest of the garbage word.
                     while let Some(&c) = text.get(self.pos) {
                         if is_space(c) || c == b';' || c == b'{' || c == b'}' {
@@ -239,7 +272,11 @@ impl Parser<'_> {
             }
             return Ok(Token {
                 span: self.span(start, self.pos),
-                quote: if quote == b'"' { Quote::Double } else { Quote::Single },
+                quote: if quote == b'"' {
+                    Quote::Double
+                } else {
+                    Quote::Single
+                },
                 unescaped: unescape(&text[content]),
             });
         }
@@ -262,10 +299,21 @@ impl Parser<'_> {
         let end = i.min(text.len());
         self.pos = end;
         if end - start >= MAX_WORD {
-            self.error(start, start + 1, format!("too long parameter \"{}...\" started", preview(&text[start..end])));
+            self.error(
+                start,
+                start + 1,
+                format!(
+                    "too long parameter \"{}...\" started",
+                    preview(&text[start..end])
+                ),
+            );
             return Err(());
         }
-        Ok(Token { span: self.span(start, end), quote: Quote::None, unescaped: unescape(&text[start..end]) })
+        Ok(Token {
+            span: self.span(start, end),
+            quote: Quote::None,
+            unescaped: unescape(&text[start..end]),
+        })
     }
 
     fn push_directive(&mut self, directive: Directive) {
@@ -285,7 +333,13 @@ impl Parser<'_> {
         }
         let name = words.remove(0);
         let span = self.span(name.span.start as usize, end);
-        self.push_directive(Directive { name, args: words, block: None, span, includes: Vec::new() });
+        self.push_directive(Directive {
+            name,
+            args: words,
+            block: None,
+            span,
+            includes: Vec::new(),
+        });
     }
 
     fn open_block(&mut self, mut words: Vec<Token>, open: usize, poisoned: bool) {
@@ -302,14 +356,22 @@ impl Parser<'_> {
             return;
         }
         let (name, args, start) = if words.is_empty() {
-            let dummy = Token { span: self.span(open, open), quote: Quote::None, unescaped: None };
+            let dummy = Token {
+                span: self.span(open, open),
+                quote: Quote::None,
+                unescaped: None,
+            };
             (dummy, Vec::new(), open)
         } else {
             let name = words.remove(0);
             let start = name.span.start as usize;
             (name, words, start)
         };
-        let kind = if is_custom_block(&self.text[name.span.range()]) { BlockKind::Custom } else { BlockKind::Directives };
+        let kind = if is_custom_block(&self.text[name.span.range()]) {
+            BlockKind::Custom
+        } else {
+            BlockKind::Directives
+        };
         let parent_poisoned = self.stack.last().is_some_and(|f| f.poisoned);
         self.stack.push(Frame {
             name,
@@ -335,7 +397,11 @@ impl Parser<'_> {
             return;
         }
         let end = (close + 1).min(self.text.len());
-        let block = Block { span: self.span(frame.open as usize, end), kind: frame.kind, directives: frame.children };
+        let block = Block {
+            span: self.span(frame.open as usize, end),
+            kind: frame.kind,
+            directives: frame.children,
+        };
         let directive = Directive {
             name: frame.name,
             args: frame.args,
@@ -348,7 +414,10 @@ impl Parser<'_> {
 }
 
 fn memchr_newline(text: &[u8], from: usize) -> usize {
-    text[from..].iter().position(|&b| b == b'\n').map_or(text.len(), |p| from + p)
+    text[from..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(text.len(), |p| from + p)
 }
 
 fn preview(bytes: &[u8]) -> String {
@@ -364,7 +433,10 @@ mod tests {
     }
 
     fn words(f: &ParsedFile, d: &Directive) -> Vec<String> {
-        std::iter::once(&d.name).chain(&d.args).map(|t| f.str(t).into_owned()).collect()
+        std::iter::once(&d.name)
+            .chain(&d.args)
+            .map(|t| f.str(t).into_owned())
+            .collect()
     }
 
     #[test]
@@ -380,7 +452,10 @@ mod tests {
     fn quotes_and_escapes_follow_nginx() {
         let (f, d) = parse(r#"x "a\"b" 'c\'d' e\;f a"b" "t\tx" "\q";"#);
         assert!(d.is_empty(), "{d:?}");
-        assert_eq!(words(&f, &f.directives[0]), ["x", "a\"b", "c'd", "e\\;f", "a\"b\"", "t\tx", "\\q"]);
+        assert_eq!(
+            words(&f, &f.directives[0]),
+            ["x", "a\"b", "c'd", "e\\;f", "a\"b\"", "t\tx", "\\q"]
+        );
     }
 
     #[test]
@@ -403,7 +478,15 @@ mod tests {
     fn every_error_of_a_file_is_reported_with_nginx_words() {
         let (f, d) = parse("a \"1\"x;\n;\nb { c }\n}\nok on;\n");
         let msgs: Vec<_> = d.iter().map(|d| d.message.as_str()).collect();
-        assert_eq!(msgs, ["unexpected \"x\"", "unexpected \";\"", "unexpected \"}\"", "unexpected \"}\""]);
+        assert_eq!(
+            msgs,
+            [
+                "unexpected \"x\"",
+                "unexpected \";\"",
+                "unexpected \"}\"",
+                "unexpected \"}\""
+            ]
+        );
         // Resumed: the last statement is still parsed.
         assert_eq!(words(&f, f.directives.last().expect("ok")), ["ok", "on"]);
     }
@@ -412,7 +495,13 @@ mod tests {
     fn unterminated_statement_and_block_at_eof() {
         let (_, d) = parse("http {\n server {\n listen 80");
         let msgs: Vec<_> = d.iter().map(|d| d.message.as_str()).collect();
-        assert_eq!(msgs, ["unexpected end of file, expecting \";\" or \"}\"", "unexpected end of file, expecting \"}\""]);
+        assert_eq!(
+            msgs,
+            [
+                "unexpected end of file, expecting \";\" or \"}\"",
+                "unexpected end of file, expecting \"}\""
+            ]
+        );
     }
 
     #[test]
@@ -449,6 +538,9 @@ mod tests {
     #[test]
     fn custom_blocks_are_marked() {
         let (f, _) = parse("types { text/html html; } map $a $b { default 1; }");
-        assert!(f.directives.iter().all(|d| d.block.as_ref().is_some_and(|b| b.kind == BlockKind::Custom)));
+        assert!(f.directives.iter().all(|d| d
+            .block
+            .as_ref()
+            .is_some_and(|b| b.kind == BlockKind::Custom)));
     }
 }

@@ -30,11 +30,18 @@ struct Case {
 const DELIBERATE: &[(&str, &str)] = &[
     // nginx has no include-cycle check and loops until a duplicate stops it; we report the cycle
     // (NGX003), so both reject, at different lines.
-    ("rules/NGX003/bad", "cycle reported at the include, nginx fails later on a duplicate"),
+    (
+        "rules/NGX003/bad",
+        "cycle reported at the include, nginx fails later on a duplicate",
+    ),
 ];
 
 fn available() -> Result<(), String> {
-    let root = Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false);
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
     if !root {
         return Err("not root".into());
     }
@@ -54,8 +61,14 @@ fn collect_tree(base: &Path, name: &str, cases: &mut Vec<Case>) {
             }
         }
     }
-    if files.iter().any(|(p, _)| p == Path::new("etc/nginx/nginx.conf")) {
-        cases.push(Case { name: name.to_string(), files });
+    if files
+        .iter()
+        .any(|(p, _)| p == Path::new("etc/nginx/nginx.conf"))
+    {
+        cases.push(Case {
+            name: name.to_string(),
+            files,
+        });
     }
 }
 
@@ -63,7 +76,9 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.filter_map(Result::ok) {
             let p = e.path();
             if p.is_dir() {
@@ -84,7 +99,10 @@ fn generated(cases: &mut Vec<Case>) {
     let mut names: Vec<&str> = cat.names().collect();
     names.sort();
     let mut add = |name: String, text: String| {
-        cases.push(Case { name, files: vec![(PathBuf::from("etc/nginx/nginx.conf"), text.into_bytes())] });
+        cases.push(Case {
+            name,
+            files: vec![(PathBuf::from("etc/nginx/nginx.conf"), text.into_bytes())],
+        });
     };
     for name in names {
         let rows = cat.lookup(name);
@@ -105,12 +123,27 @@ fn generated(cases: &mut Vec<Case>) {
             continue;
         };
         let put = |stmt: &str| BASE.replace(slot, stmt);
-        add(format!("gen/{name}/valid-{ctx}"), put(&format!("{name} off;")));
-        add(format!("gen/{name}/invalid-value"), put(&format!("{name} yes;")));
+        add(
+            format!("gen/{name}/valid-{ctx}"),
+            put(&format!("{name} off;")),
+        );
+        add(
+            format!("gen/{name}/invalid-value"),
+            put(&format!("{name} yes;")),
+        );
         add(format!("gen/{name}/arity"), put(&format!("{name};")));
-        add(format!("gen/{name}/events"), BASE.replace("worker_connections 64;", &format!("worker_connections 64; {name} on;")));
+        add(
+            format!("gen/{name}/events"),
+            BASE.replace(
+                "worker_connections 64;",
+                &format!("worker_connections 64; {name} on;"),
+            ),
+        );
         if matches!(row.arity, Arity::Flag) {
-            add(format!("gen/{name}/block"), put(&format!("{name} on {{ }}")));
+            add(
+                format!("gen/{name}/block"),
+                put(&format!("{name} on {{ }}")),
+            );
         }
     }
     // Tokenizer edge cases.
@@ -152,19 +185,33 @@ fn nginx_verdict(dir: &Path) -> (bool, Option<(PathBuf, u32)>, String) {
         .output()
         .expect("nginx runs");
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let location = stderr.lines().find(|l| l.contains("[emerg]")).and_then(|l| {
-        let (_, rest) = l.rsplit_once(" in ")?;
-        let (file, line) = rest.rsplit_once(':')?;
-        Some((PathBuf::from(file), line.trim().parse().ok()?))
-    });
+    let location = stderr
+        .lines()
+        .find(|l| l.contains("[emerg]"))
+        .and_then(|l| {
+            let (_, rest) = l.rsplit_once(" in ")?;
+            let (file, line) = rest.rsplit_once(':')?;
+            Some((PathBuf::from(file), line.trim().parse().ok()?))
+        });
     (out.status.success(), location, stderr)
 }
 
 fn our_verdict(dir: &Path) -> (bool, Vec<(PathBuf, u32, String)>) {
     let map = SourceMap::new();
-    let config = load(&dir.join("etc/nginx/nginx.conf"), &LoadOptions::default(), &map);
+    let config = load(
+        &dir.join("etc/nginx/nginx.conf"),
+        &LoadOptions::default(),
+        &map,
+    );
     let mut diags = config.diagnostics.clone();
-    diags.extend(check(&config, &CheckOptions { version: NginxVersion::V1_22, ..Default::default() }, &map));
+    diags.extend(check(
+        &config,
+        &CheckOptions {
+            version: NginxVersion::V1_22,
+            ..Default::default()
+        },
+        &map,
+    ));
     let errors: Vec<_> = diags
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -213,7 +260,8 @@ fn nginx_t_and_we_agree() {
                     let path = dir.join(rel);
                     std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
                     // Absolute /etc/nginx paths of the tree point into the copy.
-                    let text = String::from_utf8_lossy(bytes).replace("/etc/nginx/", &format!("{prefix}etc/nginx/"));
+                    let text = String::from_utf8_lossy(bytes)
+                        .replace("/etc/nginx/", &format!("{prefix}etc/nginx/"));
                     std::fs::write(&path, text).expect("write");
                 }
                 let (ok_real, location, stderr) = nginx_verdict(&dir);
@@ -221,10 +269,19 @@ fn nginx_t_and_we_agree() {
                 let deliberate = DELIBERATE.iter().any(|(n, _)| *n == case.name);
                 let mut problem = None;
                 if ok_real != ok_ours {
-                    problem = Some(format!("{}: nginx {} / we {}\n{stderr}{errors:?}", case.name, verdict(ok_real), verdict(ok_ours)));
+                    problem = Some(format!(
+                        "{}: nginx {} / we {}\n{stderr}{errors:?}",
+                        case.name,
+                        verdict(ok_real),
+                        verdict(ok_ours)
+                    ));
                 } else if let (false, Some((file, line))) = (ok_real, &location) {
                     if !errors.iter().any(|(f, l, _)| f == file && l == line) && !deliberate {
-                        problem = Some(format!("{}: nginx fails at {}:{line}, we at {errors:?}\n{stderr}", case.name, file.display()));
+                        problem = Some(format!(
+                            "{}: nginx fails at {}:{line}, we at {errors:?}\n{stderr}",
+                            case.name,
+                            file.display()
+                        ));
                     }
                 }
                 match problem {
@@ -237,9 +294,19 @@ fn nginx_t_and_we_agree() {
         }
     });
     let failures = failures.into_inner().expect("lock");
-    println!("differential nginx: {}/{} configs agree with nginx -t ({} deliberate differences)", agree.load(Ordering::SeqCst), cases.len(), DELIBERATE.len());
+    println!(
+        "differential nginx: {}/{} configs agree with nginx -t ({} deliberate differences)",
+        agree.load(Ordering::SeqCst),
+        cases.len(),
+        DELIBERATE.len()
+    );
     assert!(cases.len() >= 300, "corpus too small: {}", cases.len());
-    assert!(failures.is_empty(), "{} disagreement(s):\n{}", failures.len(), failures.join("\n---\n"));
+    assert!(
+        failures.is_empty(),
+        "{} disagreement(s):\n{}",
+        failures.len(),
+        failures.join("\n---\n")
+    );
 }
 
 fn verdict(ok: bool) -> &'static str {
@@ -252,7 +319,12 @@ fn verdict(ok: bool) -> &'static str {
 
 fn walk_dirs(dir: &Path) -> Vec<(String, PathBuf)> {
     let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(dir)
-        .map(|e| e.filter_map(Result::ok).filter(|e| e.path().is_dir()).map(|e| (e.file_name().to_string_lossy().into_owned(), e.path())).collect())
+        .map(|e| {
+            e.filter_map(Result::ok)
+                .filter(|e| e.path().is_dir())
+                .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+                .collect()
+        })
         .unwrap_or_default();
     out.sort();
     out

@@ -19,7 +19,14 @@ fn messages(map: &SourceMap, diags: &[lint_source::Diagnostic]) -> Vec<String> {
             let span = d.primary.as_ref().expect("primary").span;
             let file = map.get(span.file);
             let at = file.line_col(span.start);
-            format!("{}:{}:{} {} {}", file.path.display(), at.line, at.column, d.code, d.message)
+            format!(
+                "{}:{}:{} {} {}",
+                file.path.display(),
+                at.line,
+                at.column,
+                d.code,
+                d.message
+            )
         })
         .collect()
 }
@@ -28,12 +35,23 @@ fn messages(map: &SourceMap, diags: &[lint_source::Diagnostic]) -> Vec<String> {
 fn includes_resolve_against_the_conf_dir_under_root_in_glob_order() {
     let dir = tempfile::tempdir().expect("tmp");
     write(dir.path(), "etc/nginx/nginx.conf", "events {}\nhttp {\n include conf.d/*.conf;\n include /etc/nginx/missing.conf;\n include /etc/nginx/none/*.conf;\n}\n");
-    write(dir.path(), "etc/nginx/conf.d/b.conf", "server { listen 81; }\n");
-    write(dir.path(), "etc/nginx/conf.d/a.conf", "server { listen 80; include snippets/x.conf; }\n");
+    write(
+        dir.path(),
+        "etc/nginx/conf.d/b.conf",
+        "server { listen 81; }\n",
+    );
+    write(
+        dir.path(),
+        "etc/nginx/conf.d/a.conf",
+        "server { listen 80; include snippets/x.conf; }\n",
+    );
     write(dir.path(), "etc/nginx/conf.d/.hidden.conf", "broken {\n");
     write(dir.path(), "etc/nginx/snippets/x.conf", "server_name a;\n");
     let map = SourceMap::new();
-    let opts = LoadOptions { root: Some(dir.path().to_path_buf()), prefix: None };
+    let opts = LoadOptions {
+        root: Some(dir.path().to_path_buf()),
+        prefix: None,
+    };
     let config = load(Path::new("/etc/nginx/nginx.conf"), &opts, &map);
     assert_eq!(
         messages(&map, &config.diagnostics),
@@ -43,10 +61,19 @@ fn includes_resolve_against_the_conf_dir_under_root_in_glob_order() {
     let listens: Vec<String> = http
         .children()
         .filter(|i| i.is("server"))
-        .flat_map(|s| s.children().filter(|i| i.is("listen")).map(|l| l.arg(0).expect("arg").into_owned()).collect::<Vec<_>>())
+        .flat_map(|s| {
+            s.children()
+                .filter(|i| i.is("listen"))
+                .map(|l| l.arg(0).expect("arg").into_owned())
+                .collect::<Vec<_>>()
+        })
         .collect();
     assert_eq!(listens, ["80", "81"]);
-    let names: Vec<_> = http.children().flat_map(|s| s.children()).filter(|i| i.is("server_name")).collect();
+    let names: Vec<_> = http
+        .children()
+        .flat_map(|s| s.children())
+        .filter(|i| i.is("server_name"))
+        .collect();
     assert_eq!(names.len(), 1);
     assert!(check(&config, &CheckOptions::default(), &map).is_empty());
 }
@@ -58,10 +85,17 @@ fn include_cycles_are_cut_and_reported() {
     write(dir.path(), "a.conf", "include b.conf;\n");
     write(dir.path(), "b.conf", "include a.conf;\n");
     let map = SourceMap::new();
-    let config = load(&dir.path().join("nginx.conf"), &LoadOptions::default(), &map);
+    let config = load(
+        &dir.path().join("nginx.conf"),
+        &LoadOptions::default(),
+        &map,
+    );
     let msgs = messages(&map, &config.diagnostics);
     assert_eq!(msgs.len(), 1, "{msgs:?}");
-    assert!(msgs[0].contains("b.conf:1:1 NGX003 include cycle"), "{msgs:?}");
+    assert!(
+        msgs[0].contains("b.conf:1:1 NGX003 include cycle"),
+        "{msgs:?}"
+    );
     assert_eq!(config.items().count(), 4);
 }
 
@@ -69,13 +103,27 @@ fn include_cycles_are_cut_and_reported() {
 #[test]
 fn symlink_loops_and_directories_are_diagnostics() {
     let dir = tempfile::tempdir().expect("tmp");
-    write(dir.path(), "nginx.conf", "events {}\ninclude loop.conf;\ninclude sub;\n");
-    std::os::unix::fs::symlink(dir.path().join("loop.conf"), dir.path().join("loop.conf")).expect("symlink");
+    write(
+        dir.path(),
+        "nginx.conf",
+        "events {}\ninclude loop.conf;\ninclude sub;\n",
+    );
+    std::os::unix::fs::symlink(dir.path().join("loop.conf"), dir.path().join("loop.conf"))
+        .expect("symlink");
     std::fs::create_dir(dir.path().join("sub")).expect("mkdir");
     let map = SourceMap::new();
-    let config = load(&dir.path().join("nginx.conf"), &LoadOptions::default(), &map);
+    let config = load(
+        &dir.path().join("nginx.conf"),
+        &LoadOptions::default(),
+        &map,
+    );
     let codes: Vec<_> = config.diagnostics.iter().map(|d| d.code).collect();
-    assert_eq!(codes, ["NGX004", "NGX004"], "{:?}", messages(&map, &config.diagnostics));
+    assert_eq!(
+        codes,
+        ["NGX004", "NGX004"],
+        "{:?}",
+        messages(&map, &config.diagnostics)
+    );
 }
 
 #[test]
@@ -97,10 +145,24 @@ fn nginx_t_dumps_keep_paths_and_lines() {
 fn the_example_tree_and_this_machines_layout_load_cleanly() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/example");
     let map = SourceMap::new();
-    let opts = LoadOptions { root: Some(root), prefix: None };
+    let opts = LoadOptions {
+        root: Some(root),
+        prefix: None,
+    };
     let config = load(Path::new("/etc/nginx/nginx.conf"), &opts, &map);
-    assert!(config.diagnostics.is_empty(), "{:?}", messages(&map, &config.diagnostics));
-    let diags = check(&config, &CheckOptions { version: nginx_conf_parser::catalogue::NginxVersion::V1_22, ..Default::default() }, &map);
+    assert!(
+        config.diagnostics.is_empty(),
+        "{:?}",
+        messages(&map, &config.diagnostics)
+    );
+    let diags = check(
+        &config,
+        &CheckOptions {
+            version: nginx_conf_parser::catalogue::NginxVersion::V1_22,
+            ..Default::default()
+        },
+        &map,
+    );
     assert!(diags.is_empty(), "{:?}", messages(&map, &diags));
     assert!(config.items().count() > 3);
 }

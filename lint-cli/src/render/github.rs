@@ -8,7 +8,9 @@ use super::Resolver;
 
 /// Escapes a message (the part after `::`).
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escapes a property value (`file=`, `title=`).
@@ -17,7 +19,11 @@ pub fn escape_property(s: &str) -> String {
 }
 
 /// One annotation per diagnostic.
-pub fn render(out: &mut dyn Write, diagnostics: &[Diagnostic], resolver: &Resolver<'_>) -> io::Result<()> {
+pub fn render(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    resolver: &Resolver<'_>,
+) -> io::Result<()> {
     for d in diagnostics {
         let kind = match d.severity {
             Severity::Error => "error",

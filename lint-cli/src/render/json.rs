@@ -63,7 +63,12 @@ pub fn diagnostic(d: &Diagnostic, resolver: &Resolver<'_>, rules: &[&'static Rul
 }
 
 /// The whole report as one document.
-pub fn render(out: &mut dyn Write, diagnostics: &[Diagnostic], resolver: &Resolver<'_>, rules: &[&'static RuleMeta]) -> io::Result<()> {
+pub fn render(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    resolver: &Resolver<'_>,
+    rules: &[&'static RuleMeta],
+) -> io::Result<()> {
     let (errors, warnings, notes) = summary(diagnostics);
     let doc = json!({
         "version": super::SCHEMA_VERSION,
@@ -76,7 +81,12 @@ pub fn render(out: &mut dyn Write, diagnostics: &[Diagnostic], resolver: &Resolv
 }
 
 /// One diagnostic per line.
-pub fn render_lines(out: &mut dyn Write, diagnostics: &[Diagnostic], resolver: &Resolver<'_>, rules: &[&'static RuleMeta]) -> io::Result<()> {
+pub fn render_lines(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    resolver: &Resolver<'_>,
+    rules: &[&'static RuleMeta],
+) -> io::Result<()> {
     for d in diagnostics {
         serde_json::to_writer(&mut *out, &diagnostic(d, resolver, rules))?;
         writeln!(out)?;

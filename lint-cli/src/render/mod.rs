@@ -70,7 +70,11 @@ impl<'a> Resolver<'a> {
 /// Counts per severity.
 pub fn summary(diagnostics: &[Diagnostic]) -> (usize, usize, usize) {
     let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
-    (count(Severity::Error), count(Severity::Warning), count(Severity::Note))
+    (
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Note),
+    )
 }
 
 fn summary_line(diagnostics: &[Diagnostic]) -> String {
@@ -78,7 +82,14 @@ fn summary_line(diagnostics: &[Diagnostic]) -> String {
     if diagnostics.is_empty() {
         "No problems found.".to_string()
     } else {
-        format!("Found {} problem{} ({e} error{}, {w} warning{}, {n} note{}).", diagnostics.len(), plural(diagnostics.len()), plural(e), plural(w), plural(n))
+        format!(
+            "Found {} problem{} ({e} error{}, {w} warning{}, {n} note{}).",
+            diagnostics.len(),
+            plural(diagnostics.len()),
+            plural(e),
+            plural(w),
+            plural(n)
+        )
     }
 }
 
@@ -91,12 +102,25 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// `file:line:col: CODE [severity] message`.
-pub fn concise(out: &mut dyn Write, diagnostics: &[Diagnostic], resolver: &Resolver<'_>) -> io::Result<()> {
+pub fn concise(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    resolver: &Resolver<'_>,
+) -> io::Result<()> {
     for d in diagnostics {
         match &d.primary {
             Some(p) => {
                 let place = resolver.place(p.span);
-                writeln!(out, "{}:{}:{}: {} [{}] {}", place.path, place.start.line, place.start.column, d.code, d.severity.as_str(), d.message)?;
+                writeln!(
+                    out,
+                    "{}:{}:{}: {} [{}] {}",
+                    place.path,
+                    place.start.line,
+                    place.start.column,
+                    d.code,
+                    d.severity.as_str(),
+                    d.message
+                )?;
             }
             None => writeln!(out, "{} [{}] {}", d.code, d.severity.as_str(), d.message)?,
         }

@@ -32,16 +32,22 @@ impl std::error::Error for Report {}
 
 impl miette::Diagnostic for Report {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
     fn severity(&self) -> Option<miette::Severity> {
         Some(self.severity)
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
     fn url<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.url.as_ref().map(|u| Box::new(u) as Box<dyn fmt::Display>)
+        self.url
+            .as_ref()
+            .map(|u| Box::new(u) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
@@ -57,7 +63,9 @@ impl miette::Diagnostic for Report {
         if self.related.is_empty() {
             None
         } else {
-            Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+            Some(Box::new(
+                self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+            ))
         }
     }
 }
@@ -73,7 +81,15 @@ fn severity(s: Severity) -> miette::Severity {
 fn label(span: Span, message: &str, text_len: usize) -> LabeledSpan {
     let start = (span.start as usize).min(text_len);
     let len = (span.len()).min(text_len - start);
-    LabeledSpan::new(if message.is_empty() { None } else { Some(message.to_string()) }, start, len)
+    LabeledSpan::new(
+        if message.is_empty() {
+            None
+        } else {
+            Some(message.to_string())
+        },
+        start,
+        len,
+    )
 }
 
 fn source(resolver: &Resolver<'_>, span: Span) -> (NamedSource<String>, usize) {
@@ -104,7 +120,9 @@ fn report(d: &Diagnostic, resolver: &Resolver<'_>, rules: &[&'static RuleMeta]) 
         labels: Vec::new(),
         related: Vec::new(),
     };
-    let Some(primary) = &d.primary else { return out };
+    let Some(primary) = &d.primary else {
+        return out;
+    };
     let (src, len) = source(resolver, primary.span);
     out.source = Some(src);
     out.labels.push(label(primary.span, &primary.message, len));
@@ -114,7 +132,11 @@ fn report(d: &Diagnostic, resolver: &Resolver<'_>, rules: &[&'static RuleMeta]) 
         } else {
             let (src, len) = source(resolver, r.span);
             out.related.push(Report {
-                message: if r.message.is_empty() { "related".into() } else { r.message.clone() },
+                message: if r.message.is_empty() {
+                    "related".into()
+                } else {
+                    r.message.clone()
+                },
                 code: None,
                 severity: miette::Severity::Advice,
                 help: None,
@@ -129,12 +151,27 @@ fn report(d: &Diagnostic, resolver: &Resolver<'_>, rules: &[&'static RuleMeta]) 
 }
 
 /// Writes every diagnostic as a graphical report.
-pub fn render(out: &mut dyn Write, diagnostics: &[Diagnostic], resolver: &Resolver<'_>, rules: &[&'static RuleMeta], color: bool) -> io::Result<()> {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_links(false).with_width(100).with_context_lines(1);
+pub fn render(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    resolver: &Resolver<'_>,
+    rules: &[&'static RuleMeta],
+    color: bool,
+) -> io::Result<()> {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_width(100)
+        .with_context_lines(1);
     for d in diagnostics {
         let mut text = String::new();
-        handler.render_report(&mut text, &report(d, resolver, rules)).map_err(io::Error::other)?;
+        handler
+            .render_report(&mut text, &report(d, resolver, rules))
+            .map_err(io::Error::other)?;
         out.write_all(text.as_bytes())?;
         writeln!(out)?;
     }

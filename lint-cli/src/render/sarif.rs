@@ -36,7 +36,12 @@ fn location(p: &Place, message: &str) -> Value {
 }
 
 /// Writes one SARIF log with one run.
-pub fn render(out: &mut dyn Write, diagnostics: &[Diagnostic], resolver: &Resolver<'_>, rules: &[&'static RuleMeta]) -> io::Result<()> {
+pub fn render(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    resolver: &Resolver<'_>,
+    rules: &[&'static RuleMeta],
+) -> io::Result<()> {
     let driver_rules: Vec<Value> = rules
         .iter()
         .map(|r| {

@@ -23,7 +23,13 @@ impl Accounts {
             let f: Vec<&str> = line.split(':').collect();
             if f.len() >= 4 {
                 gid_name.insert(f[2], f[0]);
-                members.insert(f[0].to_string(), f[3].split(',').filter(|m| !m.is_empty()).map(str::to_string).collect());
+                members.insert(
+                    f[0].to_string(),
+                    f[3].split(',')
+                        .filter(|m| !m.is_empty())
+                        .map(str::to_string)
+                        .collect(),
+                );
             }
         }
         let mut primary_group = HashMap::new();
@@ -35,7 +41,11 @@ impl Accounts {
                 }
             }
         }
-        Accounts { primary_group, members, from_files: true }
+        Accounts {
+            primary_group,
+            members,
+            from_files: true,
+        }
     }
 
     /// The primary group of a user (Debian's convention of a same-named group when unknown;

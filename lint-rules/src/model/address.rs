@@ -43,7 +43,14 @@ pub fn parse_nginx_target(raw: &str, url: bool) -> NginxTarget {
     let mut text = raw;
     let mut default_port = None;
     if url {
-        for (scheme, port) in [("http://", 80), ("https://", 443), ("grpc://", 80), ("grpcs://", 443), ("uwsgi://", 0), ("suwsgi://", 0)] {
+        for (scheme, port) in [
+            ("http://", 80),
+            ("https://", 443),
+            ("grpc://", 80),
+            ("grpcs://", 443),
+            ("uwsgi://", 0),
+            ("suwsgi://", 0),
+        ] {
             if let Some(rest) = text.strip_prefix(scheme) {
                 text = rest;
                 default_port = (port > 0).then_some(port);
@@ -61,7 +68,10 @@ pub fn parse_nginx_target(raw: &str, url: bool) -> NginxTarget {
     let hostport = text.split('/').next().unwrap_or(text);
     let (host, port) = if let Some(rest) = hostport.strip_prefix('[') {
         let (h, p) = rest.split_once(']').unwrap_or((rest, ""));
-        (h.to_string(), p.strip_prefix(':').and_then(|p| p.parse().ok()))
+        (
+            h.to_string(),
+            p.strip_prefix(':').and_then(|p| p.parse().ok()),
+        )
     } else if let Some((h, p)) = hostport.rsplit_once(':') {
         (h.to_string(), p.parse().ok())
     } else {
@@ -71,7 +81,10 @@ pub fn parse_nginx_target(raw: &str, url: bool) -> NginxTarget {
         Ok(ip) => TargetHost::Ip(ip),
         Err(_) => TargetHost::Name(host.to_ascii_lowercase()),
     };
-    NginxTarget::Tcp { host, port: port.or(default_port) }
+    NginxTarget::Tcp {
+        host,
+        port: port.or(default_port),
+    }
 }
 
 /// How a target relates to a pool's listen address.
@@ -99,7 +112,17 @@ pub fn reaches(target: &NginxTarget, listen: &Listen) -> Reach {
                 Reach::No
             }
         }
-        (NginxTarget::Tcp { host, port: Some(port) }, Listen::Tcp { host: pool_host, port: Some(pool_port), .. }) => {
+        (
+            NginxTarget::Tcp {
+                host,
+                port: Some(port),
+            },
+            Listen::Tcp {
+                host: pool_host,
+                port: Some(pool_port),
+                ..
+            },
+        ) => {
             if port != pool_port {
                 return Reach::No;
             }
@@ -107,7 +130,9 @@ pub fn reaches(target: &NginxTarget, listen: &Listen) -> Reach {
                 (_, ListenHost::Any) => Reach::Yes,
                 (TargetHost::Ip(ip), ListenHost::V4(p)) => yes_if(*ip == IpAddr::V4(*p)),
                 (TargetHost::Ip(ip), ListenHost::V6(p)) => yes_if(*ip == IpAddr::V6(*p)),
-                (TargetHost::Ip(IpAddr::V4(ip)), ListenHost::Name(n)) if is_local_name(n) => yes_if(*ip == Ipv4Addr::LOCALHOST),
+                (TargetHost::Ip(IpAddr::V4(ip)), ListenHost::Name(n)) if is_local_name(n) => {
+                    yes_if(*ip == Ipv4Addr::LOCALHOST)
+                }
                 (TargetHost::Name(n), ListenHost::V4(p)) if is_local_name(n) => {
                     if *p == Ipv4Addr::LOCALHOST {
                         Reach::Partly
@@ -142,8 +167,14 @@ fn yes_if(b: bool) -> Reach {
 pub fn is_local(target: &NginxTarget) -> bool {
     match target {
         NginxTarget::Unix(_) => true,
-        NginxTarget::Tcp { host: TargetHost::Ip(ip), .. } => ip.is_loopback() || ip.is_unspecified(),
-        NginxTarget::Tcp { host: TargetHost::Name(n), .. } => is_local_name(n),
+        NginxTarget::Tcp {
+            host: TargetHost::Ip(ip),
+            ..
+        } => ip.is_loopback() || ip.is_unspecified(),
+        NginxTarget::Tcp {
+            host: TargetHost::Name(n),
+            ..
+        } => is_local_name(n),
         _ => false,
     }
 }
@@ -171,7 +202,9 @@ pub fn describe(target: &NginxTarget) -> String {
 pub fn describe_listen(listen: &Listen) -> String {
     match listen {
         Listen::Unix(p) => p.display().to_string(),
-        Listen::Tcp { host, port_text, .. } => match host {
+        Listen::Tcp {
+            host, port_text, ..
+        } => match host {
             ListenHost::Any => format!("*:{port_text}"),
             ListenHost::V4(v4) => format!("{v4}:{port_text}"),
             ListenHost::V6(v6) => format!("[{v6}]:{port_text}"),
@@ -186,14 +219,23 @@ mod tests {
     use fpm_conf_parser::parse_listen;
 
     fn r(target: &str, listen: &str) -> Reach {
-        reaches(&parse_nginx_target(target, false), &parse_listen(listen, std::path::Path::new("/usr")))
+        reaches(
+            &parse_nginx_target(target, false),
+            &parse_listen(listen, std::path::Path::new("/usr")),
+        )
     }
 
     #[test]
     fn kernel_view_of_addresses() {
-        assert_eq!(r("unix:/run/php/php8.2-fpm.sock", "/run/php/php8.2-fpm.sock"), Reach::Yes);
+        assert_eq!(
+            r("unix:/run/php/php8.2-fpm.sock", "/run/php/php8.2-fpm.sock"),
+            Reach::Yes
+        );
         assert_eq!(r("unix:/run/php//x.sock", "/run/php/x.sock"), Reach::Yes);
-        assert_eq!(r("unix:/run/php/php8.1-fpm.sock", "/run/php/php8.2-fpm.sock"), Reach::No);
+        assert_eq!(
+            r("unix:/run/php/php8.1-fpm.sock", "/run/php/php8.2-fpm.sock"),
+            Reach::No
+        );
         assert_eq!(r("127.0.0.1:9000", "9000"), Reach::Yes);
         assert_eq!(r("127.0.0.1:9000", "127.0.0.1:9000"), Reach::Yes);
         assert_eq!(r("127.0.0.1:9000", "127.0.0.1:9001"), Reach::No);
@@ -202,8 +244,20 @@ mod tests {
         assert_eq!(r("[::1]:9000", "[::1]:9000"), Reach::Yes);
         assert_eq!(r("php:9000", "9000"), Reach::Yes);
         assert_eq!(r("127.0.0.1:9000", "/run/php/x.sock"), Reach::No);
-        assert_eq!(parse_nginx_target("http://127.0.0.1/x", true), NginxTarget::Tcp { host: TargetHost::Ip(IpAddr::V4(Ipv4Addr::LOCALHOST)), port: Some(80) });
-        assert!(matches!(parse_nginx_target("/run/php.sock", false), NginxTarget::BarePath(_)));
-        assert!(matches!(parse_nginx_target("$backend", false), NginxTarget::Variable(_)));
+        assert_eq!(
+            parse_nginx_target("http://127.0.0.1/x", true),
+            NginxTarget::Tcp {
+                host: TargetHost::Ip(IpAddr::V4(Ipv4Addr::LOCALHOST)),
+                port: Some(80)
+            }
+        );
+        assert!(matches!(
+            parse_nginx_target("/run/php.sock", false),
+            NginxTarget::BarePath(_)
+        ));
+        assert!(matches!(
+            parse_nginx_target("$backend", false),
+            NginxTarget::Variable(_)
+        ));
     }
 }

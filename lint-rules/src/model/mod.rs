@@ -75,7 +75,11 @@ impl<'a> Model<'a> {
     pub fn pools(&self) -> impl Iterator<Item = PoolRef<'_>> + '_ {
         self.fpm.iter().enumerate().flat_map(move |(i, fpm)| {
             let ini = self.php_ini.get(i).and_then(Option::as_ref);
-            fpm.pools.iter().map(move |pool| PoolRef { fpm, pool, php_ini: ini })
+            fpm.pools.iter().map(move |pool| PoolRef {
+                fpm,
+                pool,
+                php_ini: ini,
+            })
         })
     }
 
@@ -92,17 +96,32 @@ impl<'a> Model<'a> {
 
     /// Every server of every nginx tree with the tree's model.
     pub fn servers(&self) -> impl Iterator<Item = (&NginxModel, &Server)> + '_ {
-        self.nginx.iter().flat_map(|n| n.servers.iter().map(move |s| (n, s)))
+        self.nginx
+            .iter()
+            .flat_map(|n| n.servers.iter().map(move |s| (n, s)))
     }
 
     /// Every location with a `fastcgi_pass`, with the server and tree it is in.
-    pub fn fastcgi_locations(&self) -> impl Iterator<Item = (&NginxModel, &Server, &EffectiveLocation)> + '_ {
-        self.servers().flat_map(|(n, s)| s.locations.iter().filter(|l| l.fastcgi_pass.is_some()).map(move |l| (n, s, l)))
+    pub fn fastcgi_locations(
+        &self,
+    ) -> impl Iterator<Item = (&NginxModel, &Server, &EffectiveLocation)> + '_ {
+        self.servers().flat_map(|(n, s)| {
+            s.locations
+                .iter()
+                .filter(|l| l.fastcgi_pass.is_some())
+                .map(move |l| (n, s, l))
+        })
     }
 
     /// The concrete addresses a location's `fastcgi_pass` reaches (through an upstream when it names one).
-    pub fn fastcgi_targets(&self, nginx: &NginxModel, location: &EffectiveLocation) -> Vec<FastcgiTarget> {
-        let Some((target, span)) = &location.fastcgi_pass else { return Vec::new() };
+    pub fn fastcgi_targets(
+        &self,
+        nginx: &NginxModel,
+        location: &EffectiveLocation,
+    ) -> Vec<FastcgiTarget> {
+        let Some((target, span)) = &location.fastcgi_pass else {
+            return Vec::new();
+        };
         resolve(nginx, target, *span)
     }
 
@@ -122,7 +141,11 @@ impl<'a> Model<'a> {
 
 /// Expands a pass target through upstream blocks.
 pub fn resolve(nginx: &NginxModel, target: &NginxTarget, span: Span) -> Vec<FastcgiTarget> {
-    if let NginxTarget::Tcp { host: TargetHost::Name(name), port: None } = target {
+    if let NginxTarget::Tcp {
+        host: TargetHost::Name(name),
+        port: None,
+    } = target
+    {
         if let Some(up) = nginx.upstreams.get(name) {
             return up
                 .servers
@@ -130,15 +153,28 @@ pub fn resolve(nginx: &NginxModel, target: &NginxTarget, span: Span) -> Vec<Fast
                 .map(|(t, s)| {
                     // An upstream server without a port means port 80.
                     let t = match t {
-                        NginxTarget::Tcp { host, port: None } => NginxTarget::Tcp { host: host.clone(), port: Some(80) },
+                        NginxTarget::Tcp { host, port: None } => NginxTarget::Tcp {
+                            host: host.clone(),
+                            port: Some(80),
+                        },
                         other => other.clone(),
                     };
-                    FastcgiTarget { target: t, span: *s, pass_span: span, upstream: Some(up.name.clone()) }
+                    FastcgiTarget {
+                        target: t,
+                        span: *s,
+                        pass_span: span,
+                        upstream: Some(up.name.clone()),
+                    }
                 })
                 .collect();
         }
     }
-    vec![FastcgiTarget { target: target.clone(), span, pass_span: span, upstream: None }]
+    vec![FastcgiTarget {
+        target: target.clone(),
+        span,
+        pass_span: span,
+        upstream: None,
+    }]
 }
 
 /// What a `fastcgi_pass` target meets on the php-fpm side.
@@ -172,7 +208,9 @@ impl<'a> Model<'a> {
         }
         let mut partly = None;
         for p in self.pools() {
-            let Some((listen, _)) = p.pool.listen() else { continue };
+            let Some((listen, _)) = p.pool.listen() else {
+                continue;
+            };
             match reaches(target, &listen) {
                 Reach::Yes => return Verdict::Reached(p),
                 Reach::Partly => partly = Some(p),
@@ -191,8 +229,14 @@ impl<'a> Model<'a> {
         let mut nearest: Option<(usize, PoolRef<'_>)> = None;
         let mut other = None;
         for p in self.pools() {
-            let Some((listen, _)) = p.pool.listen() else { continue };
-            let same = matches!((target, &listen), (NginxTarget::Unix(_), Listen::Unix(_)) | (NginxTarget::Tcp { .. }, Listen::Tcp { .. }));
+            let Some((listen, _)) = p.pool.listen() else {
+                continue;
+            };
+            let same = matches!(
+                (target, &listen),
+                (NginxTarget::Unix(_), Listen::Unix(_))
+                    | (NginxTarget::Tcp { .. }, Listen::Tcp { .. })
+            );
             if same {
                 let d = strsim::levenshtein(&text, &address::describe_listen(&listen));
                 if nearest.as_ref().is_none_or(|(bd, _)| d < *bd) {
@@ -202,6 +246,9 @@ impl<'a> Model<'a> {
                 other = Some(p);
             }
         }
-        Verdict::Missing { nearest: nearest.map(|(_, p)| p), other_transport: other }
+        Verdict::Missing {
+            nearest: nearest.map(|(_, p)| p),
+            other_transport: other,
+        }
     }
 }

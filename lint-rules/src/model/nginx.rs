@@ -173,7 +173,10 @@ pub struct NginxModel {
 }
 
 fn setting(item: &Item<'_>) -> Setting {
-    Setting { args: item.args().map(|a| a.into_owned()).collect(), span: item.span() }
+    Setting {
+        args: item.args().map(|a| a.into_owned()).collect(),
+        span: item.span(),
+    }
 }
 
 /// Builds the model of one tree. Iterative over blocks: no recursion on input depth.
@@ -182,7 +185,11 @@ pub fn build(config: &Config) -> NginxModel {
     for item in config.items() {
         if item.is("user") {
             if let Some(user) = item.arg(0) {
-                model.user = Some((user.into_owned(), item.arg(1).map(|g| g.into_owned()), item.arg_span(0)));
+                model.user = Some((
+                    user.into_owned(),
+                    item.arg(1).map(|g| g.into_owned()),
+                    item.arg_span(0),
+                ));
             }
         } else if item.is("events") {
             for e in item.children().filter(|e| e.is("worker_connections")) {
@@ -220,9 +227,19 @@ fn settle_params(scope: &mut Inherited, own: Option<Vec<FastcgiParam>>, level: S
         let dropped = scope
             .params
             .as_ref()
-            .map(|p| p.params.iter().filter(|old| !own.iter().any(|n| n.name == old.name)).cloned().collect())
+            .map(|p| {
+                p.params
+                    .iter()
+                    .filter(|old| !own.iter().any(|n| n.name == old.name))
+                    .cloned()
+                    .collect()
+            })
             .unwrap_or_default();
-        scope.params = Some(ParamList { params: Arc::new(own), defined_at: Some(level), dropped: Arc::new(dropped) });
+        scope.params = Some(ParamList {
+            params: Arc::new(own),
+            defined_at: Some(level),
+            dropped: Arc::new(dropped),
+        });
     }
 }
 
@@ -235,11 +252,18 @@ fn build_http(http: &Item<'_>, model: &mut NginxModel) {
             servers.push(item);
         } else if item.is("upstream") && item.is_block() {
             let name = item.arg(0).map(|a| a.into_owned()).unwrap_or_default();
-            let mut upstream = Upstream { name: name.clone(), span: item.span(), servers: Vec::new(), keepalive: None };
+            let mut upstream = Upstream {
+                name: name.clone(),
+                span: item.span(),
+                servers: Vec::new(),
+                keepalive: None,
+            };
             for u in item.children() {
                 if u.is("server") {
                     if let Some(addr) = u.arg(0) {
-                        upstream.servers.push((parse_nginx_target(&addr, false), u.arg_span(0)));
+                        upstream
+                            .servers
+                            .push((parse_nginx_target(&addr, false), u.arg_span(0)));
                     }
                 } else if u.is("keepalive") {
                     upstream.keepalive = Some(u.span());
@@ -298,12 +322,24 @@ fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxMode
     }
     settle_params(&mut scope, own, server.span());
     if listens.is_empty() {
-        listens.push(NginxListen { address: "*:80".into(), port: Some(80), host: "*".into(), default_server: false, ssl: false, span: server.name_span(), explicit: false });
+        listens.push(NginxListen {
+            address: "*:80".into(),
+            port: Some(80),
+            host: "*".into(),
+            default_server: false,
+            ssl: false,
+            span: server.name_span(),
+            explicit: false,
+        });
     }
     level.inherited = scope.clone();
     let mut locations = vec![level];
     // Nested locations, breadth by explicit stack: (item, parent scope).
-    let mut stack: Vec<(Item<'_>, Inherited)> = locations_items.into_iter().rev().map(|i| (i, scope.clone())).collect();
+    let mut stack: Vec<(Item<'_>, Inherited)> = locations_items
+        .into_iter()
+        .rev()
+        .map(|i| (i, scope.clone()))
+        .collect();
     while let Some((loc, parent)) = stack.pop() {
         let mut scope = parent;
         let mut own = None;
@@ -344,7 +380,12 @@ fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxMode
         effective.inherited = scope;
         locations.push(effective);
     }
-    Server { span: server.span(), listens, names, locations }
+    Server {
+        span: server.span(),
+        listens,
+        names,
+        locations,
+    }
 }
 
 fn location_statement(item: &Item<'_>, loc: &mut EffectiveLocation) {
@@ -357,7 +398,11 @@ fn location_statement(item: &Item<'_>, loc: &mut EffectiveLocation) {
         }
         "proxy_pass" | "uwsgi_pass" | "grpc_pass" | "scgi_pass" => {
             if let Some(a) = item.arg(0) {
-                loc.other_pass.push((name.into_owned(), parse_nginx_target(&a, true), item.arg_span(0)));
+                loc.other_pass.push((
+                    name.into_owned(),
+                    parse_nginx_target(&a, true),
+                    item.arg_span(0),
+                ));
             }
         }
         "alias" => loc.alias = Some(setting(item)),
@@ -381,7 +426,10 @@ fn parse_listen(item: &Item<'_>) -> Option<NginxListen> {
         ("*".to_string(), address.parse().ok())
     } else if let Some(rest) = address.strip_prefix('[') {
         let (h, p) = rest.split_once(']').unwrap_or((rest, ""));
-        (format!("[{h}]"), p.strip_prefix(':').map_or(Some(80), |p| p.parse().ok()))
+        (
+            format!("[{h}]"),
+            p.strip_prefix(':').map_or(Some(80), |p| p.parse().ok()),
+        )
     } else if let Some((h, p)) = address.rsplit_once(':') {
         (h.to_string(), p.parse().ok())
     } else {
@@ -391,7 +439,9 @@ fn parse_listen(item: &Item<'_>) -> Option<NginxListen> {
         address: address.clone(),
         port,
         host,
-        default_server: params.iter().any(|p| p == "default_server" || p == "default"),
+        default_server: params
+            .iter()
+            .any(|p| p == "default_server" || p == "default"),
         ssl: params.iter().any(|p| p == "ssl"),
         span: item.span(),
         explicit: true,

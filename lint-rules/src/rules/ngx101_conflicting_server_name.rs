@@ -35,7 +35,17 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         // (address, name) → first span; indexed, so the check is linear in names.
         let mut seen: HashMap<(String, String), Span> = HashMap::new();
         for server in &nginx.servers {
-            let mut addresses: Vec<String> = server.listens.iter().map(|l| format!("{}:{}", l.host, l.port.map_or(String::new(), |p| p.to_string()))).collect();
+            let mut addresses: Vec<String> = server
+                .listens
+                .iter()
+                .map(|l| {
+                    format!(
+                        "{}:{}",
+                        l.host,
+                        l.port.map_or(String::new(), |p| p.to_string())
+                    )
+                })
+                .collect();
             addresses.sort();
             addresses.dedup();
             for (name, span) in &server.names {
@@ -47,10 +57,16 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     match seen.get(&(address.clone(), lower.clone())) {
                         Some(first) if first != span => {
                             sink.push(
-                                Diagnostic::new(&RULE.meta, *span, format!("conflicting server name \"{name}\" on {address}, ignored"))
-                                    .with_label("never matches: an earlier server has it")
-                                    .with_related(*first, "this server answers it")
-                                    .with_help("remove the name from one of the two servers"),
+                                Diagnostic::new(
+                                    &RULE.meta,
+                                    *span,
+                                    format!(
+                                        "conflicting server name \"{name}\" on {address}, ignored"
+                                    ),
+                                )
+                                .with_label("never matches: an earlier server has it")
+                                .with_related(*first, "this server answers it")
+                                .with_help("remove the name from one of the two servers"),
                             );
                             break;
                         }

@@ -37,13 +37,20 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         let mut groups: HashMap<String, (usize, bool, lint_source::Span)> = HashMap::new();
         for server in &nginx.servers {
             for l in &server.listens {
-                let key = format!("{}:{}", l.host, l.port.map_or(String::new(), |p| p.to_string()));
+                let key = format!(
+                    "{}:{}",
+                    l.host,
+                    l.port.map_or(String::new(), |p| p.to_string())
+                );
                 let entry = groups.entry(key).or_insert((0, false, server.span));
                 entry.0 += 1;
                 entry.1 |= l.default_server;
             }
         }
-        let mut keys: Vec<_> = groups.iter().filter(|(_, (n, d, _))| *n > 1 && !d).collect();
+        let mut keys: Vec<_> = groups
+            .iter()
+            .filter(|(_, (n, d, _))| *n > 1 && !d)
+            .collect();
         keys.sort_by_key(|(k, _)| k.as_str());
         for (address, (count, _, first)) in keys {
             sink.push(

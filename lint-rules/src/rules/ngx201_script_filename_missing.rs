@@ -37,8 +37,15 @@ location ~ \.php$ {
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, _, location) in model.fastcgi_locations() {
-        let Some((_, pass_span)) = &location.fastcgi_pass else { continue };
-        let params = location.inherited.params.as_ref().map(|p| p.params.as_slice()).unwrap_or(&[]);
+        let Some((_, pass_span)) = &location.fastcgi_pass else {
+            continue;
+        };
+        let params = location
+            .inherited
+            .params
+            .as_ref()
+            .map(|p| p.params.as_slice())
+            .unwrap_or(&[]);
         match params.iter().find(|p| p.name == "SCRIPT_FILENAME") {
             None => sink.push(
                 Diagnostic::new(&RULE.meta, *pass_span, "no SCRIPT_FILENAME is sent to php-fpm from this location")

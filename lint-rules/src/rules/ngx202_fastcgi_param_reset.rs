@@ -44,16 +44,38 @@ server {
 fn check(model: &Model<'_>, sink: &mut Sink) {
     let mut seen = std::collections::HashSet::new();
     for (_, _, location) in model.fastcgi_locations() {
-        let Some(list) = &location.inherited.params else { continue };
+        let Some(list) = &location.inherited.params else {
+            continue;
+        };
         if list.dropped.is_empty() || !seen.insert(list.params.first().map(|p| p.span)) {
             continue;
         }
-        let names: Vec<&str> = list.dropped.iter().map(|p| p.name.as_str()).take(6).collect();
+        let names: Vec<&str> = list
+            .dropped
+            .iter()
+            .map(|p| p.name.as_str())
+            .take(6)
+            .collect();
         let more = list.dropped.len().saturating_sub(names.len());
         let first_own = list.params.first().map_or(location.span, |p| p.span);
-        let mut d = Diagnostic::new(&RULE.meta, first_own, format!("this fastcgi_param drops {} inherited parameter(s): {}{}", list.dropped.len(), names.join(", "), if more > 0 { format!(" and {more} more") } else { String::new() }))
-            .with_label("the first parameter set at this level")
-            .with_help("include the full set here too (`include fastcgi.conf;`), or move these parameters up");
+        let mut d = Diagnostic::new(
+            &RULE.meta,
+            first_own,
+            format!(
+                "this fastcgi_param drops {} inherited parameter(s): {}{}",
+                list.dropped.len(),
+                names.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            ),
+        )
+        .with_label("the first parameter set at this level")
+        .with_help(
+            "include the full set here too (`include fastcgi.conf;`), or move these parameters up",
+        );
         if let Some(p) = list.dropped.first() {
             d = d.with_related(p.span, "dropped, no longer sent");
         }

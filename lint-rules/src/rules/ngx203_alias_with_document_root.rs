@@ -43,11 +43,28 @@ location /app/ {
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, server) in model.servers() {
         // A location with alias covers the nested locations written inside its span.
-        let aliases: Vec<_> = server.locations.iter().filter_map(|l| l.alias.as_ref().map(|a| (l.span, a))).collect();
+        let aliases: Vec<_> = server
+            .locations
+            .iter()
+            .filter_map(|l| l.alias.as_ref().map(|a| (l.span, a)))
+            .collect();
         for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
-            let Some((_, alias)) = aliases.iter().find(|(s, _)| s.file == location.span.file && s.start <= location.span.start && location.span.end <= s.end) else { continue };
-            let Some(params) = &location.inherited.params else { continue };
-            let Some(p) = params.params.iter().find(|p| p.name == "SCRIPT_FILENAME" && p.value.contains("$document_root$fastcgi_script_name")) else { continue };
+            let Some((_, alias)) = aliases.iter().find(|(s, _)| {
+                s.file == location.span.file
+                    && s.start <= location.span.start
+                    && location.span.end <= s.end
+            }) else {
+                continue;
+            };
+            let Some(params) = &location.inherited.params else {
+                continue;
+            };
+            let Some(p) = params.params.iter().find(|p| {
+                p.name == "SCRIPT_FILENAME"
+                    && p.value.contains("$document_root$fastcgi_script_name")
+            }) else {
+                continue;
+            };
             sink.push(
                 Diagnostic::new(&RULE.meta, p.span, "SCRIPT_FILENAME uses $document_root$fastcgi_script_name under `alias`: the path doubles the location prefix")
                     .with_related(alias.span, "alias here")

@@ -45,11 +45,21 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
     }
     for (nginx, _, location) in model.fastcgi_locations() {
         for t in model.fastcgi_targets(nginx, location) {
-            let Verdict::Missing { nearest, other_transport } = model.verdict(&t.target) else { continue };
+            let Verdict::Missing {
+                nearest,
+                other_transport,
+            } = model.verdict(&t.target)
+            else {
+                continue;
+            };
             if nearest.is_none() && other_transport.is_some() {
                 continue; // X002 reports transport mismatches.
             }
-            let via = t.upstream.as_ref().map(|u| format!(" (through upstream \"{u}\")")).unwrap_or_default();
+            let via = t
+                .upstream
+                .as_ref()
+                .map(|u| format!(" (through upstream \"{u}\")"))
+                .unwrap_or_default();
             let mut d = Diagnostic::new(&RULE.meta, t.span, format!("no php-fpm pool listens on {}{via}", describe(&t.target)))
                 .with_label("nginx connects here")
                 .with_note("at runtime: 502 Bad Gateway, \"connect() ... failed (2: No such file or directory)\" or \"(111: Connection refused)\" in nginx's error log");
@@ -57,15 +67,29 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let unused = model
                 .pools()
                 .filter(|p| !used.contains(&p.pool.name_span))
-                .filter_map(|p| p.pool.listen().map(|(l, _)| (strsim::levenshtein(&text, &describe_listen(&l)), p)))
+                .filter_map(|p| {
+                    p.pool
+                        .listen()
+                        .map(|(l, _)| (strsim::levenshtein(&text, &describe_listen(&l)), p))
+                })
                 .filter(|(_, p)| same_transport(&t.target, p))
                 .min_by_key(|(d, _)| *d)
                 .map(|(_, p)| p);
             if let Some(p) = unused.or(nearest) {
                 if let Some((listen, entry)) = p.pool.listen() {
                     d = d
-                        .with_related(entry.value_span, format!("pool [{}] listens on {}", p.pool.name, describe_listen(&listen)))
-                        .with_help(format!("did you mean `fastcgi_pass {}`?", nginx_form(&listen)));
+                        .with_related(
+                            entry.value_span,
+                            format!(
+                                "pool [{}] listens on {}",
+                                p.pool.name,
+                                describe_listen(&listen)
+                            ),
+                        )
+                        .with_help(format!(
+                            "did you mean `fastcgi_pass {}`?",
+                            nginx_form(&listen)
+                        ));
                 }
             } else {
                 d = d.with_help("add a pool that listens on this address, or point fastcgi_pass at an existing pool");
@@ -79,15 +103,26 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
 pub fn nginx_form(listen: &fpm_conf_parser::Listen) -> String {
     match listen {
         fpm_conf_parser::Listen::Unix(p) => format!("unix:{}", p.display()),
-        fpm_conf_parser::Listen::Tcp { host: fpm_conf_parser::ListenHost::Any, port_text, .. } => format!("127.0.0.1:{port_text}"),
+        fpm_conf_parser::Listen::Tcp {
+            host: fpm_conf_parser::ListenHost::Any,
+            port_text,
+            ..
+        } => format!("127.0.0.1:{port_text}"),
         other => describe_listen(other),
     }
 }
 
-fn same_transport(target: &crate::model::address::NginxTarget, p: &crate::model::PoolRef<'_>) -> bool {
+fn same_transport(
+    target: &crate::model::address::NginxTarget,
+    p: &crate::model::PoolRef<'_>,
+) -> bool {
     use crate::model::address::NginxTarget;
     matches!(
         (target, p.pool.listen().map(|(l, _)| l)),
-        (NginxTarget::Unix(_), Some(fpm_conf_parser::Listen::Unix(_))) | (NginxTarget::Tcp { .. }, Some(fpm_conf_parser::Listen::Tcp { .. }))
+        (NginxTarget::Unix(_), Some(fpm_conf_parser::Listen::Unix(_)))
+            | (
+                NginxTarget::Tcp { .. },
+                Some(fpm_conf_parser::Listen::Tcp { .. })
+            )
     )
 }

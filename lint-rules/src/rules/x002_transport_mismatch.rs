@@ -35,21 +35,50 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         for t in model.fastcgi_targets(nginx, location) {
             if let NginxTarget::BarePath(path) = &t.target {
                 sink.push(
-                    Diagnostic::new(&RULE.meta, t.span, format!("\"{path}\" is a socket path without the \"unix:\" prefix"))
-                        .with_label("nginx reads this as a host name")
-                        .with_help(format!("write `fastcgi_pass unix:{path};`")),
+                    Diagnostic::new(
+                        &RULE.meta,
+                        t.span,
+                        format!("\"{path}\" is a socket path without the \"unix:\" prefix"),
+                    )
+                    .with_label("nginx reads this as a host name")
+                    .with_help(format!("write `fastcgi_pass unix:{path};`")),
                 );
                 continue;
             }
-            let Verdict::Missing { nearest: None, other_transport: Some(p) } = model.verdict(&t.target) else { continue };
-            let Some((listen, entry)) = p.pool.listen() else { continue };
-            let (ours, theirs) = if matches!(t.target, NginxTarget::Unix(_)) { ("a unix socket", "TCP") } else { ("TCP", "a unix socket") };
+            let Verdict::Missing {
+                nearest: None,
+                other_transport: Some(p),
+            } = model.verdict(&t.target)
+            else {
+                continue;
+            };
+            let Some((listen, entry)) = p.pool.listen() else {
+                continue;
+            };
+            let (ours, theirs) = if matches!(t.target, NginxTarget::Unix(_)) {
+                ("a unix socket", "TCP")
+            } else {
+                ("TCP", "a unix socket")
+            };
             sink.push(
-                Diagnostic::new(&RULE.meta, t.span, format!("nginx connects over {ours} ({}) but the pools listen on {theirs}", describe(&t.target)))
-                    .with_label("nginx connects here")
-                    .with_related(entry.value_span, format!("pool [{}] listens here", p.pool.name))
-                    .with_help(format!("write `fastcgi_pass {};`", super::x001_fastcgi_pass_no_pool::nginx_form(&listen)))
-                    .with_note("at runtime: 502 Bad Gateway"),
+                Diagnostic::new(
+                    &RULE.meta,
+                    t.span,
+                    format!(
+                        "nginx connects over {ours} ({}) but the pools listen on {theirs}",
+                        describe(&t.target)
+                    ),
+                )
+                .with_label("nginx connects here")
+                .with_related(
+                    entry.value_span,
+                    format!("pool [{}] listens here", p.pool.name),
+                )
+                .with_help(format!(
+                    "write `fastcgi_pass {};`",
+                    super::x001_fastcgi_pass_no_pool::nginx_form(&listen)
+                ))
+                .with_note("at runtime: 502 Bad Gateway"),
             );
         }
     }

@@ -52,17 +52,42 @@ pub struct SocketAccess {
 /// How php-fpm sets up the socket of a pool.
 pub fn socket_access(model: &Model<'_>, p: &PoolRef<'_>) -> SocketAccess {
     let pool = p.pool;
-    let list = |k: &str| pool.value(k).map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect::<Vec<_>>());
-    let mode = pool.value("listen.mode").and_then(|m| u32::from_str_radix(m.trim(), 8).ok()).unwrap_or(0o660);
+    let list = |k: &str| {
+        pool.value(k).map(|v| {
+            v.split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+        })
+    };
+    let mode = pool
+        .value("listen.mode")
+        .and_then(|m| u32::from_str_radix(m.trim(), 8).ok())
+        .unwrap_or(0o660);
     let acl_users = list("listen.acl_users");
     let acl_groups = list("listen.acl_groups");
     if acl_users.is_some() || acl_groups.is_some() {
-        return SocketAccess { owner: "root".into(), group: "root".into(), mode, acl: Some((acl_users.unwrap_or_default(), acl_groups.unwrap_or_default())) };
+        return SocketAccess {
+            owner: "root".into(),
+            group: "root".into(),
+            mode,
+            acl: Some((
+                acl_users.unwrap_or_default(),
+                acl_groups.unwrap_or_default(),
+            )),
+        };
     }
     let owner = pool.value("listen.owner").filter(|v| !v.is_empty());
     let group = pool.value("listen.group").filter(|v| !v.is_empty());
-    let group = group.or_else(|| owner.as_ref().map(|o| model.accounts.primary(o))).unwrap_or_else(|| "root".into());
-    SocketAccess { owner: owner.unwrap_or_else(|| "root".into()), group, mode, acl: None }
+    let group = group
+        .or_else(|| owner.as_ref().map(|o| model.accounts.primary(o)))
+        .unwrap_or_else(|| "root".into());
+    SocketAccess {
+        owner: owner.unwrap_or_else(|| "root".into()),
+        group,
+        mode,
+        acl: None,
+    }
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
@@ -79,10 +104,16 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if !matches!(t.target, NginxTarget::Unix(_)) {
                 continue;
             }
-            let Verdict::Reached(p) = model.verdict(&t.target) else { continue };
+            let Verdict::Reached(p) = model.verdict(&t.target) else {
+                continue;
+            };
             let access = socket_access(model, &p);
             let allowed = match &access.acl {
-                Some((users, acl_groups)) => users.contains(&user) || acl_groups.iter().any(|g| groups.contains(g)) || access.mode & 0o002 != 0,
+                Some((users, acl_groups)) => {
+                    users.contains(&user)
+                        || acl_groups.iter().any(|g| groups.contains(g))
+                        || access.mode & 0o002 != 0
+                }
                 None => {
                     (access.owner == user && access.mode & 0o200 != 0)
                         || (groups.contains(&access.group) && access.mode & 0o020 != 0)
@@ -92,9 +123,16 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if allowed {
                 continue;
             }
-            let span = p.pool.get("listen.acl_users").or_else(|| p.pool.get("listen.owner")).or_else(|| p.pool.get("listen.mode")).map_or(p.pool.name_span, |e| e.key_span.to(e.value_span));
+            let span = p
+                .pool
+                .get("listen.acl_users")
+                .or_else(|| p.pool.get("listen.owner"))
+                .or_else(|| p.pool.get("listen.mode"))
+                .map_or(p.pool.name_span, |e| e.key_span.to(e.value_span));
             let how = match &access.acl {
-                Some((users, gs)) => format!("ACL users [{}] groups [{}]", users.join(","), gs.join(",")),
+                Some((users, gs)) => {
+                    format!("ACL users [{}] groups [{}]", users.join(","), gs.join(","))
+                }
                 None => format!("{}:{} mode {:04o}", access.owner, access.group, access.mode),
             };
             let mut d = Diagnostic::new(&RULE.meta, span, format!("nginx runs as \"{user}\", which may not open the socket of pool [{}] ({how})", p.pool.name))

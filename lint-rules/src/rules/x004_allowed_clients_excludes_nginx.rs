@@ -38,19 +38,33 @@ listen.allowed_clients = 127.0.0.1,10.0.0.5
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, _, location) in model.fastcgi_locations() {
         for t in model.fastcgi_targets(nginx, location) {
-            let NginxTarget::Tcp { host: TargetHost::Ip(source), .. } = &t.target else { continue };
+            let NginxTarget::Tcp {
+                host: TargetHost::Ip(source),
+                ..
+            } = &t.target
+            else {
+                continue;
+            };
             if !source.is_loopback() {
                 continue; // the source address of a remote connection is not in the files
             }
-            let Verdict::Reached(p) = model.verdict(&t.target) else { continue };
-            let Some(entry) = p.pool.get("listen.allowed_clients") else { continue };
+            let Verdict::Reached(p) = model.verdict(&t.target) else {
+                continue;
+            };
+            let Some(entry) = p.pool.get("listen.allowed_clients") else {
+                continue;
+            };
             if fpm_conf_parser::allowed_clients_problem(&entry.value).is_some() {
                 continue; // FPM022 says that nothing at all is allowed
             }
-            let allowed = entry.value.split(',').filter_map(|a| a.parse::<IpAddr>().ok()).any(|a| match (a, source) {
-                (IpAddr::V4(a), IpAddr::V6(s)) => s.to_ipv4_mapped() == Some(a),
-                (a, s) => a == *s,
-            });
+            let allowed = entry
+                .value
+                .split(',')
+                .filter_map(|a| a.parse::<IpAddr>().ok())
+                .any(|a| match (a, source) {
+                    (IpAddr::V4(a), IpAddr::V6(s)) => s.to_ipv4_mapped() == Some(a),
+                    (a, s) => a == *s,
+                });
             if !allowed {
                 sink.push(
                     Diagnostic::new(&RULE.meta, entry.value_span, format!("pool [{}] drops connections from {source}, the address nginx connects from", p.pool.name))

@@ -37,7 +37,20 @@ fastcgi_pass 127.0.0.1:9000;
 
 /// True when target and pool are both loopback on one port but of different IP families.
 pub fn family_mismatch(target: &NginxTarget, listen: &Listen) -> bool {
-    let (NginxTarget::Tcp { host: TargetHost::Ip(ip), port: Some(port) }, Listen::Tcp { host, port: Some(pool_port), .. }) = (target, listen) else { return false };
+    let (
+        NginxTarget::Tcp {
+            host: TargetHost::Ip(ip),
+            port: Some(port),
+        },
+        Listen::Tcp {
+            host,
+            port: Some(pool_port),
+            ..
+        },
+    ) = (target, listen)
+    else {
+        return false;
+    };
     port == pool_port
         && ip.is_loopback()
         && match (ip, host) {
@@ -52,7 +65,9 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         for t in model.fastcgi_targets(nginx, location) {
             match model.verdict(&t.target) {
                 Verdict::Partly(p) => {
-                    let Some((listen, entry)) = p.pool.listen() else { continue };
+                    let Some((listen, entry)) = p.pool.listen() else {
+                        continue;
+                    };
                     sink.push(
                         Diagnostic::new(&RULE.meta, t.span, format!("{} resolves to ::1 and 127.0.0.1, but pool [{}] listens on {} only", describe(&t.target), p.pool.name, describe_listen(&listen)))
                             .with_related(entry.value_span, "pool listens here")
@@ -62,7 +77,9 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 }
                 Verdict::Missing { .. } => {
                     for p in model.pools() {
-                        let Some((listen, entry)) = p.pool.listen() else { continue };
+                        let Some((listen, entry)) = p.pool.listen() else {
+                            continue;
+                        };
                         if family_mismatch(&t.target, &listen) {
                             sink.push(
                                 Diagnostic::new(&RULE.meta, t.span, format!("nginx connects to {} but pool [{}] listens on {}", describe(&t.target), p.pool.name, describe_listen(&listen)))

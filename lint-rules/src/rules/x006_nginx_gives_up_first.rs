@@ -35,10 +35,14 @@ fastcgi_read_timeout 310s;     # a little above the pool's limit
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, _, location) in model.fastcgi_locations() {
         let read = location.inherited.get("fastcgi_read_timeout");
-        let read_ms = read.and_then(|s| parse_time(s.first(), true)).unwrap_or(60_000);
+        let read_ms = read
+            .and_then(|s| parse_time(s.first(), true))
+            .unwrap_or(60_000);
         let read_span = read.map(|s| s.span);
         for t in model.fastcgi_targets(nginx, location) {
-            let (Verdict::Reached(p) | Verdict::Partly(p)) = model.verdict(&t.target) else { continue };
+            let (Verdict::Reached(p) | Verdict::Partly(p)) = model.verdict(&t.target) else {
+                continue;
+            };
             let rtt = p.pool.time("request_terminate_timeout");
             let (met, met_span) = p.max_execution_time();
             let (limit, limit_span, what) = match rtt {

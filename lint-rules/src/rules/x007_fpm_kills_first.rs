@@ -35,10 +35,17 @@ php_admin_value[max_execution_time] = 290
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, _, location) in model.fastcgi_locations() {
         let read = location.inherited.get("fastcgi_read_timeout");
-        let read_s = read.and_then(|s| parse_time(s.first(), true)).unwrap_or(60_000) as i64 / 1000;
+        let read_s = read
+            .and_then(|s| parse_time(s.first(), true))
+            .unwrap_or(60_000) as i64
+            / 1000;
         for t in model.fastcgi_targets(nginx, location) {
-            let (Verdict::Reached(p) | Verdict::Partly(p)) = model.verdict(&t.target) else { continue };
-            let Some((rtt, entry)) = p.pool.time("request_terminate_timeout") else { continue };
+            let (Verdict::Reached(p) | Verdict::Partly(p)) = model.verdict(&t.target) else {
+                continue;
+            };
+            let Some((rtt, entry)) = p.pool.time("request_terminate_timeout") else {
+                continue;
+            };
             let (met, met_span) = p.max_execution_time();
             if rtt > 0 && rtt < read_s && (met == 0 || met > rtt) {
                 let mut d = Diagnostic::new(&RULE.meta, entry.value_span, format!("pool [{}] kills scripts after {rtt}s, while nginx waits {read_s}s and PHP allows {}", p.pool.name, if met == 0 { "unlimited time".to_string() } else { format!("{met}s") }))

@@ -40,16 +40,34 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         if !location.other_pass.is_empty() {
             continue;
         }
-        for proxy in ["proxy_read_timeout", "proxy_send_timeout", "proxy_connect_timeout"] {
-            let Some(setting) = location.inherited.get(proxy) else { continue };
+        for proxy in [
+            "proxy_read_timeout",
+            "proxy_send_timeout",
+            "proxy_connect_timeout",
+        ] {
+            let Some(setting) = location.inherited.get(proxy) else {
+                continue;
+            };
             let fastcgi = proxy.replacen("proxy_", "fastcgi_", 1);
             if location.inherited.get(&fastcgi).is_some() {
                 continue;
             }
             sink.push(
-                Diagnostic::new(&RULE.meta, setting.span, format!("{proxy} does not apply to fastcgi_pass; {fastcgi} stays at its default"))
-                    .with_related(location.fastcgi_pass.as_ref().map_or(location.span, |(_, s)| *s), "requests go through fastcgi_pass")
-                    .with_help(format!("write `{fastcgi} {};`", setting.first())),
+                Diagnostic::new(
+                    &RULE.meta,
+                    setting.span,
+                    format!(
+                        "{proxy} does not apply to fastcgi_pass; {fastcgi} stays at its default"
+                    ),
+                )
+                .with_related(
+                    location
+                        .fastcgi_pass
+                        .as_ref()
+                        .map_or(location.span, |(_, s)| *s),
+                    "requests go through fastcgi_pass",
+                )
+                .with_help(format!("write `{fastcgi} {};`", setting.first())),
             );
         }
     }

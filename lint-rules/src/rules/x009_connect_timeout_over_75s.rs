@@ -30,7 +30,9 @@ fastcgi_read_timeout 300s;
 fn check(model: &Model<'_>, sink: &mut Sink) {
     let mut seen = std::collections::HashSet::new();
     for (_, _, location) in model.fastcgi_locations() {
-        let Some(s) = location.inherited.get("fastcgi_connect_timeout") else { continue };
+        let Some(s) = location.inherited.get("fastcgi_connect_timeout") else {
+            continue;
+        };
         if !seen.insert(s.span) {
             continue;
         }

@@ -31,11 +31,18 @@ location ~ \.php$ { include snippets/fastcgi-php.conf; fastcgi_pass 127.0.0.1:90
 );
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (nginx, _, location) in model.servers().flat_map(|(n, s)| s.locations.iter().map(move |l| (n, s, l))) {
+    for (nginx, _, location) in model
+        .servers()
+        .flat_map(|(n, s)| s.locations.iter().map(move |l| (n, s, l)))
+    {
         for (directive, target, span) in &location.other_pass {
             for t in resolve(nginx, target, *span) {
                 if let Verdict::Reached(p) | Verdict::Partly(p) = model.verdict(&t.target) {
-                    let entry = p.pool.listen().map(|(_, e)| e.value_span).unwrap_or(p.pool.name_span);
+                    let entry = p
+                        .pool
+                        .listen()
+                        .map(|(_, e)| e.value_span)
+                        .unwrap_or(p.pool.name_span);
                     sink.push(
                         Diagnostic::new(&RULE.meta, t.span, format!("{directive} sends {} to php-fpm pool [{}], which speaks FastCGI only", if directive == "proxy_pass" { "HTTP" } else { "another protocol" }, p.pool.name))
                             .with_related(entry, "the pool listens here")
@@ -57,10 +64,25 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
     }
     for (nginx, _, location) in model.fastcgi_locations() {
         for t in model.fastcgi_targets(nginx, location) {
-            let NginxTarget::Tcp { host, port: Some(port) } = &t.target else { continue };
-            let local = matches!(host, TargetHost::Ip(ip) if ip.is_loopback()) || matches!(host, TargetHost::Name(n) if n == "localhost");
-            let Some((listen_span, listen_host)) = http_ports.get(port) else { continue };
-            if local && (listen_host == "*" || listen_host.starts_with("127.") || listen_host == "localhost" || listen_host == "[::]" || listen_host == "[::1]") {
+            let NginxTarget::Tcp {
+                host,
+                port: Some(port),
+            } = &t.target
+            else {
+                continue;
+            };
+            let local = matches!(host, TargetHost::Ip(ip) if ip.is_loopback())
+                || matches!(host, TargetHost::Name(n) if n == "localhost");
+            let Some((listen_span, listen_host)) = http_ports.get(port) else {
+                continue;
+            };
+            if local
+                && (listen_host == "*"
+                    || listen_host.starts_with("127.")
+                    || listen_host == "localhost"
+                    || listen_host == "[::]"
+                    || listen_host == "[::1]")
+            {
                 sink.push(
                     Diagnostic::new(&RULE.meta, t.span, format!("fastcgi_pass {} points at nginx's own HTTP listener", describe(&t.target)))
                         .with_related(*listen_span, "nginx listens here for HTTP")

@@ -45,9 +45,14 @@ fn key(listen: &Listen) -> String {
 fn overlaps(a: &Listen, b: &Listen) -> bool {
     match (a, b) {
         (Listen::Unix(x), Listen::Unix(y)) => x == y,
-        (Listen::Tcp { host: ha, port: pa, .. }, Listen::Tcp { host: hb, port: pb, .. }) => {
-            pa == pb && (ha == hb || *ha == ListenHost::Any || *hb == ListenHost::Any)
-        }
+        (
+            Listen::Tcp {
+                host: ha, port: pa, ..
+            },
+            Listen::Tcp {
+                host: hb, port: pb, ..
+            },
+        ) => pa == pb && (ha == hb || *ha == ListenHost::Any || *hb == ListenHost::Any),
         _ => false,
     }
 }
@@ -58,13 +63,21 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
     for (i, fpm) in model.fpm.iter().enumerate() {
         for pool in &fpm.pools {
             if let Some((listen, entry)) = pool.listen() {
-                by_key.entry(key(&listen)).or_default().push((i, listen, entry.value_span, pool.name.clone()));
+                by_key.entry(key(&listen)).or_default().push((
+                    i,
+                    listen,
+                    entry.value_span,
+                    pool.name.clone(),
+                ));
             }
         }
     }
     for list in by_key.values() {
         for (n, (tree, listen, span, name)) in list.iter().enumerate() {
-            if let Some((_, _, first_span, first_name)) = list[..n].iter().find(|(t, l, _, _)| t != tree && overlaps(l, listen)) {
+            if let Some((_, _, first_span, first_name)) = list[..n]
+                .iter()
+                .find(|(t, l, _, _)| t != tree && overlaps(l, listen))
+            {
                 sink.push(
                     Diagnostic::new(&RULE.meta, *span, format!("pool [{name}] listens on {}, which pool [{first_name}] of another php-fpm service uses too", describe_listen(listen)))
                         .with_related(*first_span, "already used here")
@@ -79,7 +92,14 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let Some(port) = l.port else { continue };
             for list in by_key.values() {
                 for (_, listen, span, name) in list {
-                    let Listen::Tcp { host, port: Some(p), .. } = listen else { continue };
+                    let Listen::Tcp {
+                        host,
+                        port: Some(p),
+                        ..
+                    } = listen
+                    else {
+                        continue;
+                    };
                     if *p != port {
                         continue;
                     }

@@ -32,7 +32,9 @@ listen = /run/php/php-fpm.sock
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for p in model.pools() {
-        let Some((Listen::Unix(path), entry)) = p.pool.listen() else { continue };
+        let Some((Listen::Unix(path), entry)) = p.pool.listen() else {
+            continue;
+        };
         if path.starts_with("/tmp") || path.starts_with("/var/tmp") {
             sink.push(
                 Diagnostic::new(&RULE.meta, entry.value_span, format!("pool [{}] puts its socket in {}, which systemd's PrivateTmp may hide from nginx", p.pool.name, path.display()))

@@ -34,7 +34,9 @@ fastcgi_pass $php;
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, _, location) in model.fastcgi_locations() {
-        let Some((NginxTarget::Variable(raw), span)) = &location.fastcgi_pass else { continue };
+        let Some((NginxTarget::Variable(raw), span)) = &location.fastcgi_pass else {
+            continue;
+        };
         if raw.starts_with("unix:") || location.inherited.get("resolver").is_some() {
             continue;
         }

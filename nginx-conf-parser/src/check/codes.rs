@@ -17,7 +17,11 @@ macro_rules! load_rule {
     };
 }
 
-load_rule!(UNKNOWN, "NGX010", "unknown-directive", Severity::Error,
+load_rule!(
+    UNKNOWN,
+    "NGX010",
+    "unknown-directive",
+    Severity::Error,
     "a directive no loaded module defines (typo, newer nginx, module not loaded)",
     r#"nginx looks every statement up in the loaded modules; a name none defines
 stops it with `unknown directive "fastcgi_read_timout"`. We say why when we can:
@@ -35,9 +39,14 @@ Good:
 ```nginx
 fastcgi_read_timeout 300s;
 ```"#,
-    "Fix the spelling, load the module, or target the nginx version you run (`--nginx-version`).");
+    "Fix the spelling, load the module, or target the nginx version you run (`--nginx-version`)."
+);
 
-load_rule!(NOT_ALLOWED, "NGX011", "directive-not-allowed-here", Severity::Error,
+load_rule!(
+    NOT_ALLOWED,
+    "NGX011",
+    "directive-not-allowed-here",
+    Severity::Error,
     "a directive used in a block where nginx does not accept it",
     r#"Each directive is allowed in some contexts only: `fastcgi_pass` in
 `location` (and `if` inside one), `listen` in `server`, `upstream` in `http`.
@@ -57,9 +66,14 @@ server {
     }
 }
 ```"#,
-    "Move the directive into a block that accepts it (the help lists them).");
+    "Move the directive into a block that accepts it (the help lists them)."
+);
 
-load_rule!(ARITY, "NGX012", "invalid-argument-count", Severity::Error,
+load_rule!(
+    ARITY,
+    "NGX012",
+    "invalid-argument-count",
+    Severity::Error,
     "a directive with more or fewer arguments than nginx accepts",
     r#"nginx checks the number of arguments before anything else:
 `invalid number of arguments in "fastcgi_pass" directive`. A classic cause is
@@ -75,9 +89,14 @@ Good:
 fastcgi_pass 127.0.0.1:9000;
 fastcgi_index index.php;
 ```"#,
-    "Give the directive the arguments it takes; look for a missing `;` on the line before.");
+    "Give the directive the arguments it takes; look for a missing `;` on the line before."
+);
 
-load_rule!(TERMINATOR, "NGX013", "block-mismatch", Severity::Error,
+load_rule!(
+    TERMINATOR,
+    "NGX013",
+    "block-mismatch",
+    Severity::Error,
     "a block directive without `{`, or a simple directive followed by a block",
     r#"nginx rejects `server;` (`directive "server" has no opening "{"`) and
 `listen 80 { }` (`directive "listen" is not terminated by ";"`).
@@ -93,7 +112,8 @@ location /api {
     proxy_pass http://app;
 }
 ```"#,
-    "Open the block with `{` or end the statement with `;`.");
+    "Open the block with `{` or end the statement with `;`."
+);
 
 load_rule!(INVALID_VALUE, "NGX014", "invalid-value", Severity::Error,
     "a value nginx cannot parse (on/off flags, sizes, times, numbers, enumerations, listen parameters)",
@@ -112,7 +132,11 @@ fastcgi_read_timeout 5m;
 ```"#,
     "Write the value in nginx's syntax (see the message).");
 
-load_rule!(DUPLICATE, "NGX015", "duplicate-directive", Severity::Error,
+load_rule!(
+    DUPLICATE,
+    "NGX015",
+    "duplicate-directive",
+    Severity::Error,
     "a single-valued directive set twice in the same block",
     r#"Inside one block, a directive of a standard slot may appear once:
 nginx fails with `"fastcgi_read_timeout" directive is duplicate`. It often
@@ -132,9 +156,14 @@ location ~ \.php$ {
     include snippets/fastcgi-php.conf;
 }
 ```"#,
-    "Remove one of the two (check the included snippets).");
+    "Remove one of the two (check the included snippets)."
+);
 
-load_rule!(NO_EVENTS, "NGX016", "no-events-section", Severity::Error,
+load_rule!(
+    NO_EVENTS,
+    "NGX016",
+    "no-events-section",
+    Severity::Error,
     "nginx.conf without an `events {}` block",
     r#"nginx refuses to start without an `events` block at the top level:
 `no "events" section in configuration`.
@@ -148,9 +177,14 @@ Good:
 events { worker_connections 768; }
 http { include sites-enabled/*; }
 ```"#,
-    "Add `events { }` to nginx.conf.");
+    "Add `events { }` to nginx.conf."
+);
 
-load_rule!(DUPLICATE_LOCATION, "NGX017", "duplicate-location", Severity::Error,
+load_rule!(
+    DUPLICATE_LOCATION,
+    "NGX017",
+    "duplicate-location",
+    Severity::Error,
     "two prefix (or two exact) locations with the same URI in one block",
     r#"`location /a` and `location ^~ /a` count as the same location; two of them
 in one server fail with `duplicate location "/a"`. Regex and named locations
@@ -165,9 +199,14 @@ Good:
 ```nginx
 location ^~ /static/ { root /srv/b; }
 ```"#,
-    "Merge the two blocks.");
+    "Merge the two blocks."
+);
 
-load_rule!(DEPRECATED, "NGX018", "deprecated-directive", Severity::Warning,
+load_rule!(
+    DEPRECATED,
+    "NGX018",
+    "deprecated-directive",
+    Severity::Warning,
     "a deprecated or obsolete directive (nginx warns and may ignore it)",
     r#"nginx still accepts these but warns, e.g. `the "ssl" directive is
 deprecated, use the "listen ... ssl" directive instead`; obsolete ones are
@@ -181,9 +220,14 @@ Good:
 ```nginx
 listen 443 ssl;
 ```"#,
-    "Use the replacement the message names.");
+    "Use the replacement the message names."
+);
 
-load_rule!(INVALID_REGEX, "NGX019", "invalid-regex", Severity::Error,
+load_rule!(
+    INVALID_REGEX,
+    "NGX019",
+    "invalid-regex",
+    Severity::Error,
     "a regular expression of `location ~`, `server_name ~` or `rewrite` that PCRE cannot compile",
     r#"nginx compiles regexes at load with PCRE and fails with `pcre2_compile()
 failed: missing closing parenthesis in "..."`. We compile them with
@@ -197,8 +241,19 @@ Good:
 ```nginx
 location ~ ^/(api|admin)\.php$ { }
 ```"#,
-    "Fix the regular expression (balance parentheses and brackets, escape special characters).");
+    "Fix the regular expression (balance parentheses and brackets, escape special characters)."
+);
 
 /// Every code of the load-time checks.
-pub static RULES: &[&RuleMeta] =
-    &[&UNKNOWN, &NOT_ALLOWED, &ARITY, &TERMINATOR, &INVALID_VALUE, &DUPLICATE, &NO_EVENTS, &DUPLICATE_LOCATION, &DEPRECATED, &INVALID_REGEX];
+pub static RULES: &[&RuleMeta] = &[
+    &UNKNOWN,
+    &NOT_ALLOWED,
+    &ARITY,
+    &TERMINATOR,
+    &INVALID_VALUE,
+    &DUPLICATE,
+    &NO_EVENTS,
+    &DUPLICATE_LOCATION,
+    &DEPRECATED,
+    &INVALID_REGEX,
+];

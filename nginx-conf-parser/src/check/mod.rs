@@ -16,8 +16,8 @@ use crate::config::{Config, Item, Items};
 use crate::BlockKind;
 
 pub use codes::RULES;
-pub use values::parse_time;
 use codes::*;
+pub use values::parse_time;
 
 /// What the checks need besides the tree.
 #[derive(Clone, Debug, Default)]
@@ -66,13 +66,21 @@ fn module_matches(third_party: &str, wanted: &str) -> bool {
 /// Infers the context of a file linted on its own from its top-level directives.
 pub fn infer_context(config: &Config, version: NginxVersion) -> &'static str {
     let catalogue = Catalogue::get(version);
-    let names: Vec<String> = config.items().map(|i| i.name().into_owned()).filter(|n| n != "include").collect();
+    let names: Vec<String> = config
+        .items()
+        .map(|i| i.name().into_owned())
+        .filter(|n| n != "include")
+        .collect();
     for context in ["main", "http", "server", "location"] {
         let fits = names.iter().all(|n| {
             let rows = catalogue.lookup(n);
             rows.is_empty() || rows.iter().any(|r| r.allowed_in(context))
         });
-        if fits && names.iter().any(|n| catalogue.lookup(n).iter().any(|r| r.allowed_in(context))) {
+        if fits
+            && names
+                .iter()
+                .any(|n| catalogue.lookup(n).iter().any(|r| r.allowed_in(context)))
+        {
             return context;
         }
     }
@@ -114,14 +122,23 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
         Some("stream") => "stream",
         _ => infer_context(config, opts.version),
     };
-    let mut checker = Checker { catalogue, version: opts.version, loaded, map, out: Vec::new() };
+    let mut checker = Checker {
+        catalogue,
+        version: opts.version,
+        loaded,
+        map,
+        out: Vec::new(),
+    };
     checker.walk(config.items(), context);
     if context == "main" && config.root.is_some() && !config.items().any(|i| i.is("events")) {
         if let Some(root) = config.root {
             let span = lint_source::Span::point(root, 0);
-            checker.out.push(Diagnostic::new(&NO_EVENTS, span, "no \"events\" section in configuration").with_help(
-                "add `events { worker_connections 768; }` at the top level of nginx.conf",
-            ));
+            checker.out.push(
+                Diagnostic::new(&NO_EVENTS, span, "no \"events\" section in configuration")
+                    .with_help(
+                        "add `events { worker_connections 768; }` at the top level of nginx.conf",
+                    ),
+            );
         }
     }
     checker.out
@@ -145,15 +162,21 @@ impl<'a> Checker<'a> {
     }
 
     fn walk(&mut self, items: Items<'a>, context: &'static str) {
-        let mut stack: Vec<Frame<'a>> =
-            vec![Frame { items, context, seen: HashMap::new(), locations: HashMap::new() }];
+        let mut stack: Vec<Frame<'a>> = vec![Frame {
+            items,
+            context,
+            seen: HashMap::new(),
+            locations: HashMap::new(),
+        }];
         while let Some(frame) = stack.last_mut() {
             let Some(item) = frame.items.next() else {
                 stack.pop();
                 continue;
             };
             let context = frame.context;
-            let Some(spec) = self.directive(item, context) else { continue };
+            let Some(spec) = self.directive(item, context) else {
+                continue;
+            };
             if spec.rejects_duplicates() {
                 let name = item.name().into_owned();
                 if let Some(first) = frame.seen.get(&name) {
@@ -168,8 +191,12 @@ impl<'a> Checker<'a> {
             if item.is("location") {
                 if let Some(key) = location_key(&item) {
                     if let Some(first) = frame.locations.get(&key) {
-                        let d = Diagnostic::new(&DUPLICATE_LOCATION, item.args_span(), format!("duplicate location \"{}\"", key.1))
-                            .with_related(first.args_span(), "first defined here");
+                        let d = Diagnostic::new(
+                            &DUPLICATE_LOCATION,
+                            item.args_span(),
+                            format!("duplicate location \"{}\"", key.1),
+                        )
+                        .with_related(first.args_span(), "first defined here");
                         self.out.push(d);
                     } else {
                         frame.locations.insert(key, item);
@@ -180,23 +207,35 @@ impl<'a> Checker<'a> {
                 if block.kind == BlockKind::Custom || !spec.block {
                     continue;
                 }
-                let Some(body) = spec.body_context(context) else { continue };
-                stack.push(Frame { items: item.children(), context: body, seen: HashMap::new(), locations: HashMap::new() });
+                let Some(body) = spec.body_context(context) else {
+                    continue;
+                };
+                stack.push(Frame {
+                    items: item.children(),
+                    context: body,
+                    seen: HashMap::new(),
+                    locations: HashMap::new(),
+                });
             }
         }
     }
 
     /// Looks the statement up as nginx does; reports lookup errors. Returns the
     /// matching row when the statement is valid enough to descend into.
-    fn directive(&mut self, item: Item<'a>, context: &'static str) -> Option<&'static DirectiveSpec> {
+    fn directive(
+        &mut self,
+        item: Item<'a>,
+        context: &'static str,
+    ) -> Option<&'static DirectiveSpec> {
         let name = item.name();
         let rows = self.catalogue.lookup(&name);
-        let available: Vec<&'static DirectiveSpec> = rows.iter().filter(|r| self.is_available(r)).collect();
+        let available: Vec<&'static DirectiveSpec> =
+            rows.iter().filter(|r| self.is_available(r)).collect();
         let subsystem = subsystem_of(context);
-        let matching = available
-            .iter()
-            .copied()
-            .find(|r| r.allowed_in(context) && (r.subsystem == subsystem || r.name == "include" || r.subsystem == "core"));
+        let matching = available.iter().copied().find(|r| {
+            r.allowed_in(context)
+                && (r.subsystem == subsystem || r.name == "include" || r.subsystem == "core")
+        });
         let Some(spec) = matching else {
             self.report_lookup(item, &name, context, &available, rows);
             return None;
@@ -204,46 +243,86 @@ impl<'a> Checker<'a> {
         let has_block = item.is_block();
         if !spec.block && has_block {
             self.out.push(
-                Diagnostic::new(&TERMINATOR, item.head_span(), format!("directive \"{name}\" is not terminated by \";\""))
-                    .with_help(format!("\"{name}\" takes no block: end it with `;`")),
+                Diagnostic::new(
+                    &TERMINATOR,
+                    item.head_span(),
+                    format!("directive \"{name}\" is not terminated by \";\""),
+                )
+                .with_help(format!("\"{name}\" takes no block: end it with `;`")),
             );
             return None;
         }
         if spec.block && !has_block {
             self.out.push(
-                Diagnostic::new(&TERMINATOR, item.head_span(), format!("directive \"{name}\" has no opening \"{{\""))
-                    .with_help(format!("\"{name}\" opens a block: `{name} ... {{ ... }}`")),
+                Diagnostic::new(
+                    &TERMINATOR,
+                    item.head_span(),
+                    format!("directive \"{name}\" has no opening \"{{\""),
+                )
+                .with_help(format!("\"{name}\" opens a block: `{name} ... {{ ... }}`")),
             );
             return None;
         }
         if !spec.arity.accepts(item.arg_count()) {
             self.out.push(
-                Diagnostic::new(&ARITY, item.head_span(), format!("invalid number of arguments in \"{name}\" directive"))
-                    .with_label(format!("{} argument(s) given", item.arg_count()))
-                    .with_help(arity_help(spec)),
+                Diagnostic::new(
+                    &ARITY,
+                    item.head_span(),
+                    format!("invalid number of arguments in \"{name}\" directive"),
+                )
+                .with_label(format!("{} argument(s) given", item.arg_count()))
+                .with_help(arity_help(spec)),
             );
             return Some(spec);
         }
         if let Some(message) = values::check_value(spec, &item) {
-            self.out.push(Diagnostic::new(&INVALID_VALUE, item.args_span(), message));
+            self.out
+                .push(Diagnostic::new(&INVALID_VALUE, item.args_span(), message));
         }
-        if let Some(rest) = spec.notes.split(';').map(str::trim).find(|n| n.starts_with("deprecated") || n.starts_with("obsolete")) {
-            let replacement = rest.split("use ").nth(1).map(|s| s.trim_matches('"').to_string());
+        if let Some(rest) = spec
+            .notes
+            .split(';')
+            .map(str::trim)
+            .find(|n| n.starts_with("deprecated") || n.starts_with("obsolete"))
+        {
+            let replacement = rest
+                .split("use ")
+                .nth(1)
+                .map(|s| s.trim_matches('"').to_string());
             let message = match &replacement {
-                Some(r) => format!("the \"{name}\" directive is {}, use the \"{r}\" directive instead", if rest.starts_with("obsolete") { "obsolete" } else { "deprecated" }),
+                Some(r) => format!(
+                    "the \"{name}\" directive is {}, use the \"{r}\" directive instead",
+                    if rest.starts_with("obsolete") {
+                        "obsolete"
+                    } else {
+                        "deprecated"
+                    }
+                ),
                 None => format!("the \"{name}\" directive is deprecated"),
             };
-            self.out.push(Diagnostic::new(&DEPRECATED, item.name_span(), message));
+            self.out
+                .push(Diagnostic::new(&DEPRECATED, item.name_span(), message));
         }
         if let Some(message) = values::check_regex(&item) {
-            self.out.push(Diagnostic::new(&INVALID_REGEX, item.args_span(), message));
+            self.out
+                .push(Diagnostic::new(&INVALID_REGEX, item.args_span(), message));
         }
         Some(spec)
     }
 
-    fn report_lookup(&mut self, item: Item<'a>, name: &str, context: &str, available: &[&'static DirectiveSpec], rows: &'static [DirectiveSpec]) {
+    fn report_lookup(
+        &mut self,
+        item: Item<'a>,
+        name: &str,
+        context: &str,
+        available: &[&'static DirectiveSpec],
+        rows: &'static [DirectiveSpec],
+    ) {
         if !available.is_empty() {
-            let allowed: Vec<&str> = available.iter().flat_map(|r| r.contexts.iter().copied()).collect();
+            let allowed: Vec<&str> = available
+                .iter()
+                .flat_map(|r| r.contexts.iter().copied())
+                .collect();
             let mut allowed_unique: Vec<&str> = Vec::new();
             for c in allowed {
                 if !allowed_unique.contains(&c) {
@@ -251,25 +330,48 @@ impl<'a> Checker<'a> {
                 }
             }
             self.out.push(
-                Diagnostic::new(&NOT_ALLOWED, item.head_span(), format!("\"{name}\" directive is not allowed here"))
-                    .with_label(format!("inside {}", context_name(context)))
-                    .with_help(format!("\"{name}\" belongs in: {}", allowed_unique.join(", "))),
+                Diagnostic::new(
+                    &NOT_ALLOWED,
+                    item.head_span(),
+                    format!("\"{name}\" directive is not allowed here"),
+                )
+                .with_label(format!("inside {}", context_name(context)))
+                .with_help(format!(
+                    "\"{name}\" belongs in: {}",
+                    allowed_unique.join(", ")
+                )),
             );
             return;
         }
-        let mut d = Diagnostic::new(&UNKNOWN, item.head_span(), format!("unknown directive \"{name}\""));
+        let mut d = Diagnostic::new(
+            &UNKNOWN,
+            item.head_span(),
+            format!("unknown directive \"{name}\""),
+        );
         if let Some(tp) = rows.iter().find_map(|r| r.third_party) {
             d = d
                 .with_label(format!("needs the third-party module {tp}"))
                 .with_help(format!("load the module (`load_module modules/...{tp}...so;`) or declare it in .nginx-fpm-lint.toml `modules = [\"{tp}\"]`"))
                 .with_severity(Severity::Warning);
-        } else if self.version == NginxVersion::V1_22 && !Catalogue::get(NginxVersion::Latest).lookup(name).is_empty() {
-            let since = Catalogue::get(NginxVersion::Latest).lookup(name).first().map(|r| r.since).unwrap_or("?");
-            d = d.with_label(format!("added in nginx {since}; the target is nginx {}", self.version.label())).with_help(
-                "upgrade nginx, or lint for the version you run with --nginx-version",
-            );
+        } else if self.version == NginxVersion::V1_22
+            && !Catalogue::get(NginxVersion::Latest).lookup(name).is_empty()
+        {
+            let since = Catalogue::get(NginxVersion::Latest)
+                .lookup(name)
+                .first()
+                .map(|r| r.since)
+                .unwrap_or("?");
+            d = d
+                .with_label(format!(
+                    "added in nginx {since}; the target is nginx {}",
+                    self.version.label()
+                ))
+                .with_help("upgrade nginx, or lint for the version you run with --nginx-version");
         } else if let Some(removed) = Catalogue::removed(name) {
-            d = d.with_label(format!("removed after nginx {} (it existed since {})", removed.last, removed.first));
+            d = d.with_label(format!(
+                "removed after nginx {} (it existed since {})",
+                removed.last, removed.first
+            ));
         } else if let Some(near) = self.nearest(name) {
             d = d.with_help(format!("did you mean \"{near}\"?"));
         }

@@ -12,7 +12,8 @@ use crate::config::Item;
 
 fn size(input: &str, allow_g: bool) -> bool {
     let suffixes = if allow_g { "kKmMgG" } else { "kKmM" };
-    let r: IResult<&str, (&str, Option<char>)> = all_consuming(pair(digit1, opt(one_of(suffixes))))(input);
+    let r: IResult<&str, (&str, Option<char>)> =
+        all_consuming(pair(digit1, opt(one_of(suffixes))))(input);
     r.is_ok()
 }
 
@@ -20,9 +21,24 @@ fn size(input: &str, allow_g: bool) -> bool {
 /// A bare number is seconds.
 pub fn parse_time(input: &str, allow_ms: bool) -> Option<u64> {
     let units: &[(&str, u64)] = if allow_ms {
-        &[("w", 604_800_000), ("d", 86_400_000), ("h", 3_600_000), ("ms", 1), ("m", 60_000), ("s", 1_000)]
+        &[
+            ("w", 604_800_000),
+            ("d", 86_400_000),
+            ("h", 3_600_000),
+            ("ms", 1),
+            ("m", 60_000),
+            ("s", 1_000),
+        ]
     } else {
-        &[("y", 31_536_000_000), ("M", 2_592_000_000), ("w", 604_800_000), ("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1_000)]
+        &[
+            ("y", 31_536_000_000),
+            ("M", 2_592_000_000),
+            ("w", 604_800_000),
+            ("d", 86_400_000),
+            ("h", 3_600_000),
+            ("m", 60_000),
+            ("s", 1_000),
+        ]
     };
     let rank = |u: &str| -> u8 {
         match u {
@@ -54,7 +70,9 @@ pub fn parse_time(input: &str, allow_ms: bool) -> Option<u64> {
                 }
                 last_rank = rank(u);
                 total = total.checked_add(n.checked_mul(*mult)?)?;
-                rest = after[u.len()..].strip_prefix(' ').unwrap_or(&after[u.len()..]);
+                rest = after[u.len()..]
+                    .strip_prefix(' ')
+                    .unwrap_or(&after[u.len()..]);
             }
             None if after.is_empty() => {
                 if last_rank != u8::MAX {
@@ -82,22 +100,42 @@ pub fn check_value(spec: &DirectiveSpec, item: &Item<'_>) -> Option<String> {
         return None;
     }
     match spec.value_kind {
-        "flag" => (!flag(&first)).then(|| format!("invalid value \"{first}\" in \"{name}\" directive, it must be \"on\" or \"off\"")),
-        "num" => first.bytes().any(|b| !b.is_ascii_digit()).then(|| format!("\"{name}\" directive invalid number")),
+        "flag" => (!flag(&first)).then(|| {
+            format!(
+                "invalid value \"{first}\" in \"{name}\" directive, it must be \"on\" or \"off\""
+            )
+        }),
+        "num" => first
+            .bytes()
+            .any(|b| !b.is_ascii_digit())
+            .then(|| format!("\"{name}\" directive invalid number")),
         "size" => (!size(&first, false)).then(|| format!("\"{name}\" directive invalid value")),
         "off" => (!size(&first, true)).then(|| format!("\"{name}\" directive invalid value")),
-        "msec" => parse_time(&first, true).is_none().then(|| format!("\"{name}\" directive invalid value")),
-        "sec" => parse_time(&first, false).is_none().then(|| format!("\"{name}\" directive invalid value")),
+        "msec" => parse_time(&first, true)
+            .is_none()
+            .then(|| format!("\"{name}\" directive invalid value")),
+        "sec" => parse_time(&first, false)
+            .is_none()
+            .then(|| format!("\"{name}\" directive invalid value")),
         "bufs" => {
             let n = item.arg(1)?;
-            let ok = first.bytes().all(|b| b.is_ascii_digit()) && first.parse::<u64>().is_ok_and(|v| v > 0) && size(&n, false) && !n.starts_with('0');
+            let ok = first.bytes().all(|b| b.is_ascii_digit())
+                && first.parse::<u64>().is_ok_and(|v| v > 0)
+                && size(&n, false)
+                && !n.starts_with('0');
             (!ok).then(|| format!("\"{name}\" directive invalid value"))
         }
         kind if kind.starts_with("enum:") || kind.starts_with("bitmask:") => {
-            let words: Vec<&str> = kind.split_once(':').map(|(_, w)| w.split('/').collect()).unwrap_or_default();
+            let words: Vec<&str> = kind
+                .split_once(':')
+                .map(|(_, w)| w.split('/').collect())
+                .unwrap_or_default();
             for arg in item.args() {
                 if !words.iter().any(|w| w.eq_ignore_ascii_case(&arg)) {
-                    return Some(format!("invalid value \"{arg}\" in \"{name}\" directive, it must be one of: {}", words.join(", ")));
+                    return Some(format!(
+                        "invalid value \"{arg}\" in \"{name}\" directive, it must be one of: {}",
+                        words.join(", ")
+                    ));
                 }
                 if kind.starts_with("enum:") {
                     break;
@@ -130,12 +168,14 @@ fn special(name: &str, item: &Item<'_>) -> Option<String> {
                 .then(|| format!("invalid parameter \"{flag}\""))
         }
         "listen" => listen_params(item),
-        "fastcgi_pass" | "proxy_pass" | "uwsgi_pass" | "scgi_pass" | "grpc_pass" | "memcached_pass" | "server" => {
+        "fastcgi_pass" | "proxy_pass" | "uwsgi_pass" | "scgi_pass" | "grpc_pass"
+        | "memcached_pass" | "server" => {
             let addr = item.arg(0)?;
             let path = addr.split_once("unix:")?.1;
             let path = path.split(':').next().unwrap_or(path);
             // sun_path holds 108 bytes including the terminating NUL.
-            (path.len() > 107).then(|| format!("too long path in the unix domain socket in \"{name}\""))
+            (path.len() > 107)
+                .then(|| format!("too long path in the unix domain socket in \"{name}\""))
         }
         _ => None,
     }
@@ -146,8 +186,24 @@ fn listen_params(item: &Item<'_>) -> Option<String> {
         let word = param.split('=').next().unwrap_or(&param);
         let known = matches!(
             word,
-            "default_server" | "default" | "ssl" | "http2" | "quic" | "proxy_protocol" | "bind" | "backlog" | "rcvbuf" | "sndbuf"
-                | "setfib" | "fastopen" | "accept_filter" | "deferred" | "ipv6only" | "reuseport" | "so_keepalive" | "multipath"
+            "default_server"
+                | "default"
+                | "ssl"
+                | "http2"
+                | "quic"
+                | "proxy_protocol"
+                | "bind"
+                | "backlog"
+                | "rcvbuf"
+                | "sndbuf"
+                | "setfib"
+                | "fastopen"
+                | "accept_filter"
+                | "deferred"
+                | "ipv6only"
+                | "reuseport"
+                | "so_keepalive"
+                | "multipath"
         );
         if !known {
             return Some(format!("invalid parameter \"{param}\""));
