@@ -167,15 +167,8 @@ fn php_ini_for<'a>(fpm: &Path, inis: &'a [PathBuf]) -> Option<&'a PathBuf> {
 pub fn lint(input: &LintInput, map: &SourceMap) -> Vec<Diagnostic> {
     let loaded = load(input, map);
     let mut diagnostics = loaded.diagnostics;
-    let model = Model {
-        map,
-        options: &input.options,
-        nginx: loaded.nginx.iter().map(nginx::build).collect(),
-        has_fpm: !loaded.fpm.is_empty(),
-        fpm: loaded.fpm,
-        php_ini: loaded.php_ini,
-        accounts: read_accounts(input.options.root.as_deref()),
-    };
+    let nginx_models = loaded.nginx.par_iter().map(nginx::build).collect();
+    let model = Model::new(map, &input.options, nginx_models, loaded.fpm, loaded.php_ini, read_accounts(input.options.root.as_deref()));
     let found: Vec<Vec<Diagnostic>> = RULES
         .par_iter()
         .map(|rule| {

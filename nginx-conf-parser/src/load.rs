@@ -362,6 +362,7 @@ impl Loader<'_> {
         let mut done: Vec<ParsedFile> = Vec::new();
         while !pending.is_empty() {
             let mut wanted: Vec<PathBuf> = Vec::new();
+            let mut wanted_set: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
             let mut resolved: Vec<(ParsedFile, SiteTargets)> = Vec::new();
             for (file, sites) in pending.drain(..) {
                 let mut per_site = Vec::new();
@@ -379,7 +380,7 @@ impl Loader<'_> {
                         vec![full]
                     };
                     for t in &targets {
-                        if !parsed.contains_key(t) && !wanted.contains(t) {
+                        if !parsed.contains_key(t) && wanted_set.insert(t.clone()) {
                             wanted.push(t.clone());
                         }
                     }

@@ -68,9 +68,58 @@ pub struct Model<'a> {
     pub has_fpm: bool,
     /// Users and groups (from the tree's /etc/passwd and /etc/group when present).
     pub accounts: accounts::Accounts,
+    /// Pools by listen address, so that matching a target costs a lookup, not a scan.
+    index: PoolIndex,
+}
+
+/// Pools indexed by the address they listen on.
+#[derive(Debug, Default)]
+struct PoolIndex {
+    /// (fpm tree, pool, its address) for every pool with a listen.
+    entries: Vec<(usize, usize, Listen)>,
+    by_unix: HashMap<std::path::PathBuf, Vec<usize>>,
+    by_port: HashMap<u32, Vec<usize>>,
+}
+
+impl PoolIndex {
+    fn build(fpm: &[FpmConfig]) -> Self {
+        let mut index = PoolIndex::default();
+        for (f, tree) in fpm.iter().enumerate() {
+            for (p, pool) in tree.pools.iter().enumerate() {
+                let Some((listen, _)) = pool.listen() else { continue };
+                let i = index.entries.len();
+                match &listen {
+                    Listen::Unix(path) => index.by_unix.entry(nginx_conf_parser::normalize(path)).or_default().push(i),
+                    Listen::Tcp { port: Some(port), .. } => index.by_port.entry(*port).or_default().push(i),
+                    Listen::Tcp { .. } => {}
+                }
+                index.entries.push((f, p, listen));
+            }
+        }
+        index
+    }
 }
 
 impl<'a> Model<'a> {
+    /// Builds the model (indexes pools by address once).
+    pub fn new(
+        map: &'a SourceMap,
+        options: &'a LintOptions,
+        nginx: Vec<NginxModel>,
+        fpm: Vec<FpmConfig>,
+        php_ini: Vec<Option<PhpIni>>,
+        accounts: accounts::Accounts,
+    ) -> Self {
+        let index = PoolIndex::build(&fpm);
+        Model { map, options, nginx, has_fpm: !fpm.is_empty(), fpm, php_ini, accounts, index }
+    }
+
+    fn pool_at(&self, entry: usize) -> Option<(PoolRef<'_>, &Listen)> {
+        let (f, p, listen) = self.index.entries.get(entry)?;
+        let fpm = self.fpm.get(*f)?;
+        Some((PoolRef { fpm, pool: fpm.pools.get(*p)?, php_ini: self.php_ini.get(*f).and_then(Option::as_ref) }, listen))
+    }
+
     /// Every pool of every php-fpm tree.
     pub fn pools(&self) -> impl Iterator<Item = PoolRef<'_>> + '_ {
         self.fpm.iter().enumerate().flat_map(move |(i, fpm)| {
@@ -206,12 +255,15 @@ impl<'a> Model<'a> {
         if matches!(target, NginxTarget::Variable(_)) {
             return Verdict::Unknown;
         }
+        let candidates: &[usize] = match target {
+            NginxTarget::Unix(path) => self.index.by_unix.get(path).map_or(&[], Vec::as_slice),
+            NginxTarget::Tcp { port: Some(port), .. } => self.index.by_port.get(port).map_or(&[], Vec::as_slice),
+            _ => &[],
+        };
         let mut partly = None;
-        for p in self.pools() {
-            let Some((listen, _)) = p.pool.listen() else {
-                continue;
-            };
-            match reaches(target, &listen) {
+        for &i in candidates {
+            let Some((p, listen)) = self.pool_at(i) else { continue };
+            match reaches(target, listen) {
                 Reach::Yes => return Verdict::Reached(p),
                 Reach::Partly => partly = Some(p),
                 Reach::No => {}

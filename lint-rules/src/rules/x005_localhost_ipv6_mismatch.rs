@@ -71,7 +71,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     sink.push(
                         Diagnostic::new(&RULE.meta, t.span, format!("{} resolves to ::1 and 127.0.0.1, but pool [{}] listens on {} only", describe(&t.target), p.pool.name, describe_listen(&listen)))
                             .with_related(entry.value_span, "pool listens here")
-                            .with_help(format!("write `fastcgi_pass {};`", describe_listen(&listen)))
+                            .with_help(format!("write `{} {};`", if t.upstream.is_some() { "server" } else { "fastcgi_pass" }, describe_listen(&listen)))
                             .with_note("at runtime: \"connect() failed (111: Connection refused)\" for the ::1 peer; requests are retried on 127.0.0.1"),
                     );
                 }
