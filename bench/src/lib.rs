@@ -80,9 +80,10 @@ pub fn generate(root: &Path, spec: &TreeSpec) -> io::Result<()> {
         let servers = if i % 3 == 0 { 2 } else { 1 };
         for s in 0..servers {
             let host = if s == 0 { format!("{name}.example.com www.{name}.example.com") } else { format!("api.{name}.example.com") };
+            let default = if i == 0 && s == 0 { " default_server" } else { "" };
             let _ = write!(
                 site,
-                "server {{\n    listen 80;\n    listen [::]:80;\n    server_name {host};\n    root /var/www/{name}/public;\n    index index.php index.html;\n    include {r}/etc/nginx/snippets/headers.conf;\n\n    location / {{\n        try_files $uri $uri/ /index.php?$query_string;\n    }}\n\n    location ~* \\.(css|js|png|svg|woff2)$ {{\n        expires 30d;\n        access_log off;\n    }}\n\n    location = /favicon.ico {{\n        log_not_found off;\n    }}\n\n    location ~ /\\.(?!well-known) {{\n        deny all;\n    }}\n\n    location ~ \\.php$ {{\n        include {r}/etc/nginx/snippets/fastcgi-php.conf;\n        fastcgi_pass unix:{sock};\n        fastcgi_read_timeout 120s;\n        fastcgi_buffers 16 16k;\n        fastcgi_buffer_size 32k;\n    }}\n}}\n\n"
+                "server {{\n    listen 80{default};\n    listen [::]:80{default};\n    server_name {host};\n    root /var/www/{name}/public;\n    index index.php index.html;\n    include {r}/etc/nginx/snippets/headers.conf;\n\n    location / {{\n        try_files $uri $uri/ /index.php?$query_string;\n    }}\n\n    location ~* \\.(css|js|png|svg|woff2)$ {{\n        expires 30d;\n        access_log off;\n    }}\n\n    location = /favicon.ico {{\n        log_not_found off;\n    }}\n\n    location ~ /\\.(?!well-known) {{\n        deny all;\n    }}\n\n    location ~ \\.php$ {{\n        include {r}/etc/nginx/snippets/fastcgi-php.conf;\n        fastcgi_pass unix:{sock};\n        fastcgi_read_timeout 120s;\n        fastcgi_buffers 16 16k;\n        fastcgi_buffer_size 32k;\n    }}\n}}\n\n"
             );
         }
         if spec.tls {

@@ -84,6 +84,8 @@ struct State<'a> {
     config: FpmConfig,
     /// Index of the open pool; `None` = global.
     current: Option<usize>,
+    /// Pools by lower-cased name (`[www]` and `[WWW]` are one pool).
+    pool_index: std::collections::HashMap<String, usize>,
 }
 
 /// Loads a php-fpm main file (or a lone pool file) and everything it includes.
@@ -105,6 +107,7 @@ pub fn load(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> FpmConfig {
             ..FpmConfig::default()
         },
         current: None,
+        pool_index: std::collections::HashMap::new(),
     };
     match read(path, opts, FileKind::Fpm, map) {
         Ok(id) => {
@@ -165,15 +168,12 @@ impl State<'_> {
             self.current = None;
             return;
         }
-        if let Some(i) = self
-            .config
-            .pools
-            .iter()
-            .position(|p| p.name.eq_ignore_ascii_case(&name))
-        {
+        let key = name.to_ascii_lowercase();
+        if let Some(&i) = self.pool_index.get(&key) {
             self.current = Some(i);
             return;
         }
+        self.pool_index.insert(key, self.config.pools.len());
         let prefix = self.config.prefix.clone();
         self.config.pools.push(Pool {
             name,

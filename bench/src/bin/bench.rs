@@ -96,7 +96,8 @@ fn main() {
     let has_time = Path::new("/usr/bin/time").exists();
     let has = |bin: &str| Command::new(bin).arg("-v").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success());
     let (has_nginx, has_fpm) = (has("nginx"), has("php-fpm8.2"));
-    let scratch = std::env::temp_dir().join(format!("nfl-bench-{}", std::process::id()));
+    // Not under /tmp: pool sockets there are (rightly) flagged, and the trees should lint clean.
+    let scratch = exe_dir.join(format!("bench-trees-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&scratch);
 
     println!("| sites | nginx config | tool | median wall | CPU (user+sys) | peak RSS | vs nginx -t |");

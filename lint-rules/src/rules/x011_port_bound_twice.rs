@@ -86,38 +86,34 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             }
         }
     }
-    // nginx's own listen ports against pools.
+    // nginx's own listen ports against pools, by port: no scan of every pool per listen.
+    let mut by_port: HashMap<u32, Vec<(&ListenHost, Span, &str)>> = HashMap::new();
+    for list in by_key.values() {
+        for (_, listen, span, name) in list {
+            if let Listen::Tcp { host, port: Some(p), .. } = listen {
+                by_port.entry(*p).or_default().push((host, *span, name.as_str()));
+            }
+        }
+    }
     for (_, server) in model.servers() {
         for l in server.listens.iter().filter(|l| l.explicit) {
             let Some(port) = l.port else { continue };
-            for list in by_key.values() {
-                for (_, listen, span, name) in list {
-                    let Listen::Tcp {
-                        host,
-                        port: Some(p),
-                        ..
-                    } = listen
-                    else {
-                        continue;
-                    };
-                    if *p != port {
-                        continue;
-                    }
-                    let nginx_any = l.host == "*" || l.host == "[::]" || l.host == "0.0.0.0";
-                    let same_host = match host {
-                        ListenHost::Any => true,
-                        ListenHost::V4(v4) => nginx_any || l.host == v4.to_string(),
-                        ListenHost::V6(v6) => nginx_any || l.host == format!("[{v6}]"),
-                        ListenHost::Name(n) => nginx_any || l.host == *n,
-                    };
-                    if same_host {
-                        sink.push(
-                            Diagnostic::new(&RULE.meta, *span, format!("pool [{name}] and nginx both listen on port {port}"))
-                                .with_related(l.span, "nginx listens here")
-                                .with_help("move the pool to another port (9000 is php-fpm's usual) or to a unix socket")
-                                .with_note("at runtime: the second to start fails with \"Address already in use (98)\""),
-                        );
-                    }
+            let Some(pools) = by_port.get(&port) else { continue };
+            for (host, span, name) in pools {
+                let nginx_any = l.host == "*" || l.host == "[::]" || l.host == "0.0.0.0";
+                let same_host = match host {
+                    ListenHost::Any => true,
+                    ListenHost::V4(v4) => nginx_any || l.host == v4.to_string(),
+                    ListenHost::V6(v6) => nginx_any || l.host == format!("[{v6}]"),
+                    ListenHost::Name(n) => nginx_any || l.host == *n,
+                };
+                if same_host {
+                    sink.push(
+                        Diagnostic::new(&RULE.meta, *span, format!("pool [{name}] and nginx both listen on port {port}"))
+                            .with_related(l.span, "nginx listens here")
+                            .with_help("move the pool to another port (9000 is php-fpm's usual) or to a unix socket")
+                            .with_note("at runtime: the second to start fails with \"Address already in use (98)\""),
+                    );
                 }
             }
         }
