@@ -6,13 +6,26 @@ use assert_cmd::Command;
 
 fn bin() -> Command {
     let mut cmd = Command::cargo_bin("nginx-fpm-lint").expect("binary");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1");
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1");
     cmd
 }
 
 fn example(format: &str) -> (String, i32) {
-    let out = bin().args(["--no-config", "--root", "fixtures/example", "--format", format]).output().expect("run");
-    (String::from_utf8_lossy(&out.stdout).into_owned(), out.status.code().unwrap_or(-1))
+    let out = bin()
+        .args([
+            "--no-config",
+            "--root",
+            "fixtures/example",
+            "--format",
+            format,
+        ])
+        .output()
+        .expect("run");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
 }
 
 #[test]
@@ -32,21 +45,34 @@ fn json_follows_the_documented_schema() {
     let diags = doc["diagnostics"].as_array().expect("diagnostics");
     assert!(diags.len() >= 8);
     for d in diags {
-        for key in ["code", "name", "severity", "message", "url", "location", "related", "fix", "notes", "help"] {
+        for key in [
+            "code", "name", "severity", "message", "url", "location", "related", "fix", "notes",
+            "help",
+        ] {
             assert!(d.get(key).is_some(), "missing {key} in {d}");
         }
         let loc = &d["location"];
-        assert!(loc["file"].as_str().is_some_and(|f| f.starts_with("fixtures/example/")), "{loc}");
+        assert!(
+            loc["file"]
+                .as_str()
+                .is_some_and(|f| f.starts_with("fixtures/example/")),
+            "{loc}"
+        );
         assert!(loc["start"]["line"].as_u64().is_some_and(|l| l >= 1));
         assert!(loc["offset"].as_u64().is_some() && loc["length"].as_u64().is_some());
     }
-    let total = doc["summary"]["errors"].as_u64().unwrap_or(0) + doc["summary"]["warnings"].as_u64().unwrap_or(0) + doc["summary"]["notes"].as_u64().unwrap_or(0);
+    let total = doc["summary"]["errors"].as_u64().unwrap_or(0)
+        + doc["summary"]["warnings"].as_u64().unwrap_or(0)
+        + doc["summary"]["notes"].as_u64().unwrap_or(0);
     assert_eq!(total as usize, diags.len());
     // json-lines carries the same objects.
     let (lines, _) = example("json-lines");
     assert_eq!(lines.lines().count(), diags.len());
     for (line, d) in lines.lines().zip(diags) {
-        assert_eq!(&serde_json::from_str::<serde_json::Value>(line).expect("json line"), d);
+        assert_eq!(
+            &serde_json::from_str::<serde_json::Value>(line).expect("json line"),
+            d
+        );
     }
 }
 
@@ -63,35 +89,81 @@ fn sarif_is_structurally_valid_2_1_0() {
         let id = r["ruleId"].as_str().expect("ruleId");
         let index = r["ruleIndex"].as_u64().expect("ruleIndex") as usize;
         assert_eq!(rules[index]["id"], id);
-        assert!(matches!(r["level"].as_str(), Some("error" | "warning" | "note")));
+        assert!(matches!(
+            r["level"].as_str(),
+            Some("error" | "warning" | "note")
+        ));
         assert!(r["message"]["text"].as_str().is_some_and(|t| !t.is_empty()));
         let region = &r["locations"][0]["physicalLocation"]["region"];
         assert!(region["startLine"].as_u64().is_some_and(|l| l >= 1));
         assert!(region["startColumn"].as_u64().is_some_and(|c| c >= 1));
-        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().expect("uri");
+        let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .expect("uri");
         assert!(!uri.starts_with('/') && !uri.contains('\\'), "{uri}");
     }
     for rule in rules {
-        assert!(rule["id"].as_str().is_some() && rule["shortDescription"]["text"].as_str().is_some());
-        assert!(matches!(rule["defaultConfiguration"]["level"].as_str(), Some("error" | "warning" | "note")));
+        assert!(
+            rule["id"].as_str().is_some() && rule["shortDescription"]["text"].as_str().is_some()
+        );
+        assert!(matches!(
+            rule["defaultConfiguration"]["level"].as_str(),
+            Some("error" | "warning" | "note")
+        ));
     }
 }
 
 #[test]
 fn exit_codes() {
     assert_eq!(example("concise").1, 1);
-    let zero = bin().args(["--no-config", "--root", "fixtures/example", "--exit-zero"]).output().expect("run");
+    let zero = bin()
+        .args(["--no-config", "--root", "fixtures/example", "--exit-zero"])
+        .output()
+        .expect("run");
     assert_eq!(zero.status.code(), Some(0));
     // Only warnings and notes: fails at warning (default), passes at error.
     let warn_only = "fixtures/rules/X006/bad";
-    assert_eq!(bin().args(["--no-config", "--root", warn_only]).output().expect("run").status.code(), Some(1));
-    assert_eq!(bin().args(["--no-config", "--root", warn_only, "--fail-level", "error"]).output().expect("run").status.code(), Some(0));
+    assert_eq!(
+        bin()
+            .args(["--no-config", "--root", warn_only])
+            .output()
+            .expect("run")
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        bin()
+            .args(["--no-config", "--root", warn_only, "--fail-level", "error"])
+            .output()
+            .expect("run")
+            .status
+            .code(),
+        Some(0)
+    );
     let empty = tempfile::tempdir().expect("tmp");
-    let none = bin().args(["--no-config", "--root"]).arg(empty.path()).output().expect("run");
+    let none = bin()
+        .args(["--no-config", "--root"])
+        .arg(empty.path())
+        .output()
+        .expect("run");
     assert_eq!(none.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&none.stderr);
-    assert!(stderr.contains("no nginx or php-fpm configuration found") && stderr.contains("--root fixtures/example"), "{stderr}");
-    let bad_version = bin().args(["--no-config", "--root", "fixtures/example", "--nginx-version", "2.0"]).output().expect("run");
+    assert!(
+        stderr.contains("no nginx or php-fpm configuration found")
+            && stderr.contains("--root fixtures/example"),
+        "{stderr}"
+    );
+    let bad_version = bin()
+        .args([
+            "--no-config",
+            "--root",
+            "fixtures/example",
+            "--nginx-version",
+            "2.0",
+        ])
+        .output()
+        .expect("run");
     assert_eq!(bad_version.status.code(), Some(2));
     let bad_flag = bin().args(["--no-such-flag"]).output().expect("run");
     assert_eq!(bad_flag.status.code(), Some(2));
@@ -110,7 +182,10 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).expect("read_dir").filter_map(Result::ok) {
+        for e in std::fs::read_dir(&d)
+            .expect("read_dir")
+            .filter_map(Result::ok)
+        {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
@@ -128,54 +203,104 @@ fn config_file_selects_ignores_and_rejects_unknown_keys() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/X006/bad");
     copy_tree(&root, dir.path());
     let lint = |dir: &Path| {
-        let out = Command::cargo_bin("nginx-fpm-lint").expect("bin").current_dir(dir).args(["--root", ".", "--format", "concise"]).output().expect("run");
-        (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned(), out.status.code())
+        let out = Command::cargo_bin("nginx-fpm-lint")
+            .expect("bin")
+            .current_dir(dir)
+            .args(["--root", ".", "--format", "concise"])
+            .output()
+            .expect("run");
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+            out.status.code(),
+        )
     };
     let (out, _, code) = lint(dir.path());
     assert!(out.contains("X006"), "{out}");
     assert_eq!(code, Some(1));
 
-    std::fs::write(dir.path().join(".nginx-fpm-lint.toml"), "ignore = [\"X006\"]\n").expect("write");
+    std::fs::write(
+        dir.path().join(".nginx-fpm-lint.toml"),
+        "ignore = [\"X006\"]\n",
+    )
+    .expect("write");
     let (out, _, code) = lint(dir.path());
     assert!(!out.contains("X006"), "{out}");
     assert_eq!(code, Some(0));
 
-    std::fs::write(dir.path().join(".nginx-fpm-lint.toml"), "[severity]\nX006 = \"note\"\n").expect("write");
+    std::fs::write(
+        dir.path().join(".nginx-fpm-lint.toml"),
+        "[severity]\nX006 = \"note\"\n",
+    )
+    .expect("write");
     let (out, _, code) = lint(dir.path());
     assert!(out.contains("X006 [note]"), "{out}");
     assert_eq!(code, Some(0));
 
-    std::fs::write(dir.path().join(".nginx-fpm-lint.toml"), "[per-path-ignores]\n\"etc/nginx/*.conf\" = [\"X006\"]\n").expect("write");
+    std::fs::write(
+        dir.path().join(".nginx-fpm-lint.toml"),
+        "[per-path-ignores]\n\"etc/nginx/*.conf\" = [\"X006\"]\n",
+    )
+    .expect("write");
     let (out, _, _) = lint(dir.path());
     assert!(!out.contains("X006"), "{out}");
 
-    std::fs::write(dir.path().join(".nginx-fpm-lint.toml"), "select = [\"X\"]\nignroe = [\"X006\"]\n").expect("write");
+    std::fs::write(
+        dir.path().join(".nginx-fpm-lint.toml"),
+        "select = [\"X\"]\nignroe = [\"X006\"]\n",
+    )
+    .expect("write");
     let (_, err, code) = lint(dir.path());
     assert_eq!(code, Some(2));
-    assert!(err.contains(".nginx-fpm-lint.toml:2:1") && err.contains("ignroe"), "{err}");
+    assert!(
+        err.contains(".nginx-fpm-lint.toml:2:1") && err.contains("ignroe"),
+        "{err}"
+    );
 
-    std::fs::write(dir.path().join(".nginx-fpm-lint.toml"), "ignore = [\"X999\"]\n").expect("write");
+    std::fs::write(
+        dir.path().join(".nginx-fpm-lint.toml"),
+        "ignore = [\"X999\"]\n",
+    )
+    .expect("write");
     let (_, err, code) = lint(dir.path());
     assert_eq!(code, Some(2));
-    assert!(err.contains(".nginx-fpm-lint.toml:1:11") && err.contains("X999"), "{err}");
+    assert!(
+        err.contains(".nginx-fpm-lint.toml:1:11") && err.contains("X999"),
+        "{err}"
+    );
 }
 
 #[test]
 fn inline_suppressions_apply_to_the_next_statement() {
     let dir = tempfile::tempdir().expect("tmp");
-    copy_tree(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/X006/bad"), dir.path());
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/X006/bad"),
+        dir.path(),
+    );
     let conf = dir.path().join("etc/nginx/nginx.conf");
     let text = std::fs::read_to_string(&conf).expect("read");
     let text = text.replace("fastcgi_read_timeout 30s;", "# nginx-fpm-lint: ignore X006 reports are cut on purpose\n            fastcgi_read_timeout 30s;");
     std::fs::write(&conf, text).expect("write");
-    let out = bin().args(["--no-config", "--format", "concise", "--root"]).arg(dir.path()).output().expect("run");
+    let out = bin()
+        .args(["--no-config", "--format", "concise", "--root"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(!stdout.contains("X006") && !stdout.contains("LINT001"), "{stdout}");
+    assert!(
+        !stdout.contains("X006") && !stdout.contains("LINT001"),
+        "{stdout}"
+    );
     // php-fpm files take `;` suppressions.
     let fpm = dir.path().join("etc/php/8.2/fpm/php-fpm.conf");
-    let text = std::fs::read_to_string(&fpm).expect("read") + "; nginx-fpm-lint: ignore FPM003 vendor extension\npm.max_request = 5\n";
+    let text = std::fs::read_to_string(&fpm).expect("read")
+        + "; nginx-fpm-lint: ignore FPM003 vendor extension\npm.max_request = 5\n";
     std::fs::write(&fpm, text).expect("write");
-    let out = bin().args(["--no-config", "--format", "concise", "--root"]).arg(dir.path()).output().expect("run");
+    let out = bin()
+        .args(["--no-config", "--format", "concise", "--root"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(!stdout.contains("FPM003"), "{stdout}");
 }
@@ -185,20 +310,42 @@ fn rules_listing_and_rule_docs_are_current() {
     let out = bin().arg("rules").output().expect("run");
     let listing = String::from_utf8_lossy(&out.stdout);
     for rule in lint_cli::all_rules() {
-        assert!(listing.contains(rule.code), "{} missing from `rules`", rule.code);
+        assert!(
+            listing.contains(rule.code),
+            "{} missing from `rules`",
+            rule.code
+        );
         let page = lint_cli::rule_markdown(rule);
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("docs/rules/{}.md", rule.code));
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("docs/rules/{}.md", rule.code));
         if std::env::var_os("UPDATE_DOCS").is_some() {
             std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
             std::fs::write(&path, &page).expect("write");
         }
         let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
-        assert_eq!(on_disk, page, "docs/rules/{}.md is stale: run `UPDATE_DOCS=1 cargo test --test cli`", rule.code);
+        assert_eq!(
+            on_disk, page,
+            "docs/rules/{}.md is stale: run `UPDATE_DOCS=1 cargo test --test cli`",
+            rule.code
+        );
     }
     let doc = bin().args(["rule", "X001"]).output().expect("run");
     let text = String::from_utf8_lossy(&doc.stdout);
-    assert!(text.starts_with("# X001 fastcgi-pass-no-pool") && text.contains("Bad:") && text.contains("Good:"), "{text}");
-    assert_eq!(bin().args(["rule", "X999"]).output().expect("run").status.code(), Some(2));
+    assert!(
+        text.starts_with("# X001 fastcgi-pass-no-pool")
+            && text.contains("Bad:")
+            && text.contains("Good:"),
+        "{text}"
+    );
+    assert_eq!(
+        bin()
+            .args(["rule", "X999"])
+            .output()
+            .expect("run")
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -206,14 +353,29 @@ fn nginx_t_dumps_lint_like_the_tree() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/NGX014/bad");
     let conf = std::fs::read_to_string(root.join("etc/nginx/nginx.conf")).expect("read");
     let dump = format!("nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\n# configuration file /etc/nginx/nginx.conf:\n{conf}\n");
-    let out = bin().args(["--no-config", "--format", "concise", "--nginx-dump", "-"]).write_stdin(dump).output().expect("run");
+    let out = bin()
+        .args(["--no-config", "--format", "concise", "--nginx-dump", "-"])
+        .write_stdin(dump)
+        .output()
+        .expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("/etc/nginx/nginx.conf:14:34: NGX014"), "{stdout}");
+    assert!(
+        stdout.contains("/etc/nginx/nginx.conf:14:34: NGX014"),
+        "{stdout}"
+    );
 }
 
 #[test]
 fn dump_tree_shows_files_and_lines() {
-    let out = bin().args(["--root", "fixtures/example", "dump-tree", "/etc/nginx/nginx.conf"]).output().expect("run");
+    let out = bin()
+        .args([
+            "--root",
+            "fixtures/example",
+            "dump-tree",
+            "/etc/nginx/nginx.conf",
+        ])
+        .output()
+        .expect("run");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("fastcgi_pass unix:/run/php/php8.1-fpm.sock;    # /etc/nginx/sites-enabled/shop.conf:16"), "{text}");
 }
@@ -226,7 +388,11 @@ fn hostile_input_gives_diagnostics_not_crashes() {
     let mut garbage: Vec<u8> = (0..=255u8).cycle().take(100_000).collect();
     garbage.extend("http {".repeat(100_000).as_bytes());
     std::fs::write(nginx.join("nginx.conf"), &garbage).expect("write");
-    let out = bin().args(["--no-config", "--format", "concise", "--root"]).arg(dir.path()).output().expect("run");
+    let out = bin()
+        .args(["--no-config", "--format", "concise", "--root"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("NGX001"));
 }

@@ -36,7 +36,11 @@ pub fn generate(root: &Path, spec: &TreeSpec) -> io::Result<()> {
         ),
     )?;
     write(root, "etc/nginx/mime.types", "types {\n    text/html html htm;\n    text/css css;\n    application/javascript js;\n    image/png png;\n    image/svg+xml svg;\n    application/json json;\n}\n")?;
-    write(root, "etc/nginx/conf.d/limits.conf", "client_max_body_size 16m;\nkeepalive_timeout 65;\n")?;
+    write(
+        root,
+        "etc/nginx/conf.d/limits.conf",
+        "client_max_body_size 16m;\nkeepalive_timeout 65;\n",
+    )?;
     let mut fastcgi = String::new();
     for (k, v) in [
         ("SCRIPT_FILENAME", "$document_root$fastcgi_script_name"),
@@ -67,7 +71,11 @@ pub fn generate(root: &Path, spec: &TreeSpec) -> io::Result<()> {
         "etc/nginx/snippets/fastcgi-php.conf",
         &format!("fastcgi_split_path_info ^(.+?\\.php)(/.*)$;\ntry_files $fastcgi_script_name =404;\nset $path_info $fastcgi_path_info;\nfastcgi_param PATH_INFO $path_info;\nfastcgi_index index.php;\ninclude {r}/etc/nginx/fastcgi.conf;\n"),
     )?;
-    write(root, "etc/nginx/snippets/headers.conf", "add_header X-Frame-Options SAMEORIGIN;\nadd_header X-Content-Type-Options nosniff;\n")?;
+    write(
+        root,
+        "etc/nginx/snippets/headers.conf",
+        "add_header X-Frame-Options SAMEORIGIN;\nadd_header X-Content-Type-Options nosniff;\n",
+    )?;
     let mut fpm = format!("[global]\npid = {r}/run/php-fpm.pid\nerror_log = {r}/log/php-fpm.log\n\ninclude = {r}/etc/php/8.2/fpm/pool.d/*.conf\n");
     fpm.push('\n');
     write(root, "etc/php/8.2/fpm/php-fpm.conf", &fpm)?;
@@ -79,8 +87,16 @@ pub fn generate(root: &Path, spec: &TreeSpec) -> io::Result<()> {
         let mut site = String::new();
         let servers = if i % 3 == 0 { 2 } else { 1 };
         for s in 0..servers {
-            let host = if s == 0 { format!("{name}.example.com www.{name}.example.com") } else { format!("api.{name}.example.com") };
-            let default = if i == 0 && s == 0 { " default_server" } else { "" };
+            let host = if s == 0 {
+                format!("{name}.example.com www.{name}.example.com")
+            } else {
+                format!("api.{name}.example.com")
+            };
+            let default = if i == 0 && s == 0 {
+                " default_server"
+            } else {
+                ""
+            };
             let _ = write!(
                 site,
                 "server {{\n    listen 80{default};\n    listen [::]:80{default};\n    server_name {host};\n    root /var/www/{name}/public;\n    index index.php index.html;\n    include {r}/etc/nginx/snippets/headers.conf;\n\n    location / {{\n        try_files $uri $uri/ /index.php?$query_string;\n    }}\n\n    location ~* \\.(css|js|png|svg|woff2)$ {{\n        expires 30d;\n        access_log off;\n    }}\n\n    location = /favicon.ico {{\n        log_not_found off;\n    }}\n\n    location ~ /\\.(?!well-known) {{\n        deny all;\n    }}\n\n    location ~ \\.php$ {{\n        include {r}/etc/nginx/snippets/fastcgi-php.conf;\n        fastcgi_pass unix:{sock};\n        fastcgi_read_timeout 120s;\n        fastcgi_buffers 16 16k;\n        fastcgi_buffer_size 32k;\n    }}\n}}\n\n"

@@ -168,7 +168,14 @@ pub fn lint(input: &LintInput, map: &SourceMap) -> Vec<Diagnostic> {
     let loaded = load(input, map);
     let mut diagnostics = loaded.diagnostics;
     let nginx_models = loaded.nginx.par_iter().map(nginx::build).collect();
-    let model = Model::new(map, &input.options, nginx_models, loaded.fpm, loaded.php_ini, read_accounts(input.options.root.as_deref()));
+    let model = Model::new(
+        map,
+        &input.options,
+        nginx_models,
+        loaded.fpm,
+        loaded.php_ini,
+        read_accounts(input.options.root.as_deref()),
+    );
     let found: Vec<Vec<Diagnostic>> = RULES
         .par_iter()
         .map(|rule| {

@@ -362,7 +362,8 @@ impl Loader<'_> {
         let mut done: Vec<ParsedFile> = Vec::new();
         while !pending.is_empty() {
             let mut wanted: Vec<PathBuf> = Vec::new();
-            let mut wanted_set: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+            let mut wanted_set: std::collections::HashSet<PathBuf> =
+                std::collections::HashSet::new();
             let mut resolved: Vec<(ParsedFile, SiteTargets)> = Vec::new();
             for (file, sites) in pending.drain(..) {
                 let mut per_site = Vec::new();

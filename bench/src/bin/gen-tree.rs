@@ -11,7 +11,10 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let dir = std::path::absolute(PathBuf::from(dir)).unwrap_or_else(|_| PathBuf::from(dir));
-    let spec = nginx_fpm_lint_bench::TreeSpec { sites: n, tls: args.iter().any(|a| a == "--tls") };
+    let spec = nginx_fpm_lint_bench::TreeSpec {
+        sites: n,
+        tls: args.iter().any(|a| a == "--tls"),
+    };
     match nginx_fpm_lint_bench::generate(&dir, &spec) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -86,11 +86,19 @@ impl PoolIndex {
         let mut index = PoolIndex::default();
         for (f, tree) in fpm.iter().enumerate() {
             for (p, pool) in tree.pools.iter().enumerate() {
-                let Some((listen, _)) = pool.listen() else { continue };
+                let Some((listen, _)) = pool.listen() else {
+                    continue;
+                };
                 let i = index.entries.len();
                 match &listen {
-                    Listen::Unix(path) => index.by_unix.entry(nginx_conf_parser::normalize(path)).or_default().push(i),
-                    Listen::Tcp { port: Some(port), .. } => index.by_port.entry(*port).or_default().push(i),
+                    Listen::Unix(path) => index
+                        .by_unix
+                        .entry(nginx_conf_parser::normalize(path))
+                        .or_default()
+                        .push(i),
+                    Listen::Tcp {
+                        port: Some(port), ..
+                    } => index.by_port.entry(*port).or_default().push(i),
                     Listen::Tcp { .. } => {}
                 }
                 index.entries.push((f, p, listen));
@@ -111,13 +119,29 @@ impl<'a> Model<'a> {
         accounts: accounts::Accounts,
     ) -> Self {
         let index = PoolIndex::build(&fpm);
-        Model { map, options, nginx, has_fpm: !fpm.is_empty(), fpm, php_ini, accounts, index }
+        Model {
+            map,
+            options,
+            nginx,
+            has_fpm: !fpm.is_empty(),
+            fpm,
+            php_ini,
+            accounts,
+            index,
+        }
     }
 
     fn pool_at(&self, entry: usize) -> Option<(PoolRef<'_>, &Listen)> {
         let (f, p, listen) = self.index.entries.get(entry)?;
         let fpm = self.fpm.get(*f)?;
-        Some((PoolRef { fpm, pool: fpm.pools.get(*p)?, php_ini: self.php_ini.get(*f).and_then(Option::as_ref) }, listen))
+        Some((
+            PoolRef {
+                fpm,
+                pool: fpm.pools.get(*p)?,
+                php_ini: self.php_ini.get(*f).and_then(Option::as_ref),
+            },
+            listen,
+        ))
     }
 
     /// Every pool of every php-fpm tree.
@@ -257,12 +281,16 @@ impl<'a> Model<'a> {
         }
         let candidates: &[usize] = match target {
             NginxTarget::Unix(path) => self.index.by_unix.get(path).map_or(&[], Vec::as_slice),
-            NginxTarget::Tcp { port: Some(port), .. } => self.index.by_port.get(port).map_or(&[], Vec::as_slice),
+            NginxTarget::Tcp {
+                port: Some(port), ..
+            } => self.index.by_port.get(port).map_or(&[], Vec::as_slice),
             _ => &[],
         };
         let mut partly = None;
         for &i in candidates {
-            let Some((p, listen)) = self.pool_at(i) else { continue };
+            let Some((p, listen)) = self.pool_at(i) else {
+                continue;
+            };
             match reaches(target, listen) {
                 Reach::Yes => return Verdict::Reached(p),
                 Reach::Partly => partly = Some(p),

@@ -90,15 +90,25 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
     let mut by_port: HashMap<u32, Vec<(&ListenHost, Span, &str)>> = HashMap::new();
     for list in by_key.values() {
         for (_, listen, span, name) in list {
-            if let Listen::Tcp { host, port: Some(p), .. } = listen {
-                by_port.entry(*p).or_default().push((host, *span, name.as_str()));
+            if let Listen::Tcp {
+                host,
+                port: Some(p),
+                ..
+            } = listen
+            {
+                by_port
+                    .entry(*p)
+                    .or_default()
+                    .push((host, *span, name.as_str()));
             }
         }
     }
     for (_, server) in model.servers() {
         for l in server.listens.iter().filter(|l| l.explicit) {
             let Some(port) = l.port else { continue };
-            let Some(pools) = by_port.get(&port) else { continue };
+            let Some(pools) = by_port.get(&port) else {
+                continue;
+            };
             for (host, span, name) in pools {
                 let nginx_any = l.host == "*" || l.host == "[::]" || l.host == "0.0.0.0";
                 let same_host = match host {

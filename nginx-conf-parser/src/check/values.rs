@@ -247,16 +247,24 @@ fn compile(pattern: &str) -> Option<String> {
     let normalised = pattern.replace("(?'", "(?<").replace("'>", ">");
     // Thousands of vhosts repeat the same few patterns: check each once. Parsing (not
     // compiling to an automaton) is what finds syntax errors, and is far cheaper.
-    static SEEN: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<String, Option<String>>>> = std::sync::OnceLock::new();
+    static SEEN: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<String, Option<String>>>,
+    > = std::sync::OnceLock::new();
     let seen = SEEN.get_or_init(Default::default);
-    if let Some(known) = seen.lock().unwrap_or_else(|e| e.into_inner()).get(&normalised) {
+    if let Some(known) = seen
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&normalised)
+    {
         return known.clone();
     }
     let verdict = match fancy_regex::Expr::parse_tree(&normalised) {
         Ok(_) => None,
         Err(e) => Some(format!("pcre2_compile() failed for \"{pattern}\": {e}")),
     };
-    seen.lock().unwrap_or_else(|e| e.into_inner()).insert(normalised, verdict.clone());
+    seen.lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(normalised, verdict.clone());
     verdict
 }
 
