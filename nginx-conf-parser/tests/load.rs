@@ -166,3 +166,37 @@ fn the_example_tree_and_this_machines_layout_load_cleanly() {
     assert!(diags.is_empty(), "{:?}", messages(&map, &diags));
     assert!(config.items().count() > 3);
 }
+
+#[test]
+fn debians_own_nginx_tree_parses_and_checks_clean() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/nginx/debian");
+    let map = SourceMap::new();
+    let opts = LoadOptions {
+        root: Some(root),
+        prefix: None,
+    };
+    let config = load(Path::new("/etc/nginx/nginx.conf"), &opts, &map);
+    assert!(
+        config.diagnostics.is_empty(),
+        "{:?}",
+        messages(&map, &config.diagnostics)
+    );
+    let diags = check(
+        &config,
+        &CheckOptions {
+            version: nginx_conf_parser::catalogue::NginxVersion::V1_22,
+            ..Default::default()
+        },
+        &map,
+    );
+    assert!(diags.is_empty(), "{:?}", messages(&map, &diags));
+    // mime.types, fastcgi.conf through the snippet, both sites and conf.d were all read.
+    assert!(config.files.len() >= 6, "{}", config.files.len());
+    let passes = nginx_conf_parser::debug_tree(&config, &map);
+    assert!(
+        passes.contains(
+            "fastcgi_pass unix:/run/php/php8.2-fpm.sock;    # /etc/nginx/sites-enabled/php-app:16"
+        ),
+        "{passes}"
+    );
+}
