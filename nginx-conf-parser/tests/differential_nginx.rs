@@ -167,8 +167,20 @@ fn generated(cases: &mut Vec<Case>) {
         ("tok/good-regex", "location ~ ^/(a|b)$ { }"),
         ("tok/return-code", "return 1000;"),
         ("tok/rewrite-flag", "rewrite ^/a /b lost;"),
+        ("tok/long-socket", "fastcgi_pass unix:/run/php/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock;"),
     ] {
         add(name.to_string(), BASE.replace("#LOC#", loc));
+    }
+    // The address grouping checks.
+    for (name, servers) in [
+        ("listen/duplicate-in-server", "server { listen 127.0.0.1:18081; listen 127.0.0.1:18081; }"),
+        ("listen/duplicate-default", "server { listen 127.0.0.1:18080 default_server; }"),
+        ("listen/one-default", "server { listen 127.0.0.1:18082 default_server; }"),
+        ("listen/duplicate-options", "server { listen 127.0.0.1:18080 backlog=10; }"),
+        ("listen/port-and-star", "server { listen 18083; listen *:18084; listen [::1]:18083; }"),
+    ] {
+        let base = if name.ends_with("options") { BASE.replace("listen 127.0.0.1:18080;", "listen 127.0.0.1:18080 reuseport;") } else if name.ends_with("duplicate-default") { BASE.replace("listen 127.0.0.1:18080;", "listen 127.0.0.1:18080 default_server;") } else { BASE.to_string() };
+        add(name.to_string(), base.replace("#HTTP#", servers));
     }
 }
 

@@ -244,6 +244,26 @@ location ~ ^/(api|admin)\.php$ { }
     "Fix the regular expression (balance parentheses and brackets, escape special characters)."
 );
 
+load_rule!(DUPLICATE_LISTEN, "NGX020", "duplicate-listen", Severity::Error,
+    "the same address twice in a server, two default servers for an address, or socket options on two listens of it",
+    r#"When nginx groups servers by address it refuses `a duplicate listen
+127.0.0.1:80` (one server, one address twice), `a duplicate default server for
+0.0.0.0:80` (two servers claim `default_server`) and `duplicate listen options
+for 0.0.0.0:80` (socket options such as `backlog=` or `reuseport` on more than
+one `listen` of an address). Each stops nginx from starting.
+
+Bad:
+```nginx
+server { listen 80 default_server; server_name a.example; }
+server { listen 80 default_server; server_name b.example; }
+```
+Good:
+```nginx
+server { listen 80 default_server; server_name a.example; }
+server { listen 80; server_name b.example; }
+```"#,
+    "Keep one `default_server` and one set of socket options per address.");
+
 /// Every code of the load-time checks.
 pub static RULES: &[&RuleMeta] = &[
     &UNKNOWN,
@@ -256,4 +276,5 @@ pub static RULES: &[&RuleMeta] = &[
     &DUPLICATE_LOCATION,
     &DEPRECATED,
     &INVALID_REGEX,
+    &DUPLICATE_LISTEN,
 ];

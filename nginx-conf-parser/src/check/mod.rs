@@ -5,6 +5,7 @@
 //! nginx stops at the first error; we report all of them.
 
 mod codes;
+mod listen;
 mod values;
 
 use std::collections::HashMap;
@@ -122,6 +123,8 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
         Some("stream") => "stream",
         _ => infer_context(config, opts.version),
     };
+    let mut listen_findings = Vec::new();
+    listen::check(config, &mut listen_findings);
     let mut checker = Checker {
         catalogue,
         version: opts.version,
@@ -141,6 +144,7 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
             );
         }
     }
+        checker.out.extend(listen_findings);
     checker.out
 }
 
