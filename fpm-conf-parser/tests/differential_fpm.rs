@@ -291,7 +291,17 @@ fn php_fpm_t_and_we_agree() {
                     "/etc/php-fpm.d/",
                     &format!("{}/etc/php-fpm.d/", dir.display()),
                 )
-                .replace("/var/log/", &format!("{}/", dir.display()));
+                .replace("/var/log/", &format!("{}/", dir.display()))
+                .replace(
+                    "chroot = /srv/",
+                    &format!("chroot = {}/srv/", dir.display()),
+                );
+            // A chroot must exist for php-fpm -t; whether it does on the target box is not in the files.
+            for line in text.lines() {
+                if let Some(path) = line.trim().strip_prefix("chroot = ") {
+                    let _ = std::fs::create_dir_all(path.trim());
+                }
+            }
             std::fs::write(&path, text).expect("write");
         }
         let (ok_real, output) = real(&dir, case);

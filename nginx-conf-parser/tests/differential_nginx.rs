@@ -173,13 +173,40 @@ fn generated(cases: &mut Vec<Case>) {
     }
     // The address grouping checks.
     for (name, servers) in [
-        ("listen/duplicate-in-server", "server { listen 127.0.0.1:18081; listen 127.0.0.1:18081; }"),
-        ("listen/duplicate-default", "server { listen 127.0.0.1:18080 default_server; }"),
-        ("listen/one-default", "server { listen 127.0.0.1:18082 default_server; }"),
-        ("listen/duplicate-options", "server { listen 127.0.0.1:18080 backlog=10; }"),
-        ("listen/port-and-star", "server { listen 18083; listen *:18084; listen [::1]:18083; }"),
+        (
+            "listen/duplicate-in-server",
+            "server { listen 127.0.0.1:18081; listen 127.0.0.1:18081; }",
+        ),
+        (
+            "listen/duplicate-default",
+            "server { listen 127.0.0.1:18080 default_server; }",
+        ),
+        (
+            "listen/one-default",
+            "server { listen 127.0.0.1:18082 default_server; }",
+        ),
+        (
+            "listen/duplicate-options",
+            "server { listen 127.0.0.1:18080 backlog=10; }",
+        ),
+        (
+            "listen/port-and-star",
+            "server { listen 18083; listen *:18084; listen [::1]:18083; }",
+        ),
     ] {
-        let base = if name.ends_with("options") { BASE.replace("listen 127.0.0.1:18080;", "listen 127.0.0.1:18080 reuseport;") } else if name.ends_with("duplicate-default") { BASE.replace("listen 127.0.0.1:18080;", "listen 127.0.0.1:18080 default_server;") } else { BASE.to_string() };
+        let base = if name.ends_with("options") {
+            BASE.replace(
+                "listen 127.0.0.1:18080;",
+                "listen 127.0.0.1:18080 reuseport;",
+            )
+        } else if name.ends_with("duplicate-default") {
+            BASE.replace(
+                "listen 127.0.0.1:18080;",
+                "listen 127.0.0.1:18080 default_server;",
+            )
+        } else {
+            BASE.to_string()
+        };
         add(name.to_string(), base.replace("#HTTP#", servers));
     }
 }

@@ -37,3 +37,7 @@ pub mod x010_wrong_protocol_to_pool;
 pub mod x011_port_bound_twice;
 pub mod x012_socket_in_private_tmp;
 pub mod x013_variable_pass_without_resolver;
+pub mod x014_keepalive_vs_recycling;
+pub mod x015_backlog_below_capacity;
+pub mod x016_chroot_host_paths;
+pub mod x017_limit_extensions;

@@ -10,7 +10,18 @@ use crate::config::{Config, Item};
 
 /// Socket options nginx allows on only one `listen` of an address.
 const SOCKET_OPTIONS: &[&str] = &[
-    "bind", "backlog", "rcvbuf", "sndbuf", "setfib", "fastopen", "accept_filter", "deferred", "ipv6only", "reuseport", "so_keepalive", "multipath",
+    "bind",
+    "backlog",
+    "rcvbuf",
+    "sndbuf",
+    "setfib",
+    "fastopen",
+    "accept_filter",
+    "deferred",
+    "ipv6only",
+    "reuseport",
+    "so_keepalive",
+    "multipath",
 ];
 
 /// The address as nginx prints it (`0.0.0.0:80`, `[::]:443`, `127.0.0.1:8080`).
@@ -46,16 +57,34 @@ pub fn check(config: &Config, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_listen(listen: &Item<'_>, seen: &mut HashMap<String, Span>, defaults: &mut HashMap<String, Span>, options: &mut HashMap<String, Span>, out: &mut Vec<Diagnostic>) {
-    let Some(addr) = listen.arg(0).and_then(|a| address(&a)) else { return };
+fn check_listen(
+    listen: &Item<'_>,
+    seen: &mut HashMap<String, Span>,
+    defaults: &mut HashMap<String, Span>,
+    options: &mut HashMap<String, Span>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(addr) = listen.arg(0).and_then(|a| address(&a)) else {
+        return;
+    };
     let span = listen.head_span();
     if let Some(first) = seen.get(&addr) {
-        out.push(Diagnostic::new(&DUPLICATE_LISTEN, span, format!("a duplicate listen {addr}")).with_related(*first, "already listed in this server"));
+        out.push(
+            Diagnostic::new(
+                &DUPLICATE_LISTEN,
+                span,
+                format!("a duplicate listen {addr}"),
+            )
+            .with_related(*first, "already listed in this server"),
+        );
         return;
     }
     seen.insert(addr.clone(), span);
     let params: Vec<String> = listen.args().skip(1).map(|a| a.into_owned()).collect();
-    if params.iter().any(|p| SOCKET_OPTIONS.contains(&p.split('=').next().unwrap_or(p))) {
+    if params
+        .iter()
+        .any(|p| SOCKET_OPTIONS.contains(&p.split('=').next().unwrap_or(p)))
+    {
         if let Some(first) = options.get(&addr) {
             out.push(
                 Diagnostic::new(&DUPLICATE_LISTEN, span, format!("duplicate listen options for {addr}"))
@@ -66,12 +95,19 @@ fn check_listen(listen: &Item<'_>, seen: &mut HashMap<String, Span>, defaults: &
             options.insert(addr.clone(), span);
         }
     }
-    if params.iter().any(|p| p == "default_server" || p == "default") {
+    if params
+        .iter()
+        .any(|p| p == "default_server" || p == "default")
+    {
         if let Some(first) = defaults.get(&addr) {
             out.push(
-                Diagnostic::new(&DUPLICATE_LISTEN, span, format!("a duplicate default server for {addr}"))
-                    .with_related(*first, "the default server of this address")
-                    .with_help("only one server per address may be `default_server`"),
+                Diagnostic::new(
+                    &DUPLICATE_LISTEN,
+                    span,
+                    format!("a duplicate default server for {addr}"),
+                )
+                .with_related(*first, "the default server of this address")
+                .with_help("only one server per address may be `default_server`"),
             );
         } else {
             defaults.insert(addr, span);

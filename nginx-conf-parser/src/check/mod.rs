@@ -144,7 +144,7 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
             );
         }
     }
-        checker.out.extend(listen_findings);
+    checker.out.extend(listen_findings);
     checker.out
 }
 

@@ -1,0 +1,73 @@
+use lint_source::Diagnostic;
+
+use crate::model::{Model, Verdict};
+use crate::rule::Sink;
+
+declare_rule!(
+    "X014",
+    "keepalive-vs-recycling",
+    Cross,
+    Note,
+    "kept-alive FastCGI connections to a pool whose workers recycle (pm.max_requests)",
+    r#"With `keepalive` in the upstream and `fastcgi_keep_conn on`, nginx reuses
+connections to php-fpm workers. A worker that reaches `pm.max_requests` exits
+and closes its connection; a request nginx sends on it at that moment fails.
+
+**Symptom**: sporadic 502 Bad Gateway; `recv() failed (104: Connection reset by
+peer) while reading response header from upstream` or `upstream prematurely
+closed FastCGI stdout`, a few per thousand requests, never reproducible.
+
+Bad:
+```nginx
+upstream php { server 127.0.0.1:9000; keepalive 8; }
+location ~ \.php$ { fastcgi_pass php; fastcgi_keep_conn on; }
+# pool: pm.max_requests = 500
+```
+Good:
+```nginx
+upstream php { server 127.0.0.1:9000; keepalive 8; }
+location ~ \.php$ { fastcgi_pass php; fastcgi_keep_conn on; fastcgi_next_upstream error timeout; }
+# pool: pm.max_requests = 0, or no keepalive
+```"#,
+    "Drop keepalive/fastcgi_keep_conn for this pool, or set pm.max_requests = 0 (if the code does not leak).",
+    check
+);
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for (nginx, _, location) in model.fastcgi_locations() {
+        let keep = location
+            .inherited
+            .get("fastcgi_keep_conn")
+            .is_some_and(|s| s.first().eq_ignore_ascii_case("on"));
+        if !keep {
+            continue;
+        }
+        for t in model.fastcgi_targets(nginx, location) {
+            let Some(upstream) = t
+                .upstream
+                .as_ref()
+                .and_then(|u| nginx.upstreams.get(&u.to_ascii_lowercase()))
+            else {
+                continue;
+            };
+            let Some(keepalive) = upstream.keepalive else {
+                continue;
+            };
+            let (Verdict::Reached(p) | Verdict::Partly(p)) = model.verdict(&t.target) else {
+                continue;
+            };
+            let Some((n, entry)) = p.pool.int("pm.max_requests") else {
+                continue;
+            };
+            if n > 0 {
+                sink.push(
+                    Diagnostic::new(&RULE.meta, keepalive, format!("kept-alive connections to pool [{}], whose workers exit after {n} requests", p.pool.name))
+                        .with_related(entry.value_span, "pm.max_requests")
+                        .with_help("remove `keepalive` (or `fastcgi_keep_conn on`), or set pm.max_requests = 0")
+                        .with_note("at runtime: sporadic 502, \"recv() failed (104: Connection reset by peer)\""),
+                );
+                break;
+            }
+        }
+    }
+}
