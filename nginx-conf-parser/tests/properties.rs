@@ -8,7 +8,10 @@ use nginx_conf_parser::{parse_file, print_file, Directive, ParsedFile};
 use proptest::prelude::*;
 
 /// Statements as (name, args, children) with quoting kept, spans dropped.
-fn shape(file: &ParsedFile, dirs: &[Directive]) -> Vec<(Vec<u8>, Vec<Vec<u8>>, Option<usize>)> {
+/// (name, args, number of children) of one statement.
+type Shape = (Vec<u8>, Vec<Vec<u8>>, Option<usize>);
+
+fn shape(file: &ParsedFile, dirs: &[Directive]) -> Vec<Shape> {
     let mut out = Vec::new();
     let mut stack: Vec<&[Directive]> = vec![dirs];
     while let Some(level) = stack.pop() {
