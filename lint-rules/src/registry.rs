@@ -24,7 +24,12 @@ pub static RULES: &[&Rule] = &[
     &x017_limit_extensions::RULE,
     &ngx101_conflicting_server_name::RULE,
     &ngx102_no_explicit_default_server::RULE,
+    &ngx103_listen_443_without_ssl::RULE,
+    &ngx104_certificate_without_ssl_listen::RULE,
     &ngx201_script_filename_missing::RULE,
     &ngx202_fastcgi_param_reset::RULE,
     &ngx203_alias_with_document_root::RULE,
+    &ngx204_index_without_index_php::RULE,
+    &ngx205_root_not_in_scope::RULE,
+    &sec001_split_path_info_without_check::RULE,
 ];

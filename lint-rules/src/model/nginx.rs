@@ -122,6 +122,8 @@ pub struct EffectiveLocation {
     pub split_path_info: Option<Setting>,
     /// Names of the files included directly in this location (`fastcgi_params`, `snippets/fastcgi-php.conf`).
     pub includes: Vec<String>,
+    /// An `if (!-f ...)` / `if (-f ...)` test in this location.
+    pub has_exists_check: bool,
 }
 
 impl EffectiveLocation {
@@ -142,6 +144,8 @@ pub struct Server {
     pub names: Vec<(String, Span)>,
     /// The server level plus every location, nested ones flattened.
     pub locations: Vec<EffectiveLocation>,
+    /// `ssl_certificate` of the server itself (not inherited), when set.
+    pub certificate: Option<Span>,
 }
 
 /// An `upstream {}` block.
@@ -290,6 +294,7 @@ fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxMode
     let mut listens = Vec::new();
     let mut names = Vec::new();
     let mut locations_items = Vec::new();
+    let mut certificate = None;
     let mut level = EffectiveLocation {
         span: server.span(),
         pattern: String::new(),
@@ -300,6 +305,7 @@ fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxMode
         try_files: None,
         split_path_info: None,
         includes: Vec::new(),
+        has_exists_check: false,
     };
     for item in server.children() {
         if item.is("listen") {
@@ -312,6 +318,8 @@ fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxMode
             }
         } else if item.is("location") && item.is_block() {
             locations_items.push(item);
+        } else if item.is("ssl_certificate") {
+            certificate = Some(item.span());
         } else {
             if item.is("resolver") {
                 model.has_resolver = true;
@@ -353,6 +361,7 @@ fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxMode
             try_files: None,
             split_path_info: None,
             includes: Vec::new(),
+            has_exists_check: false,
         };
         let mut nested = Vec::new();
         for item in loc.children() {
@@ -361,6 +370,9 @@ fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxMode
                 continue;
             }
             if item.is("if") && item.is_block() {
+                if item.args().any(|a| a.contains("-f") || a.contains("-e")) {
+                    effective.has_exists_check = true;
+                }
                 // `if` inside a location: its passes count for the location.
                 for inner in item.children() {
                     location_statement(&inner, &mut effective);
@@ -385,6 +397,7 @@ fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxMode
         listens,
         names,
         locations,
+        certificate,
     }
 }
 

@@ -21,9 +21,14 @@ macro_rules! declare_rule {
 
 pub mod ngx101_conflicting_server_name;
 pub mod ngx102_no_explicit_default_server;
+pub mod ngx103_listen_443_without_ssl;
+pub mod ngx104_certificate_without_ssl_listen;
 pub mod ngx201_script_filename_missing;
 pub mod ngx202_fastcgi_param_reset;
 pub mod ngx203_alias_with_document_root;
+pub mod ngx204_index_without_index_php;
+pub mod ngx205_root_not_in_scope;
+pub mod sec001_split_path_info_without_check;
 pub mod x001_fastcgi_pass_no_pool;
 pub mod x002_transport_mismatch;
 pub mod x003_socket_permission;

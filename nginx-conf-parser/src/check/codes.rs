@@ -264,6 +264,33 @@ server { listen 80; server_name b.example; }
 ```"#,
     "Keep one `default_server` and one set of socket options per address.");
 
+load_rule!(
+    SSL_WITHOUT_CERTIFICATE,
+    "NGX021",
+    "ssl-listen-without-certificate",
+    Severity::Error,
+    "a `listen ... ssl` in a server that has no `ssl_certificate` (its own or inherited)",
+    r#"nginx refuses to start: `no "ssl_certificate" is defined for the "listen ...
+ssl" directive`. It happens when a TLS server is copied without its
+certificate lines, or when the certificates live in an include that this
+server does not include.
+
+Bad:
+```nginx
+server { listen 443 ssl; server_name shop.example.com; }
+```
+Good:
+```nginx
+server {
+    listen 443 ssl;
+    server_name shop.example.com;
+    ssl_certificate     /etc/ssl/shop.pem;
+    ssl_certificate_key /etc/ssl/shop.key;
+}
+```"#,
+    "Give the server (or http) `ssl_certificate` and `ssl_certificate_key`."
+);
+
 /// Every code of the load-time checks.
 pub static RULES: &[&RuleMeta] = &[
     &UNKNOWN,
@@ -277,4 +304,5 @@ pub static RULES: &[&RuleMeta] = &[
     &DEPRECATED,
     &INVALID_REGEX,
     &DUPLICATE_LISTEN,
+    &SSL_WITHOUT_CERTIFICATE,
 ];

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use lint_source::{Diagnostic, Span};
 
-use super::codes::DUPLICATE_LISTEN;
+use super::codes::{DUPLICATE_LISTEN, SSL_WITHOUT_CERTIFICATE};
 use crate::config::{Config, Item};
 
 /// Socket options nginx allows on only one `listen` of an address.
@@ -45,6 +45,23 @@ fn address(arg: &str) -> Option<String> {
 /// Checks every `http` block of the tree.
 pub fn check(config: &Config, out: &mut Vec<Diagnostic>) {
     for http in config.items().filter(|i| i.is("http") && i.is_block()) {
+        let http_cert = http.children().any(|i| i.is("ssl_certificate"));
+        for server in http.children().filter(|i| i.is("server") && i.is_block()) {
+            if http_cert || server.children().any(|i| i.is("ssl_certificate")) {
+                continue;
+            }
+            if let Some(listen) = server
+                .children()
+                .find(|l| l.is("listen") && l.args().skip(1).any(|p| p == "ssl"))
+            {
+                out.push(
+                    // nginx 1.22 reports it at the server block, where the check runs.
+                    Diagnostic::new(&SSL_WITHOUT_CERTIFICATE, server.head_span(), "no \"ssl_certificate\" is defined for the \"listen ... ssl\" directive")
+                        .with_related(listen.head_span(), "TLS listen")
+                        .with_help("add `ssl_certificate` and `ssl_certificate_key` to this server (or to http)"),
+                );
+            }
+        }
         // address → (first default_server span, first listen with socket options)
         let mut defaults: HashMap<String, Span> = HashMap::new();
         let mut options: HashMap<String, Span> = HashMap::new();

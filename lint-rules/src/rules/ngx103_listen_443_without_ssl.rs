@@ -1,0 +1,51 @@
+use lint_source::Diagnostic;
+
+use crate::model::Model;
+use crate::rule::Sink;
+
+declare_rule!(
+    "NGX103",
+    "listen-443-without-ssl",
+    NginxListen,
+    Warning,
+    "`listen 443` without `ssl`: the HTTPS port speaks plain HTTP",
+    r#"Port 443 is where browsers speak TLS. Without the `ssl` parameter nginx
+answers with plain HTTP there, and every HTTPS request fails in the browser
+(`ERR_SSL_PROTOCOL_ERROR`, curl: `wrong version number`); nginx logs the TLS
+handshake as a garbage request (400).
+
+Bad:
+```nginx
+listen 443;
+ssl_certificate /etc/ssl/site.pem;
+```
+Good:
+```nginx
+listen 443 ssl;
+ssl_certificate /etc/ssl/site.pem;
+```"#,
+    "Add `ssl` to the listen (and http2 where wanted).",
+    check
+);
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for (_, server) in model.servers() {
+        for l in server
+            .listens
+            .iter()
+            .filter(|l| l.explicit && l.port == Some(443) && !l.ssl)
+        {
+            sink.push(
+                Diagnostic::new(
+                    &RULE.meta,
+                    l.span,
+                    format!(
+                        "`listen {}` without `ssl`: port 443 will speak plain HTTP",
+                        l.address
+                    ),
+                )
+                .with_help(format!("write `listen {} ssl;`", l.address)),
+            );
+        }
+    }
+}

@@ -1,0 +1,54 @@
+use lint_source::Diagnostic;
+
+use crate::model::Model;
+use crate::rule::Sink;
+
+declare_rule!(
+    "NGX104",
+    "certificate-without-ssl-listen",
+    NginxListen,
+    Note,
+    "a server with `ssl_certificate` but no `listen ... ssl`: the certificate is never used",
+    r#"`ssl_certificate` only takes effect on listens marked `ssl`. A server that
+sets a certificate but listens on plain ports serves HTTP only; HTTPS requests
+for its names land on whichever server is the default of port 443.
+
+Bad:
+```nginx
+server {
+    listen 80;
+    server_name shop.example.com;
+    ssl_certificate /etc/ssl/shop.pem;
+}
+```
+Good:
+```nginx
+server {
+    listen 80;
+    listen 443 ssl;
+    server_name shop.example.com;
+    ssl_certificate /etc/ssl/shop.pem;
+}
+```"#,
+    "Add a `listen 443 ssl;`, or drop the certificate lines.",
+    check
+);
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for (_, server) in model.servers() {
+        let Some(cert) = &server.certificate else {
+            continue;
+        };
+        if server.listens.iter().any(|l| l.ssl) {
+            continue;
+        }
+        sink.push(
+            Diagnostic::new(
+                &RULE.meta,
+                *cert,
+                "ssl_certificate is set, but no `listen` of this server has `ssl`",
+            )
+            .with_help("add `listen 443 ssl;` to this server"),
+        );
+    }
+}

@@ -1,0 +1,65 @@
+use lint_source::Diagnostic;
+
+use crate::model::Model;
+use crate::rule::Sink;
+
+declare_rule!(
+    "NGX204",
+    "index-without-index-php",
+    NginxFastcgi,
+    Warning,
+    "a PHP server whose `index` lacks index.php and whose `/` has no front controller",
+    r#"A request for a directory (`/`, `/admin/`) looks for the `index` files.
+Without `index.php` among them, and without a `try_files ... /index.php`
+fallback, nginx does not run the PHP entry point.
+
+**Symptom**: 403 Forbidden; nginx logs `directory index of "/var/www/app/" is
+forbidden`.
+
+Bad:
+```nginx
+index index.html;
+location ~ \.php$ { fastcgi_pass unix:/run/php/php8.2-fpm.sock; }
+```
+Good:
+```nginx
+index index.php index.html;
+location ~ \.php$ { fastcgi_pass unix:/run/php/php8.2-fpm.sock; }
+```"#,
+    "Add index.php to `index`, or `try_files $uri $uri/ /index.php?$query_string;` in `location /`.",
+    check
+);
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for (_, server) in model.servers() {
+        let Some(level) = server.locations.first() else {
+            continue;
+        };
+        if !server
+            .locations
+            .iter()
+            .any(|l| l.fastcgi_pass.is_some() && l.is_php_regex())
+        {
+            continue;
+        }
+        let front_controller = server.locations.iter().any(|l| {
+            l.try_files
+                .as_ref()
+                .is_some_and(|t| t.args.iter().any(|a| a.contains(".php")))
+        });
+        if front_controller {
+            continue;
+        }
+        let Some(index) = level.inherited.get("index") else {
+            continue;
+        };
+        if index.args.iter().any(|a| a.ends_with(".php")) {
+            continue;
+        }
+        sink.push(
+            Diagnostic::new(&RULE.meta, index.span, format!("`index {}` has no index.php, and no location falls back to a PHP front controller", index.args.join(" ")))
+                .with_help("add index.php to `index`")
+                .with_note("at runtime: 403 Forbidden, \"directory index of ... is forbidden\""),
+        );
+    }
+}

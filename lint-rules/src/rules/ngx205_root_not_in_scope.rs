@@ -1,0 +1,67 @@
+use lint_source::Diagnostic;
+
+use crate::model::Model;
+use crate::rule::Sink;
+
+declare_rule!(
+    "NGX205",
+    "root-not-in-scope",
+    NginxFastcgi,
+    Warning,
+    "a PHP location builds SCRIPT_FILENAME from $document_root, but no `root` applies to it",
+    r#"`root` set inside `location /` does not reach `location ~ \.php$`: sibling
+locations do not inherit from each other. Without a root at server (or http)
+level, `$document_root` is nginx's compiled-in default (`/usr/share/nginx/html`
+on Debian), and php-fpm is asked for a script that is not there.
+
+**Symptom**: 404 "File not found."; php-fpm logs `Primary script unknown`.
+
+Bad:
+```nginx
+location / { root /var/www/app; }
+location ~ \.php$ { include fastcgi.conf; fastcgi_pass unix:/run/php/php8.2-fpm.sock; }
+```
+Good:
+```nginx
+root /var/www/app;
+location / { }
+location ~ \.php$ { include fastcgi.conf; fastcgi_pass unix:/run/php/php8.2-fpm.sock; }
+```"#,
+    "Move `root` to the server level.",
+    check
+);
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for (_, server) in model.servers() {
+        for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+            if location.inherited.get("root").is_some() || location.alias.is_some() {
+                continue;
+            }
+            let Some(params) = &location.inherited.params else {
+                continue;
+            };
+            let Some(script) = params
+                .params
+                .iter()
+                .find(|p| p.name == "SCRIPT_FILENAME" && p.value.contains("$document_root"))
+            else {
+                continue;
+            };
+            let mut d = Diagnostic::new(&RULE.meta, location.span, "no `root` applies to this PHP location: $document_root is nginx's built-in default")
+                .with_related(script.span, "SCRIPT_FILENAME uses $document_root")
+                .with_help("set `root` at the server level")
+                .with_note("at runtime: 404 \"File not found.\", \"Primary script unknown\"");
+            if let Some(sibling) = server.locations.iter().find(|l| {
+                l.inherited
+                    .get("root")
+                    .is_some_and(|r| r.span.start >= l.span.start && r.span.end <= l.span.end)
+            }) {
+                if let Some(r) = sibling.inherited.get("root") {
+                    d = d
+                        .with_related(r.span, "a root set in another location does not apply here");
+                }
+            }
+            sink.push(d);
+        }
+    }
+}
