@@ -31,5 +31,6 @@ pub static RULES: &[&Rule] = &[
     &ngx203_alias_with_document_root::RULE,
     &ngx204_index_without_index_php::RULE,
     &ngx205_root_not_in_scope::RULE,
+    &ngx206_fastcgi_buffer_size_small::RULE,
     &sec001_split_path_info_without_check::RULE,
 ];

@@ -167,6 +167,11 @@ fn generated(cases: &mut Vec<Case>) {
         ("tok/good-regex", "location ~ ^/(a|b)$ { }"),
         ("tok/return-code", "return 1000;"),
         ("tok/rewrite-flag", "rewrite ^/a /b lost;"),
+        ("buf/header-only", "fastcgi_buffer_size 16k;"),
+        ("buf/header-and-buffers", "fastcgi_buffer_size 16k; fastcgi_buffers 16 16k;"),
+        ("buf/busy-too-small", "fastcgi_busy_buffers_size 2k;"),
+        ("buf/busy-too-big", "fastcgi_buffers 4 4k; fastcgi_busy_buffers_size 16k;"),
+        ("buf/busy-ok", "fastcgi_buffers 8 8k; fastcgi_busy_buffers_size 16k;"),
         ("tok/long-socket", "fastcgi_pass unix:/run/php/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock;"),
     ] {
         add(name.to_string(), BASE.replace("#LOC#", loc));
@@ -256,10 +261,20 @@ fn our_verdict(dir: &Path) -> (bool, Vec<(PathBuf, u32, String)>) {
         .filter(|d| d.severity == Severity::Error)
         .filter_map(|d| {
             let p = d.primary.as_ref()?;
-            let f = map.get(p.span.file);
-            // nginx reports the line of the terminating `;` or `{`: the end of the statement.
-            let lines = [f.line_col(p.span.start).line, f.line_col(p.span.end).line];
-            Some(lines.map(|l| (f.path.clone(), l, d.message.clone())))
+            // nginx reports the line of the terminating `;` or `{` (the end of the statement),
+            // and merge-time errors at the end of http (a related label of ours).
+            let spans = std::iter::once(p.span).chain(d.related.iter().map(|r| r.span));
+            Some(
+                spans
+                    .flat_map(|s| {
+                        let f = map.get(s.file);
+                        [
+                            (f.path.clone(), f.line_col(s.start).line, d.message.clone()),
+                            (f.path.clone(), f.line_col(s.end).line, d.message.clone()),
+                        ]
+                    })
+                    .collect::<Vec<_>>(),
+            )
         })
         .flatten()
         .collect();

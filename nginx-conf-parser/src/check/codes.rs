@@ -291,6 +291,31 @@ server {
     "Give the server (or http) `ssl_certificate` and `ssl_certificate_key`."
 );
 
+load_rule!(
+    BUFFER_RELATIONS,
+    "NGX022",
+    "fastcgi-buffer-relations",
+    Severity::Error,
+    "fastcgi buffer sizes that contradict each other (busy buffers vs all buffers)",
+    r#"nginx checks at every level: `fastcgi_busy_buffers_size` (default: twice the
+larger of `fastcgi_buffer_size` and one buffer) must be at least one buffer
+and less than all `fastcgi_buffers` minus one. Raising `fastcgi_buffer_size`
+alone, the usual reaction to "upstream sent too big header", breaks it:
+`"fastcgi_busy_buffers_size" must be less than the size of all
+"fastcgi_buffers" minus one buffer`, and nginx does not start.
+
+Bad:
+```nginx
+fastcgi_buffer_size 16k;        # default fastcgi_buffers 8 4k
+```
+Good:
+```nginx
+fastcgi_buffer_size 16k;
+fastcgi_buffers 16 16k;
+```"#,
+    "Raise fastcgi_buffers along with fastcgi_buffer_size."
+);
+
 /// Every code of the load-time checks.
 pub static RULES: &[&RuleMeta] = &[
     &UNKNOWN,
@@ -305,4 +330,5 @@ pub static RULES: &[&RuleMeta] = &[
     &INVALID_REGEX,
     &DUPLICATE_LISTEN,
     &SSL_WITHOUT_CERTIFICATE,
+    &BUFFER_RELATIONS,
 ];

@@ -4,6 +4,7 @@
 //!
 //! nginx stops at the first error; we report all of them.
 
+mod buffers;
 mod codes;
 mod listen;
 mod values;
@@ -18,7 +19,7 @@ use crate::BlockKind;
 
 pub use codes::RULES;
 use codes::*;
-pub use values::parse_time;
+pub use values::{parse_size, parse_time};
 
 /// What the checks need besides the tree.
 #[derive(Clone, Debug, Default)]
@@ -125,6 +126,7 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
     };
     let mut listen_findings = Vec::new();
     listen::check(config, &mut listen_findings);
+    buffers::check(config, &mut listen_findings);
     let mut checker = Checker {
         catalogue,
         version: opts.version,

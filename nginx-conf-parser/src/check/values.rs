@@ -17,6 +17,16 @@ fn size(input: &str, allow_g: bool) -> bool {
     r.is_ok()
 }
 
+/// A size in bytes (`16k`, `1m`, `512`), as `ngx_parse_size` reads it.
+pub fn parse_size(input: &str) -> Option<u64> {
+    let (digits, mult) = match input.as_bytes().last()? {
+        b'k' | b'K' => (&input[..input.len() - 1], 1024),
+        b'm' | b'M' => (&input[..input.len() - 1], 1024 * 1024),
+        _ => (input, 1),
+    };
+    digits.parse::<u64>().ok()?.checked_mul(mult)
+}
+
 /// nginx's `ngx_parse_time`: units in strictly decreasing order, each once.
 /// A bare number is seconds.
 pub fn parse_time(input: &str, allow_ms: bool) -> Option<u64> {

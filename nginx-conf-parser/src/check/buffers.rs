@@ -1,0 +1,105 @@
+//! The fastcgi buffer relations nginx checks when it merges each level:
+//! `fastcgi_busy_buffers_size` at least one buffer (and the header buffer),
+//! and less than all buffers minus one.
+
+use lint_source::{Diagnostic, Span};
+
+use super::codes::BUFFER_RELATIONS;
+use super::values::parse_size;
+use crate::config::{Config, Item};
+
+/// x86_64's page size: nginx's default for fastcgi_buffer_size and each buffer.
+const PAGE: u64 = 4096;
+
+#[derive(Clone, Copy)]
+struct Buffers {
+    header: (u64, Option<Span>),
+    count: u64,
+    size: u64,
+    buffers_at: Option<Span>,
+    busy: Option<(u64, Span)>,
+}
+
+impl Default for Buffers {
+    fn default() -> Self {
+        Buffers {
+            header: (PAGE, None),
+            count: 8,
+            size: PAGE,
+            buffers_at: None,
+            busy: None,
+        }
+    }
+}
+
+fn apply(item: &Item<'_>, b: &mut Buffers) {
+    if item.is("fastcgi_buffer_size") {
+        if let Some(v) = item.arg(0).and_then(|a| parse_size(&a)) {
+            b.header = (v, Some(item.span()));
+        }
+    } else if item.is("fastcgi_buffers") {
+        if let (Some(n), Some(s)) = (
+            item.arg(0).and_then(|a| a.parse().ok()),
+            item.arg(1).and_then(|a| parse_size(&a)),
+        ) {
+            b.count = n;
+            b.size = s;
+            b.buffers_at = Some(item.span());
+        }
+    } else if item.is("fastcgi_busy_buffers_size") {
+        if let Some(v) = item.arg(0).and_then(|a| parse_size(&a)) {
+            b.busy = Some((v, item.span()));
+        }
+    }
+}
+
+/// Checks every level of every `http` block.
+pub fn check(config: &Config, out: &mut Vec<Diagnostic>) {
+    let mut reported = std::collections::HashSet::new();
+    for http in config.items().filter(|i| i.is("http") && i.is_block()) {
+        let close = Span {
+            file: http.directive.span.file,
+            start: http.directive.span.end.saturating_sub(1),
+            end: http.directive.span.end,
+        };
+        let mut stack: Vec<(Item<'_>, Buffers)> = vec![(http, Buffers::default())];
+        while let Some((block, inherited)) = stack.pop() {
+            let mut here = inherited;
+            let mut children = Vec::new();
+            for item in block.children() {
+                apply(&item, &mut here);
+                if (item.is("server") || item.is("location")) && item.is_block() {
+                    children.push(item);
+                }
+            }
+            let one = here.header.0.max(here.size);
+            let (busy, at) = match here.busy {
+                Some((v, span)) => (v, Some(span)),
+                None => (2 * one, None),
+            };
+            let primary = at.or(here.header.1).or(here.buffers_at);
+            let problem = if here.busy.is_some() && busy < one {
+                Some("\"fastcgi_busy_buffers_size\" must be equal to or greater than the maximum of the value of \"fastcgi_buffer_size\" and one of the \"fastcgi_buffers\"")
+            } else if busy > here.count.saturating_sub(1) * here.size {
+                Some("\"fastcgi_busy_buffers_size\" must be less than the size of all \"fastcgi_buffers\" minus one buffer")
+            } else {
+                None
+            };
+            if let (Some(message), Some(span)) = (problem, primary) {
+                if reported.insert(span) {
+                    let mut d = Diagnostic::new(&BUFFER_RELATIONS, span, message)
+                        .with_label(format!("busy buffers {busy} bytes; {} buffers of {} bytes; header buffer {} bytes", here.count, here.size, here.header.0))
+                        .with_related(close, "nginx reports it at the end of http")
+                        .with_help(format!("e.g. `fastcgi_buffers 16 {}k;` keeps busy buffers ({}k) below all buffers minus one", one / 1024, 2 * one / 1024));
+                    if let Some(b) = here.buffers_at.filter(|b| Some(*b) != primary) {
+                        d = d.with_related(b, "fastcgi_buffers");
+                    }
+                    out.push(d);
+                }
+            }
+            for child in children.into_iter().rev() {
+                stack.push((child, here));
+            }
+        }
+    }
+}
