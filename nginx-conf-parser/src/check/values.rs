@@ -105,6 +105,10 @@ fn flag(input: &str) -> bool {
 /// The message nginx prints for an invalid value, if the value is invalid.
 pub fn check_value(spec: &DirectiveSpec, item: &Item<'_>) -> Option<String> {
     let name = spec.name;
+    if name == "if" {
+        // Conditions name variables by design: checked before the variable escape below.
+        return if_condition(item);
+    }
     let first = item.arg(0)?;
     if first.contains('$') {
         return None;
@@ -178,6 +182,7 @@ fn special(name: &str, item: &Item<'_>) -> Option<String> {
                 .then(|| format!("invalid parameter \"{flag}\""))
         }
         "listen" => listen_params(item),
+        "if" => if_condition(item),
         "fastcgi_pass" | "proxy_pass" | "uwsgi_pass" | "scgi_pass" | "grpc_pass"
         | "memcached_pass" | "server" => {
             let addr = item.arg(0)?;
@@ -188,6 +193,46 @@ fn special(name: &str, item: &Item<'_>) -> Option<String> {
                 .then(|| format!("too long path in the unix domain socket in \"{name}\""))
         }
         _ => None,
+    }
+}
+
+/// `if (...)` as the rewrite module reads it: a variable, a comparison, a regex
+/// match or a file test, in parentheses.
+fn if_condition(item: &Item<'_>) -> Option<String> {
+    let args: Vec<String> = item.args().map(|a| a.into_owned()).collect();
+    let all = args.join(" ");
+    let invalid = || Some(format!("invalid condition \"{all}\""));
+    let first = args.first()?;
+    let last = args.last()?;
+    if !first.starts_with('(') || !last.ends_with(')') {
+        return invalid();
+    }
+    let mut words: Vec<String> = args.clone();
+    let n = words.len();
+    words[0] = words[0][1..].to_string();
+    let end = words[n - 1].len() - 1;
+    words[n - 1] = words[n - 1][..end].to_string();
+    words.retain(|w| !w.is_empty());
+    match words.as_slice() {
+        [] => invalid(),
+        [v] if v.starts_with('$') => None,
+        [op, _]
+            if matches!(
+                op.as_str(),
+                "-f" | "!-f" | "-d" | "!-d" | "-e" | "!-e" | "-x" | "!-x"
+            ) =>
+        {
+            None
+        }
+        [v, op, _] if v.starts_with('$') => {
+            if matches!(op.as_str(), "=" | "!=" | "~" | "~*" | "!~" | "!~*") {
+                None
+            } else {
+                Some(format!("unexpected \"{op}\" in condition"))
+            }
+        }
+        [v, op, ..] if v.starts_with('$') => Some(format!("unexpected \"{op}\" in condition")),
+        _ => invalid(),
     }
 }
 
