@@ -76,6 +76,53 @@ fn json_follows_the_documented_schema() {
     }
 }
 
+fn schema_validator(path: &str) -> jsonschema::Validator {
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).expect("schema");
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
+    jsonschema::validator_for(&schema).expect("schema compiles")
+}
+
+#[test]
+fn sarif_validates_against_the_official_2_1_0_schema() {
+    // tests/data/sarif-schema-2.1.0.json: OASIS's SARIF 2.1.0 schema (draft-07), as shipped in
+    // the npm package @datadog/datadog-ci-plugin-sarif.
+    let validator = schema_validator("tests/data/sarif-schema-2.1.0.json");
+    for root in [
+        "fixtures/example",
+        "fixtures/rules/X006/bad",
+        "fixtures/rules/LINT001/bad",
+    ] {
+        let out = bin()
+            .args(["--no-config", "--format", "sarif", "--root", root])
+            .output()
+            .expect("run");
+        let log: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+        let errors: Vec<String> = validator
+            .iter_errors(&log)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{root}: {}", errors.join("\n"));
+    }
+}
+
+#[test]
+fn json_validates_against_the_published_schema() {
+    let validator = schema_validator("docs/nginx-fpm-lint.schema.json");
+    let (out, _) = example("json");
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    let errors: Vec<String> = validator
+        .iter_errors(&doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    for line in example("json-lines").0.lines() {
+        let d: serde_json::Value = serde_json::from_str(line).expect("json line");
+        let wrapped = serde_json::json!({"version": 1, "tool": {"name": "nginx-fpm-lint", "version": "0"}, "diagnostics": [d], "summary": {"errors": 0, "warnings": 0, "notes": 0}});
+        assert!(validator.is_valid(&wrapped), "{line}");
+    }
+}
+
 #[test]
 fn sarif_is_structurally_valid_2_1_0() {
     let (out, _) = example("sarif");
