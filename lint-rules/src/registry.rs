@@ -26,6 +26,7 @@ pub static RULES: &[&Rule] = &[
     &ngx102_no_explicit_default_server::RULE,
     &ngx103_listen_443_without_ssl::RULE,
     &ngx104_certificate_without_ssl_listen::RULE,
+    &ngx105_expected_name_not_served::RULE,
     &ngx201_script_filename_missing::RULE,
     &ngx202_fastcgi_param_reset::RULE,
     &ngx203_alias_with_document_root::RULE,

@@ -23,6 +23,7 @@ pub mod ngx101_conflicting_server_name;
 pub mod ngx102_no_explicit_default_server;
 pub mod ngx103_listen_443_without_ssl;
 pub mod ngx104_certificate_without_ssl_listen;
+pub mod ngx105_expected_name_not_served;
 pub mod ngx201_script_filename_missing;
 pub mod ngx202_fastcgi_param_reset;
 pub mod ngx203_alias_with_document_root;
