@@ -73,23 +73,14 @@ fn collect_tree(base: &Path, name: &str, cases: &mut Vec<Case>) {
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for e in entries.filter_map(Result::ok) {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
+    // Files only, sorted; symlinks to files count (sites-enabled).
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| !e.file_type().is_dir())
+        .map(|e| e.into_path())
+        .collect()
 }
 
 const BASE: &str = "events { worker_connections 64; }\nhttp {\n    #HTTP#\n    server {\n        listen 127.0.0.1:18080;\n        #SERVER#\n        location / {\n            #LOC#\n        }\n    }\n}\n";

@@ -127,6 +127,22 @@ pub struct EffectiveLocation {
 }
 
 impl EffectiveLocation {
+    /// A location with nothing set yet.
+    fn new(span: Span, pattern: String) -> Self {
+        EffectiveLocation {
+            span,
+            pattern,
+            inherited: Inherited::default(),
+            fastcgi_pass: None,
+            other_pass: Vec::new(),
+            alias: None,
+            try_files: None,
+            split_path_info: None,
+            includes: Vec::new(),
+            has_exists_check: false,
+        }
+    }
+
     /// True for regex locations matching `.php` (the usual PHP handler).
     pub fn is_php_regex(&self) -> bool {
         self.pattern.starts_with('~') && self.pattern.contains("php")
@@ -295,18 +311,7 @@ fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxMode
     let mut names = Vec::new();
     let mut locations_items = Vec::new();
     let mut certificate = None;
-    let mut level = EffectiveLocation {
-        span: server.span(),
-        pattern: String::new(),
-        inherited: Inherited::default(),
-        fastcgi_pass: None,
-        other_pass: Vec::new(),
-        alias: None,
-        try_files: None,
-        split_path_info: None,
-        includes: Vec::new(),
-        has_exists_check: false,
-    };
+    let mut level = EffectiveLocation::new(server.span(), String::new());
     for item in server.children() {
         if item.is("listen") {
             if let Some(l) = parse_listen(&item) {
@@ -351,18 +356,8 @@ fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxMode
     while let Some((loc, parent)) = stack.pop() {
         let mut scope = parent;
         let mut own = None;
-        let mut effective = EffectiveLocation {
-            span: loc.span(),
-            pattern: loc.args().collect::<Vec<_>>().join(" "),
-            inherited: Inherited::default(),
-            fastcgi_pass: None,
-            other_pass: Vec::new(),
-            alias: None,
-            try_files: None,
-            split_path_info: None,
-            includes: Vec::new(),
-            has_exists_check: false,
-        };
+        let mut effective =
+            EffectiveLocation::new(loc.span(), loc.args().collect::<Vec<_>>().join(" "));
         let mut nested = Vec::new();
         for item in loc.children() {
             if item.is("location") && item.is_block() {
