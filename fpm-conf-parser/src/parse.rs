@@ -348,6 +348,15 @@ fn parse_line(
             return None;
         }
     }
+    if expression {
+        if let Some(v) = evaluate(&out) {
+            out = v.to_string();
+        }
+    } else if bare {
+        if let Some(v) = php_constant(&out) {
+            out = v.to_string();
+        }
+    }
     if bare && !expression {
         let lower = out.to_ascii_lowercase();
         if KEYWORDS_TRUE.contains(&lower.as_str()) {
@@ -405,6 +414,95 @@ fn expression_error(value: &[u8], base: usize, ops: &[(u8, usize)]) -> Option<(u
         return ops.last().copied();
     }
     None
+}
+
+/// PHP constants php-fpm's files use in practice; PHP is fully started when
+/// php-fpm reads its configuration, so bare names of defined constants are
+/// replaced by their values (`env[OS] = PHP_OS` gives `Linux`).
+pub fn php_constant(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "E_ERROR" => "1",
+        "E_WARNING" => "2",
+        "E_PARSE" => "4",
+        "E_NOTICE" => "8",
+        "E_CORE_ERROR" => "16",
+        "E_CORE_WARNING" => "32",
+        "E_COMPILE_ERROR" => "64",
+        "E_COMPILE_WARNING" => "128",
+        "E_USER_ERROR" => "256",
+        "E_USER_WARNING" => "512",
+        "E_USER_NOTICE" => "1024",
+        "E_STRICT" => "2048",
+        "E_RECOVERABLE_ERROR" => "4096",
+        "E_DEPRECATED" => "8192",
+        "E_USER_DEPRECATED" => "16384",
+        "E_ALL" => "32767",
+        "PHP_OS" | "PHP_OS_FAMILY" => "Linux",
+        "PHP_MAJOR_VERSION" => "8",
+        "PHP_MINOR_VERSION" => "2",
+        "PHP_INT_SIZE" => "8",
+        "DIRECTORY_SEPARATOR" => "/",
+        "PATH_SEPARATOR" => ":",
+        _ => return None,
+    })
+}
+
+/// Evaluates an INI integer expression (`E_ALL & ~E_NOTICE`); `None` when an operand is
+/// not a number or a known constant (the value then stays as written).
+fn evaluate(expr: &str) -> Option<i64> {
+    fn operand(tokens: &[String], pos: &mut usize) -> Option<i64> {
+        let t = tokens.get(*pos)?.clone();
+        *pos += 1;
+        match t.as_str() {
+            "~" => Some(!operand(tokens, pos)?),
+            "!" => Some(i64::from(operand(tokens, pos)? == 0)),
+            "(" => {
+                let v = binary(tokens, pos)?;
+                (tokens.get(*pos).map(String::as_str) == Some(")")).then(|| *pos += 1)?;
+                Some(v)
+            }
+            word => word
+                .parse()
+                .ok()
+                .or_else(|| php_constant(word)?.parse().ok()),
+        }
+    }
+    fn binary(tokens: &[String], pos: &mut usize) -> Option<i64> {
+        let mut value = operand(tokens, pos)?;
+        while let Some(op) = tokens.get(*pos).map(String::as_str) {
+            if !matches!(op, "&" | "|" | "^") {
+                break;
+            }
+            *pos += 1;
+            let rhs = operand(tokens, pos)?;
+            value = match op {
+                "&" => value & rhs,
+                "|" => value | rhs,
+                _ => value ^ rhs,
+            };
+        }
+        Some(value)
+    }
+    let mut tokens = Vec::new();
+    let mut word = String::new();
+    for c in expr.chars() {
+        if "&|^~!()".contains(c) || c.is_whitespace() {
+            if !word.is_empty() {
+                tokens.push(std::mem::take(&mut word));
+            }
+            if !c.is_whitespace() {
+                tokens.push(c.to_string());
+            }
+        } else {
+            word.push(c);
+        }
+    }
+    if !word.is_empty() {
+        tokens.push(word);
+    }
+    let mut pos = 0;
+    let v = binary(&tokens, &mut pos)?;
+    (pos == tokens.len()).then_some(v)
 }
 
 fn trim_end(text: &[u8], start: usize, mut end: usize) -> usize {
@@ -480,17 +578,7 @@ mod tests {
         let values: Vec<&str> = lines.iter().map(value).collect();
         assert_eq!(
             values,
-            [
-                "x",
-                "a   b",
-                "q;=r",
-                "1",
-                "",
-                "/root/x",
-                "${HOME}",
-                "E_ALL & ~E_NOTICE",
-                "64M"
-            ]
+            ["x", "a   b", "q;=r", "1", "", "/root/x", "${HOME}", "32759", "64M"]
         );
         let Line::Entry(e) = &lines[8] else {
             panic!("entry")
@@ -498,6 +586,17 @@ mod tests {
         assert_eq!(
             (e.key.as_str(), e.array_key.as_deref()),
             ("php_value", Some("memory_limit "))
+        );
+    }
+
+    #[test]
+    fn constants_and_expressions_are_replaced_as_php_does() {
+        let (lines, d) = entries("a = PHP_OS\nb = E_ALL & ~E_DEPRECATED & ~E_STRICT\nc = (1 | 2) ^ 1\nd = UNKNOWN_CONST\ne = E_ALL & ~NOPE\n");
+        assert!(d.is_empty(), "{d:?}");
+        let values: Vec<&str> = lines.iter().map(value).collect();
+        assert_eq!(
+            values,
+            ["Linux", "22527", "2", "UNKNOWN_CONST", "E_ALL & ~NOPE"]
         );
     }
 
