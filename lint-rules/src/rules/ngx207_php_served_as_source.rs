@@ -1,0 +1,71 @@
+use lint_source::Diagnostic;
+
+use crate::model::Model;
+use crate::rule::Sink;
+
+declare_rule!(
+    "NGX207",
+    "php-served-as-source",
+    Security,
+    Error,
+    "a server that points requests at .php files but passes none of them to php-fpm: the source is downloaded",
+    r#"A server whose `index` or `try_files` names `index.php`, but that has no
+location passing `.php` requests to `fastcgi_pass`, serves PHP files as static
+files: the browser downloads the source code, database passwords included.
+It happens when the PHP location is lost in a refactor, or sits in an include
+that this server does not include.
+
+**Symptom**: 200 with the raw PHP source (or a download of `index.php`).
+
+Bad:
+```nginx
+server {
+    root /var/www/app;
+    index index.php;
+}
+```
+Good:
+```nginx
+server {
+    root /var/www/app;
+    index index.php;
+    location ~ \.php$ { include snippets/fastcgi-php.conf; fastcgi_pass unix:/run/php/php8.2-fpm.sock; }
+}
+```"#,
+    "Add a `location ~ \\.php$` with fastcgi_pass (or include the snippet that has it).",
+    check
+);
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for (_, server) in model.servers() {
+        if server.locations.iter().any(|l| {
+            l.fastcgi_pass.is_some() || l.other_pass.iter().any(|(d, _, _)| d != "grpc_pass")
+        }) {
+            continue;
+        }
+        let Some(level) = server.locations.first() else {
+            continue;
+        };
+        let index = level
+            .inherited
+            .get("index")
+            .filter(|i| i.args.iter().any(|a| a.ends_with(".php")));
+        let try_files = server
+            .locations
+            .iter()
+            .filter_map(|l| l.try_files.as_ref())
+            .find(|t| t.args.iter().any(|a| a.contains(".php")));
+        let Some(span) = index.map(|i| i.span).or(try_files.map(|t| t.span)) else {
+            continue;
+        };
+        if level.inherited.get("root").is_none() {
+            continue;
+        }
+        sink.push(
+            Diagnostic::new(&RULE.meta, span, "requests are pointed at .php files, but no location of this server passes them to php-fpm")
+                .with_related(server.span, "server")
+                .with_help("add `location ~ \\.php$ { include snippets/fastcgi-php.conf; fastcgi_pass ...; }`")
+                .with_note("at runtime: 200 with the PHP source code"),
+        );
+    }
+}
