@@ -291,7 +291,16 @@ fn every_claimed_status_is_what_real_nginx_and_php_fpm_return() {
         let port = 18_400 + (i as u16) * 4;
         let fpm_port = port + 1;
         let marker = format!(": {} [", s.code);
-        match run_one(s, "bad", port, fpm_port) {
+        let mut bad = run_one(s, "bad", port, fpm_port);
+        // Saturation depends on timing: one bounded retry before calling the claim wrong.
+        if s.concurrent > 1
+            && bad
+                .as_ref()
+                .is_ok_and(|(statuses, _)| !statuses.contains(&s.status))
+        {
+            bad = run_one(s, "bad", port, fpm_port);
+        }
+        match bad {
             Ok((statuses, out)) => {
                 if !statuses.contains(&s.status) {
                     failures.push(format!(
