@@ -14,7 +14,7 @@ use super::address::{parse_nginx_target, NginxTarget};
 #[derive(Clone, Debug)]
 pub struct Setting {
     /// The arguments.
-    pub args: Vec<String>,
+    pub args: Arc<[String]>,
     /// Where it was written.
     pub span: Span,
 }
@@ -51,7 +51,7 @@ pub struct ParamList {
 /// Settings inherited down the tree. Only what the rules read is tracked.
 #[derive(Clone, Debug, Default)]
 pub struct Inherited {
-    values: HashMap<&'static str, Setting>,
+    values: Arc<HashMap<&'static str, Setting>>,
     /// The effective `fastcgi_param` list.
     pub params: Option<ParamList>,
 }
@@ -194,7 +194,11 @@ pub struct NginxModel {
 
 fn setting(item: &Item<'_>) -> Setting {
     Setting {
-        args: item.args().map(|a| a.into_owned()).collect(),
+        args: item
+            .args()
+            .map(|a| a.into_owned())
+            .collect::<Vec<_>>()
+            .into(),
         span: item.span(),
     }
 }
@@ -237,7 +241,7 @@ fn apply(item: &Item<'_>, scope: &mut Inherited, own_params: &mut Option<Vec<Fas
         return;
     }
     if let Some(key) = INHERITED.iter().find(|k| **k == name) {
-        scope.values.insert(key, setting(item));
+        Arc::make_mut(&mut scope.values).insert(key, setting(item));
     }
 }
 

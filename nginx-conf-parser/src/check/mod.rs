@@ -155,7 +155,7 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
 struct Frame<'a> {
     items: Items<'a>,
     context: &'static str,
-    seen: HashMap<String, Item<'a>>,
+    seen: HashMap<&'static str, Item<'a>>,
     locations: HashMap<(bool, String), Item<'a>>,
 }
 
@@ -184,8 +184,9 @@ impl<'a> Checker<'a> {
                 continue;
             };
             if spec.rejects_duplicates() {
-                let name = item.name().into_owned();
-                if let Some(first) = frame.seen.get(&name) {
+                // Keyed by the catalogue's static name: no allocation per directive.
+                let name = spec.name;
+                if let Some(first) = frame.seen.get(name) {
                     let d = Diagnostic::new(&DUPLICATE, item.name_span(), format!("\"{name}\" directive is duplicate"))
                         .with_related(first.name_span(), "first set here")
                         .with_help("remove one of them; inside one block a single-valued directive may appear once");
@@ -235,14 +236,16 @@ impl<'a> Checker<'a> {
     ) -> Option<&'static DirectiveSpec> {
         let name = item.name();
         let rows = self.catalogue.lookup(&name);
-        let available: Vec<&'static DirectiveSpec> =
-            rows.iter().filter(|r| self.is_available(r)).collect();
         let subsystem = subsystem_of(context);
-        let matching = available.iter().copied().find(|r| {
-            r.allowed_in(context)
+        let matching = rows.iter().find(|r| {
+            self.is_available(r)
+                && r.allowed_in(context)
                 && (r.subsystem == subsystem || r.name == "include" || r.subsystem == "core")
         });
         let Some(spec) = matching else {
+            // Only the error path needs the list of loaded rows.
+            let available: Vec<&'static DirectiveSpec> =
+                rows.iter().filter(|r| self.is_available(r)).collect();
             self.report_lookup(item, &name, context, &available, rows);
             return None;
         };
