@@ -52,10 +52,12 @@ fn pick<'l>(locations: &'l [EffectiveLocation], uri: &str) -> Option<&'l Effecti
         };
         match modifier {
             "=" if path == uri => return Some(l),
-            "" | "^~" if uri.starts_with(path) && !path.starts_with('@') => {
-                if prefix.is_none_or(|(_, len, _)| path.len() > len) {
-                    prefix = Some((l, path.len(), modifier == "^~"));
-                }
+            "" | "^~"
+                if uri.starts_with(path)
+                    && !path.starts_with('@')
+                    && prefix.is_none_or(|(_, len, _)| path.len() > len) =>
+            {
+                prefix = Some((l, path.len(), modifier == "^~"));
             }
             _ => {}
         }
