@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod address;
+pub mod listen_groups;
 pub mod nginx;
 
 use std::collections::HashMap;

@@ -9,6 +9,7 @@ use lint_source::Span;
 use nginx_conf_parser::{Config, Item};
 
 use super::address::{parse_nginx_target, NginxTarget};
+use super::listen_groups::{self, ListenGroup};
 
 /// A directive value as it applies somewhere, with the place it was set.
 #[derive(Clone, Debug)]
@@ -95,6 +96,12 @@ pub struct NginxListen {
     pub default_server: bool,
     /// `ssl` given.
     pub ssl: bool,
+    /// `http2` given (the listen parameter, not the 1.25.1 directive).
+    pub http2: bool,
+    /// `quic` given (a UDP socket for HTTP/3).
+    pub quic: bool,
+    /// `ipv6only=on|off` when given.
+    pub ipv6only: Option<bool>,
     /// Where.
     pub span: Span,
     /// False for the implicit `listen *:80` of a server without `listen`.
@@ -124,6 +131,10 @@ pub struct EffectiveLocation {
     pub includes: Vec<String>,
     /// An `if (!-f ...)` / `if (-f ...)` test in this location.
     pub has_exists_check: bool,
+    /// The `return` written at this level (not in an `if`).
+    pub early_return: Option<Setting>,
+    /// `error_page` statements written at this level, in order.
+    pub error_pages: Vec<Setting>,
 }
 
 impl EffectiveLocation {
@@ -140,6 +151,8 @@ impl EffectiveLocation {
             split_path_info: None,
             includes: Vec::new(),
             has_exists_check: false,
+            early_return: None,
+            error_pages: Vec::new(),
         }
     }
 
@@ -190,6 +203,8 @@ pub struct NginxModel {
     pub worker_connections: Option<(u64, Span)>,
     /// Every `http`-level `resolver` is part of `Inherited`; this says whether any exists at all.
     pub has_resolver: bool,
+    /// Servers grouped by listening address, with nginx's default server and name index.
+    pub listen_groups: Vec<ListenGroup>,
 }
 
 fn setting(item: &Item<'_>) -> Setting {
@@ -225,6 +240,7 @@ pub fn build(config: &Config) -> NginxModel {
             build_http(&item, &mut model);
         }
     }
+    model.listen_groups = listen_groups::group(&model.servers);
     model
 }
 
@@ -345,6 +361,9 @@ fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxMode
             host: "*".into(),
             default_server: false,
             ssl: false,
+            http2: false,
+            quic: false,
+            ipv6only: None,
             span: server.name_span(),
             explicit: false,
         });
@@ -373,7 +392,11 @@ fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxMode
                     effective.has_exists_check = true;
                 }
                 // `if` inside a location: its passes count for the location.
-                for inner in item.children() {
+                // A conditional `return`/`error_page` does not apply to every request.
+                for inner in item
+                    .children()
+                    .filter(|i| !i.is("return") && !i.is("error_page"))
+                {
                     location_statement(&inner, &mut effective);
                 }
                 continue;
@@ -418,6 +441,8 @@ fn location_statement(item: &Item<'_>, loc: &mut EffectiveLocation) {
             }
         }
         "alias" => loc.alias = Some(setting(item)),
+        "return" => loc.early_return = Some(setting(item)),
+        "error_page" => loc.error_pages.push(setting(item)),
         "try_files" => loc.try_files = Some(setting(item)),
         "fastcgi_split_path_info" => loc.split_path_info = Some(setting(item)),
         "include" => {
@@ -455,6 +480,13 @@ fn parse_listen(item: &Item<'_>) -> Option<NginxListen> {
             .iter()
             .any(|p| p == "default_server" || p == "default"),
         ssl: params.iter().any(|p| p == "ssl"),
+        http2: params.iter().any(|p| p == "http2"),
+        quic: params.iter().any(|p| p == "quic"),
+        ipv6only: params.iter().find_map(|p| match p.as_str() {
+            "ipv6only=on" => Some(true),
+            "ipv6only=off" => Some(false),
+            _ => None,
+        }),
         span: item.span(),
         explicit: true,
     })

@@ -1,5 +1,3 @@
-use std::collections::HashMap;
-
 use lint_source::{Diagnostic, Span};
 
 use crate::model::Model;
@@ -32,51 +30,39 @@ server { listen 80; server_name admin.example.com; }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for nginx in &model.nginx {
-        // (address, name) → first span; indexed, so the check is linear in names.
-        let mut seen: HashMap<(String, String), Span> = HashMap::new();
-        for server in &nginx.servers {
-            let mut addresses: Vec<String> = server
-                .listens
-                .iter()
-                .map(|l| {
-                    format!(
-                        "{}:{}",
-                        l.host,
-                        l.port.map_or(String::new(), |p| p.to_string())
-                    )
-                })
-                .collect();
-            addresses.sort();
-            addresses.dedup();
-            for (name, span) in &server.names {
-                if name.is_empty() || name.starts_with('~') || name == "_" {
-                    continue;
-                }
-                let lower = name.trim_start_matches('.').to_ascii_lowercase();
-                for address in &addresses {
-                    match seen.get(&(address.clone(), lower.clone())) {
-                        Some(first) if first != span => {
-                            sink.push(
-                                Diagnostic::new(
-                                    &RULE.meta,
-                                    *span,
-                                    format!(
-                                        "conflicting server name \"{name}\" on {address}, ignored"
-                                    ),
-                                )
-                                .with_label("never matches: an earlier server has it")
-                                .with_related(*first, "this server answers it")
-                                .with_help("remove the name from one of the two servers"),
-                            );
-                            break;
-                        }
-                        Some(_) => {}
-                        None => {
-                            seen.insert((address.clone(), lower.clone()), *span);
-                        }
-                    }
+        // One finding per losing name, listing every address where it loses.
+        let mut lost: Vec<(Span, Span, String, Vec<String>)> = Vec::new();
+        for group in &nginx.listen_groups {
+            // nginx builds the name hash (and so checks conflicts) only for shared addresses.
+            if group.members.len() < 2 {
+                continue;
+            }
+            for ignored in &group.ignored {
+                match lost.iter_mut().find(|l| l.0 == ignored.span) {
+                    Some(entry) => entry.3.push(group.address.to_string()),
+                    None => lost.push((
+                        ignored.span,
+                        ignored.winner_span,
+                        ignored.name.clone(),
+                        vec![group.address.to_string()],
+                    )),
                 }
             }
+        }
+        for (span, winner, name, addresses) in lost {
+            sink.push(
+                Diagnostic::new(
+                    &RULE.meta,
+                    span,
+                    format!(
+                        "conflicting server name \"{name}\" on {}, ignored",
+                        addresses.join(", ")
+                    ),
+                )
+                .with_label("never matches: an earlier server has it")
+                .with_related(winner, "this server answers it")
+                .with_help("remove the name from one of the two servers"),
+            );
         }
     }
 }

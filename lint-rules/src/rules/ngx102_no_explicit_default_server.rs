@@ -1,6 +1,4 @@
-use std::collections::HashMap;
-
-use lint_source::Diagnostic;
+use lint_source::{Diagnostic, Span};
 
 use crate::model::Model;
 use crate::rule::Sink;
@@ -34,28 +32,28 @@ server { listen 80; server_name blog.example.com; }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for nginx in &model.nginx {
-        let mut groups: HashMap<String, (usize, bool, lint_source::Span)> = HashMap::new();
-        for server in &nginx.servers {
-            for l in &server.listens {
-                let key = format!(
-                    "{}:{}",
-                    l.host,
-                    l.port.map_or(String::new(), |p| p.to_string())
-                );
-                let entry = groups.entry(key).or_insert((0, false, server.span));
-                entry.0 += 1;
-                entry.1 |= l.default_server;
+        for group in &nginx.listen_groups {
+            if group.members.len() < 2 || group.explicit_default.is_some() {
+                continue;
             }
-        }
-        let mut keys: Vec<_> = groups
-            .iter()
-            .filter(|(_, (n, d, _))| *n > 1 && !d)
-            .collect();
-        keys.sort_by_key(|(k, _)| k.as_str());
-        for (address, (count, _, first)) in keys {
+            let Some(first) = nginx.servers.get(group.default) else {
+                continue;
+            };
+            let head = Span::new(
+                first.span.file,
+                first.span.start as usize,
+                first.span.start as usize + 6,
+            );
+            let address = &group.address;
+            let port = address.port.map_or(String::new(), |p| p.to_string());
+            let written = if address.host == "0.0.0.0" {
+                port
+            } else {
+                address.to_string()
+            };
             sink.push(
-                Diagnostic::new(&RULE.meta, lint_source::Span::new(first.file, first.start as usize, first.start as usize + 6), format!("{count} servers listen on {address} and none is `default_server`: this one, read first, answers unknown hosts"))
-                    .with_help(format!("add `default_server` to the `listen {}` of the server meant to catch unknown hosts", address.trim_start_matches("*:"))),
+                Diagnostic::new(&RULE.meta, head, format!("{} servers listen on {address} and none is `default_server`: this one, read first, answers unknown hosts", group.members.len()))
+                    .with_help(format!("add `default_server` to the `listen {written}` of the server meant to catch unknown hosts")),
             );
         }
     }

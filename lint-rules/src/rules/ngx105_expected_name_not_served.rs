@@ -1,5 +1,6 @@
-use lint_source::{Diagnostic, Span};
+use lint_source::Diagnostic;
 
+use crate::model::listen_groups::{Selection, Transport};
 use crate::model::{Model, Server};
 use crate::rule::Sink;
 
@@ -30,52 +31,16 @@ server { listen 80; server_name shop.example.com www.shop.example.com; }
     check
 );
 
-/// How a server_name entry matches a host, as nginx ranks it (lower is better); `None` = no match.
-fn rank(pattern: &str, host: &str) -> Option<(u8, usize)> {
-    let p = pattern.to_ascii_lowercase();
-    if let Some(re) = p.strip_prefix('~') {
-        return fancy_regex::Regex::new(&format!("(?i){re}"))
-            .ok()
-            .and_then(|r| r.is_match(host).ok())
-            .filter(|m| *m)
-            .map(|_| (3, 0));
-    }
-    if p == host {
-        return Some((0, p.len()));
-    }
-    if let Some(suffix) = p.strip_prefix("*.") {
-        return host
-            .ends_with(&format!(".{suffix}"))
-            .then_some((1, usize::MAX - suffix.len()));
-    }
-    if let Some(domain) = p.strip_prefix('.') {
-        if host == domain {
-            return Some((0, p.len()));
-        }
-        return host
-            .ends_with(&format!(".{domain}"))
-            .then_some((1, usize::MAX - domain.len()));
-    }
-    if let Some(prefix) = p.strip_suffix(".*") {
-        return host
-            .starts_with(&format!("{prefix}."))
-            .then_some((2, usize::MAX - prefix.len()));
-    }
-    None
-}
-
-fn answers<'m>(servers: &[&'m Server], host: &str) -> Option<(&'m Server, Span)> {
-    let mut best: Option<((u8, usize), &Server, Span)> = None;
-    for s in servers {
-        for (name, span) in &s.names {
-            if let Some(r) = rank(name, host) {
-                if best.as_ref().is_none_or(|(b, _, _)| r < *b) {
-                    best = Some((r, s, *span));
-                }
-            }
-        }
-    }
-    best.map(|(_, s, span)| (s, span))
+/// True when a server only sends everything to https (`return 301 https://...` at server level).
+fn redirects_to_https(server: &Server) -> bool {
+    server
+        .locations
+        .first()
+        .and_then(|level| level.early_return.as_ref())
+        .is_some_and(|r| {
+            matches!(r.first(), "301" | "302" | "307" | "308")
+                && r.args.get(1).is_some_and(|url| url.starts_with("https://"))
+        })
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
@@ -83,47 +48,49 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         return;
     }
     for nginx in &model.nginx {
-        let web: Vec<&Server> = nginx
-            .servers
+        let web: Vec<_> = nginx
+            .listen_groups
             .iter()
-            .filter(|s| s.listens.iter().any(|l| matches!(l.port, Some(80 | 443))))
-            .collect();
-        let Some(first) = web.first() else { continue };
-        let default = web
-            .iter()
-            .find(|s| {
-                s.listens
-                    .iter()
-                    .any(|l| l.default_server && matches!(l.port, Some(80 | 443)))
+            .filter(|g| {
+                g.address.transport == Transport::Tcp && matches!(g.address.port, Some(80 | 443))
             })
-            .unwrap_or(first);
+            .collect();
         for host in &model.options.expected_names {
             let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
-            if host.is_empty() || answers(&web, &host).is_some() {
+            if host.is_empty() {
                 continue;
             }
-            let label = default.names.first().map_or(default.span, |(_, s)| *s);
-            sink.push(
-                Diagnostic::new(&RULE.meta, label, format!("no server on port 80/443 names \"{host}\": requests for it go to this default server"))
-                    .with_help(format!("add `{host}` to the server_name of the site that should answer it, and check that the site is enabled")),
-            );
+            let named_somewhere = web
+                .iter()
+                .any(|g| matches!(g.select(&host), Selection::Name { .. }));
+            // Addresses where the host falls through to the default server, by default server.
+            let mut missed: Vec<(usize, Vec<String>)> = Vec::new();
+            for group in &web {
+                let Selection::Default(default) = group.select(&host) else {
+                    continue;
+                };
+                let Some(server) = nginx.servers.get(default) else {
+                    continue;
+                };
+                // A catch-all that only redirects to https is the intended answer on port 80.
+                if named_somewhere && redirects_to_https(server) {
+                    continue;
+                }
+                match missed.iter_mut().find(|(s, _)| *s == default) {
+                    Some((_, addresses)) => addresses.push(group.address.to_string()),
+                    None => missed.push((default, vec![group.address.to_string()])),
+                }
+            }
+            for (default, addresses) in missed {
+                let Some(server) = nginx.servers.get(default) else {
+                    continue;
+                };
+                let label = server.names.first().map_or(server.span, |(_, s)| *s);
+                sink.push(
+                    Diagnostic::new(&RULE.meta, label, format!("no server on {} names \"{host}\": requests for it go to this default server", addresses.join(", ")))
+                        .with_help(format!("add `{host}` to the server_name of the site that should answer it, and check that the site is enabled")),
+                );
+            }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::rank;
-
-    #[test]
-    fn nginx_name_ranking() {
-        assert_eq!(rank("shop.example.com", "shop.example.com"), Some((0, 16)));
-        assert!(rank("*.example.com", "a.example.com").is_some());
-        assert!(rank("*.example.com", "example.com").is_none());
-        assert!(rank(".example.com", "example.com").is_some());
-        assert!(rank("www.example.*", "www.example.org").is_some());
-        assert!(rank("~^api\\d+\\.example\\.com$", "api7.example.com").is_some());
-        assert!(rank("_", "anything").is_none());
-        assert!(rank("*.example.com", "a.example.com") < rank("www.example.*", "www.example.com"));
     }
 }

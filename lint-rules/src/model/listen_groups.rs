@@ -1,0 +1,401 @@
+//! nginx's server selection, reproduced: servers grouped by the address they
+//! listen on, the default server of each address, and the name index nginx
+//! builds per address (exact names, `*.` head wildcards, `.*` tail wildcards,
+//! regexes in configuration order).
+//!
+//! Grouping follows `ngx_http_add_listen`: one group per (transport, address,
+//! port), where `80`, `*:80` and `0.0.0.0:80` are the same address, `[::]:80`
+//! is another (its own socket, IPv6 only unless `ipv6only=off`), and
+//! `127.0.0.1:80` is a third that takes the connections to 127.0.0.1 away from
+//! the wildcard. `quic` listens are UDP sockets and form their own groups.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use lint_source::Span;
+
+use super::nginx::{NginxListen, Server};
+
+/// TCP for HTTP/1.x and HTTP/2, UDP for `quic` (HTTP/3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Transport {
+    /// A TCP socket.
+    Tcp,
+    /// A UDP socket (`listen ... quic`).
+    Udp,
+}
+
+/// A listening address as nginx compares them.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ListenAddress {
+    /// TCP or UDP.
+    pub transport: Transport,
+    /// `0.0.0.0`, `[::]`, `127.0.0.1`, a host name, or `unix:/path`.
+    pub host: String,
+    /// The port; `None` for unix sockets.
+    pub port: Option<u32>,
+}
+
+impl ListenAddress {
+    /// The address of one `listen`.
+    pub fn of(listen: &NginxListen) -> Self {
+        let host = match listen.host.as_str() {
+            "*" | "" => "0.0.0.0".to_string(),
+            h => h.to_ascii_lowercase(),
+        };
+        ListenAddress {
+            transport: if listen.quic {
+                Transport::Udp
+            } else {
+                Transport::Tcp
+            },
+            host,
+            port: listen.port,
+        }
+    }
+
+    /// True for the all-interfaces addresses `0.0.0.0` and `[::]`.
+    pub fn is_wildcard(&self) -> bool {
+        self.host == "0.0.0.0" || self.host == "[::]"
+    }
+}
+
+impl fmt::Display for ListenAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.port {
+            Some(port) => write!(f, "{}:{port}", self.host)?,
+            None => write!(f, "{}", self.host)?,
+        }
+        if self.transport == Transport::Udp {
+            write!(f, " (quic)")?;
+        }
+        Ok(())
+    }
+}
+
+/// How a `server_name` entry takes part in selection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NamePattern {
+    /// An exact, lower-cased name (`""` for requests without Host).
+    Exact(String),
+    /// `*.example.com`: the part after `*.`.
+    Head(String),
+    /// `www.example.*`: the part before `.*`.
+    Tail(String),
+    /// `~regex`, compiled caseless as nginx does for the lower-cased host.
+    Regex(String),
+    /// `$hostname` and other forms the linter cannot resolve.
+    Unknown,
+}
+
+/// The patterns one `server_name` word stands for (`.example.com` is two).
+pub fn patterns(name: &str) -> Vec<NamePattern> {
+    if let Some(re) = name.strip_prefix('~') {
+        return vec![NamePattern::Regex(re.to_string())];
+    }
+    if name.starts_with('$') {
+        return vec![NamePattern::Unknown];
+    }
+    let lower = name.to_ascii_lowercase();
+    if let Some(rest) = lower.strip_prefix("*.") {
+        return vec![NamePattern::Head(rest.to_string())];
+    }
+    if let Some(rest) = lower.strip_prefix('.') {
+        return vec![
+            NamePattern::Exact(rest.to_string()),
+            NamePattern::Head(rest.to_string()),
+        ];
+    }
+    if let Some(rest) = lower.strip_suffix(".*") {
+        return vec![NamePattern::Tail(rest.to_string())];
+    }
+    vec![NamePattern::Exact(lower)]
+}
+
+/// One server's place in a group.
+#[derive(Clone, Copy, Debug)]
+pub struct Member {
+    /// Index into `NginxModel::servers`.
+    pub server: usize,
+    /// The `listen` that put it here.
+    pub listen: Span,
+}
+
+/// A name nginx ignores on an address because an earlier server has it.
+#[derive(Clone, Debug)]
+pub struct IgnoredName {
+    /// The name as written in the later server.
+    pub name: String,
+    /// The server that loses it.
+    pub server: usize,
+    /// The losing `server_name` word.
+    pub span: Span,
+    /// The server that keeps it.
+    pub winner: usize,
+    /// The winning `server_name` word.
+    pub winner_span: Span,
+}
+
+/// Which server answers a host on an address, and why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Selection {
+    /// A `server_name` entry matched.
+    Name {
+        /// The server.
+        server: usize,
+        /// The matching `server_name` word.
+        span: Span,
+    },
+    /// Nothing matched: the default server of the address answers.
+    Default(usize),
+}
+
+impl Selection {
+    /// The answering server.
+    pub fn server(self) -> usize {
+        match self {
+            Selection::Name { server, .. } | Selection::Default(server) => server,
+        }
+    }
+}
+
+/// All servers listening on one address, as nginx sees them.
+#[derive(Clone, Debug)]
+pub struct ListenGroup {
+    /// The address.
+    pub address: ListenAddress,
+    /// Servers in configuration order (a server appears once).
+    pub members: Vec<Member>,
+    /// The server that answers unknown hosts: the explicit `default_server`, else the first.
+    pub default: usize,
+    /// The `listen ... default_server` that made it so, if any.
+    pub explicit_default: Option<Span>,
+    exact: HashMap<String, (usize, Span)>,
+    head: Vec<(String, usize, Span)>,
+    tail: Vec<(String, usize, Span)>,
+    regex: Vec<(String, usize, Span)>,
+    /// Names nginx ignores here (`conflicting server name ... ignored`).
+    pub ignored: Vec<IgnoredName>,
+}
+
+impl ListenGroup {
+    /// The server nginx picks for `host` (lower-cased, without port) on this address.
+    pub fn select(&self, host: &str) -> Selection {
+        if let Some((server, span)) = self.exact.get(host) {
+            return Selection::Name {
+                server: *server,
+                span: *span,
+            };
+        }
+        // The longest matching wildcard wins; among equals, the first.
+        let best = |list: &[(String, usize, Span)], matches: &dyn Fn(&str) -> bool| {
+            list.iter()
+                .filter(|(p, _, _)| matches(p))
+                .fold(None::<&(String, usize, Span)>, |best, c| match best {
+                    Some(b) if b.0.len() >= c.0.len() => Some(b),
+                    _ => Some(c),
+                })
+                .map(|(_, server, span)| Selection::Name {
+                    server: *server,
+                    span: *span,
+                })
+        };
+        if let Some(s) = best(&self.head, &|p| {
+            host.len() > p.len() + 1
+                && host.ends_with(p)
+                && host[..host.len() - p.len()].ends_with('.')
+        }) {
+            return s;
+        }
+        if let Some(s) = best(&self.tail, &|p| {
+            host.len() > p.len() + 1 && host.starts_with(p) && host[p.len()..].starts_with('.')
+        }) {
+            return s;
+        }
+        for (re, server, span) in &self.regex {
+            let matched = fancy_regex::Regex::new(&format!("(?i){re}"))
+                .ok()
+                .and_then(|r| r.is_match(host).ok())
+                .unwrap_or(false);
+            if matched {
+                return Selection::Name {
+                    server: *server,
+                    span: *span,
+                };
+            }
+        }
+        Selection::Default(self.default)
+    }
+
+    /// True when `server` keeps at least one name on this address that a browser can send
+    /// (not `_`, not the empty name, not ignored as a conflict).
+    pub fn has_reachable_name(&self, server: usize) -> bool {
+        self.exact
+            .iter()
+            .any(|(n, (s, _))| *s == server && !n.is_empty() && n != "_")
+            || self.head.iter().any(|(_, s, _)| *s == server)
+            || self.tail.iter().any(|(_, s, _)| *s == server)
+            || self.regex.iter().any(|(_, s, _)| *s == server)
+    }
+
+    fn add_names(&mut self, index: usize, server: &Server) {
+        for (name, span) in &server.names {
+            for pattern in patterns(name) {
+                let (list, key) = match pattern {
+                    NamePattern::Exact(n) => {
+                        match self.exact.get(&n) {
+                            Some(&(winner, winner_span)) if winner != index => {
+                                self.ignored.push(IgnoredName {
+                                    name: name.clone(),
+                                    server: index,
+                                    span: *span,
+                                    winner,
+                                    winner_span,
+                                });
+                            }
+                            Some(_) => {}
+                            None => {
+                                self.exact.insert(n, (index, *span));
+                            }
+                        }
+                        continue;
+                    }
+                    NamePattern::Head(n) => (&mut self.head, n),
+                    NamePattern::Tail(n) => (&mut self.tail, n),
+                    NamePattern::Regex(r) => {
+                        self.regex.push((r, index, *span));
+                        continue;
+                    }
+                    NamePattern::Unknown => continue,
+                };
+                match list.iter().find(|(p, _, _)| *p == key) {
+                    Some(&(_, winner, winner_span)) if winner != index => {
+                        self.ignored.push(IgnoredName {
+                            name: name.clone(),
+                            server: index,
+                            span: *span,
+                            winner,
+                            winner_span,
+                        });
+                    }
+                    Some(_) => {}
+                    None => list.push((key, index, *span)),
+                }
+            }
+        }
+    }
+}
+
+/// Groups the servers of one nginx tree by listening address, in the order the
+/// addresses first appear.
+pub fn group(servers: &[Server]) -> Vec<ListenGroup> {
+    let mut order: Vec<ListenGroup> = Vec::new();
+    let mut by_address: HashMap<ListenAddress, usize> = HashMap::new();
+    for (index, server) in servers.iter().enumerate() {
+        for listen in &server.listens {
+            let address = ListenAddress::of(listen);
+            let slot = *by_address.entry(address.clone()).or_insert_with(|| {
+                order.push(ListenGroup {
+                    address,
+                    members: Vec::new(),
+                    default: index,
+                    explicit_default: None,
+                    exact: HashMap::new(),
+                    head: Vec::new(),
+                    tail: Vec::new(),
+                    regex: Vec::new(),
+                    ignored: Vec::new(),
+                });
+                order.len() - 1
+            });
+            let group = &mut order[slot];
+            if listen.default_server && group.explicit_default.is_none() {
+                group.default = index;
+                group.explicit_default = Some(listen.span);
+            }
+            if group.members.iter().any(|m| m.server == index) {
+                continue;
+            }
+            group.members.push(Member {
+                server: index,
+                listen: listen.span,
+            });
+            group.add_names(index, server);
+        }
+    }
+    order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server(listens: &[(&str, Option<u32>, bool)], names: &[&str], at: usize) -> Server {
+        let span = Span::new(lint_source::FileId(0), at, at + 1);
+        Server {
+            span,
+            listens: listens
+                .iter()
+                .map(|(host, port, default_server)| NginxListen {
+                    address: String::new(),
+                    port: *port,
+                    host: (*host).to_string(),
+                    default_server: *default_server,
+                    ssl: false,
+                    http2: false,
+                    quic: false,
+                    ipv6only: None,
+                    span,
+                    explicit: true,
+                })
+                .collect(),
+            names: names.iter().map(|n| ((*n).to_string(), span)).collect(),
+            locations: Vec::new(),
+            certificate: None,
+        }
+    }
+
+    #[test]
+    fn port_only_and_star_are_one_address_ipv6_is_another() {
+        let servers = vec![
+            server(&[("*", Some(80), false)], &["a.example"], 0),
+            server(&[("0.0.0.0", Some(80), false)], &["b.example"], 1),
+            server(&[("[::]", Some(80), false)], &["c.example"], 2),
+        ];
+        let groups = group(&servers);
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups[0].members.len(), 2);
+        assert_eq!(groups[0].address.to_string(), "0.0.0.0:80");
+        assert_eq!(groups[1].address.to_string(), "[::]:80");
+    }
+
+    #[test]
+    fn selection_follows_nginx_order() {
+        let servers = vec![
+            server(&[("*", Some(80), false)], &["~^www\\."], 0),
+            server(&[("*", Some(80), false)], &["www.example.*"], 1),
+            server(&[("*", Some(80), false)], &["*.example.com"], 2),
+            server(&[("*", Some(80), true)], &["*.www.example.com", "_"], 3),
+        ];
+        let g = &group(&servers)[0];
+        assert_eq!(g.default, 3);
+        assert_eq!(g.select("www.example.com").server(), 2);
+        assert_eq!(g.select("a.www.example.com").server(), 3);
+        assert_eq!(g.select("www.example.org").server(), 1);
+        assert_eq!(g.select("www.other.net").server(), 0);
+        assert_eq!(g.select("other.net"), Selection::Default(3));
+        assert!(!g.has_reachable_name(3) || g.select("a.www.example.com").server() == 3);
+    }
+
+    #[test]
+    fn dot_name_conflicts_with_exact_and_head() {
+        let servers = vec![
+            server(&[("*", Some(80), false)], &["example.com"], 0),
+            server(&[("*", Some(80), false)], &[".example.com"], 1),
+        ];
+        let g = &group(&servers)[0];
+        assert_eq!(g.ignored.len(), 1);
+        assert_eq!(g.select("example.com").server(), 0);
+        assert_eq!(g.select("a.example.com").server(), 1);
+    }
+}
