@@ -28,6 +28,7 @@ pub static RULES: &[&Rule] = &[
     &ngx104_certificate_without_ssl_listen::RULE,
     &ngx105_expected_name_not_served::RULE,
     &ngx106_name_cannot_match::RULE,
+    &ngx107_server_unreachable::RULE,
     &ngx201_script_filename_missing::RULE,
     &ngx202_fastcgi_param_reset::RULE,
     &ngx203_alias_with_document_root::RULE,

@@ -174,6 +174,26 @@ fn generated(cases: &mut Vec<Case>) {
     ] {
         add(name.to_string(), BASE.replace("#LOC#", loc));
     }
+    // The server_names hash (NGX023): name length against the bucket size, on shared
+    // and unshared addresses, with the bucket rounded up to the cache line.
+    let long47 = format!("{}.example.test", "a".repeat(34));
+    let long46 = format!("{}.example.test", "a".repeat(33));
+    let label47 = format!("*.{}.test", "b".repeat(47));
+    let many: Vec<String> = (0..600).map(|i| format!("site{i}.example.test")).collect();
+    for (name, http) in [
+        ("hash/47-shared", format!("server {{ listen 127.0.0.1:18080; server_name {long47}; }}")),
+        ("hash/46-shared", format!("server {{ listen 127.0.0.1:18080; server_name {long46}; }}")),
+        ("hash/47-alone", format!("server {{ listen 127.0.0.1:18085; server_name {long47}; }}")),
+        ("hash/47-bucket-128", format!("server_names_hash_bucket_size 128; server {{ listen 127.0.0.1:18080; server_name {long47}; }}")),
+        ("hash/47-bucket-33", format!("server_names_hash_bucket_size 33; server {{ listen 127.0.0.1:18080; server_name {long47}; }}")),
+        ("hash/47-bucket-65", format!("server_names_hash_bucket_size 65; server {{ listen 127.0.0.1:18080; server_name {long47}; }}")),
+        ("hash/47-dot", format!("server {{ listen 127.0.0.1:18080; server_name .{long47}; }}")),
+        ("hash/47-label-wildcard", format!("server {{ listen 127.0.0.1:18080; server_name {label47}; }}")),
+        ("hash/47-regex", format!("server {{ listen 127.0.0.1:18080; server_name ~^{long47}$; }}")),
+        ("hash/many-names-small-table", format!("server_names_hash_max_size 16; server {{ listen 127.0.0.1:18080; server_name {}; }}", many.join(" "))),
+    ] {
+        add(name.to_string(), BASE.replace("#HTTP#", &http));
+    }
     // The address grouping checks.
     for (name, servers) in [
         (

@@ -112,6 +112,15 @@ pub fn patterns(name: &str) -> Vec<NamePattern> {
     vec![NamePattern::Exact(lower)]
 }
 
+/// True when a client can send this exact name as its Host: not empty, not a
+/// placeholder such as `_`, only the characters of host names.
+pub fn can_be_requested(name: &str) -> bool {
+    name.bytes().any(|b| b.is_ascii_alphanumeric())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+}
+
 /// One server's place in a group.
 #[derive(Clone, Copy, Debug)]
 pub struct Member {
@@ -232,7 +241,7 @@ impl ListenGroup {
     pub fn has_reachable_name(&self, server: usize) -> bool {
         self.exact
             .iter()
-            .any(|(n, (s, _))| *s == server && !n.is_empty() && n != "_")
+            .any(|(n, (s, _))| *s == server && can_be_requested(n))
             || self.head.iter().any(|(_, s, _)| *s == server)
             || self.tail.iter().any(|(_, s, _)| *s == server)
             || self.regex.iter().any(|(_, s, _)| *s == server)

@@ -27,6 +27,7 @@ pub mod ngx103_listen_443_without_ssl;
 pub mod ngx104_certificate_without_ssl_listen;
 pub mod ngx105_expected_name_not_served;
 pub mod ngx106_name_cannot_match;
+pub mod ngx107_server_unreachable;
 pub mod ngx201_script_filename_missing;
 pub mod ngx202_fastcgi_param_reset;
 pub mod ngx203_alias_with_document_root;

@@ -316,6 +316,41 @@ fastcgi_buffers 16 16k;
     "Raise fastcgi_buffers along with fastcgi_buffer_size."
 );
 
+load_rule!(
+    SERVER_NAMES_HASH,
+    "NGX023",
+    "server-names-hash-too-small",
+    Severity::Error,
+    "a server name too long for server_names_hash_bucket_size: nginx does not start",
+    r#"For every address shared by several servers nginx puts the exact names into a
+hash whose buckets are `server_names_hash_bucket_size` bytes (default: the CPU
+cache line, 64 on x86_64 and arm64; always rounded up to it). A name must fit
+in one bucket with its header: on 64-bit systems at most 46 characters with
+the default 64, 110 with 128. One longer name, often a new customer's
+subdomain or a CDN host name, and nginx stops with `could not build
+server_names_hash, you should increase server_names_hash_bucket_size: 64`.
+The reload fails, so the old sites keep running and the new one "does not
+work". When the names fit but too many share the buckets nginx only warns
+(`could not build optimal server_names_hash`), reported here as a warning.
+
+**Symptom**: `nginx -t` fails (or warns); the new vhost never goes live.
+
+Bad:
+```nginx
+server { listen 80; server_name shop.example.com; }
+server { listen 80; server_name a-very-long-subdomain-for-a-campaign.example.com; }
+```
+Good:
+```nginx
+http {
+    server_names_hash_bucket_size 128;
+    server { listen 80; server_name shop.example.com; }
+    server { listen 80; server_name a-very-long-subdomain-for-a-campaign.example.com; }
+}
+```"#,
+    "Set `server_names_hash_bucket_size 128;` (or the next power of two that fits) in http."
+);
+
 /// Every code of the load-time checks.
 pub static RULES: &[&RuleMeta] = &[
     &UNKNOWN,
@@ -331,4 +366,5 @@ pub static RULES: &[&RuleMeta] = &[
     &DUPLICATE_LISTEN,
     &SSL_WITHOUT_CERTIFICATE,
     &BUFFER_RELATIONS,
+    &SERVER_NAMES_HASH,
 ];

@@ -25,7 +25,7 @@ const SOCKET_OPTIONS: &[&str] = &[
 ];
 
 /// The address as nginx prints it (`0.0.0.0:80`, `[::]:443`, `127.0.0.1:8080`).
-fn address(arg: &str) -> Option<String> {
+pub(super) fn address(arg: &str) -> Option<String> {
     if arg.starts_with("unix:") {
         return Some(arg.to_string());
     }

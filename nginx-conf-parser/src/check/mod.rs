@@ -7,6 +7,7 @@
 mod buffers;
 mod codes;
 mod listen;
+mod server_names;
 mod values;
 
 use std::collections::HashMap;
@@ -127,6 +128,7 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
     let mut listen_findings = Vec::new();
     listen::check(config, &mut listen_findings);
     buffers::check(config, &mut listen_findings);
+    server_names::check(config, &mut listen_findings);
     let mut checker = Checker {
         catalogue,
         version: opts.version,
