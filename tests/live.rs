@@ -2,7 +2,8 @@
 //! and nginx on 127.0.0.1 in a temp prefix, request a PHP page, and check
 //! that the bad configuration gives the status the rule's doc claims while
 //! its good look-alike gives 200 — and that the linter flags the bad one with
-//! the rule's code and not the good one.
+//! the rule's code and not the good one. A claimed status of 0 means the port
+//! answers without an HTTP/1 status line (binary HTTP/2 frames).
 //!
 //! Servers are stopped by pid when the guard drops, also on failure; every
 //! wait and read is bounded. Skips with a reason when the binaries are missing
@@ -165,6 +166,10 @@ fn get(port: u16, path: &str) -> Result<u16, String> {
         .take(64 * 1024)
         .read_to_end(&mut buf)
         .map_err(|e| e.to_string())?;
+    // Status 0: the port answered, but not in HTTP/1 (an HTTP/2-only port sends binary frames).
+    if !buf.is_empty() && !buf.starts_with(b"HTTP/") {
+        return Ok(0);
+    }
     let text = String::from_utf8_lossy(&buf);
     let status = text
         .split_whitespace()
@@ -266,7 +271,15 @@ fn run_one(
 fn lint_output(nginx: &Path, fpm: &Path) -> String {
     let out = BinCommand::cargo_bin("nginx-fpm-lint")
         .expect("binary")
-        .args(["--no-config", "--format", "concise", "--nginx"])
+        // The nginx these scenarios run is Debian's 1.22.
+        .args([
+            "--no-config",
+            "--nginx-version",
+            "1.22",
+            "--format",
+            "concise",
+            "--nginx",
+        ])
         .arg(nginx)
         .arg("--fpm")
         .arg(fpm)

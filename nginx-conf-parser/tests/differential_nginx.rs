@@ -213,6 +213,18 @@ fn generated(cases: &mut Vec<Case>) {
             "server { listen 127.0.0.1:18080 backlog=10; }",
         ),
         (
+            "listen/quic-on-1.22",
+            "server { listen 127.0.0.1:18087 quic; }",
+        ),
+        (
+            "listen/http2-shared-plain",
+            "server { listen 127.0.0.1:18080 http2; server_name h2.test; }",
+        ),
+        (
+            "listen/proxy-protocol-shared",
+            "server { listen 127.0.0.1:18080 proxy_protocol; server_name pp.test; }",
+        ),
+        (
             "listen/port-and-star",
             "server { listen 18083; listen *:18084; listen [::1]:18083; }",
         ),

@@ -128,6 +128,12 @@ pub struct Member {
     pub server: usize,
     /// The `listen` that put it here.
     pub listen: Span,
+    /// That listen's protocol parameters, which nginx OR-s across the address.
+    pub ssl: bool,
+    /// `http2` on that listen.
+    pub http2: bool,
+    /// `proxy_protocol` on that listen.
+    pub proxy_protocol: bool,
 }
 
 /// A name nginx ignores on an address because an earlier server has it.
@@ -328,6 +334,9 @@ pub fn group(servers: &[Server]) -> Vec<ListenGroup> {
             group.members.push(Member {
                 server: index,
                 listen: listen.span,
+                ssl: listen.ssl,
+                http2: listen.http2,
+                proxy_protocol: listen.proxy_protocol,
             });
             group.add_names(index, server);
         }
@@ -353,6 +362,7 @@ mod tests {
                     ssl: false,
                     http2: false,
                     quic: false,
+                    proxy_protocol: false,
                     ipv6only: None,
                     span,
                     explicit: true,
@@ -361,6 +371,7 @@ mod tests {
             names: names.iter().map(|n| ((*n).to_string(), span)).collect(),
             locations: Vec::new(),
             certificate: None,
+            alt_svc: false,
         }
     }
 

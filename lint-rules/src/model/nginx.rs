@@ -100,6 +100,8 @@ pub struct NginxListen {
     pub http2: bool,
     /// `quic` given (a UDP socket for HTTP/3).
     pub quic: bool,
+    /// `proxy_protocol` given.
+    pub proxy_protocol: bool,
     /// `ipv6only=on|off` when given.
     pub ipv6only: Option<bool>,
     /// Where.
@@ -175,6 +177,9 @@ pub struct Server {
     pub locations: Vec<EffectiveLocation>,
     /// `ssl_certificate` of the server itself (not inherited), when set.
     pub certificate: Option<Span>,
+    /// An `Alt-Svc` header is added at server level (or inherited from http): how
+    /// browsers learn that HTTP/3 exists.
+    pub alt_svc: bool,
 }
 
 /// An `upstream {}` block.
@@ -318,10 +323,26 @@ fn build_http(http: &Item<'_>, model: &mut NginxModel) {
         }
     }
     settle_params(&mut scope, own, http.span());
+    let http_alt_svc = adds_alt_svc(http);
     for server in servers {
-        let built = build_server(&server, &scope, model);
+        let mut built = build_server(&server, &scope, model);
+        // add_header is inherited only by levels that add none of their own.
+        built.alt_svc = adds_alt_svc(&server).unwrap_or(http_alt_svc.unwrap_or(false));
         model.servers.push(built);
     }
+}
+
+/// `Some(true)` when the block adds an Alt-Svc header, `Some(false)` when it adds
+/// other headers only, `None` when it adds none (and so inherits).
+fn adds_alt_svc(block: &Item<'_>) -> Option<bool> {
+    let mut any = None;
+    for item in block.children().filter(|i| i.is("add_header")) {
+        let alt = item
+            .arg(0)
+            .is_some_and(|h| h.eq_ignore_ascii_case("alt-svc"));
+        any = Some(any.unwrap_or(false) || alt);
+    }
+    any
 }
 
 fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxModel) -> Server {
@@ -363,6 +384,7 @@ fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxMode
             ssl: false,
             http2: false,
             quic: false,
+            proxy_protocol: false,
             ipv6only: None,
             span: server.name_span(),
             explicit: false,
@@ -420,6 +442,7 @@ fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxMode
         names,
         locations,
         certificate,
+        alt_svc: false,
     }
 }
 
@@ -482,6 +505,7 @@ fn parse_listen(item: &Item<'_>) -> Option<NginxListen> {
         ssl: params.iter().any(|p| p == "ssl"),
         http2: params.iter().any(|p| p == "http2"),
         quic: params.iter().any(|p| p == "quic"),
+        proxy_protocol: params.iter().any(|p| p == "proxy_protocol"),
         ipv6only: params.iter().find_map(|p| match p.as_str() {
             "ipv6only=on" => Some(true),
             "ipv6only=off" => Some(false),

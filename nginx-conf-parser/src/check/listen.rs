@@ -81,9 +81,13 @@ fn check_listen(
     options: &mut HashMap<String, Span>,
     out: &mut Vec<Diagnostic>,
 ) {
-    let Some(addr) = listen.arg(0).and_then(|a| address(&a)) else {
+    let Some(mut addr) = listen.arg(0).and_then(|a| address(&a)) else {
         return;
     };
+    // `quic` listens are UDP sockets: `listen 443 quic` and `listen 443 ssl` do not collide.
+    if listen.args().skip(1).any(|p| p == "quic") {
+        addr.push_str(" (quic)");
+    }
     let span = listen.head_span();
     if let Some(first) = seen.get(&addr) {
         out.push(

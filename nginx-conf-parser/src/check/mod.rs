@@ -289,6 +289,8 @@ impl<'a> Checker<'a> {
         if let Some(message) = values::check_value(spec, &item) {
             self.out
                 .push(Diagnostic::new(&INVALID_VALUE, item.args_span(), message));
+        } else if name == "listen" {
+            self.listen_version(&item);
         }
         if let Some(rest) = spec
             .notes
@@ -319,6 +321,32 @@ impl<'a> Checker<'a> {
                 .push(Diagnostic::new(&INVALID_REGEX, item.args_span(), message));
         }
         Some(spec)
+    }
+
+    /// `listen` parameters whose meaning changed between the two tables: `quic` arrived
+    /// in 1.25.0, and 1.25.1 deprecated `http2` in favour of the `http2` directive.
+    fn listen_version(&mut self, item: &Item<'a>) {
+        for (i, param) in item.args().enumerate().skip(1) {
+            match (self.version, param.as_ref()) {
+                (NginxVersion::V1_22, "quic") => self.out.push(
+                    Diagnostic::new(
+                        &INVALID_VALUE,
+                        item.arg_span(i),
+                        "invalid parameter \"quic\"",
+                    )
+                    .with_help("HTTP/3 needs nginx 1.25 or newer; lint for the version you run with --nginx-version"),
+                ),
+                (NginxVersion::Latest, "http2") => self.out.push(
+                    Diagnostic::new(
+                        &DEPRECATED,
+                        item.arg_span(i),
+                        "the \"listen ... http2\" directive is deprecated, use the \"http2\" directive instead",
+                    )
+                    .with_help("drop `http2` from the listen and write `http2 on;` in the server"),
+                ),
+                _ => {}
+            }
+        }
     }
 
     fn report_lookup(

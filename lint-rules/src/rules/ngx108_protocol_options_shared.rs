@@ -1,0 +1,85 @@
+use lint_source::{Diagnostic, Span};
+
+use crate::model::listen_groups::{Member, Transport};
+use crate::model::Model;
+use crate::rule::Sink;
+
+declare_rule!(
+    "NGX108",
+    "protocol-options-shared",
+    NginxListen,
+    Warning,
+    "`ssl`, `http2` or `proxy_protocol` on one server's listen silently applies to every server on that address",
+    r#"nginx opens one socket per address and ORs the protocol parameters of every
+`listen` of it (`ngx_http_add_addresses`): one server writing `listen 8080
+ssl` makes the other servers on *:8080 speak TLS too, one `listen 80
+proxy_protocol` makes every site on port 80 expect a PROXY header, and one
+`listen 80 http2` (nginx before 1.25.1) turns port 80 into an HTTP/2-only
+port for every site. The server that does not write the parameter looks plain
+in its own file but is not. nginx 1.22 says nothing; 1.25.1 and later warn
+`protocol options redefined for 0.0.0.0:8080`.
+
+**Symptom**: `400 The plain HTTP request was sent to HTTPS port`, `400 Bad
+Request` with `broken header` in the error log (PROXY protocol), or binary
+garbage / `Received HTTP/0.9` for HTTP/1 clients (http2), on a site whose
+own configuration shows none of it.
+
+Bad:
+```nginx
+server { listen 8080 ssl; server_name admin.example.com; ... }
+server { listen 8080;     server_name status.example.com; ... }   # speaks TLS too
+```
+Good:
+```nginx
+server { listen 8443 ssl; server_name admin.example.com; ... }
+server { listen 8080;     server_name status.example.com; ... }
+```"#,
+    "Give every server of the address the same protocol parameters, or move the odd one to its own port.",
+    check
+);
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    type Flag = fn(&Member) -> bool;
+    let flags: [(&str, Flag, &str); 3] = [
+        ("ssl", |m| m.ssl, "it speaks TLS"),
+        ("http2", |m| m.http2, "it speaks HTTP/2"),
+        (
+            "proxy_protocol",
+            |m| m.proxy_protocol,
+            "it expects a PROXY protocol header before every request",
+        ),
+    ];
+    for nginx in &model.nginx {
+        for group in &nginx.listen_groups {
+            if group.address.transport != Transport::Tcp || group.members.len() < 2 {
+                continue;
+            }
+            for (flag, has, effect) in flags {
+                let Some(setter) = group.members.iter().find(|m| has(m)) else {
+                    continue;
+                };
+                for member in group.members.iter().filter(|m| !has(m)) {
+                    let name = nginx
+                        .servers
+                        .get(member.server)
+                        .and_then(|s| s.names.first())
+                        .map_or(String::from("this server"), |(n, _)| {
+                            format!("server \"{n}\"")
+                        });
+                    sink.push(
+                        Diagnostic::new(
+                            &RULE.meta,
+                            Span::new(member.listen.file, member.listen.start as usize, member.listen.start as usize + 6),
+                            format!(
+                                "this listen has no `{flag}`, but another server sets it on {}: {effect} for {name} too",
+                                group.address
+                            ),
+                        )
+                        .with_label(format!("{} without `{flag}`", group.address))
+                        .with_related(setter.listen, format!("`{flag}` set here for the whole address")),
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,79 @@
+use lint_source::Diagnostic;
+use nginx_conf_parser::catalogue::NginxVersion;
+
+use crate::model::listen_groups::Transport;
+use crate::model::Model;
+use crate::rule::Sink;
+
+declare_rule!(
+    "NGX109",
+    "plain-http2-port",
+    NginxListen,
+    Error,
+    "`listen ... http2` without `ssl` on nginx before 1.25.1: the port speaks only HTTP/2, browsers cannot use it",
+    r#"Browsers speak HTTP/2 only over TLS. On a plain-text port, nginx before
+1.25.1 treats `http2` as "HTTP/2 with prior knowledge": it answers every
+connection with HTTP/2 frames and never reads an HTTP/1.x request. Since
+nginx ORs `http2` across the servers of an address, one server writing it is
+enough to break every site on that port. (nginx 1.25.1 and later look at the
+first bytes and fall back to HTTP/1.x; the rule only fires for the versions
+that do not, `--nginx-version 1.22` / `1.24`.)
+
+**Symptom**: browsers download a few bytes of garbage or show "ERR_INVALID_HTTP_RESPONSE";
+`curl` says `Received HTTP/0.9 when not allowed`. Proven live against nginx 1.22.
+
+Bad:
+```nginx
+server { listen 80 http2; server_name example.com; }
+```
+Good:
+```nginx
+server { listen 443 ssl http2; server_name example.com; ssl_certificate ...; }
+server { listen 80; server_name example.com; return 301 https://$host$request_uri; }
+```"#,
+    "Put `http2` on the TLS listen (`listen 443 ssl http2`) and drop it from plain ports.",
+    check
+);
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    let version = model
+        .options
+        .nginx_version
+        .as_deref()
+        .and_then(NginxVersion::parse)
+        .unwrap_or_default();
+    if version != NginxVersion::V1_22 {
+        return;
+    }
+    for nginx in &model.nginx {
+        for group in &nginx.listen_groups {
+            if group.address.transport != Transport::Tcp || group.members.iter().any(|m| m.ssl) {
+                continue;
+            }
+            let Some(setter) = group.members.iter().find(|m| m.http2) else {
+                continue;
+            };
+            let others = group.members.len() - 1;
+            let mut diagnostic = Diagnostic::new(
+                &RULE.meta,
+                setter.listen,
+                format!(
+                    "HTTP/2 without TLS on {}: nginx {} answers only HTTP/2 there, HTTP/1.x clients and browsers get binary frames",
+                    group.address,
+                    version.label()
+                ),
+            )
+            .with_label("plain-text port with http2");
+            if others > 0 {
+                diagnostic = diagnostic.with_note(format!(
+                    "the {others} other server(s) on {} are affected too: nginx applies http2 to the whole address",
+                    group.address
+                ));
+            }
+            sink.push(
+                diagnostic
+                    .with_help("remove `http2` from this listen; use it on `listen 443 ssl http2`"),
+            );
+        }
+    }
+}

@@ -1,0 +1,64 @@
+use lint_source::{Diagnostic, Severity};
+
+use crate::model::Model;
+use crate::rule::Sink;
+
+declare_rule!(
+    "NGX110",
+    "quic-not-advertised",
+    NginxListen,
+    Warning,
+    "a `listen ... quic` that browsers never use: no TLS listen on the same port, or no `Alt-Svc` header",
+    r#"Browsers do not try HTTP/3 on their own. They connect over TCP and TLS first,
+and switch to QUIC for later requests when the response carries
+`Alt-Svc: h3=":443"`. A server with `listen 443 quic` but no `listen 443
+ssl` cannot be reached by a browser at all (warning); one that has both but
+never adds the `Alt-Svc` header serves every request over HTTP/1.1 or HTTP/2,
+and the QUIC socket sits unused (note).
+
+Bad:
+```nginx
+server {
+    listen 443 quic reuseport;
+    listen 443 ssl;
+    ssl_certificate ...;
+}
+```
+Good:
+```nginx
+server {
+    listen 443 quic reuseport;
+    listen 443 ssl;
+    ssl_certificate ...;
+    add_header Alt-Svc 'h3=":443"; ma=86400';
+}
+```"#,
+    "Pair every `listen N quic` with `listen N ssl` in the same server and add `add_header Alt-Svc 'h3=\":N\"; ma=86400';`.",
+    check
+);
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for (_, server) in model.servers() {
+        for quic in server.listens.iter().filter(|l| l.quic) {
+            let tls = server
+                .listens
+                .iter()
+                .any(|l| !l.quic && l.ssl && l.port == quic.port);
+            let port = quic.port.map_or(String::new(), |p| p.to_string());
+            if !tls {
+                sink.push(
+                    Diagnostic::new(&RULE.meta, quic.span, format!("HTTP/3 on port {port} without `listen {port} ssl` in this server: browsers start over TCP and never reach it"))
+                        .with_label("QUIC only")
+                        .with_help(format!("add `listen {port} ssl;` next to it")),
+                );
+            } else if !server.alt_svc {
+                sink.push(
+                    Diagnostic::new(&RULE.meta, quic.span, format!("HTTP/3 on port {port} is never advertised: no `add_header Alt-Svc` applies to this server"))
+                        .with_severity(Severity::Note)
+                        .with_label("unused until advertised")
+                        .with_help(format!("add `add_header Alt-Svc 'h3=\":{port}\"; ma=86400';` to the server")),
+                );
+            }
+        }
+    }
+}
