@@ -200,3 +200,33 @@ fn debians_own_nginx_tree_parses_and_checks_clean() {
         "{passes}"
     );
 }
+
+#[test]
+fn listen_parameters_follow_the_target_version() {
+    let dump = "# configuration file /etc/nginx/nginx.conf:\nevents {}\nhttp {\n    server {\n        listen 443 quic;\n        listen 443 ssl http2;\n    }\n}\n";
+    let map = SourceMap::new();
+    let config = from_dump(Path::new("-"), dump.as_bytes(), &map);
+    let for_version = |version| {
+        let diags = check(
+            &config,
+            &CheckOptions {
+                version,
+                ..Default::default()
+            },
+            &map,
+        );
+        messages(&map, &diags)
+            .into_iter()
+            .filter(|m| !m.contains("NGX021"))
+            .collect::<Vec<_>>()
+    };
+    use nginx_conf_parser::catalogue::NginxVersion;
+    assert_eq!(
+        for_version(NginxVersion::V1_22),
+        ["/etc/nginx/nginx.conf:4:20 NGX014 invalid parameter \"quic\""]
+    );
+    assert_eq!(
+        for_version(NginxVersion::Latest),
+        ["/etc/nginx/nginx.conf:5:24 NGX018 the \"listen ... http2\" directive is deprecated, use the \"http2\" directive instead"]
+    );
+}
