@@ -1,7 +1,8 @@
 //! Live proof: for every scenario under fixtures/live, start real php-fpm8.2
 //! and nginx on 127.0.0.1 in a temp prefix, request a PHP page, and check
 //! that the bad configuration gives the status the rule's doc claims while
-//! its good look-alike gives 200 — and that the linter flags the bad one with
+//! its good look-alike gives 200 (or the `good_status` of the scenario, when
+//! the fix itself answers an error page) — and that the linter flags the bad one with
 //! the rule's code and not the good one. A claimed status of 0 means the port
 //! answers without an HTTP/1 status line (binary HTTP/2 frames).
 //!
@@ -22,6 +23,8 @@ struct Scenario {
     name: String,
     code: String,
     status: u16,
+    /// What the good look-alike answers (200 unless the scenario says otherwise).
+    good_status: u16,
     request: String,
     /// Requests sent at once (saturation scenarios); the bad run must see the claimed status
     /// among the answers, the good run only 200s.
@@ -46,6 +49,9 @@ fn scenarios() -> Vec<Scenario> {
                 name: e.file_name().to_string_lossy().into_owned(),
                 code: get("code")?,
                 status: get("status")?.parse().ok()?,
+                good_status: get("good_status")
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(200),
                 request: get("request")?,
                 concurrent: get("concurrent").and_then(|c| c.parse().ok()).unwrap_or(1),
                 dir: e.path(),
@@ -119,7 +125,7 @@ fn prepare(dir: &Path) {
     }
     std::fs::write(
         dir.join("www/index.php"),
-        "<?php\nif (isset($_GET['big'])) { header('X-Big: ' . str_repeat('a', 8000)); }\nif (isset($_GET['sleep'])) { sleep((int) $_GET['sleep']); }\necho \"ok\\n\";\n",
+        "<?php\nif (isset($_GET['big'])) { header('X-Big: ' . str_repeat('a', 8000)); }\nif (isset($_GET['sleep'])) { sleep((int) $_GET['sleep']); }\nif (isset($_GET['status'])) { http_response_code((int) $_GET['status']); }\necho \"ok\\n\";\n",
     )
     .expect("index.php");
     // nginx's workers and the pool run as www-data: they must traverse the prefix.
@@ -336,10 +342,10 @@ fn every_claimed_status_is_what_real_nginx_and_php_fpm_return() {
         }
         match run_one(s, "good", port + 2, fpm_port + 2) {
             Ok((statuses, out)) => {
-                if statuses.iter().any(|st| *st != 200) {
+                if statuses.iter().any(|st| *st != s.good_status) {
                     failures.push(format!(
-                        "{} good: expected 200, got {statuses:?}\n{out}",
-                        s.name
+                        "{} good: expected {}, got {statuses:?}\n{out}",
+                        s.name, s.good_status
                     ));
                 }
                 if out.contains(&marker) {

@@ -40,6 +40,7 @@ pub static RULES: &[&Rule] = &[
     &ngx206_fastcgi_buffer_size_small::RULE,
     &ngx207_php_served_as_source::RULE,
     &ngx208_try_files_cycle::RULE,
+    &ngx209_error_page_loop::RULE,
     &sec001_split_path_info_without_check::RULE,
     &fpm101_slowlog_never_before_kill::RULE,
     &fpm102_errors_logged_nowhere::RULE,

@@ -55,6 +55,8 @@ pub struct Inherited {
     values: Arc<HashMap<&'static str, Setting>>,
     /// The effective `fastcgi_param` list.
     pub params: Option<ParamList>,
+    /// The effective `error_page` list: the nearest level that has any (nginx does not merge them).
+    pub error_pages: Arc<Vec<Setting>>,
 }
 
 /// Directives that inherit from outer blocks and that rules read.
@@ -67,6 +69,7 @@ const INHERITED: &[&str] = &[
     "fastcgi_busy_buffers_size",
     "fastcgi_keep_conn",
     "fastcgi_intercept_errors",
+    "recursive_error_pages",
     "fastcgi_index",
     "proxy_read_timeout",
     "proxy_connect_timeout",
@@ -180,6 +183,59 @@ pub struct Server {
     /// An `Alt-Svc` header is added at server level (or inherited from http): how
     /// browsers learn that HTTP/3 exists.
     pub alt_svc: bool,
+}
+
+impl Server {
+    /// The location nginx picks for `uri` (exact, longest prefix unless `^~`, regexes in
+    /// order, then the longest prefix); `None` when only the server level applies.
+    pub fn location_for(&self, uri: &str) -> Option<&EffectiveLocation> {
+        let locations = &self.locations;
+        let mut prefix: Option<(&EffectiveLocation, usize, bool)> = None;
+        for l in locations.iter().skip(1) {
+            let mut words = l.pattern.split_whitespace();
+            let (modifier, path) = match (words.next(), words.next()) {
+                (Some(m), Some(p)) => (m, p),
+                (Some(p), None) => ("", p),
+                _ => continue,
+            };
+            match modifier {
+                "=" if path == uri => return Some(l),
+                "" | "^~"
+                    if uri.starts_with(path)
+                        && !path.starts_with('@')
+                        && prefix.is_none_or(|(_, len, _)| path.len() > len) =>
+                {
+                    prefix = Some((l, path.len(), modifier == "^~"));
+                }
+                _ => {}
+            }
+        }
+        if let Some((l, _, true)) = prefix {
+            return Some(l);
+        }
+        for l in locations.iter().skip(1) {
+            let (caseless, re) = if let Some(r) = l.pattern.strip_prefix("~*") {
+                (true, r.trim())
+            } else if let Some(r) = l.pattern.strip_prefix('~') {
+                (false, r.trim())
+            } else {
+                continue;
+            };
+            let re = if caseless {
+                format!("(?i){re}")
+            } else {
+                re.to_string()
+            };
+            if fancy_regex::Regex::new(&re)
+                .ok()
+                .and_then(|r| r.is_match(uri).ok())
+                .unwrap_or(false)
+            {
+                return Some(l);
+            }
+        }
+        prefix.map(|(l, _, _)| l)
+    }
 }
 
 /// An `upstream {}` block.
@@ -323,6 +379,14 @@ fn build_http(http: &Item<'_>, model: &mut NginxModel) {
         }
     }
     settle_params(&mut scope, own, http.span());
+    let http_error_pages: Vec<Setting> = http
+        .children()
+        .filter(|i| i.is("error_page"))
+        .map(|i| setting(&i))
+        .collect();
+    if !http_error_pages.is_empty() {
+        scope.error_pages = Arc::new(http_error_pages);
+    }
     let http_alt_svc = adds_alt_svc(http);
     for server in servers {
         let mut built = build_server(&server, &scope, model);
@@ -375,6 +439,9 @@ fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxMode
         }
     }
     settle_params(&mut scope, own, server.span());
+    if !level.error_pages.is_empty() {
+        scope.error_pages = Arc::new(level.error_pages.clone());
+    }
     if listens.is_empty() {
         listens.push(NginxListen {
             address: "*:80".into(),
@@ -430,6 +497,9 @@ fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxMode
             apply(&item, &mut scope, &mut own);
         }
         settle_params(&mut scope, own, loc.span());
+        if !effective.error_pages.is_empty() {
+            scope.error_pages = Arc::new(effective.error_pages.clone());
+        }
         for n in nested.into_iter().rev() {
             stack.push((n, scope.clone()));
         }

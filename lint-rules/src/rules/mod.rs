@@ -39,6 +39,7 @@ pub mod ngx205_root_not_in_scope;
 pub mod ngx206_fastcgi_buffer_size_small;
 pub mod ngx207_php_served_as_source;
 pub mod ngx208_try_files_cycle;
+pub mod ngx209_error_page_loop;
 pub mod sec001_split_path_info_without_check;
 pub mod x001_fastcgi_pass_no_pool;
 pub mod x002_transport_mismatch;

@@ -1,6 +1,6 @@
 use lint_source::Diagnostic;
 
-use crate::model::{EffectiveLocation, Model};
+use crate::model::Model;
 use crate::rule::Sink;
 
 declare_rule!(
@@ -40,55 +40,6 @@ location ~ \.php$ {
     check
 );
 
-/// The location nginx picks for `uri` among `locations` (exact, longest prefix unless `^~`, regexes in order).
-fn pick<'l>(locations: &'l [EffectiveLocation], uri: &str) -> Option<&'l EffectiveLocation> {
-    let mut prefix: Option<(&EffectiveLocation, usize, bool)> = None;
-    for l in locations.iter().skip(1) {
-        let mut words = l.pattern.split_whitespace();
-        let (modifier, path) = match (words.next(), words.next()) {
-            (Some(m), Some(p)) => (m, p),
-            (Some(p), None) => ("", p),
-            _ => continue,
-        };
-        match modifier {
-            "=" if path == uri => return Some(l),
-            "" | "^~"
-                if uri.starts_with(path)
-                    && !path.starts_with('@')
-                    && prefix.is_none_or(|(_, len, _)| path.len() > len) =>
-            {
-                prefix = Some((l, path.len(), modifier == "^~"));
-            }
-            _ => {}
-        }
-    }
-    if let Some((l, _, true)) = prefix {
-        return Some(l);
-    }
-    for l in locations.iter().skip(1) {
-        let (caseless, re) = if let Some(r) = l.pattern.strip_prefix("~*") {
-            (true, r.trim())
-        } else if let Some(r) = l.pattern.strip_prefix('~') {
-            (false, r.trim())
-        } else {
-            continue;
-        };
-        let re = if caseless {
-            format!("(?i){re}")
-        } else {
-            re.to_string()
-        };
-        if fancy_regex::Regex::new(&re)
-            .ok()
-            .and_then(|r| r.is_match(uri).ok())
-            .unwrap_or(false)
-        {
-            return Some(l);
-        }
-    }
-    prefix.map(|(l, _, _)| l)
-}
-
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, server) in model.servers() {
         for location in server.locations.iter().skip(1) {
@@ -105,7 +56,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if uri.contains('$') {
                 continue;
             }
-            if pick(&server.locations, uri).is_some_and(|target| target.span == location.span) {
+            if server
+                .location_for(uri)
+                .is_some_and(|target| target.span == location.span)
+            {
                 sink.push(
                     Diagnostic::new(&RULE.meta, try_files.span, format!("the fallback {uri} is handled by this same location again: an internal redirection cycle"))
                         .with_related(location.span, "this location matches it")
