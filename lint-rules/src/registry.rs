@@ -44,4 +44,6 @@ pub static RULES: &[&Rule] = &[
     &sec001_split_path_info_without_check::RULE,
     &fpm101_slowlog_never_before_kill::RULE,
     &fpm102_errors_logged_nowhere::RULE,
+    &fpm103_array_entry_shadowed::RULE,
+    &fpm104_env_overridden_by_nginx::RULE,
 ];

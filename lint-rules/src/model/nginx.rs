@@ -34,6 +34,8 @@ pub struct FastcgiParam {
     pub name: String,
     /// Value (with variables unexpanded).
     pub value: String,
+    /// `if_not_empty`: sent only when the value is not empty.
+    pub if_not_empty: bool,
     /// Where it was written.
     pub span: Span,
 }
@@ -312,6 +314,7 @@ fn apply(item: &Item<'_>, scope: &mut Inherited, own_params: &mut Option<Vec<Fas
         let param = FastcgiParam {
             name: item.arg(0).map(|a| a.into_owned()).unwrap_or_default(),
             value: item.arg(1).map(|a| a.into_owned()).unwrap_or_default(),
+            if_not_empty: item.arg(2).is_some_and(|a| a == "if_not_empty"),
             span: item.span(),
         };
         own_params.get_or_insert_with(Vec::new).push(param);

@@ -21,6 +21,8 @@ macro_rules! declare_rule {
 
 pub mod fpm101_slowlog_never_before_kill;
 pub mod fpm102_errors_logged_nowhere;
+pub mod fpm103_array_entry_shadowed;
+pub mod fpm104_env_overridden_by_nginx;
 pub mod ngx101_conflicting_server_name;
 pub mod ngx102_no_explicit_default_server;
 pub mod ngx103_listen_443_without_ssl;
