@@ -25,6 +25,8 @@ struct Scenario {
     status: u16,
     /// What the good look-alike answers (200 unless the scenario says otherwise).
     good_status: u16,
+    /// Modes of the document root for the bad and the good run (`www_mode = 0700 0711`).
+    www_mode: Option<(u32, u32)>,
     request: String,
     /// Requests sent at once (saturation scenarios); the bad run must see the claimed status
     /// among the answers, the good run only 200s.
@@ -52,6 +54,13 @@ fn scenarios() -> Vec<Scenario> {
                 good_status: get("good_status")
                     .and_then(|c| c.parse().ok())
                     .unwrap_or(200),
+                www_mode: get("www_mode").and_then(|m| {
+                    let (bad, good) = m.split_once(' ')?;
+                    Some((
+                        u32::from_str_radix(bad, 8).ok()?,
+                        u32::from_str_radix(good.trim(), 8).ok()?,
+                    ))
+                }),
                 request: get("request")?,
                 concurrent: get("concurrent").and_then(|c| c.parse().ok()).unwrap_or(1),
                 dir: e.path(),
@@ -197,6 +206,11 @@ fn run_one(
         .map_err(|e| e.to_string())?;
     let dir = tmp.path();
     prepare(dir);
+    if let Some((bad, good)) = s.www_mode {
+        let mode = if kind == "bad" { bad } else { good };
+        std::fs::set_permissions(dir.join("www"), std::fs::Permissions::from_mode(mode))
+            .expect("chmod www");
+    }
     let (nginx_conf, fpm_conf) = instantiate(&s.dir.join(kind), dir, port, fpm_port);
     let fpm = Command::new("php-fpm8.2")
         .args(["--nodaemonize", "--fpm-config"])
@@ -277,11 +291,14 @@ fn run_one(
 fn lint_output(nginx: &Path, fpm: &Path) -> String {
     let out = BinCommand::cargo_bin("nginx-fpm-lint")
         .expect("binary")
-        // The nginx these scenarios run is Debian's 1.22.
+        // The nginx these scenarios run is Debian's 1.22; `--root /`: the scenario runs on
+        // this machine, so its disk and accounts are the truth.
         .args([
             "--no-config",
             "--nginx-version",
             "1.22",
+            "--root",
+            "/",
             "--format",
             "concise",
             "--nginx",
@@ -334,8 +351,15 @@ fn every_claimed_status_is_what_real_nginx_and_php_fpm_return() {
                     ));
                 }
                 println!(
-                    "live {:<24} bad  -> {statuses:?} (claimed {}), {} reported",
-                    s.name, s.status, s.code
+                    "live {:<24} bad  -> {statuses:?} (claimed {}), {} {}",
+                    s.name,
+                    s.status,
+                    s.code,
+                    if out.contains(&marker) {
+                        "reported"
+                    } else {
+                        "NOT reported"
+                    }
                 );
             }
             Err(e) => failures.push(format!("{} bad: {e}", s.name)),

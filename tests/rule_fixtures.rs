@@ -20,8 +20,14 @@ fn run(dir: &Path, format: &str) -> (String, i32) {
     let rel = dir
         .strip_prefix(env!("CARGO_MANIFEST_DIR"))
         .expect("inside the repo");
+    // Fixtures whose rule reads owners and modes (git keeps neither) are copied to a temp
+    // dir at the same relative path, with the modes of their `modes` file applied.
+    let staged = stage_modes(dir, rel);
+    let cwd = staged
+        .as_ref()
+        .map_or(Path::new(env!("CARGO_MANIFEST_DIR")), |t| t.path());
     let mut cmd = Command::cargo_bin("nginx-fpm-lint").expect("binary");
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+    cmd.current_dir(cwd)
         .env("NO_COLOR", "1")
         .args(["--no-config", "--format", format, "--root"])
         .arg(rel);
@@ -33,6 +39,37 @@ fn run(dir: &Path, format: &str) -> (String, i32) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         out.status.code().unwrap_or(-1),
     )
+}
+
+/// Copies `dir` to `<temp>/<rel>` and applies its `modes` file (`0700 srv/shop` per line),
+/// owned by root:root; `None` when the fixture has no `modes` file.
+fn stage_modes(dir: &Path, rel: &Path) -> Option<tempfile::TempDir> {
+    use std::os::unix::fs::PermissionsExt;
+    let modes = std::fs::read_to_string(dir.join("modes")).ok()?;
+    let temp = tempfile::tempdir().expect("temp dir");
+    let target = temp.path().join(rel);
+    for entry in walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let to = target.join(entry.path().strip_prefix(dir).expect("inside"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).expect("mkdir");
+            std::fs::set_permissions(&to, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        } else {
+            std::fs::copy(entry.path(), &to).expect("copy");
+        }
+    }
+    for line in modes.lines().filter(|l| !l.trim().is_empty()) {
+        let (mode, path) = line.split_once(' ').expect("`MODE PATH` lines");
+        let mode = u32::from_str_radix(mode, 8).expect("octal mode");
+        std::fs::set_permissions(
+            target.join(path.trim()),
+            std::fs::Permissions::from_mode(mode),
+        )
+        .expect("chmod");
+    }
+    Some(temp)
 }
 
 #[test]

@@ -168,7 +168,7 @@ pub fn lint(input: &LintInput, map: &SourceMap) -> Vec<Diagnostic> {
     let loaded = load(input, map);
     let mut diagnostics = loaded.diagnostics;
     let nginx_models = loaded.nginx.par_iter().map(nginx::build).collect();
-    let model = Model::new(
+    let mut model = Model::new(
         map,
         &input.options,
         nginx_models,
@@ -176,6 +176,10 @@ pub fn lint(input: &LintInput, map: &SourceMap) -> Vec<Diagnostic> {
         loaded.php_ini,
         read_accounts(input.options.root.as_deref()),
     );
+    if let Some(root) = &input.options.root {
+        model.filesystem =
+            crate::model::filesystem::Filesystem::probe(root, model.paths_of_interest());
+    }
     let found: Vec<Vec<Diagnostic>> = RULES
         .par_iter()
         .map(|rule| {

@@ -22,6 +22,7 @@ pub static RULES: &[&Rule] = &[
     &x015_backlog_below_capacity::RULE,
     &x016_chroot_host_paths::RULE,
     &x017_limit_extensions::RULE,
+    &x018_docroot_closed_to_pool::RULE,
     &ngx101_conflicting_server_name::RULE,
     &ngx102_no_explicit_default_server::RULE,
     &ngx103_listen_443_without_ssl::RULE,
@@ -46,4 +47,8 @@ pub static RULES: &[&Rule] = &[
     &fpm102_errors_logged_nowhere::RULE,
     &fpm103_array_entry_shadowed::RULE,
     &fpm104_env_overridden_by_nginx::RULE,
+    &fpm105_max_children_far_below_nginx::RULE,
+    &fpm106_log_directory_missing::RULE,
+    &fpm107_worker_cannot_write::RULE,
+    &fpm108_unbounded_worker_memory::RULE,
 ];

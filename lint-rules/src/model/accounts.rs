@@ -12,6 +12,10 @@ pub struct Accounts {
     pub members: HashMap<String, Vec<String>>,
     /// True when read from files (otherwise conventions are assumed).
     pub from_files: bool,
+    /// uid → user name.
+    pub user_by_uid: HashMap<u32, String>,
+    /// gid → group name.
+    pub group_by_gid: HashMap<u32, String>,
 }
 
 impl Accounts {
@@ -19,10 +23,15 @@ impl Accounts {
     pub fn parse(passwd: &str, group: &str) -> Self {
         let mut gid_name: HashMap<&str, &str> = HashMap::new();
         let mut members = HashMap::new();
+        let mut group_by_gid = HashMap::new();
+        let mut user_by_uid = HashMap::new();
         for line in group.lines() {
             let f: Vec<&str> = line.split(':').collect();
             if f.len() >= 4 {
                 gid_name.insert(f[2], f[0]);
+                if let Ok(gid) = f[2].parse() {
+                    group_by_gid.entry(gid).or_insert_with(|| f[0].to_string());
+                }
                 members.insert(
                     f[0].to_string(),
                     f[3].split(',')
@@ -36,6 +45,9 @@ impl Accounts {
         for line in passwd.lines() {
             let f: Vec<&str> = line.split(':').collect();
             if f.len() >= 4 {
+                if let Ok(uid) = f[2].parse() {
+                    user_by_uid.entry(uid).or_insert_with(|| f[0].to_string());
+                }
                 if let Some(g) = gid_name.get(f[3]) {
                     primary_group.insert(f[0].to_string(), (*g).to_string());
                 }
@@ -45,6 +57,8 @@ impl Accounts {
             primary_group,
             members,
             from_files: true,
+            user_by_uid,
+            group_by_gid,
         }
     }
 

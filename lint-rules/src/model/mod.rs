@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod address;
+pub mod filesystem;
 pub mod listen_groups;
 pub mod nginx;
 
@@ -27,6 +28,70 @@ pub struct PoolRef<'a> {
 }
 
 impl PoolRef<'_> {
+    /// A path value of this pool as php-fpm resolves it: `$pool` expanded, relative
+    /// to the pool prefix. `None` for empty values and other variables.
+    pub fn path(&self, value: &str) -> Option<std::path::PathBuf> {
+        let value = value.trim().replace("$pool", &self.pool.name);
+        if value.is_empty() || value.contains('$') {
+            return None;
+        }
+        let path = std::path::PathBuf::from(&value);
+        Some(if path.is_absolute() {
+            path
+        } else {
+            self.pool.prefix.join(path)
+        })
+    }
+
+    /// A PHP setting for this pool: the pool's php_(admin_)value, then php.ini.
+    pub fn php_value(&self, key: &str) -> Option<(&str, Span)> {
+        self.pool
+            .php_setting(key)
+            .or_else(|| self.php_ini.and_then(|ini| ini.get(key)))
+            .map(|e| (e.value.as_str(), e.value_span))
+    }
+
+    /// Directories the pool's workers create files in, with the setting that names them:
+    /// PHP's `error_log`, `session.save_path` (files handler) and `upload_tmp_dir`.
+    pub fn worker_write_dirs(&self) -> Vec<(&'static str, std::path::PathBuf, Span)> {
+        let mut out = Vec::new();
+        if let Some((v, span)) = self.php_value("error_log") {
+            if v != "syslog" {
+                if let Some(dir) = self
+                    .path(v)
+                    .and_then(|p| p.parent().map(|d| d.to_path_buf()))
+                {
+                    out.push(("error_log", dir, span));
+                }
+            }
+        }
+        if let Some((v, span)) = self.php_value("session.save_path") {
+            // `N;MODE;/path`: the directory is the last part; `tcp://` means another handler.
+            let dir = v.rsplit(';').next().unwrap_or(v);
+            if !dir.contains("://") && dir.starts_with('/') {
+                out.push(("session.save_path", std::path::PathBuf::from(dir), span));
+            }
+        }
+        if let Some((v, span)) = self.php_value("upload_tmp_dir") {
+            if v.starts_with('/') {
+                out.push(("upload_tmp_dir", std::path::PathBuf::from(v), span));
+            }
+        }
+        out
+    }
+
+    /// Files php-fpm's master opens at start (`slowlog`, `access.log`): it creates the
+    /// files but not their directories.
+    pub fn master_log_files(&self) -> Vec<(&'static str, std::path::PathBuf, Span)> {
+        ["slowlog", "access.log"]
+            .into_iter()
+            .filter_map(|key| {
+                let e = self.pool.get(key)?;
+                Some((key, self.path(&e.value)?, e.value_span))
+            })
+            .collect()
+    }
+
     /// PHP's `max_execution_time` for this pool in seconds (pool override, then php.ini, then PHP's default 30),
     /// with the place it was set.
     pub fn max_execution_time(&self) -> (i64, Option<Span>) {
@@ -69,6 +134,8 @@ pub struct Model<'a> {
     pub has_fpm: bool,
     /// Users and groups (from the tree's /etc/passwd and /etc/group when present).
     pub accounts: accounts::Accounts,
+    /// Owner, group and mode of the paths the configuration names (probed under `--root` only).
+    pub filesystem: filesystem::Filesystem,
     /// Pools by listen address, so that matching a target costs a lookup, not a scan.
     index: PoolIndex,
 }
@@ -128,6 +195,7 @@ impl<'a> Model<'a> {
             fpm,
             php_ini,
             accounts,
+            filesystem: filesystem::Filesystem::default(),
             index,
         }
     }
@@ -166,6 +234,28 @@ impl<'a> Model<'a> {
             }
         }
         index
+    }
+
+    /// Every path a rule may ask the filesystem about: pool log and work directories,
+    /// and the document roots of PHP locations.
+    pub fn paths_of_interest(&self) -> Vec<std::path::PathBuf> {
+        let mut paths = Vec::new();
+        for p in self.pools() {
+            for (_, file, _) in p.master_log_files() {
+                paths.push(file);
+            }
+            for (_, dir, _) in p.worker_write_dirs() {
+                paths.push(dir);
+            }
+        }
+        for (_, _, location) in self.fastcgi_locations() {
+            if let Some(root) = location.inherited.get("root") {
+                if !root.first().contains('$') {
+                    paths.push(std::path::PathBuf::from(root.first()));
+                }
+            }
+        }
+        paths
     }
 
     /// Every server of every nginx tree with the tree's model.

@@ -1,0 +1,216 @@
+//! What the disk says about the paths the configuration names: existence,
+//! owner, group and mode, read once under `--root` before the rules run (the
+//! rules themselves stay pure). Without `--root` nothing is probed and every
+//! answer is "unknown": the machine running the linter is not the one the
+//! configuration is for.
+
+use std::collections::HashMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use super::accounts::Accounts;
+
+/// Owner, group and permission bits of one path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileFacts {
+    /// Owner uid.
+    pub uid: u32,
+    /// Group gid.
+    pub gid: u32,
+    /// Permission bits (`0o7777`).
+    pub mode: u32,
+    /// A directory.
+    pub is_dir: bool,
+}
+
+/// What is known about a path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Probe<'f> {
+    /// Not probed (no `--root`, or a path with variables).
+    Unknown,
+    /// Does not exist under the root.
+    Missing,
+    /// Exists.
+    Present(&'f FileFacts),
+}
+
+/// The access a process needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Enter a directory (`x`).
+    Search,
+    /// Create files in a directory (`w` and `x`).
+    CreateIn,
+}
+
+/// Why a user may not do something to a path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Denial {
+    /// The path that refuses (the target or one of its ancestors).
+    pub path: PathBuf,
+    /// `drwxr-x--- root:www-data`, for the message.
+    pub shown: String,
+    /// What is missing (`search`, `write`).
+    pub missing: &'static str,
+}
+
+/// Probed paths.
+#[derive(Clone, Debug, Default)]
+pub struct Filesystem {
+    facts: HashMap<PathBuf, Option<FileFacts>>,
+}
+
+impl Filesystem {
+    /// Stats every path and its ancestors under `root` (symlinks followed, as the
+    /// processes that open them would).
+    pub fn probe(root: &Path, paths: impl IntoIterator<Item = PathBuf>) -> Self {
+        let mut facts = HashMap::new();
+        for path in paths {
+            for p in path.ancestors() {
+                if !p.is_absolute() || facts.contains_key(p) {
+                    continue;
+                }
+                let on_disk = root.join(p.strip_prefix("/").unwrap_or(p));
+                let fact = std::fs::metadata(&on_disk).ok().map(|m| FileFacts {
+                    uid: m.uid(),
+                    gid: m.gid(),
+                    mode: m.mode() & 0o7777,
+                    is_dir: m.is_dir(),
+                });
+                facts.insert(p.to_path_buf(), fact);
+            }
+        }
+        Filesystem { facts }
+    }
+
+    /// What is known about `path`.
+    pub fn get(&self, path: &Path) -> Probe<'_> {
+        match self.facts.get(path) {
+            None => Probe::Unknown,
+            Some(None) => Probe::Missing,
+            Some(Some(f)) => Probe::Present(f),
+        }
+    }
+
+    /// True when `path` is missing although its parent directory exists under the root.
+    /// A root that lacks the parent too is a configuration checkout rather than a machine
+    /// image, and says nothing about that part of the disk.
+    pub fn missing_from_existing_dir(&self, path: &Path) -> bool {
+        self.get(path) == Probe::Missing
+            && path
+                .parent()
+                .is_some_and(|p| matches!(self.get(p), Probe::Present(f) if f.is_dir))
+    }
+
+    /// Whether `user` may do `access` on the directory `path`, checking search
+    /// permission on every ancestor. `None` = allowed or cannot tell.
+    pub fn denies(
+        &self,
+        accounts: &Accounts,
+        user: &str,
+        path: &Path,
+        access: Access,
+    ) -> Option<Denial> {
+        if user == "root" || !accounts.from_files {
+            return None;
+        }
+        let groups = accounts.groups(user);
+        let bits = |f: &FileFacts| -> u32 {
+            if accounts.user_by_uid.get(&f.uid).map(String::as_str) == Some(user) {
+                (f.mode >> 6) & 7
+            } else if accounts
+                .group_by_gid
+                .get(&f.gid)
+                .is_some_and(|g| groups.contains(g))
+            {
+                (f.mode >> 3) & 7
+            } else {
+                f.mode & 7
+            }
+        };
+        let mut chain: Vec<&Path> = path.ancestors().collect();
+        chain.reverse();
+        for (i, p) in chain.iter().enumerate() {
+            let Probe::Present(f) = self.get(p) else {
+                return None;
+            };
+            let last = i + 1 == chain.len();
+            let (need, missing) = match (last, access) {
+                (true, Access::CreateIn) => (0o3, "write"),
+                _ => (0o1, "search"),
+            };
+            if bits(f) & need != need {
+                let owner = accounts
+                    .user_by_uid
+                    .get(&f.uid)
+                    .cloned()
+                    .unwrap_or_else(|| f.uid.to_string());
+                let group = accounts
+                    .group_by_gid
+                    .get(&f.gid)
+                    .cloned()
+                    .unwrap_or_else(|| f.gid.to_string());
+                return Some(Denial {
+                    path: p.to_path_buf(),
+                    shown: format!("{:04o} {owner}:{group}", f.mode),
+                    missing,
+                });
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fs(entries: &[(&str, u32, u32, u32)]) -> Filesystem {
+        Filesystem {
+            facts: entries
+                .iter()
+                .map(|(p, uid, gid, mode)| {
+                    (
+                        PathBuf::from(p),
+                        Some(FileFacts {
+                            uid: *uid,
+                            gid: *gid,
+                            mode: *mode,
+                            is_dir: true,
+                        }),
+                    )
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn owner_group_and_other_bits_in_that_order() {
+        let accounts = Accounts::parse(
+            "root:x:0:0::/root:/bin/sh\nwww-data:x:33:33::/var/www:/bin/sh\n",
+            "root:x:0:\nwww-data:x:33:\n",
+        );
+        let tree = fs(&[
+            ("/", 0, 0, 0o755),
+            ("/srv", 0, 0, 0o700),
+            ("/var", 0, 0, 0o755),
+            ("/var/lib", 0, 33, 0o770),
+        ]);
+        let denied = tree.denies(&accounts, "www-data", Path::new("/srv"), Access::Search);
+        assert_eq!(denied.map(|d| d.missing), Some("search"));
+        assert!(tree
+            .denies(
+                &accounts,
+                "www-data",
+                Path::new("/var/lib"),
+                Access::CreateIn
+            )
+            .is_none());
+        assert!(tree
+            .denies(&accounts, "root", Path::new("/srv"), Access::Search)
+            .is_none());
+        assert!(tree
+            .denies(&accounts, "www-data", Path::new("/unknown"), Access::Search)
+            .is_none());
+    }
+}

@@ -1,0 +1,68 @@
+use lint_source::Diagnostic;
+
+use crate::model::filesystem::Probe;
+use crate::model::Model;
+use crate::rule::Sink;
+
+declare_rule!(
+    "FPM106",
+    "log-directory-missing",
+    FpmPool,
+    Error,
+    "a pool's `slowlog` or `access.log` in a directory that does not exist (under `--root`): php-fpm refuses to start",
+    r#"php-fpm's master opens every pool's `slowlog` and `access.log` when it starts,
+creating the files but never their directories. When the directory is
+missing (a path copied from another distribution, `/var/log/php-fpm/` on a
+Debian box, a log directory only the package creates) php-fpm stops with
+`Unable to create or open slowlog(/var/log/php-fpm/www-slow.log): No such file
+or directory (2)` or `failed to open access log (...)`, and `php-fpm -t` fails
+the same way. Every site of the service answers 502.
+
+Checked only with `--root`, against the directory tree under it, and only
+where the tree holds the parent directory (a configuration checkout without
+`/var/log` says nothing about the disk).
+
+Bad (`/var/log/php-fpm` does not exist):
+```ini
+slowlog = /var/log/php-fpm/$pool-slow.log
+```
+Good:
+```ini
+slowlog = /var/log/$pool.log.slow
+```"#,
+    "Create the directory (and make it part of the deployment), or point the log into an existing one.",
+    check
+);
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for p in model.pools() {
+        for (key, file, span) in p.master_log_files() {
+            let Some(dir) = file.parent() else { continue };
+            let problem = match model.filesystem.get(dir) {
+                Probe::Missing if model.filesystem.missing_from_existing_dir(dir) => {
+                    "does not exist"
+                }
+                Probe::Present(f) if !f.is_dir => "is not a directory",
+                _ => continue,
+            };
+            let said = if key == "slowlog" {
+                format!("Unable to create or open slowlog({})", file.display())
+            } else {
+                format!("failed to open access log ({})", file.display())
+            };
+            sink.push(
+                Diagnostic::new(
+                    &RULE.meta,
+                    span,
+                    format!(
+                        "pool [{}] {key} is in {}, which {problem}: php-fpm refuses to start (\"{said}\")",
+                        p.pool.name,
+                        dir.display()
+                    ),
+                )
+                .with_label(format!("{} {problem}", dir.display()))
+                .with_help(format!("create {} or log into an existing directory", dir.display())),
+            );
+        }
+    }
+}
