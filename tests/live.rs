@@ -385,3 +385,78 @@ fn every_claimed_status_is_what_real_nginx_and_php_fpm_return() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n---\n"));
 }
+
+/// NGX111's claim, which `nginx -t` cannot see: a dual-stack `[::]:N ipv6only=off` next to
+/// `listen N` passes `nginx -t` and fails at start; the look-alike without `ipv6only=off`
+/// starts. Skips when this machine has no IPv6 (the look-alike could not bind either).
+#[test]
+fn dual_stack_conflict_passes_nginx_t_and_fails_at_start() {
+    if let Err(reason) = available() {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("the live suite must run in CI: {reason}");
+        }
+        eprintln!("skipping: {reason}");
+        return;
+    }
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        eprintln!("skipping: no IPv6 on this machine");
+        return;
+    }
+    for (kind, listen, starts) in [
+        ("bad", "listen [::]:18790 ipv6only=off;", false),
+        ("good", "listen [::]:18791; listen 18791;", true),
+    ] {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path();
+        let port = if starts { 18791 } else { 18790 };
+        let conf = dir.join("nginx.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "pid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{ worker_connections 64; }}\nhttp {{\n    access_log off;\n    client_body_temp_path {d};\n    proxy_temp_path {d};\n    fastcgi_temp_path {d};\n    uwsgi_temp_path {d};\n    scgi_temp_path {d};\n    server {{ {listen} server_name a.test; return 204; }}\n    server {{ listen {port}; server_name b.test; return 204; }}\n}}\n",
+                d = dir.display()
+            ),
+        )
+        .expect("write");
+        let test = Command::new("nginx")
+            .args(["-t", "-c"])
+            .arg(&conf)
+            .arg("-p")
+            .arg(dir)
+            .output()
+            .expect("nginx -t");
+        assert!(
+            test.status.success(),
+            "{kind}: nginx -t must pass: {test:?}"
+        );
+        let start = Command::new("nginx")
+            .args(["-c"])
+            .arg(&conf)
+            .arg("-p")
+            .arg(dir)
+            .output()
+            .expect("nginx starts or fails");
+        let log = std::fs::read_to_string(dir.join("error.log")).unwrap_or_default();
+        let running = start.status.success() && wait_port(port as u16);
+        if let Ok(pid) = std::fs::read_to_string(dir.join("nginx.pid")) {
+            let _ = Command::new("kill").args(["-QUIT", pid.trim()]).status();
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        assert_eq!(running, starts, "{kind}: started = {running}\n{log}");
+        if !starts {
+            assert!(log.contains("Address already in use"), "{log}");
+        }
+        let lint = BinCommand::cargo_bin("nginx-fpm-lint")
+            .expect("binary")
+            .args(["--no-config", "--format", "concise", "--nginx"])
+            .arg(&conf)
+            .output()
+            .expect("lint runs");
+        let out = String::from_utf8_lossy(&lint.stdout);
+        assert_eq!(out.contains(": NGX111 ["), !starts, "{kind}:\n{out}");
+        println!(
+            "live dual-stack {kind}: nginx -t ok, started = {running}, NGX111 = {}",
+            !starts
+        );
+    }
+}

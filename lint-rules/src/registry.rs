@@ -33,6 +33,8 @@ pub static RULES: &[&Rule] = &[
     &ngx108_protocol_options_shared::RULE,
     &ngx109_plain_http2_port::RULE,
     &ngx110_quic_not_advertised::RULE,
+    &ngx111_dual_stack_conflict::RULE,
+    &ngx112_connections_exceed_rlimit::RULE,
     &ngx201_script_filename_missing::RULE,
     &ngx202_fastcgi_param_reset::RULE,
     &ngx203_alias_with_document_root::RULE,

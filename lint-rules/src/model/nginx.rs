@@ -264,6 +264,8 @@ pub struct NginxModel {
     pub user: Option<(String, Option<String>, Span)>,
     /// `worker_connections`, when set.
     pub worker_connections: Option<(u64, Span)>,
+    /// `worker_rlimit_nofile`, when set.
+    pub worker_rlimit_nofile: Option<(u64, Span)>,
     /// `worker_processes` when set to a number (`auto` depends on the machine).
     pub worker_processes: Option<(u64, Span)>,
     /// Every `http`-level `resolver` is part of `Inherited`; this says whether any exists at all.
@@ -294,6 +296,10 @@ pub fn build(config: &Config) -> NginxModel {
                     item.arg(1).map(|g| g.into_owned()),
                     item.arg_span(0),
                 ));
+            }
+        } else if item.is("worker_rlimit_nofile") {
+            if let Some(n) = item.arg(0).and_then(|v| v.parse().ok()) {
+                model.worker_rlimit_nofile = Some((n, item.arg_span(0)));
             }
         } else if item.is("worker_processes") {
             if let Some(n) = item.arg(0).and_then(|v| v.parse().ok()) {

@@ -37,6 +37,8 @@ pub mod ngx107_server_unreachable;
 pub mod ngx108_protocol_options_shared;
 pub mod ngx109_plain_http2_port;
 pub mod ngx110_quic_not_advertised;
+pub mod ngx111_dual_stack_conflict;
+pub mod ngx112_connections_exceed_rlimit;
 pub mod ngx201_script_filename_missing;
 pub mod ngx202_fastcgi_param_reset;
 pub mod ngx203_alias_with_document_root;
