@@ -9,7 +9,7 @@
 //! `127.0.0.1:80` is a third that takes the connections to 127.0.0.1 away from
 //! the wildcard. `quic` listens are UDP sockets and form their own groups.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use lint_source::Span;
@@ -186,52 +186,49 @@ pub struct ListenGroup {
     /// The `listen ... default_server` that made it so, if any.
     pub explicit_default: Option<Span>,
     exact: HashMap<String, (usize, Span)>,
-    head: Vec<(String, usize, Span)>,
-    tail: Vec<(String, usize, Span)>,
+    /// `*.example.com` by `example.com`.
+    head: HashMap<String, (usize, Span)>,
+    /// `www.example.*` by `www.example`.
+    tail: HashMap<String, (usize, Span)>,
     regex: Vec<(String, usize, Span)>,
+    /// Servers that keep at least one name a client can send.
+    reachable: HashSet<usize>,
     /// Names nginx ignores here (`conflicting server name ... ignored`).
     pub ignored: Vec<IgnoredName>,
 }
 
 impl ListenGroup {
+    fn new(address: ListenAddress, first: usize) -> Self {
+        ListenGroup {
+            address,
+            members: Vec::new(),
+            default: first,
+            explicit_default: None,
+            exact: HashMap::new(),
+            head: HashMap::new(),
+            tail: HashMap::new(),
+            regex: Vec::new(),
+            reachable: HashSet::new(),
+            ignored: Vec::new(),
+        }
+    }
+
     /// The server nginx picks for `host` (lower-cased, without port) on this address.
     pub fn select(&self, host: &str) -> Selection {
-        if let Some((server, span)) = self.exact.get(host) {
-            return Selection::Name {
-                server: *server,
-                span: *span,
-            };
+        let name = |&(server, span): &(usize, Span)| Selection::Name { server, span };
+        if let Some(hit) = self.exact.get(host) {
+            return name(hit);
         }
-        // The longest matching wildcard wins; among equals, the first.
-        let best = |list: &[(String, usize, Span)], matches: &dyn Fn(&str) -> bool| {
-            list.iter()
-                .filter(|(p, _, _)| matches(p))
-                .fold(None::<&(String, usize, Span)>, |best, c| match best {
-                    Some(b) if b.0.len() >= c.0.len() => Some(b),
-                    _ => Some(c),
-                })
-                .map(|(_, server, span)| Selection::Name {
-                    server: *server,
-                    span: *span,
-                })
-        };
-        if let Some(s) = best(&self.head, &|p| {
-            host.len() > p.len() + 1
-                && host.ends_with(p)
-                && host[..host.len() - p.len()].ends_with('.')
-        }) {
-            return s;
+        // The longest matching wildcard wins: try the longest suffix (prefix) first.
+        let dots: Vec<usize> = host.match_indices('.').map(|(i, _)| i).collect();
+        if let Some(hit) = dots.iter().find_map(|&i| self.head.get(&host[i + 1..])) {
+            return name(hit);
         }
-        if let Some(s) = best(&self.tail, &|p| {
-            host.len() > p.len() + 1 && host.starts_with(p) && host[p.len()..].starts_with('.')
-        }) {
-            return s;
+        if let Some(hit) = dots.iter().rev().find_map(|&i| self.tail.get(&host[..i])) {
+            return name(hit);
         }
         for (re, server, span) in &self.regex {
-            let matched = fancy_regex::Regex::new(&format!("(?i){re}"))
-                .ok()
-                .and_then(|r| r.is_match(host).ok())
-                .unwrap_or(false);
+            let matched = super::compiled_regex::is_match(&format!("(?i){re}"), host);
             if matched {
                 return Selection::Name {
                     server: *server,
@@ -245,46 +242,26 @@ impl ListenGroup {
     /// True when `server` keeps at least one name on this address that a browser can send
     /// (not `_`, not the empty name, not ignored as a conflict).
     pub fn has_reachable_name(&self, server: usize) -> bool {
-        self.exact
-            .iter()
-            .any(|(n, (s, _))| *s == server && can_be_requested(n))
-            || self.head.iter().any(|(_, s, _)| *s == server)
-            || self.tail.iter().any(|(_, s, _)| *s == server)
-            || self.regex.iter().any(|(_, s, _)| *s == server)
+        self.reachable.contains(&server)
     }
 
     fn add_names(&mut self, index: usize, server: &Server) {
         for (name, span) in &server.names {
             for pattern in patterns(name) {
-                let (list, key) = match pattern {
-                    NamePattern::Exact(n) => {
-                        match self.exact.get(&n) {
-                            Some(&(winner, winner_span)) if winner != index => {
-                                self.ignored.push(IgnoredName {
-                                    name: name.clone(),
-                                    server: index,
-                                    span: *span,
-                                    winner,
-                                    winner_span,
-                                });
-                            }
-                            Some(_) => {}
-                            None => {
-                                self.exact.insert(n, (index, *span));
-                            }
-                        }
-                        continue;
-                    }
+                let exact = matches!(pattern, NamePattern::Exact(_));
+                let (table, key) = match pattern {
+                    NamePattern::Exact(n) => (&mut self.exact, n),
                     NamePattern::Head(n) => (&mut self.head, n),
                     NamePattern::Tail(n) => (&mut self.tail, n),
                     NamePattern::Regex(r) => {
                         self.regex.push((r, index, *span));
+                        self.reachable.insert(index);
                         continue;
                     }
                     NamePattern::Unknown => continue,
                 };
-                match list.iter().find(|(p, _, _)| *p == key) {
-                    Some(&(_, winner, winner_span)) if winner != index => {
+                match table.get(&key) {
+                    Some(&(winner, winner_span)) if winner != index => {
                         self.ignored.push(IgnoredName {
                             name: name.clone(),
                             server: index,
@@ -294,7 +271,12 @@ impl ListenGroup {
                         });
                     }
                     Some(_) => {}
-                    None => list.push((key, index, *span)),
+                    None => {
+                        if !exact || can_be_requested(&key) {
+                            self.reachable.insert(index);
+                        }
+                        table.insert(key, (index, *span));
+                    }
                 }
             }
         }
@@ -310,17 +292,7 @@ pub fn group(servers: &[Server]) -> Vec<ListenGroup> {
         for listen in &server.listens {
             let address = ListenAddress::of(listen);
             let slot = *by_address.entry(address.clone()).or_insert_with(|| {
-                order.push(ListenGroup {
-                    address,
-                    members: Vec::new(),
-                    default: index,
-                    explicit_default: None,
-                    exact: HashMap::new(),
-                    head: Vec::new(),
-                    tail: Vec::new(),
-                    regex: Vec::new(),
-                    ignored: Vec::new(),
-                });
+                order.push(ListenGroup::new(address, index));
                 order.len() - 1
             });
             let group = &mut order[slot];
@@ -328,7 +300,8 @@ pub fn group(servers: &[Server]) -> Vec<ListenGroup> {
                 group.default = index;
                 group.explicit_default = Some(listen.span);
             }
-            if group.members.iter().any(|m| m.server == index) {
+            // A server's listens are consecutive: it is already a member only if it is the last.
+            if group.members.last().is_some_and(|m| m.server == index) {
                 continue;
             }
             group.members.push(Member {

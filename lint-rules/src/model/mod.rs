@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod address;
+pub mod compiled_regex;
 pub mod filesystem;
 pub mod listen_groups;
 pub mod nginx;

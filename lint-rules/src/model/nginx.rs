@@ -228,11 +228,7 @@ impl Server {
             } else {
                 re.to_string()
             };
-            if fancy_regex::Regex::new(&re)
-                .ok()
-                .and_then(|r| r.is_match(uri).ok())
-                .unwrap_or(false)
-            {
+            if super::compiled_regex::is_match(&re, uri) {
                 return Some(l);
             }
         }

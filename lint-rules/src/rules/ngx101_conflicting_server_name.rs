@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use lint_source::{Diagnostic, Span};
 
 use crate::model::Model;
@@ -32,20 +34,24 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
     for nginx in &model.nginx {
         // One finding per losing name, listing every address where it loses.
         let mut lost: Vec<(Span, Span, String, Vec<String>)> = Vec::new();
+        let mut by_span: HashMap<Span, usize> = HashMap::new();
         for group in &nginx.listen_groups {
             // nginx builds the name hash (and so checks conflicts) only for shared addresses.
             if group.members.len() < 2 {
                 continue;
             }
             for ignored in &group.ignored {
-                match lost.iter_mut().find(|l| l.0 == ignored.span) {
-                    Some(entry) => entry.3.push(group.address.to_string()),
-                    None => lost.push((
-                        ignored.span,
-                        ignored.winner_span,
-                        ignored.name.clone(),
-                        vec![group.address.to_string()],
-                    )),
+                match by_span.get(&ignored.span) {
+                    Some(&i) => lost[i].3.push(group.address.to_string()),
+                    None => {
+                        by_span.insert(ignored.span, lost.len());
+                        lost.push((
+                            ignored.span,
+                            ignored.winner_span,
+                            ignored.name.clone(),
+                            vec![group.address.to_string()],
+                        ));
+                    }
                 }
             }
         }

@@ -78,10 +78,11 @@ fn handles(location: &EffectiveLocation, code: &str) -> bool {
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, server) in model.servers() {
-        let mut reported = HashSet::new();
+        let mut checked = HashSet::new();
         for location in &server.locations {
             for page in location.inherited.error_pages.iter() {
-                if reported.contains(&page.span) {
+                // Inherited pages are shared by many locations: judge each once per server.
+                if !checked.insert(page.span) {
                     continue;
                 }
                 let (codes, Some(uri)) = parse(page) else {
@@ -130,7 +131,6 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     ),
                     _ => continue,
                 };
-                reported.insert(page.span);
                 let mut diagnostic = diagnostic
                     .with_label(format!("{path} is served by the location below"))
                     .with_related(target.span, format!("{path} lands here"))

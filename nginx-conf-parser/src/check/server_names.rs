@@ -86,6 +86,7 @@ fn limits(http: &Item<'_>) -> Limits {
 struct SharedAddress {
     servers: usize,
     exact: Vec<(String, Span)>,
+    seen: std::collections::HashSet<String>,
     labels: Vec<(String, Span)>,
 }
 
@@ -152,7 +153,7 @@ fn add_name(group: &mut SharedAddress, name: &str, span: Span) {
         for label in name.split('.').filter(|l| !l.is_empty() && *l != "*") {
             group.labels.push((label.to_string(), span));
         }
-    } else if !group.exact.iter().any(|(n, _)| n == name) {
+    } else if group.seen.insert(name.to_string()) {
         group.exact.push((name.to_string(), span));
     }
 }

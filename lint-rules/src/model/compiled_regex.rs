@@ -1,0 +1,38 @@
+//! Regexes of the configuration, compiled once per distinct pattern: thousands of
+//! sites share a handful of `location ~ \.php$` patterns, and compiling is far
+//! more expensive than matching.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use fancy_regex::Regex;
+
+type Cache = Mutex<HashMap<String, Option<Arc<Regex>>>>;
+
+fn cache() -> &'static Cache {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// True when `pattern` (PCRE syntax as nginx takes it) matches `text`; a pattern
+/// that does not compile matches nothing (the load checks report it).
+pub fn is_match(pattern: &str, text: &str) -> bool {
+    let compiled = {
+        let mut cache = cache().lock().unwrap_or_else(|e| e.into_inner());
+        cache
+            .entry(pattern.to_string())
+            .or_insert_with(|| Regex::new(pattern).ok().map(Arc::new))
+            .clone()
+    };
+    compiled.is_some_and(|r| r.is_match(text).unwrap_or(false))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn compiled_once_and_reused() {
+        assert!(super::is_match(r"\.php$", "/index.php"));
+        assert!(!super::is_match(r"\.php$", "/index.html"));
+        assert!(!super::is_match("(unclosed", "x"));
+    }
+}
