@@ -311,13 +311,24 @@ fn lint_output(nginx: &Path, fpm: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// True when nginx and php-fpm can run here; otherwise says why and skips, except in
+/// CI, where the live proofs must run.
+fn live_tools_or_skip() -> bool {
+    match available() {
+        Ok(()) => true,
+        Err(reason) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("the live suite must run in CI: {reason}")
+        }
+        Err(reason) => {
+            eprintln!("skipping the live suite: {reason}");
+            false
+        }
+    }
+}
+
 #[test]
 fn every_claimed_status_is_what_real_nginx_and_php_fpm_return() {
-    if let Err(reason) = available() {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("the live suite must run in CI: {reason}");
-        }
-        eprintln!("skipping the live suite: {reason}");
+    if !live_tools_or_skip() {
         return;
     }
     let mut failures = Vec::new();
@@ -391,11 +402,7 @@ fn every_claimed_status_is_what_real_nginx_and_php_fpm_return() {
 /// starts. Skips when this machine has no IPv6 (the look-alike could not bind either).
 #[test]
 fn dual_stack_conflict_passes_nginx_t_and_fails_at_start() {
-    if let Err(reason) = available() {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("the live suite must run in CI: {reason}");
-        }
-        eprintln!("skipping: {reason}");
+    if !live_tools_or_skip() {
         return;
     }
     if std::net::TcpListener::bind("[::1]:0").is_err() {

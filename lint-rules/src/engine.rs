@@ -73,7 +73,8 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-fn version(options: &LintOptions) -> NginxVersion {
+/// The nginx version the options target (the newest when not given).
+pub(crate) fn version(options: &LintOptions) -> NginxVersion {
     options
         .nginx_version
         .as_deref()

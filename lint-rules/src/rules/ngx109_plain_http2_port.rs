@@ -36,12 +36,7 @@ server { listen 80; server_name example.com; return 301 https://$host$request_ur
 );
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    let version = model
-        .options
-        .nginx_version
-        .as_deref()
-        .and_then(NginxVersion::parse)
-        .unwrap_or_default();
+    let version = crate::engine::version(model.options);
     if version != NginxVersion::V1_22 {
         return;
     }
