@@ -7,7 +7,7 @@ declare_rule!(
     "NGX102",
     "no-explicit-default-server",
     NginxListen,
-    Note,
+    Warning,
     "several servers on one address:port and none marked `default_server`: the first one read catches unknown hosts",
     r#"Requests whose Host matches no server_name go to the default server of the
 address. Without `default_server`, that is the first server nginx reads,

@@ -1,6 +1,6 @@
-use lint_source::Diagnostic;
+use lint_source::{Diagnostic, Span};
 
-use crate::model::listen_groups::{Selection, Transport};
+use crate::model::listen_groups::{ListenGroup, Selection, Transport};
 use crate::model::{Model, Server};
 use crate::rule::Sink;
 
@@ -15,6 +15,9 @@ longest `*.` wildcard, then the longest `.*` wildcard, then regexes in order,
 and otherwise the default server of the address. A domain missing from every
 `server_name` (a typo, a site not enabled, `www.` forgotten) lands on the
 default server: the "Welcome to nginx" page, another customer's site, or a 404.
+A regex that matches any host (`~.*`) counts as a catch-all, not as serving the
+name. Each address on port 80 and 443 is checked on its own; a port-80 default
+server that only redirects to https counts as serving the name when https does.
 
 Give the domains that must work with `--names shop.example.com,www.shop.example.com`
 or `names = [...]` in .nginx-fpm-lint.toml.
@@ -31,6 +34,9 @@ server { listen 80; server_name shop.example.com www.shop.example.com; }
     check
 );
 
+/// A host no configuration names on purpose.
+const CATCH_ALL_PROBE: &str = "nginx-fpm-lint-probe.invalid";
+
 /// True when a server only sends everything to https (`return 301 https://...` at server level).
 fn redirects_to_https(server: &Server) -> bool {
     server
@@ -41,6 +47,19 @@ fn redirects_to_https(server: &Server) -> bool {
             matches!(r.first(), "301" | "302" | "307" | "308")
                 && r.args.get(1).is_some_and(|url| url.starts_with("https://"))
         })
+}
+
+/// Who answers `host` on `group` when no name was meant for it: the default server,
+/// or a catch-all pattern (one that also answers a probe host: `~.*`, `~^(.+)$`).
+/// `None` when a name serves it.
+fn fallback(group: &ListenGroup, host: &str) -> Option<(usize, Option<Span>)> {
+    match group.select(host) {
+        Selection::Default(default) => Some((default, None)),
+        chosen @ Selection::Name { server, span } if group.select(CATCH_ALL_PROBE) == chosen => {
+            Some((server, Some(span)))
+        }
+        Selection::Name { .. } => None,
+    }
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
@@ -60,34 +79,38 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if host.is_empty() {
                 continue;
             }
-            let named_somewhere = web
-                .iter()
-                .any(|g| matches!(g.select(&host), Selection::Name { .. }));
-            // Addresses where the host falls through to the default server, by default server.
-            let mut missed: Vec<(usize, Vec<String>)> = Vec::new();
+            let named_somewhere = web.iter().any(|g| fallback(g, &host).is_none());
+            // Addresses where the host falls through, by the server that catches it.
+            let mut missed: Vec<((usize, Option<Span>), Vec<String>)> = Vec::new();
             for group in &web {
-                let Selection::Default(default) = group.select(&host) else {
+                let Some(catcher) = fallback(group, &host) else {
                     continue;
                 };
-                let Some(server) = nginx.servers.get(default) else {
+                let Some(server) = nginx.servers.get(catcher.0) else {
                     continue;
                 };
                 // A catch-all that only redirects to https is the intended answer on port 80.
                 if named_somewhere && redirects_to_https(server) {
                     continue;
                 }
-                match missed.iter_mut().find(|(s, _)| *s == default) {
+                match missed.iter_mut().find(|(c, _)| *c == catcher) {
                     Some((_, addresses)) => addresses.push(group.address.to_string()),
-                    None => missed.push((default, vec![group.address.to_string()])),
+                    None => missed.push((catcher, vec![group.address.to_string()])),
                 }
             }
-            for (default, addresses) in missed {
-                let Some(server) = nginx.servers.get(default) else {
+            for ((index, pattern), addresses) in missed {
+                let Some(server) = nginx.servers.get(index) else {
                     continue;
                 };
-                let label = server.names.first().map_or(server.span, |(_, s)| *s);
+                let (label, what) = match pattern {
+                    Some(span) => (span, "this catch-all name"),
+                    None => (
+                        server.names.first().map_or(server.span, |(_, s)| *s),
+                        "this default server",
+                    ),
+                };
                 sink.push(
-                    Diagnostic::new(&RULE.meta, label, format!("no server on {} names \"{host}\": requests for it go to this default server", addresses.join(", ")))
+                    Diagnostic::new(&RULE.meta, label, format!("no server on {} names \"{host}\": requests for it go to {what}", addresses.join(", ")))
                         .with_help(format!("add `{host}` to the server_name of the site that should answer it, and check that the site is enabled")),
                 );
             }

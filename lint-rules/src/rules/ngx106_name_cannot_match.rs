@@ -16,6 +16,11 @@ is allowed only as the first or last label (`*.example.com`,
 (`invalid server name or wildcard`). Schemes, ports and paths are never part
 of a Host match.
 
+Upper case is not a problem and not reported: nginx lower-cases exact and
+wildcard names when it reads them, compiles a regex name caseless as soon as it
+contains an upper-case letter (`ngx_http_core_server_name`), and lower-cases the
+Host header before matching.
+
 Bad:
 ```nginx
 server_name shop.example.com, www.shop.example.com;
