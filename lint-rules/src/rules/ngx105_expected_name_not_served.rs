@@ -49,10 +49,13 @@ fn redirects_to_https(server: &Server) -> bool {
         })
 }
 
+/// The server that catches a host, and the catch-all name when a pattern did.
+type Catcher = (usize, Option<Span>);
+
 /// Who answers `host` on `group` when no name was meant for it: the default server,
 /// or a catch-all pattern (one that also answers a probe host: `~.*`, `~^(.+)$`).
 /// `None` when a name serves it.
-fn fallback(group: &ListenGroup, host: &str) -> Option<(usize, Option<Span>)> {
+fn fallback(group: &ListenGroup, host: &str) -> Option<Catcher> {
     match group.select(host) {
         Selection::Default(default) => Some((default, None)),
         chosen @ Selection::Name { server, span } if group.select(CATCH_ALL_PROBE) == chosen => {
@@ -81,7 +84,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             }
             let named_somewhere = web.iter().any(|g| fallback(g, &host).is_none());
             // Addresses where the host falls through, by the server that catches it.
-            let mut missed: Vec<((usize, Option<Span>), Vec<String>)> = Vec::new();
+            let mut missed: Vec<(Catcher, Vec<String>)> = Vec::new();
             for group in &web {
                 let Some(catcher) = fallback(group, &host) else {
                     continue;
