@@ -203,6 +203,13 @@ fn build_input(args: &Args, file: &config::ConfigFile) -> Result<LintInput, Stri
     };
     input.options.root = args.root.clone();
     discover::add_paths(&mut input, &args.paths, root)?;
+    // Disk facts are true for a root (given, or a directory argument that mirrors /), and
+    // for this machine when its own trees are linted.
+    input.options.disk_root = input
+        .options
+        .root
+        .clone()
+        .or_else(|| (!explicit).then(|| PathBuf::from("/")));
     input
         .nginx
         .extend(args.nginx.iter().cloned().map(NginxInput::File));

@@ -32,6 +32,9 @@ pub enum NginxInput {
 pub struct LintOptions {
     /// `--root DIR`: absolute paths in configs are read under DIR.
     pub root: Option<PathBuf>,
+    /// Where owners, groups and modes of configured paths are read (`--root`, or `/` when
+    /// the machine's own trees are linted); `None`: the disk is not the configuration's.
+    pub disk_root: Option<PathBuf>,
     /// `--prefix`: nginx's prefix (relative main paths resolve against it).
     pub nginx_prefix: Option<PathBuf>,
     /// `--context http|server|location`: the context of a snippet linted on its own.
@@ -177,7 +180,7 @@ pub fn lint(input: &LintInput, map: &SourceMap) -> Vec<Diagnostic> {
         loaded.php_ini,
         read_accounts(input.options.root.as_deref()),
     );
-    if let Some(root) = &input.options.root {
+    if let Some(root) = &input.options.disk_root {
         model.filesystem =
             crate::model::filesystem::Filesystem::probe(root, model.paths_of_interest());
     }
