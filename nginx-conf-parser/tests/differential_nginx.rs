@@ -212,6 +212,19 @@ fn generated(cases: &mut Vec<Case>) {
             "listen/duplicate-options",
             "server { listen 127.0.0.1:18080 backlog=10; }",
         ),
+        ("listen/port-too-big", "server { listen 127.0.0.1:99999; }"),
+        ("listen/port-zero", "server { listen 0; }"),
+        ("listen/port-word", "server { listen *:abc; }"),
+        ("listen/port-empty", "server { listen 127.0.0.1:; }"),
+        (
+            "listen/range-reversed",
+            "server { listen 127.0.0.1:18100-18090; }",
+        ),
+        (
+            "listen/range-ok",
+            "server { listen 127.0.0.1:18100-18102; }",
+        ),
+        ("listen/ipv6-port-too-big", "server { listen [::1]:70000; }"),
         (
             "listen/quic-on-1.22",
             "server { listen 127.0.0.1:18087 quic; }",

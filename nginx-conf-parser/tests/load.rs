@@ -203,7 +203,7 @@ fn debians_own_nginx_tree_parses_and_checks_clean() {
 
 #[test]
 fn listen_parameters_follow_the_target_version() {
-    let dump = "# configuration file /etc/nginx/nginx.conf:\nevents {}\nhttp {\n    server {\n        listen 443 quic;\n        listen 443 ssl http2;\n    }\n}\n";
+    let dump = "# configuration file /etc/nginx/nginx.conf:\nevents {}\nhttp {\n    server {\n        listen 443 quic;\n        listen 443 ssl http2;\n        listen 8443 quic ssl;\n    }\n}\n";
     let map = SourceMap::new();
     let config = from_dump(Path::new("-"), dump.as_bytes(), &map);
     let for_version = |version| {
@@ -223,10 +223,16 @@ fn listen_parameters_follow_the_target_version() {
     use nginx_conf_parser::catalogue::NginxVersion;
     assert_eq!(
         for_version(NginxVersion::V1_22),
-        ["/etc/nginx/nginx.conf:4:20 NGX014 invalid parameter \"quic\""]
+        [
+            "/etc/nginx/nginx.conf:4:20 NGX014 invalid parameter \"quic\"",
+            "/etc/nginx/nginx.conf:6:21 NGX014 invalid parameter \"quic\""
+        ]
     );
     assert_eq!(
         for_version(NginxVersion::Latest),
-        ["/etc/nginx/nginx.conf:5:24 NGX018 the \"listen ... http2\" directive is deprecated, use the \"http2\" directive instead"]
+        [
+            "/etc/nginx/nginx.conf:5:24 NGX018 the \"listen ... http2\" directive is deprecated, use the \"http2\" directive instead",
+            "/etc/nginx/nginx.conf:6:26 NGX014 \"listen\" directive \"ssl\" parameter is incompatible with \"quic\""
+        ]
     );
 }

@@ -326,6 +326,35 @@ impl<'a> Checker<'a> {
     /// `listen` parameters whose meaning changed between the two tables: `quic` arrived
     /// in 1.25.0, and 1.25.1 deprecated `http2` in favour of the `http2` directive.
     fn listen_version(&mut self, item: &Item<'a>) {
+        let quic = item.args().skip(1).any(|p| p == "quic");
+        if quic && self.version == NginxVersion::Latest {
+            // ngx_http_core_listen: these need a TCP socket.
+            let clash = item.args().enumerate().skip(1).find(|(_, p)| {
+                matches!(
+                    p.split('=').next().unwrap_or(p),
+                    "ssl"
+                        | "http2"
+                        | "proxy_protocol"
+                        | "fastopen"
+                        | "backlog"
+                        | "accept_filter"
+                        | "deferred"
+                        | "multipath"
+                        | "so_keepalive"
+                )
+            });
+            if let Some((i, param)) = clash {
+                let word = param.split('=').next().unwrap_or(&param).to_string();
+                self.out.push(
+                    Diagnostic::new(
+                        &INVALID_VALUE,
+                        item.arg_span(i),
+                        format!("\"listen\" directive \"{word}\" parameter is incompatible with \"quic\""),
+                    )
+                    .with_help("QUIC is UDP: write it on its own line, `listen 443 quic;` next to `listen 443 ssl;`"),
+                );
+            }
+        }
         for (i, param) in item.args().enumerate().skip(1) {
             match (self.version, param.as_ref()) {
                 (NginxVersion::V1_22, "quic") => self.out.push(

@@ -181,7 +181,7 @@ fn special(name: &str, item: &Item<'_>) -> Option<String> {
             (!matches!(flag.as_ref(), "last" | "break" | "redirect" | "permanent"))
                 .then(|| format!("invalid parameter \"{flag}\""))
         }
-        "listen" => listen_params(item),
+        "listen" => listen_address(item).or_else(|| listen_params(item)),
         "if" => if_condition(item),
         "fastcgi_pass" | "proxy_pass" | "uwsgi_pass" | "scgi_pass" | "grpc_pass"
         | "memcached_pass" | "server" => {
@@ -233,6 +233,39 @@ fn if_condition(item: &Item<'_>) -> Option<String> {
         }
         [v, op, ..] if v.starts_with('$') => Some(format!("unexpected \"{op}\" in condition")),
         _ => invalid(),
+    }
+}
+
+/// The port part of a `listen` address, as `ngx_parse_inet_url` checks it: 1–65535, or a
+/// `low-high` range (since 1.15.10) with low ≤ high.
+fn listen_address(item: &Item<'_>) -> Option<String> {
+    let address = item.arg(0)?;
+    if address.starts_with("unix:") {
+        return None;
+    }
+    let port = if let Some(rest) = address.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((_, after)) => after.strip_prefix(':')?,
+            None => return None,
+        }
+    } else if address.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+        &address
+    } else {
+        address.rsplit_once(':')?.1
+    };
+    let valid = |p: &str| {
+        !p.is_empty()
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u32>().is_ok_and(|n| (1..=65535).contains(&n))
+    };
+    match port.split_once('-') {
+        Some((low, high)) if valid(low) && valid(high) => (low.parse::<u32>().ok()
+            > high.parse::<u32>().ok())
+        .then(|| format!("invalid port range in \"{address}\" of the \"listen\" directive")),
+        _ if valid(port) => None,
+        _ => Some(format!(
+            "invalid port in \"{address}\" of the \"listen\" directive"
+        )),
     }
 }
 
