@@ -15,6 +15,10 @@ slow. When it equals `request_terminate_timeout`, the worker is killed at the
 same moment and the trace rarely makes it to the file. (A slowlog timeout
 above the terminate timeout stops php-fpm from starting: FPM010.)
 
+**Symptom**: slow requests are killed without a backtrace: php-fpm logs
+`execution timed out (30.001 sec), terminating` but never `executing too
+slow`, and the slow log stays empty.
+
 Bad:
 ```ini
 request_slowlog_timeout = 30s

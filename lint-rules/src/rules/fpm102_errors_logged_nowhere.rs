@@ -14,6 +14,9 @@ produces an empty 500 (or, when the worker dies, a 502) and no line anywhere;
 with `catch_workers_output = no` even what the worker writes to stderr is
 dropped. Debugging starts from nothing.
 
+**Symptom**: PHP fatal errors show as blank pages or 500s, and nothing
+explains them: neither php-fpm's log nor nginx's error log has a line.
+
 Bad:
 ```ini
 ; php.ini: log_errors = Off, display_errors = Off

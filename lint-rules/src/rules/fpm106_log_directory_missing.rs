@@ -22,6 +22,10 @@ Checked only with `--root`, against the directory tree under it, and only
 where the tree holds the parent directory (a configuration checkout without
 `/var/log` says nothing about the disk).
 
+**Symptom**: php-fpm does not start (every PHP site answers 502, `connect()
+... failed (2: No such file or directory)`); `php-fpm -t` fails with the same
+message.
+
 Bad (`/var/log/php-fpm` does not exist):
 ```ini
 slowlog = /var/log/php-fpm/$pool-slow.log

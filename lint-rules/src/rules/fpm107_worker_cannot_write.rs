@@ -25,6 +25,9 @@ fails quietly at runtime:
 Checked only with `--root`, against owner, group and mode of the directories
 under it and the accounts in its etc/passwd and etc/group.
 
+**Symptom**: users are logged out on every request, uploads fail, or PHP's
+error log stays empty while errors go elsewhere.
+
 Bad (`/var/lib/php/session` is `0770 root:apache`, the pool runs as `nginx`):
 ```ini
 user = nginx

@@ -16,6 +16,9 @@ name in later ones, with only a warning at start: `conflicting server name
 "www.example.com" on 0.0.0.0:80, ignored`. Requests go to the first server,
 which often is not the one just edited.
 
+**Symptom**: one site answers the other's domain; nginx logs `conflicting
+server name "..." on 0.0.0.0:80, ignored` at every start and reload.
+
 Bad:
 ```nginx
 server { listen 80; server_name shop.example.com www.example.com; }

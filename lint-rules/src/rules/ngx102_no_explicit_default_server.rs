@@ -15,6 +15,10 @@ which depends on include order (the alphabetical order of sites-enabled). A
 renamed file changes which site strangers, health checks and IP-only
 requests see.
 
+**Symptom**: unknown hosts, IP-only requests and health checks land on
+whichever site is read first; renaming a file in sites-enabled changes the
+answer.
+
 Bad:
 ```nginx
 server { listen 80; server_name shop.example.com; }

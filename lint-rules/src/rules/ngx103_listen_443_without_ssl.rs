@@ -14,6 +14,10 @@ answers with plain HTTP there, and every HTTPS request fails in the browser
 (`ERR_SSL_PROTOCOL_ERROR`, curl: `wrong version number`); nginx logs the TLS
 handshake as a garbage request (400).
 
+**Symptom**: browsers fail with `ERR_SSL_PROTOCOL_ERROR`
+(`SSL_ERROR_RX_RECORD_TOO_LONG` in Firefox); `curl https://...` says `wrong
+version number`.
+
 Bad:
 ```nginx
 listen 443;

@@ -13,6 +13,9 @@ declare_rule!(
 sets a certificate but listens on plain ports serves HTTP only; HTTPS requests
 for its names land on whichever server is the default of port 443.
 
+**Symptom**: https:// to the site is refused or answered by another server
+with another certificate; the site works on plain HTTP only.
+
 Bad:
 ```nginx
 server {

@@ -22,6 +22,9 @@ server that only redirects to https counts as serving the name when https does.
 Give the domains that must work with `--names shop.example.com,www.shop.example.com`
 or `names = [...]` in .nginx-fpm-lint.toml.
 
+**Symptom**: the domain shows the default site: "Welcome to nginx", another
+customer's site, or the catch-all's 444/404.
+
 Bad (`--names www.shop.example.com`):
 ```nginx
 server { listen 80; server_name shop.example.com; }

@@ -21,6 +21,9 @@ wildcard names when it reads them, compiles a regex name caseless as soon as it
 contains an upper-case letter (`ngx_http_core_server_name`), and lower-cases the
 Host header before matching.
 
+**Symptom**: the name never matches; requests for it go to the default server
+of the address.
+
 Bad:
 ```nginx
 server_name shop.example.com, www.shop.example.com;

@@ -16,6 +16,9 @@ ssl` cannot be reached by a browser at all (warning); one that has both but
 never adds the `Alt-Svc` header serves every request over HTTP/1.1 or HTTP/2,
 and the QUIC socket sits unused (note).
 
+**Symptom**: browsers never use HTTP/3 (DevTools shows h2 or http/1.1);
+without a TLS listen they cannot reach the server at all.
+
 Bad:
 ```nginx
 server {

@@ -25,6 +25,10 @@ intercepted again. A proper 404 page answers 404, so:
 
 A location that `return`s the status it handles loops for certain (error).
 
+**Symptom**: 500 with `rewrite or internal redirection cycle while internally
+redirecting to "/404.php"` in the error log (recursive_error_pages on), or
+nginx's bare "404 Not Found" page instead of the application's.
+
 Bad:
 ```nginx
 recursive_error_pages on;

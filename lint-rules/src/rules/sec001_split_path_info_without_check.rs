@@ -15,6 +15,10 @@ php-fpm, path info and all. This is the configuration behind CVE-2019-11043
 (remote code execution on unpatched PHP) and behind "uploads executed as PHP"
 when `cgi.fix_pathinfo=1`.
 
+**Symptom**: none until it is exploited: on unpatched PHP 7.1–7.3 a crafted
+URL executes code (CVE-2019-11043); with `cgi.fix_pathinfo=1`
+`/uploads/avatar.jpg/x.php` runs the uploaded file as PHP.
+
 Bad:
 ```nginx
 location ~ [^/]\.php(/|$) {

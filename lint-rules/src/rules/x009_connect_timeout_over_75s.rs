@@ -14,6 +14,10 @@ declare_rule!(
 seconds" — the kernel gives up on a TCP handshake before that. A larger value
 is a sign that the read timeout was meant.
 
+**Symptom**: 504 `upstream timed out (110: Connection timed out) while
+connecting to upstream` still arrives after at most 75 s, whatever the
+configured value.
+
 Bad:
 ```nginx
 fastcgi_connect_timeout 300s;

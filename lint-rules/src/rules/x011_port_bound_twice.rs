@@ -19,6 +19,10 @@ Address already in use)` or php-fpm's `unable to bind listening socket for
 address '9000': Address already in use (98)`). Two php-fpm services (php7.4-fpm
 and php8.2-fpm) with pools on the same socket fight the same way.
 
+**Symptom**: the service that starts second fails: `bind() to 0.0.0.0:9000
+failed (98: Address already in use)` or php-fpm's `unable to bind listening
+socket for address ... Address already in use (98)`; its sites answer 502.
+
 Bad:
 ```ini
 ; /etc/php/7.4/fpm/pool.d/www.conf

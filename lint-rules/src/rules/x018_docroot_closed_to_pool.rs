@@ -23,6 +23,9 @@ the client gets **404 "File not found."** for every PHP page (proven live).
 Checked only with `--root`, against owner, group and mode of the directories
 under it and the accounts in its etc/passwd and etc/group.
 
+**Symptom**: 404 "File not found." for every PHP page; nginx's error log:
+`FastCGI sent in stderr: "Primary script unknown"`.
+
 Bad (`/srv/shop` is `0700 deploy:deploy`, the pool runs as `www-data`):
 ```nginx
 root /srv/shop;
