@@ -445,7 +445,8 @@ fn dual_stack_conflict_passes_nginx_t_and_fails_at_start() {
             .expect("nginx starts or fails");
         let log = std::fs::read_to_string(dir.join("error.log")).unwrap_or_default();
         let running = start.status.success() && wait_port(port as u16);
-        if let Ok(pid) = std::fs::read_to_string(dir.join("nginx.pid")) {
+        let pid = std::fs::read_to_string(dir.join("nginx.pid")).unwrap_or_default();
+        if !pid.trim().is_empty() {
             let _ = Command::new("kill").args(["-QUIT", pid.trim()]).status();
             std::thread::sleep(Duration::from_millis(300));
         }

@@ -290,6 +290,21 @@ impl<'a> Model<'a> {
         resolve(nginx, target, *span)
     }
 
+    /// The pools a location's `fastcgi_pass` reaches (all of them, or some of its addresses),
+    /// with the concrete target that reaches each.
+    pub fn reached_pools<'m>(
+        &'m self,
+        nginx: &'m NginxModel,
+        location: &'m EffectiveLocation,
+    ) -> impl Iterator<Item = (FastcgiTarget, PoolRef<'m>)> + 'm {
+        self.fastcgi_targets(nginx, location)
+            .into_iter()
+            .filter_map(move |t| match self.verdict(&t.target) {
+                Verdict::Reached(p) | Verdict::Partly(p) => Some((t, p)),
+                _ => None,
+            })
+    }
+
     /// The nginx worker user: the `user` directive, else `--nginx-user`, else Debian's `www-data`
     /// when the tree looks like Debian's, else nginx's built-in `nobody`. The bool says whether it
     /// was stated (directive or option) rather than assumed.

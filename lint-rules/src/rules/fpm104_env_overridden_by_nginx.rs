@@ -2,7 +2,7 @@ use std::collections::HashSet;
 
 use lint_source::{Diagnostic, Severity};
 
-use crate::model::{Model, Verdict};
+use crate::model::Model;
 use crate::rule::Sink;
 
 declare_rule!(
@@ -41,10 +41,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         let Some(params) = &location.inherited.params else {
             continue;
         };
-        for t in model.fastcgi_targets(nginx, location) {
-            let (Verdict::Reached(p) | Verdict::Partly(p)) = model.verdict(&t.target) else {
-                continue;
-            };
+        for (_, p) in model.reached_pools(nginx, location) {
             for param in params.params.iter() {
                 let Some(env) = p.pool.array("env", &param.name) else {
                     continue;

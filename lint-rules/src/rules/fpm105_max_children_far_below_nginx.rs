@@ -2,7 +2,7 @@ use std::collections::HashSet;
 
 use lint_source::Diagnostic;
 
-use crate::model::{Model, Verdict};
+use crate::model::Model;
 use crate::rule::Sink;
 
 declare_rule!(
@@ -48,10 +48,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         let connections = nginx.worker_connections.map_or(512, |(w, _)| w);
         let processes = nginx.worker_processes.map_or(1, |(p, _)| p.max(1));
         let in_flight = connections.saturating_mul(processes) / 2;
-        for t in model.fastcgi_targets(nginx, location) {
-            let (Verdict::Reached(p) | Verdict::Partly(p)) = model.verdict(&t.target) else {
-                continue;
-            };
+        for (t, p) in model.reached_pools(nginx, location) {
             let Some((children, entry)) = p.pool.int("pm.max_children") else {
                 continue;
             };

@@ -1,6 +1,6 @@
 use lint_source::{Diagnostic, Severity};
 
-use crate::model::{Model, Verdict};
+use crate::model::Model;
 use crate::rule::Sink;
 use nginx_conf_parser::check::parse_time;
 
@@ -39,10 +39,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             .and_then(|s| parse_time(s.first(), true))
             .unwrap_or(60_000);
         let read_span = read.map(|s| s.span);
-        for t in model.fastcgi_targets(nginx, location) {
-            let (Verdict::Reached(p) | Verdict::Partly(p)) = model.verdict(&t.target) else {
-                continue;
-            };
+        for (t, p) in model.reached_pools(nginx, location) {
             let rtt = p.pool.time("request_terminate_timeout");
             let (met, met_span) = p.max_execution_time();
             let (limit, limit_span, what) = match rtt {

@@ -1,6 +1,6 @@
 use lint_source::Diagnostic;
 
-use crate::model::{Model, Verdict};
+use crate::model::Model;
 use crate::rule::Sink;
 use nginx_conf_parser::check::parse_time;
 
@@ -39,10 +39,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             .and_then(|s| parse_time(s.first(), true))
             .unwrap_or(60_000) as i64
             / 1000;
-        for t in model.fastcgi_targets(nginx, location) {
-            let (Verdict::Reached(p) | Verdict::Partly(p)) = model.verdict(&t.target) else {
-                continue;
-            };
+        for (_, p) in model.reached_pools(nginx, location) {
             let Some((rtt, entry)) = p.pool.time("request_terminate_timeout") else {
                 continue;
             };

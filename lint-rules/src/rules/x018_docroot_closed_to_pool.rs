@@ -3,7 +3,7 @@ use std::collections::HashSet;
 use lint_source::Diagnostic;
 
 use crate::model::filesystem::Access;
-use crate::model::{Model, Verdict};
+use crate::model::Model;
 use crate::rule::Sink;
 
 declare_rule!(
@@ -43,10 +43,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             continue;
         };
         let docroot = std::path::Path::new(root.first());
-        for t in model.fastcgi_targets(nginx, location) {
-            let (Verdict::Reached(p) | Verdict::Partly(p)) = model.verdict(&t.target) else {
-                continue;
-            };
+        for (t, p) in model.reached_pools(nginx, location) {
             let Some(user) = p.pool.value("user") else {
                 continue;
             };
