@@ -166,7 +166,7 @@ impl Parser<'_> {
                         self.error(self.pos, self.pos + 1, "unexpected \";\"".into());
                     } else if !poisoned {
                         let end = self.pos + 1;
-                        self.finish_simple(std::mem::take(&mut words), end);
+                        self.finish_simple(&mut words, end);
                     }
                     words.clear();
                     poisoned = false;
@@ -179,7 +179,9 @@ impl Parser<'_> {
                         self.error(open, open + 1, "unexpected \"{\"".into());
                         poisoned = true;
                     }
-                    self.open_block(std::mem::take(&mut words), open, poisoned);
+                    self.open_block(&mut words, open, poisoned);
+                    // Skipped (too deep) blocks leave their words behind.
+                    words.clear();
                     poisoned = false;
                 }
                 b'}' => {
@@ -327,22 +329,29 @@ impl Parser<'_> {
         }
     }
 
-    fn finish_simple(&mut self, mut words: Vec<Token>, end: usize) {
-        if words.is_empty() {
+    /// Splits a statement's words into its name and an exactly sized argument list,
+    /// leaving the buffer empty for the next statement (no slack kept per directive).
+    fn split_words(words: &mut Vec<Token>) -> Option<(Token, Vec<Token>)> {
+        let mut drained = words.drain(..);
+        let name = drained.next()?;
+        Some((name, drained.collect()))
+    }
+
+    fn finish_simple(&mut self, words: &mut Vec<Token>, end: usize) {
+        let Some((name, args)) = Self::split_words(words) else {
             return;
-        }
-        let name = words.remove(0);
+        };
         let span = self.span(name.span.start as usize, end);
         self.push_directive(Directive {
             name,
-            args: words,
+            args,
             block: None,
             span,
             includes: Vec::new(),
         });
     }
 
-    fn open_block(&mut self, mut words: Vec<Token>, open: usize, poisoned: bool) {
+    fn open_block(&mut self, words: &mut Vec<Token>, open: usize, poisoned: bool) {
         if self.skipped_depth > 0 || self.stack.len() >= MAX_DEPTH {
             if !self.depth_reported {
                 self.depth_reported = true;
@@ -355,17 +364,19 @@ impl Parser<'_> {
             self.skipped_depth += 1;
             return;
         }
-        let (name, args, start) = if words.is_empty() {
-            let dummy = Token {
-                span: self.span(open, open),
-                quote: Quote::None,
-                unescaped: None,
-            };
-            (dummy, Vec::new(), open)
-        } else {
-            let name = words.remove(0);
-            let start = name.span.start as usize;
-            (name, words, start)
+        let (name, args, start) = match Self::split_words(words) {
+            Some((name, args)) => {
+                let start = name.span.start as usize;
+                (name, args, start)
+            }
+            None => {
+                let dummy = Token {
+                    span: self.span(open, open),
+                    quote: Quote::None,
+                    unescaped: None,
+                };
+                (dummy, Vec::new(), open)
+            }
         };
         let kind = if is_custom_block(&self.text[name.span.range()]) {
             BlockKind::Custom
@@ -437,6 +448,16 @@ mod tests {
             .chain(&d.args)
             .map(|t| f.str(t).into_owned())
             .collect()
+    }
+
+    #[test]
+    fn words_of_blocks_too_deep_to_keep_do_not_leak_into_the_next_statement() {
+        let depth = MAX_DEPTH + 5;
+        let src = format!("{}{}after x;", "level y {".repeat(depth), "}".repeat(depth));
+        let (f, d) = parse(&src);
+        assert_eq!(d.len(), 1, "{d:?}");
+        let last = f.directives.last().expect("statements");
+        assert_eq!(words(&f, last), ["after", "x"]);
     }
 
     #[test]
