@@ -24,5 +24,7 @@ mod parse;
 pub use check::{allowed_clients_problem, check};
 pub use codes::RULES;
 pub use load::{load, load_php_ini, FpmLoadOptions};
-pub use model::{parse_fpm_time, parse_listen, FpmConfig, Listen, ListenHost, PhpIni, Pool};
+pub use model::{
+    parse_fpm_time, parse_listen, resolve_path, FpmConfig, Listen, ListenHost, PhpIni, Pool,
+};
 pub use parse::{parse_lines, Entry, Env, Line};

@@ -185,12 +185,7 @@ impl State<'_> {
     }
 
     fn include(&mut self, entry: &Entry, depth: usize) {
-        let pattern = Path::new(&entry.value);
-        let full = if pattern.is_absolute() {
-            pattern.to_path_buf()
-        } else {
-            self.config.prefix.join(pattern)
-        };
+        let full = crate::model::resolve_path(&entry.value, &self.config.prefix);
         let full_str = full.to_string_lossy().into_owned();
         let disk_pattern = self.opts.disk(&full);
         let Some(disk_pattern) = disk_pattern.to_str() else {

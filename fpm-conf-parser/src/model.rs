@@ -106,12 +106,18 @@ pub fn parse_listen(value: &str, prefix: &Path) -> Listen {
             port_text,
         };
     }
+    Listen::Unix(resolve_path(value, prefix))
+}
+
+/// A path as php-fpm resolves it: absolute as written, relative to `prefix` otherwise
+/// (listen sockets, slowlog, access.log, chroot, chdir).
+pub fn resolve_path(value: &str, prefix: &Path) -> PathBuf {
     let path = Path::new(value);
-    Listen::Unix(if path.is_absolute() {
+    if path.is_absolute() {
         path.to_path_buf()
     } else {
         prefix.join(path)
-    })
+    }
 }
 
 /// php-fpm's time parser: `<int>[s|m|h|d]`, lowercase suffixes, atoi semantics
@@ -185,6 +191,16 @@ impl Pool {
     /// The effective value of a key with `$pool` expanded.
     pub fn value(&self, key: &str) -> Option<String> {
         self.get(key).map(|e| e.value.replace("$pool", &self.name))
+    }
+
+    /// A path value as php-fpm resolves it for this pool: `$pool` expanded, relative to
+    /// the pool prefix. `None` for empty values and values with other variables.
+    pub fn path(&self, value: &str) -> Option<PathBuf> {
+        let value = value.trim().replace("$pool", &self.name);
+        if value.is_empty() || value.contains('$') {
+            return None;
+        }
+        Some(resolve_path(&value, &self.prefix))
     }
 
     /// The effective entry of an array key (`php_admin_value[max_execution_time]`):

@@ -21,6 +21,7 @@ mod debug;
 mod load;
 mod parse;
 mod print;
+mod server_name;
 
 pub use ast::{Block, BlockKind, Comment, Directive, ParsedFile, Quote, Token};
 pub use config::{Config, Item, Items};
@@ -28,3 +29,4 @@ pub use debug::debug_tree;
 pub use load::{from_dump, load, normalize, LoadOptions};
 pub use parse::{is_custom_block, parse_file, MAX_DEPTH};
 pub use print::print_file;
+pub use server_name::{server_name_form, ServerNameForm};

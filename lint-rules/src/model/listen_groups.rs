@@ -13,6 +13,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 use lint_source::Span;
+use nginx_conf_parser::{server_name_form, ServerNameForm};
 
 use super::nginx::{NginxListen, Server};
 
@@ -53,11 +54,6 @@ impl ListenAddress {
             port: listen.port,
         }
     }
-
-    /// True for the all-interfaces addresses `0.0.0.0` and `[::]`.
-    pub fn is_wildcard(&self) -> bool {
-        self.host == "0.0.0.0" || self.host == "[::]"
-    }
 }
 
 impl fmt::Display for ListenAddress {
@@ -88,28 +84,21 @@ pub enum NamePattern {
     Unknown,
 }
 
-/// The patterns one `server_name` word stands for (`.example.com` is two).
+/// The patterns one `server_name` word stands for (`.example.com` is two), lower-cased
+/// as nginx stores them.
 pub fn patterns(name: &str) -> Vec<NamePattern> {
-    if let Some(re) = name.strip_prefix('~') {
-        return vec![NamePattern::Regex(re.to_string())];
+    let lower = |s: &str| s.to_ascii_lowercase();
+    match server_name_form(name) {
+        ServerNameForm::Regex(re) => vec![NamePattern::Regex(re.to_string())],
+        ServerNameForm::Variable => vec![NamePattern::Unknown],
+        ServerNameForm::Head(rest) => vec![NamePattern::Head(lower(rest))],
+        ServerNameForm::DotDomain(rest) => vec![
+            NamePattern::Exact(lower(rest)),
+            NamePattern::Head(lower(rest)),
+        ],
+        ServerNameForm::Tail(rest) => vec![NamePattern::Tail(lower(rest))],
+        ServerNameForm::Exact(exact) => vec![NamePattern::Exact(lower(exact))],
     }
-    if name.starts_with('$') {
-        return vec![NamePattern::Unknown];
-    }
-    let lower = name.to_ascii_lowercase();
-    if let Some(rest) = lower.strip_prefix("*.") {
-        return vec![NamePattern::Head(rest.to_string())];
-    }
-    if let Some(rest) = lower.strip_prefix('.') {
-        return vec![
-            NamePattern::Exact(rest.to_string()),
-            NamePattern::Head(rest.to_string()),
-        ];
-    }
-    if let Some(rest) = lower.strip_suffix(".*") {
-        return vec![NamePattern::Tail(rest.to_string())];
-    }
-    vec![NamePattern::Exact(lower)]
 }
 
 /// True when a client can send this exact name as its Host: not empty, not a
@@ -128,6 +117,8 @@ pub struct Member {
     pub server: usize,
     /// The `listen` that put it here.
     pub listen: Span,
+    /// Its `listen` word.
+    pub keyword: Span,
     /// That listen's protocol parameters, which nginx OR-s across the address.
     pub ssl: bool,
     /// `http2` on that listen.
@@ -141,12 +132,8 @@ pub struct Member {
 pub struct IgnoredName {
     /// The name as written in the later server.
     pub name: String,
-    /// The server that loses it.
-    pub server: usize,
     /// The losing `server_name` word.
     pub span: Span,
-    /// The server that keeps it.
-    pub winner: usize,
     /// The winning `server_name` word.
     pub winner_span: Span,
 }
@@ -190,6 +177,7 @@ pub struct ListenGroup {
     head: HashMap<String, (usize, Span)>,
     /// `www.example.*` by `www.example`.
     tail: HashMap<String, (usize, Span)>,
+    /// Regex names, `(?i)` prefixed, in configuration order.
     regex: Vec<(String, usize, Span)>,
     /// Servers that keep at least one name a client can send.
     reachable: HashSet<usize>,
@@ -228,7 +216,7 @@ impl ListenGroup {
             return name(hit);
         }
         for (re, server, span) in &self.regex {
-            let matched = super::compiled_regex::is_match(&format!("(?i){re}"), host);
+            let matched = super::compiled_regex::is_match(re, host);
             if matched {
                 return Selection::Name {
                     server: *server,
@@ -254,7 +242,8 @@ impl ListenGroup {
                     NamePattern::Head(n) => (&mut self.head, n),
                     NamePattern::Tail(n) => (&mut self.tail, n),
                     NamePattern::Regex(r) => {
-                        self.regex.push((r, index, *span));
+                        // Compiled caseless against the lower-cased host, as nginx matches it.
+                        self.regex.push((format!("(?i){r}"), index, *span));
                         self.reachable.insert(index);
                         continue;
                     }
@@ -264,9 +253,7 @@ impl ListenGroup {
                     Some(&(winner, winner_span)) if winner != index => {
                         self.ignored.push(IgnoredName {
                             name: name.clone(),
-                            server: index,
                             span: *span,
-                            winner,
                             winner_span,
                         });
                     }
@@ -307,6 +294,7 @@ pub fn group(servers: &[Server]) -> Vec<ListenGroup> {
             group.members.push(Member {
                 server: index,
                 listen: listen.span,
+                keyword: listen.keyword,
                 ssl: listen.ssl,
                 http2: listen.http2,
                 proxy_protocol: listen.proxy_protocol,
@@ -325,6 +313,7 @@ mod tests {
         let span = Span::new(lint_source::FileId(0), at, at + 1);
         Server {
             span,
+            keyword: span,
             listens: listens
                 .iter()
                 .map(|(host, port, default_server)| NginxListen {
@@ -338,6 +327,7 @@ mod tests {
                     proxy_protocol: false,
                     ipv6only: None,
                     span,
+                    keyword: span,
                     explicit: true,
                 })
                 .collect(),

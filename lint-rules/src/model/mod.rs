@@ -29,21 +29,6 @@ pub struct PoolRef<'a> {
 }
 
 impl PoolRef<'_> {
-    /// A path value of this pool as php-fpm resolves it: `$pool` expanded, relative
-    /// to the pool prefix. `None` for empty values and other variables.
-    pub fn path(&self, value: &str) -> Option<std::path::PathBuf> {
-        let value = value.trim().replace("$pool", &self.pool.name);
-        if value.is_empty() || value.contains('$') {
-            return None;
-        }
-        let path = std::path::PathBuf::from(&value);
-        Some(if path.is_absolute() {
-            path
-        } else {
-            self.pool.prefix.join(path)
-        })
-    }
-
     /// A PHP setting for this pool: the pool's php_(admin_)value, then php.ini.
     pub fn php_value(&self, key: &str) -> Option<(&str, Span)> {
         self.pool
@@ -59,6 +44,7 @@ impl PoolRef<'_> {
         if let Some((v, span)) = self.php_value("error_log") {
             if v != "syslog" {
                 if let Some(dir) = self
+                    .pool
                     .path(v)
                     .and_then(|p| p.parent().map(|d| d.to_path_buf()))
                 {
@@ -88,7 +74,7 @@ impl PoolRef<'_> {
             .into_iter()
             .filter_map(|key| {
                 let e = self.pool.get(key)?;
-                Some((key, self.path(&e.value)?, e.value_span))
+                Some((key, self.pool.path(&e.value)?, e.value_span))
             })
             .collect()
     }

@@ -111,6 +111,8 @@ pub struct NginxListen {
     pub ipv6only: Option<bool>,
     /// Where.
     pub span: Span,
+    /// The `listen` word (the `server` word for the implicit listen).
+    pub keyword: Span,
     /// False for the implicit `listen *:80` of a server without `listen`.
     pub explicit: bool,
 }
@@ -174,6 +176,8 @@ impl EffectiveLocation {
 pub struct Server {
     /// The `server` statement.
     pub span: Span,
+    /// The `server` word, where findings about the server as a whole point.
+    pub keyword: Span,
     /// Its listens (an implicit `*:80` when none).
     pub listens: Vec<NginxListen>,
     /// `server_name` entries with their spans.
@@ -223,10 +227,10 @@ impl Server {
             } else {
                 continue;
             };
-            let re = if caseless {
-                format!("(?i){re}")
+            let re: std::borrow::Cow<'_, str> = if caseless {
+                format!("(?i){re}").into()
             } else {
-                re.to_string()
+                re.into()
             };
             if super::compiled_regex::is_match(&re, uri) {
                 return Some(l);
@@ -355,6 +359,13 @@ fn settle_params(scope: &mut Inherited, own: Option<Vec<FastcgiParam>>, level: S
     }
 }
 
+/// A level's own `error_page` list replaces the inherited one; nginx does not merge them.
+fn settle_error_pages(scope: &mut Inherited, own: &[Setting]) {
+    if !own.is_empty() {
+        scope.error_pages = Arc::new(own.to_vec());
+    }
+}
+
 fn build_http(http: &Item<'_>, model: &mut NginxModel) {
     let mut scope = Inherited::default();
     let mut own = None;
@@ -395,9 +406,7 @@ fn build_http(http: &Item<'_>, model: &mut NginxModel) {
         .filter(|i| i.is("error_page"))
         .map(|i| setting(&i))
         .collect();
-    if !http_error_pages.is_empty() {
-        scope.error_pages = Arc::new(http_error_pages);
-    }
+    settle_error_pages(&mut scope, &http_error_pages);
     let http_alt_svc = adds_alt_svc(http);
     for server in servers {
         let mut built = build_server(&server, &scope, model);
@@ -450,9 +459,7 @@ fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxMode
         }
     }
     settle_params(&mut scope, own, server.span());
-    if !level.error_pages.is_empty() {
-        scope.error_pages = Arc::new(level.error_pages.clone());
-    }
+    settle_error_pages(&mut scope, &level.error_pages);
     if listens.is_empty() {
         listens.push(NginxListen {
             address: "*:80".into(),
@@ -465,6 +472,7 @@ fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxMode
             proxy_protocol: false,
             ipv6only: None,
             span: server.name_span(),
+            keyword: server.name_span(),
             explicit: false,
         });
     }
@@ -508,9 +516,7 @@ fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxMode
             apply(&item, &mut scope, &mut own);
         }
         settle_params(&mut scope, own, loc.span());
-        if !effective.error_pages.is_empty() {
-            scope.error_pages = Arc::new(effective.error_pages.clone());
-        }
+        settle_error_pages(&mut scope, &effective.error_pages);
         for n in nested.into_iter().rev() {
             stack.push((n, scope.clone()));
         }
@@ -519,6 +525,7 @@ fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxMode
     }
     Server {
         span: server.span(),
+        keyword: server.name_span(),
         listens,
         names,
         locations,
@@ -593,6 +600,7 @@ fn parse_listen(item: &Item<'_>) -> Option<NginxListen> {
             _ => None,
         }),
         span: item.span(),
+        keyword: item.name_span(),
         explicit: true,
     })
 }

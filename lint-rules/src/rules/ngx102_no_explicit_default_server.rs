@@ -1,4 +1,4 @@
-use lint_source::{Diagnostic, Span};
+use lint_source::Diagnostic;
 
 use crate::model::Model;
 use crate::rule::Sink;
@@ -43,11 +43,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let Some(first) = nginx.servers.get(group.default) else {
                 continue;
             };
-            let head = Span::new(
-                first.span.file,
-                first.span.start as usize,
-                first.span.start as usize + 6,
-            );
+            let head = first.keyword;
             let address = &group.address;
             let port = address.port.map_or(String::new(), |p| p.to_string());
             let written = if address.host == "0.0.0.0" {

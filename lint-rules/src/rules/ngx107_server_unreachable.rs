@@ -1,4 +1,4 @@
-use lint_source::{Diagnostic, Span};
+use lint_source::Diagnostic;
 
 use crate::model::listen_groups::{can_be_requested, patterns, NamePattern};
 use crate::model::Model;
@@ -99,11 +99,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             }
             if let Some(default) = nginx.servers.get(first.default) {
                 diagnostic = diagnostic.with_related(
-                    Span::new(
-                        default.span.file,
-                        default.span.start as usize,
-                        default.span.start as usize + 6,
-                    ),
+                    default.keyword,
                     format!("unknown hosts on {} go to this server", first.address),
                 );
             }

@@ -1,4 +1,4 @@
-use lint_source::{Diagnostic, Span};
+use lint_source::Diagnostic;
 
 use crate::model::listen_groups::{Member, Transport};
 use crate::model::Model;
@@ -69,7 +69,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     sink.push(
                         Diagnostic::new(
                             &RULE.meta,
-                            Span::new(member.listen.file, member.listen.start as usize, member.listen.start as usize + 6),
+                            member.keyword,
                             format!(
                                 "this listen has no `{flag}`, but another server sets it on {}: {effect} for {name} too",
                                 group.address

@@ -24,22 +24,33 @@ const SOCKET_OPTIONS: &[&str] = &[
     "multipath",
 ];
 
+/// The host and port of an http `listen` address as `ngx_parse_url` splits them:
+/// `PORT` (or `LOW-HIGH`) alone, `[IPv6][:PORT]`, `HOST[:PORT]`; a missing port is
+/// `None`. `None` for `unix:` paths and an unclosed `[`.
+pub(super) fn host_and_port(arg: &str) -> Option<(&str, Option<&str>)> {
+    if arg.starts_with("unix:") {
+        return None;
+    }
+    if !arg.is_empty() && arg.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+        return Some(("*", Some(arg)));
+    }
+    if arg.starts_with('[') {
+        let (host, after) = arg.split_at(arg.find(']')? + 1);
+        return Some((host, after.strip_prefix(':')));
+    }
+    Some(match arg.rsplit_once(':') {
+        Some((host, port)) => (host, Some(port)),
+        None => (arg, None),
+    })
+}
+
 /// The address as nginx prints it (`0.0.0.0:80`, `[::]:443`, `127.0.0.1:8080`).
 pub(super) fn address(arg: &str) -> Option<String> {
-    if arg.starts_with("unix:") {
-        return Some(arg.to_string());
-    }
-    if arg.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(format!("0.0.0.0:{arg}"));
-    }
-    if let Some(rest) = arg.strip_prefix('[') {
-        let (host, port) = rest.split_once(']')?;
-        let port = port.strip_prefix(':').unwrap_or("80");
-        return Some(format!("[{host}]:{port}"));
-    }
-    let (host, port) = arg.rsplit_once(':').unwrap_or((arg, "80"));
+    let Some((host, port)) = host_and_port(arg) else {
+        return arg.starts_with("unix:").then(|| arg.to_string());
+    };
     let host = if host == "*" { "0.0.0.0" } else { host };
-    Some(format!("{host}:{port}"))
+    Some(format!("{host}:{}", port.unwrap_or("80")))
 }
 
 /// Checks every `http` block of the tree.

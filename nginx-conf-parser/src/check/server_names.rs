@@ -10,6 +10,7 @@ use super::codes::SERVER_NAMES_HASH;
 use super::listen::address;
 use super::values::parse_size;
 use crate::config::{Config, Item};
+use crate::server_name::{server_name_form, ServerNameForm};
 
 /// `ngx_cacheline_size` of the x86_64/arm64 builds distributions ship.
 const CACHE_LINE: u64 = 64;
@@ -144,17 +145,22 @@ pub fn check(config: &Config, out: &mut Vec<Diagnostic>) {
 }
 
 fn add_name(group: &mut SharedAddress, name: &str, span: Span) {
-    if name.starts_with('~') || name.starts_with('$') {
-        return;
-    }
-    // `.example.com` lives in the wildcard hash only (it matches the bare domain from there).
-    if name.starts_with('.') || name.starts_with("*.") || name.ends_with(".*") {
-        // The wildcard hashes are built label by label.
-        for label in name.split('.').filter(|l| !l.is_empty() && *l != "*") {
-            group.labels.push((label.to_string(), span));
+    match server_name_form(name) {
+        ServerNameForm::Regex(_) | ServerNameForm::Variable => {}
+        // `.example.com` lives in the wildcard hash only (it matches the bare domain from
+        // there); the wildcard hashes are built label by label.
+        ServerNameForm::DotDomain(part)
+        | ServerNameForm::Head(part)
+        | ServerNameForm::Tail(part) => {
+            for label in part.split('.').filter(|l| !l.is_empty() && *l != "*") {
+                group.labels.push((label.to_string(), span));
+            }
         }
-    } else if group.seen.insert(name.to_string()) {
-        group.exact.push((name.to_string(), span));
+        ServerNameForm::Exact(exact) => {
+            if group.seen.insert(exact.to_string()) {
+                group.exact.push((exact.to_string(), span));
+            }
+        }
     }
 }
 

@@ -240,19 +240,9 @@ fn if_condition(item: &Item<'_>) -> Option<String> {
 /// `low-high` range (since 1.15.10) with low ≤ high.
 fn listen_address(item: &Item<'_>) -> Option<String> {
     let address = item.arg(0)?;
-    if address.starts_with("unix:") {
-        return None;
-    }
-    let port = if let Some(rest) = address.strip_prefix('[') {
-        match rest.split_once(']') {
-            Some((_, after)) => after.strip_prefix(':')?,
-            None => return None,
-        }
-    } else if address.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
-        &address
-    } else {
-        address.rsplit_once(':')?.1
-    };
+    // No port means 80; unix sockets have none.
+    let (_, port) = super::listen::host_and_port(&address)?;
+    let port = port?;
     let valid = |p: &str| {
         !p.is_empty()
             && p.bytes().all(|b| b.is_ascii_digit())
