@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use lint_source::vfs::{FileSystem, FsError, HostFs, RootFs, MAX_FILE};
 use lint_source::{Diagnostic, FileId, FileKind, SourceFile, SourceMap, Span};
 
 use crate::codes::{INCLUDE, UNKNOWN_VAR};
@@ -12,7 +13,6 @@ use crate::parse::{parse_lines, Entry, Env, Line};
 
 /// php-fpm fails at the 6th nested file.
 const MAX_INCLUDE_FILES: usize = 5;
-const MAX_FILE: u64 = 16 * 1024 * 1024;
 
 /// Where and how to read php-fpm files.
 #[derive(Clone, Debug, Default)]
@@ -23,63 +23,59 @@ pub struct FpmLoadOptions {
     pub prefix: Option<PathBuf>,
     /// Values for `${VAR}`.
     pub env: Env,
+    /// The filesystem to read from (a deployment's container view); when `None`, the
+    /// root's ([`RootFs`]) or the host's.
+    pub fs: Option<Arc<dyn FileSystem>>,
 }
 
 impl FpmLoadOptions {
-    fn disk(&self, path: &Path) -> PathBuf {
-        match &self.root {
-            Some(root) if path.is_absolute() => root.join(path.strip_prefix("/").unwrap_or(path)),
-            _ => path.to_path_buf(),
+    /// The filesystem these options read from.
+    pub fn filesystem(&self) -> Arc<dyn FileSystem> {
+        match (&self.fs, &self.root) {
+            (Some(fs), _) => fs.clone(),
+            (None, Some(root)) => Arc::new(RootFs::new(root)),
+            (None, None) => Arc::new(HostFs),
         }
     }
+}
 
-    fn logical(&self, disk: &Path) -> PathBuf {
-        match &self.root {
-            Some(root) => disk
-                .strip_prefix(root)
-                .map(|rel| Path::new("/").join(rel))
-                .unwrap_or_else(|_| disk.to_path_buf()),
-            None => disk.to_path_buf(),
-        }
+fn describe(e: &FsError) -> String {
+    match e {
+        FsError::NotFound => "No such file or directory".into(),
+        FsError::Unknown => "not provided by this deployment".into(),
+        FsError::PermissionDenied => "Permission denied".into(),
+        FsError::IsDirectory => "Is a directory".into(),
+        other => other.errno_text(),
     }
 }
 
 fn read(
     path: &Path,
-    opts: &FpmLoadOptions,
+    fs: &dyn FileSystem,
     kind: FileKind,
     map: &SourceMap,
-) -> Result<FileId, String> {
-    let disk = opts.disk(path);
-    let meta = std::fs::metadata(&disk)
-        .map_err(|e| format!("unable to open '{}': {}", path.display(), short_io(&e)))?;
-    if meta.is_dir() {
-        return Err(format!("'{}' is a directory", path.display()));
-    }
-    if meta.len() > MAX_FILE {
-        return Err(format!(
-            "'{}' is larger than {} MiB; not read",
-            path.display(),
-            MAX_FILE >> 20
-        ));
-    }
-    let bytes = std::fs::read(&disk)
-        .map_err(|e| format!("unable to read '{}': {}", path.display(), short_io(&e)))?;
-    Ok(map.add(SourceFile::new(
-        path.to_path_buf(),
-        Some(disk),
-        kind,
-        Arc::from(bytes),
-    )))
-}
-
-fn short_io(e: &std::io::Error) -> String {
-    let s = e.to_string();
-    s.split(" (os error").next().unwrap_or(&s).to_string()
+) -> Result<FileId, (FsError, String)> {
+    let fetched = fs.read(path).map_err(|e| {
+        let text = match &e {
+            FsError::IsDirectory => format!("'{}' is a directory", path.display()),
+            FsError::TooLarge => format!(
+                "'{}' is larger than {} MiB; not read",
+                path.display(),
+                MAX_FILE >> 20
+            ),
+            other => format!("unable to open '{}': {}", path.display(), describe(other)),
+        };
+        (e, text)
+    })?;
+    Ok(map.add(
+        SourceFile::new(path.to_path_buf(), fetched.disk_path, kind, fetched.bytes)
+            .with_origin(fetched.origin),
+    ))
 }
 
 struct State<'a> {
     opts: &'a FpmLoadOptions,
+    fs: &'a dyn FileSystem,
     map: &'a SourceMap,
     config: FpmConfig,
     /// Index of the open pool; `None` = global.
@@ -98,8 +94,10 @@ pub fn load(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> FpmConfig {
             "/usr"
         })
     });
+    let fs = opts.filesystem();
     let mut state = State {
         opts,
+        fs: &*fs,
         map,
         config: FpmConfig {
             main: path.to_path_buf(),
@@ -109,12 +107,12 @@ pub fn load(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> FpmConfig {
         current: None,
         pool_index: std::collections::HashMap::new(),
     };
-    match read(path, opts, FileKind::Fpm, map) {
+    match read(path, &*fs, FileKind::Fpm, map) {
         Ok(id) => {
             state.config.main_file = Some(id);
             state.file(id, 1);
         }
-        Err(message) => {
+        Err((_, message)) => {
             let id = map.add(SourceFile::new(
                 path.to_path_buf(),
                 None,
@@ -187,42 +185,23 @@ impl State<'_> {
     fn include(&mut self, entry: &Entry, depth: usize) {
         let full = crate::model::resolve_path(&entry.value, &self.config.prefix);
         let full_str = full.to_string_lossy().into_owned();
-        let disk_pattern = self.opts.disk(&full);
-        let Some(disk_pattern) = disk_pattern.to_str() else {
-            return;
-        };
         // Like glob(3) with GLOB_ERR: a missing directory is an error, no match only a warning.
-        let dir_exists = self
-            .opts
-            .disk(full.parent().unwrap_or(Path::new("/")))
-            .is_dir();
-        if !dir_exists {
-            self.config.diagnostics.push(
-                Diagnostic::new(&INCLUDE, entry.value_span, format!("Unable to globalize '{full_str}' (ret=2): its directory does not exist"))
-                    .with_help("php-fpm refuses to start; fix the path (relative includes start at the prefix, /usr on Debian)"),
-            );
-            return;
-        }
-        let options = glob::MatchOptions {
-            case_sensitive: true,
-            require_literal_separator: true,
-            require_literal_leading_dot: true,
-        };
-        let mut matches: Vec<PathBuf> = match glob::glob_with(disk_pattern, options) {
-            Ok(paths) => paths
-                .filter_map(Result::ok)
-                .filter(|p| !p.is_dir())
-                .collect(),
-            Err(e) => {
-                self.config.diagnostics.push(Diagnostic::new(
-                    &INCLUDE,
-                    entry.value_span,
-                    format!("invalid include pattern '{full_str}': {e}"),
-                ));
+        match self.fs.is_dir(full.parent().unwrap_or(Path::new("/"))) {
+            Some(false) => {
+                self.config.diagnostics.push(
+                    Diagnostic::new(&INCLUDE, entry.value_span, format!("Unable to globalize '{full_str}' (ret=2): its directory does not exist"))
+                        .with_help("php-fpm refuses to start; fix the path (relative includes start at the prefix, /usr on Debian)"),
+                );
                 return;
             }
+            Some(true) => {}
+            // The deployment does not say: nothing to read, nothing to claim.
+            None => return,
+        }
+        let matches = match self.fs.glob(&full) {
+            Ok(found) => found,
+            Err(_) => return,
         };
-        matches.sort();
         if matches.is_empty() {
             self.config.diagnostics.push(
                 Diagnostic::new(
@@ -235,8 +214,7 @@ impl State<'_> {
             );
             return;
         }
-        for disk in matches {
-            let logical = self.opts.logical(&disk);
+        for logical in matches {
             if depth >= MAX_INCLUDE_FILES {
                 self.config.diagnostics.push(
                     Diagnostic::new(&INCLUDE, entry.value_span, format!("failed to include more than {MAX_INCLUDE_FILES} files recursively (at '{}')", logical.display()))
@@ -244,9 +222,9 @@ impl State<'_> {
                 );
                 return;
             }
-            match read(&logical, self.opts, FileKind::Fpm, self.map) {
+            match read(&logical, self.fs, FileKind::Fpm, self.map) {
                 Ok(id) => self.file(id, depth + 1),
-                Err(message) => self.config.diagnostics.push(Diagnostic::new(
+                Err((_, message)) => self.config.diagnostics.push(Diagnostic::new(
                     &INCLUDE,
                     entry.value_span,
                     format!("Unable to include {}: {message}", logical.display()),
@@ -262,7 +240,7 @@ pub fn load_php_ini(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> PhpI
         path: path.to_path_buf(),
         ..PhpIni::default()
     };
-    match read(path, opts, FileKind::PhpIni, map) {
+    match read(path, &*opts.filesystem(), FileKind::PhpIni, map) {
         Ok(id) => {
             let text = map.get(id).text.clone();
             let mut unknown = Vec::new();
@@ -281,7 +259,7 @@ pub fn load_php_ini(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> PhpI
                 })
                 .collect();
         }
-        Err(message) => {
+        Err((_, message)) => {
             let id = map.add(SourceFile::new(
                 path.to_path_buf(),
                 None,

@@ -216,6 +216,7 @@ fn ours(dir: &Path, case: &Case) -> (bool, Vec<String>) {
         root: None,
         prefix: Some(prefix(dir, case)),
         env: case.env.clone(),
+        ..Default::default()
     };
     let config = load(&dir.join(&case.main), &opts, &map);
     let mut diags = config.diagnostics.clone();

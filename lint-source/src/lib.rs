@@ -8,6 +8,7 @@
 mod diagnostic;
 mod meta;
 mod source_map;
+pub mod vfs;
 
 pub use diagnostic::{Diagnostic, Edit, Fix, Label, Severity};
 pub use meta::{Family, RuleMeta};

@@ -96,6 +96,8 @@ pub struct SourceFile {
     pub kind: FileKind,
     /// The file's bytes, shared with the parse trees that borrow from it.
     pub text: Arc<[u8]>,
+    /// Where a file that is not on this machine's disk comes from (`image nginx:1.27`).
+    pub origin: Option<Arc<str>>,
     line_starts: OnceLock<Vec<u32>>,
 }
 
@@ -107,7 +109,23 @@ impl SourceFile {
             disk_path,
             kind,
             text,
+            origin: None,
             line_starts: OnceLock::new(),
+        }
+    }
+
+    /// The same file, marked as coming from `origin` (an image's stock file, a template).
+    pub fn with_origin(mut self, origin: Option<Arc<str>>) -> Self {
+        self.origin = origin;
+        self
+    }
+
+    /// The name to show for this file: where it was read, else its origin and path.
+    pub fn display_path(&self) -> PathBuf {
+        match (&self.disk_path, &self.origin) {
+            (Some(disk), _) => disk.clone(),
+            (None, Some(origin)) => PathBuf::from(format!("<{origin}>{}", self.path.display())),
+            (None, None) => self.path.clone(),
         }
     }
 

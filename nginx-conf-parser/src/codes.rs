@@ -108,5 +108,41 @@ include /etc/nginx/sites-enabled/*;
         "Make the file readable, fix the symlink, or include the directory's files with a wildcard.",
 };
 
+/// NGX005: an include names a path the deployment does not provide.
+pub static INCLUDE_UNKNOWN: RuleMeta = RuleMeta {
+    code: "NGX005",
+    name: "include-outside-deployment",
+    family: Family::NginxLoad,
+    severity: Severity::Note,
+    summary: "an include names a path that neither the repository nor the image provides",
+    doc: r#"In a repository, a configuration is linted inside the container it is
+deployed to: repository files where compose volumes, Dockerfile `COPY`s or
+Kubernetes ConfigMaps put them, and the stock files of the image. A path that
+none of them provides may still exist at run time (a volume filled elsewhere,
+a file written by an entrypoint script), so it is reported as unknown, not as
+a missing file, and never read from the machine running the linter.
+
+Symptom: none yet; if the file really is missing at run time, nginx refuses to
+start with `open() "..." failed (2: No such file or directory)`.
+
+Bad (compose mounts only `./nginx/default.conf`):
+```nginx
+include /etc/nginx/extra/headers.conf;
+```
+Good (the file is mounted too):
+```yaml
+volumes:
+  - ./nginx/default.conf:/etc/nginx/conf.d/default.conf
+  - ./nginx/headers.conf:/etc/nginx/extra/headers.conf
+```"#,
+    fix: "Mount or COPY the file into the container, or drop the include.",
+};
+
 /// Every code of this module.
-pub static RULES: &[&RuleMeta] = &[&SYNTAX, &INCLUDE_NOT_FOUND, &INCLUDE_CYCLE, &UNREADABLE];
+pub static RULES: &[&RuleMeta] = &[
+    &SYNTAX,
+    &INCLUDE_NOT_FOUND,
+    &INCLUDE_CYCLE,
+    &UNREADABLE,
+    &INCLUDE_UNKNOWN,
+];

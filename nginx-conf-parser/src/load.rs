@@ -3,20 +3,21 @@
 //! (optionally under `--root`) or from an `nginx -T` dump.
 
 use std::collections::HashMap;
-use std::io::Read;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use lint_source::{Diagnostic, FileId, FileKind, SourceFile, SourceMap, Span};
 use rayon::prelude::*;
 
 use crate::ast::ParsedFile;
-use crate::codes::{INCLUDE_CYCLE, INCLUDE_NOT_FOUND, UNREADABLE};
+use crate::codes::{INCLUDE_CYCLE, INCLUDE_NOT_FOUND, INCLUDE_UNKNOWN, UNREADABLE};
 use crate::config::Config;
 use crate::parse::parse_file;
+pub use lint_source::vfs::normalize;
+use lint_source::vfs::{
+    glob_matches, has_glob, sort_like_glob, Fetched, FileSystem, FsError, HostFs, RootFs,
+};
 
-/// Files larger than this are not read (a config file this size is a mistake).
-const MAX_FILE: u64 = 64 * 1024 * 1024;
 /// Includes nested deeper than this are cut and reported.
 const MAX_INCLUDE_DEPTH: usize = 32;
 
@@ -27,157 +28,68 @@ pub struct LoadOptions {
     pub root: Option<PathBuf>,
     /// nginx's `-p` prefix; relative main paths resolve against it.
     pub prefix: Option<PathBuf>,
+    /// The filesystem to read from (a deployment's container view); when `None`, the
+    /// root's ([`RootFs`]) or the host's.
+    pub fs: Option<Arc<dyn FileSystem>>,
+    /// nginx's conf prefix (where relative includes resolve: the directory of the
+    /// compiled-in nginx.conf); `None`: the main file's directory.
+    pub conf_prefix: Option<PathBuf>,
 }
 
-/// Lexically normalises `a/./b/../c` (no symlink resolution: nginx does none).
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
-
-fn has_glob(path: &str) -> bool {
-    path.bytes().any(|b| matches!(b, b'*' | b'?' | b'['))
-}
-
-/// What the loader reads from: the disk (maybe under a root) or a dump.
-trait Provider: Sync {
-    fn read(&self, path: &Path) -> Result<Vec<u8>, String>;
-    fn glob(&self, pattern: &str) -> Vec<PathBuf>;
-    fn disk_path(&self, path: &Path) -> Option<PathBuf>;
-}
-
-struct Disk<'a> {
-    root: Option<&'a Path>,
-}
-
-impl Disk<'_> {
-    fn map(&self, path: &Path) -> PathBuf {
-        match self.root {
-            Some(root) if path.is_absolute() => root.join(path.strip_prefix("/").unwrap_or(path)),
-            _ => path.to_path_buf(),
+impl LoadOptions {
+    /// The filesystem these options read from.
+    pub fn filesystem(&self) -> Arc<dyn FileSystem> {
+        match (&self.fs, &self.root) {
+            (Some(fs), _) => fs.clone(),
+            (None, Some(root)) => Arc::new(RootFs::new(root)),
+            (None, None) => Arc::new(HostFs),
         }
     }
 }
 
-fn io_message(path: &Path, e: &std::io::Error) -> String {
-    let errno = e.raw_os_error().unwrap_or(0);
-    let text = match e.kind() {
-        std::io::ErrorKind::NotFound => "No such file or directory".to_string(),
-        std::io::ErrorKind::PermissionDenied => "Permission denied".to_string(),
-        _ => {
-            let s = e.to_string();
-            s.split(" (os error").next().unwrap_or(&s).to_string()
-        }
-    };
-    format!("open() \"{}\" failed ({errno}: {text})", path.display())
-}
-
-impl Provider for Disk<'_> {
-    fn read(&self, path: &Path) -> Result<Vec<u8>, String> {
-        let disk = self.map(path);
-        let file = std::fs::File::open(&disk).map_err(|e| io_message(path, &e))?;
-        let meta = file.metadata().map_err(|e| io_message(path, &e))?;
-        if meta.is_dir() {
-            return Err(format!(
-                "pread() \"{}\" failed (21: Is a directory)",
-                path.display()
-            ));
-        }
-        if meta.len() > MAX_FILE {
-            return Err(format!(
-                "\"{}\" is larger than {} MiB; not read",
-                path.display(),
-                MAX_FILE >> 20
-            ));
-        }
-        let mut bytes = Vec::with_capacity(meta.len() as usize);
-        file.take(MAX_FILE + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| io_message(path, &e))?;
-        Ok(bytes)
-    }
-
-    fn glob(&self, pattern: &str) -> Vec<PathBuf> {
-        let disk_pattern = self.map(Path::new(pattern));
-        let options = glob::MatchOptions {
-            case_sensitive: true,
-            require_literal_separator: true,
-            require_literal_leading_dot: true,
-        };
-        let Some(disk_pattern) = disk_pattern.to_str() else {
-            return Vec::new();
-        };
-        let Ok(paths) = glob::glob_with(disk_pattern, options) else {
-            return Vec::new();
-        };
-        let mut found: Vec<PathBuf> = paths
-            .filter_map(Result::ok)
-            .filter(|p| !p.is_dir())
-            .map(|p| match self.root {
-                Some(root) => p
-                    .strip_prefix(root)
-                    .map(|rel| Path::new("/").join(rel))
-                    .unwrap_or(p),
-                None => p,
-            })
-            .collect();
-        // glob(3) sorts by byte order in the C locale.
-        found.sort_by(|a, b| {
-            a.as_os_str()
-                .as_encoded_bytes()
-                .cmp(b.as_os_str().as_encoded_bytes())
-        });
-        found
-    }
-
-    fn disk_path(&self, path: &Path) -> Option<PathBuf> {
-        Some(self.map(path))
+/// nginx's words for a failed open.
+fn open_message(path: &Path, e: &FsError) -> String {
+    match e {
+        FsError::IsDirectory => format!("pread() \"{}\" failed (21: Is a directory)", path.display()),
+        FsError::Unknown => format!(
+            "\"{}\" is not provided by this deployment (not in the repository, not a stock file of its image)",
+            path.display()
+        ),
+        other => format!("open() \"{}\" failed ({})", path.display(), other.errno_text()),
     }
 }
 
+#[derive(Debug)]
 struct Dump {
     files: HashMap<PathBuf, Arc<[u8]>>,
 }
 
-impl Provider for Dump {
-    fn read(&self, path: &Path) -> Result<Vec<u8>, String> {
-        self.files.get(path).map(|b| b.to_vec()).ok_or_else(|| {
-            format!(
-                "open() \"{}\" failed (2: No such file or directory): not in the dump",
-                path.display()
-            )
-        })
+impl FileSystem for Dump {
+    fn read(&self, path: &Path) -> Result<Fetched, FsError> {
+        self.files
+            .get(path)
+            .map(|b| Fetched {
+                bytes: b.clone(),
+                disk_path: None,
+                origin: None,
+            })
+            .ok_or(FsError::NotFound)
     }
 
-    fn glob(&self, pattern: &str) -> Vec<PathBuf> {
-        let Ok(glob) = globset::GlobBuilder::new(pattern)
-            .literal_separator(true)
-            .build()
-        else {
-            return Vec::new();
-        };
-        let matcher = glob.compile_matcher();
+    fn glob(&self, pattern: &Path) -> Result<Vec<PathBuf>, FsError> {
+        let pattern = pattern.to_string_lossy();
         let mut found: Vec<PathBuf> = self
             .files
             .keys()
-            .filter(|p| matcher.is_match(p))
+            .filter(|p| glob_matches(&pattern, p))
             .cloned()
             .collect();
-        found.sort_by(|a, b| {
-            a.as_os_str()
-                .as_encoded_bytes()
-                .cmp(b.as_os_str().as_encoded_bytes())
-        });
-        found
+        sort_like_glob(&mut found);
+        Ok(found)
+    }
+
+    fn is_dir(&self, _: &Path) -> Option<bool> {
+        None
     }
 
     fn disk_path(&self, _: &Path) -> Option<PathBuf> {
@@ -187,18 +99,19 @@ impl Provider for Dump {
 
 /// Reads `path` (nginx.conf or a snippet) and everything it includes.
 pub fn load(path: &Path, opts: &LoadOptions, map: &SourceMap) -> Config {
-    let provider = Disk {
-        root: opts.root.as_deref(),
-    };
+    let provider = opts.filesystem();
     let main = match (path.is_absolute(), &opts.prefix) {
         (false, Some(prefix)) => prefix.join(path),
         _ => path.to_path_buf(),
     };
     let main = normalize(&main);
     Loader {
-        provider: &provider,
+        provider: &*provider,
         map,
-        conf_prefix: main.parent().map(Path::to_path_buf).unwrap_or_default(),
+        conf_prefix: opts
+            .conf_prefix
+            .clone()
+            .unwrap_or_else(|| main.parent().map(Path::to_path_buf).unwrap_or_default()),
     }
     .run(&main)
 }
@@ -264,14 +177,14 @@ pub fn from_dump(name: &Path, text: &[u8], map: &SourceMap) -> Config {
 }
 
 /// A file read and parsed, or why it could not be.
-type Parsed = Result<(ParsedFile, Vec<Diagnostic>), String>;
+type Parsed = Result<(ParsedFile, Vec<Diagnostic>), FsError>;
 /// Each include site of a file with the paths it resolved to.
 type SiteTargets = Vec<(IncludeSite, Vec<PathBuf>)>;
 /// An include edge: the include's index path in its file, its span, the files it names.
 type IncludeEdge = (Vec<usize>, Span, Vec<FileId>);
 
 struct Loader<'a> {
-    provider: &'a dyn Provider,
+    provider: &'a dyn FileSystem,
     map: &'a SourceMap,
     conf_prefix: PathBuf,
 }
@@ -321,14 +234,17 @@ fn directive_at<'d>(
 }
 
 impl Loader<'_> {
-    fn read_and_parse(&self, path: &Path) -> Result<(ParsedFile, Vec<Diagnostic>), String> {
-        let bytes = self.provider.read(path)?;
-        let id = self.map.add(SourceFile::new(
-            path.to_path_buf(),
-            self.provider.disk_path(path),
-            FileKind::Nginx,
-            Arc::from(bytes),
-        ));
+    fn read_and_parse(&self, path: &Path) -> Result<(ParsedFile, Vec<Diagnostic>), FsError> {
+        let fetched = self.provider.read(path)?;
+        let id = self.map.add(
+            SourceFile::new(
+                path.to_path_buf(),
+                fetched.disk_path,
+                FileKind::Nginx,
+                fetched.bytes,
+            )
+            .with_origin(fetched.origin),
+        );
         let text = self.map.get(id).text.clone();
         Ok(parse_file(id, text))
     }
@@ -345,16 +261,18 @@ impl Loader<'_> {
                 let sites = collect_includes(&file);
                 pending.push((file, sites));
             }
-            Err(message) => {
+            Err(error) => {
                 let id = self.map.add(SourceFile::new(
                     main.to_path_buf(),
                     self.provider.disk_path(main),
                     FileKind::Nginx,
                     Arc::from(&b""[..]),
                 ));
-                config
-                    .diagnostics
-                    .push(Diagnostic::new(&UNREADABLE, Span::point(id, 0), message));
+                config.diagnostics.push(Diagnostic::new(
+                    &UNREADABLE,
+                    Span::point(id, 0),
+                    open_message(main, &error),
+                ));
                 return config;
             }
         }
@@ -376,7 +294,21 @@ impl Loader<'_> {
                     });
                     let full_str = full.to_string_lossy().into_owned();
                     let targets = if has_glob(&full_str) {
-                        self.provider.glob(&full_str)
+                        match self.provider.glob(&full) {
+                            Ok(found) => found,
+                            Err(error) => {
+                                config.diagnostics.push(Diagnostic::new(
+                                    if error == FsError::Unknown {
+                                        &INCLUDE_UNKNOWN
+                                    } else {
+                                        &UNREADABLE
+                                    },
+                                    site.span,
+                                    open_message(&full, &error),
+                                ));
+                                Vec::new()
+                            }
+                        }
                     } else {
                         vec![full]
                     };
@@ -396,7 +328,7 @@ impl Loader<'_> {
                     (p, r)
                 })
                 .collect();
-            let mut failures: HashMap<PathBuf, String> = HashMap::new();
+            let mut failures: HashMap<PathBuf, FsError> = HashMap::new();
             for (path, result) in results {
                 match result {
                     Ok((file, diags)) => {
@@ -416,16 +348,16 @@ impl Loader<'_> {
                     for t in targets {
                         if let Some(id) = parsed.get(&t) {
                             ids.push(*id);
-                        } else if let Some(message) = failures.get(&t) {
-                            let meta = if message.contains("(2: No such file") {
-                                &INCLUDE_NOT_FOUND
-                            } else {
-                                &UNREADABLE
+                        } else if let Some(error) = failures.get(&t) {
+                            let meta = match error {
+                                FsError::NotFound => &INCLUDE_NOT_FOUND,
+                                FsError::Unknown => &INCLUDE_UNKNOWN,
+                                _ => &UNREADABLE,
                             };
                             config.diagnostics.push(Diagnostic::new(
                                 meta,
                                 site.span,
-                                message.clone(),
+                                open_message(&t, error),
                             ));
                         }
                     }

@@ -51,6 +51,7 @@ fn includes_resolve_against_the_conf_dir_under_root_in_glob_order() {
     let opts = LoadOptions {
         root: Some(dir.path().to_path_buf()),
         prefix: None,
+        ..Default::default()
     };
     let config = load(Path::new("/etc/nginx/nginx.conf"), &opts, &map);
     assert_eq!(
@@ -148,6 +149,7 @@ fn the_example_tree_and_this_machines_layout_load_cleanly() {
     let opts = LoadOptions {
         root: Some(root),
         prefix: None,
+        ..Default::default()
     };
     let config = load(Path::new("/etc/nginx/nginx.conf"), &opts, &map);
     assert!(
@@ -174,6 +176,7 @@ fn debians_own_nginx_tree_parses_and_checks_clean() {
     let opts = LoadOptions {
         root: Some(root),
         prefix: None,
+        ..Default::default()
     };
     let config = load(Path::new("/etc/nginx/nginx.conf"), &opts, &map);
     assert!(

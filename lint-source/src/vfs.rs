@@ -1,0 +1,411 @@
+//! The filesystem a configuration is read from.
+//!
+//! nginx and php-fpm name files by absolute paths of the machine (or container)
+//! they run on. The linter runs elsewhere, so every read goes through a
+//! [`FileSystem`]: the host itself, a checked-out copy of `/` ([`RootFs`]), or a
+//! container assembled from a repository and an image's stock files (built by
+//! the deployment crate). A path that the view does not provide is
+//! [`FsError::Unknown`] there: "not in this deployment", never the host's file.
+
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+/// Files larger than this are not read (a config file this size is a mistake).
+pub const MAX_FILE: u64 = 64 * 1024 * 1024;
+/// Symbolic links followed while resolving one path (Linux's own limit).
+const MAX_LINKS: usize = 40;
+
+/// A file as a filesystem view provides it.
+#[derive(Clone, Debug)]
+pub struct Fetched {
+    /// Its bytes.
+    pub bytes: Arc<[u8]>,
+    /// Where the bytes were read from on this machine (`None`: embedded stock data).
+    pub disk_path: Option<PathBuf>,
+    /// Where a file that is not on disk comes from (`image nginx:1.27`), for display.
+    pub origin: Option<Arc<str>>,
+}
+
+/// Why a path could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FsError {
+    /// It does not exist (errno 2).
+    NotFound,
+    /// The view cannot say: the path lies outside what the deployment provides.
+    Unknown,
+    /// Permission denied (errno 13).
+    PermissionDenied,
+    /// A directory (errno 21).
+    IsDirectory,
+    /// Larger than [`MAX_FILE`].
+    TooLarge,
+    /// Too many levels of symbolic links (errno 40).
+    Loop,
+    /// Any other I/O error, with its text.
+    Other(String),
+}
+
+impl FsError {
+    /// nginx's `(errno: text)` form of the error.
+    pub fn errno_text(&self) -> String {
+        match self {
+            FsError::NotFound | FsError::Unknown => "2: No such file or directory".into(),
+            FsError::PermissionDenied => "13: Permission denied".into(),
+            FsError::IsDirectory => "21: Is a directory".into(),
+            FsError::Loop => "40: Too many levels of symbolic links".into(),
+            FsError::TooLarge => format!("27: larger than {} MiB, not read", MAX_FILE >> 20),
+            FsError::Other(text) => text.clone(),
+        }
+    }
+
+    fn from_io(e: &std::io::Error) -> FsError {
+        match e.kind() {
+            std::io::ErrorKind::NotFound => FsError::NotFound,
+            std::io::ErrorKind::PermissionDenied => FsError::PermissionDenied,
+            _ if e.raw_os_error() == Some(40) => FsError::Loop,
+            _ if e.raw_os_error() == Some(21) => FsError::IsDirectory,
+            _ => {
+                let s = e.to_string();
+                let text = s.split(" (os error").next().unwrap_or(&s).to_string();
+                FsError::Other(match e.raw_os_error() {
+                    Some(n) => format!("{n}: {text}"),
+                    None => text,
+                })
+            }
+        }
+    }
+}
+
+/// A view of a machine's (or container's) files, by the absolute paths its programs use.
+pub trait FileSystem: Send + Sync + std::fmt::Debug {
+    /// Reads a file.
+    fn read(&self, path: &Path) -> Result<Fetched, FsError>;
+    /// The regular files matching a glob pattern (`*`, `?`, `[...]`; `*` never crosses
+    /// `/`, a leading dot must be literal), in byte order as glob(3) in the C locale sorts.
+    /// `Err(Unknown)` when the pattern's directory lies outside the view.
+    fn glob(&self, pattern: &Path) -> Result<Vec<PathBuf>, FsError>;
+    /// Whether a directory exists there (`None`: the view cannot say).
+    fn is_dir(&self, path: &Path) -> Option<bool>;
+    /// Where a path lives on this machine's disk, for owners and modes (`None`: not on disk).
+    fn disk_path(&self, path: &Path) -> Option<PathBuf>;
+}
+
+/// Lexically normalises `a/./b/../c` (no symlink resolution: nginx does none).
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// Whether a path has glob metacharacters.
+pub fn has_glob(path: &str) -> bool {
+    path.bytes().any(|b| matches!(b, b'*' | b'?' | b'['))
+}
+
+fn glob_options() -> glob::MatchOptions {
+    glob::MatchOptions {
+        case_sensitive: true,
+        require_literal_separator: true,
+        require_literal_leading_dot: true,
+    }
+}
+
+/// Sorts paths as glob(3) does in the C locale: by bytes.
+pub fn sort_like_glob(paths: &mut [PathBuf]) {
+    paths.sort_by(|a, b| {
+        a.as_os_str()
+            .as_encoded_bytes()
+            .cmp(b.as_os_str().as_encoded_bytes())
+    });
+}
+
+/// Whether `path` matches a glob pattern with glob(3)'s rules.
+pub fn glob_matches(pattern: &str, path: &Path) -> bool {
+    glob::Pattern::new(pattern)
+        .map(|p| p.matches_path_with(path, glob_options()))
+        .unwrap_or(false)
+}
+
+fn read_host(disk: &Path) -> Result<Arc<[u8]>, FsError> {
+    let file = std::fs::File::open(disk).map_err(|e| FsError::from_io(&e))?;
+    let meta = file.metadata().map_err(|e| FsError::from_io(&e))?;
+    if meta.is_dir() {
+        return Err(FsError::IsDirectory);
+    }
+    if meta.len() > MAX_FILE {
+        return Err(FsError::TooLarge);
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| FsError::from_io(&e))?;
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(FsError::TooLarge);
+    }
+    Ok(Arc::from(bytes))
+}
+
+/// The machine the linter runs on, paths as they are.
+#[derive(Clone, Debug, Default)]
+pub struct HostFs;
+
+impl FileSystem for HostFs {
+    fn read(&self, path: &Path) -> Result<Fetched, FsError> {
+        Ok(Fetched {
+            bytes: read_host(path)?,
+            disk_path: Some(path.to_path_buf()),
+            origin: None,
+        })
+    }
+
+    fn glob(&self, pattern: &Path) -> Result<Vec<PathBuf>, FsError> {
+        let Some(text) = pattern.to_str() else {
+            return Ok(Vec::new());
+        };
+        let Ok(paths) = glob::glob_with(text, glob_options()) else {
+            return Ok(Vec::new());
+        };
+        let mut found: Vec<PathBuf> = paths
+            .filter_map(Result::ok)
+            .filter(|p| !p.is_dir())
+            .collect();
+        sort_like_glob(&mut found);
+        Ok(found)
+    }
+
+    fn is_dir(&self, path: &Path) -> Option<bool> {
+        Some(path.is_dir())
+    }
+
+    fn disk_path(&self, path: &Path) -> Option<PathBuf> {
+        Some(path.to_path_buf())
+    }
+}
+
+/// A checked-out copy of a machine's `/`: every absolute path, and every symbolic link
+/// in it (absolute targets included), resolves inside the root, never on the host.
+/// `/var/run` is `/run` when the copy has no `var/run` of its own (base-files' link).
+#[derive(Clone, Debug)]
+pub struct RootFs {
+    root: PathBuf,
+}
+
+impl RootFs {
+    /// A view of the copy of `/` at `root`.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        RootFs { root: root.into() }
+    }
+
+    /// The root directory on this machine.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The host path of `path` inside the root, symbolic links resolved inside it.
+    /// Paths relative to nothing (no leading `/`) are taken as relative to the root.
+    pub fn resolve(&self, path: &Path) -> Result<PathBuf, FsError> {
+        let mut pending: Vec<std::ffi::OsString> = path
+            .components()
+            .rev()
+            .filter_map(|c| match c {
+                Component::Normal(s) => Some(s.to_os_string()),
+                Component::ParentDir => Some("..".into()),
+                _ => None,
+            })
+            .collect();
+        // The resolved path inside the root, as components.
+        let mut done: Vec<std::ffi::OsString> = Vec::new();
+        let mut links = 0;
+        while let Some(part) = pending.pop() {
+            if part == ".." {
+                done.pop();
+                continue;
+            }
+            done.push(part);
+            let host = self.host_of(&done);
+            match std::fs::symlink_metadata(&host) {
+                Ok(meta) if meta.file_type().is_symlink() => {
+                    links += 1;
+                    if links > MAX_LINKS {
+                        return Err(FsError::Loop);
+                    }
+                    let target = std::fs::read_link(&host).map_err(|e| FsError::from_io(&e))?;
+                    done.pop();
+                    if target.is_absolute() {
+                        done.clear();
+                    }
+                    for c in target.components().rev() {
+                        match c {
+                            Component::Normal(s) => pending.push(s.to_os_string()),
+                            Component::ParentDir => pending.push("..".into()),
+                            _ => {}
+                        }
+                    }
+                }
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    // `/var/run` → `/run` as base-files links it, when the copy lacks it.
+                    if done.len() == 2 && done[0] == "var" && done[1] == "run" {
+                        done = vec!["run".into()];
+                        continue;
+                    }
+                    if done.len() == 1
+                        && done[0] == "var"
+                        && pending.last().is_some_and(|p| p == "run")
+                    {
+                        pending.pop();
+                        done = vec!["run".into()];
+                        continue;
+                    }
+                    return Err(FsError::NotFound);
+                }
+                Err(e) => return Err(FsError::from_io(&e)),
+            }
+        }
+        Ok(self.host_of(&done))
+    }
+
+    fn host_of(&self, parts: &[std::ffi::OsString]) -> PathBuf {
+        let mut p = self.root.clone();
+        for part in parts {
+            p.push(part);
+        }
+        p
+    }
+
+    fn logical(&self, host: &Path) -> PathBuf {
+        host.strip_prefix(&self.root)
+            .map(|rel| Path::new("/").join(rel))
+            .unwrap_or_else(|_| host.to_path_buf())
+    }
+}
+
+impl FileSystem for RootFs {
+    fn read(&self, path: &Path) -> Result<Fetched, FsError> {
+        let disk = self.resolve(path)?;
+        Ok(Fetched {
+            bytes: read_host(&disk)?,
+            disk_path: Some(disk),
+            origin: None,
+        })
+    }
+
+    fn glob(&self, pattern: &Path) -> Result<Vec<PathBuf>, FsError> {
+        // Resolve the pattern's literal directory inside the root (it may be a link), then
+        // match the rest below it on the disk.
+        let text = pattern.to_string_lossy();
+        let split = text
+            .find(['*', '?', '['])
+            .and_then(|i| text[..i].rfind('/'))
+            .unwrap_or(0);
+        let (dir, rest) = text.split_at(split);
+        let dir = if dir.is_empty() { "/" } else { dir };
+        let host_dir = match self.resolve(Path::new(dir)) {
+            Ok(d) => d,
+            Err(FsError::NotFound) => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let host_pattern = format!("{}{}", host_dir.display(), rest);
+        let Ok(paths) = glob::glob_with(&host_pattern, glob_options()) else {
+            return Ok(Vec::new());
+        };
+        let mut found: Vec<PathBuf> = paths
+            .filter_map(Result::ok)
+            .filter_map(|host| {
+                let rel = host.strip_prefix(&host_dir).ok()?;
+                let logical = Path::new(dir).join(rel);
+                // A link to a directory (inside the root) is not a file to include.
+                match self.resolve(&logical) {
+                    Ok(real) if real.is_dir() => None,
+                    _ => Some(logical),
+                }
+            })
+            .collect();
+        sort_like_glob(&mut found);
+        Ok(found)
+    }
+
+    fn is_dir(&self, path: &Path) -> Option<bool> {
+        Some(self.resolve(path).map(|p| p.is_dir()).unwrap_or(false))
+    }
+
+    fn disk_path(&self, path: &Path) -> Option<PathBuf> {
+        Some(
+            self.resolve(path)
+                .unwrap_or_else(|_| self.root.join(path.strip_prefix("/").unwrap_or(path))),
+        )
+    }
+}
+
+impl RootFs {
+    /// The path inside the root that a host path under it stands for.
+    pub fn logical_path(&self, host: &Path) -> PathBuf {
+        self.logical(host)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absolute_links_resolve_inside_the_root() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("etc/nginx/sites-available")).unwrap();
+        std::fs::create_dir_all(root.join("etc/nginx/sites-enabled")).unwrap();
+        std::fs::write(root.join("etc/nginx/sites-available/x"), "server {}\n").unwrap();
+        std::os::unix::fs::symlink(
+            "/etc/nginx/sites-available/x",
+            root.join("etc/nginx/sites-enabled/x"),
+        )
+        .unwrap();
+        // A link to a host file that the root does not have must not reach the host.
+        std::os::unix::fs::symlink("/etc/hostname", root.join("etc/nginx/sites-enabled/y"))
+            .unwrap();
+        let fs = RootFs::new(root);
+        let got = fs.read(Path::new("/etc/nginx/sites-enabled/x")).unwrap();
+        assert_eq!(&*got.bytes, b"server {}\n");
+        assert_eq!(
+            fs.read(Path::new("/etc/nginx/sites-enabled/y"))
+                .unwrap_err(),
+            FsError::NotFound
+        );
+        let globbed = fs.glob(Path::new("/etc/nginx/sites-enabled/*")).unwrap();
+        assert_eq!(
+            globbed,
+            [
+                PathBuf::from("/etc/nginx/sites-enabled/x"),
+                PathBuf::from("/etc/nginx/sites-enabled/y")
+            ]
+        );
+    }
+
+    #[test]
+    fn link_loops_end_with_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("/a", dir.path().join("b")).unwrap();
+        std::os::unix::fs::symlink("/b", dir.path().join("a")).unwrap();
+        let fs = RootFs::new(dir.path());
+        assert_eq!(fs.read(Path::new("/a")).unwrap_err(), FsError::Loop);
+    }
+
+    #[test]
+    fn var_run_is_run_when_the_copy_lacks_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("run/php")).unwrap();
+        std::fs::write(dir.path().join("run/php/x"), "1").unwrap();
+        let fs = RootFs::new(dir.path());
+        assert!(fs.read(Path::new("/var/run/php/x")).is_ok());
+        assert!(fs.read(Path::new("/../../var/run/php/x")).is_ok());
+    }
+}
