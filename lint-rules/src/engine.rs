@@ -2,8 +2,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use fpm_conf_parser::{FpmConfig, FpmLoadOptions, PhpIni};
+use lint_source::vfs::FileSystem;
 use lint_source::{Diagnostic, SourceMap};
 use nginx_conf_parser::catalogue::NginxVersion;
 use nginx_conf_parser::check::CheckOptions;
@@ -27,8 +29,42 @@ pub enum NginxInput {
     },
 }
 
+/// What nginx's container can reach, when nginx and php-fpm run in a deployment
+/// (compose services, Kubernetes pods) rather than on one host.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Network {
+    /// nginx and php-fpm share one network stack (one host, one pod, `network_mode:
+    /// service:`): nginx's 127.0.0.1 is php-fpm's.
+    pub shared_loopback: bool,
+    /// Names that resolve to php-fpm's container from nginx's (service names, aliases,
+    /// Kubernetes Services).
+    pub fpm_names: Vec<String>,
+    /// Every other name the deployment gives a container.
+    pub other_names: Vec<String>,
+    /// The names above are all there is: any other name does not resolve.
+    pub closed: bool,
+}
+
+impl Default for Network {
+    fn default() -> Self {
+        Network {
+            shared_loopback: true,
+            fpm_names: Vec::new(),
+            other_names: Vec::new(),
+            closed: false,
+        }
+    }
+}
+
+impl Network {
+    /// Whether `name` resolves to php-fpm's container.
+    pub fn is_fpm_name(&self, name: &str) -> bool {
+        self.fpm_names.iter().any(|n| n.eq_ignore_ascii_case(name))
+    }
+}
+
 /// Settings that the configuration cannot show.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct LintOptions {
     /// `--root DIR`: absolute paths in configs are read under DIR.
     pub root: Option<PathBuf>,
@@ -49,10 +85,23 @@ pub struct LintOptions {
     pub env: BTreeMap<String, String>,
     /// Domains the operator expects to be served (`--names`).
     pub expected_names: Vec<String>,
+    /// The filesystem nginx's files are read from (a container's view); `None`: the
+    /// root's or the host's.
+    pub nginx_fs: Option<Arc<dyn FileSystem>>,
+    /// The filesystem php-fpm's files are read from.
+    pub fpm_fs: Option<Arc<dyn FileSystem>>,
+    /// nginx's conf prefix when it is not the main file's directory (a snippet linted
+    /// inside its image's nginx.conf).
+    pub nginx_conf_prefix: Option<PathBuf>,
+    /// How nginx reaches php-fpm.
+    pub network: Network,
+    /// `passwd` and `group` text of the deployment's images; `None`: read them from the
+    /// root, or from this machine only when its own trees are linted.
+    pub accounts: Option<(String, String)>,
 }
 
 /// Everything one run lints.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct LintInput {
     /// nginx trees.
     pub nginx: Vec<NginxInput>,
@@ -91,6 +140,8 @@ pub fn load(input: &LintInput, map: &SourceMap) -> Loaded {
     let load_opts = LoadOptions {
         root: opts.root.clone(),
         prefix: opts.nginx_prefix.clone(),
+        fs: opts.nginx_fs.clone(),
+        conf_prefix: opts.nginx_conf_prefix.clone(),
     };
     let check_opts = CheckOptions {
         version: version(opts),
@@ -101,6 +152,7 @@ pub fn load(input: &LintInput, map: &SourceMap) -> Loaded {
         root: opts.root.clone(),
         prefix: None,
         env: opts.env.clone(),
+        fs: opts.fpm_fs.clone(),
     };
     let (nginx, fpm) = rayon::join(
         || {
@@ -178,7 +230,7 @@ pub fn lint(input: &LintInput, map: &SourceMap) -> Vec<Diagnostic> {
         nginx_models,
         loaded.fpm,
         loaded.php_ini,
-        read_accounts(input.options.root.as_deref()),
+        accounts(&input.options),
     );
     if let Some(root) = &input.options.disk_root {
         model.filesystem =
@@ -220,9 +272,16 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>, map: &SourceMap) {
         .dedup_by(|a, b| a.code == b.code && a.message == b.message && a.primary == b.primary);
 }
 
-/// Reads `etc/passwd` and `etc/group` under the root (or the machine's own when linting it).
-fn read_accounts(root: Option<&Path>) -> crate::model::accounts::Accounts {
-    let base = root.unwrap_or(Path::new("/"));
+/// The accounts of the machine the configuration runs on: the deployment's images, the
+/// root's `etc/passwd` and `etc/group`, or this machine's when its own trees are linted.
+/// Files linted on their own get none: results never depend on the host running the linter.
+fn accounts(options: &LintOptions) -> crate::model::accounts::Accounts {
+    if let Some((passwd, group)) = &options.accounts {
+        return crate::model::accounts::Accounts::parse(passwd, group);
+    }
+    let Some(base) = options.root.as_deref().or(options.disk_root.as_deref()) else {
+        return crate::model::accounts::Accounts::default();
+    };
     match (
         std::fs::read_to_string(base.join("etc/passwd")),
         std::fs::read_to_string(base.join("etc/group")),

@@ -8,7 +8,7 @@ mod registry;
 mod rule;
 mod rules;
 
-pub use engine::{lint, load, sort, LintInput, LintOptions, Loaded, NginxInput};
+pub use engine::{lint, load, sort, LintInput, LintOptions, Loaded, Network, NginxInput};
 pub use registry::RULES;
 pub use rule::{Rule, Sink};
 

@@ -8,6 +8,16 @@ use std::path::PathBuf;
 use fpm_conf_parser::{Listen, ListenHost};
 use nginx_conf_parser::normalize;
 
+/// A socket path as the kernel finds it: normalised, `/var/run` read as `/run` (every
+/// current distribution links one to the other, so both sides may name either).
+pub fn socket_path(path: &std::path::Path) -> PathBuf {
+    let normal = normalize(path);
+    match normal.strip_prefix("/var/run") {
+        Ok(rest) => std::path::Path::new("/run").join(rest),
+        Err(_) => normal,
+    }
+}
+
 /// The host of an nginx upstream address.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum TargetHost {
@@ -59,7 +69,7 @@ pub fn parse_nginx_target(raw: &str, url: bool) -> NginxTarget {
     }
     if let Some(path) = text.strip_prefix("unix:") {
         let path = path.split(':').next().unwrap_or(path);
-        return NginxTarget::Unix(normalize(std::path::Path::new(path)));
+        return NginxTarget::Unix(socket_path(std::path::Path::new(path)));
     }
     if text.starts_with('/') {
         return NginxTarget::BarePath(text.to_string());
@@ -106,7 +116,7 @@ fn is_local_name(name: &str) -> bool {
 pub fn reaches(target: &NginxTarget, listen: &Listen) -> Reach {
     match (target, listen) {
         (NginxTarget::Unix(a), Listen::Unix(b)) => {
-            if normalize(a) == normalize(b) {
+            if socket_path(a) == socket_path(b) {
                 Reach::Yes
             } else {
                 Reach::No
@@ -232,6 +242,8 @@ mod tests {
             Reach::Yes
         );
         assert_eq!(r("unix:/run/php//x.sock", "/run/php/x.sock"), Reach::Yes);
+        assert_eq!(r("unix:/var/run/php/x.sock", "/run/php/x.sock"), Reach::Yes);
+        assert_eq!(r("unix:/run/php/x.sock", "/var/run/php/x.sock"), Reach::Yes);
         assert_eq!(
             r("unix:/run/php/php8.1-fpm.sock", "/run/php/php8.2-fpm.sock"),
             Reach::No

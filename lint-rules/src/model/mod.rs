@@ -148,7 +148,7 @@ impl PoolIndex {
                 match &listen {
                     Listen::Unix(path) => index
                         .by_unix
-                        .entry(nginx_conf_parser::normalize(path))
+                        .entry(address::socket_path(path))
                         .or_default()
                         .push(i),
                     Listen::Tcp {
@@ -372,6 +372,31 @@ impl<'a> Model<'a> {
         if matches!(target, NginxTarget::Variable(_)) {
             return Verdict::Unknown;
         }
+        let network = &self.options.network;
+        // Across containers, a service name reaches the pools listening on every interface
+        // of php-fpm's container, and nginx's own loopback reaches nothing of php-fpm's.
+        if let NginxTarget::Tcp {
+            host: address::TargetHost::Name(name),
+            port: Some(port),
+        } = target
+        {
+            if !network.shared_loopback && network.is_fpm_name(name) {
+                let candidates = self.index.by_port.get(port).map_or(&[][..], Vec::as_slice);
+                for &i in candidates {
+                    if let Some((p, Listen::Tcp { host, .. })) = self.pool_at(i) {
+                        if matches!(host, fpm_conf_parser::ListenHost::Any) {
+                            return Verdict::Reached(p);
+                        }
+                    }
+                }
+                return self.missing(target);
+            }
+        }
+        if !network.shared_loopback && address::is_local(target) {
+            if let NginxTarget::Tcp { .. } = target {
+                return self.missing(target);
+            }
+        }
         let candidates: &[usize] = match target {
             NginxTarget::Unix(path) => self.index.by_unix.get(path).map_or(&[], Vec::as_slice),
             NginxTarget::Tcp {
@@ -398,6 +423,12 @@ impl<'a> Model<'a> {
             // the same port counts as evidence either way, and `reaches` already accepted it.
             return Verdict::Unknown;
         }
+        self.missing(target)
+    }
+
+    /// No pool listens on `target`: the most similar pool of the same transport, and one
+    /// of the other transport, for the message.
+    fn missing(&self, target: &NginxTarget) -> Verdict<'_> {
         let text = address::describe(target);
         let mut nearest: Option<(usize, PoolRef<'_>)> = None;
         let mut other = None;
