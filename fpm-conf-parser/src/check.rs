@@ -124,8 +124,27 @@ fn unknown(key: &str, span: lint_source::Span) -> Diagnostic {
     d
 }
 
+/// A value still holding a template placeholder (`$name` for an entrypoint's envsubst,
+/// `<PLACEHOLDER>`, `{{ var }}`, `__TOKEN__`): filled in before php-fpm reads it, so its
+/// final form is unknown here and no type check applies.
+pub fn is_placeholder(v: &str) -> bool {
+    let dollar = v.match_indices('$').any(|(i, _)| {
+        v[i + 1..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '{')
+    });
+    let angle = v.starts_with('<') && v.ends_with('>') && v.len() > 2;
+    let braces = v.contains("{{") || v.contains("{%");
+    let dunder = v.len() > 4 && v.starts_with("__") && v.ends_with("__");
+    dollar || angle || braces || dunder
+}
+
 fn check_type(entry: &crate::model::Entry, kind: &str, out: &mut Vec<Diagnostic>) {
     let v = entry.value.as_str();
+    if is_placeholder(v) {
+        return;
+    }
     let err = |msg: &str| {
         Diagnostic::new(
             &INVALID_VALUE,

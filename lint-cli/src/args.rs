@@ -7,19 +7,21 @@ use clap::{Parser, Subcommand, ValueEnum};
 /// Finds the nginx + php-fpm configuration mistakes behind 502/504 before you deploy.
 ///
 /// With no paths, lints this machine's /etc/nginx and /etc/php/*/fpm (or the
-/// same places under --root).
+/// same places under --root). A directory is read as a repository (Compose files,
+/// Dockerfiles, Kubernetes manifests, loose conf.d snippets and pool files assembled
+/// into deployments), or as a copy of / when it holds etc/nginx or etc/php.
 #[derive(Debug, Parser)]
 #[command(name = "nginx-fpm-lint", version, about, long_about = None)]
 pub struct Args {
-    /// Files or directories to lint (nginx or php-fpm, recognised by content).
+    /// Repositories, copies of /, or changed files (the deployments they belong to are linted).
     pub paths: Vec<PathBuf>,
 
-    /// An nginx main file (or snippet) to lint.
-    #[arg(long = "nginx", value_name = "FILE")]
+    /// nginx main files (or snippets) to lint on their own, as given.
+    #[arg(long = "nginx", value_name = "FILE", num_args = 1..)]
     pub nginx: Vec<PathBuf>,
 
-    /// A php-fpm main file (php-fpm.conf) or pool file.
-    #[arg(long = "fpm", value_name = "FILE")]
+    /// php-fpm main files (php-fpm.conf) or pool files to lint on their own, as given.
+    #[arg(long = "fpm", value_name = "FILE", num_args = 1..)]
     pub fpm: Vec<PathBuf>,
 
     /// A php.ini (for max_execution_time).
@@ -100,6 +102,12 @@ pub enum Command {
     Rule {
         /// Code or name (X001, fastcgi-pass-no-pool).
         code: String,
+    },
+    /// Show the deployments assembled from a repository: containers, images, where each
+    /// file lands, how nginx reaches php-fpm.
+    Deployments {
+        /// The repository (default: the current directory).
+        path: Option<PathBuf>,
     },
     /// Show what was parsed from an nginx tree, and from which file.
     DumpTree {

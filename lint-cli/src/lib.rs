@@ -88,11 +88,23 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
             write!(out, "{}", rule_markdown(meta)).map_err(|e| e.to_string())?;
             return Ok(0);
         }
+        Some(Command::Deployments { path }) => {
+            let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+            let repo = path.clone().unwrap_or(cwd);
+            if !repo.is_dir() {
+                return Err(format!("{}: not a directory", repo.display()));
+            }
+            let assembled = deployment::assemble(&repo);
+            write!(out, "{}", deployment::describe(&assembled, &repo))
+                .map_err(|e| e.to_string())?;
+            return Ok(0);
+        }
         Some(Command::DumpTree { path }) => {
             let map = SourceMap::new();
             let opts = nginx_conf_parser::LoadOptions {
                 root: args.root.clone(),
                 prefix: args.prefix.clone(),
+                ..Default::default()
             };
             let config = nginx_conf_parser::load(path, &opts, &map);
             write!(out, "{}", nginx_conf_parser::debug_tree(&config, &map))
@@ -107,27 +119,36 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
 
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     let config = load_config(&args, &cwd, &rules)?;
-    let input = build_input(&args, &config.file)?;
-    if input.nginx.is_empty() && input.fpm.is_empty() {
-        let place = args
-            .root
-            .as_ref()
-            .map_or("this machine".to_string(), |r| r.display().to_string());
-        return Err(format!(
-            "no nginx or php-fpm configuration found on {place} (looked for etc/nginx/nginx.conf and etc/php/*/fpm/php-fpm.conf).\n\
-             Try the bundled broken example:  nginx-fpm-lint --root fixtures/example"
-        ));
+    let plan = plan(&args, &config.file, &cwd)?;
+    if plan
+        .inputs
+        .iter()
+        .all(|i| i.nginx.is_empty() && i.fpm.is_empty())
+    {
+        return Err(nothing_found(&args, &plan));
     }
-    let progress = std::io::stderr().is_terminal() && input.nginx.len() + input.fpm.len() > 0;
+    for note in &plan.notes {
+        eprintln!("note: {note}");
+    }
+    let progress = std::io::stderr().is_terminal();
     if progress {
-        eprint!(
-            "linting {} nginx and {} php-fpm tree(s)...\r",
-            input.nginx.len(),
-            input.fpm.len()
-        );
+        eprint!("linting {} deployment(s)...\r", plan.inputs.len());
     }
     let map = SourceMap::new();
-    let diagnostics = lint_rules::lint(&input, &map);
+    let mut diagnostics = Vec::new();
+    for input in &plan.inputs {
+        diagnostics.extend(lint_rules::lint(input, &map));
+    }
+    // Advice about an image's own file is not the repository's to act on; its errors and
+    // warnings still are (they describe what runs).
+    diagnostics.retain(|d| {
+        d.severity > Severity::Note
+            || d.primary.as_ref().is_none_or(|p| {
+                let f = map.get(p.span.file);
+                !f.origin.as_deref().is_some_and(|o| o.contains(", stock "))
+            })
+    });
+    lint_rules::sort(&mut diagnostics, &map);
     if progress {
         eprint!("{:60}\r", "");
     }
@@ -185,14 +206,166 @@ fn load_config(
     }
 }
 
-fn build_input(args: &Args, file: &config::ConfigFile) -> Result<LintInput, String> {
+/// What one run lints: one input per deployment, and what to tell the user about them.
+struct Plan {
+    inputs: Vec<LintInput>,
+    notes: Vec<String>,
+    /// Where repository mode looked, for the "nothing found" message.
+    searched: Vec<PathBuf>,
+}
+
+/// A directory that holds a copy of `/` (etc/nginx or etc/php) rather than a repository.
+fn is_root_copy(dir: &Path) -> bool {
+    dir.join("etc/nginx/nginx.conf").is_file()
+        || dir.join("etc/php").is_dir()
+        || dir.join("etc/php-fpm.conf").is_file()
+        || dir.join("usr/local/etc/php-fpm.conf").is_file()
+}
+
+/// The top of the repository a file belongs to (the nearest directory with `.git`), else
+/// the current directory when the file lies under it, else the file's directory.
+fn repository_of(file: &Path, cwd: &Path) -> PathBuf {
+    let absolute = if file.is_absolute() {
+        file.to_path_buf()
+    } else {
+        cwd.join(file)
+    };
+    let mut dir = absolute.parent();
+    while let Some(d) = dir {
+        if d.join(".git").exists() {
+            return d.to_path_buf();
+        }
+        dir = d.parent();
+    }
+    if absolute.starts_with(cwd) {
+        cwd.to_path_buf()
+    } else {
+        absolute.parent().unwrap_or(cwd).to_path_buf()
+    }
+}
+
+fn plan(args: &Args, file: &config::ConfigFile, cwd: &Path) -> Result<Plan, String> {
+    let mut plan = Plan {
+        inputs: Vec::new(),
+        notes: Vec::new(),
+        searched: Vec::new(),
+    };
+    // Repository mode: directories that are not copies of /, and changed files.
+    let mut classic_paths = Vec::new();
+    let mut repos: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+    if args.root.is_none() {
+        for p in &args.paths {
+            if p.is_dir() {
+                if is_root_copy(p) {
+                    classic_paths.push(p.clone());
+                } else {
+                    repos.entry(p.clone()).or_default();
+                }
+            } else if p.is_file() {
+                let absolute = if p.is_absolute() {
+                    p.clone()
+                } else {
+                    cwd.join(p)
+                };
+                match deployment::repository::classify_path(&absolute) {
+                    Some(_) => repos
+                        .entry(repository_of(p, cwd))
+                        .or_default()
+                        .push(lint_source::vfs::normalize(&absolute)),
+                    None => plan.notes.push(format!(
+                        "{}: not nginx, php-fpm, php.ini, Compose, Dockerfile or Kubernetes configuration; skipped",
+                        p.display()
+                    )),
+                }
+            } else {
+                return Err(format!("{}: No such file or directory", p.display()));
+            }
+        }
+    } else {
+        classic_paths = args.paths.clone();
+    }
+    for (repo, changed) in &repos {
+        plan.searched.push(repo.clone());
+        let repo_abs = if repo.is_absolute() {
+            repo.clone()
+        } else {
+            cwd.join(repo)
+        };
+        let repo_abs = lint_source::vfs::normalize(&repo_abs);
+        let assembled = deployment::assemble(&repo_abs);
+        for (path, why) in &assembled.skipped {
+            if changed.is_empty() || changed.contains(path) {
+                plan.notes.push(format!("{}: {why}", shown_path(path, cwd)));
+            }
+        }
+        for d in &assembled.deployments {
+            if !changed.is_empty() && !changed.iter().any(|c| d.uses(c)) {
+                continue;
+            }
+            for note in &d.notes {
+                plan.notes.push(format!("[{}] {note}", d.name));
+            }
+            let mut input = d.lint_input();
+            apply_options(&mut input, args, file, true)?;
+            plan.inputs.push(input);
+        }
+    }
+    let classic = !classic_paths.is_empty()
+        || !args.nginx.is_empty()
+        || !args.fpm.is_empty()
+        || args.nginx_dump.is_some()
+        || (args.paths.is_empty() && repos.is_empty())
+        || args.root.is_some();
+    if classic {
+        plan.inputs.push(build_input(args, file, &classic_paths)?);
+    }
+    plan.notes.sort();
+    plan.notes.dedup();
+    Ok(plan)
+}
+
+fn shown_path(path: &Path, cwd: &Path) -> String {
+    path.strip_prefix(cwd)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| path.display().to_string())
+}
+
+fn nothing_found(args: &Args, plan: &Plan) -> String {
+    if !plan.searched.is_empty() {
+        let places: Vec<String> = plan
+            .searched
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        return format!(
+            "no nginx or php-fpm configuration found in {} (searched every file not ignored by .gitignore: Compose files, Dockerfiles, Kubernetes manifests, nginx and php-fpm files).\n\
+             Name the files directly:  nginx-fpm-lint --nginx FILE --fpm FILE",
+            places.join(", ")
+        );
+    }
+    let place = args
+        .root
+        .as_ref()
+        .map_or("this machine".to_string(), |r| r.display().to_string());
+    format!(
+        "no nginx or php-fpm configuration found on {place} (looked for etc/nginx/nginx.conf and etc/php/*/fpm/php-fpm.conf).\n\
+         In a repository, run it on the repository's top:  nginx-fpm-lint .\n\
+         Or name the files:  nginx-fpm-lint --nginx FILE --fpm FILE"
+    )
+}
+
+fn build_input(
+    args: &Args,
+    file: &config::ConfigFile,
+    paths: &[PathBuf],
+) -> Result<LintInput, String> {
     let root = args.root.as_deref();
     if let Some(r) = root {
         if !r.is_dir() {
             return Err(format!("--root {}: not a directory", r.display()));
         }
     }
-    let explicit = !args.paths.is_empty()
+    let explicit = !paths.is_empty()
         || !args.nginx.is_empty()
         || !args.fpm.is_empty()
         || args.nginx_dump.is_some();
@@ -202,7 +375,7 @@ fn build_input(args: &Args, file: &config::ConfigFile) -> Result<LintInput, Stri
         discover::discover(root)
     };
     input.options.root = args.root.clone();
-    discover::add_paths(&mut input, &args.paths, root)?;
+    discover::add_paths(&mut input, paths, root)?;
     // Disk facts are true for a root (given, or a directory argument that mirrors /), and
     // for this machine when its own trees are linted.
     input.options.disk_root = input
@@ -230,21 +403,43 @@ fn build_input(args: &Args, file: &config::ConfigFile) -> Result<LintInput, Stri
             text,
         });
     }
+    apply_options(&mut input, args, file, false)?;
+    Ok(input)
+}
+
+/// Options from the command line and the config file. In a deployment, the version its
+/// image runs stands unless one is given explicitly.
+fn apply_options(
+    input: &mut LintInput,
+    args: &Args,
+    file: &config::ConfigFile,
+    deployment: bool,
+) -> Result<(), String> {
     let o = &mut input.options;
     o.nginx_prefix = args.prefix.clone();
     o.context = args.context.clone();
-    o.nginx_version = args
+    if let Some(v) = args
         .nginx_version
         .clone()
-        .or_else(|| file.nginx_version.clone());
+        .or_else(|| file.nginx_version.clone())
+    {
+        o.nginx_version = Some(v);
+    } else if !deployment {
+        o.nginx_version = None;
+    }
     if let Some(v) = &o.nginx_version {
         if nginx_conf_parser::catalogue::NginxVersion::parse(v).is_none() {
-            return Err(format!("--nginx-version {v}: expected 1.22 ... latest"));
+            return Err(format!(
+                "--nginx-version {v}: expected a version like 1.22, 1.24, 1.27 or latest"
+            ));
         }
     }
-    o.nginx_user = args.nginx_user.clone().or_else(|| file.nginx_user.clone());
-    o.modules = file.modules.clone();
-    let mut env: BTreeMap<String, String> = file.env.clone();
+    if let Some(user) = args.nginx_user.clone().or_else(|| file.nginx_user.clone()) {
+        o.nginx_user = Some(user);
+    }
+    o.modules.extend(file.modules.iter().cloned());
+    let mut env: BTreeMap<String, String> = std::mem::take(&mut o.env);
+    env.extend(file.env.clone());
     for kv in &args.env {
         let (k, v) = kv
             .split_once('=')
@@ -257,7 +452,7 @@ fn build_input(args: &Args, file: &config::ConfigFile) -> Result<LintInput, Stri
     } else {
         args.names.clone()
     };
-    Ok(input)
+    Ok(())
 }
 
 fn apply_config(

@@ -98,6 +98,11 @@ pub struct LintOptions {
     /// `passwd` and `group` text of the deployment's images; `None`: read them from the
     /// root, or from this machine only when its own trees are linted.
     pub accounts: Option<(String, String)>,
+    /// The user nginx's master runs as when it is not root (a Dockerfile's `USER`): its
+    /// workers run as that user whatever the `user` directive says.
+    pub nginx_runs_as: Option<String>,
+    /// The user php-fpm's master runs as when it is not root: sockets are created by it.
+    pub fpm_runs_as: Option<String>,
 }
 
 /// Everything one run lints.
@@ -252,10 +257,11 @@ pub fn lint(input: &LintInput, map: &SourceMap) -> Vec<Diagnostic> {
 /// Sorts by file path, offset, code (stable across runs, whatever order files were read in);
 /// drops exact duplicates (a snippet included twice reports once per place).
 pub fn sort(diagnostics: &mut Vec<Diagnostic>, map: &SourceMap) {
+    // Where each file is shown: the repository file it was read from, else its path.
     let paths: Vec<PathBuf> = map
         .files()
         .into_iter()
-        .map(|(_, f)| f.path.clone())
+        .map(|(_, f)| f.display_path())
         .collect();
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
@@ -268,8 +274,13 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>, map: &SourceMap) {
             .then_with(|| a.code.cmp(b.code))
             .then_with(|| a.message.cmp(&b.message))
     });
-    diagnostics
-        .dedup_by(|a, b| a.code == b.code && a.message == b.message && a.primary == b.primary);
+    // The same file read by two deployments has two ids: compare where, not which id.
+    let place = |d: &Diagnostic| {
+        d.primary
+            .as_ref()
+            .map(|p| (paths.get(p.span.file.0 as usize), p.span.start, p.span.end))
+    };
+    diagnostics.dedup_by(|a, b| a.code == b.code && a.message == b.message && place(a) == place(b));
 }
 
 /// The accounts of the machine the configuration runs on: the deployment's images, the

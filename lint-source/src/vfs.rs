@@ -202,7 +202,12 @@ pub struct RootFs {
 impl RootFs {
     /// A view of the copy of `/` at `root`.
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        RootFs { root: root.into() }
+        let root = root.into();
+        // Absolute, so that host paths found by a glob strip back to logical ones.
+        let root = std::path::absolute(&root)
+            .map(|r| normalize(&r))
+            .unwrap_or(root);
+        RootFs { root }
     }
 
     /// The root directory on this machine.

@@ -6,7 +6,7 @@ mod pretty;
 mod sarif;
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use lint_source::{Diagnostic, LineCol, RuleMeta, Severity, SourceMap, Span};
 
@@ -44,8 +44,10 @@ impl<'a> Resolver<'a> {
     /// The display path of a file.
     pub fn path(&self, span: Span) -> String {
         let file = self.map.get(span.file);
-        let shown: &Path = file.disk_path.as_deref().unwrap_or(&file.path);
-        let rel = shown.strip_prefix(&self.base).unwrap_or(shown);
+        let shown = file.display_path();
+        let rel = shown.strip_prefix(&self.base).unwrap_or(&shown);
+        // `./etc/x` and `etc/x` are one file: show it one way.
+        let rel = rel.strip_prefix(".").unwrap_or(rel);
         rel.display().to_string()
     }
 

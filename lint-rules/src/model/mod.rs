@@ -295,6 +295,15 @@ impl<'a> Model<'a> {
     /// when the tree looks like Debian's, else nginx's built-in `nobody`. The bool says whether it
     /// was stated (directive or option) rather than assumed.
     pub fn nginx_user(&self, nginx: &NginxModel) -> (String, Option<String>, Option<Span>, bool) {
+        // A master that is not root cannot switch users: `user` is ignored.
+        if let Some(user) = self
+            .options
+            .nginx_runs_as
+            .as_ref()
+            .filter(|u| *u != "root" && *u != "0")
+        {
+            return (user.clone(), None, None, true);
+        }
         if let Some((user, group, span)) = &nginx.user {
             return (user.clone(), group.clone(), Some(*span), true);
         }

@@ -77,6 +77,20 @@ pub fn socket_access(model: &Model<'_>, p: &PoolRef<'_>) -> SocketAccess {
             )),
         };
     }
+    // A master that is not root creates the socket as itself and cannot give it away.
+    if let Some(user) = model
+        .options
+        .fpm_runs_as
+        .as_ref()
+        .filter(|u| *u != "root" && *u != "0")
+    {
+        return SocketAccess {
+            owner: user.clone(),
+            group: model.accounts.primary(user),
+            mode,
+            acl: None,
+        };
+    }
     let owner = pool.value("listen.owner").filter(|v| !v.is_empty());
     let group = pool.value("listen.group").filter(|v| !v.is_empty());
     let group = group

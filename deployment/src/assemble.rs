@@ -1,0 +1,1064 @@
+//! From evidence to deployments: containers from Compose services, Dockerfiles
+//! and Kubernetes pods; repository files placed at their targets; loose files
+//! placed where their image or distribution would keep them.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use lint_rules::Network;
+
+use crate::compose::{self, ComposeMount};
+use crate::container_fs::{ContainerFs, Mount, Source};
+use crate::dockerfile;
+use crate::repository::{self, RepoFile, Role};
+use crate::stock::{self, Image};
+use crate::{Assembled, Deployment, Side};
+
+/// A container as the evidence describes it.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Container {
+    pub name: String,
+    pub image_ref: String,
+    pub image: Image,
+    pub mounts: Vec<Mount>,
+    pub names: Vec<String>,
+    pub shares_network_of: Option<String>,
+    /// Containers that share this one's loopback (a Kubernetes pod's).
+    pub pod: Option<String>,
+    pub command: Vec<String>,
+    pub env: BTreeMap<String, String>,
+    pub links: Vec<(String, String)>,
+    pub notes: Vec<String>,
+    pub templates: Vec<(PathBuf, PathBuf)>,
+    /// The user the container's processes start as (`USER`, compose `user:`).
+    pub run_as: Option<String>,
+}
+
+impl Container {
+    fn command_text(&self) -> String {
+        self.command.join(" ")
+    }
+
+    fn mounts_under(&self, prefix: &str) -> bool {
+        self.mounts.iter().any(|m| m.target.starts_with(prefix))
+    }
+
+    /// Whether the container's command starts the image's servers: no command of its own,
+    /// or a process supervisor, or an entrypoint script; `php artisan` or `composer` does not.
+    fn command_keeps_servers(&self) -> bool {
+        let Some(first) = self.command.first() else {
+            return true;
+        };
+        let program = first.rsplit('/').next().unwrap_or(first);
+        const SUPERVISORS: &[&str] = &[
+            "supervisord",
+            "runsvdir",
+            "s6-svscan",
+            "init",
+            "tini",
+            "dumb-init",
+            "sh",
+            "bash",
+            "entrypoint.sh",
+            "docker-entrypoint.sh",
+            "docker-php-entrypoint",
+            "start.sh",
+            "run.sh",
+            "/init",
+            "start-container",
+        ];
+        SUPERVISORS.contains(&program)
+            || program.ends_with(".sh")
+            || program.starts_with("php-fpm")
+            || program.starts_with("nginx")
+    }
+
+    pub(crate) fn runs_nginx(&self) -> bool {
+        let cmd = self.command_text();
+        (self.image.nginx.is_some() && self.command_keeps_servers())
+            || cmd
+                .split_whitespace()
+                .any(|w| w.rsplit('/').next().unwrap_or(w).starts_with("nginx"))
+            || (self.mounts_under("/etc/nginx") && self.command_keeps_servers())
+    }
+
+    pub(crate) fn runs_fpm(&self) -> bool {
+        let cmd = self.command_text();
+        (self.image.fpm.is_some() && self.command_keeps_servers())
+            || cmd.contains("php-fpm")
+            || (self.command_keeps_servers()
+                && self.mounts.iter().any(|m| {
+                    let t = m.target.to_string_lossy();
+                    t.contains("php-fpm.d") || t.contains("/fpm/pool.d")
+                }))
+    }
+
+    /// The argument of `flag` given to `program` in the command (`php-fpm -y FILE`,
+    /// `nginx -c FILE`); a supervisord `-c` is not nginx's.
+    fn command_arg(&self, program: &str, flags: &[&str]) -> Option<PathBuf> {
+        let start = self.command.iter().position(|w| {
+            let base = w.rsplit('/').next().unwrap_or(w);
+            base.starts_with(program)
+        })?;
+        let mut words = self.command[start + 1..].iter();
+        while let Some(w) = words.next() {
+            for f in flags {
+                if w == f {
+                    return words.next().map(PathBuf::from);
+                }
+                if let Some(v) = w.strip_prefix(&format!("{f}=")) {
+                    return Some(PathBuf::from(v));
+                }
+            }
+        }
+        None
+    }
+
+    fn fs(&self, repo: &Path) -> Arc<ContainerFs> {
+        let mut mounts = self.mounts.clone();
+        // nginx's image renders templates/*.template into conf.d at start (envsubst).
+        for (host, target) in &self.templates {
+            if let Ok(text) = std::fs::read_to_string(host) {
+                let rendered = envsubst(&text, &self.env);
+                mounts.push(Mount {
+                    target: target.clone(),
+                    source: Source::Bytes {
+                        bytes: Arc::from(rendered.into_bytes()),
+                        origin: Arc::from("envsubst template"),
+                        host: Some(host.clone()),
+                    },
+                    why: format!(
+                        "{} rendered by the image's 20-envsubst-on-templates.sh",
+                        host.display()
+                    ),
+                });
+            }
+        }
+        Arc::new(ContainerFs::with_moves(
+            &self.image_ref,
+            self.image.sets().collect(),
+            &self.image.moves,
+            mounts,
+            repo.to_path_buf(),
+        ))
+    }
+}
+
+/// envsubst as the nginx image runs it: `$NAME` / `${NAME}` of defined variables only;
+/// every other `$` stays (nginx's own variables survive).
+fn envsubst(text: &str, env: &BTreeMap<String, String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let (name, consumed) = if let Some(inner) = after.strip_prefix('{') {
+            match inner.find('}') {
+                Some(end) => (&inner[..end], end + 2),
+                None => ("", 0),
+            }
+        } else {
+            let len = after
+                .bytes()
+                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                .count();
+            (&after[..len], len)
+        };
+        match env.get(name) {
+            Some(v) if !name.is_empty() => {
+                out.push_str(v);
+                rest = &after[consumed..];
+            }
+            _ => {
+                out.push('$');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn compose_container(
+    service: &compose::Service,
+    file: &Path,
+    repo: &Path,
+    dockerfiles: &[PathBuf],
+    notes: &mut Vec<String>,
+) -> Container {
+    let mut c = Container {
+        name: service.name.clone(),
+        names: service.names.clone(),
+        shares_network_of: service.shares_network_of.clone(),
+        env: service.environment.clone(),
+        links: service.links.clone(),
+        ..Container::default()
+    };
+    c.names.push(service.name.clone());
+    let mut command = service.entrypoint.clone();
+    command.extend(service.command.iter().cloned());
+    if let Some((context, dockerfile_path)) = &service.build {
+        match std::fs::read_to_string(dockerfile_path) {
+            Ok(text) => {
+                let df = dockerfile::parse_target(
+                    dockerfile_path,
+                    &text,
+                    context,
+                    &BTreeMap::new(),
+                    service.build_target.as_deref(),
+                );
+                apply_dockerfile(&mut c, &df, repo);
+                if command.is_empty() {
+                    command = df.command.clone();
+                }
+            }
+            Err(_) => notes.push(format!(
+                "{}: service {} builds from {}, which the repository does not have",
+                rel(file, repo),
+                service.name,
+                rel(dockerfile_path, repo)
+            )),
+        }
+    }
+    if let Some(image) = &service.image {
+        if service.build.is_none() {
+            set_image(&mut c, image, dockerfiles, repo);
+        }
+    }
+    c.command = command;
+    if service.user.is_some() {
+        c.run_as = service.user.clone();
+    }
+    for m in &service.mounts {
+        match m {
+            ComposeMount::Bind { host, target } => {
+                let why = format!(
+                    "{}: {} → {}",
+                    rel(file, repo),
+                    rel(host, repo),
+                    target.display()
+                );
+                // The official nginx image renders /etc/nginx/templates/*.template into conf.d.
+                if c.image.nginx.is_some() && target.starts_with("/etc/nginx/templates") {
+                    collect_templates(&mut c, host, target);
+                }
+                let source = if host.is_dir() {
+                    Source::Dir {
+                        host: host.clone(),
+                        merge: false,
+                    }
+                } else if host.exists() {
+                    Source::File(host.clone())
+                } else {
+                    Source::Opaque
+                };
+                c.mounts.push(Mount {
+                    target: target.clone(),
+                    source,
+                    why,
+                });
+            }
+            ComposeMount::Volume { name, target } => c.mounts.push(Mount {
+                target: target.clone(),
+                source: Source::Opaque,
+                why: format!(
+                    "{}: volume {} → {}",
+                    rel(file, repo),
+                    if name.is_empty() { "(anonymous)" } else { name },
+                    target.display()
+                ),
+            }),
+            ComposeMount::Content { text, target, name } => c.mounts.push(Mount {
+                target: target.clone(),
+                source: Source::Bytes {
+                    bytes: Arc::from(text.clone().into_bytes()),
+                    origin: Arc::from(format!("config {name} of {}", rel(file, repo))),
+                    host: None,
+                },
+                why: format!("{}: config {name} → {}", rel(file, repo), target.display()),
+            }),
+        }
+    }
+    c
+}
+
+fn collect_templates(c: &mut Container, host: &Path, target: &Path) {
+    let files: Vec<PathBuf> = if host.is_dir() {
+        walkdir::WalkDir::new(host)
+            .max_depth(4)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().to_path_buf())
+            .collect()
+    } else {
+        vec![host.to_path_buf()]
+    };
+    for f in files {
+        let rel = if host.is_dir() {
+            f.strip_prefix(host)
+                .map(Path::to_path_buf)
+                .unwrap_or_default()
+        } else {
+            target
+                .strip_prefix("/etc/nginx/templates")
+                .map(Path::to_path_buf)
+                .unwrap_or_default()
+        };
+        let rel_text = rel.to_string_lossy();
+        let Some(stripped) = rel_text.strip_suffix(".template") else {
+            continue;
+        };
+        c.templates
+            .push((f.clone(), Path::new("/etc/nginx/conf.d").join(stripped)));
+    }
+}
+
+fn rel(path: &Path, repo: &Path) -> String {
+    path.strip_prefix(repo)
+        .map(|p| format!("./{}", p.display()))
+        .unwrap_or_else(|_| path.display().to_string())
+}
+
+/// The stock files of an image reference; an image the data does not know may be built
+/// by a Dockerfile of the repository (`ghcr.io/acme/api` ← `docker/api/Dockerfile`).
+pub(crate) fn set_image(c: &mut Container, reference: &str, dockerfiles: &[PathBuf], repo: &Path) {
+    c.image_ref = reference.to_string();
+    c.image = stock::image(reference);
+    c.notes.extend(stock::assumption(reference));
+    if c.image.nginx.is_some() || c.image.fpm.is_some() {
+        return;
+    }
+    let name = reference
+        .split('@')
+        .next()
+        .unwrap_or(reference)
+        .rsplit('/')
+        .next()
+        .unwrap_or(reference);
+    let name = name.split(':').next().unwrap_or(name).to_ascii_lowercase();
+    if name.is_empty() {
+        return;
+    }
+    let matching: Vec<&PathBuf> = dockerfiles
+        .iter()
+        .filter(|d| {
+            let file = d
+                .file_name()
+                .map(|f| f.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            let dir = d
+                .parent()
+                .and_then(|p| p.file_name())
+                .map(|f| f.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default();
+            let word = |sep: char| name.ends_with(&format!("{sep}{dir}"));
+            dir == name
+                || (!dir.is_empty() && dir != "docker" && (word('-') || word('_') || word('.')))
+                || file == format!("{name}.dockerfile")
+                || file == format!("dockerfile.{name}")
+                || file == format!("dockerfile-{name}")
+        })
+        .collect();
+    if let [only] = matching.as_slice() {
+        if let Ok(text) = std::fs::read_to_string(only) {
+            let context = only.parent().unwrap_or(repo);
+            let df = dockerfile::parse(only, &text, context, &BTreeMap::new());
+            let df = if df.copies.iter().any(|c| !c.host.exists()) {
+                dockerfile::parse(only, &text, repo, &BTreeMap::new())
+            } else {
+                df
+            };
+            apply_dockerfile(c, &df, repo);
+            c.image_ref = format!("{reference} (built by {})", rel(only, repo));
+            if c.command.is_empty() {
+                c.command = df.command.clone();
+            }
+        }
+    }
+}
+
+pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, repo: &Path) {
+    let base = df.base.clone().unwrap_or_default();
+    let mut image = stock::image(&base);
+    c.notes.extend(stock::assumption(&base));
+    if df.installs_nginx || df.installs_fpm {
+        let alpine = df.package_manager == Some("apk") || base.contains("alpine");
+        let packages = if alpine {
+            stock::alpine_packages(
+                df.installs_nginx,
+                df.installs_fpm && image.fpm.is_none(),
+                &df.php_suffix,
+            )
+        } else {
+            stock::debian_packages(df.installs_nginx, df.installs_fpm && image.fpm.is_none())
+        };
+        image = image.with(packages);
+    }
+    c.image_ref = if base.is_empty() {
+        df.path.display().to_string()
+    } else {
+        format!("{base} (built by {})", rel(&df.path, repo))
+    };
+    c.image = image;
+    if df.user.is_some() {
+        c.run_as = df.user.clone();
+    }
+    for (k, v) in &df.env {
+        c.env.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    for removed in &df.removed {
+        c.mounts.push(Mount {
+            target: removed.clone(),
+            source: Source::Removed,
+            why: format!("{}: RUN rm", rel(&df.path, repo)),
+        });
+    }
+    for copy in &df.copies {
+        let target = if copy.into_dir && !copy.host.is_dir() {
+            copy.target.join(copy.host.file_name().unwrap_or_default())
+        } else {
+            copy.target.clone()
+        };
+        let source = if copy.host.is_dir() {
+            Source::Dir {
+                host: copy.host.clone(),
+                merge: true,
+            }
+        } else {
+            Source::File(copy.host.clone())
+        };
+        c.mounts.push(Mount {
+            target,
+            source,
+            why: format!(
+                "{}:{}: COPY {}",
+                rel(&df.path, repo),
+                copy.line,
+                rel(&copy.host, repo)
+            ),
+        });
+    }
+    for (line, path) in &df.edited {
+        c.notes.push(format!(
+            "{}:{line}: {path} is changed at build time (RUN); the change is not verified",
+            rel(&df.path, repo)
+        ));
+    }
+}
+
+/// Picks the image's main files and builds one side; `Err` says why the side cannot be
+/// linted (its main file is neither in the repository nor a stock file of a known image).
+fn side(c: &Container, repo: &Path, nginx: bool) -> Result<Side, String> {
+    let fs = c.fs(repo);
+    let (main, conf_prefix) = if nginx {
+        let main = c
+            .command_arg("nginx", &["-c"])
+            .or_else(|| c.image.nginx_main.map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("/etc/nginx/nginx.conf"));
+        (main, Some(PathBuf::from("/etc/nginx")))
+    } else {
+        let main = c
+            .command_arg("php-fpm", &["-y", "--fpm-config"])
+            .or_else(|| c.image.fpm_main.map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("/usr/local/etc/php-fpm.conf"));
+        (main, None)
+    };
+    let php_ini = if nginx {
+        None
+    } else {
+        let custom = c.command_arg("php-fpm", &["-c", "--php-ini"]);
+        let candidates = [
+            "/usr/local/etc/php/php.ini",
+            "/etc/php/8.2/fpm/php.ini",
+            "/etc/php83/php.ini",
+        ];
+        custom.or_else(|| {
+            candidates
+                .iter()
+                .map(PathBuf::from)
+                .find(|p| lint_source::vfs::FileSystem::read(&*fs, p).is_ok())
+        })
+    };
+    // An nginx image whose own nginx.conf is not known (OpenResty, a private build) but
+    // whose sites the repository provides: lint the sites inside nginx's stock nginx.conf.
+    let standin = nginx
+        && c.image.nginx.is_none_or(|s| s.files.is_empty())
+        && lint_source::vfs::FileSystem::read(&*fs, &main).is_err()
+        && c.mounts
+            .iter()
+            .any(|m| m.target.starts_with("/etc/nginx/conf.d"));
+    let (fs, main) = if standin {
+        let mut with_stock = c.clone();
+        with_stock.image.nginx = Some(&stock::NGINX_OFFICIAL);
+        (with_stock.fs(repo), PathBuf::from("/etc/nginx/nginx.conf"))
+    } else {
+        (fs, main)
+    };
+    let mut notes = Vec::new();
+    if standin {
+        notes.push(format!(
+            "{}: the image's own nginx.conf is not known; its conf.d sites are linted inside the official nginx image's nginx.conf",
+            c.name
+        ));
+    }
+    if let Err(e) = lint_source::vfs::FileSystem::read(&*fs, &main) {
+        if matches!(e, lint_source::vfs::FsError::Unknown) {
+            return Err(format!(
+                "{}'s main file {} is neither in the repository nor a stock file of a known image ({}): {} not linted",
+                c.name,
+                main.display(),
+                if c.image_ref.is_empty() { "unknown image" } else { &c.image_ref },
+                if nginx { "nginx" } else { "php-fpm" }
+            ));
+        }
+    }
+    Ok(Side {
+        container: c.name.clone(),
+        image: if c.image_ref.is_empty() {
+            "unknown image".into()
+        } else {
+            c.image_ref.clone()
+        },
+        fs,
+        main,
+        php_ini,
+        conf_prefix,
+        accounts: (c.image.passwd.to_string(), c.image.group.to_string()),
+        nginx_user: c.image.nginx_user.map(str::to_string),
+        nginx_version: c.image.nginx_version.clone(),
+        env: c.env.clone(),
+        run_as: c.run_as.clone(),
+        notes,
+        modules: c.image.modules.iter().map(|m| m.to_string()).collect(),
+    })
+}
+
+/// Pairs every nginx container with every php-fpm container of one project.
+pub(crate) fn pair(
+    source: &Path,
+    containers: &[Container],
+    repo: &Path,
+    out: &mut Assembled,
+    closed: bool,
+) {
+    let mut nginx: Vec<(&Container, Side)> = Vec::new();
+    let mut fpm: Vec<(&Container, Side)> = Vec::new();
+    let mut unlinted: Vec<String> = Vec::new();
+    for c in containers {
+        if c.runs_nginx() {
+            match side(c, repo, true) {
+                Ok(s) => nginx.push((c, s)),
+                Err(why) => unlinted.push(why),
+            }
+        }
+        if c.runs_fpm() {
+            match side(c, repo, false) {
+                Ok(s) => fpm.push((c, s)),
+                Err(why) => unlinted.push(why),
+            }
+        }
+    }
+    let all_names: BTreeSet<String> = containers
+        .iter()
+        .flat_map(|c| c.names.iter().cloned())
+        .collect();
+    let start = out.deployments.len();
+    for (n, n_side) in &nginx {
+        if fpm.is_empty() {
+            let mut notes = n.notes.clone();
+            notes.extend(n_side.notes.iter().cloned());
+            notes.push(format!(
+                "no php-fpm found beside nginx in {}: the nginx ↔ php-fpm cross-checks were skipped",
+                rel(source, repo)
+            ));
+            out.deployments.push(Deployment {
+                source: source.to_path_buf(),
+                name: format!("{} (nginx only)", n.name),
+                nginx: Some(n_side.clone()),
+                fpm: None,
+                network: Network::default(),
+                notes,
+            });
+        }
+        for (f, f_side) in &fpm {
+            let same = n.name == f.name
+                || n.shares_network_of.as_deref() == Some(&f.name)
+                || f.shares_network_of.as_deref() == Some(&n.name)
+                || (n.pod.is_some() && n.pod == f.pod);
+            let mut fpm_names: Vec<String> = f.names.clone();
+            for (service, alias) in &n.links {
+                if service == &f.name {
+                    fpm_names.push(alias.clone());
+                }
+            }
+            let other_names = all_names
+                .iter()
+                .filter(|x| !fpm_names.contains(x))
+                .cloned()
+                .collect();
+            let mut notes = n.notes.clone();
+            notes.extend(n_side.notes.iter().cloned());
+            if f.name != n.name {
+                notes.extend(f.notes.iter().cloned());
+            }
+            out.deployments.push(Deployment {
+                source: source.to_path_buf(),
+                name: if n.name == f.name {
+                    n.name.clone()
+                } else {
+                    format!("{} → {}", n.name, f.name)
+                },
+                nginx: Some(n_side.clone()),
+                fpm: Some(f_side.clone()),
+                network: Network {
+                    shared_loopback: same,
+                    fpm_names,
+                    other_names,
+                    closed,
+                },
+                notes,
+            });
+        }
+    }
+    if nginx.is_empty() {
+        for (f, f_side) in &fpm {
+            let mut notes = f.notes.clone();
+            notes.push(format!(
+                "no nginx found beside php-fpm in {}: the nginx ↔ php-fpm cross-checks were skipped",
+                rel(source, repo)
+            ));
+            out.deployments.push(Deployment {
+                source: source.to_path_buf(),
+                name: format!("{} (php-fpm only)", f.name),
+                nginx: None,
+                fpm: Some(f_side.clone()),
+                network: Network::default(),
+                notes,
+            });
+        }
+    }
+    if !unlinted.is_empty() {
+        match out.deployments.get_mut(start) {
+            Some(first) => first.notes.extend(unlinted),
+            None => out
+                .skipped
+                .extend(unlinted.into_iter().map(|w| (source.to_path_buf(), w))),
+        }
+    }
+}
+
+fn record_used(c: &Container, used: &mut Vec<PathBuf>) {
+    for m in &c.mounts {
+        match &m.source {
+            Source::File(h) => used.push(h.clone()),
+            Source::Dir { host, .. } => used.push(host.clone()),
+            Source::Bytes { host: Some(h), .. } => used.push(h.clone()),
+            _ => {}
+        }
+    }
+    for (h, _) in &c.templates {
+        used.push(h.clone());
+    }
+}
+
+/// Reads a repository and assembles its deployments.
+pub fn assemble(repo: &Path) -> Assembled {
+    let repo = repo.to_path_buf();
+    let files = repository::scan(&repo);
+    let mut out = Assembled::default();
+    // A checked-in copy of `/` is linted as a root elsewhere; here: Compose projects.
+    let composes: Vec<&RepoFile> = files.iter().filter(|f| f.role == Role::Compose).collect();
+    let dockerfiles: Vec<PathBuf> = files
+        .iter()
+        .filter(|f| f.role == Role::Dockerfile)
+        .map(|f| f.path.clone())
+        .collect();
+    let mut built_dockerfiles: BTreeSet<PathBuf> = BTreeSet::new();
+    // Override files merge into the base of their directory.
+    let mut by_dir: BTreeMap<PathBuf, Vec<&RepoFile>> = BTreeMap::new();
+    for f in &composes {
+        by_dir
+            .entry(f.path.parent().unwrap_or(Path::new("/")).to_path_buf())
+            .or_default()
+            .push(f);
+    }
+    // Files brought in by another's `include:` are part of that project, not their own.
+    let mut included: BTreeSet<PathBuf> = BTreeSet::new();
+    for f in &composes {
+        if let Ok(text) = std::fs::read_to_string(&f.path) {
+            if let Ok(parsed) = compose::parse(&f.path, &text) {
+                included.extend(parsed.includes.into_iter().map(|i| i.path));
+            }
+        }
+    }
+    for (_, group) in by_dir {
+        let (overrides, bases): (Vec<&RepoFile>, Vec<&RepoFile>) = group
+            .into_iter()
+            .partition(|f| f.path.to_string_lossy().contains(".override."));
+        for base in bases {
+            if included.contains(&base.path) {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&base.path) else {
+                continue;
+            };
+            let mut parsed = match compose::parse(&base.path, &text) {
+                Ok(p) => p,
+                Err(e) => {
+                    out.skipped
+                        .push((base.path.clone(), format!("not valid YAML: {e}")));
+                    continue;
+                }
+            };
+            for o in &overrides {
+                if let Ok(text) = std::fs::read_to_string(&o.path) {
+                    if let Ok(extra) = compose::parse(&o.path, &text) {
+                        merge(&mut parsed, extra);
+                    }
+                }
+            }
+            // `include:` brings other files' services into this project (bounded: an
+            // include of an include is read, a cycle is not followed).
+            let mut queue: Vec<compose::Include> = parsed.includes.clone();
+            let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
+            while let Some(inc) = queue.pop() {
+                if !seen.insert(inc.path.clone()) || seen.len() > 64 {
+                    continue;
+                }
+                let mut env = BTreeMap::new();
+                for e in &inc.env_files {
+                    env.extend(compose::read_env_file(e));
+                }
+                if let Ok(text) = std::fs::read_to_string(&inc.path) {
+                    if let Ok(extra) =
+                        compose::parse_in(&inc.path, &text, inc.project_directory.as_deref(), &env)
+                    {
+                        queue.extend(extra.includes.iter().cloned());
+                        parsed.services.extend(extra.services);
+                    }
+                }
+                out.used.push(inc.path.clone());
+            }
+            let mut notes = Vec::new();
+            let containers: Vec<Container> = parsed
+                .services
+                .iter()
+                .map(|s| {
+                    if let Some((_, df)) = &s.build {
+                        built_dockerfiles.insert(df.clone());
+                    }
+                    compose_container(s, &base.path, &repo, &dockerfiles, &mut notes)
+                })
+                .collect();
+            for c in &containers {
+                record_used(c, &mut out.used);
+            }
+            out.used.push(base.path.clone());
+            let before = out.deployments.len();
+            pair(&base.path, &containers, &repo, &mut out, true);
+            for d in &mut out.deployments[before..] {
+                d.notes.extend(notes.iter().cloned());
+            }
+        }
+    }
+    // Kubernetes manifests.
+    let manifests: Vec<&RepoFile> = files
+        .iter()
+        .filter(|f| f.role == Role::Kubernetes)
+        .collect();
+    if !manifests.is_empty() {
+        crate::kubernetes::assemble(&manifests, &repo, &dockerfiles, &mut out);
+    }
+    // Dockerfiles that no Compose file builds: an image of their own. Where Compose files
+    // or manifests describe the deployments, only an image that runs both servers counts.
+    let described = !out.deployments.is_empty();
+    for f in files.iter().filter(|f| f.role == Role::Dockerfile) {
+        if built_dockerfiles.contains(&f.path) || out.used.contains(&f.path) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&f.path) else {
+            continue;
+        };
+        let context = f.path.parent().unwrap_or(Path::new("/")).to_path_buf();
+        // The usual layout builds from the repository's top with `-f docker/Dockerfile`.
+        let df = dockerfile::parse(&f.path, &text, &context, &BTreeMap::new());
+        let df = if df.copies.iter().any(|c| !c.host.exists()) && context != repo {
+            dockerfile::parse(&f.path, &text, &repo, &BTreeMap::new())
+        } else {
+            df
+        };
+        let mut c = Container {
+            name: rel(&f.path, &repo),
+            ..Container::default()
+        };
+        c.names.push(c.name.clone());
+        apply_dockerfile(&mut c, &df, &repo);
+        c.command = df.command.clone();
+        if !(c.runs_nginx() || c.runs_fpm()) || (described && !(c.runs_nginx() && c.runs_fpm())) {
+            continue;
+        }
+        // A supervisord image runs both when it installs both.
+        record_used(&c, &mut out.used);
+        out.used.push(f.path.clone());
+        pair(&f.path, std::slice::from_ref(&c), &repo, &mut out, false);
+    }
+    loose_files(&files, &repo, &mut out);
+    for f in &files {
+        if let Role::Template(why) = &f.role {
+            out.skipped
+                .push((f.path.clone(), format!("{why}: not rendered, not linted")));
+        }
+    }
+    out
+}
+
+fn merge(base: &mut compose::ComposeFile, extra: compose::ComposeFile) {
+    for s in extra.services {
+        match base.services.iter_mut().find(|b| b.name == s.name) {
+            Some(b) => {
+                if s.image.is_some() {
+                    b.image = s.image;
+                }
+                if s.build.is_some() {
+                    b.build = s.build;
+                }
+                if !s.command.is_empty() {
+                    b.command = s.command;
+                }
+                if !s.entrypoint.is_empty() {
+                    b.entrypoint = s.entrypoint;
+                }
+                b.mounts.extend(s.mounts);
+                b.ports.extend(s.ports);
+                b.names.extend(s.names);
+                b.environment.extend(s.environment);
+            }
+            None => base.services.push(s),
+        }
+    }
+}
+
+fn is_used(path: &Path, used: &[PathBuf]) -> bool {
+    used.iter().any(|u| path.starts_with(u))
+}
+
+/// Files no Compose file, Dockerfile or manifest places: linted where their image or
+/// distribution would keep them, so that every rule runs on them.
+fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
+    let loose: Vec<&RepoFile> = files
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.role,
+                Role::Nginx { .. } | Role::Fpm { .. } | Role::PhpIni | Role::NginxTemplate
+            ) && !is_used(&f.path, &out.used)
+        })
+        .collect();
+    if loose.is_empty() {
+        return;
+    }
+    let mut nginx_c = Container {
+        name: "repository files (nginx)".into(),
+        ..Container::default()
+    };
+    let mut fpm_c = Container {
+        name: "repository files (php-fpm)".into(),
+        ..Container::default()
+    };
+    let debian = loose.iter().any(|f| {
+        let p = f.path.to_string_lossy();
+        p.contains("sites-available") || p.contains("sites-enabled") || p.contains("/etc/php/")
+    });
+    let alpine = !debian
+        && loose
+            .iter()
+            .any(|f| f.path.to_string_lossy().contains("http.d"));
+    let nginx_image = if debian {
+        stock::debian_packages(true, false)
+    } else if alpine {
+        stock::alpine_packages(true, false, "")
+    } else {
+        stock::image("nginx:latest")
+    };
+    let fpm_image = if debian {
+        stock::debian_packages(false, true)
+    } else {
+        stock::image("php:fpm")
+    };
+    nginx_c.image = nginx_image;
+    nginx_c.image_ref = if debian {
+        "Debian nginx package".into()
+    } else if alpine {
+        "Alpine nginx package".into()
+    } else {
+        "nginx (official image)".into()
+    };
+    fpm_c.image = fpm_image;
+    fpm_c.image_ref = if debian {
+        "Debian php8.2-fpm package".into()
+    } else {
+        "php:fpm (official image)".into()
+    };
+    let mut nginx_mains: Vec<&RepoFile> = Vec::new();
+    for f in &loose {
+        let name = f
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        match f.role {
+            Role::Nginx { main: true } => nginx_mains.push(f),
+            Role::Nginx { main: false } | Role::NginxTemplate => {
+                // A site file goes where the image includes sites from.
+                if !looks_like_site(&f.path) {
+                    continue;
+                }
+                let dir = if debian {
+                    "/etc/nginx/sites-enabled"
+                } else if alpine {
+                    "/etc/nginx/http.d"
+                } else {
+                    "/etc/nginx/conf.d"
+                };
+                let mut target_name = name.trim_end_matches(".template").to_string();
+                if !debian && !target_name.ends_with(".conf") {
+                    target_name.push_str(".conf");
+                }
+                // A repository site replaces the image's default one (what a user's Dockerfile does).
+                if !debian && nginx_c.mounts.is_empty() {
+                    nginx_c.mounts.push(Mount {
+                        target: PathBuf::from(dir),
+                        source: Source::Opaque,
+                        why: "the image's default site is replaced".into(),
+                    });
+                    nginx_c.mounts.pop();
+                }
+                nginx_c.mounts.push(Mount {
+                    target: Path::new(dir).join(&target_name),
+                    source: Source::File(f.path.clone()),
+                    why: format!(
+                        "{} placed as {dir}/{target_name} (loose site file)",
+                        rel(&f.path, repo)
+                    ),
+                });
+            }
+            Role::Fpm { main } => {
+                let target = if main {
+                    PathBuf::from(if debian {
+                        "/etc/php/8.2/fpm/php-fpm.conf"
+                    } else {
+                        "/usr/local/etc/php-fpm.conf"
+                    })
+                } else {
+                    Path::new(if debian {
+                        "/etc/php/8.2/fpm/pool.d"
+                    } else {
+                        "/usr/local/etc/php-fpm.d"
+                    })
+                    .join(&name)
+                };
+                fpm_c.mounts.push(Mount {
+                    target: target.clone(),
+                    source: Source::File(f.path.clone()),
+                    why: format!(
+                        "{} placed as {} (loose php-fpm file)",
+                        rel(&f.path, repo),
+                        target.display()
+                    ),
+                });
+            }
+            Role::PhpIni => {
+                let target = PathBuf::from(if debian {
+                    "/etc/php/8.2/fpm/php.ini"
+                } else {
+                    "/usr/local/etc/php/php.ini"
+                });
+                if fpm_c.mounts.iter().all(|m| m.target != target) {
+                    fpm_c.mounts.push(Mount {
+                        target: target.clone(),
+                        source: Source::File(f.path.clone()),
+                        why: format!("{} placed as {}", rel(&f.path, repo), target.display()),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    let has_sites = !nginx_c.mounts.is_empty();
+    let has_fpm = !fpm_c.mounts.is_empty();
+    // The official image's default.conf would also answer: a repository's sites replace it.
+    if has_sites && !debian && !alpine {
+        nginx_c.mounts.insert(
+            0,
+            Mount {
+                target: PathBuf::from("/etc/nginx/conf.d/default.conf"),
+                source: Source::Removed,
+                why: "the repository's sites replace the image's default site".into(),
+            },
+        );
+    }
+    let source = repo.to_path_buf();
+    let mut containers = Vec::new();
+    for m in &nginx_mains {
+        // A whole nginx.conf: its directory stands for /etc/nginx.
+        let mut c = nginx_c.clone();
+        c.name = rel(&m.path, repo);
+        c.mounts.insert(
+            0,
+            Mount {
+                target: PathBuf::from("/etc/nginx"),
+                source: Source::Dir {
+                    host: m.path.parent().unwrap_or(repo).to_path_buf(),
+                    merge: true,
+                },
+                why: format!(
+                    "{} stands for /etc/nginx",
+                    rel(m.path.parent().unwrap_or(repo), repo)
+                ),
+            },
+        );
+        c.command = vec![
+            "nginx".into(),
+            "-c".into(),
+            format!(
+                "/etc/nginx/{}",
+                m.path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            ),
+        ];
+        containers.push(c);
+    }
+    if has_sites && nginx_mains.is_empty() {
+        containers.push(nginx_c.clone());
+    }
+    if has_fpm {
+        containers.push(fpm_c);
+    }
+    // Loose files of one repository are taken as one host: one loopback, no known names.
+    let before = out.deployments.len();
+    let mut pods = containers;
+    for c in &mut pods {
+        c.pod = Some("files".into());
+    }
+    pair(&source, &pods, repo, out, false);
+    for d in &mut out.deployments[before..] {
+        d.network = Network::default();
+        d.notes.push("loose configuration files, linted where their image or distribution keeps them (no Compose file, Dockerfile or manifest places them)".into());
+    }
+}
+
+/// A fragment that is a site (a `server` block) rather than a snippet included by one.
+fn looks_like_site(path: &Path) -> bool {
+    std::fs::read_to_string(path)
+        .map(|t| {
+            t.lines().any(|l| {
+                let l = l.trim_start();
+                (l.starts_with("server ") || l.starts_with("server{")) && !l.starts_with("server_")
+            })
+        })
+        .unwrap_or(false)
+}

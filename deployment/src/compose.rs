@@ -1,0 +1,608 @@
+//! Docker Compose files: the services, their images or builds, mounts, names
+//! and ports, with Compose's variable interpolation (`.env` beside the file).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use yaml_rust2::{Yaml, YamlLoader};
+
+/// A service of a Compose file.
+#[derive(Clone, Debug, Default)]
+pub struct Service {
+    /// The service's name (a DNS name on its networks).
+    pub name: String,
+    /// `image:`.
+    pub image: Option<String>,
+    /// `build:` context directory (absolute) and Dockerfile (absolute).
+    pub build: Option<(PathBuf, PathBuf)>,
+    /// `build.target`: the stage that is built.
+    pub build_target: Option<String>,
+    /// `volumes:` and `configs:` as (source, target, read-only) after interpolation.
+    pub mounts: Vec<ComposeMount>,
+    /// Extra names: `container_name`, `hostname`, network `aliases`, `links` aliases.
+    pub names: Vec<String>,
+    /// `network_mode: service:NAME` / `container:NAME`.
+    pub shares_network_of: Option<String>,
+    /// `network_mode: host`.
+    pub host_network: bool,
+    /// `ports:` as written (after interpolation).
+    pub ports: Vec<String>,
+    /// `environment:` (list or map form).
+    pub environment: BTreeMap<String, String>,
+    /// `command:` words.
+    pub command: Vec<String>,
+    /// `entrypoint:` words.
+    pub entrypoint: Vec<String>,
+    /// Networks the service joins (`default` when none is named).
+    pub networks: Vec<String>,
+    /// `links:` as (service, alias).
+    pub links: Vec<(String, String)>,
+    /// `user:` (the user the container's processes start as).
+    pub user: Option<String>,
+}
+
+/// A mount of a service.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ComposeMount {
+    /// A bind mount of a repository path.
+    Bind {
+        /// The path on this machine (resolved against the Compose file's directory).
+        host: PathBuf,
+        /// Where it lands.
+        target: PathBuf,
+    },
+    /// A named volume (shared by name between services) or tmpfs.
+    Volume {
+        /// The volume's name (empty for an anonymous volume or tmpfs).
+        name: String,
+        /// Where it lands.
+        target: PathBuf,
+    },
+    /// A `configs:` entry with inline content.
+    Content {
+        /// The text.
+        text: String,
+        /// Where it lands.
+        target: PathBuf,
+        /// The config's name.
+        name: String,
+    },
+}
+
+/// A parsed Compose file.
+#[derive(Clone, Debug, Default)]
+pub struct ComposeFile {
+    /// The file.
+    pub path: PathBuf,
+    /// Its services, in file order.
+    pub services: Vec<Service>,
+    /// Variables used without a value (Compose substitutes an empty string).
+    pub unset_variables: Vec<String>,
+    /// Files named by top-level `include:` (their services join this project).
+    pub includes: Vec<Include>,
+}
+
+/// One entry of a Compose file's `include:`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Include {
+    /// The included file.
+    pub path: PathBuf,
+    /// `project_directory`: where its relative paths resolve (default: its own directory).
+    pub project_directory: Option<PathBuf>,
+    /// `env_file`: values for its interpolation.
+    pub env_files: Vec<PathBuf>,
+}
+
+/// Reads `KEY=VALUE` lines of an env file.
+pub fn read_env_file(path: &Path) -> BTreeMap<String, String> {
+    let mut env = BTreeMap::new();
+    if let Ok(text) = std::fs::read_to_string(path) {
+        parse_env_lines(&text, &mut env);
+    }
+    env
+}
+
+/// Whether a file name is one Compose reads.
+pub fn is_compose_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    (n.starts_with("docker-compose") || n.starts_with("compose"))
+        && (n.ends_with(".yml") || n.ends_with(".yaml"))
+}
+
+/// Where a repository keeps the values `.env` will hold, when `.env` itself is not
+/// committed (it usually is not): the first of these that exists is read.
+const DOTENV_FILES: &[&str] = &[
+    ".env",
+    ".env.example",
+    ".env.dist",
+    ".env.sample",
+    "env.example",
+    "env.template",
+    ".env.template",
+];
+
+/// Reads `.env` beside a Compose file (`KEY=VALUE`, quotes stripped), or the example
+/// file a repository commits in its place.
+pub fn read_dotenv(dir: &Path) -> BTreeMap<String, String> {
+    let mut env = BTreeMap::new();
+    let Some(text) = DOTENV_FILES
+        .iter()
+        .find_map(|name| std::fs::read_to_string(dir.join(name)).ok())
+    else {
+        return env;
+    };
+    parse_env_lines(&text, &mut env);
+    env
+}
+
+fn parse_env_lines(text: &str, env: &mut BTreeMap<String, String>) {
+    for line in text.lines() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let line = line.strip_prefix("export ").unwrap_or(line);
+        if let Some((k, v)) = line.split_once('=') {
+            let v = v.trim();
+            let v = v
+                .strip_prefix('"')
+                .and_then(|x| x.strip_suffix('"'))
+                .or_else(|| v.strip_prefix('\'').and_then(|x| x.strip_suffix('\'')))
+                .unwrap_or(v);
+            env.insert(k.trim().to_string(), v.to_string());
+        }
+    }
+}
+
+/// Compose's interpolation: `$VAR`, `${VAR}`, `${VAR:-d}`, `${VAR-d}`, `${VAR:?e}`,
+/// `${VAR:+r}`, `$$` for a literal `$`. Unset variables become empty (and are recorded).
+pub fn interpolate(text: &str, env: &BTreeMap<String, String>, unset: &mut Vec<String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'$' {
+            let ch = text[i..].chars().next().unwrap_or('\u{fffd}');
+            out.push(ch);
+            i += ch.len_utf8();
+            continue;
+        }
+        match bytes.get(i + 1) {
+            Some(b'$') => {
+                out.push('$');
+                i += 2;
+            }
+            Some(b'{') => {
+                let Some(close) = text[i + 2..].find('}') else {
+                    out.push_str(&text[i..]);
+                    break;
+                };
+                let inner = &text[i + 2..i + 2 + close];
+                out.push_str(&expand(inner, env, unset));
+                i += close + 3;
+            }
+            Some(c) if c.is_ascii_alphabetic() || *c == b'_' => {
+                let len = text[i + 1..]
+                    .bytes()
+                    .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                    .count();
+                let name = &text[i + 1..i + 1 + len];
+                match env.get(name) {
+                    Some(v) => out.push_str(v),
+                    None => unset.push(name.to_string()),
+                }
+                i += len + 1;
+            }
+            _ => {
+                out.push('$');
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+fn expand(inner: &str, env: &BTreeMap<String, String>, unset: &mut Vec<String>) -> String {
+    let name_len = inner
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        .count();
+    let (name, op) = inner.split_at(name_len);
+    let value = env.get(name);
+    let set_nonempty = value.is_some_and(|v| !v.is_empty());
+    let mut arg = |skip: usize| interpolate(&op[skip..], env, unset);
+    if op.starts_with(":-") {
+        return if set_nonempty {
+            value.cloned().unwrap_or_default()
+        } else {
+            arg(2)
+        };
+    }
+    if op.starts_with('-') {
+        return value.cloned().unwrap_or_else(|| arg(1));
+    }
+    if op.starts_with(":+") {
+        return if set_nonempty { arg(2) } else { String::new() };
+    }
+    if op.starts_with('+') {
+        return if value.is_some() {
+            arg(1)
+        } else {
+            String::new()
+        };
+    }
+    match value {
+        Some(v) => v.clone(),
+        None => {
+            unset.push(name.to_string());
+            String::new()
+        }
+    }
+}
+
+fn words(y: &Yaml, env: &BTreeMap<String, String>, unset: &mut Vec<String>) -> Vec<String> {
+    match y {
+        Yaml::String(s) => s
+            .split_whitespace()
+            .map(|w| interpolate(w, env, unset))
+            .collect(),
+        Yaml::Array(a) => a
+            .iter()
+            .filter_map(|w| scalar(w))
+            .map(|w| interpolate(&w, env, unset))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A scalar as text (numbers and booleans as YAML wrote them).
+pub fn scalar(y: &Yaml) -> Option<String> {
+    match y {
+        Yaml::String(s) => Some(s.clone()),
+        Yaml::Integer(i) => Some(i.to_string()),
+        Yaml::Real(r) => Some(r.clone()),
+        Yaml::Boolean(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn key<'a>(y: &'a Yaml, k: &str) -> &'a Yaml {
+    &y[k]
+}
+
+/// Parses a Compose file. `Err` carries a message for a file that is not YAML.
+pub fn parse(path: &Path, text: &str) -> Result<ComposeFile, String> {
+    parse_in(path, text, None, &BTreeMap::new())
+}
+
+/// Parses a Compose file whose relative paths resolve against `project_dir` (an
+/// `include:` with `project_directory`), with `extra_env` under its `.env`.
+pub fn parse_in(
+    path: &Path,
+    text: &str,
+    project_dir: Option<&Path>,
+    extra_env: &BTreeMap<String, String>,
+) -> Result<ComposeFile, String> {
+    let docs = YamlLoader::load_from_str(text).map_err(|e| e.to_string())?;
+    let Some(doc) = docs.into_iter().next() else {
+        return Ok(ComposeFile {
+            path: path.to_path_buf(),
+            ..ComposeFile::default()
+        });
+    };
+    let own_dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+    let dir = project_dir
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| own_dir.clone());
+    let mut env = extra_env.clone();
+    env.extend(read_dotenv(&dir));
+    let mut unset = Vec::new();
+    let mut file = ComposeFile {
+        path: path.to_path_buf(),
+        ..ComposeFile::default()
+    };
+    let top_configs = key(&doc, "configs");
+    if let Some(list) = key(&doc, "include").as_vec() {
+        for item in list {
+            let list_of = |y: &Yaml| -> Vec<String> {
+                match y {
+                    Yaml::Array(a) => a.iter().filter_map(scalar).collect(),
+                    other => scalar(other).into_iter().collect(),
+                }
+            };
+            let (paths, project, env_files) = match item {
+                Yaml::Hash(_) => (
+                    list_of(key(item, "path")),
+                    scalar(key(item, "project_directory")),
+                    list_of(key(item, "env_file")),
+                ),
+                other => (list_of(other), None, Vec::new()),
+            };
+            for p in paths {
+                let p = interpolate(&p, &env, &mut unset);
+                file.includes.push(Include {
+                    path: lint_source::vfs::normalize(&dir.join(p)),
+                    project_directory: project
+                        .as_ref()
+                        .map(|d| lint_source::vfs::normalize(&dir.join(d))),
+                    env_files: env_files
+                        .iter()
+                        .map(|e| lint_source::vfs::normalize(&dir.join(e)))
+                        .collect(),
+                });
+            }
+        }
+    }
+    let Some(services) = key(&doc, "services").as_hash() else {
+        return Ok(file);
+    };
+    for (name, body) in services {
+        let Some(name) = scalar(name) else { continue };
+        let mut s = Service {
+            name: name.clone(),
+            ..Service::default()
+        };
+        let text_of =
+            |y: &Yaml, unset: &mut Vec<String>| scalar(y).map(|t| interpolate(&t, &env, unset));
+        s.image = text_of(key(body, "image"), &mut unset);
+        match key(body, "build") {
+            Yaml::String(ctx) => {
+                let ctx =
+                    lint_source::vfs::normalize(&dir.join(interpolate(ctx, &env, &mut unset)));
+                s.build = Some((ctx.clone(), ctx.join("Dockerfile")));
+            }
+            Yaml::Hash(_) => {
+                let build = key(body, "build");
+                let ctx = text_of(key(build, "context"), &mut unset).unwrap_or_else(|| ".".into());
+                let ctx = dir.join(ctx);
+                let dockerfile = text_of(key(build, "dockerfile"), &mut unset)
+                    .unwrap_or_else(|| "Dockerfile".into());
+                s.build = Some((
+                    lint_source::vfs::normalize(&ctx),
+                    lint_source::vfs::normalize(&ctx.join(dockerfile)),
+                ));
+                s.build_target = text_of(key(build, "target"), &mut unset);
+            }
+            _ => {}
+        }
+        if let Some(list) = key(body, "volumes").as_vec() {
+            for v in list {
+                if let Some(m) = volume(v, &dir, &env, &mut unset) {
+                    s.mounts.push(m);
+                }
+            }
+        }
+        if let Some(list) = key(body, "configs").as_vec() {
+            for c in list {
+                let (source, target) = match c {
+                    Yaml::String(n) => (n.clone(), format!("/{n}")),
+                    Yaml::Hash(_) => {
+                        let source = scalar(key(c, "source")).unwrap_or_default();
+                        let target =
+                            scalar(key(c, "target")).unwrap_or_else(|| format!("/{source}"));
+                        (source, target)
+                    }
+                    _ => continue,
+                };
+                let def = key(top_configs, &source);
+                if let Some(f) = text_of(key(def, "file"), &mut unset) {
+                    s.mounts.push(ComposeMount::Bind {
+                        host: dir.join(f),
+                        target: PathBuf::from(target),
+                    });
+                } else if let Some(content) = scalar(key(def, "content")) {
+                    s.mounts.push(ComposeMount::Content {
+                        text: interpolate(&content, &env, &mut unset),
+                        target: PathBuf::from(target),
+                        name: source,
+                    });
+                }
+            }
+        }
+        for k in ["container_name", "hostname"] {
+            if let Some(n) = text_of(key(body, k), &mut unset) {
+                s.names.push(n);
+            }
+        }
+        match key(body, "networks") {
+            Yaml::Array(list) => s.networks = list.iter().filter_map(scalar).collect(),
+            Yaml::Hash(map) => {
+                for (net, cfg) in map {
+                    if let Some(net) = scalar(net) {
+                        s.networks.push(net);
+                    }
+                    if let Some(aliases) = key(cfg, "aliases").as_vec() {
+                        s.names.extend(aliases.iter().filter_map(scalar));
+                    }
+                }
+            }
+            _ => {}
+        }
+        if s.networks.is_empty() {
+            s.networks.push("default".into());
+        }
+        if let Some(links) = key(body, "links").as_vec() {
+            // `links: [php:app]`: from this service, `php` is also reachable as `app`.
+            for l in links.iter().filter_map(scalar) {
+                let (service, alias) = l.split_once(':').unwrap_or((&l, &l));
+                s.links.push((service.to_string(), alias.to_string()));
+            }
+        }
+        if let Some(mode) = text_of(key(body, "network_mode"), &mut unset) {
+            if mode == "host" {
+                s.host_network = true;
+            } else if let Some(other) = mode
+                .strip_prefix("service:")
+                .or_else(|| mode.strip_prefix("container:"))
+            {
+                s.shares_network_of = Some(other.to_string());
+            }
+        }
+        if let Some(ports) = key(body, "ports").as_vec() {
+            for p in ports {
+                match p {
+                    Yaml::Hash(_) => {
+                        let target = scalar(key(p, "target")).unwrap_or_default();
+                        let published = scalar(key(p, "published")).unwrap_or_default();
+                        let host_ip = scalar(key(p, "host_ip"));
+                        let mut text = String::new();
+                        if let Some(ip) = host_ip {
+                            text.push_str(&ip);
+                            text.push(':');
+                        }
+                        if !published.is_empty() {
+                            text.push_str(&published);
+                            text.push(':');
+                        }
+                        text.push_str(&target);
+                        s.ports.push(text);
+                    }
+                    other => {
+                        if let Some(t) = text_of(other, &mut unset) {
+                            s.ports.push(t);
+                        }
+                    }
+                }
+            }
+        }
+        match key(body, "environment") {
+            Yaml::Array(list) => {
+                for e in list.iter().filter_map(scalar) {
+                    let (k, v) = e.split_once('=').unwrap_or((&e, ""));
+                    let v = if v.is_empty() && !e.contains('=') {
+                        env.get(k).cloned().unwrap_or_default()
+                    } else {
+                        interpolate(v, &env, &mut unset)
+                    };
+                    s.environment.insert(k.to_string(), v);
+                }
+            }
+            Yaml::Hash(map) => {
+                for (k, v) in map {
+                    if let Some(k) = scalar(k) {
+                        let v = scalar(v).map(|v| interpolate(&v, &env, &mut unset));
+                        s.environment.insert(k, v.unwrap_or_default());
+                    }
+                }
+            }
+            _ => {}
+        }
+        s.user = text_of(key(body, "user"), &mut unset)
+            .map(|u| u.split(':').next().unwrap_or(&u).to_string());
+        s.command = words(key(body, "command"), &env, &mut unset);
+        s.entrypoint = words(key(body, "entrypoint"), &env, &mut unset);
+        file.services.push(s);
+    }
+    unset.sort();
+    unset.dedup();
+    file.unset_variables = unset;
+    Ok(file)
+}
+
+fn volume(
+    v: &Yaml,
+    dir: &Path,
+    env: &BTreeMap<String, String>,
+    unset: &mut Vec<String>,
+) -> Option<ComposeMount> {
+    let (source, target, kind) = match v {
+        Yaml::String(spec) => {
+            let spec = interpolate(spec, env, unset);
+            let mut parts = spec.splitn(3, ':');
+            let a = parts.next()?.to_string();
+            match parts.next() {
+                Some(b) => (a, b.to_string(), None),
+                None => (String::new(), a, None),
+            }
+        }
+        Yaml::Hash(_) => {
+            let source = scalar(&v["source"]).map(|s| interpolate(&s, env, unset));
+            let target = scalar(&v["target"]).map(|s| interpolate(&s, env, unset))?;
+            (source.unwrap_or_default(), target, scalar(&v["type"]))
+        }
+        _ => return None,
+    };
+    let target = PathBuf::from(target);
+    let is_path = source.starts_with('.')
+        || source.starts_with('/')
+        || source.starts_with('~')
+        || kind.as_deref() == Some("bind");
+    if is_path && !source.is_empty() {
+        let host = if source.starts_with('/') {
+            PathBuf::from(&source)
+        } else {
+            dir.join(&source)
+        };
+        Some(ComposeMount::Bind {
+            host: lint_source::vfs::normalize(&host),
+            target,
+        })
+    } else {
+        Some(ComposeMount::Volume {
+            name: source,
+            target,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interpolation_follows_compose() {
+        let env: BTreeMap<String, String> = [
+            ("A".to_string(), "1".to_string()),
+            ("E".to_string(), String::new()),
+        ]
+        .into();
+        let mut unset = Vec::new();
+        assert_eq!(interpolate("${A}-$A-$$uri", &env, &mut unset), "1-1-$uri");
+        assert_eq!(
+            interpolate("${E:-d} ${E-d} ${X:-x}", &env, &mut unset),
+            "d  x"
+        );
+        assert_eq!(interpolate("${B}", &env, &mut unset), "");
+        assert_eq!(unset, ["B"]);
+    }
+
+    #[test]
+    fn services_mounts_and_names() {
+        let text = r#"
+services:
+  web:
+    image: nginx:1.25-alpine
+    ports: ["8080:80"]
+    volumes:
+      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf:ro
+      - app:/var/www/html
+    networks:
+      backend:
+        aliases: [front]
+  php:
+    build: ./php
+    command: php-fpm -y /etc/fpm.conf
+volumes:
+  app:
+"#;
+        let f = parse(Path::new("/repo/compose.yaml"), text).unwrap();
+        assert_eq!(f.services.len(), 2);
+        let web = &f.services[0];
+        assert_eq!(web.image.as_deref(), Some("nginx:1.25-alpine"));
+        assert_eq!(
+            web.mounts[0],
+            ComposeMount::Bind {
+                host: "/repo/nginx/default.conf".into(),
+                target: "/etc/nginx/conf.d/default.conf".into()
+            }
+        );
+        assert!(matches!(&web.mounts[1], ComposeMount::Volume { name, .. } if name == "app"));
+        assert_eq!(web.names, ["front"]);
+        let php = &f.services[1];
+        assert_eq!(
+            php.build.as_ref().unwrap().1,
+            PathBuf::from("/repo/php/Dockerfile")
+        );
+        assert_eq!(php.command, ["php-fpm", "-y", "/etc/fpm.conf"]);
+    }
+}

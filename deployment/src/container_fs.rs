@@ -1,0 +1,447 @@
+//! A container's filesystem as the repository describes it: the image's stock
+//! files, then `COPY`s of the Dockerfile, then compose/Kubernetes mounts, each
+//! layer over the one before. Paths nobody provides are unknown, never the host's.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use lint_source::vfs::{
+    glob_matches, normalize, sort_like_glob, Fetched, FileSystem, FsError, MAX_FILE,
+};
+
+use crate::stock::StockSet;
+
+/// Symbolic links followed while resolving one path.
+const MAX_LINKS: usize = 40;
+/// Files listed under one mounted directory for one glob (a mount of a whole app tree
+/// must not make a glob walk the world).
+const MAX_GLOB_FILES: usize = 10_000;
+
+/// What a mount puts at its target.
+#[derive(Clone, Debug)]
+pub enum Source {
+    /// A repository file (host path).
+    File(PathBuf),
+    /// A repository directory: its content appears under the target. `merge`: a Dockerfile
+    /// `COPY` adds to what is there; a bind mount (`merge: false`) hides it.
+    Dir {
+        /// The directory on this machine.
+        host: PathBuf,
+        /// Whether files below the target that the directory lacks still come from lower layers.
+        merge: bool,
+    },
+    /// Bytes made while assembling (a rendered template, compose `configs.content`).
+    Bytes {
+        /// The content.
+        bytes: Arc<[u8]>,
+        /// What made it, for display.
+        origin: Arc<str>,
+        /// The repository file it was made from.
+        host: Option<PathBuf>,
+    },
+    /// A volume whose content the repository does not show (named volume, emptyDir, tmpfs).
+    Opaque,
+    /// Nothing: a stock file the deployment deletes or replaces (`rm default.conf`).
+    Removed,
+}
+
+/// One layer: something placed at an absolute path of the container.
+#[derive(Clone, Debug)]
+pub struct Mount {
+    /// Where it lands.
+    pub target: PathBuf,
+    /// What lands there.
+    pub source: Source,
+    /// Why it is there (`compose.yaml: volumes ./nginx:/etc/nginx/conf.d`), for `deployments`.
+    pub why: String,
+}
+
+/// A stock file as this container has it (a set's path may be moved: Alpine's
+/// `/etc/php83` is `/etc/php85` in an image that installs php85).
+#[derive(Clone, Debug)]
+struct StockEntry {
+    path: PathBuf,
+    bytes: Arc<[u8]>,
+    set: &'static str,
+}
+
+/// A container's files.
+#[derive(Clone, Debug)]
+pub struct ContainerFs {
+    stock: Vec<StockEntry>,
+    stock_links: Vec<(PathBuf, PathBuf)>,
+    complete_dirs: Vec<PathBuf>,
+    /// Lowest layer first.
+    mounts: Vec<Mount>,
+    /// Repository files outside this directory are never read (a link out of the repository).
+    repo_root: PathBuf,
+    image: Arc<str>,
+}
+
+enum Found {
+    Host(PathBuf),
+    Bytes(Arc<[u8]>, Arc<str>, Option<PathBuf>),
+    Stock(Arc<[u8]>, &'static str),
+    Link(PathBuf),
+}
+
+impl ContainerFs {
+    /// A container of `image` (stock sets lowest first) with `mounts` (lowest first).
+    pub fn new(
+        image: &str,
+        sets: Vec<&'static StockSet>,
+        mounts: Vec<Mount>,
+        repo_root: PathBuf,
+    ) -> Self {
+        Self::with_moves(image, sets, &[], mounts, repo_root)
+    }
+
+    /// Like [`ContainerFs::new`], with stock paths moved: `(from, to)` prefixes.
+    pub fn with_moves(
+        image: &str,
+        sets: Vec<&'static StockSet>,
+        moves: &[(String, String)],
+        mounts: Vec<Mount>,
+        repo_root: PathBuf,
+    ) -> Self {
+        let moved = |p: &str| -> PathBuf {
+            for (from, to) in moves {
+                if let Some(rest) = p.strip_prefix(from.as_str()) {
+                    return PathBuf::from(format!("{to}{rest}"));
+                }
+            }
+            PathBuf::from(p)
+        };
+        let mut stock = Vec::new();
+        let mut stock_links = Vec::new();
+        let mut complete_dirs = Vec::new();
+        for set in &sets {
+            for (path, bytes) in set.files {
+                // Moved files name each other by their moved paths too (an include line).
+                let mut text: Vec<u8> = bytes.to_vec();
+                for (from, to) in moves {
+                    if let Ok(t) = std::str::from_utf8(&text) {
+                        if t.contains(from.as_str()) {
+                            text = t.replace(from.as_str(), to).into_bytes();
+                        }
+                    }
+                }
+                stock.push(StockEntry {
+                    path: moved(path),
+                    bytes: Arc::from(text),
+                    set: set.name,
+                });
+            }
+            for (link, target) in set.links {
+                stock_links.push((moved(link), moved(target)));
+            }
+            complete_dirs.extend(set.complete_dirs.iter().map(|d| moved(d)));
+        }
+        let mounts = mounts
+            .into_iter()
+            .map(|mut m| {
+                m.target = normalize(&m.target);
+                m
+            })
+            .collect();
+        ContainerFs {
+            stock,
+            stock_links,
+            complete_dirs,
+            mounts,
+            repo_root,
+            image: Arc::from(format!("image {image}")),
+        }
+    }
+
+    /// The layers, lowest first.
+    pub fn mounts(&self) -> &[Mount] {
+        &self.mounts
+    }
+
+    /// The repository file or directory a container path comes from, if any.
+    pub fn host_path(&self, path: &Path) -> Option<PathBuf> {
+        match self.lookup(path) {
+            Ok(Found::Host(h)) => Some(h),
+            Ok(Found::Bytes(_, _, h)) => h,
+            _ => None,
+        }
+    }
+
+    fn inside_repo(&self, host: &Path) -> bool {
+        match (host.canonicalize(), self.repo_root.canonicalize()) {
+            (Ok(h), Ok(r)) => h.starts_with(r),
+            _ => true,
+        }
+    }
+
+    /// One step of resolution: what the top-most layer holding `path` has there.
+    fn lookup(&self, path: &Path) -> Result<Found, FsError> {
+        for mount in self.mounts.iter().rev() {
+            let Ok(rest) = path.strip_prefix(&mount.target) else {
+                continue;
+            };
+            match &mount.source {
+                Source::File(host) if rest.as_os_str().is_empty() => {
+                    return Ok(Found::Host(host.clone()))
+                }
+                Source::File(_) => return Err(FsError::NotFound),
+                Source::Bytes {
+                    bytes,
+                    origin,
+                    host,
+                } if rest.as_os_str().is_empty() => {
+                    return Ok(Found::Bytes(bytes.clone(), origin.clone(), host.clone()))
+                }
+                Source::Bytes { .. } => return Err(FsError::NotFound),
+                Source::Opaque => return Err(FsError::Unknown),
+                Source::Removed => return Err(FsError::NotFound),
+                Source::Dir { host, merge } => {
+                    let candidate = host.join(rest);
+                    match std::fs::symlink_metadata(&candidate) {
+                        Ok(meta) if meta.file_type().is_symlink() => {
+                            let target =
+                                std::fs::read_link(&candidate).map_err(|_| FsError::NotFound)?;
+                            let container_target = if target.is_absolute() {
+                                target
+                            } else {
+                                path.parent().unwrap_or(Path::new("/")).join(target)
+                            };
+                            return Ok(Found::Link(normalize(&container_target)));
+                        }
+                        Ok(_) => return Ok(Found::Host(candidate)),
+                        Err(_) if *merge => continue,
+                        Err(_) => return Err(FsError::NotFound),
+                    }
+                }
+            }
+        }
+        if let Some(e) = self.stock.iter().rev().find(|e| e.path == path) {
+            return Ok(Found::Stock(e.bytes.clone(), e.set));
+        }
+        if let Some((_, target)) = self.stock_links.iter().find(|(p, _)| p == path) {
+            return Ok(Found::Link(target.clone()));
+        }
+        let parent = path.parent().unwrap_or(Path::new("/"));
+        if self.stock_dir_is_complete(parent) {
+            return Err(FsError::NotFound);
+        }
+        Err(FsError::Unknown)
+    }
+
+    fn stock_dir_is_complete(&self, dir: &Path) -> bool {
+        self.complete_dirs.iter().any(|d| d == dir)
+    }
+
+    fn resolve(&self, path: &Path) -> Result<Found, FsError> {
+        let mut current = normalize(path);
+        for _ in 0..MAX_LINKS {
+            match self.lookup(&current)? {
+                Found::Link(next) => current = next,
+                Found::Host(host) => {
+                    if !self.inside_repo(&host) {
+                        return Err(FsError::Unknown);
+                    }
+                    return Ok(Found::Host(host));
+                }
+                other => return Ok(other),
+            }
+        }
+        Err(FsError::Loop)
+    }
+
+    /// Every path the layers could hold under `dir` (at most `MAX_GLOB_FILES` per mount).
+    fn candidates(&self, dir: &Path, depth: usize) -> Result<Vec<PathBuf>, FsError> {
+        let mut out: Vec<PathBuf> = Vec::new();
+        out.extend(
+            self.stock
+                .iter()
+                .map(|e| &e.path)
+                .chain(self.stock_links.iter().map(|(p, _)| p))
+                .filter(|p| p.starts_with(dir))
+                .cloned(),
+        );
+        for mount in &self.mounts {
+            if let Source::Opaque = mount.source {
+                if dir.starts_with(&mount.target) {
+                    return Err(FsError::Unknown);
+                }
+                continue;
+            }
+            if mount.target.starts_with(dir) && !matches!(mount.source, Source::Removed) {
+                out.push(mount.target.clone());
+            }
+            if let Source::Dir { host, .. } = &mount.source {
+                let base_rel = if let Ok(rest) = dir.strip_prefix(&mount.target) {
+                    rest.to_path_buf()
+                } else if mount.target.starts_with(dir) {
+                    PathBuf::new()
+                } else {
+                    continue;
+                };
+                let start = host.join(&base_rel);
+                let walker = walkdir::WalkDir::new(&start)
+                    .min_depth(1)
+                    .max_depth(depth.max(1))
+                    .follow_links(false)
+                    .sort_by_file_name();
+                for entry in walker
+                    .into_iter()
+                    .filter_map(Result::ok)
+                    .take(MAX_GLOB_FILES)
+                {
+                    if let Ok(rel) = entry.path().strip_prefix(host) {
+                        out.push(mount.target.join(rel));
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl FileSystem for ContainerFs {
+    fn read(&self, path: &Path) -> Result<Fetched, FsError> {
+        match self.resolve(path)? {
+            Found::Host(host) => {
+                let meta = std::fs::metadata(&host).map_err(|_| FsError::NotFound)?;
+                if meta.is_dir() {
+                    return Err(FsError::IsDirectory);
+                }
+                if meta.len() > MAX_FILE {
+                    return Err(FsError::TooLarge);
+                }
+                let bytes = std::fs::read(&host).map_err(|e| match e.kind() {
+                    std::io::ErrorKind::PermissionDenied => FsError::PermissionDenied,
+                    _ => FsError::NotFound,
+                })?;
+                Ok(Fetched {
+                    bytes: Arc::from(bytes),
+                    disk_path: Some(host),
+                    origin: None,
+                })
+            }
+            Found::Bytes(bytes, origin, host) => Ok(Fetched {
+                bytes,
+                disk_path: None,
+                origin: Some(match host {
+                    Some(h) => Arc::from(format!(
+                        "{origin} from {}",
+                        h.strip_prefix(&self.repo_root).unwrap_or(&h).display()
+                    )),
+                    None => origin,
+                }),
+            }),
+            Found::Stock(bytes, set) => Ok(Fetched {
+                bytes,
+                disk_path: None,
+                origin: Some(Arc::from(format!("{}, stock {set}", self.image))),
+            }),
+            Found::Link(_) => Err(FsError::Loop),
+        }
+    }
+
+    fn glob(&self, pattern: &Path) -> Result<Vec<PathBuf>, FsError> {
+        let text = pattern.to_string_lossy();
+        let literal_end = text.find(['*', '?', '[']).unwrap_or(text.len());
+        let dir_end = text[..literal_end].rfind('/').unwrap_or(0);
+        let dir = if dir_end == 0 {
+            PathBuf::from("/")
+        } else {
+            PathBuf::from(&text[..dir_end])
+        };
+        let depth = text[dir_end..].matches('/').count();
+        let mut found: Vec<PathBuf> = self
+            .candidates(&dir, depth)?
+            .into_iter()
+            .filter(|p| glob_matches(&text, p))
+            .filter(|p| match self.resolve(p) {
+                Ok(Found::Host(h)) => !h.is_dir(),
+                Ok(_) => true,
+                // A link to nowhere is still a name glob(3) returns; opening it fails later.
+                Err(FsError::NotFound) => self.lookup(p).is_ok(),
+                Err(_) => false,
+            })
+            .collect();
+        sort_like_glob(&mut found);
+        found.dedup();
+        Ok(found)
+    }
+
+    fn is_dir(&self, path: &Path) -> Option<bool> {
+        let path = normalize(path);
+        for mount in self.mounts.iter().rev() {
+            if let Ok(rest) = path.strip_prefix(&mount.target) {
+                return match &mount.source {
+                    Source::Dir { host, .. } => Some(host.join(rest).is_dir()),
+                    Source::Opaque => None,
+                    Source::Removed => Some(false),
+                    _ => Some(false),
+                };
+            }
+            if mount.target.starts_with(&path) {
+                return Some(true);
+            }
+        }
+        let has_stock = self
+            .stock
+            .iter()
+            .map(|e| &e.path)
+            .chain(self.stock_links.iter().map(|(p, _)| p))
+            .any(|p| p.starts_with(&path) && *p != path);
+        if has_stock {
+            Some(true)
+        } else {
+            None
+        }
+    }
+
+    fn disk_path(&self, path: &Path) -> Option<PathBuf> {
+        self.host_path(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stock;
+
+    #[test]
+    fn layers_stock_then_mounts() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("nginx")).unwrap();
+        std::fs::write(dir.path().join("nginx/site.conf"), "server {}\n").unwrap();
+        let fs = ContainerFs::new(
+            "nginx:alpine",
+            vec![&stock::NGINX_OFFICIAL],
+            vec![Mount {
+                target: "/etc/nginx/conf.d".into(),
+                source: Source::Dir {
+                    host: dir.path().join("nginx"),
+                    merge: false,
+                },
+                why: "test".into(),
+            }],
+            dir.path().to_path_buf(),
+        );
+        // The bind mount hides the stock default.conf.
+        assert_eq!(
+            fs.glob(Path::new("/etc/nginx/conf.d/*.conf")).unwrap(),
+            [PathBuf::from("/etc/nginx/conf.d/site.conf")]
+        );
+        assert!(fs.read(Path::new("/etc/nginx/fastcgi_params")).is_ok());
+        assert_eq!(
+            fs.read(Path::new("/etc/nginx/fastcgi.conf")).unwrap_err(),
+            FsError::NotFound
+        );
+        assert_eq!(
+            fs.read(Path::new("/etc/nginx/snippets/x.conf"))
+                .unwrap_err(),
+            FsError::Unknown
+        );
+        assert_eq!(
+            fs.read(Path::new("/etc/hostname")).unwrap_err(),
+            FsError::Unknown
+        );
+    }
+}

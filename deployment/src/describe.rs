@@ -1,0 +1,81 @@
+//! The text of `nginx-fpm-lint deployments`: what was assembled, and why.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use crate::container_fs::Source;
+use crate::{Assembled, Side};
+
+fn shown(path: &Path, repo: &Path) -> String {
+    path.strip_prefix(repo)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| path.display().to_string())
+}
+
+fn side(out: &mut String, role: &str, s: &Side, repo: &Path) {
+    let _ = writeln!(out, "  {role}: {} ({})", s.container, s.image);
+    let _ = writeln!(out, "    main file: {}", s.main.display());
+    if let Some(ini) = &s.php_ini {
+        let _ = writeln!(out, "    php.ini: {}", ini.display());
+    }
+    if let Some(v) = &s.nginx_version {
+        let _ = writeln!(out, "    nginx version: {v}");
+    }
+    for m in s.fs.mounts() {
+        let what = match &m.source {
+            Source::File(h) => shown(h, repo),
+            Source::Dir { host, .. } => format!("{}/", shown(host, repo)),
+            Source::Bytes { origin, .. } => origin.to_string(),
+            Source::Opaque => "(content not in the repository)".into(),
+            Source::Removed => "(removed)".into(),
+        };
+        let _ = writeln!(out, "    {} ← {what}   [{}]", m.target.display(), m.why);
+    }
+}
+
+/// Describes the deployments of a repository, one block each.
+pub fn describe(assembled: &Assembled, repo: &Path) -> String {
+    let mut out = String::new();
+    if assembled.deployments.is_empty() {
+        let _ = writeln!(out, "no deployment found in {}", repo.display());
+    }
+    for d in &assembled.deployments {
+        let _ = writeln!(
+            out,
+            "deployment {} (from {})",
+            d.name,
+            shown(&d.source, repo)
+        );
+        if let Some(n) = &d.nginx {
+            side(&mut out, "nginx", n, repo);
+        }
+        if let Some(f) = &d.fpm {
+            side(&mut out, "php-fpm", f, repo);
+        }
+        let net = &d.network;
+        if net.shared_loopback {
+            let _ = writeln!(
+                out,
+                "  network: one network stack (nginx's 127.0.0.1 is php-fpm's)"
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "  network: separate containers; php-fpm answers to {}",
+                if net.fpm_names.is_empty() {
+                    "no name".to_string()
+                } else {
+                    net.fpm_names.join(", ")
+                }
+            );
+        }
+        for note in &d.notes {
+            let _ = writeln!(out, "  note: {note}");
+        }
+        let _ = writeln!(out);
+    }
+    for (path, why) in &assembled.skipped {
+        let _ = writeln!(out, "skipped {}: {why}", shown(path, repo));
+    }
+    out
+}

@@ -1,0 +1,369 @@
+//! Dockerfiles: the final stage's base image, the files `COPY`/`ADD` put into it,
+//! the packages it installs, and the command it runs.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// What a Dockerfile builds (its last stage).
+#[derive(Clone, Debug, Default)]
+pub struct Dockerfile {
+    /// The file.
+    pub path: PathBuf,
+    /// The base image of the last stage, after ARG substitution, following `FROM stage`
+    /// back to an image.
+    pub base: Option<String>,
+    /// Files copied from the build context: (host path, container path, is a directory).
+    pub copies: Vec<Copy>,
+    /// `RUN apt-get install ... nginx` / `apk add nginx`.
+    pub installs_nginx: bool,
+    /// `RUN apt-get install php8.x-fpm` / `apk add php83-fpm`.
+    pub installs_fpm: bool,
+    /// The version suffix of an Alpine php-fpm package (`83` for `php83-fpm`).
+    pub php_suffix: String,
+    /// The package manager seen (`apt`, `apk`).
+    pub package_manager: Option<&'static str>,
+    /// Config files edited by `RUN sed -i` / `echo >>` (line, path).
+    pub edited: Vec<(usize, String)>,
+    /// `CMD`/`ENTRYPOINT` words of the last stage.
+    pub command: Vec<String>,
+    /// `USER` of the last stage: the user its processes start as.
+    pub user: Option<String>,
+    /// Files deleted by `RUN rm` (absolute paths).
+    pub removed: Vec<PathBuf>,
+    /// `ENV` of the last stage.
+    pub env: BTreeMap<String, String>,
+}
+
+/// One `COPY`/`ADD` from the build context.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Copy {
+    /// Source on this machine.
+    pub host: PathBuf,
+    /// Destination in the image (a directory when it ends with `/` or the source is one).
+    pub target: PathBuf,
+    /// Whether the destination names a directory the source goes into.
+    pub into_dir: bool,
+    /// 1-based line of the instruction.
+    pub line: usize,
+}
+
+/// Whether a file name is a Dockerfile's.
+pub fn is_dockerfile_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n == "dockerfile"
+        || n == "containerfile"
+        || n.starts_with("dockerfile.")
+        || n.ends_with(".dockerfile")
+}
+
+/// Splits into (1-based line, instruction, arguments), joining `\` continuations and
+/// dropping comments.
+fn instructions(text: &str) -> Vec<(usize, String, String)> {
+    let mut out = Vec::new();
+    let mut current: Option<(usize, String)> = None;
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim_end();
+        let trimmed = line.trim_start();
+        if current.is_none() && (trimmed.is_empty() || trimmed.starts_with('#')) {
+            continue;
+        }
+        if current.is_some() && trimmed.starts_with('#') {
+            continue;
+        }
+        let (body, continues) = match line.strip_suffix('\\') {
+            Some(b) => (b, true),
+            None => (line, false),
+        };
+        let entry = current.get_or_insert_with(|| (i + 1, String::new()));
+        entry.1.push_str(body.trim_start());
+        entry.1.push(' ');
+        if !continues {
+            if let Some((n, text)) = current.take() {
+                let text = text.trim().to_string();
+                let (instr, args) = text.split_once(char::is_whitespace).unwrap_or((&text, ""));
+                out.push((n, instr.to_ascii_uppercase(), args.trim().to_string()));
+            }
+        }
+    }
+    if let Some((n, text)) = current {
+        let text = text.trim().to_string();
+        let (instr, args) = text.split_once(char::is_whitespace).unwrap_or((&text, ""));
+        out.push((n, instr.to_ascii_uppercase(), args.trim().to_string()));
+    }
+    out
+}
+
+fn substitute(text: &str, vars: &BTreeMap<String, String>) -> String {
+    let mut unset = Vec::new();
+    crate::compose::interpolate(text, vars, &mut unset)
+}
+
+/// Words of an exec-form (`["a", "b"]`) or shell-form argument.
+fn command_words(args: &str) -> Vec<String> {
+    let t = args.trim();
+    if t.starts_with('[') {
+        if let Ok(yaml_rust2::Yaml::Array(a)) = yaml_rust2::YamlLoader::load_from_str(t)
+            .map(|mut d| d.pop().unwrap_or(yaml_rust2::Yaml::Null))
+        {
+            return a.iter().filter_map(crate::compose::scalar).collect();
+        }
+    }
+    t.split_whitespace().map(str::to_string).collect()
+}
+
+/// Parses a Dockerfile whose build context is `context`.
+pub fn parse(
+    path: &Path,
+    text: &str,
+    context: &Path,
+    build_args: &BTreeMap<String, String>,
+) -> Dockerfile {
+    parse_target(path, text, context, build_args, None)
+}
+
+/// Parses a Dockerfile up to the stage `target` (Compose's `build.target`), or to its end.
+pub fn parse_target(
+    path: &Path,
+    text: &str,
+    context: &Path,
+    build_args: &BTreeMap<String, String>,
+    target: Option<&str>,
+) -> Dockerfile {
+    let mut df = Dockerfile {
+        path: path.to_path_buf(),
+        ..Dockerfile::default()
+    };
+    let mut global_args: BTreeMap<String, String> = build_args.clone();
+    let mut vars: BTreeMap<String, String> = BTreeMap::new();
+    let mut stages: BTreeMap<String, String> = BTreeMap::new();
+    let mut workdir = PathBuf::from("/");
+    let mut seen_from = false;
+    let mut current_stage: Option<String> = None;
+    for (line, instr, args) in instructions(text) {
+        match instr.as_str() {
+            "ARG" => {
+                let (k, v) = args.split_once('=').unwrap_or((&args, ""));
+                let k = k.trim().to_string();
+                if seen_from {
+                    let v = if v.is_empty() {
+                        global_args.get(&k).cloned().unwrap_or_default()
+                    } else {
+                        substitute(v.trim_matches('"'), &vars)
+                    };
+                    vars.entry(k).or_insert(v);
+                } else if !v.is_empty() {
+                    global_args
+                        .entry(k)
+                        .or_insert_with(|| v.trim_matches('"').to_string());
+                }
+            }
+            "ENV" => {
+                let (k, v) = match args.split_once('=') {
+                    Some((k, v)) if !k.contains(' ') => (k, v),
+                    _ => args.split_once(' ').unwrap_or((&args, "")),
+                };
+                vars.insert(
+                    k.trim().to_string(),
+                    substitute(v.trim().trim_matches('"'), &vars),
+                );
+            }
+            "FROM" => {
+                if let (Some(t), Some(current)) = (target, &current_stage) {
+                    if current.eq_ignore_ascii_case(t) {
+                        break;
+                    }
+                }
+                seen_from = true;
+                let words: Vec<&str> = args
+                    .split_whitespace()
+                    .filter(|w| !w.starts_with("--"))
+                    .collect();
+                let image = substitute(words.first().copied().unwrap_or(""), &global_args);
+                let base = stages
+                    .get(&image.to_ascii_lowercase())
+                    .cloned()
+                    .unwrap_or(image);
+                current_stage = None;
+                if words.len() >= 3 && words[1].eq_ignore_ascii_case("as") {
+                    stages.insert(words[2].to_ascii_lowercase(), base.clone());
+                    current_stage = Some(words[2].to_string());
+                }
+                df.base = Some(base);
+                // A new stage: only what it copies counts.
+                df.copies.clear();
+                df.installs_nginx = false;
+                df.installs_fpm = false;
+                df.edited.clear();
+                df.command.clear();
+                df.user = None;
+                df.removed.clear();
+                df.env.clear();
+                vars.clear();
+                workdir = PathBuf::from("/");
+            }
+            "USER" => {
+                let u = substitute(args.split(':').next().unwrap_or(&args), &vars);
+                df.user = Some(u.trim().to_string());
+            }
+            "WORKDIR" => {
+                let w = substitute(&args, &vars);
+                workdir = lint_source::vfs::normalize(&workdir.join(w));
+            }
+            "COPY" | "ADD" => {
+                let mut words: Vec<String> = Vec::new();
+                let mut from_other = false;
+                let parsed = if args.trim_start().starts_with('[') {
+                    command_words(&args)
+                } else {
+                    args.split_whitespace().map(str::to_string).collect()
+                };
+                for w in parsed {
+                    if let Some(flag) = w.strip_prefix("--") {
+                        if flag.starts_with("from=") {
+                            from_other = true;
+                        }
+                        continue;
+                    }
+                    words.push(substitute(&w, &vars));
+                }
+                if from_other || words.len() < 2 {
+                    continue;
+                }
+                let Some(dest) = words.pop() else { continue };
+                let dest_path = if dest.starts_with('/') {
+                    PathBuf::from(&dest)
+                } else {
+                    workdir.join(&dest)
+                };
+                let several = words.len() > 1;
+                for src in words {
+                    if src.contains("://") {
+                        continue;
+                    }
+                    let host =
+                        lint_source::vfs::normalize(&context.join(src.trim_start_matches('/')));
+                    let into_dir =
+                        dest.ends_with('/') || several || host.is_dir() || src.contains('*');
+                    let hosts: Vec<PathBuf> = if lint_source::vfs::has_glob(&src) {
+                        let pattern = host.to_string_lossy().into_owned();
+                        glob::glob(&pattern)
+                            .map(|g| g.filter_map(Result::ok).collect())
+                            .unwrap_or_default()
+                    } else {
+                        vec![host]
+                    };
+                    for host in hosts {
+                        df.copies.push(Copy {
+                            host,
+                            target: lint_source::vfs::normalize(&dest_path),
+                            into_dir,
+                            line,
+                        });
+                    }
+                }
+            }
+            "RUN" => {
+                let lower = args.to_ascii_lowercase();
+                if lower.contains("apt-get") || lower.contains("apt ") {
+                    df.package_manager = Some("apt");
+                }
+                if lower.contains("apk ") {
+                    df.package_manager = Some("apk");
+                }
+                let installs =
+                    lower.contains("install") || (lower.contains("apk") && lower.contains(" add "));
+                if installs {
+                    for w in lower.split(|c: char| c.is_whitespace() || c == '\\') {
+                        if w == "nginx"
+                            || w == "nginx-full"
+                            || w == "nginx-light"
+                            || w == "nginx-extras"
+                        {
+                            df.installs_nginx = true;
+                        }
+                        if w.starts_with("php") && w.ends_with("-fpm") {
+                            df.installs_fpm = true;
+                            let suffix: String =
+                                w[3..].chars().take_while(char::is_ascii_digit).collect();
+                            if !suffix.is_empty() {
+                                df.php_suffix = suffix;
+                            }
+                        }
+                    }
+                }
+                // `rm [-f] /etc/nginx/conf.d/default.conf`: the stock file is gone.
+                for part in args.split(['&', ';', '|']) {
+                    let mut words = part.split_whitespace();
+                    if words.next() == Some("rm") {
+                        for w in words.filter(|w| w.starts_with('/')) {
+                            if !lint_source::vfs::has_glob(w) {
+                                df.removed.push(PathBuf::from(w));
+                            }
+                        }
+                    }
+                }
+                for marker in ["sed -i", "echo ", "printf "] {
+                    if lower.contains(marker) {
+                        for w in args.split_whitespace() {
+                            let w = w.trim_matches(|c: char| {
+                                matches!(c, '"' | '\'' | ';' | ')' | '(' | ',' | '&' | '|')
+                            });
+                            if w.starts_with('/')
+                                && (w.contains("/nginx")
+                                    || w.contains("php")
+                                    || w.ends_with(".conf")
+                                    || w.ends_with(".ini"))
+                            {
+                                df.edited.push((line, w.to_string()));
+                            }
+                        }
+                    }
+                }
+            }
+            "CMD" | "ENTRYPOINT" => {
+                let words = command_words(&args);
+                if instr == "ENTRYPOINT" || df.command.is_empty() {
+                    df.command = words;
+                } else {
+                    df.command = words;
+                }
+            }
+            _ => {}
+        }
+    }
+    // A deleted file is not an edited one.
+    let removed = df.removed.clone();
+    df.edited
+        .retain(|(_, p)| !removed.iter().any(|r| r == Path::new(p)));
+    // One note per edited file (the first line that edits it).
+    df.edited.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    df.edited.dedup_by(|a, b| a.1 == b.1);
+    df.edited.sort();
+    df
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn last_stage_copies_and_installs() {
+        let text = "ARG PHP=8.3\nFROM composer AS deps\nCOPY . /app\nFROM php:${PHP}-fpm-alpine\nWORKDIR /var/www\nCOPY docker/php/www.conf /usr/local/etc/php-fpm.d/www.conf\nCOPY --from=deps /app /var/www\nRUN apk add --no-cache nginx \\\n    supervisor\nCOPY docker/nginx/ /etc/nginx/http.d/\nCMD [\"supervisord\", \"-c\", \"/etc/supervisord.conf\"]\n";
+        let df = parse(
+            Path::new("/r/Dockerfile"),
+            text,
+            Path::new("/r"),
+            &BTreeMap::new(),
+        );
+        assert_eq!(df.base.as_deref(), Some("php:8.3-fpm-alpine"));
+        assert!(df.installs_nginx);
+        assert_eq!(df.package_manager, Some("apk"));
+        assert_eq!(df.copies.len(), 2);
+        assert_eq!(
+            df.copies[0].target,
+            PathBuf::from("/usr/local/etc/php-fpm.d/www.conf")
+        );
+        assert!(df.copies[1].into_dir);
+        assert_eq!(df.command[0], "supervisord");
+    }
+}

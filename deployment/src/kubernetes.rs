@@ -1,0 +1,212 @@
+//! Kubernetes manifests: pods (Deployments, StatefulSets, DaemonSets, Jobs, Pods)
+//! with their containers, ConfigMap volumes (keys as files, `items`, `subPath`),
+//! Services as names. Containers of one pod share 127.0.0.1.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use yaml_rust2::{Yaml, YamlLoader};
+
+use crate::assemble::{pair, set_image, Container};
+use crate::compose::scalar;
+use crate::container_fs::{Mount, Source};
+use crate::repository::RepoFile;
+use crate::Assembled;
+
+struct ConfigMap {
+    data: BTreeMap<String, String>,
+    file: PathBuf,
+}
+
+struct Workload {
+    name: String,
+    labels: BTreeMap<String, String>,
+    spec: Yaml,
+    file: PathBuf,
+}
+
+/// Assembles the pods of the manifests into deployments.
+pub(crate) fn assemble(
+    manifests: &[&RepoFile],
+    repo: &Path,
+    dockerfiles: &[PathBuf],
+    out: &mut Assembled,
+) {
+    let mut config_maps: BTreeMap<String, ConfigMap> = BTreeMap::new();
+    let mut workloads: Vec<Workload> = Vec::new();
+    let mut services: Vec<(String, BTreeMap<String, String>)> = Vec::new();
+    for m in manifests {
+        let Ok(text) = std::fs::read_to_string(&m.path) else {
+            continue;
+        };
+        let Ok(docs) = YamlLoader::load_from_str(&text) else {
+            out.skipped.push((m.path.clone(), "not valid YAML".into()));
+            continue;
+        };
+        for doc in docs {
+            let kind = scalar(&doc["kind"]).unwrap_or_default();
+            let name = scalar(&doc["metadata"]["name"]).unwrap_or_default();
+            match kind.as_str() {
+                "ConfigMap" => {
+                    let mut data = BTreeMap::new();
+                    if let Some(h) = doc["data"].as_hash() {
+                        for (k, v) in h {
+                            if let (Some(k), Some(v)) = (scalar(k), scalar(v)) {
+                                data.insert(k, v);
+                            }
+                        }
+                    }
+                    config_maps.insert(
+                        name,
+                        ConfigMap {
+                            data,
+                            file: m.path.clone(),
+                        },
+                    );
+                }
+                "Service" => {
+                    let mut selector = BTreeMap::new();
+                    if let Some(h) = doc["spec"]["selector"].as_hash() {
+                        for (k, v) in h {
+                            if let (Some(k), Some(v)) = (scalar(k), scalar(v)) {
+                                selector.insert(k, v);
+                            }
+                        }
+                    }
+                    services.push((name, selector));
+                }
+                "Pod" => workloads.push(Workload {
+                    name,
+                    labels: labels(&doc["metadata"]["labels"]),
+                    spec: doc["spec"].clone(),
+                    file: m.path.clone(),
+                }),
+                "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" => workloads
+                    .push(Workload {
+                        name,
+                        labels: labels(&doc["spec"]["template"]["metadata"]["labels"]),
+                        spec: doc["spec"]["template"]["spec"].clone(),
+                        file: m.path.clone(),
+                    }),
+                _ => {}
+            }
+        }
+        out.used.push(m.path.clone());
+    }
+    let mut containers: Vec<Container> = Vec::new();
+    for w in &workloads {
+        // Services whose selector matches the pod's labels name it.
+        let service_names: Vec<String> = services
+            .iter()
+            .filter(|(_, sel)| {
+                !sel.is_empty() && sel.iter().all(|(k, v)| w.labels.get(k) == Some(v))
+            })
+            .map(|(n, _)| n.clone())
+            .collect();
+        let volumes = w.spec["volumes"].as_vec().cloned().unwrap_or_default();
+        for c in w.spec["containers"].as_vec().into_iter().flatten() {
+            let cname = scalar(&c["name"]).unwrap_or_default();
+            let image_ref = scalar(&c["image"]).unwrap_or_default();
+            let mut container = Container {
+                name: format!("{}/{}", w.name, cname),
+                pod: Some(format!("{}#{}", w.file.display(), w.name)),
+                ..Container::default()
+            };
+            set_image(&mut container, &image_ref, dockerfiles, repo);
+            // Kubernetes makes every container name of a pod a name of nothing: only
+            // Services are names (a container name used as a host does not resolve).
+            container.names.extend(service_names.iter().cloned());
+            for key in ["command", "args"] {
+                if let Some(words) = c[key].as_vec() {
+                    container.command.extend(words.iter().filter_map(scalar));
+                }
+            }
+            if let Some(env) = c["env"].as_vec() {
+                for e in env {
+                    if let (Some(k), Some(v)) = (scalar(&e["name"]), scalar(&e["value"])) {
+                        container.env.insert(k, v);
+                    }
+                }
+            }
+            for vm in c["volumeMounts"].as_vec().into_iter().flatten() {
+                let vname = scalar(&vm["name"]).unwrap_or_default();
+                let Some(mount_path) = scalar(&vm["mountPath"]) else {
+                    continue;
+                };
+                let sub_path = scalar(&vm["subPath"]);
+                let volume = volumes
+                    .iter()
+                    .find(|v| scalar(&v["name"]).as_deref() == Some(&vname));
+                let cm_name = volume.and_then(|v| scalar(&v["configMap"]["name"]));
+                let why = format!(
+                    "{}: volume {vname} → {mount_path}",
+                    w.file.strip_prefix(repo).unwrap_or(&w.file).display()
+                );
+                let Some(cm) = cm_name.as_ref().and_then(|n| config_maps.get(n)) else {
+                    container.mounts.push(Mount {
+                        target: PathBuf::from(&mount_path),
+                        source: Source::Opaque,
+                        why,
+                    });
+                    continue;
+                };
+                // Keys become files (or `items` choose keys and paths).
+                let mut files: Vec<(String, String)> = Vec::new();
+                match volume.and_then(|v| v["configMap"]["items"].as_vec()) {
+                    Some(items) => {
+                        for it in items {
+                            if let (Some(k), Some(p)) = (scalar(&it["key"]), scalar(&it["path"])) {
+                                files.push((k, p));
+                            }
+                        }
+                    }
+                    None => files.extend(cm.data.keys().map(|k| (k.clone(), k.clone()))),
+                }
+                for (key, path) in files {
+                    let Some(text) = cm.data.get(&key) else {
+                        continue;
+                    };
+                    let target = match &sub_path {
+                        Some(sp) if *sp == path => PathBuf::from(&mount_path),
+                        Some(_) => continue,
+                        None => Path::new(&mount_path).join(&path),
+                    };
+                    container.mounts.push(Mount {
+                        target,
+                        source: Source::Bytes {
+                            bytes: Arc::from(text.clone().into_bytes()),
+                            origin: Arc::from(format!(
+                                "ConfigMap {} key {key}",
+                                cm_name.clone().unwrap_or_default()
+                            )),
+                            host: Some(cm.file.clone()),
+                        },
+                        why: why.clone(),
+                    });
+                }
+            }
+            containers.push(container);
+        }
+    }
+    if containers.is_empty() {
+        return;
+    }
+    let source = manifests
+        .first()
+        .map(|m| m.path.parent().unwrap_or(repo).to_path_buf())
+        .unwrap_or_else(|| repo.to_path_buf());
+    pair(&source, &containers, repo, out, true);
+}
+
+fn labels(y: &Yaml) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if let Some(h) = y.as_hash() {
+        for (k, v) in h {
+            if let (Some(k), Some(v)) = (scalar(k), scalar(v)) {
+                out.insert(k, v);
+            }
+        }
+    }
+    out
+}

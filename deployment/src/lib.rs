@@ -1,0 +1,160 @@
+//! Deployments: which nginx configuration and which php-fpm configuration run
+//! together, where each repository file lands inside their containers, on
+//! which image, and how nginx's container reaches php-fpm's.
+//!
+//! A repository rarely holds a copy of `/etc`. It holds Compose files,
+//! Dockerfiles, Kubernetes manifests, a `conf.d` snippet and a pool override.
+//! [`assemble`] reads that evidence and gives one [`Deployment`] per
+//! nginx ↔ php-fpm pairing, each with its own filesystem views (repository files
+//! at their mount targets over the image's stock files) and network view, ready
+//! to lint with [`Deployment::lint_input`].
+//!
+//! ```
+//! let dir = tempfile::tempdir().unwrap();
+//! std::fs::write(dir.path().join("compose.yaml"), "services:\n  web:\n    image: nginx:1.27\n    volumes: ['./site.conf:/etc/nginx/conf.d/default.conf']\n  php:\n    image: php:8.3-fpm\n").unwrap();
+//! std::fs::write(dir.path().join("site.conf"), "server {\n  location ~ \\.php$ { fastcgi_pass php:9000; include fastcgi_params; }\n}\n").unwrap();
+//! let found = deployment::assemble(dir.path());
+//! assert_eq!(found.deployments.len(), 1);
+//! let d = &found.deployments[0];
+//! assert_eq!(d.nginx.as_ref().unwrap().container, "web");
+//! assert_eq!(d.fpm.as_ref().unwrap().container, "php");
+//! assert!(!d.network.shared_loopback);
+//! ```
+#![forbid(unsafe_code)]
+
+mod assemble;
+pub mod compose;
+pub mod container_fs;
+mod describe;
+pub mod dockerfile;
+pub mod kubernetes;
+pub mod repository;
+pub mod stock;
+
+pub use describe::describe;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use lint_rules::{LintInput, Network, NginxInput};
+
+pub use assemble::assemble;
+pub use container_fs::ContainerFs;
+
+/// One side (nginx or php-fpm) of a deployment.
+#[derive(Clone, Debug)]
+pub struct Side {
+    /// The container (Compose service, Kubernetes container, Dockerfile, or "files").
+    pub container: String,
+    /// The image reference or what stands for it.
+    pub image: String,
+    /// The container's files.
+    pub fs: Arc<ContainerFs>,
+    /// The main file (nginx.conf, php-fpm.conf) inside the container.
+    pub main: PathBuf,
+    /// php.ini inside the container, when it has one.
+    pub php_ini: Option<PathBuf>,
+    /// Where nginx's relative includes resolve (`/etc/nginx`), for a main file elsewhere.
+    pub conf_prefix: Option<PathBuf>,
+    /// `passwd` and `group` text of the image.
+    pub accounts: (String, String),
+    /// nginx worker user by default.
+    pub nginx_user: Option<String>,
+    /// The nginx version the image runs.
+    pub nginx_version: Option<String>,
+    /// Values of the container's environment (for php-fpm's `${VAR}`).
+    pub env: std::collections::BTreeMap<String, String>,
+    /// The user the container's processes start as, when not root.
+    pub run_as: Option<String>,
+    /// What was assumed to lint this side.
+    pub notes: Vec<String>,
+    /// Third-party nginx modules the image carries.
+    pub modules: Vec<String>,
+}
+
+/// nginx and php-fpm that run together.
+#[derive(Clone, Debug)]
+pub struct Deployment {
+    /// Where the evidence came from (`docker-compose.yml`, `k8s/deploy.yaml`, `files`).
+    pub source: PathBuf,
+    /// A short name (`web → php`).
+    pub name: String,
+    /// The nginx side.
+    pub nginx: Option<Side>,
+    /// The php-fpm side.
+    pub fpm: Option<Side>,
+    /// How nginx reaches php-fpm.
+    pub network: Network,
+    /// How each file came to be where it is, and what was not verified.
+    pub notes: Vec<String>,
+}
+
+/// What a repository holds.
+#[derive(Clone, Debug, Default)]
+pub struct Assembled {
+    /// The deployments found.
+    pub deployments: Vec<Deployment>,
+    /// Files recognised but not linted, and why (templates, unplaced fragments).
+    pub skipped: Vec<(PathBuf, String)>,
+    /// Repository files that belong to a deployment.
+    pub used: Vec<PathBuf>,
+}
+
+impl Side {
+    /// Whether the repository file `path` lands in this side's container.
+    pub fn uses(&self, path: &Path) -> bool {
+        self.fs.mounts().iter().any(|m| match &m.source {
+            container_fs::Source::File(h) => h == path,
+            container_fs::Source::Dir { host, .. } => path.starts_with(host),
+            container_fs::Source::Bytes { host: Some(h), .. } => h == path,
+            _ => false,
+        })
+    }
+}
+
+impl Deployment {
+    /// Whether the repository file `path` belongs to this deployment (mounted, copied,
+    /// rendered into one of its containers, or the file that describes it).
+    pub fn uses(&self, path: &Path) -> bool {
+        self.source == path
+            || self.nginx.as_ref().is_some_and(|s| s.uses(path))
+            || self.fpm.as_ref().is_some_and(|s| s.uses(path))
+    }
+
+    /// The lint input of this deployment: its main files read through its containers'
+    /// filesystems, with its network view and versions.
+    pub fn lint_input(&self) -> LintInput {
+        let mut input = LintInput::default();
+        if let Some(n) = &self.nginx {
+            input.nginx.push(NginxInput::File(n.main.clone()));
+            input.options.nginx_fs = Some(n.fs.clone());
+            input.options.nginx_conf_prefix = n.conf_prefix.clone();
+            input.options.nginx_user = n.nginx_user.clone();
+            input.options.nginx_version = n.nginx_version.clone();
+            input.options.nginx_runs_as = n.run_as.clone();
+            input.options.modules = n.modules.clone();
+        }
+        if let Some(f) = &self.fpm {
+            input.fpm.push(f.main.clone());
+            if let Some(ini) = &f.php_ini {
+                input.php_ini.push(ini.clone());
+            }
+            input.options.fpm_fs = Some(f.fs.clone());
+            input.options.env = f.env.clone();
+            input.options.fpm_runs_as = f.run_as.clone();
+        }
+        let accounts = self
+            .nginx
+            .iter()
+            .chain(self.fpm.iter())
+            .map(|s| s.accounts.clone())
+            .fold((String::new(), String::new()), |mut acc, (p, g)| {
+                acc.0.push_str(&p);
+                acc.1.push_str(&g);
+                acc
+            });
+        input.options.accounts = Some(accounts);
+        input.options.network = self.network.clone();
+        input
+    }
+}

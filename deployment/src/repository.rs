@@ -1,0 +1,415 @@
+//! Walking a repository (respecting `.gitignore`) and recognising each file by
+//! its name and content: nginx, php-fpm, php.ini, Compose, Dockerfile,
+//! Kubernetes, templates this tool cannot render, and everything else.
+
+use std::path::{Path, PathBuf};
+
+/// Files read to classify; larger ones are not configuration.
+const MAX_CLASSIFY: u64 = 2 * 1024 * 1024;
+/// Files looked at in one repository.
+const MAX_FILES: usize = 50_000;
+
+/// What a repository file is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// nginx configuration: a main file (`events`/`http` at the top) or a fragment.
+    Nginx {
+        /// It has `http {` or `events {` at the top level.
+        main: bool,
+    },
+    /// An nginx template for the official image's envsubst step (`*.template`).
+    NginxTemplate,
+    /// php-fpm configuration: a main file (`[global]`) or pool file / fragment.
+    Fpm {
+        /// It has a `[global]` section with an `include`.
+        main: bool,
+    },
+    /// php.ini settings.
+    PhpIni,
+    /// A Docker Compose file.
+    Compose,
+    /// A Dockerfile.
+    Dockerfile,
+    /// Kubernetes manifests.
+    Kubernetes,
+    /// A template this tool does not render (Helm, Jinja); why.
+    Template(&'static str),
+}
+
+/// A classified file.
+#[derive(Clone, Debug)]
+pub struct RepoFile {
+    /// Path on this machine.
+    pub path: PathBuf,
+    /// What it is.
+    pub role: Role,
+}
+
+/// Lists the configuration files of a repository, in path order.
+pub fn scan(root: &Path) -> Vec<RepoFile> {
+    let mut out = Vec::new();
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(true)
+        .git_global(false)
+        .require_git(false)
+        .follow_links(false)
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            !matches!(
+                name.as_ref(),
+                ".git" | "node_modules" | "vendor" | "target" | ".idea" | ".vscode"
+            )
+        })
+        .sort_by_file_name(|a, b| a.cmp(b))
+        .build();
+    for entry in walker.filter_map(Result::ok).take(MAX_FILES) {
+        // Links are followed only by the filesystem views, inside the deployment.
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let path = entry.path();
+        if let Some(role) = classify_path(path) {
+            out.push(RepoFile {
+                path: path.to_path_buf(),
+                role,
+            });
+        }
+    }
+    out
+}
+
+/// Classifies one file on disk (`None`: not configuration this tool reads).
+pub fn classify_path(path: &Path) -> Option<Role> {
+    let meta = std::fs::metadata(path).ok()?;
+    if meta.len() > MAX_CLASSIFY {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    classify(path, &bytes)
+}
+
+fn ext(path: &Path) -> String {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// Classifies by name and content.
+pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if bytes.contains(&0) {
+        return None;
+    }
+    let text = String::from_utf8_lossy(bytes);
+    let e = ext(path);
+    if crate::dockerfile::is_dockerfile_name(&name) {
+        return Some(Role::Dockerfile);
+    }
+    if matches!(
+        e.as_str(),
+        "j2" | "jinja" | "jinja2" | "tpl" | "gotmpl" | "erb" | "tmpl"
+    ) {
+        return looks_like_config(&text).then_some(Role::Template("Jinja/Helm/ERB template"));
+    }
+    if e == "yml" || e == "yaml" {
+        if crate::compose::is_compose_name(&name)
+            || text.lines().any(|l| l.trim_end() == "services:") && !text.contains("apiVersion:")
+        {
+            return Some(Role::Compose);
+        }
+        if text.contains("apiVersion:") && text.contains("kind:") {
+            if text.contains("{{") {
+                return Some(Role::Template("Helm template"));
+            }
+            return Some(Role::Kubernetes);
+        }
+        return None;
+    }
+    if name == "php.ini"
+        || name.starts_with("php.ini-")
+        || (e == "ini" && looks_like_php_ini(&text))
+    {
+        return (e == "ini" || name.starts_with("php.ini")).then_some(Role::PhpIni);
+    }
+    // Jinja/Go-template markers in a config file: not renderable here.
+    if text.contains("{%") || text.contains("{{ ") || text.contains("{{.") || text.contains("{{-") {
+        return looks_like_config(&text).then_some(Role::Template("Jinja/Go template markers"));
+    }
+    if name.ends_with(".template") || name.ends_with(".conf.tmpl") {
+        return nginx_score(&text).then_some(Role::NginxTemplate);
+    }
+    let candidate = matches!(e.as_str(), "conf" | "vhost" | "nginx" | "site" | "")
+        || name.contains("nginx")
+        || path.components().any(|c| {
+            let c = c.as_os_str().to_string_lossy();
+            c.starts_with("sites-")
+                || c == "conf.d"
+                || c == "http.d"
+                || c == "pool.d"
+                || c == "php-fpm.d"
+        });
+    if !candidate {
+        return None;
+    }
+    if fpm_score(&text) {
+        let main = text
+            .lines()
+            .any(|l| l.trim().eq_ignore_ascii_case("[global]"))
+            && text.lines().any(|l| l.trim_start().starts_with("include"));
+        return Some(Role::Fpm { main });
+    }
+    if nginx_score(&text) {
+        return Some(Role::Nginx {
+            main: nginx_is_main(&text),
+        });
+    }
+    None
+}
+
+fn looks_like_config(text: &str) -> bool {
+    nginx_score(text) || fpm_score(text)
+}
+
+/// Keys only php-fpm files set (pool and global directives).
+const FPM_KEYS: &[&str] = &[
+    "pm",
+    "pm.max_children",
+    "pm.start_servers",
+    "pm.min_spare_servers",
+    "pm.max_spare_servers",
+    "pm.max_requests",
+    "pm.process_idle_timeout",
+    "listen",
+    "listen.owner",
+    "listen.group",
+    "listen.mode",
+    "listen.allowed_clients",
+    "listen.backlog",
+    "request_terminate_timeout",
+    "request_slowlog_timeout",
+    "slowlog",
+    "catch_workers_output",
+    "clear_env",
+    "security.limit_extensions",
+    "pm.status_path",
+    "ping.path",
+    "daemonize",
+    "process_control_timeout",
+    "emergency_restart_threshold",
+    "decorate_workers_output",
+];
+
+fn fpm_score(text: &str) -> bool {
+    let mut fpm = 0;
+    let mut foreign = 0;
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with(';') || line.starts_with('#') {
+            continue;
+        }
+        if line.starts_with("[program:")
+            || line.starts_with("[supervisord")
+            || line.starts_with("[unix_http_server")
+            || line.starts_with("[mysqld")
+        {
+            foreign += 10;
+        }
+        if let Some((k, _)) = line.split_once('=') {
+            let k = k.trim().to_ascii_lowercase();
+            if FPM_KEYS.contains(&k.as_str())
+                || k.starts_with("php_admin_value[")
+                || k.starts_with("php_value[")
+                || k.starts_with("php_admin_flag[")
+                || k.starts_with("php_flag[")
+                || k.starts_with("env[")
+            {
+                fpm += 1;
+            }
+        }
+        if line.ends_with(';') || line.ends_with('{') {
+            foreign += 1;
+        }
+    }
+    fpm > 0 && fpm >= foreign
+}
+
+fn looks_like_php_ini(text: &str) -> bool {
+    const PHP: &[&str] = &[
+        "memory_limit",
+        "upload_max_filesize",
+        "post_max_size",
+        "max_execution_time",
+        "display_errors",
+        "error_reporting",
+        "date.timezone",
+        "opcache.enable",
+        "session.save_path",
+        "max_input_time",
+        "short_open_tag",
+        "expose_php",
+        "log_errors",
+        "fastcgi.logging",
+        "cgi.fix_pathinfo",
+        "extension",
+        "zend_extension",
+        "opcache.memory_consumption",
+    ];
+    text.lines().map(str::trim).any(|l| {
+        l.split_once('=')
+            .is_some_and(|(k, _)| PHP.contains(&k.trim().to_ascii_lowercase().as_str()))
+    })
+}
+
+/// nginx statements the file's top level or blocks start with.
+const NGINX_WORDS: &[&str] = &[
+    "server",
+    "location",
+    "listen",
+    "server_name",
+    "root",
+    "index",
+    "fastcgi_pass",
+    "fastcgi_param",
+    "include",
+    "try_files",
+    "upstream",
+    "http",
+    "events",
+    "worker_processes",
+    "user",
+    "error_log",
+    "access_log",
+    "proxy_pass",
+    "return",
+    "rewrite",
+    "add_header",
+    "client_max_body_size",
+    "gzip",
+    "sendfile",
+    "keepalive_timeout",
+    "fastcgi_split_path_info",
+    "fastcgi_index",
+    "error_page",
+    "map",
+    "set",
+    "if",
+    "ssl_certificate",
+    "pid",
+    "log_format",
+];
+
+fn nginx_score(text: &str) -> bool {
+    let mut known = 0;
+    let mut statements = 0;
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if line.ends_with(';') || line.ends_with('{') || line == "}" {
+            statements += 1;
+        }
+        let first = line
+            .split(|c: char| c.is_whitespace() || c == '{' || c == ';')
+            .next()
+            .unwrap_or("");
+        if NGINX_WORDS.contains(&first)
+            && (line.ends_with(';') || line.ends_with('{') || line.contains(" {"))
+        {
+            known += 1;
+        }
+    }
+    known > 0
+        && statements * 2
+            >= text
+                .lines()
+                .filter(|l| !l.trim().is_empty() && !l.trim().starts_with('#'))
+                .count()
+                .max(1)
+}
+
+fn nginx_is_main(text: &str) -> bool {
+    let mut depth = 0i32;
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('#') {
+            continue;
+        }
+        if depth == 0 {
+            let first = line
+                .split(|c: char| c.is_whitespace() || c == '{')
+                .next()
+                .unwrap_or("");
+            if first == "http" || first == "events" || first == "worker_processes" {
+                return true;
+            }
+        }
+        depth += line.matches('{').count() as i32;
+        depth -= line.matches('}').count() as i32;
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn role(name: &str, text: &str) -> Option<Role> {
+        classify(Path::new(name), text.as_bytes())
+    }
+
+    #[test]
+    fn recognises_by_name_and_content() {
+        assert_eq!(
+            role("docker/nginx/default.conf", "server {\n listen 80;\n}\n"),
+            Some(Role::Nginx { main: false })
+        );
+        assert_eq!(
+            role("nginx.conf", "events {}\nhttp {\n include x;\n}\n"),
+            Some(Role::Nginx { main: true })
+        );
+        assert_eq!(
+            role("www.conf", "[www]\nlisten = 9000\npm = static\n"),
+            Some(Role::Fpm { main: false })
+        );
+        assert_eq!(
+            role("zz-docker.conf", "[global]\ndaemonize = no\n"),
+            Some(Role::Fpm { main: false })
+        );
+        assert_eq!(
+            role(
+                "supervisord.conf",
+                "[supervisord]\nnodaemon=true\n[program:php-fpm]\ncommand=php-fpm\n"
+            ),
+            None
+        );
+        assert_eq!(
+            role("docker-compose.yml", "services:\n  a:\n    image: x\n"),
+            Some(Role::Compose)
+        );
+        assert_eq!(
+            role("k8s/deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\n"),
+            Some(Role::Kubernetes)
+        );
+        assert_eq!(
+            role(
+                "templates/default.conf.template",
+                "server {\n listen ${PORT};\n}\n"
+            ),
+            Some(Role::NginxTemplate)
+        );
+        assert!(matches!(
+            role(
+                "roles/x/templates/site.conf.j2",
+                "server {\n listen {{ port }};\n}\n"
+            ),
+            Some(Role::Template(_))
+        ));
+        assert_eq!(
+            role("php/php.ini", "memory_limit = 256M\n"),
+            Some(Role::PhpIni)
+        );
+        assert_eq!(role("README.md", "server {\n}\n"), None);
+    }
+}

@@ -1,0 +1,383 @@
+//! The files that images and distribution packages put in place before a
+//! repository adds its own: versioned data, each set with its source.
+//!
+//! A deployment that does not provide `fastcgi_params` or the `[www]` pool still
+//! runs with the image's; linting without them would report missing includes and
+//! pools that are really there. The bytes live in `deployment/stock/` and are
+//! embedded at build time; `tests/stock.rs` compares the Debian sets with the
+//! installed packages where the machine has them.
+
+/// One stock file: its absolute path in the image, its bytes.
+pub type StockFile = (&'static str, &'static [u8]);
+
+macro_rules! stock_files {
+    ($dir:literal: $($path:literal),* $(,)?) => {
+        &[$(($path, include_bytes!(concat!("../stock/", $dir, $path)))),*]
+    };
+}
+
+/// A set of stock files (one image, or one distribution package set).
+#[derive(Debug)]
+pub struct StockSet {
+    /// Short name (`nginx-official`).
+    pub name: &'static str,
+    /// Where the files come from (package and version, or repository and commit).
+    pub source: &'static str,
+    /// The files.
+    pub files: &'static [StockFile],
+    /// Symbolic links the package creates (link path, target).
+    pub links: &'static [(&'static str, &'static str)],
+    /// Directories whose whole content the set lists: a missing file there is missing.
+    pub complete_dirs: &'static [&'static str],
+}
+
+/// The official `nginx` image (Debian variant), nginx/pkg-oss 1.28.3-1 / 1.29.8-1.
+pub static NGINX_OFFICIAL: StockSet = StockSet {
+    name: "nginx-official",
+    source: "nginx/pkg-oss 1.29.8-1 debian/debian/{nginx.conf,nginx.default.conf}; nginx/nginx conf/{fastcgi_params,mime.types,scgi_params,uwsgi_params}",
+    files: stock_files!("nginx-official":
+        "/etc/nginx/nginx.conf",
+        "/etc/nginx/conf.d/default.conf",
+        "/etc/nginx/fastcgi_params",
+        "/etc/nginx/mime.types",
+        "/etc/nginx/scgi_params",
+        "/etc/nginx/uwsgi_params",
+    ),
+    links: &[],
+    complete_dirs: &["/etc/nginx"],
+};
+
+/// What the Alpine variants of the official image add: `fastcgi.conf` (nginx's `make install`).
+pub static NGINX_OFFICIAL_ALPINE: StockSet = StockSet {
+    name: "nginx-official-alpine",
+    source: "nginx/pkg-oss alpine/APKBUILD-base.in (make install keeps fastcgi.conf); nginx/nginx conf/fastcgi.conf",
+    files: stock_files!("nginx-official-alpine": "/etc/nginx/fastcgi.conf"),
+    links: &[],
+    complete_dirs: &[],
+};
+
+/// Debian bookworm's nginx (nginx-common 1.22.1-9+deb12u11), conffiles as installed.
+pub static DEBIAN_NGINX: StockSet = StockSet {
+    name: "debian-nginx",
+    source: "Debian 12 nginx-common 1.22.1-9+deb12u11 (conffiles, dpkg -V clean)",
+    files: stock_files!("debian-nginx":
+        "/etc/nginx/nginx.conf",
+        "/etc/nginx/fastcgi.conf",
+        "/etc/nginx/fastcgi_params",
+        "/etc/nginx/proxy_params",
+        "/etc/nginx/scgi_params",
+        "/etc/nginx/uwsgi_params",
+        "/etc/nginx/mime.types",
+        "/etc/nginx/snippets/fastcgi-php.conf",
+        "/etc/nginx/snippets/snakeoil.conf",
+        "/etc/nginx/sites-available/default",
+    ),
+    links: &[(
+        "/etc/nginx/sites-enabled/default",
+        "/etc/nginx/sites-available/default",
+    )],
+    complete_dirs: &["/etc/nginx", "/etc/nginx/snippets"],
+};
+
+/// Debian bookworm's php8.2-fpm (8.2.36-1~deb12u1).
+pub static DEBIAN_PHP82: StockSet = StockSet {
+    name: "debian-php8.2-fpm",
+    source: "Debian 12 php8.2-fpm 8.2.36-1~deb12u1 (conffiles, dpkg -V clean; php.ini from php.ini-production)",
+    files: stock_files!("debian-php82":
+        "/etc/php/8.2/fpm/php-fpm.conf",
+        "/etc/php/8.2/fpm/pool.d/www.conf",
+        "/etc/php/8.2/fpm/php.ini",
+    ),
+    links: &[],
+    complete_dirs: &[],
+};
+
+/// The official `php:*-fpm` images (docker-library/php 445bf41, 2026-07-30: 8.2–8.5).
+pub static PHP_OFFICIAL: StockSet = StockSet {
+    name: "php-official-fpm",
+    source: "docker-library/php 445bf41 (2026-07-30) Dockerfile-linux.template; php-src sapi/fpm/{php-fpm.conf.in,www.conf.in}",
+    files: stock_files!("php-official":
+        "/usr/local/etc/php-fpm.conf",
+        "/usr/local/etc/php-fpm.d/www.conf",
+        "/usr/local/etc/php-fpm.d/docker.conf",
+        "/usr/local/etc/php-fpm.d/zz-docker.conf",
+        "/usr/local/etc/php/conf.d/docker-fpm.ini",
+    ),
+    links: &[],
+    complete_dirs: &[],
+};
+
+/// Alpine's own nginx package (aports main/nginx 24e9a16).
+pub static ALPINE_NGINX: StockSet = StockSet {
+    name: "alpine-nginx",
+    source:
+        "alpinelinux/aports main/nginx/nginx.conf @ 24e9a16; nginx/nginx conf/ for the params files",
+    files: stock_files!("alpine-nginx":
+        "/etc/nginx/nginx.conf",
+        "/etc/nginx/fastcgi.conf",
+        "/etc/nginx/fastcgi_params",
+        "/etc/nginx/mime.types",
+        "/etc/nginx/scgi_params",
+        "/etc/nginx/uwsgi_params",
+    ),
+    links: &[],
+    complete_dirs: &["/etc/nginx"],
+};
+
+/// Alpine's php83-fpm package (aports community/php83 aa673e8).
+pub static ALPINE_PHP83: StockSet = StockSet {
+    name: "alpine-php83-fpm",
+    source: "alpinelinux/aports community/php83 @ aa673e8 (upstream php-fpm.conf.default / www.conf.default)",
+    files: stock_files!("alpine-php83":
+        "/etc/php83/php-fpm.conf",
+        "/etc/php83/php-fpm.d/www.conf",
+    ),
+    links: &[],
+    complete_dirs: &[],
+};
+
+/// What runs in a container, as far as the files can tell.
+#[derive(Clone, Debug, Default)]
+pub struct Image {
+    /// The nginx stock set, when the image carries nginx.
+    pub nginx: Option<&'static StockSet>,
+    /// A second nginx set layered on the first (the Alpine variant's `fastcgi.conf`).
+    pub nginx_extra: Option<&'static StockSet>,
+    /// The php-fpm stock set, when the image carries php-fpm.
+    pub fpm: Option<&'static StockSet>,
+    /// nginx's main file and php-fpm's, where the image keeps them.
+    pub nginx_main: Option<&'static str>,
+    /// php-fpm's main file.
+    pub fpm_main: Option<&'static str>,
+    /// The nginx worker user.
+    pub nginx_user: Option<&'static str>,
+    /// `passwd` lines of the image's accounts that matter here.
+    pub passwd: &'static str,
+    /// `group` lines.
+    pub group: &'static str,
+    /// The nginx version the tag names (`1.25`), when it names one.
+    pub nginx_version: Option<String>,
+    /// Stock paths moved in this image: (from, to) prefixes (Alpine's `/etc/php83` as
+    /// `/etc/php85` when the image installs php85).
+    pub moves: Vec<(String, String)>,
+    /// Third-party nginx modules built into the image (OpenResty's Lua).
+    pub modules: &'static [&'static str],
+}
+
+const DEBIAN_PASSWD: &str = "root:x:0:0:root:/root:/bin/bash\nwww-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
+const DEBIAN_GROUP: &str = "root:x:0:\nwww-data:x:33:\nnogroup:x:65534:\n";
+const NGINX_PASSWD: &str = "root:x:0:0:root:/root:/bin/bash\nwww-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\nnginx:x:101:101:nginx user:/nonexistent:/bin/false\n";
+const NGINX_GROUP: &str = "root:x:0:\nwww-data:x:33:\nnginx:x:101:\n";
+const ALPINE_PASSWD: &str = "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/sbin/nologin\nwww-data:x:82:82:Linux User,,,:/home/www-data:/sbin/nologin\nnginx:x:101:101:nginx:/var/lib/nginx:/sbin/nologin\n";
+const ALPINE_GROUP: &str = "root:x:0:root\nnobody:x:65534:\nwww-data:x:82:\nnginx:x:101:nginx\n";
+
+/// nginx versions of the official image's moving tags (docker-library/docs, 2026-08-19).
+const NGINX_MAINLINE: &str = "1.31";
+const NGINX_STABLE: &str = "1.30";
+
+/// The stock files of an image reference (`nginx:1.25-alpine`, `php:8.3-fpm`,
+/// `debian:bookworm`), or nothing for images this data does not know.
+pub fn image(reference: &str) -> Image {
+    let reference = reference.trim();
+    // Drop a registry prefix and a digest: docker.io/library/nginx:1.25@sha256:...
+    let without_digest = reference.split('@').next().unwrap_or(reference);
+    let (repo, tag) = match without_digest.rsplit_once(':') {
+        Some((r, t)) if !t.contains('/') => (r, t),
+        _ => (without_digest, "latest"),
+    };
+    let name = repo.rsplit('/').next().unwrap_or(repo).to_ascii_lowercase();
+    let owner_library = !repo.contains('/')
+        || repo.starts_with("library/")
+        || repo.starts_with("docker.io/library/");
+    let tag = tag.to_ascii_lowercase();
+    let alpine = tag.contains("alpine");
+    match name.as_str() {
+        "nginx" if owner_library => Image {
+            nginx: Some(&NGINX_OFFICIAL),
+            nginx_extra: alpine.then_some(&NGINX_OFFICIAL_ALPINE),
+            nginx_main: Some("/etc/nginx/nginx.conf"),
+            nginx_user: Some("nginx"),
+            passwd: if alpine { ALPINE_PASSWD } else { NGINX_PASSWD },
+            group: if alpine { ALPINE_GROUP } else { NGINX_GROUP },
+            nginx_version: nginx_tag_version(&tag),
+            ..Image::default()
+        },
+        "php" | "wordpress" | "drupal" | "joomla" | "nextcloud" | "matomo" | "mediawiki"
+            if owner_library && tag.contains("fpm") =>
+        {
+            Image {
+                fpm: Some(&PHP_OFFICIAL),
+                fpm_main: Some("/usr/local/etc/php-fpm.conf"),
+                passwd: if alpine { ALPINE_PASSWD } else { DEBIAN_PASSWD },
+                group: if alpine { ALPINE_GROUP } else { DEBIAN_GROUP },
+                ..Image::default()
+            }
+        }
+        "openresty" => Image {
+            nginx: Some(&OPENRESTY),
+            nginx_main: Some("/usr/local/openresty/nginx/conf/nginx.conf"),
+            modules: &["lua", "ndk", "headers-more", "set-misc", "echo"],
+            nginx_user: Some("nobody"),
+            passwd: DEBIAN_PASSWD,
+            group: DEBIAN_GROUP,
+            ..Image::default()
+        },
+        // Images built on the official php-fpm image (`laradock/php-fpm`, `bitnami/php-fpm`
+        // aside): its layout is the likeliest; `assumption` says so in a note.
+        _ if !owner_library
+            && name.contains("php")
+            && (name.contains("fpm") || tag.contains("fpm")) =>
+        {
+            Image {
+                fpm: Some(&PHP_OFFICIAL),
+                fpm_main: Some("/usr/local/etc/php-fpm.conf"),
+                passwd: if alpine { ALPINE_PASSWD } else { DEBIAN_PASSWD },
+                group: if alpine { ALPINE_GROUP } else { DEBIAN_GROUP },
+                ..Image::default()
+            }
+        }
+        _ => Image::default(),
+    }
+}
+
+/// The note for an image whose stock files are assumed rather than known.
+pub fn assumption(reference: &str) -> Option<String> {
+    let repo = reference.split([':', '@']).next().unwrap_or(reference);
+    let name = repo.rsplit('/').next().unwrap_or(repo).to_ascii_lowercase();
+    let library = !repo.contains('/')
+        || repo.starts_with("library/")
+        || repo.starts_with("docker.io/library/");
+    (!library && image(reference).fpm.is_some()).then(|| {
+        format!("image {reference} ({name}) is taken to keep the official php:*-fpm image's files (/usr/local/etc/php-fpm.conf, php-fpm.d/)")
+    })
+}
+
+/// OpenResty's images: nginx with its files under /usr/local/openresty (contents not
+/// carried here; what a repository does not provide stays unknown).
+pub static OPENRESTY: StockSet = StockSet {
+    name: "openresty",
+    source: "openresty/docker-openresty (paths only)",
+    files: &[],
+    links: &[],
+    complete_dirs: &[],
+};
+
+fn nginx_tag_version(tag: &str) -> Option<String> {
+    let head = tag.split('-').next().unwrap_or(tag);
+    match head {
+        "latest" | "mainline" | "alpine" | "perl" | "otel" | "1" => Some(NGINX_MAINLINE.into()),
+        "stable" => Some(NGINX_STABLE.into()),
+        _ => {
+            let mut parts = head.split('.');
+            let major = parts.next()?.parse::<u32>().ok()?;
+            let minor = parts.next()?.parse::<u32>().ok()?;
+            Some(format!("{major}.{minor}"))
+        }
+    }
+}
+
+/// Debian's packages installed in a Debian/Ubuntu based image (`apt-get install nginx php8.2-fpm`).
+pub fn debian_packages(nginx: bool, fpm: bool) -> Image {
+    Image {
+        nginx: nginx.then_some(&DEBIAN_NGINX),
+        fpm: fpm.then_some(&DEBIAN_PHP82),
+        nginx_main: nginx.then_some("/etc/nginx/nginx.conf"),
+        fpm_main: fpm.then_some("/etc/php/8.2/fpm/php-fpm.conf"),
+        nginx_user: nginx.then_some("www-data"),
+        passwd: DEBIAN_PASSWD,
+        group: DEBIAN_GROUP,
+        nginx_version: nginx.then(|| "1.22".to_string()),
+        ..Image::default()
+    }
+}
+
+/// Alpine's packages (`apk add nginx php83-fpm`); `php` is the package's version
+/// suffix (`83`, `85`): its files live in `/etc/php<suffix>`.
+pub fn alpine_packages(nginx: bool, fpm: bool, php: &str) -> Image {
+    let fpm_main: &'static str = match php {
+        "81" => "/etc/php81/php-fpm.conf",
+        "82" => "/etc/php82/php-fpm.conf",
+        "84" => "/etc/php84/php-fpm.conf",
+        "85" => "/etc/php85/php-fpm.conf",
+        _ => "/etc/php83/php-fpm.conf",
+    };
+    let moves = if fpm && php != "83" && !php.is_empty() {
+        vec![("/etc/php83".to_string(), format!("/etc/php{php}"))]
+    } else {
+        Vec::new()
+    };
+    Image {
+        moves,
+        nginx: nginx.then_some(&ALPINE_NGINX),
+        fpm: fpm.then_some(&ALPINE_PHP83),
+        nginx_main: nginx.then_some("/etc/nginx/nginx.conf"),
+        fpm_main: fpm.then_some(fpm_main),
+        nginx_user: nginx.then_some("nginx"),
+        passwd: ALPINE_PASSWD,
+        group: ALPINE_GROUP,
+        ..Image::default()
+    }
+}
+
+impl Image {
+    /// Layers `other` over this image (a Dockerfile that installs packages on a base).
+    pub fn with(mut self, other: Image) -> Image {
+        if other.nginx.is_some() {
+            self.nginx = other.nginx;
+            self.nginx_extra = other.nginx_extra;
+            self.nginx_main = other.nginx_main;
+            self.nginx_user = other.nginx_user;
+            self.nginx_version = other.nginx_version;
+            self.modules = other.modules;
+        }
+        if other.fpm.is_some() {
+            self.fpm = other.fpm;
+            self.fpm_main = other.fpm_main;
+            self.moves = other.moves;
+        }
+        if !other.passwd.is_empty() {
+            self.passwd = other.passwd;
+            self.group = other.group;
+        }
+        self
+    }
+
+    /// Every stock set of the image, lowest layer first.
+    pub fn sets(&self) -> impl Iterator<Item = &'static StockSet> {
+        [self.fpm, self.nginx, self.nginx_extra]
+            .into_iter()
+            .flatten()
+    }
+
+    /// A short name for messages (`nginx-official + php-official-fpm`).
+    pub fn describe(&self) -> String {
+        let names: Vec<&str> = self.sets().map(|s| s.name).collect();
+        names.join(" + ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_name_versions_and_variants() {
+        let i = image("nginx:1.24-alpine");
+        assert_eq!(i.nginx_version.as_deref(), Some("1.24"));
+        assert!(i.nginx_extra.is_some());
+        assert_eq!(
+            image("nginx").nginx_version.as_deref(),
+            Some(NGINX_MAINLINE)
+        );
+        assert_eq!(
+            image("docker.io/library/nginx:stable-alpine")
+                .nginx_version
+                .as_deref(),
+            Some(NGINX_STABLE)
+        );
+        assert!(image("php:8.3-fpm-alpine").fpm.is_some());
+        assert!(image("php:8.3-cli").fpm.is_none());
+        assert!(image("bitnami/nginx:1.25").nginx.is_none());
+        assert!(image("wordpress:6-fpm").fpm.is_some());
+    }
+}
