@@ -198,7 +198,7 @@ fn exit_codes() {
     let stderr = String::from_utf8_lossy(&none.stderr);
     assert!(
         stderr.contains("no nginx or php-fpm configuration found")
-            && stderr.contains("--root fixtures/example"),
+            && stderr.contains("--nginx FILE --fpm FILE"),
         "{stderr}"
     );
     let bad_version = bin()

@@ -27,10 +27,17 @@ fn run(dir: &Path, format: &str) -> (String, i32) {
         .as_ref()
         .map_or(Path::new(env!("CARGO_MANIFEST_DIR")), |t| t.path());
     let mut cmd = Command::cargo_bin("nginx-fpm-lint").expect("binary");
-    cmd.current_dir(cwd)
-        .env("NO_COLOR", "1")
-        .args(["--no-config", "--format", format, "--root"])
-        .arg(rel);
+    if dir.join("REPOSITORY").is_file() {
+        // A repository layout: linted from its top, as `nginx-fpm-lint .`.
+        cmd.current_dir(dir)
+            .env("NO_COLOR", "1")
+            .args(["--no-config", "--format", format, "."]);
+    } else {
+        cmd.current_dir(cwd)
+            .env("NO_COLOR", "1")
+            .args(["--no-config", "--format", format, "--root"])
+            .arg(rel);
+    }
     if let Ok(extra) = std::fs::read_to_string(dir.join("args")) {
         cmd.args(extra.lines().filter(|l| !l.is_empty()));
     }
@@ -84,21 +91,32 @@ fn every_rule_fires_on_its_bad_fixture_and_not_on_its_good_one() {
     }
     for (code, dir) in &dirs {
         let marker = format!(": {code} [");
-        let (bad, bad_status) = run(&dir.join("bad"), "concise");
-        if !bad.contains(&marker) {
-            failures.push(format!("{code}/bad does not report {code}:\n{bad}"));
+        // `bad`, `bad-<form>`: other triggering forms; `good`, `good-<look-alike>`.
+        let mut cases: Vec<String> = std::fs::read_dir(dir)
+            .expect("fixture dir")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("bad") || n.starts_with("good"))
+            .collect();
+        cases.sort();
+        for case in cases {
+            let (out, status) = run(&dir.join(&case), "concise");
+            if case.starts_with("bad") {
+                if !out.contains(&marker) {
+                    failures.push(format!("{code}/{case} does not report {code}:\n{out}"));
+                }
+                if status == 2 {
+                    failures.push(format!("{code}/{case} exited 2"));
+                }
+            } else if out.contains(&marker) {
+                failures.push(format!("{code}/{case} reports {code}:\n{out}"));
+            }
+            insta::assert_snapshot!(format!("{code}_{}", case.replace('-', "_")), out);
+            if case == "bad" {
+                let (pretty, _) = run(&dir.join("bad"), "pretty");
+                insta::assert_snapshot!(format!("{code}_bad_pretty"), pretty);
+            }
         }
-        if bad_status == 2 {
-            failures.push(format!("{code}/bad exited 2"));
-        }
-        let (good, _) = run(&dir.join("good"), "concise");
-        if good.contains(&marker) {
-            failures.push(format!("{code}/good reports {code}:\n{good}"));
-        }
-        insta::assert_snapshot!(format!("{code}_bad"), bad);
-        insta::assert_snapshot!(format!("{code}_good"), good);
-        let (pretty, _) = run(&dir.join("bad"), "pretty");
-        insta::assert_snapshot!(format!("{code}_bad_pretty"), pretty);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -33,6 +33,8 @@ pub(crate) struct Container {
     pub templates: Vec<(PathBuf, PathBuf)>,
     /// The user the container's processes start as (`USER`, compose `user:`).
     pub run_as: Option<String>,
+    /// Ports published beyond the deployment's network.
+    pub published: Vec<lint_rules::Published>,
 }
 
 impl Container {
@@ -227,6 +229,7 @@ fn compose_container(
         }
     }
     c.command = command;
+    c.published = published_ports(service, file);
     if service.user.is_some() {
         c.run_as = service.user.clone();
     }
@@ -261,7 +264,11 @@ fn compose_container(
             }
             ComposeMount::Volume { name, target } => c.mounts.push(Mount {
                 target: target.clone(),
-                source: Source::Opaque,
+                source: if name.is_empty() {
+                    Source::Opaque
+                } else {
+                    Source::Shared(format!("volume:{}:{name}", rel(file, repo)))
+                },
                 why: format!(
                     "{}: volume {} → {}",
                     rel(file, repo),
@@ -281,6 +288,46 @@ fn compose_container(
         }
     }
     c
+}
+
+/// Compose `ports:` of a service as published ports, located in the file's text.
+fn published_ports(service: &compose::Service, file: &Path) -> Vec<lint_rules::Published> {
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    // Search from the service's own key, so that another service's identical entry is not taken.
+    let from = text
+        .find(&format!("\n  {}:", service.name))
+        .or_else(|| text.find(&format!("{}:", service.name)))
+        .unwrap_or(0);
+    let mut out = Vec::new();
+    for spec in &service.ports {
+        let (spec_no_proto, _) = spec.split_once('/').unwrap_or((spec, ""));
+        let parts: Vec<&str> = spec_no_proto.rsplitn(3, ':').collect();
+        let container = parts.first().copied().unwrap_or("");
+        let host_ip = if parts.len() == 3 { parts[2] } else { "" };
+        let host_ip = host_ip.trim_matches(['[', ']']);
+        // A range `9000-9005` publishes each port.
+        let (lo, hi) = match container.split_once('-') {
+            Some((a, b)) => (a.parse::<u32>().ok(), b.parse::<u32>().ok()),
+            None => (container.parse::<u32>().ok(), container.parse::<u32>().ok()),
+        };
+        let (Some(lo), Some(hi)) = (lo, hi) else {
+            continue;
+        };
+        let start = text[from..]
+            .find(spec.as_str())
+            .map(|i| i + from)
+            .unwrap_or(0);
+        for port in lo..=hi.min(lo + 1000) {
+            out.push(lint_rules::Published {
+                file: file.to_path_buf(),
+                range: (start, start + spec.len()),
+                port,
+                what: format!("ports: \"{spec}\" of service {}", service.name),
+                loopback_only: matches!(host_ip, "127.0.0.1" | "::1" | "localhost"),
+            });
+        }
+    }
+    out
 }
 
 fn collect_templates(c: &mut Container, host: &Path, target: &Path) {
@@ -582,7 +629,12 @@ pub(crate) fn pair(
                 notes,
             });
         }
+        // A container that runs its own php-fpm (one image, supervisord) uses that one.
+        let runs_own = fpm.iter().any(|(f, _)| f.name == n.name);
         for (f, f_side) in &fpm {
+            if runs_own && f.name != n.name {
+                continue;
+            }
             let same = n.name == f.name
                 || n.shares_network_of.as_deref() == Some(&f.name)
                 || f.shares_network_of.as_deref() == Some(&n.name)
@@ -617,6 +669,9 @@ pub(crate) fn pair(
                     fpm_names,
                     other_names,
                     closed,
+                    separate_filesystems: n.name != f.name,
+                    shared_dirs: n_side.fs.shared_with(&f_side.fs),
+                    published: f.published.clone(),
                 },
                 notes,
             });

@@ -248,7 +248,7 @@ fn words(y: &Yaml, env: &BTreeMap<String, String>, unset: &mut Vec<String>) -> V
             .collect(),
         Yaml::Array(a) => a
             .iter()
-            .filter_map(|w| scalar(w))
+            .filter_map(scalar)
             .map(|w| interpolate(&w, env, unset))
             .collect(),
         _ => Vec::new(),

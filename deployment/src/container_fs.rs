@@ -39,8 +39,11 @@ pub enum Source {
         /// The repository file it was made from.
         host: Option<PathBuf>,
     },
-    /// A volume whose content the repository does not show (named volume, emptyDir, tmpfs).
+    /// A volume whose content the repository does not show (anonymous volume, tmpfs).
     Opaque,
+    /// A volume other containers may mount too (a Compose named volume, a pod's
+    /// `emptyDir`), content not shown; the key names it across containers.
+    Shared(String),
     /// Nothing: a stock file the deployment deletes or replaces (`rm default.conf`).
     Removed,
 }
@@ -159,6 +162,26 @@ impl ContainerFs {
         &self.mounts
     }
 
+    /// Directories this container and `other` both mount from one volume (a named
+    /// volume, one bind-mounted directory, a pod's `emptyDir`): (path here, path there).
+    pub fn shared_with(&self, other: &ContainerFs) -> Vec<(PathBuf, PathBuf)> {
+        let key = |m: &Mount| match &m.source {
+            Source::Shared(k) => Some(k.clone()),
+            Source::Dir { host, merge: false } => Some(format!("bind:{}", host.display())),
+            _ => None,
+        };
+        let mut out = Vec::new();
+        for a in &self.mounts {
+            let Some(ka) = key(a) else { continue };
+            for b in &other.mounts {
+                if key(b).as_ref() == Some(&ka) {
+                    out.push((a.target.clone(), b.target.clone()));
+                }
+            }
+        }
+        out
+    }
+
     /// The repository file or directory a container path comes from, if any.
     pub fn host_path(&self, path: &Path) -> Option<PathBuf> {
         match self.lookup(path) {
@@ -194,7 +217,7 @@ impl ContainerFs {
                     return Ok(Found::Bytes(bytes.clone(), origin.clone(), host.clone()))
                 }
                 Source::Bytes { .. } => return Err(FsError::NotFound),
-                Source::Opaque => return Err(FsError::Unknown),
+                Source::Opaque | Source::Shared(_) => return Err(FsError::Unknown),
                 Source::Removed => return Err(FsError::NotFound),
                 Source::Dir { host, merge } => {
                     let candidate = host.join(rest);
@@ -262,7 +285,7 @@ impl ContainerFs {
                 .cloned(),
         );
         for mount in &self.mounts {
-            if let Source::Opaque = mount.source {
+            if let Source::Opaque | Source::Shared(_) = mount.source {
                 if dir.starts_with(&mount.target) {
                     return Err(FsError::Unknown);
                 }
@@ -374,7 +397,7 @@ impl FileSystem for ContainerFs {
             if let Ok(rest) = path.strip_prefix(&mount.target) {
                 return match &mount.source {
                     Source::Dir { host, .. } => Some(host.join(rest).is_dir()),
-                    Source::Opaque => None,
+                    Source::Opaque | Source::Shared(_) => None,
                     Source::Removed => Some(false),
                     _ => Some(false),
                 };

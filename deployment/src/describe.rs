@@ -27,6 +27,7 @@ fn side(out: &mut String, role: &str, s: &Side, repo: &Path) {
             Source::Dir { host, .. } => format!("{}/", shown(host, repo)),
             Source::Bytes { origin, .. } => origin.to_string(),
             Source::Opaque => "(content not in the repository)".into(),
+            Source::Shared(key) => format!("({key}, content not in the repository)"),
             Source::Removed => "(removed)".into(),
         };
         let _ = writeln!(out, "    {} ← {what}   [{}]", m.target.display(), m.why);

@@ -139,6 +139,8 @@ pub fn parse_target(
     let mut workdir = PathBuf::from("/");
     let mut seen_from = false;
     let mut current_stage: Option<String> = None;
+    let mut entrypoint: Vec<String> = Vec::new();
+    let mut cmd: Vec<String> = Vec::new();
     for (line, instr, args) in instructions(text) {
         match instr.as_str() {
             "ARG" => {
@@ -194,7 +196,8 @@ pub fn parse_target(
                 df.installs_nginx = false;
                 df.installs_fpm = false;
                 df.edited.clear();
-                df.command.clear();
+                entrypoint.clear();
+                cmd.clear();
                 df.user = None;
                 df.removed.clear();
                 df.env.clear();
@@ -320,17 +323,16 @@ pub fn parse_target(
                     }
                 }
             }
-            "CMD" | "ENTRYPOINT" => {
-                let words = command_words(&args);
-                if instr == "ENTRYPOINT" || df.command.is_empty() {
-                    df.command = words;
-                } else {
-                    df.command = words;
-                }
+            // The command is ENTRYPOINT followed by CMD (a new ENTRYPOINT drops an earlier CMD).
+            "ENTRYPOINT" => {
+                entrypoint = command_words(&args);
+                cmd.clear();
             }
+            "CMD" => cmd = command_words(&args),
             _ => {}
         }
     }
+    df.command = entrypoint.into_iter().chain(cmd).collect();
     // A deleted file is not an edited one.
     let removed = df.removed.clone();
     df.edited

@@ -14,6 +14,9 @@ use crate::container_fs::{Mount, Source};
 use crate::repository::RepoFile;
 use crate::Assembled;
 
+/// A Service that publishes beyond the cluster: selector, target ports, file, type.
+type Exposed = (BTreeMap<String, String>, Vec<u32>, PathBuf, String);
+
 struct ConfigMap {
     data: BTreeMap<String, String>,
     file: PathBuf,
@@ -36,6 +39,8 @@ pub(crate) fn assemble(
     let mut config_maps: BTreeMap<String, ConfigMap> = BTreeMap::new();
     let mut workloads: Vec<Workload> = Vec::new();
     let mut services: Vec<(String, BTreeMap<String, String>)> = Vec::new();
+    // Services that publish beyond the cluster: (selector, target ports, file, type).
+    let mut exposed: Vec<Exposed> = Vec::new();
     for m in manifests {
         let Ok(text) = std::fs::read_to_string(&m.path) else {
             continue;
@@ -73,6 +78,20 @@ pub(crate) fn assemble(
                                 selector.insert(k, v);
                             }
                         }
+                    }
+                    let kind = scalar(&doc["spec"]["type"]).unwrap_or_default();
+                    if kind == "NodePort" || kind == "LoadBalancer" {
+                        let ports: Vec<u32> = doc["spec"]["ports"]
+                            .as_vec()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|p| {
+                                scalar(&p["targetPort"])
+                                    .or_else(|| scalar(&p["port"]))
+                                    .and_then(|t| t.parse().ok())
+                            })
+                            .collect();
+                        exposed.push((selector.clone(), ports, m.path.clone(), kind));
                     }
                     services.push((name, selector));
                 }
@@ -114,6 +133,24 @@ pub(crate) fn assemble(
                 ..Container::default()
             };
             set_image(&mut container, &image_ref, dockerfiles, repo);
+            for (selector, ports, file, kind) in &exposed {
+                if selector.is_empty() || !selector.iter().all(|(k, v)| w.labels.get(k) == Some(v))
+                {
+                    continue;
+                }
+                let text = std::fs::read_to_string(file).unwrap_or_default();
+                let needle = format!("type: {kind}");
+                let start = text.find(&needle).unwrap_or(0);
+                for port in ports {
+                    container.published.push(lint_rules::Published {
+                        file: file.clone(),
+                        range: (start, start + needle.len()),
+                        port: *port,
+                        what: format!("a Service of type {kind}"),
+                        loopback_only: false,
+                    });
+                }
+            }
             // Kubernetes makes every container name of a pod a name of nothing: only
             // Services are names (a container name used as a host does not resolve).
             container.names.extend(service_names.iter().cloned());
@@ -144,9 +181,14 @@ pub(crate) fn assemble(
                     w.file.strip_prefix(repo).unwrap_or(&w.file).display()
                 );
                 let Some(cm) = cm_name.as_ref().and_then(|n| config_maps.get(n)) else {
+                    // An emptyDir (or any other volume) is shared by the pod's containers.
                     container.mounts.push(Mount {
                         target: PathBuf::from(&mount_path),
-                        source: Source::Opaque,
+                        source: Source::Shared(format!(
+                            "pod:{}:{}:{vname}",
+                            w.file.display(),
+                            w.name
+                        )),
                         why,
                     });
                     continue;

@@ -21,6 +21,7 @@
 //! assert!(!d.network.shared_loopback);
 //! ```
 #![forbid(unsafe_code)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod assemble;
 pub mod compose;

@@ -43,6 +43,28 @@ pub struct Network {
     pub other_names: Vec<String>,
     /// The names above are all there is: any other name does not resolve.
     pub closed: bool,
+    /// nginx and php-fpm see different filesystems (different containers, even in one pod).
+    pub separate_filesystems: bool,
+    /// Directories both containers mount from one volume: (nginx's path, php-fpm's path).
+    pub shared_dirs: Vec<(PathBuf, PathBuf)>,
+    /// Ports of php-fpm's container published beyond the deployment's private network.
+    pub published: Vec<Published>,
+}
+
+/// A port of php-fpm's container reachable from outside the deployment (Compose `ports:`,
+/// a Kubernetes Service of type LoadBalancer or NodePort).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Published {
+    /// The file that publishes it (on disk).
+    pub file: PathBuf,
+    /// Byte range of the entry in that file.
+    pub range: (usize, usize),
+    /// The container port.
+    pub port: u32,
+    /// What publishes it, as written (`"9000:9000"`, `type: NodePort`).
+    pub what: String,
+    /// Bound to a loopback address of the host only (`127.0.0.1:9000:9000`).
+    pub loopback_only: bool,
 }
 
 impl Default for Network {
@@ -52,6 +74,9 @@ impl Default for Network {
             fpm_names: Vec::new(),
             other_names: Vec::new(),
             closed: false,
+            separate_filesystems: false,
+            shared_dirs: Vec::new(),
+            published: Vec::new(),
         }
     }
 }
@@ -60,6 +85,39 @@ impl Network {
     /// Whether `name` resolves to php-fpm's container.
     pub fn is_fpm_name(&self, name: &str) -> bool {
         self.fpm_names.iter().any(|n| n.eq_ignore_ascii_case(name))
+    }
+
+    /// Whether `name` resolves at all from nginx's container (`None`: cannot say).
+    pub fn resolves(&self, name: &str) -> Option<bool> {
+        if !self.closed {
+            return None;
+        }
+        let n = name.to_ascii_lowercase();
+        let local = n == "localhost" || n == "ip6-localhost" || n == "localhost.localdomain";
+        // Kubernetes adds the namespace and cluster suffixes; a dotted name may be any host.
+        let short = n.split('.').next().unwrap_or(&n).to_string();
+        let known = self
+            .fpm_names
+            .iter()
+            .chain(self.other_names.iter())
+            .any(|x| x.eq_ignore_ascii_case(&n) || x.eq_ignore_ascii_case(&short));
+        if local || known {
+            return Some(true);
+        }
+        if n.contains('.') {
+            return None;
+        }
+        Some(false)
+    }
+
+    /// php-fpm's path for a path nginx names, through a shared volume (`None`: not shared).
+    pub fn fpm_path(&self, nginx_path: &std::path::Path) -> Option<PathBuf> {
+        if !self.separate_filesystems {
+            return Some(nginx_path.to_path_buf());
+        }
+        self.shared_dirs
+            .iter()
+            .find_map(|(n, f)| nginx_path.strip_prefix(n).ok().map(|rest| f.join(rest)))
     }
 }
 
@@ -237,6 +295,23 @@ pub fn lint(input: &LintInput, map: &SourceMap) -> Vec<Diagnostic> {
         loaded.php_ini,
         accounts(&input.options),
     );
+    // Files that publish php-fpm's port (a Compose file, a Service) join the source map so
+    // that the finding points into them.
+    for p in &input.options.network.published {
+        if let Ok(bytes) = std::fs::read(&p.file) {
+            let len = bytes.len();
+            let id = map.add(lint_source::SourceFile::new(
+                p.file.clone(),
+                Some(p.file.clone()),
+                lint_source::FileKind::Other,
+                Arc::from(bytes),
+            ));
+            let (start, end) = (p.range.0.min(len), p.range.1.min(len));
+            model
+                .published
+                .push((p.clone(), lint_source::Span::new(id, start, end.max(start))));
+        }
+    }
     if let Some(root) = &input.options.disk_root {
         model.filesystem =
             crate::model::filesystem::Filesystem::probe(root, model.paths_of_interest());

@@ -8,7 +8,9 @@ mod registry;
 mod rule;
 mod rules;
 
-pub use engine::{lint, load, sort, LintInput, LintOptions, Loaded, Network, NginxInput};
+pub use engine::{
+    lint, load, sort, LintInput, LintOptions, Loaded, Network, NginxInput, Published,
+};
 pub use registry::RULES;
 pub use rule::{Rule, Sink};
 

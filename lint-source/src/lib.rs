@@ -4,6 +4,7 @@
 //! (file id + byte range). Turning a span into `path:line:col` happens once, at
 //! output time, through the [`SourceMap`] that owns every file's bytes.
 #![forbid(unsafe_code)]
+#![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod diagnostic;
 mod meta;

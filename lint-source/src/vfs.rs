@@ -299,7 +299,8 @@ impl FileSystem for RootFs {
         let disk = self.resolve(path)?;
         Ok(Fetched {
             bytes: read_host(&disk)?,
-            disk_path: Some(disk),
+            // Shown as nginx names it (`sites-enabled/x`, a link), read from where it leads.
+            disk_path: Some(self.root.join(path.strip_prefix("/").unwrap_or(path))),
             origin: None,
         })
     }

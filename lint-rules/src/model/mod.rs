@@ -125,6 +125,8 @@ pub struct Model<'a> {
     pub filesystem: filesystem::Filesystem,
     /// Pools by listen address, so that matching a target costs a lookup, not a scan.
     index: PoolIndex,
+    /// php-fpm ports published beyond the deployment, with where they are published.
+    pub published: Vec<(crate::engine::Published, Span)>,
 }
 
 /// Pools indexed by the address they listen on.
@@ -184,6 +186,7 @@ impl<'a> Model<'a> {
             accounts,
             filesystem: filesystem::Filesystem::default(),
             index,
+            published: Vec::new(),
         }
     }
 
@@ -369,6 +372,30 @@ pub enum Verdict<'a> {
     },
     /// Cannot be decided from the files (a variable, a remote host, no php-fpm tree).
     Unknown,
+    /// nginx and php-fpm run in different containers and this address does not cross.
+    Across(Crossing<'a>),
+}
+
+/// Why an address does not reach php-fpm's container from nginx's.
+#[derive(Clone, Copy, Debug)]
+pub enum Crossing<'a> {
+    /// nginx's own loopback (`127.0.0.1`, `localhost`, `[::1]`): php-fpm is elsewhere.
+    Loopback {
+        /// A pool on that port in php-fpm's container (what nginx meant).
+        pool: Option<PoolRef<'a>>,
+    },
+    /// The name reaches php-fpm's container, but no pool listens on that port there.
+    WrongPort {
+        /// The pool listening on another port.
+        nearest: Option<PoolRef<'a>>,
+    },
+    /// A pool listens on that port, but only on its container's loopback (or a socket).
+    PoolOnLoopback(PoolRef<'a>),
+    /// A unix socket in a directory the two containers do not share.
+    SocketNotShared {
+        /// The pool that creates that socket in its own container.
+        pool: Option<PoolRef<'a>>,
+    },
 }
 
 impl<'a> Model<'a> {
@@ -381,30 +408,8 @@ impl<'a> Model<'a> {
         if matches!(target, NginxTarget::Variable(_)) {
             return Verdict::Unknown;
         }
-        let network = &self.options.network;
-        // Across containers, a service name reaches the pools listening on every interface
-        // of php-fpm's container, and nginx's own loopback reaches nothing of php-fpm's.
-        if let NginxTarget::Tcp {
-            host: address::TargetHost::Name(name),
-            port: Some(port),
-        } = target
-        {
-            if !network.shared_loopback && network.is_fpm_name(name) {
-                let candidates = self.index.by_port.get(port).map_or(&[][..], Vec::as_slice);
-                for &i in candidates {
-                    if let Some((p, Listen::Tcp { host, .. })) = self.pool_at(i) {
-                        if matches!(host, fpm_conf_parser::ListenHost::Any) {
-                            return Verdict::Reached(p);
-                        }
-                    }
-                }
-                return self.missing(target);
-            }
-        }
-        if !network.shared_loopback && address::is_local(target) {
-            if let NginxTarget::Tcp { .. } = target {
-                return self.missing(target);
-            }
+        if let Some(v) = self.across(target) {
+            return v;
         }
         let candidates: &[usize] = match target {
             NginxTarget::Unix(path) => self.index.by_unix.get(path).map_or(&[], Vec::as_slice),
@@ -433,6 +438,92 @@ impl<'a> Model<'a> {
             return Verdict::Unknown;
         }
         self.missing(target)
+    }
+
+    /// The verdict across containers, when nginx and php-fpm run in different ones.
+    fn across(&self, target: &NginxTarget) -> Option<Verdict<'_>> {
+        let network = &self.options.network;
+        let tcp_pool = |port: &u32, any_only: bool| {
+            self.index
+                .by_port
+                .get(port)
+                .into_iter()
+                .flatten()
+                .filter_map(|&i| self.pool_at(i))
+                .find(|(_, l)| {
+                    !any_only
+                        || matches!(
+                            l,
+                            Listen::Tcp {
+                                host: fpm_conf_parser::ListenHost::Any,
+                                ..
+                            }
+                        )
+                })
+                .map(|(p, _)| p)
+        };
+        match target {
+            NginxTarget::Unix(path) if network.separate_filesystems => {
+                let same_path_pool = self
+                    .index
+                    .by_unix
+                    .get(path)
+                    .and_then(|v| v.first())
+                    .and_then(|&i| self.pool_at(i))
+                    .map(|(p, _)| p);
+                match network.fpm_path(path) {
+                    None => Some(Verdict::Across(Crossing::SocketNotShared {
+                        pool: same_path_pool,
+                    })),
+                    Some(fpm_path) => {
+                        let fpm_path = address::socket_path(&fpm_path);
+                        let reached = self
+                            .index
+                            .by_unix
+                            .get(&fpm_path)
+                            .and_then(|v| v.first())
+                            .and_then(|&i| self.pool_at(i))
+                            .map(|(p, _)| p);
+                        reached.map(Verdict::Reached)
+                    }
+                }
+            }
+            NginxTarget::Tcp {
+                host,
+                port: Some(port),
+            } if !network.shared_loopback => {
+                let name = match host {
+                    address::TargetHost::Name(n) => Some(n.as_str()),
+                    address::TargetHost::Ip(_) => None,
+                };
+                if address::is_local(target) {
+                    return Some(Verdict::Across(Crossing::Loopback {
+                        pool: tcp_pool(port, false),
+                    }));
+                }
+                let name = name?;
+                if !network.is_fpm_name(name) {
+                    return None;
+                }
+                if let Some(p) = tcp_pool(port, true) {
+                    return Some(Verdict::Reached(p));
+                }
+                if let Some(p) = tcp_pool(port, false) {
+                    return Some(Verdict::Across(Crossing::PoolOnLoopback(p)));
+                }
+                let nearest = self
+                    .pools()
+                    .find(|p| matches!(p.pool.listen(), Some((Listen::Tcp { .. }, _))));
+                match nearest.or_else(|| self.pools().next()) {
+                    // A pool on a socket only is as unreachable over the network.
+                    Some(p) if matches!(p.pool.listen(), Some((Listen::Unix(_), _))) => {
+                        Some(Verdict::Across(Crossing::PoolOnLoopback(p)))
+                    }
+                    other => Some(Verdict::Across(Crossing::WrongPort { nearest: other })),
+                }
+            }
+            _ => None,
+        }
     }
 
     /// No pool listens on `target`: the most similar pool of the same transport, and one

@@ -1,0 +1,71 @@
+use lint_source::Diagnostic;
+
+use crate::model::address::describe;
+use crate::model::{Crossing, Model, Verdict};
+use crate::rule::Sink;
+
+declare_rule!(
+    "X019",
+    "loopback-across-containers",
+    Cross,
+    Error,
+    "`fastcgi_pass` names 127.0.0.1, localhost or [::1] while php-fpm runs in another container",
+    r#"Every container has its own loopback. In a Compose project or in two
+Kubernetes pods, `127.0.0.1:9000` in nginx's container is nginx's own
+address, where nothing listens. (Containers of one Kubernetes pod, or a service
+with `network_mode: service:php`, share one loopback: no finding there.)
+
+**Symptom**: 502 Bad Gateway; nginx's error log says
+`connect() failed (111: Connection refused) while connecting to upstream, ... upstream: "fastcgi://127.0.0.1:9000"`.
+
+Bad (`php` is another Compose service):
+```nginx
+fastcgi_pass 127.0.0.1:9000;
+```
+Good:
+```nginx
+fastcgi_pass php:9000;
+```"#,
+    "Name php-fpm's service (or its network alias, or the Kubernetes Service) instead of the loopback.",
+    check
+);
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    let network = &model.options.network;
+    for (nginx, _, location) in model.fastcgi_locations() {
+        for t in model.fastcgi_targets(nginx, location) {
+            let Verdict::Across(Crossing::Loopback { pool }) = model.verdict(&t.target) else {
+                continue;
+            };
+            let port = match &t.target {
+                crate::model::address::NginxTarget::Tcp { port: Some(p), .. } => *p,
+                _ => 9000,
+            };
+            let mut d = Diagnostic::new(
+                &RULE.meta,
+                t.span,
+                format!(
+                    "{} is nginx's own container: php-fpm runs in another one",
+                    describe(&t.target)
+                ),
+            )
+            .with_label("nginx's loopback, not php-fpm's")
+            .with_note("at runtime: 502 Bad Gateway, \"connect() failed (111: Connection refused) while connecting to upstream\" in nginx's error log");
+            if let Some(name) = network.fpm_names.first() {
+                d = d.with_help(format!("use `fastcgi_pass {name}:{port};`"));
+            }
+            if let Some(p) = pool {
+                if let Some((_, entry)) = p.pool.listen() {
+                    d = d.with_related(
+                        entry.value_span,
+                        format!(
+                            "pool [{}] listens here, in php-fpm's container",
+                            p.pool.name
+                        ),
+                    );
+                }
+            }
+            sink.push(d);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+use lint_source::Diagnostic;
+
+use crate::model::address::{NginxTarget, TargetHost};
+use crate::model::Model;
+use crate::rule::Sink;
+
+declare_rule!(
+    "X020",
+    "upstream-host-not-found",
+    Cross,
+    Error,
+    "`fastcgi_pass` or an upstream `server` names a host that is no service, alias or Kubernetes Service of the deployment",
+    r#"nginx resolves the host names of `fastcgi_pass`, `proxy_pass` and upstream
+`server` lines once, at start. Inside a deployment the names that resolve are
+the Compose services (and their `container_name`, `hostname`, network
+aliases and `links` aliases) or the Kubernetes Services; a typo, a container
+name of a pod, or a service of another project resolves to nothing.
+
+**Symptom**: nginx does not start: `[emerg] host not found in upstream "php"
+in /etc/nginx/conf.d/default.conf:16` (the container restarts in a loop). With
+a `resolver` and a variable in `fastcgi_pass` nginx starts, and each request
+ends in 502 with `php could not be resolved (3: Host not found)`.
+
+Bad (the service is called `wordpress`):
+```nginx
+fastcgi_pass wordpres:9000;
+```
+Good:
+```nginx
+fastcgi_pass wordpress:9000;
+```"#,
+    "Name a service, alias or Kubernetes Service of the deployment (see `nginx-fpm-lint deployments`).",
+    check
+);
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    let network = &model.options.network;
+    let mut reported = std::collections::HashSet::new();
+    let mut report = |name: &str, span, via: Option<&str>, sink: &mut Sink| {
+        if network.resolves(name) != Some(false) || !reported.insert(span) {
+            return;
+        }
+        let known: Vec<&str> = network
+            .fpm_names
+            .iter()
+            .chain(network.other_names.iter())
+            .map(String::as_str)
+            .collect();
+        let mut d = Diagnostic::new(
+            &RULE.meta,
+            span,
+            format!("host not found in upstream \"{name}\": no service, alias or Kubernetes Service of this deployment is called so"),
+        )
+        .with_label("nginx resolves this name at start")
+        .with_note("nginx refuses to start: \"[emerg] host not found in upstream\"");
+        if let Some(u) = via {
+            d = d.with_label(format!("a server of upstream \"{u}\""));
+        }
+        let near = known
+            .iter()
+            .map(|k| (strsim::levenshtein(k, name), k))
+            .min_by_key(|(d, _)| *d);
+        match near {
+            Some((dist, k)) if dist <= 3 => d = d.with_help(format!("did you mean `{k}`?")),
+            _ if !network.fpm_names.is_empty() => {
+                d = d.with_help(format!(
+                    "php-fpm's container answers to: {}",
+                    network.fpm_names.join(", ")
+                ))
+            }
+            _ => {}
+        }
+        sink.push(d);
+    };
+    for nginx in &model.nginx {
+        for upstream in nginx.upstreams.values() {
+            for (target, span) in &upstream.servers {
+                if let NginxTarget::Tcp {
+                    host: TargetHost::Name(name),
+                    ..
+                } = target
+                {
+                    report(name, *span, Some(&upstream.name), sink);
+                }
+            }
+        }
+    }
+    for (_, _, location) in model.fastcgi_locations() {
+        let Some((target, span)) = &location.fastcgi_pass else {
+            continue;
+        };
+        if let NginxTarget::Tcp {
+            host: TargetHost::Name(name),
+            port,
+        } = target
+        {
+            // `fastcgi_pass backend;` names an upstream block, not a host (one this view may
+            // not see: written by a Dockerfile `RUN echo`, or in an unknown include).
+            if port.is_none() {
+                continue;
+            }
+            report(name, *span, None, sink);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+use lint_source::Diagnostic;
+
+use crate::model::address::{describe, describe_listen};
+use crate::model::{Crossing, Model, Verdict};
+use crate::rule::Sink;
+
+declare_rule!(
+    "X021",
+    "port-mismatch-across-containers",
+    Cross,
+    Error,
+    "`fastcgi_pass` reaches php-fpm's container on a port no pool there listens on",
+    r#"The service name resolves to php-fpm's container, but the port does not
+match any pool's `listen` there. The official php-fpm image listens on 9000
+(`zz-docker.conf`/`docker.conf`: `listen = 9000`); a pool override, a
+`php-fpm -y` file or an environment-driven `${PORT}` may move it.
+
+**Symptom**: 502 Bad Gateway; nginx's error log says
+`connect() failed (111: Connection refused) while connecting to upstream, ... upstream: "fastcgi://172.18.0.3:9001"`.
+
+Bad (the pool listens on 9000):
+```nginx
+fastcgi_pass app:9001;
+```
+Good:
+```nginx
+fastcgi_pass app:9000;
+```"#,
+    "Use the port the pool's `listen` names (or change the pool's `listen`).",
+    check
+);
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for (nginx, _, location) in model.fastcgi_locations() {
+        for t in model.fastcgi_targets(nginx, location) {
+            let Verdict::Across(Crossing::WrongPort { nearest }) = model.verdict(&t.target) else {
+                continue;
+            };
+            let mut d = Diagnostic::new(
+                &RULE.meta,
+                t.span,
+                format!(
+                    "no pool of php-fpm's container listens on the port of {}",
+                    describe(&t.target)
+                ),
+            )
+            .with_label("php-fpm's container, wrong port")
+            .with_note("at runtime: 502 Bad Gateway, \"connect() failed (111: Connection refused) while connecting to upstream\" in nginx's error log");
+            if let Some(p) = nearest {
+                if let Some((listen, entry)) = p.pool.listen() {
+                    d = d.with_related(
+                        entry.value_span,
+                        format!(
+                            "pool [{}] listens on {}",
+                            p.pool.name,
+                            describe_listen(&listen)
+                        ),
+                    );
+                    if let (
+                        crate::model::address::NginxTarget::Tcp { host, .. },
+                        fpm_conf_parser::Listen::Tcp { port_text, .. },
+                    ) = (&t.target, &listen)
+                    {
+                        let host = match host {
+                            crate::model::address::TargetHost::Name(n) => n.clone(),
+                            crate::model::address::TargetHost::Ip(ip) => ip.to_string(),
+                        };
+                        d = d.with_help(format!("use `fastcgi_pass {host}:{port_text};`"));
+                    }
+                }
+            }
+            sink.push(d);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+use lint_source::Diagnostic;
+
+use crate::model::address::describe;
+use crate::model::{Crossing, Model, Verdict};
+use crate::rule::Sink;
+
+declare_rule!(
+    "X023",
+    "socket-not-shared",
+    Cross,
+    Error,
+    "`fastcgi_pass unix:...` names a socket in a directory nginx's and php-fpm's containers do not share",
+    r#"A unix socket is a file. When nginx and php-fpm run in different
+containers (Compose services, or two containers of one Kubernetes pod), nginx
+finds php-fpm's socket only through a volume both mount: a named volume, the
+same bind mount, or a pod's `emptyDir`.
+
+**Symptom**: 502 Bad Gateway; nginx's error log says
+`connect() to unix:/run/php/php-fpm.sock failed (2: No such file or directory) while connecting to upstream`.
+
+Bad (no volume in common):
+```yaml
+services:
+  web: { image: nginx }
+  php: { image: php:8.3-fpm }
+```
+Good:
+```yaml
+services:
+  web: { image: nginx, volumes: [sock:/run/php] }
+  php: { image: php:8.3-fpm, volumes: [sock:/run/php] }
+volumes:
+  sock:
+```"#,
+    "Mount one volume at the socket's directory in both containers (or use TCP: `listen = 9000`).",
+    check
+);
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for (nginx, _, location) in model.fastcgi_locations() {
+        for t in model.fastcgi_targets(nginx, location) {
+            let Verdict::Across(Crossing::SocketNotShared { pool }) = model.verdict(&t.target)
+            else {
+                continue;
+            };
+            let mut d = Diagnostic::new(
+                &RULE.meta,
+                t.span,
+                format!(
+                    "{} is a file of nginx's container: no volume shares it with php-fpm's",
+                    describe(&t.target)
+                ),
+            )
+            .with_label("nginx looks for the socket here, in its own filesystem")
+            .with_note("at runtime: 502 Bad Gateway, \"connect() to unix:... failed (2: No such file or directory)\" in nginx's error log");
+            if let Some(p) = pool {
+                if let Some((_, entry)) = p.pool.listen() {
+                    d = d.with_related(
+                        entry.value_span,
+                        format!("pool [{}] creates it in php-fpm's container", p.pool.name),
+                    );
+                }
+            }
+            sink.push(d);
+        }
+    }
+}
