@@ -69,8 +69,11 @@ pub static INCLUDE_CYCLE: RuleMeta = RuleMeta {
     summary: "a file includes itself, directly or through other files, or includes nest too deep",
     doc: r#"nginx has no include-cycle check: a file that includes itself is read
 again and again until a duplicate directive stops it (`"events" directive is
-duplicate`) or memory runs out. We cut the cycle at the include that closes it
-and report it there.
+duplicate`), memory runs out or its stack overflows (a site file that says
+`include /etc/nginx/sites-enabled/*;` includes itself and every other site). We
+cut the cycle at the include that closes it and report it there, once per
+include statement however many files its pattern matches; every file is then
+read once into each block that includes it.
 
 Bad (`/etc/nginx/conf.d/all.conf`):
 ```nginx

@@ -2,7 +2,8 @@
 //! view that splices included files into the includer's context.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use lint_source::{Diagnostic, FileId, Span};
@@ -19,12 +20,42 @@ pub struct Config {
     pub files: HashMap<FileId, Arc<ParsedFile>>,
     /// Syntax, include and I/O diagnostics found while loading.
     pub diagnostics: Vec<Diagnostic>,
+    /// Files spliced into a block by every walk so far (see [`Config::expansions`]).
+    expansions: AtomicUsize,
 }
+
+/// Splices a run may make per loaded file before walks stop following includes:
+/// a real tree splices each file a handful of times per walk and is walked a
+/// handful of times, far below this.
+const EXPANSIONS_PER_FILE: usize = 256;
+/// The floor of the splice budget (small trees with many include statements).
+const MIN_EXPANSIONS: usize = 1 << 16;
 
 impl Config {
     /// A parsed file by id.
     pub fn file(&self, id: FileId) -> Option<&ParsedFile> {
         self.files.get(&id).map(|f| f.as_ref())
+    }
+
+    /// How many times walks have spliced an included file into a block so far. A file
+    /// is spliced at most once per block, so one full walk splices at most (files ×
+    /// blocks that include) times; tests use this to prove include graphs cost no more.
+    pub fn expansions(&self) -> usize {
+        self.expansions.load(Ordering::Relaxed)
+    }
+
+    /// The most splices all walks together may make; past it includes are no longer
+    /// followed (a pathological graph of nested includes, see [`Config::budget_exhausted`]).
+    pub fn expansion_budget(&self) -> usize {
+        self.files
+            .len()
+            .saturating_mul(EXPANSIONS_PER_FILE)
+            .max(MIN_EXPANSIONS)
+    }
+
+    /// True when a walk stopped following includes because the budget was spent.
+    pub fn budget_exhausted(&self) -> bool {
+        self.expansions() > self.expansion_budget()
     }
 
     /// The top-level statements of the root file, includes spliced in.
@@ -143,10 +174,18 @@ impl<'a> Item<'a> {
 
 /// Depth-first iterator over a block's statements. An `include` statement is
 /// yielded itself and then followed by the statements of the files it names.
-/// The loader never records an include edge that closes a cycle, so this ends.
+///
+/// Work is bounded three ways: the loader never records an include edge that
+/// closes a cycle; a file is spliced at most once into one block (files that
+/// include each other through a glob would otherwise be walked once per include
+/// path, exponentially many); and all walks of a [`Config`] share a budget of
+/// splices ([`Config::expansion_budget`]) for nested-block graphs the second
+/// rule cannot flatten.
 pub struct Items<'a> {
     config: &'a Config,
     stack: Vec<(&'a ParsedFile, std::slice::Iter<'a, Directive>)>,
+    /// Files already spliced into this block.
+    spliced: HashSet<FileId>,
 }
 
 impl<'a> Items<'a> {
@@ -154,6 +193,7 @@ impl<'a> Items<'a> {
         Items {
             config,
             stack: vec![(file, directives.iter())],
+            spliced: HashSet::new(),
         }
     }
 
@@ -161,6 +201,7 @@ impl<'a> Items<'a> {
         Items {
             config,
             stack: Vec::new(),
+            spliced: HashSet::new(),
         }
     }
 }
@@ -178,8 +219,26 @@ impl<'a> Iterator for Items<'a> {
             };
             // Included files are spliced after the include statement, last file on top
             // of the stack so that the first one is read first.
-            for id in directive.includes.iter().rev() {
-                if let Some(included) = self.config.file(*id) {
+            // Splice order must be kept: decide which targets are taken in file order,
+            // then push them reversed.
+            if !directive.includes.is_empty() {
+                let budget = self.config.expansion_budget();
+                let mut taken: Vec<&'a ParsedFile> = Vec::new();
+                for id in &directive.includes {
+                    let Some(included) = self.config.file(*id) else {
+                        continue;
+                    };
+                    if !self.spliced.insert(*id) {
+                        continue;
+                    }
+                    if self.config.expansions.fetch_add(1, Ordering::Relaxed) >= budget {
+                        // Park the counter just past the budget so it cannot wrap.
+                        self.config.expansions.store(budget + 1, Ordering::Relaxed);
+                        continue;
+                    }
+                    taken.push(included);
+                }
+                for included in taken.into_iter().rev() {
                     self.stack.push((included, included.directives.iter()));
                 }
             }

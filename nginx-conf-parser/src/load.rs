@@ -179,7 +179,7 @@ pub fn from_dump(name: &Path, text: &[u8], map: &SourceMap) -> Config {
 /// A file read and parsed, or why it could not be.
 type Parsed = Result<(ParsedFile, Vec<Diagnostic>), FsError>;
 /// Each include site of a file with the paths it resolved to.
-type SiteTargets = Vec<(IncludeSite, Vec<PathBuf>)>;
+type SiteTargets = Vec<(IncludeSite, Arc<[PathBuf]>)>;
 /// An include edge: the include's index path in its file, its span, the files it names.
 type IncludeEdge = (Vec<usize>, Span, Vec<FileId>);
 
@@ -278,6 +278,9 @@ impl Loader<'_> {
         }
         // Breadth-first over include sites; each new level's files are read and parsed in parallel.
         let mut done: Vec<ParsedFile> = Vec::new();
+        // A pattern is resolved once: site files that each include their own directory
+        // would otherwise read it once per file (1 000 files: a million directory entries).
+        let mut globbed: HashMap<String, Arc<[PathBuf]>> = HashMap::new();
         while !pending.is_empty() {
             let mut wanted: Vec<PathBuf> = Vec::new();
             let mut wanted_set: std::collections::HashSet<PathBuf> =
@@ -294,25 +297,33 @@ impl Loader<'_> {
                     });
                     let full_str = full.to_string_lossy().into_owned();
                     let targets = if has_glob(&full_str) {
-                        match self.provider.glob(&full) {
-                            Ok(found) => found,
-                            Err(error) => {
-                                config.diagnostics.push(Diagnostic::new(
-                                    if error == FsError::Unknown {
-                                        &INCLUDE_UNKNOWN
-                                    } else {
-                                        &UNREADABLE
-                                    },
-                                    site.span,
-                                    open_message(&full, &error),
-                                ));
-                                Vec::new()
+                        let cached = globbed.get(&full_str).cloned();
+                        match cached {
+                            Some(found) => found,
+                            None => {
+                                let found: Arc<[PathBuf]> = match self.provider.glob(&full) {
+                                    Ok(found) => found.into(),
+                                    Err(error) => {
+                                        config.diagnostics.push(Diagnostic::new(
+                                            if error == FsError::Unknown {
+                                                &INCLUDE_UNKNOWN
+                                            } else {
+                                                &UNREADABLE
+                                            },
+                                            site.span,
+                                            open_message(&full, &error),
+                                        ));
+                                        Arc::from(Vec::new())
+                                    }
+                                };
+                                globbed.insert(full_str, found.clone());
+                                found
                             }
                         }
                     } else {
-                        vec![full]
+                        Arc::from([full])
                     };
-                    for t in &targets {
+                    for t in targets.iter() {
                         if !parsed.contains_key(t) && wanted_set.insert(t.clone()) {
                             wanted.push(t.clone());
                         }
@@ -345,10 +356,10 @@ impl Loader<'_> {
             for (mut file, per_site) in resolved {
                 for (site, targets) in per_site {
                     let mut ids = Vec::new();
-                    for t in targets {
-                        if let Some(id) = parsed.get(&t) {
+                    for t in targets.iter() {
+                        if let Some(id) = parsed.get(t) {
                             ids.push(*id);
-                        } else if let Some(error) = failures.get(&t) {
+                        } else if let Some(error) = failures.get(t) {
                             let meta = match error {
                                 FsError::NotFound => &INCLUDE_NOT_FOUND,
                                 FsError::Unknown => &INCLUDE_UNKNOWN,
@@ -357,7 +368,7 @@ impl Loader<'_> {
                             config.diagnostics.push(Diagnostic::new(
                                 meta,
                                 site.span,
-                                open_message(&t, error),
+                                open_message(t, error),
                             ));
                         }
                     }
@@ -443,16 +454,36 @@ impl Loader<'_> {
                 }
             }
         }
+        // One report per include statement: a glob include of the directory the file sits in
+        // closes a cycle with every file of it, and those are one mistake on one line.
+        let mut order: Vec<Span> = Vec::new();
+        let mut per_site: HashMap<Span, (String, usize)> = HashMap::new();
         for (file, path, target, span, message) in cut {
-            config
-                .diagnostics
-                .push(Diagnostic::new(&INCLUDE_CYCLE, span, message));
+            per_site
+                .entry(span)
+                .and_modify(|(_, more)| *more += 1)
+                .or_insert_with(|| {
+                    order.push(span);
+                    (message, 0)
+                });
             if let Some(arc) = config.files.get_mut(&file) {
                 if let Some(parsed) = Arc::get_mut(arc) {
                     if let Some(d) = directive_at(&mut parsed.directives, &path) {
                         d.includes.retain(|t| *t != target);
                     }
                 }
+            }
+        }
+        for span in order {
+            if let Some((message, more)) = per_site.remove(&span) {
+                let message = match more {
+                    0 => message,
+                    1 => format!("{message} (and 1 more file of this include)"),
+                    n => format!("{message} (and {n} more files of this include)"),
+                };
+                config
+                    .diagnostics
+                    .push(Diagnostic::new(&INCLUDE_CYCLE, span, message));
             }
         }
     }

@@ -156,6 +156,14 @@ fn generated(cases: &mut Vec<Case>) {
         ("tok/duplicate", "fastcgi_index a.php; fastcgi_index b.php;"),
         ("tok/bad-regex", "location ~ ^/(a { }"),
         ("tok/good-regex", "location ~ ^/(a|b)$ { }"),
+        ("re/pcre-quote", "location ~ ^/\\Q.well-known\\E/ { }"),
+        ("re/pcre-named-quote", "location ~ \"^/(?'id'[0-9]+)$\" { }"),
+        ("re/possessive", "location ~* ^/a++b { }"),
+        ("re/unmatched-close", "location ~ ^/a)b { }"),
+        ("re/split-path-info", "fastcgi_split_path_info ^(.+\\.php)(/.+$;"),
+        ("re/split-path-info-ok", "fastcgi_split_path_info ^(.+\\.php)(/.+)$;"),
+        ("re/rewrite-lookbehind", "rewrite (?<=/a)b /c;"),
+        ("re/if-bad", "if ($uri ~* \"[z-a]\") { return 403; }"),
         ("tok/return-code", "return 1000;"),
         ("tok/rewrite-flag", "rewrite ^/a /b lost;"),
         ("buf/header-only", "fastcgi_buffer_size 16k;"),
@@ -166,6 +174,14 @@ fn generated(cases: &mut Vec<Case>) {
         ("if/variable", "if ($arg_debug) { return 403; }"),
         ("if/literal", "if (abc) { return 403; }"),
         ("if/extra-words", "if ($a = b c) { return 403; }"),
+        ("if/empty-string", "if ($http_x_token = \"\") { return 403; }"),
+        ("if/empty-string-glued", "if ($http_x_token = \"\"){ return 403; }"),
+        ("if/empty-single-spaced", "if ( $http_x_token != '' ) { return 403; }"),
+        ("if/empty-parens", "if () { return 403; }"),
+        ("if/unknown-file-test", "if (-z $request_filename) { return 403; }"),
+        ("if/file-test-two-words", "if (-f $uri $args) { return 403; }"),
+        ("if/bad-regex", "if ($uri ~ \"^/(a\") { return 403; }"),
+        ("if/regex-parens-word", "if ( $uri ~ ^/(a|b) ) { return 403; }"),
         ("buf/header-and-buffers", "fastcgi_buffer_size 16k; fastcgi_buffers 16 16k;"),
         ("buf/busy-too-small", "fastcgi_busy_buffers_size 2k;"),
         ("buf/busy-too-big", "fastcgi_buffers 4 4k; fastcgi_busy_buffers_size 16k;"),
@@ -173,6 +189,17 @@ fn generated(cases: &mut Vec<Case>) {
         ("tok/long-socket", "fastcgi_pass unix:/run/php/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock;"),
     ] {
         add(name.to_string(), BASE.replace("#LOC#", loc));
+    }
+    // Regex keys of a map.
+    for (name, http) in [
+        ("ver/max-headers-debian-backport", "max_headers 200;"),
+        ("re/map-bad", "map $uri $m { ~^/(a 1; default 0; }"),
+        (
+            "re/map-caseless-ok",
+            "map $uri $m { ~*^/\\Qa.b\\E 1; default 0; }",
+        ),
+    ] {
+        add(name.to_string(), BASE.replace("#HTTP#", http));
     }
     // The server_names hash (NGX023): name length against the bucket size, on shared
     // and unshared addresses, with the bucket rounded up to the cache line.

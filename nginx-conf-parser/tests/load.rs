@@ -239,3 +239,126 @@ fn listen_parameters_follow_the_target_version() {
         ]
     );
 }
+
+/// Walks every block of the tree (as the checks and the model do) and counts statements.
+fn walk_all(config: &nginx_conf_parser::Config) -> usize {
+    let mut stack = vec![config.items()];
+    let mut statements = 0;
+    while let Some(items) = stack.last_mut() {
+        let Some(item) = items.next() else {
+            stack.pop();
+            continue;
+        };
+        statements += 1;
+        if item.is_block() {
+            stack.push(item.children());
+        }
+    }
+    statements
+}
+
+#[test]
+fn files_including_each_other_through_a_glob_are_expanded_once_per_block() {
+    // Each site file includes the whole directory again (a real-world slip: `include
+    // sites-enabled/*;` pasted into a site). nginx recurses until its stack overflows;
+    // walking include path by include path would take 2^1000 steps.
+    const SITES: usize = 1000;
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "etc/nginx/nginx.conf",
+        "events {}\nhttp {\n    include /etc/nginx/sites-enabled/*;\n}\n",
+    );
+    for i in 0..SITES {
+        write(
+            dir.path(),
+            &format!("etc/nginx/sites-enabled/s{i:04}"),
+            &format!("server {{\n    listen 80;\n    server_name s{i}.example;\n}}\ninclude /etc/nginx/sites-enabled/*;\n"),
+        );
+    }
+    let map = SourceMap::new();
+    let opts = LoadOptions {
+        root: Some(dir.path().to_path_buf()),
+        prefix: None,
+        ..Default::default()
+    };
+    let config = load(Path::new("/etc/nginx/nginx.conf"), &opts, &map);
+    // One cycle report per include statement that closes cycles, not one per file pair.
+    let cycles: Vec<String> = messages(&map, &config.diagnostics)
+        .into_iter()
+        .filter(|m| m.contains("NGX003"))
+        .collect();
+    assert_eq!(cycles.len(), SITES, "{:?}", &cycles[..3.min(cycles.len())]);
+    assert!(
+        cycles[0].starts_with("/etc/nginx/sites-enabled/s0000:5:1 NGX003 include cycle: \"/etc/nginx/sites-enabled/s0000\""),
+        "{}",
+        cycles[0]
+    );
+    assert_eq!(config.expansions(), 0);
+    // One full walk: every site file is spliced exactly once into the http block.
+    let statements = walk_all(&config);
+    assert_eq!(config.expansions(), SITES);
+    // nginx.conf: events, http, include; per site: server, listen, server_name, include.
+    assert_eq!(statements, 3 + 4 * SITES);
+    // The load-time checks walk the tree several times; each walk splices each file once.
+    let before = config.expansions();
+    let diags = check(&config, &CheckOptions::default(), &map);
+    let per_check = config.expansions() - before;
+    assert!(
+        per_check <= 8 * SITES,
+        "{per_check} splices for {SITES} files"
+    );
+    assert!(!config.budget_exhausted());
+    assert!(
+        !diags.iter().any(|d| d.code == "NGX003"),
+        "the budget was not spent"
+    );
+}
+
+#[test]
+fn nested_blocks_including_each_other_stop_at_the_budget() {
+    // Acyclic but exponential: each file opens a location that includes every later
+    // file, so a file is reached once per subset of the files before it. Splicing once
+    // per block cannot flatten this; the shared budget ends it, and says so.
+    const FILES: usize = 30;
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "etc/nginx/nginx.conf",
+        "events {}\nhttp {\n    server {\n        listen 80;\n        include /etc/nginx/n/f0000;\n    }\n}\n",
+    );
+    for i in 0..FILES {
+        let mut text = format!("location /l{i} {{\n");
+        for j in i + 1..FILES {
+            text.push_str(&format!("    include /etc/nginx/n/f{j:04};\n"));
+        }
+        text.push_str("}\n");
+        write(dir.path(), &format!("etc/nginx/n/f{i:04}"), &text);
+    }
+    let map = SourceMap::new();
+    let opts = LoadOptions {
+        root: Some(dir.path().to_path_buf()),
+        prefix: None,
+        ..Default::default()
+    };
+    let config = load(Path::new("/etc/nginx/nginx.conf"), &opts, &map);
+    assert!(config.diagnostics.is_empty(), "{:?}", config.diagnostics);
+    let diags = check(&config, &CheckOptions::default(), &map);
+    assert!(config.budget_exhausted());
+    assert!(config.expansions() <= config.expansion_budget() + 1);
+    let budget: Vec<String> = messages(&map, &diags)
+        .into_iter()
+        .filter(|m| m.contains("NGX003"))
+        .collect();
+    assert_eq!(
+        budget,
+        [format!(
+            "/etc/nginx/nginx.conf:1:1 NGX003 includes expand to more than {} files; the rest of the tree is not checked",
+            config.expansion_budget()
+        )]
+    );
+    // Later walks find the budget spent and end at once.
+    let before = config.expansions();
+    walk_all(&config);
+    assert_eq!(config.expansions(), before);
+}

@@ -1,11 +1,13 @@
 //! Regexes of the configuration, compiled once per distinct pattern: thousands of
 //! sites share a handful of `location ~ \.php$` patterns, and compiling is far
-//! more expensive than matching.
+//! more expensive than matching. PCRE2 is the library nginx links: a pattern
+//! matches here exactly what it matches in nginx (`\Q...\E`, possessive
+//! quantifiers and the like included).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use fancy_regex::Regex;
+use pcre2::bytes::Regex;
 
 type Cache = Mutex<HashMap<String, Option<Arc<Regex>>>>;
 
@@ -24,7 +26,7 @@ pub fn is_match(pattern: &str, text: &str) -> bool {
             .or_insert_with(|| Regex::new(pattern).ok().map(Arc::new))
             .clone()
     };
-    compiled.is_some_and(|r| r.is_match(text).unwrap_or(false))
+    compiled.is_some_and(|r| r.is_match(text.as_bytes()).unwrap_or(false))
 }
 
 #[cfg(test)]
@@ -34,5 +36,7 @@ mod tests {
         assert!(super::is_match(r"\.php$", "/index.php"));
         assert!(!super::is_match(r"\.php$", "/index.html"));
         assert!(!super::is_match("(unclosed", "x"));
+        assert!(super::is_match(r"^/\Q.well-known\E/", "/.well-known/x"));
+        assert!(!super::is_match(r"^/\Q.well-known\E/", "/xwell-known/x"));
     }
 }

@@ -228,10 +228,12 @@ load_rule!(
     "NGX019",
     "invalid-regex",
     Severity::Error,
-    "a regular expression of `location ~`, `server_name ~` or `rewrite` that PCRE cannot compile",
-    r#"nginx compiles regexes at load with PCRE and fails with `pcre2_compile()
-failed: missing closing parenthesis in "..."`. We compile them with
-fancy-regex, which accepts PCRE's lookaround and backreferences.
+    "a regular expression of `location ~`, `server_name ~`, `rewrite`, `if`, `map` or `fastcgi_split_path_info` that PCRE2 cannot compile",
+    r#"nginx compiles regexes at load with PCRE2 and fails with `pcre2_compile()
+failed: missing closing parenthesis in "..."`. We compile them with PCRE2
+too (the same library, the same options: no UTF mode, caseless for `~*` and
+server names), so a pattern is refused exactly when nginx refuses it, PCRE-only
+syntax such as `\Q...\E`, `(?'name'...)` or possessive quantifiers included.
 
 Bad:
 ```nginx

@@ -137,6 +137,18 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
         out: Vec::new(),
     };
     checker.walk(config.items(), context);
+    if config.budget_exhausted() {
+        if let Some(root) = config.root {
+            checker.out.push(Diagnostic::new(
+                &crate::codes::INCLUDE_CYCLE,
+                lint_source::Span::point(root, 0),
+                format!(
+                    "includes expand to more than {} files; the rest of the tree is not checked",
+                    config.expansion_budget()
+                ),
+            ).with_help("files that include each other through nested blocks multiply: include each file from one place"));
+        }
+    }
     if context == "main" && config.root.is_some() && !config.items().any(|i| i.is("events")) {
         if let Some(root) = config.root {
             let span = lint_source::Span::point(root, 0);

@@ -196,43 +196,81 @@ fn special(name: &str, item: &Item<'_>) -> Option<String> {
     }
 }
 
-/// `if (...)` as the rewrite module reads it: a variable, a comparison, a regex
-/// match or a file test, in parentheses.
+/// `if (...)` as `ngx_http_rewrite_if_condition` reads it: the parentheses may be
+/// words of their own or glued to the first and last word, and what is between is a
+/// variable, a variable compared (`=`, `!=`) or matched (`~`, `~*`, `!~`, `!~*`) with
+/// one word, or a file test (`-f`, `!-d`, ...) of one word. An empty word (`""`) is a
+/// word: `if ($http_x_token = "")` compares with the empty string.
 fn if_condition(item: &Item<'_>) -> Option<String> {
-    let args: Vec<String> = item.args().map(|a| a.into_owned()).collect();
-    let all = args.join(" ");
-    let invalid = || Some(format!("invalid condition \"{all}\""));
-    let first = args.first()?;
-    let last = args.last()?;
-    if !first.starts_with('(') || !last.ends_with(')') {
-        return invalid();
+    let args: Vec<std::borrow::Cow<'_, str>> = item.args().collect();
+    let mut v: Vec<&str> = args.iter().map(|a| a.as_ref()).collect();
+    let invalid = |word: &str| Some(format!("invalid condition \"{word}\""));
+    // A transcription of nginx's index arithmetic (its value[1] is our v[0]); the first
+    // and the last word may be the same word, trimmed twice.
+    if !v.first()?.starts_with('(') {
+        return invalid(v[0]);
     }
-    let mut words: Vec<String> = args.clone();
-    let n = words.len();
-    words[0] = words[0][1..].to_string();
-    let end = words[n - 1].len() - 1;
-    words[n - 1] = words[n - 1][..end].to_string();
-    words.retain(|w| !w.is_empty());
+    let cur = if v[0].len() == 1 {
+        1
+    } else {
+        v[0] = &v[0][1..];
+        0
+    };
+    let mut last = v.len() - 1;
+    if !v[last].ends_with(')') {
+        return invalid(v[last]);
+    }
+    if v[last].len() == 1 {
+        let Some(before) = last.checked_sub(1) else {
+            // `if ()`: nothing is left between the parentheses.
+            return invalid(v.get(cur).copied().unwrap_or(")"));
+        };
+        last = before;
+    } else {
+        v[last] = &v[last][..v[last].len() - 1];
+    }
+    let word = v.get(cur).copied()?;
+    if word.len() > 1 && word.starts_with('$') {
+        if cur != last && cur + 2 != last {
+            return invalid(word);
+        }
+        if cur == last {
+            return None;
+        }
+        let op = v[cur + 1];
+        return (!matches!(op, "=" | "!=" | "~" | "~*" | "!~" | "!~*"))
+            .then(|| format!("unexpected \"{op}\" in condition"));
+    }
+    let test = word.strip_prefix('!').unwrap_or(word);
+    if test.len() == 2 && test.starts_with('-') {
+        if cur + 1 != last || !matches!(test, "-f" | "-d" | "-e" | "-x") {
+            return invalid(word);
+        }
+        return None;
+    }
+    invalid(word)
+}
+
+/// The regex of an `if` condition (`$v ~ RE`), as nginx compiles it.
+fn if_regex(item: &Item<'_>) -> Option<String> {
+    let args: Vec<std::borrow::Cow<'_, str>> = item.args().collect();
+    let mut words: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    if words.first()? == "(" {
+        words.remove(0);
+    } else {
+        words[0] = words[0].strip_prefix('(')?.to_string();
+    }
+    if words.last()? == ")" {
+        words.pop();
+    } else {
+        let last = words.pop()?;
+        words.push(last.strip_suffix(')')?.to_string());
+    }
     match words.as_slice() {
-        [] => invalid(),
-        [v] if v.starts_with('$') => None,
-        [op, _]
-            if matches!(
-                op.as_str(),
-                "-f" | "!-f" | "-d" | "!-d" | "-e" | "!-e" | "-x" | "!-x"
-            ) =>
-        {
-            None
+        [v, op, re] if v.starts_with('$') && matches!(op.as_str(), "~" | "~*" | "!~" | "!~*") => {
+            Some(re.clone())
         }
-        [v, op, _] if v.starts_with('$') => {
-            if matches!(op.as_str(), "=" | "!=" | "~" | "~*" | "!~" | "!~*") {
-                None
-            } else {
-                Some(format!("unexpected \"{op}\" in condition"))
-            }
-        }
-        [v, op, ..] if v.starts_with('$') => Some(format!("unexpected \"{op}\" in condition")),
-        _ => invalid(),
+        _ => None,
     }
 }
 
@@ -290,65 +328,104 @@ fn listen_params(item: &Item<'_>) -> Option<String> {
     None
 }
 
-/// Regexes nginx compiles at load (PCRE): `location ~`, `server_name ~`, `rewrite`, `if (... ~ ...)`.
-/// We use fancy-regex, which accepts PCRE's lookaround and backreferences.
+/// Regexes nginx compiles at load: `location ~`, `server_name ~`, `rewrite`,
+/// `if (... ~ ...)`, `fastcgi_split_path_info` and the `~` keys of a `map`. They are
+/// compiled with PCRE2 itself (the library nginx links), so the verdict is nginx's.
 pub fn check_regex(item: &Item<'_>) -> Option<String> {
-    let pattern: String = if item.is("location") {
+    let (pattern, caseless): (String, bool) = if item.is("location") {
         match (item.arg_count(), item.arg(0)?.as_ref()) {
-            (2, "~" | "~*") => item.arg(1)?.into_owned(),
-            (1, f) if f.starts_with("~*") => f[2..].to_string(),
-            (1, f) if f.starts_with('~') => f[1..].to_string(),
+            (2, "~") => (item.arg(1)?.into_owned(), false),
+            (2, "~*") => (item.arg(1)?.into_owned(), true),
+            (1, f) if f.starts_with("~*") => (f[2..].to_string(), true),
+            (1, f) if f.starts_with('~') => (f[1..].to_string(), false),
             _ => return None,
         }
-    } else if item.is("rewrite") {
-        item.arg(0)?.into_owned()
+    } else if item.is("rewrite") || item.is("fastcgi_split_path_info") {
+        (item.arg(0)?.into_owned(), false)
+    } else if item.is("if") {
+        let caseless = item.args().any(|a| a == "~*" || a == "!~*");
+        (if_regex(item)?, caseless)
     } else if item.is("server_name") {
-        for name in item.args() {
-            if let Some(re) = name.strip_prefix('~') {
-                if let Some(msg) = compile(re) {
-                    return Some(msg);
-                }
+        // Server names are matched caselessly.
+        return item
+            .args()
+            .find_map(|name| compile(name.strip_prefix('~')?, true));
+    } else if item.is("map") && item.is_block() {
+        return item.children().find_map(|entry| {
+            let key = entry.name();
+            match key.strip_prefix("~*") {
+                Some(re) => compile(re, true),
+                None => compile(key.strip_prefix('~')?, false),
             }
-        }
-        return None;
+        });
     } else {
         return None;
     };
-    compile(&pattern)
+    compile(&pattern, caseless)
 }
 
-fn compile(pattern: &str) -> Option<String> {
+/// Compiles `pattern` as `ngx_regex_compile` does (PCRE2, no UTF mode, caseless for
+/// `~*`) and returns nginx's message when PCRE2 refuses it.
+fn compile(pattern: &str, caseless: bool) -> Option<String> {
     if pattern.is_empty() {
         return None;
     }
-    // Named captures in PCRE may be written (?<n>..), (?'n'..) or (?P<n>..): fancy-regex knows the first and last.
-    let normalised = pattern.replace("(?'", "(?<").replace("'>", ">");
-    // Thousands of vhosts repeat the same few patterns: check each once. Parsing (not
-    // compiling to an automaton) is what finds syntax errors, and is far cheaper.
-    static SEEN: std::sync::OnceLock<
-        std::sync::Mutex<std::collections::HashMap<String, Option<String>>>,
-    > = std::sync::OnceLock::new();
+    // Thousands of vhosts repeat the same few patterns: compile each once.
+    type Verdicts = std::collections::HashMap<(String, bool), Option<String>>;
+    static SEEN: std::sync::OnceLock<std::sync::Mutex<Verdicts>> = std::sync::OnceLock::new();
     let seen = SEEN.get_or_init(Default::default);
-    if let Some(known) = seen
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&normalised)
-    {
+    let key = (pattern.to_string(), caseless);
+    if let Some(known) = seen.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
         return known.clone();
     }
-    let verdict = match fancy_regex::Expr::parse_tree(&normalised) {
+    let verdict = match pcre2::bytes::RegexBuilder::new()
+        .caseless(caseless)
+        .build(pattern)
+    {
         Ok(_) => None,
-        Err(e) => Some(format!("pcre2_compile() failed for \"{pattern}\": {e}")),
+        Err(e) => Some(pcre2_message(pattern, &e)),
     };
     seen.lock()
         .unwrap_or_else(|e| e.into_inner())
-        .insert(normalised, verdict.clone());
+        .insert(key, verdict.clone());
     verdict
+}
+
+/// nginx's wording: `pcre2_compile() failed: MESSAGE in "PATTERN" at "REST"`, without
+/// the `at` part when PCRE2 stopped at the end of the pattern.
+fn pcre2_message(pattern: &str, e: &pcre2::Error) -> String {
+    // The crate's Display is "PCRE2: error compiling pattern at offset N: MESSAGE".
+    let text = e.to_string();
+    let message = text.split_once(": ").map_or(text.as_str(), |(_, m)| m);
+    let message = message.split_once(": ").map_or(message, |(_, m)| m);
+    match e.offset() {
+        Some(at) if at < pattern.len() && pattern.is_char_boundary(at) => format!(
+            "pcre2_compile() failed: {message} in \"{pattern}\" at \"{}\"",
+            &pattern[at..]
+        ),
+        _ => format!("pcre2_compile() failed: {message} in \"{pattern}\""),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn regexes_are_judged_by_pcre2_with_nginxs_message() {
+        // PCRE-only syntax that other engines refuse.
+        assert_eq!(compile(r"^/\Q.well-known\E/", false), None);
+        assert_eq!(compile(r"^/(?<name>[a-z]+)(?'n2'x)(?P<n3>y)", false), None);
+        assert_eq!(compile(r"(?i)^/(?>atomic)++\K", false), None);
+        assert_eq!(
+            compile("^/(a", false).as_deref(),
+            Some("pcre2_compile() failed: missing closing parenthesis in \"^/(a\"")
+        );
+        assert_eq!(
+            compile("^/a)b", false).as_deref(),
+            Some("pcre2_compile() failed: unmatched closing parenthesis in \"^/a)b\" at \")b\"")
+        );
+    }
 
     #[test]
     fn times_follow_ngx_parse_time() {
