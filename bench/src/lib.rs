@@ -263,7 +263,11 @@ fn heavy_site(root: &Path, r: &str, i: usize, tls: bool) -> io::Result<()> {
     };
     let slowlog = if mistake == 1 { "240s" } else { "10s" };
     let buffer_size = if mistake == 2 { "4k" } else { "32k" };
-    let (max_requests, memory_limit) = if mistake == 3 { (0, "-1") } else { (500, "256M") };
+    let (max_requests, memory_limit) = if mistake == 3 {
+        (0, "-1")
+    } else {
+        (500, "256M")
+    };
     let mut site = String::new();
     let _ = write!(
         site,
