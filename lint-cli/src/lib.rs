@@ -9,6 +9,7 @@ pub mod config;
 pub mod discover;
 pub mod render;
 mod suppress;
+mod timings;
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read, Write};
@@ -127,13 +128,16 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
         );
     }
     let map = SourceMap::new();
-    let diagnostics = lint_rules::lint(&input, &map);
+    let mut clock = timings::Clock::new(args.timings);
+    let (diagnostics, rule_times) =
+        lint_rules::lint_observed(&input, &map, &mut |phase| clock.lap(phase.name()));
     if progress {
         eprint!("{:60}\r", "");
     }
     let diagnostics = suppress::apply(diagnostics, &map);
     let base = cwd.clone();
     let diagnostics = apply_config(diagnostics, &args, &config, &map, &base);
+    clock.lap("suppressions + config");
 
     let is_tty = std::io::stdout().is_terminal();
     let format = args.format.unwrap_or(if is_tty {
@@ -145,6 +149,10 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
     let resolver = render::Resolver::new(&map, base);
     render::render(format, out, &diagnostics, &resolver, &rules, color)
         .map_err(|e| e.to_string())?;
+    clock.lap("render");
+    if args.timings {
+        eprint!("{}", clock.report(&map, &rule_times, diagnostics.len()));
+    }
 
     let level = config
         .file

@@ -8,7 +8,10 @@ mod registry;
 mod rule;
 mod rules;
 
-pub use engine::{lint, load, sort, LintInput, LintOptions, Loaded, NginxInput};
+pub use engine::{
+    check, lint, lint_observed, load, parse, sort, LintInput, LintOptions, Loaded, NginxInput,
+    Phase, RuleTime,
+};
 pub use registry::RULES;
 pub use rule::{Rule, Sink};
 

@@ -218,8 +218,16 @@ mod tests {
     /// Every field filled: a primary and a related label, help, notes, a fix with an edit,
     /// and one diagnostic with no location at all.
     fn sample(map: &SourceMap) -> Vec<Diagnostic> {
-        let a = map.add_text("/etc/nginx/a.conf", FileKind::Nginx, "server {\n  listen 80;\n}\n");
-        let b = map.add_text("/etc/php/pool.conf", FileKind::Fpm, "[www]\nlisten = 9000\n");
+        let a = map.add_text(
+            "/etc/nginx/a.conf",
+            FileKind::Nginx,
+            "server {\n  listen 80;\n}\n",
+        );
+        let b = map.add_text(
+            "/etc/php/pool.conf",
+            FileKind::Fpm,
+            "[www]\nlisten = 9000\n",
+        );
         let meta = crate::all_rules()[0];
         let mut full = Diagnostic::new(meta, Span::new(a, 11, 20), "first \"quoted\" message")
             .with_label("here")
@@ -244,8 +252,15 @@ mod tests {
         let diagnostics = sample(&map);
         let resolver = Resolver::new(&map, PathBuf::from("/etc"));
         let mut out = Vec::new();
-        render(format, &mut out, &diagnostics, &resolver, &crate::all_rules(), false)
-            .expect("rendering to memory");
+        render(
+            format,
+            &mut out,
+            &diagnostics,
+            &resolver,
+            &crate::all_rules(),
+            false,
+        )
+        .expect("rendering to memory");
         String::from_utf8(out).expect("UTF-8 report")
     }
 
