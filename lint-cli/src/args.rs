@@ -88,6 +88,10 @@ pub struct Args {
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
 
+    /// Print to stderr what each phase and each rule cost (time per input byte).
+    #[arg(long)]
+    pub timings: bool,
+
     /// What to do instead of linting.
     #[command(subcommand)]
     pub command: Option<Command>,

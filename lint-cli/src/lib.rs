@@ -9,6 +9,7 @@ pub mod config;
 pub mod discover;
 pub mod render;
 mod suppress;
+mod timings;
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read, Write};
@@ -120,6 +121,9 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
     let config = load_config(&args, &cwd, &rules)?;
     let plan = plan(&args, &config.file, &cwd)?;
+    for note in &plan.notes {
+        eprintln!("note: {note}");
+    }
     if plan
         .inputs
         .iter()
@@ -127,17 +131,28 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
     {
         return Err(nothing_found(&args, &plan));
     }
-    for note in &plan.notes {
-        eprintln!("note: {note}");
-    }
     let progress = std::io::stderr().is_terminal();
     if progress {
         eprint!("linting {} deployment(s)...\r", plan.inputs.len());
     }
     let map = SourceMap::new();
+    let mut clock = timings::Clock::new(args.timings);
     let mut diagnostics = Vec::new();
+    let mut rule_times: Vec<lint_rules::RuleTime> = Vec::new();
     for input in &plan.inputs {
-        diagnostics.extend(lint_rules::lint(input, &map));
+        let (found, times) =
+            lint_rules::lint_observed(input, &map, &mut |phase| clock.lap(phase.name()));
+        diagnostics.extend(found);
+        // One row per rule across deployments.
+        for t in times {
+            match rule_times.iter_mut().find(|r| r.code == t.code) {
+                Some(r) => {
+                    r.time += t.time;
+                    r.findings += t.findings;
+                }
+                None => rule_times.push(t),
+            }
+        }
     }
     // Advice about an image's own file is not the repository's to act on; its errors and
     // warnings still are (they describe what runs).
@@ -148,13 +163,16 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
                 !f.origin.as_deref().is_some_and(|o| o.contains(", stock "))
             })
     });
-    lint_rules::sort(&mut diagnostics, &map);
+    if plan.inputs.len() > 1 {
+        lint_rules::sort(&mut diagnostics, &map);
+    }
     if progress {
         eprint!("{:60}\r", "");
     }
     let diagnostics = suppress::apply(diagnostics, &map);
     let base = cwd.clone();
     let diagnostics = apply_config(diagnostics, &args, &config, &map, &base);
+    clock.lap("suppressions + config");
 
     let is_tty = std::io::stdout().is_terminal();
     let format = args.format.unwrap_or(if is_tty {
@@ -166,6 +184,10 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
     let resolver = render::Resolver::new(&map, base);
     render::render(format, out, &diagnostics, &resolver, &rules, color)
         .map_err(|e| e.to_string())?;
+    clock.lap("render");
+    if args.timings {
+        eprint!("{}", clock.report(&map, &rule_times, diagnostics.len()));
+    }
 
     let level = config
         .file

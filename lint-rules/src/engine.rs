@@ -199,6 +199,14 @@ pub(crate) fn version(options: &LintOptions) -> NginxVersion {
 
 /// Reads and parses every input (in parallel) and runs the load-time checks.
 pub fn load(input: &LintInput, map: &SourceMap) -> Loaded {
+    let mut loaded = parse(input, map);
+    let checks = check(input, &loaded, map);
+    loaded.diagnostics.extend(checks);
+    loaded
+}
+
+/// Reads and parses every input (in parallel): the parsers' own findings only.
+pub fn parse(input: &LintInput, map: &SourceMap) -> Loaded {
     let opts = &input.options;
     let load_opts = LoadOptions {
         root: opts.root.clone(),
@@ -206,32 +214,17 @@ pub fn load(input: &LintInput, map: &SourceMap) -> Loaded {
         fs: opts.nginx_fs.clone(),
         conf_prefix: opts.nginx_conf_prefix.clone(),
     };
-    let check_opts = CheckOptions {
-        version: version(opts),
-        modules: opts.modules.clone(),
-        context: opts.context.clone(),
-    };
-    let fpm_opts = FpmLoadOptions {
-        root: opts.root.clone(),
-        prefix: None,
-        env: opts.env.clone(),
-        fs: opts.fpm_fs.clone(),
-    };
+    let fpm_opts = fpm_load_options(opts);
     let (nginx, fpm) = rayon::join(
         || {
             input
                 .nginx
                 .par_iter()
-                .map(|n| {
-                    let config = match n {
-                        NginxInput::File(path) => nginx_conf_parser::load(path, &load_opts, map),
-                        NginxInput::Dump { name, text } => {
-                            nginx_conf_parser::from_dump(name, text, map)
-                        }
-                    };
-                    let mut diags = config.diagnostics.clone();
-                    diags.extend(nginx_conf_parser::check::check(&config, &check_opts, map));
-                    (config, diags)
+                .map(|n| match n {
+                    NginxInput::File(path) => nginx_conf_parser::load(path, &load_opts, map),
+                    NginxInput::Dump { name, text } => {
+                        nginx_conf_parser::from_dump(name, text, map)
+                    }
                 })
                 .collect::<Vec<_>>()
         },
@@ -241,36 +234,72 @@ pub fn load(input: &LintInput, map: &SourceMap) -> Loaded {
                 .par_iter()
                 .map(|path| {
                     let config = fpm_conf_parser::load(path, &fpm_opts, map);
-                    let mut diags = config.diagnostics.clone();
-                    diags.extend(fpm_conf_parser::check(&config));
                     let ini = php_ini_for(path, &input.php_ini)
                         .map(|p| fpm_conf_parser::load_php_ini(p, &fpm_opts, map));
-                    if let Some(ini) = &ini {
-                        diags.extend(ini.diagnostics.iter().cloned());
-                    }
-                    (config, ini, diags)
+                    (config, ini)
                 })
                 .collect::<Vec<_>>()
         },
     );
-    let mut diagnostics = Vec::new();
     let mut loaded = Loaded {
         nginx: Vec::new(),
         fpm: Vec::new(),
         php_ini: Vec::new(),
         diagnostics: Vec::new(),
     };
-    for (config, diags) in nginx {
-        diagnostics.extend(diags);
+    for config in nginx {
+        loaded
+            .diagnostics
+            .extend(config.diagnostics.iter().cloned());
         loaded.nginx.push(config);
     }
-    for (config, ini, diags) in fpm {
-        diagnostics.extend(diags);
+    for (config, ini) in fpm {
+        loaded
+            .diagnostics
+            .extend(config.diagnostics.iter().cloned());
+        if let Some(ini) = &ini {
+            loaded.diagnostics.extend(ini.diagnostics.iter().cloned());
+        }
         loaded.fpm.push(config);
         loaded.php_ini.push(ini);
     }
-    loaded.diagnostics = diagnostics;
     loaded
+}
+
+fn fpm_load_options(opts: &LintOptions) -> FpmLoadOptions {
+    FpmLoadOptions {
+        root: opts.root.clone(),
+        prefix: None,
+        env: opts.env.clone(),
+        fs: opts.fpm_fs.clone(),
+    }
+}
+
+/// The load-time checks of parsed trees (what `nginx -t` and `php-fpm -t` would say
+/// beyond syntax), in parallel per tree.
+pub fn check(input: &LintInput, loaded: &Loaded, map: &SourceMap) -> Vec<Diagnostic> {
+    let check_opts = CheckOptions {
+        version: version(&input.options),
+        modules: input.options.modules.clone(),
+        context: input.options.context.clone(),
+    };
+    let (nginx, fpm) = rayon::join(
+        || {
+            loaded
+                .nginx
+                .par_iter()
+                .map(|config| nginx_conf_parser::check::check(config, &check_opts, map))
+                .collect::<Vec<_>>()
+        },
+        || {
+            loaded
+                .fpm
+                .par_iter()
+                .map(fpm_conf_parser::check)
+                .collect::<Vec<_>>()
+        },
+    );
+    nginx.into_iter().chain(fpm).flatten().collect()
 }
 
 /// The php.ini that belongs to a php-fpm tree: the one in the same directory, else the only one given.
@@ -284,15 +313,75 @@ fn php_ini_for<'a>(fpm: &Path, inis: &'a [PathBuf]) -> Option<&'a PathBuf> {
 /// Loads every input into `map`, builds the model, runs every rule and
 /// returns all findings (parser findings included), sorted by file and offset.
 pub fn lint(input: &LintInput, map: &SourceMap) -> Vec<Diagnostic> {
-    let loaded = load(input, map);
-    let mut diagnostics = loaded.diagnostics;
-    let nginx_models = loaded.nginx.par_iter().map(nginx::build).collect();
+    lint_observed(input, map, &mut |_| {}).0
+}
+
+/// A step of a run; [`lint_observed`] reports each one as it ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Reading and parsing every file (nginx includes and php-fpm includes followed).
+    Parse,
+    /// The load-time checks (what `nginx -t` and `php-fpm -t` report beyond syntax).
+    LoadChecks,
+    /// The cross-file model (effective settings, pools, indexes, disk facts).
+    Model,
+    /// Every rule.
+    Rules,
+    /// Sorting and de-duplicating the findings.
+    Sort,
+}
+
+impl Phase {
+    /// A short name for tables.
+    pub fn name(self) -> &'static str {
+        match self {
+            Phase::Parse => "read + parse",
+            Phase::LoadChecks => "load checks",
+            Phase::Model => "model",
+            Phase::Rules => "rules",
+            Phase::Sort => "sort",
+        }
+    }
+}
+
+/// What one rule cost in a run.
+#[derive(Clone, Copy, Debug)]
+pub struct RuleTime {
+    /// The rule's code.
+    pub code: &'static str,
+    /// Time spent in its check (on whichever thread ran it).
+    pub time: std::time::Duration,
+    /// Findings it reported.
+    pub findings: usize,
+}
+
+/// [`lint`], calling `on_phase` as each [`Phase`] ends (the `--timings` table and
+/// the allocation guard measure between the calls) and returning what each rule cost.
+pub fn lint_observed(
+    input: &LintInput,
+    map: &SourceMap,
+    on_phase: &mut dyn FnMut(Phase),
+) -> (Vec<Diagnostic>, Vec<RuleTime>) {
+    let loaded = parse(input, map);
+    on_phase(Phase::Parse);
+    let checks = check(input, &loaded, map);
+    on_phase(Phase::LoadChecks);
+    let Loaded {
+        nginx,
+        fpm,
+        php_ini,
+        diagnostics: mut found,
+    } = loaded;
+    found.extend(checks);
+    let nginx_models = nginx.par_iter().map(nginx::build).collect();
+    // The syntax trees are not part of the model: freed before the rules run.
+    drop(nginx);
     let mut model = Model::new(
         map,
         &input.options,
         nginx_models,
-        loaded.fpm,
-        loaded.php_ini,
+        fpm,
+        php_ini,
         accounts(&input.options),
     );
     // Files that publish php-fpm's port (a Compose file, a Service) join the source map so
@@ -316,17 +405,32 @@ pub fn lint(input: &LintInput, map: &SourceMap) -> Vec<Diagnostic> {
         model.filesystem =
             crate::model::filesystem::Filesystem::probe(root, model.paths_of_interest());
     }
-    let found: Vec<Vec<Diagnostic>> = RULES
+    on_phase(Phase::Model);
+    let by_rule: Vec<(Vec<Diagnostic>, RuleTime)> = RULES
         .par_iter()
         .map(|rule| {
+            let start = std::time::Instant::now();
             let mut sink = crate::Sink::new();
             (rule.check)(&model, &mut sink);
-            sink.into_diagnostics()
+            let diagnostics = sink.into_diagnostics();
+            let time = RuleTime {
+                code: rule.meta.code,
+                time: start.elapsed(),
+                findings: diagnostics.len(),
+            };
+            (diagnostics, time)
         })
         .collect();
-    diagnostics.extend(found.into_iter().flatten());
-    sort(&mut diagnostics, map);
-    diagnostics
+    let mut times = Vec::with_capacity(by_rule.len());
+    for (diagnostics, time) in by_rule {
+        found.extend(diagnostics);
+        times.push(time);
+    }
+    drop(model);
+    on_phase(Phase::Rules);
+    sort(&mut found, map);
+    on_phase(Phase::Sort);
+    (found, times)
 }
 
 /// Sorts by file path, offset, code (stable across runs, whatever order files were read in);

@@ -9,7 +9,8 @@ mod rule;
 mod rules;
 
 pub use engine::{
-    lint, load, sort, LintInput, LintOptions, Loaded, Network, NginxInput, Published,
+    check, lint, lint_observed, load, parse, sort, LintInput, LintOptions, Loaded, Network,
+    NginxInput, Phase, Published, RuleTime,
 };
 pub use registry::RULES;
 pub use rule::{Rule, Sink};

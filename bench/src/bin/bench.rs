@@ -1,25 +1,37 @@
-//! `bench [--sizes 10,100,1000,5000] [--runs 5] [--no-tls]`
+//! `bench [--sizes 10,100,1000,5000] [--runs 5] [--profiles light,heavy]
+//!        [--formats concise,pretty,json,json-lines,sarif,github] [--no-tls]
+//!        [--no-external] [--timings]`
 //!
-//! Generates trees of N sites and times, on the same trees: our full lint
-//! (both sides, all rules, JSON to /dev/null), `nginx -t` with and without TLS
-//! certificates, `php-fpm8.2 -t`, and `cat` of every file (the I/O floor).
-//! Prints a Markdown table of medians (wall, CPU, peak RSS) and ratios, then
-//! single-threaded parse throughput. Needs `target/release/nginx-fpm-lint`
-//! (`cargo build --release` first) and, for CPU and RSS, /usr/bin/time.
+//! Generates trees of N sites in each profile and times, on the same tree, as
+//! separate processes:
+//! - `read-floor`: every file of the tree read on all cores, nothing else (the
+//!   physical floor of any lint);
+//! - our full lint (both sides, all rules) once per output format, its stdout a
+//!   pipe read by another process (`wc -c`), as in CI logs and `| jq`;
+//! - `nginx -t` (light profile also with TLS servers) and `php-fpm8.2 -t`.
+//!
+//! Prints a Markdown table of medians (wall, CPU, peak RSS) with each row's ratio
+//! to the read floor and to `nginx -t`, the 1 000 → 5 000 scaling per profile,
+//! single-threaded parse throughput and, with `--timings`, the per-phase and
+//! per-rule table of the largest heavy tree. Needs `cargo build --release -p
+//! nginx-fpm-lint -p nginx-fpm-lint-bench` and, for CPU and RSS, /usr/bin/time.
 #![forbid(unsafe_code)]
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Instant;
 
-use nginx_fpm_lint_bench::{generate, TreeSpec};
+use nginx_fpm_lint_bench::{generate, Profile, TreeSpec};
 
 #[derive(Clone, Copy, Default)]
 struct Sample {
     wall: f64,
     cpu: Option<f64>,
     rss_kib: Option<u64>,
+    /// Bytes the command wrote to its stdout pipe.
+    out_bytes: Option<u64>,
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -27,30 +39,53 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-fn time_cmd(cmd: &[String], has_time: bool, scratch: &Path) -> Sample {
+/// Runs `cmd` once. With `pipe`, its stdout goes to a `wc -c` process (a pipe
+/// read by another process) and the count is kept; otherwise to /dev/null.
+fn time_cmd(cmd: &[String], has_time: bool, scratch: &Path, pipe: bool) -> Sample {
     let out_file = scratch.join("time.out");
-    let start = Instant::now();
-    let status = if has_time {
-        Command::new("/usr/bin/time")
-            .arg("-f")
+    let mut command = if has_time {
+        let mut c = Command::new("/usr/bin/time");
+        c.arg("-f")
             .arg("%U %S %M")
             .arg("-o")
             .arg(&out_file)
-            .args(cmd)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
+            .args(cmd);
+        c
     } else {
-        Command::new(&cmd[0])
-            .args(&cmd[1..])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
+        let mut c = Command::new(&cmd[0]);
+        c.args(&cmd[1..]);
+        c
     };
+    command
+        .stdout(if pipe { Stdio::piped() } else { Stdio::null() })
+        .stderr(Stdio::null());
+    let start = Instant::now();
+    let mut out_bytes = None;
+    match command.spawn() {
+        Ok(mut child) => {
+            if let Some(stdout) = child.stdout.take() {
+                let reader = Command::new("wc")
+                    .arg("-c")
+                    .stdin(stdout)
+                    .stdout(Stdio::piped())
+                    .spawn();
+                if let Ok(mut wc) = reader {
+                    let mut text = String::new();
+                    if let Some(mut o) = wc.stdout.take() {
+                        let _ = o.read_to_string(&mut text);
+                    }
+                    let _ = wc.wait();
+                    out_bytes = text.trim().parse().ok();
+                }
+            }
+            let _ = child.wait();
+        }
+        Err(e) => eprintln!("bench: {}: {e}", cmd[0]),
+    }
     let wall = start.elapsed().as_secs_f64();
-    let _ = status;
     let mut sample = Sample {
         wall,
+        out_bytes,
         ..Sample::default()
     };
     if has_time {
@@ -74,9 +109,9 @@ fn time_cmd(cmd: &[String], has_time: bool, scratch: &Path) -> Sample {
     sample
 }
 
-fn run(cmd: &[String], runs: usize, has_time: bool, scratch: &Path) -> Sample {
+fn run(cmd: &[String], runs: usize, has_time: bool, scratch: &Path, pipe: bool) -> Sample {
     let samples: Vec<Sample> = (0..runs)
-        .map(|_| time_cmd(cmd, has_time, scratch))
+        .map(|_| time_cmd(cmd, has_time, scratch, pipe))
         .collect();
     Sample {
         wall: median(samples.iter().map(|s| s.wall).collect()),
@@ -85,7 +120,13 @@ fn run(cmd: &[String], runs: usize, has_time: bool, scratch: &Path) -> Sample {
             .map(|s| s.cpu)
             .collect::<Option<Vec<f64>>>()
             .map(median),
-        rss_kib: samples.iter().filter_map(|s| s.rss_kib).max(),
+        // The median run's peak, like the times (one outlier would hide a change).
+        rss_kib: samples
+            .iter()
+            .map(|s| s.rss_kib)
+            .collect::<Option<Vec<u64>>>()
+            .map(|v| median(v.into_iter().map(|k| k as f64).collect()) as u64),
+        out_bytes: samples.iter().find_map(|s| s.out_bytes),
     }
 }
 
@@ -104,7 +145,82 @@ fn s(v: impl AsRef<str>) -> String {
     v.as_ref().to_string()
 }
 
-fn main() {
+fn bytes_under(all: &[PathBuf], dir: &Path) -> u64 {
+    all.iter()
+        .filter(|p| p.starts_with(dir))
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+fn nginx_cmd(d: &str) -> Vec<String> {
+    vec![
+        s("nginx"),
+        s("-t"),
+        s("-q"),
+        s("-p"),
+        s(d),
+        s("-c"),
+        format!("{d}/etc/nginx/nginx.conf"),
+        s("-g"),
+        format!("pid {d}/run/nginx.pid; error_log {d}/log/nginx-error.log;"),
+    ]
+}
+
+/// Writes a self-signed certificate for the TLS variant; false when openssl is missing.
+fn make_cert(tdir: &Path) -> bool {
+    let ssl = tdir.join("etc/nginx/ssl");
+    let _ = std::fs::create_dir_all(&ssl);
+    Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "30",
+            "-subj",
+            "/CN=bench.test",
+            "-keyout",
+        ])
+        .arg(ssl.join("key.pem"))
+        .arg("-out")
+        .arg(ssl.join("cert.pem"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// The summary line of a concise run: "Found N problems (...)." or "No problems found.".
+fn findings(ours: &Path, lint_args: &[String]) -> String {
+    let out = Command::new(ours)
+        .args(lint_args)
+        .args(["--format", "concise"])
+        .stderr(Stdio::null())
+        .output();
+    let text = out
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let last = text.lines().last().unwrap_or("");
+    last.strip_prefix("Found ")
+        .and_then(|r| r.split(' ').next())
+        .unwrap_or("0")
+        .to_string()
+}
+
+struct Options {
+    sizes: Vec<usize>,
+    runs: usize,
+    profiles: Vec<Profile>,
+    formats: Vec<String>,
+    tls: bool,
+    external: bool,
+    timings: bool,
+}
+
+fn options() -> Options {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let value = |flag: &str| {
         args.iter()
@@ -112,200 +228,201 @@ fn main() {
             .and_then(|i| args.get(i + 1))
             .cloned()
     };
-    let sizes: Vec<usize> = value("--sizes")
-        .unwrap_or_else(|| "10,100,1000,5000".into())
-        .split(',')
-        .filter_map(|n| n.parse().ok())
-        .collect();
-    let runs: usize = value("--runs").and_then(|r| r.parse().ok()).unwrap_or(5);
-    let tls = !args.iter().any(|a| a == "--no-tls");
+    let list = |flag: &str, default: &str| -> Vec<String> {
+        value(flag)
+            .unwrap_or_else(|| default.into())
+            .split(',')
+            .map(str::to_string)
+            .collect()
+    };
+    Options {
+        sizes: list("--sizes", "10,100,1000,5000")
+            .iter()
+            .filter_map(|n| n.parse().ok())
+            .collect(),
+        runs: value("--runs").and_then(|r| r.parse().ok()).unwrap_or(5),
+        profiles: list("--profiles", "light,heavy")
+            .iter()
+            .filter_map(|p| Profile::parse(p))
+            .collect(),
+        formats: list("--formats", "concise,pretty,json,json-lines,sarif,github"),
+        tls: !args.iter().any(|a| a == "--no-tls"),
+        external: !args.iter().any(|a| a == "--no-external"),
+        timings: args.iter().any(|a| a == "--timings"),
+    }
+}
+
+fn main() {
+    let opt = options();
     let exe_dir = std::env::current_exe()
         .ok()
         .and_then(|p| p.parent().map(Path::to_path_buf))
         .unwrap_or_default();
     let ours = exe_dir.join("nginx-fpm-lint");
-    if !ours.exists() {
-        eprintln!(
-            "bench: {} not found; run `cargo build --release` first",
-            ours.display()
-        );
-        std::process::exit(2);
+    let floor = exe_dir.join("read-floor");
+    for bin in [&ours, &floor] {
+        if !bin.exists() {
+            eprintln!(
+                "bench: {} not found; run `cargo build --release -p nginx-fpm-lint -p nginx-fpm-lint-bench` first",
+                bin.display()
+            );
+            std::process::exit(2);
+        }
     }
     let has_time = Path::new("/usr/bin/time").exists();
     let has = |bin: &str| {
-        Command::new(bin)
-            .arg("-v")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
+        opt.external
+            && Command::new(bin)
+                .arg("-v")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
     };
     let (has_nginx, has_fpm) = (has("nginx"), has("php-fpm8.2"));
-    // Not under /tmp: pool sockets there are (rightly) flagged, and the trees should lint clean.
+    // Not under /tmp: pool sockets there are (rightly) flagged.
     let scratch = exe_dir.join(format!("bench-trees-{}", std::process::id()));
     let _ = std::fs::create_dir_all(&scratch);
 
     println!(
-        "| sites | nginx config | tool | median wall | CPU (user+sys) | peak RSS | vs nginx -t |"
+        "| profile | sites | input (nginx + fpm) | findings | tool | output | median wall | CPU (user+sys) | peak RSS | × read floor | vs nginx -t |"
     );
-    println!("|---:|---:|---|---:|---:|---:|---:|");
-    let mut ours_by_size = Vec::new();
-    for &n in &sizes {
-        let dir = scratch.join(format!("n{n}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        if let Err(e) = generate(
-            &dir,
-            &TreeSpec {
+    println!("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|");
+    let mut json_by_size: Vec<(Profile, usize, f64)> = Vec::new();
+    let mut largest_heavy: Option<PathBuf> = None;
+    for &profile in &opt.profiles {
+        for &n in &opt.sizes {
+            let dir = scratch.join(format!("{}-n{n}", profile.name()));
+            let _ = std::fs::remove_dir_all(&dir);
+            let spec = TreeSpec {
                 sites: n,
                 tls: false,
-            },
-        ) {
-            eprintln!("bench: generating {n} sites: {e}");
-            std::process::exit(1);
-        }
-        let all = files(&dir.join("etc"));
-        let nginx_bytes: u64 = all
-            .iter()
-            .filter(|p| p.starts_with(dir.join("etc/nginx")))
-            .filter_map(|p| std::fs::metadata(p).ok())
-            .map(|m| m.len())
-            .sum();
-        let d = dir.display().to_string();
-        let mut rows: Vec<(String, Sample)> = Vec::new();
-        let lint = [
-            ours.display().to_string(),
-            s("--no-config"),
-            s("--format"),
-            s("json"),
-            s("--nginx"),
-            format!("{d}/etc/nginx/nginx.conf"),
-            s("--fpm"),
-            format!("{d}/etc/php/8.2/fpm/php-fpm.conf"),
-        ];
-        let ours_sample = run(&lint, runs, has_time, &scratch);
-        rows.push((s("nginx-fpm-lint (all rules, JSON)"), ours_sample));
-        ours_by_size.push((n, ours_sample.wall));
-        let nginx_runs = if n >= 5000 { runs.min(3) } else { runs };
-        let mut nginx_wall = None;
-        if has_nginx {
-            let cmd = [
-                s("nginx"),
-                s("-t"),
-                s("-q"),
-                s("-p"),
-                d.clone(),
-                s("-c"),
+                profile,
+            };
+            if let Err(e) = generate(&dir, &spec) {
+                eprintln!("bench: generating {n} sites: {e}");
+                std::process::exit(1);
+            }
+            let all = files(&dir.join("etc"));
+            let nginx_bytes = bytes_under(&all, &dir.join("etc/nginx"));
+            let fpm_bytes = bytes_under(&all, &dir.join("etc/php"));
+            let d = dir.display().to_string();
+            let lint_args = vec![
+                s("--no-config"),
+                s("--nginx"),
                 format!("{d}/etc/nginx/nginx.conf"),
-                s("-g"),
-                format!("pid {d}/run/nginx.pid; error_log {d}/log/nginx-error.log;"),
+                s("--fpm"),
+                format!("{d}/etc/php/8.2/fpm/php-fpm.conf"),
             ];
-            let sample = run(&cmd, nginx_runs, has_time, &scratch);
-            nginx_wall = Some(sample.wall);
-            rows.push((s("nginx -t"), sample));
-            if tls {
-                let tdir = scratch.join(format!("n{n}-tls"));
-                let _ = std::fs::remove_dir_all(&tdir);
-                let ssl = tdir.join("etc/nginx/ssl");
-                let _ = std::fs::create_dir_all(&ssl);
-                let made = Command::new("openssl")
-                    .args([
-                        "req",
-                        "-x509",
-                        "-newkey",
-                        "rsa:2048",
-                        "-nodes",
-                        "-days",
-                        "30",
-                        "-subj",
-                        "/CN=bench.test",
-                        "-keyout",
-                    ])
-                    .arg(ssl.join("key.pem"))
-                    .arg("-out")
-                    .arg(ssl.join("cert.pem"))
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .status()
-                    .is_ok_and(|s| s.success());
-                if made
-                    && generate(
-                        &tdir,
-                        &TreeSpec {
-                            sites: n,
-                            tls: true,
-                        },
-                    )
-                    .is_ok()
-                {
-                    let td = tdir.display().to_string();
-                    let cmd = [
-                        s("nginx"),
-                        s("-t"),
-                        s("-q"),
-                        s("-p"),
-                        td.clone(),
-                        s("-c"),
-                        format!("{td}/etc/nginx/nginx.conf"),
-                        s("-g"),
-                        format!("pid {td}/run/nginx.pid; error_log {td}/log/nginx-error.log;"),
-                    ];
-                    rows.push((
-                        s("nginx -t (with TLS servers)"),
-                        run(&cmd, nginx_runs, has_time, &scratch),
-                    ));
+            let found = findings(&ours, &lint_args);
+            let mut rows: Vec<(String, Sample)> = Vec::new();
+            let floor_sample = run(
+                &[floor.display().to_string(), format!("{d}/etc")],
+                opt.runs,
+                has_time,
+                &scratch,
+                false,
+            );
+            rows.push((s("read floor (every file, all cores)"), floor_sample));
+            for format in &opt.formats {
+                let mut cmd = vec![ours.display().to_string()];
+                cmd.extend(lint_args.iter().cloned());
+                cmd.extend([s("--format"), format.clone()]);
+                let sample = run(&cmd, opt.runs, has_time, &scratch, true);
+                if format == "json" {
+                    json_by_size.push((profile, n, sample.wall));
                 }
-                let _ = std::fs::remove_dir_all(&tdir);
+                rows.push((format!("nginx-fpm-lint --format {format} | wc -c"), sample));
+            }
+            let external_runs = if n >= 5000 { opt.runs.min(3) } else { opt.runs };
+            let mut nginx_wall = None;
+            if has_nginx {
+                let sample = run(&nginx_cmd(&d), external_runs, has_time, &scratch, false);
+                nginx_wall = Some(sample.wall);
+                rows.push((s("nginx -t"), sample));
+                if opt.tls && profile == Profile::Light {
+                    let tdir = scratch.join(format!("{}-n{n}-tls", profile.name()));
+                    let _ = std::fs::remove_dir_all(&tdir);
+                    let tspec = TreeSpec { tls: true, ..spec };
+                    if make_cert(&tdir) && generate(&tdir, &tspec).is_ok() {
+                        let td = tdir.display().to_string();
+                        rows.push((
+                            s("nginx -t (with TLS servers)"),
+                            run(&nginx_cmd(&td), external_runs, has_time, &scratch, false),
+                        ));
+                    }
+                    let _ = std::fs::remove_dir_all(&tdir);
+                }
+            }
+            if has_fpm {
+                let cmd = [
+                    s("php-fpm8.2"),
+                    s("-t"),
+                    s("-y"),
+                    format!("{d}/etc/php/8.2/fpm/php-fpm.conf"),
+                    s("-p"),
+                    d.clone(),
+                ];
+                rows.push((
+                    s("php-fpm8.2 -t"),
+                    run(&cmd, external_runs, has_time, &scratch, false),
+                ));
+            }
+            for (tool, sample) in rows {
+                let vs_nginx = nginx_wall.map_or("-".to_string(), |nw| {
+                    if tool.starts_with("nginx-fpm-lint") {
+                        format!("{:.1}× faster", nw / sample.wall)
+                    } else {
+                        format!("{:.2}", sample.wall / nw)
+                    }
+                });
+                println!(
+                    "| {} | {n} | {:.1} + {:.1} MB | {found} | {tool} | {} | {:.3} s | {} | {} | {:.2} | {vs_nginx} |",
+                    profile.name(),
+                    nginx_bytes as f64 / 1e6,
+                    fpm_bytes as f64 / 1e6,
+                    sample
+                        .out_bytes
+                        .map_or("-".to_string(), |b| format!("{:.2} MB", b as f64 / 1e6)),
+                    sample.wall,
+                    sample.cpu.map_or("-".to_string(), |c| format!("{c:.3} s")),
+                    sample
+                        .rss_kib
+                        .map_or("-".to_string(), |k| format!("{:.0} MiB", k as f64 / 1024.0)),
+                    sample.wall / floor_sample.wall,
+                );
+            }
+            if profile == Profile::Heavy {
+                if let Some(old) = largest_heavy.replace(dir.clone()) {
+                    let _ = std::fs::remove_dir_all(old);
+                }
+            } else if Some(&n) != opt.sizes.iter().max() {
+                let _ = std::fs::remove_dir_all(&dir);
             }
         }
-        if has_fpm {
-            let cmd = [
-                s("php-fpm8.2"),
-                s("-t"),
-                s("-y"),
-                format!("{d}/etc/php/8.2/fpm/php-fpm.conf"),
-                s("-p"),
-                d.clone(),
-            ];
-            rows.push((
-                s("php-fpm8.2 -t"),
-                run(&cmd, nginx_runs, has_time, &scratch),
-            ));
-        }
-        let mut cat = vec![s("cat")];
-        cat.extend(all.iter().map(|p| p.display().to_string()));
-        rows.push((s("cat (I/O floor)"), run(&cat, runs, has_time, &scratch)));
-        for (tool, sample) in rows {
-            let ratio = nginx_wall.map_or("-".to_string(), |nw| {
-                if tool.starts_with("nginx-fpm-lint") {
-                    format!("{:.1}× faster", nw / sample.wall)
-                } else {
-                    format!("{:.2}", sample.wall / nw)
-                }
-            });
+    }
+    println!();
+    for &profile in &opt.profiles {
+        let at = |n: usize| {
+            json_by_size
+                .iter()
+                .find(|(p, s, _)| *p == profile && *s == n)
+                .map(|r| r.2)
+        };
+        if let (Some(t1), Some(t2)) = (at(1000), at(5000)) {
             println!(
-                "| {n} | {:.1} MB | {tool} | {:.3} s | {} | {} | {ratio} |",
-                nginx_bytes as f64 / 1e6,
-                sample.wall,
-                sample.cpu.map_or("-".to_string(), |c| format!("{c:.3} s")),
-                sample
-                    .rss_kib
-                    .map_or("-".to_string(), |k| format!("{:.0} MiB", k as f64 / 1024.0)),
+                "scaling ({} profile, --format json): 1000 → 5000 sites: {:.2}× the time for 5× the sites",
+                profile.name(),
+                t2 / t1
             );
         }
     }
-    if let (Some((n1, t1)), Some((n2, t2))) = (
-        ours_by_size.iter().find(|(n, _)| *n == 1000),
-        ours_by_size.iter().find(|(n, _)| *n == 5000),
-    ) {
-        println!(
-            "\nscaling: nginx-fpm-lint {n1} → {n2} sites: {:.2}× the time for {}× the sites",
-            t2 / t1,
-            n2 / n1
-        );
-    }
     // Single-threaded parse throughput over the largest tree's nginx files.
-    if let Some(&n) = sizes.iter().max() {
-        let dir = scratch.join(format!("n{n}"));
+    let biggest = opt.sizes.iter().max().copied();
+    let parse_dir = largest_heavy
+        .clone()
+        .or_else(|| biggest.map(|n| scratch.join(format!("{}-n{n}", Profile::Light.name()))));
+    if let Some(dir) = parse_dir.filter(|d| d.exists()) {
         let texts: Vec<Arc<[u8]>> = files(&dir.join("etc/nginx"))
             .iter()
             .filter_map(|p| std::fs::read(p).ok())
@@ -325,10 +442,35 @@ fn main() {
             best = best.min(start.elapsed().as_secs_f64());
         }
         println!(
-            "parse throughput (one thread, {n} sites, {:.1} MB of nginx files): {:.0} MB/s",
+            "parse throughput (one thread, {}, {:.1} MB of nginx files): {:.0} MB/s",
+            dir.file_name()
+                .map_or(String::new(), |f| f.to_string_lossy().into_owned()),
             bytes as f64 / 1e6,
             bytes as f64 / 1e6 / best
         );
+    }
+    if opt.timings {
+        if let Some(dir) = &largest_heavy {
+            let d = dir.display().to_string();
+            let out = Command::new(&ours)
+                .args([
+                    "--no-config",
+                    "--timings",
+                    "--format",
+                    "json",
+                    "--nginx",
+                    &format!("{d}/etc/nginx/nginx.conf"),
+                    "--fpm",
+                    &format!("{d}/etc/php/8.2/fpm/php-fpm.conf"),
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .output();
+            if let Ok(o) = out {
+                println!("\n--timings on {}:\n", dir.display());
+                print!("{}", String::from_utf8_lossy(&o.stderr));
+            }
+        }
     }
     let _ = std::fs::remove_dir_all(&scratch);
 }

@@ -1,65 +1,169 @@
 //! JSON and JSON-lines output (schema: docs/json-schema.md).
+//!
+//! Typed structs serialised as they are made, one diagnostic at a time, straight
+//! into the buffered output: no intermediate `serde_json::Value` tree. Fields are
+//! declared in alphabetical order, the order of the documents before (a `Value`
+//! map sorts its keys), so the output is byte for byte what it was.
 
 use std::io::{self, Write};
 
-use lint_source::{Diagnostic, RuleMeta};
-use serde_json::{json, Value};
+use lint_source::{Diagnostic, LineCol, RuleMeta};
+use serde::ser::{SerializeSeq, Serializer};
+use serde::Serialize;
 
-use super::{meta_of, summary, Place, Resolver};
+use super::{summary, Place, Resolver, RuleIndex};
 
 /// Version of the JSON document; bumped on incompatible changes.
 pub const SCHEMA_VERSION: u32 = 1;
 
-fn place(p: &Place) -> Value {
-    json!({
-        "file": p.path,
-        "offset": p.offset,
-        "length": p.length,
-        "start": { "line": p.start.line, "column": p.start.column },
-        "end": { "line": p.end.line, "column": p.end.column },
-    })
+#[derive(Serialize)]
+struct Pos {
+    column: u32,
+    line: u32,
 }
 
-/// One diagnostic as a JSON object.
-pub fn diagnostic(d: &Diagnostic, resolver: &Resolver<'_>, rules: &[&'static RuleMeta]) -> Value {
-    let mut obj = json!({
-        "code": d.code,
-        "name": d.name,
-        "severity": d.severity.as_str(),
-        "message": d.message,
-        "help": d.help,
-        "notes": d.notes,
-        "url": meta_of(d.code, rules).map(|m| m.url()),
-    });
-    if let Some(p) = &d.primary {
-        let mut loc = place(&resolver.place(p.span));
-        loc["label"] = json!(p.message);
-        obj["location"] = loc;
-    } else {
-        obj["location"] = Value::Null;
+impl From<LineCol> for Pos {
+    fn from(p: LineCol) -> Self {
+        Pos {
+            column: p.column,
+            line: p.line,
+        }
     }
-    obj["related"] = Value::Array(
-        d.related
-            .iter()
-            .map(|r| {
-                let mut loc = place(&resolver.place(r.span));
-                loc["label"] = json!(r.message);
-                loc
-            })
-            .collect(),
-    );
-    obj["fix"] = match &d.fix {
-        Some(fix) => json!({
-            "description": fix.description,
-            "edits": fix.edits.iter().map(|e| {
-                let mut loc = place(&resolver.place(e.span));
-                loc["replacement"] = json!(e.replacement);
-                loc
-            }).collect::<Vec<_>>(),
-        }),
-        None => Value::Null,
-    };
-    obj
+}
+
+/// A place with its label (primary and related locations).
+#[derive(Serialize)]
+struct Labelled<'a> {
+    end: Pos,
+    file: &'a str,
+    label: &'a str,
+    length: u32,
+    offset: u32,
+    start: Pos,
+}
+
+impl<'a> Labelled<'a> {
+    fn new(p: Place<'a>, label: &'a str) -> Self {
+        Labelled {
+            end: p.end.into(),
+            file: p.path,
+            label,
+            length: p.length,
+            offset: p.offset,
+            start: p.start.into(),
+        }
+    }
+}
+
+/// A place with its replacement text (fix edits).
+#[derive(Serialize)]
+struct Edit<'a> {
+    end: Pos,
+    file: &'a str,
+    length: u32,
+    offset: u32,
+    replacement: &'a str,
+    start: Pos,
+}
+
+#[derive(Serialize)]
+struct Fix<'a> {
+    description: &'a str,
+    edits: Vec<Edit<'a>>,
+}
+
+/// One diagnostic as the JSON document shows it.
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'a str,
+    fix: Option<Fix<'a>>,
+    help: Option<&'a str>,
+    location: Option<Labelled<'a>>,
+    message: &'a str,
+    name: &'a str,
+    notes: &'a [String],
+    related: Vec<Labelled<'a>>,
+    severity: &'static str,
+    url: Option<String>,
+}
+
+impl<'a> JsonDiagnostic<'a> {
+    fn new(d: &'a Diagnostic, resolver: &'a Resolver<'_>, rules: &RuleIndex<'_>) -> Self {
+        JsonDiagnostic {
+            code: d.code,
+            fix: d.fix.as_ref().map(|fix| Fix {
+                description: &fix.description,
+                edits: fix
+                    .edits
+                    .iter()
+                    .map(|e| {
+                        let p = resolver.place(e.span);
+                        Edit {
+                            end: p.end.into(),
+                            file: p.path,
+                            length: p.length,
+                            offset: p.offset,
+                            replacement: &e.replacement,
+                            start: p.start.into(),
+                        }
+                    })
+                    .collect(),
+            }),
+            help: d.help.as_deref(),
+            location: d
+                .primary
+                .as_ref()
+                .map(|p| Labelled::new(resolver.place(p.span), &p.message)),
+            message: &d.message,
+            name: d.name,
+            notes: &d.notes,
+            related: d
+                .related
+                .iter()
+                .map(|r| Labelled::new(resolver.place(r.span), &r.message))
+                .collect(),
+            severity: d.severity.as_str(),
+            url: rules.get(d.code).map(|(_, m)| m.url()),
+        }
+    }
+}
+
+/// The diagnostics array, each element made only when the serialiser reaches it.
+struct Diagnostics<'a, 'r> {
+    list: &'a [Diagnostic],
+    resolver: &'a Resolver<'r>,
+    rules: &'a RuleIndex<'a>,
+}
+
+impl Serialize for Diagnostics<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.list.len()))?;
+        for d in self.list {
+            seq.serialize_element(&JsonDiagnostic::new(d, self.resolver, self.rules))?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+struct Summary {
+    errors: usize,
+    notes: usize,
+    warnings: usize,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Document<'a, 'r> {
+    diagnostics: Diagnostics<'a, 'r>,
+    summary: Summary,
+    tool: Tool,
+    version: u32,
 }
 
 /// The whole report as one document.
@@ -70,12 +174,24 @@ pub fn render(
     rules: &[&'static RuleMeta],
 ) -> io::Result<()> {
     let (errors, warnings, notes) = summary(diagnostics);
-    let doc = json!({
-        "version": super::SCHEMA_VERSION,
-        "tool": { "name": "nginx-fpm-lint", "version": env!("CARGO_PKG_VERSION") },
-        "diagnostics": diagnostics.iter().map(|d| diagnostic(d, resolver, rules)).collect::<Vec<_>>(),
-        "summary": { "errors": errors, "warnings": warnings, "notes": notes },
-    });
+    let index = RuleIndex::new(rules);
+    let doc = Document {
+        diagnostics: Diagnostics {
+            list: diagnostics,
+            resolver,
+            rules: &index,
+        },
+        summary: Summary {
+            errors,
+            notes,
+            warnings,
+        },
+        tool: Tool {
+            name: "nginx-fpm-lint",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        version: super::SCHEMA_VERSION,
+    };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }
@@ -87,8 +203,9 @@ pub fn render_lines(
     resolver: &Resolver<'_>,
     rules: &[&'static RuleMeta],
 ) -> io::Result<()> {
+    let index = RuleIndex::new(rules);
     for d in diagnostics {
-        serde_json::to_writer(&mut *out, &diagnostic(d, resolver, rules))?;
+        serde_json::to_writer(&mut *out, &JsonDiagnostic::new(d, resolver, &index))?;
         writeln!(out)?;
     }
     Ok(())

@@ -5,7 +5,8 @@ mod json;
 mod pretty;
 mod sarif;
 
-use std::io::{self, Write};
+use std::cell::OnceCell;
+use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
 use lint_source::{Diagnostic, LineCol, RuleMeta, Severity, SourceMap, Span};
@@ -15,10 +16,10 @@ use crate::args::Format;
 pub use json::SCHEMA_VERSION;
 
 /// A span resolved for output: display path, byte range, line/column range.
-#[derive(Clone, Debug)]
-pub struct Place {
+#[derive(Clone, Copy, Debug)]
+pub struct Place<'r> {
     /// Path relative to the current directory when possible.
-    pub path: String,
+    pub path: &'r str,
     /// Byte offset.
     pub offset: u32,
     /// Byte length.
@@ -33,16 +34,19 @@ pub struct Place {
 pub struct Resolver<'a> {
     map: &'a SourceMap,
     base: PathBuf,
+    /// Display paths by file id, made once per file: a report names the same few
+    /// files thousands of times.
+    paths: Vec<OnceCell<String>>,
 }
 
 impl<'a> Resolver<'a> {
     /// A resolver relative to `base` (usually the current directory).
     pub fn new(map: &'a SourceMap, base: PathBuf) -> Self {
-        Resolver { map, base }
+        let paths = (0..map.len()).map(|_| OnceCell::new()).collect();
+        Resolver { map, base, paths }
     }
 
-    /// The display path of a file.
-    pub fn path(&self, span: Span) -> String {
+    fn display_path(&self, span: Span) -> String {
         let file = self.map.get(span.file);
         let shown = file.display_path();
         let rel = shown.strip_prefix(&self.base).unwrap_or(&shown);
@@ -51,11 +55,24 @@ impl<'a> Resolver<'a> {
         rel.display().to_string()
     }
 
-    /// Resolves a span.
-    pub fn place(&self, span: Span) -> Place {
+    /// The display path of a file.
+    pub fn path(&self, span: Span) -> String {
+        match self.paths.get(span.file.0 as usize) {
+            Some(cell) => cell.get_or_init(|| self.display_path(span)).clone(),
+            None => self.display_path(span),
+        }
+    }
+
+    /// Resolves a span. The resolver is made once the run has read every file; a
+    /// span of a file added later (none is) would show an empty path.
+    pub fn place(&self, span: Span) -> Place<'_> {
         let file = self.map.get(span.file);
+        let path = match self.paths.get(span.file.0 as usize) {
+            Some(cell) => cell.get_or_init(|| self.display_path(span)).as_str(),
+            None => "",
+        };
         Place {
-            path: self.path(span),
+            path,
             offset: span.start,
             length: span.end - span.start,
             start: file.line_col(span.start),
@@ -130,8 +147,22 @@ pub fn concise(
     writeln!(out, "{}", summary_line(diagnostics))
 }
 
-/// Writes the report in `format`.
+/// Writes the report in `format`, through one buffer for the whole report (stdout is
+/// line-buffered: unbuffered, a large report is one write(2) per line or JSON token).
 pub fn render(
+    format: Format,
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    resolver: &Resolver<'_>,
+    rules: &[&'static RuleMeta],
+    color: bool,
+) -> io::Result<()> {
+    let mut buffered = BufWriter::with_capacity(1 << 16, out);
+    render_unbuffered(format, &mut buffered, diagnostics, resolver, rules, color)?;
+    buffered.flush()
+}
+
+fn render_unbuffered(
     format: Format,
     out: &mut dyn Write,
     diagnostics: &[Diagnostic],
@@ -158,4 +189,106 @@ pub fn render(
 /// The rule metadata of a diagnostic.
 pub fn meta_of<'r>(code: &str, rules: &[&'r RuleMeta]) -> Option<&'r RuleMeta> {
     rules.iter().find(|r| r.code == code).copied()
+}
+
+/// Rule metadata by code, for reports that look it up per diagnostic.
+pub(crate) struct RuleIndex<'r> {
+    by_code: std::collections::HashMap<&'static str, (usize, &'r RuleMeta)>,
+}
+
+impl<'r> RuleIndex<'r> {
+    pub(crate) fn new(rules: &[&'r RuleMeta]) -> Self {
+        let mut by_code = std::collections::HashMap::with_capacity(rules.len());
+        for (i, r) in rules.iter().enumerate() {
+            // The first rule with a code wins, as in `meta_of`.
+            by_code.entry(r.code).or_insert((i, *r));
+        }
+        RuleIndex { by_code }
+    }
+
+    /// Position in the rule list and metadata.
+    pub(crate) fn get(&self, code: &str) -> Option<(usize, &'r RuleMeta)> {
+        self.by_code.get(code).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lint_source::{Edit, FileKind, Fix};
+
+    /// Every field filled: a primary and a related label, help, notes, a fix with an edit,
+    /// and one diagnostic with no location at all.
+    fn sample(map: &SourceMap) -> Vec<Diagnostic> {
+        let a = map.add_text(
+            "/etc/nginx/a.conf",
+            FileKind::Nginx,
+            "server {\n  listen 80;\n}\n",
+        );
+        let b = map.add_text(
+            "/etc/php/pool.conf",
+            FileKind::Fpm,
+            "[www]\nlisten = 9000\n",
+        );
+        let meta = crate::all_rules()[0];
+        let mut full = Diagnostic::new(meta, Span::new(a, 11, 20), "first \"quoted\" message")
+            .with_label("here")
+            .with_related(Span::new(b, 6, 12), "pool")
+            .with_related(Span::new(a, 0, 6), "")
+            .with_help("do this")
+            .with_note("a note");
+        full.fix = Some(Fix {
+            description: "replace".into(),
+            edits: vec![Edit {
+                span: Span::new(a, 11, 20),
+                replacement: "listen 81;".into(),
+            }],
+        });
+        let mut bare = Diagnostic::new(meta, Span::point(a, 0), "no place");
+        bare.primary = None;
+        vec![full, bare]
+    }
+
+    fn rendered(format: Format) -> String {
+        let map = SourceMap::new();
+        let diagnostics = sample(&map);
+        let resolver = Resolver::new(&map, PathBuf::from("/etc"));
+        let mut out = Vec::new();
+        render(
+            format,
+            &mut out,
+            &diagnostics,
+            &resolver,
+            &crate::all_rules(),
+            false,
+        )
+        .expect("rendering to memory");
+        String::from_utf8(out).expect("UTF-8 report")
+    }
+
+    /// The typed documents keep the bytes of the `serde_json::Value` documents they
+    /// replaced: a `Value` sorts object keys, so re-serialising the parsed output
+    /// must give the same text.
+    #[test]
+    fn json_and_sarif_keep_the_key_order_of_the_value_documents() {
+        for format in [Format::Json, Format::Sarif] {
+            let text = rendered(format);
+            let value: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+            let again = serde_json::to_string_pretty(&value).expect("serialises") + "\n";
+            assert_eq!(text, again, "{format:?}");
+        }
+        assert!(rendered(Format::Json).contains("\"replacement\": \"listen 81;\""));
+        let lines = rendered(Format::JsonLines);
+        assert_eq!(lines.lines().count(), 2);
+        for line in lines.lines() {
+            let value: serde_json::Value = serde_json::from_str(line).expect("valid JSON line");
+            assert_eq!(line, serde_json::to_string(&value).expect("serialises"));
+        }
+    }
+
+    #[test]
+    fn places_name_files_relative_to_the_base() {
+        let text = rendered(Format::Concise);
+        assert!(text.starts_with("nginx/a.conf:2:3: "), "{text}");
+    }
 }

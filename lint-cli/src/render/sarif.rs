@@ -1,11 +1,16 @@
 //! SARIF 2.1.0 for code scanning.
+//!
+//! Typed structs serialised straight into the buffered output, results made one
+//! at a time. Fields are declared in alphabetical order, the order of the log
+//! before (it was built as a `serde_json::Value`, whose maps sort their keys).
 
 use std::io::{self, Write};
 
 use lint_source::{Diagnostic, RuleMeta, Severity};
-use serde_json::{json, Value};
+use serde::ser::{SerializeSeq, Serializer};
+use serde::Serialize;
 
-use super::{Place, Resolver};
+use super::{Place, Resolver, RuleIndex};
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -15,24 +20,196 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-fn location(p: &Place, message: &str) -> Value {
-    let mut loc = json!({
-        "physicalLocation": {
-            "artifactLocation": { "uri": p.path.replace('\\', "/") },
-            "region": {
-                "startLine": p.start.line,
-                "startColumn": p.start.column,
-                "endLine": p.end.line,
-                "endColumn": p.end.column,
-                "byteOffset": p.offset,
-                "byteLength": p.length,
-            }
+#[derive(Serialize)]
+struct Text<'a> {
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    byte_length: u32,
+    byte_offset: u32,
+    end_column: u32,
+    end_line: u32,
+    start_column: u32,
+    start_line: u32,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Text<'a>>,
+    physical_location: PhysicalLocation,
+}
+
+impl<'a> Location<'a> {
+    fn new(p: Place<'_>, message: &'a str, id: Option<usize>) -> Self {
+        Location {
+            id,
+            message: (!message.is_empty()).then_some(Text { text: message }),
+            physical_location: PhysicalLocation {
+                artifact_location: ArtifactLocation {
+                    uri: p.path.replace('\\', "/"),
+                },
+                region: Region {
+                    byte_length: p.length,
+                    byte_offset: p.offset,
+                    end_column: p.end.column,
+                    end_line: p.end.line,
+                    start_column: p.start.column,
+                    start_line: p.start.line,
+                },
+            },
         }
-    });
-    if !message.is_empty() {
-        loc["message"] = json!({ "text": message });
     }
-    loc
+}
+
+#[derive(Serialize)]
+struct OwnedText {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    level: &'static str,
+    locations: Vec<Location<'a>>,
+    message: OwnedText,
+    related_locations: Vec<Location<'a>>,
+    rule_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+}
+
+impl<'a> SarifResult<'a> {
+    fn new(d: &'a Diagnostic, resolver: &Resolver<'_>, rules: &RuleIndex<'_>) -> Self {
+        let text = match &d.help {
+            Some(help) => format!("{} (help: {help})", d.message),
+            None => d.message.clone(),
+        };
+        SarifResult {
+            level: level(d.severity),
+            locations: d
+                .primary
+                .iter()
+                .map(|p| Location::new(resolver.place(p.span), &p.message, None))
+                .collect(),
+            message: OwnedText { text },
+            related_locations: d
+                .related
+                .iter()
+                .enumerate()
+                .map(|(i, r)| Location::new(resolver.place(r.span), &r.message, Some(i + 1)))
+                .collect(),
+            rule_id: d.code,
+            rule_index: rules.get(d.code).map(|(i, _)| i),
+        }
+    }
+}
+
+/// The results array, each result made only when the serialiser reaches it.
+struct Results<'a, 'r> {
+    list: &'a [Diagnostic],
+    resolver: &'a Resolver<'r>,
+    rules: &'a RuleIndex<'a>,
+}
+
+impl Serialize for Results<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.list.len()))?;
+        for d in self.list {
+            seq.serialize_element(&SarifResult::new(d, self.resolver, self.rules))?;
+        }
+        seq.end()
+    }
+}
+
+#[derive(Serialize)]
+struct Level {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct Help {
+    markdown: &'static str,
+    text: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule {
+    default_configuration: Level,
+    full_description: Text<'static>,
+    help: Help,
+    help_uri: String,
+    id: &'static str,
+    name: &'static str,
+    short_description: Text<'static>,
+}
+
+impl Rule {
+    fn new(r: &'static RuleMeta) -> Self {
+        Rule {
+            default_configuration: Level {
+                level: level(r.severity),
+            },
+            full_description: Text { text: r.summary },
+            help: Help {
+                markdown: r.doc,
+                text: r.fix,
+            },
+            help_uri: r.url(),
+            id: r.code,
+            name: r.name,
+            short_description: Text { text: r.summary },
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    information_uri: &'static str,
+    name: &'static str,
+    rules: Vec<Rule>,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a, 'r> {
+    column_kind: &'static str,
+    results: Results<'a, 'r>,
+    tool: Tool,
+}
+
+#[derive(Serialize)]
+struct Log<'a, 'r> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<'a, 'r>; 1],
+    version: &'static str,
 }
 
 /// Writes one SARIF log with one run.
@@ -42,58 +219,27 @@ pub fn render(
     resolver: &Resolver<'_>,
     rules: &[&'static RuleMeta],
 ) -> io::Result<()> {
-    let driver_rules: Vec<Value> = rules
-        .iter()
-        .map(|r| {
-            json!({
-                "id": r.code,
-                "name": r.name,
-                "shortDescription": { "text": r.summary },
-                "fullDescription": { "text": r.summary },
-                "help": { "text": r.fix, "markdown": r.doc },
-                "helpUri": r.url(),
-                "defaultConfiguration": { "level": level(r.severity) },
-            })
-        })
-        .collect();
-    let results: Vec<Value> = diagnostics
-        .iter()
-        .map(|d| {
-            let mut text = d.message.clone();
-            if let Some(help) = &d.help {
-                text.push_str(&format!(" (help: {help})"));
-            }
-            let mut result = json!({
-                "ruleId": d.code,
-                "level": level(d.severity),
-                "message": { "text": text },
-                "locations": d.primary.iter().map(|p| location(&resolver.place(p.span), &p.message)).collect::<Vec<_>>(),
-                "relatedLocations": d.related.iter().enumerate().map(|(i, r)| {
-                    let mut l = location(&resolver.place(r.span), &r.message);
-                    l["id"] = json!(i + 1);
-                    l
-                }).collect::<Vec<_>>(),
-            });
-            if let Some(index) = rules.iter().position(|r| r.code == d.code) {
-                result["ruleIndex"] = json!(index);
-            }
-            result
-        })
-        .collect();
-    let log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "nginx-fpm-lint",
-                "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/nginx-fpm-lint/nginx-fpm-lint",
-                "rules": driver_rules,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }]
-    });
+    let index = RuleIndex::new(rules);
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        runs: [Run {
+            column_kind: "unicodeCodePoints",
+            results: Results {
+                list: diagnostics,
+                resolver,
+                rules: &index,
+            },
+            tool: Tool {
+                driver: Driver {
+                    information_uri: "https://github.com/nginx-fpm-lint/nginx-fpm-lint",
+                    name: "nginx-fpm-lint",
+                    rules: rules.iter().map(|r| Rule::new(r)).collect(),
+                    version: env!("CARGO_PKG_VERSION"),
+                },
+            },
+        }],
+        version: "2.1.0",
+    };
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
 }
