@@ -186,6 +186,15 @@ fn generated(cases: &mut Vec<Case>) {
         ("buf/busy-too-small", "fastcgi_busy_buffers_size 2k;"),
         ("buf/busy-too-big", "fastcgi_buffers 4 4k; fastcgi_busy_buffers_size 16k;"),
         ("buf/busy-ok", "fastcgi_buffers 8 8k; fastcgi_busy_buffers_size 16k;"),
+        // Found by the real-world corpus (tests/corpus_nginx.rs): standard slots take no
+        // variables, proxy_pass needs a scheme.
+        ("corpus/time-variable", "fastcgi_read_timeout $arg_t;"),
+        ("corpus/flag-variable", "gzip $arg_g;"),
+        ("corpus/size-variable", "client_max_body_size $arg_s;"),
+        ("corpus/limit-rate-variable", "limit_rate $arg_r;"),
+        ("corpus/proxy-pass-no-scheme", "proxy_pass backend;"),
+        ("corpus/proxy-pass-upper-scheme", "proxy_pass HTTP://127.0.0.1:9;"),
+        ("corpus/proxy-pass-variable", "proxy_pass $arg_u;"),
         ("tok/long-socket", "fastcgi_pass unix:/run/php/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock;"),
     ] {
         add(name.to_string(), BASE.replace("#LOC#", loc));
@@ -208,6 +217,9 @@ fn generated(cases: &mut Vec<Case>) {
     let label47 = format!("*.{}.test", "b".repeat(47));
     let many: Vec<String> = (0..600).map(|i| format!("site{i}.example.test")).collect();
     for (name, http) in [
+        ("corpus/upstream-resolve", "upstream u { server 127.0.0.1:9000 resolve; }".to_string()),
+        ("corpus/upstream-service", "upstream u { server 127.0.0.1:9000 service=http; }".to_string()),
+        ("corpus/upstream-params", "upstream u { server 127.0.0.1:9000 weight=2 max_conns=10 max_fails=3 fail_timeout=5s; server 127.0.0.1:9001 backup; server 127.0.0.1:9002 down; }".to_string()),
         ("hash/47-shared", format!("server {{ listen 127.0.0.1:18080; server_name {long47}; }}")),
         ("hash/46-shared", format!("server {{ listen 127.0.0.1:18080; server_name {long46}; }}")),
         ("hash/47-alone", format!("server {{ listen 127.0.0.1:18085; server_name {long47}; }}")),

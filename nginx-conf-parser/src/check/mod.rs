@@ -303,6 +303,8 @@ impl<'a> Checker<'a> {
                 .push(Diagnostic::new(&INVALID_VALUE, item.args_span(), message));
         } else if name == "listen" {
             self.listen_version(&item);
+        } else if name == "server" && spec.module.ends_with("upstream_module") {
+            self.upstream_server(&item);
         }
         if let Some(rest) = spec
             .notes
@@ -337,6 +339,33 @@ impl<'a> Checker<'a> {
 
     /// `listen` parameters whose meaning changed between the two tables: `quic` arrived
     /// in 1.25.0, and 1.25.1 deprecated `http2` in favour of the `http2` directive.
+    /// `server` in `upstream`: nginx rejects parameters it does not know. `resolve` and
+    /// `service=` came to open-source nginx in 1.27.3 (before that they were nginx Plus only).
+    fn upstream_server(&mut self, item: &Item<'a>) {
+        let plus_until_1_27_3 = |p: &str| p == "resolve" || p.starts_with("service=");
+        for (i, param) in item.args().enumerate().skip(1) {
+            let known = ["weight=", "max_conns=", "max_fails=", "fail_timeout="]
+                .iter()
+                .any(|k| param.starts_with(k))
+                || param == "backup"
+                || param == "down"
+                || (self.version == NginxVersion::Latest && plus_until_1_27_3(&param));
+            if !known {
+                let mut d = Diagnostic::new(
+                    &INVALID_VALUE,
+                    item.arg_span(i),
+                    format!("invalid parameter \"{param}\""),
+                );
+                if plus_until_1_27_3(&param) {
+                    d = d.with_label(
+                        "open-source nginx has it since 1.27.3 (nginx Plus only before)",
+                    );
+                }
+                self.out.push(d);
+            }
+        }
+    }
+
     fn listen_version(&mut self, item: &Item<'a>) {
         let quic = item.args().skip(1).any(|p| p == "quic");
         if quic && self.version == NginxVersion::Latest {

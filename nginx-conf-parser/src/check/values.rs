@@ -110,7 +110,22 @@ pub fn check_value(spec: &DirectiveSpec, item: &Item<'_>) -> Option<String> {
         return if_condition(item);
     }
     let first = item.arg(0)?;
-    if first.contains('$') {
+    if name == "proxy_pass" && spec.module == "ngx_http_proxy_module" {
+        // ngx_http_proxy_pass: without variables the URL must name its scheme.
+        let lower = first.to_ascii_lowercase();
+        return (!first.contains('$')
+            && !lower.starts_with("http://")
+            && !lower.starts_with("https://"))
+        .then(|| "invalid URL prefix".to_string());
+    }
+    // nginx's standard slots (flag, number, size, offset, time) never expand variables:
+    // `fastcgi_read_timeout $t;` is an invalid value there. Other handlers may take them.
+    if first.contains('$')
+        && !matches!(
+            spec.value_kind,
+            "flag" | "num" | "size" | "off" | "msec" | "sec" | "bufs"
+        )
+    {
         return None;
     }
     match spec.value_kind {
