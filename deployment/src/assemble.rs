@@ -137,19 +137,31 @@ impl Container {
                 });
             }
         }
-        Arc::new(ContainerFs::with_moves(
+        let fs = ContainerFs::with_moves(
             &self.image_ref,
             self.image.sets().collect(),
             &self.image.moves,
             mounts,
             repo.to_path_buf(),
-        ))
+        );
+        // An entrypoint script of the repository's own may render `$VAR`s of the container's
+        // environment into its files (erseco/alpine-php-webserver does); names of the
+        // environment written as variables in a config file are read as such placeholders.
+        let own_entrypoint = self
+            .command
+            .first()
+            .is_some_and(|w| w.ends_with(".sh") || w.contains("entrypoint"));
+        Arc::new(if own_entrypoint {
+            fs.with_envsubst(self.env.clone())
+        } else {
+            fs
+        })
     }
 }
 
 /// envsubst as the nginx image runs it: `$NAME` / `${NAME}` of defined variables only;
 /// every other `$` stays (nginx's own variables survive).
-fn envsubst(text: &str, env: &BTreeMap<String, String>) -> String {
+pub(crate) fn envsubst(text: &str, env: &BTreeMap<String, String>) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(i) = rest.find('$') {

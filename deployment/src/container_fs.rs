@@ -79,6 +79,9 @@ pub struct ContainerFs {
     /// Repository files outside this directory are never read (a link out of the repository).
     repo_root: PathBuf,
     image: Arc<str>,
+    /// Variables an entrypoint script substitutes into repository files at start
+    /// (`$NAME`, `${NAME}` of these names only), when the container has such a script.
+    envsubst: Option<std::collections::BTreeMap<String, String>>,
 }
 
 enum Found {
@@ -154,7 +157,15 @@ impl ContainerFs {
             mounts,
             repo_root,
             image: Arc::from(format!("image {image}")),
+            envsubst: None,
         }
+    }
+
+    /// Substitutes `$NAME`/`${NAME}` of these variables into repository files as they are
+    /// read (an entrypoint script that runs envsubst over its configuration).
+    pub fn with_envsubst(mut self, env: std::collections::BTreeMap<String, String>) -> Self {
+        self.envsubst = (!env.is_empty()).then_some(env);
+        self
     }
 
     /// The layers, lowest first.
@@ -334,10 +345,17 @@ impl FileSystem for ContainerFs {
                 if meta.len() > MAX_FILE {
                     return Err(FsError::TooLarge);
                 }
-                let bytes = std::fs::read(&host).map_err(|e| match e.kind() {
+                let mut bytes = std::fs::read(&host).map_err(|e| match e.kind() {
                     std::io::ErrorKind::PermissionDenied => FsError::PermissionDenied,
                     _ => FsError::NotFound,
                 })?;
+                if let Some(env) = &self.envsubst {
+                    if let Ok(text) = std::str::from_utf8(&bytes) {
+                        if text.contains('$') {
+                            bytes = crate::assemble::envsubst(text, env).into_bytes();
+                        }
+                    }
+                }
                 Ok(Fetched {
                     bytes: Arc::from(bytes),
                     disk_path: Some(host),

@@ -164,10 +164,20 @@ pub fn parse_target(
                     Some((k, v)) if !k.contains(' ') => (k, v),
                     _ => args.split_once(' ').unwrap_or((&args, "")),
                 };
-                vars.insert(
-                    k.trim().to_string(),
-                    substitute(v.trim().trim_matches('"'), &vars),
-                );
+                // `ENV a=1 b=2` and `ENV a 1`.
+                let pairs: Vec<(String, String)> = if args.contains('=') {
+                    args.split_whitespace()
+                        .filter_map(|w| w.split_once('='))
+                        .map(|(k, v)| (k.to_string(), v.trim_matches('"').to_string()))
+                        .collect()
+                } else {
+                    vec![(k.trim().to_string(), v.trim().trim_matches('"').to_string())]
+                };
+                for (k, v) in pairs {
+                    let v = substitute(&v, &vars);
+                    vars.insert(k.clone(), v.clone());
+                    df.env.insert(k, v);
+                }
             }
             "FROM" => {
                 if let (Some(t), Some(current)) = (target, &current_stage) {

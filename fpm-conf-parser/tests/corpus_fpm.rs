@@ -282,6 +282,7 @@ fn ours(case: &Case) -> Vec<String> {
         root: None,
         prefix: Some(case.dir.clone()),
         env: BTreeMap::new(),
+        ..Default::default()
     };
     let config = load(&case.main, &opts, &map);
     let mut diags = config.diagnostics.clone();

@@ -267,10 +267,8 @@ fn assemble(
     let id = map.add_text(file, FileKind::Nginx, &bytes);
     let (parsed, _) = parse_file(id, Arc::from(bytes.as_slice()));
     let parsed = Arc::new(parsed);
-    let mut config = Config {
-        root: Some(id),
-        ..Default::default()
-    };
+    let mut config = Config::default();
+    config.root = Some(id);
     config.files.insert(id, parsed.clone());
     let context = infer_context(&config, NginxVersion::V1_22);
     let context = match context {
