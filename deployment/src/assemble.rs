@@ -732,7 +732,11 @@ fn record_used(c: &Container, used: &mut Vec<PathBuf>) {
 
 /// Reads a repository and assembles its deployments.
 pub fn assemble(repo: &Path) -> Assembled {
-    let repo = repo.to_path_buf();
+    // Absolute and normal, so that every path found one way compares equal to the same
+    // path found another (a scan's `./a` and a Compose file's `a`).
+    let repo = std::path::absolute(repo)
+        .map(|r| lint_source::vfs::normalize(&r))
+        .unwrap_or_else(|_| repo.to_path_buf());
     let files = repository::scan(&repo);
     let mut out = Assembled::default();
     // A checked-in copy of `/` is linted as a root elsewhere; here: Compose projects.

@@ -334,6 +334,96 @@ impl ContainerFs {
     }
 }
 
+impl ContainerFs {
+    /// Writes the container's configuration files under `dest` at their container paths
+    /// (`dest/etc/nginx/nginx.conf`): stock files, then every layer in order, so that a
+    /// real `nginx -t` or `php-fpm -t` can run on what the deployment assembles (in a
+    /// mount namespace, or with the paths rewritten). Directories mounted from the
+    /// repository are copied up to `limit` files each; removed files are left out.
+    pub fn materialize(&self, dest: &Path, limit: usize) -> std::io::Result<usize> {
+        let mut written = 0;
+        let place = |p: &Path| dest.join(p.strip_prefix("/").unwrap_or(p));
+        let mut write = |path: &Path, bytes: &[u8]| -> std::io::Result<()> {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            // A later layer replaces an earlier one, even where the earlier left a link.
+            let _ = std::fs::remove_file(path);
+            std::fs::write(path, bytes)?;
+            written += 1;
+            Ok(())
+        };
+        for e in &self.stock {
+            write(&place(&e.path), &e.bytes)?;
+        }
+        for (link, target) in &self.stock_links {
+            let at = place(link);
+            if let Some(parent) = at.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            let _ = std::fs::remove_file(&at);
+            std::os::unix::fs::symlink(place(target), &at)?;
+        }
+        for m in &self.mounts {
+            let at = place(&m.target);
+            match &m.source {
+                Source::File(host) => {
+                    if let Ok(Fetched { bytes, .. }) = self.read(&m.target) {
+                        write(&at, &bytes)?;
+                    } else if let Ok(bytes) = std::fs::read(host) {
+                        write(&at, &bytes)?;
+                    }
+                }
+                Source::Bytes { bytes, .. } => write(&at, bytes)?,
+                Source::Dir { host, merge } => {
+                    if !merge && at.is_dir() {
+                        std::fs::remove_dir_all(&at)?;
+                    }
+                    for entry in walkdir::WalkDir::new(host)
+                        .follow_links(false)
+                        .into_iter()
+                        .filter_map(Result::ok)
+                        .filter(|e| e.file_type().is_file())
+                        .take(limit)
+                    {
+                        let Ok(rel) = entry.path().strip_prefix(host) else {
+                            continue;
+                        };
+                        let container_path = m.target.join(rel);
+                        let bytes = match self.read(&container_path) {
+                            Ok(f) => f.bytes.to_vec(),
+                            Err(_) => std::fs::read(entry.path())?,
+                        };
+                        write(&place(&container_path), &bytes)?;
+                    }
+                    // Links of the repository keep their (container) meaning.
+                    for entry in walkdir::WalkDir::new(host)
+                        .follow_links(false)
+                        .into_iter()
+                        .filter_map(Result::ok)
+                        .filter(|e| e.path_is_symlink())
+                        .take(limit)
+                    {
+                        let Ok(rel) = entry.path().strip_prefix(host) else {
+                            continue;
+                        };
+                        if let Ok(f) = self.read(&m.target.join(rel)) {
+                            write(&place(&m.target.join(rel)), &f.bytes)?;
+                        }
+                    }
+                }
+                Source::Removed => {
+                    let _ = std::fs::remove_file(&at);
+                }
+                Source::Opaque | Source::Shared(_) => {
+                    std::fs::create_dir_all(&at)?;
+                }
+            }
+        }
+        Ok(written)
+    }
+}
+
 impl FileSystem for ContainerFs {
     fn read(&self, path: &Path) -> Result<Fetched, FsError> {
         match self.resolve(path)? {

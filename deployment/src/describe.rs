@@ -7,9 +7,11 @@ use crate::container_fs::Source;
 use crate::{Assembled, Side};
 
 fn shown(path: &Path, repo: &Path) -> String {
-    path.strip_prefix(repo)
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|_| path.display().to_string())
+    match path.strip_prefix(repo) {
+        Ok(p) if p.as_os_str().is_empty() => ".".into(),
+        Ok(p) => p.display().to_string(),
+        Err(_) => path.display().to_string(),
+    }
 }
 
 fn side(out: &mut String, role: &str, s: &Side, repo: &Path) {

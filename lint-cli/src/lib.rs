@@ -89,15 +89,19 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
             write!(out, "{}", rule_markdown(meta)).map_err(|e| e.to_string())?;
             return Ok(0);
         }
-        Some(Command::Deployments { path }) => {
+        Some(Command::Deployments { path, materialize }) => {
             let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
-            let repo = path.clone().unwrap_or(cwd);
+            let repo = path.clone().unwrap_or_else(|| cwd.clone());
             if !repo.is_dir() {
                 return Err(format!("{}: not a directory", repo.display()));
             }
+            let repo = lint_source::vfs::normalize(&cwd.join(&repo));
             let assembled = deployment::assemble(&repo);
             write!(out, "{}", deployment::describe(&assembled, &repo))
                 .map_err(|e| e.to_string())?;
+            if let Some(dir) = materialize {
+                materialize_all(&assembled, dir)?;
+            }
             return Ok(0);
         }
         Some(Command::DumpTree { path }) => {
@@ -226,6 +230,48 @@ fn load_config(
         Some(p) => config::load(&p, rules),
         None => Ok(config::LoadedConfig::default()),
     }
+}
+
+/// Writes every deployment's container files under `dir/<n>/{nginx,php-fpm}` with a
+/// `deployment.json` describing main files and how nginx reaches php-fpm.
+fn materialize_all(assembled: &deployment::Assembled, dir: &Path) -> Result<(), String> {
+    const FILES_PER_MOUNT: usize = 10_000;
+    for (n, d) in assembled.deployments.iter().enumerate() {
+        let base = dir.join(n.to_string());
+        let side = |s: &deployment::Side, name: &str| -> Result<serde_json::Value, String> {
+            let root = base.join(name);
+            s.fs.materialize(&root, FILES_PER_MOUNT)
+                .map_err(|e| format!("{}: {e}", root.display()))?;
+            Ok(serde_json::json!({
+                "container": s.container,
+                "image": s.image,
+                "root": root,
+                "main": s.main,
+                "php_ini": s.php_ini,
+                "nginx_user": s.nginx_user,
+                "run_as": s.run_as,
+            }))
+        };
+        let nginx = d.nginx.as_ref().map(|s| side(s, "nginx")).transpose()?;
+        let fpm = d.fpm.as_ref().map(|s| side(s, "php-fpm")).transpose()?;
+        let info = serde_json::json!({
+            "name": d.name,
+            "source": d.source,
+            "nginx": nginx,
+            "php-fpm": fpm,
+            "shared_loopback": d.network.shared_loopback,
+            "fpm_names": d.network.fpm_names,
+            "other_names": d.network.other_names,
+            "shared_dirs": d.network.shared_dirs,
+        });
+        std::fs::create_dir_all(&base).map_err(|e| format!("{}: {e}", base.display()))?;
+        std::fs::write(
+            base.join("deployment.json"),
+            serde_json::to_string_pretty(&info).map_err(|e| e.to_string())?,
+        )
+        .map_err(|e| format!("{}: {e}", base.display()))?;
+    }
+    Ok(())
 }
 
 /// What one run lints: one input per deployment, and what to tell the user about them.
