@@ -77,3 +77,101 @@ fn broken_layouts_fail_and_their_originals_pass() {
         assert_eq!(status, 0, "{original} must pass:\n{text}");
     }
 }
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+/// A repository's absolute include names the container's files, never this machine's:
+/// the host's /etc/nginx/sites-enabled (Debian's default site here) must not be read.
+#[test]
+fn absolute_paths_never_reach_the_host() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "nginx/nginx.conf",
+        "events {}\nhttp {\n    include /etc/nginx/sites-enabled/*;\n    include /etc/hostname;\n}\n",
+    );
+    let (text, code) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert!(!text.contains("sites-enabled/default"), "{text}");
+    assert!(
+        !text.contains("NGX002"),
+        "a path the deployment does not provide is unknown, not missing:\n{text}"
+    );
+    assert!(text.contains("NGX005"), "{text}");
+    assert_eq!(code, 0, "{text}");
+}
+
+/// A deployment with one side says the cross-checks were skipped, instead of only
+/// "No problems found".
+#[test]
+fn one_sided_deployments_say_the_cross_checks_were_skipped() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  web:\n    image: nginx:1.27\n    volumes: ['./site.conf:/etc/nginx/conf.d/default.conf']\n",
+    );
+    write(
+        dir.path(),
+        "site.conf",
+        "server {\n    listen 80;\n    root /srv;\n}\n",
+    );
+    let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert!(text.contains("cross-checks were skipped"), "{text}");
+}
+
+/// Nothing to lint: exit 2 says what was searched and where, and what to try.
+#[test]
+fn an_empty_repository_says_what_was_searched() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "README.md", "# nothing here\n");
+    let (text, code) = run_in(dir.path(), &["--no-config", "."]);
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        text.contains("no nginx or php-fpm configuration found in"),
+        "{text}"
+    );
+    assert!(text.contains("--nginx FILE --fpm FILE"), "{text}");
+    assert!(
+        !text.contains("this machine") && !text.contains("fixtures/"),
+        "{text}"
+    );
+}
+
+/// `--fpm a b c` reads all three as php-fpm files (not `a` alone, with `b c` as paths).
+#[test]
+fn fpm_takes_every_file_given() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "a.conf",
+        "[a]\nlisten = 9001\npm = static\npm.max_children = 1\n",
+    );
+    write(
+        dir.path(),
+        "b.conf",
+        "[b]\nlisten = 9002\npm = static\npm.max_children = 0\n",
+    );
+    write(
+        dir.path(),
+        "c.conf",
+        "[c]\nlisten = 9003\npm = static\npm.max_children = 1\n",
+    );
+    let (text, _) = run_in(
+        dir.path(),
+        &[
+            "--no-config",
+            "--format",
+            "concise",
+            "--fpm",
+            "a.conf",
+            "b.conf",
+            "c.conf",
+        ],
+    );
+    // b.conf's error proves it was read as php-fpm.
+    assert!(text.contains("b.conf") && text.contains("FPM0"), "{text}");
+}
