@@ -317,6 +317,48 @@ impl<'a> Model<'a> {
     }
 }
 
+/// Debian's `/run/php/php-fpm.sock`: an alternatives link that php-common's
+/// php-fpm-socket-helper points at the socket of `/etc/php/X/fpm/pool.d/www.conf` (the
+/// highest version's priority wins; each installed version registers its own). A site
+/// that names it reaches the `[www]` pool of a Debian tree when that pool is on a socket.
+fn debian_socket_alternative<'m>(
+    model: &'m Model<'_>,
+    target: &NginxTarget,
+) -> Option<PoolRef<'m>> {
+    let NginxTarget::Unix(path) = target else {
+        return None;
+    };
+    if path != std::path::Path::new("/run/php/php-fpm.sock") {
+        return None;
+    }
+    let mut best: Option<(String, PoolRef<'m>)> = None;
+    for p in model.pools() {
+        let Some((Listen::Unix(_), entry)) = p.pool.listen() else {
+            continue;
+        };
+        let file = model.map.get(entry.value_span.file).path.clone();
+        let text = file.to_string_lossy();
+        let Some(rest) = text.strip_prefix("/etc/php/") else {
+            continue;
+        };
+        if !text.ends_with("/fpm/pool.d/www.conf") || !p.pool.name.eq_ignore_ascii_case("www") {
+            continue;
+        }
+        let version = rest.split('/').next().unwrap_or("").to_string();
+        if best
+            .as_ref()
+            .is_none_or(|(v, _)| version_key(&version) > version_key(v))
+        {
+            best = Some((version, p));
+        }
+    }
+    best.map(|(_, p)| p)
+}
+
+fn version_key(v: &str) -> Vec<u32> {
+    v.split('.').filter_map(|x| x.parse().ok()).collect()
+}
+
 /// Expands a pass target through upstream blocks.
 pub fn resolve(nginx: &NginxModel, target: &NginxTarget, span: Span) -> Vec<FastcgiTarget> {
     if let NginxTarget::Tcp {
@@ -428,6 +470,9 @@ impl<'a> Model<'a> {
                 Reach::Partly => partly = Some(p),
                 Reach::No => {}
             }
+        }
+        if let Some(p) = debian_socket_alternative(self, target) {
+            return Verdict::Reached(p);
         }
         if let Some(p) = partly {
             return Verdict::Partly(p);
