@@ -175,3 +175,29 @@ fn fpm_takes_every_file_given() {
     // b.conf's error proves it was read as php-fpm.
     assert!(text.contains("b.conf") && text.contains("FPM0"), "{text}");
 }
+
+/// `--env` reaches the nginx image's templates as Compose's shell variables do (they win
+/// over `.env` and `environment:`).
+#[test]
+fn env_values_reach_nginx_templates() {
+    let repos =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/repos/nginx-templates-envsubst");
+    let (clean, code) = run_in(&repos, &["--no-config", "--format", "concise", "."]);
+    assert_eq!(code, 0, "{clean}");
+    let (moved, code) = run_in(
+        &repos,
+        &[
+            "--no-config",
+            "--format",
+            "concise",
+            "--env",
+            "PHP_PORT=9001",
+            ".",
+        ],
+    );
+    assert_eq!(code, 1, "{moved}");
+    assert!(
+        moved.contains("X021") && moved.contains("php:9001"),
+        "{moved}"
+    );
+}

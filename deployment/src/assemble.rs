@@ -732,6 +732,19 @@ fn record_used(c: &Container, used: &mut Vec<PathBuf>) {
 
 /// Reads a repository and assembles its deployments.
 pub fn assemble(repo: &Path) -> Assembled {
+    assemble_with(repo, &BTreeMap::new())
+}
+
+/// [`assemble`] with values that win over the repository's `.env` files and reach the
+/// containers' environment (the command line's `--env`: Compose's shell variables).
+pub fn assemble_with(repo: &Path, overrides: &BTreeMap<String, String>) -> Assembled {
+    compose::OVERRIDES.with(|o| *o.borrow_mut() = overrides.clone());
+    let out = assemble_inner(repo, overrides);
+    compose::OVERRIDES.with(|o| o.borrow_mut().clear());
+    out
+}
+
+fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled {
     // Absolute and normal, so that every path found one way compares equal to the same
     // path found another (a scan's `./a` and a Compose file's `a`).
     let repo = std::path::absolute(repo)
@@ -813,7 +826,7 @@ pub fn assemble(repo: &Path) -> Assembled {
                 out.used.push(inc.path.clone());
             }
             let mut notes = Vec::new();
-            let containers: Vec<Container> = parsed
+            let mut containers: Vec<Container> = parsed
                 .services
                 .iter()
                 .map(|s| {
@@ -823,6 +836,10 @@ pub fn assemble(repo: &Path) -> Assembled {
                     compose_container(s, &base.path, &repo, &dockerfiles, &mut notes)
                 })
                 .collect();
+            for c in &mut containers {
+                c.env
+                    .extend(cli_env.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
             for c in &containers {
                 record_used(c, &mut out.used);
             }

@@ -93,6 +93,13 @@ pub struct Include {
     pub env_files: Vec<PathBuf>,
 }
 
+thread_local! {
+    /// Values that win over every `.env` (the shell's environment in Compose; here the
+    /// `--env` values of the command line), set for one [`crate::assemble_with`] call.
+    pub(crate) static OVERRIDES: std::cell::RefCell<BTreeMap<String, String>> =
+        const { std::cell::RefCell::new(BTreeMap::new()) };
+}
+
 /// Reads `KEY=VALUE` lines of an env file.
 pub fn read_env_file(path: &Path) -> BTreeMap<String, String> {
     let mut env = BTreeMap::new();
@@ -296,6 +303,8 @@ pub fn parse_in(
         .unwrap_or_else(|| own_dir.clone());
     let mut env = extra_env.clone();
     env.extend(read_dotenv(&dir));
+    // The shell's (here: `--env`) values win over `.env`, as in Compose.
+    OVERRIDES.with(|o| env.extend(o.borrow().iter().map(|(k, v)| (k.clone(), v.clone()))));
     let mut unset = Vec::new();
     let mut file = ComposeFile {
         path: path.to_path_buf(),

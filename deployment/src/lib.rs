@@ -39,7 +39,7 @@ use std::sync::Arc;
 
 use lint_rules::{LintInput, Network, NginxInput};
 
-pub use assemble::assemble;
+pub use assemble::{assemble, assemble_with};
 pub use container_fs::ContainerFs;
 
 /// One side (nginx or php-fpm) of a deployment.

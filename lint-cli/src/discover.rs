@@ -59,6 +59,91 @@ pub fn discover(root: Option<&Path>) -> LintInput {
     input
 }
 
+/// The nginx version a copy of `/` runs: its dpkg database's nginx package, else its
+/// distribution release (`/etc/os-release`) mapped to the nginx that release ships.
+pub fn root_nginx_version(root: &Path) -> Option<String> {
+    if let Ok(status) = std::fs::read_to_string(root.join("var/lib/dpkg/status")) {
+        for block in status.split("\n\n") {
+            let field = |name: &str| {
+                block
+                    .lines()
+                    .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_string()))
+            };
+            let package = field("Package:").unwrap_or_default();
+            let installed = field("Status:").is_some_and(|s| s.ends_with("installed"));
+            if installed
+                && matches!(
+                    package.as_str(),
+                    "nginx"
+                        | "nginx-common"
+                        | "nginx-core"
+                        | "nginx-light"
+                        | "nginx-full"
+                        | "nginx-extras"
+                )
+            {
+                if let Some(v) = field("Version:") {
+                    return major_minor(v.split(':').next_back().unwrap_or(&v));
+                }
+            }
+        }
+    }
+    let release = std::fs::read_to_string(root.join("etc/os-release")).ok()?;
+    let value = |key: &str| {
+        release
+            .lines()
+            .find_map(|l| l.strip_prefix(key).map(|v| v.trim_matches('"').to_string()))
+    };
+    // What each release's own nginx package is (Debian, Ubuntu, Alpine).
+    let by_codename = [
+        ("bullseye", "1.18"),
+        ("bookworm", "1.22"),
+        ("trixie", "1.26"),
+        ("focal", "1.18"),
+        ("jammy", "1.18"),
+        ("noble", "1.24"),
+    ];
+    if let Some(code) = value("VERSION_CODENAME=") {
+        if let Some((_, v)) = by_codename.iter().find(|(c, _)| *c == code) {
+            return Some((*v).to_string());
+        }
+    }
+    if value("ID=").as_deref() == Some("alpine") {
+        let alpine = [
+            ("3.18", "1.24"),
+            ("3.19", "1.24"),
+            ("3.20", "1.26"),
+            ("3.21", "1.26"),
+            ("3.22", "1.28"),
+        ];
+        let id = value("VERSION_ID=")?;
+        let short: String = id.split('.').take(2).collect::<Vec<_>>().join(".");
+        return alpine
+            .iter()
+            .find(|(a, _)| *a == short)
+            .map(|(_, v)| (*v).to_string());
+    }
+    None
+}
+
+/// This machine's nginx version (`nginx -v`), when nginx is installed.
+pub fn machine_nginx_version() -> Option<String> {
+    let out = std::process::Command::new("nginx")
+        .arg("-v")
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stderr);
+    let v = text.split("nginx/").nth(1)?;
+    major_minor(v.split_whitespace().next()?)
+}
+
+fn major_minor(v: &str) -> Option<String> {
+    let mut parts = v.split(['.', '-', '+', '~']);
+    let major: u32 = parts.next()?.parse().ok()?;
+    let minor: u32 = parts.next()?.parse().ok()?;
+    Some(format!("{major}.{minor}"))
+}
+
 /// What a file is, judged by name first and content second.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -170,6 +255,25 @@ mod tests {
             classify(Path::new("/etc/php/8.2/fpm/php.ini"), b""),
             Kind::PhpIni
         );
+    }
+
+    #[test]
+    fn a_root_says_which_nginx_it_runs() {
+        let dir = tempfile::tempdir().expect("tmp");
+        std::fs::create_dir_all(dir.path().join("etc")).expect("mkdir");
+        std::fs::write(
+            dir.path().join("etc/os-release"),
+            "ID=debian\nVERSION_CODENAME=trixie\n",
+        )
+        .expect("write");
+        assert_eq!(root_nginx_version(dir.path()).as_deref(), Some("1.26"));
+        std::fs::create_dir_all(dir.path().join("var/lib/dpkg")).expect("mkdir");
+        std::fs::write(
+            dir.path().join("var/lib/dpkg/status"),
+            "Package: nginx-common\nStatus: install ok installed\nVersion: 1.22.1-9+deb12u11\n\nPackage: x\n",
+        )
+        .expect("write");
+        assert_eq!(root_nginx_version(dir.path()).as_deref(), Some("1.22"));
     }
 
     #[test]

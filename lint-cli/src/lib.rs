@@ -360,7 +360,13 @@ fn plan(args: &Args, file: &config::ConfigFile, cwd: &Path) -> Result<Plan, Stri
             cwd.join(repo)
         };
         let repo_abs = lint_source::vfs::normalize(&repo_abs);
-        let assembled = deployment::assemble(&repo_abs);
+        let mut overrides: BTreeMap<String, String> = file.env.clone();
+        for kv in &args.env {
+            if let Some((k, v)) = kv.split_once('=') {
+                overrides.insert(k.to_string(), v.to_string());
+            }
+        }
+        let assembled = deployment::assemble_with(&repo_abs, &overrides);
         for (path, why) in &assembled.skipped {
             if changed.is_empty() || changed.contains(path) {
                 plan.notes.push(format!("{}: {why}", shown_path(path, cwd)));
@@ -472,6 +478,14 @@ fn build_input(
         });
     }
     apply_options(&mut input, args, file, false)?;
+    // The version that runs, when nobody said: the root's packages, or this machine's nginx.
+    if input.options.nginx_version.is_none() {
+        input.options.nginx_version = match &input.options.root {
+            Some(root) => discover::root_nginx_version(root),
+            None if !explicit => discover::machine_nginx_version(),
+            None => None,
+        };
+    }
     Ok(input)
 }
 
