@@ -1,4 +1,4 @@
-//! Codes of the load-time checks (NGX010–NGX019).
+//! Codes of the load-time checks (NGX010–NGX024).
 
 use lint_source::{Family, RuleMeta, Severity};
 
@@ -353,6 +353,43 @@ http {
     "Set `server_names_hash_bucket_size 128;` (or the next power of two that fits) in http."
 );
 
+load_rule!(
+    UNKNOWN_VARIABLE,
+    "NGX024",
+    "unknown-variable",
+    Severity::Error,
+    "a `$name` that no module defines and nothing in the configuration sets",
+    r#"nginx looks up every variable a directive uses when it loads the
+configuration and fails with `unknown "foo" variable` when none of its modules
+defines it and the configuration does not create it (`set`, `map`, `geo`,
+`split_clients`, `auth_request_set`, `perl_set`, `js_set`, a named regex
+capture `(?<name>...)`). Prefixed families are always known: `$http_*`,
+`$arg_*`, `$cookie_*`, `$sent_http_*`, `$sent_trailer_*`, `$upstream_http_*`,
+`$upstream_trailer_*`, `$upstream_cookie_*`; `$1`..`$9` are regex captures.
+The message does not say where: nginx names no file or line.
+
+The variables each nginx version defines were taken from nginx's source (the
+variable tables of every module at release-1.22.1 and of the newest release).
+When a third-party module is loaded the check stands aside: such modules define
+variables of their own.
+
+**Symptom**: `nginx -t` fails; a reload keeps the old configuration.
+
+Bad:
+```nginx
+location / {
+    return 200 "$remote_adr\n";
+}
+```
+Good:
+```nginx
+location / {
+    return 200 "$remote_addr\n";
+}
+```"#,
+    "Fix the variable's name, or define it with `set` or `map` before it is used."
+);
+
 /// Every code of the load-time checks.
 pub static RULES: &[&RuleMeta] = &[
     &UNKNOWN,
@@ -369,4 +406,5 @@ pub static RULES: &[&RuleMeta] = &[
     &SSL_WITHOUT_CERTIFICATE,
     &BUFFER_RELATIONS,
     &SERVER_NAMES_HASH,
+    &UNKNOWN_VARIABLE,
 ];

@@ -9,6 +9,7 @@ mod codes;
 mod listen;
 mod server_names;
 mod values;
+mod variables;
 
 use std::collections::HashMap;
 
@@ -64,6 +65,30 @@ fn module_matches(third_party: &str, wanted: &str) -> bool {
     let tp = norm(third_party);
     let w = norm(wanted);
     tp == w || tp.starts_with(&w) || w.starts_with(&tp)
+}
+
+/// The dynamic modules of nginx itself (Debian packages them as libnginx-mod-*); any
+/// other `load_module` is a third-party module.
+const CORE_DYNAMIC_SO: &[&str] = &[
+    "ngx_http_geoip_module.so",
+    "ngx_http_image_filter_module.so",
+    "ngx_http_xslt_filter_module.so",
+    "ngx_http_perl_module.so",
+    "ngx_stream_module.so",
+    "ngx_stream_geoip_module.so",
+    "ngx_mail_module.so",
+];
+
+/// True when a third-party module is loaded (named by the options, or any `load_module`
+/// that is not one of nginx's own dynamic modules).
+fn third_party_loaded(config: &Config, loaded: &[&'static str]) -> bool {
+    !loaded.is_empty()
+        || config.items().filter(|i| i.is("load_module")).any(|i| {
+            i.arg(0).is_some_and(|path| {
+                let file = path.rsplit('/').next().unwrap_or(&path);
+                !CORE_DYNAMIC_SO.contains(&file)
+            })
+        })
 }
 
 /// Infers the context of a file linted on its own from its top-level directives.
@@ -137,6 +162,14 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
         out: Vec::new(),
     };
     checker.walk(config.items(), context);
+    if context == "main" {
+        variables::check(
+            config,
+            opts.version,
+            third_party_loaded(config, &checker.loaded),
+            &mut checker.out,
+        );
+    }
     if config.budget_exhausted() {
         if let Some(root) = config.root {
             checker.out.push(Diagnostic::new(
@@ -303,8 +336,10 @@ impl<'a> Checker<'a> {
                 .push(Diagnostic::new(&INVALID_VALUE, item.args_span(), message));
         } else if name == "listen" {
             self.listen_version(&item);
-        } else if name == "server" && spec.module.ends_with("upstream_module") {
+        } else if name == "server" && context == "upstream" {
             self.upstream_server(&item);
+        } else if (name == "geo" || name == "map") && has_block {
+            self.entry_counts(&item, &name);
         }
         if let Some(rest) = spec
             .notes
@@ -339,33 +374,6 @@ impl<'a> Checker<'a> {
 
     /// `listen` parameters whose meaning changed between the two tables: `quic` arrived
     /// in 1.25.0, and 1.25.1 deprecated `http2` in favour of the `http2` directive.
-    /// `server` in `upstream`: nginx rejects parameters it does not know. `resolve` and
-    /// `service=` came to open-source nginx in 1.27.3 (before that they were nginx Plus only).
-    fn upstream_server(&mut self, item: &Item<'a>) {
-        let plus_until_1_27_3 = |p: &str| p == "resolve" || p.starts_with("service=");
-        for (i, param) in item.args().enumerate().skip(1) {
-            let known = ["weight=", "max_conns=", "max_fails=", "fail_timeout="]
-                .iter()
-                .any(|k| param.starts_with(k))
-                || param == "backup"
-                || param == "down"
-                || (self.version == NginxVersion::Latest && plus_until_1_27_3(&param));
-            if !known {
-                let mut d = Diagnostic::new(
-                    &INVALID_VALUE,
-                    item.arg_span(i),
-                    format!("invalid parameter \"{param}\""),
-                );
-                if plus_until_1_27_3(&param) {
-                    d = d.with_label(
-                        "open-source nginx has it since 1.27.3 (nginx Plus only before)",
-                    );
-                }
-                self.out.push(d);
-            }
-        }
-    }
-
     fn listen_version(&mut self, item: &Item<'a>) {
         let quic = item.args().skip(1).any(|p| p == "quic");
         if quic && self.version == NginxVersion::Latest {
@@ -415,6 +423,62 @@ impl<'a> Checker<'a> {
                     .with_help("drop `http2` from the listen and write `http2 on;` in the server"),
                 ),
                 _ => {}
+            }
+        }
+    }
+
+    /// The parameters `ngx_http_upstream_server` knows: `resolve` and `service=` came to
+    /// open-source nginx in 1.27.3 (with `drain` and `route=` later); `slow_start=` is
+    /// NGINX Plus only.
+    fn upstream_server(&mut self, item: &Item<'a>) {
+        for (i, param) in item.args().enumerate().skip(1) {
+            let word = param.split_once('=').map_or(param.as_ref(), |(w, _)| w);
+            let known = match (word, param.contains('=')) {
+                ("weight" | "max_conns" | "max_fails" | "fail_timeout", true) => true,
+                ("backup" | "down", false) => true,
+                ("resolve" | "drain", false) | ("service" | "route", true) => {
+                    self.version == NginxVersion::Latest
+                }
+                _ => false,
+            };
+            if !known {
+                let help = if matches!(word, "resolve" | "service") {
+                    "open-source nginx re-resolves upstream names since 1.27.3; on older versions put the name in a variable with a `resolver`, or lint for the version you run with --nginx-version"
+                } else {
+                    "nginx knows weight=, max_conns=, max_fails=, fail_timeout=, backup and down here"
+                };
+                self.out.push(
+                    Diagnostic::new(
+                        &INVALID_VALUE,
+                        item.arg_span(i),
+                        format!("invalid parameter \"{param}\""),
+                    )
+                    .with_help(help),
+                );
+                return;
+            }
+        }
+    }
+
+    /// The lines of a `geo` or `map` block: `key value;`, or one of the block's
+    /// one-word keywords.
+    fn entry_counts(&mut self, item: &Item<'a>, name: &str) {
+        let single: &[&str] = if name == "geo" {
+            &["ranges", "proxy_recursive"]
+        } else {
+            &["hostnames", "volatile"]
+        };
+        for entry in item.children() {
+            let words = entry.arg_count() + 1;
+            if words == 1 && single.iter().any(|s| entry.is(s)) {
+                continue;
+            }
+            if words != 2 {
+                self.out.push(Diagnostic::new(
+                    &ARITY,
+                    entry.span(),
+                    format!("invalid number of the {name} parameters"),
+                ));
             }
         }
     }

@@ -1,0 +1,418 @@
+//! `unknown "foo" variable`: nginx resolves every `$name` a directive compiles at the end
+//! of the `http` block (`ngx_http_variables_init_vars`) against the variables its
+//! modules define, the prefixes they answer (`$http_*`, `$arg_*`, ...) and those the
+//! configuration defines (`set`, `map`, `geo`, `split_clients`, `auth_request_set`,
+//! `perl_set`, `js_set`, named regex captures). One it cannot resolve fails `nginx -t`.
+//!
+//! The tables (`data/nginx-variables*.tsv`) were extracted from nginx's source: the
+//! `ngx_http_variable_t` arrays and `ngx_http_add_variable` calls of every module at the
+//! tags `release-1.22.1` and of the newest master (3f6f7824d).
+//!
+//! Conservative by design: only the `http` block of a whole tree (a snippet's definitions
+//! may live elsewhere), only arguments nginx compiles as variables, and nothing at all
+//! when a third-party module is loaded (it may define variables we do not know).
+
+use std::collections::HashSet;
+
+use lint_source::{Diagnostic, Span};
+
+use crate::catalogue::{Catalogue, NginxVersion};
+use crate::config::{Config, Item, Items};
+
+use super::codes::UNKNOWN_VARIABLE;
+
+const LATEST_TSV: &str = include_str!("../../data/nginx-variables.tsv");
+const V1_22_TSV: &str = include_str!("../../data/nginx-variables-1.22.1.tsv");
+
+/// Prefixes answered by products built on nginx (NGINX Plus `$jwt_claim_*`, `$jwt_header_*`),
+/// accepted so that their configurations are not called broken.
+const EXTRA_PREFIXES: &[&str] = &["jwt_"];
+
+/// Variables an http module defines: exact names and prefixes, lower case.
+struct Table {
+    names: HashSet<&'static str>,
+    prefixes: Vec<&'static str>,
+}
+
+fn table(version: NginxVersion) -> &'static Table {
+    static LATEST: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+    static V1_22: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
+    let (cell, tsv) = match version {
+        NginxVersion::Latest => (&LATEST, LATEST_TSV),
+        NginxVersion::V1_22 => (&V1_22, V1_22_TSV),
+    };
+    cell.get_or_init(|| {
+        let mut names = HashSet::new();
+        let mut prefixes: Vec<&'static str> = EXTRA_PREFIXES.to_vec();
+        for line in tsv.lines().skip(1) {
+            let cols: Vec<&'static str> = line.split('\t').collect();
+            match cols.as_slice() {
+                ["http", name, "prefix", ..] => prefixes.push(name),
+                ["http", name, _, ..] => {
+                    names.insert(*name);
+                }
+                _ => {}
+            }
+        }
+        Table { names, prefixes }
+    })
+}
+
+/// A `$name` reference inside an argument: the name as written and its byte range in the text.
+fn references(text: &str) -> Vec<(&str, usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    while i < bytes.len() {
+        if bytes[i] != b'$' {
+            i += 1;
+            continue;
+        }
+        let (start, braced) = if bytes.get(i + 1) == Some(&b'{') {
+            (i + 2, true)
+        } else {
+            (i + 1, false)
+        };
+        let mut end = start;
+        while end < bytes.len() && is_name(bytes[end]) {
+            end += 1;
+        }
+        if braced && bytes.get(end) != Some(&b'}') {
+            // `invalid variable name` territory: not this check's business.
+            i = end.max(i + 1);
+            continue;
+        }
+        // `$1`..`$9` are regex captures, never looked up as variables.
+        if end > start && !bytes[start].is_ascii_digit() {
+            out.push((&text[start..end], i, end + usize::from(braced)));
+        }
+        i = end.max(i + 1);
+    }
+    out
+}
+
+/// Names defined by named captures of a regex: `(?<n>`, `(?P<n>`, `(?'n'`.
+fn captures(pattern: &str, out: &mut HashSet<String>) {
+    for opener in ["(?<", "(?P<", "(?'"] {
+        let mut rest = pattern;
+        while let Some(at) = rest.find(opener) {
+            rest = &rest[at + opener.len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            // `(?<=` and `(?<!` are lookbehinds.
+            if !name.is_empty() {
+                out.insert(name.to_ascii_lowercase());
+            }
+        }
+    }
+}
+
+/// Every statement under `items`, nested blocks (custom ones such as `map` too) included.
+fn all<'a>(items: Items<'a>, mut f: impl FnMut(&Item<'a>)) {
+    let mut stack = vec![items];
+    while let Some(top) = stack.last_mut() {
+        let Some(item) = top.next() else {
+            stack.pop();
+            continue;
+        };
+        f(&item);
+        if item.is_block() {
+            stack.push(item.children());
+        }
+    }
+}
+
+/// Strips `~`/`~*` from a regex argument.
+fn regex_of(arg: &str) -> Option<&str> {
+    arg.strip_prefix("~*").or_else(|| arg.strip_prefix('~'))
+}
+
+/// The variables `item` defines (by name) and the regexes whose named captures define more.
+fn definitions(item: &Item<'_>, defined: &mut HashSet<String>) {
+    let mut define = |arg: Option<std::borrow::Cow<'_, str>>| {
+        if let Some(name) = arg.as_deref().and_then(|a| a.strip_prefix('$')) {
+            defined.insert(name.to_ascii_lowercase());
+        }
+    };
+    let name = item.name();
+    match name.as_ref() {
+        "set" | "perl_set" | "js_set" | "js_var" | "auth_request_set" => define(item.arg(0)),
+        "map" | "split_clients" if item.is_block() => define(item.arg(1)),
+        "geo" if item.is_block() => define(item.arg(item.arg_count().saturating_sub(1))),
+        "location" => {
+            let last = item.arg(item.arg_count().saturating_sub(1));
+            if let Some(arg) = last {
+                let pattern = if item.arg_count() == 2 {
+                    Some(arg.as_ref())
+                } else {
+                    regex_of(&arg)
+                };
+                if let Some(p) = pattern {
+                    captures(p, defined);
+                }
+            }
+        }
+        "server_name" => {
+            for arg in item.args() {
+                if let Some(p) = arg.strip_prefix('~') {
+                    captures(p, defined);
+                }
+            }
+        }
+        "rewrite" | "fastcgi_split_path_info" | "if" => {
+            for arg in item.args() {
+                captures(&arg, defined);
+            }
+        }
+        _ => {
+            // Regex keys of a map block.
+            if let Some(p) = regex_of(&name) {
+                captures(p, defined);
+            }
+        }
+    }
+}
+
+/// The arguments of `item` nginx compiles as scripts (their `$name` are looked up), given
+/// the enclosing block's directive name (`map` entries have their values compiled).
+fn compiled_args(item: &Item<'_>, parent: &str, catalogue: &Catalogue) -> Vec<usize> {
+    let n = item.arg_count();
+    let name = item.name();
+    if parent == "map" {
+        // `key value;` — a value with `$` is a complex value; keys are literal or regexes.
+        return match name.as_ref() {
+            "hostnames" | "volatile" | "include" => Vec::new(),
+            _ if n == 1 => vec![0],
+            _ => Vec::new(),
+        };
+    }
+    if matches!(
+        parent,
+        "geo" | "split_clients" | "types" | "upstream" | "limit_except"
+    ) && name != "hash"
+    {
+        return Vec::new();
+    }
+    match name.as_ref() {
+        "return"
+        | "try_files"
+        | "index"
+        | "proxy_no_cache"
+        | "proxy_cache_bypass"
+        | "fastcgi_no_cache"
+        | "fastcgi_cache_bypass"
+        | "uwsgi_no_cache"
+        | "uwsgi_cache_bypass"
+        | "scgi_no_cache"
+        | "scgi_cache_bypass"
+        | "grpc_no_cache"
+        | "sub_filter"
+        | "image_filter" => (0..n).collect(),
+        "root"
+        | "alias"
+        | "proxy_pass"
+        | "fastcgi_pass"
+        | "uwsgi_pass"
+        | "scgi_pass"
+        | "grpc_pass"
+        | "memcached_pass"
+        | "proxy_cache_key"
+        | "fastcgi_cache_key"
+        | "uwsgi_cache_key"
+        | "scgi_cache_key"
+        | "limit_req_zone"
+        | "limit_conn_zone"
+        | "ssl_certificate"
+        | "ssl_certificate_key"
+        | "secure_link"
+        | "secure_link_md5"
+        | "auth_basic"
+        | "auth_basic_user_file"
+        | "hash"
+        | "map"
+        | "split_clients" => vec![0],
+        "rewrite" | "set" | "add_header" | "add_trailer" | "proxy_set_header"
+        | "grpc_set_header" | "fastcgi_param" | "uwsgi_param" | "scgi_param"
+        | "auth_request_set" => vec![1],
+        "geo" if n == 2 => vec![0],
+        "error_page" => n.checked_sub(1).into_iter().collect(),
+        "log_format" => (1..n)
+            .filter(|&i| !item.arg(i).is_some_and(|a| a.starts_with("escape=")))
+            .collect(),
+        "access_log" => (0..n)
+            .filter(|&i| i == 0 || item.arg(i).is_some_and(|a| a.starts_with("if=")))
+            .collect(),
+        "if" => if_operands(item),
+        _ => {
+            let complex = catalogue.lookup(&name).iter().any(|spec| {
+                spec.subsystem == "http"
+                    && matches!(
+                        spec.set_handler,
+                        "ngx_http_set_complex_value_slot"
+                            | "ngx_http_set_complex_value_size_slot"
+                            | "ngx_http_set_complex_value_zero_slot"
+                            | "ngx_http_set_predicate_slot"
+                    )
+            });
+            if complex {
+                (0..n).collect()
+            } else {
+                Vec::new()
+            }
+        }
+    }
+}
+
+/// The words of an `if` condition that are variables or compiled values: the tested
+/// variable, the operand of `=`/`!=` and the file of `-f`-style tests (not a regex).
+fn if_operands(item: &Item<'_>) -> Vec<usize> {
+    let n = item.arg_count();
+    let words: Vec<String> = item.args().map(|a| a.into_owned()).collect();
+    let regex = words
+        .iter()
+        .position(|w| matches!(w.as_str(), "~" | "~*" | "!~" | "!~*"));
+    match regex {
+        // The regex is the last word (after the operator); everything before is compiled.
+        Some(op) => (0..op).collect(),
+        None => (0..n).collect(),
+    }
+}
+
+/// Reports every `$name` in the http block that nginx would not know.
+pub(super) fn check(
+    config: &Config,
+    version: NginxVersion,
+    third_party_loaded: bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    if third_party_loaded {
+        return;
+    }
+    let table = table(version);
+    let catalogue = Catalogue::get(version);
+    for http in config.items().filter(|i| i.is("http") && i.is_block()) {
+        let mut defined: HashSet<String> = HashSet::new();
+        all(http.children(), |item| definitions(item, &mut defined));
+        let mut reported: HashSet<String> = HashSet::new();
+        // Walk with the parent's name, to know map entries and upstream lines.
+        let mut stack: Vec<(Items<'_>, String)> = vec![(http.children(), "http".to_string())];
+        while let Some((top, parent)) = stack.last_mut() {
+            let Some(item) = top.next() else {
+                stack.pop();
+                continue;
+            };
+            let parent = parent.clone();
+            for i in compiled_args(&item, &parent, catalogue) {
+                let Some(arg) = item.arg(i) else { continue };
+                for (name, start, end) in references(&arg) {
+                    let lower = name.to_ascii_lowercase();
+                    if table.names.contains(lower.as_str())
+                        || table.prefixes.iter().any(|p| lower.starts_with(p))
+                        || defined.contains(&lower)
+                        || !reported.insert(lower.clone())
+                    {
+                        continue;
+                    }
+                    let help = match nearest(&lower, table, &defined) {
+                        Some(near) => format!("did you mean ${near}?"),
+                        None => format!(
+                            "no module of nginx {} defines ${name} and nothing in the configuration sets it: fix the name, or define it (`set`, `map`)",
+                            version.label()
+                        ),
+                    };
+                    out.push(
+                        Diagnostic::new(
+                            &UNKNOWN_VARIABLE,
+                            span_within(&item, i, &arg, start, end),
+                            format!("unknown \"{name}\" variable"),
+                        )
+                        .with_help(help),
+                    );
+                }
+            }
+            if item.is_block() {
+                stack.push((item.children(), item.name().into_owned()));
+            }
+        }
+    }
+}
+
+/// The known variable closest to a misspelt one (edit distance at most 2).
+fn nearest<'t>(name: &str, table: &'t Table, defined: &'t HashSet<String>) -> Option<&'t str> {
+    table
+        .names
+        .iter()
+        .copied()
+        .chain(defined.iter().map(String::as_str))
+        .map(|known| (strsim::levenshtein(name, known), known))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map(|(_, known)| known)
+}
+
+/// The span of `$name` inside argument `i` when the argument is written unquoted and
+/// unescaped (its text is the source bytes), else the argument's span.
+fn span_within(item: &Item<'_>, i: usize, arg: &str, start: usize, end: usize) -> Span {
+    let span = item.arg_span(i);
+    let (Ok(len), Ok(start), Ok(end)) = (
+        u32::try_from(arg.len()),
+        u32::try_from(start),
+        u32::try_from(end),
+    ) else {
+        return span;
+    };
+    // Unquoted, or quoted without escapes: the text is the source bytes (after the quote).
+    let offset = match span.end - span.start {
+        n if n == len => 0,
+        n if n == len + 2 => 1,
+        _ => return span,
+    };
+    Span {
+        file: span.file,
+        start: span.start + offset + start,
+        end: span.start + offset + end,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_follow_nginx_script_syntax() {
+        let names: Vec<&str> = references("$a${b}c$1$_x$ ${bad")
+            .iter()
+            .map(|r| r.0)
+            .collect();
+        assert_eq!(names, ["a", "b", "_x"]);
+        let mut set = HashSet::new();
+        captures(r"^/(?<Year>\d+)/(?P<m>\d+)/(?'d'\d+)(?<=x)(?<!y)", &mut set);
+        let mut got: Vec<_> = set.into_iter().collect();
+        got.sort();
+        assert_eq!(got, ["d", "m", "year"]);
+    }
+
+    #[test]
+    fn the_tables_know_the_common_variables() {
+        for version in [NginxVersion::V1_22, NginxVersion::Latest] {
+            let t = table(version);
+            for name in [
+                "document_root",
+                "fastcgi_script_name",
+                "request_uri",
+                "realpath_root",
+                "gzip_ratio",
+                "uid_got",
+                "upstream_response_time",
+            ] {
+                assert!(t.names.contains(name), "{name} in {version:?}");
+            }
+            assert!(t.prefixes.contains(&"http_") && t.prefixes.contains(&"upstream_cookie_"));
+        }
+        assert!(!table(NginxVersion::V1_22).names.contains("request_port"));
+        assert!(table(NginxVersion::Latest).names.contains("request_port"));
+    }
+}
