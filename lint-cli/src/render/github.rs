@@ -42,7 +42,7 @@ pub fn render(
                 writeln!(
                     out,
                     "::{kind} file={},line={},col={},endLine={},endColumn={},title={title}::{}",
-                    escape_property(&place.path),
+                    escape_property(place.path),
                     place.start.line,
                     place.start.column,
                     place.end.line,
