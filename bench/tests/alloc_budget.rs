@@ -14,7 +14,7 @@ use nginx_fpm_lint_bench::{generate, Profile, TreeSpec};
 static ALLOC: dhat::Alloc = dhat::Alloc;
 
 /// Bytes allocated (in total, not live) per byte of input, for the whole run
-/// (measured: 21.03 before any render; 21.54 before the compaction).
+/// (measured: 21.03; 21.54 before the compaction).
 const TOTAL_BUDGET: f64 = 24.0;
 /// Bytes live at the heap's peak per byte of input, the sources included
 /// (measured: 5.48; 7.35 before the compaction).
