@@ -127,6 +127,12 @@ pub fn load(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> FpmConfig {
             ));
         }
     }
+    // Kept for the whole run: exactly sized (lists grown by doubling keep slack).
+    for pool in &mut state.config.pools {
+        let mut exact = Vec::with_capacity(pool.entries.len());
+        exact.append(&mut pool.entries);
+        pool.entries = exact;
+    }
     state.config
 }
 

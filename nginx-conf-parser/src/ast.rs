@@ -72,10 +72,11 @@ pub struct Block {
 pub struct Directive {
     /// The first word.
     pub name: Token,
-    /// The other words.
-    pub args: Vec<Token>,
-    /// The body, for block directives.
-    pub block: Option<Block>,
+    /// The other words (exactly sized).
+    pub args: Box<[Token]>,
+    /// The body, for block directives (boxed: most statements have none, and an
+    /// inline body would make every statement 32 bytes larger).
+    pub block: Option<Box<Block>>,
     /// From the first byte of the name to the terminating `;` or `}` inclusive.
     pub span: Span,
     /// For `include`: the files it resolved to, in nginx's order. Filled by the loader;

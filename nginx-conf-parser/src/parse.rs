@@ -82,7 +82,7 @@ fn show_byte(b: u8) -> String {
 
 struct Frame {
     name: Token,
-    args: Vec<Token>,
+    args: Box<[Token]>,
     start: u32,
     open: u32,
     kind: BlockKind,
@@ -101,6 +101,10 @@ struct Parser<'t> {
     /// Open blocks, innermost last.
     stack: Vec<Frame>,
     top: Vec<Directive>,
+    /// Emptied statement lists of closed blocks, reused by the next blocks: each
+    /// block's list grows in a reused buffer and is kept at its exact size (a list
+    /// grown by doubling keeps up to half its bytes as slack for the whole run).
+    spare: Vec<Vec<Directive>>,
     /// Depth beyond MAX_DEPTH currently being skipped.
     skipped_depth: usize,
     depth_reported: bool,
@@ -117,11 +121,12 @@ pub fn parse_file(file: FileId, text: Arc<[u8]>) -> (ParsedFile, Vec<Diagnostic>
             comments: Vec::new(),
             stack: Vec::new(),
             top: Vec::new(),
+            spare: Vec::new(),
             skipped_depth: 0,
             depth_reported: false,
         };
         p.run();
-        (p.top, p.comments, p.diagnostics)
+        (exact(&mut p.top), p.comments, p.diagnostics)
     };
     (
         ParsedFile {
@@ -331,7 +336,7 @@ impl Parser<'_> {
 
     /// Splits a statement's words into its name and an exactly sized argument list,
     /// leaving the buffer empty for the next statement (no slack kept per directive).
-    fn split_words(words: &mut Vec<Token>) -> Option<(Token, Vec<Token>)> {
+    fn split_words(words: &mut Vec<Token>) -> Option<(Token, Box<[Token]>)> {
         let mut drained = words.drain(..);
         let name = drained.next()?;
         Some((name, drained.collect()))
@@ -375,7 +380,7 @@ impl Parser<'_> {
                     quote: Quote::None,
                     unescaped: None,
                 };
-                (dummy, Vec::new(), open)
+                (dummy, Box::default(), open)
             }
         };
         let kind = if is_custom_block(&self.text[name.span.range()]) {
@@ -390,7 +395,7 @@ impl Parser<'_> {
             start: start as u32,
             open: open as u32,
             kind,
-            children: Vec::new(),
+            children: self.spare.pop().unwrap_or_default(),
             poisoned: poisoned || parent_poisoned,
         });
     }
@@ -404,24 +409,37 @@ impl Parser<'_> {
             self.error(close, close + 1, "unexpected \"}\"".into());
             return;
         };
+        let mut children = frame.children;
         if frame.poisoned {
+            children.clear();
+            self.spare.push(children);
             return;
         }
+        let directives = exact(&mut children);
+        self.spare.push(children);
         let end = (close + 1).min(self.text.len());
         let block = Block {
             span: self.span(frame.open as usize, end),
             kind: frame.kind,
-            directives: frame.children,
+            directives,
         };
         let directive = Directive {
             name: frame.name,
             args: frame.args,
-            block: Some(block),
+            block: Some(Box::new(block)),
             span: self.span(frame.start as usize, end),
             includes: Vec::new(),
         };
         self.push_directive(directive);
     }
+}
+
+/// Moves the statements into a list of exactly their number, leaving `buffer`
+/// empty with its capacity for reuse.
+fn exact(buffer: &mut Vec<Directive>) -> Vec<Directive> {
+    let mut list = Vec::with_capacity(buffer.len());
+    list.append(buffer);
+    list
 }
 
 fn memchr_newline(text: &[u8], from: usize) -> usize {

@@ -320,16 +320,11 @@ pub fn build(config: &Config) -> NginxModel {
 }
 
 /// Applies one statement of a block to the inherited settings of that block.
-fn apply(item: &Item<'_>, scope: &mut Inherited, own_params: &mut Option<Vec<FastcgiParam>>) {
+/// `fastcgi_param` statements are only collected: [`settle_params`] turns them into a list.
+fn apply<'c>(item: &Item<'c>, scope: &mut Inherited, own_params: &mut Option<Vec<Item<'c>>>) {
     let name = item.name();
     if name == "fastcgi_param" {
-        let param = FastcgiParam {
-            name: item.arg(0).map(|a| a.into_owned()).unwrap_or_default(),
-            value: item.arg(1).map(|a| a.into_owned()).unwrap_or_default(),
-            if_not_empty: item.arg(2).is_some_and(|a| a == "if_not_empty"),
-            span: item.span(),
-        };
-        own_params.get_or_insert_with(Vec::new).push(param);
+        own_params.get_or_insert_with(Vec::new).push(*item);
         return;
     }
     if let Some(key) = INHERITED.iter().find(|k| **k == name) {
@@ -337,24 +332,61 @@ fn apply(item: &Item<'_>, scope: &mut Inherited, own_params: &mut Option<Vec<Fas
     }
 }
 
+fn fastcgi_param(item: &Item<'_>) -> FastcgiParam {
+    FastcgiParam {
+        name: item.arg(0).map(|a| a.into_owned()).unwrap_or_default(),
+        value: item.arg(1).map(|a| a.into_owned()).unwrap_or_default(),
+        if_not_empty: item.arg(2).is_some_and(|a| a == "if_not_empty"),
+        span: item.span(),
+    }
+}
+
+/// `fastcgi_param` lists already built in this tree, by the statements that make
+/// them. A list usually comes from an included file (`fastcgi.conf`), so every
+/// location that includes it has the same statements: they share one list instead
+/// of each owning ~20 copies of the same names and values.
+#[derive(Default)]
+struct ParamLists {
+    lists: HashMap<Vec<Span>, Arc<Vec<FastcgiParam>>>,
+    empty: Arc<Vec<FastcgiParam>>,
+}
+
 /// Closes a block's own params over the parent's: any own param replaces the whole list.
-fn settle_params(scope: &mut Inherited, own: Option<Vec<FastcgiParam>>, level: Span) {
+fn settle_params(
+    scope: &mut Inherited,
+    own: Option<Vec<Item<'_>>>,
+    level: Span,
+    lists: &mut ParamLists,
+) {
     if let Some(own) = own {
-        let dropped = scope
+        let key: Vec<Span> = own.iter().map(Item::span).collect();
+        let params = match lists.lists.get(&key) {
+            Some(list) => Arc::clone(list),
+            None => {
+                let list = Arc::new(own.iter().map(fastcgi_param).collect::<Vec<_>>());
+                lists.lists.insert(key, Arc::clone(&list));
+                list
+            }
+        };
+        let dropped: Vec<FastcgiParam> = scope
             .params
             .as_ref()
             .map(|p| {
                 p.params
                     .iter()
-                    .filter(|old| !own.iter().any(|n| n.name == old.name))
+                    .filter(|old| !params.iter().any(|n| n.name == old.name))
                     .cloned()
                     .collect()
             })
             .unwrap_or_default();
         scope.params = Some(ParamList {
-            params: Arc::new(own),
+            params,
             defined_at: Some(level),
-            dropped: Arc::new(dropped),
+            dropped: if dropped.is_empty() {
+                Arc::clone(&lists.empty)
+            } else {
+                Arc::new(dropped)
+            },
         });
     }
 }
@@ -367,6 +399,7 @@ fn settle_error_pages(scope: &mut Inherited, own: &[Setting]) {
 }
 
 fn build_http(http: &Item<'_>, model: &mut NginxModel) {
+    let mut lists = ParamLists::default();
     let mut scope = Inherited::default();
     let mut own = None;
     let mut servers = Vec::new();
@@ -400,7 +433,7 @@ fn build_http(http: &Item<'_>, model: &mut NginxModel) {
             apply(&item, &mut scope, &mut own);
         }
     }
-    settle_params(&mut scope, own, http.span());
+    settle_params(&mut scope, own, http.span(), &mut lists);
     let http_error_pages: Vec<Setting> = http
         .children()
         .filter(|i| i.is("error_page"))
@@ -409,7 +442,7 @@ fn build_http(http: &Item<'_>, model: &mut NginxModel) {
     settle_error_pages(&mut scope, &http_error_pages);
     let http_alt_svc = adds_alt_svc(http);
     for server in servers {
-        let mut built = build_server(&server, &scope, model);
+        let mut built = build_server(&server, &scope, model, &mut lists);
         // add_header is inherited only by levels that add none of their own.
         built.alt_svc = adds_alt_svc(&server).unwrap_or(http_alt_svc.unwrap_or(false));
         model.servers.push(built);
@@ -429,7 +462,12 @@ fn adds_alt_svc(block: &Item<'_>) -> Option<bool> {
     any
 }
 
-fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxModel) -> Server {
+fn build_server(
+    server: &Item<'_>,
+    http_scope: &Inherited,
+    model: &mut NginxModel,
+    lists: &mut ParamLists,
+) -> Server {
     let mut scope = http_scope.clone();
     let mut own = None;
     let mut listens = Vec::new();
@@ -458,7 +496,7 @@ fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxMode
             apply(&item, &mut scope, &mut own);
         }
     }
-    settle_params(&mut scope, own, server.span());
+    settle_params(&mut scope, own, server.span(), lists);
     settle_error_pages(&mut scope, &level.error_pages);
     if listens.is_empty() {
         listens.push(NginxListen {
@@ -515,7 +553,7 @@ fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxMode
             location_statement(&item, &mut effective);
             apply(&item, &mut scope, &mut own);
         }
-        settle_params(&mut scope, own, loc.span());
+        settle_params(&mut scope, own, loc.span(), lists);
         settle_error_pages(&mut scope, &effective.error_pages);
         for n in nested.into_iter().rev() {
             stack.push((n, scope.clone()));
@@ -523,12 +561,15 @@ fn build_server(server: &Item<'_>, http_scope: &Inherited, model: &mut NginxMode
         effective.inherited = scope;
         locations.push(effective);
     }
+    // Kept for the whole run: exactly sized (a list grown by doubling keeps slack).
+    let mut exact = Vec::with_capacity(locations.len());
+    exact.append(&mut locations);
     Server {
         span: server.span(),
         keyword: server.name_span(),
         listens,
         names,
-        locations,
+        locations: exact,
         certificate,
         alt_svc: false,
     }
