@@ -46,7 +46,17 @@ impl<'a> Resolver<'a> {
         let file = self.map.get(span.file);
         let shown: &Path = file.disk_path.as_deref().unwrap_or(&file.path);
         let rel = shown.strip_prefix(&self.base).unwrap_or(shown);
-        rel.display().to_string()
+        // One spelling per file: `./etc/x` (a `--root .` or discovered tree) and `etc/x`
+        // (an argument) are the same file, shown without the leading `./`.
+        let clean: PathBuf = rel
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect();
+        if clean.as_os_str().is_empty() {
+            ".".to_string()
+        } else {
+            clean.display().to_string()
+        }
     }
 
     /// Resolves a span.
@@ -156,4 +166,31 @@ pub fn render(
 /// The rule metadata of a diagnostic.
 pub fn meta_of<'r>(code: &str, rules: &[&'r RuleMeta]) -> Option<&'r RuleMeta> {
     rules.iter().find(|r| r.code == code).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_file_has_one_spelling() {
+        let map = SourceMap::new();
+        let dotted = map.add_text("./etc/nginx/nginx.conf", lint_source::FileKind::Nginx, "");
+        let plain = map.add_text(
+            "etc/php/8.2/fpm/php-fpm.conf",
+            lint_source::FileKind::Fpm,
+            "",
+        );
+        let inside = map.add_text("/work/x/./etc/a.conf", lint_source::FileKind::Nginx, "");
+        let resolver = Resolver::new(&map, PathBuf::from("/work/x"));
+        assert_eq!(
+            resolver.path(Span::point(dotted, 0)),
+            "etc/nginx/nginx.conf"
+        );
+        assert_eq!(
+            resolver.path(Span::point(plain, 0)),
+            "etc/php/8.2/fpm/php-fpm.conf"
+        );
+        assert_eq!(resolver.path(Span::point(inside, 0)), "etc/a.conf");
+    }
 }
