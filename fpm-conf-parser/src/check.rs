@@ -41,6 +41,18 @@ fn directives() -> &'static Directives {
     })
 }
 
+/// The section a php-fpm directive belongs in (`pool`, `global` or `global|pool`), for a
+/// key as written (`request_terminate_timeout`, `php_admin_value`); `None` for keys php-fpm
+/// does not know.
+pub fn fpm_directive_section(key: &str) -> Option<&'static str> {
+    let d = directives();
+    let lower = key.to_ascii_lowercase();
+    if let Some((section, _)) = d.scalars.get(&lower) {
+        return Some(section);
+    }
+    d.arrays.iter().any(|a| *a == lower).then_some("pool")
+}
+
 /// Runs every check over a loaded configuration.
 pub fn check(config: &FpmConfig) -> Vec<Diagnostic> {
     let mut out = Vec::new();

@@ -59,4 +59,6 @@ pub static RULES: &[&Rule] = &[
     &fpm106_log_directory_missing::RULE,
     &fpm107_worker_cannot_write::RULE,
     &fpm108_unbounded_worker_memory::RULE,
+    &fpm109_pool_directive_in_php_ini::RULE,
+    &fpm110_slowlog_without_timeout::RULE,
 ];

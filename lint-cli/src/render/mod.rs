@@ -50,9 +50,17 @@ impl<'a> Resolver<'a> {
         let file = self.map.get(span.file);
         let shown = file.display_path();
         let rel = shown.strip_prefix(&self.base).unwrap_or(&shown);
-        // `./etc/x` and `etc/x` are one file: show it one way.
-        let rel = rel.strip_prefix(".").unwrap_or(rel);
-        rel.display().to_string()
+        // One spelling per file: `./etc/x` (a `--root .` or discovered tree) and `etc/x`
+        // (an argument) are the same file, shown without the `./`.
+        let clean: PathBuf = rel
+            .components()
+            .filter(|c| !matches!(c, std::path::Component::CurDir))
+            .collect();
+        if clean.as_os_str().is_empty() {
+            ".".to_string()
+        } else {
+            clean.display().to_string()
+        }
     }
 
     /// The display path of a file.
@@ -290,5 +298,27 @@ mod tests {
     fn places_name_files_relative_to_the_base() {
         let text = rendered(Format::Concise);
         assert!(text.starts_with("nginx/a.conf:2:3: "), "{text}");
+    }
+
+    #[test]
+    fn one_file_has_one_spelling() {
+        let map = SourceMap::new();
+        let dotted = map.add_text("./etc/nginx/nginx.conf", lint_source::FileKind::Nginx, "");
+        let plain = map.add_text(
+            "etc/php/8.2/fpm/php-fpm.conf",
+            lint_source::FileKind::Fpm,
+            "",
+        );
+        let inside = map.add_text("/work/x/./etc/a.conf", lint_source::FileKind::Nginx, "");
+        let resolver = Resolver::new(&map, PathBuf::from("/work/x"));
+        assert_eq!(
+            resolver.path(Span::point(dotted, 0)),
+            "etc/nginx/nginx.conf"
+        );
+        assert_eq!(
+            resolver.path(Span::point(plain, 0)),
+            "etc/php/8.2/fpm/php-fpm.conf"
+        );
+        assert_eq!(resolver.path(Span::point(inside, 0)), "etc/a.conf");
     }
 }

@@ -238,6 +238,24 @@ impl<'a> Model<'a> {
                 paths.push(dir);
             }
         }
+        // What a try_files fallback finds when it re-enters its own location (NGX208).
+        for (_, server) in self.servers() {
+            for location in &server.locations {
+                let fallback = location
+                    .try_files
+                    .as_ref()
+                    .and_then(|t| t.args.last())
+                    .map(|f| f.split('?').next().unwrap_or(f));
+                if let Some(uri) = fallback.filter(|u| u.starts_with('/') && !u.contains('$')) {
+                    for path in crate::rules::ngx208_try_files_cycle::reentry_paths(location, uri)
+                        .unwrap_or_default()
+                    {
+                        let path = path.to_string_lossy().trim_end_matches('/').to_string();
+                        paths.push(std::path::PathBuf::from(path));
+                    }
+                }
+            }
+        }
         for (_, _, location) in self.fastcgi_locations() {
             if let Some(root) = location.inherited.get("root") {
                 if !root.first().contains('$') {

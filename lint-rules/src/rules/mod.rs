@@ -27,6 +27,8 @@ pub mod fpm105_max_children_far_below_nginx;
 pub mod fpm106_log_directory_missing;
 pub mod fpm107_worker_cannot_write;
 pub mod fpm108_unbounded_worker_memory;
+pub mod fpm109_pool_directive_in_php_ini;
+pub mod fpm110_slowlog_without_timeout;
 pub mod ngx101_conflicting_server_name;
 pub mod ngx102_no_explicit_default_server;
 pub mod ngx103_listen_443_without_ssl;

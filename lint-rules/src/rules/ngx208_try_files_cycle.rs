@@ -1,6 +1,9 @@
-use lint_source::Diagnostic;
+use std::path::PathBuf;
 
-use crate::model::Model;
+use lint_source::{Diagnostic, Severity};
+
+use crate::model::filesystem::Probe;
+use crate::model::{EffectiveLocation, Model};
 use crate::rule::Sink;
 
 declare_rule!(
@@ -11,13 +14,20 @@ declare_rule!(
     "a `try_files` fallback URI that nginx routes back into the same location",
     r#"The last argument of `try_files` is an internal redirect. When the location
 that matches that URI is the one holding the `try_files` (typically because the
-PHP location is missing, or does not match `/index.php`), nginx redirects in a
-circle until it gives up.
+PHP location is missing, or does not match `/index.php`), nginx runs the same
+`try_files` again with `$uri` set to the fallback. If the fallback file exists,
+`$uri` finds it and it is served as a static file (for a PHP front controller:
+its source code, which NGX207 reports); only when no argument can match does
+nginx redirect in a circle until it gives up.
+
+With disk facts (`--root`, or linting the machine's own tree) the rule tells the
+two apart: an error when the files are missing (a certain cycle), silence when
+the fallback exists. Without them it is a warning that names both outcomes.
 
 **Symptom**: when the fallback file does not exist, 500 Internal Server Error
 and `rewrite or internal redirection cycle while internally redirecting to
-"/index.php"`; when it does, it is served as a static file — for a PHP front
-controller, its source code (NGX207 says so too).
+"/index.php"` (proven live); when it does, 200 with the file served as is
+(proven live too).
 
 Bad:
 ```nginx
@@ -40,6 +50,60 @@ location ~ \.php$ {
     check
 );
 
+/// What the second pass of `try_files` (with `$uri` = the fallback) finds.
+enum Reentry {
+    /// An argument names an existing file or directory: served, no cycle.
+    Served,
+    /// No argument can match: a certain cycle.
+    Cycle,
+    /// The disk is not known (or an argument has other variables).
+    Unknown,
+}
+
+/// The files the second pass tries, under the location's root; `None` when an argument
+/// has variables other than `$uri` or the root is not a fixed path.
+pub(crate) fn reentry_paths(location: &EffectiveLocation, uri: &str) -> Option<Vec<PathBuf>> {
+    let try_files = location.try_files.as_ref()?;
+    if location.alias.is_some() {
+        return None;
+    }
+    let root = location.inherited.get("root").map_or("html", |r| r.first());
+    if root.contains('$') || !root.starts_with('/') {
+        return None;
+    }
+    let (_, tried) = try_files.args.split_last()?;
+    tried
+        .iter()
+        .map(|arg| {
+            let path = arg.replace("$uri", uri);
+            (!path.contains('$')).then(|| PathBuf::from(format!("{root}{path}")))
+        })
+        .collect()
+}
+
+fn reentry(model: &Model<'_>, location: &EffectiveLocation, uri: &str) -> Reentry {
+    let Some(paths) = reentry_paths(location, uri) else {
+        return Reentry::Unknown;
+    };
+    let mut unknown = false;
+    for path in paths {
+        let want_dir = path.as_os_str().to_string_lossy().ends_with('/');
+        let path = PathBuf::from(path.to_string_lossy().trim_end_matches('/'));
+        match model.filesystem.get(&path) {
+            Probe::Present(f) if f.is_dir == want_dir => return Reentry::Served,
+            Probe::Present(_) => {}
+            // A missing parent too means a configuration checkout, not the machine's disk.
+            Probe::Missing if model.filesystem.missing_from_existing_dir(&path) => {}
+            _ => unknown = true,
+        }
+    }
+    if unknown {
+        Reentry::Unknown
+    } else {
+        Reentry::Cycle
+    }
+}
+
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, server) in model.servers() {
         for location in server.locations.iter().skip(1) {
@@ -58,15 +122,22 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             }
             if server
                 .location_for(uri)
-                .is_some_and(|target| target.span == location.span)
+                .is_none_or(|target| target.span != location.span)
             {
-                sink.push(
-                    Diagnostic::new(&RULE.meta, try_files.span, format!("the fallback {uri} is handled by this same location again: an internal redirection cycle"))
-                        .with_related(location.span, "this location matches it")
-                        .with_help(format!("add a location that handles {uri} (for PHP: `location ~ \\.php$` with fastcgi_pass)"))
-                        .with_note(format!("at runtime: 500 \"rewrite or internal redirection cycle while internally redirecting to \\\"{uri}\\\"\" when {uri} does not exist; its content served as a static file when it does")),
-                );
+                continue;
             }
+            let d = match reentry(model, location, uri) {
+                Reentry::Served => continue,
+                Reentry::Cycle => Diagnostic::new(&RULE.meta, try_files.span, format!("the fallback {uri} is handled by this same location again and no file it tries exists: an internal redirection cycle"))
+                    .with_note(format!("at runtime: 500 \"rewrite or internal redirection cycle while internally redirecting to \\\"{uri}\\\"\"")),
+                Reentry::Unknown => Diagnostic::new(&RULE.meta, try_files.span, format!("the fallback {uri} is handled by this same location again: a redirection cycle if {uri} does not exist, the file served as is if it does"))
+                    .with_severity(Severity::Warning)
+                    .with_note(format!("at runtime: 500 \"rewrite or internal redirection cycle while internally redirecting to \\\"{uri}\\\"\" when {uri} is missing; 200 with its content served as a static file when it exists")),
+            };
+            sink.push(
+                d.with_related(location.span, "this location matches it")
+                    .with_help(format!("add a location that handles {uri} (for PHP: `location ~ \\.php$` with fastcgi_pass)")),
+            );
         }
     }
 }

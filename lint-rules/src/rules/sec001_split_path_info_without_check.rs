@@ -9,9 +9,12 @@ declare_rule!(
     Security,
     Warning,
     "`fastcgi_split_path_info` without a check that the script exists (the CVE-2019-11043 pattern)",
-    r#"With `fastcgi_split_path_info` and no `try_files $fastcgi_script_name =404`
-(or an `if (!-f ...)`), any URL that merely *contains* `.php` is passed to
-php-fpm, path info and all. This is the configuration behind CVE-2019-11043
+    r#"With `fastcgi_split_path_info`, `PATH_INFO` passed to php-fpm and no
+`try_files` in the location (`try_files $fastcgi_script_name =404`, or one that
+names a fixed script such as `try_files /app.php =404`) nor an `if (!-f ...)`,
+any URL that merely *contains* `.php` is passed to php-fpm, path info and all.
+A location that splits but never passes `PATH_INFO` is not reported.
+This is the configuration behind CVE-2019-11043
 (remote code execution on unpatched PHP) and behind "uploads executed as PHP"
 when `cgi.fix_pathinfo=1`.
 
@@ -23,6 +26,7 @@ Bad:
 ```nginx
 location ~ [^/]\.php(/|$) {
     fastcgi_split_path_info ^(.+?\.php)(/.*)$;
+    fastcgi_param PATH_INFO $fastcgi_path_info;
     fastcgi_pass unix:/run/php/php8.2-fpm.sock;
 }
 ```
@@ -31,6 +35,7 @@ Good:
 location ~ [^/]\.php(/|$) {
     fastcgi_split_path_info ^(.+?\.php)(/.*)$;
     try_files $fastcgi_script_name =404;
+    fastcgi_param PATH_INFO $fastcgi_path_info;
     fastcgi_pass unix:/run/php/php8.2-fpm.sock;
 }
 ```"#,
@@ -43,20 +48,28 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         let Some(split) = &location.split_path_info else {
             continue;
         };
-        let checked = location.try_files.as_ref().is_some_and(|t| {
-            t.args
-                .iter()
-                .any(|a| a.contains("$fastcgi_script_name") || a.contains("$uri"))
-        });
-        if !checked && !location.has_exists_check {
-            sink.push(
-                Diagnostic::new(
-                    &RULE.meta,
-                    split.span,
-                    "fastcgi_split_path_info without a check that the script file exists",
-                )
-                .with_help("add `try_files $fastcgi_script_name =404;` in this location"),
-            );
+        // Any try_files ends a request for a missing script before php-fpm: `=404`, or a
+        // fallback to a fixed script; `try_files /app.php =404` passes one known file.
+        if location.try_files.is_some() || location.has_exists_check {
+            continue;
         }
+        // The attack needs the split path info in PATH_INFO; without it the split only
+        // shortens $fastcgi_script_name.
+        let Some(path_info) = location.inherited.params.as_ref().and_then(|list| {
+            list.params
+                .iter()
+                .find(|p| p.name == "PATH_INFO" && p.value.contains('$'))
+        }) else {
+            continue;
+        };
+        sink.push(
+            Diagnostic::new(
+                &RULE.meta,
+                split.span,
+                "fastcgi_split_path_info passes PATH_INFO without a check that the script file exists",
+            )
+            .with_related(path_info.span, "PATH_INFO passed here")
+            .with_help("add `try_files $fastcgi_script_name =404;` in this location"),
+        );
     }
 }

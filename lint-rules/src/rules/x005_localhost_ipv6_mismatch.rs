@@ -21,7 +21,9 @@ nothing connects at all.
 **Symptom**: `connect() failed (111: Connection refused) while connecting to
 upstream, upstream: "fastcgi://[::1]:9000"` in nginx's log; with `localhost`
 the request is retried on 127.0.0.1 and usually works, with errors logged and
-the ::1 peer marked failed; with `[::1]`: 502 Bad Gateway.
+the ::1 peer marked failed; with `[::1]`: 502 Bad Gateway. X005 is a warning
+either way: when nothing connects, X001 reports the 502 as an error and X005
+says why (the two loopbacks are different addresses).
 
 Bad:
 ```nginx
@@ -83,7 +85,6 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                         if family_mismatch(&t.target, &listen) {
                             sink.push(
                                 Diagnostic::new(&RULE.meta, t.span, format!("nginx connects to {} but pool [{}] listens on {}", describe(&t.target), p.pool.name, describe_listen(&listen)))
-                                    .with_severity(lint_source::Severity::Error)
                                     .with_related(entry.value_span, "pool listens here")
                                     .with_help(format!("write `fastcgi_pass {};`", describe_listen(&listen)))
                                     .with_note("at runtime: 502 Bad Gateway, \"connect() failed (111: Connection refused)\""),

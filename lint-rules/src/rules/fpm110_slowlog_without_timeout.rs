@@ -1,0 +1,62 @@
+use lint_source::Diagnostic;
+
+use crate::model::Model;
+use crate::rule::Sink;
+
+declare_rule!(
+    "FPM110",
+    "slowlog-without-timeout",
+    FpmPool,
+    Warning,
+    "`slowlog` set but `request_slowlog_timeout` is 0 or missing: the slow log is never written",
+    r#"php-fpm writes a backtrace to `slowlog` for requests running longer than
+`request_slowlog_timeout`, whose default is 0: off. A pool that names a slow
+log file without the timeout gets an empty file, and the evidence of why
+requests were slow is never collected. (The reverse, a timeout without a file,
+stops php-fpm from starting: FPM010.)
+
+**Symptom**: the slow log stays empty while requests are slow; php-fpm never
+logs `executing too slow`.
+
+Bad:
+```ini
+slowlog = /var/log/php8.2-fpm.$pool.slow.log
+```
+Good:
+```ini
+slowlog = /var/log/php8.2-fpm.$pool.slow.log
+request_slowlog_timeout = 5s
+```"#,
+    "Set `request_slowlog_timeout` (for example 5s, well below request_terminate_timeout), or drop `slowlog`.",
+    check
+);
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for p in model.pools() {
+        let Some(slowlog) = p.pool.get("slowlog").filter(|e| !e.value.is_empty()) else {
+            continue;
+        };
+        let timeout = p.pool.time("request_slowlog_timeout");
+        if timeout.is_some_and(|(t, _)| t > 0) {
+            continue;
+        }
+        let mut d = Diagnostic::new(
+            &RULE.meta,
+            slowlog.key_span,
+            format!(
+                "pool [{}] names a slow log but never writes it: request_slowlog_timeout is {}",
+                p.pool.name,
+                if timeout.is_some() {
+                    "0"
+                } else {
+                    "not set (0)"
+                }
+            ),
+        )
+        .with_help("add `request_slowlog_timeout = 5s` to the pool");
+        if let Some((_, e)) = timeout {
+            d = d.with_related(e.value_span, "request_slowlog_timeout = 0: off");
+        }
+        sink.push(d);
+    }
+}
