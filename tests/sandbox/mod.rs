@@ -310,9 +310,36 @@ pub fn unavailable() -> Option<String> {
             return Some(format!("{bin} is not available"));
         }
     }
-    let fs = std::fs::read_to_string("/proc/filesystems").unwrap_or_default();
-    if !fs.lines().any(|l| l.trim_end().ends_with("overlay")) {
-        return Some("the kernel has no overlayfs".into());
+    // Root without CAP_SYS_ADMIN (an unprivileged container) cannot make mount namespaces.
+    let unshare = Command::new("unshare")
+        .args(["-m", "true"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !unshare {
+        return Some("`unshare -m` fails (no CAP_SYS_ADMIN?)".into());
+    }
+    // The definitive probe of overlayfs (mounting also loads the module where needed).
+    let Ok(probe) = tempfile::tempdir() else {
+        return Some("no temporary directory".into());
+    };
+    for sub in ["l", "u", "w", "m"] {
+        if std::fs::create_dir(probe.path().join(sub)).is_err() {
+            return Some("no temporary directory".into());
+        }
+    }
+    let p = probe.path().display();
+    let overlay = Command::new("unshare")
+        .args(["-m", "mount", "-t", "overlay", "nfl-probe", "-o"])
+        .arg(format!("lowerdir={p}/l,upperdir={p}/u,workdir={p}/w"))
+        .arg(format!("{p}/m"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !overlay {
+        return Some("overlayfs cannot be mounted here".into());
     }
     None
 }
