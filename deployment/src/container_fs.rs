@@ -334,6 +334,26 @@ impl ContainerFs {
     }
 }
 
+/// The relative link text that leads from the link at container path `link` to
+/// container path `target` (`../sites-available/default`).
+fn relative_link(link: &Path, target: &Path) -> PathBuf {
+    let from: Vec<_> = link
+        .parent()
+        .unwrap_or(Path::new("/"))
+        .components()
+        .collect();
+    let to: Vec<_> = target.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..from.len() {
+        out.push("..");
+    }
+    for c in &to[common..] {
+        out.push(c);
+    }
+    out
+}
+
 impl ContainerFs {
     /// Writes the container's configuration files under `dest` at their container paths
     /// (`dest/etc/nginx/nginx.conf`): stock files, then every layer in order, so that a
@@ -362,7 +382,9 @@ impl ContainerFs {
                 std::fs::create_dir_all(parent)?;
             }
             let _ = std::fs::remove_file(&at);
-            std::os::unix::fs::symlink(place(target), &at)?;
+            // Relative, so that the link resolves both under `dest` and where `dest` is
+            // mounted as the container's / (an absolute host path would not exist there).
+            std::os::unix::fs::symlink(relative_link(link, target), &at)?;
         }
         for m in &self.mounts {
             let at = place(&m.target);
@@ -536,6 +558,21 @@ impl FileSystem for ContainerFs {
 mod tests {
     use super::*;
     use crate::stock;
+
+    #[test]
+    fn stock_links_are_written_relative() {
+        assert_eq!(
+            relative_link(
+                Path::new("/etc/nginx/sites-enabled/default"),
+                Path::new("/etc/nginx/sites-available/default")
+            ),
+            PathBuf::from("../sites-available/default")
+        );
+        assert_eq!(
+            relative_link(Path::new("/a/b"), Path::new("/c/d")),
+            PathBuf::from("../c/d")
+        );
+    }
 
     #[test]
     fn layers_stock_then_mounts() {

@@ -1,0 +1,337 @@
+//! Differential test of repository mode: for every repository layout (the X0xx rule
+//! fixtures with a REPOSITORY marker and every fixtures/repos layout), materialize the
+//! assembled deployments (`deployments --materialize`) and run the real `nginx -t` and
+//! `php-fpm8.2 -t` on each container's files, in a private mount namespace whose root is
+//! those files over this machine's / (see tests/sandbox). The deployment's host names
+//! (`fpm_names`, `other_names`) resolve to 127.0.0.1 and nothing else resolves, as in the
+//! deployment's own network. The real accept/reject must equal our load-time verdict:
+//! errors NGX0xx and X020 (nginx refuses to load), errors FPM0xx (php-fpm refuses to load),
+//! apart from the deliberate differences listed in `DIFFERENCES` with their reason.
+//!
+//! Skips with a reason when not root or unshare, overlayfs, nginx or php-fpm8.2 is missing,
+//! except in CI.
+
+mod sandbox;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command as BinCommand;
+
+use sandbox::{Container, Deployment};
+
+/// FPM0xx rules whose doc says `php-fpm -t` accepts the file and the failure comes at start
+/// or at run time: they are no load-time verdict.
+const FPM_NOT_AT_LOAD: &[&str] = &["FPM011", "FPM020", "FPM021", "FPM022", "FPM024"];
+
+/// Deliberate differences: (layout, side, reason). A listed difference that no longer
+/// differs fails the test, so the list stays true.
+const DIFFERENCES: &[(&str, &str, &str)] = &[
+    (
+        "repos/compose-wordpress-fpm",
+        "nginx",
+        "the TLS certificate /etc/ssl/fullchain.pem is not in the repository (SOURCE.md: the \
+         user supplies ssl/*.pem): nginx -t cannot load it; the linter does not demand secrets",
+    ),
+    (
+        "repos/monorepo-build-targets-openresty",
+        "nginx",
+        "the image is OpenResty (ngx_lua built in); this machine's Debian nginx has no \
+         set_by_lua, so only OpenResty's own nginx -t could judge this file",
+    ),
+];
+
+/// Layouts `deployments --materialize` cannot write yet: (layout, reason). The test fails
+/// when one of them starts to materialize, so that it joins the comparison.
+const NOT_MATERIALIZED: &[(&str, &str)] = &[(
+    "repos/laradock-sites-upstream",
+    "`COPY ./laravel.ini /usr/local/etc/php/conf.d` (no trailing slash, onto a directory \
+     the image has) is assembled as a file at /usr/local/etc/php/conf.d, which collides with \
+     the stock directory when written",
+)];
+
+fn layouts() -> Vec<(String, PathBuf)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    let mut rules: Vec<_> = std::fs::read_dir(root.join("fixtures/rules"))
+        .expect("fixtures/rules")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("X0"))
+        .collect();
+    rules.sort_by_key(|e| e.file_name());
+    for rule in rules {
+        let mut cases: Vec<_> = std::fs::read_dir(rule.path())
+            .expect("rule fixtures")
+            .filter_map(Result::ok)
+            .filter(|e| e.path().join("REPOSITORY").is_file())
+            .collect();
+        cases.sort_by_key(|e| e.file_name());
+        for case in cases {
+            out.push((
+                format!(
+                    "{}/{}",
+                    rule.file_name().to_string_lossy(),
+                    case.file_name().to_string_lossy()
+                ),
+                case.path(),
+            ));
+        }
+    }
+    let mut repos: Vec<_> = std::fs::read_dir(root.join("fixtures/repos"))
+        .expect("fixtures/repos")
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("SOURCE.md").is_file())
+        .collect();
+    repos.sort_by_key(|e| e.file_name());
+    for repo in repos {
+        out.push((
+            format!("repos/{}", repo.file_name().to_string_lossy()),
+            repo.path(),
+        ));
+    }
+    out
+}
+
+/// Our load-time verdict on a layout: (nginx refuses, php-fpm refuses, the codes).
+fn lint_verdict(layout: &Path) -> (bool, bool, Vec<String>) {
+    let out = BinCommand::cargo_bin("nginx-fpm-lint")
+        .expect("binary")
+        .current_dir(layout)
+        .args(["--no-config", "--format", "json", "."])
+        .output()
+        .expect("lint runs");
+    let json: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("the JSON report parses");
+    let mut codes: Vec<String> = json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .filter_map(|d| d["code"].as_str().map(str::to_string))
+        .collect();
+    codes.sort();
+    codes.dedup();
+    let nginx = codes.iter().any(|c| c.starts_with("NGX0") || c == "X020");
+    let fpm = codes
+        .iter()
+        .any(|c| c.starts_with("FPM0") && !FPM_NOT_AT_LOAD.contains(&c.as_str()));
+    (nginx, fpm, codes)
+}
+
+/// Runs a command with a bound on its time (`timeout` kills it after 30 s).
+fn bounded(cmd: std::process::Command) -> Output {
+    let program = cmd.get_program().to_owned();
+    let args: Vec<_> = cmd.get_args().map(|a| a.to_owned()).collect();
+    let envs: Vec<_> = cmd
+        .get_envs()
+        .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned())))
+        .collect();
+    let mut t = std::process::Command::new("timeout");
+    t.args(["-k", "5", "30"]).arg(program).args(args).envs(envs);
+    t.output().expect("timeout runs")
+}
+
+/// The real verdicts on one deployment: (nginx -t output, php-fpm -t output), None for a
+/// side the deployment does not have.
+fn real_verdict(d: &Deployment, scratch: &Path) -> (Option<Output>, Option<Output>) {
+    let extra = scratch.join("extra");
+    let mut names = d.fpm_names.clone();
+    names.extend(d.other_names.iter().cloned());
+    sandbox::extra_layer(
+        &extra,
+        &[("127.0.0.1".to_string(), names)],
+        &sandbox::image_users(d),
+    );
+    let nginx = d.nginx_main.as_ref().map(|main| {
+        let work = scratch.join("nginx-mnt");
+        std::fs::create_dir_all(&work).expect("mount point");
+        let tree = d.dir.join("nginx");
+        let c = Container {
+            tree: &tree,
+            extra: &extra,
+            work: &work,
+            exact: vec![sandbox::parent(main)],
+            mkdirs: Vec::new(),
+            shared: Vec::new(),
+            userspec: d
+                .nginx_run_as
+                .as_ref()
+                .and_then(|u| sandbox::userspec(&extra, u)),
+        };
+        bounded(c.command(None, &["nginx", "-t", "-c", main]))
+    });
+    let fpm = d.fpm_main.as_ref().map(|main| {
+        let work = scratch.join("fpm-mnt");
+        std::fs::create_dir_all(&work).expect("mount point");
+        let tree = d.dir.join("php-fpm");
+        let c = Container {
+            tree: &tree,
+            extra: &extra,
+            work: &work,
+            exact: vec![sandbox::parent(main)],
+            mkdirs: Vec::new(),
+            shared: Vec::new(),
+            userspec: d
+                .fpm_run_as
+                .as_ref()
+                .and_then(|u| sandbox::userspec(&extra, u)),
+        };
+        let mut args = vec!["php-fpm8.2", "-t", "--fpm-config", main.as_str()];
+        if let Some(prefix) = sandbox::fpm_prefix(main) {
+            args.extend(["--prefix", prefix]);
+        }
+        bounded(c.command(None, &args))
+    });
+    (nginx, fpm)
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// The first line that says why the program refused (for the table).
+fn why(o: &Output) -> String {
+    let t = text(o);
+    t.lines()
+        .find(|l| l.contains("[emerg]") || l.contains("ERROR:"))
+        .unwrap_or("")
+        .chars()
+        .take(110)
+        .collect()
+}
+
+#[test]
+fn real_nginx_t_and_php_fpm_t_agree_with_the_load_time_verdict() {
+    if !sandbox::available_or_skip("the deployments differential test", None) {
+        return;
+    }
+    let word = |refused: bool| if refused { "reject" } else { "accept" };
+    let mut failures = Vec::new();
+    let mut rows = vec![format!(
+        "{:<58} {:>2}  {:<13} {:<13}  codes / why",
+        "layout", "n", "nginx real/us", "fpm real/us"
+    )];
+    let mut seen_differences = Vec::new();
+    let all = layouts();
+    assert!(
+        all.len() >= 35,
+        "the X0xx repository fixtures and fixtures/repos"
+    );
+    for (name, layout) in &all {
+        let tmp = tempfile::Builder::new()
+            .prefix("nfl-diff")
+            .tempdir()
+            .expect("temp dir");
+        let out_dir = tmp.path().join("out");
+        let m = BinCommand::cargo_bin("nginx-fpm-lint")
+            .expect("binary")
+            .current_dir(layout)
+            .args(["deployments", ".", "--materialize"])
+            .arg(&out_dir)
+            .output()
+            .expect("materialize runs");
+        let known = NOT_MATERIALIZED.iter().find(|(l, _)| l == name);
+        if !m.status.success() {
+            let err = String::from_utf8_lossy(&m.stderr).trim().to_string();
+            rows.push(format!("{name:<58}  -  not materialized: {err}"));
+            if known.is_none() {
+                failures.push(format!("{name}: --materialize fails: {err}"));
+            }
+            continue;
+        }
+        if let Some((_, reason)) = known {
+            failures.push(format!(
+                "{name} materializes now (listed as not materialized: {reason}): remove it from NOT_MATERIALIZED"
+            ));
+        }
+        let (lint_nginx, lint_fpm, codes) = lint_verdict(layout);
+        let deployments = sandbox::deployments(&out_dir);
+        assert!(
+            !deployments.is_empty(),
+            "{name}: no deployment materialized"
+        );
+        // Our verdict is per repository (diagnostics name files, not deployments): a
+        // side refuses when any deployment's copy of it refuses.
+        let mut real_nginx = false;
+        let mut real_fpm = false;
+        let mut outputs = Vec::new();
+        for d in &deployments {
+            let scratch = tmp.path().join(format!("scratch-{}", d.index));
+            let (nginx, fpm) = real_verdict(d, &scratch);
+            let refused = |o: &Option<Output>| o.as_ref().is_some_and(|o| !o.status.success());
+            real_nginx |= refused(&nginx);
+            real_fpm |= refused(&fpm);
+            let cell = |o: &Option<Output>, us: bool| match o {
+                None => "-".to_string(),
+                Some(o) => format!("{}/{}", word(!o.status.success()), word(us)),
+            };
+            let mut why_cell = codes.join(",");
+            for o in [&nginx, &fpm].into_iter().flatten() {
+                if !o.status.success() {
+                    why_cell.push_str(&format!(" | {}", why(o)));
+                }
+            }
+            rows.push(format!(
+                "{name:<58} {:>2}  {:<13} {:<13}  {why_cell}",
+                d.index,
+                cell(&nginx, lint_nginx),
+                cell(&fpm, lint_fpm),
+            ));
+            outputs.push((d.index.clone(), nginx, fpm));
+        }
+        // X020's claim: nginx stops at load with "host not found in upstream".
+        if codes.iter().any(|c| c == "X020") {
+            let said = outputs.iter().any(|(_, n, _)| {
+                n.as_ref()
+                    .is_some_and(|o| text(o).contains("host not found in upstream"))
+            });
+            if !said {
+                failures.push(format!(
+                    "{name}: X020 reported, but no nginx -t says \"host not found in upstream\""
+                ));
+            }
+        }
+        for (side, real, us) in [
+            ("nginx", real_nginx, lint_nginx),
+            ("fpm", real_fpm, lint_fpm),
+        ] {
+            let listed = DIFFERENCES.iter().find(|(l, s, _)| l == name && *s == side);
+            match (real == us, listed) {
+                (true, None) => {}
+                (false, Some((_, _, reason))) => {
+                    seen_differences.push(format!("{name} {side}: {reason}"))
+                }
+                (true, Some(_)) => failures.push(format!(
+                    "{name} {side}: listed as a deliberate difference but agrees now: remove it"
+                )),
+                (false, None) => {
+                    let detail: Vec<String> = outputs
+                        .iter()
+                        .map(|(i, n, f)| {
+                            let o = if side == "nginx" { n } else { f };
+                            format!("[{i}] {}", o.as_ref().map(text).unwrap_or_default())
+                        })
+                        .collect();
+                    failures.push(format!(
+                        "{name} {side}: real {} but we {} (codes {codes:?})\n{}",
+                        word(real),
+                        word(us),
+                        detail.join("\n")
+                    ));
+                }
+            }
+        }
+    }
+    println!("{}", rows.join("\n"));
+    if !seen_differences.is_empty() {
+        println!(
+            "deliberate differences:\n  {}",
+            seen_differences.join("\n  ")
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n---\n"));
+}
