@@ -475,7 +475,17 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
         });
     }
     for copy in &df.copies {
-        let target = if copy.into_dir && !copy.host.is_dir() {
+        // `COPY x.ini /usr/local/etc/php/conf.d` onto a directory the image (or an earlier
+        // COPY) has puts the file inside it, slash or not.
+        let existing_dir = c.image.sets().any(|s| {
+            s.files
+                .iter()
+                .any(|(p, _)| Path::new(p).parent() == Some(copy.target.as_path()))
+        }) || c.mounts.iter().any(|m| {
+            m.target.parent() == Some(copy.target.as_path())
+                || (m.target == copy.target && matches!(m.source, Source::Dir { .. }))
+        }) || copy.target.extension().is_some_and(|e| e == "d");
+        let target = if (copy.into_dir || existing_dir) && !copy.host.is_dir() {
             copy.target.join(copy.host.file_name().unwrap_or_default())
         } else {
             copy.target.clone()
