@@ -49,16 +49,14 @@ const LAYOUTS: &[(&str, &str)] = &[
     ("X023", "bad"),
     ("X023", "good"),
     ("X023", "good-other-path"),
+    ("X025", "bad"),
+    ("X025", "bad-other-path"),
+    ("X025", "good"),
+    ("X025", "good-parent-mounted"),
 ];
 
 /// Good layouts that do not answer 200, with the status they answer and why.
-const GOOD_EXCEPTIONS: &[(&str, &str, u16, &str)] = &[(
-    "X019",
-    "good-same-pod",
-    404,
-    "the pod mounts no code: neither container has /var/www/html/public, so nginx's own \
-     `try_files $uri =404` answers before php-fpm is asked (as the real pod would)",
-)];
+const GOOD_EXCEPTIONS: &[(&str, &str, u16, &str)] = &[];
 
 fn ip(args: &[&str]) -> Result<(), String> {
     let out = Command::new("ip")
@@ -198,12 +196,20 @@ fn claim(code: &str) -> (u16, String) {
         .next()
         .and_then(|w| w.parse().ok())
         .unwrap_or_else(|| panic!("{code}: the Symptom names no status"));
+    // The log line the doc quotes: a failed connect's errno, or php-fpm's own word.
     let fragment = symptom
         .split("failed (")
         .nth(1)
         .and_then(|t| t.split(')').next())
-        .unwrap_or_else(|| panic!("{code}: the Symptom quotes no `failed (...)`"))
-        .to_string();
+        .map(str::to_string)
+        .or_else(|| {
+            symptom
+                .contains("Primary script unknown")
+                .then(|| "Primary script unknown".to_string())
+        })
+        .unwrap_or_else(|| {
+            panic!("{code}: the Symptom quotes no `failed (...)` or php-fpm message")
+        });
     (status, fragment)
 }
 

@@ -694,6 +694,7 @@ pub(crate) fn pair(
                     separate_filesystems: n.name != f.name,
                     shared_dirs: n_side.fs.shared_with(&f_side.fs),
                     published: f.published.clone(),
+                    fpm_provided: f_side.fs.provided(),
                 },
                 notes,
             });

@@ -173,6 +173,24 @@ impl ContainerFs {
         &self.mounts
     }
 
+    /// Every path a layer puts into the container, with whether its content is known
+    /// (`None` when the image itself is not known: then anything may be there).
+    pub fn provided(&self) -> Option<Vec<(PathBuf, bool)>> {
+        if self.stock.is_empty() {
+            return None;
+        }
+        Some(
+            self.mounts
+                .iter()
+                .filter(|m| !matches!(m.source, Source::Removed))
+                .map(|m| {
+                    let known = !matches!(m.source, Source::Opaque | Source::Shared(_));
+                    (m.target.clone(), known)
+                })
+                .collect(),
+        )
+    }
+
     /// Directories this container and `other` both mount from one volume (a named
     /// volume, one bind-mounted directory, a pod's `emptyDir`): (path here, path there).
     pub fn shared_with(&self, other: &ContainerFs) -> Vec<(PathBuf, PathBuf)> {

@@ -49,6 +49,10 @@ pub struct Network {
     pub shared_dirs: Vec<(PathBuf, PathBuf)>,
     /// Ports of php-fpm's container published beyond the deployment's private network.
     pub published: Vec<Published>,
+    /// What php-fpm's container holds beyond its image, when the deployment knows:
+    /// (path, whether its content is known) for every mount, COPY and volume. `None`: the
+    /// container's files are not known well enough to say a path is missing.
+    pub fpm_provided: Option<Vec<(PathBuf, bool)>>,
 }
 
 /// A port of php-fpm's container reachable from outside the deployment (Compose `ports:`,
@@ -77,6 +81,7 @@ impl Default for Network {
             separate_filesystems: false,
             shared_dirs: Vec::new(),
             published: Vec::new(),
+            fpm_provided: None,
         }
     }
 }
@@ -108,6 +113,18 @@ impl Network {
             return None;
         }
         Some(false)
+    }
+
+    /// Whether php-fpm's container has something at `path` (`None`: cannot say).
+    pub fn fpm_has(&self, path: &std::path::Path) -> Option<bool> {
+        if !self.separate_filesystems {
+            return None;
+        }
+        let provided = self.fpm_provided.as_ref()?;
+        let covered = provided
+            .iter()
+            .any(|(p, _)| path.starts_with(p) || p.starts_with(path));
+        Some(covered)
     }
 
     /// php-fpm's path for a path nginx names, through a shared volume (`None`: not shared).

@@ -1,0 +1,85 @@
+use std::collections::HashSet;
+use std::path::Path;
+
+use lint_source::Diagnostic;
+
+use crate::model::Model;
+use crate::rule::Sink;
+
+declare_rule!(
+    "X025",
+    "script-missing-in-php-container",
+    Cross,
+    Error,
+    "nginx sends scripts from a document root that php-fpm's container does not have",
+    r#"php-fpm opens the file named by `SCRIPT_FILENAME` in its own container.
+When nginx and php-fpm run in different containers, the code must be at the
+same path in both: mounted (or copied) into php-fpm's container where nginx's
+`root` says. A volume mounted only into nginx, or at another path in php-fpm's
+container, leaves php-fpm without the script.
+
+**Symptom**: 404 with the body `File not found.`; nginx's error log shows
+`FastCGI sent in stderr: "Primary script unknown"` (unless php.ini sets
+`fastcgi.logging = Off`, as the official images do: then only the 404).
+
+Bad (`./src` is mounted into nginx only):
+```yaml
+web: { image: nginx, volumes: ['./src:/var/www/html'] }
+php: { image: php:8.3-fpm }
+```
+Good:
+```yaml
+web: { image: nginx, volumes: ['./src:/var/www/html'] }
+php: { image: php:8.3-fpm, volumes: ['./src:/var/www/html'] }
+```"#,
+    "Mount (or COPY) the code into php-fpm's container at the path nginx's `root` names.",
+    check
+);
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    let network = &model.options.network;
+    let mut seen = HashSet::new();
+    for (_, _, location) in model.fastcgi_locations() {
+        let Some((_, pass_span)) = &location.fastcgi_pass else {
+            continue;
+        };
+        // Only where SCRIPT_FILENAME is built from the document root.
+        let from_root = location
+            .inherited
+            .params
+            .as_ref()
+            .and_then(|p| p.params.iter().find(|p| p.name == "SCRIPT_FILENAME"))
+            .is_some_and(|p| {
+                p.value.starts_with("$document_root") || p.value.starts_with("$realpath_root")
+            });
+        if !from_root {
+            continue;
+        }
+        let Some(root) = location.inherited.get("root") else {
+            continue;
+        };
+        let docroot = root.first();
+        if docroot.contains('$') || !docroot.starts_with('/') {
+            continue;
+        }
+        if network.fpm_has(Path::new(docroot)) != Some(false) {
+            continue;
+        }
+        if !seen.insert(root.span) {
+            continue;
+        }
+        sink.push(
+            Diagnostic::new(
+                &RULE.meta,
+                root.span,
+                format!(
+                    "php-fpm's container has nothing at {docroot}: the scripts nginx names there do not exist where php-fpm runs"
+                ),
+            )
+            .with_label("nginx builds SCRIPT_FILENAME from this root")
+            .with_related(*pass_span, "in another container")
+            .with_help(format!("mount the code into php-fpm's container at {docroot} too"))
+            .with_note("at runtime: 404 \"File not found.\", php-fpm logs \"Primary script unknown\""),
+        );
+    }
+}
