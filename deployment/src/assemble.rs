@@ -695,6 +695,7 @@ pub(crate) fn pair(
                     shared_dirs: n_side.fs.shared_with(&f_side.fs),
                     published: f.published.clone(),
                     fpm_provided: f_side.fs.provided(),
+                    nginx_provided: n_side.fs.provided(),
                 },
                 notes,
             });

@@ -179,6 +179,10 @@ impl ContainerFs {
         if self.stock.is_empty() {
             return None;
         }
+        let stock_dirs = self
+            .stock
+            .iter()
+            .filter_map(|e| e.path.parent().map(|p| (p.to_path_buf(), true)));
         Some(
             self.mounts
                 .iter()
@@ -187,6 +191,7 @@ impl ContainerFs {
                     let known = !matches!(m.source, Source::Opaque | Source::Shared(_));
                     (m.target.clone(), known)
                 })
+                .chain(stock_dirs)
                 .collect(),
         )
     }

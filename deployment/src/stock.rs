@@ -42,6 +42,7 @@ pub static NGINX_OFFICIAL: StockSet = StockSet {
         "/etc/nginx/mime.types",
         "/etc/nginx/scgi_params",
         "/etc/nginx/uwsgi_params",
+        "/usr/share/nginx/html/index.html",
     ),
     links: &[],
     complete_dirs: &["/etc/nginx"],
@@ -71,6 +72,8 @@ pub static DEBIAN_NGINX: StockSet = StockSet {
         "/etc/nginx/snippets/fastcgi-php.conf",
         "/etc/nginx/snippets/snakeoil.conf",
         "/etc/nginx/sites-available/default",
+        "/usr/share/nginx/html/index.html",
+        "/var/www/html/index.nginx-debian.html",
     ),
     links: &[(
         "/etc/nginx/sites-enabled/default",

@@ -53,6 +53,16 @@ pub struct Network {
     /// (path, whether its content is known) for every mount, COPY and volume. `None`: the
     /// container's files are not known well enough to say a path is missing.
     pub fpm_provided: Option<Vec<(PathBuf, bool)>>,
+    /// The same for nginx's container.
+    pub nginx_provided: Option<Vec<(PathBuf, bool)>>,
+}
+
+fn covers(provided: &[(PathBuf, bool)], path: &std::path::Path) -> Option<bool> {
+    Some(
+        provided
+            .iter()
+            .any(|(p, _)| path.starts_with(p) || p.starts_with(path)),
+    )
 }
 
 /// A port of php-fpm's container reachable from outside the deployment (Compose `ports:`,
@@ -82,6 +92,7 @@ impl Default for Network {
             shared_dirs: Vec::new(),
             published: Vec::new(),
             fpm_provided: None,
+            nginx_provided: None,
         }
     }
 }
@@ -120,11 +131,15 @@ impl Network {
         if !self.separate_filesystems {
             return None;
         }
-        let provided = self.fpm_provided.as_ref()?;
-        let covered = provided
-            .iter()
-            .any(|(p, _)| path.starts_with(p) || p.starts_with(path));
-        Some(covered)
+        covers(self.fpm_provided.as_deref()?, path)
+    }
+
+    /// Whether nginx's container has something at `path` (`None`: cannot say).
+    pub fn nginx_has(&self, path: &std::path::Path) -> Option<bool> {
+        if !self.separate_filesystems {
+            return None;
+        }
+        covers(self.nginx_provided.as_deref()?, path)
     }
 
     /// php-fpm's path for a path nginx names, through a shared volume (`None`: not shared).

@@ -30,6 +30,7 @@ pub static RULES: &[&Rule] = &[
     &x023_socket_not_shared::RULE,
     &x024_fastcgi_port_published::RULE,
     &x025_script_missing_in_php_container::RULE,
+    &x026_docroot_missing_in_nginx_container::RULE,
     &ngx101_conflicting_server_name::RULE,
     &ngx102_no_explicit_default_server::RULE,
     &ngx103_listen_443_without_ssl::RULE,

@@ -76,3 +76,4 @@ pub mod x022_pool_on_loopback_across_containers;
 pub mod x023_socket_not_shared;
 pub mod x024_fastcgi_port_published;
 pub mod x025_script_missing_in_php_container;
+pub mod x026_docroot_missing_in_nginx_container;

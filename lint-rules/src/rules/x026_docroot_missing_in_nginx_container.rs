@@ -1,0 +1,108 @@
+use std::path::Path;
+
+use lint_source::{Diagnostic, Severity};
+
+use crate::model::Model;
+use crate::rule::Sink;
+
+declare_rule!(
+    "X026",
+    "docroot-missing-in-nginx-container",
+    Cross,
+    Warning,
+    "the document root exists in php-fpm's container only: nginx finds no file there",
+    r#"nginx serves static files and evaluates `try_files` in its own container.
+When the code is mounted (or copied) into php-fpm's container only, every asset
+is a 404, and a PHP location that checks the script first (`try_files $uri =404`,
+Debian's `snippets/fastcgi-php.conf`) answers 404 before php-fpm is asked.
+
+**Symptom**: 404 for CSS, JavaScript and images, and for every PHP URL when the
+PHP location has `try_files`: nginx answers by itself and php-fpm is never asked.
+Where no `try_files` catches the miss, nginx also logs
+`open() "/var/www/html/public/app.css"` with errno 2, "No such file or directory".
+
+Bad (the code is in php-fpm's container only):
+```yaml
+web: { image: nginx }
+php: { image: php:8.3-fpm, volumes: ['./src:/var/www/html'] }
+```
+Good:
+```yaml
+web: { image: nginx, volumes: ['./src:/var/www/html:ro'] }
+php: { image: php:8.3-fpm, volumes: ['./src:/var/www/html'] }
+```"#,
+    "Mount (or COPY) the document root into nginx's container too (read-only is enough).",
+    check
+);
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    let network = &model.options.network;
+    // One finding per `root` statement: (its span, the root, a PHP location checking
+    // scripts under it, the `try_files` that checks).
+    let mut roots: Vec<(lint_source::Span, String, bool, Option<lint_source::Span>)> = Vec::new();
+    for (_, server) in model.servers() {
+        for location in &server.locations {
+            let Some(root) = location.inherited.get("root") else {
+                continue;
+            };
+            let docroot = root.first();
+            if docroot.contains('$') || !docroot.starts_with('/') {
+                continue;
+            }
+            if network.nginx_has(Path::new(docroot)) != Some(false) {
+                continue;
+            }
+            // Where it bites: a location nginx answers from disk, or a PHP location that
+            // checks the script on nginx's side before passing it.
+            let php_checked = location.fastcgi_pass.is_some() && location.try_files.is_some();
+            // A front controller (`try_files $uri /index.php...`, `@app`) may have no static
+            // files at all by design: only a location that answers from disk alone counts.
+            let front_controller = location.try_files.as_ref().is_some_and(|t| {
+                t.args
+                    .last()
+                    .is_some_and(|last| last.contains(".php") || last.starts_with('@'))
+            });
+            // The server level answers only what no location matches.
+            let serves_files = !location.pattern.is_empty()
+                && location.fastcgi_pass.is_none()
+                && location.other_pass.is_empty()
+                && location.early_return.is_none()
+                && !front_controller;
+            if !(php_checked || serves_files) {
+                continue;
+            }
+            let check_span = location
+                .try_files
+                .as_ref()
+                .map(|t| t.span)
+                .filter(|_| php_checked);
+            match roots.iter_mut().find(|(s, ..)| *s == root.span) {
+                Some(entry) => {
+                    entry.2 |= php_checked;
+                    entry.3 = entry.3.or(check_span);
+                }
+                None => roots.push((root.span, docroot.to_string(), php_checked, check_span)),
+            }
+        }
+    }
+    for (span, docroot, php_checked, check_span) in roots {
+        let mut d = Diagnostic::new(
+            &RULE.meta,
+            span,
+            if php_checked {
+                format!("nginx's container has nothing at {docroot}: static files are 404s, and `try_files` answers 404 before php-fpm is asked")
+            } else {
+                format!("nginx's container has nothing at {docroot}: every static file under it is a 404")
+            },
+        )
+        .with_label("nginx reads files from this root in its own container")
+        .with_help(format!("mount the document root into nginx's container at {docroot} too"));
+        if php_checked {
+            d = d.with_severity(Severity::Error);
+        }
+        if let Some(t) = check_span {
+            d = d.with_related(t, "checked in nginx's container");
+        }
+        sink.push(d);
+    }
+}
