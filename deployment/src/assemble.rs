@@ -132,7 +132,7 @@ impl Container {
                     },
                     why: format!(
                         "{} rendered by the image's 20-envsubst-on-templates.sh",
-                        host.display()
+                        rel(host, repo)
                     ),
                 });
             }
@@ -342,6 +342,32 @@ fn published_ports(service: &compose::Service, file: &Path) -> Vec<lint_rules::P
     out
 }
 
+/// A path outside the repository, relative to it (`../shared`), so that what is shown
+/// does not depend on where the repository was checked out.
+pub(crate) fn outside_of(path: &Path, repo: &Path) -> String {
+    outside(path, repo)
+}
+
+fn outside(path: &Path, repo: &Path) -> String {
+    let common = path
+        .components()
+        .zip(repo.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return path.display().to_string();
+    }
+    let up = repo.components().count() - common;
+    let mut out = PathBuf::new();
+    for _ in 0..up {
+        out.push("..");
+    }
+    for c in path.components().skip(common) {
+        out.push(c);
+    }
+    out.display().to_string()
+}
+
 fn collect_templates(c: &mut Container, host: &Path, target: &Path) {
     let files: Vec<PathBuf> = if host.is_dir() {
         walkdir::WalkDir::new(host)
@@ -377,7 +403,7 @@ fn collect_templates(c: &mut Container, host: &Path, target: &Path) {
 fn rel(path: &Path, repo: &Path) -> String {
     path.strip_prefix(repo)
         .map(|p| format!("./{}", p.display()))
-        .unwrap_or_else(|_| path.display().to_string())
+        .unwrap_or_else(|_| outside(path, repo))
 }
 
 /// The stock files of an image reference; an image the data does not know may be built
@@ -456,7 +482,7 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
         image = image.with(packages);
     }
     c.image_ref = if base.is_empty() {
-        df.path.display().to_string()
+        rel(&df.path, repo)
     } else {
         format!("{base} (built by {})", rel(&df.path, repo))
     };

@@ -10,7 +10,7 @@ fn shown(path: &Path, repo: &Path) -> String {
     match path.strip_prefix(repo) {
         Ok(p) if p.as_os_str().is_empty() => ".".into(),
         Ok(p) => p.display().to_string(),
-        Err(_) => path.display().to_string(),
+        Err(_) => crate::assemble::outside_of(path, repo),
     }
 }
 

@@ -186,7 +186,7 @@ pub(crate) fn assemble(
                         target: PathBuf::from(&mount_path),
                         source: Source::Shared(format!(
                             "pod:{}:{}:{vname}",
-                            w.file.display(),
+                            w.file.strip_prefix(repo).unwrap_or(&w.file).display(),
                             w.name
                         )),
                         why,
