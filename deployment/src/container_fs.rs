@@ -173,6 +173,16 @@ impl ContainerFs {
         &self.mounts
     }
 
+    /// The stock files this container reads from its image (those no layer replaces), and
+    /// the stock sets they come from.
+    pub fn stock_files_in_use(&self) -> Vec<(PathBuf, &'static str)> {
+        self.stock
+            .iter()
+            .filter(|e| matches!(self.lookup(&e.path), Ok(Found::Stock(..))))
+            .map(|e| (e.path.clone(), e.set))
+            .collect()
+    }
+
     /// Every path a layer puts into the container, with whether its content is known
     /// (`None` when the image itself is not known: then anything may be there).
     pub fn provided(&self) -> Option<Vec<(PathBuf, bool)>> {

@@ -23,6 +23,18 @@ fn side(out: &mut String, role: &str, s: &Side, repo: &Path) {
     if let Some(v) = &s.nginx_version {
         let _ = writeln!(out, "    nginx version: {v}");
     }
+    let stock = s.fs.stock_files_in_use();
+    if !stock.is_empty() {
+        let mut sets: Vec<&str> = stock.iter().map(|(_, set)| *set).collect();
+        sets.dedup();
+        let names: Vec<String> = stock.iter().map(|(p, _)| p.display().to_string()).collect();
+        let _ = writeln!(
+            out,
+            "    from the image ({}): {}",
+            sets.join(", "),
+            names.join(", ")
+        );
+    }
     for m in s.fs.mounts() {
         let what = match &m.source {
             Source::File(h) => shown(h, repo),
