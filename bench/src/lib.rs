@@ -13,9 +13,9 @@ pub enum Profile {
     /// findings (one note per pool). The profile of the first benchmarks.
     #[default]
     Light,
-    /// What a hosting box looks like: a ~70-line site (upstream, maps, a
+    /// What a hosting box looks like: a ~120-line site (upstream, maps, a
     /// redirect server, regex locations, status and ping locations, error
-    /// pages) and a fully commented distro-style pool file (~4 KB), with about
+    /// pages) and a fully commented distro-style pool file (~5 KB), with about
     /// one finding per site.
     Heavy,
 }

@@ -50,8 +50,12 @@ fn parse_model_and_rules_stay_within_the_allocation_budget() {
     let map = lint_source::SourceMap::new();
     let diagnostics = pool.install(|| lint_rules::lint(&input, &map));
     let end = dhat::HeapStats::get();
-    // The tree has one deliberate mistake per site: a run that finds nothing did no work.
-    assert_eq!(diagnostics.len(), 200, "{diagnostics:#?}");
+    // The tree has one deliberate mistake per site, four kinds in turn: a run that
+    // misses them did not do the work being counted. (Other codes may come and go.)
+    for code in ["X006", "FPM101", "NGX206", "FPM108"] {
+        let found = diagnostics.iter().filter(|d| d.code == code).count();
+        assert_eq!(found, 50, "{code}: {diagnostics:#?}");
+    }
     let input_bytes: usize = map.files().iter().map(|(_, f)| f.text.len()).sum();
     let total = (end.total_bytes - start.total_bytes) as f64 / input_bytes as f64;
     let peak = end.max_bytes as f64 / input_bytes as f64;

@@ -133,11 +133,8 @@ impl SourceFile {
         self.line_starts.get_or_init(|| {
             let mut starts = vec![0u32];
             starts.extend(
-                self.text
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, b)| **b == b'\n')
-                    .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+                memchr::memchr_iter(b'\n', &self.text)
+                    .map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
             );
             starts
         })
@@ -153,7 +150,12 @@ impl SourceFile {
         };
         let line_start = starts[line_idx] as usize;
         let prefix = &self.text[line_start..offset as usize];
-        let column = String::from_utf8_lossy(prefix).chars().count() + 1;
+        // ASCII (nearly every configuration line) counts one column per byte.
+        let column = if prefix.is_ascii() {
+            prefix.len() + 1
+        } else {
+            String::from_utf8_lossy(prefix).chars().count() + 1
+        };
         LineCol {
             line: u32::try_from(line_idx + 1).unwrap_or(u32::MAX),
             column: u32::try_from(column).unwrap_or(u32::MAX),

@@ -371,7 +371,12 @@ fn main() {
             for (tool, sample) in rows {
                 let vs_nginx = nginx_wall.map_or("-".to_string(), |nw| {
                     if tool.starts_with("nginx-fpm-lint") {
-                        format!("{:.1}× faster", nw / sample.wall)
+                        let speedup = nw / sample.wall;
+                        if speedup >= 1.0 {
+                            format!("{speedup:.1}× faster")
+                        } else {
+                            format!("{:.1}× slower", 1.0 / speedup)
+                        }
                     } else {
                         format!("{:.2}", sample.wall / nw)
                     }
