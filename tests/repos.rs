@@ -201,3 +201,105 @@ fn env_values_reach_nginx_templates() {
         "{moved}"
     );
 }
+
+/// Reproductions of what linting real public repositories showed (each was a false
+/// finding or a deployment assembled wrong); each must stay fixed.
+mod real_world {
+    use super::{run_in, write};
+
+    fn lint(files: &[(&str, &str)]) -> (String, i32) {
+        let dir = tempfile::tempdir().expect("tmp");
+        for (path, text) in files {
+            write(dir.path(), path, text);
+        }
+        run_in(dir.path(), &["--no-config", "--format", "concise", "."])
+    }
+
+    const SITE: &str = "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        fastcgi_pass php:9000;\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    }\n}\n";
+
+    /// A Compose repository that keeps its files under etc/ is a repository, not a copy of /.
+    #[test]
+    fn compose_with_an_etc_folder_is_a_repository() {
+        let (text, code) = lint(&[
+            ("docker-compose.yml", "services:\n  web:\n    image: nginx:alpine\n    volumes: ['./etc/nginx/default.conf:/etc/nginx/conf.d/default.conf', './web:/var/www/html']\n  php:\n    image: php:8.3-fpm\n    volumes: ['./web:/var/www/html']\n"),
+            ("etc/nginx/default.conf", SITE),
+            ("etc/php/php.ini", "memory_limit = 256M\n"),
+            ("web/index.php", "<?php\n"),
+        ]);
+        assert_ne!(code, 2, "{text}");
+        assert!(!text.contains("no nginx.conf or php-fpm.conf"), "{text}");
+    }
+
+    /// A pool file mounted from an unknown source: its settings are unknown, not missing.
+    #[test]
+    fn an_unknown_pool_source_is_not_a_missing_pool() {
+        let (text, _) = lint(&[(
+            "compose.yml",
+            "services:\n  php:\n    image: php:8.2-fpm\n    volumes: ['${FPM_CONF}:/usr/local/etc/php-fpm.d/www.conf']\n",
+        )]);
+        assert!(!text.contains("FPM006"), "{text}");
+    }
+
+    /// A `%{...}t` in a commented line of a pool file is no template marker.
+    #[test]
+    fn commented_format_strings_are_not_templates() {
+        let (text, _) = lint(&[
+            ("Dockerfile", "FROM php:8.2-fpm\nCOPY www.conf /usr/local/etc/php-fpm.d/www.conf\n"),
+            ("www.conf", "[www]\nuser = www-data\ngroup = www-data\nlisten = 9000\npm = static\npm.max_children = 0\n;      e.g. use: %{%Y-%m-%dT%H:%M:%S%z}t\n"),
+        ]);
+        assert!(!text.contains("template"), "{text}");
+        assert!(text.contains("FPM0"), "the pool is linted: {text}");
+    }
+
+    /// A Dockerfile no Compose file builds is still an image whose files are linted in place.
+    #[test]
+    fn standalone_dockerfiles_beside_a_compose_file_are_assembled() {
+        let (text, _) = lint(&[
+            ("images/nginx/Dockerfile", "FROM nginx:1.24\nCOPY etc/vhost.conf /etc/nginx/conf.d/default.conf\n"),
+            ("images/nginx/etc/vhost.conf", "server {\n    listen 80;\n    location / {\n        fastcgi_pass unix:/run/php.sock\n    }\n}\n"),
+            ("tests/docker-compose.yml", "services:\n  fpm:\n    image: php:8.2-fpm\n"),
+        ]);
+        assert!(
+            text.contains("vhost.conf") && text.contains("NGX001"),
+            "{text}"
+        );
+    }
+
+    /// An image whose tag says fpm runs php-fpm: the cross-checks run.
+    #[test]
+    fn fpm_tags_are_php_fpm_images() {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "compose.yml", "services:\n  nginx:\n    image: nginx\n    volumes: ['./site.conf:/etc/nginx/conf.d/default.conf']\n  app:\n    image: mautic/mautic:5-fpm\n");
+        write(
+            dir.path(),
+            "site.conf",
+            &SITE.replace("php:9000", "app:9001"),
+        );
+        let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+        assert!(text.contains("X021"), "{text}");
+    }
+
+    /// `COPY dir /` merges into the image: its stock files stay.
+    #[test]
+    fn copying_onto_the_root_keeps_the_image_files() {
+        let (text, _) = lint(&[
+            ("Dockerfile", "FROM debian:bookworm\nRUN apt-get update && apt-get install -y php8.2-fpm\nCOPY install /\n"),
+            ("install/etc/nginx/snippets/php.conf", "fastcgi_index index.php;\n"),
+        ]);
+        assert!(!text.contains("FPM005"), "{text}");
+    }
+
+    /// A pool file a RUN step edits (through an ENV name) is read as shipped, not as it runs:
+    /// no error rests on it.
+    #[test]
+    fn files_edited_at_build_time_carry_no_errors() {
+        let (text, _) = lint(&[
+            ("Dockerfile", "FROM debian:bookworm\nENV fpm_conf /etc/php/8.2/fpm/pool.d/www.conf\nRUN apt-get install -y nginx php8.2-fpm && sed -i -e \"s/www-data/nginx/g\" ${fpm_conf}\nCOPY nginx.conf /etc/nginx/nginx.conf\n"),
+            ("nginx.conf", "user nginx;\nevents {}\nhttp {\n    server {\n        listen 80;\n        root /var/www/html;\n        location ~ \\.php$ {\n            include snippets/fastcgi-php.conf;\n            fastcgi_pass unix:/run/php/php8.2-fpm.sock;\n        }\n    }\n}\n"),
+        ]);
+        assert!(text.contains("changed at build time"), "{text}");
+        // Without the RUN step, X003 is an error on www.conf (nginx vs www-data 0660); with
+        // it, a note about an image's file, which is not shown.
+        assert!(!text.contains("X003"), "{text}");
+    }
+}

@@ -31,6 +31,10 @@ pub(crate) struct Container {
     pub links: Vec<(String, String)>,
     pub notes: Vec<String>,
     pub templates: Vec<(PathBuf, PathBuf)>,
+    /// Files a Dockerfile `RUN` edits after they are in place.
+    pub changed_at_build: Vec<PathBuf>,
+    /// The repository Dockerfile that builds this container's image.
+    pub built_from: Option<PathBuf>,
     /// The user the container's processes start as (`USER`, compose `user:`).
     pub run_as: Option<String>,
     /// Ports published beyond the deployment's network.
@@ -456,6 +460,7 @@ pub(crate) fn set_image(c: &mut Container, reference: &str, dockerfiles: &[PathB
                 df
             };
             apply_dockerfile(c, &df, repo);
+            c.built_from = Some((*only).clone());
             c.image_ref = format!("{reference} (built by {})", rel(only, repo));
             if c.command.is_empty() {
                 c.command = df.command.clone();
@@ -535,6 +540,8 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
             ),
         });
     }
+    c.changed_at_build
+        .extend(df.edited.iter().map(|(_, p)| PathBuf::from(p)));
     for (line, path) in &df.edited {
         c.notes.push(format!(
             "{}:{line}: {path} is changed at build time (RUN); the change is not verified",
@@ -625,6 +632,7 @@ fn side(c: &Container, repo: &Path, nginx: bool) -> Result<Side, String> {
         nginx_version: c.image.nginx_version.clone(),
         env: c.env.clone(),
         run_as: c.run_as.clone(),
+        changed_at_build: c.changed_at_build.clone(),
         notes,
         modules: c.image.modules.iter().map(|m| m.to_string()).collect(),
     })
@@ -638,6 +646,9 @@ pub(crate) fn pair(
     out: &mut Assembled,
     closed: bool,
 ) {
+    // A Dockerfile that builds one of these images is not an image of its own.
+    out.used
+        .extend(containers.iter().filter_map(|c| c.built_from.clone()));
     let mut nginx: Vec<(&Container, Side)> = Vec::new();
     let mut fpm: Vec<(&Container, Side)> = Vec::new();
     let mut unlinted: Vec<String> = Vec::new();
@@ -681,6 +692,11 @@ pub(crate) fn pair(
         let runs_own = fpm.iter().any(|(f, _)| f.name == n.name);
         for (f, f_side) in &fpm {
             if runs_own && f.name != n.name {
+                continue;
+            }
+            // Pods reach each other only through a Service: a php-fpm container of another
+            // pod that no Service selects is not this nginx's.
+            if n.pod.is_some() && f.pod.is_some() && n.pod != f.pod && f.names.is_empty() {
                 continue;
             }
             let same = n.name == f.name
@@ -897,9 +913,8 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
     if !manifests.is_empty() {
         crate::kubernetes::assemble(&manifests, &repo, &dockerfiles, &mut out);
     }
-    // Dockerfiles that no Compose file builds: an image of their own. Where Compose files
-    // or manifests describe the deployments, only an image that runs both servers counts.
-    let described = !out.deployments.is_empty();
+    // Dockerfiles that no Compose file builds: an image of their own (its files are linted
+    // where it copies them, with one side only when it runs one server).
     for f in files.iter().filter(|f| f.role == Role::Dockerfile) {
         if built_dockerfiles.contains(&f.path) || out.used.contains(&f.path) {
             continue;
@@ -922,7 +937,7 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
         c.names.push(c.name.clone());
         apply_dockerfile(&mut c, &df, &repo);
         c.command = df.command.clone();
-        if !(c.runs_nginx() || c.runs_fpm()) || (described && !(c.runs_nginx() && c.runs_fpm())) {
+        if !(c.runs_nginx() || c.runs_fpm()) {
             continue;
         }
         // A supervisord image runs both when it installs both.

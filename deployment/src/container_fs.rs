@@ -333,6 +333,10 @@ impl ContainerFs {
                 if dir.starts_with(&mount.target) {
                     return Err(FsError::Unknown);
                 }
+                // A file there whose content is not known: it exists, reading it is unknown.
+                if mount.target.starts_with(dir) {
+                    out.push(mount.target.clone());
+                }
                 continue;
             }
             if mount.target.starts_with(dir) && !matches!(mount.source, Source::Removed) {
@@ -546,6 +550,8 @@ impl FileSystem for ContainerFs {
                 Ok(_) => true,
                 // A link to nowhere is still a name glob(3) returns; opening it fails later.
                 Err(FsError::NotFound) => self.lookup(p).is_ok(),
+                // Mounted from somewhere the repository does not show: there, content unknown.
+                Err(FsError::Unknown) => true,
                 Err(_) => false,
             })
             .collect();
@@ -559,6 +565,8 @@ impl FileSystem for ContainerFs {
         for mount in self.mounts.iter().rev() {
             if let Ok(rest) = path.strip_prefix(&mount.target) {
                 return match &mount.source {
+                    // A COPY merges: what it lacks, lower layers may have.
+                    Source::Dir { host, merge: true } if !host.join(rest).exists() => continue,
                     Source::Dir { host, .. } => Some(host.join(rest).is_dir()),
                     Source::Opaque | Source::Shared(_) => None,
                     Source::Removed => Some(false),

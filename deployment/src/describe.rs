@@ -68,7 +68,9 @@ pub fn describe(assembled: &Assembled, repo: &Path) -> String {
             side(&mut out, "php-fpm", f, repo);
         }
         let net = &d.network;
-        if net.shared_loopback {
+        if d.nginx.is_none() || d.fpm.is_none() {
+            let _ = writeln!(out, "  network: one side only");
+        } else if net.shared_loopback {
             let _ = writeln!(
                 out,
                 "  network: one network stack (nginx's 127.0.0.1 is php-fpm's)"

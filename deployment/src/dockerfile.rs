@@ -276,6 +276,8 @@ pub fn parse_target(
                 }
             }
             "RUN" => {
+                // The shell sees the stage's ENV and ARG values (`sed -i ... ${fpm_conf}`).
+                let args = substitute(&args, &vars);
                 let lower = args.to_ascii_lowercase();
                 if lower.contains("apt-get") || lower.contains("apt ") {
                     df.package_manager = Some("apt");

@@ -69,6 +69,8 @@ pub struct Side {
     pub run_as: Option<String>,
     /// What was assumed to lint this side.
     pub notes: Vec<String>,
+    /// Files a build step changes after they are in place (container paths).
+    pub changed_at_build: Vec<PathBuf>,
     /// Third-party nginx modules the image carries.
     pub modules: Vec<String>,
 }
@@ -156,6 +158,12 @@ impl Deployment {
             });
         input.options.accounts = Some(accounts);
         input.options.network = self.network.clone();
+        input.options.changed_at_build = self
+            .nginx
+            .iter()
+            .chain(self.fpm.iter())
+            .flat_map(|s| s.changed_at_build.iter().cloned())
+            .collect();
         input
     }
 }

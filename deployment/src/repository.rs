@@ -135,10 +135,6 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
     {
         return (e == "ini" || name.starts_with("php.ini")).then_some(Role::PhpIni);
     }
-    // Jinja/Go-template markers in a config file: not renderable here.
-    if text.contains("{%") || text.contains("{{ ") || text.contains("{{.") || text.contains("{{-") {
-        return looks_like_config(&text).then_some(Role::Template("Jinja/Go template markers"));
-    }
     if name.ends_with(".template") || name.ends_with(".conf.tmpl") {
         return nginx_score(&text).then_some(Role::NginxTemplate);
     }
@@ -154,6 +150,16 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
         });
     if !candidate {
         return None;
+    }
+    // Jinja/Go-template markers outside comments: not renderable here (a `%{...}t` in a
+    // commented access.format line of www.conf is no template).
+    let templated = text
+        .lines()
+        .map(str::trim_start)
+        .filter(|l| !l.starts_with(';') && !l.starts_with('#'))
+        .any(|l| l.contains("{%") || l.contains("{{ ") || l.contains("{{.") || l.contains("{{-"));
+    if templated {
+        return looks_like_config(&text).then_some(Role::Template("Jinja/Go template markers"));
     }
     if fpm_score(&text) {
         let main = text

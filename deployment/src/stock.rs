@@ -225,20 +225,16 @@ pub fn image(reference: &str) -> Image {
             group: DEBIAN_GROUP,
             ..Image::default()
         },
-        // Images built on the official php-fpm image (`laradock/php-fpm`, `bitnami/php-fpm`
-        // aside): its layout is the likeliest; `assumption` says so in a note.
-        _ if !owner_library
-            && name.contains("php")
-            && (name.contains("fpm") || tag.contains("fpm")) =>
-        {
-            Image {
-                fpm: Some(&PHP_OFFICIAL),
-                fpm_main: Some("/usr/local/etc/php-fpm.conf"),
-                passwd: if alpine { ALPINE_PASSWD } else { DEBIAN_PASSWD },
-                group: if alpine { ALPINE_GROUP } else { DEBIAN_GROUP },
-                ..Image::default()
-            }
-        }
+        // Any other image whose name or tag says fpm (`laradock/php-fpm`,
+        // `mautic/mautic:5-fpm`, `monica:fpm`) is most likely built on the official php-fpm
+        // image: its layout is assumed, and `assumption` says so in a note.
+        _ if name.contains("fpm") || tag.contains("fpm") => Image {
+            fpm: Some(&PHP_OFFICIAL),
+            fpm_main: Some("/usr/local/etc/php-fpm.conf"),
+            passwd: if alpine { ALPINE_PASSWD } else { DEBIAN_PASSWD },
+            group: if alpine { ALPINE_GROUP } else { DEBIAN_GROUP },
+            ..Image::default()
+        },
         _ => Image::default(),
     }
 }
@@ -250,7 +246,11 @@ pub fn assumption(reference: &str) -> Option<String> {
     let library = !repo.contains('/')
         || repo.starts_with("library/")
         || repo.starts_with("docker.io/library/");
-    (!library && image(reference).fpm.is_some()).then(|| {
+    let known_library = matches!(
+        name.as_str(),
+        "php" | "wordpress" | "drupal" | "joomla" | "nextcloud" | "matomo" | "mediawiki"
+    );
+    (!(library && known_library) && image(reference).fpm.is_some()).then(|| {
         format!("image {reference} ({name}) is taken to keep the official php:*-fpm image's files (/usr/local/etc/php-fpm.conf, php-fpm.d/)")
     })
 }

@@ -86,6 +86,7 @@ pub fn check(config: &FpmConfig) -> Vec<Diagnostic> {
         }
     }
     if config.pools.is_empty()
+        && !config.incomplete
         && config.main_file.is_some()
         && !config
             .diagnostics
@@ -101,7 +102,7 @@ pub fn check(config: &FpmConfig) -> Vec<Diagnostic> {
     }
     let mut by_address: HashMap<String, &Pool> = HashMap::new();
     for pool in &config.pools {
-        check_pool(pool, table, &mut out);
+        check_pool(pool, table, config.incomplete, &mut out);
         if let Some((listen, entry)) = pool.listen() {
             let key = match &listen {
                 Listen::Unix(p) => p.display().to_string(),
@@ -213,7 +214,7 @@ fn check_type(entry: &crate::model::Entry, kind: &str, out: &mut Vec<Diagnostic>
     }
 }
 
-fn check_pool(pool: &Pool, table: &Directives, out: &mut Vec<Diagnostic>) {
+fn check_pool(pool: &Pool, table: &Directives, incomplete: bool, out: &mut Vec<Diagnostic>) {
     let p = &pool.name;
     for entry in &pool.entries {
         match &entry.array_key {
@@ -262,6 +263,10 @@ fn check_pool(pool: &Pool, table: &Directives, out: &mut Vec<Diagnostic>) {
         }
     }
     let header = pool.name_span;
+    if incomplete {
+        // A file of this tree is not known: listen, pm and max_children may be there.
+        return;
+    }
     match pool.listen() {
         None => out.push(
             Diagnostic::new(

@@ -230,6 +230,7 @@ impl State<'_> {
             }
             match read(&logical, self.fs, FileKind::Fpm, self.map) {
                 Ok(id) => self.file(id, depth + 1),
+                Err((FsError::Unknown, _)) => self.config.incomplete = true,
                 Err((_, message)) => self.config.diagnostics.push(Diagnostic::new(
                     &INCLUDE,
                     entry.value_span,

@@ -24,6 +24,10 @@ pub struct FpmConfig {
     pub pools: Vec<Pool>,
     /// Parse, include and check diagnostics.
     pub diagnostics: Vec<Diagnostic>,
+    /// Some included file could not be known (a deployment mounts something the
+    /// repository does not show there): settings may come from it, so "missing" checks
+    /// cannot claim anything.
+    pub incomplete: bool,
 }
 
 /// One pool.

@@ -284,6 +284,18 @@ struct Plan {
 
 /// A directory that holds a copy of `/` (etc/nginx or etc/php) rather than a repository.
 fn is_root_copy(dir: &Path) -> bool {
+    // A repository that describes its deployments (Compose, a Dockerfile) is one, even
+    // when it keeps its files in an etc/ folder.
+    let describes = std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.filter_map(Result::ok).any(|e| {
+            let name = e.file_name().to_string_lossy().to_ascii_lowercase();
+            deployment::compose::is_compose_name(&name)
+                || deployment::dockerfile::is_dockerfile_name(&name)
+        })
+    });
+    if describes {
+        return false;
+    }
     dir.join("etc/nginx/nginx.conf").is_file()
         || dir.join("etc/php").is_dir()
         || dir.join("etc/php-fpm.conf").is_file()

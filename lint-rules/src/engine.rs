@@ -193,6 +193,9 @@ pub struct LintOptions {
     pub nginx_runs_as: Option<String>,
     /// The user php-fpm's master runs as when it is not root: sockets are created by it.
     pub fpm_runs_as: Option<String>,
+    /// Files a build step changes after they are copied (`RUN sed -i` in a Dockerfile): what
+    /// is read is not what runs, so findings in them are notes, not claims.
+    pub changed_at_build: Vec<PathBuf>,
 }
 
 /// Everything one run lints.
@@ -459,6 +462,21 @@ pub fn lint_observed(
         times.push(time);
     }
     drop(model);
+    if !input.options.changed_at_build.is_empty() {
+        for d in &mut found {
+            let Some(p) = &d.primary else { continue };
+            let path = &map.get(p.span.file).path;
+            if input.options.changed_at_build.iter().any(|c| c == path)
+                && d.severity > lint_source::Severity::Note
+            {
+                d.severity = lint_source::Severity::Note;
+                d.notes.push(format!(
+                    "{} is changed at build time (a Dockerfile RUN edits it): what is read here is not what runs",
+                    path.display()
+                ));
+            }
+        }
+    }
     on_phase(Phase::Rules);
     sort(&mut found, map);
     on_phase(Phase::Sort);
