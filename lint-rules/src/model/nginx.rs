@@ -260,6 +260,9 @@ pub struct NginxModel {
     pub servers: Vec<Server>,
     /// Upstreams by lower-cased name.
     pub upstreams: HashMap<String, Upstream>,
+    /// Literal values `set` gives each variable anywhere (`set $backend "php_upstream";`),
+    /// by variable name without `$`; a value with a variable in it is not recorded.
+    pub set_values: HashMap<String, Vec<String>>,
     /// The `user` directive: user, group (if given), span.
     pub user: Option<(String, Option<String>, Span)>,
     /// `worker_connections`, when set.
@@ -288,6 +291,25 @@ fn setting(item: &Item<'_>) -> Setting {
 /// Builds the model of one tree. Iterative over blocks: no recursion on input depth.
 pub fn build(config: &Config) -> NginxModel {
     let mut model = NginxModel::default();
+    // `set` at any depth (server, location, if), by an explicit stack: nesting is bounded by
+    // the parser, but recursion would still be a stack per level.
+    let mut stack: Vec<nginx_conf_parser::config::Item<'_>> = config.items().collect();
+    while let Some(item) = stack.pop() {
+        if item.is("set") {
+            if let (Some(var), Some(value)) = (item.arg(0), item.arg(1)) {
+                let entry = model
+                    .set_values
+                    .entry(var.trim_start_matches('$').to_string())
+                    .or_default();
+                if value.contains('$') {
+                    entry.push(String::from("$"));
+                } else {
+                    entry.push(value.into_owned());
+                }
+            }
+        }
+        stack.extend(item.children());
+    }
     for item in config.items() {
         if item.is("user") {
             if let Some(user) = item.arg(0) {

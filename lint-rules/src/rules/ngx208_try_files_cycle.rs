@@ -128,6 +128,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             }
             let d = match reentry(model, location, uri) {
                 Reentry::Served => continue,
+                // A PHP location's own front controller (`try_files $uri /index.php?...` next
+                // to fastcgi_pass): the fallback runs the script; only its absence cycles,
+                // which the disk must show before anything is claimed.
+                Reentry::Unknown if location.fastcgi_pass.is_some() => continue,
                 Reentry::Cycle => Diagnostic::new(&RULE.meta, try_files.span, format!("the fallback {uri} is handled by this same location again and no file it tries exists: an internal redirection cycle"))
                     .with_note(format!("at runtime: 500 \"rewrite or internal redirection cycle while internally redirecting to \\\"{uri}\\\"\"")),
                 Reentry::Unknown => Diagnostic::new(&RULE.meta, try_files.span, format!("the fallback {uri} is handled by this same location again: a redirection cycle if {uri} does not exist, the file served as is if it does"))

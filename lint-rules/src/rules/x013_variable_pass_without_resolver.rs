@@ -33,11 +33,25 @@ fastcgi_pass $php;
 );
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, _, location) in model.fastcgi_locations() {
+    for (nginx, _, location) in model.fastcgi_locations() {
         let Some((NginxTarget::Variable(raw), span)) = &location.fastcgi_pass else {
             continue;
         };
         if raw.starts_with("unix:") || location.inherited.get("resolver").is_some() {
+            continue;
+        }
+        // `set $backend "fastcgi_backend";` with `upstream fastcgi_backend {}`: nginx picks
+        // the upstream by name, nothing to resolve.
+        let name = raw
+            .trim_start_matches('$')
+            .trim_matches(|c| c == '{' || c == '}');
+        let names_upstreams = nginx.set_values.get(name).is_some_and(|values| {
+            !values.is_empty()
+                && values
+                    .iter()
+                    .all(|v| nginx.upstreams.contains_key(&v.to_ascii_lowercase()))
+        });
+        if names_upstreams {
             continue;
         }
         sink.push(
