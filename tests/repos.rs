@@ -302,4 +302,25 @@ mod real_world {
         // it, a note about an image's file, which is not shown.
         assert!(!text.contains("X003"), "{text}");
     }
+
+    /// A loose site's `include /etc/nginx/partials/x.conf` finds the repository's partials/.
+    #[test]
+    fn loose_includes_find_their_folder() {
+        let (text, _) = lint(&[
+            ("sites-available/site.conf", "server {\n    listen 80;\n    root /var/www;\n    include /etc/nginx/partials/security.conf;\n}\n"),
+            ("partials/security.conf", "location ~ /\\. {\n    deny all;\n}\n"),
+        ]);
+        assert!(!text.contains("NGX005"), "{text}");
+    }
+
+    /// RHEL-family packages: their layout is not known, so no Debian file is assumed.
+    #[test]
+    fn rpm_installs_assume_no_debian_layout() {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "Dockerfile", "FROM rockylinux:9\nRUN dnf -y install nginx php-fpm\nCOPY site.conf /etc/nginx/conf.d/site.conf\n");
+        write(dir.path(), "site.conf", "server {\n    listen 80;\n}\n");
+        let (text, _) = run_in(dir.path(), &["deployments", "."]);
+        assert!(!text.contains("debian-"), "{text}");
+        assert!(text.contains("yum/dnf"), "{text}");
+    }
 }

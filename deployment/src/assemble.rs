@@ -473,7 +473,14 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
     let base = df.base.clone().unwrap_or_default();
     let mut image = stock::image(&base);
     c.notes.extend(stock::assumption(&base));
-    if df.installs_nginx || df.installs_fpm {
+    if (df.installs_nginx || df.installs_fpm) && df.package_manager == Some("rpm") {
+        // RHEL-family packages: their layout is not in the stock data; a wrong guess (the
+        // Debian one) would report files that are not there.
+        c.notes.push(format!(
+            "{}: nginx/php-fpm installed with yum/dnf/zypper: that distribution's own files are not known here; the repository's files are linted alone",
+            rel(&df.path, repo)
+        ));
+    } else if df.installs_nginx || df.installs_fpm {
         let alpine = df.package_manager == Some("apk") || base.contains("alpine");
         let packages = if alpine {
             stock::alpine_packages(
@@ -1125,6 +1132,62 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                 }
             }
             _ => {}
+        }
+    }
+    // A loose site's `include /etc/nginx/partials/x.conf` names where the repository's
+    // `partials/` folder is meant to land: mount the one folder whose path ends so.
+    let mut wanted_dirs: Vec<PathBuf> = Vec::new();
+    for f in &loose {
+        let Ok(text) = std::fs::read_to_string(&f.path) else {
+            continue;
+        };
+        for line in text.lines() {
+            let line = line.trim();
+            let Some(arg) = line.strip_prefix("include ") else {
+                continue;
+            };
+            let arg = arg
+                .trim()
+                .trim_end_matches(';')
+                .trim_matches(|c| c == '"' || c == '\'');
+            if let Some(rel_path) = arg.strip_prefix("/etc/nginx/") {
+                if let Some(dir) = Path::new(rel_path)
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                {
+                    wanted_dirs.push(dir.to_path_buf());
+                }
+            }
+        }
+    }
+    wanted_dirs.sort();
+    wanted_dirs.dedup();
+    for dir in wanted_dirs {
+        let target = Path::new("/etc/nginx").join(&dir);
+        if nginx_c.mounts.iter().any(|m| m.target.starts_with(&target)) {
+            continue;
+        }
+        let candidates: Vec<PathBuf> = files
+            .iter()
+            .filter_map(|f| f.path.parent())
+            .filter(|p| p.ends_with(&dir))
+            .map(Path::to_path_buf)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        if let [host] = candidates.as_slice() {
+            nginx_c.mounts.push(Mount {
+                target: target.clone(),
+                source: Source::Dir {
+                    host: host.clone(),
+                    merge: true,
+                },
+                why: format!(
+                    "{} placed as {} (a loose site includes it there)",
+                    rel(host, repo),
+                    target.display()
+                ),
+            });
         }
     }
     let has_sites = !nginx_c.mounts.is_empty();

@@ -285,6 +285,12 @@ pub fn parse_target(
                 if lower.contains("apk ") {
                     df.package_manager = Some("apk");
                 }
+                if ["yum ", "dnf ", "microdnf ", "zypper "]
+                    .iter()
+                    .any(|m| lower.contains(m))
+                {
+                    df.package_manager = Some("rpm");
+                }
                 let installs =
                     lower.contains("install") || (lower.contains("apk") && lower.contains(" add "));
                 if installs {
