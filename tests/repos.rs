@@ -323,4 +323,31 @@ mod real_world {
         assert!(!text.contains("debian-"), "{text}");
         assert!(text.contains("yum/dnf"), "{text}");
     }
+
+    /// With a sites-enabled folder, only the enabled sites of sites-available run: two
+    /// alternative examples do not conflict.
+    #[test]
+    fn only_enabled_sites_run() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let site = "server {\n    listen 80;\n    server_name app.test;\n    root /var/www;\n}\n";
+        write(dir.path(), "nginx/sites-available/one.conf", site);
+        write(dir.path(), "nginx/sites-available/two.conf", site);
+        write(dir.path(), "nginx/sites-enabled/one.conf", site);
+        let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+        assert!(!text.contains("NGX101"), "{text}");
+    }
+
+    /// A php.ini without any pool file is no php-fpm deployment.
+    #[test]
+    fn a_lone_php_ini_is_no_php_fpm() {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "apache/php.ini", "memory_limit = 256M\n");
+        write(
+            dir.path(),
+            "site.conf",
+            "server {\n    listen 80;\n    root /var/www;\n}\n",
+        );
+        let (text, _) = run_in(dir.path(), &["deployments", "."]);
+        assert!(!text.contains("php-fpm:"), "{text}");
+    }
 }

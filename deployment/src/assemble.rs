@@ -329,10 +329,12 @@ fn published_ports(service: &compose::Service, file: &Path) -> Vec<lint_rules::P
         let (Some(lo), Some(hi)) = (lo, hi) else {
             continue;
         };
+        // The entry as written (it may hold variables: then the `ports:` key of the service).
         let start = text[from..]
             .find(spec.as_str())
+            .or_else(|| text[from..].find("ports:"))
             .map(|i| i + from)
-            .unwrap_or(0);
+            .unwrap_or(from);
         for port in lo..=hi.min(lo + 1000) {
             out.push(lint_rules::Published {
                 file: file.to_path_buf(),
@@ -1063,6 +1065,30 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                 if !looks_like_site(&f.path) {
                     continue;
                 }
+                // With a sites-enabled folder beside it, sites-available holds what may be
+                // enabled: only the enabled ones (links there) run.
+                let in_available = f
+                    .path
+                    .parent()
+                    .is_some_and(|p| p.ends_with("sites-available"));
+                let enabled_dir = f
+                    .path
+                    .parent()
+                    .and_then(Path::parent)
+                    .map(|p| p.join("sites-enabled"));
+                // Enabled by a link of its name (the link itself is not a file the scan
+                // places); a regular file of that name is placed on its own.
+                let enabled = |d: &Path| {
+                    std::fs::read_dir(d).is_ok_and(|entries| {
+                        entries.filter_map(Result::ok).any(|e| {
+                            e.file_name() == f.path.file_name().unwrap_or_default()
+                                && e.file_type().is_ok_and(|t| t.is_symlink())
+                        })
+                    })
+                };
+                if in_available && enabled_dir.is_some_and(|d| d.is_dir() && !enabled(&d)) {
+                    continue;
+                }
                 let dir = if debian {
                     "/etc/nginx/sites-enabled"
                 } else if alpine {
@@ -1074,14 +1100,16 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                 if !debian && !target_name.ends_with(".conf") {
                     target_name.push_str(".conf");
                 }
-                // A repository site replaces the image's default one (what a user's Dockerfile does).
-                if !debian && nginx_c.mounts.is_empty() {
-                    nginx_c.mounts.push(Mount {
-                        target: PathBuf::from(dir),
-                        source: Source::Opaque,
-                        why: "the image's default site is replaced".into(),
-                    });
-                    nginx_c.mounts.pop();
+                // Two loose sites of one name (two example folders) both run: keep both.
+                let mut n = 1;
+                while nginx_c
+                    .mounts
+                    .iter()
+                    .any(|m| m.target == Path::new(dir).join(&target_name))
+                {
+                    n += 1;
+                    let stem = name.trim_end_matches(".template").trim_end_matches(".conf");
+                    target_name = format!("{stem}-{n}.conf");
                 }
                 nginx_c.mounts.push(Mount {
                     target: Path::new(dir).join(&target_name),
@@ -1191,7 +1219,11 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         }
     }
     let has_sites = !nginx_c.mounts.is_empty();
-    let has_fpm = !fpm_c.mounts.is_empty();
+    // A php.ini alone (an Apache variant's, a template folder's) is no php-fpm.
+    let has_fpm = fpm_c
+        .mounts
+        .iter()
+        .any(|m| !m.target.to_string_lossy().ends_with("php.ini"));
     // The official image's default.conf would also answer: a repository's sites replace it.
     if has_sites && !debian && !alpine {
         nginx_c.mounts.insert(
