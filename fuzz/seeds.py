@@ -3,7 +3,7 @@
 python3 fuzz/seeds.py OUT_DIR  ->  OUT_DIR/<target>/<name> for every target.
 
 lint_tree seeds use the encoding of fuzz/src/lib.rs (decode_tree): files separated by a
-NUL byte, each led by the index of its path in TREE_PATHS."""
+NUL byte, each led by the index of its path in TREE_PATHS (0 written as 13)."""
 import hashlib
 import os
 import sys
@@ -57,7 +57,8 @@ def save(out, target, data):
 
 
 def encode(files):
-    return b"\0".join(bytes([i]) + body for i, body in files[:MAX_FILES])
+    # Index 0 (nginx.conf) is written as len(TREE_PATHS): a 0 byte is the separator.
+    return b"\0".join(bytes([i or len(TREE_PATHS)]) + body for i, body in files[:MAX_FILES])
 
 
 def tree_seed(root, files):
