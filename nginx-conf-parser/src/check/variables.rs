@@ -340,13 +340,23 @@ pub(super) fn check(
     }
 }
 
+/// Misspelt names longer than this get no suggestion: the edit distance costs the product
+/// of the lengths, and a configuration's own long names (found by fuzzing: 40 `set`s and 40
+/// uses of 1000-byte names took a minute) would make it quadratic in the file's size.
+const MAX_SUGGESTED_NAME: usize = 64;
+
 /// The known variable closest to a misspelt one (edit distance at most 2).
 fn nearest<'t>(name: &str, table: &'t Table, defined: &'t HashSet<String>) -> Option<&'t str> {
+    if name.len() > MAX_SUGGESTED_NAME {
+        return None;
+    }
     table
         .names
         .iter()
         .copied()
         .chain(defined.iter().map(String::as_str))
+        // The distance is at least the difference of the lengths.
+        .filter(|known| known.len().abs_diff(name.len()) <= 2)
         .map(|known| (strsim::levenshtein(name, known), known))
         .filter(|(d, _)| *d <= 2)
         .min()
