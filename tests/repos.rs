@@ -350,4 +350,22 @@ mod real_world {
         let (text, _) = run_in(dir.path(), &["deployments", "."]);
         assert!(!text.contains("php-fpm:"), "{text}");
     }
+
+    /// Without a known php-fpm image, the deployment's names still say a typo resolves to
+    /// nothing.
+    #[test]
+    fn names_are_checked_without_a_known_php_image() {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "compose.yml", "services:\n  web:\n    image: nginx\n    volumes: ['./site.conf:/etc/nginx/conf.d/default.conf']\n  app:\n    image: registry.example/acme/app:1\n");
+        write(dir.path(), "site.conf", &super::real_world_site("apq:9000"));
+        let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+        assert!(text.contains("X020"), "{text}");
+        write(dir.path(), "site.conf", &super::real_world_site("app:9000"));
+        let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+        assert!(!text.contains("X020"), "{text}");
+    }
+}
+
+fn real_world_site(pass: &str) -> String {
+    format!("server {{\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {{\n        fastcgi_pass {pass};\n        include fastcgi_params;\n    }}\n}}\n")
 }

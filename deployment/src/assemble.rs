@@ -693,7 +693,13 @@ pub(crate) fn pair(
                 name: format!("{} (nginx only)", n.name),
                 nginx: Some(n_side.clone()),
                 fpm: None,
-                network: Network::default(),
+                // The deployment's names are still known: a name none of them has does not
+                // resolve (X020), whatever runs behind the others.
+                network: Network {
+                    other_names: all_names.iter().cloned().collect(),
+                    closed,
+                    ..Network::default()
+                },
                 notes,
             });
         }
