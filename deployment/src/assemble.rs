@@ -348,7 +348,7 @@ fn published_ports(service: &compose::Service, file: &Path) -> Vec<lint_rules::P
     out
 }
 
-/// A path outside the repository, relative to it (`../shared`), so that what is shown
+/// A path outside the repository, relative to it (`../data`), so that what is shown
 /// does not depend on where the repository was checked out.
 pub(crate) fn outside_of(path: &Path, repo: &Path) -> String {
     outside(path, repo)
