@@ -53,6 +53,48 @@ pub fn fpm_directive_section(key: &str) -> Option<&'static str> {
     d.arrays.iter().any(|a| *a == lower).then_some("pool")
 }
 
+/// One row of php-fpm's directive table (for editors: hover and completion).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FpmDirective {
+    /// Name as documented (`pm.max_children`, `env[NAME]`).
+    pub name: &'static str,
+    /// `global`, `pool` or `global|pool`.
+    pub section: &'static str,
+    /// Value type (`integer`, `time`, `enum`, `boolean`, `string (path)`).
+    pub kind: &'static str,
+    /// Default value, with distribution notes.
+    pub default: &'static str,
+    /// What php-fpm accepts and says when it does not.
+    pub constraints: &'static str,
+    /// PHP version that introduced it (empty: always there).
+    pub since: &'static str,
+}
+
+/// Every documented php-fpm directive, in the table's order.
+pub fn fpm_directives() -> impl Iterator<Item = FpmDirective> {
+    TABLE.lines().skip(1).filter_map(|line| {
+        let cols: Vec<&'static str> = line.split('\t').collect();
+        (cols.len() >= 5).then(|| FpmDirective {
+            name: cols[0],
+            section: cols[1],
+            kind: cols[2],
+            default: cols[3],
+            constraints: cols[4],
+            since: cols.get(5).copied().unwrap_or(""),
+        })
+    })
+}
+
+/// The table row of a key as written (`PM`, `php_admin_value[memory_limit]`).
+pub fn fpm_directive(key: &str) -> Option<FpmDirective> {
+    let lower = key.to_ascii_lowercase();
+    let base = lower.split('[').next().unwrap_or(&lower);
+    fpm_directives().find(|d| {
+        let name = d.name.split('[').next().unwrap_or(d.name);
+        name.eq_ignore_ascii_case(base) && (d.name.contains('[') == lower.contains('['))
+    })
+}
+
 /// Runs every check over a loaded configuration.
 pub fn check(config: &FpmConfig) -> Vec<Diagnostic> {
     let mut out = Vec::new();

@@ -21,7 +21,10 @@ mod load;
 pub mod model;
 mod parse;
 
-pub use check::{allowed_clients_problem, check, fpm_directive_section};
+pub use check::{
+    allowed_clients_problem, check, fpm_directive, fpm_directive_section, fpm_directives,
+    FpmDirective,
+};
 pub use codes::RULES;
 pub use load::{load, load_php_ini, FpmLoadOptions};
 pub use model::{

@@ -7,6 +7,7 @@ pub mod args;
 pub mod codes;
 pub mod config;
 pub mod discover;
+mod lsp;
 pub mod render;
 mod suppress;
 mod timings;
@@ -119,6 +120,10 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
             }
             return Ok(0);
         }
+        Some(Command::Lsp) => {
+            lint_lsp::run(&lsp::CliHost::new(args))?;
+            return Ok(0);
+        }
         None => {}
     }
 
@@ -158,24 +163,14 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
             }
         }
     }
-    // Advice about an image's own file is not the repository's to act on; its errors and
-    // warnings still are (they describe what runs).
-    diagnostics.retain(|d| {
-        d.severity > Severity::Note
-            || d.primary.as_ref().is_none_or(|p| {
-                let f = map.get(p.span.file);
-                !f.origin.as_deref().is_some_and(|o| o.contains(", stock "))
-            })
-    });
     if plan.inputs.len() > 1 {
         lint_rules::sort(&mut diagnostics, &map);
     }
     if progress {
         eprint!("{:60}\r", "");
     }
-    let diagnostics = suppress::apply(diagnostics, &map);
     let base = cwd.clone();
-    let diagnostics = apply_config(diagnostics, &args, &config, &map, &base);
+    let diagnostics = finish(diagnostics, &map, &args, &config, &base);
     clock.lap("suppressions + config");
 
     let is_tty = std::io::stdout().is_terminal();
@@ -205,6 +200,29 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
         });
     let failed = diagnostics.iter().any(|d| d.severity >= level);
     Ok(if failed && !args.exit_zero { 1 } else { 0 })
+}
+
+/// What a run does with the rules' findings before showing them: drops advice about an
+/// image's own files, applies inline suppressions, then the config file's and the command
+/// line's selection and severities. The language server applies the same.
+fn finish(
+    mut diagnostics: Vec<Diagnostic>,
+    map: &SourceMap,
+    args: &Args,
+    config: &config::LoadedConfig,
+    base: &Path,
+) -> Vec<Diagnostic> {
+    // Advice about an image's own file is not the repository's to act on; its errors and
+    // warnings still are (they describe what runs).
+    diagnostics.retain(|d| {
+        d.severity > Severity::Note
+            || d.primary.as_ref().is_none_or(|p| {
+                let f = map.get(p.span.file);
+                !f.origin.as_deref().is_some_and(|o| o.contains(", stock "))
+            })
+    });
+    let diagnostics = suppress::apply(diagnostics, map);
+    apply_config(diagnostics, args, config, map, base)
 }
 
 fn load_config(
