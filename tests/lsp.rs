@@ -22,6 +22,8 @@ struct Client {
     seen: Vec<Value>,
     next_id: i64,
     root: PathBuf,
+    /// The last diagnostics seen per URI.
+    known: std::collections::HashMap<String, Value>,
 }
 
 fn copy_tree(from: &Path, to: &Path) {
@@ -84,6 +86,7 @@ impl Client {
             seen: Vec::new(),
             next_id: 1,
             root: root.to_path_buf(),
+            known: Default::default(),
         }
     }
 
@@ -121,22 +124,29 @@ impl Client {
         url_of(&self.root.join(rel))
     }
 
-    /// The next diagnostics published for `rel` (already received ones first).
+    /// The diagnostics of `rel` as they stand once the server has applied everything sent
+    /// so far: a request is answered only after the lint of earlier changes, and its
+    /// diagnostics are sent before the answer.
     fn diagnostics(&mut self, rel: &str) -> Value {
         let uri = self.uri(rel);
-        let is_it = |m: &Value| {
-            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == json!(uri)
-        };
-        if let Some(i) = self.seen.iter().position(is_it) {
-            return self.seen.remove(i)["params"]["diagnostics"].clone();
-        }
-        loop {
-            let m = self.next();
-            if is_it(&m) {
-                return m["params"]["diagnostics"].clone();
+        self.request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        let mut latest = None;
+        self.seen.retain(|m| {
+            let it = m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == json!(uri);
+            if it {
+                latest = Some(m["params"]["diagnostics"].clone());
             }
-            self.seen.push(m);
-        }
+            !it
+        });
+        let value = latest
+            .or_else(|| self.known.get(&uri).cloned())
+            .unwrap_or(json!([]));
+        self.known.insert(uri, value.clone());
+        value
     }
 
     fn text(&self, rel: &str) -> String {
@@ -168,6 +178,16 @@ impl Client {
         let text = serde_json::to_string_pretty(value).expect("JSON");
         text.replace(&url_of(&self.root), "file:///ROOT")
             .replace(&self.root.display().to_string(), "/ROOT")
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        // A failed test must not leave the server running (it holds the test's stderr).
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
 

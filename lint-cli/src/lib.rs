@@ -54,6 +54,16 @@ pub fn run() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    if matches!(args.command, Some(Command::Lsp)) {
+        // The server writes stdout from its own thread: no lock may be held here.
+        return match lint_lsp::run(&lsp::CliHost::new(args)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("nginx-fpm-lint lsp: {message}");
+                ExitCode::from(2)
+            }
+        };
+    }
     match execute(args, &mut std::io::stdout().lock()) {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
@@ -121,7 +131,9 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
             return Ok(0);
         }
         Some(Command::Lsp) => {
-            lint_lsp::run(&lsp::CliHost::new(args))?;
+            // `run` starts the server itself (before locking stdout); here `out` is not
+            // stdout's lock, and the protocol goes to stdout regardless.
+            lint_lsp::run(&lsp::CliHost::new(args.clone()))?;
             return Ok(0);
         }
         None => {}

@@ -345,10 +345,12 @@ pub fn completion(doc: &File, offset: usize, index: &Index) -> Vec<CompletionIte
             if line.contains('#') {
                 return out;
             }
-            let start = text
+            // The statement being typed: from the last `;`, `{` or `}` on this line (a
+            // statement being written is one line; continuation lines are rare).
+            let start = text[line_start..]
                 .iter()
                 .rposition(|b| matches!(b, b';' | b'{' | b'}'))
-                .map_or(0, |i| i + 1);
+                .map_or(line_start, |i| line_start + i + 1);
             let statement = String::from_utf8_lossy(&text[start..]).into_owned();
             let words: Vec<&str> = statement
                 .lines()
@@ -735,8 +737,9 @@ pub fn code_actions(
 ) -> Vec<CodeActionOrCommand> {
     let mut out = Vec::new();
     for p in published {
+        // By lines: editors ask with the cursor (or the line), findings cover a word.
         let r = p.lsp.range;
-        if r.end < range.start || range.end < r.start {
+        if r.end.line < range.start.line || range.end.line < r.start.line {
             continue;
         }
         let line = r.start.line as usize;

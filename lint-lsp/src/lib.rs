@@ -557,8 +557,13 @@ pub fn serve(host: &dyn Host, connection: &Connection) -> Result<(), String> {
     connection
         .initialize_finish(id, serde_json::to_value(result).map_err(|e| e.to_string())?)
         .map_err(|e| e.to_string())?;
+    // `initialize_finish` has consumed `initialized`: the first lint runs now.
     let mut server = Server::new(host, folders(&params));
     loop {
+        if server.dirty {
+            server.relint();
+        }
+        server.flush(connection)?;
         let Ok(first) = connection.receiver.recv() else {
             return Ok(());
         };
@@ -571,9 +576,97 @@ pub fn serve(host: &dyn Host, connection: &Connection) -> Result<(), String> {
                 return Ok(());
             }
         }
-        if server.dirty {
-            server.relint();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A host whose post-processing panics on its first `panics` runs.
+    struct Flaky {
+        panics: usize,
+        runs: Arc<AtomicUsize>,
+        folder: PathBuf,
+    }
+
+    impl Host for Flaky {
+        fn rules(&self) -> Vec<&'static RuleMeta> {
+            lint_rules::all_rules()
         }
-        server.flush(connection)?;
+        fn workspace(&self, _folder: &Path) -> Result<Workspace, String> {
+            let runs = self.runs.clone();
+            let panics = self.panics;
+            let mut input = lint_rules::LintInput::default();
+            input
+                .nginx
+                .push(lint_rules::NginxInput::File(self.folder.join("nginx.conf")));
+            Ok(Workspace {
+                inputs: vec![input],
+                notes: Vec::new(),
+                finish: Box::new(move |d, _| {
+                    if runs.fetch_add(1, Ordering::SeqCst) < panics {
+                        panic!("a rule fell over");
+                    }
+                    d
+                }),
+            })
+        }
+    }
+
+    fn published(server: &mut Server) -> Vec<(Url, serde_json::Value)> {
+        server
+            .outbox
+            .drain(..)
+            .map(|n| {
+                let uri = serde_json::from_value::<Url>(n.params["uri"].clone()).unwrap();
+                (uri, n.params["diagnostics"].clone())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_panic_is_reported_once_on_the_edited_file_and_the_server_keeps_linting() {
+        let dir = tempfile::tempdir().unwrap();
+        let conf = dir.path().join("nginx.conf");
+        std::fs::write(&conf, "events {}\nhttp { server { listen 80 } }\n").unwrap();
+        let host = Flaky {
+            panics: 2,
+            runs: Arc::new(AtomicUsize::new(0)),
+            folder: dir.path().to_path_buf(),
+        };
+        let mut server = Server::new(&host, vec![dir.path().to_path_buf()]);
+        let uri = Url::from_file_path(&conf).unwrap();
+        server.docs.insert(
+            uri.clone(),
+            Doc {
+                text: Arc::from(&b"events {}\nhttp { server { listen 80 } }\n"[..]),
+                version: 1,
+                language: "nginx".into(),
+            },
+        );
+        server.last_changed = Some(uri.clone());
+        let panic_count = |list: &[(Url, serde_json::Value)]| {
+            list.iter()
+                .flat_map(|(_, d)| d.as_array().cloned().unwrap_or_default())
+                .filter(|d| d["code"] == INTERNAL_ERROR)
+                .count()
+        };
+        server.relint();
+        let first = published(&mut server);
+        assert_eq!(first.len(), 1);
+        assert_eq!(first[0].0, uri);
+        assert_eq!(panic_count(&first), 1);
+        // The same crash again: nothing new to say (not a second diagnostic).
+        server.relint();
+        assert!(published(&mut server).is_empty());
+        // The next run works: the crash report goes, the real finding (NGX0xx: the
+        // missing `;`) comes.
+        server.relint();
+        let third = published(&mut server);
+        assert_eq!(panic_count(&third), 0);
+        assert!(third.iter().any(|(u, d)| *u == uri
+            && d.as_array().is_some_and(|l| !l.is_empty())));
     }
 }
