@@ -7,7 +7,7 @@ pub mod args;
 pub mod codes;
 pub mod config;
 pub mod discover;
-mod lsp;
+pub mod lsp;
 pub mod render;
 mod suppress;
 mod timings;

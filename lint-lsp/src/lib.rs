@@ -66,6 +66,15 @@ pub struct Server<'h> {
     last_changed: Option<Url>,
     /// Outgoing notifications not yet sent.
     outbox: Vec<Notification>,
+    /// `shutdown` was received: only `exit` is expected.
+    shutting_down: bool,
+}
+
+fn send(connection: &Connection, response: Response) -> Result<(), String> {
+    connection
+        .sender
+        .send(Message::Response(response))
+        .map_err(|e| e.to_string())
 }
 
 /// The code of the diagnostic that reports a crash of the linter.
@@ -87,6 +96,7 @@ impl<'h> Server<'h> {
             index: None,
             last_changed: None,
             outbox: Vec::new(),
+            shutting_down: false,
         }
     }
 
@@ -246,19 +256,31 @@ impl<'h> Server<'h> {
     fn handle(&mut self, connection: &Connection, message: Message) -> Result<bool, String> {
         match message {
             Message::Request(req) => {
-                if connection.handle_shutdown(&req).map_err(|e| e.to_string())? {
-                    return Ok(false);
+                // `shutdown` is answered and the server waits for `exit`; some clients
+                // send `shutdown` twice (Neovim when it stops a client, then again on quit).
+                if req.method == "shutdown" {
+                    self.shutting_down = true;
+                    return send(connection, Response::new_ok(req.id, ())).map(|()| true);
+                }
+                if self.shutting_down {
+                    return send(
+                        connection,
+                        Response::new_err(
+                            req.id,
+                            lsp_server::ErrorCode::InvalidRequest as i32,
+                            "the server is shutting down".into(),
+                        ),
+                    )
+                    .map(|()| true);
                 }
                 if self.dirty {
                     self.relint();
                     self.flush(connection)?;
                 }
                 let response = self.request(&req);
-                connection
-                    .sender
-                    .send(Message::Response(response))
-                    .map_err(|e| e.to_string())?;
+                send(connection, response)?;
             }
+            Message::Notification(n) if n.method == "exit" => return Ok(false),
             Message::Notification(n) => self.notification(n),
             Message::Response(_) => {}
         }
@@ -560,7 +582,7 @@ pub fn serve(host: &dyn Host, connection: &Connection) -> Result<(), String> {
     // `initialize_finish` has consumed `initialized`: the first lint runs now.
     let mut server = Server::new(host, folders(&params));
     loop {
-        if server.dirty {
+        if server.dirty && !server.shutting_down {
             server.relint();
         }
         server.flush(connection)?;

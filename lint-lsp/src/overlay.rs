@@ -8,25 +8,33 @@ use std::sync::Arc;
 
 use lint_source::vfs::{Fetched, FileSystem, FsError};
 
-/// The open documents at one moment, by host path (as given and canonical).
+/// The open documents at one moment, by host path and by file identity.
 #[derive(Debug, Default, Clone)]
 pub struct Snapshot {
     texts: HashMap<PathBuf, Arc<[u8]>>,
+    /// (device, inode) of each buffer's file on disk: the editor may name a file through a
+    /// link (sites-enabled/x → sites-available/x) and the engine by the other name.
+    by_identity: HashMap<(u64, u64), Arc<[u8]>>,
+}
+
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.dev(), meta.ino()))
 }
 
 impl Snapshot {
     /// A snapshot of `(host path, text)` pairs.
     pub fn new(docs: impl IntoIterator<Item = (PathBuf, Arc<[u8]>)>) -> Self {
         let mut texts = HashMap::new();
+        let mut by_identity = HashMap::new();
         for (path, text) in docs {
-            // The editor may name a file through a link (sites-enabled/x → sites-available/x)
-            // or the engine may: both names find the buffer.
-            if let Ok(real) = std::fs::canonicalize(&path) {
-                texts.insert(real, text.clone());
+            if let Some(id) = identity(&path) {
+                by_identity.insert(id, text.clone());
             }
             texts.insert(path, text);
         }
-        Snapshot { texts }
+        Snapshot { texts, by_identity }
     }
 
     /// The buffer for a host path, when one is open.
@@ -37,8 +45,11 @@ impl Snapshot {
         if let Some(text) = self.texts.get(path) {
             return Some(text);
         }
-        let real = std::fs::canonicalize(path).ok()?;
-        self.texts.get(&real)
+        if self.by_identity.is_empty() {
+            return None;
+        }
+        // One stat(2) per file read while buffers are open.
+        self.by_identity.get(&identity(path)?)
     }
 }
 
