@@ -9,9 +9,12 @@ pub static UNUSED_SUPPRESSION: RuleMeta = RuleMeta {
     family: Family::Lint,
     severity: Severity::Warning,
     summary: "a `nginx-fpm-lint: ignore` comment that suppresses nothing",
+    aliases: &[],
     doc: r#"A suppression comment applies to the next statement (or its own line when
 it follows a statement). When nothing it names is reported there, the comment
 is stale: the problem was fixed, or the code is misspelt.
+
+**Symptom**: none at run time: the comment is noise that hides nothing, and it would silence a future finding of the same code on that statement.
 
 Bad:
 ```nginx

@@ -13,7 +13,7 @@ use nginx_conf_parser::{Config, LoadOptions};
 use rayon::prelude::*;
 
 use crate::model::{nginx, Model};
-use crate::registry::RULES;
+use crate::rules::RULES;
 
 /// One nginx input.
 #[derive(Clone, Debug, PartialEq, Eq)]

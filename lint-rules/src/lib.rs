@@ -4,7 +4,6 @@
 
 mod engine;
 pub mod model;
-mod registry;
 mod rule;
 mod rules;
 
@@ -12,8 +11,8 @@ pub use engine::{
     check, lint, lint_observed, load, parse, sort, LintInput, LintOptions, Loaded, Network,
     NginxInput, Phase, Published, RuleTime,
 };
-pub use registry::RULES;
 pub use rule::{Rule, Sink};
+pub use rules::RULES;
 
 /// Metadata of every code the linter can emit (parsers' and rules'), sorted by code.
 pub fn all_rules() -> Vec<&'static lint_source::RuleMeta> {

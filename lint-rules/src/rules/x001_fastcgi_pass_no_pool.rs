@@ -1,16 +1,19 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::address::{describe, describe_listen};
 use crate::model::{Model, Verdict};
-use crate::rule::Sink;
 
-declare_rule!(
-    "X001",
-    "fastcgi-pass-no-pool",
-    Cross,
-    Error,
-    "`fastcgi_pass` names a socket or port that no php-fpm pool listens on",
-    r#"Every request the location passes to PHP fails when nothing listens at the
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X001",
+        name: "fastcgi-pass-no-pool",
+        family: Family::Cross,
+        severity: Severity::Error,
+        summary: "`fastcgi_pass` names a socket or port that no php-fpm pool listens on",
+        aliases: &[],
+        doc: r#"Every request the location passes to PHP fails when nothing listens at the
 `fastcgi_pass` address. The classic case is a PHP upgrade: php8.2-fpm creates
 `/run/php/php8.2-fpm.sock`, but the site still says `php8.1-fpm.sock`.
 
@@ -29,9 +32,10 @@ Good:
 ```nginx
 fastcgi_pass unix:/run/php/php8.2-fpm.sock;
 ```"#,
-    "Point `fastcgi_pass` at the address a pool's `listen` names (the help suggests the nearest).",
-    check
-);
+        fix: "Point `fastcgi_pass` at the address a pool's `listen` names (the help suggests the nearest).",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     // Pools some location already reaches: the nearest *unused* pool is the better suggestion.

@@ -1,15 +1,18 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "NGX112",
-    "connections-exceed-file-limit",
-    NginxListen,
-    Warning,
-    "`worker_connections` above `worker_rlimit_nofile`: workers run out of file descriptors before they reach their connection limit",
-    r#"Every connection is a file descriptor, and a request passed to php-fpm holds
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX112",
+        name: "connections-exceed-file-limit",
+        family: Family::NginxListen,
+        severity: Severity::Warning,
+        summary: "`worker_connections` above `worker_rlimit_nofile`: workers run out of file descriptors before they reach their connection limit",
+        aliases: &[],
+        doc: r#"Every connection is a file descriptor, and a request passed to php-fpm holds
 two (the client's and the upstream's), plus any file nginx serves or buffers
 to disk. When `worker_rlimit_nofile` is lower than `worker_connections`, a busy
 worker hits the descriptor limit first. nginx warns at start (`4096
@@ -30,9 +33,10 @@ Good:
 worker_rlimit_nofile 8192;      # at least twice worker_connections with FastCGI
 events { worker_connections 4096; }
 ```"#,
-    "Set `worker_rlimit_nofile` to at least twice `worker_connections`.",
-    check
-);
+        fix: "Set `worker_rlimit_nofile` to at least twice `worker_connections`.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for nginx in &model.nginx {

@@ -1,15 +1,18 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "FPM101",
-    "slowlog-at-terminate-timeout",
-    FpmPool,
-    Warning,
-    "`request_slowlog_timeout` equal to `request_terminate_timeout`: the slow log is never written",
-    r#"The slow log records a stack trace of requests running longer than
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "FPM101",
+        name: "slowlog-at-terminate-timeout",
+        family: Family::FpmPool,
+        severity: Severity::Warning,
+        summary: "`request_slowlog_timeout` equal to `request_terminate_timeout`: the slow log is never written",
+        aliases: &[],
+        doc: r#"The slow log records a stack trace of requests running longer than
 `request_slowlog_timeout` — the one piece of evidence of *why* a request was
 slow. When it equals `request_terminate_timeout`, the worker is killed at the
 same moment and the trace rarely makes it to the file. (A slowlog timeout
@@ -29,9 +32,10 @@ Good:
 request_slowlog_timeout = 10s
 request_terminate_timeout = 30s
 ```"#,
-    "Set request_slowlog_timeout well below request_terminate_timeout.",
-    check
-);
+        fix: "Set request_slowlog_timeout well below request_terminate_timeout.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for p in model.pools() {

@@ -1,19 +1,22 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity, Span};
 use std::collections::HashMap;
 
 use fpm_conf_parser::{Listen, ListenHost};
-use lint_source::{Diagnostic, Span};
 
 use crate::model::address::describe_listen;
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "X011",
-    "address-bound-twice",
-    Cross,
-    Error,
-    "a TCP port both nginx and a pool listen on, or a socket/port shared by pools of different php-fpm services",
-    r#"Only one process can bind an address. When nginx listens on 9000 and a pool
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X011",
+        name: "address-bound-twice",
+        family: Family::Cross,
+        severity: Severity::Error,
+        summary: "a TCP port both nginx and a pool listen on, or a socket/port shared by pools of different php-fpm services",
+        aliases: &[],
+        doc: r#"Only one process can bind an address. When nginx listens on 9000 and a pool
 does too, whichever starts second fails (`bind() to 0.0.0.0:9000 failed (98:
 Address already in use)` or php-fpm's `unable to bind listening socket for
 address '9000': Address already in use (98)`). Two php-fpm services (php7.4-fpm
@@ -35,9 +38,10 @@ Good:
 listen = /run/php/php7.4-fpm.sock
 listen = /run/php/php8.2-fpm.sock
 ```"#,
-    "Give each listener its own port or socket.",
-    check
-);
+        fix: "Give each listener its own port or socket.",
+    },
+    check,
+};
 
 fn key(listen: &Listen) -> String {
     match listen {

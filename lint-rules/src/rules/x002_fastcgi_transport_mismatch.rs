@@ -1,16 +1,19 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::address::{describe, NginxTarget};
 use crate::model::{Model, Verdict};
-use crate::rule::Sink;
 
-declare_rule!(
-    "X002",
-    "fastcgi-transport-mismatch",
-    Cross,
-    Error,
-    "nginx talks TCP to a pool that listens on a unix socket (or the reverse), or a socket path lacks `unix:`",
-    r#"nginx and php-fpm must agree on the transport. `fastcgi_pass 127.0.0.1:9000`
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X002",
+        name: "fastcgi-transport-mismatch",
+        family: Family::Cross,
+        severity: Severity::Error,
+        summary: "nginx talks TCP to a pool that listens on a unix socket (or the reverse), or a socket path lacks `unix:`",
+        aliases: &[],
+        doc: r#"nginx and php-fpm must agree on the transport. `fastcgi_pass 127.0.0.1:9000`
 reaches nothing when the pool says `listen = /run/php/php8.2-fpm.sock` (Debian's
 default), and the reverse. A socket path without the `unix:` prefix is read by
 nginx as a host name.
@@ -26,9 +29,10 @@ Good:
 ```nginx
 fastcgi_pass unix:/run/php/php8.2-fpm.sock;
 ```"#,
-    "Use the pool's transport: `unix:PATH` for a socket, `HOST:PORT` for TCP.",
-    check
-);
+        fix: "Use the pool's transport: `unix:PATH` for a socket, `HOST:PORT` for TCP.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, _, location) in model.fastcgi_locations() {

@@ -1,15 +1,18 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::{Model, Verdict};
-use crate::rule::Sink;
 
-declare_rule!(
-    "X017",
-    "limit-extensions-denies",
-    Cross,
-    Error,
-    "a location sends files to php-fpm whose extension `security.limit_extensions` refuses",
-    r#"php-fpm runs only scripts whose name ends in one of
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X017",
+        name: "limit-extensions-denies",
+        family: Family::Cross,
+        severity: Severity::Error,
+        summary: "a location sends files to php-fpm whose extension `security.limit_extensions` refuses",
+        aliases: &[],
+        doc: r#"php-fpm runs only scripts whose name ends in one of
 `security.limit_extensions` (default `.php .phar`). A location such as
 `location ~ \.(php|html)$` that passes `.html` files to the pool gets them
 refused.
@@ -26,9 +29,10 @@ Good:
 location ~ \.php$ { fastcgi_pass unix:/run/php/php8.2-fpm.sock; }
 # or, in the pool: security.limit_extensions = .php .html
 ```"#,
-    "Route only the allowed extensions to php-fpm, or extend security.limit_extensions.",
-    check
-);
+        fix: "Route only the allowed extensions to php-fpm, or extend security.limit_extensions.",
+    },
+    check,
+};
 
 /// Extensions a regex location like `\.(php|html)$` or `\.phtml$` routes.
 fn extensions(pattern: &str) -> Vec<String> {

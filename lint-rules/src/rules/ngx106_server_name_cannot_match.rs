@@ -1,15 +1,18 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "NGX106",
-    "server-name-cannot-match",
-    NginxListen,
-    Warning,
-    "a server_name no Host header can match (a trailing comma, `*` in the middle, a URL)",
-    r#"`server_name` takes names separated by blanks. `a.example, b.example` makes
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX106",
+        name: "server-name-cannot-match",
+        family: Family::NginxListen,
+        severity: Severity::Warning,
+        summary: "a server_name no Host header can match (a trailing comma, `*` in the middle, a URL)",
+        aliases: &[],
+        doc: r#"`server_name` takes names separated by blanks. `a.example, b.example` makes
 the first name `a.example,` — no request carries a comma in its Host. A `*`
 is allowed only as the first or last label (`*.example.com`,
 `www.example.*`); `www.*.example.com` fails when nginx builds the name hash
@@ -32,9 +35,10 @@ Good:
 ```nginx
 server_name shop.example.com www.shop.example.com;
 ```"#,
-    "Separate names with spaces; use wildcards only as the first or last label; no scheme or path.",
-    check
-);
+        fix: "Separate names with spaces; use wildcards only as the first or last label; no scheme or path.",
+    },
+    check,
+};
 
 fn problem(name: &str) -> Option<&'static str> {
     if name.starts_with('~') || name.is_empty() || name == "_" || name.starts_with('$') {

@@ -1,15 +1,18 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "X015",
-    "small-listen-backlog",
-    Cross,
-    Note,
-    "a pool with few workers and a tiny `listen.backlog`: bursts overflow the queue",
-    r#"When every worker is busy, new connections wait in the socket's backlog.
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X015",
+        name: "small-listen-backlog",
+        family: Family::Cross,
+        severity: Severity::Note,
+        summary: "a pool with few workers and a tiny `listen.backlog`: bursts overflow the queue",
+        aliases: &[],
+        doc: r#"When every worker is busy, new connections wait in the socket's backlog.
 A backlog set far below the number of requests nginx can send at once
 (`worker_connections`) overflows under a burst: on a unix socket connect fails
 at once, on TCP it hangs.
@@ -28,9 +31,10 @@ Good:
 pm.max_children = 20
 ; listen.backlog left at the default (-1: the kernel's somaxconn)
 ```"#,
-    "Remove listen.backlog (php-fpm 8.2 then uses the kernel maximum) or raise it with pm.max_children.",
-    check
-);
+        fix: "Remove listen.backlog (php-fpm 8.2 then uses the kernel maximum) or raise it with pm.max_children.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     let demand = model

@@ -1,16 +1,19 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 use nginx_conf_parser::check::parse_time;
 
-declare_rule!(
-    "X009",
-    "fastcgi-connect-timeout-over-75s",
-    Cross,
-    Warning,
-    "`fastcgi_connect_timeout` above 75 seconds, which nginx cannot honour",
-    r#"nginx's documentation: the connect timeout "usually cannot exceed 75
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X009",
+        name: "fastcgi-connect-timeout-over-75s",
+        family: Family::Cross,
+        severity: Severity::Warning,
+        summary: "`fastcgi_connect_timeout` above 75 seconds, which nginx cannot honour",
+        aliases: &[],
+        doc: r#"nginx's documentation: the connect timeout "usually cannot exceed 75
 seconds" — the kernel gives up on a TCP handshake before that. A larger value
 is a sign that the read timeout was meant.
 
@@ -27,9 +30,10 @@ Good:
 fastcgi_connect_timeout 5s;
 fastcgi_read_timeout 300s;
 ```"#,
-    "Keep the connect timeout short; raise `fastcgi_read_timeout` for slow scripts.",
-    check
-);
+        fix: "Keep the connect timeout short; raise `fastcgi_read_timeout` for slow scripts.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     let mut seen = std::collections::HashSet::new();

@@ -1,16 +1,19 @@
-use lint_source::{Diagnostic, Severity};
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::address::NginxTarget;
 use crate::model::{Model, PoolRef, Verdict};
-use crate::rule::Sink;
 
-declare_rule!(
-    "X003",
-    "socket-permission-denied",
-    Cross,
-    Error,
-    "nginx's worker user may not open the pool's unix socket (listen.owner/group/mode, ACLs)",
-    r#"Connecting to a unix socket needs write permission on it. php-fpm creates the
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X003",
+        name: "socket-permission-denied",
+        family: Family::Cross,
+        severity: Severity::Error,
+        summary: "nginx's worker user may not open the pool's unix socket (listen.owner/group/mode, ACLs)",
+        aliases: &[],
+        doc: r#"Connecting to a unix socket needs write permission on it. php-fpm creates the
 socket as `listen.owner`:`listen.group` with `listen.mode` (default 0660); with
 no owner it stays `root:root`, and with `listen.acl_users`/`listen.acl_groups`
 (RHEL's default) owner and group are ignored and only the ACL counts. When
@@ -33,9 +36,10 @@ listen.owner = www-data
 listen.group = www-data
 listen.mode = 0660
 ```"#,
-    "Set `listen.owner`/`listen.group` to nginx's user (or list it in `listen.acl_users`).",
-    check
-);
+        fix: "Set `listen.owner`/`listen.group` to nginx's user (or list it in `listen.acl_users`).",
+    },
+    check,
+};
 
 /// Owner, group and mode of a pool's socket as php-fpm 8.2 creates it, or the ACL lists.
 pub struct SocketAccess {
