@@ -409,8 +409,6 @@ pub fn lint_observed(
     } = loaded;
     found.extend(checks);
     let nginx_models = nginx.par_iter().map(nginx::build).collect();
-    // The syntax trees are not part of the model: freed before the rules run.
-    drop(nginx);
     let mut model = Model::new(
         map,
         &input.options,
@@ -419,6 +417,9 @@ pub fn lint_observed(
         php_ini,
         accounts(&input.options),
     );
+    // Security rules read statements the effective model does not keep (`if`, `allow`,
+    // `rewrite`, any variable anywhere): the syntax trees stay until the rules have run.
+    model.syntax = nginx;
     // Files that publish php-fpm's port (a Compose file, a Service) join the source map so
     // that the finding points into them.
     for p in &input.options.network.published {

@@ -7,6 +7,8 @@ pub mod compiled_regex;
 pub mod filesystem;
 pub mod listen_groups;
 pub mod nginx;
+pub mod regex_shape;
+pub mod syntax;
 
 use std::collections::HashMap;
 
@@ -127,6 +129,8 @@ pub struct Model<'a> {
     index: PoolIndex,
     /// php-fpm ports published beyond the deployment, with where they are published.
     pub published: Vec<(crate::engine::Published, Span)>,
+    /// The nginx syntax trees, same order as `nginx` (see [`syntax`] for walking them).
+    pub syntax: Vec<nginx_conf_parser::Config>,
 }
 
 /// Pools indexed by the address they listen on.
@@ -187,6 +191,7 @@ impl<'a> Model<'a> {
             filesystem: filesystem::Filesystem::default(),
             index,
             published: Vec::new(),
+            syntax: Vec::new(),
         }
     }
 
