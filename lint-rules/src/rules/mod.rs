@@ -70,6 +70,7 @@ register! {
     sec045_mixed_case_variable,
     sec046_if_in_location,
     sec047_try_files_without_open_file_cache,
+    sec048_alias_traversal,
     sec049_filesystem_root_exposure,
     sec050_return_bypasses_allow_deny,
     sec051_allow_without_deny,
