@@ -14,7 +14,9 @@ pub static RULE: Rule = Rule {
         summary: "`try_files` without `open_file_cache`: extra stat() calls on every request",
         aliases: &["try_files_is_evil_too"],
         doc: r#"`try_files $uri $uri/ /index.php` makes nginx look up each candidate on
-disk (an `open()`/`stat()` per entry) for every request. Without
+disk (an `open()`/`stat()` per entry) for every request. A single candidate
+before the fallback (`try_files $uri =404`) costs no more than serving the
+file and is not reported. Without
 `open_file_cache` these lookups are repeated for every request, which costs
 the most exactly when requests are cheapest to send: a flood of requests for
 missing files keeps the disk and the workers busy.
@@ -44,6 +46,11 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
     for config in &model.syntax {
         let tree = Tree::of(config);
         for i in tree.named("try_files").collect::<Vec<_>>() {
+            // One candidate then a fallback (`$uri =404`) is the open() serving the file
+            // costs anyway; each further candidate is a lookup of its own.
+            if tree.item(i).arg_count() < 3 {
+                continue;
+            }
             let cache = tree.inherited(tree.parent(i), "open_file_cache");
             let off = cache.is_some_and(|c| {
                 tree.item(c)
