@@ -4,11 +4,9 @@
 #![forbid(unsafe_code)]
 
 pub mod args;
-pub mod codes;
 pub mod config;
 pub mod discover;
 pub mod render;
-mod suppress;
 mod timings;
 
 use std::collections::BTreeMap;
@@ -22,11 +20,65 @@ use lint_source::{Diagnostic, RuleMeta, Severity, SourceMap};
 
 use args::{Args, Command, FailLevel, Format};
 
-/// Every code the tool can emit, with the command line's own.
+/// Every code the tool can emit.
 pub fn all_rules() -> Vec<&'static RuleMeta> {
-    let mut rules = lint_rules::all_rules();
-    rules.extend(codes::RULES.iter().copied());
-    rules
+    lint_rules::all_rules()
+}
+
+/// Merges the findings of several runs (one per deployment). A file shared by two
+/// deployments is read by both; its suppression comment is unused (LINT001) only when
+/// every run that read the file found it unused.
+fn unused_in_every_run(
+    runs: Vec<(std::ops::Range<usize>, Vec<Diagnostic>)>,
+    map: &SourceMap,
+) -> Vec<Diagnostic> {
+    use std::collections::HashSet;
+    let unused = lint_rules::suppression::UNUSED_SUPPRESSION.code;
+    if runs.len() < 2 {
+        return runs.into_iter().flat_map(|(_, found)| found).collect();
+    }
+    let shown = |id: lint_source::FileId| map.get(id).display_path();
+    let place = |d: &Diagnostic| {
+        d.primary
+            .as_ref()
+            .map(|p| (shown(p.span.file), p.span.start))
+    };
+    let read: Vec<HashSet<PathBuf>> = runs
+        .iter()
+        .map(|(ids, _)| {
+            ids.clone()
+                .map(|i| shown(lint_source::FileId(i as u32)))
+                .collect()
+        })
+        .collect();
+    let reported: Vec<HashSet<(PathBuf, u32)>> = runs
+        .iter()
+        .map(|(_, found)| {
+            found
+                .iter()
+                .filter(|d| d.code == unused)
+                .filter_map(place)
+                .collect()
+        })
+        .collect();
+    let mut merged = Vec::new();
+    for (_, found) in runs {
+        for d in found {
+            if d.code == unused {
+                if let Some((file, start)) = place(&d) {
+                    let used_elsewhere = read
+                        .iter()
+                        .zip(&reported)
+                        .any(|(r, u)| r.contains(&file) && !u.contains(&(file.clone(), start)));
+                    if used_elsewhere {
+                        continue;
+                    }
+                }
+            }
+            merged.push(d);
+        }
+    }
+    merged
 }
 
 /// The Markdown page of a rule (docs/rules/CODE.md).
@@ -141,12 +193,13 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
     }
     let map = SourceMap::new();
     let mut clock = timings::Clock::new(args.timings);
-    let mut diagnostics = Vec::new();
     let mut rule_times: Vec<lint_rules::RuleTime> = Vec::new();
+    let mut runs = Vec::with_capacity(plan.inputs.len());
     for input in &plan.inputs {
+        let first_file = map.len();
         let (found, times) =
             lint_rules::lint_observed(input, &map, &mut |phase| clock.lap(phase.name()));
-        diagnostics.extend(found);
+        runs.push((first_file..map.len(), found));
         // One row per rule across deployments.
         for t in times {
             match rule_times.iter_mut().find(|r| r.code == t.code) {
@@ -158,6 +211,7 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
             }
         }
     }
+    let mut diagnostics = unused_in_every_run(runs, &map);
     // Advice about an image's own file is not the repository's to act on; its errors and
     // warnings still are (they describe what runs).
     diagnostics.retain(|d| {
@@ -173,7 +227,6 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
     if progress {
         eprint!("{:60}\r", "");
     }
-    let diagnostics = suppress::apply(diagnostics, &map);
     let base = cwd.clone();
     let diagnostics = apply_config(diagnostics, &args, &config, &map, &base);
     clock.lap("suppressions + config");

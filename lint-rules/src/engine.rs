@@ -14,6 +14,7 @@ use rayon::prelude::*;
 
 use crate::model::{nginx, Model};
 use crate::rules::RULES;
+use crate::suppression::Suppressions;
 
 /// One nginx input.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -397,8 +398,11 @@ pub fn lint_observed(
     map: &SourceMap,
     on_phase: &mut dyn FnMut(Phase),
 ) -> (Vec<Diagnostic>, Vec<RuleTime>) {
+    // Files this run adds to the map (a map may be shared by several runs).
+    let first_file = map.len();
     let loaded = parse(input, map);
     on_phase(Phase::Parse);
+    let suppressions = Suppressions::collect(&loaded.nginx, map, first_file);
     let checks = check(input, &loaded, map);
     on_phase(Phase::LoadChecks);
     let Loaded {
@@ -477,6 +481,8 @@ pub fn lint_observed(
             }
         }
     }
+    let found = suppressions.apply(found, &|code| crate::rule_meta(code));
+    let mut found = found;
     on_phase(Phase::Rules);
     sort(&mut found, map);
     on_phase(Phase::Sort);
