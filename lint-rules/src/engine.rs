@@ -380,31 +380,14 @@ impl Phase {
     }
 }
 
-/// What one rule cost in a run.
-#[derive(Clone, Copy, Debug)]
-pub struct RuleTime {
-    /// The rule's code.
-    pub code: &'static str,
-    /// Time spent in its check (on whichever thread ran it).
-    pub time: std::time::Duration,
-    /// Findings it reported.
-    pub findings: usize,
-}
-
-/// [`lint`], calling `on_phase` as each [`Phase`] ends (the `--timings` table and
-/// the allocation guard measure between the calls) and returning what each rule cost.
-pub fn lint_observed(
-    input: &LintInput,
-    map: &SourceMap,
-    on_phase: &mut dyn FnMut(Phase),
-) -> (Vec<Diagnostic>, Vec<RuleTime>) {
-    // Files this run adds to the map (a map may be shared by several runs).
-    let first_file = map.len();
-    let loaded = parse(input, map);
-    on_phase(Phase::Parse);
-    let suppressions = Suppressions::collect(&loaded.nginx, map, first_file);
-    let checks = check(input, &loaded, map);
-    on_phase(Phase::LoadChecks);
+/// The model of loaded trees (the syntax trees are freed once it is built), with the
+/// parsers' and load checks' findings.
+fn build_model<'a>(
+    input: &'a LintInput,
+    map: &'a SourceMap,
+    loaded: Loaded,
+    checks: Vec<Diagnostic>,
+) -> (Model<'a>, Vec<Diagnostic>) {
     let Loaded {
         nginx,
         fpm,
@@ -444,6 +427,45 @@ pub fn lint_observed(
         model.filesystem =
             crate::model::filesystem::Filesystem::probe(root, model.paths_of_interest());
     }
+    (model, found)
+}
+
+/// Builds the model of one input and hands it to `f`: servers, locations, pools and
+/// which locations reach which pool, for tools that want facts rather than findings.
+pub fn inspect<R>(input: &LintInput, map: &SourceMap, f: impl FnOnce(&Model<'_>) -> R) -> R {
+    let mut loaded = parse(input, map);
+    let checks = check(input, &loaded, map);
+    loaded.diagnostics.clear();
+    let (model, _) = build_model(input, map, loaded, checks);
+    f(&model)
+}
+
+/// What one rule cost in a run.
+#[derive(Clone, Copy, Debug)]
+pub struct RuleTime {
+    /// The rule's code.
+    pub code: &'static str,
+    /// Time spent in its check (on whichever thread ran it).
+    pub time: std::time::Duration,
+    /// Findings it reported.
+    pub findings: usize,
+}
+
+/// [`lint`], calling `on_phase` as each [`Phase`] ends (the `--timings` table and
+/// the allocation guard measure between the calls) and returning what each rule cost.
+pub fn lint_observed(
+    input: &LintInput,
+    map: &SourceMap,
+    on_phase: &mut dyn FnMut(Phase),
+) -> (Vec<Diagnostic>, Vec<RuleTime>) {
+    // Files this run adds to the map (a map may be shared by several runs).
+    let first_file = map.len();
+    let loaded = parse(input, map);
+    on_phase(Phase::Parse);
+    let suppressions = Suppressions::collect(&loaded.nginx, map, first_file);
+    let checks = check(input, &loaded, map);
+    on_phase(Phase::LoadChecks);
+    let (model, mut found) = build_model(input, map, loaded, checks);
     on_phase(Phase::Model);
     let by_rule: Vec<(Vec<Diagnostic>, RuleTime)> = RULES
         .par_iter()

@@ -9,8 +9,8 @@ mod rules;
 pub mod suppression;
 
 pub use engine::{
-    check, lint, lint_observed, load, parse, sort, LintInput, LintOptions, Loaded, Network,
-    NginxInput, Phase, Published, RuleTime,
+    check, inspect, lint, lint_observed, load, parse, sort, LintInput, LintOptions, Loaded,
+    Network, NginxInput, Phase, Published, RuleTime,
 };
 pub use rule::{Rule, Sink};
 pub use rules::RULES;
