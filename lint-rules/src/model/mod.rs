@@ -215,17 +215,6 @@ impl<'a> Model<'a> {
         })
     }
 
-    /// Pools indexed by the address they listen on, for rules that look up many locations.
-    pub fn pools_by_listen(&self) -> HashMap<Listen, Vec<PoolRef<'_>>> {
-        let mut index: HashMap<Listen, Vec<PoolRef<'_>>> = HashMap::new();
-        for p in self.pools() {
-            if let Some((listen, _)) = p.pool.listen() {
-                index.entry(listen).or_default().push(p);
-            }
-        }
-        index
-    }
-
     /// Every path a rule may ask the filesystem about: pool log and work directories,
     /// and the document roots of PHP locations.
     pub fn paths_of_interest(&self) -> Vec<std::path::PathBuf> {
