@@ -4,14 +4,16 @@
 
 mod engine;
 pub mod model;
+mod options;
 mod rule;
 mod rules;
 pub mod suppression;
 
 pub use engine::{
-    check, inspect, lint, lint_observed, load, parse, sort, LintInput, LintOptions, Loaded,
-    Network, NginxInput, Phase, Published, RuleTime,
+    check, inspect, lint, lint_observed, load, parse, sort, LintInput, Loaded, NginxInput, Phase,
+    RuleTime,
 };
+pub use options::{LintOptions, Network, Published};
 pub use rule::{Rule, Sink};
 pub use rules::RULES;
 
