@@ -8,6 +8,7 @@ pub mod filesystem;
 pub mod listen_groups;
 pub mod nginx;
 pub mod regex_shape;
+pub mod statements;
 pub mod syntax;
 
 use std::collections::HashMap;
