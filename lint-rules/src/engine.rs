@@ -224,9 +224,6 @@ fn build_model<'a>(
         php_ini,
         accounts(&input.options),
     );
-    // Security rules read statements the effective model does not keep (`if`, `allow`,
-    // `rewrite`, any variable anywhere): the syntax trees stay until the rules have run.
-    model.syntax = nginx;
     // Files that publish php-fpm's port (a Compose file, a Service) join the source map so
     // that the finding points into them.
     for p in &input.options.network.published {

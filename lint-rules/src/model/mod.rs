@@ -10,6 +10,7 @@ pub mod nginx;
 pub mod regex_shape;
 pub mod statements;
 pub mod syntax;
+pub mod variable_spellings;
 
 use std::collections::HashMap;
 
@@ -133,8 +134,6 @@ pub struct Model<'a> {
     used_pools: std::sync::OnceLock<std::collections::HashSet<Span>>,
     /// php-fpm ports published beyond the deployment, with where they are published.
     pub published: Vec<(crate::options::Published, Span)>,
-    /// The nginx syntax trees, same order as `nginx` (see [`syntax`] for walking them).
-    pub syntax: Vec<nginx_conf_parser::Config>,
 }
 
 /// Pools indexed by the address they listen on.
@@ -196,7 +195,6 @@ impl<'a> Model<'a> {
             index,
             used_pools: std::sync::OnceLock::new(),
             published: Vec::new(),
-            syntax: Vec::new(),
         }
     }
 

@@ -20,8 +20,11 @@ pub const KEPT: &[&str] = &[
     "alias",
     "allow",
     "auth_basic",
+    "auth_jwt",
+    "auth_oidc",
     "auth_request",
     "autoindex",
+    "break",
     "charset",
     "default_type",
     "deny",
@@ -44,6 +47,7 @@ pub const KEPT: &[&str] = &[
     "merge_slashes",
     "more_clear_headers",
     "more_set_headers",
+    "open_file_cache",
     "proxy_buffering",
     "proxy_hide_header",
     "proxy_http_version",
@@ -234,7 +238,9 @@ impl Statements {
             let index = nodes.len() as u32;
             nodes.push(statement(&item, parent, index + 1));
             if block {
-                let entries_are_data = DATA_BLOCKS.iter().any(|k| item.is(k));
+                // Everything inside an `if` in a location runs in the implicit location
+                // it creates: rules judge every statement there.
+                let entries_are_data = DATA_BLOCKS.iter().any(|k| item.is(k)) || item.is("if");
                 stack.push((item.children(), Some(index), entries_are_data));
             }
         }

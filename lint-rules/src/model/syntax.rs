@@ -1,27 +1,15 @@
-//! The nginx syntax tree as a flat list with parent links, for rules about
-//! statements the effective model does not keep (`if`, `allow`/`deny`,
-//! `rewrite`, `set`, variables anywhere). Included files are spliced into the
-//! block that includes them, so a statement three files down has its real
-//! ancestors; a snippet linted on its own starts at whatever level it is
-//! written (its top-level statements have no parent).
+//! Walking the statements security rules read ([`super::statements`]) by index,
+//! with each block's children listed once, plus the readings of `if`, `location`,
+//! `server_name` and `map` several rules share. Included files are spliced into
+//! the block that includes them, so a statement three files down has its real
+//! ancestors; a snippet linted on its own starts at whatever level it is written.
 
-use nginx_conf_parser::{Config, Item};
+use super::statements::{Statement, Statements};
 
-/// One statement with its place in the tree.
-#[derive(Clone, Copy, Debug)]
-pub struct Node<'a> {
-    /// The statement.
-    pub item: Item<'a>,
-    /// Index of the enclosing block statement, `None` at the top level.
-    pub parent: Option<usize>,
-}
-
-/// Every statement of one tree in document order (`include` statements left out:
-/// the files they name stand in their place).
+/// The kept statements of one tree with each block's children listed.
 #[derive(Debug)]
 pub struct Tree<'a> {
-    /// The statements.
-    pub nodes: Vec<Node<'a>>,
+    statements: &'a Statements,
     /// Children of each node, in order.
     children: Vec<Vec<usize>>,
     /// Top-level statements.
@@ -29,47 +17,42 @@ pub struct Tree<'a> {
 }
 
 impl<'a> Tree<'a> {
-    /// Flattens a configuration. Iterative: no recursion on input depth.
-    pub fn of(config: &'a Config) -> Self {
-        let mut tree = Tree {
-            nodes: Vec::new(),
-            children: Vec::new(),
-            roots: Vec::new(),
-        };
-        // (parent, its remaining children), depth-first in document order.
-        let mut stack: Vec<(Option<usize>, nginx_conf_parser::Items<'a>)> =
-            vec![(None, config.items())];
-        while let Some((parent, items)) = stack.last_mut() {
-            let parent = *parent;
-            let Some(item) = items.next() else {
-                stack.pop();
-                continue;
-            };
-            if item.is("include") {
-                continue;
-            }
-            let i = tree.nodes.len();
-            tree.nodes.push(Node { item, parent });
-            tree.children.push(Vec::new());
-            match parent {
-                Some(p) => tree.children[p].push(i),
-                None => tree.roots.push(i),
-            }
-            if item.is_block() {
-                stack.push((Some(i), item.children()));
+    /// Lists the children of every block.
+    pub fn of(statements: &'a Statements) -> Self {
+        let all = statements.all();
+        let mut children = vec![Vec::new(); all.len()];
+        let mut roots = Vec::new();
+        for (i, s) in all.iter().enumerate() {
+            match s.parent {
+                Some(p) => children[p as usize].push(i),
+                None => roots.push(i),
             }
         }
-        tree
+        Tree {
+            statements,
+            children,
+            roots,
+        }
+    }
+
+    /// Number of statements.
+    pub fn len(&self) -> usize {
+        self.statements.all().len()
+    }
+
+    /// True when the tree has no statement.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// The statement at `i`.
-    pub fn item(&self, i: usize) -> &Item<'a> {
-        &self.nodes[i].item
+    pub fn item(&self, i: usize) -> &'a Statement {
+        &self.statements.all()[i]
     }
 
     /// The enclosing block statement of `i`.
     pub fn parent(&self, i: usize) -> Option<usize> {
-        self.nodes[i].parent
+        self.item(i).parent.map(|p| p as usize)
     }
 
     /// Children of `i` (the top-level statements for `None`).
@@ -92,7 +75,7 @@ impl<'a> Tree<'a> {
 
     /// Indices of every statement named `name`.
     pub fn named<'s>(&'s self, name: &'s str) -> impl Iterator<Item = usize> + 's {
-        (0..self.nodes.len()).filter(move |i| self.nodes[*i].item.is(name))
+        (0..self.len()).filter(move |i| self.item(*i).is(name))
     }
 
     /// Every statement under `i` (not `i` itself), in document order.
@@ -116,7 +99,7 @@ impl<'a> Tree<'a> {
                 .children(level)
                 .iter()
                 .rev()
-                .find(|c| self.item(**c).is(name) && self.item(**c).arg_count() > 0)
+                .find(|c| self.item(**c).is(name) && !self.item(**c).args.is_empty())
             {
                 return Some(*found);
             }
@@ -126,13 +109,13 @@ impl<'a> Tree<'a> {
 }
 
 /// Every argument of a statement as owned text.
-pub fn args(item: &Item<'_>) -> Vec<String> {
-    item.args().map(|a| a.into_owned()).collect()
+pub fn args(item: &Statement) -> Vec<String> {
+    item.args.iter().map(|a| a.to_string()).collect()
 }
 
 /// The words between the parentheses of `if (...)`, parentheses removed whether they
 /// are words of their own or glued to the first and last word.
-pub fn if_words(item: &Item<'_>) -> Vec<String> {
+pub fn if_words(item: &Statement) -> Vec<String> {
     let mut words = args(item);
     if let Some(first) = words.first_mut() {
         if first == "(" {
@@ -152,7 +135,7 @@ pub fn if_words(item: &Item<'_>) -> Vec<String> {
 }
 
 /// The regex of an `if` condition (`$v ~ RE`) and whether it is case-sensitive and negated.
-pub fn if_regex(item: &Item<'_>) -> Option<(String, bool, bool)> {
+pub fn if_regex(item: &Statement) -> Option<(String, bool, bool)> {
     match if_words(item).as_slice() {
         [_, op, re] => match op.as_str() {
             "~" => Some((re.clone(), true, false)),
@@ -166,7 +149,7 @@ pub fn if_regex(item: &Item<'_>) -> Option<(String, bool, bool)> {
 }
 
 /// A `location` statement's modifier (`""`, `=`, `^~`, `~`, `~*`, `@` for named) and path.
-pub fn location_pattern(item: &Item<'_>) -> (String, String) {
+pub fn location_pattern(item: &Statement) -> (String, String) {
     let words = args(item);
     match words.as_slice() {
         [m, p, ..] if matches!(m.as_str(), "=" | "^~" | "~" | "~*") => (m.clone(), p.clone()),
@@ -187,7 +170,7 @@ pub fn location_pattern(item: &Item<'_>) -> (String, String) {
 }
 
 /// The regex of a regex `location` and whether it is case-sensitive.
-pub fn location_regex(item: &Item<'_>) -> Option<(String, bool)> {
+pub fn location_regex(item: &Statement) -> Option<(String, bool)> {
     let (modifier, path) = location_pattern(item);
     match modifier.as_str() {
         "~" => Some((path, true)),
@@ -198,7 +181,7 @@ pub fn location_regex(item: &Item<'_>) -> Option<(String, bool)> {
 
 /// The regexes of a `server_name` statement (`~re`, `~*re` is not nginx syntax but
 /// some write it) with case sensitivity; nginx's server_name regexes are case-insensitive.
-pub fn server_name_regexes(item: &Item<'_>) -> Vec<String> {
+pub fn server_name_regexes(item: &Statement) -> Vec<String> {
     args(item)
         .into_iter()
         .filter_map(|a| a.strip_prefix('~').map(|r| r.to_string()))
@@ -211,7 +194,7 @@ pub fn map_regexes<'t>(
     map: usize,
 ) -> impl Iterator<Item = (usize, String, bool)> + 't {
     tree.children(Some(map)).iter().filter_map(move |e| {
-        let key = tree.item(*e).name().into_owned();
+        let key = tree.item(*e).name.to_string();
         if let Some(re) = key.strip_prefix("~*") {
             Some((*e, re.to_string(), false))
         } else {
@@ -228,4 +211,12 @@ pub fn is_internal_location(tree: &Tree<'_>, location: usize) -> bool {
             .children(Some(location))
             .iter()
             .any(|c| tree.item(*c).is("internal"))
+}
+
+/// Span of all arguments (the name when there are none).
+pub fn args_span(item: &Statement) -> lint_source::Span {
+    match (item.arg_spans.first(), item.arg_spans.last()) {
+        (Some((first, _)), Some((last, _))) => first.to(*last),
+        _ => item.name_span,
+    }
 }

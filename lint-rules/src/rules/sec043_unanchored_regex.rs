@@ -43,8 +43,8 @@ location ~ \.php$ {
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for config in &model.syntax {
-        let tree = Tree::of(config);
+    for nginx in &model.nginx {
+        let tree = Tree::of(&nginx.statements);
         for i in tree.named("location").collect::<Vec<_>>() {
             let item = tree.item(i);
             let Some((pattern, case_sensitive)) = location_regex(item) else {
@@ -57,7 +57,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if regex_shape::is_anchored(&shape) {
                 continue;
             }
-            let at = item.arg_span(item.arg_count().saturating_sub(1));
+            let at = item.arg_span(item.args.len().saturating_sub(1));
             sink.push(
                 Diagnostic::new(
                     &RULE.meta,

@@ -48,31 +48,31 @@ location ~ ^/a+$ {
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for config in &model.syntax {
-        let tree = Tree::of(config);
-        for i in 0..tree.nodes.len() {
+    for nginx in &model.nginx {
+        let tree = Tree::of(&nginx.statements);
+        for i in 0..tree.len() {
             let item = tree.item(i);
             // (pattern, caseless, span)
             let mut patterns: Vec<(String, bool, lint_source::Span)> = Vec::new();
             if item.is("location") {
                 if let Some((re, cs)) = location_regex(item) {
-                    patterns.push((re, !cs, item.arg_span(item.arg_count().saturating_sub(1))));
+                    patterns.push((re, !cs, item.arg_span(item.args.len().saturating_sub(1))));
                 }
             } else if item.is("if") {
                 if let Some((re, cs, _)) = if_regex(item) {
-                    patterns.push((re, !cs, item.args_span()));
+                    patterns.push((re, !cs, crate::model::syntax::args_span(item)));
                 }
             } else if item.is("rewrite") {
                 if let Some(re) = item.arg(0) {
-                    patterns.push((re.into_owned(), false, item.arg_span(0)));
+                    patterns.push((re.to_string(), false, item.arg_span(0)));
                 }
             } else if item.is("server_name") {
                 for re in server_name_regexes(item) {
-                    patterns.push((re, true, item.args_span()));
+                    patterns.push((re, true, crate::model::syntax::args_span(item)));
                 }
-            } else if item.is("map") && item.is_block() {
+            } else if item.is("map") && item.block {
                 for (entry, re, cs) in map_regexes(&tree, i) {
-                    patterns.push((re, !cs, tree.item(entry).name_span()));
+                    patterns.push((re, !cs, tree.item(entry).name_span));
                 }
             }
             for (pattern, caseless, span) in patterns {

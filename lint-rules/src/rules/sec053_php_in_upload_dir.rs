@@ -93,8 +93,8 @@ fn upload_prefix(location: &EffectiveLocation) -> Option<String> {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (index, nginx) in model.nginx.iter().enumerate() {
-        let tree = model.syntax.get(index).map(Tree::of);
+    for nginx in &model.nginx {
+        let tree = Tree::of(&nginx.statements);
         for server in &nginx.servers {
             let mut reported = std::collections::HashSet::new();
             for uploads in server.locations.iter().skip(1) {
@@ -109,16 +109,15 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     continue;
                 }
                 // `deny all;` in the PHP location stops everyone before php-fpm.
-                let denied = tree.as_ref().is_some_and(|t| {
-                    t.named("location")
-                        .find(|n| t.item(*n).span() == php.span)
-                        .is_some_and(|n| {
-                            t.children(Some(n)).iter().any(|c| {
-                                let s = t.item(*c);
-                                s.is("deny") && s.arg(0).is_some_and(|a| a == "all")
-                            })
+                let denied = tree
+                    .named("location")
+                    .find(|n| tree.item(*n).span == php.span)
+                    .is_some_and(|n| {
+                        tree.children(Some(n)).iter().any(|c| {
+                            let s = tree.item(*c);
+                            s.is("deny") && s.arg(0).is_some_and(|a| a == "all")
                         })
-                });
+                    });
                 if denied || !reported.insert(php.span) {
                     continue;
                 }
