@@ -387,8 +387,11 @@ impl Parser<'_> {
                 let byte = if self.peek() == Some(b'{') {
                     let start = self.i + 1;
                     self.skip_to(b'}');
-                    let hex =
-                        std::str::from_utf8(&self.s[start..self.i.saturating_sub(1)]).unwrap_or("");
+                    let hex = self
+                        .s
+                        .get(start..self.i.saturating_sub(1))
+                        .and_then(|h| std::str::from_utf8(h).ok())
+                        .unwrap_or("");
                     u32::from_str_radix(hex, 16).unwrap_or(0)
                 } else {
                     let start = self.i;
@@ -757,47 +760,32 @@ fn pinned(node: &Node, last: bool) -> bool {
         Node::Start => !last,
         Node::End => last,
         Node::Concat(items) => {
-            let mut it: Box<dyn Iterator<Item = &Node>> = if last {
+            // Zero-width assertions may stand between the anchor and the edge; a
+            // lookaround may carry the anchor itself. Walked in a loop: a run of
+            // thousands of `\b` costs no stack.
+            let ordered: Box<dyn Iterator<Item = &Node>> = if last {
                 Box::new(items.iter().rev())
             } else {
                 Box::new(items.iter())
             };
-            let Some(edge) = it.next() else {
-                return false;
-            };
-            if let Node::Group {
-                kind: GroupKind::Look { .. },
-                body,
-                ..
-            } = edge
-            {
-                // A lookaround may carry the anchor, or stand zero-width between anchor and edge.
-                if pinned(body, last) {
-                    return true;
+            for edge in ordered {
+                match edge {
+                    Node::Group {
+                        kind: GroupKind::Look { .. },
+                        body,
+                        ..
+                    } => {
+                        if pinned(body, last) {
+                            return true;
+                        }
+                    }
+                    Node::Assert => {}
+                    other => return pinned(other, last),
                 }
-                let rest: Vec<Node> = it.cloned().collect();
-                let rest: Vec<Node> = if last {
-                    rest.into_iter().rev().collect()
-                } else {
-                    rest
-                };
-                return pinned(&concat(rest), last);
             }
-            if matches!(edge, Node::Assert) {
-                let rest: Vec<Node> = it.cloned().collect();
-                let rest: Vec<Node> = if last {
-                    rest.into_iter().rev().collect()
-                } else {
-                    rest
-                };
-                return pinned(&concat(rest), last);
-            }
-            pinned(edge, last)
+            false
         }
-        Node::Group { kind, body, .. } => match kind {
-            GroupKind::Look { .. } => pinned(body, last),
-            _ => pinned(body, last),
-        },
+        Node::Group { body, .. } => pinned(body, last),
         Node::Alt(alts) => alts.iter().all(|a| pinned(a, last)),
         Node::Repeat { body, min, .. } => *min >= 1 && pinned(body, last),
         _ => false,
@@ -1014,7 +1002,35 @@ mod tests {
     }
 
     #[test]
+    fn any_pattern_parses_or_is_refused_without_panicking() {
+        // A fixed linear congruential sequence over the bytes that matter to the parser.
+        const ALPHABET: &[u8] = b"()[]{}|*+?^$.\\-:<>=!'#,0123456789aAbBdDwWsSzZxQEPpkg/ ";
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            state >> 33
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 24) as usize;
+            let pattern: String = (0..len)
+                .map(|_| char::from(ALPHABET[next() as usize % ALPHABET.len()]))
+                .collect();
+            for caseless in [false, true] {
+                if let Ok(n) = parse(&pattern, caseless) {
+                    let _ = (is_anchored(&n), redos(&n), n.capture_parents(), n.first());
+                    let _ = (n.universe(), n.nullable(), n.capture(1));
+                }
+            }
+        }
+        assert!(parse(r"\x{", false).is_ok());
+    }
+
+    #[test]
     fn deep_nesting_is_refused_not_overflowed() {
+        let asserts = format!("{}x", r"\b".repeat(100_000));
+        assert!(!is_anchored(&parse(&asserts, false).expect("parses")));
         let deep = "(".repeat(100_000);
         assert!(parse(&deep, false).is_err());
     }
