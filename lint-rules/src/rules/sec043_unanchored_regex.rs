@@ -20,7 +20,8 @@ and `/uploads/shell.php/avatar.png`, so the location (and whatever it passes
 to php-fpm or a backend) serves URLs it was never meant to. PCRE also retries
 an unanchored pattern at every offset of the URI. An alternative counts as
 anchored when it starts with `^`/`\A` or ends with `$`/`\z`; every top-level
-alternative must be.
+alternative must be. A location that only refuses (`deny all;`, `return 403;`)
+is not reported: `location ~ /\.ht { deny all; }` is meant to match anywhere.
 
 **Symptom**: requests for `/avatar.php.png` or `/file.php/x` reach the PHP
 handler; the location matches more than its author tested.
@@ -42,6 +43,19 @@ location ~ \.php$ {
     check,
 };
 
+/// A location that only refuses (`deny all;`, `return 403;`): matching more URIs than
+/// written is the point of `location ~ /\.ht { deny all; }`.
+fn refuses(tree: &Tree<'_>, location: usize) -> bool {
+    tree.children(Some(location)).iter().any(|c| {
+        let s = tree.item(*c);
+        (s.is("deny") && s.arg(0) == Some("all"))
+            || (s.is("return")
+                && s.arg(0)
+                    .and_then(|code| code.parse::<u32>().ok())
+                    .is_some_and(|code| code >= 400))
+    })
+}
+
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for nginx in &model.nginx {
         let tree = Tree::of(&nginx.statements);
@@ -54,7 +68,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let Ok(shape) = regex_shape::parse(&pattern, !case_sensitive) else {
                 continue;
             };
-            if regex_shape::is_anchored(&shape) {
+            if regex_shape::is_anchored(&shape) || refuses(&tree, i) {
                 continue;
             }
             let at = item.arg_span(item.args.len().saturating_sub(1));
