@@ -10,8 +10,10 @@ use super::statements::{Statement, Statements};
 #[derive(Debug)]
 pub struct Tree<'a> {
     statements: &'a Statements,
-    /// Children of each node, in order.
-    children: Vec<Vec<usize>>,
+    /// Children of every node, node after node (two allocations per tree, not one per block).
+    children: Vec<usize>,
+    /// Where each node's children start in `children` (one more entry than nodes).
+    starts: Vec<usize>,
     /// Top-level statements.
     roots: Vec<usize>,
 }
@@ -20,17 +22,30 @@ impl<'a> Tree<'a> {
     /// Lists the children of every block.
     pub fn of(statements: &'a Statements) -> Self {
         let all = statements.all();
-        let mut children = vec![Vec::new(); all.len()];
+        let mut counts = vec![0usize; all.len() + 1];
         let mut roots = Vec::new();
         for (i, s) in all.iter().enumerate() {
             match s.parent {
-                Some(p) => children[p as usize].push(i),
+                Some(p) => counts[p as usize + 1] += 1,
                 None => roots.push(i),
+            }
+        }
+        for i in 1..counts.len() {
+            counts[i] += counts[i - 1];
+        }
+        let starts = counts.clone();
+        let mut children = vec![0usize; starts.last().copied().unwrap_or(0)];
+        for (i, s) in all.iter().enumerate() {
+            if let Some(p) = s.parent {
+                let slot = &mut counts[p as usize];
+                children[*slot] = i;
+                *slot += 1;
             }
         }
         Tree {
             statements,
             children,
+            starts,
             roots,
         }
     }
@@ -58,7 +73,7 @@ impl<'a> Tree<'a> {
     /// Children of `i` (the top-level statements for `None`).
     pub fn children(&self, i: Option<usize>) -> &[usize] {
         match i {
-            Some(i) => &self.children[i],
+            Some(i) => &self.children[self.starts[i]..self.starts[i + 1]],
             None => &self.roots,
         }
     }
@@ -84,7 +99,7 @@ impl<'a> Tree<'a> {
         let mut stack: Vec<usize> = self.children(i).iter().rev().copied().collect();
         while let Some(n) = stack.pop() {
             out.push(n);
-            stack.extend(self.children[n].iter().rev());
+            stack.extend(self.children(Some(n)).iter().rev());
         }
         out
     }
@@ -218,5 +233,46 @@ pub fn args_span(item: &Statement) -> lint_source::Span {
     match (item.arg_spans.first(), item.arg_spans.last()) {
         (Some((first, _)), Some((last, _))) => first.to(*last),
         _ => item.name_span,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lint_source::SourceMap;
+
+    #[test]
+    fn children_ancestors_and_inheritance() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let main = dir.path().join("nginx.conf");
+        std::fs::write(
+            &main,
+            "http {\n satisfy any;\n server {\n  location /a/ { allow 1.1.1.1; if ($x) { set $y 1; } }\n  location ~* ^/b(.*)$ { deny all; }\n }\n}\n",
+        )
+        .expect("write");
+        let map = SourceMap::new();
+        let config = nginx_conf_parser::load(&main, &Default::default(), &map);
+        let statements = Statements::build(&config);
+        let tree = Tree::of(&statements);
+        let names = |ids: &[usize]| -> Vec<String> {
+            ids.iter().map(|i| tree.item(*i).name.to_string()).collect()
+        };
+        let server = tree.named("server").next().expect("server");
+        assert_eq!(names(tree.children(Some(server))), ["location", "location"]);
+        let set = tree.named("set").next().expect("set");
+        let up: Vec<usize> = tree.ancestors(set).collect();
+        assert_eq!(names(&up), ["if", "location", "server", "http"]);
+        assert_eq!(tree.enclosing(set, "location"), Some(up[1]));
+        let satisfy = tree.inherited(Some(up[0]), "satisfy").expect("inherited");
+        assert_eq!(tree.item(satisfy).arg(0), Some("any"));
+        assert_eq!(tree.inherited(Some(up[0]), "root"), None);
+        let b = tree.children(Some(server))[1];
+        assert_eq!(
+            location_regex(tree.item(b)),
+            Some(("^/b(.*)$".to_string(), false))
+        );
+        assert_eq!(if_words(tree.item(up[0])), ["$x"]);
+        assert_eq!(names(tree.children(None)), ["http"]);
+        assert_eq!(tree.descendants(Some(up[1])).len(), 3);
     }
 }
