@@ -72,27 +72,7 @@ fn scenarios() -> Vec<Scenario> {
 }
 
 fn available() -> Result<(), String> {
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false);
-    if !root {
-        return Err("not root (nginx must switch to www-data)".into());
-    }
-    for bin in ["nginx", "php-fpm8.2"] {
-        if Command::new(bin)
-            .arg("-v")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .map(|s| !s.success())
-            .unwrap_or(true)
-        {
-            return Err(format!("{bin} is not installed"));
-        }
-    }
-    Ok(())
+    test_support::real_binaries(&["nginx", "php-fpm8.2"])
 }
 
 /// Kills the server by pid (SIGTERM, then SIGKILL) when dropped.
