@@ -41,6 +41,10 @@ pub struct ConfigFile {
     pub names: Vec<String>,
     /// Lowest severity that fails the run.
     pub fail_level: Option<String>,
+    /// Options of individual rules: `[rule-options.origins]` (code, name or alias) with
+    /// booleans and lists of words.
+    #[serde(default)]
+    pub rule_options: BTreeMap<Spanned<String>, toml::Table>,
 }
 
 /// A config file with where it was found.
@@ -104,7 +108,7 @@ pub fn load(path: &Path, rules: &[&'static RuleMeta]) -> Result<LoadedConfig, St
     for (code, level) in &file.severity {
         if !rules
             .iter()
-            .any(|r| r.code == code.get_ref() || r.name == code.get_ref())
+            .any(|r| names_rule(code.get_ref(), r.code, r.name))
         {
             return Err(err(code, format!("unknown rule '{}'", code.get_ref())));
         }
@@ -116,6 +120,25 @@ pub fn load(path: &Path, rules: &[&'static RuleMeta]) -> Result<LoadedConfig, St
                     level.get_ref()
                 ),
             ));
+        }
+    }
+    for (rule, table) in &file.rule_options {
+        if !rules
+            .iter()
+            .any(|r| names_rule(rule.get_ref(), r.code, r.name))
+        {
+            return Err(err(rule, format!("unknown rule '{}'", rule.get_ref())));
+        }
+        for (key, value) in table {
+            if rule_option(value).is_none() {
+                return Err(err(
+                    rule,
+                    format!(
+                        "option '{key}' of '{}': expected true, false, a word or a list of words",
+                        rule.get_ref()
+                    ),
+                ));
+            }
         }
     }
     if let Some(level) = &file.fail_level {
@@ -130,6 +153,42 @@ pub fn load(path: &Path, rules: &[&'static RuleMeta]) -> Result<LoadedConfig, St
         path: Some(path.to_path_buf()),
         file,
     })
+}
+
+/// A rule option's value as rules read it.
+pub fn rule_option(value: &toml::Value) -> Option<lint_rules::RuleOption> {
+    match value {
+        toml::Value::Boolean(b) => Some(lint_rules::RuleOption::Bool(*b)),
+        toml::Value::String(s) => Some(lint_rules::RuleOption::Words(vec![s.clone()])),
+        toml::Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_string))
+            .collect::<Option<Vec<_>>>()
+            .map(lint_rules::RuleOption::Words),
+        _ => None,
+    }
+}
+
+/// The rule options of the file, keyed by rule code.
+pub fn rule_options(
+    file: &ConfigFile,
+) -> BTreeMap<String, BTreeMap<String, lint_rules::RuleOption>> {
+    let mut out: BTreeMap<String, BTreeMap<String, lint_rules::RuleOption>> = BTreeMap::new();
+    for (rule, table) in &file.rule_options {
+        let Some(meta) = crate::all_rules()
+            .into_iter()
+            .find(|r| names_rule(rule.get_ref(), r.code, r.name))
+        else {
+            continue;
+        };
+        let entry = out.entry(meta.code.to_string()).or_default();
+        for (key, value) in table {
+            if let Some(v) = rule_option(value) {
+                entry.insert(key.clone(), v);
+            }
+        }
+    }
+    out
 }
 
 /// `error`, `warning`, `note`.
@@ -147,7 +206,27 @@ pub fn matches_any(selector: &str, rules: &[&'static RuleMeta]) -> bool {
     rules.iter().any(|r| selects(selector, r.code, r.name))
 }
 
-/// Whether a selector selects a rule.
+/// Whether a selector selects a rule: its name, an alias (the gixy plugin it replaces,
+/// `alias_traversal`), or a prefix of its code (`SEC` is every security rule).
 pub fn selects(selector: &str, code: &str, name: &str) -> bool {
-    selector == name || code.starts_with(selector)
+    selector == name || code.starts_with(selector) || names(selector, code)
+}
+
+/// Whether a word names exactly this rule: its code, name or one of its aliases
+/// (what `severity` keys and suppression comments accept).
+pub fn names_rule(word: &str, code: &str, name: &str) -> bool {
+    word == code || word == name || names(word, code)
+}
+
+/// Whether `word` is an alias of the rule `code`.
+fn names(word: &str, code: &str) -> bool {
+    static ALIASES: std::sync::OnceLock<std::collections::HashMap<&'static str, &'static str>> =
+        std::sync::OnceLock::new();
+    let aliases = ALIASES.get_or_init(|| {
+        crate::all_rules()
+            .into_iter()
+            .flat_map(|r| r.aliases.iter().map(move |a| (*a, r.code)))
+            .collect()
+    });
+    aliases.get(word).is_some_and(|c| *c == code)
 }

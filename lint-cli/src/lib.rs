@@ -84,7 +84,11 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
         Some(Command::Rule { code }) => {
             let meta = rules
                 .iter()
-                .find(|r| r.code.eq_ignore_ascii_case(code) || r.name == code)
+                .find(|r| {
+                    r.code.eq_ignore_ascii_case(code)
+                        || r.name == code
+                        || r.aliases.contains(&code.as_str())
+                })
                 .ok_or_else(|| format!("no rule \"{code}\" (see `nginx-fpm-lint rules`)"))?;
             write!(out, "{}", rule_markdown(meta)).map_err(|e| e.to_string())?;
             return Ok(0);
@@ -532,6 +536,9 @@ fn apply_options(
         o.nginx_user = Some(user);
     }
     o.modules.extend(file.modules.iter().cloned());
+    for (code, options) in config::rule_options(file) {
+        o.rule_options.entry(code).or_default().extend(options);
+    }
     let mut env: BTreeMap<String, String> = std::mem::take(&mut o.env);
     env.extend(file.env.clone());
     for kv in &args.env {
@@ -614,7 +621,7 @@ fn apply_config(
     });
     for d in &mut diagnostics {
         for (code, level) in &file.severity {
-            if d.code == code.get_ref() || d.name == code.get_ref() {
+            if config::names_rule(code.get_ref(), d.code, d.name) {
                 if let Some(s) = config::parse_severity(level.get_ref()) {
                     d.severity = s;
                 }

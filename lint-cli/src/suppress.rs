@@ -101,7 +101,7 @@ pub fn apply(diagnostics: Vec<Diagnostic>, map: &SourceMap) -> Vec<Diagnostic> {
                 && s.line.is_none_or(|l| l == line)
                 && s.codes
                     .iter()
-                    .any(|c| c == d.code || c == d.name || c == "all")
+                    .any(|c| c == "all" || crate::config::names_rule(c, d.code, d.name))
         });
         match hit {
             Some(s) => s.used = true,

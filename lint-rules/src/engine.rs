@@ -193,9 +193,39 @@ pub struct LintOptions {
     pub nginx_runs_as: Option<String>,
     /// The user php-fpm's master runs as when it is not root: sockets are created by it.
     pub fpm_runs_as: Option<String>,
+    /// Options of individual rules, by rule code then option name (`[rule-options.SEC017]`
+    /// in the config file; a gixy plugin's options keep their gixy names).
+    pub rule_options: BTreeMap<String, BTreeMap<String, RuleOption>>,
     /// Files a build step changes after they are copied (`RUN sed -i` in a Dockerfile): what
     /// is read is not what runs, so findings in them are notes, not claims.
     pub changed_at_build: Vec<PathBuf>,
+}
+
+/// The value of one rule option.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuleOption {
+    /// `true` or `false`.
+    Bool(bool),
+    /// A list of words (a single word is a list of one).
+    Words(Vec<String>),
+}
+
+impl LintOptions {
+    /// A boolean option of a rule, when given.
+    pub fn rule_bool(&self, code: &str, option: &str) -> Option<bool> {
+        match self.rule_options.get(code)?.get(option)? {
+            RuleOption::Bool(b) => Some(*b),
+            RuleOption::Words(_) => None,
+        }
+    }
+
+    /// A list option of a rule, when given.
+    pub fn rule_words(&self, code: &str, option: &str) -> Option<&[String]> {
+        match self.rule_options.get(code)?.get(option)? {
+            RuleOption::Words(w) => Some(w),
+            RuleOption::Bool(_) => None,
+        }
+    }
 }
 
 /// Everything one run lints.
@@ -256,7 +286,21 @@ pub fn parse(input: &LintInput, map: &SourceMap) -> Loaded {
                 .nginx
                 .par_iter()
                 .map(|n| match n {
-                    NginxInput::File(path) => nginx_conf_parser::load(path, &load_opts, map),
+                    NginxInput::File(path) => match opts.context.as_deref() {
+                        // A snippet is loaded inside the blocks its context needs, so
+                        // that the model sees its servers and locations.
+                        Some(context) if context == "auto" || context_wraps(context) => {
+                            nginx_conf_parser::context::load_in_context(
+                                path,
+                                context,
+                                &load_opts,
+                                version(opts),
+                                map,
+                            )
+                            .0
+                        }
+                        _ => nginx_conf_parser::load(path, &load_opts, map),
+                    },
                     NginxInput::Dump { name, text } => {
                         nginx_conf_parser::from_dump(name, text, map)
                     }
@@ -316,14 +360,32 @@ pub fn check(input: &LintInput, loaded: &Loaded, map: &SourceMap) -> Vec<Diagnos
     let check_opts = CheckOptions {
         version: version(&input.options),
         modules: input.options.modules.clone(),
-        context: input.options.context.clone(),
+        context: input
+            .options
+            .context
+            .clone()
+            .filter(|c| c != "auto" && !context_wraps(c)),
     };
     let (nginx, fpm) = rayon::join(
         || {
             loaded
                 .nginx
                 .par_iter()
-                .map(|config| nginx_conf_parser::check::check(config, &check_opts, map))
+                .map(|config| {
+                    // A wrapped snippet is checked from its wrapper, a main file.
+                    let wrapped = config
+                        .root
+                        .is_some_and(|r| nginx_conf_parser::context::is_wrapper(&map.get(r)));
+                    if wrapped {
+                        let opts = CheckOptions {
+                            context: Some("main".into()),
+                            ..check_opts.clone()
+                        };
+                        nginx_conf_parser::check::check(config, &opts, map)
+                    } else {
+                        nginx_conf_parser::check::check(config, &check_opts, map)
+                    }
+                })
                 .collect::<Vec<_>>()
         },
         || {
@@ -335,6 +397,12 @@ pub fn check(input: &LintInput, loaded: &Loaded, map: &SourceMap) -> Vec<Diagnos
         },
     );
     nginx.into_iter().chain(fpm).flatten().collect()
+}
+
+/// Contexts a snippet is wrapped for (`main` needs no wrapper; `events`, `upstream` and
+/// `stream` snippets are only checked for where their directives may appear).
+fn context_wraps(context: &str) -> bool {
+    matches!(context, "http" | "server" | "location")
 }
 
 /// The php.ini that belongs to a php-fpm tree: the one in the same directory, else the only one given.
@@ -477,6 +545,13 @@ pub fn lint_observed(
             }
         }
     }
+    // The wrapper a snippet was loaded through is not the user's: what is said about it
+    // (a server without listen, a location nobody wrote) is noise.
+    found.retain(|d| {
+        d.primary
+            .as_ref()
+            .is_none_or(|p| !nginx_conf_parser::context::is_wrapper(&map.get(p.span.file)))
+    });
     on_phase(Phase::Rules);
     sort(&mut found, map);
     on_phase(Phase::Sort);

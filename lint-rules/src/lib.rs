@@ -9,7 +9,7 @@ mod rules;
 
 pub use engine::{
     check, lint, lint_observed, load, parse, sort, LintInput, LintOptions, Loaded, Network,
-    NginxInput, Phase, Published, RuleTime,
+    NginxInput, Phase, Published, RuleOption, RuleTime,
 };
 pub use rule::{Rule, Sink};
 pub use rules::RULES;
