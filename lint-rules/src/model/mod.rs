@@ -7,6 +7,7 @@ pub mod compiled_regex;
 pub mod filesystem;
 pub mod listen_groups;
 pub mod nginx;
+pub mod statements;
 
 use std::collections::HashMap;
 
