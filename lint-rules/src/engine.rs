@@ -477,8 +477,6 @@ pub fn lint_observed(
     } = loaded;
     found.extend(checks);
     let nginx_models = nginx.par_iter().map(nginx::build).collect();
-    // The syntax trees are not part of the model: freed before the rules run.
-    drop(nginx);
     let mut model = Model::new(
         map,
         &input.options,
@@ -508,6 +506,9 @@ pub fn lint_observed(
         model.filesystem =
             crate::model::filesystem::Filesystem::probe(root, model.paths_of_interest());
     }
+    // The syntax trees go with the model (freed with it after the rules): the security
+    // rules read statements themselves.
+    model.trees = nginx;
     on_phase(Phase::Model);
     let by_rule: Vec<(Vec<Diagnostic>, RuleTime)> = RULES
         .par_iter()

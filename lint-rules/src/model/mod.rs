@@ -7,7 +7,8 @@ pub mod compiled_regex;
 pub mod filesystem;
 pub mod listen_groups;
 pub mod nginx;
-pub mod statements;
+pub mod tree_walk;
+pub mod variables;
 
 use std::collections::HashMap;
 
@@ -128,6 +129,11 @@ pub struct Model<'a> {
     index: PoolIndex,
     /// php-fpm ports published beyond the deployment, with where they are published.
     pub published: Vec<(crate::engine::Published, Span)>,
+    /// The nginx syntax trees (same order as `nginx`), for rules that read statements the
+    /// effective model does not summarise (the security rules: headers, rewrites, maps).
+    /// Kept rather than copied: a copy of the statements they read cost more memory
+    /// than the trees themselves.
+    pub trees: Vec<nginx_conf_parser::Config>,
 }
 
 /// Pools indexed by the address they listen on.
@@ -188,6 +194,7 @@ impl<'a> Model<'a> {
             filesystem: filesystem::Filesystem::default(),
             index,
             published: Vec::new(),
+            trees: Vec::new(),
         }
     }
 
