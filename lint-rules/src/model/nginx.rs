@@ -300,10 +300,6 @@ pub struct NginxModel {
     pub has_resolver: bool,
     /// Servers grouped by listening address, with nginx's default server and name index.
     pub listen_groups: Vec<ListenGroup>,
-    /// Blocks and the directives security rules read, as a tree.
-    pub statements: super::statements::Statements,
-    /// Variables spelled with different letter case.
-    pub mixed_case_variables: Vec<super::variable_spellings::MixedCase>,
 }
 
 fn setting(item: &Item<'_>) -> Setting {
@@ -367,8 +363,6 @@ pub fn build(config: &Config) -> NginxModel {
         }
     }
     model.listen_groups = listen_groups::group(&model.servers);
-    model.statements = super::statements::Statements::build(config);
-    model.mixed_case_variables = super::variable_spellings::collect(config);
     model
 }
 

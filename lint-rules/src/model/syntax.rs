@@ -1,15 +1,19 @@
-//! Walking the statements security rules read ([`super::statements`]) by index,
-//! with each block's children listed once, plus the readings of `if`, `location`,
-//! `server_name` and `map` several rules share. Included files are spliced into
-//! the block that includes them, so a statement three files down has its real
-//! ancestors; a snippet linted on its own starts at whatever level it is written.
+//! The nginx syntax tree ([`crate::model::Model::trees`]) indexed once per rule: every
+//! statement in document order with its parent and each block's children, for rules
+//! that look around a statement (siblings after it, the enclosing `if` and
+//! `location`, the nearest level that sets an inherited directive), plus the
+//! readings of `if`, `location`, `server_name` and `map` several rules share.
+//! Included files are spliced into the block that includes them (see
+//! [`super::tree_walk`]), so a statement three files down has its real ancestors; a
+//! snippet linted on its own starts at whatever level it is written.
 
-use super::statements::{Statement, Statements};
+use nginx_conf_parser::{Config, Item};
 
-/// The kept statements of one tree with each block's children listed.
+/// One tree's statements with their parents and children.
 #[derive(Debug)]
 pub struct Tree<'a> {
-    statements: &'a Statements,
+    items: Vec<Item<'a>>,
+    parents: Vec<Option<usize>>,
     /// Children of every node, node after node (two allocations per tree, not one per block).
     children: Vec<usize>,
     /// Where each node's children start in `children` (one more entry than nodes).
@@ -19,14 +23,26 @@ pub struct Tree<'a> {
 }
 
 impl<'a> Tree<'a> {
-    /// Lists the children of every block.
-    pub fn of(statements: &'a Statements) -> Self {
-        let all = statements.all();
-        let mut counts = vec![0usize; all.len() + 1];
+    /// Indexes a configuration (`include` statements left out: the files they name
+    /// stand in their place).
+    pub fn of(config: &'a Config) -> Self {
+        let mut items = Vec::new();
+        let mut parents = Vec::new();
+        let mut open: Vec<usize> = Vec::new();
+        super::tree_walk::walk(config, |item, blocks| {
+            // `blocks` is the chain of enclosing blocks: the open nodes are its indices.
+            open.truncate(blocks.len());
+            parents.push(open.last().copied());
+            items.push(*item);
+            if item.is_block() {
+                open.push(items.len() - 1);
+            }
+        });
+        let mut counts = vec![0usize; items.len() + 1];
         let mut roots = Vec::new();
-        for (i, s) in all.iter().enumerate() {
-            match s.parent {
-                Some(p) => counts[p as usize + 1] += 1,
+        for (i, parent) in parents.iter().enumerate() {
+            match parent {
+                Some(p) => counts[p + 1] += 1,
                 None => roots.push(i),
             }
         }
@@ -35,15 +51,16 @@ impl<'a> Tree<'a> {
         }
         let starts = counts.clone();
         let mut children = vec![0usize; starts.last().copied().unwrap_or(0)];
-        for (i, s) in all.iter().enumerate() {
-            if let Some(p) = s.parent {
-                let slot = &mut counts[p as usize];
+        for (i, parent) in parents.iter().enumerate() {
+            if let Some(p) = parent {
+                let slot = &mut counts[*p];
                 children[*slot] = i;
                 *slot += 1;
             }
         }
         Tree {
-            statements,
+            items,
+            parents,
             children,
             starts,
             roots,
@@ -52,7 +69,7 @@ impl<'a> Tree<'a> {
 
     /// Number of statements.
     pub fn len(&self) -> usize {
-        self.statements.all().len()
+        self.items.len()
     }
 
     /// True when the tree has no statement.
@@ -61,13 +78,13 @@ impl<'a> Tree<'a> {
     }
 
     /// The statement at `i`.
-    pub fn item(&self, i: usize) -> &'a Statement {
-        &self.statements.all()[i]
+    pub fn item(&self, i: usize) -> &Item<'a> {
+        &self.items[i]
     }
 
     /// The enclosing block statement of `i`.
     pub fn parent(&self, i: usize) -> Option<usize> {
-        self.item(i).parent.map(|p| p as usize)
+        self.parents[i]
     }
 
     /// Children of `i` (the top-level statements for `None`).
@@ -114,7 +131,7 @@ impl<'a> Tree<'a> {
                 .children(level)
                 .iter()
                 .rev()
-                .find(|c| self.item(**c).is(name) && !self.item(**c).args.is_empty())
+                .find(|c| self.item(**c).is(name) && self.item(**c).arg_count() > 0)
             {
                 return Some(*found);
             }
@@ -124,13 +141,13 @@ impl<'a> Tree<'a> {
 }
 
 /// Every argument of a statement as owned text.
-pub fn args(item: &Statement) -> Vec<String> {
-    item.args.iter().map(|a| a.to_string()).collect()
+pub fn args(item: &Item<'_>) -> Vec<String> {
+    item.args().map(|a| a.into_owned()).collect()
 }
 
 /// The words between the parentheses of `if (...)`, parentheses removed whether they
 /// are words of their own or glued to the first and last word.
-pub fn if_words(item: &Statement) -> Vec<String> {
+pub fn if_words(item: &Item<'_>) -> Vec<String> {
     let mut words = args(item);
     if let Some(first) = words.first_mut() {
         if first == "(" {
@@ -150,7 +167,7 @@ pub fn if_words(item: &Statement) -> Vec<String> {
 }
 
 /// The regex of an `if` condition (`$v ~ RE`) and whether it is case-sensitive and negated.
-pub fn if_regex(item: &Statement) -> Option<(String, bool, bool)> {
+pub fn if_regex(item: &Item<'_>) -> Option<(String, bool, bool)> {
     match if_words(item).as_slice() {
         [_, op, re] => match op.as_str() {
             "~" => Some((re.clone(), true, false)),
@@ -164,7 +181,7 @@ pub fn if_regex(item: &Statement) -> Option<(String, bool, bool)> {
 }
 
 /// A `location` statement's modifier (`""`, `=`, `^~`, `~`, `~*`, `@` for named) and path.
-pub fn location_pattern(item: &Statement) -> (String, String) {
+pub fn location_pattern(item: &Item<'_>) -> (String, String) {
     let words = args(item);
     match words.as_slice() {
         [m, p, ..] if matches!(m.as_str(), "=" | "^~" | "~" | "~*") => (m.clone(), p.clone()),
@@ -185,7 +202,7 @@ pub fn location_pattern(item: &Statement) -> (String, String) {
 }
 
 /// The regex of a regex `location` and whether it is case-sensitive.
-pub fn location_regex(item: &Statement) -> Option<(String, bool)> {
+pub fn location_regex(item: &Item<'_>) -> Option<(String, bool)> {
     let (modifier, path) = location_pattern(item);
     match modifier.as_str() {
         "~" => Some((path, true)),
@@ -196,7 +213,7 @@ pub fn location_regex(item: &Statement) -> Option<(String, bool)> {
 
 /// The regexes of a `server_name` statement (`~re`, `~*re` is not nginx syntax but
 /// some write it) with case sensitivity; nginx's server_name regexes are case-insensitive.
-pub fn server_name_regexes(item: &Statement) -> Vec<String> {
+pub fn server_name_regexes(item: &Item<'_>) -> Vec<String> {
     args(item)
         .into_iter()
         .filter_map(|a| a.strip_prefix('~').map(|r| r.to_string()))
@@ -209,7 +226,7 @@ pub fn map_regexes<'t>(
     map: usize,
 ) -> impl Iterator<Item = (usize, String, bool)> + 't {
     tree.children(Some(map)).iter().filter_map(move |e| {
-        let key = tree.item(*e).name.to_string();
+        let key = tree.item(*e).name().into_owned();
         if let Some(re) = key.strip_prefix("~*") {
             Some((*e, re.to_string(), false))
         } else {
@@ -228,14 +245,6 @@ pub fn is_internal_location(tree: &Tree<'_>, location: usize) -> bool {
             .any(|c| tree.item(*c).is("internal"))
 }
 
-/// Span of all arguments (the name when there are none).
-pub fn args_span(item: &Statement) -> lint_source::Span {
-    match (item.arg_spans.first(), item.arg_spans.last()) {
-        (Some((first, _)), Some((last, _))) => first.to(*last),
-        _ => item.name_span,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,10 +261,11 @@ mod tests {
         .expect("write");
         let map = SourceMap::new();
         let config = nginx_conf_parser::load(&main, &Default::default(), &map);
-        let statements = Statements::build(&config);
-        let tree = Tree::of(&statements);
+        let tree = Tree::of(&config);
         let names = |ids: &[usize]| -> Vec<String> {
-            ids.iter().map(|i| tree.item(*i).name.to_string()).collect()
+            ids.iter()
+                .map(|i| tree.item(*i).name().into_owned())
+                .collect()
         };
         let server = tree.named("server").next().expect("server");
         assert_eq!(names(tree.children(Some(server))), ["location", "location"]);
@@ -264,7 +274,7 @@ mod tests {
         assert_eq!(names(&up), ["if", "location", "server", "http"]);
         assert_eq!(tree.enclosing(set, "location"), Some(up[1]));
         let satisfy = tree.inherited(Some(up[0]), "satisfy").expect("inherited");
-        assert_eq!(tree.item(satisfy).arg(0), Some("any"));
+        assert_eq!(tree.item(satisfy).arg(0).as_deref(), Some("any"));
         assert_eq!(tree.inherited(Some(up[0]), "root"), None);
         let b = tree.children(Some(server))[1];
         assert_eq!(

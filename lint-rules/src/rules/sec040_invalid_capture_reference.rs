@@ -70,7 +70,7 @@ fn scope_patterns(tree: &Tree<'_>, base: Option<usize>) -> Vec<String> {
     let mut out = Vec::new();
     let maps: std::collections::HashSet<usize> = tree
         .named("map")
-        .filter(|m| tree.item(*m).block)
+        .filter(|m| tree.item(*m).is_block())
         .collect();
     for n in tree.descendants(base) {
         if tree.parent(n).is_some_and(|p| maps.contains(&p)) {
@@ -82,7 +82,7 @@ fn scope_patterns(tree: &Tree<'_>, base: Option<usize>) -> Vec<String> {
         } else if item.is("if") {
             out.extend(if_regex(item).map(|(re, _, _)| re));
         } else if item.is("rewrite") {
-            out.extend(item.arg(0).map(str::to_string));
+            out.extend(item.arg(0).map(|a| a.into_owned()));
         } else if item.is("server_name") {
             out.extend(syntax::server_name_regexes(item));
         }
@@ -102,15 +102,15 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         "more_set_headers",
         "try_files",
     ];
-    for nginx in &model.nginx {
-        let tree = Tree::of(&nginx.statements);
+    for config in &model.trees {
+        let tree = Tree::of(config);
         let mut scope_cache: std::collections::HashMap<Option<usize>, Option<u32>> =
             std::collections::HashMap::new();
         for i in 0..tree.len() {
             let item = tree.item(i);
             if tree.parent(i).is_some_and(|p| {
                 let p = tree.item(p);
-                p.block && (p.is("map") || p.is("geo"))
+                p.is_block() && (p.is("map") || p.is("geo"))
             }) {
                 continue;
             }
@@ -118,8 +118,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 let (Some(pattern), Some(replacement)) = (item.arg(0), item.arg(1)) else {
                     continue;
                 };
-                let refs = capture_refs(replacement);
-                let Some(n) = groups(pattern).filter(|_| !refs.is_empty()) else {
+                let refs = capture_refs(&replacement);
+                let Some(n) = groups(&pattern).filter(|_| !refs.is_empty()) else {
                     continue;
                 };
                 let missing: BTreeSet<u32> = refs.into_iter().filter(|g| *g > n).collect();
@@ -139,10 +139,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 }
                 continue;
             }
-            if item.is("map") && item.block {
+            if item.is("map") && item.is_block() {
                 for (entry, pattern, _) in map_regexes(&tree, i) {
                     let e = tree.item(entry);
-                    let refs = e.arg(0).map(capture_refs).unwrap_or_default();
+                    let refs = e.arg(0).map(|v| capture_refs(&v)).unwrap_or_default();
                     let Some(n) = groups(&pattern).filter(|_| !refs.is_empty()) else {
                         continue;
                     };
@@ -150,7 +150,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     if !missing.is_empty() {
                         sink.push(Diagnostic::new(
                             &RULE.meta,
-                            e.span,
+                            e.span(),
                             format!(
                                 "{} in the map value, but its key `{pattern}` has {}: always empty",
                                 list(&missing),
@@ -168,7 +168,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 let Some(value) = item.arg(1) else { continue };
                 if let Some(cond) = tree.enclosing(i, "if") {
                     if let Some((pattern, _, negated)) = if_regex(tree.item(cond)) {
-                        let refs = capture_refs(value);
+                        let refs = capture_refs(&value);
                         let Some(n) = groups(&pattern).filter(|_| !refs.is_empty()) else {
                             continue;
                         };
@@ -190,7 +190,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                                     item.arg_span(1),
                                     format!("{} is always empty here: {why}", list(&missing)),
                                 )
-                                .with_related(tree.item(cond).head(), "the `if`"),
+                                .with_related(tree.item(cond).head_span(), "the `if`"),
                             );
                         }
                         continue;
@@ -198,7 +198,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 }
             }
             let text: Vec<String> = if item.is("set") {
-                item.arg(1).map(str::to_string).into_iter().collect()
+                item.arg(1).map(|a| a.into_owned()).into_iter().collect()
             } else {
                 syntax::args(item)
             };
@@ -218,10 +218,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let Some(n) = available else { continue };
             let missing: BTreeSet<u32> = refs.into_iter().filter(|g| *g > n).collect();
             if !missing.is_empty() {
-                let name = &item.name;
+                let name = item.name();
                 sink.push(Diagnostic::new(
                     &RULE.meta,
-                    item.span,
+                    item.span(),
                     format!(
                         "`{name}` uses {} but no regex of this server (location, if, rewrite, server_name or map key) has that group: always empty",
                         list(&missing)

@@ -54,7 +54,7 @@ fn has_numbered_capture(text: &str) -> bool {
 fn reads_capture(tree: &Tree<'_>, n: usize) -> bool {
     let item = tree.item(n);
     if item.is("set") {
-        return item.arg(1).is_some_and(has_numbered_capture);
+        return item.arg(1).is_some_and(|v| has_numbered_capture(&v));
     }
     if item.is("if") {
         let words = if_words(item);
@@ -72,12 +72,12 @@ fn reads_capture(tree: &Tree<'_>, n: usize) -> bool {
 
 fn ends_processing(tree: &Tree<'_>, n: usize) -> bool {
     let item = tree.item(n);
-    item.is("return") || (item.is("break") && !item.block)
+    item.is("return") || (item.is("break") && !item.is_block())
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        let tree = Tree::of(&nginx.statements);
+    for config in &model.trees {
+        let tree = Tree::of(config);
         for i in tree.named("rewrite").collect::<Vec<_>>() {
             let item = tree.item(i);
             let Some(replacement) = item.arg(1) else {
@@ -121,10 +121,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             sink.push(
                 Diagnostic::new(
                     &RULE.meta,
-                    item.span,
+                    item.span(),
                     "a `rewrite` with `?` followed by a numbered capture read in `set`/`if`: heap overflow on nginx before 1.30.1 (CVE-2026-42945)",
                 )
-                .with_related(tree.item(reader).span, "reads `$N` here")
+                .with_related(tree.item(reader).span(), "reads `$N` here")
                 .with_help("upgrade nginx; or capture by name (`(?<name>...)`) and read `$name`"),
             );
         }

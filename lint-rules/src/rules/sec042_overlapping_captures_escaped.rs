@@ -50,15 +50,15 @@ fn has_named_variable(text: &str) -> bool {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        let tree = Tree::of(&nginx.statements);
+    for config in &model.trees {
+        let tree = Tree::of(config);
         for i in tree.named("rewrite").collect::<Vec<_>>() {
             let item = tree.item(i);
             let (Some(pattern), Some(replacement)) = (item.arg(0), item.arg(1)) else {
                 continue;
             };
             // A sole trailing `?` only drops the original arguments.
-            let replacement = replacement.strip_suffix('?').unwrap_or(replacement);
+            let replacement = replacement.strip_suffix('?').unwrap_or(&replacement);
             if has_named_variable(replacement) {
                 continue;
             }
@@ -87,7 +87,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if escaped.len() < 2 {
                 continue;
             }
-            let Ok(shape) = regex_shape::parse(pattern, false) else {
+            let Ok(shape) = regex_shape::parse(&pattern, false) else {
                 continue;
             };
             let parents: HashMap<u32, Option<u32>> = shape.capture_parents().into_iter().collect();
@@ -111,7 +111,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             sink.push(
                 Diagnostic::new(
                     &RULE.meta,
-                    item.span,
+                    item.span(),
                     "nested captures referenced by `$N` where nginx escapes them: heap overflow on nginx before 1.30.2 (CVE-2026-9256)",
                 )
                 .with_help("upgrade nginx; or name the captures and reference them by name"),

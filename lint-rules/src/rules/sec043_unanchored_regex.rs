@@ -48,7 +48,7 @@ location ~ \.php$ {
 fn refuses(tree: &Tree<'_>, location: usize) -> bool {
     tree.children(Some(location)).iter().any(|c| {
         let s = tree.item(*c);
-        (s.is("deny") && s.arg(0) == Some("all"))
+        (s.is("deny") && s.arg(0).as_deref() == Some("all"))
             || (s.is("return")
                 && s.arg(0)
                     .and_then(|code| code.parse::<u32>().ok())
@@ -57,8 +57,8 @@ fn refuses(tree: &Tree<'_>, location: usize) -> bool {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        let tree = Tree::of(&nginx.statements);
+    for config in &model.trees {
+        let tree = Tree::of(config);
         for i in tree.named("location").collect::<Vec<_>>() {
             let item = tree.item(i);
             let Some((pattern, case_sensitive)) = location_regex(item) else {
@@ -71,7 +71,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if regex_shape::is_anchored(&shape) || refuses(&tree, i) {
                 continue;
             }
-            let at = item.arg_span(item.args.len().saturating_sub(1));
+            let at = item.arg_span(item.arg_count().saturating_sub(1));
             sink.push(
                 Diagnostic::new(
                     &RULE.meta,

@@ -48,19 +48,19 @@ location ~ ^/a+$ {
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        let tree = Tree::of(&nginx.statements);
+    for config in &model.trees {
+        let tree = Tree::of(config);
         for i in 0..tree.len() {
             let item = tree.item(i);
             // (pattern, caseless, span)
             let mut patterns: Vec<(String, bool, lint_source::Span)> = Vec::new();
             if item.is("location") {
                 if let Some((re, cs)) = location_regex(item) {
-                    patterns.push((re, !cs, item.arg_span(item.args.len().saturating_sub(1))));
+                    patterns.push((re, !cs, item.arg_span(item.arg_count().saturating_sub(1))));
                 }
             } else if item.is("if") {
                 if let Some((re, cs, _)) = if_regex(item) {
-                    patterns.push((re, !cs, crate::model::syntax::args_span(item)));
+                    patterns.push((re, !cs, item.args_span()));
                 }
             } else if item.is("rewrite") {
                 if let Some(re) = item.arg(0) {
@@ -68,11 +68,11 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 }
             } else if item.is("server_name") {
                 for re in server_name_regexes(item) {
-                    patterns.push((re, true, crate::model::syntax::args_span(item)));
+                    patterns.push((re, true, item.args_span()));
                 }
-            } else if item.is("map") && item.block {
+            } else if item.is("map") && item.is_block() {
                 for (entry, re, cs) in map_regexes(&tree, i) {
-                    patterns.push((re, !cs, tree.item(entry).name_span));
+                    patterns.push((re, !cs, tree.item(entry).name_span()));
                 }
             }
             for (pattern, caseless, span) in patterns {

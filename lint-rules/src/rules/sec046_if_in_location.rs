@@ -52,8 +52,8 @@ location / {
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        let tree = Tree::of(&nginx.statements);
+    for config in &model.trees {
+        let tree = Tree::of(config);
         for i in 0..tree.len() {
             let item = tree.item(i);
             let Some(parent) = tree.parent(i).filter(|p| tree.item(*p).is("if")) else {
@@ -68,18 +68,18 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if item.is("return") {
                 continue;
             }
-            let flag = item.arg(2).map(str::to_string).unwrap_or_default();
+            let flag = item.arg(2).map(|f| f.into_owned()).unwrap_or_default();
             if item.is("rewrite") && matches!(flag.as_str(), "last" | "redirect" | "permanent") {
                 continue;
             }
-            let name = &item.name;
+            let name = item.name();
             sink.push(
                 Diagnostic::new(
                     &RULE.meta,
-                    item.span,
+                    item.span(),
                     format!("`{name}` inside `if` in a location: the `if` block serves the request with its own configuration"),
                 )
-                .with_related(tree.item(parent).head(), "the `if`")
+                .with_related(tree.item(parent).head_span(), "the `if`")
                 .with_help("use `return` or `rewrite ... last` inside the `if`, or pick the value with a `map`"),
             );
         }

@@ -43,12 +43,12 @@ location / {
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        let tree = Tree::of(&nginx.statements);
+    for config in &model.trees {
+        let tree = Tree::of(config);
         for i in tree.named("try_files").collect::<Vec<_>>() {
             // One candidate then a fallback (`$uri =404`) is the open() serving the file
             // costs anyway; each further candidate is a lookup of its own.
-            if tree.item(i).args.len() < 3 {
+            if tree.item(i).arg_count() < 3 {
                 continue;
             }
             let cache = tree.inherited(tree.parent(i), "open_file_cache");
@@ -62,12 +62,12 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             }
             let mut d = Diagnostic::new(
                 &RULE.meta,
-                tree.item(i).span,
+                tree.item(i).span(),
                 "`try_files` looks up files on every request and `open_file_cache` is not enabled here",
             )
             .with_help("add `open_file_cache max=10000 inactive=30s;` at http or server level");
             if let Some(c) = cache {
-                d = d.with_related(tree.item(c).span, "`open_file_cache` is off here");
+                d = d.with_related(tree.item(c).span(), "`open_file_cache` is off here");
             }
             sink.push(d);
         }

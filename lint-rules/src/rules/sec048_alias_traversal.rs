@@ -133,8 +133,8 @@ fn regex_escape(pattern: &str, caseless: bool, alias: &str) -> Option<&'static s
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        let tree = Tree::of(&nginx.statements);
+    for config in &model.trees {
+        let tree = Tree::of(config);
         for i in tree.named("alias").collect::<Vec<_>>() {
             let item = tree.item(i);
             let Some(alias) = item.arg(0) else { continue };
@@ -148,17 +148,17 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 } else {
                     "the location prefix has no trailing `/`: the URL can continue into sibling directories"
                 }),
-                "~" | "~*" => regex_escape(&path, modifier == "~*", alias),
+                "~" | "~*" => regex_escape(&path, modifier == "~*", &alias),
                 _ => None,
             };
             let Some(why) = why else { continue };
             sink.push(
                 Diagnostic::new(
                     &RULE.meta,
-                    item.span,
+                    item.span(),
                     format!("path traversal through `alias {alias}`: {why}"),
                 )
-                .with_related(tree.item(location).head(), "the location")
+                .with_related(tree.item(location).head_span(), "the location")
                 .with_help(if modifier.starts_with('~') {
                     "put the `/` in the pattern before the capture: `~ ^/prefix/(.*)$` with `alias /dir/$1`"
                 } else {

@@ -55,8 +55,8 @@ fn is_filesystem_root(path: &str) -> bool {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        let tree = Tree::of(&nginx.statements);
+    for config in &model.trees {
+        let tree = Tree::of(config);
         for i in 0..tree.len() {
             let item = tree.item(i);
             let is_alias = item.is("alias");
@@ -64,7 +64,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 continue;
             }
             let Some(path) = item.arg(0) else { continue };
-            if path.contains('$') || !is_filesystem_root(path) {
+            if path.contains('$') || !is_filesystem_root(&path) {
                 continue;
             }
             if is_alias {
@@ -82,11 +82,11 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     continue;
                 }
             }
-            let name = &item.name;
+            let name = item.name();
             sink.push(
                 Diagnostic::new(
                     &RULE.meta,
-                    item.span,
+                    item.span(),
                     format!("`{name} {path}` maps request paths onto the filesystem root"),
                 )
                 .with_help("point it at the directory meant to be served"),

@@ -96,8 +96,8 @@ pub fn rewrite_redirects(tree: &Tree<'_>, i: usize) -> bool {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        let tree = Tree::of(&nginx.statements);
+    for config in &model.trees {
+        let tree = Tree::of(config);
         let mut seen = std::collections::HashSet::new();
         for i in 0..tree.len() {
             let item = tree.item(i);
@@ -114,14 +114,14 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     || (s.is("rewrite") && rewrite_redirects(&tree, *d))
             });
             let Some(bypass) = bypass else { continue };
-            let what = &tree.item(bypass).name;
+            let what = tree.item(bypass).name();
             sink.push(
                 Diagnostic::new(
                     &RULE.meta,
-                    item.span,
+                    item.span(),
                     format!("`{what}` answers in the rewrite phase, before this access rule is checked"),
                 )
-                .with_related(tree.item(bypass).span, format!("`{what}` here answers every client"))
+                .with_related(tree.item(bypass).span(), format!("`{what}` here answers every client"))
                 .with_help("serve the response from the content phase (try_files, a static file, a *_pass)"),
             );
         }

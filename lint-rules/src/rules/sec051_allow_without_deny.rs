@@ -57,12 +57,12 @@ pub fn satisfy_any_with_auth(tree: &Tree<'_>, scope: Option<usize>) -> bool {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        let tree = Tree::of(&nginx.statements);
+    for config in &model.trees {
+        let tree = Tree::of(config);
         let mut seen = std::collections::HashSet::new();
         for i in tree.named("allow").collect::<Vec<_>>() {
             let item = tree.item(i);
-            if item.args.len() == 1 && item.arg(0).is_some_and(|a| a == "all") {
+            if item.arg_count() == 1 && item.arg(0).is_some_and(|a| a == "all") {
                 // `allow all` reopens a nested location; nothing to pair.
                 continue;
             }
@@ -79,12 +79,12 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             }
             let mut d = Diagnostic::new(
                 &RULE.meta,
-                item.span,
+                item.span(),
                 "`allow` without `deny` in the same block: addresses it does not list are let in too",
             )
             .with_help("add `deny all;` after the allow lines");
             if let Some(s) = scope {
-                d = d.with_related(tree.item(s).head(), "the block");
+                d = d.with_related(tree.item(s).head_span(), "the block");
             }
             sink.push(d);
         }

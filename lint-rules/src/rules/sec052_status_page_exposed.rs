@@ -131,7 +131,7 @@ pub fn unrestricted(tree: &Tree<'_>, scope: Option<usize>) -> Option<String> {
             .children(level)
             .iter()
             .map(|c| tree.item(*c))
-            .filter(|s| (s.is("allow") || s.is("deny")) && !s.args.is_empty())
+            .filter(|s| (s.is("allow") || s.is("deny")) && s.arg_count() > 0)
             .map(|s| (s.is("allow"), s.arg(0).unwrap_or_default().to_ascii_lowercase()))
             .collect();
         if !rules.is_empty() {
@@ -171,8 +171,8 @@ pub fn unrestricted(tree: &Tree<'_>, scope: Option<usize>) -> Option<String> {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        let tree = Tree::of(&nginx.statements);
+    for config in &model.trees {
+        let tree = Tree::of(config);
         for i in tree.named("stub_status").collect::<Vec<_>>() {
             let Some(why) = unrestricted(&tree, tree.parent(i)) else {
                 continue;
@@ -180,7 +180,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             sink.push(
                 Diagnostic::new(
                     &RULE.meta,
-                    tree.item(i).span,
+                    tree.item(i).span(),
                     format!("`stub_status` is readable by any client: {why}"),
                 )
                 .with_help("add `allow <monitoring address>; deny all;` to this location"),
@@ -192,8 +192,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
 
 /// php-fpm's `pm.status_path` and `ping.path`, reached through an nginx location.
 fn fpm_status_pages(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        let tree = Tree::of(&nginx.statements);
+    for (nginx, config) in model.nginx.iter().zip(&model.trees) {
+        let tree = Tree::of(config);
         for server in &nginx.servers {
             let mut reported = std::collections::HashSet::new();
             for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
@@ -231,7 +231,7 @@ fn fpm_status_pages(model: &Model<'_>, sink: &mut Sink) {
                         }
                         let Some(node) = tree
                             .named("location")
-                            .find(|n| tree.item(*n).span == location.span)
+                            .find(|n| tree.item(*n).span() == location.span)
                         else {
                             continue;
                         };

@@ -93,8 +93,8 @@ fn upload_prefix(location: &EffectiveLocation) -> Option<String> {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        let tree = Tree::of(&nginx.statements);
+    for (nginx, config) in model.nginx.iter().zip(&model.trees) {
+        let tree = Tree::of(config);
         for server in &nginx.servers {
             let mut reported = std::collections::HashSet::new();
             for uploads in server.locations.iter().skip(1) {
@@ -111,7 +111,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 // `deny all;` in the PHP location stops everyone before php-fpm.
                 let denied = tree
                     .named("location")
-                    .find(|n| tree.item(*n).span == php.span)
+                    .find(|n| tree.item(*n).span() == php.span)
                     .is_some_and(|n| {
                         tree.children(Some(n)).iter().any(|c| {
                             let s = tree.item(*c);
