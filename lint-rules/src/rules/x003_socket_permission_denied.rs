@@ -144,6 +144,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let span = p
                 .pool
                 .get("listen.acl_users")
+                .or_else(|| p.pool.get("listen.acl_groups"))
                 .or_else(|| p.pool.get("listen.owner"))
                 .or_else(|| p.pool.get("listen.mode"))
                 .map_or(p.pool.name_span, |e| e.key_span.to(e.value_span));
