@@ -165,7 +165,8 @@ pub fn check_value(spec: &DirectiveSpec, item: &Item<'_>) -> Option<String> {
             }
             None
         }
-        _ if first.contains('$') => None,
+        // A rewrite's first argument is a regex whose `$` is an anchor, not a variable.
+        _ if first.contains('$') && name != "rewrite" => None,
         _ => special(name, item),
     }
 }
