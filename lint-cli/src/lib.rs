@@ -7,6 +7,7 @@ pub mod args;
 pub mod codes;
 pub mod config;
 pub mod discover;
+mod fixing;
 pub mod render;
 mod suppress;
 mod timings;
@@ -123,6 +124,9 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
     }
 
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+    if let Some(code) = fixing::run(&args, &cwd, &rules, out)? {
+        return Ok(code);
+    }
     let config = load_config(&args, &cwd, &rules)?;
     let plan = plan(&args, &config.file, &cwd)?;
     for note in &plan.notes {

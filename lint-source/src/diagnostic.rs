@@ -208,9 +208,27 @@ impl Diagnostic {
         self
     }
 
-    /// Attaches a suggested fix.
+    /// Attaches a machine-applicable fix.
     pub fn with_fix(mut self, fix: Fix) -> Self {
         self.fix = Some(fix);
+        self
+    }
+
+    /// Attaches the fix `make` builds when `condition` holds (a fix only where the
+    /// correction is unambiguous).
+    pub fn with_fix_if(self, condition: bool, make: impl FnOnce() -> Fix) -> Self {
+        if condition {
+            self.with_fix(make())
+        } else {
+            self
+        }
+    }
+
+    /// Attaches a fix when there is one.
+    pub fn with_fix_opt(mut self, fix: Option<Fix>) -> Self {
+        if fix.is_some() {
+            self.fix = fix;
+        }
         self
     }
 }

@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::address::{describe, describe_listen};
 use crate::model::{Model, Verdict};
@@ -31,7 +31,10 @@ fastcgi_pass unix:/run/php/php8.1-fpm.sock;   # pool: listen = /run/php/php8.2-f
 Good:
 ```nginx
 fastcgi_pass unix:/run/php/php8.2-fpm.sock;
-```"#,
+```
+
+Autofix: safe — when exactly one pool of the same transport is reached by no
+location, `fastcgi_pass` (or the upstream `server`) is pointed at it."#,
         fix: "Point `fastcgi_pass` at the address a pool's `listen` names (the help suggests the nearest).",
     },
     check,
@@ -68,6 +71,21 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 .with_label("nginx connects here")
                 .with_note("at runtime: 502 Bad Gateway, \"connect() ... failed (2: No such file or directory)\" or \"(111: Connection refused)\" in nginx's error log");
             let text = describe(&t.target);
+            // The fix needs the one pool nothing reaches yet, on nginx's transport.
+            let mut fitting = model
+                .pools()
+                .filter(|p| !used.contains(&p.pool.name_span))
+                .filter(|p| p.pool.listen().is_some() && same_transport(&t.target, p));
+            let only = match (fitting.next(), fitting.next()) {
+                (Some(p), None) => p.pool.listen().map(|(l, _)| nginx_form(&l)),
+                _ => None,
+            };
+            if let Some(address) = only {
+                d = d.with_fix(Fix::safe(
+                    format!("point fastcgi_pass at `{address}`, the only pool no location reaches"),
+                    vec![Edit::replace(t.span, address)],
+                ));
+            }
             let unused = model
                 .pools()
                 .filter(|p| !used.contains(&p.pool.name_span))
