@@ -56,6 +56,14 @@ pub fn read_timeout_fix(
     let inside = |s: &lint_source::Span| {
         s.file == location.span.file && s.start >= location.span.start && s.end <= location.span.end
     };
+    // A `proxy_read_timeout` there is renamed by X008's fix first; this one follows in the
+    // next pass, on the renamed statement (two new statements would be a duplicate).
+    if read.is_none()
+        && location.inherited.get("proxy_read_timeout").is_some()
+        && location.other_pass.is_empty()
+    {
+        return None;
+    }
     match read {
         Some(setting) if inside(&setting.span) => {
             let stmt = crate::fixes::statement(model.map, setting.span)?;
