@@ -61,6 +61,14 @@ fn add_script_filename(
     model: &Model<'_>,
     location: &crate::model::EffectiveLocation,
 ) -> Option<Fix> {
+    // A reset that dropped it: NGX202's fix includes the parameters again, this one too.
+    if let Some(list) = &location.inherited.params {
+        if list.dropped.iter().any(|p| p.name == "SCRIPT_FILENAME")
+            && super::ngx202_fastcgi_param_reset::reinclude(model, list).is_some()
+        {
+            return None;
+        }
+    }
     let level = location
         .inherited
         .params

@@ -54,7 +54,7 @@ comes from one such file."#,
 /// first own parameter (so that the level's own values come later and win). Only when
 /// every dropped parameter comes from one file, named by an absolute path, that is not
 /// the level's own file.
-fn reinclude(model: &Model<'_>, list: &crate::model::nginx::ParamList) -> Option<Fix> {
+pub(crate) fn reinclude(model: &Model<'_>, list: &crate::model::nginx::ParamList) -> Option<Fix> {
     let first_own = list.params.first()?.span;
     let file = list.dropped.first()?.span.file;
     if file == first_own.file || list.dropped.iter().any(|p| p.span.file != file) {
