@@ -139,6 +139,16 @@ fn every_fix_repairs_its_finding_and_nothing_else() {
             continue;
         }
         let unsafe_fix = applicability.iter().any(|a| a == "unsafe");
+        // The rule's doc states the fix and its applicability.
+        let doc = lint_cli::all_rules()
+            .iter()
+            .find(|r| r.code == code)
+            .map_or("", |r| r.doc);
+        for a in &applicability {
+            if !doc.contains(&format!("Autofix: {a}")) && !doc.contains(&format!("{a} for")) {
+                failures.push(format!("{code}: its doc does not say \"Autofix: {a}\""));
+            }
+        }
         let flags: &[&str] = if unsafe_fix { &["--unsafe-fixes"] } else { &[] };
         let pristine = state(&tree);
 
