@@ -19,7 +19,12 @@ pub fn cases() -> Vec<(String, PathBuf)> {
     let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(&root)
         .expect("fixtures/fix")
         .filter_map(Result::ok)
-        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path().join("before")))
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                e.path().join("before"),
+            )
+        })
         .collect();
     out.sort();
     out
@@ -135,7 +140,9 @@ fn every_fix_repairs_its_finding_and_nothing_else() {
         let tree = temp.path().join("tree");
         let (codes_before, applicability) = findings(temp.path(), code);
         if applicability.is_empty() {
-            failures.push(format!("{code}: the broken tree reports no {code} with a fix"));
+            failures.push(format!(
+                "{code}: the broken tree reports no {code} with a fix"
+            ));
             continue;
         }
         let unsafe_fix = applicability.iter().any(|a| a == "unsafe");
@@ -168,7 +175,9 @@ fn every_fix_repairs_its_finding_and_nothing_else() {
             lint(temp.path(), &["--fix"]);
             let (codes, _) = findings(temp.path(), code);
             if !codes.contains_key(code.as_str()) {
-                failures.push(format!("{code}: an unsafe fix was applied without --unsafe-fixes"));
+                failures.push(format!(
+                    "{code}: an unsafe fix was applied without --unsafe-fixes"
+                ));
             }
         }
 
@@ -180,10 +189,15 @@ fn every_fix_repairs_its_finding_and_nothing_else() {
             failures.push(format!("{code}: --fix exited 2: {err}"));
         }
         let fixed = state(&tree);
-        insta::assert_snapshot!(format!("fix_{code}_after"), changed_files(&pristine, &fixed));
+        insta::assert_snapshot!(
+            format!("fix_{code}_after"),
+            changed_files(&pristine, &fixed)
+        );
         let (codes_after, _) = findings(temp.path(), code);
         if codes_after.contains_key(code.as_str()) {
-            failures.push(format!("{code}: still reported after --fix: {codes_after:?}"));
+            failures.push(format!(
+                "{code}: still reported after --fix: {codes_after:?}"
+            ));
         }
         for (c, n) in &codes_after {
             if codes_before.get(c).is_none_or(|b| n > b) {
@@ -197,13 +211,17 @@ fn every_fix_repairs_its_finding_and_nothing_else() {
         // Idempotent: a second --fix and a --diff change nothing.
         let (_, err, _) = lint(temp.path(), &args);
         if state(&tree) != fixed {
-            failures.push(format!("{code}: a second --fix changed bytes or mtimes: {err}"));
+            failures.push(format!(
+                "{code}: a second --fix changed bytes or mtimes: {err}"
+            ));
         }
         let mut args = vec!["--diff"];
         args.extend(flags);
         let (diff, _, status) = lint(temp.path(), &args);
         if !diff.is_empty() || status != 0 {
-            failures.push(format!("{code}: --diff after --fix shows {diff} (exit {status})"));
+            failures.push(format!(
+                "{code}: --diff after --fix shows {diff} (exit {status})"
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -237,7 +255,13 @@ fn a_link_out_of_the_tree_is_not_written_through() {
     let out = Command::cargo_bin("nginx-fpm-lint")
         .expect("binary")
         .current_dir(&tree)
-        .args(["--no-config", "--fix", "--nginx", "etc/nginx/nginx.conf", "--fpm"])
+        .args([
+            "--no-config",
+            "--fix",
+            "--nginx",
+            "etc/nginx/nginx.conf",
+            "--fpm",
+        ])
         .arg("etc/php/8.2/fpm/php-fpm.conf")
         .output()
         .expect("run");
@@ -263,8 +287,7 @@ fn writes_keep_the_mode_and_links_inside_the_tree_are_written_through() {
         tree.join("etc/nginx/real/nginx.conf"),
     )
     .expect("move");
-    std::os::unix::fs::symlink("real/nginx.conf", tree.join("etc/nginx/nginx.conf"))
-        .expect("link");
+    std::os::unix::fs::symlink("real/nginx.conf", tree.join("etc/nginx/nginx.conf")).expect("link");
     std::fs::set_permissions(
         tree.join("etc/nginx/real/nginx.conf"),
         std::fs::Permissions::from_mode(0o640),

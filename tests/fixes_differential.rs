@@ -63,7 +63,9 @@ fn certificates(tree: &Path) {
     }
     std::fs::create_dir_all(&ssl).expect("ssl dir");
     let ok = std::process::Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"])
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
         .args(["-subj", "/CN=fix.test", "-keyout"])
         .arg(ssl.join("key.pem"))
         .arg("-out")
@@ -91,10 +93,13 @@ fn root_verdicts(tree: &Path, scratch: &Path) -> (Verdict, Verdict) {
         };
         verdict(bounded(c.command(None, program)))
     };
-    let nginx = tree
-        .join("etc/nginx/nginx.conf")
-        .is_file()
-        .then(|| run("n", "/etc/nginx", &["nginx", "-t", "-c", "/etc/nginx/nginx.conf"]));
+    let nginx = tree.join("etc/nginx/nginx.conf").is_file().then(|| {
+        run(
+            "n",
+            "/etc/nginx",
+            &["nginx", "-t", "-c", "/etc/nginx/nginx.conf"],
+        )
+    });
     let fpm_main = ["8.2", "8.1", "8.3"]
         .iter()
         .map(|v| format!("/etc/php/{v}/fpm/php-fpm.conf"))
@@ -217,7 +222,12 @@ fn fixed_trees_load_in_the_real_nginx_and_php_fpm() {
     let mut cases: Vec<(String, PathBuf)> = std::fs::read_dir(&root)
         .expect("fixtures/fix")
         .filter_map(Result::ok)
-        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path().join("before")))
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                e.path().join("before"),
+            )
+        })
         .collect();
     cases.sort();
     let mut failures = Vec::new();
@@ -246,7 +256,9 @@ fn fixed_trees_load_in_the_real_nginx_and_php_fpm() {
             word(&nginx_after),
             word(&fpm_before),
             word(&fpm_after),
-            newer.map_or(String::new(), |(_, why)| format!("  (nginx not judged: {why})"))
+            newer.map_or(String::new(), |(_, why)| format!(
+                "  (nginx not judged: {why})"
+            ))
         ));
         for (side, b, a) in [
             ("nginx", &nginx_before, &nginx_after),
@@ -256,9 +268,9 @@ fn fixed_trees_load_in_the_real_nginx_and_php_fpm() {
                 continue;
             }
             match (b, a) {
-                (_, Some(Err(log))) => {
-                    failures.push(format!("{code}: the fixed tree does not load in {side}:\n{log}"))
-                }
+                (_, Some(Err(log))) => failures.push(format!(
+                    "{code}: the fixed tree does not load in {side}:\n{log}"
+                )),
                 (Some(Err(_)), Some(Ok(()))) => repaired += 1,
                 _ => {}
             }

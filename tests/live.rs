@@ -230,7 +230,10 @@ fn run_scenario(
             .output()
             .map_err(|e| e.to_string())?;
         if out.status.code() == Some(2) {
-            return Err(format!("--fix failed: {}", String::from_utf8_lossy(&out.stderr)));
+            return Err(format!(
+                "--fix failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
         }
     }
     let fpm = Command::new("php-fpm8.2")
@@ -472,7 +475,10 @@ fn fixed_bad_configurations_answer_like_the_good_ones() {
             Err(e) => failures.push(format!("{} fixed: {e}", s.name)),
         }
     }
-    assert!(fixed >= 10, "at least ten live scenarios have a fix: {fixed}");
+    assert!(
+        fixed >= 10,
+        "at least ten live scenarios have a fix: {fixed}"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n---\n"));
 }
 

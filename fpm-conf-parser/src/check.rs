@@ -495,20 +495,21 @@ fn check_dynamic(pool: &Pool, max: i64, out: &mut Vec<Diagnostic>) {
         ));
         return;
     }
-    let set = |key: &str, value: i64| pool.get(key).map(|e| Edit::replace(e.value_span, value.to_string()));
+    let set = |key: &str, value: i64| {
+        pool.get(key)
+            .map(|e| Edit::replace(e.value_span, value.to_string()))
+    };
     if min > max || maxs > max {
         // More workers rather than fewer spares: the spares say how many the site needs.
         let children = min.max(maxs);
-        let fix = set("pm.max_children", children).map(|e| {
-            Fix::unsafe_edits(format!("raise pm.max_children to {children}"), vec![e])
-        });
+        let fix = set("pm.max_children", children)
+            .map(|e| Fix::unsafe_edits(format!("raise pm.max_children to {children}"), vec![e]));
         out.push(Diagnostic::new(&PM_ARITHMETIC, if min > max { min_span } else { max_span }, format!("[pool {p}] pm.min_spare_servers({min}) and pm.max_spare_servers({maxs}) cannot be greater than pm.max_children({max})")).with_fix_opt(fix));
         return;
     }
     if maxs < min {
-        let fix = set("pm.max_spare_servers", min).map(|e| {
-            Fix::unsafe_edits(format!("raise pm.max_spare_servers to {min}"), vec![e])
-        });
+        let fix = set("pm.max_spare_servers", min)
+            .map(|e| Fix::unsafe_edits(format!("raise pm.max_spare_servers to {min}"), vec![e]));
         out.push(Diagnostic::new(&PM_ARITHMETIC, max_span, format!("[pool {p}] pm.max_spare_servers({maxs}) must not be less than pm.min_spare_servers({min})")).with_fix_opt(fix));
         return;
     }

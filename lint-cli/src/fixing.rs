@@ -39,7 +39,10 @@ pub(crate) fn run(
             if fixes == 1 { "" } else { "es" },
             pass.files.len(),
             if pass.deferred > 0 {
-                format!("; {} more after these are applied (--fix makes several passes)", pass.deferred)
+                format!(
+                    "; {} more after these are applied (--fix makes several passes)",
+                    pass.deferred
+                )
             } else {
                 String::new()
             },

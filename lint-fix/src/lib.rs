@@ -97,7 +97,9 @@ pub fn apply_edits(text: &[u8], edits: &[(Range<usize>, &str)]) -> Vec<u8> {
 /// Where a linted file may be written, or why it may not.
 pub fn writable_path(file: &SourceFile, roots: &[PathBuf]) -> Result<PathBuf, String> {
     if let Some(origin) = &file.origin {
-        return Err(format!("comes from {origin}, not from a file in the linted tree"));
+        return Err(format!(
+            "comes from {origin}, not from a file in the linted tree"
+        ));
     }
     let Some(disk) = &file.disk_path else {
         return Err("was not read from a file on disk".into());
@@ -166,7 +168,8 @@ pub fn plan(diagnostics: &[Diagnostic], map: &SourceMap, options: &FixOptions) -
                 Err(why) => {
                     let shown = file.display_path();
                     if refused_files.insert(shown.clone()) {
-                        pass.refused.push(format!("{}: not fixed: it {why}", shown.display()));
+                        pass.refused
+                            .push(format!("{}: not fixed: it {why}", shown.display()));
                     }
                     continue 'fixes;
                 }
@@ -261,9 +264,13 @@ pub fn write_file(change: &FileChange) -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     let temp_meta = std::fs::metadata(temp.path()).map_err(|e| e.to_string())?;
     if (temp_meta.uid(), temp_meta.gid()) != (meta.uid(), meta.gid()) {
-        std::os::unix::fs::chown(temp.path(), Some(meta.uid()), Some(meta.gid())).map_err(
-            |e| format!("cannot keep its owner {}:{} ({e}); not written", meta.uid(), meta.gid()),
-        )?;
+        std::os::unix::fs::chown(temp.path(), Some(meta.uid()), Some(meta.gid())).map_err(|e| {
+            format!(
+                "cannot keep its owner {}:{} ({e}); not written",
+                meta.uid(),
+                meta.gid()
+            )
+        })?;
     }
     temp.persist(&change.path)
         .map_err(|e| format!("cannot replace it: {}", e.error))?;
@@ -409,7 +416,10 @@ mod tests {
         let id = on_disk(dir.path(), "a.conf", "listen 443;\n", &map);
         let whole = Span::new(id, 0, 11);
         let diags = vec![
-            finding(whole, Fix::safe("a", vec![Edit::replace(whole, "listen 443 ssl;")])),
+            finding(
+                whole,
+                Fix::safe("a", vec![Edit::replace(whole, "listen 443 ssl;")]),
+            ),
             finding(
                 whole,
                 Fix::safe("b", vec![Edit::replace(Span::new(id, 7, 10), "8443")]),
@@ -431,7 +441,10 @@ mod tests {
         let map = SourceMap::new();
         let id = on_disk(dir.path(), "a.conf", "x;\n", &map);
         let s = Span::new(id, 0, 1);
-        let diags = vec![finding(s, Fix::unsafe_edits("u", vec![Edit::replace(s, "y")]))];
+        let diags = vec![finding(
+            s,
+            Fix::unsafe_edits("u", vec![Edit::replace(s, "y")]),
+        )];
         let mut options = FixOptions {
             unsafe_fixes: false,
             roots: vec![dir.path().to_path_buf()],

@@ -31,7 +31,13 @@ pub fn statement(map: &SourceMap, span: Span) -> Option<Statement> {
     let slice = text.get(range.clone())?;
     let (parsed, _) = nginx_conf_parser::parse_file(FileId(u32::MAX), Arc::from(slice));
     let d = parsed.directives.first()?;
-    let at = |s: Span| Span::new(span.file, range.start + s.start as usize, range.start + s.end as usize);
+    let at = |s: Span| {
+        Span::new(
+            span.file,
+            range.start + s.start as usize,
+            range.start + s.end as usize,
+        )
+    };
     Some(Statement {
         name: at(d.name.span),
         args: d
@@ -39,7 +45,10 @@ pub fn statement(map: &SourceMap, span: Span) -> Option<Statement> {
             .iter()
             .map(|t| (at(t.span), parsed.str(t).into_owned()))
             .collect(),
-        open: d.block.as_ref().map(|b| range.start + b.span.start as usize),
+        open: d
+            .block
+            .as_ref()
+            .map(|b| range.start + b.span.start as usize),
         first_inner: d
             .block
             .as_ref()

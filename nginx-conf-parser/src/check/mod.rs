@@ -348,9 +348,8 @@ impl<'a> Checker<'a> {
                     vec![Edit::replace(item.arg_span(i), value)],
                 )
             });
-            self.out.push(
-                Diagnostic::new(&INVALID_VALUE, item.args_span(), message).with_fix_opt(fix),
-            );
+            self.out
+                .push(Diagnostic::new(&INVALID_VALUE, item.args_span(), message).with_fix_opt(fix));
         } else if name == "listen" {
             self.listen_version(&item);
         } else if name == "server" && context == "upstream" {
