@@ -1,33 +1,30 @@
 //! `--fix`, `--diff` and `--unsafe-fixes`: the command line's side of fixing. Choosing,
-//! applying and writing edits is the lint-fix crate's; this module only lints (the same
-//! pipeline as a report: suppressions, `--select`, `--ignore` and the config file apply,
-//! so a finding that is not reported is not fixed) and says what happened.
+//! applying and writing edits is the lint-fix crate's; this module only lints (through
+//! lint-api, as a report does: suppressions, `--select`, `--ignore` and the config file
+//! apply, so a finding that is not reported is not fixed) and says what happened.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use lint_source::{Diagnostic, RuleMeta, Severity, SourceMap};
+use lint_source::{Diagnostic, SourceMap};
 
 use crate::args::Args;
 
 /// Runs `--diff` (prints the first pass's edits, writes nothing, returns the exit code:
 /// 1 when there is something to fix) or `--fix` (applies them, says what it did on
 /// stderr, returns `None`: the report of what is left follows).
-pub(crate) fn run(
-    args: &Args,
-    cwd: &Path,
-    rules: &[&'static RuleMeta],
-    out: &mut dyn Write,
-) -> Result<Option<u8>, String> {
+pub(crate) fn run(args: &Args, cwd: &Path, out: &mut dyn Write) -> Result<Option<u8>, String> {
     if !args.fix && !args.diff {
         return Ok(None);
     }
+    // Read once: a dump on stdin cannot be read again by the next pass.
+    let input = crate::input(args)?;
     let options = lint_fix::FixOptions {
         unsafe_fixes: args.unsafe_fixes,
         roots: roots(args, cwd),
     };
     if args.diff {
-        let (map, diagnostics) = lint_once(args, cwd, rules)?;
+        let (map, diagnostics) = lint_once(args, cwd, &input)?;
         let pass = lint_fix::plan(&diagnostics, &map, &options);
         for r in &pass.refused {
             eprintln!("note: {r}");
@@ -50,7 +47,7 @@ pub(crate) fn run(
         );
         return Ok(Some(u8::from(!pass.files.is_empty())));
     }
-    let summary = lint_fix::run(|| lint_once(args, cwd, rules), &options)?;
+    let summary = lint_fix::run(|| lint_once(args, cwd, &input), &options)?;
     for r in &summary.refused {
         eprintln!("note: {r}");
     }
@@ -100,7 +97,7 @@ fn roots(args: &Args, cwd: &Path) -> Vec<PathBuf> {
         if p.is_dir() {
             out.push(absolute(p));
         } else {
-            out.push(crate::repository_of(p, cwd));
+            out.push(lint_api::repository_of(&absolute(p), cwd));
         }
     }
     for f in args.nginx.iter().chain(&args.fpm).chain(&args.php_ini) {
@@ -118,25 +115,12 @@ fn roots(args: &Args, cwd: &Path) -> Vec<PathBuf> {
 fn lint_once(
     args: &Args,
     cwd: &Path,
-    rules: &[&'static RuleMeta],
+    input: &lint_api::Input,
 ) -> Result<(SourceMap, Vec<Diagnostic>), String> {
-    let config = crate::load_config(args, cwd, rules)?;
-    let plan = crate::plan(args, &config.file, cwd)?;
-    let map = SourceMap::new();
-    let mut diagnostics = Vec::new();
-    for input in &plan.inputs {
-        diagnostics.extend(lint_rules::lint(input, &map));
-    }
-    // As the report does: an image's stock file gets no advice.
-    diagnostics.retain(|d| {
-        d.severity > Severity::Note
-            || d.primary.as_ref().is_none_or(|p| {
-                let f = map.get(p.span.file);
-                !f.origin.as_deref().is_some_and(|o| o.contains(", stock "))
-            })
-    });
-    lint_rules::sort(&mut diagnostics, &map);
-    let diagnostics = crate::suppress::apply(diagnostics, &map);
-    let diagnostics = crate::apply_config(diagnostics, args, &config, &map, cwd);
-    Ok((map, diagnostics))
+    let settings = crate::settings(args, cwd)?;
+    let report = lint_api::Linter::new(settings)
+        .current_dir(cwd)
+        .lint(input)
+        .map_err(|e| e.to_string())?;
+    Ok((report.sources, report.diagnostics))
 }

@@ -43,7 +43,7 @@ every listen of the address that sets it is fixed in turn)."#,
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    let version = crate::engine::version(model.options);
+    let version = crate::options::version(model.options);
     if version != NginxVersion::V1_22 {
         return;
     }

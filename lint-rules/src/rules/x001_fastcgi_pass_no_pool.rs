@@ -41,15 +41,6 @@ location, `fastcgi_pass` (or the upstream `server`) is pointed at it."#,
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    // Pools some location already reaches: the nearest *unused* pool is the better suggestion.
-    let mut used = std::collections::HashSet::new();
-    for (nginx, _, location) in model.fastcgi_locations() {
-        for t in model.fastcgi_targets(nginx, location) {
-            if let Verdict::Reached(p) | Verdict::Partly(p) = model.verdict(&t.target) {
-                used.insert(p.pool.name_span);
-            }
-        }
-    }
     for (nginx, _, location) in model.fastcgi_locations() {
         for t in model.fastcgi_targets(nginx, location) {
             let Verdict::Missing {
@@ -70,11 +61,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let mut d = Diagnostic::new(&RULE.meta, t.span, format!("no php-fpm pool listens on {}{via}", describe(&t.target)))
                 .with_label("nginx connects here")
                 .with_note("at runtime: 502 Bad Gateway, \"connect() ... failed (2: No such file or directory)\" or \"(111: Connection refused)\" in nginx's error log");
-            let text = describe(&t.target);
             // The fix needs the one pool nothing reaches yet, on nginx's transport.
             let mut fitting = model
                 .pools()
-                .filter(|p| !used.contains(&p.pool.name_span))
+                .filter(|p| !model.used_pools().contains(&p.pool.name_span))
                 .filter(|p| p.pool.listen().is_some() && same_transport(&t.target, p));
             let only = match (fitting.next(), fitting.next()) {
                 (Some(p), None) => p.pool.listen().map(|(l, _)| nginx_form(&l)),
@@ -86,18 +76,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     vec![Edit::replace(t.span, address)],
                 ));
             }
-            let unused = model
-                .pools()
-                .filter(|p| !used.contains(&p.pool.name_span))
-                .filter_map(|p| {
-                    p.pool
-                        .listen()
-                        .map(|(l, _)| (strsim::levenshtein(&text, &describe_listen(&l)), p))
-                })
-                .filter(|(_, p)| same_transport(&t.target, p))
-                .min_by_key(|(d, _)| *d)
-                .map(|(_, p)| p);
-            if let Some(p) = unused.or(nearest) {
+            // The model's nearest pool of the same transport prefers unused pools.
+            if let Some(p) = nearest {
                 if let Some((listen, entry)) = p.pool.listen() {
                     d = d
                         .with_related(
