@@ -33,18 +33,7 @@ pub fn cases() -> Vec<(String, PathBuf)> {
 /// Copies a tree into a fresh temp dir at `<temp>/tree`.
 fn stage(before: &Path) -> tempfile::TempDir {
     let temp = tempfile::tempdir().expect("temp dir");
-    let target = temp.path().join("tree");
-    for entry in walkdir::WalkDir::new(before)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let to = target.join(entry.path().strip_prefix(before).expect("inside"));
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &to).expect("copy");
-        }
-    }
+    test_support::copy_tree(before, &temp.path().join("tree"));
     temp
 }
 

@@ -184,20 +184,6 @@ fn verdicts(tree: &Path, scratch: &Path) -> (Verdict, Verdict) {
     }
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        let target = to.join(entry.path().strip_prefix(from).expect("inside"));
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
-
 fn fix(tree: &Path) {
     let mut cmd = BinCommand::cargo_bin("nginx-fpm-lint").expect("binary");
     cmd.args(["--no-config", "--fix", "--unsafe-fixes"]);
@@ -239,7 +225,7 @@ fn fixed_trees_load_in_the_real_nginx_and_php_fpm() {
             .tempdir()
             .expect("temp dir");
         let tree = temp.path().join("tree");
-        copy_tree(before, &tree);
+        test_support::copy_tree(before, &tree);
         certificates(&tree);
         let (nginx_before, fpm_before) = verdicts(&tree, &temp.path().join("s1"));
         fix(&tree);
