@@ -282,15 +282,27 @@ fn writes_keep_the_mode_and_links_inside_the_tree_are_written_through() {
         std::fs::Permissions::from_mode(0o640),
     )
     .expect("chmod");
+    // As root, the owner too: the replacement is created by root and must be given back.
+    let owner = test_support::is_root().then(|| {
+        std::os::unix::fs::chown(
+            tree.join("etc/nginx/real/nginx.conf"),
+            Some(65534),
+            Some(65534),
+        )
+        .expect("chown");
+        (65534, 65534)
+    });
     let (_, err, _) = lint(temp.path(), &["--fix"]);
     assert!(err.contains("fixed 1 finding in 1 file(s)"), "{err}");
     let real = tree.join("etc/nginx/real/nginx.conf");
     let text = std::fs::read_to_string(&real).expect("read");
     assert!(text.contains("php8.2-fpm.sock"), "{text}");
-    assert_eq!(
-        std::fs::metadata(&real).expect("meta").permissions().mode() & 0o7777,
-        0o640
-    );
+    let meta = std::fs::metadata(&real).expect("meta");
+    assert_eq!(meta.permissions().mode() & 0o7777, 0o640);
+    if let Some(owner) = owner {
+        use std::os::unix::fs::MetadataExt;
+        assert_eq!((meta.uid(), meta.gid()), owner);
+    }
     assert!(std::fs::symlink_metadata(tree.join("etc/nginx/nginx.conf"))
         .expect("link")
         .file_type()
