@@ -7,6 +7,8 @@ pub mod compiled_regex;
 pub mod filesystem;
 pub mod listen_groups;
 pub mod nginx;
+pub mod tree_walk;
+pub mod variables;
 
 use std::collections::HashMap;
 
@@ -130,6 +132,11 @@ pub struct Model<'a> {
     used_pools: std::sync::OnceLock<std::collections::HashSet<Span>>,
     /// php-fpm ports published beyond the deployment, with where they are published.
     pub published: Vec<(crate::options::Published, Span)>,
+    /// The nginx syntax trees (same order as `nginx`), for rules that read statements the
+    /// effective model does not summarise (the security rules: headers, rewrites, maps).
+    /// Kept rather than copied: a copy of the statements they read cost more memory
+    /// than the trees themselves.
+    pub trees: Vec<nginx_conf_parser::Config>,
 }
 
 /// Pools indexed by the address they listen on.
@@ -191,6 +198,7 @@ impl<'a> Model<'a> {
             index,
             used_pools: std::sync::OnceLock::new(),
             published: Vec::new(),
+            trees: Vec::new(),
         }
     }
 

@@ -93,12 +93,16 @@ fn third_party_loaded(config: &Config, loaded: &[&'static str]) -> bool {
 
 /// Infers the context of a file linted on its own from its top-level directives.
 pub fn infer_context(config: &Config, version: NginxVersion) -> &'static str {
+    let names: Vec<String> = config.items().map(|i| i.name().into_owned()).collect();
+    infer_context_of(&names, version)
+}
+
+/// Infers a snippet's context from the names of its top-level directives: the outermost
+/// of main, http, server and location where every known one is allowed (`include` and
+/// unknown names say nothing).
+pub fn infer_context_of(names: &[String], version: NginxVersion) -> &'static str {
     let catalogue = Catalogue::get(version);
-    let names: Vec<String> = config
-        .items()
-        .map(|i| i.name().into_owned())
-        .filter(|n| n != "include")
-        .collect();
+    let names: Vec<&String> = names.iter().filter(|n| *n != "include").collect();
     for context in ["main", "http", "server", "location"] {
         let fits = names.iter().all(|n| {
             let rows = catalogue.lookup(n);
