@@ -667,7 +667,7 @@ pub fn is_root_copy(dir: &Path) -> bool {
 
 /// The top of the repository a file belongs to (the nearest directory with `.git`), else
 /// the current directory when the file lies under it, else the file's directory.
-fn repository_of(absolute: &Path, cwd: &Path) -> PathBuf {
+pub fn repository_of(absolute: &Path, cwd: &Path) -> PathBuf {
     let mut dir = absolute.parent();
     while let Some(d) = dir {
         if d.join(".git").exists() {

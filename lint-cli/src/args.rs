@@ -91,6 +91,19 @@ pub struct Args {
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
 
+    /// Apply the safe fixes of the findings (atomically, in several passes until stable),
+    /// then report what is left.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Print the fixes as a unified diff and write nothing (exit 1 when there are some).
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
+
+    /// With --fix or --diff: also apply fixes that change behaviour beyond the finding.
+    #[arg(long = "unsafe-fixes")]
+    pub unsafe_fixes: bool,
+
     /// Print to stderr what each phase and each rule cost (time per input byte).
     #[arg(long)]
     pub timings: bool,

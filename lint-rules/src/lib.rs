@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod engine;
+pub mod fixes;
 pub mod model;
 mod options;
 mod rule;

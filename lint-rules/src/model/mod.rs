@@ -498,7 +498,7 @@ impl<'a> Model<'a> {
     }
 
     /// The pools some `fastcgi_pass` reaches.
-    fn used_pools(&self) -> &std::collections::HashSet<Span> {
+    pub fn used_pools(&self) -> &std::collections::HashSet<Span> {
         self.used_pools.get_or_init(|| {
             let mut used = std::collections::HashSet::new();
             for (nginx, _, location) in self.fastcgi_locations() {
