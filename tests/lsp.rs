@@ -205,9 +205,10 @@ fn find(text: &str, needle: &str) -> (u32, u32) {
 }
 
 fn labels(items: &Value) -> Vec<String> {
-    let list = items.as_array().cloned().unwrap_or_else(|| {
-        items["items"].as_array().cloned().unwrap_or_default()
-    });
+    let list = items
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| items["items"].as_array().cloned().unwrap_or_default());
     list.iter()
         .map(|i| i["label"].as_str().unwrap_or("").to_string())
         .collect()
@@ -263,7 +264,10 @@ fn a_session_over_json_rpc() {
     c.change(SITE, 2, &typed);
     let (tl, tc) = find(&typed, "fastcgi_r\n");
     let names = c.request("textDocument/completion", c.at(SITE, tl, tc + 9));
-    insta::assert_snapshot!("lsp_completion_names_in_location", labels(&names).join("\n"));
+    insta::assert_snapshot!(
+        "lsp_completion_names_in_location",
+        labels(&names).join("\n")
+    );
     let (wl, wc) = find(&typed, "worker_\n");
     let workers = labels(&c.request("textDocument/completion", c.at(SITE, wl, wc + 7)));
     assert!(

@@ -1,16 +1,15 @@
-//! The language server's view of the command line: a workspace folder is planned
-//! exactly as a directory argument is (repository mode, a copy of /), with the
-//! same config file lookup, and its findings go through the same suppressions and
-//! selection ([`crate::finish`]).
+//! The language server's view of the command line: a workspace folder gets the
+//! settings a directory argument would (its `.nginx-fpm-lint.toml`, then the
+//! options given before `lsp`), and is linted by the library as the command line
+//! lints it.
 
 use std::path::Path;
 
-use lint_lsp::{Host, Workspace};
-use lint_source::RuleMeta;
+use lint_lsp::Host;
 
 use crate::args::Args;
 
-/// The command line's rules and planning, for `nginx-fpm-lint lsp`.
+/// The command line's settings, for `nginx-fpm-lint lsp`.
 pub struct CliHost {
     /// The options given before `lsp` (`--nginx-version`, `--env`, `--select`, ...).
     args: Args,
@@ -24,24 +23,10 @@ impl CliHost {
 }
 
 impl Host for CliHost {
-    fn rules(&self) -> Vec<&'static RuleMeta> {
-        crate::all_rules()
-    }
-
-    fn workspace(&self, folder: &Path) -> Result<Workspace, String> {
+    fn settings(&self, folder: &Path) -> Result<lint_api::Settings, String> {
         let mut args = self.args.clone();
         args.command = None;
         args.paths = vec![folder.to_path_buf()];
-        let rules = crate::all_rules();
-        let config = crate::load_config(&args, folder, &rules)?;
-        let plan = crate::plan(&args, &config.file, folder)?;
-        let base = folder.to_path_buf();
-        Ok(Workspace {
-            inputs: plan.inputs,
-            notes: plan.notes,
-            finish: Box::new(move |diagnostics, map| {
-                crate::finish(diagnostics, map, &args, &config, &base)
-            }),
-        })
+        crate::settings(&args, folder)
     }
 }

@@ -1,107 +1,82 @@
-//! One lint of a workspace with the open buffers laid over its files, guarded
-//! against panics, and its findings turned into LSP diagnostics per file.
+//! One lint of a workspace folder with the open buffers laid over its files
+//! (through `lint_api::Input::buffers`), guarded against panics, and its findings
+//! turned into LSP diagnostics per file.
 
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use fpm_conf_parser::FpmLoadOptions;
-use lint_rules::LintInput;
+use lint_api::{Input, Linter, Report, Settings};
+use lint_source::overlay::Snapshot;
 use lint_source::{Diagnostic, RuleMeta, Severity, SourceMap};
 use lsp_types::{
     CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
     TextEdit, Url,
 };
-use nginx_conf_parser::LoadOptions;
 
-use crate::overlay::{Overlay, Snapshot};
 use crate::text::LineIndex;
 
-/// What linting a workspace folder means, as the command line reads a directory.
-pub struct Workspace {
-    /// One input per deployment (or the root copy's / the machine's trees).
-    pub inputs: Vec<LintInput>,
-    /// What the command line would print as `note:` lines.
-    pub notes: Vec<String>,
-    /// The command line's processing of raw findings: inline suppressions, the config
-    /// file's selection and severities.
-    pub finish: Box<dyn Fn(Vec<Diagnostic>, &SourceMap) -> Vec<Diagnostic> + Send + Sync>,
-}
-
-impl std::fmt::Debug for Workspace {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Workspace")
-            .field("inputs", &self.inputs.len())
-            .field("notes", &self.notes)
-            .finish()
+/// What the server needs from the command line.
+pub trait Host: Send + Sync {
+    /// Every code the linter emits.
+    fn rules(&self) -> Vec<&'static RuleMeta> {
+        lint_rules::all_rules()
+    }
+    /// The settings for a workspace folder: its `.nginx-fpm-lint.toml` with the options
+    /// `lsp` was started with on top, as the command line computes them.
+    fn settings(&self, folder: &Path) -> Result<Settings, String>;
+    /// One run (the library's; tests put a failing one here).
+    fn lint(&self, linter: &Linter, input: &Input) -> Result<Report, lint_api::Error> {
+        linter.lint(input)
     }
 }
 
-/// What the server needs from the command line: its rules and its reading of a folder.
-pub trait Host: Send + Sync {
-    /// Every code the linter emits.
-    fn rules(&self) -> Vec<&'static RuleMeta>;
-    /// The lint plan of a workspace folder (config file included).
-    fn workspace(&self, folder: &Path) -> Result<Workspace, String>;
+/// A workspace folder with its settings.
+#[derive(Clone, Debug)]
+pub struct Workspace {
+    /// The folder the editor opened.
+    pub folder: PathBuf,
+    /// Its settings.
+    pub settings: Settings,
 }
 
 /// The result of one lint.
 pub struct Run {
     /// Every file read.
     pub map: Arc<SourceMap>,
-    /// The findings after suppressions and the config file.
+    /// The findings after suppressions and the settings.
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Lints every input of `workspace` with `docs` over its files. `Err` carries the panic's
-/// message when a rule (or anything else) panicked.
-pub fn lint(workspace: &Workspace, docs: &Arc<Snapshot>) -> Result<Run, String> {
-    let map = Arc::new(SourceMap::new());
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        let mut found = Vec::new();
-        for input in &workspace.inputs {
-            let input = with_overlay(input, docs);
-            found.extend(lint_rules::lint(&input, &map));
-        }
-        if workspace.inputs.len() > 1 {
-            lint_rules::sort(&mut found, &map);
-        }
-        (workspace.finish)(found, &map)
-    }));
-    match result {
-        Ok(diagnostics) => Ok(Run { map, diagnostics }),
-        Err(payload) => {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_string());
-            Err(message)
-        }
-    }
-}
-
-/// The input reading through the overlay (nginx's and php-fpm's views alike).
-pub fn with_overlay(input: &LintInput, docs: &Arc<Snapshot>) -> LintInput {
-    let mut input = input.clone();
-    let o = &mut input.options;
-    let nginx = LoadOptions {
-        root: o.root.clone(),
-        fs: o.nginx_fs.clone(),
+/// Lints `workspace` as the command line lints a directory, with `docs` over its files.
+/// `Err` carries a panic's message; a run that finds nothing to lint is an empty run.
+pub fn lint(host: &dyn Host, workspace: &Workspace, docs: &Arc<Snapshot>) -> Result<Run, String> {
+    let linter = Linter::new(workspace.settings.clone()).current_dir(&workspace.folder);
+    let input = Input {
+        paths: vec![workspace.folder.clone()],
+        buffers: Some(docs.clone()),
         ..Default::default()
+    };
+    let result = catch_unwind(AssertUnwindSafe(|| host.lint(&linter, &input)));
+    match result {
+        Ok(Ok(report)) => Ok(Run {
+            map: Arc::new(report.sources),
+            diagnostics: report.diagnostics,
+        }),
+        Ok(Err(e)) => {
+            eprintln!("nginx-fpm-lint lsp: {}: {e}", workspace.folder.display());
+            Ok(Run {
+                map: Arc::new(SourceMap::new()),
+                diagnostics: Vec::new(),
+            })
+        }
+        Err(payload) => Err(payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string())),
     }
-    .filesystem();
-    let fpm = FpmLoadOptions {
-        root: o.root.clone(),
-        prefix: None,
-        env: Default::default(),
-        fs: o.fpm_fs.clone(),
-    }
-    .filesystem();
-    o.nginx_fs = Some(Arc::new(Overlay::new(nginx, docs.clone())));
-    o.fpm_fs = Some(Arc::new(Overlay::new(fpm, docs.clone())));
-    input
 }
 
 /// One published diagnostic with what code actions need.

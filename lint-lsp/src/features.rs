@@ -55,13 +55,33 @@ fn file_context(parsed: &ParsedFile, path: &std::path::Path) -> &'static str {
         .map(|d| parsed.name(d).into_owned())
         .collect();
     let has = |list: &[&str]| names.iter().any(|n| list.contains(&n.as_str()));
-    if has(&["http", "events", "worker_processes", "user", "load_module", "stream", "pid"]) {
+    if has(&[
+        "http",
+        "events",
+        "worker_processes",
+        "user",
+        "load_module",
+        "stream",
+        "pid",
+    ]) {
         "main"
-    } else if has(&["server", "upstream", "map", "geo", "log_format", "fastcgi_cache_path"]) {
+    } else if has(&[
+        "server",
+        "upstream",
+        "map",
+        "geo",
+        "log_format",
+        "fastcgi_cache_path",
+    ]) {
         "http"
     } else if has(&["location", "listen", "server_name"]) {
         "server"
-    } else if has(&["fastcgi_pass", "fastcgi_param", "fastcgi_index", "try_files"]) {
+    } else if has(&[
+        "fastcgi_pass",
+        "fastcgi_param",
+        "fastcgi_index",
+        "try_files",
+    ]) {
         "location"
     } else if path.file_name().is_some_and(|n| n == "nginx.conf") {
         "main"
@@ -126,7 +146,9 @@ fn syntax_line(spec: &DirectiveSpec) -> String {
     let value = match spec.value_kind {
         "flag" => Some("on | off".to_string()),
         k if k.starts_with("enum:") => Some(k["enum:".len()..].replace('/', " | ")),
-        k if k.starts_with("bitmask:") => Some(format!("{} ...", k["bitmask:".len()..].replace('/', " | "))),
+        k if k.starts_with("bitmask:") => {
+            Some(format!("{} ...", k["bitmask:".len()..].replace('/', " | ")))
+        }
         "msec" | "sec" => Some("time".to_string()),
         "size" => Some("size".to_string()),
         "num" => Some("number".to_string()),
@@ -160,10 +182,13 @@ fn docs_link(spec: &DirectiveSpec) -> Option<String> {
         return None;
     }
     let page = match spec.module {
-        "ngx_core_module" | "ngx_events_module" | "ngx_event_core_module" | "ngx_openssl_module"
-        | "ngx_regex_module" | "ngx_thread_pool_module" | "ngx_google_perftools_module" => {
-            "ngx_core_module".to_string()
-        }
+        "ngx_core_module"
+        | "ngx_events_module"
+        | "ngx_event_core_module"
+        | "ngx_openssl_module"
+        | "ngx_regex_module"
+        | "ngx_thread_pool_module"
+        | "ngx_google_perftools_module" => "ngx_core_module".to_string(),
         m if matches!(spec.subsystem, "http" | "stream" | "mail") => {
             format!("{}/{m}", spec.subsystem)
         }
@@ -297,7 +322,12 @@ pub fn hover(
     (!parts.is_empty()).then(|| markdown(parts.join("\n\n---\n\n")))
 }
 
-fn item(label: String, kind: CompletionItemKind, detail: Option<String>, replace: Range) -> CompletionItem {
+fn item(
+    label: String,
+    kind: CompletionItemKind,
+    detail: Option<String>,
+    replace: Range,
+) -> CompletionItem {
     CompletionItem {
         label: label.clone(),
         kind: Some(kind),
@@ -314,7 +344,9 @@ fn pool_address(listen: &fpm_conf_parser::Listen) -> Option<String> {
     match listen {
         fpm_conf_parser::Listen::Unix(p) => Some(format!("unix:{}", p.display())),
         fpm_conf_parser::Listen::Tcp {
-            host, port: Some(port), ..
+            host,
+            port: Some(port),
+            ..
         } => Some(match host {
             fpm_conf_parser::ListenHost::Any => format!("127.0.0.1:{port}"),
             fpm_conf_parser::ListenHost::V4(ip) => format!("{ip}:{port}"),
@@ -385,29 +417,46 @@ pub fn completion(doc: &File, offset: usize, index: &Index) -> Vec<CompletionIte
                 return out;
             }
             let directive = words[0];
-            let spec = Catalogue::get(NginxVersion::Latest).lookup(directive).first();
+            let spec = Catalogue::get(NginxVersion::Latest)
+                .lookup(directive)
+                .first();
             let mut values: Vec<(String, CompletionItemKind, Option<String>)> = Vec::new();
             if let Some(spec) = spec {
                 if spec.value_kind == "flag" {
-                    values.extend(["on", "off"].map(|v| (v.to_string(), CompletionItemKind::VALUE, None)));
+                    values.extend(
+                        ["on", "off"].map(|v| (v.to_string(), CompletionItemKind::VALUE, None)),
+                    );
                 } else if let Some(list) = spec
                     .value_kind
                     .strip_prefix("enum:")
                     .or_else(|| spec.value_kind.strip_prefix("bitmask:"))
                 {
-                    values.extend(list.split('/').map(|v| (v.to_string(), CompletionItemKind::VALUE, None)));
+                    values.extend(
+                        list.split('/')
+                            .map(|v| (v.to_string(), CompletionItemKind::VALUE, None)),
+                    );
                 }
             }
             match directive {
                 "fastcgi_pass" => {
                     for pool in index.pools() {
                         if let Some(a) = pool_address(&pool.listen) {
-                            values.push((a, CompletionItemKind::REFERENCE, Some(format!("php-fpm pool [{}]", pool.pool))));
+                            values.push((
+                                a,
+                                CompletionItemKind::REFERENCE,
+                                Some(format!("php-fpm pool [{}]", pool.pool)),
+                            ));
                         }
                     }
                     for (i, u) in index.directives("upstream") {
-                        if let (Syntax::Nginx(p), Some(a)) = (&index.files[i].syntax, u.args.first()) {
-                            values.push((p.str(a).into_owned(), CompletionItemKind::REFERENCE, Some("upstream".into())));
+                        if let (Syntax::Nginx(p), Some(a)) =
+                            (&index.files[i].syntax, u.args.first())
+                        {
+                            values.push((
+                                p.str(a).into_owned(),
+                                CompletionItemKind::REFERENCE,
+                                Some("upstream".into()),
+                            ));
                         }
                     }
                 }
@@ -456,7 +505,12 @@ pub fn completion(doc: &File, offset: usize, index: &Index) -> Vec<CompletionIte
                 }
                 for v in values {
                     if v.starts_with(prefix) {
-                        out.push(item(v.to_string(), CompletionItemKind::VALUE, None, replace));
+                        out.push(item(
+                            v.to_string(),
+                            CompletionItemKind::VALUE,
+                            None,
+                            replace,
+                        ));
                     }
                 }
                 return out;
@@ -477,7 +531,12 @@ pub fn completion(doc: &File, offset: usize, index: &Index) -> Vec<CompletionIte
                 };
                 let name = d.name.split('[').next().unwrap_or(d.name);
                 if fits && name.starts_with(prefix) && !out.iter().any(|i| i.label == name) {
-                    out.push(item(name.to_string(), CompletionItemKind::PROPERTY, Some(d.kind.to_string()), replace));
+                    out.push(item(
+                        name.to_string(),
+                        CompletionItemKind::PROPERTY,
+                        Some(d.kind.to_string()),
+                        replace,
+                    ));
                 }
             }
         }
@@ -509,7 +568,13 @@ fn variable_at(text: &str, offset_in: usize) -> Option<String> {
     None
 }
 
-const PASSES: [&str; 5] = ["fastcgi_pass", "proxy_pass", "uwsgi_pass", "scgi_pass", "grpc_pass"];
+const PASSES: [&str; 5] = [
+    "fastcgi_pass",
+    "proxy_pass",
+    "uwsgi_pass",
+    "scgi_pass",
+    "grpc_pass",
+];
 
 /// Go to definition.
 pub fn definition(doc: &File, offset: usize, index: &Index) -> Vec<Location> {
@@ -636,17 +701,25 @@ fn symbol(
     }
 }
 
-fn nginx_symbols(file: &File, parsed: &ParsedFile, directives: &[Directive]) -> Vec<DocumentSymbol> {
+fn nginx_symbols(
+    file: &File,
+    parsed: &ParsedFile,
+    directives: &[Directive],
+) -> Vec<DocumentSymbol> {
     let mut out = Vec::new();
     for d in directives {
         let name = parsed.name(d);
         let Some(block) = &d.block else { continue };
         let args: Vec<String> = d.args.iter().map(|a| parsed.str(a).into_owned()).collect();
         let children = nginx_symbols(file, parsed, &block.directives);
-        let range = file.lines.range(&file.text, d.span.start as usize, d.span.end as usize);
-        let selection = file
+        let range = file
             .lines
-            .range(&file.text, d.name.span.start as usize, d.name.span.end as usize);
+            .range(&file.text, d.span.start as usize, d.span.end as usize);
+        let selection = file.lines.range(
+            &file.text,
+            d.name.span.start as usize,
+            d.name.span.end as usize,
+        );
         let child_values = |wanted: &str| -> Vec<String> {
             block
                 .directives
@@ -675,14 +748,28 @@ fn nginx_symbols(file: &File, parsed: &ParsedFile, directives: &[Directive]) -> 
                     SymbolKind::CLASS,
                 )
             }
-            "location" => (format!("location {}", args.join(" ")), None, SymbolKind::METHOD),
-            "upstream" => (format!("upstream {}", args.join(" ")), None, SymbolKind::INTERFACE),
+            "location" => (
+                format!("location {}", args.join(" ")),
+                None,
+                SymbolKind::METHOD,
+            ),
+            "upstream" => (
+                format!("upstream {}", args.join(" ")),
+                None,
+                SymbolKind::INTERFACE,
+            ),
             "http" | "events" | "stream" | "mail" => (name.to_string(), None, SymbolKind::MODULE),
             "if" => (format!("if {}", args.join(" ")), None, SymbolKind::OPERATOR),
-            "map" | "geo" | "split_clients" => {
-                (format!("{name} {}", args.join(" ")), None, SymbolKind::VARIABLE)
-            }
-            "limit_except" => (format!("limit_except {}", args.join(" ")), None, SymbolKind::METHOD),
+            "map" | "geo" | "split_clients" => (
+                format!("{name} {}", args.join(" ")),
+                None,
+                SymbolKind::VARIABLE,
+            ),
+            "limit_except" => (
+                format!("limit_except {}", args.join(" ")),
+                None,
+                SymbolKind::METHOD,
+            ),
             _ => continue,
         };
         out.push(symbol(label, detail, kind, range, selection, children));
@@ -699,13 +786,22 @@ pub fn document_symbols(file: &File) -> Vec<DocumentSymbol> {
             for line in lines {
                 match line {
                     Line::Section { name, span } => {
-                        let range = file.lines.range(&file.text, span.start as usize, span.end as usize);
+                        let range =
+                            file.lines
+                                .range(&file.text, span.start as usize, span.end as usize);
                         let kind = if name == "global" {
                             SymbolKind::NAMESPACE
                         } else {
                             SymbolKind::CLASS
                         };
-                        out.push(symbol(format!("[{name}]"), None, kind, range, range, Vec::new()));
+                        out.push(symbol(
+                            format!("[{name}]"),
+                            None,
+                            kind,
+                            range,
+                            range,
+                            Vec::new(),
+                        ));
                     }
                     Line::Entry(e) => {
                         let Some(last) = out.last_mut() else { continue };
@@ -757,7 +853,10 @@ pub fn code_actions(
         let insert = Position::new(line as u32, 0);
         let edit = TextEdit {
             range: Range::new(insert, insert),
-            new_text: format!("{indent}{comment} nginx-fpm-lint: ignore {} REASON\n", p.code),
+            new_text: format!(
+                "{indent}{comment} nginx-fpm-lint: ignore {} REASON\n",
+                p.code
+            ),
         };
         out.push(CodeActionOrCommand::CodeAction(CodeAction {
             title: format!("Suppress {} on this line (replace REASON with why)", p.code),

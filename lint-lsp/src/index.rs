@@ -281,7 +281,11 @@ impl Index {
                 let c = lint_source::vfs::normalize(c);
                 lint_source::vfs::glob_matches(&c.to_string_lossy(), &file.path)
             });
-            if hit && !out.iter().any(|o| o.disk == file.disk && o.path == file.path) {
+            if hit
+                && !out
+                    .iter()
+                    .any(|o| o.disk == file.disk && o.path == file.path)
+            {
                 out.push(file);
             }
         }

@@ -12,7 +12,6 @@
 pub mod engine;
 pub mod features;
 pub mod index;
-pub mod overlay;
 pub mod text;
 
 use std::collections::HashMap;
@@ -26,8 +25,8 @@ use lsp_types::notification::{
     DidSaveTextDocument, Notification as _, PublishDiagnostics,
 };
 use lsp_types::request::{
-    CodeActionRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest,
-    References, Request as _,
+    CodeActionRequest, Completion, DocumentSymbolRequest, GotoDefinition, HoverRequest, References,
+    Request as _,
 };
 use lsp_types::{
     CodeActionProviderCapability, CompletionOptions, DiagnosticSeverity, GotoDefinitionResponse,
@@ -36,10 +35,10 @@ use lsp_types::{
     TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions, Url,
 };
 
-pub use engine::{Host, Workspace};
 use engine::Published;
+pub use engine::{Host, Workspace};
 use index::{File, Index};
-use overlay::Snapshot;
+use lint_source::overlay::Snapshot;
 
 /// An open document.
 #[derive(Debug, Clone)]
@@ -103,13 +102,11 @@ impl<'h> Server<'h> {
     fn plan(&mut self) {
         let mut workspaces = Vec::new();
         for folder in &self.folders {
-            match self.host.workspace(folder) {
-                Ok(ws) => {
-                    for note in &ws.notes {
-                        eprintln!("nginx-fpm-lint lsp: note: {note}");
-                    }
-                    workspaces.push(ws);
-                }
+            match self.host.settings(folder) {
+                Ok(settings) => workspaces.push(Workspace {
+                    folder: folder.clone(),
+                    settings,
+                }),
                 Err(message) => {
                     eprintln!("nginx-fpm-lint lsp: {}: {message}", folder.display());
                     self.outbox.push(Notification::new(
@@ -130,16 +127,15 @@ impl<'h> Server<'h> {
             self.plan();
         }
         self.dirty = false;
-        let snapshot = Arc::new(Snapshot::new(
-            self.docs
-                .iter()
-                .filter_map(|(uri, d)| Some((engine::path_of(uri)?, d.text.clone()))),
-        ));
+        let snapshot =
+            Arc::new(Snapshot::new(self.docs.iter().filter_map(|(uri, d)| {
+                Some((engine::path_of(uri)?, d.text.clone()))
+            })));
         let mut next: HashMap<Url, Vec<Published>> = HashMap::new();
         let mut maps = Vec::new();
         let mut crashed: Option<String> = None;
         for ws in self.workspaces.iter().flatten() {
-            match engine::lint(ws, &snapshot) {
+            match engine::lint(self.host, ws, &snapshot) {
                 Ok(run) => {
                     for (uri, list) in engine::to_lsp(&run.diagnostics, &run.map, &self.rules) {
                         next.entry(uri).or_default().extend(list);
@@ -207,10 +203,8 @@ impl<'h> Server<'h> {
             diagnostics: list.iter().map(|p| p.lsp.clone()).collect(),
             version: self.docs.get(uri).map(|d| d.version),
         };
-        self.outbox.push(Notification::new(
-            PublishDiagnostics::METHOD.into(),
-            params,
-        ));
+        self.outbox
+            .push(Notification::new(PublishDiagnostics::METHOD.into(), params));
     }
 
     fn index(&mut self) -> Arc<Index> {
@@ -235,7 +229,10 @@ impl<'h> Server<'h> {
         };
         let index = self.index();
         // What the lint read it as, with the path nginx or php-fpm names it by.
-        let known = index.files.iter().find(|f| f.disk.as_deref() == Some(&path));
+        let known = index
+            .files
+            .iter()
+            .find(|f| f.disk.as_deref() == Some(&path));
         let (kind, logical) = match known {
             Some(f) => (
                 match f.syntax {
@@ -300,7 +297,9 @@ impl<'h> Server<'h> {
     fn notification(&mut self, n: Notification) {
         match n.method.as_str() {
             DidOpenTextDocument::METHOD => {
-                if let Ok(p) = serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params) {
+                if let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidOpenTextDocumentParams>(n.params)
+                {
                     let uri = p.text_document.uri;
                     let changed = self
                         .docs
@@ -329,11 +328,17 @@ impl<'h> Server<'h> {
                 }
             }
             DidChangeTextDocument::METHOD => {
-                if let Ok(p) = serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(n.params) {
+                if let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(n.params)
+                {
                     let uri = p.text_document.uri;
                     // Full sync: the last change is the whole text.
                     if let Some(change) = p.content_changes.into_iter().last() {
-                        let language = self.docs.get(&uri).map(|d| d.language.clone()).unwrap_or_default();
+                        let language = self
+                            .docs
+                            .get(&uri)
+                            .map(|d| d.language.clone())
+                            .unwrap_or_default();
                         self.docs.insert(
                             uri.clone(),
                             Doc {
@@ -348,7 +353,9 @@ impl<'h> Server<'h> {
                 }
             }
             DidCloseTextDocument::METHOD => {
-                if let Ok(p) = serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(n.params) {
+                if let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidCloseTextDocumentParams>(n.params)
+                {
                     // The disk counts again for this file.
                     if self.docs.remove(&p.text_document.uri).is_some() {
                         self.dirty = true;
@@ -356,10 +363,14 @@ impl<'h> Server<'h> {
                 }
             }
             DidSaveTextDocument::METHOD => {
-                if let Ok(p) = serde_json::from_value::<lsp_types::DidSaveTextDocumentParams>(n.params) {
+                if let Ok(p) =
+                    serde_json::from_value::<lsp_types::DidSaveTextDocumentParams>(n.params)
+                {
                     if let Some(path) = engine::path_of(&p.text_document.uri) {
                         let known = self.maps.iter().any(|m| {
-                            m.files().iter().any(|(_, f)| f.disk_path.as_deref() == Some(&path))
+                            m.files()
+                                .iter()
+                                .any(|(_, f)| f.disk_path.as_deref() == Some(&path))
                         });
                         if !known || describes_deployment(&path) {
                             self.replan = true;
@@ -410,12 +421,20 @@ impl<'h> Server<'h> {
                     return Ok(null);
                 };
                 let published = self.published.get(&uri).cloned().unwrap_or_default();
-                Ok(json(&features::hover(&file, offset, pos, &published, &self.rules)))
+                Ok(json(&features::hover(
+                    &file,
+                    offset,
+                    pos,
+                    &published,
+                    &self.rules,
+                )))
             }
             Completion::METHOD => {
                 let p: lsp_types::CompletionParams = params(req)?;
                 let uri = p.text_document_position.text_document.uri;
-                let Some((file, offset)) = self.position_of(&uri, p.text_document_position.position) else {
+                let Some((file, offset)) =
+                    self.position_of(&uri, p.text_document_position.position)
+                else {
                     return Ok(null);
                 };
                 let index = self.index();
@@ -424,28 +443,41 @@ impl<'h> Server<'h> {
             GotoDefinition::METHOD => {
                 let p: lsp_types::GotoDefinitionParams = params(req)?;
                 let uri = p.text_document_position_params.text_document.uri;
-                let Some((file, offset)) = self.position_of(&uri, p.text_document_position_params.position) else {
+                let Some((file, offset)) =
+                    self.position_of(&uri, p.text_document_position_params.position)
+                else {
                     return Ok(null);
                 };
                 let index = self.index();
                 let found = features::definition(&file, offset, &index);
-                Ok(json(&(!found.is_empty()).then_some(GotoDefinitionResponse::Array(found))))
+                Ok(json(
+                    &(!found.is_empty()).then_some(GotoDefinitionResponse::Array(found)),
+                ))
             }
             References::METHOD => {
                 let p: lsp_types::ReferenceParams = params(req)?;
                 let uri = p.text_document_position.text_document.uri;
-                let Some((file, offset)) = self.position_of(&uri, p.text_document_position.position) else {
+                let Some((file, offset)) =
+                    self.position_of(&uri, p.text_document_position.position)
+                else {
                     return Ok(null);
                 };
                 let index = self.index();
-                Ok(json(&features::references(&file, offset, &index, p.context.include_declaration)))
+                Ok(json(&features::references(
+                    &file,
+                    offset,
+                    &index,
+                    p.context.include_declaration,
+                )))
             }
             DocumentSymbolRequest::METHOD => {
                 let p: lsp_types::DocumentSymbolParams = params(req)?;
                 let Some(file) = self.file(&p.text_document.uri) else {
                     return Ok(null);
                 };
-                Ok(json(&lsp_types::DocumentSymbolResponse::Nested(features::document_symbols(&file))))
+                Ok(json(&lsp_types::DocumentSymbolResponse::Nested(
+                    features::document_symbols(&file),
+                )))
             }
             CodeActionRequest::METHOD => {
                 let p: lsp_types::CodeActionParams = params(req)?;
@@ -454,7 +486,9 @@ impl<'h> Server<'h> {
                     return Ok(null);
                 };
                 let published = self.published.get(&uri).cloned().unwrap_or_default();
-                Ok(json(&features::code_actions(&uri, &file, p.range, &published)))
+                Ok(json(&features::code_actions(
+                    &uri, &file, p.range, &published,
+                )))
             }
             _ => Err(format!("unsupported request {}", req.method)),
         }
@@ -495,8 +529,7 @@ fn guess_kind(path: &Path, language: &str, text: &[u8]) -> FileKind {
         _ => {}
     }
     let p = path.to_string_lossy();
-    if p.contains("pool.d") || p.contains("php-fpm") || (p.contains("/php") && p.contains("/fpm"))
-    {
+    if p.contains("pool.d") || p.contains("php-fpm") || (p.contains("/php") && p.contains("/fpm")) {
         return FileKind::Fpm;
     }
     let first = String::from_utf8_lossy(text)
@@ -537,12 +570,14 @@ fn folders(params: &InitializeParams) -> Vec<PathBuf> {
 
 fn capabilities() -> ServerCapabilities {
     ServerCapabilities {
-        text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
-            open_close: Some(true),
-            change: Some(TextDocumentSyncKind::FULL),
-            save: Some(TextDocumentSyncSaveOptions::Supported(true)),
-            ..Default::default()
-        })),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::FULL),
+                save: Some(TextDocumentSyncSaveOptions::Supported(true)),
+                ..Default::default()
+            },
+        )),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         completion_provider: Some(CompletionOptions {
             trigger_characters: Some(vec![" ".into(), "$".into(), "/".into(), "=".into()]),
@@ -606,34 +641,25 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    /// A host whose post-processing panics on its first `panics` runs.
+    /// A host whose runs panic on its first `panics` runs.
     struct Flaky {
         panics: usize,
-        runs: Arc<AtomicUsize>,
-        folder: PathBuf,
+        runs: AtomicUsize,
     }
 
     impl Host for Flaky {
-        fn rules(&self) -> Vec<&'static RuleMeta> {
-            lint_rules::all_rules()
+        fn settings(&self, _folder: &Path) -> Result<lint_api::Settings, String> {
+            Ok(lint_api::Settings::default())
         }
-        fn workspace(&self, _folder: &Path) -> Result<Workspace, String> {
-            let runs = self.runs.clone();
-            let panics = self.panics;
-            let mut input = lint_rules::LintInput::default();
-            input
-                .nginx
-                .push(lint_rules::NginxInput::File(self.folder.join("nginx.conf")));
-            Ok(Workspace {
-                inputs: vec![input],
-                notes: Vec::new(),
-                finish: Box::new(move |d, _| {
-                    if runs.fetch_add(1, Ordering::SeqCst) < panics {
-                        panic!("a rule fell over");
-                    }
-                    d
-                }),
-            })
+        fn lint(
+            &self,
+            linter: &lint_api::Linter,
+            input: &lint_api::Input,
+        ) -> Result<lint_api::Report, lint_api::Error> {
+            if self.runs.fetch_add(1, Ordering::SeqCst) < self.panics {
+                panic!("a rule fell over");
+            }
+            linter.lint(input)
         }
     }
 
@@ -651,12 +677,12 @@ mod tests {
     #[test]
     fn a_panic_is_reported_once_on_the_edited_file_and_the_server_keeps_linting() {
         let dir = tempfile::tempdir().unwrap();
-        let conf = dir.path().join("nginx.conf");
+        std::fs::create_dir_all(dir.path().join("etc/nginx")).unwrap();
+        let conf = dir.path().join("etc/nginx/nginx.conf");
         std::fs::write(&conf, "events {}\nhttp { server { listen 80 } }\n").unwrap();
         let host = Flaky {
             panics: 2,
-            runs: Arc::new(AtomicUsize::new(0)),
-            folder: dir.path().to_path_buf(),
+            runs: AtomicUsize::new(0),
         };
         let mut server = Server::new(&host, vec![dir.path().to_path_buf()]);
         let uri = Url::from_file_path(&conf).unwrap();
@@ -688,7 +714,8 @@ mod tests {
         server.relint();
         let third = published(&mut server);
         assert_eq!(panic_count(&third), 0);
-        assert!(third.iter().any(|(u, d)| *u == uri
-            && d.as_array().is_some_and(|l| !l.is_empty())));
+        assert!(third
+            .iter()
+            .any(|(u, d)| *u == uri && d.as_array().is_some_and(|l| !l.is_empty())));
     }
 }

@@ -1,7 +1,8 @@
 //! `lsp-latency [N] [--runs R] [--profile light|heavy]`: what the language server
 //! spends answering a change, on a generated tree of N sites (default 1 000): the
 //! full lint of the tree with no buffer open, then a one-site change (an open,
-//! edited buffer of one site laid over the disk), each with the conversion to LSP
+//! edited buffer of one site laid over the disk), each through the library's
+//! `Linter` (suppressions and settings included) with the conversion to LSP
 //! diagnostics. Prints p50 and p95 of R runs (default 30) of each.
 #![forbid(unsafe_code)]
 
@@ -10,9 +11,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use lint_lsp::engine::{self, Workspace};
-use lint_lsp::overlay::Snapshot;
-use lint_rules::{LintInput, NginxInput};
+use lint_api::{Input, Linter};
+use lint_lsp::engine;
+use lint_source::overlay::Snapshot;
 
 fn percentile(times: &mut [Duration], p: f64) -> Duration {
     times.sort();
@@ -22,10 +23,7 @@ fn percentile(times: &mut [Duration], p: f64) -> Duration {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let sites: usize = args
-        .first()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1000);
+    let sites: usize = args.first().and_then(|n| n.parse().ok()).unwrap_or(1000);
     let runs: usize = args
         .iter()
         .position(|a| a == "--runs")
@@ -49,15 +47,11 @@ fn main() -> ExitCode {
         eprintln!("lsp-latency: {e}");
         return ExitCode::from(1);
     }
-    let mut input = LintInput::default();
-    input
-        .nginx
-        .push(NginxInput::File(dir.join("etc/nginx/nginx.conf")));
-    input.fpm.push(dir.join("etc/php/8.2/fpm/php-fpm.conf"));
-    let workspace = Workspace {
-        inputs: vec![input],
-        notes: Vec::new(),
-        finish: Box::new(|d, _| d),
+    let linter = Linter::default().current_dir(&dir);
+    let input = Input {
+        nginx: vec![dir.join("etc/nginx/nginx.conf")],
+        fpm: vec![dir.join("etc/php/8.2/fpm/php-fpm.conf")],
+        ..Default::default()
     };
     let rules = lint_rules::all_rules();
     let site: PathBuf = std::fs::read_dir(dir.join("etc/nginx/sites-enabled"))
@@ -71,12 +65,15 @@ fn main() -> ExitCode {
         let mut files = 0;
         // One warm-up run (page cache, lazily built tables).
         for i in 0..=runs {
-            let docs = Arc::new(snapshot(i));
+            let input = Input {
+                buffers: Some(Arc::new(snapshot(i))),
+                ..input.clone()
+            };
             let start = Instant::now();
-            let Ok(run) = engine::lint(&workspace, &docs) else {
+            let Ok(report) = linter.lint(&input) else {
                 continue;
             };
-            let published = engine::to_lsp(&run.diagnostics, &run.map, &rules);
+            let published = engine::to_lsp(&report.diagnostics, &report.sources, &rules);
             let elapsed = start.elapsed();
             files = published.len();
             if i > 0 {

@@ -1,15 +1,18 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "NGX103",
-    "listen-443-without-ssl",
-    NginxListen,
-    Warning,
-    "`listen 443` without `ssl`: the HTTPS port speaks plain HTTP",
-    r#"Port 443 is where browsers speak TLS. Without the `ssl` parameter nginx
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX103",
+        name: "listen-443-without-ssl",
+        family: Family::NginxListen,
+        severity: Severity::Warning,
+        summary: "`listen 443` without `ssl`: the HTTPS port speaks plain HTTP",
+        aliases: &[],
+        doc: r#"Port 443 is where browsers speak TLS. Without the `ssl` parameter nginx
 answers with plain HTTP there, and every HTTPS request fails in the browser
 (`ERR_SSL_PROTOCOL_ERROR`, curl: `wrong version number`); nginx logs the TLS
 handshake as a garbage request (400).
@@ -27,10 +30,30 @@ Good:
 ```nginx
 listen 443 ssl;
 ssl_certificate /etc/ssl/site.pem;
-```"#,
-    "Add `ssl` to the listen (and http2 where wanted).",
-    check
-);
+```
+
+Autofix: safe — `ssl` is added after the address, when the server has its own
+`ssl_certificate` (without one the fixed listen would stop nginx from loading)."#,
+        fix: "Add `ssl` to the listen (and http2 where wanted).",
+    },
+    check,
+};
+
+/// Adds `ssl` after the listen's address, when the server has its certificate (else the
+/// fixed listen would stop nginx from loading: NGX021).
+pub fn add_ssl(
+    model: &Model<'_>,
+    server: &crate::model::Server,
+    listen: &crate::model::nginx::NginxListen,
+) -> Option<Fix> {
+    server.certificate?;
+    let stmt = crate::fixes::statement(model.map, listen.span)?;
+    let (address, _) = stmt.args.first()?;
+    Some(Fix::safe(
+        format!("write `listen {} ssl`", listen.address),
+        vec![Edit::insert(lint_source::Span::point(address.file, address.end as usize), " ssl")],
+    ))
+}
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, server) in model.servers() {
@@ -48,7 +71,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                         l.address
                     ),
                 )
-                .with_help(format!("write `listen {} ssl;`", l.address)),
+                .with_help(format!("write `listen {} ssl;`", l.address))
+                .with_fix_opt(add_ssl(model, server, l)),
             );
         }
     }

@@ -1,15 +1,18 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "NGX104",
-    "certificate-without-ssl-listen",
-    NginxListen,
-    Note,
-    "a server with `ssl_certificate` but no `listen ... ssl`: the certificate is never used",
-    r#"`ssl_certificate` only takes effect on listens marked `ssl`. A server that
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX104",
+        name: "certificate-without-ssl-listen",
+        family: Family::NginxListen,
+        severity: Severity::Note,
+        summary: "a server with `ssl_certificate` but no `listen ... ssl`: the certificate is never used",
+        aliases: &[],
+        doc: r#"`ssl_certificate` only takes effect on listens marked `ssl`. A server that
 sets a certificate but listens on plain ports serves HTTP only; HTTPS requests
 for its names land on whichever server is the default of port 443.
 
@@ -32,10 +35,14 @@ server {
     server_name shop.example.com;
     ssl_certificate /etc/ssl/shop.pem;
 }
-```"#,
-    "Add a `listen 443 ssl;`, or drop the certificate lines.",
-    check
-);
+```
+
+Autofix: safe — when the server has exactly one `listen` on port 443, `ssl` is added
+to it (the same edit as NGX103's)."#,
+        fix: "Add a `listen 443 ssl;`, or drop the certificate lines.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, server) in model.servers() {
@@ -45,13 +52,22 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         if server.listens.iter().any(|l| l.ssl) {
             continue;
         }
+        let ports_443: Vec<_> = server
+            .listens
+            .iter()
+            .filter(|l| l.explicit && l.port == Some(443))
+            .collect();
         sink.push(
             Diagnostic::new(
                 &RULE.meta,
                 *cert,
                 "ssl_certificate is set, but no `listen` of this server has `ssl`",
             )
-            .with_help("add `listen 443 ssl;` to this server"),
+            .with_help("add `listen 443 ssl;` to this server")
+            .with_fix_opt(match ports_443.as_slice() {
+                [only] => super::ngx103_listen_443_without_ssl::add_ssl(model, server, only),
+                _ => None,
+            }),
         );
     }
 }

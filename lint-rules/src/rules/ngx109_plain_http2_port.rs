@@ -1,17 +1,20 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 use nginx_conf_parser::catalogue::NginxVersion;
 
 use crate::model::listen_groups::Transport;
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "NGX109",
-    "plain-http2-port",
-    NginxListen,
-    Error,
-    "`listen ... http2` without `ssl` on nginx before 1.25.1: the port speaks only HTTP/2, browsers cannot use it",
-    r#"Browsers speak HTTP/2 only over TLS. On a plain-text port, nginx before
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX109",
+        name: "plain-http2-port",
+        family: Family::NginxListen,
+        severity: Severity::Error,
+        summary: "`listen ... http2` without `ssl` on nginx before 1.25.1: the port speaks only HTTP/2, browsers cannot use it",
+        aliases: &[],
+        doc: r#"Browsers speak HTTP/2 only over TLS. On a plain-text port, nginx before
 1.25.1 treats `http2` as "HTTP/2 with prior knowledge": it answers every
 connection with HTTP/2 frames and never reads an HTTP/1.x request. Since
 nginx ORs `http2` across the servers of an address, one server writing it is
@@ -30,13 +33,17 @@ Good:
 ```nginx
 server { listen 443 ssl http2; server_name example.com; ssl_certificate ...; }
 server { listen 80; server_name example.com; return 301 https://$host$request_uri; }
-```"#,
-    "Put `http2` on the TLS listen (`listen 443 ssl http2`) and drop it from plain ports.",
-    check
-);
+```
+
+Autofix: safe — `http2` is removed from the plain-text listen (one listen per pass:
+every listen of the address that sets it is fixed in turn)."#,
+        fix: "Put `http2` on the TLS listen (`listen 443 ssl http2`) and drop it from plain ports.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    let version = crate::engine::version(model.options);
+    let version = crate::options::version(model.options);
     if version != NginxVersion::V1_22 {
         return;
     }
@@ -65,9 +72,19 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     group.address
                 ));
             }
+            let fix = crate::fixes::statement(model.map, setter.listen).and_then(|stmt| {
+                let i = stmt.args.iter().position(|(_, a)| a == "http2")?;
+                let before = stmt.args.get(i.checked_sub(1)?)?.0;
+                let word = stmt.args[i].0;
+                Some(Fix::safe(
+                    "remove `http2` from this listen",
+                    vec![Edit::delete(lint_source::Span::new(word.file, before.end as usize, word.end as usize))],
+                ))
+            });
             sink.push(
                 diagnostic
-                    .with_help("remove `http2` from this listen; use it on `listen 443 ssl http2`"),
+                    .with_help("remove `http2` from this listen; use it on `listen 443 ssl http2`")
+                    .with_fix_opt(fix),
             );
         }
     }

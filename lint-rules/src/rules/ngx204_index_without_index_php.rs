@@ -1,15 +1,18 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "NGX204",
-    "index-without-index-php",
-    NginxFastcgi,
-    Warning,
-    "a PHP server whose `index` lacks index.php and whose `/` has no front controller",
-    r#"A request for a directory (`/`, `/admin/`) looks for the `index` files.
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX204",
+        name: "index-without-index-php",
+        family: Family::NginxFastcgi,
+        severity: Severity::Warning,
+        summary: "a PHP server whose `index` lacks index.php and whose `/` has no front controller",
+        aliases: &[],
+        doc: r#"A request for a directory (`/`, `/admin/`) looks for the `index` files.
 Without `index.php` among them, and without a `try_files ... /index.php`
 fallback, nginx does not run the PHP entry point.
 
@@ -25,10 +28,14 @@ Good:
 ```nginx
 index index.php index.html;
 location ~ \.php$ { fastcgi_pass unix:/run/php/php8.2-fpm.sock; }
-```"#,
-    "Add index.php to `index`, or `try_files $uri $uri/ /index.php?$query_string;` in `location /`.",
-    check
-);
+```
+
+Autofix: safe — `index.php` is appended to the `index` list (the files listed before
+it keep their precedence)."#,
+        fix: "Add index.php to `index`, or `try_files $uri $uri/ /index.php?$query_string;` in `location /`.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, server) in model.servers() {
@@ -59,6 +66,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         sink.push(
             Diagnostic::new(&RULE.meta, index.span, format!("`index {}` has no index.php, and no location falls back to a PHP front controller", index.args.join(" ")))
                 .with_help("add index.php to `index`")
+                .with_fix_opt(crate::fixes::statement(model.map, index.span).and_then(|stmt| {
+                    let (last, _) = stmt.args.last()?;
+                    Some(Fix::safe("add index.php to `index`", vec![Edit::insert(lint_source::Span::point(last.file, last.end as usize), " index.php")]))
+                }))
                 .with_note("at runtime: 403 Forbidden, \"directory index of ... is forbidden\""),
         );
     }

@@ -1,19 +1,22 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 use std::net::IpAddr;
 
 use fpm_conf_parser::{Listen, ListenHost};
-use lint_source::Diagnostic;
 
 use crate::model::address::{describe, describe_listen, NginxTarget, TargetHost};
 use crate::model::{Model, Verdict};
-use crate::rule::Sink;
 
-declare_rule!(
-    "X005",
-    "localhost-ipv6-mismatch",
-    Cross,
-    Warning,
-    "nginx and the pool disagree on IPv4 vs IPv6 loopback (`localhost`, `[::1]`, `127.0.0.1`)",
-    r#"nginx resolves `localhost` at start to every address in /etc/hosts, usually
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X005",
+        name: "localhost-ipv6-mismatch",
+        family: Family::Cross,
+        severity: Severity::Warning,
+        summary: "nginx and the pool disagree on IPv4 vs IPv6 loopback (`localhost`, `[::1]`, `127.0.0.1`)",
+        aliases: &[],
+        doc: r#"nginx resolves `localhost` at start to every address in /etc/hosts, usually
 `::1` and `127.0.0.1`, and tries them in turn; a pool on `127.0.0.1:9000` does
 not answer on `::1`. With `[::1]:9000` against a pool on `127.0.0.1:9000`
 nothing connects at all.
@@ -32,10 +35,14 @@ fastcgi_pass localhost:9000;     # pool: listen = 127.0.0.1:9000
 Good:
 ```nginx
 fastcgi_pass 127.0.0.1:9000;
-```"#,
-    "Write the same literal address on both sides (127.0.0.1 or [::1]).",
-    check
-);
+```
+
+Autofix: safe — nginx's address (`localhost`, `[::1]`, `127.0.0.1`) becomes the
+address the pool listens on, when one pool is meant."#,
+        fix: "Write the same literal address on both sides (127.0.0.1 or [::1]).",
+    },
+    check,
+};
 
 /// True when target and pool are both loopback on one port but of different IP families.
 pub fn family_mismatch(target: &NginxTarget, listen: &Listen) -> bool {
@@ -74,10 +81,16 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                         Diagnostic::new(&RULE.meta, t.span, format!("{} resolves to ::1 and 127.0.0.1, but pool [{}] listens on {} only", describe(&t.target), p.pool.name, describe_listen(&listen)))
                             .with_related(entry.value_span, "pool listens here")
                             .with_help(format!("write `{} {};`", if t.upstream.is_some() { "server" } else { "fastcgi_pass" }, describe_listen(&listen)))
+                            .with_fix(Fix::safe(format!("connect to {}, where the pool listens", describe_listen(&listen)), vec![Edit::replace(t.span, super::x001_fastcgi_pass_no_pool::nginx_form(&listen))]))
                             .with_note("at runtime: \"connect() failed (111: Connection refused)\" for the ::1 peer; requests are retried on 127.0.0.1"),
                     );
                 }
                 Verdict::Missing { .. } => {
+                    // One pool on the other loopback family: that is where nginx meant to go.
+                    let mismatched = model
+                        .pools()
+                        .filter(|p| p.pool.listen().is_some_and(|(l, _)| family_mismatch(&t.target, &l)))
+                        .count();
                     for p in model.pools() {
                         let Some((listen, entry)) = p.pool.listen() else {
                             continue;
@@ -87,7 +100,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                                 Diagnostic::new(&RULE.meta, t.span, format!("nginx connects to {} but pool [{}] listens on {}", describe(&t.target), p.pool.name, describe_listen(&listen)))
                                     .with_related(entry.value_span, "pool listens here")
                                     .with_help(format!("write `fastcgi_pass {};`", describe_listen(&listen)))
-                                    .with_note("at runtime: 502 Bad Gateway, \"connect() failed (111: Connection refused)\""),
+                                    .with_note("at runtime: 502 Bad Gateway, \"connect() failed (111: Connection refused)\"")
+                                    .with_fix_if(mismatched == 1, || Fix::safe(format!("connect to {}, where the pool listens", describe_listen(&listen)), vec![Edit::replace(t.span, super::x001_fastcgi_pass_no_pool::nginx_form(&listen))])),
                             );
                         }
                     }

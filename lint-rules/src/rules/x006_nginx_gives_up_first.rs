@@ -1,16 +1,19 @@
-use lint_source::{Diagnostic, Severity};
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 use nginx_conf_parser::check::parse_time;
 
-declare_rule!(
-    "X006",
-    "nginx-gives-up-first",
-    Cross,
-    Warning,
-    "`fastcgi_read_timeout` is shorter than the time php-fpm lets a script run (504), or nothing limits scripts at all",
-    r#"nginx waits `fastcgi_read_timeout` (default 60s) for the pool to answer. When
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X006",
+        name: "nginx-gives-up-first",
+        family: Family::Cross,
+        severity: Severity::Warning,
+        summary: "`fastcgi_read_timeout` is shorter than the time php-fpm lets a script run (504), or nothing limits scripts at all",
+        aliases: &[],
+        doc: r#"nginx waits `fastcgi_read_timeout` (default 60s) for the pool to answer. When
 the pool lets scripts run longer (`request_terminate_timeout`, else PHP's
 `max_execution_time`), slow requests are cut by nginx while PHP keeps working:
 the user gets 504 and the work finishes unseen, holding a worker.
@@ -27,10 +30,56 @@ fastcgi_read_timeout 30s;      # pool: request_terminate_timeout = 300
 Good:
 ```nginx
 fastcgi_read_timeout 310s;     # a little above the pool's limit
-```"#,
-    "Make `fastcgi_read_timeout` a little longer than the pool's `request_terminate_timeout`.",
-    check
-);
+```
+
+Autofix: safe — `fastcgi_read_timeout` of the location becomes the pool's limit plus
+10 seconds (the statement in the location is changed, or one is added to it; an outer
+level's value stays for the other locations)."#,
+        fix: "Make `fastcgi_read_timeout` a little longer than the pool's `request_terminate_timeout`.",
+    },
+    check,
+};
+
+/// Seconds nginx waits beyond the pool's limit, so that the pool's own timeout answers first.
+const MARGIN_S: i64 = 10;
+
+/// Sets `fastcgi_read_timeout` for this location: the statement written in it is changed,
+/// else one is added to it (an outer level's value is left to the other locations).
+pub fn read_timeout_fix(
+    model: &Model<'_>,
+    location: &crate::model::EffectiveLocation,
+    read: Option<&crate::model::nginx::Setting>,
+    seconds: i64,
+) -> Option<Fix> {
+    let value = format!("{seconds}s");
+    let description = format!("set fastcgi_read_timeout to {value}");
+    let inside = |s: &lint_source::Span| {
+        s.file == location.span.file && s.start >= location.span.start && s.end <= location.span.end
+    };
+    // A `proxy_read_timeout` there is renamed by X008's fix first; this one follows in the
+    // next pass, on the renamed statement (two new statements would be a duplicate).
+    if read.is_none()
+        && location.inherited.get("proxy_read_timeout").is_some()
+        && location.other_pass.is_empty()
+    {
+        return None;
+    }
+    match read {
+        Some(setting) if inside(&setting.span) => {
+            let stmt = crate::fixes::statement(model.map, setting.span)?;
+            let (arg, _) = stmt.args.first()?;
+            Some(Fix::safe(description, vec![Edit::replace(*arg, value)]))
+        }
+        _ => {
+            let edit = crate::fixes::first_in_block(
+                model.map,
+                location.span,
+                &format!("fastcgi_read_timeout {value};"),
+            )?;
+            Some(Fix::safe(description, vec![edit]))
+        }
+    }
+}
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, _, location) in model.fastcgi_locations() {
@@ -67,6 +116,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 if let Some(s) = limit_span {
                     d = d.with_related(s, format!("{what} = {limit}s"));
                 }
+                d = d.with_fix_opt(read_timeout_fix(model, location, read, limit + MARGIN_S));
                 sink.push(d);
             }
         }

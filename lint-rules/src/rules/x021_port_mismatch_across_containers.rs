@@ -1,16 +1,19 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::address::{describe, describe_listen};
 use crate::model::{Crossing, Model, Verdict};
-use crate::rule::Sink;
 
-declare_rule!(
-    "X021",
-    "port-mismatch-across-containers",
-    Cross,
-    Error,
-    "`fastcgi_pass` reaches php-fpm's container on a port no pool there listens on",
-    r#"The service name resolves to php-fpm's container, but the port does not
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X021",
+        name: "port-mismatch-across-containers",
+        family: Family::Cross,
+        severity: Severity::Error,
+        summary: "`fastcgi_pass` reaches php-fpm's container on a port no pool there listens on",
+        aliases: &[],
+        doc: r#"The service name resolves to php-fpm's container, but the port does not
 match any pool's `listen` there. The official php-fpm image listens on 9000
 (`zz-docker.conf`/`docker.conf`: `listen = 9000`); a pool override, a
 `php-fpm -y` file or an environment-driven `${PORT}` may move it.
@@ -25,10 +28,14 @@ fastcgi_pass app:9001;
 Good:
 ```nginx
 fastcgi_pass app:9000;
-```"#,
-    "Use the port the pool's `listen` names (or change the pool's `listen`).",
-    check
-);
+```
+
+Autofix: safe — when php-fpm's container has exactly one pool on TCP, nginx's port
+becomes that pool's."#,
+        fix: "Use the port the pool's `listen` names (or change the pool's `listen`).",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, _, location) in model.fastcgi_locations() {
@@ -66,6 +73,16 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                             crate::model::address::TargetHost::Ip(ip) => ip.to_string(),
                         };
                         d = d.with_help(format!("use `fastcgi_pass {host}:{port_text};`"));
+                        let tcp_pools = model
+                            .pools()
+                            .filter(|q| matches!(q.pool.listen(), Some((fpm_conf_parser::Listen::Tcp { .. }, _))))
+                            .count();
+                        if tcp_pools == 1 {
+                            d = d.with_fix(Fix::safe(
+                                format!("connect to port {port_text}, where the pool listens"),
+                                vec![Edit::replace(t.span, format!("{host}:{port_text}"))],
+                            ));
+                        }
                     }
                 }
             }
