@@ -201,3 +201,53 @@ pub fn to_lsp(
 pub fn path_of(uri: &Url) -> Option<PathBuf> {
     uri.to_file_path().ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lint_source::{Edit, Fix, SourceFile};
+
+    #[test]
+    fn findings_become_diagnostics_with_their_fix_related_places_and_doc_link() {
+        let map = SourceMap::new();
+        let path = PathBuf::from("/srv/etc/nginx/site.conf");
+        let text = "server {\n    fastcgi_pass unix:/run/php/x.sock;\n}\n";
+        let id = map.add(SourceFile::new(
+            "/etc/nginx/site.conf".into(),
+            Some(path.clone()),
+            lint_source::FileKind::Nginx,
+            Arc::from(text.as_bytes()),
+        ));
+        let start = text.find("unix:").unwrap();
+        let span = lint_source::Span::new(id, start, start + "unix:/run/php/x.sock".len());
+        let rules = lint_rules::all_rules();
+        let meta = rules.iter().find(|r| r.code == "X001").unwrap();
+        let d = Diagnostic::new(
+            meta,
+            span,
+            "no php-fpm pool listens on unix:/run/php/x.sock",
+        )
+        .with_related(lint_source::Span::new(id, 0, 6), "server")
+        .with_fix(Fix::safe(
+            "point it at the pool",
+            vec![Edit::replace(span, "unix:/run/php/y.sock")],
+        ));
+        let out = to_lsp(&[d], &map, &rules);
+        let uri = Url::from_file_path(&path).unwrap();
+        let list = &out[&uri];
+        assert_eq!(list.len(), 1);
+        let p = &list[0];
+        assert_eq!(p.lsp.range.start, lsp_types::Position::new(1, 17));
+        assert_eq!(p.lsp.severity, Some(DiagnosticSeverity::ERROR));
+        assert_eq!(
+            p.lsp.code_description.as_ref().map(|c| c.href.to_string()),
+            Some(meta.url())
+        );
+        let related = p.lsp.related_information.as_ref().unwrap();
+        assert_eq!(related[0].message, "server");
+        let (title, edits) = p.fix.as_ref().unwrap();
+        assert_eq!(title, "point it at the pool");
+        assert_eq!(edits[&uri][0].new_text, "unix:/run/php/y.sock");
+        assert_eq!(edits[&uri][0].range, p.lsp.range);
+    }
+}
