@@ -7,6 +7,8 @@ pub mod compiled_regex;
 pub mod filesystem;
 pub mod listen_groups;
 pub mod nginx;
+pub mod regex_shape;
+pub mod syntax;
 pub mod tree_walk;
 pub mod variables;
 
