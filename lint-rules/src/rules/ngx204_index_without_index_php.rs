@@ -14,8 +14,7 @@ pub static RULE: Rule = Rule {
         aliases: &[],
         doc: r#"A request for a directory (`/`, `/admin/`) looks for the `index` files.
 Without `index.php` among them, and without a `try_files ... /index.php`
-fallback, nginx does not run the PHP entry point. A server with no `index` at any level
-has nginx's default, `index index.html`.
+fallback, nginx does not run the PHP entry point.
 
 **Symptom**: 403 Forbidden; nginx logs `directory index of "/var/www/app/" is
 forbidden`.
@@ -59,13 +58,6 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             continue;
         }
         let Some(index) = level.inherited.get("index") else {
-            // No `index` anywhere: nginx's default is `index index.html`, no index.php.
-            sink.push(
-                Diagnostic::new(&RULE.meta, server.span, "no `index` applies to this server: nginx's default `index index.html` has no index.php, and no location falls back to a PHP front controller")
-                    .with_help("add `index index.php index.html;` to the server")
-                    .with_fix_opt(crate::fixes::first_in_block(model.map, server.span, "index index.php index.html;").map(|edit| Fix::safe("add `index index.php index.html;`", vec![edit])))
-                    .with_note("at runtime: 403 Forbidden, \"directory index of ... is forbidden\""),
-            );
             continue;
         };
         if index.args.iter().any(|a| a.ends_with(".php")) {
