@@ -77,7 +77,21 @@ pub fn parse(input: &LintInput, map: &SourceMap) -> Loaded {
                 .nginx
                 .par_iter()
                 .map(|n| match n {
-                    NginxInput::File(path) => nginx_conf_parser::load(path, &load_opts, map),
+                    NginxInput::File(path) => match opts.context.as_deref() {
+                        // A snippet is loaded inside the blocks its context needs, so
+                        // that the model sees its servers and locations.
+                        Some(context) if context == "auto" || context_wraps(context) => {
+                            nginx_conf_parser::context::load_in_context(
+                                path,
+                                context,
+                                &load_opts,
+                                version(opts),
+                                map,
+                            )
+                            .0
+                        }
+                        _ => nginx_conf_parser::load(path, &load_opts, map),
+                    },
                     NginxInput::Dump { name, text } => {
                         nginx_conf_parser::from_dump(name, text, map)
                     }
@@ -137,14 +151,32 @@ pub fn check(input: &LintInput, loaded: &Loaded, map: &SourceMap) -> Vec<Diagnos
     let check_opts = CheckOptions {
         version: version(&input.options),
         modules: input.options.modules.clone(),
-        context: input.options.context.clone(),
+        context: input
+            .options
+            .context
+            .clone()
+            .filter(|c| c != "auto" && !context_wraps(c)),
     };
     let (nginx, fpm) = rayon::join(
         || {
             loaded
                 .nginx
                 .par_iter()
-                .map(|config| nginx_conf_parser::check::check(config, &check_opts, map))
+                .map(|config| {
+                    // A wrapped snippet is checked from its wrapper, a main file.
+                    let wrapped = config
+                        .root
+                        .is_some_and(|r| nginx_conf_parser::context::is_wrapper(&map.get(r)));
+                    if wrapped {
+                        let opts = CheckOptions {
+                            context: Some("main".into()),
+                            ..check_opts.clone()
+                        };
+                        nginx_conf_parser::check::check(config, &opts, map)
+                    } else {
+                        nginx_conf_parser::check::check(config, &check_opts, map)
+                    }
+                })
                 .collect::<Vec<_>>()
         },
         || {
@@ -158,6 +190,12 @@ pub fn check(input: &LintInput, loaded: &Loaded, map: &SourceMap) -> Vec<Diagnos
     nginx.into_iter().chain(fpm).flatten().collect()
 }
 
+/// Contexts a snippet is wrapped for (`main` needs no wrapper; `events`, `upstream` and
+/// `stream` snippets are only checked for where their directives may appear).
+fn context_wraps(context: &str) -> bool {
+    matches!(context, "http" | "server" | "location")
+}
+
 /// The php.ini that belongs to a php-fpm tree: the one in the same directory, else the only one given.
 fn php_ini_for<'a>(fpm: &Path, inis: &'a [PathBuf]) -> Option<&'a PathBuf> {
     let dir = fpm.parent();
@@ -168,6 +206,20 @@ fn php_ini_for<'a>(fpm: &Path, inis: &'a [PathBuf]) -> Option<&'a PathBuf> {
 
 /// Loads every input into `map`, builds the model, runs every rule and
 /// returns all findings (parser findings included), sorted by file and offset.
+/// Inline suppressions are applied; selection and severities are the caller's
+/// (the `lint-api` crate's `Linter` applies a config file's).
+///
+/// ```
+/// use lint_rules::{lint, LintInput, NginxInput};
+/// let dump = "# configuration file /etc/nginx/nginx.conf:\nevents {}\nhttp { server { listen 80; listen 80; } }\n";
+/// let input = LintInput {
+///     nginx: vec![NginxInput::Dump { name: "nginx-T.txt".into(), text: dump.into() }],
+///     ..Default::default()
+/// };
+/// let map = lint_source::SourceMap::new();
+/// let codes: Vec<&str> = lint(&input, &map).iter().map(|d| d.code).collect();
+/// assert!(codes.contains(&"NGX020"), "{codes:?}"); // a duplicate listen
+/// ```
 pub fn lint(input: &LintInput, map: &SourceMap) -> Vec<Diagnostic> {
     lint_observed(input, map, &mut |_| {}).0
 }
@@ -200,8 +252,8 @@ impl Phase {
     }
 }
 
-/// The model of loaded trees (the syntax trees are freed once it is built), with the
-/// parsers' and load checks' findings.
+/// The model of loaded trees (the syntax trees kept in it for the rules that read
+/// statements), with the parsers' and load checks' findings.
 fn build_model<'a>(
     input: &'a LintInput,
     map: &'a SourceMap,
@@ -216,8 +268,6 @@ fn build_model<'a>(
     } = loaded;
     found.extend(checks);
     let nginx_models = nginx.par_iter().map(nginx::build).collect();
-    // The syntax trees are not part of the model: freed before the rules run.
-    drop(nginx);
     let mut model = Model::new(
         map,
         &input.options,
@@ -247,6 +297,9 @@ fn build_model<'a>(
         model.filesystem =
             crate::model::filesystem::Filesystem::probe(root, model.paths_of_interest());
     }
+    // The syntax trees go with the model (freed with it after the rules): the security
+    // rules read statements themselves.
+    model.trees = nginx;
     (model, found)
 }
 
@@ -323,6 +376,13 @@ pub fn lint_observed(
             }
         }
     }
+    // The wrapper a snippet was loaded through is not the user's: what is said about it
+    // (a server without listen, a location nobody wrote) is noise.
+    found.retain(|d| {
+        d.primary
+            .as_ref()
+            .is_none_or(|p| !nginx_conf_parser::context::is_wrapper(&map.get(p.span.file)))
+    });
     let found = suppressions.apply(found, &|code| crate::rule_meta(code));
     let mut found = found;
     on_phase(Phase::Rules);

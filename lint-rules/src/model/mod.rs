@@ -7,6 +7,8 @@ pub mod compiled_regex;
 pub mod filesystem;
 pub mod listen_groups;
 pub mod nginx;
+pub mod tree_walk;
+pub mod variables;
 
 use std::collections::HashMap;
 
@@ -130,6 +132,11 @@ pub struct Model<'a> {
     used_pools: std::sync::OnceLock<std::collections::HashSet<Span>>,
     /// php-fpm ports published beyond the deployment, with where they are published.
     pub published: Vec<(crate::options::Published, Span)>,
+    /// The nginx syntax trees (same order as `nginx`), for rules that read statements the
+    /// effective model does not summarise (the security rules: headers, rewrites, maps).
+    /// Kept rather than copied: a copy of the statements they read cost more memory
+    /// than the trees themselves.
+    pub trees: Vec<nginx_conf_parser::Config>,
 }
 
 /// Pools indexed by the address they listen on.
@@ -191,6 +198,7 @@ impl<'a> Model<'a> {
             index,
             used_pools: std::sync::OnceLock::new(),
             published: Vec::new(),
+            trees: Vec::new(),
         }
     }
 
@@ -462,15 +470,8 @@ impl<'a> Model<'a> {
         if let Some(v) = self.across(target) {
             return v;
         }
-        let candidates: &[usize] = match target {
-            NginxTarget::Unix(path) => self.index.by_unix.get(path).map_or(&[], Vec::as_slice),
-            NginxTarget::Tcp {
-                port: Some(port), ..
-            } => self.index.by_port.get(port).map_or(&[], Vec::as_slice),
-            _ => &[],
-        };
         let mut partly = None;
-        for &i in candidates {
+        for &i in self.candidates(target) {
             let Some((p, listen)) = self.pool_at(i) else {
                 continue;
             };
@@ -495,7 +496,7 @@ impl<'a> Model<'a> {
     }
 
     /// The pools some `fastcgi_pass` reaches.
-    fn used_pools(&self) -> &std::collections::HashSet<Span> {
+    pub fn used_pools(&self) -> &std::collections::HashSet<Span> {
         self.used_pools.get_or_init(|| {
             let mut used = std::collections::HashSet::new();
             for (nginx, _, location) in self.fastcgi_locations() {
@@ -511,17 +512,21 @@ impl<'a> Model<'a> {
         })
     }
 
-    /// A pool that listens exactly (or partly) on the target, by the index alone.
-    fn reached_by_index(&self, target: &NginxTarget) -> Option<PoolRef<'_>> {
-        use address::{reaches, Reach};
-        let candidates: &[usize] = match target {
+    /// Index entries of pools on the target's socket path or port.
+    fn candidates(&self, target: &NginxTarget) -> &[usize] {
+        match target {
             NginxTarget::Unix(path) => self.index.by_unix.get(path).map_or(&[], Vec::as_slice),
             NginxTarget::Tcp {
                 port: Some(port), ..
             } => self.index.by_port.get(port).map_or(&[], Vec::as_slice),
             _ => &[],
-        };
-        candidates.iter().find_map(|&i| {
+        }
+    }
+
+    /// A pool that listens exactly (or partly) on the target, by the index alone.
+    fn reached_by_index(&self, target: &NginxTarget) -> Option<PoolRef<'_>> {
+        use address::{reaches, Reach};
+        self.candidates(target).iter().find_map(|&i| {
             let (p, listen) = self.pool_at(i)?;
             (reaches(target, listen) != Reach::No).then_some(p)
         })
