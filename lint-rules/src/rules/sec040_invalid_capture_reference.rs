@@ -102,8 +102,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         "more_set_headers",
         "try_files",
     ];
-    for config in &model.trees {
-        let tree = Tree::of(config);
+    for tree in model.syntax {
         let mut scope_cache: std::collections::HashMap<Option<usize>, Option<u32>> =
             std::collections::HashMap::new();
         for i in 0..tree.len() {
@@ -140,7 +139,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 continue;
             }
             if item.is("map") && item.is_block() {
-                for (entry, pattern, _) in map_regexes(&tree, i) {
+                for (entry, pattern, _) in map_regexes(tree, i) {
                     let e = tree.item(entry);
                     let refs = e.arg(0).map(|v| capture_refs(&v)).unwrap_or_default();
                     let Some(n) = groups(&pattern).filter(|_| !refs.is_empty()) else {
@@ -209,7 +208,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let base = tree.enclosing(i, "server");
             let available = *scope_cache.entry(base).or_insert_with(|| {
                 let mut most = 0;
-                for p in scope_patterns(&tree, base) {
+                for p in scope_patterns(tree, base) {
                     // A pattern that does not compile could define anything: stay quiet.
                     most = most.max(groups(&p)?);
                 }

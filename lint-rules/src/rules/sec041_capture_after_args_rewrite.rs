@@ -76,8 +76,7 @@ fn ends_processing(tree: &Tree<'_>, n: usize) -> bool {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for config in &model.trees {
-        let tree = Tree::of(config);
+    for tree in model.syntax {
         for i in tree.named("rewrite").collect::<Vec<_>>() {
             let item = tree.item(i);
             let Some(replacement) = item.arg(1) else {
@@ -104,10 +103,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 let siblings = tree.children(parent);
                 let after = siblings.iter().skip_while(|s| **s != node).skip(1);
                 for s in after {
-                    if ends_processing(&tree, *s) {
+                    if ends_processing(tree, *s) {
                         break 'outer;
                     }
-                    if reads_capture(&tree, *s) {
+                    if reads_capture(tree, *s) {
                         found = Some(*s);
                         break 'outer;
                     }

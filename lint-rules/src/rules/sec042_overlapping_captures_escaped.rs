@@ -4,7 +4,6 @@ use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use std::collections::{BTreeSet, HashMap};
 
 use crate::model::regex_shape;
-use crate::model::syntax::Tree;
 use crate::model::Model;
 use crate::rules::sec040_invalid_capture_reference::capture_refs;
 
@@ -50,8 +49,7 @@ fn has_named_variable(text: &str) -> bool {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for config in &model.trees {
-        let tree = Tree::of(config);
+    for tree in model.syntax {
         for i in tree.named("rewrite").collect::<Vec<_>>() {
             let item = tree.item(i);
             let (Some(pattern), Some(replacement)) = (item.arg(0), item.arg(1)) else {

@@ -57,18 +57,20 @@ fn refuses(tree: &Tree<'_>, location: usize) -> bool {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for config in &model.trees {
-        let tree = Tree::of(config);
+    let mut anchored = regex_shape::Verdicts::default();
+    for tree in model.syntax {
         for i in tree.named("location").collect::<Vec<_>>() {
             let item = tree.item(i);
             let Some((pattern, case_sensitive)) = location_regex(item) else {
                 continue;
             };
             // A pattern that does not parse is reported by the load checks.
-            let Ok(shape) = regex_shape::parse(&pattern, !case_sensitive) else {
+            let Some(is_anchored) =
+                anchored.of(&pattern, !case_sensitive, regex_shape::is_anchored)
+            else {
                 continue;
             };
-            if regex_shape::is_anchored(&shape) || refuses(&tree, i) {
+            if is_anchored || refuses(tree, i) {
                 continue;
             }
             let at = item.arg_span(item.arg_count().saturating_sub(1));

@@ -2,7 +2,7 @@ use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::regex_shape;
-use crate::model::syntax::{if_regex, location_regex, map_regexes, server_name_regexes, Tree};
+use crate::model::syntax::{if_regex, location_regex, map_regexes, server_name_regexes};
 use crate::model::Model;
 
 /// The rule.
@@ -48,8 +48,8 @@ location ~ ^/a+$ {
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for config in &model.trees {
-        let tree = Tree::of(config);
+    let mut verdicts = regex_shape::Verdicts::default();
+    for tree in model.syntax {
         for i in 0..tree.len() {
             let item = tree.item(i);
             // (pattern, caseless, span)
@@ -71,15 +71,12 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     patterns.push((re, true, item.args_span()));
                 }
             } else if item.is("map") && item.is_block() {
-                for (entry, re, cs) in map_regexes(&tree, i) {
+                for (entry, re, cs) in map_regexes(tree, i) {
                     patterns.push((re, !cs, tree.item(entry).name_span()));
                 }
             }
             for (pattern, caseless, span) in patterns {
-                let Ok(shape) = regex_shape::parse(&pattern, caseless) else {
-                    continue;
-                };
-                let Some(why) = regex_shape::redos(&shape) else {
+                let Some(Some(why)) = verdicts.of(&pattern, caseless, regex_shape::redos) else {
                     continue;
                 };
                 sink.push(

@@ -41,7 +41,7 @@ proxy_pass http://$backend;
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for config in &model.trees {
+    for config in model.trees {
         for mixed in collect(config) {
             let (first, at) = &mixed.forms[0];
             let (second, at2) = &mixed.forms[1];
@@ -101,10 +101,21 @@ fn variables(text: &str) -> Vec<&str> {
 /// Every variable of the tree spelled more than one way, in order of the second spelling.
 fn collect(config: &Config) -> Vec<MixedCase> {
     let mut seen: HashMap<String, Vec<(String, Span)>> = HashMap::new();
+    // One buffer for the lower-cased name: most references repeat a name already seen,
+    // and looking it up must not allocate.
+    let mut lower = String::new();
     crate::model::tree_walk::walk(config, |item, _| {
         for arg in item.args() {
+            if !arg.contains('$') {
+                continue;
+            }
             for name in variables(&arg) {
-                let forms = seen.entry(name.to_ascii_lowercase()).or_default();
+                lower.clear();
+                lower.extend(name.chars().map(|c| c.to_ascii_lowercase()));
+                let forms = match seen.get_mut(lower.as_str()) {
+                    Some(forms) => forms,
+                    None => seen.entry(lower.clone()).or_default(),
+                };
                 if !forms.iter().any(|(f, _)| f == name) {
                     forms.push((name.to_string(), item.span()));
                 }

@@ -1,7 +1,6 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::syntax::Tree;
 use crate::model::Model;
 
 /// The rule.
@@ -52,8 +51,7 @@ location / {
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for config in &model.trees {
-        let tree = Tree::of(config);
+    for tree in model.syntax {
         for i in 0..tree.len() {
             let item = tree.item(i);
             let Some(parent) = tree.parent(i).filter(|p| tree.item(*p).is("if")) else {

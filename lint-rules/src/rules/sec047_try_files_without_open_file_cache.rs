@@ -1,7 +1,6 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::syntax::Tree;
 use crate::model::Model;
 
 /// The rule.
@@ -43,8 +42,7 @@ location / {
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for config in &model.trees {
-        let tree = Tree::of(config);
+    for tree in model.syntax {
         for i in tree.named("try_files").collect::<Vec<_>>() {
             // One candidate then a fallback (`$uri =404`) is the open() serving the file
             // costs anyway; each further candidate is a lookup of its own.

@@ -2,7 +2,7 @@ use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::regex_shape::{self, ByteSet, Node};
-use crate::model::syntax::{location_pattern, Tree};
+use crate::model::syntax::location_pattern;
 use crate::model::Model;
 
 /// The rule.
@@ -133,8 +133,7 @@ fn regex_escape(pattern: &str, caseless: bool, alias: &str) -> Option<&'static s
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for config in &model.trees {
-        let tree = Tree::of(config);
+    for tree in model.syntax {
         for i in tree.named("alias").collect::<Vec<_>>() {
             let item = tree.item(i);
             let Some(alias) = item.arg(0) else { continue };

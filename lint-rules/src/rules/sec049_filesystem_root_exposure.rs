@@ -1,7 +1,7 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::syntax::{location_pattern, Tree};
+use crate::model::syntax::location_pattern;
 use crate::model::Model;
 
 /// The rule.
@@ -55,8 +55,7 @@ fn is_filesystem_root(path: &str) -> bool {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for config in &model.trees {
-        let tree = Tree::of(config);
+    for tree in model.syntax {
         for i in 0..tree.len() {
             let item = tree.item(i);
             let is_alias = item.is("alias");

@@ -96,8 +96,7 @@ pub fn rewrite_redirects(tree: &Tree<'_>, i: usize) -> bool {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for config in &model.trees {
-        let tree = Tree::of(config);
+    for tree in model.syntax {
         let mut seen = std::collections::HashSet::new();
         for i in 0..tree.len() {
             let item = tree.item(i);
@@ -108,10 +107,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if !seen.insert(scope) {
                 continue;
             }
-            let bypass = reachable_descendants(&tree, scope).into_iter().find(|d| {
+            let bypass = reachable_descendants(tree, scope).into_iter().find(|d| {
                 let s = tree.item(*d);
-                (s.is("return") && !returns_plain_error(&tree, *d))
-                    || (s.is("rewrite") && rewrite_redirects(&tree, *d))
+                (s.is("return") && !returns_plain_error(tree, *d))
+                    || (s.is("rewrite") && rewrite_redirects(tree, *d))
             });
             let Some(bypass) = bypass else { continue };
             let what = tree.item(bypass).name();

@@ -57,8 +57,7 @@ pub fn satisfy_any_with_auth(tree: &Tree<'_>, scope: Option<usize>) -> bool {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for config in &model.trees {
-        let tree = Tree::of(config);
+    for tree in model.syntax {
         let mut seen = std::collections::HashSet::new();
         for i in tree.named("allow").collect::<Vec<_>>() {
             let item = tree.item(i);
@@ -67,7 +66,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 continue;
             }
             let scope = tree.parent(i);
-            if satisfy_any_with_auth(&tree, scope) || !seen.insert(scope) {
+            if satisfy_any_with_auth(tree, scope) || !seen.insert(scope) {
                 continue;
             }
             if tree

@@ -171,10 +171,9 @@ pub fn unrestricted(tree: &Tree<'_>, scope: Option<usize>) -> Option<String> {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for config in &model.trees {
-        let tree = Tree::of(config);
+    for tree in model.syntax {
         for i in tree.named("stub_status").collect::<Vec<_>>() {
-            let Some(why) = unrestricted(&tree, tree.parent(i)) else {
+            let Some(why) = unrestricted(tree, tree.parent(i)) else {
                 continue;
             };
             sink.push(
@@ -192,8 +191,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
 
 /// php-fpm's `pm.status_path` and `ping.path`, reached through an nginx location.
 fn fpm_status_pages(model: &Model<'_>, sink: &mut Sink) {
-    for (nginx, config) in model.nginx.iter().zip(&model.trees) {
-        let tree = Tree::of(config);
+    for ((nginx, _config), tree) in model.nginx.iter().zip(model.trees).zip(model.syntax) {
         for server in &nginx.servers {
             let mut reported = std::collections::HashSet::new();
             for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
@@ -235,7 +233,7 @@ fn fpm_status_pages(model: &Model<'_>, sink: &mut Sink) {
                         else {
                             continue;
                         };
-                        let Some(why) = unrestricted(&tree, Some(node)) else {
+                        let Some(why) = unrestricted(tree, Some(node)) else {
                             continue;
                         };
                         if !reported.insert((location.span, key)) {

@@ -1,7 +1,6 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::syntax::Tree;
 use crate::model::{EffectiveLocation, Model};
 
 /// The rule.
@@ -93,8 +92,7 @@ fn upload_prefix(location: &EffectiveLocation) -> Option<String> {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (nginx, config) in model.nginx.iter().zip(&model.trees) {
-        let tree = Tree::of(config);
+    for ((nginx, _config), tree) in model.nginx.iter().zip(model.trees).zip(model.syntax) {
         for server in &nginx.servers {
             let mut reported = std::collections::HashSet::new();
             for uploads in server.locations.iter().skip(1) {
