@@ -172,6 +172,11 @@ impl<'c> Globals<'c> {
         }
         Globals { defs, top_sets }
     }
+
+    /// The `map` or `geo` block that defines `var` (lower case, no `$`).
+    pub fn definition(&self, var: &str) -> Option<&Item<'c>> {
+        self.defs.get(var)
+    }
 }
 
 /// Resolves variables at one statement, given the blocks around it (outermost first).

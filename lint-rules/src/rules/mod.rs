@@ -69,6 +69,7 @@ register! {
     sec013_proxy_header_dropped,
     sec014_http_splitting,
     sec015_host_spoofing,
+    sec016_weak_origin_check,
     sec017_valid_referers_none,
     sec018_upstream_from_request,
     sec019_version_disclosure,
