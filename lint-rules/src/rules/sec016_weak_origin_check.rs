@@ -27,7 +27,8 @@ the public suffix list: a different registrable domain is a bypass. An Origin is
 `scheme://host[:port]`, so a regex expecting a path or upper-case host is reported
 as invalid (it never matches a real browser's Origin). Echoing `$http_origin` into
 `Access-Control-Allow-Origin` (directly, through `set`, or as a `map`'s default)
-trusts every site, and `$http_referrer` (double r) is a header nobody sends.
+trusts every site (unless an enclosing `if ($http_origin ~ ...)` admits only some),
+and `$http_referrer` (double r) is a header nobody sends.
 
 **Symptom**: any website can read authenticated API responses cross-origin
 (credentials included), or frame the page the check was meant to protect.
@@ -359,6 +360,18 @@ fn report(sink: &mut Sink, span: Span, related: Option<Span>, header: &str, v: &
     }
 }
 
+/// True inside an `if` that matches `$http_origin` (`~`, `~*`, `=`): only the
+/// origins it accepts get there.
+fn origin_checked(blocks: &[nginx_conf_parser::Item<'_>]) -> bool {
+    blocks.iter().any(|b| {
+        if !b.is("if") {
+            return false;
+        }
+        let (left, op, _) = condition(b);
+        left.eq_ignore_ascii_case("$http_origin") && matches!(op.as_str(), "~" | "~*" | "=")
+    })
+}
+
 /// `$http_origin` as written in a value, quotes and braces allowed.
 fn is_origin(value: &str) -> bool {
     value
@@ -390,7 +403,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         // (statement span, the variable it echoes into Access-Control-Allow-Origin)
         let mut echoes: Vec<(Span, String)> = Vec::new();
         let mut sets: Vec<(Span, String, String)> = Vec::new();
-        walk(tree, |s, _| {
+        walk(tree, |s, blocks| {
             if s.is("if") {
                 let (left, op, right) = condition(s);
                 if !matches!(op.as_str(), "~" | "~*" | "!~" | "!~*") {
@@ -425,6 +438,11 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     }
                     let value = value.trim().trim_matches(['"', '\'']);
                     if is_origin(value) {
+                        if origin_checked(blocks) {
+                            // Echoed only for origins the `if` accepted: its regex is
+                            // what is analysed above.
+                            continue;
+                        }
                         sink.push(
                             Diagnostic::new(
                                 &RULE.meta,
