@@ -11,8 +11,10 @@ use nginx_conf_parser::{Config, Item};
 
 /// One level that drops inherited entries.
 pub struct Dropping<'c> {
-    /// The level's own entries (in order).
-    pub own: Vec<Item<'c>>,
+    /// Which of the fields asked about (0 or 1).
+    pub family: usize,
+    /// The level's first own entry.
+    pub first_own: Item<'c>,
     /// The entries in effect at the outer level that are not set again here.
     pub dropped: Vec<Item<'c>>,
 }
@@ -24,8 +26,10 @@ enum Mode {
     Off,
 }
 
-struct Level<'c> {
-    effective: Rc<Vec<Item<'c>>>,
+/// What a level hands down for one field: the entries in effect and the mode.
+#[derive(Clone)]
+struct Inherited<'c> {
+    effective: Option<Rc<Vec<Item<'c>>>>,
     mode: Mode,
 }
 
@@ -44,64 +48,80 @@ fn same_name(a: &Item<'_>, b: &Item<'_>) -> bool {
     }
 }
 
-/// Every level where an own `field` list drops inherited entries. `inherit` names the
-/// directive that changes the inheritance (`add_header_inherit`), if any.
-pub fn dropping<'c>(config: &'c Config, field: &str, inherit: Option<&str>) -> Vec<Dropping<'c>> {
+/// Every level where an own list of one of two fields drops inherited entries, in one
+/// pass over the tree. Each field comes with the directive that changes its
+/// inheritance (`add_header_inherit`), if any.
+pub fn dropping<'c>(config: &'c Config, fields: [(&str, Option<&str>); 2]) -> Vec<Dropping<'c>> {
     let mut out = Vec::new();
-    // (the statements of a level, the level around it)
-    let mut stack: Vec<(nginx_conf_parser::Items<'c>, Option<Rc<Level<'c>>>)> =
-        vec![(config.items(), None)];
-    while let Some((items, parent)) = stack.pop() {
-        let mut own = Vec::new();
-        let mut mode = None;
-        let mut children = Vec::new();
+    // What each level hands down, by index; the stack holds a level's statements and
+    // the index of the level around it. Both grow once, not per block.
+    let top = Inherited {
+        effective: None,
+        mode: Mode::On,
+    };
+    let mut levels: Vec<[Inherited<'c>; 2]> = vec![[top.clone(), top]];
+    let mut stack: Vec<(nginx_conf_parser::Items<'c>, usize, bool)> =
+        vec![(config.items(), 0, false)];
+    let mut children: Vec<Item<'c>> = Vec::new();
+    while let Some((items, parent, nested)) = stack.pop() {
+        let mut own: [Vec<Item<'c>>; 2] = [Vec::new(), Vec::new()];
+        let mut modes: [Option<Mode>; 2] = [None, None];
+        children.clear();
         for item in items {
-            if item.is(field) && item.arg_count() >= 1 {
-                own.push(item);
-            } else if inherit.is_some_and(|i| item.is(i)) {
-                mode = match item.arg(0).map(|a| a.to_ascii_lowercase()).as_deref() {
-                    Some("on") => Some(Mode::On),
-                    Some("merge") => Some(Mode::Merge),
-                    Some("off") => Some(Mode::Off),
-                    _ => mode,
-                };
-            } else if item.is_block() && is_level(&item) {
+            for (f, (field, inherit)) in fields.iter().enumerate() {
+                if item.is(field) && item.arg_count() >= 1 {
+                    own[f].push(item);
+                } else if inherit.is_some_and(|i| item.is(i)) {
+                    modes[f] = match item.arg(0).map(|a| a.to_ascii_lowercase()).as_deref() {
+                        Some("on") => Some(Mode::On),
+                        Some("merge") => Some(Mode::Merge),
+                        Some("off") => Some(Mode::Off),
+                        _ => modes[f],
+                    };
+                }
+            }
+            if item.is_block() && is_level(&item) {
                 children.push(item);
             }
         }
-        let mode = mode.unwrap_or(parent.as_ref().map_or(Mode::On, |p| p.mode));
-        let inherited = parent.as_ref().map(|p| p.effective.clone());
-        let effective = match (mode, &inherited) {
-            (Mode::Off, _) | (_, None) => Rc::new(own.clone()),
-            (Mode::Merge, Some(outer)) => {
-                let mut all = (**outer).clone();
-                all.extend(own.iter().copied());
-                Rc::new(all)
-            }
-            (Mode::On, Some(outer)) => {
-                if own.is_empty() {
-                    outer.clone()
-                } else {
-                    Rc::new(own.clone())
+        let mut here: [Inherited<'c>; 2] = levels[parent].clone();
+        for f in 0..2 {
+            let outer = &levels[parent][f];
+            let mode = modes[f].unwrap_or(outer.mode);
+            let own = std::mem::take(&mut own[f]);
+            let inherited = outer.effective.as_ref().filter(|_| nested);
+            if mode == Mode::On && !own.is_empty() {
+                if let Some(outer) = inherited {
+                    let dropped: Vec<Item<'c>> = outer
+                        .iter()
+                        .filter(|o| !own.iter().any(|m| same_name(m, o)))
+                        .copied()
+                        .collect();
+                    if !dropped.is_empty() {
+                        out.push(Dropping {
+                            family: f,
+                            first_own: own[0],
+                            dropped,
+                        });
+                    }
                 }
             }
-        };
-        if mode == Mode::On && !own.is_empty() {
-            if let Some(outer) = &inherited {
-                let dropped: Vec<Item<'c>> = outer
-                    .iter()
-                    .filter(|o| !own.iter().any(|m| same_name(m, o)))
-                    .copied()
-                    .collect();
-                if !dropped.is_empty() {
-                    out.push(Dropping { own, dropped });
+            here[f].mode = mode;
+            here[f].effective = match (mode, inherited) {
+                _ if own.is_empty() && mode != Mode::Off => inherited.cloned(),
+                (Mode::Merge, Some(outer)) => {
+                    let mut all = (**outer).clone();
+                    all.extend(own);
+                    Some(Rc::new(all))
                 }
-            }
+                _ => (!own.is_empty()).then(|| Rc::new(own)),
+            };
         }
         if !children.is_empty() {
-            let level = Rc::new(Level { effective, mode });
-            for child in children.into_iter().rev() {
-                stack.push((child.children(), Some(level.clone())));
+            levels.push(here);
+            let index = levels.len() - 1;
+            for child in children.drain(..).rev() {
+                stack.push((child.children(), index, true));
             }
         }
     }
@@ -120,7 +140,7 @@ mod tests {
         std::fs::write(dir.path().join("h.conf"), "add_header X-C c;\n").expect("write");
         let map = SourceMap::new();
         let config = nginx_conf_parser::load(&main, &Default::default(), &map);
-        dropping(&config, field, inherit)
+        dropping(&config, [(field, inherit), ("none", None)])
             .into_iter()
             .map(|d| {
                 d.dropped

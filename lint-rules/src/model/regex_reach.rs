@@ -9,6 +9,9 @@
 //! than guess. Only ASCII is tracked: the bytes the rules ask about (CR, LF, `.`,
 //! `/`) are ASCII.
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 
 /// A set of ASCII bytes.
@@ -89,6 +92,22 @@ pub struct Reach {
 #[derive(Debug)]
 pub struct Pattern {
     hir: Hir,
+}
+
+type Cache = Mutex<HashMap<String, Option<Arc<Pattern>>>>;
+
+/// [`parse`], once per distinct pattern: thousands of sites share a handful of
+/// patterns, and parsing allocates far more than a lookup.
+pub fn parse_cached(pattern: &str) -> Option<Arc<Pattern>> {
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(hit) = cache.get(pattern) {
+        return hit.clone();
+    }
+    let parsed = parse(pattern).map(Arc::new);
+    cache.insert(pattern.to_string(), parsed.clone());
+    parsed
 }
 
 /// Parses a PCRE pattern as nginx takes it (`None` when it cannot be read).

@@ -87,7 +87,8 @@ pub struct Traced {
 
 impl Traced {
     fn through(mut self, span: Span) -> Traced {
-        if self.via.len() < 4 {
+        // Provenance matters only for what the client controls.
+        if self.via.len() < 4 && self.reach.can != Bytes::NONE {
             self.via.insert(0, span);
         }
         self
@@ -109,6 +110,47 @@ impl Traced {
         }
         Traced { reach, via }
     }
+}
+
+/// Variables nginx defines and refuses to `set` ("the duplicate "host" variable",
+/// checked with nginx 1.22 `-t`): no `set`, capture or map can give them another
+/// value, so they are looked up directly.
+pub fn fixed_builtin(name: &str) -> bool {
+    matches!(
+        name,
+        "uri"
+            | "document_uri"
+            | "request_uri"
+            | "query_string"
+            | "request_body"
+            | "request_filename"
+            | "document_root"
+            | "realpath_root"
+            | "fastcgi_path_info"
+            | "fastcgi_script_name"
+            | "host"
+            | "http_host"
+            | "http_referer"
+            | "http_user_agent"
+            | "http_cookie"
+            | "scheme"
+            | "https"
+            | "is_args"
+            | "server_name"
+            | "server_port"
+            | "server_addr"
+            | "server_protocol"
+            | "remote_addr"
+            | "remote_port"
+            | "request_method"
+            | "request_id"
+            | "msec"
+            | "time_local"
+            | "time_iso8601"
+            | "status"
+            | "hostname"
+            | "nginx_version"
+    )
 }
 
 /// What the client controls in a variable nginx itself defines.
@@ -199,6 +241,22 @@ fn rewrite_boundary() -> Bytes {
         .without(0x0c)
 }
 
+/// False when `pattern` cannot define capture `name` (checked before parsing it:
+/// most lookups are of names no regex captures, and parsing is the costly part).
+fn may_capture(pattern: &str, name: &str) -> bool {
+    if name.bytes().all(|b| b.is_ascii_digit()) {
+        return pattern.contains('(');
+    }
+    pattern.match_indices(name).any(|(at, _)| {
+        let before = pattern[..at].chars().next_back();
+        let after = pattern[at + name.len()..].chars().next();
+        matches!(
+            (before, after),
+            (Some('<'), Some('>')) | (Some('\''), Some('\''))
+        )
+    })
+}
+
 impl<'r, 'c> Resolver<'r, 'c> {
     /// What a script value holds.
     pub fn value(&self, value: &str) -> Traced {
@@ -236,11 +294,27 @@ impl<'r, 'c> Resolver<'r, 'c> {
         if depth == 0 {
             return Traced::default();
         }
-        let name = name.to_ascii_lowercase();
+        let name: std::borrow::Cow<'_, str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            name.to_ascii_lowercase().into()
+        } else {
+            name.into()
+        };
+        let name = &*name;
+        if fixed_builtin(name) {
+            return Traced {
+                reach: builtin(name),
+                via: Vec::new(),
+            };
+        }
         // Innermost level that provides the variable wins: its `set`s, the captures
         // of its rewrites and of its own regex.
         for level in (0..blocks.len()).rev() {
             let block = &blocks[level];
+            // `set` and `rewrite` live in server, location and if only: the http level
+            // (every site spliced in) is not read once per lookup.
+            if !(block.is("server") || block.is("location") || block.is("if")) {
+                continue;
+            }
             let outer = &blocks[..level];
             let mut found: Option<Traced> = None;
             let add = |t: Traced, found: &mut Option<Traced>| {
@@ -252,7 +326,7 @@ impl<'r, 'c> Resolver<'r, 'c> {
             for child in block.children() {
                 if child.is("set") || child.is("auth_request_set") {
                     let var = child.arg(0).unwrap_or_default();
-                    if var.trim_start_matches('$').eq_ignore_ascii_case(&name) {
+                    if var.trim_start_matches('$').eq_ignore_ascii_case(name) {
                         let value = child.arg(1).unwrap_or_default();
                         let t = self
                             .value_at(&value, &blocks[..=level], depth - 1)
@@ -262,8 +336,9 @@ impl<'r, 'c> Resolver<'r, 'c> {
                 } else if child.is("rewrite") {
                     if let Some(r) = child
                         .arg(0)
-                        .and_then(|p| regex_reach::parse(&p))
-                        .and_then(|p| p.group(&name))
+                        .filter(|p| may_capture(p, name))
+                        .and_then(|p| regex_reach::parse_cached(&p))
+                        .and_then(|p| p.group(name))
                     {
                         let can = r.can.and(rewrite_boundary());
                         add(
@@ -276,7 +351,7 @@ impl<'r, 'c> Resolver<'r, 'c> {
                     }
                 }
             }
-            if let Some(t) = self.block_capture(block, outer, &name, depth) {
+            if let Some(t) = self.block_capture(block, outer, name, depth) {
                 add(t, &mut found);
             }
             if let Some(found) = found {
@@ -286,7 +361,7 @@ impl<'r, 'c> Resolver<'r, 'c> {
         let mut top: Option<Traced> = None;
         for set in &self.globals.top_sets {
             let var = set.arg(0).unwrap_or_default();
-            if var.trim_start_matches('$').eq_ignore_ascii_case(&name) {
+            if var.trim_start_matches('$').eq_ignore_ascii_case(name) {
                 let value = set.arg(1).unwrap_or_default();
                 let t = self.value_at(&value, &[], depth - 1).through(set.span());
                 top = Some(match top {
@@ -298,11 +373,11 @@ impl<'r, 'c> Resolver<'r, 'c> {
         if let Some(top) = top {
             return top;
         }
-        if let Some(def) = self.globals.defs.get(&name) {
+        if let Some(def) = self.globals.defs.get(name) {
             return self.hash_value(def, depth - 1).through(def.head_span());
         }
         Traced {
-            reach: builtin(&name),
+            reach: builtin(name),
             via: Vec::new(),
         }
     }
@@ -322,7 +397,7 @@ impl<'r, 'c> Resolver<'r, 'c> {
                 return None;
             }
             (block.arg(1)?.into_owned(), builtin("uri"))
-        } else if block.is("if") {
+        } else if block.is("if") && block.arg_count() >= 3 {
             let (left, op, right) = condition(block);
             if !matches!(op.as_str(), "~" | "~*" | "!~" | "!~*") {
                 return None;
@@ -332,7 +407,10 @@ impl<'r, 'c> Resolver<'r, 'c> {
         } else {
             return None;
         };
-        let group = regex_reach::parse(&pattern)?.group(name)?;
+        if !may_capture(&pattern, name) {
+            return None;
+        }
+        let group = regex_reach::parse_cached(&pattern)?.group(name)?;
         Some(Traced {
             reach: Reach {
                 can: group.can.and(subject.can),
@@ -397,10 +475,7 @@ impl<'r, 'c> Resolver<'r, 'c> {
 
     /// One `map` entry's value: its captures come from the key's regex over the source.
     fn map_entry(&self, source: &str, key: &str, value: &str, depth: usize) -> Traced {
-        let regex = key
-            .strip_prefix("~*")
-            .or_else(|| key.strip_prefix('~'))
-            .and_then(regex_reach::parse);
+        let pattern = key.strip_prefix("~*").or_else(|| key.strip_prefix('~'));
         let global = Resolver {
             globals: self.globals,
             blocks: &[],
@@ -412,7 +487,11 @@ impl<'r, 'c> Resolver<'r, 'c> {
                     can: Bytes::NONE,
                     must: Bytes::of(t.as_bytes()),
                 },
-                Piece::Var(v) => match regex.as_ref().and_then(|r| r.group(v)) {
+                Piece::Var(v) => match pattern
+                    .filter(|p| may_capture(p, v))
+                    .and_then(regex_reach::parse_cached)
+                    .and_then(|r| r.group(v))
+                {
                     Some(group) => Reach {
                         can: group
                             .can

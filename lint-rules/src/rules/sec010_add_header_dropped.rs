@@ -66,42 +66,44 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         })
         .filter(|w: &Vec<String>| !w.is_empty());
     for tree in &model.trees {
-        for (field, inherit, kind) in [
+        let families = [
             ("add_header", "add_header_inherit", "header"),
             ("add_trailer", "add_trailer_inherit", "trailer"),
-        ] {
-            for level in dropping(tree, field, Some(inherit)) {
-                let dropped: Vec<_> = level
-                    .dropped
-                    .iter()
-                    .filter(|d| {
-                        only.as_ref().is_none_or(|o| {
-                            d.arg(0).is_some_and(|n| o.contains(&n.to_ascii_lowercase()))
-                        })
+        ];
+        let fields = families.map(|(field, inherit, _)| (field, Some(inherit)));
+        for level in dropping(tree, fields) {
+            let (field, inherit, kind) = families[level.family];
+            let dropped: Vec<_> = level
+                .dropped
+                .iter()
+                .filter(|d| {
+                    only.as_ref().is_none_or(|o| {
+                        d.arg(0).is_some_and(|n| o.contains(&n.to_ascii_lowercase()))
                     })
-                    .collect();
-                let (Some(first), Some(own)) = (dropped.first(), level.own.first()) else {
-                    continue;
-                };
-                let names: Vec<String> = dropped
-                    .iter()
-                    .map(|d| d.arg(0).unwrap_or_default().into_owned())
-                    .collect();
-                let mut d = Diagnostic::new(
-                    &RULE.meta,
-                    own.span(),
-                    format!(
-                        "this {field} drops the {kind}(s) an outer block adds: {}",
-                        names.join(", ")
-                    ),
-                )
-                .with_label(format!("the first {field} of this block"))
-                .with_help(format!(
-                    "repeat them here, or use `{inherit} merge;` (nginx 1.29.3+)"
-                ));
-                d = d.with_related(first.span(), "no longer sent by this block");
-                sink.push(d);
-            }
+                })
+                .collect();
+            let Some(first) = dropped.first() else {
+                continue;
+            };
+            let own = level.first_own;
+            let names: Vec<String> = dropped
+                .iter()
+                .map(|d| d.arg(0).unwrap_or_default().into_owned())
+                .collect();
+            let mut d = Diagnostic::new(
+                &RULE.meta,
+                own.span(),
+                format!(
+                    "this {field} drops the {kind}(s) an outer block adds: {}",
+                    names.join(", ")
+                ),
+            )
+            .with_label(format!("the first {field} of this block"))
+            .with_help(format!(
+                "repeat them here, or use `{inherit} merge;` (nginx 1.29.3+)"
+            ));
+            d = d.with_related(first.span(), "no longer sent by this block");
+            sink.push(d);
         }
     }
 }

@@ -68,7 +68,14 @@ fn upstream_type_hidden(blocks: &[Item<'_>]) -> bool {
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for tree in &model.trees {
         walk(tree, |s, blocks| {
-            if !(s.is("add_header") || s.is("more_set_headers")) {
+            // Checked before `headers` splits anything: most headers are other ones.
+            let names_type = if s.is("add_header") {
+                s.arg(0).is_some_and(|n| n.eq_ignore_ascii_case("content-type"))
+            } else {
+                s.is("more_set_headers")
+                    && s.args().any(|a| a.to_ascii_lowercase().contains("content-type"))
+            };
+            if !names_type {
                 return;
             }
             for (i, name, value) in headers(s) {

@@ -82,47 +82,48 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         })
         .filter(|w: &Vec<String>| !w.is_empty());
     for tree in &model.trees {
-        for field in ["proxy_set_header", "grpc_set_header"] {
-            for level in dropping(tree, field, None) {
-                let dropped: Vec<_> = level
-                    .dropped
-                    .iter()
-                    .filter(|d| !is_nginx_default(d))
-                    .filter(|d| {
-                        only.as_ref().is_none_or(|o| {
-                            d.arg(0).is_some_and(|n| o.contains(&n.to_ascii_lowercase()))
-                        })
+        let fields = ["proxy_set_header", "grpc_set_header"];
+        for level in dropping(tree, fields.map(|f| (f, None))) {
+            let field = fields[level.family];
+            let dropped: Vec<_> = level
+                .dropped
+                .iter()
+                .filter(|d| !is_nginx_default(d))
+                .filter(|d| {
+                    only.as_ref().is_none_or(|o| {
+                        d.arg(0).is_some_and(|n| o.contains(&n.to_ascii_lowercase()))
                     })
-                    .collect();
-                let (Some(first), Some(own)) = (dropped.first(), level.own.first()) else {
-                    continue;
-                };
-                let names: Vec<String> = dropped
-                    .iter()
-                    .map(|d| d.arg(0).unwrap_or_default().into_owned())
-                    .collect();
-                let blanked = dropped
-                    .iter()
-                    .find(|d| d.arg(1).is_some_and(|v| v.is_empty()));
-                let mut d = Diagnostic::new(
-                    &RULE.meta,
-                    own.span(),
-                    format!(
-                        "this {field} drops the header(s) an outer block sets: {}",
-                        names.join(", ")
-                    ),
-                )
-                .with_label(format!("the first {field} of this block"))
-                .with_help("repeat them here (one included file used at every level)");
-                d = d.with_related(first.span(), "no longer set for this block");
-                if let Some(b) = blanked {
-                    d = d.with_related(
-                        b.span(),
-                        "blanked on purpose: the client's own header now passes through",
-                    );
-                }
-                sink.push(d);
+                })
+                .collect();
+            let Some(first) = dropped.first() else {
+                continue;
+            };
+            let own = level.first_own;
+            let names: Vec<String> = dropped
+                .iter()
+                .map(|d| d.arg(0).unwrap_or_default().into_owned())
+                .collect();
+            let blanked = dropped
+                .iter()
+                .find(|d| d.arg(1).is_some_and(|v| v.is_empty()));
+            let mut d = Diagnostic::new(
+                &RULE.meta,
+                own.span(),
+                format!(
+                    "this {field} drops the header(s) an outer block sets: {}",
+                    names.join(", ")
+                ),
+            )
+            .with_label(format!("the first {field} of this block"))
+            .with_help("repeat them here (one included file used at every level)");
+            d = d.with_related(first.span(), "no longer set for this block");
+            if let Some(b) = blanked {
+                d = d.with_related(
+                    b.span(),
+                    "blanked on purpose: the client's own header now passes through",
+                );
             }
+            sink.push(d);
         }
     }
 }

@@ -402,7 +402,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
     for tree in &model.trees {
         // (statement span, the variable it echoes into Access-Control-Allow-Origin)
         let mut echoes: Vec<(Span, String)> = Vec::new();
-        let mut sets: Vec<(Span, String, String)> = Vec::new();
+        // `set $var $http_origin;` statements: (span, var)
+        let mut sets: Vec<(Span, String)> = Vec::new();
         walk(tree, |s, blocks| {
             if s.is("if") {
                 let (left, op, right) = condition(s);
@@ -431,7 +432,13 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 if let Some(v) = analyze(pattern, header == "referer", &opts) {
                     report(sink, s.args_span(), None, header, &v);
                 }
-            } else if s.is("add_header") || s.is("more_set_headers") {
+            } else if (s.is("add_header")
+                && s.arg(0).is_some_and(|n| n.eq_ignore_ascii_case("access-control-allow-origin")))
+                || (s.is("more_set_headers")
+                    && s.args().any(|a| {
+                        a.to_ascii_lowercase().contains("access-control-allow-origin")
+                    }))
+            {
                 for (i, name, value) in crate::rules::sec011_add_header_multiline::headers(s) {
                     if !name.eq_ignore_ascii_case("access-control-allow-origin") {
                         continue;
@@ -457,10 +464,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                         echoes.push((s.arg_span(i), var));
                     }
                 }
-            } else if s.is("set") {
-                if let (Some(var), Some(value)) = (s.arg(0), s.arg(1)) {
+            } else if s.is("set") && s.arg(1).is_some_and(|v| is_origin(&v)) {
+                if let Some(var) = s.arg(0) {
                     let var = var.trim_start_matches('$').to_ascii_lowercase();
-                    sets.push((s.span(), var, value.into_owned()));
+                    sets.push((s.span(), var));
                 }
             }
         });
@@ -469,7 +476,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         }
         let globals = Globals::of(tree);
         for (echo, var) in &echoes {
-            for (set, _, _) in sets.iter().filter(|(_, v, value)| v == var && is_origin(value)) {
+            for (set, _) in sets.iter().filter(|(_, v)| v == var) {
                 sink.push(
                     Diagnostic::new(
                         &RULE.meta,
