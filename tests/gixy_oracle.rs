@@ -38,6 +38,21 @@ const DELIBERATE: &[(&str, &str, &str)] = &[
          the duplicate \"host\" variable): the configuration never loads, and in one that \
          does those variables are nginx's own",
     ),
+    (
+        "invalid_regex",
+        "unparseable_provider_fp.conf",
+        "the only regex in scope, ^/(?>atomic)x, has no capture group (PCRE2 counts 0): $1 is always empty; gixy is silent because it cannot parse atomic groups",
+    ),
+    (
+        "unanchored_regex",
+        "escaped_backslash_z.conf",
+        "nginx turns \\\\ into \\ when it reads a word, so PCRE gets /v1/.+\\z, an end anchor: nginx 1.22.1 serves /v1/ab from that location",
+    ),
+    (
+        "unanchored_regex",
+        "unparseable_regex_fp.conf",
+        "(?>atomic)/v1 is valid PCRE without ^ or $: nginx 1.22.1 serves /x/atomic/v1/ from it; gixy is silent because it cannot parse atomic groups",
+    ),
 ];
 
 /// Fixtures that are not nginx configuration at all: skipped.
@@ -147,8 +162,21 @@ fn flags(path: &Path, code: &str, options: BTreeMap<String, RuleOption>) -> bool
     if !options.is_empty() {
         lint_options.rule_options.insert(code.to_string(), options);
     }
+    // gixy reads `nginx -T` output (`# configuration file ...:` markers) as the dump it
+    // is: each file in its place, includes resolved between them.
+    let text = std::fs::read(path).unwrap_or_default();
+    let nginx = if String::from_utf8_lossy(&text).contains("\n# configuration file ")
+        || text.starts_with(b"# configuration file ")
+    {
+        NginxInput::Dump {
+            name: path.to_path_buf(),
+            text,
+        }
+    } else {
+        NginxInput::File(path.to_path_buf())
+    };
     let input = LintInput {
-        nginx: vec![NginxInput::File(path.to_path_buf())],
+        nginx: vec![nginx],
         options: lint_options,
         ..LintInput::default()
     };

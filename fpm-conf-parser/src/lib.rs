@@ -28,3 +28,8 @@ pub use model::{
     parse_fpm_time, parse_listen, resolve_path, FpmConfig, Listen, ListenHost, PhpIni, Pool,
 };
 pub use parse::{parse_lines, Entry, Env, Line};
+
+// The README is a doctest too: its example compiles and runs with `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

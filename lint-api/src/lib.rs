@@ -762,3 +762,8 @@ fn unused_in_every_run(
     }
     merged
 }
+
+// The README is a doctest too: its example compiles and runs with `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -294,3 +294,8 @@ fn materialize_all(assembled: &deployment::Assembled, dir: &Path) -> Result<(), 
     }
     Ok(())
 }
+
+// The README is a doctest too: its example compiles and runs with `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

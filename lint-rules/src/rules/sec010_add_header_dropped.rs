@@ -65,7 +65,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 .collect()
         })
         .filter(|w: &Vec<String>| !w.is_empty());
-    for tree in &model.trees {
+    for tree in model.trees {
         let families = [
             ("add_header", "add_header_inherit", "header"),
             ("add_trailer", "add_trailer_inherit", "trailer"),

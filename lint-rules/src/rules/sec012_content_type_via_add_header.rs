@@ -66,7 +66,7 @@ fn upstream_type_hidden(blocks: &[Item<'_>]) -> bool {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in &model.trees {
+    for tree in model.trees {
         walk(tree, |s, blocks| {
             // Checked before `headers` splits anything: most headers are other ones.
             let names_type = if s.is("add_header") {

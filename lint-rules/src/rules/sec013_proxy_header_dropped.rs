@@ -81,7 +81,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 .collect()
         })
         .filter(|w: &Vec<String>| !w.is_empty());
-    for tree in &model.trees {
+    for tree in model.trees {
         let fields = ["proxy_set_header", "grpc_set_header"];
         for level in dropping(tree, fields.map(|f| (f, None))) {
             let field = fields[level.family];

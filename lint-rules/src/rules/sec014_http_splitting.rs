@@ -82,7 +82,7 @@ fn return_location(s: &Item<'_>) -> Option<usize> {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in &model.trees {
+    for tree in model.trees {
         let mut globals: Option<Globals<'_>> = None;
         walk(tree, |s, blocks| {
             let Some((i, upstream)) = sent_value(s) else {

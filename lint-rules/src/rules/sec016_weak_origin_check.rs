@@ -399,7 +399,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         https_only: model.options.rule_bool(code, "https_only").unwrap_or(false),
         lower_hostname: model.options.rule_bool(code, "lower_hostname").unwrap_or(true),
     };
-    for tree in &model.trees {
+    for tree in model.trees {
         // (statement span, the variable it echoes into Access-Control-Allow-Origin)
         let mut echoes: Vec<(Span, String)> = Vec::new();
         // `set $var $http_origin;` statements: (span, var)

@@ -88,7 +88,7 @@ fn internal(blocks: &[Item<'_>]) -> bool {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in &model.trees {
+    for tree in model.trees {
         let mut globals: Option<Globals<'_>> = None;
         walk(tree, |s, blocks| {
             if !PASSES.iter().any(|p| s.is(p)) {
