@@ -25,6 +25,20 @@ const VERSION: &str = "0.9.0";
 /// that our answer is right). A listed fixture that agrees is a stale entry and fails.
 const DELIBERATE: &[(&str, &str, &str)] = &[
     (
+        "http_splitting",
+        "mapped_value.conf",
+        "the map's regex captures from `$host`, which cannot hold CR or LF: nginx rejects \
+         them in the request line and in header values (and `ngx_http_validate_host` \
+         refuses a `/` in the host, so `~*/(.*)` never even matches it)",
+    ),
+    (
+        "ssrf",
+        "vars_from_loc.conf",
+        "it sets `$scheme` and `$host`, which nginx refuses to `set` (nginx 1.22 -t: \
+         the duplicate \"host\" variable): the configuration never loads, and in one that \
+         does those variables are nginx's own",
+    ),
+    (
         "invalid_regex",
         "unparseable_provider_fp.conf",
         "the only regex in scope, ^/(?>atomic)x, has no capture group (PCRE2 counts 0): $1 is always empty; gixy is silent because it cannot parse atomic groups",
