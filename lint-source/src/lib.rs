@@ -7,6 +7,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod diagnostic;
+pub mod distance;
 mod meta;
 mod source_map;
 pub mod vfs;
