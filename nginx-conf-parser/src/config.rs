@@ -183,6 +183,10 @@ impl<'a> Item<'a> {
 /// rule cannot flatten.
 pub struct Items<'a> {
     config: &'a Config,
+    /// The block being walked. Kept out of `stack` so that a walk without includes
+    /// (every `children()` of a block) allocates nothing.
+    base: Option<(&'a ParsedFile, std::slice::Iter<'a, Directive>)>,
+    /// Included files being spliced in, innermost last, read before the rest of `base`.
     stack: Vec<(&'a ParsedFile, std::slice::Iter<'a, Directive>)>,
     /// Files already spliced into this block.
     spliced: HashSet<FileId>,
@@ -192,7 +196,8 @@ impl<'a> Items<'a> {
     fn new(config: &'a Config, file: &'a ParsedFile, directives: &'a [Directive]) -> Self {
         Items {
             config,
-            stack: vec![(file, directives.iter())],
+            base: Some((file, directives.iter())),
+            stack: Vec::new(),
             spliced: HashSet::new(),
         }
     }
@@ -200,6 +205,7 @@ impl<'a> Items<'a> {
     fn empty(config: &'a Config) -> Self {
         Items {
             config,
+            base: None,
             stack: Vec::new(),
             spliced: HashSet::new(),
         }
@@ -211,19 +217,32 @@ impl<'a> Iterator for Items<'a> {
 
     fn next(&mut self) -> Option<Item<'a>> {
         loop {
-            let (file, iter) = self.stack.last_mut()?;
-            let file: &'a ParsedFile = file;
-            let Some(directive) = iter.next() else {
-                self.stack.pop();
-                continue;
+            let (file, directive) = match self.stack.last_mut() {
+                Some((file, iter)) => {
+                    let file: &'a ParsedFile = file;
+                    let Some(directive) = iter.next() else {
+                        self.stack.pop();
+                        continue;
+                    };
+                    (file, directive)
+                }
+                None => {
+                    let (file, iter) = self.base.as_mut()?;
+                    let file: &'a ParsedFile = file;
+                    let Some(directive) = iter.next() else {
+                        self.base = None;
+                        return None;
+                    };
+                    (file, directive)
+                }
             };
             // Included files are spliced after the include statement, last file on top
             // of the stack so that the first one is read first.
             // Splice order must be kept: decide which targets are taken in file order,
-            // then push them reversed.
+            // then reverse the frames pushed.
             if !directive.includes.is_empty() {
                 let budget = self.config.expansion_budget();
-                let mut taken: Vec<&'a ParsedFile> = Vec::new();
+                let first = self.stack.len();
                 for id in &directive.includes {
                     let Some(included) = self.config.file(*id) else {
                         continue;
@@ -236,11 +255,9 @@ impl<'a> Iterator for Items<'a> {
                         self.config.expansions.store(budget + 1, Ordering::Relaxed);
                         continue;
                     }
-                    taken.push(included);
-                }
-                for included in taken.into_iter().rev() {
                     self.stack.push((included, included.directives.iter()));
                 }
+                self.stack[first..].reverse();
             }
             return Some(Item {
                 config: self.config,
