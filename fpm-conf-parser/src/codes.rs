@@ -2,34 +2,23 @@
 
 use lint_source::{Family, RuleMeta, Severity};
 
-macro_rules! fpm_rule {
-    ($ident:ident, $code:literal, $name:literal, $severity:expr, $summary:literal, $doc:literal, $fix:literal) => {
-        #[doc = $summary]
-        pub static $ident: RuleMeta = RuleMeta {
-            code: $code,
-            name: $name,
-            family: Family::FpmLoad,
-            severity: $severity,
-            summary: $summary,
-            doc: $doc,
-            fix: $fix,
-        };
-    };
-}
-
-fpm_rule!(
-    HASH_COMMENT,
-    "FPM001",
-    "hash-comment",
-    Severity::Error,
-    "a line starting with `#`: php-fpm does not know `#` comments and refuses to start",
-    r#"php-fpm parses its files with PHP's INI scanner, where only `;` starts a
+/// FPM001: a line starting with `#`: php-fpm does not know `#` comments and refuses to start
+pub static HASH_COMMENT: RuleMeta = RuleMeta {
+    code: "FPM001",
+    name: "hash-comment",
+    family: Family::FpmLoad,
+    severity: Severity::Error,
+    summary: "a line starting with `#`: php-fpm does not know `#` comments and refuses to start",
+    aliases: &[],
+    doc: r#"php-fpm parses its files with PHP's INI scanner, where only `;` starts a
 comment. `# text` becomes a key without a value (`value is NULL for a
 ZEND_INI_PARSER_ENTRY`) and `#listen.mode = 0666` an unknown key
 (`unknown entry '#listen.mode'`). php-fpm prints the error as "on line 1 in
 Unknown", without the file, and does not start: every PHP page answers 502
 ("connect() to unix:/run/php/php8.2-fpm.sock failed (2: No such file or
 directory)").
+
+**Symptom**: php-fpm does not start; every PHP page answers 502 Bad Gateway (`connect() ... failed (2: No such file or directory)` or `(111: Connection refused)` in nginx's error log).
 
 Bad:
 ```ini
@@ -41,19 +30,23 @@ Good:
 ; nginx connects as www-data
 listen.owner = www-data
 ```"#,
-    "Use `;` for comments in php-fpm files."
-);
+    fix: "Use `;` for comments in php-fpm files.",
+};
 
-fpm_rule!(
-    SYNTAX,
-    "FPM002",
-    "ini-syntax-error",
-    Severity::Error,
-    "a line PHP's INI scanner rejects (unquoted `= ! ( )`, key without value, unterminated quote)",
-    r#"php-fpm reads each line as its own INI document. Unquoted values cannot
+/// FPM002: a line PHP's INI scanner rejects (unquoted `= ! ( )`, key without value, unterminated quote)
+pub static SYNTAX: RuleMeta = RuleMeta {
+    code: "FPM002",
+    name: "ini-syntax-error",
+    family: Family::FpmLoad,
+    severity: Severity::Error,
+    summary: "a line PHP's INI scanner rejects (unquoted `= ! ( )`, key without value, unterminated quote)",
+    aliases: &[],
+    doc: r#"php-fpm reads each line as its own INI document. Unquoted values cannot
 contain `=`, `!`, `(` or `)`, a key needs `= value`, and quotes must close on
 the same line. php-fpm fails with `syntax error, unexpected '!' in Unknown on
 line 1` and does not start (502 for every PHP page).
+
+**Symptom**: php-fpm does not start; every PHP page answers 502 Bad Gateway (`connect() ... failed (2: No such file or directory)` or `(111: Connection refused)` in nginx's error log).
 
 Bad:
 ```ini
@@ -63,18 +56,22 @@ Good:
 ```ini
 ping.response = "pong!"
 ```"#,
-    "Quote values that contain special characters; keep every entry on one line."
-);
+    fix: "Quote values that contain special characters; keep every entry on one line.",
+};
 
-fpm_rule!(
-    UNKNOWN,
-    "FPM003",
-    "unknown-fpm-directive",
-    Severity::Error,
-    "a key php-fpm does not know, or a pool key in [global]",
-    r#"php-fpm rejects unknown keys: `[/etc/php/8.2/fpm/pool.d/www.conf:12] unknown
+/// FPM003: a key php-fpm does not know, or a pool key in [global]
+pub static UNKNOWN: RuleMeta = RuleMeta {
+    code: "FPM003",
+    name: "unknown-fpm-directive",
+    family: Family::FpmLoad,
+    severity: Severity::Error,
+    summary: "a key php-fpm does not know, or a pool key in [global]",
+    aliases: &[],
+    doc: r#"php-fpm rejects unknown keys: `[/etc/php/8.2/fpm/pool.d/www.conf:12] unknown
 entry 'pm.max_childs'`, and pool keys placed in `[global]` the same way.
 Array names (`php_value`, `env`, ...) are case-sensitive.
+
+**Symptom**: php-fpm does not start; every PHP page answers 502 Bad Gateway (`connect() ... failed (2: No such file or directory)` or `(111: Connection refused)` in nginx's error log); php-fpm logs `unknown entry`.
 
 Bad:
 ```ini
@@ -84,20 +81,24 @@ Good:
 ```ini
 pm.max_children = 10
 ```"#,
-    "Fix the spelling, or move the key under its pool's [section]."
-);
+    fix: "Fix the spelling, or move the key under its pool's [section].",
+};
 
-fpm_rule!(
-    INVALID_VALUE,
-    "FPM004",
-    "invalid-fpm-value",
-    Severity::Error,
-    "a value php-fpm cannot parse for its type (integer, time, boolean, pm, log level)",
-    r#"Each key has a type: integers are digits only (`5x` fails), times take
+/// FPM004: a value php-fpm cannot parse for its type (integer, time, boolean, pm, log level)
+pub static INVALID_VALUE: RuleMeta = RuleMeta {
+    code: "FPM004",
+    name: "invalid-fpm-value",
+    family: Family::FpmLoad,
+    severity: Severity::Error,
+    summary: "a value php-fpm cannot parse for its type (integer, time, boolean, pm, log level)",
+    aliases: &[],
+    doc: r#"Each key has a type: integers are digits only (`5x` fails), times take
 lowercase `s m h d` (`5S` fails with `unknown suffix used in time value`; and
 `10ms` is read as 10 seconds), booleans are `yes/no/on/off`, `pm` is
 `static`, `dynamic` or `ondemand`. php-fpm fails with `unable to parse value
 for entry 'pm.max_children': is not a valid number`.
+
+**Symptom**: php-fpm does not start; every PHP page answers 502 Bad Gateway (`connect() ... failed (2: No such file or directory)` or `(111: Connection refused)` in nginx's error log).
 
 Bad:
 ```ini
@@ -107,20 +108,24 @@ Good:
 ```ini
 request_terminate_timeout = 30s
 ```"#,
-    "Write the value in the key's type."
-);
+    fix: "Write the value in the key's type.",
+};
 
-fpm_rule!(
-    INCLUDE,
-    "FPM005",
-    "fpm-include-error",
-    Severity::Error,
-    "an `include=` that php-fpm cannot resolve, or files nested more than 5 deep",
-    r#"`include` patterns are resolved against the prefix (`/usr` on Debian, not
+/// FPM005: an `include=` that php-fpm cannot resolve, or files nested more than 5 deep
+pub static INCLUDE: RuleMeta = RuleMeta {
+    code: "FPM005",
+    name: "fpm-include-error",
+    family: Family::FpmLoad,
+    severity: Severity::Error,
+    summary: "an `include=` that php-fpm cannot resolve, or files nested more than 5 deep",
+    aliases: &[],
+    doc: r#"`include` patterns are resolved against the prefix (`/usr` on Debian, not
 the including file's directory). A pattern in a missing directory fails with
 `Unable to globalize '/usr/pool.d/*.conf' (ret=2)`; a pattern that matches
 nothing only warns, and php-fpm starts without those pools (then nginx gets
 "No such file or directory" for their sockets).
+
+**Symptom**: php-fpm does not start; every PHP page answers 502 Bad Gateway (`connect() ... failed (2: No such file or directory)` or `(111: Connection refused)` in nginx's error log).
 
 Bad:
 ```ini
@@ -130,19 +135,23 @@ Good:
 ```ini
 include = /etc/php/8.2/fpm/pool.d/*.conf
 ```"#,
-    "Use an absolute include path."
-);
+    fix: "Use an absolute include path.",
+};
 
-fpm_rule!(
-    MISSING,
-    "FPM006",
-    "missing-required-setting",
-    Severity::Error,
-    "no pool at all, or a pool without `listen`, `pm` or a positive `pm.max_children`",
-    r#"php-fpm needs at least one pool, and every pool needs `listen`, `pm` and
+/// FPM006: no pool at all, or a pool without `listen`, `pm` or a positive `pm.max_children`
+pub static MISSING: RuleMeta = RuleMeta {
+    code: "FPM006",
+    name: "missing-required-setting",
+    family: Family::FpmLoad,
+    severity: Severity::Error,
+    summary: "no pool at all, or a pool without `listen`, `pm` or a positive `pm.max_children`",
+    aliases: &[],
+    doc: r#"php-fpm needs at least one pool, and every pool needs `listen`, `pm` and
 `pm.max_children`: `[pool www] no listen address have been defined!`,
 `the process manager is missing (static, dynamic or ondemand)`,
 `pm.max_children must be a positive value`.
+
+**Symptom**: php-fpm does not start; every PHP page answers 502 Bad Gateway (`connect() ... failed (2: No such file or directory)` or `(111: Connection refused)` in nginx's error log).
 
 Bad:
 ```ini
@@ -158,17 +167,25 @@ listen = /run/php/php8.2-fpm.sock
 pm = dynamic
 pm.max_children = 5
 ```"#,
-    "Add the missing setting."
-);
+    fix: "Add the missing setting.",
+};
 
-fpm_rule!(PM_ARITHMETIC, "FPM007", "pm-arithmetic", Severity::Error,
-    "dynamic pm numbers that contradict each other (start servers outside the spare range, spares above max_children)",
-    r#"For `pm = dynamic` php-fpm checks: spares positive, spares not above
+/// FPM007: dynamic pm numbers that contradict each other (start servers outside the spare range, spares above max_children)
+pub static PM_ARITHMETIC: RuleMeta = RuleMeta {
+    code: "FPM007",
+    name: "pm-arithmetic",
+    family: Family::FpmLoad,
+    severity: Severity::Error,
+    summary: "dynamic pm numbers that contradict each other (start servers outside the spare range, spares above max_children)",
+    aliases: &[],
+    doc: r#"For `pm = dynamic` php-fpm checks: spares positive, spares not above
 `pm.max_children`, `pm.max_spare_servers` not below `pm.min_spare_servers`,
 and `pm.start_servers` between them:
 `pm.start_servers(8) must not be less than pm.min_spare_servers(2) and not
 greater than pm.max_spare_servers(4)`. The pool, and with it php-fpm, does not
 start.
+
+**Symptom**: php-fpm does not start; every PHP page answers 502 Bad Gateway (`connect() ... failed (2: No such file or directory)` or `(111: Connection refused)` in nginx's error log); php-fpm logs the contradiction it found.
 
 Bad:
 ```ini
@@ -184,18 +201,23 @@ pm.start_servers = 3
 pm.min_spare_servers = 2
 pm.max_spare_servers = 4
 ```"#,
-    "Keep min_spare ≤ start ≤ max_spare ≤ max_children.");
+    fix: "Keep min_spare ≤ start ≤ max_spare ≤ max_children.",
+};
 
-fpm_rule!(
-    LISTEN_REUSED,
-    "FPM008",
-    "listen-address-reused",
-    Severity::Error,
-    "two pools with the same listen address",
-    r#"php-fpm refuses a second pool on an address already used:
+/// FPM008: two pools with the same listen address
+pub static LISTEN_REUSED: RuleMeta = RuleMeta {
+    code: "FPM008",
+    name: "listen-address-reused",
+    family: Family::FpmLoad,
+    severity: Severity::Error,
+    summary: "two pools with the same listen address",
+    aliases: &[],
+    doc: r#"php-fpm refuses a second pool on an address already used:
 `[pool b] unable to set listen address as it's already used in another pool
 'a'`. A typical cause is copying www.conf to a new pool and forgetting to
 change `listen`.
+
+**Symptom**: php-fpm does not start (`unable to set listen address as it's already used in another pool`); every PHP page answers 502.
 
 Bad:
 ```ini
@@ -211,14 +233,22 @@ listen = /run/php/php8.2-fpm-shop.sock
 [blog]
 listen = /run/php/php8.2-fpm-blog.sock
 ```"#,
-    "Give every pool its own socket or port."
-);
+    fix: "Give every pool its own socket or port.",
+};
 
-fpm_rule!(INVALID_PATH, "FPM009", "invalid-pool-path", Severity::Error,
-    "chroot/chdir not absolute, ping/status paths not starting with `/` or with forbidden characters",
-    r#"php-fpm checks: `the chroot path 'jail' must start with a '/'`, the same
+/// FPM009: chroot/chdir not absolute, ping/status paths not starting with `/` or with forbidden characters
+pub static INVALID_PATH: RuleMeta = RuleMeta {
+    code: "FPM009",
+    name: "invalid-pool-path",
+    family: Family::FpmLoad,
+    severity: Severity::Error,
+    summary: "chroot/chdir not absolute, ping/status paths not starting with `/` or with forbidden characters",
+    aliases: &[],
+    doc: r#"php-fpm checks: `the chroot path 'jail' must start with a '/'`, the same
 for chdir, and `the status path 'status' must start with a '/'` (also for
 `ping.path`; only `[alphanum]/_-.~` allowed, and not `/` alone).
+
+**Symptom**: php-fpm does not start; every PHP page answers 502 Bad Gateway (`connect() ... failed (2: No such file or directory)` or `(111: Connection refused)` in nginx's error log).
 
 Bad:
 ```ini
@@ -228,17 +258,22 @@ Good:
 ```ini
 pm.status_path = /status
 ```"#,
-    "Use absolute paths and URIs starting with `/`.");
+    fix: "Use absolute paths and URIs starting with `/`.",
+};
 
-fpm_rule!(
-    SLOWLOG,
-    "FPM010",
-    "slowlog-settings",
-    Severity::Error,
-    "request_slowlog_timeout without slowlog, or above request_terminate_timeout",
-    r#"`'slowlog' must be specified for use with 'request_slowlog_timeout'` and
+/// FPM010: request_slowlog_timeout without slowlog, or above request_terminate_timeout
+pub static SLOWLOG: RuleMeta = RuleMeta {
+    code: "FPM010",
+    name: "slowlog-settings",
+    family: Family::FpmLoad,
+    severity: Severity::Error,
+    summary: "request_slowlog_timeout without slowlog, or above request_terminate_timeout",
+    aliases: &[],
+    doc: r#"`'slowlog' must be specified for use with 'request_slowlog_timeout'` and
 `'request_slowlog_timeout' (60) can't be greater than 'request_terminate_timeout' (30)`
 both stop php-fpm at start.
+
+**Symptom**: php-fpm does not start; every PHP page answers 502 Bad Gateway (`connect() ... failed (2: No such file or directory)` or `(111: Connection refused)` in nginx's error log).
 
 Bad:
 ```ini
@@ -249,19 +284,23 @@ Good:
 request_slowlog_timeout = 5s
 slowlog = /var/log/php8.2-fpm.$pool.slow.log
 ```"#,
-    "Set `slowlog`, and keep the slowlog timeout below the terminate timeout."
-);
+    fix: "Set `slowlog`, and keep the slowlog timeout below the terminate timeout.",
+};
 
-fpm_rule!(
-    UNKNOWN_VAR,
-    "FPM011",
-    "unknown-environment-variable",
-    Severity::Note,
-    "a `${VAR}` whose value the linter does not know",
-    r#"php-fpm replaces `${VAR}` with a php.ini setting of that name or an
+/// FPM011: a `${VAR}` whose value the linter does not know
+pub static UNKNOWN_VAR: RuleMeta = RuleMeta {
+    code: "FPM011",
+    name: "unknown-environment-variable",
+    family: Family::FpmLoad,
+    severity: Severity::Note,
+    summary: "a `${VAR}` whose value the linter does not know",
+    aliases: &[],
+    doc: r#"php-fpm replaces `${VAR}` with a php.ini setting of that name or an
 environment variable, and with nothing when neither exists. The linter cannot
 see the service's environment; checks that depend on the value are made with
 an empty value. Give the value with `--env VAR=VALUE`.
+
+**Symptom**: the pool gets an empty or unexpected value at start; what that breaks depends on the key (a listen address, a user, a limit).
 
 Bad (when FPM_PORT is not set for the service):
 ```ini
@@ -271,15 +310,23 @@ Good:
 ```ini
 listen = 127.0.0.1:9000
 ```"#,
-    "Pass `--env VAR=VALUE` (or set it in .nginx-fpm-lint.toml) to check with the real value."
-);
+    fix: "Pass `--env VAR=VALUE` (or set it in .nginx-fpm-lint.toml) to check with the real value.",
+};
 
-fpm_rule!(INVALID_LISTEN, "FPM020", "invalid-listen", Severity::Error,
-    "a `listen` that passes `php-fpm -t` but fails at start (port out of range, garbage) or is silently a file",
-    r#"`php-fpm -t` does not check the address: `listen = 127.0.0.1:70000` fails only
+/// FPM020: a `listen` that passes `php-fpm -t` but fails at start (port out of range, garbage) or is silently a file
+pub static INVALID_LISTEN: RuleMeta = RuleMeta {
+    code: "FPM020",
+    name: "invalid-listen",
+    family: Family::FpmLoad,
+    severity: Severity::Error,
+    summary: "a `listen` that passes `php-fpm -t` but fails at start (port out of range, garbage) or is silently a file",
+    aliases: &[],
+    doc: r#"`php-fpm -t` does not check the address: `listen = 127.0.0.1:70000` fails only
 at start (`invalid port value '70000'`), and `listen = 127.0.0.1` (no port)
 is not TCP at all: php-fpm creates the unix socket file `/usr/127.0.0.1`, and
 nginx's `fastcgi_pass 127.0.0.1:9000` gets "Connection refused" (502).
+
+**Symptom**: `php-fpm -t` passes, then php-fpm fails at start or listens on a file nobody connects to; nginx answers 502 (`Connection refused`).
 
 Bad:
 ```ini
@@ -289,17 +336,22 @@ Good:
 ```ini
 listen = 127.0.0.1:9000
 ```"#,
-    "Write `HOST:PORT`, a port alone, or an absolute socket path.");
+    fix: "Write `HOST:PORT`, a port alone, or an absolute socket path.",
+};
 
-fpm_rule!(
-    INVALID_MODE,
-    "FPM021",
-    "invalid-listen-mode",
-    Severity::Error,
-    "a `listen.mode` that is not an octal number (the socket gets mode 0000)",
-    r#"php-fpm converts `listen.mode` with strtoul and never validates it: `rw` or
+/// FPM021: a `listen.mode` that is not an octal number (the socket gets mode 0000)
+pub static INVALID_MODE: RuleMeta = RuleMeta {
+    code: "FPM021",
+    name: "invalid-listen-mode",
+    family: Family::FpmLoad,
+    severity: Severity::Error,
+    summary: "a `listen.mode` that is not an octal number (the socket gets mode 0000)",
+    aliases: &[],
+    doc: r#"php-fpm converts `listen.mode` with strtoul and never validates it: `rw` or
 `0o660` become mode 0 (`s---------`), so no process but root may connect, and
 nginx logs "connect() to unix:... failed (13: Permission denied)" (502).
+
+**Symptom**: nginx answers 502: `connect() to unix:... failed (13: Permission denied)`, the socket having mode 0000.
 
 Bad:
 ```ini
@@ -309,16 +361,24 @@ Good:
 ```ini
 listen.mode = 0660
 ```"#,
-    "Write the mode in octal, e.g. 0660."
-);
+    fix: "Write the mode in octal, e.g. 0660.",
+};
 
-fpm_rule!(ALLOWED_CLIENTS, "FPM022", "allowed-clients-drops-all", Severity::Error,
-    "a `listen.allowed_clients` entry php-fpm cannot read (CIDR, spaces, empty): connections from it are dropped",
-    r#"Entries must be exact IP addresses separated by commas without spaces. A
+/// FPM022: a `listen.allowed_clients` entry php-fpm cannot read (CIDR, spaces, empty): connections from it are dropped
+pub static ALLOWED_CLIENTS: RuleMeta = RuleMeta {
+    code: "FPM022",
+    name: "allowed-clients-drops-all",
+    family: Family::FpmLoad,
+    severity: Severity::Error,
+    summary: "a `listen.allowed_clients` entry php-fpm cannot read (CIDR, spaces, empty): connections from it are dropped",
+    aliases: &[],
+    doc: r#"Entries must be exact IP addresses separated by commas without spaces. A
 CIDR (`127.0.0.0/8`), a space after a comma, or an empty value make every
 worker log `There are no allowed addresses` or `Wrong IP address` and close
 each connection: nginx sees "recv() failed (104: Connection reset by peer)"
 and answers 502.
+
+**Symptom**: nginx answers 502 for every request from the dropped address; php-fpm logs `Connection disallowed: IP address ... has been dropped.`.
 
 Bad:
 ```ini
@@ -328,17 +388,22 @@ Good:
 ```ini
 listen.allowed_clients = 127.0.0.1,10.0.0.5
 ```"#,
-    "List exact addresses separated by `,` without spaces, or remove the key.");
+    fix: "List exact addresses separated by `,` without spaces, or remove the key.",
+};
 
-fpm_rule!(
-    ROOT_USER,
-    "FPM023",
-    "pool-runs-as-root",
-    Severity::Error,
-    "`user = root` or `group = root`: php-fpm refuses to start such a pool",
-    r#"`php-fpm -t` accepts it, but at start php-fpm says `[pool www] please
+/// FPM023: `user = root` or `group = root`: php-fpm refuses to start such a pool
+pub static ROOT_USER: RuleMeta = RuleMeta {
+    code: "FPM023",
+    name: "pool-runs-as-root",
+    family: Family::FpmLoad,
+    severity: Severity::Error,
+    summary: "`user = root` or `group = root`: php-fpm refuses to start such a pool",
+    aliases: &[],
+    doc: r#"`php-fpm -t` accepts it, but at start php-fpm says `[pool www] please
 specify user and group other than root` and exits (unless run with -R, which
 is never what you want for PHP code).
+
+**Symptom**: php-fpm does not start (`please specify user and group other than root`); every PHP page answers 502.
 
 Bad:
 ```ini
@@ -348,18 +413,22 @@ Good:
 ```ini
 user = www-data
 ```"#,
-    "Run the pool as an unprivileged user."
-);
+    fix: "Run the pool as an unprivileged user.",
+};
 
-fpm_rule!(
-    SOCKET_TOO_LONG,
-    "FPM024",
-    "unix-socket-path-too-long",
-    Severity::Error,
-    "a unix socket path over 107 bytes: php-fpm silently truncates it",
-    r#"`sun_path` holds 108 bytes. php-fpm truncates longer paths without a word
+/// FPM024: a unix socket path over 107 bytes: php-fpm silently truncates it
+pub static SOCKET_TOO_LONG: RuleMeta = RuleMeta {
+    code: "FPM024",
+    name: "unix-socket-path-too-long",
+    family: Family::FpmLoad,
+    severity: Severity::Error,
+    summary: "a unix socket path over 107 bytes: php-fpm silently truncates it",
+    aliases: &[],
+    doc: r#"`sun_path` holds 108 bytes. php-fpm truncates longer paths without a word
 and creates a socket under a shorter name; nginx connects to the full path
 and logs "connect() to unix:... failed (2: No such file or directory)" (502).
+
+**Symptom**: nginx answers 502: `connect() to unix:... failed (2: No such file or directory)` while php-fpm runs happily on a shorter path.
 
 Bad:
 ```ini
@@ -369,8 +438,8 @@ Good:
 ```ini
 listen = /run/php/app.sock
 ```"#,
-    "Use a socket path of at most 107 bytes."
-);
+    fix: "Use a socket path of at most 107 bytes.",
+};
 
 /// Every code of this crate.
 pub static RULES: &[&RuleMeta] = &[

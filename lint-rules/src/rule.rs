@@ -5,7 +5,7 @@ use crate::model::Model;
 /// A rule: its metadata and a pure check over the model.
 ///
 /// Each rule lives in its own file under `rules/` as one `pub static RULE: Rule`
-/// and is registered with one line in `registry.rs`.
+/// and is registered with one line in `rules/mod.rs`.
 pub struct Rule {
     /// Code, name, severity, documentation.
     pub meta: RuleMeta,

@@ -53,6 +53,10 @@ pub struct RuleMeta {
     pub severity: Severity,
     /// One line: what the rule finds.
     pub summary: &'static str,
+    /// Other names the rule answers to in `--select`/`--ignore` and in
+    /// suppressions: the gixy plugin a security rule replaces
+    /// (`alias_traversal`), so a gixy user's habits keep working.
+    pub aliases: &'static [&'static str],
     /// Full Markdown documentation.
     pub doc: &'static str,
     /// One line: how to fix a finding.

@@ -9,6 +9,7 @@ pub static SYNTAX: RuleMeta = RuleMeta {
     family: Family::NginxLoad,
     severity: Severity::Error,
     summary: "nginx cannot tokenize the file (unbalanced braces, stray quotes, missing \";\")",
+    aliases: &[],
     doc: r#"nginx reads its configuration with a small tokenizer: words separated by
 blanks, `;` ends a statement, `{` and `}` open and close blocks, `#` starts a
 comment only between words, and a quote may only open a word. Anything else
@@ -43,11 +44,14 @@ pub static INCLUDE_NOT_FOUND: RuleMeta = RuleMeta {
     family: Family::NginxLoad,
     severity: Severity::Error,
     summary: "an `include` without wildcards names a file that does not exist",
+    aliases: &[],
     doc: r#"An `include` whose path has no `*`, `?` or `[` must name an existing file:
 nginx fails with `open() "/etc/nginx/snippets/php.conf" failed (2: No such file
 or directory)`. A pattern that matches nothing is fine. Relative paths are
 resolved against the directory of the main configuration file (for Debian,
 `/etc/nginx/`), not against the including file.
+
+**Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx does not start): `open() "..." failed (2: No such file or directory)`.
 
 Bad:
 ```nginx
@@ -67,6 +71,7 @@ pub static INCLUDE_CYCLE: RuleMeta = RuleMeta {
     family: Family::NginxLoad,
     severity: Severity::Error,
     summary: "a file includes itself, directly or through other files, or includes nest too deep",
+    aliases: &[],
     doc: r#"nginx has no include-cycle check: a file that includes itself is read
 again and again until a duplicate directive stops it (`"events" directive is
 duplicate`), memory runs out or its stack overflows (a site file that says
@@ -74,6 +79,8 @@ duplicate`), memory runs out or its stack overflows (a site file that says
 cut the cycle at the include that closes it and report it there, once per
 include statement however many files its pattern matches; every file is then
 read once into each block that includes it.
+
+**Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx does not start), or nginx crashes on a stack overflow while reading the files.
 
 Bad (`/etc/nginx/conf.d/all.conf`):
 ```nginx
@@ -94,10 +101,13 @@ pub static UNREADABLE: RuleMeta = RuleMeta {
     severity: Severity::Error,
     summary:
         "a configuration file cannot be read (permissions, symlink loop, a directory, too large)",
+    aliases: &[],
     doc: r#"nginx must read every included file at start. A file it cannot open or
 read fails the whole configuration with `open() "..." failed (13: Permission
 denied)` or similar. Symlink loops and directories named by a plain `include`
 fail the same way.
+
+**Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx does not start): `open() "..." failed (13: Permission denied)`.
 
 Bad:
 ```nginx
@@ -118,6 +128,7 @@ pub static INCLUDE_UNKNOWN: RuleMeta = RuleMeta {
     family: Family::NginxLoad,
     severity: Severity::Note,
     summary: "an include names a path that neither the repository nor the image provides",
+    aliases: &[],
     doc: r#"In a repository, a configuration is linted inside the container it is
 deployed to: repository files where compose volumes, Dockerfile `COPY`s or
 Kubernetes ConfigMaps put them, and the stock files of the image. A path that
@@ -127,6 +138,8 @@ a missing file, and never read from the machine running the linter.
 
 Symptom: none yet; if the file really is missing at run time, nginx refuses to
 start with `open() "..." failed (2: No such file or directory)`.
+
+**Symptom**: nginx fails to start in the container (`open() "..." failed (2: No such file or directory)`) unless something else puts the file there at run time.
 
 Bad (compose mounts only `./nginx/default.conf`):
 ```nginx

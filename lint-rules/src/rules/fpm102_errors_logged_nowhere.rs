@@ -1,15 +1,18 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "FPM102",
-    "errors-logged-nowhere",
-    FpmPool,
-    Note,
-    "PHP errors of a pool go nowhere: log_errors off, display_errors off, catch_workers_output off",
-    r#"With `log_errors = Off` and `display_errors = Off`, a PHP fatal error
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "FPM102",
+        name: "errors-logged-nowhere",
+        family: Family::FpmPool,
+        severity: Severity::Note,
+        summary: "PHP errors of a pool go nowhere: log_errors off, display_errors off, catch_workers_output off",
+        aliases: &[],
+        doc: r#"With `log_errors = Off` and `display_errors = Off`, a PHP fatal error
 produces an empty 500 (or, when the worker dies, a 502) and no line anywhere;
 with `catch_workers_output = no` even what the worker writes to stderr is
 dropped. Debugging starts from nothing.
@@ -27,9 +30,10 @@ Good:
 php_admin_flag[log_errors] = on
 php_admin_value[error_log] = /var/log/php8.2-fpm/www-error.log
 ```"#,
-    "Turn log_errors on for the pool (php_admin_flag[log_errors] = on) with an error_log it can write.",
-    check
-);
+        fix: "Turn log_errors on for the pool (php_admin_flag[log_errors] = on) with an error_log it can write.",
+    },
+    check,
+};
 
 fn is_off(value: &str) -> bool {
     matches!(

@@ -1,17 +1,20 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use std::collections::HashMap;
 
-use lint_source::Diagnostic;
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "FPM103",
-    "array-entry-shadowed",
-    FpmPool,
-    Warning,
-    "an `env[X]` or `php_value[x]` given twice in a pool: php-fpm keeps the FIRST one, unlike every other key",
-    r#"Scalar keys in php-fpm files follow "last one wins". Array entries do the
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "FPM103",
+        name: "array-entry-shadowed",
+        family: Family::FpmPool,
+        severity: Severity::Warning,
+        summary: "an `env[X]` or `php_value[x]` given twice in a pool: php-fpm keeps the FIRST one, unlike every other key",
+        aliases: &[],
+        doc: r#"Scalar keys in php-fpm files follow "last one wins". Array entries do the
 opposite: php-fpm prepends them to a list and applies the list in order, so
 the first `env[APP_ENV]` or `php_value[memory_limit]` of a pool wins and a
 later override, typically in an included file or a `zz-` drop-in meant to
@@ -34,9 +37,10 @@ Good:
 [www]
 php_value[memory_limit] = 256M
 ```"#,
-    "Keep one entry per key; edit the first one (or remove it) instead of adding an override.",
-    check
-);
+        fix: "Keep one entry per key; edit the first one (or remove it) instead of adding an override.",
+    },
+    check,
+};
 
 /// The list an array key belongs to: entries of one list shadow each other.
 fn list(key: &str) -> Option<&'static str> {

@@ -1,17 +1,20 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use std::collections::HashSet;
 
-use lint_source::{Diagnostic, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "FPM104",
-    "env-overridden-by-nginx",
-    FpmPool,
-    Warning,
-    "a pool's `env[X]` that nginx overrides with `fastcgi_param X`: PHP sees nginx's value",
-    r#"PHP under php-fpm answers `getenv('X')` from the request's FastCGI
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "FPM104",
+        name: "env-overridden-by-nginx",
+        family: Family::FpmPool,
+        severity: Severity::Warning,
+        summary: "a pool's `env[X]` that nginx overrides with `fastcgi_param X`: PHP sees nginx's value",
+        aliases: &[],
+        doc: r#"PHP under php-fpm answers `getenv('X')` from the request's FastCGI
 parameters first and the process environment second, and builds `$_SERVER`
 the same way: the FastCGI parameter is added last and wins. So when nginx
 sends `fastcgi_param APP_ENV staging` and the pool says `env[APP_ENV] =
@@ -31,9 +34,10 @@ env[APP_ENV] = production
 fastcgi_param APP_ENV staging;
 ```
 Good: set it in one place only (pool or nginx)."#,
-    "Set the variable in one place: drop the `fastcgi_param`, or the pool's `env[]`.",
-    check
-);
+        fix: "Set the variable in one place: drop the `fastcgi_param`, or the pool's `env[]`.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     let mut reported = HashSet::new();

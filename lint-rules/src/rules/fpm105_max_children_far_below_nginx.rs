@@ -1,17 +1,20 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use std::collections::HashSet;
 
-use lint_source::Diagnostic;
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "FPM105",
-    "max-children-far-below-nginx",
-    FpmPool,
-    Note,
-    "a pool whose pm.max_children is a tiny fraction of the requests nginx can send it at once (advisory)",
-    r#"A pool runs at most `pm.max_children` scripts at a time; everything else
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "FPM105",
+        name: "max-children-far-below-nginx",
+        family: Family::FpmPool,
+        severity: Severity::Note,
+        summary: "a pool whose pm.max_children is a tiny fraction of the requests nginx can send it at once (advisory)",
+        aliases: &[],
+        doc: r#"A pool runs at most `pm.max_children` scripts at a time; everything else
 waits in the socket's backlog and then fails. nginx can hold
 `worker_processes × worker_connections / 2` proxied requests (each uses a
 client and an upstream connection). When that is more than 64 times the
@@ -35,9 +38,10 @@ Good:
 ```ini
 pm.max_children = 40       ; sized from RAM / average worker RSS
 ```"#,
-    "Size pm.max_children from the RAM available per worker (free RAM / average worker RSS), and set a slowlog to find blocking requests.",
-    check
-);
+        fix: "Size pm.max_children from the RAM available per worker (free RAM / average worker RSS), and set a slowlog to find blocking requests.",
+    },
+    check,
+};
 
 /// How many times more in-flight requests nginx may hold than the pool runs before we say so.
 const RATIO: u64 = 64;

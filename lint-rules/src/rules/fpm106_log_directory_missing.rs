@@ -1,16 +1,19 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::filesystem::Probe;
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "FPM106",
-    "log-directory-missing",
-    FpmPool,
-    Error,
-    "a pool's `slowlog` or `access.log` in a directory that does not exist (under `--root`): php-fpm refuses to start",
-    r#"php-fpm's master opens every pool's `slowlog` and `access.log` when it starts,
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "FPM106",
+        name: "log-directory-missing",
+        family: Family::FpmPool,
+        severity: Severity::Error,
+        summary: "a pool's `slowlog` or `access.log` in a directory that does not exist (under `--root`): php-fpm refuses to start",
+        aliases: &[],
+        doc: r#"php-fpm's master opens every pool's `slowlog` and `access.log` when it starts,
 creating the files but never their directories. When the directory is
 missing (a path copied from another distribution, `/var/log/php-fpm/` on a
 Debian box, a log directory only the package creates) php-fpm stops with
@@ -34,9 +37,10 @@ Good:
 ```ini
 slowlog = /var/log/$pool.log.slow
 ```"#,
-    "Create the directory (and make it part of the deployment), or point the log into an existing one.",
-    check
-);
+        fix: "Create the directory (and make it part of the deployment), or point the log into an existing one.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for p in model.pools() {

@@ -1,16 +1,19 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::filesystem::{Access, Probe};
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "FPM107",
-    "worker-cannot-write",
-    FpmPool,
-    Warning,
-    "a directory PHP writes to as the pool user (error_log, session.save_path, upload_tmp_dir) that the pool user cannot write (under `--root`)",
-    r#"Unlike the slow and access logs (opened by the root master), these are
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "FPM107",
+        name: "worker-cannot-write",
+        family: Family::FpmPool,
+        severity: Severity::Warning,
+        summary: "a directory PHP writes to as the pool user (error_log, session.save_path, upload_tmp_dir) that the pool user cannot write (under `--root`)",
+        aliases: &[],
+        doc: r#"Unlike the slow and access logs (opened by the root master), these are
 written by the workers, as the pool's `user`: PHP's own `error_log`, session
 files, uploaded files. A directory owned by another account without write
 permission for the pool user (RHEL's `/var/lib/php/session` is `root:apache
@@ -34,9 +37,10 @@ user = nginx
 php_value[session.save_path] = /var/lib/php/session
 ```
 Good: run the pool as a member of the directory's group, or fix the directory's group."#,
-    "Give the pool user write access (group ownership), or point the setting at a directory it owns.",
-    check
-);
+        fix: "Give the pool user write access (group ownership), or point the setting at a directory it owns.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for p in model.pools() {

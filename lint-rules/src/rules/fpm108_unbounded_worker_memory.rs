@@ -1,15 +1,18 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "FPM108",
-    "unbounded-worker-memory",
-    FpmPool,
-    Note,
-    "`pm.max_requests = 0` with `memory_limit = -1`: a leaking worker is never recycled and never stopped (advisory)",
-    r#"php-fpm workers are long-lived: memory an extension or a framework leaks per
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "FPM108",
+        name: "unbounded-worker-memory",
+        family: Family::FpmPool,
+        severity: Severity::Note,
+        summary: "`pm.max_requests = 0` with `memory_limit = -1`: a leaking worker is never recycled and never stopped (advisory)",
+        aliases: &[],
+        doc: r#"php-fpm workers are long-lived: memory an extension or a framework leaks per
 request accumulates over every request the worker serves. Two settings bound
 it: `pm.max_requests` recycles a worker after N requests, and PHP's
 `memory_limit` stops a request that grows too large. With both off
@@ -34,9 +37,10 @@ Good:
 pm.max_requests = 500
 php_admin_value[memory_limit] = 256M
 ```"#,
-    "Set `pm.max_requests` (a few hundred) and a finite `memory_limit`.",
-    check
-);
+        fix: "Set `pm.max_requests` (a few hundred) and a finite `memory_limit`.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for p in model.pools() {

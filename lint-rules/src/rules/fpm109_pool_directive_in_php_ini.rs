@@ -1,15 +1,18 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "FPM109",
-    "pool-directive-in-php-ini",
-    FpmPool,
-    Warning,
-    "a php-fpm directive written in php.ini, where nothing reads it",
-    r#"php.ini configures PHP; php-fpm reads its own directives only from
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "FPM109",
+        name: "pool-directive-in-php-ini",
+        family: Family::FpmPool,
+        severity: Severity::Warning,
+        summary: "a php-fpm directive written in php.ini, where nothing reads it",
+        aliases: &[],
+        doc: r#"php.ini configures PHP; php-fpm reads its own directives only from
 php-fpm.conf and the pool files. A `request_terminate_timeout = 600`,
 `pm.max_children = 50` or `slowlog = ...` written in php.ini is silently
 ignored: PHP does not know the name and php-fpm never opens php.ini for its own
@@ -32,9 +35,10 @@ Good (`/etc/php/8.2/fpm/pool.d/www.conf`):
 request_terminate_timeout = 600
 php_admin_value[max_execution_time] = 300
 ```"#,
-    "Move the line into the pool's file (`/etc/php/8.2/fpm/pool.d/www.conf`).",
-    check
-);
+        fix: "Move the line into the pool's file (`/etc/php/8.2/fpm/pool.d/www.conf`).",
+    },
+    check,
+};
 
 /// php.ini settings of PHP itself whose names php-fpm also uses.
 const PHP_OWN: &[&str] = &[

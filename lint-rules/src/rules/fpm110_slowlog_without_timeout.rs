@@ -1,15 +1,18 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "FPM110",
-    "slowlog-without-timeout",
-    FpmPool,
-    Warning,
-    "`slowlog` set but `request_slowlog_timeout` is 0 or missing: the slow log is never written",
-    r#"php-fpm writes a backtrace to `slowlog` for requests running longer than
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "FPM110",
+        name: "slowlog-without-timeout",
+        family: Family::FpmPool,
+        severity: Severity::Warning,
+        summary: "`slowlog` set but `request_slowlog_timeout` is 0 or missing: the slow log is never written",
+        aliases: &[],
+        doc: r#"php-fpm writes a backtrace to `slowlog` for requests running longer than
 `request_slowlog_timeout`, whose default is 0: off. A pool that names a slow
 log file without the timeout gets an empty file, and the evidence of why
 requests were slow is never collected. (The reverse, a timeout without a file,
@@ -27,9 +30,10 @@ Good:
 slowlog = /var/log/php8.2-fpm.$pool.slow.log
 request_slowlog_timeout = 5s
 ```"#,
-    "Set `request_slowlog_timeout` (for example 5s, well below request_terminate_timeout), or drop `slowlog`.",
-    check
-);
+        fix: "Set `request_slowlog_timeout` (for example 5s, well below request_terminate_timeout), or drop `slowlog`.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for p in model.pools() {

@@ -1,17 +1,20 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity, Span};
 use std::collections::HashMap;
 
-use lint_source::{Diagnostic, Span};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "NGX101",
-    "conflicting-server-name",
-    NginxListen,
-    Warning,
-    "two servers on one address:port claim the same server_name: the second never answers it",
-    r#"nginx keeps the first server that names a host on an address and ignores the
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX101",
+        name: "conflicting-server-name",
+        family: Family::NginxListen,
+        severity: Severity::Warning,
+        summary: "two servers on one address:port claim the same server_name: the second never answers it",
+        aliases: &[],
+        doc: r#"nginx keeps the first server that names a host on an address and ignores the
 name in later ones, with only a warning at start: `conflicting server name
 "www.example.com" on 0.0.0.0:80, ignored`. Requests go to the first server,
 which often is not the one just edited.
@@ -29,9 +32,10 @@ Good:
 server { listen 80; server_name shop.example.com www.example.com; }
 server { listen 80; server_name admin.example.com; }
 ```"#,
-    "Remove the name from the server that should not answer it.",
-    check
-);
+        fix: "Remove the name from the server that should not answer it.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for nginx in &model.nginx {

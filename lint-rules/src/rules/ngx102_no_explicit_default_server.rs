@@ -1,15 +1,18 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "NGX102",
-    "no-explicit-default-server",
-    NginxListen,
-    Warning,
-    "several servers on one address:port and none marked `default_server`: the first one read catches unknown hosts",
-    r#"Requests whose Host matches no server_name go to the default server of the
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX102",
+        name: "no-explicit-default-server",
+        family: Family::NginxListen,
+        severity: Severity::Warning,
+        summary: "several servers on one address:port and none marked `default_server`: the first one read catches unknown hosts",
+        aliases: &[],
+        doc: r#"Requests whose Host matches no server_name go to the default server of the
 address. Without `default_server`, that is the first server nginx reads,
 which depends on include order (the alphabetical order of sites-enabled). A
 renamed file changes which site strangers, health checks and IP-only
@@ -30,9 +33,10 @@ server { listen 80 default_server; server_name _; return 444; }
 server { listen 80; server_name shop.example.com; }
 server { listen 80; server_name blog.example.com; }
 ```"#,
-    "Mark one server per address `default_server` (often a catch-all that returns 444).",
-    check
-);
+        fix: "Mark one server per address `default_server` (often a catch-all that returns 444).",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for nginx in &model.nginx {

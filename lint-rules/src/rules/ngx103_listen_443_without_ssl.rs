@@ -1,15 +1,18 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "NGX103",
-    "listen-443-without-ssl",
-    NginxListen,
-    Warning,
-    "`listen 443` without `ssl`: the HTTPS port speaks plain HTTP",
-    r#"Port 443 is where browsers speak TLS. Without the `ssl` parameter nginx
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX103",
+        name: "listen-443-without-ssl",
+        family: Family::NginxListen,
+        severity: Severity::Warning,
+        summary: "`listen 443` without `ssl`: the HTTPS port speaks plain HTTP",
+        aliases: &[],
+        doc: r#"Port 443 is where browsers speak TLS. Without the `ssl` parameter nginx
 answers with plain HTTP there, and every HTTPS request fails in the browser
 (`ERR_SSL_PROTOCOL_ERROR`, curl: `wrong version number`); nginx logs the TLS
 handshake as a garbage request (400).
@@ -28,9 +31,10 @@ Good:
 listen 443 ssl;
 ssl_certificate /etc/ssl/site.pem;
 ```"#,
-    "Add `ssl` to the listen (and http2 where wanted).",
-    check
-);
+        fix: "Add `ssl` to the listen (and http2 where wanted).",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, server) in model.servers() {

@@ -1,15 +1,18 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "NGX104",
-    "certificate-without-ssl-listen",
-    NginxListen,
-    Note,
-    "a server with `ssl_certificate` but no `listen ... ssl`: the certificate is never used",
-    r#"`ssl_certificate` only takes effect on listens marked `ssl`. A server that
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX104",
+        name: "certificate-without-ssl-listen",
+        family: Family::NginxListen,
+        severity: Severity::Note,
+        summary: "a server with `ssl_certificate` but no `listen ... ssl`: the certificate is never used",
+        aliases: &[],
+        doc: r#"`ssl_certificate` only takes effect on listens marked `ssl`. A server that
 sets a certificate but listens on plain ports serves HTTP only; HTTPS requests
 for its names land on whichever server is the default of port 443.
 
@@ -33,9 +36,10 @@ server {
     ssl_certificate /etc/ssl/shop.pem;
 }
 ```"#,
-    "Add a `listen 443 ssl;`, or drop the certificate lines.",
-    check
-);
+        fix: "Add a `listen 443 ssl;`, or drop the certificate lines.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, server) in model.servers() {

@@ -1,16 +1,19 @@
-use lint_source::{Diagnostic, Span};
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity, Span};
 
 use crate::model::listen_groups::{ListenGroup, Selection, Transport};
 use crate::model::{Model, Server};
-use crate::rule::Sink;
 
-declare_rule!(
-    "NGX105",
-    "expected-name-not-served",
-    NginxListen,
-    Warning,
-    "a domain the operator expects (`--names`, `names` in the config file) is answered by no server on 80/443",
-    r#"nginx picks a server by the Host header: exact names first, then the
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX105",
+        name: "expected-name-not-served",
+        family: Family::NginxListen,
+        severity: Severity::Warning,
+        summary: "a domain the operator expects (`--names`, `names` in the config file) is answered by no server on 80/443",
+        aliases: &[],
+        doc: r#"nginx picks a server by the Host header: exact names first, then the
 longest `*.` wildcard, then the longest `.*` wildcard, then regexes in order,
 and otherwise the default server of the address. A domain missing from every
 `server_name` (a typo, a site not enabled, `www.` forgotten) lands on the
@@ -33,9 +36,10 @@ Good:
 ```nginx
 server { listen 80; server_name shop.example.com www.shop.example.com; }
 ```"#,
-    "Add the name to the server_name of the site that should answer it (and enable the site).",
-    check
-);
+        fix: "Add the name to the server_name of the site that should answer it (and enable the site).",
+    },
+    check,
+};
 
 /// A host no configuration names on purpose.
 const CATCH_ALL_PROBE: &str = "nginx-fpm-lint-probe.invalid";

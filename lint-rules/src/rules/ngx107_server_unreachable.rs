@@ -1,16 +1,19 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::listen_groups::{can_be_requested, patterns, NamePattern};
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "NGX107",
-    "server-unreachable",
-    NginxListen,
-    Warning,
-    "a server that no request can reach: not the default server of any of its addresses, and none of its names can be selected",
-    r#"nginx sends a request to a server because its Host matches one of the
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX107",
+        name: "server-unreachable",
+        family: Family::NginxListen,
+        severity: Severity::Warning,
+        summary: "a server that no request can reach: not the default server of any of its addresses, and none of its names can be selected",
+        aliases: &[],
+        doc: r#"nginx sends a request to a server because its Host matches one of the
 server's names on that address, or because the server is the address's
 default server. A server that is neither never answers anything. The usual
 causes: `server_name _;` written as a "catch-all" (nginx has no such
@@ -31,9 +34,10 @@ Good:
 server { listen 80; server_name shop.example.com; }
 server { listen 80 default_server; server_name _; return 444; }
 ```"#,
-    "Make it the `default_server` of its address, or give it the names it should answer.",
-    check
-);
+        fix: "Make it the `default_server` of its address, or give it the names it should answer.",
+    },
+    check,
+};
 
 /// Why one name of an unreachable server is not selected.
 fn why(name: &str) -> &'static str {

@@ -1,16 +1,19 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::listen_groups::{Member, Transport};
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "NGX108",
-    "protocol-options-shared",
-    NginxListen,
-    Warning,
-    "`ssl`, `http2` or `proxy_protocol` on one server's listen silently applies to every server on that address",
-    r#"nginx opens one socket per address and ORs the protocol parameters of every
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX108",
+        name: "protocol-options-shared",
+        family: Family::NginxListen,
+        severity: Severity::Warning,
+        summary: "`ssl`, `http2` or `proxy_protocol` on one server's listen silently applies to every server on that address",
+        aliases: &[],
+        doc: r#"nginx opens one socket per address and ORs the protocol parameters of every
 `listen` of it (`ngx_http_add_addresses`): one server writing `listen 8080
 ssl` makes the other servers on *:8080 speak TLS too, one `listen 80
 proxy_protocol` makes every site on port 80 expect a PROXY header, and one
@@ -34,9 +37,10 @@ Good:
 server { listen 8443 ssl; server_name admin.example.com; ... }
 server { listen 8080;     server_name status.example.com; ... }
 ```"#,
-    "Give every server of the address the same protocol parameters, or move the odd one to its own port.",
-    check
-);
+        fix: "Give every server of the address the same protocol parameters, or move the odd one to its own port.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     type Flag = fn(&Member) -> bool;

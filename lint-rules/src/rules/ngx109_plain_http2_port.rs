@@ -1,17 +1,20 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use nginx_conf_parser::catalogue::NginxVersion;
 
 use crate::model::listen_groups::Transport;
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "NGX109",
-    "plain-http2-port",
-    NginxListen,
-    Error,
-    "`listen ... http2` without `ssl` on nginx before 1.25.1: the port speaks only HTTP/2, browsers cannot use it",
-    r#"Browsers speak HTTP/2 only over TLS. On a plain-text port, nginx before
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX109",
+        name: "plain-http2-port",
+        family: Family::NginxListen,
+        severity: Severity::Error,
+        summary: "`listen ... http2` without `ssl` on nginx before 1.25.1: the port speaks only HTTP/2, browsers cannot use it",
+        aliases: &[],
+        doc: r#"Browsers speak HTTP/2 only over TLS. On a plain-text port, nginx before
 1.25.1 treats `http2` as "HTTP/2 with prior knowledge": it answers every
 connection with HTTP/2 frames and never reads an HTTP/1.x request. Since
 nginx ORs `http2` across the servers of an address, one server writing it is
@@ -31,12 +34,13 @@ Good:
 server { listen 443 ssl http2; server_name example.com; ssl_certificate ...; }
 server { listen 80; server_name example.com; return 301 https://$host$request_uri; }
 ```"#,
-    "Put `http2` on the TLS listen (`listen 443 ssl http2`) and drop it from plain ports.",
-    check
-);
+        fix: "Put `http2` on the TLS listen (`listen 443 ssl http2`) and drop it from plain ports.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    let version = crate::engine::version(model.options);
+    let version = crate::options::version(model.options);
     if version != NginxVersion::V1_22 {
         return;
     }

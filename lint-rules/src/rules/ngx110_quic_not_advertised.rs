@@ -1,15 +1,18 @@
-use lint_source::{Diagnostic, Severity};
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "NGX110",
-    "quic-not-advertised",
-    NginxListen,
-    Warning,
-    "a `listen ... quic` that browsers never use: no TLS listen on the same port, or no `Alt-Svc` header",
-    r#"Browsers do not try HTTP/3 on their own. They connect over TCP and TLS first,
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX110",
+        name: "quic-not-advertised",
+        family: Family::NginxListen,
+        severity: Severity::Warning,
+        summary: "a `listen ... quic` that browsers never use: no TLS listen on the same port, or no `Alt-Svc` header",
+        aliases: &[],
+        doc: r#"Browsers do not try HTTP/3 on their own. They connect over TCP and TLS first,
 and switch to QUIC for later requests when the response carries
 `Alt-Svc: h3=":443"`. A server with `listen 443 quic` but no `listen 443
 ssl` cannot be reached by a browser at all (warning); one that has both but
@@ -36,9 +39,10 @@ server {
     add_header Alt-Svc 'h3=":443"; ma=86400';
 }
 ```"#,
-    "Pair every `listen N quic` with `listen N ssl` in the same server and add `add_header Alt-Svc 'h3=\":N\"; ma=86400';`.",
-    check
-);
+        fix: "Pair every `listen N quic` with `listen N ssl` in the same server and add `add_header Alt-Svc 'h3=\":N\"; ma=86400';`.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, server) in model.servers() {

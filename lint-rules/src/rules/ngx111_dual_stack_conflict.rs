@@ -1,16 +1,19 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::listen_groups::Transport;
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "NGX111",
-    "dual-stack-conflict",
-    NginxListen,
-    Error,
-    "`listen [::]:N ipv6only=off` together with `listen N`: both sockets want IPv4 port N, nginx cannot start (`nginx -t` passes)",
-    r#"`ipv6only=off` makes the `[::]:N` socket accept IPv4 connections too, so it
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX111",
+        name: "dual-stack-conflict",
+        family: Family::NginxListen,
+        severity: Severity::Error,
+        summary: "`listen [::]:N ipv6only=off` together with `listen N`: both sockets want IPv4 port N, nginx cannot start (`nginx -t` passes)",
+        aliases: &[],
+        doc: r#"`ipv6only=off` makes the `[::]:N` socket accept IPv4 connections too, so it
 already owns `0.0.0.0:N`. A `listen N` (or `listen 0.0.0.0:N`) in any server
 then binds the same IPv4 port a second time. `nginx -t` never binds sockets
 and says the configuration is fine; the start (or the reload that first adds
@@ -30,9 +33,10 @@ Good:
 server { listen [::]:80; listen 80; server_name a.example.com; }
 server { listen 80; server_name b.example.com; }
 ```"#,
-    "Drop `ipv6only=off` and give every server both `listen N` and `listen [::]:N`.",
-    check
-);
+        fix: "Drop `ipv6only=off` and give every server both `listen N` and `listen [::]:N`.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for nginx in &model.nginx {

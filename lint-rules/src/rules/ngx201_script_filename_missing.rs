@@ -1,15 +1,18 @@
-use lint_source::{Diagnostic, Severity};
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "NGX201",
-    "script-filename-missing",
-    NginxFastcgi,
-    Error,
-    "a `fastcgi_pass` location that sends no `SCRIPT_FILENAME`, or a hard-coded one",
-    r#"php-fpm runs the file named by the `SCRIPT_FILENAME` parameter. Debian's
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX201",
+        name: "script-filename-missing",
+        family: Family::NginxFastcgi,
+        severity: Severity::Error,
+        summary: "a `fastcgi_pass` location that sends no `SCRIPT_FILENAME`, or a hard-coded one",
+        aliases: &[],
+        doc: r#"php-fpm runs the file named by the `SCRIPT_FILENAME` parameter. Debian's
 `fastcgi_params` does not set it (its `fastcgi.conf` does): a location that
 includes only `fastcgi_params` sends none.
 
@@ -31,9 +34,10 @@ location ~ \.php$ {
     fastcgi_pass unix:/run/php/php8.2-fpm.sock;
 }
 ```"#,
-    "Include `fastcgi.conf` (or `snippets/fastcgi-php.conf`), or set `fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;`.",
-    check
-);
+        fix: "Include `fastcgi.conf` (or `snippets/fastcgi-php.conf`), or set `fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;`.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, _, location) in model.fastcgi_locations() {

@@ -1,15 +1,18 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "NGX202",
-    "fastcgi-param-reset",
-    NginxFastcgi,
-    Warning,
-    "a `fastcgi_param` in an inner block drops every `fastcgi_param` of the outer blocks",
-    r#"Array directives like `fastcgi_param` are inherited only when the inner
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX202",
+        name: "fastcgi-param-reset",
+        family: Family::NginxFastcgi,
+        severity: Severity::Warning,
+        summary: "a `fastcgi_param` in an inner block drops every `fastcgi_param` of the outer blocks",
+        aliases: &[],
+        doc: r#"Array directives like `fastcgi_param` are inherited only when the inner
 block has none of its own. One `fastcgi_param HTTPS on;` in a location drops
 all the params set at server or http level, `SCRIPT_FILENAME` and
 `QUERY_STRING` included.
@@ -37,9 +40,10 @@ server {
     }
 }
 ```"#,
-    "Include the full parameter set (fastcgi.conf) in the block that adds its own parameters.",
-    check
-);
+        fix: "Include the full parameter set (fastcgi.conf) in the block that adds its own parameters.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     let mut seen = std::collections::HashSet::new();

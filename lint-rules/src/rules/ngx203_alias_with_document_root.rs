@@ -1,15 +1,18 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "NGX203",
-    "alias-with-document-root",
-    NginxFastcgi,
-    Warning,
-    "`alias` combined with `SCRIPT_FILENAME $document_root$fastcgi_script_name`",
-    r#"With `alias`, `$document_root` is the alias path, and
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX203",
+        name: "alias-with-document-root",
+        family: Family::NginxFastcgi,
+        severity: Severity::Warning,
+        summary: "`alias` combined with `SCRIPT_FILENAME $document_root$fastcgi_script_name`",
+        aliases: &[],
+        doc: r#"With `alias`, `$document_root` is the alias path, and
 `$fastcgi_script_name` still carries the location prefix, so the two
 together name a file that does not exist (`/srv/app/app/index.php`).
 
@@ -36,9 +39,10 @@ location /app/ {
     }
 }
 ```"#,
-    "Use `fastcgi_param SCRIPT_FILENAME $request_filename;` under `alias`.",
-    check
-);
+        fix: "Use `fastcgi_param SCRIPT_FILENAME $request_filename;` under `alias`.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, server) in model.servers() {

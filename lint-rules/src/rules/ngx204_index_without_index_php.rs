@@ -1,15 +1,18 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "NGX204",
-    "index-without-index-php",
-    NginxFastcgi,
-    Warning,
-    "a PHP server whose `index` lacks index.php and whose `/` has no front controller",
-    r#"A request for a directory (`/`, `/admin/`) looks for the `index` files.
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX204",
+        name: "index-without-index-php",
+        family: Family::NginxFastcgi,
+        severity: Severity::Warning,
+        summary: "a PHP server whose `index` lacks index.php and whose `/` has no front controller",
+        aliases: &[],
+        doc: r#"A request for a directory (`/`, `/admin/`) looks for the `index` files.
 Without `index.php` among them, and without a `try_files ... /index.php`
 fallback, nginx does not run the PHP entry point.
 
@@ -26,9 +29,10 @@ Good:
 index index.php index.html;
 location ~ \.php$ { fastcgi_pass unix:/run/php/php8.2-fpm.sock; }
 ```"#,
-    "Add index.php to `index`, or `try_files $uri $uri/ /index.php?$query_string;` in `location /`.",
-    check
-);
+        fix: "Add index.php to `index`, or `try_files $uri $uri/ /index.php?$query_string;` in `location /`.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, server) in model.servers() {

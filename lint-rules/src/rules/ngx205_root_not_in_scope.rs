@@ -1,15 +1,18 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "NGX205",
-    "root-not-in-scope",
-    NginxFastcgi,
-    Warning,
-    "a PHP location builds SCRIPT_FILENAME from $document_root, but no `root` applies to it",
-    r#"`root` set inside `location /` does not reach `location ~ \.php$`: sibling
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX205",
+        name: "root-not-in-scope",
+        family: Family::NginxFastcgi,
+        severity: Severity::Warning,
+        summary: "a PHP location builds SCRIPT_FILENAME from $document_root, but no `root` applies to it",
+        aliases: &[],
+        doc: r#"`root` set inside `location /` does not reach `location ~ \.php$`: sibling
 locations do not inherit from each other. Without a root at server (or http)
 level, `$document_root` is nginx's compiled-in default (`/usr/share/nginx/html`
 on Debian), and php-fpm is asked for a script that is not there.
@@ -27,9 +30,10 @@ root /var/www/app;
 location / { }
 location ~ \.php$ { include fastcgi.conf; fastcgi_pass unix:/run/php/php8.2-fpm.sock; }
 ```"#,
-    "Move `root` to the server level.",
-    check
-);
+        fix: "Move `root` to the server level.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, server) in model.servers() {

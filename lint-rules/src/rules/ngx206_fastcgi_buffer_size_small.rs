@@ -1,16 +1,19 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 use nginx_conf_parser::check::parse_size;
 
-declare_rule!(
-    "NGX206",
-    "fastcgi-buffer-size-small",
-    NginxFastcgi,
-    Warning,
-    "`fastcgi_buffer_size` set below 8k: response headers of common frameworks do not fit",
-    r#"The whole response header from php-fpm must fit in `fastcgi_buffer_size`.
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX206",
+        name: "fastcgi-buffer-size-small",
+        family: Family::NginxFastcgi,
+        severity: Severity::Warning,
+        summary: "`fastcgi_buffer_size` set below 8k: response headers of common frameworks do not fit",
+        aliases: &[],
+        doc: r#"The whole response header from php-fpm must fit in `fastcgi_buffer_size`.
 Frameworks send large headers (session and CSRF cookies, Content-Security-
 Policy, debug toolbars): 4k is regularly too small, 8k sometimes.
 
@@ -26,9 +29,10 @@ Good:
 fastcgi_buffer_size 32k;
 fastcgi_buffers 16 16k;
 ```"#,
-    "Raise fastcgi_buffer_size (16k–32k is common for PHP frameworks).",
-    check
-);
+        fix: "Raise fastcgi_buffer_size (16k–32k is common for PHP frameworks).",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     let mut seen = std::collections::HashSet::new();

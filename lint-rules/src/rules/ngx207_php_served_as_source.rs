@@ -1,15 +1,18 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "NGX207",
-    "php-served-as-source",
-    Security,
-    Error,
-    "a server that points requests at .php files but passes none of them to php-fpm: the source is downloaded",
-    r#"A server whose `index` or `try_files` names `index.php`, but that has no
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX207",
+        name: "php-served-as-source",
+        family: Family::NginxFastcgi,
+        severity: Severity::Error,
+        summary: "a server that points requests at .php files but passes none of them to php-fpm: the source is downloaded",
+        aliases: &[],
+        doc: r#"A server whose `index` or `try_files` names `index.php`, but that has no
 location passing `.php` requests to `fastcgi_pass`, serves PHP files as static
 files: the browser downloads the source code, database passwords included.
 It happens when the PHP location is lost in a refactor, or sits in an include
@@ -32,9 +35,10 @@ server {
     location ~ \.php$ { include snippets/fastcgi-php.conf; fastcgi_pass unix:/run/php/php8.2-fpm.sock; }
 }
 ```"#,
-    "Add a `location ~ \\.php$` with fastcgi_pass (or include the snippet that has it).",
-    check
-);
+        fix: "Add a `location ~ \\.php$` with fastcgi_pass (or include the snippet that has it).",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, server) in model.servers() {

@@ -1,18 +1,21 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use std::path::PathBuf;
 
-use lint_source::{Diagnostic, Severity};
 
 use crate::model::filesystem::Probe;
 use crate::model::{EffectiveLocation, Model};
-use crate::rule::Sink;
 
-declare_rule!(
-    "NGX208",
-    "try-files-cycle",
-    NginxFastcgi,
-    Error,
-    "a `try_files` fallback URI that nginx routes back into the same location",
-    r#"The last argument of `try_files` is an internal redirect. When the location
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX208",
+        name: "try-files-cycle",
+        family: Family::NginxFastcgi,
+        severity: Severity::Error,
+        summary: "a `try_files` fallback URI that nginx routes back into the same location",
+        aliases: &[],
+        doc: r#"The last argument of `try_files` is an internal redirect. When the location
 that matches that URI is the one holding the `try_files` (typically because the
 PHP location is missing, or does not match `/index.php`), nginx runs the same
 `try_files` again with `$uri` set to the fallback. If the fallback file exists,
@@ -46,9 +49,10 @@ location ~ \.php$ {
     fastcgi_pass unix:/run/php/php8.2-fpm.sock;
 }
 ```"#,
-    "Add (or fix) the location that should handle the fallback URI, usually `location ~ \\.php$`.",
-    check
-);
+        fix: "Add (or fix) the location that should handle the fallback URI, usually `location ~ \\.php$`.",
+    },
+    check,
+};
 
 /// What the second pass of `try_files` (with `$uri` = the fallback) finds.
 enum Reentry {
@@ -60,29 +64,8 @@ enum Reentry {
     Unknown,
 }
 
-/// The files the second pass tries, under the location's root; `None` when an argument
-/// has variables other than `$uri` or the root is not a fixed path.
-pub(crate) fn reentry_paths(location: &EffectiveLocation, uri: &str) -> Option<Vec<PathBuf>> {
-    let try_files = location.try_files.as_ref()?;
-    if location.alias.is_some() {
-        return None;
-    }
-    let root = location.inherited.get("root").map_or("html", |r| r.first());
-    if root.contains('$') || !root.starts_with('/') {
-        return None;
-    }
-    let (_, tried) = try_files.args.split_last()?;
-    tried
-        .iter()
-        .map(|arg| {
-            let path = arg.replace("$uri", uri);
-            (!path.contains('$')).then(|| PathBuf::from(format!("{root}{path}")))
-        })
-        .collect()
-}
-
 fn reentry(model: &Model<'_>, location: &EffectiveLocation, uri: &str) -> Reentry {
-    let Some(paths) = reentry_paths(location, uri) else {
+    let Some(paths) = location.reentry_paths(uri) else {
         return Reentry::Unknown;
     };
     let mut unknown = false;

@@ -1,18 +1,21 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use std::collections::HashSet;
 
-use lint_source::{Diagnostic, Severity};
 
 use crate::model::nginx::Setting;
 use crate::model::{EffectiveLocation, Model};
-use crate::rule::Sink;
 
-declare_rule!(
-    "NGX209",
-    "error-page-loop",
-    NginxFastcgi,
-    Warning,
-    "an `error_page` whose page is served by a location that intercepts the same status again (loop with recursive_error_pages, nginx's stock page without)",
-    r#"With `fastcgi_intercept_errors on`, nginx replaces PHP's error responses by
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX209",
+        name: "error-page-loop",
+        family: Family::NginxFastcgi,
+        severity: Severity::Warning,
+        summary: "an `error_page` whose page is served by a location that intercepts the same status again (loop with recursive_error_pages, nginx's stock page without)",
+        aliases: &[],
+        doc: r#"With `fastcgi_intercept_errors on`, nginx replaces PHP's error responses by
 its `error_page`. When that page is itself a PHP script behind the same
 interception (`error_page 404 /404.php`), the page's own status is
 intercepted again. A proper 404 page answers 404, so:
@@ -50,9 +53,10 @@ location ~ \.php$ {
     fastcgi_pass unix:/run/php/php8.2-fpm.sock;
 }
 ```"#,
-    "Serve the error page from a location with `fastcgi_intercept_errors off` (e.g. `location = /404.php`), or make it a static file.",
-    check
-);
+        fix: "Serve the error page from a location with `fastcgi_intercept_errors off` (e.g. `location = /404.php`), or make it a static file.",
+    },
+    check,
+};
 
 fn is_on<'l>(location: &'l EffectiveLocation, directive: &str) -> Option<&'l Setting> {
     location

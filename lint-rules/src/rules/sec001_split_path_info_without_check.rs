@@ -1,15 +1,18 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "SEC001",
-    "split-path-info-without-check",
-    Security,
-    Warning,
-    "`fastcgi_split_path_info` without a check that the script exists (the CVE-2019-11043 pattern)",
-    r#"With `fastcgi_split_path_info`, `PATH_INFO` passed to php-fpm and no
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "SEC001",
+        name: "split-path-info-without-check",
+        family: Family::Security,
+        severity: Severity::Warning,
+        summary: "`fastcgi_split_path_info` without a check that the script exists (the CVE-2019-11043 pattern)",
+        aliases: &[],
+        doc: r#"With `fastcgi_split_path_info`, `PATH_INFO` passed to php-fpm and no
 `try_files` in the location (`try_files $fastcgi_script_name =404`, or one that
 names a fixed script such as `try_files /app.php =404`) nor an `if (!-f ...)`,
 any URL that merely *contains* `.php` is passed to php-fpm, path info and all.
@@ -39,9 +42,10 @@ location ~ [^/]\.php(/|$) {
     fastcgi_pass unix:/run/php/php8.2-fpm.sock;
 }
 ```"#,
-    "Add `try_files $fastcgi_script_name =404;` after fastcgi_split_path_info (Debian's snippets/fastcgi-php.conf does).",
-    check
-);
+        fix: "Add `try_files $fastcgi_script_name =404;` after fastcgi_split_path_info (Debian's snippets/fastcgi-php.conf does).",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, _, location) in model.fastcgi_locations() {

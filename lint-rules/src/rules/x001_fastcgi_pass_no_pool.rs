@@ -1,16 +1,19 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::address::{describe, describe_listen};
 use crate::model::{Model, Verdict};
-use crate::rule::Sink;
 
-declare_rule!(
-    "X001",
-    "fastcgi-pass-no-pool",
-    Cross,
-    Error,
-    "`fastcgi_pass` names a socket or port that no php-fpm pool listens on",
-    r#"Every request the location passes to PHP fails when nothing listens at the
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X001",
+        name: "fastcgi-pass-no-pool",
+        family: Family::Cross,
+        severity: Severity::Error,
+        summary: "`fastcgi_pass` names a socket or port that no php-fpm pool listens on",
+        aliases: &[],
+        doc: r#"Every request the location passes to PHP fails when nothing listens at the
 `fastcgi_pass` address. The classic case is a PHP upgrade: php8.2-fpm creates
 `/run/php/php8.2-fpm.sock`, but the site still says `php8.1-fpm.sock`.
 
@@ -29,20 +32,12 @@ Good:
 ```nginx
 fastcgi_pass unix:/run/php/php8.2-fpm.sock;
 ```"#,
-    "Point `fastcgi_pass` at the address a pool's `listen` names (the help suggests the nearest).",
-    check
-);
+        fix: "Point `fastcgi_pass` at the address a pool's `listen` names (the help suggests the nearest).",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    // Pools some location already reaches: the nearest *unused* pool is the better suggestion.
-    let mut used = std::collections::HashSet::new();
-    for (nginx, _, location) in model.fastcgi_locations() {
-        for t in model.fastcgi_targets(nginx, location) {
-            if let Verdict::Reached(p) | Verdict::Partly(p) = model.verdict(&t.target) {
-                used.insert(p.pool.name_span);
-            }
-        }
-    }
     for (nginx, _, location) in model.fastcgi_locations() {
         for t in model.fastcgi_targets(nginx, location) {
             let Verdict::Missing {
@@ -63,19 +58,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let mut d = Diagnostic::new(&RULE.meta, t.span, format!("no php-fpm pool listens on {}{via}", describe(&t.target)))
                 .with_label("nginx connects here")
                 .with_note("at runtime: 502 Bad Gateway, \"connect() ... failed (2: No such file or directory)\" or \"(111: Connection refused)\" in nginx's error log");
-            let text = describe(&t.target);
-            let unused = model
-                .pools()
-                .filter(|p| !used.contains(&p.pool.name_span))
-                .filter_map(|p| {
-                    p.pool
-                        .listen()
-                        .map(|(l, _)| (strsim::levenshtein(&text, &describe_listen(&l)), p))
-                })
-                .filter(|(_, p)| same_transport(&t.target, p))
-                .min_by_key(|(d, _)| *d)
-                .map(|(_, p)| p);
-            if let Some(p) = unused.or(nearest) {
+            // The model's nearest pool of the same transport prefers unused pools.
+            if let Some(p) = nearest {
                 if let Some((listen, entry)) = p.pool.listen() {
                     d = d
                         .with_related(
@@ -110,19 +94,4 @@ pub fn nginx_form(listen: &fpm_conf_parser::Listen) -> String {
         } => format!("127.0.0.1:{port_text}"),
         other => describe_listen(other),
     }
-}
-
-fn same_transport(
-    target: &crate::model::address::NginxTarget,
-    p: &crate::model::PoolRef<'_>,
-) -> bool {
-    use crate::model::address::NginxTarget;
-    matches!(
-        (target, p.pool.listen().map(|(l, _)| l)),
-        (NginxTarget::Unix(_), Some(fpm_conf_parser::Listen::Unix(_)))
-            | (
-                NginxTarget::Tcp { .. },
-                Some(fpm_conf_parser::Listen::Tcp { .. })
-            )
-    )
 }

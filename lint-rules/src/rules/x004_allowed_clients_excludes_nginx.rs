@@ -1,18 +1,21 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use std::net::IpAddr;
 
-use lint_source::Diagnostic;
 
 use crate::model::address::{NginxTarget, TargetHost};
 use crate::model::{Model, Verdict};
-use crate::rule::Sink;
 
-declare_rule!(
-    "X004",
-    "allowed-clients-excludes-nginx",
-    Cross,
-    Error,
-    "`listen.allowed_clients` does not list the address nginx connects from",
-    r#"For TCP pools, `listen.allowed_clients` lists the exact addresses a worker
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X004",
+        name: "allowed-clients-excludes-nginx",
+        family: Family::Cross,
+        severity: Severity::Error,
+        summary: "`listen.allowed_clients` does not list the address nginx connects from",
+        aliases: &[],
+        doc: r#"For TCP pools, `listen.allowed_clients` lists the exact addresses a worker
 accepts; it checks after `accept()` and closes other connections. nginx
 connecting to `127.0.0.1` comes from `127.0.0.1`; to `[::1]`, from `::1`.
 
@@ -31,9 +34,10 @@ Good:
 listen = 127.0.0.1:9000
 listen.allowed_clients = 127.0.0.1,10.0.0.5
 ```"#,
-    "Add the address nginx connects from to `listen.allowed_clients`.",
-    check
-);
+        fix: "Add the address nginx connects from to `listen.allowed_clients`.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, _, location) in model.fastcgi_locations() {

@@ -1,19 +1,22 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use std::net::IpAddr;
 
 use fpm_conf_parser::{Listen, ListenHost};
-use lint_source::Diagnostic;
 
 use crate::model::address::{describe, describe_listen, NginxTarget, TargetHost};
 use crate::model::{Model, Verdict};
-use crate::rule::Sink;
 
-declare_rule!(
-    "X005",
-    "localhost-ipv6-mismatch",
-    Cross,
-    Warning,
-    "nginx and the pool disagree on IPv4 vs IPv6 loopback (`localhost`, `[::1]`, `127.0.0.1`)",
-    r#"nginx resolves `localhost` at start to every address in /etc/hosts, usually
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X005",
+        name: "localhost-ipv6-mismatch",
+        family: Family::Cross,
+        severity: Severity::Warning,
+        summary: "nginx and the pool disagree on IPv4 vs IPv6 loopback (`localhost`, `[::1]`, `127.0.0.1`)",
+        aliases: &[],
+        doc: r#"nginx resolves `localhost` at start to every address in /etc/hosts, usually
 `::1` and `127.0.0.1`, and tries them in turn; a pool on `127.0.0.1:9000` does
 not answer on `::1`. With `[::1]:9000` against a pool on `127.0.0.1:9000`
 nothing connects at all.
@@ -33,9 +36,10 @@ Good:
 ```nginx
 fastcgi_pass 127.0.0.1:9000;
 ```"#,
-    "Write the same literal address on both sides (127.0.0.1 or [::1]).",
-    check
-);
+        fix: "Write the same literal address on both sides (127.0.0.1 or [::1]).",
+    },
+    check,
+};
 
 /// True when target and pool are both loopback on one port but of different IP families.
 pub fn family_mismatch(target: &NginxTarget, listen: &Listen) -> bool {

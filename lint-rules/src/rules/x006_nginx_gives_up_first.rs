@@ -1,16 +1,19 @@
-use lint_source::{Diagnostic, Severity};
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 use nginx_conf_parser::check::parse_time;
 
-declare_rule!(
-    "X006",
-    "nginx-gives-up-first",
-    Cross,
-    Warning,
-    "`fastcgi_read_timeout` is shorter than the time php-fpm lets a script run (504), or nothing limits scripts at all",
-    r#"nginx waits `fastcgi_read_timeout` (default 60s) for the pool to answer. When
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X006",
+        name: "nginx-gives-up-first",
+        family: Family::Cross,
+        severity: Severity::Warning,
+        summary: "`fastcgi_read_timeout` is shorter than the time php-fpm lets a script run (504), or nothing limits scripts at all",
+        aliases: &[],
+        doc: r#"nginx waits `fastcgi_read_timeout` (default 60s) for the pool to answer. When
 the pool lets scripts run longer (`request_terminate_timeout`, else PHP's
 `max_execution_time`), slow requests are cut by nginx while PHP keeps working:
 the user gets 504 and the work finishes unseen, holding a worker.
@@ -28,9 +31,10 @@ Good:
 ```nginx
 fastcgi_read_timeout 310s;     # a little above the pool's limit
 ```"#,
-    "Make `fastcgi_read_timeout` a little longer than the pool's `request_terminate_timeout`.",
-    check
-);
+        fix: "Make `fastcgi_read_timeout` a little longer than the pool's `request_terminate_timeout`.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, _, location) in model.fastcgi_locations() {

@@ -1,20 +1,23 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 use nginx_conf_parser::check::parse_time;
 
 /// Seconds nginx may wait beyond the pool's limit without this rule firing: X006 asks for
 /// `fastcgi_read_timeout` "a little above" `request_terminate_timeout`, this much.
 const MARGIN_S: i64 = 10;
 
-declare_rule!(
-    "X007",
-    "fpm-kills-first",
-    Cross,
-    Warning,
-    "`request_terminate_timeout` kills scripts long before nginx stops waiting for them (502)",
-    r#"php-fpm's master kills a worker whose request has run longer than
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X007",
+        name: "fpm-kills-first",
+        family: Family::Cross,
+        severity: Severity::Warning,
+        summary: "`request_terminate_timeout` kills scripts long before nginx stops waiting for them (502)",
+        aliases: &[],
+        doc: r#"php-fpm's master kills a worker whose request has run longer than
 `request_terminate_timeout` (wall-clock time), with SIGTERM, mid-response. When
 nginx is set to wait much longer (`fastcgi_read_timeout`), every request that
 needs more than the pool's limit but less than nginx's ends in 502 instead of
@@ -45,9 +48,10 @@ Good:
 request_terminate_timeout = 295    ; nginx: fastcgi_read_timeout 300s
 php_admin_value[max_execution_time] = 25
 ```"#,
-    "Raise `request_terminate_timeout` to just under `fastcgi_read_timeout` (or lower nginx's wait to what the pool allows).",
-    check
-);
+        fix: "Raise `request_terminate_timeout` to just under `fastcgi_read_timeout` (or lower nginx's wait to what the pool allows).",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, _, location) in model.fastcgi_locations() {

@@ -1,15 +1,18 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "X008",
-    "proxy-timeout-on-fastcgi",
-    Cross,
-    Warning,
-    "`proxy_*_timeout` set where requests go through `fastcgi_pass`: it has no effect",
-    r#"`proxy_read_timeout` and friends belong to `proxy_pass`. A PHP location that
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X008",
+        name: "proxy-timeout-on-fastcgi",
+        family: Family::Cross,
+        severity: Severity::Warning,
+        summary: "`proxy_*_timeout` set where requests go through `fastcgi_pass`: it has no effect",
+        aliases: &[],
+        doc: r#"`proxy_read_timeout` and friends belong to `proxy_pass`. A PHP location that
 uses `fastcgi_pass` keeps the default `fastcgi_read_timeout` of 60s whatever
 `proxy_read_timeout` says, so long reports still end in 504.
 
@@ -31,9 +34,10 @@ location ~ \.php$ {
     fastcgi_pass unix:/run/php/php8.2-fpm.sock;
 }
 ```"#,
-    "Use the `fastcgi_` directive of the same name.",
-    check
-);
+        fix: "Use the `fastcgi_` directive of the same name.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, _, location) in model.fastcgi_locations() {

@@ -1,16 +1,19 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::address::{describe, NginxTarget, TargetHost};
 use crate::model::{resolve, Model, Verdict};
-use crate::rule::Sink;
 
-declare_rule!(
-    "X010",
-    "wrong-protocol-to-pool",
-    Cross,
-    Error,
-    "`proxy_pass`/`uwsgi_pass`/`grpc_pass` to a php-fpm pool, or `fastcgi_pass` to nginx's own HTTP port",
-    r#"php-fpm speaks FastCGI only. `proxy_pass http://127.0.0.1:9000` sends HTTP to
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X010",
+        name: "wrong-protocol-to-pool",
+        family: Family::Cross,
+        severity: Severity::Error,
+        summary: "`proxy_pass`/`uwsgi_pass`/`grpc_pass` to a php-fpm pool, or `fastcgi_pass` to nginx's own HTTP port",
+        aliases: &[],
+        doc: r#"php-fpm speaks FastCGI only. `proxy_pass http://127.0.0.1:9000` sends HTTP to
 it, and php-fpm closes the connection; `fastcgi_pass` to an address nginx
 itself `listen`s on sends FastCGI to an HTTP server.
 
@@ -26,9 +29,10 @@ Good:
 ```nginx
 location ~ \.php$ { include snippets/fastcgi-php.conf; fastcgi_pass 127.0.0.1:9000; }
 ```"#,
-    "Use `fastcgi_pass` (with the fastcgi params) for php-fpm pools.",
-    check
-);
+        fix: "Use `fastcgi_pass` (with the fastcgi params) for php-fpm pools.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, _, location) in model

@@ -1,16 +1,19 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use fpm_conf_parser::Listen;
-use lint_source::Diagnostic;
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "X012",
-    "socket-in-private-tmp",
-    Cross,
-    Note,
-    "a pool socket under /tmp or /var/tmp, which systemd's PrivateTmp hides from nginx",
-    r#"Debian's and RHEL's units start php-fpm (and often nginx) with
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X012",
+        name: "socket-in-private-tmp",
+        family: Family::Cross,
+        severity: Severity::Note,
+        summary: "a pool socket under /tmp or /var/tmp, which systemd's PrivateTmp hides from nginx",
+        aliases: &[],
+        doc: r#"Debian's and RHEL's units start php-fpm (and often nginx) with
 `PrivateTmp=true`: each service sees its own /tmp. A socket created in
 php-fpm's /tmp does not exist in nginx's.
 
@@ -26,9 +29,10 @@ Good:
 ```ini
 listen = /run/php/php-fpm.sock
 ```"#,
-    "Put sockets under /run (e.g. /run/php/).",
-    check
-);
+        fix: "Put sockets under /run (e.g. /run/php/).",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for p in model.pools() {

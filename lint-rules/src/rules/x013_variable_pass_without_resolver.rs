@@ -1,16 +1,19 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::address::NginxTarget;
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "X013",
-    "variable-pass-without-resolver",
-    Cross,
-    Warning,
-    "`fastcgi_pass` with a variable host and no `resolver`",
-    r#"With a variable in `fastcgi_pass`, nginx resolves the host per request, at
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X013",
+        name: "variable-pass-without-resolver",
+        family: Family::Cross,
+        severity: Severity::Warning,
+        summary: "`fastcgi_pass` with a variable host and no `resolver`",
+        aliases: &[],
+        doc: r#"With a variable in `fastcgi_pass`, nginx resolves the host per request, at
 run time, and needs a `resolver`. Unless the variable always names an
 `upstream` block or an IP address, requests fail.
 
@@ -28,9 +31,10 @@ resolver 127.0.0.11 valid=10s;
 set $php php-fpm:9000;
 fastcgi_pass $php;
 ```"#,
-    "Add a `resolver` (Docker: 127.0.0.11), or use an upstream block.",
-    check
-);
+        fix: "Add a `resolver` (Docker: 127.0.0.11), or use an upstream block.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, _, location) in model.fastcgi_locations() {

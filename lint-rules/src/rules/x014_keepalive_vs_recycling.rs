@@ -1,15 +1,18 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::{Model, Verdict};
-use crate::rule::Sink;
 
-declare_rule!(
-    "X014",
-    "keepalive-vs-recycling",
-    Cross,
-    Note,
-    "kept-alive FastCGI connections to a pool whose workers recycle (pm.max_requests)",
-    r#"With `keepalive` in the upstream and `fastcgi_keep_conn on`, nginx reuses
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X014",
+        name: "keepalive-vs-recycling",
+        family: Family::Cross,
+        severity: Severity::Note,
+        summary: "kept-alive FastCGI connections to a pool whose workers recycle (pm.max_requests)",
+        aliases: &[],
+        doc: r#"With `keepalive` in the upstream and `fastcgi_keep_conn on`, nginx reuses
 connections to php-fpm workers. A worker that reaches `pm.max_requests` exits
 and closes its connection; a request nginx sends on it at that moment fails.
 
@@ -29,9 +32,10 @@ upstream php { server 127.0.0.1:9000; keepalive 8; }
 location ~ \.php$ { fastcgi_pass php; fastcgi_keep_conn on; fastcgi_next_upstream error timeout; }
 # pool: pm.max_requests = 0, or no keepalive
 ```"#,
-    "Drop keepalive/fastcgi_keep_conn for this pool, or set pm.max_requests = 0 (if the code does not leak).",
-    check
-);
+        fix: "Drop keepalive/fastcgi_keep_conn for this pool, or set pm.max_requests = 0 (if the code does not leak).",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, _, location) in model.fastcgi_locations() {

@@ -1,15 +1,18 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::{Model, Verdict};
-use crate::rule::Sink;
 
-declare_rule!(
-    "X016",
-    "chroot-host-paths",
-    Cross,
-    Error,
-    "nginx sends host paths in SCRIPT_FILENAME to a pool that runs chrooted",
-    r#"A pool with `chroot = /srv/site` sees `/srv/site/public/index.php` as
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X016",
+        name: "chroot-host-paths",
+        family: Family::Cross,
+        severity: Severity::Error,
+        summary: "nginx sends host paths in SCRIPT_FILENAME to a pool that runs chrooted",
+        aliases: &[],
+        doc: r#"A pool with `chroot = /srv/site` sees `/srv/site/public/index.php` as
 `/public/index.php`. nginx builds SCRIPT_FILENAME from its own `root`, a host
 path, which does not exist inside the chroot.
 
@@ -27,9 +30,10 @@ Good:
 root /srv/site/public;
 fastcgi_param SCRIPT_FILENAME /public$fastcgi_script_name;
 ```"#,
-    "Send the path as the chrooted pool sees it (strip the chroot prefix).",
-    check
-);
+        fix: "Send the path as the chrooted pool sees it (strip the chroot prefix).",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, _, location) in model.fastcgi_locations() {

@@ -1,18 +1,21 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use std::collections::HashSet;
 
-use lint_source::Diagnostic;
 
 use crate::model::filesystem::Access;
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "X018",
-    "docroot-closed-to-pool",
-    Cross,
-    Error,
-    "the pool's user cannot enter the document root nginx sends scripts from (under `--root`): every PHP request fails",
-    r#"nginx only names the script; php-fpm's worker opens it, as the pool's
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X018",
+        name: "docroot-closed-to-pool",
+        family: Family::Cross,
+        severity: Severity::Error,
+        summary: "the pool's user cannot enter the document root nginx sends scripts from (under `--root`): every PHP request fails",
+        aliases: &[],
+        doc: r#"nginx only names the script; php-fpm's worker opens it, as the pool's
 `user`. It needs search (`x`) permission on the document root and on every
 directory above it. A docroot deployed as `0700 deploy:deploy`, a home
 directory (`/home/alice/site`, home directories are `0700` or `0750` on many
@@ -32,9 +35,10 @@ root /srv/shop;
 location ~ \.php$ { fastcgi_pass unix:/run/php/php8.2-fpm.sock; ... }
 ```
 Good: `chmod 0751 /srv/shop` (or run the pool as `deploy`)."#,
-    "Give the pool user search permission on the docroot and its parents (`chmod o+x`, or a shared group), or run the pool as the docroot's owner.",
-    check
-);
+        fix: "Give the pool user search permission on the docroot and its parents (`chmod o+x`, or a shared group), or run the pool as the docroot's owner.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     let mut seen = HashSet::new();

@@ -1,16 +1,19 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::address::describe;
 use crate::model::{Crossing, Model, Verdict};
-use crate::rule::Sink;
 
-declare_rule!(
-    "X019",
-    "loopback-across-containers",
-    Cross,
-    Error,
-    "`fastcgi_pass` names 127.0.0.1, localhost or [::1] while php-fpm runs in another container",
-    r#"Every container has its own loopback. In a Compose project or in two
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X019",
+        name: "loopback-across-containers",
+        family: Family::Cross,
+        severity: Severity::Error,
+        summary: "`fastcgi_pass` names 127.0.0.1, localhost or [::1] while php-fpm runs in another container",
+        aliases: &[],
+        doc: r#"Every container has its own loopback. In a Compose project or in two
 Kubernetes pods, `127.0.0.1:9000` in nginx's container is nginx's own
 address, where nothing listens. (Containers of one Kubernetes pod, or a service
 with `network_mode: service:php`, share one loopback: no finding there.)
@@ -26,9 +29,10 @@ Good:
 ```nginx
 fastcgi_pass php:9000;
 ```"#,
-    "Name php-fpm's service (or its network alias, or the Kubernetes Service) instead of the loopback.",
-    check
-);
+        fix: "Name php-fpm's service (or its network alias, or the Kubernetes Service) instead of the loopback.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     let network = &model.options.network;

@@ -1,16 +1,19 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::address::{NginxTarget, TargetHost};
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "X020",
-    "upstream-host-not-found",
-    Cross,
-    Error,
-    "`fastcgi_pass` or an upstream `server` names a host that is no service, alias or Kubernetes Service of the deployment",
-    r#"nginx resolves the host names of `fastcgi_pass`, `proxy_pass` and upstream
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X020",
+        name: "upstream-host-not-found",
+        family: Family::Cross,
+        severity: Severity::Error,
+        summary: "`fastcgi_pass` or an upstream `server` names a host that is no service, alias or Kubernetes Service of the deployment",
+        aliases: &[],
+        doc: r#"nginx resolves the host names of `fastcgi_pass`, `proxy_pass` and upstream
 `server` lines once, at start. Inside a deployment the names that resolve are
 the Compose services (and their `container_name`, `hostname`, network
 aliases and `links` aliases) or the Kubernetes Services; a typo, a container
@@ -29,9 +32,10 @@ Good:
 ```nginx
 fastcgi_pass wordpress:9000;
 ```"#,
-    "Name a service, alias or Kubernetes Service of the deployment (see `nginx-fpm-lint deployments`).",
-    check
-);
+        fix: "Name a service, alias or Kubernetes Service of the deployment (see `nginx-fpm-lint deployments`).",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     let network = &model.options.network;

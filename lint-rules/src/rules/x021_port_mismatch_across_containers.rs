@@ -1,16 +1,19 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::address::{describe, describe_listen};
 use crate::model::{Crossing, Model, Verdict};
-use crate::rule::Sink;
 
-declare_rule!(
-    "X021",
-    "port-mismatch-across-containers",
-    Cross,
-    Error,
-    "`fastcgi_pass` reaches php-fpm's container on a port no pool there listens on",
-    r#"The service name resolves to php-fpm's container, but the port does not
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X021",
+        name: "port-mismatch-across-containers",
+        family: Family::Cross,
+        severity: Severity::Error,
+        summary: "`fastcgi_pass` reaches php-fpm's container on a port no pool there listens on",
+        aliases: &[],
+        doc: r#"The service name resolves to php-fpm's container, but the port does not
 match any pool's `listen` there. The official php-fpm image listens on 9000
 (`zz-docker.conf`/`docker.conf`: `listen = 9000`); a pool override, a
 `php-fpm -y` file or an environment-driven `${PORT}` may move it.
@@ -26,9 +29,10 @@ Good:
 ```nginx
 fastcgi_pass app:9000;
 ```"#,
-    "Use the port the pool's `listen` names (or change the pool's `listen`).",
-    check
-);
+        fix: "Use the port the pool's `listen` names (or change the pool's `listen`).",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, _, location) in model.fastcgi_locations() {

@@ -1,16 +1,19 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::address::{describe, describe_listen};
 use crate::model::{Crossing, Model, Verdict};
-use crate::rule::Sink;
 
-declare_rule!(
-    "X022",
-    "pool-on-loopback-across-containers",
-    Cross,
-    Error,
-    "the pool listens on its container's 127.0.0.1 (or a unix socket) while nginx connects over the network",
-    r#"`listen = 127.0.0.1:9000` accepts connections from inside php-fpm's own
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X022",
+        name: "pool-on-loopback-across-containers",
+        family: Family::Cross,
+        severity: Severity::Error,
+        summary: "the pool listens on its container's 127.0.0.1 (or a unix socket) while nginx connects over the network",
+        aliases: &[],
+        doc: r#"`listen = 127.0.0.1:9000` accepts connections from inside php-fpm's own
 container only; a unix socket is a file of that container. nginx in another
 container reaches php-fpm through the container network, so the pool must
 listen on every interface (`listen = 9000`, as the official image's
@@ -28,9 +31,10 @@ Good:
 ```ini
 listen = 9000
 ```"#,
-    "Make the pool listen on every interface (`listen = 9000`), or run nginx in the same pod/network namespace.",
-    check
-);
+        fix: "Make the pool listen on every interface (`listen = 9000`), or run nginx in the same pod/network namespace.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, _, location) in model.fastcgi_locations() {

@@ -1,16 +1,19 @@
-use lint_source::Diagnostic;
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::address::describe;
 use crate::model::{Crossing, Model, Verdict};
-use crate::rule::Sink;
 
-declare_rule!(
-    "X023",
-    "socket-not-shared",
-    Cross,
-    Error,
-    "`fastcgi_pass unix:...` names a socket in a directory nginx's and php-fpm's containers do not share",
-    r#"A unix socket is a file. When nginx and php-fpm run in different
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X023",
+        name: "socket-not-shared",
+        family: Family::Cross,
+        severity: Severity::Error,
+        summary: "`fastcgi_pass unix:...` names a socket in a directory nginx's and php-fpm's containers do not share",
+        aliases: &[],
+        doc: r#"A unix socket is a file. When nginx and php-fpm run in different
 containers (Compose services, or two containers of one Kubernetes pod), nginx
 finds php-fpm's socket only through a volume both mount: a named volume, the
 same bind mount, or a pod's `emptyDir`.
@@ -32,9 +35,10 @@ services:
 volumes:
   sock:
 ```"#,
-    "Mount one volume at the socket's directory in both containers (or use TCP: `listen = 9000`).",
-    check
-);
+        fix: "Mount one volume at the socket's directory in both containers (or use TCP: `listen = 9000`).",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, _, location) in model.fastcgi_locations() {

@@ -1,15 +1,18 @@
-use lint_source::{Diagnostic, Severity};
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "X024",
-    "fastcgi-port-published",
-    Cross,
-    Error,
-    "php-fpm's FastCGI port is published to the host or the world (Compose `ports:`, a NodePort/LoadBalancer Service)",
-    r#"FastCGI has no authentication: whoever reaches the port can make php-fpm
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X024",
+        name: "fastcgi-port-published",
+        family: Family::Cross,
+        severity: Severity::Error,
+        summary: "php-fpm's FastCGI port is published to the host or the world (Compose `ports:`, a NodePort/LoadBalancer Service)",
+        aliases: &[],
+        doc: r#"FastCGI has no authentication: whoever reaches the port can make php-fpm
 run any PHP file on its disk, with any parameters (`PHP_VALUE`,
 `auto_prepend_file=php://input` runs code from the request body). nginx reaches
 php-fpm over the private container network; publishing the port is never
@@ -30,9 +33,10 @@ php:
   image: php:8.3-fpm
   expose: ["9000"]   # or nothing: services of one network reach each other
 ```"#,
-    "Remove the port from `ports:` (or bind it to 127.0.0.1 for local debugging); use a ClusterIP Service in Kubernetes.",
-    check
-);
+        fix: "Remove the port from `ports:` (or bind it to 127.0.0.1 for local debugging); use a ClusterIP Service in Kubernetes.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (published, span) in &model.published {

@@ -1,18 +1,21 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use std::collections::HashSet;
 use std::path::Path;
 
-use lint_source::Diagnostic;
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "X025",
-    "script-missing-in-php-container",
-    Cross,
-    Error,
-    "nginx sends scripts from a document root that php-fpm's container does not have",
-    r#"php-fpm opens the file named by `SCRIPT_FILENAME` in its own container.
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X025",
+        name: "script-missing-in-php-container",
+        family: Family::Cross,
+        severity: Severity::Error,
+        summary: "nginx sends scripts from a document root that php-fpm's container does not have",
+        aliases: &[],
+        doc: r#"php-fpm opens the file named by `SCRIPT_FILENAME` in its own container.
 When nginx and php-fpm run in different containers, the code must be at the
 same path in both: mounted (or copied) into php-fpm's container where nginx's
 `root` says. A volume mounted only into nginx, or at another path in php-fpm's
@@ -32,9 +35,10 @@ Good:
 web: { image: nginx, volumes: ['./src:/var/www/html'] }
 php: { image: php:8.3-fpm, volumes: ['./src:/var/www/html'] }
 ```"#,
-    "Mount (or COPY) the code into php-fpm's container at the path nginx's `root` names.",
-    check
-);
+        fix: "Mount (or COPY) the code into php-fpm's container at the path nginx's `root` names.",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     let network = &model.options.network;

@@ -1,17 +1,20 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use std::path::Path;
 
-use lint_source::{Diagnostic, Severity};
 
 use crate::model::Model;
-use crate::rule::Sink;
 
-declare_rule!(
-    "X026",
-    "docroot-missing-in-nginx-container",
-    Cross,
-    Warning,
-    "the document root exists in php-fpm's container only: nginx finds no file there",
-    r#"nginx serves static files and evaluates `try_files` in its own container.
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X026",
+        name: "docroot-missing-in-nginx-container",
+        family: Family::Cross,
+        severity: Severity::Warning,
+        summary: "the document root exists in php-fpm's container only: nginx finds no file there",
+        aliases: &[],
+        doc: r#"nginx serves static files and evaluates `try_files` in its own container.
 When the code is mounted (or copied) into php-fpm's container only, every asset
 is a 404, and a PHP location that checks the script first (`try_files $uri =404`,
 Debian's `snippets/fastcgi-php.conf`) answers 404 before php-fpm is asked.
@@ -31,9 +34,10 @@ Good:
 web: { image: nginx, volumes: ['./src:/var/www/html:ro'] }
 php: { image: php:8.3-fpm, volumes: ['./src:/var/www/html'] }
 ```"#,
-    "Mount (or COPY) the document root into nginx's container too (read-only is enough).",
-    check
-);
+        fix: "Mount (or COPY) the document root into nginx's container too (read-only is enough).",
+    },
+    check,
+};
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     let network = &model.options.network;

@@ -1,0 +1,56 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+
+use crate::model::Model;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "FPM101",
+        name: "slowlog-at-terminate-timeout",
+        family: Family::FpmPool,
+        severity: Severity::Warning,
+        summary: "`request_slowlog_timeout` equal to `request_terminate_timeout`: the slow log is never written",
+        aliases: &[],
+        doc: r#"The slow log records a stack trace of requests running longer than
+`request_slowlog_timeout` — the one piece of evidence of *why* a request was
+slow. When it equals `request_terminate_timeout`, the worker is killed at the
+same moment and the trace rarely makes it to the file. (A slowlog timeout
+above the terminate timeout stops php-fpm from starting: FPM010.)
+
+**Symptom**: slow requests are killed without a backtrace: php-fpm logs
+`execution timed out (30.001 sec), terminating` but never `executing too
+slow`, and the slow log stays empty.
+
+Bad:
+```ini
+request_slowlog_timeout = 30s
+request_terminate_timeout = 30s
+```
+Good:
+```ini
+request_slowlog_timeout = 10s
+request_terminate_timeout = 30s
+```"#,
+        fix: "Set request_slowlog_timeout well below request_terminate_timeout.",
+    },
+    check,
+};
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for p in model.pools() {
+        let (Some((slow, slow_entry)), Some((term, term_entry))) = (
+            p.pool.time("request_slowlog_timeout"),
+            p.pool.time("request_terminate_timeout"),
+        ) else {
+            continue;
+        };
+        if slow > 0 && slow == term {
+            sink.push(
+                Diagnostic::new(&RULE.meta, slow_entry.value_span, format!("pool [{}] writes slow-log traces at {slow}s, the moment it kills the request", p.pool.name))
+                    .with_related(term_entry.value_span, "request_terminate_timeout")
+                    .with_help(format!("set request_slowlog_timeout to about a third of {term}s")),
+            );
+        }
+    }
+}

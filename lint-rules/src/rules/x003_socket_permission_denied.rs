@@ -1,0 +1,176 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+
+use crate::model::address::NginxTarget;
+use crate::model::{Model, PoolRef, Verdict};
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X003",
+        name: "socket-permission-denied",
+        family: Family::Cross,
+        severity: Severity::Error,
+        summary: "nginx's worker user may not open the pool's unix socket (listen.owner/group/mode, ACLs)",
+        aliases: &[],
+        doc: r#"Connecting to a unix socket needs write permission on it. php-fpm creates the
+socket as `listen.owner`:`listen.group` with `listen.mode` (default 0660); with
+no owner it stays `root:root`, and with `listen.acl_users`/`listen.acl_groups`
+(RHEL's default) owner and group are ignored and only the ACL counts. When
+nginx's worker user (the `user` directive; `www-data` on Debian) is neither the
+owner nor in the group, and the mode gives "other" no write bit, every request
+fails.
+
+**Symptom**: 502 Bad Gateway; `connect() to unix:/run/php/php8.2-fpm.sock failed
+(13: Permission denied) while connecting to upstream`.
+
+Bad:
+```ini
+listen.owner = root
+listen.group = root
+listen.mode = 0660     ; nginx runs as www-data
+```
+Good:
+```ini
+listen.owner = www-data
+listen.group = www-data
+listen.mode = 0660
+```"#,
+        fix: "Set `listen.owner`/`listen.group` to nginx's user (or list it in `listen.acl_users`).",
+    },
+    check,
+};
+
+/// Owner, group and mode of a pool's socket as php-fpm 8.2 creates it, or the ACL lists.
+pub struct SocketAccess {
+    /// Owner user.
+    pub owner: String,
+    /// Owner group.
+    pub group: String,
+    /// Permission bits.
+    pub mode: u32,
+    /// ACL users and groups (when set, owner/group are root:root).
+    pub acl: Option<(Vec<String>, Vec<String>)>,
+}
+
+/// How php-fpm sets up the socket of a pool.
+pub fn socket_access(model: &Model<'_>, p: &PoolRef<'_>) -> SocketAccess {
+    let pool = p.pool;
+    let list = |k: &str| {
+        pool.value(k).map(|v| {
+            v.split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+        })
+    };
+    let mode = pool
+        .value("listen.mode")
+        .and_then(|m| u32::from_str_radix(m.trim(), 8).ok())
+        .unwrap_or(0o660);
+    let acl_users = list("listen.acl_users");
+    let acl_groups = list("listen.acl_groups");
+    if acl_users.is_some() || acl_groups.is_some() {
+        return SocketAccess {
+            owner: "root".into(),
+            group: "root".into(),
+            mode,
+            acl: Some((
+                acl_users.unwrap_or_default(),
+                acl_groups.unwrap_or_default(),
+            )),
+        };
+    }
+    // A master that is not root creates the socket as itself and cannot give it away.
+    if let Some(user) = model
+        .options
+        .fpm_runs_as
+        .as_ref()
+        .filter(|u| *u != "root" && *u != "0")
+    {
+        return SocketAccess {
+            owner: user.clone(),
+            group: model.accounts.primary(user),
+            mode,
+            acl: None,
+        };
+    }
+    let owner = pool.value("listen.owner").filter(|v| !v.is_empty());
+    let group = pool.value("listen.group").filter(|v| !v.is_empty());
+    let group = group
+        .or_else(|| owner.as_ref().map(|o| model.accounts.primary(o)))
+        .unwrap_or_else(|| "root".into());
+    SocketAccess {
+        owner: owner.unwrap_or_else(|| "root".into()),
+        group,
+        mode,
+        acl: None,
+    }
+}
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for (nginx, _, location) in model.fastcgi_locations() {
+        let (user, group, user_span, stated) = model.nginx_user(nginx);
+        if user == "root" {
+            continue;
+        }
+        let mut groups = model.accounts.groups(&user);
+        if let Some(g) = &group {
+            groups.insert(0, g.clone());
+        }
+        for t in model.fastcgi_targets(nginx, location) {
+            if !matches!(t.target, NginxTarget::Unix(_)) {
+                continue;
+            }
+            let Verdict::Reached(p) = model.verdict(&t.target) else {
+                continue;
+            };
+            let access = socket_access(model, &p);
+            let allowed = match &access.acl {
+                Some((users, acl_groups)) => {
+                    users.contains(&user)
+                        || acl_groups.iter().any(|g| groups.contains(g))
+                        || access.mode & 0o002 != 0
+                }
+                None => {
+                    (access.owner == user && access.mode & 0o200 != 0)
+                        || (groups.contains(&access.group) && access.mode & 0o020 != 0)
+                        || access.mode & 0o002 != 0
+                }
+            };
+            if allowed {
+                continue;
+            }
+            let span = p
+                .pool
+                .get("listen.acl_users")
+                .or_else(|| p.pool.get("listen.owner"))
+                .or_else(|| p.pool.get("listen.mode"))
+                .map_or(p.pool.name_span, |e| e.key_span.to(e.value_span));
+            let how = match &access.acl {
+                Some((users, gs)) => {
+                    format!("ACL users [{}] groups [{}]", users.join(","), gs.join(","))
+                }
+                None => format!("{}:{} mode {:04o}", access.owner, access.group, access.mode),
+            };
+            let mut d = Diagnostic::new(&RULE.meta, span, format!("nginx runs as \"{user}\", which may not open the socket of pool [{}] ({how})", p.pool.name))
+                .with_label("the socket's owner and mode come from here")
+                .with_related(t.span, "nginx connects here")
+                .with_help(if access.acl.is_some() {
+                    format!("add {user} to `listen.acl_users` (owner/group are ignored while ACLs are set)")
+                } else {
+                    format!("set `listen.owner = {user}` and `listen.group = {}`", model.accounts.primary(&user))
+                })
+                .with_note("at runtime: 502 Bad Gateway, \"connect() to unix:... failed (13: Permission denied)\" in nginx's error log");
+            if let Some(s) = user_span {
+                d = d.with_related(s, "nginx's worker user");
+            }
+            if !stated {
+                d = d
+                    .with_severity(Severity::Warning)
+                    .with_note("no `user` directive: assumed nginx's built-in default \"nobody\"; pass --nginx-user if the service runs as another user");
+            }
+            sink.push(d);
+        }
+    }
+}

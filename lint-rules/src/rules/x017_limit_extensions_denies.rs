@@ -1,0 +1,101 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+
+use crate::model::{Model, Verdict};
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "X017",
+        name: "limit-extensions-denies",
+        family: Family::Cross,
+        severity: Severity::Error,
+        summary: "a location sends files to php-fpm whose extension `security.limit_extensions` refuses",
+        aliases: &[],
+        doc: r#"php-fpm runs only scripts whose name ends in one of
+`security.limit_extensions` (default `.php .phar`). A location such as
+`location ~ \.(php|html)$` that passes `.html` files to the pool gets them
+refused.
+
+**Symptom**: 403 with the body "Access denied."; php-fpm logs `Access to the
+script '/var/www/x.html' has been denied (see security.limit_extensions)`.
+
+Bad:
+```nginx
+location ~ \.(php|html)$ { fastcgi_pass unix:/run/php/php8.2-fpm.sock; }
+```
+Good:
+```nginx
+location ~ \.php$ { fastcgi_pass unix:/run/php/php8.2-fpm.sock; }
+# or, in the pool: security.limit_extensions = .php .html
+```"#,
+        fix: "Route only the allowed extensions to php-fpm, or extend security.limit_extensions.",
+    },
+    check,
+};
+
+/// Extensions a regex location like `\.(php|html)$` or `\.phtml$` routes.
+fn extensions(pattern: &str) -> Vec<String> {
+    let Some(dot) = pattern.rfind("\\.") else {
+        return Vec::new();
+    };
+    let tail = pattern[dot + 2..].trim_end_matches('$');
+    let tail = tail
+        .strip_prefix('(')
+        .and_then(|t| t.strip_suffix(')'))
+        .unwrap_or(tail);
+    let tail = tail.strip_prefix("?:").unwrap_or(tail);
+    if tail.is_empty()
+        || !tail
+            .split('|')
+            .all(|e| !e.is_empty() && e.bytes().all(|b| b.is_ascii_alphanumeric()))
+    {
+        return Vec::new();
+    }
+    tail.split('|')
+        .map(|e| format!(".{}", e.to_ascii_lowercase()))
+        .collect()
+}
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for (nginx, _, location) in model.fastcgi_locations() {
+        let Some(regex) = location
+            .pattern
+            .strip_prefix("~*")
+            .or_else(|| location.pattern.strip_prefix('~'))
+        else {
+            continue;
+        };
+        let routed = extensions(regex.trim());
+        if routed.is_empty() {
+            continue;
+        }
+        for t in model.fastcgi_targets(nginx, location) {
+            let (Verdict::Reached(p) | Verdict::Partly(p)) = model.verdict(&t.target) else {
+                continue;
+            };
+            let allowed: Vec<String> = p
+                .pool
+                .value("security.limit_extensions")
+                .map_or(vec![".php".into(), ".phar".into()], |v| {
+                    v.split_whitespace().map(str::to_ascii_lowercase).collect()
+                });
+            if allowed.is_empty() {
+                continue; // an empty list allows everything
+            }
+            let refused: Vec<&String> = routed.iter().filter(|e| !allowed.contains(e)).collect();
+            if !refused.is_empty() {
+                let refused: Vec<&str> = refused.iter().map(|s| s.as_str()).collect();
+                let mut d = Diagnostic::new(&RULE.meta, location.span, format!("this location sends {} files to pool [{}], which only runs {}", refused.join(" "), p.pool.name, allowed.join(" ")))
+                    .with_related(t.span, "passed to the pool here")
+                    .with_help("route only .php to php-fpm, or add the extension to security.limit_extensions")
+                    .with_note("at runtime: 403 \"Access denied.\", \"Access to the script ... has been denied (see security.limit_extensions)\"");
+                if let Some(e) = p.pool.get("security.limit_extensions") {
+                    d = d.with_related(e.value_span, "allowed extensions");
+                }
+                sink.push(d);
+                break;
+            }
+        }
+    }
+}
