@@ -5,7 +5,7 @@
 //! here the day it lands instead of showing up later as a slow benchmark.
 //!
 //! It also counts allocations (blocks) per statement, phase by phase: one more
-//! allocation per statement anywhere is +1 on a budget of 3 to 6.
+//! allocation per statement anywhere is +1 on a budget of 3 to 11.
 //!
 //! The budgets are set from the measurement in docs/performance.md with about 10 %
 //! of headroom; lower them when an improvement lands.
@@ -17,22 +17,26 @@ use nginx_fpm_lint_bench::{generate, Profile, TreeSpec};
 static ALLOC: dhat::Alloc = dhat::Alloc;
 
 /// Bytes allocated (in total, not live) per byte of input, for the whole run
-/// (measured: 20.21 in session 4; 21.03 in session 3, 21.54 before its compaction).
-const TOTAL_BUDGET: f64 = 22.0;
+/// (measured: 25.07 after session 4's allocation cuts; 27.62 with the 36 security
+/// rules, whose statement index is built once per run and whose regex verdicts are
+/// memoised per pattern; 23.40 before them; 21.03 before the syntax trees were kept
+/// for rules).
+const TOTAL_BUDGET: f64 = 27.5;
 /// Bytes live at the heap's peak per byte of input, the sources included
-/// (measured: 5.52 in session 4; 5.48 in session 3, 7.35 before its compaction).
-const PEAK_BUDGET: f64 = 6.1;
+/// (measured: 6.74 after session 4; 7.33 with the syntax trees and their index alive
+/// while rules run; 5.48 when the trees were freed before the rules).
+const PEAK_BUDGET: f64 = 7.4;
 /// Allocations per statement (nginx directive or php-fpm entry) in each phase, over
 /// the 22 107 statements of the tree (measured in session 4: parse 4.07, load checks
-/// 5.52, model 2.69, rules 5.46).
+/// 5.37, model 2.67, rules 9.76).
 const BLOCKS_PER_STATEMENT: [(lint_rules::Phase, f64); 4] = [
     (lint_rules::Phase::Parse, 4.5),
-    (lint_rules::Phase::LoadChecks, 6.1),
+    (lint_rules::Phase::LoadChecks, 5.9),
     (lint_rules::Phase::Model, 3.0),
-    (lint_rules::Phase::Rules, 6.0),
+    (lint_rules::Phase::Rules, 10.8),
 ];
-/// Allocations per statement for the whole run (measured: 17.75).
-const BLOCKS_TOTAL: f64 = 19.5;
+/// Allocations per statement for the whole run (measured: 21.89).
+const BLOCKS_TOTAL: f64 = 24.0;
 
 #[test]
 fn parse_model_and_rules_stay_within_the_allocation_budget() {

@@ -8,10 +8,11 @@
 
 mod diagnostic;
 pub mod distance;
+pub mod edits;
 mod meta;
 mod source_map;
 pub mod vfs;
 
-pub use diagnostic::{Diagnostic, Edit, Fix, Label, Severity};
+pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity};
 pub use meta::{Family, RuleMeta};
 pub use source_map::{FileId, FileKind, LineCol, SourceFile, SourceMap, Span};
