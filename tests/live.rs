@@ -359,6 +359,16 @@ fn lint_command(nginx: &Path, fpm: &Path) -> BinCommand {
 
 /// True when nginx and php-fpm can run here; otherwise says why and skips, except in
 /// CI, where the live proofs must run.
+/// The live tests run one at a time: scenarios share socket paths and PHP pools, and a
+/// saturation scenario needs the machine to itself while it measures.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 fn live_tools_or_skip() -> bool {
     match available() {
         Ok(()) => true,
@@ -374,6 +384,7 @@ fn live_tools_or_skip() -> bool {
 
 #[test]
 fn every_claimed_status_is_what_real_nginx_and_php_fpm_return() {
+    let _alone = one_at_a_time();
     if !live_tools_or_skip() {
         return;
     }
@@ -447,6 +458,7 @@ fn every_claimed_status_is_what_real_nginx_and_php_fpm_return() {
 /// look-alike answers (200 where the bad one gave 502/504), with the code gone.
 #[test]
 fn fixed_bad_configurations_answer_like_the_good_ones() {
+    let _alone = one_at_a_time();
     if !live_tools_or_skip() {
         return;
     }
@@ -504,6 +516,7 @@ fn fixed_bad_configurations_answer_like_the_good_ones() {
 /// starts. Skips when this machine has no IPv6 (the look-alike could not bind either).
 #[test]
 fn dual_stack_conflict_passes_nginx_t_and_fails_at_start() {
+    let _alone = one_at_a_time();
     if !live_tools_or_skip() {
         return;
     }
