@@ -1,4 +1,4 @@
-//! The nginx syntax tree ([`crate::model::Model::trees`]) indexed once per rule: every
+//! The nginx syntax tree ([`crate::model::Model::trees`]) indexed once per run: every
 //! statement in document order with its parent and each block's children, for rules
 //! that look around a statement (siblings after it, the enclosing `if` and
 //! `location`, the nearest level that sets an inherited directive), plus the
@@ -20,7 +20,14 @@ pub struct Tree<'a> {
     starts: Vec<usize>,
     /// Top-level statements.
     roots: Vec<usize>,
+    /// For blocks with many children (`http` holds every server of a big tree): the last
+    /// statement with arguments of each name, so that [`Tree::inherited`] answers with a
+    /// lookup instead of a scan of thousands of siblings per call.
+    wide: std::collections::HashMap<Option<usize>, std::collections::HashMap<Box<str>, usize>>,
 }
+
+/// Children from which a block's statements are looked up by name rather than scanned.
+const WIDE: usize = 32;
 
 impl<'a> Tree<'a> {
     /// Indexes a configuration (`include` statements left out: the files they name
@@ -58,13 +65,29 @@ impl<'a> Tree<'a> {
                 *slot += 1;
             }
         }
-        Tree {
+        let mut tree = Tree {
             items,
             parents,
             children,
             starts,
             roots,
+            wide: std::collections::HashMap::new(),
+        };
+        let levels = std::iter::once(None).chain((0..tree.items.len()).map(Some));
+        for level in levels {
+            if tree.children(level).len() <= WIDE {
+                continue;
+            }
+            let mut by_name = std::collections::HashMap::new();
+            for &c in tree.children(level) {
+                let item = tree.item(c);
+                if item.arg_count() > 0 {
+                    by_name.insert(Box::from(item.name().as_ref()), c);
+                }
+            }
+            tree.wide.insert(level, by_name);
         }
+        tree
     }
 
     /// Number of statements.
@@ -127,13 +150,17 @@ impl<'a> Tree<'a> {
     pub fn inherited(&self, scope: Option<usize>, name: &str) -> Option<usize> {
         let mut level = scope;
         loop {
-            if let Some(found) = self
-                .children(level)
-                .iter()
-                .rev()
-                .find(|c| self.item(**c).is(name) && self.item(**c).arg_count() > 0)
-            {
-                return Some(*found);
+            let found = match self.wide.get(&level) {
+                Some(by_name) => by_name.get(name).copied(),
+                None => self
+                    .children(level)
+                    .iter()
+                    .rev()
+                    .find(|c| self.item(**c).is(name) && self.item(**c).arg_count() > 0)
+                    .copied(),
+            };
+            if found.is_some() {
+                return found;
             }
             level = self.parent(level?);
         }

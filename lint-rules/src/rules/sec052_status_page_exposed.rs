@@ -192,6 +192,9 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
 /// php-fpm's `pm.status_path` and `ping.path`, reached through an nginx location.
 fn fpm_status_pages(model: &Model<'_>, sink: &mut Sink) {
     for ((nginx, _config), tree) in model.nginx.iter().zip(model.trees).zip(model.syntax) {
+        // Location statements by span, built on first need: looking each one up by a
+        // scan of the tree made this rule quadratic in the number of sites.
+        let mut by_span: Option<std::collections::HashMap<lint_source::Span, usize>> = None;
         for server in &nginx.servers {
             let mut reported = std::collections::HashSet::new();
             for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
@@ -227,10 +230,12 @@ fn fpm_status_pages(model: &Model<'_>, sink: &mut Sink) {
                         if !script_name_is_uri {
                             continue;
                         }
-                        let Some(node) = tree
-                            .named("location")
-                            .find(|n| tree.item(*n).span() == location.span)
-                        else {
+                        let by_span = by_span.get_or_insert_with(|| {
+                            tree.named("location")
+                                .map(|n| (tree.item(n).span(), n))
+                                .collect()
+                        });
+                        let Some(&node) = by_span.get(&location.span) else {
                             continue;
                         };
                         let Some(why) = unrestricted(tree, Some(node)) else {
