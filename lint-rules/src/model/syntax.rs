@@ -82,7 +82,14 @@ impl<'a> Tree<'a> {
             for &c in tree.children(level) {
                 let item = tree.item(c);
                 if item.arg_count() > 0 {
-                    by_name.insert(Box::from(item.name().as_ref()), c);
+                    // A key per distinct name, not per statement: later ones win.
+                    let name = item.name();
+                    match by_name.get_mut(name.as_ref()) {
+                        Some(last) => *last = c,
+                        None => {
+                            by_name.insert(Box::<str>::from(name.as_ref()), c);
+                        }
+                    }
                 }
             }
             tree.wide.insert(level, by_name);
