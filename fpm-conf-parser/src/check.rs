@@ -385,6 +385,28 @@ fn check_pool(pool: &Pool, table: &Directives, incomplete: bool, out: &mut Vec<D
             }
         }
     }
+    // The depth is checked only when the pool sets it to a non-zero value (php-fpm
+    // applies its default of 20 after this check): then it needs a slowlog too, and
+    // must not be negative.
+    if let Some((depth, e)) = pool
+        .int("request_slowlog_trace_depth")
+        .filter(|(v, _)| *v != 0)
+    {
+        let msg = if pool.get("slowlog").is_none_or(|e| e.value.is_empty()) {
+            Some(format!(
+                "[pool {p}] 'slowlog' must be specified for use with 'request_slowlog_trace_depth'"
+            ))
+        } else if depth < 0 {
+            Some(format!(
+                "[pool {p}] 'request_slowlog_trace_depth' ({depth}) must be a positive value"
+            ))
+        } else {
+            None
+        };
+        if let Some(msg) = msg {
+            out.push(Diagnostic::new(&SLOWLOG, e.value_span, msg));
+        }
+    }
     for key in ["user", "group"] {
         if let Some(e) = pool.get(key) {
             if e.value == "root" || e.value == "0" {
