@@ -123,6 +123,7 @@ fn generated(cases: &mut Vec<Case>) {
         ("trace-depth-negative", "slowlog = /tmp/slow.log\nrequest_slowlog_trace_depth = -3"),
         ("trace-depth-zero", "request_slowlog_trace_depth = 0"),
         ("trace-depth-ok", "slowlog = /tmp/slow.log\nrequest_slowlog_trace_depth = 40"),
+        ("listen-setfib", "listen.setfib = 2"),
         ("spare-above-max", "pm.max_spare_servers = 9"),
         ("min-above-maxspare", "pm.min_spare_servers = 3\npm.max_spare_servers = 2\npm.start_servers = 2"),
         ("start-outside", "pm.start_servers = 4"),
