@@ -175,6 +175,29 @@ fn generated(cases: &mut Vec<Case>) {
         ("corpus/proxy-pass-no-scheme", "proxy_pass backend;"),
         ("corpus/proxy-pass-upper-scheme", "proxy_pass HTTP://127.0.0.1:9;"),
         ("corpus/proxy-pass-variable", "proxy_pass $arg_u;"),
+        // Found by the Debian corpus (.ci/debian-corpus: a package's commented-out line
+        // enabled next to the one it replaces): handlers of their own that refuse a second
+        // occurrence in one block, and array directives that do not.
+        ("dup/root-twice", "root /srv/a; root /srv/b;"),
+        ("dup/root-then-alias", "root /srv/a; alias /srv/b/;"),
+        ("dup/alias-then-root", "alias /srv/b/; root /srv/a;"),
+        ("dup/keepalive-timeout", "keepalive_timeout 65; keepalive_timeout 0;"),
+        ("dup/fastcgi-pass", "fastcgi_pass 127.0.0.1:9000; fastcgi_pass unix:/run/php/php.sock;"),
+        ("dup/proxy-pass", "proxy_pass http://127.0.0.1:9; proxy_pass http://127.0.0.1:10;"),
+        ("dup/try-files", "try_files $uri =404; try_files $uri /index.html;"),
+        ("dup/expires", "expires 1h; expires off;"),
+        ("dup/auth-basic", "auth_basic \"a\"; auth_basic off;"),
+        ("dup/internal", "internal; internal;"),
+        ("dup/charset", "charset utf-8; charset off;"),
+        ("dup/open-file-cache", "open_file_cache off; open_file_cache max=10;"),
+        ("dup/proxy-cache-key", "proxy_cache_key $uri; proxy_cache_key $uri$args;"),
+        ("dup/resolver", "resolver 127.0.0.1; resolver 127.0.0.2;"),
+        ("dup/aio", "aio on; aio off;"),
+        ("dup/limit-except", "limit_except GET { deny all; } limit_except POST { deny all; }"),
+        ("dup/disable-symlinks", "disable_symlinks off; disable_symlinks on;"),
+        ("dup/add-header-twice-ok", "add_header A 1; add_header B 2;"),
+        ("dup/index-twice-ok", "index a.php; index b.html;"),
+        ("dup/proxy-redirect-twice-ok", "proxy_redirect http://a/ /; proxy_redirect http://b/ /;"),
         ("tok/long-socket", "fastcgi_pass unix:/run/php/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock;"),
     ] {
         add(name.to_string(), BASE.replace("#LOC#", loc));

@@ -157,10 +157,18 @@ pub static DUPLICATE: RuleMeta = RuleMeta {
     severity: Severity::Error,
     summary: "a single-valued directive set twice in the same block",
     aliases: &[],
-    doc: r#"Inside one block, a directive of a standard slot may appear once:
-nginx fails with `"fastcgi_read_timeout" directive is duplicate`. It often
-comes from an included snippet that already sets it. The same directive at
-http and again at server level is fine (the inner one wins).
+    doc: r#"Inside one block, a single-valued directive may appear once: nginx fails
+with `"fastcgi_read_timeout" directive is duplicate`. That holds for every
+directive of a standard slot (flags, numbers, sizes, times, strings) and for
+those with handlers of their own that refuse a second value: `root`/`alias`
+(either after the other: `"alias" directive is duplicate, "root" directive was
+specified earlier`), `keepalive_timeout`, `try_files`, `expires`, the `*_pass`
+directives, `*_cache` and `*_cache_key`, `resolver`, `internal`, `charset`,
+`auth_basic`, `user`, `worker_processes`, a second `events` or `http` block…
+It often comes from an included snippet that already sets it, or from a
+commented-out alternative enabled next to the line it was meant to replace.
+The same directive at http and again at server level is fine (the inner one
+wins), and list directives (`add_header`, `index`, `fastcgi_param`) repeat freely.
 
 **Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx does not start): `"..." directive is duplicate`.
 

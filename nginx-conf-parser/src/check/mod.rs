@@ -243,14 +243,22 @@ impl<'a> Checker<'a> {
             };
             if spec.rejects_duplicates() {
                 // Keyed by the catalogue's static name: no allocation per directive.
+                // `root` and `alias` set one value: either after the other is a duplicate.
                 let name = spec.name;
-                if let Some(first) = frame.seen.get(name) {
-                    let d = Diagnostic::new(&DUPLICATE, item.name_span(), format!("\"{name}\" directive is duplicate"))
+                let key = if name == "alias" { "root" } else { name };
+                if let Some(first) = frame.seen.get(key) {
+                    let earlier = first.name();
+                    let message = if earlier == name {
+                        format!("\"{name}\" directive is duplicate")
+                    } else {
+                        format!("\"{name}\" directive is duplicate, \"{earlier}\" directive was specified earlier")
+                    };
+                    let d = Diagnostic::new(&DUPLICATE, item.name_span(), message)
                         .with_related(first.name_span(), "first set here")
                         .with_help("remove one of them; inside one block a single-valued directive may appear once");
                     self.out.push(d);
                 } else {
-                    frame.seen.insert(name, item);
+                    frame.seen.insert(key, item);
                 }
             }
             if item.is("location") {
