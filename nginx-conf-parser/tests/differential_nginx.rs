@@ -222,6 +222,15 @@ fn generated(cases: &mut Vec<Case>) {
         ("var/regex-dollar-is-anchor", "server { listen 127.0.0.1:18090; location ~ \\.php$ { fastcgi_split_path_info ^(.+\\.php)(/.+)$; rewrite ^/x$ /y last; } }"),
         ("var/literal-dollar-in-server-name", "server { listen 127.0.0.1:18090; server_name $notavar.example; }"),
         ("var/limit-req-zone-key", "limit_req_zone $binary_remote_addr$bad_key zone=one:1m rate=1r/s;"),
+        // A certificate needs its key; lists merge from http per server, each on its own
+        // (variables: nothing is loaded at -t, so no files are needed).
+        ("cert/server-without-key", "server { listen 127.0.0.1:18091; ssl_certificate /nonexistent/a.pem; }"),
+        ("cert/http-without-key", "ssl_certificate /nonexistent/a.pem;"),
+        ("cert/two-certs-one-key", "server { listen 127.0.0.1:18091; ssl_certificate $ssl_server_name.crt; ssl_certificate $ssl_server_name.ec.crt; ssl_certificate_key $ssl_server_name.key; }"),
+        ("cert/pair-ok", "server { listen 127.0.0.1:18091 ssl; ssl_certificate $ssl_server_name.crt; ssl_certificate_key $ssl_server_name.key; }"),
+        ("cert/key-from-http-ok", "ssl_certificate_key $ssl_server_name.key; server { listen 127.0.0.1:18091; ssl_certificate $ssl_server_name.crt; }"),
+        ("cert/cert-from-http-ok", "ssl_certificate $ssl_server_name.crt; ssl_certificate_key $ssl_server_name.key; server { listen 127.0.0.1:18091; ssl_certificate_key $ssl_server_name.other.key; }"),
+        ("dup/upstream-keepalive", "upstream u { server 127.0.0.1:9; keepalive 8; keepalive 16; }"),
         ("up/resolve-before-1.27.3", "upstream u { server 127.0.0.1:9000 resolve; }"),
         ("up/slow-start-is-plus", "upstream u { server 127.0.0.1:9000 slow_start=10s; }"),
         ("up/all-known-params", "upstream u { server 127.0.0.1:9000 weight=2 max_conns=3 max_fails=1 fail_timeout=5s; server 127.0.0.1:9001 backup; server 127.0.0.1:9002 down; }"),

@@ -323,18 +323,22 @@ server { listen 80; server_name b.example; }
     fix: "Keep one `default_server` and one set of socket options per address.",
 };
 
-/// NGX021: a `listen ... ssl` in a server that has no `ssl_certificate` (its own or inherited)
+/// NGX021: a `listen ... ssl` without `ssl_certificate`, or a certificate without its key
 pub static SSL_WITHOUT_CERTIFICATE: RuleMeta = RuleMeta {
     code: "NGX021",
     name: "ssl-listen-without-certificate",
     family: Family::NginxLoad,
     severity: Severity::Error,
-    summary: "a `listen ... ssl` in a server that has no `ssl_certificate` (its own or inherited)",
+    summary: "a `listen ... ssl` in a server that has no `ssl_certificate` (its own or inherited), or a certificate without its `ssl_certificate_key`",
     aliases: &[],
     doc: r#"nginx refuses to start: `no "ssl_certificate" is defined for the "listen ...
 ssl" directive`. It happens when a TLS server is copied without its
 certificate lines, or when the certificates live in an include that this
-server does not include.
+server does not include. The same family: `no "ssl_certificate_key" is defined
+for certificate "..."`, when a server's certificates (its own, or inherited from
+http when it has none) outnumber its keys (likewise its own or http's) — a
+certificate line enabled without the key line below it, or a second (ECDSA)
+certificate without its key. nginx checks it in every server, TLS or not.
 
 **Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx does not start): `no "ssl_certificate" is defined for the "listen ... ssl" directive`.
 
