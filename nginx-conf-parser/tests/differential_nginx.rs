@@ -166,6 +166,15 @@ fn generated(cases: &mut Vec<Case>) {
         ("buf/busy-too-small", "fastcgi_busy_buffers_size 2k;"),
         ("buf/busy-too-big", "fastcgi_buffers 4 4k; fastcgi_busy_buffers_size 16k;"),
         ("buf/busy-ok", "fastcgi_buffers 8 8k; fastcgi_busy_buffers_size 16k;"),
+        // The same relations in proxy, uwsgi and scgi (the Debian corpus: a header buffer
+        // raised alone makes the default busy size, two of it, too big for 8 pages).
+        ("buf/uwsgi-header-alone", "uwsgi_buffer_size 32k;"),
+        ("buf/proxy-header-alone", "proxy_buffer_size 16k;"),
+        ("buf/scgi-header-alone", "scgi_buffer_size 64k;"),
+        ("buf/proxy-header-and-buffers", "proxy_buffer_size 16k; proxy_buffers 8 16k;"),
+        ("buf/proxy-busy-too-small", "proxy_busy_buffers_size 2k;"),
+        ("buf/uwsgi-busy-ok", "uwsgi_buffers 16 8k; uwsgi_busy_buffers_size 32k;"),
+        ("buf/scgi-busy-too-big", "scgi_buffers 4 4k; scgi_busy_buffers_size 16k;"),
         // Found by the real-world corpus (tests/corpus_nginx.rs): standard slots take no
         // variables, proxy_pass needs a scheme.
         ("corpus/time-variable", "fastcgi_read_timeout $arg_t;"),

@@ -364,14 +364,16 @@ pub static BUFFER_RELATIONS: RuleMeta = RuleMeta {
     name: "fastcgi-buffer-relations",
     family: Family::NginxLoad,
     severity: Severity::Error,
-    summary: "fastcgi buffer sizes that contradict each other (busy buffers vs all buffers)",
+    summary: "fastcgi (or proxy, uwsgi, scgi) buffer sizes that contradict each other (busy buffers vs all buffers)",
     aliases: &[],
     doc: r#"nginx checks at every level: `fastcgi_busy_buffers_size` (default: twice the
 larger of `fastcgi_buffer_size` and one buffer) must be at least one buffer
 and less than all `fastcgi_buffers` minus one. Raising `fastcgi_buffer_size`
 alone, the usual reaction to "upstream sent too big header", breaks it:
 `"fastcgi_busy_buffers_size" must be less than the size of all
-"fastcgi_buffers" minus one buffer`, and nginx does not start.
+"fastcgi_buffers" minus one buffer`, and nginx does not start. The proxy,
+uwsgi and scgi modules check their own three directives the same way:
+`proxy_buffer_size 16k;` or `uwsgi_buffer_size 32k;` alone fails too.
 
 **Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx does not start): `"fastcgi_busy_buffers_size" must be less than the size of all "fastcgi_buffers" minus one buffer`.
 
@@ -384,7 +386,7 @@ Good:
 fastcgi_buffer_size 16k;
 fastcgi_buffers 16 16k;
 ```"#,
-    fix: "Raise fastcgi_buffers along with fastcgi_buffer_size.",
+    fix: "Raise fastcgi_buffers (proxy_buffers, ...) along with fastcgi_buffer_size (proxy_buffer_size, ...).",
 };
 
 /// NGX023: a server name too long for server_names_hash_bucket_size: nginx does not start
