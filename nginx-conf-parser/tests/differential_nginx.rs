@@ -239,6 +239,15 @@ fn generated(cases: &mut Vec<Case>) {
         ("cert/pair-ok", "server { listen 127.0.0.1:18091 ssl; ssl_certificate $ssl_server_name.crt; ssl_certificate_key $ssl_server_name.key; }"),
         ("cert/key-from-http-ok", "ssl_certificate_key $ssl_server_name.key; server { listen 127.0.0.1:18091; ssl_certificate $ssl_server_name.crt; }"),
         ("cert/cert-from-http-ok", "ssl_certificate $ssl_server_name.crt; ssl_certificate_key $ssl_server_name.key; server { listen 127.0.0.1:18091; ssl_certificate_key $ssl_server_name.other.key; }"),
+        // Formats are looked up when access_log is read (the Debian corpus: an access_log
+        // line enabled while its log_format stays commented out).
+        ("log/unknown-format", "access_log logs/a.log main;"),
+        ("log/format-after-use", "access_log logs/a.log main; log_format main '$remote_addr';"),
+        ("log/format-before-use-ok", "log_format main '$remote_addr'; access_log a.log MAIN buffer=32k;"),
+        ("log/buffer-as-format", "access_log logs/a.log buffer=32k;"),
+        ("log/combined-ok", "access_log a.log combined; access_log off;"),
+        ("log/in-server-before-format", "server { listen 127.0.0.1:18092; access_log logs/b.log custom; } log_format custom '$uri';"),
+        ("log/map-entry-ok", "map $uri $m { access_log 1; default 0; }"),
         ("dup/upstream-keepalive", "upstream u { server 127.0.0.1:9; keepalive 8; keepalive 16; }"),
         ("up/resolve-before-1.27.3", "upstream u { server 127.0.0.1:9000 resolve; }"),
         ("up/slow-start-is-plus", "upstream u { server 127.0.0.1:9000 slow_start=10s; }"),

@@ -129,9 +129,12 @@ pub static INVALID_VALUE: RuleMeta = RuleMeta {
     doc: r#"Standard values follow strict grammars: flags are `on`/`off`, sizes
 `16k`/`1m`, times `30s`/`1m30s` with units in decreasing order. nginx fails
 with `invalid value "yes" in "sendfile" directive, it must be "on" or "off"` or
-`"fastcgi_read_timeout" directive invalid value`.
+`"fastcgi_read_timeout" directive invalid value`. The format named by an
+`access_log` must be a `log_format` read before it (or `combined`): `unknown
+log format "main"` when it is defined later, or still commented out (checked on
+whole configurations, where every `log_format` is in view).
 
-**Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx does not start): `"..." directive invalid value` or `invalid value "..."`.
+**Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx does not start): `"..." directive invalid value`, `invalid value "..."` or `unknown log format "..."`.
 
 Bad:
 ```nginx
