@@ -257,17 +257,12 @@ impl Phase {
 fn build_model<'a>(
     input: &'a LintInput,
     map: &'a SourceMap,
-    loaded: Loaded,
-    checks: Vec<Diagnostic>,
-) -> (Model<'a>, Vec<Diagnostic>) {
-    let Loaded {
-        nginx,
-        fpm,
-        php_ini,
-        diagnostics: mut found,
-    } = loaded;
-    found.extend(checks);
-    let nginx_models = nginx.par_iter().map(nginx::build).collect();
+    trees: &'a [Config],
+    syntax: &'a [crate::model::syntax::Tree<'a>],
+    fpm: Vec<FpmConfig>,
+    php_ini: Vec<Option<PhpIni>>,
+) -> Model<'a> {
+    let nginx_models = trees.par_iter().map(nginx::build).collect();
     let mut model = Model::new(
         map,
         &input.options,
@@ -297,19 +292,33 @@ fn build_model<'a>(
         model.filesystem =
             crate::model::filesystem::Filesystem::probe(root, model.paths_of_interest());
     }
-    // The syntax trees go with the model (freed with it after the rules): the security
-    // rules read statements themselves.
-    model.trees = nginx;
-    (model, found)
+    // The syntax trees stay with the model (freed after the rules): the security rules
+    // read statements themselves.
+    model.trees = trees;
+    model.syntax = syntax;
+    model
+}
+
+/// The syntax trees of a run indexed once for every rule (in parallel per tree).
+fn index_trees(trees: &[Config]) -> Vec<crate::model::syntax::Tree<'_>> {
+    trees
+        .par_iter()
+        .map(crate::model::syntax::Tree::of)
+        .collect()
 }
 
 /// Builds the model of one input and hands it to `f`: servers, locations, pools and
 /// which locations reach which pool, for tools that want facts rather than findings.
 pub fn inspect<R>(input: &LintInput, map: &SourceMap, f: impl FnOnce(&Model<'_>) -> R) -> R {
-    let mut loaded = parse(input, map);
-    let checks = check(input, &loaded, map);
-    loaded.diagnostics.clear();
-    let (model, _) = build_model(input, map, loaded, checks);
+    let loaded = parse(input, map);
+    let Loaded {
+        nginx,
+        fpm,
+        php_ini,
+        ..
+    } = loaded;
+    let syntax = index_trees(&nginx);
+    let model = build_model(input, map, &nginx, &syntax, fpm, php_ini);
     f(&model)
 }
 
@@ -338,7 +347,15 @@ pub fn lint_observed(
     let suppressions = Suppressions::collect(&loaded.nginx, map, first_file);
     let checks = check(input, &loaded, map);
     on_phase(Phase::LoadChecks);
-    let (model, mut found) = build_model(input, map, loaded, checks);
+    let Loaded {
+        nginx,
+        fpm,
+        php_ini,
+        diagnostics: mut found,
+    } = loaded;
+    found.extend(checks);
+    let syntax = index_trees(&nginx);
+    let model = build_model(input, map, &nginx, &syntax, fpm, php_ini);
     on_phase(Phase::Model);
     let by_rule: Vec<(Vec<Diagnostic>, RuleTime)> = RULES
         .par_iter()

@@ -156,61 +156,67 @@ impl DirectiveSpec {
                 | "ngx_conf_set_bufs_slot"
                 | "ngx_conf_set_enum_slot"
                 | "ngx_conf_set_path_slot"
-                | "ngx_conf_set_access_slot"
-                // Handlers of their own that return "is duplicate" for any second
-                // occurrence in one block (nginx's sources; not the ones that refuse only
-                // some combinations, such as proxy_redirect, mirror or limit_req).
+                // Handlers of their own that refuse a second value with the same words
+                // (checked with nginx 1.22 -t): `root`/`alias`, the `*_pass` family,
+                // `try_files`, `keepalive_timeout`, `expires`, `internal`, complex values
+                // (`auth_basic`, `limit_rate`), `charset`, `resolver`, `user`,
+                // `worker_processes`.
+                | "ngx_http_core_root"
+                | "ngx_http_fastcgi_pass"
+                | "ngx_http_proxy_pass"
+                | "ngx_stream_proxy_pass"
+                | "ngx_http_uwsgi_pass"
+                | "ngx_http_scgi_pass"
+                | "ngx_http_grpc_pass"
+                | "ngx_http_memcached_pass"
+                | "ngx_http_try_files"
+                | "ngx_http_core_keepalive"
+                | "ngx_http_headers_expires"
+                | "ngx_http_core_internal"
                 | "ngx_http_set_complex_value_slot"
+                | "ngx_http_set_complex_value_size_slot"
+                | "ngx_http_set_charset_slot"
+                | "ngx_http_core_resolver"
                 | "ngx_set_user"
-                | "ngx_set_priority"
-                | "ngx_set_cpu_affinity"
                 | "ngx_set_worker_processes"
+                // Also refusing any second occurrence in one block (nginx's sources; each
+                // with a differential case or a Debian-corpus file): blocks, cache and store
+                // settings, open-file caches, access modes, geoip, mail and stream twins.
+                | "ngx_conf_set_access_slot"
+                | "ngx_set_cpu_affinity"
                 | "ngx_events_block"
                 | "ngx_event_connections"
                 | "ngx_event_use"
                 | "ngx_http_block"
                 | "ngx_mail_block"
                 | "ngx_stream_block"
-                | "ngx_http_core_root"
                 | "ngx_http_core_limit_except"
                 | "ngx_http_core_set_aio"
                 | "ngx_http_core_directio"
                 | "ngx_http_core_open_file_cache"
-                | "ngx_http_core_keepalive"
-                | "ngx_http_core_internal"
-                | "ngx_http_core_resolver"
                 | "ngx_http_disable_symlinks"
                 | "ngx_http_auth_basic_user_file"
                 | "ngx_http_auth_request"
-                | "ngx_http_set_charset_slot"
-                | "ngx_http_headers_expires"
-                | "ngx_http_try_files"
                 | "ngx_http_log_open_file_cache"
                 | "ngx_http_upstream_keepalive"
                 | "ngx_http_userid_expires"
                 | "ngx_http_userid_mark"
                 | "ngx_http_xslt_entities"
-                | "ngx_http_fastcgi_pass"
                 | "ngx_http_fastcgi_store"
                 | "ngx_http_fastcgi_cache"
                 | "ngx_http_fastcgi_cache_key"
-                | "ngx_http_proxy_pass"
                 | "ngx_http_proxy_store"
                 | "ngx_http_proxy_cache"
                 | "ngx_http_proxy_cache_key"
                 | "ngx_http_proxy_ssl_password_file"
-                | "ngx_http_uwsgi_pass"
                 | "ngx_http_uwsgi_store"
                 | "ngx_http_uwsgi_cache"
                 | "ngx_http_uwsgi_cache_key"
                 | "ngx_http_uwsgi_ssl_password_file"
-                | "ngx_http_scgi_pass"
                 | "ngx_http_scgi_store"
                 | "ngx_http_scgi_cache"
                 | "ngx_http_scgi_cache_key"
-                | "ngx_http_grpc_pass"
                 | "ngx_http_grpc_ssl_password_file"
-                | "ngx_http_memcached_pass"
                 | "ngx_http_ssl_password_file"
                 | "ngx_http_geoip_country"
                 | "ngx_http_geoip_org"
@@ -219,7 +225,6 @@ impl DirectiveSpec {
                 | "ngx_mail_ssl_password_file"
                 | "ngx_stream_core_resolver"
                 | "ngx_stream_log_open_file_cache"
-                | "ngx_stream_proxy_pass"
                 | "ngx_stream_proxy_bind"
                 | "ngx_stream_return"
                 | "ngx_stream_ssl_password_file"
@@ -227,6 +232,16 @@ impl DirectiveSpec {
                 | "ngx_stream_geoip_org"
                 | "ngx_stream_geoip_city"
         )
+    }
+
+    /// The slot a second occurrence collides with: `root` and `alias` share one
+    /// (nginx: `"alias" directive is duplicate, "root" directive was specified earlier`).
+    pub fn duplicate_slot(&self) -> &'static str {
+        if self.set_handler == "ngx_http_core_root" {
+            "root"
+        } else {
+            self.name
+        }
     }
 }
 

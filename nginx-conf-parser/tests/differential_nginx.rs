@@ -204,12 +204,46 @@ fn generated(cases: &mut Vec<Case>) {
         ("dup/aio", "aio on; aio off;"),
         ("dup/limit-except", "limit_except GET { deny all; } limit_except POST { deny all; }"),
         ("dup/disable-symlinks", "disable_symlinks off; disable_symlinks on;"),
+        ("dup/proxy-store", "proxy_store on; proxy_store off;"),
+        ("dup/proxy-store-access", "proxy_store_access user:rw; proxy_store_access user:rw group:r;"),
+        ("dup/fastcgi-cache", "fastcgi_cache off; fastcgi_cache off;"),
+        ("dup/uwsgi-cache-key", "uwsgi_cache_key $uri; uwsgi_cache_key $uri;"),
+        ("dup/auth-request", "auth_request /a; auth_request off;"),
+        ("dup/auth-basic-user-file", "auth_basic_user_file a.htpasswd; auth_basic_user_file b.htpasswd;"),
+        ("dup/directio", "directio off; directio 4m;"),
+        ("dup/open-log-file-cache", "open_log_file_cache off; open_log_file_cache off;"),
+        ("dup/userid-mark", "userid_mark off; userid_mark A;"),
+        ("dup/userid-expires", "userid_expires off; userid_expires 1d;"),
         ("dup/add-header-twice-ok", "add_header A 1; add_header B 2;"),
         ("dup/index-twice-ok", "index a.php; index b.html;"),
         ("dup/proxy-redirect-twice-ok", "proxy_redirect http://a/ /; proxy_redirect http://b/ /;"),
         ("tok/long-socket", "fastcgi_pass unix:/run/php/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock;"),
     ] {
         add(name.to_string(), BASE.replace("#LOC#", loc));
+    }
+    // Main-level and block directives that refuse a second occurrence.
+    for (name, text) in [
+        (
+            "dup/events-twice",
+            "events { } events { worker_connections 64; }\nhttp { }\n",
+        ),
+        ("dup/http-twice", "events { }\nhttp { }\nhttp { }\n"),
+        (
+            "dup/worker-connections",
+            "events { worker_connections 64; worker_connections 128; }\n",
+        ),
+        ("dup/use", "events { use epoll; use epoll; }\n"),
+        (
+            "dup/worker-priority",
+            "worker_priority 0; worker_priority 5;\nevents { }\n",
+        ),
+        (
+            "dup/worker-cpu-affinity",
+            "worker_cpu_affinity auto; worker_cpu_affinity auto;\nevents { }\n",
+        ),
+        ("dup/user", "user www-data; user www-data;\nevents { }\n"),
+    ] {
+        add(name.to_string(), text.to_string());
     }
     // Regex keys of a map.
     for (name, http) in [

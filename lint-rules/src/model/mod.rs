@@ -7,6 +7,8 @@ pub mod compiled_regex;
 pub mod filesystem;
 pub mod listen_groups;
 pub mod nginx;
+pub mod regex_shape;
+pub mod syntax;
 pub mod tree_walk;
 pub mod variables;
 
@@ -136,7 +138,10 @@ pub struct Model<'a> {
     /// effective model does not summarise (the security rules: headers, rewrites, maps).
     /// Kept rather than copied: a copy of the statements they read cost more memory
     /// than the trees themselves.
-    pub trees: Vec<nginx_conf_parser::Config>,
+    pub trees: &'a [nginx_conf_parser::Config],
+    /// The same trees indexed with parents and children (built once per run, shared by
+    /// every rule that navigates statements).
+    pub syntax: &'a [syntax::Tree<'a>],
 }
 
 /// Pools indexed by the address they listen on.
@@ -198,7 +203,8 @@ impl<'a> Model<'a> {
             index,
             used_pools: std::sync::OnceLock::new(),
             published: Vec::new(),
-            trees: Vec::new(),
+            trees: &[],
+            syntax: &[],
         }
     }
 

@@ -69,7 +69,7 @@ pub(crate) fn headers(s: &Item<'_>) -> Vec<(usize, String, String)> {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in &model.trees {
+    for tree in model.trees {
         walk(tree, |s, _| {
             if !(s.is("add_header") || s.is("add_trailer") || s.is("more_set_headers")) {
                 return;

@@ -47,7 +47,7 @@ location / {
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in &model.trees {
+    for tree in model.trees {
         walk(tree, |s, _| {
             if !(s.is("proxy_set_header") || s.is("grpc_set_header")) {
                 return;

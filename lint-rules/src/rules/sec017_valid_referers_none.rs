@@ -43,7 +43,7 @@ location /downloads/ {
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in &model.trees {
+    for tree in model.trees {
         walk(tree, |s, _| {
             if !s.is("valid_referers") {
                 return;

@@ -39,7 +39,7 @@ http {
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in &model.trees {
+    for tree in model.trees {
         walk(tree, |s, _| {
             if !s.is("server_tokens") {
                 return;

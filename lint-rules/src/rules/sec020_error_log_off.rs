@@ -36,7 +36,7 @@ error_log /var/log/nginx/error.log warn;
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in &model.trees {
+    for tree in model.trees {
         walk(tree, |s, _| {
             if !s.is("error_log") || !s.arg(0).is_some_and(|a| a.eq_ignore_ascii_case("off")) {
                 return;

@@ -55,7 +55,7 @@ const SETTINGS: &[&str] = &[
 ];
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in &model.trees {
+    for tree in model.trees {
         walk(tree, |s, _| {
             let is_map = s.is("map");
             if !(is_map || s.is("geo")) || !s.is_block() {

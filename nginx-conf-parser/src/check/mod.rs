@@ -246,22 +246,19 @@ impl<'a> Checker<'a> {
             };
             if spec.rejects_duplicates() {
                 // Keyed by the catalogue's static name: no allocation per directive.
-                // `root` and `alias` set one value: either after the other is a duplicate.
                 let name = spec.name;
-                let key = if name == "alias" { "root" } else { name };
-                if let Some(first) = frame.seen.get(key) {
-                    let earlier = first.name();
-                    let message = if earlier == name {
+                if let Some(first) = frame.seen.get(spec.duplicate_slot()) {
+                    let message = if first.name() == name {
                         format!("\"{name}\" directive is duplicate")
                     } else {
-                        format!("\"{name}\" directive is duplicate, \"{earlier}\" directive was specified earlier")
+                        format!("\"{name}\" directive is duplicate, \"{}\" directive was specified earlier", first.name())
                     };
                     let d = Diagnostic::new(&DUPLICATE, item.name_span(), message)
                         .with_related(first.name_span(), "first set here")
                         .with_help("remove one of them; inside one block a single-valued directive may appear once");
                     self.out.push(d);
                 } else {
-                    frame.seen.insert(key, item);
+                    frame.seen.insert(spec.duplicate_slot(), item);
                 }
             }
             if item.is("location") {
