@@ -317,6 +317,29 @@ impl<'a> Model<'a> {
             })
     }
 
+    /// Whether a location's FastCGI server may be php-fpm. It is not when `fastcgi_pass`
+    /// is a unix socket no pool of the tree creates and nothing about the location names
+    /// PHP (the socket path, the location, `try_files`, `fastcgi_split_path_info`,
+    /// `fastcgi_index`): fcgiwrap, munin's graph and html servers and Perl handlers
+    /// listen on such sockets. A TCP address stays a possible php-fpm (port 9000).
+    pub fn may_talk_to_php(&self, nginx: &NginxModel, location: &EffectiveLocation) -> bool {
+        let php = |text: &str| text.to_ascii_lowercase().contains("php");
+        let Some((address::NginxTarget::Unix(path), _)) = &location.fastcgi_pass else {
+            return true;
+        };
+        php(&path.to_string_lossy())
+            || php(&location.pattern)
+            || [
+                location.try_files.as_ref(),
+                location.split_path_info.as_ref(),
+                location.inherited.get("fastcgi_index"),
+            ]
+            .into_iter()
+            .flatten()
+            .any(|s| s.args.iter().any(|a| php(a)))
+            || self.reached_pools(nginx, location).next().is_some()
+    }
+
     /// The nginx worker user: the `user` directive, else `--nginx-user`, else Debian's `www-data`
     /// when the tree looks like Debian's, else nginx's built-in `nobody`. The bool says whether it
     /// was stated (directive or option) rather than assumed.
