@@ -61,13 +61,29 @@ pub(super) fn address(arg: &str) -> Option<String> {
     Some(format!("{host}:{}", port.unwrap_or("80")))
 }
 
+/// Whether an `include` directly inside `block` could not be read (NGX002): what it
+/// would have set (certificates, keys) is unknown, and nginx stops at it anyway.
+fn include_missing_in(config: &Config, block: &Item<'_>) -> bool {
+    let span = block.span();
+    config.diagnostics.iter().any(|d| {
+        d.code == crate::codes::INCLUDE_NOT_FOUND.code
+            && d.primary.as_ref().is_some_and(|p| {
+                p.span.file == span.file && p.span.start >= span.start && p.span.end <= span.end
+            })
+    })
+}
+
 /// Checks every `http` block of the tree.
 pub fn check(config: &Config, out: &mut Vec<Diagnostic>) {
     for http in config.items().filter(|i| i.is("http") && i.is_block()) {
         let http_cert = http.children().any(|i| i.is("ssl_certificate"));
-        certificate_keys(&http, out);
+        certificate_keys(config, &http, out);
         for server in http.children().filter(|i| i.is("server") && i.is_block()) {
-            if http_cert || server.children().any(|i| i.is("ssl_certificate")) {
+            if http_cert
+                || server.children().any(|i| i.is("ssl_certificate"))
+                || include_missing_in(config, &http)
+                || include_missing_in(config, &server)
+            {
                 continue;
             }
             if let Some(listen) = server
@@ -98,7 +114,7 @@ pub fn check(config: &Config, out: &mut Vec<Diagnostic>) {
 /// server's certificates and keys from http separately (a level's own list replaces the
 /// inherited one) and needs a key for every certificate, whether or not the server
 /// listens with TLS. Only servers are merged: http's own lists alone are not checked.
-fn certificate_keys(http: &Item<'_>, out: &mut Vec<Diagnostic>) {
+fn certificate_keys(config: &Config, http: &Item<'_>, out: &mut Vec<Diagnostic>) {
     fn certificates<'a>(block: &Item<'a>) -> Vec<Item<'a>> {
         block
             .children()
@@ -120,7 +136,10 @@ fn certificate_keys(http: &Item<'_>, out: &mut Vec<Diagnostic>) {
             n => n,
         };
         let Some(last) = certs.last() else { continue };
-        if keys < certs.len() {
+        if keys < certs.len()
+            && !include_missing_in(config, http)
+            && !include_missing_in(config, &server)
+        {
             out.push(
                 Diagnostic::new(
                     &SSL_WITHOUT_CERTIFICATE,
