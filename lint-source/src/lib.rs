@@ -7,6 +7,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod diagnostic;
+pub mod distance;
 pub mod edits;
 mod meta;
 pub mod overlay;

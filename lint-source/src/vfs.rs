@@ -144,6 +144,19 @@ fn read_host(disk: &Path) -> Result<Arc<[u8]>, FsError> {
     if meta.len() > MAX_FILE {
         return Err(FsError::TooLarge);
     }
+    // Read straight into the shared buffer the source map keeps: reading into a
+    // `Vec` and then `Arc::from` copied every file once (and allocated it twice).
+    // `repeat_n` is TrustedLen, so the collect is one exactly sized allocation.
+    let mut shared: Arc<[u8]> = std::iter::repeat_n(0u8, meta.len() as usize).collect();
+    let mut file = file;
+    if let Some(buf) = Arc::get_mut(&mut shared) {
+        if file.read_exact(buf).is_ok() && file.read(&mut [0u8; 1]).is_ok_and(|n| n == 0) {
+            return Ok(shared);
+        }
+    }
+    // The file changed size since its metadata was read: read what is there now.
+    use std::io::Seek;
+    file.rewind().map_err(|e| FsError::from_io(&e))?;
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     file.take(MAX_FILE + 1)
         .read_to_end(&mut bytes)

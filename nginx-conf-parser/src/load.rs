@@ -203,16 +203,21 @@ fn collect_includes(file: &ParsedFile) -> Vec<IncludeSite> {
         vec![(&file.directives, Vec::new())];
     while let Some((dirs, prefix)) = stack.pop() {
         for (i, d) in dirs.iter().enumerate() {
+            let include =
+                d.block.is_none() && d.args.len() == 1 && file.bytes(&d.name) == b"include";
+            // A path is built only for what needs one (was: one allocation per statement).
+            if !include && d.block.is_none() {
+                continue;
+            }
             let mut path = prefix.clone();
             path.push(i);
-            if file.bytes(&d.name) == b"include" && d.args.len() == 1 && d.block.is_none() {
+            if include {
                 out.push(IncludeSite {
-                    path: path.clone(),
+                    path,
                     span: d.span,
                     pattern: file.str(&d.args[0]).into_owned(),
                 });
-            }
-            if let Some(block) = &d.block {
+            } else if let Some(block) = &d.block {
                 stack.push((&block.directives, path));
             }
         }

@@ -153,7 +153,8 @@ pub fn correction(spec: &DirectiveSpec, item: &Item<'_>) -> Option<(usize, Strin
                 .unwrap_or_default();
             let close: Vec<&&str> = words
                 .iter()
-                .filter(|w| strsim::levenshtein(w, &lower) <= 1)
+                // Bounded: a long value is rejected on its length, not measured.
+                .filter(|w| lint_source::distance::levenshtein_within(w, &lower, 1).is_some())
                 .collect();
             match close.as_slice() {
                 [only] => Some(only.to_string()),

@@ -355,10 +355,10 @@ fn nearest<'t>(name: &str, table: &'t Table, defined: &'t HashSet<String>) -> Op
         .iter()
         .copied()
         .chain(defined.iter().map(String::as_str))
-        // The distance is at least the difference of the lengths.
-        .filter(|known| known.len().abs_diff(name.len()) <= 2)
-        .map(|known| (strsim::levenshtein(name, known), known))
-        .filter(|(d, _)| *d <= 2)
+        // Bounded: banded and stopped at the first row past 2.
+        .filter_map(|known| {
+            lint_source::distance::levenshtein_within(name, known, 2).map(|d| (d, known))
+        })
         .min()
         .map(|(_, known)| known)
 }
