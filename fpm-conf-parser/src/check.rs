@@ -16,6 +16,9 @@ const TABLE: &str = include_str!("../data/php-fpm-directives.tsv");
 struct Directives {
     scalars: HashMap<String, (&'static str, &'static str)>,
     arrays: Vec<&'static str>,
+    /// Keys of other systems' builds (`listen.setfib`: FreeBSD): php-fpm on Linux, which
+    /// the load checks model, fails with "unknown entry" on them.
+    not_linux: Vec<&'static str>,
 }
 
 fn directives() -> &'static Directives {
@@ -23,9 +26,17 @@ fn directives() -> &'static Directives {
     D.get_or_init(|| {
         let mut scalars = HashMap::new();
         let mut arrays = Vec::new();
+        let mut not_linux = Vec::new();
         for line in TABLE.lines().skip(1) {
             let cols: Vec<&'static str> = line.split('\t').collect();
             if cols.len() < 3 {
+                continue;
+            }
+            if cols
+                .get(4)
+                .is_some_and(|c| c.contains("'unknown entry' on Linux"))
+            {
+                not_linux.push(cols[0]);
                 continue;
             }
             if let Some((name, _)) = cols[0].split_once('[') {
@@ -39,7 +50,11 @@ fn directives() -> &'static Directives {
                 scalars.insert(cols[0].to_ascii_lowercase(), (cols[1], cols[2]));
             }
         }
-        Directives { scalars, arrays }
+        Directives {
+            scalars,
+            arrays,
+            not_linux,
+        }
     })
 }
 
@@ -195,6 +210,9 @@ pub fn check(config: &FpmConfig) -> Vec<Diagnostic> {
 fn unknown(key: &str, span: lint_source::Span) -> Diagnostic {
     let mut d = Diagnostic::new(&UNKNOWN, span, format!("unknown entry '{key}'"));
     let lower = key.to_ascii_lowercase();
+    if directives().not_linux.contains(&lower.as_str()) {
+        return d.with_help("a FreeBSD-only setting: php-fpm on Linux does not know it; remove it");
+    }
     // Bounded (banded, stopped at the first row past 2): a long key (fuzzing: one 300 KB
     // key took 6 s) must not cost its length times every name's.
     let mut close: Vec<(usize, &String)> = directives()
@@ -450,6 +468,28 @@ fn check_pool(pool: &Pool, table: &Directives, incomplete: bool, out: &mut Vec<D
                         .with_related(e.value_span, "terminate timeout set here"),
                 );
             }
+        }
+    }
+    // The depth is checked only when the pool sets it to a non-zero value (php-fpm
+    // applies its default of 20 after this check): then it needs a slowlog too, and
+    // must not be negative.
+    if let Some((depth, e)) = pool
+        .int("request_slowlog_trace_depth")
+        .filter(|(v, _)| *v != 0)
+    {
+        let msg = if pool.get("slowlog").is_none_or(|e| e.value.is_empty()) {
+            Some(format!(
+                "[pool {p}] 'slowlog' must be specified for use with 'request_slowlog_trace_depth'"
+            ))
+        } else if depth < 0 {
+            Some(format!(
+                "[pool {p}] 'request_slowlog_trace_depth' ({depth}) must be a positive value"
+            ))
+        } else {
+            None
+        };
+        if let Some(msg) = msg {
+            out.push(Diagnostic::new(&SLOWLOG, e.value_span, msg));
         }
     }
     for key in ["user", "group"] {

@@ -274,17 +274,20 @@ pm.status_path = /status
     fix: "Use absolute paths and URIs starting with `/`.",
 };
 
-/// FPM010: request_slowlog_timeout without slowlog, or above request_terminate_timeout
+/// FPM010: request_slowlog_timeout or request_slowlog_trace_depth without slowlog, or the timeout above request_terminate_timeout
 pub static SLOWLOG: RuleMeta = RuleMeta {
     code: "FPM010",
     name: "slowlog-settings",
     family: Family::FpmLoad,
     severity: Severity::Error,
-    summary: "request_slowlog_timeout without slowlog, or above request_terminate_timeout",
+    summary: "request_slowlog_timeout or request_slowlog_trace_depth without slowlog, or the timeout above request_terminate_timeout",
     aliases: &[],
     doc: r#"`'slowlog' must be specified for use with 'request_slowlog_timeout'` and
 `'request_slowlog_timeout' (60) can't be greater than 'request_terminate_timeout' (30)`
-both stop php-fpm at start.
+both stop php-fpm at start, and so do
+`'slowlog' must be specified for use with 'request_slowlog_trace_depth'` (the depth set
+to anything but 0 without a `slowlog`: the commented example of Debian's `www.conf`,
+enabled on its own) and `'request_slowlog_trace_depth' (-5) must be a positive value`.
 
 **Symptom**: php-fpm does not start; every PHP page answers 502 Bad Gateway (`connect() ... failed (2: No such file or directory)` or `(111: Connection refused)` in nginx's error log).
 

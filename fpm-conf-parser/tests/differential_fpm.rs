@@ -116,6 +116,14 @@ fn generated(cases: &mut Vec<Case>) {
         ("chdir-relative", "chdir = www"),
         ("slowlog-missing", "request_slowlog_timeout = 5s"),
         ("slowlog-too-long", "request_slowlog_timeout = 60s\nslowlog = /tmp/slow.log\nrequest_terminate_timeout = 30s"),
+        // Debian's www.conf documents these commented out; each enabled on its own (the
+        // Debian corpus, .ci/debian-corpus) is an error of php-fpm -t.
+        ("trace-depth-without-slowlog", "request_slowlog_trace_depth = 10"),
+        ("trace-depth-empty-slowlog", "slowlog =\nrequest_slowlog_trace_depth = 5"),
+        ("trace-depth-negative", "slowlog = /tmp/slow.log\nrequest_slowlog_trace_depth = -3"),
+        ("trace-depth-zero", "request_slowlog_trace_depth = 0"),
+        ("trace-depth-ok", "slowlog = /tmp/slow.log\nrequest_slowlog_trace_depth = 40"),
+        ("listen-setfib", "listen.setfib = 2"),
         ("spare-above-max", "pm.max_spare_servers = 9"),
         ("min-above-maxspare", "pm.min_spare_servers = 3\npm.max_spare_servers = 2\npm.start_servers = 2"),
         ("start-outside", "pm.start_servers = 4"),

@@ -166,6 +166,15 @@ fn generated(cases: &mut Vec<Case>) {
         ("buf/busy-too-small", "fastcgi_busy_buffers_size 2k;"),
         ("buf/busy-too-big", "fastcgi_buffers 4 4k; fastcgi_busy_buffers_size 16k;"),
         ("buf/busy-ok", "fastcgi_buffers 8 8k; fastcgi_busy_buffers_size 16k;"),
+        // The same relations in proxy, uwsgi and scgi (the Debian corpus: a header buffer
+        // raised alone makes the default busy size, two of it, too big for 8 pages).
+        ("buf/uwsgi-header-alone", "uwsgi_buffer_size 32k;"),
+        ("buf/proxy-header-alone", "proxy_buffer_size 16k;"),
+        ("buf/scgi-header-alone", "scgi_buffer_size 64k;"),
+        ("buf/proxy-header-and-buffers", "proxy_buffer_size 16k; proxy_buffers 8 16k;"),
+        ("buf/proxy-busy-too-small", "proxy_busy_buffers_size 2k;"),
+        ("buf/uwsgi-busy-ok", "uwsgi_buffers 16 8k; uwsgi_busy_buffers_size 32k;"),
+        ("buf/scgi-busy-too-big", "scgi_buffers 4 4k; scgi_busy_buffers_size 16k;"),
         // Found by the real-world corpus (tests/corpus_nginx.rs): standard slots take no
         // variables, proxy_pass needs a scheme.
         ("corpus/time-variable", "fastcgi_read_timeout $arg_t;"),
@@ -175,9 +184,66 @@ fn generated(cases: &mut Vec<Case>) {
         ("corpus/proxy-pass-no-scheme", "proxy_pass backend;"),
         ("corpus/proxy-pass-upper-scheme", "proxy_pass HTTP://127.0.0.1:9;"),
         ("corpus/proxy-pass-variable", "proxy_pass $arg_u;"),
+        // Found by the Debian corpus (.ci/debian-corpus: a package's commented-out line
+        // enabled next to the one it replaces): handlers of their own that refuse a second
+        // occurrence in one block, and array directives that do not.
+        ("dup/root-twice", "root /srv/a; root /srv/b;"),
+        ("dup/root-then-alias", "root /srv/a; alias /srv/b/;"),
+        ("dup/alias-then-root", "alias /srv/b/; root /srv/a;"),
+        ("dup/keepalive-timeout", "keepalive_timeout 65; keepalive_timeout 0;"),
+        ("dup/fastcgi-pass", "fastcgi_pass 127.0.0.1:9000; fastcgi_pass unix:/run/php/php.sock;"),
+        ("dup/proxy-pass", "proxy_pass http://127.0.0.1:9; proxy_pass http://127.0.0.1:10;"),
+        ("dup/try-files", "try_files $uri =404; try_files $uri /index.html;"),
+        ("dup/expires", "expires 1h; expires off;"),
+        ("dup/auth-basic", "auth_basic \"a\"; auth_basic off;"),
+        ("dup/internal", "internal; internal;"),
+        ("dup/charset", "charset utf-8; charset off;"),
+        ("dup/open-file-cache", "open_file_cache off; open_file_cache max=10;"),
+        ("dup/proxy-cache-key", "proxy_cache_key $uri; proxy_cache_key $uri$args;"),
+        ("dup/resolver", "resolver 127.0.0.1; resolver 127.0.0.2;"),
+        ("dup/aio", "aio on; aio off;"),
+        ("dup/limit-except", "limit_except GET { deny all; } limit_except POST { deny all; }"),
+        ("dup/disable-symlinks", "disable_symlinks off; disable_symlinks on;"),
+        ("dup/proxy-store", "proxy_store on; proxy_store off;"),
+        ("dup/proxy-store-access", "proxy_store_access user:rw; proxy_store_access user:rw group:r;"),
+        ("dup/fastcgi-cache", "fastcgi_cache off; fastcgi_cache off;"),
+        ("dup/uwsgi-cache-key", "uwsgi_cache_key $uri; uwsgi_cache_key $uri;"),
+        ("dup/auth-request", "auth_request /a; auth_request off;"),
+        ("dup/auth-basic-user-file", "auth_basic_user_file a.htpasswd; auth_basic_user_file b.htpasswd;"),
+        ("dup/directio", "directio off; directio 4m;"),
+        ("dup/open-log-file-cache", "open_log_file_cache off; open_log_file_cache off;"),
+        ("dup/userid-mark", "userid_mark off; userid_mark A;"),
+        ("dup/userid-expires", "userid_expires off; userid_expires 1d;"),
+        ("dup/add-header-twice-ok", "add_header A 1; add_header B 2;"),
+        ("dup/index-twice-ok", "index a.php; index b.html;"),
+        ("dup/proxy-redirect-twice-ok", "proxy_redirect http://a/ /; proxy_redirect http://b/ /;"),
         ("tok/long-socket", "fastcgi_pass unix:/run/php/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock;"),
     ] {
         add(name.to_string(), BASE.replace("#LOC#", loc));
+    }
+    // Main-level and block directives that refuse a second occurrence.
+    for (name, text) in [
+        (
+            "dup/events-twice",
+            "events { } events { worker_connections 64; }\nhttp { }\n",
+        ),
+        ("dup/http-twice", "events { }\nhttp { }\nhttp { }\n"),
+        (
+            "dup/worker-connections",
+            "events { worker_connections 64; worker_connections 128; }\n",
+        ),
+        ("dup/use", "events { use epoll; use epoll; }\n"),
+        (
+            "dup/worker-priority",
+            "worker_priority 0; worker_priority 5;\nevents { }\n",
+        ),
+        (
+            "dup/worker-cpu-affinity",
+            "worker_cpu_affinity auto; worker_cpu_affinity auto;\nevents { }\n",
+        ),
+        ("dup/user", "user www-data; user www-data;\nevents { }\n"),
+    ] {
+        add(name.to_string(), text.to_string());
     }
     // Regex keys of a map.
     for (name, http) in [
@@ -199,6 +265,24 @@ fn generated(cases: &mut Vec<Case>) {
         ("var/regex-dollar-is-anchor", "server { listen 127.0.0.1:18090; location ~ \\.php$ { fastcgi_split_path_info ^(.+\\.php)(/.+)$; rewrite ^/x$ /y last; } }"),
         ("var/literal-dollar-in-server-name", "server { listen 127.0.0.1:18090; server_name $notavar.example; }"),
         ("var/limit-req-zone-key", "limit_req_zone $binary_remote_addr$bad_key zone=one:1m rate=1r/s;"),
+        // A certificate needs its key; lists merge from http per server, each on its own
+        // (variables: nothing is loaded at -t, so no files are needed).
+        ("cert/server-without-key", "server { listen 127.0.0.1:18091; ssl_certificate /nonexistent/a.pem; }"),
+        ("cert/http-without-key", "ssl_certificate /nonexistent/a.pem;"),
+        ("cert/two-certs-one-key", "server { listen 127.0.0.1:18091; ssl_certificate $ssl_server_name.crt; ssl_certificate $ssl_server_name.ec.crt; ssl_certificate_key $ssl_server_name.key; }"),
+        ("cert/pair-ok", "server { listen 127.0.0.1:18091 ssl; ssl_certificate $ssl_server_name.crt; ssl_certificate_key $ssl_server_name.key; }"),
+        ("cert/key-from-http-ok", "ssl_certificate_key $ssl_server_name.key; server { listen 127.0.0.1:18091; ssl_certificate $ssl_server_name.crt; }"),
+        ("cert/cert-from-http-ok", "ssl_certificate $ssl_server_name.crt; ssl_certificate_key $ssl_server_name.key; server { listen 127.0.0.1:18091; ssl_certificate_key $ssl_server_name.other.key; }"),
+        // Formats are looked up when access_log is read (the Debian corpus: an access_log
+        // line enabled while its log_format stays commented out).
+        ("log/unknown-format", "access_log logs/a.log main;"),
+        ("log/format-after-use", "access_log logs/a.log main; log_format main '$remote_addr';"),
+        ("log/format-before-use-ok", "log_format main '$remote_addr'; access_log a.log MAIN buffer=32k;"),
+        ("log/buffer-as-format", "access_log logs/a.log buffer=32k;"),
+        ("log/combined-ok", "access_log a.log combined; access_log off;"),
+        ("log/in-server-before-format", "server { listen 127.0.0.1:18092; access_log logs/b.log custom; } log_format custom '$uri';"),
+        ("log/map-entry-ok", "map $uri $m { access_log 1; default 0; }"),
+        ("dup/upstream-keepalive", "upstream u { server 127.0.0.1:9; keepalive 8; keepalive 16; }"),
         ("up/resolve-before-1.27.3", "upstream u { server 127.0.0.1:9000 resolve; }"),
         ("up/slow-start-is-plus", "upstream u { server 127.0.0.1:9000 slow_start=10s; }"),
         ("up/all-known-params", "upstream u { server 127.0.0.1:9000 weight=2 max_conns=3 max_fails=1 fail_timeout=5s; server 127.0.0.1:9001 backup; server 127.0.0.1:9002 down; }"),

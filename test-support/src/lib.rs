@@ -61,10 +61,81 @@ pub fn real_binaries(binaries: &[&str]) -> Result<(), String> {
 
 /// The real-world corpus: `NGINX_FPM_LINT_CORPUS`, else `fixtures/corpus` of the
 /// workspace, when it holds a `kind` directory (`nginx`, `fpm`).
+///
+/// # Panics
+/// When `NGINX_FPM_LINT_CORPUS` is set and names no corpus of that kind: whoever set
+/// it (CI, after `.ci/debian-corpus`) means the corpus test to run, so a missing
+/// corpus is an error there, not a skip.
 pub fn corpus_dir(workspace: &Path, kind: &str) -> Option<PathBuf> {
-    let dir = match std::env::var_os("NGINX_FPM_LINT_CORPUS") {
-        Some(d) => PathBuf::from(d),
-        None => workspace.join("fixtures/corpus"),
-    };
+    if let Some(d) = std::env::var_os("NGINX_FPM_LINT_CORPUS") {
+        let dir = PathBuf::from(d);
+        assert!(
+            dir.join(kind).is_dir() && dir.join("SOURCES.tsv").is_file(),
+            "NGINX_FPM_LINT_CORPUS={} has no {kind}/ directory and SOURCES.tsv (see docs/corpus.md)",
+            dir.display()
+        );
+        return Some(dir);
+    }
+    let dir = workspace.join("fixtures/corpus");
     dir.join(kind).is_dir().then_some(dir)
+}
+
+/// The files of one kind of a corpus, checked against its manifest `SOURCES.tsv`
+/// (`file`, `repo`, `path`, `commit`, `licence`, `licence_file`; `file` is `kind/name`).
+#[derive(Debug)]
+pub struct CorpusFiles {
+    /// The corpus files of the kind, sorted.
+    pub files: Vec<PathBuf>,
+    /// Every row of the kind names a Debian package (`debian:PACKAGE`): the corpus
+    /// `.ci/debian-corpus` builds, smaller than the one from public repositories.
+    pub debian_only: bool,
+}
+
+/// Lists `dir/kind/` and checks it against `dir/SOURCES.tsv`: every file has its row
+/// (where it comes from and under which licence) and every row of the kind its file
+/// (a corpus that was only partly fetched fails here, not in a count).
+///
+/// # Errors
+/// What does not match, for the test's panic message.
+pub fn corpus_files(dir: &Path, kind: &str) -> Result<CorpusFiles, String> {
+    let manifest = std::fs::read_to_string(dir.join("SOURCES.tsv"))
+        .map_err(|e| format!("{}: {e}", dir.join("SOURCES.tsv").display()))?;
+    let prefix = format!("{kind}/");
+    let mut rows = std::collections::BTreeMap::new();
+    for (i, line) in manifest.lines().enumerate().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        if cols.len() != 6 {
+            return Err(format!(
+                "SOURCES.tsv:{}: {} columns, not 6",
+                i + 1,
+                cols.len()
+            ));
+        }
+        if let Some(name) = cols[0].strip_prefix(&prefix) {
+            rows.insert(name.to_string(), cols[1].starts_with("debian:"));
+        }
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join(kind))
+        .map_err(|e| format!("{}: {e}", dir.join(kind).display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file())
+        .collect();
+    files.sort();
+    let names: std::collections::BTreeSet<String> = files
+        .iter()
+        .filter_map(|p| p.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .collect();
+    let unlisted: Vec<&String> = names.iter().filter(|n| !rows.contains_key(*n)).collect();
+    let absent: Vec<&String> = rows.keys().filter(|n| !names.contains(*n)).collect();
+    if !unlisted.is_empty() || !absent.is_empty() {
+        return Err(format!(
+            "{kind}/ and SOURCES.tsv differ: not in SOURCES.tsv {unlisted:?}; listed but absent {absent:?}"
+        ));
+    }
+    Ok(CorpusFiles {
+        files,
+        debian_only: !rows.is_empty() && rows.values().all(|d| *d),
+    })
 }

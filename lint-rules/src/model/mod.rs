@@ -320,6 +320,47 @@ impl<'a> Model<'a> {
             })
     }
 
+    /// Whether a location's FastCGI server may be php-fpm. It is not when `fastcgi_pass`
+    /// reaches only unix sockets (directly or through an upstream) that no pool of the tree
+    /// creates, and nothing about the location names PHP (the socket path, the location, `try_files`, `fastcgi_split_path_info`,
+    /// `fastcgi_index`): fcgiwrap, munin's graph and html servers and Perl handlers
+    /// listen on such sockets. A TCP address stays a possible php-fpm (port 9000).
+    pub fn may_talk_to_php(&self, nginx: &NginxModel, location: &EffectiveLocation) -> bool {
+        use address::{NginxTarget, TargetHost};
+        let php = |text: &str| text.to_ascii_lowercase().contains("php");
+        let Some((target, _)) = &location.fastcgi_pass else {
+            return true;
+        };
+        // The name written (a socket path, an upstream's name) may say PHP itself.
+        let named = match target {
+            NginxTarget::Unix(path) => php(&path.to_string_lossy()),
+            NginxTarget::Tcp {
+                host: TargetHost::Name(name),
+                ..
+            } => php(name),
+            NginxTarget::Variable(text) | NginxTarget::BarePath(text) => php(text),
+            NginxTarget::Tcp { .. } => false,
+        };
+        // Through an upstream: every server of it a unix socket.
+        let resolved = self.fastcgi_targets(nginx, location);
+        let sockets_only = !resolved.is_empty()
+            && resolved
+                .iter()
+                .all(|t| matches!(&t.target, NginxTarget::Unix(p) if !php(&p.to_string_lossy())));
+        named
+            || !sockets_only
+            || php(&location.pattern)
+            || [
+                location.try_files.as_ref(),
+                location.split_path_info.as_ref(),
+                location.inherited.get("fastcgi_index"),
+            ]
+            .into_iter()
+            .flatten()
+            .any(|s| s.args.iter().any(|a| php(a)))
+            || self.reached_pools(nginx, location).next().is_some()
+    }
+
     /// The nginx worker user: the `user` directive, else `--nginx-user`, else Debian's `www-data`
     /// when the tree looks like Debian's, else nginx's built-in `nobody`. The bool says whether it
     /// was stated (directive or option) rather than assumed.

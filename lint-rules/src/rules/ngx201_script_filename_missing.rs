@@ -10,11 +10,16 @@ pub static RULE: Rule = Rule {
         name: "script-filename-missing",
         family: Family::NginxFastcgi,
         severity: Severity::Error,
-        summary: "a `fastcgi_pass` location that sends no `SCRIPT_FILENAME`, or a hard-coded one",
+        summary: "a `fastcgi_pass` location that sends no `SCRIPT_FILENAME` to PHP, or a hard-coded one",
         aliases: &[],
         doc: r#"php-fpm runs the file named by the `SCRIPT_FILENAME` parameter. Debian's
 `fastcgi_params` does not set it (its `fastcgi.conf` does): a location that
-includes only `fastcgi_params` sends none.
+includes only `fastcgi_params` sends none. Only locations that talk to PHP are
+checked: a location whose `fastcgi_pass` is a unix socket that no pool of the
+tree creates, where neither the location, the socket path, `try_files`,
+`fastcgi_split_path_info` nor `fastcgi_index` names PHP, talks to another
+FastCGI server (fcgiwrap, munin's graph server, a Perl handler), which does
+without it.
 
 **Symptom**: 404 "File not found." from PHP; php-fpm logs `Primary script
 unknown`. A hard-coded value runs the same script for every URL.
@@ -81,10 +86,13 @@ fn add_script_filename(
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, _, location) in model.fastcgi_locations() {
+    for (nginx, _, location) in model.fastcgi_locations() {
         let Some((_, pass_span)) = &location.fastcgi_pass else {
             continue;
         };
+        if !model.may_talk_to_php(nginx, location) {
+            continue;
+        }
         let script = location
             .inherited
             .params

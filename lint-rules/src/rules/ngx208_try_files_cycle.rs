@@ -25,7 +25,10 @@ nginx redirect in a circle until it gives up.
 
 With disk facts (`--root`, or linting the machine's own tree) the rule tells the
 two apart: an error when the files are missing (a certain cycle), silence when
-the fallback exists. Without them it is a warning that names both outcomes.
+the fallback exists. Without them it is a warning that names both outcomes,
+for a script fallback (`.php`, or one with query arguments) only: a static page
+such as a single-page app's `try_files $uri $uri/ /index.html;` is meant to be
+served as is, and is reported only when the disk shows it missing.
 
 **Symptom**: when the fallback file does not exist, 500 Internal Server Error
 and `rewrite or internal redirection cycle while internally redirecting to
@@ -115,6 +118,15 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 // to fastcgi_pass): the fallback runs the script; only its absence cycles,
                 // which the disk must show before anything is claimed.
                 Reentry::Unknown if location.fastcgi_pass.is_some() => continue,
+                // A static page (`try_files $uri $uri/ /index.html`, a single-page app):
+                // serving it as a file is the intent; only its absence cycles, which the
+                // disk must show. A script (`.php`, or query arguments) served as a file is
+                // the mistake worth a warning.
+                Reentry::Unknown
+                    if !uri.to_ascii_lowercase().ends_with(".php") && !fallback.contains('?') =>
+                {
+                    continue
+                }
                 Reentry::Cycle => Diagnostic::new(&RULE.meta, try_files.span, format!("the fallback {uri} is handled by this same location again and no file it tries exists: an internal redirection cycle"))
                     .with_note(format!("at runtime: 500 \"rewrite or internal redirection cycle while internally redirecting to \\\"{uri}\\\"\"")),
                 Reentry::Unknown => Diagnostic::new(&RULE.meta, try_files.span, format!("the fallback {uri} is handled by this same location again: a redirection cycle if {uri} does not exist, the file served as is if it does"))

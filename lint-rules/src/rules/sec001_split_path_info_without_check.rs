@@ -16,7 +16,10 @@ pub static RULE: Rule = Rule {
 `try_files` in the location (`try_files $fastcgi_script_name =404`, or one that
 names a fixed script such as `try_files /app.php =404`) nor an `if (!-f ...)`,
 any URL that merely *contains* `.php` is passed to php-fpm, path info and all.
-A location that splits but never passes `PATH_INFO` is not reported.
+A location that splits but never passes `PATH_INFO` is not reported, nor one
+whose `fastcgi_pass` is a unix socket of another FastCGI server (no pool of the
+tree creates it and nothing about the location names PHP: munin's graph server,
+a PSGI handler, fcgiwrap).
 This is the configuration behind CVE-2019-11043
 (remote code execution on unpatched PHP) and behind "uploads executed as PHP"
 when `cgi.fix_pathinfo=1`.
@@ -48,10 +51,15 @@ location ~ [^/]\.php(/|$) {
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, _, location) in model.fastcgi_locations() {
+    for (nginx, _, location) in model.fastcgi_locations() {
         let Some(split) = &location.split_path_info else {
             continue;
         };
+        // The attack is PHP's (cgi.fix_pathinfo runs the upload named before the path
+        // info); fcgiwrap, munin's servers or a PSGI handler split paths by design.
+        if !model.may_talk_to_php(nginx, location) {
+            continue;
+        }
         // Any try_files ends a request for a missing script before php-fpm: `=404`, or a
         // fallback to a fixed script; `try_files /app.php =404` passes one known file.
         if location.try_files.is_some() || location.has_exists_check {

@@ -24,6 +24,10 @@ pub static RULE: Rule = Rule {
 **Why**: the two files are edited by different people at different times, and
 neither `nginx -t` nor `php-fpm -t` looks at the other side.
 
+A unix socket whose path, location and FastCGI settings say nothing of PHP
+(`/run/fcgiwrap.socket`, `/run/munin/fcgi-graph.sock`) belongs to another
+FastCGI server and is not checked.
+
 Bad:
 ```nginx
 fastcgi_pass unix:/run/php/php8.1-fpm.sock;   # pool: listen = /run/php/php8.2-fpm.sock
@@ -42,6 +46,10 @@ location, `fastcgi_pass` (or the upstream `server`) is pointed at it."#,
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, _, location) in model.fastcgi_locations() {
+        // fcgiwrap, munin's servers, Perl handlers: no pool is expected behind them.
+        if !model.may_talk_to_php(nginx, location) {
+            continue;
+        }
         for t in model.fastcgi_targets(nginx, location) {
             let Verdict::Missing {
                 nearest,

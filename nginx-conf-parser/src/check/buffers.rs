@@ -1,6 +1,7 @@
-//! The fastcgi buffer relations nginx checks when it merges each level:
-//! `fastcgi_busy_buffers_size` at least one buffer (and the header buffer),
-//! and less than all buffers minus one.
+//! The buffer relations nginx checks when it merges each level, for each upstream
+//! module that buffers responses (fastcgi, proxy, uwsgi, scgi):
+//! `*_busy_buffers_size` at least one buffer (and the header buffer), and less than
+//! all buffers minus one.
 
 use lint_source::{Diagnostic, Span};
 
@@ -8,7 +9,10 @@ use super::codes::BUFFER_RELATIONS;
 use super::values::parse_size;
 use crate::config::{Config, Item};
 
-/// x86_64's page size: nginx's default for fastcgi_buffer_size and each buffer.
+/// The modules with the same three directives and the same checks in their merge.
+const MODULES: &[&str] = &["fastcgi", "proxy", "uwsgi", "scgi"];
+
+/// x86_64's page size: nginx's default for `*_buffer_size` and each buffer (8 of them).
 const PAGE: u64 = 4096;
 
 #[derive(Clone, Copy)]
@@ -32,21 +36,29 @@ impl Default for Buffers {
     }
 }
 
-fn apply(item: &Item<'_>, b: &mut Buffers) {
-    if item.is("fastcgi_buffer_size") {
+/// The names of one module's directives.
+struct Names {
+    module: &'static str,
+    header: String,
+    buffers: String,
+    busy: String,
+}
+
+fn apply(item: &Item<'_>, n: &Names, b: &mut Buffers) {
+    if item.is(&n.header) {
         if let Some(v) = item.arg(0).and_then(|a| parse_size(&a)) {
             b.header = (v, Some(item.span()));
         }
-    } else if item.is("fastcgi_buffers") {
-        if let (Some(n), Some(s)) = (
+    } else if item.is(&n.buffers) {
+        if let (Some(count), Some(size)) = (
             item.arg(0).and_then(|a| a.parse().ok()),
             item.arg(1).and_then(|a| parse_size(&a)),
         ) {
-            b.count = n;
-            b.size = s;
+            b.count = count;
+            b.size = size;
             b.buffers_at = Some(item.span());
         }
-    } else if item.is("fastcgi_busy_buffers_size") {
+    } else if item.is(&n.busy) {
         if let Some(v) = item.arg(0).and_then(|a| parse_size(&a)) {
             b.busy = Some((v, item.span()));
         }
@@ -55,6 +67,19 @@ fn apply(item: &Item<'_>, b: &mut Buffers) {
 
 /// Checks every level of every `http` block.
 pub fn check(config: &Config, out: &mut Vec<Diagnostic>) {
+    for module in MODULES {
+        let names = Names {
+            module,
+            header: format!("{module}_buffer_size"),
+            buffers: format!("{module}_buffers"),
+            busy: format!("{module}_busy_buffers_size"),
+        };
+        check_module(config, &names, out);
+    }
+}
+
+fn check_module(config: &Config, n: &Names, out: &mut Vec<Diagnostic>) {
+    let m = n.module;
     let mut reported = std::collections::HashSet::new();
     for http in config.items().filter(|i| i.is("http") && i.is_block()) {
         let close = Span {
@@ -67,7 +92,7 @@ pub fn check(config: &Config, out: &mut Vec<Diagnostic>) {
             let mut here = inherited;
             let mut children = Vec::new();
             for item in block.children() {
-                apply(&item, &mut here);
+                apply(&item, n, &mut here);
                 if (item.is("server") || item.is("location")) && item.is_block() {
                     children.push(item);
                 }
@@ -79,9 +104,9 @@ pub fn check(config: &Config, out: &mut Vec<Diagnostic>) {
             };
             let primary = at.or(here.header.1).or(here.buffers_at);
             let problem = if here.busy.is_some() && busy < one {
-                Some("\"fastcgi_busy_buffers_size\" must be equal to or greater than the maximum of the value of \"fastcgi_buffer_size\" and one of the \"fastcgi_buffers\"")
+                Some(format!("\"{m}_busy_buffers_size\" must be equal to or greater than the maximum of the value of \"{m}_buffer_size\" and one of the \"{m}_buffers\""))
             } else if busy > here.count.saturating_sub(1) * here.size {
-                Some("\"fastcgi_busy_buffers_size\" must be less than the size of all \"fastcgi_buffers\" minus one buffer")
+                Some(format!("\"{m}_busy_buffers_size\" must be less than the size of all \"{m}_buffers\" minus one buffer"))
             } else {
                 None
             };
@@ -90,9 +115,9 @@ pub fn check(config: &Config, out: &mut Vec<Diagnostic>) {
                     let mut d = Diagnostic::new(&BUFFER_RELATIONS, span, message)
                         .with_label(format!("busy buffers {busy} bytes; {} buffers of {} bytes; header buffer {} bytes", here.count, here.size, here.header.0))
                         .with_related(close, "nginx reports it at the end of http")
-                        .with_help(format!("e.g. `fastcgi_buffers 16 {}k;` keeps busy buffers ({}k) below all buffers minus one", one / 1024, 2 * one / 1024));
+                        .with_help(format!("e.g. `{m}_buffers 16 {}k;` keeps busy buffers ({}k) below all buffers minus one", one / 1024, 2 * one / 1024));
                     if let Some(b) = here.buffers_at.filter(|b| Some(*b) != primary) {
-                        d = d.with_related(b, "fastcgi_buffers");
+                        d = d.with_related(b, n.buffers.clone());
                     }
                     out.push(d);
                 }

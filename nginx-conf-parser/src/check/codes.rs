@@ -129,9 +129,12 @@ pub static INVALID_VALUE: RuleMeta = RuleMeta {
     doc: r#"Standard values follow strict grammars: flags are `on`/`off`, sizes
 `16k`/`1m`, times `30s`/`1m30s` with units in decreasing order. nginx fails
 with `invalid value "yes" in "sendfile" directive, it must be "on" or "off"` or
-`"fastcgi_read_timeout" directive invalid value`.
+`"fastcgi_read_timeout" directive invalid value`. The format named by an
+`access_log` must be a `log_format` read before it (or `combined`): `unknown
+log format "main"` when it is defined later, or still commented out (checked on
+whole configurations, where every `log_format` is in view).
 
-**Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx does not start): `"..." directive invalid value` or `invalid value "..."`.
+**Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx does not start): `"..." directive invalid value`, `invalid value "..."` or `unknown log format "..."`.
 
 Bad:
 ```nginx
@@ -157,10 +160,18 @@ pub static DUPLICATE: RuleMeta = RuleMeta {
     severity: Severity::Error,
     summary: "a single-valued directive set twice in the same block",
     aliases: &[],
-    doc: r#"Inside one block, a directive of a standard slot may appear once:
-nginx fails with `"fastcgi_read_timeout" directive is duplicate`. It often
-comes from an included snippet that already sets it. The same directive at
-http and again at server level is fine (the inner one wins).
+    doc: r#"Inside one block, a single-valued directive may appear once: nginx fails
+with `"fastcgi_read_timeout" directive is duplicate`. That holds for every
+directive of a standard slot (flags, numbers, sizes, times, strings) and for
+those with handlers of their own that refuse a second value: `root`/`alias`
+(either after the other: `"alias" directive is duplicate, "root" directive was
+specified earlier`), `keepalive_timeout`, `try_files`, `expires`, the `*_pass`
+directives, `*_cache` and `*_cache_key`, `resolver`, `internal`, `charset`,
+`auth_basic`, `user`, `worker_processes`, a second `events` or `http` block…
+It often comes from an included snippet that already sets it, or from a
+commented-out alternative enabled next to the line it was meant to replace.
+The same directive at http and again at server level is fine (the inner one
+wins), and list directives (`add_header`, `index`, `fastcgi_param`) repeat freely.
 
 **Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx does not start): `"..." directive is duplicate`.
 
@@ -315,18 +326,22 @@ server { listen 80; server_name b.example; }
     fix: "Keep one `default_server` and one set of socket options per address.",
 };
 
-/// NGX021: a `listen ... ssl` in a server that has no `ssl_certificate` (its own or inherited)
+/// NGX021: a `listen ... ssl` without `ssl_certificate`, or a certificate without its key
 pub static SSL_WITHOUT_CERTIFICATE: RuleMeta = RuleMeta {
     code: "NGX021",
     name: "ssl-listen-without-certificate",
     family: Family::NginxLoad,
     severity: Severity::Error,
-    summary: "a `listen ... ssl` in a server that has no `ssl_certificate` (its own or inherited)",
+    summary: "a `listen ... ssl` in a server that has no `ssl_certificate` (its own or inherited), or a certificate without its `ssl_certificate_key`",
     aliases: &[],
     doc: r#"nginx refuses to start: `no "ssl_certificate" is defined for the "listen ...
 ssl" directive`. It happens when a TLS server is copied without its
 certificate lines, or when the certificates live in an include that this
-server does not include.
+server does not include. The same family: `no "ssl_certificate_key" is defined
+for certificate "..."`, when a server's certificates (its own, or inherited from
+http when it has none) outnumber its keys (likewise its own or http's) — a
+certificate line enabled without the key line below it, or a second (ECDSA)
+certificate without its key. nginx checks it in every server, TLS or not.
 
 **Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx does not start): `no "ssl_certificate" is defined for the "listen ... ssl" directive`.
 
@@ -352,14 +367,16 @@ pub static BUFFER_RELATIONS: RuleMeta = RuleMeta {
     name: "fastcgi-buffer-relations",
     family: Family::NginxLoad,
     severity: Severity::Error,
-    summary: "fastcgi buffer sizes that contradict each other (busy buffers vs all buffers)",
+    summary: "fastcgi (or proxy, uwsgi, scgi) buffer sizes that contradict each other (busy buffers vs all buffers)",
     aliases: &[],
     doc: r#"nginx checks at every level: `fastcgi_busy_buffers_size` (default: twice the
 larger of `fastcgi_buffer_size` and one buffer) must be at least one buffer
 and less than all `fastcgi_buffers` minus one. Raising `fastcgi_buffer_size`
 alone, the usual reaction to "upstream sent too big header", breaks it:
 `"fastcgi_busy_buffers_size" must be less than the size of all
-"fastcgi_buffers" minus one buffer`, and nginx does not start.
+"fastcgi_buffers" minus one buffer`, and nginx does not start. The proxy,
+uwsgi and scgi modules check their own three directives the same way:
+`proxy_buffer_size 16k;` or `uwsgi_buffer_size 32k;` alone fails too.
 
 **Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx does not start): `"fastcgi_busy_buffers_size" must be less than the size of all "fastcgi_buffers" minus one buffer`.
 
@@ -372,7 +389,7 @@ Good:
 fastcgi_buffer_size 16k;
 fastcgi_buffers 16 16k;
 ```"#,
-    fix: "Raise fastcgi_buffers along with fastcgi_buffer_size.",
+    fix: "Raise fastcgi_buffers (proxy_buffers, ...) along with fastcgi_buffer_size (proxy_buffer_size, ...).",
 };
 
 /// NGX023: a server name too long for server_names_hash_bucket_size: nginx does not start

@@ -61,12 +61,29 @@ pub(super) fn address(arg: &str) -> Option<String> {
     Some(format!("{host}:{}", port.unwrap_or("80")))
 }
 
+/// Whether an `include` directly inside `block` could not be read (NGX002): what it
+/// would have set (certificates, keys) is unknown, and nginx stops at it anyway.
+fn include_missing_in(config: &Config, block: &Item<'_>) -> bool {
+    let span = block.span();
+    config.diagnostics.iter().any(|d| {
+        d.code == crate::codes::INCLUDE_NOT_FOUND.code
+            && d.primary.as_ref().is_some_and(|p| {
+                p.span.file == span.file && p.span.start >= span.start && p.span.end <= span.end
+            })
+    })
+}
+
 /// Checks every `http` block of the tree.
 pub fn check(config: &Config, out: &mut Vec<Diagnostic>) {
     for http in config.items().filter(|i| i.is("http") && i.is_block()) {
         let http_cert = http.children().any(|i| i.is("ssl_certificate"));
+        certificate_keys(config, &http, out);
         for server in http.children().filter(|i| i.is("server") && i.is_block()) {
-            if http_cert || server.children().any(|i| i.is("ssl_certificate")) {
+            if http_cert
+                || server.children().any(|i| i.is("ssl_certificate"))
+                || include_missing_in(config, &http)
+                || include_missing_in(config, &server)
+            {
                 continue;
             }
             if let Some(listen) = server
@@ -89,6 +106,54 @@ pub fn check(config: &Config, out: &mut Vec<Diagnostic>) {
             for listen in server.children().filter(|i| i.is("listen")) {
                 check_listen(&listen, &mut seen, &mut defaults, &mut options, out);
             }
+        }
+    }
+}
+
+/// `no "ssl_certificate_key" is defined for certificate "..."`: nginx merges each
+/// server's certificates and keys from http separately (a level's own list replaces the
+/// inherited one) and needs a key for every certificate, whether or not the server
+/// listens with TLS. Only servers are merged: http's own lists alone are not checked.
+fn certificate_keys(config: &Config, http: &Item<'_>, out: &mut Vec<Diagnostic>) {
+    fn certificates<'a>(block: &Item<'a>) -> Vec<Item<'a>> {
+        block
+            .children()
+            .filter(|i| i.is("ssl_certificate"))
+            .collect()
+    }
+    fn keys(block: &Item<'_>) -> usize {
+        block
+            .children()
+            .filter(|i| i.is("ssl_certificate_key"))
+            .count()
+    }
+    let (http_certs, http_keys) = (certificates(http), keys(http));
+    for server in http.children().filter(|i| i.is("server") && i.is_block()) {
+        let own = certificates(&server);
+        let certs = if own.is_empty() { &http_certs } else { &own };
+        let keys = match keys(&server) {
+            0 => http_keys,
+            n => n,
+        };
+        let Some(last) = certs.last() else { continue };
+        if keys < certs.len()
+            && !include_missing_in(config, http)
+            && !include_missing_in(config, &server)
+        {
+            out.push(
+                Diagnostic::new(
+                    &SSL_WITHOUT_CERTIFICATE,
+                    last.head_span(),
+                    format!(
+                        "no \"ssl_certificate_key\" is defined for certificate \"{}\"",
+                        last.arg(0).unwrap_or_default()
+                    ),
+                )
+                .with_related(server.head_span(), "in this server")
+                .with_help(
+                    "give every `ssl_certificate` its `ssl_certificate_key` at the same level",
+                ),
+            );
         }
     }
 }

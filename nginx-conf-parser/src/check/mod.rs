@@ -7,6 +7,7 @@
 mod buffers;
 mod codes;
 pub mod listen;
+mod log_formats;
 mod server_names;
 mod values;
 mod variables;
@@ -174,6 +175,8 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
     };
     checker.walk(config.items(), context);
     if context == "main" {
+        // A snippet's formats may come from the nginx.conf that includes it.
+        log_formats::check(config, &mut checker.out);
         variables::check(
             config,
             opts.version,
