@@ -584,7 +584,12 @@ fn apply_config(
         })
         .collect();
     diagnostics.retain(|d| {
-        if !select.is_empty() && !select.iter().any(|s| config::selects(s, d.code, d.name)) {
+        let selected = select.iter().any(|s| config::selects(s, d.code, d.name));
+        if !select.is_empty() && !selected {
+            return false;
+        }
+        // Advice-only and overlapping gixy checks run when asked for (`--select SEC`).
+        if lint_rules::is_opt_in(d.code) && !selected {
             return false;
         }
         if ignore.iter().any(|s| config::selects(s, d.code, d.name)) {

@@ -4,6 +4,8 @@
 pub mod accounts;
 pub mod address;
 pub mod compiled_regex;
+pub mod directive_tree;
+pub mod dns_names;
 pub mod filesystem;
 pub mod listen_groups;
 pub mod nginx;
