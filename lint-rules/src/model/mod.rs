@@ -9,6 +9,7 @@ pub mod dns_names;
 pub mod filesystem;
 pub mod listen_groups;
 pub mod nginx;
+pub mod regex_groups;
 
 use std::collections::HashMap;
 

@@ -63,6 +63,7 @@ register! {
     ngx208_try_files_cycle,
     ngx209_error_page_loop,
     sec001_split_path_info_without_check,
+    sec070_proxy_pass_path_normalized,
     sec071_static_upstream_dns,
     sec072_external_resolver,
     sec073_post_quantum_curve,
