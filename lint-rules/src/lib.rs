@@ -20,7 +20,9 @@ pub use rules::RULES;
 /// repeat what another rule already reports by default (NGX112 for
 /// `worker_rlimit_nofile`, X013 for a variable `fastcgi_pass` without `resolver`):
 /// `--select SEC` is "what gixy does", the default run reports each problem once.
-pub const OPT_IN: &[&str] = &["SEC071", "SEC078", "SEC079", "SEC080", "SEC081", "SEC082"];
+pub const OPT_IN: &[&str] = &[
+    "SEC071", "SEC078", "SEC079", "SEC080", "SEC081", "SEC082", "SEC084",
+];
 
 /// True for a code in [`OPT_IN`].
 pub fn is_opt_in(code: &str) -> bool {

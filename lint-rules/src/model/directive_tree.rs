@@ -57,6 +57,18 @@ const KEPT: &[&str] = &[
     "imap_auth",
     "pop3_auth",
     "smtp_auth",
+    "auth",
+    "smtp_capabilities",
+    "smtp_client_buffer",
+    "smtp_greeting_delay",
+    "ssl",
+    "proxy_http_version",
+    "proxy_ssl_certificate",
+    "proxy_ssl_certificate_key",
+    "proxy_ssl_verify",
+    "proxy_ssl_protocols",
+    "proxy_ssl_ciphers",
+    "proxy_ssl_session_reuse",
 ];
 
 /// Blocks whose every statement is kept: their entries are data (`map` pairs,

@@ -76,6 +76,8 @@ register! {
     sec080_worker_processes_unset,
     sec081_file_limit_below_twice_connections,
     sec082_missing_hsts,
+    sec083_known_nginx_cve,
+    sec084_regex_location_exact,
     fpm101_slowlog_at_terminate_timeout,
     fpm102_errors_logged_nowhere,
     fpm103_array_entry_shadowed,
