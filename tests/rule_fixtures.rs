@@ -1,5 +1,6 @@
-//! Every rule's fixtures through the real binary: the bad tree reports the
-//! rule's code, the good look-alike does not; both outputs are snapshots.
+//! Every rule's fixtures through the real binary, one test per rule
+//! (`cargo test --test rule_fixtures X009`): each bad tree reports the rule's code,
+//! each good look-alike does not; outputs are snapshots beside the fixtures.
 
 use std::path::{Path, PathBuf};
 
@@ -79,44 +80,88 @@ fn stage_modes(dir: &Path, rel: &Path) -> Option<tempfile::TempDir> {
     Some(temp)
 }
 
-#[test]
-fn every_rule_fires_on_its_bad_fixture_and_not_on_its_good_one() {
-    let registered: Vec<&str> = lint_cli::all_rules().iter().map(|r| r.code).collect();
+/// One rule's fixtures: every `bad*` case reports the code (and does not fail to run),
+/// every `good*` look-alike does not; outputs are snapshots beside the fixtures
+/// (`fixtures/rules/<CODE>/snapshots/`).
+fn check_rule(code: &str, dir: &Path) -> Result<(), String> {
+    let marker = format!(": {code} [");
+    // `bad`, `bad-<form>`: other triggering forms; `good`, `good-<look-alike>`.
+    let mut cases: Vec<String> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("bad") || n.starts_with("good"))
+        .collect();
+    cases.sort();
+    if !cases.iter().any(|c| c.starts_with("bad")) || !cases.iter().any(|c| c.starts_with("good")) {
+        return Err(format!("{code}: needs a bad/ and a good/ fixture"));
+    }
     let mut failures = Vec::new();
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(dir.join("snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    for case in cases {
+        let (out, status) = run(&dir.join(&case), "concise");
+        if case.starts_with("bad") {
+            if !out.contains(&marker) {
+                failures.push(format!("{code}/{case} does not report {code}:\n{out}"));
+            }
+            if status == 2 {
+                failures.push(format!("{code}/{case} exited 2"));
+            }
+        } else if out.contains(&marker) {
+            failures.push(format!("{code}/{case} reports {code}:\n{out}"));
+        }
+        let name = case.replace('-', "_");
+        let pretty = (case == "bad").then(|| run(&dir.join("bad"), "pretty").0);
+        // insta panics on a mismatch: turn that into this trial's failure.
+        let snapshots = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            settings.bind(|| {
+                insta::assert_snapshot!(name.clone(), out);
+                if let Some(pretty) = pretty {
+                    insta::assert_snapshot!(format!("{name}_pretty"), pretty);
+                }
+            })
+        }));
+        if snapshots.is_err() {
+            failures.push(format!("{code}/{case}: snapshot differs (see above)"));
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures.join("\n\n"))
+    }
+}
+
+fn main() -> std::process::ExitCode {
+    let args = libtest_mimic::Arguments::from_args();
     let dirs = fixture_dirs();
-    for code in &registered {
-        if !dirs.iter().any(|(c, _)| c == code) {
-            failures.push(format!("{code}: no fixtures/rules/{code}"));
-        }
-    }
-    for (code, dir) in &dirs {
-        let marker = format!(": {code} [");
-        // `bad`, `bad-<form>`: other triggering forms; `good`, `good-<look-alike>`.
-        let mut cases: Vec<String> = std::fs::read_dir(dir)
-            .expect("fixture dir")
-            .filter_map(Result::ok)
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.starts_with("bad") || n.starts_with("good"))
-            .collect();
-        cases.sort();
-        for case in cases {
-            let (out, status) = run(&dir.join(&case), "concise");
-            if case.starts_with("bad") {
-                if !out.contains(&marker) {
-                    failures.push(format!("{code}/{case} does not report {code}:\n{out}"));
-                }
-                if status == 2 {
-                    failures.push(format!("{code}/{case} exited 2"));
-                }
-            } else if out.contains(&marker) {
-                failures.push(format!("{code}/{case} reports {code}:\n{out}"));
+    let mut trials: Vec<libtest_mimic::Trial> = dirs
+        .iter()
+        .cloned()
+        .map(|(code, dir)| {
+            libtest_mimic::Trial::test(code.clone(), move || {
+                check_rule(&code, &dir).map_err(Into::into)
+            })
+        })
+        .collect();
+    let codes: Vec<String> = dirs.iter().map(|(c, _)| c.clone()).collect();
+    trials.push(libtest_mimic::Trial::test(
+        "every_registered_code_has_fixtures",
+        move || {
+            let missing: Vec<&str> = lint_cli::all_rules()
+                .iter()
+                .map(|r| r.code)
+                .filter(|c| !codes.iter().any(|d| d == c))
+                .collect();
+            if missing.is_empty() {
+                Ok(())
+            } else {
+                Err(format!("no fixtures/rules/<CODE> for {missing:?}").into())
             }
-            insta::assert_snapshot!(format!("{code}_{}", case.replace('-', "_")), out);
-            if case == "bad" {
-                let (pretty, _) = run(&dir.join("bad"), "pretty");
-                insta::assert_snapshot!(format!("{code}_bad_pretty"), pretty);
-            }
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+        },
+    ));
+    libtest_mimic::run(&args, trials).exit_code()
 }

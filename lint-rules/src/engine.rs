@@ -1,19 +1,18 @@
 //! The entry point: what to lint, with which options, and the run itself.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use fpm_conf_parser::{FpmConfig, FpmLoadOptions, PhpIni};
-use lint_source::vfs::FileSystem;
 use lint_source::{Diagnostic, SourceMap};
-use nginx_conf_parser::catalogue::NginxVersion;
 use nginx_conf_parser::check::CheckOptions;
 use nginx_conf_parser::{Config, LoadOptions};
 use rayon::prelude::*;
 
 use crate::model::{nginx, Model};
+use crate::options::{version, LintOptions};
 use crate::rules::RULES;
+use crate::suppression::Suppressions;
 
 /// One nginx input.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,175 +26,6 @@ pub enum NginxInput {
         /// Its bytes.
         text: Vec<u8>,
     },
-}
-
-/// What nginx's container can reach, when nginx and php-fpm run in a deployment
-/// (compose services, Kubernetes pods) rather than on one host.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Network {
-    /// nginx and php-fpm share one network stack (one host, one pod, `network_mode:
-    /// service:`): nginx's 127.0.0.1 is php-fpm's.
-    pub shared_loopback: bool,
-    /// Names that resolve to php-fpm's container from nginx's (service names, aliases,
-    /// Kubernetes Services).
-    pub fpm_names: Vec<String>,
-    /// Every other name the deployment gives a container.
-    pub other_names: Vec<String>,
-    /// The names above are all there is: any other name does not resolve.
-    pub closed: bool,
-    /// nginx and php-fpm see different filesystems (different containers, even in one pod).
-    pub separate_filesystems: bool,
-    /// Directories both containers mount from one volume: (nginx's path, php-fpm's path).
-    pub shared_dirs: Vec<(PathBuf, PathBuf)>,
-    /// Ports of php-fpm's container published beyond the deployment's private network.
-    pub published: Vec<Published>,
-    /// What php-fpm's container holds beyond its image, when the deployment knows:
-    /// (path, whether its content is known) for every mount, COPY and volume. `None`: the
-    /// container's files are not known well enough to say a path is missing.
-    pub fpm_provided: Option<Vec<(PathBuf, bool)>>,
-    /// The same for nginx's container.
-    pub nginx_provided: Option<Vec<(PathBuf, bool)>>,
-}
-
-fn covers(provided: &[(PathBuf, bool)], path: &std::path::Path) -> Option<bool> {
-    Some(
-        provided
-            .iter()
-            .any(|(p, _)| path.starts_with(p) || p.starts_with(path)),
-    )
-}
-
-/// A port of php-fpm's container reachable from outside the deployment (Compose `ports:`,
-/// a Kubernetes Service of type LoadBalancer or NodePort).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Published {
-    /// The file that publishes it (on disk).
-    pub file: PathBuf,
-    /// Byte range of the entry in that file.
-    pub range: (usize, usize),
-    /// The container port.
-    pub port: u32,
-    /// What publishes it, as written (`"9000:9000"`, `type: NodePort`).
-    pub what: String,
-    /// Bound to a loopback address of the host only (`127.0.0.1:9000:9000`).
-    pub loopback_only: bool,
-}
-
-impl Default for Network {
-    fn default() -> Self {
-        Network {
-            shared_loopback: true,
-            fpm_names: Vec::new(),
-            other_names: Vec::new(),
-            closed: false,
-            separate_filesystems: false,
-            shared_dirs: Vec::new(),
-            published: Vec::new(),
-            fpm_provided: None,
-            nginx_provided: None,
-        }
-    }
-}
-
-impl Network {
-    /// Whether `name` resolves to php-fpm's container.
-    pub fn is_fpm_name(&self, name: &str) -> bool {
-        self.fpm_names.iter().any(|n| n.eq_ignore_ascii_case(name))
-    }
-
-    /// Whether `name` resolves at all from nginx's container (`None`: cannot say).
-    pub fn resolves(&self, name: &str) -> Option<bool> {
-        if !self.closed {
-            return None;
-        }
-        let n = name.to_ascii_lowercase();
-        let local = n == "localhost" || n == "ip6-localhost" || n == "localhost.localdomain";
-        // Kubernetes adds the namespace and cluster suffixes; a dotted name may be any host.
-        let short = n.split('.').next().unwrap_or(&n).to_string();
-        let known = self
-            .fpm_names
-            .iter()
-            .chain(self.other_names.iter())
-            .any(|x| x.eq_ignore_ascii_case(&n) || x.eq_ignore_ascii_case(&short));
-        if local || known {
-            return Some(true);
-        }
-        if n.contains('.') {
-            return None;
-        }
-        Some(false)
-    }
-
-    /// Whether php-fpm's container has something at `path` (`None`: cannot say).
-    pub fn fpm_has(&self, path: &std::path::Path) -> Option<bool> {
-        if !self.separate_filesystems {
-            return None;
-        }
-        covers(self.fpm_provided.as_deref()?, path)
-    }
-
-    /// Whether nginx's container has something at `path` (`None`: cannot say).
-    pub fn nginx_has(&self, path: &std::path::Path) -> Option<bool> {
-        if !self.separate_filesystems {
-            return None;
-        }
-        covers(self.nginx_provided.as_deref()?, path)
-    }
-
-    /// php-fpm's path for a path nginx names, through a shared volume (`None`: not shared).
-    pub fn fpm_path(&self, nginx_path: &std::path::Path) -> Option<PathBuf> {
-        if !self.separate_filesystems {
-            return Some(nginx_path.to_path_buf());
-        }
-        self.shared_dirs
-            .iter()
-            .find_map(|(n, f)| nginx_path.strip_prefix(n).ok().map(|rest| f.join(rest)))
-    }
-}
-
-/// Settings that the configuration cannot show.
-#[derive(Clone, Debug, Default)]
-pub struct LintOptions {
-    /// `--root DIR`: absolute paths in configs are read under DIR.
-    pub root: Option<PathBuf>,
-    /// Where owners, groups and modes of configured paths are read (`--root`, or `/` when
-    /// the machine's own trees are linted); `None`: the disk is not the configuration's.
-    pub disk_root: Option<PathBuf>,
-    /// `--prefix`: nginx's prefix (relative main paths resolve against it).
-    pub nginx_prefix: Option<PathBuf>,
-    /// `--context http|server|location`: the context of a snippet linted on its own.
-    pub context: Option<String>,
-    /// `--nginx-version` (`1.22`, `1.22.1`, `latest`); `None` = latest.
-    pub nginx_version: Option<String>,
-    /// Third-party nginx modules to treat as loaded (besides `load_module` lines).
-    pub modules: Vec<String>,
-    /// `--nginx-user`: nginx worker user when no `user` directive says it.
-    pub nginx_user: Option<String>,
-    /// `--env KEY=VALUE`: values for php-fpm's `${KEY}`.
-    pub env: BTreeMap<String, String>,
-    /// Domains the operator expects to be served (`--names`).
-    pub expected_names: Vec<String>,
-    /// The filesystem nginx's files are read from (a container's view); `None`: the
-    /// root's or the host's.
-    pub nginx_fs: Option<Arc<dyn FileSystem>>,
-    /// The filesystem php-fpm's files are read from.
-    pub fpm_fs: Option<Arc<dyn FileSystem>>,
-    /// nginx's conf prefix when it is not the main file's directory (a snippet linted
-    /// inside its image's nginx.conf).
-    pub nginx_conf_prefix: Option<PathBuf>,
-    /// How nginx reaches php-fpm.
-    pub network: Network,
-    /// `passwd` and `group` text of the deployment's images; `None`: read them from the
-    /// root, or from this machine only when its own trees are linted.
-    pub accounts: Option<(String, String)>,
-    /// The user nginx's master runs as when it is not root (a Dockerfile's `USER`): its
-    /// workers run as that user whatever the `user` directive says.
-    pub nginx_runs_as: Option<String>,
-    /// The user php-fpm's master runs as when it is not root: sockets are created by it.
-    pub fpm_runs_as: Option<String>,
-    /// Files a build step changes after they are copied (`RUN sed -i` in a Dockerfile): what
-    /// is read is not what runs, so findings in them are notes, not claims.
-    pub changed_at_build: Vec<PathBuf>,
 }
 
 /// Everything one run lints.
@@ -221,15 +51,6 @@ pub struct Loaded {
     pub php_ini: Vec<Option<PhpIni>>,
     /// Every parser and load-time check finding.
     pub diagnostics: Vec<Diagnostic>,
-}
-
-/// The nginx version the options target (the newest when not given).
-pub(crate) fn version(options: &LintOptions) -> NginxVersion {
-    options
-        .nginx_version
-        .as_deref()
-        .and_then(NginxVersion::parse)
-        .unwrap_or_default()
 }
 
 /// Reads and parses every input (in parallel) and runs the load-time checks.
@@ -379,28 +200,14 @@ impl Phase {
     }
 }
 
-/// What one rule cost in a run.
-#[derive(Clone, Copy, Debug)]
-pub struct RuleTime {
-    /// The rule's code.
-    pub code: &'static str,
-    /// Time spent in its check (on whichever thread ran it).
-    pub time: std::time::Duration,
-    /// Findings it reported.
-    pub findings: usize,
-}
-
-/// [`lint`], calling `on_phase` as each [`Phase`] ends (the `--timings` table and
-/// the allocation guard measure between the calls) and returning what each rule cost.
-pub fn lint_observed(
-    input: &LintInput,
-    map: &SourceMap,
-    on_phase: &mut dyn FnMut(Phase),
-) -> (Vec<Diagnostic>, Vec<RuleTime>) {
-    let loaded = parse(input, map);
-    on_phase(Phase::Parse);
-    let checks = check(input, &loaded, map);
-    on_phase(Phase::LoadChecks);
+/// The model of loaded trees (the syntax trees are freed once it is built), with the
+/// parsers' and load checks' findings.
+fn build_model<'a>(
+    input: &'a LintInput,
+    map: &'a SourceMap,
+    loaded: Loaded,
+    checks: Vec<Diagnostic>,
+) -> (Model<'a>, Vec<Diagnostic>) {
     let Loaded {
         nginx,
         fpm,
@@ -440,6 +247,45 @@ pub fn lint_observed(
         model.filesystem =
             crate::model::filesystem::Filesystem::probe(root, model.paths_of_interest());
     }
+    (model, found)
+}
+
+/// Builds the model of one input and hands it to `f`: servers, locations, pools and
+/// which locations reach which pool, for tools that want facts rather than findings.
+pub fn inspect<R>(input: &LintInput, map: &SourceMap, f: impl FnOnce(&Model<'_>) -> R) -> R {
+    let mut loaded = parse(input, map);
+    let checks = check(input, &loaded, map);
+    loaded.diagnostics.clear();
+    let (model, _) = build_model(input, map, loaded, checks);
+    f(&model)
+}
+
+/// What one rule cost in a run.
+#[derive(Clone, Copy, Debug)]
+pub struct RuleTime {
+    /// The rule's code.
+    pub code: &'static str,
+    /// Time spent in its check (on whichever thread ran it).
+    pub time: std::time::Duration,
+    /// Findings it reported.
+    pub findings: usize,
+}
+
+/// [`lint`], calling `on_phase` as each [`Phase`] ends (the `--timings` table and
+/// the allocation guard measure between the calls) and returning what each rule cost.
+pub fn lint_observed(
+    input: &LintInput,
+    map: &SourceMap,
+    on_phase: &mut dyn FnMut(Phase),
+) -> (Vec<Diagnostic>, Vec<RuleTime>) {
+    // Files this run adds to the map (a map may be shared by several runs).
+    let first_file = map.len();
+    let loaded = parse(input, map);
+    on_phase(Phase::Parse);
+    let suppressions = Suppressions::collect(&loaded.nginx, map, first_file);
+    let checks = check(input, &loaded, map);
+    on_phase(Phase::LoadChecks);
+    let (model, mut found) = build_model(input, map, loaded, checks);
     on_phase(Phase::Model);
     let by_rule: Vec<(Vec<Diagnostic>, RuleTime)> = RULES
         .par_iter()
@@ -477,6 +323,8 @@ pub fn lint_observed(
             }
         }
     }
+    let found = suppressions.apply(found, &|code| crate::rule_meta(code));
+    let mut found = found;
     on_phase(Phase::Rules);
     sort(&mut found, map);
     on_phase(Phase::Sort);

@@ -4,13 +4,16 @@
 
 mod engine;
 pub mod model;
+mod options;
 mod rule;
 mod rules;
+pub mod suppression;
 
 pub use engine::{
-    check, lint, lint_observed, load, parse, sort, LintInput, LintOptions, Loaded, Network,
-    NginxInput, Phase, Published, RuleTime,
+    check, inspect, lint, lint_observed, load, parse, sort, LintInput, Loaded, NginxInput, Phase,
+    RuleTime,
 };
+pub use options::{LintOptions, Network, Published};
 pub use rule::{Rule, Sink};
 pub use rules::RULES;
 
@@ -36,6 +39,7 @@ pub fn all_rules() -> Vec<&'static lint_source::RuleMeta> {
     all.extend(nginx_conf_parser::check::RULES.iter().copied());
     all.extend(fpm_conf_parser::RULES.iter().copied());
     all.extend(RULES.iter().map(|r| &r.meta));
+    all.push(&suppression::UNUSED_SUPPRESSION);
     all.sort_by_key(|m| (family_order(m.code), m.code));
     all
 }
@@ -48,4 +52,30 @@ fn family_order(code: &str) -> u8 {
         Some(b'S') => 3,
         _ => 4,
     }
+}
+
+/// The metadata of a code (or a rule name, or an alias), among every code the
+/// linter can emit.
+///
+/// ```
+/// let meta = lint_rules::rule_meta("X001").expect("a rule");
+/// assert_eq!(meta.name, "fastcgi-pass-no-pool");
+/// assert_eq!(lint_rules::rule_meta("fastcgi-pass-no-pool").map(|m| m.code), Some("X001"));
+/// ```
+pub fn rule_meta(code: &str) -> Option<&'static lint_source::RuleMeta> {
+    static INDEX: std::sync::OnceLock<
+        std::collections::HashMap<&'static str, &'static lint_source::RuleMeta>,
+    > = std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| {
+        let mut index = std::collections::HashMap::new();
+        for meta in all_rules() {
+            index.insert(meta.code, meta);
+            index.insert(meta.name, meta);
+            for alias in meta.aliases {
+                index.insert(*alias, meta);
+            }
+        }
+        index
+    });
+    index.get(code).copied()
 }

@@ -415,3 +415,87 @@ mod tests {
         assert!(fs.read(Path::new("/../../var/run/php/x")).is_ok());
     }
 }
+
+/// Files held in memory by absolute path: configuration that exists only as text (an
+/// editor's unsaved buffer, a test, a string a program generated). Every other path is
+/// [`FsError::NotFound`]: the view is the whole machine.
+///
+/// ```
+/// use std::path::Path;
+/// use lint_source::vfs::{FileSystem, MemoryFs};
+///
+/// let fs = MemoryFs::new()
+///     .with_file("/etc/nginx/nginx.conf", "events {}\n")
+///     .with_file("/etc/nginx/conf.d/shop.conf", "server { listen 80; }\n");
+/// assert_eq!(&*fs.read(Path::new("/etc/nginx/nginx.conf")).unwrap().bytes, b"events {}\n");
+/// assert_eq!(
+///     fs.glob(Path::new("/etc/nginx/conf.d/*.conf")).unwrap(),
+///     vec![Path::new("/etc/nginx/conf.d/shop.conf").to_path_buf()]
+/// );
+/// assert_eq!(fs.is_dir(Path::new("/etc/nginx")), Some(true));
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct MemoryFs {
+    files: std::collections::BTreeMap<PathBuf, Arc<[u8]>>,
+}
+
+impl MemoryFs {
+    /// An empty filesystem.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds (or replaces) a file; the path is made absolute and normalised.
+    pub fn with_file(mut self, path: impl AsRef<Path>, text: impl AsRef<[u8]>) -> Self {
+        self.insert(path, text);
+        self
+    }
+
+    /// Adds (or replaces) a file.
+    pub fn insert(&mut self, path: impl AsRef<Path>, text: impl AsRef<[u8]>) {
+        let path = normalize(&Path::new("/").join(path.as_ref()));
+        self.files.insert(path, Arc::from(text.as_ref()));
+    }
+}
+
+impl FileSystem for MemoryFs {
+    fn read(&self, path: &Path) -> Result<Fetched, FsError> {
+        let path = normalize(path);
+        match self.files.get(&path) {
+            Some(bytes) => Ok(Fetched {
+                bytes: Arc::clone(bytes),
+                disk_path: None,
+                origin: None,
+            }),
+            None if self.is_dir(&path) == Some(true) => Err(FsError::IsDirectory),
+            None => Err(FsError::NotFound),
+        }
+    }
+
+    fn glob(&self, pattern: &Path) -> Result<Vec<PathBuf>, FsError> {
+        let Some(text) = pattern.to_str() else {
+            return Ok(Vec::new());
+        };
+        let mut found: Vec<PathBuf> = self
+            .files
+            .keys()
+            .filter(|p| glob_matches(text, p))
+            .cloned()
+            .collect();
+        sort_like_glob(&mut found);
+        Ok(found)
+    }
+
+    fn is_dir(&self, path: &Path) -> Option<bool> {
+        let path = normalize(path);
+        Some(
+            self.files
+                .keys()
+                .any(|p| p.starts_with(&path) && p != &path),
+        )
+    }
+
+    fn disk_path(&self, _path: &Path) -> Option<PathBuf> {
+        None
+    }
+}

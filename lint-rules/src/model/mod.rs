@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use fpm_conf_parser::{FpmConfig, Listen, PhpIni, Pool};
 use lint_source::{SourceMap, Span};
 
-use crate::engine::LintOptions;
+use crate::options::LintOptions;
 use address::{NginxTarget, TargetHost};
 pub use nginx::{EffectiveLocation, NginxModel, Server, Upstream};
 
@@ -128,8 +128,11 @@ pub struct Model<'a> {
     pub filesystem: filesystem::Filesystem,
     /// Pools by listen address, so that matching a target costs a lookup, not a scan.
     index: PoolIndex,
+    /// Pools some location reaches (by the span of their name), computed on first need:
+    /// a missing address suggests an unused pool before a used one.
+    used_pools: std::sync::OnceLock<std::collections::HashSet<Span>>,
     /// php-fpm ports published beyond the deployment, with where they are published.
-    pub published: Vec<(crate::engine::Published, Span)>,
+    pub published: Vec<(crate::options::Published, Span)>,
 }
 
 /// Pools indexed by the address they listen on.
@@ -189,6 +192,7 @@ impl<'a> Model<'a> {
             accounts,
             filesystem: filesystem::Filesystem::default(),
             index,
+            used_pools: std::sync::OnceLock::new(),
             published: Vec::new(),
         }
     }
@@ -218,17 +222,6 @@ impl<'a> Model<'a> {
         })
     }
 
-    /// Pools indexed by the address they listen on, for rules that look up many locations.
-    pub fn pools_by_listen(&self) -> HashMap<Listen, Vec<PoolRef<'_>>> {
-        let mut index: HashMap<Listen, Vec<PoolRef<'_>>> = HashMap::new();
-        for p in self.pools() {
-            if let Some((listen, _)) = p.pool.listen() {
-                index.entry(listen).or_default().push(p);
-            }
-        }
-        index
-    }
-
     /// Every path a rule may ask the filesystem about: pool log and work directories,
     /// and the document roots of PHP locations.
     pub fn paths_of_interest(&self) -> Vec<std::path::PathBuf> {
@@ -250,9 +243,7 @@ impl<'a> Model<'a> {
                     .and_then(|t| t.args.last())
                     .map(|f| f.split('?').next().unwrap_or(f));
                 if let Some(uri) = fallback.filter(|u| u.starts_with('/') && !u.contains('$')) {
-                    for path in crate::rules::ngx208_try_files_cycle::reentry_paths(location, uri)
-                        .unwrap_or_default()
-                    {
+                    for path in location.reentry_paths(uri).unwrap_or_default() {
                         let path = path.to_string_lossy().trim_end_matches('/').to_string();
                         paths.push(std::path::PathBuf::from(path));
                     }
@@ -506,6 +497,39 @@ impl<'a> Model<'a> {
         self.missing(target)
     }
 
+    /// The pools some `fastcgi_pass` reaches.
+    fn used_pools(&self) -> &std::collections::HashSet<Span> {
+        self.used_pools.get_or_init(|| {
+            let mut used = std::collections::HashSet::new();
+            for (nginx, _, location) in self.fastcgi_locations() {
+                for t in self.fastcgi_targets(nginx, location) {
+                    // Only the index lookup: `missing` (which asks for this set) is not
+                    // reached from here.
+                    if let Some(p) = self.reached_by_index(&t.target) {
+                        used.insert(p.pool.name_span);
+                    }
+                }
+            }
+            used
+        })
+    }
+
+    /// A pool that listens exactly (or partly) on the target, by the index alone.
+    fn reached_by_index(&self, target: &NginxTarget) -> Option<PoolRef<'_>> {
+        use address::{reaches, Reach};
+        let candidates: &[usize] = match target {
+            NginxTarget::Unix(path) => self.index.by_unix.get(path).map_or(&[], Vec::as_slice),
+            NginxTarget::Tcp {
+                port: Some(port), ..
+            } => self.index.by_port.get(port).map_or(&[], Vec::as_slice),
+            _ => &[],
+        };
+        candidates.iter().find_map(|&i| {
+            let (p, listen) = self.pool_at(i)?;
+            (reaches(target, listen) != Reach::No).then_some(p)
+        })
+    }
+
     /// The verdict across containers, when nginx and php-fpm run in different ones.
     fn across(&self, target: &NginxTarget) -> Option<Verdict<'_>> {
         let network = &self.options.network;
@@ -596,7 +620,7 @@ impl<'a> Model<'a> {
     /// of the other transport, for the message.
     fn missing(&self, target: &NginxTarget) -> Verdict<'_> {
         let text = address::describe(target);
-        let mut nearest: Option<(usize, PoolRef<'_>)> = None;
+        let mut nearest: Option<((bool, usize), PoolRef<'_>)> = None;
         let mut other = None;
         for p in self.pools() {
             let Some((listen, _)) = p.pool.listen() else {
@@ -608,7 +632,13 @@ impl<'a> Model<'a> {
                     | (NginxTarget::Tcp { .. }, Listen::Tcp { .. })
             );
             if same {
-                let d = strsim::levenshtein(&text, &address::describe_listen(&listen));
+                // An unused pool is the better suggestion: the one a location already
+                // reaches is probably not the one this location meant.
+                let used = self.used_pools().contains(&p.pool.name_span);
+                let d = (
+                    used,
+                    strsim::levenshtein(&text, &address::describe_listen(&listen)),
+                );
                 if nearest.as_ref().is_none_or(|(bd, _)| d < *bd) {
                     nearest = Some((d, p));
                 }

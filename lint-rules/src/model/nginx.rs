@@ -147,6 +147,31 @@ pub struct EffectiveLocation {
 }
 
 impl EffectiveLocation {
+    /// When a `try_files` fallback re-enters this location with `uri` (NGX208): the
+    /// files the second pass tries, under the location's root; `None` when an argument
+    /// has variables other than `$uri` or the root is not a fixed path.
+    pub fn reentry_paths(&self, uri: &str) -> Option<Vec<std::path::PathBuf>> {
+        let location = self;
+        let try_files = location.try_files.as_ref()?;
+        if location.alias.is_some() {
+            return None;
+        }
+        let root = location.inherited.get("root").map_or("html", |r| r.first());
+        if root.contains('$') || !root.starts_with('/') {
+            return None;
+        }
+        let (_, tried) = try_files.args.split_last()?;
+        tried
+            .iter()
+            .map(|arg| {
+                let path = arg.replace("$uri", uri);
+                (!path.contains('$')).then(|| std::path::PathBuf::from(format!("{root}{path}")))
+            })
+            .collect()
+    }
+}
+
+impl EffectiveLocation {
     /// A location with nothing set yet.
     fn new(span: Span, pattern: String) -> Self {
         EffectiveLocation {
@@ -634,20 +659,17 @@ fn location_statement(item: &Item<'_>, loc: &mut EffectiveLocation) {
 fn parse_listen(item: &Item<'_>) -> Option<NginxListen> {
     let address = item.arg(0)?.into_owned();
     let params: Vec<String> = item.args().skip(1).map(|a| a.into_owned()).collect();
-    let (host, port) = if let Some(path) = address.strip_prefix("unix:") {
-        (format!("unix:{path}"), None)
-    } else if address.bytes().all(|b| b.is_ascii_digit()) {
-        ("*".to_string(), address.parse().ok())
-    } else if let Some(rest) = address.strip_prefix('[') {
-        let (h, p) = rest.split_once(']').unwrap_or((rest, ""));
-        (
-            format!("[{h}]"),
-            p.strip_prefix(':').map_or(Some(80), |p| p.parse().ok()),
-        )
-    } else if let Some((h, p)) = address.rsplit_once(':') {
-        (h.to_string(), p.parse().ok())
-    } else {
-        (address.clone(), Some(80))
+    // nginx's own split (the load check uses the same): a port range binds from its
+    // first port, which is what listen groups compare.
+    let (host, port) = match nginx_conf_parser::check::listen::host_and_port(&address) {
+        None => (address.clone(), None),
+        Some((host, port)) => (
+            host.to_string(),
+            match port {
+                None => Some(80),
+                Some(p) => p.split('-').next().and_then(|p| p.parse().ok()),
+            },
+        ),
     };
     Some(NginxListen {
         address: address.clone(),

@@ -40,7 +40,7 @@ server { listen 80; server_name example.com; return 301 https://$host$request_ur
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    let version = crate::engine::version(model.options);
+    let version = crate::options::version(model.options);
     if version != NginxVersion::V1_22 {
         return;
     }

@@ -64,29 +64,8 @@ enum Reentry {
     Unknown,
 }
 
-/// The files the second pass tries, under the location's root; `None` when an argument
-/// has variables other than `$uri` or the root is not a fixed path.
-pub(crate) fn reentry_paths(location: &EffectiveLocation, uri: &str) -> Option<Vec<PathBuf>> {
-    let try_files = location.try_files.as_ref()?;
-    if location.alias.is_some() {
-        return None;
-    }
-    let root = location.inherited.get("root").map_or("html", |r| r.first());
-    if root.contains('$') || !root.starts_with('/') {
-        return None;
-    }
-    let (_, tried) = try_files.args.split_last()?;
-    tried
-        .iter()
-        .map(|arg| {
-            let path = arg.replace("$uri", uri);
-            (!path.contains('$')).then(|| PathBuf::from(format!("{root}{path}")))
-        })
-        .collect()
-}
-
 fn reentry(model: &Model<'_>, location: &EffectiveLocation, uri: &str) -> Reentry {
-    let Some(paths) = reentry_paths(location, uri) else {
+    let Some(paths) = location.reentry_paths(uri) else {
         return Reentry::Unknown;
     };
     let mut unknown = false;

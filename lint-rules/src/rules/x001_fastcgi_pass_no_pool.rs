@@ -38,15 +38,6 @@ fastcgi_pass unix:/run/php/php8.2-fpm.sock;
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    // Pools some location already reaches: the nearest *unused* pool is the better suggestion.
-    let mut used = std::collections::HashSet::new();
-    for (nginx, _, location) in model.fastcgi_locations() {
-        for t in model.fastcgi_targets(nginx, location) {
-            if let Verdict::Reached(p) | Verdict::Partly(p) = model.verdict(&t.target) {
-                used.insert(p.pool.name_span);
-            }
-        }
-    }
     for (nginx, _, location) in model.fastcgi_locations() {
         for t in model.fastcgi_targets(nginx, location) {
             let Verdict::Missing {
@@ -67,19 +58,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let mut d = Diagnostic::new(&RULE.meta, t.span, format!("no php-fpm pool listens on {}{via}", describe(&t.target)))
                 .with_label("nginx connects here")
                 .with_note("at runtime: 502 Bad Gateway, \"connect() ... failed (2: No such file or directory)\" or \"(111: Connection refused)\" in nginx's error log");
-            let text = describe(&t.target);
-            let unused = model
-                .pools()
-                .filter(|p| !used.contains(&p.pool.name_span))
-                .filter_map(|p| {
-                    p.pool
-                        .listen()
-                        .map(|(l, _)| (strsim::levenshtein(&text, &describe_listen(&l)), p))
-                })
-                .filter(|(_, p)| same_transport(&t.target, p))
-                .min_by_key(|(d, _)| *d)
-                .map(|(_, p)| p);
-            if let Some(p) = unused.or(nearest) {
+            // The model's nearest pool of the same transport prefers unused pools.
+            if let Some(p) = nearest {
                 if let Some((listen, entry)) = p.pool.listen() {
                     d = d
                         .with_related(
@@ -114,19 +94,4 @@ pub fn nginx_form(listen: &fpm_conf_parser::Listen) -> String {
         } => format!("127.0.0.1:{port_text}"),
         other => describe_listen(other),
     }
-}
-
-fn same_transport(
-    target: &crate::model::address::NginxTarget,
-    p: &crate::model::PoolRef<'_>,
-) -> bool {
-    use crate::model::address::NginxTarget;
-    matches!(
-        (target, p.pool.listen().map(|(l, _)| l)),
-        (NginxTarget::Unix(_), Some(fpm_conf_parser::Listen::Unix(_)))
-            | (
-                NginxTarget::Tcp { .. },
-                Some(fpm_conf_parser::Listen::Tcp { .. })
-            )
-    )
 }

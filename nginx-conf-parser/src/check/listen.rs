@@ -27,7 +27,15 @@ const SOCKET_OPTIONS: &[&str] = &[
 /// The host and port of an http `listen` address as `ngx_parse_url` splits them:
 /// `PORT` (or `LOW-HIGH`) alone, `[IPv6][:PORT]`, `HOST[:PORT]`; a missing port is
 /// `None`. `None` for `unix:` paths and an unclosed `[`.
-pub(super) fn host_and_port(arg: &str) -> Option<(&str, Option<&str>)> {
+///
+/// ```
+/// use nginx_conf_parser::check::listen::host_and_port;
+/// assert_eq!(host_and_port("8000-8010"), Some(("*", Some("8000-8010"))));
+/// assert_eq!(host_and_port("[::1]:443"), Some(("[::1]", Some("443"))));
+/// assert_eq!(host_and_port("example.com"), Some(("example.com", None)));
+/// assert_eq!(host_and_port("unix:/run/nginx.sock"), None);
+/// ```
+pub fn host_and_port(arg: &str) -> Option<(&str, Option<&str>)> {
     if arg.starts_with("unix:") {
         return None;
     }

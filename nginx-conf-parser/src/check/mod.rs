@@ -6,7 +6,7 @@
 
 mod buffers;
 mod codes;
-mod listen;
+pub mod listen;
 mod server_names;
 mod values;
 mod variables;

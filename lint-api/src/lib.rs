@@ -1,0 +1,724 @@
+//! The library API of nginx-fpm-lint.
+//!
+//! A [`Linter`] holds [`Settings`] (the same struct `.nginx-fpm-lint.toml`
+//! deserialises into: selection, severities, per-path ignores, versions, users,
+//! environment, expected names) and lints an [`Input`]: paths as the command line
+//! takes them (a repository, a copy of `/`, single files), the machine's own
+//! trees, an `nginx -T` dump, or configuration held in memory. The [`Report`] has
+//! the findings with inline suppressions, selection and severities applied, and
+//! the sources they point into. [`Linter::inspect`] gives the model itself (servers,
+//! locations, pools and which locations reach which pool) to tools that want facts
+//! rather than findings.
+//!
+//! ```
+//! use lint_api::{Input, Linter, Settings};
+//!
+//! let input = Input::texts(
+//!     [("/etc/nginx/nginx.conf", "events {}\nhttp { server { listen 80;\n  location ~ \\.php$ { fastcgi_pass unix:/run/php/php8.1-fpm.sock; } } }\n")],
+//!     [("/etc/php/8.2/fpm/pool.d/www.conf", "[www]\nlisten = /run/php/php8.2-fpm.sock\npm = static\npm.max_children = 5\n")],
+//! );
+//! let report = Linter::new(Settings::default()).lint(&input).unwrap();
+//! assert!(report.diagnostics.iter().any(|d| d.code == "X001"));
+//! ```
+#![forbid(unsafe_code)]
+
+pub mod config;
+pub mod discover;
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use lint_rules::{LintInput, NginxInput, Phase, RuleTime};
+use lint_source::vfs::MemoryFs;
+use lint_source::{Diagnostic, FileId, Severity, SourceMap};
+
+pub use lint_rules::model::Model;
+
+/// What the linter checks and how it reports: the content of `.nginx-fpm-lint.toml`.
+///
+/// ```
+/// let settings = lint_api::Settings {
+///     select: vec!["X".into(), "NGX2".into()],
+///     nginx_version: Some("1.22".into()),
+///     ..Default::default()
+/// };
+/// assert!(settings.ignore.is_empty());
+/// ```
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Settings {
+    /// Only these codes, code prefixes (`X`, `NGX2`), names or aliases.
+    #[serde(default)]
+    pub select: Vec<String>,
+    /// Never these.
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    /// Severity (`error`, `warning`, `note`) per code, name or alias.
+    #[serde(default)]
+    pub severity: BTreeMap<String, String>,
+    /// Codes ignored per path glob, relative to [`Settings::base`].
+    #[serde(default)]
+    pub per_path_ignores: BTreeMap<String, Vec<String>>,
+    /// Target nginx version (`1.22`, `1.26.2`, `latest`); unset: the one found (a
+    /// root's packages, a deployment's image, this machine's `nginx -v`), else latest.
+    pub nginx_version: Option<String>,
+    /// nginx's worker user when no `user` directive says it.
+    pub nginx_user: Option<String>,
+    /// Third-party nginx modules to treat as loaded.
+    #[serde(default)]
+    pub modules: Vec<String>,
+    /// Values for php-fpm's `${VAR}` and Compose's `${VAR}`.
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    /// Domains that must be served (checked by NGX105).
+    #[serde(default)]
+    pub names: Vec<String>,
+    /// Lowest severity that fails a run (`error` when unset).
+    pub fail_level: Option<String>,
+    /// Where per-path globs are relative to: the config file's directory, else the
+    /// current directory.
+    #[serde(skip)]
+    pub base: Option<PathBuf>,
+}
+
+impl Settings {
+    /// The lowest severity that fails a run.
+    pub fn fail_level(&self) -> Severity {
+        self.fail_level
+            .as_deref()
+            .and_then(config::parse_severity)
+            .unwrap_or(Severity::Error)
+    }
+}
+
+/// What to lint. Fields combine as the command line's arguments do.
+#[derive(Clone, Debug, Default)]
+pub struct Input {
+    /// Paths as the command line takes them: a repository (linted in repository mode),
+    /// a directory that holds a copy of `/` (`etc/nginx`, `etc/php`), or single files
+    /// (each linted in the deployment it belongs to). Empty, with nothing else given:
+    /// this machine's own trees.
+    pub paths: Vec<PathBuf>,
+    /// A copy of `/`: absolute paths in the configuration are read under it.
+    pub root: Option<PathBuf>,
+    /// nginx main files or snippets, named explicitly.
+    pub nginx: Vec<PathBuf>,
+    /// php-fpm main files or pool files, named explicitly.
+    pub fpm: Vec<PathBuf>,
+    /// php.ini files.
+    pub php_ini: Vec<PathBuf>,
+    /// An `nginx -T` dump: its name and bytes.
+    pub nginx_dump: Option<(PathBuf, Vec<u8>)>,
+    /// nginx's prefix (relative main paths resolve against it).
+    pub prefix: Option<PathBuf>,
+    /// The context of an nginx snippet linted on its own (`http`, `server`, `location`).
+    pub context: Option<String>,
+    /// Configuration held in memory: `nginx`, `fpm` and `php_ini` are read from it
+    /// instead of the disk.
+    pub memory: Option<Arc<MemoryFs>>,
+}
+
+impl Input {
+    /// Paths as the command line takes them.
+    ///
+    /// ```
+    /// let input = lint_api::Input::paths(["."]);
+    /// assert_eq!(input.paths, [std::path::PathBuf::from(".")]);
+    /// ```
+    pub fn paths<P: Into<PathBuf>>(paths: impl IntoIterator<Item = P>) -> Self {
+        Input {
+            paths: paths.into_iter().map(Into::into).collect(),
+            ..Default::default()
+        }
+    }
+
+    /// A copy of a machine's `/` (its `etc/nginx`, `etc/php`, `etc/passwd`...).
+    pub fn root(root: impl Into<PathBuf>) -> Self {
+        Input {
+            root: Some(root.into()),
+            ..Default::default()
+        }
+    }
+
+    /// An `nginx -T` dump.
+    pub fn nginx_dump(name: impl Into<PathBuf>, text: impl Into<Vec<u8>>) -> Self {
+        Input {
+            nginx_dump: Some((name.into(), text.into())),
+            ..Default::default()
+        }
+    }
+
+    /// Configuration held in memory, both sides: nginx files (the first is the main
+    /// file; others are found through its `include`s) and php-fpm files (each a main
+    /// file or a pool file), by the absolute paths nginx and php-fpm would use.
+    ///
+    /// ```
+    /// let input = lint_api::Input::texts(
+    ///     [("/etc/nginx/nginx.conf", "events {}\n")],
+    ///     [("/etc/php-fpm.d/www.conf", "[www]\nlisten = 9000\n")],
+    /// );
+    /// assert_eq!(input.nginx.len(), 1);
+    /// assert_eq!(input.fpm.len(), 1);
+    /// ```
+    pub fn texts<P: AsRef<Path>, T: AsRef<[u8]>>(
+        nginx: impl IntoIterator<Item = (P, T)>,
+        fpm: impl IntoIterator<Item = (P, T)>,
+    ) -> Self {
+        let mut memory = MemoryFs::new();
+        let mut input = Input::default();
+        for (i, (path, text)) in nginx.into_iter().enumerate() {
+            memory.insert(&path, text);
+            if i == 0 {
+                input.nginx.push(path.as_ref().to_path_buf());
+            }
+        }
+        for (path, text) in fpm {
+            memory.insert(&path, text);
+            input.fpm.push(path.as_ref().to_path_buf());
+        }
+        input.memory = Some(Arc::new(memory));
+        input
+    }
+
+    fn names_files(&self) -> bool {
+        !self.nginx.is_empty() || !self.fpm.is_empty() || self.nginx_dump.is_some()
+    }
+}
+
+/// Why a run could not happen (a finding is never an error).
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Arguments that do not make a run: a path that does not exist, a bad version.
+    #[error("{0}")]
+    Usage(String),
+    /// Nothing to lint was found where the input points.
+    #[error("{0}")]
+    NothingFound(String),
+}
+
+/// The result of a run.
+#[derive(Debug)]
+pub struct Report {
+    /// Findings, sorted by file and position, with suppressions, selection and
+    /// severities applied.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every file read, for rendering the findings' places.
+    pub sources: SourceMap,
+    /// What the run wants the user to know that is not a finding (skipped files,
+    /// assumptions of repository mode).
+    pub notes: Vec<String>,
+    /// What each rule cost, summed over deployments.
+    pub rule_times: Vec<RuleTime>,
+    /// The deployments (runs) linted.
+    pub runs: usize,
+}
+
+impl Report {
+    /// Whether any finding is at or above `level`.
+    pub fn fails(&self, level: Severity) -> bool {
+        self.diagnostics.iter().any(|d| d.severity >= level)
+    }
+}
+
+/// Lints inputs with one set of [`Settings`].
+#[derive(Clone, Debug, Default)]
+pub struct Linter {
+    settings: Settings,
+    cwd: Option<PathBuf>,
+}
+
+impl Linter {
+    /// A linter with these settings.
+    pub fn new(settings: Settings) -> Self {
+        Linter {
+            settings,
+            cwd: None,
+        }
+    }
+
+    /// Reads settings from a `.nginx-fpm-lint.toml`.
+    pub fn from_config_file(path: &Path) -> Result<Self, Error> {
+        config::load(path).map(Linter::new).map_err(Error::Usage)
+    }
+
+    /// The directory relative paths are resolved against (the process's current
+    /// directory when unset).
+    pub fn current_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.cwd = Some(dir.into());
+        self
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    fn cwd(&self) -> Result<PathBuf, Error> {
+        match &self.cwd {
+            Some(d) => Ok(d.clone()),
+            None => std::env::current_dir().map_err(|e| Error::Usage(e.to_string())),
+        }
+    }
+
+    /// Lints an input.
+    pub fn lint(&self, input: &Input) -> Result<Report, Error> {
+        self.lint_observed(input, &mut |_| {})
+    }
+
+    /// [`Linter::lint`], calling `on_phase` as each phase of each run ends (for timing
+    /// tables).
+    pub fn lint_observed(
+        &self,
+        input: &Input,
+        on_phase: &mut dyn FnMut(Phase),
+    ) -> Result<Report, Error> {
+        let cwd = self.cwd()?;
+        let plan = self.plan(input, &cwd)?;
+        if plan
+            .inputs
+            .iter()
+            .all(|i| i.nginx.is_empty() && i.fpm.is_empty())
+        {
+            return Err(Error::NothingFound(nothing_found(input, &plan)));
+        }
+        let map = SourceMap::new();
+        let mut runs = Vec::with_capacity(plan.inputs.len());
+        let mut rule_times: Vec<RuleTime> = Vec::new();
+        for lint_input in &plan.inputs {
+            let first_file = map.len();
+            let (found, times) = lint_rules::lint_observed(lint_input, &map, on_phase);
+            runs.push((first_file..map.len(), found));
+            for t in times {
+                match rule_times.iter_mut().find(|r| r.code == t.code) {
+                    Some(r) => {
+                        r.time += t.time;
+                        r.findings += t.findings;
+                    }
+                    None => rule_times.push(t),
+                }
+            }
+        }
+        let runs_count = runs.len();
+        let mut diagnostics = unused_in_every_run(runs, &map);
+        // Advice about an image's own file is not the repository's to act on; its errors
+        // and warnings still are (they describe what runs).
+        diagnostics.retain(|d| {
+            d.severity > Severity::Note
+                || d.primary.as_ref().is_none_or(|p| {
+                    let f = map.get(p.span.file);
+                    !f.origin.as_deref().is_some_and(|o| o.contains(", stock "))
+                })
+        });
+        if runs_count > 1 {
+            lint_rules::sort(&mut diagnostics, &map);
+        }
+        let diagnostics = self.apply_settings(diagnostics, &map, &cwd);
+        Ok(Report {
+            diagnostics,
+            sources: map,
+            notes: plan.notes,
+            rule_times,
+            runs: runs_count,
+        })
+    }
+
+    /// Builds the model of each run of `input` (one per deployment) and calls `f` with
+    /// it: servers, locations, pools, listen groups and which locations reach which pool.
+    ///
+    /// ```
+    /// use lint_api::{Input, Linter};
+    ///
+    /// let input = Input::texts(
+    ///     [("/etc/nginx/nginx.conf", "events {}\nhttp { server { listen 80; } }\n")],
+    ///     [("/etc/php-fpm.d/www.conf", "[www]\nlisten = 9000\npm = static\npm.max_children = 2\n")],
+    /// );
+    /// let pools = Linter::default()
+    ///     .inspect(&input, |model| model.pools().map(|p| p.pool.name.clone()).collect::<Vec<_>>())
+    ///     .unwrap();
+    /// assert_eq!(pools, [vec!["www".to_string()]]);
+    /// ```
+    pub fn inspect<R>(
+        &self,
+        input: &Input,
+        mut f: impl FnMut(&Model<'_>) -> R,
+    ) -> Result<Vec<R>, Error> {
+        let cwd = self.cwd()?;
+        let plan = self.plan(input, &cwd)?;
+        let map = SourceMap::new();
+        Ok(plan
+            .inputs
+            .iter()
+            .map(|i| lint_rules::inspect(i, &map, &mut f))
+            .collect())
+    }
+
+    /// Selection, per-path ignores and severities of the settings.
+    fn apply_settings(
+        &self,
+        mut diagnostics: Vec<Diagnostic>,
+        map: &SourceMap,
+        cwd: &Path,
+    ) -> Vec<Diagnostic> {
+        let s = &self.settings;
+        let base = s.base.clone().unwrap_or_else(|| cwd.to_path_buf());
+        let per_path: Vec<(globset::GlobMatcher, &Vec<String>)> = s
+            .per_path_ignores
+            .iter()
+            .filter_map(|(glob, codes)| {
+                Some((globset::Glob::new(glob).ok()?.compile_matcher(), codes))
+            })
+            .collect();
+        let selected = |selectors: &[String], d: &Diagnostic| {
+            let meta = lint_rules::rule_meta(d.code);
+            selectors.iter().any(|sel| match meta {
+                Some(m) => config::selects(sel, m),
+                None => sel == d.code || sel == d.name,
+            })
+        };
+        diagnostics.retain(|d| {
+            let chosen = selected(&s.select, d);
+            if !s.select.is_empty() && !chosen {
+                return false;
+            }
+            // Advice-only and overlapping gixy checks run when asked for (`--select SEC`).
+            if lint_rules::is_opt_in(d.code) && !chosen {
+                return false;
+            }
+            if selected(&s.ignore, d) {
+                return false;
+            }
+            if let Some(p) = &d.primary {
+                let f = map.get(p.span.file);
+                let shown = f.disk_path.clone().unwrap_or_else(|| f.path.clone());
+                let rel = shown
+                    .strip_prefix(&base)
+                    .map(Path::to_path_buf)
+                    .unwrap_or(shown);
+                let logical = f
+                    .path
+                    .strip_prefix("/")
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|_| f.path.clone());
+                for (m, codes) in &per_path {
+                    if (m.is_match(&rel) || m.is_match(&logical)) && selected(codes, d) {
+                        return false;
+                    }
+                }
+            }
+            true
+        });
+        if !s.severity.is_empty() {
+            for d in &mut diagnostics {
+                let meta = lint_rules::rule_meta(d.code);
+                for (code, level) in &s.severity {
+                    let names = code == d.code
+                        || code == d.name
+                        || meta.is_some_and(|m| m.aliases.contains(&code.as_str()));
+                    if let (true, Some(level)) = (names, config::parse_severity(level)) {
+                        d.severity = level;
+                    }
+                }
+            }
+        }
+        diagnostics
+    }
+
+    fn plan(&self, input: &Input, cwd: &Path) -> Result<Plan, Error> {
+        let mut plan = Plan::default();
+        let mut classic_paths = Vec::new();
+        let mut repos: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
+        if input.root.is_none() {
+            for p in &input.paths {
+                let absolute = lint_source::vfs::normalize(&cwd.join(p));
+                if absolute.is_dir() {
+                    if is_root_copy(&absolute) {
+                        classic_paths.push(p.clone());
+                    } else {
+                        repos.entry(p.clone()).or_default();
+                    }
+                } else if absolute.is_file() {
+                    match deployment::repository::classify_path(&absolute) {
+                        Some(_) => repos
+                            .entry(repository_of(&absolute, cwd))
+                            .or_default()
+                            .push(absolute),
+                        None => plan.notes.push(format!(
+                            "{}: not nginx, php-fpm, php.ini, Compose, Dockerfile or Kubernetes configuration; skipped",
+                            p.display()
+                        )),
+                    }
+                } else {
+                    return Err(Error::Usage(format!(
+                        "{}: No such file or directory",
+                        p.display()
+                    )));
+                }
+            }
+        } else {
+            classic_paths = input.paths.clone();
+        }
+        for (repo, changed) in &repos {
+            plan.searched.push(repo.clone());
+            let repo_abs = lint_source::vfs::normalize(&cwd.join(repo));
+            let assembled = deployment::assemble_with(&repo_abs, &self.settings.env);
+            for (path, why) in &assembled.skipped {
+                if changed.is_empty() || changed.contains(path) {
+                    plan.notes.push(format!("{}: {why}", shown_path(path, cwd)));
+                }
+            }
+            for d in &assembled.deployments {
+                if !changed.is_empty() && !changed.iter().any(|c| d.uses(c)) {
+                    continue;
+                }
+                for note in &d.notes {
+                    plan.notes.push(format!("[{}] {note}", d.name));
+                }
+                let mut lint_input = d.lint_input();
+                self.apply_options(&mut lint_input, input, true)?;
+                plan.inputs.push(lint_input);
+            }
+        }
+        let classic = !classic_paths.is_empty()
+            || input.names_files()
+            || (input.paths.is_empty() && repos.is_empty())
+            || input.root.is_some();
+        if classic {
+            plan.inputs
+                .push(self.build_input(input, &classic_paths, cwd)?);
+        }
+        plan.notes.sort();
+        plan.notes.dedup();
+        Ok(plan)
+    }
+
+    fn build_input(
+        &self,
+        input: &Input,
+        paths: &[PathBuf],
+        cwd: &Path,
+    ) -> Result<LintInput, Error> {
+        let root = input.root.as_ref().map(|r| cwd.join(r));
+        if let Some(r) = &root {
+            if !r.is_dir() {
+                return Err(Error::Usage(format!(
+                    "--root {}: not a directory",
+                    r.display()
+                )));
+            }
+        }
+        let explicit = !paths.is_empty() || input.names_files();
+        let mut lint_input = if explicit || input.memory.is_some() {
+            LintInput::default()
+        } else {
+            discover::discover(root.as_deref())
+        };
+        lint_input.options.root = root.clone();
+        let absolute: Vec<PathBuf> = match &root {
+            // Under a root, paths are the configuration's own (absolute: read under it).
+            Some(_) => paths.to_vec(),
+            None => paths.iter().map(|p| cwd.join(p)).collect(),
+        };
+        discover::add_paths(&mut lint_input, &absolute, root.as_deref()).map_err(Error::Usage)?;
+        // Disk facts are true for a root (given, or a directory argument that mirrors /),
+        // and for this machine when its own trees are linted.
+        lint_input.options.disk_root = lint_input
+            .options
+            .root
+            .clone()
+            .or_else(|| (!explicit && input.memory.is_none()).then(|| PathBuf::from("/")));
+        let resolve = |p: &PathBuf| {
+            if input.memory.is_some() || root.is_some() {
+                p.clone()
+            } else {
+                cwd.join(p)
+            }
+        };
+        lint_input
+            .nginx
+            .extend(input.nginx.iter().map(resolve).map(NginxInput::File));
+        lint_input.fpm.extend(input.fpm.iter().map(resolve));
+        lint_input.php_ini.extend(input.php_ini.iter().map(resolve));
+        if let Some((name, text)) = &input.nginx_dump {
+            lint_input.nginx.push(NginxInput::Dump {
+                name: name.clone(),
+                text: text.clone(),
+            });
+        }
+        if let Some(memory) = &input.memory {
+            let fs: Arc<dyn lint_source::vfs::FileSystem> = memory.clone();
+            lint_input.options.nginx_fs = Some(fs.clone());
+            lint_input.options.fpm_fs = Some(fs);
+        }
+        self.apply_options(&mut lint_input, input, false)?;
+        // The version that runs, when nobody said: the root's packages, or this machine's.
+        if lint_input.options.nginx_version.is_none() {
+            lint_input.options.nginx_version = match &lint_input.options.root {
+                Some(root) => discover::root_nginx_version(root),
+                None if !explicit && input.memory.is_none() => discover::machine_nginx_version(),
+                None => None,
+            };
+        }
+        Ok(lint_input)
+    }
+
+    /// Options from the input and the settings. In a deployment, the version its image
+    /// runs stands unless one is set.
+    fn apply_options(
+        &self,
+        lint_input: &mut LintInput,
+        input: &Input,
+        deployment: bool,
+    ) -> Result<(), Error> {
+        let s = &self.settings;
+        let o = &mut lint_input.options;
+        o.nginx_prefix = input.prefix.clone();
+        o.context = input.context.clone();
+        if let Some(v) = s.nginx_version.clone() {
+            o.nginx_version = Some(v);
+        } else if !deployment {
+            o.nginx_version = None;
+        }
+        if let Some(v) = &o.nginx_version {
+            if nginx_conf_parser::catalogue::NginxVersion::parse(v).is_none() {
+                return Err(Error::Usage(format!(
+                    "--nginx-version {v}: expected a version like 1.22, 1.24, 1.27 or latest"
+                )));
+            }
+        }
+        if let Some(user) = s.nginx_user.clone() {
+            o.nginx_user = Some(user);
+        }
+        o.modules.extend(s.modules.iter().cloned());
+        o.env.extend(s.env.clone());
+        o.expected_names = s.names.clone();
+        Ok(())
+    }
+}
+
+/// What one run lints: one input per deployment, and what to tell the user about them.
+#[derive(Default)]
+struct Plan {
+    inputs: Vec<LintInput>,
+    notes: Vec<String>,
+    /// Where repository mode looked, for the "nothing found" message.
+    searched: Vec<PathBuf>,
+}
+
+/// A directory that holds a copy of `/` (etc/nginx or etc/php) rather than a repository.
+pub fn is_root_copy(dir: &Path) -> bool {
+    // A repository that describes its deployments (Compose, a Dockerfile) is one, even
+    // when it keeps its files in an etc/ folder.
+    let describes = std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.filter_map(Result::ok).any(|e| {
+            let name = e.file_name().to_string_lossy().to_ascii_lowercase();
+            deployment::compose::is_compose_name(&name)
+                || deployment::dockerfile::is_dockerfile_name(&name)
+        })
+    });
+    if describes {
+        return false;
+    }
+    dir.join("etc/nginx/nginx.conf").is_file()
+        || dir.join("etc/php").is_dir()
+        || dir.join("etc/php-fpm.conf").is_file()
+        || dir.join("usr/local/etc/php-fpm.conf").is_file()
+}
+
+/// The top of the repository a file belongs to (the nearest directory with `.git`), else
+/// the current directory when the file lies under it, else the file's directory.
+fn repository_of(absolute: &Path, cwd: &Path) -> PathBuf {
+    let mut dir = absolute.parent();
+    while let Some(d) = dir {
+        if d.join(".git").exists() {
+            return d.to_path_buf();
+        }
+        dir = d.parent();
+    }
+    if absolute.starts_with(cwd) {
+        cwd.to_path_buf()
+    } else {
+        absolute.parent().unwrap_or(cwd).to_path_buf()
+    }
+}
+
+fn shown_path(path: &Path, cwd: &Path) -> String {
+    path.strip_prefix(cwd)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| path.display().to_string())
+}
+
+fn nothing_found(input: &Input, plan: &Plan) -> String {
+    if !plan.searched.is_empty() {
+        let places: Vec<String> = plan
+            .searched
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        return format!(
+            "no nginx or php-fpm configuration found in {} (searched every file not ignored by .gitignore: Compose files, Dockerfiles, Kubernetes manifests, nginx and php-fpm files).\n\
+             Name the files directly:  nginx-fpm-lint --nginx FILE --fpm FILE",
+            places.join(", ")
+        );
+    }
+    let place = input
+        .root
+        .as_ref()
+        .map_or("this machine".to_string(), |r| r.display().to_string());
+    format!(
+        "no nginx or php-fpm configuration found on {place} (looked for etc/nginx/nginx.conf and etc/php/*/fpm/php-fpm.conf).\n\
+         In a repository, run it on the repository's top:  nginx-fpm-lint .\n\
+         Or name the files:  nginx-fpm-lint --nginx FILE --fpm FILE"
+    )
+}
+
+/// Merges the findings of several runs (one per deployment). A file shared by two
+/// deployments is read by both; its suppression comment is unused (LINT001) only when
+/// every run that read the file found it unused.
+fn unused_in_every_run(
+    runs: Vec<(std::ops::Range<usize>, Vec<Diagnostic>)>,
+    map: &SourceMap,
+) -> Vec<Diagnostic> {
+    let unused = lint_rules::suppression::UNUSED_SUPPRESSION.code;
+    if runs.len() < 2 {
+        return runs.into_iter().flat_map(|(_, found)| found).collect();
+    }
+    let shown = |id: FileId| map.get(id).display_path();
+    let place = |d: &Diagnostic| {
+        d.primary
+            .as_ref()
+            .map(|p| (shown(p.span.file), p.span.start))
+    };
+    let read: Vec<HashSet<PathBuf>> = runs
+        .iter()
+        .map(|(ids, _)| ids.clone().map(|i| shown(FileId(i as u32))).collect())
+        .collect();
+    let reported: Vec<HashSet<(PathBuf, u32)>> = runs
+        .iter()
+        .map(|(_, found)| {
+            found
+                .iter()
+                .filter(|d| d.code == unused)
+                .filter_map(place)
+                .collect()
+        })
+        .collect();
+    let mut merged = Vec::new();
+    for (_, found) in runs {
+        for d in found {
+            if d.code == unused {
+                if let Some((file, start)) = place(&d) {
+                    let used_elsewhere = read
+                        .iter()
+                        .zip(&reported)
+                        .any(|(r, u)| r.contains(&file) && !u.contains(&(file.clone(), start)));
+                    if used_elsewhere {
+                        continue;
+                    }
+                }
+            }
+            merged.push(d);
+        }
+    }
+    merged
+}
