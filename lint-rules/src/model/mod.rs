@@ -10,6 +10,7 @@ pub mod filesystem;
 pub mod listen_groups;
 pub mod nginx;
 pub mod regex_groups;
+pub mod statements;
 
 use std::collections::HashMap;
 

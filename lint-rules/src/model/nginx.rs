@@ -300,8 +300,8 @@ pub struct NginxModel {
     pub has_resolver: bool,
     /// Servers grouped by listening address, with nginx's default server and name index.
     pub listen_groups: Vec<ListenGroup>,
-    /// The tree as written (blocks and the directives some rule reads).
-    pub tree: super::directive_tree::DirectiveTree,
+    /// Blocks and the directives security rules read, as a tree.
+    pub statements: super::statements::Statements,
 }
 
 fn setting(item: &Item<'_>) -> Setting {
@@ -365,7 +365,7 @@ pub fn build(config: &Config) -> NginxModel {
         }
     }
     model.listen_groups = listen_groups::group(&model.servers);
-    model.tree = super::directive_tree::DirectiveTree::build(config);
+    model.statements = super::statements::Statements::build(config);
     model
 }
 

@@ -68,7 +68,7 @@ const DECODED: &[&str] = &["uri", "document_uri"];
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for nginx in &model.nginx {
-        for pass in nginx.tree.named("proxy_pass") {
+        for pass in crate::model::directive_tree::of(nginx).named("proxy_pass") {
             check_pass(pass, nginx, sink);
         }
     }
@@ -93,7 +93,7 @@ fn check_pass(pass: NodeRef<'_>, nginx: &crate::model::NginxModel, sink: &mut Si
     if modifier == "=" {
         return;
     }
-    let arg = pass.node().arg(0);
+    let arg = pass.arg(0);
     if arg.starts_with('$') && !arg.contains('/') {
         return;
     }
@@ -117,7 +117,7 @@ fn check_pass(pass: NodeRef<'_>, nginx: &crate::model::NginxModel, sink: &mut Si
         .into_iter()
         .filter(|r| r.is("rewrite") && r.enclosing("location").map(|l| l.id()) == Some(location.id()))
     {
-        let node = rewrite.node();
+        let node = rewrite;
         if node.arg(0) != "^" || !node.arg(1).eq_ignore_ascii_case("$request_uri") {
             continue;
         }
@@ -131,7 +131,7 @@ fn check_pass(pass: NodeRef<'_>, nginx: &crate::model::NginxModel, sink: &mut Si
         rewritten = Some(rewrite);
         break;
     }
-    let span = pass.node().arg_span(0);
+    let span = pass.arg_span(0);
     if decoded {
         let mut d = Diagnostic::new(
             &RULE.meta,
@@ -140,7 +140,7 @@ fn check_pass(pass: NodeRef<'_>, nginx: &crate::model::NginxModel, sink: &mut Si
         )
         .with_help("send the raw path: `rewrite ^ $request_uri;` and a capture of it, or `$request_uri`");
         if let Some(r) = rewritten {
-            d = d.with_related(r.node().span, "the raw path is set only when this condition holds");
+            d = d.with_related(r.span(), "the raw path is set only when this condition holds");
         }
         sink.push(d);
     } else if let Some(r) = rewritten {
@@ -151,7 +151,7 @@ fn check_pass(pass: NodeRef<'_>, nginx: &crate::model::NginxModel, sink: &mut Si
                     span,
                     "after `rewrite ^ $request_uri` the URI is the raw path, which proxy_pass escapes again: `%2F` reaches the upstream as `%252F`",
                 )
-                .with_related(r.node().span, "URI set to the raw request path")
+                .with_related(r.span(), "URI set to the raw request path")
                 .with_help("send it as it is: `rewrite ^/prefix(/.*) $1 break;` then `proxy_pass http://upstream$1;`"),
             );
         }
@@ -169,7 +169,7 @@ fn check_pass(pass: NodeRef<'_>, nginx: &crate::model::NginxModel, sink: &mut Si
         };
         sink.push(
             Diagnostic::new(&RULE.meta, span, message)
-                .with_related(location.node().span, "location")
+                .with_related(location.span(), "location")
                 .with_help("end both the location and the proxy_pass URI with `/`, or neither"),
         );
     }
@@ -177,8 +177,8 @@ fn check_pass(pass: NodeRef<'_>, nginx: &crate::model::NginxModel, sink: &mut Si
 
 /// (modifier, path) of a location: `~ ^/x`, `/api`.
 fn location_pattern(location: NodeRef<'_>) -> (&str, &str) {
-    let n = location.node();
-    match n.args.len() {
+    let n = location;
+    match n.args().len() {
         0 => ("", ""),
         1 => ("", n.arg(0)),
         _ => (n.arg(0), n.arg(1)),
@@ -281,7 +281,7 @@ impl<'t> Context<'t, '_> {
             .filter(|c| c.is("rewrite"))
             .collect();
         for rw in rewrites.iter().rev() {
-            if let Some(g) = group(rw.node().arg(0), &r) {
+            if let Some(g) = group(rw.arg(0), &r) {
                 return Some((Provider::Rewrite, g));
             }
         }
@@ -305,10 +305,10 @@ impl<'t> Context<'t, '_> {
     fn set_value(&self, name: &str) -> Option<&'t str> {
         for scope in self.pass.ancestors() {
             let found = scope.children().filter(|c| c.is("set")).find(|c| {
-                c.node().arg(0).trim_start_matches('$').eq_ignore_ascii_case(name)
+                c.arg(0).trim_start_matches('$').eq_ignore_ascii_case(name)
             });
             if let Some(s) = found {
-                return Some(s.node().arg(1));
+                return Some(s.arg(1));
             }
         }
         None
@@ -318,7 +318,7 @@ impl<'t> Context<'t, '_> {
     fn map_of(&self, name: &str) -> Option<NodeRef<'t>> {
         let _ = self.nginx;
         self.location.enclosing("http")?.children().find(|m| {
-            m.is("map") && m.node().arg(1).trim_start_matches('$').eq_ignore_ascii_case(name)
+            m.is("map") && m.arg(1).trim_start_matches('$').eq_ignore_ascii_case(name)
         })
     }
 
@@ -334,7 +334,7 @@ impl<'t> Context<'t, '_> {
                 .any(|v| v.parse::<usize>().is_err() && self.carries_decoded(v, depth + 1));
         }
         if let Some(map) = self.map_of(&lower) {
-            let source = map.node().arg(0).trim_start_matches('$').to_ascii_lowercase();
+            let source = map.arg(0).trim_start_matches('$').to_ascii_lowercase();
             return DECODED.contains(&source.as_str());
         }
         if let Some((provider, _)) = self.capture(Self::group_ref(name)) {
@@ -357,10 +357,10 @@ impl<'t> Context<'t, '_> {
         }
         if let Some(map) = self.map_of(&lower) {
             return map.children().any(|entry| {
-                let value = entry.node().arg(0);
+                let value = entry.arg(0);
                 literal_part(value).contains(c)
                     || variables(value).iter().any(|v| {
-                        let key = entry.node().name.trim_start_matches("~*").trim_start_matches('~');
+                        let key = entry.name().trim_start_matches("~*").trim_start_matches('~');
                         match group(key, &Self::group_ref(v)) {
                             Some(g) => can_match_char(g, c),
                             None => self.can_contain(v, c, depth + 1),
@@ -388,7 +388,7 @@ fn literal_part(value: &str) -> String {
 /// `if ($var ~ regex)` → (`var`, `regex`): the parentheses may be tokens of their own
 /// or stuck to the first and last word, and a regex may end in `)` itself.
 fn if_regex(block: NodeRef<'_>) -> Option<(&str, &str)> {
-    let args = &block.node().args;
+    let args = &block.args();
     let mut words: Vec<&str> = args.iter().map(|a| &**a).collect();
     if let Some(first) = words.first_mut() {
         *first = first.strip_prefix('(').unwrap_or(first);

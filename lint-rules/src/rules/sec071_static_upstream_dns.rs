@@ -60,9 +60,9 @@ const PASSES: &[&str] = &["proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for nginx in &model.nginx {
-        let tree = &nginx.tree;
+        let tree = crate::model::directive_tree::of(nginx);
         for pass in tree.all().filter(|n| PASSES.iter().any(|p| n.is(p))) {
-            let node = pass.node();
+            let node = pass;
             let target = node.arg(0);
             let Some(host_text) = dns_names::host_of(target) else {
                 continue;
@@ -73,7 +73,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if host.is_empty() || dns_names::is_ip_literal(&host) {
                 continue;
             }
-            let name = node.name.as_ref();
+            let name = node.name();
             if let Some(upstream) = tree.upstream(&host) {
                 check_upstream(pass, upstream, sink);
                 continue;
@@ -110,7 +110,7 @@ fn check_upstream(pass: NodeRef<'_>, upstream: NodeRef<'_>, sink: &mut Sink) {
     let resolver = has_resolver(pass) || upstream.child("resolver").is_some();
     let mut stale = Vec::new();
     for server in upstream.children().filter(|c| c.is("server")) {
-        let s = server.node();
+        let s = server;
         if s.has_arg("resolve") {
             if !resolver {
                 sink.push(
@@ -119,7 +119,7 @@ fn check_upstream(pass: NodeRef<'_>, upstream: NodeRef<'_>, sink: &mut Sink) {
                         s.arg_span(0),
                         "`resolve` re-resolves this name, but no `resolver` is set in http or the upstream",
                     )
-                    .with_related(pass.node().arg_span(0), "used here")
+                    .with_related(pass.arg_span(0), "used here")
                     .with_help("add `resolver` (a local caching resolver) to http or to the upstream"),
                 );
             }
@@ -134,14 +134,14 @@ fn check_upstream(pass: NodeRef<'_>, upstream: NodeRef<'_>, sink: &mut Sink) {
         stale.push(server);
     }
     for server in stale {
-        let s = server.node();
+        let s = server;
         sink.push(
             Diagnostic::new(
                 &RULE.meta,
                 s.arg_span(0),
                 format!("{} is resolved once at start: the upstream keeps its first address until reloaded", s.arg(0)),
             )
-            .with_related(pass.node().arg_span(0), "used here")
+            .with_related(pass.arg_span(0), "used here")
             .with_help("add `resolve` to this server and a `resolver` (nginx 1.27.3+)"),
         );
     }

@@ -53,14 +53,14 @@ const LETSENCRYPT: &str = "/etc/letsencrypt/";
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for nginx in &model.nginx {
-        for server in nginx.tree.http_servers() {
+        for server in crate::model::directive_tree::of(nginx).http_servers() {
             if !is_tls_server(server) {
                 continue;
             }
             let Some(stapling) = server.effective("ssl_stapling") else {
                 continue;
             };
-            if !stapling.node().arg(0).eq_ignore_ascii_case("on") {
+            if !stapling.arg(0).eq_ignore_ascii_case("on") {
                 continue;
             }
             let certificate = std::iter::once(server)
@@ -68,7 +68,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 .flat_map(|scope| scope.children().collect::<Vec<_>>())
                 .find(|c| {
                     (c.is("ssl_certificate") || c.is("ssl_trusted_certificate"))
-                        && c.node().args.iter().any(|a| a.starts_with(LETSENCRYPT))
+                        && c.args().iter().any(|a| a.starts_with(LETSENCRYPT))
                 });
             let Some(certificate) = certificate else {
                 continue;
@@ -76,10 +76,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             sink.push(
                 Diagnostic::new(
                     &RULE.meta,
-                    stapling.node().span,
+                    stapling.span(),
                     "OCSP stapling for a Let's Encrypt certificate: Let's Encrypt has no OCSP responder, nothing is stapled",
                 )
-                .with_related(certificate.node().arg_span(0), "Let's Encrypt certificate")
+                .with_related(certificate.arg_span(0), "Let's Encrypt certificate")
                 .with_help("remove `ssl_stapling` and `ssl_stapling_verify` for this server"),
             );
         }
@@ -89,6 +89,6 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
 /// A server with a TLS listener (`ssl`, `quic`, or the old `http3` flag).
 pub(crate) fn is_tls_server(server: NodeRef<'_>) -> bool {
     server.children().any(|c| {
-        c.is("listen") && (c.node().has_arg("ssl") || c.node().has_arg("quic") || c.node().has_arg("http3"))
+        c.is("listen") && (c.has_arg("ssl") || c.has_arg("quic") || c.has_arg("http3"))
     })
 }

@@ -51,14 +51,14 @@ server {
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for nginx in &model.nginx {
-        for server in nginx.tree.http_servers() {
+        for server in crate::model::directive_tree::of(nginx).http_servers() {
             if !is_tls_server(server) {
                 continue;
             }
             let Some(stapling) = server.effective("ssl_stapling") else {
                 continue;
             };
-            if !stapling.node().arg(0).eq_ignore_ascii_case("on") {
+            if !stapling.arg(0).eq_ignore_ascii_case("on") {
                 continue;
             }
             if server.effective("ssl_stapling_file").is_some()
@@ -68,7 +68,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             }
             // A responder given by address needs no lookup.
             let by_address = server.effective("ssl_stapling_responder").is_some_and(|r| {
-                dns_names::host_of(r.node().arg(0)).is_some_and(dns_names::is_ip_literal)
+                dns_names::host_of(r.arg(0)).is_some_and(dns_names::is_ip_literal)
             });
             if by_address {
                 continue;
@@ -76,10 +76,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             sink.push(
                 Diagnostic::new(
                     &RULE.meta,
-                    stapling.node().span,
+                    stapling.span(),
                     "OCSP stapling is on but no `resolver` is set: nginx cannot reach the OCSP responder",
                 )
-                .with_related(server.node().name_span, "for this TLS server")
+                .with_related(server.name_span(), "for this TLS server")
                 .with_help("add `resolver 127.0.0.53 valid=300s;` (a local resolver) to this server or to http"),
             );
         }

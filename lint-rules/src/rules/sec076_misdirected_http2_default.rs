@@ -51,11 +51,11 @@ server {
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for nginx in &model.nginx {
-        let Some(http) = nginx.tree.http() else {
+        let Some(http) = crate::model::directive_tree::of(nginx).http() else {
             continue;
         };
         let http2_global = is_on(http.child("http2"));
-        for server in nginx.tree.http_servers() {
+        for server in crate::model::directive_tree::of(nginx).http_servers() {
             let Some(reject) = server.child("ssl_reject_handshake") else {
                 continue;
             };
@@ -65,22 +65,22 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let listens: Vec<NodeRef<'_>> = server.children().filter(|c| c.is("listen")).collect();
             if !listens
                 .iter()
-                .any(|l| l.node().has_arg("default_server") || l.node().has_arg("default"))
+                .any(|l| l.has_arg("default_server") || l.has_arg("default"))
             {
                 continue;
             }
             let own = server.child("http2");
-            if own.is_some_and(|h| h.node().arg(0).eq_ignore_ascii_case("off")) {
+            if own.is_some_and(|h| h.arg(0).eq_ignore_ascii_case("off")) {
                 continue;
             }
-            let http2 = http2_global || is_on(own) || listens.iter().any(|l| l.node().has_arg("http2"));
+            let http2 = http2_global || is_on(own) || listens.iter().any(|l| l.has_arg("http2"));
             if !http2 {
                 continue;
             }
             let answers_421 = server.children().any(|l| {
                 l.is("location")
-                    && l.node().args.last().is_some_and(|p| &**p == "/")
-                    && l.children().any(|r| r.is("return") && r.node().arg(0) == "421")
+                    && l.args().last().is_some_and(|p| &**p == "/")
+                    && l.children().any(|r| r.is("return") && r.arg(0) == "421")
             });
             if answers_421 {
                 continue;
@@ -88,7 +88,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             sink.push(
                 Diagnostic::new(
                     &RULE.meta,
-                    reject.node().span,
+                    reject.span(),
                     "this default server rejects unknown names but HTTP/2 requests reused from another connection still reach it: add `location / { return 421; }`",
                 )
                 .with_help("add `location / { return 421; }` so that misdirected requests are retried on a new connection"),
@@ -98,5 +98,5 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
 }
 
 fn is_on(node: Option<NodeRef<'_>>) -> bool {
-    node.is_some_and(|n| n.node().arg(0).eq_ignore_ascii_case("on"))
+    node.is_some_and(|n| n.arg(0).eq_ignore_ascii_case("on"))
 }

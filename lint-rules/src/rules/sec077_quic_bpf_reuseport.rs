@@ -44,23 +44,23 @@ http {
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for nginx in &model.nginx {
-        let tree = &nginx.tree;
+        let tree = crate::model::directive_tree::of(nginx);
         let Some(bpf) = tree.roots().find(|n| n.is("quic_bpf")) else {
             continue;
         };
-        if !bpf.node().arg(0).eq_ignore_ascii_case("on") {
+        if !bpf.arg(0).eq_ignore_ascii_case("on") {
             continue;
         }
         // Unset means one worker; `auto` means one per CPU.
         let Some(workers) = tree.roots().find(|n| n.is("worker_processes")) else {
             continue;
         };
-        if workers.node().arg(0) == "1" {
+        if workers.arg(0) == "1" {
             continue;
         }
         let listener = tree.http_servers().into_iter().find_map(|s| {
             s.children().find(|l| {
-                l.is("listen") && l.node().has_arg("quic") && l.node().has_arg("reuseport")
+                l.is("listen") && l.has_arg("quic") && l.has_arg("reuseport")
             })
         });
         let Some(listener) = listener else {
@@ -69,11 +69,11 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         sink.push(
             Diagnostic::new(
                 &RULE.meta,
-                bpf.node().span,
+                bpf.span(),
                 "quic_bpf with a `quic reuseport` listener and several workers drops QUIC connections after every reload",
             )
-            .with_related(listener.node().span, "QUIC listener with reuseport")
-            .with_related(workers.node().span, "several workers")
+            .with_related(listener.span(), "QUIC listener with reuseport")
+            .with_related(workers.span(), "several workers")
             .with_help("remove `quic_bpf on`"),
         );
     }

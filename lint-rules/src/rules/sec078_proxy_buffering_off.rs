@@ -48,12 +48,12 @@ location /api/ {
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for nginx in &model.nginx {
-        for node in nginx.tree.named("proxy_buffering") {
-            if node.node().arg(0).eq_ignore_ascii_case("off") {
+        for node in crate::model::directive_tree::of(nginx).named("proxy_buffering") {
+            if node.arg(0).eq_ignore_ascii_case("off") {
                 sink.push(
                     Diagnostic::new(
                         &RULE.meta,
-                        node.node().span,
+                        node.span(),
                         "proxy_buffering off: every slow client holds an upstream connection until it has read the whole response",
                     )
                     .with_help("keep buffering on; responses that must stream can send `X-Accel-Buffering: no`"),

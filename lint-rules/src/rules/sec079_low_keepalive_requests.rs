@@ -42,11 +42,11 @@ keepalive_requests 1000;
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for nginx in &model.nginx {
-        for node in nginx.tree.named("keepalive_requests") {
+        for node in crate::model::directive_tree::of(nginx).named("keepalive_requests") {
             if node.enclosing("upstream").is_some() {
                 continue;
             }
-            let Ok(value) = node.node().arg(0).parse::<u64>() else {
+            let Ok(value) = node.arg(0).parse::<u64>() else {
                 continue;
             };
             let message = match value {
@@ -55,7 +55,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 _ => continue,
             };
             sink.push(
-                Diagnostic::new(&RULE.meta, node.node().arg_span(0), message)
+                Diagnostic::new(&RULE.meta, node.arg_span(0), message)
                     .with_help("remove it (the default is 1000) or raise it to at least 1000"),
             );
         }

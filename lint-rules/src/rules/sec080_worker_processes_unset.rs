@@ -44,7 +44,7 @@ http { server { listen 80; } }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for nginx in &model.nginx {
-        let tree = &nginx.tree;
+        let tree = crate::model::directive_tree::of(nginx);
         if tree.roots().any(|n| n.is("worker_processes")) {
             continue;
         }
@@ -58,12 +58,12 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         let misplaced = tree.named("worker_processes").next();
         let mut d = Diagnostic::new(
             &RULE.meta,
-            anchor.node().name_span,
+            anchor.name_span(),
             "no `worker_processes` in the main context: nginx runs a single worker",
         )
         .with_help("add `worker_processes auto;` at the top of nginx.conf");
         if let Some(m) = misplaced {
-            d = d.with_related(m.node().span, "not in the main context: nginx rejects it here");
+            d = d.with_related(m.span(), "not in the main context: nginx rejects it here");
         }
         sink.push(d);
     }

@@ -51,14 +51,14 @@ const DEFAULT_NOFILE: u64 = 1024;
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for nginx in &model.nginx {
-        let tree = &nginx.tree;
+        let tree = crate::model::directive_tree::of(nginx);
         let connections = tree
             .named("worker_connections")
-            .find_map(|n| Some((n.node().arg(0).parse::<u64>().ok()?, n.node().arg_span(0))));
+            .find_map(|n| Some((n.arg(0).parse::<u64>().ok()?, n.arg_span(0))));
         let limit = tree
             .roots()
             .filter(|n| n.is("worker_rlimit_nofile"))
-            .find_map(|n| Some((n.node().arg(0).parse::<u64>().ok()?, n.node().arg_span(0))));
+            .find_map(|n| Some((n.arg(0).parse::<u64>().ok()?, n.arg_span(0))));
         match (connections, limit) {
             (Some((c, c_span)), Some((l, l_span))) if l < c.saturating_mul(2) => sink.push(
                 Diagnostic::new(

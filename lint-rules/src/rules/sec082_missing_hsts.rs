@@ -56,19 +56,19 @@ const MIN_MAX_AGE: u64 = 15_768_000;
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for nginx in &model.nginx {
-        let Some(http) = nginx.tree.http() else {
+        let Some(http) = crate::model::directive_tree::of(nginx).http() else {
             continue;
         };
-        for server in nginx.tree.http_servers() {
+        for server in crate::model::directive_tree::of(nginx).http_servers() {
             let tls = server.children().any(|l| {
-                l.is("listen") && l.node().args.iter().any(|a| a.contains("ssl") || a.contains("443"))
+                l.is("listen") && l.args().iter().any(|a| a.contains("ssl") || a.contains("443"))
             });
             if !tls {
                 continue;
             }
             if server
                 .child("ssl_reject_handshake")
-                .is_some_and(|r| r.node().arg(0).eq_ignore_ascii_case("on"))
+                .is_some_and(|r| r.arg(0).eq_ignore_ascii_case("on"))
             {
                 continue;
             }
@@ -83,25 +83,25 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             };
             let hsts = headers
                 .iter()
-                .find(|h| h.node().arg(0).eq_ignore_ascii_case("strict-transport-security"));
+                .find(|h| h.arg(0).eq_ignore_ascii_case("strict-transport-security"));
             match hsts {
                 None => sink.push(
                     Diagnostic::new(
                         &RULE.meta,
-                        server.node().name_span,
+                        server.name_span(),
                         "this TLS server sends no Strict-Transport-Security header",
                     )
                     .with_help("add `add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;`"),
                 ),
                 Some(h) => {
-                    let Some(age) = max_age(h.node().arg(1)) else {
+                    let Some(age) = max_age(h.arg(1)) else {
                         continue;
                     };
                     if age < MIN_MAX_AGE {
                         sink.push(
                             Diagnostic::new(
                                 &RULE.meta,
-                                h.node().arg_span(1),
+                                h.arg_span(1),
                                 format!("HSTS max-age {age} s ({} days) is under six months", age / 86_400),
                             )
                             .with_help("use max-age=31536000 (one year)"),
@@ -116,9 +116,9 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
 /// `security_headers on` (the security-headers module) or a `more_set_headers` that sets HSTS.
 fn provided_by_module(block: NodeRef<'_>) -> bool {
     block.children().any(|c| {
-        (c.is("security_headers") && c.node().arg(0).eq_ignore_ascii_case("on"))
+        (c.is("security_headers") && c.arg(0).eq_ignore_ascii_case("on"))
             || (c.is("more_set_headers")
-                && c.node().args.iter().any(|a| {
+                && c.args().iter().any(|a| {
                     a.to_ascii_lowercase()
                         .trim_start()
                         .starts_with("strict-transport-security")

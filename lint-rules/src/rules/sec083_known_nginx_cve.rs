@@ -111,7 +111,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         return;
     };
     for nginx in &model.nginx {
-        let tree = &nginx.tree;
+        let tree = crate::model::directive_tree::of(nginx);
         for cve in CVES {
             if !cve.affected.iter().any(|(lo, hi)| *lo <= version && version <= *hi) {
                 continue;
@@ -127,10 +127,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     else {
                         continue;
                     };
-                    (anchor.node().name_span, "this version is affected")
+                    (anchor.name_span(), "this version is affected")
                 }
                 _ => match found.first() {
-                    Some(n) => (n.node().span, "this version is affected and this configuration uses the vulnerable feature"),
+                    Some(n) => (n.span(), "this version is affected and this configuration uses the vulnerable feature"),
                     None => continue,
                 },
             };
@@ -147,7 +147,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             })
             .with_help(format!("upgrade nginx to {} or later on its branch", cve.fixed));
             for other in found.iter().skip(1).take(3) {
-                d = d.with_related(other.node().span, "also uses it");
+                d = d.with_related(other.span(), "also uses it");
             }
             sink.push(d);
         }
@@ -166,7 +166,7 @@ fn exact_version(text: &str) -> Option<Version> {
 }
 
 fn is_on(n: &NodeRef<'_>) -> bool {
-    n.node().arg(0).eq_ignore_ascii_case("on")
+    n.arg(0).eq_ignore_ascii_case("on")
 }
 
 /// Unnamed captures `$1`..`$9` or `${1}`..`${9}` in a value.
@@ -186,48 +186,48 @@ fn in_top(n: &NodeRef<'_>, block: &str) -> bool {
     n.ancestors().last().is_some_and(|top| top.is(block))
 }
 
-fn triggers<'t>(tree: &'t DirectiveTree, trigger: Trigger) -> Vec<NodeRef<'t>> {
+fn triggers<'t>(tree: DirectiveTree<'t>, trigger: Trigger) -> Vec<NodeRef<'t>> {
     let all = || tree.all();
     let named = |name: &'static str| tree.named(name);
     match trigger {
         Trigger::Binary => Vec::new(),
-        Trigger::Charset => named("charset").filter(|c| c.node().arg(0) != "off").collect(),
+        Trigger::Charset => named("charset").filter(|c| c.arg(0) != "off").collect(),
         Trigger::Dav => named("dav_methods").collect(),
         Trigger::GrpcOrHttp2Upstream => all()
-            .filter(|n| n.is("grpc_pass") || (n.is("proxy_http_version") && n.node().arg(0).starts_with('2')))
+            .filter(|n| n.is("grpc_pass") || (n.is("proxy_http_version") && n.arg(0).starts_with('2')))
             .collect(),
         Trigger::Http2Enabled => all()
-            .filter(|n| (n.is("listen") && n.node().has_arg("http2")) || (n.is("http2") && is_on(n)))
+            .filter(|n| (n.is("listen") && n.has_arg("http2")) || (n.is("http2") && is_on(n)))
             .collect(),
         Trigger::Http3Enabled => all()
-            .filter(|n| (n.is("listen") && n.node().has_arg("quic")) || (n.is("http3") && is_on(n)))
+            .filter(|n| (n.is("listen") && n.has_arg("quic")) || (n.is("http3") && is_on(n)))
             .collect(),
         Trigger::MailAuthHttp => named("auth_http").filter(|n| in_top(n, "mail")).collect(),
         Trigger::MailCramMd5Apop => all()
             .filter(|n| {
                 ["imap_auth", "pop3_auth", "smtp_auth", "auth"].iter().any(|k| n.is(k))
                     && in_top(n, "mail")
-                    && (n.node().has_arg("cram-md5") || n.node().has_arg("apop"))
+                    && (n.has_arg("cram-md5") || n.has_arg("apop"))
             })
             .collect(),
         Trigger::MailSmtp => all()
             .filter(|n| {
                 in_top(n, "mail")
-                    && ((n.is("protocol") && n.node().arg(0) == "smtp")
+                    && ((n.is("protocol") && n.arg(0) == "smtp")
                         || ["smtp_auth", "smtp_capabilities", "smtp_client_buffer", "smtp_greeting_delay"]
                             .iter()
                             .any(|k| n.is(k)))
             })
             .collect(),
         Trigger::MailStarttls => named("starttls")
-            .filter(|n| in_top(n, "mail") && n.node().arg(0) != "off")
+            .filter(|n| in_top(n, "mail") && n.arg(0) != "off")
             .collect(),
         Trigger::MapRegexBufferOverflow => map_regex_consumers(tree),
         Trigger::Mp4Module => named("mp4").collect(),
         Trigger::ProxyPass => named("proxy_pass").collect(),
         Trigger::ProxySslUpstream => all()
             .filter(|n| {
-                (n.is("proxy_pass") && n.node().arg(0).starts_with("https://"))
+                (n.is("proxy_pass") && n.arg(0).starts_with("https://"))
                     || [
                         "proxy_ssl_certificate",
                         "proxy_ssl_certificate_key",
@@ -250,28 +250,28 @@ fn triggers<'t>(tree: &'t DirectiveTree, trigger: Trigger) -> Vec<NodeRef<'t>> {
         Trigger::Resolver => named("resolver").collect(),
         Trigger::RewriteRift => rewrite_rift(tree),
         Trigger::ScgiOrUwsgi => all().filter(|n| n.is("scgi_pass") || n.is("uwsgi_pass")).collect(),
-        Trigger::SpdyListen => named("listen").filter(|n| n.node().has_arg("spdy")).collect(),
+        Trigger::SpdyListen => named("listen").filter(|n| n.has_arg("spdy")).collect(),
         Trigger::SsiUnbufferedProxy => named("proxy_pass")
             .filter(|p| {
                 p.effective("ssi").is_some_and(|s| is_on(&s))
-                    && p.effective("proxy_buffering").is_some_and(|b| b.node().arg(0) == "off")
+                    && p.effective("proxy_buffering").is_some_and(|b| b.arg(0) == "off")
             })
             .collect(),
         Trigger::SslListen => all()
-            .filter(|n| (n.is("listen") && n.node().has_arg("ssl")) || (n.is("ssl") && is_on(n)))
+            .filter(|n| (n.is("listen") && n.has_arg("ssl")) || (n.is("ssl") && is_on(n)))
             .collect(),
         Trigger::SslSessionReuse => all()
             .filter(|n| {
-                (n.is("ssl_session_tickets") && n.node().arg(0) != "off")
-                    || (n.is("ssl_session_cache") && n.node().args.iter().any(|a| a.starts_with("shared:")))
+                (n.is("ssl_session_tickets") && n.arg(0) != "off")
+                    || (n.is("ssl_session_cache") && n.args().iter().any(|a| a.starts_with("shared:")))
                     || n.is("ssl_session_ticket_key")
             })
             .collect(),
         Trigger::StreamSslOcsp => named("ssl_ocsp").filter(|n| in_top(n, "stream")).collect(),
         Trigger::UnnamedCaptureSubrequest => all()
             .filter(|n| {
-                n.node().args.iter().any(|a| has_unnamed_capture(a))
-                    && (n.effective("slice").is_some_and(|s| s.node().arg(0) != "0")
+                n.args().iter().any(|a| has_unnamed_capture(a))
+                    && (n.effective("slice").is_some_and(|s| s.arg(0) != "0")
                         || n.effective("proxy_cache_background_update").is_some_and(|b| is_on(&b)))
             })
             .collect(),
@@ -280,10 +280,10 @@ fn triggers<'t>(tree: &'t DirectiveTree, trigger: Trigger) -> Vec<NodeRef<'t>> {
 
 /// CVE-2026-42945: a `rewrite` whose replacement has an unnamed capture and `?`, followed in
 /// the same block by another `rewrite`, `if` or `set`.
-fn rewrite_rift(tree: &DirectiveTree) -> Vec<NodeRef<'_>> {
+fn rewrite_rift(tree: DirectiveTree<'_>) -> Vec<NodeRef<'_>> {
     tree.named("rewrite")
         .filter(|r| {
-            let replacement = r.node().arg(1);
+            let replacement = r.arg(1);
             if !replacement.contains('?') || !has_unnamed_capture(replacement) {
                 return false;
             }
@@ -301,15 +301,15 @@ fn rewrite_rift(tree: &DirectiveTree) -> Vec<NodeRef<'_>> {
 
 /// CVE-2026-42533: a value that uses a regex `map`'s variable after one of the map's
 /// captures (or any value using a `volatile` regex map).
-fn map_regex_consumers(tree: &DirectiveTree) -> Vec<NodeRef<'_>> {
+fn map_regex_consumers(tree: DirectiveTree<'_>) -> Vec<NodeRef<'_>> {
     let mut out = Vec::new();
     for map in tree.named("map") {
-        let var = map.node().arg(1).trim_start_matches('$').to_ascii_lowercase();
+        let var = map.arg(1).trim_start_matches('$').to_ascii_lowercase();
         let mut captures: Vec<String> = Vec::new();
         let mut volatile = false;
         let mut regex = false;
         for entry in map.children() {
-            let key = &*entry.node().name;
+            let key = entry.name();
             if key == "volatile" {
                 volatile = true;
             }
@@ -334,7 +334,7 @@ fn map_regex_consumers(tree: &DirectiveTree) -> Vec<NodeRef<'_>> {
             if consumer.id() == map.id() || consumer.ancestors().any(|a| a.id() == map.id()) {
                 continue;
             }
-            let hit = consumer.node().args.iter().any(|arg| {
+            let hit = consumer.args().iter().any(|arg| {
                 let refs = references(arg);
                 match refs.iter().position(|r| *r == var) {
                     Some(i) => volatile || refs[..i].iter().any(|r| captures.contains(r)),

@@ -46,9 +46,9 @@ location = /api/health {
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for nginx in &model.nginx {
-        for location in nginx.tree.named("location") {
-            let node = location.node();
-            if node.args.len() != 2 || node.arg(0) != "~" {
+        for location in crate::model::directive_tree::of(nginx).named("location") {
+            let node = location;
+            if node.args().len() != 2 || node.arg(0) != "~" {
                 continue;
             }
             let Some(path) = exact_path(node.arg(1)) else {
