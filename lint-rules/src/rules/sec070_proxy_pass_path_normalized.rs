@@ -114,7 +114,6 @@ fn check_pass(pass: NodeRef<'_>, nginx: &crate::model::NginxModel, sink: &mut Si
     let mut rewritten: Option<NodeRef<'_>> = None;
     for rewrite in location
         .descendants()
-        .into_iter()
         .filter(|r| r.is("rewrite") && r.enclosing("location").map(|l| l.id()) == Some(location.id()))
     {
         let node = rewrite;
@@ -169,7 +168,7 @@ fn check_pass(pass: NodeRef<'_>, nginx: &crate::model::NginxModel, sink: &mut Si
         };
         sink.push(
             Diagnostic::new(&RULE.meta, span, message)
-                .with_related(location.span(), "location")
+                .with_related(location.node().head(), "location")
                 .with_help("end both the location and the proxy_pass URI with `/`, or neither"),
         );
     }

@@ -15,9 +15,8 @@ pub static RULE: Rule = Rule {
         aliases: &["nginx_cves"],
         doc: r#"nginx publishes its security advisories with the versions each one affects
 and the releases that fix it. When the exact version that runs is known
-(`--nginx-version 1.29.8`, a config file's `nginx-version`, or a
-deployment's pinned image tag such as `nginx:1.25.3`), this rule reports
-each advisory covering that version, attached to the directives that expose
+(`--nginx-version 1.29.8`, or the config file's `nginx-version`), this rule
+reports each advisory covering that version, attached to the directives that expose
 the vulnerable code: `mp4` for the mp4 module, `listen ... quic` or `http3
 on` for HTTP/3, `http2` for HTTP/2, `resolver` for resolver bugs, a `rewrite`
 whose replacement has `$1` and `?` followed by another rewrite-module
@@ -372,36 +371,7 @@ fn references(value: &str) -> Vec<String> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_exact_versions_count() {
-        assert_eq!(exact_version("1.29.8"), Some((1, 29, 8)));
-        assert_eq!(exact_version("1.25.3-alpine"), Some((1, 25, 3)));
-        assert_eq!(exact_version("1.22"), None);
-        assert_eq!(exact_version("latest"), None);
-    }
-
-    #[test]
-    fn unnamed_captures() {
-        assert!(has_unnamed_capture("/x?$1"));
-        assert!(has_unnamed_capture("/x?${1}"));
-        assert!(!has_unnamed_capture("/x?$foo"));
-        assert!(!has_unnamed_capture("/x?$0"));
-    }
-
-    #[test]
-    fn fixed_branch_releases_are_outside_the_ranges() {
-        let mp4 = CVES.iter().find(|c| c.id == "CVE-2022-41741").map(|c| c.affected);
-        let inside = |v: Version| mp4.is_some_and(|r| r.iter().any(|(lo, hi)| *lo <= v && v <= *hi));
-        assert!(inside((1, 22, 0)));
-        assert!(!inside((1, 22, 1)));
-        assert!(!inside((1, 23, 2)));
-    }
-}
-
+/// nginx.org's advisories, newest first (see the rule's documentation for the source).
 const CVES: &[Cve] = &[
     Cve {
         id: "CVE-2026-42533",
@@ -860,3 +830,33 @@ const CVES: &[Cve] = &[
         trigger: Trigger::Binary,
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_exact_versions_count() {
+        assert_eq!(exact_version("1.29.8"), Some((1, 29, 8)));
+        assert_eq!(exact_version("1.25.3-alpine"), Some((1, 25, 3)));
+        assert_eq!(exact_version("1.22"), None);
+        assert_eq!(exact_version("latest"), None);
+    }
+
+    #[test]
+    fn unnamed_captures() {
+        assert!(has_unnamed_capture("/x?$1"));
+        assert!(has_unnamed_capture("/x?${1}"));
+        assert!(!has_unnamed_capture("/x?$foo"));
+        assert!(!has_unnamed_capture("/x?$0"));
+    }
+
+    #[test]
+    fn fixed_branch_releases_are_outside_the_ranges() {
+        let mp4 = CVES.iter().find(|c| c.id == "CVE-2022-41741").map(|c| c.affected);
+        let inside = |v: Version| mp4.is_some_and(|r| r.iter().any(|(lo, hi)| *lo <= v && v <= *hi));
+        assert!(inside((1, 22, 0)));
+        assert!(!inside((1, 22, 1)));
+        assert!(!inside((1, 23, 2)));
+    }
+}
