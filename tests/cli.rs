@@ -435,3 +435,29 @@ fn hostile_input_gives_diagnostics_not_crashes() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("NGX001"));
 }
+
+#[test]
+fn opt_in_rules_report_only_when_selected() {
+    let run = |select: Option<&str>| {
+        let mut cmd = bin();
+        cmd.args([
+            "--no-config",
+            "--format",
+            "concise",
+            "--root",
+            "fixtures/rules/SEC080/bad",
+        ]);
+        if let Some(s) = select {
+            cmd.args(["--select", s]);
+        }
+        String::from_utf8_lossy(&cmd.output().expect("run").stdout).into_owned()
+    };
+    // gixy's advice (no worker_processes) is not part of a default run.
+    assert!(!run(None).contains("SEC080"), "{}", run(None));
+    for selector in ["SEC", "SEC080", "worker-processes-unset", "missing_worker_processes"] {
+        let out = run(Some(selector));
+        assert!(out.contains(": SEC080 ["), "--select {selector}:\n{out}");
+    }
+    // Selecting something else does not bring it in either.
+    assert!(!run(Some("NGX")).contains("SEC080"));
+}
