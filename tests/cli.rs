@@ -216,25 +216,7 @@ fn exit_codes() {
     assert_eq!(bad_flag.status.code(), Some(2));
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walk(from) {
-        let rel = entry.strip_prefix(from).expect("inside");
-        let dest = to.join(rel);
-        std::fs::create_dir_all(dest.parent().expect("parent")).expect("mkdir");
-        std::fs::copy(&entry, &dest).expect("copy");
-    }
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    // Files only, sorted; symlinks to files count (sites-enabled).
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| !e.file_type().is_dir())
-        .map(|e| e.into_path())
-        .collect()
-}
+use test_support::copy_tree;
 
 #[test]
 fn config_file_selects_ignores_and_rejects_unknown_keys() {

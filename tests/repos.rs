@@ -128,8 +128,15 @@ fn one_sided_deployments_say_the_cross_checks_were_skipped() {
 fn an_empty_repository_says_what_was_searched() {
     let dir = tempfile::tempdir().expect("tmp");
     write(dir.path(), "README.md", "# nothing here\n");
+    // What was seen and skipped is said too: here, a template.
+    write(
+        dir.path(),
+        "templates/site.conf.j2",
+        "server {\n    listen {{ port }};\n}\n",
+    );
     let (text, code) = run_in(dir.path(), &["--no-config", "."]);
     assert_eq!(code, 2, "{text}");
+    assert!(text.contains("note: templates/site.conf.j2"), "{text}");
     assert!(
         text.contains("no nginx or php-fpm configuration found in"),
         "{text}"

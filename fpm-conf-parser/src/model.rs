@@ -74,6 +74,16 @@ pub enum Listen {
 
 /// Parses a `listen` value as php-fpm does: a `:` means TCP (split at the last
 /// one), all digits means a port on every interface, anything else is a unix path.
+///
+/// ```
+/// use std::path::Path;
+/// use fpm_conf_parser::{parse_listen, Listen, ListenHost};
+/// let prefix = Path::new("/usr");
+/// assert!(matches!(parse_listen("9000", prefix), Listen::Tcp { host: ListenHost::Any, port: Some(9000), .. }));
+/// assert_eq!(parse_listen("/run/php/www.sock", prefix), Listen::Unix("/run/php/www.sock".into()));
+/// // No port: php-fpm takes it for a (relative) socket path.
+/// assert_eq!(parse_listen("127.0.0.1", prefix), Listen::Unix("/usr/127.0.0.1".into()));
+/// ```
 pub fn parse_listen(value: &str, prefix: &Path) -> Listen {
     let value = value.trim();
     if value.bytes().all(|b| b.is_ascii_digit()) && !value.is_empty() {
@@ -126,6 +136,14 @@ pub fn resolve_path(value: &str, prefix: &Path) -> PathBuf {
 
 /// php-fpm's time parser: `<int>[s|m|h|d]`, lowercase suffixes, atoi semantics
 /// (so `10ms` reads as 10 seconds). `Err` carries php-fpm's message.
+///
+/// ```
+/// use fpm_conf_parser::parse_fpm_time;
+/// assert_eq!(parse_fpm_time("30s"), Ok(30));
+/// assert_eq!(parse_fpm_time("5m"), Ok(300));
+/// assert_eq!(parse_fpm_time("10ms"), Ok(10));
+/// assert!(parse_fpm_time("5M").is_err());
+/// ```
 pub fn parse_fpm_time(value: &str) -> Result<i64, &'static str> {
     if value.is_empty() {
         return Err("invalid time value");

@@ -33,18 +33,7 @@ const DELIBERATE: &[(&str, &str)] = &[
 ];
 
 fn available() -> Result<(), String> {
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false);
-    if !root {
-        return Err("not root".into());
-    }
-    match Command::new("php-fpm8.2").arg("-v").output() {
-        Ok(o) if o.status.success() => Ok(()),
-        _ => Err("php-fpm8.2 is not installed".into()),
-    }
+    test_support::real_binaries(&["php-fpm8.2"])
 }
 
 struct Case {
@@ -55,16 +44,7 @@ struct Case {
     env: BTreeMap<String, String>,
 }
 
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    // Files only, sorted; symlinks to files count (sites-enabled).
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| !e.file_type().is_dir())
-        .map(|e| e.into_path())
-        .collect()
-}
+use test_support::files as walk;
 
 fn tree(base: &Path, name: &str, cases: &mut Vec<Case>) {
     let files: Vec<(PathBuf, Vec<u8>)> = walk(base)

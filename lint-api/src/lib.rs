@@ -192,9 +192,15 @@ pub enum Error {
     /// Arguments that do not make a run: a path that does not exist, a bad version.
     #[error("{0}")]
     Usage(String),
-    /// Nothing to lint was found where the input points.
-    #[error("{0}")]
-    NothingFound(String),
+    /// Nothing to lint was found where the input points; `notes` says what was seen
+    /// and skipped (templates, foreign files).
+    #[error("{message}")]
+    NothingFound {
+        /// What was searched and how to name files instead.
+        message: String,
+        /// What the search saw and skipped.
+        notes: Vec<String>,
+    },
 }
 
 /// The result of a run.
@@ -280,7 +286,10 @@ impl Linter {
             .iter()
             .all(|i| i.nginx.is_empty() && i.fpm.is_empty())
         {
-            return Err(Error::NothingFound(nothing_found(input, &plan)));
+            return Err(Error::NothingFound {
+                message: nothing_found(input, &plan),
+                notes: plan.notes,
+            });
         }
         let map = SourceMap::new();
         let mut runs = Vec::with_capacity(plan.inputs.len());

@@ -131,7 +131,14 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
     let linter = lint_api::Linter::new(settings).current_dir(&cwd);
     let report = match linter.lint_observed(&input, &mut |phase| clock.lap(phase.name())) {
         Ok(r) => r,
-        Err(e) => return Err(e.to_string()),
+        Err(e) => {
+            if let lint_api::Error::NothingFound { notes, .. } = &e {
+                for note in notes {
+                    eprintln!("note: {note}");
+                }
+            }
+            return Err(e.to_string());
+        }
     };
     if progress {
         eprint!("{:60}\r", "");

@@ -168,6 +168,20 @@ fn php_ini_for<'a>(fpm: &Path, inis: &'a [PathBuf]) -> Option<&'a PathBuf> {
 
 /// Loads every input into `map`, builds the model, runs every rule and
 /// returns all findings (parser findings included), sorted by file and offset.
+/// Inline suppressions are applied; selection and severities are the caller's
+/// (the `lint-api` crate's `Linter` applies a config file's).
+///
+/// ```
+/// use lint_rules::{lint, LintInput, NginxInput};
+/// let dump = "# configuration file /etc/nginx/nginx.conf:\nevents {}\nhttp { server { listen 80; listen 80; } }\n";
+/// let input = LintInput {
+///     nginx: vec![NginxInput::Dump { name: "nginx-T.txt".into(), text: dump.into() }],
+///     ..Default::default()
+/// };
+/// let map = lint_source::SourceMap::new();
+/// let codes: Vec<&str> = lint(&input, &map).iter().map(|d| d.code).collect();
+/// assert!(codes.contains(&"NGX020"), "{codes:?}"); // a duplicate listen
+/// ```
 pub fn lint(input: &LintInput, map: &SourceMap) -> Vec<Diagnostic> {
     lint_observed(input, map, &mut |_| {}).0
 }

@@ -456,6 +456,11 @@ impl MemoryFs {
         let path = normalize(&Path::new("/").join(path.as_ref()));
         self.files.insert(path, Arc::from(text.as_ref()));
     }
+
+    /// The bytes of a file, if present.
+    pub fn get(&self, path: &Path) -> Option<&[u8]> {
+        self.files.get(&normalize(path)).map(|b| &**b)
+    }
 }
 
 impl FileSystem for MemoryFs {

@@ -122,27 +122,12 @@ const ENVIRONMENT: &[&str] = &[
 ];
 
 fn available() -> Result<(), String> {
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false);
-    if !root {
-        return Err("not root".into());
-    }
-    match Command::new("nginx").arg("-v").output() {
-        Ok(o) if o.status.success() => Ok(()),
-        _ => Err("nginx is not installed".into()),
-    }
+    test_support::real_binaries(&["nginx"])
 }
 
 /// The corpus directory: `NGINX_FPM_LINT_CORPUS`, else `fixtures/corpus` when it holds files.
 pub fn corpus_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("NGINX_FPM_LINT_CORPUS") {
-        Some(d) => PathBuf::from(d),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/corpus"),
-    };
-    dir.join("nginx").is_dir().then_some(dir)
+    test_support::corpus_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join(".."), "nginx")
 }
 
 #[derive(Default)]

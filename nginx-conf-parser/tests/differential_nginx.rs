@@ -37,18 +37,7 @@ const DELIBERATE: &[(&str, &str)] = &[
 ];
 
 fn available() -> Result<(), String> {
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false);
-    if !root {
-        return Err("not root".into());
-    }
-    match Command::new("nginx").arg("-v").output() {
-        Ok(o) if o.status.success() => Ok(()),
-        _ => Err("nginx is not installed".into()),
-    }
+    test_support::real_binaries(&["nginx"])
 }
 
 fn collect_tree(base: &Path, name: &str, cases: &mut Vec<Case>) {
@@ -72,16 +61,7 @@ fn collect_tree(base: &Path, name: &str, cases: &mut Vec<Case>) {
     }
 }
 
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    // Files only, sorted; symlinks to files count (sites-enabled).
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| !e.file_type().is_dir())
-        .map(|e| e.into_path())
-        .collect()
-}
+use test_support::files as walk;
 
 const BASE: &str = "events { worker_connections 64; }\nhttp {\n    #HTTP#\n    server {\n        listen 127.0.0.1:18080;\n        #SERVER#\n        location / {\n            #LOC#\n        }\n    }\n}\n";
 

@@ -466,15 +466,8 @@ impl<'a> Model<'a> {
         if let Some(v) = self.across(target) {
             return v;
         }
-        let candidates: &[usize] = match target {
-            NginxTarget::Unix(path) => self.index.by_unix.get(path).map_or(&[], Vec::as_slice),
-            NginxTarget::Tcp {
-                port: Some(port), ..
-            } => self.index.by_port.get(port).map_or(&[], Vec::as_slice),
-            _ => &[],
-        };
         let mut partly = None;
-        for &i in candidates {
+        for &i in self.candidates(target) {
             let Some((p, listen)) = self.pool_at(i) else {
                 continue;
             };
@@ -515,17 +508,21 @@ impl<'a> Model<'a> {
         })
     }
 
-    /// A pool that listens exactly (or partly) on the target, by the index alone.
-    fn reached_by_index(&self, target: &NginxTarget) -> Option<PoolRef<'_>> {
-        use address::{reaches, Reach};
-        let candidates: &[usize] = match target {
+    /// Index entries of pools on the target's socket path or port.
+    fn candidates(&self, target: &NginxTarget) -> &[usize] {
+        match target {
             NginxTarget::Unix(path) => self.index.by_unix.get(path).map_or(&[], Vec::as_slice),
             NginxTarget::Tcp {
                 port: Some(port), ..
             } => self.index.by_port.get(port).map_or(&[], Vec::as_slice),
             _ => &[],
-        };
-        candidates.iter().find_map(|&i| {
+        }
+    }
+
+    /// A pool that listens exactly (or partly) on the target, by the index alone.
+    fn reached_by_index(&self, target: &NginxTarget) -> Option<PoolRef<'_>> {
+        use address::{reaches, Reach};
+        self.candidates(target).iter().find_map(|&i| {
             let (p, listen) = self.pool_at(i)?;
             (reaches(target, listen) != Reach::No).then_some(p)
         })
