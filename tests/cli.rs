@@ -436,7 +436,12 @@ fn opt_in_rules_report_only_when_selected() {
     };
     // gixy's advice (no worker_processes) is not part of a default run.
     assert!(!run(None).contains("SEC080"), "{}", run(None));
-    for selector in ["SEC", "SEC080", "worker-processes-unset", "missing_worker_processes"] {
+    for selector in [
+        "SEC",
+        "SEC080",
+        "worker-processes-unset",
+        "missing_worker_processes",
+    ] {
         let out = run(Some(selector));
         assert!(out.contains(": SEC080 ["), "--select {selector}:\n{out}");
     }

@@ -51,7 +51,11 @@ fn scenarios() -> Vec<Scenario> {
             Err(why) => malformed.push(format!("fixtures/live/{name}: {why}")),
         }
     }
-    assert!(malformed.is_empty(), "malformed live scenarios:\n{}", malformed.join("\n"));
+    assert!(
+        malformed.is_empty(),
+        "malformed live scenarios:\n{}",
+        malformed.join("\n")
+    );
     out.sort_by(|a, b| a.name.cmp(&b.name));
     out
 }

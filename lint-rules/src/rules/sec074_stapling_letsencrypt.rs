@@ -22,7 +22,8 @@ certificate` and staples nothing. `ssl_stapling`, `ssl_stapling_verify` and an
 the warning at every start hides the ones that matter.
 
 A certificate counts as Let's Encrypt's when its path is under
-`/etc/letsencrypt/` (certbot's layout).
+`/etc/letsencrypt/` or has certbot's `letsencrypt/live/` in it (certbot's
+directory mounted elsewhere, as containers do).
 
 **Symptom**: a warning at every start or reload; no OCSP response is stapled.
 
@@ -49,7 +50,11 @@ server {
     check,
 };
 
-const LETSENCRYPT: &str = "/etc/letsencrypt/";
+/// A certificate from certbot's directory: `/etc/letsencrypt/...`, or that directory
+/// mounted elsewhere (`/etc/nginx/letsencrypt/live/site/fullchain.pem`).
+fn is_letsencrypt(path: &str) -> bool {
+    path.starts_with("/etc/letsencrypt/") || path.contains("/letsencrypt/live/")
+}
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for nginx in &model.nginx {
@@ -68,7 +73,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 .flat_map(|scope| scope.children().collect::<Vec<_>>())
                 .find(|c| {
                     (c.is("ssl_certificate") || c.is("ssl_trusted_certificate"))
-                        && c.args().iter().any(|a| a.starts_with(LETSENCRYPT))
+                        && c.args().iter().any(|a| is_letsencrypt(a))
                 });
             let Some(certificate) = certificate else {
                 continue;
