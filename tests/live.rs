@@ -218,6 +218,18 @@ fn run_one(
     port: u16,
     fpm_port: u16,
 ) -> Result<(Vec<u16>, String), String> {
+    run_scenario(s, kind, port, fpm_port, false)
+}
+
+/// Runs one side of a scenario; with `fixed`, `nginx-fpm-lint --fix --unsafe-fixes` edits
+/// its instantiated files first.
+fn run_scenario(
+    s: &Scenario,
+    kind: &str,
+    port: u16,
+    fpm_port: u16,
+    fixed: bool,
+) -> Result<(Vec<u16>, String), String> {
     let tmp = tempfile::Builder::new()
         .prefix("nfl-live")
         .tempdir_in("/tmp")
@@ -230,6 +242,18 @@ fn run_one(
             .expect("chmod www");
     }
     let (nginx_conf, fpm_conf) = instantiate(&s.dir.join(kind), dir, port, fpm_port);
+    if fixed {
+        let out = lint_command(&nginx_conf, &fpm_conf)
+            .args(["--fix", "--unsafe-fixes"])
+            .output()
+            .map_err(|e| e.to_string())?;
+        if out.status.code() == Some(2) {
+            return Err(format!(
+                "--fix failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+    }
     let fpm = Command::new("php-fpm8.2")
         .args(["--nodaemonize", "--fpm-config"])
         .arg(&fpm_conf)
@@ -307,26 +331,30 @@ fn run_one(
 }
 
 fn lint_output(nginx: &Path, fpm: &Path) -> String {
-    let out = BinCommand::cargo_bin("nginx-fpm-lint")
-        .expect("binary")
-        // The nginx these scenarios run is Debian's 1.22; `--root /`: the scenario runs on
-        // this machine, so its disk and accounts are the truth.
-        .args([
-            "--no-config",
-            "--nginx-version",
-            "1.22",
-            "--root",
-            "/",
-            "--format",
-            "concise",
-            "--nginx",
-        ])
-        .arg(nginx)
-        .arg("--fpm")
-        .arg(fpm)
+    let out = lint_command(nginx, fpm)
+        .args(["--format", "concise"])
         .output()
         .expect("lint runs");
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The linter on a scenario's two files, as the live suite runs it.
+fn lint_command(nginx: &Path, fpm: &Path) -> BinCommand {
+    let mut cmd = BinCommand::cargo_bin("nginx-fpm-lint").expect("binary");
+    // The nginx these scenarios run is Debian's 1.22; `--root /`: the scenario runs on
+    // this machine, so its disk and accounts are the truth.
+    cmd.args([
+        "--no-config",
+        "--nginx-version",
+        "1.22",
+        "--root",
+        "/",
+        "--nginx",
+    ])
+    .arg(nginx)
+    .arg("--fpm")
+    .arg(fpm);
+    cmd
 }
 
 /// True when nginx and php-fpm can run here; otherwise says why and skips, except in
@@ -411,6 +439,63 @@ fn every_claimed_status_is_what_real_nginx_and_php_fpm_return() {
             Err(e) => failures.push(format!("{} good: {e}", s.name)),
         }
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n---\n"));
+}
+
+/// The fixes, live: every scenario whose finding has a fix is run again on its bad
+/// configuration after `--fix --unsafe-fixes`, and must now answer what its good
+/// look-alike answers (200 where the bad one gave 502/504), with the code gone.
+#[test]
+fn fixed_bad_configurations_answer_like_the_good_ones() {
+    if !live_tools_or_skip() {
+        return;
+    }
+    let mut failures = Vec::new();
+    let mut fixed = 0;
+    for (i, s) in scenarios().iter().enumerate() {
+        // Only scenarios whose finding carries a fix.
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let (n, f) = instantiate(&s.dir.join("bad"), tmp.path(), 1, 2);
+        let json = lint_command(&n, &f)
+            .args(["--format", "json"])
+            .output()
+            .expect("lint runs");
+        let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap_or_default();
+        let fixable = doc["diagnostics"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|d| d["code"] == s.code.as_str() && !d["fix"].is_null());
+        if !fixable {
+            println!("live fix {:<24} {} has no fix here", s.name, s.code);
+            continue;
+        }
+        fixed += 1;
+        let port = 18_600 + (i as u16) * 4;
+        let marker = format!(": {} [", s.code);
+        match run_scenario(s, "bad", port, port + 1, true) {
+            Ok((statuses, out)) => {
+                if statuses.iter().any(|st| *st != s.good_status) {
+                    failures.push(format!(
+                        "{} fixed: expected {}, got {statuses:?}\n{out}",
+                        s.name, s.good_status
+                    ));
+                }
+                if out.contains(&marker) {
+                    failures.push(format!("{} fixed: still reports {}\n{out}", s.name, s.code));
+                }
+                println!(
+                    "live fix {:<24} bad -> claimed {}, after --fix -> {statuses:?}",
+                    s.name, s.status
+                );
+            }
+            Err(e) => failures.push(format!("{} fixed: {e}", s.name)),
+        }
+    }
+    assert!(
+        fixed >= 10,
+        "at least ten live scenarios have a fix: {fixed}"
+    );
     assert!(failures.is_empty(), "{}", failures.join("\n---\n"));
 }
 

@@ -14,11 +14,14 @@ use nginx_fpm_lint_bench::{generate, Profile, TreeSpec};
 static ALLOC: dhat::Alloc = dhat::Alloc;
 
 /// Bytes allocated (in total, not live) per byte of input, for the whole run
-/// (measured: 21.03; 21.54 before the compaction).
-const TOTAL_BUDGET: f64 = 24.0;
+/// (measured: 27.62 with the 36 security rules, whose statement index is built once
+/// per run and whose regex verdicts are memoised per pattern; 23.40 before them;
+/// 21.03 before the syntax trees were kept for rules).
+const TOTAL_BUDGET: f64 = 30.0;
 /// Bytes live at the heap's peak per byte of input, the sources included
-/// (measured: 5.48; 7.35 before the compaction).
-const PEAK_BUDGET: f64 = 6.3;
+/// (measured: 7.33 with the syntax trees and their index alive while rules run;
+/// 5.48 when the trees were freed before the rules).
+const PEAK_BUDGET: f64 = 8.0;
 
 #[test]
 fn parse_model_and_rules_stay_within_the_allocation_budget() {

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use lint_source::{Diagnostic, Severity};
+use lint_source::{Diagnostic, Edit, Fix, Severity};
 
 use crate::codes::*;
 use crate::model::{parse_fpm_bool, parse_fpm_int, parse_fpm_time, FpmConfig, Listen, Pool};
@@ -128,14 +128,24 @@ fn unknown(key: &str, span: lint_source::Span) -> Diagnostic {
     let lower = key.to_ascii_lowercase();
     // The distance is at least the difference of the lengths: filtering on it first keeps a
     // long key (fuzzing: one 300 KB key took 6 s) from costing its length times every name's.
-    let near = directives()
+    let mut close: Vec<(usize, &String)> = directives()
         .scalars
         .keys()
         .filter(|k| k.len().abs_diff(lower.len()) <= 2)
-        .filter(|k| strsim::levenshtein(k, &lower) <= 2)
-        .min_by_key(|k| strsim::levenshtein(k, &lower));
-    if let Some(near) = near {
+        .map(|k| (strsim::levenshtein(k, &lower), k))
+        .filter(|(d, _)| *d <= 2)
+        .collect();
+    close.sort();
+    if let Some((best, near)) = close.first() {
         d = d.with_help(format!("did you mean '{near}'?"));
+        // The one obvious correction: no other name as close, and a plain key.
+        let unique = close.get(1).is_none_or(|(next, _)| next > best);
+        if unique && !key.contains(['[', ']']) {
+            d = d.with_fix(Fix::safe(
+                format!("write '{near}'"),
+                vec![Edit::replace(span, near.to_string())],
+            ));
+        }
     }
     d
 }
@@ -485,19 +495,33 @@ fn check_dynamic(pool: &Pool, max: i64, out: &mut Vec<Diagnostic>) {
         ));
         return;
     }
+    let set = |key: &str, value: i64| {
+        pool.get(key)
+            .map(|e| Edit::replace(e.value_span, value.to_string()))
+    };
     if min > max || maxs > max {
-        out.push(Diagnostic::new(&PM_ARITHMETIC, if min > max { min_span } else { max_span }, format!("[pool {p}] pm.min_spare_servers({min}) and pm.max_spare_servers({maxs}) cannot be greater than pm.max_children({max})")));
+        // More workers rather than fewer spares: the spares say how many the site needs.
+        let children = min.max(maxs);
+        let fix = set("pm.max_children", children)
+            .map(|e| Fix::unsafe_edits(format!("raise pm.max_children to {children}"), vec![e]));
+        out.push(Diagnostic::new(&PM_ARITHMETIC, if min > max { min_span } else { max_span }, format!("[pool {p}] pm.min_spare_servers({min}) and pm.max_spare_servers({maxs}) cannot be greater than pm.max_children({max})")).with_fix_opt(fix));
         return;
     }
     if maxs < min {
-        out.push(Diagnostic::new(&PM_ARITHMETIC, max_span, format!("[pool {p}] pm.max_spare_servers({maxs}) must not be less than pm.min_spare_servers({min})")));
+        let fix = set("pm.max_spare_servers", min)
+            .map(|e| Fix::unsafe_edits(format!("raise pm.max_spare_servers to {min}"), vec![e]));
+        out.push(Diagnostic::new(&PM_ARITHMETIC, max_span, format!("[pool {p}] pm.max_spare_servers({maxs}) must not be less than pm.min_spare_servers({min})")).with_fix_opt(fix));
         return;
     }
     if let Some((start, span)) = get("pm.start_servers") {
         if start > 0 && (start < min || start > maxs) {
             out.push(
                 Diagnostic::new(&PM_ARITHMETIC, span, format!("[pool {p}] pm.start_servers({start}) must not be less than pm.min_spare_servers({min}) and not greater than pm.max_spare_servers({maxs})"))
-                    .with_help(format!("pick a value from {min} to {maxs}, e.g. {}", min + (maxs - min) / 2)),
+                    .with_help(format!("pick a value from {min} to {maxs}, e.g. {}", min + (maxs - min) / 2))
+                    .with_fix(Fix::unsafe_edits(
+                        format!("set pm.start_servers to {}", min + (maxs - min) / 2),
+                        vec![Edit::replace(span, (min + (maxs - min) / 2).to_string())],
+                    )),
             );
         }
     }

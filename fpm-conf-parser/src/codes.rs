@@ -29,7 +29,9 @@ Good:
 ```ini
 ; nginx connects as www-data
 listen.owner = www-data
-```"#,
+```
+
+Autofix: safe — the `#` becomes `;`: the line is commented out as its author meant."#,
     fix: "Use `;` for comments in php-fpm files.",
 };
 
@@ -80,7 +82,10 @@ pm.max_childs = 10
 Good:
 ```ini
 pm.max_children = 10
-```"#,
+```
+
+Autofix: safe — a misspelt key with exactly one known key within two edits is
+replaced by it; no fix when several are as close."#,
     fix: "Fix the spelling, or move the key under its pool's [section].",
 };
 
@@ -200,7 +205,12 @@ pm.max_children = 10
 pm.start_servers = 3
 pm.min_spare_servers = 2
 pm.max_spare_servers = 4
-```"#,
+```
+
+Autofix: unsafe — the numbers are made consistent in the direction that keeps
+capacity: `pm.max_children` is raised to the spare count, `pm.max_spare_servers` to
+`pm.min_spare_servers`, `pm.start_servers` is set to the middle of the spare range.
+Unsafe: more workers use more memory."#,
     fix: "Keep min_spare ≤ start ≤ max_spare ≤ max_children.",
 };
 

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use lint_source::{Diagnostic, FileId, Span};
+use lint_source::{Diagnostic, Edit, FileId, Fix, Span};
 
 use crate::codes::{HASH_COMMENT, SYNTAX};
 
@@ -116,7 +116,11 @@ fn parse_line(
                 "`#` is not a comment in php-fpm files: php-fpm will refuse to start",
             )
             .with_label(hint)
-            .with_help("comment the line out with `;` instead of `#`"),
+            .with_help("comment the line out with `;` instead of `#`")
+            .with_fix(Fix::safe(
+                "comment the line out with `;`",
+                vec![Edit::replace(span(i, i + 1), ";")],
+            )),
         );
         return None;
     }

@@ -91,6 +91,11 @@ pub fn parse(text: &str) -> Result<Settings, (usize, String)> {
             ));
         }
     }
+    for rule in settings.rule_options.keys() {
+        if lint_rules::rule_meta(rule).is_none() {
+            return Err((at(rule), format!("unknown rule '{rule}'")));
+        }
+    }
     if let Some(level) = &settings.fail_level {
         if parse_severity(level).is_none() {
             return Err((

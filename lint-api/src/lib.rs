@@ -76,10 +76,37 @@ pub struct Settings {
     pub names: Vec<String>,
     /// Lowest severity that fails a run (`error` when unset).
     pub fail_level: Option<String>,
+    /// Options of individual rules by code, name or alias (`[rule-options.origins]`
+    /// `domains = ["example.com"]`): booleans, words and lists of words.
+    #[serde(default)]
+    pub rule_options: BTreeMap<String, BTreeMap<String, RuleOptionValue>>,
     /// Where per-path globs are relative to: the config file's directory, else the
     /// current directory.
     #[serde(skip)]
     pub base: Option<PathBuf>,
+}
+
+/// The value of a rule option as the config file writes it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Deserialize)]
+#[serde(untagged)]
+pub enum RuleOptionValue {
+    /// `true` or `false`.
+    Bool(bool),
+    /// One word.
+    Word(String),
+    /// A list of words.
+    Words(Vec<String>),
+}
+
+impl RuleOptionValue {
+    /// The value rules read.
+    pub fn to_rule_option(&self) -> lint_rules::RuleOption {
+        match self {
+            RuleOptionValue::Bool(b) => lint_rules::RuleOption::Bool(*b),
+            RuleOptionValue::Word(w) => lint_rules::RuleOption::Words(vec![w.clone()]),
+            RuleOptionValue::Words(w) => lint_rules::RuleOption::Words(w.clone()),
+        }
+    }
 }
 
 impl Settings {
@@ -112,7 +139,8 @@ pub struct Input {
     pub nginx_dump: Option<(PathBuf, Vec<u8>)>,
     /// nginx's prefix (relative main paths resolve against it).
     pub prefix: Option<PathBuf>,
-    /// The context of an nginx snippet linted on its own (`http`, `server`, `location`).
+    /// The context of an nginx snippet linted on its own (`auto`, `main`, `http`,
+    /// `server`, `location`): the snippet is read inside the blocks it needs.
     pub context: Option<String>,
     /// Configuration held in memory: `nginx`, `fpm` and `php_ini` are read from it
     /// instead of the disk.
@@ -599,6 +627,14 @@ impl Linter {
             o.nginx_user = Some(user);
         }
         o.modules.extend(s.modules.iter().cloned());
+        for (rule, options) in &s.rule_options {
+            if let Some(meta) = lint_rules::rule_meta(rule) {
+                o.rule_options
+                    .entry(meta.code.to_string())
+                    .or_default()
+                    .extend(options.iter().map(|(k, v)| (k.clone(), v.to_rule_option())));
+            }
+        }
         o.env.extend(s.env.clone());
         o.expected_names = s.names.clone();
         Ok(())
@@ -636,7 +672,7 @@ pub fn is_root_copy(dir: &Path) -> bool {
 
 /// The top of the repository a file belongs to (the nearest directory with `.git`), else
 /// the current directory when the file lies under it, else the file's directory.
-fn repository_of(absolute: &Path, cwd: &Path) -> PathBuf {
+pub fn repository_of(absolute: &Path, cwd: &Path) -> PathBuf {
     let mut dir = absolute.parent();
     while let Some(d) = dir {
         if d.join(".git").exists() {

@@ -40,7 +40,9 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     pub prefix: Option<PathBuf>,
 
-    /// Context of an nginx snippet linted on its own (main, http, server, location).
+    /// Context of an nginx snippet linted on its own: auto, main, http, server or
+    /// location. The snippet is read inside the blocks that context needs, so rules see
+    /// its servers and locations; `auto` infers it from the first directives.
     #[arg(long, value_name = "CONTEXT")]
     pub context: Option<String>,
 
@@ -80,13 +82,27 @@ pub struct Args {
     #[arg(long = "no-config")]
     pub no_config: bool,
 
-    /// Only report these codes, prefixes or names (comma separated).
+    /// Only report these codes, prefixes, names or gixy plugin names (comma separated;
+    /// `SEC` is every security rule).
     #[arg(long, value_delimiter = ',')]
     pub select: Vec<String>,
 
-    /// Never report these codes, prefixes or names (comma separated).
+    /// Never report these codes, prefixes, names or gixy plugin names (comma separated).
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
+
+    /// Apply the safe fixes of the findings (atomically, in several passes until stable),
+    /// then report what is left.
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Print the fixes as a unified diff and write nothing (exit 1 when there are some).
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
+
+    /// With --fix or --diff: also apply fixes that change behaviour beyond the finding.
+    #[arg(long = "unsafe-fixes")]
+    pub unsafe_fixes: bool,
 
     /// Print to stderr what each phase and each rule cost (time per input byte).
     #[arg(long)]

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod args;
+mod fixing;
 pub mod render;
 mod timings;
 
@@ -115,6 +116,9 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
     }
 
     let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+    if let Some(code) = fixing::run(&args, &cwd, out)? {
+        return Ok(code);
+    }
     let settings = settings(&args, &cwd)?;
     let fail_level = match (&settings.fail_level, args.fail_level) {
         (Some(_), _) => settings.fail_level(),

@@ -77,7 +77,21 @@ pub fn parse(input: &LintInput, map: &SourceMap) -> Loaded {
                 .nginx
                 .par_iter()
                 .map(|n| match n {
-                    NginxInput::File(path) => nginx_conf_parser::load(path, &load_opts, map),
+                    NginxInput::File(path) => match opts.context.as_deref() {
+                        // A snippet is loaded inside the blocks its context needs, so
+                        // that the model sees its servers and locations.
+                        Some(context) if context == "auto" || context_wraps(context) => {
+                            nginx_conf_parser::context::load_in_context(
+                                path,
+                                context,
+                                &load_opts,
+                                version(opts),
+                                map,
+                            )
+                            .0
+                        }
+                        _ => nginx_conf_parser::load(path, &load_opts, map),
+                    },
                     NginxInput::Dump { name, text } => {
                         nginx_conf_parser::from_dump(name, text, map)
                     }
@@ -137,14 +151,32 @@ pub fn check(input: &LintInput, loaded: &Loaded, map: &SourceMap) -> Vec<Diagnos
     let check_opts = CheckOptions {
         version: version(&input.options),
         modules: input.options.modules.clone(),
-        context: input.options.context.clone(),
+        context: input
+            .options
+            .context
+            .clone()
+            .filter(|c| c != "auto" && !context_wraps(c)),
     };
     let (nginx, fpm) = rayon::join(
         || {
             loaded
                 .nginx
                 .par_iter()
-                .map(|config| nginx_conf_parser::check::check(config, &check_opts, map))
+                .map(|config| {
+                    // A wrapped snippet is checked from its wrapper, a main file.
+                    let wrapped = config
+                        .root
+                        .is_some_and(|r| nginx_conf_parser::context::is_wrapper(&map.get(r)));
+                    if wrapped {
+                        let opts = CheckOptions {
+                            context: Some("main".into()),
+                            ..check_opts.clone()
+                        };
+                        nginx_conf_parser::check::check(config, &opts, map)
+                    } else {
+                        nginx_conf_parser::check::check(config, &check_opts, map)
+                    }
+                })
                 .collect::<Vec<_>>()
         },
         || {
@@ -156,6 +188,12 @@ pub fn check(input: &LintInput, loaded: &Loaded, map: &SourceMap) -> Vec<Diagnos
         },
     );
     nginx.into_iter().chain(fpm).flatten().collect()
+}
+
+/// Contexts a snippet is wrapped for (`main` needs no wrapper; `events`, `upstream` and
+/// `stream` snippets are only checked for where their directives may appear).
+fn context_wraps(context: &str) -> bool {
+    matches!(context, "http" | "server" | "location")
 }
 
 /// The php.ini that belongs to a php-fpm tree: the one in the same directory, else the only one given.
@@ -214,24 +252,17 @@ impl Phase {
     }
 }
 
-/// The model of loaded trees (the syntax trees are freed once it is built), with the
-/// parsers' and load checks' findings.
+/// The model of loaded trees (the syntax trees kept in it for the rules that read
+/// statements), with the parsers' and load checks' findings.
 fn build_model<'a>(
     input: &'a LintInput,
     map: &'a SourceMap,
-    loaded: Loaded,
-    checks: Vec<Diagnostic>,
-) -> (Model<'a>, Vec<Diagnostic>) {
-    let Loaded {
-        nginx,
-        fpm,
-        php_ini,
-        diagnostics: mut found,
-    } = loaded;
-    found.extend(checks);
-    let nginx_models = nginx.par_iter().map(nginx::build).collect();
-    // The syntax trees are not part of the model: freed before the rules run.
-    drop(nginx);
+    trees: &'a [Config],
+    syntax: &'a [crate::model::syntax::Tree<'a>],
+    fpm: Vec<FpmConfig>,
+    php_ini: Vec<Option<PhpIni>>,
+) -> Model<'a> {
+    let nginx_models = trees.par_iter().map(nginx::build).collect();
     let mut model = Model::new(
         map,
         &input.options,
@@ -261,16 +292,33 @@ fn build_model<'a>(
         model.filesystem =
             crate::model::filesystem::Filesystem::probe(root, model.paths_of_interest());
     }
-    (model, found)
+    // The syntax trees stay with the model (freed after the rules): the security rules
+    // read statements themselves.
+    model.trees = trees;
+    model.syntax = syntax;
+    model
+}
+
+/// The syntax trees of a run indexed once for every rule (in parallel per tree).
+fn index_trees(trees: &[Config]) -> Vec<crate::model::syntax::Tree<'_>> {
+    trees
+        .par_iter()
+        .map(crate::model::syntax::Tree::of)
+        .collect()
 }
 
 /// Builds the model of one input and hands it to `f`: servers, locations, pools and
 /// which locations reach which pool, for tools that want facts rather than findings.
 pub fn inspect<R>(input: &LintInput, map: &SourceMap, f: impl FnOnce(&Model<'_>) -> R) -> R {
-    let mut loaded = parse(input, map);
-    let checks = check(input, &loaded, map);
-    loaded.diagnostics.clear();
-    let (model, _) = build_model(input, map, loaded, checks);
+    let loaded = parse(input, map);
+    let Loaded {
+        nginx,
+        fpm,
+        php_ini,
+        ..
+    } = loaded;
+    let syntax = index_trees(&nginx);
+    let model = build_model(input, map, &nginx, &syntax, fpm, php_ini);
     f(&model)
 }
 
@@ -299,7 +347,15 @@ pub fn lint_observed(
     let suppressions = Suppressions::collect(&loaded.nginx, map, first_file);
     let checks = check(input, &loaded, map);
     on_phase(Phase::LoadChecks);
-    let (model, mut found) = build_model(input, map, loaded, checks);
+    let Loaded {
+        nginx,
+        fpm,
+        php_ini,
+        diagnostics: mut found,
+    } = loaded;
+    found.extend(checks);
+    let syntax = index_trees(&nginx);
+    let model = build_model(input, map, &nginx, &syntax, fpm, php_ini);
     on_phase(Phase::Model);
     let by_rule: Vec<(Vec<Diagnostic>, RuleTime)> = RULES
         .par_iter()
@@ -337,6 +393,13 @@ pub fn lint_observed(
             }
         }
     }
+    // The wrapper a snippet was loaded through is not the user's: what is said about it
+    // (a server without listen, a location nobody wrote) is noise.
+    found.retain(|d| {
+        d.primary
+            .as_ref()
+            .is_none_or(|p| !nginx_conf_parser::context::is_wrapper(&map.get(p.span.file)))
+    });
     let found = suppressions.apply(found, &|code| crate::rule_meta(code));
     let mut found = found;
     on_phase(Phase::Rules);

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod engine;
+pub mod fixes;
 pub mod model;
 mod options;
 mod rule;
@@ -13,7 +14,7 @@ pub use engine::{
     check, inspect, lint, lint_observed, load, parse, sort, LintInput, Loaded, NginxInput, Phase,
     RuleTime,
 };
-pub use options::{LintOptions, Network, Published};
+pub use options::{LintOptions, Network, Published, RuleOption};
 pub use rule::{Rule, Sink};
 pub use rules::RULES;
 

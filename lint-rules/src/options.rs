@@ -176,6 +176,36 @@ pub struct LintOptions {
     /// Files a build step changes after they are copied (`RUN sed -i` in a Dockerfile): what
     /// is read is not what runs, so findings in them are notes, not claims.
     pub changed_at_build: Vec<PathBuf>,
+    /// Options of individual rules, by rule code then option name (`[rule-options.SEC017]`
+    /// in the config file; a gixy plugin's options keep their gixy names).
+    pub rule_options: BTreeMap<String, BTreeMap<String, RuleOption>>,
+}
+
+/// The value of one rule option.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuleOption {
+    /// `true` or `false`.
+    Bool(bool),
+    /// A list of words (a single word is a list of one).
+    Words(Vec<String>),
+}
+
+impl LintOptions {
+    /// A boolean option of a rule, when given.
+    pub fn rule_bool(&self, code: &str, option: &str) -> Option<bool> {
+        match self.rule_options.get(code)?.get(option)? {
+            RuleOption::Bool(b) => Some(*b),
+            RuleOption::Words(_) => None,
+        }
+    }
+
+    /// A list option of a rule, when given.
+    pub fn rule_words(&self, code: &str, option: &str) -> Option<&[String]> {
+        match self.rule_options.get(code)?.get(option)? {
+            RuleOption::Words(w) => Some(w),
+            RuleOption::Bool(_) => None,
+        }
+    }
 }
 
 /// The nginx version the options target (the newest when not given).

@@ -44,7 +44,9 @@ impl Label {
     }
 }
 
-/// One text replacement of a suggested fix.
+/// One text replacement of a suggested fix: the bytes of `span` become `replacement`.
+/// Edits work on the original bytes, so comments, indentation and quoting outside the
+/// span are kept as they are.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Edit {
     /// The bytes to replace (empty span = insertion).
@@ -53,13 +55,86 @@ pub struct Edit {
     pub replacement: String,
 }
 
-/// A suggested fix. We never apply it ourselves: the linter never writes config files.
+impl Edit {
+    /// Replaces the bytes of `span` with `text`.
+    pub fn replace(span: Span, text: impl Into<String>) -> Self {
+        Edit {
+            span,
+            replacement: text.into(),
+        }
+    }
+
+    /// Inserts `text` before the first byte of `at`.
+    pub fn insert(at: Span, text: impl Into<String>) -> Self {
+        Edit {
+            span: Span {
+                file: at.file,
+                start: at.start,
+                end: at.start,
+            },
+            replacement: text.into(),
+        }
+    }
+
+    /// Deletes the bytes of `span`.
+    pub fn delete(span: Span) -> Self {
+        Edit {
+            span,
+            replacement: String::new(),
+        }
+    }
+}
+
+/// Whether a fix may be applied without asking (ruff's applicability).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Applicability {
+    /// Repairs exactly what the finding describes: applied by `--fix`.
+    Safe,
+    /// Also changes behaviour beyond the finding (capacity, limits, which pool serves a
+    /// site): applied only with `--unsafe-fixes`.
+    Unsafe,
+}
+
+impl Applicability {
+    /// Lower-case name as used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::Safe => "safe",
+            Applicability::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// A machine-applicable fix: edits, possibly in several files (a cross-file finding may
+/// edit the pool's file and not nginx's), applied together or not at all.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fix {
     /// What the fix does, in one line.
     pub description: String,
-    /// Edits, possibly in several files.
+    /// Edits; they never overlap each other.
     pub edits: Vec<Edit>,
+    /// Safe (applied by `--fix`) or unsafe (only with `--unsafe-fixes`).
+    pub applicability: Applicability,
+}
+
+impl Fix {
+    /// A fix that repairs exactly the finding.
+    pub fn safe(description: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Fix {
+            description: description.into(),
+            edits,
+            applicability: Applicability::Safe,
+        }
+    }
+
+    /// A fix that changes behaviour beyond the finding.
+    pub fn unsafe_edits(description: impl Into<String>, edits: Vec<Edit>) -> Self {
+        Fix {
+            description: description.into(),
+            edits,
+            applicability: Applicability::Unsafe,
+        }
+    }
 }
 
 /// One finding.
@@ -133,9 +208,27 @@ impl Diagnostic {
         self
     }
 
-    /// Attaches a suggested fix.
+    /// Attaches a machine-applicable fix.
     pub fn with_fix(mut self, fix: Fix) -> Self {
         self.fix = Some(fix);
+        self
+    }
+
+    /// Attaches the fix `make` builds when `condition` holds (a fix only where the
+    /// correction is unambiguous).
+    pub fn with_fix_if(self, condition: bool, make: impl FnOnce() -> Fix) -> Self {
+        if condition {
+            self.with_fix(make())
+        } else {
+            self
+        }
+    }
+
+    /// Attaches a fix when there is one.
+    pub fn with_fix_opt(mut self, fix: Option<Fix>) -> Self {
+        if fix.is_some() {
+            self.fix = fix;
+        }
         self
     }
 }

@@ -7,10 +7,11 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod diagnostic;
+pub mod edits;
 mod meta;
 mod source_map;
 pub mod vfs;
 
-pub use diagnostic::{Diagnostic, Edit, Fix, Label, Severity};
+pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity};
 pub use meta::{Family, RuleMeta};
 pub use source_map::{FileId, FileKind, LineCol, SourceFile, SourceMap, Span};

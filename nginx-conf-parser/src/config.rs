@@ -183,8 +183,14 @@ impl<'a> Item<'a> {
 /// rule cannot flatten.
 pub struct Items<'a> {
     config: &'a Config,
+    /// The block's own statements. Kept out of `stack` so that walking a block without
+    /// includes allocates nothing (rules walk whole trees, block by block).
+    base: Option<(&'a ParsedFile, std::slice::Iter<'a, Directive>)>,
+    /// Included files being spliced in, innermost on top (read before `base` resumes).
     stack: Vec<(&'a ParsedFile, std::slice::Iter<'a, Directive>)>,
-    /// Files already spliced into this block.
+    /// The first file spliced into this block (most blocks splice one: no set needed).
+    first_spliced: Option<FileId>,
+    /// Files already spliced into this block besides the first.
     spliced: HashSet<FileId>,
 }
 
@@ -192,7 +198,9 @@ impl<'a> Items<'a> {
     fn new(config: &'a Config, file: &'a ParsedFile, directives: &'a [Directive]) -> Self {
         Items {
             config,
-            stack: vec![(file, directives.iter())],
+            base: Some((file, directives.iter())),
+            stack: Vec::new(),
+            first_spliced: None,
             spliced: HashSet::new(),
         }
     }
@@ -200,7 +208,9 @@ impl<'a> Items<'a> {
     fn empty(config: &'a Config) -> Self {
         Items {
             config,
+            base: None,
             stack: Vec::new(),
+            first_spliced: None,
             spliced: HashSet::new(),
         }
     }
@@ -211,10 +221,18 @@ impl<'a> Iterator for Items<'a> {
 
     fn next(&mut self) -> Option<Item<'a>> {
         loop {
-            let (file, iter) = self.stack.last_mut()?;
+            let spliced = !self.stack.is_empty();
+            let (file, iter) = match self.stack.last_mut() {
+                Some(top) => top,
+                None => self.base.as_mut()?,
+            };
             let file: &'a ParsedFile = file;
             let Some(directive) = iter.next() else {
-                self.stack.pop();
+                if spliced {
+                    self.stack.pop();
+                } else {
+                    self.base = None;
+                }
                 continue;
             };
             // Included files are spliced after the include statement, last file on top
@@ -223,22 +241,39 @@ impl<'a> Iterator for Items<'a> {
             // then push them reversed.
             if !directive.includes.is_empty() {
                 let budget = self.config.expansion_budget();
-                let mut taken: Vec<&'a ParsedFile> = Vec::new();
+                let mut taken: Vec<&'a ParsedFile> =
+                    Vec::with_capacity(if directive.includes.len() > 1 {
+                        directive.includes.len()
+                    } else {
+                        0
+                    });
+                let mut single: Option<&'a ParsedFile> = None;
                 for id in &directive.includes {
                     let Some(included) = self.config.file(*id) else {
                         continue;
                     };
-                    if !self.spliced.insert(*id) {
-                        continue;
+                    match self.first_spliced {
+                        None => self.first_spliced = Some(*id),
+                        Some(first) if first == *id => continue,
+                        Some(_) => {
+                            if !self.spliced.insert(*id) {
+                                continue;
+                            }
+                        }
                     }
                     if self.config.expansions.fetch_add(1, Ordering::Relaxed) >= budget {
                         // Park the counter just past the budget so it cannot wrap.
                         self.config.expansions.store(budget + 1, Ordering::Relaxed);
                         continue;
                     }
-                    taken.push(included);
+                    // One target (the usual `include fastcgi.conf;`) needs no list.
+                    if directive.includes.len() == 1 {
+                        single = Some(included);
+                    } else {
+                        taken.push(included);
+                    }
                 }
-                for included in taken.into_iter().rev() {
+                for included in single.into_iter().chain(taken.into_iter().rev()) {
                     self.stack.push((included, included.directives.iter()));
                 }
             }

@@ -17,6 +17,7 @@ pub mod catalogue;
 pub mod check;
 pub mod codes;
 pub mod config;
+pub mod context;
 mod debug;
 mod load;
 mod parse;

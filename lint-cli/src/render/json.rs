@@ -68,6 +68,7 @@ struct Edit<'a> {
 
 #[derive(Serialize)]
 struct Fix<'a> {
+    applicability: &'static str,
     description: &'a str,
     edits: Vec<Edit<'a>>,
 }
@@ -92,6 +93,7 @@ impl<'a> JsonDiagnostic<'a> {
         JsonDiagnostic {
             code: d.code,
             fix: d.fix.as_ref().map(|fix| Fix {
+                applicability: fix.applicability.as_str(),
                 description: &fix.description,
                 edits: fix
                     .edits

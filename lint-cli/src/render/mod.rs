@@ -245,13 +245,10 @@ mod tests {
             .with_related(Span::new(a, 0, 6), "")
             .with_help("do this")
             .with_note("a note");
-        full.fix = Some(Fix {
-            description: "replace".into(),
-            edits: vec![Edit {
-                span: Span::new(a, 11, 20),
-                replacement: "listen 81;".into(),
-            }],
-        });
+        full.fix = Some(Fix::safe(
+            "replace",
+            vec![Edit::replace(Span::new(a, 11, 20), "listen 81;")],
+        ));
         let mut bare = Diagnostic::new(meta, Span::point(a, 0), "no place");
         bare.primary = None;
         vec![full, bare]

@@ -11,6 +11,10 @@ pub mod listen_groups;
 pub mod nginx;
 pub mod regex_groups;
 pub mod statements;
+pub mod regex_shape;
+pub mod syntax;
+pub mod tree_walk;
+pub mod variables;
 
 use std::collections::HashMap;
 
@@ -134,6 +138,14 @@ pub struct Model<'a> {
     used_pools: std::sync::OnceLock<std::collections::HashSet<Span>>,
     /// php-fpm ports published beyond the deployment, with where they are published.
     pub published: Vec<(crate::options::Published, Span)>,
+    /// The nginx syntax trees (same order as `nginx`), for rules that read statements the
+    /// effective model does not summarise (the security rules: headers, rewrites, maps).
+    /// Kept rather than copied: a copy of the statements they read cost more memory
+    /// than the trees themselves.
+    pub trees: &'a [nginx_conf_parser::Config],
+    /// The same trees indexed with parents and children (built once per run, shared by
+    /// every rule that navigates statements).
+    pub syntax: &'a [syntax::Tree<'a>],
 }
 
 /// Pools indexed by the address they listen on.
@@ -195,6 +207,8 @@ impl<'a> Model<'a> {
             index,
             used_pools: std::sync::OnceLock::new(),
             published: Vec::new(),
+            trees: &[],
+            syntax: &[],
         }
     }
 
@@ -492,7 +506,7 @@ impl<'a> Model<'a> {
     }
 
     /// The pools some `fastcgi_pass` reaches.
-    fn used_pools(&self) -> &std::collections::HashSet<Span> {
+    pub fn used_pools(&self) -> &std::collections::HashSet<Span> {
         self.used_pools.get_or_init(|| {
             let mut used = std::collections::HashSet::new();
             for (nginx, _, location) in self.fastcgi_locations() {

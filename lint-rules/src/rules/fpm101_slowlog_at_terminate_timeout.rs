@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
 
@@ -31,7 +31,10 @@ Good:
 ```ini
 request_slowlog_timeout = 10s
 request_terminate_timeout = 30s
-```"#,
+```
+
+Autofix: unsafe — `request_slowlog_timeout` becomes a third of
+`request_terminate_timeout`. Unsafe: more requests get traced into the slow log."#,
         fix: "Set request_slowlog_timeout well below request_terminate_timeout.",
     },
     check,
@@ -49,7 +52,13 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             sink.push(
                 Diagnostic::new(&RULE.meta, slow_entry.value_span, format!("pool [{}] writes slow-log traces at {slow}s, the moment it kills the request", p.pool.name))
                     .with_related(term_entry.value_span, "request_terminate_timeout")
-                    .with_help(format!("set request_slowlog_timeout to about a third of {term}s")),
+                    .with_help(format!("set request_slowlog_timeout to about a third of {term}s"))
+                    .with_fix_if(term >= 3, || {
+                        Fix::unsafe_edits(
+                            format!("set request_slowlog_timeout to {}s", term / 3),
+                            vec![crate::fixes::fpm_value(model.map, slow_entry.value_span, &format!("{}s", term / 3))],
+                        )
+                    }),
             );
         }
     }

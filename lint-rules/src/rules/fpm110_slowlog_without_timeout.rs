@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
 
@@ -29,7 +29,11 @@ Good:
 ```ini
 slowlog = /var/log/php8.2-fpm.$pool.slow.log
 request_slowlog_timeout = 5s
-```"#,
+```
+
+Autofix: unsafe — `request_slowlog_timeout = 5s` is set in the pool (a third of
+`request_terminate_timeout` when that is shorter). Unsafe: the pool starts tracing slow
+requests, which costs a ptrace of the worker each time."#,
         fix: "Set `request_slowlog_timeout` (for example 5s, well below request_terminate_timeout), or drop `slowlog`.",
     },
     check,
@@ -61,6 +65,17 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         if let Some((_, e)) = timeout {
             d = d.with_related(e.value_span, "request_slowlog_timeout = 0: off");
         }
+        // Below request_terminate_timeout, or the slow log is never written either (FPM101).
+        let seconds = match p.pool.time("request_terminate_timeout") {
+            Some((term, _)) if term > 0 => (term / 3).min(5),
+            _ => 5,
+        };
+        d = d.with_fix_if(seconds > 0, || {
+            Fix::unsafe_edits(
+                format!("set request_slowlog_timeout = {seconds}s"),
+                crate::fixes::fpm_set(model.map, p.pool, &[("request_slowlog_timeout", format!("{seconds}s"))]),
+            )
+        });
         sink.push(d);
     }
 }

@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
 
@@ -30,11 +30,30 @@ Good:
 ```nginx
 listen 443 ssl;
 ssl_certificate /etc/ssl/site.pem;
-```"#,
+```
+
+Autofix: safe — `ssl` is added after the address, when the server has its own
+`ssl_certificate` (without one the fixed listen would stop nginx from loading)."#,
         fix: "Add `ssl` to the listen (and http2 where wanted).",
     },
     check,
 };
+
+/// Adds `ssl` after the listen's address, when the server has its certificate (else the
+/// fixed listen would stop nginx from loading: NGX021).
+pub fn add_ssl(
+    model: &Model<'_>,
+    server: &crate::model::Server,
+    listen: &crate::model::nginx::NginxListen,
+) -> Option<Fix> {
+    server.certificate?;
+    let stmt = crate::fixes::statement(model.map, listen.span)?;
+    let (address, _) = stmt.args.first()?;
+    Some(Fix::safe(
+        format!("write `listen {} ssl`", listen.address),
+        vec![Edit::insert(lint_source::Span::point(address.file, address.end as usize), " ssl")],
+    ))
+}
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, server) in model.servers() {
@@ -52,7 +71,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                         l.address
                     ),
                 )
-                .with_help(format!("write `listen {} ssl;`", l.address)),
+                .with_help(format!("write `listen {} ssl;`", l.address))
+                .with_fix_opt(add_ssl(model, server, l)),
             );
         }
     }

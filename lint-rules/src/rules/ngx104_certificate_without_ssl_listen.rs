@@ -35,7 +35,10 @@ server {
     server_name shop.example.com;
     ssl_certificate /etc/ssl/shop.pem;
 }
-```"#,
+```
+
+Autofix: safe — when the server has exactly one `listen` on port 443, `ssl` is added
+to it (the same edit as NGX103's)."#,
         fix: "Add a `listen 443 ssl;`, or drop the certificate lines.",
     },
     check,
@@ -49,13 +52,22 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         if server.listens.iter().any(|l| l.ssl) {
             continue;
         }
+        let ports_443: Vec<_> = server
+            .listens
+            .iter()
+            .filter(|l| l.explicit && l.port == Some(443))
+            .collect();
         sink.push(
             Diagnostic::new(
                 &RULE.meta,
                 *cert,
                 "ssl_certificate is set, but no `listen` of this server has `ssl`",
             )
-            .with_help("add `listen 443 ssl;` to this server"),
+            .with_help("add `listen 443 ssl;` to this server")
+            .with_fix_opt(match ports_443.as_slice() {
+                [only] => super::ngx103_listen_443_without_ssl::add_ssl(model, server, only),
+                _ => None,
+            }),
         );
     }
 }

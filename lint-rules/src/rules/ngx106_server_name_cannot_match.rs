@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
 
@@ -34,7 +34,10 @@ server_name shop.example.com, www.shop.example.com;
 Good:
 ```nginx
 server_name shop.example.com www.shop.example.com;
-```"#,
+```
+
+Autofix: safe — a trailing comma is dropped and a URL is reduced to its host name;
+names with other problems (a port, `*` in the middle) have no single correction."#,
         fix: "Separate names with spaces; use wildcards only as the first or last label; no scheme or path.",
     },
     check,
@@ -62,13 +65,27 @@ fn problem(name: &str) -> Option<&'static str> {
     None
 }
 
+/// The one obvious correction: a trailing comma dropped, a URL reduced to its host.
+fn corrected(name: &str) -> Option<String> {
+    let good = if let Some(stripped) = name.strip_suffix(',') {
+        stripped.to_string()
+    } else {
+        let rest = name
+            .strip_prefix("https://")
+            .or_else(|| name.strip_prefix("http://"))?;
+        rest.split('/').next()?.to_string()
+    };
+    (!good.is_empty() && problem(&good).is_none() && !good.contains(['"', '\'', ' ', ';'])).then_some(good)
+}
+
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, server) in model.servers() {
         for (name, span) in &server.names {
             if let Some(why) = problem(name) {
                 sink.push(
                     Diagnostic::new(&RULE.meta, *span, format!("server name \"{name}\" {why}"))
-                        .with_help("fix the name; it never matches a request"),
+                        .with_help("fix the name; it never matches a request")
+                        .with_fix_opt(corrected(name).map(|good| Fix::safe(format!("write \"{good}\""), vec![Edit::replace(*span, good)]))),
                 );
             }
         }
@@ -89,5 +106,9 @@ mod tests {
         assert!(problem("www.example.*").is_none());
         assert!(problem("~^(?<sub>.+)\\.example\\.com$").is_none());
         assert!(problem("_").is_none());
+        assert_eq!(super::corrected("a.example,").as_deref(), Some("a.example"));
+        assert_eq!(super::corrected("https://a.example/x").as_deref(), Some("a.example"));
+        assert_eq!(super::corrected("a.example:8080"), None);
+        assert_eq!(super::corrected("https://a.example:8443/"), None);
     }
 }

@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 use nginx_conf_parser::catalogue::NginxVersion;
 
 use crate::model::listen_groups::Transport;
@@ -33,7 +33,10 @@ Good:
 ```nginx
 server { listen 443 ssl http2; server_name example.com; ssl_certificate ...; }
 server { listen 80; server_name example.com; return 301 https://$host$request_uri; }
-```"#,
+```
+
+Autofix: safe — `http2` is removed from the plain-text listen (one listen per pass:
+every listen of the address that sets it is fixed in turn)."#,
         fix: "Put `http2` on the TLS listen (`listen 443 ssl http2`) and drop it from plain ports.",
     },
     check,
@@ -69,9 +72,19 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     group.address
                 ));
             }
+            let fix = crate::fixes::statement(model.map, setter.listen).and_then(|stmt| {
+                let i = stmt.args.iter().position(|(_, a)| a == "http2")?;
+                let before = stmt.args.get(i.checked_sub(1)?)?.0;
+                let word = stmt.args[i].0;
+                Some(Fix::safe(
+                    "remove `http2` from this listen",
+                    vec![Edit::delete(lint_source::Span::new(word.file, before.end as usize, word.end as usize))],
+                ))
+            });
             sink.push(
                 diagnostic
-                    .with_help("remove `http2` from this listen; use it on `listen 443 ssl http2`"),
+                    .with_help("remove `http2` from this listen; use it on `listen 443 ssl http2`")
+                    .with_fix_opt(fix),
             );
         }
     }

@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
 
@@ -33,11 +33,52 @@ location ~ \.php$ {
     fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
     fastcgi_pass unix:/run/php/php8.2-fpm.sock;
 }
-```"#,
+```
+
+Autofix: safe for a missing SCRIPT_FILENAME — `fastcgi_param SCRIPT_FILENAME
+$document_root$fastcgi_script_name;` (`$request_filename` under `alias`) is added to the
+block whose parameter list the location uses, so that no inherited parameter is dropped.
+Unsafe for a hard-coded one, which is replaced by the same value: every script then runs
+instead of the one the configuration named."#,
         fix: "Include `fastcgi.conf` (or `snippets/fastcgi-php.conf`), or set `fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;`.",
     },
     check,
 };
+
+/// The script path nginx should send: `$request_filename` under `alias` (where
+/// `$document_root` is not the script's directory), else the usual one.
+fn script_filename(location: &crate::model::EffectiveLocation) -> &'static str {
+    if location.alias.is_some() {
+        "$request_filename"
+    } else {
+        "$document_root$fastcgi_script_name"
+    }
+}
+
+/// Adds `fastcgi_param SCRIPT_FILENAME ...` where the location's parameter list is
+/// defined (adding it anywhere deeper would reset that list: NGX202), else in the location.
+fn add_script_filename(
+    model: &Model<'_>,
+    location: &crate::model::EffectiveLocation,
+) -> Option<Fix> {
+    // A reset that dropped it: NGX202's fix includes the parameters again, this one too.
+    if let Some(list) = &location.inherited.params {
+        if list.dropped.iter().any(|p| p.name == "SCRIPT_FILENAME")
+            && super::ngx202_fastcgi_param_reset::reinclude(model, list).is_some()
+        {
+            return None;
+        }
+    }
+    let level = location
+        .inherited
+        .params
+        .as_ref()
+        .and_then(|p| p.defined_at)
+        .unwrap_or(location.span);
+    let statement = format!("fastcgi_param SCRIPT_FILENAME {};", script_filename(location));
+    let edit = crate::fixes::first_in_block(model.map, level, &statement)?;
+    Some(Fix::safe(format!("add `{statement}`"), vec![edit]))
+}
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, _, location) in model.fastcgi_locations() {
@@ -56,12 +97,20 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     .with_label("requests go to PHP without a script name")
                     .with_related(location.span, "location")
                     .with_help("add `include fastcgi.conf;` (Debian's fastcgi_params lacks SCRIPT_FILENAME)")
-                    .with_note("at runtime: 404 \"File not found.\", php-fpm logs \"Primary script unknown\""),
+                    .with_note("at runtime: 404 \"File not found.\", php-fpm logs \"Primary script unknown\"")
+                    .with_fix_opt(add_script_filename(model, location)),
             ),
             Some(p) if !p.value.contains('$') => sink.push(
                 Diagnostic::new(&RULE.meta, p.span, format!("SCRIPT_FILENAME is hard-coded to \"{}\": every request runs that one script", p.value))
                     .with_severity(Severity::Warning)
-                    .with_help("use `$document_root$fastcgi_script_name`"),
+                    .with_help("use `$document_root$fastcgi_script_name`")
+                    .with_fix_opt(crate::fixes::statement(model.map, p.span).and_then(|stmt| {
+                        let (value, _) = stmt.args.get(1)?;
+                        Some(Fix::unsafe_edits(
+                            format!("send {}", script_filename(location)),
+                            vec![Edit::replace(*value, script_filename(location))],
+                        ))
+                    })),
             ),
             Some(_) => {}
         }

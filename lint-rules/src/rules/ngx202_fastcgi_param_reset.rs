@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
 
@@ -39,11 +39,38 @@ server {
         fastcgi_pass unix:/run/php/php8.2-fpm.sock;
     }
 }
-```"#,
+```
+
+Autofix: safe — the file the dropped parameters come from (`fastcgi_params`,
+`fastcgi.conf`) is included again just before the level's first own `fastcgi_param`, so
+that the level's own values come after it and win. Only when every dropped parameter
+comes from one such file."#,
         fix: "Include the full parameter set (fastcgi.conf) in the block that adds its own parameters.",
     },
     check,
 };
+
+/// Includes the file the dropped parameters come from again, just before the level's
+/// first own parameter (so that the level's own values come later and win). Only when
+/// every dropped parameter comes from one file, named by an absolute path, that is not
+/// the level's own file.
+pub(crate) fn reinclude(model: &Model<'_>, list: &crate::model::nginx::ParamList) -> Option<Fix> {
+    let first_own = list.params.first()?.span;
+    let file = list.dropped.first()?.span.file;
+    if file == first_own.file || list.dropped.iter().any(|p| p.span.file != file) {
+        return None;
+    }
+    let path = model.map.get(file).path.clone();
+    let text = path.to_str()?;
+    if !path.is_absolute() || text.contains([' ', ';', '"', '\'', '{', '}', '#', '$']) {
+        return None;
+    }
+    let statement = format!("include {text};");
+    Some(Fix::safe(
+        format!("include {text} again at this level"),
+        vec![crate::fixes::before(model.map, first_own, &statement)],
+    ))
+}
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     let mut seen = std::collections::HashSet::new();
@@ -83,6 +110,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         if let Some(p) = list.dropped.first() {
             d = d.with_related(p.span, "dropped, no longer sent");
         }
+        d = d.with_fix_opt(reinclude(model, list));
         sink.push(d);
     }
 }

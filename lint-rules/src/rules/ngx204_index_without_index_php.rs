@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
 
@@ -28,7 +28,10 @@ Good:
 ```nginx
 index index.php index.html;
 location ~ \.php$ { fastcgi_pass unix:/run/php/php8.2-fpm.sock; }
-```"#,
+```
+
+Autofix: safe — `index.php` is appended to the `index` list (the files listed before
+it keep their precedence)."#,
         fix: "Add index.php to `index`, or `try_files $uri $uri/ /index.php?$query_string;` in `location /`.",
     },
     check,
@@ -63,6 +66,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         sink.push(
             Diagnostic::new(&RULE.meta, index.span, format!("`index {}` has no index.php, and no location falls back to a PHP front controller", index.args.join(" ")))
                 .with_help("add index.php to `index`")
+                .with_fix_opt(crate::fixes::statement(model.map, index.span).and_then(|stmt| {
+                    let (last, _) = stmt.args.last()?;
+                    Some(Fix::safe("add index.php to `index`", vec![Edit::insert(lint_source::Span::point(last.file, last.end as usize), " index.php")]))
+                }))
                 .with_note("at runtime: 403 Forbidden, \"directory index of ... is forbidden\""),
         );
     }

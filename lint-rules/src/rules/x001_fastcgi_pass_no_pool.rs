@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::address::{describe, describe_listen};
 use crate::model::{Model, Verdict};
@@ -31,7 +31,10 @@ fastcgi_pass unix:/run/php/php8.1-fpm.sock;   # pool: listen = /run/php/php8.2-f
 Good:
 ```nginx
 fastcgi_pass unix:/run/php/php8.2-fpm.sock;
-```"#,
+```
+
+Autofix: safe — when exactly one pool of the same transport is reached by no
+location, `fastcgi_pass` (or the upstream `server`) is pointed at it."#,
         fix: "Point `fastcgi_pass` at the address a pool's `listen` names (the help suggests the nearest).",
     },
     check,
@@ -58,6 +61,21 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let mut d = Diagnostic::new(&RULE.meta, t.span, format!("no php-fpm pool listens on {}{via}", describe(&t.target)))
                 .with_label("nginx connects here")
                 .with_note("at runtime: 502 Bad Gateway, \"connect() ... failed (2: No such file or directory)\" or \"(111: Connection refused)\" in nginx's error log");
+            // The fix needs the one pool nothing reaches yet, on nginx's transport.
+            let mut fitting = model
+                .pools()
+                .filter(|p| !model.used_pools().contains(&p.pool.name_span))
+                .filter(|p| p.pool.listen().is_some() && same_transport(&t.target, p));
+            let only = match (fitting.next(), fitting.next()) {
+                (Some(p), None) => p.pool.listen().map(|(l, _)| nginx_form(&l)),
+                _ => None,
+            };
+            if let Some(address) = only {
+                d = d.with_fix(Fix::safe(
+                    format!("point fastcgi_pass at `{address}`, the only pool no location reaches"),
+                    vec![Edit::replace(t.span, address)],
+                ));
+            }
             // The model's nearest pool of the same transport prefers unused pools.
             if let Some(p) = nearest {
                 if let Some((listen, entry)) = p.pool.listen() {
@@ -94,4 +112,19 @@ pub fn nginx_form(listen: &fpm_conf_parser::Listen) -> String {
         } => format!("127.0.0.1:{port_text}"),
         other => describe_listen(other),
     }
+}
+
+fn same_transport(
+    target: &crate::model::address::NginxTarget,
+    p: &crate::model::PoolRef<'_>,
+) -> bool {
+    use crate::model::address::NginxTarget;
+    matches!(
+        (target, p.pool.listen().map(|(l, _)| l)),
+        (NginxTarget::Unix(_), Some(fpm_conf_parser::Listen::Unix(_)))
+            | (
+                NginxTarget::Tcp { .. },
+                Some(fpm_conf_parser::Listen::Tcp { .. })
+            )
+    )
 }

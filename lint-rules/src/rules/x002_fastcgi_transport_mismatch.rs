@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::address::{describe, NginxTarget};
 use crate::model::{Model, Verdict};
@@ -28,7 +28,10 @@ fastcgi_pass 127.0.0.1:9000;          # pool: listen = /run/php/php8.2-fpm.sock
 Good:
 ```nginx
 fastcgi_pass unix:/run/php/php8.2-fpm.sock;
-```"#,
+```
+
+Autofix: safe — a socket path gains its `unix:` prefix; when exactly one pool
+listens on the other transport, nginx's address becomes that pool's."#,
         fix: "Use the pool's transport: `unix:PATH` for a socket, `HOST:PORT` for TCP.",
     },
     check,
@@ -45,7 +48,11 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                         format!("\"{path}\" is a socket path without the \"unix:\" prefix"),
                     )
                     .with_label("nginx reads this as a host name")
-                    .with_help(format!("write `fastcgi_pass unix:{path};`")),
+                    .with_help(format!("write `fastcgi_pass unix:{path};`"))
+                    .with_fix(Fix::safe(
+                        format!("write `unix:{path}`"),
+                        vec![Edit::replace(t.span, format!("unix:{path}"))],
+                    )),
                 );
                 continue;
             }
@@ -59,6 +66,16 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let Some((listen, entry)) = p.pool.listen() else {
                 continue;
             };
+            // The fix takes the pool only when it is the one pool of the other transport.
+            let others = model
+                .pools()
+                .filter(|q| {
+                    q.pool.listen().is_some_and(|(l, _)| {
+                        matches!(l, fpm_conf_parser::Listen::Unix(_))
+                            != matches!(t.target, NginxTarget::Unix(_))
+                    })
+                })
+                .count();
             let (ours, theirs) = if matches!(t.target, NginxTarget::Unix(_)) {
                 ("a unix socket", "TCP")
             } else {
@@ -82,7 +99,14 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     "write `fastcgi_pass {};`",
                     super::x001_fastcgi_pass_no_pool::nginx_form(&listen)
                 ))
-                .with_note("at runtime: 502 Bad Gateway"),
+                .with_note("at runtime: 502 Bad Gateway")
+                .with_fix_if(others == 1, || {
+                    let address = super::x001_fastcgi_pass_no_pool::nginx_form(&listen);
+                    Fix::safe(
+                        format!("connect to `{address}`, where the pool listens"),
+                        vec![Edit::replace(t.span, address)],
+                    )
+                }),
             );
         }
     }

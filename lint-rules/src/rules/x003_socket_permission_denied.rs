@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
 use crate::model::address::NginxTarget;
 use crate::model::{Model, PoolRef, Verdict};
@@ -35,7 +35,13 @@ Good:
 listen.owner = www-data
 listen.group = www-data
 listen.mode = 0660
-```"#,
+```
+
+Autofix: safe — on the pool side: `listen.owner` and `listen.group` become nginx's
+worker user and its primary group (and `listen.mode` gains owner and group read-write
+when it lacks them), or nginx's user joins `listen.acl_users` when ACLs are set. Only
+when nginx's user is stated (`user` directive or `--nginx-user`) and php-fpm's master
+runs as root."#,
         fix: "Set `listen.owner`/`listen.group` to nginx's user (or list it in `listen.acl_users`).",
     },
     check,
@@ -54,6 +60,46 @@ pub struct SocketAccess {
 }
 
 /// How php-fpm sets up the socket of a pool.
+/// The pool-side fix: nginx's user joins the ACL, or owns the socket (group: its
+/// primary group) with the owner's read-write bit. Only when nginx's user is stated and
+/// php-fpm's master can give the socket away (it runs as root).
+fn fix(
+    model: &Model<'_>,
+    p: &PoolRef<'_>,
+    access: &SocketAccess,
+    user: &str,
+    stated: bool,
+) -> Option<Fix> {
+    if !stated {
+        return None;
+    }
+    if let Some((users, _)) = &access.acl {
+        let mut list = users.clone();
+        list.push(user.to_string());
+        return Some(Fix::safe(
+            format!("add {user} to listen.acl_users"),
+            crate::fixes::fpm_set(model.map, p.pool, &[("listen.acl_users", list.join(","))]),
+        ));
+    }
+    if model
+        .options
+        .fpm_runs_as
+        .as_ref()
+        .is_some_and(|u| u != "root" && u != "0")
+    {
+        return None;
+    }
+    let group = model.accounts.primary(user);
+    let mut settings = vec![("listen.owner", user.to_string()), ("listen.group", group.clone())];
+    if access.mode & 0o600 != 0o600 {
+        settings.push(("listen.mode", format!("{:04o}", access.mode | 0o660)));
+    }
+    Some(Fix::safe(
+        format!("give the socket to {user}:{group}"),
+        crate::fixes::fpm_set(model.map, p.pool, &settings),
+    ))
+}
+
 pub fn socket_access(model: &Model<'_>, p: &PoolRef<'_>) -> SocketAccess {
     let pool = p.pool;
     let list = |k: &str| {
@@ -144,6 +190,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let span = p
                 .pool
                 .get("listen.acl_users")
+                .or_else(|| p.pool.get("listen.acl_groups"))
                 .or_else(|| p.pool.get("listen.owner"))
                 .or_else(|| p.pool.get("listen.mode"))
                 .map_or(p.pool.name_span, |e| e.key_span.to(e.value_span));
@@ -153,6 +200,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 }
                 None => format!("{}:{} mode {:04o}", access.owner, access.group, access.mode),
             };
+            let fix = fix(model, &p, &access, &user, stated);
             let mut d = Diagnostic::new(&RULE.meta, span, format!("nginx runs as \"{user}\", which may not open the socket of pool [{}] ({how})", p.pool.name))
                 .with_label("the socket's owner and mode come from here")
                 .with_related(t.span, "nginx connects here")
@@ -165,6 +213,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if let Some(s) = user_span {
                 d = d.with_related(s, "nginx's worker user");
             }
+            d = d.with_fix_opt(fix);
             if !stated {
                 d = d
                     .with_severity(Severity::Warning)

@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 use std::net::IpAddr;
 
 
@@ -33,7 +33,10 @@ Good:
 ```ini
 listen = 127.0.0.1:9000
 listen.allowed_clients = 127.0.0.1,10.0.0.5
-```"#,
+```
+
+Autofix: safe — the address nginx connects from is appended to
+`listen.allowed_clients` (the other entries stay)."#,
         fix: "Add the address nginx connects from to `listen.allowed_clients`.",
     },
     check,
@@ -75,7 +78,15 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                         .with_label("allowed clients")
                         .with_related(t.span, "nginx connects here")
                         .with_help(format!("add {source} to listen.allowed_clients"))
-                        .with_note("at runtime: 502 Bad Gateway, \"recv() failed (104: Connection reset by peer)\""),
+                        .with_note("at runtime: 502 Bad Gateway, \"recv() failed (104: Connection reset by peer)\"")
+                        .with_fix(Fix::safe(
+                            format!("add {source} to listen.allowed_clients"),
+                            vec![crate::fixes::fpm_value(
+                                model.map,
+                                entry.value_span,
+                                &format!("{},{source}", entry.value.trim().trim_end_matches(',')),
+                            )],
+                        )),
                 );
             }
         }

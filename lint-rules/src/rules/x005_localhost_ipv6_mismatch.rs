@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 use std::net::IpAddr;
 
 use fpm_conf_parser::{Listen, ListenHost};
@@ -35,7 +35,10 @@ fastcgi_pass localhost:9000;     # pool: listen = 127.0.0.1:9000
 Good:
 ```nginx
 fastcgi_pass 127.0.0.1:9000;
-```"#,
+```
+
+Autofix: safe — nginx's address (`localhost`, `[::1]`, `127.0.0.1`) becomes the
+address the pool listens on, when one pool is meant."#,
         fix: "Write the same literal address on both sides (127.0.0.1 or [::1]).",
     },
     check,
@@ -78,10 +81,16 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                         Diagnostic::new(&RULE.meta, t.span, format!("{} resolves to ::1 and 127.0.0.1, but pool [{}] listens on {} only", describe(&t.target), p.pool.name, describe_listen(&listen)))
                             .with_related(entry.value_span, "pool listens here")
                             .with_help(format!("write `{} {};`", if t.upstream.is_some() { "server" } else { "fastcgi_pass" }, describe_listen(&listen)))
+                            .with_fix(Fix::safe(format!("connect to {}, where the pool listens", describe_listen(&listen)), vec![Edit::replace(t.span, super::x001_fastcgi_pass_no_pool::nginx_form(&listen))]))
                             .with_note("at runtime: \"connect() failed (111: Connection refused)\" for the ::1 peer; requests are retried on 127.0.0.1"),
                     );
                 }
                 Verdict::Missing { .. } => {
+                    // One pool on the other loopback family: that is where nginx meant to go.
+                    let mismatched = model
+                        .pools()
+                        .filter(|p| p.pool.listen().is_some_and(|(l, _)| family_mismatch(&t.target, &l)))
+                        .count();
                     for p in model.pools() {
                         let Some((listen, entry)) = p.pool.listen() else {
                             continue;
@@ -91,7 +100,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                                 Diagnostic::new(&RULE.meta, t.span, format!("nginx connects to {} but pool [{}] listens on {}", describe(&t.target), p.pool.name, describe_listen(&listen)))
                                     .with_related(entry.value_span, "pool listens here")
                                     .with_help(format!("write `fastcgi_pass {};`", describe_listen(&listen)))
-                                    .with_note("at runtime: 502 Bad Gateway, \"connect() failed (111: Connection refused)\""),
+                                    .with_note("at runtime: 502 Bad Gateway, \"connect() failed (111: Connection refused)\"")
+                                    .with_fix_if(mismatched == 1, || Fix::safe(format!("connect to {}, where the pool listens", describe_listen(&listen)), vec![Edit::replace(t.span, super::x001_fastcgi_pass_no_pool::nginx_form(&listen))])),
                             );
                         }
                     }

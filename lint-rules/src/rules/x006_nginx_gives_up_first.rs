@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
 use nginx_conf_parser::check::parse_time;
@@ -30,11 +30,56 @@ fastcgi_read_timeout 30s;      # pool: request_terminate_timeout = 300
 Good:
 ```nginx
 fastcgi_read_timeout 310s;     # a little above the pool's limit
-```"#,
+```
+
+Autofix: safe — `fastcgi_read_timeout` of the location becomes the pool's limit plus
+10 seconds (the statement in the location is changed, or one is added to it; an outer
+level's value stays for the other locations)."#,
         fix: "Make `fastcgi_read_timeout` a little longer than the pool's `request_terminate_timeout`.",
     },
     check,
 };
+
+/// Seconds nginx waits beyond the pool's limit, so that the pool's own timeout answers first.
+const MARGIN_S: i64 = 10;
+
+/// Sets `fastcgi_read_timeout` for this location: the statement written in it is changed,
+/// else one is added to it (an outer level's value is left to the other locations).
+pub fn read_timeout_fix(
+    model: &Model<'_>,
+    location: &crate::model::EffectiveLocation,
+    read: Option<&crate::model::nginx::Setting>,
+    seconds: i64,
+) -> Option<Fix> {
+    let value = format!("{seconds}s");
+    let description = format!("set fastcgi_read_timeout to {value}");
+    let inside = |s: &lint_source::Span| {
+        s.file == location.span.file && s.start >= location.span.start && s.end <= location.span.end
+    };
+    // A `proxy_read_timeout` there is renamed by X008's fix first; this one follows in the
+    // next pass, on the renamed statement (two new statements would be a duplicate).
+    if read.is_none()
+        && location.inherited.get("proxy_read_timeout").is_some()
+        && location.other_pass.is_empty()
+    {
+        return None;
+    }
+    match read {
+        Some(setting) if inside(&setting.span) => {
+            let stmt = crate::fixes::statement(model.map, setting.span)?;
+            let (arg, _) = stmt.args.first()?;
+            Some(Fix::safe(description, vec![Edit::replace(*arg, value)]))
+        }
+        _ => {
+            let edit = crate::fixes::first_in_block(
+                model.map,
+                location.span,
+                &format!("fastcgi_read_timeout {value};"),
+            )?;
+            Some(Fix::safe(description, vec![edit]))
+        }
+    }
+}
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, _, location) in model.fastcgi_locations() {
@@ -71,6 +116,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 if let Some(s) = limit_span {
                     d = d.with_related(s, format!("{what} = {limit}s"));
                 }
+                d = d.with_fix_opt(read_timeout_fix(model, location, read, limit + MARGIN_S));
                 sink.push(d);
             }
         }

@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
 use nginx_conf_parser::check::parse_time;
@@ -47,7 +47,11 @@ Good:
 ```ini
 request_terminate_timeout = 295    ; nginx: fastcgi_read_timeout 300s
 php_admin_value[max_execution_time] = 25
-```"#,
+```
+
+Autofix: unsafe — `request_terminate_timeout` is raised to `fastcgi_read_timeout`
+minus the margin, so nginx's wait is what bounds a request. Unsafe: scripts may then run
+that much longer, which changes how long workers stay busy."#,
         fix: "Raise `request_terminate_timeout` to just under `fastcgi_read_timeout` (or lower nginx's wait to what the pool allows).",
     },
     check,
@@ -95,6 +99,13 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if let Some(s) = met_span {
                 d = d.with_related(s, "max_execution_time (CPU time)");
             }
+            let raised = read_s.saturating_sub(MARGIN_S).max(rtt);
+            d = d.with_fix_if(raised > rtt, || {
+                Fix::unsafe_edits(
+                    format!("raise request_terminate_timeout to {raised}s"),
+                    vec![crate::fixes::fpm_value(model.map, entry.value_span, &format!("{raised}s"))],
+                )
+            });
             sink.push(d);
         }
     }

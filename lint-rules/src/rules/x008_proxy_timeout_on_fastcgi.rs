@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
 
@@ -33,11 +33,41 @@ location ~ \.php$ {
     fastcgi_read_timeout 300s;
     fastcgi_pass unix:/run/php/php8.2-fpm.sock;
 }
-```"#,
+```
+
+Autofix: safe — a `proxy_*_timeout` written in the PHP location is renamed to its
+`fastcgi_*_timeout` twin; one inherited from an outer level gets the twin added beside it
+(locations that proxy may still read the original)."#,
         fix: "Use the `fastcgi_` directive of the same name.",
     },
     check,
 };
+
+/// Renames the statement when it is written in this location (nothing else reads it
+/// there); adds the fastcgi_* twin after it when it is an outer level's, which locations
+/// that proxy may still need.
+fn fix(
+    model: &Model<'_>,
+    location: &crate::model::EffectiveLocation,
+    setting: &crate::model::nginx::Setting,
+    fastcgi: &str,
+) -> Option<Fix> {
+    let stmt = crate::fixes::statement(model.map, setting.span)?;
+    let s = setting.span;
+    let l = location.span;
+    let here = s.file == l.file && s.start >= l.start && s.end <= l.end && location.other_pass.is_empty();
+    if here && !location.pattern.is_empty() {
+        return Some(Fix::safe(
+            format!("rename it to {fastcgi}"),
+            vec![Edit::replace(stmt.name, fastcgi)],
+        ));
+    }
+    let args: Vec<&str> = stmt.args.iter().map(|(_, a)| a.as_str()).collect();
+    Some(Fix::safe(
+        format!("add `{fastcgi} {};`", args.join(" ")),
+        vec![crate::fixes::after(model.map, s, &format!("{fastcgi} {};", args.join(" ")))],
+    ))
+}
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, _, location) in model.fastcgi_locations() {
@@ -71,7 +101,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                         .map_or(location.span, |(_, s)| *s),
                     "requests go through fastcgi_pass",
                 )
-                .with_help(format!("write `{fastcgi} {};`", setting.first())),
+                .with_help(format!("write `{fastcgi} {};`", setting.first()))
+                .with_fix_opt(fix(model, location, setting, &fastcgi)),
             );
         }
     }

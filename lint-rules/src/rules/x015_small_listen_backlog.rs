@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
 
@@ -30,11 +30,23 @@ Good:
 ```ini
 pm.max_children = 20
 ; listen.backlog left at the default (-1: the kernel's somaxconn)
-```"#,
+```
+
+Autofix: safe — the `listen.backlog` line is removed, so php-fpm's default (-1:
+the kernel's `somaxconn`) applies."#,
         fix: "Remove listen.backlog (php-fpm 8.2 then uses the kernel maximum) or raise it with pm.max_children.",
     },
     check,
 };
+
+/// Deletes the whole line of a php-fpm entry, its newline included.
+fn remove_line(model: &Model<'_>, entry: &fpm_conf_parser::Entry) -> Edit {
+    let file = model.map.get(entry.key_span.file);
+    let start = lint_source::edits::line_start(&file.text, entry.key_span.start as usize);
+    let end = lint_source::edits::line_end(&file.text, entry.value_span.end as usize);
+    let end = (end + 1).min(file.text.len());
+    Edit::delete(lint_source::Span::new(entry.key_span.file, start, end))
+}
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     let demand = model
@@ -52,7 +64,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             sink.push(
                 Diagnostic::new(&RULE.meta, entry.value_span, format!("pool [{}] queues at most {backlog} connections beyond its {children} workers, while nginx may open {demand}", p.pool.name))
                     .with_help("remove listen.backlog (the default -1 means the kernel's somaxconn) or raise it")
-                    .with_note("at runtime under load: 502 \"(11: Resource temporarily unavailable)\" on unix sockets, 504 on TCP"),
+                    .with_note("at runtime under load: 502 \"(11: Resource temporarily unavailable)\" on unix sockets, 504 on TCP")
+                    .with_fix(Fix::safe("remove listen.backlog (the kernel's somaxconn applies)", vec![remove_line(model, entry)])),
             );
         }
     }

@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::address::describe;
 use crate::model::{Crossing, Model, Verdict};
@@ -28,7 +28,11 @@ fastcgi_pass 127.0.0.1:9000;
 Good:
 ```nginx
 fastcgi_pass php:9000;
-```"#,
+```
+
+Autofix: safe — when the deployment gives php-fpm's container exactly one name and
+a pool there listens on every interface at that port, nginx's loopback address becomes
+`NAME:PORT`."#,
         fix: "Name php-fpm's service (or its network alias, or the Kubernetes Service) instead of the loopback.",
     },
     check,
@@ -57,6 +61,20 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             .with_note("at runtime: 502 Bad Gateway, \"connect() failed (111: Connection refused) while connecting to upstream\" in nginx's error log");
             if let Some(name) = network.fpm_names.first() {
                 d = d.with_help(format!("use `fastcgi_pass {name}:{port};`"));
+            }
+            // The fix needs one name for php-fpm's container and a pool there on every
+            // interface at that port (one on its loopback is X022's to fix).
+            let open = pool.is_some_and(|p| {
+                matches!(
+                    p.pool.listen(),
+                    Some((fpm_conf_parser::Listen::Tcp { host: fpm_conf_parser::ListenHost::Any, .. }, _))
+                )
+            });
+            if let ([name], true) = (network.fpm_names.as_slice(), open) {
+                d = d.with_fix(Fix::safe(
+                    format!("connect to {name}:{port}, php-fpm's container"),
+                    vec![Edit::replace(t.span, format!("{name}:{port}"))],
+                ));
             }
             if let Some(p) = pool {
                 if let Some((_, entry)) = p.pool.listen() {

@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::address::{describe, describe_listen};
 use crate::model::{Crossing, Model, Verdict};
@@ -28,7 +28,10 @@ fastcgi_pass app:9001;
 Good:
 ```nginx
 fastcgi_pass app:9000;
-```"#,
+```
+
+Autofix: safe — when php-fpm's container has exactly one pool on TCP, nginx's port
+becomes that pool's."#,
         fix: "Use the port the pool's `listen` names (or change the pool's `listen`).",
     },
     check,
@@ -70,6 +73,16 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                             crate::model::address::TargetHost::Ip(ip) => ip.to_string(),
                         };
                         d = d.with_help(format!("use `fastcgi_pass {host}:{port_text};`"));
+                        let tcp_pools = model
+                            .pools()
+                            .filter(|q| matches!(q.pool.listen(), Some((fpm_conf_parser::Listen::Tcp { .. }, _))))
+                            .count();
+                        if tcp_pools == 1 {
+                            d = d.with_fix(Fix::safe(
+                                format!("connect to port {port_text}, where the pool listens"),
+                                vec![Edit::replace(t.span, format!("{host}:{port_text}"))],
+                            ));
+                        }
                     }
                 }
             }

@@ -25,7 +25,11 @@ fastcgi_read_timout 300s;
 Good:
 ```nginx
 fastcgi_read_timeout 300s;
-```"#,
+```
+
+Autofix: safe — a misspelt name with exactly one known directive within two edits
+is replaced by it ("did you mean"); no fix when several are as close, or the directive
+needs a module or another nginx version."#,
     fix: "Fix the spelling, load the module, or target the nginx version you run (`--nginx-version`).",
 };
 
@@ -136,7 +140,12 @@ fastcgi_read_timeout 5min;
 Good:
 ```nginx
 fastcgi_read_timeout 5m;
-```"#,
+```
+
+Autofix: safe — only where one correction is obvious: a flag written `yes`, `true`,
+`enabled` (→ `on`) or `no`, `false`, `disabled` (→ `off`); a time or size with a spelt-out
+unit (`5min` → `5m`, `30sec` → `30s`, `16kb` → `16k`); an enumeration word one typo or a
+case away from exactly one accepted word. The correction must itself be accepted."#,
     fix: "Write the value in nginx's syntax (see the message).",
 };
 
@@ -243,7 +252,10 @@ ssl on;
 Good:
 ```nginx
 listen 443 ssl;
-```"#,
+```
+
+Autofix: safe — on nginx 1.25.1 and later, `http2` is dropped from the `listen` and
+`http2 on;` is added to the server (once, unless it already has an `http2` directive)."#,
     fix: "Use the replacement the message names.",
 };
 

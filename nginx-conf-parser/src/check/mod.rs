@@ -13,7 +13,7 @@ mod variables;
 
 use std::collections::HashMap;
 
-use lint_source::{Diagnostic, Severity, SourceMap};
+use lint_source::{Diagnostic, Edit, Fix, Severity, SourceMap, Span};
 
 use crate::catalogue::{subsystem_of, Catalogue, DirectiveSpec, NginxVersion};
 use crate::config::{Config, Item, Items};
@@ -93,12 +93,16 @@ fn third_party_loaded(config: &Config, loaded: &[&'static str]) -> bool {
 
 /// Infers the context of a file linted on its own from its top-level directives.
 pub fn infer_context(config: &Config, version: NginxVersion) -> &'static str {
+    let names: Vec<String> = config.items().map(|i| i.name().into_owned()).collect();
+    infer_context_of(&names, version)
+}
+
+/// Infers a snippet's context from the names of its top-level directives: the outermost
+/// of main, http, server and location where every known one is allowed (`include` and
+/// unknown names say nothing).
+pub fn infer_context_of(names: &[String], version: NginxVersion) -> &'static str {
     let catalogue = Catalogue::get(version);
-    let names: Vec<String> = config
-        .items()
-        .map(|i| i.name().into_owned())
-        .filter(|n| n != "include")
-        .collect();
+    let names: Vec<&String> = names.iter().filter(|n| *n != "include").collect();
     for context in ["main", "http", "server", "location"] {
         let fits = names.iter().all(|n| {
             let rows = catalogue.lookup(n);
@@ -121,6 +125,11 @@ struct Checker<'a> {
     loaded: Vec<&'static str>,
     map: &'a SourceMap,
     out: Vec<Diagnostic>,
+    /// The `server` block being walked and whether it has an `http2` directive (where the
+    /// fix of a deprecated `listen ... http2` puts `http2 on;`).
+    server: Option<(Span, bool)>,
+    /// Servers whose fixes already add `http2 on;` (one per server).
+    http2_added: Vec<Span>,
 }
 
 /// Runs every load-time check over the tree.
@@ -160,6 +169,8 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
         loaded,
         map,
         out: Vec::new(),
+        server: None,
+        http2_added: Vec::new(),
     };
     checker.walk(config.items(), context);
     if context == "main" {
@@ -264,6 +275,9 @@ impl<'a> Checker<'a> {
                 let Some(body) = spec.body_context(context) else {
                     continue;
                 };
+                if item.is("server") {
+                    self.server = Some((item.span(), item.children().any(|c| c.is("http2"))));
+                }
                 stack.push(Frame {
                     items: item.children(),
                     context: body,
@@ -332,8 +346,14 @@ impl<'a> Checker<'a> {
             return Some(spec);
         }
         if let Some(message) = values::check_value(spec, &item) {
+            let fix = values::correction(spec, &item).map(|(i, value)| {
+                Fix::safe(
+                    format!("write \"{value}\""),
+                    vec![Edit::replace(item.arg_span(i), value)],
+                )
+            });
             self.out
-                .push(Diagnostic::new(&INVALID_VALUE, item.args_span(), message));
+                .push(Diagnostic::new(&INVALID_VALUE, item.args_span(), message).with_fix_opt(fix));
         } else if name == "listen" {
             self.listen_version(&item);
         } else if name == "server" && context == "upstream" {
@@ -414,17 +434,45 @@ impl<'a> Checker<'a> {
                     )
                     .with_help("HTTP/3 needs nginx 1.25 or newer; lint for the version you run with --nginx-version"),
                 ),
-                (NginxVersion::Latest, "http2") => self.out.push(
-                    Diagnostic::new(
-                        &DEPRECATED,
-                        item.arg_span(i),
-                        "the \"listen ... http2\" directive is deprecated, use the \"http2\" directive instead",
-                    )
-                    .with_help("drop `http2` from the listen and write `http2 on;` in the server"),
-                ),
+                (NginxVersion::Latest, "http2") => {
+                    let fix = self.http2_fix(item, i);
+                    self.out.push(
+                        Diagnostic::new(
+                            &DEPRECATED,
+                            item.arg_span(i),
+                            "the \"listen ... http2\" directive is deprecated, use the \"http2\" directive instead",
+                        )
+                        .with_help("drop `http2` from the listen and write `http2 on;` in the server")
+                        .with_fix_opt(fix),
+                    );
+                }
                 _ => {}
             }
         }
+    }
+
+    /// Drops `http2` (argument `i`) from a listen and, once per server that has no `http2`
+    /// directive yet, adds `http2 on;` after the listen.
+    fn http2_fix(&mut self, item: &Item<'a>, i: usize) -> Option<Fix> {
+        let word = item.arg_span(i);
+        let before = item.arg_span(i.checked_sub(1)?);
+        let mut edits = vec![Edit::delete(Span {
+            file: word.file,
+            start: before.end,
+            end: word.end,
+        })];
+        let (server, has_http2) = self.server?;
+        if !has_http2 && !self.http2_added.contains(&server) {
+            self.http2_added.push(server);
+            let text = &item.file.text;
+            edits.push(lint_source::edits::insert_after(
+                word.file,
+                text,
+                item.span().end as usize,
+                "http2 on;",
+            ));
+        }
+        Some(Fix::safe("write `http2 on;` in the server instead", edits))
     }
 
     /// The parameters `ngx_http_upstream_server` knows: `resolve` and `service=` came to
@@ -545,25 +593,49 @@ impl<'a> Checker<'a> {
                 "removed after nginx {} (it existed since {})",
                 removed.last, removed.first
             ));
-        } else if let Some(near) = self.nearest(name) {
+        } else if let Some((near, unique)) = self.nearest(name) {
             d = d.with_help(format!("did you mean \"{near}\"?"));
+            if unique {
+                d = d.with_fix(Fix::safe(
+                    format!("write \"{near}\""),
+                    vec![Edit::replace(item.name_span(), near)],
+                ));
+            }
         }
         let _ = self.map;
         self.out.push(d);
     }
 
-    fn nearest(&self, name: &str) -> Option<&'static str> {
+    /// The known name closest to `name` (at most two edits away), and whether it is the
+    /// only one that close (then it is the one obvious correction).
+    fn nearest(&self, name: &str) -> Option<(&'static str, bool)> {
         let mut best: Option<(usize, &'static str)> = None;
+        let mut ties = 0;
         for candidate in self.catalogue.names() {
             if candidate.len().abs_diff(name.len()) > 2 {
                 continue;
             }
             let d = strsim::levenshtein(name, candidate);
-            if d <= 2 && best.is_none_or(|(bd, bn)| d < bd || (d == bd && candidate < bn)) {
-                best = Some((d, candidate));
+            if d > 2 {
+                continue;
+            }
+            match best {
+                Some((bd, _)) if d > bd => {}
+                Some((bd, bn)) if d == bd => {
+                    if candidate != bn {
+                        ties += 1;
+                    }
+                    if candidate < bn {
+                        best = Some((d, candidate));
+                    }
+                }
+                _ => {
+                    best = Some((d, candidate));
+                    ties = 0;
+                }
             }
         }
-        best.map(|(_, n)| n)
+        best.map(|(_, n)| (n, ties == 0))
     }
 }
 

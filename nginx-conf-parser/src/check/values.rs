@@ -103,6 +103,77 @@ fn flag(input: &str) -> bool {
 }
 
 /// The message nginx prints for an invalid value, if the value is invalid.
+/// The one obvious correction of a value [`check_value`] rejects: a flag written as
+/// `yes`/`true`/`enabled` (→ `on`) or `no`/`false`/`disabled` (→ `off`), a time or size
+/// with a spelt-out unit (`5min` → `5m`, `30sec` → `30s`, `2hours` → `2h`, `16kb` →
+/// `16k`), an enumeration word in the wrong case or with one typo when only one word is
+/// that close. Returns the argument index and its replacement.
+pub fn correction(spec: &DirectiveSpec, item: &Item<'_>) -> Option<(usize, String)> {
+    let first = item.arg(0)?;
+    if first.contains('$') {
+        return None;
+    }
+    let lower = first.to_ascii_lowercase();
+    let fixed = match spec.value_kind {
+        "flag" => match lower.as_str() {
+            "yes" | "true" | "enable" | "enabled" | "1" => Some("on".to_string()),
+            "no" | "false" | "disable" | "disabled" | "0" => Some("off".to_string()),
+            _ if flag(&lower) => Some(lower.clone()),
+            _ => None,
+        },
+        "msec" | "sec" => {
+            let digits: String = lower.chars().take_while(char::is_ascii_digit).collect();
+            let unit = &lower[digits.len()..];
+            let unit = match unit {
+                "sec" | "secs" | "second" | "seconds" => Some("s"),
+                "min" | "mins" | "minute" | "minutes" => Some("m"),
+                "hour" | "hours" | "hr" | "hrs" => Some("h"),
+                "day" | "days" => Some("d"),
+                "msecs" | "millisecond" | "milliseconds" if spec.value_kind == "msec" => Some("ms"),
+                _ => None,
+            };
+            unit.filter(|_| !digits.is_empty())
+                .map(|u| format!("{digits}{u}"))
+        }
+        "size" | "off" => {
+            let digits: String = lower.chars().take_while(char::is_ascii_digit).collect();
+            let unit = match &lower[digits.len()..] {
+                "kb" | "kib" => Some("k"),
+                "mb" | "mib" => Some("m"),
+                "gb" | "gib" => Some("g"),
+                _ => None,
+            };
+            unit.filter(|_| !digits.is_empty())
+                .map(|u| format!("{digits}{u}"))
+        }
+        kind if kind.starts_with("enum:") => {
+            let words: Vec<&str> = kind
+                .split_once(':')
+                .map(|(_, w)| w.split('/').collect())
+                .unwrap_or_default();
+            let close: Vec<&&str> = words
+                .iter()
+                .filter(|w| strsim::levenshtein(w, &lower) <= 1)
+                .collect();
+            match close.as_slice() {
+                [only] => Some(only.to_string()),
+                _ => None,
+            }
+        }
+        _ => None,
+    }?;
+    // The correction must itself be accepted.
+    let ok = match spec.value_kind {
+        "flag" => flag(&fixed),
+        "msec" => parse_time(&fixed, true).is_some(),
+        "sec" => parse_time(&fixed, false).is_some(),
+        "size" => size(&fixed, false),
+        "off" => size(&fixed, true),
+        _ => true,
+    };
+    (ok && fixed != first).then_some((0, fixed))
+}
+
 pub fn check_value(spec: &DirectiveSpec, item: &Item<'_>) -> Option<String> {
     let name = spec.name;
     if name == "if" {
@@ -165,7 +236,8 @@ pub fn check_value(spec: &DirectiveSpec, item: &Item<'_>) -> Option<String> {
             }
             None
         }
-        _ if first.contains('$') => None,
+        // A rewrite's first argument is a regex whose `$` is an anchor, not a variable.
+        _ if first.contains('$') && name != "rewrite" => None,
         _ => special(name, item),
     }
 }

@@ -1,0 +1,72 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+
+use crate::model::tree_walk::walk;
+use crate::model::Model;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "SEC017",
+        name: "valid-referers-none",
+        family: Family::Security,
+        severity: Severity::Warning,
+        summary: "`valid_referers` accepts `none` or `blocked`: requests without a usable Referer pass the check",
+        aliases: &["valid_referers"],
+        doc: r#"`valid_referers` sets `$invalid_referer` to empty for the referers it
+accepts. `none` accepts a request with no `Referer` header at all, `blocked`
+one whose `Referer` has no `http://` or `https://` scheme (stripped by a proxy
+or firewall, or simply `Referer: x`). Both are what an attacker (or a
+`<meta name="referrer" content="no-referrer">` page, or `curl`) sends, so a
+hotlink or access check built on `$invalid_referer` lets them through.
+
+**Symptom**: the protected files are served to any page or script that omits
+the Referer: `curl https://site/protected.zip` succeeds.
+
+Bad:
+```nginx
+location /downloads/ {
+    valid_referers none blocked server_names *.example.com;
+    if ($invalid_referer) { return 403; }
+}
+```
+Good:
+```nginx
+location /downloads/ {
+    valid_referers server_names *.example.com;
+    if ($invalid_referer) { return 403; }
+}
+```"#,
+        fix: "Remove `none` and `blocked` from `valid_referers`; use real authentication when the files must stay private.",
+    },
+    check,
+};
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for tree in model.trees {
+        walk(tree, |s, _| {
+            if !s.is("valid_referers") {
+                return;
+            }
+            for (i, arg) in s.args().enumerate() {
+                let word = arg.to_ascii_lowercase();
+                if word != "none" && word != "blocked" {
+                    continue;
+                }
+                let what = if word == "none" {
+                    "a request without a Referer header"
+                } else {
+                    "a request whose Referer has no http(s) scheme"
+                };
+                sink.push(
+                    Diagnostic::new(
+                        &RULE.meta,
+                        s.arg_span(i),
+                        format!("`valid_referers {word}` accepts {what}: anyone can send one"),
+                    )
+                    .with_help(format!("remove `{word}` from this list")),
+                );
+            }
+        });
+    }
+}

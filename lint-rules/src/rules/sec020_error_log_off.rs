@@ -1,0 +1,54 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+
+use crate::model::tree_walk::walk;
+use crate::model::Model;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "SEC020",
+        name: "error-log-off",
+        family: Family::Security,
+        severity: Severity::Warning,
+        summary: "`error_log off` does not turn logging off: it writes errors to a file named `off`",
+        aliases: &["error_log_off"],
+        doc: r#"`access_log off` disables the access log, but `error_log` has no `off`:
+its first argument is always a file, so `error_log off;` writes every error to
+a file called `off` in nginx's prefix (`/usr/share/nginx/off` on Debian,
+`/etc/nginx/off` with some builds). Nobody looks there: failed upstreams,
+denied requests and attacks go unseen, and the file grows without rotation.
+
+**Symptom**: the configured error log stays empty while a file named `off`
+grows in nginx's prefix directory; incidents leave no trace where operators look.
+
+Bad:
+```nginx
+error_log off;
+```
+Good:
+```nginx
+error_log /var/log/nginx/error.log warn;
+```"#,
+        fix: "Name a real file (`error_log /var/log/nginx/error.log crit;` for few messages), or `error_log /dev/null crit;` to discard them on purpose.",
+    },
+    check,
+};
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for tree in model.trees {
+        walk(tree, |s, _| {
+            if !s.is("error_log") || !s.arg(0).is_some_and(|a| a.eq_ignore_ascii_case("off")) {
+                return;
+            }
+            sink.push(
+                Diagnostic::new(
+                    &RULE.meta,
+                    s.arg_span(0),
+                    "`error_log off` writes errors to a file named \"off\"; it does not disable the log",
+                )
+                .with_help("name a real log file, or `/dev/null` with a level such as `crit`"),
+            );
+        });
+    }
+}

@@ -1,0 +1,90 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+
+use crate::model::tree_walk::walk;
+use crate::model::Model;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "SEC021",
+        name: "hash-without-default",
+        family: Family::Security,
+        severity: Severity::Note,
+        summary: "a `map` with several entries, or a `geo`, without a `default`: every other value maps to an empty string",
+        aliases: &["hash_without_default"],
+        doc: r#"A `map` or `geo` without a `default` entry gives the empty string to every
+value it does not list. When the variable feeds an access decision
+(`if ($allowed = 0) { return 403; }`, `allow`-like lists, a rate-limit key), the
+empty string is neither the allowed nor the denied value: the request that
+nobody thought of passes. A `map` with a single entry is left alone (it is the
+usual way to make a `limit_req` key empty for everybody else).
+
+**Symptom**: requests from an unlisted address, host or method pass a check
+that was meant to stop them, because the variable is empty rather than `0`.
+
+Bad:
+```nginx
+map $remote_addr $is_admin {
+    10.0.0.5 1;
+    10.0.0.6 1;
+}
+```
+Good:
+```nginx
+map $remote_addr $is_admin {
+    default 0;
+    10.0.0.5 1;
+    10.0.0.6 1;
+}
+```"#,
+        fix: "Add an explicit `default` entry with the value unlisted input must get.",
+    },
+    check,
+};
+
+/// Statements of a `map`/`geo` body that are settings, not entries.
+const SETTINGS: &[&str] = &[
+    "hostnames",
+    "volatile",
+    "include",
+    "ranges",
+    "delete",
+    "proxy",
+    "proxy_recursive",
+];
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for tree in model.trees {
+        walk(tree, |s, _| {
+            let is_map = s.is("map");
+            if !(is_map || s.is("geo")) || !s.is_block() {
+                return;
+            }
+            let mut entries = 0;
+            let mut default = false;
+            for entry in s.children() {
+                if entry.is("default") && entry.arg_count() > 0 {
+                    default = true;
+                } else if !SETTINGS.iter().any(|k| entry.is(k)) {
+                    entries += 1;
+                }
+            }
+            if default || (is_map && entries <= 1) {
+                return;
+            }
+            let variable = s.arg(s.arg_count().saturating_sub(1)).unwrap_or_default();
+            sink.push(
+                Diagnostic::new(
+                    &RULE.meta,
+                    s.head_span(),
+                    format!(
+                        "`{}` has no `default`: every unlisted value sets {variable} to an empty string",
+                        s.name()
+                    ),
+                )
+                .with_help("add `default VALUE;` with what unlisted input must get"),
+            );
+        });
+    }
+}

@@ -1,0 +1,251 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+
+use std::collections::BTreeSet;
+
+use crate::model::syntax::{self, if_regex, location_regex, map_regexes, Tree};
+use crate::model::Model;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "SEC040",
+        name: "invalid-capture-reference",
+        family: Family::Security,
+        severity: Severity::Warning,
+        summary: "`$N` refers to a capture group no regex in scope defines: it is always empty",
+        aliases: &["invalid_regex"],
+        doc: r#"`$1`…`$9` are the numbered captures of the last regex nginx evaluated
+(a `rewrite`, a regex `location`, `if`, `server_name` or `map` key). nginx reads
+one digit (`$12` is `$1` then `2`). A reference to a group the regex does not
+have — `$2` after a one-group pattern, `$1` after `(?i)/` — is silently
+empty; so is a capture of an `if ($x !~ re)` block, which runs only when the
+regex did not match. For `rewrite` and a `set` in a regex `if` the pattern is
+known exactly; for other directives the finding is made only when no regex
+anywhere in the server (nor any `map` key) has that group.
+
+**Symptom**: redirects to `/new/` instead of `/new/page`, an empty header or
+upstream path, a `set` that always stores an empty string — often a redirect
+that drops the part of the URL an access rule relied on.
+
+Bad:
+```nginx
+rewrite ^/old/(.*)$ /new/$2 permanent;
+```
+Good:
+```nginx
+rewrite ^/old/(.*)$ /new/$1 permanent;
+```"#,
+        fix: "Reference a group the regex has (count the `(`; named groups are numbered too), or add the group.",
+    },
+    check,
+};
+
+/// `$1`..`$9` referenced in `text` (one digit: `$12` is `$1`).
+pub fn capture_refs(text: &str) -> BTreeSet<u32> {
+    let b = text.as_bytes();
+    b.windows(2)
+        .filter(|w| w[0] == b'$' && (b'1'..=b'9').contains(&w[1]))
+        .map(|w| u32::from(w[1] - b'0'))
+        .collect()
+}
+
+/// Capture groups of a pattern as PCRE2 compiles it; `None` when it does not compile.
+fn groups(pattern: &str) -> Option<u32> {
+    let re = pcre2::bytes::RegexBuilder::new().build(pattern).ok()?;
+    u32::try_from(re.captures_len().saturating_sub(1)).ok()
+}
+
+fn list(refs: &BTreeSet<u32>) -> String {
+    refs.iter()
+        .map(|g| format!("${g}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Regexes whose captures a directive in `base` can see: every regex location, `if`,
+/// `rewrite` and `server_name` under it, plus every `map` key of the tree (maps are
+/// evaluated when their variable is read).
+fn scope_patterns(tree: &Tree<'_>, base: Option<usize>) -> Vec<String> {
+    let mut out = Vec::new();
+    let maps: std::collections::HashSet<usize> = tree
+        .named("map")
+        .filter(|m| tree.item(*m).is_block())
+        .collect();
+    for n in tree.descendants(base) {
+        if tree.parent(n).is_some_and(|p| maps.contains(&p)) {
+            continue;
+        }
+        let item = tree.item(n);
+        if item.is("location") {
+            out.extend(location_regex(item).map(|(re, _)| re));
+        } else if item.is("if") {
+            out.extend(if_regex(item).map(|(re, _, _)| re));
+        } else if item.is("rewrite") {
+            out.extend(item.arg(0).map(|a| a.into_owned()));
+        } else if item.is("server_name") {
+            out.extend(syntax::server_name_regexes(item));
+        }
+    }
+    for m in &maps {
+        out.extend(map_regexes(tree, *m).map(|(_, re, _)| re));
+    }
+    out
+}
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    const SCOPED: &[&str] = &[
+        "set",
+        "return",
+        "proxy_pass",
+        "add_header",
+        "more_set_headers",
+        "try_files",
+    ];
+    for tree in model.syntax {
+        let mut scope_cache: std::collections::HashMap<Option<usize>, Option<u32>> =
+            std::collections::HashMap::new();
+        for i in 0..tree.len() {
+            let item = tree.item(i);
+            if tree.parent(i).is_some_and(|p| {
+                let p = tree.item(p);
+                p.is_block() && (p.is("map") || p.is("geo"))
+            }) {
+                continue;
+            }
+            if item.is("rewrite") {
+                let (Some(pattern), Some(replacement)) = (item.arg(0), item.arg(1)) else {
+                    continue;
+                };
+                let refs = capture_refs(&replacement);
+                let Some(n) = groups(&pattern).filter(|_| !refs.is_empty()) else {
+                    continue;
+                };
+                let missing: BTreeSet<u32> = refs.into_iter().filter(|g| *g > n).collect();
+                if !missing.is_empty() {
+                    sink.push(
+                        Diagnostic::new(
+                            &RULE.meta,
+                            item.arg_span(1),
+                            format!(
+                                "{} in the replacement, but `{pattern}` has {}: always empty",
+                                list(&missing),
+                                groups_text(n)
+                            ),
+                        )
+                        .with_related(item.arg_span(0), "the pattern"),
+                    );
+                }
+                continue;
+            }
+            if item.is("map") && item.is_block() {
+                for (entry, pattern, _) in map_regexes(tree, i) {
+                    let e = tree.item(entry);
+                    let refs = e.arg(0).map(|v| capture_refs(&v)).unwrap_or_default();
+                    let Some(n) = groups(&pattern).filter(|_| !refs.is_empty()) else {
+                        continue;
+                    };
+                    let missing: BTreeSet<u32> = refs.into_iter().filter(|g| *g > n).collect();
+                    if !missing.is_empty() {
+                        sink.push(Diagnostic::new(
+                            &RULE.meta,
+                            e.span(),
+                            format!(
+                                "{} in the map value, but its key `{pattern}` has {}: always empty",
+                                list(&missing),
+                                groups_text(n)
+                            ),
+                        ));
+                    }
+                }
+                continue;
+            }
+            if !SCOPED.iter().any(|d| item.is(d)) {
+                continue;
+            }
+            if item.is("set") {
+                let Some(value) = item.arg(1) else { continue };
+                if let Some(cond) = tree.enclosing(i, "if") {
+                    if let Some((pattern, _, negated)) = if_regex(tree.item(cond)) {
+                        let refs = capture_refs(&value);
+                        let Some(n) = groups(&pattern).filter(|_| !refs.is_empty()) else {
+                            continue;
+                        };
+                        let (missing, why): (BTreeSet<u32>, String) = if negated {
+                            (
+                                refs,
+                                format!("the block runs only when `{pattern}` did not match, which clears the captures"),
+                            )
+                        } else {
+                            (
+                                refs.into_iter().filter(|g| *g > n).collect(),
+                                format!("`{pattern}` has {}", groups_text(n)),
+                            )
+                        };
+                        if !missing.is_empty() {
+                            sink.push(
+                                Diagnostic::new(
+                                    &RULE.meta,
+                                    item.arg_span(1),
+                                    format!("{} is always empty here: {why}", list(&missing)),
+                                )
+                                .with_related(tree.item(cond).head_span(), "the `if`"),
+                            );
+                        }
+                        continue;
+                    }
+                }
+            }
+            let text: Vec<String> = if item.is("set") {
+                item.arg(1).map(|a| a.into_owned()).into_iter().collect()
+            } else {
+                syntax::args(item)
+            };
+            let refs: BTreeSet<u32> = text.iter().flat_map(|t| capture_refs(t)).collect();
+            if refs.is_empty() {
+                continue;
+            }
+            let base = tree.enclosing(i, "server");
+            let available = *scope_cache.entry(base).or_insert_with(|| {
+                let mut most = 0;
+                for p in scope_patterns(tree, base) {
+                    // A pattern that does not compile could define anything: stay quiet.
+                    most = most.max(groups(&p)?);
+                }
+                Some(most)
+            });
+            let Some(n) = available else { continue };
+            let missing: BTreeSet<u32> = refs.into_iter().filter(|g| *g > n).collect();
+            if !missing.is_empty() {
+                let name = item.name();
+                sink.push(Diagnostic::new(
+                    &RULE.meta,
+                    item.span(),
+                    format!(
+                        "`{name}` uses {} but no regex of this server (location, if, rewrite, server_name or map key) has that group: always empty",
+                        list(&missing)
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn groups_text(n: u32) -> String {
+    match n {
+        0 => "no capture group".to_string(),
+        1 => "one capture group".to_string(),
+        n => format!("{n} capture groups"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn one_digit_references() {
+        let r: Vec<u32> = super::capture_refs("/x/$12$0$9$a").into_iter().collect();
+        assert_eq!(r, vec![1, 9]);
+        assert_eq!(super::groups("^/(a)(?<n>b)(?:c)"), Some(2));
+        assert_eq!(super::groups("^/(a"), None);
+    }
+}

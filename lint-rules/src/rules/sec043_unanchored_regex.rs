@@ -1,0 +1,87 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+
+use crate::model::regex_shape;
+use crate::model::syntax::{location_regex, Tree};
+use crate::model::Model;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "SEC043",
+        name: "unanchored-regex",
+        family: Family::Security,
+        severity: Severity::Note,
+        summary: "a regex location neither starts with `^` nor ends with `$`",
+        aliases: &["unanchored_regex"],
+        doc: r#"A location regex without `^` or `$` matches anywhere in the URI:
+`location ~ \.php` matches `/x.php`, but also `/x.php.jpg`, `/a.phpinfo/`
+and `/uploads/shell.php/avatar.png`, so the location (and whatever it passes
+to php-fpm or a backend) serves URLs it was never meant to. PCRE also retries
+an unanchored pattern at every offset of the URI. An alternative counts as
+anchored when it starts with `^`/`\A` or ends with `$`/`\z`; every top-level
+alternative must be. A location that only refuses (`deny all;`, `return 403;`)
+is not reported: `location ~ /\.ht { deny all; }` is meant to match anywhere.
+
+**Symptom**: requests for `/avatar.php.png` or `/file.php/x` reach the PHP
+handler; the location matches more than its author tested.
+
+Bad:
+```nginx
+location ~ \.php {
+    fastcgi_pass unix:/run/php/php8.2-fpm.sock;
+}
+```
+Good:
+```nginx
+location ~ \.php$ {
+    fastcgi_pass unix:/run/php/php8.2-fpm.sock;
+}
+```"#,
+        fix: "Anchor the regex: `^` for a path prefix, `$` for a suffix.",
+    },
+    check,
+};
+
+/// A location that only refuses (`deny all;`, `return 403;`): matching more URIs than
+/// written is the point of `location ~ /\.ht { deny all; }`.
+fn refuses(tree: &Tree<'_>, location: usize) -> bool {
+    tree.children(Some(location)).iter().any(|c| {
+        let s = tree.item(*c);
+        (s.is("deny") && s.arg(0).as_deref() == Some("all"))
+            || (s.is("return")
+                && s.arg(0)
+                    .and_then(|code| code.parse::<u32>().ok())
+                    .is_some_and(|code| code >= 400))
+    })
+}
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    let mut anchored = regex_shape::Verdicts::default();
+    for tree in model.syntax {
+        for i in tree.named("location").collect::<Vec<_>>() {
+            let item = tree.item(i);
+            let Some((pattern, case_sensitive)) = location_regex(item) else {
+                continue;
+            };
+            // A pattern that does not parse is reported by the load checks.
+            let Some(is_anchored) =
+                anchored.of(&pattern, !case_sensitive, regex_shape::is_anchored)
+            else {
+                continue;
+            };
+            if is_anchored || refuses(tree, i) {
+                continue;
+            }
+            let at = item.arg_span(item.arg_count().saturating_sub(1));
+            sink.push(
+                Diagnostic::new(
+                    &RULE.meta,
+                    at,
+                    format!("`{pattern}` is not anchored: it matches anywhere in the URI"),
+                )
+                .with_help("add `^` at the start or `$` at the end"),
+            );
+        }
+    }
+}

@@ -1,0 +1,85 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+
+use crate::model::Model;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "SEC046",
+        name: "if-in-location",
+        family: Family::Security,
+        severity: Severity::Warning,
+        summary: "a directive other than `return` or a redirecting/`last` rewrite inside `if` in a location",
+        aliases: &["if_is_evil"],
+        doc: r#"An `if` inside a `location` makes nginx create an implicit nested
+location for the condition. When the condition is true the request is served
+by that inner location, with the inner location's configuration: directives
+of the outer location that are not inherited (`try_files`, `proxy_pass`
+written outside the `if`, `add_header` of a sibling `if`, access rules set
+after the `if`) silently do not apply. Only `return` and `rewrite ... last`,
+`redirect` or `permanent` leave the implicit location before it serves the
+request, which is why they are safe there.
+
+**Symptom**: for the requests that match the condition, headers disappear
+(only the last matching `if`'s `add_header` is sent), `try_files` is ignored,
+a second `if` overrides the first; in old releases some combinations crashed
+the worker. An attacker choosing the condition (a header, an argument) picks
+which configuration serves the request.
+
+Bad:
+```nginx
+location / {
+    if ($request_method = POST) {
+        add_header X-Debug 1;
+    }
+    proxy_pass http://backend;
+}
+```
+Good:
+```nginx
+location / {
+    if ($request_method = POST) {
+        return 405;
+    }
+    proxy_pass http://backend;
+}
+```"#,
+        fix: "Keep only `return` or `rewrite ... last` inside `if` in a location; choose values with `map` instead.",
+    },
+    check,
+};
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for tree in model.syntax {
+        for i in 0..tree.len() {
+            let item = tree.item(i);
+            let Some(parent) = tree.parent(i).filter(|p| tree.item(*p).is("if")) else {
+                continue;
+            };
+            if !tree
+                .parent(parent)
+                .is_some_and(|g| tree.item(g).is("location"))
+            {
+                continue;
+            }
+            if item.is("return") {
+                continue;
+            }
+            let flag = item.arg(2).map(|f| f.into_owned()).unwrap_or_default();
+            if item.is("rewrite") && matches!(flag.as_str(), "last" | "redirect" | "permanent") {
+                continue;
+            }
+            let name = item.name();
+            sink.push(
+                Diagnostic::new(
+                    &RULE.meta,
+                    item.span(),
+                    format!("`{name}` inside `if` in a location: the `if` block serves the request with its own configuration"),
+                )
+                .with_related(tree.item(parent).head_span(), "the `if`")
+                .with_help("use `return` or `rewrite ... last` inside the `if`, or pick the value with a `map`"),
+            );
+        }
+    }
+}

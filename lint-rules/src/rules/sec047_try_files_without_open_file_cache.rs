@@ -1,0 +1,73 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+
+use crate::model::Model;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "SEC047",
+        name: "try-files-without-open-file-cache",
+        family: Family::Security,
+        severity: Severity::Note,
+        summary: "`try_files` without `open_file_cache`: extra stat() calls on every request",
+        aliases: &["try_files_is_evil_too"],
+        doc: r#"`try_files $uri $uri/ /index.php` makes nginx look up each candidate on
+disk (an `open()`/`stat()` per entry) for every request. A single candidate
+before the fallback (`try_files $uri =404`) costs no more than serving the
+file and is not reported. Without
+`open_file_cache` these lookups are repeated for every request, which costs
+the most exactly when requests are cheapest to send: a flood of requests for
+missing files keeps the disk and the workers busy.
+
+**Symptom**: higher latency and system CPU under load; an attacker sending
+requests for non-existent paths multiplies file-system lookups.
+
+Bad:
+```nginx
+location / {
+    try_files $uri $uri/ /index.php?$args;
+}
+```
+Good:
+```nginx
+open_file_cache max=10000 inactive=30s;
+location / {
+    try_files $uri $uri/ /index.php?$args;
+}
+```"#,
+        fix: "Set `open_file_cache max=N inactive=T;` at http or server level where `try_files` is used.",
+    },
+    check,
+};
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for tree in model.syntax {
+        for i in tree.named("try_files").collect::<Vec<_>>() {
+            // One candidate then a fallback (`$uri =404`) is the open() serving the file
+            // costs anyway; each further candidate is a lookup of its own.
+            if tree.item(i).arg_count() < 3 {
+                continue;
+            }
+            let cache = tree.inherited(tree.parent(i), "open_file_cache");
+            let off = cache.is_some_and(|c| {
+                tree.item(c)
+                    .arg(0)
+                    .is_some_and(|a| a.eq_ignore_ascii_case("off"))
+            });
+            if cache.is_some() && !off {
+                continue;
+            }
+            let mut d = Diagnostic::new(
+                &RULE.meta,
+                tree.item(i).span(),
+                "`try_files` looks up files on every request and `open_file_cache` is not enabled here",
+            )
+            .with_help("add `open_file_cache max=10000 inactive=30s;` at http or server level");
+            if let Some(c) = cache {
+                d = d.with_related(tree.item(c).span(), "`open_file_cache` is off here");
+            }
+            sink.push(d);
+        }
+    }
+}

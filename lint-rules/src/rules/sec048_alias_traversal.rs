@@ -1,0 +1,169 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+
+use crate::model::regex_shape::{self, ByteSet, Node};
+use crate::model::syntax::location_pattern;
+use crate::model::Model;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "SEC048",
+        name: "alias-traversal",
+        family: Family::Security,
+        severity: Severity::Error,
+        summary: "`alias` in a location whose match can continue past a missing `/`: `..` escapes the directory",
+        aliases: &["alias_traversal"],
+        doc: r#"`alias` replaces the part of the URI the location matched. In
+`location /files { alias /home/; }` the request `/files../etc/passwd` keeps
+`../etc/passwd` after the prefix, which lands on `/home/../etc/passwd`. The
+same happens in a regex location when a capture used in the alias can start
+with `.` right after a `/` of the alias (`location ~ /img(.*) { alias
+/static/$1; }`), and a capture that is not preceded by `/` on either side
+reaches sibling directories (`alias /lol$1` serves `/lol-private/`).
+
+**Symptom**: `GET /files../etc/passwd` (or `/files../app/.env`) returns files
+outside the aliased directory — one of the most exploited nginx
+misconfigurations.
+
+Bad:
+```nginx
+location /files {
+    alias /srv/files/;
+}
+```
+Good:
+```nginx
+location /files/ {
+    alias /srv/files/;
+}
+```"#,
+        fix: "End the location prefix with `/` when the alias ends with `/`; in regex locations put the `/` inside the pattern before the capture (`~ ^/img/(.*)$`).",
+    },
+    check,
+};
+
+/// A piece of an `alias` value: literal text, or a numbered capture.
+enum Part {
+    Text(String),
+    Capture(u32),
+    Variable,
+}
+
+fn parts(value: &str) -> Vec<Part> {
+    let b = value.as_bytes();
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'$' && i + 1 < b.len() {
+            if (b'1'..=b'9').contains(&b[i + 1]) {
+                if !text.is_empty() {
+                    out.push(Part::Text(std::mem::take(&mut text)));
+                }
+                out.push(Part::Capture(u32::from(b[i + 1] - b'0')));
+                i += 2;
+                continue;
+            }
+            let braced = b[i + 1] == b'{';
+            let mut j = i + 1 + usize::from(braced);
+            while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+                j += 1;
+            }
+            if j > i + 1 + usize::from(braced) {
+                if !text.is_empty() {
+                    out.push(Part::Text(std::mem::take(&mut text)));
+                }
+                out.push(Part::Variable);
+                i = j + usize::from(braced && b.get(j) == Some(&b'}'));
+                continue;
+            }
+        }
+        let len = value[i..].chars().next().map_or(1, char::len_utf8);
+        text.push_str(&value[i..i + len]);
+        i += len;
+    }
+    if !text.is_empty() {
+        out.push(Part::Text(text));
+    }
+    out
+}
+
+/// Why the alias of a regex location lets a capture escape, if it does.
+fn regex_escape(pattern: &str, caseless: bool, alias: &str) -> Option<&'static str> {
+    let shape = regex_shape::parse(pattern, caseless).ok()?;
+    let slash = ByteSet::byte(b'/');
+    let mut prev: Option<&Part> = None;
+    let parts = parts(alias);
+    for part in &parts {
+        let Part::Capture(n) = part else {
+            prev = Some(part);
+            continue;
+        };
+        let Some(Node::Group { body, at, .. }) = shape.capture(*n) else {
+            prev = Some(part);
+            continue;
+        };
+        let must_slash = !body.nullable() && body.first() == slash;
+        let can_dot = body.first().contains(b'.');
+        let can_slash = body.universe().contains(b'/');
+        let location_slash = must_slash || (*at > 0 && pattern.as_bytes()[at - 1] == b'/');
+        let alias_slash = matches!(prev, Some(Part::Text(t)) if t.ends_with('/'));
+        let Some(_) = prev else {
+            return Some("the alias starts with the capture");
+        };
+        if !location_slash {
+            if alias_slash {
+                if can_dot {
+                    return Some(if can_slash {
+                        "the capture follows the alias's `/` and can start with `..`"
+                    } else {
+                        "the capture follows the alias's `/` and can be `..`"
+                    });
+                }
+            } else if !must_slash {
+                return Some("neither the location nor the alias has a `/` before the capture");
+            }
+        } else if !alias_slash && !must_slash {
+            return Some("the alias has no `/` before the capture");
+        }
+        prev = Some(part);
+    }
+    None
+}
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for tree in model.syntax {
+        for i in tree.named("alias").collect::<Vec<_>>() {
+            let item = tree.item(i);
+            let Some(alias) = item.arg(0) else { continue };
+            let Some(location) = tree.enclosing(i, "location") else {
+                continue;
+            };
+            let (modifier, path) = location_pattern(tree.item(location));
+            let why = match modifier.as_str() {
+                "" | "^~" if !path.ends_with('/') => Some(if alias.ends_with('/') {
+                    "the location prefix has no trailing `/` but the alias does: `..` after the prefix climbs out"
+                } else {
+                    "the location prefix has no trailing `/`: the URL can continue into sibling directories"
+                }),
+                "~" | "~*" => regex_escape(&path, modifier == "~*", &alias),
+                _ => None,
+            };
+            let Some(why) = why else { continue };
+            sink.push(
+                Diagnostic::new(
+                    &RULE.meta,
+                    item.span(),
+                    format!("path traversal through `alias {alias}`: {why}"),
+                )
+                .with_related(tree.item(location).head_span(), "the location")
+                .with_help(if modifier.starts_with('~') {
+                    "put the `/` in the pattern before the capture: `~ ^/prefix/(.*)$` with `alias /dir/$1`"
+                } else {
+                    "end the location with `/` like the alias: `location /files/ { alias /srv/files/; }`"
+                }),
+            );
+        }
+    }
+}

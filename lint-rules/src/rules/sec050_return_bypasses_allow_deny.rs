@@ -1,0 +1,128 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+
+use crate::model::syntax::{is_internal_location, Tree};
+use crate::model::Model;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "SEC050",
+        name: "return-bypasses-allow-deny",
+        family: Family::Security,
+        severity: Severity::Error,
+        summary: "`return` or a redirecting `rewrite` answers before `allow`/`deny` of the same block run",
+        aliases: &["return_bypasses_allow_deny"],
+        doc: r#"nginx runs the rewrite phase (`return`, `rewrite`, `set`, `if`) before the
+access phase (`allow`/`deny`, `auth_basic`, `auth_request`). A `return` with a
+body or a redirect, or a `rewrite` that redirects (a `redirect`/`permanent`
+flag, or a replacement starting with `http://`, `https://` or `$scheme`),
+answers the request before any access rule is looked at — in the same block
+or in any location below it that inherits the rules. A `return 4xx` without a
+body that no `error_page` handles only sends an error and is not reported;
+named and `internal` locations are reachable only after the access phase of
+the location that sent the request there.
+
+**Symptom**: clients the `deny` is meant to stop get the response anyway
+(`curl -i https://host/admin/` from any address answers 200 or the redirect).
+
+Bad:
+```nginx
+location /admin/ {
+    allow 10.0.0.0/8;
+    deny all;
+    return 200 "admin console";
+}
+```
+Good:
+```nginx
+location /admin/ {
+    allow 10.0.0.0/8;
+    deny all;
+    try_files /admin.html =404;
+}
+```"#,
+        fix: "Produce the response in the content phase (try_files, proxy_pass, fastcgi_pass, static files); a named location does not help.",
+    },
+    check,
+};
+
+/// Statements under `scope` outside named and `internal` locations (those run only
+/// after another location's access phase).
+fn reachable_descendants(tree: &Tree<'_>, scope: Option<usize>) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut stack: Vec<usize> = tree.children(scope).iter().rev().copied().collect();
+    while let Some(n) = stack.pop() {
+        if tree.item(n).is("location") && is_internal_location(tree, n) {
+            continue;
+        }
+        out.push(n);
+        stack.extend(tree.children(Some(n)).iter().rev());
+    }
+    out
+}
+
+/// `return 4xx;` without a body, not listed by an `error_page` around it: only an error.
+fn returns_plain_error(tree: &Tree<'_>, i: usize) -> bool {
+    let args: Vec<String> = crate::model::syntax::args(tree.item(i));
+    let Some(code) = args.first() else {
+        return false;
+    };
+    if args[1..].iter().any(|a| !a.is_empty()) {
+        return false;
+    }
+    if !code.parse::<u32>().is_ok_and(|c| c >= 400) {
+        return false;
+    }
+    !tree.ancestors(i).any(|a| {
+        tree.children(Some(a)).iter().any(|c| {
+            let e = tree.item(*c);
+            e.is("error_page") && {
+                let codes: Vec<String> = crate::model::syntax::args(e);
+                codes[..codes.len().saturating_sub(1)].contains(code)
+            }
+        })
+    })
+}
+
+/// A rewrite that answers with a redirect in the rewrite phase.
+pub fn rewrite_redirects(tree: &Tree<'_>, i: usize) -> bool {
+    let args = crate::model::syntax::args(tree.item(i));
+    let flag = args.get(2).map(|f| f.to_ascii_lowercase());
+    matches!(flag.as_deref(), Some("permanent" | "redirect"))
+        || args.get(1).is_some_and(|r| {
+            r.starts_with("http://") || r.starts_with("https://") || r.starts_with("$scheme")
+        })
+}
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for tree in model.syntax {
+        let mut seen = std::collections::HashSet::new();
+        for i in 0..tree.len() {
+            let item = tree.item(i);
+            if !item.is("allow") && !item.is("deny") {
+                continue;
+            }
+            let scope = tree.parent(i);
+            if !seen.insert(scope) {
+                continue;
+            }
+            let bypass = reachable_descendants(tree, scope).into_iter().find(|d| {
+                let s = tree.item(*d);
+                (s.is("return") && !returns_plain_error(tree, *d))
+                    || (s.is("rewrite") && rewrite_redirects(tree, *d))
+            });
+            let Some(bypass) = bypass else { continue };
+            let what = tree.item(bypass).name();
+            sink.push(
+                Diagnostic::new(
+                    &RULE.meta,
+                    item.span(),
+                    format!("`{what}` answers in the rewrite phase, before this access rule is checked"),
+                )
+                .with_related(tree.item(bypass).span(), format!("`{what}` here answers every client"))
+                .with_help("serve the response from the content phase (try_files, a static file, a *_pass)"),
+            );
+        }
+    }
+}

@@ -1,0 +1,257 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+
+use crate::model::syntax::{is_internal_location, Tree};
+use crate::model::Model;
+use crate::rules::sec051_allow_without_deny::AUTH_DIRECTIVES;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "SEC052",
+        name: "status-page-exposed",
+        family: Family::Security,
+        severity: Severity::Warning,
+        summary: "nginx `stub_status` or php-fpm's status/ping page reachable without access restriction",
+        aliases: &["status_page_exposed"],
+        doc: r#"`stub_status` shows nginx's connection counters; php-fpm's
+`pm.status_path` shows every pool's workers and, with `?full`, the URI,
+client script and timing of every request in flight; `ping.path` confirms
+php-fpm to anyone. Without an `allow ...; deny all;` (or authentication) in
+the location that serves them, any client can read them. For php-fpm the
+check follows the request: a status path is reported when nginx's location
+for that URI passes it to the pool that has it (with `SCRIPT_NAME` taken from
+the URI and no `try_files` in the way).
+
+**Symptom**: `curl https://host/status?full` from anywhere lists the URLs and
+client addresses being served; `/nginx_status` gives traffic figures for
+reconnaissance and timing attacks.
+
+Bad:
+```nginx
+location = /status {
+    include fastcgi_params;
+    fastcgi_pass unix:/run/php/php8.2-fpm.sock;  # pool: pm.status_path = /status
+}
+```
+Good:
+```nginx
+location = /status {
+    allow 127.0.0.1;
+    deny all;
+    include fastcgi_params;
+    fastcgi_pass unix:/run/php/php8.2-fpm.sock;
+}
+```"#,
+        fix: "Add `allow <monitoring address>; deny all;` to the location (or serve it on a listener bound to 127.0.0.1 or a unix socket).",
+    },
+    check,
+};
+
+/// The `listen` statements of the server around `scope`, `None` outside a server.
+fn server_listens(tree: &Tree<'_>, scope: Option<usize>) -> Option<Vec<Vec<String>>> {
+    let server = self_or_enclosing(tree, scope, "server")?;
+    Some(
+        tree.children(Some(server))
+            .iter()
+            .filter(|c| tree.item(**c).is("listen"))
+            .map(|c| crate::model::syntax::args(tree.item(*c)))
+            .collect(),
+    )
+}
+
+/// Address families (IPv4, IPv6) clients of the server around `scope` connect over.
+fn families(tree: &Tree<'_>, scope: Option<usize>) -> (bool, bool) {
+    let Some(listens) = server_listens(tree, scope) else {
+        return (true, true);
+    };
+    if listens.is_empty() {
+        // The implicit `listen *:80` is IPv4.
+        return (true, false);
+    }
+    let (mut v4, mut v6) = (false, false);
+    for args in listens {
+        let Some(address) = args.first() else {
+            continue;
+        };
+        if address.to_ascii_lowercase().starts_with("unix:") {
+            continue;
+        }
+        if address.starts_with('[') {
+            v6 = true;
+            v4 |= args.iter().any(|a| a.eq_ignore_ascii_case("ipv6only=off"));
+            continue;
+        }
+        let host = address.rsplit_once(':').map_or(address.as_str(), |(h, _)| h);
+        if host.is_empty() || host == "*" || host.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        {
+            v4 = true;
+        } else {
+            v4 = true;
+            v6 = true;
+        }
+    }
+    (v4, v6)
+}
+
+/// `scope` itself when it is a `name` block, else its nearest enclosing one.
+fn self_or_enclosing(tree: &Tree<'_>, scope: Option<usize>, name: &str) -> Option<usize> {
+    let s = scope?;
+    if tree.item(s).is(name) {
+        Some(s)
+    } else {
+        tree.enclosing(s, name)
+    }
+}
+
+/// Why block `scope` lets any client in, or `None` when it is restricted.
+pub fn unrestricted(tree: &Tree<'_>, scope: Option<usize>) -> Option<String> {
+    if let Some(listens) = server_listens(tree, scope) {
+        if !listens.is_empty()
+            && listens.iter().all(|a| {
+                a.first()
+                    .is_some_and(|x| x.to_ascii_lowercase().starts_with("unix:"))
+            })
+        {
+            return None;
+        }
+    }
+    if self_or_enclosing(tree, scope, "location").is_some_and(|l| is_internal_location(tree, l)) {
+        return None;
+    }
+    let has_auth = AUTH_DIRECTIVES.iter().any(|name| {
+        tree.inherited(scope, name)
+            .and_then(|a| tree.item(a).arg(0))
+            .is_some_and(|v| !v.eq_ignore_ascii_case("off"))
+    });
+    // Access rules come from the nearest block that has any, all or nothing.
+    let mut level = scope;
+    let rules: Vec<(bool, String)> = loop {
+        let rules: Vec<(bool, String)> = tree
+            .children(level)
+            .iter()
+            .map(|c| tree.item(*c))
+            .filter(|s| (s.is("allow") || s.is("deny")) && s.arg_count() > 0)
+            .map(|s| (s.is("allow"), s.arg(0).unwrap_or_default().to_ascii_lowercase()))
+            .collect();
+        if !rules.is_empty() {
+            break rules;
+        }
+        match level {
+            Some(l) => level = tree.parent(l),
+            None => break Vec::new(),
+        }
+    };
+    let (v4, v6) = families(tree, scope);
+    let universal = |a: &str| a == "all" || (a == "0.0.0.0/0" && v4) || (a == "::/0" && v6);
+    let first_universal = rules.iter().find(|(_, a)| universal(a)).map(|(allow, _)| *allow);
+    let satisfy_any = tree
+        .inherited(scope, "satisfy")
+        .and_then(|s| tree.item(s).arg(0))
+        .is_some_and(|v| v.eq_ignore_ascii_case("any"));
+    if has_auth && !(satisfy_any && first_universal == Some(true)) {
+        return None;
+    }
+    let has_allow = rules.iter().any(|(allow, a)| *allow && !universal(a));
+    let deny_all = first_universal == Some(false);
+    if has_allow && deny_all {
+        return None;
+    }
+    let mut why = Vec::new();
+    if has_auth {
+        why.push("under `satisfy any` an `allow` for every address skips the authentication");
+    }
+    if !has_allow {
+        why.push("no `allow` for trusted addresses");
+    }
+    if !deny_all {
+        why.push("no `deny all`");
+    }
+    Some(why.join("; "))
+}
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for tree in model.syntax {
+        for i in tree.named("stub_status").collect::<Vec<_>>() {
+            let Some(why) = unrestricted(tree, tree.parent(i)) else {
+                continue;
+            };
+            sink.push(
+                Diagnostic::new(
+                    &RULE.meta,
+                    tree.item(i).span(),
+                    format!("`stub_status` is readable by any client: {why}"),
+                )
+                .with_help("add `allow <monitoring address>; deny all;` to this location"),
+            );
+        }
+    }
+    fpm_status_pages(model, sink);
+}
+
+/// php-fpm's `pm.status_path` and `ping.path`, reached through an nginx location.
+fn fpm_status_pages(model: &Model<'_>, sink: &mut Sink) {
+    for ((nginx, _config), tree) in model.nginx.iter().zip(model.trees).zip(model.syntax) {
+        for server in &nginx.servers {
+            let mut reported = std::collections::HashSet::new();
+            for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+                for (_, pool) in model.reached_pools(nginx, location) {
+                    for key in ["pm.status_path", "ping.path"] {
+                        let Some(entry) = pool.pool.get(key) else {
+                            continue;
+                        };
+                        let path = entry.value.trim();
+                        if !path.starts_with('/') {
+                            continue;
+                        }
+                        // The URI must land in this location, and reach php-fpm with
+                        // SCRIPT_NAME = the URI (a try_files or a fixed script ends that).
+                        if server
+                            .location_for(path).is_none_or(|l| l.span != location.span)
+                        {
+                            continue;
+                        }
+                        if location.try_files.is_some() || location.has_exists_check {
+                            continue;
+                        }
+                        let script_name_is_uri =
+                            location.inherited.params.as_ref().is_some_and(|list| {
+                                list.params.iter().any(|p| {
+                                    p.name == "SCRIPT_NAME"
+                                        && matches!(
+                                            p.value.as_str(),
+                                            "$fastcgi_script_name" | "$uri" | "$document_uri"
+                                        )
+                                })
+                            });
+                        if !script_name_is_uri {
+                            continue;
+                        }
+                        let Some(node) = tree
+                            .named("location")
+                            .find(|n| tree.item(*n).span() == location.span)
+                        else {
+                            continue;
+                        };
+                        let Some(why) = unrestricted(tree, Some(node)) else {
+                            continue;
+                        };
+                        if !reported.insert((location.span, key)) {
+                            continue;
+                        }
+                        let what = if key == "ping.path" { "ping" } else { "status" };
+                        sink.push(
+                            Diagnostic::new(
+                                &RULE.meta,
+                                location.span,
+                                format!("php-fpm's {what} page `{path}` is readable by any client through this location: {why}"),
+                            )
+                            .with_related(entry.value_span, format!("`{key}` of pool [{}]", pool.pool.name))
+                            .with_help(format!("add `allow <monitoring address>; deny all;` to a `location = {path}` of its own")),
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

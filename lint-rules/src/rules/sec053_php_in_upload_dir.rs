@@ -1,0 +1,134 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+
+use crate::model::{EffectiveLocation, Model};
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "SEC053",
+        name: "php-in-upload-dir",
+        family: Family::Security,
+        severity: Severity::Error,
+        summary: "a `.php` file under an uploads location is passed to php-fpm: uploaded scripts run",
+        aliases: &[],
+        doc: r#"A site that accepts uploads (a `location` for `/uploads/`,
+`/wp-content/uploads/`, `/media/upload/`...) must never execute what is
+uploaded. nginx picks a regex location over a plain prefix location, so with
+`location /uploads/ { ... }` and `location ~ \.php$ { fastcgi_pass ...; }`
+the request `/uploads/shell.php` goes to php-fpm. `try_files $uri =404` does
+not help: the uploaded file exists. The check asks nginx's own location
+choice for `<uploads prefix>/x.php` in every server that declares an uploads
+location; a PHP location that denies everyone or returns is not reported.
+
+**Symptom**: an attacker uploads `shell.php` (as an avatar, an attachment)
+and requests `/uploads/shell.php`: remote code execution as the pool user.
+
+Bad:
+```nginx
+location /wp-content/uploads/ {
+    expires 30d;
+}
+location ~ \.php$ {
+    fastcgi_pass unix:/run/php/php8.2-fpm.sock;
+}
+```
+Good:
+```nginx
+location ^~ /wp-content/uploads/ {
+    expires 30d;
+}
+location ~ \.php$ {
+    fastcgi_pass unix:/run/php/php8.2-fpm.sock;
+}
+```"#,
+        fix: "Make the uploads location `^~` (regex locations are then not consulted), or add `location ~* ^/uploads/.*\\.php$ { deny all; }` before the PHP location.",
+    },
+    check,
+};
+
+/// The literal URI prefix of a location that names an upload directory.
+fn upload_prefix(location: &EffectiveLocation) -> Option<String> {
+    let mut words = location.pattern.split_whitespace();
+    let (modifier, path) = match (words.next(), words.next()) {
+        (Some(m), Some(p)) => (m, p),
+        (Some(p), None) => ("", p),
+        _ => return None,
+    };
+    let literal: String = match modifier {
+        "" | "^~" => path.to_string(),
+        "~" | "~*" => {
+            // The pattern's literal start: `^/uploads/.*\.php$` → `/uploads/`.
+            let rest = path.strip_prefix('^')?;
+            let mut out = String::new();
+            let mut chars = rest.chars().peekable();
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => match chars.next() {
+                        Some(e) if !e.is_ascii_alphanumeric() => out.push(e),
+                        _ => break,
+                    },
+                    // A quantifier that allows zero applies to the last literal: drop it.
+                    '*' | '?' | '{' => {
+                        out.pop();
+                        break;
+                    }
+                    '.' | '+' | '(' | ')' | '[' | '|' | '$' | '^' => break,
+                    other => out.push(other),
+                }
+            }
+            out
+        }
+        _ => return None,
+    };
+    if !literal.starts_with('/') || !literal.to_ascii_lowercase().contains("upload") {
+        return None;
+    }
+    let dir = match literal.rfind('/') {
+        Some(i) => &literal[..=i],
+        None => return None,
+    };
+    Some(dir.to_string())
+}
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for ((nginx, _config), tree) in model.nginx.iter().zip(model.trees).zip(model.syntax) {
+        for server in &nginx.servers {
+            let mut reported = std::collections::HashSet::new();
+            for uploads in server.locations.iter().skip(1) {
+                let Some(prefix) = upload_prefix(uploads) else {
+                    continue;
+                };
+                let probe = format!("{prefix}x.php");
+                let Some(php) = server.location_for(&probe) else {
+                    continue;
+                };
+                if php.fastcgi_pass.is_none() || php.early_return.is_some() {
+                    continue;
+                }
+                // `deny all;` in the PHP location stops everyone before php-fpm.
+                let denied = tree
+                    .named("location")
+                    .find(|n| tree.item(*n).span() == php.span)
+                    .is_some_and(|n| {
+                        tree.children(Some(n)).iter().any(|c| {
+                            let s = tree.item(*c);
+                            s.is("deny") && s.arg(0).is_some_and(|a| a == "all")
+                        })
+                    });
+                if denied || !reported.insert(php.span) {
+                    continue;
+                }
+                sink.push(
+                    Diagnostic::new(
+                        &RULE.meta,
+                        php.span,
+                        format!("`{probe}` is handled by this PHP location: a PHP file uploaded to `{prefix}` runs"),
+                    )
+                    .with_related(uploads.span, "the uploads location (a regex location wins over it)")
+                    .with_help(format!("make the uploads location `^~`, or add `location ~* ^{prefix}.*\\.php$ {{ deny all; }}`")),
+                );
+            }
+        }
+    }
+}
