@@ -4,13 +4,10 @@
 pub mod accounts;
 pub mod address;
 pub mod compiled_regex;
-pub mod directive_tree;
 pub mod dns_names;
 pub mod filesystem;
 pub mod listen_groups;
 pub mod nginx;
-pub mod regex_groups;
-pub mod statements;
 pub mod regex_shape;
 pub mod syntax;
 pub mod tree_walk;

@@ -300,8 +300,6 @@ pub struct NginxModel {
     pub has_resolver: bool,
     /// Servers grouped by listening address, with nginx's default server and name index.
     pub listen_groups: Vec<ListenGroup>,
-    /// Blocks and the directives security rules read, as a tree.
-    pub statements: super::statements::Statements,
 }
 
 fn setting(item: &Item<'_>) -> Setting {
@@ -365,7 +363,6 @@ pub fn build(config: &Config) -> NginxModel {
         }
     }
     model.listen_groups = listen_groups::group(&model.servers);
-    model.statements = super::statements::Statements::build(config);
     model
 }
 

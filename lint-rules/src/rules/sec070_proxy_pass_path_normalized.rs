@@ -1,8 +1,8 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::directive_tree::NodeRef;
-use crate::model::regex_groups::{can_match_char, group, GroupRef};
+use crate::model::syntax::Node;
+use crate::model::regex_shape::{self, CaptureRef};
 use crate::model::Model;
 
 /// The rule.
@@ -67,14 +67,14 @@ location /img/ {
 const DECODED: &[&str] = &["uri", "document_uri"];
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        for pass in crate::model::directive_tree::of(nginx).named("proxy_pass") {
-            check_pass(pass, nginx, sink);
+    for tree in model.syntax {
+        for pass in tree.nodes_named("proxy_pass") {
+            check_pass(pass, sink);
         }
     }
 }
 
-fn check_pass(pass: NodeRef<'_>, nginx: &crate::model::NginxModel, sink: &mut Sink) {
+fn check_pass(pass: Node<'_, '_>, sink: &mut Sink) {
     let Some(parent) = pass.parent() else {
         return;
     };
@@ -97,12 +97,13 @@ fn check_pass(pass: NodeRef<'_>, nginx: &crate::model::NginxModel, sink: &mut Si
     if arg.starts_with('$') && !arg.contains('/') {
         return;
     }
+    // `proxy_pass 127.0.0.1:8081;` has no scheme: nginx refuses it (NGX014), there is
+    // no path to compare.
+    if !arg.starts_with('$') && !arg.contains("://") {
+        return;
+    }
     let (host, path) = split_url(arg);
-    let ctx = Context {
-        pass,
-        location,
-        nginx,
-    };
+    let ctx = Context { pass, location };
     let decoded = variables(path)
         .iter()
         .any(|v| ctx.carries_decoded(v, 0) && "?#%".chars().any(|c| ctx.can_contain(v, c, 0)))
@@ -111,7 +112,7 @@ fn check_pass(pass: NodeRef<'_>, nginx: &crate::model::NginxModel, sink: &mut Si
                 && ctx.can_contain(v, '/', 0)
                 && "?#%".chars().any(|c| ctx.can_contain(v, c, 0))
         });
-    let mut rewritten: Option<NodeRef<'_>> = None;
+    let mut rewritten: Option<Node<'_, '_>> = None;
     for rewrite in location
         .descendants()
         .filter(|r| r.is("rewrite") && r.enclosing("location").map(|l| l.id()) == Some(location.id()))
@@ -168,16 +169,16 @@ fn check_pass(pass: NodeRef<'_>, nginx: &crate::model::NginxModel, sink: &mut Si
         };
         sink.push(
             Diagnostic::new(&RULE.meta, span, message)
-                .with_related(location.node().head(), "location")
+                .with_related(location.head(), "location")
                 .with_help("end both the location and the proxy_pass URI with `/`, or neither"),
         );
     }
 }
 
 /// (modifier, path) of a location: `~ ^/x`, `/api`.
-fn location_pattern(location: NodeRef<'_>) -> (&str, &str) {
+fn location_pattern<'a>(location: Node<'_, 'a>) -> (&'a str, &'a str) {
     let n = location;
-    match n.args().len() {
+    match n.arg_count() {
         0 => ("", ""),
         1 => ("", n.arg(0)),
         _ => (n.arg(0), n.arg(1)),
@@ -227,8 +228,8 @@ fn variables(value: &str) -> Vec<&str> {
 }
 
 /// A `rewrite` that runs only under a condition the proxy_pass does not share.
-fn is_conditional(rewrite: NodeRef<'_>, pass: NodeRef<'_>) -> bool {
-    let pass_scopes: Vec<u32> = pass.ancestors().map(|a| a.id()).collect();
+fn is_conditional(rewrite: Node<'_, '_>, pass: Node<'_, '_>) -> bool {
+    let pass_scopes: Vec<usize> = pass.ancestors().map(|a| a.id()).collect();
     for parent in rewrite.ancestors() {
         if parent.is("location") || parent.is("server") {
             return false;
@@ -241,10 +242,9 @@ fn is_conditional(rewrite: NodeRef<'_>, pass: NodeRef<'_>) -> bool {
 }
 
 /// Where a variable used by one proxy_pass gets its value.
-struct Context<'t, 'm> {
-    pass: NodeRef<'t>,
-    location: NodeRef<'t>,
-    nginx: &'m crate::model::NginxModel,
+struct Context<'t, 'a> {
+    pass: Node<'t, 'a>,
+    location: Node<'t, 'a>,
 }
 
 /// What provides a capture.
@@ -258,50 +258,44 @@ enum Provider<'t> {
 /// Deep enough for real chains of `set`/`map`; bounds pathological self-references.
 const MAX_DEPTH: usize = 8;
 
-impl<'t> Context<'t, '_> {
+impl<'t, 'a> Context<'t, 'a> {
     /// The regex providing capture `r`, and its provider: the `if` around the proxy_pass,
     /// then the last `rewrite` of the location, then the location's own regex.
-    fn capture(&self, r: GroupRef<'_>) -> Option<(Provider<'t>, &'t str)> {
+    /// Returns the provider and the pattern that has the group.
+    fn capture(&self, r: CaptureRef<'_>) -> Option<(Provider<'a>, &'a str)> {
         for scope in self.pass.ancestors() {
             if scope.id() == self.location.id() {
                 break;
             }
             if scope.is("if") {
                 if let Some((var, regex)) = if_regex(scope) {
-                    if group(regex, &r).is_some() {
-                        return Some((Provider::If(var), group(regex, &r)?));
+                    if capture_can_contain(regex, r, None).is_some() {
+                        return Some((Provider::If(var), regex));
                     }
                 }
             }
         }
-        let rewrites: Vec<NodeRef<'t>> = self
+        let rewrites: Vec<Node<'t, 'a>> = self
             .location
             .children()
             .filter(|c| c.is("rewrite"))
             .collect();
         for rw in rewrites.iter().rev() {
-            if let Some(g) = group(rw.arg(0), &r) {
-                return Some((Provider::Rewrite, g));
+            if capture_can_contain(rw.arg(0), r, None).is_some() {
+                return Some((Provider::Rewrite, rw.arg(0)));
             }
         }
         let (modifier, pattern) = location_pattern(self.location);
         if modifier.starts_with('~') {
-            if let Some(g) = group(pattern, &r) {
-                return Some((Provider::Location, g));
+            if capture_can_contain(pattern, r, None).is_some() {
+                return Some((Provider::Location, pattern));
             }
         }
         None
     }
 
-    fn group_ref(name: &str) -> GroupRef<'_> {
-        match name.parse::<usize>() {
-            Ok(n) => GroupRef::Number(n),
-            Err(_) => GroupRef::Name(name),
-        }
-    }
-
     /// `set $name value` visible from the proxy_pass (its blocks, nearest first).
-    fn set_value(&self, name: &str) -> Option<&'t str> {
+    fn set_value(&self, name: &str) -> Option<&'a str> {
         for scope in self.pass.ancestors() {
             let found = scope.children().filter(|c| c.is("set")).find(|c| {
                 c.arg(0).trim_start_matches('$').eq_ignore_ascii_case(name)
@@ -314,8 +308,7 @@ impl<'t> Context<'t, '_> {
     }
 
     /// `map $source $name { ... }` in http.
-    fn map_of(&self, name: &str) -> Option<NodeRef<'t>> {
-        let _ = self.nginx;
+    fn map_of(&self, name: &str) -> Option<Node<'t, 'a>> {
         self.location.enclosing("http")?.children().find(|m| {
             m.is("map") && m.arg(1).trim_start_matches('$').eq_ignore_ascii_case(name)
         })
@@ -336,7 +329,7 @@ impl<'t> Context<'t, '_> {
             let source = map.arg(0).trim_start_matches('$').to_ascii_lowercase();
             return DECODED.contains(&source.as_str());
         }
-        if let Some((provider, _)) = self.capture(Self::group_ref(name)) {
+        if let Some((provider, _)) = self.capture(CaptureRef::of_variable(name)) {
             return match provider {
                 Provider::Location | Provider::Rewrite => true,
                 Provider::If(var) => DECODED.contains(&var.to_ascii_lowercase().as_str()),
@@ -360,19 +353,29 @@ impl<'t> Context<'t, '_> {
                 literal_part(value).contains(c)
                     || variables(value).iter().any(|v| {
                         let key = entry.name().trim_start_matches("~*").trim_start_matches('~');
-                        match group(key, &Self::group_ref(v)) {
-                            Some(g) => can_match_char(g, c),
+                        match capture_can_contain(key, CaptureRef::of_variable(v), Some(c)) {
+                            Some(can) => can,
                             None => self.can_contain(v, c, depth + 1),
                         }
                     })
             });
         }
-        if let Some((_, g)) = self.capture(Self::group_ref(name)) {
-            return can_match_char(g, c);
+        if let Some((_, pattern)) = self.capture(CaptureRef::of_variable(name)) {
+            return capture_can_contain(pattern, CaptureRef::of_variable(name), Some(c))
+                .unwrap_or(true);
         }
         // Built-ins and unknown variables: assume anything.
         true
     }
+}
+
+/// Whether capture `r` of `pattern` can contain `c` (`c: None`: whether the group
+/// exists); `None` when the pattern has no such group or does not parse. Case does not
+/// matter: the characters asked about are punctuation.
+fn capture_can_contain(pattern: &str, r: CaptureRef<'_>, c: Option<char>) -> Option<bool> {
+    let shape = regex_shape::parse(pattern, false).ok()?;
+    let group = shape.capture_ref(pattern, r)?;
+    Some(c.is_none_or(|c| u8::try_from(c).is_ok_and(|b| group.universe().contains(b))))
 }
 
 /// A value with its variables removed.
@@ -386,9 +389,8 @@ fn literal_part(value: &str) -> String {
 
 /// `if ($var ~ regex)` → (`var`, `regex`): the parentheses may be tokens of their own
 /// or stuck to the first and last word, and a regex may end in `)` itself.
-fn if_regex(block: NodeRef<'_>) -> Option<(&str, &str)> {
-    let args = &block.args();
-    let mut words: Vec<&str> = args.iter().map(|a| &**a).collect();
+fn if_regex<'a>(block: Node<'_, 'a>) -> Option<(&'a str, &'a str)> {
+    let mut words: Vec<&str> = block.args().collect();
     if let Some(first) = words.first_mut() {
         *first = first.strip_prefix('(').unwrap_or(first);
     }

@@ -3,7 +3,7 @@ use std::collections::HashMap;
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::directive_tree::NodeRef;
+use crate::model::syntax::Node;
 use crate::model::dns_names;
 use crate::model::Model;
 
@@ -59,9 +59,8 @@ location / {
 const PASSES: &[&str] = &["proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass"];
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        let tree = crate::model::directive_tree::of(nginx);
-        for pass in tree.all().filter(|n| PASSES.iter().any(|p| n.is(p))) {
+    for (nginx, tree) in model.nginx.iter().zip(model.syntax) {
+        for pass in tree.nodes().filter(|n| PASSES.iter().any(|p| n.is(p))) {
             let node = pass;
             let target = node.arg(0);
             let Some(host_text) = dns_names::host_of(target) else {
@@ -106,7 +105,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
     }
 }
 
-fn check_upstream(pass: NodeRef<'_>, upstream: NodeRef<'_>, sink: &mut Sink) {
+fn check_upstream(pass: Node<'_, '_>, upstream: Node<'_, '_>, sink: &mut Sink) {
     let resolver = has_resolver(pass) || upstream.child("resolver").is_some();
     let mut stale = Vec::new();
     for server in upstream.children().filter(|c| c.is("server")) {
@@ -149,7 +148,7 @@ fn check_upstream(pass: NodeRef<'_>, upstream: NodeRef<'_>, sink: &mut Sink) {
 
 /// A `resolver` in effect where the pass is (its location, server or http; `if` blocks
 /// do not count, nor does one in an unrelated block).
-fn has_resolver(pass: NodeRef<'_>) -> bool {
+fn has_resolver(pass: Node<'_, '_>) -> bool {
     pass.effective("resolver").is_some()
 }
 

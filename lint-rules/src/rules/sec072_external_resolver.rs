@@ -43,10 +43,10 @@ resolver 127.0.0.53 valid=30s;   # the host's caching resolver, which validates
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        for resolver in crate::model::directive_tree::of(nginx).named("resolver") {
+    for tree in model.syntax {
+        for resolver in tree.nodes_named("resolver") {
             let node = resolver;
-            for (i, addr) in node.args().iter().enumerate() {
+            for (i, addr) in node.args().enumerate() {
                 // `valid=30s`, `ipv6=off`, `status_zone=...` are options.
                 if addr.contains('=') {
                     continue;

@@ -39,8 +39,8 @@ ssl_ecdh_curve ?X25519MLKEM768:X25519:prime256v1;   # every host runs OpenSSL 3.
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        for curve in crate::model::directive_tree::of(nginx).named("ssl_ecdh_curve") {
+    for tree in model.syntax {
+        for curve in tree.nodes_named("ssl_ecdh_curve") {
             let node = curve;
             let risky: Vec<&str> = node
                 .arg(0)

@@ -1,7 +1,7 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::directive_tree::NodeRef;
+use crate::model::syntax::Node;
 use crate::model::Model;
 
 /// The rule.
@@ -57,8 +57,8 @@ fn is_letsencrypt(path: &str) -> bool {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        for server in crate::model::directive_tree::of(nginx).http_servers() {
+    for tree in model.syntax {
+        for server in tree.http_servers() {
             if !is_tls_server(server) {
                 continue;
             }
@@ -70,10 +70,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             }
             let certificate = std::iter::once(server)
                 .chain(server.ancestors())
-                .flat_map(|scope| scope.children().collect::<Vec<_>>())
+                .flat_map(|scope| scope.children())
                 .find(|c| {
                     (c.is("ssl_certificate") || c.is("ssl_trusted_certificate"))
-                        && c.args().iter().any(|a| is_letsencrypt(a))
+                        && c.args().any(|a| is_letsencrypt(a))
                 });
             let Some(certificate) = certificate else {
                 continue;
@@ -92,7 +92,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
 }
 
 /// A server with a TLS listener (`ssl`, `quic`, or the old `http3` flag).
-pub(crate) fn is_tls_server(server: NodeRef<'_>) -> bool {
+pub(crate) fn is_tls_server(server: Node<'_, '_>) -> bool {
     server.children().any(|c| {
         c.is("listen") && (c.has_arg("ssl") || c.has_arg("quic") || c.has_arg("http3"))
     })

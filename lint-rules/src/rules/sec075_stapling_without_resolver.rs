@@ -50,8 +50,8 @@ server {
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        for server in crate::model::directive_tree::of(nginx).http_servers() {
+    for tree in model.syntax {
+        for server in tree.http_servers() {
             if !is_tls_server(server) {
                 continue;
             }

@@ -1,7 +1,7 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::directive_tree::NodeRef;
+use crate::model::syntax::Node;
 use crate::model::Model;
 use crate::rules::sec074_stapling_letsencrypt::is_tls_server;
 
@@ -50,19 +50,19 @@ server {
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        let Some(http) = crate::model::directive_tree::of(nginx).http() else {
+    for tree in model.syntax {
+        let Some(http) = tree.http() else {
             continue;
         };
         let http2_global = is_on(http.child("http2"));
-        for server in crate::model::directive_tree::of(nginx).http_servers() {
+        for server in tree.http_servers() {
             let Some(reject) = server.child("ssl_reject_handshake") else {
                 continue;
             };
             if !is_on(Some(reject)) || !is_tls_server(server) {
                 continue;
             }
-            let listens: Vec<NodeRef<'_>> = server.children().filter(|c| c.is("listen")).collect();
+            let listens: Vec<Node<'_, '_>> = server.children().filter(|c| c.is("listen")).collect();
             if !listens
                 .iter()
                 .any(|l| l.has_arg("default_server") || l.has_arg("default"))
@@ -79,7 +79,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             }
             let answers_421 = server.children().any(|l| {
                 l.is("location")
-                    && l.args().last().is_some_and(|p| &**p == "/")
+                    && l.args().last().is_some_and(|p| p == "/")
                     && l.children().any(|r| r.is("return") && r.arg(0) == "421")
             });
             if answers_421 {
@@ -97,6 +97,6 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
     }
 }
 
-fn is_on(node: Option<NodeRef<'_>>) -> bool {
+fn is_on(node: Option<Node<'_, '_>>) -> bool {
     node.is_some_and(|n| n.arg(0).eq_ignore_ascii_case("on"))
 }

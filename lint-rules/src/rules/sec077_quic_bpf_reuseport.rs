@@ -43,16 +43,15 @@ http {
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        let tree = crate::model::directive_tree::of(nginx);
-        let Some(bpf) = tree.roots().find(|n| n.is("quic_bpf")) else {
+    for tree in model.syntax {
+        let Some(bpf) = tree.top().find(|n| n.is("quic_bpf")) else {
             continue;
         };
         if !bpf.arg(0).eq_ignore_ascii_case("on") {
             continue;
         }
         // Unset means one worker; `auto` means one per CPU.
-        let Some(workers) = tree.roots().find(|n| n.is("worker_processes")) else {
+        let Some(workers) = tree.top().find(|n| n.is("worker_processes")) else {
             continue;
         };
         if workers.arg(0) == "1" {

@@ -47,8 +47,8 @@ location /api/ {
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        for node in crate::model::directive_tree::of(nginx).named("proxy_buffering") {
+    for tree in model.syntax {
+        for node in tree.nodes_named("proxy_buffering") {
             if node.arg(0).eq_ignore_ascii_case("off") {
                 sink.push(
                     Diagnostic::new(

@@ -41,8 +41,8 @@ keepalive_requests 1000;
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        for node in crate::model::directive_tree::of(nginx).named("keepalive_requests") {
+    for tree in model.syntax {
+        for node in tree.nodes_named("keepalive_requests") {
             if node.enclosing("upstream").is_some() {
                 continue;
             }

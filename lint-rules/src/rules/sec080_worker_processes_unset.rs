@@ -43,19 +43,18 @@ http { server { listen 80; } }
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        let tree = crate::model::directive_tree::of(nginx);
-        if tree.roots().any(|n| n.is("worker_processes")) {
+    for tree in model.syntax {
+        if tree.top().any(|n| n.is("worker_processes")) {
             continue;
         }
         let Some(anchor) = tree
-            .roots()
+            .top()
             .find(|n| n.is("events") && n.is_block())
             .or_else(|| tree.http())
         else {
             continue;
         };
-        let misplaced = tree.named("worker_processes").next();
+        let misplaced = tree.nodes_named("worker_processes").next();
         let mut d = Diagnostic::new(
             &RULE.meta,
             anchor.name_span(),

@@ -50,13 +50,12 @@ const DEFAULT_CONNECTIONS: u64 = 512;
 const DEFAULT_NOFILE: u64 = 1024;
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        let tree = crate::model::directive_tree::of(nginx);
+    for tree in model.syntax {
         let connections = tree
-            .named("worker_connections")
+            .nodes_named("worker_connections")
             .find_map(|n| Some((n.arg(0).parse::<u64>().ok()?, n.arg_span(0))));
         let limit = tree
-            .roots()
+            .top()
             .filter(|n| n.is("worker_rlimit_nofile"))
             .find_map(|n| Some((n.arg(0).parse::<u64>().ok()?, n.arg_span(0))));
         match (connections, limit) {

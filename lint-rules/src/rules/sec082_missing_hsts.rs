@@ -1,7 +1,7 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::directive_tree::NodeRef;
+use crate::model::syntax::Node;
 use crate::model::Model;
 
 /// The rule.
@@ -55,13 +55,13 @@ server {
 const MIN_MAX_AGE: u64 = 15_768_000;
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        let Some(http) = crate::model::directive_tree::of(nginx).http() else {
+    for tree in model.syntax {
+        let Some(http) = tree.http() else {
             continue;
         };
-        for server in crate::model::directive_tree::of(nginx).http_servers() {
+        for server in tree.http_servers() {
             let tls = server.children().any(|l| {
-                l.is("listen") && l.args().iter().any(|a| a.contains("ssl") || a.contains("443"))
+                l.is("listen") && l.args().any(|a| a.contains("ssl") || a.contains("443"))
             });
             if !tls {
                 continue;
@@ -75,7 +75,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if [server, http].iter().any(|b| provided_by_module(*b)) {
                 continue;
             }
-            let own: Vec<NodeRef<'_>> = server.children().filter(|c| c.is("add_header")).collect();
+            let own: Vec<Node<'_, '_>> = server.children().filter(|c| c.is("add_header")).collect();
             let headers = if own.is_empty() {
                 http.children().filter(|c| c.is("add_header")).collect()
             } else {
@@ -114,11 +114,11 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
 }
 
 /// `security_headers on` (the security-headers module) or a `more_set_headers` that sets HSTS.
-fn provided_by_module(block: NodeRef<'_>) -> bool {
+fn provided_by_module(block: Node<'_, '_>) -> bool {
     block.children().any(|c| {
         (c.is("security_headers") && c.arg(0).eq_ignore_ascii_case("on"))
             || (c.is("more_set_headers")
-                && c.args().iter().any(|a| {
+                && c.args().any(|a| {
                     a.to_ascii_lowercase()
                         .trim_start()
                         .starts_with("strict-transport-security")

@@ -1,7 +1,8 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::directive_tree::{DirectiveTree, NodeRef};
+use crate::model::regex_shape;
+use crate::model::syntax::{Node, Tree};
 use crate::model::Model;
 
 /// The rule.
@@ -109,8 +110,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
     let Some(version) = model.options.nginx_version.as_deref().and_then(exact_version) else {
         return;
     };
-    for nginx in &model.nginx {
-        let tree = crate::model::directive_tree::of(nginx);
+    for tree in model.syntax {
         for cve in CVES {
             if !cve.affected.iter().any(|(lo, hi)| *lo <= version && version <= *hi) {
                 continue;
@@ -120,9 +120,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 Trigger::Binary => {
                     let Some(anchor) = tree
                         .http_servers()
-                        .first()
-                        .copied()
-                        .or_else(|| tree.roots().next())
+                        .next()
+                        .or_else(|| tree.top().next())
                     else {
                         continue;
                     };
@@ -164,7 +163,7 @@ fn exact_version(text: &str) -> Option<Version> {
     Some((major, minor, digits.parse().ok()?))
 }
 
-fn is_on(n: &NodeRef<'_>) -> bool {
+fn is_on(n: &Node<'_, '_>) -> bool {
     n.arg(0).eq_ignore_ascii_case("on")
 }
 
@@ -181,13 +180,13 @@ fn has_unnamed_capture(value: &str) -> bool {
     })
 }
 
-fn in_top(n: &NodeRef<'_>, block: &str) -> bool {
+fn in_top(n: &Node<'_, '_>, block: &str) -> bool {
     n.ancestors().last().is_some_and(|top| top.is(block))
 }
 
-fn triggers<'t>(tree: DirectiveTree<'t>, trigger: Trigger) -> Vec<NodeRef<'t>> {
-    let all = || tree.all();
-    let named = |name: &'static str| tree.named(name);
+fn triggers<'t, 'a>(tree: &'t Tree<'a>, trigger: Trigger) -> Vec<Node<'t, 'a>> {
+    let all = || tree.nodes();
+    let named = |name: &'static str| tree.nodes_named(name);
     match trigger {
         Trigger::Binary => Vec::new(),
         Trigger::Charset => named("charset").filter(|c| c.arg(0) != "off").collect(),
@@ -262,14 +261,14 @@ fn triggers<'t>(tree: DirectiveTree<'t>, trigger: Trigger) -> Vec<NodeRef<'t>> {
         Trigger::SslSessionReuse => all()
             .filter(|n| {
                 (n.is("ssl_session_tickets") && n.arg(0) != "off")
-                    || (n.is("ssl_session_cache") && n.args().iter().any(|a| a.starts_with("shared:")))
+                    || (n.is("ssl_session_cache") && n.args().any(|a| a.starts_with("shared:")))
                     || n.is("ssl_session_ticket_key")
             })
             .collect(),
         Trigger::StreamSslOcsp => named("ssl_ocsp").filter(|n| in_top(n, "stream")).collect(),
         Trigger::UnnamedCaptureSubrequest => all()
             .filter(|n| {
-                n.args().iter().any(|a| has_unnamed_capture(a))
+                n.args().any(|a| has_unnamed_capture(a))
                     && (n.effective("slice").is_some_and(|s| s.arg(0) != "0")
                         || n.effective("proxy_cache_background_update").is_some_and(|b| is_on(&b)))
             })
@@ -279,8 +278,8 @@ fn triggers<'t>(tree: DirectiveTree<'t>, trigger: Trigger) -> Vec<NodeRef<'t>> {
 
 /// CVE-2026-42945: a `rewrite` whose replacement has an unnamed capture and `?`, followed in
 /// the same block by another `rewrite`, `if` or `set`.
-fn rewrite_rift(tree: DirectiveTree<'_>) -> Vec<NodeRef<'_>> {
-    tree.named("rewrite")
+fn rewrite_rift<'t, 'a>(tree: &'t Tree<'a>) -> Vec<Node<'t, 'a>> {
+    tree.nodes_named("rewrite")
         .filter(|r| {
             let replacement = r.arg(1);
             if !replacement.contains('?') || !has_unnamed_capture(replacement) {
@@ -300,52 +299,61 @@ fn rewrite_rift(tree: DirectiveTree<'_>) -> Vec<NodeRef<'_>> {
 
 /// CVE-2026-42533: a value that uses a regex `map`'s variable after one of the map's
 /// captures (or any value using a `volatile` regex map).
-fn map_regex_consumers(tree: DirectiveTree<'_>) -> Vec<NodeRef<'_>> {
-    let mut out = Vec::new();
-    for map in tree.named("map") {
+fn map_regex_consumers<'t, 'a>(tree: &'t Tree<'a>) -> Vec<Node<'t, 'a>> {
+    // (the map, its variable, the capture names its regex keys set, volatile).
+    let mut maps = Vec::new();
+    for map in tree.nodes_named("map") {
         let var = map.arg(1).trim_start_matches('$').to_ascii_lowercase();
         let mut captures: Vec<String> = Vec::new();
         let mut volatile = false;
-        let mut regex = false;
         for entry in map.children() {
             let key = entry.name();
             if key == "volatile" {
                 volatile = true;
             }
-            if let Some(pattern) = key.strip_prefix('~') {
-                regex = true;
-                let pattern = pattern.trim_start_matches('*');
-                let groups = pattern.matches('(').count().saturating_sub(pattern.matches("(?").count())
-                    + pattern.matches("(?<").count()
-                    + pattern.matches("(?P<").count();
-                captures.extend((1..=groups.min(9)).map(|n| n.to_string()));
-                for name in pattern.split("(?<").skip(1).chain(pattern.split("(?P<").skip(1)) {
-                    if let Some(n) = name.split('>').next() {
-                        captures.push(n.to_ascii_lowercase());
-                    }
-                }
-            }
-        }
-        if !regex || captures.is_empty() {
-            continue;
-        }
-        for consumer in tree.all() {
-            if consumer.id() == map.id() || consumer.ancestors().any(|a| a.id() == map.id()) {
+            let Some(pattern) = key.strip_prefix('~') else {
                 continue;
-            }
-            let hit = consumer.args().iter().any(|arg| {
-                let refs = references(arg);
-                match refs.iter().position(|r| *r == var) {
-                    Some(i) => volatile || refs[..i].iter().any(|r| captures.contains(r)),
-                    None => false,
+            };
+            let (pattern, caseless) = match pattern.strip_prefix('*') {
+                Some(p) => (p, true),
+                None => (pattern, false),
+            };
+            let Ok(shape) = regex_shape::parse(pattern, caseless) else {
+                continue;
+            };
+            for (n, at) in shape.captures() {
+                if n <= 9 {
+                    captures.push(n.to_string());
                 }
-            });
-            if hit {
-                out.push(consumer);
+                if let Some(name) = regex_shape::capture_name(pattern, at) {
+                    captures.push(name.to_ascii_lowercase());
+                }
             }
+        }
+        if !captures.is_empty() {
+            maps.push((map, var, captures, volatile));
         }
     }
-    out
+    if maps.is_empty() {
+        return Vec::new();
+    }
+    // One pass over the tree for every map: each value's references are read once.
+    tree.nodes()
+        .filter(|consumer| {
+            consumer.args().filter(|a| a.contains('$')).any(|arg| {
+                let refs = references(arg);
+                maps.iter().any(|(map, var, captures, volatile)| {
+                    if consumer.id() == map.id() || consumer.ancestors().any(|a| a.id() == map.id()) {
+                        return false;
+                    }
+                    match refs.iter().position(|r| r == var) {
+                        Some(i) => *volatile || refs[..i].iter().any(|r| captures.contains(r)),
+                        None => false,
+                    }
+                })
+            })
+        })
+        .collect()
 }
 
 /// Variable names referenced by a value, in order, lower-cased.

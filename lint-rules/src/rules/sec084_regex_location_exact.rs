@@ -1,6 +1,7 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
+use crate::model::regex_shape::{self, Node};
 use crate::model::Model;
 
 /// The rule.
@@ -45,10 +46,10 @@ location = /api/health {
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for nginx in &model.nginx {
-        for location in crate::model::directive_tree::of(nginx).named("location") {
+    for tree in model.syntax {
+        for location in tree.nodes_named("location") {
             let node = location;
-            if node.args().len() != 2 || node.arg(0) != "~" {
+            if node.arg_count() != 2 || node.arg(0) != "~" {
                 continue;
             }
             let Some(path) = exact_path(node.arg(1)) else {
@@ -67,27 +68,23 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
 }
 
 /// The one path `^literal$` matches, escapes removed; `None` when the pattern has any
-/// regex syntax between the anchors.
+/// regex syntax between the anchors (read on [`regex_shape`]'s parse: `\Q..\E` and
+/// escaped punctuation are literals, `\$` is not an anchor, `(?i)` makes a letter two).
 fn exact_path(regex: &str) -> Option<String> {
-    let inner = regex.strip_prefix('^')?.strip_suffix('$')?;
-    if inner.ends_with('\\') && !inner.ends_with("\\\\") {
-        // `^/a\$`: the `$` is escaped, not an anchor.
+    let Ok(Node::Concat(parts)) = regex_shape::parse(regex, false) else {
         return None;
-    }
-    let mut out = String::new();
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => match chars.next() {
-                Some(e) if e.is_ascii_punctuation() => out.push(e),
-                _ => return None,
-            },
-            '.' | '[' | ']' | '(' | ')' | '{' | '}' | '*' | '+' | '?' | '|' | '^' | '$' => return None,
-            c if c.is_whitespace() => return None,
-            c => out.push(c),
-        }
-    }
-    (!out.is_empty()).then_some(out)
+    };
+    let [Node::Start, middle @ .., Node::End] = parts.as_slice() else {
+        return None;
+    };
+    let bytes = middle
+        .iter()
+        .map(|p| match p {
+            Node::Set(set) => set.single().filter(|b| !b.is_ascii_whitespace()),
+            _ => None,
+        })
+        .collect::<Option<Vec<u8>>>()?;
+    (!bytes.is_empty()).then(|| String::from_utf8_lossy(&bytes).into_owned())
 }
 
 #[cfg(test)]
