@@ -420,31 +420,40 @@ fn hostile_input_gives_diagnostics_not_crashes() {
 
 #[test]
 fn opt_in_rules_report_only_when_selected() {
-    let run = |select: Option<&str>| {
-        let mut cmd = bin();
-        cmd.args([
-            "--no-config",
-            "--format",
-            "concise",
-            "--root",
+    // (fixture, code, rule name, gixy plugin name)
+    for (root, code, name, alias) in [
+        (
             "fixtures/rules/SEC080/bad",
-        ]);
-        if let Some(s) = select {
-            cmd.args(["--select", s]);
-        }
-        String::from_utf8_lossy(&cmd.output().expect("run").stdout).into_owned()
-    };
-    // gixy's advice (no worker_processes) is not part of a default run.
-    assert!(!run(None).contains("SEC080"), "{}", run(None));
-    for selector in [
-        "SEC",
-        "SEC080",
-        "worker-processes-unset",
-        "missing_worker_processes",
+            "SEC080",
+            "worker-processes-unset",
+            "missing_worker_processes",
+        ),
+        (
+            "fixtures/rules/SEC047/bad",
+            "SEC047",
+            "try-files-without-open-file-cache",
+            "try_files_is_evil_too",
+        ),
     ] {
-        let out = run(Some(selector));
-        assert!(out.contains(": SEC080 ["), "--select {selector}:\n{out}");
+        let run = |select: Option<&str>| {
+            let mut cmd = bin();
+            cmd.args(["--no-config", "--format", "concise", "--root", root]);
+            if let Some(s) = select {
+                cmd.args(["--select", s]);
+            }
+            String::from_utf8_lossy(&cmd.output().expect("run").stdout).into_owned()
+        };
+        // Advice (no worker_processes, no open_file_cache) is not part of a default run.
+        let default = run(None);
+        assert!(!default.contains(code), "{root}:\n{default}");
+        for selector in ["SEC", code, name, alias] {
+            let out = run(Some(selector));
+            assert!(
+                out.contains(&format!(": {code} [")),
+                "{root} --select {selector}:\n{out}"
+            );
+        }
+        // Selecting something else does not bring it in either.
+        assert!(!run(Some("NGX")).contains(code));
     }
-    // Selecting something else does not bring it in either.
-    assert!(!run(Some("NGX")).contains("SEC080"));
 }
