@@ -25,6 +25,11 @@ const VERSION: &str = "0.9.0";
 /// that our answer is right). A listed fixture that agrees is a stale entry and fails.
 const DELIBERATE: &[(&str, &str, &str)] = &[
     (
+        "default_server_flag",
+        "ambiguous_stream_socket.conf",
+        "two stream servers on one port: nginx 1.22.1 refuses them (duplicate \"127.0.0.1:12345\" address and port pair, shown with libnginx-mod-stream); stream has no server_name, so no default server, before 1.25.5; NGX102 reads http servers",
+    ),
+    (
         "invalid_regex",
         "unparseable_provider_fp.conf",
         "the only regex in scope, ^/(?>atomic)x, has no capture group (PCRE2 counts 0): $1 is always empty; gixy is silent because it cannot parse atomic groups",

@@ -211,6 +211,11 @@ impl<'t, 'a> Node<'t, 'a> {
         self.id
     }
 
+    /// The tree it belongs to.
+    pub fn tree(&self) -> &'t Tree<'a> {
+        self.tree
+    }
+
     /// The directive name (for `map` entries, the key).
     pub fn name(&self) -> &'a str {
         let item = *self.item();

@@ -307,11 +307,16 @@ impl<'t, 'a> Context<'t, 'a> {
         None
     }
 
-    /// `map $source $name { ... }` in http.
+    /// `map $source $name { ... }` in http (or at the top of a fragment written at
+    /// http level, which `--context auto` reads without a wrapper).
     fn map_of(&self, name: &str) -> Option<Node<'t, 'a>> {
-        self.location.enclosing("http")?.children().find(|m| {
+        let is_map = |m: &Node<'t, 'a>| {
             m.is("map") && m.arg(1).trim_start_matches('$').eq_ignore_ascii_case(name)
-        })
+        };
+        match self.location.enclosing("http") {
+            Some(http) => http.children().find(is_map),
+            None => self.location.tree().top().find(is_map),
+        }
     }
 
     fn carries_decoded(&self, name: &str, depth: usize) -> bool {
