@@ -60,20 +60,38 @@ const PASSES: &[&str] = &["proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, tree) in model.nginx.iter().zip(model.syntax) {
+        // `upstream` blocks by lower-cased name (nginx matches them case-insensitively):
+        // one lookup per pass instead of a scan of `http`.
+        let upstreams: HashMap<String, Node<'_, '_>> = tree
+            .http()
+            .into_iter()
+            .flat_map(|h| h.children())
+            .filter(|c| c.is("upstream") && c.is_block())
+            .map(|u| (u.arg(0).to_ascii_lowercase(), u))
+            .collect();
         for pass in tree.nodes().filter(|n| PASSES.iter().any(|p| n.is(p))) {
             let node = pass;
             let target = node.arg(0);
             let Some(host_text) = dns_names::host_of(target) else {
                 continue;
             };
-            let resolved = resolve_vars(host_text, &nginx.set_values);
+            let resolved = if host_text.contains('$') {
+                std::borrow::Cow::Owned(resolve_vars(host_text, &nginx.set_values))
+            } else {
+                std::borrow::Cow::Borrowed(host_text)
+            };
             // A variable may hold `host:port`.
-            let host = dns_names::host_of(&resolved).unwrap_or(&resolved).to_string();
-            if host.is_empty() || dns_names::is_ip_literal(&host) {
+            let host = dns_names::host_of(&resolved).unwrap_or(&resolved);
+            if host.is_empty() || dns_names::is_ip_literal(host) {
                 continue;
             }
             let name = node.name();
-            if let Some(upstream) = tree.upstream(&host) {
+            let upstream = if host.bytes().any(|b| b.is_ascii_uppercase()) {
+                upstreams.get(&host.to_ascii_lowercase())
+            } else {
+                upstreams.get(host)
+            };
+            if let Some(upstream) = upstream.copied() {
                 check_upstream(pass, upstream, sink);
                 continue;
             }
@@ -90,7 +108,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 }
                 continue;
             }
-            if dns_names::is_private_name(&host) {
+            if dns_names::is_private_name(host) {
                 continue;
             }
             sink.push(

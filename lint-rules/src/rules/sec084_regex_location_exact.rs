@@ -71,6 +71,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
 /// regex syntax between the anchors (read on [`regex_shape`]'s parse: `\Q..\E` and
 /// escaped punctuation are literals, `\$` is not an anchor, `(?i)` makes a letter two).
 fn exact_path(regex: &str) -> Option<String> {
+    // Most regex locations (`\.php$`) fail this before any parse is allocated.
+    if !regex.starts_with('^') || !regex.ends_with('$') {
+        return None;
+    }
     let Ok(Node::Concat(parts)) = regex_shape::parse(regex, false) else {
         return None;
     };
