@@ -286,10 +286,8 @@ impl<'t, 'a> Context<'t, 'a> {
             }
         }
         let (modifier, pattern) = location_pattern(self.location);
-        if modifier.starts_with('~') {
-            if capture_can_contain(pattern, r, None).is_some() {
-                return Some((Provider::Location, pattern));
-            }
+        if modifier.starts_with('~') && capture_can_contain(pattern, r, None).is_some() {
+            return Some((Provider::Location, pattern));
         }
         None
     }

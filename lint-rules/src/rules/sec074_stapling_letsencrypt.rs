@@ -73,7 +73,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 .flat_map(|scope| scope.children())
                 .find(|c| {
                     (c.is("ssl_certificate") || c.is("ssl_trusted_certificate"))
-                        && c.args().any(|a| is_letsencrypt(a))
+                        && c.args().any(is_letsencrypt)
                 });
             let Some(certificate) = certificate else {
                 continue;

@@ -268,7 +268,7 @@ fn triggers<'t, 'a>(tree: &'t Tree<'a>, trigger: Trigger) -> Vec<Node<'t, 'a>> {
         Trigger::StreamSslOcsp => named("ssl_ocsp").filter(|n| in_top(n, "stream")).collect(),
         Trigger::UnnamedCaptureSubrequest => all()
             .filter(|n| {
-                n.args().any(|a| has_unnamed_capture(a))
+                n.args().any(has_unnamed_capture)
                     && (n.effective("slice").is_some_and(|s| s.arg(0) != "0")
                         || n.effective("proxy_cache_background_update").is_some_and(|b| is_on(&b)))
             })
