@@ -9,7 +9,8 @@
 //! disagreement must be listed in [`DELIBERATE`] with the reason gixy is wrong, and
 //! agreement over the mapped plugins must be at least 97 %.
 //!
-//! Without pip or the network the test prints why and passes without checking;
+//! Without pip or the network the test prints why and passes without checking (in CI,
+//! where `CI` is set, it fails instead);
 //! `GIXY_NEXT_DIR=/path/to/gixy_next-0.9.0` uses an unpacked copy instead.
 
 use std::collections::BTreeMap;
@@ -20,6 +21,8 @@ use lint_rules::{LintInput, LintOptions, NginxInput, RuleOption};
 use lint_source::SourceMap;
 
 const VERSION: &str = "0.9.0";
+/// gixy-ng release whose integration configs must stay silent.
+const GIXY_NG_VERSION: &str = "0.2.59";
 
 /// Fixtures where we deliberately disagree with gixy: (plugin, file, why nginx shows
 /// that our answer is right). A listed fixture that agrees is a stale entry and fails.
@@ -28,6 +31,20 @@ const DELIBERATE: &[(&str, &str, &str)] = &[
         "default_server_flag",
         "ambiguous_stream_socket.conf",
         "two stream servers on one port: nginx 1.22.1 refuses them (duplicate \"127.0.0.1:12345\" address and port pair, shown with libnginx-mod-stream); stream has no server_name, so no default server, before 1.25.5; NGX102 reads http servers",
+    ),
+    (
+        "http_splitting",
+        "mapped_value.conf",
+        "the map's regex captures from `$host`, which cannot hold CR or LF: nginx rejects \
+         them in the request line and in header values (and `ngx_http_validate_host` \
+         refuses a `/` in the host, so `~*/(.*)` never even matches it)",
+    ),
+    (
+        "ssrf",
+        "vars_from_loc.conf",
+        "it sets `$scheme` and `$host`, which nginx refuses to `set` (nginx 1.22 -t: \
+         the duplicate \"host\" variable): the configuration never loads, and in one that \
+         does those variables are nginx's own",
     ),
     (
         "invalid_regex",
@@ -51,20 +68,26 @@ fn is_nginx(first_line: &str) -> bool {
     !first_line.trim_start().starts_with("//")
 }
 
-/// The unpacked sdist, downloading it once into the target directory.
+/// The unpacked sdist of gixy-next, downloading it once into the target directory.
 fn gixy_dir() -> Result<PathBuf, String> {
     if let Some(dir) = std::env::var_os("GIXY_NEXT_DIR") {
         return Ok(PathBuf::from(dir));
     }
+    sdist("gixy-next", "gixy_next", VERSION, "tests/plugins/simply")
+}
+
+/// The unpacked source distribution `module-version` of a PyPI package, downloaded with
+/// pip into the target directory once; `probe` is a path it must contain.
+fn sdist(package: &str, module: &str, version: &str, probe: &str) -> Result<PathBuf, String> {
     let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gixy-oracle");
-    let unpacked = cache.join(format!("gixy_next-{VERSION}"));
-    if unpacked.join("tests/plugins/simply").is_dir() {
+    let unpacked = cache.join(format!("{module}-{version}"));
+    if unpacked.join(probe).exists() {
         return Ok(unpacked);
     }
     std::fs::create_dir_all(&cache).map_err(|e| format!("{}: {e}", cache.display()))?;
-    let archive = cache.join(format!("gixy_next-{VERSION}.tar.gz"));
+    let archive = cache.join(format!("{module}-{version}.tar.gz"));
     if !archive.is_file() {
-        let spec = format!("gixy-next=={VERSION}");
+        let spec = format!("{package}=={version}");
         let args = [
             "download",
             "--no-deps",
@@ -190,6 +213,7 @@ fn gixy_fixtures_agree() {
     let dir = match gixy_dir() {
         Ok(d) => d,
         Err(why) => {
+            assert!(std::env::var_os("CI").is_none(), "CI must run this: {why}");
             eprintln!("gixy oracle skipped: {why}");
             return;
         }
@@ -329,4 +353,49 @@ fn aliases_name_each_plugin_once() {
             }
         }
     }
+}
+
+/// gixy-ng's own "no false positives" suite: real, properly secured configurations
+/// (tests/integration of its sdist) on which no security rule may fire.
+#[test]
+fn gixy_ng_integration_configs_stay_silent() {
+    let dir = match sdist("gixy-ng", "gixy_ng", GIXY_NG_VERSION, "tests/integration") {
+        Ok(d) => d.join("tests/integration"),
+        Err(why) => {
+            assert!(std::env::var_os("CI").is_none(), "CI must run this: {why}");
+            eprintln!("gixy-ng integration configs skipped: {why}");
+            return;
+        }
+    };
+    let mut configs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/integration")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "conf"))
+        .collect();
+    configs.sort();
+    assert!(!configs.is_empty(), "no configs in {}", dir.display());
+    let mut noisy = Vec::new();
+    for path in &configs {
+        let input = LintInput {
+            nginx: vec![NginxInput::File(path.clone())],
+            options: LintOptions {
+                context: Some("auto".into()),
+                ..LintOptions::default()
+            },
+            ..LintInput::default()
+        };
+        let map = SourceMap::new();
+        for d in lint_rules::lint(&input, &map) {
+            if d.code.starts_with("SEC") {
+                noisy.push(format!("{}: {} {}", path.display(), d.code, d.message));
+            }
+        }
+    }
+    eprintln!("gixy-ng integration configs: {} linted", configs.len());
+    assert!(
+        noisy.is_empty(),
+        "security findings on gixy-ng's clean configs:\n{}",
+        noisy.join("\n")
+    );
 }

@@ -6,7 +6,9 @@ use std::sync::OnceLock;
 use lint_source::{Diagnostic, Edit, Fix, Severity};
 
 use crate::codes::*;
-use crate::model::{parse_fpm_bool, parse_fpm_int, parse_fpm_time, FpmConfig, Listen, Pool};
+use crate::model::{
+    parse_fpm_bool, parse_fpm_int, parse_fpm_time, FpmConfig, Listen, ListenHost, Pool,
+};
 
 const TABLE: &str = include_str!("../data/php-fpm-directives.tsv");
 
@@ -51,6 +53,48 @@ pub fn fpm_directive_section(key: &str) -> Option<&'static str> {
         return Some(section);
     }
     d.arrays.iter().any(|a| *a == lower).then_some("pool")
+}
+
+/// One row of php-fpm's directive table (for editors: hover and completion).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FpmDirective {
+    /// Name as documented (`pm.max_children`, `env[NAME]`).
+    pub name: &'static str,
+    /// `global`, `pool` or `global|pool`.
+    pub section: &'static str,
+    /// Value type (`integer`, `time`, `enum`, `boolean`, `string (path)`).
+    pub kind: &'static str,
+    /// Default value, with distribution notes.
+    pub default: &'static str,
+    /// What php-fpm accepts and says when it does not.
+    pub constraints: &'static str,
+    /// PHP version that introduced it (empty: always there).
+    pub since: &'static str,
+}
+
+/// Every documented php-fpm directive, in the table's order.
+pub fn fpm_directives() -> impl Iterator<Item = FpmDirective> {
+    TABLE.lines().skip(1).filter_map(|line| {
+        let cols: Vec<&'static str> = line.split('\t').collect();
+        (cols.len() >= 5).then(|| FpmDirective {
+            name: cols[0],
+            section: cols[1],
+            kind: cols[2],
+            default: cols[3],
+            constraints: cols[4],
+            since: cols.get(5).copied().unwrap_or(""),
+        })
+    })
+}
+
+/// The table row of a key as written (`PM`, `php_admin_value[memory_limit]`).
+pub fn fpm_directive(key: &str) -> Option<FpmDirective> {
+    let lower = key.to_ascii_lowercase();
+    let base = lower.split('[').next().unwrap_or(&lower);
+    fpm_directives().find(|d| {
+        let name = d.name.split('[').next().unwrap_or(d.name);
+        name.eq_ignore_ascii_case(base) && (d.name.contains('[') == lower.contains('['))
+    })
 }
 
 /// Runs every check over a loaded configuration.
@@ -101,6 +145,9 @@ pub fn check(config: &FpmConfig) -> Vec<Diagnostic> {
         }
     }
     let mut by_address: HashMap<String, &Pool> = HashMap::new();
+    // TCP listens by port: a pool on every interface and one on an IPv4 address of the
+    // same port pass `php-fpm -t` (it compares the texts), but the second bind fails.
+    let mut by_port: HashMap<u32, Vec<(ListenHost, &Pool, &crate::model::Entry)>> = HashMap::new();
     for pool in &config.pools {
         check_pool(pool, table, config.incomplete, &mut out);
         if let Some((listen, entry)) = pool.listen() {
@@ -115,8 +162,30 @@ pub fn check(config: &FpmConfig) -> Vec<Diagnostic> {
                     Diagnostic::new(&LISTEN_REUSED, entry.value_span, format!("[pool {}] unable to set listen address as it's already used in another pool '{}'", pool.name, first.name))
                         .with_related(first.listen().map(|(_, e)| e.value_span).unwrap_or(first.name_span), "first used here"),
                 );
-            } else {
-                by_address.insert(key, pool);
+                continue;
+            }
+            by_address.insert(key, pool);
+            if let Listen::Tcp {
+                host,
+                port: Some(port),
+                ..
+            } = &listen
+            {
+                let earlier = by_port.entry(*port).or_default();
+                let clash = earlier.iter().find(|(h, _, _)| {
+                    matches!(
+                        (h, host),
+                        (ListenHost::Any, ListenHost::V4(_)) | (ListenHost::V4(_), ListenHost::Any)
+                    )
+                });
+                if let Some((_, first, first_entry)) = clash {
+                    out.push(
+                        Diagnostic::new(&LISTEN_REUSED, entry.value_span, format!("[pool {}] unable to bind listening socket for address '{}': Address already in use (98)", pool.name, entry.value.trim()))
+                            .with_related(first_entry.value_span, format!("pool '{}' binds port {port} on every interface or this address", first.name))
+                            .with_note("php-fpm -t accepts it (it compares the listen texts); php-fpm fails at start: \"FPM initialization failed\""),
+                    );
+                }
+                earlier.push((host.clone(), pool, entry));
             }
         }
     }

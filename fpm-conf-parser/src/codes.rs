@@ -225,9 +225,12 @@ pub static LISTEN_REUSED: RuleMeta = RuleMeta {
     doc: r#"php-fpm refuses a second pool on an address already used:
 `[pool b] unable to set listen address as it's already used in another pool
 'a'`. A typical cause is copying www.conf to a new pool and forgetting to
-change `listen`.
+change `listen`. php-fpm compares the texts: `listen = 9000` in one pool and
+`listen = 127.0.0.1:9000` in another pass `php-fpm -t`, and the second bind fails at
+start (`unable to bind listening socket for address '127.0.0.1:9000': Address already
+in use (98)`, then `FPM initialization failed`).
 
-**Symptom**: php-fpm does not start (`unable to set listen address as it's already used in another pool`); every PHP page answers 502.
+**Symptom**: php-fpm does not start (`unable to set listen address as it's already used in another pool`, or `Address already in use`); every PHP page answers 502.
 
 Bad:
 ```ini

@@ -21,10 +21,18 @@ mod load;
 pub mod model;
 mod parse;
 
-pub use check::{allowed_clients_problem, check, fpm_directive_section};
+pub use check::{
+    allowed_clients_problem, check, fpm_directive, fpm_directive_section, fpm_directives,
+    FpmDirective,
+};
 pub use codes::RULES;
 pub use load::{load, load_php_ini, FpmLoadOptions};
 pub use model::{
     parse_fpm_time, parse_listen, resolve_path, FpmConfig, Listen, ListenHost, PhpIni, Pool,
 };
 pub use parse::{parse_lines, Entry, Env, Line};
+
+// The README is a doctest too: its example compiles and runs with `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

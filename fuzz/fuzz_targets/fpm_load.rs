@@ -8,13 +8,13 @@ use std::sync::Arc;
 
 use fpm_conf_parser::{check, load, load_php_ini, FpmLoadOptions};
 use libfuzzer_sys::fuzz_target;
-use nginx_fpm_lint_fuzz::{check_diagnostics, MemFs};
+use nginx_fpm_lint_fuzz::{check_diagnostics, MemoryFs};
 
 const MAIN: &str = "/etc/php/8.2/fpm/php-fpm.conf";
 
 fuzz_target!(|data: &[u8]| {
     let map = lint_source::SourceMap::new();
-    let mut fs = MemFs::new();
+    let mut fs = MemoryFs::new();
     fs.insert(MAIN, data);
     fs.insert("/etc/php/8.2/fpm/php.ini", data);
     let mut env = fpm_conf_parser::Env::new();

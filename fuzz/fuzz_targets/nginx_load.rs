@@ -12,14 +12,14 @@ use libfuzzer_sys::fuzz_target;
 use nginx_conf_parser::catalogue::NginxVersion;
 use nginx_conf_parser::check::{check, infer_context, CheckOptions};
 use nginx_conf_parser::{from_dump, load, LoadOptions};
-use nginx_fpm_lint_fuzz::{check_diagnostics, MemFs};
+use nginx_fpm_lint_fuzz::{check_diagnostics, MemoryFs};
 
 fuzz_target!(|data: &[u8]| {
     let map = lint_source::SourceMap::new();
     let config = if data.starts_with(b"# configuration file ") {
         from_dump(Path::new("-"), data, &map)
     } else {
-        let mut fs = MemFs::new();
+        let mut fs = MemoryFs::new();
         fs.insert("/etc/nginx/nginx.conf", data);
         let opts = LoadOptions {
             fs: Some(Arc::new(fs)),

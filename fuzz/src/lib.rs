@@ -1,76 +1,14 @@
-//! Shared pieces of the fuzz targets: an in-memory filesystem (no disk I/O per run),
-//! the decoding of one fuzz input into a small tree of configuration files, and a
+//! Shared pieces of the fuzz targets: the decoding of one fuzz input into a small tree of configuration files, and a
 //! check that every diagnostic points inside a file of the source map.
 #![forbid(unsafe_code)]
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use lint_rules::{LintInput, LintOptions, NginxInput};
-use lint_source::vfs::{glob_matches, sort_like_glob, Fetched, FileSystem, FsError};
+use lint_source::vfs::FileSystem;
+pub use lint_source::vfs::MemoryFs;
 use lint_source::{Diagnostic, SourceMap, Span};
-
-/// A filesystem made of a few files held in memory.
-#[derive(Debug, Default)]
-pub struct MemFs {
-    files: BTreeMap<PathBuf, Arc<[u8]>>,
-}
-
-impl MemFs {
-    /// An empty filesystem.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Adds (or keeps the first of) a file at an absolute path.
-    pub fn insert(&mut self, path: impl Into<PathBuf>, bytes: &[u8]) {
-        self.files
-            .entry(path.into())
-            .or_insert_with(|| Arc::from(bytes));
-    }
-
-    /// The bytes of a file, if present.
-    pub fn get(&self, path: &Path) -> Option<&[u8]> {
-        self.files.get(path).map(|b| &**b)
-    }
-}
-
-impl FileSystem for MemFs {
-    fn read(&self, path: &Path) -> Result<Fetched, FsError> {
-        if let Some(bytes) = self.files.get(path) {
-            return Ok(Fetched {
-                bytes: bytes.clone(),
-                disk_path: None,
-                origin: None,
-            });
-        }
-        if self.is_dir(path) == Some(true) {
-            return Err(FsError::IsDirectory);
-        }
-        Err(FsError::NotFound)
-    }
-
-    fn glob(&self, pattern: &Path) -> Result<Vec<PathBuf>, FsError> {
-        let pattern = pattern.to_string_lossy();
-        let mut found: Vec<PathBuf> = self
-            .files
-            .keys()
-            .filter(|p| glob_matches(&pattern, p))
-            .cloned()
-            .collect();
-        sort_like_glob(&mut found);
-        Ok(found)
-    }
-
-    fn is_dir(&self, path: &Path) -> Option<bool> {
-        Some(self.files.keys().any(|p| p != path && p.starts_with(path)))
-    }
-
-    fn disk_path(&self, _: &Path) -> Option<PathBuf> {
-        None
-    }
-}
 
 /// Where the files of a decoded tree live: a chunk's first byte (modulo the length)
 /// picks its path, so mutations can move a file and seeds keep their layout.
@@ -99,13 +37,16 @@ pub const MAX_FILES: usize = 8;
 /// Decodes a fuzz input into a tree: chunks split on [`SEPARATOR`] (at most
 /// [`MAX_FILES`]), each `[path index byte][contents]` (the byte modulo the number of
 /// paths: nginx.conf is 13, as 0 is the separator). The first chunk naming a path wins.
-pub fn decode_tree(data: &[u8]) -> MemFs {
-    let mut fs = MemFs::new();
+pub fn decode_tree(data: &[u8]) -> MemoryFs {
+    let mut fs = MemoryFs::new();
     for chunk in data.split(|&b| b == SEPARATOR).take(MAX_FILES) {
         let Some((&which, body)) = chunk.split_first() else {
             continue;
         };
-        fs.insert(TREE_PATHS[usize::from(which) % TREE_PATHS.len()], body);
+        let path = TREE_PATHS[usize::from(which) % TREE_PATHS.len()];
+        if fs.get(Path::new(path)).is_none() {
+            fs.insert(path, body);
+        }
     }
     fs
 }
@@ -197,6 +138,7 @@ pub fn check_diagnostics(map: &SourceMap, diagnostics: &[Diagnostic]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use lint_source::vfs::FsError;
 
     #[test]
     fn a_tree_decodes_to_its_paths_first_chunk_winning() {

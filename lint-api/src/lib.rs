@@ -30,7 +30,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use lint_rules::{LintInput, NginxInput, Phase, RuleTime};
-use lint_source::vfs::MemoryFs;
+use lint_source::overlay::{Overlay, Snapshot};
+use lint_source::vfs::{FileSystem, HostFs, MemoryFs, RootFs};
 use lint_source::{Diagnostic, FileId, Severity, SourceMap};
 
 pub use lint_rules::model::Model;
@@ -145,6 +146,9 @@ pub struct Input {
     /// Configuration held in memory: `nginx`, `fpm` and `php_ini` are read from it
     /// instead of the disk.
     pub memory: Option<Arc<MemoryFs>>,
+    /// An editor's open buffers, read instead of the files they stand for wherever the
+    /// run reads (a repository's deployments, a root, the host): unsaved text counts.
+    pub buffers: Option<Arc<Snapshot>>,
 }
 
 impl Input {
@@ -524,6 +528,11 @@ impl Linter {
             plan.inputs
                 .push(self.build_input(input, &classic_paths, cwd)?);
         }
+        if let Some(buffers) = &input.buffers {
+            for lint_input in &mut plan.inputs {
+                lay_buffers(lint_input, buffers);
+            }
+        }
         plan.notes.sort();
         plan.notes.dedup();
         Ok(plan)
@@ -639,6 +648,23 @@ impl Linter {
         o.expected_names = s.names.clone();
         Ok(())
     }
+}
+
+/// Reads both sides of a run through `buffers` laid over the view it had (a deployment's
+/// container, the root, or the host).
+fn lay_buffers(lint_input: &mut LintInput, buffers: &Arc<Snapshot>) {
+    let o = &mut lint_input.options;
+    let under = |fs: &Option<Arc<dyn FileSystem>>| -> Arc<dyn FileSystem> {
+        match (fs, &o.root) {
+            (Some(fs), _) => fs.clone(),
+            (None, Some(root)) => Arc::new(RootFs::new(root)),
+            (None, None) => Arc::new(HostFs),
+        }
+    };
+    let nginx: Arc<dyn FileSystem> = Arc::new(Overlay::new(under(&o.nginx_fs), buffers.clone()));
+    let fpm: Arc<dyn FileSystem> = Arc::new(Overlay::new(under(&o.fpm_fs), buffers.clone()));
+    o.nginx_fs = Some(nginx);
+    o.fpm_fs = Some(fpm);
 }
 
 /// What one run lints: one input per deployment, and what to tell the user about them.
@@ -767,3 +793,8 @@ fn unused_in_every_run(
     }
     merged
 }
+
+// The README is a doctest too: its example compiles and runs with `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

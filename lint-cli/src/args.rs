@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 /// same places under --root). A directory is read as a repository (Compose files,
 /// Dockerfiles, Kubernetes manifests, loose conf.d snippets and pool files assembled
 /// into deployments), or as a copy of / when it holds etc/nginx or etc/php.
-#[derive(Debug, Parser)]
+#[derive(Clone, Debug, Parser)]
 #[command(name = "nginx-fpm-lint", version, about, long_about = None)]
 pub struct Args {
     /// Repositories, copies of /, or changed files (the deployments they belong to are linted).
@@ -114,7 +114,7 @@ pub struct Args {
 }
 
 /// Subcommands.
-#[derive(Debug, Subcommand)]
+#[derive(Clone, Debug, Subcommand)]
 pub enum Command {
     /// List every rule.
     Rules,
@@ -134,6 +134,10 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         materialize: Option<PathBuf>,
     },
+    /// Run the language server on stdin/stdout (for editors: every rule as you type, hover,
+    /// completion, go to definition, references, outline, code actions). The workspace
+    /// folder the editor opens is read as a directory argument is.
+    Lsp,
     /// Show what was parsed from an nginx tree, and from which file.
     DumpTree {
         /// nginx main file (under --root when given).

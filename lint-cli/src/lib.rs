@@ -5,6 +5,7 @@
 
 pub mod args;
 mod fixing;
+pub mod lsp;
 pub mod render;
 mod timings;
 
@@ -46,6 +47,16 @@ pub fn run() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    if matches!(args.command, Some(Command::Lsp)) {
+        // The server writes stdout from its own thread: no lock may be held here.
+        return match lint_lsp::run(&lsp::CliHost::new(args)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("nginx-fpm-lint lsp: {message}");
+                ExitCode::from(2)
+            }
+        };
+    }
     match execute(args, &mut std::io::stdout().lock()) {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
@@ -110,6 +121,12 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
             for d in &config.diagnostics {
                 eprintln!("{}: {}", d.code, d.message);
             }
+            return Ok(0);
+        }
+        Some(Command::Lsp) => {
+            // `run` starts the server before locking stdout; here the protocol still
+            // goes to stdout, not to `out`.
+            lint_lsp::run(&lsp::CliHost::new(args.clone()))?;
             return Ok(0);
         }
         None => {}
@@ -250,6 +267,7 @@ fn input(args: &Args) -> Result<lint_api::Input, String> {
         prefix: args.prefix.clone(),
         context: args.context.clone(),
         memory: None,
+        buffers: None,
     })
 }
 
@@ -294,3 +312,8 @@ fn materialize_all(assembled: &deployment::Assembled, dir: &Path) -> Result<(), 
     }
     Ok(())
 }
+
+// The README is a doctest too: its example compiles and runs with `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

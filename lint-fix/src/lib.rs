@@ -530,3 +530,8 @@ mod tests {
         assert!(diff.contains("-listen 443;\n+listen 443 ssl;\n"), "{diff}");
     }
 }
+
+// The README is a doctest too: its example compiles and runs with `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

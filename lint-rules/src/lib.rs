@@ -81,3 +81,8 @@ pub fn rule_meta(code: &str) -> Option<&'static lint_source::RuleMeta> {
     });
     index.get(code).copied()
 }
+
+// The README is a doctest too: its example compiles and runs with `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -9,9 +9,15 @@
 mod diagnostic;
 pub mod edits;
 mod meta;
+pub mod overlay;
 mod source_map;
 pub mod vfs;
 
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity};
 pub use meta::{Family, RuleMeta};
 pub use source_map::{FileId, FileKind, LineCol, SourceFile, SourceMap, Span};
+
+// The README is a doctest too: its example compiles and runs with `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -156,7 +156,40 @@ impl DirectiveSpec {
                 | "ngx_conf_set_bufs_slot"
                 | "ngx_conf_set_enum_slot"
                 | "ngx_conf_set_path_slot"
+                // Handlers of their own that refuse a second value with the same words
+                // (checked with nginx 1.22 -t): `root`/`alias`, the `*_pass` family,
+                // `try_files`, `keepalive_timeout`, `expires`, `internal`, complex values
+                // (`auth_basic`, `limit_rate`), `charset`, `resolver`, `user`,
+                // `worker_processes`.
+                | "ngx_http_core_root"
+                | "ngx_http_fastcgi_pass"
+                | "ngx_http_proxy_pass"
+                | "ngx_stream_proxy_pass"
+                | "ngx_http_uwsgi_pass"
+                | "ngx_http_scgi_pass"
+                | "ngx_http_grpc_pass"
+                | "ngx_http_memcached_pass"
+                | "ngx_http_try_files"
+                | "ngx_http_core_keepalive"
+                | "ngx_http_headers_expires"
+                | "ngx_http_core_internal"
+                | "ngx_http_set_complex_value_slot"
+                | "ngx_http_set_complex_value_size_slot"
+                | "ngx_http_set_charset_slot"
+                | "ngx_http_core_resolver"
+                | "ngx_set_user"
+                | "ngx_set_worker_processes"
         )
+    }
+
+    /// The slot a second occurrence collides with: `root` and `alias` share one
+    /// (nginx: `"alias" directive is duplicate, "root" directive was specified earlier`).
+    pub fn duplicate_slot(&self) -> &'static str {
+        if self.set_handler == "ngx_http_core_root" {
+            "root"
+        } else {
+            self.name
+        }
     }
 }
 

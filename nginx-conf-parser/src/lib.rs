@@ -31,3 +31,8 @@ pub use load::{from_dump, load, normalize, LoadOptions};
 pub use parse::{is_custom_block, parse_file, MAX_DEPTH};
 pub use print::print_file;
 pub use server_name::{server_name_form, ServerNameForm};
+
+// The README is a doctest too: its example compiles and runs with `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -3,14 +3,17 @@
 
 pub mod accounts;
 pub mod address;
+pub mod array_inheritance;
 pub mod compiled_regex;
 pub mod dns_names;
 pub mod filesystem;
 pub mod listen_groups;
 pub mod nginx;
+pub mod regex_reach;
 pub mod regex_shape;
 pub mod syntax;
 pub mod tree_walk;
+pub mod value_reach;
 pub mod variables;
 
 use std::collections::HashMap;

@@ -51,6 +51,16 @@ pub struct ParamList {
     pub dropped: Arc<Vec<FastcgiParam>>,
 }
 
+impl ParamList {
+    /// The parameter `name` as php-fpm sees it: nginx sends every duplicate, and php-fpm's
+    /// FastCGI parser keeps the last value sent under a name (`fcgi_hash_set` overwrites),
+    /// so `include fastcgi.conf; fastcgi_param SCRIPT_FILENAME $request_filename;` runs
+    /// the second one.
+    pub fn get(&self, name: &str) -> Option<&FastcgiParam> {
+        self.params.iter().rev().find(|p| p.name == name)
+    }
+}
+
 /// Settings inherited down the tree. Only what the rules read is tracked.
 #[derive(Clone, Debug, Default)]
 pub struct Inherited {

@@ -52,6 +52,17 @@ fn list(key: &str) -> Option<&'static str> {
     }
 }
 
+/// The value as written: the parsed one has keywords converted (`off` → ""), which a
+/// message should not show.
+fn written(model: &Model<'_>, entry: &fpm_conf_parser::Entry) -> String {
+    let text = model.map.get(entry.value_span.file).snippet(entry.value_span).trim().to_string();
+    match text.as_bytes().first() {
+        Some(b'"' | b'\'') => text,
+        Some(_) => format!("\"{text}\""),
+        None => format!("\"{}\"", entry.value),
+    }
+}
+
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for p in model.pools() {
         // (list, key) → the entry that wins.
@@ -64,7 +75,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             match first.get(&(list, key)) {
                 Some(winner) if winner.value != entry.value => {
                     sink.push(
-                        Diagnostic::new(&RULE.meta, entry.key_span, format!("pool [{}] sets {}[{key}] again: php-fpm keeps the first value \"{}\", this \"{}\" is ignored", p.pool.name, entry.key, winner.value, entry.value))
+                        Diagnostic::new(&RULE.meta, entry.key_span, format!("pool [{}] sets {}[{key}] again: php-fpm keeps the first value {}, this {} is ignored", p.pool.name, entry.key, written(model, winner), written(model, entry)))
                             .with_label("ignored")
                             .with_related(winner.key_span, "this one wins")
                             .with_help("keep one entry and edit it there"),
@@ -81,7 +92,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if let Some(admin) = first.get(&("php_admin_value", key)) {
                 if admin.value != user.value {
                     sink.push(
-                        Diagnostic::new(&RULE.meta, user.key_span, format!("pool [{}] sets {key} with both {} and {}: the admin value \"{}\" wins, this \"{}\" is ignored", p.pool.name, user.key, admin.key, admin.value, user.value))
+                        Diagnostic::new(&RULE.meta, user.key_span, format!("pool [{}] sets {key} with both {} and {}: the admin value {} wins, this {} is ignored", p.pool.name, user.key, admin.key, written(model, admin), written(model, user)))
                             .with_label("ignored")
                             .with_related(admin.key_span, "this one wins (and scripts cannot change it)")
                             .with_help("keep one of the two"),

@@ -15,7 +15,9 @@ pub static RULE: Rule = Rule {
         doc: r#"Port 443 is where browsers speak TLS. Without the `ssl` parameter nginx
 answers with plain HTTP there, and every HTTPS request fails in the browser
 (`ERR_SSL_PROTOCOL_ERROR`, curl: `wrong version number`); nginx logs the TLS
-handshake as a garbage request (400).
+handshake as a garbage request (400). When another server's `listen` on the same
+address has `ssl`, nginx applies it to the whole address and this rule stays silent
+(NGX108 points at the listen that inherits it).
 
 **Symptom**: browsers fail with `ERR_SSL_PROTOCOL_ERROR`
 (`SSL_ERROR_RX_RECORD_TOO_LONG` in Firefox); `curl https://...` says `wrong
@@ -56,12 +58,20 @@ pub fn add_ssl(
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, server) in model.servers() {
+    for (nginx, server) in model.servers() {
         for l in server
             .listens
             .iter()
             .filter(|l| l.explicit && l.port == Some(443) && !l.ssl)
         {
+            // nginx merges `ssl` over the servers of one address: when another server's
+            // listen sets it, this one speaks TLS too (NGX108 says so).
+            let tls_by_another = nginx.listen_groups.iter().any(|g| {
+                g.members.iter().any(|m| m.listen == l.span) && g.members.iter().any(|m| m.ssl)
+            });
+            if tls_by_another {
+                continue;
+            }
             sink.push(
                 Diagnostic::new(
                     &RULE.meta,

@@ -85,13 +85,12 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         let Some((_, pass_span)) = &location.fastcgi_pass else {
             continue;
         };
-        let params = location
+        let script = location
             .inherited
             .params
             .as_ref()
-            .map(|p| p.params.as_slice())
-            .unwrap_or(&[]);
-        match params.iter().find(|p| p.name == "SCRIPT_FILENAME") {
+            .and_then(|p| p.get("SCRIPT_FILENAME"));
+        match script {
             None => sink.push(
                 Diagnostic::new(&RULE.meta, *pass_span, "no SCRIPT_FILENAME is sent to php-fpm from this location")
                     .with_label("requests go to PHP without a script name")

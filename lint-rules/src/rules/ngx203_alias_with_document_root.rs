@@ -63,10 +63,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let Some(params) = &location.inherited.params else {
                 continue;
             };
-            let Some(p) = params.params.iter().find(|p| {
-                p.name == "SCRIPT_FILENAME"
-                    && p.value.contains("$document_root$fastcgi_script_name")
-            }) else {
+            let Some(p) = params
+                .get("SCRIPT_FILENAME")
+                .filter(|p| p.value.contains("$document_root$fastcgi_script_name"))
+            else {
                 continue;
             };
             sink.push(

@@ -45,9 +45,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 continue;
             };
             let Some(script) = params
-                .params
-                .iter()
-                .find(|p| p.name == "SCRIPT_FILENAME" && p.value.contains("$document_root"))
+                .get("SCRIPT_FILENAME")
+                .filter(|p| p.value.contains("$document_root"))
             else {
                 continue;
             };

@@ -40,7 +40,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         let Some(params) = &location.inherited.params else {
             continue;
         };
-        let Some(script) = params.params.iter().find(|p| p.name == "SCRIPT_FILENAME") else {
+        let Some(script) = params.get("SCRIPT_FILENAME") else {
             continue;
         };
         if !script.value.starts_with("$document_root")

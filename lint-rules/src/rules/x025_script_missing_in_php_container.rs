@@ -52,7 +52,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             .inherited
             .params
             .as_ref()
-            .and_then(|p| p.params.iter().find(|p| p.name == "SCRIPT_FILENAME"))
+            .and_then(|p| p.get("SCRIPT_FILENAME"))
             .is_some_and(|p| {
                 p.value.starts_with("$document_root") || p.value.starts_with("$realpath_root")
             });

@@ -244,13 +244,18 @@ impl<'a> Checker<'a> {
             if spec.rejects_duplicates() {
                 // Keyed by the catalogue's static name: no allocation per directive.
                 let name = spec.name;
-                if let Some(first) = frame.seen.get(name) {
-                    let d = Diagnostic::new(&DUPLICATE, item.name_span(), format!("\"{name}\" directive is duplicate"))
+                if let Some(first) = frame.seen.get(spec.duplicate_slot()) {
+                    let message = if first.name() == name {
+                        format!("\"{name}\" directive is duplicate")
+                    } else {
+                        format!("\"{name}\" directive is duplicate, \"{}\" directive was specified earlier", first.name())
+                    };
+                    let d = Diagnostic::new(&DUPLICATE, item.name_span(), message)
                         .with_related(first.name_span(), "first set here")
                         .with_help("remove one of them; inside one block a single-valued directive may appear once");
                     self.out.push(d);
                 } else {
-                    frame.seen.insert(name, item);
+                    frame.seen.insert(spec.duplicate_slot(), item);
                 }
             }
             if item.is("location") {

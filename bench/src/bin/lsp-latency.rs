@@ -1,0 +1,113 @@
+//! `lsp-latency [N] [--runs R] [--profile light|heavy]`: what the language server
+//! spends answering a change, on a generated tree of N sites (default 1 000): the
+//! full lint of the tree with no buffer open, then a one-site change (an open,
+//! edited buffer of one site laid over the disk), each through the library's
+//! `Linter` (suppressions and settings included) with the conversion to LSP
+//! diagnostics. Prints p50 and p95 of R runs (default 30) of each.
+#![forbid(unsafe_code)]
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use lint_api::{Input, Linter};
+use lint_lsp::engine;
+use lint_source::overlay::Snapshot;
+
+fn percentile(times: &mut [Duration], p: f64) -> Duration {
+    times.sort();
+    let i = ((times.len() as f64 - 1.0) * p).round() as usize;
+    times[i.min(times.len() - 1)]
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let sites: usize = args.first().and_then(|n| n.parse().ok()).unwrap_or(1000);
+    let runs: usize = args
+        .iter()
+        .position(|a| a == "--runs")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(30)
+        .max(1);
+    let profile = args
+        .iter()
+        .position(|a| a == "--profile")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|p| nginx_fpm_lint_bench::Profile::parse(p))
+        .unwrap_or_default();
+    let dir = std::env::temp_dir().join(format!("lsp-latency-{}", std::process::id()));
+    let spec = nginx_fpm_lint_bench::TreeSpec {
+        sites,
+        tls: false,
+        profile,
+    };
+    if let Err(e) = nginx_fpm_lint_bench::generate(&dir, &spec) {
+        eprintln!("lsp-latency: {e}");
+        return ExitCode::from(1);
+    }
+    let linter = Linter::default().current_dir(&dir);
+    let input = Input {
+        nginx: vec![dir.join("etc/nginx/nginx.conf")],
+        fpm: vec![dir.join("etc/php/8.2/fpm/php-fpm.conf")],
+        ..Default::default()
+    };
+    let rules = lint_rules::all_rules();
+    let site: PathBuf = std::fs::read_dir(dir.join("etc/nginx/sites-enabled"))
+        .ok()
+        .and_then(|entries| entries.filter_map(Result::ok).map(|e| e.path()).min())
+        .unwrap_or_default();
+    let original = std::fs::read_to_string(&site).unwrap_or_default();
+
+    let measure = |snapshot: &dyn Fn(usize) -> Snapshot| -> (Vec<Duration>, usize) {
+        let mut times = Vec::with_capacity(runs);
+        let mut files = 0;
+        // One warm-up run (page cache, lazily built tables).
+        for i in 0..=runs {
+            let input = Input {
+                buffers: Some(Arc::new(snapshot(i))),
+                ..input.clone()
+            };
+            let start = Instant::now();
+            let Ok(report) = linter.lint(&input) else {
+                continue;
+            };
+            let published = engine::to_lsp(&report.diagnostics, &report.sources, &rules);
+            let elapsed = start.elapsed();
+            files = published.len();
+            if i > 0 {
+                times.push(elapsed);
+            }
+        }
+        (times, files)
+    };
+    let (mut full, full_files) = measure(&|_| Snapshot::default());
+    let (mut change, change_files) = measure(&|i| {
+        // Each run types something different into the site's buffer.
+        let text = original.replace("server_name ", &format!("server_name edit{i}.test "));
+        Snapshot::new([(site.clone(), Arc::<[u8]>::from(text.into_bytes()))])
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+    println!(
+        "{sites} sites ({} profile), {runs} runs each; files with findings: {full_files} / {change_files}",
+        profile.name()
+    );
+    println!("| answer | p50 | p95 |");
+    println!("|---|---|---|");
+    for (name, times) in [
+        ("full lint, no buffer open", &mut full),
+        ("one site changed in an open buffer", &mut change),
+    ] {
+        if times.is_empty() {
+            println!("| {name} | (every run panicked) | |");
+            continue;
+        }
+        println!(
+            "| {name} | {:.1} ms | {:.1} ms |",
+            percentile(times, 0.5).as_secs_f64() * 1e3,
+            percentile(times, 0.95).as_secs_f64() * 1e3
+        );
+    }
+    ExitCode::SUCCESS
+}

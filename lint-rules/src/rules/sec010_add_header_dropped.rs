@@ -1,0 +1,109 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+
+use crate::model::array_inheritance::dropping;
+use crate::model::Model;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "SEC010",
+        name: "add-header-dropped",
+        family: Family::Security,
+        severity: Severity::Warning,
+        summary: "an `add_header` (or `add_trailer`) in an inner block drops every header the outer blocks add",
+        aliases: &["add_header_redefinition"],
+        doc: r#"`add_header` is inherited from the outer level only when the level has no
+`add_header` of its own. One `add_header Cache-Control ...;` in a location (or in an
+`if`, or in a file it includes) silently removes every security header set at
+server or http level for the responses of that location: `Strict-Transport-Security`,
+`Content-Security-Policy`, `X-Frame-Options`... The same holds for `add_trailer`.
+nginx 1.29.3 added `add_header_inherit merge;` to keep the outer headers; with
+`add_header_inherit off;` dropping them is explicit and not reported.
+
+**Symptom**: a security header is missing on some pages only (curl -I on
+`/static/app.js` shows no `Strict-Transport-Security` while `/` has it): clickjacking
+or MIME sniffing protections off where the inner block adds its own header.
+
+Bad:
+```nginx
+server {
+    add_header X-Frame-Options DENY;
+    add_header X-Content-Type-Options nosniff;
+    location /static/ {
+        add_header Cache-Control "public, max-age=86400";
+    }
+}
+```
+Good:
+```nginx
+server {
+    add_header X-Frame-Options DENY;
+    add_header X-Content-Type-Options nosniff;
+    location /static/ {
+        add_header X-Frame-Options DENY;
+        add_header X-Content-Type-Options nosniff;
+        add_header Cache-Control "public, max-age=86400";
+    }
+}
+```
+Option (gixy's name): `headers = ["x-frame-options", ...]` reports only those headers."#,
+        fix: "Repeat the outer headers in the inner block (an `include security-headers.conf;` used at every level that adds headers), or, from nginx 1.29.3, `add_header_inherit merge;`.",
+    },
+    check,
+};
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    let only: Option<Vec<String>> = model
+        .options
+        .rule_words(RULE.meta.code, "headers")
+        .map(|w| {
+            w.iter()
+                .flat_map(|h| h.split(','))
+                .map(|h| h.trim().to_ascii_lowercase())
+                .filter(|h| !h.is_empty())
+                .collect()
+        })
+        .filter(|w: &Vec<String>| !w.is_empty());
+    for tree in model.trees {
+        let families = [
+            ("add_header", "add_header_inherit", "header"),
+            ("add_trailer", "add_trailer_inherit", "trailer"),
+        ];
+        let fields = families.map(|(field, inherit, _)| (field, Some(inherit)));
+        for level in dropping(tree, fields) {
+            let (field, inherit, kind) = families[level.family];
+            let dropped: Vec<_> = level
+                .dropped
+                .iter()
+                .filter(|d| {
+                    only.as_ref().is_none_or(|o| {
+                        d.arg(0).is_some_and(|n| o.contains(&n.to_ascii_lowercase()))
+                    })
+                })
+                .collect();
+            let Some(first) = dropped.first() else {
+                continue;
+            };
+            let own = level.first_own;
+            let names: Vec<String> = dropped
+                .iter()
+                .map(|d| d.arg(0).unwrap_or_default().into_owned())
+                .collect();
+            let mut d = Diagnostic::new(
+                &RULE.meta,
+                own.span(),
+                format!(
+                    "this {field} drops the {kind}(s) an outer block adds: {}",
+                    names.join(", ")
+                ),
+            )
+            .with_label(format!("the first {field} of this block"))
+            .with_help(format!(
+                "repeat them here, or use `{inherit} merge;` (nginx 1.29.3+)"
+            ));
+            d = d.with_related(first.span(), "no longer sent by this block");
+            sink.push(d);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+
+use crate::model::tree_walk::walk;
+use crate::model::Model;
+use crate::rules::sec011_add_header_multiline::headers;
+use nginx_conf_parser::Item;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "SEC012",
+        name: "content-type-via-add-header",
+        family: Family::Security,
+        severity: Severity::Warning,
+        summary: "`Content-Type` set with `add_header`/`more_set_headers` instead of `default_type`/`types`",
+        aliases: &["add_header_content_type"],
+        doc: r#"nginx always sends a `Content-Type` of its own: from `types`/`default_type`
+for files, or the one the upstream (php-fpm, a proxied server) returned.
+`add_header Content-Type ...` does not replace it, it adds a second one. Clients
+disagree on which of two `Content-Type` headers wins, so the type the browser
+sniffs and renders may be the other one: a JSON or text response rendered as HTML
+is script injection. Hiding the upstream's header first (`proxy_hide_header
+Content-Type;`, `fastcgi_hide_header Content-Type;` in the same or an outer block)
+makes the added one the only one, and is not reported.
+
+**Symptom**: responses carry two `Content-Type` headers (`curl -I` shows both); the
+browser renders with the other type, or a cache stores the wrong one.
+
+Bad:
+```nginx
+location /api/ {
+    add_header Content-Type application/json;
+    fastcgi_pass unix:/run/php/php8.2-fpm.sock;
+}
+```
+Good:
+```nginx
+location /api/ {
+    default_type application/json;
+    fastcgi_pass unix:/run/php/php8.2-fpm.sock;
+}
+```"#,
+        fix: "Set the type with `default_type` (files) or in the application; to override an upstream's, add `proxy_hide_header Content-Type;` (or `fastcgi_hide_header`) next to the `add_header`.",
+    },
+    check,
+};
+
+const HIDES: &[&str] = &[
+    "proxy_hide_header",
+    "fastcgi_hide_header",
+    "uwsgi_hide_header",
+    "scgi_hide_header",
+    "grpc_hide_header",
+];
+
+/// True when a block around the statement hides the upstream's `Content-Type`
+/// (`*_hide_header` is inherited, so any enclosing level counts).
+fn upstream_type_hidden(blocks: &[Item<'_>]) -> bool {
+    blocks.iter().any(|b| {
+        b.children().any(|c| {
+            HIDES.iter().any(|h| c.is(h))
+                && c.arg(0).is_some_and(|a| a.eq_ignore_ascii_case("content-type"))
+        })
+    })
+}
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for tree in model.trees {
+        walk(tree, |s, blocks| {
+            // Checked before `headers` splits anything: most headers are other ones.
+            let names_type = if s.is("add_header") {
+                s.arg(0).is_some_and(|n| n.eq_ignore_ascii_case("content-type"))
+            } else {
+                s.is("more_set_headers")
+                    && s.args().any(|a| a.to_ascii_lowercase().contains("content-type"))
+            };
+            if !names_type {
+                return;
+            }
+            for (i, name, value) in headers(s) {
+                if !name.eq_ignore_ascii_case("content-type") || upstream_type_hidden(blocks) {
+                    continue;
+                }
+                let fix = if s.is("add_header") {
+                    format!("use `default_type {value};`")
+                } else {
+                    "use `default_type`".to_string()
+                };
+                sink.push(
+                    Diagnostic::new(
+                        &RULE.meta,
+                        s.arg_span(i),
+                        "this adds a second Content-Type header next to the one nginx (or the upstream) already sends",
+                    )
+                    .with_help(format!(
+                        "{fix}, or hide the upstream's first (`proxy_hide_header Content-Type;`)"
+                    )),
+                );
+            }
+        });
+    }
+}

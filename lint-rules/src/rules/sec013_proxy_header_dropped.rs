@@ -1,0 +1,129 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+
+use crate::model::array_inheritance::dropping;
+use crate::model::Model;
+use nginx_conf_parser::Item;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "SEC013",
+        name: "proxy-header-dropped",
+        family: Family::Security,
+        severity: Severity::Warning,
+        summary: "a `proxy_set_header` (or `grpc_set_header`) in an inner block drops every one the outer blocks set",
+        aliases: &["proxy_set_header_redefinition"],
+        doc: r#"`proxy_set_header` is inherited from the outer level only when the level has
+none of its own. One `proxy_set_header X-Real-IP $remote_addr;` in a location drops
+the server's `Host`, `X-Forwarded-For` and `X-Forwarded-Proto` for that location: the
+upstream gets nginx's defaults (`Host: $proxy_host`, `Connection: close`) and, worse,
+headers the outer level blanked (`proxy_set_header X-Internal-Auth "";`, so that a
+client cannot send them) pass through from the client again. Outer entries that only
+restate nginx's defaults (`Host $proxy_host`, `Connection ""`, `Upgrade ""`) are not
+counted. `fastcgi_param` follows the same rule and is reported by NGX202.
+
+**Symptom**: the application behind that location sees the wrong host and client
+address (logs show nginx's IP, redirects go to the upstream's name), or trusts a
+header the client forged.
+
+Bad:
+```nginx
+server {
+    proxy_set_header Host $host;
+    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+    location /api/ {
+        proxy_set_header X-Request-Id $request_id;
+        proxy_pass http://app;
+    }
+}
+```
+Good:
+```nginx
+server {
+    include proxy-headers.conf;
+    location /api/ {
+        include proxy-headers.conf;
+        proxy_set_header X-Request-Id $request_id;
+        proxy_pass http://app;
+    }
+}
+```
+Option (gixy's name): `headers = ["host", ...]` reports only those headers."#,
+        fix: "Repeat the outer headers in the inner block (keep them in one file and `include` it at every level that sets its own).",
+    },
+    check,
+};
+
+/// Values nginx itself uses for a header (an empty value sends no header): an outer
+/// entry restating one is not lost when dropped.
+fn is_nginx_default(entry: &Item<'_>) -> bool {
+    let (Some(name), Some(value)) = (entry.arg(0), entry.arg(1)) else {
+        return false;
+    };
+    let default = match name.to_ascii_lowercase().as_str() {
+        "host" => "$proxy_host",
+        "connection" | "expect" | "keep-alive" | "te" | "upgrade" => "",
+        _ => return false,
+    };
+    value.eq_ignore_ascii_case(default)
+}
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    let only: Option<Vec<String>> = model
+        .options
+        .rule_words(RULE.meta.code, "headers")
+        .map(|w| {
+            w.iter()
+                .flat_map(|h| h.split(','))
+                .map(|h| h.trim().to_ascii_lowercase())
+                .filter(|h| !h.is_empty())
+                .collect()
+        })
+        .filter(|w: &Vec<String>| !w.is_empty());
+    for tree in model.trees {
+        let fields = ["proxy_set_header", "grpc_set_header"];
+        for level in dropping(tree, fields.map(|f| (f, None))) {
+            let field = fields[level.family];
+            let dropped: Vec<_> = level
+                .dropped
+                .iter()
+                .filter(|d| !is_nginx_default(d))
+                .filter(|d| {
+                    only.as_ref().is_none_or(|o| {
+                        d.arg(0).is_some_and(|n| o.contains(&n.to_ascii_lowercase()))
+                    })
+                })
+                .collect();
+            let Some(first) = dropped.first() else {
+                continue;
+            };
+            let own = level.first_own;
+            let names: Vec<String> = dropped
+                .iter()
+                .map(|d| d.arg(0).unwrap_or_default().into_owned())
+                .collect();
+            let blanked = dropped
+                .iter()
+                .find(|d| d.arg(1).is_some_and(|v| v.is_empty()));
+            let mut d = Diagnostic::new(
+                &RULE.meta,
+                own.span(),
+                format!(
+                    "this {field} drops the header(s) an outer block sets: {}",
+                    names.join(", ")
+                ),
+            )
+            .with_label(format!("the first {field} of this block"))
+            .with_help("repeat them here (one included file used at every level)");
+            d = d.with_related(first.span(), "no longer set for this block");
+            if let Some(b) = blanked {
+                d = d.with_related(
+                    b.span(),
+                    "blanked on purpose: the client's own header now passes through",
+                );
+            }
+            sink.push(d);
+        }
+    }
+}
