@@ -417,3 +417,43 @@ fn hostile_input_gives_diagnostics_not_crashes() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("NGX001"));
 }
+
+#[test]
+fn opt_in_rules_report_only_when_selected() {
+    // (fixture, code, rule name, gixy plugin name)
+    for (root, code, name, alias) in [
+        (
+            "fixtures/rules/SEC080/bad",
+            "SEC080",
+            "worker-processes-unset",
+            "missing_worker_processes",
+        ),
+        (
+            "fixtures/rules/SEC047/bad",
+            "SEC047",
+            "try-files-without-open-file-cache",
+            "try_files_is_evil_too",
+        ),
+    ] {
+        let run = |select: Option<&str>| {
+            let mut cmd = bin();
+            cmd.args(["--no-config", "--format", "concise", "--root", root]);
+            if let Some(s) = select {
+                cmd.args(["--select", s]);
+            }
+            String::from_utf8_lossy(&cmd.output().expect("run").stdout).into_owned()
+        };
+        // Advice (no worker_processes, no open_file_cache) is not part of a default run.
+        let default = run(None);
+        assert!(!default.contains(code), "{root}:\n{default}");
+        for selector in ["SEC", code, name, alias] {
+            let out = run(Some(selector));
+            assert!(
+                out.contains(&format!(": {code} [")),
+                "{root} --select {selector}:\n{out}"
+            );
+        }
+        // Selecting something else does not bring it in either.
+        assert!(!run(Some("NGX")).contains(code));
+    }
+}

@@ -28,6 +28,11 @@ const GIXY_NG_VERSION: &str = "0.2.59";
 /// that our answer is right). A listed fixture that agrees is a stale entry and fails.
 const DELIBERATE: &[(&str, &str, &str)] = &[
     (
+        "default_server_flag",
+        "ambiguous_stream_socket.conf",
+        "two stream servers on one port: nginx 1.22.1 refuses them (duplicate \"127.0.0.1:12345\" address and port pair, shown with libnginx-mod-stream); stream has no server_name, so no default server, before 1.25.5; NGX102 reads http servers",
+    ),
+    (
         "http_splitting",
         "mapped_value.conf",
         "the map's regex captures from `$host`, which cannot hold CR or LF: nginx rejects \

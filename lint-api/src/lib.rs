@@ -418,7 +418,12 @@ impl Linter {
             })
         };
         diagnostics.retain(|d| {
-            if !s.select.is_empty() && !selected(&s.select, d) {
+            let chosen = selected(&s.select, d);
+            if !s.select.is_empty() && !chosen {
+                return false;
+            }
+            // Advice-only and overlapping gixy checks run when asked for (`--select SEC`).
+            if lint_rules::is_opt_in(d.code) && !chosen {
                 return false;
             }
             if selected(&s.ignore, d) {

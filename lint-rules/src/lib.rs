@@ -18,6 +18,22 @@ pub use options::{LintOptions, Network, Published, RuleOption};
 pub use rule::{Rule, Sink};
 pub use rules::RULES;
 
+/// Codes reported only when a `--select` entry (or the config file's `select`) names
+/// them: by code, by a prefix such as `SEC`, by name or by alias. They are gixy's
+/// checks that are advice rather than faults (HSTS, `worker_processes`, SEC047's
+/// `open_file_cache`, which most PHP sites would get), or that
+/// repeat what another rule already reports by default (NGX112 for
+/// `worker_rlimit_nofile`, X013 for a variable `fastcgi_pass` without `resolver`):
+/// `--select SEC` is "what gixy does", the default run reports each problem once.
+pub const OPT_IN: &[&str] = &[
+    "SEC047", "SEC071", "SEC078", "SEC079", "SEC080", "SEC081", "SEC082", "SEC084",
+];
+
+/// True for a code in [`OPT_IN`].
+pub fn is_opt_in(code: &str) -> bool {
+    OPT_IN.contains(&code)
+}
+
 /// Metadata of every code the linter can emit (parsers' and rules'), sorted by code.
 pub fn all_rules() -> Vec<&'static lint_source::RuleMeta> {
     let mut all: Vec<&'static lint_source::RuleMeta> = Vec::new();

@@ -332,7 +332,10 @@ fn main() {
                 if format == "json" {
                     json_by_size.push((profile, n, sample.wall));
                 }
-                rows.push((format!("nginx-fpm-lint --format {format} \\| wc -c"), sample));
+                rows.push((
+                    format!("nginx-fpm-lint --format {format} \\| wc -c"),
+                    sample,
+                ));
             }
             let external_runs = if n >= 5000 { opt.runs.min(3) } else { opt.runs };
             let mut nginx_wall = None;

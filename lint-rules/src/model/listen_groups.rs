@@ -42,7 +42,15 @@ impl ListenAddress {
     pub fn of(listen: &NginxListen) -> Self {
         let host = match listen.host.as_str() {
             "*" | "" => "0.0.0.0".to_string(),
-            h => h.to_ascii_lowercase(),
+            // nginx compares socket addresses: `[::]` and `[::0]` are one.
+            h => match h
+                .strip_prefix('[')
+                .and_then(|v| v.strip_suffix(']'))
+                .and_then(|v| v.parse::<std::net::Ipv6Addr>().ok())
+            {
+                Some(v6) => format!("[{v6}]"),
+                None => h.to_ascii_lowercase(),
+            },
         };
         ListenAddress {
             transport: if listen.quic {
@@ -336,6 +344,17 @@ mod tests {
             certificate: None,
             alt_svc: false,
         }
+    }
+
+    #[test]
+    fn ipv6_spellings_of_one_address_are_one_group() {
+        let servers = vec![
+            server(&[("[::]", Some(80), false)], &["a.example"], 0),
+            server(&[("[::0]", Some(80), false)], &["b.example"], 1),
+        ];
+        let groups = group(&servers);
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].members.len(), 2);
     }
 
     #[test]

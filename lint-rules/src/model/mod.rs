@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod address;
 pub mod array_inheritance;
 pub mod compiled_regex;
+pub mod dns_names;
 pub mod filesystem;
 pub mod listen_groups;
 pub mod nginx;

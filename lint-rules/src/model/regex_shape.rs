@@ -59,6 +59,14 @@ impl ByteSet {
         ByteSet(self.0.map(|w| !w))
     }
 
+    /// The one byte of a set of one (a literal).
+    pub fn single(&self) -> Option<u8> {
+        if self.0.iter().map(|w| w.count_ones()).sum::<u32>() != 1 {
+            return None;
+        }
+        (0..=u8::MAX).find(|b| self.contains(*b))
+    }
+
     /// True for the empty set.
     pub fn is_empty(&self) -> bool {
         self.0 == [0; 4]
@@ -773,6 +781,76 @@ impl Node {
         }
         out
     }
+
+    /// Every capture group's number and the offset of its `(`, in pattern order.
+    pub fn captures(&self) -> Vec<(u32, usize)> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(node) = stack.pop() {
+            match node {
+                Node::Group { kind, body, at, .. } => {
+                    if let GroupKind::Capture(n) = kind {
+                        out.push((*n, *at));
+                    }
+                    stack.push(body);
+                }
+                Node::Repeat { body, .. } => stack.push(body),
+                Node::Concat(items) | Node::Alt(items) => stack.extend(items.iter().rev()),
+                _ => {}
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// The capture group a `$1` or `$name` refers to; `pattern` is the text this node
+    /// was parsed from (names are read there).
+    pub fn capture_ref(&self, pattern: &str, r: CaptureRef<'_>) -> Option<&Node> {
+        let n = match r {
+            CaptureRef::Number(n) => n,
+            CaptureRef::Name(name) => {
+                self.captures()
+                    .into_iter()
+                    .find(|(_, at)| capture_name(pattern, *at) == Some(name))?
+                    .0
+            }
+        };
+        self.capture(n)
+    }
+}
+
+/// A reference to a capture group: `$1` or `$name`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaptureRef<'a> {
+    /// `$1`..`$9`.
+    Number(u32),
+    /// A named capture.
+    Name(&'a str),
+}
+
+impl<'a> CaptureRef<'a> {
+    /// The capture a variable name refers to: digits are a number, anything else a name.
+    pub fn of_variable(name: &'a str) -> Self {
+        match name.parse() {
+            Ok(n) => CaptureRef::Number(n),
+            Err(_) => CaptureRef::Name(name),
+        }
+    }
+}
+
+/// The name of the capture group whose `(` is at `at` in `pattern` (`(?<name>`,
+/// `(?P<name>`, `(?'name'`); `None` for an unnamed group.
+pub fn capture_name(pattern: &str, at: usize) -> Option<&str> {
+    let rest = pattern.get(at + 1..)?.strip_prefix('?')?;
+    let (name, close) = if let Some(r) = rest.strip_prefix("P<") {
+        (r, '>')
+    } else if let Some(r) = rest.strip_prefix('\'') {
+        (r, '\'')
+    } else {
+        (rest.strip_prefix('<')?, '>')
+    };
+    let end = name.find(close)?;
+    Some(&name[..end])
 }
 
 /// True when every top-level alternative is pinned to the start (`^`, `\A`) or the end
@@ -1068,5 +1146,45 @@ mod tests {
         assert!(!is_anchored(&parse(&asserts, false).expect("parses")));
         let deep = "(".repeat(100_000);
         assert!(parse(&deep, false).is_err());
+    }
+
+    #[test]
+    fn captures_by_number_and_name_and_what_they_can_contain() {
+        let can = |pattern: &str, r: CaptureRef<'_>, b: u8| {
+            let node = parse(pattern, false).expect("parses");
+            node.capture_ref(pattern, r)
+                .map(|g| g.universe().contains(b))
+        };
+        assert_eq!(
+            can(r"^/img/(.*\.png)$", CaptureRef::Number(1), b'?'),
+            Some(true)
+        );
+        assert_eq!(
+            can(r"^/(a)(?:b)(\d+)", CaptureRef::Number(2), b'?'),
+            Some(false)
+        );
+        assert_eq!(
+            can(r"^/n/(?<rest>[^/]+)$", CaptureRef::Name("rest"), b'%'),
+            Some(true)
+        );
+        assert_eq!(
+            can(r"^/n/(?P<rest>[^/]+)$", CaptureRef::Name("rest"), b'/'),
+            Some(false)
+        );
+        assert_eq!(
+            can(r"^/n/(?'rest'\w+)$", CaptureRef::Number(1), b'/'),
+            Some(false)
+        );
+        assert_eq!(can(r"^/(?<=x)(a)", CaptureRef::Name("x"), b'a'), None);
+        assert_eq!(can(r"^/x", CaptureRef::Number(1), b'a'), None);
+        assert_eq!(CaptureRef::of_variable("2"), CaptureRef::Number(2));
+        assert_eq!(CaptureRef::of_variable("rest"), CaptureRef::Name("rest"));
+        let node = parse(r"(a(?<in>b))(c)", false).expect("parses");
+        assert_eq!(node.captures(), [(1, 0), (2, 2), (3, 11)]);
+        assert_eq!(capture_name(r"(a(?<in>b))(c)", 2), Some("in"));
+        assert_eq!(capture_name(r"(a(?<in>b))(c)", 0), None);
+        assert_eq!(ByteSet::byte(b'x').single(), Some(b'x'));
+        assert_eq!(ByteSet::ALL.single(), None);
+        assert_eq!(ByteSet::default().single(), None);
     }
 }

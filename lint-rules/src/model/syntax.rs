@@ -174,6 +174,207 @@ impl<'a> Tree<'a> {
     }
 }
 
+impl<'a> Tree<'a> {
+    /// Statement `i` as a [`Node`].
+    pub fn node(&self, i: usize) -> Node<'_, 'a> {
+        Node { tree: self, id: i }
+    }
+
+    /// Every statement as a [`Node`], in document order.
+    pub fn nodes(&self) -> impl Iterator<Item = Node<'_, 'a>> + '_ {
+        (0..self.len()).map(move |i| self.node(i))
+    }
+
+    /// Every statement named `name` as a [`Node`], in document order.
+    pub fn nodes_named<'s>(&'s self, name: &'s str) -> impl Iterator<Item = Node<'s, 'a>> + 's {
+        self.named(name).map(move |i| self.node(i))
+    }
+
+    /// Top-level statements as [`Node`]s.
+    pub fn top(&self) -> impl Iterator<Item = Node<'_, 'a>> + '_ {
+        self.roots.iter().map(move |i| self.node(*i))
+    }
+
+    /// The top-level `http` block, when there is one.
+    pub fn http(&self) -> Option<Node<'_, 'a>> {
+        self.top().find(|n| n.is("http") && n.is_block())
+    }
+
+    /// Every `server` block directly in `http`.
+    pub fn http_servers(&self) -> impl Iterator<Item = Node<'_, 'a>> + '_ {
+        self.http()
+            .into_iter()
+            .flat_map(|h| h.children().filter(|c| c.is("server") && c.is_block()))
+    }
+
+    /// `upstream NAME {}` in `http`, by name (case-insensitive).
+    pub fn upstream(&self, name: &str) -> Option<Node<'_, 'a>> {
+        self.http()?
+            .children()
+            .find(|c| c.is("upstream") && c.is_block() && c.arg(0).eq_ignore_ascii_case(name))
+    }
+
+    /// One past the last statement under `i`: statements are in document order, so a
+    /// block's statements are the indices between it and this.
+    fn subtree_end(&self, i: usize) -> usize {
+        let mut last = i;
+        while let Some(&child) = self.children(Some(last)).last() {
+            last = child;
+        }
+        last + 1
+    }
+}
+
+/// A statement of a [`Tree`] with the tree around it, for rules that walk from a
+/// statement to its block, siblings and inherited values by name rather than by index.
+/// Text comes borrowed from the parsed files: reading a node allocates nothing.
+#[derive(Clone, Copy, Debug)]
+pub struct Node<'t, 'a> {
+    tree: &'t Tree<'a>,
+    id: usize,
+}
+
+impl<'t, 'a> Node<'t, 'a> {
+    /// The statement.
+    pub fn item(&self) -> &'t Item<'a> {
+        self.tree.item(self.id)
+    }
+
+    /// Its index in the tree.
+    pub fn id(&self) -> usize {
+        self.id
+    }
+
+    /// The tree it belongs to.
+    pub fn tree(&self) -> &'t Tree<'a> {
+        self.tree
+    }
+
+    /// The directive name (for `map` entries, the key).
+    pub fn name(&self) -> &'a str {
+        let item = *self.item();
+        utf8(item.file.bytes(&item.directive.name))
+    }
+
+    /// True when the directive is named `name`.
+    pub fn is(&self, name: &str) -> bool {
+        self.item().is(name)
+    }
+
+    /// Argument `i`, unquoted and unescaped (`""` when absent). These rules read ASCII
+    /// syntax: text after a byte that is not UTF-8 is left out rather than copied.
+    pub fn arg(&self, i: usize) -> &'a str {
+        let item = *self.item();
+        item.arg_token(i).map_or("", |t| utf8(item.file.bytes(t)))
+    }
+
+    /// Every argument, as [`Node::arg`] reads them.
+    pub fn args(&self) -> impl Iterator<Item = &'a str> + Clone {
+        let item = *self.item();
+        item.directive
+            .args
+            .iter()
+            .map(move |t| utf8(item.file.bytes(t)))
+    }
+
+    /// Number of arguments.
+    pub fn arg_count(&self) -> usize {
+        self.item().arg_count()
+    }
+
+    /// True when any argument equals `word` (ASCII case-insensitive).
+    pub fn has_arg(&self, word: &str) -> bool {
+        self.args().any(|a| a.eq_ignore_ascii_case(word))
+    }
+
+    /// The whole statement.
+    pub fn span(&self) -> lint_source::Span {
+        self.item().span()
+    }
+
+    /// The name.
+    pub fn name_span(&self) -> lint_source::Span {
+        self.item().name_span()
+    }
+
+    /// Argument `i`, or the name when there is no such argument.
+    pub fn arg_span(&self, i: usize) -> lint_source::Span {
+        self.item().arg_span(i)
+    }
+
+    /// From the name to the last argument: where findings about a block point.
+    pub fn head(&self) -> lint_source::Span {
+        match self.arg_count() {
+            0 => self.name_span(),
+            n => self.name_span().to(self.arg_span(n - 1)),
+        }
+    }
+
+    /// True for a block.
+    pub fn is_block(&self) -> bool {
+        self.item().is_block()
+    }
+
+    /// The enclosing block.
+    pub fn parent(&self) -> Option<Node<'t, 'a>> {
+        self.tree.parent(self.id).map(|id| self.tree.node(id))
+    }
+
+    /// Enclosing blocks, nearest first.
+    pub fn ancestors(&self) -> impl Iterator<Item = Node<'t, 'a>> + 't {
+        let tree = self.tree;
+        tree.ancestors(self.id).map(move |id| tree.node(id))
+    }
+
+    /// The statements of its block.
+    pub fn children(&self) -> impl Iterator<Item = Node<'t, 'a>> + 't {
+        let tree = self.tree;
+        tree.children(Some(self.id))
+            .iter()
+            .map(move |id| tree.node(*id))
+    }
+
+    /// The first statement of its block named `name`.
+    pub fn child(&self, name: &str) -> Option<Node<'t, 'a>> {
+        self.children().find(|c| c.is(name))
+    }
+
+    /// Every statement below it, in document order, not itself (no allocation).
+    pub fn descendants(&self) -> impl Iterator<Item = Node<'t, 'a>> + 't {
+        let tree = self.tree;
+        (self.id + 1..tree.subtree_end(self.id)).map(move |id| tree.node(id))
+    }
+
+    /// The nearest enclosing block named `name`.
+    pub fn enclosing(&self, name: &str) -> Option<Node<'t, 'a>> {
+        self.ancestors().find(|a| a.is(name))
+    }
+
+    /// The value of an inherited directive here: the block's own statement (for a
+    /// simple directive, its block's), else the nearest enclosing block's; `if` blocks
+    /// are passed over, since what they set applies only inside them. Unlike
+    /// [`Tree::inherited`], the top level of a file is not searched: these directives
+    /// live in blocks.
+    pub fn effective(&self, name: &str) -> Option<Node<'t, 'a>> {
+        let start = if self.is_block() {
+            Some(*self)
+        } else {
+            self.parent()
+        };
+        std::iter::successors(start, |p| p.parent())
+            .filter(|b| !b.is("if"))
+            .find_map(|b| b.child(name))
+    }
+}
+
+/// Text of UTF-8 bytes, up to the first byte that is not (no allocation).
+fn utf8(bytes: &[u8]) -> &str {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
+    }
+}
+
 /// Every argument of a statement as owned text.
 pub fn args(item: &Item<'_>) -> Vec<String> {
     item.args().map(|a| a.into_owned()).collect()
@@ -318,5 +519,41 @@ mod tests {
         assert_eq!(if_words(tree.item(up[0])), ["$x"]);
         assert_eq!(names(tree.children(None)), ["http"]);
         assert_eq!(tree.descendants(Some(up[1])).len(), 3);
+    }
+
+    #[test]
+    fn nodes_walk_blocks_and_inherited_values() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let main = dir.path().join("nginx.conf");
+        std::fs::write(
+            &main,
+            "http {\n resolver 127.0.0.1;\n upstream App { server a:1; }\n server {\n  include inc.conf;\n  location / { if ($x) { resolver 10.0.0.1; proxy_pass \"http://b c\"; } }\n }\n server { }\n}\n",
+        )
+        .expect("write");
+        std::fs::write(dir.path().join("inc.conf"), "ssl_stapling on;\n").expect("write");
+        let map = SourceMap::new();
+        let config = nginx_conf_parser::load(&main, &Default::default(), &map);
+        let tree = Tree::of(&config);
+        assert_eq!(tree.http_servers().count(), 2);
+        let upstream = tree.upstream("app").expect("upstream, any case");
+        assert_eq!(upstream.child("server").map(|s| s.arg(0)), Some("a:1"));
+        let server = tree.http_servers().next().expect("server");
+        // The included statement is the server's own.
+        assert_eq!(server.child("ssl_stapling").map(|s| s.arg(0)), Some("on"));
+        let names: Vec<&str> = server.descendants().map(|d| d.name()).collect();
+        assert_eq!(
+            names,
+            ["ssl_stapling", "location", "if", "resolver", "proxy_pass"]
+        );
+        let pass = tree.nodes_named("proxy_pass").next().expect("proxy_pass");
+        assert_eq!(pass.arg(0), "http://b c");
+        assert_eq!(pass.arg(1), "");
+        // The `if`'s own resolver applies inside it only: the inherited one is http's.
+        let resolver = pass.effective("resolver").expect("resolver");
+        assert_eq!(resolver.arg(0), "127.0.0.1");
+        assert_eq!(pass.enclosing("location").map(|l| l.arg(0)), Some("/"));
+        let last = tree.http_servers().nth(1).expect("second server");
+        assert_eq!(last.descendants().count(), 0);
+        assert_eq!(tree.top().map(|t| t.name()).collect::<Vec<_>>(), ["http"]);
     }
 }

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
         family: Family::NginxListen,
         severity: Severity::Warning,
         summary: "several servers on one address:port and none marked `default_server`: the first one read catches unknown hosts",
-        aliases: &[],
+        aliases: &["default_server_flag"],
         doc: r#"Requests whose Host matches no server_name go to the default server of the
 address. Without `default_server`, that is the first server nginx reads,
 which depends on include order (the alphabetical order of sites-enabled). A

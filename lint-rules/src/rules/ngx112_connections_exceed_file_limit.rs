@@ -21,6 +21,10 @@ fails with `accept4() failed (24: Too many open files)` or `socket() failed
 (24: Too many open files) while connecting to upstream`: 500/502 for the
 unlucky requests.
 
+gixy's stricter `worker_rlimit_nofile_vs_connections` (the limit below *twice*
+the connections, with the defaults 512 and 1024 assumed) is SEC081, reported
+when selected (`--select SEC`).
+
 **Symptom**: errors only under load; `Too many open files` in the error log.
 
 Bad:

@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
         name: "try-files-without-open-file-cache",
         family: Family::Security,
         severity: Severity::Note,
-        summary: "`try_files` without `open_file_cache`: extra stat() calls on every request",
+        summary: "`try_files` without `open_file_cache`: extra stat() calls on every request (opt-in)",
         aliases: &["try_files_is_evil_too"],
         doc: r#"`try_files $uri $uri/ /index.php` makes nginx look up each candidate on
 disk (an `open()`/`stat()` per entry) for every request. A single candidate
@@ -19,6 +19,9 @@ file and is not reported. Without
 `open_file_cache` these lookups are repeated for every request, which costs
 the most exactly when requests are cheapest to send: a flood of requests for
 missing files keeps the disk and the workers busy.
+
+Opt-in: reported only when selected (`--select SEC047`, `--select SEC` or
+`--select try_files_is_evil_too`), since it would add a note to most PHP sites.
 
 **Symptom**: higher latency and system CPU under load; an attacker sending
 requests for non-existent paths multiplies file-system lookups.

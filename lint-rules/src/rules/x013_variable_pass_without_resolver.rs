@@ -17,6 +17,9 @@ pub static RULE: Rule = Rule {
 run time, and needs a `resolver`. Unless the variable always names an
 `upstream` block or an IP address, requests fail.
 
+gixy's `missing_resolver`/`stale_dns_cache` report this too; under
+`--select SEC` it is SEC071, which also judges `proxy_pass` and upstreams.
+
 **Symptom**: 502 Bad Gateway; `no resolver defined to resolve php-fpm` in
 nginx's error log.
 

@@ -1,0 +1,75 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+
+use crate::model::Model;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "SEC073",
+        name: "post-quantum-curve",
+        family: Family::Security,
+        severity: Severity::Warning,
+        summary: "`ssl_ecdh_curve` names a post-quantum group without `?`: OpenSSL before 3.5 rejects the whole list and nginx does not start",
+        aliases: &["ssl_ecdh_curve"],
+        doc: r#"nginx hands `ssl_ecdh_curve` to OpenSSL's `SSL_CTX_set1_curves_list()`,
+which rejects the entire list when one group name is unknown to the linked
+library. The post-quantum hybrids (`X25519MLKEM768`, `SecP256r1MLKEM768`,
+`SecP384r1MLKEM1024`) exist from OpenSSL 3.5; the `X25519Kyber768Draft00`
+drafts only in forks. On Debian 12 (OpenSSL 3.0), Ubuntu 24.04 (3.0) or RHEL 9
+(3.2) nginx logs `SSL_CTX_set1_curves_list(...) failed` at `emerg` level: a
+cold start fails, a reload keeps the old configuration. A `?` before a group
+(OpenSSL 3.3 and newer) makes OpenSSL skip it when unknown.
+
+**Symptom**: `nginx -t` fails with `SSL_CTX_set1_curves_list("...") failed`
+on hosts with OpenSSL older than 3.5; a reload silently keeps the old
+configuration.
+
+Bad:
+```nginx
+ssl_ecdh_curve X25519MLKEM768:X25519:prime256v1;
+```
+Good:
+```nginx
+ssl_ecdh_curve ?X25519MLKEM768:X25519:prime256v1;   # every host runs OpenSSL 3.3+
+```"#,
+        fix: "Prefix post-quantum groups with `?` (OpenSSL 3.3+), or leave `ssl_ecdh_curve auto;` on older OpenSSL.",
+    },
+    check,
+};
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for tree in model.syntax {
+        for curve in tree.nodes_named("ssl_ecdh_curve") {
+            let node = curve;
+            let risky: Vec<&str> = node
+                .arg(0)
+                .split(':')
+                .filter(|g| is_post_quantum(g))
+                .collect();
+            if risky.is_empty() {
+                continue;
+            }
+            sink.push(
+                Diagnostic::new(
+                    &RULE.meta,
+                    node.arg_span(0),
+                    format!(
+                        "`{}` needs OpenSSL 3.5 or newer: an older OpenSSL rejects the whole list and nginx does not load this configuration",
+                        risky.join("`, `")
+                    ),
+                )
+                .with_help("prefix the group with `?` when every host runs OpenSSL 3.3+, or use `ssl_ecdh_curve auto;`"),
+            );
+        }
+    }
+}
+
+/// A post-quantum (ML-KEM or Kyber draft) group named without the tolerant `?`.
+fn is_post_quantum(group: &str) -> bool {
+    if group.is_empty() || group.starts_with('?') {
+        return false;
+    }
+    let upper = group.to_ascii_uppercase();
+    upper.contains("MLKEM") || upper.contains("KYBER")
+}
