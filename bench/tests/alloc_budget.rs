@@ -21,7 +21,10 @@ static ALLOC: dhat::Alloc = dhat::Alloc;
 /// rules, whose statement index is built once per run and whose regex verdicts are
 /// memoised per pattern; 23.40 before them; 21.03 before the syntax trees were kept
 /// for rules).
-const TOTAL_BUDGET: f64 = 27.5;
+/// The generated tree names its own directory in every site (roots, logs, sockets), so
+/// the count grows with the checkout's path: 27.46 under /work/main, 28.68 under
+/// /tmp/ci-final/nginx-fpm-lint. The budget leaves room for a long checkout path.
+const TOTAL_BUDGET: f64 = 30.5;
 /// Bytes live at the heap's peak per byte of input, the sources included
 /// (measured: 6.74 after session 4; 7.33 with the syntax trees and their index alive
 /// while rules run; 5.48 when the trees were freed before the rules).
