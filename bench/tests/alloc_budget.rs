@@ -21,9 +21,10 @@ static ALLOC: dhat::Alloc = dhat::Alloc;
 /// rules, whose statement index is built once per run and whose regex verdicts are
 /// memoised per pattern; 23.40 before them; 21.03 before the syntax trees were kept
 /// for rules).
-/// The generated tree names its own directory in every site (roots, logs, sockets), so
-/// the count grows with the checkout's path: 27.46 under /work/main, 28.68 under
-/// /tmp/ci-final/nginx-fpm-lint. The budget leaves room for a long checkout path.
+/// The generated tree lives under the target directory and names it in every site
+/// (roots, logs, sockets): a checkout under /tmp, as CI's clone is, puts every pool
+/// socket in a private /tmp (X012 fires per pool) and lengthens every path. Measured
+/// 27.46 under /work/main, 28.68 in a clone under /tmp.
 const TOTAL_BUDGET: f64 = 30.5;
 /// Bytes live at the heap's peak per byte of input, the sources included
 /// (measured: 6.74 after session 4; 7.33 with the syntax trees and their index alive
@@ -36,10 +37,12 @@ const BLOCKS_PER_STATEMENT: [(lint_rules::Phase, f64); 4] = [
     (lint_rules::Phase::Parse, 4.5),
     (lint_rules::Phase::LoadChecks, 5.9),
     (lint_rules::Phase::Model, 3.0),
-    (lint_rules::Phase::Rules, 10.8),
+    // 10.59 under /work/main; 11.45 in a clone under /tmp (X012 per pool, see above).
+    (lint_rules::Phase::Rules, 12.6),
 ];
-/// Allocations per statement for the whole run (measured: 21.89).
-const BLOCKS_TOTAL: f64 = 24.0;
+/// Allocations per statement for the whole run (measured: 23.26 under /work/main,
+/// 24.15 in a clone under /tmp).
+const BLOCKS_TOTAL: f64 = 26.5;
 
 #[test]
 fn parse_model_and_rules_stay_within_the_allocation_budget() {
