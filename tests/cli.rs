@@ -476,7 +476,9 @@ fn diff_shows_every_pass_and_writes_nothing() {
     );
     assert_ne!(text, broken, "the fixture has the line to break");
     std::fs::write(&conf, &broken).expect("write");
-    let mtime = std::fs::metadata(&conf).and_then(|m| m.modified()).expect("mtime");
+    let mtime = std::fs::metadata(&conf)
+        .and_then(|m| m.modified())
+        .expect("mtime");
     let run = |flag: &str| {
         Command::cargo_bin("nginx-fpm-lint")
             .expect("binary")
@@ -498,7 +500,9 @@ fn diff_shows_every_pass_and_writes_nothing() {
     assert!(err.contains("2 fixes in 1 file(s) over 2 passes"), "{err}");
     assert_eq!(std::fs::read_to_string(&conf).expect("read"), broken);
     assert_eq!(
-        std::fs::metadata(&conf).and_then(|m| m.modified()).expect("mtime"),
+        std::fs::metadata(&conf)
+            .and_then(|m| m.modified())
+            .expect("mtime"),
         mtime
     );
     // --fix writes exactly what --diff showed.
