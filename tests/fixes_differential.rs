@@ -283,7 +283,7 @@ fn fixed_trees_load_in_the_real_nginx_and_php_fpm() {
     println!("{}", rows.join("\n"));
     assert!(
         repaired >= 4,
-        "the load-time fixes (NGX010, NGX014, FPM001, FPM003, FPM007) turn refusals into loads: {repaired}"
+        "the load-time fixes (NGX010, NGX014, FPM001, FPM003, FPM007, SEC073) turn refusals into loads: {repaired}"
     );
     assert!(failures.is_empty(), "{}", failures.join("\n---\n"));
 }
