@@ -358,6 +358,23 @@ mod real_world {
         assert!(!text.contains("php-fpm:"), "{text}");
     }
 
+    /// In a shell-form CMD starting both daemons, the `-c` after `&` is nginx's config, not
+    /// php-fpm's php.ini (capdeploy/simplephp: 21 FPM002 errors on nginx.conf).
+    #[test]
+    fn a_flag_after_a_shell_separator_belongs_to_the_next_program() {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "Dockerfile", "FROM debian:bookworm\nRUN apt-get install -y php8.2-fpm nginx\nCOPY site.conf /etc/nginx/conf.d/site.conf\nCMD /usr/sbin/php-fpm8.2 & \\\n/usr/sbin/nginx -c /etc/nginx/nginx.conf -g \"daemon off;\"\n");
+        write(
+            dir.path(),
+            "site.conf",
+            &super::real_world_site("127.0.0.1:9000"),
+        );
+        let (text, _) = run_in(dir.path(), &["deployments", "."]);
+        assert!(text.contains("php.ini: /etc/php/8.2/fpm/php.ini"), "{text}");
+        let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+        assert!(!text.contains("FPM002"), "{text}");
+    }
+
     /// Without a known php-fpm image, the deployment's names still say a typo resolves to
     /// nothing.
     #[test]

@@ -107,7 +107,17 @@ impl Container {
             let base = w.rsplit('/').next().unwrap_or(w);
             base.starts_with(program)
         })?;
-        let mut words = self.command[start + 1..].iter();
+        // The program's own arguments end at a shell separator: in `php-fpm & nginx -c
+        // /etc/nginx/nginx.conf`, the `-c` is nginx's, not php-fpm's php.ini.
+        let rest = &self.command[start + 1..];
+        let end = rest
+            .iter()
+            .position(|w| {
+                matches!(w.as_str(), "&" | "&&" | ";" | "|" | "||")
+                    || (w.len() > 1 && (w.ends_with(';') || w.ends_with('&')))
+            })
+            .unwrap_or(rest.len());
+        let mut words = rest[..end].iter();
         while let Some(w) = words.next() {
             for f in flags {
                 if w == f {
