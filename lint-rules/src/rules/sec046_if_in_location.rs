@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
         name: "if-in-location",
         family: Family::Security,
         severity: Severity::Warning,
-        summary: "a directive other than `return` or a redirecting/`last` rewrite inside `if` in a location",
+        summary: "a directive other than `return` or a redirecting, `last` or flagless rewrite inside `if` in a location",
         aliases: &["if_is_evil"],
         doc: r#"An `if` inside a `location` makes nginx create an implicit nested
 location for the condition. When the condition is true the request is served
@@ -19,7 +19,8 @@ of the outer location that are not inherited (`try_files`, `proxy_pass`
 written outside the `if`, `add_header` of a sibling `if`, access rules set
 after the `if`) silently do not apply. Only `return` and `rewrite ... last`,
 `redirect` or `permanent` leave the implicit location before it serves the
-request, which is why they are safe there.
+request, which is why they are safe there; so does a `rewrite` without a flag,
+whose new URI makes nginx search the locations again, as `last` does.
 
 **Symptom**: for the requests that match the condition, headers disappear
 (only the last matching `if`'s `add_header` is sent), `try_files` is ignored,
@@ -67,7 +68,9 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 continue;
             }
             let flag = item.arg(2).map(|f| f.into_owned()).unwrap_or_default();
-            if item.is("rewrite") && matches!(flag.as_str(), "last" | "redirect" | "permanent") {
+            // Without a flag, a rewrite that matches changes the URI and nginx searches the
+            // locations again after the rewrite phase, as with `last` (checked with nginx 1.22).
+            if item.is("rewrite") && matches!(flag.as_str(), "" | "last" | "redirect" | "permanent") {
                 continue;
             }
             let name = item.name();
