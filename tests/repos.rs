@@ -375,6 +375,23 @@ mod real_world {
         assert!(!text.contains("FPM002"), "{text}");
     }
 
+    /// An application image only assumed to be built on php:*-fpm keeps its application
+    /// where its entrypoint puts it: nginx's root is not "missing" there (roundcubemail-docker).
+    #[test]
+    fn an_application_image_is_not_empty() {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "compose.yml", "services:\n  web:\n    image: nginx\n    volumes: ['./site.conf:/etc/nginx/conf.d/default.conf', './public:/var/www/html/public']\n  mail:\n    image: acme/webmail:1.6-fpm\n");
+        write(dir.path(), "public/index.php", "<?php\n");
+        let site = super::real_world_site("mail:9000").replace("root /var/www/html;", "root /var/www/html/public;").replace("include fastcgi_params;", "include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;");
+        write(dir.path(), "site.conf", &site);
+        let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+        assert!(!text.contains("X025"), "{text}");
+        // The official image itself has nothing there: the check still runs.
+        write(dir.path(), "compose.yml", "services:\n  web:\n    image: nginx\n    volumes: ['./site.conf:/etc/nginx/conf.d/default.conf', './public:/var/www/html/public']\n  mail:\n    image: php:8.3-fpm\n");
+        let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+        assert!(text.contains("X025"), "{text}");
+    }
+
     /// Without a known php-fpm image, the deployment's names still say a typo resolves to
     /// nothing.
     #[test]

@@ -39,6 +39,10 @@ pub(crate) struct Container {
     pub run_as: Option<String>,
     /// Ports published beyond the deployment's network.
     pub published: Vec<lint_rules::Published>,
+    /// The image is an application's, only assumed to be built on the official php-fpm
+    /// one (`roundcube/roundcubemail:latest-fpm`): what it keeps besides that layout (the
+    /// application its entrypoint copies to /var/www/html) is not known.
+    pub app_image: bool,
 }
 
 impl Container {
@@ -427,7 +431,9 @@ fn rel(path: &Path, repo: &Path) -> String {
 pub(crate) fn set_image(c: &mut Container, reference: &str, dockerfiles: &[PathBuf], repo: &Path) {
     c.image_ref = reference.to_string();
     c.image = stock::image(reference);
-    c.notes.extend(stock::assumption(reference));
+    let assumed = stock::assumption(reference);
+    c.app_image = assumed.is_some();
+    c.notes.extend(assumed);
     if c.image.nginx.is_some() || c.image.fpm.is_some() {
         return;
     }
@@ -484,7 +490,9 @@ pub(crate) fn set_image(c: &mut Container, reference: &str, dockerfiles: &[PathB
 pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, repo: &Path) {
     let base = df.base.clone().unwrap_or_default();
     let mut image = stock::image(&base);
-    c.notes.extend(stock::assumption(&base));
+    let assumed = stock::assumption(&base);
+    c.app_image = assumed.is_some();
+    c.notes.extend(assumed);
     if (df.installs_nginx || df.installs_fpm) && df.package_manager == Some("rpm") {
         // RHEL-family packages: their layout is not in the stock data; a wrong guess (the
         // Debian one) would report files that are not there.
@@ -761,8 +769,9 @@ pub(crate) fn pair(
                     separate_filesystems: n.name != f.name,
                     shared_dirs: n_side.fs.shared_with(&f_side.fs),
                     published: f.published.clone(),
-                    fpm_provided: f_side.fs.provided(),
-                    nginx_provided: n_side.fs.provided(),
+                    // An application image's own files are unknown: no "nothing there".
+                    fpm_provided: f_side.fs.provided().filter(|_| !f.app_image),
+                    nginx_provided: n_side.fs.provided().filter(|_| !n.app_image),
                 },
                 notes,
             });
