@@ -221,6 +221,10 @@ impl State<'_> {
             return;
         }
         for logical in matches {
+            // php-fpm globs with GLOB_MARK and skips what ends in `/`: directories.
+            if self.fs.is_dir(&logical) == Some(true) {
+                continue;
+            }
             if depth >= MAX_INCLUDE_FILES {
                 self.config.diagnostics.push(
                     Diagnostic::new(&INCLUDE, entry.value_span, format!("failed to include more than {MAX_INCLUDE_FILES} files recursively (at '{}')", logical.display()))
