@@ -144,6 +144,7 @@ pub fn check(config: &FpmConfig) -> Vec<Diagnostic> {
             out.push(Diagnostic::new(&INVALID_VALUE, entry.value_span, format!("unable to parse value for entry '{}': Can't use '$pool' when the pool is not defined", entry.key)));
         }
     }
+    check_global_limits(config, &mut out);
     if config.pools.is_empty()
         && !config.incomplete
         && config.main_file.is_some()
@@ -205,6 +206,93 @@ pub fn check(config: &FpmConfig) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// `access.suppress_path[] = /path`: php-fpm refuses a key in the brackets and a value
+/// that is not an absolute path (fpm_conf.c, fpm_conf_ini_parser_array).
+fn check_suppress_path(entry: &crate::model::Entry, key: &str, out: &mut Vec<Diagnostic>) {
+    if !key.is_empty() {
+        out.push(
+            Diagnostic::new(
+                &INVALID_VALUE,
+                entry.key_span,
+                "Keys provided to field 'access.suppress_path' are ignored",
+            )
+            .with_help("write `access.suppress_path[] = /path`"),
+        );
+    }
+    if !entry.value.starts_with('/') && !is_placeholder(&entry.value) {
+        out.push(
+            Diagnostic::new(
+                &INVALID_VALUE,
+                entry.value_span,
+                "Values provided to field 'access.suppress_path' must begin with '/'",
+            )
+            .with_help("the request URI to leave out of the access log, such as `/ping`"),
+        );
+    }
+}
+
+/// An integer setting as php-fpm stores it: glibc's `atoi` (a `long`, clamped) cast to a C
+/// `int`, so `99999999999` wraps as it does there.
+fn c_int(value: &str) -> Option<i32> {
+    // Truncation is the point: it is what the cast in C does.
+    #[allow(clippy::cast_possible_truncation)]
+    crate::model::parse_fpm_int(value).map(|n| n as i32)
+}
+
+/// `process.priority` is checked against [-19, 20] unless unset (php-fpm's 64), as root or
+/// not (fpm_conf.c); a value that is not a number is FPM004's type error already.
+fn priority_out_of_range(value: &str) -> bool {
+    c_int(value).is_some_and(|n| n != 64 && !(-19..=20).contains(&n))
+}
+
+/// The checks of `[global]` values that php-fpm makes after reading every file
+/// (fpm_conf_post_process): the last value of each key counts.
+fn check_global_limits(config: &FpmConfig, out: &mut Vec<Diagnostic>) {
+    let int = |key: &str| {
+        let entry = config.global(key)?;
+        if is_placeholder(&entry.value) {
+            return None;
+        }
+        Some((entry, c_int(&entry.value)?))
+    };
+    if let Some((entry, n)) = int("log_limit") {
+        if n < 512 {
+            out.push(
+                Diagnostic::new(
+                    &INVALID_VALUE,
+                    entry.value_span,
+                    "log_limit must be greater than 512",
+                )
+                .with_help("the longest log line in bytes: 512 or more (1024 by default)"),
+            );
+        }
+    }
+    if let Some((entry, n)) = int("process.max") {
+        if n < 0 {
+            out.push(
+                Diagnostic::new(
+                    &INVALID_VALUE,
+                    entry.value_span,
+                    "process_max can't be negative",
+                )
+                .with_help("0 means no limit"),
+            );
+        }
+    }
+    if let Some(entry) = config.global("process.priority") {
+        if priority_out_of_range(&entry.value) {
+            out.push(
+                Diagnostic::new(
+                    &INVALID_VALUE,
+                    entry.value_span,
+                    "process.priority must be included into [-19,20]",
+                )
+                .with_help("a nice value: -19 (first) to 20 (last)"),
+            );
+        }
+    }
 }
 
 fn unknown(key: &str, span: lint_source::Span) -> Diagnostic {
@@ -323,7 +411,9 @@ fn check_pool(pool: &Pool, table: &Directives, incomplete: bool, out: &mut Vec<D
                         entry.key_span,
                         format!("unknown directive '{}'", entry.key),
                     ));
-                } else if key.is_empty() && entry.key != "access.suppress_path" {
+                } else if entry.key == "access.suppress_path" {
+                    check_suppress_path(entry, key, out);
+                } else if key.is_empty() {
                     out.push(Diagnostic::new(
                         &INVALID_VALUE,
                         entry.key_span,
@@ -358,6 +448,18 @@ fn check_pool(pool: &Pool, table: &Directives, incomplete: bool, out: &mut Vec<D
                 ),
                 None => out.push(unknown(&entry.key, entry.key_span)),
             },
+        }
+    }
+    if let Some(entry) = pool.get("process.priority") {
+        if priority_out_of_range(&entry.value) {
+            out.push(
+                Diagnostic::new(
+                    &INVALID_VALUE,
+                    entry.value_span,
+                    format!("[pool {p}] process.priority must be included into [-19,20]"),
+                )
+                .with_help("a nice value: -19 (first) to 20 (last)"),
+            );
         }
     }
     let header = pool.name_span;

@@ -139,6 +139,18 @@ fn generated(cases: &mut Vec<Case>) {
         ("section-reopen", "[WWW]\npm.max_requests = 5"),
         ("second-pool-same-listen", "[b]\nuser = www-data\nlisten = /run/php/x.sock\npm = static\npm.max_children = 1"),
         ("second-pool-ok", "[b]\nuser = www-data\nlisten = /run/php/y.sock\npm = static\npm.max_children = 1"),
+        // php-src's FPM tests (the Debian corpus's source package): access.suppress_path
+        // takes no key and an absolute path; process.priority is a nice value.
+        ("suppress-path-ok", "access.suppress_path[] = /ping\naccess.suppress_path[] = /status"),
+        ("suppress-path-key", "access.suppress_path[ping] = /ping"),
+        ("suppress-path-relative", "access.suppress_path[] = ping"),
+        ("suppress-path-empty", "access.suppress_path[] ="),
+        ("suppress-path-key-and-relative", "access.suppress_path[a] = b"),
+        ("pool-priority-high", "process.priority = 21"),
+        ("pool-priority-low", "process.priority = -20"),
+        ("pool-priority-edges", "process.priority = -19\n[b]\nuser = www-data\nlisten = /run/php/y.sock\npm = static\npm.max_children = 1\nprocess.priority = 20"),
+        ("pool-priority-unset-value", "process.priority = 64"),
+        ("pool-priority-later-wins", "process.priority = 40\nprocess.priority = 5"),
     ];
     for (name, lines) in extra {
         let text = format!("{POOL}{lines}\n");
@@ -154,6 +166,19 @@ fn generated(cases: &mut Vec<Case>) {
         ("global-array", "env[A] = b"),
         ("global-log-level", "log_level = loud"),
         ("global-pool-var", "pid = /run/$pool.pid"),
+        ("global-log-limit-low", "log_limit = 64"),
+        ("global-log-limit-edge", "log_limit = 512"),
+        ("global-log-limit-negative", "log_limit = -1"),
+        (
+            "global-log-limit-later-wins",
+            "log_limit = 100\nlog_limit = 4096",
+        ),
+        // atoi's long, cast to int: 4294967297 wraps to 1.
+        ("global-log-limit-wraps", "log_limit = 4294967297"),
+        ("global-process-max-negative", "process.max = -1"),
+        ("global-process-max-zero", "process.max = 0"),
+        ("global-priority-high", "process.priority = 25"),
+        ("global-priority-ok", "process.priority = -19"),
     ];
     for (name, line) in global {
         let text = POOL.replacen("[global]\n", &format!("[global]\n{line}\n"), 1);

@@ -260,6 +260,24 @@ pub struct RemovedSpec {
 #[derive(Debug)]
 pub struct Catalogue {
     by_name: HashMap<&'static str, Vec<DirectiveSpec>>,
+    /// Names by length, sorted: a did-you-mean within `k` edits only needs the names
+    /// whose length is within `k` (directive names are ASCII, so bytes are chars).
+    by_length: Vec<Vec<&'static str>>,
+}
+
+impl Catalogue {
+    fn new(by_name: HashMap<&'static str, Vec<DirectiveSpec>>) -> Catalogue {
+        let mut by_length: Vec<Vec<&'static str>> = Vec::new();
+        for &name in by_name.keys() {
+            let len = name.chars().count();
+            if by_length.len() <= len {
+                by_length.resize_with(len + 1, Vec::new);
+            }
+            by_length[len].push(name);
+        }
+        by_length.iter_mut().for_each(|names| names.sort_unstable());
+        Catalogue { by_name, by_length }
+    }
 }
 
 fn parse_table(tsv: &'static str, with_third_party: bool) -> Catalogue {
@@ -295,7 +313,7 @@ fn parse_table(tsv: &'static str, with_third_party: bool) -> Catalogue {
         };
         by_name.entry(cols[0]).or_default().push(spec);
     }
-    Catalogue { by_name }
+    Catalogue::new(by_name)
 }
 
 impl Catalogue {
@@ -307,14 +325,14 @@ impl Catalogue {
             NginxVersion::Latest => LATEST.get_or_init(|| parse_table(LATEST_TSV, true)),
             NginxVersion::V1_22 => V1_22.get_or_init(|| {
                 // 1.22's own table has no third-party rows: take them from the newest table.
-                let mut table = parse_table(V1_22_TSV, false);
+                let mut by_name = parse_table(V1_22_TSV, false).by_name;
                 let third = parse_table(LATEST_TSV, true);
                 for (name, specs) in third.by_name {
                     for spec in specs.into_iter().filter(|s| s.third_party.is_some()) {
-                        table.by_name.entry(name).or_default().push(spec);
+                        by_name.entry(name).or_default().push(spec);
                     }
                 }
-                table
+                Catalogue::new(by_name)
             }),
         }
     }
@@ -329,16 +347,40 @@ impl Catalogue {
         self.by_name.keys().copied()
     }
 
+    /// The names whose length (in chars) is within `slack` of `len`, each length's
+    /// names in byte order: the only candidates within `slack` edits of a name of
+    /// `len` chars.
+    pub fn names_near_length(
+        &self,
+        len: usize,
+        slack: usize,
+    ) -> impl Iterator<Item = &'static str> + '_ {
+        let lo = len.saturating_sub(slack).min(self.by_length.len());
+        let hi = len.saturating_add(slack + 1).min(self.by_length.len());
+        self.by_length[lo..hi].iter().flatten().copied()
+    }
+
     /// The release a directive was removed after, if it was.
     pub fn removed(name: &str) -> Option<RemovedSpec> {
-        REMOVED_TSV.lines().skip(1).find_map(|line| {
-            let cols: Vec<&'static str> = line.split('\t').collect();
-            (cols.len() >= 4 && cols[1] == name).then(|| RemovedSpec {
-                subsystem: cols[0],
-                first: cols[2],
-                last: cols[3],
+        // Indexed once: every unknown directive asks, and fuzzed input is mostly those.
+        static REMOVED: OnceLock<HashMap<&'static str, RemovedSpec>> = OnceLock::new();
+        REMOVED
+            .get_or_init(|| {
+                let mut table = HashMap::new();
+                for line in REMOVED_TSV.lines().skip(1) {
+                    let cols: Vec<&'static str> = line.split('\t').collect();
+                    if cols.len() >= 4 {
+                        table.entry(cols[1]).or_insert(RemovedSpec {
+                            subsystem: cols[0],
+                            first: cols[2],
+                            last: cols[3],
+                        });
+                    }
+                }
+                table
             })
-        })
+            .get(name)
+            .cloned()
     }
 }
 

@@ -89,7 +89,8 @@ pub fn corpus_dir(workspace: &Path, kind: &str) -> Option<PathBuf> {
 pub struct CorpusFiles {
     /// The corpus files of the kind, sorted.
     pub files: Vec<PathBuf>,
-    /// Every row of the kind names a Debian package (`debian:PACKAGE`): the corpus
+    /// Every row of the kind names a Debian package (`debian:PACKAGE`,
+    /// `debian-source:PACKAGE`): the corpus
     /// `.ci/debian-corpus` builds, smaller than the one from public repositories.
     pub debian_only: bool,
 }
@@ -115,7 +116,12 @@ pub fn corpus_files(dir: &Path, kind: &str) -> Result<CorpusFiles, String> {
             ));
         }
         if let Some(name) = cols[0].strip_prefix(&prefix) {
-            rows.insert(name.to_string(), cols[1].starts_with("debian:"));
+            // `debian:PACKAGE` (a binary package's file) or `debian-source:PACKAGE` (a
+            // source package's, .ci/debian-corpus).
+            rows.insert(
+                name.to_string(),
+                cols[1].starts_with("debian:") || cols[1].starts_with("debian-source:"),
+            );
         }
     }
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join(kind))

@@ -131,6 +131,8 @@ struct Checker<'a> {
     server: Option<(Span, bool)>,
     /// Servers whose fixes already add `http2 on;` (one per server).
     http2_added: Vec<Span>,
+    /// Did-you-mean answers by unknown name: a broken file repeats its misspellings.
+    nearest_seen: HashMap<String, Option<(&'static str, bool)>>,
 }
 
 /// Runs every load-time check over the tree.
@@ -172,6 +174,7 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
         out: Vec::new(),
         server: None,
         http2_added: Vec::new(),
+        nearest_seen: HashMap::new(),
     };
     checker.walk(config.items(), context);
     if context == "main" {
@@ -616,10 +619,20 @@ impl<'a> Checker<'a> {
 
     /// The known name closest to `name` (at most two edits away), and whether it is the
     /// only one that close (then it is the one obvious correction).
-    fn nearest(&self, name: &str) -> Option<(&'static str, bool)> {
+    fn nearest(&mut self, name: &str) -> Option<(&'static str, bool)> {
+        if let Some(seen) = self.nearest_seen.get(name) {
+            return *seen;
+        }
+        let found = self.nearest_uncached(name);
+        self.nearest_seen.insert(name.to_string(), found);
+        found
+    }
+
+    fn nearest_uncached(&self, name: &str) -> Option<(&'static str, bool)> {
         let mut best: Option<(usize, &'static str)> = None;
         let mut ties = 0;
-        for candidate in self.catalogue.names() {
+        // Only names within two chars of the length can be within two edits.
+        for candidate in self.catalogue.names_near_length(name.chars().count(), 2) {
             // Bounded: a banded table that stops at the first row past 2 (the full
             // distance against ~1 200 names dominated runs with many unknown names).
             let Some(d) = lint_source::distance::levenshtein_within(name, candidate, 2) else {
