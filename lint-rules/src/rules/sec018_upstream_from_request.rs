@@ -118,6 +118,14 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     if t.reach.must.has(b'/') {
                         break;
                     }
+                    // A value that begins with `/` starts the path (`$tail` of a map whose
+                    // values all do); an empty one leaves the host to what follows.
+                    if t.lead.slash {
+                        if t.lead.empty {
+                            continue;
+                        }
+                        break;
+                    }
                     if !t.reach.can.has(b'.') {
                         continue;
                     }
