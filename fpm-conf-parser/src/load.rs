@@ -132,6 +132,14 @@ pub fn load(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> FpmConfig {
         let mut exact = Vec::with_capacity(pool.entries.len());
         exact.append(&mut pool.entries);
         pool.entries = exact;
+        // The pool's own `prefix` (relative to php-fpm's) is where its relative paths
+        // resolve: php-fpm 8.2 -t reads `chroot = x` under `prefix = /srv` as `/srv/x`.
+        if let Some(own) = pool
+            .value("prefix")
+            .filter(|v| !v.is_empty() && !v.contains('$'))
+        {
+            pool.prefix = crate::model::resolve_path(&own, &prefix);
+        }
     }
     state.config
 }
