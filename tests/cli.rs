@@ -457,3 +457,62 @@ fn opt_in_rules_report_only_when_selected() {
         assert!(!run(Some("NGX")).contains(code));
     }
 }
+
+#[test]
+fn diff_shows_every_pass_and_writes_nothing() {
+    // `fastcgi_pas` is a typo NGX010 corrects; only once it is `fastcgi_pass` is the
+    // location a PHP location, and then X001 repoints it at the pool's socket: two passes.
+    let temp = tempfile::tempdir().expect("temp dir");
+    let tree = temp.path().join("tree");
+    test_support::copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/fix/X001/before"),
+        &tree,
+    );
+    let conf = tree.join("etc/nginx/nginx.conf");
+    let text = std::fs::read_to_string(&conf).expect("read");
+    let broken = text.replace(
+        "fastcgi_pass unix:/run/php/php8.1-fpm.sock;",
+        "fastcgi_pas unix:/run/php/php8.1-fpm.sock;",
+    );
+    assert_ne!(text, broken, "the fixture has the line to break");
+    std::fs::write(&conf, &broken).expect("write");
+    let mtime = std::fs::metadata(&conf)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    let run = |flag: &str| {
+        Command::cargo_bin("nginx-fpm-lint")
+            .expect("binary")
+            .current_dir(temp.path())
+            .env("NO_COLOR", "1")
+            .args(["--no-config", flag, "--root", "tree"])
+            .output()
+            .expect("run")
+    };
+    let out = run("--diff");
+    let diff = String::from_utf8_lossy(&out.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{diff}{err}");
+    assert!(
+        diff.contains("-            fastcgi_pas unix:/run/php/php8.1-fpm.sock;\n")
+            && diff.contains("+            fastcgi_pass unix:/run/php/php8.2-fpm.sock;\n"),
+        "both passes' edits (the name, then the socket) in one diff:\n{diff}"
+    );
+    assert!(err.contains("2 fixes in 1 file(s) over 2 passes"), "{err}");
+    assert_eq!(std::fs::read_to_string(&conf).expect("read"), broken);
+    assert_eq!(
+        std::fs::metadata(&conf)
+            .and_then(|m| m.modified())
+            .expect("mtime"),
+        mtime
+    );
+    // --fix writes exactly what --diff showed.
+    run("--fix");
+    let fixed = std::fs::read_to_string(&conf).expect("read");
+    assert_eq!(
+        fixed,
+        broken.replace(
+            "fastcgi_pas unix:/run/php/php8.1-fpm.sock;",
+            "fastcgi_pass unix:/run/php/php8.2-fpm.sock;"
+        )
+    );
+}

@@ -1,5 +1,5 @@
 //! Proof of every fix, through the real binary, on a copy of fixtures/fix/<CODE>/before
-//! (a copy of `/` linted with `--root`, or a repository when it holds a REPOSITORY marker;
+//! (or fixtures/fix/<CODE>-<case>/before for a further case of the same fix; a copy of `/` linted with `--root`, or a repository when it holds a REPOSITORY marker;
 //! an `args` file adds arguments):
 //! - the broken tree reports CODE with a fix; `--diff` prints it (snapshot) and changes no
 //!   byte and no mtime; an unsafe fix is left alone without `--unsafe-fixes`;
@@ -13,7 +13,7 @@ use std::time::SystemTime;
 
 use assert_cmd::Command;
 
-/// Every fix fixture: (code, its `before` tree).
+/// Every fix fixture: (its directory's name, `CODE` or `CODE-case`; its `before` tree).
 pub fn cases() -> Vec<(String, PathBuf)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/fix");
     let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(&root)
@@ -124,13 +124,14 @@ fn every_fix_repairs_its_finding_and_nothing_else() {
     let all = cases();
     assert!(all.len() >= 25, "at least 25 rules with fixes");
     let mut failures = Vec::new();
-    for (code, before) in &all {
+    for (name, before) in &all {
+        let code = &name.split('-').next().unwrap_or(name).to_string();
         let temp = stage(before);
         let tree = temp.path().join("tree");
         let (codes_before, applicability) = findings(temp.path(), code);
         if applicability.is_empty() {
             failures.push(format!(
-                "{code}: the broken tree reports no {code} with a fix"
+                "{name}: the broken tree reports no {code} with a fix"
             ));
             continue;
         }
@@ -142,7 +143,7 @@ fn every_fix_repairs_its_finding_and_nothing_else() {
             .map_or("", |r| r.doc);
         for a in &applicability {
             if !doc.contains(&format!("Autofix: {a}")) && !doc.contains(&format!("{a} for")) {
-                failures.push(format!("{code}: its doc does not say \"Autofix: {a}\""));
+                failures.push(format!("{name}: its doc does not say \"Autofix: {a}\""));
             }
         }
         let flags: &[&str] = if unsafe_fix { &["--unsafe-fixes"] } else { &[] };
@@ -152,12 +153,12 @@ fn every_fix_repairs_its_finding_and_nothing_else() {
         let mut args = vec!["--diff"];
         args.extend(flags);
         let (diff, _, status) = lint(temp.path(), &args);
-        insta::assert_snapshot!(format!("fix_{code}_diff"), diff);
+        insta::assert_snapshot!(format!("fix_{name}_diff"), diff);
         if diff.is_empty() || status != 1 {
-            failures.push(format!("{code}: --diff printed nothing or exited {status}"));
+            failures.push(format!("{name}: --diff printed nothing or exited {status}"));
         }
         if state(&tree) != pristine {
-            failures.push(format!("{code}: --diff changed the tree"));
+            failures.push(format!("{name}: --diff changed the tree"));
         }
         // An unsafe fix needs the flag.
         if unsafe_fix {
@@ -165,7 +166,7 @@ fn every_fix_repairs_its_finding_and_nothing_else() {
             let (codes, _) = findings(temp.path(), code);
             if !codes.contains_key(code.as_str()) {
                 failures.push(format!(
-                    "{code}: an unsafe fix was applied without --unsafe-fixes"
+                    "{name}: an unsafe fix was applied without --unsafe-fixes"
                 ));
             }
         }
@@ -175,23 +176,23 @@ fn every_fix_repairs_its_finding_and_nothing_else() {
         args.extend(flags);
         let (_, err, status) = lint(temp.path(), &args);
         if status == 2 {
-            failures.push(format!("{code}: --fix exited 2: {err}"));
+            failures.push(format!("{name}: --fix exited 2: {err}"));
         }
         let fixed = state(&tree);
         insta::assert_snapshot!(
-            format!("fix_{code}_after"),
+            format!("fix_{name}_after"),
             changed_files(&pristine, &fixed)
         );
         let (codes_after, _) = findings(temp.path(), code);
         if codes_after.contains_key(code.as_str()) {
             failures.push(format!(
-                "{code}: still reported after --fix: {codes_after:?}"
+                "{name}: still reported after --fix: {codes_after:?}"
             ));
         }
         for (c, n) in &codes_after {
             if codes_before.get(c).is_none_or(|b| n > b) {
                 failures.push(format!(
-                    "{code}: --fix made {c} appear ({n} after, {:?} before)",
+                    "{name}: --fix made {c} appear ({n} after, {:?} before)",
                     codes_before.get(c)
                 ));
             }
@@ -201,7 +202,7 @@ fn every_fix_repairs_its_finding_and_nothing_else() {
         let (_, err, _) = lint(temp.path(), &args);
         if state(&tree) != fixed {
             failures.push(format!(
-                "{code}: a second --fix changed bytes or mtimes: {err}"
+                "{name}: a second --fix changed bytes or mtimes: {err}"
             ));
         }
         let mut args = vec!["--diff"];
@@ -209,7 +210,7 @@ fn every_fix_repairs_its_finding_and_nothing_else() {
         let (diff, _, status) = lint(temp.path(), &args);
         if !diff.is_empty() || status != 0 {
             failures.push(format!(
-                "{code}: --diff after --fix shows {diff} (exit {status})"
+                "{name}: --diff after --fix shows {diff} (exit {status})"
             ));
         }
     }

@@ -16,12 +16,18 @@ use assert_cmd::Command as BinCommand;
 
 use test_support::sandbox::{self, bounded, Container};
 
-/// Fixtures judged only on their php-fpm side: their fix is for nginx 1.25.1 and later
-/// (`http2 on;`), which this machine's nginx 1.22 does not know.
-const NEWER_NGINX: &[(&str, &str)] = &[(
-    "NGX018",
-    "the fix writes `http2 on;`, a directive of nginx 1.25.1; nginx 1.22 here rejects it",
-)];
+/// Fixtures judged only on their php-fpm side: their configuration or fix is for nginx
+/// 1.25 and later (`http2 on;`, HTTP/3), which this machine's nginx 1.22 does not know.
+const NEWER_NGINX: &[(&str, &str)] = &[
+    (
+        "NGX018",
+        "the fix writes `http2 on;`, a directive of nginx 1.25.1; nginx 1.22 here rejects it",
+    ),
+    (
+        "SEC077",
+        "`quic_bpf` and `listen ... quic` are HTTP/3 (nginx 1.25); nginx 1.22 here rejects them",
+    ),
+];
 
 /// One program's verdict: `Some(Ok(()))` loads, `Some(Err(log))` refuses, `None` absent.
 type Verdict = Option<Result<(), String>>;
@@ -38,26 +44,36 @@ fn verdict(out: Output) -> Result<(), String> {
     }
 }
 
-/// A self-signed certificate where a fixture names /etc/nginx/ssl/{cert,key}.pem (nginx -t
-/// loads them); the fixtures keep no key material.
+/// A self-signed certificate where a fixture names /etc/nginx/ssl/{cert,key}.pem, or
+/// certbot's /etc/letsencrypt/live/app.test/{fullchain,privkey}.pem (nginx -t loads them);
+/// the fixtures keep no key material.
 fn certificates(tree: &Path) {
-    let ssl = tree.join("etc/nginx/ssl");
     let conf = std::fs::read_to_string(tree.join("etc/nginx/nginx.conf")).unwrap_or_default();
-    if !conf.contains("/etc/nginx/ssl/cert.pem") || ssl.join("cert.pem").exists() {
-        return;
+    for (cert, key) in [
+        ("etc/nginx/ssl/cert.pem", "etc/nginx/ssl/key.pem"),
+        (
+            "etc/letsencrypt/live/app.test/fullchain.pem",
+            "etc/letsencrypt/live/app.test/privkey.pem",
+        ),
+    ] {
+        if !conf.contains(&format!("/{cert}")) || tree.join(cert).exists() {
+            continue;
+        }
+        if let Some(dir) = tree.join(cert).parent() {
+            std::fs::create_dir_all(dir).expect("certificate dir");
+        }
+        let ok = std::process::Command::new("openssl")
+            .args([
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            ])
+            .args(["-subj", "/CN=fix.test", "-keyout"])
+            .arg(tree.join(key))
+            .arg("-out")
+            .arg(tree.join(cert))
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(ok, "openssl makes a test certificate");
     }
-    std::fs::create_dir_all(&ssl).expect("ssl dir");
-    let ok = std::process::Command::new("openssl")
-        .args([
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-        ])
-        .args(["-subj", "/CN=fix.test", "-keyout"])
-        .arg(ssl.join("key.pem"))
-        .arg("-out")
-        .arg(ssl.join("cert.pem"))
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(ok, "openssl makes a test certificate");
 }
 
 /// The real verdicts on a copy of `/` (nginx, php-fpm).
@@ -182,7 +198,9 @@ fn fixed_trees_load_in_the_real_nginx_and_php_fpm() {
         let (nginx_before, fpm_before) = verdicts(&tree, &temp.path().join("s1"));
         fix(&tree);
         let (nginx_after, fpm_after) = verdicts(&tree, &temp.path().join("s2"));
-        let newer = NEWER_NGINX.iter().find(|(c, _)| c == code);
+        let newer = NEWER_NGINX
+            .iter()
+            .find(|(c, _)| Some(*c) == code.split('-').next());
         let word = |v: &Verdict| match v {
             None => "-",
             Some(Ok(())) => "loads",
@@ -217,7 +235,7 @@ fn fixed_trees_load_in_the_real_nginx_and_php_fpm() {
     println!("{}", rows.join("\n"));
     assert!(
         repaired >= 4,
-        "the load-time fixes (NGX010, NGX014, FPM001, FPM003, FPM007) turn refusals into loads: {repaired}"
+        "the load-time fixes (NGX010, NGX014, FPM001, FPM003, FPM007, SEC073) turn refusals into loads: {repaired}"
     );
     assert!(failures.is_empty(), "{}", failures.join("\n---\n"));
 }

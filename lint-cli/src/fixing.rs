@@ -10,8 +10,8 @@ use lint_source::{Diagnostic, SourceMap};
 
 use crate::args::Args;
 
-/// Runs `--diff` (prints the first pass's edits, writes nothing, returns the exit code:
-/// 1 when there is something to fix) or `--fix` (applies them, says what it did on
+/// Runs `--diff` (prints the total change of every pass `--fix` would make, computed in
+/// memory, writes nothing, returns the exit code: 1 when there is something to fix) or `--fix` (applies them, says what it did on
 /// stderr, returns `None`: the report of what is left follows).
 pub(crate) fn run(args: &Args, cwd: &Path, out: &mut dyn Write) -> Result<Option<u8>, String> {
     if !args.fix && !args.diff {
@@ -24,28 +24,44 @@ pub(crate) fn run(args: &Args, cwd: &Path, out: &mut dyn Write) -> Result<Option
         roots: roots(args, cwd),
     };
     if args.diff {
-        let (map, diagnostics) = lint_once(args, cwd, &input)?;
-        let pass = lint_fix::plan(&diagnostics, &map, &options);
-        for r in &pass.refused {
+        // Every pass --fix would make, in memory: each re-lint reads the previous pass's
+        // bytes instead of the files, so the diff is the total change.
+        let preview = lint_fix::preview(
+            |buffers| {
+                let mut input = input.clone();
+                input.buffers = buffers;
+                lint_once(args, cwd, &input)
+            },
+            &options,
+        )?;
+        let summary = &preview.summary;
+        for r in &summary.refused {
             eprintln!("note: {r}");
         }
-        write!(out, "{}", lint_fix::unified_diff(&pass.files, cwd)).map_err(|e| e.to_string())?;
-        let fixes = pass.fixed.len();
+        write!(out, "{}", lint_fix::unified_diff(&preview.files, cwd))
+            .map_err(|e| e.to_string())?;
+        let fixes = summary.fixed.len();
         eprintln!(
-            "{fixes} fix{} in {} file(s){}{}",
+            "{fixes} fix{} in {} file(s){}{}{}",
             if fixes == 1 { "" } else { "es" },
-            pass.files.len(),
-            if pass.deferred > 0 {
+            preview.files.len(),
+            if summary.passes > 1 {
+                format!(" over {} passes", summary.passes)
+            } else {
+                String::new()
+            },
+            if summary.left_over > 0 {
                 format!(
-                    "; {} more after these are applied (--fix makes several passes)",
-                    pass.deferred
+                    "; {} fix(es) still pending after {} passes",
+                    summary.left_over,
+                    lint_fix::MAX_PASSES
                 )
             } else {
                 String::new()
             },
-            unsafe_hint(pass.unsafe_skipped),
+            unsafe_hint(summary.unsafe_skipped),
         );
-        return Ok(Some(u8::from(!pass.files.is_empty())));
+        return Ok(Some(u8::from(!preview.files.is_empty())));
     }
     let summary = lint_fix::run(|| lint_once(args, cwd, &input), &options)?;
     for r in &summary.refused {

@@ -5,7 +5,9 @@
 //! is. One pass takes the fixes in report order, keeps those whose edits overlap no edit
 //! already taken (the others wait for the next pass, when the file has been re-read and
 //! the finding re-computed), and writes each changed file once, atomically. [`run`]
-//! repeats passes until nothing is left to fix or [`MAX_PASSES`] is reached.
+//! repeats passes until nothing is left to fix or [`MAX_PASSES`] is reached; [`preview`]
+//! makes the same passes in memory (each re-lint reads the previous pass's bytes) and
+//! returns the total change without writing.
 //!
 //! What is never written: a file that is not on this machine's disk (an image's stock
 //! file, a rendered template, stdin, an `nginx -T` dump), a file whose bytes on disk are
@@ -22,6 +24,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use lint_source::overlay::Snapshot;
 use lint_source::vfs::{FsError, RootFs};
 use lint_source::{Applicability, Diagnostic, SourceFile, SourceMap};
 
@@ -362,6 +365,64 @@ pub fn run(
     Ok(summary)
 }
 
+/// The total change of every pass [`preview`] made, and what it did.
+#[derive(Clone, Debug, Default)]
+pub struct Preview {
+    /// Each changed file once: its bytes before the first pass and after the last.
+    pub files: Vec<FileChange>,
+    /// What the passes did (`files` and `errors` stay empty: nothing is written).
+    pub summary: Summary,
+}
+
+/// Makes [`run`]'s passes in memory and writes nothing: `lint` gets the bytes every
+/// earlier pass produced (`None` before the first), to be read instead of the files
+/// they stand for, so a fix that only applies after another one is seen as `--fix`
+/// would apply it. The result is the total change, original bytes against final ones.
+pub fn preview(
+    mut lint: impl FnMut(Option<Arc<Snapshot>>) -> Result<(SourceMap, Vec<Diagnostic>), String>,
+    options: &FixOptions,
+) -> Result<Preview, String> {
+    let mut changed: Vec<FileChange> = Vec::new();
+    let mut summary = Summary::default();
+    for _ in 0..MAX_PASSES {
+        let buffers = (!changed.is_empty()).then(|| {
+            Arc::new(Snapshot::new(
+                changed
+                    .iter()
+                    .map(|c| (c.path.clone(), Arc::from(c.new.as_slice()))),
+            ))
+        });
+        let (map, diagnostics) = lint(buffers)?;
+        let pass = plan(&diagnostics, &map, options);
+        summary.unsafe_skipped = pass.unsafe_skipped;
+        for r in pass.refused {
+            if !summary.refused.contains(&r) {
+                summary.refused.push(r);
+            }
+        }
+        if pass.files.is_empty() {
+            summary.left_over = 0;
+            break;
+        }
+        for change in pass.files {
+            match changed.iter_mut().find(|c| c.path == change.path) {
+                // The first pass's `old` stays: the diff is against the file on disk.
+                Some(c) => c.new = change.new,
+                None => changed.push(change),
+            }
+        }
+        summary.fixed.extend(pass.fixed);
+        summary.passes += 1;
+        summary.left_over = pass.deferred;
+    }
+    // A later pass may undo an earlier one's change of a file.
+    changed.retain(|c| c.old.as_ref() != c.new.as_slice());
+    Ok(Preview {
+        files: changed,
+        summary,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -515,6 +576,51 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
         // The same change again: the bytes on disk are no longer those linted.
         assert!(write_file(&pass.files[0]).is_err());
+    }
+
+    #[test]
+    fn preview_shows_every_pass_and_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.conf");
+        std::fs::write(&path, "a;\nz;\n").unwrap();
+        // A chain: `a` becomes `b` on the first pass, `b` becomes `c` only when re-linted,
+        // and `z` becomes `y` on the first pass.
+        let lint = |buffers: Option<Arc<Snapshot>>| {
+            let text: Arc<[u8]> = match buffers.as_ref().and_then(|b| b.get(&path)) {
+                Some(t) => Arc::clone(t),
+                None => Arc::from(std::fs::read(&path).unwrap()),
+            };
+            let map = SourceMap::new();
+            let id = map.add(SourceFile::new(
+                path.clone(),
+                Some(path.clone()),
+                FileKind::Nginx,
+                Arc::clone(&text),
+            ));
+            let mut diags = Vec::new();
+            let s = Span::new(id, 0, 1);
+            match text[0] {
+                b'a' => diags.push(finding(s, Fix::safe("ab", vec![Edit::replace(s, "b")]))),
+                b'b' => diags.push(finding(s, Fix::safe("bc", vec![Edit::replace(s, "c")]))),
+                _ => {}
+            }
+            if text[3] == b'z' {
+                let z = Span::new(id, 3, 4);
+                diags.push(finding(z, Fix::safe("zy", vec![Edit::replace(z, "y")])));
+            }
+            Ok((map, diags))
+        };
+        let options = FixOptions {
+            unsafe_fixes: false,
+            roots: vec![dir.path().to_path_buf()],
+        };
+        let preview = preview(lint, &options).unwrap();
+        assert_eq!(preview.summary.passes, 2);
+        assert_eq!(preview.summary.fixed.len(), 3);
+        assert_eq!(preview.files.len(), 1);
+        assert_eq!(preview.files[0].old.as_ref(), b"a;\nz;\n");
+        assert_eq!(preview.files[0].new, b"c;\ny;\n");
+        assert_eq!(std::fs::read(&path).unwrap(), b"a;\nz;\n");
     }
 
     #[test]

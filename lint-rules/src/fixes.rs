@@ -119,3 +119,29 @@ pub fn fpm_set(map: &SourceMap, pool: &Pool, settings: &[(&str, String)]) -> Vec
     }
     out
 }
+
+/// The bytes of `span` as written (quotes included), when they are UTF-8.
+pub fn written(map: &SourceMap, span: Span) -> Option<String> {
+    let file = map.get(span.file);
+    let bytes = file.text.get(span.range())?;
+    std::str::from_utf8(bytes).ok().map(str::to_string)
+}
+
+/// Removes the argument at `span` with the blanks before it (`a none b` → `a b`).
+pub fn remove_arg(map: &SourceMap, span: Span) -> Edit {
+    let file = map.get(span.file);
+    let range = span.range();
+    let mut start = range.start.min(file.text.len());
+    while start > 0 && matches!(file.text[start - 1], b' ' | b'\t') {
+        start -= 1;
+    }
+    Edit::replace(Span::new(span.file, start, range.end), "")
+}
+
+/// A value that can be written as one bare nginx word (no quoting needed).
+pub fn bare_word(value: &str) -> bool {
+    !value.is_empty()
+        && !value
+            .bytes()
+            .any(|b| b.is_ascii_whitespace() || b";{}\"'#\\$".contains(&b))
+}

@@ -8,6 +8,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use lint_source::distance::CharBag;
+
 const LATEST_TSV: &str = include_str!("../data/nginx-directives.tsv");
 const V1_22_TSV: &str = include_str!("../data/nginx-directives-1.22.1.tsv");
 const REMOVED_TSV: &str = include_str!("../data/nginx-directives-removed.tsv");
@@ -262,20 +264,22 @@ pub struct Catalogue {
     by_name: HashMap<&'static str, Vec<DirectiveSpec>>,
     /// Names by length, sorted: a did-you-mean within `k` edits only needs the names
     /// whose length is within `k` (directive names are ASCII, so bytes are chars).
-    by_length: Vec<Vec<&'static str>>,
+    by_length: Vec<Vec<(&'static str, CharBag)>>,
 }
 
 impl Catalogue {
     fn new(by_name: HashMap<&'static str, Vec<DirectiveSpec>>) -> Catalogue {
-        let mut by_length: Vec<Vec<&'static str>> = Vec::new();
+        let mut by_length: Vec<Vec<(&'static str, CharBag)>> = Vec::new();
         for &name in by_name.keys() {
             let len = name.chars().count();
             if by_length.len() <= len {
                 by_length.resize_with(len + 1, Vec::new);
             }
-            by_length[len].push(name);
+            by_length[len].push((name, CharBag::new(name)));
         }
-        by_length.iter_mut().for_each(|names| names.sort_unstable());
+        by_length
+            .iter_mut()
+            .for_each(|names| names.sort_unstable_by_key(|(name, _)| *name));
         Catalogue { by_name, by_length }
     }
 }
@@ -347,17 +351,23 @@ impl Catalogue {
         self.by_name.keys().copied()
     }
 
-    /// The names whose length (in chars) is within `slack` of `len`, each length's
-    /// names in byte order: the only candidates within `slack` edits of a name of
-    /// `len` chars.
-    pub fn names_near_length(
-        &self,
-        len: usize,
-        slack: usize,
-    ) -> impl Iterator<Item = &'static str> + '_ {
-        let lo = len.saturating_sub(slack).min(self.by_length.len());
-        let hi = len.saturating_add(slack + 1).min(self.by_length.len());
-        self.by_length[lo..hi].iter().flatten().copied()
+    /// The names that may be within `max` edits of `name`: those whose length (in
+    /// chars) and bag of chars are both within `max` of `name`'s (each length's names
+    /// in byte order). A superset of the answer, for a did-you-mean to measure.
+    pub fn names_maybe_near<'a>(
+        &'a self,
+        name: &str,
+        max: usize,
+    ) -> impl Iterator<Item = &'static str> + 'a {
+        let len = name.chars().count();
+        let bag = CharBag::new(name);
+        let lo = len.saturating_sub(max).min(self.by_length.len());
+        let hi = len.saturating_add(max + 1).min(self.by_length.len());
+        self.by_length[lo..hi]
+            .iter()
+            .flatten()
+            .filter(move |(_, other)| bag.lower_bound(other) <= max)
+            .map(|(name, _)| *name)
     }
 
     /// The release a directive was removed after, if it was.

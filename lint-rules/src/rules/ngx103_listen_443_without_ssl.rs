@@ -70,7 +70,9 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         for l in server
             .listens
             .iter()
-            .filter(|l| l.explicit && l.port == Some(443) && !l.ssl)
+            // A `quic` listen is HTTP/3 over UDP: TLS is part of QUIC, and nginx refuses
+            // `ssl` beside `quic`.
+            .filter(|l| l.explicit && l.port == Some(443) && !l.ssl && !l.quic)
         {
             // nginx merges `ssl` over the servers of one address: when another server's
             // listen sets it, this one speaks TLS too (NGX108 says so).

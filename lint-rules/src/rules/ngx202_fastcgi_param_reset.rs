@@ -41,35 +41,84 @@ server {
 }
 ```
 
-Autofix: safe — the file the dropped parameters come from (`fastcgi_params`,
-`fastcgi.conf`) is included again just before the level's first own `fastcgi_param`, so
-that the level's own values come after it and win. Only when every dropped parameter
-comes from one such file."#,
+Autofix: safe — what the level dropped is given back just before its first own
+`fastcgi_param`, so that the level's own values come after it and win: a parameters file
+they come from (`fastcgi_params`, `fastcgi.conf`: nothing but `fastcgi_param` lines) is
+included again, and parameters written in an outer block (of the same file, or
+`http { ... }` in nginx.conf) are copied as written."#,
         fix: "Include the full parameter set (fastcgi.conf) in the block that adds its own parameters.",
     },
     check,
 };
 
-/// Includes the file the dropped parameters come from again, just before the level's
-/// first own parameter (so that the level's own values come later and win). Only when
-/// every dropped parameter comes from one file, named by an absolute path, that is not
-/// the level's own file.
+/// Gives the level back what it dropped, just before its first own parameter (so that
+/// the level's own values come later and win): a parameters file the dropped ones come
+/// from (a file of nothing but `fastcgi_param` lines, named by an absolute path) is
+/// included again; a dropped parameter written in a block (of this file or another, as
+/// `http { fastcgi_param ...; }` in nginx.conf) is copied as written.
 pub(crate) fn reinclude(model: &Model<'_>, list: &crate::model::nginx::ParamList) -> Option<Fix> {
     let first_own = list.params.first()?.span;
-    let file = list.dropped.first()?.span.file;
-    if file == first_own.file || list.dropped.iter().any(|p| p.span.file != file) {
+    let mut statements: Vec<String> = Vec::new();
+    let mut included: Vec<lint_source::FileId> = Vec::new();
+    let mut copied = 0;
+    for p in list.dropped.iter() {
+        let file = p.span.file;
+        if file != first_own.file && params_file(model, file) {
+            if !included.contains(&file) {
+                included.push(file);
+                let path = model.map.get(file).path.clone();
+                let text = path.to_str()?;
+                if !path.is_absolute() || !crate::fixes::bare_word(text) {
+                    return None;
+                }
+                statements.push(format!("include {text};"));
+            }
+        } else {
+            statements.push(crate::fixes::written(model.map, p.span)?);
+            copied += 1;
+        }
+    }
+    if statements.is_empty() {
         return None;
     }
-    let path = model.map.get(file).path.clone();
-    let text = path.to_str()?;
-    if !path.is_absolute() || text.contains([' ', ';', '"', '\'', '{', '}', '#', '$']) {
-        return None;
-    }
-    let statement = format!("include {text};");
+    let text = &model.map.get(first_own.file).text;
+    let start = first_own.start as usize;
+    let own_line = text
+        .get(lint_source::edits::line_start(text, start)..start)
+        .is_some_and(|b| b.iter().all(|c| *c == b' ' || *c == b'\t'));
+    let separator = if own_line {
+        format!("\n{}", lint_source::edits::indent_at(text, start))
+    } else {
+        " ".to_string()
+    };
+    let description = match (included.len(), copied) {
+        (_, 0) => "include the parameters file again at this level".to_string(),
+        (0, n) => format!("copy the {n} dropped parameter(s) to this level"),
+        (_, n) => format!("include the parameters file again and copy {n} parameter(s)"),
+    };
     Some(Fix::safe(
-        format!("include {text} again at this level"),
-        vec![crate::fixes::before(model.map, first_own, &statement)],
+        description,
+        vec![crate::fixes::before(
+            model.map,
+            first_own,
+            &statements.join(&separator),
+        )],
     ))
+}
+
+/// A file of nothing but `fastcgi_param` lines (`fastcgi_params`, `fastcgi.conf`): safe to
+/// include in any block that takes `fastcgi_param`.
+fn params_file(model: &Model<'_>, file: lint_source::FileId) -> bool {
+    model
+        .trees
+        .iter()
+        .find_map(|t| t.file(file))
+        .is_some_and(|f| {
+            !f.directives.is_empty()
+                && f.directives
+                    .iter()
+                    .all(|d| f.bytes(&d.name) == b"fastcgi_param" && d.block.is_none())
+        })
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

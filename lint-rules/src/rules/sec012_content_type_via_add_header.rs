@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::tree_walk::walk;
 use crate::model::Model;
@@ -40,7 +40,13 @@ location /api/ {
     default_type application/json;
     fastcgi_pass unix:/run/php/php8.2-fpm.sock;
 }
-```"#,
+```
+
+Autofix: unsafe — `add_header Content-Type X` becomes `default_type X;` (gixy-ng's
+fix). `default_type` only types responses nginx cannot type itself: files with a known
+extension keep their type and an upstream's Content-Type is sent unchanged, so clients
+may now see another type than the one added. Only for `add_header` with a constant
+value, in a block (not `if`) of the same file that has no `default_type` yet."#,
         fix: "Set the type with `default_type` (files) or in the application; to override an upstream's, add `proxy_hide_header Content-Type;` (or `fastcgi_hide_header`) next to the `add_header`.",
     },
     check,
@@ -65,6 +71,24 @@ fn upstream_type_hidden(blocks: &[Item<'_>]) -> bool {
     })
 }
 
+/// `default_type VALUE;` in place of `add_header Content-Type VALUE`.
+fn to_default_type(model: &Model<'_>, s: &Item<'_>, blocks: &[Item<'_>]) -> Option<Fix> {
+    let block = blocks.last()?;
+    if !s.is("add_header")
+        || block.is("if")
+        || block.span().file != s.span().file
+        || block.children().any(|c| c.is("default_type"))
+        || s.arg(1)?.contains('$')
+    {
+        return None;
+    }
+    let value = crate::fixes::written(model.map, s.arg_span(1))?;
+    Some(Fix::unsafe_edits(
+        format!("write `default_type {value};`"),
+        vec![Edit::replace(s.span(), format!("default_type {value};"))],
+    ))
+}
+
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for tree in model.trees {
         walk(tree, |s, blocks| {
@@ -82,6 +106,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 if !name.eq_ignore_ascii_case("content-type") || upstream_type_hidden(blocks) {
                     continue;
                 }
+                let edit = to_default_type(model, s, blocks);
                 let fix = if s.is("add_header") {
                     format!("use `default_type {value};`")
                 } else {
@@ -95,7 +120,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     )
                     .with_help(format!(
                         "{fix}, or hide the upstream's first (`proxy_hide_header Content-Type;`)"
-                    )),
+                    ))
+                    .with_fix_opt(edit),
                 );
             }
         });

@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::tree_walk::walk;
 use crate::model::variables::variables;
@@ -40,7 +40,11 @@ location / {
     proxy_set_header Host $host;
     proxy_pass http://app;
 }
-```"#,
+```
+
+Autofix: unsafe — a value that is only the client's variable becomes `$host` (gixy-ng's
+fix). The backend no longer sees the port the client named (`site:8443`), nor a name
+other than the server's, so links it builds may change."#,
         fix: "Send `proxy_set_header Host $host;` (add `:$server_port` when the backend needs the port).",
     },
     check,
@@ -73,7 +77,13 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     s.arg_span(1),
                     format!("the upstream Host header is set from `${var}`, which the client chooses"),
                 )
-                .with_help("use `$host`: the name this server matched"),
+                .with_help("use `$host`: the name this server matched")
+                .with_fix_if(value == format!("${var}") || value == format!("${{{var}}}"), || {
+                    Fix::unsafe_edits(
+                        "send `$host`",
+                        vec![Edit::replace(s.arg_span(1), "$host")],
+                    )
+                }),
             );
         });
     }

@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
 use crate::model::tree_walk::walk;
 use crate::model::Model;
@@ -36,7 +36,11 @@ location /downloads/ {
     valid_referers server_names *.example.com;
     if ($invalid_referer) { return 403; }
 }
-```"#,
+```
+
+Autofix: unsafe — the word is removed from the list (gixy-ng's fix): requests without a
+Referer (direct visits, privacy settings, some apps) are refused from then on. Not
+offered when `none` and `blocked` are all the list holds."#,
         fix: "Remove `none` and `blocked` from `valid_referers`; use real authentication when the files must stay private.",
     },
     check,
@@ -48,6 +52,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if !s.is("valid_referers") {
                 return;
             }
+            // Removing every `none`/`blocked` must leave a list nginx accepts.
+            let others = s.args().any(|a| {
+                !a.eq_ignore_ascii_case("none") && !a.eq_ignore_ascii_case("blocked")
+            });
             for (i, arg) in s.args().enumerate() {
                 let word = arg.to_ascii_lowercase();
                 if word != "none" && word != "blocked" {
@@ -64,7 +72,13 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                         s.arg_span(i),
                         format!("`valid_referers {word}` accepts {what}: anyone can send one"),
                     )
-                    .with_help(format!("remove `{word}` from this list")),
+                    .with_help(format!("remove `{word}` from this list"))
+                    .with_fix_if(others, || {
+                        Fix::unsafe_edits(
+                            format!("remove `{word}` from valid_referers"),
+                            vec![crate::fixes::remove_arg(model.map, s.arg_span(i))],
+                        )
+                    }),
                 );
             }
         });

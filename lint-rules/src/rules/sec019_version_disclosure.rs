@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::tree_walk::walk;
 use crate::model::Model;
@@ -32,7 +32,10 @@ Good:
 http {
     server_tokens off;
 }
-```"#,
+```
+
+Autofix: safe — the value becomes `off` (gixy-ng's fix): only the version in the
+`Server` header and error pages goes."#,
         fix: "Set `server_tokens off;` in `http`.",
     },
     check,
@@ -55,7 +58,11 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     s.arg_span(0),
                     format!("`server_tokens {value}` sends nginx's version in every Server header and error page"),
                 )
-                .with_help("set `server_tokens off;`"),
+                .with_help("set `server_tokens off;`")
+                .with_fix(Fix::safe(
+                    "write `server_tokens off`",
+                    vec![Edit::replace(s.arg_span(0), "off")],
+                )),
             );
         });
     }

@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::tree_walk::walk;
 use crate::model::Model;
@@ -29,7 +29,11 @@ error_log off;
 Good:
 ```nginx
 error_log /var/log/nginx/error.log warn;
-```"#,
+```
+
+Autofix: unsafe — `off` becomes `/var/log/nginx/error.log` (gixy-ng's first fix), any
+level kept: errors start going to a real file (where distributions and the official
+image keep nginx's log), which needs that directory and its rotation."#,
         fix: "Name a real file (`error_log /var/log/nginx/error.log crit;` for few messages), or `error_log /dev/null crit;` to discard them on purpose.",
     },
     check,
@@ -47,7 +51,11 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     s.arg_span(0),
                     "`error_log off` writes errors to a file named \"off\"; it does not disable the log",
                 )
-                .with_help("name a real log file, or `/dev/null` with a level such as `crit`"),
+                .with_help("name a real log file, or `/dev/null` with a level such as `crit`")
+                .with_fix(Fix::unsafe_edits(
+                    "log to /var/log/nginx/error.log",
+                    vec![Edit::replace(s.arg_span(0), "/var/log/nginx/error.log")],
+                )),
             );
         });
     }

@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
 
@@ -38,7 +38,13 @@ open_file_cache max=10000 inactive=30s;
 location / {
     try_files $uri $uri/ /index.php?$args;
 }
-```"#,
+```
+
+Autofix: unsafe — `open_file_cache max=10000 inactive=30s;` is added as the first
+statement of the server that holds the `try_files` (gixy-ng adds one beside the
+`try_files`; at server level it serves every location). Cached lookups are up to
+`open_file_cache_valid` (60 s) old: a file deployed or deleted meanwhile may be answered
+as it was. Not offered where `open_file_cache off` is written: that was a choice."#,
         fix: "Set `open_file_cache max=N inactive=T;` at http or server level where `try_files` is used.",
     },
     check,
@@ -67,8 +73,23 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 "`try_files` looks up files on every request and `open_file_cache` is not enabled here",
             )
             .with_help("add `open_file_cache max=10000 inactive=30s;` at http or server level");
-            if let Some(c) = cache {
-                d = d.with_related(tree.item(c).span(), "`open_file_cache` is off here");
+            match cache {
+                Some(c) => {
+                    d = d.with_related(tree.item(c).span(), "`open_file_cache` is off here");
+                }
+                None => {
+                    d = d.with_fix_opt(
+                        tree.enclosing(i, "server")
+                            .and_then(|s| {
+                                crate::fixes::first_in_block(
+                                    model.map,
+                                    tree.item(s).span(),
+                                    "open_file_cache max=10000 inactive=30s;",
+                                )
+                            })
+                            .map(|e| Fix::unsafe_edits("cache file lookups in this server", vec![e])),
+                    );
+                }
             }
             sink.push(d);
         }

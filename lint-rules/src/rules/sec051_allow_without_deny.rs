@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
 use crate::model::syntax::Tree;
 use crate::model::Model;
@@ -34,7 +34,12 @@ location /admin/ {
     allow 10.0.0.0/8;
     deny all;
 }
-```"#,
+```
+
+Autofix: unsafe — `deny all;` is added after the block's last `allow` (gixy-ng's fix):
+every address the list does not name gets 403 from then on, which may lock out clients
+the list forgot (IPv6, a proxy's address). Only when that `allow` is written in the
+block's own file, not in a snippet other blocks include."#,
         fix: "Add `deny all;` after the `allow` lines of the block.",
     },
     check,
@@ -54,6 +59,23 @@ pub fn satisfy_any_with_auth(tree: &Tree<'_>, scope: Option<usize>) -> bool {
             .and_then(|a| tree.item(a).arg(0))
             .is_some_and(|v| !v.eq_ignore_ascii_case("off"))
     })
+}
+
+/// `deny all;` after the last `allow` of the block, when it is in the block's own file.
+fn deny_all(model: &Model<'_>, tree: &Tree<'_>, scope: usize) -> Option<Fix> {
+    let last = tree
+        .children(Some(scope))
+        .iter()
+        .rev()
+        .map(|c| tree.item(*c))
+        .find(|c| c.is("allow"))?;
+    if last.span().file != tree.item(scope).span().file {
+        return None;
+    }
+    Some(Fix::unsafe_edits(
+        "add `deny all;` after the allow lines",
+        vec![crate::fixes::after(model.map, last.span(), "deny all;")],
+    ))
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
@@ -84,6 +106,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             .with_help("add `deny all;` after the allow lines");
             if let Some(s) = scope {
                 d = d.with_related(tree.item(s).head_span(), "the block");
+                d = d.with_fix_opt(deny_all(model, tree, s));
             }
             sink.push(d);
         }

@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
 
@@ -32,7 +32,12 @@ ssl_ecdh_curve X25519MLKEM768:X25519:prime256v1;
 Good:
 ```nginx
 ssl_ecdh_curve ?X25519MLKEM768:X25519:prime256v1;   # every host runs OpenSSL 3.3+
-```"#,
+```
+
+Autofix: unsafe — the post-quantum groups are removed from the list (`auto` when none is
+left), which loads with every OpenSSL but gives up post-quantum key exchange where
+OpenSSL 3.5 has it. gixy-ng's fix (a `?` before them) is not offered: OpenSSL before 3.3
+rejects the `?` too, and the linter cannot know which OpenSSL the host links."#,
         fix: "Prefix post-quantum groups with `?` (OpenSSL 3.3+), or leave `ssl_ecdh_curve auto;` on older OpenSSL.",
     },
     check,
@@ -59,10 +64,28 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                         risky.join("`, `")
                     ),
                 )
-                .with_help("prefix the group with `?` when every host runs OpenSSL 3.3+, or use `ssl_ecdh_curve auto;`"),
+                .with_help("prefix the group with `?` when every host runs OpenSSL 3.3+, or use `ssl_ecdh_curve auto;`")
+                .with_fix(without_post_quantum(node.arg(0), node.arg_span(0))),
             );
         }
     }
+}
+
+/// The list without its post-quantum groups (`auto` when nothing is left).
+fn without_post_quantum(list: &str, span: lint_source::Span) -> Fix {
+    let kept: Vec<&str> = list
+        .split(':')
+        .filter(|g| !g.is_empty() && !is_post_quantum(g))
+        .collect();
+    let value = if kept.is_empty() {
+        "auto".to_string()
+    } else {
+        kept.join(":")
+    };
+    Fix::unsafe_edits(
+        format!("write `ssl_ecdh_curve {value}`"),
+        vec![Edit::replace(span, value)],
+    )
 }
 
 /// A post-quantum (ML-KEM or Kyber draft) group named without the tolerant `?`.

@@ -1,6 +1,7 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
+use crate::model::syntax::Node;
 use crate::model::tls;
 use crate::model::Model;
 
@@ -44,7 +45,11 @@ server {
     ssl_certificate     /etc/letsencrypt/live/example.com/fullchain.pem;
     ssl_certificate_key /etc/letsencrypt/live/example.com/privkey.pem;
 }
-```"#,
+```
+
+Autofix: safe — `ssl_stapling on` becomes `off` (gixy-ng's fix) when the server sets it
+in its own file (not from a shared snippet); when it inherits it, `ssl_stapling off;` is added to this server only, so that
+other servers (other CAs) keep stapling. Nothing was stapled, so only the warning goes."#,
         fix: "Remove `ssl_stapling` and `ssl_stapling_verify` for Let's Encrypt certificates; keep them for CAs that run OCSP responders.",
     },
     check,
@@ -75,7 +80,25 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 "OCSP stapling for a Let's Encrypt certificate: Let's Encrypt has no OCSP responder, nothing is stapled",
             )
             .with_related(certificate.arg_span(0), "Let's Encrypt certificate")
-            .with_help("remove `ssl_stapling` and `ssl_stapling_verify` for this server"),
+            .with_help("remove `ssl_stapling` and `ssl_stapling_verify` for this server")
+            .with_fix_opt(stapling_off(model, server, stapling)),
         );
     }
+}
+
+/// `ssl_stapling off` for this server: the value changed where the server sets it, else a
+/// statement of its own (the outer one may serve servers with other CAs).
+fn stapling_off(model: &Model<'_>, server: Node<'_, '_>, stapling: Node<'_, '_>) -> Option<Fix> {
+    let own = stapling.parent().is_some_and(|p| p.id() == server.id());
+    let edit = if own {
+        // Set from a snippet other servers may include too: a second `ssl_stapling` in
+        // the server would be a duplicate, so no fix.
+        if stapling.span().file != server.span().file {
+            return None;
+        }
+        Edit::replace(stapling.arg_span(0), "off")
+    } else {
+        crate::fixes::first_in_block(model.map, server.span(), "ssl_stapling off;")?
+    };
+    Some(Fix::safe("turn OCSP stapling off for this server", vec![edit]))
 }

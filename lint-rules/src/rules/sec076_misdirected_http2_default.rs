@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
 use crate::model::syntax::Node;
 use crate::model::Model;
@@ -43,7 +43,12 @@ server {
     ssl_reject_handshake on;
     location / { return 421; }
 }
-```"#,
+```
+
+Autofix: safe — `location / { return 421; }` is added as the server's first statement
+(gixy-ng's fix) when every listen of the server is a TLS one and it has no `location /`
+yet; unsafe when it also listens for plain HTTP, whose requests it then answers with 421
+too. Without a fix when a `location /` exists (a second one would stop nginx)."#,
         fix: "Add `location / { return 421; }` to the default server that rejects handshakes.",
     },
     check,
@@ -91,10 +96,32 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     reject.span(),
                     "this default server rejects unknown names but HTTP/2 requests reused from another connection still reach it: add `location / { return 421; }`",
                 )
-                .with_help("add `location / { return 421; }` so that misdirected requests are retried on a new connection"),
+                .with_help("add `location / { return 421; }` so that misdirected requests are retried on a new connection")
+                .with_fix_opt(add_421(model, server, &listens)),
             );
         }
     }
+}
+
+/// `location / { return 421; }` first in the server, unless a `location /` exists.
+fn add_421(model: &Model<'_>, server: Node<'_, '_>, listens: &[Node<'_, '_>]) -> Option<Fix> {
+    if server
+        .children()
+        .any(|l| l.is("location") && l.arg_count() == 1 && l.arg(0) == "/")
+    {
+        return None;
+    }
+    let edit = crate::fixes::first_in_block(model.map, server.span(), "location / { return 421; }")?;
+    let description = "answer misdirected requests with 421";
+    // A plain-HTTP listen of the same server would answer 421 too.
+    let plain = listens
+        .iter()
+        .any(|l| !l.has_arg("ssl") && !l.has_arg("quic"));
+    Some(if plain {
+        Fix::unsafe_edits(description, vec![edit])
+    } else {
+        Fix::safe(description, vec![edit])
+    })
 }
 
 fn is_on(node: Option<Node<'_, '_>>) -> bool {

@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
 
@@ -36,7 +36,11 @@ worker_processes auto;
 http {
     server { listen 443 quic reuseport; listen 443 ssl; }
 }
-```"#,
+```
+
+Autofix: unsafe — `quic_bpf on` becomes `off` (gixy-ng's fix): QUIC packets are then
+routed by the kernel's reuseport hash, and a client whose address changes (connection
+migration) may reach another worker."#,
         fix: "Remove `quic_bpf on` (or run a single worker).",
     },
     check,
@@ -73,7 +77,11 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             )
             .with_related(listener.span(), "QUIC listener with reuseport")
             .with_related(workers.span(), "several workers")
-            .with_help("remove `quic_bpf on`"),
+            .with_help("remove `quic_bpf on`")
+            .with_fix(Fix::unsafe_edits(
+                "write `quic_bpf off`",
+                vec![Edit::replace(bpf.arg_span(0), "off")],
+            )),
         );
     }
 }

@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
 
@@ -34,7 +34,11 @@ keepalive_requests 100;
 Good:
 ```nginx
 keepalive_requests 1000;
-```"#,
+```
+
+Autofix: safe for 1 to 999 — the value becomes 1000 (gixy-ng's fix, nginx's default
+since 1.19.10). Unsafe for `0`: that may have been written to turn keep-alive off, and
+1000 turns it back on."#,
         fix: "Remove the directive (the default is 1000) or set at least 1000.",
     },
     check,
@@ -54,9 +58,16 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 1..=999 => format!("keepalive_requests {value}: clients reconnect every {value} requests (the default is 1000)"),
                 _ => continue,
             };
+            let edits = vec![Edit::replace(node.arg_span(0), "1000")];
+            let fix = if value == 0 {
+                Fix::unsafe_edits("write `keepalive_requests 1000` (keep-alive on)", edits)
+            } else {
+                Fix::safe("write `keepalive_requests 1000`", edits)
+            };
             sink.push(
                 Diagnostic::new(&RULE.meta, node.arg_span(0), message)
-                    .with_help("remove it (the default is 1000) or raise it to at least 1000"),
+                    .with_help("remove it (the default is 1000) or raise it to at least 1000")
+                    .with_fix(fix),
             );
         }
     }

@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::syntax::Node;
 use crate::model::Model;
@@ -45,7 +45,14 @@ server {
     server_name shop.example.com;
     add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;
 }
-```"#,
+```
+
+Autofix: unsafe — the header above is added as the server's first statement, or a short
+max-age becomes 31536000 (gixy-ng's fixes). Browsers then refuse plain HTTP for the name
+and, with `includeSubDomains`, for every subdomain, for a year: a commitment that cannot
+be taken back quickly. No fix for a missing header when the server inherits `add_header`
+lines from http (one of its own would drop them) or has a block with `add_header` lines
+of its own (which would not get it)."#,
         fix: "Add `add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;` to the TLS server.",
     },
     check,
@@ -76,6 +83,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 continue;
             }
             let own: Vec<Node<'_, '_>> = server.children().filter(|c| c.is("add_header")).collect();
+            let inherits = own.is_empty() && http.children().any(|c| c.is("add_header"));
             let headers = if own.is_empty() {
                 http.children().filter(|c| c.is("add_header")).collect()
             } else {
@@ -91,7 +99,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                         server.name_span(),
                         "this TLS server sends no Strict-Transport-Security header",
                     )
-                    .with_help("add `add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;`"),
+                    .with_help("add `add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;`")
+                    .with_fix_opt(add_hsts(model, server, inherits)),
                 ),
                 Some(h) => {
                     let Some(age) = max_age(h.arg(1)) else {
@@ -104,13 +113,48 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                                 h.arg_span(1),
                                 format!("HSTS max-age {age} s ({} days) is under six months", age / 86_400),
                             )
-                            .with_help("use max-age=31536000 (one year)"),
+                            .with_help("use max-age=31536000 (one year)")
+                            .with_fix_opt(one_year(model, h.arg_span(1))),
                         );
                     }
                 }
             }
         }
     }
+}
+
+/// HSTS for a year as the server's first statement, when that changes no other header.
+fn add_hsts(model: &Model<'_>, server: Node<'_, '_>, inherits: bool) -> Option<Fix> {
+    let nested_headers = server
+        .descendants()
+        .any(|d| d.is("add_header") && d.parent().is_some_and(|p| p.id() != server.id()));
+    if inherits || nested_headers {
+        return None;
+    }
+    let edit = crate::fixes::first_in_block(
+        model.map,
+        server.span(),
+        "add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;",
+    )?;
+    Some(Fix::unsafe_edits("send HSTS for a year", vec![edit]))
+}
+
+/// `max-age=31536000` in place of a shorter one, in the header's value as written.
+fn one_year(model: &Model<'_>, value: lint_source::Span) -> Option<Fix> {
+    let written = crate::fixes::written(model.map, value)?.to_ascii_lowercase();
+    let at = written.find("max-age=")? + "max-age=".len();
+    let digits = written[at..].bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return None;
+    }
+    let start = value.start as usize + at;
+    Some(Fix::unsafe_edits(
+        "write max-age=31536000",
+        vec![Edit::replace(
+            lint_source::Span::new(value.file, start, start + digits),
+            "31536000",
+        )],
+    ))
 }
 
 /// `security_headers on` (the security-headers module) or a `more_set_headers` that sets HSTS.

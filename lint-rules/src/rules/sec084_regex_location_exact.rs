@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::regex_shape::{self, Node};
 use crate::model::Model;
@@ -39,7 +39,12 @@ Good:
 location = /api/health {
     return 200;
 }
-```"#,
+```
+
+Autofix: unsafe — `~ ^/path$` becomes `= /path` (gixy-ng's fix). Unsafe for the
+differences above: `/path` followed by a newline no longer matches, and the exact match
+now wins over regex locations written before it. Not offered when the location holds
+locations of its own (an exact location cannot) or the path would need quoting."#,
         fix: "Write `location = /path` instead of `location ~ ^/path$`.",
     },
     check,
@@ -61,10 +66,25 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     node.arg_span(1),
                     format!("this regex matches only `{path}`: `location = {path}` says so and needs no regex"),
                 )
-                .with_help(format!("write `location = {path}`")),
+                .with_help(format!("write `location = {path}`"))
+                .with_fix_opt(exact_location(node, &path)),
             );
         }
     }
+}
+
+/// `location = path` in place of the regex.
+fn exact_location(node: crate::model::syntax::Node<'_, '_>, path: &str) -> Option<Fix> {
+    if !crate::fixes::bare_word(path) || node.children().any(|c| c.is("location")) {
+        return None;
+    }
+    Some(Fix::unsafe_edits(
+        format!("write `location = {path}`"),
+        vec![
+            Edit::replace(node.arg_span(0), "="),
+            Edit::replace(node.arg_span(1), path),
+        ],
+    ))
 }
 
 /// The one path `^literal$` matches, escapes removed; `None` when the pattern has any

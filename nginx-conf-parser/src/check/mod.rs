@@ -631,8 +631,9 @@ impl<'a> Checker<'a> {
     fn nearest_uncached(&self, name: &str) -> Option<(&'static str, bool)> {
         let mut best: Option<(usize, &'static str)> = None;
         let mut ties = 0;
-        // Only names within two chars of the length can be within two edits.
-        for candidate in self.catalogue.names_near_length(name.chars().count(), 2) {
+        // Only names within two chars of the length and of the bag of chars can be within
+        // two edits: a cheap first test before the banded table.
+        for candidate in self.catalogue.names_maybe_near(name, 2) {
             // Bounded: a banded table that stops at the first row past 2 (the full
             // distance against ~1 200 names dominated runs with many unknown names).
             let Some(d) = lint_source::distance::levenshtein_within(name, candidate, 2) else {
