@@ -2,7 +2,7 @@
 //! fixtures with a REPOSITORY marker and every fixtures/repos layout), materialize the
 //! assembled deployments (`deployments --materialize`) and run the real `nginx -t` and
 //! `php-fpm8.2 -t` on each container's files, in a private mount namespace whose root is
-//! those files over this machine's / (see tests/sandbox). The deployment's host names
+//! those files over this machine's / (see test-support's `sandbox`). The deployment's host names
 //! (`fpm_names`, `other_names`) resolve to 127.0.0.1 and nothing else resolves, as in the
 //! deployment's own network. The real accept/reject must equal our load-time verdict:
 //! errors NGX0xx and X020 (nginx refuses to load), errors FPM0xx (php-fpm refuses to load),
@@ -11,14 +11,12 @@
 //! Skips with a reason when not root or unshare, overlayfs, nginx or php-fpm8.2 is missing,
 //! except in CI.
 
-mod sandbox;
-
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command as BinCommand;
 
-use sandbox::{Container, Deployment};
+use test_support::sandbox;
 
 /// FPM0xx rules whose doc says `php-fpm -t` accepts the file and the failure comes at start
 /// or at run time: they are no load-time verdict.
@@ -121,73 +119,6 @@ fn lint_verdict(layout: &Path) -> (bool, bool, Vec<String>) {
     (nginx, fpm, codes)
 }
 
-/// Runs a command with a bound on its time (`timeout` kills it after 30 s).
-fn bounded(cmd: std::process::Command) -> Output {
-    let program = cmd.get_program().to_owned();
-    let args: Vec<_> = cmd.get_args().map(|a| a.to_owned()).collect();
-    let envs: Vec<_> = cmd
-        .get_envs()
-        .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned())))
-        .collect();
-    let mut t = std::process::Command::new("timeout");
-    t.args(["-k", "5", "30"]).arg(program).args(args).envs(envs);
-    t.output().expect("timeout runs")
-}
-
-/// The real verdicts on one deployment: (nginx -t output, php-fpm -t output), None for a
-/// side the deployment does not have.
-fn real_verdict(d: &Deployment, scratch: &Path) -> (Option<Output>, Option<Output>) {
-    let extra = scratch.join("extra");
-    let mut names = d.fpm_names.clone();
-    names.extend(d.other_names.iter().cloned());
-    sandbox::extra_layer(
-        &extra,
-        &[("127.0.0.1".to_string(), names)],
-        &sandbox::image_users(d),
-    );
-    let nginx = d.nginx_main.as_ref().map(|main| {
-        let work = scratch.join("nginx-mnt");
-        std::fs::create_dir_all(&work).expect("mount point");
-        let tree = d.dir.join("nginx");
-        let c = Container {
-            tree: &tree,
-            extra: &extra,
-            work: &work,
-            exact: vec![sandbox::parent(main)],
-            mkdirs: Vec::new(),
-            shared: Vec::new(),
-            userspec: d
-                .nginx_run_as
-                .as_ref()
-                .and_then(|u| sandbox::userspec(&extra, u)),
-        };
-        bounded(c.command(None, &["nginx", "-t", "-c", main]))
-    });
-    let fpm = d.fpm_main.as_ref().map(|main| {
-        let work = scratch.join("fpm-mnt");
-        std::fs::create_dir_all(&work).expect("mount point");
-        let tree = d.dir.join("php-fpm");
-        let c = Container {
-            tree: &tree,
-            extra: &extra,
-            work: &work,
-            exact: vec![sandbox::parent(main)],
-            mkdirs: Vec::new(),
-            shared: Vec::new(),
-            userspec: d
-                .fpm_run_as
-                .as_ref()
-                .and_then(|u| sandbox::userspec(&extra, u)),
-        };
-        let mut args = vec!["php-fpm8.2", "-t", "--fpm-config", main.as_str()];
-        if let Some(prefix) = sandbox::fpm_prefix(main) {
-            args.extend(["--prefix", prefix]);
-        }
-        bounded(c.command(None, &args))
-    });
-    (nginx, fpm)
-}
-
 fn text(o: &Output) -> String {
     format!(
         "{}{}",
@@ -264,7 +195,7 @@ fn real_nginx_t_and_php_fpm_t_agree_with_the_load_time_verdict() {
         let mut outputs = Vec::new();
         for d in &deployments {
             let scratch = tmp.path().join(format!("scratch-{}", d.index));
-            let (nginx, fpm) = real_verdict(d, &scratch);
+            let (nginx, fpm) = sandbox::test_deployment(d, &scratch);
             let refused = |o: &Option<Output>| o.as_ref().is_some_and(|o| !o.status.success());
             real_nginx |= refused(&nginx);
             real_fpm |= refused(&fpm);

@@ -2,21 +2,19 @@
 //! `nginx -t` and `php-fpm8.2 -t` of this machine judge the tree before and after
 //! `--fix --unsafe-fixes`. The fixed tree must load wherever the broken one did, and must
 //! now load where the broken one failed (the load-time codes' fixes). Each program runs
-//! in the sandbox of tests/sandbox (a private mount namespace whose root is the tree over
+//! in test-support's `sandbox` (a private mount namespace whose root is the tree over
 //! this machine's /); a repository is first materialized (`deployments --materialize`).
 //!
 //! Skips with a reason when not root or unshare, overlayfs, nginx or php-fpm8.2 is missing,
 //! except in CI. Fixtures whose fix targets a newer nginx than this machine's 1.22 are
 //! listed in `NEWER_NGINX` with the reason.
 
-mod sandbox;
-
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use assert_cmd::Command as BinCommand;
 
-use sandbox::Container;
+use test_support::sandbox::{self, bounded, Container};
 
 /// Fixtures judged only on their php-fpm side: their configuration or fix is for nginx
 /// 1.25 and later (`http2 on;`, HTTP/3), which this machine's nginx 1.22 does not know.
@@ -30,19 +28,6 @@ const NEWER_NGINX: &[(&str, &str)] = &[
         "`quic_bpf` and `listen ... quic` are HTTP/3 (nginx 1.25); nginx 1.22 here rejects them",
     ),
 ];
-
-/// Runs a command with a bound on its time.
-fn bounded(cmd: std::process::Command) -> Output {
-    let program = cmd.get_program().to_owned();
-    let args: Vec<_> = cmd.get_args().map(|a| a.to_owned()).collect();
-    let envs: Vec<_> = cmd
-        .get_envs()
-        .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned())))
-        .collect();
-    let mut t = std::process::Command::new("timeout");
-    t.args(["-k", "5", "30"]).arg(program).args(args).envs(envs);
-    t.output().expect("timeout runs")
-}
 
 /// One program's verdict: `Some(Ok(()))` loads, `Some(Err(log))` refuses, `None` absent.
 type Verdict = Option<Result<(), String>>;
@@ -143,51 +128,18 @@ fn repository_verdicts(repo: &Path, scratch: &Path) -> (Verdict, Verdict) {
     assert!(m.status.success(), "materialize: {m:?}");
     let mut nginx: Verdict = None;
     let mut fpm: Verdict = None;
-    let merge = |acc: &mut Verdict, v: Result<(), String>| {
+    let merge = |acc: &mut Verdict, out: Option<Output>| {
+        let Some(out) = out else { return };
+        let v = verdict(out);
         *acc = Some(match acc.take() {
             Some(Err(e)) => Err(e),
             _ => v,
         });
     };
     for d in sandbox::deployments(&out_dir) {
-        let extra = scratch.join(format!("extra-{}", d.index));
-        let mut names = d.fpm_names.clone();
-        names.extend(d.other_names.iter().cloned());
-        sandbox::extra_layer(
-            &extra,
-            &[("127.0.0.1".to_string(), names)],
-            &sandbox::image_users(&d),
-        );
-        for (side, main, run_as) in [
-            ("nginx", &d.nginx_main, &d.nginx_run_as),
-            ("php-fpm", &d.fpm_main, &d.fpm_run_as),
-        ] {
-            let Some(main) = main else { continue };
-            let work = scratch.join(format!("{side}-{}", d.index));
-            std::fs::create_dir_all(&work).expect("mount point");
-            let tree = d.dir.join(side);
-            let c = Container {
-                tree: &tree,
-                extra: &extra,
-                work: &work,
-                exact: vec![sandbox::parent(main)],
-                mkdirs: Vec::new(),
-                shared: Vec::new(),
-                userspec: run_as.as_ref().and_then(|u| sandbox::userspec(&extra, u)),
-            };
-            if side == "nginx" {
-                merge(
-                    &mut nginx,
-                    verdict(bounded(c.command(None, &["nginx", "-t", "-c", main]))),
-                );
-            } else {
-                let mut args = vec!["php-fpm8.2", "-t", "--fpm-config", main.as_str()];
-                if let Some(prefix) = sandbox::fpm_prefix(main) {
-                    args.extend(["--prefix", prefix]);
-                }
-                merge(&mut fpm, verdict(bounded(c.command(None, &args))));
-            }
-        }
+        let (n, f) = sandbox::test_deployment(&d, &scratch.join(format!("d-{}", d.index)));
+        merge(&mut nginx, n);
+        merge(&mut fpm, f);
     }
     (nginx, fpm)
 }

@@ -3,11 +3,11 @@
 //! --materialize`), php-fpm8.2 runs in one network namespace and nginx in another, joined
 //! by a veth pair with addresses of our own (10.254.<k>.0/30, which exist only inside
 //! these namespaces), each in its own mount namespace over its own copy of the container's
-//! files (see tests/sandbox: `/run` and `/tmp` private; the volumes both containers mount,
-//! `shared_dirs`, are one host directory bind-mounted into both). The deployment's host
-//! names resolve as Compose's DNS would: php-fpm's names to php's address. A layout where
-//! nginx and php-fpm share the network (`shared_loopback`: a pod, `network_mode:
-//! service:`) runs both in one network namespace.
+//! files (see test-support's sandbox: `/run` and `/tmp` private; the volumes both
+//! containers mount, `shared_dirs`, are one host directory bind-mounted into both). The
+//! deployment's host names resolve as Compose's DNS would: php-fpm's names to php's
+//! address. A layout where nginx and php-fpm share the network (`shared_loopback`: a
+//! pod, `network_mode: service:`) runs both in one network namespace.
 //!
 //! Then curl, inside nginx's namespace, asks nginx for /index.php: a bad layout must
 //! answer the status the rule's doc claims and nginx's error log must hold the
@@ -21,15 +21,13 @@
 //! every wait is bounded. Skips with a reason when not root or `ip netns` is missing,
 //! except in CI.
 
-mod sandbox;
-
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use assert_cmd::Command as BinCommand;
 
-use sandbox::Container;
+use test_support::sandbox::{self, Container};
 
 /// The layouts run: (rule, case). Bad ones carry the rule's claim; good ones must answer 200.
 const LAYOUTS: &[(&str, &str)] = &[

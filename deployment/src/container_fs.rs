@@ -546,7 +546,7 @@ impl FileSystem for ContainerFs {
             .into_iter()
             .filter(|p| glob_matches(&text, p))
             .filter(|p| match self.resolve(p) {
-                Ok(Found::Host(h)) => !h.is_dir(),
+                // Directories too, as glob(3) returns them (nginx fails reading one).
                 Ok(_) => true,
                 // A link to nowhere is still a name glob(3) returns; opening it fails later.
                 Err(FsError::NotFound) => self.lookup(p).is_ok(),

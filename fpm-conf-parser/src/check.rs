@@ -506,14 +506,24 @@ fn check_pool(pool: &Pool, table: &Directives, incomplete: bool, out: &mut Vec<D
                 || e.value.starts_with('/')
                 || (key == "chroot" && e.value.starts_with("$prefix"));
             if !allowed {
-                out.push(Diagnostic::new(
-                    &INVALID_PATH,
-                    e.value_span,
-                    format!(
-                        "[pool {p}] the {what} path '{}' must start with a '/'",
+                // php-fpm joins a relative path to the prefix (fpm_evaluate_full_path)
+                // before its "must start with a '/'" test, so that test passes; what
+                // fails is the next one, when the directory there does not exist.
+                let message = match pool.path(&e.value) {
+                    Some(full) => format!(
+                        "[pool {p}] the {what} path '{}' is relative: php-fpm reads it as '{}' (under the prefix) and refuses to start unless that directory exists",
+                        e.value,
+                        full.display()
+                    ),
+                    None => format!(
+                        "[pool {p}] the {what} path '{}' is relative: php-fpm reads it under the prefix and refuses to start unless that directory exists",
                         e.value
                     ),
-                ));
+                };
+                out.push(
+                    Diagnostic::new(&INVALID_PATH, e.value_span, message)
+                        .with_help(format!("write the absolute path of the {what} directory")),
+                );
             }
         }
     }

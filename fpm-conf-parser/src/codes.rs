@@ -257,9 +257,13 @@ pub static INVALID_PATH: RuleMeta = RuleMeta {
     severity: Severity::Error,
     summary: "chroot/chdir not absolute, ping/status paths not starting with `/` or with forbidden characters",
     aliases: &[],
-    doc: r#"php-fpm checks: `the chroot path 'jail' must start with a '/'`, the same
-for chdir, and `the status path 'status' must start with a '/'` (also for
-`ping.path`; only `[alphanum]/_-.~` allowed, and not `/` alone).
+    doc: r#"php-fpm checks `the status path 'status' must start with a '/'` (also for
+`ping.path`; only `[alphanum]/_-.~` allowed, and not `/` alone). A relative
+`chroot` or `chdir` is joined to the prefix first (the pool's `prefix`, else
+php-fpm's `-p`, `/usr` on Debian): `chroot = jail` becomes `/usr/jail`, and
+php-fpm stops with `the chroot path '/usr/jail' does not exist or is not a
+directory` (checked with php-fpm 8.2 `-t`) unless that directory exists. A
+`chroot` may start with `$prefix` to say so explicitly.
 
 **Symptom**: php-fpm does not start; every PHP page answers 502 Bad Gateway (`connect() ... failed (2: No such file or directory)` or `(111: Connection refused)` in nginx's error log).
 

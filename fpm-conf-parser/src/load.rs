@@ -132,6 +132,14 @@ pub fn load(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> FpmConfig {
         let mut exact = Vec::with_capacity(pool.entries.len());
         exact.append(&mut pool.entries);
         pool.entries = exact;
+        // The pool's own `prefix` (relative to php-fpm's) is where its relative paths
+        // resolve: php-fpm 8.2 -t reads `chroot = x` under `prefix = /srv` as `/srv/x`.
+        if let Some(own) = pool
+            .value("prefix")
+            .filter(|v| !v.is_empty() && !v.contains('$'))
+        {
+            pool.prefix = crate::model::resolve_path(&own, &prefix);
+        }
     }
     state.config
 }
@@ -221,6 +229,10 @@ impl State<'_> {
             return;
         }
         for logical in matches {
+            // php-fpm globs with GLOB_MARK and skips what ends in `/`: directories.
+            if self.fs.is_dir(&logical) == Some(true) {
+                continue;
+            }
             if depth >= MAX_INCLUDE_FILES {
                 self.config.diagnostics.push(
                     Diagnostic::new(&INCLUDE, entry.value_span, format!("failed to include more than {MAX_INCLUDE_FILES} files recursively (at '{}')", logical.display()))

@@ -394,6 +394,27 @@ impl Linter {
             .collect())
     }
 
+    /// The rules whose every finding [`Linter::apply_settings`] would drop, whatever the
+    /// file: not selected, opt-in and not asked for, or ignored (per-path ignores keep a
+    /// rule running, it may fire elsewhere).
+    fn rules_not_run(&self) -> std::collections::BTreeSet<&'static str> {
+        let s = &self.settings;
+        let chosen = |selectors: &[String], meta: &lint_source::RuleMeta| {
+            selectors.iter().any(|sel| config::selects(sel, meta))
+        };
+        lint_rules::RULES
+            .iter()
+            .map(|rule| &rule.meta)
+            .filter(|meta| {
+                let selected = chosen(&s.select, meta);
+                (!s.select.is_empty() && !selected)
+                    || (lint_rules::is_opt_in(meta.code) && !selected)
+                    || chosen(&s.ignore, meta)
+            })
+            .map(|meta| meta.code)
+            .collect()
+    }
+
     /// Selection, per-path ignores and severities of the settings.
     fn apply_settings(
         &self,
@@ -646,6 +667,7 @@ impl Linter {
         }
         o.env.extend(s.env.clone());
         o.expected_names = s.names.clone();
+        o.rules_not_run = self.rules_not_run();
         Ok(())
     }
 }
@@ -798,3 +820,66 @@ fn unused_in_every_run(
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SITE: &str = "events {}
+http {
+    server {
+        listen 80;
+        location / {
+            proxy_pass https://app.example.com; # nginx-fpm-lint: ignore SEC071
+        }
+        location /other {
+            return 204; # nginx-fpm-lint: ignore all
+        }
+    }
+}
+";
+
+    fn codes(settings: Settings, text: &str) -> Vec<&'static str> {
+        let input = Input::texts([("/etc/nginx/nginx.conf", text)], [("/x.conf", "")]);
+        let report = Linter::new(settings).lint(&input).expect("lints");
+        report.diagnostics.iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn rules_the_settings_would_silence_are_not_run() {
+        let linter = Linter::new(Settings::default());
+        let not_run = linter.rules_not_run();
+        assert!(not_run.contains("SEC071"), "opt-in, not selected");
+        assert!(!not_run.contains("X001"));
+        let linter = Linter::new(Settings {
+            select: vec!["X".into()],
+            ignore: vec!["X019".into()],
+            ..Default::default()
+        });
+        let not_run = linter.rules_not_run();
+        assert!(not_run.contains("NGX101") && not_run.contains("X019"));
+        assert!(!not_run.contains("X001"));
+    }
+
+    #[test]
+    fn a_suppression_of_a_rule_that_did_not_run_is_not_reported_unused() {
+        // Default run: SEC071 is opt-in and does not run; its comment is not judged, while
+        // `ignore all` over a line where nothing fires is still unused.
+        let found = codes(Settings::default(), SITE);
+        assert_eq!(
+            found.iter().filter(|c| **c == "LINT001").count(),
+            1,
+            "{found:?}"
+        );
+        // Selected, the rule runs and its finding is suppressed: the comment is used.
+        let selected = Settings {
+            select: vec!["SEC071".into(), "LINT001".into()],
+            ..Default::default()
+        };
+        let found = codes(selected.clone(), SITE);
+        assert!(!found.contains(&"SEC071"), "{found:?}");
+        // Without the comment the selected rule fires.
+        let bare = SITE.replace("# nginx-fpm-lint: ignore SEC071", "");
+        assert!(codes(selected, &bare).contains(&"SEC071"));
+    }
+}

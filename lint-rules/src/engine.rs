@@ -357,8 +357,10 @@ pub fn lint_observed(
     let syntax = index_trees(&nginx);
     let model = build_model(input, map, &nginx, &syntax, fpm, php_ini);
     on_phase(Phase::Model);
+    let not_run = &input.options.rules_not_run;
     let by_rule: Vec<(Vec<Diagnostic>, RuleTime)> = RULES
         .par_iter()
+        .filter(|rule| !not_run.contains(rule.meta.code))
         .map(|rule| {
             let start = std::time::Instant::now();
             let mut sink = crate::Sink::new();
@@ -400,7 +402,7 @@ pub fn lint_observed(
             .as_ref()
             .is_none_or(|p| !nginx_conf_parser::context::is_wrapper(&map.get(p.span.file)))
     });
-    let found = suppressions.apply(found, &|code| crate::rule_meta(code));
+    let found = suppressions.apply(found, &|code| crate::rule_meta(code), not_run);
     let mut found = found;
     on_phase(Phase::Rules);
     sort(&mut found, map);

@@ -2,7 +2,7 @@
 //! filesystem views of a deployment, how nginx's container reaches php-fpm's). Read by
 //! the engine and the model alike, so it depends on neither.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -179,6 +179,11 @@ pub struct LintOptions {
     /// Options of individual rules, by rule code then option name (`[rule-options.SEC017]`
     /// in the config file; a gixy plugin's options keep their gixy names).
     pub rule_options: BTreeMap<String, BTreeMap<String, RuleOption>>,
+    /// Codes of rules not to run: the settings would drop every finding they make (not
+    /// selected, opt-in and not asked for, ignored everywhere). Skipping them saves their
+    /// time; a suppression comment that names only such rules is not reported unused,
+    /// since nothing ran that could have used it.
+    pub rules_not_run: BTreeSet<&'static str>,
 }
 
 /// The value of one rule option.

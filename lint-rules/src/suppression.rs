@@ -231,11 +231,14 @@ impl Suppressions {
     }
 
     /// Drops the suppressed diagnostics; adds an LINT001 finding for each comment that
-    /// suppressed nothing. `meta` looks a code up to match names and aliases.
+    /// suppressed nothing. `meta` looks a code up to match names and aliases. A comment
+    /// that names a rule in `not_run` is never reported unused: that rule did not run,
+    /// so whether it would have fired there is unknown.
     pub fn apply(
         mut self,
         diagnostics: Vec<Diagnostic>,
         meta: &dyn Fn(&str) -> Option<&'static RuleMeta>,
+        not_run: &std::collections::BTreeSet<&'static str>,
     ) -> Vec<Diagnostic> {
         if self.items.is_empty() {
             return diagnostics;
@@ -265,7 +268,23 @@ impl Suppressions {
                 None => kept.push(d),
             }
         }
-        for s in self.items.into_iter().filter(|s| !s.used) {
+        let names_a_rule_not_run = |s: &Suppression| {
+            !not_run.is_empty()
+                // `all` is judged by the rules that ran: a finding of a rule that did not
+                // run would have been dropped by the settings anyway.
+                && s.codes.iter().any(|c| {
+                    not_run.iter().any(|code| {
+                            c == code
+                                || meta(code)
+                                    .is_some_and(|m| m.name == c || m.aliases.contains(&c.as_str()))
+                        })
+                })
+        };
+        for s in self
+            .items
+            .into_iter()
+            .filter(|s| !s.used && !names_a_rule_not_run(s))
+        {
             kept.push(Diagnostic {
                 code: UNUSED_SUPPRESSION.code,
                 name: UNUSED_SUPPRESSION.name,

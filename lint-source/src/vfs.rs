@@ -81,8 +81,10 @@ impl FsError {
 pub trait FileSystem: Send + Sync + std::fmt::Debug {
     /// Reads a file.
     fn read(&self, path: &Path) -> Result<Fetched, FsError>;
-    /// The regular files matching a glob pattern (`*`, `?`, `[...]`; `*` never crosses
-    /// `/`, a leading dot must be literal), in byte order as glob(3) in the C locale sorts.
+    /// Every path matching a glob pattern (`*`, `?`, `[...]`; `*` never crosses `/`, a
+    /// leading dot must be literal), in byte order as glob(3) in the C locale sorts.
+    /// Directories (and links to them) are included, as glob(3) returns them: nginx
+    /// then fails reading one (`pread() ... (21: Is a directory)`), php-fpm skips them.
     /// `Err(Unknown)` when the pattern's directory lies outside the view.
     fn glob(&self, pattern: &Path) -> Result<Vec<PathBuf>, FsError>;
     /// Whether a directory exists there (`None`: the view cannot say).
@@ -187,10 +189,7 @@ impl FileSystem for HostFs {
         let Ok(paths) = glob::glob_with(text, glob_options()) else {
             return Ok(Vec::new());
         };
-        let mut found: Vec<PathBuf> = paths
-            .filter_map(Result::ok)
-            .filter(|p| !p.is_dir())
-            .collect();
+        let mut found: Vec<PathBuf> = paths.filter_map(Result::ok).collect();
         sort_like_glob(&mut found);
         Ok(found)
     }
@@ -341,12 +340,7 @@ impl FileSystem for RootFs {
             .filter_map(Result::ok)
             .filter_map(|host| {
                 let rel = host.strip_prefix(&host_dir).ok()?;
-                let logical = Path::new(dir).join(rel);
-                // A link to a directory (inside the root) is not a file to include.
-                match self.resolve(&logical) {
-                    Ok(real) if real.is_dir() => None,
-                    _ => Some(logical),
-                }
+                Some(Path::new(dir).join(rel))
             })
             .collect();
         sort_like_glob(&mut found);

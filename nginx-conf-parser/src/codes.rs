@@ -104,8 +104,11 @@ pub static UNREADABLE: RuleMeta = RuleMeta {
     aliases: &[],
     doc: r#"nginx must read every included file at start. A file it cannot open or
 read fails the whole configuration with `open() "..." failed (13: Permission
-denied)` or similar. Symlink loops and directories named by a plain `include`
-fail the same way.
+denied)` or similar. Symlink loops fail the same way, and so does a directory,
+whether a plain `include` names it or a glob matches it (`include conf.d/*;` with a
+subdirectory, or a link to one, in `conf.d`): nginx reads every path glob(3)
+returns and stops at `pread() "..." failed (21: Is a directory)`. A suffix
+(`conf.d/*.conf`) keeps subdirectories out.
 
 **Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx does not start): `open() "..." failed (13: Permission denied)`.
 

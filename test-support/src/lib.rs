@@ -1,7 +1,10 @@
 //! Helpers shared by the test suites: file trees, whether the real nginx and php-fpm
-//! can be run here, and where the real-world corpus lives. Tests only; never a
-//! dependency of a library crate.
+//! can be run here, where the real-world corpus lives, and the sandbox that runs them
+//! on materialized deployments ([`sandbox`]). Tests only; never a dependency of a
+//! library crate.
 #![forbid(unsafe_code)]
+
+pub mod sandbox;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -9,6 +9,8 @@ use std::rc::Rc;
 
 use nginx_conf_parser::{Config, Item};
 
+use crate::model::Model;
+
 /// One level that drops inherited entries.
 pub struct Dropping<'c> {
     /// Which of the fields asked about (0 or 1).
@@ -17,6 +19,16 @@ pub struct Dropping<'c> {
     pub first_own: Item<'c>,
     /// The entries in effect at the outer level that are not set again here.
     pub dropped: Vec<Item<'c>>,
+}
+
+impl Dropping<'_> {
+    /// The names (first arguments) of the dropped entries, as written.
+    pub fn names(&self) -> Vec<String> {
+        self.dropped
+            .iter()
+            .map(|d| d.arg(0).unwrap_or_default().into_owned())
+            .collect()
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -122,6 +134,46 @@ pub fn dropping<'c>(config: &'c Config, fields: [(&str, Option<&str>); 2]) -> Ve
             let index = levels.len() - 1;
             for child in children.drain(..).rev() {
                 stack.push((child.children(), index, true));
+            }
+        }
+    }
+    out
+}
+
+/// What SEC010 and SEC013 report, over every tree of the model: the levels where an own
+/// list of one of `fields` drops outer entries that `counts` (SEC013 passes over entries
+/// that restate nginx's defaults) and that the rule's option `headers = [...]` (gixy's
+/// name; comma-separated words allowed, case-insensitive) names when it is set. Levels
+/// left with nothing dropped are not returned.
+pub fn dropped_for_rule<'a>(
+    model: &Model<'a>,
+    code: &str,
+    fields: [(&str, Option<&str>); 2],
+    counts: impl Fn(&Item<'_>) -> bool,
+) -> Vec<Dropping<'a>> {
+    let only: Option<Vec<String>> = model
+        .options
+        .rule_words(code, "headers")
+        .map(|w| {
+            w.iter()
+                .flat_map(|h| h.split(','))
+                .map(|h| h.trim().to_ascii_lowercase())
+                .filter(|h| !h.is_empty())
+                .collect()
+        })
+        .filter(|w: &Vec<String>| !w.is_empty());
+    let named = |d: &Item<'_>| {
+        only.as_ref().is_none_or(|o| {
+            d.arg(0)
+                .is_some_and(|n| o.contains(&n.to_ascii_lowercase()))
+        })
+    };
+    let mut out = Vec::new();
+    for tree in model.trees {
+        for mut level in dropping(tree, fields) {
+            level.dropped.retain(|d| counts(d) && named(d));
+            if !level.dropped.is_empty() {
+                out.push(level);
             }
         }
     }

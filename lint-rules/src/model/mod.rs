@@ -12,6 +12,7 @@ pub mod nginx;
 pub mod regex_reach;
 pub mod regex_shape;
 pub mod syntax;
+pub mod tls;
 pub mod tree_walk;
 pub mod value_reach;
 pub mod variables;

@@ -89,6 +89,8 @@ const INHERITED: &[&str] = &[
     "root",
     "index",
     "resolver",
+    // `ssl on;` (nginx up to 1.25.0): every listen of the server speaks TLS.
+    "ssl",
 ];
 
 impl Inherited {
@@ -227,6 +229,15 @@ pub struct Server {
 }
 
 impl Server {
+    /// `ssl on;` is in effect at the server level (its own or `http`'s): with an nginx
+    /// that has the directive (up to 1.25.0), every listen of the server speaks TLS.
+    pub fn ssl_directive_on(&self) -> bool {
+        self.locations
+            .first()
+            .and_then(|level| level.inherited.get("ssl"))
+            .is_some_and(|s| s.first().eq_ignore_ascii_case("on"))
+    }
+
     /// The location nginx picks for `uri` (exact, longest prefix unless `^~`, regexes in
     /// order, then the longest prefix); `None` when only the server level applies.
     pub fn location_for(&self, uri: &str) -> Option<&EffectiveLocation> {

@@ -8,6 +8,8 @@
 //! Bytes, not characters: nginx compiles without UTF mode unless asked, so a
 //! class is a set of 256 byte values.
 
+use std::ops::ControlFlow;
+
 /// A set of bytes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ByteSet([u64; 4]);
@@ -684,122 +686,109 @@ impl Node {
 
     /// Bytes the part's match can start with.
     pub fn first(&self) -> ByteSet {
+        self.bytes(true)
+    }
+
+    /// Every byte the part's match can contain.
+    pub fn universe(&self) -> ByteSet {
+        self.bytes(false)
+    }
+
+    /// The one walk behind [`Node::first`] (`first_only`) and [`Node::universe`]: they
+    /// differ only in a sequence (the first stops after its first part that cannot be
+    /// empty) and in `{0}` (nothing can come first; its bytes still count as contained).
+    fn bytes(&self, first_only: bool) -> ByteSet {
         match self {
             Node::Set(s) => *s,
             Node::Opaque => ByteSet::ALL,
-            Node::Group { kind, body, .. } => {
-                if matches!(kind, GroupKind::Look { .. }) {
-                    ByteSet::default()
-                } else {
-                    body.first()
-                }
-            }
-            Node::Repeat { body, max, .. } => {
-                if *max == Some(0) {
-                    ByteSet::default()
-                } else {
-                    body.first()
-                }
-            }
-            Node::Concat(items) => {
+            Node::Group {
+                kind: GroupKind::Look { .. },
+                ..
+            } => ByteSet::default(),
+            Node::Group { body, .. } => body.bytes(first_only),
+            Node::Repeat { max: Some(0), .. } if first_only => ByteSet::default(),
+            Node::Repeat { body, .. } => body.bytes(first_only),
+            Node::Concat(items) if first_only => {
                 let mut s = ByteSet::default();
                 for item in items {
-                    s = s.union(&item.first());
+                    s = s.union(&item.bytes(true));
                     if !item.nullable() {
                         break;
                     }
                 }
                 s
             }
-            Node::Alt(alts) => alts
-                .iter()
-                .fold(ByteSet::default(), |s, a| s.union(&a.first())),
-            Node::Empty | Node::Start | Node::End | Node::Assert => ByteSet::default(),
-        }
-    }
-
-    /// Every byte the part's match can contain.
-    pub fn universe(&self) -> ByteSet {
-        match self {
-            Node::Set(s) => *s,
-            Node::Opaque => ByteSet::ALL,
-            Node::Group { kind, body, .. } => {
-                if matches!(kind, GroupKind::Look { .. }) {
-                    ByteSet::default()
-                } else {
-                    body.universe()
-                }
-            }
-            Node::Repeat { body, .. } => body.universe(),
             Node::Concat(items) | Node::Alt(items) => items
                 .iter()
-                .fold(ByteSet::default(), |s, a| s.union(&a.universe())),
+                .fold(ByteSet::default(), |s, a| s.union(&a.bytes(first_only))),
             Node::Empty | Node::Start | Node::End | Node::Assert => ByteSet::default(),
         }
     }
 
-    /// The capture group numbered `n`.
-    pub fn capture(&self, n: u32) -> Option<&Node> {
-        let mut stack = vec![self];
-        while let Some(node) = stack.pop() {
+    /// Visits every capture group in pattern order (the order of their `(`, which is
+    /// also their numbering) until `visit` breaks: the one walk behind
+    /// [`Node::capture`], [`Node::captures`] and [`Node::capture_parents`].
+    fn each_capture<'n, B>(
+        &'n self,
+        mut visit: impl FnMut(CaptureGroup<'n>) -> ControlFlow<B>,
+    ) -> Option<B> {
+        let mut stack = vec![(self, None)];
+        while let Some((node, parent)) = stack.pop() {
             match node {
-                Node::Group { kind, body, .. } => {
-                    if *kind == GroupKind::Capture(n) {
-                        return Some(node);
+                Node::Group { kind, body, at, .. } => {
+                    let mut inner = parent;
+                    if let GroupKind::Capture(number) = kind {
+                        let group = CaptureGroup {
+                            node,
+                            number: *number,
+                            at: *at,
+                            parent,
+                        };
+                        if let ControlFlow::Break(b) = visit(group) {
+                            return Some(b);
+                        }
+                        inner = Some(*number);
                     }
-                    stack.push(body);
+                    stack.push((body, inner));
                 }
-                Node::Repeat { body, .. } => stack.push(body),
-                Node::Concat(items) | Node::Alt(items) => stack.extend(items.iter()),
+                Node::Repeat { body, .. } => stack.push((body, parent)),
+                Node::Concat(items) | Node::Alt(items) => {
+                    stack.extend(items.iter().rev().map(|i| (i, parent)));
+                }
                 _ => {}
             }
         }
         None
     }
 
+    /// The capture group numbered `n`.
+    pub fn capture(&self, n: u32) -> Option<&Node> {
+        self.each_capture(|g| {
+            if g.number == n {
+                ControlFlow::Break(g.node)
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+    }
+
     /// Each capture number with the capture that encloses it (`None` at the top).
     pub fn capture_parents(&self) -> Vec<(u32, Option<u32>)> {
         let mut out = Vec::new();
-        let mut stack = vec![(self, None)];
-        while let Some((node, parent)) = stack.pop() {
-            match node {
-                Node::Group { kind, body, .. } => {
-                    let inner = if let GroupKind::Capture(n) = kind {
-                        out.push((*n, parent));
-                        Some(*n)
-                    } else {
-                        parent
-                    };
-                    stack.push((body, inner));
-                }
-                Node::Repeat { body, .. } => stack.push((body, parent)),
-                Node::Concat(items) | Node::Alt(items) => {
-                    stack.extend(items.iter().map(|i| (i, parent)));
-                }
-                _ => {}
-            }
-        }
+        self.each_capture::<()>(|g| {
+            out.push((g.number, g.parent));
+            ControlFlow::Continue(())
+        });
         out
     }
 
     /// Every capture group's number and the offset of its `(`, in pattern order.
     pub fn captures(&self) -> Vec<(u32, usize)> {
         let mut out = Vec::new();
-        let mut stack = vec![self];
-        while let Some(node) = stack.pop() {
-            match node {
-                Node::Group { kind, body, at, .. } => {
-                    if let GroupKind::Capture(n) = kind {
-                        out.push((*n, *at));
-                    }
-                    stack.push(body);
-                }
-                Node::Repeat { body, .. } => stack.push(body),
-                Node::Concat(items) | Node::Alt(items) => stack.extend(items.iter().rev()),
-                _ => {}
-            }
-        }
-        out.sort_unstable();
+        self.each_capture::<()>(|g| {
+            out.push((g.number, g.at));
+            ControlFlow::Continue(())
+        });
         out
     }
 
@@ -817,6 +806,18 @@ impl Node {
         };
         self.capture(n)
     }
+}
+
+/// One capture group met by [`Node::each_capture`].
+struct CaptureGroup<'n> {
+    /// The group itself.
+    node: &'n Node,
+    /// Its number.
+    number: u32,
+    /// Offset of its `(`.
+    at: usize,
+    /// The number of the capture around it, if any.
+    parent: Option<u32>,
 }
 
 /// A reference to a capture group: `$1` or `$name`.

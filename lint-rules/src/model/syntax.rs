@@ -24,6 +24,13 @@ pub struct Tree<'a> {
     /// statement with arguments of each name, so that [`Tree::inherited`] answers with a
     /// lookup instead of a scan of thousands of siblings per call.
     wide: std::collections::HashMap<Option<usize>, std::collections::HashMap<Box<str>, usize>>,
+    /// For the same wide blocks: the first statement of each name, whatever its
+    /// arguments, so that [`Node::child`] (and [`Node::effective`], which asks it at
+    /// every level up to `http`) is a lookup there too.
+    wide_first:
+        std::collections::HashMap<Option<usize>, std::collections::HashMap<Box<str>, usize>>,
+    /// `upstream` blocks of `http` by lower-cased name, the first of each.
+    upstreams: std::collections::HashMap<Box<str>, usize>,
 }
 
 /// Children from which a block's statements are looked up by name rather than scanned.
@@ -72,6 +79,8 @@ impl<'a> Tree<'a> {
             starts,
             roots,
             wide: std::collections::HashMap::new(),
+            wide_first: std::collections::HashMap::new(),
+            upstreams: std::collections::HashMap::new(),
         };
         let levels = std::iter::once(None).chain((0..tree.items.len()).map(Some));
         for level in levels {
@@ -79,8 +88,13 @@ impl<'a> Tree<'a> {
                 continue;
             }
             let mut by_name = std::collections::HashMap::new();
+            let mut first = std::collections::HashMap::new();
             for &c in tree.children(level) {
                 let item = tree.item(c);
+                let name = item.name();
+                if !first.contains_key(name.as_ref()) {
+                    first.insert(Box::<str>::from(name.as_ref()), c);
+                }
                 if item.arg_count() > 0 {
                     // A key per distinct name, not per statement: later ones win.
                     let name = item.name();
@@ -93,6 +107,23 @@ impl<'a> Tree<'a> {
                 }
             }
             tree.wide.insert(level, by_name);
+            tree.wide_first.insert(level, first);
+        }
+        let http = tree
+            .roots
+            .iter()
+            .copied()
+            .find(|&i| tree.item(i).is("http") && tree.item(i).is_block());
+        if let Some(http) = http {
+            let mut upstreams = std::collections::HashMap::new();
+            for &c in tree.children(Some(http)) {
+                let item = tree.item(c);
+                if item.is("upstream") && item.is_block() {
+                    let name = tree.node(c).arg(0).to_ascii_lowercase();
+                    upstreams.entry(name.into_boxed_str()).or_insert(c);
+                }
+            }
+            tree.upstreams = upstreams;
         }
         tree
     }
@@ -209,9 +240,12 @@ impl<'a> Tree<'a> {
 
     /// `upstream NAME {}` in `http`, by name (case-insensitive).
     pub fn upstream(&self, name: &str) -> Option<Node<'_, 'a>> {
-        self.http()?
-            .children()
-            .find(|c| c.is("upstream") && c.is_block() && c.arg(0).eq_ignore_ascii_case(name))
+        let key = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(name.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(name)
+        };
+        self.upstreams.get(key.as_ref()).map(|&i| self.node(i))
     }
 
     /// One past the last statement under `i`: statements are in document order, so a
@@ -336,7 +370,10 @@ impl<'t, 'a> Node<'t, 'a> {
 
     /// The first statement of its block named `name`.
     pub fn child(&self, name: &str) -> Option<Node<'t, 'a>> {
-        self.children().find(|c| c.is(name))
+        match self.tree.wide_first.get(&Some(self.id)) {
+            Some(first) => first.get(name).map(|&i| self.tree.node(i)),
+            None => self.children().find(|c| c.is(name)),
+        }
     }
 
     /// Every statement below it, in document order, not itself (no allocation).

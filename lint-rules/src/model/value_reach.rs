@@ -5,8 +5,9 @@
 //! source) and `geo` values (literal text).
 //!
 //! The answer is a [`Reach`]: the bytes a client can choose in the value (not the
-//! literal text around them) and the bytes it always contains. Work is bounded: a
-//! chain of variables is followed [`DEPTH`] steps deep.
+//! literal text around them) and the bytes it always contains; with it, the value's
+//! [`Lead`] (whether it always begins with `/`). Work is bounded: a chain of variables
+//! is followed [`DEPTH`] steps deep.
 
 use std::collections::HashMap;
 
@@ -75,17 +76,99 @@ pub fn pieces(value: &str) -> Vec<Piece<'_>> {
     out
 }
 
+/// How a value begins. A value written after `host:port` that always begins with `/`
+/// starts the path: whatever else it holds, it cannot change the host.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lead {
+    /// Every non-empty value begins with `/`.
+    pub slash: bool,
+    /// The value may be empty (a `map` without `default`, a variable not known here).
+    pub empty: bool,
+}
+
+impl Default for Lead {
+    fn default() -> Self {
+        Lead::UNKNOWN
+    }
+}
+
+impl Lead {
+    /// Nothing known: any first byte, maybe empty.
+    pub const UNKNOWN: Lead = Lead {
+        slash: false,
+        empty: true,
+    };
+    /// The empty value (what a sequence of nothing begins with).
+    const EMPTY: Lead = Lead {
+        slash: true,
+        empty: true,
+    };
+
+    fn text(t: &str) -> Lead {
+        match t.bytes().next() {
+            None => Lead::EMPTY,
+            Some(b) => Lead {
+                slash: b == b'/',
+                empty: false,
+            },
+        }
+    }
+
+    /// This value followed by `next`: when this one may be empty, `next` may begin.
+    fn then(self, next: Lead) -> Lead {
+        if self.empty {
+            Lead {
+                slash: self.slash && next.slash,
+                empty: next.empty,
+            }
+        } else {
+            self
+        }
+    }
+
+    /// Either value.
+    fn or(self, other: Lead) -> Lead {
+        Lead {
+            slash: self.slash && other.slash,
+            empty: self.empty || other.empty,
+        }
+    }
+}
+
 /// What a value holds, with the statements it gets that from (outermost first,
 /// at most four).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Traced {
     /// The bytes.
     pub reach: Reach,
+    /// How it begins.
+    pub lead: Lead,
     /// Statements the value comes through (`set`, `map`, a regex `location`).
     pub via: Vec<Span>,
 }
 
 impl Traced {
+    /// Literal text: no byte the client chooses.
+    fn text(t: &str) -> Traced {
+        Traced {
+            reach: Reach {
+                can: Bytes::NONE,
+                must: Bytes::of(t.as_bytes()),
+            },
+            lead: Lead::text(t),
+            via: Vec::new(),
+        }
+    }
+
+    /// What a pattern's capture (or a builtin) holds, with nothing known of its start.
+    fn of(reach: Reach, via: Vec<Span>) -> Traced {
+        Traced {
+            reach,
+            lead: Lead::UNKNOWN,
+            via,
+        }
+    }
+
     fn through(mut self, span: Span) -> Traced {
         // Provenance matters only for what the client controls.
         if self.via.len() < 4 && self.reach.can != Bytes::NONE {
@@ -96,19 +179,22 @@ impl Traced {
 
     /// Either value (alternatives: map entries, several `set`s).
     fn either(self, other: Traced, first: bool) -> Traced {
-        let reach = if first {
-            other.reach
+        let (reach, lead) = if first {
+            (other.reach, other.lead)
         } else {
-            Reach {
-                can: self.reach.can.or(other.reach.can),
-                must: self.reach.must.and(other.reach.must),
-            }
+            (
+                Reach {
+                    can: self.reach.can.or(other.reach.can),
+                    must: self.reach.must.and(other.reach.must),
+                },
+                self.lead.or(other.lead),
+            )
         };
         let mut via = self.via;
         if via.is_empty() || (other.reach.can != Bytes::NONE && via.len() < 4) {
             via.extend(other.via.into_iter().take(4 - via.len().min(4)));
         }
-        Traced { reach, via }
+        Traced { reach, lead, via }
     }
 }
 
@@ -269,20 +355,15 @@ impl<'r, 'c> Resolver<'r, 'c> {
     }
 
     fn value_at(&self, value: &str, blocks: &[Item<'c>], depth: usize) -> Traced {
-        let mut out = Traced::default();
+        let mut out = Traced::text("");
         for piece in pieces(value) {
             let part = match piece {
-                Piece::Text(t) => Traced {
-                    reach: Reach {
-                        can: Bytes::NONE,
-                        must: Bytes::of(t.as_bytes()),
-                    },
-                    via: Vec::new(),
-                },
+                Piece::Text(t) => Traced::text(t),
                 Piece::Var(v) => self.var_at(v, blocks, depth),
             };
             out.reach.can = out.reach.can.or(part.reach.can);
             out.reach.must = out.reach.must.or(part.reach.must);
+            out.lead = out.lead.then(part.lead);
             if out.via.is_empty() && part.reach.can != Bytes::NONE {
                 out.via = part.via;
             }
@@ -301,10 +382,7 @@ impl<'r, 'c> Resolver<'r, 'c> {
         };
         let name = &*name;
         if fixed_builtin(name) {
-            return Traced {
-                reach: builtin(name),
-                via: Vec::new(),
-            };
+            return Traced::of(builtin(name), Vec::new());
         }
         // Innermost level that provides the variable wins: its `set`s, the captures
         // of its rewrites and of its own regex.
@@ -342,10 +420,7 @@ impl<'r, 'c> Resolver<'r, 'c> {
                     {
                         let can = r.can.and(rewrite_boundary());
                         add(
-                            Traced {
-                                reach: Reach { can, must: r.must },
-                                via: vec![child.span()],
-                            },
+                            Traced::of(Reach { can, must: r.must }, vec![child.span()]),
                             &mut found,
                         );
                     }
@@ -376,10 +451,7 @@ impl<'r, 'c> Resolver<'r, 'c> {
         if let Some(def) = self.globals.defs.get(name) {
             return self.hash_value(def, depth - 1).through(def.head_span());
         }
-        Traced {
-            reach: builtin(name),
-            via: Vec::new(),
-        }
+        Traced::of(builtin(name), Vec::new())
     }
 
     /// The capture `name` of a block's own regex (`location ~`, `if (... ~ ...)`),
@@ -411,13 +483,13 @@ impl<'r, 'c> Resolver<'r, 'c> {
             return None;
         }
         let group = regex_reach::parse_cached(&pattern)?.group(name)?;
-        Some(Traced {
-            reach: Reach {
+        Some(Traced::of(
+            Reach {
                 can: group.can.and(subject.can),
                 must: group.must,
             },
-            via: vec![block.head_span()],
-        })
+            vec![block.head_span()],
+        ))
     }
 
     /// What a `map` or `geo` gives its variable: any of its values; a byte is always
@@ -454,13 +526,7 @@ impl<'r, 'c> Resolver<'r, 'c> {
             let value = entry.arg(0).unwrap_or_default();
             has_default |= key == "default";
             let t = if geo {
-                Traced {
-                    reach: Reach {
-                        can: Bytes::NONE,
-                        must: Bytes::of(value.as_bytes()),
-                    },
-                    via: Vec::new(),
-                }
+                Traced::text(&value)
             } else {
                 self.map_entry(&source, &key, &value, depth)
             };
@@ -468,7 +534,9 @@ impl<'r, 'c> Resolver<'r, 'c> {
             first = false;
         }
         if !has_default {
+            // No entry matches: the empty string.
             out.reach.must = Bytes::NONE;
+            out.lead = out.lead.or(Lead::EMPTY);
         }
         out
     }
@@ -480,35 +548,39 @@ impl<'r, 'c> Resolver<'r, 'c> {
             globals: self.globals,
             blocks: &[],
         };
-        let mut out = Traced::default();
+        let mut out = Traced::text("");
         for piece in pieces(value) {
-            let part = match piece {
-                Piece::Text(t) => Reach {
-                    can: Bytes::NONE,
-                    must: Bytes::of(t.as_bytes()),
-                },
+            let (part, lead) = match piece {
+                Piece::Text(t) => {
+                    let t = Traced::text(t);
+                    (t.reach, t.lead)
+                }
                 Piece::Var(v) => match pattern
                     .filter(|p| may_capture(p, v))
                     .and_then(regex_reach::parse_cached)
                     .and_then(|r| r.group(v))
                 {
-                    Some(group) => Reach {
-                        can: group
-                            .can
-                            .and(global.value_at(source, &[], depth - 1).reach.can),
-                        must: group.must,
-                    },
+                    Some(group) => (
+                        Reach {
+                            can: group
+                                .can
+                                .and(global.value_at(source, &[], depth - 1).reach.can),
+                            must: group.must,
+                        },
+                        Lead::UNKNOWN,
+                    ),
                     None => {
                         let t = global.var_at(v, &[], depth - 1);
                         if out.via.is_empty() {
                             out.via = t.via;
                         }
-                        t.reach
+                        (t.reach, t.lead)
                     }
                 },
             };
             out.reach.can = out.reach.can.or(part.can);
             out.reach.must = out.reach.must.or(part.must);
+            out.lead = out.lead.then(lead);
         }
         out
     }
@@ -521,6 +593,10 @@ mod tests {
     use lint_source::SourceMap;
 
     fn reach_at(conf: &str, directive: &str) -> Reach {
+        traced_at(conf, directive).reach
+    }
+
+    fn traced_at(conf: &str, directive: &str) -> Traced {
         let dir = tempfile::tempdir().expect("tempdir");
         let main = dir.path().join("nginx.conf");
         std::fs::write(&main, conf).expect("write");
@@ -534,10 +610,7 @@ mod tests {
                     globals: &globals,
                     blocks,
                 };
-                out = Some(
-                    r.value(&item.arg(item.arg_count() - 1).unwrap_or_default())
-                        .reach,
-                );
+                out = Some(r.value(&item.arg(item.arg_count() - 1).unwrap_or_default()));
             }
         });
         out.expect("directive found")
@@ -591,5 +664,45 @@ mod tests {
             !r.must.has(b'/') && r.can == Bytes::NONE,
             "geo values are literal"
         );
+    }
+
+    #[test]
+    fn leads_follow_maps_sets_and_captures() {
+        let lead = |conf: &str| traced_at(conf, "return").lead;
+        // Every value begins with `/`; without a default, no match is empty.
+        let conf = "http { map $request_uri $t { ~^/a/(?<r>.*) /v1/$r; ~^/b/ /b; } server { return 200 $t; } }";
+        assert_eq!(
+            lead(conf),
+            Lead {
+                slash: true,
+                empty: true
+            }
+        );
+        let conf = "http { map $request_uri $t { default /; ~^/a/(.*) /v1/$1; } server { return 200 $t; } }";
+        assert_eq!(
+            lead(conf),
+            Lead {
+                slash: true,
+                empty: false
+            }
+        );
+        // A capture may begin with anything.
+        let conf =
+            "http { map $request_uri $t { default /; ~^/a/(.*) $1; } server { return 200 $t; } }";
+        assert!(!lead(conf).slash);
+        // Through a `set`, and after a variable that may be empty.
+        let conf = "http { map $uri $e { x /x; } server { set $s $e/y; return 200 $s; } }";
+        assert_eq!(
+            lead(conf),
+            Lead {
+                slash: true,
+                empty: false
+            }
+        );
+        let conf = "http { map $uri $e { x /x; } server { set $s ${e}y; return 200 $s; } }";
+        assert!(!lead(conf).slash);
+        // Variables nginx defines: nothing known.
+        let conf = "http { server { return 200 $arg_x; } }";
+        assert_eq!(lead(conf), Lead::UNKNOWN);
     }
 }

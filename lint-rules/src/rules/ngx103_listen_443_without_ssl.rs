@@ -2,6 +2,7 @@ use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
+use nginx_conf_parser::catalogue::NginxVersion;
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -17,7 +18,9 @@ answers with plain HTTP there, and every HTTPS request fails in the browser
 (`ERR_SSL_PROTOCOL_ERROR`, curl: `wrong version number`); nginx logs the TLS
 handshake as a garbage request (400). When another server's `listen` on the same
 address has `ssl`, nginx applies it to the whole address and this rule stays silent
-(NGX108 points at the listen that inherits it).
+(NGX108 points at the listen that inherits it). So it does for a server under the
+legacy `ssl on;` (its own or `http`'s) with an nginx that still has the directive
+(up to 1.25.0; `--nginx-version 1.22`).
 
 **Symptom**: browsers fail with `ERR_SSL_PROTOCOL_ERROR`
 (`SSL_ERROR_RX_RECORD_TOO_LONG` in Firefox); `curl https://...` says `wrong
@@ -58,7 +61,12 @@ pub fn add_ssl(
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
+    // nginx 1.25.1 removed the `ssl` directive; the older table still has it.
+    let has_ssl_directive = crate::options::version(model.options) == NginxVersion::V1_22;
     for (nginx, server) in model.servers() {
+        if has_ssl_directive && server.ssl_directive_on() {
+            continue; // `ssl on;`: every listen of the server speaks TLS.
+        }
         for l in server
             .listens
             .iter()

@@ -2,6 +2,7 @@ use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
+use nginx_conf_parser::catalogue::NginxVersion;
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -14,7 +15,10 @@ pub static RULE: Rule = Rule {
         aliases: &[],
         doc: r#"`ssl_certificate` only takes effect on listens marked `ssl`. A server that
 sets a certificate but listens on plain ports serves HTTP only; HTTPS requests
-for its names land on whichever server is the default of port 443.
+for its names land on whichever server is the default of port 443. The legacy
+`ssl on;` directive (in the server or in `http`) makes every listen of the server
+speak TLS: with an nginx that still has it (up to 1.25.0; `--nginx-version 1.22`),
+such a server is not reported (NGX018 says the directive is deprecated).
 
 **Symptom**: https:// to the site is refused or answered by another server
 with another certificate; the site works on plain HTTP only.
@@ -45,11 +49,16 @@ to it (the same edit as NGX103's)."#,
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
+    // nginx 1.25.1 removed the `ssl` directive; the older table still has it.
+    let has_ssl_directive = crate::options::version(model.options) == NginxVersion::V1_22;
     for (_, server) in model.servers() {
         let Some(cert) = &server.certificate else {
             continue;
         };
         if server.listens.iter().any(|l| l.ssl) {
+            continue;
+        }
+        if has_ssl_directive && server.ssl_directive_on() {
             continue;
         }
         let ports_443: Vec<_> = server

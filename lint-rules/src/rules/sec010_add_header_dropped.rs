@@ -1,7 +1,7 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::array_inheritance::dropping;
+use crate::model::array_inheritance::dropped_for_rule;
 use crate::model::Model;
 
 /// The rule.
@@ -54,56 +54,29 @@ Option (gixy's name): `headers = ["x-frame-options", ...]` reports only those he
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    let only: Option<Vec<String>> = model
-        .options
-        .rule_words(RULE.meta.code, "headers")
-        .map(|w| {
-            w.iter()
-                .flat_map(|h| h.split(','))
-                .map(|h| h.trim().to_ascii_lowercase())
-                .filter(|h| !h.is_empty())
-                .collect()
-        })
-        .filter(|w: &Vec<String>| !w.is_empty());
-    for tree in model.trees {
-        let families = [
-            ("add_header", "add_header_inherit", "header"),
-            ("add_trailer", "add_trailer_inherit", "trailer"),
-        ];
-        let fields = families.map(|(field, inherit, _)| (field, Some(inherit)));
-        for level in dropping(tree, fields) {
-            let (field, inherit, kind) = families[level.family];
-            let dropped: Vec<_> = level
-                .dropped
-                .iter()
-                .filter(|d| {
-                    only.as_ref().is_none_or(|o| {
-                        d.arg(0).is_some_and(|n| o.contains(&n.to_ascii_lowercase()))
-                    })
-                })
-                .collect();
-            let Some(first) = dropped.first() else {
-                continue;
-            };
-            let own = level.first_own;
-            let names: Vec<String> = dropped
-                .iter()
-                .map(|d| d.arg(0).unwrap_or_default().into_owned())
-                .collect();
-            let mut d = Diagnostic::new(
-                &RULE.meta,
-                own.span(),
-                format!(
-                    "this {field} drops the {kind}(s) an outer block adds: {}",
-                    names.join(", ")
-                ),
-            )
-            .with_label(format!("the first {field} of this block"))
-            .with_help(format!(
-                "repeat them here, or use `{inherit} merge;` (nginx 1.29.3+)"
-            ));
-            d = d.with_related(first.span(), "no longer sent by this block");
-            sink.push(d);
-        }
+    let families = [
+        ("add_header", "add_header_inherit", "header"),
+        ("add_trailer", "add_trailer_inherit", "trailer"),
+    ];
+    let fields = families.map(|(field, inherit, _)| (field, Some(inherit)));
+    for level in dropped_for_rule(model, RULE.meta.code, fields, |_| true) {
+        let (field, inherit, kind) = families[level.family];
+        let Some(first) = level.dropped.first() else {
+            continue;
+        };
+        let d = Diagnostic::new(
+            &RULE.meta,
+            level.first_own.span(),
+            format!(
+                "this {field} drops the {kind}(s) an outer block adds: {}",
+                level.names().join(", ")
+            ),
+        )
+        .with_label(format!("the first {field} of this block"))
+        .with_help(format!(
+            "repeat them here, or use `{inherit} merge;` (nginx 1.29.3+)"
+        ))
+        .with_related(first.span(), "no longer sent by this block");
+        sink.push(d);
     }
 }

@@ -1,7 +1,7 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::array_inheritance::dropping;
+use crate::model::array_inheritance::dropped_for_rule;
 use crate::model::Model;
 use nginx_conf_parser::Item;
 
@@ -70,60 +70,34 @@ fn is_nginx_default(entry: &Item<'_>) -> bool {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    let only: Option<Vec<String>> = model
-        .options
-        .rule_words(RULE.meta.code, "headers")
-        .map(|w| {
-            w.iter()
-                .flat_map(|h| h.split(','))
-                .map(|h| h.trim().to_ascii_lowercase())
-                .filter(|h| !h.is_empty())
-                .collect()
-        })
-        .filter(|w: &Vec<String>| !w.is_empty());
-    for tree in model.trees {
-        let fields = ["proxy_set_header", "grpc_set_header"];
-        for level in dropping(tree, fields.map(|f| (f, None))) {
-            let field = fields[level.family];
-            let dropped: Vec<_> = level
-                .dropped
-                .iter()
-                .filter(|d| !is_nginx_default(d))
-                .filter(|d| {
-                    only.as_ref().is_none_or(|o| {
-                        d.arg(0).is_some_and(|n| o.contains(&n.to_ascii_lowercase()))
-                    })
-                })
-                .collect();
-            let Some(first) = dropped.first() else {
-                continue;
-            };
-            let own = level.first_own;
-            let names: Vec<String> = dropped
-                .iter()
-                .map(|d| d.arg(0).unwrap_or_default().into_owned())
-                .collect();
-            let blanked = dropped
-                .iter()
-                .find(|d| d.arg(1).is_some_and(|v| v.is_empty()));
-            let mut d = Diagnostic::new(
-                &RULE.meta,
-                own.span(),
-                format!(
-                    "this {field} drops the header(s) an outer block sets: {}",
-                    names.join(", ")
-                ),
-            )
-            .with_label(format!("the first {field} of this block"))
-            .with_help("repeat them here (one included file used at every level)");
-            d = d.with_related(first.span(), "no longer set for this block");
-            if let Some(b) = blanked {
-                d = d.with_related(
-                    b.span(),
-                    "blanked on purpose: the client's own header now passes through",
-                );
-            }
-            sink.push(d);
+    let fields = ["proxy_set_header", "grpc_set_header"];
+    let counted = |d: &Item<'_>| !is_nginx_default(d);
+    for level in dropped_for_rule(model, RULE.meta.code, fields.map(|f| (f, None)), counted) {
+        let field = fields[level.family];
+        let Some(first) = level.dropped.first() else {
+            continue;
+        };
+        let blanked = level
+            .dropped
+            .iter()
+            .find(|d| d.arg(1).is_some_and(|v| v.is_empty()));
+        let mut d = Diagnostic::new(
+            &RULE.meta,
+            level.first_own.span(),
+            format!(
+                "this {field} drops the header(s) an outer block sets: {}",
+                level.names().join(", ")
+            ),
+        )
+        .with_label(format!("the first {field} of this block"))
+        .with_help("repeat them here (one included file used at every level)")
+        .with_related(first.span(), "no longer set for this block");
+        if let Some(b) = blanked {
+            d = d.with_related(
+                b.span(),
+                "blanked on purpose: the client's own header now passes through",
+            );
         }
+        sink.push(d);
     }
 }

@@ -22,8 +22,10 @@ host nginx connects to: any internal service, the cloud metadata endpoint
 (`169.254.169.254`), or php-fpm itself through `fastcgi_pass`, where the client then
 chooses `SCRIPT_FILENAME`'s target too. Variables nginx fills itself
 (`$host` of a matched `server_name`, `$upstream_*`) and values that must contain a
-`/` before the host part are not reported; neither are `internal` and named
-locations, which clients cannot request directly.
+`/` before the host part are not reported, nor a variable whose every value begins
+with `/` (`proxy_pass http://127.0.0.1:9000$tail;` with a `map` whose values are all
+paths: the host is fixed); neither are `internal` and named locations, which clients
+cannot request directly.
 
 **Symptom**: server-side request forgery: `GET /proxy/?to=169.254.169.254/latest/meta-data/`
 returns the cloud credentials; `fastcgi_pass $arg_dest` lets a client run PHP on
@@ -116,6 +118,14 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     };
                     let t = resolver.var(var);
                     if t.reach.must.has(b'/') {
+                        break;
+                    }
+                    // A value that begins with `/` starts the path (`$tail` of a map whose
+                    // values all do); an empty one leaves the host to what follows.
+                    if t.lead.slash {
+                        if t.lead.empty {
+                            continue;
+                        }
                         break;
                     }
                     if !t.reach.can.has(b'.') {

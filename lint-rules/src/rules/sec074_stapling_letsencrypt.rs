@@ -2,6 +2,7 @@ use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::syntax::Node;
+use crate::model::tls;
 use crate::model::Model;
 
 /// The rule.
@@ -61,38 +62,27 @@ fn is_letsencrypt(path: &str) -> bool {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.syntax {
-        for server in tree.http_servers() {
-            if !is_tls_server(server) {
-                continue;
-            }
-            let Some(stapling) = server.effective("ssl_stapling") else {
-                continue;
-            };
-            if !stapling.arg(0).eq_ignore_ascii_case("on") {
-                continue;
-            }
-            let certificate = std::iter::once(server)
-                .chain(server.ancestors())
-                .flat_map(|scope| scope.children())
-                .find(|c| {
-                    (c.is("ssl_certificate") || c.is("ssl_trusted_certificate"))
-                        && c.args().any(is_letsencrypt)
-                });
-            let Some(certificate) = certificate else {
-                continue;
-            };
-            sink.push(
-                Diagnostic::new(
-                    &RULE.meta,
-                    stapling.span(),
-                    "OCSP stapling for a Let's Encrypt certificate: Let's Encrypt has no OCSP responder, nothing is stapled",
-                )
-                .with_related(certificate.arg_span(0), "Let's Encrypt certificate")
-                .with_help("remove `ssl_stapling` and `ssl_stapling_verify` for this server")
-                .with_fix_opt(stapling_off(model, server, stapling)),
-            );
-        }
+    for (server, stapling) in tls::stapling_servers(model) {
+        let certificate = std::iter::once(server)
+            .chain(server.ancestors())
+            .flat_map(|scope| scope.children())
+            .find(|c| {
+                (c.is("ssl_certificate") || c.is("ssl_trusted_certificate"))
+                    && c.args().any(is_letsencrypt)
+            });
+        let Some(certificate) = certificate else {
+            continue;
+        };
+        sink.push(
+            Diagnostic::new(
+                &RULE.meta,
+                stapling.span(),
+                "OCSP stapling for a Let's Encrypt certificate: Let's Encrypt has no OCSP responder, nothing is stapled",
+            )
+            .with_related(certificate.arg_span(0), "Let's Encrypt certificate")
+            .with_help("remove `ssl_stapling` and `ssl_stapling_verify` for this server")
+            .with_fix_opt(stapling_off(model, server, stapling)),
+        );
     }
 }
 
@@ -111,11 +101,4 @@ fn stapling_off(model: &Model<'_>, server: Node<'_, '_>, stapling: Node<'_, '_>)
         crate::fixes::first_in_block(model.map, server.span(), "ssl_stapling off;")?
     };
     Some(Fix::safe("turn OCSP stapling off for this server", vec![edit]))
-}
-
-/// A server with a TLS listener (`ssl`, `quic`, or the old `http3` flag).
-pub(crate) fn is_tls_server(server: Node<'_, '_>) -> bool {
-    server.children().any(|c| {
-        c.is("listen") && (c.has_arg("ssl") || c.has_arg("quic") || c.has_arg("http3"))
-    })
 }

@@ -3,7 +3,7 @@ use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::dns_names;
 use crate::model::Model;
-use crate::rules::sec074_stapling_letsencrypt::is_tls_server;
+use crate::model::tls;
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -50,38 +50,27 @@ server {
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.syntax {
-        for server in tree.http_servers() {
-            if !is_tls_server(server) {
-                continue;
-            }
-            let Some(stapling) = server.effective("ssl_stapling") else {
-                continue;
-            };
-            if !stapling.arg(0).eq_ignore_ascii_case("on") {
-                continue;
-            }
-            if server.effective("ssl_stapling_file").is_some()
-                || server.effective("resolver").is_some()
-            {
-                continue;
-            }
-            // A responder given by address needs no lookup.
-            let by_address = server.effective("ssl_stapling_responder").is_some_and(|r| {
-                dns_names::host_of(r.arg(0)).is_some_and(dns_names::is_ip_literal)
-            });
-            if by_address {
-                continue;
-            }
-            sink.push(
-                Diagnostic::new(
-                    &RULE.meta,
-                    stapling.span(),
-                    "OCSP stapling is on but no `resolver` is set: nginx cannot reach the OCSP responder",
-                )
-                .with_related(server.name_span(), "for this TLS server")
-                .with_help("add `resolver 127.0.0.53 valid=300s;` (a local resolver) to this server or to http"),
-            );
+    for (server, stapling) in tls::stapling_servers(model) {
+        if server.effective("ssl_stapling_file").is_some()
+            || server.effective("resolver").is_some()
+        {
+            continue;
         }
+        // A responder given by address needs no lookup.
+        let by_address = server.effective("ssl_stapling_responder").is_some_and(|r| {
+            dns_names::host_of(r.arg(0)).is_some_and(dns_names::is_ip_literal)
+        });
+        if by_address {
+            continue;
+        }
+        sink.push(
+            Diagnostic::new(
+                &RULE.meta,
+                stapling.span(),
+                "OCSP stapling is on but no `resolver` is set: nginx cannot reach the OCSP responder",
+            )
+            .with_related(server.name_span(), "for this TLS server")
+            .with_help("add `resolver 127.0.0.53 valid=300s;` (a local resolver) to this server or to http"),
+        );
     }
 }

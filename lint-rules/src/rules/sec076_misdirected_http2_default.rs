@@ -3,7 +3,7 @@ use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
 use crate::model::syntax::Node;
 use crate::model::Model;
-use crate::rules::sec074_stapling_letsencrypt::is_tls_server;
+use crate::model::tls::is_tls_server;
 
 /// The rule.
 pub static RULE: Rule = Rule {

@@ -3,6 +3,7 @@ use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::address::{describe, describe_listen};
 use crate::model::{Model, Verdict};
+use crate::rules::x005_localhost_ipv6_mismatch::family_mismatch;
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -23,6 +24,9 @@ pub static RULE: Rule = Rule {
 
 **Why**: the two files are edited by different people at different times, and
 neither `nginx -t` nor `php-fpm -t` looks at the other side.
+
+A TCP address on one loopback family (`[::1]:9000`) while a pool listens on the
+other at the same port (`127.0.0.1:9000`) is X005's: it says why nothing connects.
 
 A unix socket whose path, location and FastCGI settings say nothing of PHP
 (`/run/fcgiwrap.socket`, `/run/munin/fcgi-graph.sock`) belongs to another
@@ -60,6 +64,16 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             };
             if nearest.is_none() && other_transport.is_some() {
                 continue; // X002 reports transport mismatches.
+            }
+            // A pool on the other loopback family at this port: X005 reports it, naming
+            // both addresses, as an error (nothing connects).
+            let other_loopback = model.pools().any(|p| {
+                p.pool
+                    .listen()
+                    .is_some_and(|(l, _)| family_mismatch(&t.target, &l))
+            });
+            if other_loopback {
+                continue;
             }
             let via = t
                 .upstream

@@ -25,8 +25,10 @@ nothing connects at all.
 upstream, upstream: "fastcgi://[::1]:9000"` in nginx's log; with `localhost`
 the request is retried on 127.0.0.1 and usually works, with errors logged and
 the ::1 peer marked failed; with `[::1]`: 502 Bad Gateway. X005 is a warning
-either way: when nothing connects, X001 reports the 502 as an error and X005
-says why (the two loopbacks are different addresses).
+when nginx retries on the loopback the pool listens on (`localhost`), and an
+error when nothing connects (`[::1]` against `127.0.0.1`, or the reverse): then
+it is the one report of that `fastcgi_pass` (X001, no pool on the address, stays
+silent), since it names both addresses.
 
 Bad:
 ```nginx
@@ -98,8 +100,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                         if family_mismatch(&t.target, &listen) {
                             sink.push(
                                 Diagnostic::new(&RULE.meta, t.span, format!("nginx connects to {} but pool [{}] listens on {}", describe(&t.target), p.pool.name, describe_listen(&listen)))
+                                    // Nothing connects: a 502 on every request (X001 leaves it to this).
+                                    .with_severity(Severity::Error)
                                     .with_related(entry.value_span, "pool listens here")
-                                    .with_help(format!("write `fastcgi_pass {};`", describe_listen(&listen)))
+                                    .with_help(format!("write `{} {};`", if t.upstream.is_some() { "server" } else { "fastcgi_pass" }, describe_listen(&listen)))
                                     .with_note("at runtime: 502 Bad Gateway, \"connect() failed (111: Connection refused)\"")
                                     .with_fix_if(mismatched == 1, || Fix::safe(format!("connect to {}, where the pool listens", describe_listen(&listen)), vec![Edit::replace(t.span, super::x001_fastcgi_pass_no_pool::nginx_form(&listen))])),
                             );

@@ -1,6 +1,6 @@
 //! Runs the real nginx or php-fpm8.2 of this machine on a deployment's materialized
 //! container files (`nginx-fpm-lint deployments --materialize DIR`), shared by the
-//! differential test and the live "two containers" test.
+//! differential tests (deployments, fixes) and the live "two containers" test.
 //!
 //! Each program runs in a private mount namespace (`unshare -m`) and is `chroot`ed into an
 //! overlay whose layers are, top first: a small layer of our own (`/etc/hosts` mapping the
@@ -19,10 +19,8 @@
 //! onto a tmpfs first (they are small). Everything the namespace mounts disappears with
 //! its last process: nothing is mounted on this machine's own tree.
 
-#![allow(dead_code)]
-
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 
 /// The shell side of the sandbox: `sh -c SCRIPT sh WORK TREE EXTRA PROGRAM ARGS...`, with
 /// `NFL_EXACT` (container directories to show exactly as materialized), `NFL_MKDIRS`
@@ -112,6 +110,63 @@ impl Container<'_> {
             .stdin(Stdio::null());
         cmd
     }
+}
+
+/// Runs a command with a bound on its time (`timeout` kills it after 30 s).
+///
+/// # Panics
+/// When `timeout` cannot be run.
+pub fn bounded(cmd: Command) -> Output {
+    let program = cmd.get_program().to_owned();
+    let args: Vec<_> = cmd.get_args().map(|a| a.to_owned()).collect();
+    let envs: Vec<_> = cmd
+        .get_envs()
+        .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned())))
+        .collect();
+    let mut t = Command::new("timeout");
+    t.args(["-k", "5", "30"]).arg(program).args(args).envs(envs);
+    t.output().expect("timeout runs")
+}
+
+/// The real `nginx -t` and `php-fpm8.2 -t` on one materialized deployment, each in its
+/// container (their host names resolve to 127.0.0.1, the image's users exist, each runs
+/// as its container's `USER`): (nginx's output, php-fpm's output), `None` for a side
+/// the deployment does not have. `scratch` is a fresh directory of the deployment's own.
+///
+/// # Panics
+/// On an I/O error in `scratch` (a test's own temp dir).
+pub fn test_deployment(d: &Deployment, scratch: &Path) -> (Option<Output>, Option<Output>) {
+    let extra = scratch.join("extra");
+    let mut names = d.fpm_names.clone();
+    names.extend(d.other_names.iter().cloned());
+    extra_layer(&extra, &[("127.0.0.1".to_string(), names)], &image_users(d));
+    let run = |side: &str, main: &str, run_as: &Option<String>, program: &[&str]| {
+        let work = scratch.join(format!("{side}-mnt"));
+        std::fs::create_dir_all(&work).expect("mount point");
+        let tree = d.dir.join(side);
+        let c = Container {
+            tree: &tree,
+            extra: &extra,
+            work: &work,
+            exact: vec![parent(main)],
+            mkdirs: Vec::new(),
+            shared: Vec::new(),
+            userspec: run_as.as_ref().and_then(|u| userspec(&extra, u)),
+        };
+        bounded(c.command(None, program))
+    };
+    let nginx = d
+        .nginx_main
+        .as_ref()
+        .map(|main| run("nginx", main, &d.nginx_run_as, &["nginx", "-t", "-c", main]));
+    let fpm = d.fpm_main.as_ref().map(|main| {
+        let mut args = vec!["php-fpm8.2", "-t", "--fpm-config", main.as_str()];
+        if let Some(prefix) = fpm_prefix(main) {
+            args.extend(["--prefix", prefix]);
+        }
+        run("php-fpm", main, &d.fpm_run_as, &args)
+    });
+    (nginx, fpm)
 }
 
 /// Writes our top layer under `dir`: `/etc/hosts` (each address with its names),
@@ -286,7 +341,7 @@ pub fn userspec(extra: &Path, user: &str) -> Option<String> {
 /// Why the sandbox cannot run here, if it cannot: not root, or no unshare, overlayfs,
 /// nginx or php-fpm8.2.
 pub fn unavailable() -> Option<String> {
-    if let Err(why) = test_support::real_binaries(&["nginx", "php-fpm8.2"]) {
+    if let Err(why) = crate::real_binaries(&["nginx", "php-fpm8.2"]) {
         return Some(why);
     }
     for tool in ["unshare", "chroot"] {
