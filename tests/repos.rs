@@ -344,6 +344,55 @@ mod real_world {
         assert!(!text.contains("NGX101"), "{text}");
     }
 
+    /// Example folders that each hold a site of one name (a plugin's
+    /// `examples/<version>/config/nginx.conf`) are alternatives: each is linted on its own,
+    /// so their `default_server`s do not collide, and a mistake in one is still found.
+    #[test]
+    fn example_folders_are_alternatives() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let site = "server {\n    listen 80 default_server;\n    server_name localhost;\n    root /app;\n}\n";
+        write(dir.path(), "examples/8.2/config/nginx.conf", site);
+        write(dir.path(), "examples/8.3/config/nginx.conf", site);
+        write(
+            dir.path(),
+            "examples/8.4/config/nginx.conf",
+            &site.replace("root /app;", "root /app;\n    gzip_typo on;"),
+        );
+        let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+        assert!(
+            !text.contains("NGX020") && !text.contains("NGX101"),
+            "{text}"
+        );
+        assert!(
+            text.contains("examples/8.4/config/nginx.conf") && text.contains("NGX010"),
+            "{text}"
+        );
+        let (text, _) = run_in(dir.path(), &["deployments", "."]);
+        for label in ["8.2/config", "8.3/config", "8.4/config"] {
+            assert!(text.contains(&format!("nginx: {label}")), "{label}: {text}");
+        }
+    }
+
+    /// A sites-available folder with no sites-enabled beside it: nothing says which site
+    /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
+    #[test]
+    fn sites_available_without_sites_enabled_are_alternatives() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let site = "server {\n    listen 80 default_server;\n    server_name example.com;\n    root /var/www;\n}\n";
+        write(dir.path(), "sites-available/one.conf", site);
+        write(dir.path(), "sites-available/two.conf", site);
+        let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+        assert!(
+            !text.contains("NGX020") && !text.contains("NGX101"),
+            "{text}"
+        );
+        // Two sites of one folder with sites-enabled beside it still run together.
+        write(dir.path(), "sites-enabled/one.conf", site);
+        write(dir.path(), "sites-enabled/two.conf", site);
+        let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+        assert!(text.contains("NGX020") || text.contains("NGX101"), "{text}");
+    }
+
     /// A php.ini without any pool file is no php-fpm deployment.
     #[test]
     fn a_lone_php_ini_is_no_php_fpm() {

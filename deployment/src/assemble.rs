@@ -1077,6 +1077,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         "php:fpm (official image)".into()
     };
     let mut nginx_mains: Vec<&RepoFile> = Vec::new();
+    let mut sites: Vec<&RepoFile> = Vec::new();
     for f in &loose {
         let name = f
             .path
@@ -1114,36 +1115,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                 if in_available && enabled_dir.is_some_and(|d| d.is_dir() && !enabled(&d)) {
                     continue;
                 }
-                let dir = if debian {
-                    "/etc/nginx/sites-enabled"
-                } else if alpine {
-                    "/etc/nginx/http.d"
-                } else {
-                    "/etc/nginx/conf.d"
-                };
-                let mut target_name = name.trim_end_matches(".template").to_string();
-                if !debian && !target_name.ends_with(".conf") {
-                    target_name.push_str(".conf");
-                }
-                // Two loose sites of one name (two example folders) both run: keep both.
-                let mut n = 1;
-                while nginx_c
-                    .mounts
-                    .iter()
-                    .any(|m| m.target == Path::new(dir).join(&target_name))
-                {
-                    n += 1;
-                    let stem = name.trim_end_matches(".template").trim_end_matches(".conf");
-                    target_name = format!("{stem}-{n}.conf");
-                }
-                nginx_c.mounts.push(Mount {
-                    target: Path::new(dir).join(&target_name),
-                    source: Source::File(f.path.clone()),
-                    why: format!(
-                        "{} placed as {dir}/{target_name} (loose site file)",
-                        rel(&f.path, repo)
-                    ),
-                });
+                sites.push(f);
             }
             Role::Fpm { main } => {
                 let target = if main {
@@ -1187,6 +1159,14 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
             _ => {}
         }
     }
+    let site_groups = alternative_sites(&sites);
+    let site_dir = if debian {
+        "/etc/nginx/sites-enabled"
+    } else if alpine {
+        "/etc/nginx/http.d"
+    } else {
+        "/etc/nginx/conf.d"
+    };
     // A loose site's `include /etc/nginx/partials/x.conf` names where the repository's
     // `partials/` folder is meant to land: mount the one folder whose path ends so.
     let mut wanted_dirs: Vec<PathBuf> = Vec::new();
@@ -1217,7 +1197,10 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
     wanted_dirs.dedup();
     for dir in wanted_dirs {
         let target = Path::new("/etc/nginx").join(&dir);
-        if nginx_c.mounts.iter().any(|m| m.target.starts_with(&target)) {
+        // Sites are placed below: a folder that would hold them is theirs.
+        if nginx_c.mounts.iter().any(|m| m.target.starts_with(&target))
+            || (!sites.is_empty() && Path::new(site_dir).starts_with(&target))
+        {
             continue;
         }
         let candidates: Vec<PathBuf> = files
@@ -1243,18 +1226,27 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
             });
         }
     }
-    let has_sites = !nginx_c.mounts.is_empty();
+    let has_sites = !sites.is_empty();
     // A php.ini alone (an Apache variant's, a template folder's) is no php-fpm.
     let has_fpm = fpm_c
         .mounts
         .iter()
         .any(|m| !m.target.to_string_lossy().ends_with("php.ini"));
-    // The official image's default.conf would also answer: a repository's sites replace it.
-    if has_sites && !debian && !alpine {
+    // The image's or package's default site would also answer (and claim
+    // `default_server` on port 80): loose sites come without the steps that deploy them,
+    // and the usual one is to replace it (`rm /etc/nginx/sites-enabled/default`).
+    if has_sites {
+        let default_site = if debian {
+            "/etc/nginx/sites-enabled/default"
+        } else if alpine {
+            "/etc/nginx/http.d/default.conf"
+        } else {
+            "/etc/nginx/conf.d/default.conf"
+        };
         nginx_c.mounts.insert(
             0,
             Mount {
-                target: PathBuf::from("/etc/nginx/conf.d/default.conf"),
+                target: PathBuf::from(default_site),
                 source: Source::Removed,
                 why: "the repository's sites replace the image's default site".into(),
             },
@@ -1265,6 +1257,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
     for m in &nginx_mains {
         // A whole nginx.conf: its directory stands for /etc/nginx.
         let mut c = nginx_c.clone();
+        place_sites(&mut c, &sites, site_dir, debian, repo);
         c.name = rel(&m.path, repo);
         c.mounts.insert(
             0,
@@ -1294,7 +1287,14 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         containers.push(c);
     }
     if has_sites && nginx_mains.is_empty() {
-        containers.push(nginx_c.clone());
+        for (label, group) in &site_groups {
+            let mut c = nginx_c.clone();
+            place_sites(&mut c, group, site_dir, debian, repo);
+            if site_groups.len() > 1 {
+                c.name = format!("repository files (nginx: {label})");
+            }
+            containers.push(c);
+        }
     }
     if has_fpm {
         containers.push(fpm_c);
@@ -1309,6 +1309,101 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
     for d in &mut out.deployments[before..] {
         d.network = Network::default();
         d.notes.push("loose configuration files, linted where their image or distribution keeps them (no Compose file, Dockerfile or manifest places them)".into());
+    }
+}
+
+/// Loose site files grouped into what runs together. Sites are alternatives, each group
+/// linted as its own deployment, when the repository shows they are examples to choose
+/// from rather than sites of one server: files of one name in several folders
+/// (`examples/8.2/nginx.conf`, `examples/8.3/nginx.conf`: one group per folder), or a
+/// `sites-available` folder with no `sites-enabled` beside it (nothing is enabled: each
+/// site alone). Enabling them all at once made every example's `default_server` and
+/// `server_name` conflict with the others'. Otherwise one group holds them all.
+fn alternative_sites<'f>(sites: &[&'f RepoFile]) -> Vec<(String, Vec<&'f RepoFile>)> {
+    let folder = |f: &RepoFile| f.path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut folders_by_name: BTreeMap<std::ffi::OsString, BTreeSet<PathBuf>> = BTreeMap::new();
+    for f in sites {
+        if let Some(name) = f.path.file_name() {
+            folders_by_name
+                .entry(name.to_os_string())
+                .or_default()
+                .insert(folder(f));
+        }
+    }
+    let by_folder = folders_by_name.values().any(|folders| folders.len() > 1);
+    let mut groups: BTreeMap<PathBuf, Vec<&'f RepoFile>> = BTreeMap::new();
+    for f in sites {
+        let dir = folder(f);
+        let nothing_enabled = dir.ends_with("sites-available")
+            && !dir
+                .parent()
+                .is_some_and(|p| p.join("sites-enabled").is_dir());
+        let key = if nothing_enabled {
+            f.path.clone()
+        } else if by_folder {
+            dir
+        } else {
+            PathBuf::new()
+        };
+        groups.entry(key).or_default().push(f);
+    }
+    if groups.len() <= 1 {
+        return groups.into_values().map(|g| (String::new(), g)).collect();
+    }
+    let labels: Vec<PathBuf> = groups.keys().cloned().collect();
+    let common = labels.iter().skip(1).fold(labels[0].clone(), |acc, p| {
+        acc.components()
+            .zip(p.components())
+            .take_while(|(a, b)| a == b)
+            .map(|(a, _)| a)
+            .collect()
+    });
+    groups
+        .into_iter()
+        .map(|(key, g)| {
+            let label = key
+                .strip_prefix(&common)
+                .ok()
+                .filter(|l| !l.as_os_str().is_empty())
+                .unwrap_or(&key)
+                .display()
+                .to_string();
+            (label, g)
+        })
+        .collect()
+}
+
+/// Mounts loose site files where the image includes sites from (`dir`).
+fn place_sites(c: &mut Container, sites: &[&RepoFile], dir: &str, debian: bool, repo: &Path) {
+    for f in sites {
+        let name = f
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut target_name = name.trim_end_matches(".template").to_string();
+        if !debian && !target_name.ends_with(".conf") {
+            target_name.push_str(".conf");
+        }
+        // Two sites of one name in one group both run: keep both.
+        let mut n = 1;
+        while c
+            .mounts
+            .iter()
+            .any(|m| m.target == Path::new(dir).join(&target_name))
+        {
+            n += 1;
+            let stem = name.trim_end_matches(".template").trim_end_matches(".conf");
+            target_name = format!("{stem}-{n}.conf");
+        }
+        c.mounts.push(Mount {
+            target: Path::new(dir).join(&target_name),
+            source: Source::File(f.path.clone()),
+            why: format!(
+                "{} placed as {dir}/{target_name} (loose site file)",
+                rel(&f.path, repo)
+            ),
+        });
     }
 }
 
