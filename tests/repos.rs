@@ -368,7 +368,11 @@ mod real_world {
             "{text}"
         );
         let (text, _) = run_in(dir.path(), &["deployments", "."]);
-        for label in ["8.2/config", "8.3/config", "8.4/config"] {
+        for label in [
+            "examples/8.2/config",
+            "examples/8.3/config",
+            "examples/8.4/config",
+        ] {
             assert!(text.contains(&format!("nginx: {label}")), "{label}: {text}");
         }
     }

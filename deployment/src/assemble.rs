@@ -1159,7 +1159,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
             _ => {}
         }
     }
-    let site_groups = alternative_sites(&sites);
+    let site_groups = alternative_sites(&sites, repo);
     let site_dir = if debian {
         "/etc/nginx/sites-enabled"
     } else if alpine {
@@ -1254,11 +1254,24 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
     }
     let source = repo.to_path_buf();
     let mut containers = Vec::new();
-    for m in &nginx_mains {
+    // Every main file runs with each group of alternative sites in turn.
+    let groups_of_a_main: Vec<(String, Vec<&RepoFile>)> = if site_groups.is_empty() {
+        vec![(String::new(), Vec::new())]
+    } else {
+        site_groups.clone()
+    };
+    for (m, (label, group)) in nginx_mains
+        .iter()
+        .flat_map(|m| groups_of_a_main.iter().map(move |g| (m, g)))
+    {
         // A whole nginx.conf: its directory stands for /etc/nginx.
         let mut c = nginx_c.clone();
-        place_sites(&mut c, &sites, site_dir, debian, repo);
-        c.name = rel(&m.path, repo);
+        place_sites(&mut c, group, site_dir, debian, repo);
+        c.name = if groups_of_a_main.len() > 1 {
+            format!("{} (sites: {label})", rel(&m.path, repo))
+        } else {
+            rel(&m.path, repo)
+        };
         c.mounts.insert(
             0,
             Mount {
@@ -1319,7 +1332,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
 /// `sites-available` folder with no `sites-enabled` beside it (nothing is enabled: each
 /// site alone). Enabling them all at once made every example's `default_server` and
 /// `server_name` conflict with the others'. Otherwise one group holds them all.
-fn alternative_sites<'f>(sites: &[&'f RepoFile]) -> Vec<(String, Vec<&'f RepoFile>)> {
+fn alternative_sites<'f>(sites: &[&'f RepoFile], repo: &Path) -> Vec<(String, Vec<&'f RepoFile>)> {
     let folder = |f: &RepoFile| f.path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut folders_by_name: BTreeMap<std::ffi::OsString, BTreeSet<PathBuf>> = BTreeMap::new();
     for f in sites {
@@ -1347,27 +1360,14 @@ fn alternative_sites<'f>(sites: &[&'f RepoFile]) -> Vec<(String, Vec<&'f RepoFil
         };
         groups.entry(key).or_default().push(f);
     }
-    if groups.len() <= 1 {
-        return groups.into_values().map(|g| (String::new(), g)).collect();
-    }
-    let labels: Vec<PathBuf> = groups.keys().cloned().collect();
-    let common = labels.iter().skip(1).fold(labels[0].clone(), |acc, p| {
-        acc.components()
-            .zip(p.components())
-            .take_while(|(a, b)| a == b)
-            .map(|(a, _)| a)
-            .collect()
-    });
     groups
         .into_iter()
         .map(|(key, g)| {
-            let label = key
-                .strip_prefix(&common)
-                .ok()
-                .filter(|l| !l.as_os_str().is_empty())
-                .unwrap_or(&key)
-                .display()
-                .to_string();
+            let label = if key.as_os_str().is_empty() {
+                "the other sites".to_string()
+            } else {
+                rel(&key, repo)
+            };
             (label, g)
         })
         .collect()
