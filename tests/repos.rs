@@ -369,9 +369,9 @@ mod real_world {
         );
         let (text, _) = run_in(dir.path(), &["deployments", "."]);
         for label in [
-            "examples/8.2/config",
-            "examples/8.3/config",
-            "examples/8.4/config",
+            "./examples/8.2/config",
+            "./examples/8.3/config",
+            "./examples/8.4/config",
         ] {
             assert!(text.contains(&format!("nginx: {label}")), "{label}: {text}");
         }
