@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use lint_source::distance::CharBag;
 use lint_source::{Diagnostic, Edit, Fix, Severity};
 
 use crate::codes::*;
@@ -303,10 +304,23 @@ fn unknown(key: &str, span: lint_source::Span) -> Diagnostic {
     }
     // Bounded (banded, stopped at the first row past 2): a long key (fuzzing: one 300 KB
     // key took 6 s) must not cost its length times every name's.
-    let mut close: Vec<(usize, &String)> = directives()
-        .scalars
-        .keys()
-        .filter_map(|k| lint_source::distance::levenshtein_within(k, &lower, 2).map(|d| (d, k)))
+    // The bag of chars first: a cheap bound that rules out almost every name before the
+    // table (a file included many times repeats its misspelt keys once per copy).
+    static KEYS: OnceLock<Vec<(&'static str, CharBag)>> = OnceLock::new();
+    let keys = KEYS.get_or_init(|| {
+        directives()
+            .scalars
+            .keys()
+            .map(|k| (k.as_str(), CharBag::new(k)))
+            .collect()
+    });
+    let bag = CharBag::new(&lower);
+    let mut close: Vec<(usize, &str)> = keys
+        .iter()
+        .filter(|(_, other)| bag.lower_bound(other) <= 2)
+        .filter_map(|(k, _)| {
+            lint_source::distance::levenshtein_within(k, &lower, 2).map(|d| (d, *k))
+        })
         .collect();
     close.sort();
     if let Some((best, near)) = close.first() {

@@ -82,7 +82,18 @@ struct State<'a> {
     current: Option<usize>,
     /// Pools by lower-cased name (`[www]` and `[WWW]` are one pool).
     pool_index: std::collections::HashMap<String, usize>,
+    /// Files already read, by path: an include of a file read before parses it again (its
+    /// entries apply again where it is included) but neither reads nor stores it twice.
+    read_once: std::collections::HashMap<PathBuf, FileId>,
+    /// Files parsed so far, includes repeated; see [`MAX_PARSED_FILES`].
+    parsed: usize,
 }
+
+/// Files one load parses at most, repeats included. php-fpm nests includes at most
+/// [`MAX_INCLUDE_FILES`] deep, but a file that includes itself (or a glob that matches
+/// it) several times is read again at every level: k such lines cost k⁵ parses (a
+/// fuzzed 5 KB file took seconds). Real trees parse a few dozen files.
+const MAX_PARSED_FILES: usize = 4096;
 
 /// Loads a php-fpm main file (or a lone pool file) and everything it includes.
 pub fn load(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> FpmConfig {
@@ -106,6 +117,8 @@ pub fn load(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> FpmConfig {
         },
         current: None,
         pool_index: std::collections::HashMap::new(),
+        read_once: std::collections::HashMap::new(),
+        parsed: 0,
     };
     match read(path, &*fs, FileKind::Fpm, map) {
         Ok(id) => {
@@ -240,8 +253,24 @@ impl State<'_> {
                 );
                 return;
             }
-            match read(&logical, self.fs, FileKind::Fpm, self.map) {
-                Ok(id) => self.file(id, depth + 1),
+            if self.parsed >= MAX_PARSED_FILES {
+                self.config.diagnostics.push(
+                    Diagnostic::new(&INCLUDE, entry.value_span, format!("includes repeat files more than {MAX_PARSED_FILES} times; the linter stopped following them here"))
+                        .with_severity(lint_source::Severity::Warning)
+                        .with_help("a file that includes itself (or a glob that matches it) is read again at every level: include each file from one place"),
+                );
+                return;
+            }
+            self.parsed += 1;
+            let read = match self.read_once.get(&logical) {
+                Some(&id) => Ok(id),
+                None => read(&logical, self.fs, FileKind::Fpm, self.map),
+            };
+            match read {
+                Ok(id) => {
+                    self.read_once.insert(logical.clone(), id);
+                    self.file(id, depth + 1)
+                }
                 Err((FsError::Unknown, _)) => self.config.incomplete = true,
                 Err((_, message)) => self.config.diagnostics.push(Diagnostic::new(
                     &INCLUDE,

@@ -41,3 +41,29 @@ fn a_huge_unknown_key_is_reported_without_a_suggestion() {
     );
     assert_eq!(unknown[1].help, None);
 }
+
+/// fpm_load, 2026-12-02 (session 5): `include=` lines whose glob matches the file itself
+/// are followed again at every level down to php-fpm's depth limit of 5: eight such lines
+/// would parse the file 8⁵ = 32 768 times. Parses are capped (the map also keeps one copy
+/// of each file); the cap is reported once per include line it stops, as a warning.
+#[test]
+fn a_file_that_includes_itself_many_times_is_parsed_a_bounded_number_of_times() {
+    let mut text = String::from("[global]\n");
+    for _ in 0..8 {
+        text.push_str("include = /etc/php/8.2/fpm/*.conf\n");
+    }
+    text.push_str("[www]\nlisten = 9000\nmisspelt_key = 1\n");
+    let diags = check_text(&text);
+    let unknown = diags
+        .iter()
+        .filter(|d| d.message.starts_with("unknown entry"))
+        .count();
+    // One unknown entry per parse: the main file plus at most 4 096 included copies.
+    assert!((1..=4097).contains(&unknown), "{unknown} parses");
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.message.contains("the linter stopped following them")),
+        "the cap is reported"
+    );
+}
