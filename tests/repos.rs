@@ -397,6 +397,20 @@ mod real_world {
         assert!(text.contains("NGX020") || text.contains("NGX101"), "{text}");
     }
 
+    /// A loose `*.template` is rendered by envsubst at start: its `${UPPER_CASE}`
+    /// placeholders are not nginx variables (serversideup/docker-php); in a plain `.conf`
+    /// the same reference is one nginx does not know.
+    #[test]
+    fn template_placeholders_are_not_nginx_variables() {
+        let site = "server {\n    listen 80;\n    server_name app.test;\n    return 301 https://$host:${NGINX_HTTPS_PORT}$request_uri;\n}\n";
+        let typo = site.replace("listen 80;", "listen 80;\n    gzip_typo on;");
+        let (text, _) = lint(&[("nginx/site-opts.d/http.conf.template", &typo)]);
+        // Linted (the typo is found), without the placeholder.
+        assert!(text.contains("NGX010") && !text.contains("NGX024"), "{text}");
+        let (text, _) = lint(&[("nginx/conf.d/http.conf", site)]);
+        assert!(text.contains("NGX024"), "{text}");
+    }
+
     /// A php.ini without any pool file is no php-fpm deployment.
     #[test]
     fn a_lone_php_ini_is_no_php_fpm() {

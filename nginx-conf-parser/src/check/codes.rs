@@ -449,7 +449,9 @@ The message does not say where: nginx names no file or line.
 The variables each nginx version defines were taken from nginx's source (the
 variable tables of every module at release-1.22.1 and of the newest release).
 When a third-party module is loaded the check stands aside: such modules define
-variables of their own.
+variables of their own. In a template (`*.template`, `*.tmpl`, `*.tpl`: the nginx
+image's envsubst step or an entrypoint renders it at start), `${UPPER_CASE}` is the
+renderer's placeholder, not an nginx variable, and is not reported.
 
 **Symptom**: `nginx -t` fails; a reload keeps the old configuration.
 

@@ -182,6 +182,7 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
         log_formats::check(config, &mut checker.out);
         variables::check(
             config,
+            map,
             opts.version,
             third_party_loaded(config, &checker.loaded),
             &mut checker.out,

@@ -14,7 +14,7 @@
 
 use std::collections::HashSet;
 
-use lint_source::{Diagnostic, Span};
+use lint_source::{Diagnostic, SourceMap, Span};
 
 use crate::catalogue::{Catalogue, NginxVersion};
 use crate::config::{Config, Item, Items};
@@ -281,9 +281,36 @@ fn if_operands(item: &Item<'_>) -> Vec<usize> {
     }
 }
 
-/// Reports every `$name` in the http block that nginx would not know.
+/// Whether the statement is written in a template (`site.conf.template`, `.tmpl`, `.tpl`)
+/// that a start script renders with envsubst: the nginx image's templates folder, an
+/// entrypoint of the repository's own.
+fn is_template(map: &SourceMap, item: &Item<'_>) -> bool {
+    let file = map.get(item.file.id);
+    let shown = file.disk_path.as_deref().unwrap_or(&file.path);
+    shown
+        .extension()
+        .is_some_and(|e| e == "template" || e == "tmpl" || e == "tpl")
+}
+
+/// `${NAME}` with an upper-case name: envsubst's placeholder, replaced by the environment
+/// before nginx reads the file (nginx's own variables are written in lower case).
+fn is_envsubst_placeholder(reference: &str) -> bool {
+    reference
+        .strip_prefix("${")
+        .and_then(|r| r.strip_suffix('}'))
+        .is_some_and(|name| {
+            name.bytes().any(|b| b.is_ascii_uppercase())
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        })
+}
+
+/// Reports every `$name` in the http block that nginx would not know (placeholders of a
+/// template left to the start script that renders it).
 pub(super) fn check(
     config: &Config,
+    map: &SourceMap,
     version: NginxVersion,
     third_party_loaded: bool,
     out: &mut Vec<Diagnostic>,
@@ -305,9 +332,13 @@ pub(super) fn check(
                 continue;
             };
             let parent = parent.clone();
+            let template = is_template(map, &item);
             for i in compiled_args(&item, &parent, catalogue) {
                 let Some(arg) = item.arg(i) else { continue };
                 for (name, start, end) in references(&arg) {
+                    if template && is_envsubst_placeholder(&arg[start..end]) {
+                        continue;
+                    }
                     let lower = name.to_ascii_lowercase();
                     if table.names.contains(lower.as_str())
                         || table.prefixes.iter().any(|p| lower.starts_with(p))
