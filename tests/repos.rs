@@ -406,7 +406,10 @@ mod real_world {
         let typo = site.replace("listen 80;", "listen 80;\n    gzip_typo on;");
         let (text, _) = lint(&[("nginx/site-opts.d/http.conf.template", &typo)]);
         // Linted (the typo is found), without the placeholder.
-        assert!(text.contains("NGX010") && !text.contains("NGX024"), "{text}");
+        assert!(
+            text.contains("NGX010") && !text.contains("NGX024"),
+            "{text}"
+        );
         let (text, _) = lint(&[("nginx/conf.d/http.conf", site)]);
         assert!(text.contains("NGX024"), "{text}");
     }
