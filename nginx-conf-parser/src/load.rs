@@ -167,13 +167,38 @@ pub fn from_dump(name: &Path, text: &[u8], map: &SourceMap) -> Config {
         ));
         return config;
     };
+    let conf_prefix = dump_conf_prefix(&order);
     let provider = Dump { files };
     Loader {
         provider: &provider,
         map,
-        conf_prefix: main.parent().map(Path::to_path_buf).unwrap_or_default(),
+        conf_prefix,
     }
     .run(&main)
+}
+
+/// Where a dump's relative paths resolve. `nginx -T` prints the main file first, so its
+/// directory is nginx's conf prefix. Dumps pasted into issues are often trimmed to the
+/// interesting files (`conf.d/site.conf` first, `fastcgi_params` later); the main file's
+/// directory is then the nearest directory holding every dumped file, since nginx dumps
+/// only files under or beside its own (was: the first file's directory, so `include
+/// fastcgi_params` in conf.d/site.conf failed although /etc/nginx/fastcgi_params was dumped).
+fn dump_conf_prefix(order: &[PathBuf]) -> PathBuf {
+    let Some(first) = order.first() else {
+        return PathBuf::new();
+    };
+    let first_dir = first.parent().map(Path::to_path_buf).unwrap_or_default();
+    if first.file_name().is_some_and(|n| n == "nginx.conf") {
+        return first_dir;
+    }
+    order.iter().skip(1).fold(first_dir, |common, path| {
+        let dir = path.parent().unwrap_or(Path::new(""));
+        common
+            .ancestors()
+            .find(|a| dir.starts_with(a))
+            .map(Path::to_path_buf)
+            .unwrap_or_default()
+    })
 }
 
 /// A file read and parsed, or why it could not be.

@@ -143,6 +143,39 @@ fn nginx_t_dumps_keep_paths_and_lines() {
 }
 
 #[test]
+fn a_trimmed_dump_resolves_relative_includes_beside_the_files_it_shows() {
+    // Pasted into an issue without nginx.conf: the site comes first, fastcgi_params later.
+    let dump = "# configuration file /etc/nginx/conf.d/app.conf:\n\
+server {\n    listen 8080;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_pass unix:/run/php.sock;\n    }\n}\n\n\
+# configuration file /etc/nginx/fastcgi_params:\nfastcgi_param QUERY_STRING $query_string;\n\n";
+    let map = SourceMap::new();
+    let config = from_dump(Path::new("-"), dump.as_bytes(), &map);
+    assert!(
+        config.diagnostics.is_empty(),
+        "{:?}",
+        messages(&map, &config.diagnostics)
+    );
+    assert_eq!(config.files.len(), 2);
+}
+
+#[test]
+fn a_dump_whose_main_file_comes_first_resolves_against_its_directory() {
+    // Only the main file's directory counts, even when a dumped file lies elsewhere.
+    let dump = "# configuration file /etc/nginx/nginx.conf:\nevents {}\nhttp {\n    include /srv/extra.conf;\n    include params;\n}\n\n\
+# configuration file /srv/extra.conf:\n\n\
+# configuration file /srv/params:\n\n";
+    let map = SourceMap::new();
+    let config = from_dump(Path::new("-"), dump.as_bytes(), &map);
+    let codes: Vec<_> = config.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(
+        codes,
+        ["NGX002"],
+        "{:?}",
+        messages(&map, &config.diagnostics)
+    );
+}
+
+#[test]
 fn the_example_tree_and_this_machines_layout_load_cleanly() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/example");
     let map = SourceMap::new();
