@@ -224,6 +224,34 @@ mod real_world {
 
     const SITE: &str = "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        fastcgi_pass php:9000;\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    }\n}\n";
 
+    /// Two examples side by side, each with its own ConfigMap `nginx-config`: each pod reads
+    /// its own (axyr/laravel-kubernetes-examples: the last one read served both).
+    #[test]
+    fn a_configmap_name_resolves_in_the_workloads_own_folder_first() {
+        let pod = |cm: &str| {
+            format!(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: nginx\n    image: nginx:1.25\n    volumeMounts:\n    - name: conf\n      mountPath: /etc/nginx/conf.d/default.conf\n      subPath: site.conf\n  - name: php\n    image: php:8.3-fpm\n  volumes:\n  - name: conf\n    configMap:\n      name: {cm}\n"
+            )
+        };
+        let config_map = |body: &str| {
+            format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: nginx-config\ndata:\n  site.conf: |\n{body}")
+        };
+        let good = "    server {\n      listen 80;\n      root /var/www/html;\n      location ~ \\.php$ {\n        fastcgi_pass 127.0.0.1:9000;\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n      }\n    }\n";
+        let bad = good.replace("listen 80;", "listen 80;\n      sendfile maybe;");
+        let (pod_a, pod_b) = (pod("nginx-config"), pod("nginx-config"));
+        let (cm_a, cm_b) = (config_map(&bad), config_map(good));
+        let (text, _) = lint(&[
+            ("k8s/a/pod.yaml", pod_a.as_str()),
+            ("k8s/a/config.yaml", cm_a.as_str()),
+            ("k8s/b/pod.yaml", pod_b.as_str()),
+            ("k8s/b/config.yaml", cm_b.as_str()),
+        ]);
+        assert!(
+            text.contains("k8s/a/config.yaml") && text.contains("NGX014"),
+            "{text}"
+        );
+    }
+
     /// A Compose repository that keeps its files under etc/ is a repository, not a copy of /.
     #[test]
     fn compose_with_an_etc_folder_is_a_repository() {

@@ -36,7 +36,8 @@ pub(crate) fn assemble(
     dockerfiles: &[PathBuf],
     out: &mut Assembled,
 ) {
-    let mut config_maps: BTreeMap<String, ConfigMap> = BTreeMap::new();
+    // By name; several manifests (examples side by side) may reuse a name.
+    let mut config_maps: BTreeMap<String, Vec<ConfigMap>> = BTreeMap::new();
     let mut workloads: Vec<Workload> = Vec::new();
     let mut services: Vec<(String, BTreeMap<String, String>)> = Vec::new();
     // Services that publish beyond the cluster: (selector, target ports, file, type).
@@ -62,13 +63,10 @@ pub(crate) fn assemble(
                             }
                         }
                     }
-                    config_maps.insert(
-                        name,
-                        ConfigMap {
-                            data,
-                            file: m.path.clone(),
-                        },
-                    );
+                    config_maps.entry(name).or_default().push(ConfigMap {
+                        data,
+                        file: m.path.clone(),
+                    });
                 }
                 "Service" => {
                     let mut selector = BTreeMap::new();
@@ -180,7 +178,10 @@ pub(crate) fn assemble(
                     "{}: volume {vname} → {mount_path}",
                     w.file.strip_prefix(repo).unwrap_or(&w.file).display()
                 );
-                let Some(cm) = cm_name.as_ref().and_then(|n| config_maps.get(n)) else {
+                let Some(cm) = cm_name
+                    .as_ref()
+                    .and_then(|n| nearest(config_maps.get(n)?, &w.file))
+                else {
                     // An emptyDir (or any other volume) is shared by the pod's containers.
                     container.mounts.push(Mount {
                         target: PathBuf::from(&mount_path),
@@ -239,6 +240,29 @@ pub(crate) fn assemble(
         .map(|m| m.path.parent().unwrap_or(repo).to_path_buf())
         .unwrap_or_else(|| repo.to_path_buf());
     pair(&source, &containers, repo, out, true);
+}
+
+/// The ConfigMap of that name closest to the workload's manifest: the same file, else the
+/// one sharing the longest directory prefix (the same folder, then the same tree). Repos
+/// keep several examples side by side, each with its own `nginx-config`; the last one read
+/// used to serve them all.
+fn nearest<'c>(candidates: &'c [ConfigMap], workload: &Path) -> Option<&'c ConfigMap> {
+    let shared = |cm: &ConfigMap| {
+        if cm.file == workload {
+            return usize::MAX;
+        }
+        let (a, b) = (cm.file.parent(), workload.parent());
+        match (a, b) {
+            (Some(a), Some(b)) => a
+                .components()
+                .zip(b.components())
+                .take_while(|(x, y)| x == y)
+                .count(),
+            _ => 0,
+        }
+    };
+    // max_by_key keeps the last of equals: among equally near ones, the last read (as before).
+    candidates.iter().max_by_key(|cm| shared(cm))
 }
 
 fn labels(y: &Yaml) -> BTreeMap<String, String> {
