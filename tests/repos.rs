@@ -406,7 +406,10 @@ mod real_world {
         let typo = site.replace("listen 80;", "listen 80;\n    gzip_typo on;");
         let (text, _) = lint(&[("nginx/site-opts.d/http.conf.template", &typo)]);
         // Linted (the typo is found), without the placeholder.
-        assert!(text.contains("NGX010") && !text.contains("NGX024"), "{text}");
+        assert!(
+            text.contains("NGX010") && !text.contains("NGX024"),
+            "{text}"
+        );
         let (text, _) = lint(&[("nginx/conf.d/http.conf", site)]);
         assert!(text.contains("NGX024"), "{text}");
     }
@@ -471,6 +474,34 @@ mod real_world {
         write(dir.path(), "site.conf", &super::real_world_site("app:9000"));
         let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
         assert!(!text.contains("X020"), "{text}");
+    }
+
+    /// A cron or queue-worker service built from the php-fpm image is not a second php-fpm
+    /// for nginx (friendica/docker: `cron` with `entrypoint: /cron.sh` gave "web → cron").
+    #[test]
+    fn a_side_job_of_the_php_image_is_not_php_fpm() {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(
+            dir.path(),
+            "app/Dockerfile",
+            "FROM php:8.3-fpm\nCOPY cron.sh /cron.sh\n",
+        );
+        write(
+            dir.path(),
+            "app/cron.sh",
+            "#!/bin/sh\nexec busybox crond -f\n",
+        );
+        write(dir.path(), "compose.yml", "services:\n  app:\n    build: ./app\n  cron:\n    build: ./app\n    entrypoint: /cron.sh\n  worker:\n    build: ./app\n    command: php artisan queue:work\n  sched:\n    build: ./app\n    entrypoint: /usr/local/bin/docker-php-entrypoint\n    command: supercronic /etc/crontab\n  web:\n    image: nginx\n    volumes: ['./site.conf:/etc/nginx/conf.d/default.conf']\n");
+        write(dir.path(), "site.conf", &super::real_world_site("app:9000"));
+        let (text, _) = run_in(dir.path(), &["deployments", "."]);
+        assert!(text.contains("deployment web → app "), "{text}");
+        assert!(!text.contains("web → cron"), "{text}");
+        assert!(!text.contains("web → worker"), "{text}");
+        assert!(!text.contains("web → sched"), "{text}");
+        // Alone, the job's container is still what runs php-fpm's files.
+        write(dir.path(), "compose.yml", "services:\n  cron:\n    build: ./app\n    entrypoint: /cron.sh\n  web:\n    image: nginx\n    volumes: ['./site.conf:/etc/nginx/conf.d/default.conf']\n");
+        let (text, _) = run_in(dir.path(), &["deployments", "."]);
+        assert!(text.contains("web → cron"), "{text}");
     }
 }
 

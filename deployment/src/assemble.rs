@@ -84,6 +84,46 @@ impl Container {
             || program.starts_with("nginx")
     }
 
+    /// Whether the command runs one of the application's side jobs (cron, a scheduler, a
+    /// queue worker) rather than its servers: `/cron.sh`, `supercronic`, `crond -f`,
+    /// `php artisan queue:work`, `bin/console messenger:consume`. Such a container often
+    /// shares the php-fpm image (friendica's `cron` service: same build, `entrypoint:
+    /// /cron.sh`) but answers no FastCGI request.
+    fn runs_side_job(&self) -> bool {
+        if self.command.is_empty() {
+            return false;
+        }
+        let words: Vec<String> = self
+            .command
+            .iter()
+            .map(|w| w.rsplit('/').next().unwrap_or(w).to_ascii_lowercase())
+            .collect();
+        // A command that names php-fpm itself starts it, whatever else it runs beside.
+        if words.iter().any(|w| w.starts_with("php-fpm")) {
+            return false;
+        }
+        const JOBS: &[&str] = &[
+            "queue:work",
+            "queue:listen",
+            "schedule:run",
+            "schedule:work",
+            "horizon",
+            "messenger:consume",
+            "worker",
+            "scheduler",
+        ];
+        words.iter().any(|w| {
+            let stem = w.trim_end_matches(".sh").trim_end_matches(".php");
+            stem.contains("cron")
+                || JOBS.contains(&stem)
+                || stem.ends_with("-worker")
+                || stem.ends_with("_worker")
+                || stem.starts_with("worker-")
+                || stem.starts_with("worker_")
+                || stem.starts_with("queue")
+        })
+    }
+
     pub(crate) fn runs_nginx(&self) -> bool {
         let cmd = self.command_text();
         (self.image.nginx.is_some() && self.command_keeps_servers())
@@ -692,6 +732,18 @@ pub(crate) fn pair(
                 Err(why) => unlinted.push(why),
             }
         }
+    }
+    // A side job of the application (a cron or queue-worker service built from the php-fpm
+    // image) is not the php-fpm nginx talks to when another container of the stack is.
+    if fpm.iter().any(|(f, _)| !f.runs_side_job()) {
+        for (f, _) in fpm.iter().filter(|(f, _)| f.runs_side_job()) {
+            unlinted.push(format!(
+                "{} runs `{}`, a side job rather than php-fpm's servers: not paired with nginx",
+                f.name,
+                f.command_text()
+            ));
+        }
+        fpm.retain(|(f, _)| !f.runs_side_job());
     }
     let all_names: BTreeSet<String> = containers
         .iter()
