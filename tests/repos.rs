@@ -503,6 +503,33 @@ mod real_world {
         let (text, _) = run_in(dir.path(), &["deployments", "."]);
         assert!(text.contains("web → cron"), "{text}");
     }
+
+    /// The Alpine php package's version names the stock tree and the main file alike
+    /// (cachethq/docker: `FROM nginx:*-alpine` + `apk add php7-fpm` looked for
+    /// /etc/php83/php-fpm.conf, so the pool copied to /etc/php7 was never linted).
+    #[test]
+    fn the_alpine_php_version_names_the_main_file() {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "Dockerfile", "FROM nginx:1.18-alpine\nRUN apk add --no-cache php7 php7-fpm php7-json supervisor\nCOPY pool.conf /etc/php7/php-fpm.d/www.conf\nCOPY site.conf /etc/nginx/conf.d/default.conf\nCMD [\"/usr/bin/supervisord\"]\n");
+        write(
+            dir.path(),
+            "site.conf",
+            &super::real_world_site("127.0.0.1:9000"),
+        );
+        write(
+            dir.path(),
+            "pool.conf",
+            "[www]\nlisten = 127.0.0.1:9000\npm = ondemand\npm.max_children = 0\n",
+        );
+        let (text, _) = run_in(dir.path(), &["deployments", "."]);
+        assert!(text.contains("main file: /etc/php7/php-fpm.conf"), "{text}");
+        assert!(!text.contains("/etc/php83"), "{text}");
+        let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+        assert!(
+            text.contains("pool.conf:4:19: FPM006"),
+            "the pool is linted: {text}"
+        );
+    }
 }
 
 fn real_world_site(pass: &str) -> String {

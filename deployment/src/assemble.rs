@@ -630,7 +630,7 @@ fn side(c: &Container, repo: &Path, nginx: bool) -> Result<Side, String> {
     } else {
         let main = c
             .command_arg("php-fpm", &["-y", "--fpm-config"])
-            .or_else(|| c.image.fpm_main.map(PathBuf::from))
+            .or_else(|| c.image.fpm_main.as_deref().map(PathBuf::from))
             .unwrap_or_else(|| PathBuf::from("/usr/local/etc/php-fpm.conf"));
         (main, None)
     };
@@ -638,15 +638,22 @@ fn side(c: &Container, repo: &Path, nginx: bool) -> Result<Side, String> {
         None
     } else {
         let custom = c.command_arg("php-fpm", &["-c", "--php-ini"]);
+        // php.ini beside the image's main file first (Alpine's /etc/php7/php.ini).
+        let beside_main = c
+            .image
+            .fpm_main
+            .as_deref()
+            .and_then(|m| Path::new(m).parent())
+            .map(|d| d.join("php.ini"));
         let candidates = [
             "/usr/local/etc/php/php.ini",
             "/etc/php/8.2/fpm/php.ini",
             "/etc/php83/php.ini",
         ];
         custom.or_else(|| {
-            candidates
-                .iter()
-                .map(PathBuf::from)
+            beside_main
+                .into_iter()
+                .chain(candidates.iter().map(PathBuf::from))
                 .find(|p| lint_source::vfs::FileSystem::read(&*fs, p).is_ok())
         })
     };
