@@ -530,6 +530,43 @@ mod real_world {
             "the pool is linted: {text}"
         );
     }
+
+    /// On a base image this tool does not know, the nginx and php-fpm files a Dockerfile
+    /// copies are still linted, each on its own (erseco/alpine-moodle: `COPY rootfs/ /`
+    /// with a server-context snippet in etc/nginx/server-conf.d exited 2, "nothing found").
+    #[test]
+    fn files_copied_onto_an_unknown_image_are_linted() {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(
+            dir.path(),
+            "Dockerfile",
+            "FROM acme/php-nginx-base:2.1\nUSER root\nCOPY --chown=nobody rootfs/ /\nUSER nobody\n",
+        );
+        write(dir.path(), "rootfs/etc/nginx/server-conf.d/app.conf", "# served by the base image's server block\nlocation /downloads {\n    alias /srv/downloads/;\n}\n");
+        write(
+            dir.path(),
+            "rootfs/etc/php84/php-fpm.d/app.conf",
+            "[app]\nlisten = 9001\npm = dynamic\npm.max_children = 0\n",
+        );
+        // A fragment of the image's own pool is not a pool of its own (it listens nowhere).
+        write(
+            dir.path(),
+            "rootfs/etc/php84/php-fpm.d/www-tuning.conf",
+            "[www]\npm.max_requests = 500\n",
+        );
+        write(dir.path(), "rootfs/usr/local/bin/start", "#!/bin/sh\n");
+        let (text, code) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+        assert_ne!(code, 2, "{text}");
+        assert!(
+            text.contains("rootfs/etc/nginx/server-conf.d/app.conf:3:5: SEC048"),
+            "{text}"
+        );
+        assert!(
+            text.contains("rootfs/etc/php84/php-fpm.d/app.conf:4:19: FPM006"),
+            "{text}"
+        );
+        assert!(!text.contains("www-tuning.conf"), "{text}");
+    }
 }
 
 fn real_world_site(pass: &str) -> String {

@@ -640,7 +640,8 @@ impl Linter {
         let s = &self.settings;
         let o = &mut lint_input.options;
         o.nginx_prefix = input.prefix.clone();
-        o.context = input.context.clone();
+        // A deployment's snippet linted on its own keeps the context it was given.
+        o.context = input.context.clone().or(o.context.take());
         if let Some(v) = s.nginx_version.clone() {
             o.nginx_version = Some(v);
         } else if !deployment {
