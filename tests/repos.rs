@@ -567,6 +567,28 @@ mod real_world {
         );
         assert!(!text.contains("www-tuning.conf"), "{text}");
     }
+
+    /// A copy of a Debian server's /etc has the package files it lacks (FeministWiki: its
+    /// nginx.conf's `include /etc/nginx/mime.types` was reported missing); a file no
+    /// package installs is still missing, and the copy's own sites-enabled is what runs.
+    #[test]
+    fn a_copy_of_a_debian_etc_keeps_the_package_files() {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "etc/nginx/nginx.conf", "user www-data;\nevents {}\nhttp {\n    include /etc/nginx/mime.types;\n    include /etc/nginx/conf.d/*.conf;\n    include /etc/nginx/sites-enabled/*;\n}\n");
+        write(dir.path(), "etc/nginx/sites-enabled/wiki", "server {\n    listen 80 default_server;\n    server_name wiki.example;\n    root /var/www/wiki;\n    include /etc/nginx/snippets/cache-headers;\n    location ~ \\.php$ {\n        include snippets/fastcgi-php.conf;\n        fastcgi_pass unix:/run/php/php8.3-fpm.sock;\n    }\n}\n");
+        write(dir.path(), "etc/php/8.3/fpm/pool.d/www.conf", "[www]\nuser = www-data\ngroup = www-data\nlisten = /run/php/php8.3-fpm.sock\npm = static\npm.max_children = 4\n");
+        let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+        assert!(!text.contains("mime.types"), "{text}");
+        assert!(!text.contains("fastcgi-php.conf"), "{text}");
+        assert!(
+            text.contains("NGX002") && text.contains("cache-headers"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("NGX020"),
+            "no stock default site beside the copy's: {text}"
+        );
+    }
 }
 
 fn real_world_site(pass: &str) -> String {
