@@ -4,12 +4,15 @@
 //! it misses but that fail at start.
 //!
 //! ```
-//! use lint_source::SourceMap;
-//! let dir = std::env::temp_dir().join(format!("fpm-doc-{}", std::process::id()));
-//! std::fs::create_dir_all(&dir).unwrap();
-//! std::fs::write(dir.join("php-fpm.conf"), "[www]\nlisten = 9000\npm = static\npm.max_children = 2\n").unwrap();
+//! use std::path::Path;
+//! use std::sync::Arc;
+//! use lint_source::{vfs::MemoryFs, SourceMap};
+//! // Read from memory: the same loader reads the disk, a `--root` or a container's view.
+//! let mut fs = MemoryFs::new();
+//! fs.insert("/etc/php/8.2/fpm/php-fpm.conf", "[www]\nlisten = 9000\npm = static\npm.max_children = 2\n");
+//! let opts = fpm_conf_parser::FpmLoadOptions { fs: Some(Arc::new(fs)), ..Default::default() };
 //! let map = SourceMap::new();
-//! let config = fpm_conf_parser::load(&dir.join("php-fpm.conf"), &Default::default(), &map);
+//! let config = fpm_conf_parser::load(Path::new("/etc/php/8.2/fpm/php-fpm.conf"), &opts, &map);
 //! assert!(fpm_conf_parser::check(&config).is_empty());
 //! assert_eq!(config.pools[0].name, "www");
 //! ```

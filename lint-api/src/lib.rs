@@ -407,8 +407,7 @@ impl Linter {
             .map(|rule| &rule.meta)
             .filter(|meta| {
                 let selected = chosen(&s.select, meta);
-                (!s.select.is_empty() && !selected)
-                    || (lint_rules::is_opt_in(meta.code) && !selected)
+                (!selected && (!s.select.is_empty() || lint_rules::is_opt_in(meta.code)))
                     || chosen(&s.ignore, meta)
             })
             .map(|meta| meta.code)

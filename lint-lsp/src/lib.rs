@@ -405,69 +405,81 @@ impl<'h> Server<'h> {
         Some((file, offset))
     }
 
+    /// A position request's parameters with the open file and byte offset they point at
+    /// (`None`: a file the server does not know). `at` picks the position out of `P`.
+    fn located<P: serde::de::DeserializeOwned>(
+        &mut self,
+        req: &Request,
+        at: fn(&P) -> &lsp_types::TextDocumentPositionParams,
+    ) -> Result<Option<At<P>>, String> {
+        let params: P = params(req)?;
+        let (uri, position) = {
+            let at = at(&params);
+            (at.text_document.uri.clone(), at.position)
+        };
+        Ok(self.position_of(&uri, position).map(|(file, offset)| At {
+            params,
+            uri,
+            position,
+            file,
+            offset,
+        }))
+    }
+
     /// Answers a request (`Ok(null)` when there is nothing to say).
     pub fn answer(&mut self, req: &Request) -> Result<serde_json::Value, String> {
-        fn params<T: serde::de::DeserializeOwned>(req: &Request) -> Result<T, String> {
-            serde_json::from_value(req.params.clone()).map_err(|e| e.to_string())
-        }
         let null = serde_json::Value::Null;
         let json = |v: &dyn erased::Json| v.to_json();
         match req.method.as_str() {
             HoverRequest::METHOD => {
-                let p: lsp_types::HoverParams = params(req)?;
-                let uri = p.text_document_position_params.text_document.uri;
-                let pos = p.text_document_position_params.position;
-                let Some((file, offset)) = self.position_of(&uri, pos) else {
+                let Some(at) = self
+                    .located::<lsp_types::HoverParams>(req, |p| &p.text_document_position_params)?
+                else {
                     return Ok(null);
                 };
-                let published = self.published.get(&uri).cloned().unwrap_or_default();
+                let published = self.published.get(&at.uri).cloned().unwrap_or_default();
                 Ok(json(&features::hover(
-                    &file,
-                    offset,
-                    pos,
+                    &at.file,
+                    at.offset,
+                    at.position,
                     &published,
                     &self.rules,
                 )))
             }
             Completion::METHOD => {
-                let p: lsp_types::CompletionParams = params(req)?;
-                let uri = p.text_document_position.text_document.uri;
-                let Some((file, offset)) =
-                    self.position_of(&uri, p.text_document_position.position)
+                let Some(at) = self
+                    .located::<lsp_types::CompletionParams>(req, |p| &p.text_document_position)?
                 else {
                     return Ok(null);
                 };
                 let index = self.index();
-                Ok(json(&features::completion(&file, offset, &index)))
+                Ok(json(&features::completion(&at.file, at.offset, &index)))
             }
             GotoDefinition::METHOD => {
-                let p: lsp_types::GotoDefinitionParams = params(req)?;
-                let uri = p.text_document_position_params.text_document.uri;
-                let Some((file, offset)) =
-                    self.position_of(&uri, p.text_document_position_params.position)
+                let Some(at) = self.located::<lsp_types::GotoDefinitionParams>(req, |p| {
+                    &p.text_document_position_params
+                })?
                 else {
                     return Ok(null);
                 };
                 let index = self.index();
-                let found = features::definition(&file, offset, &index);
+                let found = features::definition(&at.file, at.offset, &index);
                 Ok(json(
                     &(!found.is_empty()).then_some(GotoDefinitionResponse::Array(found)),
                 ))
             }
             References::METHOD => {
-                let p: lsp_types::ReferenceParams = params(req)?;
-                let uri = p.text_document_position.text_document.uri;
-                let Some((file, offset)) =
-                    self.position_of(&uri, p.text_document_position.position)
+                let Some(at) =
+                    self.located::<lsp_types::ReferenceParams>(req, |p| &p.text_document_position)?
                 else {
                     return Ok(null);
                 };
                 let index = self.index();
                 Ok(json(&features::references(
-                    &file,
-                    offset,
+                    &at.file,
+                    at.offset,
                     &index,
-                    p.context.include_declaration,
+                    at.params.context.include_declaration,
                 )))
             }
             DocumentSymbolRequest::METHOD => {
@@ -493,6 +505,20 @@ impl<'h> Server<'h> {
             _ => Err(format!("unsupported request {}", req.method)),
         }
     }
+}
+
+/// A request's parameters, read from its JSON.
+fn params<T: serde::de::DeserializeOwned>(req: &Request) -> Result<T, String> {
+    serde_json::from_value(req.params.clone()).map_err(|e| e.to_string())
+}
+
+/// What a position request points at (see `Server::located`).
+struct At<P> {
+    params: P,
+    uri: Url,
+    position: lsp_types::Position,
+    file: File,
+    offset: usize,
 }
 
 /// Serialising any answer without naming its type at each call.

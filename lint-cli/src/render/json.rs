@@ -8,10 +8,9 @@
 use std::io::{self, Write};
 
 use lint_source::{Diagnostic, LineCol, RuleMeta};
-use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
 
-use super::{summary, Place, Resolver, RuleIndex};
+use super::{summary, Place, Resolver, RuleIndex, Streamed};
 
 /// Version of the JSON document; bumped on incompatible changes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -130,23 +129,6 @@ impl<'a> JsonDiagnostic<'a> {
     }
 }
 
-/// The diagnostics array, each element made only when the serialiser reaches it.
-struct Diagnostics<'a, 'r> {
-    list: &'a [Diagnostic],
-    resolver: &'a Resolver<'r>,
-    rules: &'a RuleIndex<'a>,
-}
-
-impl Serialize for Diagnostics<'_, '_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.list.len()))?;
-        for d in self.list {
-            seq.serialize_element(&JsonDiagnostic::new(d, self.resolver, self.rules))?;
-        }
-        seq.end()
-    }
-}
-
 #[derive(Serialize)]
 struct Summary {
     errors: usize,
@@ -162,7 +144,7 @@ struct Tool {
 
 #[derive(Serialize)]
 struct Document<'a, 'r> {
-    diagnostics: Diagnostics<'a, 'r>,
+    diagnostics: Streamed<'a, 'r, JsonDiagnostic<'a>>,
     summary: Summary,
     tool: Tool,
     version: u32,
@@ -178,7 +160,8 @@ pub fn render(
     let (errors, warnings, notes) = summary(diagnostics);
     let index = RuleIndex::new(rules);
     let doc = Document {
-        diagnostics: Diagnostics {
+        diagnostics: Streamed {
+            make: JsonDiagnostic::new,
             list: diagnostics,
             resolver,
             rules: &index,

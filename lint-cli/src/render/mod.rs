@@ -199,6 +199,27 @@ pub fn meta_of<'r>(code: &str, rules: &[&'r RuleMeta]) -> Option<&'r RuleMeta> {
     rules.iter().find(|r| r.code == code).copied()
 }
 
+/// A report's array of findings (JSON's `diagnostics`, SARIF's `results`), each element
+/// made by `make` only when the serialiser reaches it: no converted copy of the list is
+/// held, whatever the number of findings.
+pub(crate) struct Streamed<'a, 'r, T> {
+    pub(crate) list: &'a [Diagnostic],
+    pub(crate) resolver: &'a Resolver<'r>,
+    pub(crate) rules: &'a RuleIndex<'a>,
+    pub(crate) make: fn(&'a Diagnostic, &'a Resolver<'r>, &'a RuleIndex<'a>) -> T,
+}
+
+impl<T: serde::Serialize> serde::Serialize for Streamed<'_, '_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.list.len()))?;
+        for d in self.list {
+            seq.serialize_element(&(self.make)(d, self.resolver, self.rules))?;
+        }
+        seq.end()
+    }
+}
+
 /// Rule metadata by code, for reports that look it up per diagnostic.
 pub(crate) struct RuleIndex<'r> {
     by_code: std::collections::HashMap<&'static str, (usize, &'r RuleMeta)>,

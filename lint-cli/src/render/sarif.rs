@@ -7,10 +7,9 @@
 use std::io::{self, Write};
 
 use lint_source::{Diagnostic, RuleMeta, Severity};
-use serde::ser::{SerializeSeq, Serializer};
 use serde::Serialize;
 
-use super::{Place, Resolver, RuleIndex};
+use super::{Place, Resolver, RuleIndex, Streamed};
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -123,23 +122,6 @@ impl<'a> SarifResult<'a> {
     }
 }
 
-/// The results array, each result made only when the serialiser reaches it.
-struct Results<'a, 'r> {
-    list: &'a [Diagnostic],
-    resolver: &'a Resolver<'r>,
-    rules: &'a RuleIndex<'a>,
-}
-
-impl Serialize for Results<'_, '_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.list.len()))?;
-        for d in self.list {
-            seq.serialize_element(&SarifResult::new(d, self.resolver, self.rules))?;
-        }
-        seq.end()
-    }
-}
-
 #[derive(Serialize)]
 struct Level {
     level: &'static str,
@@ -200,7 +182,7 @@ struct Tool {
 #[serde(rename_all = "camelCase")]
 struct Run<'a, 'r> {
     column_kind: &'static str,
-    results: Results<'a, 'r>,
+    results: Streamed<'a, 'r, SarifResult<'a>>,
     tool: Tool,
 }
 
@@ -224,7 +206,8 @@ pub fn render(
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         runs: [Run {
             column_kind: "unicodeCodePoints",
-            results: Results {
+            results: Streamed {
+                make: SarifResult::new,
                 list: diagnostics,
                 resolver,
                 rules: &index,

@@ -22,7 +22,10 @@ FastCGI server (fcgiwrap, munin's graph server, a Perl handler), which does
 without it.
 
 **Symptom**: 404 "File not found." from PHP; php-fpm logs `Primary script
-unknown`. A hard-coded value runs the same script for every URL.
+unknown`. A hard-coded value in a location that handles any PHP file (`~ \.php$`)
+runs the same script for every URL; in an exact, named or prefix location, or a regex
+written for that one script (`~ ^/index\.php(/|$)`), it is a deliberate single entry
+point (an FPM status page, a front controller) and is not reported.
 
 Bad:
 ```nginx
@@ -85,6 +88,24 @@ fn add_script_filename(
     Some(Fix::safe(format!("add `{statement}`"), vec![edit]))
 }
 
+/// Whether a hard-coded SCRIPT_FILENAME in a location of this pattern is a mistake: the
+/// location is a regex that matches any PHP file (`~ \.php$`), so every URL ending in
+/// `.php` runs the one script. An exact (`= /status`), named (`@php`) or prefix location,
+/// or a regex written for that script (`~ ^/index\.php(/|$)` with `.../index.php`), is a
+/// single entry point on purpose (FPM status pages, front controllers, control scripts).
+fn handles_any_script(pattern: &str, script: &str) -> bool {
+    let Some(regex) = pattern
+        .strip_prefix("~*")
+        .or_else(|| pattern.strip_prefix('~'))
+    else {
+        return false;
+    };
+    let regex = regex.trim();
+    let base = script.rsplit('/').next().unwrap_or(script);
+    let stem = base.strip_suffix(".php").unwrap_or(base);
+    regex.contains("php") && (stem.is_empty() || !regex.contains(stem))
+}
+
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, _, location) in model.fastcgi_locations() {
         let Some((_, pass_span)) = &location.fastcgi_pass else {
@@ -107,7 +128,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     .with_note("at runtime: 404 \"File not found.\", php-fpm logs \"Primary script unknown\"")
                     .with_fix_opt(add_script_filename(model, location)),
             ),
-            Some(p) if !p.value.contains('$') => sink.push(
+            Some(p) if !p.value.contains('$') && handles_any_script(&location.pattern, &p.value) => sink.push(
                 Diagnostic::new(&RULE.meta, p.span, format!("SCRIPT_FILENAME is hard-coded to \"{}\": every request runs that one script", p.value))
                     .with_severity(Severity::Warning)
                     .with_help("use `$document_root$fastcgi_script_name`")
