@@ -503,6 +503,120 @@ mod real_world {
         let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
         assert!(!text.contains("X020"), "{text}");
     }
+
+    /// A cron or queue-worker service built from the php-fpm image is not a second php-fpm
+    /// for nginx (friendica/docker: `cron` with `entrypoint: /cron.sh` gave "web → cron").
+    #[test]
+    fn a_side_job_of_the_php_image_is_not_php_fpm() {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(
+            dir.path(),
+            "app/Dockerfile",
+            "FROM php:8.3-fpm\nCOPY cron.sh /cron.sh\n",
+        );
+        write(
+            dir.path(),
+            "app/cron.sh",
+            "#!/bin/sh\nexec busybox crond -f\n",
+        );
+        write(dir.path(), "compose.yml", "services:\n  app:\n    build: ./app\n  cron:\n    build: ./app\n    entrypoint: /cron.sh\n  worker:\n    build: ./app\n    command: php artisan queue:work\n  sched:\n    build: ./app\n    entrypoint: /usr/local/bin/docker-php-entrypoint\n    command: supercronic /etc/crontab\n  web:\n    image: nginx\n    volumes: ['./site.conf:/etc/nginx/conf.d/default.conf']\n");
+        write(dir.path(), "site.conf", &super::real_world_site("app:9000"));
+        let (text, _) = run_in(dir.path(), &["deployments", "."]);
+        assert!(text.contains("deployment web → app "), "{text}");
+        assert!(!text.contains("web → cron"), "{text}");
+        assert!(!text.contains("web → worker"), "{text}");
+        assert!(!text.contains("web → sched"), "{text}");
+        // Alone, the job's container is still what runs php-fpm's files.
+        write(dir.path(), "compose.yml", "services:\n  cron:\n    build: ./app\n    entrypoint: /cron.sh\n  web:\n    image: nginx\n    volumes: ['./site.conf:/etc/nginx/conf.d/default.conf']\n");
+        let (text, _) = run_in(dir.path(), &["deployments", "."]);
+        assert!(text.contains("web → cron"), "{text}");
+    }
+
+    /// The Alpine php package's version names the stock tree and the main file alike
+    /// (cachethq/docker: `FROM nginx:*-alpine` + `apk add php7-fpm` looked for
+    /// /etc/php83/php-fpm.conf, so the pool copied to /etc/php7 was never linted).
+    #[test]
+    fn the_alpine_php_version_names_the_main_file() {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "Dockerfile", "FROM nginx:1.18-alpine\nRUN apk add --no-cache php7 php7-fpm php7-json supervisor\nCOPY pool.conf /etc/php7/php-fpm.d/www.conf\nCOPY site.conf /etc/nginx/conf.d/default.conf\nCMD [\"/usr/bin/supervisord\"]\n");
+        write(
+            dir.path(),
+            "site.conf",
+            &super::real_world_site("127.0.0.1:9000"),
+        );
+        write(
+            dir.path(),
+            "pool.conf",
+            "[www]\nlisten = 127.0.0.1:9000\npm = ondemand\npm.max_children = 0\n",
+        );
+        let (text, _) = run_in(dir.path(), &["deployments", "."]);
+        assert!(text.contains("main file: /etc/php7/php-fpm.conf"), "{text}");
+        assert!(!text.contains("/etc/php83"), "{text}");
+        let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+        assert!(
+            text.contains("pool.conf:4:19: FPM006"),
+            "the pool is linted: {text}"
+        );
+    }
+
+    /// On a base image this tool does not know, the nginx and php-fpm files a Dockerfile
+    /// copies are still linted, each on its own (erseco/alpine-moodle: `COPY rootfs/ /`
+    /// with a server-context snippet in etc/nginx/server-conf.d exited 2, "nothing found").
+    #[test]
+    fn files_copied_onto_an_unknown_image_are_linted() {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(
+            dir.path(),
+            "Dockerfile",
+            "FROM acme/php-nginx-base:2.1\nUSER root\nCOPY --chown=nobody rootfs/ /\nUSER nobody\n",
+        );
+        write(dir.path(), "rootfs/etc/nginx/server-conf.d/app.conf", "# served by the base image's server block\nlocation /downloads {\n    alias /srv/downloads/;\n}\n");
+        write(
+            dir.path(),
+            "rootfs/etc/php84/php-fpm.d/app.conf",
+            "[app]\nlisten = 9001\npm = dynamic\npm.max_children = 0\n",
+        );
+        // A fragment of the image's own pool is not a pool of its own (it listens nowhere).
+        write(
+            dir.path(),
+            "rootfs/etc/php84/php-fpm.d/www-tuning.conf",
+            "[www]\npm.max_requests = 500\n",
+        );
+        write(dir.path(), "rootfs/usr/local/bin/start", "#!/bin/sh\n");
+        let (text, code) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+        assert_ne!(code, 2, "{text}");
+        assert!(
+            text.contains("rootfs/etc/nginx/server-conf.d/app.conf:3:5: SEC048"),
+            "{text}"
+        );
+        assert!(
+            text.contains("rootfs/etc/php84/php-fpm.d/app.conf:4:19: FPM006"),
+            "{text}"
+        );
+        assert!(!text.contains("www-tuning.conf"), "{text}");
+    }
+
+    /// A copy of a Debian server's /etc has the package files it lacks (FeministWiki: its
+    /// nginx.conf's `include /etc/nginx/mime.types` was reported missing); a file no
+    /// package installs is still missing, and the copy's own sites-enabled is what runs.
+    #[test]
+    fn a_copy_of_a_debian_etc_keeps_the_package_files() {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "etc/nginx/nginx.conf", "user www-data;\nevents {}\nhttp {\n    include /etc/nginx/mime.types;\n    include /etc/nginx/conf.d/*.conf;\n    include /etc/nginx/sites-enabled/*;\n}\n");
+        write(dir.path(), "etc/nginx/sites-enabled/wiki", "server {\n    listen 80 default_server;\n    server_name wiki.example;\n    root /var/www/wiki;\n    include /etc/nginx/snippets/cache-headers;\n    location ~ \\.php$ {\n        include snippets/fastcgi-php.conf;\n        fastcgi_pass unix:/run/php/php8.3-fpm.sock;\n    }\n}\n");
+        write(dir.path(), "etc/php/8.3/fpm/pool.d/www.conf", "[www]\nuser = www-data\ngroup = www-data\nlisten = /run/php/php8.3-fpm.sock\npm = static\npm.max_children = 4\n");
+        let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+        assert!(!text.contains("mime.types"), "{text}");
+        assert!(!text.contains("fastcgi-php.conf"), "{text}");
+        assert!(
+            text.contains("NGX002") && text.contains("cache-headers"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("NGX020"),
+            "no stock default site beside the copy's: {text}"
+        );
+    }
 }
 
 fn real_world_site(pass: &str) -> String {

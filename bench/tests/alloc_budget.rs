@@ -24,24 +24,28 @@ static ALLOC: dhat::Alloc = dhat::Alloc;
 /// The generated tree lives under the target directory and names it in every site
 /// (roots, logs, sockets): a checkout under /tmp, as CI's clone is, puts every pool
 /// socket in a private /tmp (X012 fires per pool) and lengthens every path. Measured
-/// 27.46 under /work/main, 28.68 in a clone under /tmp.
-const TOTAL_BUDGET: f64 = 30.5;
+/// 27.46 under /work/main, 28.68 in a clone under /tmp. Session 5: 30.14 under
+/// /work/main: the security rules' fixes are computed with their findings (27.26 →
+/// 29.95), and SEC047, opt-in but run here like every rule, fires with a fix on every
+/// site.
+const TOTAL_BUDGET: f64 = 33.0;
 /// Bytes live at the heap's peak per byte of input, the sources included
 /// (measured: 6.74 after session 4; 7.33 with the syntax trees and their index alive
 /// while rules run; 5.48 when the trees were freed before the rules).
 const PEAK_BUDGET: f64 = 7.4;
 /// Allocations per statement (nginx directive or php-fpm entry) in each phase, over
 /// the 22 107 statements of the tree (measured in session 4: parse 4.07, load checks
-/// 5.37, model 2.67, rules 9.76).
+/// 5.37, model 2.67, rules 9.76; session 5 under /work/main: 4.08, 5.73, 2.72, 11.71).
 const BLOCKS_PER_STATEMENT: [(lint_rules::Phase, f64); 4] = [
     (lint_rules::Phase::Parse, 4.5),
     (lint_rules::Phase::LoadChecks, 5.9),
     (lint_rules::Phase::Model, 3.0),
     // 10.59 under /work/main; 11.45 in a clone under /tmp (X012 per pool, see above).
-    (lint_rules::Phase::Rules, 12.6),
+    // Session 5: 11.71 under /work/main with the security rules' fixes.
+    (lint_rules::Phase::Rules, 13.5),
 ];
 /// Allocations per statement for the whole run (measured: 23.26 under /work/main,
-/// 24.15 in a clone under /tmp).
+/// 24.15 in a clone under /tmp; session 5: 24.26 under /work/main).
 const BLOCKS_TOTAL: f64 = 26.5;
 
 #[test]

@@ -52,6 +52,57 @@ impl Container {
 
     fn mounts_under(&self, prefix: &str) -> bool {
         self.mounts.iter().any(|m| m.target.starts_with(prefix))
+            || !self.placed_config(prefix, true).is_empty()
+    }
+
+    /// Repository files this container's layers place under `prefix` that are nginx
+    /// (`nginx`) or php-fpm configuration, as (container path, host path): those of a
+    /// directory copied onto a parent (`COPY rootfs/ /` with rootfs/etc/nginx) included.
+    fn placed_config(&self, prefix: &str, nginx: bool) -> Vec<(PathBuf, PathBuf)> {
+        let prefix = Path::new(prefix);
+        let wanted = |host: &Path| match repository::classify_path(host) {
+            Some(Role::Nginx { .. }) => nginx,
+            Some(Role::Fpm { .. }) => !nginx,
+            _ => false,
+        };
+        let mut out = Vec::new();
+        for m in &self.mounts {
+            match &m.source {
+                Source::File(host) if m.target.starts_with(prefix) && wanted(host) => {
+                    out.push((m.target.clone(), host.clone()));
+                }
+                Source::Dir { host, .. } => {
+                    // The part of the directory that lands under the prefix.
+                    let start = match prefix.strip_prefix(&m.target) {
+                        Ok(rest) => host.join(rest),
+                        Err(_) if m.target.starts_with(prefix) => host.clone(),
+                        Err(_) => continue,
+                    };
+                    if !start.is_dir() {
+                        continue;
+                    }
+                    for entry in walkdir::WalkDir::new(&start)
+                        .max_depth(4)
+                        .follow_links(false)
+                        .sort_by_file_name()
+                        .into_iter()
+                        .filter_map(Result::ok)
+                        .filter(|e| e.file_type().is_file())
+                        .take(200)
+                    {
+                        if let Ok(rel) = entry.path().strip_prefix(host) {
+                            if wanted(entry.path()) {
+                                out.push((m.target.join(rel), entry.path().to_path_buf()));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// Whether the container's command starts the image's servers: no command of its own,
@@ -84,6 +135,46 @@ impl Container {
             || program.starts_with("nginx")
     }
 
+    /// Whether the command runs one of the application's side jobs (cron, a scheduler, a
+    /// queue worker) rather than its servers: `/cron.sh`, `supercronic`, `crond -f`,
+    /// `php artisan queue:work`, `bin/console messenger:consume`. Such a container often
+    /// shares the php-fpm image (friendica's `cron` service: same build, `entrypoint:
+    /// /cron.sh`) but answers no FastCGI request.
+    fn runs_side_job(&self) -> bool {
+        if self.command.is_empty() {
+            return false;
+        }
+        let words: Vec<String> = self
+            .command
+            .iter()
+            .map(|w| w.rsplit('/').next().unwrap_or(w).to_ascii_lowercase())
+            .collect();
+        // A command that names php-fpm itself starts it, whatever else it runs beside.
+        if words.iter().any(|w| w.starts_with("php-fpm")) {
+            return false;
+        }
+        const JOBS: &[&str] = &[
+            "queue:work",
+            "queue:listen",
+            "schedule:run",
+            "schedule:work",
+            "horizon",
+            "messenger:consume",
+            "worker",
+            "scheduler",
+        ];
+        words.iter().any(|w| {
+            let stem = w.trim_end_matches(".sh").trim_end_matches(".php");
+            stem.contains("cron")
+                || JOBS.contains(&stem)
+                || stem.ends_with("-worker")
+                || stem.ends_with("_worker")
+                || stem.starts_with("worker-")
+                || stem.starts_with("worker_")
+                || stem.starts_with("queue")
+        })
+    }
+
     pub(crate) fn runs_nginx(&self) -> bool {
         let cmd = self.command_text();
         (self.image.nginx.is_some() && self.command_keeps_servers())
@@ -98,10 +189,22 @@ impl Container {
         (self.image.fpm.is_some() && self.command_keeps_servers())
             || cmd.contains("php-fpm")
             || (self.command_keeps_servers()
-                && self.mounts.iter().any(|m| {
+                && (self.mounts.iter().any(|m| {
                     let t = m.target.to_string_lossy();
                     t.contains("php-fpm.d") || t.contains("/fpm/pool.d")
-                }))
+                }) || (self.image.fpm.is_none() && !self.image_fpm_files().is_empty())))
+    }
+
+    /// php-fpm files a container of an unknown image gets from the repository, wherever
+    /// its usual trees are (`/etc/php*`, `/usr/local/etc`).
+    fn image_fpm_files(&self) -> Vec<(PathBuf, PathBuf)> {
+        let mut out = self.placed_config("/usr/local/etc", false);
+        out.extend(
+            self.placed_config("/etc", false)
+                .into_iter()
+                .filter(|(t, _)| t.to_string_lossy().starts_with("/etc/php")),
+        );
+        out
     }
 
     /// The argument of `flag` given to `program` in the command (`php-fpm -y FILE`,
@@ -580,8 +683,70 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
 /// Picks the image's main files and builds one side; `Err` says why the side cannot be
 /// linted (its main file is neither in the repository nor a stock file of a known image).
 fn side(c: &Container, repo: &Path, nginx: bool) -> Result<Side, String> {
+    side_of(c, repo, nginx, None)
+}
+
+/// The sides of a container whose main file is not known (an image this data does not
+/// know) but to which the repository gives nginx or php-fpm files: each file linted on its
+/// own, as its content calls for (erseco/alpine-moodle copies a server-context snippet into
+/// /etc/nginx/server-conf.d of its own base image).
+fn lone_sides(c: &Container, repo: &Path, nginx: bool) -> Vec<Side> {
+    let files = if nginx {
+        c.placed_config("/etc/nginx", true)
+    } else {
+        c.image_fpm_files()
+    };
+    // A pool fragment without `listen` completes a pool of the image's (its [www]): alone,
+    // it would be reported as a pool that listens nowhere.
+    let files: Vec<(PathBuf, PathBuf)> = files
+        .into_iter()
+        .filter(|(_, host)| {
+            nginx
+                || std::fs::read_to_string(host).is_ok_and(|t| {
+                    t.lines().any(|l| {
+                        l.split_once('=')
+                            .is_some_and(|(k, _)| k.trim().eq_ignore_ascii_case("listen"))
+                    })
+                })
+        })
+        .collect();
+    let several = files.len() > 1;
+    files
+        .into_iter()
+        .filter_map(|(target, _)| {
+            let mut s = side_of(c, repo, nginx, Some(&target)).ok()?;
+            if several {
+                s.container = format!("{} ({})", c.name, target.display());
+            }
+            s.notes.push(format!(
+                "{}: the image's own {} is not known ({}): {} is linted on its own{}",
+                c.name,
+                if nginx { "nginx.conf" } else { "php-fpm.conf" },
+                if c.image_ref.is_empty() {
+                    "unknown image"
+                } else {
+                    &c.image_ref
+                },
+                target.display(),
+                if nginx {
+                    ", in the context its directives call for"
+                } else {
+                    ""
+                }
+            ));
+            Some(s)
+        })
+        .collect()
+}
+
+fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Result<Side, String> {
     let fs = c.fs(repo);
-    let (main, conf_prefix) = if nginx {
+    let (main, conf_prefix) = if let Some(file) = alone {
+        (
+            file.to_path_buf(),
+            nginx.then(|| PathBuf::from("/etc/nginx")),
+        )
+    } else if nginx {
         let main = c
             .command_arg("nginx", &["-c"])
             .or_else(|| c.image.nginx_main.map(PathBuf::from))
@@ -590,7 +755,7 @@ fn side(c: &Container, repo: &Path, nginx: bool) -> Result<Side, String> {
     } else {
         let main = c
             .command_arg("php-fpm", &["-y", "--fpm-config"])
-            .or_else(|| c.image.fpm_main.map(PathBuf::from))
+            .or_else(|| c.image.fpm_main.as_deref().map(PathBuf::from))
             .unwrap_or_else(|| PathBuf::from("/usr/local/etc/php-fpm.conf"));
         (main, None)
     };
@@ -598,21 +763,29 @@ fn side(c: &Container, repo: &Path, nginx: bool) -> Result<Side, String> {
         None
     } else {
         let custom = c.command_arg("php-fpm", &["-c", "--php-ini"]);
+        // php.ini beside the image's main file first (Alpine's /etc/php7/php.ini).
+        let beside_main = c
+            .image
+            .fpm_main
+            .as_deref()
+            .and_then(|m| Path::new(m).parent())
+            .map(|d| d.join("php.ini"));
         let candidates = [
             "/usr/local/etc/php/php.ini",
             "/etc/php/8.2/fpm/php.ini",
             "/etc/php83/php.ini",
         ];
         custom.or_else(|| {
-            candidates
-                .iter()
-                .map(PathBuf::from)
+            beside_main
+                .into_iter()
+                .chain(candidates.iter().map(PathBuf::from))
                 .find(|p| lint_source::vfs::FileSystem::read(&*fs, p).is_ok())
         })
     };
     // An nginx image whose own nginx.conf is not known (OpenResty, a private build) but
     // whose sites the repository provides: lint the sites inside nginx's stock nginx.conf.
     let standin = nginx
+        && alone.is_none()
         && c.image.nginx.is_none_or(|s| s.files.is_empty())
         && lint_source::vfs::FileSystem::read(&*fs, &main).is_err()
         && c.mounts
@@ -662,6 +835,7 @@ fn side(c: &Container, repo: &Path, nginx: bool) -> Result<Side, String> {
         changed_at_build: c.changed_at_build.clone(),
         notes,
         modules: c.image.modules.iter().map(|m| m.to_string()).collect(),
+        context: (nginx && alone.is_some()).then(|| "auto".to_string()),
     })
 }
 
@@ -683,15 +857,39 @@ pub(crate) fn pair(
         if c.runs_nginx() {
             match side(c, repo, true) {
                 Ok(s) => nginx.push((c, s)),
-                Err(why) => unlinted.push(why),
+                Err(why) => {
+                    let alone = lone_sides(c, repo, true);
+                    if alone.is_empty() {
+                        unlinted.push(why);
+                    }
+                    nginx.extend(alone.into_iter().map(|s| (c, s)));
+                }
             }
         }
         if c.runs_fpm() {
             match side(c, repo, false) {
                 Ok(s) => fpm.push((c, s)),
-                Err(why) => unlinted.push(why),
+                Err(why) => {
+                    let alone = lone_sides(c, repo, false);
+                    if alone.is_empty() {
+                        unlinted.push(why);
+                    }
+                    fpm.extend(alone.into_iter().map(|s| (c, s)));
+                }
             }
         }
+    }
+    // A side job of the application (a cron or queue-worker service built from the php-fpm
+    // image) is not the php-fpm nginx talks to when another container of the stack is.
+    if fpm.iter().any(|(f, _)| !f.runs_side_job()) {
+        for (f, _) in fpm.iter().filter(|(f, _)| f.runs_side_job()) {
+            unlinted.push(format!(
+                "{} runs `{}`, a side job rather than php-fpm's servers: not paired with nginx",
+                f.name,
+                f.command_text()
+            ));
+        }
+        fpm.retain(|(f, _)| !f.runs_side_job());
     }
     let all_names: BTreeSet<String> = containers
         .iter()
@@ -708,7 +906,7 @@ pub(crate) fn pair(
             ));
             out.deployments.push(Deployment {
                 source: source.to_path_buf(),
-                name: format!("{} (nginx only)", n.name),
+                name: format!("{} (nginx only)", n_side.container),
                 nginx: Some(n_side.clone()),
                 fpm: None,
                 // The deployment's names are still known: a name none of them has does not
@@ -754,10 +952,10 @@ pub(crate) fn pair(
             }
             out.deployments.push(Deployment {
                 source: source.to_path_buf(),
-                name: if n.name == f.name {
-                    n.name.clone()
+                name: if n_side.container == f_side.container {
+                    n_side.container.clone()
                 } else {
-                    format!("{} → {}", n.name, f.name)
+                    format!("{} → {}", n_side.container, f_side.container)
                 },
                 nginx: Some(n_side.clone()),
                 fpm: Some(f_side.clone()),
@@ -786,7 +984,7 @@ pub(crate) fn pair(
             ));
             out.deployments.push(Deployment {
                 source: source.to_path_buf(),
-                name: format!("{} (php-fpm only)", f.name),
+                name: format!("{} (php-fpm only)", f_side.container),
                 nginx: None,
                 fpm: Some(f_side.clone()),
                 network: Network::default(),

@@ -654,3 +654,97 @@ mod tests {
         );
     }
 }
+
+/// A copy of a Debian machine's `/` (a repository that keeps a server's `etc/`), with the
+/// package files it does not hold supplied from the stock data: such copies keep what
+/// was changed, rarely `mime.types` or `fastcgi_params`, which the packages still install
+/// there. What the copy has always wins, and a directory it has is listed as it is.
+#[derive(Debug)]
+pub struct RootWithStock {
+    root: lint_source::vfs::RootFs,
+    stock: ContainerFs,
+}
+
+impl RootWithStock {
+    /// The view of `root` with Debian's nginx and php-fpm package files, when the copy has
+    /// Debian's layout (`etc/nginx/sites-*`, `etc/php/<version>/fpm`); `None` otherwise.
+    pub fn debian(root: &Path) -> Option<Self> {
+        let nginx = ["sites-available", "sites-enabled"]
+            .iter()
+            .any(|d| root.join("etc/nginx").join(d).is_dir());
+        // The php version the copy runs (the newest with an fpm tree): the package's files move there.
+        let php = std::fs::read_dir(root.join("etc/php"))
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|v| {
+                v.split('.')
+                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+                    && root.join("etc/php").join(v).join("fpm").is_dir()
+            })
+            .max();
+        if !nginx && php.is_none() {
+            return None;
+        }
+        let moves: Vec<(String, String)> = php
+            .iter()
+            .filter(|v| v.as_str() != "8.2")
+            .map(|v| ("/etc/php/8.2".to_string(), format!("/etc/php/{v}")))
+            .collect();
+        let mut sets: Vec<&'static StockSet> = vec![&crate::stock::DEBIAN_NGINX];
+        if php.is_some() {
+            sets.push(&crate::stock::DEBIAN_PHP82);
+        }
+        Some(RootWithStock {
+            root: lint_source::vfs::RootFs::new(root),
+            stock: ContainerFs::with_moves(
+                "Debian packages (not in the copy of /)",
+                sets,
+                &moves,
+                Vec::new(),
+                root.to_path_buf(),
+            ),
+        })
+    }
+}
+
+impl FileSystem for RootWithStock {
+    fn read(&self, path: &Path) -> Result<Fetched, FsError> {
+        match self.root.read(path) {
+            Err(FsError::NotFound) => self.stock.read(path).map_err(|_| FsError::NotFound),
+            found => found,
+        }
+    }
+
+    fn glob(&self, pattern: &Path) -> Result<Vec<PathBuf>, FsError> {
+        // A directory the copy has is listed as it is (its sites-enabled without the
+        // package's default is what the machine runs); one it lacks, as the package has it.
+        let dir = pattern
+            .to_string_lossy()
+            .split(['*', '?', '['])
+            .next()
+            .and_then(|literal| {
+                literal
+                    .rfind('/')
+                    .map(|i| PathBuf::from(&literal[..i.max(1)]))
+            })
+            .unwrap_or_else(|| PathBuf::from("/"));
+        if self.root.is_dir(&dir) == Some(true) {
+            self.root.glob(pattern)
+        } else {
+            self.stock.glob(pattern)
+        }
+    }
+
+    fn is_dir(&self, path: &Path) -> Option<bool> {
+        match self.root.is_dir(path) {
+            Some(true) => Some(true),
+            other => self.stock.is_dir(path).filter(|d| *d).or(other),
+        }
+    }
+
+    fn disk_path(&self, path: &Path) -> Option<PathBuf> {
+        self.root.disk_path(path)
+    }
+}

@@ -73,6 +73,9 @@ pub struct Side {
     pub changed_at_build: Vec<PathBuf>,
     /// Third-party nginx modules the image carries.
     pub modules: Vec<String>,
+    /// The context the main file is written for (`auto`: inferred), when it is a snippet
+    /// linted on its own rather than a main file.
+    pub context: Option<String>,
 }
 
 /// nginx and php-fpm that run together.
@@ -136,6 +139,7 @@ impl Deployment {
             input.options.nginx_version = n.nginx_version.clone();
             input.options.nginx_runs_as = n.run_as.clone();
             input.options.modules = n.modules.clone();
+            input.options.context = n.context.clone();
         }
         if let Some(f) = &self.fpm {
             input.fpm.push(f.main.clone());

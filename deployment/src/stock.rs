@@ -150,8 +150,8 @@ pub struct Image {
     pub fpm: Option<&'static StockSet>,
     /// nginx's main file and php-fpm's, where the image keeps them.
     pub nginx_main: Option<&'static str>,
-    /// php-fpm's main file.
-    pub fpm_main: Option<&'static str>,
+    /// php-fpm's main file (Alpine's depends on the package's version: `/etc/php7`).
+    pub fpm_main: Option<String>,
     /// The nginx worker user.
     pub nginx_user: Option<&'static str>,
     /// `passwd` lines of the image's accounts that matter here.
@@ -210,7 +210,7 @@ pub fn image(reference: &str) -> Image {
         {
             Image {
                 fpm: Some(&PHP_OFFICIAL),
-                fpm_main: Some("/usr/local/etc/php-fpm.conf"),
+                fpm_main: Some("/usr/local/etc/php-fpm.conf".into()),
                 passwd: if alpine { ALPINE_PASSWD } else { DEBIAN_PASSWD },
                 group: if alpine { ALPINE_GROUP } else { DEBIAN_GROUP },
                 ..Image::default()
@@ -230,7 +230,7 @@ pub fn image(reference: &str) -> Image {
         // image: its layout is assumed, and `assumption` says so in a note.
         _ if name.contains("fpm") || tag.contains("fpm") => Image {
             fpm: Some(&PHP_OFFICIAL),
-            fpm_main: Some("/usr/local/etc/php-fpm.conf"),
+            fpm_main: Some("/usr/local/etc/php-fpm.conf".into()),
             passwd: if alpine { ALPINE_PASSWD } else { DEBIAN_PASSWD },
             group: if alpine { ALPINE_GROUP } else { DEBIAN_GROUP },
             ..Image::default()
@@ -285,7 +285,7 @@ pub fn debian_packages(nginx: bool, fpm: bool) -> Image {
         nginx: nginx.then_some(&DEBIAN_NGINX),
         fpm: fpm.then_some(&DEBIAN_PHP82),
         nginx_main: nginx.then_some("/etc/nginx/nginx.conf"),
-        fpm_main: fpm.then_some("/etc/php/8.2/fpm/php-fpm.conf"),
+        fpm_main: fpm.then(|| "/etc/php/8.2/fpm/php-fpm.conf".into()),
         nginx_user: nginx.then_some("www-data"),
         passwd: DEBIAN_PASSWD,
         group: DEBIAN_GROUP,
@@ -297,14 +297,10 @@ pub fn debian_packages(nginx: bool, fpm: bool) -> Image {
 /// Alpine's packages (`apk add nginx php83-fpm`); `php` is the package's version
 /// suffix (`83`, `85`): its files live in `/etc/php<suffix>`.
 pub fn alpine_packages(nginx: bool, fpm: bool, php: &str) -> Image {
-    let fpm_main: &'static str = match php {
-        "81" => "/etc/php81/php-fpm.conf",
-        "82" => "/etc/php82/php-fpm.conf",
-        "84" => "/etc/php84/php-fpm.conf",
-        "85" => "/etc/php85/php-fpm.conf",
-        _ => "/etc/php83/php-fpm.conf",
-    };
-    let moves = if fpm && php != "83" && !php.is_empty() {
+    // Every Alpine php package keeps its files in /etc/php<suffix> (php7, php8, php81...
+    // php85): the stock tree and the main file move together.
+    let php = if php.is_empty() { "83" } else { php };
+    let moves = if fpm && php != "83" {
         vec![("/etc/php83".to_string(), format!("/etc/php{php}"))]
     } else {
         Vec::new()
@@ -314,7 +310,7 @@ pub fn alpine_packages(nginx: bool, fpm: bool, php: &str) -> Image {
         nginx: nginx.then_some(&ALPINE_NGINX),
         fpm: fpm.then_some(&ALPINE_PHP83),
         nginx_main: nginx.then_some("/etc/nginx/nginx.conf"),
-        fpm_main: fpm.then_some(fpm_main),
+        fpm_main: fpm.then(|| format!("/etc/php{php}/php-fpm.conf")),
         nginx_user: nginx.then_some("nginx"),
         passwd: ALPINE_PASSWD,
         group: ALPINE_GROUP,

@@ -504,7 +504,14 @@ fn check_pool(pool: &Pool, table: &Directives, incomplete: bool, out: &mut Vec<D
         );
     }
     let max_children = pool.int("pm.max_children").map(|(v, _)| v).unwrap_or(0);
-    if max_children <= 0 {
+    // `{{PHP_MAX_CHILDREN}}`, `${MAX_CHILDREN}`...: an entrypoint fills it in before
+    // php-fpm reads the file; its final value is unknown here.
+    let placeholder = pool
+        .get("pm.max_children")
+        .is_some_and(|e| is_placeholder(&e.value));
+    if placeholder {
+        // Nothing to check until it is filled in.
+    } else if max_children <= 0 {
         let span = pool.get("pm.max_children").map_or(header, |e| e.value_span);
         out.push(Diagnostic::new(
             &MISSING,

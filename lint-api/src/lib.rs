@@ -586,6 +586,15 @@ impl Linter {
             None => paths.iter().map(|p| cwd.join(p)).collect(),
         };
         discover::add_paths(&mut lint_input, &absolute, root.as_deref()).map_err(Error::Usage)?;
+        // A directory that copies a Debian server's /etc keeps what was changed: the files
+        // its packages install and it lacks (mime.types) are there on the machine too.
+        if let (None, None, Some(copy)) = (&root, &input.memory, &lint_input.options.root) {
+            if let Some(fs) = deployment::container_fs::RootWithStock::debian(copy) {
+                let fs: Arc<dyn lint_source::vfs::FileSystem> = Arc::new(fs);
+                lint_input.options.nginx_fs = Some(fs.clone());
+                lint_input.options.fpm_fs = Some(fs);
+            }
+        }
         // Disk facts are true for a root (given, or a directory argument that mirrors /),
         // and for this machine when its own trees are linted.
         lint_input.options.disk_root = lint_input
@@ -639,7 +648,8 @@ impl Linter {
         let s = &self.settings;
         let o = &mut lint_input.options;
         o.nginx_prefix = input.prefix.clone();
-        o.context = input.context.clone();
+        // A deployment's snippet linted on its own keeps the context it was given.
+        o.context = input.context.clone().or(o.context.take());
         if let Some(v) = s.nginx_version.clone() {
             o.nginx_version = Some(v);
         } else if !deployment {

@@ -8,6 +8,7 @@
 //! snippet linted on its own starts at whatever level it is written.
 
 use nginx_conf_parser::{Config, Item};
+use std::borrow::Cow;
 
 /// One tree's statements with their parents and children.
 #[derive(Debug)]
@@ -20,17 +21,22 @@ pub struct Tree<'a> {
     starts: Vec<usize>,
     /// Top-level statements.
     roots: Vec<usize>,
-    /// For blocks with many children (`http` holds every server of a big tree): the last
-    /// statement with arguments of each name, so that [`Tree::inherited`] answers with a
-    /// lookup instead of a scan of thousands of siblings per call.
-    wide: std::collections::HashMap<Option<usize>, std::collections::HashMap<Box<str>, usize>>,
-    /// For the same wide blocks: the first statement of each name, whatever its
-    /// arguments, so that [`Node::child`] (and [`Node::effective`], which asks it at
-    /// every level up to `http`) is a lookup there too.
-    wide_first:
-        std::collections::HashMap<Option<usize>, std::collections::HashMap<Box<str>, usize>>,
+    /// For blocks with many children (`http` holds every server of a big tree), each
+    /// name's statements: so that [`Tree::inherited`] and [`Node::child`] (and
+    /// [`Node::effective`], which asks at every level up to `http`) answer with a lookup
+    /// instead of a scan of thousands of siblings per call. Names borrow the files' text.
+    wide: std::collections::HashMap<Option<usize>, std::collections::HashMap<Cow<'a, str>, Named>>,
     /// `upstream` blocks of `http` by lower-cased name, the first of each.
     upstreams: std::collections::HashMap<Box<str>, usize>,
+}
+
+/// The statements of one name in a wide block.
+#[derive(Clone, Copy, Debug)]
+struct Named {
+    /// The first, whatever its arguments.
+    first: usize,
+    /// The last that has arguments (an inherited value).
+    last_with_args: Option<usize>,
 }
 
 /// Children from which a block's statements are looked up by name rather than scanned.
@@ -79,7 +85,6 @@ impl<'a> Tree<'a> {
             starts,
             roots,
             wide: std::collections::HashMap::new(),
-            wide_first: std::collections::HashMap::new(),
             upstreams: std::collections::HashMap::new(),
         };
         let levels = std::iter::once(None).chain((0..tree.items.len()).map(Some));
@@ -87,27 +92,22 @@ impl<'a> Tree<'a> {
             if tree.children(level).len() <= WIDE {
                 continue;
             }
-            let mut by_name = std::collections::HashMap::new();
-            let mut first = std::collections::HashMap::new();
+            let mut by_name: std::collections::HashMap<Cow<'a, str>, Named> =
+                std::collections::HashMap::new();
             for &c in tree.children(level) {
                 let item = tree.item(c);
-                let name = item.name();
-                if !first.contains_key(name.as_ref()) {
-                    first.insert(Box::<str>::from(name.as_ref()), c);
-                }
-                if item.arg_count() > 0 {
-                    // A key per distinct name, not per statement: later ones win.
-                    let name = item.name();
-                    match by_name.get_mut(name.as_ref()) {
-                        Some(last) => *last = c,
-                        None => {
-                            by_name.insert(Box::<str>::from(name.as_ref()), c);
-                        }
-                    }
-                }
+                let with_args = (item.arg_count() > 0).then_some(c);
+                // A key per distinct name, not per statement: the first one stays, the
+                // last one with arguments wins.
+                by_name
+                    .entry(item.name())
+                    .and_modify(|named| named.last_with_args = with_args.or(named.last_with_args))
+                    .or_insert(Named {
+                        first: c,
+                        last_with_args: with_args,
+                    });
             }
             tree.wide.insert(level, by_name);
-            tree.wide_first.insert(level, first);
         }
         let http = tree
             .roots
@@ -189,7 +189,7 @@ impl<'a> Tree<'a> {
         let mut level = scope;
         loop {
             let found = match self.wide.get(&level) {
-                Some(by_name) => by_name.get(name).copied(),
+                Some(by_name) => by_name.get(name).and_then(|n| n.last_with_args),
                 None => self
                     .children(level)
                     .iter()
@@ -370,8 +370,8 @@ impl<'t, 'a> Node<'t, 'a> {
 
     /// The first statement of its block named `name`.
     pub fn child(&self, name: &str) -> Option<Node<'t, 'a>> {
-        match self.tree.wide_first.get(&Some(self.id)) {
-            Some(first) => first.get(name).map(|&i| self.tree.node(i)),
+        match self.tree.wide.get(&Some(self.id)) {
+            Some(by_name) => by_name.get(name).map(|n| self.tree.node(n.first)),
             None => self.children().find(|c| c.is(name)),
         }
     }
