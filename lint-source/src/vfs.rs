@@ -130,9 +130,50 @@ pub fn sort_like_glob(paths: &mut [PathBuf]) {
     });
 }
 
+/// Matches one glob may return: past it the include is treated as unreadable. glob(3)
+/// (what nginx and php-fpm call) has no such limit, but `/*/*/*/*` over a whole machine
+/// is no configuration anyone means, and listing it is unbounded work.
+pub const MAX_GLOB_MATCHES: usize = 10_000;
+
+/// A pattern as glob(3) reads it, for the `glob` crate: glob(3) has no recursive
+/// wildcard, so `**` is two `*` in one component, the same as one `*` (the crate would
+/// walk every directory below: `include=/**` listed the whole disk).
+///
+/// ```
+/// assert_eq!(lint_source::vfs::glob3_pattern("/etc/**/*.conf"), "/etc/*/*.conf");
+/// assert_eq!(lint_source::vfs::glob3_pattern("/a/b*c"), "/a/b*c");
+/// ```
+pub fn glob3_pattern(pattern: &str) -> std::borrow::Cow<'_, str> {
+    if !pattern.contains("**") {
+        return std::borrow::Cow::Borrowed(pattern);
+    }
+    let mut out = String::with_capacity(pattern.len());
+    for c in pattern.chars() {
+        if !(c == '*' && out.ends_with('*')) {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Collects up to [`MAX_GLOB_MATCHES`] paths of a glob, sorted as glob(3) sorts them.
+fn bounded_matches(paths: glob::Paths) -> Result<Vec<PathBuf>, FsError> {
+    let mut found: Vec<PathBuf> = paths
+        .filter_map(Result::ok)
+        .take(MAX_GLOB_MATCHES + 1)
+        .collect();
+    if found.len() > MAX_GLOB_MATCHES {
+        return Err(FsError::Other(format!(
+            "the pattern matches more than {MAX_GLOB_MATCHES} paths: not followed"
+        )));
+    }
+    sort_like_glob(&mut found);
+    Ok(found)
+}
+
 /// Whether `path` matches a glob pattern with glob(3)'s rules.
 pub fn glob_matches(pattern: &str, path: &Path) -> bool {
-    glob::Pattern::new(pattern)
+    glob::Pattern::new(&glob3_pattern(pattern))
         .map(|p| p.matches_path_with(path, glob_options()))
         .unwrap_or(false)
 }
@@ -186,12 +227,10 @@ impl FileSystem for HostFs {
         let Some(text) = pattern.to_str() else {
             return Ok(Vec::new());
         };
-        let Ok(paths) = glob::glob_with(text, glob_options()) else {
+        let Ok(paths) = glob::glob_with(&glob3_pattern(text), glob_options()) else {
             return Ok(Vec::new());
         };
-        let mut found: Vec<PathBuf> = paths.filter_map(Result::ok).collect();
-        sort_like_glob(&mut found);
-        Ok(found)
+        bounded_matches(paths)
     }
 
     fn is_dir(&self, path: &Path) -> Option<bool> {
@@ -332,12 +371,12 @@ impl FileSystem for RootFs {
             Err(FsError::NotFound) => return Ok(Vec::new()),
             Err(e) => return Err(e),
         };
-        let host_pattern = format!("{}{}", host_dir.display(), rest);
+        let host_pattern = format!("{}{}", host_dir.display(), glob3_pattern(rest));
         let Ok(paths) = glob::glob_with(&host_pattern, glob_options()) else {
             return Ok(Vec::new());
         };
-        let mut found: Vec<PathBuf> = paths
-            .filter_map(Result::ok)
+        let mut found: Vec<PathBuf> = bounded_matches(paths)?
+            .into_iter()
             .filter_map(|host| {
                 let rel = host.strip_prefix(&host_dir).ok()?;
                 Some(Path::new(dir).join(rel))
@@ -369,6 +408,39 @@ impl RootFs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// glob(3) has no recursive wildcard: `dir/**` lists `dir`'s entries only (fuzzing
+    /// found `include=/**` walking the whole disk: 23 GB of paths). And a glob that
+    /// matches too much is an error, not an unbounded list.
+    #[test]
+    fn double_star_is_one_component_and_matches_are_bounded() {
+        let root = tempfile::tempdir().expect("tmp");
+        std::fs::create_dir_all(root.path().join("a/b/c")).expect("mkdir");
+        std::fs::write(root.path().join("a/one.conf"), "").expect("write");
+        std::fs::write(root.path().join("a/b/two.conf"), "").expect("write");
+        std::fs::write(root.path().join("a/b/c/three.conf"), "").expect("write");
+        let host = HostFs;
+        let found = host
+            .glob(&root.path().join("a/**"))
+            .expect("glob")
+            .into_iter()
+            .map(|p| p.strip_prefix(root.path()).expect("under root").to_path_buf())
+            .collect::<Vec<_>>();
+        assert_eq!(found, [PathBuf::from("a/b"), PathBuf::from("a/one.conf")]);
+        let rooted = RootFs::new(root.path());
+        assert_eq!(
+            rooted.glob(Path::new("/a/**/*.conf")).expect("glob"),
+            [PathBuf::from("/a/b/two.conf")]
+        );
+        assert!(glob_matches("/a/**", Path::new("/a/x")));
+        assert!(!glob_matches("/a/**", Path::new("/a/b/x")));
+        let many = root.path().join("many");
+        std::fs::create_dir(&many).expect("mkdir");
+        for i in 0..=MAX_GLOB_MATCHES {
+            std::fs::write(many.join(i.to_string()), "").expect("write");
+        }
+        assert!(matches!(host.glob(&many.join("*")), Err(FsError::Other(_))));
+    }
 
     #[test]
     fn absolute_links_resolve_inside_the_root() {
