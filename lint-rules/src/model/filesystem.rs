@@ -58,6 +58,9 @@ pub struct Denial {
 #[derive(Clone, Debug, Default)]
 pub struct Filesystem {
     facts: HashMap<PathBuf, Option<FileFacts>>,
+    /// The root is the top of a git checkout (`ROOT/.git`): git stores no empty
+    /// directory, so a directory missing there may be one the machine has empty.
+    checkout: bool,
 }
 
 impl Filesystem {
@@ -80,7 +83,10 @@ impl Filesystem {
                 facts.insert(p.to_path_buf(), fact);
             }
         }
-        Filesystem { facts }
+        Filesystem {
+            facts,
+            checkout: root.join(".git").exists(),
+        }
     }
 
     /// What is known about `path`.
@@ -100,6 +106,13 @@ impl Filesystem {
             && path
                 .parent()
                 .is_some_and(|p| matches!(self.get(p), Probe::Present(f) if f.is_dir))
+    }
+
+    /// [`Filesystem::missing_from_existing_dir`] for a path that must be a directory: also
+    /// false at the top of a git checkout, which cannot hold an empty directory (a
+    /// server's `/etc` and `/var` kept in git lose `/var/log/php-fpm` when it is empty).
+    pub fn directory_missing(&self, path: &Path) -> bool {
+        !self.checkout && self.missing_from_existing_dir(path)
     }
 
     /// Whether `user` may do `access` on the directory `path`, checking search
@@ -181,6 +194,7 @@ mod tests {
                     )
                 })
                 .collect(),
+            checkout: false,
         }
     }
 
@@ -212,5 +226,19 @@ mod tests {
         assert!(tree
             .denies(&accounts, "www-data", Path::new("/unknown"), Access::Search)
             .is_none());
+    }
+    /// A directory missing at the top of a git checkout may be an empty one git does not
+    /// store: only a tree that is not a checkout says it is missing.
+    #[test]
+    fn a_git_checkout_does_not_prove_a_directory_missing() {
+        let root = tempfile::tempdir().expect("tmp");
+        std::fs::create_dir_all(root.path().join("var/log/nginx")).expect("mkdir");
+        let wanted = || [PathBuf::from("/var/log/php-fpm")];
+        let machine = Filesystem::probe(root.path(), wanted());
+        assert!(machine.directory_missing(Path::new("/var/log/php-fpm")));
+        std::fs::create_dir(root.path().join(".git")).expect("mkdir");
+        let checkout = Filesystem::probe(root.path(), wanted());
+        assert!(!checkout.directory_missing(Path::new("/var/log/php-fpm")));
+        assert!(checkout.missing_from_existing_dir(Path::new("/var/log/php-fpm")));
     }
 }

@@ -47,7 +47,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         for (key, file, span) in p.master_log_files() {
             let Some(dir) = file.parent() else { continue };
             let problem = match model.filesystem.get(dir) {
-                Probe::Missing if model.filesystem.missing_from_existing_dir(dir) => {
+                Probe::Missing if model.filesystem.directory_missing(dir) => {
                     "does not exist"
                 }
                 Probe::Present(f) if !f.is_dir => "is not a directory",

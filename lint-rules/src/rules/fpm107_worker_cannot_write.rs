@@ -49,7 +49,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         };
         for (key, dir, span) in p.worker_write_dirs() {
             let message = match model.filesystem.get(&dir) {
-                Probe::Missing if model.filesystem.missing_from_existing_dir(&dir) => format!(
+                Probe::Missing if model.filesystem.directory_missing(&dir) => format!(
                     "pool [{}] {key} is in {}, which does not exist",
                     p.pool.name,
                     dir.display()
