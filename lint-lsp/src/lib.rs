@@ -745,3 +745,8 @@ mod tests {
             .any(|(u, d)| *u == uri && d.as_array().is_some_and(|l| !l.is_empty())));
     }
 }
+
+// The README is a doctest too: its example compiles and runs with `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

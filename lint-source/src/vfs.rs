@@ -424,7 +424,11 @@ mod tests {
             .glob(&root.path().join("a/**"))
             .expect("glob")
             .into_iter()
-            .map(|p| p.strip_prefix(root.path()).expect("under root").to_path_buf())
+            .map(|p| {
+                p.strip_prefix(root.path())
+                    .expect("under root")
+                    .to_path_buf()
+            })
             .collect::<Vec<_>>();
         assert_eq!(found, [PathBuf::from("a/b"), PathBuf::from("a/one.conf")]);
         let rooted = RootFs::new(root.path());
