@@ -321,6 +321,24 @@ pub struct Summary {
     pub errors: Vec<String>,
 }
 
+impl Summary {
+    /// Takes a pass's refused fixes (each once) and its count of skipped unsafe fixes;
+    /// true when the pass has nothing to apply: the tree is stable.
+    fn absorb(&mut self, pass: &mut Pass) -> bool {
+        self.unsafe_skipped = pass.unsafe_skipped;
+        for r in pass.refused.drain(..) {
+            if !self.refused.contains(&r) {
+                self.refused.push(r);
+            }
+        }
+        let stable = pass.files.is_empty();
+        if stable {
+            self.left_over = 0;
+        }
+        stable
+    }
+}
+
 /// Lints, applies one pass of fixes, and repeats while a pass changed something, at most
 /// [`MAX_PASSES`] times. `lint` runs the whole linter afresh (it re-reads the files).
 pub fn run(
@@ -330,15 +348,8 @@ pub fn run(
     let mut summary = Summary::default();
     for _ in 0..MAX_PASSES {
         let (map, diagnostics) = lint()?;
-        let pass = plan(&diagnostics, &map, options);
-        summary.unsafe_skipped = pass.unsafe_skipped;
-        for r in pass.refused {
-            if !summary.refused.contains(&r) {
-                summary.refused.push(r);
-            }
-        }
-        if pass.files.is_empty() {
-            summary.left_over = 0;
+        let mut pass = plan(&diagnostics, &map, options);
+        if summary.absorb(&mut pass) {
             return Ok(summary);
         }
         let mut wrote = false;
@@ -393,15 +404,8 @@ pub fn preview(
             ))
         });
         let (map, diagnostics) = lint(buffers)?;
-        let pass = plan(&diagnostics, &map, options);
-        summary.unsafe_skipped = pass.unsafe_skipped;
-        for r in pass.refused {
-            if !summary.refused.contains(&r) {
-                summary.refused.push(r);
-            }
-        }
-        if pass.files.is_empty() {
-            summary.left_over = 0;
+        let mut pass = plan(&diagnostics, &map, options);
+        if summary.absorb(&mut pass) {
             break;
         }
         for change in pass.files {
