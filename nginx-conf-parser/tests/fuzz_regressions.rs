@@ -49,3 +49,21 @@ fn long_unknown_variables_are_reported_without_suggestions() {
         assert_eq!(suggested, ["did you mean $request_uri?"], "{version:?}");
     }
 }
+
+/// nginx_load, session 5: a `fastcgi_buffers` count of 1 259 012 347 872 615 536 made the
+/// busy-buffers relation overflow a multiplication (a panic in debug builds, a wrong
+/// verdict in release ones). The relation saturates now.
+#[test]
+fn a_huge_buffer_count_does_not_overflow_the_busy_buffers_relation() {
+    let text = "events {}\nhttp {\n fastcgi_buffers 00000001259012347872615536 16k;\n fastcgi_busy_buffers_size 32k;\n server {\n  location / {\n   fastcgi_buffers 1259012347872615536 1m;\n  }\n }\n}\n";
+    for version in [NginxVersion::V1_22, NginxVersion::Latest] {
+        // Runs to the end: the busy size is far below all buffers, so no relation error.
+        let found = check_text(text, version);
+        assert!(
+            !found
+                .iter()
+                .any(|d| d.message.contains("must be less than the size of all")),
+            "{found:#?}"
+        );
+    }
+}

@@ -100,12 +100,12 @@ fn check_module(config: &Config, n: &Names, out: &mut Vec<Diagnostic>) {
             let one = here.header.0.max(here.size);
             let (busy, at) = match here.busy {
                 Some((v, span)) => (v, Some(span)),
-                None => (2 * one, None),
+                None => (one.saturating_mul(2), None),
             };
             let primary = at.or(here.header.1).or(here.buffers_at);
             let problem = if here.busy.is_some() && busy < one {
                 Some(format!("\"{m}_busy_buffers_size\" must be equal to or greater than the maximum of the value of \"{m}_buffer_size\" and one of the \"{m}_buffers\""))
-            } else if busy > here.count.saturating_sub(1) * here.size {
+            } else if busy > here.count.saturating_sub(1).saturating_mul(here.size) {
                 Some(format!("\"{m}_busy_buffers_size\" must be less than the size of all \"{m}_buffers\" minus one buffer"))
             } else {
                 None
@@ -115,7 +115,7 @@ fn check_module(config: &Config, n: &Names, out: &mut Vec<Diagnostic>) {
                     let mut d = Diagnostic::new(&BUFFER_RELATIONS, span, message)
                         .with_label(format!("busy buffers {busy} bytes; {} buffers of {} bytes; header buffer {} bytes", here.count, here.size, here.header.0))
                         .with_related(close, "nginx reports it at the end of http")
-                        .with_help(format!("e.g. `{m}_buffers 16 {}k;` keeps busy buffers ({}k) below all buffers minus one", one / 1024, 2 * one / 1024));
+                        .with_help(format!("e.g. `{m}_buffers 16 {}k;` keeps busy buffers ({}k) below all buffers minus one", one / 1024, one.saturating_mul(2) / 1024));
                     if let Some(b) = here.buffers_at.filter(|b| Some(*b) != primary) {
                         d = d.with_related(b, n.buffers.clone());
                     }
