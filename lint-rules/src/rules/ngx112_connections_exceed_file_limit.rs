@@ -62,7 +62,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 .with_related(l_span, "worker_rlimit_nofile")
                 .with_help(format!(
                     "set `worker_rlimit_nofile {};` (two descriptors per proxied request)",
-                    connections * 2
+                    connections.saturating_mul(2)
                 )),
             );
         }
