@@ -85,16 +85,17 @@ struct State<'a> {
     /// Files already read, by path: an include of a file read before parses it again (its
     /// entries apply again where it is included) but neither reads nor stores it twice.
     read_once: std::collections::HashMap<PathBuf, FileId>,
-    /// Files parsed so far, includes repeated; see [`MAX_PARSED_FILES`].
-    parsed: usize,
+    /// Parses of files already read (a file included again); see [`MAX_REPEATED_PARSES`].
+    repeated: usize,
 }
 
-/// Files one load parses at most, repeats included. php-fpm nests includes at most
-/// [`MAX_INCLUDE_FILES`] deep, but a file that includes itself (or a glob that matches
-/// it) several times is read again at every level: k such lines cost k⁵ parses (a
-/// fuzzed 5 KB file took seconds; 4 096 parses of it still took 2 s). Real trees parse a few
-/// dozen files.
-const MAX_PARSED_FILES: usize = 256;
+/// Parses of an already-read file one load makes at most. php-fpm nests includes at
+/// most [`MAX_INCLUDE_FILES`] deep, but a file that includes itself (or a glob that
+/// matches it) several times is read again at every level: k such lines cost k⁵ parses
+/// (a fuzzed 5 KB file took seconds; 4 096 parses of it still took 2 s). Real trees
+/// include each file once, however many pools they have (a hosting box: thousands of
+/// pool files, each read once, none counted here).
+const MAX_REPEATED_PARSES: usize = 256;
 
 /// Loads a php-fpm main file (or a lone pool file) and everything it includes.
 pub fn load(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> FpmConfig {
@@ -119,7 +120,7 @@ pub fn load(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> FpmConfig {
         current: None,
         pool_index: std::collections::HashMap::new(),
         read_once: std::collections::HashMap::new(),
-        parsed: 0,
+        repeated: 0,
     };
     match read(path, &*fs, FileKind::Fpm, map) {
         Ok(id) => {
@@ -254,17 +255,20 @@ impl State<'_> {
                 );
                 return;
             }
-            if self.parsed >= MAX_PARSED_FILES {
+            let seen = self.read_once.get(&logical).copied();
+            if seen.is_some() && self.repeated >= MAX_REPEATED_PARSES {
                 self.config.diagnostics.push(
-                    Diagnostic::new(&INCLUDE, entry.value_span, format!("includes repeat files more than {MAX_PARSED_FILES} times; the linter stopped following them here"))
+                    Diagnostic::new(&INCLUDE, entry.value_span, format!("includes repeat files more than {MAX_REPEATED_PARSES} times; the linter stopped following them here"))
                         .with_severity(lint_source::Severity::Warning)
                         .with_help("a file that includes itself (or a glob that matches it) is read again at every level: include each file from one place"),
                 );
                 return;
             }
-            self.parsed += 1;
-            let read = match self.read_once.get(&logical) {
-                Some(&id) => Ok(id),
+            let read = match seen {
+                Some(id) => {
+                    self.repeated += 1;
+                    Ok(id)
+                }
                 None => read(&logical, self.fs, FileKind::Fpm, self.map),
             };
             match read {
