@@ -6,10 +6,12 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nginx_fpm_lint_fuzz::{check_diagnostics, lint_tree};
+use nginx_fpm_lint_fuzz::{check_diagnostics, lint_tree, on_this_thread};
 
 fuzz_target!(|data: &[u8]| {
-    let map = lint_source::SourceMap::new();
-    let diagnostics = lint_tree(data, &map);
-    check_diagnostics(&map, &diagnostics);
+    on_this_thread(|| {
+        let map = lint_source::SourceMap::new();
+        let diagnostics = lint_tree(data, &map);
+        check_diagnostics(&map, &diagnostics);
+    });
 });
