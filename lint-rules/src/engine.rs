@@ -406,6 +406,7 @@ pub fn lint_observed(
     let mut found = found;
     on_phase(Phase::Rules);
     sort(&mut found, map);
+    let found = crate::repeats::fold(found);
     on_phase(Phase::Sort);
     (found, times)
 }

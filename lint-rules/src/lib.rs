@@ -6,6 +6,7 @@ mod engine;
 pub mod fixes;
 pub mod model;
 mod options;
+mod repeats;
 mod rule;
 mod rules;
 pub mod suppression;

@@ -16,6 +16,13 @@ a near miss ("did you mean"), a directive of a newer nginx than the target, a
 third-party module without its `load_module` line, or a directive removed in
 an older release.
 
+A name used on many lines of one file is reported once, at its first use, with the
+other lines as related places (and one fix for all of them): `nginx -t` stops at the
+first anyway. When the tree loads a module the linter does not know (a
+`load_module` of naxsi, pagespeed or an in-house build), or includes a
+modules-enabled/ directory that is not in the tree, a name with no near miss is
+probably that module's: it is a warning that says so, not an error.
+
 **Symptom**: `nginx -t` fails; a reload keeps the old configuration.
 
 Bad:

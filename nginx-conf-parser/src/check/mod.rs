@@ -133,6 +133,42 @@ struct Checker<'a> {
     http2_added: Vec<Span>,
     /// Did-you-mean answers by unknown name: a broken file repeats its misspellings.
     nearest_seen: HashMap<String, Option<(&'static str, bool)>>,
+    /// Where directives the catalogue does not know may come from: a `load_module` of a
+    /// module the catalogue does not list, or a modules include that matched nothing
+    /// (a repository that keeps sites but not the server's modules-enabled/).
+    foreign: Option<ForeignModules>,
+}
+
+/// Modules the tree loads (or would load) whose directives we cannot know.
+#[derive(Clone, Debug)]
+enum ForeignModules {
+    /// `load_module modules/ngx_http_naxsi_module.so;`: the file name and the statement.
+    Loaded(String, Span),
+    /// `include /etc/nginx/modules-enabled/*.conf;` that matched no file here.
+    NotInTree(String, Span),
+}
+
+/// The first `load_module` of a module neither nginx's own nor in the catalogue, else
+/// the first include of a modules directory that matched no file.
+fn foreign_modules(config: &Config) -> Option<ForeignModules> {
+    let mut not_in_tree = None;
+    for item in config.items() {
+        if item.is("load_module") {
+            let Some(path) = item.arg(0) else { continue };
+            let file = path.rsplit('/').next().unwrap_or(&path).to_string();
+            let known = CORE_DYNAMIC_SO.contains(&file.as_str())
+                || THIRD_PARTY_SO.iter().any(|(_, word)| file.contains(word));
+            if !known {
+                return Some(ForeignModules::Loaded(file, item.span()));
+            }
+        } else if item.is("include") && item.directive.includes.is_empty() && not_in_tree.is_none()
+        {
+            if let Some(pattern) = item.arg(0).filter(|p| p.contains("modules")) {
+                not_in_tree = Some(ForeignModules::NotInTree(pattern.into_owned(), item.span()));
+            }
+        }
+    }
+    not_in_tree
 }
 
 /// Runs every load-time check over the tree.
@@ -175,6 +211,7 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
         server: None,
         http2_added: Vec::new(),
         nearest_seen: HashMap::new(),
+        foreign: foreign_modules(config),
     };
     checker.walk(config.items(), context);
     if context == "main" {
@@ -613,6 +650,19 @@ impl<'a> Checker<'a> {
                     vec![Edit::replace(item.name_span(), near)],
                 ));
             }
+        } else if let Some(foreign) = &self.foreign {
+            // No near miss and a module we cannot see: most likely its directive. nginx
+            // fails only if that module does not define it, which we cannot tell.
+            d = match foreign {
+                ForeignModules::Loaded(file, at) => d
+                    .with_label(format!("not nginx's; probably from {file}"))
+                    .with_related(*at, "a module the linter does not know is loaded here"),
+                ForeignModules::NotInTree(pattern, at) => d
+                    .with_label("not nginx's; probably from a dynamic module")
+                    .with_related(*at, format!("{pattern} matches no file here: the modules it loads on the server are not in this tree")),
+            }
+            .with_severity(Severity::Warning)
+            .with_help("if that module defines it, nothing is wrong: ignore NGX010 for this file under `[per-path-ignores]` in .nginx-fpm-lint.toml, or suppress it inline");
         }
         let _ = self.map;
         self.out.push(d);
