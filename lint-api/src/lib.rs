@@ -587,8 +587,16 @@ impl Linter {
         };
         discover::add_paths(&mut lint_input, &absolute, root.as_deref()).map_err(Error::Usage)?;
         // A directory that copies a Debian server's /etc keeps what was changed: the files
-        // its packages install and it lacks (mime.types) are there on the machine too.
-        if let (None, None, Some(copy)) = (&root, &input.memory, &lint_input.options.root) {
+        // its packages install and it lacks (mime.types) are there on the machine too. So
+        // does a `--root` that is a configuration checkout rather than a machine image.
+        let copy = match (&root, &input.memory, &lint_input.options.root) {
+            (None, None, Some(copy)) => Some(copy),
+            (Some(given), None, _) if lint_source::vfs::is_configuration_checkout(given) => {
+                Some(given)
+            }
+            _ => None,
+        };
+        if let Some(copy) = copy {
             if let Some(fs) = deployment::container_fs::RootWithStock::debian(copy) {
                 let fs: Arc<dyn lint_source::vfs::FileSystem> = Arc::new(fs);
                 lint_input.options.nginx_fs = Some(fs.clone());

@@ -242,6 +242,23 @@ impl FileSystem for HostFs {
     }
 }
 
+/// True when the copy of `/` at `root` is a configuration checkout rather than a machine
+/// image: the top of a git work tree (git stores no empty directory, and repositories
+/// ignore logs), or a tree without `/var/log`, which every installed system has. In
+/// such a copy a missing directory or package file says nothing about the machine.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("checkout-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(dir.join("etc/nginx")).unwrap();
+/// assert!(lint_source::vfs::is_configuration_checkout(&dir));
+/// std::fs::create_dir_all(dir.join("var/log")).unwrap();
+/// assert!(!lint_source::vfs::is_configuration_checkout(&dir));
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn is_configuration_checkout(root: &Path) -> bool {
+    root.join(".git").exists() || !root.join("var/log").is_dir()
+}
+
 /// A checked-out copy of a machine's `/`: every absolute path, and every symbolic link
 /// in it (absolute targets included), resolves inside the root, never on the host.
 /// `/var/run` is `/run` when the copy has no `var/run` of its own (base-files' link).

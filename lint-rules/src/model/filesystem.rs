@@ -58,8 +58,9 @@ pub struct Denial {
 #[derive(Clone, Debug, Default)]
 pub struct Filesystem {
     facts: HashMap<PathBuf, Option<FileFacts>>,
-    /// The root is the top of a git checkout (`ROOT/.git`): git stores no empty
-    /// directory, so a directory missing there may be one the machine has empty.
+    /// The root is a configuration checkout (`ROOT/.git`, or no `/var/log`):
+    /// git stores no empty directory, so a directory missing there may be one the machine
+    /// has empty (see [`lint_source::vfs::is_configuration_checkout`]).
     checkout: bool,
 }
 
@@ -85,7 +86,7 @@ impl Filesystem {
         }
         Filesystem {
             facts,
-            checkout: root.join(".git").exists(),
+            checkout: lint_source::vfs::is_configuration_checkout(root),
         }
     }
 
