@@ -39,6 +39,9 @@ pub struct Service {
     pub links: Vec<(String, String)>,
     /// `user:` (the user the container's processes start as).
     pub user: Option<String>,
+    /// `volumes_from:` as written, access mode dropped (`php`, `container:laravel-php`).
+    /// Their mounts are already in [`Service::mounts`].
+    pub volumes_from: Vec<String>,
 }
 
 /// A mount of a service.
@@ -500,12 +503,72 @@ pub fn parse_in(
             .map(|u| u.split(':').next().unwrap_or(&u).to_string());
         s.command = words(key(body, "command"), &env, &mut unset);
         s.entrypoint = words(key(body, "entrypoint"), &env, &mut unset);
+        if let Some(list) = key(body, "volumes_from").as_vec() {
+            for v in list.iter().filter_map(|v| text_of(v, &mut unset)) {
+                let source = v
+                    .strip_suffix(":ro")
+                    .or(v.strip_suffix(":rw"))
+                    .unwrap_or(&v);
+                s.volumes_from.push(source.to_string());
+            }
+        }
         file.services.push(s);
     }
+    inherit_volumes(&mut file.services);
     unset.sort();
     unset.dedup();
     file.unset_variables = unset;
     Ok(file)
+}
+
+/// `volumes_from:` mounts every volume of another service (named, or `container:` by its
+/// container name) at the same place: nginx reading the web root of the php-fpm service
+/// that way sees the same files. A service's own mount of a target wins; chains are
+/// followed (the source's inherited mounts are its mounts too), each source once.
+fn inherit_volumes(services: &mut [Service]) {
+    let find = |services: &[Service], wanted: &str| -> Option<usize> {
+        let (by_container, name) = match wanted.strip_prefix("container:") {
+            Some(n) => (true, n),
+            None => (false, wanted.strip_prefix("service:").unwrap_or(wanted)),
+        };
+        services.iter().position(|s| {
+            if by_container {
+                s.names.iter().any(|n| n == name)
+            } else {
+                s.name == name
+            }
+        })
+    };
+    for i in 0..services.len() {
+        if services[i].volumes_from.is_empty() {
+            continue;
+        }
+        let mut queue: Vec<String> = services[i].volumes_from.clone();
+        let mut seen: Vec<usize> = vec![i];
+        let mut inherited: Vec<ComposeMount> = Vec::new();
+        while let Some(wanted) = queue.pop() {
+            let Some(j) = find(services, &wanted) else {
+                continue;
+            };
+            if seen.contains(&j) {
+                continue;
+            }
+            seen.push(j);
+            inherited.extend(services[j].mounts.iter().cloned());
+            queue.extend(services[j].volumes_from.iter().cloned());
+        }
+        let target = |m: &ComposeMount| match m {
+            ComposeMount::Bind { target, .. }
+            | ComposeMount::Volume { target, .. }
+            | ComposeMount::Content { target, .. } => target.clone(),
+        };
+        for m in inherited {
+            let t = target(&m);
+            if !services[i].mounts.iter().any(|own| target(own) == t) {
+                services[i].mounts.push(m);
+            }
+        }
+    }
 }
 
 fn volume(
@@ -613,5 +676,74 @@ volumes:
             PathBuf::from("/repo/php/Dockerfile")
         );
         assert_eq!(php.command, ["php-fpm", "-y", "/etc/fpm.conf"]);
+    }
+
+    #[test]
+    fn volumes_from_mounts_the_other_services_volumes() {
+        // laravel-montreal/laravel-kubernetes-helm: nginx sees the app through
+        // `volumes_from` (a false X026 "no such web root" before).
+        let text = r#"
+services:
+  laravel_php_fpm:
+    build: ./docker
+    container_name: laravel-phpfpm
+    volumes:
+      - ./docker/laravel:/var/www/laravel
+      - ./docker/php.ini:/usr/local/etc/php/php.ini
+    volumes_from: [cache]
+  cache:
+    image: busybox
+    volumes: [cachedata:/var/cache/app]
+  nginx:
+    image: nginx:1.25
+    volumes_from:
+      - laravel_php_fpm:ro
+    volumes:
+      - ./docker/logs/nginx/:/var/log/nginx
+      - ./nginx.ini:/usr/local/etc/php/php.ini
+  sidecar:
+    image: alpine
+    volumes_from: ["container:laravel-phpfpm", nginx, missing]
+volumes:
+  cachedata:
+"#;
+        let f = parse(Path::new("/repo/compose.yaml"), text).unwrap();
+        let targets = |name: &str| -> Vec<PathBuf> {
+            let s = f.services.iter().find(|s| s.name == name).unwrap();
+            s.mounts
+                .iter()
+                .map(|m| match m {
+                    ComposeMount::Bind { target, .. }
+                    | ComposeMount::Volume { target, .. }
+                    | ComposeMount::Content { target, .. } => target.clone(),
+                })
+                .collect()
+        };
+        let nginx = targets("nginx");
+        assert!(
+            nginx.contains(&PathBuf::from("/var/www/laravel")),
+            "{nginx:?}"
+        );
+        assert!(
+            nginx.contains(&PathBuf::from("/var/cache/app")),
+            "{nginx:?}"
+        );
+        let own_ini = f.services[2].mounts.iter().find(
+            |m| matches!(m, ComposeMount::Bind { target, .. } if target.ends_with("php.ini")),
+        );
+        assert!(
+            matches!(own_ini, Some(ComposeMount::Bind { host, .. }) if host.ends_with("nginx.ini")),
+            "a service's own mount of a target wins: {own_ini:?}"
+        );
+        assert_eq!(nginx.len(), 4, "{nginx:?}");
+        let sidecar = targets("sidecar");
+        assert!(
+            sidecar.contains(&PathBuf::from("/var/log/nginx")),
+            "{sidecar:?}"
+        );
+        assert!(
+            sidecar.contains(&PathBuf::from("/var/www/laravel")),
+            "{sidecar:?}"
+        );
     }
 }
