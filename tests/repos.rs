@@ -252,6 +252,39 @@ mod real_world {
         );
     }
 
+    /// axyr/laravel-kubernetes-examples: a single-pod example (nginx + an application image
+    /// named `php`, `fastcgi_pass 127.0.0.1:9000`) beside a multi-pod one whose php-fpm
+    /// sits behind a Service. The single pod's nginx was paired with the other pod's
+    /// php-fpm and got a false X019 ("localhost is nginx's own container"). Without a PHP
+    /// container in its pod, the same nginx does point at itself: X019 stays.
+    #[test]
+    fn a_pod_with_its_own_php_container_is_not_paired_with_another_pods_php_fpm() {
+        let config_map = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: single-config\ndata:\n  site.conf: |\n    server {\n      listen 80;\n      root /var/app/public;\n      location ~ \\.php$ {\n        fastcgi_pass 127.0.0.1:9000;\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n      }\n    }\n";
+        let pod = |php: &str| {
+            format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: single\nspec:\n  selector:\n    matchLabels: {{app: single}}\n  template:\n    metadata:\n      labels: {{app: single}}\n    spec:\n      containers:\n{php}      - name: nginx\n        image: nginx:1.25\n        volumeMounts:\n        - name: conf\n          mountPath: /etc/nginx/conf.d/default.conf\n          subPath: site.conf\n      volumes:\n      - name: conf\n        configMap:\n          name: single-config\n")
+        };
+        let multi = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: php\nspec:\n  selector:\n    matchLabels: {app: php}\n  template:\n    metadata:\n      labels: {app: php}\n    spec:\n      containers:\n      - name: php\n        image: php:8.3-fpm\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: php\nspec:\n  selector: {app: php}\n  ports:\n  - port: 9000\n";
+        let with_php =
+            pod("      - name: php\n        image: ghcr.io/acme/laravel-docker:latest\n");
+        let (text, _) = lint(&[
+            ("k8s/single/deployment.yaml", with_php.as_str()),
+            ("k8s/single/config.yaml", config_map),
+            ("k8s/multi/php.yaml", multi),
+        ]);
+        assert!(!text.contains("X019"), "{text}");
+        assert!(
+            text.contains("php-fpm of this pod runs in container"),
+            "{text}"
+        );
+        let alone = pod("");
+        let (text, _) = lint(&[
+            ("k8s/single/deployment.yaml", alone.as_str()),
+            ("k8s/single/config.yaml", config_map),
+            ("k8s/multi/php.yaml", multi),
+        ]);
+        assert!(text.contains("X019"), "{text}");
+    }
+
     /// A Compose repository that keeps its files under etc/ is a repository, not a copy of /.
     #[test]
     fn compose_with_an_etc_folder_is_a_repository() {

@@ -184,6 +184,17 @@ impl Container {
             || (self.mounts_under("/etc/nginx") && self.command_keeps_servers())
     }
 
+    /// A container whose php-fpm we cannot read but whose name or image says PHP
+    /// (`name: php`, `image: ghcr.io/acme/laravel-php:latest`): in a pod with nginx, that
+    /// is where nginx's `127.0.0.1:9000` goes.
+    fn looks_like_php(&self) -> bool {
+        let image = self.image_ref.rsplit('/').next().unwrap_or(&self.image_ref);
+        let image = image.split([':', '@']).next().unwrap_or(image);
+        [self.name.as_str(), image].iter().any(|w| {
+            w.to_ascii_lowercase().contains("php") || w.to_ascii_lowercase().contains("fpm")
+        })
+    }
+
     pub(crate) fn runs_fpm(&self) -> bool {
         let cmd = self.command_text();
         (self.image.fpm.is_some() && self.command_keeps_servers())
@@ -921,8 +932,21 @@ pub(crate) fn pair(
         }
         // A container that runs its own php-fpm (one image, supervisord) uses that one.
         let runs_own = fpm.iter().any(|(f, _)| f.name == n.name);
+        // A pod with a PHP container of its own (an application image we cannot read)
+        // serves its nginx: a php-fpm of another pod, behind a Service, is not this one's.
+        let pod_php = containers.iter().find(|c| {
+            n.pod.is_some()
+                && c.pod == n.pod
+                && c.name != n.name
+                && !c.runs_nginx()
+                && (c.runs_fpm() || c.looks_like_php())
+        });
+        let paired_before = out.deployments.len();
         for (f, f_side) in &fpm {
             if runs_own && f.name != n.name {
+                continue;
+            }
+            if pod_php.is_some() && f.pod != n.pod {
                 continue;
             }
             // Pods reach each other only through a Service: a php-fpm container of another
@@ -973,6 +997,28 @@ pub(crate) fn pair(
                 },
                 notes,
             });
+        }
+        if let (Some(php), false) = (pod_php, fpm.is_empty()) {
+            if out.deployments.len() == paired_before {
+                let mut notes = n.notes.clone();
+                notes.extend(n_side.notes.iter().cloned());
+                notes.push(format!(
+                    "php-fpm of this pod runs in container {} ({}), whose configuration is not known here: the nginx ↔ php-fpm cross-checks were skipped",
+                    php.name, php.image_ref
+                ));
+                out.deployments.push(Deployment {
+                    source: source.to_path_buf(),
+                    name: format!("{} (nginx only)", n_side.container),
+                    nginx: Some(n_side.clone()),
+                    fpm: None,
+                    network: Network {
+                        other_names: all_names.iter().cloned().collect(),
+                        closed,
+                        ..Network::default()
+                    },
+                    notes,
+                });
+            }
         }
     }
     if nginx.is_empty() {
