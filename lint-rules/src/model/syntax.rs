@@ -128,6 +128,26 @@ impl<'a> Tree<'a> {
         tree
     }
 
+    /// Calls `visit(statement, enclosing blocks outermost first)` for every statement in
+    /// document order: what [`super::tree_walk::walk`] does on the configuration, read
+    /// from this index instead of splicing the includes again (a rule's walk of a
+    /// 1 000-site tree cost 2-3 ms that way, most of it in the include iterator).
+    pub fn walk(&self, mut visit: impl FnMut(&Item<'a>, &[Item<'a>])) {
+        let mut open: Vec<usize> = Vec::new();
+        let mut blocks: Vec<Item<'a>> = Vec::new();
+        for (i, item) in self.items.iter().enumerate() {
+            let parent = self.parents[i];
+            while open.last().copied() != parent && open.pop().is_some() {
+                blocks.pop();
+            }
+            visit(item, &blocks);
+            if item.is_block() {
+                open.push(i);
+                blocks.push(*item);
+            }
+        }
+    }
+
     /// Number of statements.
     pub fn len(&self) -> usize {
         self.items.len()

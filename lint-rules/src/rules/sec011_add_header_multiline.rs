@@ -1,7 +1,6 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::tree_walk::walk;
 use crate::model::Model;
 use nginx_conf_parser::Item;
 
@@ -69,8 +68,8 @@ pub(crate) fn headers(s: &Item<'_>) -> Vec<(usize, String, String)> {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.trees {
-        walk(tree, |s, _| {
+    for tree in model.syntax {
+        tree.walk(|s, _| {
             if !(s.is("add_header") || s.is("add_trailer") || s.is("more_set_headers")) {
                 return;
             }

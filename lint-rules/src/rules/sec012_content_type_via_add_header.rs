@@ -1,7 +1,6 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
-use crate::model::tree_walk::walk;
 use crate::model::Model;
 use crate::rules::sec011_add_header_multiline::headers;
 use nginx_conf_parser::Item;
@@ -90,8 +89,8 @@ fn to_default_type(model: &Model<'_>, s: &Item<'_>, blocks: &[Item<'_>]) -> Opti
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.trees {
-        walk(tree, |s, blocks| {
+    for tree in model.syntax {
+        tree.walk(|s, blocks| {
             // Checked before `headers` splits anything: most headers are other ones.
             let names_type = if s.is("add_header") {
                 s.arg(0).is_some_and(|n| n.eq_ignore_ascii_case("content-type"))

@@ -1,7 +1,6 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::tree_walk::walk;
 use crate::model::value_reach::{pieces, Globals, Piece, Resolver};
 use crate::model::Model;
 use nginx_conf_parser::Item;
@@ -82,9 +81,9 @@ fn return_location(s: &Item<'_>) -> Option<usize> {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.trees {
+    for (tree, syntax) in model.trees.iter().zip(model.syntax) {
         let mut globals: Option<Globals<'_>> = None;
-        walk(tree, |s, blocks| {
+        syntax.walk(|s, blocks| {
             let Some((i, upstream)) = sent_value(s) else {
                 return;
             };

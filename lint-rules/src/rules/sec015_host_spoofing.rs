@@ -1,7 +1,6 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
-use crate::model::tree_walk::walk;
 use crate::model::variables::variables;
 use crate::model::Model;
 
@@ -51,8 +50,8 @@ other than the server's, so links it builds may change."#,
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.trees {
-        walk(tree, |s, _| {
+    for tree in model.syntax {
+        tree.walk(|s, _| {
             if !(s.is("proxy_set_header") || s.is("grpc_set_header")) {
                 return;
             }

@@ -4,7 +4,7 @@ use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity, Span};
 
 use crate::model::regex_reach;
-use crate::model::tree_walk::{condition, walk};
+use crate::model::tree_walk::condition;
 use crate::model::value_reach::Globals;
 use crate::model::Model;
 
@@ -399,12 +399,12 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         https_only: model.options.rule_bool(code, "https_only").unwrap_or(false),
         lower_hostname: model.options.rule_bool(code, "lower_hostname").unwrap_or(true),
     };
-    for tree in model.trees {
+    for (tree, syntax) in model.trees.iter().zip(model.syntax) {
         // (statement span, the variable it echoes into Access-Control-Allow-Origin)
         let mut echoes: Vec<(Span, String)> = Vec::new();
         // `set $var $http_origin;` statements: (span, var)
         let mut sets: Vec<(Span, String)> = Vec::new();
-        walk(tree, |s, blocks| {
+        syntax.walk(|s, blocks| {
             if s.is("if") {
                 let (left, op, right) = condition(s);
                 if !matches!(op.as_str(), "~" | "~*" | "!~" | "!~*") {

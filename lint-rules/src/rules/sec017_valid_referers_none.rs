@@ -1,7 +1,6 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
-use crate::model::tree_walk::walk;
 use crate::model::Model;
 
 /// The rule.
@@ -47,8 +46,8 @@ offered when `none` and `blocked` are all the list holds."#,
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.trees {
-        walk(tree, |s, _| {
+    for tree in model.syntax {
+        tree.walk(|s, _| {
             if !s.is("valid_referers") {
                 return;
             }

@@ -1,7 +1,6 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
-use crate::model::tree_walk::walk;
 use crate::model::Model;
 
 /// The rule.
@@ -42,8 +41,8 @@ Autofix: safe — the value becomes `off` (gixy-ng's fix): only the version in t
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.trees {
-        walk(tree, |s, _| {
+    for tree in model.syntax {
+        tree.walk(|s, _| {
             if !s.is("server_tokens") {
                 return;
             }

@@ -1,7 +1,6 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
-use crate::model::tree_walk::walk;
 use crate::model::Model;
 
 /// The rule.
@@ -40,8 +39,8 @@ image keep nginx's log), which needs that directory and its rotation."#,
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.trees {
-        walk(tree, |s, _| {
+    for tree in model.syntax {
+        tree.walk(|s, _| {
             if !s.is("error_log") || !s.arg(0).is_some_and(|a| a.eq_ignore_ascii_case("off")) {
                 return;
             }

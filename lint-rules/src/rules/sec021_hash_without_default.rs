@@ -1,7 +1,6 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::tree_walk::walk;
 use crate::model::Model;
 
 /// The rule.
@@ -55,8 +54,8 @@ const SETTINGS: &[&str] = &[
 ];
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.trees {
-        walk(tree, |s, _| {
+    for tree in model.syntax {
+        tree.walk(|s, _| {
             let is_map = s.is("map");
             if !(is_map || s.is("geo")) || !s.is_block() {
                 return;

@@ -4,8 +4,7 @@ use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use std::collections::HashMap;
 
 use lint_source::Span;
-use nginx_conf_parser::Config;
-
+use crate::model::syntax::Tree;
 use crate::model::Model;
 
 /// The rule.
@@ -41,8 +40,8 @@ proxy_pass http://$backend;
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for config in model.trees {
-        for mixed in collect(config) {
+    for tree in model.syntax {
+        for mixed in collect(tree) {
             let (first, at) = &mixed.forms[0];
             let (second, at2) = &mixed.forms[1];
             let all: Vec<String> = mixed.forms.iter().map(|(f, _)| format!("`${f}`")).collect();
@@ -99,12 +98,12 @@ fn variables(text: &str) -> Vec<&str> {
 }
 
 /// Every variable of the tree spelled more than one way, in order of the second spelling.
-fn collect(config: &Config) -> Vec<MixedCase> {
+fn collect(tree: &Tree<'_>) -> Vec<MixedCase> {
     let mut seen: HashMap<String, Vec<(String, Span)>> = HashMap::new();
     // One buffer for the lower-cased name: most references repeat a name already seen,
     // and looking it up must not allocate.
     let mut lower = String::new();
-    crate::model::tree_walk::walk(config, |item, _| {
+    tree.walk(|item, _| {
         for arg in item.args() {
             if !arg.contains('$') {
                 continue;
