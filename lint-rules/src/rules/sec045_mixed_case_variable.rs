@@ -104,10 +104,12 @@ fn collect(tree: &Tree<'_>) -> Vec<MixedCase> {
     // and looking it up must not allocate.
     let mut lower = String::new();
     tree.walk(|item, _| {
-        for arg in item.args() {
-            if !arg.contains('$') {
+        for token in item.directive.args.iter() {
+            // Most arguments name no variable: look at the bytes before making text.
+            if !item.file.bytes(token).contains(&b'$') {
                 continue;
             }
+            let arg = item.file.str(token);
             for name in variables(&arg) {
                 lower.clear();
                 lower.extend(name.chars().map(|c| c.to_ascii_lowercase()));

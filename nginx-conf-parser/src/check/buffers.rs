@@ -65,66 +65,89 @@ fn apply(item: &Item<'_>, n: &Names, b: &mut Buffers) {
     }
 }
 
-/// Checks every level of every `http` block.
+/// Checks every level of every `http` block, for every module in one walk (a walk per
+/// module spliced the includes of a large tree four times).
 pub fn check(config: &Config, out: &mut Vec<Diagnostic>) {
-    for module in MODULES {
-        let names = Names {
+    let names: Vec<Names> = MODULES
+        .iter()
+        .map(|module| Names {
             module,
             header: format!("{module}_buffer_size"),
             buffers: format!("{module}_buffers"),
             busy: format!("{module}_busy_buffers_size"),
-        };
-        check_module(config, &names, out);
-    }
-}
-
-fn check_module(config: &Config, n: &Names, out: &mut Vec<Diagnostic>) {
-    let m = n.module;
-    let mut reported = std::collections::HashSet::new();
+        })
+        .collect();
+    let mut reported: Vec<std::collections::HashSet<Span>> =
+        vec![Default::default(); MODULES.len()];
     for http in config.items().filter(|i| i.is("http") && i.is_block()) {
         let close = Span {
             file: http.directive.span.file,
             start: http.directive.span.end.saturating_sub(1),
             end: http.directive.span.end,
         };
-        let mut stack: Vec<(Item<'_>, Buffers)> = vec![(http, Buffers::default())];
+        let start = [Buffers::default(); MODULES.len()];
+        let mut stack: Vec<(Item<'_>, [Buffers; MODULES.len()])> = vec![(http, start)];
         while let Some((block, inherited)) = stack.pop() {
             let mut here = inherited;
             let mut children = Vec::new();
             for item in block.children() {
-                apply(&item, n, &mut here);
+                // Every directive of these names has "buffer" in it.
+                if item
+                    .file
+                    .bytes(&item.directive.name)
+                    .windows(6)
+                    .any(|w| w == b"buffer")
+                {
+                    for (n, b) in names.iter().zip(here.iter_mut()) {
+                        apply(&item, n, b);
+                    }
+                }
                 if (item.is("server") || item.is("location")) && item.is_block() {
                     children.push(item);
                 }
             }
-            let one = here.header.0.max(here.size);
-            let (busy, at) = match here.busy {
-                Some((v, span)) => (v, Some(span)),
-                None => (one.saturating_mul(2), None),
-            };
-            let primary = at.or(here.header.1).or(here.buffers_at);
-            let problem = if here.busy.is_some() && busy < one {
-                Some(format!("\"{m}_busy_buffers_size\" must be equal to or greater than the maximum of the value of \"{m}_buffer_size\" and one of the \"{m}_buffers\""))
-            } else if busy > here.count.saturating_sub(1).saturating_mul(here.size) {
-                Some(format!("\"{m}_busy_buffers_size\" must be less than the size of all \"{m}_buffers\" minus one buffer"))
-            } else {
-                None
-            };
-            if let (Some(message), Some(span)) = (problem, primary) {
-                if reported.insert(span) {
-                    let mut d = Diagnostic::new(&BUFFER_RELATIONS, span, message)
-                        .with_label(format!("busy buffers {busy} bytes; {} buffers of {} bytes; header buffer {} bytes", here.count, here.size, here.header.0))
-                        .with_related(close, "nginx reports it at the end of http")
-                        .with_help(format!("e.g. `{m}_buffers 16 {}k;` keeps busy buffers ({}k) below all buffers minus one", one / 1024, one.saturating_mul(2) / 1024));
-                    if let Some(b) = here.buffers_at.filter(|b| Some(*b) != primary) {
-                        d = d.with_related(b, n.buffers.clone());
-                    }
-                    out.push(d);
-                }
+            for ((n, b), reported) in names.iter().zip(here.iter()).zip(reported.iter_mut()) {
+                check_level(n, b, close, reported, out);
             }
             for child in children.into_iter().rev() {
                 stack.push((child, here));
             }
+        }
+    }
+}
+
+/// The relations of one module at one level, reported once per statement.
+fn check_level(
+    n: &Names,
+    here: &Buffers,
+    close: Span,
+    reported: &mut std::collections::HashSet<Span>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let m = n.module;
+    let one = here.header.0.max(here.size);
+    let (busy, at) = match here.busy {
+        Some((v, span)) => (v, Some(span)),
+        None => (one.saturating_mul(2), None),
+    };
+    let primary = at.or(here.header.1).or(here.buffers_at);
+    let problem = if here.busy.is_some() && busy < one {
+        Some(format!("\"{m}_busy_buffers_size\" must be equal to or greater than the maximum of the value of \"{m}_buffer_size\" and one of the \"{m}_buffers\""))
+    } else if busy > here.count.saturating_sub(1).saturating_mul(here.size) {
+        Some(format!("\"{m}_busy_buffers_size\" must be less than the size of all \"{m}_buffers\" minus one buffer"))
+    } else {
+        None
+    };
+    if let (Some(message), Some(span)) = (problem, primary) {
+        if reported.insert(span) {
+            let mut d = Diagnostic::new(&BUFFER_RELATIONS, span, message)
+                .with_label(format!("busy buffers {busy} bytes; {} buffers of {} bytes; header buffer {} bytes", here.count, here.size, here.header.0))
+                .with_related(close, "nginx reports it at the end of http")
+                .with_help(format!("e.g. `{m}_buffers 16 {}k;` keeps busy buffers ({}k) below all buffers minus one", one / 1024, one.saturating_mul(2) / 1024));
+            if let Some(b) = here.buffers_at.filter(|b| Some(*b) != primary) {
+                d = d.with_related(b, n.buffers.clone());
+            }
+            out.push(d);
         }
     }
 }

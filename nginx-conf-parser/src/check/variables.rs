@@ -12,6 +12,7 @@
 //! may live elsewhere), only arguments nginx compiles as variables, and nothing at all
 //! when a third-party module is loaded (it may define variables we do not know).
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use lint_source::{Diagnostic, SourceMap, Span};
@@ -325,18 +326,27 @@ pub(super) fn check(
         all(http.children(), |item| definitions(item, &mut defined));
         let mut reported: HashSet<String> = HashSet::new();
         // Walk with the parent's name, to know map entries and upstream lines.
-        let mut stack: Vec<(Items<'_>, String)> = vec![(http.children(), "http".to_string())];
+        let mut stack: Vec<(Items<'_>, Cow<'_, str>)> = vec![(http.children(), "http".into())];
         while let Some((top, parent)) = stack.last_mut() {
             let Some(item) = top.next() else {
                 stack.pop();
                 continue;
             };
-            let parent = parent.clone();
-            let template = is_template(map, &item);
-            for i in compiled_args(&item, &parent, catalogue) {
+            // Most statements reference no variable: skip them before any text is made.
+            let any_reference = item
+                .directive
+                .args
+                .iter()
+                .any(|t| item.file.bytes(t).contains(&b'$'));
+            let compiled = if any_reference {
+                compiled_args(&item, parent, catalogue)
+            } else {
+                Vec::new()
+            };
+            for i in compiled {
                 let Some(arg) = item.arg(i) else { continue };
                 for (name, start, end) in references(&arg) {
-                    if template && is_envsubst_placeholder(&arg[start..end]) {
+                    if is_envsubst_placeholder(&arg[start..end]) && is_template(map, &item) {
                         continue;
                     }
                     let lower = name.to_ascii_lowercase();
@@ -365,7 +375,7 @@ pub(super) fn check(
                 }
             }
             if item.is_block() {
-                stack.push((item.children(), item.name().into_owned()));
+                stack.push((item.children(), item.name()));
             }
         }
     }
