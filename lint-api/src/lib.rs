@@ -301,15 +301,24 @@ impl Linter {
 
     /// Lints an input.
     pub fn lint(&self, input: &Input) -> Result<Report, Error> {
-        self.lint_observed(input, &mut |_| {})
+        self.lint_with(input, None)
     }
 
     /// [`Linter::lint`], calling `on_phase` as each phase of each run ends (for timing
-    /// tables).
+    /// tables). The phases then run one after the other, so that each can be timed
+    /// alone; [`Linter::lint`] overlaps the load-time checks with the model and rules.
     pub fn lint_observed(
         &self,
         input: &Input,
         on_phase: &mut dyn FnMut(Phase),
+    ) -> Result<Report, Error> {
+        self.lint_with(input, Some(on_phase))
+    }
+
+    fn lint_with(
+        &self,
+        input: &Input,
+        mut on_phase: Option<&mut dyn FnMut(Phase)>,
     ) -> Result<Report, Error> {
         let cwd = self.cwd()?;
         let plan = self.plan(input, &cwd)?;
@@ -328,7 +337,10 @@ impl Linter {
         let mut rule_times: Vec<RuleTime> = Vec::new();
         for lint_input in &plan.inputs {
             let first_file = map.len();
-            let (found, times) = lint_rules::lint_observed(lint_input, &map, on_phase);
+            let (found, times) = match on_phase.as_deref_mut() {
+                Some(observe) => lint_rules::lint_observed(lint_input, &map, observe),
+                None => lint_rules::lint_timed(lint_input, &map),
+            };
             runs.push((first_file..map.len(), found));
             for t in times {
                 match rule_times.iter_mut().find(|r| r.code == t.code) {

@@ -148,6 +148,15 @@ fn fpm_load_options(opts: &LintOptions) -> FpmLoadOptions {
 /// The load-time checks of parsed trees (what `nginx -t` and `php-fpm -t` would say
 /// beyond syntax), in parallel per tree.
 pub fn check(input: &LintInput, loaded: &Loaded, map: &SourceMap) -> Vec<Diagnostic> {
+    let (nginx, fpm) = rayon::join(
+        || check_nginx(input, &loaded.nginx, map),
+        || check_fpm(&loaded.fpm),
+    );
+    nginx.into_iter().chain(fpm).collect()
+}
+
+/// The nginx side of [`check`]: each tree's load-time checks.
+fn check_nginx(input: &LintInput, trees: &[Config], map: &SourceMap) -> Vec<Diagnostic> {
     let check_opts = CheckOptions {
         version: version(&input.options),
         modules: input.options.modules.clone(),
@@ -157,37 +166,30 @@ pub fn check(input: &LintInput, loaded: &Loaded, map: &SourceMap) -> Vec<Diagnos
             .clone()
             .filter(|c| c != "auto" && !context_wraps(c)),
     };
-    let (nginx, fpm) = rayon::join(
-        || {
-            loaded
-                .nginx
-                .par_iter()
-                .map(|config| {
-                    // A wrapped snippet is checked from its wrapper, a main file.
-                    let wrapped = config
-                        .root
-                        .is_some_and(|r| nginx_conf_parser::context::is_wrapper(&map.get(r)));
-                    if wrapped {
-                        let opts = CheckOptions {
-                            context: Some("main".into()),
-                            ..check_opts.clone()
-                        };
-                        nginx_conf_parser::check::check(config, &opts, map)
-                    } else {
-                        nginx_conf_parser::check::check(config, &check_opts, map)
-                    }
-                })
-                .collect::<Vec<_>>()
-        },
-        || {
-            loaded
-                .fpm
-                .par_iter()
-                .map(fpm_conf_parser::check)
-                .collect::<Vec<_>>()
-        },
-    );
-    nginx.into_iter().chain(fpm).flatten().collect()
+    trees
+        .par_iter()
+        .map(|config| {
+            // A wrapped snippet is checked from its wrapper, a main file.
+            let wrapped = config
+                .root
+                .is_some_and(|r| nginx_conf_parser::context::is_wrapper(&map.get(r)));
+            if wrapped {
+                let opts = CheckOptions {
+                    context: Some("main".into()),
+                    ..check_opts.clone()
+                };
+                nginx_conf_parser::check::check(config, &opts, map)
+            } else {
+                nginx_conf_parser::check::check(config, &check_opts, map)
+            }
+        })
+        .flatten()
+        .collect()
+}
+
+/// The php-fpm side of [`check`].
+fn check_fpm(fpm: &[FpmConfig]) -> Vec<Diagnostic> {
+    fpm.par_iter().flat_map(fpm_conf_parser::check).collect()
 }
 
 /// Contexts a snippet is wrapped for (`main` needs no wrapper; `events`, `upstream` and
@@ -221,7 +223,7 @@ fn php_ini_for<'a>(fpm: &Path, inis: &'a [PathBuf]) -> Option<&'a PathBuf> {
 /// assert!(codes.contains(&"NGX020"), "{codes:?}"); // a duplicate listen
 /// ```
 pub fn lint(input: &LintInput, map: &SourceMap) -> Vec<Diagnostic> {
-    lint_observed(input, map, &mut |_| {}).0
+    run(input, map, None).0
 }
 
 /// A step of a run; [`lint_observed`] reports each one as it ends.
@@ -340,31 +342,26 @@ pub fn lint_observed(
     map: &SourceMap,
     on_phase: &mut dyn FnMut(Phase),
 ) -> (Vec<Diagnostic>, Vec<RuleTime>) {
-    // Files this run adds to the map (a map may be shared by several runs).
-    let first_file = map.len();
-    let loaded = parse(input, map);
-    on_phase(Phase::Parse);
-    let suppressions = Suppressions::collect(&loaded.nginx, map, first_file);
-    let checks = check(input, &loaded, map);
-    on_phase(Phase::LoadChecks);
-    let Loaded {
-        nginx,
-        fpm,
-        php_ini,
-        diagnostics: mut found,
-    } = loaded;
-    found.extend(checks);
-    let syntax = index_trees(&nginx);
-    let model = build_model(input, map, &nginx, &syntax, fpm, php_ini);
-    on_phase(Phase::Model);
-    let not_run = &input.options.rules_not_run;
-    let by_rule: Vec<(Vec<Diagnostic>, RuleTime)> = RULES
+    run(input, map, Some(on_phase))
+}
+
+/// [`lint`] with each rule's time: the unobserved run, whose phases overlap.
+pub fn lint_timed(input: &LintInput, map: &SourceMap) -> (Vec<Diagnostic>, Vec<RuleTime>) {
+    run(input, map, None)
+}
+
+/// Every rule over one model, in parallel, each timed on its thread.
+fn run_rules(
+    model: &Model<'_>,
+    not_run: &std::collections::BTreeSet<&'static str>,
+) -> Vec<(Vec<Diagnostic>, RuleTime)> {
+    RULES
         .par_iter()
         .filter(|rule| !not_run.contains(rule.meta.code))
         .map(|rule| {
             let start = std::time::Instant::now();
             let mut sink = crate::Sink::new();
-            (rule.check)(&model, &mut sink);
+            (rule.check)(model, &mut sink);
             let diagnostics = sink.into_diagnostics();
             let time = RuleTime {
                 code: rule.meta.code,
@@ -373,13 +370,60 @@ pub fn lint_observed(
             };
             (diagnostics, time)
         })
-        .collect();
+        .collect()
+}
+
+/// One run. Observed, the phases follow each other so that each can be timed (and its
+/// allocations counted) alone; unobserved, the load-time checks run beside the model
+/// and the rules, which need only the trees (on two cores that hid most of the checks'
+/// time: they walk one tree on one thread).
+fn run(
+    input: &LintInput,
+    map: &SourceMap,
+    mut on_phase: Option<&mut dyn FnMut(Phase)>,
+) -> (Vec<Diagnostic>, Vec<RuleTime>) {
+    let observed = on_phase.is_some();
+    let mut phase = |p: Phase| {
+        if let Some(f) = on_phase.as_mut() {
+            f(p);
+        }
+    };
+    // Files this run adds to the map (a map may be shared by several runs).
+    let first_file = map.len();
+    let loaded = parse(input, map);
+    phase(Phase::Parse);
+    let suppressions = Suppressions::collect(&loaded.nginx, map, first_file);
+    let not_run = &input.options.rules_not_run;
+    let Loaded {
+        nginx,
+        fpm,
+        php_ini,
+        diagnostics: mut found,
+    } = loaded;
+    found.extend(check_fpm(&fpm));
+    let (checks, by_rule) = if observed {
+        let checks = check_nginx(input, &nginx, map);
+        phase(Phase::LoadChecks);
+        let syntax = index_trees(&nginx);
+        let model = build_model(input, map, &nginx, &syntax, fpm, php_ini);
+        phase(Phase::Model);
+        (checks, run_rules(&model, not_run))
+    } else {
+        rayon::join(
+            || check_nginx(input, &nginx, map),
+            || {
+                let syntax = index_trees(&nginx);
+                let model = build_model(input, map, &nginx, &syntax, fpm, php_ini);
+                run_rules(&model, not_run)
+            },
+        )
+    };
+    found.extend(checks);
     let mut times = Vec::with_capacity(by_rule.len());
     for (diagnostics, time) in by_rule {
         found.extend(diagnostics);
         times.push(time);
     }
-    drop(model);
     if !input.options.changed_at_build.is_empty() {
         for d in &mut found {
             let Some(p) = &d.primary else { continue };
@@ -404,10 +448,10 @@ pub fn lint_observed(
     });
     let found = suppressions.apply(found, &|code| crate::rule_meta(code), not_run);
     let mut found = found;
-    on_phase(Phase::Rules);
+    phase(Phase::Rules);
     sort(&mut found, map);
     let found = crate::repeats::fold(found);
-    on_phase(Phase::Sort);
+    phase(Phase::Sort);
     (found, times)
 }
 

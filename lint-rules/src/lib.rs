@@ -12,8 +12,8 @@ mod rules;
 pub mod suppression;
 
 pub use engine::{
-    check, inspect, lint, lint_observed, load, parse, sort, LintInput, Loaded, NginxInput, Phase,
-    RuleTime,
+    check, inspect, lint, lint_observed, lint_timed, load, parse, sort, LintInput, Loaded,
+    NginxInput, Phase, RuleTime,
 };
 pub use options::{LintOptions, Network, Published, RuleOption};
 pub use rule::{Rule, Sink};
