@@ -285,6 +285,56 @@ mod real_world {
         assert!(text.contains("X019"), "{text}");
     }
 
+    const PHP84_SITE: &str = "user www-data;\nevents {}\nhttp {\n    include mime.types;\n    server {\n        listen 80;\n        root /var/www/html;\n        location ~ \\.php$ {\n            try_files $uri =404;\n            include fastcgi_params;\n            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n            fastcgi_pass unix:/run/php/php8.4-fpm.sock;\n        }\n    }\n}\n";
+
+    /// Debian's php-fpm is the package's version, not always bookworm's 8.2 (LycheeOrg,
+    /// passbolt: `apt-get install php8.4-fpm`; the stock pool listens on php8.4-fpm.sock).
+    /// The look-alike pointing at 8.3's socket is still reported.
+    #[test]
+    fn a_debian_php_package_brings_its_own_version() {
+        let dockerfile = "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y nginx php8.4-fpm\nCOPY nginx.conf /etc/nginx/nginx.conf\nCMD [\"sh\", \"-c\", \"php-fpm8.4 && nginx -g 'daemon off;'\"]\n";
+        let (text, code) = lint(&[("Dockerfile", dockerfile), ("nginx.conf", PHP84_SITE)]);
+        assert_eq!(code, 0, "{text}");
+        let wrong = PHP84_SITE.replace("php8.4-fpm.sock", "php8.3-fpm.sock");
+        let (text, _) = lint(&[("Dockerfile", dockerfile), ("nginx.conf", wrong.as_str())]);
+        assert!(text.contains("X001"), "{text}");
+    }
+
+    /// The last stage `FROM base` has what the `base` stage installed (LycheeOrg: an
+    /// "nginx only" deployment and NGX005 for the package's mime.types).
+    #[test]
+    fn a_stage_built_on_an_earlier_stage_keeps_its_packages() {
+        let dockerfile = "FROM debian:bookworm-slim AS base\nRUN apt-get update && apt-get install -y nginx php8.4-fpm\n\nFROM node:20 AS assets\nRUN echo build\n\nFROM base\nCOPY nginx.conf /etc/nginx/nginx.conf\nCMD [\"sh\", \"-c\", \"php-fpm8.4 && nginx -g 'daemon off;'\"]\n";
+        let (text, code) = lint(&[("Dockerfile", dockerfile), ("nginx.conf", PHP84_SITE)]);
+        assert_eq!(code, 0, "{text}");
+        assert!(!text.contains("NGX005"), "{text}");
+    }
+
+    /// Ubuntu 24.04's `php-fpm` is 8.3, and a repository's own /etc/php/8.3 tree is read
+    /// where that package puts it (hengruizhineng/think-server: false X001 on
+    /// php8.3-fpm.sock, the pool files never read).
+    #[test]
+    fn ubuntu_noble_php_fpm_is_8_3_and_reads_the_repositorys_tree() {
+        let dockerfile = "FROM ubuntu:24.04\nRUN apt-get update && apt-get install -y nginx php-fpm\nADD etc /etc\nCOPY start.sh /start.sh\nCMD [\"/start.sh\"]\n";
+        let site = "server {\n    listen 80 default_server;\n    root /app/public;\n    location ~ \\.php$ {\n        include snippets/fastcgi-php.conf;\n        fastcgi_pass unix:/run/php/php8.3-fpm.sock;\n    }\n}\n";
+        let pool = "[www]\nuser = www-data\ngroup = www-data\nlisten = /run/php/php8.3-fpm.sock\nlisten.owner = www-data\nlisten.group = www-data\npm = static\npm.max_children = 0\n";
+        let (text, _) = lint(&[
+            ("Dockerfile", dockerfile),
+            (
+                "start.sh",
+                "#!/bin/sh\nphp-fpm8.3 &\nexec nginx -g 'daemon off;'\n",
+            ),
+            ("etc/nginx/sites-available/default", site),
+            ("etc/php/8.3/fpm/pool.d/www.conf", pool),
+        ]);
+        assert!(!text.contains("X001"), "{text}");
+        // The repository's pool is the one read: its broken max_children is reported.
+        assert!(
+            text.contains("etc/php/8.3/fpm/pool.d/www.conf") && text.contains("FPM006"),
+            "{text}"
+        );
+    }
+
     /// A Compose repository that keeps its files under etc/ is a repository, not a copy of /.
     #[test]
     fn compose_with_an_etc_folder_is_a_repository() {

@@ -623,7 +623,16 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
                 &df.php_suffix,
             )
         } else {
-            stock::debian_packages(df.installs_nginx, df.installs_fpm && image.fpm.is_none())
+            let php = if df.php_version.is_empty() {
+                stock::debian_default_php(&base)
+            } else {
+                df.php_version.as_str()
+            };
+            stock::debian_packages(
+                df.installs_nginx,
+                df.installs_fpm && image.fpm.is_none(),
+                php,
+            )
         };
         image = image.with(packages);
     }
@@ -848,6 +857,12 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
         modules: c.image.modules.iter().map(|m| m.to_string()).collect(),
         context: (nginx && alone.is_some()).then(|| "auto".to_string()),
     })
+}
+
+/// `8.10` after `8.4`: versions compared as numbers.
+fn php_version_order(version: &str) -> (u32, u32) {
+    let (major, minor) = version.split_once('.').unwrap_or((version, "0"));
+    (major.parse().unwrap_or(0), minor.parse().unwrap_or(0))
 }
 
 /// Pairs every nginx container with every php-fpm container of one project.
@@ -1294,15 +1309,26 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         && loose
             .iter()
             .any(|f| f.path.to_string_lossy().contains("http.d"));
+    // The php version of a Debian tree: its /etc/php/<version>/ folder (the newest).
+    let php = loose
+        .iter()
+        .filter_map(|f| {
+            let p = f.path.to_string_lossy();
+            let rest = &p[p.find("/etc/php/")? + "/etc/php/".len()..];
+            let version = rest.split('/').next()?;
+            crate::dockerfile::is_php_version(version).then(|| version.to_string())
+        })
+        .max_by(|a, b| php_version_order(a).cmp(&php_version_order(b)))
+        .unwrap_or_else(|| "8.2".to_string());
     let nginx_image = if debian {
-        stock::debian_packages(true, false)
+        stock::debian_packages(true, false, &php)
     } else if alpine {
         stock::alpine_packages(true, false, "")
     } else {
         stock::image("nginx:latest")
     };
     let fpm_image = if debian {
-        stock::debian_packages(false, true)
+        stock::debian_packages(false, true, &php)
     } else {
         stock::image("php:fpm")
     };
@@ -1316,7 +1342,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
     };
     fpm_c.image = fpm_image;
     fpm_c.image_ref = if debian {
-        "Debian php8.2-fpm package".into()
+        format!("Debian php{php}-fpm package")
     } else {
         "php:fpm (official image)".into()
     };
@@ -1364,15 +1390,15 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
             Role::Fpm { main } => {
                 let target = if main {
                     PathBuf::from(if debian {
-                        "/etc/php/8.2/fpm/php-fpm.conf"
+                        format!("/etc/php/{php}/fpm/php-fpm.conf")
                     } else {
-                        "/usr/local/etc/php-fpm.conf"
+                        "/usr/local/etc/php-fpm.conf".to_string()
                     })
                 } else {
-                    Path::new(if debian {
-                        "/etc/php/8.2/fpm/pool.d"
+                    PathBuf::from(if debian {
+                        format!("/etc/php/{php}/fpm/pool.d")
                     } else {
-                        "/usr/local/etc/php-fpm.d"
+                        "/usr/local/etc/php-fpm.d".to_string()
                     })
                     .join(&name)
                 };
@@ -1388,9 +1414,9 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
             }
             Role::PhpIni => {
                 let target = PathBuf::from(if debian {
-                    "/etc/php/8.2/fpm/php.ini"
+                    format!("/etc/php/{php}/fpm/php.ini")
                 } else {
-                    "/usr/local/etc/php/php.ini"
+                    "/usr/local/etc/php/php.ini".to_string()
                 });
                 if fpm_c.mounts.iter().all(|m| m.target != target) {
                     fpm_c.mounts.push(Mount {

@@ -687,11 +687,10 @@ impl RootWithStock {
         if !nginx && php.is_none() {
             return None;
         }
-        let moves: Vec<(String, String)> = php
-            .iter()
-            .filter(|v| v.as_str() != "8.2")
-            .map(|v| ("/etc/php/8.2".to_string(), format!("/etc/php/{v}")))
-            .collect();
+        let moves = php
+            .as_deref()
+            .map(crate::stock::debian_php_moves)
+            .unwrap_or_default();
         let mut sets: Vec<&'static StockSet> = vec![&crate::stock::DEBIAN_NGINX];
         if php.is_some() {
             sets.push(&crate::stock::DEBIAN_PHP82);

@@ -20,6 +20,9 @@ pub struct Dockerfile {
     pub installs_fpm: bool,
     /// The version suffix of an Alpine php-fpm package (`83` for `php83-fpm`).
     pub php_suffix: String,
+    /// The version of a Debian/Ubuntu php-fpm package (`8.4` for `php8.4-fpm`); empty
+    /// for the distribution's default (`php-fpm`).
+    pub php_version: String,
     /// The package manager seen (`apt`, `apk`).
     pub package_manager: Option<&'static str>,
     /// Config files edited by `RUN sed -i` / `echo >>` (line, path).
@@ -139,6 +142,8 @@ pub fn parse_target(
     let mut workdir = PathBuf::from("/");
     let mut seen_from = false;
     let mut current_stage: Option<String> = None;
+    // What each named stage installed: (nginx, php-fpm, Alpine suffix, Debian version).
+    let mut packages: BTreeMap<String, (bool, bool, String, String)> = BTreeMap::new();
     let mut entrypoint: Vec<String> = Vec::new();
     let mut cmd: Vec<String> = Vec::new();
     for (line, instr, args) in instructions(text) {
@@ -194,7 +199,20 @@ pub fn parse_target(
                 let base = stages
                     .get(&image.to_ascii_lowercase())
                     .cloned()
-                    .unwrap_or(image);
+                    .unwrap_or(image.clone());
+                // The stage that ends here keeps its packages for a later `FROM <stage>`.
+                if let Some(current) = &current_stage {
+                    packages.insert(
+                        current.to_ascii_lowercase(),
+                        (
+                            df.installs_nginx,
+                            df.installs_fpm,
+                            df.php_suffix.clone(),
+                            df.php_version.clone(),
+                        ),
+                    );
+                }
+                let inherited = packages.get(&image.to_ascii_lowercase()).cloned();
                 current_stage = None;
                 if words.len() >= 3 && words[1].eq_ignore_ascii_case("as") {
                     stages.insert(words[2].to_ascii_lowercase(), base.clone());
@@ -203,8 +221,15 @@ pub fn parse_target(
                 df.base = Some(base);
                 // A new stage: only what it copies counts.
                 df.copies.clear();
-                df.installs_nginx = false;
-                df.installs_fpm = false;
+                // A stage built on an earlier one has what that one installed (Lychee's
+                // `FROM base` after `FROM debian AS base` + `apt-get install php8.4-fpm`).
+                let (nginx, fpm, suffix, version) = inherited.unwrap_or_default();
+                df.installs_nginx = nginx;
+                df.installs_fpm = fpm;
+                if fpm {
+                    df.php_suffix = suffix;
+                }
+                df.php_version = version;
                 df.edited.clear();
                 entrypoint.clear();
                 cmd.clear();
@@ -309,6 +334,10 @@ pub fn parse_target(
                             if !suffix.is_empty() {
                                 df.php_suffix = suffix;
                             }
+                            let version = &w[3..w.len() - "-fpm".len()];
+                            if is_php_version(version) {
+                                df.php_version = version.to_string();
+                            }
                         }
                     }
                 }
@@ -360,6 +389,16 @@ pub fn parse_target(
     df.edited.dedup_by(|a, b| a.1 == b.1);
     df.edited.sort();
     df
+}
+
+/// `8.4`, `7.4`: a Debian php package's version (digits, one dot, digits).
+pub fn is_php_version(text: &str) -> bool {
+    text.split_once('.').is_some_and(|(major, minor)| {
+        !major.is_empty()
+            && !minor.is_empty()
+            && major.bytes().all(|b| b.is_ascii_digit())
+            && minor.bytes().all(|b| b.is_ascii_digit())
+    })
 }
 
 #[cfg(test)]

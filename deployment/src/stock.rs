@@ -279,13 +279,65 @@ fn nginx_tag_version(tag: &str) -> Option<String> {
     }
 }
 
-/// Debian's packages installed in a Debian/Ubuntu based image (`apt-get install nginx php8.2-fpm`).
-pub fn debian_packages(nginx: bool, fpm: bool) -> Image {
+/// The php version Debian's and Ubuntu's unversioned `php-fpm` package installs, by the
+/// base image (`debian:bookworm-slim`, `ubuntu:24.04`); bookworm's 8.2 when unknown.
+pub fn debian_default_php(base: &str) -> &'static str {
+    let tag = base
+        .rsplit_once(':')
+        .map_or("", |(_, t)| t)
+        .to_ascii_lowercase();
+    let repo = base
+        .split([':', '@'])
+        .next()
+        .unwrap_or(base)
+        .to_ascii_lowercase();
+    let ubuntu = repo.ends_with("ubuntu");
+    let has = |words: &[&str]| words.iter().any(|w| tag.starts_with(w));
+    match () {
+        _ if ubuntu && has(&["24.04", "noble", "24.10", "oracular"]) => "8.3",
+        _ if ubuntu && has(&["25.04", "plucky", "25.10", "questing"]) => "8.4",
+        _ if ubuntu && has(&["22.04", "jammy"]) => "8.1",
+        _ if ubuntu && has(&["20.04", "focal"]) => "7.4",
+        _ if ubuntu && (tag.is_empty() || has(&["latest", "rolling"])) => "8.3",
+        _ if !ubuntu && has(&["13", "trixie"]) => "8.4",
+        _ if !ubuntu && has(&["11", "bullseye"]) => "7.4",
+        _ => "8.2",
+    }
+}
+
+/// How Debian's php8.2-fpm files move for another version of the package: its tree, and
+/// the socket, pid and log paths that carry the version in their names.
+pub fn debian_php_moves(version: &str) -> Vec<(String, String)> {
+    if version == "8.2" || version.is_empty() {
+        return Vec::new();
+    }
+    vec![
+        ("/etc/php/8.2".to_string(), format!("/etc/php/{version}")),
+        (
+            "/run/php/php8.2-fpm".to_string(),
+            format!("/run/php/php{version}-fpm"),
+        ),
+        (
+            "/var/log/php8.2-fpm".to_string(),
+            format!("/var/log/php{version}-fpm"),
+        ),
+    ]
+}
+
+/// Debian's packages installed in a Debian/Ubuntu based image (`apt-get install nginx
+/// php8.4-fpm`); `php` is the php-fpm package's version (`8.2` when empty).
+pub fn debian_packages(nginx: bool, fpm: bool, php: &str) -> Image {
+    let php = if php.is_empty() { "8.2" } else { php };
     Image {
+        moves: if fpm {
+            debian_php_moves(php)
+        } else {
+            Vec::new()
+        },
         nginx: nginx.then_some(&DEBIAN_NGINX),
         fpm: fpm.then_some(&DEBIAN_PHP82),
         nginx_main: nginx.then_some("/etc/nginx/nginx.conf"),
-        fpm_main: fpm.then(|| "/etc/php/8.2/fpm/php-fpm.conf".into()),
+        fpm_main: fpm.then(|| format!("/etc/php/{php}/fpm/php-fpm.conf")),
         nginx_user: nginx.then_some("www-data"),
         passwd: DEBIAN_PASSWD,
         group: DEBIAN_GROUP,
@@ -358,6 +410,20 @@ impl Image {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn distributions_name_their_default_php() {
+        assert_eq!(debian_default_php("ubuntu:24.04"), "8.3");
+        assert_eq!(debian_default_php("ubuntu:jammy"), "8.1");
+        assert_eq!(debian_default_php("docker.io/library/ubuntu:20.04"), "7.4");
+        assert_eq!(debian_default_php("debian:trixie-slim"), "8.4");
+        assert_eq!(debian_default_php("debian:bookworm-slim"), "8.2");
+        assert_eq!(debian_default_php("debian:11"), "7.4");
+        assert_eq!(debian_default_php("acme/base:1.0"), "8.2");
+        let moves = debian_php_moves("8.4");
+        assert!(moves.contains(&("/run/php/php8.2-fpm".into(), "/run/php/php8.4-fpm".into())));
+        assert!(debian_php_moves("8.2").is_empty());
+    }
 
     #[test]
     fn tags_name_versions_and_variants() {
