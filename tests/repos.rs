@@ -335,6 +335,26 @@ mod real_world {
         );
     }
 
+    /// zabbix/zabbix-docker's web images: supervisord starts nginx and php-fpm in one
+    /// container; the pool's socket is in /tmp (no systemd, no PrivateTmp: X012 was a false
+    /// note) and its pm settings come from `${VAR}`s the entrypoint exports (FPM004 and
+    /// FPM006 judged them empty). A `${VAR}` stays a placeholder; FPM011 still says so.
+    #[test]
+    fn a_supervised_container_has_one_tmp_and_an_entrypoints_environment() {
+        let dockerfile = "FROM alpine:3.20\nRUN apk add --no-cache nginx php83-fpm supervisor\nCOPY conf/nginx.conf /etc/nginx/nginx.conf\nCOPY conf/zabbix.conf /etc/php83/php-fpm.d/zabbix.conf\nCMD [\"/usr/bin/supervisord\", \"-c\", \"/etc/supervisord.conf\"]\n";
+        let site = "user nginx;\nevents {}\nhttp {\n    include mime.types;\n    server {\n        listen 8080;\n        root /usr/share/zabbix;\n        location ~ \\.php$ {\n            include fastcgi_params;\n            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n            fastcgi_pass unix:/tmp/php-fpm.sock;\n        }\n    }\n}\n";
+        let pool = "[zabbix]\nuser = nginx\ngroup = nginx\nlisten = /tmp/php-fpm.sock\nlisten.owner = nginx\nlisten.group = nginx\npm = ${PHP_FPM_PM}\npm.max_children = ${PHP_FPM_PM_MAX_CHILDREN}\npm.start_servers = 5\npm.min_spare_servers = 5\npm.max_spare_servers = 35\n";
+        let (text, _) = lint(&[
+            ("Dockerfile", dockerfile),
+            ("conf/nginx.conf", site),
+            ("conf/zabbix.conf", pool),
+        ]);
+        for code in ["X012", "FPM004", "FPM006", "X001"] {
+            assert!(!text.contains(code), "{code}: {text}");
+        }
+        assert!(text.contains("FPM011"), "{text}");
+    }
+
     /// A Compose repository that keeps its files under etc/ is a repository, not a copy of /.
     #[test]
     fn compose_with_an_etc_folder_is_a_repository() {

@@ -43,6 +43,9 @@ pub(crate) struct Container {
     /// one (`roundcube/roundcubemail:latest-fpm`): what it keeps besides that layout (the
     /// application its entrypoint copies to /var/www/html) is not known.
     pub app_image: bool,
+    /// Loose repository files standing for a host's packages (systemd starts them), not a
+    /// container.
+    pub host: bool,
 }
 
 impl Container {
@@ -856,6 +859,7 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
         notes,
         modules: c.image.modules.iter().map(|m| m.to_string()).collect(),
         context: (nginx && alone.is_some()).then(|| "auto".to_string()),
+        in_container: !c.host,
     })
 }
 
@@ -1295,10 +1299,12 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
     }
     let mut nginx_c = Container {
         name: "repository files (nginx)".into(),
+        host: true,
         ..Container::default()
     };
     let mut fpm_c = Container {
         name: "repository files (php-fpm)".into(),
+        host: true,
         ..Container::default()
     };
     let debian = loose.iter().any(|f| {

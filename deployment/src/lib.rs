@@ -76,6 +76,9 @@ pub struct Side {
     /// The context the main file is written for (`auto`: inferred), when it is a snippet
     /// linted on its own rather than a main file.
     pub context: Option<String>,
+    /// A container runs it (started by its command, supervisord or s6), not a host's
+    /// service manager: no systemd unit (PrivateTmp and the like) surrounds it.
+    pub in_container: bool,
 }
 
 /// nginx and php-fpm that run together.
@@ -148,6 +151,9 @@ impl Deployment {
             }
             input.options.fpm_fs = Some(f.fs.clone());
             input.options.env = f.env.clone();
+            // What a repository's entrypoints export is not in its files.
+            input.options.environment_incomplete = true;
+            input.options.fpm_in_container = f.in_container;
             input.options.fpm_runs_as = f.run_as.clone();
         }
         let accounts = self

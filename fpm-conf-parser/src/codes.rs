@@ -317,8 +317,12 @@ pub static UNKNOWN_VAR: RuleMeta = RuleMeta {
     aliases: &[],
     doc: r#"php-fpm replaces `${VAR}` with a php.ini setting of that name or an
 environment variable, and with nothing when neither exists. The linter cannot
-see the service's environment; checks that depend on the value are made with
-an empty value. Give the value with `--env VAR=VALUE`.
+see the service's environment. On a host (files linted directly, `--root`),
+checks that depend on the value are made with an empty value, as php-fpm
+started without it would. In a repository's deployment (a container whose
+entrypoint may export the value) the value stays unknown and no check judges
+it. Give the value with `--env VAR=VALUE`, or as `ENV`/`environment:` in the
+Dockerfile or Compose file.
 
 **Symptom**: the pool gets an empty or unexpected value at start; what that breaks depends on the key (a listen address, a user, a limit).
 

@@ -26,6 +26,10 @@ pub struct FpmLoadOptions {
     /// The filesystem to read from (a deployment's container view); when `None`, the
     /// root's ([`RootFs`]) or the host's.
     pub fs: Option<Arc<dyn FileSystem>>,
+    /// The process environment is not all known (a container whose entrypoint may export
+    /// more than the files say): a `${VAR}` without a value stays written as it is, a
+    /// placeholder no check judges, instead of php-fpm's empty value.
+    pub environment_incomplete: bool,
 }
 
 impl FpmLoadOptions {
@@ -159,17 +163,37 @@ pub fn load(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> FpmConfig {
     state.config
 }
 
+/// Gives entries whose value named an unknown `${VAR}` their text as written (see
+/// [`FpmLoadOptions::environment_incomplete`]).
+fn keep_unknown_written(lines: &mut [Line], unknown: &[(String, Span)], text: &[u8]) {
+    for line in lines {
+        let Line::Entry(entry) = line else { continue };
+        let span = entry.value_span;
+        let named = unknown
+            .iter()
+            .any(|(_, at)| at.file == span.file && at.start >= span.start && at.end <= span.end);
+        if named {
+            if let Some(written) = text.get(span.start as usize..span.end as usize) {
+                entry.value = String::from_utf8_lossy(written).into_owned();
+            }
+        }
+    }
+}
+
 impl State<'_> {
     fn file(&mut self, id: FileId, depth: usize) {
         let text = self.map.get(id).text.clone();
         let mut unknown = Vec::new();
-        let lines = parse_lines(
+        let mut lines = parse_lines(
             id,
             &text,
             &self.opts.env,
             &mut self.config.diagnostics,
             &mut unknown,
         );
+        if self.opts.environment_incomplete && !unknown.is_empty() {
+            keep_unknown_written(&mut lines, &unknown, &text);
+        }
         for (name, span) in unknown {
             self.config.diagnostics.push(
                 Diagnostic::new(&UNKNOWN_VAR, span, format!("${{{name}}} is not known to the linter: php-fpm takes it from php.ini or its environment (empty when unset)"))

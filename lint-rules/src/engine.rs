@@ -142,6 +142,7 @@ fn fpm_load_options(opts: &LintOptions) -> FpmLoadOptions {
         prefix: None,
         env: opts.env.clone(),
         fs: opts.fpm_fs.clone(),
+        environment_incomplete: opts.environment_incomplete,
     }
 }
 

@@ -153,6 +153,13 @@ pub struct LintOptions {
     pub nginx_user: Option<String>,
     /// `--env KEY=VALUE`: values for php-fpm's `${KEY}`.
     pub env: BTreeMap<String, String>,
+    /// php-fpm's environment is not all known (a deployment read from a repository: its
+    /// entrypoint may export what no file says): an unknown `${KEY}` is a placeholder
+    /// rather than php-fpm's empty value.
+    pub environment_incomplete: bool,
+    /// php-fpm runs in a container (a deployment's image, started by its command or a
+    /// supervisor), not under the host's systemd.
+    pub fpm_in_container: bool,
     /// Domains the operator expects to be served (`--names`).
     pub expected_names: Vec<String>,
     /// The filesystem nginx's files are read from (a container's view); `None`: the

@@ -15,7 +15,9 @@ pub static RULE: Rule = Rule {
         aliases: &[],
         doc: r#"Debian's and RHEL's units start php-fpm (and often nginx) with
 `PrivateTmp=true`: each service sees its own /tmp. A socket created in
-php-fpm's /tmp does not exist in nginx's.
+php-fpm's /tmp does not exist in nginx's. Not reported for php-fpm in a
+container (started by its command, supervisord or s6): no systemd unit
+surrounds it, and programs of one container share one /tmp.
 
 **Symptom**: 502 Bad Gateway; `connect() to unix:/tmp/php.sock failed (2: No
 such file or directory)` although `ls` (in your shell's /tmp) shows nothing
@@ -35,6 +37,10 @@ listen = /run/php/php-fpm.sock
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
+    // PrivateTmp is a systemd unit's: a container's supervisor shares one /tmp.
+    if model.options.fpm_in_container {
+        return;
+    }
     for p in model.pools() {
         let Some((Listen::Unix(path), entry)) = p.pool.listen() else {
             continue;
