@@ -94,6 +94,17 @@ fn families(tree: &Tree<'_>, scope: Option<usize>) -> (bool, bool) {
     (v4, v6)
 }
 
+/// A `listen` address only this machine reaches: a unix socket, 127.0.0.0/8, `[::1]`,
+/// `localhost` (with or without a port).
+fn is_local_listen(address: &str) -> bool {
+    let a = address.to_ascii_lowercase();
+    if a.starts_with("unix:") || a.starts_with("[::1]") {
+        return true;
+    }
+    let host = a.rsplit_once(':').map_or(a.as_str(), |(h, _)| h);
+    host == "localhost" || host.starts_with("127.")
+}
+
 /// `scope` itself when it is a `name` block, else its nearest enclosing one.
 fn self_or_enclosing(tree: &Tree<'_>, scope: Option<usize>, name: &str) -> Option<usize> {
     let s = scope?;
@@ -106,12 +117,13 @@ fn self_or_enclosing(tree: &Tree<'_>, scope: Option<usize>, name: &str) -> Optio
 
 /// Why block `scope` lets any client in, or `None` when it is restricted.
 pub fn unrestricted(tree: &Tree<'_>, scope: Option<usize>) -> Option<String> {
+    // A server that listens only on unix sockets and loopback addresses accepts no
+    // connection from another host (hestiacp's status server: `listen 127.0.0.1:8084`).
     if let Some(listens) = server_listens(tree, scope) {
         if !listens.is_empty()
-            && listens.iter().all(|a| {
-                a.first()
-                    .is_some_and(|x| x.to_ascii_lowercase().starts_with("unix:"))
-            })
+            && listens
+                .iter()
+                .all(|a| a.first().is_some_and(|x| is_local_listen(x)))
         {
             return None;
         }
