@@ -355,6 +355,29 @@ mod real_world {
         assert!(text.contains("FPM011"), "{text}");
     }
 
+    /// monicahq/docker's examples: nginx's image takes the application from the app image
+    /// (`COPY --from=monica /var/www/html /var/www/html`); its content is that image's, not
+    /// "nothing" (8 false X026). Without the COPY, nginx's web root is empty: X026 stays.
+    #[test]
+    fn copy_from_another_image_fills_the_web_root_with_unknown_content() {
+        let compose = "services:\n  app:\n    image: monica:fpm\n  web:\n    build: ./web\n    ports: [\"80:80\"]\n";
+        let site = "events {}\nhttp {\n    include mime.types;\n    server {\n        listen 80;\n        root /var/www/html/public;\n        location ~ \\.php$ {\n            try_files $uri =404;\n            include fastcgi_params;\n            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n            fastcgi_pass app:9000;\n        }\n    }\n}\n";
+        let with_copy = "FROM monica:fpm AS monica\nFROM nginx:alpine\nCOPY nginx.conf /etc/nginx/nginx.conf\nCOPY --from=monica /var/www/html /var/www/html\n";
+        let (text, _) = lint(&[
+            ("docker-compose.yml", compose),
+            ("web/Dockerfile", with_copy),
+            ("web/nginx.conf", site),
+        ]);
+        assert!(!text.contains("X026"), "{text}");
+        let without = "FROM nginx:alpine\nCOPY nginx.conf /etc/nginx/nginx.conf\n";
+        let (text, _) = lint(&[
+            ("docker-compose.yml", compose),
+            ("web/Dockerfile", without),
+            ("web/nginx.conf", site),
+        ]);
+        assert!(text.contains("X026"), "{text}");
+    }
+
     /// A Compose repository that keeps its files under etc/ is a repository, not a copy of /.
     #[test]
     fn compose_with_an_etc_folder_is_a_repository() {

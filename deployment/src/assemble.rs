@@ -658,7 +658,20 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
             why: format!("{}: RUN rm", rel(&df.path, repo)),
         });
     }
-    for copy in &df.copies {
+    let from_images = |c: &mut Container, before: usize| {
+        for (target, line, from, _) in df.copied_from_images.iter().filter(|f| f.3 == before) {
+            c.mounts.push(Mount {
+                target: target.clone(),
+                source: Source::Opaque,
+                why: format!(
+                    "{}:{line}: COPY --from={from} (content of another image, not in the repository)",
+                    rel(&df.path, repo)
+                ),
+            });
+        }
+    };
+    for (i, copy) in df.copies.iter().enumerate() {
+        from_images(c, i);
         // `COPY x.ini /usr/local/etc/php/conf.d` onto a directory the image (or an earlier
         // COPY) has puts the file inside it, slash or not.
         let existing_dir = c.image.sets().any(|s| {
@@ -693,6 +706,7 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
             ),
         });
     }
+    from_images(c, df.copies.len());
     c.changed_at_build
         .extend(df.edited.iter().map(|(_, p)| PathBuf::from(p)));
     for (line, path) in &df.edited {

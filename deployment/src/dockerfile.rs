@@ -14,6 +14,10 @@ pub struct Dockerfile {
     pub base: Option<String>,
     /// Files copied from the build context: (host path, container path, is a directory).
     pub copies: Vec<Copy>,
+    /// `COPY --from=<stage or image>` destinations: content from another image, not from
+    /// the repository, as (container path, 1-based line, the stage or image, how many
+    /// `copies` came before it).
+    pub copied_from_images: Vec<(PathBuf, usize, String, usize)>,
     /// `RUN apt-get install ... nginx` / `apk add nginx`.
     pub installs_nginx: bool,
     /// `RUN apt-get install php8.x-fpm` / `apk add php83-fpm`.
@@ -221,6 +225,7 @@ pub fn parse_target(
                 df.base = Some(base);
                 // A new stage: only what it copies counts.
                 df.copies.clear();
+                df.copied_from_images.clear();
                 // A stage built on an earlier one has what that one installed (Lychee's
                 // `FROM base` after `FROM debian AS base` + `apt-get install php8.4-fpm`).
                 let (nginx, fpm, suffix, version) = inherited.unwrap_or_default();
@@ -249,7 +254,7 @@ pub fn parse_target(
             }
             "COPY" | "ADD" => {
                 let mut words: Vec<String> = Vec::new();
-                let mut from_other = false;
+                let mut from_other: Option<String> = None;
                 let parsed = if args.trim_start().starts_with('[') {
                     command_words(&args)
                 } else {
@@ -257,14 +262,14 @@ pub fn parse_target(
                 };
                 for w in parsed {
                     if let Some(flag) = w.strip_prefix("--") {
-                        if flag.starts_with("from=") {
-                            from_other = true;
+                        if let Some(from) = flag.strip_prefix("from=") {
+                            from_other = Some(substitute(from, &vars));
                         }
                         continue;
                     }
                     words.push(substitute(&w, &vars));
                 }
-                if from_other || words.len() < 2 {
+                if words.len() < 2 {
                     continue;
                 }
                 let Some(dest) = words.pop() else { continue };
@@ -273,6 +278,25 @@ pub fn parse_target(
                 } else {
                     workdir.join(&dest)
                 };
+                if let Some(from) = from_other {
+                    // What lands comes from that image: unknown here, and not "nothing".
+                    let target = match words.as_slice() {
+                        [_] if !dest.ends_with('/') => dest_path,
+                        [one, ..] => dest_path.join(
+                            Path::new(one.trim_end_matches('/'))
+                                .file_name()
+                                .unwrap_or_default(),
+                        ),
+                        [] => dest_path,
+                    };
+                    df.copied_from_images.push((
+                        lint_source::vfs::normalize(&target),
+                        line,
+                        from,
+                        df.copies.len(),
+                    ));
+                    continue;
+                }
                 let several = words.len() > 1;
                 for src in words {
                     if src.contains("://") {
