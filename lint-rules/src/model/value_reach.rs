@@ -343,14 +343,26 @@ fn may_capture(pattern: &str, name: &str) -> bool {
     })
 }
 
+/// Variable lookups one query may make. The depth limit alone is not enough: a value
+/// that names a variable k times (`set $a "$b$b$b..."`, found by fuzzing) fans out k^DEPTH
+/// lookups (a 6 KB tree took 6 s). Past the budget a lookup is unknown, as past the depth.
+const LOOKUPS: usize = 4096;
+
+thread_local! {
+    /// Lookups left in the current query (queries run on one thread, never nested).
+    static LOOKUPS_LEFT: std::cell::Cell<usize> = const { std::cell::Cell::new(LOOKUPS) };
+}
+
 impl<'r, 'c> Resolver<'r, 'c> {
     /// What a script value holds.
     pub fn value(&self, value: &str) -> Traced {
+        LOOKUPS_LEFT.with(|left| left.set(LOOKUPS));
         self.value_at(value, self.blocks, DEPTH)
     }
 
     /// What variable `name` holds here.
     pub fn var(&self, name: &str) -> Traced {
+        LOOKUPS_LEFT.with(|left| left.set(LOOKUPS));
         self.var_at(name, self.blocks, DEPTH)
     }
 
@@ -372,7 +384,12 @@ impl<'r, 'c> Resolver<'r, 'c> {
     }
 
     fn var_at(&self, name: &str, blocks: &[Item<'c>], depth: usize) -> Traced {
-        if depth == 0 {
+        let spent = LOOKUPS_LEFT.with(|left| {
+            let n = left.get();
+            left.set(n.saturating_sub(1));
+            n == 0
+        });
+        if depth == 0 || spent {
             return Traced::default();
         }
         let name: std::borrow::Cow<'_, str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
@@ -614,6 +631,24 @@ mod tests {
             }
         });
         out.expect("directive found")
+    }
+
+    /// lint_tree, 2026-12-02: a block with many `set`s of one variable whose values name
+    /// it again fans out (sets × references)^DEPTH lookups. The budget stops it: the
+    /// query ends having spent every lookup, and the value is unknown rather than hours
+    /// away.
+    #[test]
+    fn self_referencing_sets_stop_at_the_lookup_budget() {
+        let sets = "            set $a \"$a$a$b\";\n            set $b \"$a$b$b\";\n".repeat(6);
+        let conf = format!(
+            "events {{}}\nhttp {{\n    server {{\n        location / {{\n{sets}            add_header X $a;\n        }}\n    }}\n}}\n"
+        );
+        let _ = traced_at(&conf, "add_header");
+        assert_eq!(LOOKUPS_LEFT.with(std::cell::Cell::get), 0);
+        // A plain chain stays well inside the budget and is resolved.
+        let chain = "events {}\nhttp {\n    server {\n        location / {\n            set $b \"x\";\n            set $a \"$b\";\n            add_header X $a;\n        }\n    }\n}\n";
+        let _ = traced_at(chain, "add_header");
+        assert!(LOOKUPS_LEFT.with(std::cell::Cell::get) > LOOKUPS - 10);
     }
 
     #[test]
