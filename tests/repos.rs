@@ -378,6 +378,34 @@ mod real_world {
         assert!(text.contains("X026"), "{text}");
     }
 
+    /// Images a repository builds are linked to the Compose names that run them by their
+    /// folder (markshust/docker-magento: `magento-nginx:1.24-0` from
+    /// images/nginx/1.24/Dockerfile, `magento-php:8.3-fpm-4` from images/php/8.3/) or a
+    /// file suffix (kamaln7: `microblog-nginx` from docker/Dockerfile.nginx). Linked, the
+    /// broken pool address in the repository's files is found; a volume at /etc/nginx/certs
+    /// does not make the php container an nginx.
+    #[test]
+    fn compose_images_are_linked_to_the_dockerfiles_that_build_them() {
+        let compose = "services:\n  app:\n    image: acme/shop-nginx:1.24-0\n    volumes: [appdata:/var/www/html]\n  phpfpm:\n    image: acme/shop-php:8.3-fpm-4\n    volumes: [appdata:/var/www/html, ssldata:/etc/nginx/certs]\nvolumes:\n  appdata:\n  ssldata:\n";
+        let nginx_df = "FROM nginx:1.24-alpine\nCOPY ./images/nginx/1.24/conf/default.conf /etc/nginx/conf.d/default.conf\n";
+        let other_nginx_df = "FROM nginx:1.22-alpine\nCOPY ./images/nginx/1.22/conf/default.conf /etc/nginx/conf.d/default.conf\n";
+        let php_df = "FROM php:8.3-fpm-bookworm\nCOPY ./images/php/8.3/conf/www.conf /usr/local/etc/php-fpm.d/www.conf\n";
+        let site = "upstream fastcgi_backend { server phpfpm:9001; }\nserver {\n    listen 8000;\n    root /var/www/html;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass fastcgi_backend;\n    }\n}\n";
+        let pool = "[www]\nuser = www-data\ngroup = www-data\nlisten = 9000\npm = static\npm.max_children = 4\n";
+        let (text, _) = lint(&[
+            ("compose/compose.yaml", compose),
+            ("images/nginx/1.24/Dockerfile", nginx_df),
+            ("images/nginx/1.24/conf/default.conf", site),
+            ("images/nginx/1.22/Dockerfile", other_nginx_df),
+            ("images/nginx/1.22/conf/default.conf", site),
+            ("images/php/8.3/Dockerfile", php_df),
+            ("images/php/8.3/conf/www.conf", pool),
+        ]);
+        // nginx passes to 9001, the repository's pool listens on 9000.
+        assert!(text.contains("X021"), "{text}");
+        assert!(!text.contains("NGX004"), "{text}");
+    }
+
     /// A Compose repository that keeps its files under etc/ is a repository, not a copy of /.
     #[test]
     fn compose_with_an_etc_folder_is_a_repository() {

@@ -53,9 +53,16 @@ impl Container {
         self.command.join(" ")
     }
 
+    /// Whether repository files land under `prefix`. A volume there (markshust's php
+    /// container mounts a certificates volume at /etc/nginx/certs) brings no configuration.
     fn mounts_under(&self, prefix: &str) -> bool {
-        self.mounts.iter().any(|m| m.target.starts_with(prefix))
-            || !self.placed_config(prefix, true).is_empty()
+        self.mounts.iter().any(|m| {
+            m.target.starts_with(prefix)
+                && matches!(
+                    m.source,
+                    Source::File(_) | Source::Dir { .. } | Source::Bytes { .. }
+                )
+        }) || !self.placed_config(prefix, true).is_empty()
     }
 
     /// Repository files this container's layers place under `prefix` that are nginx
@@ -550,8 +557,11 @@ pub(crate) fn set_image(c: &mut Container, reference: &str, dockerfiles: &[PathB
     c.image = stock::image(reference);
     let assumed = stock::assumption(reference);
     c.app_image = assumed.is_some();
+    let notes_before = c.notes.len();
     c.notes.extend(assumed);
-    if c.image.nginx.is_some() || c.image.fpm.is_some() {
+    // A known image is what it is; one only assumed to be built on php:*-fpm may be built
+    // by a Dockerfile of this repository (markshust's `magento-php:8.3-fpm-4`).
+    if (c.image.nginx.is_some() || c.image.fpm.is_some()) && !c.app_image {
         return;
     }
     let name = reference
@@ -561,10 +571,21 @@ pub(crate) fn set_image(c: &mut Container, reference: &str, dockerfiles: &[PathB
         .rsplit('/')
         .next()
         .unwrap_or(reference);
-    let name = name.split(':').next().unwrap_or(name).to_ascii_lowercase();
+    let (name, tag) = match name.split_once(':') {
+        Some((n, t)) => (n.to_ascii_lowercase(), t.to_ascii_lowercase()),
+        None => (name.to_ascii_lowercase(), String::new()),
+    };
     if name.is_empty() {
         return;
     }
+    // `acme/shop-nginx` is built from a folder or a file suffix `nginx`.
+    let names = |word: &str| {
+        !word.is_empty()
+            && (name == word
+                || ['-', '_', '.']
+                    .iter()
+                    .any(|sep| name.ends_with(&format!("{sep}{word}"))))
+    };
     let matching: Vec<&PathBuf> = dockerfiles
         .iter()
         .filter(|d| {
@@ -572,17 +593,27 @@ pub(crate) fn set_image(c: &mut Container, reference: &str, dockerfiles: &[PathB
                 .file_name()
                 .map(|f| f.to_string_lossy().to_ascii_lowercase())
                 .unwrap_or_default();
-            let dir = d
-                .parent()
-                .and_then(|p| p.file_name())
-                .map(|f| f.to_string_lossy().to_ascii_lowercase())
-                .unwrap_or_default();
-            let word = |sep: char| name.ends_with(&format!("{sep}{dir}"));
-            dir == name
-                || (!dir.is_empty() && dir != "docker" && (word('-') || word('_') || word('.')))
-                || file == format!("{name}.dockerfile")
-                || file == format!("dockerfile.{name}")
-                || file == format!("dockerfile-{name}")
+            let folder = |p: Option<&Path>| {
+                p.and_then(Path::file_name)
+                    .map(|f| f.to_string_lossy().to_ascii_lowercase())
+                    .unwrap_or_default()
+            };
+            let mut dir = folder(d.parent());
+            // One image per version folder (markshust's images/nginx/1.24/Dockerfile for
+            // `magento-nginx:1.24-0`): the folder above names it, the tag picks the version.
+            if crate::dockerfile::is_php_version(&dir) {
+                if !tag.starts_with(&dir) {
+                    return false;
+                }
+                dir = folder(d.parent().and_then(Path::parent));
+            }
+            // `docker/Dockerfile.nginx` for `microblog-nginx`.
+            let suffix = file
+                .strip_prefix("dockerfile.")
+                .or_else(|| file.strip_prefix("dockerfile-"))
+                .or_else(|| file.strip_suffix(".dockerfile"))
+                .unwrap_or("");
+            (dir != "docker" && names(&dir)) || names(suffix)
         })
         .collect();
     if let [only] = matching.as_slice() {
@@ -594,6 +625,8 @@ pub(crate) fn set_image(c: &mut Container, reference: &str, dockerfiles: &[PathB
             } else {
                 df
             };
+            // The Dockerfile says what the image holds: no assumption about it.
+            c.notes.truncate(notes_before);
             apply_dockerfile(c, &df, repo);
             c.built_from = Some((*only).clone());
             c.image_ref = format!("{reference} (built by {})", rel(only, repo));
