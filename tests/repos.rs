@@ -406,6 +406,31 @@ mod real_world {
         assert!(!text.contains("NGX004"), "{text}");
     }
 
+    /// mondediefr/docker-flarum: `CMD ["/usr/local/bin/startup"]`, a script of the
+    /// repository's rootfs/ without a `.sh` name that ends in `exec s6-svscan`. The image
+    /// was dropped and its files linted as loose ones against the official php image
+    /// (a false X003 on that image's docker.conf). A look-alike whose script starts
+    /// neither server still runs no nginx.
+    #[test]
+    fn a_start_script_of_any_name_that_starts_the_servers_keeps_the_image() {
+        let dockerfile = "FROM alpine:3.16\nRUN apk add --no-cache nginx php8-fpm s6\nCOPY rootfs /\nCMD [\"/usr/local/bin/startup\"]\n";
+        let site = "user nginx;\nevents {}\nhttp {\n    include mime.types;\n    server {\n        listen 8888;\n        root /flarum/app/public;\n        location ~ \\.php$ {\n            try_files $uri =404;\n            fastcgi_pass unix:/run/php/php8-fpm.sock;\n            include fastcgi_params;\n            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        }\n    }\n}\n";
+        let pool = "[www]\nuser = nginx\ngroup = nginx\nlisten = /run/php/php8-fpm.sock\nlisten.owner = nginx\nlisten.group = nginx\npm = static\npm.max_children = 4\n";
+        let files = |script: &'static str| {
+            vec![
+                ("Dockerfile", dockerfile),
+                ("rootfs/etc/nginx/nginx.conf", site),
+                ("rootfs/etc/php8/php-fpm.d/www.conf", pool),
+                ("rootfs/usr/local/bin/startup", script),
+            ]
+        };
+        let (text, code) = lint(&files("#!/bin/sh\nexec s6-svscan /etc/s6.d\n"));
+        assert_eq!(code, 0, "{text}");
+        assert!(!text.contains("loose configuration files"), "{text}");
+        let (text, _) = lint(&files("#!/bin/sh\nexec php artisan queue:work\n"));
+        assert!(text.contains("loose configuration files"), "{text}");
+    }
+
     /// A Compose repository that keeps its files under etc/ is a repository, not a copy of /.
     #[test]
     fn compose_with_an_etc_folder_is_a_repository() {

@@ -143,6 +143,49 @@ impl Container {
             || program.ends_with(".sh")
             || program.starts_with("php-fpm")
             || program.starts_with("nginx")
+            || self.start_script_starts_servers(first)
+    }
+
+    /// Whether `program` is a script the repository places in the image (any name:
+    /// mondediefr/docker-flarum's `/usr/local/bin/startup` from `COPY rootfs /`) that
+    /// starts the servers or a supervisor, or hands over to the command it is given.
+    fn start_script_starts_servers(&self, program: &str) -> bool {
+        let program = Path::new(program);
+        if !program.is_absolute() {
+            return false;
+        }
+        // The last layer that places the path wins.
+        let host = self.mounts.iter().rev().find_map(|m| match &m.source {
+            Source::File(host) if m.target == program => Some(host.clone()),
+            Source::Dir { host, .. } => program
+                .strip_prefix(&m.target)
+                .ok()
+                .map(|rest| host.join(rest))
+                .filter(|h| h.is_file()),
+            _ => None,
+        });
+        let Some(text) = host.and_then(|h| {
+            let mut head = Vec::new();
+            std::io::Read::read_to_end(
+                &mut std::io::Read::take(std::fs::File::open(h).ok()?, 64 * 1024),
+                &mut head,
+            )
+            .ok()?;
+            Some(String::from_utf8_lossy(&head).into_owned())
+        }) else {
+            return false;
+        };
+        text.starts_with("#!")
+            && [
+                "nginx",
+                "php-fpm",
+                "s6-svscan",
+                "supervisord",
+                "runsvdir",
+                "exec \"$@\"",
+            ]
+            .iter()
+            .any(|w| text.contains(w))
     }
 
     /// Whether the command runs one of the application's side jobs (cron, a scheduler, a
