@@ -248,8 +248,12 @@ impl State<'_> {
                 return;
             }
             Some(true) => {}
-            // The deployment does not say: nothing to read, nothing to claim.
-            None => return,
+            // The deployment (or a checkout that cannot hold an empty directory) does not
+            // say: nothing to read, nothing to claim, and pools may come from there.
+            None => {
+                self.config.incomplete = true;
+                return;
+            }
         }
         let matches = match self.fs.glob(&full) {
             Ok(found) => found,

@@ -36,10 +36,16 @@ pub fn discover(root: Option<&Path>) -> LintInput {
             .collect();
         versions.sort();
         for v in versions {
-            let conf = format!("/etc/php/{v}/fpm/php-fpm.conf");
+            // Debian's /etc/php/8.2/fpm/; Gentoo's slots keep it in /etc/php/fpm-php8.2/.
+            let dir = if v.starts_with("fpm-php") {
+                format!("/etc/php/{v}")
+            } else {
+                format!("/etc/php/{v}/fpm")
+            };
+            let conf = format!("{dir}/php-fpm.conf");
             if under(root, &conf).is_file() {
                 input.fpm.push(PathBuf::from(&conf));
-                let ini = format!("/etc/php/{v}/fpm/php.ini");
+                let ini = format!("{dir}/php.ini");
                 if under(root, &ini).is_file() {
                     input.php_ini.push(PathBuf::from(ini));
                 }

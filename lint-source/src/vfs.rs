@@ -265,6 +265,9 @@ pub fn is_configuration_checkout(root: &Path) -> bool {
 #[derive(Clone, Debug)]
 pub struct RootFs {
     root: PathBuf,
+    /// The root is a configuration checkout ([`is_configuration_checkout`]): a directory
+    /// missing there may be one the machine has empty (git keeps no empty directory).
+    checkout: bool,
 }
 
 impl RootFs {
@@ -275,7 +278,8 @@ impl RootFs {
         let root = std::path::absolute(&root)
             .map(|r| normalize(&r))
             .unwrap_or(root);
-        RootFs { root }
+        let checkout = is_configuration_checkout(&root);
+        RootFs { root, checkout }
     }
 
     /// The root directory on this machine.
@@ -404,7 +408,15 @@ impl FileSystem for RootFs {
     }
 
     fn is_dir(&self, path: &Path) -> Option<bool> {
-        Some(self.resolve(path).map(|p| p.is_dir()).unwrap_or(false))
+        let host = self.resolve(path).ok();
+        match host {
+            Some(p) if p.is_dir() => Some(true),
+            // A file, or nothing in a machine's copy: not a directory.
+            Some(p) if p.exists() || !self.checkout => Some(false),
+            None if !self.checkout => Some(false),
+            // Nothing in a configuration checkout: maybe an empty directory git dropped.
+            _ => None,
+        }
     }
 
     fn disk_path(&self, path: &Path) -> Option<PathBuf> {
