@@ -431,6 +431,31 @@ mod real_world {
         assert!(text.contains("loose configuration files"), "{text}");
     }
 
+    /// mondediefr/docker-flarum's start script drops to one user for everything
+    /// (`exec su-exec "${UID}:${GID}" s6-svscan`, `ENV UID=991`), as `USER` would:
+    /// nginx and php-fpm are the same uid and nginx opens the root-less socket. Started
+    /// as root (no su-exec), nginx's workers are `nginx` and the 0660 socket is root's.
+    #[test]
+    fn a_start_script_that_drops_to_one_user_runs_both_servers_as_it() {
+        let dockerfile = "FROM alpine:3.16\nENV UID=991 GID=991\nRUN apk add --no-cache nginx php8-fpm s6 su-exec\nCOPY rootfs /\nCMD [\"/usr/local/bin/startup.sh\"]\n";
+        let site = "events {}\nhttp {\n    include mime.types;\n    server {\n        listen 8888;\n        root /flarum/app/public;\n        location ~ \\.php$ {\n            try_files $uri =404;\n            fastcgi_pass unix:/run/php/php8-fpm.sock;\n            include fastcgi_params;\n            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        }\n    }\n}\n";
+        let pool = "[global]\ndaemonize = no\n[www]\nlisten = /run/php/php8-fpm.sock\npm = ondemand\npm.max_children = 30\n";
+        let files = |script: &'static str| {
+            vec![
+                ("Dockerfile", dockerfile),
+                ("rootfs/etc/nginx/nginx.conf", site),
+                ("rootfs/etc/php8/php-fpm.d/www.conf", pool),
+                ("rootfs/usr/local/bin/startup.sh", script),
+            ]
+        };
+        let (text, _) = lint(&files(
+            "#!/bin/sh\nexec su-exec \"${UID}:${GID}\" /bin/s6-svscan /etc/s6.d\n",
+        ));
+        assert!(!text.contains("X003"), "{text}");
+        let (text, _) = lint(&files("#!/bin/sh\nexec /bin/s6-svscan /etc/s6.d\n"));
+        assert!(text.contains("X003"), "{text}");
+    }
+
     /// A Compose repository that keeps its files under etc/ is a repository, not a copy of /.
     #[test]
     fn compose_with_an_etc_folder_is_a_repository() {

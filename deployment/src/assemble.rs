@@ -150,29 +150,7 @@ impl Container {
     /// mondediefr/docker-flarum's `/usr/local/bin/startup` from `COPY rootfs /`) that
     /// starts the servers or a supervisor, or hands over to the command it is given.
     fn start_script_starts_servers(&self, program: &str) -> bool {
-        let program = Path::new(program);
-        if !program.is_absolute() {
-            return false;
-        }
-        // The last layer that places the path wins.
-        let host = self.mounts.iter().rev().find_map(|m| match &m.source {
-            Source::File(host) if m.target == program => Some(host.clone()),
-            Source::Dir { host, .. } => program
-                .strip_prefix(&m.target)
-                .ok()
-                .map(|rest| host.join(rest))
-                .filter(|h| h.is_file()),
-            _ => None,
-        });
-        let Some(text) = host.and_then(|h| {
-            let mut head = Vec::new();
-            std::io::Read::read_to_end(
-                &mut std::io::Read::take(std::fs::File::open(h).ok()?, 64 * 1024),
-                &mut head,
-            )
-            .ok()?;
-            Some(String::from_utf8_lossy(&head).into_owned())
-        }) else {
+        let Some(text) = self.placed_script(program) else {
             return false;
         };
         text.starts_with("#!")
@@ -186,6 +164,74 @@ impl Container {
             ]
             .iter()
             .any(|w| text.contains(w))
+    }
+
+    /// The user the start script drops to before it starts the servers: `exec su-exec
+    /// 991:991 s6-svscan /etc/s6.d` (mondediefr/docker-flarum), `gosu www-data
+    /// supervisord`, `s6-setuidgid`, `chpst -u`. Like `USER`, every process of the
+    /// container then runs as that user.
+    fn start_script_user(&self) -> Option<String> {
+        let program = self.command.first()?;
+        let text = self.placed_script(program)?;
+        const DROPS: &[&str] = &["su-exec", "gosu", "s6-setuidgid", "setpriv"];
+        const STARTS: &[&str] = &["s6-svscan", "supervisord", "runsvdir", "nginx", "php-fpm"];
+        for line in text.lines() {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            for (i, w) in words.iter().enumerate() {
+                let tool = w.rsplit('/').next().unwrap_or(w);
+                let user = if DROPS.contains(&tool) {
+                    words.get(i + 1).copied()
+                } else if tool == "chpst" && words.get(i + 1) == Some(&"-u") {
+                    words.get(i + 2).copied()
+                } else {
+                    continue;
+                };
+                let Some(user) = user.filter(|u| !u.starts_with('-')) else {
+                    continue;
+                };
+                let starts = words.iter().skip(i + 1).any(|w| {
+                    let p = w.rsplit('/').next().unwrap_or(w);
+                    STARTS.iter().any(|s| p.starts_with(s))
+                });
+                if starts {
+                    // `"${UID}:${GID}"` with the image's `ENV UID=991`.
+                    let mut user = user.trim_matches(|c| c == '"' || c == '\'').to_string();
+                    for (k, v) in &self.env {
+                        user = user
+                            .replace(&format!("${{{k}}}"), v)
+                            .replace(&format!("${k}"), v);
+                    }
+                    let user = user.split(':').next().unwrap_or(&user).to_string();
+                    return (!user.contains('$')).then_some(user);
+                }
+            }
+        }
+        None
+    }
+
+    /// The text (first 64 KiB) of a script the repository places at `program` in the image.
+    fn placed_script(&self, program: &str) -> Option<String> {
+        let program = Path::new(program);
+        if !program.is_absolute() {
+            return None;
+        }
+        // The last layer that places the path wins.
+        let host = self.mounts.iter().rev().find_map(|m| match &m.source {
+            Source::File(host) if m.target == program => Some(host.clone()),
+            Source::Dir { host, .. } => program
+                .strip_prefix(&m.target)
+                .ok()
+                .map(|rest| host.join(rest))
+                .filter(|h| h.is_file()),
+            _ => None,
+        });
+        let mut head = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::fs::File::open(host?).ok()?, 64 * 1024),
+            &mut head,
+        )
+        .ok()?;
+        Some(String::from_utf8_lossy(&head).into_owned())
     }
 
     /// Whether the command runs one of the application's side jobs (cron, a scheduler, a
@@ -944,7 +990,7 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
         nginx_user: c.image.nginx_user.map(str::to_string),
         nginx_version: c.image.nginx_version.clone(),
         env: c.env.clone(),
-        run_as: c.run_as.clone(),
+        run_as: c.run_as.clone().or_else(|| c.start_script_user()),
         changed_at_build: c.changed_at_build.clone(),
         notes,
         modules: c.image.modules.iter().map(|m| m.to_string()).collect(),
