@@ -456,6 +456,25 @@ mod real_world {
         assert!(text.contains("X003"), "{text}");
     }
 
+    /// mautic/docker-mautic: the cron and worker services run the fpm image with a role
+    /// in their environment and no command; they answer no FastCGI request and were paired
+    /// with nginx as two more deployments.
+    #[test]
+    fn services_with_a_cron_or_worker_role_are_side_jobs() {
+        let compose = "services:\n  nginx:\n    image: nginx\n    volumes: ['./nginx.conf:/etc/nginx/conf.d/default.conf:ro', 'html:/var/www/html']\n  mautic_web:\n    image: mautic/mautic:5-fpm\n    volumes: ['html:/var/www/html']\n  mautic_cron:\n    image: mautic/mautic:5-fpm\n    volumes: ['html:/var/www/html']\n    environment:\n      - DOCKER_MAUTIC_ROLE=mautic_cron\n  mautic_worker:\n    image: mautic/mautic:5-fpm\n    volumes: ['html:/var/www/html']\n    environment:\n      - DOCKER_MAUTIC_ROLE=mautic_worker\nvolumes:\n  html:\n";
+        let site = "server {\n    listen 80;\n    root /var/www/html/docroot;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass mautic_web:9000;\n    }\n}\n";
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "docker-compose.yml", compose);
+        write(dir.path(), "nginx.conf", site);
+        let (text, _) = run_in(dir.path(), &["--no-config", "deployments", "."]);
+        let deployments = text
+            .lines()
+            .filter(|l| l.starts_with("deployment "))
+            .count();
+        assert_eq!(deployments, 1, "{text}");
+        assert!(text.contains("side job"), "{text}");
+    }
+
     /// A Compose repository that keeps its files under etc/ is a repository, not a copy of /.
     #[test]
     fn compose_with_an_etc_folder_is_a_repository() {

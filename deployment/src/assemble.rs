@@ -240,6 +240,18 @@ impl Container {
     /// shares the php-fpm image (friendica's `cron` service: same build, `entrypoint:
     /// /cron.sh`) but answers no FastCGI request.
     fn runs_side_job(&self) -> bool {
+        // mautic's `mautic_cron` and `mautic_worker` services run the fpm image with a
+        // role in their environment (`DOCKER_MAUTIC_ROLE=mautic_cron`), no command.
+        let role = self.env.iter().any(|(k, v)| {
+            let v = v.to_ascii_lowercase();
+            k.to_ascii_uppercase().ends_with("ROLE")
+                && ["cron", "worker", "scheduler", "queue"]
+                    .iter()
+                    .any(|job| v.contains(job))
+        });
+        if role {
+            return true;
+        }
         if self.command.is_empty() {
             return false;
         }
@@ -1049,10 +1061,20 @@ pub(crate) fn pair(
     // image) is not the php-fpm nginx talks to when another container of the stack is.
     if fpm.iter().any(|(f, _)| !f.runs_side_job()) {
         for (f, _) in fpm.iter().filter(|(f, _)| f.runs_side_job()) {
+            let what = if f.command.is_empty() {
+                let role = f
+                    .env
+                    .iter()
+                    .find(|(k, _)| k.to_ascii_uppercase().ends_with("ROLE"))
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .unwrap_or_default();
+                format!("has the role `{role}`")
+            } else {
+                format!("runs `{}`", f.command_text())
+            };
             unlinted.push(format!(
-                "{} runs `{}`, a side job rather than php-fpm's servers: not paired with nginx",
-                f.name,
-                f.command_text()
+                "{} {what}, a side job rather than php-fpm's servers: not paired with nginx",
+                f.name
             ));
         }
         fpm.retain(|(f, _)| !f.runs_side_job());
