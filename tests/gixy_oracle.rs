@@ -28,6 +28,19 @@ const GIXY_NG_VERSION: &str = "0.2.59";
 /// that our answer is right). A listed fixture that agrees is a stale entry and fails.
 const DELIBERATE: &[(&str, &str, &str)] = &[
     (
+        "status_page_exposed",
+        "status_page_exposed_unix_and_tcp.conf",
+        "every listen is a unix socket or 127.0.0.1: nginx binds only the loopback address, \
+         so no other host can connect (hestiacp serves its status page this way; SEC052's \
+         own fix names a loopback listener)",
+    ),
+    (
+        "status_page_exposed",
+        "status_page_exposed_ipv6_universal_allow_hostname_listen.conf",
+        "`listen localhost:80`: nginx binds what localhost resolves to, 127.0.0.1 and ::1, \
+         both loopback: whatever the family, no other host can connect",
+    ),
+    (
         "default_server_flag",
         "ambiguous_stream_socket.conf",
         "two stream servers on one port: nginx 1.22.1 refuses them (duplicate \"127.0.0.1:12345\" address and port pair, shown with libnginx-mod-stream); stream has no server_name, so no default server, before 1.25.5; NGX102 reads http servers",

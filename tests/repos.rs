@@ -475,6 +475,40 @@ mod real_world {
         assert!(text.contains("side job"), "{text}");
     }
 
+    /// zabbix/zabbix-docker's web images fill `{NAME}` placeholders in with sed at start
+    /// (`: ${HTTP_INDEX_FILE:="index.php"}` then `sed -i -e "s/{HTTP_INDEX_FILE}/.../g"`).
+    /// Read as written, `index {HTTP_INDEX_FILE};` was a syntax error that hid the whole
+    /// nginx side; rendered with the script's defaults (or the environment) it is linted.
+    /// A placeholder the script does not fill stays an error.
+    #[test]
+    fn sed_placeholders_of_the_start_script_are_filled_in() {
+        let dockerfile = "FROM alpine:3.20\nRUN apk add --no-cache nginx php83-fpm supervisor\nCOPY [\"conf/etc/\", \"/etc/\"]\nCOPY [\"docker-entrypoint.sh\", \"/usr/bin/\"]\nENTRYPOINT [\"docker-entrypoint.sh\"]\nCMD [\"/usr/bin/supervisord\", \"-c\", \"/etc/supervisord.conf\"]\n";
+        let script = "#!/bin/bash\n: ${HTTP_INDEX_FILE:=\"index.php\"}\nsed -i -e \"s/{HTTP_INDEX_FILE}/${HTTP_INDEX_FILE}/g\" /etc/nginx/http.d/zabbix.conf\nexec \"$@\"\n";
+        let site = |index: &str| {
+            format!("server {{\n    listen 8080;\n    root /usr/share/zabbix;\n    index {index};\n    location ~ \\.php$ {{\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass unix:/tmp/php-fpm.sock;\n    }}\n}}\n")
+        };
+        let pool = "[zabbix]\nuser = nginx\ngroup = nginx\nlisten = /tmp/php-fpm.sock\nlisten.owner = nginx\nlisten.group = nginx\npm = static\npm.max_children = 4\n";
+        let filled = site("{HTTP_INDEX_FILE}");
+        let (text, _) = lint(&[
+            ("Dockerfile", dockerfile),
+            ("docker-entrypoint.sh", script),
+            ("conf/etc/nginx/http.d/zabbix.conf", filled.as_str()),
+            ("conf/etc/php83/php-fpm.d/zabbix.conf", pool),
+        ]);
+        assert!(
+            !text.contains("NGX001") && !text.contains("NGX013"),
+            "{text}"
+        );
+        let unfilled = site("{OTHER_FILE}");
+        let (text, _) = lint(&[
+            ("Dockerfile", dockerfile),
+            ("docker-entrypoint.sh", script),
+            ("conf/etc/nginx/http.d/zabbix.conf", unfilled.as_str()),
+            ("conf/etc/php83/php-fpm.d/zabbix.conf", pool),
+        ]);
+        assert!(text.contains("NGX001") || text.contains("NGX013"), "{text}");
+    }
+
     /// A Compose repository that keeps its files under etc/ is a repository, not a copy of /.
     #[test]
     fn compose_with_an_etc_folder_is_a_repository() {

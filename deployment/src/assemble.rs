@@ -211,10 +211,23 @@ impl Container {
 
     /// The text (first 64 KiB) of a script the repository places at `program` in the image.
     fn placed_script(&self, program: &str) -> Option<String> {
-        let program = Path::new(program);
-        if !program.is_absolute() {
-            return None;
+        if !program.starts_with('/') {
+            // `ENTRYPOINT ["docker-entrypoint.sh"]` runs the script from PATH.
+            if program.contains('/') {
+                return None;
+            }
+            return [
+                "/usr/local/sbin",
+                "/usr/local/bin",
+                "/usr/sbin",
+                "/usr/bin",
+                "/sbin",
+                "/bin",
+            ]
+            .iter()
+            .find_map(|dir| self.placed_script(&format!("{dir}/{program}")));
         }
+        let program = Path::new(program);
         // The last layer that places the path wins.
         let host = self.mounts.iter().rev().find_map(|m| match &m.source {
             Source::File(host) if m.target == program => Some(host.clone()),
@@ -394,12 +407,60 @@ impl Container {
             .command
             .first()
             .is_some_and(|w| w.ends_with(".sh") || w.contains("entrypoint"));
+        let fs = fs.with_placeholders(self.sed_placeholders());
         Arc::new(if own_entrypoint {
             fs.with_envsubst(self.env.clone())
         } else {
             fs
         })
     }
+
+    /// `{NAME}` placeholders the start script fills in with sed (`sed -i -e
+    /// "s/{HTTP_INDEX_FILE}/${HTTP_INDEX_FILE}/g"`), each with the value it gets: the
+    /// container's environment, else the script's default (`: ${HTTP_INDEX_FILE:="index.php"}`).
+    /// A placeholder whose value is not known stays as written.
+    fn sed_placeholders(&self) -> BTreeMap<String, String> {
+        let mut values = BTreeMap::new();
+        let Some(script) = self.command.first().and_then(|p| self.placed_script(p)) else {
+            return values;
+        };
+        for (i, _) in script.match_indices("s/{") {
+            let rest = &script[i + 3..];
+            let len = rest
+                .bytes()
+                .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
+                .count();
+            if len == 0 || rest.as_bytes().get(len) != Some(&b'}') {
+                continue;
+            }
+            let name = &rest[..len];
+            let value = self
+                .env
+                .get(name)
+                .cloned()
+                .or_else(|| script_default(&script, name));
+            if let Some(value) = value {
+                values.insert(name.to_string(), value);
+            }
+        }
+        values
+    }
+}
+
+/// The default a shell script gives `name`: `${NAME:="v"}`, `${NAME:=v}`, `${NAME:-v}`.
+fn script_default(script: &str, name: &str) -> Option<String> {
+    for op in [":=", ":-"] {
+        let open = format!("${{{name}{op}");
+        if let Some(at) = script.find(&open) {
+            let rest = &script[at + open.len()..];
+            let end = rest.find('}')?;
+            let value = rest[..end].trim_matches(|c| c == '"' || c == '\'');
+            if !value.contains('$') {
+                return Some(value.to_string());
+            }
+        }
+    }
+    None
 }
 
 /// envsubst as the nginx image runs it: `$NAME` / `${NAME}` of defined variables only;

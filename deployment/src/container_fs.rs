@@ -82,6 +82,9 @@ pub struct ContainerFs {
     /// Variables an entrypoint script substitutes into repository files at start
     /// (`$NAME`, `${NAME}` of these names only), when the container has such a script.
     envsubst: Option<std::collections::BTreeMap<String, String>>,
+    /// `{NAME}` placeholders the start script replaces with `sed` (zabbix's web images:
+    /// `server_tokens {EXPOSE_WEB_SERVER_INFO};`), with the value each gets.
+    placeholders: Option<std::collections::BTreeMap<String, String>>,
 }
 
 enum Found {
@@ -158,6 +161,7 @@ impl ContainerFs {
             repo_root,
             image: Arc::from(format!("image {image}")),
             envsubst: None,
+            placeholders: None,
         }
     }
 
@@ -165,6 +169,13 @@ impl ContainerFs {
     /// read (an entrypoint script that runs envsubst over its configuration).
     pub fn with_envsubst(mut self, env: std::collections::BTreeMap<String, String>) -> Self {
         self.envsubst = (!env.is_empty()).then_some(env);
+        self
+    }
+
+    /// Replaces `{NAME}` with these values in repository files as they are read (a start
+    /// script that fills its configuration in with `sed -i "s/{NAME}/$NAME/g"`).
+    pub fn with_placeholders(mut self, values: std::collections::BTreeMap<String, String>) -> Self {
+        self.placeholders = (!values.is_empty()).then_some(values);
         self
     }
 
@@ -502,6 +513,17 @@ impl FileSystem for ContainerFs {
                     if let Ok(text) = std::str::from_utf8(&bytes) {
                         if text.contains('$') {
                             bytes = crate::assemble::envsubst(text, env).into_bytes();
+                        }
+                    }
+                }
+                if let Some(values) = &self.placeholders {
+                    if let Ok(text) = std::str::from_utf8(&bytes) {
+                        if text.contains('{') {
+                            let mut text = text.to_string();
+                            for (name, value) in values {
+                                text = text.replace(&format!("{{{name}}}"), value);
+                            }
+                            bytes = text.into_bytes();
                         }
                     }
                 }
