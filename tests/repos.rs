@@ -509,6 +509,46 @@ mod real_world {
         assert!(text.contains("NGX001") || text.contains("NGX013"), "{text}");
     }
 
+    /// `--nginx site.conf` on a file of `server` blocks infers its context as `--context
+    /// auto` does (it was read as a main file: every rule that walks http → server →
+    /// location saw nothing, "No problems found"). README's first example is this.
+    #[test]
+    fn a_site_file_given_with_nginx_is_read_in_its_context() {
+        let site = "server {\n    listen 80;\n    server_name example.test;\n    root /var/www/html;\n    location ~ \\.php$ {\n        fastcgi_split_path_info ^(.+\\.php)(/.+)$;\n        fastcgi_param PATH_INFO $fastcgi_path_info;\n        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n";
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "site.conf", site);
+        let (text, code) = run_in(
+            dir.path(),
+            &["--no-config", "--format", "concise", "--nginx", "site.conf"],
+        );
+        assert_eq!(code, 1, "{text}");
+        assert!(text.contains("NGX201") && text.contains("SEC001"), "{text}");
+    }
+
+    /// SecurityCompass's Moodle stack: `build.args: PHP_VERSION: ${PHP_VERSION}` (from .env)
+    /// picks `php${PHP_VERSION}-fpm` in the Dockerfile; the build argument was dropped, the
+    /// distribution's default version assumed, and the mounted 7.4 pool never read. Pinned
+    /// packages (`nginx=1.22*`) are the same packages (processwire).
+    #[test]
+    fn compose_build_args_and_apt_pins_reach_the_dockerfile() {
+        let compose = "services:\n  web:\n    build:\n      context: .\n      args:\n        PHP_VERSION: \"${PHP_VERSION}\"\n    volumes:\n      - ./conf/www.conf:/etc/php/7.4/fpm/pool.d/www.conf\n";
+        let dockerfile = "FROM ubuntu:jammy\nARG PHP_VERSION\nRUN apt-get update && apt-get install -y nginx=1.18* php${PHP_VERSION}-fpm=7.4.*\nCMD [\"/bin/sh\", \"-c\", \"php-fpm${PHP_VERSION} -D && exec nginx -g 'daemon off;'\"]\n";
+        let pool = "[www]\nuser = www-data\ngroup = www-data\nlisten = /run/php/php7.4-fpm.sock\nlisten.owner = www-data\nlisten.group = www-data\npm = dynamic\npm.max_children = 5\npm.start_servers = 10\npm.min_spare_servers = 1\npm.max_spare_servers = 3\n";
+        let (text, _) = lint(&[
+            ("docker-compose.yml", compose),
+            (".env", "PHP_VERSION=7.4\n"),
+            ("Dockerfile", dockerfile),
+            ("conf/www.conf", pool),
+        ]);
+        // The mounted pool is read: its pm arithmetic is wrong.
+        assert!(
+            text.contains("conf/www.conf") && text.contains("FPM007"),
+            "{text}"
+        );
+        // Debian's nginx package, not the official image's (no conf.d/default.conf).
+        assert!(!text.contains("NGX102"), "{text}");
+    }
+
     /// A Compose repository that keeps its files under etc/ is a repository, not a copy of /.
     #[test]
     fn compose_with_an_etc_folder_is_a_repository() {

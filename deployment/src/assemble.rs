@@ -523,7 +523,7 @@ fn compose_container(
                     dockerfile_path,
                     &text,
                     context,
-                    &BTreeMap::new(),
+                    &service.build_args,
                     service.build_target.as_deref(),
                 );
                 apply_dockerfile(&mut c, &df, repo);

@@ -17,6 +17,8 @@ pub struct Service {
     pub build: Option<(PathBuf, PathBuf)>,
     /// `build.target`: the stage that is built.
     pub build_target: Option<String>,
+    /// `build.args` (map or `KEY=VALUE` list, interpolated): values for the Dockerfile's `ARG`s.
+    pub build_args: BTreeMap<String, String>,
     /// `volumes:` and `configs:` as (source, target, read-only) after interpolation.
     pub mounts: Vec<ComposeMount>,
     /// Extra names: `container_name`, `hostname`, network `aliases`, `links` aliases.
@@ -374,6 +376,24 @@ pub fn parse_in(
                     lint_source::vfs::normalize(&ctx.join(dockerfile)),
                 ));
                 s.build_target = text_of(key(build, "target"), &mut unset);
+                match key(build, "args") {
+                    Yaml::Hash(map) => {
+                        for (k, v) in map {
+                            if let (Some(k), Some(v)) = (scalar(k), scalar(v)) {
+                                s.build_args.insert(k, interpolate(&v, &env, &mut unset));
+                            }
+                        }
+                    }
+                    Yaml::Array(list) => {
+                        for a in list.iter().filter_map(scalar) {
+                            if let Some((k, v)) = a.split_once('=') {
+                                s.build_args
+                                    .insert(k.to_string(), interpolate(v, &env, &mut unset));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
             }
             _ => {}
         }

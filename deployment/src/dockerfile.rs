@@ -156,7 +156,10 @@ pub fn parse_target(
                 let (k, v) = args.split_once('=').unwrap_or((&args, ""));
                 let k = k.trim().to_string();
                 if seen_from {
-                    let v = if v.is_empty() {
+                    // A build argument (Compose `build.args`) wins over the ARG's default.
+                    let v = if let Some(given) = build_args.get(&k) {
+                        given.clone()
+                    } else if v.is_empty() {
                         global_args.get(&k).cloned().unwrap_or_default()
                     } else {
                         substitute(v.trim_matches('"'), &vars)
@@ -344,6 +347,8 @@ pub fn parse_target(
                     lower.contains("install") || (lower.contains("apk") && lower.contains(" add "));
                 if installs {
                     for w in lower.split(|c: char| c.is_whitespace() || c == '\\') {
+                        // `nginx=1.22*`, `php8.2-fpm=8.2.*`: a version pin names the package.
+                        let w = w.split('=').next().unwrap_or(w);
                         if w == "nginx"
                             || w == "nginx-full"
                             || w == "nginx-light"

@@ -79,7 +79,10 @@ pub fn parse(input: &LintInput, map: &SourceMap) -> Loaded {
                 .map(|n| match n {
                     NginxInput::File(path) => match opts.context.as_deref() {
                         // A snippet is loaded inside the blocks its context needs, so
-                        // that the model sees its servers and locations.
+                        // that the model sees its servers and locations. Unless told, the
+                        // context is inferred: `--nginx site.conf` on a file of `server`
+                        // blocks was read as a main file, and every rule that walks
+                        // http → server → location saw nothing.
                         Some(context) if context == "auto" || context_wraps(context) => {
                             nginx_conf_parser::context::load_in_context(
                                 path,
@@ -90,7 +93,17 @@ pub fn parse(input: &LintInput, map: &SourceMap) -> Loaded {
                             )
                             .0
                         }
-                        _ => nginx_conf_parser::load(path, &load_opts, map),
+                        None => {
+                            nginx_conf_parser::context::load_in_context(
+                                path,
+                                "auto",
+                                &load_opts,
+                                version(opts),
+                                map,
+                            )
+                            .0
+                        }
+                        Some(_) => nginx_conf_parser::load(path, &load_opts, map),
                     },
                     NginxInput::Dump { name, text } => {
                         nginx_conf_parser::from_dump(name, text, map)

@@ -322,6 +322,37 @@ impl<'a> Model<'a> {
             })
     }
 
+    /// Whether the location serves only its pools' status and ping pages
+    /// (`pm.status_path`, `ping.path`): php-fpm answers those itself from SCRIPT_NAME, at
+    /// once, before it looks for a script (VirtuBox's `location ~ /(status|ping)` without
+    /// SCRIPT_FILENAME, ddev's `location = /phpstatus` beside a long `fastcgi_read_timeout`).
+    /// Every reached pool has one of them landing here, and a PHP script's URI does not.
+    pub fn serves_only_status_pages(
+        &self,
+        nginx: &NginxModel,
+        server: &nginx::Server,
+        location: &EffectiveLocation,
+    ) -> bool {
+        let here = |uri: &str| {
+            server
+                .location_for(uri)
+                .is_some_and(|l| l.span == location.span)
+        };
+        if here("/index.php") || here("/app/index.php") {
+            return false;
+        }
+        let mut pools = self.reached_pools(nginx, location).peekable();
+        pools.peek().is_some()
+            && pools.all(|(_, pool)| {
+                ["pm.status_path", "ping.path"].iter().any(|key| {
+                    pool.pool
+                        .get(key)
+                        .map(|e| e.value.trim())
+                        .is_some_and(|path| path.starts_with('/') && here(path))
+                })
+            })
+    }
+
     /// Whether a location's FastCGI server may be php-fpm. It is not when `fastcgi_pass`
     /// reaches only unix sockets (directly or through an upstream) that no pool of the tree
     /// creates, and nothing about the location names PHP (the socket path, the location, `try_files`, `fastcgi_split_path_info`,

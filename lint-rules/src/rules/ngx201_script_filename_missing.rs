@@ -109,36 +109,6 @@ fn handles_any_script(pattern: &str, script: &str) -> bool {
     regex.contains("php") && (stem.is_empty() || !regex.contains(stem))
 }
 
-/// Whether the location serves only its pools' status and ping pages: php-fpm answers
-/// those from SCRIPT_NAME before it looks for a script, so no SCRIPT_FILENAME is needed
-/// (VirtuBox's `location ~ /(status|ping)` with `include fastcgi_params`). Every reached
-/// pool has one of them landing here, and a PHP script's URI does not.
-fn serves_only_status_pages(
-    model: &Model<'_>,
-    nginx: &crate::model::nginx::NginxModel,
-    server: &crate::model::nginx::Server,
-    location: &crate::model::nginx::EffectiveLocation,
-) -> bool {
-    let here = |uri: &str| {
-        server
-            .location_for(uri)
-            .is_some_and(|l| l.span == location.span)
-    };
-    if here("/index.php") || here("/app/index.php") {
-        return false;
-    }
-    let mut pools = model.reached_pools(nginx, location).peekable();
-    pools.peek().is_some()
-        && pools.all(|(_, pool)| {
-            ["pm.status_path", "ping.path"].iter().any(|key| {
-                pool.pool
-                    .get(key)
-                    .map(|e| e.value.trim())
-                    .is_some_and(|path| path.starts_with('/') && here(path))
-            })
-        })
-}
-
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, server, location) in model.fastcgi_locations() {
         let Some((_, pass_span)) = &location.fastcgi_pass else {
@@ -153,7 +123,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             .as_ref()
             .and_then(|p| p.get("SCRIPT_FILENAME"));
         match script {
-            None if serves_only_status_pages(model, nginx, server, location) => {}
+            None if model.serves_only_status_pages(nginx, server, location) => {}
             None => sink.push(
                 Diagnostic::new(&RULE.meta, *pass_span, "no SCRIPT_FILENAME is sent to php-fpm from this location")
                     .with_label("requests go to PHP without a script name")

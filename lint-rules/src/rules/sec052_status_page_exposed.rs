@@ -21,7 +21,11 @@ php-fpm to anyone. Without an `allow ...; deny all;` (or authentication) in
 the location that serves them, any client can read them. For php-fpm the
 check follows the request: a status path is reported when nginx's location
 for that URI passes it to the pool that has it (with `SCRIPT_NAME` taken from
-the URI and no `try_files` in the way).
+the URI and no `try_files` in the way). `stub_status` is reported only where it
+answers (no `return` in its location, no later `fastcgi_pass` or other content
+handler replacing it) and not on a server that listens only on loopback
+addresses or unix sockets; php-fpm's pages are reported there too, since `?full`
+hands every request's URI and client to any local user or forged request.
 
 **Symptom**: `curl https://host/status?full` from anywhere lists the URLs and
 client addresses being served; `/nginx_status` gives traffic figures for
@@ -43,7 +47,7 @@ location = /status {
     fastcgi_pass unix:/run/php/php8.2-fpm.sock;
 }
 ```"#,
-        fix: "Add `allow <monitoring address>; deny all;` to the location (or serve it on a listener bound to 127.0.0.1 or a unix socket).",
+        fix: "Add `allow <monitoring address>; deny all;` to the location (for `stub_status`, a listener bound to 127.0.0.1 or a unix socket also does).",
     },
     check,
 };
@@ -94,6 +98,20 @@ fn families(tree: &Tree<'_>, scope: Option<usize>) -> (bool, bool) {
     (v4, v6)
 }
 
+/// Whether the server around `scope` listens only on loopback addresses and unix sockets:
+/// no other host connects (hestiacp's status server: `listen 127.0.0.1:8084`). Enough for
+/// nginx's counters; php-fpm's status page with `?full` lists every request's URI, query
+/// and client, which a local user or a request forged through another service still
+/// reads, so it is reported on loopback too.
+fn loopback_only(tree: &Tree<'_>, scope: Option<usize>) -> bool {
+    server_listens(tree, scope).is_some_and(|listens| {
+        !listens.is_empty()
+            && listens
+                .iter()
+                .all(|a| a.first().is_some_and(|x| is_local_listen(x)))
+    })
+}
+
 /// A `listen` address only this machine reaches: a unix socket, 127.0.0.0/8, `[::1]`,
 /// `localhost` (with or without a port).
 fn is_local_listen(address: &str) -> bool {
@@ -117,13 +135,12 @@ fn self_or_enclosing(tree: &Tree<'_>, scope: Option<usize>, name: &str) -> Optio
 
 /// Why block `scope` lets any client in, or `None` when it is restricted.
 pub fn unrestricted(tree: &Tree<'_>, scope: Option<usize>) -> Option<String> {
-    // A server that listens only on unix sockets and loopback addresses accepts no
-    // connection from another host (hestiacp's status server: `listen 127.0.0.1:8084`).
     if let Some(listens) = server_listens(tree, scope) {
         if !listens.is_empty()
-            && listens
-                .iter()
-                .all(|a| a.first().is_some_and(|x| is_local_listen(x)))
+            && listens.iter().all(|a| {
+                a.first()
+                    .is_some_and(|x| x.to_ascii_lowercase().starts_with("unix:"))
+            })
         {
             return None;
         }
@@ -182,9 +199,43 @@ pub fn unrestricted(tree: &Tree<'_>, scope: Option<usize>) -> Option<String> {
     Some(why.join("; "))
 }
 
+/// Directives that set a location's content handler, as `stub_status` does: the one
+/// written last wins.
+const CONTENT_HANDLERS: &[&str] = &[
+    "fastcgi_pass",
+    "proxy_pass",
+    "uwsgi_pass",
+    "scgi_pass",
+    "grpc_pass",
+    "memcached_pass",
+    "empty_gif",
+    "js_content",
+    "perl",
+    "mp4",
+    "flv",
+];
+
+/// Whether the `stub_status` statement `i` ever answers: its block has no `return` of its
+/// own (that ends the request in the rewrite phase, before any content handler: ddev's
+/// `/healthcheck`), and no content handler written after it replaces it (ddev's
+/// `stub_status on; ... fastcgi_pass`). Checked with nginx 1.22.1.
+fn is_served(tree: &Tree<'_>, i: usize) -> bool {
+    let siblings = tree.children(tree.parent(i));
+    let returns = siblings.iter().any(|&c| tree.item(c).is("return"));
+    let replaced = siblings
+        .iter()
+        .skip_while(|&&c| c != i)
+        .skip(1)
+        .any(|&c| CONTENT_HANDLERS.iter().any(|h| tree.item(c).is(h)));
+    !returns && !replaced
+}
+
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for tree in model.syntax {
         for i in tree.named("stub_status").collect::<Vec<_>>() {
+            if !is_served(tree, i) || loopback_only(tree, tree.parent(i)) {
+                continue;
+            }
             let Some(why) = unrestricted(tree, tree.parent(i)) else {
                 continue;
             };

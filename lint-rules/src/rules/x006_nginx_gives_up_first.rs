@@ -82,7 +82,11 @@ pub fn read_timeout_fix(
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (nginx, _, location) in model.fastcgi_locations() {
+    for (nginx, server, location) in model.fastcgi_locations() {
+        // php-fpm answers its status and ping pages at once: no script runs there.
+        if model.serves_only_status_pages(nginx, server, location) {
+            continue;
+        }
         let read = location.inherited.get("fastcgi_read_timeout");
         let read_ms = read
             .and_then(|s| parse_time(s.first(), true))
