@@ -549,6 +549,27 @@ mod real_world {
         assert!(!text.contains("NGX102"), "{text}");
     }
 
+    /// Wotuu/keystone.guru.vagrant keeps a Vagrant box's /etc with a site in
+    /// sites-available/ (no sites-enabled/, no nginx.conf) and a 7.4 pool (no
+    /// php-fpm.conf): "no nginx.conf or php-fpm.conf found", exit 2. The packages' main
+    /// files read them; the site is served.
+    #[test]
+    fn a_copy_of_etc_without_main_files_is_read_through_the_packages() {
+        let site = "server {\n    listen 80;\n    server_name keystone.test;\n    root /var/www/public;\n    location ~ \\.php$ {\n        include snippets/fastcgi-php.conf;\n        fastcgi_pass unix:/run/php/php7.4-fpm.sock;\n        fastcgi_connect_timeout 300;\n    }\n}\n";
+        let pool = "[www]\nuser = www-data\ngroup = www-data\nlisten = /run/php/php7.4-fpm.sock\nlisten.owner = www-data\nlisten.group = www-data\npm = static\npm.max_children = 4\n";
+        let (text, code) = lint(&[
+            ("etc/nginx/sites-available/keystone.test", site),
+            ("etc/php/7.4/fpm/pool.d/www.conf", pool),
+        ]);
+        assert_ne!(code, 2, "{text}");
+        // The site is read (X009 on its connect timeout) and reaches the 7.4 pool.
+        assert!(
+            text.contains("keystone.test") && text.contains("X009"),
+            "{text}"
+        );
+        assert!(!text.contains("X001"), "{text}");
+    }
+
     /// A Compose repository that keeps its files under etc/ is a repository, not a copy of /.
     #[test]
     fn compose_with_an_etc_folder_is_a_repository() {

@@ -685,6 +685,9 @@ mod tests {
 pub struct RootWithStock {
     root: lint_source::vfs::RootFs,
     stock: ContainerFs,
+    /// The main files the packages install, for a copy that keeps none of its own (a
+    /// Vagrant or Ansible tree with `sites-available/` and a pool file only).
+    mains: (Option<PathBuf>, Option<PathBuf>),
 }
 
 impl RootWithStock {
@@ -717,7 +720,13 @@ impl RootWithStock {
         if php.is_some() {
             sets.push(&crate::stock::DEBIAN_PHP82);
         }
+        let mains = (
+            nginx.then(|| PathBuf::from("/etc/nginx/nginx.conf")),
+            php.as_ref()
+                .map(|v| PathBuf::from(format!("/etc/php/{v}/fpm/php-fpm.conf"))),
+        );
         Some(RootWithStock {
+            mains,
             root: lint_source::vfs::RootFs::new(root),
             stock: ContainerFs::with_moves(
                 "Debian packages (not in the copy of /)",
@@ -727,6 +736,14 @@ impl RootWithStock {
                 root.to_path_buf(),
             ),
         })
+    }
+}
+
+impl RootWithStock {
+    /// nginx's and php-fpm's main files as the packages install them (read from the copy
+    /// when it has them, else from the stock data).
+    pub fn package_mains(&self) -> (Option<&Path>, Option<&Path>) {
+        (self.mains.0.as_deref(), self.mains.1.as_deref())
     }
 }
 
@@ -753,6 +770,17 @@ impl FileSystem for RootWithStock {
             .unwrap_or_else(|| PathBuf::from("/"));
         if self.root.is_dir(&dir) == Some(true) {
             self.root.glob(pattern)
+        } else if dir == Path::new("/etc/nginx/sites-enabled")
+            && self.root.is_dir(Path::new("/etc/nginx/sites-available")) == Some(true)
+        {
+            // A copy that keeps sites-available/ but no sites-enabled/ (links are often
+            // left out of a repository): its sites are the ones the machine serves.
+            let pattern = pattern.to_string_lossy().replacen(
+                "/etc/nginx/sites-enabled",
+                "/etc/nginx/sites-available",
+                1,
+            );
+            self.root.glob(Path::new(&pattern))
         } else {
             self.stock.glob(pattern)
         }

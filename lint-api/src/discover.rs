@@ -220,7 +220,10 @@ pub fn add_paths(
             }
             if disk.join("etc").is_dir() && root.is_none() {
                 let found = discover(Some(&disk));
-                if found.nginx.is_empty() && found.fpm.is_empty() {
+                // A Debian-like copy without main files is read through the packages' own
+                // (added with the stock files, see `Linter::build_input`).
+                let packaged = deployment::container_fs::RootWithStock::debian(&disk).is_some();
+                if found.nginx.is_empty() && found.fpm.is_empty() && !packaged {
                     return Err(format!(
                         "{}: no nginx.conf or php-fpm.conf found in it",
                         path.display()

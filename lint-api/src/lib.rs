@@ -610,6 +610,17 @@ impl Linter {
         };
         if let Some(copy) = copy {
             if let Some(fs) = deployment::container_fs::RootWithStock::debian(copy) {
+                // A copy that keeps sites and pools but no main file (Vagrant and
+                // Ansible trees): the packages' main files read them on the machine.
+                let (nginx_main, fpm_main) = fs.package_mains();
+                if lint_input.nginx.is_empty() && !input.names_files() {
+                    lint_input
+                        .nginx
+                        .extend(nginx_main.map(|m| NginxInput::File(m.to_path_buf())));
+                }
+                if lint_input.fpm.is_empty() && !input.names_files() {
+                    lint_input.fpm.extend(fpm_main.map(Path::to_path_buf));
+                }
                 let fs: Arc<dyn lint_source::vfs::FileSystem> = Arc::new(fs);
                 lint_input.options.nginx_fs = Some(fs.clone());
                 lint_input.options.fpm_fs = Some(fs);
