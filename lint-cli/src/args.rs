@@ -42,7 +42,8 @@ pub struct Args {
 
     /// Context of an nginx snippet linted on its own: auto, main, http, server or
     /// location. The snippet is read inside the blocks that context needs, so rules see
-    /// its servers and locations; `auto` infers it from the first directives.
+    /// its servers and locations; `auto` (what a file given with --nginx gets when this
+    /// is not set) infers it from its top-level directives.
     #[arg(long, value_name = "CONTEXT")]
     pub context: Option<String>,
 
