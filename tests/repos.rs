@@ -570,6 +570,23 @@ mod real_world {
         assert!(!text.contains("X001"), "{text}");
     }
 
+    /// PrivateBin/docker-nginx-fpm-alpine moves the php package's tree (`mv /etc/php85
+    /// /etc/php && ln -s /etc/php /etc/php85`) and copies its pool into /etc/php: the pool
+    /// it reads is the repository's (a unix socket), not the package's www.conf (TCP),
+    /// which the image deletes. Read from /etc/php85, a false X002.
+    #[test]
+    fn a_moved_alpine_php_tree_is_read_where_it_was_moved() {
+        let dockerfile = "FROM alpine:3.24\nRUN apk add --no-cache nginx php85 php85-fpm s6 \\\n    && mv /etc/php85 /etc/php \\\n    && ln -s /etc/php /etc/php85 \\\n    && rm -f /etc/nginx/http.d/default.conf /etc/php/php-fpm.d/www.conf\nCOPY etc/ /etc/\nCMD [\"/bin/s6-svscan\", \"/etc/s6/services\"]\n";
+        let site = "server {\n    listen 8080;\n    root /srv/public;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass unix:/run/php-fpm.sock;\n    }\n}\n";
+        let pool = "[global]\ndaemonize = no\n\n[www]\nlisten = /run/php-fpm.sock\npm = dynamic\npm.max_children = 5\npm.start_servers = 2\npm.min_spare_servers = 1\npm.max_spare_servers = 3\n";
+        let (text, _) = lint(&[
+            ("Dockerfile", dockerfile),
+            ("etc/nginx/http.d/site.conf", site),
+            ("etc/php/php-fpm.d/zz-docker.conf", pool),
+        ]);
+        assert!(!text.contains("X002") && !text.contains("X001"), "{text}");
+    }
+
     /// A Compose repository that keeps its files under etc/ is a repository, not a copy of /.
     #[test]
     fn compose_with_an_etc_folder_is_a_repository() {

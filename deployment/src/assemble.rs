@@ -815,11 +815,18 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
     } else if df.installs_nginx || df.installs_fpm {
         let alpine = df.package_manager == Some("apk") || base.contains("alpine");
         let packages = if alpine {
-            stock::alpine_packages(
-                df.installs_nginx,
-                df.installs_fpm && image.fpm.is_none(),
-                &df.php_suffix,
-            )
+            match &df.php_dir_moved_to {
+                Some(dir) => stock::alpine_packages_in(
+                    df.installs_nginx,
+                    df.installs_fpm && image.fpm.is_none(),
+                    &dir.to_string_lossy(),
+                ),
+                None => stock::alpine_packages(
+                    df.installs_nginx,
+                    df.installs_fpm && image.fpm.is_none(),
+                    &df.php_suffix,
+                ),
+            }
         } else {
             let php = if df.php_version.is_empty() {
                 stock::debian_default_php(&base)

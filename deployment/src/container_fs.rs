@@ -698,7 +698,7 @@ impl RootWithStock {
             .iter()
             .any(|d| root.join("etc/nginx").join(d).is_dir());
         // The php version the copy runs (the newest with an fpm tree): the package's files move there.
-        let php = std::fs::read_dir(root.join("etc/php"))
+        let versions: Vec<String> = std::fs::read_dir(root.join("etc/php"))
             .into_iter()
             .flatten()
             .filter_map(Result::ok)
@@ -708,7 +708,8 @@ impl RootWithStock {
                     .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
                     && root.join("etc/php").join(v).join("fpm").is_dir()
             })
-            .max();
+            .collect();
+        let php = versions.iter().max().cloned();
         if !nginx && php.is_none() {
             return None;
         }
@@ -720,9 +721,12 @@ impl RootWithStock {
         if php.is_some() {
             sets.push(&crate::stock::DEBIAN_PHP82);
         }
+        // Several php versions side by side (WordOps, Virtualmin hosts) each run their own
+        // php-fpm; the stock data moves to one of them only, so none is assumed then.
         let mains = (
             nginx.then(|| PathBuf::from("/etc/nginx/nginx.conf")),
             php.as_ref()
+                .filter(|_| versions.len() == 1)
                 .map(|v| PathBuf::from(format!("/etc/php/{v}/fpm/php-fpm.conf"))),
         );
         Some(RootWithStock {

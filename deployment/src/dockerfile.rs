@@ -24,6 +24,9 @@ pub struct Dockerfile {
     pub installs_fpm: bool,
     /// The version suffix of an Alpine php-fpm package (`83` for `php83-fpm`).
     pub php_suffix: String,
+    /// Where a `RUN mv /etc/php85 /etc/php` moved an Alpine php package's tree (PrivateBin
+    /// links the old name back to it: the package reads the moved tree).
+    pub php_dir_moved_to: Option<PathBuf>,
     /// The version of a Debian/Ubuntu php-fpm package (`8.4` for `php8.4-fpm`); empty
     /// for the distribution's default (`php-fpm`).
     pub php_version: String,
@@ -243,6 +246,7 @@ pub fn parse_target(
                 cmd.clear();
                 df.user = None;
                 df.removed.clear();
+                df.php_dir_moved_to = None;
                 df.env.clear();
                 vars.clear();
                 workdir = PathBuf::from("/");
@@ -372,6 +376,16 @@ pub fn parse_target(
                 }
                 // `rm [-f] /etc/nginx/conf.d/default.conf`: the stock file is gone.
                 for part in args.split(['&', ';', '|']) {
+                    let words_here: Vec<&str> = part.split_whitespace().collect();
+                    if let ["mv", from, to] = words_here.as_slice() {
+                        let from = from.trim_end_matches('/');
+                        let is_php_tree = from.strip_prefix("/etc/php").is_some_and(|v| {
+                            !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit())
+                        });
+                        if is_php_tree && to.starts_with('/') {
+                            df.php_dir_moved_to = Some(PathBuf::from(to.trim_end_matches('/')));
+                        }
+                    }
                     let mut words = part.split_whitespace();
                     if words.next() == Some("rm") {
                         for w in words.filter(|w| w.starts_with('/')) {

@@ -349,20 +349,27 @@ pub fn debian_packages(nginx: bool, fpm: bool, php: &str) -> Image {
 /// Alpine's packages (`apk add nginx php83-fpm`); `php` is the package's version
 /// suffix (`83`, `85`): its files live in `/etc/php<suffix>`.
 pub fn alpine_packages(nginx: bool, fpm: bool, php: &str) -> Image {
+    let php = if php.is_empty() { "83" } else { php };
+    alpine_packages_in(nginx, fpm, &format!("/etc/php{php}"))
+}
+
+/// [`alpine_packages`] with the php package's tree at `dir` (`/etc/php85`, or where a
+/// `RUN mv` put it).
+pub fn alpine_packages_in(nginx: bool, fpm: bool, dir: &str) -> Image {
     // Every Alpine php package keeps its files in /etc/php<suffix> (php7, php8, php81...
     // php85): the stock tree and the main file move together.
-    let php = if php.is_empty() { "83" } else { php };
-    let moves = if fpm && php != "83" {
-        vec![("/etc/php83".to_string(), format!("/etc/php{php}"))]
+    let moves = if fpm && dir != "/etc/php83" {
+        vec![("/etc/php83".to_string(), dir.to_string())]
     } else {
         Vec::new()
     };
+    let php = dir;
     Image {
         moves,
         nginx: nginx.then_some(&ALPINE_NGINX),
         fpm: fpm.then_some(&ALPINE_PHP83),
         nginx_main: nginx.then_some("/etc/nginx/nginx.conf"),
-        fpm_main: fpm.then(|| format!("/etc/php{php}/php-fpm.conf")),
+        fpm_main: fpm.then(|| format!("{php}/php-fpm.conf")),
         nginx_user: nginx.then_some("nginx"),
         passwd: ALPINE_PASSWD,
         group: ALPINE_GROUP,

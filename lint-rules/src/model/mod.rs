@@ -341,6 +341,13 @@ impl<'a> Model<'a> {
         if here("/index.php") || here("/app/index.php") {
             return false;
         }
+        if !self.has_fpm {
+            // No php-fpm side to ask (a copy of /etc with several php versions): a location
+            // written for the status pages says so (`~ /(status|ping)`, `= /fpm-status`,
+            // `~ /fpm/status/(.*)`) and names no PHP script.
+            let p = location.pattern.to_ascii_lowercase();
+            return (p.contains("status") || p.contains("ping")) && !p.contains(".php");
+        }
         let mut pools = self.reached_pools(nginx, location).peekable();
         pools.peek().is_some()
             && pools.all(|(_, pool)| {
