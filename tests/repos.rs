@@ -587,6 +587,25 @@ mod real_world {
         assert!(!text.contains("X002") && !text.contains("X001"), "{text}");
     }
 
+    /// serversideup/docker-php deletes nginx.conf at build (`rm /etc/nginx/nginx.conf`) and
+    /// renders it from nginx.conf.template when the container starts: the image's main file
+    /// is not missing (no NGX004), it is made later and not linted.
+    #[test]
+    fn a_main_file_rendered_at_start_from_a_template_is_not_missing() {
+        let dockerfile = "FROM php:8.3-fpm-bookworm\nRUN apt-get update && apt-get install -y nginx=1.26* && rm /etc/nginx/nginx.conf\nCOPY etc/ /etc/\nCMD [\"/init\"]\n";
+        let template =
+            "events {}\nhttp {\n    server {\n        listen ${NGINX_HTTP_PORT};\n    }\n}\n";
+        let (text, _) = lint(&[
+            ("Dockerfile", dockerfile),
+            ("etc/nginx/nginx.conf.template", template),
+        ]);
+        assert!(!text.contains("NGX004"), "{text}");
+        assert!(
+            text.contains("rendered from /etc/nginx/nginx.conf.template"),
+            "{text}"
+        );
+    }
+
     /// A Compose repository that keeps its files under etc/ is a repository, not a copy of /.
     #[test]
     fn compose_with_an_etc_folder_is_a_repository() {

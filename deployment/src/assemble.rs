@@ -1045,6 +1045,18 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
         ));
     }
     if let Err(e) = lint_source::vfs::FileSystem::read(&*fs, &main) {
+        // serversideup/docker-php deletes nginx.conf at build and renders it from
+        // nginx.conf.template when the container starts: what runs is not in the image.
+        let template = PathBuf::from(format!("{}.template", main.display()));
+        if lint_source::vfs::FileSystem::read(&*fs, &template).is_ok() {
+            return Err(format!(
+                "{}'s main file {} is rendered from {} when the container starts: {} not linted",
+                c.name,
+                main.display(),
+                template.display(),
+                if nginx { "nginx" } else { "php-fpm" }
+            ));
+        }
         if matches!(e, lint_source::vfs::FsError::Unknown) {
             return Err(format!(
                 "{}'s main file {} is neither in the repository nor a stock file of a known image ({}): {} not linted",
