@@ -775,10 +775,14 @@ impl FileSystem for RootWithStock {
         if self.root.is_dir(&dir) == Some(true) {
             self.root.glob(pattern)
         } else if dir == Path::new("/etc/nginx/sites-enabled")
-            && self.root.is_dir(Path::new("/etc/nginx/sites-available")) == Some(true)
+            && self
+                .root
+                .glob(Path::new("/etc/nginx/sites-available/*"))
+                .is_ok_and(|sites| sites.len() == 1)
         {
-            // A copy that keeps sites-available/ but no sites-enabled/ (links are often
-            // left out of a repository): its sites are the ones the machine serves.
+            // A copy that keeps one site in sites-available/ and no sites-enabled/ (a
+            // Vagrant box's tree; links are often left out of a repository): that site is
+            // the one the machine serves. Of several, which are enabled is not known.
             let pattern = pattern.to_string_lossy().replacen(
                 "/etc/nginx/sites-enabled",
                 "/etc/nginx/sites-available",

@@ -298,9 +298,13 @@ pub fn debian_default_php(base: &str) -> &'static str {
         _ if ubuntu && has(&["25.04", "plucky", "25.10", "questing"]) => "8.4",
         _ if ubuntu && has(&["22.04", "jammy"]) => "8.1",
         _ if ubuntu && has(&["20.04", "focal"]) => "7.4",
+        _ if ubuntu && has(&["18.04", "bionic"]) => "7.2",
+        _ if ubuntu && has(&["16.04", "xenial"]) => "7.0",
         _ if ubuntu && (tag.is_empty() || has(&["latest", "rolling"])) => "8.3",
         _ if !ubuntu && has(&["13", "trixie"]) => "8.4",
         _ if !ubuntu && has(&["11", "bullseye"]) => "7.4",
+        _ if !ubuntu && has(&["10", "buster"]) => "7.3",
+        _ if !ubuntu && has(&["9", "stretch"]) => "7.0",
         _ => "8.2",
     }
 }
@@ -426,6 +430,8 @@ mod tests {
         assert_eq!(debian_default_php("debian:trixie-slim"), "8.4");
         assert_eq!(debian_default_php("debian:bookworm-slim"), "8.2");
         assert_eq!(debian_default_php("debian:11"), "7.4");
+        assert_eq!(debian_default_php("debian:9"), "7.0");
+        assert_eq!(debian_default_php("ubuntu:18.04"), "7.2");
         assert_eq!(debian_default_php("acme/base:1.0"), "8.2");
         let moves = debian_php_moves("8.4");
         assert!(moves.contains(&("/run/php/php8.2-fpm".into(), "/run/php/php8.4-fpm".into())));
