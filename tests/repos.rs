@@ -606,6 +606,33 @@ mod real_world {
         );
     }
 
+    /// A copy of /etc with several sites in sites-available/ and no sites-enabled/: which
+    /// are enabled is not known, so none is taken as served (ger0nim077/server_config got
+    /// a false X001 for each site whose pool it does not keep). With several php versions
+    /// side by side (a WordOps host) no package php-fpm.conf is assumed either.
+    #[test]
+    fn a_copy_of_etc_with_several_sites_or_php_versions_assumes_none() {
+        let site = |name: &str| {
+            format!("server {{\n    listen 80;\n    server_name {name}.test;\n    root /var/www/{name};\n    location ~ \\.php$ {{\n        include snippets/fastcgi-php.conf;\n        fastcgi_pass unix:/run/php/php8.3-fpm-{name}.sock;\n    }}\n}}\n")
+        };
+        let pool = "[www]\nuser = www-data\ngroup = www-data\nlisten = /run/php/php8.3-fpm.sock\nlisten.owner = www-data\nlisten.group = www-data\npm = static\npm.max_children = 4\n";
+        let (a, b) = (site("shop"), site("blog"));
+        let (text, code) = lint(&[
+            ("etc/nginx/sites-available/shop.conf", a.as_str()),
+            ("etc/nginx/sites-available/blog.conf", b.as_str()),
+            ("etc/php/8.3/fpm/pool.d/www.conf", pool),
+        ]);
+        assert_ne!(code, 2, "{text}");
+        assert!(!text.contains("X001"), "{text}");
+        let old_pool = pool.replace("8.3", "7.2");
+        let (text, _) = lint(&[
+            ("etc/nginx/sites-available/shop.conf", a.as_str()),
+            ("etc/php/8.3/fpm/pool.d/www.conf", pool),
+            ("etc/php/7.2/fpm/pool.d/www.conf", old_pool.as_str()),
+        ]);
+        assert!(!text.contains("X001"), "{text}");
+    }
+
     /// A Compose repository that keeps its files under etc/ is a repository, not a copy of /.
     #[test]
     fn compose_with_an_etc_folder_is_a_repository() {
