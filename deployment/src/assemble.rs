@@ -1164,28 +1164,36 @@ pub(crate) fn pair(
         .flat_map(|c| c.names.iter().cloned())
         .collect();
     let start = out.deployments.len();
+    // An nginx linted without a php-fpm beside it, and why.
+    let nginx_only = |n: &Container, n_side: &Side, why: String| {
+        let mut notes = n.notes.clone();
+        notes.extend(n_side.notes.iter().cloned());
+        notes.push(why);
+        Deployment {
+            source: source.to_path_buf(),
+            name: format!("{} (nginx only)", n_side.container),
+            nginx: Some(n_side.clone()),
+            fpm: None,
+            // The deployment's names are still known: a name none of them has does not
+            // resolve (X020), whatever runs behind the others.
+            network: Network {
+                other_names: all_names.iter().cloned().collect(),
+                closed,
+                ..Network::default()
+            },
+            notes,
+        }
+    };
     for (n, n_side) in &nginx {
         if fpm.is_empty() {
-            let mut notes = n.notes.clone();
-            notes.extend(n_side.notes.iter().cloned());
-            notes.push(format!(
-                "no php-fpm found beside nginx in {}: the nginx ↔ php-fpm cross-checks were skipped",
-                rel(source, repo)
+            out.deployments.push(nginx_only(
+                n,
+                n_side,
+                format!(
+                    "no php-fpm found beside nginx in {}: the nginx ↔ php-fpm cross-checks were skipped",
+                    rel(source, repo)
+                ),
             ));
-            out.deployments.push(Deployment {
-                source: source.to_path_buf(),
-                name: format!("{} (nginx only)", n_side.container),
-                nginx: Some(n_side.clone()),
-                fpm: None,
-                // The deployment's names are still known: a name none of them has does not
-                // resolve (X020), whatever runs behind the others.
-                network: Network {
-                    other_names: all_names.iter().cloned().collect(),
-                    closed,
-                    ..Network::default()
-                },
-                notes,
-            });
         }
         // A container that runs its own php-fpm (one image, supervisord) uses that one.
         let runs_own = fpm.iter().any(|(f, _)| f.name == n.name);
@@ -1257,24 +1265,14 @@ pub(crate) fn pair(
         }
         if let (Some(php), false) = (pod_php, fpm.is_empty()) {
             if out.deployments.len() == paired_before {
-                let mut notes = n.notes.clone();
-                notes.extend(n_side.notes.iter().cloned());
-                notes.push(format!(
-                    "php-fpm of this pod runs in container {} ({}), whose configuration is not known here: the nginx ↔ php-fpm cross-checks were skipped",
-                    php.name, php.image_ref
+                out.deployments.push(nginx_only(
+                    n,
+                    n_side,
+                    format!(
+                        "php-fpm of this pod runs in container {} ({}), whose configuration is not known here: the nginx ↔ php-fpm cross-checks were skipped",
+                        php.name, php.image_ref
+                    ),
                 ));
-                out.deployments.push(Deployment {
-                    source: source.to_path_buf(),
-                    name: format!("{} (nginx only)", n_side.container),
-                    nginx: Some(n_side.clone()),
-                    fpm: None,
-                    network: Network {
-                        other_names: all_names.iter().cloned().collect(),
-                        closed,
-                        ..Network::default()
-                    },
-                    notes,
-                });
             }
         }
     }

@@ -74,6 +74,17 @@ pub enum ComposeMount {
     },
 }
 
+impl ComposeMount {
+    /// Where it lands in the container.
+    pub fn target(&self) -> &Path {
+        match self {
+            ComposeMount::Bind { target, .. }
+            | ComposeMount::Volume { target, .. }
+            | ComposeMount::Content { target, .. } => target,
+        }
+    }
+}
+
 /// A parsed Compose file.
 #[derive(Clone, Debug, Default)]
 pub struct ComposeFile {
@@ -376,24 +387,7 @@ pub fn parse_in(
                     lint_source::vfs::normalize(&ctx.join(dockerfile)),
                 ));
                 s.build_target = text_of(key(build, "target"), &mut unset);
-                match key(build, "args") {
-                    Yaml::Hash(map) => {
-                        for (k, v) in map {
-                            if let (Some(k), Some(v)) = (scalar(k), scalar(v)) {
-                                s.build_args.insert(k, interpolate(&v, &env, &mut unset));
-                            }
-                        }
-                    }
-                    Yaml::Array(list) => {
-                        for a in list.iter().filter_map(scalar) {
-                            if let Some((k, v)) = a.split_once('=') {
-                                s.build_args
-                                    .insert(k.to_string(), interpolate(v, &env, &mut unset));
-                            }
-                        }
-                    }
-                    _ => {}
-                }
+                s.build_args = key_values(key(build, "args"), &env, &mut unset);
             }
             _ => {}
         }
@@ -497,28 +491,7 @@ pub fn parse_in(
                 }
             }
         }
-        match key(body, "environment") {
-            Yaml::Array(list) => {
-                for e in list.iter().filter_map(scalar) {
-                    let (k, v) = e.split_once('=').unwrap_or((&e, ""));
-                    let v = if v.is_empty() && !e.contains('=') {
-                        env.get(k).cloned().unwrap_or_default()
-                    } else {
-                        interpolate(v, &env, &mut unset)
-                    };
-                    s.environment.insert(k.to_string(), v);
-                }
-            }
-            Yaml::Hash(map) => {
-                for (k, v) in map {
-                    if let Some(k) = scalar(k) {
-                        let v = scalar(v).map(|v| interpolate(&v, &env, &mut unset));
-                        s.environment.insert(k, v.unwrap_or_default());
-                    }
-                }
-            }
-            _ => {}
-        }
+        s.environment = key_values(key(body, "environment"), &env, &mut unset);
         s.user = text_of(key(body, "user"), &mut unset)
             .map(|u| u.split(':').next().unwrap_or(&u).to_string());
         s.command = words(key(body, "command"), &env, &mut unset);
@@ -577,18 +550,48 @@ fn inherit_volumes(services: &mut [Service]) {
             inherited.extend(services[j].mounts.iter().cloned());
             queue.extend(services[j].volumes_from.iter().cloned());
         }
-        let target = |m: &ComposeMount| match m {
-            ComposeMount::Bind { target, .. }
-            | ComposeMount::Volume { target, .. }
-            | ComposeMount::Content { target, .. } => target.clone(),
-        };
         for m in inherited {
-            let t = target(&m);
-            if !services[i].mounts.iter().any(|own| target(own) == t) {
+            if !services[i]
+                .mounts
+                .iter()
+                .any(|own| own.target() == m.target())
+            {
                 services[i].mounts.push(m);
             }
         }
     }
+}
+
+/// `environment:` and `build.args`: a map, or a list of `KEY=VALUE` (a bare `KEY` takes
+/// the value from Compose's own environment), values interpolated.
+fn key_values(
+    y: &Yaml,
+    env: &BTreeMap<String, String>,
+    unset: &mut Vec<String>,
+) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    match y {
+        Yaml::Array(list) => {
+            for e in list.iter().filter_map(scalar) {
+                let v = match e.split_once('=') {
+                    Some((_, v)) => interpolate(v, env, unset),
+                    None => env.get(&e).cloned().unwrap_or_default(),
+                };
+                let k = e.split('=').next().unwrap_or(&e).to_string();
+                out.insert(k, v);
+            }
+        }
+        Yaml::Hash(map) => {
+            for (k, v) in map {
+                if let Some(k) = scalar(k) {
+                    let v = scalar(v).map(|v| interpolate(&v, env, unset));
+                    out.insert(k, v.unwrap_or_default());
+                }
+            }
+        }
+        _ => {}
+    }
+    out
 }
 
 fn volume(
@@ -730,14 +733,7 @@ volumes:
         let f = parse(Path::new("/repo/compose.yaml"), text).unwrap();
         let targets = |name: &str| -> Vec<PathBuf> {
             let s = f.services.iter().find(|s| s.name == name).unwrap();
-            s.mounts
-                .iter()
-                .map(|m| match m {
-                    ComposeMount::Bind { target, .. }
-                    | ComposeMount::Volume { target, .. }
-                    | ComposeMount::Content { target, .. } => target.clone(),
-                })
-                .collect()
+            s.mounts.iter().map(|m| m.target().to_path_buf()).collect()
         };
         let nginx = targets("nginx");
         assert!(

@@ -367,13 +367,12 @@ pub fn alpine_packages_in(nginx: bool, fpm: bool, dir: &str) -> Image {
     } else {
         Vec::new()
     };
-    let php = dir;
     Image {
         moves,
         nginx: nginx.then_some(&ALPINE_NGINX),
         fpm: fpm.then_some(&ALPINE_PHP83),
         nginx_main: nginx.then_some("/etc/nginx/nginx.conf"),
-        fpm_main: fpm.then(|| format!("{php}/php-fpm.conf")),
+        fpm_main: fpm.then(|| format!("{dir}/php-fpm.conf")),
         nginx_user: nginx.then_some("nginx"),
         passwd: ALPINE_PASSWD,
         group: ALPINE_GROUP,
