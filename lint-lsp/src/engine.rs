@@ -37,8 +37,19 @@ pub trait Host: Send + Sync {
 pub struct Workspace {
     /// The folder the editor opened.
     pub folder: PathBuf,
-    /// Its settings.
-    pub settings: Settings,
+    /// Its linter: the folder's settings, and the parse trees of its files kept between
+    /// runs, so that a keystroke re-parses only the file it changed.
+    pub linter: Linter,
+}
+
+impl Workspace {
+    /// The workspace of `folder` linted with `settings`.
+    pub fn new(folder: PathBuf, settings: Settings) -> Self {
+        Workspace {
+            linter: Linter::new(settings).current_dir(&folder).incremental(),
+            folder,
+        }
+    }
 }
 
 /// The result of one lint.
@@ -52,13 +63,13 @@ pub struct Run {
 /// Lints `workspace` as the command line lints a directory, with `docs` over its files.
 /// `Err` carries a panic's message; a run that finds nothing to lint is an empty run.
 pub fn lint(host: &dyn Host, workspace: &Workspace, docs: &Arc<Snapshot>) -> Result<Run, String> {
-    let linter = Linter::new(workspace.settings.clone()).current_dir(&workspace.folder);
+    let linter = &workspace.linter;
     let input = Input {
         paths: vec![workspace.folder.clone()],
         buffers: Some(docs.clone()),
         ..Default::default()
     };
-    let result = catch_unwind(AssertUnwindSafe(|| host.lint(&linter, &input)));
+    let result = catch_unwind(AssertUnwindSafe(|| host.lint(linter, &input)));
     match result {
         Ok(Ok(report)) => Ok(Run {
             map: Arc::new(report.sources),

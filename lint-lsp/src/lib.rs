@@ -103,10 +103,7 @@ impl<'h> Server<'h> {
         let mut workspaces = Vec::new();
         for folder in &self.folders {
             match self.host.settings(folder) {
-                Ok(settings) => workspaces.push(Workspace {
-                    folder: folder.clone(),
-                    settings,
-                }),
+                Ok(settings) => workspaces.push(Workspace::new(folder.clone(), settings)),
                 Err(message) => {
                     eprintln!("nginx-fpm-lint lsp: {}: {message}", folder.display());
                     self.outbox.push(Notification::new(

@@ -69,6 +69,7 @@ pub fn parse(input: &LintInput, map: &SourceMap) -> Loaded {
         prefix: opts.nginx_prefix.clone(),
         fs: opts.nginx_fs.clone(),
         conf_prefix: opts.nginx_conf_prefix.clone(),
+        cache: opts.nginx_cache.clone(),
     };
     let fpm_opts = fpm_load_options(opts);
     let (nginx, fpm) = rayon::join(
@@ -402,11 +403,11 @@ fn run(
             f(p);
         }
     };
-    // Files this run adds to the map (a map may be shared by several runs).
-    let first_file = map.len();
+    // Files this run reads (a map may be shared by several runs).
+    let mark = map.mark();
     let loaded = parse(input, map);
     phase(Phase::Parse);
-    let suppressions = Suppressions::collect(&loaded.nginx, map, first_file);
+    let suppressions = Suppressions::collect(&loaded.nginx, map, mark);
     let not_run = &input.options.rules_not_run;
     let Loaded {
         nginx,
@@ -473,16 +474,20 @@ fn run(
 /// drops exact duplicates (a snippet included twice reports once per place).
 pub fn sort(diagnostics: &mut Vec<Diagnostic>, map: &SourceMap) {
     // Where each file is shown: the repository file it was read from, else its path.
-    let paths: Vec<PathBuf> = map
-        .files()
-        .into_iter()
-        .map(|(_, f)| f.display_path())
-        .collect();
+    // Indexed by id (ids need not be dense: an incremental linter's map has holes).
+    let mut paths: Vec<Option<PathBuf>> = vec![None; map.id_bound()];
+    for (id, f) in map.files() {
+        paths[id.0 as usize] = Some(f.display_path());
+    }
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
-            d.primary
-                .as_ref()
-                .map(|p| (paths.get(p.span.file.0 as usize), p.span.start, p.span.end))
+            d.primary.as_ref().map(|p| {
+                (
+                    paths.get(p.span.file.0 as usize).and_then(Option::as_ref),
+                    p.span.start,
+                    p.span.end,
+                )
+            })
         };
         key(a)
             .cmp(&key(b))
@@ -491,9 +496,13 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>, map: &SourceMap) {
     });
     // The same file read by two deployments has two ids: compare where, not which id.
     let place = |d: &Diagnostic| {
-        d.primary
-            .as_ref()
-            .map(|p| (paths.get(p.span.file.0 as usize), p.span.start, p.span.end))
+        d.primary.as_ref().map(|p| {
+            (
+                paths.get(p.span.file.0 as usize).and_then(Option::as_ref),
+                p.span.start,
+                p.span.end,
+            )
+        })
     };
     diagnostics.dedup_by(|a, b| a.code == b.code && a.message == b.message && place(a) == place(b));
 }

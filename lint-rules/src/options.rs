@@ -170,6 +170,9 @@ pub struct LintOptions {
     /// nginx's conf prefix when it is not the main file's directory (a snippet linted
     /// inside its image's nginx.conf).
     pub nginx_conf_prefix: Option<PathBuf>,
+    /// Parse trees of earlier runs (an editor session): unchanged nginx files are not
+    /// parsed again. The run's source map must draw its ids from the cache.
+    pub nginx_cache: Option<Arc<nginx_conf_parser::ParseCache>>,
     /// How nginx reaches php-fpm.
     pub network: Network,
     /// `passwd` and `group` text of the deployment's images; `None`: read them from the

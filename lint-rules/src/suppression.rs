@@ -112,12 +112,12 @@ fn heads(file: &ParsedFile) -> Vec<(u32, u32)> {
 impl Suppressions {
     /// Reads the suppression comments of every nginx file of `configs` (from their parse
     /// trees) and of every php-fpm and php.ini file in `map` (line by line).
-    /// Only files with an id of at least `first_file` are read for INI comments (the
-    /// files of this run, when one map serves several).
+    /// Only files read since `mark` are read for INI comments (the files of this run,
+    /// when one map serves several).
     pub fn collect<'a>(
         configs: impl IntoIterator<Item = &'a Config>,
         map: &SourceMap,
-        first_file: usize,
+        mark: lint_source::Mark,
     ) -> Self {
         let mut items = Vec::new();
         let mut seen: std::collections::HashSet<FileId> = std::collections::HashSet::new();
@@ -129,10 +129,9 @@ impl Suppressions {
                 Self::nginx_file(file, &mut items);
             }
         }
-        for (id, file) in map.files() {
-            if (id.0 as usize) < first_file
-                || !matches!(file.kind, FileKind::Fpm | FileKind::PhpIni)
-            {
+        for id in map.read_since(mark) {
+            let file = map.get(id);
+            if !matches!(file.kind, FileKind::Fpm | FileKind::PhpIni) {
                 continue;
             }
             Self::ini_file(id, &file.text, &mut items);

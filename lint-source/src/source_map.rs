@@ -184,10 +184,50 @@ impl SourceFile {
 }
 
 /// Owns every file read during a run. Append-only and shareable across threads.
+///
+/// Ids are dense from 0 unless the map draws them from an [`IdSource`] a parse cache
+/// keeps between runs: then a file parsed by an earlier run
+/// can be [adopted](SourceMap::adopt) at the id its parse tree's spans carry, and new
+/// files get ids no earlier run used.
 #[derive(Debug, Default)]
 pub struct SourceMap {
-    files: RwLock<Vec<Arc<SourceFile>>>,
+    inner: RwLock<Slots>,
+    ids: Option<IdSource>,
 }
+
+#[derive(Debug, Default)]
+struct Slots {
+    /// Files by id; a hole is an id this map did not take (another run's file).
+    files: Vec<Option<Arc<SourceFile>>>,
+    /// Every add and adoption in order (an id adopted twice is listed twice), so that
+    /// a run can tell which files it read when several runs share the map.
+    order: Vec<FileId>,
+}
+
+/// Hands out file ids across the maps of many runs (an editor session's cache), so
+/// that an id names one file version for the whole session.
+#[derive(Clone, Debug, Default)]
+pub struct IdSource(Arc<std::sync::atomic::AtomicU32>);
+
+impl IdSource {
+    /// A source starting at id 0.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// True when both hand out the same ids (clones of one source).
+    pub fn same(&self, other: &IdSource) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    fn next(&self) -> FileId {
+        FileId(self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
+/// Where a run's reading began in a shared map (see [`SourceMap::mark`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mark(usize);
 
 impl SourceMap {
     /// An empty map.
@@ -195,11 +235,44 @@ impl SourceMap {
         Self::default()
     }
 
+    /// An empty map whose new files take their ids from `ids`.
+    pub fn with_ids(ids: IdSource) -> Self {
+        SourceMap {
+            inner: RwLock::default(),
+            ids: Some(ids),
+        }
+    }
+
+    /// The source this map draws ids from, if it shares one.
+    pub fn id_source(&self) -> Option<&IdSource> {
+        self.ids.as_ref()
+    }
+
+    fn place(slots: &mut Slots, id: FileId, file: Arc<SourceFile>) {
+        let i = id.0 as usize;
+        if slots.files.len() <= i {
+            slots.files.resize(i + 1, None);
+        }
+        slots.files[i] = Some(file);
+        slots.order.push(id);
+    }
+
     /// Adds a file and returns its id.
     pub fn add(&self, file: SourceFile) -> FileId {
-        let mut files = self.files.write().unwrap_or_else(|e| e.into_inner());
-        files.push(Arc::new(file));
-        FileId(u32::try_from(files.len() - 1).unwrap_or(u32::MAX))
+        let mut slots = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        let id = match &self.ids {
+            Some(ids) => ids.next(),
+            None => FileId(u32::try_from(slots.files.len()).unwrap_or(u32::MAX)),
+        };
+        Self::place(&mut slots, id, Arc::new(file));
+        id
+    }
+
+    /// Takes in a file an earlier run of the same [`IdSource`] added, at its id (its
+    /// parse tree is reused as it is). Adopting it again in the same map is allowed.
+    pub fn adopt(&self, id: FileId, file: Arc<SourceFile>) {
+        let mut slots = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        Self::place(&mut slots, id, file);
     }
 
     /// Convenience for tests and in-memory input: adds `text` under `path`.
@@ -219,22 +292,27 @@ impl SourceMap {
 
     /// The file behind an id. Panics only on an id that did not come from this map.
     pub fn get(&self, id: FileId) -> Arc<SourceFile> {
-        let files = self.files.read().unwrap_or_else(|e| e.into_inner());
-        Arc::clone(&files[id.0 as usize])
+        let slots = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        match slots.files.get(id.0 as usize) {
+            Some(Some(file)) => Arc::clone(file),
+            _ => panic!("file id {} is not in this source map", id.0),
+        }
     }
 
     /// Finds a file by the path it was added under.
     pub fn find(&self, path: &Path) -> Option<FileId> {
-        let files = self.files.read().unwrap_or_else(|e| e.into_inner());
-        files
+        let slots = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        slots
+            .files
             .iter()
-            .position(|f| f.path == path)
+            .position(|f| f.as_ref().is_some_and(|f| f.path == path))
             .map(|i| FileId(u32::try_from(i).unwrap_or(u32::MAX)))
     }
 
     /// Number of files.
     pub fn len(&self) -> usize {
-        self.files.read().unwrap_or_else(|e| e.into_inner()).len()
+        let slots = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        slots.files.iter().filter(|f| f.is_some()).count()
     }
 
     /// True when no file was added.
@@ -242,13 +320,51 @@ impl SourceMap {
         self.len() == 0
     }
 
+    /// One past the largest id in the map: what a table indexed by id needs (ids are
+    /// dense from 0 unless the map shares an [`IdSource`]).
+    pub fn id_bound(&self) -> usize {
+        self.inner
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .files
+            .len()
+    }
+
+    /// The point a run starts reading from; [`SourceMap::read_since`] then lists what it read.
+    pub fn mark(&self) -> Mark {
+        Mark(
+            self.inner
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .order
+                .len(),
+        )
+    }
+
+    /// Files added or adopted since `mark`, each once, in the order they came.
+    pub fn read_since(&self, mark: Mark) -> Vec<FileId> {
+        let slots = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        let mut seen = std::collections::HashSet::new();
+        slots.order[mark.0.min(slots.order.len())..]
+            .iter()
+            .copied()
+            .filter(|id| seen.insert(*id))
+            .collect()
+    }
+
     /// All files, in id order.
     pub fn files(&self) -> Vec<(FileId, Arc<SourceFile>)> {
-        let files = self.files.read().unwrap_or_else(|e| e.into_inner());
-        files
+        let slots = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        slots
+            .files
             .iter()
             .enumerate()
-            .map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), Arc::clone(f)))
+            .filter_map(|(i, f)| {
+                Some((
+                    FileId(u32::try_from(i).unwrap_or(u32::MAX)),
+                    Arc::clone(f.as_ref()?),
+                ))
+            })
             .collect()
     }
 

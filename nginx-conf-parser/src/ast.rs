@@ -79,9 +79,6 @@ pub struct Directive {
     pub block: Option<Box<Block>>,
     /// From the first byte of the name to the terminating `;` or `}` inclusive.
     pub span: Span,
-    /// For `include`: the files it resolved to, in nginx's order. Filled by the loader;
-    /// the same for every context the file is included from.
-    pub includes: Vec<FileId>,
 }
 
 /// A `#` comment (kept for suppression comments).

@@ -20,6 +20,10 @@ pub struct Config {
     pub files: HashMap<FileId, Arc<ParsedFile>>,
     /// Syntax, include and I/O diagnostics found while loading.
     pub diagnostics: Vec<Diagnostic>,
+    /// The files each `include` statement resolved to, in nginx's order, by the
+    /// statement's span (the same for every context its file is included from). Kept
+    /// beside the trees so that a tree stays as parsed and can serve several runs.
+    pub includes: HashMap<Span, Vec<FileId>>,
     /// Files spliced into a block by every walk so far (see [`Config::expansions`]).
     expansions: AtomicUsize,
 }
@@ -32,6 +36,32 @@ const EXPANSIONS_PER_FILE: usize = 256;
 const MIN_EXPANSIONS: usize = 1 << 16;
 
 impl Config {
+    /// The files `directive` (an `include` of `file`) resolved to; empty for any other
+    /// statement, and for an include that matched nothing.
+    #[inline]
+    pub fn included(&self, file: &ParsedFile, directive: &Directive) -> &[FileId] {
+        // Every walk asks this of every statement: the length test turns most away
+        // before the name's bytes are read.
+        if directive.name.span.len() < b"include".len()
+            || directive.args.len() != 1
+            || directive.block.is_some()
+            || self.includes.is_empty()
+        {
+            return &[];
+        }
+        self.included_slow(file, directive)
+    }
+
+    fn included_slow(&self, file: &ParsedFile, directive: &Directive) -> &[FileId] {
+        if file.bytes(&directive.name) != b"include" {
+            return &[];
+        }
+        self.includes
+            .get(&directive.span)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
     /// A parsed file by id.
     pub fn file(&self, id: FileId) -> Option<&ParsedFile> {
         self.files.get(&id).map(|f| f.as_ref())
@@ -239,16 +269,16 @@ impl<'a> Iterator for Items<'a> {
             // of the stack so that the first one is read first.
             // Splice order must be kept: decide which targets are taken in file order,
             // then push them reversed.
-            if !directive.includes.is_empty() {
+            let includes = self.config.included(file, directive);
+            if !includes.is_empty() {
                 let budget = self.config.expansion_budget();
-                let mut taken: Vec<&'a ParsedFile> =
-                    Vec::with_capacity(if directive.includes.len() > 1 {
-                        directive.includes.len()
-                    } else {
-                        0
-                    });
+                let mut taken: Vec<&'a ParsedFile> = Vec::with_capacity(if includes.len() > 1 {
+                    includes.len()
+                } else {
+                    0
+                });
                 let mut single: Option<&'a ParsedFile> = None;
-                for id in &directive.includes {
+                for id in includes {
                     let Some(included) = self.config.file(*id) else {
                         continue;
                     };
@@ -267,7 +297,7 @@ impl<'a> Iterator for Items<'a> {
                         continue;
                     }
                     // One target (the usual `include fastcgi.conf;`) needs no list.
-                    if directive.includes.len() == 1 {
+                    if includes.len() == 1 {
                         single = Some(included);
                     } else {
                         taken.push(included);

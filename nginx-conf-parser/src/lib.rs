@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 pub mod ast;
+mod cache;
 pub mod catalogue;
 pub mod check;
 pub mod codes;
@@ -25,6 +26,7 @@ mod print;
 mod server_name;
 
 pub use ast::{Block, BlockKind, Comment, Directive, ParsedFile, Quote, Token};
+pub use cache::ParseCache;
 pub use config::{Config, Item, Items};
 pub use debug::debug_tree;
 pub use load::{from_dump, load, normalize, LoadOptions};

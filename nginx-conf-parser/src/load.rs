@@ -10,6 +10,7 @@ use lint_source::{Diagnostic, FileId, FileKind, SourceFile, SourceMap, Span};
 use rayon::prelude::*;
 
 use crate::ast::ParsedFile;
+use crate::cache::{IncludeSite, ParseCache, Parsed};
 use crate::codes::{INCLUDE_CYCLE, INCLUDE_NOT_FOUND, INCLUDE_UNKNOWN, UNREADABLE};
 use crate::config::Config;
 use crate::parse::parse_file;
@@ -34,6 +35,9 @@ pub struct LoadOptions {
     /// nginx's conf prefix (where relative includes resolve: the directory of the
     /// compiled-in nginx.conf); `None`: the main file's directory.
     pub conf_prefix: Option<PathBuf>,
+    /// Parse trees of earlier runs to reuse for files whose bytes did not change (the
+    /// map must draw its ids from [`ParseCache::ids`]; otherwise every file is parsed).
+    pub cache: Option<Arc<ParseCache>>,
 }
 
 impl LoadOptions {
@@ -108,6 +112,7 @@ pub fn load(path: &Path, opts: &LoadOptions, map: &SourceMap) -> Config {
     Loader {
         provider: &*provider,
         map,
+        cache: opts.cache.as_deref(),
         conf_prefix: opts
             .conf_prefix
             .clone()
@@ -173,6 +178,7 @@ pub fn from_dump(name: &Path, text: &[u8], map: &SourceMap) -> Config {
         provider: &provider,
         map,
         conf_prefix,
+        cache: None,
     }
     .run(&main)
 }
@@ -202,94 +208,80 @@ fn dump_conf_prefix(order: &[PathBuf]) -> PathBuf {
 }
 
 /// A file read and parsed, or why it could not be.
-type Parsed = Result<(ParsedFile, Vec<Diagnostic>), FsError>;
+type ReadResult = Result<Parsed, FsError>;
+/// An include edge: the include statement's span and the files it names.
+type IncludeEdge = (Span, Vec<FileId>);
 /// Each include site of a file with the paths it resolved to.
 type SiteTargets = Vec<(IncludeSite, Arc<[PathBuf]>)>;
-/// An include edge: the include's index path in its file, its span, the files it names.
-type IncludeEdge = (Vec<usize>, Span, Vec<FileId>);
 
 struct Loader<'a> {
     provider: &'a dyn FileSystem,
     map: &'a SourceMap,
     conf_prefix: PathBuf,
-}
-
-/// An `include` found in a parsed file: where it sits (path of block indices) and what it names.
-struct IncludeSite {
-    path: Vec<usize>,
-    span: Span,
-    pattern: String,
+    cache: Option<&'a ParseCache>,
 }
 
 fn collect_includes(file: &ParsedFile) -> Vec<IncludeSite> {
     let mut out = Vec::new();
-    // Explicit stack: (directives, index path of the block).
-    let mut stack: Vec<(&[crate::ast::Directive], Vec<usize>)> =
-        vec![(&file.directives, Vec::new())];
-    while let Some((dirs, prefix)) = stack.pop() {
-        for (i, d) in dirs.iter().enumerate() {
-            let include =
-                d.block.is_none() && d.args.len() == 1 && file.bytes(&d.name) == b"include";
-            // A path is built only for what needs one (was: one allocation per statement).
-            if !include && d.block.is_none() {
-                continue;
-            }
-            let mut path = prefix.clone();
-            path.push(i);
-            if include {
-                out.push(IncludeSite {
-                    path,
-                    span: d.span,
-                    pattern: file.str(&d.args[0]).into_owned(),
-                });
-            } else if let Some(block) = &d.block {
-                stack.push((&block.directives, path));
+    let mut stack: Vec<&[crate::ast::Directive]> = vec![&file.directives];
+    while let Some(dirs) = stack.pop() {
+        for d in dirs {
+            match &d.block {
+                Some(block) => stack.push(&block.directives),
+                None if d.args.len() == 1 && file.bytes(&d.name) == b"include" => {
+                    out.push(IncludeSite {
+                        span: d.span,
+                        pattern: file.str(&d.args[0]).into_owned(),
+                    });
+                }
+                None => {}
             }
         }
     }
     out
 }
 
-fn directive_at<'d>(
-    dirs: &'d mut [crate::ast::Directive],
-    path: &[usize],
-) -> Option<&'d mut crate::ast::Directive> {
-    let (first, rest) = path.split_first()?;
-    let d = dirs.get_mut(*first)?;
-    if rest.is_empty() {
-        Some(d)
-    } else {
-        directive_at(&mut d.block.as_mut()?.directives, rest)
-    }
-}
-
 impl Loader<'_> {
-    fn read_and_parse(&self, path: &Path) -> Result<(ParsedFile, Vec<Diagnostic>), FsError> {
+    fn read_and_parse(&self, path: &Path) -> ReadResult {
         let fetched = self.provider.read(path)?;
-        let id = self.map.add(
-            SourceFile::new(
-                path.to_path_buf(),
-                fetched.disk_path,
-                FileKind::Nginx,
-                fetched.bytes,
-            )
-            .with_origin(fetched.origin),
-        );
-        let text = self.map.get(id).text.clone();
-        Ok(parse_file(id, text))
+        let source = SourceFile::new(
+            path.to_path_buf(),
+            fetched.disk_path,
+            FileKind::Nginx,
+            fetched.bytes,
+        )
+        .with_origin(fetched.origin);
+        let cache = self.cache.filter(|c| c.serves(self.map));
+        if let Some(hit) = cache.and_then(|c| c.reuse(&source, self.map)) {
+            return Ok(hit);
+        }
+        let id = self.map.add(source);
+        let source = self.map.get(id);
+        let (file, diagnostics) = parse_file(id, source.text.clone());
+        let parsed = Parsed {
+            includes: collect_includes(&file).into(),
+            source,
+            file: Arc::new(file),
+            diagnostics: diagnostics.into(),
+        };
+        if let Some(cache) = cache {
+            cache.keep(&parsed);
+        }
+        Ok(parsed)
     }
 
     fn run(&self, main: &Path) -> Config {
         let mut config = Config::default();
         let mut parsed: HashMap<PathBuf, FileId> = HashMap::new();
-        let mut pending: Vec<(ParsedFile, Vec<IncludeSite>)> = Vec::new();
+        let mut pending: Vec<Arc<[IncludeSite]>> = Vec::new();
         match self.read_and_parse(main) {
-            Ok((file, diags)) => {
-                config.diagnostics.extend(diags);
-                parsed.insert(main.to_path_buf(), file.id);
-                config.root = Some(file.id);
-                let sites = collect_includes(&file);
-                pending.push((file, sites));
+            Ok(file) => {
+                config.diagnostics.extend(file.diagnostics.iter().cloned());
+                let id = file.file.id;
+                parsed.insert(main.to_path_buf(), id);
+                config.root = Some(id);
+                pending.push(file.includes.clone());
+                config.files.insert(id, file.file);
             }
             Err(error) => {
                 let id = self.map.add(SourceFile::new(
@@ -307,7 +299,6 @@ impl Loader<'_> {
             }
         }
         // Breadth-first over include sites; each new level's files are read and parsed in parallel.
-        let mut done: Vec<ParsedFile> = Vec::new();
         // A pattern is resolved once: site files that each include their own directory
         // would otherwise read it once per file (1 000 files: a million directory entries).
         let mut globbed: HashMap<String, Arc<[PathBuf]>> = HashMap::new();
@@ -315,10 +306,9 @@ impl Loader<'_> {
             let mut wanted: Vec<PathBuf> = Vec::new();
             let mut wanted_set: std::collections::HashSet<PathBuf> =
                 std::collections::HashSet::new();
-            let mut resolved: Vec<(ParsedFile, SiteTargets)> = Vec::new();
-            for (file, sites) in pending.drain(..) {
-                let mut per_site = Vec::new();
-                for site in sites {
+            let mut resolved: SiteTargets = Vec::new();
+            for sites in pending.drain(..) {
+                for site in sites.iter() {
                     let raw = Path::new(&site.pattern);
                     let full = normalize(&if raw.is_absolute() {
                         raw.to_path_buf()
@@ -358,11 +348,10 @@ impl Loader<'_> {
                             wanted.push(t.clone());
                         }
                     }
-                    per_site.push((site, targets));
+                    resolved.push((site.clone(), targets));
                 }
-                resolved.push((file, per_site));
             }
-            let results: Vec<(PathBuf, Parsed)> = wanted
+            let results: Vec<(PathBuf, ReadResult)> = wanted
                 .into_par_iter()
                 .map(|p| {
                     let r = self.read_and_parse(&p);
@@ -372,45 +361,40 @@ impl Loader<'_> {
             let mut failures: HashMap<PathBuf, FsError> = HashMap::new();
             for (path, result) in results {
                 match result {
-                    Ok((file, diags)) => {
-                        config.diagnostics.extend(diags);
-                        parsed.insert(path, file.id);
-                        let sites = collect_includes(&file);
-                        pending.push((file, sites));
+                    Ok(file) => {
+                        config.diagnostics.extend(file.diagnostics.iter().cloned());
+                        let id = file.file.id;
+                        parsed.insert(path, id);
+                        pending.push(file.includes.clone());
+                        config.files.insert(id, file.file);
                     }
                     Err(message) => {
                         failures.insert(path, message);
                     }
                 }
             }
-            for (mut file, per_site) in resolved {
-                for (site, targets) in per_site {
-                    let mut ids = Vec::new();
-                    for t in targets.iter() {
-                        if let Some(id) = parsed.get(t) {
-                            ids.push(*id);
-                        } else if let Some(error) = failures.get(t) {
-                            let meta = match error {
-                                FsError::NotFound => &INCLUDE_NOT_FOUND,
-                                FsError::Unknown => &INCLUDE_UNKNOWN,
-                                _ => &UNREADABLE,
-                            };
-                            config.diagnostics.push(Diagnostic::new(
-                                meta,
-                                site.span,
-                                open_message(t, error),
-                            ));
-                        }
-                    }
-                    if let Some(d) = directive_at(&mut file.directives, &site.path) {
-                        d.includes = ids;
+            for (site, targets) in resolved {
+                let mut ids = Vec::new();
+                for t in targets.iter() {
+                    if let Some(id) = parsed.get(t) {
+                        ids.push(*id);
+                    } else if let Some(error) = failures.get(t) {
+                        let meta = match error {
+                            FsError::NotFound => &INCLUDE_NOT_FOUND,
+                            FsError::Unknown => &INCLUDE_UNKNOWN,
+                            _ => &UNREADABLE,
+                        };
+                        config.diagnostics.push(Diagnostic::new(
+                            meta,
+                            site.span,
+                            open_message(t, error),
+                        ));
                     }
                 }
-                done.push(file);
+                if !ids.is_empty() {
+                    config.includes.insert(site.span, ids);
+                }
             }
-        }
-        for file in done {
-            config.files.insert(file.id, Arc::new(file));
         }
         self.break_cycles(&mut config);
         config
@@ -420,27 +404,18 @@ impl Loader<'_> {
     /// the current path (a cycle) or past the depth limit is removed and reported.
     fn break_cycles(&self, config: &mut Config) {
         let Some(root) = config.root else { return };
-        // Edges per file: (index path of the include directive, span, targets).
+        // Edges per file: (include statement's span, targets), in statement order.
         let mut edges: HashMap<FileId, Vec<IncludeEdge>> = HashMap::new();
-        for (id, file) in &config.files {
-            let sites = collect_includes(file);
-            let mut list = Vec::new();
-            for site in sites {
-                let mut dirs: &[crate::ast::Directive] = &file.directives;
-                let mut found = None;
-                for (depth, i) in site.path.iter().enumerate() {
-                    let Some(d) = dirs.get(*i) else { break };
-                    if depth + 1 == site.path.len() {
-                        found = Some(d.includes.clone());
-                    } else if let Some(b) = &d.block {
-                        dirs = &b.directives;
-                    }
-                }
-                list.push((site.path, site.span, found.unwrap_or_default()));
-            }
-            edges.insert(*id, list);
+        for (span, targets) in &config.includes {
+            edges
+                .entry(span.file)
+                .or_default()
+                .push((*span, targets.clone()));
         }
-        let mut cut: Vec<(FileId, Vec<usize>, FileId, Span, String)> = Vec::new();
+        for list in edges.values_mut() {
+            list.sort_unstable_by_key(|(span, _)| span.start);
+        }
+        let mut cut: Vec<(FileId, Span, String)> = Vec::new();
         // Iterative DFS with the current path; a file is explored once per distinct
         // ancestor chain only when not yet fully explored (memoised as "done").
         let mut state: HashMap<FileId, u8> = HashMap::new(); // 1 = on stack, 2 = done
@@ -448,7 +423,7 @@ impl Loader<'_> {
         state.insert(root, 1);
         while let Some((file, si, ti)) = stack.last().copied() {
             let sites = edges.get(&file).map(Vec::as_slice).unwrap_or(&[]);
-            let Some((site_path, span, targets)) = sites.get(si) else {
+            let Some((span, targets)) = sites.get(si) else {
                 state.insert(file, 2);
                 stack.pop();
                 continue;
@@ -466,13 +441,11 @@ impl Loader<'_> {
             match state.get(&target) {
                 Some(1) => {
                     let name = self.map.get(target).path.display().to_string();
-                    cut.push((file, site_path.clone(), target, *span, format!("include cycle: \"{name}\" is already being included here; nginx would read it again and again")));
+                    cut.push((target, *span, format!("include cycle: \"{name}\" is already being included here; nginx would read it again and again")));
                 }
                 Some(_) => {}
                 None if stack.len() >= MAX_INCLUDE_DEPTH => {
                     cut.push((
-                        file,
-                        site_path.clone(),
                         target,
                         *span,
                         format!("includes nested deeper than {MAX_INCLUDE_DEPTH} files"),
@@ -488,7 +461,7 @@ impl Loader<'_> {
         // closes a cycle with every file of it, and those are one mistake on one line.
         let mut order: Vec<Span> = Vec::new();
         let mut per_site: HashMap<Span, (String, usize)> = HashMap::new();
-        for (file, path, target, span, message) in cut {
+        for (target, span, message) in cut {
             per_site
                 .entry(span)
                 .and_modify(|(_, more)| *more += 1)
@@ -496,12 +469,8 @@ impl Loader<'_> {
                     order.push(span);
                     (message, 0)
                 });
-            if let Some(arc) = config.files.get_mut(&file) {
-                if let Some(parsed) = Arc::get_mut(arc) {
-                    if let Some(d) = directive_at(&mut parsed.directives, &path) {
-                        d.includes.retain(|t| *t != target);
-                    }
-                }
+            if let Some(targets) = config.includes.get_mut(&span) {
+                targets.retain(|t| *t != target);
             }
         }
         for span in order {

@@ -352,7 +352,6 @@ impl Parser<'_> {
             args,
             block: None,
             span,
-            includes: Vec::new(),
         });
     }
 
@@ -428,7 +427,6 @@ impl Parser<'_> {
             args: frame.args,
             block: Some(Box::new(block)),
             span: self.span(frame.start as usize, end),
-            includes: Vec::new(),
         };
         self.push_directive(directive);
     }

@@ -1,9 +1,10 @@
 //! `lsp-latency [N] [--runs R] [--profile light|heavy]`: what the language server
 //! spends answering a change, on a generated tree of N sites (default 1 000): the
 //! full lint of the tree with no buffer open, then a one-site change (an open,
-//! edited buffer of one site laid over the disk), each through the library's
-//! `Linter` (suppressions and settings included) with the conversion to LSP
-//! diagnostics. Prints p50 and p95 of R runs (default 30) of each.
+//! edited buffer of one site laid over the disk) linted from scratch and by the
+//! server's incremental linter (unchanged files' parse trees kept between runs), each
+//! through the library's `Linter` (suppressions and settings included) with the
+//! conversion to LSP diagnostics. Prints p50 and p95 of R runs (default 30) of each.
 #![forbid(unsafe_code)]
 
 /// The allocator of the `nginx-fpm-lint` binary that serves `lsp`: with the system one the
@@ -65,34 +66,39 @@ fn main() -> ExitCode {
         .unwrap_or_default();
     let original = std::fs::read_to_string(&site).unwrap_or_default();
 
-    let measure = |snapshot: &dyn Fn(usize) -> Snapshot| -> (Vec<Duration>, usize) {
-        let mut times = Vec::with_capacity(runs);
-        let mut files = 0;
-        // One warm-up run (page cache, lazily built tables).
-        for i in 0..=runs {
-            let input = Input {
-                buffers: Some(Arc::new(snapshot(i))),
-                ..input.clone()
-            };
-            let start = Instant::now();
-            let Ok(report) = linter.lint(&input) else {
-                continue;
-            };
-            let published = engine::to_lsp(&report.diagnostics, &report.sources, &rules);
-            let elapsed = start.elapsed();
-            files = published.len();
-            if i > 0 {
-                times.push(elapsed);
+    // The server's linter: parse trees of unchanged files are kept between runs.
+    let incremental = linter.clone().incremental();
+    let measure =
+        |linter: &Linter, snapshot: &dyn Fn(usize) -> Snapshot| -> (Vec<Duration>, usize) {
+            let mut times = Vec::with_capacity(runs);
+            let mut files = 0;
+            // One warm-up run (page cache, lazily built tables).
+            for i in 0..=runs {
+                let input = Input {
+                    buffers: Some(Arc::new(snapshot(i))),
+                    ..input.clone()
+                };
+                let start = Instant::now();
+                let Ok(report) = linter.lint(&input) else {
+                    continue;
+                };
+                let published = engine::to_lsp(&report.diagnostics, &report.sources, &rules);
+                let elapsed = start.elapsed();
+                files = published.len();
+                if i > 0 {
+                    times.push(elapsed);
+                }
             }
-        }
-        (times, files)
-    };
-    let (mut full, full_files) = measure(&|_| Snapshot::default());
-    let (mut change, change_files) = measure(&|i| {
-        // Each run types something different into the site's buffer.
+            (times, files)
+        };
+    let (mut full, full_files) = measure(&linter, &|_| Snapshot::default());
+    // Each run types something different into the site's buffer.
+    let edit = |i: usize| {
         let text = original.replace("server_name ", &format!("server_name edit{i}.test "));
         Snapshot::new([(site.clone(), Arc::<[u8]>::from(text.into_bytes()))])
-    });
+    };
+    let (mut cold, _) = measure(&linter, &edit);
+    let (mut change, change_files) = measure(&incremental, &edit);
     let _ = std::fs::remove_dir_all(&dir);
     println!(
         "{sites} sites ({} profile), {runs} runs each; files with findings: {full_files} / {change_files}",
@@ -102,7 +108,11 @@ fn main() -> ExitCode {
     println!("|---|---|---|");
     for (name, times) in [
         ("full lint, no buffer open", &mut full),
-        ("one site changed in an open buffer", &mut change),
+        ("one site changed, every file parsed again", &mut cold),
+        (
+            "one site changed, the server's incremental linter",
+            &mut change,
+        ),
     ] {
         if times.is_empty() {
             println!("| {name} | (every run panicked) | |");

@@ -42,7 +42,7 @@ pub struct Resolver<'a> {
 impl<'a> Resolver<'a> {
     /// A resolver relative to `base` (usually the current directory).
     pub fn new(map: &'a SourceMap, base: PathBuf) -> Self {
-        let paths = (0..map.len()).map(|_| OnceCell::new()).collect();
+        let paths = (0..map.id_bound()).map(|_| OnceCell::new()).collect();
         Resolver { map, base, paths }
     }
 

@@ -161,7 +161,9 @@ fn foreign_modules(config: &Config) -> Option<ForeignModules> {
             if !known {
                 return Some(ForeignModules::Loaded(file, item.span()));
             }
-        } else if item.is("include") && item.directive.includes.is_empty() && not_in_tree.is_none()
+        } else if item.is("include")
+            && item.config.included(item.file, item.directive).is_empty()
+            && not_in_tree.is_none()
         {
             if let Some(pattern) = item.arg(0).filter(|p| p.contains("modules")) {
                 not_in_tree = Some(ForeignModules::NotInTree(pattern.into_owned(), item.span()));
