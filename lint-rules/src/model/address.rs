@@ -116,7 +116,9 @@ fn is_local_name(name: &str) -> bool {
 pub fn reaches(target: &NginxTarget, listen: &Listen) -> Reach {
     match (target, listen) {
         (NginxTarget::Unix(a), Listen::Unix(b)) => {
-            if socket_path(a) == socket_path(b) {
+            // Both sides usually spell the path alike: bytes first, the kernel's reading
+            // (which allocates) only when they differ.
+            if a.as_os_str() == b.as_os_str() || socket_path(a) == socket_path(b) {
                 Reach::Yes
             } else {
                 Reach::No

@@ -103,7 +103,19 @@ fn collect(tree: &Tree<'_>) -> Vec<MixedCase> {
     // One buffer for the lower-cased name: most references repeat a name already seen,
     // and looking it up must not allocate.
     let mut lower = String::new();
+    // A snippet spliced into many blocks is the same statements each time: they add no
+    // new spelling after the first.
+    let mut visited: std::collections::HashSet<*const nginx_conf_parser::Directive> =
+        std::collections::HashSet::new();
     tree.walk(|item, _| {
+        let has_reference = item
+            .directive
+            .args
+            .iter()
+            .any(|t| item.file.bytes(t).contains(&b'$'));
+        if !has_reference || !visited.insert(std::ptr::from_ref(item.directive)) {
+            return;
+        }
         for token in item.directive.args.iter() {
             // Most arguments name no variable: look at the bytes before making text.
             if !item.file.bytes(token).contains(&b'$') {

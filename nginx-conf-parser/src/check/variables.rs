@@ -17,6 +17,7 @@ use std::collections::HashSet;
 
 use lint_source::{Diagnostic, SourceMap, Span};
 
+use crate::ast::Directive;
 use crate::catalogue::{Catalogue, NginxVersion};
 use crate::config::{Config, Item, Items};
 
@@ -325,6 +326,10 @@ pub(super) fn check(
         let mut defined: HashSet<String> = HashSet::new();
         all(http.children(), |item| definitions(item, &mut defined));
         let mut reported: HashSet<String> = HashSet::new();
+        // A snippet included in many blocks (fastcgi.conf in every PHP location) is the
+        // same statements each time: under the same parent they reference the same names,
+        // and each name is reported once. Checked once per (statement, parent).
+        let mut checked: HashSet<(*const Directive, Cow<'_, str>)> = HashSet::new();
         // Walk with the parent's name, to know map entries and upstream lines.
         let mut stack: Vec<(Items<'_>, Cow<'_, str>)> = vec![(http.children(), "http".into())];
         while let Some((top, parent)) = stack.last_mut() {
@@ -338,7 +343,9 @@ pub(super) fn check(
                 .args
                 .iter()
                 .any(|t| item.file.bytes(t).contains(&b'$'));
-            let compiled = if any_reference {
+            let compiled = if any_reference
+                && checked.insert((std::ptr::from_ref(item.directive), parent.clone()))
+            {
                 compiled_args(&item, parent, catalogue)
             } else {
                 Vec::new()
