@@ -5,7 +5,7 @@
 //! The data are the TSV files under `data/`, compiled into the binary and
 //! indexed once on first use.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::OnceLock;
 
 use lint_source::distance::CharBag;

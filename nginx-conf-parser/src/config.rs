@@ -2,7 +2,7 @@
 //! view that splices included files into the includer's context.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -17,13 +17,13 @@ pub struct Config {
     /// The file nginx starts from (`nginx.conf`), or the snippet being linted.
     pub root: Option<FileId>,
     /// Every parsed file by id.
-    pub files: HashMap<FileId, Arc<ParsedFile>>,
+    pub files: foldhash::HashMap<FileId, Arc<ParsedFile>>,
     /// Syntax, include and I/O diagnostics found while loading.
     pub diagnostics: Vec<Diagnostic>,
     /// The files each `include` statement resolved to, in nginx's order, by the
     /// statement's span (the same for every context its file is included from). Kept
     /// beside the trees so that a tree stays as parsed and can serve several runs.
-    pub includes: HashMap<Span, Vec<FileId>>,
+    pub includes: foldhash::HashMap<Span, Vec<FileId>>,
     /// Files spliced into a block by every walk so far (see [`Config::expansions`]).
     expansions: AtomicUsize,
 }
@@ -42,7 +42,9 @@ impl Config {
     pub fn included(&self, file: &ParsedFile, directive: &Directive) -> &[FileId] {
         // Every walk asks this of every statement: the length test turns most away
         // before the name's bytes are read.
-        if directive.name.span.len() < b"include".len()
+        let name = &directive.name;
+        let plain = name.quote == crate::ast::Quote::None && name.unescaped.is_none();
+        if (plain && name.span.len() != b"include".len())
             || directive.args.len() != 1
             || directive.block.is_some()
             || self.includes.is_empty()
@@ -221,7 +223,7 @@ pub struct Items<'a> {
     /// The first file spliced into this block (most blocks splice one: no set needed).
     first_spliced: Option<FileId>,
     /// Files already spliced into this block besides the first.
-    spliced: HashSet<FileId>,
+    spliced: foldhash::HashSet<FileId>,
 }
 
 impl<'a> Items<'a> {
@@ -231,7 +233,7 @@ impl<'a> Items<'a> {
             base: Some((file, directives.iter())),
             stack: Vec::new(),
             first_spliced: None,
-            spliced: HashSet::new(),
+            spliced: Default::default(),
         }
     }
 
@@ -241,7 +243,7 @@ impl<'a> Items<'a> {
             base: None,
             stack: Vec::new(),
             first_spliced: None,
-            spliced: HashSet::new(),
+            spliced: Default::default(),
         }
     }
 }

@@ -17,8 +17,6 @@ pub mod tree_walk;
 pub mod value_reach;
 pub mod variables;
 
-use std::collections::HashMap;
-
 use fpm_conf_parser::{FpmConfig, Listen, PhpIni, Pool};
 use lint_source::{SourceMap, Span};
 
@@ -154,8 +152,8 @@ pub struct Model<'a> {
 struct PoolIndex {
     /// (fpm tree, pool, its address) for every pool with a listen.
     entries: Vec<(usize, usize, Listen)>,
-    by_unix: HashMap<std::path::PathBuf, Vec<usize>>,
-    by_port: HashMap<u32, Vec<usize>>,
+    by_unix: foldhash::HashMap<std::path::PathBuf, Vec<usize>>,
+    by_port: foldhash::HashMap<u32, Vec<usize>>,
 }
 
 impl PoolIndex {

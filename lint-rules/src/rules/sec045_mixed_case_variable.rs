@@ -1,7 +1,7 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use lint_source::Span;
 use crate::model::syntax::Tree;
@@ -105,8 +105,8 @@ fn collect(tree: &Tree<'_>) -> Vec<MixedCase> {
     let mut lower = String::new();
     // A snippet spliced into many blocks is the same statements each time: they add no
     // new spelling after the first.
-    let mut visited: std::collections::HashSet<*const nginx_conf_parser::Directive> =
-        std::collections::HashSet::new();
+    let mut visited: foldhash::HashSet<*const nginx_conf_parser::Directive> =
+        Default::default();
     tree.walk(|item, _| {
         let has_reference = item
             .directive

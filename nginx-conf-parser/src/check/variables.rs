@@ -12,8 +12,8 @@
 //! may live elsewhere), only arguments nginx compiles as variables, and nothing at all
 //! when a third-party module is loaded (it may define variables we do not know).
 
+use foldhash::{HashSet, HashSetExt};
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 use lint_source::{Diagnostic, SourceMap, Span};
 
