@@ -26,6 +26,8 @@ pub enum Syntax {
 /// One file with its syntax.
 #[derive(Debug)]
 pub struct File {
+    /// Its id in the map of the lint that read it.
+    pub id: FileId,
     /// The path nginx or php-fpm names it by.
     pub path: PathBuf,
     /// Where it is on this machine (`None`: an image's stock file).
@@ -65,6 +67,7 @@ impl File {
             _ => Syntax::Other,
         };
         File {
+            id,
             uri: disk.as_deref().and_then(|d| Url::from_file_path(d).ok()),
             lines: LineIndex::new(&text),
             path,
@@ -111,7 +114,7 @@ pub struct PoolListen {
 #[derive(Debug, Default)]
 pub struct Index {
     /// The files (one per map id).
-    pub files: Vec<File>,
+    pub files: Vec<Arc<File>>,
 }
 
 /// Calls `f` on every directive of a tree, depth first, with its enclosing blocks.
@@ -133,17 +136,30 @@ pub fn walk<'a>(
 impl Index {
     /// Parses every file of a map.
     pub fn build(map: &SourceMap) -> Index {
+        Self::rebuild(map, &Index::default())
+    }
+
+    /// [`Index::build`], taking over the files of `previous` that the lint read again
+    /// unchanged: an incremental lint keeps an unchanged file's id and bytes, so only
+    /// the edited file is parsed again for navigation too.
+    pub fn rebuild(map: &SourceMap, previous: &Index) -> Index {
+        let known: std::collections::HashMap<(FileId, *const u8), &Arc<File>> = previous
+            .files
+            .iter()
+            .map(|f| ((f.id, f.text.as_ptr()), f))
+            .collect();
         let files = map
             .files()
             .into_iter()
-            .map(|(id, f)| {
-                File::parse(
+            .map(|(id, f)| match known.get(&(id, f.text.as_ptr())) {
+                Some(same) => Arc::clone(same),
+                None => Arc::new(File::parse(
                     id,
                     f.path.clone(),
                     f.disk_path.clone(),
                     f.kind,
                     f.text.clone(),
-                )
+                )),
             })
             .collect();
         Index { files }
@@ -290,5 +306,56 @@ impl Index {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lint_api::{Input, Linter};
+
+    #[test]
+    fn a_rebuild_after_an_incremental_lint_parses_only_the_changed_file() {
+        let input = |site: &str| {
+            Input::texts(
+                [
+                    (
+                        "/etc/nginx/nginx.conf",
+                        "events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n",
+                    ),
+                    ("/etc/nginx/conf.d/a.conf", site),
+                    ("/etc/nginx/conf.d/b.conf", "server {\n    listen 81;\n}\n"),
+                ],
+                [("/etc/php/8.2/fpm/pool.d/www.conf", "[www]\nlisten = 9000\n")],
+            )
+        };
+        let linter = Linter::default().incremental();
+        let first = linter
+            .lint(&input("server {\n    listen 80;\n}\n"))
+            .expect("lints");
+        let before = Index::build(&first.sources);
+        let second = linter
+            .lint(&input("server {\n    listen 8080;\n}\n"))
+            .expect("lints");
+        let after = Index::rebuild(&second.sources, &before);
+        let find = |index: &Index, name: &str| {
+            index
+                .files
+                .iter()
+                .find(|f| f.path.ends_with(name))
+                .cloned()
+                .expect("indexed")
+        };
+        for unchanged in ["nginx.conf", "b.conf"] {
+            assert!(
+                Arc::ptr_eq(&find(&before, unchanged), &find(&after, unchanged)),
+                "{unchanged}"
+            );
+        }
+        assert!(!Arc::ptr_eq(
+            &find(&before, "a.conf"),
+            &find(&after, "a.conf")
+        ));
+        assert!(find(&after, "a.conf").text.windows(4).any(|w| w == b"8080"));
     }
 }

@@ -62,6 +62,8 @@ pub struct Server<'h> {
     published: HashMap<Url, Vec<Published>>,
     maps: Vec<Arc<lint_source::SourceMap>>,
     index: Option<Arc<Index>>,
+    /// The index before the last lint (its unchanged files are reused).
+    stale_index: Option<Arc<Index>>,
     last_changed: Option<Url>,
     /// Outgoing notifications not yet sent.
     outbox: Vec<Notification>,
@@ -93,6 +95,7 @@ impl<'h> Server<'h> {
             published: HashMap::new(),
             maps: Vec::new(),
             index: None,
+            stale_index: None,
             last_changed: None,
             outbox: Vec::new(),
             shutting_down: false,
@@ -177,7 +180,8 @@ impl<'h> Server<'h> {
             }
         } else {
             self.maps = maps;
-            self.index = None;
+            // Kept to take unchanged files' syntax from when navigation next needs it.
+            self.stale_index = self.index.take().or(self.stale_index.take());
         }
         let uris: std::collections::BTreeSet<Url> =
             self.published.keys().chain(next.keys()).cloned().collect();
@@ -208,9 +212,10 @@ impl<'h> Server<'h> {
         if let Some(index) = &self.index {
             return index.clone();
         }
+        let previous = self.stale_index.take().unwrap_or_default();
         let mut all = Index::default();
         for map in &self.maps {
-            all.files.extend(Index::build(map).files);
+            all.files.extend(Index::rebuild(map, &previous).files);
         }
         let index = Arc::new(all);
         self.index = Some(index.clone());
