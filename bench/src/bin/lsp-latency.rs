@@ -27,6 +27,19 @@ fn percentile(times: &mut [Duration], p: f64) -> Duration {
     times[i.min(times.len() - 1)]
 }
 
+/// CPU time this process has used so far (user + system, both threads), from
+/// /proc/self/stat; `None` off Linux. Less sensitive than wall time to other load on a
+/// shared machine: it says what an answer costs, not how long it waited for a core.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces, hence the last ')').
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split(' ').collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // USER_HZ is 100 on every Linux this runs on.
+    Some(Duration::from_millis(ticks * 10))
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let sites: usize = args.first().and_then(|n| n.parse().ok()).unwrap_or(1000);
@@ -68,58 +81,74 @@ fn main() -> ExitCode {
 
     // The server's linter: parse trees of unchanged files are kept between runs.
     let incremental = linter.clone().incremental();
-    let measure =
-        |linter: &Linter, snapshot: &dyn Fn(usize) -> Snapshot| -> (Vec<Duration>, usize) {
-            let mut times = Vec::with_capacity(runs);
-            let mut files = 0;
-            // One warm-up run (page cache, lazily built tables).
-            for i in 0..=runs {
-                let input = Input {
-                    buffers: Some(Arc::new(snapshot(i))),
-                    ..input.clone()
-                };
-                let start = Instant::now();
-                let Ok(report) = linter.lint(&input) else {
-                    continue;
-                };
-                let published = engine::to_lsp(&report.diagnostics, &report.sources, &rules);
-                let elapsed = start.elapsed();
-                files = published.len();
-                if i > 0 {
-                    times.push(elapsed);
-                }
+    let measure = |linter: &Linter,
+                   snapshot: &dyn Fn(usize) -> Snapshot|
+     -> (Vec<Duration>, usize, Option<Duration>) {
+        let mut times = Vec::with_capacity(runs);
+        let mut files = 0;
+        let mut cpu_start = None;
+        // One warm-up run (page cache, lazily built tables).
+        for i in 0..=runs {
+            if i == 1 {
+                cpu_start = cpu_time();
             }
-            (times, files)
-        };
-    let (mut full, full_files) = measure(&linter, &|_| Snapshot::default());
+            let input = Input {
+                buffers: Some(Arc::new(snapshot(i))),
+                ..input.clone()
+            };
+            let start = Instant::now();
+            let Ok(report) = linter.lint(&input) else {
+                continue;
+            };
+            let published = engine::to_lsp(&report.diagnostics, &report.sources, &rules);
+            let elapsed = start.elapsed();
+            files = published.len();
+            if i > 0 {
+                times.push(elapsed);
+            }
+        }
+        let cpu = cpu_time()
+            .zip(cpu_start)
+            .map(|(end, start)| end.saturating_sub(start) / runs as u32);
+        (times, files, cpu)
+    };
+    let (mut full, full_files, full_cpu) = measure(&linter, &|_| Snapshot::default());
     // Each run types something different into the site's buffer.
     let edit = |i: usize| {
         let text = original.replace("server_name ", &format!("server_name edit{i}.test "));
         Snapshot::new([(site.clone(), Arc::<[u8]>::from(text.into_bytes()))])
     };
-    let (mut cold, _) = measure(&linter, &edit);
-    let (mut change, change_files) = measure(&incremental, &edit);
+    let (mut cold, _, cold_cpu) = measure(&linter, &edit);
+    let (mut change, change_files, change_cpu) = measure(&incremental, &edit);
     let _ = std::fs::remove_dir_all(&dir);
     println!(
         "{sites} sites ({} profile), {runs} runs each; files with findings: {full_files} / {change_files}",
         profile.name()
     );
-    println!("| answer | p50 | p95 |");
-    println!("|---|---|---|");
-    for (name, times) in [
-        ("full lint, no buffer open", &mut full),
-        ("one site changed, every file parsed again", &mut cold),
+    println!("| answer | p50 | p95 | CPU per answer (mean) |");
+    println!("|---|---|---|---|");
+    for (name, times, cpu) in [
+        ("full lint, no buffer open", &mut full, full_cpu),
+        (
+            "one site changed, every file parsed again",
+            &mut cold,
+            cold_cpu,
+        ),
         (
             "one site changed, the server's incremental linter",
             &mut change,
+            change_cpu,
         ),
     ] {
         if times.is_empty() {
-            println!("| {name} | (every run panicked) | |");
+            println!("| {name} | (every run panicked) | | |");
             continue;
         }
+        let cpu = cpu.map_or("n/a".to_string(), |c| {
+            format!("{:.1} ms", c.as_secs_f64() * 1e3)
+        });
         println!(
-            "| {name} | {:.1} ms | {:.1} ms |",
+            "| {name} | {:.1} ms | {:.1} ms | {cpu} |",
             percentile(times, 0.5).as_secs_f64() * 1e3,
             percentile(times, 0.95).as_secs_f64() * 1e3
         );
