@@ -990,6 +990,44 @@ http {
     }
 
     #[test]
+    fn a_file_two_main_files_include_counts_twice_with_or_without_the_cache() {
+        // Two nginx main files of one run include one snippet with a suppression that only
+        // one of them uses: the snippet is two files to a fresh linter, and must stay two
+        // to an incremental one (whose second read could otherwise reuse the first's id).
+        // NGX205 (no root for a PHP location) holds only under the server without `root`.
+        let main = |port: u16, root: &str| {
+            format!("events {{}}\nhttp {{\n    server {{\n        listen {port};\n        {root}\n        include /etc/nginx/common.conf;\n    }}\n}}\n")
+        };
+        let common = "location ~ \\.php$ { # nginx-fpm-lint: ignore NGX205\n    include /etc/nginx/fastcgi.conf;\n    fastcgi_pass unix:/run/php/www.sock;\n}\n";
+        let mut memory = MemoryFs::new();
+        memory.insert("/etc/nginx/a.conf", main(80, "root /srv/www;"));
+        memory.insert("/etc/nginx/b.conf", main(81, ""));
+        memory.insert("/etc/nginx/common.conf", common);
+        memory.insert(
+            "/etc/nginx/fastcgi.conf",
+            "fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n",
+        );
+        memory.insert(
+            "/etc/php/8.2/fpm/pool.d/www.conf",
+            "[www]\nlisten = /run/php/www.sock\npm = static\npm.max_children = 2\n",
+        );
+        let input = Input {
+            nginx: vec!["/etc/nginx/a.conf".into(), "/etc/nginx/b.conf".into()],
+            fpm: vec!["/etc/php/8.2/fpm/pool.d/www.conf".into()],
+            memory: Some(Arc::new(memory)),
+            ..Default::default()
+        };
+        let fresh = shown(&Linter::default().lint(&input).expect("lints"));
+        // The scenario is the one it means to be: the suppression is unused under one main file.
+        assert!(fresh.iter().any(|f| f.contains("LINT001")), "{fresh:#?}");
+        let linter = Linter::default().incremental();
+        for run in 0..3 {
+            let kept = shown(&linter.lint(&input).expect("lints"));
+            assert_eq!(kept, fresh, "run {run}");
+        }
+    }
+
+    #[test]
     fn rules_the_settings_would_silence_are_not_run() {
         let linter = Linter::new(Settings::default());
         let not_run = linter.rules_not_run();

@@ -30,6 +30,8 @@ pub struct File {
     pub id: FileId,
     /// The path nginx or php-fpm names it by.
     pub path: PathBuf,
+    /// What the lint read it as.
+    pub kind: FileKind,
     /// Where it is on this machine (`None`: an image's stock file).
     pub disk: Option<PathBuf>,
     /// Its URI, when on disk.
@@ -68,6 +70,7 @@ impl File {
         };
         File {
             id,
+            kind,
             uri: disk.as_deref().and_then(|d| Url::from_file_path(d).ok()),
             lines: LineIndex::new(&text),
             path,
@@ -152,8 +155,14 @@ impl Index {
             .files()
             .into_iter()
             .map(|(id, f)| match known.get(&(id, f.text.as_ptr())) {
-                Some(same) => Arc::clone(same),
-                None => Arc::new(File::parse(
+                // The same id and bytes under the same names: another workspace's linter
+                // (or one planned again) counts its ids from 0 as well.
+                Some(same)
+                    if same.path == f.path && same.disk == f.disk_path && same.kind == f.kind =>
+                {
+                    Arc::clone(same)
+                }
+                _ => Arc::new(File::parse(
                     id,
                     f.path.clone(),
                     f.disk_path.clone(),

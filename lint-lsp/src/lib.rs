@@ -118,6 +118,9 @@ impl<'h> Server<'h> {
         }
         self.workspaces = Some(workspaces);
         self.replan = false;
+        // New linters count their ids from 0 again: nothing of the old index is reusable.
+        self.index = None;
+        self.stale_index = None;
     }
 
     /// Lints every workspace with the open buffers and queues the diagnostics of every file

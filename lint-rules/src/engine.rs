@@ -474,20 +474,17 @@ fn run(
 /// drops exact duplicates (a snippet included twice reports once per place).
 pub fn sort(diagnostics: &mut Vec<Diagnostic>, map: &SourceMap) {
     // Where each file is shown: the repository file it was read from, else its path.
-    // Indexed by id (ids need not be dense: an incremental linter's map has holes).
-    let mut paths: Vec<Option<PathBuf>> = vec![None; map.id_bound()];
-    for (id, f) in map.files() {
-        paths[id.0 as usize] = Some(f.display_path());
-    }
+    // By id (an incremental linter's ids are neither dense nor small).
+    let paths: foldhash::HashMap<lint_source::FileId, PathBuf> = map
+        .files()
+        .into_iter()
+        .map(|(id, f)| (id, f.display_path()))
+        .collect();
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
-            d.primary.as_ref().map(|p| {
-                (
-                    paths.get(p.span.file.0 as usize).and_then(Option::as_ref),
-                    p.span.start,
-                    p.span.end,
-                )
-            })
+            d.primary
+                .as_ref()
+                .map(|p| (paths.get(&p.span.file), p.span.start, p.span.end))
         };
         key(a)
             .cmp(&key(b))
@@ -496,13 +493,9 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>, map: &SourceMap) {
     });
     // The same file read by two deployments has two ids: compare where, not which id.
     let place = |d: &Diagnostic| {
-        d.primary.as_ref().map(|p| {
-            (
-                paths.get(p.span.file.0 as usize).and_then(Option::as_ref),
-                p.span.start,
-                p.span.end,
-            )
-        })
+        d.primary
+            .as_ref()
+            .map(|p| (paths.get(&p.span.file), p.span.start, p.span.end))
     };
     diagnostics.dedup_by(|a, b| a.code == b.code && a.message == b.message && place(a) == place(b));
 }

@@ -197,8 +197,12 @@ pub struct SourceMap {
 
 #[derive(Debug, Default)]
 struct Slots {
-    /// Files by id; a hole is an id this map did not take (another run's file).
-    files: Vec<Option<Arc<SourceFile>>>,
+    /// Files by id. Keyed rather than indexed: a map that shares an [`IdSource`] holds
+    /// ids an editor session has grown with every edit, and a table up to the largest
+    /// would grow with them.
+    files: foldhash::HashMap<u32, Arc<SourceFile>>,
+    /// One past the largest id held.
+    bound: usize,
     /// Every add and adoption in order (an id adopted twice is listed twice), so that
     /// a run can tell which files it read when several runs share the map.
     order: Vec<FileId>,
@@ -221,7 +225,14 @@ impl IdSource {
     }
 
     fn next(&self) -> FileId {
-        FileId(self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+        // Saturates instead of wrapping: a wrapped id would name an older file. Four
+        // billion files is beyond any session; past it ids repeat the last one.
+        let previous = self.0.fetch_update(
+            std::sync::atomic::Ordering::Relaxed,
+            std::sync::atomic::Ordering::Relaxed,
+            |id| Some(id.saturating_add(1)),
+        );
+        FileId(previous.unwrap_or(u32::MAX))
     }
 }
 
@@ -249,11 +260,8 @@ impl SourceMap {
     }
 
     fn place(slots: &mut Slots, id: FileId, file: Arc<SourceFile>) {
-        let i = id.0 as usize;
-        if slots.files.len() <= i {
-            slots.files.resize(i + 1, None);
-        }
-        slots.files[i] = Some(file);
+        slots.bound = slots.bound.max(id.0 as usize + 1);
+        slots.files.insert(id.0, file);
         slots.order.push(id);
     }
 
@@ -262,7 +270,7 @@ impl SourceMap {
         let mut slots = self.inner.write().unwrap_or_else(|e| e.into_inner());
         let id = match &self.ids {
             Some(ids) => ids.next(),
-            None => FileId(u32::try_from(slots.files.len()).unwrap_or(u32::MAX)),
+            None => FileId(u32::try_from(slots.bound).unwrap_or(u32::MAX)),
         };
         Self::place(&mut slots, id, Arc::new(file));
         id
@@ -293,9 +301,9 @@ impl SourceMap {
     /// The file behind an id. Panics only on an id that did not come from this map.
     pub fn get(&self, id: FileId) -> Arc<SourceFile> {
         let slots = self.inner.read().unwrap_or_else(|e| e.into_inner());
-        match slots.files.get(id.0 as usize) {
-            Some(Some(file)) => Arc::clone(file),
-            _ => panic!("file id {} is not in this source map", id.0),
+        match slots.files.get(&id.0) {
+            Some(file) => Arc::clone(file),
+            None => panic!("file id {} is not in this source map", id.0),
         }
     }
 
@@ -305,14 +313,15 @@ impl SourceMap {
         slots
             .files
             .iter()
-            .position(|f| f.as_ref().is_some_and(|f| f.path == path))
-            .map(|i| FileId(u32::try_from(i).unwrap_or(u32::MAX)))
+            .filter(|(_, f)| f.path == path)
+            .map(|(id, _)| FileId(*id))
+            .min()
     }
 
     /// Number of files.
     pub fn len(&self) -> usize {
         let slots = self.inner.read().unwrap_or_else(|e| e.into_inner());
-        slots.files.iter().filter(|f| f.is_some()).count()
+        slots.files.len()
     }
 
     /// True when no file was added.
@@ -320,14 +329,19 @@ impl SourceMap {
         self.len() == 0
     }
 
-    /// One past the largest id in the map: what a table indexed by id needs (ids are
-    /// dense from 0 unless the map shares an [`IdSource`]).
-    pub fn id_bound(&self) -> usize {
+    /// True when the map holds `id`.
+    pub fn contains(&self, id: FileId) -> bool {
         self.inner
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .files
-            .len()
+            .contains_key(&id.0)
+    }
+
+    /// One past the largest id in the map: what a table indexed by id needs (ids are
+    /// dense from 0 unless the map shares an [`IdSource`]).
+    pub fn id_bound(&self) -> usize {
+        self.inner.read().unwrap_or_else(|e| e.into_inner()).bound
     }
 
     /// The point a run starts reading from; [`SourceMap::read_since`] then lists what it read.
@@ -355,17 +369,13 @@ impl SourceMap {
     /// All files, in id order.
     pub fn files(&self) -> Vec<(FileId, Arc<SourceFile>)> {
         let slots = self.inner.read().unwrap_or_else(|e| e.into_inner());
-        slots
+        let mut all: Vec<(FileId, Arc<SourceFile>)> = slots
             .files
             .iter()
-            .enumerate()
-            .filter_map(|(i, f)| {
-                Some((
-                    FileId(u32::try_from(i).unwrap_or(u32::MAX)),
-                    Arc::clone(f.as_ref()?),
-                ))
-            })
-            .collect()
+            .map(|(id, f)| (FileId(*id), Arc::clone(f)))
+            .collect();
+        all.sort_unstable_by_key(|(id, _)| *id);
+        all
     }
 
     /// Line/column of a span's start and end.

@@ -91,6 +91,11 @@ impl ParseCache {
             (hit.source.kind == source.kind && hit.source.text[..] == source.text[..])
                 .then(|| hit.clone())?
         };
+        // A file read twice in one run (two main files, two deployments including it) gets
+        // two ids, as without the cache: suppressions and findings are counted per id.
+        if map.contains(hit.file.id) {
+            return None;
+        }
         map.adopt(hit.file.id, hit.source.clone());
         Some(hit)
     }
