@@ -54,6 +54,9 @@ struct Suppression {
     covers: Option<(u32, u32)>,
     codes: Vec<String>,
     used: bool,
+    /// Where the comment is shown (file and offset): a file two main files include is read
+    /// twice, under two ids, and is one comment to its author.
+    place: (std::path::PathBuf, u32),
 }
 
 /// The suppression comments of a run, read from the parse trees and the INI lines.
@@ -136,6 +139,9 @@ impl Suppressions {
             }
             Self::ini_file(id, &file.text, &mut items);
         }
+        for s in &mut items {
+            s.place = (map.get(s.comment.file).display_path(), s.comment.start);
+        }
         Suppressions { items }
     }
 
@@ -180,6 +186,7 @@ impl Suppressions {
                 covers: covers.or(if whole_file { None } else { Some((0, 0)) }),
                 codes,
                 used: false,
+                place: Default::default(),
             });
         }
     }
@@ -220,6 +227,7 @@ impl Suppressions {
                 covers,
                 codes,
                 used: false,
+                place: Default::default(),
             });
         }
     }
@@ -279,11 +287,21 @@ impl Suppressions {
                         })
                 })
         };
-        for s in self
+        // A comment in a file read twice (included by two main files) is used when either
+        // copy is, and reported once when neither is.
+        let used: std::collections::HashSet<(std::path::PathBuf, u32)> = self
             .items
-            .into_iter()
-            .filter(|s| !s.used && !names_a_rule_not_run(s))
-        {
+            .iter()
+            .filter(|s| s.used)
+            .map(|s| s.place.clone())
+            .collect();
+        let mut reported = std::collections::HashSet::new();
+        for s in self.items.into_iter().filter(|s| {
+            !s.used
+                && !used.contains(&s.place)
+                && !names_a_rule_not_run(s)
+                && reported.insert(s.place.clone())
+        }) {
             kept.push(Diagnostic {
                 code: UNUSED_SUPPRESSION.code,
                 name: UNUSED_SUPPRESSION.name,
