@@ -4,8 +4,9 @@
 //! matches here exactly what it matches in nginx (`\Q...\E`, possessive
 //! quantifiers and the like included).
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
+
+use foldhash::{HashMap, HashMapExt};
 
 use pcre2::bytes::Regex;
 
@@ -21,10 +22,15 @@ fn cache() -> &'static Cache {
 pub fn is_match(pattern: &str, text: &str) -> bool {
     let compiled = {
         let mut cache = cache().lock().unwrap_or_else(|e| e.into_inner());
-        cache
-            .entry(pattern.to_string())
-            .or_insert_with(|| Regex::new(pattern).ok().map(Arc::new))
-            .clone()
+        // Looked up by `&str` first: the entry API would copy the pattern on every match.
+        match cache.get(pattern) {
+            Some(compiled) => compiled.clone(),
+            None => {
+                let compiled = Regex::new(pattern).ok().map(Arc::new);
+                cache.insert(pattern.to_string(), compiled.clone());
+                compiled
+            }
+        }
     };
     compiled.is_some_and(|r| r.is_match(text.as_bytes()).unwrap_or(false))
 }

@@ -343,6 +343,7 @@ mod tests {
             locations: Vec::new(),
             certificate: None,
             alt_svc: false,
+            matchers: Default::default(),
         }
     }
 

@@ -336,26 +336,35 @@ impl<'a> Model<'a> {
                 .location_for(uri)
                 .is_some_and(|l| l.span == location.span)
         };
-        if here("/index.php") || here("/app/index.php") {
-            return false;
-        }
+        let scripts_land_here = || here("/index.php") || here("/app/index.php");
         if !self.has_fpm {
             // No php-fpm side to ask (a copy of /etc with several php versions): a location
             // written for the status pages says so (`~ /(status|ping)`, `= /fpm-status`,
             // `~ /fpm/status/(.*)`) and names no PHP script.
             let p = location.pattern.to_ascii_lowercase();
-            return (p.contains("status") || p.contains("ping")) && !p.contains(".php");
+            return (p.contains("status") || p.contains("ping"))
+                && !p.contains(".php")
+                && !scripts_land_here();
         }
-        let mut pools = self.reached_pools(nginx, location).peekable();
-        pools.peek().is_some()
-            && pools.all(|(_, pool)| {
-                ["pm.status_path", "ping.path"].iter().any(|key| {
-                    pool.pool
-                        .get(key)
-                        .map(|e| e.value.trim())
-                        .is_some_and(|path| path.starts_with('/') && here(path))
-                })
+        // The cheap conditions first: matching a URI against a server's locations runs its
+        // regexes, and most PHP locations reach a pool without status or ping page.
+        let status_paths: Vec<Vec<&str>> = self
+            .reached_pools(nginx, location)
+            .map(|(_, pool)| {
+                ["pm.status_path", "ping.path"]
+                    .iter()
+                    .filter_map(|key| pool.pool.get(key).map(|e| e.value.trim()))
+                    .filter(|path| path.starts_with('/'))
+                    .collect()
             })
+            .collect();
+        if status_paths.is_empty() || status_paths.iter().any(Vec::is_empty) {
+            return false;
+        }
+        !scripts_land_here()
+            && status_paths
+                .iter()
+                .all(|paths| paths.iter().any(|path| here(path)))
     }
 
     /// Whether a location's FastCGI server may be php-fpm. It is not when `fastcgi_pass`

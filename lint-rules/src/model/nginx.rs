@@ -226,6 +226,8 @@ pub struct Server {
     /// An `Alt-Svc` header is added at server level (or inherited from http): how
     /// browsers learn that HTTP/3 exists.
     pub alt_svc: bool,
+    /// How each location (after the server level) is matched, read on first need.
+    pub(crate) matchers: std::sync::OnceLock<Vec<LocationMatch>>,
 }
 
 impl Server {
@@ -241,48 +243,80 @@ impl Server {
     /// The location nginx picks for `uri` (exact, longest prefix unless `^~`, regexes in
     /// order, then the longest prefix); `None` when only the server level applies.
     pub fn location_for(&self, uri: &str) -> Option<&EffectiveLocation> {
-        let locations = &self.locations;
-        let mut prefix: Option<(&EffectiveLocation, usize, bool)> = None;
-        for l in locations.iter().skip(1) {
-            let mut words = l.pattern.split_whitespace();
-            let (modifier, path) = match (words.next(), words.next()) {
-                (Some(m), Some(p)) => (m, p),
-                (Some(p), None) => ("", p),
-                _ => continue,
-            };
-            match modifier {
-                "=" if path == uri => return Some(l),
-                "" | "^~"
-                    if uri.starts_with(path)
-                        && !path.starts_with('@')
+        // Rules ask this for several URIs of every PHP location: the patterns are read
+        // once per server, not split and formatted again on every question.
+        let matchers = self.matchers.get_or_init(|| {
+            self.locations
+                .iter()
+                .skip(1)
+                .map(|l| LocationMatch::of(&l.pattern))
+                .collect()
+        });
+        let at = |i: usize| self.locations.get(i + 1);
+        let mut prefix: Option<(usize, usize, bool)> = None;
+        for (i, m) in matchers.iter().enumerate() {
+            match &m.literal {
+                Some(Literal::Exact(path)) if path == uri => return at(i),
+                Some(Literal::Prefix { path, stop })
+                    if uri.starts_with(path.as_str())
                         && prefix.is_none_or(|(_, len, _)| path.len() > len) =>
                 {
-                    prefix = Some((l, path.len(), modifier == "^~"));
+                    prefix = Some((i, path.len(), *stop));
                 }
                 _ => {}
             }
         }
-        if let Some((l, _, true)) = prefix {
-            return Some(l);
+        if let Some((i, _, true)) = prefix {
+            return at(i);
         }
-        for l in locations.iter().skip(1) {
-            let (caseless, re) = if let Some(r) = l.pattern.strip_prefix("~*") {
-                (true, r.trim())
-            } else if let Some(r) = l.pattern.strip_prefix('~') {
-                (false, r.trim())
-            } else {
-                continue;
-            };
-            let re: std::borrow::Cow<'_, str> = if caseless {
-                format!("(?i){re}").into()
-            } else {
-                re.into()
-            };
-            if super::compiled_regex::is_match(&re, uri) {
-                return Some(l);
+        for (i, m) in matchers.iter().enumerate() {
+            if let Some(re) = &m.regex {
+                if super::compiled_regex::is_match(re, uri) {
+                    return at(i);
+                }
             }
         }
-        prefix.map(|(l, _, _)| l)
+        prefix.and_then(|(i, _, _)| at(i))
+    }
+}
+
+/// How [`Server::location_for`] matches one location, read from its pattern once.
+#[derive(Clone, Debug)]
+pub(crate) struct LocationMatch {
+    literal: Option<Literal>,
+    /// The regex of `~`/`~*` (`(?i)` prepended for the latter).
+    regex: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+enum Literal {
+    /// `= path`.
+    Exact(String),
+    /// A prefix; `stop` for `^~` (the regexes are not tried).
+    Prefix { path: String, stop: bool },
+}
+
+impl LocationMatch {
+    fn of(pattern: &str) -> Self {
+        let mut words = pattern.split_whitespace();
+        let literal = match (words.next(), words.next()) {
+            (Some("="), Some(path)) => Some(Literal::Exact(path.to_string())),
+            (Some("^~"), Some(path)) if !path.starts_with('@') => Some(Literal::Prefix {
+                path: path.to_string(),
+                stop: true,
+            }),
+            (Some(path), None) if !path.starts_with('@') => Some(Literal::Prefix {
+                path: path.to_string(),
+                stop: false,
+            }),
+            _ => None,
+        };
+        let regex = if let Some(r) = pattern.strip_prefix("~*") {
+            Some(format!("(?i){}", r.trim()))
+        } else {
+            pattern.strip_prefix('~').map(|r| r.trim().to_string())
+        };
+        LocationMatch { literal, regex }
     }
 }
 
@@ -640,6 +674,7 @@ fn build_server(
         locations: exact,
         certificate,
         alt_svc: false,
+        matchers: std::sync::OnceLock::new(),
     }
 }
 
@@ -709,4 +744,60 @@ fn parse_listen(item: &Item<'_>) -> Option<NginxListen> {
         keyword: item.name_span(),
         explicit: true,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server(patterns: &[&str]) -> Server {
+        let span = |i: usize| Span::new(lint_source::FileId(0), i, i + 1);
+        let mut locations = vec![EffectiveLocation::new(span(0), String::new())];
+        for (i, p) in patterns.iter().enumerate() {
+            locations.push(EffectiveLocation::new(span(i + 1), (*p).to_string()));
+        }
+        Server {
+            span: span(0),
+            keyword: span(0),
+            listens: Vec::new(),
+            names: Vec::new(),
+            locations,
+            certificate: None,
+            alt_svc: false,
+            matchers: Default::default(),
+        }
+    }
+
+    fn picked<'s>(s: &'s Server, uri: &str) -> Option<&'s str> {
+        s.location_for(uri).map(|l| l.pattern.as_str())
+    }
+
+    #[test]
+    fn locations_are_picked_in_nginx_order() {
+        let s = server(&[
+            "/",
+            "/static/",
+            "^~ /assets/",
+            "= /exact",
+            "@fallback",
+            "~* \\.PHP$",
+            "~\\.txt$",
+            "~ ^/static/.*\\.js$",
+        ]);
+        // An exact match wins at once.
+        assert_eq!(picked(&s, "/exact"), Some("= /exact"));
+        // `^~` stops the regexes: the longest prefix is `^~ /assets/`.
+        assert_eq!(picked(&s, "/assets/x.php"), Some("^~ /assets/"));
+        // Regexes in order beat a plain prefix; `~*` ignores case; no space after `~`.
+        assert_eq!(picked(&s, "/static/a.js"), Some("~ ^/static/.*\\.js$"));
+        assert_eq!(picked(&s, "/index.php"), Some("~* \\.PHP$"));
+        assert_eq!(picked(&s, "/robots.txt"), Some("~\\.txt$"));
+        // No regex: the longest prefix; a named location is never a prefix.
+        assert_eq!(picked(&s, "/static/a.css"), Some("/static/"));
+        assert_eq!(picked(&s, "@fallback"), None);
+        assert_eq!(picked(&s, "/fallback"), Some("/"));
+        assert_eq!(picked(&server(&["= /only"]), "/other"), None);
+        // Asked twice, the same answer (the patterns are read once).
+        assert_eq!(picked(&s, "/index.php"), Some("~* \\.PHP$"));
+    }
 }

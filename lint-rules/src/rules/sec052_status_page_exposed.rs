@@ -270,13 +270,9 @@ fn fpm_status_pages(model: &Model<'_>, sink: &mut Sink) {
                         if !path.starts_with('/') {
                             continue;
                         }
-                        // The URI must land in this location, and reach php-fpm with
-                        // SCRIPT_NAME = the URI (a try_files or a fixed script ends that).
-                        if server
-                            .location_for(path).is_none_or(|l| l.span != location.span)
-                        {
-                            continue;
-                        }
+                        // The URI must reach php-fpm with SCRIPT_NAME = the URI (a try_files
+                        // or a fixed script ends that), and land in this location (asked
+                        // last: it runs the server's regexes).
                         if location.try_files.is_some() || location.has_exists_check {
                             continue;
                         }
@@ -290,7 +286,11 @@ fn fpm_status_pages(model: &Model<'_>, sink: &mut Sink) {
                                         )
                                 })
                             });
-                        if !script_name_is_uri {
+                        if !script_name_is_uri
+                            || server
+                                .location_for(path)
+                                .is_none_or(|l| l.span != location.span)
+                        {
                             continue;
                         }
                         let by_span = by_span.get_or_insert_with(|| {
