@@ -125,22 +125,28 @@ impl DirectiveSpec {
 
     /// The context of this block's body when opened in `parent`.
     pub fn body_context(&self, parent: &str) -> Option<&'static str> {
-        let note = self
-            .notes
-            .split(';')
-            .find_map(|n| n.trim().strip_prefix("block body context: "))?;
-        let note = note.split_whitespace().next().unwrap_or(note);
-        match note {
+        // Asked for every block of every tree: one substring search, no note-by-note split.
+        const KEY: &str = "block body context: ";
+        let notes: &'static str = self.notes;
+        let mut from = 0;
+        let note = loop {
+            let at = from + notes.get(from..)?.find(KEY)?;
+            // The key must begin a note (`;`-separated, spaces around).
+            let before = notes[..at].trim_end();
+            if before.is_empty() || before.ends_with(';') {
+                let rest = &notes[at + KEY.len()..];
+                break rest[..rest.find(';').unwrap_or(rest.len())].trim();
+            }
+            from = at + KEY.len();
+        };
+        match note.split_whitespace().next().unwrap_or(note) {
             "if_server/if_location" => Some(if parent == "server" {
                 "if_server"
             } else {
                 "if_location"
             }),
-            other => {
-                // The note's text lives in the static table: return the static slice.
-                let start = self.notes.find(other)?;
-                Some(&self.notes[start..start + other.len()])
-            }
+            // A slice of the static table.
+            other => Some(other),
         }
     }
 
