@@ -29,6 +29,14 @@ pub(crate) struct Parsed {
 /// files under one path, and an image's stock file is known by its origin.
 type Key = (PathBuf, Option<PathBuf>, Option<Arc<str>>);
 
+fn key_of(source: &SourceFile) -> Key {
+    (
+        source.path.clone(),
+        source.disk_path.clone(),
+        source.origin.clone(),
+    )
+}
+
 /// Parse trees of nginx files from earlier runs, reused while a file's bytes stay the
 /// same: the file keeps its [`lint_source::FileId`] (the tree's spans carry it), so the
 /// run's [`SourceMap`] must draw its ids from [`ParseCache::ids`].
@@ -80,11 +88,7 @@ impl ParseCache {
 
     /// The tree of `source` from an earlier run when its bytes are unchanged, taken into `map`.
     pub(crate) fn reuse(&self, source: &SourceFile, map: &SourceMap) -> Option<Parsed> {
-        let key = (
-            source.path.clone(),
-            source.disk_path.clone(),
-            source.origin.clone(),
-        );
+        let key = key_of(source);
         let hit = {
             let files = self.files.lock().unwrap_or_else(|e| e.into_inner());
             let hit = files.get(&key)?;
@@ -104,12 +108,7 @@ impl ParseCache {
     pub(crate) fn keep(&self, parsed: &Parsed) {
         self.parses
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let source = &parsed.source;
-        let key = (
-            source.path.clone(),
-            source.disk_path.clone(),
-            source.origin.clone(),
-        );
+        let key = key_of(&parsed.source);
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
         files.insert(key, parsed.clone());
     }
