@@ -33,7 +33,7 @@ fuzz_target!(|data: &[u8]| {
         let opts = CheckOptions {
             version,
             modules: Vec::new(),
-            context: None,
+            ..Default::default()
         };
         check_diagnostics(&map, &check(&config, &opts, &map));
     }

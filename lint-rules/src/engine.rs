@@ -180,6 +180,7 @@ fn check_nginx(input: &LintInput, trees: &[Config], map: &SourceMap) -> Vec<Diag
             .context
             .clone()
             .filter(|c| c != "auto" && !context_wraps(c)),
+        cache: input.options.nginx_cache.clone(),
     };
     trees
         .par_iter()

@@ -5,9 +5,10 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use lint_source::{Diagnostic, IdSource, SourceFile, SourceMap, Span};
+use lint_source::{Diagnostic, FileId, IdSource, SourceFile, SourceMap, Span};
 
 use crate::ast::ParsedFile;
+use crate::catalogue::DirectiveSpec;
 
 /// An `include` statement of a parsed file: its span and the pattern it names.
 #[derive(Clone, Debug)]
@@ -60,6 +61,42 @@ pub struct ParseCache {
     ids: IdSource,
     files: Mutex<HashMap<Key, Parsed>>,
     parses: std::sync::atomic::AtomicUsize,
+    checks: Mutex<StatementChecks>,
+    statements_checked: std::sync::atomic::AtomicUsize,
+}
+
+/// What the load-time checks found for one statement: the catalogue row it matched
+/// (where the walk goes on into its block) and its findings.
+#[derive(Clone)]
+pub(crate) struct Checked {
+    pub(crate) spec: Option<&'static DirectiveSpec>,
+    pub(crate) found: Vec<Diagnostic>,
+}
+
+/// The load-time checks' findings of single statements, by file, kept between runs.
+/// Most of what `nginx -t` checks while loading (the lookup, the context, the argument
+/// count, values, regexes) depends on a statement's own words, its context and the
+/// options only, so a file whose bytes did not change (same id) is not checked again
+/// statement by statement: that was a quarter of an editor's re-lint of a 1 000-site
+/// tree (docs/performance.md, session 8).
+#[derive(Default)]
+pub(crate) struct StatementChecks {
+    /// The options the findings were made under (nginx version, loaded modules).
+    pub(crate) options: String,
+    /// Ids of the files the cache holds: only their statements are kept (a file read
+    /// twice in one run gets a fresh id the next run: keeping it would only grow).
+    live: foldhash::HashSet<FileId>,
+    /// By file, then by the statement's offset and the context it was checked in.
+    pub(crate) by_file: foldhash::HashMap<FileId, foldhash::HashMap<(u32, &'static str), Checked>>,
+    /// Statements of kept files checked (not reused) by this check.
+    pub(crate) fresh: usize,
+}
+
+impl StatementChecks {
+    /// True when statements of `file` may be kept.
+    pub(crate) fn keeps(&self, file: FileId) -> bool {
+        self.live.contains(&file)
+    }
 }
 
 impl std::fmt::Debug for ParseCache {
@@ -79,6 +116,13 @@ impl ParseCache {
     /// How many files were parsed (not reused) so far: what tests count.
     pub fn parses(&self) -> usize {
         self.parses.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many statements of the files it holds the load-time checks examined rather
+    /// than reused, so far: what tests count.
+    pub fn statements_checked(&self) -> usize {
+        self.statements_checked
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// True when `map` draws its ids from this cache (else its trees cannot be reused there).
@@ -110,6 +154,126 @@ impl ParseCache {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let key = key_of(&parsed.source);
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
-        files.insert(key, parsed.clone());
+        let older = files.insert(key, parsed.clone());
+        drop(files);
+        let mut checks = self.checks.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(older) = older {
+            checks.live.remove(&older.file.id);
+            checks.by_file.remove(&older.file.id);
+        }
+        checks.live.insert(parsed.file.id);
+    }
+
+    /// Takes the statement checks kept so far (a check running at the same time gets
+    /// none); [`ParseCache::give_back`] returns them.
+    pub(crate) fn take_checks(&self) -> StatementChecks {
+        let mut checks = self.checks.lock().unwrap_or_else(|e| e.into_inner());
+        StatementChecks {
+            options: checks.options.clone(),
+            live: checks.live.clone(),
+            by_file: std::mem::take(&mut checks.by_file),
+            fresh: 0,
+        }
+    }
+
+    /// Keeps what a check found for the next run.
+    pub(crate) fn give_back(&self, found: StatementChecks) {
+        self.statements_checked
+            .fetch_add(found.fresh, std::sync::atomic::Ordering::Relaxed);
+        let mut checks = self.checks.lock().unwrap_or_else(|e| e.into_inner());
+        if checks.options != found.options {
+            checks.options = found.options;
+            checks.by_file.clear();
+        }
+        for (file, statements) in found.by_file {
+            // A file parsed again while the check ran is not the one checked.
+            if checks.live.contains(&file) {
+                checks.by_file.entry(file).or_default().extend(statements);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::{check, CheckOptions};
+    use crate::{load, LoadOptions};
+    use lint_source::vfs::MemoryFs;
+
+    /// Findings as a user sees them: code, message and place (not the file's id).
+    fn shown(found: &[Diagnostic], map: &SourceMap) -> Vec<String> {
+        let mut out: Vec<String> = found
+            .iter()
+            .map(|d| {
+                let at = d.primary.as_ref().map(|p| {
+                    let file = map.get(p.span.file);
+                    format!("{}:{}", file.path.display(), p.span.start)
+                });
+                format!("{} {} {at:?}", d.code, d.message)
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn lint(a: &str, cache: Option<&Arc<ParseCache>>) -> Vec<String> {
+        let fs = MemoryFs::new()
+            .with_file(
+                "/etc/nginx/nginx.conf",
+                "events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n",
+            )
+            .with_file("/etc/nginx/conf.d/a.conf", a)
+            .with_file(
+                "/etc/nginx/conf.d/b.conf",
+                "server {\n    listen 81;\n    fastcgi_pas unix:/run/x.sock;\n    client_max_body_size 10Q;\n    ssl_protocols TLSv1;\n}\n",
+            );
+        let map = match cache {
+            Some(cache) => SourceMap::with_ids(cache.ids()),
+            None => SourceMap::new(),
+        };
+        let load_opts = LoadOptions {
+            fs: Some(Arc::new(fs)),
+            cache: cache.cloned(),
+            ..Default::default()
+        };
+        let config = load("/etc/nginx/nginx.conf".as_ref(), &load_opts, &map);
+        let check_opts = CheckOptions {
+            cache: cache.cloned(),
+            ..Default::default()
+        };
+        shown(&check(&config, &check_opts, &map), &map)
+    }
+
+    #[test]
+    fn statements_of_unchanged_files_are_not_checked_again_and_say_the_same() {
+        let cache = Arc::new(ParseCache::default());
+        let edits = [
+            "server {\n    listen 80;\n    location / { return 200; }\n}\n",
+            "server {\n    listen 80;\n    location / { return 200; }\n}\n",
+            "server {\n    listen 80;\n    location / { retrun 200; }\n}\n",
+            "server {\n    listen 80;\n    location / { return 200 \"$uri\"; }\n    server_name a.test;\n}\n",
+        ];
+        let mut checked = Vec::new();
+        for a in edits {
+            let kept = lint(a, Some(&cache));
+            assert_eq!(kept, lint(a, None), "{a}");
+            // b.conf's findings (an unknown directive, a bad size) come back from the
+            // cache in every run.
+            assert!(kept.iter().any(|f| f.contains("fastcgi_pas")), "{kept:#?}");
+            assert!(
+                kept.iter().any(|f| f.contains("client_max_body_size")),
+                "{kept:#?}"
+            );
+            checked.push(cache.statements_checked());
+        }
+        // The first run checks every statement but the two `listen`s: events, http,
+        // include (nginx.conf), server, location, return (a.conf), server, fastcgi_pas,
+        // client_max_body_size, ssl_protocols (b.conf). The same text again: none. Then
+        // a.conf's only, each time it changes.
+        let deltas: Vec<usize> = std::iter::once(checked[0])
+            .chain(checked.windows(2).map(|w| w[1] - w[0]))
+            .collect();
+        assert_eq!(deltas, [10, 0, 3, 4]);
     }
 }

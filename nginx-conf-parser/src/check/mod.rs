@@ -16,6 +16,7 @@ use foldhash::{HashMap, HashMapExt};
 
 use lint_source::{Diagnostic, Edit, Fix, Severity, SourceMap, Span};
 
+use crate::cache::{Checked, StatementChecks};
 use crate::catalogue::{subsystem_of, Catalogue, DirectiveSpec, NginxVersion};
 use crate::config::{Config, Item, Items};
 use crate::BlockKind;
@@ -35,6 +36,9 @@ pub struct CheckOptions {
     /// The context of the root file: `main` for nginx.conf; `http`, `server` or
     /// `location` for a snippet. `None` infers it from the file's directives.
     pub context: Option<String>,
+    /// The parse cache the tree was loaded with: statements of files it holds unchanged
+    /// are not checked again (their findings from the last run are reused).
+    pub cache: Option<std::sync::Arc<crate::ParseCache>>,
 }
 
 /// Third-party module names and a word of their `.so` file names.
@@ -137,6 +141,8 @@ struct Checker<'a> {
     /// module the catalogue does not list, or a modules include that matched nothing
     /// (a repository that keeps sites but not the server's modules-enabled/).
     foreign: Option<ForeignModules>,
+    /// Statement findings kept between runs (an incremental linter's parse cache).
+    memo: Option<StatementChecks>,
 }
 
 /// Modules the tree loads (or would load) whose directives we cannot know.
@@ -200,6 +206,17 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
         Some("stream") => "stream",
         _ => infer_context(config, opts.version),
     };
+    let foreign = foreign_modules(config);
+    // Statement findings depend on these besides the statement and its context.
+    let memo = opts.cache.as_ref().map(|cache| {
+        let options = format!("{:?} {loaded:?} {foreign:?}", opts.version);
+        let mut memo = cache.take_checks();
+        if memo.options != options {
+            memo.options = options;
+            memo.by_file.clear();
+        }
+        memo
+    });
     let mut listen_findings = Vec::new();
     listen::check(config, &mut listen_findings);
     buffers::check(config, &mut listen_findings);
@@ -213,9 +230,13 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
         server: None,
         http2_added: Vec::new(),
         nearest_seen: HashMap::new(),
-        foreign: foreign_modules(config),
+        foreign,
+        memo,
     };
     checker.walk(config.items(), context);
+    if let (Some(cache), Some(memo)) = (&opts.cache, checker.memo.take()) {
+        cache.give_back(memo);
+    }
     if context == "main" {
         // A snippet's formats may come from the nginx.conf that includes it.
         log_formats::check(config, &mut checker.out);
@@ -287,7 +308,7 @@ impl<'a> Checker<'a> {
                 continue;
             };
             let context = frame.context;
-            let Some(spec) = self.directive(item, context) else {
+            let Some(spec) = self.checked(item, context) else {
                 continue;
             };
             if spec.rejects_duplicates() {
@@ -341,6 +362,40 @@ impl<'a> Checker<'a> {
                 });
             }
         }
+    }
+
+    /// [`Checker::directive`], or what it found for the same statement of the same
+    /// unchanged file in the same context last run. `listen` (its fix names the server
+    /// around it) and `map`/`geo` (their entries may be included from other files) are
+    /// always checked.
+    fn checked(&mut self, item: Item<'a>, context: &'static str) -> Option<&'static DirectiveSpec> {
+        let file = item.file.id;
+        let kept = self.memo.as_ref().is_some_and(|m| m.keeps(file))
+            && !(item.is("listen") || item.is("map") || item.is("geo"));
+        if !kept {
+            return self.directive(item, context);
+        }
+        let key = (item.span().start, context);
+        if let Some(seen) = self
+            .memo
+            .as_ref()
+            .and_then(|m| m.by_file.get(&file))
+            .and_then(|statements| statements.get(&key))
+        {
+            self.out.extend(seen.found.iter().cloned());
+            return seen.spec;
+        }
+        let before = self.out.len();
+        let spec = self.directive(item, context);
+        let found = self.out[before..].to_vec();
+        if let Some(memo) = self.memo.as_mut() {
+            memo.fresh += 1;
+            memo.by_file
+                .entry(file)
+                .or_default()
+                .insert(key, Checked { spec, found });
+        }
+        spec
     }
 
     /// Looks the statement up as nginx does; reports lookup errors. Returns the
