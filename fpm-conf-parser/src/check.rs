@@ -1,6 +1,6 @@
 //! What `php-fpm -t` rejects, and what it lets through but fails at start.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::OnceLock;
 
 use lint_source::distance::CharBag;

@@ -85,10 +85,10 @@ struct State<'a> {
     /// Index of the open pool; `None` = global.
     current: Option<usize>,
     /// Pools by lower-cased name (`[www]` and `[WWW]` are one pool).
-    pool_index: std::collections::HashMap<String, usize>,
+    pool_index: foldhash::HashMap<String, usize>,
     /// Files already read, by path: an include of a file read before parses it again (its
     /// entries apply again where it is included) but neither reads nor stores it twice.
-    read_once: std::collections::HashMap<PathBuf, FileId>,
+    read_once: foldhash::HashMap<PathBuf, FileId>,
     /// Parses of files already read (a file included again); see [`MAX_REPEATED_PARSES`].
     repeated: usize,
 }
@@ -122,8 +122,8 @@ pub fn load(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> FpmConfig {
             ..FpmConfig::default()
         },
         current: None,
-        pool_index: std::collections::HashMap::new(),
-        read_once: std::collections::HashMap::new(),
+        pool_index: foldhash::HashMap::default(),
+        read_once: foldhash::HashMap::default(),
         repeated: 0,
     };
     match read(path, &*fs, FileKind::Fpm, map) {

@@ -988,7 +988,9 @@ http {
         }
         // The edits changed the findings (the comparison above compared something).
         assert_eq!(seen.len(), 3, "{seen:#?}");
-        assert!(seen.iter().all(|s| s.iter().filter(|f| f.contains("NGX014")).count() == 2));
+        assert!(seen
+            .iter()
+            .all(|s| s.iter().filter(|f| f.contains("NGX014")).count() == 2));
     }
 
     #[test]

@@ -67,10 +67,10 @@ fn family_order(code: &str) -> u8 {
 /// ```
 pub fn rule_meta(code: &str) -> Option<&'static lint_source::RuleMeta> {
     static INDEX: std::sync::OnceLock<
-        std::collections::HashMap<&'static str, &'static lint_source::RuleMeta>,
+        foldhash::HashMap<&'static str, &'static lint_source::RuleMeta>,
     > = std::sync::OnceLock::new();
     let index = INDEX.get_or_init(|| {
-        let mut index = std::collections::HashMap::new();
+        let mut index = foldhash::HashMap::default();
         for meta in all_rules() {
             index.insert(meta.code, meta);
             index.insert(meta.name, meta);

@@ -7,7 +7,7 @@
 //! its related places, and their fixes join the first's (one `--fix` corrects every
 //! line).
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use lint_source::{Diagnostic, FileId, Label};
 

@@ -123,7 +123,7 @@ impl Suppressions {
         mark: lint_source::Mark,
     ) -> Self {
         let mut items = Vec::new();
-        let mut seen: std::collections::HashSet<FileId> = std::collections::HashSet::new();
+        let mut seen: foldhash::HashSet<FileId> = foldhash::HashSet::default();
         for config in configs {
             for (id, file) in &config.files {
                 if !seen.insert(*id) || file.comments.is_empty() {
@@ -291,13 +291,13 @@ impl Suppressions {
         };
         // A comment in a file read twice (included by two main files) is used when either
         // copy is, and reported once when neither is.
-        let used: std::collections::HashSet<(std::path::PathBuf, u32)> = self
+        let used: foldhash::HashSet<(std::path::PathBuf, u32)> = self
             .items
             .iter()
             .filter(|s| s.used)
             .map(|s| s.place.clone())
             .collect();
-        let mut reported = std::collections::HashSet::new();
+        let mut reported = foldhash::HashSet::default();
         for s in self.items.into_iter().filter(|s| {
             !s.used
                 && !used.contains(&s.place)

@@ -1,7 +1,7 @@
 //! Parse trees kept between runs: an editor re-lints the whole tree on every keystroke,
 //! and only the file being typed in has changed.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 

@@ -2,7 +2,7 @@
 //! nginx's order, relative paths against the conf directory), from disk
 //! (optionally under `--root`) or from an `nginx -T` dump.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -304,8 +304,7 @@ impl Loader<'_> {
         let mut globbed: HashMap<String, Arc<[PathBuf]>> = HashMap::new();
         while !pending.is_empty() {
             let mut wanted: Vec<PathBuf> = Vec::new();
-            let mut wanted_set: std::collections::HashSet<PathBuf> =
-                std::collections::HashSet::new();
+            let mut wanted_set: foldhash::HashSet<PathBuf> = foldhash::HashSet::default();
             let mut resolved: SiteTargets = Vec::new();
             for sites in pending.drain(..) {
                 for site in sites.iter() {

@@ -1,7 +1,7 @@
 //! Users and groups, from `/etc/passwd` and `/etc/group` (under `--root`), for
 //! deciding whether nginx's worker may open a pool's socket.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// What the account files say.
 #[derive(Clone, Debug, Default)]

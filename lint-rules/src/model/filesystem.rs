@@ -4,7 +4,7 @@
 //! answer is "unknown": the machine running the linter is not the one the
 //! configuration is for.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 

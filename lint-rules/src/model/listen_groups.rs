@@ -9,7 +9,7 @@
 //! `127.0.0.1:80` is a third that takes the connections to 127.0.0.1 away from
 //! the wildcard. `quic` listens are UDP sockets and form their own groups.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::fmt;
 
 use lint_source::Span;

@@ -134,7 +134,7 @@ pub struct Model<'a> {
     index: PoolIndex,
     /// Pools some location reaches (by the span of their name), computed on first need:
     /// a missing address suggests an unused pool before a used one.
-    used_pools: std::sync::OnceLock<std::collections::HashSet<Span>>,
+    used_pools: std::sync::OnceLock<foldhash::HashSet<Span>>,
     /// php-fpm ports published beyond the deployment, with where they are published.
     pub published: Vec<(crate::options::Published, Span)>,
     /// The nginx syntax trees (same order as `nginx`), for rules that read statements the
@@ -593,9 +593,9 @@ impl<'a> Model<'a> {
     }
 
     /// The pools some `fastcgi_pass` reaches.
-    pub fn used_pools(&self) -> &std::collections::HashSet<Span> {
+    pub fn used_pools(&self) -> &foldhash::HashSet<Span> {
         self.used_pools.get_or_init(|| {
-            let mut used = std::collections::HashSet::new();
+            let mut used = foldhash::HashSet::default();
             for (nginx, _, location) in self.fastcgi_locations() {
                 for t in self.fastcgi_targets(nginx, location) {
                     // Only the index lookup: `missing` (which asks for this set) is not

@@ -2,7 +2,7 @@
 //! locations with the settings they inherit (http → server → location),
 //! upstream blocks, the worker user.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::Arc;
 
 use lint_source::Span;

@@ -9,7 +9,7 @@
 //! than guess. Only ASCII is tracked: the bytes the rules ask about (CR, LF, `.`,
 //! `/`) are ASCII.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use regex_syntax::hir::{Class, Hir, HirKind, Look};

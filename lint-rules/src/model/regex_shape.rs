@@ -165,13 +165,13 @@ const MAX_DEPTH: usize = 250;
 /// allocates per statement and one that allocates per pattern.
 #[derive(Debug)]
 pub struct Verdicts<T> {
-    seen: std::collections::HashMap<(Box<str>, bool), Option<T>>,
+    seen: foldhash::HashMap<(Box<str>, bool), Option<T>>,
 }
 
 impl<T: Clone> Default for Verdicts<T> {
     fn default() -> Self {
         Verdicts {
-            seen: std::collections::HashMap::new(),
+            seen: foldhash::HashMap::default(),
         }
     }
 }

@@ -25,9 +25,9 @@ pub struct Tree<'a> {
     /// name's statements: so that [`Tree::inherited`] and [`Node::child`] (and
     /// [`Node::effective`], which asks at every level up to `http`) answer with a lookup
     /// instead of a scan of thousands of siblings per call. Names borrow the files' text.
-    wide: std::collections::HashMap<Option<usize>, std::collections::HashMap<Cow<'a, str>, Named>>,
+    wide: foldhash::HashMap<Option<usize>, foldhash::HashMap<Cow<'a, str>, Named>>,
     /// `upstream` blocks of `http` by lower-cased name, the first of each.
-    upstreams: std::collections::HashMap<Box<str>, usize>,
+    upstreams: foldhash::HashMap<Box<str>, usize>,
 }
 
 /// The statements of one name in a wide block.
@@ -84,16 +84,15 @@ impl<'a> Tree<'a> {
             children,
             starts,
             roots,
-            wide: std::collections::HashMap::new(),
-            upstreams: std::collections::HashMap::new(),
+            wide: foldhash::HashMap::default(),
+            upstreams: foldhash::HashMap::default(),
         };
         let levels = std::iter::once(None).chain((0..tree.items.len()).map(Some));
         for level in levels {
             if tree.children(level).len() <= WIDE {
                 continue;
             }
-            let mut by_name: std::collections::HashMap<Cow<'a, str>, Named> =
-                std::collections::HashMap::new();
+            let mut by_name: foldhash::HashMap<Cow<'a, str>, Named> = foldhash::HashMap::default();
             for &c in tree.children(level) {
                 let item = tree.item(c);
                 let with_args = (item.arg_count() > 0).then_some(c);
@@ -115,7 +114,7 @@ impl<'a> Tree<'a> {
             .copied()
             .find(|&i| tree.item(i).is("http") && tree.item(i).is_block());
         if let Some(http) = http {
-            let mut upstreams = std::collections::HashMap::new();
+            let mut upstreams = foldhash::HashMap::default();
             for &c in tree.children(Some(http)) {
                 let item = tree.item(c);
                 if item.is("upstream") && item.is_block() {

@@ -9,7 +9,7 @@
 //! [`Lead`] (whether it always begins with `/`). Work is bounded: a chain of variables
 //! is followed [`DEPTH`] steps deep.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use lint_source::Span;
 use nginx_conf_parser::{Config, Item};

@@ -1,6 +1,6 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 
 use crate::model::Model;

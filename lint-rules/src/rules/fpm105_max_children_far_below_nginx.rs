@@ -1,6 +1,6 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 
 use crate::model::Model;

@@ -122,7 +122,7 @@ fn params_file(model: &Model<'_>, file: lint_source::FileId) -> bool {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = foldhash::HashSet::default();
     for (_, _, location) in model.fastcgi_locations() {
         let Some(list) = &location.inherited.params else {
             continue;

@@ -61,7 +61,7 @@ fn fitting_size(location: &crate::model::EffectiveLocation) -> Option<&'static s
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = foldhash::HashSet::default();
     for (_, _, location) in model.fastcgi_locations() {
         let Some(setting) = location.inherited.get("fastcgi_buffer_size") else {
             continue;

@@ -68,7 +68,7 @@ fn list(refs: &BTreeSet<u32>) -> String {
 /// evaluated when their variable is read).
 fn scope_patterns(tree: &Tree<'_>, base: Option<usize>) -> Vec<String> {
     let mut out = Vec::new();
-    let maps: std::collections::HashSet<usize> = tree
+    let maps: foldhash::HashSet<usize> = tree
         .named("map")
         .filter(|m| tree.item(*m).is_block())
         .collect();
@@ -103,8 +103,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         "try_files",
     ];
     for tree in model.syntax {
-        let mut scope_cache: std::collections::HashMap<Option<usize>, Option<u32>> =
-            std::collections::HashMap::new();
+        let mut scope_cache: foldhash::HashMap<Option<usize>, Option<u32>> =
+            foldhash::HashMap::default();
         for i in 0..tree.len() {
             let item = tree.item(i);
             if tree.parent(i).is_some_and(|p| {

@@ -1,7 +1,8 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+use foldhash::HashMap;
 
 use crate::model::regex_shape;
 use crate::model::Model;

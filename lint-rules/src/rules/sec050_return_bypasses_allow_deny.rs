@@ -97,7 +97,7 @@ pub fn rewrite_redirects(tree: &Tree<'_>, i: usize) -> bool {
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for tree in model.syntax {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         for i in 0..tree.len() {
             let item = tree.item(i);
             if !item.is("allow") && !item.is("deny") {

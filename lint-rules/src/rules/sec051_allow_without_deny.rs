@@ -80,7 +80,7 @@ fn deny_all(model: &Model<'_>, tree: &Tree<'_>, scope: usize) -> Option<Fix> {
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for tree in model.syntax {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = foldhash::HashSet::default();
         for i in tree.named("allow").collect::<Vec<_>>() {
             let item = tree.item(i);
             if item.arg_count() == 1 && item.arg(0).is_some_and(|a| a == "all") {

@@ -257,9 +257,9 @@ fn fpm_status_pages(model: &Model<'_>, sink: &mut Sink) {
     for ((nginx, _config), tree) in model.nginx.iter().zip(model.trees).zip(model.syntax) {
         // Location statements by span, built on first need: looking each one up by a
         // scan of the tree made this rule quadratic in the number of sites.
-        let mut by_span: Option<std::collections::HashMap<lint_source::Span, usize>> = None;
+        let mut by_span: Option<foldhash::HashMap<lint_source::Span, usize>> = None;
         for server in &nginx.servers {
-            let mut reported = std::collections::HashSet::new();
+            let mut reported = foldhash::HashSet::default();
             for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
                 for (_, pool) in model.reached_pools(nginx, location) {
                     for key in ["pm.status_path", "ping.path"] {

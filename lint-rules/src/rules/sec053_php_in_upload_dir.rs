@@ -94,7 +94,7 @@ fn upload_prefix(location: &EffectiveLocation) -> Option<String> {
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for ((nginx, _config), tree) in model.nginx.iter().zip(model.trees).zip(model.syntax) {
         for server in &nginx.servers {
-            let mut reported = std::collections::HashSet::new();
+            let mut reported = foldhash::HashSet::default();
             for uploads in server.locations.iter().skip(1) {
                 let Some(prefix) = upload_prefix(uploads) else {
                     continue;

@@ -1,4 +1,4 @@
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};

@@ -36,7 +36,7 @@ fastcgi_read_timeout 300s;
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = foldhash::HashSet::default();
     for (_, _, location) in model.fastcgi_locations() {
         let Some(s) = location.inherited.get("fastcgi_connect_timeout") else {
             continue;

@@ -58,7 +58,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         }
     }
     // fastcgi_pass to a port nginx serves HTTP on.
-    let mut http_ports = std::collections::HashMap::new();
+    let mut http_ports = foldhash::HashMap::default();
     for (_, server) in model.servers() {
         for l in &server.listens {
             if let Some(port) = l.port {

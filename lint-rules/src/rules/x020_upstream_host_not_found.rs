@@ -39,7 +39,7 @@ fastcgi_pass wordpress:9000;
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     let network = &model.options.network;
-    let mut reported = std::collections::HashSet::new();
+    let mut reported = foldhash::HashSet::default();
     let mut report = |name: &str, span, via: Option<&str>, sink: &mut Sink| {
         if network.resolves(name) != Some(false) || !reported.insert(span) {
             return;

@@ -77,8 +77,7 @@ pub fn check(config: &Config, out: &mut Vec<Diagnostic>) {
             busy: format!("{module}_busy_buffers_size"),
         })
         .collect();
-    let mut reported: Vec<std::collections::HashSet<Span>> =
-        vec![Default::default(); MODULES.len()];
+    let mut reported: Vec<foldhash::HashSet<Span>> = vec![Default::default(); MODULES.len()];
     for http in config.items().filter(|i| i.is("http") && i.is_block()) {
         let close = Span {
             file: http.directive.span.file,
@@ -121,7 +120,7 @@ fn check_level(
     n: &Names,
     here: &Buffers,
     close: Span,
-    reported: &mut std::collections::HashSet<Span>,
+    reported: &mut foldhash::HashSet<Span>,
     out: &mut Vec<Diagnostic>,
 ) {
     let m = n.module;

@@ -1,7 +1,7 @@
 //! The listen checks nginx performs when it groups servers by address:
 //! `a duplicate listen`, `a duplicate default server`, `duplicate listen options`.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use lint_source::{Diagnostic, Span};
 

@@ -2,7 +2,7 @@
 //! reads the directive, among the `log_format`s read before it (and the built-in
 //! `combined`), so a format defined later, or only in a commented-out line, fails.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use lint_source::Diagnostic;
 
@@ -24,7 +24,7 @@ const ENTRY_BLOCKS: &[&str] = &[
 pub(super) fn check(config: &Config, out: &mut Vec<Diagnostic>) {
     for http in config.items().filter(|i| i.is("http") && i.is_block()) {
         // nginx compares format names case-insensitively.
-        let mut known: HashSet<String> = HashSet::from(["combined".to_string()]);
+        let mut known: HashSet<String> = ["combined".to_string()].into_iter().collect();
         let mut stack: Vec<Items<'_>> = vec![http.children()];
         while let Some(top) = stack.last_mut() {
             let Some(item) = top.next() else {

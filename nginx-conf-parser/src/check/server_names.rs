@@ -2,7 +2,7 @@
 //! `ngx_hash_init`): a name that does not fit in one bucket stops nginx; names
 //! that fit but crowd the buckets make it warn.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use lint_source::{Diagnostic, Severity, Span};
 
@@ -87,7 +87,7 @@ fn limits(http: &Item<'_>) -> Limits {
 struct SharedAddress {
     servers: usize,
     exact: Vec<(String, Span)>,
-    seen: std::collections::HashSet<String>,
+    seen: foldhash::HashSet<String>,
     labels: Vec<(String, Span)>,
 }
 

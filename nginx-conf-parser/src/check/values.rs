@@ -453,7 +453,7 @@ fn compile(pattern: &str, caseless: bool) -> Option<String> {
         return None;
     }
     // Thousands of vhosts repeat the same few patterns: compile each once.
-    type Verdicts = std::collections::HashMap<(String, bool), Option<String>>;
+    type Verdicts = foldhash::HashMap<(String, bool), Option<String>>;
     static SEEN: std::sync::OnceLock<std::sync::Mutex<Verdicts>> = std::sync::OnceLock::new();
     let seen = SEEN.get_or_init(Default::default);
     let key = (pattern.to_string(), caseless);
