@@ -33,7 +33,82 @@ pub fn is_custom_block(name: &[u8]) -> bool {
             | b"match"
             | b"geoip2"
             | b"perl_set"
-    )
+    ) || is_lua_block(name)
+}
+
+/// `content_by_lua_block`, `set_by_lua_block`, ... (ngx_lua, OpenResty): their bodies are
+/// Lua, read by the module's own lexer, not nginx statements.
+fn is_lua_block(name: &[u8]) -> bool {
+    name.ends_with(b"_by_lua_block")
+}
+
+/// Where the `}` that closes a Lua block body starting at `from` (just after its `{`)
+/// is, skipped as ngx_lua's `ngx_http_lua_conf_lua_block_parse` does: braces balance,
+/// and none counts inside a string (`'...'`, `"..."`), a long bracket (`[[...]]`,
+/// `[==[...]==]`) or a comment (`-- ...`, `--[[ ... ]]`). `None` when the file ends
+/// first.
+fn lua_block_end(text: &[u8], from: usize) -> Option<usize> {
+    // The end of a long bracket opened at `at` (`[` `=`* `[`), past its closing bracket.
+    fn long_bracket(text: &[u8], at: usize) -> Option<Option<usize>> {
+        let level = text[at + 1..].iter().take_while(|&&b| b == b'=').count();
+        if text.get(at + 1 + level) != Some(&b'[') {
+            return None;
+        }
+        let body = at + level + 2;
+        let mut close = Vec::with_capacity(level + 2);
+        close.push(b']');
+        close.extend(std::iter::repeat_n(b'=', level));
+        close.push(b']');
+        Some(
+            text[body.min(text.len())..]
+                .windows(close.len())
+                .position(|w| w == close)
+                .map(|p| body + p + close.len()),
+        )
+    }
+    let mut depth = 0usize;
+    let mut i = from;
+    while i < text.len() {
+        match text[i] {
+            b'-' if text.get(i + 1) == Some(&b'-') => {
+                i = match text.get(i + 2) {
+                    Some(b'[') => match long_bracket(text, i + 2) {
+                        Some(end) => end?,
+                        None => memchr_newline(text, i),
+                    },
+                    _ => memchr_newline(text, i),
+                };
+            }
+            b'[' => {
+                i = match long_bracket(text, i) {
+                    Some(end) => end?,
+                    None => i + 1,
+                };
+            }
+            quote @ (b'"' | b'\'') => {
+                i += 1;
+                while i < text.len() && text[i] != quote {
+                    // A Lua string ends at its line's end (an error ngx_lua reports).
+                    if text[i] == b'\n' {
+                        break;
+                    }
+                    i += if text[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'{' => {
+                depth += 1;
+                i += 1;
+            }
+            b'}' if depth == 0 => return Some(i),
+            b'}' => {
+                depth -= 1;
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 fn is_space(b: u8) -> bool {
@@ -184,7 +259,15 @@ impl Parser<'_> {
                         self.error(open, open + 1, "unexpected \"{\"".into());
                         poisoned = true;
                     }
+                    let lua = !poisoned
+                        && words
+                            .first()
+                            .is_some_and(|w| is_lua_block(&self.text[w.span.range()]));
                     self.open_block(&mut words, open, poisoned);
+                    if lua {
+                        // The body is Lua: the next thing nginx reads is its closing `}`.
+                        self.pos = lua_block_end(self.text, self.pos).unwrap_or(len);
+                    }
                     // Skipped (too deep) blocks leave their words behind.
                     words.clear();
                     poisoned = false;
@@ -464,6 +547,41 @@ mod tests {
             .chain(&d.args)
             .map(|t| f.str(t).into_owned())
             .collect()
+    }
+
+    /// uselagoon/lagoon-images (OpenResty): braces, `;`-less lines and quotes of Lua in
+    /// `*_by_lua_block` bodies read as nginx statements gave eight syntax errors on files
+    /// `nginx -t` (1.22 with ngx_lua) accepts.
+    #[test]
+    fn lua_block_bodies_are_skipped_as_ngx_lua_reads_them() {
+        let src = "location /h {\n content_by_lua_block {\n  ngx.say('{\"check\":\"pass\"}')\n  local t = { a = \"}\" } -- a } in a comment\n  --[[ } ]] local s = [==[ } ]] ]==]\n }\n return 200;\n}\n\
+                   set_by_lua_block $v { return os.getenv(\"X\") }\n\
+                   header_filter_by_lua_block {\n  local host = string.gsub(ngx.var.host, \"%p\", \"%%%1\")\n}\n";
+        let (f, diags) = parse(src);
+        assert!(diags.is_empty(), "{diags:?}");
+        let location = &f.directives[0];
+        let block = location.block.as_ref().expect("location block");
+        let names: Vec<String> = block
+            .directives
+            .iter()
+            .map(|d| f.str(&d.name).into_owned())
+            .collect();
+        assert_eq!(names, ["content_by_lua_block", "return"]);
+        let lua = block.directives[0].block.as_ref().expect("lua block");
+        assert_eq!(lua.kind, BlockKind::Custom);
+        assert!(lua.directives.is_empty());
+        assert_eq!(words(&f, &f.directives[1]), ["set_by_lua_block", "$v"]);
+        assert_eq!(words(&f, &f.directives[2]), ["header_filter_by_lua_block"]);
+        // A body that never closes is an unterminated block, reported once at the end.
+        let (_, diags) = parse("content_by_lua_block { local s = '}' \n");
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert!(
+            diags[0].message.contains("unexpected end of file"),
+            "{diags:?}"
+        );
+        // Any other block's body is still nginx's.
+        let (_, diags) = parse("location / { ngx.say('x') }\n");
+        assert!(!diags.is_empty());
     }
 
     #[test]
