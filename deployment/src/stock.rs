@@ -194,7 +194,15 @@ pub fn image(reference: &str) -> Image {
         || repo.starts_with("docker.io/library/");
     let tag = tag.to_ascii_lowercase();
     let alpine = tag.contains("alpine");
+    // nginx's own rootless variant (Docker Hub and ghcr.io): the official image's
+    // Dockerfiles and packages with `sed` edits (listen 8080, pid and temp paths in /tmp,
+    // no `user`, USER 101 = nginx); its stock files are the official ones.
+    let unprivileged = name == "nginx-unprivileged" && repo.contains("nginxinc/");
     match name.as_str() {
+        _ if unprivileged => Image {
+            nginx_user: Some("nginx"),
+            ..image(&format!("nginx:{tag}"))
+        },
         "nginx" if owner_library => Image {
             nginx: Some(&NGINX_OFFICIAL),
             nginx_extra: alpine.then_some(&NGINX_OFFICIAL_ALPINE),
@@ -456,5 +464,12 @@ mod tests {
         assert!(image("php:8.3-cli").fpm.is_none());
         assert!(image("bitnami/nginx:1.25").nginx.is_none());
         assert!(image("wordpress:6-fpm").fpm.is_some());
+        // biodiversity-cz: nginx's rootless variant has the official image's files.
+        let rootless = image("ghcr.io/nginxinc/nginx-unprivileged:1.27-alpine@sha256:0123");
+        assert_eq!(rootless.nginx.map(|s| s.name), Some("nginx-official"));
+        assert!(rootless.nginx_extra.is_some());
+        assert_eq!(rootless.nginx_version.as_deref(), Some("1.27"));
+        assert!(image("nginxinc/nginx-unprivileged").nginx.is_some());
+        assert!(image("acme/nginx-unprivileged").nginx.is_none());
     }
 }
