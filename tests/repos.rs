@@ -254,6 +254,55 @@ mod real_world {
         assert!(out.contains("NGX018"), "{out}");
     }
 
+    /// LNMP.org, OneinStack, Centmin Mod (source builds), RHEL packages, FreeBSD's: a copy
+    /// of `/` keeps the nginx.conf it wrote, not the `mime.types` and `fastcgi.conf` that
+    /// `make install` or the package put beside it; they are read from nginx's own. The
+    /// php-fpm trees of remi, Software Collections and source builds are found.
+    #[test]
+    fn copies_of_other_layouts_get_nginxs_own_conf_files_and_their_php_fpm() {
+        let main = |dir: &str| {
+            format!("events {{}}\nhttp {{\n    include {dir}/mime.types;\n    server {{\n        listen 80;\n        root /srv/www;\n        location ~ \\.php$ {{\n            include {dir}/fastcgi.conf;\n            fastcgi_pass unix:/tmp/php-cgi.sock;\n        }}\n    }}\n}}\n")
+        };
+        let pool = "[global]\n[www]\nlisten = /tmp/php-cgi.sock\nlisten.mode = 0666\npm = static\npm.max_children = 0\n";
+        for (dir, fpm) in [
+            ("/usr/local/nginx/conf", "/usr/local/php/etc/php-fpm.conf"),
+            ("/usr/local/etc/nginx", "/usr/local/php74/etc/php-fpm.conf"),
+            ("/etc/nginx", "/etc/opt/remi/php74/php-fpm.conf"),
+            ("/etc/nginx", "/opt/rh/rh-php73/root/etc/php-fpm.conf"),
+        ] {
+            let root = tempfile::tempdir().expect("tmp");
+            write(
+                root.path(),
+                &format!("{}/nginx.conf", &dir[1..]),
+                &main(dir),
+            );
+            write(root.path(), &fpm[1..], pool);
+            let (out, code) = run_in(
+                root.path(),
+                &["--no-config", "--format", "concise", "--root", "."],
+            );
+            assert!(
+                !out.contains("NGX002") && !out.contains("NGX201"),
+                "{dir}: {out}"
+            );
+            // The pool was read: its mistake is found.
+            assert!(out.contains("FPM006"), "{fpm}: {out}");
+            assert_eq!(code, 1, "{out}");
+        }
+        // A file the layout does not install stays missing.
+        let root = tempfile::tempdir().expect("tmp");
+        write(
+            root.path(),
+            "usr/local/nginx/conf/nginx.conf",
+            &main("/usr/local/nginx/conf").replace("mime.types", "mime.typo"),
+        );
+        let (out, _) = run_in(
+            root.path(),
+            &["--no-config", "--format", "concise", "--root", "."],
+        );
+        assert!(out.contains("NGX002") && out.contains("mime.typo"), "{out}");
+    }
+
     /// Two examples side by side, each with its own ConfigMap `nginx-config`: each pod reads
     /// its own (axyr/laravel-kubernetes-examples: the last one read served both).
     #[test]

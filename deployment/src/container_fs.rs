@@ -688,9 +688,58 @@ pub struct RootWithStock {
     /// The main files the packages install, for a copy that keeps none of its own (a
     /// Vagrant or Ansible tree with `sites-available/` and a pool file only).
     mains: (Option<PathBuf>, Option<PathBuf>),
+    /// The nginx version the stock files are of, when they name one (Debian's 1.22).
+    nginx_version: Option<String>,
 }
 
 impl RootWithStock {
+    /// The view of `root` with the package files its layout implies: Debian's
+    /// ([`RootWithStock::debian`]), else nginx's own `conf/` files beside the nginx.conf
+    /// the copy has, in a source build's prefix (`/usr/local/nginx/conf`: LNMP.org,
+    /// OneinStack, Centmin Mod), FreeBSD's (`/usr/local/etc/nginx`) or the RHEL and nginx.org
+    /// packages' (`/etc/nginx`). Such copies keep the nginx.conf they wrote, not the
+    /// `mime.types` and `fastcgi.conf` that `make install` or the package put beside it:
+    /// read without them, every include of them was a false "open() failed" error, and
+    /// every PHP location a false "no SCRIPT_FILENAME". `None` when the copy has no nginx.conf.
+    pub fn packages(root: &Path) -> Option<Self> {
+        if let Some(debian) = Self::debian(root) {
+            return Some(debian);
+        }
+        const PLACES: &[(&str, &str)] = &[
+            ("/usr/local/nginx/conf", "nginx built from source"),
+            ("/usr/local/etc/nginx", "FreeBSD's nginx package"),
+            ("/etc/nginx", "the nginx package"),
+        ];
+        let (dir, what) = PLACES.iter().find(|(dir, _)| {
+            root.join(dir.trim_start_matches('/'))
+                .join("nginx.conf")
+                .is_file()
+        })?;
+        let moves = if *dir == "/usr/local/nginx/conf" {
+            Vec::new()
+        } else {
+            vec![("/usr/local/nginx/conf".to_string(), dir.to_string())]
+        };
+        Some(RootWithStock {
+            mains: (Some(Path::new(dir).join("nginx.conf")), None),
+            root: lint_source::vfs::RootFs::new(root),
+            stock: ContainerFs::with_moves(
+                &format!("{what}: nginx's own conf files (not in the copy of /)"),
+                vec![&crate::stock::NGINX_CONF],
+                &moves,
+                Vec::new(),
+                root.to_path_buf(),
+            ),
+            nginx_version: None,
+        })
+    }
+
+    /// The nginx version of the stock files the view supplies, when they are one
+    /// distribution's (Debian's package: 1.22).
+    pub fn nginx_version(&self) -> Option<&str> {
+        self.nginx_version.as_deref()
+    }
+
     /// The view of `root` with Debian's nginx and php-fpm package files, when the copy has
     /// Debian's layout (`etc/nginx/sites-*`, `etc/php/<version>/fpm`); `None` otherwise.
     pub fn debian(root: &Path) -> Option<Self> {
@@ -731,6 +780,7 @@ impl RootWithStock {
         );
         Some(RootWithStock {
             mains,
+            nginx_version: crate::stock::debian_packages(true, false, "").nginx_version,
             root: lint_source::vfs::RootFs::new(root),
             stock: ContainerFs::with_moves(
                 "Debian packages (not in the copy of /)",

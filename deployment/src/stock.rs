@@ -57,6 +57,23 @@ pub static NGINX_OFFICIAL_ALPINE: StockSet = StockSet {
     complete_dirs: &[],
 };
 
+/// nginx's own `conf/` files, where `make install` puts them beside nginx.conf
+/// (`--prefix=/usr/local/nginx`); packages of other layouts install the same files beside
+/// their nginx.conf (moved there: `/etc/nginx`, `/usr/local/etc/nginx`).
+pub static NGINX_CONF: StockSet = StockSet {
+    name: "nginx-conf",
+    source: "nginx/nginx conf/{fastcgi.conf,fastcgi_params,mime.types,scgi_params,uwsgi_params} (auto/install)",
+    files: stock_files!("nginx-conf":
+        "/usr/local/nginx/conf/fastcgi.conf",
+        "/usr/local/nginx/conf/fastcgi_params",
+        "/usr/local/nginx/conf/mime.types",
+        "/usr/local/nginx/conf/scgi_params",
+        "/usr/local/nginx/conf/uwsgi_params",
+    ),
+    links: &[],
+    complete_dirs: &[],
+};
+
 /// Debian bookworm's nginx (nginx-common 1.22.1-9+deb12u11), conffiles as installed.
 pub static DEBIAN_NGINX: StockSet = StockSet {
     name: "debian-nginx",

@@ -21,7 +21,8 @@ fn under(root: Option<&Path>, path: &str) -> PathBuf {
 }
 
 /// Finds nginx.conf, every php-fpm tree (`/etc/php/*/fpm/php-fpm.conf` with its php.ini,
-/// `/etc/php-fpm.conf`, `/usr/local/etc/php-fpm.conf`) on the machine or under `root`.
+/// `/etc/php-fpm.conf`, `/usr/local/etc/php-fpm.conf`, remi's and Software Collections'
+/// versioned trees, source builds under `/usr/local/php*`) on the machine or under `root`.
 /// Paths in the result are as nginx/php-fpm name them (absolute, root not included).
 pub fn discover(root: Option<&Path>) -> LintInput {
     let mut input = LintInput::default();
@@ -55,6 +56,39 @@ pub fn discover(root: Option<&Path>) -> LintInput {
     for conf in FPM_FIXED {
         if under(root, conf).is_file() {
             input.fpm.push(PathBuf::from(conf));
+        }
+    }
+    // One tree per version beside each other: remi's and Software Collections' packages
+    // (/etc/opt/remi/php74, /opt/rh/rh-php73/root/etc), and source builds that installers
+    // (LNMP.org, OneinStack) put under /usr/local/php (or /usr/local/php74). Each main
+    // file's php.ini is beside it.
+    for (parent, prefix, tail) in [
+        ("/etc/opt/remi", "php", ""),
+        ("/opt/rh", "rh-php", "/root/etc"),
+        ("/usr/local", "php", "/etc"),
+    ] {
+        let Ok(entries) = std::fs::read_dir(under(root, parent)) else {
+            continue;
+        };
+        let mut dirs: Vec<String> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| {
+                name.strip_prefix(prefix)
+                    .is_some_and(|v| v.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+            })
+            .collect();
+        dirs.sort();
+        for dir in dirs {
+            let etc = format!("{parent}/{dir}{tail}");
+            let conf = format!("{etc}/php-fpm.conf");
+            if under(root, &conf).is_file() {
+                input.fpm.push(PathBuf::from(&conf));
+                let ini = format!("{etc}/php.ini");
+                if under(root, &ini).is_file() {
+                    input.php_ini.push(PathBuf::from(ini));
+                }
+            }
         }
     }
     for ini in ["/etc/php.ini", "/usr/local/etc/php/php.ini"] {

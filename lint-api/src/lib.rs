@@ -642,12 +642,11 @@ impl Linter {
             _ => None,
         };
         // The nginx a copy is read against when nothing in it says which (no dpkg status,
-        // no os-release): Debian's package, whose stock files fill the gaps.
+        // no os-release): Debian's package, when its stock files fill the gaps.
         let mut modelled_version = None;
         if let Some(copy) = copy {
-            if let Some(fs) = deployment::container_fs::RootWithStock::debian(copy) {
-                modelled_version =
-                    deployment::stock::debian_packages(true, false, "").nginx_version;
+            if let Some(fs) = deployment::container_fs::RootWithStock::packages(copy) {
+                modelled_version = fs.nginx_version().map(str::to_string);
                 // A copy that keeps sites and pools but no main file (Vagrant and
                 // Ansible trees): the packages' main files read them on the machine.
                 let (nginx_main, fpm_main) = fs.package_mains();
