@@ -31,7 +31,9 @@ Good:
 location /files/ {
     alias /srv/files/;
 }
-```"#,
+```
+An `internal` location (the target of an upstream's `X-Accel-Redirect`) is not
+reported: clients get 404 there, and the upstream chooses the file."#,
         fix: "Point `root`/`alias` at the directory meant to be public.",
     },
     check,
@@ -65,6 +67,14 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let Some(path) = item.arg(0) else { continue };
             if path.contains('$') || !is_filesystem_root(&path) {
                 continue;
+            }
+            // An `internal` location answers clients 404: only the upstream's
+            // X-Accel-Redirect reaches it (mail-in-a-box's `/owncloud-xaccel/ { internal;
+            // alias /; }`, live: 404 to a client, the file to the redirect).
+            if let Some(location) = tree.enclosing(i, "location") {
+                if tree.item(location).children().any(|c| c.is("internal")) {
+                    continue;
+                }
             }
             if is_alias {
                 // An alias replaces the location's prefix: only a prefix location maps the
