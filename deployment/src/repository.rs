@@ -211,6 +211,11 @@ const FPM_KEYS: &[&str] = &[
 
 fn fpm_score(text: &str) -> bool {
     let mut fpm = 0;
+    // `listen` and `daemonize` are other daemons' keys too (vsftpd's `listen=YES`,
+    // dovecot's `listen = *, ::`): alone, without a `[section]` or another php-fpm key,
+    // they are no evidence (outroll/vesta: 42 false errors on vsftpd.conf, dovecot.conf).
+    let mut generic = 0;
+    let mut sections = 0;
     let mut foreign = 0;
     for line in text.lines().map(str::trim) {
         if line.is_empty() || line.starts_with(';') || line.starts_with('#') {
@@ -222,10 +227,14 @@ fn fpm_score(text: &str) -> bool {
             || line.starts_with("[mysqld")
         {
             foreign += 10;
+        } else if line.starts_with('[') && line.ends_with(']') {
+            sections += 1;
         }
         if let Some((k, _)) = line.split_once('=') {
             let k = k.trim().to_ascii_lowercase();
-            if FPM_KEYS.contains(&k.as_str())
+            if k == "listen" || k == "daemonize" {
+                generic += 1;
+            } else if FPM_KEYS.contains(&k.as_str())
                 || k.starts_with("php_admin_value[")
                 || k.starts_with("php_value[")
                 || k.starts_with("php_admin_flag[")
@@ -238,6 +247,9 @@ fn fpm_score(text: &str) -> bool {
         if line.ends_with(';') || line.ends_with('{') {
             foreign += 1;
         }
+    }
+    if fpm > 0 || sections > 0 {
+        fpm += generic;
     }
     fpm > 0 && fpm >= foreign
 }
@@ -417,5 +429,32 @@ mod tests {
             Some(Role::PhpIni)
         );
         assert_eq!(role("README.md", "server {\n}\n"), None);
+        // Other daemons' `listen` keys (outroll/vesta): not php-fpm. A section, or any
+        // php-fpm key of its own, makes a `listen` php-fpm's.
+        assert_eq!(
+            role(
+                "install/debian/vsftpd/vsftpd.conf",
+                "anonymous_enable=NO\nlisten=YES\nlocal_enable=YES\n"
+            ),
+            None
+        );
+        assert_eq!(
+            role(
+                "dovecot/dovecot.conf",
+                "protocols = imap pop3\nlisten = *, ::\n!include conf.d/*.conf\n"
+            ),
+            None
+        );
+        assert_eq!(
+            role(
+                "pool/site.conf",
+                "[site]\nlisten = /run/php/site.sock\nuser = site\n"
+            ),
+            Some(Role::Fpm { main: false })
+        );
+        assert_eq!(
+            role("fpm.conf", "listen = 9000\npm.max_children = 4\n"),
+            Some(Role::Fpm { main: false })
+        );
     }
 }
