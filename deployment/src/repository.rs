@@ -161,6 +161,9 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
     if templated {
         return looks_like_config(&text).then_some(Role::Template("Jinja/Go template markers"));
     }
+    if let Some(kind) = installer_template(&text) {
+        return Some(Role::Template(kind));
+    }
     if fpm_score(&text) {
         let main = text
             .lines()
@@ -174,6 +177,44 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
         });
     }
     None
+}
+
+/// Templates of installers and hosting panels, filled in by their own scripts before
+/// nginx or php-fpm reads them: ISPConfig's vlibTemplate (`<tmpl_if name='ssl'>`,
+/// `{tmpl_var name='port'}`), iRedMail's `PH_NAME` and Vesta's `%name%` placeholders
+/// (replaced by `perl -pi -e 's#PH_X#...#'`, `sed`). Read as they are, their placeholders
+/// were dozens of false errors per file. Two placeholders (outside comments) are needed:
+/// one `%s` in a log format is no template.
+fn installer_template(text: &str) -> Option<&'static str> {
+    let mut placeholders = 0;
+    for line in text.lines().map(str::trim_start) {
+        if line.starts_with(';') || line.starts_with('#') {
+            continue;
+        }
+        if line.contains("<tmpl_") || line.contains("{tmpl_") || line.contains("</tmpl_") {
+            return Some("ISPConfig (vlibTemplate) template");
+        }
+        placeholders += line
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '%'))
+            .filter(|word| {
+                let upper_name = |w: &str| {
+                    w.len() > 1
+                        && w.bytes()
+                            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+                };
+                word.strip_prefix("PH_").is_some_and(upper_name)
+                    || word
+                        .strip_prefix('%')
+                        .and_then(|w| w.strip_suffix('%'))
+                        .is_some_and(|w| {
+                            w.len() > 1
+                                && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                                && !w.bytes().all(|b| b.is_ascii_digit())
+                        })
+            })
+            .count();
+    }
+    (placeholders >= 2).then_some("installer template (PH_NAME or %name% placeholders)")
 }
 
 fn looks_like_config(text: &str) -> bool {
@@ -455,6 +496,22 @@ mod tests {
         assert_eq!(
             role("fpm.conf", "listen = 9000\npm.max_children = 4\n"),
             Some(Role::Fpm { main: false })
+        );
+        // Installers' and panels' templates (iRedMail, Vesta, ISPConfig) are not linted.
+        for (name, text) in [
+            ("samples/php/fpm/pool.d/www.conf", "[inet]\nlisten = PH_PHP_FPM_BIND_HOST:PH_PHP_FPM_PORT\npm = dynamic\n"),
+            ("data/templates/web/nginx/php-fpm/default.tpl", "server {\n    listen %ip%:%proxy_port%;\n    server_name %domain_idn%;\n}\n"),
+            ("ispconfig/nginx_apps.vhost.master", "server {\n    listen {apps_vhost_port};\n<tmpl_if name='use_tcp'>\n    fastcgi_pass 127.0.0.1:9000;\n</tmpl_if>\n}\n"),
+        ] {
+            assert!(matches!(role(name, text), Some(Role::Template(_))), "{name}");
+        }
+        // One placeholder-looking word is not a template (a strftime pattern in a log name).
+        assert_eq!(
+            role(
+                "site.conf",
+                "server {\n    listen 80;\n    access_log /var/log/nginx/%Y.log;\n}\n"
+            ),
+            Some(Role::Nginx { main: false })
         );
     }
 }
