@@ -35,6 +35,9 @@ location ~ \.php$ {
 }
 ```
 
+A `proxy_*_timeout` of an outer level (server, http) is not reported when a location
+under that level proxies (`proxy_pass`): it is most likely that location's.
+
 Autofix: safe — a `proxy_*_timeout` written in the PHP location is renamed to its
 `fastcgi_*_timeout` twin; one inherited from an outer level gets the twin added beside it
 (locations that proxy may still read the original)."#,
@@ -69,8 +72,28 @@ fn fix(
     ))
 }
 
+/// True when a location within `block` (a server, or every server of the tree for an
+/// http-level statement) proxies: an outer level's `proxy_*_timeout` is then most likely
+/// for it (amimoto's http-level timeouts for its `@wordpress` cache layer, ISPmanager's
+/// server-level ones for `@fallback proxy_pass`), not a PHP timeout written wrong.
+fn proxied_beside(nginx: &crate::model::nginx::NginxModel, server: &crate::model::nginx::Server, setting: lint_source::Span) -> bool {
+    let in_server = setting.file == server.span.file
+        && setting.start >= server.span.start
+        && setting.end <= server.span.end;
+    let proxies = |s: &crate::model::nginx::Server| {
+        s.locations
+            .iter()
+            .any(|l| l.other_pass.iter().any(|(name, _, _)| name == "proxy_pass"))
+    };
+    if in_server {
+        proxies(server)
+    } else {
+        nginx.servers.iter().any(proxies)
+    }
+}
+
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, _, location) in model.fastcgi_locations() {
+    for (nginx, server, location) in model.fastcgi_locations() {
         if !location.other_pass.is_empty() {
             continue;
         }
@@ -84,6 +107,12 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             };
             let fastcgi = proxy.replacen("proxy_", "fastcgi_", 1);
             if location.inherited.get(&fastcgi).is_some() {
+                continue;
+            }
+            let s = setting.span;
+            let l = location.span;
+            let written_here = s.file == l.file && s.start >= l.start && s.end <= l.end;
+            if !written_here && proxied_beside(nginx, server, s) {
                 continue;
             }
             sink.push(
