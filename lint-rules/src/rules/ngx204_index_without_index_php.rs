@@ -57,6 +57,20 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         if front_controller {
             continue;
         }
+        // `/` falls back to a named location (amimoto: `@wordpress`, a proxy to the PHP
+        // server; live 200), or PHP apps live under paths with an index.php of their own
+        // while `/` is a static site (mail-in-a-box's /mail and /cloud): no 403 follows.
+        let elsewhere = server.locations.iter().any(|l| {
+            l.try_files
+                .as_ref()
+                .is_some_and(|t| t.args.last().is_some_and(|a| a.starts_with('@')))
+                || l.inherited
+                    .get("index")
+                    .is_some_and(|i| i.args.iter().any(|a| a.ends_with(".php")))
+        });
+        if elsewhere {
+            continue;
+        }
         let Some(index) = level.inherited.get("index") else {
             continue;
         };
