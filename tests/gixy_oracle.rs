@@ -28,6 +28,13 @@ const GIXY_NG_VERSION: &str = "0.2.59";
 /// that our answer is right). A listed fixture that agrees is a stale entry and fails.
 const DELIBERATE: &[(&str, &str, &str)] = &[
     (
+        "add_header_content_type",
+        "more_set_headers.conf",
+        "headers-more's more_set_headers replaces the header (its README sets Content-Type \
+         this way); live, nginx 1.22.1 with libnginx-mod-http-headers-more-filter 0.34 sends \
+         one Content-Type for it and two for add_header (centminmod's acme-challenge locations)",
+    ),
+    (
         "status_page_exposed",
         "status_page_exposed_unix_and_tcp.conf",
         "every listen is a unix socket or 127.0.0.1: nginx binds only the loopback address, \
