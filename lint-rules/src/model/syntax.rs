@@ -436,6 +436,18 @@ pub fn args(item: &Item<'_>) -> Vec<String> {
     item.args().map(|a| a.into_owned()).collect()
 }
 
+/// True when a `rewrite` answers the client with a redirect (its replacement becomes
+/// `Location`, in the rewrite phase): the `redirect`/`permanent` flag, or a replacement
+/// starting with `http://`, `https://` or `$scheme`. Otherwise (`last`, `break`, no flag)
+/// the new URI stays inside nginx.
+pub fn rewrite_redirects(item: &Item<'_>) -> bool {
+    let flag = item.arg(2).map(|f| f.to_ascii_lowercase());
+    matches!(flag.as_deref(), Some("permanent" | "redirect"))
+        || item.arg(1).is_some_and(|r| {
+            r.starts_with("http://") || r.starts_with("https://") || r.starts_with("$scheme")
+        })
+}
+
 /// The words between the parentheses of `if (...)`, parentheses removed whether they
 /// are words of their own or glued to the first and last word.
 pub fn if_words(item: &Item<'_>) -> Vec<String> {

@@ -61,22 +61,13 @@ fn sent_value<'c>(s: &Item<'c>) -> Option<(usize, bool)> {
         "proxy_pass" => Some((0, true)),
         "proxy_set_header" => (s.arg_count() >= 2).then_some((1, true)),
         "add_header" | "add_trailer" => (s.arg_count() >= 2).then_some((1, false)),
-        "rewrite" => (s.arg_count() >= 2 && rewrite_redirects(s)).then_some((1, false)),
+        // An internal rewrite writes no header (iRedMail's `rewrite ^/iredadmin(/.*)$ $1
+        // break;`: live, nothing splits).
+        "rewrite" => (s.arg_count() >= 2 && crate::model::syntax::rewrite_redirects(s))
+            .then_some((1, false)),
         "return" => return_location(s).map(|i| (i, false)),
         _ => None,
     }
-}
-
-/// True when a `rewrite` answers with a redirect (its replacement becomes `Location`):
-/// the `redirect`/`permanent` flag, or a replacement starting with `http://`, `https://`
-/// or `$scheme`. Otherwise (`last`, `break`, no flag) the new URI stays inside nginx and
-/// no header is written from it (iRedMail's `rewrite ^/iredadmin(/.*)$ $1 break;`: live,
-/// nothing splits).
-fn rewrite_redirects(s: &Item<'_>) -> bool {
-    let to_client = s
-        .arg(1)
-        .is_some_and(|r| r.starts_with("http://") || r.starts_with("https://") || r.starts_with("$scheme"));
-    to_client || s.arg(2).is_some_and(|f| f == "redirect" || f == "permanent")
 }
 
 /// The argument of a `return` that nginx sends as `Location`: a lone argument starting

@@ -19,7 +19,8 @@ body or a redirect, or a `rewrite` that redirects (a `redirect`/`permanent`
 flag, or a replacement starting with `http://`, `https://` or `$scheme`),
 answers the request before any access rule is looked at — in the same block
 or in any location below it that inherits the rules. A `return 4xx` without a
-body that no `error_page` handles only sends an error and is not reported;
+body only sends an error and is not reported, unless an `error_page` turns it into
+a page the guarded location itself serves;
 named and `internal` locations are reachable only after the access phase of
 the location that sent the request there.
 
@@ -62,8 +63,11 @@ fn reachable_descendants(tree: &Tree<'_>, scope: Option<usize>) -> Vec<usize> {
     out
 }
 
-/// `return 4xx;` without a body, not listed by an `error_page` around it: only an error.
-fn returns_plain_error(tree: &Tree<'_>, i: usize) -> bool {
+/// `return 4xx;` without a body: only an error, unless an `error_page` around it turns it
+/// into a page from inside the location the access rules guard. A page elsewhere (Vesta's
+/// `error_page 404 /error/404.html;` beside `location ~ /\.ht { deny all; return 404; }`:
+/// live, the same page the `deny` gives) still tells the client nothing of what is guarded.
+fn returns_plain_error(tree: &Tree<'_>, i: usize, guarded: Option<usize>) -> bool {
     let args: Vec<String> = crate::model::syntax::args(tree.item(i));
     let Some(code) = args.first() else {
         return false;
@@ -74,25 +78,38 @@ fn returns_plain_error(tree: &Tree<'_>, i: usize) -> bool {
     if !code.parse::<u32>().is_ok_and(|c| c >= 400) {
         return false;
     }
-    !tree.ancestors(i).any(|a| {
-        tree.children(Some(a)).iter().any(|c| {
+    let page = tree.ancestors(i).find_map(|a| {
+        tree.children(Some(a)).iter().find_map(|c| {
             let e = tree.item(*c);
-            e.is("error_page") && {
-                let codes: Vec<String> = crate::model::syntax::args(e);
-                codes[..codes.len().saturating_sub(1)].contains(code)
+            if !e.is("error_page") {
+                return None;
             }
+            let words: Vec<String> = crate::model::syntax::args(e);
+            let (target, codes) = words.split_last()?;
+            codes.contains(code).then(|| target.clone())
         })
-    })
+    });
+    match page {
+        None => true,
+        Some(page) => page.starts_with('/') && !guarded.is_some_and(|g| serves(tree, g, &page)),
+    }
 }
 
-/// A rewrite that answers with a redirect in the rewrite phase.
-pub fn rewrite_redirects(tree: &Tree<'_>, i: usize) -> bool {
-    let args = crate::model::syntax::args(tree.item(i));
-    let flag = args.get(2).map(|f| f.to_ascii_lowercase());
-    matches!(flag.as_deref(), Some("permanent" | "redirect"))
-        || args.get(1).is_some_and(|r| {
-            r.starts_with("http://") || r.starts_with("https://") || r.starts_with("$scheme")
-        })
+/// True when `block` is a location nginx may pick for `uri` (or not a location at all:
+/// the whole server is guarded).
+fn serves(tree: &Tree<'_>, block: usize, uri: &str) -> bool {
+    let item = tree.item(block);
+    if !item.is("location") {
+        return true;
+    }
+    let (modifier, path) = crate::model::syntax::location_pattern(&item);
+    match modifier.as_str() {
+        "" | "^~" => uri.starts_with(&path),
+        "=" => uri == path,
+        "~" => crate::model::compiled_regex::is_match(&path, uri),
+        "~*" => crate::model::compiled_regex::is_match(&format!("(?i){path}"), uri),
+        _ => false,
+    }
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
@@ -109,8 +126,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             }
             let bypass = reachable_descendants(tree, scope).into_iter().find(|d| {
                 let s = tree.item(*d);
-                (s.is("return") && !returns_plain_error(tree, *d))
-                    || (s.is("rewrite") && rewrite_redirects(tree, *d))
+                (s.is("return") && !returns_plain_error(tree, *d, scope))
+                    || (s.is("rewrite") && crate::model::syntax::rewrite_redirects(&s))
             });
             let Some(bypass) = bypass else { continue };
             let what = tree.item(bypass).name();
