@@ -102,7 +102,7 @@ fn serves(tree: &Tree<'_>, block: usize, uri: &str) -> bool {
     if !item.is("location") {
         return true;
     }
-    let (modifier, path) = crate::model::syntax::location_pattern(&item);
+    let (modifier, path) = crate::model::syntax::location_pattern(item);
     match modifier.as_str() {
         "" | "^~" => uri.starts_with(&path),
         "=" => uri == path,
