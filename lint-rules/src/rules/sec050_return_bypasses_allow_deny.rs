@@ -127,7 +127,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let bypass = reachable_descendants(tree, scope).into_iter().find(|d| {
                 let s = tree.item(*d);
                 (s.is("return") && !returns_plain_error(tree, *d, scope))
-                    || (s.is("rewrite") && crate::model::syntax::rewrite_redirects(&s))
+                    || (s.is("rewrite") && crate::model::syntax::rewrite_redirects(s))
             });
             let Some(bypass) = bypass else { continue };
             let what = tree.item(bypass).name();
