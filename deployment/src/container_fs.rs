@@ -688,8 +688,6 @@ pub struct RootWithStock {
     /// The main files the packages install, for a copy that keeps none of its own (a
     /// Vagrant or Ansible tree with `sites-available/` and a pool file only).
     mains: (Option<PathBuf>, Option<PathBuf>),
-    /// The nginx version the stock files are of, when they name one (Debian's 1.22).
-    nginx_version: Option<String>,
 }
 
 impl RootWithStock {
@@ -730,14 +728,7 @@ impl RootWithStock {
                 Vec::new(),
                 root.to_path_buf(),
             ),
-            nginx_version: None,
         })
-    }
-
-    /// The nginx version of the stock files the view supplies, when they are one
-    /// distribution's (Debian's package: 1.22).
-    pub fn nginx_version(&self) -> Option<&str> {
-        self.nginx_version.as_deref()
     }
 
     /// The view of `root` with Debian's nginx and php-fpm package files, when the copy has
@@ -780,7 +771,6 @@ impl RootWithStock {
         );
         Some(RootWithStock {
             mains,
-            nginx_version: crate::stock::debian_packages(true, false, "").nginx_version,
             root: lint_source::vfs::RootFs::new(root),
             stock: ContainerFs::with_moves(
                 "Debian packages (not in the copy of /)",

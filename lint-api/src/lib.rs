@@ -641,12 +641,8 @@ impl Linter {
             }
             _ => None,
         };
-        // The nginx a copy is read against when nothing in it says which (no dpkg status,
-        // no os-release): Debian's package, when its stock files fill the gaps.
-        let mut modelled_version = None;
         if let Some(copy) = copy {
             if let Some(fs) = deployment::container_fs::RootWithStock::packages(copy) {
-                modelled_version = fs.nginx_version().map(str::to_string);
                 // A copy that keeps sites and pools but no main file (Vagrant and
                 // Ansible trees): the packages' main files read them on the machine.
                 let (nginx_main, fpm_main) = fs.package_mains();
@@ -697,9 +693,7 @@ impl Linter {
         // The version that runs, when nobody said: the root's packages, or this machine's.
         if lint_input.options.nginx_version.is_none() {
             lint_input.options.nginx_version = match &lint_input.options.root {
-                // mail-in-a-box, iRedMail: a copy of a Debian /etc got 1.25's deprecation
-                // of `listen ... http2` while read as Debian's 1.22.
-                Some(root) => discover::root_nginx_version(root).or(modelled_version),
+                Some(root) => discover::root_nginx_version(root),
                 None if !explicit && input.memory.is_none() => discover::machine_nginx_version(),
                 None => None,
             };

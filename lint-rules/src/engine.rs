@@ -180,6 +180,7 @@ fn check_nginx(input: &LintInput, trees: &[Config], map: &SourceMap) -> Vec<Diag
             .context
             .clone()
             .filter(|c| c != "auto" && !context_wraps(c)),
+        version_assumed: input.options.nginx_version.is_none(),
         cache: input.options.nginx_cache.clone(),
     };
     trees

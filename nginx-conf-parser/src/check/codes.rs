@@ -272,6 +272,10 @@ Good:
 listen 443 ssl;
 ```
 
+`listen ... http2` is deprecated only from nginx 1.25.1, and `http2 on;` is an unknown
+directive before it: that one is reported only when the version is known (`--nginx-version`,
+the image's tag, the root's packages), never on a guess (Debian bookworm runs 1.22).
+
 Autofix: safe — on nginx 1.25.1 and later, `http2` is dropped from the `listen` and
 `http2 on;` is added to the server (once, unless it already has an `http2` directive)."#,
     fix: "Use the replacement the message names.",

@@ -36,6 +36,11 @@ pub struct CheckOptions {
     /// The context of the root file: `main` for nginx.conf; `http`, `server` or
     /// `location` for a snippet. `None` infers it from the file's directives.
     pub context: Option<String>,
+    /// `version` is a guess (nobody named one, nothing in the tree says): advice right
+    /// only on newer nginx is not given. 1.25.1's deprecation of `listen ... http2` is
+    /// wrong advice on Debian bookworm's 1.22, where `http2 on;` is an unknown directive
+    /// (mail-in-a-box, iRedMail: copies of a server's /etc).
+    pub version_assumed: bool,
     /// The parse cache the tree was loaded with: statements of files it holds unchanged
     /// are not checked again (their findings from the last run are reused).
     pub cache: Option<std::sync::Arc<crate::ParseCache>>,
@@ -143,6 +148,8 @@ struct Checker<'a> {
     foreign: Option<ForeignModules>,
     /// Statement findings kept between runs (an incremental linter's parse cache).
     memo: Option<StatementChecks>,
+    /// See [`CheckOptions::version_assumed`].
+    version_assumed: bool,
 }
 
 /// Modules the tree loads (or would load) whose directives we cannot know.
@@ -209,7 +216,10 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
     let foreign = foreign_modules(config);
     // Statement findings depend on these besides the statement and its context.
     let memo = opts.cache.as_ref().map(|cache| {
-        let options = format!("{:?} {loaded:?} {foreign:?}", opts.version);
+        let options = format!(
+            "{:?} {} {loaded:?} {foreign:?}",
+            opts.version, opts.version_assumed
+        );
         let mut memo = cache.take_checks();
         if memo.options != options {
             memo.options = options;
@@ -232,6 +242,7 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
         nearest_seen: HashMap::new(),
         foreign,
         memo,
+        version_assumed: opts.version_assumed,
     };
     checker.walk(config.items(), context);
     if let (Some(cache), Some(memo)) = (&opts.cache, checker.memo.take()) {
@@ -544,7 +555,7 @@ impl<'a> Checker<'a> {
                     )
                     .with_help("HTTP/3 needs nginx 1.25 or newer; lint for the version you run with --nginx-version"),
                 ),
-                (NginxVersion::Latest, "http2") => {
+                (NginxVersion::Latest, "http2") if !self.version_assumed => {
                     let fix = self.http2_fix(item, i);
                     self.out.push(
                         Diagnostic::new(
