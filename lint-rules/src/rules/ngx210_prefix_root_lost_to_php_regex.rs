@@ -110,7 +110,7 @@ fn own_root(location: &EffectiveLocation) -> Option<&crate::model::nginx::Settin
         .filter(|r| within(r.span, location.span))
 }
 
-fn check_server(server: &Server, sink: &mut Sink) {
+fn check_server(server: &Server, tree: &crate::model::syntax::Tree<'_>, sink: &mut Sink) {
     for prefix_location in server.locations.iter().skip(1) {
         let Some(prefix) = plain_prefix(prefix_location) else {
             continue;
@@ -126,6 +126,15 @@ fn check_server(server: &Server, sink: &mut Sink) {
             l.fastcgi_pass.is_some() && l.span != prefix_location.span && within(l.span, prefix_location.span)
         });
         if nested_php || root.first().contains('$') {
+            continue;
+        }
+        // An `internal` location is an X-Accel-Redirect target (Vesta's `/backup/`):
+        // it holds the files an upstream hands out, not scripts.
+        let internal = tree
+            .named("location")
+            .find(|n| tree.item(*n).span() == prefix_location.span)
+            .is_some_and(|n| crate::model::syntax::is_internal_location(tree, n));
+        if internal {
             continue;
         }
         let dir = if prefix.ends_with('/') {
@@ -167,7 +176,9 @@ fn check_server(server: &Server, sink: &mut Sink) {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, server) in model.servers() {
-        check_server(server, sink);
+    for (nginx, tree) in model.nginx.iter().zip(model.syntax) {
+        for server in &nginx.servers {
+            check_server(server, tree, sink);
+        }
     }
 }
