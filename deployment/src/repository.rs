@@ -194,6 +194,7 @@ fn installer_template(text: &str) -> Option<&'static str> {
         if line.contains("<tmpl_") || line.contains("{tmpl_") || line.contains("</tmpl_") {
             return Some("ISPConfig (vlibTemplate) template");
         }
+        placeholders += braced_names(line);
         placeholders += line
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '%'))
             .filter(|word| {
@@ -214,7 +215,33 @@ fn installer_template(text: &str) -> Option<&'static str> {
             })
             .count();
     }
-    (placeholders >= 2).then_some("installer template (PH_NAME or %name% placeholders)")
+    (placeholders >= 2).then_some("installer template (PH_NAME, %name% or {name} placeholders)")
+}
+
+/// ISPConfig's `{apps_vhost_port}`, `{ssl_comment}`: a lower-case name in braces inside a
+/// word. Never nginx (a brace opens or closes a block; `${name}` is a variable, and
+/// regex counts like `{2,3}` hold digits).
+fn braced_names(line: &str) -> usize {
+    let bytes = line.as_bytes();
+    let mut count = 0;
+    let mut i = 0;
+    while let Some(open) = bytes[i..].iter().position(|&b| b == b'{').map(|p| i + p) {
+        let name_len = bytes[open + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || **b == b'_')
+            .count();
+        let close = open + 1 + name_len;
+        let after_dollar = open > 0 && bytes[open - 1] == b'$';
+        if name_len > 0
+            && bytes[open + 1].is_ascii_lowercase()
+            && bytes.get(close) == Some(&b'}')
+            && !after_dollar
+        {
+            count += 1;
+        }
+        i = open + 1;
+    }
+    count
 }
 
 fn looks_like_config(text: &str) -> bool {
@@ -505,6 +532,18 @@ mod tests {
         ] {
             assert!(matches!(role(name, text), Some(Role::Template(_))), "{name}");
         }
+        assert!(matches!(
+            role(
+                "install/tpl/nginx_apps.vhost.master",
+                "server {\n    listen {apps_vhost_port};\n    root {apps_vhost_dir};\n}\n"
+            ),
+            Some(Role::Template(_))
+        ));
+        // nginx's own braces: `${var}`, regex counts.
+        assert_eq!(
+            role("site.conf", "server {\n    listen 80;\n    location ~ ^/[a-z]{2}/ {\n        return 200 ${host}${uri};\n    }\n}\n"),
+            Some(Role::Nginx { main: false })
+        );
         // One placeholder-looking word is not a template (a strftime pattern in a log name).
         assert_eq!(
             role(
