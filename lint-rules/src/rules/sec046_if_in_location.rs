@@ -15,9 +15,11 @@ pub static RULE: Rule = Rule {
         doc: r#"An `if` inside a `location` makes nginx create an implicit nested
 location for the condition. When the condition is true the request is served
 by that inner location, with the inner location's configuration: directives
-of the outer location that are not inherited (`try_files`, `proxy_pass`
-written outside the `if`, `add_header` of a sibling `if`, access rules set
-after the `if`) silently do not apply. Only `return` and `rewrite ... last`,
+of the outer location that are not inherited (`try_files`, the URI part of a
+`proxy_pass` written outside the `if`, `add_header` of a sibling `if`, access
+rules set after the `if`) silently do not apply. The outer `proxy_pass` or
+`fastcgi_pass` itself still serves the request (live, nginx 1.22.1); the URI it
+would have replaced is passed unchanged. Only `return` and `rewrite ... last`,
 `redirect` or `permanent` leave the implicit location before it serves the
 request, which is why they are safe there; so does a `rewrite` without a flag,
 whose new URI makes nginx search the locations again, as `last` does.
