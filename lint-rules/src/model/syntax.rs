@@ -504,6 +504,22 @@ pub fn location_pattern(item: &Item<'_>) -> (String, String) {
     }
 }
 
+/// Why a literal `location` (no modifier, `=`, `^~`) never matches a request, when it
+/// cannot: request URIs begin with `/`, and the path is compared byte for byte, so a
+/// regex written without `~` (`location ^/SOGo/(.*)$`, `location \.php$`) is dead.
+pub fn literal_never_matches(modifier: &str, path: &str) -> Option<&'static str> {
+    if !matches!(modifier, "" | "=" | "^~") || path.is_empty() {
+        return None;
+    }
+    if !path.starts_with('/') {
+        return Some("request URIs always begin with `/`");
+    }
+    let regex_syntax = path.contains("(.*)")
+        || path.contains("\\.")
+        || (path.ends_with('$') && path.contains(['(', '[', '*', '+', '?', '|', '\\']));
+    regex_syntax.then_some("its regex syntax is compared literally, byte for byte")
+}
+
 /// The regex of a regex `location` and whether it is case-sensitive.
 pub fn location_regex(item: &Item<'_>) -> Option<(String, bool)> {
     let (modifier, path) = location_pattern(item);

@@ -63,6 +63,7 @@ register! {
     ngx208_try_files_cycle,
     ngx209_error_page_loop,
     ngx210_prefix_root_lost_to_php_regex,
+    ngx211_location_never_matches,
     sec001_split_path_info_without_check,
     sec010_add_header_dropped,
     sec011_add_header_multiline,

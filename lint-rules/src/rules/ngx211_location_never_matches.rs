@@ -1,0 +1,61 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+
+use crate::model::syntax::{literal_never_matches, location_pattern};
+use crate::model::Model;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX211",
+        name: "location-never-matches",
+        family: Family::NginxFastcgi,
+        severity: Severity::Warning,
+        summary: "a literal `location` written like a regex (no `~`), or not starting with `/`: it never matches",
+        aliases: &[],
+        doc: r#"Without `~` or `~*` a location's path is a literal prefix (or, with `=`, the
+exact URI), compared byte for byte with the request URI. `location ^/app/(.*)$` is
+the text `^/app/(.*)$`: no request URI begins with `^`, so nginx accepts the block
+and never uses it. `location \.php$` without `~` is just as dead. Whatever it was
+meant to serve goes to another location; its captures (`$1`) would be empty anyway.
+
+**Symptom**: the location's settings never apply: 404 (or the wrong handler) for
+the URLs it was written for (iRedMail's SOGo resources template; live, nginx 1.22.1:
+404 without `~`, 200 with it).
+
+Bad:
+```nginx
+location ^/SOGo/so/ControlPanel/Products/([^/]*)/Resources/(.*)$ {
+    alias /usr/lib/GNUstep/SOGo/$1.SOGo/Resources/$2;
+}
+```
+Good:
+```nginx
+location ~ ^/SOGo/so/ControlPanel/Products/([^/]*)/Resources/(.*)$ {
+    alias /usr/lib/GNUstep/SOGo/$1.SOGo/Resources/$2;
+}
+```"#,
+        fix: "Add `~` (or `~*` for a case-insensitive match) before a regex; start a literal path with `/`.",
+    },
+    check,
+};
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for tree in model.syntax {
+        for i in tree.named("location") {
+            let item = tree.item(i);
+            let (modifier, path) = location_pattern(item);
+            let Some(why) = literal_never_matches(&modifier, &path) else {
+                continue;
+            };
+            sink.push(
+                Diagnostic::new(
+                    &RULE.meta,
+                    item.args_span(),
+                    format!("`location {}` never matches: {why}", item.args().collect::<Vec<_>>().join(" ")),
+                )
+                .with_help("write `location ~ ...` for a regex (`~*` case-insensitive); a literal path starts with `/`"),
+            );
+        }
+    }
+}
