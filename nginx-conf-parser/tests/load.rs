@@ -401,3 +401,33 @@ fn nested_blocks_including_each_other_stop_at_the_budget() {
     walk_all(&config);
     assert_eq!(config.expansions(), before);
 }
+
+/// FreshRSS's documented server: `ssl on;` (nginx before 1.25.1) turns TLS on for the
+/// plain `listen 80` too; live, nginx 1.22.1 answers every http:// request there with 400.
+/// The deprecation says so and points at that listen; with every listen `ssl`, it does not.
+#[test]
+fn ssl_on_points_at_the_plain_listen_it_turns_to_tls() {
+    let check_text = |text: &str| {
+        let dir = tempfile::tempdir().expect("tmp");
+        let main = dir.path().join("nginx.conf");
+        std::fs::write(&main, text).expect("write");
+        let map = SourceMap::new();
+        let config = load(&main, &LoadOptions::default(), &map);
+        let opts = CheckOptions {
+            version: nginx_conf_parser::catalogue::NginxVersion::V1_22,
+            ..Default::default()
+        };
+        check(&config, &opts, &map)
+            .into_iter()
+            .find(|d| d.code == "NGX018")
+            .expect("ssl is deprecated")
+    };
+    let server = |listens: &str| {
+        format!("events {{}}\nhttp {{\n    server {{\n{listens}        ssl on;\n        ssl_certificate /etc/ssl/a.pem;\n        ssl_certificate_key /etc/ssl/a.key;\n    }}\n}}\n")
+    };
+    let d = check_text(&server("        listen 80;\n        listen 443 ssl;\n"));
+    assert!(d.notes.iter().any(|n| n.contains("400")), "{d:?}");
+    assert_eq!(d.related.len(), 1, "{d:?}");
+    let d = check_text(&server("        listen 443 ssl;\n"));
+    assert!(d.notes.is_empty() && d.related.is_empty(), "{d:?}");
+}

@@ -272,7 +272,9 @@ Good:
 listen 443 ssl;
 ```
 
-`listen ... http2` is deprecated only from nginx 1.25.1, and `http2 on;` is an unknown
+`ssl on;` also turns TLS on for a plain `listen 80` of the same server: that listen is
+pointed out, since every http:// request to it gets 400 ("The plain HTTP request was
+sent to HTTPS port"). `listen ... http2` is deprecated only from nginx 1.25.1, and `http2 on;` is an unknown
 directive before it: that one is reported only when the version is known (`--nginx-version`,
 the image's tag, the root's packages), never on a guess (Debian bookworm runs 1.22).
 

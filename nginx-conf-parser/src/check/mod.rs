@@ -138,6 +138,8 @@ struct Checker<'a> {
     /// The `server` block being walked and whether it has an `http2` directive (where the
     /// fix of a deprecated `listen ... http2` puts `http2 on;`).
     server: Option<(Span, bool)>,
+    /// The first `listen` without `ssl` of that server (`ssl on;` turns TLS on there too).
+    plain_listen: Option<Span>,
     /// Servers whose fixes already add `http2 on;` (one per server).
     http2_added: Vec<Span>,
     /// Did-you-mean answers by unknown name: a broken file repeats its misspellings.
@@ -238,6 +240,7 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
         map,
         out: Vec::new(),
         server: None,
+        plain_listen: None,
         http2_added: Vec::new(),
         nearest_seen: HashMap::new(),
         foreign,
@@ -364,6 +367,10 @@ impl<'a> Checker<'a> {
                 };
                 if item.is("server") {
                     self.server = Some((item.span(), item.children().any(|c| c.is("http2"))));
+                    self.plain_listen = item
+                        .children()
+                        .find(|c| c.is("listen") && !c.args().skip(1).any(|a| a == "ssl"))
+                        .map(|c| c.span());
                 }
                 stack.push(Frame {
                     items: item.children(),
@@ -377,12 +384,12 @@ impl<'a> Checker<'a> {
 
     /// [`Checker::directive`], or what it found for the same statement of the same
     /// unchanged file in the same context last run. `listen` (its fix names the server
-    /// around it) and `map`/`geo` (their entries may be included from other files) are
-    /// always checked.
+    /// around it), `ssl` (its note names the server's plain listen) and `map`/`geo` (their
+    /// entries may be included from other files) are always checked.
     fn checked(&mut self, item: Item<'a>, context: &'static str) -> Option<&'static DirectiveSpec> {
         let file = item.file.id;
         let kept = self.memo.as_ref().is_some_and(|m| m.keeps(file))
-            && !(item.is("listen") || item.is("map") || item.is("geo"));
+            && !(item.is("listen") || item.is("map") || item.is("geo") || item.is("ssl"));
         if !kept {
             return self.directive(item, context);
         }
@@ -503,8 +510,17 @@ impl<'a> Checker<'a> {
                 ),
                 None => format!("the \"{name}\" directive is deprecated"),
             };
-            self.out
-                .push(Diagnostic::new(&DEPRECATED, item.name_span(), message));
+            let mut d = Diagnostic::new(&DEPRECATED, item.name_span(), message);
+            if name == "ssl" && item.arg(0).is_some_and(|a| a.eq_ignore_ascii_case("on")) {
+                if let Some(plain) = self.plain_listen {
+                    // FreshRSS's documented server: `listen 80` beside `ssl on;` speaks TLS
+                    // too (live, nginx 1.22.1: every http:// request gets 400).
+                    d = d
+                        .with_related(plain, "this listen has no `ssl`, and speaks TLS anyway")
+                        .with_note("`ssl on;` turns TLS on for every listen of the server: plain http:// requests to the port without `ssl` get 400 \"The plain HTTP request was sent to HTTPS port\"");
+                }
+            }
+            self.out.push(d);
         }
         if let Some(message) = values::check_regex(&item) {
             self.out
