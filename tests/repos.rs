@@ -268,7 +268,7 @@ mod real_world {
             ("/usr/local/nginx/conf", "/usr/local/php/etc/php-fpm.conf"),
             ("/usr/local/etc/nginx", "/usr/local/php74/etc/php-fpm.conf"),
             ("/etc/nginx", "/etc/opt/remi/php74/php-fpm.conf"),
-            ("/etc/nginx", "/opt/rh/rh-php73/root/etc/php-fpm.conf"),
+            ("/etc/nginx", "/etc/opt/rh/rh-php73/php-fpm.conf"),
         ] {
             let root = tempfile::tempdir().expect("tmp");
             write(

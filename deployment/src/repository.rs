@@ -187,6 +187,7 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
 /// one `%s` in a log format is no template.
 fn installer_template(text: &str) -> Option<&'static str> {
     let mut placeholders = 0;
+    let text_has_lua = text.contains("_by_lua");
     for line in text.lines().map(str::trim_start) {
         if line.starts_with(';') || line.starts_with('#') {
             continue;
@@ -194,7 +195,10 @@ fn installer_template(text: &str) -> Option<&'static str> {
         if line.contains("<tmpl_") || line.contains("{tmpl_") || line.contains("</tmpl_") {
             return Some("ISPConfig (vlibTemplate) template");
         }
-        placeholders += braced_names(line);
+        // Lua tables (`{ok}`) in OpenResty's `*_by_lua_block` bodies are no placeholders.
+        if !text_has_lua {
+            placeholders += braced_names(line);
+        }
         placeholders += line
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '%'))
             .filter(|word| {
@@ -231,7 +235,8 @@ fn braced_names(line: &str) -> usize {
             .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || **b == b'_')
             .count();
         let close = open + 1 + name_len;
-        let after_dollar = open > 0 && bytes[open - 1] == b'$';
+        // `${name}` is a variable; `%{mili}d` a php-fpm access.format field.
+        let after_dollar = open > 0 && matches!(bytes[open - 1], b'$' | b'%');
         if name_len > 0
             && bytes[open + 1].is_ascii_lowercase()
             && bytes.get(close) == Some(&b'}')
@@ -539,6 +544,11 @@ mod tests {
             ),
             Some(Role::Template(_))
         ));
+        // php-fpm's access.format fields are no placeholders.
+        assert_eq!(
+            role("pool.d/www.conf", "[www]\nlisten = 9000\npm = static\npm.max_children = 2\naccess.format = \"%R - %u %t %{mili}d %{kilo}M %C%%\"\n"),
+            Some(Role::Fpm { main: false })
+        );
         // nginx's own braces: `${var}`, regex counts.
         assert_eq!(
             role("site.conf", "server {\n    listen 80;\n    location ~ ^/[a-z]{2}/ {\n        return 200 ${host}${uri};\n    }\n}\n"),

@@ -59,12 +59,12 @@ pub fn discover(root: Option<&Path>) -> LintInput {
         }
     }
     // One tree per version beside each other: remi's and Software Collections' packages
-    // (/etc/opt/remi/php74, /opt/rh/rh-php73/root/etc), and source builds that installers
+    // (/etc/opt/remi/php74, /etc/opt/rh/rh-php73), and source builds that installers
     // (LNMP.org, OneinStack) put under /usr/local/php (or /usr/local/php74). Each main
     // file's php.ini is beside it.
     for (parent, prefix, tail) in [
         ("/etc/opt/remi", "php", ""),
-        ("/opt/rh", "rh-php", "/root/etc"),
+        ("/etc/opt/rh", "rh-php", ""),
         ("/usr/local", "php", "/etc"),
     ] {
         let Ok(entries) = std::fs::read_dir(under(root, parent)) else {

@@ -60,10 +60,13 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         // `/` falls back to a named location (amimoto: `@wordpress`, a proxy to the PHP
         // server; live 200), or PHP apps live under paths with an index.php of their own
         // while `/` is a static site (mail-in-a-box's /mail and /cloud): no 403 follows.
-        let elsewhere = server.locations.iter().any(|l| {
-            l.try_files
-                .as_ref()
-                .is_some_and(|t| t.args.last().is_some_and(|a| a.starts_with('@')))
+        let elsewhere = server.locations.iter().enumerate().any(|(i, l)| {
+            // The server level (first entry) or `location /`: what `/` itself does.
+            let serves_root = i == 0 || l.pattern.split_whitespace().last() == Some("/");
+            serves_root
+                && l.try_files
+                    .as_ref()
+                    .is_some_and(|t| t.args.last().is_some_and(|a| a.starts_with('@')))
                 || l.inherited
                     .get("index")
                     .is_some_and(|i| i.args.iter().any(|a| a.ends_with(".php")))

@@ -17,7 +17,10 @@ pub static RULE: Rule = Rule {
 root /var/www; }` serves the directory's images and styles from `/var/www`, but
 `/wp-content/plugins/x/ajax.php` matches `location ~ \.php$` instead, whose root is
 the server's. `try_files $uri =404` (or php-fpm, through `$document_root`) then looks
-for the script in the other tree. Folders that hold no scripts by their nature
+for the script in the other tree. Judged for a prefix location at the server's top level
+with no locations inside (nginx searches nested regexes first), and a PHP location that
+finds its script through the root (`try_files`, `$document_root`, `$request_filename`).
+Folders that hold no scripts by their nature
 (`/.well-known/acme-challenge/`, `/static/`, `/assets/`, `/images/`, `/uploads/`...)
 are not reported.
 
@@ -110,6 +113,20 @@ fn own_root(location: &EffectiveLocation) -> Option<&crate::model::nginx::Settin
         .filter(|r| within(r.span, location.span))
 }
 
+/// True when the PHP location finds its script through `root`: a `try_files` (its
+/// paths are under the root), or a SCRIPT_FILENAME built from `$document_root` or
+/// `$request_filename`. A hard-coded path (`/var/www/html$fastcgi_script_name`) does not
+/// move with the root.
+fn reads_root(php: &EffectiveLocation) -> bool {
+    php.try_files.is_some()
+        || php
+            .inherited
+            .params
+            .as_ref()
+            .and_then(|list| list.get("SCRIPT_FILENAME"))
+            .is_some_and(|p| p.value.contains("$document_root") || p.value.contains("$request_filename"))
+}
+
 fn check_server(server: &Server, tree: &crate::model::syntax::Tree<'_>, sink: &mut Sink) {
     for prefix_location in server.locations.iter().skip(1) {
         let Some(prefix) = plain_prefix(prefix_location) else {
@@ -121,11 +138,23 @@ fn check_server(server: &Server, tree: &crate::model::syntax::Tree<'_>, sink: &m
         let Some(root) = own_root(prefix_location) else {
             continue;
         };
-        // A PHP location of its own, nested inside, runs its scripts from its root.
-        let nested_php = server.locations.iter().any(|l| {
-            l.fastcgi_pass.is_some() && l.span != prefix_location.span && within(l.span, prefix_location.span)
-        });
-        if nested_php || root.first().contains('$') {
+        // Only a location at the server's top level, with no location of its own inside:
+        // nginx searches the regexes nested in the matched prefix first (a nested PHP
+        // location runs its scripts from its root, a nested `deny` wins), and none of the
+        // server's regexes below a `^~` parent. A nested layout is not judged here.
+        let nested_in = |l: &EffectiveLocation| {
+            server
+                .locations
+                .iter()
+                .skip(1)
+                .any(|o| o.span != l.span && within(l.span, o.span))
+        };
+        let holds_locations = server
+            .locations
+            .iter()
+            .skip(1)
+            .any(|l| l.span != prefix_location.span && within(l.span, prefix_location.span));
+        if holds_locations || nested_in(prefix_location) || root.first().contains('$') {
             continue;
         }
         // An `internal` location is an X-Accel-Redirect target (Vesta's `/backup/`):
@@ -146,7 +175,12 @@ fn check_server(server: &Server, tree: &crate::model::syntax::Tree<'_>, sink: &m
         let Some(php) = server.location_for(&probe) else {
             continue;
         };
-        if php.span == prefix_location.span || php.fastcgi_pass.is_none() || php.early_return.is_some() {
+        if php.span == prefix_location.span
+            || php.fastcgi_pass.is_none()
+            || php.early_return.is_some()
+            || nested_in(php)
+            || !reads_root(php)
+        {
             continue;
         }
         let Some(php_root) = php.inherited.get("root") else {

@@ -33,7 +33,8 @@ location /files/ {
 }
 ```
 An `internal` location (the target of an upstream's `X-Accel-Redirect`) is not
-reported: clients get 404 there, and the upstream chooses the file."#,
+reported: clients get 404 there, and the upstream chooses the file, unless a
+`rewrite`, `try_files` or `error_page` of the configuration sends requests into it."#,
         fix: "Point `root`/`alias` at the directory meant to be public.",
     },
     check,
@@ -56,6 +57,28 @@ fn is_filesystem_root(path: &str) -> bool {
     depth == 0
 }
 
+/// True when a `rewrite`, `try_files` or `error_page` of the tree sends requests into the
+/// location's prefix: then a client reaches the internal location with a path of its
+/// choosing (`rewrite ^/dl/(.*)$ /files/$1 last;` into `location /files/ { internal;
+/// alias /; }`).
+fn redirected_into(tree: &crate::model::syntax::Tree<'_>, location: usize) -> bool {
+    let (_, prefix) = location_pattern(tree.item(location));
+    if prefix.is_empty() || prefix.starts_with('@') {
+        return false;
+    }
+    let into = |target: &str| target.starts_with(prefix.as_str());
+    ["rewrite", "try_files", "error_page"].iter().any(|name| {
+        tree.named(name).any(|n| {
+            let words = crate::model::syntax::args(tree.item(n));
+            match *name {
+                "rewrite" => words.get(1).is_some_and(|w| into(w)),
+                "try_files" => words.iter().any(|w| into(w)),
+                _ => words.last().is_some_and(|w| into(w)),
+            }
+        })
+    })
+}
+
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for tree in model.syntax {
         for i in 0..tree.len() {
@@ -72,7 +95,9 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             // X-Accel-Redirect reaches it (mail-in-a-box's `/owncloud-xaccel/ { internal;
             // alias /; }`, live: 404 to a client, the file to the redirect).
             if let Some(location) = tree.enclosing(i, "location") {
-                if tree.item(location).children().any(|c| c.is("internal")) {
+                if tree.item(location).children().any(|c| c.is("internal"))
+                    && !redirected_into(tree, location)
+                {
                     continue;
                 }
             }
