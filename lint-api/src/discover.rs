@@ -43,14 +43,7 @@ pub fn discover(root: Option<&Path>) -> LintInput {
             } else {
                 format!("/etc/php/{v}/fpm")
             };
-            let conf = format!("{dir}/php-fpm.conf");
-            if under(root, &conf).is_file() {
-                input.fpm.push(PathBuf::from(&conf));
-                let ini = format!("{dir}/php.ini");
-                if under(root, &ini).is_file() {
-                    input.php_ini.push(PathBuf::from(ini));
-                }
-            }
+            add_fpm_tree(&mut input, root, &dir);
         }
     }
     for conf in FPM_FIXED {
@@ -80,15 +73,7 @@ pub fn discover(root: Option<&Path>) -> LintInput {
             .collect();
         dirs.sort();
         for dir in dirs {
-            let etc = format!("{parent}/{dir}{tail}");
-            let conf = format!("{etc}/php-fpm.conf");
-            if under(root, &conf).is_file() {
-                input.fpm.push(PathBuf::from(&conf));
-                let ini = format!("{etc}/php.ini");
-                if under(root, &ini).is_file() {
-                    input.php_ini.push(PathBuf::from(ini));
-                }
-            }
+            add_fpm_tree(&mut input, root, &format!("{parent}/{dir}{tail}"));
         }
     }
     for ini in ["/etc/php.ini", "/usr/local/etc/php/php.ini"] {
@@ -97,6 +82,19 @@ pub fn discover(root: Option<&Path>) -> LintInput {
         }
     }
     input
+}
+
+/// Adds the php-fpm main file of the tree at `dir` (and the php.ini beside it) when the
+/// machine or `root` has one.
+fn add_fpm_tree(input: &mut LintInput, root: Option<&Path>, dir: &str) {
+    let conf = format!("{dir}/php-fpm.conf");
+    if under(root, &conf).is_file() {
+        input.fpm.push(PathBuf::from(&conf));
+        let ini = format!("{dir}/php.ini");
+        if under(root, &ini).is_file() {
+            input.php_ini.push(PathBuf::from(ini));
+        }
+    }
 }
 
 /// The nginx version a copy of `/` runs: its dpkg database's nginx package, else its
