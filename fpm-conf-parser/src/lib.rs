@@ -18,12 +18,14 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod cache;
 mod check;
 pub mod codes;
 mod load;
 pub mod model;
 mod parse;
 
+pub use cache::FpmParseCache;
 pub use check::{
     allowed_clients_problem, check, fpm_directive, fpm_directive_section, fpm_directives,
     FpmDirective,

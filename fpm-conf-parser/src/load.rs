@@ -7,6 +7,7 @@ use std::sync::Arc;
 use lint_source::vfs::{FileSystem, FsError, HostFs, RootFs, MAX_FILE};
 use lint_source::{Diagnostic, FileId, FileKind, SourceFile, SourceMap, Span};
 
+use crate::cache::{FpmParseCache, ParsedLines};
 use crate::codes::{INCLUDE, UNKNOWN_VAR};
 use crate::model::{FpmConfig, PhpIni, Pool};
 use crate::parse::{parse_lines, Entry, Env, Line};
@@ -30,6 +31,9 @@ pub struct FpmLoadOptions {
     /// more than the files say): a `${VAR}` without a value stays written as it is, a
     /// placeholder no check judges, instead of php-fpm's empty value.
     pub environment_incomplete: bool,
+    /// Lines parsed in earlier runs (an editor session): unchanged files are not parsed
+    /// again. The run's source map must draw its ids from the cache's source.
+    pub cache: Option<Arc<FpmParseCache>>,
 }
 
 impl FpmLoadOptions {
@@ -58,6 +62,7 @@ fn read(
     fs: &dyn FileSystem,
     kind: FileKind,
     map: &SourceMap,
+    cache: Option<&FpmParseCache>,
 ) -> Result<FileId, (FsError, String)> {
     let fetched = fs.read(path).map_err(|e| {
         let text = match &e {
@@ -71,10 +76,12 @@ fn read(
         };
         (e, text)
     })?;
-    Ok(map.add(
-        SourceFile::new(path.to_path_buf(), fetched.disk_path, kind, fetched.bytes)
-            .with_origin(fetched.origin),
-    ))
+    let source = SourceFile::new(path.to_path_buf(), fetched.disk_path, kind, fetched.bytes)
+        .with_origin(fetched.origin);
+    Ok(match cache.filter(|c| c.serves(map)) {
+        Some(cache) => cache.add(source, map),
+        None => map.add(source),
+    })
 }
 
 struct State<'a> {
@@ -126,7 +133,7 @@ pub fn load(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> FpmConfig {
         read_once: foldhash::HashMap::default(),
         repeated: 0,
     };
-    match read(path, &*fs, FileKind::Fpm, map) {
+    match read(path, &*fs, FileKind::Fpm, map, opts.cache.as_deref()) {
         Ok(id) => {
             state.config.main_file = Some(id);
             state.file(id, 1);
@@ -181,25 +188,43 @@ fn keep_unknown_written(lines: &mut [Line], unknown: &[(String, Span)], text: &[
 }
 
 impl State<'_> {
-    fn file(&mut self, id: FileId, depth: usize) {
+    /// The lines of file `id`: an earlier run's when the cache has them.
+    fn lines(&self, id: FileId) -> Arc<ParsedLines> {
+        let (env, incomplete) = (&self.opts.env, self.opts.environment_incomplete);
+        let cache = self.opts.cache.as_deref().filter(|c| c.serves(self.map));
+        if let Some(kept) = cache.and_then(|c| c.lines(id, env, incomplete)) {
+            return kept;
+        }
         let text = self.map.get(id).text.clone();
+        let mut diagnostics = Vec::new();
         let mut unknown = Vec::new();
-        let mut lines = parse_lines(
-            id,
-            &text,
-            &self.opts.env,
-            &mut self.config.diagnostics,
-            &mut unknown,
-        );
-        if self.opts.environment_incomplete && !unknown.is_empty() {
+        let mut lines = parse_lines(id, &text, env, &mut diagnostics, &mut unknown);
+        if incomplete && !unknown.is_empty() {
             keep_unknown_written(&mut lines, &unknown, &text);
         }
-        for (name, span) in unknown {
+        let parsed = Arc::new(ParsedLines {
+            lines,
+            diagnostics,
+            unknown,
+        });
+        if let Some(cache) = cache {
+            cache.keep_lines(id, env, incomplete, parsed.clone());
+        }
+        parsed
+    }
+
+    fn file(&mut self, id: FileId, depth: usize) {
+        let parsed = self.lines(id);
+        self.config
+            .diagnostics
+            .extend(parsed.diagnostics.iter().cloned());
+        for (name, span) in &parsed.unknown {
             self.config.diagnostics.push(
-                Diagnostic::new(&UNKNOWN_VAR, span, format!("${{{name}}} is not known to the linter: php-fpm takes it from php.ini or its environment (empty when unset)"))
+                Diagnostic::new(&UNKNOWN_VAR, *span, format!("${{{name}}} is not known to the linter: php-fpm takes it from php.ini or its environment (empty when unset)"))
                     .with_help(format!("pass its value with `--env {name}=VALUE` (or `env` in .nginx-fpm-lint.toml) to check what depends on it")),
             );
         }
+        let lines = parsed.lines.iter().cloned();
         for line in lines {
             match line {
                 Line::Section { name, span } => self.section(name, span),
@@ -297,7 +322,13 @@ impl State<'_> {
                     self.repeated += 1;
                     Ok(id)
                 }
-                None => read(&logical, self.fs, FileKind::Fpm, self.map),
+                None => read(
+                    &logical,
+                    self.fs,
+                    FileKind::Fpm,
+                    self.map,
+                    self.opts.cache.as_deref(),
+                ),
             };
             match read {
                 Ok(id) => {
@@ -321,7 +352,7 @@ pub fn load_php_ini(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> PhpI
         path: path.to_path_buf(),
         ..PhpIni::default()
     };
-    match read(path, &*opts.filesystem(), FileKind::PhpIni, map) {
+    match read(path, &*opts.filesystem(), FileKind::PhpIni, map, None) {
         Ok(id) => {
             let text = map.get(id).text.clone();
             let mut unknown = Vec::new();

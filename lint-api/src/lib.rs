@@ -265,6 +265,7 @@ pub struct Linter {
     settings: Settings,
     cwd: Option<PathBuf>,
     cache: Option<Arc<nginx_conf_parser::ParseCache>>,
+    fpm_cache: Option<Arc<fpm_conf_parser::FpmParseCache>>,
 }
 
 impl Linter {
@@ -274,11 +275,13 @@ impl Linter {
             settings,
             cwd: None,
             cache: None,
+            fpm_cache: None,
         }
     }
 
-    /// A linter that keeps every nginx file's parse tree for its next runs (and its
-    /// clones'): a file whose bytes did not change is not parsed again. What an editor
+    /// A linter that keeps every nginx file's parse tree and every php-fpm file's lines
+    /// for its next runs (and its clones'): a file whose bytes did not change is not
+    /// parsed again. What an editor
     /// wants, where each keystroke re-lints a tree of which one file changed; the
     /// findings are the same as without the cache.
     ///
@@ -293,13 +296,20 @@ impl Linter {
     /// assert_eq!(linter.parses(), Some(1));
     /// ```
     pub fn incremental(mut self) -> Self {
-        self.cache = Some(Arc::default());
+        let cache = Arc::new(nginx_conf_parser::ParseCache::default());
+        self.fpm_cache = Some(Arc::new(fpm_conf_parser::FpmParseCache::new(cache.ids())));
+        self.cache = Some(cache);
         self
     }
 
     /// How many nginx files an [incremental](Linter::incremental) linter has parsed so far.
     pub fn parses(&self) -> Option<usize> {
         self.cache.as_ref().map(|c| c.parses())
+    }
+
+    /// How many php-fpm files an [incremental](Linter::incremental) linter has parsed so far.
+    pub fn fpm_parses(&self) -> Option<usize> {
+        self.fpm_cache.as_ref().map(|c| c.parses())
     }
 
     /// Reads settings from a `.nginx-fpm-lint.toml`.
@@ -365,6 +375,7 @@ impl Linter {
         };
         for lint_input in &mut plan.inputs {
             lint_input.options.nginx_cache = self.cache.clone();
+            lint_input.options.fpm_cache = self.fpm_cache.clone();
         }
         let mut runs = Vec::with_capacity(plan.inputs.len());
         let mut rule_times: Vec<RuleTime> = Vec::new();
@@ -985,6 +996,8 @@ http {
                 .filter(|(a, b)| a != b)
                 .count();
             assert_eq!(linter.parses(), Some(expected), "edit {i}");
+            // The pool file never changes: parsed once.
+            assert_eq!(linter.fpm_parses(), Some(1), "edit {i}");
         }
         // The edits changed the findings (the comparison above compared something).
         assert_eq!(seen.len(), 3, "{seen:#?}");

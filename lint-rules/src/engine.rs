@@ -157,6 +157,7 @@ fn fpm_load_options(opts: &LintOptions) -> FpmLoadOptions {
         env: opts.env.clone(),
         fs: opts.fpm_fs.clone(),
         environment_incomplete: opts.environment_incomplete,
+        cache: opts.fpm_cache.clone(),
     }
 }
 

@@ -173,6 +173,8 @@ pub struct LintOptions {
     /// Parse trees of earlier runs (an editor session): unchanged nginx files are not
     /// parsed again. The run's source map must draw its ids from the cache.
     pub nginx_cache: Option<Arc<nginx_conf_parser::ParseCache>>,
+    /// php-fpm lines of earlier runs, drawing ids from the same source as `nginx_cache`.
+    pub fpm_cache: Option<Arc<fpm_conf_parser::FpmParseCache>>,
     /// How nginx reaches php-fpm.
     pub network: Network,
     /// `passwd` and `group` text of the deployment's images; `None`: read them from the

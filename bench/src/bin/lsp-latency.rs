@@ -5,6 +5,7 @@
 //! server's incremental linter (unchanged files' parse trees kept between runs), each
 //! through the library's `Linter` (suppressions and settings included) with the
 //! conversion to LSP diagnostics. Prints p50 and p95 of R runs (default 30) of each.
+//! `--only incremental` measures the incremental answer alone (for a profiler).
 #![forbid(unsafe_code)]
 
 /// The allocator of the `nginx-fpm-lint` binary that serves `lsp`: with the system one the
@@ -112,13 +113,26 @@ fn main() -> ExitCode {
             .map(|(end, start)| end.saturating_sub(start) / runs as u32);
         (times, files, cpu)
     };
-    let (mut full, full_files, full_cpu) = measure(&linter, &|_| Snapshot::default());
+    // `--only incremental` runs the incremental answer alone (for profilers).
+    let only_incremental = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .is_some_and(|a| a == "incremental");
+    let skip = |linter: &Linter, snapshot: &dyn Fn(usize) -> Snapshot| {
+        if only_incremental {
+            (Vec::new(), 0, None)
+        } else {
+            measure(linter, snapshot)
+        }
+    };
+    let (mut full, full_files, full_cpu) = skip(&linter, &|_| Snapshot::default());
     // Each run types something different into the site's buffer.
     let edit = |i: usize| {
         let text = original.replace("server_name ", &format!("server_name edit{i}.test "));
         Snapshot::new([(site.clone(), Arc::<[u8]>::from(text.into_bytes()))])
     };
-    let (mut cold, _, cold_cpu) = measure(&linter, &edit);
+    let (mut cold, _, cold_cpu) = skip(&linter, &edit);
     let (mut change, change_files, change_cpu) = measure(&incremental, &edit);
     let _ = std::fs::remove_dir_all(&dir);
     println!(
@@ -141,7 +155,7 @@ fn main() -> ExitCode {
         ),
     ] {
         if times.is_empty() {
-            println!("| {name} | (every run panicked) | | |");
+            println!("| {name} | (not run, or every run panicked) | | |");
             continue;
         }
         let cpu = cpu.map_or("n/a".to_string(), |c| {
