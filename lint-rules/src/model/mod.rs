@@ -152,8 +152,16 @@ pub struct Model<'a> {
 struct PoolIndex {
     /// (fpm tree, pool, its address) for every pool with a listen.
     entries: Vec<(usize, usize, Listen)>,
-    by_unix: foldhash::HashMap<std::path::PathBuf, Vec<usize>>,
+    /// By the socket's normalised path as bytes: both sides go through
+    /// [`address::socket_path`], and hashing a `Path` walks its components (it was a
+    /// tenth of `verdict`).
+    by_unix: foldhash::HashMap<Box<[u8]>, Vec<usize>>,
     by_port: foldhash::HashMap<u32, Vec<usize>>,
+}
+
+/// A path's bytes, the key of [`PoolIndex::by_unix`].
+fn path_bytes(path: &std::path::Path) -> &[u8] {
+    path.as_os_str().as_encoded_bytes()
 }
 
 impl PoolIndex {
@@ -168,7 +176,7 @@ impl PoolIndex {
                 match &listen {
                     Listen::Unix(path) => index
                         .by_unix
-                        .entry(address::socket_path(path))
+                        .entry(path_bytes(&address::socket_path(path)).into())
                         .or_default()
                         .push(i),
                     Listen::Tcp {
@@ -612,7 +620,11 @@ impl<'a> Model<'a> {
     /// Index entries of pools on the target's socket path or port.
     fn candidates(&self, target: &NginxTarget) -> &[usize] {
         match target {
-            NginxTarget::Unix(path) => self.index.by_unix.get(path).map_or(&[], Vec::as_slice),
+            NginxTarget::Unix(path) => self
+                .index
+                .by_unix
+                .get(path_bytes(path))
+                .map_or(&[], Vec::as_slice),
             NginxTarget::Tcp {
                 port: Some(port), ..
             } => self.index.by_port.get(port).map_or(&[], Vec::as_slice),
@@ -656,7 +668,7 @@ impl<'a> Model<'a> {
                 let same_path_pool = self
                     .index
                     .by_unix
-                    .get(path)
+                    .get(path_bytes(path))
                     .and_then(|v| v.first())
                     .and_then(|&i| self.pool_at(i))
                     .map(|(p, _)| p);
@@ -669,7 +681,7 @@ impl<'a> Model<'a> {
                         let reached = self
                             .index
                             .by_unix
-                            .get(&fpm_path)
+                            .get(path_bytes(&fpm_path))
                             .and_then(|v| v.first())
                             .and_then(|&i| self.pool_at(i))
                             .map(|(p, _)| p);

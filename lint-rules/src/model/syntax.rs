@@ -58,6 +58,10 @@ impl<'a> Tree<'a> {
                 open.push(items.len() - 1);
             }
         });
+        // Kept for the whole run: exactly sized (grown by doubling, the two lists held up
+        // to twice the statements of a 5 000-site tree).
+        items.shrink_to_fit();
+        parents.shrink_to_fit();
         let mut counts = vec![0usize; items.len() + 1];
         let mut roots = Vec::new();
         for (i, parent) in parents.iter().enumerate() {
