@@ -25,12 +25,12 @@ mod parse;
 mod print;
 mod server_name;
 
-pub use ast::{Block, BlockKind, Comment, Directive, ParsedFile, Quote, Token};
+pub use ast::{Block, BlockKind, Comment, Directive, ParsedFile, Quote, Text, Token};
 pub use cache::ParseCache;
 pub use config::{Config, Item, Items};
 pub use debug::debug_tree;
 pub use load::{from_dump, load, normalize, LoadOptions};
-pub use parse::{is_custom_block, parse_file, MAX_DEPTH};
+pub use parse::{is_custom_block, parse_file, parse_text, MAX_DEPTH};
 pub use print::print_file;
 pub use server_name::{server_name_form, ServerNameForm};
 

@@ -13,7 +13,7 @@ use crate::ast::ParsedFile;
 use crate::cache::{IncludeSite, ParseCache, Parsed};
 use crate::codes::{INCLUDE_CYCLE, INCLUDE_NOT_FOUND, INCLUDE_UNKNOWN, UNREADABLE};
 use crate::config::Config;
-use crate::parse::parse_file;
+use crate::parse::parse_text;
 pub use lint_source::vfs::normalize;
 use lint_source::vfs::{
     glob_matches, has_glob, sort_like_glob, Fetched, FileSystem, FsError, HostFs, RootFs,
@@ -255,9 +255,13 @@ impl Loader<'_> {
         if let Some(hit) = cache.and_then(|c| c.reuse(&source, self.map)) {
             return Ok(hit);
         }
+        // Checked for UTF-8 once, and kept as one allocation the tree reads words from.
+        let text = crate::ast::Text::new(source.text.clone());
+        let source = SourceFile::new(source.path, source.disk_path, source.kind, text.bytes())
+            .with_origin(source.origin);
         let id = self.map.add(source);
         let source = self.map.get(id);
-        let (file, diagnostics) = parse_file(id, source.text.clone());
+        let (file, diagnostics) = parse_text(id, text);
         let parsed = Parsed {
             includes: collect_includes(&file).into(),
             source,

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use lint_source::{Diagnostic, FileId, Span};
 
-use crate::ast::{Block, BlockKind, Comment, Directive, ParsedFile, Quote, Token};
+use crate::ast::{Block, BlockKind, Comment, Directive, ParsedFile, Quote, Text, Token};
 use crate::codes::SYNTAX;
 
 /// Nesting deeper than this is reported once and its contents are dropped, so
@@ -187,6 +187,13 @@ struct Parser<'t> {
 
 /// Parses one file. Never panics; every problem becomes a diagnostic.
 pub fn parse_file(file: FileId, text: Arc<[u8]>) -> (ParsedFile, Vec<Diagnostic>) {
+    parse_text(file, Text::new(text))
+}
+
+/// [`parse_file`] on bytes already checked for UTF-8 ([`Text`]): the tree then reads
+/// its words out of the same allocation the source map holds.
+pub fn parse_text(file: FileId, text: Text) -> (ParsedFile, Vec<Diagnostic>) {
+    let Text { bytes: text, utf8 } = text;
     let (directives, comments, diagnostics) = {
         let mut p = Parser {
             file,
@@ -209,6 +216,7 @@ pub fn parse_file(file: FileId, text: Arc<[u8]>) -> (ParsedFile, Vec<Diagnostic>
             text,
             directives,
             comments,
+            utf8,
         },
         diagnostics,
     )
@@ -688,6 +696,26 @@ mod tests {
         let (f, d) = parse_file(FileId(0), Arc::from(&b"a \xff\xfe;"[..]));
         assert!(d.is_empty());
         assert_eq!(f.bytes(&f.directives[0].args[0]), b"\xff\xfe");
+    }
+
+    #[test]
+    fn words_are_read_from_the_file_text_and_escapes_from_their_own_copy() {
+        use std::borrow::Cow;
+        let (f, _) = parse("server_name é.test \"a\\\"b\" 'ü';");
+        let args = &f.directives[0].args;
+        let words: Vec<Cow<'_, str>> = args.iter().map(|t| f.str(t)).collect();
+        assert_eq!(words, ["é.test", "a\"b", "ü"]);
+        // Unescaped words borrow the file's text; the escaped one reads its own copy.
+        assert!(matches!(words[0], Cow::Borrowed(_)));
+        assert!(matches!(words[2], Cow::Borrowed(_)));
+        // Invalid UTF-8 elsewhere in a file: its words are read lossily, as before.
+        let (f, _) = parse_file(
+            FileId(0),
+            Arc::from(&b"a \xff; server_name \xc3\xa9.test;"[..]),
+        );
+        assert!(f.utf8.is_none());
+        assert_eq!(f.str(&f.directives[0].args[0]), "\u{fffd}");
+        assert_eq!(f.str(&f.directives[1].args[0]), "é.test");
     }
 
     #[test]

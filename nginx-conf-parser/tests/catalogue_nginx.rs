@@ -1,5 +1,6 @@
 //! The 1.22 directive table against the nginx installed here (Debian's 1.22.1, which
-//! carries backports: `max_headers` arrived with 1.22.1-9+deb12u11).
+//! carries backports: `max_headers` arrived with 1.22.1-9+deb12u11; an older revision,
+//! as a mirror that was not refreshed installs, must not know it).
 //!
 //! For every directive of the 1.22 table whose module this nginx is built with, and
 //! for every context the table allows it in, `NAME;` is written into a minimal
@@ -156,6 +157,32 @@ fn nginx_t(dir: &Path, text: &str) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// The `N` of the installed package's `+deb12uN` (Debian's stable updates), if any.
+fn installed_debian_update() -> Option<u32> {
+    let out = Command::new("dpkg-query")
+        .args(["-W", "-f=${Version}", "nginx-common"])
+        .output()
+        .ok()?;
+    update_number(&String::from_utf8_lossy(&out.stdout))
+}
+
+/// The `N` of `+deb12uN` in a version or a table note.
+fn update_number(text: &str) -> Option<u32> {
+    let rest = &text[text.find("+deb12u")? + "+deb12u".len()..];
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+#[test]
+fn update_numbers_are_read_from_versions_and_notes() {
+    assert_eq!(update_number("1.22.1-9+deb12u7"), Some(7));
+    assert_eq!(
+        update_number("backported by Debian in 1.22.1-9+deb12u11 (upstream 1.29.8)"),
+        Some(11)
+    );
+    assert_eq!(update_number("1.22.1-9"), None);
+}
+
 struct Probe {
     name: &'static str,
     context: String,
@@ -177,6 +204,7 @@ fn the_1_22_table_matches_the_installed_nginx() {
         }
     };
     let configure: HashSet<&str> = version.split_whitespace().collect();
+    let installed = installed_debian_update();
     let old = Catalogue::get(NginxVersion::V1_22);
     let new = Catalogue::get(NginxVersion::Latest);
     let mut probes = Vec::new();
@@ -205,6 +233,21 @@ fn the_1_22_table_matches_the_installed_nginx() {
             continue;
         }
         for (row, verdict) in rows.iter().zip(&verdicts) {
+            // A Debian backport newer than the installed package: nginx must not know it yet.
+            let not_yet = update_number(row.notes)
+                .zip(installed)
+                .is_some_and(|(needed, have)| have < needed);
+            if not_yet && matches!(verdict, Built::Yes { .. }) {
+                if let Some(text) = config_for("main", &format!("{name};"), &[]) {
+                    probes.push(Probe {
+                        name,
+                        context: "main".into(),
+                        text,
+                        known: false,
+                    });
+                }
+                continue;
+            }
             match verdict {
                 Built::Yes { load } => {
                     for context in &row.contexts {
