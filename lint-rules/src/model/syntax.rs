@@ -14,11 +14,13 @@ use std::borrow::Cow;
 #[derive(Debug)]
 pub struct Tree<'a> {
     items: Vec<Item<'a>>,
-    parents: Vec<Option<usize>>,
+    /// Each statement's enclosing block, [`NO_PARENT`] at the top (4 bytes a statement,
+    /// not 16: a 5 000-site tree has a million statements).
+    parents: Vec<u32>,
     /// Children of every node, node after node (two allocations per tree, not one per block).
     children: Vec<usize>,
     /// Where each node's children start in `children` (one more entry than nodes).
-    starts: Vec<usize>,
+    starts: Vec<u32>,
     /// Top-level statements.
     roots: Vec<usize>,
     /// For blocks with many children (`http` holds every server of a big tree), each
@@ -39,7 +41,12 @@ struct Named {
     last_with_args: Option<usize>,
 }
 
+/// The parent of a top-level statement in [`Tree::parents`].
+const NO_PARENT: u32 = u32::MAX;
+
 /// Children from which a block's statements are looked up by name rather than scanned.
+/// (Statement indices are kept as `u32`: [`Tree::of`] stops indexing at `u32::MAX - 1`
+/// statements, far past what the include expansion budget lets a tree hold.)
 const WIDE: usize = 32;
 
 impl<'a> Tree<'a> {
@@ -52,7 +59,10 @@ impl<'a> Tree<'a> {
         super::tree_walk::walk(config, |item, blocks| {
             // `blocks` is the chain of enclosing blocks: the open nodes are its indices.
             open.truncate(blocks.len());
-            parents.push(open.last().copied());
+            if items.len() >= (NO_PARENT - 1) as usize {
+                return;
+            }
+            parents.push(open.last().map_or(NO_PARENT, |&p| p as u32));
             items.push(*item);
             if item.is_block() {
                 open.push(items.len() - 1);
@@ -64,20 +74,20 @@ impl<'a> Tree<'a> {
         parents.shrink_to_fit();
         let mut counts = vec![0usize; items.len() + 1];
         let mut roots = Vec::new();
-        for (i, parent) in parents.iter().enumerate() {
+        for (i, &parent) in parents.iter().enumerate() {
             match parent {
-                Some(p) => counts[p + 1] += 1,
-                None => roots.push(i),
+                NO_PARENT => roots.push(i),
+                p => counts[p as usize + 1] += 1,
             }
         }
         for i in 1..counts.len() {
             counts[i] += counts[i - 1];
         }
-        let starts = counts.clone();
-        let mut children = vec![0usize; starts.last().copied().unwrap_or(0)];
-        for (i, parent) in parents.iter().enumerate() {
-            if let Some(p) = parent {
-                let slot = &mut counts[*p];
+        let starts: Vec<u32> = counts.iter().map(|&c| c as u32).collect();
+        let mut children = vec![0usize; counts.last().copied().unwrap_or(0)];
+        for (i, &parent) in parents.iter().enumerate() {
+            if parent != NO_PARENT {
+                let slot = &mut counts[parent as usize];
                 children[*slot] = i;
                 *slot += 1;
             }
@@ -139,7 +149,7 @@ impl<'a> Tree<'a> {
         let mut open: Vec<usize> = Vec::new();
         let mut blocks: Vec<Item<'a>> = Vec::new();
         for (i, item) in self.items.iter().enumerate() {
-            let parent = self.parents[i];
+            let parent = self.parent(i);
             while open.last().copied() != parent && open.pop().is_some() {
                 blocks.pop();
             }
@@ -168,13 +178,16 @@ impl<'a> Tree<'a> {
 
     /// The enclosing block statement of `i`.
     pub fn parent(&self, i: usize) -> Option<usize> {
-        self.parents[i]
+        match self.parents[i] {
+            NO_PARENT => None,
+            p => Some(p as usize),
+        }
     }
 
     /// Children of `i` (the top-level statements for `None`).
     pub fn children(&self, i: Option<usize>) -> &[usize] {
         match i {
-            Some(i) => &self.children[self.starts[i]..self.starts[i + 1]],
+            Some(i) => &self.children[self.starts[i] as usize..self.starts[i + 1] as usize],
             None => &self.roots,
         }
     }
