@@ -712,6 +712,33 @@ mod real_world {
         assert!(!text.contains("X001"), "{text}");
     }
 
+    /// ... but each of those sites is still linted, alone: read as a copy of / whose
+    /// `include sites-enabled/*` matches nothing, two broken sites gave "No problems
+    /// found" (joglomedia/LEMPer, moode-player/moode in triage round 10).
+    #[test]
+    fn the_sites_of_such_a_copy_are_linted_each_alone() {
+        let nginx = "events {}\nhttp {\n    include /etc/nginx/sites-enabled/*;\n}\n";
+        let a = "server {\n    listen 80 default_server;\n    access_logg off;\n}\n";
+        let b = "server {\n    listen 80 default_server;\n    client_max_body_size 10Q;\n}\n";
+        let (text, code) = lint(&[
+            ("etc/nginx/nginx.conf", nginx),
+            ("etc/nginx/sites-available/a", a),
+            ("etc/nginx/sites-available/b", b),
+        ]);
+        assert_eq!(code, 1, "{text}");
+        assert!(text.contains("\"access_logg\""), "{text}");
+        assert!(text.contains("sites-available/b:3:26: NGX014"), "{text}");
+        // Alone, neither site's default_server conflicts with the other's.
+        assert!(!text.contains("duplicate default server"), "{text}");
+        // One site in sites-available is the one served, as before.
+        let (text, code) = lint(&[
+            ("etc/nginx/nginx.conf", nginx),
+            ("etc/nginx/sites-available/a", a),
+        ]);
+        assert_eq!(code, 1, "{text}");
+        assert!(text.contains("\"access_logg\""), "{text}");
+    }
+
     /// A Compose repository that keeps its files under etc/ is a repository, not a copy of /.
     #[test]
     fn compose_with_an_etc_folder_is_a_repository() {

@@ -549,7 +549,7 @@ impl Linter {
             for p in &input.paths {
                 let absolute = lint_source::vfs::normalize(&cwd.join(p));
                 if absolute.is_dir() {
-                    if is_root_copy(&absolute) {
+                    if is_root_copy(&absolute) && !sites_undecided(&absolute) {
                         classic_paths.push(p.clone());
                     } else {
                         repos.entry(p.clone()).or_default();
@@ -579,6 +579,7 @@ impl Linter {
             plan.searched.push(repo.clone());
             let repo_abs = lint_source::vfs::normalize(&cwd.join(repo));
             let assembled = deployment::assemble_with(&repo_abs, &self.settings.env);
+            let undecided = is_root_copy(&repo_abs) && sites_undecided(&repo_abs);
             for (path, why) in &assembled.skipped {
                 if changed.is_empty() || changed.contains(path) {
                     plan.notes.push(format!("{}: {why}", shown_path(path, cwd)));
@@ -593,6 +594,7 @@ impl Linter {
                 }
                 let mut lint_input = d.lint_input();
                 self.apply_options(&mut lint_input, input, true)?;
+                lint_input.options.site_not_known_enabled |= undecided;
                 plan.inputs.push(lint_input);
             }
         }
@@ -800,6 +802,24 @@ pub fn is_root_copy(dir: &Path) -> bool {
         || dir.join("etc/php").is_dir()
         || dir.join("etc/php-fpm.conf").is_file()
         || dir.join("usr/local/etc/php-fpm.conf").is_file()
+}
+
+/// A copy of `/` that keeps several sites in `etc/nginx/sites-available` and no
+/// `sites-enabled` (links are often left out of a repository): which sites the machine
+/// serves is not known, and read as `/` its `include sites-enabled/*` matches nothing, so
+/// none was linted ("No problems found" for a tree of broken sites). Read as a
+/// repository instead, each site is linted as its own deployment.
+fn sites_undecided(dir: &Path) -> bool {
+    let nginx = dir.join("etc/nginx");
+    !nginx.join("sites-enabled").exists()
+        && std::fs::read_dir(nginx.join("sites-available")).is_ok_and(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.path().is_file())
+                .take(2)
+                .count()
+                == 2
+        })
 }
 
 /// The top of the repository a file belongs to (the nearest directory with `.git`), else

@@ -160,6 +160,11 @@ pub struct LintOptions {
     /// php-fpm runs in a container (a deployment's image, started by its command or a
     /// supervisor), not under the host's systemd.
     pub fpm_in_container: bool,
+    /// The nginx side is a site taken from a copy of `/` that keeps several sites in
+    /// `sites-available/` and no `sites-enabled/`: the site is linted, but the copy is not
+    /// the machine, so "no pool listens there" is not claimed (its pool may be one the
+    /// copy left out, as the links were).
+    pub site_not_known_enabled: bool,
     /// Domains the operator expects to be served (`--names`).
     pub expected_names: Vec<String>,
     /// The filesystem nginx's files are read from (a container's view); `None`: the

@@ -597,6 +597,9 @@ impl<'a> Model<'a> {
             // the same port counts as evidence either way, and `reaches` already accepted it.
             return Verdict::Unknown;
         }
+        if self.options.site_not_known_enabled {
+            return Verdict::Unknown;
+        }
         self.missing(target)
     }
 
