@@ -224,6 +224,37 @@ mod real_world {
 
     const SITE: &str = "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        fastcgi_pass php:9000;\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    }\n}\n";
 
+    /// A Raspbian box's /etc (lianzh/raspberrypi-3b-debian): Debian's module packages
+    /// enable their module with a link into /usr/share/nginx/modules-available, which a
+    /// copy of /etc never holds. The link stands for the package's one-line file: no
+    /// NGX002 per module, and the module's directives are known (headers-more here).
+    #[test]
+    fn debian_module_links_of_a_copy_of_etc_load_their_modules() {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "etc/nginx/nginx.conf", "user www-data;\ninclude /etc/nginx/modules-enabled/*.conf;\nevents {}\nhttp {\n    server {\n        listen 80;\n        more_set_headers \"Server: pi\";\n    }\n}\n");
+        let links = dir.path().join("etc/nginx/modules-enabled");
+        std::fs::create_dir_all(&links).expect("dir");
+        for module in ["http-headers-more-filter", "http-echo", "http-ndk"] {
+            std::os::unix::fs::symlink(
+                format!("/usr/share/nginx/modules-available/mod-{module}.conf"),
+                links.join(format!("50-mod-{module}.conf")),
+            )
+            .expect("link");
+        }
+        // A link to anything else still fails to open, as nginx's would.
+        std::os::unix::fs::symlink("/opt/elsewhere/mod.conf", links.join("60-other.conf"))
+            .expect("link");
+        for args in [
+            &["--no-config", "--format", "concise", "."][..],
+            &["--no-config", "--format", "concise", "--root", "."],
+        ] {
+            let (out, _) = run_in(dir.path(), args);
+            assert_eq!(out.matches("NGX002").count(), 1, "{args:?}: {out}");
+            assert!(out.contains("60-other.conf"), "{args:?}: {out}");
+            assert!(!out.contains("more_set_headers"), "{args:?}: {out}");
+        }
+    }
+
     /// mail-in-a-box, iRedMail: nothing in a copy of a server's /etc says which nginx runs
     /// it, so `listen ... http2` gets no 1.25.1 deprecation advice (on Debian bookworm's
     /// 1.22, `http2 on;` is an unknown directive). Told 1.25, it does.

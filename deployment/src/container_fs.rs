@@ -677,6 +677,44 @@ mod tests {
     }
 }
 
+/// The file a Debian module link of a copy of `/etc` names. `libnginx-mod-*` packages
+/// enable their module with a link `/etc/nginx/modules-enabled/50-mod-X.conf` →
+/// `/usr/share/nginx/modules-available/mod-X.conf`, a one-line file of the package
+/// (`load_module modules/ngx_X_module.so;`). A copy of `/etc` keeps the link but not
+/// `/usr`: read as missing, each enabled module was an NGX002 error on the
+/// `include modules-enabled/*.conf` line (ten on one Raspbian box in triage round 10),
+/// and the module's directives were unknown.
+fn debian_module_link(root: &lint_source::vfs::RootFs, path: &Path) -> Option<Fetched> {
+    if !path.starts_with("/etc/nginx/modules-enabled") {
+        return None;
+    }
+    let target = std::fs::read_link(root.disk_path(path)?).ok()?;
+    let name = target
+        .strip_prefix("/usr/share/nginx/modules-available")
+        .ok()?
+        .to_str()?;
+    let module = name.strip_prefix("mod-")?.strip_suffix(".conf")?;
+    if module.is_empty()
+        || !module
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return None;
+    }
+    // Every package's file names its module `ngx_<name>_module.so`, but the development kit's.
+    let so = match module {
+        "http-ndk" => "ndk_http_module".to_string(),
+        other => format!("ngx_{}_module", other.replace('-', "_")),
+    };
+    Some(Fetched {
+        bytes: Arc::from(format!("load_module modules/{so}.so;\n").into_bytes()),
+        disk_path: None,
+        origin: Some(Arc::from(format!(
+            "libnginx-mod-{module}, stock modules-available"
+        ))),
+    })
+}
+
 /// A copy of a Debian machine's `/` (a repository that keeps a server's `etc/`), with the
 /// package files it does not hold supplied from the stock data: such copies keep what
 /// was changed, rarely `mime.types` or `fastcgi_params`, which the packages still install
@@ -794,7 +832,10 @@ impl RootWithStock {
 impl FileSystem for RootWithStock {
     fn read(&self, path: &Path) -> Result<Fetched, FsError> {
         match self.root.read(path) {
-            Err(FsError::NotFound) => self.stock.read(path).map_err(|_| FsError::NotFound),
+            Err(FsError::NotFound) => self
+                .stock
+                .read(path)
+                .or_else(|_| debian_module_link(&self.root, path).ok_or(FsError::NotFound)),
             found => found,
         }
     }
