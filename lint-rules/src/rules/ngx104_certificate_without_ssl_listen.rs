@@ -18,7 +18,10 @@ sets a certificate but listens on plain ports serves HTTP only; HTTPS requests
 for its names land on whichever server is the default of port 443. The legacy
 `ssl on;` directive (in the server or in `http`) makes every listen of the server
 speak TLS: with an nginx that still has it (up to 1.25.0; `--nginx-version 1.22`),
-such a server is not reported (NGX018 says the directive is deprecated).
+such a server is not reported (NGX018 says the directive is deprecated). Nor is a
+server whose plain `listen` shares its address with another server's `listen ... ssl`:
+`ssl` holds for the whole address, so that listen speaks TLS with this server's
+certificate for its names (NGX108 reports the hidden sharing).
 
 **Symptom**: https:// to the site is refused or answered by another server
 with another certificate; the site works on plain HTTP only.
@@ -51,11 +54,21 @@ to it (the same edit as NGX103's)."#,
 fn check(model: &Model<'_>, sink: &mut Sink) {
     // nginx 1.25.1 removed the `ssl` directive; the older table still has it.
     let has_ssl_directive = crate::options::version(model.options) == NginxVersion::V1_22;
-    for (_, server) in model.servers() {
+    for (nginx, server) in model.servers() {
         let Some(cert) = &server.certificate else {
             continue;
         };
         if server.listens.iter().any(|l| l.ssl) {
+            continue;
+        }
+        // A listen on an address another server marks `ssl` speaks TLS for this server
+        // too (NGX108 says so), and its certificate is the one sent for its names.
+        let index = nginx.servers.iter().position(|s| std::ptr::eq(s, server));
+        let shares_tls = nginx.listen_groups.iter().any(|g| {
+            g.members.iter().any(|m| Some(m.server) == index)
+                && g.members.iter().any(|m| m.ssl)
+        });
+        if shares_tls {
             continue;
         }
         if has_ssl_directive && server.ssl_directive_on() {
