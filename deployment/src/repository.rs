@@ -195,6 +195,9 @@ fn installer_template(text: &str) -> Option<&'static str> {
         if line.contains("<tmpl_") || line.contains("{tmpl_") || line.contains("</tmpl_") {
             return Some("ISPConfig (vlibTemplate) template");
         }
+        if double_braced_name(line) {
+            return Some("template ({{NAME}} placeholders, filled in by a start script)");
+        }
         // Lua tables (`{ok}`) in OpenResty's `*_by_lua_block` bodies are no placeholders.
         if !text_has_lua {
             placeholders += braced_names(line);
@@ -220,6 +223,33 @@ fn installer_template(text: &str) -> Option<&'static str> {
             .count();
     }
     (placeholders >= 2).then_some("installer template (PH_NAME, %name% or {name} placeholders)")
+}
+
+/// A `{{NAME}}` or `{{ .Values.x }}` placeholder (Mustache, Jinja, Go templates) outside
+/// quotes: tiredofit's images fill `fastcgi_read_timeout {{PHP_TIMEOUT}};` in at start.
+/// nginx never reads `{{` as anything but a syntax error; quoted, it is text (a
+/// `sub_filter` of an HTML template's placeholder), and stays linted.
+fn double_braced_name(line: &str) -> bool {
+    let mut rest = line;
+    let mut before = 0;
+    while let Some(at) = rest.find("{{") {
+        let prefix = &line[..before + at];
+        let quoted = prefix.matches('"').count() % 2 == 1 || prefix.matches('\'').count() % 2 == 1;
+        let inner = rest[at + 2..].trim_start();
+        let name_len = inner
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
+            .count();
+        let named = name_len > 0
+            && inner[..name_len].bytes().any(|b| b.is_ascii_alphabetic())
+            && inner[name_len..].trim_start().starts_with("}}");
+        if named && !quoted {
+            return true;
+        }
+        before += at + 2;
+        rest = &rest[at + 2..];
+    }
+    false
 }
 
 /// ISPConfig's `{apps_vhost_port}`, `{ssl_comment}`: a lower-case name in braces inside a
@@ -544,6 +574,22 @@ mod tests {
             ),
             Some(Role::Template(_))
         ));
+        // `{{NAME}}` filled in by a start script (tiredofit/docker-nginx-php-fpm); quoted,
+        // it is text nginx sends (a sub_filter of an HTML placeholder).
+        assert!(matches!(
+            role(
+                "install/etc/nginx/snippets/php-fpm.conf",
+                "location ~ \\.php$ {\n    fastcgi_read_timeout {{PHP_TIMEOUT}};\n    fastcgi_pass unix:/run/php.sock;\n}\n"
+            ),
+            Some(Role::Template(_))
+        ));
+        assert_eq!(
+            role(
+                "site.conf",
+                "server {\n    listen 80;\n    sub_filter '{{BASE_URL}}' 'https://example.org';\n}\n"
+            ),
+            Some(Role::Nginx { main: false })
+        );
         // php-fpm's access.format fields are no placeholders.
         assert_eq!(
             role("pool.d/www.conf", "[www]\nlisten = 9000\npm = static\npm.max_children = 2\naccess.format = \"%R - %u %t %{mili}d %{kilo}M %C%%\"\n"),
