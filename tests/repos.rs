@@ -224,6 +224,43 @@ mod real_world {
 
     const SITE: &str = "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        fastcgi_pass php:9000;\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    }\n}\n";
 
+    /// tiredofit/docker-nginx-php-fpm: on an image whose nginx.conf is not known, the
+    /// repository's snippets are linted on their own, but not one another file includes
+    /// (snippets/php-fpm.conf, only included in locations that set SCRIPT_FILENAME after
+    /// it: alone, a false NGX201), and a `{{PHP_TIMEOUT}}` its start script fills in is
+    /// not read as nginx (three false syntax errors).
+    #[test]
+    fn included_snippets_and_filled_in_templates_are_not_starts_of_their_own() {
+        let monitoring = "server {\n    listen 73;\n    location ~ ^/(php-fpm_status|ping)$ {\n        include /etc/nginx/snippets/php-fpm.conf;\n        fastcgi_param SCRIPT_FILENAME $fastcgi_script_name;\n    }\n}\n";
+        let dockerfile = "FROM docker.io/tiredofit/nginx:alpine-edge-6.5.18\nCOPY install /\n";
+        let (text, _) = lint(&[
+            ("Dockerfile", dockerfile),
+            ("install/etc/nginx/snippets/monitoring.conf", monitoring),
+            (
+                "install/etc/nginx/snippets/php-fpm.conf",
+                "fastcgi_pass 127.0.0.1:9000;\n",
+            ),
+        ]);
+        assert!(!text.contains("NGX201"), "{text}");
+        assert!(
+            text.contains("monitoring.conf is linted on its own"),
+            "{text}"
+        );
+        let (text, _) = lint(&[
+            ("Dockerfile", dockerfile),
+            ("install/etc/nginx/snippets/monitoring.conf", monitoring),
+            (
+                "install/etc/nginx/snippets/php-fpm.conf",
+                "fastcgi_pass 127.0.0.1:9000;\nfastcgi_read_timeout {{PHP_TIMEOUT}};\n",
+            ),
+        ]);
+        assert!(
+            !text.contains("NGX001") && !text.contains("NGX013"),
+            "{text}"
+        );
+        assert!(text.contains("filled in by a start script"), "{text}");
+    }
+
     /// A Raspbian box's /etc (lianzh/raspberrypi-3b-debian): Debian's module packages
     /// enable their module with a link into /usr/share/nginx/modules-available, which a
     /// copy of /etc never holds. The link stands for the package's one-line file: no

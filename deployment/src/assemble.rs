@@ -949,6 +949,45 @@ fn lone_sides(c: &Container, repo: &Path, nginx: bool) -> Vec<Side> {
                 })
         })
         .collect();
+    // Not a start of its own: a template a start script fills in, or a snippet another
+    // of these files includes (tiredofit's snippets/php-fpm.conf is only ever included
+    // in PHP locations that set SCRIPT_FILENAME after it: alone, a false NGX201).
+    let files: Vec<(PathBuf, PathBuf)> = if nginx {
+        let includes: Vec<(PathBuf, String)> = files
+            .iter()
+            .flat_map(|(target, host)| {
+                std::fs::read_to_string(host)
+                    .unwrap_or_default()
+                    .lines()
+                    .filter_map(|l| l.trim_start().strip_prefix("include"))
+                    .filter(|rest| rest.starts_with([' ', '\t']))
+                    .filter_map(|rest| rest.trim().strip_suffix(';'))
+                    .map(|arg| {
+                        (
+                            target.clone(),
+                            arg.trim().trim_matches(['"', '\'']).to_string(),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        files
+            .into_iter()
+            .filter(|(target, host)| {
+                !matches!(repository::classify_path(host), Some(Role::Template(_)))
+                    && !includes.iter().any(|(from, pattern)| {
+                        let full = if pattern.starts_with('/') {
+                            pattern.clone()
+                        } else {
+                            format!("/etc/nginx/{pattern}")
+                        };
+                        from != target && lint_source::vfs::glob_matches(&full, target)
+                    })
+            })
+            .collect()
+    } else {
+        files
+    };
     let several = files.len() > 1;
     files
         .into_iter()

@@ -527,6 +527,14 @@ impl FileSystem for ContainerFs {
                         }
                     }
                 }
+                // A `{{NAME}}` left in it is filled in by a start script this linter does
+                // not run: what nginx reads there is not known (a note that the file is
+                // not provided, instead of syntax errors on the placeholder).
+                if std::str::from_utf8(&bytes)
+                    .is_ok_and(|t| t.lines().any(crate::repository::double_braced_name))
+                {
+                    return Err(FsError::Unknown);
+                }
                 Ok(Fetched {
                     bytes: Arc::from(bytes),
                     disk_path: Some(host),

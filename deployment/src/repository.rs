@@ -229,7 +229,7 @@ fn installer_template(text: &str) -> Option<&'static str> {
 /// quotes: tiredofit's images fill `fastcgi_read_timeout {{PHP_TIMEOUT}};` in at start.
 /// nginx never reads `{{` as anything but a syntax error; quoted, it is text (a
 /// `sub_filter` of an HTML template's placeholder), and stays linted.
-fn double_braced_name(line: &str) -> bool {
+pub(crate) fn double_braced_name(line: &str) -> bool {
     let mut rest = line;
     let mut before = 0;
     while let Some(at) = rest.find("{{") {
