@@ -576,8 +576,16 @@ fn build_server(
     let mut names = Vec::new();
     let mut locations_items = Vec::new();
     let mut certificate = None;
+    let mut unresolved_include = false;
     let mut level = EffectiveLocation::new(server.span(), String::new());
     for item in server.children() {
+        if item.is("include") {
+            // A file the linter could not read (made at start by an entrypoint, outside
+            // the deployment): its statements, `listen` among them, are not known.
+            let pattern = item.arg(0).unwrap_or_default();
+            unresolved_include |= item.config.included(item.file, item.directive).is_empty()
+                && !lint_source::vfs::has_glob(&pattern);
+        }
         if item.is("listen") {
             if let Some(l) = parse_listen(&item) {
                 listens.push(l);
@@ -600,7 +608,10 @@ fn build_server(
     }
     settle_params(&mut scope, own, server.span(), lists);
     settle_error_pages(&mut scope, &level.error_pages);
-    if listens.is_empty() {
+    // Without a `listen`, nginx listens on *:80; unless a file that was not read may hold
+    // one (serversideup/docker-php's entrypoint writes each server's `listen ...
+    // default_server` into an include: read as *:80, two servers conflicted).
+    if listens.is_empty() && !unresolved_include {
         listens.push(NginxListen {
             address: "*:80".into(),
             port: Some(80),

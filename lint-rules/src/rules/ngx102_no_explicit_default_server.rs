@@ -16,7 +16,9 @@ pub static RULE: Rule = Rule {
 address. Without `default_server`, that is the first server nginx reads,
 which depends on include order (the alphabetical order of sites-enabled). A
 renamed file changes which site strangers, health checks and IP-only
-requests see.
+requests see. A server without `listen` that includes a file the linter could
+not read (one an entrypoint writes at start) is not counted on `*:80`: that file
+may hold its `listen ... default_server`.
 
 **Symptom**: unknown hosts, IP-only requests and health checks land on
 whichever site is read first; renaming a file in sites-enabled changes the
