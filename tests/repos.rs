@@ -224,6 +224,39 @@ mod real_world {
 
     const SITE: &str = "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        fastcgi_pass php:9000;\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    }\n}\n";
 
+    /// urre/wordpress-nginx-docker-compose sets `NGINX_ENVSUBST_TEMPLATE_SUFFIX=.conf`: the
+    /// official image's entrypoint renders `templates/*.conf`, not `*.template`. Read with
+    /// the default suffix, the site was never linted (its 9999 port went unseen).
+    #[test]
+    fn the_nginx_image_renders_templates_with_the_suffix_and_folders_its_environment_names() {
+        let site = "server {\n    listen 80;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_pass ${PHP_HOST}:9999;\n    }\n}\n";
+        for (env, template, rendered) in [
+            (
+                "      - NGINX_ENVSUBST_TEMPLATE_SUFFIX=.conf\n",
+                "nginx/default.conf.conf",
+                "/etc/nginx/conf.d/default.conf",
+            ),
+            (
+                "      NGINX_ENVSUBST_TEMPLATE_DIR: /etc/nginx/tpl\n",
+                "nginx/default.conf.template",
+                "/etc/nginx/conf.d/default.conf",
+            ),
+        ] {
+            let (mount, env) = if env.contains("TEMPLATE_DIR") {
+                ("/etc/nginx/tpl/", format!("    environment:\n{env}"))
+            } else {
+                ("/etc/nginx/templates/", format!("    environment:\n{env}"))
+            };
+            let compose = format!("services:\n  nginx:\n    image: nginx:1.27-alpine\n    volumes:\n      - ./nginx/:{mount}\n{env}  php:\n    image: php:8.2-fpm\n");
+            let (text, _) = lint(&[
+                ("docker-compose.yml", compose.as_str()),
+                (template, site.replace("${PHP_HOST}", "php").as_str()),
+            ]);
+            assert!(text.contains("X021"), "{env}: {text}");
+            assert!(text.contains(rendered), "{env}: {text}");
+        }
+    }
+
     /// tiredofit/docker-nginx-php-fpm: on an image whose nginx.conf is not known, the
     /// repository's snippets are linted on their own, but not one another file includes
     /// (snippets/php-fpm.conf, only included in locations that set SCRIPT_FILENAME after

@@ -559,7 +559,7 @@ fn compose_container(
                     target.display()
                 );
                 // The official nginx image renders /etc/nginx/templates/*.template into conf.d.
-                if c.image.nginx.is_some() && target.starts_with("/etc/nginx/templates") {
+                if c.image.nginx.is_some() && target.starts_with(Templates::of(&c).dir) {
                     collect_templates(&mut c, host, target);
                 }
                 let source = if host.is_dir() {
@@ -674,7 +674,37 @@ fn outside(path: &Path, repo: &Path) -> String {
     out.display().to_string()
 }
 
+/// Where the official nginx image's entrypoint (`20-envsubst-on-templates.sh`) finds
+/// templates and writes what it renders: `NGINX_ENVSUBST_TEMPLATE_DIR`,
+/// `NGINX_ENVSUBST_TEMPLATE_SUFFIX` and `NGINX_ENVSUBST_OUTPUT_DIR` of the container's
+/// environment, else `/etc/nginx/templates`, `.template` and `/etc/nginx/conf.d`
+/// (urre/wordpress-nginx-docker-compose names its templates `*.conf`: read as not
+/// templates, its site was never linted).
+struct Templates {
+    dir: PathBuf,
+    suffix: String,
+    output: PathBuf,
+}
+
+impl Templates {
+    fn of(c: &Container) -> Self {
+        let var = |name: &str, default: &str| {
+            c.env
+                .get(name)
+                .filter(|v| !v.is_empty())
+                .cloned()
+                .unwrap_or_else(|| default.to_string())
+        };
+        Templates {
+            dir: PathBuf::from(var("NGINX_ENVSUBST_TEMPLATE_DIR", "/etc/nginx/templates")),
+            suffix: var("NGINX_ENVSUBST_TEMPLATE_SUFFIX", ".template"),
+            output: PathBuf::from(var("NGINX_ENVSUBST_OUTPUT_DIR", "/etc/nginx/conf.d")),
+        }
+    }
+}
+
 fn collect_templates(c: &mut Container, host: &Path, target: &Path) {
+    let templates = Templates::of(c);
     let files: Vec<PathBuf> = if host.is_dir() {
         walkdir::WalkDir::new(host)
             .max_depth(4)
@@ -693,16 +723,16 @@ fn collect_templates(c: &mut Container, host: &Path, target: &Path) {
                 .unwrap_or_default()
         } else {
             target
-                .strip_prefix("/etc/nginx/templates")
+                .strip_prefix(&templates.dir)
                 .map(Path::to_path_buf)
                 .unwrap_or_default()
         };
         let rel_text = rel.to_string_lossy();
-        let Some(stripped) = rel_text.strip_suffix(".template") else {
+        let Some(stripped) = rel_text.strip_suffix(templates.suffix.as_str()) else {
             continue;
         };
         c.templates
-            .push((f.clone(), Path::new("/etc/nginx/conf.d").join(stripped)));
+            .push((f.clone(), templates.output.join(stripped)));
     }
 }
 
