@@ -399,6 +399,16 @@ fn dump_tree_shows_files_and_lines() {
         .expect("run");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("fastcgi_pass unix:/run/php/php8.1-fpm.sock;    # /etc/nginx/sites-enabled/shop.conf:16"), "{text}");
+    // A directory is not a main file: said so, exit 2 (it read as `open() ""` before).
+    for args in [
+        &["dump-tree", "fixtures/example"][..],
+        &["--root", "fixtures/example", "dump-tree", "/etc/nginx"],
+    ] {
+        let out = bin().args(args).output().expect("run");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("is a directory"), "{args:?}: {err}");
+    }
 }
 
 #[test]

@@ -109,6 +109,18 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
             return Ok(0);
         }
         Some(Command::DumpTree { path }) => {
+            let on_disk = match &args.root {
+                Some(root) => root.join(path.strip_prefix("/").unwrap_or(path)),
+                None => path.clone(),
+            };
+            if on_disk.is_dir() {
+                // Loaded as a file, a directory read as `open() ""` (triage round 10).
+                return Err(format!(
+                    "dump-tree: {} is a directory; name an nginx main file (`nginx-fpm-lint deployments {}` shows what a repository holds)",
+                    path.display(),
+                    path.display()
+                ));
+            }
             let map = SourceMap::new();
             let opts = nginx_conf_parser::LoadOptions {
                 root: args.root.clone(),
