@@ -224,6 +224,36 @@ mod real_world {
 
     const SITE: &str = "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        fastcgi_pass php:9000;\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    }\n}\n";
 
+    /// moode-player/moode keeps Debian's php.ini per SAPI: the CLI's is not php-fpm's,
+    /// whatever the order they are found in (cli/ sorts before fpm/).
+    #[test]
+    fn the_cli_php_ini_is_not_php_fpms() {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(
+            dir.path(),
+            "etc/nginx/nginx.conf",
+            "user www-data;\nevents {}\nhttp {\n    include /etc/nginx/sites-enabled/*;\n}\n",
+        );
+        write(dir.path(), "etc/nginx/sites-enabled/s", "server {\n    listen 80;\n    root /var/www;\n    location ~ \\.php$ {\n        include fastcgi.conf;\n        fastcgi_pass unix:/run/php/php8.4-fpm.sock;\n    }\n}\n");
+        write(dir.path(), "etc/php/8.4/fpm/pool.d/www.conf", "[www]\nuser = www-data\ngroup = www-data\nlisten = /run/php/php8.4-fpm.sock\nlisten.owner = www-data\nlisten.group = www-data\npm = static\npm.max_children = 4\npm.max_requests = 500\n");
+        write(
+            dir.path(),
+            "etc/php/8.4/cli/php.ini",
+            "[PHP]\nmax_execution_time = 0\nmemory_limit = -1\n",
+        );
+        write(
+            dir.path(),
+            "etc/php/8.4/fpm/php.ini",
+            "[PHP]\nmax_execution_time = 30\nmemory_limit = 128M\n",
+        );
+        let (out, _) = run_in(dir.path(), &["--no-config", "deployments", "."]);
+        assert!(
+            out.contains("/etc/php/8.4/fpm/php.ini ← etc/php/8.4/fpm/php.ini"),
+            "{out}"
+        );
+        assert!(!out.contains("cli/php.ini placed"), "{out}");
+    }
+
     /// urre/wordpress-nginx-docker-compose sets `NGINX_ENVSUBST_TEMPLATE_SUFFIX=.conf`: the
     /// official image's entrypoint renders `templates/*.conf`, not `*.template`. Read with
     /// the default suffix, the site was never linted (its 9999 port went unseen).

@@ -1723,6 +1723,16 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                     ),
                 });
             }
+            // Debian keeps one php.ini per SAPI: the CLI's (max_execution_time 0,
+            // memory_limit -1 by design), Apache's, CGI's are not php-fpm's (moode's
+            // cli/php.ini was read as php-fpm's, before its fpm/php.ini).
+            Role::PhpIni
+                if f.path.components().any(|c| {
+                    matches!(
+                        c.as_os_str().to_str(),
+                        Some("cli" | "apache2" | "cgi" | "phpdbg" | "embed")
+                    )
+                }) => {}
             Role::PhpIni => {
                 let target = PathBuf::from(if debian {
                     format!("/etc/php/{php}/fpm/php.ini")
