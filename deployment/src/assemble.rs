@@ -1001,17 +1001,29 @@ fn lone_sides(c: &Container, repo: &Path, nginx: bool) -> Vec<Side> {
                     .collect::<Vec<_>>()
             })
             .collect();
+        // Each include once, made absolute; most name one file, compared without a glob.
+        let includes: BTreeSet<(PathBuf, String)> = includes
+            .into_iter()
+            .map(|(from, pattern)| {
+                let full = if pattern.starts_with('/') {
+                    pattern
+                } else {
+                    format!("/etc/nginx/{pattern}")
+                };
+                (from, full)
+            })
+            .collect();
         files
             .into_iter()
             .filter(|(target, host)| {
                 !matches!(repository::classify_path(host), Some(Role::Template(_)))
-                    && !includes.iter().any(|(from, pattern)| {
-                        let full = if pattern.starts_with('/') {
-                            pattern.clone()
-                        } else {
-                            format!("/etc/nginx/{pattern}")
-                        };
-                        from != target && lint_source::vfs::glob_matches(&full, target)
+                    && !includes.iter().any(|(from, full)| {
+                        from != target
+                            && if lint_source::vfs::has_glob(full) {
+                                lint_source::vfs::glob_matches(full, target)
+                            } else {
+                                Path::new(full) == target
+                            }
                     })
             })
             .collect()
