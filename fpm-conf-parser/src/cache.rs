@@ -47,6 +47,15 @@ struct Files {
     env: Option<(Env, bool)>,
 }
 
+impl Files {
+    /// True when the kept lines were parsed under these `${VAR}` values.
+    fn parsed_under(&self, env: &Env, incomplete: bool) -> bool {
+        self.env
+            .as_ref()
+            .is_some_and(|(e, i)| e == env && *i == incomplete)
+    }
+}
+
 /// Lines of php-fpm files from earlier runs, reused while a file's bytes (and the
 /// `${VAR}` values) stay the same. A reused file keeps its [`FileId`], so the run's
 /// [`SourceMap`] must draw its ids from the [`IdSource`] the cache was made with, the
@@ -144,7 +153,7 @@ impl FpmParseCache {
         incomplete: bool,
     ) -> Option<Arc<ParsedLines>> {
         let files = self.files();
-        if files.env.as_ref() != Some(&(env.clone(), incomplete)) {
+        if !files.parsed_under(env, incomplete) {
             return None;
         }
         let key = files.by_id.get(&id)?;
@@ -161,12 +170,11 @@ impl FpmParseCache {
     ) {
         self.parses.fetch_add(1, Ordering::Relaxed);
         let mut files = self.files();
-        let now = (env.clone(), incomplete);
-        if files.env.as_ref() != Some(&now) {
+        if !files.parsed_under(env, incomplete) {
             for kept in files.by_key.values_mut() {
                 kept.parsed = None;
             }
-            files.env = Some(now);
+            files.env = Some((env.clone(), incomplete));
         }
         let Some(key) = files.by_id.get(&id).cloned() else {
             return;
