@@ -310,6 +310,20 @@ impl<'a> Model<'a> {
         let Some((target, span)) = &location.fastcgi_pass else {
             return Vec::new();
         };
+        // `set $php "8.4"; fastcgi_pass unix:/run/php/php$php-fpm.sock;` (LEMPer): a
+        // variable `set` gives one literal value, never inside an `if`, is that value.
+        if let NginxTarget::Variable(raw) = target {
+            let conditional = variables::variables(raw)
+                .iter()
+                .any(|v| nginx.set_conditionally.contains(v.as_str()));
+            let (text, whole) = variables::substitute(raw, &nginx.set_values);
+            if whole && !conditional {
+                let literal = address::parse_nginx_target(&text, false);
+                if !matches!(literal, NginxTarget::Variable(_)) {
+                    return resolve(nginx, &literal, *span);
+                }
+            }
+        }
         resolve(nginx, target, *span)
     }
 

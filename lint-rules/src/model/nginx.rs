@@ -343,6 +343,9 @@ pub struct NginxModel {
     /// Literal values `set` gives each variable anywhere (`set $backend "php_upstream";`),
     /// by variable name without `$`; a value with a variable in it is not recorded.
     pub set_values: HashMap<String, Vec<String>>,
+    /// Variables (lower-cased) some `set` inside an `if` block gives a value: set only on
+    /// some requests (empty on the others), so never one known value.
+    pub set_conditionally: foldhash::HashSet<String>,
     /// The `user` directive: user, group (if given), span.
     pub user: Option<(String, Option<String>, Span)>,
     /// `worker_connections`, when set.
@@ -373,14 +376,16 @@ pub fn build(config: &Config) -> NginxModel {
     let mut model = NginxModel::default();
     // `set` at any depth (server, location, if), by an explicit stack: nesting is bounded by
     // the parser, but recursion would still be a stack per level.
-    let mut stack: Vec<nginx_conf_parser::config::Item<'_>> = config.items().collect();
-    while let Some(item) = stack.pop() {
+    let mut stack: Vec<(nginx_conf_parser::config::Item<'_>, bool)> =
+        config.items().map(|i| (i, false)).collect();
+    while let Some((item, in_if)) = stack.pop() {
         if item.is("set") {
             if let (Some(var), Some(value)) = (item.arg(0), item.arg(1)) {
-                let entry = model
-                    .set_values
-                    .entry(var.trim_start_matches('$').to_string())
-                    .or_default();
+                let name = var.trim_start_matches('$').to_string();
+                if in_if {
+                    model.set_conditionally.insert(name.to_ascii_lowercase());
+                }
+                let entry = model.set_values.entry(name).or_default();
                 if value.contains('$') {
                     entry.push(String::from("$"));
                 } else {
@@ -388,7 +393,8 @@ pub fn build(config: &Config) -> NginxModel {
                 }
             }
         }
-        stack.extend(item.children());
+        let in_if = in_if || item.is("if");
+        stack.extend(item.children().map(|c| (c, in_if)));
     }
     for item in config.items() {
         if item.is("user") {

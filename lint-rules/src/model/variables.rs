@@ -71,6 +71,50 @@ pub fn origin(name: &str) -> Origin {
     }
 }
 
+/// `value` with each variable that `set` gives one literal value replaced by it
+/// (`set_values`: [`super::nginx::NginxModel::set_values`]), as far as the first one it
+/// cannot replace (a built-in such as `$uri`, one set several ways or with a variable):
+/// the text up to there, and whether every variable was replaced.
+///
+/// ```
+/// use std::collections::HashMap;
+/// let mut set = HashMap::new();
+/// set.insert("php".to_string(), vec!["8.4".to_string()]);
+/// let (text, whole) = lint_rules::model::variables::substitute("unix:/run/php/php$php-fpm.sock", &set);
+/// assert_eq!((text.as_str(), whole), ("unix:/run/php/php8.4-fpm.sock", true));
+/// let (text, whole) = lint_rules::model::variables::substitute("$host:9000", &set);
+/// assert_eq!((text.as_str(), whole), ("", false));
+/// ```
+pub fn substitute<S: std::hash::BuildHasher>(
+    value: &str,
+    set_values: &std::collections::HashMap<String, Vec<String>, S>,
+) -> (String, bool) {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let (name, tail) = if let Some(braced) = after.strip_prefix('{') {
+            match braced.split_once('}') {
+                Some((n, t)) => (n, t),
+                None => return (out, false),
+            }
+        } else {
+            let end = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            (&after[..end], &after[end..])
+        };
+        match set_values.get(name).map(Vec::as_slice) {
+            Some([value]) if !value.contains('$') => out.push_str(value),
+            _ => return (out, false),
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    (out, true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

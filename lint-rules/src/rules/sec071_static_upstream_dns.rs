@@ -76,7 +76,9 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 continue;
             };
             let resolved = if host_text.contains('$') {
-                std::borrow::Cow::Owned(resolve_vars(host_text, &nginx.set_values))
+                std::borrow::Cow::Owned(
+                    crate::model::variables::substitute(host_text, &nginx.set_values).0,
+                )
             } else {
                 std::borrow::Cow::Borrowed(host_text)
             };
@@ -170,31 +172,3 @@ fn has_resolver(pass: Node<'_, '_>) -> bool {
     pass.effective("resolver").is_some()
 }
 
-/// The host text with variables that `set` gives one literal value replaced by it; stops at
-/// the first variable it cannot replace (a built-in such as `$uri` or one set several ways).
-fn resolve_vars(host: &str, set_values: &HashMap<String, Vec<String>>) -> String {
-    let mut out = String::new();
-    let mut rest = host;
-    while let Some(i) = rest.find('$') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        let (name, tail) = if let Some(braced) = after.strip_prefix('{') {
-            match braced.split_once('}') {
-                Some((n, t)) => (n, t),
-                None => return out,
-            }
-        } else {
-            let end = after
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(after.len());
-            (&after[..end], &after[end..])
-        };
-        match set_values.get(name).map(Vec::as_slice) {
-            Some([value]) if !value.contains('$') => out.push_str(value),
-            _ => return out,
-        }
-        rest = tail;
-    }
-    out.push_str(rest);
-    out
-}

@@ -16,7 +16,10 @@ pub static RULE: Rule = Rule {
         aliases: &[],
         doc: r#"Every request the location passes to PHP fails when nothing listens at the
 `fastcgi_pass` address. The classic case is a PHP upgrade: php8.2-fpm creates
-`/run/php/php8.2-fpm.sock`, but the site still says `php8.1-fpm.sock`.
+`/run/php/php8.2-fpm.sock`, but the site still says `php8.1-fpm.sock`. An address
+with a variable that `set` gives one literal value, never inside an `if`
+(`set $php "8.1"; fastcgi_pass unix:/run/php/php$php-fpm.sock;`), is checked with
+that value; any other variable leaves the address unknown.
 
 **Symptom**: 502 Bad Gateway; nginx's error log says
 `connect() to unix:/run/php/php8.1-fpm.sock failed (2: No such file or directory) while connecting to upstream`
