@@ -674,6 +674,20 @@ fn outside(path: &Path, repo: &Path) -> String {
     out.display().to_string()
 }
 
+/// The arguments of the `include` lines of an nginx file, read as text (a repository's
+/// files before any is parsed: where they are meant to land, which include which).
+fn include_args(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().filter_map(|line| {
+        let rest = line.trim().strip_prefix("include")?;
+        rest.starts_with([' ', '\t']).then(|| {
+            rest.trim()
+                .trim_end_matches(';')
+                .trim()
+                .trim_matches(['"', '\''])
+        })
+    })
+}
+
 /// Where the official nginx image's entrypoint (`20-envsubst-on-templates.sh`) finds
 /// templates and writes what it renders: `NGINX_ENVSUBST_TEMPLATE_DIR`,
 /// `NGINX_ENVSUBST_TEMPLATE_SUFFIX` and `NGINX_ENVSUBST_OUTPUT_DIR` of the container's
@@ -983,34 +997,21 @@ fn lone_sides(c: &Container, repo: &Path, nginx: bool) -> Vec<Side> {
     // of these files includes (tiredofit's snippets/php-fpm.conf is only ever included
     // in PHP locations that set SCRIPT_FILENAME after it: alone, a false NGX201).
     let files: Vec<(PathBuf, PathBuf)> = if nginx {
-        let includes: Vec<(PathBuf, String)> = files
+        // Each include once, made absolute; most name one file, compared without a glob.
+        let includes: BTreeSet<(PathBuf, String)> = files
             .iter()
             .flat_map(|(target, host)| {
-                std::fs::read_to_string(host)
-                    .unwrap_or_default()
-                    .lines()
-                    .filter_map(|l| l.trim_start().strip_prefix("include"))
-                    .filter(|rest| rest.starts_with([' ', '\t']))
-                    .filter_map(|rest| rest.trim().strip_suffix(';'))
+                let text = std::fs::read_to_string(host).unwrap_or_default();
+                include_args(&text)
                     .map(|arg| {
-                        (
-                            target.clone(),
-                            arg.trim().trim_matches(['"', '\'']).to_string(),
-                        )
+                        let full = if arg.starts_with('/') {
+                            arg.to_string()
+                        } else {
+                            format!("/etc/nginx/{arg}")
+                        };
+                        (target.clone(), full)
                     })
                     .collect::<Vec<_>>()
-            })
-            .collect();
-        // Each include once, made absolute; most name one file, compared without a glob.
-        let includes: BTreeSet<(PathBuf, String)> = includes
-            .into_iter()
-            .map(|(from, pattern)| {
-                let full = if pattern.starts_with('/') {
-                    pattern
-                } else {
-                    format!("/etc/nginx/{pattern}")
-                };
-                (from, full)
             })
             .collect();
         files
@@ -1777,15 +1778,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         let Ok(text) = std::fs::read_to_string(&f.path) else {
             continue;
         };
-        for line in text.lines() {
-            let line = line.trim();
-            let Some(arg) = line.strip_prefix("include ") else {
-                continue;
-            };
-            let arg = arg
-                .trim()
-                .trim_end_matches(';')
-                .trim_matches(|c| c == '"' || c == '\'');
+        for arg in include_args(&text) {
             if let Some(rel_path) = arg.strip_prefix("/etc/nginx/") {
                 if let Some(dir) = Path::new(rel_path)
                     .parent()

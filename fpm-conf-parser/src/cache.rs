@@ -10,17 +10,8 @@ use lint_source::{Diagnostic, FileId, IdSource, SourceFile, SourceMap, Span};
 
 use crate::parse::{Env, Line};
 
-/// The same file as read elsewhere: a deployment's view and the disk can hold different
-/// files under one path, and an image's stock file is known by its origin.
+/// A file's [`SourceFile::identity`].
 type Key = (PathBuf, Option<PathBuf>, Option<Arc<str>>);
-
-fn key_of(source: &SourceFile) -> Key {
-    (
-        source.path.clone(),
-        source.disk_path.clone(),
-        source.origin.clone(),
-    )
-}
 
 /// What the line parser made of one file.
 #[derive(Debug)]
@@ -117,7 +108,7 @@ impl FpmParseCache {
     /// Adds `source` to `map`: under its earlier id when its bytes did not change, else
     /// under a new one (which replaces the file's older version here).
     pub(crate) fn add(&self, source: SourceFile, map: &SourceMap) -> FileId {
-        let key = key_of(&source);
+        let key = source.identity();
         let mut files = self.files();
         if let Some(kept) = files.by_key.get(&key) {
             // A file read twice in one run (two php-fpm trees including it) gets two ids,

@@ -120,6 +120,17 @@ impl SourceFile {
         self
     }
 
+    /// What tells this file from others of the same path, for caches that keep files
+    /// between runs: a deployment's view and the disk can hold different files under one
+    /// path, and an image's stock file is known by its origin.
+    pub fn identity(&self) -> (PathBuf, Option<PathBuf>, Option<Arc<str>>) {
+        (
+            self.path.clone(),
+            self.disk_path.clone(),
+            self.origin.clone(),
+        )
+    }
+
     /// The name to show for this file: where it was read, else its origin and path.
     pub fn display_path(&self) -> PathBuf {
         match (&self.disk_path, &self.origin) {

@@ -26,17 +26,8 @@ pub(crate) struct Parsed {
     pub(crate) includes: Arc<[IncludeSite]>,
 }
 
-/// The same file as read elsewhere: a deployment's view and the disk can hold different
-/// files under one path, and an image's stock file is known by its origin.
+/// A file's [`SourceFile::identity`].
 type Key = (PathBuf, Option<PathBuf>, Option<Arc<str>>);
-
-fn key_of(source: &SourceFile) -> Key {
-    (
-        source.path.clone(),
-        source.disk_path.clone(),
-        source.origin.clone(),
-    )
-}
 
 /// Parse trees of nginx files from earlier runs, reused while a file's bytes stay the
 /// same: the file keeps its [`lint_source::FileId`] (the tree's spans carry it), so the
@@ -132,7 +123,7 @@ impl ParseCache {
 
     /// The tree of `source` from an earlier run when its bytes are unchanged, taken into `map`.
     pub(crate) fn reuse(&self, source: &SourceFile, map: &SourceMap) -> Option<Parsed> {
-        let key = key_of(source);
+        let key = source.identity();
         let hit = {
             let files = self.files.lock().unwrap_or_else(|e| e.into_inner());
             let hit = files.get(&key)?;
@@ -152,7 +143,7 @@ impl ParseCache {
     pub(crate) fn keep(&self, parsed: &Parsed) {
         self.parses
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let key = key_of(&parsed.source);
+        let key = parsed.source.identity();
         let mut files = self.files.lock().unwrap_or_else(|e| e.into_inner());
         let older = files.insert(key, parsed.clone());
         drop(files);
