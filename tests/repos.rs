@@ -224,6 +224,49 @@ mod real_world {
 
     const SITE: &str = "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        fastcgi_pass php:9000;\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    }\n}\n";
 
+    /// richarvey/nginx-php-fpm's shape on a pinned php tag of 2023: its `zz-docker.conf`
+    /// (`[www] listen = 9000`, read after www.conf) overrides the pool's socket, so
+    /// nginx's `fastcgi_pass unix:` finds nothing (502). Started by supervisord with
+    /// `--fpm-config www.conf`, php-fpm reads www.conf alone and the socket is there.
+    #[test]
+    fn pinned_php_tags_keep_zz_docker_listen_unless_supervisord_names_the_pool() {
+        let dockerfile = "FROM php:8.2.7-fpm-alpine3.18\nRUN apk add --no-cache nginx supervisor\nCOPY conf/supervisord.conf /etc/supervisord.conf\nCOPY conf/www.conf /usr/local/etc/php-fpm.d/www.conf\nCOPY conf/site.conf /etc/nginx/http.d/default.conf\nCMD [\"/usr/bin/supervisord\", \"-n\", \"-c\", \"/etc/supervisord.conf\"]\n";
+        let pool = "[www]\nuser = nginx\ngroup = nginx\nlisten = /var/run/php-fpm.sock\nlisten.owner = nginx\nlisten.group = nginx\npm = static\npm.max_children = 4\n";
+        let site = "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        fastcgi_pass unix:/var/run/php-fpm.sock;\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    }\n}\n";
+        let supervisord = |fpm: &str| {
+            format!("[supervisord]\nnodaemon=true\n\n[program:php-fpm]\ncommand={fpm}\n\n[program:nginx]\ncommand=/usr/sbin/nginx -g \"daemon off;\"\n")
+        };
+        let plain = supervisord("/usr/local/sbin/php-fpm --nodaemonize");
+        let (out, code) = lint(&[
+            ("Dockerfile", dockerfile),
+            ("conf/www.conf", pool),
+            ("conf/site.conf", site),
+            ("conf/supervisord.conf", &plain),
+        ]);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("conf/site.conf:5:") && out.contains("X002"), "{out}");
+        let named = supervisord(
+            "/usr/local/sbin/php-fpm --nodaemonize --fpm-config /usr/local/etc/php-fpm.d/www.conf",
+        );
+        let (out, code) = lint(&[
+            ("Dockerfile", dockerfile),
+            ("conf/www.conf", pool),
+            ("conf/site.conf", site),
+            ("conf/supervisord.conf", &named),
+        ]);
+        assert_eq!(code, 0, "{out}");
+        // Today's images (a moving tag) read docker.conf's `listen = 9000` first: the
+        // pool's own socket wins.
+        let moving = dockerfile.replace("8.2.7-fpm-alpine3.18", "8.2-fpm-alpine");
+        let (out, code) = lint(&[
+            ("Dockerfile", &moving),
+            ("conf/www.conf", pool),
+            ("conf/site.conf", site),
+            ("conf/supervisord.conf", &plain),
+        ]);
+        assert_eq!(code, 0, "{out}");
+    }
+
     /// moode-player/moode keeps Debian's php.ini per SAPI: the CLI's is not php-fpm's,
     /// whatever the order they are found in (cli/ sorts before fpm/).
     #[test]

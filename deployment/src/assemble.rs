@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use lint_rules::Network;
+use lint_source::vfs::FileSystem;
 
 use crate::compose::{self, ComposeMount};
 use crate::container_fs::{ContainerFs, Mount, Source};
@@ -345,32 +346,29 @@ impl Container {
     /// The argument of `flag` given to `program` in the command (`php-fpm -y FILE`,
     /// `nginx -c FILE`); a supervisord `-c` is not nginx's.
     fn command_arg(&self, program: &str, flags: &[&str]) -> Option<PathBuf> {
-        let start = self.command.iter().position(|w| {
-            let base = w.rsplit('/').next().unwrap_or(w);
-            base.starts_with(program)
-        })?;
-        // The program's own arguments end at a shell separator: in `php-fpm & nginx -c
-        // /etc/nginx/nginx.conf`, the `-c` is nginx's, not php-fpm's php.ini.
-        let rest = &self.command[start + 1..];
-        let end = rest
-            .iter()
-            .position(|w| {
-                matches!(w.as_str(), "&" | "&&" | ";" | "|" | "||")
-                    || (w.len() > 1 && (w.ends_with(';') || w.ends_with('&')))
-            })
-            .unwrap_or(rest.len());
-        let mut words = rest[..end].iter();
-        while let Some(w) = words.next() {
-            for f in flags {
-                if w == f {
-                    return words.next().map(PathBuf::from);
-                }
-                if let Some(v) = w.strip_prefix(&format!("{f}=")) {
-                    return Some(PathBuf::from(v));
-                }
-            }
+        arg_of(&self.command, program, flags)
+    }
+
+    /// [`Container::command_arg`] of the program as supervisord starts it, when the
+    /// container's command runs supervisord (`-c FILE`, else its default files).
+    fn supervised_arg(
+        &self,
+        fs: &dyn FileSystem,
+        program: &str,
+        flags: &[&str],
+    ) -> Option<PathBuf> {
+        let runs_supervisord = self.command.is_empty()
+            || self
+                .command
+                .iter()
+                .any(|w| w.rsplit('/').next().unwrap_or(w) == "supervisord");
+        if !runs_supervisord {
+            return None;
         }
-        None
+        let config = self.command_arg("supervisord", &["-c", "--configuration"]);
+        crate::supervisord::program_commands(fs, config.as_deref())
+            .iter()
+            .find_map(|words| arg_of(words, program, flags))
     }
 
     fn fs(&self, repo: &Path) -> Arc<ContainerFs> {
@@ -1070,12 +1068,14 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
     } else if nginx {
         let main = c
             .command_arg("nginx", &["-c"])
+            .or_else(|| c.supervised_arg(&*fs, "nginx", &["-c"]))
             .or_else(|| c.image.nginx_main.map(PathBuf::from))
             .unwrap_or_else(|| PathBuf::from("/etc/nginx/nginx.conf"));
         (main, Some(PathBuf::from("/etc/nginx")))
     } else {
         let main = c
             .command_arg("php-fpm", &["-y", "--fpm-config"])
+            .or_else(|| c.supervised_arg(&*fs, "php-fpm", &["-y", "--fpm-config"]))
             .or_else(|| c.image.fpm_main.as_deref().map(PathBuf::from))
             .unwrap_or_else(|| PathBuf::from("/usr/local/etc/php-fpm.conf"));
         (main, None)
@@ -1083,7 +1083,9 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
     let php_ini = if nginx {
         None
     } else {
-        let custom = c.command_arg("php-fpm", &["-c", "--php-ini"]);
+        let custom = c
+            .command_arg("php-fpm", &["-c", "--php-ini"])
+            .or_else(|| c.supervised_arg(&*fs, "php-fpm", &["-c", "--php-ini"]));
         // php.ini beside the image's main file first (Alpine's /etc/php7/php.ini).
         let beside_main = c
             .image
@@ -2013,4 +2015,35 @@ fn looks_like_site(path: &Path) -> bool {
             })
         })
         .unwrap_or(false)
+}
+
+/// The value of one of `flags` among `program`'s own arguments in a command's words
+/// (`-y FILE` or `--fpm-config=FILE`).
+fn arg_of(command: &[String], program: &str, flags: &[&str]) -> Option<PathBuf> {
+    let start = command.iter().position(|w| {
+        let base = w.rsplit('/').next().unwrap_or(w);
+        base.starts_with(program)
+    })?;
+    // The program's own arguments end at a shell separator: in `php-fpm & nginx -c
+    // /etc/nginx/nginx.conf`, the `-c` is nginx's, not php-fpm's php.ini.
+    let rest = &command[start + 1..];
+    let end = rest
+        .iter()
+        .position(|w| {
+            matches!(w.as_str(), "&" | "&&" | ";" | "|" | "||")
+                || (w.len() > 1 && (w.ends_with(';') || w.ends_with('&')))
+        })
+        .unwrap_or(rest.len());
+    let mut words = rest[..end].iter();
+    while let Some(w) = words.next() {
+        for f in flags {
+            if w == f {
+                return words.next().map(PathBuf::from);
+            }
+            if let Some(v) = w.strip_prefix(&format!("{f}=")) {
+                return Some(PathBuf::from(v));
+            }
+        }
+    }
+    None
 }

@@ -31,6 +31,7 @@ pub mod dockerfile;
 pub mod kubernetes;
 pub mod repository;
 pub mod stock;
+pub mod supervisord;
 
 pub use describe::describe;
 

@@ -127,6 +127,57 @@ pub static PHP_OFFICIAL: StockSet = StockSet {
     complete_dirs: &[],
 };
 
+/// The official `php:*-fpm` images as built before docker-library/php f26909c
+/// (2026-01-09): `www.conf` keeps `listen = 127.0.0.1:9000` and `zz-docker.conf`, read
+/// last, sets `[www] listen = 9000`, which overrides a `listen` in any earlier
+/// `php-fpm.d/*.conf` (`www.conf` included). Every PHP 5.x–8.1 image and the patch
+/// releases up to 8.2.30, 8.3.29, 8.4.16 and 8.5.1 have this layout.
+pub static PHP_OFFICIAL_2025: StockSet = StockSet {
+    name: "php-official-fpm (before 2026)",
+    source: "docker-library/php f26909c^ (2026-01-09) Dockerfile-linux.template; f26909c limits the new layout to releases after 8.2.30, 8.3.29, 8.4.16, 8.5.1",
+    files: stock_files!("php-official-2025":
+        "/usr/local/etc/php-fpm.conf",
+        "/usr/local/etc/php-fpm.d/www.conf",
+        "/usr/local/etc/php-fpm.d/docker.conf",
+        "/usr/local/etc/php-fpm.d/zz-docker.conf",
+        "/usr/local/etc/php/conf.d/docker-fpm.ini",
+    ),
+    links: &[],
+    complete_dirs: &[],
+};
+
+/// The php-fpm layout of an official `php` image tag: the 2025 one for PHP 5.x–8.1 and
+/// for pinned patch releases before docker-library/php f26909c, else today's (moving
+/// tags such as `8.3-fpm` or `fpm` are rebuilt with the current template).
+pub fn php_official_layout(tag: &str) -> &'static StockSet {
+    let head = tag.split('-').next().unwrap_or(tag);
+    let mut parts = head.split('.').map(|p| p.parse::<u32>().ok());
+    let (Some(Some(major)), minor, patch) = (parts.next(), parts.next(), parts.next()) else {
+        return &PHP_OFFICIAL;
+    };
+    let minor = minor.flatten();
+    let patch = patch.flatten();
+    // The last release of each branch built with the old layout (f26909c's list).
+    let last_old = |minor: u32| match minor {
+        2 => Some(30),
+        3 => Some(29),
+        4 => Some(16),
+        5 => Some(1),
+        _ => None,
+    };
+    let old = match (major, minor, patch) {
+        (0..=7, _, _) => true,
+        (8, Some(0 | 1), _) => true,
+        (8, Some(m), Some(p)) => last_old(m).is_some_and(|last| p <= last),
+        _ => false,
+    };
+    if old {
+        &PHP_OFFICIAL_2025
+    } else {
+        &PHP_OFFICIAL
+    }
+}
+
 /// Alpine's own nginx package (aports main/nginx 24e9a16).
 pub static ALPINE_NGINX: StockSet = StockSet {
     name: "alpine-nginx",
@@ -234,7 +285,13 @@ pub fn image(reference: &str) -> Image {
             if owner_library && tag.contains("fpm") =>
         {
             Image {
-                fpm: Some(&PHP_OFFICIAL),
+                // The applications' tags name their own versions, not PHP's: they are
+                // rebuilt on the current php images.
+                fpm: Some(if name == "php" {
+                    php_official_layout(&tag)
+                } else {
+                    &PHP_OFFICIAL
+                }),
                 fpm_main: Some("/usr/local/etc/php-fpm.conf".into()),
                 passwd: if alpine { ALPINE_PASSWD } else { DEBIAN_PASSWD },
                 group: if alpine { ALPINE_GROUP } else { DEBIAN_GROUP },
@@ -460,6 +517,42 @@ mod tests {
         let moves = debian_php_moves("8.4");
         assert!(moves.contains(&("/run/php/php8.2-fpm".into(), "/run/php/php8.4-fpm".into())));
         assert!(debian_php_moves("8.2").is_empty());
+    }
+
+    #[test]
+    fn pinned_php_releases_keep_the_2025_layout() {
+        let layout = |tag: &str| image(&format!("php:{tag}")).fpm.map(|s| s.name);
+        let old = Some(PHP_OFFICIAL_2025.name);
+        let new = Some(PHP_OFFICIAL.name);
+        for tag in [
+            "8.2.7-fpm-alpine3.18",
+            "7.4-fpm",
+            "7-fpm",
+            "8.1-fpm-bookworm",
+            "8.0.30-fpm",
+            "8.2.30-fpm",
+            "8.3.29-fpm",
+            "8.4.16-fpm",
+            "8.5.1-fpm-alpine",
+            "5.6-fpm",
+        ] {
+            assert_eq!(layout(tag), old, "{tag}");
+        }
+        for tag in [
+            "8.2.31-fpm",
+            "8.3.30-fpm",
+            "8.4.17-fpm",
+            "8.5.2-fpm",
+            "8.2-fpm",
+            "8.3-fpm-alpine",
+            "8-fpm",
+            "fpm",
+            "fpm-alpine",
+            "8.6-rc-fpm",
+        ] {
+            assert_eq!(layout(tag), new, "{tag}");
+        }
+        assert_eq!(image("wordpress:5-fpm").fpm.map(|s| s.name), new);
     }
 
     #[test]

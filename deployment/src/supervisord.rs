@@ -1,0 +1,199 @@
+//! The programs a supervisord configuration starts.
+//!
+//! An image that runs nginx and php-fpm together often starts them from supervisord:
+//! `CMD ["supervisord", "-c", "/etc/supervisord.conf"]` with `[program:php-fpm]
+//! command=php-fpm -F --fpm-config /usr/local/etc/php-fpm.d/www.conf`. The program's
+//! own arguments choose php-fpm's main file (or nginx's), exactly as a container
+//! command would, so the deployment reads them from there.
+
+use std::path::{Path, PathBuf};
+
+use lint_source::vfs::FileSystem;
+
+/// Where supervisord looks for its configuration when not given `-c` (supervisor's
+/// `options.py`: relative candidates depend on the working directory and are left out).
+const DEFAULT_CONFIGS: &[&str] = &["/etc/supervisord.conf", "/etc/supervisor/supervisord.conf"];
+
+/// Files read at most: a main file and what its `[include]` names.
+const MAX_FILES: usize = 64;
+
+/// The command lines (as words) of every `[program:*]` in the supervisord configuration
+/// `config` (else supervisord's default locations) inside `fs`, with the files that
+/// `[include] files =` names; in file order.
+///
+/// ```
+/// use deployment::container_fs::{ContainerFs, Mount, Source};
+/// let conf = "[supervisord]\nnodaemon=true\n[program:fpm]\ncommand=php-fpm -F -y \"/etc/fpm.conf\"\n";
+/// let mount = Mount {
+///     target: "/etc/supervisord.conf".into(),
+///     source: Source::Bytes { bytes: conf.as_bytes().into(), origin: "example".into(), host: None },
+///     why: "example".into(),
+/// };
+/// let fs = ContainerFs::new("example", vec![], vec![mount], "/nonexistent".into());
+/// let programs = deployment::supervisord::program_commands(&fs, None);
+/// assert_eq!(programs, [["php-fpm", "-F", "-y", "/etc/fpm.conf"]]);
+/// ```
+pub fn program_commands(fs: &dyn FileSystem, config: Option<&Path>) -> Vec<Vec<String>> {
+    let main = match config {
+        Some(path) => Some(path.to_path_buf()),
+        None => DEFAULT_CONFIGS
+            .iter()
+            .map(PathBuf::from)
+            .find(|p| fs.read(p).is_ok()),
+    };
+    let Some(main) = main else {
+        return Vec::new();
+    };
+    let mut queue = vec![main];
+    let mut seen: Vec<PathBuf> = Vec::new();
+    let mut out = Vec::new();
+    while let Some(file) = queue.pop() {
+        if seen.contains(&file) || seen.len() >= MAX_FILES {
+            continue;
+        }
+        seen.push(file.clone());
+        let Ok(fetched) = fs.read(&file) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&fetched.bytes);
+        let parsed = parse(&text);
+        out.extend(parsed.commands);
+        // Included files are read after the file that names them, in glob order.
+        let dir = file.parent().unwrap_or(Path::new("/"));
+        let mut included = Vec::new();
+        for pattern in parsed.includes {
+            let pattern = dir.join(pattern);
+            if let Ok(paths) = fs.glob(&pattern) {
+                included.extend(paths);
+            }
+        }
+        queue.extend(included.into_iter().rev());
+    }
+    out
+}
+
+/// What one supervisord file says that matters here.
+#[derive(Debug, Default, PartialEq)]
+struct Parsed {
+    commands: Vec<Vec<String>>,
+    includes: Vec<String>,
+}
+
+/// Reads the `command` of each `[program:*]` section and the `files` of `[include]`.
+/// Continuation lines (indented) join the value before them, as in Python's
+/// configparser; `;` and `#` start comments at the start of a line.
+fn parse(text: &str) -> Parsed {
+    let mut parsed = Parsed::default();
+    let mut section = String::new();
+    let mut current: Option<(String, String)> = None;
+    let finish = |section: &str, entry: Option<(String, String)>, parsed: &mut Parsed| {
+        let Some((key, value)) = entry else { return };
+        if section.starts_with("program:") && key == "command" {
+            let words = words(&value);
+            if !words.is_empty() {
+                parsed.commands.push(words);
+            }
+        } else if section == "include" && key == "files" {
+            parsed
+                .includes
+                .extend(value.split_whitespace().map(str::to_string));
+        }
+    };
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed.starts_with(';') || trimmed.starts_with('#') {
+            continue;
+        }
+        if line.starts_with([' ', '\t']) {
+            if let Some((_, value)) = current.as_mut() {
+                value.push(' ');
+                value.push_str(without_comment(trimmed));
+            }
+            continue;
+        }
+        finish(&section, current.take(), &mut parsed);
+        if let Some(name) = trimmed.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+            section = name.trim().to_string();
+            continue;
+        }
+        if let Some((key, value)) = trimmed.split_once(['=', ':']) {
+            current = Some((
+                key.trim().to_ascii_lowercase(),
+                without_comment(value).trim().to_string(),
+            ));
+        }
+    }
+    finish(&section, current.take(), &mut parsed);
+    parsed
+}
+
+/// A value without its inline comment, which needs whitespace before its `;`
+/// (supervisor's config parser).
+fn without_comment(value: &str) -> &str {
+    value
+        .find(" ;")
+        .or_else(|| value.find("\t;"))
+        .map_or(value, |i| &value[..i])
+}
+
+/// A command line's words as supervisord splits them (shlex: quotes group, and go).
+fn words(command: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut quote: Option<char> = None;
+    for ch in command.chars() {
+        match (quote, ch) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(ch);
+                in_word = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if in_word {
+                    out.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            (None, c) => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        out.push(word);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn programs_includes_and_continuations() {
+        let text = "[supervisord]\nnodaemon=true\n\n; a comment\n[program:php-fpm]\ncommand=/usr/local/sbin/php-fpm --nodaemonize\n  --fpm-config /usr/local/etc/php-fpm.d/www.conf ; inline\nautorestart=true\n[program:nginx]\ncommand = nginx -g 'daemon off;'\n[include]\nfiles = conf.d/*.conf /etc/more.ini\n";
+        let parsed = parse(text);
+        assert_eq!(
+            parsed.commands,
+            [
+                vec![
+                    "/usr/local/sbin/php-fpm",
+                    "--nodaemonize",
+                    "--fpm-config",
+                    "/usr/local/etc/php-fpm.d/www.conf"
+                ],
+                vec!["nginx", "-g", "daemon off;"],
+            ]
+        );
+        assert_eq!(parsed.includes, ["conf.d/*.conf", "/etc/more.ini"]);
+    }
+
+    #[test]
+    fn commands_of_other_sections_are_not_programs() {
+        let parsed = parse("[eventlistener:x]\ncommand=php-fpm -y /nope\n[program:a]\nuser=www\n");
+        assert!(parsed.commands.is_empty(), "{parsed:?}");
+    }
+}
