@@ -244,7 +244,10 @@ mod real_world {
             ("conf/supervisord.conf", &plain),
         ]);
         assert_eq!(code, 1, "{out}");
-        assert!(out.contains("conf/site.conf:5:") && out.contains("X002"), "{out}");
+        assert!(
+            out.contains("conf/site.conf:5:") && out.contains("X002"),
+            "{out}"
+        );
         let named = supervisord(
             "/usr/local/sbin/php-fpm --nodaemonize --fpm-config /usr/local/etc/php-fpm.d/www.conf",
         );
