@@ -270,6 +270,111 @@ mod real_world {
         assert_eq!(code, 0, "{out}");
     }
 
+    /// dwchiang/nginx-php-fpm names its Dockerfiles `Dockerfile-<variant>`: read like
+    /// `Dockerfile.<variant>`.
+    #[test]
+    fn dockerfile_dash_variant_is_a_dockerfile() {
+        let (out, code) = lint(&[
+            ("Dockerfile-prod", "FROM php:8.3-fpm-bookworm\nRUN apt-get update && apt-get install -y nginx\nCOPY conf/default.conf /etc/nginx/conf.d/default.conf\n"),
+            ("conf/default.conf", "server {\n    listen 80 default_server;\n    root /var/www/html;\n    location ~ \\.php$ {\n        fastcgi_pass 127.0.0.1:9001;\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    }\n}\n"),
+        ]);
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains("conf/default.conf:5:") && out.contains("X001"),
+            "{out}"
+        );
+    }
+
+    /// A php-fpm status exporter (`hipages/php-fpm_exporter`) in nginx's pod runs no
+    /// php-fpm: the pod's php-fpm is the php container, whose pool has the socket.
+    #[test]
+    fn a_php_fpm_exporter_sidecar_runs_no_php_fpm() {
+        let (out, code) = lint(&[("pod.yaml", POD_WITH_EXPORTER)]);
+        assert_eq!(code, 0, "{out}");
+        assert!(!out.contains("X002"), "{out}");
+    }
+
+    const POD_WITH_EXPORTER: &str = r#"apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cfg
+data:
+  default.conf: |
+    server {
+        listen 80;
+        root /var/www/html;
+        location ~ \.php$ {
+            fastcgi_pass unix:/run/php/php-fpm.sock;
+            include fastcgi_params;
+            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
+        }
+    }
+  www.conf: |
+    [www]
+    user = www-data
+    group = www-data
+    listen = /run/php/php-fpm.sock
+    listen.mode = 0666
+    pm = static
+    pm.max_children = 5
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  volumes:
+  - name: cfg
+    configMap:
+      name: cfg
+  - name: sock
+    emptyDir: {}
+  - name: html
+    emptyDir: {}
+  containers:
+  - name: nginx
+    image: nginx:1.25-alpine
+    volumeMounts:
+    - {name: cfg, mountPath: /etc/nginx/conf.d/default.conf, subPath: default.conf}
+    - {name: sock, mountPath: /run/php}
+    - {name: html, mountPath: /var/www/html}
+  - name: php
+    image: php:8.2-fpm-alpine
+    volumeMounts:
+    - {name: cfg, mountPath: /usr/local/etc/php-fpm.d/www.conf, subPath: www.conf}
+    - {name: sock, mountPath: /run/php}
+    - {name: html, mountPath: /var/www/html}
+  - name: php-fpm-exporter
+    image: hipages/php-fpm_exporter:2.0.3
+    env:
+    - {name: PHP_FPM_SCRAPE_URI, value: "unix:///run/php/php-fpm.sock;/fpm_status"}
+    volumeMounts:
+    - {name: sock, mountPath: /run/php}
+"#;
+
+    /// Two image folders, each with its nginx.conf and its sites: each main file runs
+    /// with its own folder's sites, not with every folder's.
+    #[test]
+    fn loose_main_files_take_the_sites_of_their_own_folder() {
+        let main = "events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n";
+        let dir = tempfile::tempdir().expect("tmp");
+        for v in ["a", "b"] {
+            write(dir.path(), &format!("images/{v}/conf/nginx.conf"), main);
+            write(
+                dir.path(),
+                &format!("images/{v}/conf/conf.d/site.conf"),
+                "server {\n    listen 80;\n    server_name example.org;\n}\n",
+            );
+        }
+        let (out, _) = run_in(dir.path(), &["deployments", "."]);
+        let names: Vec<&str> = out
+            .lines()
+            .filter(|l| l.starts_with("deployment "))
+            .collect();
+        assert_eq!(names.len(), 2, "{out}");
+        assert!(!out.contains("(sites:"), "{out}");
+    }
+
     /// moode-player/moode keeps Debian's php.ini per SAPI: the CLI's is not php-fpm's,
     /// whatever the order they are found in (cli/ sorts before fpm/).
     #[test]

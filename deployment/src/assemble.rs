@@ -316,7 +316,8 @@ impl Container {
         let image = self.image_ref.rsplit('/').next().unwrap_or(&self.image_ref);
         let image = image.split([':', '@']).next().unwrap_or(image);
         [self.name.as_str(), image].iter().any(|w| {
-            w.to_ascii_lowercase().contains("php") || w.to_ascii_lowercase().contains("fpm")
+            let w = w.to_ascii_lowercase();
+            (w.contains("php") || w.contains("fpm")) && !w.contains("exporter")
         })
     }
 
@@ -1858,14 +1859,52 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
     } else {
         site_groups.clone()
     };
-    for (m, (label, group)) in nginx_mains
+    // Sites under a main file's folder run with that main file only (one image folder
+    // per variant, `a/conf/nginx.conf` + `a/conf/sites/`): pairing every main with every
+    // folder's sites made a deployment of each combination.
+    let owns = |m: &RepoFile, group: &[&RepoFile]| {
+        let dir = m.path.parent().unwrap_or(repo);
+        !group.is_empty() && group.iter().all(|f| f.path.starts_with(dir))
+    };
+    let groups_for = |m: &RepoFile| -> Vec<&(String, Vec<&RepoFile>)> {
+        if nginx_mains.len() < 2 {
+            return groups_of_a_main.iter().collect();
+        }
+        let own: Vec<_> = groups_of_a_main
+            .iter()
+            .filter(|(_, g)| owns(m, g))
+            .collect();
+        if !own.is_empty() {
+            return own;
+        }
+        let unowned: Vec<_> = groups_of_a_main
+            .iter()
+            .filter(|(_, g)| !nginx_mains.iter().any(|other| owns(other, g)))
+            .collect();
+        unowned
+    };
+    let pairs: Vec<(&RepoFile, &(String, Vec<&RepoFile>), usize)> = nginx_mains
         .iter()
-        .flat_map(|m| groups_of_a_main.iter().map(move |g| (m, g)))
-    {
+        .flat_map(|m| {
+            let groups = groups_for(m);
+            let n = groups.len();
+            groups.into_iter().map(move |g| (*m, g, n))
+        })
+        .collect();
+    let lone_mains: Vec<&RepoFile> = nginx_mains
+        .iter()
+        .copied()
+        .filter(|m| !pairs.iter().any(|(p, _, _)| std::ptr::eq(*p, *m)))
+        .collect();
+    let empty: (String, Vec<&RepoFile>) = (String::new(), Vec::new());
+    let pairs = pairs
+        .into_iter()
+        .chain(lone_mains.into_iter().map(|m| (m, &empty, 1)));
+    for (m, (label, group), groups_of_this_main) in pairs {
         // A whole nginx.conf: its directory stands for /etc/nginx.
         let mut c = nginx_c.clone();
         place_sites(&mut c, group, site_dir, debian, repo);
-        c.name = if groups_of_a_main.len() > 1 {
+        c.name = if groups_of_this_main > 1 {
             format!("{} (sites: {label})", rel(&m.path, repo))
         } else {
             rel(&m.path, repo)

@@ -60,9 +60,13 @@ pub struct Copy {
 /// Whether a file name is a Dockerfile's.
 pub fn is_dockerfile_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
+    // `Dockerfile-prod` as well as `Dockerfile.prod` and `prod.Dockerfile`
+    // (dwchiang/nginx-php-fpm keeps one `Dockerfile-<variant>` per image).
     n == "dockerfile"
         || n == "containerfile"
         || n.starts_with("dockerfile.")
+        || n.starts_with("dockerfile-")
+        || n.starts_with("dockerfile_")
         || n.ends_with(".dockerfile")
 }
 
@@ -108,6 +112,15 @@ fn substitute(text: &str, vars: &BTreeMap<String, String>) -> String {
     crate::compose::interpolate(text, vars, &mut unset)
 }
 
+/// A named stage as it ends: what a later `FROM <stage>` starts from.
+#[derive(Clone)]
+struct StageState {
+    df: Dockerfile,
+    workdir: PathBuf,
+    entrypoint: Vec<String>,
+    cmd: Vec<String>,
+}
+
 /// Words of an exec-form (`["a", "b"]`) or shell-form argument.
 fn command_words(args: &str) -> Vec<String> {
     let t = args.trim();
@@ -149,8 +162,8 @@ pub fn parse_target(
     let mut workdir = PathBuf::from("/");
     let mut seen_from = false;
     let mut current_stage: Option<String> = None;
-    // What each named stage installed: (nginx, php-fpm, Alpine suffix, Debian version).
-    let mut packages: BTreeMap<String, (bool, bool, String, String)> = BTreeMap::new();
+    // What each named stage ends with, for the stages built on it.
+    let mut stage_states: BTreeMap<String, StageState> = BTreeMap::new();
     let mut entrypoint: Vec<String> = Vec::new();
     let mut cmd: Vec<String> = Vec::new();
     for (line, instr, args) in instructions(text) {
@@ -210,46 +223,52 @@ pub fn parse_target(
                     .get(&image.to_ascii_lowercase())
                     .cloned()
                     .unwrap_or(image.clone());
-                // The stage that ends here keeps its packages for a later `FROM <stage>`.
+                // The stage that ends here is what a later `FROM <stage>` starts from: its
+                // files, packages, ENV, WORKDIR, USER and command.
                 if let Some(current) = &current_stage {
-                    packages.insert(
+                    stage_states.insert(
                         current.to_ascii_lowercase(),
-                        (
-                            df.installs_nginx,
-                            df.installs_fpm,
-                            df.php_suffix.clone(),
-                            df.php_version.clone(),
-                        ),
+                        StageState {
+                            df: df.clone(),
+                            workdir: workdir.clone(),
+                            entrypoint: entrypoint.clone(),
+                            cmd: cmd.clone(),
+                        },
                     );
                 }
-                let inherited = packages.get(&image.to_ascii_lowercase()).cloned();
+                let inherited = stage_states.get(&image.to_ascii_lowercase()).cloned();
                 current_stage = None;
                 if words.len() >= 3 && words[1].eq_ignore_ascii_case("as") {
                     stages.insert(words[2].to_ascii_lowercase(), base.clone());
                     current_stage = Some(words[2].to_string());
                 }
-                df.base = Some(base);
-                // A new stage: only what it copies counts.
-                df.copies.clear();
-                df.copied_from_images.clear();
-                // A stage built on an earlier one has what that one installed (Lychee's
-                // `FROM base` after `FROM debian AS base` + `apt-get install php8.4-fpm`).
-                let (nginx, fpm, suffix, version) = inherited.unwrap_or_default();
-                df.installs_nginx = nginx;
-                df.installs_fpm = fpm;
-                if fpm {
-                    df.php_suffix = suffix;
-                }
-                df.php_version = version;
-                df.edited.clear();
-                entrypoint.clear();
-                cmd.clear();
-                df.user = None;
-                df.removed.clear();
-                df.php_dir_moved_to = None;
-                df.env.clear();
+                // ARGs are the stage's own; ENV is inherited with the rest.
                 vars.clear();
-                workdir = PathBuf::from("/");
+                match inherited {
+                    // A stage built on an earlier one has what that one installed,
+                    // copied and set (Lychee's `FROM base` after `FROM debian AS base` +
+                    // `apt-get install php8.4-fpm`; `WORKDIR` then `COPY x .` later).
+                    Some(state) => {
+                        let path = std::mem::take(&mut df.path);
+                        df = state.df;
+                        df.path = path;
+                        workdir = state.workdir;
+                        entrypoint = state.entrypoint;
+                        cmd = state.cmd;
+                        vars.extend(df.env.clone());
+                    }
+                    None => {
+                        let path = std::mem::take(&mut df.path);
+                        df = Dockerfile {
+                            path,
+                            ..Dockerfile::default()
+                        };
+                        workdir = PathBuf::from("/");
+                        entrypoint.clear();
+                        cmd.clear();
+                    }
+                }
+                df.base = Some(base);
             }
             "USER" => {
                 let u = substitute(args.split(':').next().unwrap_or(&args), &vars);
@@ -285,10 +304,16 @@ pub fn parse_target(
                 } else {
                     workdir.join(&dest)
                 };
+                // `.` (the WORKDIR, which WORKDIR creates) and `/` are directories that
+                // exist: `COPY composer.json .` lands inside them, never over them.
+                let existing_dir = dest_path == workdir
+                    || dest == "."
+                    || dest.ends_with("/.")
+                    || lint_source::vfs::normalize(&dest_path) == Path::new("/");
                 if let Some(from) = from_other {
                     // What lands comes from that image: unknown here, and not "nothing".
                     let target = match words.as_slice() {
-                        [_] if !dest.ends_with('/') => dest_path,
+                        [_] if !dest.ends_with('/') && !existing_dir => dest_path,
                         [one, ..] => dest_path.join(
                             Path::new(one.trim_end_matches('/'))
                                 .file_name()
@@ -311,8 +336,11 @@ pub fn parse_target(
                     }
                     let host =
                         lint_source::vfs::normalize(&context.join(src.trim_start_matches('/')));
-                    let into_dir =
-                        dest.ends_with('/') || several || host.is_dir() || src.contains('*');
+                    let into_dir = dest.ends_with('/')
+                        || existing_dir
+                        || several
+                        || host.is_dir()
+                        || src.contains('*');
                     let hosts: Vec<PathBuf> = if lint_source::vfs::has_glob(&src) {
                         let pattern = host.to_string_lossy().into_owned();
                         glob::glob(&pattern)
@@ -467,5 +495,65 @@ mod tests {
         );
         assert!(df.copies[1].into_dir);
         assert_eq!(df.command[0], "supervisord");
+    }
+
+    /// `COPY composer.json .` copies into the WORKDIR (or `/`), never over it: read as a
+    /// file placed at `/`, it hid every stock file of the image.
+    #[test]
+    fn copy_to_dot_lands_inside_the_workdir() {
+        let df = parse(
+            Path::new("/r/Dockerfile"),
+            "FROM php:8.3-fpm\nCOPY notes.txt .\nWORKDIR /app\nCOPY a.txt ./\nCOPY b.txt /app/.\n",
+            Path::new("/r"),
+            &BTreeMap::new(),
+        );
+        let targets: Vec<_> = df
+            .copies
+            .iter()
+            .map(|c| (c.target.clone(), c.into_dir))
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                (PathBuf::from("/"), true),
+                (PathBuf::from("/app"), true),
+                (PathBuf::from("/app"), true),
+            ]
+        );
+    }
+
+    /// A stage built on an earlier stage starts with its WORKDIR, ENV, files and command.
+    #[test]
+    fn a_stage_inherits_the_stage_it_is_built_from() {
+        let text = "FROM php:8.3-fpm AS base\nENV CONF=/usr/local/etc/php-fpm.d\nWORKDIR /usr/local/etc/php-fpm.d\nCOPY www.conf ${CONF}/www.conf\nCMD [\"php-fpm\", \"-F\"]\n\nFROM composer AS deps\nWORKDIR /deps\n\nFROM base AS app\nCOPY zz-app.conf .\n";
+        let df = parse(
+            Path::new("/r/Dockerfile"),
+            text,
+            Path::new("/r"),
+            &BTreeMap::new(),
+        );
+        assert_eq!(df.base.as_deref(), Some("php:8.3-fpm"));
+        let targets: Vec<_> = df.copies.iter().map(|c| c.target.clone()).collect();
+        assert_eq!(
+            targets,
+            [
+                PathBuf::from("/usr/local/etc/php-fpm.d/www.conf"),
+                PathBuf::from("/usr/local/etc/php-fpm.d"),
+            ]
+        );
+        assert_eq!(df.command, ["php-fpm", "-F"]);
+        assert_eq!(
+            df.env.get("CONF").map(String::as_str),
+            Some("/usr/local/etc/php-fpm.d")
+        );
+        // An unrelated stage starts afresh.
+        let df = parse(
+            Path::new("/r/Dockerfile"),
+            "FROM php:8.3-fpm AS base\nWORKDIR /x\nCOPY a /etc/a\nFROM nginx:1.27\nCOPY b .\n",
+            Path::new("/r"),
+            &BTreeMap::new(),
+        );
+        let targets: Vec<_> = df.copies.iter().map(|c| c.target.clone()).collect();
+        assert_eq!(targets, [PathBuf::from("/")]);
     }
 }

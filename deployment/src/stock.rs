@@ -310,6 +310,9 @@ pub fn image(reference: &str) -> Image {
         // Any other image whose name or tag says fpm (`laradock/php-fpm`,
         // `mautic/mautic:5-fpm`, `monica:fpm`) is most likely built on the official php-fpm
         // image: its layout is assumed, and `assumption` says so in a note.
+        // A Prometheus exporter of php-fpm's status (`hipages/php-fpm_exporter`) is a
+        // sidecar that talks to php-fpm: it runs none.
+        _ if name.contains("exporter") => Image::default(),
         _ if name.contains("fpm") || tag.contains("fpm") => Image {
             fpm: Some(&PHP_OFFICIAL),
             fpm_main: Some("/usr/local/etc/php-fpm.conf".into()),
@@ -553,6 +556,8 @@ mod tests {
             assert_eq!(layout(tag), new, "{tag}");
         }
         assert_eq!(image("wordpress:5-fpm").fpm.map(|s| s.name), new);
+        assert!(image("hipages/php-fpm_exporter:2.0.3").fpm.is_none());
+        assert_eq!(image("laradock/php-fpm:latest").fpm.map(|s| s.name), new);
     }
 
     #[test]
