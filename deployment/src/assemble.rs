@@ -1866,7 +1866,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         let dir = m.path.parent().unwrap_or(repo);
         !group.is_empty() && group.iter().all(|f| f.path.starts_with(dir))
     };
-    let groups_for = |m: &RepoFile| -> Vec<&(String, Vec<&RepoFile>)> {
+    let groups_for = |m: &RepoFile| -> Vec<&SiteGroup> {
         if nginx_mains.len() < 2 {
             return groups_of_a_main.iter().collect();
         }
@@ -1883,7 +1883,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
             .collect();
         unowned
     };
-    let pairs: Vec<(&RepoFile, &(String, Vec<&RepoFile>), usize)> = nginx_mains
+    let pairs: Vec<(&RepoFile, &SiteGroup, usize)> = nginx_mains
         .iter()
         .flat_map(|m| {
             let groups = groups_for(m);
@@ -1961,6 +1961,9 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         d.notes.push("loose configuration files, linted where their image or distribution keeps them (no Compose file, Dockerfile or manifest places them)".into());
     }
 }
+
+/// A group of loose sites that run together, with its label.
+type SiteGroup<'f> = (String, Vec<&'f RepoFile>);
 
 /// Loose site files grouped into what runs together. Sites are alternatives, each group
 /// linted as its own deployment, when the repository shows they are examples to choose
