@@ -375,6 +375,41 @@ spec:
         assert!(!out.contains("(sites:"), "{out}");
     }
 
+    /// PHP reads php.ini, then conf.d/*.ini: a loose `10-opcache.ini` beside php.ini is
+    /// a fragment, not php.ini (it hid php.ini's `max_execution_time`); the official
+    /// image's documented `COPY php.ini $PHP_INI_DIR/conf.d/` lands in conf.d and counts.
+    #[test]
+    fn ini_fragments_are_conf_d_and_count() {
+        let site = "server {\n    listen 80 default_server;\n    root /srv/app;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n";
+        let pool = "[www]\nuser = nginx\ngroup = nginx\nlisten = 127.0.0.1:9000\npm = static\npm.max_children = 5\n";
+        let (out, _) = lint(&[
+            ("site.conf", site),
+            ("www.conf", pool),
+            ("php.ini", "[PHP]\nmax_execution_time = 300\n"),
+            (
+                "10-opcache.ini",
+                "zend_extension=opcache.so\nopcache.enable=1\n",
+            ),
+        ]);
+        assert!(out.contains("X006") && out.contains("300s"), "{out}");
+        // A later fragment wins over php.ini.
+        let (out, _) = lint(&[
+            ("site.conf", site),
+            ("www.conf", pool),
+            ("php.ini", "[PHP]\nmax_execution_time = 300\n"),
+            ("zz-limits.ini", "max_execution_time = 30\n"),
+        ]);
+        assert!(!out.contains("X006"), "{out}");
+        let (out, code) = lint(&[
+            ("compose.yaml", "services:\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf\n  php:\n    build: ./php\n"),
+            ("nginx/default.conf", &site.replace("127.0.0.1:9000", "php:9000")),
+            ("php/Dockerfile", "FROM php:8.3-fpm\nCOPY php.ini $PHP_INI_DIR/conf.d/\n"),
+            ("php/php.ini", "max_execution_time = 600\n"),
+        ]);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("X006") && out.contains("600s"), "{out}");
+    }
+
     /// moode-player/moode keeps Debian's php.ini per SAPI: the CLI's is not php-fpm's,
     /// whatever the order they are found in (cli/ sorts before fpm/).
     #[test]

@@ -1103,7 +1103,14 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
             beside_main
                 .into_iter()
                 .chain(candidates.iter().map(PathBuf::from))
-                .find(|p| lint_source::vfs::FileSystem::read(&*fs, p).is_ok())
+                .find(|p| {
+                    // The official images ship no php.ini: their settings are conf.d's.
+                    fs.read(p).is_ok()
+                        || p.parent().is_some_and(|dir| {
+                            fs.glob(&dir.join("conf.d/*.ini"))
+                                .is_ok_and(|found| !found.is_empty())
+                        })
+                })
         })
     };
     // An nginx image whose own nginx.conf is not known (OpenResty, a private build) but
@@ -1750,11 +1757,19 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                     )
                 }) => {}
             Role::PhpIni => {
-                let target = PathBuf::from(if debian {
-                    format!("/etc/php/{php}/fpm/php.ini")
+                let dir = if debian {
+                    format!("/etc/php/{php}/fpm")
                 } else {
-                    "/usr/local/etc/php/php.ini".to_string()
-                });
+                    "/usr/local/etc/php".to_string()
+                };
+                // `php.ini` is php.ini; another ini file (`10-opcache.ini`,
+                // `zz-custom.ini`) is a fragment PHP reads from conf.d after it.
+                let name = f.path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                let target = if name == "php.ini" || name.starts_with("php.ini-") {
+                    PathBuf::from(format!("{dir}/php.ini"))
+                } else {
+                    PathBuf::from(format!("{dir}/conf.d/{name}"))
+                };
                 if fpm_c.mounts.iter().all(|m| m.target != target) {
                     fpm_c.mounts.push(Mount {
                         target: target.clone(),

@@ -18,7 +18,14 @@ fn side(out: &mut String, role: &str, s: &Side, repo: &Path) {
     let _ = writeln!(out, "  {role}: {} ({})", s.container, s.image);
     let _ = writeln!(out, "    main file: {}", s.main.display());
     if let Some(ini) = &s.php_ini {
-        let _ = writeln!(out, "    php.ini: {}", ini.display());
+        use lint_source::vfs::FileSystem;
+        // The official images ship no php.ini: only the conf.d fragments are read.
+        let absent = if s.fs.read(ini).is_err() {
+            " (absent; conf.d/*.ini beside it are read)"
+        } else {
+            " (then conf.d/*.ini beside it)"
+        };
+        let _ = writeln!(out, "    php.ini: {}{absent}", ini.display());
     }
     if let Some(v) = &s.nginx_version {
         let _ = writeln!(out, "    nginx version: {v}");

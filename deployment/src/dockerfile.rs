@@ -263,6 +263,10 @@ pub fn parse_target(
                             path,
                             ..Dockerfile::default()
                         };
+                        // What the base image's Dockerfile set is there too.
+                        for (k, v) in crate::stock::image_env(&base) {
+                            vars.insert(k.to_string(), v.to_string());
+                        }
                         workdir = PathBuf::from("/");
                         entrypoint.clear();
                         cmd.clear();
@@ -519,6 +523,22 @@ mod tests {
                 (PathBuf::from("/app"), true),
                 (PathBuf::from("/app"), true),
             ]
+        );
+    }
+
+    /// The official php image sets `PHP_INI_DIR`; `COPY php.ini $PHP_INI_DIR/conf.d/`
+    /// is its documented way to add settings.
+    #[test]
+    fn the_php_image_env_is_known() {
+        let df = parse(
+            Path::new("/r/Dockerfile"),
+            "FROM php:8.3-fpm\nCOPY php.ini $PHP_INI_DIR/conf.d/\n",
+            Path::new("/r"),
+            &BTreeMap::new(),
+        );
+        assert_eq!(
+            df.copies[0].target,
+            PathBuf::from("/usr/local/etc/php/conf.d")
         );
     }
 

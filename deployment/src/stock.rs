@@ -324,6 +324,20 @@ pub fn image(reference: &str) -> Image {
     }
 }
 
+/// The `ENV` an image's own Dockerfile sets that a repository's Dockerfile built on it
+/// uses (`COPY php.ini $PHP_INI_DIR/conf.d/`): the official php images' `PHP_INI_DIR`.
+pub fn image_env(reference: &str) -> Vec<(&'static str, &'static str)> {
+    let image = image(reference);
+    let official_php = image
+        .fpm
+        .is_some_and(|s| std::ptr::eq(s, &PHP_OFFICIAL) || std::ptr::eq(s, &PHP_OFFICIAL_2025));
+    if official_php {
+        vec![("PHP_INI_DIR", "/usr/local/etc/php")]
+    } else {
+        Vec::new()
+    }
+}
+
 /// The note for an image whose stock files are assumed rather than known.
 pub fn assumption(reference: &str) -> Option<String> {
     let repo = reference.split([':', '@']).next().unwrap_or(reference);

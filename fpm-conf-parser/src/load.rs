@@ -346,31 +346,26 @@ impl State<'_> {
     }
 }
 
-/// Reads a php.ini with the same line parser (sections are ignored).
+/// Reads a php.ini with the same line parser (sections are ignored), then the `*.ini`
+/// files of the `conf.d` folder beside it, in name order, as PHP scans them after
+/// php.ini (its configure-time scan dir in the official images, Debian and Alpine):
+/// a later file's value wins. A php.ini that does not exist is no error when `conf.d`
+/// has files: the official php images ship none, and `conf.d/*.ini` is where their
+/// settings go.
 pub fn load_php_ini(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> PhpIni {
     let mut ini = PhpIni {
         path: path.to_path_buf(),
         ..PhpIni::default()
     };
-    match read(path, &*opts.filesystem(), FileKind::PhpIni, map, None) {
-        Ok(id) => {
-            let text = map.get(id).text.clone();
-            let mut unknown = Vec::new();
-            let lines = parse_lines(id, &text, &opts.env, &mut ini.diagnostics, &mut unknown);
-            // php.ini allows `#`-free comments only too, but PHP merely warns; keep only entries.
-            ini.diagnostics
-                .retain(|d| d.code != crate::codes::HASH_COMMENT.code);
-            ini.entries = lines
-                .into_iter()
-                .filter_map(|l| {
-                    if let Line::Entry(e) = l {
-                        Some(e)
-                    } else {
-                        None
-                    }
-                })
-                .collect();
-        }
+    let fs = opts.filesystem();
+    let scanned: Vec<PathBuf> = path
+        .parent()
+        .map(|dir| dir.join("conf.d").join("*.ini"))
+        .and_then(|pattern| fs.glob(&pattern).ok())
+        .unwrap_or_default();
+    match read(path, &*fs, FileKind::PhpIni, map, None) {
+        Ok(id) => read_ini_entries(id, opts, map, &mut ini),
+        Err((_, _)) if !scanned.is_empty() => {}
         Err((_, message)) => {
             let id = map.add(SourceFile::new(
                 path.to_path_buf(),
@@ -382,5 +377,32 @@ pub fn load_php_ini(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> PhpI
                 .push(Diagnostic::new(&INCLUDE, Span::point(id, 0), message));
         }
     }
+    // Bounded like an include glob: a folder of thousands of files is not PHP's.
+    for file in scanned.iter().take(MAX_SCANNED_INI) {
+        if let Ok(id) = read(file, &*fs, FileKind::PhpIni, map, None) {
+            read_ini_entries(id, opts, map, &mut ini);
+        }
+    }
     ini
+}
+
+/// `conf.d/*.ini` files read at most.
+const MAX_SCANNED_INI: usize = 256;
+
+/// Appends one ini file's entries (and its parse findings) to `ini`.
+fn read_ini_entries(id: FileId, opts: &FpmLoadOptions, map: &SourceMap, ini: &mut PhpIni) {
+    let text = map.get(id).text.clone();
+    let mut unknown = Vec::new();
+    let mut diagnostics = Vec::new();
+    let lines = parse_lines(id, &text, &opts.env, &mut diagnostics, &mut unknown);
+    // php.ini allows `#`-free comments only too, but PHP merely warns; keep only entries.
+    diagnostics.retain(|d| d.code != crate::codes::HASH_COMMENT.code);
+    ini.diagnostics.extend(diagnostics);
+    ini.entries.extend(lines.into_iter().filter_map(|l| {
+        if let Line::Entry(e) = l {
+            Some(e)
+        } else {
+            None
+        }
+    }));
 }

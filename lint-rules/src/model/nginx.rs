@@ -343,6 +343,9 @@ pub struct NginxModel {
     /// Literal values `set` gives each variable anywhere (`set $backend "php_upstream";`),
     /// by variable name without `$`; a value with a variable in it is not recorded.
     pub set_values: HashMap<String, Vec<String>>,
+    /// Every value a `map` block gives each variable (name without `$`, as written),
+    /// `default` included; `$` stands for a value with variables or an `include`d list.
+    pub map_values: HashMap<String, Vec<String>>,
     /// Variables (lower-cased) some `set` inside an `if` block gives a value: set only on
     /// some requests (empty on the others), so never one known value.
     pub set_conditionally: foldhash::HashSet<String>,
@@ -392,6 +395,23 @@ pub fn build(config: &Config) -> NginxModel {
                     entry.push(value.into_owned());
                 }
             }
+        }
+        if item.is("map") && item.is_block() {
+            if let Some(var) = item.arg(1) {
+                let name = var.trim_start_matches('$').to_string();
+                let entry = model.map_values.entry(name).or_default();
+                for entry_item in item.children() {
+                    match entry_item.name().as_ref() {
+                        "hostnames" | "volatile" => {}
+                        "include" => entry.push(String::from("$")),
+                        _ => match entry_item.arg(0) {
+                            Some(value) if !value.contains('$') => entry.push(value.into_owned()),
+                            _ => entry.push(String::from("$")),
+                        },
+                    }
+                }
+            }
+            continue;
         }
         let in_if = in_if || item.is("if");
         stack.extend(item.children().map(|c| (c, in_if)));

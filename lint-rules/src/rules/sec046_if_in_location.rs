@@ -22,7 +22,9 @@ rules set after the `if`) silently do not apply. The outer `proxy_pass` or
 would have replaced is passed unchanged. Only `return` and `rewrite ... last`,
 `redirect` or `permanent` leave the implicit location before it serves the
 request, which is why they are safe there; so does a `rewrite` without a flag,
-whose new URI makes nginx search the locations again, as `last` does.
+whose new URI makes nginx search the locations again, as `last` does. Beside a
+`return`, other directives of the `if` (`access_log off`, `add_header`) apply
+to the response the `if` returns, as written: not reported.
 
 **Symptom**: for the requests that match the condition, headers disappear
 (only the last matching `if`'s `add_header` is sent), `try_files` is ignored,
@@ -67,6 +69,17 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 continue;
             }
             if item.is("return") {
+                continue;
+            }
+            // An `if` that returns serves only its own response: `access_log off` or an
+            // `add_header` beside the `return` apply to that response, as written
+            // (pothi/wordpress-nginx: `if (...) { return 403; access_log off; }`, live:
+            // 403, nothing logged).
+            if tree
+                .children(Some(parent))
+                .iter()
+                .any(|c| tree.item(*c).is("return"))
+            {
                 continue;
             }
             let flag = item.arg(2).map(|f| f.into_owned()).unwrap_or_default();

@@ -15,7 +15,8 @@ pub static RULE: Rule = Rule {
         aliases: &[],
         doc: r#"With a variable in `fastcgi_pass`, nginx resolves the host per request, at
 run time, and needs a `resolver`. Unless the variable always names an
-`upstream` block or an IP address, requests fail.
+`upstream` block or an IP address (every value a `set` or a `map` gives it),
+requests fail.
 
 gixy's `missing_resolver`/`stale_dns_cache` report this too; under
 `--select SEC` it is SEC071, which also judges `proxy_pass` and upstreams.
@@ -52,12 +53,19 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         let name = raw
             .trim_start_matches('$')
             .trim_matches(|c| c == '{' || c == '}');
-        let names_upstreams = nginx.set_values.get(name).is_some_and(|values| {
-            !values.is_empty()
-                && values
-                    .iter()
-                    .all(|v| nginx.upstreams.contains_key(&v.to_ascii_lowercase()))
-        });
+        // The same for every value a `map` gives it (spinupwp/wordpress-nginx:
+        // `map '' $upstream { default php74; }`; live: 200 without a resolver).
+        let values: Vec<&String> = nginx
+            .set_values
+            .get(name)
+            .into_iter()
+            .chain(nginx.map_values.get(name))
+            .flatten()
+            .collect();
+        let names_upstreams = !values.is_empty()
+            && values
+                .iter()
+                .all(|v| nginx.upstreams.contains_key(&v.to_ascii_lowercase()));
         if names_upstreams {
             continue;
         }
