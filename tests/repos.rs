@@ -410,6 +410,33 @@ spec:
         assert!(out.contains("X006") && out.contains("600s"), "{out}");
     }
 
+    /// yCroma/unixsocket-fpm mounts the socket volume at `/var/run`, a link to `/run`
+    /// in both images: the runtime follows it, and the socket is shared.
+    #[test]
+    fn a_volume_at_var_run_shares_the_run_socket() {
+        let compose = |php_target: &str| {
+            format!("services:\n  nginx:\n    image: nginx:alpine\n    volumes:\n      - ./default.conf:/etc/nginx/conf.d/default.conf\n      - ./html:/var/www/html\n      - sock:/var/run\n  php:\n    image: php:8.2-fpm-alpine\n    volumes:\n      - ./html:/var/www/html\n      - ./zz-docker.conf:/usr/local/etc/php-fpm.d/zz-docker.conf\n      - sock:{php_target}\nvolumes:\n  sock:\n")
+        };
+        let site = "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        fastcgi_pass unix:/var/run/php-fpm.sock;\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    }\n}\n";
+        let pool =
+            "[global]\ndaemonize = no\n[www]\nlisten = /var/run/php-fpm.sock\nlisten.mode = 0666\n";
+        for target in ["/var/run", "/run"] {
+            let (out, code) = lint(&[
+                ("docker-compose.yml", &compose(target)),
+                ("default.conf", site),
+                ("zz-docker.conf", pool),
+            ]);
+            assert_eq!(code, 0, "{target}: {out}");
+        }
+        let (out, code) = lint(&[
+            ("docker-compose.yml", &compose("/tmp/sock")),
+            ("default.conf", site),
+            ("zz-docker.conf", pool),
+        ]);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("X023"), "{out}");
+    }
+
     /// moode-player/moode keeps Debian's php.ini per SAPI: the CLI's is not php-fpm's,
     /// whatever the order they are found in (cli/ sorts before fpm/).
     #[test]

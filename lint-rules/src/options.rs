@@ -37,11 +37,23 @@ pub struct Network {
     pub nginx_provided: Option<Vec<(PathBuf, bool)>>,
 }
 
+/// A container path as the kernel finds it: `/var/run` is a link to `/run` in the
+/// Debian and Alpine images, and the runtime follows it when it mounts a volume there
+/// (`sock:/var/run` shares `/run/php-fpm.sock`).
+fn in_run(path: &std::path::Path) -> std::borrow::Cow<'_, std::path::Path> {
+    match path.strip_prefix("/var/run") {
+        Ok(rest) => std::borrow::Cow::Owned(std::path::Path::new("/run").join(rest)),
+        Err(_) => std::borrow::Cow::Borrowed(path),
+    }
+}
+
 fn covers(provided: &[(PathBuf, bool)], path: &std::path::Path) -> Option<bool> {
+    let path = in_run(path);
     Some(
         provided
             .iter()
-            .any(|(p, _)| path.starts_with(p) || p.starts_with(path)),
+            .map(|(p, _)| in_run(p))
+            .any(|p| path.starts_with(&p) || p.starts_with(&path)),
     )
 }
 
@@ -127,9 +139,13 @@ impl Network {
         if !self.separate_filesystems {
             return Some(nginx_path.to_path_buf());
         }
-        self.shared_dirs
-            .iter()
-            .find_map(|(n, f)| nginx_path.strip_prefix(n).ok().map(|rest| f.join(rest)))
+        let nginx_path = in_run(nginx_path);
+        self.shared_dirs.iter().find_map(|(n, f)| {
+            nginx_path
+                .strip_prefix(in_run(n))
+                .ok()
+                .map(|rest| in_run(f).join(rest))
+        })
     }
 }
 

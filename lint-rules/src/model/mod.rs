@@ -702,7 +702,18 @@ impl<'a> Model<'a> {
                             .and_then(|v| v.first())
                             .and_then(|&i| self.pool_at(i))
                             .map(|(p, _)| p);
-                        reached.map(Verdict::Reached)
+                        match (reached, same_path_pool) {
+                            (Some(p), _) => Some(Verdict::Reached(p)),
+                            // The volume is shared, but mounted elsewhere in php-fpm's
+                            // container: the pool's socket at nginx's path is php-fpm's
+                            // own file, not the volume's.
+                            (None, Some(pool)) if fpm_path != address::socket_path(path) => {
+                                Some(Verdict::Across(Crossing::SocketNotShared {
+                                    pool: Some(pool),
+                                }))
+                            }
+                            (None, _) => None,
+                        }
                     }
                 }
             }
