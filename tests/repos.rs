@@ -437,6 +437,45 @@ spec:
         assert!(out.contains("X023"), "{out}");
     }
 
+    /// nginx's `-c` is read where the image starts nginx: a supervisord program or a
+    /// `sh -c` script, not only a plain command (cubit9-danielpeyer's images).
+    #[test]
+    fn nginx_main_file_from_supervisord_and_sh_c() {
+        let via_supervisord = "FROM php:8.3-fpm-alpine\nRUN apk add --no-cache nginx supervisor\nCOPY nginx.conf /app/conf/nginx.conf\nCOPY supervisord.conf /app/conf/supervisord.conf\nCMD [\"supervisord\", \"-c\", \"/app/conf/supervisord.conf\"]\n";
+        let supervisord = "[supervisord]\nnodaemon=true\n[program:php-fpm]\ncommand=php-fpm -F\n[program:nginx]\ncommand=nginx -c /app/conf/nginx.conf -g 'daemon off;'\n";
+        let via_sh = "FROM php:8.3-fpm-alpine\nRUN apk add --no-cache nginx\nCOPY nginx.conf /app/conf/nginx.conf\nCMD [\"sh\", \"-c\", \"php-fpm -D && nginx -c /app/conf/nginx.conf -g 'daemon off;'\"]\n";
+        for files in [
+            vec![
+                ("Dockerfile", via_supervisord),
+                ("supervisord.conf", supervisord),
+                ("nginx.conf", NGINX_9001),
+            ],
+            vec![("Dockerfile", via_sh), ("nginx.conf", NGINX_9001)],
+        ] {
+            let (out, code) = lint(&files);
+            assert_eq!(code, 1, "{out}");
+            assert!(
+                out.contains("nginx.conf:8:") && out.contains("X001"),
+                "{out}"
+            );
+        }
+    }
+
+    const NGINX_9001: &str = r#"events {}
+http {
+    include /etc/nginx/mime.types;
+    server {
+        listen 8080;
+        root /var/www/html;
+        location ~ \.php$ {
+            fastcgi_pass 127.0.0.1:9001;
+            include /etc/nginx/fastcgi_params;
+            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
+        }
+    }
+}
+"#;
+
     /// moode-player/moode keeps Debian's php.ini per SAPI: the CLI's is not php-fpm's,
     /// whatever the order they are found in (cli/ sorts before fpm/).
     #[test]

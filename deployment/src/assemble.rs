@@ -347,6 +347,16 @@ impl Container {
     /// The argument of `flag` given to `program` in the command (`php-fpm -y FILE`,
     /// `nginx -c FILE`); a supervisord `-c` is not nginx's.
     fn command_arg(&self, program: &str, flags: &[&str]) -> Option<PathBuf> {
+        // `sh -c "php-fpm -D && nginx -c /app/nginx.conf"`: the script's own words.
+        let shell = self
+            .command
+            .first()
+            .map(|w| w.rsplit('/').next().unwrap_or(w))
+            .is_some_and(|p| matches!(p, "sh" | "bash" | "ash" | "dash"));
+        if shell && self.command.get(1).is_some_and(|w| w == "-c") {
+            let script = self.command.get(2).map(String::as_str).unwrap_or("");
+            return arg_of(&crate::supervisord::words(script), program, flags);
+        }
         arg_of(&self.command, program, flags)
     }
 

@@ -136,8 +136,9 @@ fn without_comment(value: &str) -> &str {
         .map_or(value, |i| &value[..i])
 }
 
-/// A command line's words as supervisord splits them (shlex: quotes group, and go).
-fn words(command: &str) -> Vec<String> {
+/// A command line's words as supervisord (shlex) or a shell splits them: quotes group,
+/// and go.
+pub(crate) fn words(command: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut word = String::new();
     let mut in_word = false;
