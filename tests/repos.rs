@@ -476,6 +476,25 @@ http {
 }
 "#;
 
+    /// wyveo/nginx-php-fpm installs nginx from nginx.org's Debian repository: the official
+    /// image's layout (no `sites-enabled/default` whose default server would clash with
+    /// the repository's), user `nginx`.
+    #[test]
+    fn nginx_from_nginx_org_packages_has_the_official_layout() {
+        let dockerfile = "FROM debian:bullseye-slim\nRUN echo \"deb http://nginx.org/packages/mainline/debian/ bullseye nginx\" >> /etc/apt/sources.list \\\n    && apt-get update && apt-get install -y nginx=1.25.2-1~bullseye php7.4-fpm \\\n    && rm -rf /etc/nginx/conf.d/default.conf\nCOPY default.conf /etc/nginx/conf.d/default.conf\nCMD [\"sh\", \"-c\", \"php-fpm7.4 && nginx -g 'daemon off;'\"]\n";
+        let site = "server {\n    listen 80 default_server;\n    root /var/www/html;\n    location ~ \\.php$ {\n        fastcgi_pass 127.0.0.1:9001;\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    }\n}\n";
+        let (out, _) = lint(&[("Dockerfile", dockerfile), ("default.conf", site)]);
+        assert!(
+            !out.contains("NGX020") && !out.contains("sites-enabled"),
+            "{out}"
+        );
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "Dockerfile", dockerfile);
+        write(dir.path(), "default.conf", site);
+        let (out, _) = run_in(dir.path(), &["deployments", "."]);
+        assert!(out.contains("nginx-official"), "{out}");
+    }
+
     /// moode-player/moode keeps Debian's php.ini per SAPI: the CLI's is not php-fpm's,
     /// whatever the order they are found in (cli/ sorts before fpm/).
     #[test]

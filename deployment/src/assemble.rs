@@ -892,6 +892,11 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
                 php,
             )
         };
+        let packages = if df.installs_nginx && df.nginx_org_packages {
+            packages.with(stock::nginx_org_packages(alpine))
+        } else {
+            packages
+        };
         image = image.with(packages);
     }
     c.image_ref = if base.is_empty() {

@@ -42,6 +42,8 @@ pub struct Dockerfile {
     pub removed: Vec<PathBuf>,
     /// `ENV` of the last stage.
     pub env: BTreeMap<String, String>,
+    /// nginx comes from nginx.org's package repository (the official image's layout).
+    pub nginx_org_packages: bool,
 }
 
 /// One `COPY`/`ADD` from the build context.
@@ -378,6 +380,9 @@ pub fn parse_target(
                     .any(|m| lower.contains(m))
                 {
                     df.package_manager = Some("rpm");
+                }
+                if lower.contains("nginx.org/packages") {
+                    df.nginx_org_packages = true;
                 }
                 let installs =
                     lower.contains("install") || (lower.contains("apk") && lower.contains(" add "));

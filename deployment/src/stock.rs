@@ -427,6 +427,24 @@ pub fn debian_php_moves(version: &str) -> Vec<(String, String)> {
     ]
 }
 
+/// nginx from nginx.org's own package repository (`deb http://nginx.org/packages/...`,
+/// `https://nginx.org/packages/alpine/...`) on a distribution image: the official
+/// image's layout (`conf.d/*.conf`, user `nginx`), not the distribution's
+/// (`sites-enabled/default`), since the official image installs the same packages.
+pub fn nginx_org_packages(alpine: bool) -> Image {
+    let passwd_lines = if alpine { ALPINE_PASSWD } else { NGINX_PASSWD };
+    let group_lines = if alpine { ALPINE_GROUP } else { NGINX_GROUP };
+    Image {
+        nginx: Some(&NGINX_OFFICIAL),
+        nginx_extra: alpine.then_some(&NGINX_OFFICIAL_ALPINE),
+        nginx_main: Some("/etc/nginx/nginx.conf"),
+        nginx_user: Some("nginx"),
+        passwd: passwd_lines,
+        group: group_lines,
+        ..Image::default()
+    }
+}
+
 /// Debian's packages installed in a Debian/Ubuntu based image (`apt-get install nginx
 /// php8.4-fpm`); `php` is the php-fpm package's version (`8.2` when empty).
 pub fn debian_packages(nginx: bool, fpm: bool, php: &str) -> Image {
