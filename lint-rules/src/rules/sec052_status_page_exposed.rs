@@ -25,7 +25,9 @@ the URI and no `try_files` in the way). `stub_status` is reported only where it
 answers (no `return` in its location, no later `fastcgi_pass` or other content
 handler replacing it) and not on a server that listens only on loopback
 addresses or unix sockets; php-fpm's pages are reported there too, since `?full`
-hands every request's URI and client to any local user or forged request.
+hands every request's URI and client to any local user or forged request. An
+`if` on a `geo` variable (or a `map` of `$remote_addr`) that returns an error
+is an address check too: `if ($not_monitoring) { return 404; }` is not reported.
 
 **Symptom**: `curl https://host/status?full` from anywhere lists the URLs and
 client addresses being served; `/nginx_status` gives traffic figures for
@@ -148,6 +150,9 @@ pub fn unrestricted(tree: &Tree<'_>, scope: Option<usize>) -> Option<String> {
     if self_or_enclosing(tree, scope, "location").is_some_and(|l| is_internal_location(tree, l)) {
         return None;
     }
+    if guarded_by_client_address(tree, scope) {
+        return None;
+    }
     let has_auth = AUTH_DIRECTIVES.iter().any(|name| {
         tree.inherited(scope, name)
             .and_then(|a| tree.item(a).arg(0))
@@ -197,6 +202,60 @@ pub fn unrestricted(tree: &Tree<'_>, scope: Option<usize>) -> Option<String> {
         why.push("no `deny all`");
     }
     Some(why.join("; "))
+}
+
+/// Whether the block, or one enclosing it up to its server, ends the request with an
+/// error for some clients by an `if` on a variable of the client's address: a `geo`
+/// block, or a `map` of `$remote_addr` (perusio/drupal-with-nginx:
+/// `if ($dont_show_nginx_status) { return 404; }`; live: 404 outside the list).
+fn guarded_by_client_address(tree: &Tree<'_>, scope: Option<usize>) -> bool {
+    let address_vars: Vec<String> = tree
+        .named("geo")
+        .chain(tree.named("map"))
+        .filter_map(|g| {
+            let item = tree.item(g);
+            let (source, var) = match (item.arg_count(), item.is("geo")) {
+                (1, true) => ("$remote_addr".into(), item.arg(0)?),
+                (2, _) => (item.arg(0)?, item.arg(1)?),
+                _ => return None,
+            };
+            let by_address = matches!(
+                source.to_ascii_lowercase().as_str(),
+                "$remote_addr" | "$binary_remote_addr" | "$realip_remote_addr"
+            );
+            by_address.then(|| var.to_ascii_lowercase())
+        })
+        .collect();
+    if address_vars.is_empty() {
+        return false;
+    }
+    let mut level = scope;
+    while let Some(l) = level {
+        let refuses = tree.children(Some(l)).iter().any(|&c| {
+            let item = tree.item(c);
+            item.is("if")
+                && item.args().any(|a| {
+                    let a = a.to_ascii_lowercase();
+                    address_vars.iter().any(|v| a.contains(v.as_str()))
+                })
+                && tree.children(Some(c)).iter().any(|&r| {
+                    let r = tree.item(r);
+                    r.is("return")
+                        && r
+                            .arg(0)
+                            .and_then(|code| code.parse::<u16>().ok())
+                            .is_some_and(|code| code >= 400)
+                })
+        });
+        if refuses {
+            return true;
+        }
+        if tree.item(l).is("server") {
+            break;
+        }
+        level = tree.parent(l);
+    }
+    false
 }
 
 /// Directives that set a location's content handler, as `stub_status` does: the one
