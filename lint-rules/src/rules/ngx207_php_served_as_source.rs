@@ -16,7 +16,9 @@ pub static RULE: Rule = Rule {
 location passing `.php` requests to `fastcgi_pass`, serves PHP files as static
 files: the browser downloads the source code, database passwords included.
 It happens when the PHP location is lost in a refactor, or sits in an include
-that this server does not include.
+that this server does not include. An `index` that no directory request
+reaches (every location for `/` returns, or its `try_files` never tries `$uri/`)
+is not reported: a redirect-only server inherits `index index.php` harmlessly.
 
 **Symptom**: 200 with the raw PHP source (or a download of `index.php`).
 
@@ -50,10 +52,26 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         let Some(level) = server.locations.first() else {
             continue;
         };
+        if level.early_return.is_some() {
+            continue;
+        }
+        // `index` acts only where a directory's URI is served from disk: not in a
+        // location that returns (a redirect server) or whose `try_files` never tries a
+        // directory (`try_files $uri =404`; pothi's phpMyAdmin redirect server, live: 404).
+        let serves_directories = |uri: &str| {
+            server.location_for(uri).is_none_or(|l| {
+                l.early_return.is_none()
+                    && l
+                        .try_files
+                        .as_ref()
+                        .is_none_or(|t| t.args.iter().any(|a| a.ends_with('/')))
+            })
+        };
         let index = level
             .inherited
             .get("index")
-            .filter(|i| i.args.iter().any(|a| a.ends_with(".php")));
+            .filter(|i| i.args.iter().any(|a| a.ends_with(".php")))
+            .filter(|_| serves_directories("/") || serves_directories("/any/dir/"));
         let try_files = server
             .locations
             .iter()
