@@ -495,6 +495,27 @@ http {
         assert!(out.contains("nginx-official"), "{out}");
     }
 
+    /// matomo-org/matomo-nginx is copied into /etc/nginx: its sites' `include ssl.conf;`
+    /// is the repository's top-level ssl.conf, however short.
+    #[test]
+    fn a_loose_site_includes_the_repositorys_top_level_snippet() {
+        let site = "server {\n    listen 80;\n    server_name app.example.com;\n    include ssl.conf;\n    location / { return 200; }\n}\n";
+        for include in ["ssl.conf", "/etc/nginx/ssl.conf"] {
+            let (out, code) = lint(&[
+                ("ssl.conf", "ssl_protocols TLSv1.2 TLSv1.3;\n"),
+                (
+                    "sites-available/app.conf",
+                    &site.replace("ssl.conf", include),
+                ),
+            ]);
+            assert_eq!(code, 0, "{include}: {out}");
+        }
+        // Without it, the include is missing indeed.
+        let (out, code) = lint(&[("sites-available/app.conf", site)]);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("NGX002"), "{out}");
+    }
+
     /// moode-player/moode keeps Debian's php.ini per SAPI: the CLI's is not php-fpm's,
     /// whatever the order they are found in (cli/ sorts before fpm/).
     #[test]

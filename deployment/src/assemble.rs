@@ -1807,19 +1807,81 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
     // A loose site's `include /etc/nginx/partials/x.conf` names where the repository's
     // `partials/` folder is meant to land: mount the one folder whose path ends so.
     let mut wanted_dirs: Vec<PathBuf> = Vec::new();
+    let mut wanted_files: Vec<String> = Vec::new();
     for f in &loose {
         let Ok(text) = std::fs::read_to_string(&f.path) else {
             continue;
         };
         for arg in include_args(&text) {
+            // A relative include is read from nginx's prefix, /etc/nginx.
+            let arg = if arg.starts_with('/') {
+                arg.to_string()
+            } else {
+                format!("/etc/nginx/{arg}")
+            };
             if let Some(rel_path) = arg.strip_prefix("/etc/nginx/") {
-                if let Some(dir) = Path::new(rel_path)
+                match Path::new(rel_path)
                     .parent()
                     .filter(|d| !d.as_os_str().is_empty())
                 {
-                    wanted_dirs.push(dir.to_path_buf());
+                    Some(dir) => wanted_dirs.push(dir.to_path_buf()),
+                    None if !lint_source::vfs::has_glob(rel_path) => {
+                        wanted_files.push(rel_path.to_string())
+                    }
+                    None => {}
                 }
             }
+        }
+    }
+    let under_a_main = |path: &Path| {
+        nginx_mains
+            .iter()
+            .any(|m| m.path.parent().is_some_and(|d| path.starts_with(d)))
+    };
+    // `include /etc/nginx/ssl.conf;` with the repository's one `ssl.conf` (matomo-nginx
+    // keeps it at its top, to be copied into /etc/nginx).
+    wanted_files.sort();
+    wanted_files.dedup();
+    for name in wanted_files {
+        let target = Path::new("/etc/nginx").join(&name);
+        if nginx_c.mounts.iter().any(|m| m.target == target) {
+            continue;
+        }
+        // The file of that name among the repository's nginx files, else beside the
+        // folder of the sites that include it (a snippet of a few `ssl_*` lines is too
+        // short to be recognised by its content).
+        let mut candidates: BTreeSet<PathBuf> = files
+            .iter()
+            .filter(|f| f.path.file_name().is_some_and(|n| n == name.as_str()))
+            .map(|f| f.path.clone())
+            .collect();
+        if candidates.is_empty() {
+            candidates = loose
+                .iter()
+                .filter_map(|s| s.path.parent()?.parent().map(|d| d.join(&name)))
+                .filter(|p| p.starts_with(repo) && p.is_file())
+                .collect();
+        }
+        // Under a main file's folder, which stands for /etc/nginx: already there.
+        if candidates.iter().any(|c| under_a_main(c)) {
+            continue;
+        }
+        if candidates.len() == 1 {
+            let Some(one) = candidates.into_iter().next() else {
+                continue;
+            };
+            if sites.iter().any(|s| s.path == one) {
+                continue;
+            }
+            nginx_c.mounts.push(Mount {
+                target: target.clone(),
+                source: Source::File(one.clone()),
+                why: format!(
+                    "{} placed as {} (a loose site includes it there)",
+                    rel(&one, repo),
+                    target.display()
+                ),
+            });
         }
     }
     wanted_dirs.sort();
@@ -1841,6 +1903,9 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
             .into_iter()
             .collect();
         if let [host] = candidates.as_slice() {
+            if under_a_main(host) {
+                continue;
+            }
             nginx_c.mounts.push(Mount {
                 target: target.clone(),
                 source: Source::Dir {
