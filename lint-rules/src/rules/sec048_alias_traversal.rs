@@ -20,7 +20,11 @@ pub static RULE: Rule = Rule {
 same happens in a regex location when a capture used in the alias can start
 with `.` right after a `/` of the alias (`location ~ /img(.*) { alias
 /static/$1; }`), and a capture that is not preceded by `/` on either side
-reaches sibling directories (`alias /lol$1` serves `/lol-private/`).
+reaches sibling directories (`alias /lol$1` serves `/lol-private/`). That
+last case, and a prefix location without `/` whose alias has none either
+(`location /munin { alias /var/www/munin; }`), cannot climb out (`..` lands in
+a directory named `munin..`) but serve the alias's siblings: reported as a
+warning rather than an error.
 
 **Symptom**: `GET /files../etc/passwd` (or `/files../app/.env`) returns files
 outside the aliased directory — one of the most exploited nginx
@@ -155,12 +159,24 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 _ => None,
             };
             let Some(why) = why else { continue };
+            // Only a `/` at the end of the alias lets `..` climb: without it, `..` lands in
+            // a directory named `files..` (404, live), and what the URL reaches are the
+            // alias's siblings (`/munin-private/` from `alias /var/www/munin`).
+            let climbs = why.contains("`..`");
+            let mut d = Diagnostic::new(
+                &RULE.meta,
+                item.span(),
+                if climbs {
+                    format!("path traversal through `alias {alias}`: {why}")
+                } else {
+                    format!("`alias {alias}` serves its sibling directories too: {why}")
+                },
+            );
+            if !climbs {
+                d.severity = lint_source::Severity::Warning;
+            }
             sink.push(
-                Diagnostic::new(
-                    &RULE.meta,
-                    item.span(),
-                    format!("path traversal through `alias {alias}`: {why}"),
-                )
+                d
                 .with_related(tree.item(location).head_span(), "the location")
                 .with_help(if modifier.starts_with('~') {
                     "put the `/` in the pattern before the capture: `~ ^/prefix/(.*)$` with `alias /dir/$1`"
