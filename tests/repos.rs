@@ -516,6 +516,63 @@ http {
         assert!(out.contains("NGX002"), "{out}");
     }
 
+    /// Kube-ASY/k8s-workshop: kustomize's `configMapGenerator` makes the ConfigMap the
+    /// Deployment mounts, from a file beside the kustomization; findings point into it.
+    #[test]
+    fn kustomize_config_map_generator_files_are_mounted() {
+        let kustomization = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nconfigMapGenerator:\n- name: nginx-conf\n  files:\n  - KEY\nresources:\n- deployment.yaml\n";
+        for key in ["default.conf", "default.conf=nginx/site.conf"] {
+            let file = key.rsplit('=').next().unwrap_or(key);
+            let (out, code) = lint(&[
+                ("kustomization.yaml", &kustomization.replace("KEY", key)),
+                ("deployment.yaml", KUSTOMIZE_DEPLOYMENT),
+                (file, KUSTOMIZE_SITE),
+            ]);
+            assert_eq!(code, 1, "{key}: {out}");
+            assert!(out.contains(&format!("{file}:5:22: X001")), "{key}: {out}");
+            assert!(!out.contains("loose configuration files"), "{key}: {out}");
+        }
+    }
+
+    const KUSTOMIZE_DEPLOYMENT: &str = r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      volumes:
+      - name: nginx-conf
+        configMap:
+          name: nginx-conf
+      - name: html
+        emptyDir: {}
+      containers:
+      - name: nginx
+        image: nginx:1.27
+        volumeMounts:
+        - {name: nginx-conf, mountPath: /etc/nginx/conf.d}
+        - {name: html, mountPath: /var/www/html}
+      - name: php
+        image: php:8.3-fpm
+        volumeMounts:
+        - {name: html, mountPath: /var/www/html}
+"#;
+    const KUSTOMIZE_SITE: &str = r#"server {
+    listen 80;
+    root /var/www/html;
+    location ~ \.php$ {
+        fastcgi_pass 127.0.0.1:9001;
+        include fastcgi_params;
+        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
+    }
+}
+"#;
+
     /// moode-player/moode keeps Debian's php.ini per SAPI: the CLI's is not php-fpm's,
     /// whatever the order they are found in (cli/ sorts before fpm/).
     #[test]

@@ -20,6 +20,9 @@ type Exposed = (BTreeMap<String, String>, Vec<u32>, PathBuf, String);
 struct ConfigMap {
     data: BTreeMap<String, String>,
     file: PathBuf,
+    /// Keys whose value is a repository file (a kustomize `configMapGenerator`): mounted
+    /// as that file, so that findings point into it.
+    from_files: BTreeMap<String, PathBuf>,
 }
 
 struct Workload {
@@ -66,7 +69,57 @@ pub(crate) fn assemble(
                     config_maps.entry(name).or_default().push(ConfigMap {
                         data,
                         file: m.path.clone(),
+                        from_files: BTreeMap::new(),
                     });
+                }
+                // Kustomize's `configMapGenerator` makes a ConfigMap of files beside the
+                // kustomization (`files: [default.conf]`, `key=path`) and of `literals`;
+                // the workloads of its `resources` name it by its plain name.
+                "Kustomization" => {
+                    let dir = m.path.parent().unwrap_or(repo);
+                    for generator in doc["configMapGenerator"].as_vec().into_iter().flatten() {
+                        let Some(name) = scalar(&generator["name"]) else {
+                            continue;
+                        };
+                        let mut data = BTreeMap::new();
+                        let mut from_files = BTreeMap::new();
+                        for entry in generator["files"].as_vec().into_iter().flatten() {
+                            let Some(entry) = scalar(entry) else { continue };
+                            let (key, path) = match entry.split_once('=') {
+                                Some((k, p)) => (k.to_string(), p.to_string()),
+                                None => (
+                                    Path::new(&entry)
+                                        .file_name()
+                                        .map(|n| n.to_string_lossy().into_owned())
+                                        .unwrap_or_default(),
+                                    entry.clone(),
+                                ),
+                            };
+                            let file = lint_source::vfs::normalize(&dir.join(&path));
+                            if !file.starts_with(repo) {
+                                continue;
+                            }
+                            if let Ok(text) = std::fs::read_to_string(&file) {
+                                data.insert(key.clone(), text);
+                                // Placed by the generator: not a loose file.
+                                out.used.push(file.clone());
+                                from_files.insert(key, file);
+                            }
+                        }
+                        for literal in generator["literals"].as_vec().into_iter().flatten() {
+                            if let Some((k, v)) = scalar(literal).and_then(|l| {
+                                l.split_once('=')
+                                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                            }) {
+                                data.insert(k, v);
+                            }
+                        }
+                        config_maps.entry(name).or_default().push(ConfigMap {
+                            data,
+                            file: m.path.clone(),
+                            from_files,
+                        });
+                    }
                 }
                 "Service" => {
                     let mut selector = BTreeMap::new();
@@ -215,6 +268,14 @@ pub(crate) fn assemble(
                         Some(_) => continue,
                         None => Path::new(&mount_path).join(&path),
                     };
+                    if let Some(file) = cm.from_files.get(&key) {
+                        container.mounts.push(Mount {
+                            target,
+                            source: Source::File(file.clone()),
+                            why: why.clone(),
+                        });
+                        continue;
+                    }
                     container.mounts.push(Mount {
                         target,
                         source: Source::Bytes {
