@@ -573,6 +573,78 @@ spec:
 }
 "#;
 
+    /// Kube-ASY/k8s-workshop: `bitnami/nginx` reads its sites from
+    /// /opt/bitnami/nginx/conf/server_blocks; the workload is nginx, and its site is
+    /// linted (inside a stand-in nginx.conf, with a note).
+    #[test]
+    fn bitnami_nginx_server_blocks_are_linted() {
+        let (out, code) = lint(&[("all.yaml", BITNAMI_MANIFESTS)]);
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains("X021") && out.contains("gb-phpfpm:9001"),
+            "{out}"
+        );
+        assert!(out.contains("server_blocks"), "{out}");
+    }
+
+    const BITNAMI_MANIFESTS: &str = r#"apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: gb-nginx-config
+data:
+  gb-vhost.conf: |
+    server {
+      listen 0.0.0.0:8080;
+      root /app;
+      location ~ \.php$ {
+        fastcgi_pass gb-phpfpm:9001;
+        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
+        include fastcgi_params;
+      }
+    }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: gb-nginx
+spec:
+  selector: {matchLabels: {app: gb}}
+  template:
+    metadata: {labels: {app: gb}}
+    spec:
+      containers:
+      - name: nginx
+        image: bitnami/nginx:1.21
+        volumeMounts:
+        - {name: nginx-conf, mountPath: /opt/bitnami/nginx/conf/server_blocks}
+      volumes:
+      - name: nginx-conf
+        configMap:
+          name: gb-nginx-config
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: gb-phpfpm
+spec:
+  selector: {matchLabels: {app: fpm}}
+  template:
+    metadata: {labels: {app: fpm}}
+    spec:
+      containers:
+      - name: phpfpm
+        image: php:8.3-fpm
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: gb-phpfpm
+spec:
+  selector: {app: fpm}
+  ports:
+  - port: 9000
+"#;
+
     /// moode-player/moode keeps Debian's php.ini per SAPI: the CLI's is not php-fpm's,
     /// whatever the order they are found in (cli/ sorts before fpm/).
     #[test]

@@ -1130,16 +1130,21 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
     };
     // An nginx image whose own nginx.conf is not known (OpenResty, a private build) but
     // whose sites the repository provides: lint the sites inside nginx's stock nginx.conf.
+    let sites_dir = c.image.nginx_sites_dir.unwrap_or("/etc/nginx/conf.d");
     let standin = nginx
         && alone.is_none()
         && c.image.nginx.is_none_or(|s| s.files.is_empty())
         && lint_source::vfs::FileSystem::read(&*fs, &main).is_err()
-        && c.mounts
-            .iter()
-            .any(|m| m.target.starts_with("/etc/nginx/conf.d"));
+        && c.mounts.iter().any(|m| m.target.starts_with(sites_dir));
     let (fs, main) = if standin {
         let mut with_stock = c.clone();
         with_stock.image.nginx = Some(&stock::NGINX_OFFICIAL);
+        // The image's sites folder stands for conf.d (Bitnami's server_blocks).
+        for m in &mut with_stock.mounts {
+            if let Ok(rest) = m.target.strip_prefix(sites_dir) {
+                m.target = Path::new("/etc/nginx/conf.d").join(rest);
+            }
+        }
         (with_stock.fs(repo), PathBuf::from("/etc/nginx/nginx.conf"))
     } else {
         (fs, main)
@@ -1147,7 +1152,7 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
     let mut notes = Vec::new();
     if standin {
         notes.push(format!(
-            "{}: the image's own nginx.conf is not known; its conf.d sites are linted inside the official nginx image's nginx.conf",
+            "{}: the image's own nginx.conf is not known; its sites ({sites_dir}) are linted inside the official nginx image's nginx.conf",
             c.name
         ));
     }

@@ -233,6 +233,9 @@ pub struct Image {
     pub moves: Vec<(String, String)>,
     /// Third-party nginx modules built into the image (OpenResty's Lua).
     pub modules: &'static [&'static str],
+    /// Where the image's own nginx.conf (not known here) includes sites from, when not
+    /// `/etc/nginx/conf.d`: Bitnami's `/opt/bitnami/nginx/conf/server_blocks`.
+    pub nginx_sites_dir: Option<&'static str>,
 }
 
 const DEBIAN_PASSWD: &str = "root:x:0:0:root:/root:/bin/bash\nwww-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
@@ -298,6 +301,17 @@ pub fn image(reference: &str) -> Image {
                 ..Image::default()
             }
         }
+        // Bitnami's nginx (`bitnami/nginx`, `docker.io/bitnami/nginx`): its own build
+        // under /opt/bitnami/nginx, running as uid 1001; its nginx.conf includes
+        // `server_blocks/*.conf` inside `http` (files not carried here).
+        "nginx" if repo.contains("bitnami/") => Image {
+            nginx: Some(&BITNAMI_NGINX),
+            nginx_main: Some("/opt/bitnami/nginx/conf/nginx.conf"),
+            nginx_sites_dir: Some("/opt/bitnami/nginx/conf/server_blocks"),
+            passwd: DEBIAN_PASSWD,
+            group: DEBIAN_GROUP,
+            ..Image::default()
+        },
         "openresty" => Image {
             nginx: Some(&OPENRESTY),
             nginx_main: Some("/usr/local/openresty/nginx/conf/nginx.conf"),
@@ -359,6 +373,16 @@ pub fn assumption(reference: &str) -> Option<String> {
 pub static OPENRESTY: StockSet = StockSet {
     name: "openresty",
     source: "openresty/docker-openresty (paths only)",
+    files: &[],
+    links: &[],
+    complete_dirs: &[],
+};
+
+/// Bitnami's nginx image: paths only (its nginx.conf is built by Bitnami's package,
+/// not carried here); what the repository does not provide stays unknown.
+pub static BITNAMI_NGINX: StockSet = StockSet {
+    name: "bitnami-nginx",
+    source: "bitnami/containers bitnami/nginx (paths only: /opt/bitnami/nginx/conf/nginx.conf includes server_blocks/*.conf)",
     files: &[],
     links: &[],
     complete_dirs: &[],
@@ -609,7 +633,13 @@ mod tests {
         );
         assert!(image("php:8.3-fpm-alpine").fpm.is_some());
         assert!(image("php:8.3-cli").fpm.is_none());
-        assert!(image("bitnami/nginx:1.25").nginx.is_none());
+        // Bitnami's nginx: its own paths, its files not carried.
+        let bitnami = image("bitnami/nginx:1.25");
+        assert_eq!(bitnami.nginx.map(|s| s.name), Some("bitnami-nginx"));
+        assert_eq!(
+            bitnami.nginx_sites_dir,
+            Some("/opt/bitnami/nginx/conf/server_blocks")
+        );
         assert!(image("wordpress:6-fpm").fpm.is_some());
         // biodiversity-cz: nginx's rootless variant has the official image's files.
         let rootless = image("ghcr.io/nginxinc/nginx-unprivileged:1.27-alpine@sha256:0123");
