@@ -483,6 +483,44 @@ location / {
     fix: "Fix the variable's name, or define it with `set` or `map` before it is used.",
 };
 
+/// NGX025: `server ... resolve` in an upstream without a shared-memory zone or a resolver
+pub static UPSTREAM_RESOLVE: RuleMeta = RuleMeta {
+    code: "NGX025",
+    name: "upstream-resolve-needs-zone-and-resolver",
+    family: Family::NginxLoad,
+    severity: Severity::Error,
+    summary: "`server ... resolve` in an upstream without `zone`, or without a `resolver` in the upstream or at http level: nginx does not start",
+    aliases: &[],
+    doc: r#"Since 1.27.3 open-source nginx re-resolves an upstream server's name at run
+time when the `server` line says `resolve` (in Docker, the service's address
+after a container is recreated). The peers then live in shared memory, so the
+upstream needs a `zone`, and nginx needs a DNS server to ask: a `resolver` in
+the upstream block or at http level (a `resolver` in a server or location does
+not count: the upstream is built from the http level). Without them nginx stops
+at start with `resolving names at run time requires upstream "php" in
+/etc/nginx/conf.d/site.conf:1 to be in shared memory` or `no resolver defined to
+resolve names at run time in upstream "php"` (ngx_http_upstream_round_robin.c).
+
+**Symptom**: `nginx -t` fails; the container restarts in a loop and every
+request gets no answer (or the old configuration keeps running after a reload).
+
+Bad:
+```nginx
+upstream php {
+    server app:9000 resolve;
+}
+```
+Good:
+```nginx
+resolver 127.0.0.11 valid=10s;
+upstream php {
+    zone php 64k;
+    server app:9000 resolve;
+}
+```"#,
+    fix: "Add `zone NAME 64k;` to the upstream and a `resolver` (Docker: 127.0.0.11) in the upstream or at http level.",
+};
+
 /// Every code of the load-time checks.
 pub static RULES: &[&RuleMeta] = &[
     &UNKNOWN,
@@ -500,4 +538,5 @@ pub static RULES: &[&RuleMeta] = &[
     &BUFFER_RELATIONS,
     &SERVER_NAMES_HASH,
     &UNKNOWN_VARIABLE,
+    &UPSTREAM_RESOLVE,
 ];

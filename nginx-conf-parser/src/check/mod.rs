@@ -140,6 +140,8 @@ struct Checker<'a> {
     server: Option<(Span, bool)>,
     /// The first `listen` without `ssl` of that server (`ssl on;` turns TLS on there too).
     plain_listen: Option<Span>,
+    /// Whether the http block has a `resolver` (what `resolve` upstreams use).
+    http_resolver: bool,
     /// Servers whose fixes already add `http2 on;` (one per server).
     http2_added: Vec<Span>,
     /// Did-you-mean answers by unknown name: a broken file repeats its misspellings.
@@ -241,6 +243,7 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
         out: Vec::new(),
         server: None,
         plain_listen: None,
+        http_resolver: false,
         http2_added: Vec::new(),
         nearest_seen: HashMap::new(),
         foreign,
@@ -325,6 +328,12 @@ impl<'a> Checker<'a> {
             let Some(spec) = self.checked(item, context) else {
                 continue;
             };
+            if item.is("http") {
+                self.http_resolver = item.children().any(|c| c.is("resolver"));
+            } else if context == "http" && item.is("upstream") && item.is_block() {
+                // Not memoised with the statement: it depends on the http level.
+                self.upstream_resolve(&item);
+            }
             if spec.rejects_duplicates() {
                 // Keyed by the catalogue's static name: no allocation per directive.
                 let name = spec.name;
@@ -643,6 +652,47 @@ impl<'a> Checker<'a> {
                 return;
             }
         }
+    }
+
+    /// `server ... resolve` needs the upstream in shared memory (`zone`) and a resolver
+    /// in the upstream or at http level (ngx_http_upstream_init_round_robin, 1.27.3+).
+    fn upstream_resolve(&mut self, upstream: &Item<'a>) {
+        if self.version != NginxVersion::Latest {
+            return;
+        }
+        let Some(server) = upstream
+            .children()
+            .find(|c| c.is("server") && c.args().skip(1).any(|a| a == "resolve"))
+        else {
+            return;
+        };
+        let name = upstream.arg(0).unwrap_or_default();
+        let at = {
+            let file = &upstream.file;
+            let line = upstream.span().start as usize;
+            let line = file.text[..line.min(file.text.len())]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            format!("{}:{line}", self.map.get(file.id).path.display())
+        };
+        let message = if !upstream.children().any(|c| c.is("zone")) {
+            format!(
+                "resolving names at run time requires upstream \"{name}\" in {at} to be in shared memory"
+            )
+        } else if !self.http_resolver && !upstream.children().any(|c| c.is("resolver")) {
+            format!(
+                "no resolver defined to resolve names at run time in upstream \"{name}\" in {at}"
+            )
+        } else {
+            return;
+        };
+        self.out.push(
+            Diagnostic::new(&UPSTREAM_RESOLVE, upstream.head_span(), message)
+                .with_related(server.span(), "`resolve` here")
+                .with_help("add `zone NAME 64k;` to the upstream and `resolver 127.0.0.11 valid=10s;` (Docker's DNS) in it or at http level"),
+        );
     }
 
     /// The lines of a `geo` or `map` block: `key value;`, or one of the block's
