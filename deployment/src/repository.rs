@@ -202,6 +202,7 @@ fn installer_template(text: &str) -> Option<&'static str> {
         if !text_has_lua {
             placeholders += braced_names(line);
         }
+        placeholders += angle_bracketed_names(line);
         placeholders += line
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '%'))
             .filter(|word| {
@@ -222,7 +223,25 @@ fn installer_template(text: &str) -> Option<&'static str> {
             })
             .count();
     }
-    (placeholders >= 2).then_some("installer template (PH_NAME, %name% or {name} placeholders)")
+    (placeholders >= 2)
+        .then_some("installer template (PH_NAME, %name%, {name} or <NAME> placeholders)")
+}
+
+/// `<UPLOAD_MAX_SIZE>`-style placeholders (mondediefr/docker-flarum's start script fills
+/// them in with `sed`): an upper-case name in angle brackets, which nginx syntax never
+/// has outside strings.
+fn angle_bracketed_names(line: &str) -> usize {
+    line.split('<')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('>').map(|(name, _)| name))
+        .filter(|name| {
+            name.len() > 1
+                && name.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        })
+        .count()
 }
 
 /// A `{{NAME}}` or `{{ .Values.x }}` placeholder (Mustache, Jinja, Go templates) outside
@@ -564,6 +583,8 @@ mod tests {
             ("samples/php/fpm/pool.d/www.conf", "[inet]\nlisten = PH_PHP_FPM_BIND_HOST:PH_PHP_FPM_PORT\npm = dynamic\n"),
             ("data/templates/web/nginx/php-fpm/default.tpl", "server {\n    listen %ip%:%proxy_port%;\n    server_name %domain_idn%;\n}\n"),
             ("ispconfig/nginx_apps.vhost.master", "server {\n    listen {apps_vhost_port};\n<tmpl_if name='use_tcp'>\n    fastcgi_pass 127.0.0.1:9000;\n</tmpl_if>\n}\n"),
+            // mondediefr/docker-flarum: `sed -i "s/<UPLOAD_MAX_SIZE>/.../"` at start.
+            ("rootfs/etc/nginx/nginx.conf", "http {\n    client_max_body_size <UPLOAD_MAX_SIZE>;\n    server {\n        listen <FLARUM_PORT>;\n    }\n}\n"),
         ] {
             assert!(matches!(role(name, text), Some(Role::Template(_))), "{name}");
         }
@@ -587,6 +608,14 @@ mod tests {
             role(
                 "site.conf",
                 "server {\n    listen 80;\n    sub_filter '{{BASE_URL}}' 'https://example.org';\n}\n"
+            ),
+            Some(Role::Nginx { main: false })
+        );
+        // One `<NAME>` is not enough; HTML in a string is no placeholder.
+        assert_eq!(
+            role(
+                "site.conf",
+                "server {\n    listen 80;\n    return 200 '<html><B>ok</B></html>';\n}\n"
             ),
             Some(Role::Nginx { main: false })
         );
