@@ -645,6 +645,19 @@ spec:
   - port: 9000
 "#;
 
+    /// mondediefr/docker-flarum fills `<UPLOAD_MAX_SIZE>` and `<FLARUM_PORT>` in with sed
+    /// at start: the COPY'd file is a template, not an nginx.conf with invalid values.
+    #[test]
+    fn angle_bracket_placeholders_are_a_template() {
+        let (out, _) = lint(&[
+            ("Dockerfile", "FROM nginx:1.27\nCOPY nginx.conf /etc/nginx/nginx.conf\nCOPY startup /usr/local/bin/startup\nCMD [\"/usr/local/bin/startup\"]\n"),
+            ("nginx.conf", "events {}\nhttp {\n  server {\n    listen <FLARUM_PORT>;\n    root /var/www/html;\n    client_max_body_size <UPLOAD_MAX_SIZE>;\n  }\n}\n"),
+            ("startup", "#!/bin/sh\nsed -i \"s/<UPLOAD_MAX_SIZE>/$UPLOAD_MAX_SIZE/\" /etc/nginx/nginx.conf\nexec nginx -g 'daemon off;'\n"),
+        ]);
+        assert!(!out.contains("NGX014"), "{out}");
+        assert!(out.contains("not linted"), "{out}");
+    }
+
     /// moode-player/moode keeps Debian's php.ini per SAPI: the CLI's is not php-fpm's,
     /// whatever the order they are found in (cli/ sorts before fpm/).
     #[test]

@@ -527,12 +527,13 @@ impl FileSystem for ContainerFs {
                         }
                     }
                 }
-                // A `{{NAME}}` left in it is filled in by a start script this linter does
-                // not run: what nginx reads there is not known (a note that the file is
+                // A `{{NAME}}` (or `<NAME>`, `%name%`...) left in it is filled in by a
+                // start script this linter does not run: what nginx reads there is not known (a note that the file is
                 // not provided, instead of syntax errors on the placeholder).
-                if std::str::from_utf8(&bytes)
-                    .is_ok_and(|t| t.lines().any(crate::repository::double_braced_name))
-                {
+                if std::str::from_utf8(&bytes).is_ok_and(|t| {
+                    t.lines().any(crate::repository::double_braced_name)
+                        || crate::repository::installer_template(t).is_some()
+                }) {
                     return Err(FsError::Unknown);
                 }
                 Ok(Fetched {

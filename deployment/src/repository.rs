@@ -185,7 +185,7 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
 /// (replaced by `perl -pi -e 's#PH_X#...#'`, `sed`). Read as they are, their placeholders
 /// were dozens of false errors per file. Two placeholders (outside comments) are needed:
 /// one `%s` in a log format is no template.
-fn installer_template(text: &str) -> Option<&'static str> {
+pub(crate) fn installer_template(text: &str) -> Option<&'static str> {
     let mut placeholders = 0;
     let text_has_lua = text.contains("_by_lua");
     for line in text.lines().map(str::trim_start) {
