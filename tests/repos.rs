@@ -658,6 +658,43 @@ spec:
         assert!(out.contains("not linted"), "{out}");
     }
 
+    /// Compose services on networks they do not share cannot reach each other by name:
+    /// nginx stops at start with `host not found in upstream "app"`.
+    #[test]
+    fn compose_services_without_a_shared_network_do_not_resolve() {
+        let compose = |web_networks: &str| {
+            format!("services:\n  app:\n    image: php:8.3-fpm\n    networks: [back]\n    volumes:\n      - ./src:/var/www/html\n  web:\n    image: nginx:1.27\n    networks: {web_networks}\n    volumes:\n      - ./src:/var/www/html\n      - ./default.conf:/etc/nginx/conf.d/default.conf:ro\nnetworks:\n  front:\n  back:\n")
+        };
+        let (out, code) = lint(&[
+            ("compose.yaml", &compose("[front]")),
+            ("default.conf", SITE_APP_9000),
+            ("src/index.php", "<?php\n"),
+        ]);
+        assert_eq!(code, 1, "{out}");
+        assert!(
+            out.contains("X020") && out.contains("share no Compose network"),
+            "{out}"
+        );
+        let (out, code) = lint(&[
+            ("compose.yaml", &compose("[front, back]")),
+            ("default.conf", SITE_APP_9000),
+            ("src/index.php", "<?php\n"),
+        ]);
+        assert_eq!(code, 0, "{out}");
+    }
+
+    const SITE_APP_9000: &str = r#"server {
+    listen 80;
+    root /var/www/html;
+    index index.php;
+    location ~ \.php$ {
+        include fastcgi_params;
+        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
+        fastcgi_pass app:9000;
+    }
+}
+"#;
+
     /// moode-player/moode keeps Debian's php.ini per SAPI: the CLI's is not php-fpm's,
     /// whatever the order they are found in (cli/ sorts before fpm/).
     #[test]

@@ -24,6 +24,9 @@ pub(crate) struct Container {
     pub image: Image,
     pub mounts: Vec<Mount>,
     pub names: Vec<String>,
+    /// The Compose networks the service joins (`default` unless it names others; empty
+    /// outside Compose).
+    pub networks: Vec<String>,
     pub shares_network_of: Option<String>,
     /// Containers that share this one's loopback (a Kubernetes pod's).
     pub pod: Option<String>,
@@ -517,6 +520,7 @@ fn compose_container(
     let mut c = Container {
         name: service.name.clone(),
         names: service.names.clone(),
+        networks: service.networks.clone(),
         shares_network_of: service.shares_network_of.clone(),
         env: service.environment.clone(),
         links: service.links.clone(),
@@ -1335,18 +1339,35 @@ pub(crate) fn pair(
                 || n.shares_network_of.as_deref() == Some(&f.name)
                 || f.shares_network_of.as_deref() == Some(&n.name)
                 || (n.pod.is_some() && n.pod == f.pod);
-            let mut fpm_names: Vec<String> = f.names.clone();
+            // Compose services on networks they do not share cannot reach each other:
+            // php-fpm's names do not resolve from nginx (`host not found in upstream`).
+            let named_networks =
+                |c: &Container| !c.networks.is_empty() && c.networks.iter().any(|x| x != "default");
+            let apart = !same
+                && named_networks(n)
+                && named_networks(f)
+                && !n.networks.iter().any(|x| f.networks.contains(x));
+            let mut fpm_names: Vec<String> = if apart { Vec::new() } else { f.names.clone() };
             for (service, alias) in &n.links {
-                if service == &f.name {
+                if service == &f.name && !apart {
                     fpm_names.push(alias.clone());
                 }
             }
             let other_names = all_names
                 .iter()
-                .filter(|x| !fpm_names.contains(x))
+                .filter(|x| !fpm_names.contains(x) && !(apart && f.names.contains(x)))
                 .cloned()
                 .collect();
             let mut notes = n.notes.clone();
+            if apart {
+                notes.push(format!(
+                    "{} (networks: {}) and {} (networks: {}) share no Compose network: php-fpm's names do not resolve from nginx",
+                    n.name,
+                    n.networks.join(", "),
+                    f.name,
+                    f.networks.join(", ")
+                ));
+            }
             notes.extend(n_side.notes.iter().cloned());
             if f.name != n.name {
                 notes.extend(f.notes.iter().cloned());
