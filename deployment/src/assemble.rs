@@ -1355,7 +1355,10 @@ pub(crate) fn pair(
             }
             let other_names = all_names
                 .iter()
-                .filter(|x| !fpm_names.contains(x) && !(apart && f.names.contains(x)))
+                .filter(|x| {
+                    let unreachable = apart && f.names.contains(x);
+                    !(fpm_names.contains(x) || unreachable)
+                })
                 .cloned()
                 .collect();
             let mut notes = n.notes.clone();
