@@ -19,8 +19,11 @@ body or a redirect, or a `rewrite` that redirects (a `redirect`/`permanent`
 flag, or a replacement starting with `http://`, `https://` or `$scheme`),
 answers the request before any access rule is looked at — in the same block
 or in any location below it that inherits the rules. A `return 4xx` without a
-body only sends an error and is not reported, unless an `error_page` turns it into
-a page the guarded location itself serves;
+body only sends an error and is not reported, even when an `error_page` turns it
+into a page by URI: the internal redirect runs the access phase again where the
+page is, so a denied client gets 403 there (live, nginx 1.22.1), or an error page
+that is public anyway; an `error_page` to a named location is reported. A block
+with only `allow` rules denies nobody and is not reported;
 named and `internal` locations are reachable only after the access phase of
 the location that sent the request there.
 
@@ -63,11 +66,10 @@ fn reachable_descendants(tree: &Tree<'_>, scope: Option<usize>) -> Vec<usize> {
     out
 }
 
-/// `return 4xx;` without a body: only an error, unless an `error_page` around it turns it
-/// into a page from inside the location the access rules guard. A page elsewhere (Vesta's
-/// `error_page 404 /error/404.html;` beside `location ~ /\.ht { deny all; return 404; }`:
-/// live, the same page the `deny` gives) still tells the client nothing of what is guarded.
-fn returns_plain_error(tree: &Tree<'_>, i: usize, guarded: Option<usize>) -> bool {
+/// `return 4xx;` without a body: only an error, also when an `error_page` turns it into
+/// a page by URI (the redirect meets the access rules, or the same `return`, again); an
+/// `error_page` to a named location may serve anything.
+fn returns_plain_error(tree: &Tree<'_>, i: usize) -> bool {
     let args: Vec<String> = crate::model::syntax::args(tree.item(i));
     let Some(code) = args.first() else {
         return false;
@@ -89,26 +91,13 @@ fn returns_plain_error(tree: &Tree<'_>, i: usize, guarded: Option<usize>) -> boo
             codes.contains(code).then(|| target.clone())
         })
     });
+    // A page by URI is an internal redirect that runs the access phase again where it
+    // lands: inside the guarded block the `deny` answers 403 there (myvesta's
+    // `error_page 404 /error/404.html` with an http-level `deny`; live: 403), outside it
+    // the client gets an error page anyone may see. A named location may serve anything.
     match page {
         None => true,
-        Some(page) => page.starts_with('/') && !guarded.is_some_and(|g| serves(tree, g, &page)),
-    }
-}
-
-/// True when `block` is a location nginx may pick for `uri` (or not a location at all:
-/// the whole server is guarded).
-fn serves(tree: &Tree<'_>, block: usize, uri: &str) -> bool {
-    let item = tree.item(block);
-    if !item.is("location") {
-        return true;
-    }
-    let (modifier, path) = crate::model::syntax::location_pattern(item);
-    match modifier.as_str() {
-        "" | "^~" => uri.starts_with(&path),
-        "=" => uri == path,
-        "~" => crate::model::compiled_regex::is_match(&path, uri),
-        "~*" => crate::model::compiled_regex::is_match(&format!("(?i){path}"), uri),
-        _ => false,
+        Some(page) => page.starts_with('/'),
     }
 }
 
@@ -124,9 +113,18 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if !seen.insert(scope) {
                 continue;
             }
+            // Only `allow` rules (WordOps' `allow all;` beside `return 200`): nobody is
+            // denied, nothing is bypassed.
+            let denies = tree
+                .children(scope)
+                .iter()
+                .any(|&c| tree.item(c).is("deny"));
+            if !denies {
+                continue;
+            }
             let bypass = reachable_descendants(tree, scope).into_iter().find(|d| {
                 let s = tree.item(*d);
-                (s.is("return") && !returns_plain_error(tree, *d, scope))
+                (s.is("return") && !returns_plain_error(tree, *d))
                     || (s.is("rewrite") && crate::model::syntax::rewrite_redirects(s))
             });
             let Some(bypass) = bypass else { continue };
