@@ -248,6 +248,13 @@ impl<'a> Model<'a> {
     /// and the document roots of PHP locations.
     pub fn paths_of_interest(&self) -> Vec<std::path::PathBuf> {
         let mut paths = Vec::new();
+        for fpm in &self.fpm {
+            if let Some(e) = fpm.global("error_log") {
+                if e.value.trim().starts_with('/') {
+                    paths.push(std::path::PathBuf::from(e.value.trim()));
+                }
+            }
+        }
         for p in self.pools() {
             for (_, file, _) in p.master_log_files() {
                 paths.push(file);
