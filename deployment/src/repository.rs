@@ -228,20 +228,37 @@ pub(crate) fn installer_template(text: &str) -> Option<&'static str> {
 }
 
 /// `<UPLOAD_MAX_SIZE>`-style placeholders (mondediefr/docker-flarum's start script fills
-/// them in with `sed`): an upper-case name in angle brackets, which nginx syntax never
-/// has outside strings.
+/// them in with `sed`; Webinoly's installer `<port>` and `<site_name>`): a name in angle
+/// brackets outside quotes, where nginx syntax never has one (HTML in a quoted
+/// `return` or `sub_filter` is text).
 fn angle_bracketed_names(line: &str) -> usize {
-    line.split('<')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('>').map(|(name, _)| name))
-        .filter(|name| {
-            name.len() > 1
-                && name.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
-                && name
-                    .bytes()
-                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-        })
-        .count()
+    let mut count = 0;
+    let mut quote: Option<char> = None;
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), '\\') => {
+                chars.next();
+            }
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '<') => {
+                let rest = &line[i + 1..];
+                let Some((name, _)) = rest.split_once('>') else {
+                    continue;
+                };
+                let is_name = name.len() > 1
+                    && name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+                    && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+                if is_name {
+                    count += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    count
 }
 
 /// A `{{NAME}}` or `{{ .Values.x }}` placeholder (Mustache, Jinja, Go templates) outside
@@ -611,11 +628,19 @@ mod tests {
             ),
             Some(Role::Nginx { main: false })
         );
+        // Webinoly's installer fills `<port>` and `<site_name>` in with sed.
+        assert!(matches!(
+            role(
+                "templates/site.conf",
+                "server {\n    listen <port> default_server;\n    server_name <site_name>;\n}\n"
+            ),
+            Some(Role::Template(_))
+        ));
         // One `<NAME>` is not enough; HTML in a string is no placeholder.
         assert_eq!(
             role(
                 "site.conf",
-                "server {\n    listen 80;\n    return 200 '<html><B>ok</B></html>';\n}\n"
+                "server {\n    listen 80;\n    return 200 '<html><body>ok</body></html>';\n    sub_filter \"</head>\" \"<script>x</script></head>\";\n}\n"
             ),
             Some(Role::Nginx { main: false })
         );
