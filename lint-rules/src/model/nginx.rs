@@ -154,6 +154,9 @@ pub struct EffectiveLocation {
     pub has_exists_check: bool,
     /// The `return` written at this level (not in an `if`).
     pub early_return: Option<Setting>,
+    /// A `rewrite` at this level (not in an `if`) that redirects every URI
+    /// (`rewrite ^(.*) https://$host$1 permanent;`): like a `return 301`.
+    pub redirects_all: Option<Setting>,
     /// `error_page` statements written at this level, in order.
     pub error_pages: Vec<Setting>,
 }
@@ -198,6 +201,7 @@ impl EffectiveLocation {
             includes: Vec::new(),
             has_exists_check: false,
             early_return: None,
+            redirects_all: None,
             error_pages: Vec::new(),
         }
     }
@@ -372,6 +376,23 @@ fn setting(item: &Item<'_>) -> Setting {
             .into(),
         span: item.span(),
     }
+}
+
+/// A `rewrite` whose pattern matches every URI and that redirects (`permanent`,
+/// `redirect`, or a replacement with a scheme).
+fn rewrite_redirects_all(item: &nginx_conf_parser::config::Item<'_>) -> bool {
+    let matches_all = item.arg(0).is_some_and(|p| {
+        matches!(
+            p.as_ref(),
+            "^" | "^/" | ".*" | "^.*" | "^.*$" | "(.*)" | "^(.*)" | "^(.*)$" | "^/(.*)" | "^/(.*)$"
+        )
+    });
+    let flag = item.arg(2).map(|f| f.to_ascii_lowercase());
+    let redirects = matches!(flag.as_deref(), Some("permanent" | "redirect"))
+        || item.arg(1).is_some_and(|r| {
+            r.starts_with("http://") || r.starts_with("https://") || r.starts_with("$scheme")
+        });
+    matches_all && redirects
 }
 
 /// Builds the model of one tree. Iterative over blocks: no recursion on input depth.
@@ -734,6 +755,7 @@ fn location_statement(item: &Item<'_>, loc: &mut EffectiveLocation) {
         }
         "alias" => loc.alias = Some(setting(item)),
         "return" => loc.early_return = Some(setting(item)),
+        "rewrite" if rewrite_redirects_all(item) => loc.redirects_all = Some(setting(item)),
         "error_page" => loc.error_pages.push(setting(item)),
         "try_files" => loc.try_files = Some(setting(item)),
         "fastcgi_split_path_info" => loc.split_path_info = Some(setting(item)),

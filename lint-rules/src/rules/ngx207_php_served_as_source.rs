@@ -52,7 +52,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         let Some(level) = server.locations.first() else {
             continue;
         };
-        if level.early_return.is_some() {
+        if level.early_return.is_some() || level.redirects_all.is_some() {
             continue;
         }
         // `index` acts only where a directory's URI is served from disk: not in a
@@ -61,6 +61,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         let serves_directories = |uri: &str| {
             server.location_for(uri).is_none_or(|l| {
                 l.early_return.is_none()
+                    && l.redirects_all.is_none()
                     && l
                         .try_files
                         .as_ref()
