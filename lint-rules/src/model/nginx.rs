@@ -250,17 +250,58 @@ impl Server {
         // Rules ask this for several URIs of every PHP location: the patterns are read
         // once per server, not split and formatted again on every question.
         let matchers = self.matchers.get_or_init(|| {
-            self.locations
+            let locations = &self.locations[1.min(self.locations.len())..];
+            let mut out: Vec<LocationMatch> = locations
                 .iter()
-                .skip(1)
                 .map(|l| LocationMatch::of(&l.pattern))
-                .collect()
+                .collect();
+            // The location each one is written in (innermost enclosing span of the same
+            // file): nginx looks at a prefix location's nested locations before the
+            // regexes around it. Quadratic, so only for servers of ordinary size.
+            if locations.len() <= MAX_NESTING_SCAN {
+                for (i, l) in locations.iter().enumerate() {
+                    out[i].parent = locations
+                        .iter()
+                        .enumerate()
+                        .filter(|(j, p)| {
+                            *j != i
+                                && p.span.file == l.span.file
+                                && p.span.start <= l.span.start
+                                && l.span.end <= p.span.end
+                                && (p.span.start, p.span.end) != (l.span.start, l.span.end)
+                        })
+                        .max_by_key(|(_, p)| p.span.start)
+                        .map(|(j, _)| j);
+                }
+            }
+            out
         });
-        let at = |i: usize| self.locations.get(i + 1);
+        self.find_location(matchers, None, uri, 0)
+            .and_then(|i| self.locations.get(i + 1))
+    }
+
+    /// ngx_http_core_find_location over one level of nesting (`None`: the server's own
+    /// locations): an exact match wins; else the longest prefix, whose nested locations
+    /// are searched next; then, unless that prefix is `^~`, this level's regexes in
+    /// order (a matching regex's own nested locations searched in turn); else the prefix.
+    fn find_location(
+        &self,
+        matchers: &[LocationMatch],
+        level: Option<usize>,
+        uri: &str,
+        depth: usize,
+    ) -> Option<usize> {
+        if depth > MAX_LOCATION_DEPTH {
+            return None;
+        }
         let mut prefix: Option<(usize, usize, bool)> = None;
-        for (i, m) in matchers.iter().enumerate() {
+        for (i, m) in matchers
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.parent == level)
+        {
             match &m.literal {
-                Some(Literal::Exact(path)) if path == uri => return at(i),
+                Some(Literal::Exact(path)) if path == uri => return Some(i),
                 Some(Literal::Prefix { path, stop })
                     if uri.starts_with(path.as_str())
                         && prefix.is_none_or(|(_, len, _)| path.len() > len) =>
@@ -270,17 +311,35 @@ impl Server {
                 _ => {}
             }
         }
-        if let Some((i, _, true)) = prefix {
-            return at(i);
+        let mut found = None;
+        if let Some((p, _, _)) = prefix {
+            found = Some(p);
+            if let Some(inner) = self.find_location(matchers, Some(p), uri, depth + 1) {
+                let inner_is_prefix =
+                    matches!(matchers[inner].literal, Some(Literal::Prefix { .. }));
+                if !inner_is_prefix {
+                    return Some(inner);
+                }
+                found = Some(inner);
+            }
         }
-        for (i, m) in matchers.iter().enumerate() {
-            if let Some(re) = &m.regex {
-                if super::compiled_regex::is_match(re, uri) {
-                    return at(i);
+        if !matches!(prefix, Some((_, _, true))) {
+            for (i, m) in matchers
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| m.parent == level)
+            {
+                if let Some(re) = &m.regex {
+                    if super::compiled_regex::is_match(re, uri) {
+                        return Some(
+                            self.find_location(matchers, Some(i), uri, depth + 1)
+                                .unwrap_or(i),
+                        );
+                    }
                 }
             }
         }
-        prefix.and_then(|(i, _, _)| at(i))
+        found
     }
 }
 
@@ -290,7 +349,16 @@ pub(crate) struct LocationMatch {
     literal: Option<Literal>,
     /// The regex of `~`/`~*` (`(?i)` prepended for the latter).
     regex: Option<String>,
+    /// The location this one is nested in (an index among the matchers).
+    parent: Option<usize>,
 }
+
+/// Servers with more locations than this are matched without nesting (finding each
+/// location's parent compares every pair).
+const MAX_NESTING_SCAN: usize = 2_000;
+
+/// Nesting levels followed when matching a URI (nginx allows far fewer in practice).
+const MAX_LOCATION_DEPTH: usize = 64;
 
 #[derive(Clone, Debug)]
 enum Literal {
@@ -320,7 +388,11 @@ impl LocationMatch {
         } else {
             pattern.strip_prefix('~').map(|r| r.trim().to_string())
         };
-        LocationMatch { literal, regex }
+        LocationMatch {
+            literal,
+            regex,
+            parent: None,
+        }
     }
 }
 
@@ -858,5 +930,44 @@ mod tests {
         assert_eq!(picked(&server(&["= /only"]), "/other"), None);
         // Asked twice, the same answer (the patterns are read once).
         assert_eq!(picked(&s, "/index.php"), Some("~* \\.PHP$"));
+    }
+
+    /// A prefix location's nested locations are searched before the regexes around it,
+    /// and a regex nested in another prefix is not reachable from outside it.
+    #[test]
+    fn nested_locations_come_before_outer_regexes() {
+        // (pattern, start, end): spans give the nesting, as in a file.
+        let at = |a: usize, b: usize| Span::new(lint_source::FileId(0), a, b);
+        let mut locations = vec![EffectiveLocation::new(at(0, 1000), String::new())];
+        for (p, a, b) in [
+            ("~ \\.php$", 10, 50),
+            ("/wp-content/uploads", 60, 200),
+            ("~* \\.php$", 80, 120),
+            ("/wp-content/uploads/keep/", 130, 190),
+            ("/admin/", 210, 400),
+            ("~ \\.txt$", 220, 260),
+        ] {
+            locations.push(EffectiveLocation::new(at(a, b), p.to_string()));
+        }
+        let s = Server {
+            locations,
+            ..server(&[])
+        };
+        // WordOps: the nested deny wins over the outer PHP regex (live: 403).
+        let nested = s.location_for("/wp-content/uploads/x.php").map(|l| l.span);
+        assert_eq!(nested, Some(at(80, 120)));
+        // A deeper prefix without a matching regex below it: the outer regex still runs.
+        let php = s
+            .location_for("/wp-content/uploads/keep/x.php")
+            .map(|l| l.span);
+        assert_eq!(php, Some(at(80, 120)));
+        assert_eq!(picked(&s, "/index.php"), Some("~ \\.php$"));
+        // The regex nested in /admin/ is not seen outside it.
+        assert_eq!(picked(&s, "/notes.txt"), None);
+        assert_eq!(picked(&s, "/admin/notes.txt"), Some("~ \\.txt$"));
+        assert_eq!(
+            picked(&s, "/wp-content/uploads/a.css"),
+            Some("/wp-content/uploads")
+        );
     }
 }

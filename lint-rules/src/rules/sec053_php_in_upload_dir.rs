@@ -56,6 +56,8 @@ fn upload_prefix(location: &EffectiveLocation) -> Option<String> {
         _ => return None,
     };
     let literal: String = match modifier {
+        // `location /wp-content/uploads` is the folder itself (WordOps): files are below it.
+        "" | "^~" if !path.ends_with('/') => format!("{path}/"),
         "" | "^~" => path.to_string(),
         "~" | "~*" => {
             // The pattern's literal start: `^/uploads/.*\.php$` → `/uploads/`.
