@@ -17,7 +17,9 @@ pub static RULE: Rule = Rule {
         doc: r#"nginx serves static files and evaluates `try_files` in its own container.
 When the code is mounted (or copied) into php-fpm's container only, every asset
 is a 404, and a PHP location that checks the script first (`try_files $uri =404`,
-Debian's `snippets/fastcgi-php.conf`) answers 404 before php-fpm is asked.
+Debian's `snippets/fastcgi-php.conf`) answers 404 before php-fpm is asked. A
+warning for static files; an error when a PHP location checks the file too,
+since then the whole site is 404s.
 
 **Symptom**: 404 for CSS, JavaScript and images, and for every PHP URL when the
 PHP location has `try_files`: nginx answers by itself and php-fpm is never asked.
