@@ -51,7 +51,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 .listens
                 .iter()
                 .any(|l| !l.quic && l.ssl && l.port == quic.port);
-            let port = quic.port.map_or(String::new(), |p| p.to_string());
+            // A port nginx cannot read (`[::]:<port>`) is the load check's error already.
+            let Some(port) = quic.port else { continue };
             if !tls {
                 sink.push(
                     Diagnostic::new(&RULE.meta, quic.span, format!("HTTP/3 on port {port} without `listen {port} ssl` in this server: browsers start over TCP and never reach it"))
