@@ -695,6 +695,22 @@ spec:
 }
 "#;
 
+    /// An Ansible role's `files/www.conf` with Debian's socket folder (`/run/php/`) is a
+    /// Debian pool, not the php image's www.conf (whose [www] fragments then lacked `pm`).
+    #[test]
+    fn a_loose_pool_naming_run_php_is_debian() {
+        let pool = "[app]\nuser = www-data\ngroup = www-data\nlisten = /run/php/app.sock\nlisten.owner = www-data\nlisten.group = www-data\npm = dynamic\npm.max_children = 5\npm.start_servers = 2\npm.min_spare_servers = 1\npm.max_spare_servers = 3\n";
+        let (out, code) = lint(&[
+            ("files/www.conf", pool),
+            (
+                "tasks/main.yml",
+                "- name: pool\n  copy: {src: www.conf, dest: /etc/php/8.2/fpm/pool.d/app.conf}\n",
+            ),
+        ]);
+        assert_eq!(code, 0, "{out}");
+        assert!(!out.contains("FPM006"), "{out}");
+    }
+
     /// moode-player/moode keeps Debian's php.ini per SAPI: the CLI's is not php-fpm's,
     /// whatever the order they are found in (cli/ sorts before fpm/).
     #[test]

@@ -1679,9 +1679,25 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         host: true,
         ..Container::default()
     };
+    // Debian's layout, by path, or by what the files name: its socket folder
+    // `/run/php/` (the official php image has none), `/etc/php/<version>/`, its
+    // `snippets/fastcgi-php.conf` (an Ansible role's `files/www.conf` with
+    // `listen = /run/php/app.sock` was placed in the php image and lost to its [www]).
     let debian = loose.iter().any(|f| {
         let p = f.path.to_string_lossy();
-        p.contains("sites-available") || p.contains("sites-enabled") || p.contains("/etc/php/")
+        p.contains("sites-available")
+            || p.contains("sites-enabled")
+            || p.contains("/etc/php/")
+            || std::fs::read_to_string(&f.path).is_ok_and(|text| {
+                text.lines()
+                    .map(str::trim_start)
+                    .filter(|l| !l.starts_with(';') && !l.starts_with('#'))
+                    .any(|l| {
+                        l.contains("/run/php/")
+                            || l.contains("/etc/php/")
+                            || l.contains("snippets/fastcgi-php.conf")
+                    })
+            })
     });
     let alpine = !debian
         && loose

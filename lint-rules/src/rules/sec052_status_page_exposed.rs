@@ -209,45 +209,33 @@ pub fn unrestricted(tree: &Tree<'_>, scope: Option<usize>) -> Option<String> {
 /// block, or a `map` of `$remote_addr` (perusio/drupal-with-nginx:
 /// `if ($dont_show_nginx_status) { return 404; }`; live: 404 outside the list).
 fn guarded_by_client_address(tree: &Tree<'_>, scope: Option<usize>) -> bool {
-    let address_vars: Vec<String> = tree
-        .named("geo")
-        .chain(tree.named("map"))
-        .filter_map(|g| {
-            let item = tree.item(g);
-            let (source, var) = match (item.arg_count(), item.is("geo")) {
-                (1, true) => ("$remote_addr".into(), item.arg(0)?),
-                (2, _) => (item.arg(0)?, item.arg(1)?),
-                _ => return None,
-            };
-            let by_address = matches!(
-                source.to_ascii_lowercase().as_str(),
-                "$remote_addr" | "$binary_remote_addr" | "$realip_remote_addr"
-            );
-            by_address.then(|| var.to_ascii_lowercase())
-        })
-        .collect();
-    if address_vars.is_empty() {
-        return false;
-    }
+    // The `if`s first (rare), the variables' definitions only for them: this runs for
+    // every status page, and a tree may hold thousands of maps.
     let mut level = scope;
     while let Some(l) = level {
-        let refuses = tree.children(Some(l)).iter().any(|&c| {
+        let guarded = tree.children(Some(l)).iter().any(|&c| {
             let item = tree.item(c);
             item.is("if")
-                && item.args().any(|a| {
-                    let a = a.to_ascii_lowercase();
-                    address_vars.iter().any(|v| a.contains(v.as_str()))
-                })
                 && tree.children(Some(c)).iter().any(|&r| {
                     let r = tree.item(r);
                     r.is("return")
-                        && r
-                            .arg(0)
+                        && r.arg(0)
                             .and_then(|code| code.parse::<u16>().ok())
                             .is_some_and(|code| code >= 400)
                 })
+                && item.args().any(|a| {
+                    a.split('$')
+                        .skip(1)
+                        .map(|v| {
+                            let end = v
+                                .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+                                .unwrap_or(v.len());
+                            &v[..end]
+                        })
+                        .any(|name| !name.is_empty() && is_client_address_variable(tree, name))
+                })
         });
-        if refuses {
+        if guarded {
             return true;
         }
         if tree.item(l).is("server") {
@@ -256,6 +244,32 @@ fn guarded_by_client_address(tree: &Tree<'_>, scope: Option<usize>) -> bool {
         level = tree.parent(l);
     }
     false
+}
+
+/// Whether `$name` is made by a `geo` block (of the client address unless told
+/// otherwise) or a `map` of `$remote_addr`, `$binary_remote_addr` or
+/// `$realip_remote_addr`.
+fn is_client_address_variable(tree: &Tree<'_>, name: &str) -> bool {
+    let is_var = |word: &str| {
+        word.strip_prefix('$')
+            .is_some_and(|w| w.eq_ignore_ascii_case(name))
+    };
+    let by_address = |source: &str| {
+        ["$remote_addr", "$binary_remote_addr", "$realip_remote_addr"]
+            .iter()
+            .any(|s| source.eq_ignore_ascii_case(s))
+    };
+    tree.named("geo").chain(tree.named("map")).any(|g| {
+        let item = tree.item(g);
+        match (item.arg_count(), item.is("geo")) {
+            (1, true) => item.arg(0).is_some_and(|v| is_var(&v)),
+            (2, _) => {
+                item.arg(1).is_some_and(|v| is_var(&v))
+                    && item.arg(0).is_some_and(|src| by_address(&src))
+            }
+            _ => false,
+        }
+    })
 }
 
 /// Directives that set a location's content handler, as `stub_status` does: the one
