@@ -79,8 +79,9 @@ pub struct Args {
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,
 
-    /// Ignore any .nginx-fpm-lint.toml.
-    #[arg(long = "no-config")]
+    /// Ignore any .nginx-fpm-lint.toml (accepted after a subcommand too:
+    /// `deployments --no-config .`).
+    #[arg(long = "no-config", global = true)]
     pub no_config: bool,
 
     /// Only report these codes, prefixes, names or gixy plugin names (comma separated;
