@@ -257,6 +257,9 @@ pub fn parse_target(
                         workdir = state.workdir;
                         entrypoint = state.entrypoint;
                         cmd = state.cmd;
+                        for (k, v) in crate::stock::image_env(&base) {
+                            vars.insert(k.to_string(), v.to_string());
+                        }
                         vars.extend(df.env.clone());
                     }
                     None => {
@@ -538,6 +541,17 @@ mod tests {
         let df = parse(
             Path::new("/r/Dockerfile"),
             "FROM php:8.3-fpm\nCOPY php.ini $PHP_INI_DIR/conf.d/\n",
+            Path::new("/r"),
+            &BTreeMap::new(),
+        );
+        assert_eq!(
+            df.copies[0].target,
+            PathBuf::from("/usr/local/etc/php/conf.d")
+        );
+        // In a stage built on a php stage too.
+        let df = parse(
+            Path::new("/r/Dockerfile"),
+            "FROM php:8.3-fpm AS base\nRUN true\nFROM base\nCOPY php.ini $PHP_INI_DIR/conf.d/\n",
             Path::new("/r"),
             &BTreeMap::new(),
         );
