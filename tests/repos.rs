@@ -434,7 +434,10 @@ spec:
             ("zz-docker.conf", pool),
         ]);
         assert_eq!(code, 1, "{out}");
-        assert!(out.contains("X023"), "{out}");
+        assert!(
+            out.contains("X023") && out.contains("mounts elsewhere"),
+            "{out}"
+        );
     }
 
     /// nginx's `-c` is read where the image starts nginx: a supervisord program or a

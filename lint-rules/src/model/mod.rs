@@ -580,6 +580,9 @@ pub enum Crossing<'a> {
     SocketNotShared {
         /// The pool that creates that socket in its own container.
         pool: Option<PoolRef<'a>>,
+        /// A shared volume holds nginx's path, mounted at another path in php-fpm's
+        /// container: the pool's socket at nginx's path is outside it.
+        shared_elsewhere: bool,
     },
 }
 
@@ -699,6 +702,7 @@ impl<'a> Model<'a> {
                 match network.fpm_path(path) {
                     None => Some(Verdict::Across(Crossing::SocketNotShared {
                         pool: same_path_pool,
+                        shared_elsewhere: false,
                     })),
                     Some(fpm_path) => {
                         let fpm_path = address::socket_path(&fpm_path);
@@ -717,6 +721,7 @@ impl<'a> Model<'a> {
                             (None, Some(pool)) if fpm_path != address::socket_path(path) => {
                                 Some(Verdict::Across(Crossing::SocketNotShared {
                                     pool: Some(pool),
+                                    shared_elsewhere: true,
                                 }))
                             }
                             (None, _) => None,

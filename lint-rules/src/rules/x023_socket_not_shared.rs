@@ -1,7 +1,7 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::address::describe;
+use crate::model::address::{describe, NginxTarget};
 use crate::model::{Crossing, Model, Verdict};
 
 /// The rule.
@@ -43,18 +43,31 @@ volumes:
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, _, location) in model.fastcgi_locations() {
         for t in model.fastcgi_targets(nginx, location) {
-            let Verdict::Across(Crossing::SocketNotShared { pool }) = model.verdict(&t.target)
+            let Verdict::Across(Crossing::SocketNotShared {
+                pool,
+                shared_elsewhere,
+            }) = model.verdict(&t.target)
             else {
                 continue;
             };
-            let mut d = Diagnostic::new(
-                &RULE.meta,
-                t.span,
-                format!(
+            let shared_as = match &t.target {
+                NginxTarget::Unix(path) if shared_elsewhere => {
+                    model.options.network.fpm_path(path)
+                }
+                _ => None,
+            };
+            let message = match &shared_as {
+                None => format!(
                     "{} is a file of nginx's container: no volume shares it with php-fpm's",
                     describe(&t.target)
                 ),
-            )
+                Some(there) => format!(
+                    "{} is on a volume that php-fpm's container mounts elsewhere: php-fpm sees that file as {}, and the pool creates its socket outside the volume",
+                    describe(&t.target),
+                    there.display()
+                ),
+            };
+            let mut d = Diagnostic::new(&RULE.meta, t.span, message)
             .with_label("nginx looks for the socket here, in its own filesystem")
             .with_note("at runtime: 502 Bad Gateway, \"connect() to unix:... failed (2: No such file or directory)\" in nginx's error log");
             if let Some(p) = pool {
