@@ -714,6 +714,27 @@ spec:
         assert!(!out.contains("FPM006"), "{out}");
     }
 
+    /// friendica's example mounts `config/app/www.overload.conf`, which is not in the
+    /// repository: Docker mounts an empty directory there and the pool overrides are lost.
+    #[test]
+    fn a_missing_bind_mounted_config_file_is_noted() {
+        let compose = "services:\n  app:\n    image: php:8.3-fpm\n    volumes:\n      - ./config/www.overload.conf:/usr/local/etc/php-fpm.d/www.overload.conf\n      - ./src:/var/www/html\n  web:\n    image: nginx:1.27\n    volumes:\n      - ./default.conf:/etc/nginx/conf.d/default.conf:ro\n      - ./src:/var/www/html\n";
+        let files = [
+            ("compose.yaml", compose),
+            ("default.conf", SITE_APP_9000),
+            ("src/index.php", "<?php\n"),
+        ];
+        let (out, _) = lint(&files);
+        assert!(
+            out.contains("www.overload.conf is not in the repository"),
+            "{out}"
+        );
+        let mut with_file = files.to_vec();
+        with_file.push(("config/www.overload.conf", "[www]\npm.max_children = 8\n"));
+        let (out, _) = lint(&with_file);
+        assert!(!out.contains("is not in the repository"), "{out}");
+    }
+
     /// moode-player/moode keeps Debian's php.ini per SAPI: the CLI's is not php-fpm's,
     /// whatever the order they are found in (cli/ sorts before fpm/).
     #[test]

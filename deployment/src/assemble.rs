@@ -583,6 +583,21 @@ fn compose_container(
                 } else if host.exists() {
                     Source::File(host.clone())
                 } else {
+                    // A configuration file the repository does not have: Docker makes an
+                    // empty directory of that name on the host and mounts it, and the
+                    // pool or site it should carry is silently missing (friendica's
+                    // `www.overload.conf` typo). Said unless the file is generated.
+                    let config_target = target
+                        .extension()
+                        .is_some_and(|e| e == "conf" || e == "ini");
+                    if config_target && host.starts_with(repo) {
+                        c.notes.push(format!(
+                            "{}: {} is not in the repository: unless something creates it first, Docker mounts an empty directory at {} and what it should configure is missing",
+                            rel(file, repo),
+                            rel(host, repo),
+                            target.display()
+                        ));
+                    }
                     Source::Opaque
                 };
                 c.mounts.push(Mount {
