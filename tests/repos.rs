@@ -735,6 +735,27 @@ spec:
         assert!(!out.contains("is not in the repository"), "{out}");
     }
 
+    /// Centmin Mod keeps nginx's folder as `config/nginx/`, its includes naming
+    /// `/usr/local/nginx/conf/...`: the folder stands for that one, not /etc/nginx, and
+    /// a broken site under it is found.
+    #[test]
+    fn a_loose_nginx_conf_folder_stands_where_its_includes_say() {
+        let main = "events {}\nhttp {\n    include /usr/local/nginx/conf/mime.types;\n    include /usr/local/nginx/conf/conf.d/*.conf;\n}\n";
+        let site = "server {\n    listen 80;\n    server_name example.org;\n    include /usr/local/nginx/conf/php.conf;\n}\n";
+        let (out, code) = lint(&[
+            ("config/nginx/nginx.conf", main),
+            ("config/nginx/mime.types", "types {\n    text/html html;\n}\n"),
+            ("config/nginx/conf.d/site.conf", site),
+            ("config/nginx/php.conf", "location ~ \\.php$ {\n    fastcgi_pass 127.0.0.1:9000;\n    fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    acces_log off;\n}\n"),
+        ]);
+        assert_eq!(code, 1, "{out}");
+        assert!(!out.contains("NGX002") && !out.contains("NGX005"), "{out}");
+        assert!(
+            out.contains("php.conf:4:") && out.contains("NGX010"),
+            "{out}"
+        );
+    }
+
     /// moode-player/moode keeps Debian's php.ini per SAPI: the CLI's is not php-fpm's,
     /// whatever the order they are found in (cli/ sorts before fpm/).
     #[test]

@@ -1205,10 +1205,16 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
         } else {
             c.image_ref.clone()
         },
+        // nginx reads relative paths (`include mime.types;`) from the directory of the
+        // file `-c` names (ngx_process_options): `/app/conf` for `nginx -c
+        // /app/conf/nginx.conf`, OpenResty's own conf/.
+        conf_prefix: match main.parent() {
+            Some(dir) if nginx && alone.is_none() && main.is_absolute() => Some(dir.to_path_buf()),
+            _ => conf_prefix,
+        },
         fs,
         main,
         php_ini,
-        conf_prefix,
         accounts: (c.image.passwd.to_string(), c.image.group.to_string()),
         nginx_user: c.image.nginx_user.map(str::to_string),
         nginx_version: c.image.nginx_version.clone(),
@@ -2064,25 +2070,24 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         } else {
             rel(&m.path, repo)
         };
+        let main_dir = m.path.parent().unwrap_or(repo);
+        let conf_dir = conf_dir_of(&m.path, main_dir);
         c.mounts.insert(
             0,
             Mount {
-                target: PathBuf::from("/etc/nginx"),
+                target: PathBuf::from(&conf_dir),
                 source: Source::Dir {
-                    host: m.path.parent().unwrap_or(repo).to_path_buf(),
+                    host: main_dir.to_path_buf(),
                     merge: true,
                 },
-                why: format!(
-                    "{} stands for /etc/nginx",
-                    rel(m.path.parent().unwrap_or(repo), repo)
-                ),
+                why: format!("{} stands for {conf_dir}", rel(main_dir, repo)),
             },
         );
         c.command = vec![
             "nginx".into(),
             "-c".into(),
             format!(
-                "/etc/nginx/{}",
+                "{conf_dir}/{}",
                 m.path
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
@@ -2114,6 +2119,38 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
     for d in &mut out.deployments[before..] {
         d.network = Network::default();
         d.notes.push("loose configuration files, linted where their image or distribution keeps them (no Compose file, Dockerfile or manifest places them)".into());
+    }
+}
+
+/// Where a loose nginx.conf's folder belongs: `/etc/nginx`, unless its absolute
+/// includes name another folder whose files are beside it (Centmin Mod's
+/// `include /usr/local/nginx/conf/maintenance.conf;` with `maintenance.conf` next to
+/// nginx.conf: its folder is /usr/local/nginx/conf).
+fn conf_dir_of(main: &Path, main_dir: &Path) -> String {
+    const DEFAULT: &str = "/etc/nginx";
+    let Ok(text) = std::fs::read_to_string(main) else {
+        return DEFAULT.into();
+    };
+    let mut votes: BTreeMap<String, usize> = BTreeMap::new();
+    for arg in include_args(&text) {
+        if !arg.starts_with('/') || lint_source::vfs::has_glob(arg) {
+            continue;
+        }
+        // Each way of splitting the path into a folder and a part found beside nginx.conf.
+        let path = Path::new(arg);
+        for dir in path.ancestors().skip(1) {
+            let Ok(rest) = path.strip_prefix(dir) else {
+                continue;
+            };
+            if dir.as_os_str().len() > 1 && main_dir.join(rest).is_file() {
+                *votes.entry(dir.to_string_lossy().into_owned()).or_default() += 1;
+                break;
+            }
+        }
+    }
+    match votes.iter().max_by_key(|(_, n)| **n) {
+        Some((dir, _)) if !votes.contains_key(DEFAULT) => dir.clone(),
+        _ => DEFAULT.into(),
     }
 }
 
