@@ -756,6 +756,21 @@ spec:
         );
     }
 
+    /// nextcloud's with-nginx-proxy examples: a TLS proxy in front of the FastCGI nginx
+    /// is not php-fpm's client; it is linted alone, not paired with the php container.
+    #[test]
+    fn a_proxy_nginx_is_not_paired_with_php_fpm() {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "compose.yaml", "services:\n  app:\n    image: php:8.3-fpm\n    volumes: [ \"./src:/var/www/html\" ]\n  web:\n    image: nginx:1.27\n    volumes:\n      - ./src:/var/www/html\n      - ./web.conf:/etc/nginx/conf.d/default.conf:ro\n  proxy:\n    image: nginx:1.27\n    ports: [ \"80:80\" ]\n    volumes:\n      - ./proxy/proxy.conf:/etc/nginx/conf.d/default.conf:ro\n");
+        write(dir.path(), "web.conf", SITE_APP_9000);
+        write(dir.path(), "src/index.php", "<?php\n");
+        write(dir.path(), "proxy/proxy.conf", "server {\n    listen 80;\n    location / {\n        # fastcgi_pass app:9000; (replaced by the web container)\n        proxy_pass http://web;\n    }\n}\n");
+        let (out, _) = run_in(dir.path(), &["deployments", "."]);
+        assert!(out.contains("deployment web → app"), "{out}");
+        assert!(out.contains("deployment proxy (nginx only)"), "{out}");
+        assert!(!out.contains("proxy → app"), "{out}");
+    }
+
     /// moode-player/moode keeps Debian's php.ini per SAPI: the CLI's is not php-fpm's,
     /// whatever the order they are found in (cli/ sorts before fpm/).
     #[test]

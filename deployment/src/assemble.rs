@@ -119,6 +119,32 @@ impl Container {
         out
     }
 
+    /// Whether a file the repository places in this container (or renders from a
+    /// template) has a `fastcgi_pass` outside comments.
+    fn names_fastcgi_pass(&self) -> bool {
+        let has = |text: &str| {
+            text.lines()
+                .map(str::trim_start)
+                .any(|l| !l.starts_with('#') && l.contains("fastcgi_pass"))
+        };
+        let file_has = |path: &Path| std::fs::read_to_string(path).is_ok_and(|t| has(&t));
+        let templates = self.templates.iter().any(|(host, _)| file_has(host));
+        templates
+            || self.mounts.iter().any(|m| match &m.source {
+                Source::File(host) => file_has(host),
+                Source::Bytes { bytes, .. } => has(&String::from_utf8_lossy(bytes)),
+                Source::Dir { host, .. } => walkdir::WalkDir::new(host)
+                    .max_depth(4)
+                    .follow_links(false)
+                    .into_iter()
+                    .filter_map(Result::ok)
+                    .filter(|e| e.file_type().is_file())
+                    .take(200)
+                    .any(|e| file_has(e.path())),
+                _ => false,
+            })
+    }
+
     /// Whether the container's command starts the image's servers: no command of its own,
     /// or a process supervisor, or an entrypoint script; `php artisan` or `composer` does not.
     fn command_keeps_servers(&self) -> bool {
@@ -1321,7 +1347,22 @@ pub(crate) fn pair(
             notes,
         }
     };
+    // Several nginx containers, some of them FastCGI clients: one with no `fastcgi_pass`
+    // in its files (a TLS proxy in front, a static avatar server) is not php-fpm's
+    // client, and is linted alone (nextcloud's with-nginx-proxy examples).
+    let some_speak_fastcgi = nginx.len() > 1 && nginx.iter().any(|(n, _)| n.names_fastcgi_pass());
     for (n, n_side) in &nginx {
+        if some_speak_fastcgi && !fpm.is_empty() && !n.names_fastcgi_pass() {
+            out.deployments.push(nginx_only(
+                n,
+                n_side,
+                format!(
+                    "{}: no `fastcgi_pass` in its files, beside an nginx that has one: not paired with php-fpm",
+                    n.name
+                ),
+            ));
+            continue;
+        }
         if fpm.is_empty() {
             out.deployments.push(nginx_only(
                 n,
