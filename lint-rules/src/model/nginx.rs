@@ -459,12 +459,8 @@ fn rewrite_redirects_all(item: &nginx_conf_parser::config::Item<'_>) -> bool {
             "^" | "^/" | ".*" | "^.*" | "^.*$" | "(.*)" | "^(.*)" | "^(.*)$" | "^/(.*)" | "^/(.*)$"
         )
     });
-    let flag = item.arg(2).map(|f| f.to_ascii_lowercase());
-    let redirects = matches!(flag.as_deref(), Some("permanent" | "redirect"))
-        || item.arg(1).is_some_and(|r| {
-            r.starts_with("http://") || r.starts_with("https://") || r.starts_with("$scheme")
-        });
-    matches_all && redirects
+    matches_all
+        && super::syntax::redirecting_rewrite(item.arg(1).as_deref(), item.arg(2).as_deref())
 }
 
 /// Builds the model of one tree. Iterative over blocks: no recursion on input depth.

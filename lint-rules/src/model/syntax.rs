@@ -458,9 +458,14 @@ pub fn args(item: &Item<'_>) -> Vec<String> {
 /// starting with `http://`, `https://` or `$scheme`. Otherwise (`last`, `break`, no flag)
 /// the new URI stays inside nginx.
 pub fn rewrite_redirects(item: &Item<'_>) -> bool {
-    let flag = item.arg(2).map(|f| f.to_ascii_lowercase());
-    matches!(flag.as_deref(), Some("permanent" | "redirect"))
-        || item.arg(1).is_some_and(|r| {
+    redirecting_rewrite(item.arg(1).as_deref(), item.arg(2).as_deref())
+}
+
+/// [`rewrite_redirects`] on a `rewrite`'s replacement and flag, for callers that read
+/// statements through another tree type (the model's builder).
+pub fn redirecting_rewrite(replacement: Option<&str>, flag: Option<&str>) -> bool {
+    flag.is_some_and(|f| f.eq_ignore_ascii_case("permanent") || f.eq_ignore_ascii_case("redirect"))
+        || replacement.is_some_and(|r| {
             r.starts_with("http://") || r.starts_with("https://") || r.starts_with("$scheme")
         })
 }

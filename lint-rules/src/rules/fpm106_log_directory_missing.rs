@@ -43,6 +43,16 @@ slowlog = /var/log/$pool.log.slow
     check,
 };
 
+/// Why php-fpm cannot create a file in `dir` (under `--root`), or `None` when it can or
+/// the tree does not say.
+fn directory_problem(model: &Model<'_>, dir: &std::path::Path) -> Option<&'static str> {
+    match model.filesystem.get(dir) {
+        Probe::Missing if model.filesystem.directory_missing(dir) => Some("does not exist"),
+        Probe::Present(f) if !f.is_dir => Some("is not a directory"),
+        _ => None,
+    }
+}
+
 fn check(model: &Model<'_>, sink: &mut Sink) {
     // The master's own `error_log` ([global]), opened before any pool (live, php-fpm 8.2:
     // `failed to open error_log (...)`, exit 78).
@@ -56,10 +66,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         }
         let file = std::path::Path::new(value);
         let Some(dir) = file.parent() else { continue };
-        let problem = match model.filesystem.get(dir) {
-            Probe::Missing if model.filesystem.directory_missing(dir) => "does not exist",
-            Probe::Present(f) if !f.is_dir => "is not a directory",
-            _ => continue,
+        let Some(problem) = directory_problem(model, dir) else {
+            continue;
         };
         sink.push(
             Diagnostic::new(
@@ -78,12 +86,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
     for p in model.pools() {
         for (key, file, span) in p.master_log_files() {
             let Some(dir) = file.parent() else { continue };
-            let problem = match model.filesystem.get(dir) {
-                Probe::Missing if model.filesystem.directory_missing(dir) => {
-                    "does not exist"
-                }
-                Probe::Present(f) if !f.is_dir => "is not a directory",
-                _ => continue,
+            let Some(problem) = directory_problem(model, dir) else {
+                continue;
             };
             let said = if key == "slowlog" {
                 format!("Unable to create or open slowlog({})", file.display())

@@ -668,14 +668,9 @@ impl<'a> Checker<'a> {
         };
         let name = upstream.arg(0).unwrap_or_default();
         let at = {
-            let file = &upstream.file;
-            let line = upstream.span().start as usize;
-            let line = file.text[..line.min(file.text.len())]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-                + 1;
-            format!("{}:{line}", self.map.get(file.id).path.display())
+            let file = self.map.get(upstream.file.id);
+            let line = file.line_col(upstream.span().start).line;
+            format!("{}:{line}", file.path.display())
         };
         let message = if !upstream.children().any(|c| c.is("zone")) {
             format!(
