@@ -1782,6 +1782,69 @@ spec:
             "no stock default site beside the copy's: {text}"
         );
     }
+
+    /// lando/php's examples/custom/config/www.conf: `[www]` and four pm.* lines, mounted
+    /// by lando as php-fpm.d/zz-lando.conf. Placed as www.conf it replaced the image's
+    /// pool and php-fpm's "the process manager is missing" was blamed on the stock
+    /// docker.conf. A look-alike with its own listen and pm still replaces the stock pool.
+    #[test]
+    fn a_loose_pool_override_merges_into_the_image_pool() {
+        let site = "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        fastcgi_pass fpm:9000;\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    }\n}\n";
+        let fragment = "; Override default PHP-FPM settings.\n[www]\npm.max_children = 5\npm.start_servers = 2\npm.min_spare_servers = 1\npm.max_spare_servers = 3\n";
+        let (text, _) = lint(&[("nginx.conf", site), ("www.conf", fragment)]);
+        assert!(
+            !text.contains("FPM006") && !text.contains("[error]"),
+            "{text}"
+        );
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "nginx.conf", site);
+        write(dir.path(), "www.conf", fragment);
+        let (listing, _) = run_in(dir.path(), &["deployments", "--no-config", "."]);
+        assert!(
+            listing.contains("php-fpm.d/zz-www.conf ← www.conf"),
+            "{listing}"
+        );
+        // A pool of its own (listen, but `pm` forgotten) replaces the stock one: php-fpm
+        // refuses it, and says so at the user's file.
+        let (text, _) = lint(&[
+            ("nginx.conf", site),
+            ("www.conf", "[www]\nlisten = 9000\npm.max_children = 5\n"),
+        ]);
+        assert!(
+            text.contains("www.conf:") && text.contains("FPM006"),
+            "{text}"
+        );
+    }
+
+    /// A YunoHost app's conf/: nginx.conf with `__PATH__` placeholders (a template, named
+    /// in a note) and extra_php-fpm.conf, env[] and php_value[] lines YunoHost appends to
+    /// the app's pool (read alone, each was "Array are not allowed in the global section").
+    #[test]
+    fn a_yunohost_app_conf_folder_is_a_template_and_a_pool_fragment() {
+        let (text, code) = lint(&[
+            ("manifest.toml", "packaging_format = 2\nid = \"roundcube\"\n"),
+            ("conf/nginx.conf", "location __PATH__/ {\n  alias __INSTALL_DIR__/;\n  index index.php;\n  location ~ [^/]\\.php(/|$) {\n    fastcgi_pass unix:/var/run/php/php__PHP_VERSION__-fpm-__APP__.sock;\n    include fastcgi_params;\n  }\n}\n"),
+            ("conf/extra_php-fpm.conf", "env[PATH] = $PATH\nphp_value[upload_max_filesize] = 50M\nphp_value[post_max_size] = 50M\n"),
+        ]);
+        assert!(!text.contains("FPM003"), "{text}");
+        assert!(
+            text.contains("conf/nginx.conf") && text.contains("__NAME__ placeholders"),
+            "{text}"
+        );
+        assert!(code < 2, "the pool fragment is still linted: {text}");
+    }
+
+    /// Every Salt formula's bin/kitchen is a Ruby script: `ENV['BUNDLE_GEMFILE'] ||=` is
+    /// no php-fpm `env[...]`, and no php:fpm deployment is invented around it.
+    #[test]
+    fn a_script_is_no_configuration() {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "bin/kitchen", "#!/usr/bin/env ruby\nrequire 'pathname'\nENV['BUNDLE_GEMFILE'] ||= File.expand_path('../Gemfile', __dir__)\nload Gem.bin_path('test-kitchen', 'kitchen')\n");
+        let (listing, _) = run_in(dir.path(), &["deployments", "--no-config", "."]);
+        assert!(listing.contains("no deployment found"), "{listing}");
+        let (text, code) = run_in(dir.path(), &["--no-config", "."]);
+        assert_eq!(code, 2, "nothing to lint: {text}");
+    }
 }
 
 fn real_world_site(pass: &str) -> String {

@@ -1718,6 +1718,33 @@ fn is_used(path: &Path, used: &[PathBuf]) -> bool {
 
 /// Files no Compose file, Dockerfile or manifest places: linted where their image or
 /// distribution would keep them, so that every rule runs on them.
+/// A pool file that only overrides: it sets neither `listen` nor `pm` in any section (a
+/// pool needs both), so it is meant to be merged into a pool defined elsewhere.
+fn pool_override(text: &str) -> bool {
+    let mut keys = 0;
+    for line in text.lines().map(str::trim) {
+        if line.is_empty()
+            || line.starts_with(';')
+            || line.starts_with('#')
+            || line.starts_with('[')
+        {
+            continue;
+        }
+        let Some((key, _)) = line.split_once('=') else {
+            continue;
+        };
+        let key = key.trim();
+        if key.eq_ignore_ascii_case("listen")
+            || key.eq_ignore_ascii_case("pm")
+            || key.eq_ignore_ascii_case("include")
+        {
+            return false;
+        }
+        keys += 1;
+    }
+    keys > 0
+}
+
 fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
     let loose: Vec<&RepoFile> = files
         .iter()
@@ -1844,6 +1871,15 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                 sites.push(f);
             }
             Role::Fpm { main } => {
+                // An override (no `listen`, no `pm`: lando's www.conf of four pm.* lines,
+                // YunoHost's extra_php-fpm.conf of env[] and php_value[]) is read after the
+                // image's pools, as its installer puts it (lando mounts zz-lando.conf;
+                // YunoHost appends it to the pool): php-fpm merges a [section] into the
+                // pool of that name, and header-less lines continue the pool before them.
+                // Placed under its own name it replaced the stock www.conf, or opened the
+                // global section.
+                let is_override =
+                    !main && std::fs::read_to_string(&f.path).is_ok_and(|t| pool_override(&t));
                 let target = if main {
                     PathBuf::from(if debian {
                         format!("/etc/php/{php}/fpm/php-fpm.conf")
@@ -1856,13 +1892,22 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                     } else {
                         "/usr/local/etc/php-fpm.d".to_string()
                     })
-                    .join(&name)
+                    .join(if is_override {
+                        format!("zz-{name}")
+                    } else {
+                        name.clone()
+                    })
+                };
+                let kind = if is_override {
+                    "loose php-fpm override: no listen or pm of its own, read after the image's pools"
+                } else {
+                    "loose php-fpm file"
                 };
                 fpm_c.mounts.push(Mount {
                     target: target.clone(),
                     source: Source::File(f.path.clone()),
                     why: format!(
-                        "{} placed as {} (loose php-fpm file)",
+                        "{} placed as {} ({kind})",
                         rel(&f.path, repo),
                         target.display()
                     ),

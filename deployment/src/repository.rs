@@ -101,7 +101,9 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    if bytes.contains(&0) {
+    // A script (`#!/usr/bin/env ruby`: every Salt formula's bin/kitchen, whose
+    // `ENV['BUNDLE_GEMFILE'] ||=` read as a pool's env[]) is no configuration.
+    if bytes.contains(&0) || bytes.starts_with(b"#!") {
         return None;
     }
     let text = String::from_utf8_lossy(bytes);
@@ -203,6 +205,7 @@ pub(crate) fn installer_template(text: &str) -> Option<&'static str> {
             placeholders += braced_names(line);
         }
         placeholders += angle_bracketed_names(line);
+        placeholders += double_underscored_names(line);
         placeholders += line
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '%'))
             .filter(|word| {
@@ -224,7 +227,32 @@ pub(crate) fn installer_template(text: &str) -> Option<&'static str> {
             .count();
     }
     (placeholders >= 2)
-        .then_some("installer template (PH_NAME, %name%, {name} or <NAME> placeholders)")
+        .then_some("installer template (PH_NAME, %name%, {name}, <NAME> or __NAME__ placeholders)")
+}
+
+/// YunoHost's `__PATH__`, `__INSTALL_DIR__`, `__PHP_VERSION__` (its helpers fill them
+/// in with `ynh_replace`): an upper-case name between double underscores, also inside a
+/// word (`php__PHP_VERSION__-fpm-__APP__.sock` holds two).
+fn double_underscored_names(line: &str) -> usize {
+    let bytes = line.as_bytes();
+    let mut count = 0;
+    let mut i = 0;
+    while let Some(at) = line.get(i..).and_then(|rest| rest.find("__")) {
+        let start = i + at + 2;
+        let len = bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || **b == b'_')
+            .count();
+        let run = &line[start..start + len];
+        match run.strip_suffix("__") {
+            Some(name) if name.bytes().next().is_some_and(|b| b.is_ascii_uppercase()) => {
+                count += 1;
+                i = start + len;
+            }
+            _ => i = start,
+        }
+    }
+    count
 }
 
 /// `<UPLOAD_MAX_SIZE>`-style placeholders (mondediefr/docker-flarum's start script fills
@@ -514,6 +542,34 @@ mod tests {
 
     fn role(name: &str, text: &str) -> Option<Role> {
         classify(Path::new(name), text.as_bytes())
+    }
+
+    #[test]
+    fn yunohost_placeholders_make_a_template_and_scripts_are_no_configuration() {
+        // YunoHost-Apps/roundcube_ynh conf/nginx.conf: a location snippet whose paths its
+        // helpers fill in.
+        let ynh = "location __PATH__/ {\n  alias __INSTALL_DIR__/;\n  location ~ [^/]\\.php(/|$) {\n    fastcgi_pass unix:/var/run/php/php__PHP_VERSION__-fpm-__APP__.sock;\n  }\n}\n";
+        assert!(matches!(
+            role("conf/nginx.conf", ynh),
+            Some(Role::Template(_))
+        ));
+        assert_eq!(
+            double_underscored_names("php__PHP_VERSION__-fpm-__APP__.sock"),
+            2
+        );
+        // Look-alikes: a lone `__DIR__`, lower-case dunder names, a run of underscores.
+        assert_eq!(double_underscored_names("root /srv/__pycache__/x;"), 0);
+        assert_eq!(double_underscored_names("set $a ____;"), 0);
+        assert_eq!(
+            role(
+                "conf/site.conf",
+                "server {\n listen 80;\n root /srv/__DIR__/www;\n}\n"
+            ),
+            Some(Role::Nginx { main: false })
+        );
+        // Every Salt formula's bin/kitchen: Ruby, whose `ENV['X'] ||=` looked like env[].
+        let kitchen = "#!/usr/bin/env ruby\nENV['BUNDLE_GEMFILE'] ||= File.expand_path('../Gemfile', __dir__)\nload Gem.bin_path('test-kitchen', 'kitchen')\n";
+        assert_eq!(role("bin/kitchen", kitchen), None);
     }
 
     #[test]

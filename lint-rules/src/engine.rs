@@ -513,11 +513,5 @@ fn accounts(options: &LintOptions) -> crate::model::accounts::Accounts {
     let Some(base) = options.root.as_deref().or(options.disk_root.as_deref()) else {
         return crate::model::accounts::Accounts::default();
     };
-    match (
-        std::fs::read_to_string(base.join("etc/passwd")),
-        std::fs::read_to_string(base.join("etc/group")),
-    ) {
-        (Ok(passwd), Ok(group)) => crate::model::accounts::Accounts::parse(&passwd, &group),
-        _ => crate::model::accounts::Accounts::default(),
-    }
+    crate::model::accounts::Accounts::read_root(base).unwrap_or_default()
 }

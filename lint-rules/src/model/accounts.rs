@@ -19,6 +19,49 @@ pub struct Accounts {
 }
 
 impl Accounts {
+    /// Reads the accounts of the tree under `base`: `etc/passwd` and `etc/group`, plus
+    /// the databases `etc/nsswitch.conf` adds after `files` (libnss-extrausers'
+    /// `var/lib/extrausers/`: hosting panels such as Froxlor keep their customers'
+    /// groups, and the web server's membership in them, there). `None` without both
+    /// files.
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join(format!("accounts-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(dir.join("etc")).unwrap();
+    /// std::fs::create_dir_all(dir.join("var/lib/extrausers")).unwrap();
+    /// std::fs::write(dir.join("etc/passwd"), "www-data:x:33:33::/var/www:/bin/false\n").unwrap();
+    /// std::fs::write(dir.join("etc/group"), "www-data:x:33:\n").unwrap();
+    /// std::fs::write(dir.join("etc/nsswitch.conf"), "passwd: files extrausers\ngroup: files extrausers\n").unwrap();
+    /// std::fs::write(dir.join("var/lib/extrausers/group"), "web1:x:10000:www-data\n").unwrap();
+    /// let accounts = lint_rules::model::accounts::Accounts::read_root(&dir).unwrap();
+    /// assert_eq!(accounts.members["web1"], ["www-data"]);
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
+    pub fn read_root(base: &std::path::Path) -> Option<Self> {
+        let mut passwd = std::fs::read_to_string(base.join("etc/passwd")).ok()?;
+        let mut group = std::fs::read_to_string(base.join("etc/group")).ok()?;
+        let nsswitch = std::fs::read_to_string(base.join("etc/nsswitch.conf")).unwrap_or_default();
+        let extra = |database: &str| {
+            nsswitch.lines().any(|line| {
+                let line = line.split('#').next().unwrap_or("");
+                line.split_once(':').is_some_and(|(db, sources)| {
+                    db.trim() == database && sources.split_whitespace().any(|s| s == "extrausers")
+                })
+            })
+        };
+        for (database, text) in [("passwd", &mut passwd), ("group", &mut group)] {
+            if extra(database) {
+                if let Ok(more) =
+                    std::fs::read_to_string(base.join("var/lib/extrausers").join(database))
+                {
+                    text.push('\n');
+                    text.push_str(&more);
+                }
+            }
+        }
+        Some(Self::parse(&passwd, &group))
+    }
+
     /// Parses passwd and group texts.
     pub fn parse(passwd: &str, group: &str) -> Self {
         let mut gid_name: HashMap<&str, &str> = HashMap::new();
@@ -32,13 +75,15 @@ impl Accounts {
                 if let Ok(gid) = f[2].parse() {
                     group_by_gid.entry(gid).or_insert_with(|| f[0].to_string());
                 }
-                members.insert(
-                    f[0].to_string(),
-                    f[3].split(',')
-                        .filter(|m| !m.is_empty())
-                        .map(str::to_string)
-                        .collect(),
-                );
+                // A group listed by two databases (files, extrausers) has both lists.
+                members
+                    .entry(f[0].to_string())
+                    .or_insert_with(Vec::new)
+                    .extend(
+                        f[3].split(',')
+                            .filter(|m| !m.is_empty())
+                            .map(str::to_string),
+                    );
             }
         }
         let mut primary_group = HashMap::new();

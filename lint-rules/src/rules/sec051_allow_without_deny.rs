@@ -91,11 +91,12 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if satisfy_any_with_auth(tree, scope) || !seen.insert(scope) {
                 continue;
             }
-            if tree
-                .children(scope)
-                .iter()
-                .any(|c| tree.item(*c).is("deny"))
-            {
+            // A `deny` closes the list; an `allow all` beside it says the block is open
+            // on purpose (the other allows are redundant, not a forgotten deny).
+            if tree.children(scope).iter().any(|c| {
+                let c = tree.item(*c);
+                c.is("deny") || (c.is("allow") && c.arg(0).is_some_and(|a| a == "all"))
+            }) {
                 continue;
             }
             let mut d = Diagnostic::new(

@@ -26,6 +26,12 @@ Addresses count as public unless loopback, RFC 1918, carrier-grade NAT,
 link-local or unique-local; names count as public when they end in a public
 suffix (`dns.google`), not `.internal` or a suffix nobody can register.
 
+When nothing in the tree resolves upstream names at run time (no `*_pass` with a
+variable, no upstream `server ... resolve`), only OCSP stapling uses the resolver: its
+answers are signed by the CA, so a forgery can break stapling but not impersonate
+anyone, and the finding is a note. One finding per `resolver` line, the other public
+addresses as related places.
+
 **Symptom**: none until attacked: a poisoned cache proxies users to a server
 the attacker chose.
 
@@ -44,29 +50,79 @@ resolver 127.0.0.53 valid=30s;   # the host's caching resolver, which validates
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for tree in model.syntax {
-        for resolver in tree.nodes_named("resolver") {
-            let node = resolver;
-            for (i, addr) in node.args().enumerate() {
-                // `valid=30s`, `ipv6=off`, `status_zone=...` are options.
-                if addr.contains('=') {
-                    continue;
-                }
-                if external(addr) {
-                    sink.push(
-                        Diagnostic::new(
-                            &RULE.meta,
-                            node.arg_span(i),
-                            format!("resolver {addr} is a public DNS server: forged answers can redirect proxied requests"),
-                        )
-                        .with_help("use a resolver on this host or its private network (127.0.0.53, 127.0.0.11 in Docker)"),
-                    );
-                }
+        let mut resolvers = tree.nodes_named("resolver").peekable();
+        if resolvers.peek().is_none() {
+            continue;
+        }
+        let proxies_by_name = resolves_upstreams_at_run_time(tree);
+        for node in resolvers {
+            // One finding per directive: `resolver 1.1.1.1 1.0.0.1 8.8.8.8 ...` is one
+            // decision, and twelve warnings for one line buried everything else.
+            let public: Vec<(usize, &str)> = node
+                .args()
+                .enumerate()
+                .filter(|(_, a)| !a.contains('=') && external(a))
+                .collect();
+            let Some(&(first, _)) = public.first() else {
+                continue;
+            };
+            let names = public.iter().map(|(_, a)| *a).collect::<Vec<_>>().join(", ");
+            let what = if public.len() == 1 {
+                "is a public DNS server"
+            } else {
+                "are public DNS servers"
+            };
+            let mut d = if proxies_by_name {
+                Diagnostic::new(
+                    &RULE.meta,
+                    node.arg_span(first),
+                    format!("resolver {names} {what}: forged answers can redirect proxied requests"),
+                )
+            } else {
+                // Only OCSP stapling (signed answers: a forgery can break stapling, not
+                // impersonate) or nothing at all resolves through it today.
+                Diagnostic::new(
+                    &RULE.meta,
+                    node.arg_span(first),
+                    format!("resolver {names} {what}; nothing here resolves upstream names at run time, so only OCSP stapling would use it"),
+                )
+                .with_severity(Severity::Note)
+                .with_note("a proxy_pass or fastcgi_pass with a variable, or an upstream server with `resolve`, added later would trust forged answers")
+            };
+            for &(i, addr) in public.iter().skip(1) {
+                d = d.with_related(node.arg_span(i), format!("{addr}, public too"));
             }
+            sink.push(d.with_help(
+                "use a resolver on this host or its private network (127.0.0.53, 127.0.0.11 in Docker)",
+            ));
         }
     }
 }
 
-/// A nameserver reached over the internet: a public IP, or a name under a public suffix.
+/// Whether anything in the tree looks a name up per request: a `*_pass` with a variable
+/// (not a unix socket), or an upstream `server ... resolve`.
+fn resolves_upstreams_at_run_time(tree: &crate::model::syntax::Tree<'_>) -> bool {
+    const PASSES: &[&str] = &[
+        "proxy_pass",
+        "fastcgi_pass",
+        "uwsgi_pass",
+        "scgi_pass",
+        "grpc_pass",
+        "memcached_pass",
+    ];
+    let variable_pass = PASSES.iter().any(|name| {
+        tree.nodes_named(name).any(|n| {
+            n.args()
+                .next()
+                .is_some_and(|a| a.contains('$') && !a.starts_with("unix:"))
+        })
+    });
+    variable_pass
+        || tree
+            .nodes_named("server")
+            .any(|n| n.args().skip(1).any(|a| a == "resolve"))
+}
+
 fn external(addr: &str) -> bool {
     let host = if let Some(v6) = addr.strip_prefix('[') {
         v6.split(']').next().unwrap_or(v6)

@@ -77,9 +77,24 @@ fn include_missing_in(config: &Config, block: &Item<'_>) -> bool {
 pub fn check(config: &Config, out: &mut Vec<Diagnostic>) {
     for http in config.items().filter(|i| i.is("http") && i.is_block()) {
         let http_cert = http.children().any(|i| i.is("ssl_certificate"));
+        // `ssl_reject_handshake on` (1.19.4) needs no certificate: nginx skips the check
+        // for a server that rejects every handshake (a catch-all TLS default server).
+        let rejects = |block: &Item<'_>| {
+            block
+                .children()
+                .filter(|i| i.is("ssl_reject_handshake"))
+                .last()
+                .map(|i| {
+                    i.args()
+                        .next()
+                        .is_some_and(|a| a.eq_ignore_ascii_case("on"))
+                })
+        };
+        let http_rejects = rejects(&http).unwrap_or(false);
         certificate_keys(config, &http, out);
         for server in http.children().filter(|i| i.is("server") && i.is_block()) {
             if http_cert
+                || rejects(&server).unwrap_or(http_rejects)
                 || server.children().any(|i| i.is("ssl_certificate"))
                 || include_missing_in(config, &http)
                 || include_missing_in(config, &server)
