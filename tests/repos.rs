@@ -1845,6 +1845,37 @@ spec:
         let (text, code) = run_in(dir.path(), &["--no-config", "."]);
         assert_eq!(code, 2, "nothing to lint: {text}");
     }
+
+    /// richarvey/nginx-php-fpm: `CMD ["/start.sh"]`, whose last line execs supervisord,
+    /// whose program starts `php-fpm --fpm-config .../www.conf`: that file is php-fpm's
+    /// main file, and the image's zz-docker.conf (`listen = 9000`) is never read. Read
+    /// from php-fpm.conf, the pool listened on TCP and nginx's socket was a false X002.
+    /// The look-alike's script starts php-fpm plainly: php-fpm.conf reads zz-docker.conf
+    /// last, and the mismatch is real.
+    #[test]
+    fn a_start_script_that_execs_supervisord_names_php_fpm_main_file() {
+        let files = |script: &str| {
+            vec![
+                ("Dockerfile", "FROM php:8.1-fpm-alpine\nRUN apk add --no-cache nginx supervisor\nCOPY conf/nginx-site.conf /etc/nginx/http.d/default.conf\nCOPY conf/www.conf /usr/local/etc/php-fpm.d/www.conf\nCOPY conf/supervisord.conf /etc/supervisord.conf\nCOPY start.sh /start.sh\nCMD [\"/start.sh\"]\n".to_string()),
+                ("start.sh", script.to_string()),
+                ("conf/nginx-site.conf", "server {\n    listen 80 default_server;\n    root /var/www/html;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass unix:/var/run/php-fpm.sock;\n    }\n}\n".to_string()),
+                ("conf/supervisord.conf", "[supervisord]\nnodaemon=true\n[program:php-fpm]\ncommand=/usr/local/sbin/php-fpm --nodaemonize --fpm-config /usr/local/etc/php-fpm.d/www.conf\n[program:nginx]\ncommand=/usr/sbin/nginx -g \"daemon off;\"\n".to_string()),
+                ("conf/www.conf", "[www]\nuser = nginx\ngroup = nginx\nlisten = /var/run/php-fpm.sock\nlisten.owner = nginx\nlisten.group = nginx\npm = static\npm.max_children = 4\n".to_string()),
+            ]
+        };
+        let run = |script: &str| {
+            let owned = files(script);
+            let borrowed: Vec<(&str, &str)> = owned.iter().map(|(p, t)| (*p, t.as_str())).collect();
+            lint(&borrowed)
+        };
+        let (text, _) = run("#!/bin/sh\n# richarvey's start.sh ends so:\nexec /usr/bin/supervisord -n -c /etc/supervisord.conf\n");
+        assert!(
+            !text.contains("X002") && !text.contains("[error]"),
+            "{text}"
+        );
+        let (text, _) = run("#!/bin/sh\n# exec /usr/bin/supervisord -n -c /etc/supervisord.conf\nnginx\nexec php-fpm -F\n");
+        assert!(text.contains("X002"), "{text}");
+    }
 }
 
 fn real_world_site(pass: &str) -> String {

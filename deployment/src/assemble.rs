@@ -382,11 +382,39 @@ impl Container {
             .first()
             .map(|w| w.rsplit('/').next().unwrap_or(w))
             .is_some_and(|p| matches!(p, "sh" | "bash" | "ash" | "dash"));
-        if shell && self.command.get(1).is_some_and(|w| w == "-c") {
+        let direct = if shell && self.command.get(1).is_some_and(|w| w == "-c") {
             let script = self.command.get(2).map(String::as_str).unwrap_or("");
-            return arg_of(&crate::supervisord::words(script), program, flags);
+            arg_of(&crate::supervisord::words(script), program, flags)
+        } else {
+            arg_of(&self.command, program, flags)
+        };
+        direct.or_else(|| {
+            self.start_script_commands()
+                .iter()
+                .find_map(|words| arg_of(words, program, flags))
+        })
+    }
+
+    /// The commands of the start script the container runs, when the repository places
+    /// it (`CMD ["/start.sh"]` whose last line is `exec /usr/bin/supervisord -n -c
+    /// /etc/supervisord.conf`: richarvey/nginx-php-fpm), one list of words per line,
+    /// comments left out.
+    fn start_script_commands(&self) -> Vec<Vec<String>> {
+        let Some(text) = self
+            .command
+            .first()
+            .and_then(|program| self.placed_script(program))
+        else {
+            return Vec::new();
+        };
+        if !text.starts_with("#!") {
+            return Vec::new();
         }
-        arg_of(&self.command, program, flags)
+        text.lines()
+            .map(str::trim_start)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(crate::supervisord::words)
+            .collect()
     }
 
     /// [`Container::command_arg`] of the program as supervisord starts it, when the
@@ -397,11 +425,13 @@ impl Container {
         program: &str,
         flags: &[&str],
     ) -> Option<PathBuf> {
+        let is_supervisord = |w: &String| w.rsplit('/').next().unwrap_or(w) == "supervisord";
         let runs_supervisord = self.command.is_empty()
+            || self.command.iter().any(is_supervisord)
             || self
-                .command
+                .start_script_commands()
                 .iter()
-                .any(|w| w.rsplit('/').next().unwrap_or(w) == "supervisord");
+                .any(|words| words.iter().any(is_supervisord));
         if !runs_supervisord {
             return None;
         }

@@ -464,6 +464,10 @@ impl<'a> Model<'a> {
 /// php-fpm-socket-helper points at the socket of `/etc/php/X/fpm/pool.d/www.conf` (the
 /// highest version's priority wins; each installed version registers its own). A site
 /// that names it reaches the `[www]` pool of a Debian tree when that pool is on a socket.
+/// How many symbolic links [`Model::verdict`] follows from a socket path (Linux's own
+/// limit for one path is 40; real setups use one).
+const MAX_SOCKET_LINKS: usize = 8;
+
 fn debian_socket_alternative<'m>(
     model: &'m Model<'_>,
     target: &NginxTarget,
@@ -613,6 +617,9 @@ impl<'a> Model<'a> {
         if let Some(p) = debian_socket_alternative(self, target) {
             return Verdict::Reached(p);
         }
+        if let Some(p) = self.through_symlink(target) {
+            return Verdict::Reached(p);
+        }
         if let Some(p) = partly {
             return Verdict::Partly(p);
         }
@@ -625,6 +632,40 @@ impl<'a> Model<'a> {
             return Verdict::Unknown;
         }
         self.missing(target)
+    }
+
+    /// The pool a socket path reaches through symbolic links on the disk the
+    /// configuration runs on (`--root`, or this machine's own trees): Valet's
+    /// `valet.sock -> valet83.sock`, ddev's `/run/php-fpm.sock -> /run/php/php-fpm.sock`;
+    /// `connect()` follows them. At most [`MAX_SOCKET_LINKS`] links (a loop ends there).
+    fn through_symlink(&self, target: &NginxTarget) -> Option<PoolRef<'_>> {
+        let NginxTarget::Unix(path) = target else {
+            return None;
+        };
+        let root = self.options.disk_root.as_deref()?;
+        let mut current = path.clone();
+        for _ in 0..MAX_SOCKET_LINKS {
+            let on_disk = root.join(current.strip_prefix("/").unwrap_or(&current));
+            let link = std::fs::read_link(&on_disk).ok()?;
+            // A relative link is read from the link's own folder, inside the root.
+            current = if link.is_absolute() {
+                link
+            } else {
+                current
+                    .parent()
+                    .unwrap_or(std::path::Path::new("/"))
+                    .join(link)
+            };
+            let next = NginxTarget::Unix(address::socket_path(&current));
+            for &i in self.candidates(&next) {
+                if let Some((p, listen)) = self.pool_at(i) {
+                    if address::reaches(&next, listen) == address::Reach::Yes {
+                        return Some(p);
+                    }
+                }
+            }
+        }
+        None
     }
 
     /// The pools some `fastcgi_pass` reaches.

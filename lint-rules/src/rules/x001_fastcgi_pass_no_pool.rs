@@ -19,7 +19,9 @@ pub static RULE: Rule = Rule {
 `/run/php/php8.2-fpm.sock`, but the site still says `php8.1-fpm.sock`. An address
 with a variable that `set` gives one literal value, never inside an `if`
 (`set $php "8.1"; fastcgi_pass unix:/run/php/php$php-fpm.sock;`), is checked with
-that value; any other variable leaves the address unknown.
+that value; any other variable leaves the address unknown. On a server's tree
+(`--root`) a socket path that is a symbolic link there is followed, as `connect()`
+follows it (Valet's `valet.sock -> valet83.sock`).
 
 **Symptom**: 502 Bad Gateway; nginx's error log says
 `connect() to unix:/run/php/php8.1-fpm.sock failed (2: No such file or directory) while connecting to upstream`
