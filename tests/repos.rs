@@ -1876,6 +1876,41 @@ spec:
         let (text, _) = run("#!/bin/sh\n# exec /usr/bin/supervisord -n -c /etc/supervisord.conf\nnginx\nexec php-fpm -F\n");
         assert!(text.contains("X002"), "{text}");
     }
+
+    /// ddev-webserver's Dockerfile: the last stage is `FROM scratch` plus `COPY
+    /// --from=<stage> / /` (the image is that stage's files), and an earlier `RUN ln -sf
+    /// /run/php/php8.2-fpm.sock /run/php-fpm.sock` makes the socket nginx names. The
+    /// Dockerfile was dropped ("scratch": no image known), and the link was not followed
+    /// (a false X001). The look-alike makes no link: nothing listens there.
+    #[test]
+    fn a_scratch_stage_copying_a_stage_whole_is_that_stage_and_its_links_count() {
+        let dockerfile = |ln: &str| {
+            format!("FROM debian:bookworm-slim AS base\nRUN apt-get update && apt-get install -y nginx php8.2-fpm \\\n    && rm -f /etc/nginx/sites-enabled/default{ln}\nCOPY files /\nFROM scratch AS ddev-webserver\nCOPY --from=base / /\nCMD [\"sh\", \"-c\", \"php-fpm8.2 && nginx -g 'daemon off;'\"]\n")
+        };
+        let site = "server {\n    listen 80 default_server;\n    root /var/www/html;\n    location ~ \\.php$ {\n        include snippets/fastcgi-php.conf;\n        fastcgi_pass unix:/run/php-fpm.sock;\n    }\n}\n";
+        let with_link = dockerfile(" \\\n    && ln -sf /run/php/php8.2-fpm.sock /run/php-fpm.sock");
+        let (text, _) = lint(&[
+            ("Dockerfile", &with_link),
+            ("files/etc/nginx/sites-enabled/site.conf", site),
+        ]);
+        assert!(
+            !text.contains("X001") && !text.contains("[error]"),
+            "{text}"
+        );
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "Dockerfile", &with_link);
+        write(dir.path(), "files/etc/nginx/sites-enabled/site.conf", site);
+        let (listing, _) = run_in(dir.path(), &["deployments", "--no-config", "."]);
+        assert!(
+            listing.contains("deployment ./Dockerfile") && !listing.contains("skipped"),
+            "{listing}"
+        );
+        let (text, _) = lint(&[
+            ("Dockerfile", &dockerfile("")),
+            ("files/etc/nginx/sites-enabled/site.conf", site),
+        ]);
+        assert!(text.contains("X001"), "{text}");
+    }
 }
 
 fn real_world_site(pass: &str) -> String {

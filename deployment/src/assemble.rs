@@ -37,6 +37,8 @@ pub(crate) struct Container {
     pub templates: Vec<(PathBuf, PathBuf)>,
     /// Files a Dockerfile `RUN` edits after they are in place.
     pub changed_at_build: Vec<PathBuf>,
+    /// Symbolic links a Dockerfile `RUN ln -s` makes, as (link, target).
+    pub symlinks: Vec<(PathBuf, PathBuf)>,
     /// The repository Dockerfile that builds this container's image.
     pub built_from: Option<PathBuf>,
     /// The user the container's processes start as (`USER`, compose `user:`).
@@ -1044,6 +1046,7 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
     from_images(c, df.copies.len());
     c.changed_at_build
         .extend(df.edited.iter().map(|(_, p)| PathBuf::from(p)));
+    c.symlinks.extend(df.symlinks.iter().cloned());
     for (line, path) in &df.edited {
         c.notes.push(format!(
             "{}:{line}: {path} is changed at build time (RUN); the change is not verified",
@@ -1277,6 +1280,7 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
         env: c.env.clone(),
         run_as: c.run_as.clone().or_else(|| c.start_script_user()),
         changed_at_build: c.changed_at_build.clone(),
+        symlinks: c.symlinks.clone(),
         notes,
         modules: c.image.modules.iter().map(|m| m.to_string()).collect(),
         context: (nginx && alone.is_some()).then(|| "auto".to_string()),

@@ -34,6 +34,8 @@ pub struct Dockerfile {
     pub package_manager: Option<&'static str>,
     /// Config files edited by `RUN sed -i` / `echo >>` (line, path).
     pub edited: Vec<(usize, String)>,
+    /// Symbolic links `RUN ln -s TARGET LINK` makes, as (link, target), absolute.
+    pub symlinks: Vec<(PathBuf, PathBuf)>,
     /// `CMD`/`ENTRYPOINT` words of the last stage.
     pub command: Vec<String>,
     /// `USER` of the last stage: the user its processes start as.
@@ -112,6 +114,46 @@ fn instructions(text: &str) -> Vec<(usize, String, String)> {
 fn substitute(text: &str, vars: &BTreeMap<String, String>) -> String {
     let mut unset = Vec::new();
     crate::compose::interpolate(text, vars, &mut unset)
+}
+
+/// The links `ln -s TARGET LINK` commands of a `RUN` make (ddev's `ln -sf
+/// /run/php/php-fpm.sock /run/php-fpm.sock`), as (link, target), relative paths read
+/// from the WORKDIR and a relative target from the link's folder. Only the two-operand
+/// form: `ln -s A B C DIR/` puts links in a directory whose contents are not tracked.
+fn symlinks_made(run: &str, workdir: &Path) -> Vec<(PathBuf, PathBuf)> {
+    let words = crate::supervisord::words(run);
+    let mut out = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        if w != "ln" {
+            continue;
+        }
+        let mut symbolic = false;
+        let mut operands = Vec::new();
+        for arg in &words[i + 1..] {
+            if matches!(arg.as_str(), "&&" | "||" | ";" | "|" | "&") || arg.ends_with(';') {
+                if let Some(last) = arg.strip_suffix(';').filter(|a| !a.is_empty()) {
+                    operands.push(last.to_string());
+                }
+                break;
+            }
+            if let Some(flags) = arg.strip_prefix('-') {
+                symbolic |= flags.contains('s') || flags == "-symbolic";
+                continue;
+            }
+            operands.push(arg.clone());
+        }
+        if let (true, [target, link]) = (symbolic, operands.as_slice()) {
+            let link = lint_source::vfs::normalize(&workdir.join(link));
+            let target = match link.parent() {
+                Some(dir) if !target.starts_with('/') => {
+                    lint_source::vfs::normalize(&dir.join(target))
+                }
+                _ => PathBuf::from(target),
+            };
+            out.push((link, target));
+        }
+    }
+    out
 }
 
 /// A named stage as it ends: what a later `FROM <stage>` starts from.
@@ -319,6 +361,29 @@ pub fn parse_target(
                     || dest == "."
                     || dest.ends_with("/.")
                     || lint_source::vfs::normalize(&dest_path) == Path::new("/");
+                // `FROM scratch` + `COPY --from=<stage> / /` (ddev-webserver's last stage):
+                // the image is that stage's files, packages and links; its ENV, USER,
+                // WORKDIR and command are not copied.
+                let whole_stage = from_other
+                    .as_ref()
+                    .and_then(|from| stage_states.get(&from.to_ascii_lowercase()))
+                    .filter(|_| {
+                        df.base.as_deref() == Some("scratch")
+                            && df.copies.is_empty()
+                            && words.as_slice() == ["/"]
+                            && lint_source::vfs::normalize(&dest_path) == Path::new("/")
+                    })
+                    .cloned();
+                if let Some(state) = whole_stage {
+                    let path = std::mem::take(&mut df.path);
+                    df = Dockerfile {
+                        path,
+                        user: None,
+                        env: BTreeMap::new(),
+                        ..state.df
+                    };
+                    continue;
+                }
                 if let Some(from) = from_other {
                     // What lands comes from that image: unknown here, and not "nothing".
                     let target = match words.as_slice() {
@@ -372,6 +437,7 @@ pub fn parse_target(
                 // The shell sees the stage's ENV and ARG values (`sed -i ... ${fpm_conf}`).
                 let args = substitute(&args, &vars);
                 let lower = args.to_ascii_lowercase();
+                df.symlinks.extend(symlinks_made(&args, &workdir));
                 if lower.contains("apt-get") || lower.contains("apt ") {
                     df.package_manager = Some("apt");
                 }
@@ -486,6 +552,30 @@ pub fn is_php_version(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn links_a_run_makes() {
+        let made = |run: &str| symlinks_made(run, Path::new("/var/www"));
+        assert_eq!(
+            made("apt-get install -y php8.2-fpm && ln -sf /run/php/php8.2-fpm.sock /run/php-fpm.sock && true"),
+            [(PathBuf::from("/run/php-fpm.sock"), PathBuf::from("/run/php/php8.2-fpm.sock"))]
+        );
+        // A relative target is read from the link's folder; a relative link from WORKDIR.
+        assert_eq!(
+            made("ln -sfn php8.3-fpm.sock /run/php/php-fpm.sock; ln --symbolic /srv/a current"),
+            [
+                (
+                    PathBuf::from("/run/php/php-fpm.sock"),
+                    PathBuf::from("/run/php/php8.3-fpm.sock")
+                ),
+                (PathBuf::from("/var/www/current"), PathBuf::from("/srv/a")),
+            ]
+        );
+        // Hard links, and links into a directory, are not tracked.
+        assert!(made("ln /a /b").is_empty());
+        assert!(made("ln -s /a /b /dir/").is_empty());
+    }
+
     use super::*;
 
     #[test]

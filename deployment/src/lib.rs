@@ -72,6 +72,8 @@ pub struct Side {
     pub notes: Vec<String>,
     /// Files a build step changes after they are in place (container paths).
     pub changed_at_build: Vec<PathBuf>,
+    /// Symbolic links a build step makes, as (link, target) (container paths).
+    pub symlinks: Vec<(PathBuf, PathBuf)>,
     /// Third-party nginx modules the image carries.
     pub modules: Vec<String>,
     /// The context the main file is written for (`auto`: inferred), when it is a snippet
@@ -174,6 +176,12 @@ impl Deployment {
             .iter()
             .chain(self.fpm.iter())
             .flat_map(|s| s.changed_at_build.iter().cloned())
+            .collect();
+        // Links are followed where nginx connects: its own container's.
+        input.options.symlinks = self
+            .nginx
+            .iter()
+            .flat_map(|s| s.symlinks.iter().cloned())
             .collect();
         input
     }

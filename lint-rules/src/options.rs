@@ -209,6 +209,10 @@ pub struct LintOptions {
     /// Files a build step changes after they are copied (`RUN sed -i` in a Dockerfile): what
     /// is read is not what runs, so findings in them are notes, not claims.
     pub changed_at_build: Vec<PathBuf>,
+    /// Symbolic links a build step makes (`RUN ln -sf /run/php/php-fpm.sock
+    /// /run/php-fpm.sock` in a Dockerfile), as (link, target): a socket path nginx names
+    /// may lead to a pool's socket through them, as through links on a `--root` disk.
+    pub symlinks: Vec<(PathBuf, PathBuf)>,
     /// Options of individual rules, by rule code then option name (`[rule-options.SEC017]`
     /// in the config file; a gixy plugin's options keep their gixy names).
     pub rule_options: BTreeMap<String, BTreeMap<String, RuleOption>>,

@@ -642,11 +642,27 @@ impl<'a> Model<'a> {
         let NginxTarget::Unix(path) = target else {
             return None;
         };
-        let root = self.options.disk_root.as_deref()?;
+        let root = self.options.disk_root.as_deref();
+        if root.is_none() && self.options.symlinks.is_empty() {
+            return None;
+        }
         let mut current = path.clone();
         for _ in 0..MAX_SOCKET_LINKS {
-            let on_disk = root.join(current.strip_prefix("/").unwrap_or(&current));
-            let link = std::fs::read_link(&on_disk).ok()?;
+            // A link a build step made (a Dockerfile's `RUN ln -s`), else one on the disk.
+            let made = self
+                .options
+                .symlinks
+                .iter()
+                .rev()
+                .find(|(link, _)| address::socket_path(link) == address::socket_path(&current))
+                .map(|(_, target)| target.clone());
+            let link = match made {
+                Some(target) => target,
+                None => {
+                    let on_disk = root?.join(current.strip_prefix("/").unwrap_or(&current));
+                    std::fs::read_link(&on_disk).ok()?
+                }
+            };
             // A relative link is read from the link's own folder, inside the root.
             current = if link.is_absolute() {
                 link
