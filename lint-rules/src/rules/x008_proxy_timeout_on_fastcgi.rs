@@ -2,6 +2,7 @@ use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
+use nginx_conf_parser::check::parse_time;
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -36,11 +37,15 @@ location ~ \.php$ {
 ```
 
 A `proxy_*_timeout` of an outer level (server, http) is not reported when a location
-under that level proxies (`proxy_pass`): it is most likely that location's.
+under that level proxies (`proxy_pass`): it is most likely that location's. Nor when
+its block configures proxying otherwise too (`proxy_set_header`, `proxy_buffers`): a
+set of proxy defaults (puppet-nginx writes one into every nginx.conf), not a timeout
+meant for PHP.
 
 Autofix: safe — a `proxy_*_timeout` written in the PHP location is renamed to its
 `fastcgi_*_timeout` twin; one inherited from an outer level gets the twin added beside it
-(locations that proxy may still read the original)."#,
+(locations that proxy may still read the original). None for a connect timeout over 75 s,
+which nginx could not honour as `fastcgi_connect_timeout` either (X009)."#,
         fix: "Use the `fastcgi_` directive of the same name.",
     },
     check,
@@ -55,6 +60,13 @@ fn fix(
     setting: &crate::model::nginx::Setting,
     fastcgi: &str,
 ) -> Option<Fix> {
+    // A connect timeout over 75 s is one nginx cannot honour (X009): renaming it or adding its
+    // twin would write a new finding; which value to use instead is the user's call.
+    if fastcgi == "fastcgi_connect_timeout"
+        && parse_time(setting.first(), true).is_some_and(|ms| ms > 75_000)
+    {
+        return None;
+    }
     let stmt = crate::fixes::statement(model.map, setting.span)?;
     let s = setting.span;
     let l = location.span;
@@ -92,6 +104,24 @@ fn proxied_beside(nginx: &crate::model::nginx::NginxModel, server: &crate::model
     }
 }
 
+/// Whether the outer block that sets the timeout also configures proxying otherwise
+/// (`proxy_set_header`, `proxy_buffers`, ...): a set of proxy defaults, such as the one
+/// puppet-nginx writes into every nginx.conf, not a timeout meant for PHP.
+fn proxy_defaults(model: &Model<'_>, setting: lint_source::Span) -> bool {
+    model.syntax.iter().any(|tree| {
+        tree.named("proxy_read_timeout")
+            .chain(tree.named("proxy_send_timeout"))
+            .chain(tree.named("proxy_connect_timeout"))
+            .filter(|&i| tree.item(i).span() == setting)
+            .any(|i| {
+                tree.children(tree.parent(i)).iter().any(|&c| {
+                    let name = tree.item(c).name();
+                    name.starts_with("proxy_") && !name.ends_with("_timeout")
+                })
+            })
+    })
+}
+
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, server, location) in model.fastcgi_locations() {
         if !location.other_pass.is_empty() {
@@ -112,7 +142,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let s = setting.span;
             let l = location.span;
             let written_here = s.file == l.file && s.start >= l.start && s.end <= l.end;
-            if !written_here && proxied_beside(nginx, server, s) {
+            if !written_here && (proxied_beside(nginx, server, s) || proxy_defaults(model, s)) {
                 continue;
             }
             sink.push(
