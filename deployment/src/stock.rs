@@ -260,9 +260,7 @@ pub fn image(reference: &str) -> Image {
         _ => (without_digest, "latest"),
     };
     let name = repo.rsplit('/').next().unwrap_or(repo).to_ascii_lowercase();
-    let owner_library = !repo.contains('/')
-        || repo.starts_with("library/")
-        || repo.starts_with("docker.io/library/");
+    let owner_library = official_library(repo);
     let tag = tag.to_ascii_lowercase();
     let alpine = tag.contains("alpine");
     // nginx's own rootless variant (Docker Hub and ghcr.io): the official image's
@@ -352,13 +350,27 @@ pub fn image_env(reference: &str) -> Vec<(&'static str, &'static str)> {
     }
 }
 
+/// Whether an image repository is one of Docker Hub's official images: `nginx`,
+/// `library/nginx`, and the same behind Docker Hub's registry names (`docker.io/nginx`,
+/// `docker.io/library/nginx`, `index.docker.io/...`, `registry-1.docker.io/...`).
+fn official_library(repo: &str) -> bool {
+    let repo = [
+        "docker.io/",
+        "index.docker.io/",
+        "registry-1.docker.io/",
+        "registry.hub.docker.com/",
+    ]
+    .iter()
+    .find_map(|registry| repo.strip_prefix(registry))
+    .unwrap_or(repo);
+    !repo.contains('/') || repo.starts_with("library/")
+}
+
 /// The note for an image whose stock files are assumed rather than known.
 pub fn assumption(reference: &str) -> Option<String> {
     let repo = reference.split([':', '@']).next().unwrap_or(reference);
     let name = repo.rsplit('/').next().unwrap_or(repo).to_ascii_lowercase();
-    let library = !repo.contains('/')
-        || repo.starts_with("library/")
-        || repo.starts_with("docker.io/library/");
+    let library = official_library(repo);
     let known_library = matches!(
         name.as_str(),
         "php" | "wordpress" | "drupal" | "joomla" | "nextcloud" | "matomo" | "mediawiki"
@@ -633,6 +645,17 @@ mod tests {
         );
         assert!(image("php:8.3-fpm-alpine").fpm.is_some());
         assert!(image("php:8.3-cli").fpm.is_none());
+        // Docker Hub's registry names (martialblog/docker-limesurvey: `docker.io/nginx`).
+        for official in [
+            "docker.io/nginx:1.27",
+            "index.docker.io/library/nginx",
+            "library/nginx",
+        ] {
+            assert!(image(official).nginx.is_some(), "{official}");
+        }
+        assert!(image("docker.io/php:8.3-fpm").fpm.is_some());
+        // Someone else's image of that name is not the official one.
+        assert!(image("docker.io/someone/nginx:1.27").nginx.is_none());
         // Bitnami's nginx: its own paths, its files not carried.
         let bitnami = image("bitnami/nginx:1.25");
         assert_eq!(bitnami.nginx.map(|s| s.name), Some("bitnami-nginx"));

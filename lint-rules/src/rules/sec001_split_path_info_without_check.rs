@@ -19,7 +19,9 @@ any URL that merely *contains* `.php` is passed to php-fpm, path info and all.
 A location that splits but never passes `PATH_INFO` is not reported, nor one
 whose `fastcgi_pass` is a unix socket of another FastCGI server (no pool of the
 tree creates it and nothing about the location names PHP: munin's graph server,
-a PSGI handler, fcgiwrap).
+a PSGI handler, fcgiwrap), nor an `internal` location that only redirects naming the
+script alone reach (`try_files $uri /index.php$is_args$args`: Symfony's recipe); a
+`rewrite` or `try_files` that carries a path after `.php` into it keeps it reported.
 This is the configuration behind CVE-2019-11043
 (remote code execution on unpatched PHP) and behind "uploads executed as PHP"
 when `cgi.fix_pathinfo=1`.
@@ -50,6 +52,39 @@ location ~ [^/]\.php(/|$) {
     check,
 };
 
+/// Whether the location at `span` is `internal` and no `rewrite` or `try_files` of its
+/// tree redirects to a `.php` URI with something after the script name (`rewrite ^(.*)$
+/// /index.php$1 last;` would carry the client's path info in).
+fn internal_without_path_info(model: &Model<'_>, span: lint_source::Span) -> bool {
+    model.syntax.iter().any(|tree| {
+        let Some(location) = tree
+            .named("location")
+            .find(|&i| tree.item(i).span() == span)
+        else {
+            return false;
+        };
+        if !crate::model::syntax::is_internal_location(tree, location) {
+            return false;
+        }
+        let carries_path = |uri: &str| {
+            uri.find(".php").is_some_and(|at| {
+                let rest = &uri[at + ".php".len()..];
+                let rest = rest.split('?').next().unwrap_or(rest);
+                !rest.is_empty() && rest != "$is_args$args" && rest != "$is_args"
+            })
+        };
+        let rewrites = tree.named("rewrite").any(|i| tree.item(i).arg(1).is_some_and(|a| carries_path(&a)));
+        let fallbacks = tree.named("try_files").any(|i| {
+            let item = tree.item(i);
+            item.arg_count()
+                .checked_sub(1)
+                .and_then(|last| item.arg(last))
+                .is_some_and(|a| carries_path(&a))
+        });
+        !rewrites && !fallbacks
+    })
+}
+
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, _, location) in model.fastcgi_locations() {
         let Some(split) = &location.split_path_info else {
@@ -63,6 +98,12 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         // Any try_files ends a request for a missing script before php-fpm: `=404`, or a
         // fallback to a fixed script; `try_files /app.php =404` passes one known file.
         if location.try_files.is_some() || location.has_exists_check {
+            continue;
+        }
+        // Clients cannot reach an `internal` location (Symfony's and Pimcore's recipe): only
+        // redirects can, and when every redirect names the script alone (`try_files $uri
+        // /index.php$is_args$args`) no path info arrives to split.
+        if internal_without_path_info(model, location.span) {
             continue;
         }
         // The attack needs the split path info in PATH_INFO; without it the split only
