@@ -18,7 +18,10 @@ the pool lets scripts run longer (`request_terminate_timeout`, else PHP's
 `max_execution_time`), slow requests are cut by nginx while PHP keeps working:
 the user gets 504 and the work finishes unseen, holding a worker.
 With `request_terminate_timeout = 0` and `max_execution_time = 0` nothing ever
-stops a script.
+stops a script. `max_execution_time` is read where PHP takes it: the pool
+(`php_admin_value` first), php.ini, and per request from nginx's
+`fastcgi_param PHP_VALUE "max_execution_time=N"` (unless the pool locks it with
+`php_admin_value`; `PHP_ADMIN_VALUE` always wins).
 
 **Symptom**: 504 Gateway Time-out; `upstream timed out (110: Connection timed
 out) while reading response header from upstream`.
@@ -81,6 +84,32 @@ pub fn read_timeout_fix(
     }
 }
 
+/// The `max_execution_time` a location sends in `PHP_VALUE` or `PHP_ADMIN_VALUE` (one
+/// `name=value` per line), with where, and whether it is the admin one; the last wins.
+fn sent_max_execution_time(
+    location: &crate::model::EffectiveLocation,
+) -> Option<(i64, lint_source::Span, bool)> {
+    let params = location.inherited.params.as_ref()?;
+    let mut found = None;
+    for param in params.params.iter() {
+        let admin = param.name == "PHP_ADMIN_VALUE";
+        if !admin && param.name != "PHP_VALUE" {
+            continue;
+        }
+        for line in param.value.split('\n').flat_map(|l| l.split("\\n")) {
+            let Some((key, value)) = line.split_once('=') else {
+                continue;
+            };
+            if key.trim() == "max_execution_time" {
+                if let Ok(v) = value.trim().trim_end_matches(';').trim().parse::<i64>() {
+                    found = Some((v, param.span, admin));
+                }
+            }
+        }
+    }
+    found
+}
+
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, server, location) in model.fastcgi_locations() {
         // php-fpm answers its status and ping pages at once: no script runs there.
@@ -94,7 +123,16 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         let read_span = read.map(|s| s.span);
         for (t, p) in model.reached_pools(nginx, location) {
             let rtt = p.pool.time("request_terminate_timeout");
-            let (met, met_span) = p.max_execution_time();
+            let (mut met, mut met_span) = p.max_execution_time();
+            // nginx may set it per request: `fastcgi_param PHP_VALUE
+            // "max_execution_time=18000";` wins over the pool and php.ini, unless the pool
+            // locks it with php_admin_value (PHP_ADMIN_VALUE wins over that too).
+            if let Some((value, span, admin)) = sent_max_execution_time(location) {
+                if admin || p.pool.array("php_admin_value", "max_execution_time").is_none() {
+                    met = value;
+                    met_span = Some(span);
+                }
+            }
             let (limit, limit_span, what) = match rtt {
                 Some((v, e)) if v > 0 => (v, Some(e.value_span), "request_terminate_timeout"),
                 _ => (met, met_span, "max_execution_time"),
