@@ -1911,6 +1911,33 @@ spec:
         ]);
         assert!(text.contains("X001"), "{text}");
     }
+
+    /// A ConfigMap mounted on /etc/nginx/conf.d (no subPath) replaces the directory: the
+    /// image's default.conf is gone, and its server no longer shares port 80 with the
+    /// site (a false NGX102 from laravel-montreal's chart). Mounted by subPath, the file
+    /// joins the image's directory and default.conf stays.
+    #[test]
+    fn a_config_map_mounted_on_a_directory_hides_the_image_files_there() {
+        let pod = |mount: &str| {
+            format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: vhost}}\ndata:\n  site.conf: |\n    server {{\n        listen 80;\n        server_name app.example.com;\n        root /var/www/html;\n        location ~ \\.php$ {{\n            fastcgi_pass 127.0.0.1:9000;\n            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n            include fastcgi_params;\n        }}\n    }}\n---\napiVersion: v1\nkind: Pod\nmetadata: {{name: web}}\nspec:\n  volumes:\n    - name: vhost\n      configMap: {{name: vhost}}\n    - name: code\n      emptyDir: {{}}\n  containers:\n    - name: nginx\n      image: nginx:1.27-alpine\n      volumeMounts:\n        - {mount}\n        - {{name: code, mountPath: /var/www/html}}\n    - name: php\n      image: php:8.2-fpm-alpine\n      volumeMounts:\n        - {{name: code, mountPath: /var/www/html}}\n")
+        };
+        let (text, _) = lint(&[(
+            "pod.yaml",
+            &pod("{name: vhost, mountPath: /etc/nginx/conf.d}"),
+        )]);
+        assert!(
+            !text.contains("default.conf") && !text.contains("NGX102"),
+            "{text}"
+        );
+        let (text, _) = lint(&[(
+            "pod.yaml",
+            &pod("{name: vhost, mountPath: /etc/nginx/conf.d/site.conf, subPath: site.conf}"),
+        )]);
+        assert!(
+            text.contains("default.conf") && text.contains("NGX102"),
+            "{text}"
+        );
+    }
 }
 
 fn real_world_site(pass: &str) -> String {

@@ -259,6 +259,16 @@ pub(crate) fn assemble(
                     }
                     None => files.extend(cm.data.keys().map(|k| (k.clone(), k.clone()))),
                 }
+                // A volume mounted on a directory (no subPath) replaces what the image has
+                // there: the official nginx image's conf.d/default.conf is gone once a
+                // ConfigMap is mounted at /etc/nginx/conf.d.
+                if sub_path.is_none() {
+                    container.mounts.push(Mount {
+                        target: PathBuf::from(&mount_path),
+                        source: Source::Removed,
+                        why: format!("{why}: the volume hides what the image has there"),
+                    });
+                }
                 for (key, path) in files {
                     let Some(text) = cm.data.get(&key) else {
                         continue;
