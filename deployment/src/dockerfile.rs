@@ -386,8 +386,22 @@ pub fn parse_target(
                 }
                 if let Some(from) = from_other {
                     // What lands comes from that image: unknown here, and not "nothing".
+                    // A directory's *contents* land in the destination (`WORKDIR /web` +
+                    // `COPY --from=img /src .` fills /web, not /web/src); a file keeps its
+                    // name. What the other image holds is unknown: a last component
+                    // without an extension is taken for a directory.
+                    let directory = |src: &str| {
+                        let trimmed = src.trim_end_matches('/');
+                        src.ends_with('/')
+                            || trimmed.is_empty()
+                            || trimmed == "."
+                            || !Path::new(trimmed)
+                                .file_name()
+                                .is_some_and(|n| n.to_string_lossy().contains('.'))
+                    };
                     let target = match words.as_slice() {
                         [_] if !dest.ends_with('/') && !existing_dir => dest_path,
+                        [one, ..] if directory(one) => dest_path,
                         [one, ..] => dest_path.join(
                             Path::new(one.trim_end_matches('/'))
                                 .file_name()
@@ -552,6 +566,29 @@ pub fn is_php_version(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_directory_from_another_image_fills_the_destination() {
+        let df = parse(
+            Path::new("/r/Dockerfile"),
+            "FROM php:8.3-fpm\nWORKDIR /web\nCOPY --from=example/codebase /src .\nCOPY --from=composer:2 /usr/bin/composer.phar /usr/local/bin/\nCOPY --from=example/codebase /src/public/ /srv/\n",
+            Path::new("/r"),
+            &BTreeMap::new(),
+        );
+        let targets: Vec<&Path> = df
+            .copied_from_images
+            .iter()
+            .map(|c| c.0.as_path())
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                Path::new("/web"),
+                Path::new("/usr/local/bin/composer.phar"),
+                Path::new("/srv")
+            ]
+        );
+    }
 
     #[test]
     fn links_a_run_makes() {
