@@ -30,6 +30,11 @@ for a script fallback (`.php`, or one with query arguments) only: a static page
 such as a single-page app's `try_files $uri $uri/ /index.html;` is meant to be
 served as is, and is reported only when the disk shows it missing.
 
+A fallback written without its leading slash (`try_files $uri index.php;`) is the URI
+`index.php`: a regex location such as `\.php$` matches it again, and `$uri` is then
+appended to the root without a slash (`/var/www/htmlindex.php`), a file that never
+exists: every missing script cycles.
+
 **Symptom**: when the fallback file does not exist, 500 Internal Server Error
 and `rewrite or internal redirection cycle while internally redirecting to
 "/index.php"` (proven live); when it does, 200 with the file served as is
@@ -90,6 +95,36 @@ fn reentry(model: &Model<'_>, location: &EffectiveLocation, uri: &str) -> Reentr
     }
 }
 
+/// `try_files $uri index.php;` (limesurvey's example): a fallback without its leading
+/// slash is still a URI. A regex location that matches it (`\.php$`) takes the redirect
+/// again, and `$uri` is then `index.php`, appended to the root without a slash
+/// (`/var/www/htmlindex.php`): no file, so every missing script cycles and ends in 500.
+fn relative_fallback(
+    server: &crate::model::nginx::Server,
+    location: &crate::model::EffectiveLocation,
+    try_files: &crate::model::nginx::Setting,
+    fallback: &str,
+) -> Option<Diagnostic> {
+    let uri = fallback.split('?').next().unwrap_or(fallback);
+    if uri.is_empty() || uri.starts_with(['/', '=', '@']) || uri.contains('$') {
+        return None;
+    }
+    let target = server.location_for(uri)?;
+    if target.span != location.span {
+        return None;
+    }
+    Some(
+        Diagnostic::new(
+            &RULE.meta,
+            try_files.span,
+            format!("the fallback {uri} has no leading slash: this same location matches the URI \"{uri}\" again, and no file is found for it: an internal redirection cycle"),
+        )
+        .with_related(location.span, "this location matches it")
+        .with_help(format!("write the fallback as /{fallback}"))
+        .with_note(format!("at runtime: 500 \"rewrite or internal redirection cycle while internally redirecting to \\\"{uri}\\\"\" for every missing file")),
+    )
+}
+
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, server) in model.servers() {
         for location in server.locations.iter().skip(1) {
@@ -99,6 +134,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let Some(fallback) = try_files.args.last() else {
                 continue;
             };
+            if let Some(d) = relative_fallback(server, location, try_files, fallback) {
+                sink.push(d);
+                continue;
+            }
             if !fallback.starts_with('/') || fallback.contains('$') && !fallback.contains('?') {
                 continue; // =404, @named, or a variable path: not a fixed internal redirect
             }
