@@ -1938,6 +1938,41 @@ spec:
             "{text}"
         );
     }
+
+    /// A pool without `user` stops a root master (FPM111, on a server's tree); in a
+    /// container the image decides the master's user (LibreNMS runs it unprivileged), so
+    /// an image's pool file without `user` is not reported there.
+    #[test]
+    fn a_pool_without_user_is_only_reported_on_a_server() {
+        let pool = "[www]\nlisten = 9000\npm = static\npm.max_children = 4\n";
+        let (text, _) = lint(&[
+            (
+                "Dockerfile",
+                "FROM php:8.3-fpm\nCOPY www.conf /usr/local/etc/php-fpm.d/www.conf\n",
+            ),
+            ("www.conf", pool),
+        ]);
+        assert!(!text.contains("FPM111"), "{text}");
+        let dir = tempfile::tempdir().expect("tmp");
+        write(
+            dir.path(),
+            "etc/php/8.2/fpm/php-fpm.conf",
+            &format!("[global]\nerror_log = /var/log/php8.2-fpm.log\n{pool}"),
+        );
+        let (text, _) = run_in(
+            dir.path(),
+            &[
+                "--no-config",
+                "--format",
+                "concise",
+                "--root",
+                ".",
+                "--fpm",
+                "/etc/php/8.2/fpm/php-fpm.conf",
+            ],
+        );
+        assert!(text.contains("FPM111"), "{text}");
+    }
 }
 
 fn real_world_site(pass: &str) -> String {

@@ -117,4 +117,5 @@ register! {
     fpm108_unbounded_worker_memory,
     fpm109_pool_directive_in_php_ini,
     fpm110_slowlog_without_timeout,
+    fpm111_pool_user_missing,
 }

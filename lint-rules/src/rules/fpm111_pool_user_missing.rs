@@ -1,0 +1,77 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+
+use crate::model::Model;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "FPM111",
+        name: "pool-user-missing",
+        family: Family::FpmPool,
+        severity: Severity::Error,
+        summary: "a pool without `user` under a php-fpm master started as root: php-fpm refuses to start",
+        aliases: &[],
+        doc: r#"A php-fpm master started as root (the distributions' service, systemd's
+`php8.2-fpm.service`) switches each pool's workers to the pool's `user` and
+`group`, and refuses a pool that names none: `[pool www] user has not been
+defined`, and no pool of the master starts. A master started as another user
+(a container's `USER`) ignores `user`, which is why images' pool files may leave
+it out; copied onto a server, such a file stops php-fpm.
+
+Reported on a server's tree (`--root`, or the machine's own), where the service
+manager starts php-fpm as root; not for a container's php-fpm, whose user the
+image decides.
+
+**Symptom**: php-fpm does not start (`systemctl status` shows `exit-code 78`);
+nginx answers 502 for every PHP page.
+
+Bad:
+```ini
+[app]
+listen = /run/php/app.sock
+pm = ondemand
+pm.max_children = 8
+```
+Good:
+```ini
+[app]
+user = www-data
+group = www-data
+listen = /run/php/app.sock
+pm = ondemand
+pm.max_children = 8
+```"#,
+        fix: "Add `user` (and `group`) to the pool: the account its PHP scripts should run as.",
+    },
+    check,
+};
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    let options = model.options;
+    // The master is root when the service manager of a server's tree starts it; a
+    // container's (or one started as a user) decides otherwise.
+    let master_is_root = (options.root.is_some() || options.disk_root.is_some())
+        && !options.fpm_in_container
+        && options
+            .fpm_runs_as
+            .as_deref()
+            .is_none_or(|u| u == "root" || u == "0");
+    if !master_is_root {
+        return;
+    }
+    for p in model.pools() {
+        if p.pool.get("user").is_some_and(|e| !e.value.trim().is_empty()) {
+            continue;
+        }
+        sink.push(
+            Diagnostic::new(
+                &RULE.meta,
+                p.pool.name_span,
+                format!("[pool {}] user has not been defined: a master started as root refuses the pool, and php-fpm does not start", p.pool.name),
+            )
+            .with_help("add `user = www-data` and `group = www-data` (or the account the site's files belong to)")
+            .with_note("at runtime: php-fpm exits with \"ERROR: [pool ...] user has not been defined\"; nginx answers 502"),
+        );
+    }
+}
