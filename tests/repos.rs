@@ -1828,7 +1828,7 @@ spec:
         ]);
         assert!(!text.contains("FPM003"), "{text}");
         assert!(
-            text.contains("conf/nginx.conf") && text.contains("__NAME__ placeholders"),
+            text.contains("conf/nginx.conf: installer template") && text.contains("__NAME__"),
             "{text}"
         );
         assert!(code < 2, "the pool fragment is still linted: {text}");
@@ -1972,6 +1972,27 @@ spec:
             ],
         );
         assert!(text.contains("FPM111"), "{text}");
+    }
+
+    /// phpBB's docs/nginx.sample.conf includes `fastcgi.conf`, which distributions ship and
+    /// the official nginx image does not: loose, it is read in the Debian layout, where the
+    /// include works (a false NGX002 in the official image's). librenms/docker's `@NAME@`
+    /// templates are named as templates, not linted as written.
+    #[test]
+    fn a_loose_site_including_fastcgi_conf_is_read_where_that_file_exists() {
+        let (text, _) = lint(&[(
+            "docs/nginx.sample.conf",
+            "server {\n    listen 80;\n    root /var/www/phpbb;\n    location ~ \\.php$ {\n        include fastcgi.conf;\n        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n",
+        )]);
+        assert!(!text.contains("NGX002"), "{text}");
+        let (text, _) = lint(&[(
+            "rootfs/tpls/etc/nginx/nginx.conf",
+            "events {}\nhttp {\n    set_real_ip_from @REAL_IP_FROM@;\n    client_max_body_size @UPLOAD_MAX_SIZE@;\n}\n",
+        )]);
+        assert!(
+            text.contains("@NAME@ placeholders") && !text.contains("NGX014"),
+            "{text}"
+        );
     }
 }
 

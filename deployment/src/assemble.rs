@@ -1805,7 +1805,8 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
     // Debian's layout, by path, or by what the files name: its socket folder
     // `/run/php/` (the official php image has none), `/etc/php/<version>/`, its
     // `snippets/fastcgi-php.conf` (an Ansible role's `files/www.conf` with
-    // `listen = /run/php/app.sock` was placed in the php image and lost to its [www]).
+    // `listen = /run/php/app.sock` was placed in the php image and lost to its [www]),
+    // its `fastcgi.conf`, which the official nginx image lacks.
     let debian = loose.iter().any(|f| {
         let p = f.path.to_string_lossy();
         p.contains("sites-available")
@@ -1819,6 +1820,9 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                         l.contains("/run/php/")
                             || l.contains("/etc/php/")
                             || l.contains("snippets/fastcgi-php.conf")
+                            // The official nginx image has no fastcgi.conf; distributions
+                            // do (phpBB's docs/nginx.sample.conf).
+                            || (l.starts_with("include") && l.contains("fastcgi.conf"))
                     })
             })
     });

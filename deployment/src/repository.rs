@@ -206,6 +206,7 @@ pub(crate) fn installer_template(text: &str) -> Option<&'static str> {
         }
         placeholders += angle_bracketed_names(line);
         placeholders += double_underscored_names(line);
+        placeholders += at_sign_names(line);
         placeholders += line
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '%'))
             .filter(|word| {
@@ -226,8 +227,26 @@ pub(crate) fn installer_template(text: &str) -> Option<&'static str> {
             })
             .count();
     }
-    (placeholders >= 2)
-        .then_some("installer template (PH_NAME, %name%, {name}, <NAME> or __NAME__ placeholders)")
+    (placeholders >= 2).then_some(
+        "installer template (PH_NAME, %name%, {name}, <NAME>, __NAME__ or @NAME@ placeholders)",
+    )
+}
+
+/// autoconf-style `@UPLOAD_MAX_SIZE@` (librenms/docker's /tpls, filled in by `sed` at
+/// start): an upper-case name between two `@`. A named location (`@php`) has one.
+fn at_sign_names(line: &str) -> usize {
+    line.split('@')
+        .skip(1)
+        .step_by(2)
+        .zip(line.split('@').skip(2).step_by(2))
+        .filter(|(name, _)| {
+            name.len() > 1
+                && name.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+                && name
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+        })
+        .count()
 }
 
 /// YunoHost's `__PATH__`, `__INSTALL_DIR__`, `__PHP_VERSION__` (its helpers fill them
@@ -557,6 +576,20 @@ mod tests {
             double_underscored_names("php__PHP_VERSION__-fpm-__APP__.sock"),
             2
         );
+        // librenms/docker's /tpls.
+        assert_eq!(
+            at_sign_names("    client_max_body_size @UPLOAD_MAX_SIZE@;"),
+            1
+        );
+        assert_eq!(at_sign_names("log_format main '$@LOG_IP_VAR@ - @X1@';"), 2);
+        assert_eq!(
+            at_sign_names("try_files $uri @php; location @Fallback {"),
+            0
+        );
+        assert!(matches!(
+            role("rootfs/tpls/etc/php83/php-fpm.d/www.conf", "[www]\npm.max_children = @FPM_PM_MAX_CHILDREN@\npm.start_servers = @FPM_PM_START_SERVERS@\n"),
+            Some(Role::Template(_))
+        ));
         // Look-alikes: a lone `__DIR__`, lower-case dunder names, a run of underscores.
         assert_eq!(double_underscored_names("root /srv/__pycache__/x;"), 0);
         assert_eq!(double_underscored_names("set $a ____;"), 0);
