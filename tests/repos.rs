@@ -1994,6 +1994,32 @@ spec:
             "{text}"
         );
     }
+
+    /// A Deployment whose images the repository's Dockerfiles build: the site file the
+    /// nginx Dockerfile copies is that image's, not a loose file to lint a second time in
+    /// a stock image (ChiVincent/laravel-k8s, kamaln7/laravel-k8s-microblog).
+    #[test]
+    fn a_file_a_paired_dockerfile_copies_is_not_loose() {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n        - name: php-fpm\n          image: example/php\n        - name: nginx\n          image: example/nginx\n");
+        write(
+            dir.path(),
+            "nginx.dockerfile",
+            "FROM nginx:1.27\nCOPY conf/site.conf /etc/nginx/conf.d/default.conf\n",
+        );
+        write(
+            dir.path(),
+            "php.dockerfile",
+            "FROM php:8.2-fpm\nWORKDIR /web\n",
+        );
+        write(dir.path(), "conf/site.conf", "server {\n    listen 80 default_server;\n    root /web/public;\n    location ~ \\.php$ {\n        fastcgi_pass 127.0.0.1:9000;\n        fastcgi_param SCRIPT_FILENAME $realpath_root$fastcgi_script_name;\n        include fastcgi_params;\n    }\n}\n");
+        let (listing, _) = run_in(dir.path(), &["deployments", "--no-config", "."]);
+        assert!(
+            listing.contains("deployment web/nginx → web/php-fpm"),
+            "{listing}"
+        );
+        assert!(!listing.contains("repository files"), "{listing}");
+    }
 }
 
 fn real_world_site(pass: &str) -> String {

@@ -1302,9 +1302,14 @@ pub(crate) fn pair(
     out: &mut Assembled,
     closed: bool,
 ) {
-    // A Dockerfile that builds one of these images is not an image of its own.
+    // A Dockerfile that builds one of these images is not an image of its own, and what
+    // its COPYs place is not loose (a Kubernetes pod of an image a repository Dockerfile
+    // builds linted its site file a second time, as a loose one).
     out.used
         .extend(containers.iter().filter_map(|c| c.built_from.clone()));
+    for c in containers {
+        record_used(c, &mut out.used);
+    }
     let mut nginx: Vec<(&Container, Side)> = Vec::new();
     let mut fpm: Vec<(&Container, Side)> = Vec::new();
     let mut unlinted: Vec<String> = Vec::new();

@@ -21,7 +21,9 @@ whose `fastcgi_pass` is a unix socket of another FastCGI server (no pool of the
 tree creates it and nothing about the location names PHP: munin's graph server,
 a PSGI handler, fcgiwrap), nor an `internal` location that only redirects naming the
 script alone reach (`try_files $uri /index.php$is_args$args`: Symfony's recipe); a
-`rewrite` or `try_files` that carries a path after `.php` into it keeps it reported.
+`rewrite` or `try_files` that carries a path after `.php` into it keeps it reported;
+nor a location whose `SCRIPT_FILENAME` is a fixed path (no variable): the split cannot
+choose the script.
 This is the configuration behind CVE-2019-11043
 (remote code execution on unpatched PHP) and behind "uploads executed as PHP"
 when `cgi.fix_pathinfo=1`.
@@ -98,6 +100,18 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         // Any try_files ends a request for a missing script before php-fpm: `=404`, or a
         // fallback to a fixed script; `try_files /app.php =404` passes one known file.
         if location.try_files.is_some() || location.has_exists_check {
+            continue;
+        }
+        // A fixed SCRIPT_FILENAME (Valet's `/srv/app/server.php`) runs that one script
+        // whatever the split says: the path info cannot choose an upload to execute.
+        let fixed_script = location.inherited.params.as_ref().is_some_and(|list| {
+            list.params
+                .iter()
+                .rev()
+                .find(|p| p.name == "SCRIPT_FILENAME")
+                .is_some_and(|p| !p.value.contains('$'))
+        });
+        if fixed_script {
             continue;
         }
         // Clients cannot reach an `internal` location (Symfony's and Pimcore's recipe): only

@@ -32,6 +32,11 @@ location /files/ {
     alias /srv/files/;
 }
 ```
+A server-level `root /` is not reported when no request reaches the disk through it:
+a catch-all `location /` exists and every location it applies to is `internal`,
+returns, passes to an upstream, or rewrites every URI (Valet's front controller,
+`location / { rewrite ^ /server.php last; }`).
+
 An `internal` location (the target of an upstream's `X-Accel-Redirect`) is not
 reported: clients get 404 there, and the upstream chooses the file, unless a
 `rewrite`, `try_files` or `error_page` of the configuration sends requests into it."#,
@@ -79,6 +84,54 @@ fn redirected_into(tree: &crate::model::syntax::Tree<'_>, location: usize) -> bo
     })
 }
 
+/// Whether no request reaches the disk through the server's own `root`: a catch-all
+/// `location /` exists (nothing falls through to the server level), and every location
+/// the root applies to is `internal`, answers with `return`, passes to an upstream
+/// (`fastcgi_pass` and the other `*_pass`), or rewrites every URI (`rewrite ^ /x last;`).
+/// A location with its own `root` or `alias` is judged on its own.
+fn root_serves_no_file(tree: &crate::model::syntax::Tree<'_>, server: usize) -> bool {
+    const HANDLERS: &[&str] = &[
+        "return",
+        "fastcgi_pass",
+        "proxy_pass",
+        "uwsgi_pass",
+        "scgi_pass",
+        "grpc_pass",
+        "memcached_pass",
+        "internal",
+    ];
+    const EVERY_URI: &[&str] = &["^", "^/", ".*", "^.*", "^.*$", "(.*)", "^(.*)", "^(.*)$", "^/(.*)", "^/(.*)$"];
+    let catch_all = tree.children(Some(server)).iter().any(|&c| {
+        let item = tree.item(c);
+        item.is("location") && {
+            let (modifier, prefix) = location_pattern(item);
+            matches!(modifier.as_str(), "" | "^~") && prefix == "/"
+        }
+    });
+    if !catch_all {
+        return false;
+    }
+    (0..tree.len())
+        .filter(|&l| tree.item(l).is("location") && tree.enclosing(l, "server") == Some(server))
+        .all(|l| {
+            let kids = tree.children(Some(l));
+            let own_root = kids.iter().any(|&c| {
+                let c = tree.item(c);
+                c.is("root") || c.is("alias")
+            });
+            own_root
+                || kids.iter().any(|&c| {
+                    let c = tree.item(c);
+                    HANDLERS.iter().any(|h| c.is(h))
+                        || (c.is("rewrite")
+                            && c.arg(0).is_some_and(|p| EVERY_URI.contains(&p.as_ref()))
+                            && c.arg(2).is_some_and(|f| {
+                                matches!(f.as_ref(), "last" | "break" | "redirect" | "permanent")
+                            }))
+                })
+        })
+}
+
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for tree in model.syntax {
         for i in 0..tree.len() {
@@ -99,6 +152,16 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     && !redirected_into(tree, location)
                 {
                     continue;
+                }
+            }
+            // A server whose every location hands requests to something other than the
+            // disk (Valet's front controller: `location / { rewrite ^ /server.php last; }`,
+            // PHP with a fixed SCRIPT_FILENAME) serves no file from its root.
+            if !is_alias && tree.enclosing(i, "location").is_none() {
+                if let Some(server) = tree.enclosing(i, "server") {
+                    if root_serves_no_file(tree, server) {
+                        continue;
+                    }
                 }
             }
             if is_alias {
