@@ -2020,6 +2020,45 @@ spec:
         );
         assert!(!listing.contains("repository files"), "{listing}");
     }
+
+    /// ClickAndMortar/magento-kubernetes: one Dockerfile, a `php` stage (php-fpm and its
+    /// www.conf) and a final `nginx` stage that copies its public files; both are
+    /// deployed (`--target php`, `--target nginx`). The php stage is the nginx's php-fpm:
+    /// its pool is checked against the site (here a wrong port, X001), not linted loose.
+    /// Look-alikes: a stage the final one builds on is no target of its own, and two
+    /// php-fpm stages leave the choice open (no pairing).
+    #[test]
+    fn a_dockerfile_php_target_beside_its_nginx_target_is_paired() {
+        let vhost = "server {\n    listen 80;\n    root /app/public;\n    location ~ \\.php$ {\n        fastcgi_pass 127.0.0.1:9001;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        include fastcgi_params;\n    }\n}\n";
+        let www = "[www]\nuser = www-data\ngroup = www-data\nlisten = 9000\npm = static\npm.max_children = 4\n";
+        let two = "FROM php:8.3-fpm-bookworm AS php\nWORKDIR /app\nCOPY conf/www.conf /usr/local/etc/php-fpm.d/www.conf\n\nFROM nginx:1.27 AS nginx\nCOPY conf/vhost.conf /etc/nginx/conf.d/default.conf\nCOPY --from=php /app/public /app/public\n";
+        let (text, _) = lint(&[
+            ("Dockerfile", two),
+            ("conf/vhost.conf", vhost),
+            ("conf/www.conf", www),
+        ]);
+        assert!(
+            text.contains("X001") && text.contains("127.0.0.1:9001"),
+            "{text}"
+        );
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "Dockerfile", two);
+        write(dir.path(), "conf/vhost.conf", vhost);
+        write(dir.path(), "conf/www.conf", www);
+        let (listing, _) = run_in(dir.path(), &["deployments", "--no-config", "."]);
+        assert!(
+            listing.contains("(target php)") && !listing.contains("loose php-fpm"),
+            "{listing}"
+        );
+        // Two php-fpm stages: which one runs beside nginx is not known.
+        let ambiguous = two.replace("\nFROM nginx", "\nFROM php:8.2-fpm AS php-old\nCOPY conf/www.conf /usr/local/etc/php-fpm.d/www.conf\n\nFROM nginx");
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "Dockerfile", &ambiguous);
+        write(dir.path(), "conf/vhost.conf", vhost);
+        write(dir.path(), "conf/www.conf", www);
+        let (listing, _) = run_in(dir.path(), &["deployments", "--no-config", "."]);
+        assert!(!listing.contains("(target php"), "{listing}");
+    }
 }
 
 fn real_world_site(pass: &str) -> String {

@@ -1695,10 +1695,13 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
         let context = f.path.parent().unwrap_or(Path::new("/")).to_path_buf();
         // The usual layout builds from the repository's top with `-f docker/Dockerfile`.
         let df = dockerfile::parse(&f.path, &text, &context, &BTreeMap::new());
-        let df = if df.copies.iter().any(|c| !c.host.exists()) && context != repo {
-            dockerfile::parse(&f.path, &text, &repo, &BTreeMap::new())
+        let (df, context) = if df.copies.iter().any(|c| !c.host.exists()) && context != repo {
+            (
+                dockerfile::parse(&f.path, &text, &repo, &BTreeMap::new()),
+                repo.clone(),
+            )
         } else {
-            df
+            (df, context)
         };
         let mut c = Container {
             name: rel(&f.path, &repo),
@@ -1713,7 +1716,57 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
         // A supervisord image runs both when it installs both.
         record_used(&c, &mut out.used);
         out.used.push(f.path.clone());
-        pair(&f.path, std::slice::from_ref(&c), &repo, &mut out, false);
+        // The other side built by a `--target` of the same Dockerfile (ClickAndMortar's
+        // `php` stage beside the final `nginx` stage that copies its public files): one
+        // such stage, the only one that runs the server the final image lacks.
+        let other = if c.runs_nginx() != c.runs_fpm() {
+            let wanted_fpm = c.runs_nginx();
+            let stages: Vec<Container> = dockerfile::other_targets(&text)
+                .into_iter()
+                .filter_map(|stage| {
+                    let sdf = dockerfile::parse_target(
+                        &f.path,
+                        &text,
+                        &context,
+                        &BTreeMap::new(),
+                        Some(&stage),
+                    );
+                    let mut s = Container {
+                        name: format!("{} (target {stage})", rel(&f.path, &repo)),
+                        ..Container::default()
+                    };
+                    s.names.push(stage.clone());
+                    apply_dockerfile(&mut s, &sdf, &repo);
+                    s.command = sdf.command.clone();
+                    let fits = if wanted_fpm {
+                        s.runs_fpm() && !s.runs_nginx()
+                    } else {
+                        s.runs_nginx() && !s.runs_fpm()
+                    };
+                    fits.then_some(s)
+                })
+                .collect();
+            match <[Container; 1]>::try_from(stages) {
+                Ok([s]) => Some(s),
+                Err(_) => None,
+            }
+        } else {
+            None
+        };
+        let Some(other) = other else {
+            pair(&f.path, std::slice::from_ref(&c), &repo, &mut out, false);
+            continue;
+        };
+        record_used(&other, &mut out.used);
+        let before = out.deployments.len();
+        pair(&f.path, &[c, other], &repo, &mut out, false);
+        // How the two targets run together (one pod, a Compose network) is not in the
+        // repository: they are read as one network stack, as a pod runs them, and no
+        // cross-container claim (X019, X021) is made.
+        for d in &mut out.deployments[before..] {
+            d.network = Network::default();
+            d.notes.push("two targets of one Dockerfile, paired as one network stack (a pod): how they run together is not in the repository".into());
+        }
     }
     loose_files(&files, &repo, &mut out);
     for f in &files {

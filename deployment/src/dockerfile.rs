@@ -178,6 +178,53 @@ fn command_words(args: &str) -> Vec<String> {
     t.split_whitespace().map(str::to_string).collect()
 }
 
+/// The named stages of a Dockerfile that no later stage builds on (`FROM <stage>`) nor
+/// copies whole (`COPY --from=<stage> / /`), in order, the last stage left out: images a
+/// `docker build --target <stage>` makes, such as the php-fpm stage beside a final
+/// nginx stage that copies its public files.
+pub fn other_targets(text: &str) -> Vec<String> {
+    let mut named: Vec<String> = Vec::new();
+    let mut based_on: Vec<String> = Vec::new();
+    let mut stages = 0usize;
+    for (_, instr, args) in instructions(text) {
+        match instr.as_str() {
+            "FROM" => {
+                stages += 1;
+                let words: Vec<&str> = args
+                    .split_whitespace()
+                    .filter(|w| !w.starts_with("--"))
+                    .collect();
+                if let Some(image) = words.first() {
+                    based_on.push(image.to_ascii_lowercase());
+                }
+                match words.as_slice() {
+                    [_, as_, name, ..] if as_.eq_ignore_ascii_case("as") => {
+                        named.push(name.to_ascii_lowercase())
+                    }
+                    // An unnamed stage cannot be a target.
+                    _ => named.push(String::new()),
+                }
+            }
+            "COPY" => {
+                let words: Vec<&str> = args.split_whitespace().collect();
+                let from = words.iter().find_map(|w| w.strip_prefix("--from="));
+                let rest: Vec<&&str> = words.iter().filter(|w| !w.starts_with("--")).collect();
+                if let (Some(from), [src, dest]) = (from, rest.as_slice()) {
+                    if **src == "/" && **dest == "/" {
+                        based_on.push(from.to_ascii_lowercase());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    named
+        .into_iter()
+        .take(stages.saturating_sub(1))
+        .filter(|n| !n.is_empty() && !based_on.contains(n))
+        .collect()
+}
+
 /// Parses a Dockerfile whose build context is `context`.
 pub fn parse(
     path: &Path,
@@ -588,6 +635,25 @@ mod tests {
                 Path::new("/srv")
             ]
         );
+    }
+
+    #[test]
+    fn other_targets_are_named_stages_nothing_builds_on() {
+        // The php stage beside the final nginx stage (COPY --from of some files only).
+        assert_eq!(
+            other_targets("FROM composer AS deps\nFROM php:8.3-fpm AS php\nCOPY --from=deps /app /app\nFROM nginx AS web\nCOPY --from=php /app/public /app/public\n"),
+            ["deps", "php"]
+        );
+        // A stage built on, or copied whole into a `FROM scratch`, is part of another.
+        assert!(
+            other_targets("FROM php:8.3-fpm AS base\nFROM base AS dev\nFROM base\n") == ["dev"]
+        );
+        assert!(other_targets(
+            "FROM debian AS base\nFROM scratch AS final\nCOPY --from=base / /\n"
+        )
+        .is_empty());
+        // Unnamed stages cannot be targets; the last stage is the default build.
+        assert!(other_targets("FROM php:8.3-fpm\nFROM nginx AS web\n").is_empty());
     }
 
     #[test]
