@@ -576,6 +576,17 @@ pub fn map_regexes<'t>(
     })
 }
 
+/// The directives that hand a request to an upstream server: each sets the location's
+/// content handler.
+pub const UPSTREAM_PASSES: &[&str] = &[
+    "proxy_pass",
+    "fastcgi_pass",
+    "uwsgi_pass",
+    "scgi_pass",
+    "grpc_pass",
+    "memcached_pass",
+];
+
 /// True for a location reachable only by internal redirects (`@name`, or `internal;`).
 pub fn is_internal_location(tree: &Tree<'_>, location: usize) -> bool {
     let (modifier, _) = location_pattern(tree.item(location));

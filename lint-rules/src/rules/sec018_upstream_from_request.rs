@@ -54,14 +54,7 @@ location /proxy/ {
     check,
 };
 
-const PASSES: &[&str] = &[
-    "proxy_pass",
-    "fastcgi_pass",
-    "uwsgi_pass",
-    "scgi_pass",
-    "grpc_pass",
-    "memcached_pass",
-];
+use crate::model::syntax::UPSTREAM_PASSES as PASSES;
 
 /// The scheme (`...://`) and host parts of a pass target as written, as gixy reads
 /// them: `(?P<scheme>[^?#/)]+://)?(?P<host>[^?#/)]+)`.

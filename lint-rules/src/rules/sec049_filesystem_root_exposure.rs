@@ -90,16 +90,7 @@ fn redirected_into(tree: &crate::model::syntax::Tree<'_>, location: usize) -> bo
 /// (`fastcgi_pass` and the other `*_pass`), or rewrites every URI (`rewrite ^ /x last;`).
 /// A location with its own `root` or `alias` is judged on its own.
 fn root_serves_no_file(tree: &crate::model::syntax::Tree<'_>, server: usize) -> bool {
-    const HANDLERS: &[&str] = &[
-        "return",
-        "fastcgi_pass",
-        "proxy_pass",
-        "uwsgi_pass",
-        "scgi_pass",
-        "grpc_pass",
-        "memcached_pass",
-        "internal",
-    ];
+    use crate::model::syntax::UPSTREAM_PASSES;
     const EVERY_URI: &[&str] = &["^", "^/", ".*", "^.*", "^.*$", "(.*)", "^(.*)", "^(.*)$", "^/(.*)", "^/(.*)$"];
     let catch_all = tree.children(Some(server)).iter().any(|&c| {
         let item = tree.item(c);
@@ -122,7 +113,9 @@ fn root_serves_no_file(tree: &crate::model::syntax::Tree<'_>, server: usize) -> 
             own_root
                 || kids.iter().any(|&c| {
                     let c = tree.item(c);
-                    HANDLERS.iter().any(|h| c.is(h))
+                    c.is("return")
+                        || c.is("internal")
+                        || UPSTREAM_PASSES.iter().any(|h| c.is(h))
                         || (c.is("rewrite")
                             && c.arg(0).is_some_and(|p| EVERY_URI.contains(&p.as_ref()))
                             && c.arg(2).is_some_and(|f| {

@@ -102,15 +102,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
 /// Whether anything in the tree looks a name up per request: a `*_pass` with a variable
 /// (not a unix socket), or an upstream `server ... resolve`.
 fn resolves_upstreams_at_run_time(tree: &crate::model::syntax::Tree<'_>) -> bool {
-    const PASSES: &[&str] = &[
-        "proxy_pass",
-        "fastcgi_pass",
-        "uwsgi_pass",
-        "scgi_pass",
-        "grpc_pass",
-        "memcached_pass",
-    ];
-    let variable_pass = PASSES.iter().any(|name| {
+    let variable_pass = crate::model::syntax::UPSTREAM_PASSES.iter().any(|name| {
         tree.nodes_named(name).any(|n| {
             n.args()
                 .next()
