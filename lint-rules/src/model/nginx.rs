@@ -453,12 +453,9 @@ fn setting(item: &Item<'_>) -> Setting {
 /// A `rewrite` whose pattern matches every URI and that redirects (`permanent`,
 /// `redirect`, or a replacement with a scheme).
 fn rewrite_redirects_all(item: &nginx_conf_parser::config::Item<'_>) -> bool {
-    let matches_all = item.arg(0).is_some_and(|p| {
-        matches!(
-            p.as_ref(),
-            "^" | "^/" | ".*" | "^.*" | "^.*$" | "(.*)" | "^(.*)" | "^(.*)$" | "^/(.*)" | "^/(.*)$"
-        )
-    });
+    let matches_all = item
+        .arg(0)
+        .is_some_and(|p| super::syntax::matches_every_uri(&p));
     matches_all
         && super::syntax::redirecting_rewrite(item.arg(1).as_deref(), item.arg(2).as_deref())
 }

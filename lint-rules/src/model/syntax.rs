@@ -576,6 +576,14 @@ pub fn map_regexes<'t>(
     })
 }
 
+/// Whether a `rewrite` pattern matches every URI (`^`, `.*`, `^/(.*)$` and their kin).
+pub fn matches_every_uri(pattern: &str) -> bool {
+    matches!(
+        pattern,
+        "^" | "^/" | ".*" | "^.*" | "^.*$" | "(.*)" | "^(.*)" | "^(.*)$" | "^/(.*)" | "^/(.*)$"
+    )
+}
+
 /// The directives that hand a request to an upstream server: each sets the location's
 /// content handler.
 pub const UPSTREAM_PASSES: &[&str] = &[

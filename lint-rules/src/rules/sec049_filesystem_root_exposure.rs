@@ -90,8 +90,7 @@ fn redirected_into(tree: &crate::model::syntax::Tree<'_>, location: usize) -> bo
 /// (`fastcgi_pass` and the other `*_pass`), or rewrites every URI (`rewrite ^ /x last;`).
 /// A location with its own `root` or `alias` is judged on its own.
 fn root_serves_no_file(tree: &crate::model::syntax::Tree<'_>, server: usize) -> bool {
-    use crate::model::syntax::UPSTREAM_PASSES;
-    const EVERY_URI: &[&str] = &["^", "^/", ".*", "^.*", "^.*$", "(.*)", "^(.*)", "^(.*)$", "^/(.*)", "^/(.*)$"];
+    use crate::model::syntax::{matches_every_uri, UPSTREAM_PASSES};
     let catch_all = tree.children(Some(server)).iter().any(|&c| {
         let item = tree.item(c);
         item.is("location") && {
@@ -117,7 +116,7 @@ fn root_serves_no_file(tree: &crate::model::syntax::Tree<'_>, server: usize) -> 
                         || c.is("internal")
                         || UPSTREAM_PASSES.iter().any(|h| c.is(h))
                         || (c.is("rewrite")
-                            && c.arg(0).is_some_and(|p| EVERY_URI.contains(&p.as_ref()))
+                            && c.arg(0).is_some_and(|p| matches_every_uri(&p))
                             && c.arg(2).is_some_and(|f| {
                                 matches!(f.as_ref(), "last" | "break" | "redirect" | "permanent")
                             }))
