@@ -309,3 +309,18 @@ fn writes_keep_the_mode_and_links_inside_the_tree_are_written_through() {
         .file_type()
         .is_symlink());
 }
+
+/// A pool that lets scripts run for a day (YunoHost's 86400 s) is reported, but the safe
+/// fix would make nginx wait a day too: none is offered above an hour, while the same
+/// tree with a 300 s limit gets one.
+#[test]
+fn x006_offers_no_fix_that_makes_nginx_wait_hours() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/X006");
+    let day = stage(&root.join("bad-day-long-limit"));
+    let (codes, fixes) = findings(day.path(), "X006");
+    assert_eq!(codes.get("X006"), Some(&1), "{codes:?}");
+    assert!(fixes.is_empty(), "a fix for a day-long limit: {fixes:?}");
+    let minutes = stage(&root.join("bad"));
+    let (_, fixes) = findings(minutes.path(), "X006");
+    assert_eq!(fixes, ["safe"]);
+}

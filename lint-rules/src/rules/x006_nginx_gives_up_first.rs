@@ -37,7 +37,8 @@ fastcgi_read_timeout 310s;     # a little above the pool's limit
 
 Autofix: safe — `fastcgi_read_timeout` of the location becomes the pool's limit plus
 10 seconds (the statement in the location is changed, or one is added to it; an outer
-level's value stays for the other locations)."#,
+level's value stays for the other locations). No fix is offered when that would make
+nginx wait more than an hour: a pool limit of hours is better lowered than matched."#,
         fix: "Make `fastcgi_read_timeout` a little longer than the pool's `request_terminate_timeout`.",
     },
     check,
@@ -45,6 +46,12 @@ level's value stays for the other locations)."#,
 
 /// Seconds nginx waits beyond the pool's limit, so that the pool's own timeout answers first.
 const MARGIN_S: i64 = 10;
+
+/// The longest `fastcgi_read_timeout` the autofix writes. A pool that lets scripts run for
+/// hours (YunoHost's 86400 s) holds a worker and a client connection that long; making
+/// nginx wait a day too is no fix, lowering the pool's limit (or moving the work to a
+/// queue) is, and that choice is the user's.
+const MAX_FIXED_READ_S: i64 = 3600;
 
 /// Sets `fastcgi_read_timeout` for this location: the statement written in it is changed,
 /// else one is added to it (an outer level's value is left to the other locations).
@@ -151,14 +158,22 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 continue;
             }
             if (read_ms as i64) < limit.saturating_mul(1000) {
+                let fixable = limit + MARGIN_S <= MAX_FIXED_READ_S;
+                let help = if fixable {
+                    format!("set `fastcgi_read_timeout {}s;` (a little above the pool's limit), or lower the pool's limit", limit + MARGIN_S)
+                } else {
+                    format!("lower the pool's {what} to what a web request may take (and make fastcgi_read_timeout a little longer); work that runs for {limit}s belongs in a queue or a CLI job, not a worker nginx waits on")
+                };
                 let mut d = Diagnostic::new(&RULE.meta, primary, format!("nginx gives up after {}s, but pool [{}] lets scripts run for {limit}s ({what})", read_ms / 1000, p.pool.name))
                     .with_label(if read_span.is_some() { "fastcgi_read_timeout in effect here" } else { "fastcgi_read_timeout is not set: 60s" })
-                    .with_help(format!("set `fastcgi_read_timeout {}s;` (a little above the pool's limit), or lower the pool's limit", limit + 10))
+                    .with_help(help)
                     .with_note("at runtime: 504 Gateway Time-out, \"upstream timed out (110: Connection timed out) while reading response header from upstream\"");
                 if let Some(s) = limit_span {
                     d = d.with_related(s, format!("{what} = {limit}s"));
                 }
-                d = d.with_fix_opt(read_timeout_fix(model, location, read, limit + MARGIN_S));
+                if fixable {
+                    d = d.with_fix_opt(read_timeout_fix(model, location, read, limit + MARGIN_S));
+                }
                 sink.push(d);
             }
         }
