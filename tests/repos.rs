@@ -1570,6 +1570,103 @@ spec:
         }
     }
 
+    /// lando/php's shape: each example folder has its nginx site and its php.ini, one has a
+    /// pool override, the plugin's own php.ini sits at the top. Each example runs with
+    /// the php-fpm files of its own folder (and the top's where it has none): one
+    /// example's 600 s `max_execution_time` is its own (X006 against nginx's 60 s), and
+    /// the override of `custom` is not attached to the others.
+    #[test]
+    fn example_folders_keep_their_own_php_fpm_files() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let site = "server {\n    listen 80 default_server;\n    server_name localhost;\n    root /app;\n    location ~ \\.php$ {\n        fastcgi_pass fpm:9000;\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    }\n}\n";
+        for example in ["8.2", "8.3", "custom"] {
+            write(
+                dir.path(),
+                &format!("examples/{example}/config/nginx.conf"),
+                site,
+            );
+        }
+        write(
+            dir.path(),
+            "config/php.ini",
+            "[PHP]\nmax_execution_time = 30\n",
+        );
+        write(
+            dir.path(),
+            "examples/8.2/config/php.ini",
+            "[PHP]\nmax_execution_time = 600\n",
+        );
+        write(
+            dir.path(),
+            "examples/8.3/config/php.ini",
+            "[PHP]\nmax_execution_time = 30\n",
+        );
+        write(
+            dir.path(),
+            "examples/custom/config/www.conf",
+            "; Override default PHP-FPM settings.\n[www]\npm.max_children = 4\npm.start_servers = 2\npm.min_spare_servers = 1\npm.max_spare_servers = 3\n",
+        );
+        let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+        let x006: Vec<&str> = text.lines().filter(|l| l.contains(": X006 [")).collect();
+        assert_eq!(x006.len(), 1, "{text}");
+        assert!(
+            x006[0].starts_with("examples/8.2/config/nginx.conf"),
+            "{text}"
+        );
+        let (text, _) = run_in(dir.path(), &["deployments", "."]);
+        let block = |example: &str| {
+            let start = text
+                .find(&format!(
+                    "deployment repository files (nginx: ./examples/{example}/config)"
+                ))
+                .unwrap_or_else(|| panic!("{example}: {text}"));
+            let rest = &text[start..];
+            rest[..rest[1..]
+                .find("\ndeployment ")
+                .map_or(rest.len(), |e| e + 1)]
+                .to_string()
+        };
+        assert!(
+            block("8.2").contains("php.ini ← examples/8.2/config/php.ini"),
+            "{text}"
+        );
+        assert!(!block("8.2").contains("examples/custom"), "{text}");
+        assert!(
+            block("custom").contains("zz-www.conf ← examples/custom/config/www.conf"),
+            "{text}"
+        );
+        assert!(
+            block("custom").contains("php.ini ← config/php.ini"),
+            "{text}"
+        );
+    }
+
+    /// `php-cli.ini` is what PHP's command line reads instead of php.ini (khs1994's
+    /// devcontainer, `memory_limit = -1`); php-fpm never reads it. Beside a pool it is
+    /// not placed as a php-fpm ini fragment, where it made FPM108 claim unlimited memory.
+    #[test]
+    fn a_cli_ini_is_not_php_fpm_s() {
+        let pool = "[www]\nuser = www-data\ngroup = www-data\nlisten = 9000\npm = static\npm.max_children = 4\npm.max_requests = 0\n";
+        let files = [
+            ("php/www.conf", pool),
+            (
+                "php/php-cli.ini",
+                "memory_limit = -1\nmax_execution_time = 0\n",
+            ),
+        ];
+        let (text, _) = lint(&files);
+        assert!(!text.contains("FPM108"), "{text}");
+        let dir = tempfile::tempdir().expect("tmp");
+        for (path, body) in files {
+            write(dir.path(), path, body);
+        }
+        let (text, _) = run_in(dir.path(), &["deployments", "."]);
+        assert!(!text.contains("php-cli.ini"), "{text}");
+        // The same lines as a php.ini fragment are php-fpm's.
+        let (text, _) = lint(&[files[0], ("php/custom.ini", files[1].1)]);
+        assert!(text.contains("FPM108"), "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

@@ -2018,7 +2018,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                         c.as_os_str().to_str(),
                         Some("cli" | "apache2" | "cgi" | "phpdbg" | "embed")
                     )
-                }) => {}
+                }) || cli_ini_name(&name) => {}
             Role::PhpIni => {
                 let dir = if debian {
                     format!("/etc/php/{php}/fpm")
@@ -2033,13 +2033,13 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                 } else {
                     PathBuf::from(format!("{dir}/conf.d/{name}"))
                 };
-                if fpm_c.mounts.iter().all(|m| m.target != target) {
-                    fpm_c.mounts.push(Mount {
-                        target: target.clone(),
-                        source: Source::File(f.path.clone()),
-                        why: format!("{} placed as {}", rel(&f.path, repo), target.display()),
-                    });
-                }
+                // Every candidate is kept: alternatives in folders of their own each take
+                // theirs (`fpm_per_folder`); else the first one wins (`first_per_target`).
+                fpm_c.mounts.push(Mount {
+                    target: target.clone(),
+                    source: Source::File(f.path.clone()),
+                    why: format!("{} placed as {}", rel(&f.path, repo), target.display()),
+                });
             }
             _ => {}
         }
@@ -2243,9 +2243,12 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
     let pairs = pairs
         .into_iter()
         .chain(lone_mains.into_iter().map(|m| (m, &empty, 1)));
+    // The folder each nginx container comes from, for its php-fpm files.
+    let mut folders: Vec<PathBuf> = Vec::new();
     for (m, (label, group), groups_of_this_main) in pairs {
         // A whole nginx.conf: its directory stands for /etc/nginx.
         let mut c = nginx_c.clone();
+        folders.push(m.path.parent().unwrap_or(repo).to_path_buf());
         place_sites(&mut c, group, site_dir, debian, repo);
         c.name = if groups_of_this_main > 1 {
             format!("{} (sites: {label})", rel(&m.path, repo))
@@ -2285,23 +2288,148 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
             if site_groups.len() > 1 {
                 c.name = format!("repository files (nginx: {label})");
             }
+            folders.push(common_folder(group).unwrap_or_else(|| repo.to_path_buf()));
             containers.push(c);
         }
     }
-    if has_fpm {
-        containers.push(fpm_c);
-    }
     // Loose files of one repository are taken as one host: one loopback, no known names.
+    // Alternatives (one folder per example) each run with the php-fpm files of their own
+    // folder, and those of no example's folder: lando's examples each have a php.ini, and
+    // one has a pool override, which is not the others'.
     let before = out.deployments.len();
     let mut pods = containers;
-    for c in &mut pods {
-        c.pod = Some("files".into());
+    match fpm_per_folder(&fpm_c, &folders, repo).filter(|_| has_fpm) {
+        Some(own) => {
+            for (i, (c, fpm)) in pods.iter_mut().zip(own.iter()).enumerate() {
+                c.pod = Some(format!("files {i}"));
+                let mut fpm = fpm.clone();
+                fpm.pod = Some(format!("files {i}"));
+                pair(&source, &[c.clone(), fpm], repo, out, false);
+            }
+        }
+        None => {
+            if has_fpm {
+                first_per_target(&mut fpm_c.mounts);
+                pods.push(fpm_c);
+            }
+            for c in &mut pods {
+                c.pod = Some("files".into());
+            }
+            pair(&source, &pods, repo, out, false);
+        }
     }
-    pair(&source, &pods, repo, out, false);
     for d in &mut out.deployments[before..] {
         d.network = Network::default();
         d.notes.push("loose configuration files, linted where their image or distribution keeps them (no Compose file, Dockerfile or manifest places them)".into());
     }
+}
+
+/// An ini file named for PHP's command line (`php-cli.ini`, `cli.ini`, `php_cli.ini`):
+/// PHP reads `php-cli.ini` instead of php.ini in the CLI only (khs1994-docker/lnmp's
+/// devcontainer keeps one, with `memory_limit = -1`), never in php-fpm.
+fn cli_ini_name(name: &str) -> bool {
+    let stem = name
+        .strip_suffix(".ini")
+        .unwrap_or(name)
+        .to_ascii_lowercase();
+    stem.split(['-', '_', '.']).any(|word| word == "cli")
+}
+
+/// Keeps the first mount of each target (two loose php.ini files cannot both be php.ini).
+fn first_per_target(mounts: &mut Vec<Mount>) {
+    let mut seen = BTreeSet::new();
+    mounts.retain(|m| seen.insert(m.target.clone()));
+}
+
+/// The folder all of a group's files are in (`None`: no files).
+fn common_folder(group: &[&RepoFile]) -> Option<PathBuf> {
+    let mut folder = group.first()?.path.parent()?.to_path_buf();
+    for f in group {
+        while !f.path.starts_with(&folder) {
+            folder = folder.parent()?.to_path_buf();
+        }
+    }
+    Some(folder)
+}
+
+/// The php-fpm container of each loose nginx container when the repository keeps its
+/// alternatives in folders of their own and some php-fpm file lies in one of them: each
+/// gets the files of its own folder and those of no alternative's folder (its own
+/// winning where both land on one path). `None`: one php-fpm serves them all.
+///
+/// An alternative's folder is the shortest ancestor of its nginx files that holds no
+/// other alternative's: `examples/8.2` for `examples/8.2/nginx/site.conf` beside
+/// `examples/8.3/nginx/site.conf`, so that `examples/8.2/php/www.conf` is its own.
+fn fpm_per_folder(fpm: &Container, folders: &[PathBuf], repo: &Path) -> Option<Vec<Container>> {
+    // Alternatives of one folder (one main file's sites-available) share its php-fpm.
+    let distinct: BTreeSet<&PathBuf> = folders.iter().collect();
+    if folders.len() < 2 || distinct.len() < folders.len() {
+        return None;
+    }
+    let units: Vec<PathBuf> = folders
+        .iter()
+        .enumerate()
+        .map(|(i, folder)| {
+            let mut unit = folder.clone();
+            for ancestor in folder.ancestors() {
+                if !ancestor.starts_with(repo) || ancestor == repo {
+                    break;
+                }
+                let shared = folders
+                    .iter()
+                    .enumerate()
+                    .any(|(j, other)| j != i && other.starts_with(ancestor));
+                if shared {
+                    break;
+                }
+                unit = ancestor.to_path_buf();
+            }
+            unit
+        })
+        .collect();
+    let source_of = |m: &Mount| match &m.source {
+        Source::File(p) => Some(p.clone()),
+        _ => None,
+    };
+    let owner = |m: &Mount| -> Option<usize> {
+        let path = source_of(m)?;
+        let owners: BTreeSet<&PathBuf> = units
+            .iter()
+            .filter(|u| path.starts_with(u) && u.as_path() != repo)
+            .collect();
+        match owners.len() {
+            1 => units.iter().position(|u| Some(&u) == owners.iter().next()),
+            _ => None,
+        }
+    };
+    if !fpm.mounts.iter().any(|m| owner(m).is_some()) {
+        return None;
+    }
+    let labelled = folders.len();
+    Some(
+        (0..labelled)
+            .map(|i| {
+                let mut c = fpm.clone();
+                let own: Vec<Mount> = fpm
+                    .mounts
+                    .iter()
+                    .filter(|m| owner(m) == Some(i))
+                    .cloned()
+                    .collect();
+                let mut mounts: Vec<Mount> = fpm
+                    .mounts
+                    .iter()
+                    .filter(|m| owner(m).is_none() && !own.iter().any(|o| o.target == m.target))
+                    .cloned()
+                    .collect();
+                mounts.extend(own);
+                first_per_target(&mut mounts);
+                c.mounts = mounts;
+                c.name = format!("repository files (php-fpm: {})", rel(&units[i], repo));
+                c
+            })
+            .collect(),
+    )
 }
 
 /// Where a loose nginx.conf's folder belongs: `/etc/nginx`, unless its absolute
