@@ -1497,9 +1497,17 @@ spec:
             ("Dockerfile", "FROM debian:bookworm\nENV fpm_conf /etc/php/8.2/fpm/pool.d/www.conf\nRUN apt-get install -y nginx php8.2-fpm && sed -i -e \"s/www-data/nginx/g\" ${fpm_conf}\nCOPY nginx.conf /etc/nginx/nginx.conf\n"),
             ("nginx.conf", "user nginx;\nevents {}\nhttp {\n    server {\n        listen 80;\n        root /var/www/html;\n        location ~ \\.php$ {\n            include snippets/fastcgi-php.conf;\n            fastcgi_pass unix:/run/php/php8.2-fpm.sock;\n        }\n    }\n}\n"),
         ]);
+        // The sed is read (Debian's pool then has `listen.owner = nginx`): without the RUN
+        // step, X003 is an error on www.conf (nginx vs www-data 0660).
+        assert!(!text.contains("X003"), "{text}");
+        assert!(!text.contains("changed at build time"), "{text}");
+        // A script file sed reads is not modelled: the pool is said to be changed at build
+        // time, and what is said about it is a note about an image's file, not shown.
+        let (text, _) = lint(&[
+            ("Dockerfile", "FROM debian:bookworm\nENV fpm_conf /etc/php/8.2/fpm/pool.d/www.conf\nRUN apt-get install -y nginx php8.2-fpm && sed -i -f /tmp/pool.sed ${fpm_conf}\nCOPY nginx.conf /etc/nginx/nginx.conf\n"),
+            ("nginx.conf", "user nginx;\nevents {}\nhttp {\n    server {\n        listen 80;\n        root /var/www/html;\n        location ~ \\.php$ {\n            include snippets/fastcgi-php.conf;\n            fastcgi_pass unix:/run/php/php8.2-fpm.sock;\n        }\n    }\n}\n"),
+        ]);
         assert!(text.contains("changed at build time"), "{text}");
-        // Without the RUN step, X003 is an error on www.conf (nginx vs www-data 0660); with
-        // it, a note about an image's file, which is not shown.
         assert!(!text.contains("X003"), "{text}");
     }
 
@@ -1665,6 +1673,122 @@ spec:
         // The same lines as a php.ini fragment are php-fpm's.
         let (text, _) = lint(&[files[0], ("php/custom.ini", files[1].1)]);
         assert!(text.contains("FPM108"), "{text}");
+    }
+
+    /// The textbook Debian Dockerfile enables its site with `RUN ln -s` from
+    /// sites-available into sites-enabled (both operand forms: the link's full name, or
+    /// the folder with a trailing slash). nginx reads the site through the link, so its
+    /// wrong socket is a 502 (X001); before, the link was not followed, the site was never
+    /// linted, and nothing was said.
+    #[test]
+    fn a_site_enabled_by_a_dockerfile_link_is_linted() {
+        let site = "server {\n    listen 80 default_server;\n    root /var/www/public;\n    location ~ \\.php$ {\n        include snippets/fastcgi-php.conf;\n        fastcgi_pass unix:/run/php/php8.1-fpm.sock;\n    }\n}\n";
+        for link in [
+            "/etc/nginx/sites-enabled/app.conf",
+            "/etc/nginx/sites-enabled/",
+            "../sites-available/app.conf /etc/nginx/sites-enabled/app.conf",
+        ] {
+            let ln = if link.starts_with("..") {
+                format!("ln -s {link}")
+            } else {
+                format!("ln -s /etc/nginx/sites-available/app.conf {link}")
+            };
+            let dockerfile = format!("FROM debian:bookworm\nRUN apt-get update && apt-get install -y nginx php8.2-fpm\nCOPY app.conf /etc/nginx/sites-available/app.conf\nRUN rm /etc/nginx/sites-enabled/default && {ln}\nCMD [\"sh\", \"-c\", \"php-fpm8.2 -D && nginx -g 'daemon off;'\"]\n");
+            let (text, code) = lint(&[("Dockerfile", &dockerfile), ("app.conf", site)]);
+            assert_eq!(code, 1, "{ln}: {text}");
+            assert!(text.contains("app.conf:6:22: X001"), "{ln}: {text}");
+            assert!(!text.contains("loose"), "{ln}: {text}");
+        }
+        // Not linked: the site stays in sites-available, and nginx never reads it.
+        let dockerfile = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y nginx php8.2-fpm\nCOPY app.conf /etc/nginx/sites-available/app.conf\nCMD [\"sh\", \"-c\", \"php-fpm8.2 -D && nginx -g 'daemon off;'\"]\n";
+        let (text, _) = lint(&[("Dockerfile", dockerfile), ("app.conf", site)]);
+        assert!(!text.contains("X001"), "{text}");
+    }
+
+    /// `ENTRYPOINT ["/bin/ash", "script.sh"]` (pterodactyl/panel: Alpine's shell running
+    /// a start script) keeps the servers the image runs: the Dockerfile is the deployment,
+    /// not a reason to lint its files loose in invented images.
+    #[test]
+    fn an_ash_entrypoint_keeps_the_dockerfile() {
+        let dockerfile = "FROM php:8.2-fpm-alpine\nWORKDIR /app\nCOPY . ./\nRUN apk add --no-cache nginx supervisor\nCOPY docker/default.conf /etc/nginx/http.d/default.conf\nENTRYPOINT [ \"/bin/ash\", \"docker/entrypoint.sh\" ]\nCMD [ \"supervisord\", \"-n\", \"-c\", \"/etc/supervisord.conf\" ]\n";
+        let site = "server {\n    listen 80;\n    root /app/public;\n    location ~ \\.php$ {\n        fastcgi_pass 127.0.0.1:9000;\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    }\n}\n";
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "Dockerfile", dockerfile);
+        write(dir.path(), "docker/default.conf", site);
+        write(
+            dir.path(),
+            "docker/entrypoint.sh",
+            "#!/bin/ash\nexec \"$@\"\n",
+        );
+        let (text, _) = run_in(dir.path(), &["deployments", "."]);
+        assert!(
+            text.starts_with("deployment ./Dockerfile (from Dockerfile)"),
+            "{text}"
+        );
+        assert!(!text.contains("repository files"), "{text}");
+    }
+
+    /// A Dockerfile's `RUN sed -i` and `echo >>` edits are read as the image has them:
+    /// richarvey/nginx-php-fpm turns the stock pool's `listen = 127.0.0.1:9000` into a
+    /// socket (and uncomments `;listen.owner`), the linuxserver.io images append
+    /// SCRIPT_FILENAME to fastcgi_params. Read unedited, nginx "reached no socket" (X002)
+    /// and "sent no SCRIPT_FILENAME" (NGX201), both false; an edit sed cannot be modelled
+    /// for (`/^listen/d`) leaves the file "changed at build time".
+    #[test]
+    fn dockerfile_sed_and_echo_edits_are_applied() {
+        let site = "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        fastcgi_pass unix:/var/run/php-fpm.sock;\n        include fastcgi_params;\n    }\n}\n";
+        let dockerfile = |edits: &str| {
+            format!("FROM php:8.2.7-fpm-alpine3.18\nENV fpm_conf /usr/local/etc/php-fpm.d/www.conf\nRUN apk add --no-cache nginx\nCOPY site.conf /etc/nginx/http.d/default.conf\n{edits}\nCMD [\"sh\", \"-c\", \"php-fpm -D && nginx -g 'daemon off;'\"]\n")
+        };
+        let modelled = dockerfile(concat!(
+            "RUN sed -i \\\n",
+            "        -e \"s/;listen.mode = 0660/listen.mode = 0666/g\" \\\n",
+            "        -e \"s/;listen.owner = www-data/listen.owner = nginx/g\" \\\n",
+            "        -e \"s/listen = 127.0.0.1:9000/listen = \\/var\\/run\\/php-fpm.sock/g\" \\\n",
+            "        ${fpm_conf} && \\\n",
+            "    sed -i 's/^listen = 9000$/; docker listen dropped/' /usr/local/etc/php-fpm.d/zz-docker.conf && \\\n",
+            "    echo 'fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;' >> /etc/nginx/fastcgi_params",
+        ));
+        let (text, code) = lint(&[("Dockerfile", &modelled), ("site.conf", site)]);
+        assert_eq!(code, 0, "{text}");
+        assert!(!text.contains("changed at build time"), "{text}");
+        // Without the edits, both findings are real.
+        let (text, _) = lint(&[("Dockerfile", &dockerfile("")), ("site.conf", site)]);
+        assert!(text.contains("X002") && text.contains("NGX201"), "{text}");
+        // An edit that is not modelled: the file is read as copied, and said to be changed.
+        let unmodelled = dockerfile("RUN sed -i '/^listen = /d' /usr/local/etc/php-fpm.d/www.conf");
+        let (text, _) = lint(&[("Dockerfile", &unmodelled), ("site.conf", site)]);
+        assert!(text.contains("www.conf is changed at build time"), "{text}");
+    }
+
+    /// `php-fpm -R` (`--allow-to-run-as-root`) lets a pool run as root: php-fpm starts
+    /// (checked live by triage 15b), so FPM023 does not claim it refuses to. Passed on
+    /// the Dockerfile's CMD, Compose's `command:`, or grouped (`-FR`); without it the
+    /// error stands.
+    #[test]
+    fn php_fpm_dash_r_allows_root_pools() {
+        let pool =
+            "[www]\nuser = root\ngroup = root\nlisten = 9000\npm = static\npm.max_children = 2\n";
+        for cmd in [
+            "CMD [\"php-fpm\", \"-R\"]",
+            "CMD [\"php-fpm\", \"-FR\"]",
+            "CMD php-fpm --allow-to-run-as-root",
+        ] {
+            let dockerfile =
+                format!("FROM php:8.3-fpm\nCOPY zz.conf /usr/local/etc/php-fpm.d/zz.conf\n{cmd}\n");
+            let (text, _) = lint(&[("Dockerfile", &dockerfile), ("zz.conf", pool)]);
+            assert!(!text.contains("FPM023"), "{cmd}: {text}");
+        }
+        let compose = "services:\n  php:\n    build: .\n    command: php-fpm -R\n";
+        let dockerfile = "FROM php:8.3-fpm\nCOPY zz.conf /usr/local/etc/php-fpm.d/zz.conf\n";
+        let (text, _) = lint(&[
+            ("compose.yaml", compose),
+            ("Dockerfile", dockerfile),
+            ("zz.conf", pool),
+        ]);
+        assert!(!text.contains("FPM023"), "{text}");
+        let (text, _) = lint(&[("Dockerfile", dockerfile), ("zz.conf", pool)]);
+        assert!(text.contains("FPM023"), "{text}");
     }
 
     /// A sites-available folder with no sites-enabled beside it: nothing says which site

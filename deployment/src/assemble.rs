@@ -35,8 +35,10 @@ pub(crate) struct Container {
     pub links: Vec<(String, String)>,
     pub notes: Vec<String>,
     pub templates: Vec<(PathBuf, PathBuf)>,
-    /// Files a Dockerfile `RUN` edits after they are in place.
+    /// Files a Dockerfile `RUN` edits after they are in place, in ways not modelled.
     pub changed_at_build: Vec<PathBuf>,
+    /// The `RUN sed -i` / `echo >>` edits that are modelled: files are read with them.
+    pub build_edits: Vec<crate::build_edits::FileEdit>,
     /// Symbolic links a Dockerfile `RUN ln -s` makes, as (link, target).
     pub symlinks: Vec<(PathBuf, PathBuf)>,
     /// The repository Dockerfile that builds this container's image.
@@ -163,6 +165,10 @@ impl Container {
             "dumb-init",
             "sh",
             "bash",
+            // Alpine's and Debian's /bin/sh (`ENTRYPOINT ["/bin/ash", "script.sh"]`,
+            // pterodactyl/panel).
+            "ash",
+            "dash",
             "entrypoint.sh",
             "docker-entrypoint.sh",
             "docker-php-entrypoint",
@@ -397,6 +403,45 @@ impl Container {
         })
     }
 
+    /// Whether the container starts `program` with one of `flags` (`php-fpm -R`), on its
+    /// command line or in its start script.
+    fn command_flag(&self, program: &str, flags: &[&str]) -> bool {
+        let shell = self
+            .command
+            .first()
+            .map(|w| w.rsplit('/').next().unwrap_or(w))
+            .is_some_and(|p| matches!(p, "sh" | "bash" | "ash" | "dash"));
+        let direct = if shell && self.command.get(1).is_some_and(|w| w == "-c") {
+            let script = self.command.get(2).map(String::as_str).unwrap_or("");
+            flag_of(&crate::supervisord::words(script), program, flags)
+        } else {
+            flag_of(&self.command, program, flags)
+        };
+        direct
+            || self
+                .start_script_commands()
+                .iter()
+                .any(|words| flag_of(words, program, flags))
+    }
+
+    /// [`Container::command_flag`] of the program as supervisord starts it.
+    fn supervised_flag(&self, fs: &dyn FileSystem, program: &str, flags: &[&str]) -> bool {
+        let is_supervisord = |w: &String| w.rsplit('/').next().unwrap_or(w) == "supervisord";
+        let runs_supervisord = self.command.is_empty()
+            || self.command.iter().any(is_supervisord)
+            || self
+                .start_script_commands()
+                .iter()
+                .any(|words| words.iter().any(is_supervisord));
+        if !runs_supervisord {
+            return false;
+        }
+        let config = self.command_arg("supervisord", &["-c", "--configuration"]);
+        crate::supervisord::program_commands(fs, config.as_deref())
+            .iter()
+            .any(|words| flag_of(words, program, flags))
+    }
+
     /// The commands of the start script the container runs, when the repository places
     /// it (`CMD ["/start.sh"]` whose last line is `exec /usr/bin/supervisord -n -c
     /// /etc/supervisord.conf`: richarvey/nginx-php-fpm), one list of words per line,
@@ -477,7 +522,9 @@ impl Container {
             .command
             .first()
             .is_some_and(|w| w.ends_with(".sh") || w.contains("entrypoint"));
-        let fs = fs.with_placeholders(self.sed_placeholders());
+        let fs = fs
+            .with_placeholders(self.sed_placeholders())
+            .with_build_edits(&self.build_edits);
         Arc::new(if own_entrypoint {
             fs.with_envsubst(self.env.clone())
         } else {
@@ -1047,6 +1094,28 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
     c.changed_at_build
         .extend(df.edited.iter().map(|(_, p)| PathBuf::from(p)));
     c.symlinks.extend(df.symlinks.iter().cloned());
+    // An edit of a file that a later COPY replaces is lost with it.
+    c.build_edits.extend(
+        df.build_edits
+            .iter()
+            .filter(|e| {
+                !df.copies.iter().any(|copy| {
+                    copy.line > e.line
+                        && (copy.target == e.path
+                            || e.path.starts_with(&copy.target) && copy.host.is_dir())
+                })
+            })
+            .cloned(),
+    );
+    // The links a RUN makes are files of the image: a site enabled by
+    // `ln -s ../sites-available/app.conf sites-enabled/` is read through its link.
+    for (link, target) in &df.symlinks {
+        c.mounts.push(Mount {
+            target: link.clone(),
+            source: Source::Link(target.clone()),
+            why: format!("{}: RUN ln -s {}", rel(&df.path, repo), target.display()),
+        });
+    }
     for (line, path) in &df.edited {
         c.notes.push(format!(
             "{}:{line}: {path} is changed at build time (RUN); the change is not verified",
@@ -1257,6 +1326,10 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
             ));
         }
     }
+    const ALLOW_ROOT: &[&str] = &["-R", "--allow-to-run-as-root"];
+    let root_allowed = !nginx
+        && (c.command_flag("php-fpm", ALLOW_ROOT)
+            || c.supervised_flag(&*fs, "php-fpm", ALLOW_ROOT));
     Ok(Side {
         container: c.name.clone(),
         image: if c.image_ref.is_empty() {
@@ -1285,6 +1358,7 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
         modules: c.image.modules.iter().map(|m| m.to_string()).collect(),
         context: (nginx && alone.is_some()).then(|| "auto".to_string()),
         in_container: !c.host,
+        root_allowed,
     })
 }
 
@@ -2563,6 +2637,34 @@ fn looks_like_site(path: &Path) -> bool {
 
 /// The value of one of `flags` among `program`'s own arguments in a command's words
 /// (`-y FILE` or `--fpm-config=FILE`).
+/// Whether `program` in `command` is given one of `flags` (a short one may be grouped with
+/// others: `php-fpm -FR`).
+fn flag_of(command: &[String], program: &str, flags: &[&str]) -> bool {
+    let Some(start) = command.iter().position(|w| {
+        let base = w.rsplit('/').next().unwrap_or(w);
+        base.starts_with(program)
+    }) else {
+        return false;
+    };
+    command[start + 1..]
+        .iter()
+        .take_while(|w| {
+            !(matches!(w.as_str(), "&" | "&&" | ";" | "|" | "||")
+                || (w.len() > 1 && (w.ends_with(';') || w.ends_with('&'))))
+        })
+        .any(|w| {
+            flags.iter().any(|f| {
+                w == f
+                    || (f.len() == 2
+                        && !f.starts_with("--")
+                        && w.starts_with('-')
+                        && !w.starts_with("--")
+                        && w[1..].chars().all(|c| c.is_ascii_alphabetic())
+                        && w.contains(&f[1..]))
+            })
+        })
+}
+
 fn arg_of(command: &[String], program: &str, flags: &[&str]) -> Option<PathBuf> {
     let start = command.iter().position(|w| {
         let base = w.rsplit('/').next().unwrap_or(w);

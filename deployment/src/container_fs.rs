@@ -46,6 +46,10 @@ pub enum Source {
     Shared(String),
     /// Nothing: a stock file the deployment deletes or replaces (`rm default.conf`).
     Removed,
+    /// A symbolic link to this container path (a Dockerfile's `RUN ln -s
+    /// /etc/nginx/sites-available/app.conf /etc/nginx/sites-enabled/`): reading the
+    /// target follows it, as nginx's `include` does.
+    Link(PathBuf),
 }
 
 /// One layer: something placed at an absolute path of the container.
@@ -85,6 +89,9 @@ pub struct ContainerFs {
     /// `{NAME}` placeholders the start script replaces with `sed` (zabbix's web images:
     /// `server_tokens {EXPOSE_WEB_SERVER_INFO};`), with the value each gets.
     placeholders: Option<std::collections::BTreeMap<String, String>>,
+    /// What the image's build does to files after they are in place (`RUN sed -i`,
+    /// `echo >>`), by path, in build order.
+    build_edits: Vec<(PathBuf, crate::build_edits::Op)>,
 }
 
 enum Found {
@@ -162,6 +169,7 @@ impl ContainerFs {
             image: Arc::from(format!("image {image}")),
             envsubst: None,
             placeholders: None,
+            build_edits: Vec::new(),
         }
     }
 
@@ -177,6 +185,33 @@ impl ContainerFs {
     pub fn with_placeholders(mut self, values: std::collections::BTreeMap<String, String>) -> Self {
         self.placeholders = (!values.is_empty()).then_some(values);
         self
+    }
+
+    /// Reads files with the edits a Dockerfile's `RUN` makes to them.
+    pub fn with_build_edits(mut self, edits: &[crate::build_edits::FileEdit]) -> Self {
+        self.build_edits = edits
+            .iter()
+            .map(|e| (normalize(&e.path), e.op.clone()))
+            .collect();
+        self
+    }
+
+    /// `bytes` of `path` as the build leaves them.
+    fn edited(&self, path: &Path, bytes: Arc<[u8]>) -> Arc<[u8]> {
+        if self.build_edits.is_empty() {
+            return bytes;
+        }
+        let path = normalize(path);
+        let mut ops = self
+            .build_edits
+            .iter()
+            .filter(|(p, _)| *p == path)
+            .map(|(_, op)| op)
+            .peekable();
+        if ops.peek().is_none() {
+            return bytes;
+        }
+        Arc::from(crate::build_edits::apply(&bytes, ops))
     }
 
     /// The layers, lowest first.
@@ -274,6 +309,11 @@ impl ContainerFs {
                 Source::Bytes { .. } => return Err(FsError::NotFound),
                 Source::Opaque | Source::Shared(_) => return Err(FsError::Unknown),
                 Source::Removed => return Err(FsError::NotFound),
+                Source::Link(target) if rest.as_os_str().is_empty() => {
+                    return Ok(Found::Link(target.clone()))
+                }
+                // A link to a directory: the same path below its target.
+                Source::Link(target) => return Ok(Found::Link(target.join(rest))),
                 Source::Dir { host, merge } => {
                     let candidate = host.join(rest);
                     match std::fs::symlink_metadata(&candidate) {
@@ -485,6 +525,13 @@ impl ContainerFs {
                 Source::Removed => {
                     let _ = std::fs::remove_file(&at);
                 }
+                Source::Link(target) => {
+                    if let Some(parent) = at.parent() {
+                        std::fs::create_dir_all(parent)?;
+                    }
+                    let _ = std::fs::remove_file(&at);
+                    std::os::unix::fs::symlink(relative_link(&m.target, target), &at)?;
+                }
                 Source::Opaque | Source::Shared(_) => {
                     std::fs::create_dir_all(&at)?;
                 }
@@ -494,8 +541,9 @@ impl ContainerFs {
     }
 }
 
-impl FileSystem for ContainerFs {
-    fn read(&self, path: &Path) -> Result<Fetched, FsError> {
+impl ContainerFs {
+    /// A file as its layers have it, before the build's edits.
+    fn read_unedited(&self, path: &Path) -> Result<Fetched, FsError> {
         match self.resolve(path)? {
             Found::Host(host) => {
                 let meta = std::fs::metadata(&host).map_err(|_| FsError::NotFound)?;
@@ -560,6 +608,14 @@ impl FileSystem for ContainerFs {
             }),
             Found::Link(_) => Err(FsError::Loop),
         }
+    }
+}
+
+impl FileSystem for ContainerFs {
+    fn read(&self, path: &Path) -> Result<Fetched, FsError> {
+        let mut fetched = self.read_unedited(path)?;
+        fetched.bytes = self.edited(path, fetched.bytes);
+        Ok(fetched)
     }
 
     fn glob(&self, pattern: &Path) -> Result<Vec<PathBuf>, FsError> {

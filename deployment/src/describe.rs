@@ -50,6 +50,7 @@ fn side(out: &mut String, role: &str, s: &Side, repo: &Path) {
             Source::Opaque => "(content not in the repository)".into(),
             Source::Shared(key) => format!("({key}, content not in the repository)"),
             Source::Removed => "(removed)".into(),
+            Source::Link(target) => format!("(link to {})", target.display()),
         };
         let _ = writeln!(out, "    {} ← {what}   [{}]", m.target.display(), m.why);
     }

@@ -32,8 +32,11 @@ pub struct Dockerfile {
     pub php_version: String,
     /// The package manager seen (`apt`, `apk`).
     pub package_manager: Option<&'static str>,
-    /// Config files edited by `RUN sed -i` / `echo >>` (line, path).
+    /// Config files edited by `RUN sed -i` / `echo >>` in ways not modelled (line, path):
+    /// what is read there is not what runs.
     pub edited: Vec<(usize, String)>,
+    /// The edits of `RUN sed -i` / `echo >>` that are modelled, in build order.
+    pub build_edits: Vec<crate::build_edits::FileEdit>,
     /// Symbolic links `RUN ln -s TARGET LINK` makes, as (link, target), absolute.
     pub symlinks: Vec<(PathBuf, PathBuf)>,
     /// `CMD`/`ENTRYPOINT` words of the last stage.
@@ -143,6 +146,24 @@ fn symlinks_made(run: &str, workdir: &Path) -> Vec<(PathBuf, PathBuf)> {
             operands.push(arg.clone());
         }
         if let (true, [target, link]) = (symbolic, operands.as_slice()) {
+            // `ln -s /etc/nginx/sites-available/app.conf /etc/nginx/sites-enabled/`: a link
+            // of the target's name inside that folder (a trailing slash, or a folder whose
+            // files nginx or php-fpm include, which is never itself a link).
+            let into_dir = link.ends_with('/')
+                || Path::new(link).file_name().is_some_and(|n| {
+                    matches!(
+                        n.to_str(),
+                        Some("sites-enabled" | "conf.d" | "http.d" | "php-fpm.d" | "pool.d")
+                    )
+                });
+            let link = if into_dir {
+                Path::new(link)
+                    .join(Path::new(target).file_name().unwrap_or_default())
+                    .to_string_lossy()
+                    .into_owned()
+            } else {
+                link.clone()
+            };
             let link = lint_source::vfs::normalize(&workdir.join(link));
             let target = match link.parent() {
                 Some(dir) if !target.starts_with('/') => {
@@ -495,6 +516,14 @@ pub fn parse_target(
                 }
             }
             "RUN" => {
+                let edits = crate::build_edits::parse_run(&args, &vars, &workdir, line);
+                df.build_edits.extend(edits.edits);
+                df.edited.extend(
+                    edits
+                        .unmodelled
+                        .iter()
+                        .map(|p| (line, p.to_string_lossy().into_owned())),
+                );
                 // The shell sees the stage's ENV and ARG values (`sed -i ... ${fpm_conf}`).
                 let args = substitute(&args, &vars);
                 let lower = args.to_ascii_lowercase();
@@ -563,7 +592,7 @@ pub fn parse_target(
                     }
                 }
                 for marker in ["sed -i", "echo ", "printf "] {
-                    if lower.contains(marker) {
+                    if lower.contains(marker) && !edits.complete {
                         for w in args.split_whitespace() {
                             let w = w.trim_matches(|c: char| {
                                 matches!(c, '"' | '\'' | ';' | ')' | '(' | ',' | '&' | '|')

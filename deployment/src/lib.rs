@@ -24,6 +24,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod assemble;
+pub mod build_edits;
 pub mod compose;
 pub mod container_fs;
 mod describe;
@@ -82,6 +83,8 @@ pub struct Side {
     /// A container runs it (started by its command, supervisord or s6), not a host's
     /// service manager: no systemd unit (PrivateTmp and the like) surrounds it.
     pub in_container: bool,
+    /// php-fpm's command passes `-R` (`--allow-to-run-as-root`).
+    pub root_allowed: bool,
 }
 
 /// nginx and php-fpm that run together.
@@ -158,6 +161,7 @@ impl Deployment {
             input.options.environment_incomplete = true;
             input.options.fpm_in_container = f.in_container;
             input.options.fpm_runs_as = f.run_as.clone();
+            input.options.fpm_root_allowed = f.root_allowed;
         }
         let accounts = self
             .nginx

@@ -166,7 +166,13 @@ pub fn check(config: &FpmConfig) -> Vec<Diagnostic> {
     // same port pass `php-fpm -t` (it compares the texts), but the second bind fails.
     let mut by_port: HashMap<u32, Vec<(ListenHost, &Pool, &crate::model::Entry)>> = HashMap::new();
     for pool in &config.pools {
-        check_pool(pool, table, config.incomplete, &mut out);
+        check_pool(
+            pool,
+            table,
+            config.incomplete,
+            config.root_allowed,
+            &mut out,
+        );
         if let Some((listen, entry)) = pool.listen() {
             let key = match &listen {
                 Listen::Unix(p) => p.display().to_string(),
@@ -414,7 +420,13 @@ fn check_type(entry: &crate::model::Entry, kind: &str, out: &mut Vec<Diagnostic>
     }
 }
 
-fn check_pool(pool: &Pool, table: &Directives, incomplete: bool, out: &mut Vec<Diagnostic>) {
+fn check_pool(
+    pool: &Pool,
+    table: &Directives,
+    incomplete: bool,
+    root_allowed: bool,
+    out: &mut Vec<Diagnostic>,
+) {
     let p = &pool.name;
     for entry in &pool.entries {
         match &entry.array_key {
@@ -625,7 +637,9 @@ fn check_pool(pool: &Pool, table: &Directives, incomplete: bool, out: &mut Vec<D
             out.push(Diagnostic::new(&SLOWLOG, e.value_span, msg));
         }
     }
-    for key in ["user", "group"] {
+    // `php-fpm -R` lets pools run as root (the container images that run everything as
+    // root start it so).
+    for key in ["user", "group"].into_iter().filter(|_| !root_allowed) {
         if let Some(e) = pool.get(key) {
             if e.value == "root" || e.value == "0" {
                 out.push(Diagnostic::new(

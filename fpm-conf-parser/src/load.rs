@@ -34,6 +34,8 @@ pub struct FpmLoadOptions {
     /// Lines parsed in earlier runs (an editor session): unchanged files are not parsed
     /// again. The run's source map must draw its ids from the cache's source.
     pub cache: Option<Arc<FpmParseCache>>,
+    /// php-fpm is started with `-R` (`--allow-to-run-as-root`).
+    pub root_allowed: bool,
 }
 
 impl FpmLoadOptions {
@@ -126,6 +128,7 @@ pub fn load(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> FpmConfig {
         config: FpmConfig {
             main: path.to_path_buf(),
             prefix: prefix.clone(),
+            root_allowed: opts.root_allowed,
             ..FpmConfig::default()
         },
         current: None,

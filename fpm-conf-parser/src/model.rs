@@ -28,6 +28,8 @@ pub struct FpmConfig {
     /// repository does not show there): settings may come from it, so "missing" checks
     /// cannot claim anything.
     pub incomplete: bool,
+    /// php-fpm is started with `-R` (`--allow-to-run-as-root`): a pool may run as root.
+    pub root_allowed: bool,
 }
 
 /// One pool.

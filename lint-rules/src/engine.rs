@@ -158,6 +158,7 @@ fn fpm_load_options(opts: &LintOptions) -> FpmLoadOptions {
         fs: opts.fpm_fs.clone(),
         environment_incomplete: opts.environment_incomplete,
         cache: opts.fpm_cache.clone(),
+        root_allowed: opts.fpm_root_allowed,
     }
 }
 

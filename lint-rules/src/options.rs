@@ -206,6 +206,8 @@ pub struct LintOptions {
     pub nginx_runs_as: Option<String>,
     /// The user php-fpm's master runs as when it is not root: sockets are created by it.
     pub fpm_runs_as: Option<String>,
+    /// php-fpm is started with `-R` (`--allow-to-run-as-root`): pools may run as root.
+    pub fpm_root_allowed: bool,
     /// Files a build step changes after they are copied (`RUN sed -i` in a Dockerfile): what
     /// is read is not what runs, so findings in them are notes, not claims.
     pub changed_at_build: Vec<PathBuf>,
