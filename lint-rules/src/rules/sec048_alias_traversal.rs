@@ -24,7 +24,9 @@ reaches sibling directories (`alias /lol$1` serves `/lol-private/`). That
 last case, and a prefix location without `/` whose alias has none either
 (`location /munin { alias /var/www/munin; }`), cannot climb out (`..` lands in
 a directory named `munin..`) but serve the alias's siblings: reported as a
-warning rather than an error.
+warning rather than an error. A prefix that names one file (`location ^~
+/logo.svg { alias /srv/img/logo.svg; }`) also serves the files beside it whose
+names continue it (`/logo.svg.bak`): a note, fixed with `location =`.
 
 **Symptom**: `GET /files../etc/passwd` (or `/files../app/.env`) returns files
 outside the aliased directory — one of the most exploited nginx
@@ -163,22 +165,40 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             // a directory named `files..` (404, live), and what the URL reaches are the
             // alias's siblings (`/munin-private/` from `alias /var/www/munin`).
             let climbs = why.contains("`..`");
+            // `location ^~ /sad.svg { alias /var/www/errors/sad.svg; }` (richarvey): one file
+            // whose name continues: `/sad.svg.bak` is `sad.svg.bak` beside it, no directory.
+            let last = |p: &str| p.rsplit('/').next().unwrap_or("").to_string();
+            let one_file = !climbs
+                && !modifier.starts_with('~')
+                && last(&path) == last(&alias)
+                && last(&alias).contains('.');
             let mut d = Diagnostic::new(
                 &RULE.meta,
                 item.span(),
                 if climbs {
                     format!("path traversal through `alias {alias}`: {why}")
+                } else if one_file {
+                    format!(
+                        "`alias {alias}` also serves the files beside it whose names start with `{}` (`{path}.bak` is `{alias}.bak`): the location is a prefix, not the one file",
+                        last(&alias)
+                    )
                 } else {
                     format!("`alias {alias}` serves its sibling directories too: {why}")
                 },
             );
             if !climbs {
-                d.severity = lint_source::Severity::Warning;
+                d.severity = if one_file {
+                    lint_source::Severity::Note
+                } else {
+                    lint_source::Severity::Warning
+                };
             }
             sink.push(
                 d
                 .with_related(tree.item(location).head_span(), "the location")
-                .with_help(if modifier.starts_with('~') {
+                .with_help(if one_file {
+                    "match the one file exactly: `location = /file.svg { alias /dir/file.svg; }`"
+                } else if modifier.starts_with('~') {
                     "put the `/` in the pattern before the capture: `~ ^/prefix/(.*)$` with `alias /dir/$1`"
                 } else {
                     "end the location with `/` like the alias: `location /files/ { alias /srv/files/; }`"
