@@ -57,8 +57,14 @@ ping.response = pong!
 Good:
 ```ini
 ping.response = "pong!"
-```"#,
-    fix: "Quote values that contain special characters; keep every entry on one line.",
+```
+
+A section header indented with spaces only (`  [www]`) is no header to PHP's
+scanner: `syntax error, unexpected END_OF_LINE, expecting '='` (a tab among the
+blanks is accepted).
+
+Autofix: safe — the spaces before an indented section header are removed."#,
+    fix: "Quote values that contain special characters; keep every entry on one line; start a section header at the beginning of its line.",
 };
 
 /// FPM003: a key php-fpm does not know, or a pool key in [global]

@@ -146,6 +146,24 @@ fn parse_line(
                 "value is NULL for a ZEND_INI_PARSER_ENTRY: text after a section header",
             ));
         }
+        // PHP's ini scanner refuses a header indented with spaces only ("syntax error,
+        // unexpected END_OF_LINE, expecting '='": php-fpm 8.2 -t, checked); a tab among
+        // the blanks is accepted.
+        if i > start && text[start..i].iter().all(|&b| b == b' ') {
+            diags.push(
+                Diagnostic::new(
+                    &SYNTAX,
+                    span(start, close + 1),
+                    "syntax error, unexpected END_OF_LINE, expecting '=': a section header indented with spaces",
+                )
+                .with_label("php-fpm reads this as a key without a value")
+                .with_help("start the line with `[`")
+                .with_fix(Fix::safe(
+                    "remove the indentation",
+                    vec![Edit::delete(span(start, i))],
+                )),
+            );
+        }
         return Some(Line::Section {
             name,
             span: span(i, close + 1),
