@@ -1791,6 +1791,37 @@ spec:
         assert!(text.contains("FPM023"), "{text}");
     }
 
+    /// A repository that is a copy of /etc/nginx (h5bp/server-configs-nginx): its
+    /// `nginx.conf` reads `conf.d/*.conf`; `conf.d/templates/` holds sites to copy and
+    /// `test/vhosts/` the sites CI mounts as conf.d, and `conf.d/.default.conf` is a site
+    /// disabled by its leading dot. Only what the includes reach runs with the main file
+    /// (nginx -t agrees); each other folder is linted in place of conf.d, on its own. Moved
+    /// into conf.d beside the real default server, they made NGX020, NGX101 and NGX107.
+    #[test]
+    fn an_etc_nginx_copy_runs_only_what_its_includes_reach() {
+        let main = "events {}\nhttp {\n    include conf.d/*.conf;\n}\n";
+        let default =
+            "server {\n    listen 80 default_server;\n    server_name _;\n    return 444;\n}\n";
+        let (text, code) = lint(&[
+            ("nginx.conf", main),
+            ("conf.d/no-ssl.default.conf", default),
+            ("conf.d/.default.conf", &default.replace("return 444;", "return 444;\n    gzip_typo on;")),
+            ("conf.d/templates/example.com.conf", "server {\n    listen 80;\n    server_name example.com;\n    root /var/www/example.com;\n}\n"),
+            ("test/vhosts/default.conf", default),
+            ("test/vhosts/other.conf", "server {\n    listen 80;\n    server_name other.test;\n    gzip_tpyo on;\n}\n"),
+        ]);
+        for code in ["NGX020", "NGX101", "NGX107"] {
+            assert!(!text.contains(code), "{code}: {text}");
+        }
+        // The dotfile is not read; the CI vhosts are, as conf.d.
+        assert!(!text.contains("gzip_typo"), "{text}");
+        assert!(
+            text.contains("test/vhosts/other.conf") && text.contains("gzip_tpyo"),
+            "{text}"
+        );
+        assert_eq!(code, 1, "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

@@ -2118,6 +2118,52 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
             _ => {}
         }
     }
+    // A main file's folder stands for /etc/nginx: the site files in it are in place, and
+    // only those its `include`s reach run (h5bp/server-configs-nginx keeps templates in
+    // conf.d/templates/ and CI vhosts in test/vhosts/: placed into conf.d they met the
+    // real default server, six false findings). The ones no include reaches are linted
+    // each on its own, as sites nothing enables.
+    let main_of = |f: &RepoFile| {
+        nginx_mains
+            .iter()
+            .find(|m| m.path.parent().is_some_and(|d| f.path.starts_with(d)))
+            .copied()
+    };
+    // sites-available keeps its own reading (enabled by links, or each alone).
+    let in_available = |f: &RepoFile| {
+        f.path
+            .parent()
+            .is_some_and(|p| p.ends_with("sites-available"))
+    };
+    let reached: Vec<PathBuf> = sites
+        .iter()
+        .filter(|f| !in_available(f))
+        .filter(|f| main_of(f).is_some_and(|m| included_from(m, &f.path, &loose)))
+        .map(|f| f.path.clone())
+        .collect();
+    let mut unreached: BTreeMap<(PathBuf, PathBuf), Vec<&RepoFile>> = BTreeMap::new();
+    sites.retain(|f| {
+        let Some(m) = main_of(f).filter(|_| !in_available(f)) else {
+            return true;
+        };
+        if reached.contains(&f.path) {
+            return false;
+        }
+        let folder = f.path.parent().unwrap_or(repo).to_path_buf();
+        // A file the include's glob leaves out of a folder it reads (h5bp's
+        // `conf.d/.default.conf`: a leading dot disables a site) does not run.
+        if reached.iter().any(|r| r.parent() == Some(folder.as_path())) {
+            return false;
+        }
+        if site_folder_of(&m.path, &reached).is_none() {
+            return true;
+        }
+        unreached
+            .entry((m.path.clone(), folder))
+            .or_default()
+            .push(f);
+        false
+    });
     let site_groups = alternative_sites(&sites, repo);
     let site_dir = if debian {
         "/etc/nginx/sites-enabled"
@@ -2251,14 +2297,14 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
     // The image's or package's default site would also answer (and claim
     // `default_server` on port 80): loose sites come without the steps that deploy them,
     // and the usual one is to replace it (`rm /etc/nginx/sites-enabled/default`).
+    let default_site = if debian {
+        "/etc/nginx/sites-enabled/default"
+    } else if alpine {
+        "/etc/nginx/http.d/default.conf"
+    } else {
+        "/etc/nginx/conf.d/default.conf"
+    };
     if has_sites {
-        let default_site = if debian {
-            "/etc/nginx/sites-enabled/default"
-        } else if alpine {
-            "/etc/nginx/http.d/default.conf"
-        } else {
-            "/etc/nginx/conf.d/default.conf"
-        };
         nginx_c.mounts.insert(
             0,
             Mount {
@@ -2366,6 +2412,61 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
             containers.push(c);
         }
     }
+    // A folder of sites no include reaches runs in place of the folder the main file
+    // includes its sites from (h5bp's CI mounts test/vhosts/ as conf.d/), with the main
+    // file's other files around it (its snippets); a main file that includes no folder of
+    // sites leaves them to the image's own nginx.conf.
+    for (main, folder) in unreached.keys() {
+        let main_dir = main.parent().unwrap_or(repo);
+        let mut c = nginx_c.clone();
+        let Some(included) = site_folder_of(main, &reached) else {
+            continue;
+        };
+        let conf_dir = conf_dir_of(main, main_dir);
+        c.mounts.insert(
+            0,
+            Mount {
+                target: PathBuf::from(&conf_dir),
+                source: Source::Dir {
+                    host: main_dir.to_path_buf(),
+                    merge: true,
+                },
+                why: format!("{} stands for {conf_dir}", rel(main_dir, repo)),
+            },
+        );
+        let target = Path::new(&conf_dir).join(&included);
+        c.mounts.push(Mount {
+            target: target.clone(),
+            source: Source::Dir {
+                host: folder.clone(),
+                merge: false,
+            },
+            why: format!(
+                "{} in place of {} (no include of {} reaches it)",
+                rel(folder, repo),
+                target.display(),
+                rel(main, repo)
+            ),
+        });
+        c.command = vec![
+            "nginx".into(),
+            "-c".into(),
+            format!(
+                "{conf_dir}/{}",
+                main.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            ),
+        ];
+        c.name = format!(
+            "{} (sites: {} in place of {})",
+            rel(main, repo),
+            rel(folder, repo),
+            included.display()
+        );
+        folders.push(folder.clone());
+        containers.push(c);
+    }
     // Loose files of one repository are taken as one host: one loopback, no known names.
     // Alternatives (one folder per example) each run with the php-fpm files of their own
     // folder, and those of no example's folder: lando's examples each have a php.ini, and
@@ -2407,6 +2508,68 @@ fn cli_ini_name(name: &str) -> bool {
         .unwrap_or(name)
         .to_ascii_lowercase();
     stem.split(['-', '_', '.']).any(|word| word == "cli")
+}
+
+/// Whether a site file under a main file's folder is read by nginx: an `include` of the
+/// main file, or of a file in its folder, names it (relative to the folder, which stands
+/// for /etc/nginx, or through /etc/nginx/), globs as nginx expands them (`*` stops at
+/// `/`, a leading dot is literal).
+fn included_from(main: &RepoFile, site: &Path, files: &[&RepoFile]) -> bool {
+    let Some(dir) = main.path.parent() else {
+        return true;
+    };
+    // The folder stands for /etc/nginx, or for the prefix its includes name (Centmin
+    // Mod's /usr/local/nginx/conf).
+    let conf_dir = conf_dir_of(&main.path, dir);
+    let options = glob::MatchOptions {
+        case_sensitive: true,
+        require_literal_separator: true,
+        require_literal_leading_dot: true,
+    };
+    files
+        .iter()
+        .filter(|f| f.path.starts_with(dir) && f.path != site)
+        .filter_map(|f| std::fs::read_to_string(&f.path).ok())
+        .any(|text| {
+            include_args(&text).any(|arg| {
+                let rel = arg
+                    .strip_prefix(&format!("{conf_dir}/"))
+                    .or_else(|| arg.strip_prefix("/etc/nginx/"))
+                    .unwrap_or(arg);
+                if rel.starts_with('/') {
+                    return false;
+                }
+                glob::Pattern::new(&dir.join(rel).to_string_lossy())
+                    .is_ok_and(|p| p.matches_path_with(site, options))
+            })
+        })
+}
+
+/// The folder (relative to /etc/nginx) a main file includes its sites from: the first
+/// `include` whose last component is a glob (`conf.d/*.conf`, `/etc/nginx/sites-enabled/*`)
+/// and whose folder holds sites it `reached`.
+fn site_folder_of(main: &Path, reached: &[PathBuf]) -> Option<PathBuf> {
+    let text = std::fs::read_to_string(main).ok()?;
+    let main_dir = main.parent()?;
+    let conf_dir = conf_dir_of(main, main_dir);
+    let found = include_args(&text).find_map(|arg| {
+        let rel = arg
+            .strip_prefix(&format!("{conf_dir}/"))
+            .or_else(|| arg.strip_prefix("/etc/nginx/"))
+            .unwrap_or(arg);
+        let path = Path::new(rel);
+        let last = path.file_name()?.to_string_lossy();
+        let dir = path.parent()?;
+        (lint_source::vfs::has_glob(&last)
+            && !rel.starts_with('/')
+            && !dir.as_os_str().is_empty()
+            && !lint_source::vfs::has_glob(&dir.to_string_lossy())
+            // The folder the main file's sites are read from (`conf.d/`), not one of
+            // main-level snippets (h5bp's `custom.d/*.conf` outside `http`).
+            && reached.iter().any(|r| r.parent() == Some(&main_dir.join(dir))))
+        .then(|| dir.to_path_buf())
+    });
+    found
 }
 
 /// Keeps the first mount of each target (two loose php.ini files cannot both be php.ini).

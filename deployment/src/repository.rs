@@ -403,6 +403,7 @@ fn fpm_score(text: &str) -> bool {
     let mut generic = 0;
     let mut sections = 0;
     let mut foreign = 0;
+    let mut unknown = 0;
     for line in text.lines().map(str::trim) {
         if line.is_empty() || line.starts_with(';') || line.starts_with('#') {
             continue;
@@ -428,6 +429,8 @@ fn fpm_score(text: &str) -> bool {
                 || k.starts_with("env[")
             {
                 fpm += 1;
+            } else if k != "include" && fpm_conf_parser::fpm_directive(&k).is_none() {
+                unknown += 1;
             }
         }
         if line.ends_with(';') || line.ends_with('{') {
@@ -437,7 +440,10 @@ fn fpm_score(text: &str) -> bool {
     if fpm > 0 || sections > 0 {
         fpm += generic;
     }
-    fpm > 0 && fpm >= foreign
+    // Mostly keys php-fpm does not know: another program's ini or TOML (CRI-O's
+    // `crio.conf`: `[crio.api]`, `listen = "/var/run/crio/crio.sock"` and twenty
+    // `cgroup_manager`s, read as a pool with twenty errors).
+    fpm > 0 && fpm >= foreign && unknown <= fpm
 }
 
 fn looks_like_php_ini(text: &str) -> bool {
@@ -561,6 +567,17 @@ mod tests {
 
     fn role(name: &str, text: &str) -> Option<Role> {
         classify(Path::new(name), text.as_bytes())
+    }
+
+    /// CRI-O's TOML (khs1994-docker/lnmp's kubeadm-crio.conf) has sections and a
+    /// `listen`, and twenty keys php-fpm does not know: no pool. A pool with one typo
+    /// among its keys still is one.
+    #[test]
+    fn another_program_s_ini_is_no_pool() {
+        let crio = "[crio]\n  root = \"/var/lib/containers/storage\"\n  log_dir = \"/var/log/crio/pods\"\n  [crio.api]\n    listen = \"/var/run/crio/crio.sock\"\n    stream_address = \"127.0.0.1\"\n    stream_port = \"0\"\n  [crio.runtime]\n    default_runtime = \"runc\"\n    cgroup_manager = \"systemd\"\n    default_capabilities = [\"CHOWN\", \"KILL\"]\n";
+        assert_eq!(role("kubeadm/cri-o/kubeadm-crio.conf", crio), None);
+        let pool = "[www]\nuser = www-data\nlisten = 9000\npm = dynamic\npm.max_children = 5\npm.max_chidlren_typo = 3\n";
+        assert!(matches!(role("php/www.conf", pool), Some(Role::Fpm { .. })));
     }
 
     #[test]

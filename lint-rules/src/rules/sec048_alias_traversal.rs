@@ -171,7 +171,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let one_file = !climbs
                 && !modifier.starts_with('~')
                 && last(&path) == last(&alias)
-                && last(&alias).contains('.');
+                // A file name with an extension (`.well-known` is a directory).
+                && last(&alias).rfind('.').is_some_and(|dot| dot > 0);
             let mut d = Diagnostic::new(
                 &RULE.meta,
                 item.span(),
