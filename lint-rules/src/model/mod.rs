@@ -18,7 +18,7 @@ pub mod value_reach;
 pub mod variables;
 
 use fpm_conf_parser::{FpmConfig, Listen, PhpIni, Pool};
-use lint_source::{SourceMap, Span};
+use lint_source::{Diagnostic, SourceMap, Span};
 
 use crate::options::LintOptions;
 use address::{NginxTarget, TargetHost};
@@ -332,6 +332,52 @@ impl<'a> Model<'a> {
             }
         }
         resolve(nginx, target, *span)
+    }
+
+    /// A finding that `t` reaches no pool, as it is when `t` is one `server` of an
+    /// upstream another server of which does reach one: nginx tries the dead server, logs
+    /// `connect() failed`, marks it down for `fail_timeout` and passes the request on
+    /// (`fastcgi_next_upstream error`, the default), so no request fails (akaunting/docker's
+    /// `upstream php { server unix:/tmp/php-fpm.sock; server localhost:9000; }`, live: 200
+    /// for every request). A warning then, with no fix that would rewrite the dead server
+    /// into a copy of the live one; an error still under `fastcgi_next_upstream off`.
+    pub fn with_upstream_fallback(
+        &self,
+        nginx: &NginxModel,
+        location: &EffectiveLocation,
+        t: &FastcgiTarget,
+        mut d: Diagnostic,
+    ) -> Diagnostic {
+        if t.upstream.is_none() || d.severity < lint_source::Severity::Error {
+            return d;
+        }
+        let retries = location
+            .inherited
+            .get("fastcgi_next_upstream")
+            .is_none_or(|s| s.args.iter().all(|a| a.as_str() != "off"));
+        if !retries {
+            return d;
+        }
+        let live = self
+            .fastcgi_targets(nginx, location)
+            .into_iter()
+            .filter(|other| other.upstream == t.upstream && other.span != t.span)
+            .find(|other| matches!(self.verdict(&other.target), Verdict::Reached(_)));
+        let Some(live) = live else {
+            return d;
+        };
+        d.severity = lint_source::Severity::Warning;
+        d.fix = None;
+        d.notes.retain(|n| !n.contains("502"));
+        d.help = Some(format!(
+            "remove this server from upstream \"{}\", or point it at a pool",
+            t.upstream.as_deref().unwrap_or_default()
+        ));
+        d.with_related(live.span, "this server of the upstream reaches a pool")
+            .with_note(format!(
+                "nginx tries this server, logs \"connect() failed\" and passes the request to {} (fastcgi_next_upstream error): no 502, but the error log fills and the first request after each fail_timeout waits for the failed connect",
+                address::describe(&live.target)
+            ))
     }
 
     /// The pools a location's `fastcgi_pass` reaches (all of them, or some of its addresses),

@@ -81,6 +81,8 @@ const INHERITED: &[&str] = &[
     "fastcgi_busy_buffers_size",
     "fastcgi_keep_conn",
     "fastcgi_intercept_errors",
+    // `off`: a dead upstream server is not skipped (`Model::with_upstream_fallback`).
+    "fastcgi_next_upstream",
     "recursive_error_pages",
     "fastcgi_index",
     "proxy_read_timeout",

@@ -37,6 +37,12 @@ A unix socket whose path, location and FastCGI settings say nothing of PHP
 (`/run/fcgiwrap.socket`, `/run/munin/fcgi-graph.sock`) belongs to another
 FastCGI server and is not checked.
 
+One `server` of an upstream whose other server reaches a pool is a warning: nginx
+tries it, logs `connect() failed`, and passes the request to the other one
+(`fastcgi_next_upstream error`, the default; checked live), so nothing answers 502;
+under `fastcgi_next_upstream off` it is an error again. The same holds for X002,
+X019, X021, X022 and X023.
+
 Bad:
 ```nginx
 fastcgi_pass unix:/run/php/php8.1-fpm.sock;   # pool: listen = /run/php/php8.2-fpm.sock
@@ -123,7 +129,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             } else {
                 d = d.with_help("add a pool that listens on this address, or point fastcgi_pass at an existing pool");
             }
-            sink.push(d);
+            sink.push(model.with_upstream_fallback(nginx, location, &t, d));
         }
     }
 }

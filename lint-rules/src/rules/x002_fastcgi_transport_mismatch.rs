@@ -81,7 +81,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             } else {
                 ("TCP", "a unix socket")
             };
-            sink.push(
+            sink.push(model.with_upstream_fallback(
+                nginx,
+                location,
+                &t,
                 Diagnostic::new(
                     &RULE.meta,
                     t.span,
@@ -107,7 +110,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                         vec![Edit::replace(t.span, address)],
                     )
                 }),
-            );
+            ));
         }
     }
 }

@@ -86,7 +86,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     }
                 }
             }
-            sink.push(d);
+            sink.push(model.with_upstream_fallback(nginx, location, &t, d));
         }
     }
 }

@@ -63,7 +63,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             .with_related(t.span, "nginx connects here, over the container network")
             .with_help(format!("listen on every interface: `listen = {port}`"))
             .with_note("at runtime: 502 Bad Gateway, \"connect() failed (111: Connection refused) while connecting to upstream\" in nginx's error log");
-            sink.push(d);
+            sink.push(model.with_upstream_fallback(nginx, location, &t, d));
         }
     }
 }

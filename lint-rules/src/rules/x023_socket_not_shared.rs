@@ -78,7 +78,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     );
                 }
             }
-            sink.push(d);
+            sink.push(model.with_upstream_fallback(nginx, location, &t, d));
         }
     }
 }
