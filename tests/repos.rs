@@ -1822,6 +1822,33 @@ spec:
         assert_eq!(code, 1, "{text}");
     }
 
+    /// A pool file that is a `{{NAME}}` template a start script renders (cachethq/docker:
+    /// `pm.max_children = {{PHP_MAX_CHILDREN}}`) is not linted, and its `listen` is not
+    /// known: "no pool listens on 127.0.0.1:9000" cannot be claimed. A pool file read
+    /// whole that listens elsewhere still makes X001.
+    #[test]
+    fn a_pool_template_leaves_fastcgi_pass_undecided() {
+        let dockerfile = "FROM alpine:3.12\nRUN apk add --no-cache nginx php7-fpm\nCOPY conf/php-fpm-pool.conf /etc/php7/php-fpm.d/www.conf\nCOPY conf/nginx-site.conf /etc/nginx/http.d/default.conf\nCMD [\"sh\", \"-c\", \"php-fpm7 && nginx -g 'daemon off;'\"]\n";
+        let site = "server {\n    listen 80 default_server;\n    root /var/www/html;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n";
+        let template = "[www]\nuser = nginx\ngroup = nginx\nlisten = 127.0.0.1:9000\npm = dynamic\npm.max_children = {{PHP_MAX_CHILDREN}}\npm.start_servers = 1\npm.min_spare_servers = 1\npm.max_spare_servers = 2\n";
+        let (text, _) = lint(&[
+            ("Dockerfile", dockerfile),
+            ("conf/nginx-site.conf", site),
+            ("conf/php-fpm-pool.conf", template),
+        ]);
+        assert!(!text.contains("X001"), "{text}");
+        assert!(text.contains("not rendered, not linted"), "{text}");
+        let elsewhere = template
+            .replace("{{PHP_MAX_CHILDREN}}", "4")
+            .replace("127.0.0.1:9000", "127.0.0.1:9001");
+        let (text, _) = lint(&[
+            ("Dockerfile", dockerfile),
+            ("conf/nginx-site.conf", site),
+            ("conf/php-fpm-pool.conf", &elsewhere),
+        ]);
+        assert!(text.contains("X001"), "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

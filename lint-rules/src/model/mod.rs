@@ -677,6 +677,12 @@ impl<'a> Model<'a> {
         if self.options.site_not_known_enabled {
             return Verdict::Unknown;
         }
+        // A pool file php-fpm reads that is not known here (a `{{NAME}}` template a start
+        // script renders, a volume's content): its pool may listen there (cachethq/docker's
+        // www.conf, rendered with sed at start, listens on 127.0.0.1:9000).
+        if self.fpm.iter().any(|f| f.incomplete) {
+            return Verdict::Unknown;
+        }
         self.missing(target)
     }
 
