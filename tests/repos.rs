@@ -1849,6 +1849,32 @@ spec:
         assert!(text.contains("X001"), "{text}");
     }
 
+    /// A Compose file that mounts the whole repository as application data into a
+    /// container running neither server (yii2-app-advanced: `./:/app` into an Apache
+    /// image) leaves the repository's nginx sample (`vagrant/nginx/app.conf`) a loose
+    /// site: it was "used" by that mount, and the run said "no configuration found".
+    #[test]
+    fn an_application_mount_does_not_hide_a_loose_site() {
+        let compose = "services:\n  frontend:\n    image: yiisoftware/yii2-php:8.2-apache\n    volumes:\n      - ./:/app\n    ports:\n      - 20080:80\n";
+        let site = "server {\n    listen 80 default_server;\n    root /app/frontend/web;\n    gzip_typo on;\n}\n";
+        let (text, code) = lint(&[
+            ("docker-compose.yml", compose),
+            ("vagrant/nginx/app.conf", site),
+        ]);
+        assert_eq!(code, 1, "{text}");
+        assert!(
+            text.contains("vagrant/nginx/app.conf") && text.contains("NGX010"),
+            "{text}"
+        );
+        // Mounted into nginx's container, the same folder is that container's.
+        let compose = "services:\n  web:\n    image: nginx:1.27\n    volumes:\n      - ./vagrant/nginx:/etc/nginx/conf.d\n";
+        let (text, _) = lint(&[
+            ("docker-compose.yml", compose),
+            ("vagrant/nginx/app.conf", site),
+        ]);
+        assert!(!text.contains("loose configuration files"), "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

@@ -1615,10 +1615,23 @@ pub(crate) fn pair(
 }
 
 fn record_used(c: &Container, used: &mut Vec<PathBuf>) {
+    // A folder mounted as application data into a container that runs neither server
+    // (yii2-app-advanced's `./:/app` into an Apache image) does not make the nginx sample
+    // in it (`vagrant/nginx/app.conf`) that container's: it is still a loose site.
+    let serves = c.runs_nginx() || c.runs_fpm();
+    let config_place = |target: &Path| {
+        let t = target.to_string_lossy();
+        t.starts_with("/etc")
+            || t.starts_with("/usr/local/etc")
+            || t.contains("nginx")
+            || t.contains("php")
+    };
     for m in &c.mounts {
         match &m.source {
             Source::File(h) => used.push(h.clone()),
-            Source::Dir { host, .. } => used.push(host.clone()),
+            Source::Dir { host, .. } if serves || config_place(&m.target) => {
+                used.push(host.clone())
+            }
             Source::Bytes { host: Some(h), .. } => used.push(h.clone()),
             _ => {}
         }
