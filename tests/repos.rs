@@ -1875,6 +1875,28 @@ spec:
         assert!(!text.contains("loose configuration files"), "{text}");
     }
 
+    /// linuxserver's base image: nginx.conf is `include /config/nginx/nginx.conf;`, a file
+    /// the start script copies into the /config volume. What it holds is not known, so
+    /// "no events section" (NGX016) cannot be claimed; without the include it can.
+    #[test]
+    fn events_may_be_in_an_include_the_deployment_does_not_provide() {
+        let dockerfile = "FROM nginx:1.27\nCOPY nginx.conf /etc/nginx/nginx.conf\nVOLUME /config\n";
+        let (text, _) = lint(&[
+            ("Dockerfile", dockerfile),
+            ("nginx.conf", "include /config/nginx/nginx.conf;\n"),
+        ]);
+        assert!(!text.contains("NGX016"), "{text}");
+        assert!(text.contains("NGX005"), "{text}");
+        let (text, _) = lint(&[
+            ("Dockerfile", dockerfile),
+            (
+                "nginx.conf",
+                "http {\n    include /config/nginx/site.conf;\n}\n",
+            ),
+        ]);
+        assert!(text.contains("NGX016"), "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

@@ -277,7 +277,28 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
             ).with_help("files that include each other through nested blocks multiply: include each file from one place"));
         }
     }
-    if context == "main" && config.root.is_some() && !config.items().any(|i| i.is("events")) {
+    // An include at the top of nginx.conf whose file this deployment does not provide
+    // may hold `events` (linuxserver's `include /config/nginx/nginx.conf;`, a file its
+    // start script copies in): nothing can be claimed missing then.
+    let unknown_includes: Vec<lint_source::Span> = config
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == crate::codes::INCLUDE_UNKNOWN.code)
+        .filter_map(|d| d.primary.as_ref().map(|p| p.span))
+        .collect();
+    let top_level_unknown = config.items().any(|i| {
+        i.is("include") && {
+            let span = i.span();
+            unknown_includes
+                .iter()
+                .any(|u| u.file == span.file && u.start >= span.start && u.end <= span.end)
+        }
+    });
+    if context == "main"
+        && config.root.is_some()
+        && !top_level_unknown
+        && !config.items().any(|i| i.is("events"))
+    {
         if let Some(root) = config.root {
             let span = lint_source::Span::point(root, 0);
             checker.out.push(
