@@ -1897,6 +1897,27 @@ spec:
         assert!(text.contains("NGX016"), "{text}");
     }
 
+    /// Debian's `php5-fpm` (jessie) keeps its files in /etc/php5/fpm and its pool on
+    /// /var/run/php5-fpm.sock, which nginx sites of that era name (kibatic/symfony-docker's
+    /// 5.6 image); it was modelled as php8.2-fpm, and X001 said nothing listens there.
+    #[test]
+    fn debian_php5_fpm_has_its_own_layout() {
+        let dockerfile = "FROM debian:jessie\nRUN apt-get update && apt-get install -y nginx php5-fpm\nCOPY default /etc/nginx/sites-enabled/default\nCMD [\"sh\", \"-c\", \"php5-fpm && nginx -g 'daemon off;'\"]\n";
+        let site = |socket: &str| {
+            format!("server {{\n    listen 80 default_server;\n    root /var/www/web;\n    location ~ \\.php$ {{\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass unix:{socket};\n    }}\n}}\n")
+        };
+        let (text, _) = lint(&[
+            ("Dockerfile", dockerfile),
+            ("default", &site("/var/run/php5-fpm.sock")),
+        ]);
+        assert!(!text.contains("X001"), "{text}");
+        let (text, _) = lint(&[
+            ("Dockerfile", dockerfile),
+            ("default", &site("/run/php/php8.2-fpm.sock")),
+        ]);
+        assert!(text.contains("X001"), "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

@@ -564,7 +564,7 @@ pub fn parse_target(
                                 df.php_suffix = suffix;
                             }
                             let version = &w[3..w.len() - "-fpm".len()];
-                            if is_php_version(version) {
+                            if is_php_version(version) || version == "5" {
                                 df.php_version = version.to_string();
                             }
                         }

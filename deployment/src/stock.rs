@@ -450,6 +450,21 @@ pub fn debian_php_moves(version: &str) -> Vec<(String, String)> {
     if version == "8.2" || version.is_empty() {
         return Vec::new();
     }
+    // Debian's `php5-fpm` (wheezy, jessie; Ubuntu up to 15.10): /etc/php5/fpm, its pool
+    // on /var/run/php5-fpm.sock (kibatic/symfony-docker's 5.x images).
+    if version == "5" {
+        return vec![
+            ("/etc/php/8.2".to_string(), "/etc/php5".to_string()),
+            (
+                "/run/php/php8.2-fpm".to_string(),
+                "/var/run/php5-fpm".to_string(),
+            ),
+            (
+                "/var/log/php8.2-fpm".to_string(),
+                "/var/log/php5-fpm".to_string(),
+            ),
+        ];
+    }
     vec![
         ("/etc/php/8.2".to_string(), format!("/etc/php/{version}")),
         (
@@ -481,6 +496,16 @@ pub fn nginx_org_packages(alpine: bool) -> Image {
     }
 }
 
+/// Where Debian's php-fpm package of `version` keeps its files: `/etc/php/8.2`, or
+/// `/etc/php5` for `php5-fpm`.
+pub fn debian_php_dir(version: &str) -> String {
+    if version == "5" {
+        "/etc/php5".to_string()
+    } else {
+        format!("/etc/php/{version}")
+    }
+}
+
 /// Debian's packages installed in a Debian/Ubuntu based image (`apt-get install nginx
 /// php8.4-fpm`); `php` is the php-fpm package's version (`8.2` when empty).
 pub fn debian_packages(nginx: bool, fpm: bool, php: &str) -> Image {
@@ -494,7 +519,7 @@ pub fn debian_packages(nginx: bool, fpm: bool, php: &str) -> Image {
         nginx: nginx.then_some(&DEBIAN_NGINX),
         fpm: fpm.then_some(&DEBIAN_PHP82),
         nginx_main: nginx.then_some("/etc/nginx/nginx.conf"),
-        fpm_main: fpm.then(|| format!("/etc/php/{php}/fpm/php-fpm.conf")),
+        fpm_main: fpm.then(|| format!("{}/fpm/php-fpm.conf", debian_php_dir(php))),
         nginx_user: nginx.then_some("www-data"),
         passwd: DEBIAN_PASSWD,
         group: DEBIAN_GROUP,
