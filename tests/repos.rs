@@ -1918,6 +1918,62 @@ spec:
         assert!(text.contains("X001"), "{text}");
     }
 
+    /// A start script that links the site into nginx's include folder before starting it
+    /// (zabbix's web images: `ln -sfT /etc/zabbix/nginx.conf /etc/nginx/http.d/nginx.conf`;
+    /// kibatic's: `ln -s /etc/nginx/sites-available/$NGINX_CONFIG.conf $NGINX_DEFAULT` with
+    /// the script's own assignments): the site is read through the link. A link whose
+    /// path keeps an unknown variable is left out.
+    #[test]
+    fn a_site_linked_by_the_start_script_is_linted() {
+        let dockerfile = "FROM alpine:3.20\nCOPY [\"conf/etc/\", \"/etc/\"]\nRUN apk add --no-cache nginx php83-fpm\nCOPY [\"docker-entrypoint.sh\", \"/usr/bin/\"]\nENTRYPOINT [\"docker-entrypoint.sh\"]\n";
+        let site = "server {\n    listen 8080;\n    root /usr/share/zabbix;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass unix:/tmp/no-such-socket.sock;\n    }\n}\n";
+        let script = |ln: &str| {
+            format!("#!/bin/sh\nZABBIX_ETC_DIR=/etc/zabbix\n{ln}\nphp-fpm83 -D\nexec nginx -g 'daemon off;'\n")
+        };
+        for ln in [
+            "ln -sfT /etc/zabbix/nginx.conf /etc/nginx/http.d/nginx.conf",
+            "ln -sfT \"$ZABBIX_ETC_DIR/nginx.conf\" /etc/nginx/http.d/nginx.conf",
+        ] {
+            let (text, _) = lint(&[
+                ("Dockerfile", dockerfile),
+                ("conf/etc/zabbix/nginx.conf", site),
+                ("docker-entrypoint.sh", &script(ln)),
+            ]);
+            assert!(
+                text.contains("conf/etc/zabbix/nginx.conf:7:22: X002"),
+                "{ln}: {text}"
+            );
+        }
+        let unknown = script("ln -sfT \"$UNSET_DIR/nginx.conf\" /etc/nginx/http.d/nginx.conf");
+        let (text, _) = lint(&[
+            ("Dockerfile", dockerfile),
+            ("conf/etc/zabbix/nginx.conf", site),
+            ("docker-entrypoint.sh", &unknown),
+        ]);
+        assert!(!text.contains("X002"), "{text}");
+        // A `{NAME}` the script fills in with a value it computes (zabbix:
+        // `FCGI_READ_TIMEOUT=$(expr ...)`, then `sed -i "s/{FCGI_READ_TIMEOUT}/.../"`) leaves
+        // the site unknown, not a parse error.
+        let computed = format!(
+            "{}FCGI_READ_TIMEOUT=$(expr ${{ZBX_MAXEXECUTIONTIME}} + 1)\nsed -i -e \"s/{{FCGI_READ_TIMEOUT}}/${{FCGI_READ_TIMEOUT}}/g\" /etc/zabbix/nginx.conf\n",
+            script("ln -sfT /etc/zabbix/nginx.conf /etc/nginx/http.d/nginx.conf")
+        );
+        let placeholder = site.replace(
+            "root /usr/share/zabbix;",
+            "root /usr/share/zabbix;\n    fastcgi_read_timeout {FCGI_READ_TIMEOUT};",
+        );
+        let (text, _) = lint(&[
+            ("Dockerfile", dockerfile),
+            ("conf/etc/zabbix/nginx.conf", &placeholder),
+            ("docker-entrypoint.sh", &computed),
+        ]);
+        assert!(
+            !text.contains("NGX013") && !text.contains("NGX001"),
+            "{text}"
+        );
+        assert!(!text.contains("X002"), "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

@@ -464,6 +464,49 @@ impl Container {
             .collect()
     }
 
+    /// The symbolic links the start script makes (`ln -s TARGET LINK`), its `$NAME`s read
+    /// from the container's environment and the script's own plain assignments; a link
+    /// whose paths keep a variable is left out.
+    fn start_script_links(&self) -> Vec<(PathBuf, PathBuf)> {
+        let Some(text) = self
+            .command
+            .first()
+            .and_then(|program| self.placed_script(program))
+            .filter(|t| t.starts_with("#!") && t.contains("ln "))
+        else {
+            return Vec::new();
+        };
+        let mut vars = self.env.clone();
+        let mut links = Vec::new();
+        for line in text.lines().map(str::trim) {
+            // `NAME=value`, `export NAME="value"`: later lines see it.
+            let assignment = line.strip_prefix("export ").unwrap_or(line);
+            if let Some((name, value)) = assignment.split_once('=') {
+                let value = value.trim_matches(|c| c == '"' || c == '\'');
+                if !name.is_empty()
+                    && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                    && !value.contains(['$', ' ', '`'])
+                {
+                    vars.insert(name.to_string(), value.to_string());
+                    continue;
+                }
+            }
+            if !line.contains("ln ") {
+                continue;
+            }
+            let line = crate::build_edits::expand_known(line, &vars);
+            links.extend(
+                crate::dockerfile::symlinks_made(&line, Path::new("/"))
+                    .into_iter()
+                    .filter(|(link, target)| {
+                        !link.to_string_lossy().contains('$')
+                            && !target.to_string_lossy().contains('$')
+                    }),
+            );
+        }
+        links
+    }
+
     /// [`Container::command_arg`] of the program as supervisord starts it, when the
     /// container's command runs supervisord (`-c FILE`, else its default files).
     fn supervised_arg(
@@ -508,6 +551,15 @@ impl Container {
                 });
             }
         }
+        // Links the start script makes before the servers start (zabbix's web images:
+        // `ln -sfT /etc/zabbix/nginx.conf /etc/nginx/http.d/nginx.conf`).
+        for (link, target) in self.start_script_links() {
+            mounts.push(Mount {
+                why: format!("the start script's ln -s {}", target.display()),
+                target: link,
+                source: Source::Link(target),
+            });
+        }
         let fs = ContainerFs::with_moves(
             &self.image_ref,
             self.image.sets().collect(),
@@ -536,7 +588,7 @@ impl Container {
     /// "s/{HTTP_INDEX_FILE}/${HTTP_INDEX_FILE}/g"`), each with the value it gets: the
     /// container's environment, else the script's default (`: ${HTTP_INDEX_FILE:="index.php"}`).
     /// A placeholder whose value is not known stays as written.
-    fn sed_placeholders(&self) -> BTreeMap<String, String> {
+    fn sed_placeholders(&self) -> BTreeMap<String, Option<String>> {
         let mut values = BTreeMap::new();
         let Some(script) = self.command.first().and_then(|p| self.placed_script(p)) else {
             return values;
@@ -556,9 +608,9 @@ impl Container {
                 .get(name)
                 .cloned()
                 .or_else(|| script_default(&script, name));
-            if let Some(value) = value {
-                values.insert(name.to_string(), value);
-            }
+            // A value the script computes (`$(expr ...)`) is not known: the file is not
+            // read as written then (zabbix's `{FCGI_READ_TIMEOUT}` was a parse error).
+            values.insert(name.to_string(), value);
         }
         values
     }

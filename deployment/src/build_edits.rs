@@ -142,7 +142,10 @@ pub fn parse_run(
 
 /// `$NAME` and `${NAME}` of the names in `vars`, outside single quotes; anything else
 /// stays as written.
-fn expand_known(text: &str, vars: &std::collections::BTreeMap<String, String>) -> String {
+pub(crate) fn expand_known(
+    text: &str,
+    vars: &std::collections::BTreeMap<String, String>,
+) -> String {
     let mut out = String::with_capacity(text.len());
     let mut single = false;
     let mut rest = text;

@@ -88,7 +88,7 @@ pub struct ContainerFs {
     envsubst: Option<std::collections::BTreeMap<String, String>>,
     /// `{NAME}` placeholders the start script replaces with `sed` (zabbix's web images:
     /// `server_tokens {EXPOSE_WEB_SERVER_INFO};`), with the value each gets.
-    placeholders: Option<std::collections::BTreeMap<String, String>>,
+    placeholders: Option<std::collections::BTreeMap<String, Option<String>>>,
     /// What the image's build does to files after they are in place (`RUN sed -i`,
     /// `echo >>`), by path, in build order.
     build_edits: Vec<(PathBuf, crate::build_edits::Op)>,
@@ -181,8 +181,13 @@ impl ContainerFs {
     }
 
     /// Replaces `{NAME}` with these values in repository files as they are read (a start
-    /// script that fills its configuration in with `sed -i "s/{NAME}/$NAME/g"`).
-    pub fn with_placeholders(mut self, values: std::collections::BTreeMap<String, String>) -> Self {
+    /// script that fills its configuration in with `sed -i "s/{NAME}/$NAME/g"`); a file
+    /// that keeps a placeholder whose value is not known (`None`: computed by the script)
+    /// is not known either.
+    pub fn with_placeholders(
+        mut self,
+        values: std::collections::BTreeMap<String, Option<String>>,
+    ) -> Self {
         self.placeholders = (!values.is_empty()).then_some(values);
         self
     }
@@ -569,7 +574,14 @@ impl ContainerFs {
                         if text.contains('{') {
                             let mut text = text.to_string();
                             for (name, value) in values {
-                                text = text.replace(&format!("{{{name}}}"), value);
+                                let placeholder = format!("{{{name}}}");
+                                match value {
+                                    Some(value) => text = text.replace(&placeholder, value),
+                                    None if text.contains(&placeholder) => {
+                                        return Err(FsError::Unknown)
+                                    }
+                                    None => {}
+                                }
                             }
                             bytes = text.into_bytes();
                         }

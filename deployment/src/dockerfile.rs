@@ -123,7 +123,7 @@ fn substitute(text: &str, vars: &BTreeMap<String, String>) -> String {
 /// /run/php/php-fpm.sock /run/php-fpm.sock`), as (link, target), relative paths read
 /// from the WORKDIR and a relative target from the link's folder. Only the two-operand
 /// form: `ln -s A B C DIR/` puts links in a directory whose contents are not tracked.
-fn symlinks_made(run: &str, workdir: &Path) -> Vec<(PathBuf, PathBuf)> {
+pub(crate) fn symlinks_made(run: &str, workdir: &Path) -> Vec<(PathBuf, PathBuf)> {
     let words = crate::supervisord::words(run);
     let mut out = Vec::new();
     for (i, w) in words.iter().enumerate() {
