@@ -1974,6 +1974,28 @@ spec:
         assert!(!text.contains("X002"), "{text}");
     }
 
+    /// A php:*-fpm container that shares nginx's conf.d (mailcow's php-fpm writes nginx
+    /// snippets there) runs no nginx: one deployment, nginx → php-fpm, not a phantom
+    /// nginx inside the php-fpm container sharing its loopback.
+    #[test]
+    fn a_conf_d_mount_does_not_make_php_fpm_run_nginx() {
+        let compose = "services:\n  nginx:\n    image: nginx:1.27-alpine\n    volumes:\n      - ./nginx/:/etc/nginx/conf.d/\n  phpfpm:\n    image: php:8.2-fpm\n    volumes:\n      - ./nginx/:/etc/nginx/conf.d/\n";
+        let site = "server {\n    listen 80 default_server;\n    root /web;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass phpfpm:9000;\n    }\n}\n";
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "docker-compose.yml", compose);
+        write(dir.path(), "nginx/site.conf", site);
+        let (text, _) = run_in(dir.path(), &["deployments", "."]);
+        let deployments: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("deployment "))
+            .collect();
+        assert_eq!(
+            deployments,
+            ["deployment nginx → phpfpm (from docker-compose.yml)"],
+            "{text}"
+        );
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

@@ -343,7 +343,12 @@ impl Container {
             || cmd
                 .split_whitespace()
                 .any(|w| w.rsplit('/').next().unwrap_or(w).starts_with("nginx"))
-            || (self.mounts_under("/etc/nginx") && self.command_keeps_servers())
+            // A mount under /etc/nginx is evidence of nginx only in an image we do not
+            // know: php:*-fpm has no nginx, whatever folder it shares with one (mailcow's
+            // php-fpm container writes nginx snippets into a shared conf.d).
+            || (self.mounts_under("/etc/nginx")
+                && self.command_keeps_servers()
+                && !(self.image.fpm.is_some() && self.image.nginx.is_none()))
     }
 
     /// A container whose php-fpm we cannot read but whose name or image says PHP
