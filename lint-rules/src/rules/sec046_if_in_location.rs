@@ -82,6 +82,24 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             {
                 continue;
             }
+            // A `rewrite` of every URI that leaves the rewrite phase (ThinkPHP's
+            // `if (!-e $request_filename) { rewrite ^(.*)$ /index.php?s=/$1 last; break; }`):
+            // the `if`'s implicit location never serves, and what follows never runs
+            // (live: the missing route goes to index.php, an existing file to the outer
+            // location).
+            let leaves = tree.children(Some(parent)).iter().any(|c| {
+                let r = tree.item(*c);
+                r.is("rewrite")
+                    && r.arg(0)
+                        .is_some_and(|p| crate::model::syntax::matches_every_uri(&p))
+                    && matches!(
+                        r.arg(2).as_deref().unwrap_or(""),
+                        "" | "last" | "redirect" | "permanent"
+                    )
+            });
+            if leaves {
+                continue;
+            }
             let flag = item.arg(2).map(|f| f.into_owned()).unwrap_or_default();
             // Without a flag, a rewrite that matches changes the URI and nginx searches the
             // locations again after the rewrite phase, as with `last` (checked with nginx 1.22).
