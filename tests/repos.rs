@@ -1996,6 +1996,18 @@ spec:
         );
     }
 
+    /// An ini fragment alone (craftcms/docker's `craft-cms.ini` for its images' conf.d)
+    /// is no php-fpm: a loose site beside it is not cross-checked against an invented
+    /// distribution pool (two false X002 whose fix would have broken the image).
+    #[test]
+    fn a_lone_ini_fragment_invents_no_php_fpm() {
+        let site = "server {\n    listen 80 default_server;\n    root /app/web;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n";
+        let ini = "memory_limit = 256M\nmax_execution_time = 120\n";
+        let (text, _) = lint(&[("nginx/dev.default.conf", site), ("8.0/craft-cms.ini", ini)]);
+        assert!(!text.contains("X002") && !text.contains("X001"), "{text}");
+        assert!(text.contains("no php-fpm found beside nginx"), "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

@@ -63,6 +63,23 @@ impl Container {
 
     /// Whether repository files land under `prefix`. A volume there (markshust's php
     /// container mounts a certificates volume at /etc/nginx/certs) brings no configuration.
+    /// The official php image, with no nginx installed or named, that has nginx's files
+    /// only through a volume it shares with nginx's container (mailcow's php-fpm writes
+    /// snippets into nginx's conf.d): that is no nginx of its own. A Dockerfile that copies
+    /// nginx configuration into its image (shinsenter's phpfpm-nginx images) means one.
+    fn only_shares_nginx_files(&self) -> bool {
+        let official_php = self.image.nginx.is_none()
+            && self
+                .image
+                .fpm
+                .is_some_and(|set| set.name.starts_with("php-official"));
+        let copied = self.mounts.iter().any(|m| {
+            (m.target.starts_with("/etc/nginx") || Path::new("/etc/nginx").starts_with(&m.target))
+                && m.why.contains("COPY")
+        });
+        official_php && !copied && !self.image_ref.contains("nginx")
+    }
+
     fn mounts_under(&self, prefix: &str) -> bool {
         self.mounts.iter().any(|m| {
             m.target.starts_with(prefix)
@@ -343,12 +360,12 @@ impl Container {
             || cmd
                 .split_whitespace()
                 .any(|w| w.rsplit('/').next().unwrap_or(w).starts_with("nginx"))
-            // A mount under /etc/nginx is evidence of nginx only in an image we do not
-            // know: php:*-fpm has no nginx, whatever folder it shares with one (mailcow's
-            // php-fpm container writes nginx snippets into a shared conf.d).
+            // A mount under /etc/nginx is evidence of nginx, except in the official php
+            // image that installs none: php:*-fpm has no nginx, whatever folder it shares
+            // with one (mailcow's php-fpm container writes nginx snippets into conf.d).
             || (self.mounts_under("/etc/nginx")
                 && self.command_keeps_servers()
-                && !(self.image.fpm.is_some() && self.image.nginx.is_none()))
+                && !self.only_shares_nginx_files())
     }
 
     /// A container whose php-fpm we cannot read but whose name or image says PHP
@@ -2359,11 +2376,13 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         }
     }
     let has_sites = !sites.is_empty();
-    // A php.ini alone (an Apache variant's, a template folder's) is no php-fpm.
+    // A php.ini or an ini fragment alone (an Apache variant's, a template folder's,
+    // craftcms/docker's craft-cms.ini for its images' conf.d) is no php-fpm: no pool of it
+    // is known to cross-check nginx against.
     let has_fpm = fpm_c
         .mounts
         .iter()
-        .any(|m| !m.target.to_string_lossy().ends_with("php.ini"));
+        .any(|m| !m.target.to_string_lossy().ends_with(".ini"));
     // The image's or package's default site would also answer (and claim
     // `default_server` on port 80): loose sites come without the steps that deploy them,
     // and the usual one is to replace it (`rm /etc/nginx/sites-enabled/default`).
