@@ -30,8 +30,9 @@ const DIFFERENCES: &[(&str, &str, &str)] = &[
         "nginx",
         "`upstream php-upstream` is written by the nginx Dockerfile's `RUN echo ... > \
          conf.d/upstream.conf` at build time, so the repository's files alone leave \
-         `fastcgi_pass php-upstream` without its upstream (no port in upstream); the \
-         linter reports the build-time file as not verified instead of guessing",
+         `fastcgi_pass php-upstream` without its upstream (no port in upstream) for this \
+         test's nginx -t, which reads the files as the repository has them; the linter \
+         applies the RUN (its ARG defaults expanded) and reads the upstream",
     ),
     (
         "repos/compose-wordpress-fpm",

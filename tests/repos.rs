@@ -2008,6 +2008,41 @@ spec:
         assert!(text.contains("no php-fpm found beside nginx"), "{text}");
     }
 
+    /// Build edits follow the file, not the name (review of the edit modelling): a `sed
+    /// -i` of sites-available/app.conf is what nginx reads through its sites-enabled
+    /// link; `echo ... > FILE` makes the file; a Compose bind mount over an edited file
+    /// hides the edit (the repository's file is what runs).
+    #[test]
+    fn build_edits_follow_links_make_files_and_yield_to_mounts() {
+        let site = "server {\n    listen 80 default_server;\n    root /var/www/public;\n    location ~ \\.php$ {\n        include snippets/fastcgi-php.conf;\n        fastcgi_pass unix:/run/php/php8.1-fpm.sock;\n    }\n}\n";
+        let linked = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y nginx php8.2-fpm\nCOPY app.conf /etc/nginx/sites-available/app.conf\nRUN rm /etc/nginx/sites-enabled/default && ln -s /etc/nginx/sites-available/app.conf /etc/nginx/sites-enabled/app.conf\nRUN sed -i 's/php8.1-fpm/php8.2-fpm/' /etc/nginx/sites-available/app.conf\nCMD [\"sh\", \"-c\", \"php-fpm8.2 -D && nginx -g 'daemon off;'\"]\n";
+        let (text, _) = lint(&[("Dockerfile", linked), ("app.conf", site)]);
+        assert!(!text.contains("X001"), "{text}");
+        let alpine = |run: &str| {
+            format!("FROM php:8.2.7-fpm-alpine3.18\nRUN apk add --no-cache nginx\nCOPY site.conf /etc/nginx/http.d/default.conf\n{run}\nCMD [\"sh\", \"-c\", \"php-fpm -D && nginx -g 'daemon off;'\"]\n")
+        };
+        let tcp = "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        fastcgi_pass 127.0.0.1:9000;\n        include fastcgi_params;\n        include /etc/nginx/extra_params;\n    }\n}\n";
+        let made = alpine("RUN echo 'fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;' > /etc/nginx/extra_params");
+        let (text, _) = lint(&[("Dockerfile", &made), ("site.conf", tcp)]);
+        assert!(
+            !text.contains("NGX002") && !text.contains("NGX201"),
+            "{text}"
+        );
+        // Compose mounts the repository's site over the file the RUN wrote.
+        let compose = "services:\n  app:\n    build: .\n    volumes:\n      - ./site.conf:/etc/nginx/http.d/default.conf\n";
+        let broken = tcp
+            .replace("127.0.0.1:9000", "unix:/run/php-fpm.sock")
+            .replace("        include /etc/nginx/extra_params;\n", "");
+        let written =
+            alpine("RUN echo 'server { listen 80; return 204; }' > /etc/nginx/http.d/default.conf");
+        let (text, _) = lint(&[
+            ("compose.yaml", compose),
+            ("Dockerfile", &written),
+            ("site.conf", &broken),
+        ]);
+        assert!(text.contains("site.conf:5:22: X002"), "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

@@ -39,6 +39,9 @@ pub(crate) struct Container {
     pub changed_at_build: Vec<PathBuf>,
     /// The `RUN sed -i` / `echo >>` edits that are modelled: files are read with them.
     pub build_edits: Vec<crate::build_edits::FileEdit>,
+    /// The mounts the image's build placed (`mounts[start..end]`): a mount outside them is
+    /// added at run time (a Compose volume, a ConfigMap) and hides the build's edits.
+    pub image_layers: Option<(usize, usize)>,
     /// Symbolic links a Dockerfile `RUN ln -s` makes, as (link, target).
     pub symlinks: Vec<(PathBuf, PathBuf)>,
     /// The repository Dockerfile that builds this container's image.
@@ -596,9 +599,33 @@ impl Container {
             .command
             .first()
             .is_some_and(|w| w.ends_with(".sh") || w.contains("entrypoint"));
+        // What a mount of the running container hides, the build's edits do not reach
+        // (a Compose bind mount over a file the Dockerfile edited).
+        let runtime_mounts: Vec<&Mount> = match self.image_layers {
+            Some((start, end)) => self
+                .mounts
+                .iter()
+                .enumerate()
+                .filter(|(i, m)| (*i < start || *i >= end) && !matches!(m.source, Source::Link(_)))
+                .map(|(_, m)| m)
+                .collect(),
+            None => Vec::new(),
+        };
+        let edits: Vec<crate::build_edits::FileEdit> = self
+            .build_edits
+            .iter()
+            .filter(|e| {
+                !runtime_mounts.iter().any(|m| {
+                    m.target == e.path
+                        || (!matches!(m.source, Source::File(_) | Source::Bytes { .. })
+                            && e.path.starts_with(&m.target))
+                })
+            })
+            .cloned()
+            .collect();
         let fs = fs
             .with_placeholders(self.sed_placeholders())
-            .with_build_edits(&self.build_edits);
+            .with_build_edits(&edits);
         Arc::new(if own_entrypoint {
             fs.with_envsubst(self.env.clone())
         } else {
@@ -1051,6 +1078,7 @@ pub(crate) fn set_image(c: &mut Container, reference: &str, dockerfiles: &[PathB
 }
 
 pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, repo: &Path) {
+    let layers_start = c.mounts.len();
     let base = df.base.clone().unwrap_or_default();
     let mut image = stock::image(&base);
     let assumed = stock::assumption(&base);
@@ -1168,15 +1196,24 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
     c.changed_at_build
         .extend(df.edited.iter().map(|(_, p)| PathBuf::from(p)));
     c.symlinks.extend(df.symlinks.iter().cloned());
-    // An edit of a file that a later COPY replaces is lost with it.
+    // An edit of a file that a later COPY replaces is lost with it; a directory COPY
+    // merges, and replaces only the files it holds.
     c.build_edits.extend(
         df.build_edits
             .iter()
             .filter(|e| {
                 !df.copies.iter().any(|copy| {
                     copy.line > e.line
-                        && (copy.target == e.path
-                            || e.path.starts_with(&copy.target) && copy.host.is_dir())
+                        && if copy.host.is_dir() {
+                            e.path
+                                .strip_prefix(&copy.target)
+                                .is_ok_and(|rest| copy.host.join(rest).exists())
+                        } else {
+                            copy.target == e.path
+                                || (copy.into_dir
+                                    && copy.target.join(copy.host.file_name().unwrap_or_default())
+                                        == e.path)
+                        }
                 })
             })
             .cloned(),
@@ -1190,6 +1227,7 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
             why: format!("{}: RUN ln -s {}", rel(&df.path, repo), target.display()),
         });
     }
+    c.image_layers = Some((layers_start, c.mounts.len()));
     for (line, path) in &df.edited {
         c.notes.push(format!(
             "{}:{line}: {path} is changed at build time (RUN); the change is not verified",
@@ -2887,8 +2925,6 @@ fn looks_like_site(path: &Path) -> bool {
         .unwrap_or(false)
 }
 
-/// The value of one of `flags` among `program`'s own arguments in a command's words
-/// (`-y FILE` or `--fpm-config=FILE`).
 /// Whether `program` in `command` is given one of `flags` (a short one may be grouped with
 /// others: `php-fpm -FR`).
 fn flag_of(command: &[String], program: &str, flags: &[&str]) -> bool {
@@ -2917,6 +2953,8 @@ fn flag_of(command: &[String], program: &str, flags: &[&str]) -> bool {
         })
 }
 
+/// The value of one of `flags` among `program`'s own arguments in a command's words
+/// (`-y FILE` or `--fpm-config=FILE`).
 fn arg_of(command: &[String], program: &str, flags: &[&str]) -> Option<PathBuf> {
     let start = command.iter().position(|w| {
         let base = w.rsplit('/').next().unwrap_or(w);

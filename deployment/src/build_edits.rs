@@ -76,7 +76,20 @@ pub fn parse_run(
         ..RunEdits::default()
     };
     let run = expand_known(run, vars);
+    // What the shell expands and the stage does not set (`$(nproc)`, a backquote, a
+    // runtime `$PORT`) is not known: the files this RUN edits are "changed at build time".
+    let dynamic = unresolved_expansion(&run);
     let commands = split_commands(&run);
+    // Forms the tokenizer does not follow (a subshell, a brace group, sudo, a heredoc).
+    if commands.iter().any(|(words, _)| {
+        words
+            .first()
+            .is_some_and(|w| w.starts_with('(') || w.starts_with('{') || w == "sudo" || w == "doas")
+            || words.iter().any(|w| w.starts_with("<<"))
+    }) {
+        out.complete = false;
+        return out;
+    }
     let absolute = |p: &str| lint_source::vfs::normalize(&workdir.join(p));
     for (i, (words, _)) in commands.iter().enumerate() {
         let Some(program) = words.first() else {
@@ -137,7 +150,40 @@ pub fn parse_run(
             _ => {}
         }
     }
+    // An edit of a glob (`/etc/php/*/fpm/pool.d/www.conf`) or of text the shell expands
+    // is not modelled: its files are said to be changed instead.
+    let (kept, unknown): (Vec<FileEdit>, Vec<FileEdit>) = out
+        .edits
+        .into_iter()
+        .partition(|e| !dynamic && !lint_source::vfs::has_glob(&e.path.to_string_lossy()));
+    out.edits = kept;
+    out.unmodelled.extend(unknown.into_iter().map(|e| e.path));
     out
+}
+
+/// Whether the shell would expand something in `text` that is still written as an
+/// expansion: `$(`, a backquote, `$NAME` or `${...}` outside single quotes.
+fn unresolved_expansion(text: &str) -> bool {
+    let mut single = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => single = !single,
+            '\\' if !single => {
+                chars.next();
+            }
+            '`' if !single => return true,
+            '$' if !single
+                && chars.peek().is_some_and(|n| {
+                    *n == '(' || *n == '{' || *n == '_' || n.is_ascii_alphanumeric()
+                }) =>
+            {
+                return true;
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// `$NAME` and `${NAME}` of the names in `vars`, outside single quotes; anything else
@@ -201,8 +247,21 @@ pub fn apply<'a>(bytes: &[u8], edits: impl Iterator<Item = &'a Op>) -> Vec<u8> {
 /// never part of a match.
 fn substitute_lines(text: &[u8], s: &Substitution) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len());
-    let mut lines = text.split(|&b| b == b'\n').peekable();
+    // The newline that ends the file ends its last line; it starts no other.
+    let (body, final_newline) = match text.strip_suffix(b"\n") {
+        Some(body) => (body, true),
+        None => (text, false),
+    };
+    let mut lines = body.split(|&b| b == b'\n').peekable();
     while let Some(line) = lines.next() {
+        // Bounded work: a line no configuration has is left as it is.
+        if line.len() > MAX_EDITED_LINE {
+            out.extend_from_slice(line);
+            if lines.peek().is_some() {
+                out.push(b'\n');
+            }
+            continue;
+        }
         let mut last = 0;
         for caps in s.regex.captures_iter(line) {
             let Ok(caps) = caps else { break };
@@ -228,8 +287,18 @@ fn substitute_lines(text: &[u8], s: &Substitution) -> Vec<u8> {
             out.push(b'\n');
         }
     }
+    if final_newline {
+        out.push(b'\n');
+    }
     out
 }
+
+/// Lines longer than this are not edited (sed would; configuration lines are far shorter,
+/// and a backtracking pattern over a huge line is unbounded work).
+const MAX_EDITED_LINE: usize = 8192;
+
+/// More `s` commands than this in one `RUN` are not modelled.
+const MAX_EXPRESSIONS: usize = 64;
 
 /// Shell words of a `RUN`, split into commands at `&&`, `||`, `;` and `|` outside quotes
 /// (each with the separator after it); `>` and `>>` are words of their own.
@@ -280,8 +349,16 @@ fn split_commands(run: &str) -> Vec<(Vec<String>, String)> {
                 out.push((std::mem::take(&mut current), sep));
             }
             (None, '>') => {
-                end_word(&mut word, &mut in_word, &mut current);
-                let mut op = ">".to_string();
+                // `2>/dev/null`, `1>>file`: the digits name the descriptor.
+                let fd = if in_word && !word.is_empty() && word.bytes().all(|b| b.is_ascii_digit())
+                {
+                    in_word = false;
+                    std::mem::take(&mut word)
+                } else {
+                    end_word(&mut word, &mut in_word, &mut current);
+                    String::new()
+                };
+                let mut op = format!("{fd}>");
                 if chars.peek() == Some(&'>') {
                     chars.next();
                     op.push('>');
@@ -367,6 +444,9 @@ fn sed(args: &[String]) -> Option<Sed> {
     if files.is_empty() || scripts.is_empty() {
         return None;
     }
+    if scripts.len() > MAX_EXPRESSIONS {
+        modelled = false;
+    }
     let mut subs = Vec::new();
     for script in &scripts {
         match parse_script(script, extended) {
@@ -442,7 +522,9 @@ fn parse_script(script: &str, extended: bool) -> Option<Vec<Substitution>> {
 
 /// A POSIX basic (or, `extended`, extended) regular expression as PCRE2 reads it.
 fn to_pcre(pattern: &str, delim: char, extended: bool) -> Option<String> {
-    let mut out = String::new();
+    // Bounded work per line: a backtracking pattern from a Dockerfile gives up early
+    // (PCRE2's own default allows ten million steps).
+    let mut out = String::from("(*LIMIT_MATCH=100000)(*LIMIT_DEPTH=10000)");
     let mut chars = pattern.chars().peekable();
     let literal = |c: char, out: &mut String| {
         if "\\^$.[]|()?*+{}/".contains(c) {
@@ -563,6 +645,16 @@ fn echo(program: &str, args: &[String]) -> Option<(String, Option<(bool, String)
             continue;
         }
         options = false;
+        // Another descriptor's redirection (`2>/dev/null`): its target is not written to.
+        if a.ends_with('>') && a.len() > 1 && !a.starts_with('>') && !a.starts_with("1>") {
+            i += 2;
+            continue;
+        }
+        let a = &a
+            .strip_prefix('1')
+            .filter(|r| r.starts_with('>'))
+            .unwrap_or(a)
+            .to_string();
         if let Some(rest) = a.strip_prefix(">>") {
             let file = if rest.is_empty() {
                 args.get(i + 1)?.clone()
@@ -701,6 +793,57 @@ mod tests {
             .iter()
             .all(|e| e.path == Path::new("/usr/local/etc/php-fpm.d/www.conf")));
         assert!(matches!(&parsed.edits[1].op, Op::Append(t) if t == "$document_root\n"));
+    }
+
+    #[test]
+    fn the_final_newline_ends_the_last_line() {
+        let parsed = parse_run(
+            "sed -i 's/$/;/' /etc/a.conf",
+            &Default::default(),
+            Path::new("/"),
+            1,
+        );
+        let ops: Vec<&Op> = parsed.edits.iter().map(|e| &e.op).collect();
+        assert_eq!(apply(b"a\nb\n", ops.into_iter()), b"a;\nb;\n");
+    }
+
+    #[test]
+    fn expansions_globs_and_other_descriptors() {
+        // The shell expands `$(nproc)`: what lands is not known.
+        let parsed = parse_run(
+            "sed -i \"s/pm.max_children = 5/pm.max_children = $(nproc)/\" /etc/www.conf",
+            &Default::default(),
+            Path::new("/"),
+            1,
+        );
+        assert!(parsed.edits.is_empty());
+        assert_eq!(parsed.unmodelled, [PathBuf::from("/etc/www.conf")]);
+        // A glob operand names files this does not list.
+        let parsed = parse_run(
+            "sed -i 's/a/b/' /etc/php/*/fpm/pool.d/www.conf",
+            &Default::default(),
+            Path::new("/"),
+            1,
+        );
+        assert!(parsed.edits.is_empty() && parsed.unmodelled.len() == 1);
+        // `2>/dev/null` redirects errors; the text still goes to the file.
+        let parsed = parse_run(
+            "echo a 2>/dev/null >> /etc/f.conf",
+            &Default::default(),
+            Path::new("/"),
+            1,
+        );
+        assert_eq!(parsed.edits.len(), 1);
+        assert_eq!(parsed.edits[0].path, Path::new("/etc/f.conf"));
+        assert!(matches!(&parsed.edits[0].op, Op::Append(t) if t == "a\n"));
+        // A subshell or sudo is not followed.
+        let parsed = parse_run(
+            "(echo a >> /etc/f.conf)",
+            &Default::default(),
+            Path::new("/"),
+            1,
+        );
+        assert!(!parsed.complete && parsed.edits.is_empty());
     }
 
     #[test]

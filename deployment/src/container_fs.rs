@@ -201,6 +201,13 @@ impl ContainerFs {
         self
     }
 
+    /// Whether the build writes `path` whole (`echo ... > path`), so that it exists.
+    fn written_at_build(&self, path: &Path) -> bool {
+        self.build_edits
+            .iter()
+            .any(|(p, op)| p == path && matches!(op, crate::build_edits::Op::Write(_)))
+    }
+
     /// `bytes` of `path` as the build leaves them.
     fn edited(&self, path: &Path, bytes: Arc<[u8]>) -> Arc<[u8]> {
         if self.build_edits.is_empty() {
@@ -356,6 +363,19 @@ impl ContainerFs {
         self.complete_dirs.iter().any(|d| d == dir)
     }
 
+    /// The path `path` leads to through links (itself when it is none), as far as the
+    /// layers know.
+    fn final_path(&self, path: &Path) -> PathBuf {
+        let mut current = normalize(path);
+        for _ in 0..MAX_LINKS {
+            match self.lookup(&current) {
+                Ok(Found::Link(next)) => current = next,
+                _ => break,
+            }
+        }
+        current
+    }
+
     fn resolve(&self, path: &Path) -> Result<Found, FsError> {
         let mut current = normalize(path);
         for _ in 0..MAX_LINKS {
@@ -376,6 +396,14 @@ impl ContainerFs {
     /// Every path the layers could hold under `dir` (at most `MAX_GLOB_FILES` per mount).
     fn candidates(&self, dir: &Path, depth: usize) -> Result<Vec<PathBuf>, FsError> {
         let mut out: Vec<PathBuf> = Vec::new();
+        out.extend(
+            self.build_edits
+                .iter()
+                .filter(|(p, op)| {
+                    p.starts_with(dir) && matches!(op, crate::build_edits::Op::Write(_))
+                })
+                .map(|(p, _)| p.clone()),
+        );
         out.extend(
             self.stock
                 .iter()
@@ -625,9 +653,30 @@ impl ContainerFs {
 
 impl FileSystem for ContainerFs {
     fn read(&self, path: &Path) -> Result<Fetched, FsError> {
-        let mut fetched = self.read_unedited(path)?;
-        fetched.bytes = self.edited(path, fetched.bytes);
-        Ok(fetched)
+        let unedited = self.read_unedited(path);
+        if self.build_edits.is_empty() {
+            return unedited;
+        }
+        // The file a link leads to is the one a `sed -i` of its path edited.
+        let path = self.final_path(path);
+        match unedited {
+            Ok(mut fetched) => {
+                fetched.bytes = self.edited(&path, fetched.bytes);
+                Ok(fetched)
+            }
+            // `RUN echo '...' > /etc/nginx/conf.d/app.conf` makes the file.
+            Err(FsError::NotFound | FsError::Unknown) if self.written_at_build(&path) => {
+                Ok(Fetched {
+                    bytes: self.edited(&path, Arc::from(Vec::new())),
+                    disk_path: None,
+                    origin: Some(Arc::from(format!(
+                        "{}, written by a Dockerfile RUN",
+                        self.image
+                    ))),
+                })
+            }
+            Err(e) => Err(e),
+        }
     }
 
     fn glob(&self, pattern: &Path) -> Result<Vec<PathBuf>, FsError> {

@@ -145,7 +145,12 @@ pub(crate) fn symlinks_made(run: &str, workdir: &Path) -> Vec<(PathBuf, PathBuf)
             }
             operands.push(arg.clone());
         }
+        // `ln -s /etc/nginx/sites-available/* /etc/nginx/sites-enabled/`: the shell expands
+        // the glob into several links, which this does not follow.
         if let (true, [target, link]) = (symbolic, operands.as_slice()) {
+            if lint_source::vfs::has_glob(target) || lint_source::vfs::has_glob(link) {
+                continue;
+            }
             // `ln -s /etc/nginx/sites-available/app.conf /etc/nginx/sites-enabled/`: a link
             // of the target's name inside that folder (a trailing slash, or a folder whose
             // files nginx or php-fpm include, which is never itself a link).

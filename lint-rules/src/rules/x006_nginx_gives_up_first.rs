@@ -158,9 +158,9 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 continue;
             }
             if (read_ms as i64) < limit.saturating_mul(1000) {
-                let fixable = limit + MARGIN_S <= MAX_FIXED_READ_S;
+                let fixable = limit.saturating_add(MARGIN_S) <= MAX_FIXED_READ_S;
                 let help = if fixable {
-                    format!("set `fastcgi_read_timeout {}s;` (a little above the pool's limit), or lower the pool's limit", limit + MARGIN_S)
+                    format!("set `fastcgi_read_timeout {}s;` (a little above the pool's limit), or lower the pool's limit", limit.saturating_add(MARGIN_S))
                 } else {
                     format!("lower the pool's {what} to what a web request may take (and make fastcgi_read_timeout a little longer); work that runs for {limit}s belongs in a queue or a CLI job, not a worker nginx waits on")
                 };
@@ -172,7 +172,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     d = d.with_related(s, format!("{what} = {limit}s"));
                 }
                 if fixable {
-                    d = d.with_fix_opt(read_timeout_fix(model, location, read, limit + MARGIN_S));
+                    d = d.with_fix_opt(read_timeout_fix(model, location, read, limit.saturating_add(MARGIN_S)));
                 }
                 sink.push(d);
             }
