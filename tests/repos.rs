@@ -2043,6 +2043,21 @@ spec:
         assert!(text.contains("site.conf:5:22: X002"), "{text}");
     }
 
+    /// A TLS server whose certificate lines sit in an include the deployment does not
+    /// provide (khs1994's `include conf.d/demo-include-ssl.config;`): NGX021 "no
+    /// ssl_certificate" cannot be claimed; without the include it is.
+    #[test]
+    fn a_certificate_may_be_in_an_unprovided_include() {
+        let site = "server {\n    listen 443 ssl;\n    server_name t.example.com;\n    root /app/public;\n    include conf.d/demo-include-ssl.config;\n}\n";
+        let (text, _) = lint(&[("config/laravel.conf", site)]);
+        assert!(!text.contains("NGX021"), "{text}");
+        let (text, _) = lint(&[(
+            "config/laravel.conf",
+            &site.replace("    include conf.d/demo-include-ssl.config;\n", ""),
+        )]);
+        assert!(text.contains("NGX021"), "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

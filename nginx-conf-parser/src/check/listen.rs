@@ -61,12 +61,15 @@ pub(super) fn address(arg: &str) -> Option<String> {
     Some(format!("{host}:{}", port.unwrap_or("80")))
 }
 
-/// Whether an `include` directly inside `block` could not be read (NGX002): what it
-/// would have set (certificates, keys) is unknown, and nginx stops at it anyway.
+/// Whether an `include` inside `block` could not be read (NGX002), or names a file the
+/// deployment does not provide (NGX005: a sibling the repository mounts elsewhere,
+/// khs1994's `include conf.d/demo-include-ssl.config;`): what it would have set
+/// (certificates, keys) is unknown.
 fn include_missing_in(config: &Config, block: &Item<'_>) -> bool {
     let span = block.span();
     config.diagnostics.iter().any(|d| {
-        d.code == crate::codes::INCLUDE_NOT_FOUND.code
+        (d.code == crate::codes::INCLUDE_NOT_FOUND.code
+            || d.code == crate::codes::INCLUDE_UNKNOWN.code)
             && d.primary.as_ref().is_some_and(|p| {
                 p.span.file == span.file && p.span.start >= span.start && p.span.end <= span.end
             })
