@@ -17,7 +17,9 @@ value it does not list. When the variable feeds an access decision
 (`if ($allowed = 0) { return 403; }`, `allow`-like lists, a rate-limit key), the
 empty string is neither the allowed nor the denied value: the request that
 nobody thought of passes. A `map` with a single entry is left alone (it is the
-usual way to make a `limit_req` key empty for everybody else).
+usual way to make a `limit_req` key empty for everybody else), and so is a map
+whose variable is only an `add_header` value or a `limit_req_zone`/`limit_conn_zone`
+key: there the empty value means "no header" or "not counted" (h5bp's `$cors`).
 
 **Symptom**: requests from an unlisted address, host or method pass a check
 that was meant to stop them, because the variable is empty rather than `0`.
@@ -73,6 +75,9 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 return;
             }
             let variable = s.arg(s.arg_count().saturating_sub(1)).unwrap_or_default();
+            if empty_means_nothing(tree, &variable) {
+                return;
+            }
             sink.push(
                 Diagnostic::new(
                     &RULE.meta,
@@ -86,4 +91,37 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             );
         });
     }
+}
+
+/// Whether every use of `variable` is one where an empty value means "nothing": an
+/// `add_header` value (nginx adds no header for an empty one: h5bp's `$cors`), a
+/// `limit_req_zone`/`limit_conn_zone` key (an empty key is not accounted: a map that
+/// exempts trusted networks). A map without `default` is then the pattern, not a slip.
+fn empty_means_nothing(tree: &crate::model::syntax::Tree<'_>, variable: &str) -> bool {
+    if !variable.starts_with('$') {
+        return false;
+    }
+    let mut uses = 0;
+    let mut harmless = 0;
+    tree.walk(|s, _| {
+        if s.is("map") || s.is("geo") {
+            return;
+        }
+        let mentions = (0..s.arg_count()).any(|i| {
+            s.arg(i).is_some_and(|a| {
+                a.match_indices(variable).any(|(at, _)| {
+                    // `$cors` but not `$cors_origin`.
+                    !a[at + variable.len()..]
+                        .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                })
+            })
+        });
+        if mentions {
+            uses += 1;
+            if s.is("add_header") || s.is("limit_req_zone") || s.is("limit_conn_zone") {
+                harmless += 1;
+            }
+        }
+    });
+    uses > 0 && uses == harmless
 }
