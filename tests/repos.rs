@@ -2058,6 +2058,33 @@ spec:
         assert!(text.contains("NGX021"), "{text}");
     }
 
+    /// phpdocker.io's images (`phpdockerio/php:8.2-fpm`, the older `phpdockerio/php74-fpm`)
+    /// are Ubuntu's php-fpm package with a pool on port 9000: the overrides a Compose file
+    /// mounts at /etc/php/X.Y/fpm/conf.d/ are read (cwbit/cakephp-docker's 300 s
+    /// max_execution_time against nginx's 60 s: X006), and the pool reaches `php-fpm:9000`.
+    #[test]
+    fn phpdockerio_images_have_the_ubuntu_package_layout() {
+        let site = "server {\n    listen 80 default_server;\n    root /application/public;\n    location ~ \\.php$ {\n        fastcgi_pass php-fpm:9000;\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    }\n}\n";
+        for (image, version) in [
+            ("phpdockerio/php:8.2-fpm", "8.2"),
+            ("phpdockerio/php74-fpm:latest", "7.4"),
+        ] {
+            let compose = format!("services:\n  webserver:\n    image: nginx:alpine\n    volumes:\n      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf\n  php-fpm:\n    image: {image}\n    volumes:\n      - ./php-fpm/php-ini-overrides.ini:/etc/php/{version}/fpm/conf.d/99-overrides.ini\n");
+            let (text, _) = lint(&[
+                ("docker-compose.yml", &compose),
+                ("nginx/default.conf", site),
+                (
+                    "php-fpm/php-ini-overrides.ini",
+                    "max_execution_time = 300\n",
+                ),
+            ]);
+            assert!(
+                text.contains("X006") && !text.contains("X001") && !text.contains("X021"),
+                "{image}: {text}"
+            );
+        }
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

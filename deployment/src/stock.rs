@@ -207,6 +207,18 @@ pub static ALPINE_PHP83: StockSet = StockSet {
     complete_dirs: &[],
 };
 
+/// phpdocker.io's php images (`phpdockerio/php:8.2-fpm`, `phpdockerio/php74-fpm`): Ubuntu
+/// with ondrej's `phpX.Y-fpm` package, and a pool file of their own on top.
+pub static PHPDOCKERIO: StockSet = StockSet {
+    name: "phpdockerio-fpm",
+    source: "phpdocker-io/base-images (php/8.2/Dockerfile 1d096a7, overrides.conf 110dfc5): Ubuntu jammy + ondrej php8.2-fpm, overrides.conf as pool.d/z-overrides.conf",
+    files: stock_files!("phpdockerio":
+        "/etc/php/8.2/fpm/pool.d/z-overrides.conf",
+    ),
+    links: &[],
+    complete_dirs: &[],
+};
+
 /// What runs in a container, as far as the files can tell.
 #[derive(Clone, Debug, Default)]
 pub struct Image {
@@ -216,6 +228,9 @@ pub struct Image {
     pub nginx_extra: Option<&'static StockSet>,
     /// The php-fpm stock set, when the image carries php-fpm.
     pub fpm: Option<&'static StockSet>,
+    /// A second php-fpm set layered on the first (phpdocker.io's `z-overrides.conf` over
+    /// Ubuntu's package).
+    pub fpm_extra: Option<&'static StockSet>,
     /// nginx's main file and php-fpm's, where the image keeps them.
     pub nginx_main: Option<&'static str>,
     /// php-fpm's main file (Alpine's depends on the package's version: `/etc/php7`).
@@ -319,6 +334,32 @@ pub fn image(reference: &str) -> Image {
             group: DEBIAN_GROUP,
             ..Image::default()
         },
+        // phpdocker.io's images: the Debian/Ubuntu package layout of their PHP version
+        // (`/etc/php/8.2/fpm`), not the official image's (cwbit/cakephp-docker mounts its
+        // overrides at /etc/php/7.4/fpm/conf.d/99-overrides.ini).
+        _ if repo.contains("phpdockerio/") && (name.contains("fpm") || tag.contains("fpm")) => {
+            let digits =
+                |t: &str| -> String { t.chars().take_while(char::is_ascii_digit).collect() };
+            let version = match name
+                .strip_prefix("php")
+                .map(digits)
+                .filter(|d| d.len() >= 2)
+            {
+                // `php74-fpm`
+                Some(d) => format!("{}.{}", &d[..1], &d[1..]),
+                // `php:8.2-fpm`
+                None => tag.split('-').next().unwrap_or("").to_string(),
+            };
+            let version = if crate::dockerfile::is_php_version(&version) {
+                version
+            } else {
+                "8.2".to_string()
+            };
+            Image {
+                fpm_extra: Some(&PHPDOCKERIO),
+                ..debian_packages(false, true, &version)
+            }
+        }
         // Any other image whose name or tag says fpm (`laradock/php-fpm`,
         // `mautic/mautic:5-fpm`, `monica:fpm`) is most likely built on the official php-fpm
         // image: its layout is assumed, and `assumption` says so in a note.
@@ -375,7 +416,17 @@ pub fn assumption(reference: &str) -> Option<String> {
         name.as_str(),
         "php" | "wordpress" | "drupal" | "joomla" | "nextcloud" | "matomo" | "mediawiki"
     );
-    (!(library && known_library) && image(reference).fpm.is_some()).then(|| {
+    let modelled = image(reference);
+    if modelled
+        .fpm_extra
+        .is_some_and(|set| std::ptr::eq(set, &PHPDOCKERIO))
+    {
+        return Some(format!(
+            "image {reference} ({name}) is taken to be phpdocker.io's: Ubuntu's php-fpm package ({}) with its pool on port 9000",
+            modelled.fpm_main.as_deref().unwrap_or("/etc/php/*/fpm/php-fpm.conf")
+        ));
+    }
+    (!(library && known_library) && modelled.fpm.is_some()).then(|| {
         format!("image {reference} ({name}) is taken to keep the official php:*-fpm image's files (/usr/local/etc/php-fpm.conf, php-fpm.d/)")
     })
 }
@@ -571,6 +622,7 @@ impl Image {
         }
         if other.fpm.is_some() {
             self.fpm = other.fpm;
+            self.fpm_extra = other.fpm_extra;
             self.fpm_main = other.fpm_main;
             self.moves = other.moves;
         }
@@ -583,7 +635,7 @@ impl Image {
 
     /// Every stock set of the image, lowest layer first.
     pub fn sets(&self) -> impl Iterator<Item = &'static StockSet> {
-        [self.fpm, self.nginx, self.nginx_extra]
+        [self.fpm, self.fpm_extra, self.nginx, self.nginx_extra]
             .into_iter()
             .flatten()
     }
