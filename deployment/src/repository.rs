@@ -106,6 +106,31 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
     if bytes.contains(&0) || bytes.starts_with(b"#!") {
         return None;
     }
+    // Documents and build files of well-known names are never configuration (a LICENSE's
+    // `<year>`, `<name>` placeholders made it an "installer template" in nine of 22
+    // repositories; a Vagrantfile is Ruby).
+    const NOT_CONFIG: &[&str] = &[
+        "license",
+        "licence",
+        "copying",
+        "notice",
+        "authors",
+        "contributors",
+        "readme",
+        "changelog",
+        "changes",
+        "vagrantfile",
+        "makefile",
+        "gemfile",
+        "procfile",
+        "jenkinsfile",
+        "rakefile",
+        "brewfile",
+    ];
+    let stem = name.split('.').next().unwrap_or(&name);
+    if NOT_CONFIG.contains(&stem) || stem.starts_with("license-") || stem.starts_with("licence-") {
+        return None;
+    }
     let text = String::from_utf8_lossy(bytes);
     let e = ext(path);
     if crate::dockerfile::is_dockerfile_name(&name) {
@@ -572,6 +597,16 @@ mod tests {
     /// CRI-O's TOML (khs1994-docker/lnmp's kubeadm-crio.conf) has sections and a
     /// `listen`, and twenty keys php-fpm does not know: no pool. A pool with one typo
     /// among its keys still is one.
+    #[test]
+    fn documents_and_build_files_are_no_configuration() {
+        let license = "Copyright (c) <year> <copyright holders>\n\nPermission is hereby granted, free of charge, to any person obtaining a copy <NAME>\n";
+        for name in ["LICENSE", "LICENSE.txt", "COPYING", "Vagrantfile", "README"] {
+            assert_eq!(role(name, license), None, "{name}");
+        }
+        // A site file of any other name is still one.
+        assert!(role("site", "server {\n    listen 80;\n    root /var/www;\n}\n").is_some());
+    }
+
     #[test]
     fn another_program_s_ini_is_no_pool() {
         let crio = "[crio]\n  root = \"/var/lib/containers/storage\"\n  log_dir = \"/var/log/crio/pods\"\n  [crio.api]\n    listen = \"/var/run/crio/crio.sock\"\n    stream_address = \"127.0.0.1\"\n    stream_port = \"0\"\n  [crio.runtime]\n    default_runtime = \"runc\"\n    cgroup_manager = \"systemd\"\n    default_capabilities = [\"CHOWN\", \"KILL\"]\n";
