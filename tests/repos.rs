@@ -2085,6 +2085,20 @@ spec:
         }
     }
 
+    /// SCRIPT_FILENAME may be set in an include the deployment does not provide (a
+    /// snippet mounted from elsewhere): NGX201 cannot be claimed; without that include,
+    /// the official image's fastcgi_params alone sends none.
+    #[test]
+    fn script_filename_may_be_in_an_unprovided_include() {
+        let site = "server {\n    listen 80 default_server;\n    root /var/www/public;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        include /etc/nginx/snippets/php-params.conf;\n        fastcgi_pass php:9000;\n    }\n}\n";
+        let compose = "services:\n  web:\n    image: nginx:1.27\n    volumes:\n      - ./site.conf:/etc/nginx/conf.d/default.conf\n  php:\n    image: php:8.3-fpm\n";
+        let (text, _) = lint(&[("compose.yaml", compose), ("site.conf", site)]);
+        assert!(!text.contains("NGX201"), "{text}");
+        let bare = site.replace("        include /etc/nginx/snippets/php-params.conf;\n", "");
+        let (text, _) = lint(&[("compose.yaml", compose), ("site.conf", &bare)]);
+        assert!(text.contains("NGX201"), "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

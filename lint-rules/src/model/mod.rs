@@ -380,6 +380,21 @@ impl<'a> Model<'a> {
             ))
     }
 
+    /// Whether an `include` inside `span` names a file the deployment does not provide
+    /// (NGX005): what it would set there (a `fastcgi_param`, a certificate) is unknown.
+    pub fn unknown_include_within(&self, span: Span) -> bool {
+        self.trees.iter().any(|tree| {
+            tree.diagnostics.iter().any(|d| {
+                d.code == nginx_conf_parser::codes::INCLUDE_UNKNOWN.code
+                    && d.primary.as_ref().is_some_and(|p| {
+                        p.span.file == span.file
+                            && p.span.start >= span.start
+                            && p.span.end <= span.end
+                    })
+            })
+        })
+    }
+
     /// The pools a location's `fastcgi_pass` reaches (all of them, or some of its addresses),
     /// with the concrete target that reaches each.
     pub fn reached_pools<'m>(

@@ -124,6 +124,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             .and_then(|p| p.get("SCRIPT_FILENAME"));
         match script {
             None if model.serves_only_status_pages(nginx, server, location) => {}
+            // The parameters may come from an include the deployment does not provide
+            // (khs1994's sites include `conf.d/*.config` snippets mounted elsewhere).
+            None if model.unknown_include_within(location.span)
+                || model.unknown_include_within(server.span) => {}
             None => sink.push(
                 Diagnostic::new(&RULE.meta, *pass_span, "no SCRIPT_FILENAME is sent to php-fpm from this location")
                     .with_label("requests go to PHP without a script name")
