@@ -406,10 +406,10 @@ impl Container {
         out
     }
 
-    /// The argument of `flag` given to `program` in the command (`php-fpm -y FILE`,
-    /// `nginx -c FILE`); a supervisord `-c` is not nginx's.
-    fn command_arg(&self, program: &str, flags: &[&str]) -> Option<PathBuf> {
-        // `sh -c "php-fpm -D && nginx -c /app/nginx.conf"`: the script's own words.
+    /// The command lines the container runs itself, each as words: its command (the
+    /// script of `sh -c "php-fpm -D && nginx -c /app/nginx.conf"` read for its own words),
+    /// then the lines of the start script it runs.
+    fn own_commands(&self) -> Vec<Vec<String>> {
         let shell = self
             .command
             .first()
@@ -417,40 +417,34 @@ impl Container {
             .is_some_and(|p| matches!(p, "sh" | "bash" | "ash" | "dash"));
         let direct = if shell && self.command.get(1).is_some_and(|w| w == "-c") {
             let script = self.command.get(2).map(String::as_str).unwrap_or("");
-            arg_of(&crate::supervisord::words(script), program, flags)
+            crate::supervisord::words(script)
         } else {
-            arg_of(&self.command, program, flags)
+            self.command.clone()
         };
-        direct.or_else(|| {
-            self.start_script_commands()
-                .iter()
-                .find_map(|words| arg_of(words, program, flags))
-        })
+        std::iter::once(direct)
+            .chain(self.start_script_commands())
+            .collect()
+    }
+
+    /// The argument of `flag` given to `program` in the command (`php-fpm -y FILE`,
+    /// `nginx -c FILE`); a supervisord `-c` is not nginx's.
+    fn command_arg(&self, program: &str, flags: &[&str]) -> Option<PathBuf> {
+        self.own_commands()
+            .iter()
+            .find_map(|words| arg_of(words, program, flags))
     }
 
     /// Whether the container starts `program` with one of `flags` (`php-fpm -R`), on its
     /// command line or in its start script.
     fn command_flag(&self, program: &str, flags: &[&str]) -> bool {
-        let shell = self
-            .command
-            .first()
-            .map(|w| w.rsplit('/').next().unwrap_or(w))
-            .is_some_and(|p| matches!(p, "sh" | "bash" | "ash" | "dash"));
-        let direct = if shell && self.command.get(1).is_some_and(|w| w == "-c") {
-            let script = self.command.get(2).map(String::as_str).unwrap_or("");
-            flag_of(&crate::supervisord::words(script), program, flags)
-        } else {
-            flag_of(&self.command, program, flags)
-        };
-        direct
-            || self
-                .start_script_commands()
-                .iter()
-                .any(|words| flag_of(words, program, flags))
+        self.own_commands()
+            .iter()
+            .any(|words| flag_of(words, program, flags))
     }
 
-    /// [`Container::command_flag`] of the program as supervisord starts it.
-    fn supervised_flag(&self, fs: &dyn FileSystem, program: &str, flags: &[&str]) -> bool {
+    /// The programs supervisord starts, when the container's command runs it (`-c FILE`,
+    /// else its default files); none otherwise.
+    fn supervised_commands(&self, fs: &dyn FileSystem) -> Vec<Vec<String>> {
         let is_supervisord = |w: &String| w.rsplit('/').next().unwrap_or(w) == "supervisord";
         let runs_supervisord = self.command.is_empty()
             || self.command.iter().any(is_supervisord)
@@ -459,10 +453,15 @@ impl Container {
                 .iter()
                 .any(|words| words.iter().any(is_supervisord));
         if !runs_supervisord {
-            return false;
+            return Vec::new();
         }
         let config = self.command_arg("supervisord", &["-c", "--configuration"]);
         crate::supervisord::program_commands(fs, config.as_deref())
+    }
+
+    /// [`Container::command_flag`] of the program as supervisord starts it.
+    fn supervised_flag(&self, fs: &dyn FileSystem, program: &str, flags: &[&str]) -> bool {
+        self.supervised_commands(fs)
             .iter()
             .any(|words| flag_of(words, program, flags))
     }
@@ -540,18 +539,7 @@ impl Container {
         program: &str,
         flags: &[&str],
     ) -> Option<PathBuf> {
-        let is_supervisord = |w: &String| w.rsplit('/').next().unwrap_or(w) == "supervisord";
-        let runs_supervisord = self.command.is_empty()
-            || self.command.iter().any(is_supervisord)
-            || self
-                .start_script_commands()
-                .iter()
-                .any(|words| words.iter().any(is_supervisord));
-        if !runs_supervisord {
-            return None;
-        }
-        let config = self.command_arg("supervisord", &["-c", "--configuration"]);
-        crate::supervisord::program_commands(fs, config.as_deref())
+        self.supervised_commands(fs)
             .iter()
             .find_map(|words| arg_of(words, program, flags))
     }
