@@ -2248,13 +2248,28 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
             .parent()
             .is_some_and(|p| p.ends_with("sites-available"))
     };
+    let patterns: BTreeMap<&Path, Vec<(PathBuf, glob::Pattern)>> = nginx_mains
+        .iter()
+        .map(|m| (m.path.as_path(), include_patterns(m, &loose)))
+        .collect();
     let reached: Vec<PathBuf> = sites
         .iter()
         .filter(|f| !in_available(f))
-        .filter(|f| main_of(f).is_some_and(|m| included_from(m, &f.path, &loose)))
+        .filter(|f| {
+            main_of(f).is_some_and(|m| {
+                patterns
+                    .get(m.path.as_path())
+                    .is_some_and(|p| included_by(p, &f.path))
+            })
+        })
         .map(|f| f.path.clone())
         .collect();
-    let mut unreached: BTreeMap<(PathBuf, PathBuf), Vec<&RepoFile>> = BTreeMap::new();
+    // The folder each main file includes its sites from, read once.
+    let site_folders: BTreeMap<&Path, Option<PathBuf>> = nginx_mains
+        .iter()
+        .map(|m| (m.path.as_path(), site_folder_of(&m.path, &reached)))
+        .collect();
+    let mut unreached: BTreeMap<(PathBuf, PathBuf), PathBuf> = BTreeMap::new();
     sites.retain(|f| {
         let Some(m) = main_of(f).filter(|_| !in_available(f)) else {
             return true;
@@ -2268,13 +2283,10 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         if reached.iter().any(|r| r.parent() == Some(folder.as_path())) {
             return false;
         }
-        if site_folder_of(&m.path, &reached).is_none() {
+        let Some(Some(included)) = site_folders.get(m.path.as_path()) else {
             return true;
-        }
-        unreached
-            .entry((m.path.clone(), folder))
-            .or_default()
-            .push(f);
+        };
+        unreached.insert((m.path.clone(), folder), included.clone());
         false
     });
     let site_groups = alternative_sites(&sites, repo);
@@ -2490,30 +2502,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         } else {
             rel(&m.path, repo)
         };
-        let main_dir = m.path.parent().unwrap_or(repo);
-        let conf_dir = conf_dir_of(&m.path, main_dir);
-        c.mounts.insert(
-            0,
-            Mount {
-                target: PathBuf::from(&conf_dir),
-                source: Source::Dir {
-                    host: main_dir.to_path_buf(),
-                    merge: true,
-                },
-                why: format!("{} stands for {conf_dir}", rel(main_dir, repo)),
-            },
-        );
-        c.command = vec![
-            "nginx".into(),
-            "-c".into(),
-            format!(
-                "{conf_dir}/{}",
-                m.path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            ),
-        ];
+        run_main_file(&mut c, &m.path, repo);
         containers.push(c);
     }
     if has_sites && nginx_mains.is_empty() {
@@ -2529,27 +2518,11 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
     }
     // A folder of sites no include reaches runs in place of the folder the main file
     // includes its sites from (h5bp's CI mounts test/vhosts/ as conf.d/), with the main
-    // file's other files around it (its snippets); a main file that includes no folder of
-    // sites leaves them to the image's own nginx.conf.
-    for (main, folder) in unreached.keys() {
-        let main_dir = main.parent().unwrap_or(repo);
+    // file's other files around it (its snippets). Only such folders are in `unreached`.
+    for ((main, folder), included) in &unreached {
         let mut c = nginx_c.clone();
-        let Some(included) = site_folder_of(main, &reached) else {
-            continue;
-        };
-        let conf_dir = conf_dir_of(main, main_dir);
-        c.mounts.insert(
-            0,
-            Mount {
-                target: PathBuf::from(&conf_dir),
-                source: Source::Dir {
-                    host: main_dir.to_path_buf(),
-                    merge: true,
-                },
-                why: format!("{} stands for {conf_dir}", rel(main_dir, repo)),
-            },
-        );
-        let target = Path::new(&conf_dir).join(&included);
+        let conf_dir = run_main_file(&mut c, main, repo);
+        let target = Path::new(&conf_dir).join(included);
         c.mounts.push(Mount {
             target: target.clone(),
             source: Source::Dir {
@@ -2563,16 +2536,6 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                 rel(main, repo)
             ),
         });
-        c.command = vec![
-            "nginx".into(),
-            "-c".into(),
-            format!(
-                "{conf_dir}/{}",
-                main.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            ),
-        ];
         c.name = format!(
             "{} (sites: {} in place of {})",
             rel(main, repo),
@@ -2625,39 +2588,47 @@ fn cli_ini_name(name: &str) -> bool {
     stem.split(['-', '_', '.']).any(|word| word == "cli")
 }
 
-/// Whether a site file under a main file's folder is read by nginx: an `include` of the
-/// main file, or of a file in its folder, names it (relative to the folder, which stands
-/// for /etc/nginx, or through /etc/nginx/), globs as nginx expands them (`*` stops at
-/// `/`, a leading dot is literal).
-fn included_from(main: &RepoFile, site: &Path, files: &[&RepoFile]) -> bool {
+/// The `include` patterns of a main file and of the files in its folder, each with the
+/// file it is written in: relative to the folder, which stands for /etc/nginx (or for the
+/// prefix its includes name: Centmin Mod's /usr/local/nginx/conf). Read once per main file.
+fn include_patterns(main: &RepoFile, files: &[&RepoFile]) -> Vec<(PathBuf, glob::Pattern)> {
     let Some(dir) = main.path.parent() else {
-        return true;
+        return Vec::new();
     };
-    // The folder stands for /etc/nginx, or for the prefix its includes name (Centmin
-    // Mod's /usr/local/nginx/conf).
     let conf_dir = conf_dir_of(&main.path, dir);
+    let mut out = Vec::new();
+    for f in files.iter().filter(|f| f.path.starts_with(dir)) {
+        let Ok(text) = std::fs::read_to_string(&f.path) else {
+            continue;
+        };
+        for arg in include_args(&text) {
+            let rel = arg
+                .strip_prefix(&format!("{conf_dir}/"))
+                .or_else(|| arg.strip_prefix("/etc/nginx/"))
+                .unwrap_or(arg);
+            if rel.starts_with('/') {
+                continue;
+            }
+            if let Ok(pattern) = glob::Pattern::new(&dir.join(rel).to_string_lossy()) {
+                out.push((f.path.clone(), pattern));
+            }
+        }
+    }
+    out
+}
+
+/// Whether a site file under a main file's folder is read by nginx: an include pattern of
+/// another file there names it, as nginx expands globs (`*` stops at `/`, a leading dot
+/// is literal).
+fn included_by(patterns: &[(PathBuf, glob::Pattern)], site: &Path) -> bool {
     let options = glob::MatchOptions {
         case_sensitive: true,
         require_literal_separator: true,
         require_literal_leading_dot: true,
     };
-    files
+    patterns
         .iter()
-        .filter(|f| f.path.starts_with(dir) && f.path != site)
-        .filter_map(|f| std::fs::read_to_string(&f.path).ok())
-        .any(|text| {
-            include_args(&text).any(|arg| {
-                let rel = arg
-                    .strip_prefix(&format!("{conf_dir}/"))
-                    .or_else(|| arg.strip_prefix("/etc/nginx/"))
-                    .unwrap_or(arg);
-                if rel.starts_with('/') {
-                    return false;
-                }
-                glob::Pattern::new(&dir.join(rel).to_string_lossy())
-                    .is_ok_and(|p| p.matches_path_with(site, options))
-            })
-        })
+        .any(|(from, p)| from != site && p.matches_path_with(site, options))
 }
 
 /// The folder (relative to /etc/nginx) a main file includes its sites from: the first
@@ -2782,6 +2753,36 @@ fn fpm_per_folder(fpm: &Container, folders: &[PathBuf], repo: &Path) -> Option<V
             })
             .collect(),
     )
+}
+
+/// Runs nginx with a loose main file: its folder stands for the folder its includes name
+/// (`/etc/nginx` mostly), below every other layer, and `nginx -c` names it. Returns that
+/// folder.
+fn run_main_file(c: &mut Container, main: &Path, repo: &Path) -> String {
+    let main_dir = main.parent().unwrap_or(repo);
+    let conf_dir = conf_dir_of(main, main_dir);
+    c.mounts.insert(
+        0,
+        Mount {
+            target: PathBuf::from(&conf_dir),
+            source: Source::Dir {
+                host: main_dir.to_path_buf(),
+                merge: true,
+            },
+            why: format!("{} stands for {conf_dir}", rel(main_dir, repo)),
+        },
+    );
+    c.command = vec![
+        "nginx".into(),
+        "-c".into(),
+        format!(
+            "{conf_dir}/{}",
+            main.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        ),
+    ];
+    conf_dir
 }
 
 /// Where a loose nginx.conf's folder belongs: `/etc/nginx`, unless its absolute
