@@ -2099,6 +2099,31 @@ spec:
         assert!(text.contains("NGX201"), "{text}");
     }
 
+    /// A server's /etc copied into a repository: Debian's php-fpm.conf holds only
+    /// `[global]`, `pid`, `error_log` and `include`, keys other programs use too; it was
+    /// "not configuration, skipped", and a mistake in it went unseen. A site whose `map`
+    /// names its regex groups (`(?<slug>...)`) was an "installer template" and never
+    /// linted: its `fastcgi_pass` to a socket no pool listens on went unseen too.
+    #[test]
+    fn a_copied_etc_tree_lints_php_fpm_conf_and_sites_with_named_groups() {
+        let (out, _) = lint(&[
+            ("etc/nginx/nginx.conf", "user www-data;\nevents {}\nhttp {\n    include /etc/nginx/mime.types;\n    include /etc/nginx/sites-enabled/*;\n}\n"),
+            ("etc/nginx/sites-enabled/shop", "map $request_uri $new_uri {\n    ~^/old/(?<slug>[a-z0-9-]+)/?$ /blog/$slug;\n    ~^/item\\.php\\?id=(?<id>[0-9]+)$ /p/$id;\n}\nserver {\n    listen 80;\n    root /var/www/shop;\n    if ($new_uri) {\n        return 301 $new_uri;\n    }\n    location ~ \\.php$ {\n        include snippets/fastcgi-php.conf;\n        fastcgi_pass unix:/run/php/php8.2-fpm-shop.sock;\n    }\n}\n"),
+            ("etc/php/8.2/fpm/php-fpm.conf", "[global]\npid = /run/php/php8.2-fpm.pid\nerror_log = /var/log/php8.2-fpm.log\nlog_level = loud\ninclude=/etc/php/8.2/fpm/pool.d/*.conf\n"),
+            ("etc/php/8.2/fpm/pool.d/shop.conf", "[shop]\nuser = www-data\ngroup = www-data\nlisten = /run/php/php8.2-fpm-shop.socket\nlisten.owner = www-data\nlisten.group = www-data\npm = dynamic\npm.max_children = 5\npm.start_servers = 2\npm.min_spare_servers = 1\npm.max_spare_servers = 3\n"),
+        ]);
+        assert!(!out.contains("php-fpm.conf: not nginx"), "{out}");
+        assert!(!out.contains("installer template"), "{out}");
+        assert!(
+            out.contains("etc/php/8.2/fpm/php-fpm.conf:4:") && out.contains("log_level"),
+            "{out}"
+        );
+        assert!(
+            out.contains("etc/nginx/sites-enabled/shop:13:") && out.contains("X001"),
+            "{out}"
+        );
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

@@ -2269,18 +2269,21 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         .iter()
         .map(|m| (m.path.as_path(), site_folder_of(&m.path, &reached)))
         .collect();
+    // Looked up once per site: sets, not the list (a 5 000-site folder made it quadratic).
+    let reached_set: BTreeSet<&Path> = reached.iter().map(PathBuf::as_path).collect();
+    let reached_folders: BTreeSet<&Path> = reached.iter().filter_map(|r| r.parent()).collect();
     let mut unreached: BTreeMap<(PathBuf, PathBuf), PathBuf> = BTreeMap::new();
     sites.retain(|f| {
         let Some(m) = main_of(f).filter(|_| !in_available(f)) else {
             return true;
         };
-        if reached.contains(&f.path) {
+        if reached_set.contains(f.path.as_path()) {
             return false;
         }
         let folder = f.path.parent().unwrap_or(repo).to_path_buf();
         // A file the include's glob leaves out of a folder it reads (h5bp's
         // `conf.d/.default.conf`: a leading dot disables a site) does not run.
-        if reached.iter().any(|r| r.parent() == Some(folder.as_path())) {
+        if reached_folders.contains(folder.as_path()) {
             return false;
         }
         let Some(Some(included)) = site_folders.get(m.path.as_path()) else {

@@ -2,6 +2,7 @@
 //! files, then `COPY`s of the Dockerfile, then compose/Kubernetes mounts, each
 //! layer over the one before. Paths nobody provides are unknown, never the host's.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -80,8 +81,17 @@ pub struct ContainerFs {
     complete_dirs: Vec<PathBuf>,
     /// Lowest layer first.
     mounts: Vec<Mount>,
+    /// The layers by target path: a lookup visits the layers at the path and its
+    /// ancestors only (a loose /etc tree of 5 000 sites is 10 000 layers, and scanning
+    /// them all per lookup made repository mode quadratic: 17 s for that tree).
+    mounts_at: HashMap<PathBuf, Vec<usize>>,
+    /// For a directory, the top-most layer strictly below it (a layer there makes it a
+    /// directory).
+    top_mount_below: HashMap<PathBuf, usize>,
     /// Repository files outside this directory are never read (a link out of the repository).
     repo_root: PathBuf,
+    /// `repo_root` with its links resolved, once (`None`: it cannot be resolved).
+    canonical_root: Option<PathBuf>,
     image: Arc<str>,
     /// Variables an entrypoint script substitutes into repository files at start
     /// (`$NAME`, `${NAME}` of these names only), when the container has such a script.
@@ -153,19 +163,32 @@ impl ContainerFs {
             }
             complete_dirs.extend(set.complete_dirs.iter().map(|d| moved(d)));
         }
-        let mounts = mounts
+        let mounts: Vec<Mount> = mounts
             .into_iter()
             .map(|mut m| {
                 m.target = normalize(&m.target);
                 m
             })
             .collect();
+        let mut mounts_at: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+        let mut top_mount_below: HashMap<PathBuf, usize> = HashMap::new();
+        for (i, mount) in mounts.iter().enumerate() {
+            mounts_at.entry(mount.target.clone()).or_default().push(i);
+            for dir in mount.target.ancestors().skip(1) {
+                // Later layers have larger indices: the last one seen is the top-most.
+                top_mount_below.insert(dir.to_path_buf(), i);
+            }
+        }
+        let canonical_root = repo_root.canonicalize().ok();
         ContainerFs {
             stock,
             stock_links,
             complete_dirs,
             mounts,
+            mounts_at,
+            top_mount_below,
             repo_root,
+            canonical_root,
             image: Arc::from(format!("image {image}")),
             envsubst: None,
             placeholders: None,
@@ -294,15 +317,32 @@ impl ContainerFs {
     }
 
     fn inside_repo(&self, host: &Path) -> bool {
-        match (host.canonicalize(), self.repo_root.canonicalize()) {
-            (Ok(h), Ok(r)) => h.starts_with(r),
+        match (host.canonicalize(), &self.canonical_root) {
+            (Ok(h), Some(r)) => h.starts_with(r),
             _ => true,
         }
     }
 
+    /// The layers placed at `path` or at one of its ancestors, top-most first: the only
+    /// ones that can hold it.
+    fn layers_holding(&self, path: &Path) -> Vec<usize> {
+        let mut found: Vec<usize> = path
+            .ancestors()
+            .filter_map(|dir| self.mounts_at.get(dir))
+            .flatten()
+            .copied()
+            .collect();
+        found.sort_unstable_by(|a, b| b.cmp(a));
+        found
+    }
+
     /// One step of resolution: what the top-most layer holding `path` has there.
     fn lookup(&self, path: &Path) -> Result<Found, FsError> {
-        for mount in self.mounts.iter().rev() {
+        for mount in self
+            .layers_holding(path)
+            .into_iter()
+            .map(|i| &self.mounts[i])
+        {
             let Ok(rest) = path.strip_prefix(&mount.target) else {
                 continue;
             };
@@ -710,7 +750,13 @@ impl FileSystem for ContainerFs {
 
     fn is_dir(&self, path: &Path) -> Option<bool> {
         let path = normalize(path);
-        for mount in self.mounts.iter().rev() {
+        // A layer placed below `path` above every layer holding it makes it a directory.
+        let below = self.top_mount_below.get(&path).copied();
+        for i in self.layers_holding(&path) {
+            if below.is_some_and(|b| b > i) {
+                return Some(true);
+            }
+            let mount = &self.mounts[i];
             if let Ok(rest) = path.strip_prefix(&mount.target) {
                 return match &mount.source {
                     // A COPY merges: what it lacks, lower layers may have.
@@ -721,9 +767,9 @@ impl FileSystem for ContainerFs {
                     _ => Some(false),
                 };
             }
-            if mount.target.starts_with(&path) {
-                return Some(true);
-            }
+        }
+        if below.is_some() {
+            return Some(true);
         }
         let has_stock = self
             .stock
@@ -760,6 +806,91 @@ mod tests {
         assert_eq!(
             relative_link(Path::new("/a/b"), Path::new("/c/d")),
             PathBuf::from("../c/d")
+        );
+    }
+
+    /// A lookup visits only the layers at the path and its ancestors (10 000 loose files
+    /// were 10 000 layers scanned per lookup), and still takes the top-most one: a file
+    /// over a directory, a merging COPY that lacks the file, a layer below a directory.
+    #[test]
+    fn lookups_visit_only_the_layers_that_can_hold_the_path() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("conf")).unwrap();
+        std::fs::write(dir.path().join("conf/a.conf"), "server {}\n").unwrap();
+        std::fs::write(dir.path().join("site.conf"), "server { listen 81; }\n").unwrap();
+        let mut mounts: Vec<Mount> = (0..5000)
+            .map(|i| Mount {
+                target: format!("/etc/nginx/sites-enabled/s{i}.conf").into(),
+                source: Source::File(dir.path().join("site.conf")),
+                why: "test".into(),
+            })
+            .collect();
+        mounts.push(Mount {
+            target: "/etc/nginx/conf.d".into(),
+            source: Source::Dir {
+                host: dir.path().join("conf"),
+                merge: false,
+            },
+            why: "test".into(),
+        });
+        // A merging COPY over it that lacks `a.conf`: the bind mount below still has it.
+        mounts.push(Mount {
+            target: "/etc/nginx/conf.d".into(),
+            source: Source::Dir {
+                host: dir.path().join("empty"),
+                merge: true,
+            },
+            why: "test".into(),
+        });
+        mounts.push(Mount {
+            target: "/etc/nginx/conf.d/b.conf".into(),
+            source: Source::File(dir.path().join("site.conf")),
+            why: "test".into(),
+        });
+        let fs = ContainerFs::new(
+            "nginx:alpine",
+            vec![&stock::NGINX_OFFICIAL],
+            mounts,
+            dir.path().to_path_buf(),
+        );
+        assert_eq!(
+            fs.layers_holding(Path::new("/etc/nginx/sites-enabled/s42.conf")),
+            [42]
+        );
+        assert_eq!(
+            fs.layers_holding(Path::new("/etc/nginx/conf.d/b.conf")),
+            [5002, 5001, 5000]
+        );
+        assert!(fs
+            .read(Path::new("/etc/nginx/sites-enabled/s4999.conf"))
+            .is_ok());
+        assert_eq!(
+            fs.read(Path::new("/etc/nginx/sites-enabled/s5000.conf"))
+                .unwrap_err(),
+            FsError::Unknown
+        );
+        assert_eq!(
+            &*fs.read(Path::new("/etc/nginx/conf.d/a.conf"))
+                .unwrap()
+                .bytes,
+            b"server {}\n"
+        );
+        assert!(fs.read(Path::new("/etc/nginx/conf.d/b.conf")).is_ok());
+        // The bind mount hides the stock default.conf.
+        assert_eq!(
+            fs.read(Path::new("/etc/nginx/conf.d/default.conf"))
+                .unwrap_err(),
+            FsError::NotFound
+        );
+        assert_eq!(fs.is_dir(Path::new("/etc/nginx/sites-enabled")), Some(true));
+        assert_eq!(fs.is_dir(Path::new("/etc/nginx/conf.d")), Some(true));
+        assert_eq!(
+            fs.is_dir(Path::new("/etc/nginx/conf.d/b.conf")),
+            Some(false)
+        );
+        assert_eq!(
+            fs.is_dir(Path::new("/etc/nginx/sites-enabled/s1.conf")),
+            Some(false)
         );
     }
 

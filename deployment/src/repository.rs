@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 /// Files read to classify; larger ones are not configuration.
 const MAX_CLASSIFY: u64 = 2 * 1024 * 1024;
 /// Files looked at in one repository.
@@ -47,7 +49,6 @@ pub struct RepoFile {
 
 /// Lists the configuration files of a repository, in path order.
 pub fn scan(root: &Path) -> Vec<RepoFile> {
-    let mut out = Vec::new();
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .git_ignore(true)
@@ -63,20 +64,19 @@ pub fn scan(root: &Path) -> Vec<RepoFile> {
         })
         .sort_by_file_name(|a, b| a.cmp(b))
         .build();
-    for entry in walker.filter_map(Result::ok).take(MAX_FILES) {
-        // Links are followed only by the filesystem views, inside the deployment.
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
-        }
-        let path = entry.path();
-        if let Some(role) = classify_path(path) {
-            out.push(RepoFile {
-                path: path.to_path_buf(),
-                role,
-            });
-        }
-    }
-    out
+    // Links are followed only by the filesystem views, inside the deployment.
+    let files: Vec<PathBuf> = walker
+        .filter_map(Result::ok)
+        .take(MAX_FILES)
+        .filter(|entry| entry.file_type().is_some_and(|t| t.is_file()))
+        .map(ignore::DirEntry::into_path)
+        .collect();
+    // Reading and classifying is most of a large repository's scan: on all cores, in
+    // the walk's order.
+    files
+        .into_par_iter()
+        .filter_map(|path| classify_path(&path).map(|role| RepoFile { path, role }))
+        .collect()
 }
 
 /// Classifies one file on disk (`None`: not configuration this tool reads).
@@ -229,9 +229,16 @@ pub(crate) fn installer_template(text: &str) -> Option<&'static str> {
         if !text_has_lua {
             placeholders += braced_names(line);
         }
-        placeholders += angle_bracketed_names(line);
+        if line.contains('<') {
+            placeholders += angle_bracketed_names(line);
+        }
         placeholders += double_underscored_names(line);
-        placeholders += at_sign_names(line);
+        if line.contains('@') {
+            placeholders += at_sign_names(line);
+        }
+        if !line.contains("PH_") && !line.contains('%') {
+            continue;
+        }
         placeholders += line
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '%'))
             .filter(|word| {
@@ -315,6 +322,12 @@ fn angle_bracketed_names(line: &str) -> usize {
             }
             (Some(_), _) => {}
             (None, '"' | '\'') => quote = Some(c),
+            // A regex's named group, `(?<slug>...)`, `(?P<slug>...)`, and its
+            // back-reference `\k<slug>`: nginx syntax, no placeholder.
+            (None, '<')
+                if line[..i].ends_with('?')
+                    || line[..i].ends_with("?P")
+                    || line[..i].ends_with("\\k") => {}
             (None, '<') => {
                 let rest = &line[i + 1..];
                 let Some((name, _)) = rest.split_once('>') else {
@@ -429,6 +442,10 @@ fn fpm_score(text: &str) -> bool {
     let mut sections = 0;
     let mut foreign = 0;
     let mut unknown = 0;
+    // Keys php-fpm knows that are not its alone (`pid`, `error_log`, `include`): in a
+    // `[global]` section they are a php-fpm.conf (Debian's holds nothing else).
+    let mut global_keys = 0;
+    let mut in_global = false;
     for line in text.lines().map(str::trim) {
         if line.is_empty() || line.starts_with(';') || line.starts_with('#') {
             continue;
@@ -441,6 +458,7 @@ fn fpm_score(text: &str) -> bool {
             foreign += 10;
         } else if line.starts_with('[') && line.ends_with(']') {
             sections += 1;
+            in_global = line == "[global]";
         }
         if let Some((k, _)) = line.split_once('=') {
             let k = k.trim().to_ascii_lowercase();
@@ -454,7 +472,9 @@ fn fpm_score(text: &str) -> bool {
                 || k.starts_with("env[")
             {
                 fpm += 1;
-            } else if k != "include" && fpm_conf_parser::fpm_directive(&k).is_none() {
+            } else if k == "include" || fpm_conf_parser::fpm_directive(&k).is_some() {
+                global_keys += usize::from(in_global);
+            } else {
                 unknown += 1;
             }
         }
@@ -462,6 +482,7 @@ fn fpm_score(text: &str) -> bool {
             foreign += 1;
         }
     }
+    fpm += global_keys;
     if fpm > 0 || sections > 0 {
         fpm += generic;
     }
@@ -613,6 +634,48 @@ mod tests {
         assert_eq!(role("kubeadm/cri-o/kubeadm-crio.conf", crio), None);
         let pool = "[www]\nuser = www-data\nlisten = 9000\npm = dynamic\npm.max_children = 5\npm.max_chidlren_typo = 3\n";
         assert!(matches!(role("php/www.conf", pool), Some(Role::Fpm { .. })));
+    }
+
+    /// Debian's php-fpm.conf holds `[global]`, `pid`, `error_log` and `include` only,
+    /// keys other programs use too: in a `[global]` section they are php-fpm's. Samba's
+    /// `[global]` with its own keys is not.
+    #[test]
+    fn a_global_section_of_php_fpm_keys_is_php_fpm() {
+        let debian = "[global]\npid = /run/php/php8.2-fpm.pid\nerror_log = /var/log/php8.2-fpm.log\n\ninclude=/etc/php/8.2/fpm/pool.d/*.conf\n";
+        assert!(matches!(
+            role("etc/php/8.2/fpm/php-fpm.conf", debian),
+            Some(Role::Fpm { .. })
+        ));
+        let samba = "[global]\n   workgroup = WORKGROUP\n   server string = %h server\n   log file = /var/log/samba/log.%m\n   include = /etc/samba/shares.conf\n";
+        assert_eq!(role("etc/samba/smb.conf", samba), None);
+        // Outside `[global]` the shared keys prove nothing.
+        assert_eq!(
+            role(
+                "etc/x.conf",
+                "[main]\npid = /run/x.pid\nerror_log = /var/log/x.log\n"
+            ),
+            None
+        );
+    }
+
+    /// Named groups in a `map` or `location` regex (`(?<slug>...)`) are nginx syntax; a
+    /// site with two was an "installer template" and was never linted.
+    #[test]
+    fn regex_named_groups_are_no_placeholders() {
+        let site = "map $request_uri $new {\n    ~^/old/(?<slug>[a-z0-9-]+)/?$ /blog/$slug;\n    ~^/item\\.php\\?id=(?P<id>[0-9]+)$ /p/$id;\n    ~^/(?<a>x)\\k<a>$ /y;\n}\nserver {\n    listen 80;\n    root /srv;\n}\n";
+        assert_eq!(
+            role("conf.d/site.conf", site),
+            Some(Role::Nginx { main: false })
+        );
+        assert_eq!(
+            angle_bracketed_names("location ~ ^(?<script>.+\\.php)(?<info>/.*)$ {"),
+            0
+        );
+        // Look-alikes that stay placeholders: a name in brackets without the `?`.
+        assert_eq!(
+            angle_bracketed_names("server_name <SITE_NAME> (<port>);"),
+            2
+        );
     }
 
     #[test]

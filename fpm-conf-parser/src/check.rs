@@ -105,12 +105,24 @@ pub fn fpm_directives() -> impl Iterator<Item = FpmDirective> {
 
 /// The table row of a key as written (`PM`, `php_admin_value[memory_limit]`).
 pub fn fpm_directive(key: &str) -> Option<FpmDirective> {
+    // By (name before `[`, whether it has one), built once: repository mode asks for
+    // every key of every file it classifies (a scan of the table each time was a sixth
+    // of a 1 000-site repository's lint).
+    static BY_NAME: OnceLock<HashMap<(String, bool), FpmDirective>> = OnceLock::new();
+    let index = BY_NAME.get_or_init(|| {
+        let mut index = HashMap::new();
+        for d in fpm_directives() {
+            let base = d.name.split('[').next().unwrap_or(d.name);
+            index
+                .entry((base.to_ascii_lowercase(), d.name.contains('[')))
+                .or_insert(d);
+        }
+        index
+    });
     let lower = key.to_ascii_lowercase();
+    let bracket = lower.contains('[');
     let base = lower.split('[').next().unwrap_or(&lower);
-    fpm_directives().find(|d| {
-        let name = d.name.split('[').next().unwrap_or(d.name);
-        name.eq_ignore_ascii_case(base) && (d.name.contains('[') == lower.contains('['))
-    })
+    index.get(&(base.to_string(), bracket)).copied()
 }
 
 /// Runs every check over a loaded configuration.
