@@ -20,6 +20,42 @@ fn check_text(text: &str, version: NginxVersion) -> Vec<lint_source::Diagnostic>
     check(&config, &opts, &map)
 }
 
+/// Thousands of `set`s and thousands of unknown names: each unknown name was compared
+/// with every known one for a suggestion (4 000 of each took 5 s). The comparisons have
+/// a budget: every unknown variable is still reported; the first ones get their
+/// suggestion, the ones past the budget the plain help.
+#[test]
+fn many_unknown_variables_among_many_sets_stay_linear() {
+    let n = 3000;
+    let mut text = String::from("events {}\nhttp {\n server {\n  location / {\n");
+    for i in 0..n {
+        text += &format!("   set $var{i} 1;\n");
+    }
+    for i in 0..n {
+        // `$var{i}x`: the name runs on to the `x`, one edit from `$var{i}`.
+        text += &format!("   add_header X{i} $var{i}x;\n");
+    }
+    text += "  }\n }\n}\n";
+    let unknown: Vec<_> = check_text(&text, NginxVersion::Latest)
+        .into_iter()
+        .filter(|d| d.message.starts_with("unknown \""))
+        .collect();
+    assert_eq!(unknown.len(), n);
+    let suggested = unknown
+        .iter()
+        .filter(|d| {
+            d.help
+                .as_deref()
+                .is_some_and(|h| h.starts_with("did you mean"))
+        })
+        .count();
+    assert!(suggested > 0 && suggested < n, "{suggested} suggestions");
+    assert!(unknown[0]
+        .help
+        .as_deref()
+        .is_some_and(|h| h.starts_with("did you mean $var0?")));
+}
+
 /// nginx_load, 2026-12-02: 40 `set`s of 1000-byte names and 40 uses of other 1000-byte
 /// names spent over a minute computing did-you-mean edit distances (each pair costs the
 /// product of the lengths). Every unknown variable is still reported; long ones get the

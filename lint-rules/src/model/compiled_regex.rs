@@ -17,22 +17,25 @@ fn cache() -> &'static Cache {
     CACHE.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
+/// `pattern` compiled (once per distinct pattern); `None` when it does not compile.
+/// For a caller that matches one pattern many times: it skips the shared cache's lock.
+pub fn compile(pattern: &str) -> Option<Arc<Regex>> {
+    let mut cache = cache().lock().unwrap_or_else(|e| e.into_inner());
+    // Looked up by `&str` first: the entry API would copy the pattern on every match.
+    match cache.get(pattern) {
+        Some(compiled) => compiled.clone(),
+        None => {
+            let compiled = Regex::new(pattern).ok().map(Arc::new);
+            cache.insert(pattern.to_string(), compiled.clone());
+            compiled
+        }
+    }
+}
+
 /// True when `pattern` (PCRE syntax as nginx takes it) matches `text`; a pattern
 /// that does not compile matches nothing (the load checks report it).
 pub fn is_match(pattern: &str, text: &str) -> bool {
-    let compiled = {
-        let mut cache = cache().lock().unwrap_or_else(|e| e.into_inner());
-        // Looked up by `&str` first: the entry API would copy the pattern on every match.
-        match cache.get(pattern) {
-            Some(compiled) => compiled.clone(),
-            None => {
-                let compiled = Regex::new(pattern).ok().map(Arc::new);
-                cache.insert(pattern.to_string(), compiled.clone());
-                compiled
-            }
-        }
-    };
-    compiled.is_some_and(|r| r.is_match(text.as_bytes()).unwrap_or(false))
+    compile(pattern).is_some_and(|r| r.is_match(text.as_bytes()).unwrap_or(false))
 }
 
 #[cfg(test)]

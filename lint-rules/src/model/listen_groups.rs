@@ -344,6 +344,7 @@ mod tests {
             certificate: None,
             alt_svc: false,
             matchers: Default::default(),
+            location_memo: Default::default(),
         }
     }
 

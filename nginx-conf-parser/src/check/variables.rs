@@ -327,6 +327,7 @@ pub(super) fn check(
     }
     let table = table(version);
     let catalogue = Catalogue::get(version);
+    let mut budget = MAX_SUGGESTION_COMPARISONS;
     for http in config.items().filter(|i| i.is("http") && i.is_block()) {
         let mut defined: HashSet<String> = HashSet::new();
         all(http.children(), |item| definitions(item, &mut defined));
@@ -369,7 +370,7 @@ pub(super) fn check(
                     {
                         continue;
                     }
-                    let help = match nearest(&lower, table, &defined) {
+                    let help = match nearest(&lower, table, &defined, &mut budget) {
                         Some(near) => format!("did you mean ${near}?"),
                         None => format!(
                             "no module of nginx {} defines ${name} and nothing in the configuration sets it: fix the name, or define it (`set`, `map`)",
@@ -398,11 +399,25 @@ pub(super) fn check(
 /// uses of 1000-byte names took a minute) would make it quadratic in the file's size.
 const MAX_SUGGESTED_NAME: usize = 64;
 
-/// The known variable closest to a misspelt one (edit distance at most 2).
-fn nearest<'t>(name: &str, table: &'t Table, defined: &'t HashSet<String>) -> Option<&'t str> {
-    if name.len() > MAX_SUGGESTED_NAME {
+/// Names compared for "did you mean" suggestions in one configuration, at most: each
+/// unknown variable is compared with every known one, so thousands of `set`s and
+/// thousands of unknown names were quadratic (4 000 of each: 5 s). Past the budget an
+/// unknown variable is still reported, without a suggestion.
+const MAX_SUGGESTION_COMPARISONS: usize = 400_000;
+
+/// The known variable closest to a misspelt one (edit distance at most 2), within what
+/// is left of the comparison `budget`.
+fn nearest<'t>(
+    name: &str,
+    table: &'t Table,
+    defined: &'t HashSet<String>,
+    budget: &mut usize,
+) -> Option<&'t str> {
+    let candidates = table.names.len() + defined.len();
+    if name.len() > MAX_SUGGESTED_NAME || *budget < candidates {
         return None;
     }
+    *budget -= candidates;
     table
         .names
         .iter()
