@@ -1991,8 +1991,10 @@ fn merge(base: &mut compose::ComposeFile, extra: compose::ComposeFile) {
     }
 }
 
-fn is_used(path: &Path, used: &[PathBuf]) -> bool {
-    used.iter().any(|u| path.starts_with(u))
+/// Whether `path` is, or is inside, a path a deployment already uses (looked up by the
+/// path's ancestors: a monorepo of 800 example folders has thousands of used paths).
+fn is_used(path: &Path, used: &BTreeSet<&Path>) -> bool {
+    path.ancestors().any(|a| used.contains(a))
 }
 
 /// Files no Compose file, Dockerfile or manifest places: linted where their image or
@@ -2025,13 +2027,14 @@ fn pool_override(text: &str) -> bool {
 }
 
 fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
+    let used: BTreeSet<&Path> = out.used.iter().map(PathBuf::as_path).collect();
     let loose: Vec<&RepoFile> = files
         .iter()
         .filter(|f| {
             matches!(
                 f.role,
                 Role::Nginx { .. } | Role::Fpm { .. } | Role::PhpIni | Role::NginxTemplate
-            ) && !is_used(&f.path, &out.used)
+            ) && !is_used(&f.path, &used)
         })
         .collect();
     if loose.is_empty() {

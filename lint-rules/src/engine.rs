@@ -479,11 +479,16 @@ fn run(
 pub fn sort(diagnostics: &mut Vec<Diagnostic>, map: &SourceMap) {
     // Where each file is shown: the repository file it was read from, else its path.
     // By id (an incremental linter's ids are neither dense nor small).
-    let paths: foldhash::HashMap<lint_source::FileId, PathBuf> = map
-        .files()
-        .into_iter()
-        .map(|(id, f)| (id, f.display_path()))
-        .collect();
+    // Only the files findings point into: a repository of many deployments shares one
+    // source map, and showing all of its files for each deployment was quadratic.
+    let mut paths: foldhash::HashMap<lint_source::FileId, PathBuf> = foldhash::HashMap::default();
+    for d in diagnostics.iter() {
+        if let Some(p) = d.primary.as_ref().filter(|p| map.contains(p.span.file)) {
+            paths
+                .entry(p.span.file)
+                .or_insert_with(|| map.get(p.span.file).display_path());
+        }
+    }
     diagnostics.sort_by(|a, b| {
         let key = |d: &Diagnostic| {
             d.primary
