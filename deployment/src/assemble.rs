@@ -881,6 +881,10 @@ fn compose_container(
 
 /// Compose `ports:` of a service as published ports, located in the file's text.
 fn published_ports(service: &compose::Service, file: &Path) -> Vec<lint_rules::Published> {
+    // Most services publish nothing: the file is not read again for them.
+    if service.ports.is_empty() {
+        return Vec::new();
+    }
     let text = std::fs::read_to_string(file).unwrap_or_default();
     // Search from the service's own key, so that another service's identical entry is not taken.
     let from = text
@@ -1590,6 +1594,9 @@ pub(crate) fn pair(
         .iter()
         .flat_map(|c| c.names.iter().cloned())
         .collect();
+    // One list for every deployment of the project (each leaves php-fpm's own out when
+    // it reads it): a list per deployment was services x services strings.
+    let shared_names: Arc<[String]> = all_names.iter().cloned().collect();
     let start = out.deployments.len();
     // An nginx linted without a php-fpm beside it, and why.
     let nginx_only = |n: &Container, n_side: &Side, why: String| {
@@ -1604,7 +1611,7 @@ pub(crate) fn pair(
             // The deployment's names are still known: a name none of them has does not
             // resolve (X020), whatever runs behind the others.
             network: Network {
-                other_names: all_names.iter().cloned().collect(),
+                all_names: Arc::clone(&shared_names),
                 closed,
                 ..Network::default()
             },
@@ -1625,26 +1632,36 @@ pub(crate) fn pair(
     } else {
         vec![None; nginx.len()]
     };
-    let names = |n: &Container, f: &Container| -> Vec<String> {
-        let aliases = n.links.iter().filter(|(s, _)| *s == f.name).map(|(_, a)| a);
-        f.names
-            .iter()
-            .chain(aliases)
-            .map(|x| x.to_ascii_lowercase())
-            .collect()
-    };
-    let reaches = |i: usize, f: &Container| {
-        hosts[i]
-            .as_ref()
-            .is_some_and(|h| names(nginx[i].0, f).iter().any(|x| h.contains(x)))
-    };
-    let named_by_any: Vec<bool> = fpm
+    // The php-fpm each nginx names: its hosts looked up among php-fpm's names, and the
+    // aliases its `links:` give them.
+    let mut fpm_by_name: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (k, (f, _)) in fpm.iter().enumerate() {
+        for x in &f.names {
+            fpm_by_name.entry(x.to_ascii_lowercase()).or_default().push(k);
+        }
+    }
+    let reached: Vec<BTreeSet<usize>> = nginx
         .iter()
-        .map(|(f, _)| (0..nginx.len()).any(|i| reaches(i, f)))
+        .zip(&hosts)
+        .map(|((n, _), hosts)| {
+            let Some(hosts) = hosts else {
+                return BTreeSet::new();
+            };
+            let by_name = hosts.iter().filter_map(|h| fpm_by_name.get(h)).flatten();
+            let by_alias = n
+                .links
+                .iter()
+                .filter(|(_, alias)| hosts.contains(&alias.to_ascii_lowercase()))
+                .flat_map(|(service, _)| {
+                    fpm.iter()
+                        .enumerate()
+                        .filter(move |(_, (f, _))| f.name == *service)
+                        .map(|(k, _)| k)
+                });
+            by_name.copied().chain(by_alias).collect()
+        })
         .collect();
-    let names_some: Vec<bool> = (0..nginx.len())
-        .map(|i| fpm.iter().any(|(f, _)| reaches(i, f)))
-        .collect();
+    let named_by_any: BTreeSet<usize> = reached.iter().flatten().copied().collect();
     for (i, (n, n_side)) in nginx.iter().enumerate() {
         if some_speak_fastcgi && !fpm.is_empty() && !n.names_fastcgi_pass() {
             out.deployments.push(nginx_only(
@@ -1695,7 +1712,11 @@ pub(crate) fn pair(
                 || n.shares_network_of.as_deref() == Some(&f.name)
                 || f.shares_network_of.as_deref() == Some(&n.name)
                 || (n.pod.is_some() && n.pod == f.pod);
-            if !same && names_some[i] && named_by_any[k] && !reaches(i, f) {
+            if !same
+                && !reached[i].is_empty()
+                && named_by_any.contains(&k)
+                && !reached[i].contains(&k)
+            {
                 continue;
             }
             // Compose services on networks they do not share cannot reach each other:
@@ -1712,14 +1733,16 @@ pub(crate) fn pair(
                     fpm_names.push(alias.clone());
                 }
             }
-            let other_names = all_names
-                .iter()
-                .filter(|x| {
-                    let unreachable = apart && f.names.contains(x);
-                    !(fpm_names.contains(x) || unreachable)
-                })
-                .cloned()
-                .collect();
+            // On networks apart, php-fpm's names do not resolve from nginx at all.
+            let names = if apart {
+                all_names
+                    .iter()
+                    .filter(|x| !f.names.contains(x))
+                    .cloned()
+                    .collect()
+            } else {
+                Arc::clone(&shared_names)
+            };
             let mut notes = n.notes.clone();
             if apart {
                 notes.push(format!(
@@ -1746,7 +1769,7 @@ pub(crate) fn pair(
                 network: Network {
                     shared_loopback: same,
                     fpm_names,
-                    other_names,
+                    all_names: names,
                     closed,
                     separate_filesystems: n.name != f.name,
                     shared_dirs: n_side.fs.shared_with(&f_side.fs),

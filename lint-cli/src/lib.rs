@@ -318,7 +318,7 @@ fn materialize_all(assembled: &deployment::Assembled, dir: &Path) -> Result<(), 
             "php-fpm": fpm,
             "shared_loopback": d.network.shared_loopback,
             "fpm_names": d.network.fpm_names,
-            "other_names": d.network.other_names,
+            "other_names": d.network.other_names().collect::<Vec<_>>(),
             "shared_dirs": d.network.shared_dirs,
         });
         std::fs::create_dir_all(&base).map_err(|e| format!("{}: {e}", base.display()))?;

@@ -19,8 +19,10 @@ pub struct Network {
     /// Names that resolve to php-fpm's container from nginx's (service names, aliases,
     /// Kubernetes Services).
     pub fpm_names: Vec<String>,
-    /// Every other name the deployment gives a container.
-    pub other_names: Vec<String>,
+    /// The other names the deployment gives its containers. Shared by the deployments of
+    /// one project (a Compose file of 1 000 services pairs 1 000 times), so it may hold
+    /// php-fpm's names too: [`Network::other_names`] leaves them out.
+    pub all_names: Arc<[String]>,
     /// The names above are all there is: any other name does not resolve.
     pub closed: bool,
     /// nginx and php-fpm see different filesystems (different containers, even in one pod).
@@ -78,7 +80,7 @@ impl Default for Network {
         Network {
             shared_loopback: true,
             fpm_names: Vec::new(),
-            other_names: Vec::new(),
+            all_names: Arc::from([]),
             closed: false,
             separate_filesystems: false,
             shared_dirs: Vec::new(),
@@ -90,6 +92,11 @@ impl Default for Network {
 }
 
 impl Network {
+    /// Every name the deployment gives a container other than php-fpm's.
+    pub fn other_names(&self) -> impl Iterator<Item = &String> {
+        self.all_names.iter().filter(|n| !self.is_fpm_name(n))
+    }
+
     /// Whether `name` resolves to php-fpm's container.
     pub fn is_fpm_name(&self, name: &str) -> bool {
         self.fpm_names.iter().any(|n| n.eq_ignore_ascii_case(name))
@@ -107,7 +114,7 @@ impl Network {
         let known = self
             .fpm_names
             .iter()
-            .chain(self.other_names.iter())
+            .chain(self.all_names.iter())
             .any(|x| x.eq_ignore_ascii_case(&n) || x.eq_ignore_ascii_case(&short));
         if local || known {
             return Some(true);

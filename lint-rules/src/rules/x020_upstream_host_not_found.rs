@@ -47,7 +47,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         let known: Vec<&str> = network
             .fpm_names
             .iter()
-            .chain(network.other_names.iter())
+            .chain(network.other_names())
             .map(String::as_str)
             .collect();
         let mut d = Diagnostic::new(
