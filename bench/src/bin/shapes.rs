@@ -1,0 +1,314 @@
+//! `shapes [--sizes N,M] [--runs R]`: the linter on configurations of unusual shape, each
+//! at two sizes, to show that its cost grows with the input and no faster.
+//!
+//! The site trees of `bench` grow by adding sites; a quadratic rule hides there as long
+//! as each site is small. Real configurations also grow inside one block (a server of
+//! thousands of redirect locations, a map of thousands of entries), in one file (a Compose
+//! file of hundreds of services, a manifest of hundreds of documents) or in one
+//! repository (hundreds of example folders). Each shape here is one such growth; the
+//! table gives the time at both sizes and the ratio. For 4× the input a linear cost is
+//! about 4× (start-up makes small sizes look better); past 6× the shape is flagged.
+//! Session 13 found five quadratic paths this way (docs/performance.md).
+#![forbid(unsafe_code)]
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+/// The files of a tree (path relative to it, text) and the linter's arguments.
+type Tree = (Vec<(String, String)>, Vec<&'static str>);
+
+/// One shape: its files at size `n`.
+struct Shape {
+    name: &'static str,
+    what: &'static str,
+    make: fn(usize) -> Tree,
+}
+
+const HTTP: &str = "events {}\nhttp {\n";
+
+fn nginx(body: String) -> Tree {
+    (
+        vec![("nginx.conf".into(), format!("{HTTP}{body}}}\n"))],
+        vec!["--nginx", "nginx.conf"],
+    )
+}
+
+fn server(body: String) -> Tree {
+    nginx(format!(
+        "  server {{\n    listen 80;\n    root /srv;\n{body}  }}\n"
+    ))
+}
+
+const SHAPES: &[Shape] = &[
+    Shape {
+        name: "locations",
+        what: "one server, 2n locations (prefix with a try_files fallback, PHP regex)",
+        make: |n| {
+            server((0..n).fold(String::new(), |mut s, i| {
+                let _ = write!(s, "    location /p{i}/ {{ try_files $uri /index.php?$args; }}\n    location ~ ^/r{i}/.*\\.php$ {{ include fastcgi_params; fastcgi_pass unix:/run/php/a.sock; }}\n");
+                s
+            }))
+        },
+    },
+    Shape {
+        name: "error-pages",
+        what: "one server, n locations with their own error_page URIs",
+        make: |n| {
+            server((0..n).fold(String::new(), |mut s, i| {
+                let _ = writeln!(s, "    location /e{i}/ {{ error_page 404 /e{i}/404.html; error_page 500 502 /e{i}/50x.html; proxy_intercept_errors on; proxy_pass http://127.0.0.1:8080; }}");
+                s
+            }))
+        },
+    },
+    Shape {
+        name: "redirects",
+        what: "one server, 2n exact locations that redirect",
+        make: |n| {
+            server((0..2 * n).fold(String::new(), |mut s, i| {
+                let _ = writeln!(s, "    location = /old-{i} {{ return 301 /new-{i}; }}");
+                s
+            }))
+        },
+    },
+    Shape {
+        name: "unknown-variables",
+        what: "n `set`s and n misspelt variables",
+        make: |n| {
+            let mut body = String::from("    location / {\n");
+            for i in 0..n {
+                let _ = writeln!(
+                    body,
+                    "      set $var{i} 1;\n      add_header X{i} $var{i}x;"
+                );
+            }
+            server(body + "    }\n")
+        },
+    },
+    Shape {
+        name: "map",
+        what: "a map of 2n entries, half of them regexes with named groups",
+        make: |n| {
+            let entries = (0..n).fold(String::new(), |mut s, i| {
+                let _ = writeln!(s, "    /old/{i} /new/{i};\n    ~^/re{i}/(?<x>.*)$ /n/$x;");
+                s
+            });
+            nginx(format!("  map $uri $new {{\n    default \"\";\n{entries}  }}\n  server {{\n    listen 80;\n    if ($new) {{ return 301 $new; }}\n  }}\n"))
+        },
+    },
+    Shape {
+        name: "geo",
+        what: "a geo block of 10n addresses",
+        make: |n| {
+            let entries = (0..10 * n).fold(String::new(), |mut s, i| {
+                let _ = writeln!(
+                    s,
+                    "    10.{}.{}.{}/32 1;",
+                    i / 65536 % 256,
+                    i / 256 % 256,
+                    i % 256
+                );
+                s
+            });
+            nginx(format!("  geo $blocked {{\n    default 0;\n{entries}  }}\n  server {{ listen 80; if ($blocked) {{ return 403; }} }}\n"))
+        },
+    },
+    Shape {
+        name: "server-names",
+        what: "one server of n names and n servers of regex and wildcard names",
+        make: |n| {
+            let names: Vec<String> = (0..n).map(|i| format!("h{i}.example.com")).collect();
+            let mut body = format!(
+                "  server {{\n    listen 80;\n    server_name {};\n  }}\n",
+                names.join(" ")
+            );
+            for i in 0..n {
+                let _ = writeln!(body, "  server {{\n    listen 80;\n    server_name ~^w{i}\\.(.+)$ *.d{i}.example.org;\n  }}");
+            }
+            nginx(body)
+        },
+    },
+    Shape {
+        name: "upstreams",
+        what: "n upstreams and n servers on their own ports",
+        make: |n| {
+            let mut body = String::new();
+            for i in 0..n {
+                let _ = writeln!(body, "  upstream u{i} {{ server 127.0.0.1:{}; server unix:/run/php/u{i}.sock backup; }}", 9000 + i % 1000);
+                let _ = writeln!(body, "  server {{\n    listen {};\n    location ~ \\.php$ {{ include fastcgi_params; fastcgi_pass u{i}; }}\n  }}", 10000 + i);
+            }
+            nginx(body)
+        },
+    },
+    Shape {
+        name: "same-names",
+        what: "n servers sharing one server_name and port",
+        make: |n| {
+            nginx((0..n).fold(String::new(), |mut s, i| {
+                let _ = writeln!(s, "  server {{\n    listen 80;\n    server_name same.example.com www{}.example.com;\n    location / {{ return 200; }}\n  }}", i % 10);
+                s
+            }))
+        },
+    },
+    Shape {
+        name: "pools",
+        what: "n pools in one php-fpm file",
+        make: |n| {
+            let pools = (0..n).fold(String::from("[global]\nerror_log = /tmp/fpm.log\n"), |mut s, i| {
+                let _ = write!(s, "[p{i}]\nuser = www-data\ngroup = www-data\nlisten = /run/php/p{i}.sock\npm = dynamic\npm.max_children = 5\npm.start_servers = 2\npm.min_spare_servers = 1\npm.max_spare_servers = 3\nphp_admin_value[memory_limit] = 128M\n");
+                s
+            });
+            (
+                vec![("php-fpm.conf".into(), pools)],
+                vec!["--fpm", "php-fpm.conf"],
+            )
+        },
+    },
+    Shape {
+        name: "pool-keys",
+        what: "one pool of 10n php_admin_value and env keys",
+        make: |n| {
+            let keys = (0..5 * n).fold(String::from("[global]\nerror_log = /tmp/fpm.log\n[www]\nuser = www-data\nlisten = 127.0.0.1:9000\npm = static\npm.max_children = 5\n"), |mut s, i| {
+                let _ = write!(s, "php_admin_value[x{i}] = {i}\nenv[E{i}] = v{i}\n");
+                s
+            });
+            (
+                vec![("php-fpm.conf".into(), keys)],
+                vec!["--fpm", "php-fpm.conf"],
+            )
+        },
+    },
+    Shape {
+        name: "compose-sites",
+        what: "a repository: one Compose file of n nginx and n php-fpm services",
+        make: |n| {
+            let mut files = Vec::new();
+            let mut compose = String::from("services:\n");
+            for i in 0..n {
+                let _ = write!(compose, "  web{i}:\n    image: nginx:1.25-alpine\n    volumes: [\"./conf/site{i}.conf:/etc/nginx/conf.d/default.conf:ro\"]\n  php{i}:\n    image: php:8.2-fpm\n    volumes: [\"./fpm/www{i}.conf:/usr/local/etc/php-fpm.d/www.conf:ro\"]\n");
+                files.push((format!("conf/site{i}.conf"), format!("server {{\n  listen 80;\n  location ~ \\.php$ {{\n    include fastcgi_params;\n    fastcgi_pass php{i}:9000;\n  }}\n}}\n")));
+                files.push((
+                    format!("fpm/www{i}.conf"),
+                    "[www]\nuser = www-data\nlisten = 9000\npm = static\npm.max_children = 4\n"
+                        .to_string(),
+                ));
+            }
+            files.push(("compose.yaml".into(), compose));
+            (files, vec!["."])
+        },
+    },
+    Shape {
+        name: "example-folders",
+        what: "a repository of n example folders, each a Compose project and a Kubernetes manifest",
+        make: |n| {
+            let mut files = Vec::new();
+            for i in 0..n {
+                let d = format!("examples/app{i}");
+                files.push((format!("{d}/docker-compose.yml"), "services:\n  web:\n    image: nginx:1.25-alpine\n    volumes: [\"./default.conf:/etc/nginx/conf.d/default.conf:ro\"]\n  php:\n    image: php:8.2-fpm\n".to_string()));
+                files.push((format!("{d}/default.conf"), "server {\n  listen 80;\n  root /var/www/html;\n  location ~ \\.php$ {\n    include fastcgi_params;\n    fastcgi_pass php:9000;\n  }\n}\n".to_string()));
+                files.push((format!("{d}/k8s.yaml"), format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: app{i}}}\nspec:\n  containers:\n    - name: nginx\n      image: nginx:1.25\n    - name: php\n      image: php:8.2-fpm\n")));
+            }
+            (files, vec!["."])
+        },
+    },
+];
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let value = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+    };
+    let sizes: Vec<usize> = value("--sizes")
+        .map(|s| s.split(',').filter_map(|x| x.parse().ok()).collect())
+        .unwrap_or_else(|| vec![500, 2000]);
+    let runs: usize = value("--runs").and_then(|r| r.parse().ok()).unwrap_or(3);
+    let (Some(&small), Some(&large)) = (sizes.first(), sizes.last()) else {
+        eprintln!("usage: shapes [--sizes N,M] [--runs R]");
+        return ExitCode::from(2);
+    };
+    let exe = std::env::current_exe().ok();
+    let linter = exe
+        .as_deref()
+        .and_then(Path::parent)
+        .map(|d| d.join("nginx-fpm-lint"))
+        .filter(|p| p.exists());
+    let Some(linter) = linter else {
+        eprintln!("shapes: nginx-fpm-lint not found beside this binary; run `cargo build --release -p nginx-fpm-lint -p nginx-fpm-lint-bench` first");
+        return ExitCode::from(2);
+    };
+    let base = std::env::temp_dir().join(format!("nfl-shapes-{}", std::process::id()));
+    println!(
+        "| shape | what grows | n = {small} | n = {large} | ratio ({:.0}× the input) | |",
+        large as f64 / small as f64
+    );
+    println!("|---|---|---:|---:|---:|---|");
+    let mut flagged = 0;
+    for shape in SHAPES {
+        let mut times = Vec::new();
+        for &n in &[small, large] {
+            let dir = base.join(format!("{}-{n}", shape.name));
+            let (files, lint_args) = (shape.make)(n);
+            if let Err(e) = write_tree(&dir, &files) {
+                eprintln!("shapes: {}: {e}", dir.display());
+                return ExitCode::FAILURE;
+            }
+            times.push(median_run(&linter, &dir, &lint_args, runs));
+        }
+        let ratio = times[1].as_secs_f64() / times[0].as_secs_f64().max(1e-6);
+        let limit = 1.5 * large as f64 / small as f64;
+        let verdict = if ratio > limit {
+            flagged += 1;
+            "**faster than linear**"
+        } else {
+            "linear"
+        };
+        println!(
+            "| {} | {} | {:.3} s | {:.3} s | {ratio:.1}× | {verdict} |",
+            shape.name,
+            shape.what,
+            times[0].as_secs_f64(),
+            times[1].as_secs_f64()
+        );
+    }
+    let _ = std::fs::remove_dir_all(&base);
+    if flagged > 0 {
+        eprintln!("shapes: {flagged} shape(s) grow faster than the input");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
+
+fn write_tree(dir: &Path, files: &[(String, String)]) -> std::io::Result<()> {
+    let _ = std::fs::remove_dir_all(dir);
+    for (rel, text) in files {
+        let path: PathBuf = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, text)?;
+    }
+    Ok(())
+}
+
+/// The median wall time of `runs` lints (output to a sink: the cost of rendering the
+/// findings is part of it).
+fn median_run(linter: &Path, dir: &Path, args: &[&str], runs: usize) -> Duration {
+    let mut times: Vec<Duration> = (0..runs.max(1))
+        .map(|_| {
+            let start = Instant::now();
+            let _ = Command::new(linter)
+                .current_dir(dir)
+                .args(["--no-config", "--format", "json"])
+                .args(args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    times[times.len() / 2]
+}
