@@ -1637,7 +1637,10 @@ pub(crate) fn pair(
     let mut fpm_by_name: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (k, (f, _)) in fpm.iter().enumerate() {
         for x in &f.names {
-            fpm_by_name.entry(x.to_ascii_lowercase()).or_default().push(k);
+            fpm_by_name
+                .entry(x.to_ascii_lowercase())
+                .or_default()
+                .push(k);
         }
     }
     let reached: Vec<BTreeSet<usize>> = nginx

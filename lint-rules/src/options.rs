@@ -19,9 +19,9 @@ pub struct Network {
     /// Names that resolve to php-fpm's container from nginx's (service names, aliases,
     /// Kubernetes Services).
     pub fpm_names: Vec<String>,
-    /// The other names the deployment gives its containers. Shared by the deployments of
-    /// one project (a Compose file of 1 000 services pairs 1 000 times), so it may hold
-    /// php-fpm's names too: [`Network::other_names`] leaves them out.
+    /// Every name the deployment gives a container, php-fpm's among them
+    /// ([`Network::other_names`] leaves those out): one list shared by the deployments of
+    /// a project (a Compose file of 1 000 services pairs 1 000 times).
     pub all_names: Arc<[String]>,
     /// The names above are all there is: any other name does not resolve.
     pub closed: bool,
@@ -93,6 +93,17 @@ impl Default for Network {
 
 impl Network {
     /// Every name the deployment gives a container other than php-fpm's.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use lint_rules::Network;
+    /// let network = Network {
+    ///     fpm_names: vec!["php".to_string()],
+    ///     all_names: Arc::from(["db".to_string(), "PHP".to_string(), "web".to_string()]),
+    ///     ..Network::default()
+    /// };
+    /// assert_eq!(network.other_names().collect::<Vec<_>>(), ["db", "web"]);
+    /// ```
     pub fn other_names(&self) -> impl Iterator<Item = &String> {
         self.all_names.iter().filter(|n| !self.is_fpm_name(n))
     }
