@@ -1019,18 +1019,20 @@ mod tests {
         s.location_for(uri).map(|l| l.pattern.as_str())
     }
 
+    const ORDER: [&str; 8] = [
+        "/",
+        "/static/",
+        "^~ /assets/",
+        "= /exact",
+        "@fallback",
+        "~* \\.PHP$",
+        "~\\.txt$",
+        "~ ^/static/.*\\.js$",
+    ];
+
     #[test]
     fn locations_are_picked_in_nginx_order() {
-        let s = server(&[
-            "/",
-            "/static/",
-            "^~ /assets/",
-            "= /exact",
-            "@fallback",
-            "~* \\.PHP$",
-            "~\\.txt$",
-            "~ ^/static/.*\\.js$",
-        ]);
+        let s = server(&ORDER);
         // An exact match wins at once.
         assert_eq!(picked(&s, "/exact"), Some("= /exact"));
         // `^~` stops the regexes: the longest prefix is `^~ /assets/`.
@@ -1047,18 +1049,9 @@ mod tests {
         // Asked twice, the same answer (the patterns are read once).
         assert_eq!(picked(&s, "/index.php"), Some("~* \\.PHP$"));
         // A server of many locations is matched through its index: the same answers.
-        let mut many = vec![
-            "/",
-            "/static/",
-            "^~ /assets/",
-            "= /exact",
-            "@fallback",
-            "~* \\.PHP$",
-            "~\\.txt$",
-            "~ ^/static/.*\\.js$",
-            "= /exact",
-            "/static/",
-        ];
+        // Duplicates too: the first of each path is the one matched.
+        let mut many = ORDER.to_vec();
+        many.extend(["= /exact", "/static/"]);
         let padding: Vec<String> = (0..100).map(|i| format!("/zz{i}/")).collect();
         many.extend(padding.iter().map(String::as_str));
         let indexed = server(&many);
