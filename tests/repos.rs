@@ -2158,6 +2158,48 @@ spec:
         );
     }
 
+    /// A manifest of a whole platform is megabytes (rendered charts, CRDs, thousands of
+    /// objects): one of 2.6 MB was passed over in silence ("no configuration found"),
+    /// since files over 2 MiB were never read. Manifests are read up to 16 MiB; a file
+    /// named like configuration and too large to read is named in a note, with its size.
+    #[test]
+    fn a_large_manifest_is_linted_and_a_too_large_file_is_named() {
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: nginx\n    image: nginx:1.25\n    volumeMounts:\n    - name: conf\n      mountPath: /etc/nginx/conf.d/default.conf\n      subPath: site.conf\n  - name: php\n    image: php:8.2-fpm\n  volumes:\n  - name: conf\n    configMap:\n      name: nginx-config\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: nginx-config\ndata:\n  site.conf: |\n    server {\n      listen 80;\n      sendfile maybe;\n      location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME /var/www/html$fastcgi_script_name;\n        fastcgi_pass 127.0.0.1:9000;\n      }\n    }\n";
+        // Other objects of the platform: 3 MB of ConfigMaps that are not nginx's.
+        let mut manifest = pod.to_string();
+        for i in 0..30 {
+            manifest.push_str(&format!(
+                "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: data{i}\ndata:\n"
+            ));
+            for j in 0..100 {
+                manifest.push_str(&format!("  v{j}: \"{}\"\n", "y".repeat(998)));
+            }
+        }
+        assert!(manifest.len() > 3_000_000, "{}", manifest.len());
+        let (text, code) = lint(&[("deploy/all.yaml", manifest.as_str())]);
+        assert_eq!(code, 1, "{text}");
+        assert!(
+            text.contains("all.yaml") && text.contains("NGX014"),
+            "{text}"
+        );
+        // A site of 2.7 MB nothing includes: named, with why, rather than dropped.
+        let big_site = format!(
+            "server {{\n    listen 80;\n{}}}\n",
+            "    # a redirect list longer than any site\n".repeat(62_000)
+        );
+        let (text, _) = lint(&[
+            ("nginx/big.conf", big_site.as_str()),
+            (
+                "docker-compose.yml",
+                "services:\n  web:\n    image: nginx:1.25\n",
+            ),
+        ]);
+        assert!(
+            text.contains("big.conf: 2.7 MB, larger than the 2 MiB read to recognise configuration; not linted on its own"),
+            "{text}"
+        );
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

@@ -2066,13 +2066,37 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
         }
     }
     loose_files(&files, &repo, &mut out);
+    let used: BTreeSet<&Path> = out.used.iter().map(PathBuf::as_path).collect();
+    let mut skipped = Vec::new();
     for f in &files {
-        if let Role::Template(why) = &f.role {
-            out.skipped
-                .push((f.path.clone(), format!("{why}: not rendered, not linted")));
+        match &f.role {
+            Role::Template(why) => {
+                skipped.push((f.path.clone(), format!("{why}: not rendered, not linted")))
+            }
+            // A large file a deployment mounts or includes is read there (up to the
+            // file systems' own limit); one nothing uses would be linted on its own.
+            Role::TooLarge(bytes) if !is_used(&f.path, &used) => {
+                skipped.push((f.path.clone(), too_large(&f.path, *bytes)))
+            }
+            _ => {}
         }
     }
+    out.skipped.extend(skipped);
     out
+}
+
+/// Why a file of `bytes` bytes at `path` was not linted.
+fn too_large(path: &Path, bytes: u64) -> String {
+    let limit = repository::size_limit(path) / (1024 * 1024);
+    let size = bytes as f64 / 1e6;
+    if matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yml" | "yaml")
+    ) {
+        format!("{size:.1} MB, larger than the {limit} MiB read as a Compose file or manifest; not linted")
+    } else {
+        format!("{size:.1} MB, larger than the {limit} MiB read to recognise configuration; not linted on its own (name it with --nginx or --fpm)")
+    }
 }
 
 fn merge(base: &mut compose::ComposeFile, extra: compose::ComposeFile) {

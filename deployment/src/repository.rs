@@ -8,6 +8,9 @@ use rayon::prelude::*;
 
 /// Files read to classify; larger ones are not configuration.
 const MAX_CLASSIFY: u64 = 2 * 1024 * 1024;
+/// YAML read to classify: a rendered manifest of a whole platform (CRDs included, or
+/// thousands of objects) is several megabytes and still the deployment's description.
+const MAX_CLASSIFY_YAML: u64 = 16 * 1024 * 1024;
 /// Files looked at in one repository.
 const MAX_FILES: usize = 50_000;
 
@@ -36,6 +39,10 @@ pub enum Role {
     Kubernetes,
     /// A template this tool does not render (Helm, Jinja); why.
     Template(&'static str),
+    /// A file named like configuration (`*.yaml`, `*.conf`, a Dockerfile) too large to
+    /// be read as such: its size in bytes. Not linted, and said so (a 2.6 MB manifest
+    /// used to leave "no configuration found" and no reason).
+    TooLarge(u64),
 }
 
 /// A classified file.
@@ -82,11 +89,41 @@ pub fn scan(root: &Path) -> Vec<RepoFile> {
 /// Classifies one file on disk (`None`: not configuration this tool reads).
 pub fn classify_path(path: &Path) -> Option<Role> {
     let meta = std::fs::metadata(path).ok()?;
-    if meta.len() > MAX_CLASSIFY {
-        return None;
+    let yaml = matches!(ext(path).as_str(), "yml" | "yaml");
+    let limit = if yaml {
+        MAX_CLASSIFY_YAML
+    } else {
+        MAX_CLASSIFY
+    };
+    if meta.len() > limit {
+        return named_like_config(path).then_some(Role::TooLarge(meta.len()));
     }
     let bytes = std::fs::read(path).ok()?;
     classify(path, &bytes)
+}
+
+/// The largest file [`classify_path`] reads as `path`'s kind, in bytes.
+pub fn size_limit(path: &Path) -> u64 {
+    if matches!(ext(path).as_str(), "yml" | "yaml") {
+        MAX_CLASSIFY_YAML
+    } else {
+        MAX_CLASSIFY
+    }
+}
+
+/// A name this tool would read as configuration (a large file of another name, a
+/// database dump or a video, is passed over in silence).
+fn named_like_config(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    crate::dockerfile::is_dockerfile_name(&name)
+        || matches!(
+            ext(path).as_str(),
+            "yml" | "yaml" | "conf" | "ini" | "vhost" | "nginx" | "template"
+        )
+        || name.starts_with("php.ini")
 }
 
 fn ext(path: &Path) -> String {
