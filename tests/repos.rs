@@ -2200,6 +2200,33 @@ spec:
         );
     }
 
+    /// A Compose file of nine anchors of nine aliases each (1 KB, 9^10 nodes once built:
+    /// a "billion laughs") hung the linter while the YAML library copied aliases. It is
+    /// now counted before it is built, refused with a note, and the rest is linted.
+    #[test]
+    fn a_yaml_alias_bomb_is_refused_with_a_note() {
+        let mut bomb =
+            "services:\n  web:\n    image: nginx\n    x-l0: &l0 [a, a, a, a, a, a, a, a, a]\n"
+                .to_string();
+        for i in 1..=9 {
+            let refs = vec![format!("*l{}", i - 1); 9].join(", ");
+            bomb.push_str(&format!("    x-l{i}: &l{i} [{refs}]\n"));
+        }
+        let site = "server {\n    listen 80;\n    sendfile maybe;\n}\n";
+        let (text, code) = lint(&[
+            ("docker-compose.yml", bomb.as_str()),
+            ("etc/nginx/conf.d/default.conf", site),
+        ]);
+        assert!(
+            text.contains(
+                "docker-compose.yml: YAML whose aliases expand to more than 1000000 nodes"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("NGX014"), "{text}");
+        assert_eq!(code, 1, "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

@@ -1912,8 +1912,7 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
             let mut parsed = match compose::parse(&base.path, &text) {
                 Ok(p) => p,
                 Err(e) => {
-                    out.skipped
-                        .push((base.path.clone(), format!("not valid YAML: {e}")));
+                    out.skipped.push((base.path.clone(), e));
                     continue;
                 }
             };

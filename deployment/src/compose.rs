@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use yaml_rust2::{Yaml, YamlLoader};
+use yaml_rust2::Yaml;
 
 /// A service of a Compose file.
 #[derive(Clone, Debug, Default)]
@@ -293,7 +293,8 @@ fn key<'a>(y: &'a Yaml, k: &str) -> &'a Yaml {
     &y[k]
 }
 
-/// Parses a Compose file. `Err` carries a message for a file that is not YAML.
+/// Parses a Compose file. `Err` carries the sentence of a note: not YAML, or YAML whose
+/// aliases would expand beyond [`crate::bounded_yaml::MAX_ALIAS_NODES`].
 pub fn parse(path: &Path, text: &str) -> Result<ComposeFile, String> {
     parse_in(path, text, None, &BTreeMap::new())
 }
@@ -306,7 +307,7 @@ pub fn parse_in(
     project_dir: Option<&Path>,
     extra_env: &BTreeMap<String, String>,
 ) -> Result<ComposeFile, String> {
-    let docs = YamlLoader::load_from_str(text).map_err(|e| e.to_string())?;
+    let docs = crate::bounded_yaml::load(text)?;
     let Some(doc) = docs.into_iter().next() else {
         return Ok(ComposeFile {
             path: path.to_path_buf(),

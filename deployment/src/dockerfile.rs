@@ -195,8 +195,8 @@ struct StageState {
 fn command_words(args: &str) -> Vec<String> {
     let t = args.trim();
     if t.starts_with('[') {
-        if let Ok(yaml_rust2::Yaml::Array(a)) = yaml_rust2::YamlLoader::load_from_str(t)
-            .map(|mut d| d.pop().unwrap_or(yaml_rust2::Yaml::Null))
+        if let Ok(yaml_rust2::Yaml::Array(a)) =
+            crate::bounded_yaml::load(t).map(|mut d| d.pop().unwrap_or(yaml_rust2::Yaml::Null))
         {
             return a.iter().filter_map(crate::compose::scalar).collect();
         }

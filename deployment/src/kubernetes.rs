@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use yaml_rust2::{Yaml, YamlLoader};
+use yaml_rust2::Yaml;
 
 use crate::assemble::{pair, set_image, Container};
 use crate::compose::scalar;
@@ -49,9 +49,12 @@ pub(crate) fn assemble(
         let Ok(text) = std::fs::read_to_string(&m.path) else {
             continue;
         };
-        let Ok(docs) = YamlLoader::load_from_str(&text) else {
-            out.skipped.push((m.path.clone(), "not valid YAML".into()));
-            continue;
+        let docs = match crate::bounded_yaml::load(&text) {
+            Ok(docs) => docs,
+            Err(e) => {
+                out.skipped.push((m.path.clone(), e));
+                continue;
+            }
         };
         for doc in docs {
             let kind = scalar(&doc["kind"]).unwrap_or_default();

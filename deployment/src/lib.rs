@@ -24,6 +24,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
 mod assemble;
+pub mod bounded_yaml;
 pub mod build_edits;
 pub mod compose;
 pub mod container_fs;

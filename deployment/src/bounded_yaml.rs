@@ -1,0 +1,148 @@
+//! YAML loading with alias expansion bounded.
+//!
+//! `yaml-rust2` builds each alias as a deep copy of its anchor's node, so nine
+//! anchors of nine aliases each (a "billion laughs", 1 KB of text) expand to 9^9
+//! nodes: a Compose file of that shape hung the linter. Before a document is built,
+//! its expanded size is counted from the parser's events alone (linear in the text).
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+use yaml_rust2::{Yaml, YamlLoader};
+
+/// Nodes aliases may add beyond the text's own. Compose files share a block of
+/// settings between services (`<<: *common`): a few hundred nodes, far below this.
+pub const MAX_ALIAS_NODES: u64 = 1_000_000;
+
+/// [`YamlLoader::load_from_str`], refusing a text whose aliases expand to more than
+/// [`MAX_ALIAS_NODES`] nodes beyond its own. The error is a sentence for a note
+/// ("not valid YAML: …", or why the aliases were not expanded).
+///
+/// ```
+/// let laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n".to_string()
+///     + &(1..9)
+///         .map(|i| format!("b{i}: &b{i} [{}]\n", vec![if i == 1 { "*a".to_string() } else { format!("*b{}", i - 1) }; 9].join(", ")))
+///         .collect::<String>();
+/// let err = deployment::bounded_yaml::load(&laughs).unwrap_err();
+/// assert!(err.starts_with("YAML whose aliases expand"), "{err}");
+/// assert!(deployment::bounded_yaml::load("a: &x [1, 2]\nb: *x\n").is_ok());
+/// ```
+pub fn load(text: &str) -> Result<Vec<Yaml>, String> {
+    // Without `*` there is no alias: no second pass.
+    if text.contains('*') {
+        let mut sizer = Sizer::default();
+        let mut parser = Parser::new_from_str(text);
+        parser
+            .load(&mut sizer, true)
+            .map_err(|e| format!("not valid YAML: {e}"))?;
+        if sizer.expanded > sizer.parsed.saturating_add(MAX_ALIAS_NODES) {
+            return Err(format!(
+                "YAML whose aliases expand to more than {MAX_ALIAS_NODES} nodes beyond the text's own {} (an alias bomb?); not read",
+                sizer.parsed
+            ));
+        }
+    }
+    YamlLoader::load_from_str(text).map_err(|e| format!("not valid YAML: {e}"))
+}
+
+/// Counts the nodes of a stream as written and as built (aliases copied).
+#[derive(Default)]
+struct Sizer {
+    /// Open collections: their anchor and expanded size so far.
+    open: Vec<(usize, u64)>,
+    /// The expanded size of each anchored node.
+    anchors: HashMap<usize, u64>,
+    /// Nodes as written.
+    parsed: u64,
+    /// Nodes as built.
+    expanded: u64,
+}
+
+impl Sizer {
+    fn close(&mut self, anchor: usize, size: u64) {
+        if anchor != 0 {
+            self.anchors.insert(anchor, size);
+        }
+        match self.open.last_mut() {
+            Some((_, parent)) => *parent = parent.saturating_add(size),
+            None => self.expanded = self.expanded.saturating_add(size),
+        }
+    }
+}
+
+impl MarkedEventReceiver for Sizer {
+    fn on_event(&mut self, event: Event, _mark: Marker) {
+        match event {
+            Event::Scalar(_, _, anchor, _) => {
+                self.parsed += 1;
+                self.close(anchor, 1);
+            }
+            Event::Alias(id) => {
+                self.parsed += 1;
+                let size = self.anchors.get(&id).copied().unwrap_or(1);
+                self.close(0, size);
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                self.parsed += 1;
+                self.open.push((anchor, 1));
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some((anchor, size)) = self.open.pop() {
+                    self.close(anchor, size);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Nine levels of nine aliases: 9^9 nodes if built.
+    fn laughs(levels: usize) -> String {
+        let mut text =
+            "services:\n  web:\n    image: nginx\n    x-a: &l0 [a, a, a, a, a, a, a, a, a]\n"
+                .to_string();
+        for i in 1..=levels {
+            let refs = vec![format!("*l{}", i - 1); 9].join(", ");
+            text.push_str(&format!("    x-{i}: &l{i} [{refs}]\n"));
+        }
+        text
+    }
+
+    #[test]
+    fn an_alias_bomb_is_refused_before_it_is_built() {
+        let err = load(&laughs(9)).unwrap_err();
+        assert!(
+            err.contains("aliases expand to more than 1000000 nodes"),
+            "{err}"
+        );
+        assert!(!err.contains("not valid"), "{err}");
+    }
+
+    #[test]
+    fn aliases_of_ordinary_size_load_as_before() {
+        let text = laughs(4); // 9^5 nodes: within the budget
+        assert_eq!(
+            load(&text),
+            Ok(YamlLoader::load_from_str(&text).expect("valid"))
+        );
+        let merge = "x-common: &common\n  image: php:8.3-fpm\n  restart: always\nservices:\n  a:\n    <<: *common\n  b:\n    <<: *common\n";
+        let docs = load(merge).expect("loads");
+        assert_eq!(
+            docs[0]["services"]["b"]["<<"]["image"].as_str(),
+            Some("php:8.3-fpm")
+        );
+    }
+
+    #[test]
+    fn invalid_yaml_is_an_error_either_way() {
+        for text in ["a: [1, *", "a: [1, 2"] {
+            let err = load(text).unwrap_err();
+            assert!(err.starts_with("not valid YAML: "), "{err}");
+        }
+    }
+}
