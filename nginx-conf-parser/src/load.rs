@@ -121,6 +121,23 @@ pub fn load(path: &Path, opts: &LoadOptions, map: &SourceMap) -> Config {
     .run(&main)
 }
 
+/// Where a pasted dump ends: before a closing Markdown fence (```` ``` ```` alone on
+/// the last line). Dumps are copied from issues and chats with their fence; read as
+/// part of the last file, it was a syntax error at a line that file does not have.
+fn paste_end(text: &[u8]) -> usize {
+    let trimmed = text.trim_ascii_end();
+    let start = trimmed
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |p| p + 1);
+    let last = trimmed[start..].trim_ascii();
+    if last.starts_with(b"```") && !last[3..].contains(&b'`') {
+        start
+    } else {
+        text.len()
+    }
+}
+
 /// Splits `nginx -T` output into its files and loads them as if read from disk.
 pub fn from_dump(name: &Path, text: &[u8], map: &SourceMap) -> Config {
     let mut files: HashMap<PathBuf, Arc<[u8]>> = HashMap::new();
@@ -136,6 +153,10 @@ pub fn from_dump(name: &Path, text: &[u8], map: &SourceMap) -> Config {
             let mut body = &text[start..end.max(start)];
             if body.ends_with(b"\n") {
                 body = &body[..body.len() - 1];
+                // In a CRLF copy, that LF came with its CR.
+                if body.ends_with(b"\r") {
+                    body = &body[..body.len() - 1];
+                }
             }
             files.entry(path).or_insert_with(|| Arc::from(body));
         }
@@ -146,6 +167,9 @@ pub fn from_dump(name: &Path, text: &[u8], map: &SourceMap) -> Config {
             .position(|&b| b == b'\n')
             .map_or(text.len(), |p| pos + p);
         let line = &text[pos..line_end];
+        // A dump saved on Windows (or pasted through it) has CRLF lines; nginx reads
+        // CRLF files as it reads LF ones.
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.starts_with(MARK) && line.ends_with(b":") {
             finish(&mut current, pos, &mut files);
             let path = PathBuf::from(
@@ -156,7 +180,7 @@ pub fn from_dump(name: &Path, text: &[u8], map: &SourceMap) -> Config {
         }
         pos = line_end + 1;
     }
-    finish(&mut current, text.len(), &mut files);
+    finish(&mut current, paste_end(text), &mut files);
     let Some(main) = order.first().cloned() else {
         let mut config = Config::default();
         let id = map.add(SourceFile::new(

@@ -142,6 +142,34 @@ fn nginx_t_dumps_keep_paths_and_lines() {
     );
 }
 
+/// Dumps as users paste them: saved with CRLF line ends (every marker line ends in
+/// `:\r`: the whole dump was "no marker"), and with the Markdown fence that closed the
+/// paste (a syntax error in the last file, at a line it does not have).
+#[test]
+fn crlf_and_fenced_dumps_read_as_the_plain_dump() {
+    let dump = "nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\n\
+# configuration file /etc/nginx/nginx.conf:\nevents {}\nhttp {\n    include /etc/nginx/sites/*;\n}\n\n\
+# configuration file /etc/nginx/fastcgi.conf:\nfastcgi_param QUERY_STRING $query_string;\n\n\
+# configuration file /etc/nginx/sites/a:\nserver {\n    listen 80;\n    sendfile maybe;\n}\n\n";
+    let expected = ["/etc/nginx/sites/a:3:14 NGX014 invalid value \"maybe\" in \"sendfile\" directive, it must be \"on\" or \"off\""];
+    let crlf = dump.replace('\n', "\r\n");
+    let fenced = format!("```\n{dump}```\n");
+    let fenced_crlf = format!("```text\r\n{crlf}\r\n```\r\n\r\n");
+    for text in [dump.to_string(), crlf, fenced, fenced_crlf] {
+        let map = SourceMap::new();
+        let config = from_dump(Path::new("-"), text.as_bytes(), &map);
+        assert_eq!(config.files.len(), 2, "{text:?}");
+        let mut diags = config.diagnostics.clone();
+        diags.extend(check(&config, &CheckOptions::default(), &map));
+        assert_eq!(messages(&map, &diags), expected, "{text:?}");
+    }
+    // A fence inside the last file is the file's (a comment of backticks is not a fence).
+    let inner = format!("{dump}# ```\n");
+    let map = SourceMap::new();
+    let config = from_dump(Path::new("-"), inner.as_bytes(), &map);
+    assert!(config.diagnostics.is_empty());
+}
+
 #[test]
 fn a_trimmed_dump_resolves_relative_includes_beside_the_files_it_shows() {
     // Pasted into an issue without nginx.conf: the site comes first, fastcgi_params later.
