@@ -30,6 +30,9 @@ index index.php index.html;
 location ~ \.php$ { fastcgi_pass unix:/run/php/php8.2-fpm.sock; }
 ```
 
+Not reported when `location /` hands requests on (`proxy_pass` or another `*_pass`,
+`return`): directory requests never reach the index module there.
+
 Autofix: safe — `index.php` is appended to the `index` list (the files listed before
 it keep their precedence)."#,
         fix: "Add index.php to `index`, or `try_files $uri $uri/ /index.php?$query_string;` in `location /`.",
@@ -72,6 +75,20 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     .is_some_and(|i| i.args.iter().any(|a| a.ends_with(".php")))
         });
         if elsewhere {
+            continue;
+        }
+        // `location /` handing requests to a proxy (or answering them itself): directory
+        // requests never reach the index module, so no 403 follows (a proxied site that
+        // keeps Debian's PHP block for direct .php URLs; live: `/`, `/sub/` proxied, 200).
+        let root_handed_off = server.locations.iter().skip(1).any(|l| {
+            let words: Vec<&str> = l.pattern.split_whitespace().collect();
+            matches!(words.as_slice(), ["/"] | ["^~", "/"])
+                && (!l.other_pass.is_empty()
+                    || l.fastcgi_pass.is_some()
+                    || l.early_return.is_some()
+                    || l.redirects_all.is_some())
+        });
+        if root_handed_off {
             continue;
         }
         let Some(index) = level.inherited.get("index") else {
