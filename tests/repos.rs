@@ -2227,6 +2227,40 @@ spec:
         assert_eq!(code, 1, "{text}");
     }
 
+    /// A socket folder is often kept out of the checkout (`./socket:/sock` in nginx and
+    /// php-fpm, only a runtime socket in it): Docker creates it at `up`, and both services
+    /// share it. Absent, it was "a file of nginx's container: no volume shares it" (X023,
+    /// an error); the same repository with the folder committed was clean (a tutorial
+    /// of zenn.dev, triage 16b). A folder only one service mounts is still not shared.
+    #[test]
+    fn a_bind_folder_missing_from_the_checkout_is_still_shared() {
+        let compose = |php_mounts_it: bool| {
+            format!(
+                "services:\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ./nginx/conf.d:/etc/nginx/conf.d\n      - ./socket:/sock\n      - ./src:/var/www/html\n  php:\n    image: php:8.3-fpm\n    volumes:\n      - ./src:/var/www/html\n      - ./php/zzz-socket.conf:/usr/local/etc/php-fpm.d/zzz-socket.conf\n{}",
+                if php_mounts_it { "      - ./socket:/sock\n" } else { "" }
+            )
+        };
+        let site = "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass unix:/sock/php-fpm.sock;\n    }\n}\n";
+        let pool = "[www]\nlisten = /sock/php-fpm.sock\nlisten.mode = 0666\n";
+        let shared = compose(true);
+        let (text, code) = lint(&[
+            ("compose.yaml", shared.as_str()),
+            ("nginx/conf.d/default.conf", site),
+            ("php/zzz-socket.conf", pool),
+            ("src/index.php", "<?php phpinfo();\n"),
+        ]);
+        assert!(!text.contains("X023"), "{text}");
+        assert_eq!(code, 0, "{text}");
+        let alone = compose(false);
+        let (text, _) = lint(&[
+            ("compose.yaml", alone.as_str()),
+            ("nginx/conf.d/default.conf", site),
+            ("php/zzz-socket.conf", pool),
+            ("src/index.php", "<?php phpinfo();\n"),
+        ]);
+        assert!(text.contains("X023"), "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

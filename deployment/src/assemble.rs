@@ -843,7 +843,11 @@ fn compose_container(
                             target.display()
                         ));
                     }
-                    Source::Opaque
+                    // Docker creates the missing directory at `up`, and every service
+                    // naming the same host path shares it (a socket folder kept out of
+                    // the checkout: `./socket:/sock` in nginx and php-fpm). Content
+                    // unknown; shared under the key an existing directory has.
+                    Source::Shared(format!("bind:{}", host.display()))
                 };
                 c.mounts.push(Mount {
                     target: target.clone(),

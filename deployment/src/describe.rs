@@ -48,7 +48,13 @@ fn side(out: &mut String, role: &str, s: &Side, repo: &Path) {
             Source::Dir { host, .. } => format!("{}/", shown(host, repo)),
             Source::Bytes { origin, .. } => origin.to_string(),
             Source::Opaque => "(content not in the repository)".into(),
-            Source::Shared(key) => format!("({key}, content not in the repository)"),
+            Source::Shared(key) => match key.strip_prefix("bind:") {
+                Some(host) => format!(
+                    "{}/ (not in the repository: Docker creates it empty)",
+                    shown(Path::new(host), repo)
+                ),
+                None => format!("({key}, content not in the repository)"),
+            },
             Source::Removed => "(removed)".into(),
             Source::Link(target) => format!("(link to {})", target.display()),
         };
