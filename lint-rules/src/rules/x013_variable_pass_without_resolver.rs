@@ -14,8 +14,8 @@ pub static RULE: Rule = Rule {
         summary: "`fastcgi_pass` with a variable host and no `resolver`",
         aliases: &[],
         doc: r#"With a variable in `fastcgi_pass`, nginx resolves the host per request, at
-run time, and needs a `resolver`. Unless the variable always names an
-`upstream` block or an IP address (every value a `set` or a `map` gives it),
+run time, and needs a `resolver`. Unless every value a `set` or a `map` gives
+the variable is an `upstream` block's name, an IP address or a `unix:` socket,
 requests fail.
 
 gixy's `missing_resolver`/`stale_dns_cache` report this too; under
@@ -62,11 +62,15 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             .chain(nginx.map_values.get(name))
             .flatten()
             .collect();
-        let names_upstreams = !values.is_empty()
-            && values
-                .iter()
-                .all(|v| nginx.upstreams.contains_key(&v.to_ascii_lowercase()));
-        if names_upstreams {
+        // A socket or an IP address is used as it is (`map $host $php { default
+        // unix:/run/php/php8.2-fpm.sock; }`): nothing to resolve either.
+        let resolved_as_written = |v: &str| {
+            let v = v.trim_matches('"').trim_matches('\'');
+            v.starts_with("unix:")
+                || nginx.upstreams.contains_key(&v.to_ascii_lowercase())
+                || is_ip_address(v)
+        };
+        if !values.is_empty() && values.iter().all(|v| resolved_as_written(v)) {
             continue;
         }
         sink.push(
@@ -75,4 +79,16 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 .with_note("at runtime: 502 Bad Gateway, \"no resolver defined to resolve ...\""),
         );
     }
+}
+
+/// `10.0.0.5:9000`, `[::1]:9000`, `127.0.0.1`: an address nginx connects to as written.
+fn is_ip_address(value: &str) -> bool {
+    if let Some(rest) = value.strip_prefix('[') {
+        return rest
+            .split(']')
+            .next()
+            .is_some_and(|ip| ip.parse::<std::net::Ipv6Addr>().is_ok());
+    }
+    let host = value.rsplit_once(':').map_or(value, |(h, _)| h);
+    host.parse::<std::net::Ipv4Addr>().is_ok()
 }

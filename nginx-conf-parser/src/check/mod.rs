@@ -8,6 +8,7 @@ mod buffers;
 mod codes;
 pub mod listen;
 mod log_formats;
+mod pass_ports;
 mod server_names;
 mod values;
 mod variables;
@@ -257,6 +258,8 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
     if context == "main" {
         // A snippet's formats may come from the nginx.conf that includes it.
         log_formats::check(config, &mut checker.out);
+        // And its upstreams.
+        pass_ports::check(config, &mut checker.out);
         variables::check(
             config,
             map,
