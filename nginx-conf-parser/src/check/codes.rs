@@ -139,9 +139,12 @@ with `invalid value "yes" in "sendfile" directive, it must be "on" or "off"` or
 `"fastcgi_read_timeout" directive invalid value`. The format named by an
 `access_log` must be a `log_format` read before it (or `combined`): `unknown
 log format "main"` when it is defined later, or still commented out (checked on
-whole configurations, where every `log_format` is in view).
+whole configurations, where every `log_format` is in view). A `fastcgi_pass`
+(or `scgi_pass`, `uwsgi_pass`, `grpc_pass`, `memcached_pass`) without a port must
+name an `upstream` block of `http`: `fastcgi_pass php82;` with no `upstream php82`
+(a typo, or the file defining it not included) is `no port in upstream "php82"`.
 
-**Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx does not start): `"..." directive invalid value`, `invalid value "..."` or `unknown log format "..."`.
+**Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx does not start): `"..." directive invalid value`, `invalid value "..."`, `unknown log format "..."` or `no port in upstream "..."`.
 
 Bad:
 ```nginx
