@@ -271,6 +271,18 @@ fn generated(cases: &mut Vec<Case>) {
         ("var/regex-dollar-is-anchor", "server { listen 127.0.0.1:18090; location ~ \\.php$ { fastcgi_split_path_info ^(.+\\.php)(/.+)$; rewrite ^/x$ /y last; } }"),
         ("var/literal-dollar-in-server-name", "server { listen 127.0.0.1:18090; server_name $notavar.example; }"),
         ("var/limit-req-zone-key", "limit_req_zone $binary_remote_addr$bad_key zone=one:1m rate=1r/s;"),
+        // A pass without a port names an upstream block, or nginx stops: "no port in
+        // upstream" (names compared case-insensitively, defined before or after use).
+        ("pass/undefined-upstream", "upstream php { server 127.0.0.1:9000; } server { listen 127.0.0.1:18090; location / { fastcgi_pass php82; } }"),
+        ("pass/ip-without-port", "server { listen 127.0.0.1:18090; location / { fastcgi_pass 127.0.0.1; } }"),
+        ("pass/ipv6-without-port", "server { listen 127.0.0.1:18090; location / { fastcgi_pass [::1]; } }"),
+        ("pass/localhost-without-port", "server { listen 127.0.0.1:18090; location / { fastcgi_pass localhost; } }"),
+        ("pass/uwsgi-scheme", "server { listen 127.0.0.1:18090; location / { uwsgi_pass uwsgi://app; } }"),
+        ("pass/scgi", "server { listen 127.0.0.1:18090; location / { scgi_pass app; } }"),
+        ("pass/memcached", "server { listen 127.0.0.1:18090; location / { memcached_pass app; } }"),
+        ("pass/grpc", "server { listen 127.0.0.1:18090; location / { grpc_pass app; } }"),
+        ("pass/upstream-case-insensitive-later", "server { listen 127.0.0.1:18090; location / { fastcgi_pass PHP; } } upstream php { server 127.0.0.1:9000; }"),
+        ("pass/with-port-and-variable", "server { listen 127.0.0.1:18090; location / { fastcgi_pass 127.0.0.1:9000; } location /v { fastcgi_pass $arg_b; } location /u { fastcgi_pass unix:/run/php.sock; } }"),
         // A certificate needs its key; lists merge from http per server, each on its own
         // (variables: nothing is loaded at -t, so no files are needed).
         ("cert/server-without-key", "server { listen 127.0.0.1:18091; ssl_certificate /nonexistent/a.pem; }"),
