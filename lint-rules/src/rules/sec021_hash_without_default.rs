@@ -19,7 +19,10 @@ empty string is neither the allowed nor the denied value: the request that
 nobody thought of passes. A `map` with a single entry is left alone (it is the
 usual way to make a `limit_req` key empty for everybody else), and so is a map
 whose variable is only an `add_header` value or a `limit_req_zone`/`limit_conn_zone`
-key: there the empty value means "no header" or "not counted" (h5bp's `$cors`).
+key, or a suffix appended to a `try_files` name: there the empty value means "no
+header", "not counted" or "no suffix" (h5bp's `$cors`, the WebP negotiation map). A
+map that lists every value of its source (another `map` or `geo` with a `default`)
+leaves nothing unlisted.
 
 **Symptom**: requests from an unlisted address, host or method pass a check
 that was meant to stop them, because the variable is empty rather than `0`.
@@ -57,6 +60,8 @@ const SETTINGS: &[&str] = &[
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for tree in model.syntax {
+        // What each `map`/`geo` variable can be, built when first needed.
+        let mut producers: Option<Producers> = None;
         tree.walk(|s, _| {
             let is_map = s.is("map");
             if !(is_map || s.is("geo")) || !s.is_block() {
@@ -75,7 +80,11 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 return;
             }
             let variable = s.arg(s.arg_count().saturating_sub(1)).unwrap_or_default();
-            if empty_means_nothing(tree, &variable) {
+            if empty_means_nothing(tree, &variable) || (is_map
+                    && lists_every_source_value(
+                        producers.get_or_insert_with(|| Producers::of(tree)),
+                        s,
+                    )) {
                 return;
             }
             sink.push(
@@ -118,10 +127,83 @@ fn empty_means_nothing(tree: &crate::model::syntax::Tree<'_>, variable: &str) ->
         });
         if mentions {
             uses += 1;
-            if s.is("add_header") || s.is("limit_req_zone") || s.is("limit_conn_zone") {
+            if s.is("add_header")
+                || s.is("limit_req_zone")
+                || s.is("limit_conn_zone")
+                || (s.is("try_files") && only_as_suffix(s, variable))
+            {
                 harmless += 1;
             }
         }
     });
     uses > 0 && uses == harmless
+}
+
+/// `try_files $uri$webp_suffix $uri =404;`: the variable is appended to a file name, and
+/// empty it appends nothing (the AVIF/WebP negotiation map: no suffix, the original image).
+fn only_as_suffix(s: &nginx_conf_parser::config::Item<'_>, variable: &str) -> bool {
+    (0..s.arg_count()).all(|i| {
+        s.arg(i)
+            .is_none_or(|a| a.match_indices(variable).all(|(at, _)| at > 0))
+    })
+}
+
+/// The values each `map`/`geo` variable of a tree can take, lower-cased; `None` when
+/// open-ended (no `default`, or a value made of variables).
+struct Producers(foldhash::HashMap<String, Option<Vec<String>>>);
+
+impl Producers {
+    fn of(tree: &crate::model::syntax::Tree<'_>) -> Self {
+        let mut out = foldhash::HashMap::default();
+        tree.walk(|s, _| {
+            if !(s.is("map") || s.is("geo")) || !s.is_block() {
+                return;
+            }
+            let Some(variable) = s.arg(s.arg_count().saturating_sub(1)) else {
+                return;
+            };
+            let mut values = Vec::new();
+            let mut has_default = false;
+            let mut open = false;
+            for entry in s.children() {
+                if SETTINGS.iter().any(|k| entry.is(k)) {
+                    continue;
+                }
+                has_default |= entry.is("default");
+                match entry.arg(entry.arg_count().saturating_sub(1)) {
+                    Some(v) if !v.contains('$') => values.push(v.to_ascii_lowercase()),
+                    _ => open = true,
+                }
+            }
+            // A variable two blocks define is not one closed set.
+            let closed = (has_default && !open).then_some(values);
+            out.entry(variable.into_owned())
+                .and_modify(|v| *v = None)
+                .or_insert(closed);
+        });
+        Producers(out)
+    }
+}
+
+/// A map whose source is another `map` or `geo` with a `default`, all of whose values
+/// it lists: no value is unlisted (OpenMage's `$limit_key` over a `geo` of 0 and 1).
+fn lists_every_source_value(producers: &Producers, map: &nginx_conf_parser::config::Item<'_>) -> bool {
+    let Some(source) = map.arg(0).filter(|s| s.starts_with('$')) else {
+        return false;
+    };
+    let Some(Some(values)) = producers.0.get(source.as_ref()) else {
+        return false;
+    };
+    // Keys as nginx matches them: strings, case-insensitively (regexes prove nothing).
+    let mut keys = foldhash::HashSet::default();
+    for entry in map.children() {
+        if entry.is("hostnames") {
+            return false;
+        }
+        let key = entry.name();
+        if !entry.is("default") && !SETTINGS.iter().any(|k| entry.is(k)) && !key.starts_with('~') {
+            keys.insert(key.to_ascii_lowercase());
+        }
+    }
+    values.iter().all(|v| keys.contains(v))
 }
