@@ -19,6 +19,32 @@ pub struct Dropping<'c> {
     pub first_own: Item<'c>,
     /// The entries in effect at the outer level that are not set again here.
     pub dropped: Vec<Item<'c>>,
+    /// The block of the level (`None` at the top of a file tree).
+    pub level: Option<Item<'c>>,
+}
+
+impl<'c> Dropping<'c> {
+    /// Whether a statement named `name` is in the level's block or a block within it
+    /// (`proxy_pass` for `proxy_set_header`: without it the list goes nowhere).
+    pub fn level_contains(&self, name: &str) -> bool {
+        let Some(level) = self.level else {
+            return true;
+        };
+        let mut stack = vec![level.children()];
+        while let Some(top) = stack.last_mut() {
+            let Some(item) = top.next() else {
+                stack.pop();
+                continue;
+            };
+            if item.is(name) {
+                return true;
+            }
+            if item.is_block() {
+                stack.push(item.children());
+            }
+        }
+        false
+    }
 }
 
 impl Dropping<'_> {
@@ -72,10 +98,10 @@ pub fn dropping<'c>(config: &'c Config, fields: [(&str, Option<&str>); 2]) -> Ve
         mode: Mode::On,
     };
     let mut levels: Vec<[Inherited<'c>; 2]> = vec![[top.clone(), top]];
-    let mut stack: Vec<(nginx_conf_parser::Items<'c>, usize, bool)> =
-        vec![(config.items(), 0, false)];
+    let mut stack: Vec<(nginx_conf_parser::Items<'c>, usize, bool, Option<Item<'c>>)> =
+        vec![(config.items(), 0, false, None)];
     let mut children: Vec<Item<'c>> = Vec::new();
-    while let Some((items, parent, nested)) = stack.pop() {
+    while let Some((items, parent, nested, block)) = stack.pop() {
         let mut own: [Vec<Item<'c>>; 2] = [Vec::new(), Vec::new()];
         let mut modes: [Option<Mode>; 2] = [None, None];
         children.clear();
@@ -114,6 +140,7 @@ pub fn dropping<'c>(config: &'c Config, fields: [(&str, Option<&str>); 2]) -> Ve
                             family: f,
                             first_own: own[0],
                             dropped,
+                            level: block,
                         });
                     }
                 }
@@ -133,7 +160,7 @@ pub fn dropping<'c>(config: &'c Config, fields: [(&str, Option<&str>); 2]) -> Ve
             levels.push(here);
             let index = levels.len() - 1;
             for child in children.drain(..).rev() {
-                stack.push((child.children(), index, true));
+                stack.push((child.children(), index, true, Some(child)));
             }
         }
     }

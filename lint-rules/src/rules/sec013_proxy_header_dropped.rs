@@ -21,7 +21,9 @@ upstream gets nginx's defaults (`Host: $proxy_host`, `Connection: close`) and, w
 headers the outer level blanked (`proxy_set_header X-Internal-Auth "";`, so that a
 client cannot send them) pass through from the client again. Outer entries that only
 restate nginx's defaults (`Host $proxy_host`, `Connection ""`, `Upgrade ""`) are not
-counted. `fastcgi_param` follows the same rule and is reported by NGX202.
+counted. `fastcgi_param` follows the same rule and is reported by NGX202. A block
+with no `proxy_pass` (or `grpc_pass`) in it or below it sends neither list anywhere,
+and is not reported: under `fastcgi_pass`, headers reach PHP through `fastcgi_param`.
 
 **Symptom**: the application behind that location sees the wrong host and client
 address (logs show nginx's IP, redirects go to the upstream's name), or trusts a
@@ -77,6 +79,17 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         let Some(first) = level.dropped.first() else {
             continue;
         };
+        // Without a proxy (or gRPC) pass in the block or below it, its list goes to no
+        // server: nothing is dropped (a `fastcgi_pass` location with `proxy_set_header
+        // X-Real-IP`: PHP sees neither list; live, vichan).
+        // An `if` or `limit_except` block uses its location's pass.
+        let pass = ["proxy_pass", "grpc_pass"][level.family];
+        let borrows_pass = level
+            .level
+            .is_some_and(|b| b.is("if") || b.is("limit_except"));
+        if !borrows_pass && !level.level_contains(pass) {
+            continue;
+        }
         let blanked = level
             .dropped
             .iter()
