@@ -2261,6 +2261,40 @@ spec:
         assert!(text.contains("X023"), "{text}");
     }
 
+    /// The api-platform / symfony-docker pattern: the override file only switches the
+    /// stage (`build: {target: app_php_dev}`). `build:` merges key by key, as `docker
+    /// compose config` shows; the override replaced it whole, lost the context and the
+    /// Dockerfile, and php-fpm vanished with every cross-check (ArmaForces, triage 16a).
+    #[test]
+    fn an_override_that_only_sets_the_build_target_keeps_the_base_build() {
+        let dockerfile = "FROM php:8.3-fpm-alpine AS app_php\nCMD [\"php-fpm\"]\n\nFROM app_php AS app_php_dev\nRUN echo dev\n\nFROM nginx:1.27-alpine AS app_nginx\nCOPY .docker/nginx/default.conf /etc/nginx/conf.d/default.conf\n";
+        let base = "services:\n  php:\n    build:\n      context: ./\n      dockerfile: ./.docker/Dockerfile\n      target: app_php\n    volumes:\n      - './:/www/app'\n  nginx:\n    build:\n      context: ./\n      dockerfile: ./.docker/Dockerfile\n      target: app_nginx\n    volumes:\n      - './public:/www/app/public:ro'\n    depends_on: [php]\n    ports: ['8080:80']\n";
+        let site = "server {\n    root /www/app/public;\n    location / {\n        try_files $uri /index.php$is_args$args;\n    }\n    location ~ ^/index\\.php(/|$) {\n        fastcgi_pass php:9001;\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $realpath_root$fastcgi_script_name;\n        internal;\n    }\n}\n";
+        let files = |override_file: Option<&'static str>| {
+            let mut files = vec![
+                (".docker/Dockerfile", dockerfile),
+                (".docker/nginx/default.conf", site),
+                ("docker-compose.yml", base),
+                ("public/index.php", "<?php\n"),
+            ];
+            if let Some(o) = override_file {
+                files.push(("docker-compose.override.yml", o));
+            }
+            files
+        };
+        for override_file in [
+            None,
+            Some("services:\n  php:\n    build:\n      target: app_php_dev\n"),
+        ] {
+            let (text, _) = lint(&files(override_file));
+            assert!(text.contains("X021"), "{override_file:?}: {text}");
+            assert!(
+                !text.contains("which the repository does not have"),
+                "{text}"
+            );
+        }
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

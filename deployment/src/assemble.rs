@@ -2109,9 +2109,32 @@ fn merge(base: &mut compose::ComposeFile, extra: compose::ComposeFile) {
                 if s.image.is_some() {
                     b.image = s.image;
                 }
-                if s.build.is_some() {
-                    b.build = s.build;
+                // `build:` merges key by key (`docker compose config`): an override's
+                // `build: {target: dev}` keeps the base's context and Dockerfile (they
+                // were lost, and the php-fpm service with them).
+                if let Some((ctx, dockerfile)) = s.build {
+                    b.build = Some(match b.build.take() {
+                        Some((base_ctx, base_dockerfile)) => {
+                            let ctx = if s.build_keys.context {
+                                ctx
+                            } else {
+                                base_ctx.clone()
+                            };
+                            let dockerfile = match &s.build_keys.dockerfile {
+                                Some(written) => ctx.join(written),
+                                None => base_dockerfile
+                                    .strip_prefix(&base_ctx)
+                                    .map_or(base_dockerfile.clone(), |rel| ctx.join(rel)),
+                            };
+                            (ctx, lint_source::vfs::normalize(&dockerfile))
+                        }
+                        None => (ctx, dockerfile),
+                    });
                 }
+                if s.build_target.is_some() {
+                    b.build_target = s.build_target;
+                }
+                b.build_args.extend(s.build_args);
                 if !s.command.is_empty() {
                     b.command = s.command;
                 }

@@ -6,6 +6,15 @@ use std::path::{Path, PathBuf};
 
 use yaml_rust2::Yaml;
 
+/// The keys of a service's `build:` that its file sets (the rest are Compose's defaults).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BuildKeys {
+    /// `context` (or the short form `build: DIR`).
+    pub context: bool,
+    /// `dockerfile`, as written (relative to the context).
+    pub dockerfile: Option<String>,
+}
+
 /// A service of a Compose file.
 #[derive(Clone, Debug, Default)]
 pub struct Service {
@@ -17,6 +26,9 @@ pub struct Service {
     pub build: Option<(PathBuf, PathBuf)>,
     /// `build.target`: the stage that is built.
     pub build_target: Option<String>,
+    /// Which keys of `build:` the file writes (`context`, `dockerfile`): an override
+    /// file's `build: {target: dev}` changes the target and keeps the rest.
+    pub build_keys: BuildKeys,
     /// `build.args` (map or `KEY=VALUE` list, interpolated): values for the Dockerfile's `ARG`s.
     pub build_args: BTreeMap<String, String>,
     /// `volumes:` and `configs:` as (source, target, read-only) after interpolation.
@@ -376,12 +388,18 @@ pub fn parse_in(
                 let ctx =
                     lint_source::vfs::normalize(&dir.join(interpolate(ctx, &env, &mut unset)));
                 s.build = Some((ctx.clone(), ctx.join("Dockerfile")));
+                s.build_keys.context = true;
             }
             Yaml::Hash(_) => {
                 let build = key(body, "build");
-                let ctx = text_of(key(build, "context"), &mut unset).unwrap_or_else(|| ".".into());
-                let ctx = dir.join(ctx);
-                let dockerfile = text_of(key(build, "dockerfile"), &mut unset)
+                let context = text_of(key(build, "context"), &mut unset);
+                s.build_keys.context = context.is_some();
+                let ctx = dir.join(context.unwrap_or_else(|| ".".into()));
+                s.build_keys.dockerfile = text_of(key(build, "dockerfile"), &mut unset);
+                let dockerfile = s
+                    .build_keys
+                    .dockerfile
+                    .clone()
                     .unwrap_or_else(|| "Dockerfile".into());
                 s.build = Some((
                     lint_source::vfs::normalize(&ctx),
