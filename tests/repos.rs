@@ -2295,6 +2295,29 @@ spec:
         }
     }
 
+    /// Shell-form `COPY`/`ADD` arguments are shell words: `ADD www.conf
+    /// "/usr/local/etc/php-fpm.d/www.conf"` (Enrikerf/docker-lemp) was placed at
+    /// `/"/usr/…"`, and the image's stock pool linted in its place (triage 16a).
+    #[test]
+    fn quoted_copy_destinations_are_unquoted() {
+        let pool = "[www]\nuser = www-data\ngroup = www-data\nlisten = 127.0.0.1:9000\npm = dynamik\npm.max_children = 5\n";
+        for dest in [
+            "\"/usr/local/etc/php-fpm.d/www.conf\"",
+            "'/usr/local/etc/php-fpm.d/www.conf'",
+            "\"$PHP_INI_DIR/../php-fpm.d/www.conf\"",
+        ] {
+            let dockerfile = format!("FROM php:8.2-fpm\nADD etc/php-fpm.d/www.conf {dest}\n");
+            let (text, _) = lint(&[
+                ("Dockerfile", dockerfile.as_str()),
+                ("etc/php-fpm.d/www.conf", pool),
+            ]);
+            assert!(
+                text.contains("etc/php-fpm.d/www.conf:5:6: FPM004"),
+                "{dest}: {text}"
+            );
+        }
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

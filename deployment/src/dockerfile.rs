@@ -405,10 +405,13 @@ pub fn parse_target(
             "COPY" | "ADD" => {
                 let mut words: Vec<String> = Vec::new();
                 let mut from_other: Option<String> = None;
+                // Shell form: words as BuildKit's shell lexer reads them, quotes removed
+                // (`ADD www.conf "/usr/local/etc/php-fpm.d/www.conf"` was placed at
+                // `/"/usr/…"`, and the image's stock pool linted instead).
                 let parsed = if args.trim_start().starts_with('[') {
                     command_words(&args)
                 } else {
-                    args.split_whitespace().map(str::to_string).collect()
+                    crate::supervisord::words(&args)
                 };
                 for w in parsed {
                     if let Some(flag) = w.strip_prefix("--") {
