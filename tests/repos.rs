@@ -2318,6 +2318,26 @@ spec:
         }
     }
 
+    /// `./app:$CODE_FOLDER` with no `.env` in the repository: the target is empty, which
+    /// Docker refuses (a mount target is absolute), so nothing is mounted. Read as a mount
+    /// over `/`, it hid the image's pools: FPM006 "No pool defined" on the stock
+    /// php-fpm.conf, and X021 (Enrikerf/docker-lemp, triage 16a). Unset variables are
+    /// named in a note.
+    #[test]
+    fn a_mount_target_left_empty_by_an_unset_variable_mounts_nothing() {
+        let compose = "services:\n  php-fpm:\n    image: php:8.3-fpm-alpine\n    volumes:\n      - ./app:$CODE_FOLDER\n  nginx:\n    image: nginx:1.27-alpine\n    volumes:\n      - ./docker/nginx/default.conf:/etc/nginx/conf.d/default.conf\n";
+        let site = "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass php-fpm:9000;\n    }\n}\n";
+        let (text, _) = lint(&[
+            ("docker-compose.yml", compose),
+            ("docker/nginx/default.conf", site),
+        ]);
+        assert!(!text.contains("FPM006") && !text.contains("X021"), "{text}");
+        assert!(
+            text.contains("docker-compose.yml: CODE_FOLDER not set"),
+            "{text}"
+        );
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

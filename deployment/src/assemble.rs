@@ -1950,6 +1950,15 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
                 out.used.push(inc.path.clone());
             }
             let mut notes = Vec::new();
+            if !parsed.unset_variables.is_empty() {
+                notes.push(format!(
+                    "{}: {} not set (no .env beside it defines {}): Compose reads {} as empty; linted that way (set with --env NAME=VALUE)",
+                    rel(&base.path, &repo),
+                    parsed.unset_variables.join(", "),
+                    if parsed.unset_variables.len() == 1 { "it" } else { "them" },
+                    if parsed.unset_variables.len() == 1 { "it" } else { "them" },
+                ));
+            }
             let mut containers: Vec<Container> = parsed
                 .services
                 .iter()

@@ -636,6 +636,11 @@ fn volume(
         }
         _ => return None,
     };
+    // Docker refuses a mount whose target is not absolute (`./app:$CODE_FOLDER` with the
+    // variable unset): nothing is mounted. Read as "", it hid the image's whole tree.
+    if !target.starts_with('/') {
+        return None;
+    }
     let target = PathBuf::from(target);
     let is_path = source.starts_with('.')
         || source.starts_with('/')
