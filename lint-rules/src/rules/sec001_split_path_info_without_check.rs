@@ -22,8 +22,8 @@ tree creates it and nothing about the location names PHP: munin's graph server,
 a PSGI handler, fcgiwrap), nor an `internal` location that only redirects naming the
 script alone reach (`try_files $uri /index.php$is_args$args`: Symfony's recipe); a
 `rewrite` or `try_files` that carries a path after `.php` into it keeps it reported;
-nor a location whose `SCRIPT_FILENAME` is a fixed path (no variable): the split cannot
-choose the script.
+nor a location whose `SCRIPT_FILENAME` is a fixed path (no variable, or only the root:
+`$document_root/index.php`): the split cannot choose the script.
 This is the configuration behind CVE-2019-11043
 (remote code execution on unpatched PHP) and behind "uploads executed as PHP"
 when `cgi.fix_pathinfo=1`.
@@ -109,7 +109,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 .iter()
                 .rev()
                 .find(|p| p.name == "SCRIPT_FILENAME")
-                .is_some_and(|p| !p.value.contains('$'))
+                .is_some_and(|p| names_one_script(&p.value))
         });
         if fixed_script {
             continue;
@@ -139,4 +139,22 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             .with_help("add `try_files $fastcgi_script_name =404;` in this location"),
         );
     }
+}
+
+/// A `SCRIPT_FILENAME` that names one script whatever the URI: a literal path, or the
+/// location's root and a literal (`$document_root/index.php`, hotcrp): neither the
+/// split nor the URI can choose what runs.
+fn names_one_script(value: &str) -> bool {
+    let mut rest = value.to_string();
+    for root in ["$realpath_root", "$document_root"] {
+        while let Some(at) = rest.find(root) {
+            let end = at + root.len();
+            // `$document_root_x` is another variable.
+            if rest[end..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_') {
+                return false;
+            }
+            rest.replace_range(at..end, "");
+        }
+    }
+    !rest.contains('$')
 }
