@@ -31,6 +31,9 @@ struct Scenario {
     /// Requests sent at once (saturation scenarios); the bad run must see the claimed status
     /// among the answers, the good run only 200s.
     concurrent: usize,
+    /// Text the bad answer's body holds and the good one's does not (`bad_body = <?php`:
+    /// the script's source was sent rather than run), for claims a status cannot show.
+    bad_body: Option<String>,
     dir: PathBuf,
 }
 
@@ -105,6 +108,7 @@ fn scenario(dir: &Path, name: &str) -> Result<Scenario, String> {
             Some(v) => usize::from(number("concurrent", v)?),
             None => 1,
         },
+        bad_body: get("bad_body"),
         dir: dir.to_path_buf(),
     })
 }
@@ -188,7 +192,8 @@ fn wait_port(port: u16) -> bool {
     false
 }
 
-fn get(port: u16, path: &str) -> Result<u16, String> {
+/// One request: the status and the body.
+fn get(port: u16, path: &str) -> Result<(u16, String), String> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
@@ -201,7 +206,7 @@ fn get(port: u16, path: &str) -> Result<u16, String> {
         .map_err(|e| e.to_string())?;
     // Status 0: the port answered, but not in HTTP/1 (an HTTP/2-only port sends binary frames).
     if !buf.is_empty() && !buf.starts_with(b"HTTP/") {
-        return Ok(0);
+        return Ok((0, String::new()));
     }
     let text = String::from_utf8_lossy(&buf);
     let status = text
@@ -209,15 +214,17 @@ fn get(port: u16, path: &str) -> Result<u16, String> {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| format!("no status line in {text:?}"))?;
-    Ok(status)
+    let body = text
+        .split_once("\r\n\r\n")
+        .map_or(String::new(), |(_, b)| b.to_string());
+    Ok((status, body))
 }
 
-fn run_one(
-    s: &Scenario,
-    kind: &str,
-    port: u16,
-    fpm_port: u16,
-) -> Result<(Vec<u16>, String), String> {
+/// What one side of a scenario answered: each status, each body, and the error log
+/// with the linter's findings.
+type Answers = (Vec<u16>, Vec<String>, String);
+
+fn run_one(s: &Scenario, kind: &str, port: u16, fpm_port: u16) -> Result<Answers, String> {
     run_scenario(s, kind, port, fpm_port, false)
 }
 
@@ -229,7 +236,7 @@ fn run_scenario(
     port: u16,
     fpm_port: u16,
     fixed: bool,
-) -> Result<(Vec<u16>, String), String> {
+) -> Result<Answers, String> {
     let tmp = tempfile::Builder::new()
         .prefix("nfl-live")
         .tempdir_in("/tmp")
@@ -289,7 +296,7 @@ fn run_scenario(
             std::fs::read_to_string(dir.join("nginx-error.log")).unwrap_or_default()
         ));
     }
-    let answers: Vec<Result<u16, String>> = std::thread::scope(|scope| {
+    let answers: Vec<Result<(u16, String), String>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..s.concurrent)
             .map(|i| {
                 let request = s.request.clone();
@@ -310,10 +317,10 @@ fn run_scenario(
     });
     // Under saturation a connection may also be dropped without an answer: the bad run is
     // judged on the answers it got; a single request must answer.
-    let status: Result<Vec<u16>, String> = if s.concurrent > 1 && kind == "bad" {
-        let got: Vec<u16> = answers
+    let status: Result<Vec<(u16, String)>, String> = if s.concurrent > 1 && kind == "bad" {
+        let got: Vec<(u16, String)> = answers
             .iter()
-            .filter_map(|a| a.as_ref().ok().copied())
+            .filter_map(|a| a.as_ref().ok().cloned())
             .collect();
         if got.is_empty() {
             Err(format!("no answer at all: {answers:?}"))
@@ -327,7 +334,10 @@ fn run_scenario(
     drop(fpm);
     let log = std::fs::read_to_string(dir.join("nginx-error.log")).unwrap_or_default();
     let lint = lint_output(&nginx_conf, &fpm_conf);
-    status.map(|st| (st, format!("{log}\n{lint}")))
+    status.map(|answers| {
+        let (statuses, bodies) = answers.into_iter().unzip();
+        (statuses, bodies, format!("{log}\n{lint}"))
+    })
 }
 
 fn lint_output(nginx: &Path, fpm: &Path) -> String {
@@ -399,12 +409,20 @@ fn every_claimed_status_is_what_real_nginx_and_php_fpm_return() {
         if s.concurrent > 1
             && bad
                 .as_ref()
-                .is_ok_and(|(statuses, _)| !statuses.contains(&s.status))
+                .is_ok_and(|(statuses, _, _)| !statuses.contains(&s.status))
         {
             bad = run_one(s, "bad", port, fpm_port);
         }
         match bad {
-            Ok((statuses, out)) => {
+            Ok((statuses, bodies, out)) => {
+                if let Some(text) = &s.bad_body {
+                    if !bodies.iter().any(|b| b.contains(text.as_str())) {
+                        failures.push(format!(
+                            "{} bad: no answer holds {text:?}: {bodies:?}\n{out}",
+                            s.name
+                        ));
+                    }
+                }
                 if !statuses.contains(&s.status) {
                     failures.push(format!(
                         "{} bad: expected {}, got {statuses:?}\n{out}",
@@ -432,7 +450,15 @@ fn every_claimed_status_is_what_real_nginx_and_php_fpm_return() {
             Err(e) => failures.push(format!("{} bad: {e}", s.name)),
         }
         match run_one(s, "good", port + 2, fpm_port + 2) {
-            Ok((statuses, out)) => {
+            Ok((statuses, bodies, out)) => {
+                if let Some(text) = &s.bad_body {
+                    if bodies.iter().any(|b| b.contains(text.as_str())) {
+                        failures.push(format!(
+                            "{} good: an answer holds {text:?}: {bodies:?}\n{out}",
+                            s.name
+                        ));
+                    }
+                }
                 if statuses.iter().any(|st| *st != s.good_status) {
                     failures.push(format!(
                         "{} good: expected {}, got {statuses:?}\n{out}",
@@ -486,7 +512,7 @@ fn fixed_bad_configurations_answer_like_the_good_ones() {
         let port = 18_600 + (i as u16) * 4;
         let marker = format!(": {} [", s.code);
         match run_scenario(s, "bad", port, port + 1, true) {
-            Ok((statuses, out)) => {
+            Ok((statuses, _, out)) => {
                 if statuses.iter().any(|st| *st != s.good_status) {
                     failures.push(format!(
                         "{} fixed: expected {}, got {statuses:?}\n{out}",

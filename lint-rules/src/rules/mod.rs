@@ -66,6 +66,7 @@ register! {
     ngx210_prefix_root_lost_to_php_regex,
     ngx211_location_never_matches,
     ngx212_try_files_drops_path_info,
+    ngx213_try_files_serves_php_source,
     sec001_split_path_info_without_check,
     sec010_add_header_dropped,
     sec011_add_header_multiline,
