@@ -22,7 +22,10 @@ FastCGI server (fcgiwrap, munin's graph server, a Perl handler), which does
 without it.
 
 **Symptom**: 404 "File not found." from PHP; php-fpm logs `Primary script
-unknown`. A hard-coded value in a location that handles any PHP file (`~ \.php$`)
+unknown`. The same for `SCRIPT_FILENAME /scripts$fastcgi_script_name`, the
+placeholder of the PHP example that nginx's own nginx.conf ships commented out
+(Arch, FreeBSD, Homebrew and source builds): uncommented as it is, php-fpm looks
+for every script under /scripts. A hard-coded value in a location that handles any PHP file (`~ \.php$`)
 runs the same script for every URL; in an exact, named or prefix location, or a regex
 written for that one script (`~ ^/index\.php(/|$)`), it is a deliberate single entry
 point (an FPM status page, a front controller) and is not reported. A location
@@ -109,6 +112,9 @@ fn handles_any_script(pattern: &str, script: &str) -> bool {
     regex.contains("php") && (stem.is_empty() || !regex.contains(stem))
 }
 
+/// The `SCRIPT_FILENAME` of the PHP example in nginx's own nginx.conf.
+const EXAMPLE_PLACEHOLDER: &str = "/scripts$fastcgi_script_name";
+
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, server, location) in model.fastcgi_locations() {
         let Some((_, pass_span)) = &location.fastcgi_pass else {
@@ -135,6 +141,22 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     .with_help("add `include fastcgi.conf;` (Debian's fastcgi_params lacks SCRIPT_FILENAME)")
                     .with_note("at runtime: 404 \"File not found.\", php-fpm logs \"Primary script unknown\"")
                     .with_fix_opt(add_script_filename(model, location)),
+            ),
+            // nginx's own example (nginx.conf of the source tree, Arch, FreeBSD, Homebrew:
+            // commented out, uncommented as it is) names /scripts, a placeholder.
+            Some(p) if p.value.starts_with(EXAMPLE_PLACEHOLDER)
+                && location.inherited.get("root").is_none_or(|r| r.first().trim_end_matches('/') != "/scripts") => sink.push(
+                Diagnostic::new(&RULE.meta, p.span, "SCRIPT_FILENAME points into /scripts, the placeholder of nginx's example configuration: php-fpm finds no script there")
+                    .with_label("nginx's example, uncommented as shipped")
+                    .with_help("use `$document_root$fastcgi_script_name` (or `include fastcgi.conf;`)")
+                    .with_note("at runtime: 404 \"File not found.\", php-fpm logs \"Primary script unknown\"")
+                    .with_fix_opt(crate::fixes::statement(model.map, p.span).and_then(|stmt| {
+                        let (value, _) = stmt.args.get(1)?;
+                        Some(Fix::safe(
+                            format!("send {}", script_filename(location)),
+                            vec![Edit::replace(*value, script_filename(location))],
+                        ))
+                    })),
             ),
             Some(p) if !p.value.contains('$') && handles_any_script(&location.pattern, &p.value) => sink.push(
                 Diagnostic::new(&RULE.meta, p.span, format!("SCRIPT_FILENAME is hard-coded to \"{}\": every request runs that one script", p.value))
