@@ -116,7 +116,75 @@ pub struct Assembled {
     pub used: Vec<PathBuf>,
 }
 
+/// Folders whose files nginx images and packages load by a glob of their nginx.conf
+/// (`conf.d/*.conf` in the official image, `http.d/*.conf` on Alpine since 3.14,
+/// `sites-enabled/*` on Debian, `default.d/*.conf` on Fedora), under the prefixes
+/// images use.
+const SITE_FOLDERS: &[&str] = &["conf.d", "http.d", "sites-enabled", "default.d"];
+const NGINX_PREFIXES: &[&str] = &[
+    "/etc/nginx",
+    "/usr/local/etc/nginx",
+    "/usr/local/nginx/conf",
+];
+
 impl Side {
+    /// The repository files this side places in a site folder of nginx (container
+    /// paths, as the container has them at the end): the files a reader expects nginx
+    /// to load. At most 1 000 (a mounted application folder is not walked further).
+    pub fn placed_sites(&self) -> Vec<PathBuf> {
+        let in_site_folder = |path: &Path| {
+            let Some(folder) = path.parent() else {
+                return false;
+            };
+            let named = folder
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| SITE_FOLDERS.contains(&n));
+            let prefixed = folder
+                .parent()
+                .is_some_and(|p| NGINX_PREFIXES.iter().any(|x| p == Path::new(x)));
+            // sites-enabled takes every file; the others `*.conf`.
+            let globbed =
+                folder.ends_with("sites-enabled") || path.extension().is_some_and(|e| e == "conf");
+            named && prefixed && globbed
+        };
+        let mut out = Vec::new();
+        for m in self.fs.mounts() {
+            let (host, files): (&Path, Vec<PathBuf>) = match &m.source {
+                container_fs::Source::File(host) => (host, vec![m.target.clone()]),
+                container_fs::Source::Dir { host, .. } => (
+                    host,
+                    walkdir::WalkDir::new(host)
+                        .max_depth(3)
+                        .into_iter()
+                        .filter_map(Result::ok)
+                        .filter(|e| e.file_type().is_file())
+                        .take(1_000)
+                        .filter_map(|e| {
+                            e.path()
+                                .strip_prefix(host)
+                                .ok()
+                                .map(|rel| m.target.join(rel))
+                        })
+                        .collect(),
+                ),
+                _ => continue,
+            };
+            for path in files {
+                // Only where the file is still this repository file at the end (a later
+                // layer may replace or remove it).
+                let from_here = self
+                    .fs
+                    .host_path(&path)
+                    .is_some_and(|h| h.starts_with(host));
+                if in_site_folder(&path) && from_here && !out.contains(&path) {
+                    out.push(path);
+                }
+            }
+        }
+        out
+    }
+
     /// Whether the repository file `path` lands in this side's container.
     pub fn uses(&self, path: &Path) -> bool {
         self.fs.mounts().iter().any(|m| match &m.source {
@@ -182,6 +250,11 @@ impl Deployment {
             .chain(self.fpm.iter())
             .flat_map(|s| s.changed_at_build.iter().cloned())
             .collect();
+        input.options.nginx_placed = self
+            .nginx
+            .as_ref()
+            .map(Side::placed_sites)
+            .unwrap_or_default();
         // Links are followed where nginx connects: its own container's.
         input.options.symlinks = self
             .nginx

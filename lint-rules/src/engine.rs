@@ -309,6 +309,7 @@ fn build_model<'a>(
                 .push((p.clone(), lint_source::Span::new(id, start, end.max(start))));
         }
     }
+    model.never_loaded = never_loaded(input, map, trees);
     if let Some(root) = &input.options.disk_root {
         model.filesystem =
             crate::model::filesystem::Filesystem::probe(root, model.paths_of_interest());
@@ -318,6 +319,47 @@ fn build_model<'a>(
     model.trees = trees;
     model.syntax = syntax;
     model
+}
+
+/// The files a deployment placed in a site folder of nginx that no tree loaded, read
+/// into the map (their first line is where NGX215 points).
+fn never_loaded(input: &LintInput, map: &SourceMap, trees: &[Config]) -> Vec<lint_source::Span> {
+    let placed = &input.options.nginx_placed;
+    let Some(fs) = input
+        .options
+        .nginx_fs
+        .as_ref()
+        .filter(|_| !placed.is_empty())
+    else {
+        return Vec::new();
+    };
+    let loaded: foldhash::HashSet<PathBuf> = trees
+        .iter()
+        .flat_map(|t| t.files.keys())
+        .map(|id| map.get(*id).path.clone())
+        .collect();
+    placed
+        .iter()
+        .filter(|p| !loaded.contains(*p))
+        .filter_map(|p| {
+            let fetched = fs.read(p).ok()?;
+            let first_line = fetched
+                .bytes
+                .iter()
+                .position(|&b| b == b'\n')
+                .unwrap_or(fetched.bytes.len());
+            let id = map.add(
+                lint_source::SourceFile::new(
+                    p.clone(),
+                    fetched.disk_path,
+                    lint_source::FileKind::Nginx,
+                    fetched.bytes,
+                )
+                .with_origin(fetched.origin),
+            );
+            Some(lint_source::Span::new(id, 0, first_line))
+        })
+        .collect()
 }
 
 /// The syntax trees of a run indexed once for every rule (in parallel per tree).

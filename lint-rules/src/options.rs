@@ -229,6 +229,10 @@ pub struct LintOptions {
     /// Files a build step changes after they are copied (`RUN sed -i` in a Dockerfile): what
     /// is read is not what runs, so findings in them are notes, not claims.
     pub changed_at_build: Vec<PathBuf>,
+    /// Repository files a deployment places where nginx loads sites from (`conf.d/`,
+    /// `http.d/`, `sites-enabled/`, `default.d/`), as container paths: one that no
+    /// include of the tree reaches is never loaded (NGX215).
+    pub nginx_placed: Vec<PathBuf>,
     /// Symbolic links a build step makes (`RUN ln -sf /run/php/php-fpm.sock
     /// /run/php-fpm.sock` in a Dockerfile), as (link, target): a socket path nginx names
     /// may lead to a pool's socket through them, as through links on a `--root` disk.

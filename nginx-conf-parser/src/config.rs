@@ -69,6 +69,20 @@ impl Config {
         self.files.get(&id).map(|f| f.as_ref())
     }
 
+    /// The patterns of every `include` of the loaded files, resolved or not, sorted
+    /// and without repeats (`/etc/nginx/http.d/*.conf`): where the tree looks for files.
+    pub fn include_patterns(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .files
+            .values()
+            .flat_map(|f| crate::load::collect_includes(f))
+            .map(|site| site.pattern)
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// How many times walks have spliced an included file into a block so far. A file
     /// is spliced at most once per block, so one full walk splices at most (files ×
     /// blocks that include) times; tests use this to prove include graphs cost no more.

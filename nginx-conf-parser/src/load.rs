@@ -245,7 +245,7 @@ struct Loader<'a> {
     cache: Option<&'a ParseCache>,
 }
 
-fn collect_includes(file: &ParsedFile) -> Vec<IncludeSite> {
+pub(crate) fn collect_includes(file: &ParsedFile) -> Vec<IncludeSite> {
     let mut out = Vec::new();
     let mut stack: Vec<&[crate::ast::Directive]> = vec![&file.directives];
     while let Some(dirs) = stack.pop() {

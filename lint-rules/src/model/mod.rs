@@ -137,6 +137,9 @@ pub struct Model<'a> {
     used_pools: std::sync::OnceLock<foldhash::HashSet<Span>>,
     /// php-fpm ports published beyond the deployment, with where they are published.
     pub published: Vec<(crate::options::Published, Span)>,
+    /// Files the deployment places in a site folder of nginx that no include of the
+    /// tree reached (`LintOptions::nginx_placed`), each with its first line.
+    pub never_loaded: Vec<Span>,
     /// The nginx syntax trees (same order as `nginx`), for rules that read statements the
     /// effective model does not summarise (the security rules: headers, rewrites, maps).
     /// Kept rather than copied: a copy of the statements they read cost more memory
@@ -214,6 +217,7 @@ impl<'a> Model<'a> {
             index,
             used_pools: std::sync::OnceLock::new(),
             published: Vec::new(),
+            never_loaded: Vec::new(),
             trees: &[],
             syntax: &[],
         }

@@ -68,6 +68,7 @@ register! {
     ngx212_try_files_drops_path_info,
     ngx213_try_files_serves_php_source,
     ngx214_named_location_missing,
+    ngx215_site_never_loaded,
     sec001_split_path_info_without_check,
     sec010_add_header_dropped,
     sec011_add_header_multiline,
