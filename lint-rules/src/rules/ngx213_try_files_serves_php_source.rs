@@ -38,7 +38,9 @@ location / {
 location ~ \.php$ { fastcgi_pass unix:/run/php/php8.2-fpm.sock; }
 ```
 A location that passes to php-fpm itself (`try_files $uri /index.php =404;` beside
-its `fastcgi_pass`) runs the script rather than serving it, and is not reported."#,
+its `fastcgi_pass`) runs the script rather than serving it, and is not reported;
+nor is `/index.php?$query_string` before the last parameter: only the last one is
+split at `?`, so that name, `?` included, is never a file."#,
         fix: "Make the script the last `try_files` parameter, or end with a named location that passes it (`@php`).",
     },
     check,
@@ -79,10 +81,15 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
     }
 }
 
-/// `/app.php$is_args$args`, `/index.php?$query_string`, `$uri.php`: a file whose name
-/// ends in `.php` once the query part is set aside.
+/// `/app.php$is_args$args` (the file itself when the request has no query string),
+/// `$uri.php`: a file whose name ends in `.php`. A literal `?` stays in the name of a
+/// parameter before the last (only the last one is split into path and arguments), so
+/// `/index.php?$query_string` there names a file that never exists (live: 404, while
+/// `$is_args$args` sent the source).
 fn names_php_file(arg: &str) -> bool {
-    let path = arg.split('?').next().unwrap_or(arg);
-    let path = path.split("$is_args").next().unwrap_or(path);
+    if arg.contains('?') {
+        return false;
+    }
+    let path = arg.split("$is_args").next().unwrap_or(arg);
     path.to_ascii_lowercase().ends_with(".php")
 }
