@@ -2338,6 +2338,40 @@ spec:
         );
     }
 
+    /// The entrypoint renders the vhost itself (`envsubst '${PHP_HOST}' < TEMPLATE >
+    /// conf.d/default.conf`; api-platform's style, which replaces the nginx image's own
+    /// template step): the rendered file is what nginx loads. It was never linted (the
+    /// image's stock default.conf was, in its place); rendered in place through a `cp` to
+    /// a temporary file, its raw `${VAR}`s were false NGX014s (ArmaForces, mks,
+    /// sparkfabrik; triage 16a).
+    #[test]
+    fn a_vhost_the_entrypoint_renders_with_envsubst_is_linted_rendered() {
+        let site = "server {\n    listen 80;\n    root /www/app/public;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass ${PHP_HOST}:9001;\n    }\n}\n";
+        let dockerfile = "FROM php:8.3-fpm-alpine AS app_php\nCMD [\"php-fpm\"]\n\nFROM nginx:1.27-alpine AS app_nginx\nCOPY .docker/nginx/default.conf /etc/nginx/conf.d/default.conf.template\nCOPY .docker/nginx/docker-entrypoint.sh /usr/local/bin/docker-entrypoint\nENTRYPOINT [\"docker-entrypoint\"]\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n";
+        let entrypoint = "#!/usr/bin/env sh\nset -eu\nenvsubst '${PHP_HOST}' < /etc/nginx/conf.d/default.conf.template > /etc/nginx/conf.d/default.conf\nexec \"$@\"\n";
+        let compose = "services:\n  php:\n    build:\n      context: ./\n      dockerfile: ./.docker/Dockerfile\n      target: app_php\n  nginx:\n    build:\n      context: ./\n      dockerfile: ./.docker/Dockerfile\n      target: app_nginx\n    environment:\n      PHP_HOST: php\n";
+        let (text, _) = lint(&[
+            (".docker/Dockerfile", dockerfile),
+            (".docker/nginx/default.conf", site),
+            (".docker/nginx/docker-entrypoint.sh", entrypoint),
+            ("docker-compose.yml", compose),
+        ]);
+        assert!(
+            text.contains("/etc/nginx/conf.d/default.conf:7:22: X021")
+                && text.contains("port of php:9001"),
+            "{text}"
+        );
+        // In place, through a temporary copy, with the script's own defaults.
+        let custom = "server_tokens ${SERVER_TOKEN_TOGGLE};\nclient_max_body_size ${NGINX_CLIENT_MAX_BODY_SIZE};\n";
+        let script = "#!/bin/sh\nexport NGINX_CLIENT_MAX_BODY_SIZE=\"${NGINX_CLIENT_MAX_BODY_SIZE:-200M}\"\nSERVER_TOKEN_TOGGLE=\"off\"\nexport SERVER_TOKEN_TOGGLE\ncp /etc/nginx/conf.d/000-custom.conf /etc/nginx/conf.d/000-custom.conf.tmp\nenvsubst '${SERVER_TOKEN_TOGGLE} ${NGINX_CLIENT_MAX_BODY_SIZE}' < /etc/nginx/conf.d/000-custom.conf.tmp > /etc/nginx/conf.d/000-custom.conf\nrm /etc/nginx/conf.d/000-custom.conf.tmp\nexec nginx -g 'daemon off;'\n";
+        let (text, _) = lint(&[
+            ("Dockerfile", "FROM nginx:1.25.3-alpine-slim\nCOPY docker-entrypoint.sh /docker-entrypoint.sh\nCOPY config/conf.d /etc/nginx/conf.d\nENTRYPOINT [ \"/docker-entrypoint.sh\" ]\n"),
+            ("docker-entrypoint.sh", script),
+            ("config/conf.d/000-custom.conf", custom),
+        ]);
+        assert!(!text.contains("NGX014"), "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

@@ -582,6 +582,117 @@ impl Container {
         links
     }
 
+    /// The files the start script renders with envsubst before the servers start
+    /// (`envsubst '${PHP_HOST}' < /etc/nginx/conf.d/default.conf.template >
+    /// /etc/nginx/conf.d/default.conf`: the api-platform style, which replaces the nginx
+    /// image's own template step), as (source, destination, variables) in container paths.
+    /// A source the script made with `cp` is read where it was copied from (a file
+    /// rendered in place through a temporary copy). The variables: the container's
+    /// environment and the script's own assignments (`X="${X:-200M}"`), restricted to
+    /// those the SHELL-FORMAT argument names when there is one.
+    fn start_script_renders(&self) -> Vec<(PathBuf, PathBuf, BTreeMap<String, String>)> {
+        let Some(text) = self
+            .command
+            .first()
+            .and_then(|program| self.placed_script(program))
+            .filter(|t| t.starts_with("#!") && t.contains("envsubst"))
+        else {
+            return Vec::new();
+        };
+        let mut vars = self.env.clone();
+        let mut copies: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
+        let mut out = Vec::new();
+        for line in text.lines().map(str::trim) {
+            if line.starts_with('#') {
+                continue;
+            }
+            // `NAME=value`, `export NAME="${NAME:-value}"`: later lines see it.
+            let assignment = line.strip_prefix("export ").unwrap_or(line);
+            if let Some((name, value)) = assignment.split_once('=') {
+                if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                {
+                    let value = value.trim_matches(|c| c == '"' || c == '\'');
+                    let value = match value
+                        .strip_prefix(&format!("${{{name}:-"))
+                        .or_else(|| value.strip_prefix(&format!("${{{name}:=")))
+                        .and_then(|v| v.strip_suffix('}'))
+                    {
+                        Some(default) => Some(
+                            vars.get(name)
+                                .cloned()
+                                .unwrap_or_else(|| default.to_string()),
+                        ),
+                        None => (!value.contains(['$', ' ', '`'])).then(|| value.to_string()),
+                    };
+                    if let Some(v) = value.filter(|v| !v.contains('$')) {
+                        vars.insert(name.to_string(), v);
+                    }
+                    continue;
+                }
+            }
+            for command in line.split("&&").map(str::trim) {
+                let words = crate::supervisord::words(command);
+                match words.first().map(String::as_str) {
+                    Some("cp") => {
+                        let operands: Vec<&String> =
+                            words[1..].iter().filter(|w| !w.starts_with('-')).collect();
+                        if let [from, to] = operands.as_slice() {
+                            copies.insert(PathBuf::from(to.as_str()), PathBuf::from(from.as_str()));
+                        }
+                    }
+                    Some("envsubst") => {
+                        let mut from = None;
+                        let mut to = None;
+                        let mut format = None;
+                        let mut i = 1;
+                        while i < words.len() {
+                            let w = &words[i];
+                            if let Some(path) = w.strip_prefix('<') {
+                                from = if path.is_empty() {
+                                    words.get(i + 1).cloned()
+                                } else {
+                                    Some(path.to_string())
+                                };
+                                i += usize::from(path.is_empty());
+                            } else if let Some(path) = w.strip_prefix('>') {
+                                to = if path.is_empty() {
+                                    words.get(i + 1).cloned()
+                                } else {
+                                    Some(path.to_string())
+                                };
+                                i += usize::from(path.is_empty());
+                            } else if !w.starts_with('-') && format.is_none() {
+                                format = Some(w.clone());
+                            }
+                            i += 1;
+                        }
+                        let (Some(from), Some(to)) = (from, to) else {
+                            continue;
+                        };
+                        if from.contains('$') || to.contains('$') || !to.starts_with('/') {
+                            continue;
+                        }
+                        let from = PathBuf::from(from);
+                        let source = copies.get(&from).cloned().unwrap_or(from);
+                        let substituted: BTreeMap<String, String> = match &format {
+                            Some(f) => vars
+                                .iter()
+                                .filter(|(k, _)| {
+                                    f.contains(&format!("${k}")) || f.contains(&format!("${{{k}}}"))
+                                })
+                                .map(|(k, v)| (k.clone(), v.clone()))
+                                .collect(),
+                            None => vars.clone(),
+                        };
+                        out.push((source, PathBuf::from(to), substituted));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        out
+    }
+
     /// [`Container::command_arg`] of the program as supervisord starts it, when the
     /// container's command runs supervisord (`-c FILE`, else its default files).
     fn supervised_arg(
@@ -623,6 +734,33 @@ impl Container {
                 target: link,
                 source: Source::Link(target),
             });
+        }
+        // Files the start script renders with envsubst: read from the container as built,
+        // placed rendered where the script writes them.
+        let renders = self.start_script_renders();
+        if !renders.is_empty() {
+            let built = ContainerFs::with_moves(
+                &self.image_ref,
+                self.image.sets().collect(),
+                &self.image.moves,
+                mounts.clone(),
+                repo.to_path_buf(),
+            );
+            for (from, to, vars) in renders {
+                let Ok(fetched) = built.read(&from) else {
+                    continue;
+                };
+                let rendered = envsubst(&String::from_utf8_lossy(&fetched.bytes), &vars);
+                mounts.push(Mount {
+                    why: format!("the start script's envsubst < {}", from.display()),
+                    target: to,
+                    source: Source::Bytes {
+                        bytes: Arc::from(rendered.into_bytes()),
+                        origin: Arc::from("envsubst template"),
+                        host: fetched.disk_path,
+                    },
+                });
+            }
         }
         let fs = ContainerFs::with_moves(
             &self.image_ref,

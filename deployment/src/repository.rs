@@ -173,6 +173,15 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
     if crate::dockerfile::is_dockerfile_name(&name) {
         return Some(Role::Dockerfile);
     }
+    // `.tpl`/`.tmpl` name Go and Helm templates, and files an entrypoint's envsubst
+    // renders (`${DOMAIN}` only): without template markers, the latter.
+    // (Panels' `.tpl` with `%ip%` placeholders stay installer templates.)
+    let envsubst_only = matches!(e.as_str(), "tpl" | "tmpl")
+        && !["{{", "{%", "<%"].iter().any(|m| text.contains(m))
+        && installer_template(&text).is_none();
+    if envsubst_only {
+        return nginx_score(&text).then_some(Role::NginxTemplate);
+    }
     if matches!(
         e.as_str(),
         "j2" | "jinja" | "jinja2" | "tpl" | "gotmpl" | "erb" | "tmpl"
@@ -835,6 +844,15 @@ mod tests {
         assert_eq!(
             role("fpm.conf", "listen = 9000\npm.max_children = 4\n"),
             Some(Role::Fpm { main: false })
+        );
+        // A `.tpl` an entrypoint renders with envsubst (`${DOMAIN}` only) is an nginx
+        // template, not a Jinja one (nochlezhka/mks).
+        assert_eq!(
+            role(
+                "nginx/templates/default.conf.tpl",
+                "server {\n    listen 80;\n    server_name ${DOMAIN};\n    location / { try_files $uri /index.php$is_args$args; }\n}\n"
+            ),
+            Some(Role::NginxTemplate)
         );
         // Installers' and panels' templates (iRedMail, Vesta, ISPConfig) are not linted.
         for (name, text) in [
