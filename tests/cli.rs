@@ -386,6 +386,55 @@ fn nginx_t_dumps_lint_like_the_tree() {
     );
 }
 
+/// Production mode (docs/ci.md): `nginx -T` for nginx, a copy of the machine's /etc for
+/// the rest. The root's php-fpm side was not looked for once a dump was given: "No
+/// problems found" for a site still pointing at the php8.1 socket after an upgrade to
+/// 8.2 (triage 16b). Without a root, a note says php-fpm was not linted.
+#[test]
+fn a_dump_beside_a_root_is_checked_against_the_roots_php_fpm() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let fpm = dir.path().join("root/etc/php/8.2/fpm");
+    std::fs::create_dir_all(fpm.join("pool.d")).expect("mkdir");
+    std::fs::write(
+        fpm.join("php-fpm.conf"),
+        "[global]\npid = /run/php/php8.2-fpm.pid\ninclude=/etc/php/8.2/fpm/pool.d/*.conf\n",
+    )
+    .expect("write");
+    std::fs::write(
+        fpm.join("pool.d/www.conf"),
+        "[www]\nuser = www-data\ngroup = www-data\nlisten = /run/php/php8.2-fpm.sock\nlisten.owner = www-data\nlisten.group = www-data\npm = static\npm.max_children = 5\n",
+    )
+    .expect("write");
+    let dump = "# configuration file /etc/nginx/nginx.conf:\nuser www-data;\nevents {}\nhttp {\n    server {\n        listen 80;\n        root /var/www/html;\n        location ~ \\.php$ {\n            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n            fastcgi_pass unix:/run/php/php8.1-fpm.sock;\n        }\n    }\n}\n";
+    std::fs::write(dir.path().join("nginx-T.txt"), dump).expect("write");
+    let run = |args: &[&str]| {
+        let out = bin()
+            .current_dir(dir.path())
+            .args([
+                "--no-config",
+                "--format",
+                "concise",
+                "--nginx-dump",
+                "nginx-T.txt",
+            ])
+            .args(args)
+            .output()
+            .expect("run");
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    let with_root = run(&["--root", "root"]);
+    assert!(
+        with_root.contains("/etc/nginx/nginx.conf:9:26: X001"),
+        "{with_root}"
+    );
+    let alone = run(&[]);
+    assert!(alone.contains("php-fpm is not linted"), "{alone}");
+}
+
 #[test]
 fn dump_tree_shows_files_and_lines() {
     let out = bin()

@@ -603,8 +603,13 @@ impl Linter {
             || (input.paths.is_empty() && repos.is_empty())
             || input.root.is_some();
         if classic {
-            plan.inputs
-                .push(self.build_input(input, &classic_paths, cwd)?);
+            let lint_input = self.build_input(input, &classic_paths, cwd)?;
+            if input.nginx_dump.is_some() && lint_input.fpm.is_empty() {
+                plan.notes.push(
+                    "php-fpm is not linted (the dump is nginx's side only): give --fpm FILE, or --root DIR holding the machine's /etc/php".into(),
+                );
+            }
+            plan.inputs.push(lint_input);
         }
         if let Some(buffers) = &input.buffers {
             for lint_input in &mut plan.inputs {
@@ -637,6 +642,19 @@ impl Linter {
         } else {
             discover::discover(root.as_deref())
         };
+        // `nginx -T` output for nginx and a copy of the machine for the rest (docs/ci.md's
+        // production mode): the root's php-fpm side is found as without the dump.
+        let dump_only = input.nginx_dump.is_some()
+            && paths.is_empty()
+            && input.nginx.is_empty()
+            && input.fpm.is_empty();
+        if dump_only && input.memory.is_none() {
+            if let Some(r) = &root {
+                let found = discover::discover(Some(r));
+                lint_input.fpm = found.fpm;
+                lint_input.php_ini = found.php_ini;
+            }
+        }
         lint_input.options.root = root.clone();
         let absolute: Vec<PathBuf> = match &root {
             // Under a root, paths are the configuration's own (absolute: read under it).
