@@ -2372,6 +2372,22 @@ spec:
         assert!(!text.contains("NGX014"), "{text}");
     }
 
+    /// One image for two services (nochlezhka/mks): `php` runs the php image's php-fpm,
+    /// `nginx` replaces the entrypoint with a script that starts nginx alone, and builds
+    /// the image both name. nginx's service was taken to run php-fpm too ("one network
+    /// stack"), so its `127.0.0.1:9000` passed; and `php`, naming the image `nginx`
+    /// builds, was not known as php-fpm at all (triage 16a). X019 now says where 9000 is.
+    #[test]
+    fn a_service_whose_script_starts_only_nginx_does_not_run_the_images_php_fpm() {
+        let (text, _) = lint(&[
+            ("docker-compose.yml", "services:\n  nginx:\n    build: .\n    image: example/app\n    entrypoint: [\"/etc/nginx/entrypoint.sh\"]\n    ports: [\"8080:80\"]\n    depends_on: [php]\n  php:\n    image: example/app\n"),
+            ("Dockerfile", "FROM php:8.3-fpm-alpine\nRUN apk add --no-cache nginx\nCOPY nginx/default.conf /etc/nginx/http.d/default.conf\nCOPY nginx/entrypoint.sh /etc/nginx/entrypoint.sh\n"),
+            ("nginx/entrypoint.sh", "#!/bin/sh\nexec /usr/sbin/nginx -g 'daemon off;'\n"),
+            ("nginx/default.conf", "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n"),
+        ]);
+        assert!(text.contains("nginx/default.conf:7:22: X019"), "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

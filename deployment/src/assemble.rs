@@ -408,9 +408,50 @@ impl Container {
         })
     }
 
+    /// Whether the container's command is a start script of the repository that hands
+    /// over to nothing (no `exec "$@"`, no supervisor) and starts `other` but not
+    /// `program`: a script that only runs nginx, in an image that also has php-fpm (one
+    /// image, two Compose services, nginx's with `entrypoint: [/etc/nginx/entrypoint.sh]`),
+    /// does not start php-fpm. (A script that starts neither, a cron job, is judged
+    /// elsewhere.)
+    fn script_starts_only(&self, other: &str, program: &str) -> bool {
+        let Some(text) = self
+            .command
+            .first()
+            .and_then(|p| self.placed_script(p))
+            .filter(|t| t.starts_with("#!"))
+        else {
+            return false;
+        };
+        const HANDS_OVER: &[&str] = &[
+            "$@",
+            "supervisord",
+            "s6-svscan",
+            "runsvdir",
+            "/init",
+            "s6-overlay",
+        ];
+        self.command.len() == 1
+            && !HANDS_OVER.iter().any(|w| text.contains(w))
+            && text.contains(other)
+            && !text.contains(program)
+    }
+
+    /// Whether the command runs `program` itself, and so nothing else (`php-fpm -F`:
+    /// an image with nginx installed beside it does not start nginx then).
+    fn command_is(&self, program: &str) -> bool {
+        self.command
+            .first()
+            .map(|w| w.rsplit('/').next().unwrap_or(w))
+            .is_some_and(|p| p.starts_with(program))
+    }
+
     pub(crate) fn runs_nginx(&self) -> bool {
         let cmd = self.command_text();
-        (self.image.nginx.is_some() && self.command_keeps_servers())
+        (self.image.nginx.is_some()
+            && self.command_keeps_servers()
+            && !self.command_is("php-fpm")
+            && !self.script_starts_only("php-fpm", "nginx"))
             || cmd
                 .split_whitespace()
                 .any(|w| w.rsplit('/').next().unwrap_or(w).starts_with("nginx"))
@@ -436,7 +477,10 @@ impl Container {
 
     pub(crate) fn runs_fpm(&self) -> bool {
         let cmd = self.command_text();
-        (self.image.fpm.is_some() && self.command_keeps_servers())
+        (self.image.fpm.is_some()
+            && self.command_keeps_servers()
+            && !self.command_is("nginx")
+            && !self.script_starts_only("nginx", "php-fpm"))
             || cmd.contains("php-fpm")
             || (self.command_keeps_servers()
                 && (self.mounts.iter().any(|m| {
@@ -2097,10 +2141,30 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
                     if parsed.unset_variables.len() == 1 { "it" } else { "them" },
                 ));
             }
+            // A service that builds and names its image (`build: .` + `image: example/app`)
+            // makes that image for the services that only name it: they run the build.
+            let builders: Vec<(String, compose::Service)> = parsed
+                .services
+                .iter()
+                .filter(|s| s.build.is_some())
+                .filter_map(|s| Some((s.image.clone()?, s.clone())))
+                .collect();
             let mut containers: Vec<Container> = parsed
                 .services
                 .iter()
                 .map(|s| {
+                    let built_elsewhere = s.build.is_none().then_some(()).and_then(|_| {
+                        let image = s.image.as_ref()?;
+                        let (_, b) = builders.iter().find(|(i, _)| i == image)?;
+                        Some(compose::Service {
+                            build: b.build.clone(),
+                            build_target: b.build_target.clone(),
+                            build_args: b.build_args.clone(),
+                            build_keys: b.build_keys.clone(),
+                            ..s.clone()
+                        })
+                    });
+                    let s = built_elsewhere.as_ref().unwrap_or(s);
                     if let Some((_, df)) = &s.build {
                         built_dockerfiles.insert(df.clone());
                     }
