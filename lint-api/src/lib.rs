@@ -25,7 +25,7 @@
 pub mod config;
 pub mod discover;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -918,9 +918,37 @@ fn unused_in_every_run(
                 .collect()
         })
         .collect();
+    // The same code at the same place from two runs (two deployments over one nginx.conf)
+    // with different judgements (SEC072: a warning where one run resolves names at run
+    // time, a note where the other does not): the worst is what the file risks.
+    type Key = (&'static str, PathBuf, u32, u32);
+    let key = |d: &Diagnostic| -> Option<Key> {
+        d.primary
+            .as_ref()
+            .map(|p| (d.code, shown(p.span.file), p.span.start, p.span.end))
+    };
+    let mut worst: HashMap<Key, (Severity, usize, bool)> = HashMap::new();
+    for (run, (_, found)) in runs.iter().enumerate() {
+        for d in found {
+            let Some(k) = key(d) else { continue };
+            worst
+                .entry(k)
+                .and_modify(|(severity, first_run, several)| {
+                    *several |= *first_run != run;
+                    *severity = (*severity).max(d.severity);
+                })
+                .or_insert((d.severity, run, false));
+        }
+    }
     let mut merged = Vec::new();
     for (_, found) in runs {
         for d in found {
+            let milder = key(&d)
+                .and_then(|k| worst.get(&k))
+                .is_some_and(|(severity, _, several)| *several && d.severity < *severity);
+            if milder {
+                continue;
+            }
             if d.code == unused {
                 if let Some((file, start)) = place(&d) {
                     let used_elsewhere = read
@@ -1082,6 +1110,40 @@ http {
             let kept = shown(&linter.lint(&input).expect("lints"));
             assert_eq!(kept, fresh, "run {run}");
         }
+    }
+
+    /// Two deployments over one nginx.conf judge its `resolver` differently (SEC072: a
+    /// warning where one resolves names at run time, a note where the other does not):
+    /// one finding, the worse, not two contradicting ones (VirtuBox, triage 16b). Within
+    /// one run, findings are left as they are.
+    #[test]
+    fn one_place_judged_differently_by_two_runs_keeps_the_worse() {
+        let map = SourceMap::new();
+        let id = map.add_text(
+            "/etc/nginx/nginx.conf",
+            lint_source::FileKind::Nginx,
+            "resolver 8.8.8.8;\n",
+        );
+        let meta = lint_rules::rule_meta("SEC072").expect("SEC072");
+        let at = lint_source::Span::new(id, 9, 16);
+        let warning = Diagnostic::new(meta, at, "forged answers can redirect proxied requests")
+            .with_severity(Severity::Warning);
+        let note = Diagnostic::new(meta, at, "nothing here resolves upstream names at run time")
+            .with_severity(Severity::Note);
+        let merged = unused_in_every_run(
+            vec![
+                (vec![id], vec![note.clone()]),
+                (vec![id], vec![warning.clone()]),
+            ],
+            &map,
+        );
+        assert_eq!(merged.len(), 1);
+        assert_eq!(merged[0].severity, Severity::Warning);
+        let one_run = unused_in_every_run(
+            vec![(vec![id], vec![note, warning]), (vec![id], Vec::new())],
+            &map,
+        );
+        assert_eq!(one_run.len(), 2);
     }
 
     #[test]
