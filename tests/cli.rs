@@ -435,6 +435,45 @@ fn a_dump_beside_a_root_is_checked_against_the_roots_php_fpm() {
     assert!(alone.contains("php-fpm is not linted"), "{alone}");
 }
 
+/// `--root` finds the php-fpm trees of Alpine (`/etc/php83`), Arch (`/etc/php`) and
+/// Homebrew (`/opt/homebrew/etc`), not Debian's alone: their nginx ↔ php-fpm mismatches
+/// were "No problems found" (triage 16b, built from each packager's files).
+#[test]
+fn roots_of_alpine_arch_and_homebrew_are_cross_checked() {
+    let site = |listen_dir: &str| {
+        format!("user nobody;\nevents {{}}\nhttp {{\n    server {{\n        listen 80;\n        root /srv/www;\n        location ~ \\.php$ {{\n            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n            fastcgi_pass 127.0.0.1:9000;\n        }}\n    }}\n    include {listen_dir}/*.conf;\n}}\n")
+    };
+    let pool = "[www]\nuser = nobody\ngroup = nobody\nlisten = /run/php-fpm/php-fpm.sock\nlisten.owner = nobody\nlisten.group = nobody\npm = static\npm.max_children = 5\n";
+    for (nginx_dir, fpm_dir) in [
+        ("etc/nginx", "etc/php83"),
+        ("etc/nginx", "etc/php"),
+        ("opt/homebrew/etc/nginx", "opt/homebrew/etc/php/8.3"),
+    ] {
+        let dir = tempfile::tempdir().expect("tmp");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join(nginx_dir).join("servers")).expect("mkdir");
+        std::fs::create_dir_all(root.join(fpm_dir).join("php-fpm.d")).expect("mkdir");
+        std::fs::write(
+            root.join(nginx_dir).join("nginx.conf"),
+            site(&format!("/{nginx_dir}/servers")),
+        )
+        .expect("write");
+        std::fs::write(
+            root.join(fpm_dir).join("php-fpm.conf"),
+            format!("[global]\nerror_log = log/php-fpm.log\ninclude=/{fpm_dir}/php-fpm.d/*.conf\n"),
+        )
+        .expect("write");
+        std::fs::write(root.join(fpm_dir).join("php-fpm.d/www.conf"), pool).expect("write");
+        let out = bin()
+            .args(["--no-config", "--format", "concise", "--root"])
+            .arg(root)
+            .output()
+            .expect("run");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("X002"), "{fpm_dir}: {stdout}");
+    }
+}
+
 #[test]
 fn dump_tree_shows_files_and_lines() {
     let out = bin()

@@ -10,7 +10,10 @@ const NGINX_MAIN: &[&str] = &[
     "/etc/nginx/nginx.conf",
     "/usr/local/etc/nginx/nginx.conf",
     "/usr/local/nginx/conf/nginx.conf",
+    // Homebrew on Apple silicon (Intel Macs use /usr/local/etc).
+    "/opt/homebrew/etc/nginx/nginx.conf",
 ];
+/// Fedora/RHEL, FreeBSD (Arch's /etc/php/php-fpm.conf is found with Alpine's trees).
 const FPM_FIXED: &[&str] = &["/etc/php-fpm.conf", "/usr/local/etc/php-fpm.conf"];
 
 fn under(root: Option<&Path>, path: &str) -> PathBuf {
@@ -59,6 +62,12 @@ pub fn discover(root: Option<&Path>) -> LintInput {
         ("/etc/opt/remi", "php", ""),
         ("/etc/opt/rh", "rh-php", ""),
         ("/usr/local", "php", "/etc"),
+        // Alpine's packages: /etc/php83/php-fpm.conf (php7, php8, php81, ...); Arch's
+        // unversioned /etc/php/php-fpm.conf.
+        ("/etc", "php", ""),
+        // Homebrew: /opt/homebrew/etc/php/8.3/php-fpm.conf (Intel: /usr/local/etc/php).
+        ("/opt/homebrew/etc/php", "", ""),
+        ("/usr/local/etc/php", "", ""),
     ] {
         let Ok(entries) = std::fs::read_dir(under(root, parent)) else {
             continue;
