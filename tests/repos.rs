@@ -2388,6 +2388,25 @@ spec:
         assert!(text.contains("nginx/default.conf:7:22: X019"), "{text}");
     }
 
+    /// Bitnami's own README server block (`include fastcgi.conf;`) in bitnami/nginx,
+    /// which is built from nginx's sources and keeps their fastcgi.conf: its sites are
+    /// linted in the official image's nginx.conf as a stand-in, whose packages drop that
+    /// file, and the stand-in's gap was reported as two errors (NGX002, NGX201; the
+    /// README block is in more than ten repositories; triage 16b).
+    #[test]
+    fn bitnamis_readme_server_block_finds_fastcgi_conf() {
+        let (text, code) = lint(&[
+            ("docker-compose.yml", "services:\n  phpfpm:\n    image: 'bitnami/php-fpm:latest'\n    volumes:\n      - ./app:/app\n  nginx:\n    image: 'bitnami/nginx:latest'\n    depends_on:\n      - phpfpm\n    ports:\n      - '80:8080'\n    volumes:\n      - ./server_block.conf:/opt/bitnami/nginx/conf/server_blocks/yourapp.conf\n      - ./app:/app\n"),
+            ("server_block.conf", "server {\n  listen 0.0.0.0:8080;\n  server_name myapp.com;\n  root /app;\n  location / {\n    try_files $uri $uri/ /index.php?$args;\n  }\n  location ~ \\.php$ {\n    fastcgi_pass phpfpm:9000;\n    fastcgi_index index.php;\n    include fastcgi.conf;\n  }\n}\n"),
+            ("app/index.php", "<?php echo 'ok';\n"),
+        ]);
+        assert!(
+            !text.contains("NGX002") && !text.contains("NGX201"),
+            "{text}"
+        );
+        assert_eq!(code, 0, "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

@@ -1627,6 +1627,10 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
     let (fs, main) = if standin {
         let mut with_stock = c.clone();
         with_stock.image.nginx = Some(&stock::NGINX_OFFICIAL);
+        // Builds of nginx's sources (Bitnami's, OpenResty, private ones) keep what `make
+        // install` puts beside nginx.conf, `fastcgi.conf` included, which the official
+        // image's packages drop: Bitnami's README includes it (a false NGX002 and NGX201).
+        with_stock.image.nginx_extra = Some(&stock::NGINX_OFFICIAL_ALPINE);
         // The image's sites folder stands for conf.d (Bitnami's server_blocks).
         for m in &mut with_stock.mounts {
             if let Ok(rest) = m.target.strip_prefix(sites_dir) {
@@ -1640,7 +1644,7 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
     let mut notes = Vec::new();
     if standin {
         notes.push(format!(
-            "{}: the image's own nginx.conf is not known; its sites ({sites_dir}) are linted inside the official nginx image's nginx.conf",
+            "{}: the image's own nginx.conf is not known; its sites ({sites_dir}) are linted inside the official nginx image's nginx.conf, beside the files nginx's own install keeps (fastcgi.conf)",
             c.name
         ));
     }
