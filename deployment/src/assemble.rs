@@ -646,9 +646,26 @@ impl Container {
         let mut vars = self.env.clone();
         let mut copies: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
         let mut out = Vec::new();
+        // Commands inside a condition or a loop may not run (sparkfabrik renders a
+        // subfolder variant only when one is configured): only those at the top level of
+        // the script are followed.
+        let mut depth: usize = 0;
         for line in text.lines().map(str::trim) {
             if line.starts_with('#') {
                 continue;
+            }
+            let first = line.split_whitespace().next().unwrap_or("");
+            match first {
+                "if" | "case" | "for" | "while" | "until" => {
+                    depth += 1;
+                    continue;
+                }
+                "fi" | "esac" | "done" | "fi;" | "done;" => {
+                    depth = depth.saturating_sub(1);
+                    continue;
+                }
+                _ if depth > 0 => continue,
+                _ => {}
             }
             // `NAME=value`, `export NAME="${NAME:-value}"`: later lines see it.
             let assignment = line.strip_prefix("export ").unwrap_or(line);
@@ -668,9 +685,12 @@ impl Container {
                         ),
                         None => (!value.contains(['$', ' ', '`'])).then(|| value.to_string()),
                     };
-                    if let Some(v) = value.filter(|v| !v.contains('$')) {
-                        vars.insert(name.to_string(), v);
-                    }
+                    // A value this reading cannot tell (`$(hostname)`) is unknown, not
+                    // the one an earlier line gave.
+                    match value.filter(|v| !v.contains('$')) {
+                        Some(v) => vars.insert(name.to_string(), v),
+                        None => vars.remove(name),
+                    };
                     continue;
                 }
             }
@@ -718,16 +738,20 @@ impl Container {
                         }
                         let from = PathBuf::from(from);
                         let source = copies.get(&from).cloned().unwrap_or(from);
-                        let substituted: BTreeMap<String, String> = match &format {
-                            Some(f) => vars
-                                .iter()
-                                .filter(|(k, _)| {
-                                    f.contains(&format!("${k}")) || f.contains(&format!("${{{k}}}"))
-                                })
-                                .map(|(k, v)| (k.clone(), v.clone()))
-                                .collect(),
-                            None => vars.clone(),
-                        };
+                        // An empty value is most often a Compose variable the repository
+                        // leaves to an `.env` it does not have: kept as written rather than
+                        // erased (`server_name ${HOSTNAME};` is not `server_name ;`).
+                        let substituted: BTreeMap<String, String> = vars
+                            .iter()
+                            .filter(|(k, v)| {
+                                !v.is_empty()
+                                    && format.as_ref().is_none_or(|f| {
+                                        f.contains(&format!("${k}"))
+                                            || f.contains(&format!("${{{k}}}"))
+                                    })
+                            })
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect();
                         out.push((source, PathBuf::from(to), substituted));
                     }
                     _ => {}

@@ -143,13 +143,24 @@ impl Side {
             let prefixed = folder
                 .parent()
                 .is_some_and(|p| NGINX_PREFIXES.iter().any(|x| p == Path::new(x)));
-            // sites-enabled takes every file; the others `*.conf`.
+            // sites-enabled takes every file; the others `*.conf`. A glob's `*` never
+            // matches a leading dot: `.gitignore`, h5bp's disabled `.default.conf`.
             let globbed =
                 folder.ends_with("sites-enabled") || path.extension().is_some_and(|e| e == "conf");
-            named && prefixed && globbed
+            let hidden = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with('.'));
+            named && prefixed && globbed && !hidden
         };
         let mut out = Vec::new();
         for m in self.fs.mounts() {
+            // Only what the repository says it places (a Compose volume, a COPY, a
+            // manifest's mount): a loose file this tool put where its image keeps sites
+            // ("X placed as Y", "X stands for /etc/nginx") is not the repository's claim.
+            if m.why.contains(" placed as ") || m.why.contains(" stands for ") {
+                continue;
+            }
             let (host, files): (&Path, Vec<PathBuf>) = match &m.source {
                 container_fs::Source::File(host) => (host, vec![m.target.clone()]),
                 container_fs::Source::Dir { host, .. } => (
