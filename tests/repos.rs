@@ -2386,6 +2386,14 @@ spec:
             ("nginx/default.conf", "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n"),
         ]);
         assert!(text.contains("nginx/default.conf:7:22: X019"), "{text}");
+        // A script that starts both, php-fpm under its package's name (mediawiki4intranet:
+        // `service php7.4-fpm start`, `service nginx start`): one network stack.
+        let (text, _) = lint(&[
+            ("Dockerfile", "FROM debian:bookworm\nRUN apt-get install -y nginx php8.2-fpm\nCOPY start.sh /home/start.sh\nCOPY default.conf /etc/nginx/sites-enabled/default\nCMD /home/start.sh\n"),
+            ("start.sh", "#!/bin/sh\nservice php8.2-fpm start\nservice nginx start\ntail -fn0 /dev/null\n"),
+            ("default.conf", "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        include snippets/fastcgi-php.conf;\n        fastcgi_pass unix:/run/php/php8.1-fpm.sock;\n    }\n}\n"),
+        ]);
+        assert!(text.contains("X001"), "{text}");
     }
 
     /// Bitnami's own README server block (`include fastcgi.conf;`) in bitnami/nginx,

@@ -431,10 +431,12 @@ impl Container {
             "/init",
             "s6-overlay",
         ];
+        // php-fpm under its package names too: `service php7.4-fpm start`, `php-fpm82`.
+        let names = |p: &str| text.contains(if p == "php-fpm" { "fpm" } else { p });
         self.command.len() == 1
             && !HANDS_OVER.iter().any(|w| text.contains(w))
-            && text.contains(other)
-            && !text.contains(program)
+            && names(other)
+            && !names(program)
     }
 
     /// Whether the command runs `program` itself, and so nothing else (`php-fpm -F`:
