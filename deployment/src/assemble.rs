@@ -415,12 +415,7 @@ impl Container {
     /// does not start php-fpm. (A script that starts neither, a cron job, is judged
     /// elsewhere.)
     fn script_starts_only(&self, other: &str, program: &str) -> bool {
-        let Some(text) = self
-            .command
-            .first()
-            .and_then(|p| self.placed_script(p))
-            .filter(|t| t.starts_with("#!"))
-        else {
+        let Some(text) = self.start_script() else {
             return false;
         };
         const HANDS_OVER: &[&str] = &[
@@ -568,16 +563,9 @@ impl Container {
     /// /etc/supervisord.conf`: richarvey/nginx-php-fpm), one list of words per line,
     /// comments left out.
     fn start_script_commands(&self) -> Vec<Vec<String>> {
-        let Some(text) = self
-            .command
-            .first()
-            .and_then(|program| self.placed_script(program))
-        else {
+        let Some(text) = self.start_script() else {
             return Vec::new();
         };
-        if !text.starts_with("#!") {
-            return Vec::new();
-        }
         text.lines()
             .map(str::trim_start)
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
@@ -585,16 +573,20 @@ impl Container {
             .collect()
     }
 
+    /// The start script the container runs, when the repository places it (a `#!`
+    /// script named by the command's first word).
+    fn start_script(&self) -> Option<String> {
+        self.command
+            .first()
+            .and_then(|program| self.placed_script(program))
+            .filter(|t| t.starts_with("#!"))
+    }
+
     /// The symbolic links the start script makes (`ln -s TARGET LINK`), its `$NAME`s read
     /// from the container's environment and the script's own plain assignments; a link
     /// whose paths keep a variable is left out.
     fn start_script_links(&self) -> Vec<(PathBuf, PathBuf)> {
-        let Some(text) = self
-            .command
-            .first()
-            .and_then(|program| self.placed_script(program))
-            .filter(|t| t.starts_with("#!") && t.contains("ln "))
-        else {
+        let Some(text) = self.start_script().filter(|t| t.contains("ln ")) else {
             return Vec::new();
         };
         let mut vars = self.env.clone();
@@ -637,12 +629,7 @@ impl Container {
     /// environment and the script's own assignments (`X="${X:-200M}"`), restricted to
     /// those the SHELL-FORMAT argument names when there is one.
     fn start_script_renders(&self) -> Vec<(PathBuf, PathBuf, BTreeMap<String, String>)> {
-        let Some(text) = self
-            .command
-            .first()
-            .and_then(|program| self.placed_script(program))
-            .filter(|t| t.starts_with("#!") && t.contains("envsubst"))
-        else {
+        let Some(text) = self.start_script().filter(|t| t.contains("envsubst")) else {
             return Vec::new();
         };
         let mut vars = self.env.clone();

@@ -10,7 +10,7 @@ use super::codes::INVALID_VALUE;
 use crate::config::{Config, Item, Items};
 
 /// Blocks whose statements are entries, not directives (`map` keys, `types`, ...).
-const ENTRY_BLOCKS: &[&str] = &[
+pub(super) const ENTRY_BLOCKS: &[&str] = &[
     "map",
     "geo",
     "types",

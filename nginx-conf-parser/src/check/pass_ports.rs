@@ -10,6 +10,7 @@ use foldhash::HashSet;
 use lint_source::Diagnostic;
 
 use super::codes::INVALID_VALUE;
+use super::log_formats::ENTRY_BLOCKS;
 use crate::config::{Config, Item, Items};
 
 /// Directives whose address has no default port, and the URL schemes they accept.
@@ -19,16 +20,6 @@ const PASSES: &[(&str, &[&str])] = &[
     ("uwsgi_pass", &["uwsgi://", "suwsgi://"]),
     ("memcached_pass", &[]),
     ("grpc_pass", &["grpc://", "grpcs://"]),
-];
-
-/// Blocks whose statements are entries, not directives.
-const ENTRY_BLOCKS: &[&str] = &[
-    "map",
-    "geo",
-    "types",
-    "split_clients",
-    "charset_map",
-    "match",
 ];
 
 /// Checks every pass of every `http` block against the upstreams it defines.
@@ -49,7 +40,8 @@ pub(super) fn check(config: &Config, out: &mut Vec<Diagnostic>) {
             if let Some((_, schemes)) = PASSES.iter().find(|(name, _)| item.is(name)) {
                 portless(&item, schemes, &upstreams, out);
             }
-            if item.is_block() && !item.is("upstream") && !ENTRY_BLOCKS.iter().any(|b| item.is(b)) {
+            // (`upstream` is among them: its `server`s are no passes.)
+            if item.is_block() && !ENTRY_BLOCKS.iter().any(|b| item.is(b)) {
                 stack.push(item.children());
             }
         }
