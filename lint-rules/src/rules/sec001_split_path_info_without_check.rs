@@ -26,7 +26,10 @@ nor a location whose `SCRIPT_FILENAME` is a fixed path (no variable, or only the
 `$document_root/index.php`): the split cannot choose the script.
 This is the configuration behind CVE-2019-11043
 (remote code execution on unpatched PHP) and behind "uploads executed as PHP"
-when `cgi.fix_pathinfo=1`.
+when `cgi.fix_pathinfo=1`. When every pool the location reaches keeps php-fpm's
+`security.limit_extensions` to `.php` and `.phar` (its default), php-fpm refuses the
+upload itself, and the finding is a note (hardening; Fedora's and RHEL's packaged
+`default.d/php.conf` is such a location).
 
 **Symptom**: none until it is exploited: on unpatched PHP 7.1–7.3 a crafted
 URL executes code (CVE-2019-11043); with `cgi.fix_pathinfo=1`
@@ -129,15 +132,34 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         }) else {
             continue;
         };
-        sink.push(
-            Diagnostic::new(
-                &RULE.meta,
-                split.span,
-                "fastcgi_split_path_info passes PATH_INFO without a check that the script file exists",
-            )
-            .with_related(path_info.span, "PATH_INFO passed here")
-            .with_help("add `try_files $fastcgi_script_name =404;` in this location"),
-        );
+        let mut d = Diagnostic::new(
+            &RULE.meta,
+            split.span,
+            "fastcgi_split_path_info passes PATH_INFO without a check that the script file exists",
+        )
+        .with_related(path_info.span, "PATH_INFO passed here")
+        .with_help("add `try_files $fastcgi_script_name =404;` in this location");
+        // Every pool it reaches keeps php-fpm's own guard (`security.limit_extensions`
+        // .php .phar): an upload named before the path info is refused (live: 403
+        // "Access denied.", Fedora's stock default.d/php.conf). Hardening, then.
+        let mut pools = model.reached_pools(nginx, location).peekable();
+        let guarded = pools.peek().is_some()
+            && pools.all(|(_, p)| {
+                p.pool.get("security.limit_extensions").is_none_or(|e| {
+                    let listed: Vec<String> = e
+                        .value
+                        .split_whitespace()
+                        .map(str::to_ascii_lowercase)
+                        .collect();
+                    !listed.is_empty() && listed.iter().all(|x| x == ".php" || x == ".phar")
+                })
+            });
+        if guarded {
+            d = d.with_severity(Severity::Note).with_note(
+                "php-fpm's security.limit_extensions (.php .phar) refuses to run an upload this way (403 \"Access denied.\"); the check is what stops CVE-2019-11043 on PHP before 7.3.11",
+            );
+        }
+        sink.push(d);
     }
 }
 
