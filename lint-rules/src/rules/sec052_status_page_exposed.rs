@@ -195,11 +195,16 @@ pub fn unrestricted(tree: &Tree<'_>, scope: Option<usize>) -> Option<String> {
     if has_auth {
         why.push("under `satisfy any` an `allow` for every address skips the authentication");
     }
-    if !has_allow {
-        why.push("no `allow` for trusted addresses");
-    }
-    if !deny_all {
-        why.push("no `deny all`");
+    if first_universal == Some(true) && !has_auth {
+        // `allow all;` first: every client matches it (loRaCielBroce's stub_status).
+        why.push("`allow all` lets every address in");
+    } else {
+        if !has_allow {
+            why.push("no `allow` for trusted addresses");
+        }
+        if !deny_all {
+            why.push("no `deny all`");
+        }
     }
     Some(why.join("; "))
 }
