@@ -41,6 +41,18 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if location.inherited.get("root").is_some() || location.alias.is_some() {
                 continue;
             }
+            // A nested location takes its parent's `alias` (ngx_http_core_merge_loc_conf),
+            // and `$document_root` is that alias (SimpleSAMLphp's install doc: a PHP regex
+            // inside `location ^~ /simplesaml { alias ...; }`; live: the right script).
+            let inherits_alias = server.locations.iter().any(|outer| {
+                outer.alias.is_some()
+                    && outer.span.file == location.span.file
+                    && outer.span.start < location.span.start
+                    && location.span.end <= outer.span.end
+            });
+            if inherits_alias {
+                continue;
+            }
             // php-fpm answers its status and ping pages from SCRIPT_NAME, without a file
             // (FeministWiki's `location = /php-status` without root; live: 200).
             if model.serves_only_status_pages(nginx, server, location) {
