@@ -34,16 +34,22 @@ location ~ \.php(/|$) {
     fastcgi_pass php;
 }
 ```
-Good:
+Good (Debian's `snippets/fastcgi-php.conf`):
 ```nginx
 location ~ \.php(/|$) {
     fastcgi_split_path_info ^(.+\.php)(/.*)$;
-    fastcgi_param PATH_INFO $fastcgi_path_info;
     try_files $fastcgi_script_name =404;
+    set $path_info $fastcgi_path_info;
+    fastcgi_param PATH_INFO $path_info;
     fastcgi_pass php;
 }
-```"#,
-        fix: "Test the script, not the URI: `try_files $fastcgi_script_name =404;`.",
+```
+The `set` matters: `try_files` runs the split again on the file it found, which has no
+path info, so `fastcgi_param PATH_INFO $fastcgi_path_info;` in a location with
+`try_files` always sends an empty PATH_INFO (nginx trac #321; live:
+`/index.php/help/faq` gives `PATH_INFO=` without the `set`, `/help/faq` with it). That
+form is reported too."#,
+        fix: "Test the script, not the URI: `try_files $fastcgi_script_name =404;`, with PATH_INFO copied by `set` before it.",
     },
     check,
 };
@@ -72,6 +78,30 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             continue;
         };
         if tests.iter().any(|a| a.contains("$fastcgi_script_name")) {
+            // The script is tested: the check is right, but try_files runs the split
+            // again on the file it found, which has no path info, and
+            // `$fastcgi_path_info` is empty by the time the parameters are sent (nginx
+            // trac #321; the nginx wiki's Drupal recipe). Debian's fastcgi-php.conf copies
+            // it with `set` before try_files.
+            let direct = location.inherited.params.as_ref().and_then(|list| {
+                list.params
+                    .iter()
+                    .rev()
+                    .find(|p| p.name == "PATH_INFO")
+                    .filter(|p| p.value.contains("$fastcgi_path_info"))
+            });
+            if let Some(param) = direct {
+                sink.push(
+                    Diagnostic::new(
+                        &RULE.meta,
+                        param.span,
+                        "PATH_INFO is always empty here: `try_files` runs the split again on the file it found, which has no path info",
+                    )
+                    .with_label("$fastcgi_path_info, read after try_files")
+                    .with_related(try_files.span, "try_files replaces the URI the split reads")
+                    .with_help("copy it before try_files: `set $path_info $fastcgi_path_info;` and `fastcgi_param PATH_INFO $path_info;`"),
+                );
+            }
             continue;
         }
         let Some(uri_test) = tests.iter().position(|a| a == "$uri") else {
