@@ -19,7 +19,9 @@ no owner it stays `root:root`, and with `listen.acl_users`/`listen.acl_groups`
 (RHEL's default) owner and group are ignored and only the ACL counts. When
 nginx's worker user (the `user` directive; `www-data` on Debian) is neither the
 owner nor in the group, and the mode gives "other" no write bit, every request
-fails.
+fails. The workers' group is the `user` directive's second word, or when it is
+omitted the group named like the user (`user nobody;` runs as group `nobody`, not the
+user's passwd group), plus the groups that list the user as a member.
 
 **Symptom**: 502 Bad Gateway; `connect() to unix:/run/php/php8.2-fpm.sock failed
 (13: Permission denied) while connecting to upstream`.
@@ -161,8 +163,13 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             continue;
         }
         let mut groups = model.accounts.groups(&user);
-        if let Some(g) = &group {
-            groups.insert(0, g.clone());
+        match &group {
+            Some(g) => groups.insert(0, g.clone()),
+            // `user nobody;`: "if group is omitted, a group whose name equals that of
+            // user is used" (nginx's docs), not the user's passwd group: cPanel's
+            // `listen.group = nobody` sockets are open to it.
+            None if stated => groups.insert(0, user.clone()),
+            None => {}
         }
         for t in model.fastcgi_targets(nginx, location) {
             if !matches!(t.target, NginxTarget::Unix(_)) {
