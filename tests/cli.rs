@@ -474,6 +474,28 @@ fn roots_of_alpine_arch_and_homebrew_are_cross_checked() {
     }
 }
 
+/// `--root DIR DIR`, the copy of / named both ways as `--help` invites, lints what
+/// `--root DIR` lints: read under the root, the path was `DIR/DIR` (triage 16d: "No
+/// problems found" on a tree whose nginx.conf was never read).
+#[test]
+fn a_root_named_again_as_the_path_is_the_root() {
+    let run = |args: &[&str]| {
+        let out = bin()
+            .args(["--no-config", "--format", "concise"])
+            .args(args)
+            .output()
+            .expect("run");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let once = run(&["--root", "fixtures/example"]);
+    assert!(once.contains("X001"), "{once}");
+    assert_eq!(
+        run(&["--root", "fixtures/example", "fixtures/example"]),
+        once
+    );
+    assert_eq!(run(&["--root", "fixtures/example", "/"]), once);
+}
+
 #[test]
 fn dump_tree_shows_files_and_lines() {
     let out = bin()

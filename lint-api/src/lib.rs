@@ -573,7 +573,22 @@ impl Linter {
                 }
             }
         } else {
-            classic_paths = input.paths.clone();
+            // `--root DIR DIR` (or `--root DIR /`) names the copy of / twice: lint it as
+            // `--root DIR` does. Read under the root, `DIR` was `DIR/DIR` (not found), and
+            // a path named nginx.conf was never read ("No problems found").
+            let root = input
+                .root
+                .as_ref()
+                .map(|r| lint_source::vfs::normalize(&cwd.join(r)));
+            classic_paths = input
+                .paths
+                .iter()
+                .filter(|p| {
+                    let here = lint_source::vfs::normalize(&cwd.join(p));
+                    p.as_path() != Path::new("/") && Some(&here) != root.as_ref()
+                })
+                .cloned()
+                .collect();
         }
         for (repo, changed) in &repos {
             plan.searched.push(repo.clone());
