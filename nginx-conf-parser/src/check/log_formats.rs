@@ -10,7 +10,7 @@ use super::codes::INVALID_VALUE;
 use crate::config::{Config, Item, Items};
 
 /// Blocks whose statements are entries, not directives (`map` keys, `types`, ...).
-pub(super) const ENTRY_BLOCKS: &[&str] = &[
+const ENTRY_BLOCKS: &[&str] = &[
     "map",
     "geo",
     "types",
@@ -20,17 +20,20 @@ pub(super) const ENTRY_BLOCKS: &[&str] = &[
     "match",
 ];
 
-/// Checks every `access_log` of every `http` block, in the order nginx reads them.
+/// Checks every `access_log` of every `http` block, in the order nginx reads them; the
+/// same walk gathers the passes of [`super::pass_ports`].
 pub(super) fn check(config: &Config, out: &mut Vec<Diagnostic>) {
     for http in config.items().filter(|i| i.is("http") && i.is_block()) {
         // nginx compares format names case-insensitively.
         let mut known: HashSet<String> = ["combined".to_string()].into_iter().collect();
+        let mut passes = super::pass_ports::Passes::default();
         let mut stack: Vec<Items<'_>> = vec![http.children()];
         while let Some(top) = stack.last_mut() {
             let Some(item) = top.next() else {
                 stack.pop();
                 continue;
             };
+            passes.observe(&item);
             if item.is("log_format") {
                 if let Some(name) = item.arg(0) {
                     known.insert(name.to_ascii_lowercase());
@@ -42,6 +45,7 @@ pub(super) fn check(config: &Config, out: &mut Vec<Diagnostic>) {
                 stack.push(item.children());
             }
         }
+        passes.report(out);
     }
 }
 

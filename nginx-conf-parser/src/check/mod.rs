@@ -257,9 +257,8 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
     }
     if context == "main" {
         // A snippet's formats may come from the nginx.conf that includes it.
+        // And its upstreams (the same walk).
         log_formats::check(config, &mut checker.out);
-        // And its upstreams.
-        pass_ports::check(config, &mut checker.out);
         variables::check(
             config,
             map,

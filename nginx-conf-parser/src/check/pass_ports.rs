@@ -10,8 +10,7 @@ use foldhash::HashSet;
 use lint_source::Diagnostic;
 
 use super::codes::INVALID_VALUE;
-use super::log_formats::ENTRY_BLOCKS;
-use crate::config::{Config, Item, Items};
+use crate::config::Item;
 
 /// Directives whose address has no default port, and the URL schemes they accept.
 const PASSES: &[(&str, &[&str])] = &[
@@ -22,42 +21,55 @@ const PASSES: &[(&str, &[&str])] = &[
     ("grpc_pass", &["grpc://", "grpcs://"]),
 ];
 
-/// Checks every pass of every `http` block against the upstreams it defines.
-pub(super) fn check(config: &Config, out: &mut Vec<Diagnostic>) {
-    for http in config.items().filter(|i| i.is("http") && i.is_block()) {
-        // Upstream names are compared case-insensitively, and may follow their use.
-        let upstreams: HashSet<String> = http
-            .children()
-            .filter(|i| i.is("upstream") && i.is_block())
-            .filter_map(|i| i.arg(0).map(|n| n.to_ascii_lowercase()))
-            .collect();
-        let mut stack: Vec<Items<'_>> = vec![http.children()];
-        while let Some(top) = stack.last_mut() {
-            let Some(item) = top.next() else {
-                stack.pop();
+/// What one walk of an `http` block gathers: its upstream names and the passes without
+/// a port, judged when the walk ends (an upstream may follow its use). Fed by the walk
+/// of [`super::log_formats`]: a walk of its own spliced every included site once more
+/// (the load checks' splice count is a tested budget).
+#[derive(Default)]
+pub(super) struct Passes {
+    /// Upstream names, lower-cased (nginx compares them case-insensitively).
+    upstreams: HashSet<String>,
+    /// Passes naming a host without a port, with the host as written.
+    portless: Vec<(lint_source::Span, String)>,
+}
+
+impl Passes {
+    /// Notes one statement of the walk.
+    pub(super) fn observe(&mut self, item: &Item<'_>) {
+        if item.is("upstream") && item.is_block() {
+            if let Some(name) = item.arg(0) {
+                self.upstreams.insert(name.to_ascii_lowercase());
+            }
+        } else if let Some((_, schemes)) = PASSES.iter().find(|(name, _)| item.is(name)) {
+            if let Some(host) = portless(item, schemes) {
+                self.portless.push((item.arg_span(0), host));
+            }
+        }
+    }
+
+    /// The passes that name no upstream of the block.
+    pub(super) fn report(self, out: &mut Vec<Diagnostic>) {
+        for (span, host) in self.portless {
+            if self.upstreams.contains(&host.to_ascii_lowercase()) {
                 continue;
-            };
-            if let Some((_, schemes)) = PASSES.iter().find(|(name, _)| item.is(name)) {
-                portless(&item, schemes, &upstreams, out);
             }
-            // (`upstream` is among them: its `server`s are no passes.)
-            if item.is_block() && !ENTRY_BLOCKS.iter().any(|b| item.is(b)) {
-                stack.push(item.children());
-            }
+            out.push(
+                Diagnostic::new(&INVALID_VALUE, span, format!("no port in upstream \"{host}\""))
+                    .with_label("no `upstream` of this name in `http`, and no port")
+                    .with_help(format!(
+                        "define `upstream {host} {{ server ...; }}` in http (or include the file that does), or give the address a port"
+                    )),
+            );
         }
     }
 }
 
-fn portless(
-    item: &Item<'_>,
-    schemes: &[&str],
-    upstreams: &HashSet<String>,
-    out: &mut Vec<Diagnostic>,
-) {
-    let Some(address) = item.arg(0) else { return };
+/// The host a pass names when it has no port (`php82`, `127.0.0.1`, `[::1]`).
+fn portless(item: &Item<'_>, schemes: &[&str]) -> Option<String> {
+    let address = item.arg(0)?;
     // Variables are resolved per request; a socket has no port.
     if address.contains('$') || address.starts_with("unix:") {
-        return;
+        return None;
     }
     let host = schemes
         .iter()
@@ -66,22 +78,9 @@ fn portless(
     // A socket path without `unix:` is nginx's "invalid host in upstream", which X002
     // explains (the prefix is missing).
     if host.contains('/') {
-        return;
+        return None;
     }
     // `[::1]:9000`, `php:9000`: a port (whether the host resolves is another check).
     let after_brackets = host.rsplit(']').next().unwrap_or(host);
-    if after_brackets.contains(':') || upstreams.contains(&host.to_ascii_lowercase()) {
-        return;
-    }
-    out.push(
-        Diagnostic::new(
-            &INVALID_VALUE,
-            item.arg_span(0),
-            format!("no port in upstream \"{host}\""),
-        )
-        .with_label("no `upstream` of this name in `http`, and no port")
-        .with_help(format!(
-            "define `upstream {host} {{ server ...; }}` in http (or include the file that does), or give the address a port"
-        )),
-    );
+    (!after_brackets.contains(':')).then(|| host.to_string())
 }
