@@ -496,6 +496,36 @@ fn a_root_named_again_as_the_path_is_the_root() {
     assert_eq!(run(&["--root", "fixtures/example", "/"]), once);
 }
 
+/// A site copied from an application's docs and linted on its own includes what its
+/// distribution ships (`fastcgi.conf`): read as Debian's package has it when it is not
+/// beside the file. It was an NGX002 error, and NGX201 "no SCRIPT_FILENAME" followed
+/// (15 of 17 published configs, triage 16c). A file nobody ships is still not found.
+#[test]
+fn a_lone_site_reads_the_stock_files_it_includes() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let site = "server {\n    listen 80;\n    root /var/www/wordpress;\n    location ~ \\.php$ {\n        include fastcgi.conf;\n        include snippets/fastcgi-php.conf;\n        fastcgi_pass unix:/run/php/php8.2-fpm.sock;\n    }\n    include own-rules.conf;\n}\n";
+    std::fs::write(dir.path().join("wordpress.conf"), site).expect("write");
+    let out = bin()
+        .current_dir(dir.path())
+        .args([
+            "--no-config",
+            "--format",
+            "concise",
+            "--nginx",
+            "wordpress.conf",
+        ])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("NGX201"), "{stdout}");
+    assert!(!stdout.contains("fastcgi.conf\" failed"), "{stdout}");
+    assert!(!stdout.contains("fastcgi-php.conf\" failed"), "{stdout}");
+    assert!(
+        stdout.contains("NGX002") && stdout.contains("own-rules.conf"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn dump_tree_shows_files_and_lines() {
     let out = bin()

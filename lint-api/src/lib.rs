@@ -24,6 +24,7 @@
 
 pub mod config;
 pub mod discover;
+pub mod snippet_fs;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -734,6 +735,25 @@ impl Linter {
             let fs: Arc<dyn lint_source::vfs::FileSystem> = memory.clone();
             lint_input.options.nginx_fs = Some(fs.clone());
             lint_input.options.fpm_fs = Some(fs);
+        }
+        // Files named on their own (a site, a published config): what they include from
+        // their distribution (`fastcgi_params`) is read as Debian's package has it when
+        // it is not beside them. Not for this machine's own /etc/nginx, whose missing
+        // files are missing.
+        if explicit && root.is_none() && lint_input.options.nginx_fs.is_none() {
+            let dirs: Vec<PathBuf> = lint_input
+                .nginx
+                .iter()
+                .filter_map(|n| match n {
+                    NginxInput::File(p) => p.parent().map(Path::to_path_buf),
+                    NginxInput::Dump { .. } => None,
+                })
+                .filter(|d| d != Path::new("/etc/nginx"))
+                .collect();
+            if !dirs.is_empty() {
+                lint_input.options.nginx_fs =
+                    Some(Arc::new(snippet_fs::SnippetWithStock::new(dirs)));
+            }
         }
         self.apply_options(&mut lint_input, input, false)?;
         // The version that runs, when nobody said: the root's packages, or this machine's.

@@ -1,0 +1,69 @@
+//! The files a lone nginx snippet names from its distribution: `include fastcgi_params;`
+//! in a site linted with `--nginx site.conf` resolves beside the site, where a checkout
+//! has no such file, and every published config that includes a stock file was an
+//! NGX002 error on its own (15 of 17 apps' documented configs in triage 16c). Read
+//! beside the snippet first, then as Debian's nginx package has it in /etc/nginx.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use lint_source::vfs::{Fetched, FileSystem, FsError, HostFs};
+
+/// This machine's files, and beneath the folders of the snippets linted, the files of
+/// Debian's nginx package (`fastcgi_params`, `fastcgi.conf`, `snippets/fastcgi-php.conf`,
+/// `mime.types`, ...) where the folder lacks them.
+///
+/// ```
+/// use lint_source::vfs::FileSystem;
+/// let dir = std::env::temp_dir().join("snippet-fs-doc");
+/// let fs = lint_api::snippet_fs::SnippetWithStock::new(vec![dir.clone()]);
+/// let params = fs.read(&dir.join("fastcgi_params")).expect("Debian's fastcgi_params");
+/// assert!(String::from_utf8_lossy(&params.bytes).contains("QUERY_STRING"));
+/// assert!(fs.read(&dir.join("no-such-file.conf")).is_err());
+/// ```
+#[derive(Debug)]
+pub struct SnippetWithStock {
+    dirs: Vec<PathBuf>,
+}
+
+impl SnippetWithStock {
+    /// Stock files stand in beneath each of `dirs` (the folders of the snippets).
+    pub fn new(dirs: Vec<PathBuf>) -> Self {
+        SnippetWithStock { dirs }
+    }
+
+    fn stock(&self, path: &Path) -> Option<Fetched> {
+        let rel = self.dirs.iter().find_map(|d| path.strip_prefix(d).ok())?;
+        let wanted = Path::new("/etc/nginx").join(rel);
+        let (_, bytes) = deployment::stock::DEBIAN_NGINX
+            .files
+            .iter()
+            .find(|(p, _)| Path::new(p) == wanted)?;
+        Some(Fetched {
+            bytes: Arc::from(*bytes),
+            disk_path: None,
+            origin: Some(Arc::from("stock debian-nginx (not beside the snippet)")),
+        })
+    }
+}
+
+impl FileSystem for SnippetWithStock {
+    fn read(&self, path: &Path) -> Result<Fetched, FsError> {
+        match HostFs.read(path) {
+            Err(FsError::NotFound) => self.stock(path).ok_or(FsError::NotFound),
+            other => other,
+        }
+    }
+
+    fn glob(&self, pattern: &Path) -> Result<Vec<PathBuf>, FsError> {
+        HostFs.glob(pattern)
+    }
+
+    fn is_dir(&self, path: &Path) -> Option<bool> {
+        HostFs.is_dir(path)
+    }
+
+    fn disk_path(&self, path: &Path) -> Option<PathBuf> {
+        HostFs.disk_path(path)
+    }
+}
