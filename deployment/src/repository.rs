@@ -268,6 +268,10 @@ pub(crate) fn installer_template(text: &str) -> Option<&'static str> {
         if line.contains("<tmpl_") || line.contains("{tmpl_") || line.contains("</tmpl_") {
             return Some("ISPConfig (vlibTemplate) template");
         }
+        // cPanel's ea-nginx.conf.tt: `[% IF ... %]`, `[%- server.name -%]`.
+        if line.contains("[%") && line.contains("%]") {
+            return Some("Template Toolkit template ([% ... %])");
+        }
         if double_braced_name(line) {
             return Some("template ({{NAME}} placeholders, filled in by a start script)");
         }
@@ -859,6 +863,8 @@ mod tests {
             ("samples/php/fpm/pool.d/www.conf", "[inet]\nlisten = PH_PHP_FPM_BIND_HOST:PH_PHP_FPM_PORT\npm = dynamic\n"),
             ("data/templates/web/nginx/php-fpm/default.tpl", "server {\n    listen %ip%:%proxy_port%;\n    server_name %domain_idn%;\n}\n"),
             ("ispconfig/nginx_apps.vhost.master", "server {\n    listen {apps_vhost_port};\n<tmpl_if name='use_tcp'>\n    fastcgi_pass 127.0.0.1:9000;\n</tmpl_if>\n}\n"),
+            // cPanel's ea-nginx (Template Toolkit).
+            ("SOURCES/cpanel/ea-nginx/ea-nginx.conf.tt", "map $host $x {\n    [% FOREACH d IN domains -%]\n    [% d %] 1;\n    [% END %]\n}\nclient_max_body_size [% settings.client_max_body_size %];\n"),
             // mondediefr/docker-flarum: `sed -i "s/<UPLOAD_MAX_SIZE>/.../"` at start.
             ("rootfs/etc/nginx/nginx.conf", "http {\n    client_max_body_size <UPLOAD_MAX_SIZE>;\n    server {\n        listen <FLARUM_PORT>;\n    }\n}\n"),
         ] {
