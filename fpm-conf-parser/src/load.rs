@@ -44,7 +44,7 @@ impl FpmLoadOptions {
         match (&self.fs, &self.root) {
             (Some(fs), _) => fs.clone(),
             (None, Some(root)) => Arc::new(RootFs::new(root)),
-            (None, None) => Arc::new(HostFs),
+            (None, None) => Arc::new(HostFs::new()),
         }
     }
 }

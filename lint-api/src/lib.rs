@@ -32,6 +32,7 @@ use std::sync::Arc;
 
 use lint_rules::{LintInput, NginxInput, Phase, RuleTime};
 use lint_source::overlay::{Overlay, Snapshot};
+use lint_source::read_cache::ReadCache;
 use lint_source::vfs::{FileSystem, HostFs, MemoryFs, RootFs};
 use lint_source::{Diagnostic, FileId, Severity, SourceMap};
 
@@ -267,6 +268,7 @@ pub struct Linter {
     cwd: Option<PathBuf>,
     cache: Option<Arc<nginx_conf_parser::ParseCache>>,
     fpm_cache: Option<Arc<fpm_conf_parser::FpmParseCache>>,
+    read_cache: Option<Arc<lint_source::read_cache::ReadCache>>,
 }
 
 impl Linter {
@@ -277,6 +279,7 @@ impl Linter {
             cwd: None,
             cache: None,
             fpm_cache: None,
+            read_cache: None,
         }
     }
 
@@ -300,12 +303,29 @@ impl Linter {
         let cache = Arc::new(nginx_conf_parser::ParseCache::default());
         self.fpm_cache = Some(Arc::new(fpm_conf_parser::FpmParseCache::new(cache.ids())));
         self.cache = Some(cache);
+        self.read_cache = Some(Arc::default());
         self
     }
 
     /// How many nginx files an [incremental](Linter::incremental) linter has parsed so far.
     pub fn parses(&self) -> Option<usize> {
         self.cache.as_ref().map(|c| c.parses())
+    }
+
+    /// How many files an [incremental](Linter::incremental) linter has read from this
+    /// machine's disk so far (an unchanged file is not opened again).
+    pub fn disk_reads(&self) -> Option<usize> {
+        self.read_cache.as_ref().map(|c| c.reads())
+    }
+
+    /// The same linter, trusting a file on disk unchanged when its `stat(2)` is unchanged
+    /// and it last changed `settle` or more before it was read (two seconds by default).
+    /// Only an [incremental](Linter::incremental) linter reads through the cache.
+    pub fn settle_time(mut self, settle: std::time::Duration) -> Self {
+        if self.read_cache.is_some() {
+            self.read_cache = Some(Arc::new(ReadCache::with_settle_time(settle)));
+        }
+        self
     }
 
     /// How many php-fpm files an [incremental](Linter::incremental) linter has parsed so far.
@@ -627,9 +647,9 @@ impl Linter {
             }
             plan.inputs.push(lint_input);
         }
-        if let Some(buffers) = &input.buffers {
+        if input.buffers.is_some() || self.read_cache.is_some() {
             for lint_input in &mut plan.inputs {
-                lay_buffers(lint_input, buffers);
+                lay_views(lint_input, input.buffers.as_ref(), self.read_cache.as_ref());
             }
         }
         plan.notes.sort();
@@ -751,8 +771,11 @@ impl Linter {
                 .filter(|d| d != Path::new("/etc/nginx"))
                 .collect();
             if !dirs.is_empty() {
-                lint_input.options.nginx_fs =
-                    Some(Arc::new(snippet_fs::SnippetWithStock::new(dirs)));
+                let fs = snippet_fs::SnippetWithStock::new(dirs);
+                lint_input.options.nginx_fs = Some(Arc::new(match &self.read_cache {
+                    Some(cache) => fs.with_cache(cache.clone()),
+                    None => fs,
+                }));
             }
         }
         self.apply_options(&mut lint_input, input, false)?;
@@ -812,18 +835,35 @@ impl Linter {
 }
 
 /// Reads both sides of a run through `buffers` laid over the view it had (a deployment's
-/// container, the root, or the host).
-fn lay_buffers(lint_input: &mut LintInput, buffers: &Arc<Snapshot>) {
+/// container, the root, or the host), and the root's or the host's files through `cache`
+/// (an incremental linter's: unchanged files are not opened again).
+fn lay_views(
+    lint_input: &mut LintInput,
+    buffers: Option<&Arc<Snapshot>>,
+    cache: Option<&Arc<ReadCache>>,
+) {
     let o = &mut lint_input.options;
     let under = |fs: &Option<Arc<dyn FileSystem>>| -> Arc<dyn FileSystem> {
-        match (fs, &o.root) {
-            (Some(fs), _) => fs.clone(),
-            (None, Some(root)) => Arc::new(RootFs::new(root)),
-            (None, None) => Arc::new(HostFs),
+        match (fs, &o.root, cache) {
+            (Some(fs), _, _) => fs.clone(),
+            (None, Some(root), Some(cache)) => {
+                Arc::new(RootFs::new(root).with_cache(cache.clone()))
+            }
+            (None, Some(root), None) => Arc::new(RootFs::new(root)),
+            (None, None, Some(cache)) => Arc::new(HostFs::with_cache(cache.clone())),
+            (None, None, None) => Arc::new(HostFs::new()),
         }
     };
-    let nginx: Arc<dyn FileSystem> = Arc::new(Overlay::new(under(&o.nginx_fs), buffers.clone()));
-    let fpm: Arc<dyn FileSystem> = Arc::new(Overlay::new(under(&o.fpm_fs), buffers.clone()));
+    let over = |fs: Arc<dyn FileSystem>| -> Arc<dyn FileSystem> {
+        let Some(buffers) = buffers else { return fs };
+        let overlay = Overlay::new(fs, buffers.clone());
+        Arc::new(match cache {
+            Some(cache) => overlay.with_cache(cache.clone()),
+            None => overlay,
+        })
+    };
+    let nginx = over(under(&o.nginx_fs));
+    let fpm = over(under(&o.fpm_fs));
     o.nginx_fs = Some(nginx);
     o.fpm_fs = Some(fpm);
 }
@@ -1105,6 +1145,69 @@ http {
         assert!(seen
             .iter()
             .all(|s| s.iter().filter(|f| f.contains("NGX014")).count() == 2));
+    }
+
+    /// On disk, an incremental linter opens a file again only when its stamp changed, and
+    /// sees every change (an editor saving a file, a link pointed elsewhere).
+    #[test]
+    fn an_incremental_linter_opens_only_changed_files_on_disk() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let nginx = dir.path().join("nginx.conf");
+        let conf_d = dir.path().join("conf.d");
+        std::fs::create_dir_all(&conf_d).expect("mkdir");
+        std::fs::write(
+            &nginx,
+            format!(
+                "events {{}}\nhttp {{\n    include {}/*.conf;\n}}\n",
+                conf_d.display()
+            ),
+        )
+        .expect("write");
+        let site =
+            |port: &str| format!("server {{\n    listen {port};\n    server_name a.test;\n}}\n");
+        std::fs::write(conf_d.join("a.conf"), site("80")).expect("write");
+        std::fs::write(conf_d.join("b.conf"), "server {\n    listen 81;\n}\n").expect("write");
+        let pool = dir.path().join("www.conf");
+        std::fs::write(
+            &pool,
+            "[www]\nlisten = 127.0.0.1:9000\npm = static\npm.max_children = 2\n",
+        )
+        .expect("write");
+        let input = Input {
+            nginx: vec![nginx.clone()],
+            fpm: vec![pool.clone()],
+            ..Default::default()
+        };
+        // Every stamp trusted: the test cannot wait for files to settle.
+        let linter = Linter::default()
+            .incremental()
+            .settle_time(std::time::Duration::ZERO);
+        let first = linter.lint(&input).expect("lints");
+        let reads = linter.disk_reads().expect("incremental");
+        assert_eq!(reads, 4, "nginx.conf, two sites, the pool");
+        let again = linter.lint(&input).expect("lints");
+        assert_eq!(shown(&first), shown(&again));
+        assert_eq!(
+            linter.disk_reads(),
+            Some(reads),
+            "nothing changed, nothing opened"
+        );
+        // A bad port in one site, of another length: read again, and found.
+        std::fs::write(conf_d.join("a.conf"), site("99999")).expect("write");
+        let edited = linter.lint(&input).expect("lints");
+        assert_eq!(linter.disk_reads(), Some(reads + 1));
+        let fresh = Linter::default().lint(&input).expect("lints");
+        assert_eq!(shown(&edited), shown(&fresh));
+        assert_ne!(
+            shown(&edited),
+            shown(&first),
+            "the edit changed the findings"
+        );
+        // A file removed is gone, not served from the cache.
+        std::fs::remove_file(conf_d.join("b.conf")).expect("rm");
+        let removed = linter.lint(&input).expect("lints");
+        let fresh = Linter::default().lint(&input).expect("lints");
+        assert_eq!(shown(&removed), shown(&fresh));
     }
 
     #[test]

@@ -24,12 +24,22 @@ use lint_source::vfs::{Fetched, FileSystem, FsError, HostFs};
 #[derive(Debug)]
 pub struct SnippetWithStock {
     dirs: Vec<PathBuf>,
+    host: HostFs,
 }
 
 impl SnippetWithStock {
     /// Stock files stand in beneath each of `dirs` (the folders of the snippets).
     pub fn new(dirs: Vec<PathBuf>) -> Self {
-        SnippetWithStock { dirs }
+        SnippetWithStock {
+            dirs,
+            host: HostFs::new(),
+        }
+    }
+
+    /// The same view, the host's unchanged files taken from `cache` (an editor's re-lint).
+    pub fn with_cache(mut self, cache: Arc<lint_source::read_cache::ReadCache>) -> Self {
+        self.host = HostFs::with_cache(cache);
+        self
     }
 
     fn stock(&self, path: &Path) -> Option<Fetched> {
@@ -49,21 +59,21 @@ impl SnippetWithStock {
 
 impl FileSystem for SnippetWithStock {
     fn read(&self, path: &Path) -> Result<Fetched, FsError> {
-        match HostFs.read(path) {
+        match self.host.read(path) {
             Err(FsError::NotFound) => self.stock(path).ok_or(FsError::NotFound),
             other => other,
         }
     }
 
     fn glob(&self, pattern: &Path) -> Result<Vec<PathBuf>, FsError> {
-        HostFs.glob(pattern)
+        self.host.glob(pattern)
     }
 
     fn is_dir(&self, path: &Path) -> Option<bool> {
-        HostFs.is_dir(path)
+        self.host.is_dir(path)
     }
 
     fn disk_path(&self, path: &Path) -> Option<PathBuf> {
-        HostFs.disk_path(path)
+        self.host.disk_path(path)
     }
 }

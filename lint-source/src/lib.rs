@@ -11,6 +11,7 @@ pub mod distance;
 pub mod edits;
 mod meta;
 pub mod overlay;
+pub mod read_cache;
 mod source_map;
 pub mod vfs;
 

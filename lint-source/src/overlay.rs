@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::read_cache::ReadCache;
 use crate::vfs::{Fetched, FileSystem, FsError};
 
 /// The open documents at one moment, by host path and by file identity.
@@ -40,6 +41,16 @@ impl Snapshot {
 
     /// The buffer for a host path, when one is open.
     pub fn get(&self, path: &Path) -> Option<&Arc<[u8]>> {
+        self.get_with(path, || identity(path))
+    }
+
+    /// [`Snapshot::get`] with the file's (device, inode) from `known` when that knows it
+    /// (a [`ReadCache`] that just read it), saving a `stat(2)` per file read.
+    fn get_with(
+        &self,
+        path: &Path,
+        known: impl FnOnce() -> Option<(u64, u64)>,
+    ) -> Option<&Arc<[u8]>> {
         if self.texts.is_empty() {
             return None;
         }
@@ -49,8 +60,8 @@ impl Snapshot {
         if self.by_identity.is_empty() {
             return None;
         }
-        // One stat(2) per file read while buffers are open.
-        self.by_identity.get(&identity(path)?)
+        // One stat(2) per file read while buffers are open, unless the caller knows.
+        self.by_identity.get(&known()?)
     }
 }
 
@@ -59,12 +70,33 @@ impl Snapshot {
 pub struct Overlay {
     inner: Arc<dyn FileSystem>,
     docs: Arc<Snapshot>,
+    cache: Option<Arc<ReadCache>>,
 }
 
 impl Overlay {
     /// `docs` over `inner`.
     pub fn new(inner: Arc<dyn FileSystem>, docs: Arc<Snapshot>) -> Self {
-        Overlay { inner, docs }
+        Overlay {
+            inner,
+            docs,
+            cache: None,
+        }
+    }
+
+    /// The same overlay, taking files' identities from the cache `inner` reads through
+    /// (no `stat(2)` of its own per file).
+    pub fn with_cache(mut self, cache: Arc<ReadCache>) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    fn buffer(&self, disk: &Path) -> Option<&Arc<[u8]>> {
+        self.docs.get_with(disk, || {
+            self.cache
+                .as_ref()
+                .and_then(|c| c.identity(disk))
+                .or_else(|| identity(disk))
+        })
     }
 }
 
@@ -72,7 +104,7 @@ impl FileSystem for Overlay {
     fn read(&self, path: &Path) -> Result<Fetched, FsError> {
         match self.inner.read(path) {
             Ok(mut fetched) => {
-                if let Some(text) = fetched.disk_path.as_deref().and_then(|d| self.docs.get(d)) {
+                if let Some(text) = fetched.disk_path.as_deref().and_then(|d| self.buffer(d)) {
                     fetched.bytes = text.clone();
                 }
                 Ok(fetched)
@@ -80,7 +112,7 @@ impl FileSystem for Overlay {
             Err(e) => {
                 // A buffer not saved yet: the view knows where it would be on disk.
                 let disk = self.inner.disk_path(path);
-                match disk.as_deref().and_then(|d| self.docs.get(d)) {
+                match disk.as_deref().and_then(|d| self.buffer(d)) {
                     Some(text) => Ok(Fetched {
                         bytes: text.clone(),
                         disk_path: disk,
@@ -128,7 +160,7 @@ mod tests {
             .read(Path::new("/etc/nginx/sites-enabled/x"))
             .expect("read");
         assert_eq!(&*got.bytes, b"buffer");
-        let host = Overlay::new(Arc::new(HostFs), docs);
+        let host = Overlay::new(Arc::new(HostFs::new()), docs);
         assert_eq!(
             &*host.read(&enabled.join("x")).expect("read").bytes,
             b"buffer"
@@ -146,7 +178,7 @@ mod tests {
             path.clone(),
             Arc::<[u8]>::from(&b"new"[..]),
         )]));
-        let fs = Overlay::new(Arc::new(HostFs), docs);
+        let fs = Overlay::new(Arc::new(HostFs::new()), docs);
         assert_eq!(&*fs.read(&path).expect("read").bytes, b"new");
     }
 }

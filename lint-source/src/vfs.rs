@@ -11,6 +11,8 @@ use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+use crate::read_cache::ReadCache;
+
 /// Files larger than this are not read (a config file this size is a mistake).
 pub const MAX_FILE: u64 = 64 * 1024 * 1024;
 /// Symbolic links followed while resolving one path (Linux's own limit).
@@ -59,7 +61,7 @@ impl FsError {
         }
     }
 
-    fn from_io(e: &std::io::Error) -> FsError {
+    pub(crate) fn from_io(e: &std::io::Error) -> FsError {
         match e.kind() {
             std::io::ErrorKind::NotFound => FsError::NotFound,
             std::io::ErrorKind::PermissionDenied => FsError::PermissionDenied,
@@ -178,7 +180,7 @@ pub fn glob_matches(pattern: &str, path: &Path) -> bool {
         .unwrap_or(false)
 }
 
-fn read_host(disk: &Path) -> Result<Arc<[u8]>, FsError> {
+pub(crate) fn read_host(disk: &Path) -> Result<Arc<[u8]>, FsError> {
     let file = std::fs::File::open(disk).map_err(|e| FsError::from_io(&e))?;
     let meta = file.metadata().map_err(|e| FsError::from_io(&e))?;
     if meta.is_dir() {
@@ -210,14 +212,36 @@ fn read_host(disk: &Path) -> Result<Arc<[u8]>, FsError> {
     Ok(Arc::from(bytes))
 }
 
+/// Reads `disk` through `cache` when there is one.
+fn read_through(disk: &Path, cache: Option<&ReadCache>) -> Result<Arc<[u8]>, FsError> {
+    match cache {
+        Some(cache) => cache.read(disk),
+        None => read_host(disk),
+    }
+}
+
 /// The machine the linter runs on, paths as they are.
 #[derive(Clone, Debug, Default)]
-pub struct HostFs;
+pub struct HostFs {
+    cache: Option<Arc<ReadCache>>,
+}
+
+impl HostFs {
+    /// The host, every file read from disk.
+    pub fn new() -> Self {
+        HostFs::default()
+    }
+
+    /// The host, unchanged files' bytes taken from `cache` (an editor's re-lint).
+    pub fn with_cache(cache: Arc<ReadCache>) -> Self {
+        HostFs { cache: Some(cache) }
+    }
+}
 
 impl FileSystem for HostFs {
     fn read(&self, path: &Path) -> Result<Fetched, FsError> {
         Ok(Fetched {
-            bytes: read_host(path)?,
+            bytes: read_through(path, self.cache.as_deref())?,
             disk_path: Some(path.to_path_buf()),
             origin: None,
         })
@@ -268,6 +292,7 @@ pub struct RootFs {
     /// The root is a configuration checkout ([`is_configuration_checkout`]): a directory
     /// missing there may be one the machine has empty (git keeps no empty directory).
     checkout: bool,
+    cache: Option<Arc<ReadCache>>,
 }
 
 impl RootFs {
@@ -279,7 +304,17 @@ impl RootFs {
             .map(|r| normalize(&r))
             .unwrap_or(root);
         let checkout = is_configuration_checkout(&root);
-        RootFs { root, checkout }
+        RootFs {
+            root,
+            checkout,
+            cache: None,
+        }
+    }
+
+    /// The same view, unchanged files' bytes taken from `cache` (an editor's re-lint).
+    pub fn with_cache(mut self, cache: Arc<ReadCache>) -> Self {
+        self.cache = Some(cache);
+        self
     }
 
     /// The root directory on this machine.
@@ -370,7 +405,7 @@ impl FileSystem for RootFs {
     fn read(&self, path: &Path) -> Result<Fetched, FsError> {
         let disk = self.resolve(path)?;
         Ok(Fetched {
-            bytes: read_host(&disk)?,
+            bytes: read_through(&disk, self.cache.as_deref())?,
             // Shown as nginx names it (`sites-enabled/x`, a link), read from where it leads.
             disk_path: Some(self.root.join(path.strip_prefix("/").unwrap_or(path))),
             origin: None,
@@ -448,7 +483,7 @@ mod tests {
         std::fs::write(root.path().join("a/one.conf"), "").expect("write");
         std::fs::write(root.path().join("a/b/two.conf"), "").expect("write");
         std::fs::write(root.path().join("a/b/c/three.conf"), "").expect("write");
-        let host = HostFs;
+        let host = HostFs::new();
         let found = host
             .glob(&root.path().join("a/**"))
             .expect("glob")

@@ -46,7 +46,7 @@ impl LoadOptions {
         match (&self.fs, &self.root) {
             (Some(fs), _) => fs.clone(),
             (None, Some(root)) => Arc::new(RootFs::new(root)),
-            (None, None) => Arc::new(HostFs),
+            (None, None) => Arc::new(HostFs::new()),
         }
     }
 }
