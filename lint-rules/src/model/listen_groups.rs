@@ -343,6 +343,7 @@ mod tests {
             locations: Vec::new(),
             certificate: None,
             alt_svc: false,
+            http3_off: None,
             matchers: Default::default(),
             location_memo: Default::default(),
         }

@@ -229,9 +229,13 @@ pub struct Server {
     pub locations: Vec<EffectiveLocation>,
     /// `ssl_certificate` of the server itself (not inherited), when set.
     pub certificate: Option<Span>,
-    /// An `Alt-Svc` header is added at server level (or inherited from http): how
-    /// browsers learn that HTTP/3 exists.
+    /// An `Alt-Svc` header is added at server level (or inherited from http), or in one
+    /// of its locations: how browsers learn that HTTP/3 exists (they keep it for the
+    /// origin from any response, RFC 7838 §2).
     pub alt_svc: bool,
+    /// `http3 off` applies to the server (its own, or inherited from http): a QUIC
+    /// listen then negotiates no HTTP/3.
+    pub http3_off: Option<Span>,
     /// How each location (after the server level) is matched, read on first need.
     pub(crate) matchers: std::sync::OnceLock<LocationIndex>,
     /// [`Server::location_for`]'s answers so far.
@@ -776,12 +780,36 @@ fn build_http(http: &Item<'_>, model: &mut NginxModel) {
         .collect();
     settle_error_pages(&mut scope, &http_error_pages);
     let http_alt_svc = adds_alt_svc(http);
+    let http3_of = |block: &Item<'_>| {
+        block
+            .children()
+            .filter(|i| i.is("http3"))
+            .last()
+            .map(|i| (i.arg(0).is_some_and(|a| a == "off"), i.span()))
+    };
+    let http_http3 = http3_of(http);
     for server in servers {
         let mut built = build_server(&server, &scope, model, &mut lists);
         // add_header is inherited only by levels that add none of their own.
-        built.alt_svc = adds_alt_svc(&server).unwrap_or(http_alt_svc.unwrap_or(false));
+        built.alt_svc = adds_alt_svc(&server).unwrap_or(http_alt_svc.unwrap_or(false))
+            || location_adds_alt_svc(&server);
+        built.http3_off = http3_of(&server)
+            .or(http_http3)
+            .and_then(|(off, span)| off.then_some(span));
         model.servers.push(built);
     }
+}
+
+/// True when a location of `server` (nested ones too) adds an Alt-Svc header.
+fn location_adds_alt_svc(server: &Item<'_>) -> bool {
+    let mut stack: Vec<Item<'_>> = server.children().filter(|i| i.is("location")).collect();
+    while let Some(location) = stack.pop() {
+        if adds_alt_svc(&location) == Some(true) {
+            return true;
+        }
+        stack.extend(location.children().filter(|i| i.is("location")));
+    }
+    false
 }
 
 /// `Some(true)` when the block adds an Alt-Svc header, `Some(false)` when it adds
@@ -918,6 +946,7 @@ fn build_server(
         locations: exact,
         certificate,
         alt_svc: false,
+        http3_off: None,
         matchers: std::sync::OnceLock::new(),
         location_memo: LocationMemo::default(),
     }
@@ -1010,6 +1039,7 @@ mod tests {
             locations,
             certificate: None,
             alt_svc: false,
+            http3_off: None,
             matchers: Default::default(),
             location_memo: Default::default(),
         }

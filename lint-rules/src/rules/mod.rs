@@ -69,6 +69,7 @@ register! {
     ngx213_try_files_serves_php_source,
     ngx214_named_location_missing,
     ngx215_site_never_loaded,
+    ngx216_directive_swallowed,
     sec001_split_path_info_without_check,
     sec010_add_header_dropped,
     sec011_add_header_multiline,

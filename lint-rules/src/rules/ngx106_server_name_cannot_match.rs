@@ -50,8 +50,11 @@ fn problem(name: &str) -> Option<&'static str> {
     if name.contains(',') {
         return Some("contains a comma: names are separated by spaces");
     }
-    if name.contains("://") || name.contains('/') {
+    if name.contains("://") {
         return Some("is a URL: server_name matches the Host header only");
+    }
+    if name.contains('/') {
+        return Some("contains `/`: server_name matches the Host header, never a path");
     }
     let inner = name.trim_start_matches("*.").trim_end_matches(".*");
     if inner.contains('*') {

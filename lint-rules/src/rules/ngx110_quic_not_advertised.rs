@@ -17,7 +17,13 @@ and switch to QUIC for later requests when the response carries
 `Alt-Svc: h3=":443"`. A server with `listen 443 quic` but no `listen 443
 ssl` cannot be reached by a browser at all (warning); one that has both but
 never adds the `Alt-Svc` header serves every request over HTTP/1.1 or HTTP/2,
-and the QUIC socket sits unused (note).
+and the QUIC socket sits unused (note). A header added in one location is
+enough: browsers keep it for the whole origin from any response (RFC 7838 §2).
+
+`http3 off` turns HTTP/3 negotiation off for the server: its QUIC socket
+serves nothing (note), and advertising `h3` there sends browsers to a
+handshake that fails before they fall back to TCP and mark the alternative
+broken (warning).
 
 **Symptom**: browsers never use HTTP/3 (DevTools shows h2 or http/1.1);
 without a TLS listen they cannot reach the server at all.
@@ -59,9 +65,26 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                         .with_label("QUIC only")
                         .with_help(format!("add `listen {port} ssl;` next to it")),
                 );
+            } else if let Some(off) = server.http3_off {
+                if server.alt_svc {
+                    sink.push(
+                        Diagnostic::new(&RULE.meta, quic.span, format!("HTTP/3 on port {port} is advertised (`Alt-Svc`) but `http3 off` turns it off: browsers try QUIC, fail the handshake and fall back to TCP"))
+                            .with_label("advertised, not served")
+                            .with_related(off, "HTTP/3 turned off here")
+                            .with_help("remove `http3 off;` to serve HTTP/3, or stop adding the `Alt-Svc` header"),
+                    );
+                } else {
+                    sink.push(
+                        Diagnostic::new(&RULE.meta, quic.span, format!("the QUIC socket on port {port} serves nothing: `http3 off` turns HTTP/3 off for this server"))
+                            .with_severity(Severity::Note)
+                            .with_label("no HTTP/3 here")
+                            .with_related(off, "HTTP/3 turned off here")
+                            .with_help(format!("remove `listen {port} quic` or the `http3 off;`")),
+                    );
+                }
             } else if !server.alt_svc {
                 sink.push(
-                    Diagnostic::new(&RULE.meta, quic.span, format!("HTTP/3 on port {port} is never advertised: no `add_header Alt-Svc` applies to this server"))
+                    Diagnostic::new(&RULE.meta, quic.span, format!("HTTP/3 on port {port} is never advertised: no `add_header Alt-Svc` applies to this server or its locations"))
                         .with_severity(Severity::Note)
                         .with_label("unused until advertised")
                         .with_help(format!("add `add_header Alt-Svc 'h3=\":{port}\"; ma=86400';` to the server")),
