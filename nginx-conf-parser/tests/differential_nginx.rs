@@ -40,6 +40,13 @@ const DELIBERATE: &[(&str, &str)] = &[
         "rules/SEC073/bad",
         "OpenSSL older than 3.5 rejects X25519MLKEM768; SEC073 reports it as a warning",
     ),
+    // `user nobody;` on a system without a group `nobody` (Debian, this machine): nginx
+    // fails at getgrnam. The load checks read no account files; NGX026 does (the root's
+    // etc/group), proved against nginx -t by tests/user_accounts_differential.rs.
+    (
+        "rules/NGX026/bad",
+        "getgrnam(\"nobody\") fails on Debian; NGX026 reads the accounts, the load checks do not",
+    ),
 ];
 
 fn available() -> Result<(), String> {
