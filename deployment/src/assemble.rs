@@ -770,6 +770,7 @@ impl Container {
             if let Ok(text) = std::fs::read_to_string(host) {
                 let rendered = envsubst(&text, &self.env);
                 mounts.push(Mount {
+                    guessed: false,
                     target: target.clone(),
                     source: Source::Bytes {
                         bytes: Arc::from(rendered.into_bytes()),
@@ -787,6 +788,7 @@ impl Container {
         // `ln -sfT /etc/zabbix/nginx.conf /etc/nginx/http.d/nginx.conf`).
         for (link, target) in self.start_script_links() {
             mounts.push(Mount {
+                guessed: false,
                 why: format!("the start script's ln -s {}", target.display()),
                 target: link,
                 source: Source::Link(target),
@@ -809,6 +811,7 @@ impl Container {
                 };
                 let rendered = envsubst(&String::from_utf8_lossy(&fetched.bytes), &vars);
                 mounts.push(Mount {
+                    guessed: false,
                     why: format!("the start script's envsubst < {}", from.display()),
                     target: to,
                     source: Source::Bytes {
@@ -1045,12 +1048,14 @@ fn compose_container(
                     Source::Shared(format!("bind:{}", host.display()))
                 };
                 c.mounts.push(Mount {
+                    guessed: false,
                     target: target.clone(),
                     source,
                     why,
                 });
             }
             ComposeMount::Volume { name, target } => c.mounts.push(Mount {
+                guessed: false,
                 target: target.clone(),
                 source: if name.is_empty() {
                     Source::Opaque
@@ -1065,6 +1070,7 @@ fn compose_container(
                 ),
             }),
             ComposeMount::Content { text, target, name } => c.mounts.push(Mount {
+                guessed: false,
                 target: target.clone(),
                 source: Source::Bytes {
                     bytes: Arc::from(text.clone().into_bytes()),
@@ -1381,6 +1387,7 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
     }
     for removed in &df.removed {
         c.mounts.push(Mount {
+            guessed: false,
             target: removed.clone(),
             source: Source::Removed,
             why: format!("{}: RUN rm", rel(&df.path, repo)),
@@ -1389,6 +1396,7 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
     let from_images = |c: &mut Container, before: usize| {
         for (target, line, from, _) in df.copied_from_images.iter().filter(|f| f.3 == before) {
             c.mounts.push(Mount {
+                guessed: false,
                 target: target.clone(),
                 source: Source::Opaque,
                 why: format!(
@@ -1424,6 +1432,7 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
             Source::File(copy.host.clone())
         };
         c.mounts.push(Mount {
+            guessed: false,
             target,
             source,
             why: format!(
@@ -1464,6 +1473,7 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
     // `ln -s ../sites-available/app.conf sites-enabled/` is read through its link.
     for (link, target) in &df.symlinks {
         c.mounts.push(Mount {
+            guessed: false,
             target: link.clone(),
             source: Source::Link(target.clone()),
             why: format!("{}: RUN ln -s {}", rel(&df.path, repo), target.display()),
@@ -2578,6 +2588,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                     "loose php-fpm file"
                 };
                 fpm_c.mounts.push(Mount {
+                    guessed: true,
                     target: target.clone(),
                     source: Source::File(f.path.clone()),
                     why: format!(
@@ -2614,6 +2625,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                 // Every candidate is kept: alternatives in folders of their own each take
                 // theirs (`fpm_per_folder`); else the first one wins (`first_per_target`).
                 fpm_c.mounts.push(Mount {
+                    guessed: true,
                     target: target.clone(),
                     source: Source::File(f.path.clone()),
                     why: format!("{} placed as {}", rel(&f.path, repo), target.display()),
@@ -2761,6 +2773,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                 continue;
             }
             nginx_c.mounts.push(Mount {
+                guessed: true,
                 target: target.clone(),
                 source: Source::File(one.clone()),
                 why: format!(
@@ -2794,6 +2807,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                 continue;
             }
             nginx_c.mounts.push(Mount {
+                guessed: true,
                 target: target.clone(),
                 source: Source::Dir {
                     host: host.clone(),
@@ -2829,6 +2843,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         nginx_c.mounts.insert(
             0,
             Mount {
+                guessed: false,
                 target: PathBuf::from(default_site),
                 source: Source::Removed,
                 why: "the repository's sites replace the image's default site".into(),
@@ -2918,6 +2933,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         let conf_dir = run_main_file(&mut c, main, repo);
         let target = Path::new(&conf_dir).join(included);
         c.mounts.push(Mount {
+            guessed: true,
             target: target.clone(),
             source: Source::Dir {
                 host: folder.clone(),
@@ -3158,6 +3174,7 @@ fn run_main_file(c: &mut Container, main: &Path, repo: &Path) -> String {
     c.mounts.insert(
         0,
         Mount {
+            guessed: true,
             target: PathBuf::from(&conf_dir),
             source: Source::Dir {
                 host: main_dir.to_path_buf(),
@@ -3286,6 +3303,7 @@ fn place_sites(c: &mut Container, sites: &[&RepoFile], dir: &str, debian: bool, 
             target_name = format!("{stem}-{n}.conf");
         }
         c.mounts.push(Mount {
+            guessed: true,
             target: Path::new(dir).join(&target_name),
             source: Source::File(f.path.clone()),
             why: format!(

@@ -62,6 +62,10 @@ pub struct Mount {
     pub source: Source,
     /// Why it is there (`compose.yaml: volumes ./nginx:/etc/nginx/conf.d`), for `deployments`.
     pub why: String,
+    /// True when the linter put it there (a loose file placed where its image keeps such
+    /// files, a main file's folder standing for /etc/nginx), not the repository (a Compose
+    /// volume, a COPY, a manifest's mount): what the repository claims is only the rest.
+    pub guessed: bool,
 }
 
 /// A stock file as this container has it (a set's path may be moved: Alpine's
@@ -820,12 +824,14 @@ mod tests {
         std::fs::write(dir.path().join("site.conf"), "server { listen 81; }\n").unwrap();
         let mut mounts: Vec<Mount> = (0..5000)
             .map(|i| Mount {
+                guessed: false,
                 target: format!("/etc/nginx/sites-enabled/s{i}.conf").into(),
                 source: Source::File(dir.path().join("site.conf")),
                 why: "test".into(),
             })
             .collect();
         mounts.push(Mount {
+            guessed: false,
             target: "/etc/nginx/conf.d".into(),
             source: Source::Dir {
                 host: dir.path().join("conf"),
@@ -835,6 +841,7 @@ mod tests {
         });
         // A merging COPY over it that lacks `a.conf`: the bind mount below still has it.
         mounts.push(Mount {
+            guessed: false,
             target: "/etc/nginx/conf.d".into(),
             source: Source::Dir {
                 host: dir.path().join("empty"),
@@ -843,6 +850,7 @@ mod tests {
             why: "test".into(),
         });
         mounts.push(Mount {
+            guessed: false,
             target: "/etc/nginx/conf.d/b.conf".into(),
             source: Source::File(dir.path().join("site.conf")),
             why: "test".into(),
@@ -903,6 +911,7 @@ mod tests {
             "nginx:alpine",
             vec![&stock::NGINX_OFFICIAL],
             vec![Mount {
+                guessed: false,
                 target: "/etc/nginx/conf.d".into(),
                 source: Source::Dir {
                     host: dir.path().join("nginx"),

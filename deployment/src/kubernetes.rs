@@ -240,6 +240,7 @@ pub(crate) fn assemble(
                 else {
                     // An emptyDir (or any other volume) is shared by the pod's containers.
                     container.mounts.push(Mount {
+                        guessed: false,
                         target: PathBuf::from(&mount_path),
                         source: Source::Shared(format!(
                             "pod:{}:{}:{vname}",
@@ -267,6 +268,7 @@ pub(crate) fn assemble(
                 // ConfigMap is mounted at /etc/nginx/conf.d.
                 if sub_path.is_none() {
                     container.mounts.push(Mount {
+                        guessed: false,
                         target: PathBuf::from(&mount_path),
                         source: Source::Removed,
                         why: format!("{why}: the volume hides what the image has there"),
@@ -283,6 +285,7 @@ pub(crate) fn assemble(
                     };
                     if let Some(file) = cm.from_files.get(&key) {
                         container.mounts.push(Mount {
+                            guessed: false,
                             target,
                             source: Source::File(file.clone()),
                             why: why.clone(),
@@ -290,6 +293,7 @@ pub(crate) fn assemble(
                         continue;
                     }
                     container.mounts.push(Mount {
+                        guessed: false,
                         target,
                         source: Source::Bytes {
                             bytes: Arc::from(text.clone().into_bytes()),

@@ -158,7 +158,7 @@ impl Side {
             // Only what the repository says it places (a Compose volume, a COPY, a
             // manifest's mount): a loose file this tool put where its image keeps sites
             // ("X placed as Y", "X stands for /etc/nginx") is not the repository's claim.
-            if m.why.contains(" placed as ") || m.why.contains(" stands for ") {
+            if m.guessed {
                 continue;
             }
             let (host, files): (&Path, Vec<PathBuf>) = match &m.source {

@@ -25,6 +25,7 @@ const MAX_FILES: usize = 64;
 /// use deployment::container_fs::{ContainerFs, Mount, Source};
 /// let conf = "[supervisord]\nnodaemon=true\n[program:fpm]\ncommand=php-fpm -F -y \"/etc/fpm.conf\"\n";
 /// let mount = Mount {
+///     guessed: false,
 ///     target: "/etc/supervisord.conf".into(),
 ///     source: Source::Bytes { bytes: conf.as_bytes().into(), origin: "example".into(), host: None },
 ///     why: "example".into(),
