@@ -1,5 +1,5 @@
 use crate::rule::{Rule, Sink};
-use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
+use lint_source::{Applicability, Diagnostic, Edit, Family, Fix, RuleMeta, Severity, Span};
 
 use crate::model::Model;
 
@@ -150,27 +150,34 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     .with_label("nginx's example, uncommented as shipped")
                     .with_help("use `$document_root$fastcgi_script_name` (or `include fastcgi.conf;`)")
                     .with_note("at runtime: 404 \"File not found.\", php-fpm logs \"Primary script unknown\"")
-                    .with_fix_opt(crate::fixes::statement(model.map, p.span).and_then(|stmt| {
-                        let (value, _) = stmt.args.get(1)?;
-                        Some(Fix::safe(
-                            format!("send {}", script_filename(location)),
-                            vec![Edit::replace(*value, script_filename(location))],
-                        ))
-                    })),
+                    .with_fix_opt(send_script_filename(model, location, p.span, Applicability::Safe)),
             ),
             Some(p) if !p.value.contains('$') && handles_any_script(&location.pattern, &p.value) => sink.push(
                 Diagnostic::new(&RULE.meta, p.span, format!("SCRIPT_FILENAME is hard-coded to \"{}\": every request runs that one script", p.value))
                     .with_severity(Severity::Warning)
                     .with_help("use `$document_root$fastcgi_script_name`")
-                    .with_fix_opt(crate::fixes::statement(model.map, p.span).and_then(|stmt| {
-                        let (value, _) = stmt.args.get(1)?;
-                        Some(Fix::unsafe_edits(
-                            format!("send {}", script_filename(location)),
-                            vec![Edit::replace(*value, script_filename(location))],
-                        ))
-                    })),
+                    .with_fix_opt(send_script_filename(model, location, p.span, Applicability::Unsafe)),
             ),
             Some(_) => {}
         }
     }
+}
+
+/// Replaces the value of the `fastcgi_param SCRIPT_FILENAME` statement at `param` with the
+/// location's script path: safe for nginx's placeholder, which never names a script;
+/// unsafe for a hard-coded script, which someone may have meant.
+fn send_script_filename(
+    model: &Model<'_>,
+    location: &crate::model::EffectiveLocation,
+    param: Span,
+    applicability: Applicability,
+) -> Option<Fix> {
+    let stmt = crate::fixes::statement(model.map, param)?;
+    let (value, _) = stmt.args.get(1)?;
+    let description = format!("send {}", script_filename(location));
+    let edits = vec![Edit::replace(*value, script_filename(location))];
+    Some(match applicability {
+        Applicability::Safe => Fix::safe(description, edits),
+        Applicability::Unsafe => Fix::unsafe_edits(description, edits),
+    })
 }
