@@ -435,8 +435,8 @@ fn a_dump_beside_a_root_is_checked_against_the_roots_php_fpm() {
     assert!(alone.contains("php-fpm is not linted"), "{alone}");
 }
 
-/// `--root` finds the php-fpm trees of Alpine (`/etc/php83`), Arch (`/etc/php`) and
-/// Homebrew (`/opt/homebrew/etc`), not Debian's alone: their nginx ↔ php-fpm mismatches
+/// `--root` finds the php-fpm trees of Alpine (`/etc/php83`), Arch (`/etc/php`),
+/// Homebrew (`/opt/homebrew/etc`), cPanel and Plesk (under `/opt`), not Debian's alone: their nginx ↔ php-fpm mismatches
 /// were "No problems found" (triage 16b, built from each packager's files).
 #[test]
 fn roots_of_alpine_arch_and_homebrew_are_cross_checked() {
@@ -448,6 +448,9 @@ fn roots_of_alpine_arch_and_homebrew_are_cross_checked() {
         ("etc/nginx", "etc/php83"),
         ("etc/nginx", "etc/php"),
         ("opt/homebrew/etc/nginx", "opt/homebrew/etc/php/8.3"),
+        // cPanel EA4's and Plesk's own php-fpm builds (triage 16d).
+        ("etc/nginx", "opt/cpanel/ea-php82/root/etc"),
+        ("etc/nginx", "opt/plesk/php/8.2/etc"),
     ] {
         let dir = tempfile::tempdir().expect("tmp");
         let root = dir.path();

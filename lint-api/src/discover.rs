@@ -25,7 +25,8 @@ fn under(root: Option<&Path>, path: &str) -> PathBuf {
 
 /// Finds nginx.conf, every php-fpm tree (`/etc/php/*/fpm/php-fpm.conf` with its php.ini,
 /// `/etc/php-fpm.conf`, `/usr/local/etc/php-fpm.conf`, remi's and Software Collections'
-/// versioned trees, source builds under `/usr/local/php*`) on the machine or under `root`.
+/// versioned trees, source builds under `/usr/local/php*`, cPanel's and Plesk's builds
+/// under `/opt`) on the machine or under `root`.
 /// Paths in the result are as nginx/php-fpm name them (absolute, root not included).
 pub fn discover(root: Option<&Path>) -> LintInput {
     let mut input = LintInput::default();
@@ -68,6 +69,10 @@ pub fn discover(root: Option<&Path>) -> LintInput {
         // Homebrew: /opt/homebrew/etc/php/8.3/php-fpm.conf (Intel: /usr/local/etc/php).
         ("/opt/homebrew/etc/php", "", ""),
         ("/usr/local/etc/php", "", ""),
+        // Hosting panels' own builds: cPanel EA4's /opt/cpanel/ea-php82/root/etc, Plesk's
+        // /opt/plesk/php/8.2/etc (one pool per domain in php-fpm.d/).
+        ("/opt/cpanel", "ea-php", "/root/etc"),
+        ("/opt/plesk/php", "", "/etc"),
     ] {
         let Ok(entries) = std::fs::read_dir(under(root, parent)) else {
             continue;
