@@ -28,7 +28,13 @@ fn side(out: &mut String, role: &str, s: &Side, repo: &Path) {
         let _ = writeln!(out, "    php.ini: {}{absent}", ini.display());
     }
     if let Some(v) = &s.nginx_version {
-        let _ = writeln!(out, "    nginx version: {v}");
+        let reference = s.image.split_whitespace().next().unwrap_or("");
+        let assumed = if crate::stock::names_no_nginx_version(reference) {
+            format!(" (assumed: `{reference}` names no release; the one it pointed to when this tool's data was taken)")
+        } else {
+            String::new()
+        };
+        let _ = writeln!(out, "    nginx version: {v}{assumed}");
     }
     let stock = s.fs.stock_files_in_use();
     if !stock.is_empty() {

@@ -451,6 +451,32 @@ pub static BITNAMI_NGINX: StockSet = StockSet {
     complete_dirs: &[],
 };
 
+/// True when `reference` is the official nginx image under a tag that names no version
+/// (`nginx`, `nginx:alpine`, `nginx:stable-alpine`): the version it runs moves, and the one
+/// this data gives it is an assumption.
+///
+/// ```
+/// assert!(deployment::stock::names_no_nginx_version("nginx:alpine"));
+/// assert!(deployment::stock::names_no_nginx_version("nginx"));
+/// assert!(!deployment::stock::names_no_nginx_version("nginx:1.27-alpine"));
+/// assert!(!deployment::stock::names_no_nginx_version("php:8.3-fpm"));
+/// ```
+pub fn names_no_nginx_version(reference: &str) -> bool {
+    let without_digest = reference.trim().split('@').next().unwrap_or(reference);
+    let (repo, tag) = match without_digest.rsplit_once(':') {
+        Some((r, t)) if !t.contains('/') => (r, t.to_ascii_lowercase()),
+        _ => (without_digest, "latest".to_string()),
+    };
+    let name = repo.rsplit('/').next().unwrap_or(repo).to_ascii_lowercase();
+    let head = tag.split('-').next().unwrap_or("");
+    name == "nginx"
+        && official_library(repo)
+        && matches!(
+            head,
+            "latest" | "mainline" | "alpine" | "perl" | "otel" | "1" | "stable"
+        )
+}
+
 fn nginx_tag_version(tag: &str) -> Option<String> {
     let head = tag.split('-').next().unwrap_or(tag);
     match head {
