@@ -2415,6 +2415,54 @@ spec:
         assert_eq!(code, 0, "{text}");
     }
 
+    /// Dommmin/laravel-production: the production Compose file runs registry images
+    /// (`${REGISTRY}/${PHP_IMAGE_NAME}:${TAG:-latest}`) that a GitHub workflow builds with
+    /// docker/build-push-action from docker/php/Dockerfile and docker/nginx/Dockerfile.
+    /// The services run those builds, so nginx and php-fpm are cross-checked (a wrong port:
+    /// X021); without the workflow they were two unrelated one-sided images, and the note
+    /// named the image `/:latest` (triage 16a).
+    #[test]
+    fn images_a_ci_workflow_builds_run_their_dockerfiles() {
+        let compose = "services:\n  app:\n    image: ${REGISTRY}/${PHP_IMAGE_NAME}:${TAG:-latest}\n  nginx:\n    image: ${REGISTRY}/${NGINX_IMAGE_NAME}:${TAG:-latest}\n    ports: [\"80:80\"]\n";
+        let workflow = "env:\n  REGISTRY: ghcr.io\n  PHP_IMAGE_NAME: acme/app-php\n  NGINX_IMAGE_NAME: acme/app-nginx\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v5\n        with:\n          context: .\n          file: docker/php/Dockerfile\n          tags: ${{ env.REGISTRY }}/${{ env.PHP_IMAGE_NAME }}:latest\n      - uses: docker/build-push-action@v5\n        with:\n          context: .\n          file: docker/nginx/Dockerfile\n          tags: ${{ env.REGISTRY }}/${{ env.NGINX_IMAGE_NAME }}:latest\n";
+        let php = "FROM php:8.3-fpm-alpine\nCOPY . /var/www\n";
+        let nginx = "FROM nginx:stable-alpine\nCOPY docker/nginx/conf.d /etc/nginx/conf.d\nCOPY public /var/www/public\n";
+        let site = "server {\n    listen 80;\n    root /var/www/public;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass app:9001;\n    }\n}\n";
+        let files = [
+            ("docker-compose.production.yml", compose),
+            (".github/workflows/build.yml", workflow),
+            ("docker/php/Dockerfile", php),
+            ("docker/nginx/Dockerfile", nginx),
+            ("docker/nginx/conf.d/default.conf", site),
+            ("public/index.php", "<?php\n"),
+            (
+                "docker/php/www.conf",
+                "[www]\nuser = www-data\ngroup = www-data\nlisten = 9000\npm = static\npm.max_children = 4\n",
+            ),
+        ];
+        let (text, _) = lint(&files);
+        assert!(text.contains("X021"), "{text}");
+        assert!(
+            text.contains("is built by .github/workflows/build.yml from ./docker/php/Dockerfile"),
+            "{text}"
+        );
+        // A look-alike: the workflow builds another name; php-fpm's Dockerfile is an
+        // image of its own again.
+        let other = workflow.replace("file: docker/php/Dockerfile\n          tags: ${{ env.REGISTRY }}/${{ env.PHP_IMAGE_NAME }}", "file: docker/php/Dockerfile\n          tags: ${{ env.REGISTRY }}/${{ env.WORKER_IMAGE_NAME }}");
+        let mut files = files;
+        files[1].1 = &other;
+        let (text, _) = lint(&files);
+        assert!(!text.contains("X021"), "{text}");
+        assert!(
+            text.contains("./docker/php/Dockerfile (php-fpm only)"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("is built by .github/workflows/build.yml from ./docker/php/Dockerfile"),
+            "{text}"
+        );
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

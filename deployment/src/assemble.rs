@@ -9,6 +9,7 @@ use std::sync::Arc;
 use lint_rules::Network;
 use lint_source::vfs::FileSystem;
 
+use crate::ci_builds;
 use crate::compose::{self, ComposeMount};
 use crate::container_fs::{ContainerFs, Mount, Source};
 use crate::dockerfile;
@@ -998,6 +999,12 @@ fn compose_container(
     if let Some(image) = &service.image {
         if service.build.is_none() {
             set_image(&mut c, image, dockerfiles, repo);
+            // Unset variables left no name (`${REGISTRY}/${IMAGE}:latest` read as
+            // `/:latest`): notes show the reference as written.
+            let degenerate = image.starts_with(['/', ':']) || image.contains("//");
+            if let Some(written) = service.image_as_written.as_ref().filter(|_| degenerate) {
+                c.image_ref = written.clone();
+            }
         }
     }
     c.command = command;
@@ -2170,6 +2177,7 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
             }
             // A service that builds and names its image (`build: .` + `image: example/app`)
             // makes that image for the services that only name it: they run the build.
+            let ci = ci_builds::find(&repo);
             let builders: Vec<(String, compose::Service)> = parsed
                 .services
                 .iter()
@@ -2188,6 +2196,27 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
                             build_target: b.build_target.clone(),
                             build_args: b.build_args.clone(),
                             build_keys: b.build_keys.clone(),
+                            ..s.clone()
+                        })
+                    });
+                    // Else an image the repository's CI builds (a production Compose
+                    // file of registry images): it runs that Dockerfile.
+                    let built_elsewhere = built_elsewhere.or_else(|| {
+                        if s.build.is_some() {
+                            return None;
+                        }
+                        let key = ci_builds::image_key(s.image_as_written.as_deref()?)?;
+                        let b = ci.iter().find(|b| b.key == key && b.dockerfile.is_file())?;
+                        notes.push(format!(
+                            "{}: {}'s image {} is built by {} from {}: linted as that build",
+                            rel(&base.path, &repo),
+                            s.name,
+                            s.image_as_written.as_deref().unwrap_or(""),
+                            b.source,
+                            rel(&b.dockerfile, &repo)
+                        ));
+                        Some(compose::Service {
+                            build: Some((b.context.clone(), b.dockerfile.clone())),
                             ..s.clone()
                         })
                     });

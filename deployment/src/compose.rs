@@ -22,6 +22,9 @@ pub struct Service {
     pub name: String,
     /// `image:`.
     pub image: Option<String>,
+    /// `image:` as written, its variables not expanded (what a CI step's tags are
+    /// compared with, and what a note shows when the variables are unset).
+    pub image_as_written: Option<String>,
     /// `build:` context directory (absolute) and Dockerfile (absolute).
     pub build: Option<(PathBuf, PathBuf)>,
     /// `build.target`: the stage that is built.
@@ -383,6 +386,7 @@ pub fn parse_in(
         let text_of =
             |y: &Yaml, unset: &mut Vec<String>| scalar(y).map(|t| interpolate(&t, &env, unset));
         s.image = text_of(key(body, "image"), &mut unset);
+        s.image_as_written = scalar(key(body, "image"));
         match key(body, "build") {
             Yaml::String(ctx) => {
                 let ctx =

@@ -26,6 +26,7 @@
 mod assemble;
 pub mod bounded_yaml;
 pub mod build_edits;
+pub mod ci_builds;
 pub mod compose;
 pub mod container_fs;
 mod describe;
