@@ -1012,22 +1012,60 @@ impl RootWithStock {
             ("/usr/local/etc/nginx", "FreeBSD's nginx package"),
             ("/etc/nginx", "the nginx package"),
         ];
-        let (dir, what) = PLACES.iter().find(|(dir, _)| {
-            root.join(dir.trim_start_matches('/'))
-                .join("nginx.conf")
-                .is_file()
-        })?;
-        let moves = if *dir == "/usr/local/nginx/conf" {
-            Vec::new()
-        } else {
-            vec![("/usr/local/nginx/conf".to_string(), dir.to_string())]
+        // Pools kept without the package's untouched main file (what admins commit is the
+        // pool they edited): the main file the package installs reads them.
+        const FPM_PLACES: &[(&str, &StockSet, &str)] = &[
+            (
+                "/etc",
+                &crate::stock::RHEL_PHP_FPM,
+                "RHEL's php-fpm package",
+            ),
+            (
+                "/usr/local/etc",
+                &crate::stock::FREEBSD_PHP_FPM,
+                "FreeBSD's php-fpm package",
+            ),
+        ];
+        let at = |dir: &str| root.join(dir.trim_start_matches('/'));
+        let nginx = PLACES
+            .iter()
+            .find(|(dir, _)| at(dir).join("nginx.conf").is_file());
+        let fpm = FPM_PLACES.iter().find(|(dir, _, _)| {
+            !at(dir).join("php-fpm.conf").is_file()
+                && std::fs::read_dir(at(dir).join("php-fpm.d")).is_ok_and(|entries| {
+                    entries
+                        .filter_map(Result::ok)
+                        .any(|e| e.path().extension().is_some_and(|x| x == "conf"))
+                })
+        });
+        if nginx.is_none() && fpm.is_none() {
+            return None;
+        }
+        let moves = match nginx {
+            Some((dir, _)) if *dir != "/usr/local/nginx/conf" => {
+                vec![("/usr/local/nginx/conf".to_string(), dir.to_string())]
+            }
+            _ => Vec::new(),
         };
+        let mut sets: Vec<&'static StockSet> = Vec::new();
+        let mut whats = Vec::new();
+        if let Some((_, what)) = nginx {
+            sets.push(&crate::stock::NGINX_CONF);
+            whats.push(format!("{what}: nginx's own conf files"));
+        }
+        if let Some((_, set, what)) = fpm {
+            sets.push(set);
+            whats.push(format!("{what}: its php-fpm.conf"));
+        }
         Some(RootWithStock {
-            mains: (Some(Path::new(dir).join("nginx.conf")), None),
+            mains: (
+                nginx.map(|(dir, _)| Path::new(dir).join("nginx.conf")),
+                fpm.map(|(dir, _, _)| Path::new(dir).join("php-fpm.conf")),
+            ),
             root: lint_source::vfs::RootFs::new(root),
             stock: ContainerFs::with_moves(
-                &format!("{what}: nginx's own conf files (not in the copy of /)"),
-                vec![&crate::stock::NGINX_CONF],
+                &format!("{} (not in the copy of /)", whats.join("; ")),
+                sets,
                 &moves,
                 Vec::new(),
                 root.to_path_buf(),

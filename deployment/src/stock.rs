@@ -112,6 +112,27 @@ pub static DEBIAN_PHP82: StockSet = StockSet {
     complete_dirs: &[],
 };
 
+/// RHEL's (and Fedora's, Amazon Linux's) php-fpm package: its main file, which includes
+/// `/etc/php-fpm.d/*.conf`.
+pub static RHEL_PHP_FPM: StockSet = StockSet {
+    name: "rhel-php-fpm",
+    source: "RHEL/Fedora php-fpm package /etc/php-fpm.conf (active lines, as docs.rockylinux.org prints them)",
+    files: stock_files!("rhel-php-fpm": "/etc/php-fpm.conf"),
+    links: &[],
+    complete_dirs: &[],
+};
+
+/// FreeBSD's php ports: `/usr/local/etc/php-fpm.conf`, which includes
+/// `/usr/local/etc/php-fpm.d/*.conf`.
+pub static FREEBSD_PHP_FPM: StockSet = StockSet {
+    name: "freebsd-php-fpm",
+    source:
+        "FreeBSD lang/php8x /usr/local/etc/php-fpm.conf (php-src php-fpm.conf.in, active lines)",
+    files: stock_files!("freebsd-php-fpm": "/usr/local/etc/php-fpm.conf"),
+    links: &[],
+    complete_dirs: &[],
+};
+
 /// The official `php:*-fpm` images (docker-library/php 445bf41, 2026-07-30: 8.2–8.5).
 pub static PHP_OFFICIAL: StockSet = StockSet {
     name: "php-official-fpm",
