@@ -521,6 +521,40 @@ fn pools_kept_without_their_main_file_are_read_through_the_packages_one() {
     }
 }
 
+/// A copy of a Debian server's /etc (sites-enabled/) without the package database is
+/// Debian's nginx (before 1.25), as repository mode reads the same tree: `ssl on;` is the
+/// deprecation warning nginx 1.22 prints, not an unknown directive, and the port speaks TLS
+/// (triage 17b: NGX010 error, NGX103 "plain HTTP", NGX104 on a sample config).
+#[test]
+fn a_debian_layout_without_package_data_is_read_as_debians_nginx() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("etc/nginx/sites-enabled")).expect("mkdir");
+    std::fs::write(
+        root.join("etc/nginx/nginx.conf"),
+        "user www-data;\nevents {}\nhttp {\n    include /etc/nginx/sites-enabled/*;\n}\n",
+    )
+    .expect("write");
+    std::fs::write(
+        root.join("etc/nginx/sites-enabled/site.conf"),
+        "server {\n    listen 443;\n    server_name example.com;\n    ssl on;\n    ssl_certificate /etc/ssl/certs/ssl-cert-snakeoil.pem;\n    ssl_certificate_key /etc/ssl/private/ssl-cert-snakeoil.key;\n}\n",
+    )
+    .expect("write");
+    for args in [vec!["--root"], vec![]] {
+        let out = bin()
+            .args(["--no-config", "--format", "concise"])
+            .args(&args)
+            .arg(root)
+            .output()
+            .expect("run");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("NGX018"), "{args:?}: {text}");
+        for code in ["NGX010", "NGX103", "NGX104"] {
+            assert!(!text.contains(code), "{args:?} {code}: {text}");
+        }
+    }
+}
+
 /// `--root DIR DIR`, the copy of / named both ways as `--help` invites, lints what
 /// `--root DIR` lints: read under the root, the path was `DIR/DIR` (triage 16d: "No
 /// problems found" on a tree whose nginx.conf was never read).

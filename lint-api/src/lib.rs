@@ -782,7 +782,13 @@ impl Linter {
         // The version that runs, when nobody said: the root's packages, or this machine's.
         if lint_input.options.nginx_version.is_none() {
             lint_input.options.nginx_version = match &lint_input.options.root {
-                Some(root) => discover::root_nginx_version(root),
+                // A copy with Debian's layout (sites-enabled/, etc/php/X/fpm) but no package
+                // data: Debian's nginx, as repository mode reads the same tree (before 1.25:
+                // `ssl on;` is deprecated there, not unknown).
+                Some(root) => discover::root_nginx_version(root).or_else(|| {
+                    deployment::container_fs::RootWithStock::debian(root)
+                        .map(|_| "1.22".to_string())
+                }),
                 None if !explicit && input.memory.is_none() => discover::machine_nginx_version(),
                 None => None,
             };
