@@ -78,10 +78,9 @@ pub fn parse_run(
     let run = expand_known(run, vars);
     // What the shell expands and the stage does not set (`$(nproc)`, a backquote, a
     // runtime `$PORT`) is not known: the files this RUN edits are "changed at build time".
-    let dynamic = unresolved_expansion(&run);
     let commands = split_commands(&run);
     // Forms the tokenizer does not follow (a subshell, a brace group, sudo, a heredoc).
-    if commands.iter().any(|(words, _)| {
+    if commands.iter().any(|(words, _, _)| {
         words
             .first()
             .is_some_and(|w| w.starts_with('(') || w.starts_with('{') || w == "sudo" || w == "doas")
@@ -91,10 +90,15 @@ pub fn parse_run(
         return out;
     }
     let absolute = |p: &str| lint_source::vfs::normalize(&workdir.join(p));
-    for (i, (words, _)) in commands.iter().enumerate() {
+    for (i, (words, _, dynamic)) in commands.iter().enumerate() {
         let Some(program) = words.first() else {
             continue;
         };
+        // What the shell expands in this command and the stage does not set (`$(nproc)`,
+        // a backquote, a runtime `$PORT`) is not known: the files it edits are "changed at
+        // build time". Only this command's: a `$(lsb_release -sc)` in an `echo` before it
+        // says nothing of a `sed` after it (Baikal's image, triage 17a).
+        let before = out.edits.len();
         let program = program.rsplit('/').next().unwrap_or(program);
         match program {
             "sed" => match sed(&words[1..]) {
@@ -125,7 +129,7 @@ pub fn parse_run(
                 };
                 // `echo X | tee -a FILE`.
                 let redirect = redirect.or_else(|| {
-                    let (next, _) = commands.get(i + 1)?;
+                    let (next, _, _) = commands.get(i + 1)?;
                     let (tee, rest) = next.split_first()?;
                     if tee.rsplit('/').next() != Some("tee") || commands[i].1 != "|" {
                         return None;
@@ -149,41 +153,20 @@ pub fn parse_run(
             }
             _ => {}
         }
+        if *dynamic {
+            let moved: Vec<PathBuf> = out.edits.drain(before..).map(|e| e.path).collect();
+            out.unmodelled.extend(moved);
+        }
     }
-    // An edit of a glob (`/etc/php/*/fpm/pool.d/www.conf`) or of text the shell expands
-    // is not modelled: its files are said to be changed instead.
+    // An edit of a glob (`/etc/php/*/fpm/pool.d/www.conf`) is not modelled: its files are
+    // said to be changed instead.
     let (kept, unknown): (Vec<FileEdit>, Vec<FileEdit>) = out
         .edits
         .into_iter()
-        .partition(|e| !dynamic && !lint_source::vfs::has_glob(&e.path.to_string_lossy()));
+        .partition(|e| !lint_source::vfs::has_glob(&e.path.to_string_lossy()));
     out.edits = kept;
     out.unmodelled.extend(unknown.into_iter().map(|e| e.path));
     out
-}
-
-/// Whether the shell would expand something in `text` that is still written as an
-/// expansion: `$(`, a backquote, `$NAME` or `${...}` outside single quotes.
-fn unresolved_expansion(text: &str) -> bool {
-    let mut single = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => single = !single,
-            '\\' if !single => {
-                chars.next();
-            }
-            '`' if !single => return true,
-            '$' if !single
-                && chars.peek().is_some_and(|n| {
-                    *n == '(' || *n == '{' || *n == '_' || n.is_ascii_alphanumeric()
-                }) =>
-            {
-                return true;
-            }
-            _ => {}
-        }
-    }
-    false
 }
 
 /// `$NAME` and `${NAME}` of the names in `vars`, outside single quotes; anything else
@@ -302,8 +285,12 @@ const MAX_EXPRESSIONS: usize = 64;
 
 /// Shell words of a `RUN`, split into commands at `&&`, `||`, `;` and `|` outside quotes
 /// (each with the separator after it); `>` and `>>` are words of their own.
-fn split_commands(run: &str) -> Vec<(Vec<String>, String)> {
+/// The commands of a shell line: their words (quotes removed), the separator after each,
+/// and whether the shell expands something in it (`$(`, a backquote, `$NAME`, `${...}`
+/// outside single quotes).
+fn split_commands(run: &str) -> Vec<(Vec<String>, String, bool)> {
     let mut out = Vec::new();
+    let mut dynamic = false;
     let mut current: Vec<String> = Vec::new();
     let mut word = String::new();
     let mut in_word = false;
@@ -316,6 +303,12 @@ fn split_commands(run: &str) -> Vec<(Vec<String>, String)> {
         }
     };
     while let Some(c) = chars.next() {
+        let expands = |next: Option<&char>| {
+            next.is_some_and(|n| *n == '(' || *n == '{' || *n == '_' || n.is_ascii_alphanumeric())
+        };
+        if quote != Some('\'') && ((c == '$' && expands(chars.peek())) || c == '`') {
+            dynamic = true;
+        }
         match (quote, c) {
             (Some(q), c) if c == q => quote = None,
             // In double quotes a backslash escapes only `"`, `\`, `$` and a backquote
@@ -346,7 +339,11 @@ fn split_commands(run: &str) -> Vec<(Vec<String>, String)> {
                     chars.next();
                     sep.push(c);
                 }
-                out.push((std::mem::take(&mut current), sep));
+                out.push((
+                    std::mem::take(&mut current),
+                    sep,
+                    std::mem::take(&mut dynamic),
+                ));
             }
             (None, '>') => {
                 // `2>/dev/null`, `1>>file`: the digits name the descriptor.
@@ -372,7 +369,7 @@ fn split_commands(run: &str) -> Vec<(Vec<String>, String)> {
         }
     }
     end_word(&mut word, &mut in_word, &mut current);
-    out.push((current, String::new()));
+    out.push((current, String::new(), dynamic));
     out
 }
 
@@ -793,6 +790,45 @@ mod tests {
             .iter()
             .all(|e| e.path == Path::new("/usr/local/etc/php-fpm.d/www.conf")));
         assert!(matches!(&parsed.edits[1].op, Op::Append(t) if t == "$document_root\n"));
+    }
+
+    /// Baikal's nginx image: a `$(lsb_release -sc)` in the `echo` that adds an apt source
+    /// says nothing of the `sed`s after it, which are applied; a command that expands
+    /// something itself (`$(nproc)`, a runtime `$PORT`, a backquote) is still not modelled.
+    #[test]
+    fn only_the_command_that_expands_something_is_unknown() {
+        let run = r#"echo "deb https://packages.sury.org/php/ $(lsb_release -sc) main" > /etc/apt/sources.list.d/php.list && apt-get install -y php8.2-fpm && sed -i 's/^listen = .*/listen = \/var\/run\/php-fpm.sock/' /etc/php/8.2/fpm/pool.d/www.conf"#;
+        let parsed = parse_run(run, &Default::default(), Path::new("/"), 2);
+        assert_eq!(parsed.edits.len(), 1, "{:?}", parsed.edits);
+        assert_eq!(
+            parsed.edits[0].path,
+            Path::new("/etc/php/8.2/fpm/pool.d/www.conf")
+        );
+        assert_eq!(
+            parsed.unmodelled,
+            vec![PathBuf::from("/etc/apt/sources.list.d/php.list")]
+        );
+        for run in [
+            "sed -i \"s/pm.max_children = 5/pm.max_children = $(nproc)/\" /etc/php/www.conf",
+            "sed -i \"s/80/$PORT/\" /etc/php/www.conf",
+            "sed -i \"s/80/`cat /port`/\" /etc/php/www.conf",
+        ] {
+            let parsed = parse_run(run, &Default::default(), Path::new("/"), 1);
+            assert!(parsed.edits.is_empty(), "{run}: {:?}", parsed.edits);
+            assert_eq!(
+                parsed.unmodelled,
+                vec![PathBuf::from("/etc/php/www.conf")],
+                "{run}"
+            );
+        }
+        // In single quotes nothing expands: `$` is sed's end of line.
+        let parsed = parse_run(
+            "sed -i 's/$/;/' /etc/a.conf",
+            &Default::default(),
+            Path::new("/"),
+            1,
+        );
+        assert_eq!(parsed.edits.len(), 1);
     }
 
     #[test]
