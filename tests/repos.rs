@@ -2463,6 +2463,27 @@ spec:
         );
     }
 
+    /// dazz/s6-nginx-php-fpm: s6-overlay installed by copying another image's tree onto
+    /// `/` (`COPY --from=s6 /s6/root /`). A COPY merges: the image's php-fpm.conf and
+    /// nginx's mime.types stay, so the site is linted and paired with the image's pool. It
+    /// wiped the whole image: "php-fpm not linted" and the includes "not provided" (triage
+    /// 17a). A path neither layer has is unknown, not missing.
+    #[test]
+    fn another_images_files_copied_onto_root_merge_with_the_image() {
+        let dockerfile = "FROM example/s6-overlay:latest AS s6\nFROM php:8.3-fpm-alpine3.20\nRUN apk add --no-cache nginx\nCOPY --from=s6 /s6/root /\nCOPY root /\n";
+        let nginx = "user www-data;\nevents {}\nhttp {\n    include /etc/nginx/mime.types;\n    include /etc/nginx/sites-enabled/*;\n}\n";
+        let site = "server {\n    listen 80;\n    root /var/www/html/public;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass 127.0.0.1:9001;\n    }\n}\n";
+        let (text, _) = lint(&[
+            ("Dockerfile", dockerfile),
+            ("root/etc/nginx/nginx.conf", nginx),
+            ("root/etc/nginx/sites-enabled/default", site),
+        ]);
+        // The image's pool listens on 9000: the wrong port is found, nothing is "not provided".
+        assert!(text.contains("X021") || text.contains("X001"), "{text}");
+        assert!(!text.contains("not provided"), "{text}");
+        assert!(!text.contains("php-fpm not linted"), "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

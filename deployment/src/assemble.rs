@@ -1405,7 +1405,7 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
             c.mounts.push(Mount {
                 guessed: false,
                 target: target.clone(),
-                source: Source::Opaque,
+                source: Source::FromImage,
                 why: format!(
                     "{}:{line}: COPY --from={from} (content of another image, not in the repository)",
                     rel(&df.path, repo)

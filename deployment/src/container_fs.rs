@@ -42,6 +42,10 @@ pub enum Source {
     },
     /// A volume whose content the repository does not show (anonymous volume, tmpfs).
     Opaque,
+    /// Files of another image copied over the target (`COPY --from=s6 /s6/root /`): a COPY
+    /// merges, so what lower layers hold stays, and what it adds is unknown (a path the
+    /// layers below lack is unknown, not missing).
+    FromImage,
     /// A volume other containers may mount too (a Compose named volume, a pod's
     /// `emptyDir`), content not shown; the key names it across containers.
     Shared(String),
@@ -283,7 +287,10 @@ impl ContainerFs {
                 .iter()
                 .filter(|m| !matches!(m.source, Source::Removed))
                 .map(|m| {
-                    let known = !matches!(m.source, Source::Opaque | Source::Shared(_));
+                    let known = !matches!(
+                        m.source,
+                        Source::Opaque | Source::Shared(_) | Source::FromImage
+                    );
                     (m.target.clone(), known)
                 })
                 .chain(stock_dirs)
@@ -340,8 +347,17 @@ impl ContainerFs {
         found
     }
 
-    /// One step of resolution: what the top-most layer holding `path` has there.
+    /// One step of resolution: what the top-most layer holding `path` has there. Below
+    /// another image's files merged over it, a path the lower layers lack is unknown.
     fn lookup(&self, path: &Path) -> Result<Found, FsError> {
+        let mut under_other_image = false;
+        match self.lookup_below(path, &mut under_other_image) {
+            Err(FsError::NotFound) if under_other_image => Err(FsError::Unknown),
+            found => found,
+        }
+    }
+
+    fn lookup_below(&self, path: &Path, under_other_image: &mut bool) -> Result<Found, FsError> {
         for mount in self
             .layers_holding(path)
             .into_iter()
@@ -364,6 +380,10 @@ impl ContainerFs {
                 }
                 Source::Bytes { .. } => return Err(FsError::NotFound),
                 Source::Opaque | Source::Shared(_) => return Err(FsError::Unknown),
+                Source::FromImage => {
+                    *under_other_image = true;
+                    continue;
+                }
                 Source::Removed => return Err(FsError::NotFound),
                 Source::Link(target) if rest.as_os_str().is_empty() => {
                     return Ok(Found::Link(target.clone()))
@@ -457,6 +477,10 @@ impl ContainerFs {
                 .cloned(),
         );
         for mount in &self.mounts {
+            // Another image's files: unknown ones are not listed (what the layers know is).
+            if let Source::FromImage = mount.source {
+                continue;
+            }
             if let Source::Opaque | Source::Shared(_) = mount.source {
                 if dir.starts_with(&mount.target) {
                     return Err(FsError::Unknown);
@@ -612,6 +636,8 @@ impl ContainerFs {
                 Source::Opaque | Source::Shared(_) => {
                     std::fs::create_dir_all(&at)?;
                 }
+                // Another image's files are not here to write; what is below stays.
+                Source::FromImage => {}
             }
         }
         Ok(written)
@@ -767,6 +793,7 @@ impl FileSystem for ContainerFs {
                     Source::Dir { host, merge: true } if !host.join(rest).exists() => continue,
                     Source::Dir { host, .. } => Some(host.join(rest).is_dir()),
                     Source::Opaque | Source::Shared(_) => None,
+                    Source::FromImage => continue,
                     Source::Removed => Some(false),
                     _ => Some(false),
                 };
