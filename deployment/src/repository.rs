@@ -80,10 +80,76 @@ pub fn scan(root: &Path) -> Vec<RepoFile> {
         .collect();
     // Reading and classifying is most of a large repository's scan: on all cores, in
     // the walk's order.
-    files
+    let mut found: Vec<RepoFile> = files
         .into_par_iter()
         .filter_map(|path| classify_path(&path).map(|role| RepoFile { path, role }))
-        .collect()
+        .collect();
+    read_by_helm_charts(root, &mut found);
+    found
+}
+
+/// Files a Helm chart's templates read with `.Files.Get "conf/www.conf"` or
+/// `.Files.Glob "conf/*"`: inputs the chart renders (with `tpl`) and completes from its
+/// values (a pool fragment whose `pm.*` lines come from values.yaml), not files a server
+/// reads as they are. Linted as loose pools and php.ini, they were false FPM002 and FPM006
+/// errors (drupalwxt/helm-drupal, triage 17a).
+fn read_by_helm_charts(root: &Path, found: &mut [RepoFile]) {
+    // The charts above the files found (Chart.yaml is no configuration of ours).
+    let mut charts: Vec<PathBuf> = Vec::new();
+    for f in found.iter() {
+        for dir in f.path.ancestors().skip(1) {
+            if !dir.starts_with(root) {
+                break;
+            }
+            if dir.join("Chart.yaml").is_file() && !charts.iter().any(|c| c == dir) {
+                charts.push(dir.to_path_buf());
+            }
+        }
+    }
+    for chart in charts {
+        let mut patterns: Vec<String> = Vec::new();
+        for template in walkdir::WalkDir::new(chart.join("templates"))
+            .max_depth(4)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .take(2_000)
+        {
+            let Ok(text) = std::fs::read_to_string(template.path()) else {
+                continue;
+            };
+            for call in [
+                ".Files.Get",
+                ".Files.Glob",
+                ".Files.Lines",
+                ".Files.AsConfig",
+            ] {
+                for (at, _) in text.match_indices(call) {
+                    let rest = text[at + call.len()..].trim_start();
+                    let Some(quoted) = rest.strip_prefix('"') else {
+                        continue;
+                    };
+                    if let Some(end) = quoted.find('"') {
+                        patterns.push(quoted[..end].to_string());
+                    }
+                }
+            }
+        }
+        if patterns.is_empty() {
+            continue;
+        }
+        for f in found.iter_mut() {
+            let Ok(rel) = f.path.strip_prefix(&chart) else {
+                continue;
+            };
+            if patterns
+                .iter()
+                .any(|p| lint_source::vfs::glob_matches(p, rel) || Path::new(p) == rel)
+            {
+                f.role = Role::Template("read by its Helm chart's templates (.Files.Get)");
+            }
+        }
+    }
 }
 
 /// Classifies one file on disk (`None`: not configuration this tool reads).
@@ -168,6 +234,29 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
     if NOT_CONFIG.contains(&stem) || stem.starts_with("license-") || stem.starts_with("licence-") {
         return None;
     }
+    // Copies an editor, patch or package manager leaves beside a file (`nginx.conf.orig`,
+    // `www.conf.rpmnew`, `default.dpkg-dist`, `site.conf~`): no server reads them, and
+    // linted they were extra deployments and sites (triage 17b).
+    const BACKUP_SUFFIXES: &[&str] = &[
+        ".orig",
+        ".rej",
+        ".bak",
+        ".old",
+        ".rpmnew",
+        ".rpmsave",
+        ".rpmorig",
+        ".dpkg-old",
+        ".dpkg-dist",
+        ".dpkg-new",
+        ".dpkg-bak",
+        ".ucf-old",
+        ".ucf-dist",
+        ".swp",
+        "~",
+    ];
+    if BACKUP_SUFFIXES.iter().any(|s| name.ends_with(s)) {
+        return None;
+    }
     let text = String::from_utf8_lossy(bytes);
     let e = ext(path);
     if crate::dockerfile::is_dockerfile_name(&name) {
@@ -202,10 +291,21 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
         }
         return None;
     }
+    // Jinja/Go-template markers outside comments: not renderable here (a `%{...}t` in a
+    // commented access.format line of www.conf is no template).
+    let templated = text
+        .lines()
+        .map(str::trim_start)
+        .filter(|l| !l.starts_with(';') && !l.starts_with('#'))
+        .any(|l| l.contains("{%") || l.contains("{{ ") || l.contains("{{.") || l.contains("{{-"));
     if name == "php.ini"
         || name.starts_with("php.ini-")
         || (e == "ini" && looks_like_php_ini(&text))
     {
+        // A Helm chart's `{{- range ... }}` php.ini was three false FPM002 (triage 17a).
+        if templated {
+            return Some(Role::Template("Jinja/Go template markers"));
+        }
         return (e == "ini" || name.starts_with("php.ini")).then_some(Role::PhpIni);
     }
     if name.ends_with(".template") || name.ends_with(".conf.tmpl") {
@@ -224,13 +324,6 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
     if !candidate {
         return None;
     }
-    // Jinja/Go-template markers outside comments: not renderable here (a `%{...}t` in a
-    // commented access.format line of www.conf is no template).
-    let templated = text
-        .lines()
-        .map(str::trim_start)
-        .filter(|l| !l.starts_with(';') && !l.starts_with('#'))
-        .any(|l| l.contains("{%") || l.contains("{{ ") || l.contains("{{.") || l.contains("{{-"));
     if templated {
         return looks_like_config(&text).then_some(Role::Template("Jinja/Go template markers"));
     }
@@ -927,5 +1020,61 @@ mod tests {
             ),
             Some(Role::Nginx { main: false })
         );
+    }
+
+    /// A Helm chart's files its templates read (`.Files.Get`), a templated php.ini, and
+    /// backup copies are not linted as the servers' files; a file the chart does not read
+    /// still is.
+    #[test]
+    fn chart_inputs_templates_and_backups_are_not_server_files() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let chart = dir.path().join("charts/app");
+        std::fs::create_dir_all(chart.join("templates")).expect("mkdir");
+        std::fs::create_dir_all(chart.join("conf")).expect("mkdir");
+        std::fs::write(
+            chart.join("Chart.yaml"),
+            "apiVersion: v2\nname: app\nversion: 1.0.0\n",
+        )
+        .expect("write");
+        std::fs::write(
+            chart.join("templates/cm.yaml"),
+            "apiVersion: v1\nkind: ConfigMap\ndata:\n  www.conf: |\n{{ tpl (.Files.Get \"conf/www.conf\") . | indent 4 }}\n",
+        )
+        .expect("write");
+        let pool = "[www]\nuser = www-data\nlisten = 9000\npm = dynamic\n";
+        std::fs::write(chart.join("conf/www.conf"), pool).expect("write");
+        std::fs::write(chart.join("conf/extra.conf"), pool).expect("write");
+        std::fs::write(
+            chart.join("conf/php.ini"),
+            "[PHP]\n{{- range $k, $v := .Values.ini }}\n{{ $k }} = {{ $v }}\n{{- end }}\nmemory_limit = 1024M\n",
+        )
+        .expect("write");
+        std::fs::write(
+            dir.path().join("nginx.conf.orig"),
+            "events {}\nhttp { server { listen 80; } }\n",
+        )
+        .expect("write");
+        std::fs::write(dir.path().join("www.conf.rpmnew"), pool).expect("write");
+        let found = scan(dir.path());
+        let role = |rel: &str| {
+            found
+                .iter()
+                .find(|f| f.path == dir.path().join(rel))
+                .map(|f| f.role.clone())
+        };
+        assert!(matches!(
+            role("charts/app/conf/www.conf"),
+            Some(Role::Template(_))
+        ));
+        assert!(matches!(
+            role("charts/app/conf/php.ini"),
+            Some(Role::Template(_))
+        ));
+        assert!(matches!(
+            role("charts/app/conf/extra.conf"),
+            Some(Role::Fpm { .. })
+        ));
+        assert!(role("nginx.conf.orig").is_none());
+        assert!(role("www.conf.rpmnew").is_none());
     }
 }
