@@ -2484,6 +2484,31 @@ spec:
         assert!(!text.contains("php-fpm not linted"), "{text}");
     }
 
+    /// bastille-templates/wordpress: a FreeBSD jail's overlay (`usr/local/etc/nginx/vhosts/`,
+    /// `usr/local/etc/php-fpm.d/`) is FreeBSD's packages, whose nginx runs as `www`, the
+    /// owner of the pool's socket: read as the official image's `nginx` user it was a false
+    /// X003 error (triage 17b). A socket `www` may not open is still found, naming `www`.
+    #[test]
+    fn a_freebsd_overlay_runs_nginx_as_www() {
+        let site = "server {\n    listen 80 default_server;\n    root /usr/local/www;\n    location ~ \\.php$ {\n        try_files $uri =404;\n        fastcgi_pass unix:/var/run/php-fpm.sock;\n        fastcgi_param SCRIPT_FILENAME $request_filename;\n        include fastcgi_params;\n    }\n}\n";
+        let pool = |owner: &str| {
+            format!("[www]\nuser = www\ngroup = www\nlisten = /var/run/php-fpm.sock\nlisten.owner = {owner}\nlisten.group = {owner}\nlisten.mode = 0660\npm = static\npm.max_children = 5\n")
+        };
+        let good = pool("www");
+        let (text, _) = lint(&[
+            ("usr/local/etc/nginx/vhosts/defaults.conf", site),
+            ("usr/local/etc/php-fpm.d/www.conf", &good),
+        ]);
+        assert!(!text.contains("X003"), "{text}");
+        assert!(!text.contains("X001"), "{text}");
+        let bad = pool("root");
+        let (text, _) = lint(&[
+            ("usr/local/etc/nginx/vhosts/defaults.conf", site),
+            ("usr/local/etc/php-fpm.d/www.conf", &bad),
+        ]);
+        assert!(text.contains("X003") && text.contains("\"www\""), "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

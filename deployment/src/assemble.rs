@@ -2505,6 +2505,14 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         && loose
             .iter()
             .any(|f| f.path.to_string_lossy().contains("http.d"));
+    // FreeBSD's prefix (ports, Bastille jail templates): nginx never lives under
+    // /usr/local/etc/nginx in an image. Its nginx runs as `www`, which owns the pools'
+    // sockets there: read as the official image's `nginx`, a false X003 (triage 17b).
+    let freebsd = !debian
+        && !alpine
+        && loose
+            .iter()
+            .any(|f| f.path.to_string_lossy().contains("usr/local/etc/nginx/"));
     // The php version of a Debian tree: its /etc/php/<version>/ folder (the newest).
     let php = loose
         .iter()
@@ -2520,11 +2528,15 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         stock::debian_packages(true, false, &php)
     } else if alpine {
         stock::alpine_packages(true, false, "")
+    } else if freebsd {
+        stock::freebsd_packages(true, false)
     } else {
         stock::image("nginx:latest")
     };
     let fpm_image = if debian {
         stock::debian_packages(false, true, &php)
+    } else if freebsd {
+        stock::freebsd_packages(false, true)
     } else {
         stock::image("php:fpm")
     };
@@ -2533,12 +2545,37 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         "Debian nginx package".into()
     } else if alpine {
         "Alpine nginx package".into()
+    } else if freebsd {
+        "FreeBSD nginx package (user www; the official image's nginx.conf stands in)".into()
     } else {
         "nginx (official image)".into()
     };
+    if freebsd {
+        // The stand-in nginx.conf with FreeBSD's worker user (its own `user nginx;` would
+        // decide whom the sockets must admit).
+        if let Some((_, bytes)) = stock::NGINX_OFFICIAL
+            .files
+            .iter()
+            .find(|(p, _)| *p == "/etc/nginx/nginx.conf")
+        {
+            let text = String::from_utf8_lossy(bytes).replacen("user  nginx;", "user  www;", 1);
+            nginx_c.mounts.push(Mount {
+                guessed: true,
+                target: PathBuf::from("/etc/nginx/nginx.conf"),
+                source: Source::Bytes {
+                    bytes: Arc::from(text.into_bytes()),
+                    origin: Arc::from("the official image's nginx.conf with FreeBSD's user www"),
+                    host: None,
+                },
+                why: "FreeBSD's nginx runs as www (the port's --user=www)".into(),
+            });
+        }
+    }
     fpm_c.image = fpm_image;
     fpm_c.image_ref = if debian {
         format!("Debian php{php}-fpm package")
+    } else if freebsd {
+        "FreeBSD php-fpm package".into()
     } else {
         "php:fpm (official image)".into()
     };

@@ -280,6 +280,8 @@ const NGINX_PASSWD: &str = "root:x:0:0:root:/root:/bin/bash\nwww-data:x:33:33:ww
 const NGINX_GROUP: &str = "root:x:0:\nwww-data:x:33:\nnginx:x:101:\n";
 const ALPINE_PASSWD: &str = "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/sbin/nologin\nwww-data:x:82:82:Linux User,,,:/home/www-data:/sbin/nologin\nnginx:x:101:101:nginx:/var/lib/nginx:/sbin/nologin\n";
 const ALPINE_GROUP: &str = "root:x:0:root\nnobody:x:65534:\nwww-data:x:82:\nnginx:x:101:nginx\n";
+const FREEBSD_PASSWD: &str = "root:*:0:0:Charlie &:/root:/bin/sh\nwww:*:80:80:World Wide Web Owner:/nonexistent:/usr/sbin/nologin\nnobody:*:65534:65534:Unprivileged user:/nonexistent:/usr/sbin/nologin\n";
+const FREEBSD_GROUP: &str = "wheel:*:0:root\nwww:*:80:\nnogroup:*:65533:\nnobody:*:65534:\n";
 
 /// nginx versions of the official image's moving tags (docker-library/docs, 2026-08-19).
 const NGINX_MAINLINE: &str = "1.31";
@@ -623,6 +625,26 @@ pub fn debian_packages(nginx: bool, fpm: bool, php: &str) -> Image {
         group: DEBIAN_GROUP,
         nginx_version: nginx.then(|| "1.22".to_string()),
         ..Image::default()
+    }
+}
+
+/// FreeBSD's packages, for loose files kept under `usr/local/etc/nginx/` (ports and
+/// Bastille jail templates): nginx runs as `www` (the port's `--user=www`), php-fpm reads
+/// `/usr/local/etc/php-fpm.conf`. FreeBSD's own nginx.conf is not in this data: the official
+/// image's stands in (where loose sites are placed), with FreeBSD's user.
+pub fn freebsd_packages(nginx: bool, fpm: bool) -> Image {
+    let base = if nginx {
+        image("nginx:latest")
+    } else {
+        Image::default()
+    };
+    Image {
+        fpm: fpm.then_some(&FREEBSD_PHP_FPM),
+        fpm_main: fpm.then(|| "/usr/local/etc/php-fpm.conf".to_string()),
+        nginx_user: nginx.then_some("www"),
+        passwd: FREEBSD_PASSWD,
+        group: FREEBSD_GROUP,
+        ..base
     }
 }
 
