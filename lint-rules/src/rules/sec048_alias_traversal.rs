@@ -110,7 +110,9 @@ fn regex_escape(pattern: &str, caseless: bool, alias: &str) -> Option<&'static s
             prev = Some(part);
             continue;
         };
-        let must_slash = !body.nullable() && body.first() == slash;
+        // Every non-empty capture starts with `/` (`(/.*|$)` is that or nothing): an
+        // empty one leaves the alias itself, which has no sibling to reach.
+        let must_slash = body.first() == slash;
         let can_dot = body.first().contains(b'.');
         let can_slash = body.universe().contains(b'/');
         let location_slash = must_slash || (*at > 0 && pattern.as_bytes()[at - 1] == b'/');
