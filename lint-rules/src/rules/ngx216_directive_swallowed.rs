@@ -57,7 +57,15 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
     let catalogue = Catalogue::get(crate::options::version(model.options));
     for tree in model.trees {
         tree_walk::walk(tree, |item, blocks| {
-            if item.is_block() || FREE_TEXT.iter().any(|n| item.is(n)) {
+            // Most statements end on their own line: that is checked first, and costs no
+            // lookup.
+            if item.is_block() {
+                return;
+            }
+            let Some((i, word)) = swallowed(item, catalogue) else {
+                return;
+            };
+            if FREE_TEXT.iter().any(|n| item.is(n)) {
                 return;
             }
             // A block directive without its block (`location /static` then `autoindex
@@ -67,9 +75,6 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if specs.is_empty() || specs.iter().any(|spec| spec.block) {
                 return;
             }
-            let Some((i, word)) = swallowed(item, catalogue) else {
-                return;
-            };
             let context = context_of(blocks, catalogue);
             if !catalogue
                 .lookup(&word)
@@ -112,7 +117,14 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
 
 /// The first unquoted argument that begins a line and is a directive's name.
 fn swallowed(item: &Item<'_>, catalogue: &Catalogue) -> Option<(usize, String)> {
-    let mut end = item.name_span().end;
+    let name_end = item.name_span().end;
+    // One search over the whole statement first: most are written on one line.
+    let last = item.arg_token(item.arg_count().checked_sub(1)?)?;
+    let whole = Span::new(last.span.file, name_end as usize, last.span.start as usize);
+    if !item.file.slice(whole).contains(&b'\n') {
+        return None;
+    }
+    let mut end = name_end;
     for i in 0..item.arg_count() {
         let token = item.arg_token(i)?;
         let gap = Span::new(token.span.file, end as usize, token.span.start as usize);
