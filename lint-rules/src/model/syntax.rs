@@ -542,6 +542,29 @@ pub fn literal_never_matches(modifier: &str, path: &str) -> Option<&'static str>
     regex_syntax.then_some("its regex syntax is compared literally, byte for byte")
 }
 
+/// True when `regex` is anchored at the start (`^`) and its first character is a plain
+/// literal other than `/` (`^admin/`, `^__swift/files/`, `^wp-`): it never matches a
+/// normalised URI (`$uri`, a location's), which always begins with `/`. Groups, classes,
+/// escapes and inline flags are not judged.
+///
+/// ```
+/// use lint_rules::model::syntax::anchored_without_slash;
+/// assert!(anchored_without_slash("^__swift/files/"));
+/// assert!(anchored_without_slash("^admin"));
+/// assert!(!anchored_without_slash("^/admin"));
+/// assert!(!anchored_without_slash("^(/admin|/wp)"));
+/// assert!(!anchored_without_slash("admin$"));
+/// assert!(!anchored_without_slash("^.*/admin"));
+/// ```
+pub fn anchored_without_slash(regex: &str) -> bool {
+    let Some(rest) = regex.strip_prefix('^') else {
+        return false;
+    };
+    rest.chars().next().is_some_and(|c| {
+        c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '~' | '%' | '@' | ',')
+    })
+}
+
 /// The regex of a regex `location` and whether it is case-sensitive.
 pub fn location_regex(item: &Item<'_>) -> Option<(String, bool)> {
     let (modifier, path) = location_pattern(item);

@@ -71,6 +71,7 @@ register! {
     ngx214_named_location_missing,
     ngx215_site_never_loaded,
     ngx216_directive_swallowed,
+    ngx217_if_uri_regex_never_matches,
     sec001_split_path_info_without_check,
     sec010_add_header_dropped,
     sec011_add_header_multiline,

@@ -1,7 +1,7 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::syntax::{literal_never_matches, location_pattern};
+use crate::model::syntax::{anchored_without_slash, literal_never_matches, location_pattern};
 use crate::model::Model;
 
 /// The rule.
@@ -11,13 +11,15 @@ pub static RULE: Rule = Rule {
         name: "location-never-matches",
         family: Family::NginxFastcgi,
         severity: Severity::Warning,
-        summary: "a literal `location` written like a regex (no `~`), or not starting with `/`: it never matches",
+        summary: "a literal `location` written like a regex (no `~`), or a path or `^` regex not starting with `/`: it never matches",
         aliases: &[],
         doc: r#"Without `~` or `~*` a location's path is a literal prefix (or, with `=`, the
 exact URI), compared byte for byte with the request URI. `location ^/app/(.*)$` is
 the text `^/app/(.*)$`: no request URI begins with `^`, so nginx accepts the block
 and never uses it. `location \.php$` without `~` is just as dead. Whatever it was
 meant to serve goes to another location; its captures (`$1`) would be empty anyway.
+A regex location anchored without the slash (`location ~ ^admin/`) is dead too: the
+URI it is matched against always begins with `/`.
 
 **Symptom**: the location's settings never apply: 404 (or the wrong handler) for
 the URLs it was written for (iRedMail's SOGo resources template; live, nginx 1.22.1:
@@ -45,8 +47,15 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         for i in tree.named("location") {
             let item = tree.item(i);
             let (modifier, path) = location_pattern(item);
-            let Some(why) = literal_never_matches(&modifier, &path) else {
-                continue;
+            let regex_without_slash = matches!(modifier.as_str(), "~" | "~*")
+                && anchored_without_slash(&path);
+            let why = if regex_without_slash {
+                "the URI it is matched against always begins with `/`, and the regex is anchored (`^`) to another character"
+            } else {
+                let Some(why) = literal_never_matches(&modifier, &path) else {
+                    continue;
+                };
+                why
             };
             sink.push(
                 Diagnostic::new(
@@ -54,7 +63,11 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     item.args_span(),
                     format!("`location {}` never matches: {why}", item.args().collect::<Vec<_>>().join(" ")),
                 )
-                .with_help("write `location ~ ...` for a regex (`~*` case-insensitive); a literal path starts with `/`"),
+                .with_help(if regex_without_slash {
+                    "start the regex with `^/`"
+                } else {
+                    "write `location ~ ...` for a regex (`~*` case-insensitive); a literal path starts with `/`"
+                }),
             );
         }
     }
