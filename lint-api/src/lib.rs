@@ -786,8 +786,9 @@ impl Linter {
                 // data: Debian's nginx, as repository mode reads the same tree (before 1.25:
                 // `ssl on;` is deprecated there, not unknown).
                 Some(root) => discover::root_nginx_version(root).or_else(|| {
-                    deployment::container_fs::RootWithStock::debian(root)
-                        .map(|_| "1.22".to_string())
+                    let debian = deployment::container_fs::RootWithStock::debian(root);
+                    lint_input.options.nginx_version_assumed = debian.is_some();
+                    debian.map(|_| "1.22".to_string())
                 }),
                 None if !explicit && input.memory.is_none() => discover::machine_nginx_version(),
                 None => None,

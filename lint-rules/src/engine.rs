@@ -182,7 +182,8 @@ fn check_nginx(input: &LintInput, trees: &[Config], map: &SourceMap) -> Vec<Diag
             .context
             .clone()
             .filter(|c| c != "auto" && !context_wraps(c)),
-        version_assumed: input.options.nginx_version.is_none(),
+        version_assumed: input.options.nginx_version.is_none()
+            || input.options.nginx_version_assumed,
         cache: input.options.nginx_cache.clone(),
     };
     trees

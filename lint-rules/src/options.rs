@@ -181,6 +181,10 @@ pub struct LintOptions {
     pub context: Option<String>,
     /// `--nginx-version` (`1.22`, `1.22.1`, `latest`); `None` = latest.
     pub nginx_version: Option<String>,
+    /// The version above is a guess (a tree's layout, an image tag that names no release),
+    /// not what the server is known to run: a directive the other catalogue knows is not
+    /// an error.
+    pub nginx_version_assumed: bool,
     /// Third-party nginx modules to treat as loaded (besides `load_module` lines).
     pub modules: Vec<String>,
     /// `--nginx-user`: nginx worker user when no `user` directive says it.

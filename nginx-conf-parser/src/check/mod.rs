@@ -774,7 +774,21 @@ impl<'a> Checker<'a> {
             item.head_span(),
             format!("unknown directive \"{name}\""),
         );
-        if let Some(tp) = rows.iter().find_map(|r| r.third_party) {
+        let other = match self.version {
+            NginxVersion::V1_22 => NginxVersion::Latest,
+            _ => NginxVersion::V1_22,
+        };
+        if self.version_assumed && !Catalogue::get(other).lookup(name).is_empty() {
+            // Which nginx runs is a guess: a directive of the other version is no error.
+            d = d
+                .with_label(format!(
+                    "not in nginx {}, the version assumed here; nginx {} has it",
+                    self.version.label(),
+                    other.label()
+                ))
+                .with_help("lint for the version you run with --nginx-version")
+                .with_severity(Severity::Note);
+        } else if let Some(tp) = rows.iter().find_map(|r| r.third_party) {
             d = d
                 .with_label(format!("needs the third-party module {tp}"))
                 .with_help(format!("load the module (`load_module modules/...{tp}...so;`) or declare it in .nginx-fpm-lint.toml `modules = [\"{tp}\"]`"))
