@@ -2205,8 +2205,8 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
                         if s.build.is_some() {
                             return None;
                         }
-                        let key = ci_builds::image_key(s.image_as_written.as_deref()?)?;
-                        let b = ci.iter().find(|b| b.key == key && b.dockerfile.is_file())?;
+                        let b = ci_builds::build_of(&ci, s.image_as_written.as_deref()?)
+                            .filter(|b| b.dockerfile.is_file())?;
                         notes.push(format!(
                             "{}: {}'s image {} is built by {} from {}: linted as that build",
                             rel(&base.path, &repo),

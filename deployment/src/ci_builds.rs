@@ -18,6 +18,9 @@ use yaml_rust2::Yaml;
 pub struct CiBuild {
     /// [`image_key`] of one of its tags.
     pub key: String,
+    /// That tag, when it is written out (`latest-fpm`); `None` when a variable or nothing
+    /// names it.
+    pub tag: Option<String>,
     /// The build context, in the repository.
     pub context: PathBuf,
     /// The Dockerfile, in the repository.
@@ -65,6 +68,34 @@ const VALUED: &[&str] = &[
 /// assert_ne!(image_key("acme/app-php"), image_key("acme/app-nginx"));
 /// ```
 pub fn image_key(reference: &str) -> Option<String> {
+    image_key_and_tag(reference).map(|(key, _)| key)
+}
+
+/// [`image_key`] and the reference's tag when it is written out (no variable in it).
+///
+/// ```
+/// use deployment::ci_builds::image_key_and_tag;
+/// assert_eq!(
+///     image_key_and_tag("roundcube/roundcubemail:latest-fpm"),
+///     Some(("roundcube/roundcubemail".into(), Some("latest-fpm".into())))
+/// );
+/// assert_eq!(image_key_and_tag("${REGISTRY}/app:${TAG:-latest}").and_then(|k| k.1), None);
+/// assert_eq!(image_key_and_tag("acme/app").and_then(|k| k.1), None);
+/// ```
+pub fn image_key_and_tag(reference: &str) -> Option<(String, Option<String>)> {
+    let reference = reference.trim();
+    let without_digest = reference.split('@').next().unwrap_or(reference);
+    let literal_tag = match without_digest.rfind(':') {
+        Some(colon) if !without_digest[colon..].contains('/') => {
+            let tag = &without_digest[colon + 1..];
+            (!tag.is_empty() && !tag.contains(['$', '{', '}'])).then(|| tag.to_ascii_lowercase())
+        }
+        _ => None,
+    };
+    Some((image_name_key(reference)?, literal_tag))
+}
+
+fn image_name_key(reference: &str) -> Option<String> {
     let mut out = String::new();
     let bytes = reference.trim();
     let mut rest = bytes;
@@ -101,6 +132,24 @@ pub fn image_key(reference: &str) -> Option<String> {
     };
     let name = name.trim().to_ascii_lowercase();
     (!name.is_empty() && name != "/").then_some(name)
+}
+
+/// The one Dockerfile CI builds `reference` from: names equal and, when both tags are
+/// written out, tags equal (`roundcube/roundcubemail:latest-fpm` is not the
+/// `:development` build). `None` when nothing, or more than one Dockerfile, matches.
+pub fn build_of<'b>(builds: &'b [CiBuild], reference: &str) -> Option<&'b CiBuild> {
+    let (key, tag) = image_key_and_tag(reference)?;
+    let mut matching = builds.iter().filter(|b| {
+        b.key == key
+            && match (&tag, &b.tag) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            }
+    });
+    let first = matching.next()?;
+    matching
+        .all(|b| b.dockerfile == first.dockerfile)
+        .then_some(first)
 }
 
 /// Every image the repository's CI files build: GitHub workflows, `.gitlab-ci.yml`,
@@ -173,13 +222,14 @@ fn build_push_actions(doc: &Yaml, repo: &Path, source: &str, out: &mut Vec<CiBui
                     let dockerfile = text("file")
                         .map(|f| lint_source::vfs::normalize(&repo.join(f)))
                         .unwrap_or_else(|| context.join("Dockerfile"));
-                    for tag in text("tags")
+                    for (key, tag) in text("tags")
                         .unwrap_or_default()
                         .split(['\n', ','])
-                        .filter_map(image_key)
+                        .filter_map(image_key_and_tag)
                     {
                         out.push(CiBuild {
-                            key: tag,
+                            key,
+                            tag,
                             context: context.clone(),
                             dockerfile: dockerfile.clone(),
                             source: source.to_string(),
@@ -239,9 +289,10 @@ fn docker_build_line(line: &str, repo: &Path, source: &str, out: &mut Vec<CiBuil
         .filter(|f| !f.starts_with('$'))
         .map(|f| lint_source::vfs::normalize(&repo.join(f)))
         .unwrap_or_else(|| context.join("Dockerfile"));
-    for key in tags.iter().filter_map(|t| image_key(t)) {
+    for (key, tag) in tags.iter().filter_map(|t| image_key_and_tag(t)) {
         out.push(CiBuild {
             key,
+            tag,
             context: context.clone(),
             dockerfile: dockerfile.clone(),
             source: source.to_string(),
@@ -279,14 +330,51 @@ mod tests {
         assert_eq!(nginx.context, repo.join("docker/nginx"));
         let worker = by_key("acme/worker").expect("the Makefile");
         assert_eq!(worker.dockerfile, repo.join("Dockerfile"));
-        // Two tags of one image are one key.
+        // Two tags of one image, one Dockerfile: a reference with either tag, or none
+        // written out, is that build.
         assert_eq!(
             found
                 .iter()
                 .filter(|b| b.key == "{registry}/{php_image_name}")
                 .count(),
-            1
+            2
         );
+        for reference in [
+            "${REGISTRY}/${PHP_IMAGE_NAME}:${TAG:-latest}",
+            "${REGISTRY}/${PHP_IMAGE_NAME}:latest",
+        ] {
+            let b = build_of(&found, reference).expect(reference);
+            assert_eq!(b.dockerfile, repo.join("docker/php/Dockerfile"));
+        }
+    }
+
+    #[test]
+    fn written_out_tags_must_agree_and_ambiguous_names_pair_nothing() {
+        let build = |key: &str, tag: Option<&str>, file: &str| CiBuild {
+            key: key.into(),
+            tag: tag.map(str::to_string),
+            context: PathBuf::from("/r"),
+            dockerfile: PathBuf::from(file),
+            source: "ci.yml".into(),
+        };
+        let builds = [
+            build(
+                "roundcube/roundcubemail",
+                Some("development"),
+                "/r/development/Dockerfile",
+            ),
+            build("{registry}/app", None, "/r/docker/php/Dockerfile"),
+            build("acme/two", Some("a"), "/r/a/Dockerfile"),
+            build("acme/two", Some("b"), "/r/b/Dockerfile"),
+        ];
+        assert!(build_of(&builds, "roundcube/roundcubemail:latest-fpm").is_none());
+        assert!(build_of(&builds, "roundcube/roundcubemail:development").is_some());
+        assert!(build_of(&builds, "${REGISTRY}/app:1.2").is_some());
+        assert!(
+            build_of(&builds, "acme/two:b").is_some_and(|b| b.dockerfile.ends_with("b/Dockerfile"))
+        );
+        // No tag written: two Dockerfiles could be meant.
+        assert!(build_of(&builds, "acme/two").is_none());
     }
 
     #[test]
