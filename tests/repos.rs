@@ -2423,7 +2423,8 @@ spec:
     /// named the image `/:latest` (triage 16a).
     #[test]
     fn images_a_ci_workflow_builds_run_their_dockerfiles() {
-        let compose = "services:\n  app:\n    image: ${REGISTRY}/${PHP_IMAGE_NAME}:${TAG:-latest}\n  nginx:\n    image: ${REGISTRY}/${NGINX_IMAGE_NAME}:${TAG:-latest}\n    ports: [\"80:80\"]\n";
+        // The scheduler runs the same image with a shell loop of `php artisan`: no php-fpm.
+        let compose = "services:\n  app:\n    image: ${REGISTRY}/${PHP_IMAGE_NAME}:${TAG:-latest}\n  scheduler:\n    image: ${REGISTRY}/${PHP_IMAGE_NAME}:${TAG:-latest}\n    entrypoint: [\"sh\", \"-c\", \"while :; do php artisan schedule:run --verbose; sleep 60; done\"]\n  nginx:\n    image: ${REGISTRY}/${NGINX_IMAGE_NAME}:${TAG:-latest}\n    ports: [\"80:80\"]\n";
         let workflow = "env:\n  REGISTRY: ghcr.io\n  PHP_IMAGE_NAME: acme/app-php\n  NGINX_IMAGE_NAME: acme/app-nginx\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v5\n        with:\n          context: .\n          file: docker/php/Dockerfile\n          tags: ${{ env.REGISTRY }}/${{ env.PHP_IMAGE_NAME }}:latest\n      - uses: docker/build-push-action@v5\n        with:\n          context: .\n          file: docker/nginx/Dockerfile\n          tags: ${{ env.REGISTRY }}/${{ env.NGINX_IMAGE_NAME }}:latest\n";
         let php = "FROM php:8.3-fpm-alpine\nCOPY . /var/www\n";
         let nginx = "FROM nginx:stable-alpine\nCOPY docker/nginx/conf.d /etc/nginx/conf.d\nCOPY public /var/www/public\n";
@@ -2446,6 +2447,7 @@ spec:
             text.contains("is built by .github/workflows/build.yml from ./docker/php/Dockerfile"),
             "{text}"
         );
+        assert!(!text.contains("→ scheduler"), "{text}");
         // A look-alike: the workflow builds another name; php-fpm's Dockerfile is an
         // image of its own again.
         let other = workflow.replace("file: docker/php/Dockerfile\n          tags: ${{ env.REGISTRY }}/${{ env.PHP_IMAGE_NAME }}", "file: docker/php/Dockerfile\n          tags: ${{ env.REGISTRY }}/${{ env.WORKER_IMAGE_NAME }}");

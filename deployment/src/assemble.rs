@@ -378,8 +378,13 @@ impl Container {
         if self.command.is_empty() {
             return false;
         }
+        // `sh -c "while :; do php artisan schedule:run; sleep 60; done"` is read for the
+        // words of its script (Dommmin/laravel-production's scheduler).
         let words: Vec<String> = self
-            .command
+            .own_commands()
+            .into_iter()
+            .next()
+            .unwrap_or_default()
             .iter()
             .map(|w| w.rsplit('/').next().unwrap_or(w).to_ascii_lowercase())
             .collect();
