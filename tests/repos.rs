@@ -2509,6 +2509,17 @@ spec:
             ("usr/local/etc/php-fpm.d/www.conf", &bad),
         ]);
         assert!(text.contains("X003") && text.contains("\"www\""), "{text}");
+        // The repository's own nginx.conf says the user, not the stand-in.
+        let main = "user nobody;\nevents {}\nhttp {\n    include vhosts/*.conf;\n}\n";
+        let (text, _) = lint(&[
+            ("usr/local/etc/nginx/nginx.conf", main),
+            ("usr/local/etc/nginx/vhosts/defaults.conf", site),
+            ("usr/local/etc/php-fpm.d/www.conf", &good),
+        ]);
+        assert!(
+            text.contains("X003") && text.contains("\"nobody\""),
+            "{text}"
+        );
     }
 
     /// A sites-available folder with no sites-enabled beside it: nothing says which site

@@ -2555,9 +2555,12 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
     } else {
         "nginx (official image)".into()
     };
-    if freebsd {
-        // The stand-in nginx.conf with FreeBSD's worker user (its own `user nginx;` would
-        // decide whom the sockets must admit).
+    // A repository's own nginx.conf says its user; without one, the stand-in nginx.conf
+    // gets FreeBSD's (its own `user nginx;` would decide whom the sockets must admit).
+    let own_main = loose
+        .iter()
+        .any(|f| matches!(f.role, Role::Nginx { main: true }));
+    if freebsd && !own_main {
         if let Some((_, bytes)) = stock::NGINX_OFFICIAL
             .files
             .iter()
