@@ -9,14 +9,15 @@ pub static RULE: Rule = Rule {
         code: "FPM110",
         name: "slowlog-without-timeout",
         family: Family::FpmPool,
-        severity: Severity::Warning,
+        severity: Severity::Note,
         summary: "`slowlog` set but `request_slowlog_timeout` is 0 or missing: the slow log is never written",
         aliases: &[],
         doc: r#"php-fpm writes a backtrace to `slowlog` for requests running longer than
 `request_slowlog_timeout`, whose default is 0: off. A pool that names a slow
 log file without the timeout gets an empty file, and the evidence of why
-requests were slow is never collected. (The reverse, a timeout without a file,
-stops php-fpm from starting: FPM010.)
+requests were slow is never collected. A note: nothing fails, and RHEL's and Fedora's
+stock `www.conf` ships exactly this. (The reverse, a timeout without a file, stops
+php-fpm from starting: FPM010.)
 
 **Symptom**: the slow log stays empty while requests are slow; php-fpm never
 logs `executing too slow`.
