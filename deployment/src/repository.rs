@@ -382,6 +382,14 @@ pub(crate) fn installer_template(text: &str) -> Option<&'static str> {
         if !line.contains("PH_") && !line.contains('%') {
             continue;
         }
+        // `%NAME%` inside a word (`unix:/run/php/php%VERSION%-fpm.sock`, cypht's CI site
+        // rendered by `sed s?%VERSION%?...?`); in the address nginx connects to or
+        // listens on, one is enough: nothing about that address can be judged.
+        let inside = percent_names_inside_words(line);
+        let address = ["fastcgi_pass", "listen", "proxy_pass", "server "]
+            .iter()
+            .any(|d| line.starts_with(d));
+        placeholders += if address { inside * 2 } else { inside };
         placeholders += line
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '%'))
             .filter(|word| {
@@ -405,6 +413,31 @@ pub(crate) fn installer_template(text: &str) -> Option<&'static str> {
     (placeholders >= 2).then_some(
         "installer template (PH_NAME, %name%, {name}, <NAME>, __NAME__ or @NAME@ placeholders)",
     )
+}
+
+/// `%NAME%` placeholders that do not start a word (those are counted with the words): an
+/// upper-case name between two `%` after other text (`php%VERSION%-fpm`). URL escapes
+/// (`%2F`) begin with a digit and are not names.
+fn percent_names_inside_words(line: &str) -> usize {
+    line.split(|c: char| c.is_whitespace() || c == ';')
+        .filter(|word| !word.starts_with('%'))
+        .map(|word| {
+            let parts: Vec<&str> = word.split('%').collect();
+            // The text between two `%` signs is at the odd positions (a last part has no
+            // closing `%`).
+            (1..parts.len().saturating_sub(1))
+                .step_by(2)
+                .filter(|&i| {
+                    let name = parts[i];
+                    name.len() > 1
+                        && name.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+                        && name
+                            .bytes()
+                            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+                })
+                .count()
+        })
+        .sum()
 }
 
 /// autoconf-style `@UPLOAD_MAX_SIZE@` (librenms/docker's /tpls, filled in by `sed` at
@@ -960,9 +993,20 @@ mod tests {
             ("SOURCES/cpanel/ea-nginx/ea-nginx.conf.tt", "map $host $x {\n    [% FOREACH d IN domains -%]\n    [% d %] 1;\n    [% END %]\n}\nclient_max_body_size [% settings.client_max_body_size %];\n"),
             // mondediefr/docker-flarum: `sed -i "s/<UPLOAD_MAX_SIZE>/.../"` at start.
             ("rootfs/etc/nginx/nginx.conf", "http {\n    client_max_body_size <UPLOAD_MAX_SIZE>;\n    server {\n        listen <FLARUM_PORT>;\n    }\n}\n"),
+            // cypht's CI site: `sed s?%VERSION%?...?` fills the socket's name.
+            (".github/tests/nginx/nginx-site.conf", "server {\n    listen 80;\n    location ~ \\.php$ {\n        fastcgi_pass unix:/run/php/php%VERSION%-fpm.sock;\n    }\n}\n"),
         ] {
             assert!(matches!(role(name, text), Some(Role::Template(_))), "{name}");
         }
+        // A URL escape inside a word (`%2F`) and one name elsewhere than an address are
+        // no template.
+        assert!(matches!(
+            role(
+                "nginx/site.conf",
+                "server {\n    listen 80;\n    rewrite ^/a%2Fb$ /b%2F%2Fc last;\n    add_header X-Build v%BUILD%;\n}\n"
+            ),
+            Some(Role::Nginx { .. })
+        ));
         assert!(matches!(
             role(
                 "install/tpl/nginx_apps.vhost.master",
