@@ -2522,6 +2522,19 @@ spec:
         );
     }
 
+    /// koillection's production image: `COPY ./ /var/www/app`, then a RUN copies the
+    /// application's nginx.conf over the package's (`cp .../docker/nginx.conf
+    /// /etc/nginx/nginx.conf`). That file runs, and findings point into it; the package's
+    /// stock nginx.conf was linted instead, "No problems found" (triage 17a).
+    #[test]
+    fn a_file_a_run_copies_over_a_stock_one_is_the_one_linted() {
+        let dockerfile = "FROM ubuntu:jammy\nCOPY ./ /var/www/app\nRUN apt-get update && apt-get install -y nginx-light php8.1-fpm && \\\n    cp /var/www/app/docker/nginx.conf /etc/nginx/nginx.conf\nCMD [\"sh\",\"-c\",\"php-fpm8.1 && nginx -g 'daemon off;'\"]\n";
+        let nginx = "user www-data;\nevents {}\nhttp {\n    include /etc/nginx/mime.types;\n    server {\n        listen 80;\n        root /var/www/app/public;\n        location ~ \\.php$ {\n            include fastcgi_params;\n            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n            fastcgi_pass unix:/run/php/php-fpm-WRONG.sock;\n        }\n    }\n}\n";
+        let (text, _) = lint(&[("Dockerfile", dockerfile), ("docker/nginx.conf", nginx)]);
+        assert!(text.contains("docker/nginx.conf:11:"), "{text}");
+        assert!(text.contains("X001"), "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

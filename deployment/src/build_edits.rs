@@ -33,6 +33,9 @@ pub enum Op {
     Append(String),
     /// `echo TEXT > FILE`.
     Write(String),
+    /// `cp SRC FILE`: the file becomes SRC as the image has it (koillection's production
+    /// image copies its nginx.conf from the application tree it COPYed).
+    CopyFrom(PathBuf),
 }
 
 /// A sed `s` command.
@@ -122,6 +125,37 @@ pub fn parse_run(
                 Some(Sed::ToStdout) => {}
                 None => out.complete = false,
             },
+            "cp" => {
+                // `cp [-f|-p|-a|--preserve...] SRC DEST` of one file; directories
+                // (`-r`, `-R`, `-a`), several sources and globs are not followed.
+                let flags: Vec<&String> =
+                    words[1..].iter().filter(|w| w.starts_with('-')).collect();
+                let paths: Vec<&String> =
+                    words[1..].iter().filter(|w| !w.starts_with('-')).collect();
+                let recursive = flags.iter().any(|f| {
+                    !f.starts_with("--") && (f.contains('r') || f.contains('R') || f.contains('a'))
+                        || f.as_str() == "--recursive"
+                        || f.as_str() == "--archive"
+                });
+                if let [src, dest] = paths.as_slice() {
+                    if !recursive
+                        && !lint_source::vfs::has_glob(src)
+                        && !lint_source::vfs::has_glob(dest)
+                    {
+                        let src = absolute(src);
+                        let dest = if dest.ends_with('/') {
+                            absolute(dest).join(src.file_name().unwrap_or_default())
+                        } else {
+                            absolute(dest)
+                        };
+                        out.edits.push(FileEdit {
+                            path: dest,
+                            line,
+                            op: Op::CopyFrom(src),
+                        });
+                    }
+                }
+            }
             "echo" | "printf" => {
                 let Some((text, redirect)) = echo(program, &words[1..]) else {
                     out.complete = false;
@@ -221,6 +255,9 @@ pub fn apply<'a>(bytes: &[u8], edits: impl Iterator<Item = &'a Op>) -> Vec<u8> {
                 v
             }
             Op::Substitute(s) => substitute_lines(&text, s),
+            // The source is read by the filesystem that applies the edits; here (no
+            // filesystem) the file is left as it was.
+            Op::CopyFrom(_) => text,
         };
     }
     text
@@ -829,6 +866,35 @@ mod tests {
             1,
         );
         assert_eq!(parsed.edits.len(), 1);
+    }
+
+    /// `cp SRC DEST` of one file is followed; a directory copy, several sources or a
+    /// glob are not.
+    #[test]
+    fn one_file_copies_are_edits_of_their_destination() {
+        let run = "cp -f /var/www/app/docker/nginx.conf /etc/nginx/nginx.conf && cp docker/php.ini /etc/php/8.4/fpm/conf.d/ && cp -r conf /etc/nginx/conf.d && cp a b /etc/ && cp /x/*.conf /etc/nginx/conf.d/";
+        let parsed = parse_run(run, &Default::default(), Path::new("/var/www/app"), 3);
+        let copies: Vec<(PathBuf, PathBuf)> = parsed
+            .edits
+            .iter()
+            .filter_map(|e| match &e.op {
+                Op::CopyFrom(src) => Some((src.clone(), e.path.clone())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            copies,
+            vec![
+                (
+                    PathBuf::from("/var/www/app/docker/nginx.conf"),
+                    PathBuf::from("/etc/nginx/nginx.conf")
+                ),
+                (
+                    PathBuf::from("/var/www/app/docker/php.ini"),
+                    PathBuf::from("/etc/php/8.4/fpm/conf.d/php.ini")
+                ),
+            ]
+        );
     }
 
     #[test]

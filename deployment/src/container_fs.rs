@@ -234,9 +234,28 @@ impl ContainerFs {
 
     /// Whether the build writes `path` whole (`echo ... > path`), so that it exists.
     fn written_at_build(&self, path: &Path) -> bool {
-        self.build_edits
+        self.build_edits.iter().any(|(p, op)| {
+            p == path
+                && matches!(
+                    op,
+                    crate::build_edits::Op::Write(_) | crate::build_edits::Op::CopyFrom(_)
+                )
+        })
+    }
+
+    /// The source of the last `RUN cp SRC path` when no other edit of `path` follows it.
+    fn copied_from(&self, path: &Path) -> Option<PathBuf> {
+        let path = normalize(path);
+        let ops: Vec<&crate::build_edits::Op> = self
+            .build_edits
             .iter()
-            .any(|(p, op)| p == path && matches!(op, crate::build_edits::Op::Write(_)))
+            .filter(|(p, _)| *p == path)
+            .map(|(_, op)| op)
+            .collect();
+        match ops.last() {
+            Some(crate::build_edits::Op::CopyFrom(src)) => Some(src.clone()),
+            _ => None,
+        }
     }
 
     /// `bytes` of `path` as the build leaves them.
@@ -254,7 +273,25 @@ impl ContainerFs {
         if ops.peek().is_none() {
             return bytes;
         }
-        Arc::from(crate::build_edits::apply(&bytes, ops))
+        // A `cp SRC FILE` replaces what came before it with SRC as its layers have it (not
+        // SRC's own edits: a copy of a copy is not followed, so no loop).
+        let ops: Vec<&crate::build_edits::Op> = ops.collect();
+        let last_copy = ops
+            .iter()
+            .rposition(|op| matches!(op, crate::build_edits::Op::CopyFrom(_)));
+        let (base, rest) = match last_copy {
+            Some(i) => {
+                let crate::build_edits::Op::CopyFrom(src) = ops[i] else {
+                    return bytes;
+                };
+                match self.read_unedited(src) {
+                    Ok(fetched) => (fetched.bytes, &ops[i + 1..]),
+                    Err(_) => (bytes, &ops[i + 1..]),
+                }
+            }
+            None => (bytes, &ops[..]),
+        };
+        Arc::from(crate::build_edits::apply(&base, rest.iter().copied()))
     }
 
     /// The layers, lowest first.
@@ -464,7 +501,11 @@ impl ContainerFs {
             self.build_edits
                 .iter()
                 .filter(|(p, op)| {
-                    p.starts_with(dir) && matches!(op, crate::build_edits::Op::Write(_))
+                    p.starts_with(dir)
+                        && matches!(
+                            op,
+                            crate::build_edits::Op::Write(_) | crate::build_edits::Op::CopyFrom(_)
+                        )
                 })
                 .map(|(p, _)| p.clone()),
         );
@@ -729,6 +770,14 @@ impl FileSystem for ContainerFs {
         }
         // The file a link leads to is the one a `sed -i` of its path edited.
         let path = self.final_path(path);
+        // `RUN cp SRC FILE` with nothing after it: FILE is SRC, shown where SRC is (the
+        // repository's file, so that findings point into it).
+        if let Some(src) = self.copied_from(&path) {
+            if let Ok(mut fetched) = self.read_unedited(&src) {
+                fetched.bytes = self.edited(&path, fetched.bytes);
+                return Ok(fetched);
+            }
+        }
         match unedited {
             Ok(mut fetched) => {
                 fetched.bytes = self.edited(&path, fetched.bytes);
