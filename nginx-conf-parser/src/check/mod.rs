@@ -778,7 +778,12 @@ impl<'a> Checker<'a> {
             NginxVersion::V1_22 => NginxVersion::Latest,
             _ => NginxVersion::V1_22,
         };
-        if self.version_assumed && !Catalogue::get(other).lookup(name).is_empty() {
+        // (nginx's own directives only: a third-party module's is judged below.)
+        let other_has = Catalogue::get(other)
+            .lookup(name)
+            .iter()
+            .any(|r| r.third_party.is_none());
+        if self.version_assumed && other_has {
             // Which nginx runs is a guess: a directive of the other version is no error.
             d = d
                 .with_label(format!(
