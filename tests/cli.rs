@@ -544,7 +544,7 @@ fn a_debian_layout_without_package_data_is_read_as_debians_nginx() {
     // error (FeministWiki's Debian tree runs a newer nginx).
     std::fs::write(
         root.join("etc/nginx/sites-enabled/h2.conf"),
-        "server {\n    listen 8443 ssl;\n    http2 on;\n    server_name h2.example.com;\n    ssl_certificate /etc/ssl/certs/ssl-cert-snakeoil.pem;\n    ssl_certificate_key /etc/ssl/private/ssl-cert-snakeoil.key;\n}\n",
+        "server {\n    listen 8443 ssl;\n    http2 on;\n    brotli on;\n    server_name h2.example.com;\n    ssl_certificate /etc/ssl/certs/ssl-cert-snakeoil.pem;\n    ssl_certificate_key /etc/ssl/private/ssl-cert-snakeoil.key;\n}\n",
     )
     .expect("write");
     for args in [vec!["--root"], vec![]] {
@@ -561,6 +561,11 @@ fn a_debian_layout_without_package_data_is_read_as_debians_nginx() {
         }
         assert!(
             text.contains("NGX010 [note] unknown directive \"http2\""),
+            "{args:?}: {text}"
+        );
+        // A third-party module's directive is judged as before: the module is not loaded.
+        assert!(
+            text.contains("NGX010 [warning] unknown directive \"brotli\""),
             "{args:?}: {text}"
         );
     }
