@@ -547,6 +547,10 @@ fn check_pool(
     }
     for (key, what) in [("chroot", "chroot"), ("chdir", "chdir")] {
         if let Some(e) = pool.get(key) {
+            // A pool that sets its own `prefix` (`prefix = /srv/$pool`, a site per pool)
+            // writes `chdir = wordpress` relative to it on purpose: that directory is the
+            // site's, not in the repository, and nothing here says it is missing.
+            let own_prefix = pool.get("prefix").is_some_and(|p| !p.value.is_empty());
             let allowed = e.value.is_empty()
                 || e.value.starts_with('/')
                 || (key == "chroot" && e.value.starts_with("$prefix"));
@@ -565,10 +569,14 @@ fn check_pool(
                         e.value
                     ),
                 };
-                out.push(
-                    Diagnostic::new(&INVALID_PATH, e.value_span, message)
-                        .with_help(format!("write the absolute path of the {what} directory")),
-                );
+                let mut d = Diagnostic::new(&INVALID_PATH, e.value_span, message)
+                    .with_help(format!("write the absolute path of the {what} directory"));
+                if own_prefix {
+                    d = d.with_severity(lint_source::Severity::Note).with_note(
+                        "the pool sets its own prefix: a directory of the site there is the usual layout, and whether it exists is not known here",
+                    );
+                }
+                out.push(d);
             }
         }
     }
