@@ -157,6 +157,13 @@ const DOTENV_FILES: &[&str] = &[
     "env.example",
     "env.template",
     ".env.template",
+    // yeszao/dnmp's `env.sample`, devilbox's `env-example` (triage 17c: their mounts all
+    // come from these values; read as empty, nginx was not linted at all).
+    "env.sample",
+    "env-example",
+    ".env-example",
+    ".env.default",
+    ".env.defaults",
 ];
 
 /// Reads `.env` beside a Compose file (`KEY=VALUE`, quotes stripped), or the example
@@ -671,6 +678,19 @@ fn volume(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Without `.env`, the example a repository commits in its place gives the values
+    /// (dnmp's `env.sample`, devilbox's `env-example`); `.env` wins over any example.
+    #[test]
+    fn dotenv_examples_stand_in_for_a_missing_env() {
+        for name in ["env.sample", "env-example", ".env.example"] {
+            let dir = tempfile::tempdir().expect("tmp");
+            std::fs::write(dir.path().join(name), "SOURCE_DIR=./www\n").expect("write");
+            assert_eq!(read_dotenv(dir.path())["SOURCE_DIR"], "./www", "{name}");
+            std::fs::write(dir.path().join(".env"), "SOURCE_DIR=./site\n").expect("write");
+            assert_eq!(read_dotenv(dir.path())["SOURCE_DIR"], "./site", "{name}");
+        }
+    }
 
     #[test]
     fn interpolation_follows_compose() {
