@@ -19,7 +19,11 @@ uploaded. nginx picks a regex location over a plain prefix location, so with
 the request `/uploads/shell.php` goes to php-fpm. `try_files $uri =404` does
 not help: the uploaded file exists. The check asks nginx's own location
 choice for `<uploads prefix>/x.php` in every server that declares an uploads
-location; a PHP location that denies everyone or returns is not reported.
+location; a PHP location that denies everyone or returns is not reported. A regex
+that denies scripts in uploads (`location ~* /uploads/.*\.php$ { deny all; }`)
+must come before the PHP location: nginx takes the first regex that matches, so
+written after `location ~ \.php$` it is never consulted (a WordPress snippet order;
+live: the uploaded script ran, 200).
 
 **Symptom**: an attacker uploads `shell.php` (as an avatar, an attachment)
 and requests `/uploads/shell.php`: remote code execution as the pool user.
@@ -46,6 +50,45 @@ location ~ \.php$ {
     },
     check,
 };
+
+/// Upload folders of the usual applications, for regex locations that name one without
+/// anchoring it (`~* /(?:uploads|files)/.*\.php$`, WordPress snippets).
+const UPLOAD_DIRS: &[&str] = &[
+    "/wp-content/uploads/",
+    "/uploads/",
+    "/upload/",
+    "/files/uploads/",
+    "/media/uploads/",
+    "/sites/default/files/uploads/",
+];
+
+/// The upload folders a location covers: its literal prefix, or for a regex not anchored
+/// at `^`, the usual upload folders its regex matches a script in.
+fn upload_prefixes(location: &EffectiveLocation) -> Vec<String> {
+    if let Some(prefix) = upload_prefix(location) {
+        return vec![prefix];
+    }
+    let mut words = location.pattern.split_whitespace();
+    let (Some(modifier), Some(path)) = (words.next(), words.next()) else {
+        return Vec::new();
+    };
+    if !matches!(modifier, "~" | "~*")
+        || path.starts_with('^')
+        || !path.to_ascii_lowercase().contains("upload")
+    {
+        return Vec::new();
+    }
+    let regex = if modifier == "~*" {
+        format!("(?i){path}")
+    } else {
+        path.to_string()
+    };
+    UPLOAD_DIRS
+        .iter()
+        .filter(|dir| crate::model::compiled_regex::is_match(&regex, &format!("{dir}x.php")))
+        .map(|dir| dir.to_string())
+        .collect()
+}
 
 /// The literal URI prefix of a location that names an upload directory.
 fn upload_prefix(location: &EffectiveLocation) -> Option<String> {
@@ -97,10 +140,12 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
     for ((nginx, _config), tree) in model.nginx.iter().zip(model.trees).zip(model.syntax) {
         for server in &nginx.servers {
             let mut reported = foldhash::HashSet::default();
-            for uploads in server.locations.iter().skip(1) {
-                let Some(prefix) = upload_prefix(uploads) else {
-                    continue;
-                };
+            for (uploads, prefix) in server
+                .locations
+                .iter()
+                .skip(1)
+                .flat_map(|l| upload_prefixes(l).into_iter().map(move |p| (l, p)))
+            {
                 let probe = format!("{prefix}x.php");
                 let Some(php) = server.location_for(&probe) else {
                     continue;
@@ -127,7 +172,11 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                         php.span,
                         format!("`{probe}` is handled by this PHP location: a PHP file uploaded to `{prefix}` runs"),
                     )
-                    .with_related(uploads.span, "the uploads location (a regex location wins over it)")
+                    .with_related(uploads.span, if uploads.pattern.starts_with('~') {
+                        "the uploads location (an earlier regex location is chosen first)"
+                    } else {
+                        "the uploads location (a regex location wins over it)"
+                    })
                     .with_help(format!("make the uploads location `^~`, or add `location ~* ^{prefix}.*\\.php$ {{ deny all; }}`")),
                 );
             }
