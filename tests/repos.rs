@@ -2535,6 +2535,22 @@ spec:
         assert!(text.contains("X001"), "{text}");
     }
 
+    /// yeszao/dnmp's `services/nginx/` (nginx.conf and conf.d/): the folder stands for
+    /// /etc/nginx and its conf.d replaces the image's, whose default.conf beside the
+    /// repository's localhost site was a false NGX101 (triage 17c). The image's other
+    /// files (mime.types, fastcgi_params) stay.
+    #[test]
+    fn a_loose_nginx_folders_conf_d_replaces_the_images() {
+        let main = "user nginx;\nevents {}\nhttp {\n    include /etc/nginx/mime.types;\n    include /etc/nginx/conf.d/*.conf;\n}\n";
+        let site = "server {\n    listen 80;\n    server_name localhost;\n    root /usr/share/nginx/html;\n}\n";
+        let (text, _) = lint(&[
+            ("services/nginx/nginx.conf", main),
+            ("services/nginx/conf.d/localhost.conf", site),
+        ]);
+        assert!(!text.contains("NGX101"), "{text}");
+        assert!(!text.contains("NGX005"), "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

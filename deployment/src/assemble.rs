@@ -3257,6 +3257,28 @@ fn run_main_file(c: &mut Container, main: &Path, repo: &Path) -> String {
             why: format!("{} stands for {conf_dir}", rel(main_dir, repo)),
         },
     );
+    // Its own site folders replace the image's (the stock conf.d/default.conf beside the
+    // repository's localhost.conf was a false NGX101 in yeszao/dnmp, triage 17c), as a
+    // loose folder of sites already does.
+    let mut at = 1;
+    for folder in ["conf.d", "sites-enabled", "http.d"] {
+        let host = main_dir.join(folder);
+        if host.is_dir() {
+            c.mounts.insert(
+                at,
+                Mount {
+                    guessed: true,
+                    target: Path::new(&conf_dir).join(folder),
+                    source: Source::Dir { host, merge: false },
+                    why: format!(
+                        "{} stands for {conf_dir}/{folder} (the image's sites there are replaced)",
+                        rel(&main_dir.join(folder), repo)
+                    ),
+                },
+            );
+            at += 1;
+        }
+    }
     c.command = vec![
         "nginx".into(),
         "-c".into(),
