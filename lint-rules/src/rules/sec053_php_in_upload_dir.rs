@@ -72,9 +72,14 @@ fn upload_prefixes(location: &EffectiveLocation) -> Vec<String> {
     let (Some(modifier), Some(path)) = (words.next(), words.next()) else {
         return Vec::new();
     };
+    // Only a location meant for scripts in uploads (`.../uploads/.*\.php$`): a list of
+    // internal folders that happens to name one (phpBB's `/(config|...|files|
+    // images/avatars/upload|...)`) says nothing of where uploads go.
+    let for_scripts = path.ends_with("\\.php$") || path.ends_with("\\.php") || path.ends_with("php)$");
     if !matches!(modifier, "~" | "~*")
         || path.starts_with('^')
         || !path.to_ascii_lowercase().contains("upload")
+        || !for_scripts
     {
         return Vec::new();
     }
