@@ -222,19 +222,8 @@ fn build_push_actions(doc: &Yaml, repo: &Path, source: &str, out: &mut Vec<CiBui
                     let dockerfile = text("file")
                         .map(|f| lint_source::vfs::normalize(&repo.join(f)))
                         .unwrap_or_else(|| context.join("Dockerfile"));
-                    for (key, tag) in text("tags")
-                        .unwrap_or_default()
-                        .split(['\n', ','])
-                        .filter_map(image_key_and_tag)
-                    {
-                        out.push(CiBuild {
-                            key,
-                            tag,
-                            context: context.clone(),
-                            dockerfile: dockerfile.clone(),
-                            source: source.to_string(),
-                        });
-                    }
+                    let tags = text("tags").unwrap_or_default();
+                    push_tags(tags.split(['\n', ',']), &context, &dockerfile, source, out);
                 }
                 stack.extend(map.values());
             }
@@ -289,12 +278,29 @@ fn docker_build_line(line: &str, repo: &Path, source: &str, out: &mut Vec<CiBuil
         .filter(|f| !f.starts_with('$'))
         .map(|f| lint_source::vfs::normalize(&repo.join(f)))
         .unwrap_or_else(|| context.join("Dockerfile"));
-    for (key, tag) in tags.iter().filter_map(|t| image_key_and_tag(t)) {
+    push_tags(
+        tags.iter().map(String::as_str),
+        &context,
+        &dockerfile,
+        source,
+        out,
+    );
+}
+
+/// One build per tag of a build step.
+fn push_tags<'t>(
+    tags: impl Iterator<Item = &'t str>,
+    context: &Path,
+    dockerfile: &Path,
+    source: &str,
+    out: &mut Vec<CiBuild>,
+) {
+    for (key, tag) in tags.filter_map(image_key_and_tag) {
         out.push(CiBuild {
             key,
             tag,
-            context: context.clone(),
-            dockerfile: dockerfile.clone(),
+            context: context.to_path_buf(),
+            dockerfile: dockerfile.to_path_buf(),
             source: source.to_string(),
         });
     }

@@ -427,14 +427,7 @@ fn percent_names_inside_words(line: &str) -> usize {
             // closing `%`).
             (1..parts.len().saturating_sub(1))
                 .step_by(2)
-                .filter(|&i| {
-                    let name = parts[i];
-                    name.len() > 1
-                        && name.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
-                        && name
-                            .bytes()
-                            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-                })
+                .filter(|&i| upper_case_name(parts[i]))
                 .count()
         })
         .sum()
@@ -447,14 +440,17 @@ fn at_sign_names(line: &str) -> usize {
         .skip(1)
         .step_by(2)
         .zip(line.split('@').skip(2).step_by(2))
-        .filter(|(name, _)| {
-            name.len() > 1
-                && name.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
-                && name
-                    .bytes()
-                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-        })
+        .filter(|(name, _)| upper_case_name(name))
         .count()
+}
+
+/// A placeholder's name: two or more upper-case letters, digits or `_`, a letter first.
+fn upper_case_name(name: &str) -> bool {
+    name.len() > 1
+        && name.bytes().next().is_some_and(|b| b.is_ascii_uppercase())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// YunoHost's `__PATH__`, `__INSTALL_DIR__`, `__PHP_VERSION__` (its helpers fill them
