@@ -243,8 +243,9 @@ impl ContainerFs {
         })
     }
 
-    /// The source of the last `RUN cp SRC path` when no other edit of `path` follows it.
-    fn copied_from(&self, path: &Path) -> Option<PathBuf> {
+    /// The build's edits of `path`: the source of its last `RUN cp SRC path`, if any, and
+    /// the edits after it (all of them without a copy: a copy replaces what came before).
+    fn edits_of(&self, path: &Path) -> (Option<&Path>, Vec<&crate::build_edits::Op>) {
         let path = normalize(path);
         let ops: Vec<&crate::build_edits::Op> = self
             .build_edits
@@ -252,46 +253,27 @@ impl ContainerFs {
             .filter(|(p, _)| *p == path)
             .map(|(_, op)| op)
             .collect();
-        match ops.last() {
-            Some(crate::build_edits::Op::CopyFrom(src)) => Some(src.clone()),
-            _ => None,
-        }
-    }
-
-    /// `bytes` of `path` as the build leaves them.
-    fn edited(&self, path: &Path, bytes: Arc<[u8]>) -> Arc<[u8]> {
-        if self.build_edits.is_empty() {
-            return bytes;
-        }
-        let path = normalize(path);
-        let mut ops = self
-            .build_edits
-            .iter()
-            .filter(|(p, _)| *p == path)
-            .map(|(_, op)| op)
-            .peekable();
-        if ops.peek().is_none() {
-            return bytes;
-        }
-        // A `cp SRC FILE` replaces what came before it with SRC as its layers have it (not
-        // SRC's own edits: a copy of a copy is not followed, so no loop).
-        let ops: Vec<&crate::build_edits::Op> = ops.collect();
         let last_copy = ops
             .iter()
             .rposition(|op| matches!(op, crate::build_edits::Op::CopyFrom(_)));
-        let (base, rest) = match last_copy {
-            Some(i) => {
-                let crate::build_edits::Op::CopyFrom(src) = ops[i] else {
-                    return bytes;
-                };
-                match self.read_unedited(src) {
-                    Ok(fetched) => (fetched.bytes, &ops[i + 1..]),
-                    Err(_) => (bytes, &ops[i + 1..]),
-                }
+        match last_copy.map(|i| (i, ops[i])) {
+            Some((i, crate::build_edits::Op::CopyFrom(src))) => {
+                (Some(src.as_path()), ops[i + 1..].to_vec())
             }
-            None => (bytes, &ops[..]),
-        };
-        Arc::from(crate::build_edits::apply(&base, rest.iter().copied()))
+            _ => (None, ops),
+        }
+    }
+
+    /// A file a Dockerfile RUN made, with its bytes.
+    fn written(&self, bytes: Arc<[u8]>) -> Fetched {
+        Fetched {
+            bytes,
+            disk_path: None,
+            origin: Some(Arc::from(format!(
+                "{}, written by a Dockerfile RUN",
+                self.image
+            ))),
+        }
     }
 
     /// The layers, lowest first.
@@ -770,29 +752,36 @@ impl FileSystem for ContainerFs {
         }
         // The file a link leads to is the one a `sed -i` of its path edited.
         let path = self.final_path(path);
-        // `RUN cp SRC FILE` with nothing after it: FILE is SRC, shown where SRC is (the
-        // repository's file, so that findings point into it).
-        if let Some(src) = self.copied_from(&path) {
-            if let Ok(mut fetched) = self.read_unedited(&src) {
-                fetched.bytes = self.edited(&path, fetched.bytes);
+        let (copy, rest) = self.edits_of(&path);
+        let apply = |bytes: &[u8]| -> Arc<[u8]> {
+            Arc::from(crate::build_edits::apply(bytes, rest.iter().copied()))
+        };
+        // After `RUN cp SRC FILE`, FILE holds SRC as its layers have it (not SRC's own
+        // edits: a copy of a copy is not followed, so no loop). With nothing after the
+        // copy, FILE is shown where SRC is (the repository's file: findings point into it).
+        let copied = copy.and_then(|src| self.read_unedited(src).ok());
+        if let Some(mut fetched) = copied {
+            fetched.bytes = apply(&fetched.bytes);
+            if rest.is_empty() {
                 return Ok(fetched);
             }
+            return match unedited {
+                Ok(mut at_file) => {
+                    at_file.bytes = fetched.bytes;
+                    Ok(at_file)
+                }
+                Err(FsError::NotFound | FsError::Unknown) => Ok(self.written(fetched.bytes)),
+                Err(e) => Err(e),
+            };
         }
         match unedited {
             Ok(mut fetched) => {
-                fetched.bytes = self.edited(&path, fetched.bytes);
+                fetched.bytes = apply(&fetched.bytes);
                 Ok(fetched)
             }
             // `RUN echo '...' > /etc/nginx/conf.d/app.conf` makes the file.
             Err(FsError::NotFound | FsError::Unknown) if self.written_at_build(&path) => {
-                Ok(Fetched {
-                    bytes: self.edited(&path, Arc::from(Vec::new())),
-                    disk_path: None,
-                    origin: Some(Arc::from(format!(
-                        "{}, written by a Dockerfile RUN",
-                        self.image
-                    ))),
-                })
+                Ok(self.written(apply(&[])))
             }
             Err(e) => Err(e),
         }
