@@ -2123,6 +2123,8 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
             }
         }
     }
+    // Images the repository's CI builds, read once for every Compose file.
+    let ci = ci_builds::find(&repo);
     for (_, group) in by_dir {
         let (overrides, bases): (Vec<&RepoFile>, Vec<&RepoFile>) = group
             .into_iter()
@@ -2182,7 +2184,6 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
             }
             // A service that builds and names its image (`build: .` + `image: example/app`)
             // makes that image for the services that only name it: they run the build.
-            let ci = ci_builds::find(&repo);
             let builders: Vec<(String, compose::Service)> = parsed
                 .services
                 .iter()
