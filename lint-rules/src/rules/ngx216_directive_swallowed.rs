@@ -3,7 +3,6 @@ use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity, Span};
 use nginx_conf_parser::catalogue::Catalogue;
 use nginx_conf_parser::{Item, Quote};
 
-use crate::model::tree_walk;
 use crate::model::Model;
 
 /// The rule.
@@ -55,8 +54,9 @@ const FREE_TEXT: &[&str] = &["log_format", "return", "echo", "more_set_headers"]
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     let catalogue = Catalogue::get(crate::options::version(model.options));
-    for tree in model.trees {
-        tree_walk::walk(tree, |item, blocks| {
+    // The run's index of the trees, not a splice of the includes again.
+    for tree in model.syntax {
+        tree.walk(|item, blocks| {
             // Most statements end on their own line: that is checked first, and costs no
             // lookup.
             if item.is_block() {
