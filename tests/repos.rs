@@ -2551,6 +2551,24 @@ spec:
         assert!(!text.contains("NGX005"), "{text}");
     }
 
+    /// Debian's and Ubuntu's nginx package is the release's own: trixie installs 1.26, where
+    /// `http2 on;` exists (1.25.1). Every Debian-based image was read as bookworm's 1.22,
+    /// and the directive was a false NGX010 error; stretch's 1.10 is not 1.22 either.
+    #[test]
+    fn a_debian_base_image_installs_its_releases_nginx() {
+        let dockerfile = |base: &str| {
+            format!("FROM {base}\nRUN apt-get update && apt-get install -y nginx php-fpm\nCOPY site.conf /etc/nginx/sites-enabled/default\n")
+        };
+        let site = "server {\n    listen 443 ssl;\n    http2 on;\n    ssl_certificate /etc/ssl/certs/a.pem;\n    ssl_certificate_key /etc/ssl/private/a.key;\n    root /var/www/html;\n}\n";
+        let trixie = dockerfile("debian:trixie-slim");
+        let (text, _) = lint(&[("Dockerfile", &trixie), ("site.conf", site)]);
+        assert!(!text.contains("NGX010"), "{text}");
+        // The look-alike: bookworm's 1.22 has no `http2` directive.
+        let bookworm = dockerfile("debian:bookworm-slim");
+        let (text, _) = lint(&[("Dockerfile", &bookworm), ("site.conf", site)]);
+        assert!(text.contains("NGX010"), "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

@@ -1372,11 +1372,16 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
             } else {
                 df.php_version.as_str()
             };
-            stock::debian_packages(
+            let mut packages = stock::debian_packages(
                 df.installs_nginx,
                 df.installs_fpm && image.fpm.is_none(),
                 php,
-            )
+            );
+            if df.installs_nginx {
+                // The release's own nginx (stretch's 1.10, trixie's 1.26), not bookworm's.
+                packages.nginx_version = Some(stock::debian_nginx_version(&base).to_string());
+            }
+            packages
         };
         let packages = if df.installs_nginx && df.nginx_org_packages {
             packages.with(stock::nginx_org_packages(alpine))

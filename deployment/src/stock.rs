@@ -514,9 +514,95 @@ fn nginx_tag_version(tag: &str) -> Option<String> {
     }
 }
 
-/// The php version Debian's and Ubuntu's unversioned `php-fpm` package installs, by the
-/// base image (`debian:bookworm-slim`, `ubuntu:24.04`); bookworm's 8.2 when unknown.
-pub fn debian_default_php(base: &str) -> &'static str {
+/// A Debian or Ubuntu release: the tags that name it, the php version its unversioned
+/// `php-fpm` package installs and the nginx version its `nginx` package installs
+/// (packages.debian.org, packages.ubuntu.com).
+struct Release {
+    ubuntu: bool,
+    tags: &'static [&'static str],
+    php: &'static str,
+    nginx: &'static str,
+}
+
+/// Newest first within each distribution; the first whose tag starts the image's tag wins.
+const RELEASES: &[Release] = &[
+    Release {
+        ubuntu: true,
+        tags: &["25.10", "questing"],
+        php: "8.4",
+        nginx: "1.28",
+    },
+    Release {
+        ubuntu: true,
+        tags: &["25.04", "plucky"],
+        php: "8.4",
+        nginx: "1.26",
+    },
+    Release {
+        ubuntu: true,
+        tags: &["24.10", "oracular"],
+        php: "8.3",
+        nginx: "1.26",
+    },
+    Release {
+        ubuntu: true,
+        tags: &["24.04", "noble", "latest", "rolling", ""],
+        php: "8.3",
+        nginx: "1.24",
+    },
+    Release {
+        ubuntu: true,
+        tags: &["22.04", "jammy"],
+        php: "8.1",
+        nginx: "1.18",
+    },
+    Release {
+        ubuntu: true,
+        tags: &["20.04", "focal"],
+        php: "7.4",
+        nginx: "1.18",
+    },
+    Release {
+        ubuntu: true,
+        tags: &["18.04", "bionic"],
+        php: "7.2",
+        nginx: "1.14",
+    },
+    Release {
+        ubuntu: true,
+        tags: &["16.04", "xenial"],
+        php: "7.0",
+        nginx: "1.10",
+    },
+    Release {
+        ubuntu: false,
+        tags: &["13", "trixie"],
+        php: "8.4",
+        nginx: "1.26",
+    },
+    Release {
+        ubuntu: false,
+        tags: &["11", "bullseye"],
+        php: "7.4",
+        nginx: "1.18",
+    },
+    Release {
+        ubuntu: false,
+        tags: &["10", "buster"],
+        php: "7.3",
+        nginx: "1.14",
+    },
+    Release {
+        ubuntu: false,
+        tags: &["9", "stretch"],
+        php: "7.0",
+        nginx: "1.10",
+    },
+];
+
+/// The release a Debian or Ubuntu base image (`debian:bookworm-slim`, `ubuntu:24.04`)
+/// names, or none for bookworm and images this data does not know.
+fn release_of(base: &str) -> Option<&'static Release> {
     let tag = base
         .rsplit_once(':')
         .map_or("", |(_, t)| t)
@@ -527,21 +613,40 @@ pub fn debian_default_php(base: &str) -> &'static str {
         .unwrap_or(base)
         .to_ascii_lowercase();
     let ubuntu = repo.ends_with("ubuntu");
-    let has = |words: &[&str]| words.iter().any(|w| tag.starts_with(w));
-    match () {
-        _ if ubuntu && has(&["24.04", "noble", "24.10", "oracular"]) => "8.3",
-        _ if ubuntu && has(&["25.04", "plucky", "25.10", "questing"]) => "8.4",
-        _ if ubuntu && has(&["22.04", "jammy"]) => "8.1",
-        _ if ubuntu && has(&["20.04", "focal"]) => "7.4",
-        _ if ubuntu && has(&["18.04", "bionic"]) => "7.2",
-        _ if ubuntu && has(&["16.04", "xenial"]) => "7.0",
-        _ if ubuntu && (tag.is_empty() || has(&["latest", "rolling"])) => "8.3",
-        _ if !ubuntu && has(&["13", "trixie"]) => "8.4",
-        _ if !ubuntu && has(&["11", "bullseye"]) => "7.4",
-        _ if !ubuntu && has(&["10", "buster"]) => "7.3",
-        _ if !ubuntu && has(&["9", "stretch"]) => "7.0",
-        _ => "8.2",
-    }
+    RELEASES.iter().find(|release| {
+        release.ubuntu == ubuntu
+            && release.tags.iter().any(|name| {
+                // An empty name stands for an untagged image: only an empty tag matches it.
+                if name.is_empty() {
+                    tag.is_empty()
+                } else {
+                    tag.starts_with(name)
+                }
+            })
+    })
+}
+
+/// The php version Debian's and Ubuntu's unversioned `php-fpm` package installs, by the
+/// base image (`debian:bookworm-slim`, `ubuntu:24.04`); bookworm's 8.2 when unknown.
+///
+/// ```
+/// assert_eq!(deployment::stock::debian_default_php("ubuntu:22.04"), "8.1");
+/// assert_eq!(deployment::stock::debian_default_php("debian:bookworm-slim"), "8.2");
+/// ```
+pub fn debian_default_php(base: &str) -> &'static str {
+    release_of(base).map_or("8.2", |release| release.php)
+}
+
+/// The nginx version Debian's and Ubuntu's `nginx` package installs, by the base image;
+/// bookworm's 1.22 when unknown.
+///
+/// ```
+/// assert_eq!(deployment::stock::debian_nginx_version("debian:trixie-slim"), "1.26");
+/// assert_eq!(deployment::stock::debian_nginx_version("ubuntu:24.04"), "1.24");
+/// assert_eq!(deployment::stock::debian_nginx_version("debian:bookworm"), "1.22");
+/// ```
+pub fn debian_nginx_version(base: &str) -> &'static str {
+    release_of(base).map_or("1.22", |release| release.nginx)
 }
 
 /// How Debian's php8.2-fpm files move for another version of the package: its tree, and
@@ -730,6 +835,12 @@ mod tests {
         assert_eq!(debian_default_php("debian:11"), "7.4");
         assert_eq!(debian_default_php("debian:9"), "7.0");
         assert_eq!(debian_default_php("ubuntu:18.04"), "7.2");
+        assert_eq!(debian_default_php("ubuntu"), "8.3");
+        assert_eq!(debian_nginx_version("debian:9"), "1.10");
+        assert_eq!(debian_nginx_version("debian:13.1"), "1.26");
+        assert_eq!(debian_nginx_version("ubuntu:jammy-20240111"), "1.18");
+        // "1" must not read as 10, 11 or 13; "12" is bookworm, the default.
+        assert_eq!(debian_nginx_version("debian:12"), "1.22");
         assert_eq!(debian_default_php("acme/base:1.0"), "8.2");
         let moves = debian_php_moves("8.4");
         assert!(moves.contains(&("/run/php/php8.2-fpm".into(), "/run/php/php8.4-fpm".into())));
