@@ -116,6 +116,18 @@ impl Filesystem {
         !self.checkout && self.missing_from_existing_dir(path)
     }
 
+    /// Why a process, even root, cannot create a file in the directory `dir`: it
+    /// `"does not exist"` (its parent does: see [`Filesystem::directory_missing`]) or
+    /// `"is not a directory"`; `None` when it can or the tree does not say. Both php-fpm's
+    /// master and nginx's open their log files at start-up and create no directories.
+    pub fn cannot_create_in(&self, dir: &Path) -> Option<&'static str> {
+        match self.get(dir) {
+            Probe::Missing if self.directory_missing(dir) => Some("does not exist"),
+            Probe::Present(f) if !f.is_dir => Some("is not a directory"),
+            _ => None,
+        }
+    }
+
     /// Whether `user` may do `access` on the directory `path`, checking search
     /// permission on every ancestor. `None` = allowed or cannot tell.
     pub fn denies(

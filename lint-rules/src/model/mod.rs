@@ -248,6 +248,31 @@ impl<'a> Model<'a> {
         })
     }
 
+    /// The files nginx opens for its logs when it starts (and `nginx -t` with it): every
+    /// `error_log` and `access_log` whose path is absolute and has no variables, with the
+    /// directive's name and the path's span. Not `off`, `stderr`, `syslog:` or `memory:`,
+    /// not `/dev/...` or `/proc/...`, not a relative path (resolved against a prefix this
+    /// reading may not know); an `access_log` with variables is opened per request.
+    pub fn nginx_log_files(&self) -> Vec<(&'static str, std::path::PathBuf, Span)> {
+        let mut out = Vec::new();
+        for tree in self.syntax {
+            for name in ["error_log", "access_log"] {
+                for node in tree.nodes_named(name) {
+                    if node.arg_count() == 0 {
+                        continue;
+                    }
+                    let path = node.arg(0);
+                    let special = ["/dev/", "/proc/"].iter().any(|p| path.starts_with(p));
+                    if !path.starts_with('/') || path.contains('$') || special {
+                        continue;
+                    }
+                    out.push((name, std::path::PathBuf::from(path), node.arg_span(0)));
+                }
+            }
+        }
+        out
+    }
+
     /// Every path a rule may ask the filesystem about: pool log and work directories,
     /// and the document roots of PHP locations.
     pub fn paths_of_interest(&self) -> Vec<std::path::PathBuf> {
@@ -258,6 +283,9 @@ impl<'a> Model<'a> {
                     paths.push(std::path::PathBuf::from(e.value.trim()));
                 }
             }
+        }
+        for (_, file, _) in self.nginx_log_files() {
+            paths.push(file);
         }
         for p in self.pools() {
             for (_, file, _) in p.master_log_files() {

@@ -1,7 +1,6 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::filesystem::Probe;
 use crate::model::Model;
 
 /// The rule.
@@ -43,16 +42,6 @@ slowlog = /var/log/$pool.log.slow
     check,
 };
 
-/// Why php-fpm cannot create a file in `dir` (under `--root`), or `None` when it can or
-/// the tree does not say.
-fn directory_problem(model: &Model<'_>, dir: &std::path::Path) -> Option<&'static str> {
-    match model.filesystem.get(dir) {
-        Probe::Missing if model.filesystem.directory_missing(dir) => Some("does not exist"),
-        Probe::Present(f) if !f.is_dir => Some("is not a directory"),
-        _ => None,
-    }
-}
-
 fn check(model: &Model<'_>, sink: &mut Sink) {
     // The master's own `error_log` ([global]), opened before any pool (live, php-fpm 8.2:
     // `failed to open error_log (...)`, exit 78).
@@ -66,7 +55,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         }
         let file = std::path::Path::new(value);
         let Some(dir) = file.parent() else { continue };
-        let Some(problem) = directory_problem(model, dir) else {
+        let Some(problem) = model.filesystem.cannot_create_in(dir) else {
             continue;
         };
         sink.push(
@@ -86,7 +75,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
     for p in model.pools() {
         for (key, file, span) in p.master_log_files() {
             let Some(dir) = file.parent() else { continue };
-            let Some(problem) = directory_problem(model, dir) else {
+            let Some(problem) = model.filesystem.cannot_create_in(dir) else {
                 continue;
             };
             let said = if key == "slowlog" {

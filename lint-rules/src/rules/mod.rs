@@ -43,6 +43,7 @@ register! {
     x026_docroot_missing_in_nginx_container,
     x027_pool_open_beyond_nginx,
     ngx026_user_unknown,
+    ngx027_log_directory_missing,
     ngx101_conflicting_server_name,
     ngx102_no_explicit_default_server,
     ngx103_listen_443_without_ssl,

@@ -1,0 +1,138 @@
+//! NGX027 (log-directory-missing) against the real `nginx -t`: log directives naming
+//! files in directories that exist, do not exist or are files, with variables, streams
+//! and `off`. nginx opens its log files while it reads the configuration; it fails with
+//! `open() "..." failed` exactly where NGX027 is reported (the linter reads the same
+//! disk, `--root /`).
+//!
+//! Skips with a reason when nginx is missing or the test is not root, except that a
+//! missing nginx fails in CI.
+
+use std::path::Path;
+use std::process::Command;
+
+use assert_cmd::Command as BinCommand;
+
+/// The directive under test (`{dir}` is the case's directory) and the level it stands at.
+const CASES: &[(&str, Level)] = &[
+    ("error_log {dir}/missing/error.log;", Level::Main),
+    ("error_log {dir}/logs/error.log warn;", Level::Main),
+    ("access_log {dir}/missing/access.log;", Level::Http),
+    ("access_log {dir}/logs/access.log combined;", Level::Http),
+    (
+        "access_log {dir}/missing/site.log combined buffer=32k if=$status;",
+        Level::Server,
+    ),
+    ("error_log {dir}/missing/site-error.log;", Level::Server),
+    ("access_log {dir}/missing/$host.log;", Level::Server),
+    (
+        "access_log {dir}/missing/$host/access.log;",
+        Level::Location,
+    ),
+    ("access_log {dir}/missing/location.log;", Level::Location),
+    ("access_log off;", Level::Location),
+    ("error_log stderr;", Level::Server),
+    ("access_log /dev/stdout;", Level::Http),
+    ("access_log {dir}/a-file/access.log;", Level::Http),
+];
+
+#[derive(Clone, Copy)]
+enum Level {
+    Main,
+    Http,
+    Server,
+    Location,
+}
+
+fn config(dir: &Path, directive: &str, level: Level) -> String {
+    let line = directive.replace("{dir}", &dir.display().to_string());
+    let at = |l: Level| {
+        if std::mem::discriminant(&l) == std::mem::discriminant(&level) {
+            line.as_str()
+        } else {
+            ""
+        }
+    };
+    format!(
+        "pid {dir}/nginx.pid;\n{}\nevents {{ worker_connections 64; }}\nhttp {{\n    {}\n    server {{\n        listen 127.0.0.1:18096;\n        {}\n        location / {{\n            {}\n            return 204;\n        }}\n    }}\n}}\n",
+        at(Level::Main),
+        at(Level::Http),
+        at(Level::Server),
+        at(Level::Location),
+        dir = dir.display()
+    )
+}
+
+#[test]
+fn ngx027_is_reported_exactly_where_nginx_t_fails_to_open_a_log() {
+    if let Err(reason) = test_support::real_binaries(&["nginx"]) {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("the log directory differential must run in CI: {reason}");
+        }
+        eprintln!("skipping: {reason}");
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (mut failed, mut passed) = (0, 0);
+    for (i, (directive, level)) in CASES.iter().enumerate() {
+        let dir = tmp.path().join(format!("case{i}"));
+        std::fs::create_dir_all(dir.join("logs")).expect("mkdir");
+        std::fs::write(dir.join("a-file"), "").expect("write");
+        let conf = dir.join("nginx.conf");
+        let text = config(&dir, directive, *level);
+        std::fs::write(&conf, &text).expect("write");
+        let real = Command::new("nginx")
+            .arg("-t")
+            .arg("-c")
+            .arg(&conf)
+            .output()
+            .expect("run nginx");
+        let stderr = String::from_utf8_lossy(&real.stderr).into_owned();
+        let open_failed = !real.status.success();
+        assert!(
+            real.status.success() || stderr.contains("open() \""),
+            "`{directive}`: nginx fails for another reason:\n{stderr}"
+        );
+        let out = BinCommand::cargo_bin("nginx-fpm-lint")
+            .expect("binary")
+            .args([
+                "--no-config",
+                "--format",
+                "concise",
+                "--root",
+                "/",
+                "--nginx",
+            ])
+            .arg(&conf)
+            .output()
+            .expect("run the linter");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        // Reported on the directive's own line, which nginx's message does not name.
+        let line = text
+            .lines()
+            .position(|l| {
+                !directive.is_empty()
+                    && l.trim() == directive.replace("{dir}", &dir.display().to_string())
+            })
+            .map(|i| i + 1);
+        let ours = line.is_some_and(|l| {
+            stdout.contains(&format!("nginx.conf:{l}:")) && stdout.contains(": NGX027 [")
+        });
+        assert_eq!(
+            open_failed,
+            ours,
+            "`{directive}`: nginx -t {}, NGX027 {}\n{stderr}\n{stdout}",
+            if open_failed { "fails" } else { "passes" },
+            if ours { "reported" } else { "not reported" }
+        );
+        if open_failed {
+            failed += 1;
+        } else {
+            passed += 1;
+        }
+    }
+    // The cases compared something: logs nginx cannot open and logs it can.
+    assert!(
+        failed >= 4 && passed >= 4 && failed + passed == CASES.len(),
+        "failed {failed}, passed {passed}"
+    );
+}
