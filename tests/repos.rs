@@ -183,6 +183,77 @@ fn fpm_takes_every_file_given() {
     assert!(text.contains("b.conf") && text.contains("FPM0"), "{text}");
 }
 
+/// A file named on the command line that no deployment of its repository reads (a pasted
+/// server block beside another project's nginx.conf, which includes no site folder) is
+/// linted on its own, with a note; its findings had vanished, and the other project's
+/// were printed instead (triage 18c). The look-alike: a site the repository's nginx.conf
+/// does include gets no such note.
+#[test]
+fn a_named_file_no_deployment_reads_is_linted_on_its_own() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "other/nginx.conf",
+        "user www-data;\nevents {}\nhttp {\n    server {\n        listen 80;\n        location ~ \\.php$ {\n            include fastcgi.conf;\n            fastcgi_pass 127.0.0.1:9000;\n        }\n    }\n}\n",
+    );
+    write(
+        dir.path(),
+        "paste/site.conf",
+        "server {\n    listen 80;\n    server_name shop.example.com;\n    root /var/www/shop;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n",
+    );
+    let (text, _) = run_in(
+        dir.path(),
+        &["--no-config", "--format", "concise", "paste/site.conf"],
+    );
+    assert!(text.contains("paste/site.conf:7:22: NGX201"), "{text}");
+    assert!(
+        text.contains("paste/site.conf: no deployment of its repository reads it"),
+        "{text}"
+    );
+    let (text, _) = run_in(
+        dir.path(),
+        &["--no-config", "--format", "concise", "other/nginx.conf"],
+    );
+    assert!(!text.contains("linted on its own"), "{text}");
+}
+
+/// Saved `nginx -T` output is linted as the dump it is, named alone or with the pool files
+/// beside it; inside a repository it is passed over with a note. Read as one nginx.conf it
+/// was every file of the tree at the top level: 26 false errors on Nextcloud's documented
+/// site (triage 18c).
+#[test]
+fn saved_nginx_t_output_is_read_as_a_dump() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let dump = "nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\nnginx: configuration file /etc/nginx/nginx.conf test is successful\n# configuration file /etc/nginx/nginx.conf:\nuser www-data;\nevents {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n\n# configuration file /etc/nginx/conf.d/app.conf:\nupstream php { server 127.0.0.1:9000; }\nserver {\n    listen 80;\n    root /var/www/app;\n    location ~ \\.php$ {\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass php;\n    }\n}\n\n";
+    write(dir.path(), "nginx-T.txt", dump);
+    write(
+        dir.path(),
+        "www.conf",
+        "[www]\nuser = www-data\ngroup = www-data\nlisten = /run/php/php8.2-fpm.sock\npm = static\npm.max_children = 4\n",
+    );
+    let (text, _) = run_in(
+        dir.path(),
+        &[
+            "--no-config",
+            "--format",
+            "concise",
+            "nginx-T.txt",
+            "www.conf",
+        ],
+    );
+    assert!(!text.contains("NGX011"), "{text}");
+    assert!(
+        text.contains("/etc/nginx/conf.d/app.conf:1:23: X002"),
+        "{text}"
+    );
+    let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert!(!text.contains("NGX011"), "{text}");
+    assert!(
+        text.contains("nginx-T.txt: saved `nginx -T` output"),
+        "{text}"
+    );
+}
+
 /// `--env` reaches the nginx image's templates as Compose's shell variables do (they win
 /// over `.env` and `environment:`).
 #[test]

@@ -2354,6 +2354,10 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
             Role::Template(why) => {
                 skipped.push((f.path.clone(), format!("{why}: not rendered, not linted")))
             }
+            Role::NginxDump => skipped.push((
+                f.path.clone(),
+                "saved `nginx -T` output: not a file of the repository's configuration; lint it with `nginx-fpm-lint --nginx-dump FILE` (or name it alone)".to_string(),
+            )),
             // A large file a deployment mounts or includes is read there (up to the
             // file systems' own limit); one nothing uses would be linted on its own.
             Role::TooLarge(bytes) if !is_used(&f.path, &used) => {

@@ -37,6 +37,9 @@ pub enum Role {
     Dockerfile,
     /// Kubernetes manifests.
     Kubernetes,
+    /// Saved `nginx -T` output: every file of a tree in one, linted with `--nginx-dump`
+    /// (read as one nginx.conf, each file's directives stood at the top level).
+    NginxDump,
     /// A template this tool does not render (Helm, Jinja); why.
     Template(&'static str),
     /// A file named like configuration (`*.yaml`, `*.conf`, a Dockerfile) too large to
@@ -256,6 +259,9 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
     ];
     if BACKUP_SUFFIXES.iter().any(|s| name.ends_with(s)) {
         return None;
+    }
+    if nginx_conf_parser::is_dump(bytes) {
+        return Some(Role::NginxDump);
     }
     let text = String::from_utf8_lossy(bytes);
     let e = ext(path);

@@ -417,6 +417,55 @@ impl Linter {
                 }
             }
         }
+        // A file named on the command line that no deployment of its repository reads (a
+        // site placed where the repository's own nginx.conf includes nothing, a pasted
+        // server block beside another project's files): linted on its own, as `--nginx
+        // FILE` or `--fpm FILE` would, so that what was asked about is answered.
+        let read: std::collections::HashSet<PathBuf> = if plan.named.is_empty() {
+            Default::default()
+        } else {
+            map.files()
+                .into_iter()
+                .filter_map(|(_, f)| f.disk_path.clone())
+                .collect()
+        };
+        let unread: Vec<&(PathBuf, deployment::repository::Role)> = plan
+            .named
+            .iter()
+            .filter(|(path, _)| !read.contains(path))
+            .collect();
+        for (path, role) in unread {
+            let alone = Input {
+                nginx: matches!(role, deployment::repository::Role::Nginx { .. })
+                    .then(|| path.clone())
+                    .into_iter()
+                    .collect(),
+                fpm: matches!(role, deployment::repository::Role::Fpm { .. })
+                    .then(|| path.clone())
+                    .into_iter()
+                    .collect(),
+                context: input.context.clone(),
+                prefix: input.prefix.clone(),
+                ..Input::default()
+            };
+            let mut lint_input = self.build_input(&alone, &[], &cwd)?;
+            if input.buffers.is_some() || self.read_cache.is_some() {
+                lay_views(
+                    &mut lint_input,
+                    input.buffers.as_ref(),
+                    self.read_cache.as_ref(),
+                );
+            }
+            plan.notes.push(format!(
+                "{}: no deployment of its repository reads it (nothing includes the place it would run from): linted on its own",
+                shown_path(path, &cwd)
+            ));
+            let mark = map.mark();
+            let (found, _) = lint_rules::lint_timed(&lint_input, &map);
+            runs.push((map.read_since(mark), found));
+        }
+        plan.notes.sort();
+        plan.notes.dedup();
         let runs_count = runs.len();
         let mut diagnostics = unused_in_every_run(runs, &map);
         // Advice about an image's own file is not the repository's to act on; its errors
@@ -563,6 +612,14 @@ impl Linter {
     }
 
     fn plan(&self, input: &Input, cwd: &Path) -> Result<Plan, Error> {
+        let rewritten;
+        let input = match dump_named_as_path(input, cwd) {
+            Some(with_dump) => {
+                rewritten = with_dump;
+                &rewritten
+            }
+            None => input,
+        };
         let mut plan = Plan::default();
         let mut classic_paths = Vec::new();
         let mut repos: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
@@ -577,10 +634,19 @@ impl Linter {
                     }
                 } else if absolute.is_file() {
                     match deployment::repository::classify_path(&absolute) {
-                        Some(_) => repos
-                            .entry(repository_of(&absolute, cwd))
-                            .or_default()
-                            .push(absolute),
+                        Some(role) => {
+                            if matches!(
+                                role,
+                                deployment::repository::Role::Nginx { .. }
+                                    | deployment::repository::Role::Fpm { .. }
+                            ) {
+                                plan.named.push((absolute.clone(), role));
+                            }
+                            repos
+                                .entry(repository_of(&absolute, cwd))
+                                .or_default()
+                                .push(absolute)
+                        }
                         None => plan.notes.push(format!(
                             "{}: not nginx, php-fpm, php.ini, Compose, Dockerfile or Kubernetes configuration; skipped",
                             p.display()
@@ -882,6 +948,10 @@ struct Plan {
     notes: Vec<String>,
     /// Where repository mode looked, for the "nothing found" message.
     searched: Vec<PathBuf>,
+    /// nginx and php-fpm files named on the command line and linted as part of their
+    /// repository's deployments (absolute), with what they are: one that no deployment
+    /// reads is linted on its own afterwards.
+    named: Vec<(PathBuf, deployment::repository::Role)>,
 }
 
 /// A directory that holds a copy of `/` (etc/nginx or etc/php) rather than a repository.
@@ -920,6 +990,46 @@ fn sites_undecided(dir: &Path) -> bool {
                 .count()
                 == 2
         })
+}
+
+/// `input` with a saved `nginx -T` output named among its paths taken as `--nginx-dump`
+/// (and the php-fpm files beside it as `--fpm`), or `None` when no path is one. Read as a
+/// file of a repository, a dump was one nginx.conf holding every file of the tree at the
+/// top level: dozens of errors about directives that are fine.
+fn dump_named_as_path(input: &Input, cwd: &Path) -> Option<Input> {
+    use deployment::repository::{classify_path, Role};
+    if input.nginx_dump.is_some() || input.root.is_some() || input.memory.is_some() {
+        return None;
+    }
+    let roles: Vec<(PathBuf, Option<Role>)> = input
+        .paths
+        .iter()
+        .map(|p| {
+            let absolute = lint_source::vfs::normalize(&cwd.join(p));
+            let role = absolute
+                .is_file()
+                .then(|| classify_path(&absolute))
+                .flatten();
+            (p.clone(), role)
+        })
+        .collect();
+    let (dump, _) = roles
+        .iter()
+        .find(|(_, r)| matches!(r, Some(Role::NginxDump)))?
+        .clone();
+    let text = std::fs::read(cwd.join(&dump)).ok()?;
+    let mut out = input.clone();
+    out.nginx_dump = Some((dump.clone(), text));
+    out.paths.clear();
+    for (path, role) in roles {
+        match role {
+            Some(Role::NginxDump) if path == dump => {}
+            Some(Role::Fpm { .. }) => out.fpm.push(path),
+            Some(Role::PhpIni) if out.php_ini.is_empty() => out.php_ini.push(path),
+            _ => out.paths.push(path),
+        }
+    }
+    Some(out)
 }
 
 /// The top of the repository a file belongs to (the nearest directory with `.git`), else

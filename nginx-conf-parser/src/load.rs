@@ -138,6 +138,26 @@ fn paste_end(text: &[u8]) -> usize {
     }
 }
 
+/// Whether `text` is `nginx -T` output (saved to a file, or pasted with its Markdown
+/// fence): its first line that is not blank, a fence or one of nginx's own status lines
+/// (`nginx: the configuration file ... syntax is ok`) is a `# configuration file PATH:`
+/// marker. Read as one nginx.conf, a dump is every file of the tree at the top level.
+///
+/// ```
+/// use nginx_conf_parser::is_dump;
+/// assert!(is_dump(b"nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\n# configuration file /etc/nginx/nginx.conf:\nevents {}\n"));
+/// assert!(!is_dump(b"# configuration file for the shop\nevents {}\n"));
+/// ```
+pub fn is_dump(text: &[u8]) -> bool {
+    const MARK: &[u8] = b"# configuration file ";
+    text.split(|&b| b == b'\n')
+        .map(|line| line.trim_ascii())
+        .find(|line| !line.is_empty() && !line.starts_with(b"```") && !line.starts_with(b"nginx: "))
+        .is_some_and(|line| {
+            line.starts_with(MARK) && line.ends_with(b":") && line.len() > MARK.len() + 1
+        })
+}
+
 /// Splits `nginx -T` output into its files and loads them as if read from disk.
 pub fn from_dump(name: &Path, text: &[u8], map: &SourceMap) -> Config {
     let mut files: HashMap<PathBuf, Arc<[u8]>> = HashMap::new();
