@@ -864,7 +864,33 @@ pub fn is_anchored(node: &Node) -> bool {
             body,
             ..
         } => is_anchored(body),
-        _ => pinned(node, false) || pinned(node, true),
+        _ => pinned(node, false) || pinned(node, true) || ends_at_segment(node),
+    }
+}
+
+/// True when `node` ends in a choice between the end of the subject and a `/`, with
+/// nothing after it: `\.php(/|$)`, a script name followed by nothing or by PATH_INFO
+/// (nginx's own PHP example). It cannot match `/x.php.jpg` or `/a.phpinfo/`; what
+/// follows the `/` is PATH_INFO, a risk of its own (SEC001).
+fn ends_at_segment(node: &Node) -> bool {
+    match node {
+        Node::Concat(items) => items.last().is_some_and(ends_at_segment),
+        Node::Group {
+            kind: GroupKind::Capture(_) | GroupKind::NonCapture,
+            body,
+            ..
+        } => ends_at_segment(body),
+        Node::Alt(alts) => {
+            let slash = |a: &Node| match a {
+                Node::Set(set) => *set == ByteSet::byte(b'/'),
+                Node::Concat(items) => {
+                    matches!(items.last(), Some(Node::Set(set)) if *set == ByteSet::byte(b'/'))
+                }
+                _ => false,
+            };
+            alts.iter().any(|a| pinned(a, true)) && alts.iter().all(|a| pinned(a, true) || slash(a))
+        }
+        _ => false,
     }
 }
 
@@ -1049,7 +1075,12 @@ mod tests {
         assert!(anchored(r"\.(php|phar)$"));
         assert!(!anchored(r"\.php"));
         assert!(!anchored(r"^/a|/b"));
-        assert!(!anchored(r"\.php(/|$)"));
+        // A script name, then nothing or PATH_INFO: pinned to a path segment's end.
+        assert!(anchored(r"\.php(/|$)"));
+        assert!(anchored(r"[^/]\.php(?:$|/)"));
+        assert!(!anchored(r"\.php(/|x)"));
+        assert!(!anchored(r"\.php(/|$)x"));
+        assert!(!anchored(r"\.php(/.*|x)"));
         assert!(anchored(r"(\.php)?$"));
         assert!(!anchored(r"(\.php)?"));
         assert!(anchored(r"(\.php)+$"));

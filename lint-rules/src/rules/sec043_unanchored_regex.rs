@@ -20,8 +20,12 @@ and `/uploads/shell.php/avatar.png`, so the location (and whatever it passes
 to php-fpm or a backend) serves URLs it was never meant to. PCRE also retries
 an unanchored pattern at every offset of the URI. An alternative counts as
 anchored when it starts with `^`/`\A` or ends with `$`/`\z`; every top-level
-alternative must be. A location that only refuses (`deny all;`, `return 403;`)
-is not reported: `location ~ /\.ht { deny all; }` is meant to match anywhere.
+alternative must be. One that ends in a choice of `$` and `/`, as nginx's own PHP
+example does (`[^/]\.php(/|$)`: the script name, then nothing or PATH_INFO), is
+anchored too: it matches neither `/x.php.jpg` nor `/a.phpinfo/`, and the risk of
+what follows the `/` is PATH_INFO's (SEC001). A location that only refuses (`deny
+all;`, `return 403;`) or only redirects (`return 301 ...;`) is not reported:
+`location ~ /\.ht { deny all; }` is meant to match anywhere.
 
 **Symptom**: requests for `/avatar.php.png` or `/file.php/x` reach the PHP
 handler; the location matches more than its author tested.
@@ -43,8 +47,10 @@ location ~ \.php$ {
     check,
 };
 
-/// A location that only refuses (`deny all;`, `return 403;`): matching more URIs than
-/// written is the point of `location ~ /\.ht { deny all; }`.
+/// A location that only refuses (`deny all;`, `return 403;`) or redirects (`return 301
+/// /remote.php/dav;`, the CalDAV/CardDAV discovery of Nextcloud's and Monica's docs):
+/// matching more URIs than written is the point of `location ~ /\.ht { deny all; }`,
+/// and a redirect hands nothing to a handler.
 fn refuses(tree: &Tree<'_>, location: usize) -> bool {
     tree.children(Some(location)).iter().any(|c| {
         let s = tree.item(*c);
@@ -52,7 +58,7 @@ fn refuses(tree: &Tree<'_>, location: usize) -> bool {
             || (s.is("return")
                 && s.arg(0)
                     .and_then(|code| code.parse::<u32>().ok())
-                    .is_some_and(|code| code >= 400))
+                    .is_some_and(|code| code >= 400 || (301..=308).contains(&code)))
     })
 }
 
