@@ -298,6 +298,15 @@ fn generated(cases: &mut Vec<Case>) {
         ("cert/pair-ok", "server { listen 127.0.0.1:18091 ssl; ssl_certificate $ssl_server_name.crt; ssl_certificate_key $ssl_server_name.key; }"),
         ("cert/key-from-http-ok", "ssl_certificate_key $ssl_server_name.key; server { listen 127.0.0.1:18091; ssl_certificate $ssl_server_name.crt; }"),
         ("cert/cert-from-http-ok", "ssl_certificate $ssl_server_name.crt; ssl_certificate_key $ssl_server_name.key; server { listen 127.0.0.1:18091; ssl_certificate_key $ssl_server_name.other.key; }"),
+        // Only each TLS address's default server needs a certificate (`ngx_http_ssl_init`),
+        // and an address is TLS when any of its listens says `ssl` (triage 18b: three
+        // redirect-only servers of nazarpunk/server were false errors).
+        ("cert/ssl-non-default-without-ok", "server { listen 127.0.0.1:18093 ssl; ssl_certificate $ssl_server_name.crt; ssl_certificate_key $ssl_server_name.key; } server { listen 127.0.0.1:18093 ssl; server_name b; return 301 https://a$request_uri; }"),
+        ("cert/ssl-first-without", "server { listen 127.0.0.1:18093 ssl; server_name b; } server { listen 127.0.0.1:18093 ssl; ssl_certificate $ssl_server_name.crt; ssl_certificate_key $ssl_server_name.key; }"),
+        ("cert/ssl-marked-default-without", "server { listen 127.0.0.1:18093 ssl; ssl_certificate $ssl_server_name.crt; ssl_certificate_key $ssl_server_name.key; } server { listen 127.0.0.1:18093 ssl default_server; server_name b; }"),
+        ("cert/ssl-default-plain-listen-without", "server { listen 127.0.0.1:18093; server_name b; } server { listen 127.0.0.1:18093 ssl; ssl_certificate $ssl_server_name.crt; ssl_certificate_key $ssl_server_name.key; }"),
+        ("cert/ssl-later-plain-listen-ok", "server { listen 127.0.0.1:18093 ssl; ssl_certificate $ssl_server_name.crt; ssl_certificate_key $ssl_server_name.key; } server { listen 127.0.0.1:18093; server_name b; }"),
+        ("cert/ssl-other-address-without", "server { listen 127.0.0.1:18093 ssl; ssl_certificate $ssl_server_name.crt; ssl_certificate_key $ssl_server_name.key; } server { listen 127.0.0.1:18094 ssl; server_name b; }"),
         // Formats are looked up when access_log is read (the Debian corpus: an access_log
         // line enabled while its log_format stays commented out).
         ("log/unknown-format", "access_log logs/a.log main;"),

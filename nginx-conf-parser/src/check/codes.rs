@@ -348,12 +348,17 @@ pub static SSL_WITHOUT_CERTIFICATE: RuleMeta = RuleMeta {
     name: "ssl-listen-without-certificate",
     family: Family::NginxLoad,
     severity: Severity::Error,
-    summary: "a `listen ... ssl` in a server that has no `ssl_certificate` (its own or inherited), or a certificate without its `ssl_certificate_key`",
+    summary: "the default server of a TLS (`listen ... ssl`) address has no `ssl_certificate` (its own or inherited), or a certificate lacks its `ssl_certificate_key`",
     aliases: &[],
     doc: r#"nginx refuses to start: `no "ssl_certificate" is defined for the "listen ...
 ssl" directive`. It happens when a TLS server is copied without its
 certificate lines, or when the certificates live in an include that this
-server does not include. The same family: `no "ssl_certificate_key" is defined
+server does not include. nginx checks the *default server* of each TLS address
+only: the one marked `default_server` there, else the first that listens on it.
+An address is TLS when any of its `listen` lines says `ssl`, so a default server
+whose own `listen` lacks `ssl` needs a certificate too; another server of the
+address without one passes `nginx -t` (TLS clients asking for it are shown the
+default server's certificate). The same family: `no "ssl_certificate_key" is defined
 for certificate "..."`, when a server's certificates (its own, or inherited from
 http when it has none) outnumber its keys (likewise its own or http's) — a
 certificate line enabled without the key line below it, or a second (ECDSA)
@@ -374,7 +379,7 @@ server {
     ssl_certificate_key /etc/ssl/shop.key;
 }
 ```"#,
-    fix: "Give the server (or http) `ssl_certificate` and `ssl_certificate_key`.",
+    fix: "Give the default server of the address (or http) `ssl_certificate` and `ssl_certificate_key`.",
 };
 
 /// NGX022: fastcgi buffer sizes that contradict each other (busy buffers vs all buffers)

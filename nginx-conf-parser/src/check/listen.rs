@@ -95,26 +95,79 @@ pub fn check(config: &Config, out: &mut Vec<Diagnostic>) {
         };
         let http_rejects = rejects(&http).unwrap_or(false);
         certificate_keys(config, &http, out);
+        // nginx checks the certificate of each TLS address's *default* server only
+        // (`ngx_http_ssl_init`): the server marked `default_server` there, else the first
+        // that listens on it. An address is TLS when any of its listens says `ssl`, so a
+        // default server whose own listen lacks `ssl` needs a certificate too, and another
+        // server without one passes `nginx -t` (its clients get the default server's).
+        let mut order: Vec<String> = Vec::new();
+        let mut by_address: HashMap<
+            String,
+            (bool, Option<(Item<'_>, Item<'_>)>, Option<Item<'_>>),
+        > = HashMap::new();
         for server in http.children().filter(|i| i.is("server") && i.is_block()) {
+            for listen in server.children().filter(|l| l.is("listen")) {
+                let Some(addr) = listen.arg(0).and_then(|a| address(&a)) else {
+                    continue;
+                };
+                if listen.args().skip(1).any(|p| p == "quic") {
+                    continue;
+                }
+                let entry = by_address.entry(addr.clone()).or_insert_with(|| {
+                    order.push(addr);
+                    (false, None, None)
+                });
+                let params: Vec<_> = listen.args().skip(1).collect();
+                entry.0 |= params.iter().any(|p| p == "ssl");
+                if entry.1.is_none() {
+                    entry.1 = Some((server, listen));
+                }
+                if entry.2.is_none()
+                    && params
+                        .iter()
+                        .any(|p| p == "default_server" || p == "default")
+                {
+                    entry.2 = Some(server);
+                }
+            }
+        }
+        let mut reported: Vec<Span> = Vec::new();
+        for addr in &order {
+            let Some((true, Some((first, listen)), marked)) = by_address.get(addr) else {
+                continue;
+            };
+            let server = marked.as_ref().unwrap_or(first);
             if http_cert
-                || rejects(&server).unwrap_or(http_rejects)
+                || rejects(server).unwrap_or(http_rejects)
                 || server.children().any(|i| i.is("ssl_certificate"))
                 || include_missing_in(config, &http)
-                || include_missing_in(config, &server)
+                || include_missing_in(config, server)
+                || reported.contains(&server.head_span())
             {
                 continue;
             }
-            if let Some(listen) = server
+            reported.push(server.head_span());
+            let listen = server
                 .children()
-                .find(|l| l.is("listen") && l.args().skip(1).any(|p| p == "ssl"))
-            {
-                out.push(
-                    // nginx 1.22 reports it at the server block, where the check runs.
-                    Diagnostic::new(&SSL_WITHOUT_CERTIFICATE, server.head_span(), "no \"ssl_certificate\" is defined for the \"listen ... ssl\" directive")
-                        .with_related(listen.head_span(), "TLS listen")
-                        .with_help("add `ssl_certificate` and `ssl_certificate_key` to this server (or to http)"),
-                );
-            }
+                .find(|l| {
+                    l.is("listen") && l.arg(0).and_then(|a| address(&a)).as_ref() == Some(addr)
+                })
+                .unwrap_or(*listen);
+            out.push(
+                // nginx 1.22 reports it at the server block, where the check runs.
+                Diagnostic::new(
+                    &SSL_WITHOUT_CERTIFICATE,
+                    server.head_span(),
+                    "no \"ssl_certificate\" is defined for the \"listen ... ssl\" directive",
+                )
+                .with_related(
+                    listen.head_span(),
+                    format!("the default server of {addr}, a TLS address"),
+                )
+                .with_help(
+                    "add `ssl_certificate` and `ssl_certificate_key` to this server (or to http)",
+                ),
+            );
         }
         // address → (first default_server span, first listen with socket options)
         let mut defaults: HashMap<String, Span> = HashMap::new();
