@@ -101,10 +101,7 @@ pub fn check(config: &Config, out: &mut Vec<Diagnostic>) {
         // default server whose own listen lacks `ssl` needs a certificate too, and another
         // server without one passes `nginx -t` (its clients get the default server's).
         let mut order: Vec<String> = Vec::new();
-        let mut by_address: HashMap<
-            String,
-            (bool, Option<(Item<'_>, Item<'_>)>, Option<Item<'_>>),
-        > = HashMap::new();
+        let mut by_address: HashMap<String, TlsAddress<'_>> = HashMap::new();
         for server in http.children().filter(|i| i.is("server") && i.is_block()) {
             for listen in server.children().filter(|l| l.is("listen")) {
                 let Some(addr) = listen.arg(0).and_then(|a| address(&a)) else {
@@ -115,25 +112,31 @@ pub fn check(config: &Config, out: &mut Vec<Diagnostic>) {
                 }
                 let entry = by_address.entry(addr.clone()).or_insert_with(|| {
                     order.push(addr);
-                    (false, None, None)
+                    TlsAddress {
+                        tls: false,
+                        first: (server, listen),
+                        marked: None,
+                    }
                 });
                 let params: Vec<_> = listen.args().skip(1).collect();
-                entry.0 |= params.iter().any(|p| p == "ssl");
-                if entry.1.is_none() {
-                    entry.1 = Some((server, listen));
-                }
-                if entry.2.is_none()
+                entry.tls |= params.iter().any(|p| p == "ssl");
+                if entry.marked.is_none()
                     && params
                         .iter()
                         .any(|p| p == "default_server" || p == "default")
                 {
-                    entry.2 = Some(server);
+                    entry.marked = Some(server);
                 }
             }
         }
         let mut reported: Vec<Span> = Vec::new();
         for addr in &order {
-            let Some((true, Some((first, listen)), marked)) = by_address.get(addr) else {
+            let Some(TlsAddress {
+                tls: true,
+                first: (first, listen),
+                marked,
+            }) = by_address.get(addr)
+            else {
                 continue;
             };
             let server = marked.as_ref().unwrap_or(first);
@@ -179,6 +182,16 @@ pub fn check(config: &Config, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// The servers of one `listen` address, as `ngx_http_ssl_init` reads them.
+struct TlsAddress<'a> {
+    /// Any of its listens says `ssl`.
+    tls: bool,
+    /// The first server that listens on it, with that listen.
+    first: (Item<'a>, Item<'a>),
+    /// The first server marked `default_server` (or `default`) on it.
+    marked: Option<Item<'a>>,
 }
 
 /// `no "ssl_certificate_key" is defined for certificate "..."`: nginx merges each
