@@ -2640,6 +2640,30 @@ spec:
         assert!(text.contains("NGX010"), "{text}");
     }
 
+    /// A copy of a Debian server's /etc says nothing of the nginx version (trellis installs
+    /// nginx.org's mainline): `listen 443 quic` is a note like `http3 on;` and
+    /// `quic_retry`, not an error beside them (triage 18b); with the version given, both
+    /// are errors.
+    #[test]
+    fn quic_on_a_guessed_nginx_version_is_a_note_like_http3() {
+        let main =
+            "user www-data;\nevents {}\nhttp {\n    include /etc/nginx/sites-enabled/*;\n}\n";
+        let site = "server {\n    listen 443 ssl;\n    listen 443 quic reuseport;\n    http3 on;\n    ssl_certificate /etc/ssl/a.pem;\n    ssl_certificate_key /etc/ssl/a.key;\n    root /srv/www;\n}\n";
+        let (text, _) = lint(&[
+            ("etc/nginx/nginx.conf", main),
+            ("etc/nginx/sites-enabled/site", site),
+        ]);
+        assert!(
+            text.contains("NGX014 [note] invalid parameter \"quic\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("NGX010 [note] unknown directive \"http3\""),
+            "{text}"
+        );
+        assert!(!text.contains("[error]"), "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

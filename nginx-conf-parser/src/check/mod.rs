@@ -595,14 +595,22 @@ impl<'a> Checker<'a> {
         }
         for (i, param) in item.args().enumerate().skip(1) {
             match (self.version, param.as_ref()) {
-                (NginxVersion::V1_22, "quic") => self.out.push(
-                    Diagnostic::new(
+                (NginxVersion::V1_22, "quic") => {
+                    let d = Diagnostic::new(
                         &INVALID_VALUE,
                         item.arg_span(i),
                         "invalid parameter \"quic\"",
                     )
-                    .with_help("HTTP/3 needs nginx 1.25 or newer; lint for the version you run with --nginx-version"),
-                ),
+                    .with_help("HTTP/3 needs nginx 1.25 or newer; lint for the version you run with --nginx-version");
+                    // Which nginx runs is a guess: a parameter of a newer one is no error,
+                    // as its directives (`http3`, `quic_retry`) are not.
+                    self.out.push(if self.version_assumed {
+                        d.with_label("not in nginx 1.22, the version assumed here; nginx 1.25 and newer have it")
+                            .with_severity(Severity::Note)
+                    } else {
+                        d
+                    });
+                }
                 (NginxVersion::Latest, "http2") if !self.version_assumed => {
                     let fix = self.http2_fix(item, i);
                     self.out.push(
