@@ -17,6 +17,16 @@ pub static RULE: Rule = Rule {
 the pool lets scripts run longer (`request_terminate_timeout`, else PHP's
 `max_execution_time`), slow requests are cut by nginx while PHP keeps working:
 the user gets 504 and the work finishes unseen, holding a worker.
+Only `request_terminate_timeout` is wall-clock time, enforced by the master. On
+Linux `max_execution_time` counts the CPU time of the script (`setitimer(ITIMER_PROF)`;
+PHP's manual: time spent in database queries, stream operations or `system()` is
+not counted), so a pool limited by it alone lets a script waiting on a slow query
+or a remote API outlive any `fastcgi_read_timeout`. That is a note when
+`fastcgi_read_timeout` is written to match a `max_execution_time` that is written
+too (equal, or up to 10 s longer) with no `request_terminate_timeout` beside it: the
+wait it was matched to is not bounded (the stock pools, with none of the three
+written, are left alone). The fix that bounds the wait
+is `request_terminate_timeout`.
 With `request_terminate_timeout = 0` and `max_execution_time = 0` nothing ever
 stops a script. `max_execution_time` is read where PHP takes it: the pool
 (`php_admin_value` first), php.ini, and per request from nginx's
@@ -157,14 +167,44 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 sink.push(d);
                 continue;
             }
+            // fastcgi_read_timeout written to match max_execution_time (Drupal VM's 60 and
+            // 60, trellis's 120 and 120): the limit it was matched to counts CPU time, so a
+            // script waiting on a query or a remote call outlives it (live:
+            // fixtures/live/cpu-time-limit-only).
+            let matched_to_cpu_time = what == "max_execution_time"
+                && read_span.is_some()
+                && limit_span.is_some()
+                && (limit.saturating_mul(1000)..=limit.saturating_add(MARGIN_S).saturating_mul(1000))
+                    .contains(&(read_ms as i64));
+            if matched_to_cpu_time {
+                let mut d = Diagnostic::new(&RULE.meta, primary, format!("nginx gives up after {}s, and pool [{}] has no wall-clock limit: max_execution_time = {limit}s counts CPU time, not time spent waiting on a database or a remote call", read_ms / 1000, p.pool.name))
+                    .with_severity(Severity::Note)
+                    .with_label("fastcgi_read_timeout in effect here")
+                    .with_related(t.span, "nginx passes requests here")
+                    .with_help(format!("set `request_terminate_timeout = {}s` in the pool (wall-clock time, a little below fastcgi_read_timeout), so that the pool stops what nginx no longer waits for", (read_ms / 1000).saturating_sub(1).max(1)))
+                    .with_note("at runtime: a script waiting on I/O runs past fastcgi_read_timeout: 504 Gateway Time-out, and the worker stays busy until the script ends");
+                if let Some(s) = limit_span {
+                    d = d.with_related(s, format!("max_execution_time = {limit}s (CPU time)"));
+                }
+                sink.push(d);
+                continue;
+            }
             if (read_ms as i64) < limit.saturating_mul(1000) {
                 let fixable = limit.saturating_add(MARGIN_S) <= MAX_FIXED_READ_S;
-                let help = if fixable {
+                let cpu_only = what == "max_execution_time";
+                let help = if cpu_only {
+                    format!("set `request_terminate_timeout` in the pool (wall-clock time, a little below fastcgi_read_timeout's {}s), or `fastcgi_read_timeout {}s;` for scripts that compute that long", read_ms / 1000, limit.saturating_add(MARGIN_S))
+                } else if fixable {
                     format!("set `fastcgi_read_timeout {}s;` (a little above the pool's limit), or lower the pool's limit", limit.saturating_add(MARGIN_S))
                 } else {
                     format!("lower the pool's {what} to what a web request may take (and make fastcgi_read_timeout a little longer); work that runs for {limit}s belongs in a queue or a CLI job, not a worker nginx waits on")
                 };
-                let mut d = Diagnostic::new(&RULE.meta, primary, format!("nginx gives up after {}s, but pool [{}] lets scripts run for {limit}s ({what})", read_ms / 1000, p.pool.name))
+                let message = if cpu_only {
+                    format!("nginx gives up after {}s, but pool [{}] lets scripts compute for {limit}s (max_execution_time, CPU time) and wait without limit (no request_terminate_timeout)", read_ms / 1000, p.pool.name)
+                } else {
+                    format!("nginx gives up after {}s, but pool [{}] lets scripts run for {limit}s ({what})", read_ms / 1000, p.pool.name)
+                };
+                let mut d = Diagnostic::new(&RULE.meta, primary, message)
                     .with_label(if read_span.is_some() { "fastcgi_read_timeout in effect here" } else { "fastcgi_read_timeout is not set: 60s" })
                     .with_help(help)
                     .with_note("at runtime: 504 Gateway Time-out, \"upstream timed out (110: Connection timed out) while reading response header from upstream\"");
