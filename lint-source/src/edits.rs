@@ -107,6 +107,27 @@ pub fn insert_line_after(file: FileId, text: &[u8], offset: usize, line: &str) -
     Edit::insert(Span::point(file, eol), format!("\n{indent}{line}"))
 }
 
+/// Deletes the statement at `span`: its whole line, newline included, when nothing else
+/// stands on that line (no blank line is left behind), else the statement alone.
+///
+/// ```
+/// use lint_source::{edits::delete_statement, FileId, Span};
+/// let text = b"    a 1;\n    b 2;\n";
+/// let edit = delete_statement(FileId(0), text, Span::new(FileId(0), 13, 17));
+/// assert_eq!((edit.span.start, edit.span.end), (9, 18));
+/// ```
+pub fn delete_statement(file: FileId, text: &[u8], span: Span) -> Edit {
+    let (start, end) = (span.start as usize, (span.end as usize).min(text.len()));
+    let first = line_start(text, start);
+    let last = line_end(text, end);
+    let blank = |b: &[u8]| b.iter().all(|c| matches!(c, b' ' | b'\t' | b'\r'));
+    if blank(&text[first..start]) && blank(&text[end..last]) {
+        Edit::delete(Span::new(file, first, (last + 1).min(text.len())))
+    } else {
+        Edit::delete(Span::new(file, start, end))
+    }
+}
+
 /// `span` without the blanks (and `\r`) it ends with: a php-fpm value runs to the comment
 /// or the end of the line, blanks included.
 pub fn trim_end(text: &[u8], span: Span) -> Span {

@@ -7,7 +7,7 @@ use crate::model::Model;
 pub static RULE: Rule = Rule {
     meta: RuleMeta {
         code: "NGX027",
-        name: "log-directory-missing",
+        name: "nginx-log-directory-missing",
         family: Family::NginxLoad,
         severity: Severity::Error,
         summary: "an `error_log` or `access_log` file in a directory that does not exist (under `--root`): nginx refuses to start",
