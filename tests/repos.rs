@@ -128,15 +128,10 @@ fn one_sided_deployments_say_the_cross_checks_were_skipped() {
 fn an_empty_repository_says_what_was_searched() {
     let dir = tempfile::tempdir().expect("tmp");
     write(dir.path(), "README.md", "# nothing here\n");
-    // What was seen and skipped is said too: here, a template.
-    write(
-        dir.path(),
-        "templates/site.conf.j2",
-        "server {\n    listen {{ port }};\n}\n",
-    );
+    // What was seen and skipped is said too: here, a file of another kind.
+    write(dir.path(), "app/config.conf", "key = value\n");
     let (text, code) = run_in(dir.path(), &["--no-config", "."]);
     assert_eq!(code, 2, "{text}");
-    assert!(text.contains("note: templates/site.conf.j2"), "{text}");
     assert!(
         text.contains("no nginx or php-fpm configuration found in"),
         "{text}"
@@ -252,6 +247,36 @@ fn saved_nginx_t_output_is_read_as_a_dump() {
         text.contains("nginx-T.txt: saved `nginx -T` output"),
         "{text}"
     );
+}
+
+/// A role or formula repository holds templates only: each gets its "not rendered" note
+/// (geerlingguy's nginx templates, half `{% block %}` lines, got none) and the run exits
+/// 0, so that a pre-commit hook on it does not fail every commit (triage 18b). A
+/// repository with no configuration at all still exits 2.
+#[test]
+fn a_repository_of_templates_only_exits_zero_with_notes() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "templates/vhost.j2",
+        "{% block server_redirect %}\n{% if item.server_name_redirect is defined %}\nserver {\n    listen {{ item.listen | default('80') }};\n    server_name {{ item.server_name_redirect }};\n    return 301 $scheme://{{ item.server_name }}$request_uri;\n}\n{% endif %}\n{% endblock %}\n{% block server_basic %}\n{% endblock %}\n",
+    );
+    write(
+        dir.path(),
+        "templates/www.conf.j2",
+        "[{{ pool_name }}]\nlisten = {{ php_fpm_listen }}\npm = dynamic\npm.max_children = {{ php_fpm_max_children }}\n",
+    );
+    let (text, code) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("templates/vhost.j2: Jinja/Helm/ERB template: not rendered"),
+        "{text}"
+    );
+    assert!(text.contains("nothing to lint"), "{text}");
+    let empty = tempfile::tempdir().expect("tmp");
+    write(empty.path(), "README.md", "# nothing here\n");
+    let (text, code) = run_in(empty.path(), &["--no-config", "--format", "concise", "."]);
+    assert_eq!(code, 2, "{text}");
 }
 
 /// `--env` reaches the nginx image's templates as Compose's shell variables do (they win

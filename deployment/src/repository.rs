@@ -281,7 +281,8 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
         e.as_str(),
         "j2" | "jinja" | "jinja2" | "tpl" | "gotmpl" | "erb" | "tmpl"
     ) {
-        return looks_like_config(&text).then_some(Role::Template("Jinja/Helm/ERB template"));
+        return looks_like_config(&without_tag_lines(&text))
+            .then_some(Role::Template("Jinja/Helm/ERB template"));
     }
     if e == "yml" || e == "yaml" {
         if crate::compose::is_compose_name(&name)
@@ -580,6 +581,23 @@ fn braced_names(line: &str) -> usize {
 
 fn looks_like_config(text: &str) -> bool {
     nginx_score(text) || fpm_score(text)
+}
+
+/// A template's text without the lines that are template logic alone (`{% if ... %}`,
+/// `{% block %}`, `{# ... #}`, `<% end %>`): what is left is the configuration it renders,
+/// which [`looks_like_config`] can judge. geerlingguy's nginx role templates are half
+/// `{% block %}` lines, and were not recognised (no "not rendered" note).
+fn without_tag_lines(text: &str) -> String {
+    text.lines()
+        .filter(|line| {
+            let t = line.trim();
+            let tag = (t.starts_with("{%") && t.ends_with("%}"))
+                || (t.starts_with("{#") && t.ends_with("#}"))
+                || (t.starts_with("<%") && t.ends_with("%>"));
+            !tag
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Keys only php-fpm files set (pool and global directives).

@@ -16,6 +16,9 @@ const NGINX_MAIN: &[&str] = &[
 /// Fedora/RHEL, FreeBSD (Arch's /etc/php/php-fpm.conf is found with Alpine's trees).
 const FPM_FIXED: &[&str] = &["/etc/php-fpm.conf", "/usr/local/etc/php-fpm.conf"];
 
+/// Where [`discover`] looks, in words, for a message that found nothing.
+pub const SEARCHED: &str = "nginx.conf in /etc/nginx, /usr/local/etc/nginx, /usr/local/nginx/conf or /opt/homebrew/etc/nginx; php-fpm in /etc/php/*/fpm, /etc/php-fpm.conf, /usr/local/etc/php-fpm.conf, /etc/opt/remi/php*, /etc/opt/rh/rh-php*, /usr/local/php*, /opt/homebrew/etc/php, /opt/cpanel/ea-php*/root/etc or /opt/plesk/php/*/etc";
+
 fn under(root: Option<&Path>, path: &str) -> PathBuf {
     match root {
         Some(r) => r.join(path.trim_start_matches('/')),

@@ -234,6 +234,11 @@ pub enum Error {
         message: String,
         /// What the search saw and skipped.
         notes: Vec<String>,
+        /// Every configuration file the search found was passed over on purpose
+        /// (templates this tool does not render, saved `nginx -T` output): nothing is
+        /// wrong with the run, and the command line exits 0 (a pre-commit hook on an
+        /// Ansible role or a Salt formula would fail on every commit otherwise).
+        only_skipped: bool,
     },
 }
 
@@ -387,6 +392,7 @@ impl Linter {
         {
             return Err(Error::NothingFound {
                 message: nothing_found(input, &plan),
+                only_skipped: plan.skipped > 0,
                 notes: plan.notes,
             });
         }
@@ -684,6 +690,7 @@ impl Linter {
             let undecided = is_root_copy(&repo_abs) && sites_undecided(&repo_abs);
             for (path, why) in &assembled.skipped {
                 if changed.is_empty() || changed.contains(path) {
+                    plan.skipped += 1;
                     plan.notes.push(format!("{}: {why}", shown_path(path, cwd)));
                 }
             }
@@ -952,6 +959,9 @@ struct Plan {
     /// repository's deployments (absolute), with what they are: one that no deployment
     /// reads is linted on its own afterwards.
     named: Vec<(PathBuf, deployment::repository::Role)>,
+    /// Configuration files passed over on purpose (templates, saved dumps, files too
+    /// large), each with a note.
+    skipped: usize,
 }
 
 /// A directory that holds a copy of `/` (etc/nginx or etc/php) rather than a repository.
@@ -1056,6 +1066,11 @@ fn shown_path(path: &Path, cwd: &Path) -> String {
 }
 
 fn nothing_found(input: &Input, plan: &Plan) -> String {
+    if plan.skipped > 0 {
+        return "nothing to lint: every nginx and php-fpm file found is passed over (see the notes above).\n\
+             To lint templates, render them first (`ansible-playbook --check --diff`, `helm template`, `salt-call slsutil.renderer`) into a copy of / and run:  nginx-fpm-lint --root DIR"
+            .to_string();
+    }
     if !plan.searched.is_empty() {
         let places: Vec<String> = plan
             .searched
@@ -1073,9 +1088,10 @@ fn nothing_found(input: &Input, plan: &Plan) -> String {
         .as_ref()
         .map_or("this machine".to_string(), |r| r.display().to_string());
     format!(
-        "no nginx or php-fpm configuration found on {place} (looked for etc/nginx/nginx.conf and etc/php/*/fpm/php-fpm.conf).\n\
+        "no nginx or php-fpm configuration found on {place} (looked for {}).\n\
          In a repository, run it on the repository's top:  nginx-fpm-lint .\n\
-         Or name the files:  nginx-fpm-lint --nginx FILE --fpm FILE"
+         Or name the files:  nginx-fpm-lint --nginx FILE --fpm FILE",
+        discover::SEARCHED
     )
 }
 

@@ -171,9 +171,19 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
     let report = match result {
         Ok(r) => r,
         Err(e) => {
-            if let lint_api::Error::NothingFound { notes, .. } = &e {
+            if let lint_api::Error::NothingFound {
+                notes,
+                only_skipped,
+                message,
+            } = &e
+            {
                 for note in notes {
                     eprintln!("note: {note}");
+                }
+                // Nothing is wrong with a run over templates only: say so, exit 0.
+                if *only_skipped {
+                    eprintln!("note: {message}");
+                    return Ok(0);
                 }
             }
             return Err(e.to_string());
