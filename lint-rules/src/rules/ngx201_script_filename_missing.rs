@@ -25,7 +25,9 @@ without it.
 unknown`. The same for `SCRIPT_FILENAME /scripts$fastcgi_script_name`, the
 placeholder of the PHP example that nginx's own nginx.conf ships commented out
 (Arch, FreeBSD, Homebrew and source builds): uncommented as it is, php-fpm looks
-for every script under /scripts. A hard-coded value in a location that handles any PHP file (`~ \.php$`)
+for every script under /scripts. Likewise a URI path where the file path belongs
+(`SCRIPT_FILENAME $fastcgi_script_name`, `$uri`: `/index.php` is looked for at the top
+of the file system), except in a pool chrooted to the document root. A hard-coded value in a location that handles any PHP file (`~ \.php$`)
 runs the same script for every URL; in an exact, named or prefix location, or a regex
 written for that one script (`~ ^/index\.php(/|$)`), it is a deliberate single entry
 point (an FPM status page, a front controller) and is not reported. A location
@@ -115,6 +117,26 @@ fn handles_any_script(pattern: &str, script: &str) -> bool {
 /// The `SCRIPT_FILENAME` of the PHP example in nginx's own nginx.conf.
 const EXAMPLE_PLACEHOLDER: &str = "/scripts$fastcgi_script_name";
 
+/// Variables that hold the request's URI path, not a file's.
+const URI_VARIABLES: &[&str] = &[
+    "fastcgi_script_name",
+    "uri",
+    "document_uri",
+    "request_uri",
+];
+
+/// Whether `value` begins with `$name` or `${name}` (and not a longer name: `$uri_x`).
+fn starts_with_variable(value: &str, name: &str) -> bool {
+    if let Some(r) = value.strip_prefix("${") {
+        return r.strip_prefix(name).is_some_and(|r| r.starts_with('}'));
+    }
+    let Some(rest) = value.strip_prefix('$') else {
+        return false;
+    };
+    rest.strip_prefix(name)
+        .is_some_and(|r| !r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+}
+
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, server, location) in model.fastcgi_locations() {
         let Some((_, pass_span)) = &location.fastcgi_pass else {
@@ -150,6 +172,19 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     .with_label("nginx's example, uncommented as shipped")
                     .with_help("use `$document_root$fastcgi_script_name` (or `include fastcgi.conf;`)")
                     .with_note("at runtime: 404 \"File not found.\", php-fpm logs \"Primary script unknown\"")
+                    .with_fix_opt(send_script_filename(model, location, p.span, Applicability::Safe)),
+            ),
+            // A URI path where a file path belongs (`SCRIPT_FILENAME $fastcgi_script_name`):
+            // php-fpm opens `/index.php` at the top of the file system. Right only for a
+            // pool chrooted to the document root.
+            Some(p) if URI_VARIABLES.iter().any(|v| starts_with_variable(&p.value, v))
+                // php-fpm answers its status and ping pages before it opens a script.
+                && !model.serves_only_status_pages(nginx, server, location)
+                && !model.reached_pools(nginx, location).any(|(_, pool)| pool.pool.get("chroot").is_some()) => sink.push(
+                Diagnostic::new(&RULE.meta, p.span, format!("SCRIPT_FILENAME is \"{}\", a URI path, not a file: php-fpm looks for the script at the top of the file system", p.value))
+                    .with_label("no document root before the script name")
+                    .with_help("use `$document_root$fastcgi_script_name` (or `include fastcgi.conf;`)")
+                    .with_note("at runtime: 404 \"File not found.\", php-fpm logs \"Primary script unknown\" (right only in a pool chrooted to the document root)")
                     .with_fix_opt(send_script_filename(model, location, p.span, Applicability::Safe)),
             ),
             Some(p) if !p.value.contains('$') && handles_any_script(&location.pattern, &p.value) => sink.push(
