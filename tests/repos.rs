@@ -279,6 +279,61 @@ fn a_repository_of_templates_only_exits_zero_with_notes() {
     assert_eq!(code, 2, "{text}");
 }
 
+/// A snippet linted on its own cannot see what its includer defines: the official
+/// image's `log_format main`, Magento's `$MAGE_ROOT` and `upstream fastcgi_backend` are
+/// notes, not errors (triage 18c: 5 of Magento's sample's 9 findings). In a main file,
+/// which includes nothing that could define them, they stay errors.
+#[test]
+fn names_a_lone_snippet_cannot_see_are_notes() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "default.conf",
+        "server {\n    listen 80;\n    access_log /var/log/nginx/host.access.log main;\n    root $MAGE_ROOT/pub;\n    location ~ \\.php$ {\n        include fastcgi.conf;\n        fastcgi_pass fastcgi_backend;\n    }\n}\n",
+    );
+    let (text, _) = run_in(
+        dir.path(),
+        &[
+            "--no-config",
+            "--format",
+            "concise",
+            "--nginx",
+            "default.conf",
+        ],
+    );
+    assert!(
+        text.contains("NGX014 [note] unknown log format \"main\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("NGX024 [note] unknown \"MAGE_ROOT\" variable"),
+        "{text}"
+    );
+    assert!(
+        text.contains("NGX014 [note] no port in upstream \"fastcgi_backend\""),
+        "{text}"
+    );
+    write(
+        dir.path(),
+        "nginx.conf",
+        "events {}\nhttp {\n    server {\n        listen 80;\n        access_log /var/log/nginx/host.access.log main;\n    }\n}\n",
+    );
+    let (text, _) = run_in(
+        dir.path(),
+        &[
+            "--no-config",
+            "--format",
+            "concise",
+            "--nginx",
+            "nginx.conf",
+        ],
+    );
+    assert!(
+        text.contains("NGX014 [error] unknown log format \"main\""),
+        "{text}"
+    );
+}
+
 /// `--env` reaches the nginx image's templates as Compose's shell variables do (they win
 /// over `.env` and `environment:`).
 #[test]

@@ -182,6 +182,7 @@ fn check_nginx(input: &LintInput, trees: &[Config], map: &SourceMap) -> Vec<Diag
             .context
             .clone()
             .filter(|c| c != "auto" && !context_wraps(c)),
+        lone_snippet: false,
         version_assumed: input.options.nginx_version.is_none()
             || input.options.nginx_version_assumed,
         cache: input.options.nginx_cache.clone(),
@@ -196,6 +197,7 @@ fn check_nginx(input: &LintInput, trees: &[Config], map: &SourceMap) -> Vec<Diag
             if wrapped {
                 let opts = CheckOptions {
                     context: Some("main".into()),
+                    lone_snippet: true,
                     ..check_opts.clone()
                 };
                 nginx_conf_parser::check::check(config, &opts, map)

@@ -143,6 +143,8 @@ whole configurations, where every `log_format` is in view). A `fastcgi_pass`
 (or `scgi_pass`, `uwsgi_pass`, `grpc_pass`, `memcached_pass`) without a port must
 name an `upstream` block of `http`: `fastcgi_pass php82;` with no `upstream php82`
 (a typo, or the file defining it not included) is `no port in upstream "php82"`.
+In a snippet linted on its own (`--nginx site.conf`), an unknown log format or
+upstream is a note: the file that includes the snippet may define it.
 
 **Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx does not start): `"..." directive invalid value`, `invalid value "..."`, `unknown log format "..."` or `no port in upstream "..."`.
 
@@ -465,7 +467,9 @@ defines it and the configuration does not create it (`set`, `map`, `geo`,
 capture `(?<name>...)`). Prefixed families are always known: `$http_*`,
 `$arg_*`, `$cookie_*`, `$sent_http_*`, `$sent_trailer_*`, `$upstream_http_*`,
 `$upstream_trailer_*`, `$upstream_cookie_*`; `$1`..`$9` are regex captures.
-The message does not say where: nginx names no file or line.
+The message does not say where: nginx names no file or line. In a snippet
+linted on its own (`--nginx site.conf`), an unknown variable is a note: the file
+that includes the snippet may set it (Magento's `$MAGE_ROOT`).
 
 The variables each nginx version defines were taken from nginx's source (the
 variable tables of every module at release-1.22.1 and of the newest release).

@@ -42,6 +42,11 @@ pub struct CheckOptions {
     /// wrong advice on Debian bookworm's 1.22, where `http2 on;` is an unknown directive
     /// (mail-in-a-box, iRedMail: copies of a server's /etc).
     pub version_assumed: bool,
+    /// The tree is a snippet linted on its own, read inside blocks made for it: the log
+    /// formats, upstreams and variables it uses may be defined by the file that includes
+    /// it, so names it cannot find are notes, not errors (Magento's documented
+    /// `nginx.conf.sample` uses the includer's `$MAGE_ROOT` and `fastcgi_backend`).
+    pub lone_snippet: bool,
     /// The parse cache the tree was loaded with: statements of files it holds unchanged
     /// are not checked again (their findings from the last run are reused).
     pub cache: Option<std::sync::Arc<crate::ParseCache>>,
@@ -258,14 +263,26 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
     if context == "main" {
         // A snippet's formats may come from the nginx.conf that includes it.
         // And its upstreams (the same walk).
-        log_formats::check(config, &mut checker.out);
+        let mut names = Vec::new();
+        log_formats::check(config, &mut names);
         variables::check(
             config,
             map,
             opts.version,
             third_party_loaded(config, &checker.loaded),
-            &mut checker.out,
+            &mut names,
         );
+        if opts.lone_snippet {
+            names = names
+                .into_iter()
+                .map(|d| {
+                    d.with_severity(Severity::Note).with_note(
+                        "this snippet is linted on its own: the file that includes it may define the name (lint them together to know)",
+                    )
+                })
+                .collect();
+        }
+        checker.out.extend(names);
     }
     if config.budget_exhausted() {
         if let Some(root) = config.root {
