@@ -2744,6 +2744,19 @@ spec:
         assert!(!text.contains("[error]"), "{text}");
     }
 
+    /// kimai's `tobybatch/nginx-fpm-reverse-proxy` is an nginx named for the php-fpm it
+    /// fronts: taken for a php-fpm image, the stack had "no nginx" and its loopback
+    /// `fastcgi_pass` a bogus X027 note instead of X019 (triage 18a). `nginx-php-fpm`
+    /// images run both and keep the fpm layout.
+    #[test]
+    fn an_nginx_image_named_for_fpm_runs_nginx() {
+        let compose = "services:\n  nginx:\n    image: tobybatch/nginx-fpm-reverse-proxy\n    volumes:\n      - ./default.conf:/etc/nginx/conf.d/default.conf\n  kimai:\n    image: kimai/kimai2:fpm\n";
+        let site = "server {\n    listen 80;\n    root /opt/kimai/public;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_pass 127.0.0.1:9000;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    }\n}\n";
+        let (text, _) = lint(&[("docker-compose.yml", compose), ("default.conf", site)]);
+        assert!(text.contains("X019 [error]"), "{text}");
+        assert!(!text.contains("X027"), "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

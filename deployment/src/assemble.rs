@@ -474,7 +474,9 @@ impl Container {
         let image = image.split([':', '@']).next().unwrap_or(image);
         [self.name.as_str(), image].iter().any(|w| {
             let w = w.to_ascii_lowercase();
-            (w.contains("php") || w.contains("fpm")) && !w.contains("exporter")
+            // `nginx-fpm-reverse-proxy` is an nginx named for what it fronts.
+            let fronts_fpm = w.contains("nginx") && !w.contains("php");
+            (w.contains("php") || w.contains("fpm")) && !w.contains("exporter") && !fronts_fpm
         })
     }
 

@@ -389,6 +389,10 @@ pub fn image(reference: &str) -> Image {
         // A Prometheus exporter of php-fpm's status (`hipages/php-fpm_exporter`) is a
         // sidecar that talks to php-fpm: it runs none.
         _ if name.contains("exporter") => Image::default(),
+        // An nginx image named for the php-fpm it fronts (`tobybatch/nginx-fpm-reverse-proxy`,
+        // kimai's) runs nginx, not php-fpm; `nginx-php-fpm` images run both and keep the
+        // fpm layout.
+        _ if name.contains("nginx") && !name.contains("php") => Image::default(),
         _ if name.contains("fpm") || tag.contains("fpm") => Image {
             fpm: Some(&PHP_OFFICIAL),
             fpm_main: Some("/usr/local/etc/php-fpm.conf".into()),
@@ -824,6 +828,13 @@ impl Image {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_nginx_named_for_fpm_runs_no_fpm_and_nginx_php_fpm_does() {
+        assert!(image("tobybatch/nginx-fpm-reverse-proxy").fpm.is_none());
+        assert!(image("richarvey/nginx-php-fpm:latest").fpm.is_some());
+        assert!(image("bitnami/php-fpm:8.2").fpm.is_some());
+    }
 
     #[test]
     fn distributions_name_their_default_php() {
