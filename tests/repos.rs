@@ -2757,6 +2757,28 @@ spec:
         assert!(!text.contains("X027"), "{text}");
     }
 
+    /// invoiceninja's image tunes the official php image with a drop-in named
+    /// `php-fpm.d/invoiceninja.conf`: read before the image's `www.conf`, whose
+    /// `pm.max_children = 5` replaces its 10 (`php-fpm -tt` shows 5). Named `zz-*.conf`,
+    /// it is read last and applies (triage 18a).
+    #[test]
+    fn a_drop_in_read_before_the_images_pool_file_is_overridden() {
+        let dockerfile = |name: &str| {
+            format!("FROM php:8.4-fpm\nCOPY php/php-fpm.conf /usr/local/etc/php-fpm.d/{name}\n")
+        };
+        let tuning = "pm.max_children = 10\n";
+        let early = dockerfile("invoiceninja.conf");
+        let (text, _) = lint(&[("Dockerfile", &early), ("php/php-fpm.conf", tuning)]);
+        assert!(text.contains("php/php-fpm.conf:1:1: FPM112"), "{text}");
+        assert!(
+            text.contains("/usr/local/etc/php-fpm.d/www.conf:"),
+            "{text}"
+        );
+        let late = dockerfile("zz-invoiceninja.conf");
+        let (text, _) = lint(&[("Dockerfile", &late), ("php/php-fpm.conf", tuning)]);
+        assert!(!text.contains("FPM112"), "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

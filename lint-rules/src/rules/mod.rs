@@ -129,4 +129,5 @@ register! {
     fpm109_pool_directive_in_php_ini,
     fpm110_slowlog_without_timeout,
     fpm111_pool_user_missing,
+    fpm112_setting_overridden,
 }
