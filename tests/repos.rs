@@ -2779,6 +2779,22 @@ spec:
         assert!(!text.contains("FPM112"), "{text}");
     }
 
+    /// A loose pool file that opens `[www]` under another name (VVV's
+    /// `config/php-config/php-www.conf`) is the package's www.conf, put there by the
+    /// provisioning: placed beside the stock one, the stock file read after it replaced
+    /// its `listen` (a false FPM112 and X001).
+    #[test]
+    fn a_loose_www_pool_under_another_name_is_the_www_conf() {
+        let pool = "[www]\nuser = www-data\ngroup = www-data\nlisten = /var/run/php8.2-fpm.sock\nlisten.owner = www-data\nlisten.group = www-data\npm = dynamic\npm.max_children = 5\npm.start_servers = 2\npm.min_spare_servers = 1\npm.max_spare_servers = 3\n";
+        let site = "server {\n    listen 80;\n    root /srv/www;\n    location ~ \\.php$ {\n        include fastcgi.conf;\n        fastcgi_pass unix:/var/run/php8.2-fpm.sock;\n    }\n}\n";
+        let (text, _) = lint(&[
+            ("config/php-config/php-www.conf", pool),
+            ("config/nginx-config/sites/default.conf", site),
+        ]);
+        assert!(!text.contains("FPM112"), "{text}");
+        assert!(!text.contains("X001"), "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

@@ -2372,6 +2372,16 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
     out
 }
 
+/// Whether the php-fpm file at `path` opens the `[www]` pool as its first section.
+fn defines_www_pool(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|text| {
+        text.lines()
+            .map(str::trim)
+            .find(|l| l.starts_with('['))
+            .is_some_and(|l| l.eq_ignore_ascii_case("[www]"))
+    })
+}
+
 /// Why a file of `bytes` bytes at `path` was not linted.
 fn too_large(path: &Path, bytes: u64) -> String {
     let limit = repository::size_limit(path) / (1024 * 1024);
@@ -2664,6 +2674,11 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                     })
                     .join(if is_override {
                         format!("zz-{name}")
+                    } else if defines_www_pool(&f.path) {
+                        // A whole `[www]` pool under another name (VVV's php-www.conf, a
+                        // pasted www-ubuntu.conf) is the image's www.conf, put there by the
+                        // provisioning: beside the stock one, each overrode the other.
+                        "www.conf".to_string()
                     } else {
                         name.clone()
                     })
