@@ -2795,6 +2795,17 @@ spec:
         assert!(!text.contains("X001"), "{text}");
     }
 
+    /// magento-cloud-docker's `etc/php-fpm.conf` opens with `[global]` and has no
+    /// `include`: a main file (its Dockerfile COPYs it over the image's). Loose, it was
+    /// placed in php-fpm.d beside the stock www.conf, which then overrode its pool
+    /// (four false FPM112 in the corpus diff).
+    #[test]
+    fn a_loose_global_file_without_include_is_a_main_file() {
+        let main = "[global]\nerror_log = /proc/self/fd/2\ndaemonize = no\n\n[www]\nlisten = [::]:9000\npm = dynamic\npm.max_children = 10\npm.start_servers = 4\npm.min_spare_servers = 2\npm.max_spare_servers = 6\n";
+        let (text, _) = lint(&[("images/php/fpm/etc/php-fpm.conf", main)]);
+        assert!(!text.contains("FPM112"), "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

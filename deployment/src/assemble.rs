@@ -2372,13 +2372,14 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
     out
 }
 
-/// Whether the php-fpm file at `path` opens the `[www]` pool as its first section.
-fn defines_www_pool(path: &Path) -> bool {
+/// Whether the first section the php-fpm file at `path` opens is `header` (`[www]`,
+/// `[global]`).
+fn first_section_is(path: &Path, header: &str) -> bool {
     std::fs::read_to_string(path).is_ok_and(|text| {
         text.lines()
             .map(str::trim)
             .find(|l| l.starts_with('['))
-            .is_some_and(|l| l.eq_ignore_ascii_case("[www]"))
+            .is_some_and(|l| l.eq_ignore_ascii_case(header))
     })
 }
 
@@ -2658,6 +2659,10 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                 // pool of that name, and header-less lines continue the pool before them.
                 // Placed under its own name it replaced the stock www.conf, or opened the
                 // global section.
+                // A file that opens with `[global]` is a main file even without an
+                // `include` (magento-cloud-docker's php-fpm.conf, COPYed over the image's):
+                // placed in php-fpm.d beside the stock pools, those overrode its pool.
+                let main = main || first_section_is(&f.path, "[global]");
                 let is_override =
                     !main && std::fs::read_to_string(&f.path).is_ok_and(|t| pool_override(&t));
                 let target = if main {
@@ -2674,7 +2679,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                     })
                     .join(if is_override {
                         format!("zz-{name}")
-                    } else if defines_www_pool(&f.path) {
+                    } else if first_section_is(&f.path, "[www]") {
                         // A whole `[www]` pool under another name (VVV's php-www.conf, a
                         // pasted www-ubuntu.conf) is the image's www.conf, put there by the
                         // provisioning: beside the stock one, each overrode the other.
