@@ -383,6 +383,9 @@ pub(crate) fn installer_template(text: &str) -> Option<&'static str> {
             placeholders += angle_bracketed_names(line);
         }
         placeholders += double_underscored_names(line);
+        if line.contains('!') {
+            placeholders += bang_names(line);
+        }
         if line.contains('@') {
             placeholders += at_sign_names(line);
         }
@@ -418,8 +421,18 @@ pub(crate) fn installer_template(text: &str) -> Option<&'static str> {
             .count();
     }
     (placeholders >= 2).then_some(
-        "installer template (PH_NAME, %name%, {name}, <NAME>, __NAME__ or @NAME@ placeholders)",
+        "installer template (PH_NAME, %name%, {name}, <NAME>, __NAME__, !NAME! or @NAME@ placeholders)",
     )
+}
+
+/// `!NAME!` placeholders (magento-cloud-docker's nginx images: `server !FPM_HOST!:!FPM_PORT!;`,
+/// filled in by `sed` in the entrypoint): an upper-case name between two `!`. nginx's own
+/// `!` comes before `-f`, `~` or `=` (`!-e`, `!~`, `!=`), never before a capital letter.
+fn bang_names(line: &str) -> usize {
+    let parts: Vec<&str> = line.split('!').collect();
+    (1..parts.len().saturating_sub(1))
+        .filter(|&i| upper_case_name(parts[i]))
+        .count()
 }
 
 /// `%NAME%` placeholders that do not start a word (those are counted with the words): an
@@ -872,6 +885,19 @@ mod tests {
             angle_bracketed_names("server_name <SITE_NAME> (<port>);"),
             2
         );
+    }
+
+    #[test]
+    fn bang_placeholders_make_a_template_and_nginx_negations_do_not() {
+        // magento-cloud-docker's images/nginx/*/etc/vhost.conf (its entrypoint seds them).
+        let vhost = "upstream fastcgi_backend {\n  server !FPM_HOST!:!FPM_PORT!;\n}\nserver {\n  listen 8080;\n  set $MAGE_ROOT !MAGENTO_ROOT!;\n  client_max_body_size !UPLOAD_MAX_FILESIZE!;\n}\n";
+        assert!(matches!(
+            role("etc/vhost.conf", vhost),
+            Some(Role::Template(_))
+        ));
+        assert_eq!(bang_names("  server !FPM_HOST!:!FPM_PORT!;"), 2);
+        let site = "server {\n  listen 80;\n  if (!-e $request_filename) { rewrite ^ /index.php last; }\n  if ($http_x != \"A!B\") { return 403; }\n  if ($uri !~ \"^/A!\") { return 404; }\n}\n";
+        assert!(matches!(role("site.conf", site), Some(Role::Nginx { .. })));
     }
 
     #[test]
