@@ -57,6 +57,10 @@ server {
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
+    // Without `--root` nothing was probed: no walk of the trees for paths to judge.
+    if model.options.disk_root.is_none() {
+        return;
+    }
     for (directive, file, span) in model.nginx_log_files() {
         let Some(dir) = file.parent() else { continue };
         let Some(problem) = model.filesystem.cannot_create_in(dir) else {
