@@ -2806,6 +2806,25 @@ spec:
         assert!(!text.contains("FPM112"), "{text}");
     }
 
+    /// VVV's nginx.conf reads its sites from `/etc/nginx/custom-sites/*.conf` (its
+    /// provisioning copies `config/sites/` there): the loose sites were placed in a
+    /// sites-enabled it never reads, and an unknown directive and a missing
+    /// SCRIPT_FILENAME gave "No problems found" (triage 18b).
+    #[test]
+    fn loose_sites_go_where_the_repositorys_nginx_conf_reads_sites() {
+        let main = "user www-data;\nevents {}\nhttp {\n    include /etc/nginx/mime.types;\n    include /etc/nginx/custom-sites/*.conf;\n}\n";
+        let site = "server {\n    listen 80;\n    root /srv/www;\n    bogus_directive on;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n";
+        let (text, _) = lint(&[
+            ("nginx/nginx.conf", main),
+            ("nginx/sites/default.conf", site),
+        ]);
+        assert!(
+            text.contains("nginx/sites/default.conf:4:5: NGX010"),
+            "{text}"
+        );
+        assert!(text.contains("NGX201"), "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

@@ -3154,24 +3154,39 @@ fn site_folder_of(main: &Path, reached: &[PathBuf]) -> Option<PathBuf> {
     let text = std::fs::read_to_string(main).ok()?;
     let main_dir = main.parent()?;
     let conf_dir = conf_dir_of(main, main_dir);
-    let found = include_args(&text).find_map(|arg| {
-        let rel = arg
-            .strip_prefix(&format!("{conf_dir}/"))
-            .or_else(|| arg.strip_prefix("/etc/nginx/"))
-            .unwrap_or(arg);
-        let path = Path::new(rel);
-        let last = path.file_name()?.to_string_lossy();
-        let dir = path.parent()?;
-        (lint_source::vfs::has_glob(&last)
-            && !rel.starts_with('/')
-            && !dir.as_os_str().is_empty()
-            && !lint_source::vfs::has_glob(&dir.to_string_lossy())
-            // The folder the main file's sites are read from (`conf.d/`), not one of
-            // main-level snippets (h5bp's `custom.d/*.conf` outside `http`).
-            && reached.iter().any(|r| r.parent() == Some(&main_dir.join(dir))))
-        .then(|| dir.to_path_buf())
-    });
-    found
+    let globbed_folder = |reads_sites: &dyn Fn(&Path) -> bool| {
+        include_args(&text).find_map(|arg| {
+            let rel = arg
+                .strip_prefix(&format!("{conf_dir}/"))
+                .or_else(|| arg.strip_prefix("/etc/nginx/"))
+                .unwrap_or(arg);
+            let path = Path::new(rel);
+            let last = path.file_name()?.to_string_lossy();
+            let dir = path.parent()?;
+            (lint_source::vfs::has_glob(&last)
+                && !rel.starts_with('/')
+                && !dir.as_os_str().is_empty()
+                && !lint_source::vfs::has_glob(&dir.to_string_lossy())
+                && reads_sites(dir))
+            .then(|| dir.to_path_buf())
+        })
+    };
+    // The folder the main file's sites are read from (`conf.d/`), not one of main-level
+    // snippets (h5bp's `custom.d/*.conf` outside `http`): the one a site of the
+    // repository is read from, else one named for sites (VVV's `custom-sites/*.conf`,
+    // which its provisioning fills from `config/sites/`: its sites went to a
+    // sites-enabled this nginx.conf never reads, "No problems found").
+    globbed_folder(&|dir| {
+        reached
+            .iter()
+            .any(|r| r.parent() == Some(&main_dir.join(dir)))
+    })
+    .or_else(|| {
+        globbed_folder(&|dir| {
+            let name = dir.to_string_lossy().to_ascii_lowercase();
+            name.contains("site") || name.contains("vhost") || name.ends_with("servers")
+        })
+    })
 }
 
 /// Keeps the first mount of each target (two loose php.ini files cannot both be php.ini).
