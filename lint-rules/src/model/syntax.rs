@@ -41,6 +41,23 @@ struct Named {
     last_with_args: Option<usize>,
 }
 
+/// Directives that set a location's content handler besides `stub_status` (each sets
+/// `clcf->handler` when nginx reads it): in one block, the one written last wins
+/// (NGX218; SEC052's `stub_status` replaced by a later `fastcgi_pass`).
+pub const CONTENT_HANDLERS: &[&str] = &[
+    "fastcgi_pass",
+    "proxy_pass",
+    "uwsgi_pass",
+    "scgi_pass",
+    "grpc_pass",
+    "memcached_pass",
+    "empty_gif",
+    "js_content",
+    "perl",
+    "mp4",
+    "flv",
+];
+
 /// The parent of a top-level statement in [`Tree::parents`].
 const NO_PARENT: u32 = u32::MAX;
 

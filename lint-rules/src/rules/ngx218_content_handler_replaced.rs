@@ -1,6 +1,7 @@
 use crate::rule::{Rule, Sink};
 use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
+use crate::model::syntax::CONTENT_HANDLERS;
 use crate::model::Model;
 
 /// The rule.
@@ -53,21 +54,6 @@ are left to you."#,
     check,
 };
 
-/// Directives that set a location's content handler (`clcf->handler`).
-const HANDLERS: &[&str] = &[
-    "fastcgi_pass",
-    "proxy_pass",
-    "uwsgi_pass",
-    "scgi_pass",
-    "grpc_pass",
-    "memcached_pass",
-    "stub_status",
-    "empty_gif",
-    "js_content",
-    "perl",
-    "flv",
-    "mp4",
-];
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for tree in model.syntax {
@@ -77,7 +63,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             }
             let handlers: Vec<_> = block
                 .children()
-                .filter(|c| HANDLERS.contains(&c.name()))
+                .filter(|c| c.is("stub_status") || CONTENT_HANDLERS.contains(&c.name()))
                 .collect();
             let Some(last) = handlers.last() else { continue };
             for earlier in &handlers[..handlers.len() - 1] {

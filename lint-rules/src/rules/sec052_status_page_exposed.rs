@@ -277,21 +277,6 @@ fn is_client_address_variable(tree: &Tree<'_>, name: &str) -> bool {
     })
 }
 
-/// Directives that set a location's content handler, as `stub_status` does: the one
-/// written last wins.
-const CONTENT_HANDLERS: &[&str] = &[
-    "fastcgi_pass",
-    "proxy_pass",
-    "uwsgi_pass",
-    "scgi_pass",
-    "grpc_pass",
-    "memcached_pass",
-    "empty_gif",
-    "js_content",
-    "perl",
-    "mp4",
-    "flv",
-];
 
 /// Whether the `stub_status` statement `i` ever answers: its block has no `return` of its
 /// own (that ends the request in the rewrite phase, before any content handler: ddev's
@@ -304,7 +289,7 @@ fn is_served(tree: &Tree<'_>, i: usize) -> bool {
         .iter()
         .skip_while(|&&c| c != i)
         .skip(1)
-        .any(|&c| CONTENT_HANDLERS.iter().any(|h| tree.item(c).is(h)));
+        .any(|&c| crate::model::syntax::CONTENT_HANDLERS.iter().any(|h| tree.item(c).is(h)));
     !returns && !replaced
 }
 
