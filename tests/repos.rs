@@ -2825,6 +2825,32 @@ spec:
         assert!(text.contains("NGX201"), "{text}");
     }
 
+    /// A server's /etc kept in a repository lacks `/etc/letsencrypt` (certbot writes it
+    /// beside the private keys, which nobody commits): its `options-ssl-nginx.conf` is
+    /// "not provided" (a note), not a missing file (an error on every certbot site,
+    /// triage 18b). A file missing below a tree the copy holds is still an error.
+    #[test]
+    fn a_checkout_lacking_a_whole_tree_says_nothing_of_its_files() {
+        let main =
+            "user www-data;\nevents {}\nhttp {\n    include /etc/nginx/sites-enabled/*;\n}\n";
+        let site = |include: &str| {
+            format!("server {{\n    listen 80;\n    server_name example.com;\n    root /srv/www;\n    include {include};\n}}\n")
+        };
+        let certbot = site("/etc/letsencrypt/options-ssl-nginx.conf");
+        let (text, _) = lint(&[
+            ("etc/nginx/nginx.conf", main),
+            ("etc/nginx/sites-enabled/example", &certbot),
+        ]);
+        assert!(text.contains("NGX005 [note]"), "{text}");
+        assert!(!text.contains("NGX002"), "{text}");
+        let snippet = site("/etc/nginx/snippets/missing.conf");
+        let (text, _) = lint(&[
+            ("etc/nginx/nginx.conf", main),
+            ("etc/nginx/sites-enabled/example", &snippet),
+        ]);
+        assert!(text.contains("NGX002 [error]"), "{text}");
+    }
+
     /// A sites-available folder with no sites-enabled beside it: nothing says which site
     /// is enabled, so each is linted alone (a theme's fifteen example vhosts).
     #[test]

@@ -403,7 +403,17 @@ impl RootFs {
 
 impl FileSystem for RootFs {
     fn read(&self, path: &Path) -> Result<Fetched, FsError> {
-        let disk = self.resolve(path)?;
+        let disk = match self.resolve(path) {
+            Ok(disk) => disk,
+            // A configuration checkout says nothing of whole trees it does not hold:
+            // certbot's `/etc/letsencrypt/options-ssl-nginx.conf` lives beside private keys
+            // nobody commits. A file missing below a tree the checkout does hold
+            // (`/etc/nginx/snippets/x.conf`) is missing.
+            Err(FsError::NotFound) if self.checkout && self.lacks_whole_tree(path) => {
+                return Err(FsError::Unknown)
+            }
+            Err(e) => return Err(e),
+        };
         Ok(Fetched {
             bytes: read_through(&disk, self.cache.as_deref())?,
             // Shown as nginx names it (`sites-enabled/x`, a link), read from where it leads.
@@ -463,6 +473,18 @@ impl FileSystem for RootFs {
 }
 
 impl RootFs {
+    /// Whether the first directory of `path` the copy lacks is a top-level tree or one
+    /// just below it (`/etc/letsencrypt`, `/srv/app`): a part of the machine the copy
+    /// was not made of, rather than a file missing from a part it was.
+    fn lacks_whole_tree(&self, path: &Path) -> bool {
+        let mut ancestors: Vec<&Path> = path.ancestors().skip(1).collect();
+        ancestors.reverse();
+        ancestors
+            .into_iter()
+            .find(|dir| self.resolve(dir).is_err())
+            .is_some_and(|dir| dir.components().count() <= 3)
+    }
+
     /// The path inside the root that a host path under it stands for.
     pub fn logical_path(&self, host: &Path) -> PathBuf {
         self.logical(host)
