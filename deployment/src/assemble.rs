@@ -474,9 +474,9 @@ impl Container {
         let image = image.split([':', '@']).next().unwrap_or(image);
         [self.name.as_str(), image].iter().any(|w| {
             let w = w.to_ascii_lowercase();
-            // `nginx-fpm-reverse-proxy` is an nginx named for what it fronts.
-            let fronts_fpm = w.contains("nginx") && !w.contains("php");
-            (w.contains("php") || w.contains("fpm")) && !w.contains("exporter") && !fronts_fpm
+            (w.contains("php") || w.contains("fpm"))
+                && !w.contains("exporter")
+                && !stock::fronts_fpm(&w)
         })
     }
 
@@ -2372,15 +2372,9 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
     out
 }
 
-/// Whether the first section the php-fpm file at `path` opens is `header` (`[www]`,
-/// `[global]`).
-fn first_section_is(path: &Path, header: &str) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|text| {
-        text.lines()
-            .map(str::trim)
-            .find(|l| l.starts_with('['))
-            .is_some_and(|l| l.eq_ignore_ascii_case(header))
-    })
+/// The first section header a php-fpm file opens (`[www]`, `[global]`), as written.
+fn first_section(text: &str) -> Option<&str> {
+    text.lines().map(str::trim).find(|l| l.starts_with('['))
 }
 
 /// Why a file of `bytes` bytes at `path` was not linted.
@@ -2662,9 +2656,12 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                 // A file that opens with `[global]` is a main file even without an
                 // `include` (magento-cloud-docker's php-fpm.conf, COPYed over the image's):
                 // placed in php-fpm.d beside the stock pools, those overrode its pool.
-                let main = main || first_section_is(&f.path, "[global]");
-                let is_override =
-                    !main && std::fs::read_to_string(&f.path).is_ok_and(|t| pool_override(&t));
+                let text = std::fs::read_to_string(&f.path).unwrap_or_default();
+                let first_section = first_section(&text);
+                let opens =
+                    |header: &str| first_section.is_some_and(|h| h.eq_ignore_ascii_case(header));
+                let main = main || opens("[global]");
+                let is_override = !main && pool_override(&text);
                 let target = if main {
                     PathBuf::from(if debian {
                         format!("/etc/php/{php}/fpm/php-fpm.conf")
@@ -2679,7 +2676,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                     })
                     .join(if is_override {
                         format!("zz-{name}")
-                    } else if first_section_is(&f.path, "[www]") {
+                    } else if opens("[www]") {
                         // A whole `[www]` pool under another name (VVV's php-www.conf, a
                         // pasted www-ubuntu.conf) is the image's www.conf, put there by the
                         // provisioning: beside the stock one, each overrode the other.

@@ -392,7 +392,7 @@ pub fn image(reference: &str) -> Image {
         // An nginx image named for the php-fpm it fronts (`tobybatch/nginx-fpm-reverse-proxy`,
         // kimai's) runs nginx, not php-fpm; `nginx-php-fpm` images run both and keep the
         // fpm layout.
-        _ if name.contains("nginx") && !name.contains("php") => Image::default(),
+        _ if fronts_fpm(&name) => Image::default(),
         _ if name.contains("fpm") || tag.contains("fpm") => Image {
             fpm: Some(&PHP_OFFICIAL),
             fpm_main: Some("/usr/local/etc/php-fpm.conf".into()),
@@ -402,6 +402,12 @@ pub fn image(reference: &str) -> Image {
         },
         _ => Image::default(),
     }
+}
+
+/// An nginx image named for the php-fpm it fronts (`tobybatch/nginx-fpm-reverse-proxy`):
+/// it runs nginx only. `nginx-php-fpm` images run both. `name` is lower-case.
+pub(crate) fn fronts_fpm(name: &str) -> bool {
+    name.contains("nginx") && !name.contains("php")
 }
 
 /// The `ENV` an image's own Dockerfile sets that a repository's Dockerfile built on it

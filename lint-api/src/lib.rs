@@ -427,7 +427,7 @@ impl Linter {
         // site placed where the repository's own nginx.conf includes nothing, a pasted
         // server block beside another project's files): linted on its own, as `--nginx
         // FILE` or `--fpm FILE` would, so that what was asked about is answered.
-        let read: std::collections::HashSet<PathBuf> = if plan.named.is_empty() {
+        let read: HashSet<PathBuf> = if plan.named.is_empty() {
             Default::default()
         } else {
             map.files()
@@ -441,19 +441,16 @@ impl Linter {
             .filter(|(path, _)| !read.contains(path))
             .collect();
         for (path, role) in unread {
-            let alone = Input {
-                nginx: matches!(role, deployment::repository::Role::Nginx { .. })
-                    .then(|| path.clone())
-                    .into_iter()
-                    .collect(),
-                fpm: matches!(role, deployment::repository::Role::Fpm { .. })
-                    .then(|| path.clone())
-                    .into_iter()
-                    .collect(),
+            let mut alone = Input {
                 context: input.context.clone(),
                 prefix: input.prefix.clone(),
                 ..Input::default()
             };
+            // `named` holds nginx and php-fpm files only.
+            match role {
+                deployment::repository::Role::Nginx { .. } => alone.nginx.push(path.clone()),
+                _ => alone.fpm.push(path.clone()),
+            }
             let mut lint_input = self.build_input(&alone, &[], &cwd)?;
             if input.buffers.is_some() || self.read_cache.is_some() {
                 lay_views(
@@ -618,8 +615,14 @@ impl Linter {
     }
 
     fn plan(&self, input: &Input, cwd: &Path) -> Result<Plan, Error> {
+        // What each file named on the command line is, read once.
+        let roles = if input.root.is_none() {
+            classify_named(&input.paths, cwd)
+        } else {
+            HashMap::new()
+        };
         let rewritten;
-        let input = match dump_named_as_path(input, cwd) {
+        let input = match dump_named_as_path(input, &roles, cwd) {
             Some(with_dump) => {
                 rewritten = with_dump;
                 &rewritten
@@ -639,7 +642,7 @@ impl Linter {
                         repos.entry(p.clone()).or_default();
                     }
                 } else if absolute.is_file() {
-                    match deployment::repository::classify_path(&absolute) {
+                    match roles.get(&absolute).cloned().flatten() {
                         Some(role) => {
                             if matches!(
                                 role,
@@ -1002,12 +1005,32 @@ fn sites_undecided(dir: &Path) -> bool {
         })
 }
 
+/// What each of `paths` that is a file is (by content), keyed by its absolute path.
+fn classify_named(
+    paths: &[PathBuf],
+    cwd: &Path,
+) -> HashMap<PathBuf, Option<deployment::repository::Role>> {
+    paths
+        .iter()
+        .map(|p| lint_source::vfs::normalize(&cwd.join(p)))
+        .filter(|absolute| absolute.is_file())
+        .map(|absolute| {
+            let role = deployment::repository::classify_path(&absolute);
+            (absolute, role)
+        })
+        .collect()
+}
+
 /// `input` with a saved `nginx -T` output named among its paths taken as `--nginx-dump`
 /// (and the php-fpm files beside it as `--fpm`), or `None` when no path is one. Read as a
 /// file of a repository, a dump was one nginx.conf holding every file of the tree at the
 /// top level: dozens of errors about directives that are fine.
-fn dump_named_as_path(input: &Input, cwd: &Path) -> Option<Input> {
-    use deployment::repository::{classify_path, Role};
+fn dump_named_as_path(
+    input: &Input,
+    named: &HashMap<PathBuf, Option<deployment::repository::Role>>,
+    cwd: &Path,
+) -> Option<Input> {
+    use deployment::repository::Role;
     if input.nginx_dump.is_some() || input.root.is_some() || input.memory.is_some() {
         return None;
     }
@@ -1016,11 +1039,7 @@ fn dump_named_as_path(input: &Input, cwd: &Path) -> Option<Input> {
         .iter()
         .map(|p| {
             let absolute = lint_source::vfs::normalize(&cwd.join(p));
-            let role = absolute
-                .is_file()
-                .then(|| classify_path(&absolute))
-                .flatten();
-            (p.clone(), role)
+            (p.clone(), named.get(&absolute).cloned().flatten())
         })
         .collect();
     let (dump, _) = roles

@@ -255,20 +255,21 @@ impl<'a> Model<'a> {
     /// reading may not know); an `access_log` with variables is opened per request.
     pub fn nginx_log_files(&self) -> Vec<(&'static str, std::path::PathBuf, Span)> {
         let mut out = Vec::new();
-        for tree in self.syntax {
-            for name in ["error_log", "access_log"] {
-                for node in tree.nodes_named(name) {
-                    if node.arg_count() == 0 {
-                        continue;
-                    }
-                    let path = node.arg(0);
-                    let special = ["/dev/", "/proc/"].iter().any(|p| path.starts_with(p));
-                    if !path.starts_with('/') || path.contains('$') || special {
-                        continue;
-                    }
-                    out.push((name, std::path::PathBuf::from(path), node.arg_span(0)));
-                }
+        for node in self.syntax.iter().flat_map(|tree| tree.nodes()) {
+            let name = match node.name() {
+                "error_log" => "error_log",
+                "access_log" => "access_log",
+                _ => continue,
+            };
+            if node.arg_count() == 0 {
+                continue;
             }
+            let path = node.arg(0);
+            let special = ["/dev/", "/proc/"].iter().any(|p| path.starts_with(p));
+            if !path.starts_with('/') || path.contains('$') || special {
+                continue;
+            }
+            out.push((name, std::path::PathBuf::from(path), node.arg_span(0)));
         }
         out
     }

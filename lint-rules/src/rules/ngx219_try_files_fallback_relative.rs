@@ -53,6 +53,7 @@ Autofix: safe — a `/` is written before the fallback (and `= 404` becomes `=40
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
+    let catalogue = Catalogue::get(crate::options::version(model.options));
     for tree in model.syntax {
         for node in tree.nodes_named("try_files") {
             // One parameter is nginx's own error (the load checks); two or more end in the
@@ -62,16 +63,16 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             };
             let fallback = node.arg(last);
             // A line without its `;` (`try_files $uri /index.php` then `expires 1h;`) is
-            // NGX216's: the last word is a swallowed directive's, not a fallback.
-            if node
-                .args()
-                .any(|a| !Catalogue::get(crate::options::version(model.options)).lookup(a).is_empty())
-            {
-                continue;
-            }
+            // NGX216's: the last word is a swallowed directive's, not a fallback. (Looked
+            // up only for a statement that would be reported.)
+            let swallows = || node.args().any(|a| !catalogue.lookup(a).is_empty());
             // `= 404` (with a space) is a file named `=` and the URI `404`: the answer is
             // still a 404 (no file `404` in the root), the intent is plain.
-            if last >= 2 && node.arg(last - 1) == "=" && fallback.bytes().all(|b| b.is_ascii_digit()) {
+            if last >= 2
+                && node.arg(last - 1) == "="
+                && fallback.bytes().all(|b| b.is_ascii_digit())
+                && !swallows()
+            {
                 let (eq, code) = (node.arg_span(last - 1), node.arg_span(last));
                 sink.push(
                     Diagnostic::new(&RULE.meta, eq, format!("`= {fallback}` is two parameters, a file named `=` and the fallback URI `{fallback}`: write `={fallback}`"))
@@ -89,7 +90,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 .chars()
                 .next()
                 .is_some_and(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_');
-            if !relative {
+            if !relative || swallows() {
                 continue;
             }
             // A regex location that matches the URI takes the redirect again: an internal
