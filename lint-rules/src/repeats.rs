@@ -1,4 +1,4 @@
-//! One finding per unknown name and file.
+//! One finding per unknown name and file, and one per rule and line.
 //!
 //! A build with a third-party module the catalogue does not know (naxsi's 77
 //! `MainRule` lines, pagespeed's option list) or a file full of one misspelling gave one
@@ -6,10 +6,15 @@
 //! the first. The first use of a name in a file keeps the finding; the others become
 //! its related places, and their fixes join the first's (one `--fix` corrects every
 //! line).
+//!
+//! A snippet included by many servers (`include snippets/listen-ssl.conf;` in every
+//! site) gave one finding per server on its one line, the same words but for the
+//! server's name (NGX108 ten times on one `listen`). The first stays; the others'
+//! messages become its notes.
 
 use foldhash::{HashMap, HashMapExt};
 
-use lint_source::{Diagnostic, FileId, Label};
+use lint_source::{Diagnostic, FileId, Label, Severity};
 
 /// Codes whose findings repeat per use of one name: an unknown directive (NGX010), an
 /// unknown variable (NGX024) and an unknown php-fpm `${VAR}` (FPM011: zabbix's pool
@@ -24,6 +29,76 @@ const LISTED: usize = 20;
 /// `found` is sorted). Runs after suppressions, so a suppressed line neither counts nor
 /// carries the others.
 pub fn fold(found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    fold_shared_lines(fold_names(found))
+}
+
+/// Messages of the other findings listed in the kept one's note.
+const QUOTED: usize = 3;
+
+/// Folds findings of one rule at one place (a line of a file included in several
+/// places) into the first: exact duplicates were dropped by the sort, so these differ
+/// in their message, and are folded only when they differ in its quoted names alone
+/// (the server or pool they were found for) and not in severity.
+fn fold_shared_lines(found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(found.len());
+    // (file, start, end, code) → index in `out` of the first, and the others' messages.
+    type Key = (FileId, u32, u32, &'static str, Severity, String);
+    let mut first: HashMap<Key, (usize, Vec<String>)> = HashMap::new();
+    for d in found {
+        let Some(primary) = d.primary.as_ref() else {
+            out.push(d);
+            continue;
+        };
+        let span = primary.span;
+        let key = (
+            span.file,
+            span.start,
+            span.end,
+            d.code,
+            d.severity,
+            unquoted(&d.message),
+        );
+        match first.get_mut(&key) {
+            None => {
+                first.insert(key, (out.len(), Vec::new()));
+                out.push(d);
+            }
+            Some((_, others)) => others.push(d.message),
+        }
+    }
+    for (at, others) in first.into_values() {
+        if others.is_empty() {
+            continue;
+        }
+        let mut note = format!(
+            "the same holds {} more {} at this line (its file is read in several places): ",
+            others.len(),
+            if others.len() == 1 { "time" } else { "times" }
+        );
+        let quoted: Vec<&str> = others.iter().take(QUOTED).map(String::as_str).collect();
+        note.push_str(&quoted.join("; "));
+        if others.len() > QUOTED {
+            note.push_str(&format!("; and {} more", others.len() - QUOTED));
+        }
+        out[at].notes.push(note);
+    }
+    out
+}
+
+/// A message with what its double quotes hold left out: the server or pool named is
+/// what differs between the contexts of a shared line, while two findings that differ
+/// elsewhere (two CVEs of one module on one line) say two things and both stay.
+fn unquoted(message: &str) -> String {
+    message
+        .split('"')
+        .enumerate()
+        .map(|(i, part)| if i % 2 == 0 { part } else { "" })
+        .collect::<Vec<_>>()
+        .join("\"")
+}
+
+/// Folds repeated findings of [`FOLDED`] codes in one file into the first.
+fn fold_names(found: Vec<Diagnostic>) -> Vec<Diagnostic> {
     if !found.iter().any(|d| FOLDED.contains(&d.code)) {
         return found;
     }
@@ -103,6 +178,36 @@ mod tests {
         assert!(out[0].notes[0].contains("2 more times"));
         assert!(out[1].notes.is_empty() && out[1].message.contains("MainRule"));
         assert_eq!(out[2].primary.as_ref().map(|p| p.span.file), Some(b));
+    }
+
+    #[test]
+    fn one_rule_at_one_place_reports_once_with_the_others_as_a_note() {
+        let meta = nginx_conf_parser::check::RULES[0];
+        let span = Span::new(FileId(0), 5, 20);
+        let other = Span::new(FileId(0), 30, 40);
+        let found = (1..=5)
+            .map(|i| Diagnostic::new(meta, span, format!("for server \"s{i}.test\"")))
+            .chain([
+                Diagnostic::new(meta, other, "elsewhere"),
+                // Two things said of one place: not folded.
+                Diagnostic::new(meta, other, "elsewhere again"),
+            ])
+            .collect();
+        let out = fold(found);
+        assert_eq!(out.len(), 3, "{out:#?}");
+        assert_eq!(out[0].message, "for server \"s1.test\"");
+        let note = &out[0].notes[0];
+        assert!(note.starts_with("the same holds 4 more times"), "{note}");
+        assert!(
+            note.contains("\"s2.test\"") && note.contains("\"s4.test\""),
+            "{note}"
+        );
+        assert!(
+            !note.contains("s5.test") && note.ends_with("and 1 more"),
+            "{note}"
+        );
+        assert!(out[1].notes.is_empty() && out[2].notes.is_empty());
+        assert_eq!(unquoted(r#"a "b" c "d""#), r#"a "" c """#);
     }
 
     #[test]

@@ -59,6 +59,12 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             )
             .with_label("nginx's loopback, not php-fpm's")
             .with_note("at runtime: 502 Bad Gateway, \"connect() failed (111: Connection refused) while connecting to upstream\" in nginx's error log");
+            // `fastcgi_pass 0.0.0.0:9000` is copied from php-fpm's `listen` (every
+            // interface); as a destination Linux sends it to this machine's loopback.
+            if matches!(&t.target, crate::model::address::NginxTarget::Tcp { host: crate::model::address::TargetHost::Ip(ip), .. } if ip.is_unspecified())
+            {
+                d = d.with_note("an unspecified address (0.0.0.0, [::]) is what a server listens on; as the address to connect to, Linux reaches this machine itself");
+            }
             if let Some(name) = network.fpm_names.first() {
                 d = d.with_help(format!("use `fastcgi_pass {name}:{port};`"));
             }
