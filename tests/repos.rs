@@ -3345,3 +3345,21 @@ spec:
 fn real_world_site(pass: &str) -> String {
     format!("server {{\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {{\n        fastcgi_pass {pass};\n        include fastcgi_params;\n    }}\n}}\n")
 }
+
+/// Matomo's example configuration: `include ssl.conf; # comment` names a file of the
+/// repository; the comment after the statement kept it from being placed beside the site,
+/// and nginx's open() of it was reported failing.
+#[test]
+fn an_include_followed_by_a_comment_places_its_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "sites-available/app.conf",
+        "server {\n    listen 80;\n    server_name app.example.com;\n    include ssl.conf; # shared TLS settings\n    location /x { include extra.conf; }\n    root /var/www/app;\n    location / { try_files $uri =404; }\n}\n",
+    );
+    write(dir.path(), "ssl.conf", "ssl_session_timeout 1d;\n");
+    write(dir.path(), "extra.conf", "return 204;\n");
+    let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert!(!text.contains("ssl.conf"), "{text}");
+    assert!(!text.contains("extra.conf"), "{text}");
+}

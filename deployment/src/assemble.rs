@@ -1172,14 +1172,17 @@ fn outside(path: &Path, repo: &Path) -> String {
 
 /// The arguments of the `include` lines of an nginx file, read as text (a repository's
 /// files before any is parsed: where they are meant to land, which include which).
+/// A comment after the statement (`include ssl.conf; # shared TLS`, Matomo's
+/// configuration) is not part of its argument, and one line may hold several statements
+/// (`server { include site.conf; }`).
 fn include_args(text: &str) -> impl Iterator<Item = &str> {
-    text.lines().filter_map(|line| {
-        let rest = line.trim().strip_prefix("include")?;
-        rest.starts_with([' ', '\t']).then(|| {
-            rest.trim()
-                .trim_end_matches(';')
-                .trim()
-                .trim_matches(['"', '\''])
+    text.lines().flat_map(|line| {
+        let code = line.split('#').next().unwrap_or_default();
+        code.split([';', '{', '}']).filter_map(|statement| {
+            let rest = statement.trim().strip_prefix("include")?;
+            rest.starts_with([' ', '\t'])
+                .then(|| rest.trim().trim_matches(['"', '\'']))
+                .filter(|arg| !arg.is_empty())
         })
     })
 }
