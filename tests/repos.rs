@@ -3363,3 +3363,25 @@ fn an_include_followed_by_a_comment_places_its_file() {
     assert!(!text.contains("ssl.conf"), "{text}");
     assert!(!text.contains("extra.conf"), "{text}");
 }
+
+/// serversideup/docker-php: `RUN rm -rf /usr/local/etc/php-fpm.d/*.conf` removes the
+/// base image's pool files before the repository's own pool is copied in; the stock
+/// `www.conf` stayed in the model and FPM112 said it overrode the repository's values.
+#[test]
+fn a_removed_glob_removes_the_base_images_files() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM php:8.3-fpm-bookworm\nRUN rm -rf /usr/local/etc/php-fpm.d/*.conf && \\\n    echo done\nCOPY my-pool.conf /usr/local/etc/php-fpm.d/my-pool.conf\n",
+    );
+    write(
+        dir.path(),
+        "my-pool.conf",
+        "[www]\nuser = www-data\ngroup = www-data\nlisten = 9000\npm = ondemand\npm.max_children = 20\n",
+    );
+    let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert!(!text.contains("FPM112"), "{text}");
+    let (shown, _) = run_in(dir.path(), &["deployments", "."]);
+    assert!(shown.contains("RUN rm /usr/local/etc/php-fpm.d/*.conf"), "{shown}");
+}

@@ -1415,6 +1415,25 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
             why: format!("{}: RUN rm", rel(&df.path, repo)),
         });
     }
+    // `rm -rf /usr/local/etc/php-fpm.d/*.conf` (serversideup/docker-php): the base
+    // image's files the pattern matches are gone.
+    for pattern in &df.removed_globs {
+        let matched: Vec<PathBuf> = c
+            .image
+            .sets()
+            .flat_map(|s| s.files.iter())
+            .map(|(path, _)| PathBuf::from(path))
+            .filter(|path| lint_source::vfs::glob_matches(pattern, path))
+            .collect();
+        for target in matched {
+            c.mounts.push(Mount {
+                guessed: false,
+                target,
+                source: Source::Removed,
+                why: format!("{}: RUN rm {pattern}", rel(&df.path, repo)),
+            });
+        }
+    }
     let from_images = |c: &mut Container, before: usize| {
         for (target, line, from, _) in df.copied_from_images.iter().filter(|f| f.3 == before) {
             c.mounts.push(Mount {

@@ -45,6 +45,9 @@ pub struct Dockerfile {
     pub user: Option<String>,
     /// Files deleted by `RUN rm` (absolute paths).
     pub removed: Vec<PathBuf>,
+    /// Patterns deleted by `RUN rm` (`/usr/local/etc/php-fpm.d/*.conf`): every file of the
+    /// base image they match is gone.
+    pub removed_globs: Vec<String>,
     /// `ENV` of the last stage.
     pub env: BTreeMap<String, String>,
     /// nginx comes from nginx.org's package repository (the official image's layout).
@@ -593,7 +596,9 @@ pub fn parse_target(
                     let mut words = part.split_whitespace();
                     if words.next() == Some("rm") {
                         for w in words.filter(|w| w.starts_with('/')) {
-                            if !lint_source::vfs::has_glob(w) {
+                            if lint_source::vfs::has_glob(w) {
+                                df.removed_globs.push(w.to_string());
+                            } else {
                                 df.removed.push(PathBuf::from(w));
                             }
                         }
