@@ -3383,5 +3383,267 @@ fn a_removed_glob_removes_the_base_images_files() {
     let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
     assert!(!text.contains("FPM112"), "{text}");
     let (shown, _) = run_in(dir.path(), &["deployments", "."]);
-    assert!(shown.contains("RUN rm /usr/local/etc/php-fpm.d/*.conf"), "{shown}");
+    assert!(
+        shown.contains("RUN rm /usr/local/etc/php-fpm.d/*.conf"),
+        "{shown}"
+    );
 }
+
+/// Two Deployments, nginx's and php-fpm's, and no Service: nginx's `fastcgi_pass app:9000`
+/// cannot resolve. Nothing was linted at all (exit 2, "no configuration found").
+#[test]
+fn pods_no_service_joins_are_linted_each_alone() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "k8s.yaml", K05);
+    let (text, code) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("X020"), "{text}");
+    let (shown, _) = run_in(dir.path(), &["deployments", "."]);
+    assert!(
+        shown.contains("php-fpm only") && shown.contains("nginx only"),
+        "{shown}"
+    );
+}
+
+const K05: &str = r#"apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: nginx-config
+data:
+  default.conf: |
+    server {
+        listen 80 default_server;
+        root /var/www/html;
+        location ~ \.php$ {
+            fastcgi_pass app:9000;
+            include fastcgi_params;
+            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
+        }
+    }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+spec:
+  selector:
+    matchLabels: {service: app}
+  template:
+    metadata:
+      labels: {service: app}
+    spec:
+      containers:
+      - name: app
+        image: php:8.3-fpm
+        ports:
+        - containerPort: 9000
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {service: web}
+  template:
+    metadata:
+      labels: {service: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        volumeMounts:
+        - name: nginx-config
+          mountPath: /etc/nginx/conf.d/default.conf
+          subPath: default.conf
+      volumes:
+      - name: nginx-config
+        configMap:
+          name: nginx-config
+"#;
+
+/// A manifest with a database's NodePort Service before php-fpm's: X024 pointed at the
+/// first `type: NodePort` of the file.
+#[test]
+fn a_published_port_points_at_its_own_service() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "k8s.yaml", K03);
+    let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    // Line 73 is the `type: NodePort` of Service `app`; line 62 is the database's.
+    assert_eq!(K03.lines().nth(72), Some("  type: NodePort"));
+    assert!(text.contains("k8s.yaml:73:3: X024"), "{text}");
+}
+
+const K03: &str = r#"apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: nginx-config
+data:
+  default.conf: |
+    server {
+        listen 80 default_server;
+        root /var/www/html;
+        location ~ \.php$ {
+            fastcgi_pass app:9000;
+            include fastcgi_params;
+            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
+        }
+    }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+spec:
+  selector:
+    matchLabels: {service: app}
+  template:
+    metadata:
+      labels: {service: app}
+    spec:
+      containers:
+      - name: app
+        image: php:8.3-fpm
+        ports:
+        - containerPort: 9000
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {service: web}
+  template:
+    metadata:
+      labels: {service: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        volumeMounts:
+        - name: nginx-config
+          mountPath: /etc/nginx/conf.d/default.conf
+          subPath: default.conf
+      volumes:
+      - name: nginx-config
+        configMap:
+          name: nginx-config
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: db
+spec:
+  type: NodePort
+  ports:
+  - port: 5432
+  selector:
+    service: db
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: app
+spec:
+  type: NodePort
+  ports:
+  - port: 9000
+  selector:
+    service: app
+"#;
+
+/// One document with an unknown alias: the others are still read (roundcube's example).
+#[test]
+fn one_broken_document_leaves_the_others_read() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), "k8s.yaml", K04);
+    let (text, code) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("X025"), "{text}");
+}
+
+const K04: &str = r#"apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: nginx-config
+data:
+  default.conf: |
+    server {
+        listen 80 default_server;
+        root /var/www/html;
+        location ~ \.php$ {
+            fastcgi_pass app:9000;
+            include fastcgi_params;
+            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
+        }
+    }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+spec:
+  selector:
+    matchLabels: {service: app}
+  template:
+    metadata:
+      labels: {service: app}
+    spec:
+      containers:
+      - name: app
+        image: php:8.3-fpm
+        env: &env
+        - {name: A, value: "1"}
+        ports:
+        - containerPort: 9000
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {service: web}
+  template:
+    metadata:
+      labels: {service: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        volumeMounts:
+        - name: nginx-config
+          mountPath: /etc/nginx/conf.d/default.conf
+          subPath: default.conf
+      volumes:
+      - name: nginx-config
+        configMap:
+          name: nginx-config
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: app
+spec:
+  ports:
+  - port: 9000
+  selector:
+    service: app
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: cleanup
+spec:
+  schedule: "0 0 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: OnFailure
+          containers:
+          - name: cleanup
+            image: php:8.3-fpm
+            env: *env
+"#;

@@ -2050,6 +2050,45 @@ pub(crate) fn pair(
                 ));
             }
         }
+        // Every php-fpm runs in another pod that no Service selects: nothing nginx can
+        // name reaches it. nginx is still linted (its names are the Services', so a
+        // `fastcgi_pass app:9000` with no Service `app` is X020's), and was not at all.
+        if !fpm.is_empty() && out.deployments.len() == paired_before {
+            let pods: Vec<&str> = fpm.iter().map(|(f, _)| f.name.as_str()).collect();
+            out.deployments.push(nginx_only(
+                n,
+                n_side,
+                format!(
+                    "php-fpm runs in {}, in another pod that no Service selects: nginx cannot reach it, and the nginx ↔ php-fpm cross-checks were skipped",
+                    pods.join(", ")
+                ),
+            ));
+        }
+    }
+    // A php-fpm of a pod no nginx was paired with (no Service selects it) is still linted.
+    let paired_fpm: BTreeSet<String> = out.deployments[start..]
+        .iter()
+        .filter_map(|d| d.fpm.as_ref().map(|f| f.container.clone()))
+        .collect();
+    if !nginx.is_empty() {
+        for (f, f_side) in fpm
+            .iter()
+            .filter(|(f, s)| f.pod.is_some() && !paired_fpm.contains(&s.container))
+        {
+            let mut notes = f.notes.clone();
+            notes.push(format!(
+                "{}: no Service selects its pod, so no nginx reaches it: linted on its own",
+                f.name
+            ));
+            out.deployments.push(Deployment {
+                source: source.to_path_buf(),
+                name: format!("{} (php-fpm only)", f_side.container),
+                nginx: None,
+                fpm: Some(f_side.clone()),
+                network: Network::default(),
+                notes,
+            });
+        }
     }
     if nginx.is_empty() {
         for (f, f_side) in &fpm {

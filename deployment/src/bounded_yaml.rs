@@ -46,6 +46,59 @@ pub fn load(text: &str) -> Result<Vec<Yaml>, String> {
     YamlLoader::load_from_str(text).map_err(|e| format!("not valid YAML: {e}"))
 }
 
+/// [`load`], document by document when the stream as a whole is not valid: what
+/// `kubectl apply` does with a manifest of many documents, one of them broken (a bad
+/// alias in roundcube's last document hid its eleven others). Returns the documents
+/// read and, for each one that was not, its first line (its `---`) and why.
+///
+/// ```
+/// let text = "kind: ConfigMap\n---\nkind: Service\nspec: *missing\n---\nkind: Pod\n";
+/// let (docs, bad) = deployment::bounded_yaml::load_documents(text);
+/// assert_eq!(docs.len(), 2);
+/// assert_eq!(bad.len(), 1);
+/// assert_eq!(bad[0].0, 2); // its `---` line
+/// ```
+pub fn load_documents(text: &str) -> (Vec<Yaml>, Vec<(usize, String)>) {
+    match load(text) {
+        Ok(docs) => return (docs, Vec::new()),
+        // An alias bomb is refused whole.
+        Err(e) if !e.starts_with("not valid YAML") => return (Vec::new(), vec![(1, e)]),
+        Err(_) => {}
+    }
+    let mut docs = Vec::new();
+    let mut bad = Vec::new();
+    // (first line, text) of each document; a `---` line starts the next.
+    let mut chunks: Vec<(usize, String)> = vec![(1, String::new())];
+    for (n, line) in text.lines().enumerate() {
+        if line == "---" || line.starts_with("--- ") {
+            // Blank lines in front keep the parser's line numbers those of the file.
+            chunks.push((n + 1, "\n".repeat(n)));
+        }
+        if let Some((_, chunk)) = chunks.last_mut() {
+            chunk.push_str(line);
+            chunk.push('\n');
+        }
+    }
+    for (line, chunk) in chunks {
+        match load(&chunk) {
+            Ok(read) => docs.extend(read),
+            Err(e) => bad.push((line, without_byte_offset(&e))),
+        }
+    }
+    (docs, bad)
+}
+
+/// The parser's message without its byte offset (of the document, not of the file);
+/// its line and column are the file's.
+fn without_byte_offset(message: &str) -> String {
+    let Some(at) = message.find(" at byte ") else {
+        return message.to_string();
+    };
+    let rest = &message[at + " at byte ".len()..];
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    format!("{} at{}", &message[..at], &rest[digits..])
+}
+
 /// Counts the nodes of a stream as written and as built (aliases copied).
 #[derive(Default)]
 struct Sizer {

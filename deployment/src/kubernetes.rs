@@ -14,8 +14,8 @@ use crate::container_fs::{Mount, Source};
 use crate::repository::RepoFile;
 use crate::Assembled;
 
-/// A Service that publishes beyond the cluster: selector, target ports, file, type.
-type Exposed = (BTreeMap<String, String>, Vec<u32>, PathBuf, String);
+/// A Service that publishes beyond the cluster: selector, target ports, file, type, name.
+type Exposed = (BTreeMap<String, String>, Vec<u32>, PathBuf, String, String);
 
 struct ConfigMap {
     data: BTreeMap<String, String>,
@@ -49,13 +49,19 @@ pub(crate) fn assemble(
         let Ok(text) = std::fs::read_to_string(&m.path) else {
             continue;
         };
-        let docs = match crate::bounded_yaml::load(&text) {
-            Ok(docs) => docs,
-            Err(e) => {
+        let (docs, bad) = crate::bounded_yaml::load_documents(&text);
+        if docs.is_empty() {
+            if let Some((_, e)) = bad.into_iter().next() {
                 out.skipped.push((m.path.clone(), e));
-                continue;
             }
-        };
+            continue;
+        }
+        for (line, e) in bad {
+            out.skipped.push((
+                m.path.clone(),
+                format!("the document at line {line} was skipped ({e}); the others were read"),
+            ));
+        }
         for doc in docs {
             let kind = scalar(&doc["kind"]).unwrap_or_default();
             let name = scalar(&doc["metadata"]["name"]).unwrap_or_default();
@@ -145,7 +151,7 @@ pub(crate) fn assemble(
                                     .and_then(|t| t.parse().ok())
                             })
                             .collect();
-                        exposed.push((selector.clone(), ports, m.path.clone(), kind));
+                        exposed.push((selector.clone(), ports, m.path.clone(), kind, name.clone()));
                     }
                     services.push((name, selector));
                 }
@@ -187,14 +193,14 @@ pub(crate) fn assemble(
                 ..Container::default()
             };
             set_image(&mut container, &image_ref, dockerfiles, repo);
-            for (selector, ports, file, kind) in &exposed {
+            for (selector, ports, file, kind, service) in &exposed {
                 if selector.is_empty() || !selector.iter().all(|(k, v)| w.labels.get(k) == Some(v))
                 {
                     continue;
                 }
                 let text = std::fs::read_to_string(file).unwrap_or_default();
                 let needle = format!("type: {kind}");
-                let start = text.find(&needle).unwrap_or(0);
+                let start = service_type_at(&text, service, &needle);
                 for port in ports {
                     container.published.push(lint_rules::Published {
                         file: file.clone(),
@@ -318,6 +324,38 @@ pub(crate) fn assemble(
         .map(|m| m.path.parent().unwrap_or(repo).to_path_buf())
         .unwrap_or_else(|| repo.to_path_buf());
     pair(&source, &containers, repo, out, true);
+}
+
+/// Where the Service `name` of a manifest says its `type` (`needle`): searched in that
+/// Service's own document, since a file of many (roundcube's: a database's NodePort
+/// first) gave the first Service's line for every one; the first match, else 0.
+fn service_type_at(text: &str, name: &str, needle: &str) -> usize {
+    let mut start = 0;
+    let mut documents: Vec<(usize, usize)> = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end();
+        if bare == "---" || bare.starts_with("--- ") {
+            documents.push((start, offset));
+            start = offset;
+        }
+        offset += line.len();
+    }
+    documents.push((start, text.len()));
+    let named = format!("name: {name}");
+    documents
+        .iter()
+        .map(|&(from, to)| (from, &text[from..to]))
+        .find(|(_, doc)| {
+            doc.lines().any(|l| l.trim() == "kind: Service")
+                && doc.lines().any(|l| {
+                    let l = l.trim();
+                    l == named || l.strip_prefix(&named).is_some_and(|r| r.starts_with(" #"))
+                })
+        })
+        .and_then(|(from, doc)| doc.find(needle).map(|at| from + at))
+        .or_else(|| text.find(needle))
+        .unwrap_or(0)
 }
 
 /// The ConfigMap of that name closest to the workload's manifest: the same file, else the
