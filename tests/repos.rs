@@ -3647,3 +3647,25 @@ spec:
             image: php:8.3-fpm
             env: *env
 "#;
+
+/// markshust/docker-magento: `COPY conf/php.ini $PHP_INI_DIR` onto the image's
+/// /usr/local/etc/php (a directory: conf.d/ is below it) lands as php.ini inside it; it
+/// was read as replacing the directory, and every php.ini check was skipped.
+#[test]
+fn a_file_copied_onto_an_image_directory_lands_inside_it() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM php:8.3-fpm\nCOPY php.ini $PHP_INI_DIR\n",
+    );
+    write(
+        dir.path(),
+        "php.ini",
+        "memory_limit = 256M\nrequest_terminate_timeout = 300\n",
+    );
+    let (shown, _) = run_in(dir.path(), &["deployments", "."]);
+    assert!(shown.contains("/usr/local/etc/php/php.ini ← php.ini"), "{shown}");
+    let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert!(text.contains("php.ini:2:1: FPM109"), "{text}");
+}

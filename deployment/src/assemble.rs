@@ -1451,14 +1451,19 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
         from_images(c, i);
         // `COPY x.ini /usr/local/etc/php/conf.d` onto a directory the image (or an earlier
         // COPY) has puts the file inside it, slash or not.
-        let existing_dir = c.image.sets().any(|s| {
-            s.files
-                .iter()
-                .any(|(p, _)| Path::new(p).parent() == Some(copy.target.as_path()))
-        }) || c.mounts.iter().any(|m| {
-            m.target.parent() == Some(copy.target.as_path())
-                || (m.target == copy.target && matches!(m.source, Source::Dir { .. }))
-        }) || copy.target.extension().is_some_and(|e| e == "d");
+        // Any file below it makes it a directory: `COPY php.ini $PHP_INI_DIR` lands in
+        // /usr/local/etc/php, which holds only conf.d/ and the php.ini-* samples
+        // (markshust/docker-magento's php.ini was read as the directory itself).
+        let under = |p: &Path| p != copy.target && p.starts_with(&copy.target);
+        let existing_dir = c
+            .image
+            .sets()
+            .any(|s| s.files.iter().any(|(p, _)| under(Path::new(p))))
+            || c.mounts.iter().any(|m| {
+                under(&m.target)
+                    || (m.target == copy.target && matches!(m.source, Source::Dir { .. }))
+            })
+            || copy.target.extension().is_some_and(|e| e == "d");
         let target = if (copy.into_dir || existing_dir) && !copy.host.is_dir() {
             copy.target.join(copy.host.file_name().unwrap_or_default())
         } else {
