@@ -3665,7 +3665,10 @@ fn a_file_copied_onto_an_image_directory_lands_inside_it() {
         "memory_limit = 256M\nrequest_terminate_timeout = 300\n",
     );
     let (shown, _) = run_in(dir.path(), &["deployments", "."]);
-    assert!(shown.contains("/usr/local/etc/php/php.ini ← php.ini"), "{shown}");
+    assert!(
+        shown.contains("/usr/local/etc/php/php.ini ← php.ini"),
+        "{shown}"
+    );
     let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
     assert!(text.contains("php.ini:2:1: FPM109"), "{text}");
 }

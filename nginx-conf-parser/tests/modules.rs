@@ -37,7 +37,7 @@ fn an_unknown_loaded_module_explains_directives_with_no_near_miss() {
 #[test]
 fn a_modules_include_that_matched_nothing_explains_them_too() {
     let found = unknowns(
-        "include /etc/nginx/modules-enabled/*.conf;\nevents {}\nhttp {\n pagespeed on;\n}\n",
+        "include /etc/nginx/modules-enabled/*.conf;\nevents {}\nhttp {\n MainRule \"str:<\" id:1302;\n}\n",
     );
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].0, Severity::Warning);
@@ -46,6 +46,24 @@ fn a_modules_include_that_matched_nothing_explains_them_too() {
         "{:?}",
         found[0].2
     );
+}
+
+/// centminmod's builds compile in the traffic-status (vts) and pagespeed modules: their
+/// directives were errors with no explanation, where headers-more's named the module.
+#[test]
+fn known_third_party_directives_name_their_module() {
+    let found = unknowns(
+        "events {}\nhttp {\n vhost_traffic_status_zone;\n server {\n  pagespeed on;\n  location /status { vhost_traffic_status_display; }\n }\n}\n",
+    );
+    assert_eq!(found.len(), 3, "{found:?}");
+    for (severity, label, _) in &found {
+        assert_eq!(*severity, Severity::Warning);
+        assert!(
+            label == "needs the third-party module vts"
+                || label == "needs the third-party module pagespeed",
+            "{label}"
+        );
+    }
 }
 
 #[test]
