@@ -348,6 +348,16 @@ pub fn image(reference: &str) -> Image {
             group: DEBIAN_GROUP,
             ..Image::default()
         },
+        // Bitnami's php-fpm (`bitnami/php-fpm`): its own build under /opt/bitnami/php,
+        // whose php-fpm.conf includes `php-fpm.d/*.conf` (files not carried here). It was
+        // taken for the official image, and pools mounted in its php-fpm.d never read.
+        _ if repo.contains("bitnami/") && name.contains("fpm") => Image {
+            fpm: Some(&BITNAMI_PHP_FPM),
+            fpm_main: Some("/opt/bitnami/php/etc/php-fpm.conf".into()),
+            passwd: DEBIAN_PASSWD,
+            group: DEBIAN_GROUP,
+            ..Image::default()
+        },
         "openresty" => Image {
             nginx: Some(&OPENRESTY),
             nginx_main: Some("/usr/local/openresty/nginx/conf/nginx.conf"),
@@ -459,6 +469,14 @@ pub fn assumption(reference: &str) -> Option<String> {
             modelled.fpm_main.as_deref().unwrap_or("/etc/php/*/fpm/php-fpm.conf")
         ));
     }
+    if modelled
+        .fpm
+        .is_some_and(|set| std::ptr::eq(set, &BITNAMI_PHP_FPM))
+    {
+        return Some(format!(
+            "image {reference} ({name}) is taken to be Bitnami's: php-fpm reads /opt/bitnami/php/etc/php-fpm.conf and its php-fpm.d/, whose stock files are not known here"
+        ));
+    }
     (!(library && known_library) && modelled.fpm.is_some()).then(|| {
         format!("image {reference} ({name}) is taken to keep the official php:*-fpm image's files (/usr/local/etc/php-fpm.conf, php-fpm.d/)")
     })
@@ -479,6 +497,17 @@ pub static OPENRESTY: StockSet = StockSet {
 pub static BITNAMI_NGINX: StockSet = StockSet {
     name: "bitnami-nginx",
     source: "bitnami/containers bitnami/nginx (paths only: /opt/bitnami/nginx/conf/nginx.conf includes server_blocks/*.conf)",
+    files: &[],
+    links: &[],
+    complete_dirs: &[],
+};
+
+/// Bitnami's php-fpm image: paths only (its php-fpm.conf and pools are built by
+/// Bitnami's package, not carried here); what the repository does not provide stays
+/// unknown.
+pub static BITNAMI_PHP_FPM: StockSet = StockSet {
+    name: "bitnami-php-fpm",
+    source: "bitnami/containers bitnami/php-fpm (paths only: /opt/bitnami/php/etc/php-fpm.conf includes php-fpm.d/*.conf)",
     files: &[],
     links: &[],
     complete_dirs: &[],
@@ -840,6 +869,21 @@ mod tests {
         assert!(image("tobybatch/nginx-fpm-reverse-proxy").fpm.is_none());
         assert!(image("richarvey/nginx-php-fpm:latest").fpm.is_some());
         assert!(image("bitnami/php-fpm:8.2").fpm.is_some());
+    }
+
+    #[test]
+    fn bitnamis_php_fpm_keeps_its_files_under_opt_bitnami() {
+        let bitnami = image("docker.io/bitnami/php-fpm:8.2");
+        assert_eq!(bitnami.fpm.map(|s| s.name), Some("bitnami-php-fpm"));
+        assert_eq!(
+            bitnami.fpm_main.as_deref(),
+            Some("/opt/bitnami/php/etc/php-fpm.conf")
+        );
+        let note = assumption("bitnami/php-fpm:8.2").unwrap_or_default();
+        assert!(
+            note.contains("Bitnami's") && !note.contains("official"),
+            "{note}"
+        );
     }
 
     #[test]
