@@ -3672,3 +3672,24 @@ fn a_file_copied_onto_an_image_directory_lands_inside_it() {
     let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
     assert!(text.contains("php.ini:2:1: FPM109"), "{text}");
 }
+
+/// wodby/docker4drupal: nginx and PHP from images set up by their environment, no file of
+/// theirs in the repository. A valid repository: exit 0 with a note per container, not
+/// exit 2 ("no configuration found"), which breaks CI.
+#[test]
+fn containers_configured_by_their_images_alone_exit_zero_with_a_note() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "compose.yml",
+        "services:\n  php:\n    image: wodby/drupal-php:8.3\n  nginx:\n    image: wodby/nginx:1.27\n    environment:\n      NGINX_BACKEND_HOST: php\n    volumes:\n      - ./:/var/www/html\n  db:\n    image: mariadb:11\n",
+    );
+    let (stderr, code) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("nginx (wodby/nginx:1.27)"), "{stderr}");
+    assert!(stderr.contains("php (wodby/drupal-php:8.3)"), "{stderr}");
+    assert!(
+        !stderr.contains("mariadb") && !stderr.contains("render them"),
+        "{stderr}"
+    );
+}

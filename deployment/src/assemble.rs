@@ -2112,6 +2112,25 @@ pub(crate) fn pair(
             });
         }
     }
+    // Nothing paired: containers named for nginx or PHP whose images this tool does not
+    // know (wodby/nginx and wodby/drupal-php, set up by their environment) are said to be
+    // passed over, rather than the repository having "no configuration".
+    if out.deployments.len() == start {
+        for c in containers {
+            let image = c.image_ref.rsplit('/').next().unwrap_or(&c.image_ref);
+            let image = image.split([':', '@']).next().unwrap_or(image);
+            let nginx_like = [c.name.as_str(), image]
+                .iter()
+                .any(|w| w.to_ascii_lowercase().contains("nginx"));
+            if (nginx_like || c.looks_like_php()) && !c.runs_nginx() && !c.runs_fpm() {
+                unlinted.push(format!(
+                    "{} ({}): its image is not known here and the repository gives it no nginx or php-fpm file: it takes its configuration from the image (and its environment), not linted",
+                    c.name,
+                    if c.image_ref.is_empty() { "no image" } else { &c.image_ref }
+                ));
+            }
+        }
+    }
     if !unlinted.is_empty() {
         match out.deployments.get_mut(start) {
             Some(first) => first.notes.extend(unlinted),

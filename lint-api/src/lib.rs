@@ -1086,9 +1086,14 @@ fn shown_path(path: &Path, cwd: &Path) -> String {
 
 fn nothing_found(input: &Input, plan: &Plan) -> String {
     if plan.skipped > 0 {
-        return "nothing to lint: every nginx and php-fpm file found is passed over (see the notes above).\n\
-             To lint templates, render them first (`ansible-playbook --check --diff`, `helm template`, `salt-call slsutil.renderer`) into a copy of / and run:  nginx-fpm-lint --root DIR"
-            .to_string();
+        let mut message =
+            "nothing to lint: every nginx and php-fpm file found is passed over (see the notes above)."
+                .to_string();
+        // The advice is for templates; images configured by their environment have none.
+        if plan.notes.iter().any(|n| n.contains("template")) {
+            message.push_str("\nTo lint templates, render them first (`ansible-playbook --check --diff`, `helm template`, `salt-call slsutil.renderer`) into a copy of / and run:  nginx-fpm-lint --root DIR");
+        }
+        return message;
     }
     if !plan.searched.is_empty() {
         let places: Vec<String> = plan
