@@ -3693,3 +3693,17 @@ fn containers_configured_by_their_images_alone_exit_zero_with_a_note() {
         "{stderr}"
     );
 }
+
+/// A repository of templates only exits 0, and says how to lint them.
+#[test]
+fn templates_only_exit_zero_with_the_advice_to_render_them() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "templates/site.conf.j2",
+        "server {\n  listen {{ port }};\n  location ~ \\.php$ { fastcgi_pass {{ fpm }}; }\n}\n",
+    );
+    let (stderr, code) = run_in(dir.path(), &["--no-config", "."]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("render them first"), "{stderr}");
+}
