@@ -3707,3 +3707,46 @@ fn templates_only_exit_zero_with_the_advice_to_render_them() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("render them first"), "{stderr}");
 }
+
+/// perusio/drupal-with-nginx: sites-available with no sites-enabled, and a catch-all
+/// `000-default` (`listen 80 default_server`). Each site is linted with the catch-all
+/// (it is enabled beside whichever site is): NGX102 said no server was the default.
+#[test]
+fn a_catch_all_site_joins_every_alternative_site() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "sites-available/000-default",
+        "server {\n    listen 80 default_server;\n    server_name _;\n    return 444;\n}\n",
+    );
+    let site = |name: &str| {
+        format!("server {{\n    listen 80;\n    server_name {name};\n    root /var/www;\n}}\n")
+    };
+    write(
+        dir.path(),
+        "sites-available/one.conf",
+        &site("one.example.com"),
+    );
+    write(
+        dir.path(),
+        "sites-available/two.conf",
+        &site("two.example.com"),
+    );
+    let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert!(!text.contains("NGX102"), "{text}");
+    // Still alternatives: one deployment per site, each with the catch-all.
+    let (shown, _) = run_in(dir.path(), &["deployments", "."]);
+    assert_eq!(
+        shown.matches("sites-enabled/000-default ←").count(),
+        2,
+        "{shown}"
+    );
+    assert_eq!(
+        shown
+            .lines()
+            .filter(|l| l.starts_with("deployment "))
+            .count(),
+        2,
+        "{shown}"
+    );
+}

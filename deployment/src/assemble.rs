@@ -3476,13 +3476,30 @@ fn alternative_sites<'f>(sites: &[&'f RepoFile], repo: &Path) -> Vec<(String, Ve
     }
     let by_folder = folders_by_name.values().any(|folders| folders.len() > 1);
     let mut groups: BTreeMap<PathBuf, Vec<&'f RepoFile>> = BTreeMap::new();
-    for f in sites {
-        let dir = folder(f);
-        let nothing_enabled = dir.ends_with("sites-available")
+    let nothing_enabled = |dir: &Path| {
+        dir.ends_with("sites-available")
             && !dir
                 .parent()
-                .is_some_and(|p| p.join("sites-enabled").is_dir());
-        let key = if nothing_enabled {
+                .is_some_and(|p| p.join("sites-enabled").is_dir())
+    };
+    // A catch-all site (`000-default`, `default`) of such a folder is enabled beside
+    // whichever site is: perusio/drupal-with-nginx ships one `listen 80 default_server`
+    // for every site, and each site linted without it was told no server is the default.
+    let catch_all = |f: &RepoFile| {
+        let dir = folder(f);
+        let stem = f
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        let bare = stem.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_');
+        nothing_enabled(&dir)
+            && bare == "default"
+            && sites.iter().any(|o| folder(o) == dir && o.path != f.path)
+    };
+    for f in sites.iter().filter(|f| !catch_all(f)) {
+        let dir = folder(f);
+        let key = if nothing_enabled(&dir) {
             f.path.clone()
         } else if by_folder {
             dir
@@ -3490,6 +3507,20 @@ fn alternative_sites<'f>(sites: &[&'f RepoFile], repo: &Path) -> Vec<(String, Ve
             PathBuf::new()
         };
         groups.entry(key).or_default().push(f);
+    }
+    for f in sites.iter().filter(|f| catch_all(f)) {
+        let dir = folder(f);
+        let mut joined = false;
+        for (key, group) in groups.iter_mut() {
+            if key.parent() == Some(dir.as_path()) {
+                group.insert(0, f);
+                joined = true;
+            }
+        }
+        // Every site of the folder a catch-all (`default`, `000-default`): each alone.
+        if !joined {
+            groups.entry(f.path.clone()).or_default().push(f);
+        }
     }
     groups
         .into_iter()
