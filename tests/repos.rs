@@ -3750,3 +3750,32 @@ fn a_catch_all_site_joins_every_alternative_site() {
         "{shown}"
     );
 }
+
+/// laradock: `./nginx/Dockerfile` is built by its own `web` service; another stack's
+/// `image: mailu/nginx` was taken as built by it (same folder name), and linted with the
+/// repository's nginx.conf.
+#[test]
+fn a_dockerfile_another_service_builds_is_not_a_foreign_images_build() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "compose.yml",
+        "services:\n  web:\n    build: ./nginx\n  mail-front:\n    image: mailu/nginx:2024.06\n",
+    );
+    write(
+        dir.path(),
+        "nginx/Dockerfile",
+        "FROM nginx:alpine\nCOPY nginx.conf /etc/nginx/nginx.conf\n",
+    );
+    write(
+        dir.path(),
+        "nginx/nginx.conf",
+        "events {}\nhttp {\n    server {\n        listen 80;\n        return 204;\n    }\n}\n",
+    );
+    let (shown, _) = run_in(dir.path(), &["deployments", "."]);
+    assert!(!shown.contains("mailu/nginx:2024.06 (built by"), "{shown}");
+    assert!(
+        shown.contains("web (nginx:alpine (built by ./nginx/Dockerfile))"),
+        "{shown}"
+    );
+}

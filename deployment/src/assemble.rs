@@ -2208,10 +2208,23 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
     }
     // Files brought in by another's `include:` are part of that project, not their own.
     let mut included: BTreeSet<PathBuf> = BTreeSet::new();
+    // The Dockerfiles Compose services build, with the image name each gives its build
+    // (none: the service's own). A Dockerfile another service builds is not what an
+    // image of another name runs: laradock builds ./nginx for its own nginx service,
+    // and its mailu stack's `image: mailu/nginx` was taken as built by it.
+    let mut claimed: BTreeMap<PathBuf, BTreeSet<Option<String>>> = BTreeMap::new();
     for f in &composes {
         if let Ok(text) = std::fs::read_to_string(&f.path) {
             if let Ok(parsed) = compose::parse(&f.path, &text) {
                 included.extend(parsed.includes.into_iter().map(|i| i.path));
+                for s in &parsed.services {
+                    if let Some((_, dockerfile)) = &s.build {
+                        claimed
+                            .entry(dockerfile.clone())
+                            .or_default()
+                            .insert(s.image.clone());
+                    }
+                }
             }
         }
     }
@@ -2322,7 +2335,16 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
                     if let Some((_, df)) = &s.build {
                         built_dockerfiles.insert(df.clone());
                     }
-                    compose_container(s, &base.path, &repo, &dockerfiles, &mut notes)
+                    let unclaimed: Vec<PathBuf> = dockerfiles
+                        .iter()
+                        .filter(|d| {
+                            claimed
+                                .get(*d)
+                                .is_none_or(|images| s.image.is_some() && images.contains(&s.image))
+                        })
+                        .cloned()
+                        .collect();
+                    compose_container(s, &base.path, &repo, &unclaimed, &mut notes)
                 })
                 .collect();
             for c in &mut containers {
