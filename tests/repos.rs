@@ -3779,3 +3779,29 @@ fn a_dockerfile_another_service_builds_is_not_a_foreign_images_build() {
         "{shown}"
     );
 }
+
+/// ucan-lab/docker-laravel: compose-for-linux.yaml only adds a command to `app` of
+/// compose.yaml (used as `-f compose.yaml -f compose-for-linux.yaml`); linted on its own
+/// it was a project of an unknown image.
+#[test]
+fn a_compose_fragment_of_another_file_is_not_its_own_project() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  app:\n    image: php:8.4-fpm\n  web:\n    image: nginx:1.27\n",
+    );
+    write(
+        dir.path(),
+        "compose-for-linux.yaml",
+        "services:\n  app:\n    command: [\"php-fpm\"]\n",
+    );
+    let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert!(
+        text.contains(
+            "compose-for-linux.yaml: its services have no image or build and are ./compose.yaml's"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("unknown image"), "{text}");
+}

@@ -2234,8 +2234,48 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
         let (overrides, bases): (Vec<&RepoFile>, Vec<&RepoFile>) = group
             .into_iter()
             .partition(|f| f.path.to_string_lossy().contains(".override."));
+        // Services of each file, by name, and whether the file names an image or build.
+        let mut service_names: BTreeMap<PathBuf, (BTreeSet<String>, bool)> = BTreeMap::new();
+        for f in &bases {
+            if let Ok(parsed) = std::fs::read_to_string(&f.path)
+                .map_err(|e| e.to_string())
+                .and_then(|t| compose::parse(&f.path, &t))
+            {
+                let images = parsed
+                    .services
+                    .iter()
+                    .any(|s| s.image.is_some() || s.build.is_some());
+                let names = parsed.services.into_iter().map(|s| s.name).collect();
+                service_names.insert(f.path.clone(), (names, images));
+            }
+        }
         for base in bases {
             if included.contains(&base.path) {
+                continue;
+            }
+            // A fragment given with `-f` after another file of its folder
+            // (ucan-lab's compose-for-linux.yaml: entrypoint and command for `app`): its
+            // services have neither image nor build, and are the other file's.
+            let fragment_of = service_names.get(&base.path).and_then(|(names, images)| {
+                if *images || names.is_empty() {
+                    return None;
+                }
+                service_names
+                    .iter()
+                    .find(|(other, (theirs, their_images))| {
+                        *other != &base.path && *their_images && names.is_subset(theirs)
+                    })
+                    .map(|(other, _)| other.clone())
+            });
+            if let Some(other) = fragment_of {
+                out.used.push(base.path.clone());
+                out.skipped.push((
+                    base.path.clone(),
+                    format!(
+                        "its services have no image or build and are {}'s: a fragment given after it with `docker compose -f`; not linted on its own",
+                        rel(&other, &repo)
+                    ),
+                ));
                 continue;
             }
             let Ok(text) = std::fs::read_to_string(&base.path) else {
