@@ -75,6 +75,7 @@ register! {
     ngx217_if_uri_regex_never_matches,
     ngx218_content_handler_replaced,
     ngx219_try_files_fallback_relative,
+    ngx220_keepalive_without_keep_conn,
     sec001_split_path_info_without_check,
     sec010_add_header_dropped,
     sec011_add_header_multiline,
