@@ -14,12 +14,13 @@ pub static RULE: Rule = Rule {
         summary: "`fastcgi_connect_timeout` above 75 seconds, which nginx cannot honour",
         aliases: &[],
         doc: r#"nginx's documentation: the connect timeout "usually cannot exceed 75
-seconds" — the kernel gives up on a TCP handshake before that. A larger value
-is a sign that the read timeout was meant.
+seconds" — the kernel gives up on a TCP handshake first: after 75 s on BSD, after
+about 127 s on Linux (`net.ipv4.tcp_syn_retries = 6`: SYNs 1+2+4+8+16+32+64 s apart).
+A larger value is a sign that the read timeout was meant.
 
 **Symptom**: 504 `upstream timed out (110: Connection timed out) while
-connecting to upstream` still arrives after at most 75 s, whatever the
-configured value.
+connecting to upstream` still arrives after at most 75 s (BSD) or about 127 s
+(Linux), whatever the configured value.
 
 Bad:
 ```nginx
@@ -35,6 +36,10 @@ fastcgi_read_timeout 300s;
     check,
 };
 
+/// When Linux's `connect()` to an address that never answers fails: 127 s with the default
+/// six SYN retries.
+const LINUX_SYN_GIVE_UP_MS: u64 = 127_000;
+
 fn check(model: &Model<'_>, sink: &mut Sink) {
     let mut seen = foldhash::HashSet::default();
     for (_, _, location) in model.fastcgi_locations() {
@@ -44,11 +49,19 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         if !seen.insert(s.span) {
             continue;
         }
-        if parse_time(s.first(), true).is_some_and(|ms| ms > 75_000) {
-            sink.push(
-                Diagnostic::new(&RULE.meta, s.span, format!("fastcgi_connect_timeout {} is over 75s: the connection attempt fails earlier anyway", s.first()))
-                    .with_help("did you mean fastcgi_read_timeout?"),
-            );
-        }
+        let Some(ms) = parse_time(s.first(), true).filter(|ms| *ms > 75_000) else {
+            continue;
+        };
+        // Linux gives up on an unanswered handshake after its SYN retries: 127 s with
+        // the default `net.ipv4.tcp_syn_retries = 6` (1+2+4+8+16+32+64); BSD at 75 s.
+        let message = if ms > LINUX_SYN_GIVE_UP_MS {
+            format!("fastcgi_connect_timeout {} is over 75s: the kernel gives up on the connection attempt first (after about 127 s on Linux, 75 s on BSD)", s.first())
+        } else {
+            format!("fastcgi_connect_timeout {} is over the 75s nginx's documentation gives as the limit: only Linux's longer handshake (about 127 s) lets it run out, and a connect that slow is a read timeout in disguise", s.first())
+        };
+        sink.push(
+            Diagnostic::new(&RULE.meta, s.span, message)
+                .with_help("did you mean fastcgi_read_timeout?"),
+        );
     }
 }
