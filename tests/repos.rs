@@ -3805,3 +3805,19 @@ fn a_compose_fragment_of_another_file_is_not_its_own_project() {
     );
     assert!(!text.contains("unknown image"), "{text}");
 }
+
+/// WordOps' nginx-core.mustache: a whole nginx.conf whose only `{{release}}` is in a
+/// comment. The placeholder made it "not provided", and nothing was linted.
+#[test]
+fn a_placeholder_in_a_comment_leaves_the_file_linted() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "nginx-core.mustache",
+        "user www-data;\nevents {}\nhttp {\n    # Settings - release {{release}}\n    server {\n        listen 80 default_server;\n        root /var/www/html;\n        location ~ \\.php$ {\n            include fastcgi_params;\n            fastcgi_pass unix:/run/php/php8.2-fpm.sock;\n        }\n    }\n}\n",
+    );
+    let (text, code) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("nginx-core.mustache:10:26: NGX201"), "{text}");
+    assert!(!text.contains("note: : "), "{text}");
+}

@@ -711,8 +711,12 @@ impl ContainerFs {
                 // A `{{NAME}}` (or `<NAME>`, `%name%`...) left in it is filled in by a
                 // start script this linter does not run: what nginx reads there is not known (a note that the file is
                 // not provided, instead of syntax errors on the placeholder).
+                // Comments are not read (WordOps' nginx.conf says `# release {{release}}`).
                 if std::str::from_utf8(&bytes).is_ok_and(|t| {
-                    t.lines().any(crate::repository::double_braced_name)
+                    t.lines()
+                        .map(str::trim_start)
+                        .filter(|l| !l.starts_with('#') && !l.starts_with(';'))
+                        .any(crate::repository::double_braced_name)
                         || crate::repository::installer_template(t).is_some()
                 }) {
                     return Err(FsError::Unknown);

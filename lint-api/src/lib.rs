@@ -1079,9 +1079,12 @@ pub fn repository_of(absolute: &Path, cwd: &Path) -> PathBuf {
 }
 
 fn shown_path(path: &Path, cwd: &Path) -> String {
-    path.strip_prefix(cwd)
-        .map(|p| p.display().to_string())
-        .unwrap_or_else(|_| path.display().to_string())
+    match path.strip_prefix(cwd) {
+        // The directory linted itself (a note about the whole repository).
+        Ok(p) if p.as_os_str().is_empty() => ".".to_string(),
+        Ok(p) => p.display().to_string(),
+        Err(_) => path.display().to_string(),
+    }
 }
 
 fn nothing_found(input: &Input, plan: &Plan) -> String {
