@@ -637,6 +637,26 @@ const RELEASES: &[Release] = &[
         php: "7.0",
         nginx: "1.10",
     },
+    // Releases of the php5 packages (`/etc/php5/fpm`): maxpou/docker-symfony builds on
+    // `debian:jessie`, which was read as bookworm's nginx 1.22.
+    Release {
+        ubuntu: false,
+        tags: &["8", "jessie"],
+        php: "5",
+        nginx: "1.6",
+    },
+    Release {
+        ubuntu: false,
+        tags: &["7", "wheezy"],
+        php: "5",
+        nginx: "1.2",
+    },
+    Release {
+        ubuntu: true,
+        tags: &["14.04", "trusty"],
+        php: "5",
+        nginx: "1.4",
+    },
 ];
 
 /// The release a Debian or Ubuntu base image (`debian:bookworm-slim`, `ubuntu:24.04`)
@@ -683,6 +703,7 @@ pub fn debian_default_php(base: &str) -> &'static str {
 /// assert_eq!(deployment::stock::debian_nginx_version("debian:trixie-slim"), "1.26");
 /// assert_eq!(deployment::stock::debian_nginx_version("ubuntu:24.04"), "1.24");
 /// assert_eq!(deployment::stock::debian_nginx_version("debian:bookworm"), "1.22");
+/// assert_eq!(deployment::stock::debian_nginx_version("debian:jessie"), "1.6");
 /// ```
 pub fn debian_nginx_version(base: &str) -> &'static str {
     release_of(base).map_or("1.22", |release| release.nginx)
