@@ -3821,3 +3821,55 @@ fn a_placeholder_in_a_comment_leaves_the_file_linted() {
     assert!(text.contains("nginx-core.mustache:10:26: NGX201"), "{text}");
     assert!(!text.contains("note: : "), "{text}");
 }
+
+/// webdevops' images: `COPY conf/ /opt/docker/` and a start script that links the nginx
+/// files in. They were never linted and the run said "No problems found" with no word
+/// about them; now a note names them.
+#[test]
+fn nginx_files_placed_where_no_include_reaches_are_named() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "Dockerfile",
+        r#"FROM php:8.3-fpm-bookworm
+RUN apt-get update && apt-get install -y nginx && rm -f /etc/nginx/sites-enabled/default
+COPY conf/ /opt/docker/
+RUN /opt/docker/provision/bootstrap.sh
+"#,
+    );
+    write(
+        dir.path(),
+        "conf/etc/nginx/conf.d/app.conf",
+        r#"server {
+    listen 80 default_server;
+    root /app;
+    location ~ \.php$ {
+        include fastcgi_params;
+        fastcgi_pass 127.0.0.1:9001;
+    }
+}
+"#,
+    );
+    write(
+        dir.path(),
+        "conf/etc/nginx/main.conf",
+        r#"include /opt/docker/etc/nginx/conf.d/*.conf;
+"#,
+    );
+    write(
+        dir.path(),
+        "conf/provision/bootstrap.sh",
+        r#"#!/bin/sh
+ln -sf /opt/docker/etc/nginx/main.conf /etc/nginx/conf.d/10-docker.conf
+"#,
+    );
+    let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert!(
+        text.contains("2 nginx files of the repository are placed where no include of nginx's configuration reaches"),
+        "{text}"
+    );
+    assert!(
+        text.contains("conf/etc/nginx/conf.d/app.conf (at /opt/docker/etc/nginx/conf.d/app.conf)"),
+        "{text}"
+    );
+}

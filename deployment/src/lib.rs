@@ -197,6 +197,64 @@ impl Side {
         out
     }
 
+    /// The repository's nginx files (`*.conf` under a folder named `nginx`) this side
+    /// places outside nginx's own folders (`COPY conf/ /opt/docker/`: webdevops' images
+    /// link them in from a start script): host file and container path. Only what nginx
+    /// loads through an include is linted; the caller says which of these nothing
+    /// reached. At most 1 000, as [`Side::placed_sites`].
+    pub fn placed_nginx_files_elsewhere(&self) -> Vec<(PathBuf, PathBuf)> {
+        let elsewhere = |path: &Path| {
+            path.extension().is_some_and(|e| e == "conf")
+                && path.components().any(|c| c.as_os_str() == "nginx")
+                && !NGINX_PREFIXES.iter().any(|x| path.starts_with(x))
+        };
+        let mut out: Vec<(PathBuf, PathBuf)> = Vec::new();
+        for m in self.fs.mounts() {
+            if m.guessed {
+                continue;
+            }
+            let files: Vec<PathBuf> = match &m.source {
+                container_fs::Source::File(_) => vec![m.target.clone()],
+                // A folder of configuration (`/opt/docker/etc/nginx/`), not an application
+                // folder mounted whole (laradock's `../:/var/www` holds other projects'
+                // samples).
+                container_fs::Source::Dir { host, .. } => walkdir::WalkDir::new(host)
+                    .max_depth(4)
+                    .into_iter()
+                    .filter_map(Result::ok)
+                    .filter(|e| e.file_type().is_file())
+                    .take(1_000)
+                    .filter_map(|e| {
+                        e.path()
+                            .strip_prefix(host)
+                            .ok()
+                            .map(|rel| m.target.join(rel))
+                    })
+                    .collect(),
+                _ => continue,
+            };
+            let under_etc = |p: &Path| p.to_string_lossy().contains("/etc/nginx/");
+            let from_dir = matches!(m.source, container_fs::Source::Dir { .. });
+            let app_folder = ["/var/www", "/srv", "/app", "/usr/share", "/home"]
+                .iter()
+                .any(|a| m.target.starts_with(a));
+            if from_dir && app_folder {
+                continue;
+            }
+            for path in files
+                .into_iter()
+                .filter(|p| elsewhere(p) && (!from_dir || under_etc(p)))
+            {
+                if let Some(host) = self.fs.host_path(&path) {
+                    if !out.iter().any(|(h, _)| *h == host) {
+                        out.push((host, path));
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Whether the repository file `path` lands in this side's container.
     pub fn uses(&self, path: &Path) -> bool {
         self.fs.mounts().iter().any(|m| match &m.source {

@@ -427,7 +427,7 @@ impl Linter {
         // site placed where the repository's own nginx.conf includes nothing, a pasted
         // server block beside another project's files): linted on its own, as `--nginx
         // FILE` or `--fpm FILE` would, so that what was asked about is answered.
-        let read: HashSet<PathBuf> = if plan.named.is_empty() {
+        let read: HashSet<PathBuf> = if plan.named.is_empty() && plan.placed_elsewhere.is_empty() {
             Default::default()
         } else {
             map.files()
@@ -466,6 +466,37 @@ impl Linter {
             let mark = map.mark();
             let (found, _) = lint_rules::lint_timed(&lint_input, &map);
             runs.push((map.read_since(mark), found));
+        }
+        // The repository's nginx files a deployment places where nginx does not look
+        // (webdevops' `COPY conf/ /opt/docker/`, linked in by a start script this tool
+        // does not run): not linted, which an all-clear must not hide.
+        for (name, placed) in &plan.placed_elsewhere {
+            let unread: Vec<String> = placed
+                .iter()
+                .filter(|(host, _)| !read.contains(host))
+                .map(|(host, target)| {
+                    format!("{} (at {})", shown_path(host, &cwd), target.display())
+                })
+                .collect();
+            if unread.is_empty() {
+                continue;
+            }
+            let listed = unread
+                .iter()
+                .take(5)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            let more = unread.len().saturating_sub(5);
+            plan.notes.push(format!(
+                "[{name}] {} nginx file{} of the repository {} placed where no include of nginx's configuration reaches, and not linted: {listed}{} (a start script that links {} in is not followed; lint {} with --nginx FILE)",
+                unread.len(),
+                if unread.len() == 1 { "" } else { "s" },
+                if unread.len() == 1 { "is" } else { "are" },
+                if more > 0 { format!(" and {more} more") } else { String::new() },
+                if unread.len() == 1 { "it" } else { "them" },
+                if unread.len() == 1 { "it" } else { "them" },
+            ));
         }
         plan.notes.sort();
         plan.notes.dedup();
@@ -703,6 +734,14 @@ impl Linter {
                 }
                 for note in &d.notes {
                     plan.notes.push(format!("[{}] {note}", d.name));
+                }
+                if let Some(side) = &d.nginx {
+                    let mut elsewhere = side.placed_nginx_files_elsewhere();
+                    // The repository's own files (a mount of `../` reaches others').
+                    elsewhere.retain(|(host, _)| host.starts_with(&repo_abs));
+                    if !elsewhere.is_empty() {
+                        plan.placed_elsewhere.push((d.name.clone(), elsewhere));
+                    }
                 }
                 let mut lint_input = d.lint_input();
                 self.apply_options(&mut lint_input, input, true)?;
@@ -965,6 +1004,9 @@ struct Plan {
     /// Configuration files passed over on purpose (templates, saved dumps, files too
     /// large), each with a note.
     skipped: usize,
+    /// Per deployment (its name), the repository's nginx files it places outside nginx's
+    /// folders (host path, container path): those no run read get a note.
+    placed_elsewhere: Vec<(String, Vec<(PathBuf, PathBuf)>)>,
 }
 
 /// A directory that holds a copy of `/` (etc/nginx or etc/php) rather than a repository.
