@@ -3873,3 +3873,26 @@ ln -sf /opt/docker/etc/nginx/main.conf /etc/nginx/conf.d/10-docker.conf
         "{text}"
     );
 }
+
+/// VVV: config/nginx.conf includes /etc/nginx/custom-sites/*.conf, and config/sites/
+/// stands for that folder. The note said "no include reaches it", which read as
+/// contradicting the include; it now says where the folder sits unreached.
+#[test]
+fn a_sites_folder_in_place_of_an_include_says_where_it_was_unreached() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "config/nginx.conf",
+        "events {}\nhttp {\n    include /etc/nginx/mime.types;\n    include /etc/nginx/custom-sites/*.conf;\n}\n",
+    );
+    write(
+        dir.path(),
+        "config/sites/default.conf",
+        "server {\n    listen 80 default_server;\n    return 204;\n}\n",
+    );
+    let (shown, _) = run_in(dir.path(), &["deployments", "."]);
+    assert!(
+        shown.contains("./config/sites in place of /etc/nginx/custom-sites: no include of ./config/nginx.conf reaches it where it sits (/etc/nginx/sites)"),
+        "{shown}"
+    );
+}

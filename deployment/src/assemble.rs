@@ -3189,12 +3189,22 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                 host: folder.clone(),
                 merge: false,
             },
-            why: format!(
-                "{} in place of {} (no include of {} reaches it)",
-                rel(folder, repo),
-                target.display(),
-                rel(main, repo)
-            ),
+            // Where the folder sits beside the main file is what no include reaches; the
+            // include it stands for does reach its new place (VVV's custom-sites: "no
+            // include reaches it" read as contradicting `include custom-sites/*.conf`).
+            why: {
+                let main_dir = main.parent().unwrap_or(repo);
+                let beside = folder
+                    .strip_prefix(main_dir)
+                    .map(|r| Path::new(&conf_dir).join(r).display().to_string())
+                    .unwrap_or_else(|_| rel(folder, repo));
+                format!(
+                    "{} in place of {}: no include of {} reaches it where it sits ({beside})",
+                    rel(folder, repo),
+                    target.display(),
+                    rel(main, repo)
+                )
+            },
         });
         c.name = format!(
             "{} (sites: {} in place of {})",
