@@ -220,8 +220,35 @@ struct Options {
     timings: bool,
 }
 
+/// What `--help` prints, and what an unknown flag is answered with.
+const USAGE: &str = "usage: bench [--sizes 10,100,1000,5000] [--runs 5] [--profiles light,heavy]
+             [--formats concise,pretty,json,json-lines,sarif,github] [--no-tls]
+             [--no-external] [--timings]
+Times the linter beside the read floor, `nginx -t` and `php-fpm8.2 -t` on generated
+trees (docs/performance.md). Build first: cargo build --release -p nginx-fpm-lint -p nginx-fpm-lint-bench";
+
 fn options() -> Options {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    // `--help` ran the whole bench (every flag was looked up, none checked).
+    const WITH_VALUE: &[&str] = &["--sizes", "--runs", "--profiles", "--formats"];
+    const SWITCHES: &[&str] = &["--no-tls", "--no-external", "--timings"];
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        if a == "--help" || a == "-h" {
+            println!("{USAGE}");
+            std::process::exit(0);
+        }
+        if WITH_VALUE.contains(&a) && i + 1 < args.len() {
+            i += 2;
+            continue;
+        }
+        if !SWITCHES.contains(&a) {
+            eprintln!("bench: unexpected argument {a:?}\n{USAGE}");
+            std::process::exit(2);
+        }
+        i += 1;
+    }
     let value = |flag: &str| {
         args.iter()
             .position(|a| a == flag)
