@@ -17,7 +17,7 @@ const NGINX_MAIN: &[&str] = &[
 const FPM_FIXED: &[&str] = &["/etc/php-fpm.conf", "/usr/local/etc/php-fpm.conf"];
 
 /// Where [`discover`] looks, in words, for a message that found nothing.
-pub const SEARCHED: &str = "nginx.conf in /etc/nginx, /usr/local/etc/nginx, /usr/local/nginx/conf or /opt/homebrew/etc/nginx; php-fpm in /etc/php/*/fpm, /etc/php-fpm.conf, /usr/local/etc/php-fpm.conf, /etc/opt/remi/php*, /etc/opt/rh/rh-php*, /usr/local/php*, /opt/homebrew/etc/php, /opt/cpanel/ea-php*/root/etc or /opt/plesk/php/*/etc";
+pub const SEARCHED: &str = "nginx.conf in /etc/nginx, /usr/local/etc/nginx, /usr/local/nginx/conf or /opt/homebrew/etc/nginx; php-fpm in /etc/php/*/fpm, /etc/php-fpm.conf, /usr/local/etc/php-fpm.conf, /etc/opt/remi/php*, /etc/opt/rh/rh-php*, /usr/local/php*, /etc/php5/fpm, /opt/homebrew/etc/php, /opt/cpanel/ea-php*/root/etc or /opt/plesk/php/*/etc";
 
 fn under(root: Option<&Path>, path: &str) -> PathBuf {
     match root {
@@ -69,6 +69,8 @@ pub fn discover(root: Option<&Path>) -> LintInput {
         // Alpine's packages: /etc/php83/php-fpm.conf (php7, php8, php81, ...); Arch's
         // unversioned /etc/php/php-fpm.conf.
         ("/etc", "php", ""),
+        // Debian's and Ubuntu's php5-fpm (jessie, trusty): /etc/php5/fpm/php-fpm.conf.
+        ("/etc", "php", "/fpm"),
         // Homebrew: /opt/homebrew/etc/php/8.3/php-fpm.conf (Intel: /usr/local/etc/php).
         ("/opt/homebrew/etc/php", "", ""),
         ("/usr/local/etc/php", "", ""),
@@ -344,5 +346,18 @@ mod tests {
         );
         assert_eq!(input.fpm, [PathBuf::from("/etc/php/8.2/fpm/php-fpm.conf")]);
         assert_eq!(input.php_ini, [PathBuf::from("/etc/php/8.2/fpm/php.ini")]);
+    }
+
+    /// A jessie or trusty server: php5-fpm keeps its tree in /etc/php5/fpm.
+    #[test]
+    fn discovers_the_php5_layout() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let fpm = dir.path().join("etc/php5/fpm");
+        std::fs::create_dir_all(&fpm).expect("mkdir");
+        std::fs::write(fpm.join("php-fpm.conf"), "[global]\n").expect("write");
+        std::fs::write(fpm.join("php.ini"), "").expect("write");
+        let input = discover(Some(dir.path()));
+        assert_eq!(input.fpm, [PathBuf::from("/etc/php5/fpm/php-fpm.conf")]);
+        assert_eq!(input.php_ini, [PathBuf::from("/etc/php5/fpm/php.ini")]);
     }
 }
