@@ -3896,3 +3896,36 @@ fn a_sites_folder_in_place_of_an_include_says_where_it_was_unreached() {
         "{shown}"
     );
 }
+
+/// A Dockerfile COPY of a file the repository lacks (made by an earlier CI step, or a
+/// mistake): the stock files it replaces were reported failing to open, and the pool
+/// as missing its process manager. What lands there is unknown, and a note says so.
+#[test]
+fn a_copy_of_a_missing_file_is_unknown_content_with_a_note() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM php:8.2-fpm-alpine\nCOPY docker/php/www.conf /usr/local/etc/php-fpm.d/www.conf\n",
+    );
+    write(
+        dir.path(),
+        "docker/nginx/Dockerfile",
+        "FROM nginx:1.25-alpine\nCOPY docker/nginx/default.conf /etc/nginx/conf.d/default.conf\n",
+    );
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  php:\n    build: .\n  nginx:\n    build:\n      context: .\n      dockerfile: docker/nginx/Dockerfile\n",
+    );
+    let (text, code) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        !text.contains("FPM006") && !text.contains("NGX002"),
+        "{text}"
+    );
+    assert!(
+        text.contains("COPY ./docker/php/www.conf: the repository has no such file"),
+        "{text}"
+    );
+}

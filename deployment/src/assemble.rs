@@ -1469,6 +1469,37 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
         } else {
             copy.target.clone()
         };
+        // A source the repository lacks (made by an earlier CI step, or a mistake that
+        // fails `docker build`): what lands there is not known, rather than a file whose
+        // open() fails (Sylius' derailed the model).
+        if !copy.host.exists() {
+            let t = target.to_string_lossy();
+            if t.starts_with("/etc")
+                || t.starts_with("/usr/local/etc")
+                || t.contains("nginx")
+                || t.contains("php")
+            {
+                c.notes.push(format!(
+                    "{}:{}: COPY {}: the repository has no such file (made before the build, or `docker build` fails here): what lands at {} is not known",
+                    rel(&df.path, repo),
+                    copy.line,
+                    rel(&copy.host, repo),
+                    target.display()
+                ));
+            }
+            c.mounts.push(Mount {
+                guessed: false,
+                target,
+                source: Source::FromImage,
+                why: format!(
+                    "{}:{}: COPY {}: not in the repository (made before the build, or `docker build` fails here); its content is not known",
+                    rel(&df.path, repo),
+                    copy.line,
+                    rel(&copy.host, repo)
+                ),
+            });
+            continue;
+        }
         let source = if copy.host.is_dir() {
             Source::Dir {
                 host: copy.host.clone(),

@@ -44,7 +44,8 @@ pub enum Source {
     Opaque,
     /// Files of another image copied over the target (`COPY --from=s6 /s6/root /`): a COPY
     /// merges, so what lower layers hold stays, and what it adds is unknown (a path the
-    /// layers below lack is unknown, not missing).
+    /// layers below lack is unknown, not missing). Also what a COPY of a source the
+    /// repository lacks places (made before the build, or a build that fails).
     FromImage,
     /// A volume other containers may mount too (a Compose named volume, a pod's
     /// `emptyDir`), content not shown; the key names it across containers.

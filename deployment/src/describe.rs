@@ -54,7 +54,7 @@ fn side(out: &mut String, role: &str, s: &Side, repo: &Path) {
             Source::Dir { host, .. } => format!("{}/", shown(host, repo)),
             Source::Bytes { origin, .. } => origin.to_string(),
             Source::Opaque => "(content not in the repository)".into(),
-            Source::FromImage => "(another image's files, merged; not in the repository)".into(),
+            Source::FromImage => "(content not in the repository, not known; merged)".into(),
             Source::Shared(key) => match key.strip_prefix("bind:") {
                 Some(host) => format!(
                     "{}/ (not in the repository: Docker creates it empty)",
