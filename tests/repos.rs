@@ -3929,3 +3929,51 @@ fn a_copy_of_a_missing_file_is_unknown_content_with_a_note() {
         "{text}"
     );
 }
+
+/// osTicket's image starts `php-fpm -c ...` from supervisord: `-c` names the folder php.ini
+/// is looked for in first. A folder (`-c /usr/local/etc/php`) and supervisord's
+/// `%(ENV_PHP_INI_DIR)s` were false FPM005 errors at made-up places (`$PHP_INI_DIR:1:1`),
+/// and the repository's php.ini was dropped; a literal `$PHP_INI_DIR`, which supervisord
+/// does not expand, gets a note.
+#[test]
+fn php_fpm_dash_c_names_a_folder_and_supervisord_expands_only_its_own_syntax() {
+    for (arg, note) in [
+        ("/usr/local/etc/php", false),
+        ("%(ENV_PHP_INI_DIR)s", false),
+        ("$PHP_INI_DIR", true),
+    ] {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(
+            dir.path(),
+            "Dockerfile",
+            "FROM php:7.3-fpm-alpine\nRUN apk add --no-cache supervisor nginx\nCOPY files/ /\nCMD [\"/usr/bin/supervisord\", \"-c\", \"/data/supervisord.conf\"]\n",
+        );
+        write(
+            dir.path(),
+            "files/data/supervisord.conf",
+            &format!("[supervisord]\nnodaemon=true\n\n[program:php-fpm]\ncommand=php-fpm -c {arg} -y /usr/local/etc/php-fpm.conf\n\n[program:nginx]\ncommand=nginx -g \"daemon off;\"\n"),
+        );
+        write(
+            dir.path(),
+            "files/etc/nginx/nginx.conf",
+            "user nginx;\nevents { worker_connections 1024; }\nhttp {\n    server {\n        listen 80 default_server;\n        root /data/upload;\n        location ~ \\.php$ {\n            try_files $uri =404;\n            include fastcgi_params;\n            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n            fastcgi_pass 127.0.0.1:9000;\n        }\n    }\n}\n",
+        );
+        write(
+            dir.path(),
+            "files/usr/local/etc/php/php.ini",
+            "[PHP]\nmax_execution_time = 30\n",
+        );
+        let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+        assert!(!text.contains("FPM005"), "{arg}: {text}");
+        assert_eq!(
+            text.contains("without expanding `$`"),
+            note,
+            "{arg}: {text}"
+        );
+        let (shown, _) = run_in(dir.path(), &["deployments", "."]);
+        assert!(
+            shown.contains("php.ini: /usr/local/etc/php/php.ini") && !shown.contains("(absent"),
+            "{arg}: {shown}"
+        );
+    }
+}

@@ -1565,6 +1565,72 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
     }
 }
 
+/// The php.ini a `php-fpm -c ARG` reads: ARG is a file or, as `php -h` says, the directory
+/// to look for php.ini in (`-c /usr/local/etc/php`). Variables are expanded the way the
+/// starter does: supervisord's `%(ENV_NAME)s` from the container's environment, a shell
+/// command's `$NAME` too; supervisord leaves `$NAME` as written, and php-fpm looks in a
+/// folder of that literal name first (a note says so). `None` when the path is not known.
+fn php_ini_of_flag(
+    c: &Container,
+    raw: &Path,
+    supervised: bool,
+    notes: &mut Vec<String>,
+) -> Option<PathBuf> {
+    let text = raw.to_string_lossy();
+    let lookup = |name: &str| -> Option<String> {
+        c.env.get(name).cloned().or_else(|| {
+            let base = c
+                .image_ref
+                .split(" (built by")
+                .next()
+                .unwrap_or(&c.image_ref);
+            stock::image_env(base)
+                .into_iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        })
+    };
+    let mut expanded = String::new();
+    let mut rest: &str = &text;
+    while let Some(at) = rest.find(['%', '$']) {
+        expanded.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let (name, len) = if let Some(inner) = tail.strip_prefix("%(ENV_") {
+            match inner.find(")s") {
+                Some(end) => (&inner[..end], "%(ENV_".len() + end + 2),
+                None => return None,
+            }
+        } else if let Some(inner) = tail.strip_prefix('$') {
+            if supervised {
+                notes.push(format!(
+                    "{}: supervisord starts `php-fpm -c {text}` without expanding `$` (only `%(ENV_NAME)s`): php-fpm looks for php.ini in a folder of that literal name, finds none, and reads the one where PHP was built to look",
+                    c.name
+                ));
+                return None;
+            }
+            let inner_name = inner.trim_start_matches('{');
+            let end = inner_name
+                .find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+                .unwrap_or(inner_name.len());
+            let braced = inner.starts_with('{');
+            (&inner_name[..end], 1 + end + if braced { 2 } else { 0 })
+        } else {
+            expanded.push('%');
+            rest = &tail[1..];
+            continue;
+        };
+        expanded.push_str(&lookup(name)?);
+        rest = &tail[len.min(tail.len())..];
+    }
+    expanded.push_str(rest);
+    let path = PathBuf::from(expanded);
+    Some(if path.extension().is_some_and(|e| e == "ini") {
+        path
+    } else {
+        path.join("php.ini")
+    })
+}
+
 /// Picks the image's main files and builds one side; `Err` says why the side cannot be
 /// linted (its main file is neither in the repository nor a stock file of a known image).
 fn side(c: &Container, repo: &Path, nginx: bool) -> Result<Side, String> {
@@ -1684,12 +1750,16 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
             .unwrap_or_else(|| PathBuf::from("/usr/local/etc/php-fpm.conf"));
         (main, None)
     };
+    let mut ini_notes: Vec<String> = Vec::new();
     let php_ini = if nginx {
         None
     } else {
-        let custom = c
-            .command_arg("php-fpm", &["-c", "--php-ini"])
-            .or_else(|| c.supervised_arg(&*fs, "php-fpm", &["-c", "--php-ini"]));
+        let custom = match c.command_arg("php-fpm", &["-c", "--php-ini"]) {
+            Some(raw) => php_ini_of_flag(c, &raw, false, &mut ini_notes),
+            None => c
+                .supervised_arg(&*fs, "php-fpm", &["-c", "--php-ini"])
+                .and_then(|raw| php_ini_of_flag(c, &raw, true, &mut ini_notes)),
+        };
         // php.ini beside the image's main file first (Alpine's /etc/php7/php.ini).
         let beside_main = c
             .image
@@ -1702,6 +1772,9 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
             "/etc/php/8.2/fpm/php.ini",
             "/etc/php83/php.ini",
         ];
+        // `-c` is searched first, not alone: without a php.ini there, PHP goes on to
+        // PHPRC and the path it was built with.
+        let custom = custom.filter(|p| fs.read(p).is_ok());
         custom.or_else(|| {
             beside_main
                 .into_iter()
@@ -1741,7 +1814,7 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
     } else {
         (fs, main)
     };
-    let mut notes = Vec::new();
+    let mut notes = ini_notes;
     if standin {
         notes.push(format!(
             "{}: the image's own nginx.conf is not known; its sites ({sites_dir}) are linted inside the official nginx image's nginx.conf, beside the files nginx's own install keeps (fastcgi.conf)",
@@ -2050,6 +2123,7 @@ pub(crate) fn pair(
             if f.name != n.name {
                 notes.extend(f.notes.iter().cloned());
             }
+            notes.extend(f_side.notes.iter().cloned());
             out.deployments.push(Deployment {
                 source: source.to_path_buf(),
                 name: if n_side.container == f_side.container {
@@ -2112,6 +2186,7 @@ pub(crate) fn pair(
             .filter(|(f, s)| f.pod.is_some() && !paired_fpm.contains(&s.container))
         {
             let mut notes = f.notes.clone();
+            notes.extend(f_side.notes.iter().cloned());
             notes.push(format!(
                 "{}: no Service selects its pod, so no nginx reaches it: linted on its own",
                 f.name
@@ -2129,6 +2204,7 @@ pub(crate) fn pair(
     if nginx.is_empty() {
         for (f, f_side) in &fpm {
             let mut notes = f.notes.clone();
+            notes.extend(f_side.notes.iter().cloned());
             notes.push(format!(
                 "no nginx found beside php-fpm in {}: the nginx ↔ php-fpm cross-checks were skipped",
                 rel(source, repo)
