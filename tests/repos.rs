@@ -3977,3 +3977,32 @@ fn php_fpm_dash_c_names_a_folder_and_supervisord_expands_only_its_own_syntax() {
         );
     }
 }
+
+/// Hestia's own nginx build (1.30) in loose files: no image says which nginx runs them,
+/// and `http2 on;` was an NGX010 error against Debian's 1.22. The version is a guess: a
+/// note.
+#[test]
+fn loose_files_version_questions_are_notes() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "src/deb/nginx/nginx.conf",
+        "user www-data;\nevents {}\nhttp {\n\thttp2 on;\n\tserver {\n\t\tlisten 80 default_server;\n\t\treturn 204;\n\t}\n}\n",
+    );
+    // Debian's php-fpm paths make the loose files Debian's.
+    write(
+        dir.path(),
+        "install/deb/php-fpm/php-fpm.conf",
+        "[global]\npid = /run/php/php8.2-fpm.pid\ninclude=/etc/php/8.2/fpm/pool.d/*.conf\n",
+    );
+    let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert!(
+        text.contains("NGX010 [note] unknown directive \"http2\""),
+        "{text}"
+    );
+    let (shown, _) = run_in(dir.path(), &["deployments", "."]);
+    assert!(
+        shown.contains("nginx version: 1.22 (assumed: no image says"),
+        "{shown}"
+    );
+}

@@ -1868,6 +1868,10 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
         accounts: (c.image.passwd.to_string(), c.image.group.to_string()),
         nginx_user: c.image.nginx_user.map(str::to_string),
         nginx_version: c.image.nginx_version.clone(),
+        // Loose files have no image that says which nginx runs them (Hestia's own build
+        // 1.30 was linted as Debian's 1.22, and `http2 on;` called unknown). An untagged
+        // official image is not such a guess: whatever it names now is 1.25 or later.
+        nginx_version_assumed: c.host,
         env: c.env.clone(),
         run_as: c.run_as.clone().or_else(|| c.start_script_user()),
         changed_at_build: c.changed_at_build.clone(),

@@ -29,7 +29,10 @@ fn side(out: &mut String, role: &str, s: &Side, repo: &Path) {
     }
     if let Some(v) = &s.nginx_version {
         let reference = s.image.split_whitespace().next().unwrap_or("");
-        let assumed = if crate::stock::names_no_nginx_version(reference) {
+        let assumed = if s.nginx_version_assumed {
+            " (assumed: no image says which nginx runs these files; version questions are notes)"
+                .to_string()
+        } else if crate::stock::names_no_nginx_version(reference) {
             format!(" (assumed: `{reference}` names no release; the one it pointed to when this tool's data was taken)")
         } else {
             String::new()

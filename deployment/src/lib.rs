@@ -67,6 +67,9 @@ pub struct Side {
     pub nginx_user: Option<String>,
     /// The nginx version the image runs.
     pub nginx_version: Option<String>,
+    /// Whether that version is a guess: loose files taken as Debian's package, an image
+    /// tag that names no release. Rules then judge version questions as notes.
+    pub nginx_version_assumed: bool,
     /// Values of the container's environment (for php-fpm's `${VAR}`).
     pub env: std::collections::BTreeMap<String, String>,
     /// The user the container's processes start as, when not root.
@@ -285,6 +288,7 @@ impl Deployment {
             input.options.nginx_conf_prefix = n.conf_prefix.clone();
             input.options.nginx_user = n.nginx_user.clone();
             input.options.nginx_version = n.nginx_version.clone();
+            input.options.nginx_version_assumed = n.nginx_version_assumed;
             input.options.nginx_runs_as = n.run_as.clone();
             input.options.modules = n.modules.clone();
             input.options.context = n.context.clone();
