@@ -29,7 +29,78 @@ const LISTED: usize = 20;
 /// `found` is sorted). Runs after suppressions, so a suppressed line neither counts nor
 /// carries the others.
 pub fn fold(found: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    fold_shared_lines(fold_names(found))
+    fold_alike_notes(fold_shared_lines(fold_names(found)))
+}
+
+/// Folds notes that say the same of different places (FPM105 on each of a hosting box's
+/// 300 pools: "pool [site1] runs 5 scripts at a time...") into the first, the others as
+/// its related places. Warnings and errors stay one per place: each is to be acted on
+/// where it is.
+fn fold_alike_notes(found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    if found
+        .iter()
+        .filter(|d| d.severity == Severity::Note)
+        .count()
+        < 2
+    {
+        return found;
+    }
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(found.len());
+    let mut first: HashMap<(&'static str, String), (usize, usize)> = HashMap::new();
+    for d in found {
+        let Some(primary) = d.primary.as_ref().filter(|_| d.severity == Severity::Note) else {
+            out.push(d);
+            continue;
+        };
+        let key = (d.code, unquoted(&unbracketed(&d.message)));
+        match first.get_mut(&key) {
+            None => {
+                first.insert(key, (out.len(), 0));
+                out.push(d);
+            }
+            Some((at, more)) => {
+                *more += 1;
+                if *more <= LISTED {
+                    let span = primary.span;
+                    out[*at].related.push(Label::new(span, "the same here"));
+                }
+            }
+        }
+    }
+    for (at, more) in first.into_values() {
+        if more > 0 {
+            let places = if more == 1 { "place" } else { "places" };
+            out[at].notes.push(format!(
+                "the same holds in {more} more {places} (one note for all)"
+            ));
+        }
+    }
+    out
+}
+
+/// A message with what its square brackets hold left out (`pool [site1]`).
+fn unbracketed(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut depth = 0usize;
+    for ch in message.chars() {
+        match ch {
+            '[' => {
+                if depth == 0 {
+                    out.push(ch);
+                }
+                depth += 1;
+            }
+            ']' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    out.push(ch);
+                }
+            }
+            _ if depth > 0 => {}
+            _ => out.push(ch),
+        }
+    }
+    out
 }
 
 /// Messages of the other findings listed in the kept one's note.
@@ -208,6 +279,44 @@ mod tests {
         );
         assert!(out[1].notes.is_empty() && out[2].notes.is_empty());
         assert_eq!(unquoted(r#"a "b" c "d""#), r#"a "" c """#);
+    }
+
+    #[test]
+    fn notes_alike_in_many_files_are_one_note_with_related_places() {
+        let meta = nginx_conf_parser::check::RULES[0];
+        let note = |file: u32, pool: &str| {
+            Diagnostic::new(
+                meta,
+                Span::new(FileId(file), 0, 4),
+                format!("pool [{pool}] runs 5 scripts at a time"),
+            )
+            .with_severity(Severity::Note)
+        };
+        let warning = |file: u32| {
+            Diagnostic::new(
+                meta,
+                Span::new(FileId(file), 0, 4),
+                "pool [x] runs 5 scripts at a time",
+            )
+            .with_severity(Severity::Warning)
+        };
+        let found = vec![
+            note(0, "a"),
+            note(1, "b"),
+            note(2, "c"),
+            warning(9),
+            warning(10),
+        ];
+        let out = fold(found);
+        // One note for three pools; warnings stay one per place.
+        assert_eq!(out.len(), 3, "{out:#?}");
+        assert_eq!(out[0].related.len(), 2);
+        assert!(
+            out[0].notes[0].contains("2 more places"),
+            "{:?}",
+            out[0].notes
+        );
+        assert_eq!(unbracketed("pool [www] and [a[b]]"), "pool [] and []");
     }
 
     #[test]
