@@ -4006,3 +4006,23 @@ fn loose_files_version_questions_are_notes() {
         "{shown}"
     );
 }
+
+/// Romeoy/docker-rocky-php: `dnf install nginx php-fpm`, and a site with the
+/// distribution's own idiom `fastcgi_pass php-fpm;`: the package's conf.d/php-fpm.conf
+/// defines that upstream. It was a false NGX014 ("no port in upstream").
+#[test]
+fn rhel_php_fpm_package_defines_its_upstream_for_nginx() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM rockylinux:9\nRUN dnf install -y nginx php-fpm && dnf clean all\nCOPY app.conf /etc/nginx/conf.d/app.conf\nCMD [\"/bin/sh\", \"-c\", \"php-fpm -D && nginx -g 'daemon off;'\"]\n",
+    );
+    write(
+        dir.path(),
+        "app.conf",
+        "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass php-fpm;\n    }\n}\n",
+    );
+    let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert!(!text.contains("NGX014"), "{text}");
+}

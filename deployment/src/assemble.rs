@@ -1342,6 +1342,11 @@ pub(crate) fn set_image(c: &mut Container, reference: &str, dockerfiles: &[PathB
     }
 }
 
+/// What the RHEL and Fedora php-fpm package installs as /etc/nginx/conf.d/php-fpm.conf
+/// (Fedora's php.spec, source `nginx-fpm.conf`): the upstream its own
+/// default.d/php.conf and sites name.
+const RPM_PHP_FPM_UPSTREAM: &str = "# PHP-FPM FastCGI server\n# network or unix domain socket configuration\n\nupstream php-fpm {\n        server unix:/run/php-fpm/www.sock;\n}\n";
+
 pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, repo: &Path) {
     let layers_start = c.mounts.len();
     let base = df.base.clone().unwrap_or_default();
@@ -1356,6 +1361,24 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
             "{}: nginx/php-fpm installed with yum/dnf/zypper: that distribution's own files are not known here; the repository's files are linted alone",
             rel(&df.path, repo)
         ));
+        // One file of theirs every site names: the php-fpm package's `upstream php-fpm`
+        // for nginx (Fedora's php.spec, nginx-fpm.conf), behind the distribution's idiom
+        // `fastcgi_pass php-fpm;` (a false NGX014 in Romeoy/docker-rocky-php).
+        if df.installs_fpm && df.installs_nginx {
+            c.mounts.push(Mount {
+                guessed: false,
+                target: PathBuf::from("/etc/nginx/conf.d/php-fpm.conf"),
+                source: Source::Bytes {
+                    bytes: Arc::from(RPM_PHP_FPM_UPSTREAM.as_bytes()),
+                    origin: Arc::from("the RHEL/Fedora php-fpm package's conf.d/php-fpm.conf"),
+                    host: None,
+                },
+                why: format!(
+                    "{}: the php-fpm package (yum/dnf) installs it for nginx",
+                    rel(&df.path, repo)
+                ),
+            });
+        }
     } else if df.installs_nginx || df.installs_fpm {
         let alpine = df.package_manager == Some("apk") || base.contains("alpine");
         let packages = if alpine {
