@@ -4026,3 +4026,42 @@ fn rhel_php_fpm_package_defines_its_upstream_for_nginx() {
     let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
     assert!(!text.contains("NGX014"), "{text}");
 }
+
+/// Hestia's installer copies nginx.conf to /etc/nginx and its siblings to conf.d. Its
+/// `include /etc/nginx/conf.d/cloudflare.inc;` made the folder stand for conf.d, and
+/// nginx.conf then included itself (a false NGX003); a sibling `map` file nothing names
+/// was never read, and its variable was unknown (a false NGX024).
+#[test]
+fn a_main_files_siblings_go_where_its_includes_name_them() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "install/deb/nginx/nginx.conf",
+        "user www-data;\nevents {}\nhttp {\n\tinclude /etc/nginx/mime.types;\n\tinclude /etc/nginx/conf.d/cloudflare.inc;\n\tinclude /etc/nginx/conf.d/*.conf;\n\tserver {\n\t\tlisten 80 default_server;\n\t\treturn 200 $rfc_early_data;\n\t}\n}\n",
+    );
+    write(
+        dir.path(),
+        "install/deb/nginx/cloudflare.inc",
+        "set_real_ip_from 173.245.48.0/20;\nreal_ip_header CF-Connecting-IP;\n",
+    );
+    write(
+        dir.path(),
+        "install/deb/nginx/0rtt-anti-replay.conf",
+        "map \"$ssl_early_data\" $rfc_early_data {\n\tdefault 0;\n\t1       1;\n}\n",
+    );
+    let (text, code) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        !text.contains("NGX003") && !text.contains("NGX024"),
+        "{text}"
+    );
+    let (shown, _) = run_in(dir.path(), &["deployments", "."]);
+    assert!(
+        shown.contains("main file: /etc/nginx/nginx.conf"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("/etc/nginx/conf.d/cloudflare.inc ← install/deb/nginx/cloudflare.inc"),
+        "{shown}"
+    );
+}

@@ -3592,10 +3592,28 @@ fn run_main_file(c: &mut Container, main: &Path, repo: &Path) -> String {
             why: format!("{} stands for {conf_dir}", rel(main_dir, repo)),
         },
     );
+    let mut at = 1;
+    for (host, target) in named_siblings(main, main_dir, &conf_dir) {
+        let why = format!(
+            "{} is included from {} by {}: an installer copies it there",
+            rel(&host, repo),
+            target.display(),
+            rel(main, repo)
+        );
+        c.mounts.insert(
+            at,
+            Mount {
+                guessed: true,
+                target,
+                source: Source::File(host),
+                why,
+            },
+        );
+        at += 1;
+    }
     // Its own site folders replace the image's (the stock conf.d/default.conf beside the
     // repository's localhost.conf was a false NGX101 in yeszao/dnmp, triage 17c), as a
     // loose folder of sites already does.
-    let mut at = 1;
     for folder in ["conf.d", "sites-enabled", "http.d"] {
         let host = main_dir.join(folder);
         if host.is_dir() {
@@ -3653,10 +3671,47 @@ fn conf_dir_of(main: &Path, main_dir: &Path) -> String {
             }
         }
     }
+    // A folder the main file's own wildcard include reads is not where the main file is:
+    // Hestia's nginx.conf includes /etc/nginx/conf.d/cloudflare.inc (beside it in the
+    // repository, copied there by the installer) and /etc/nginx/conf.d/*.conf, and its
+    // folder taken for conf.d made nginx.conf include itself (a false NGX003).
+    let name = main.file_name().unwrap_or_default();
+    let globs: Vec<&str> = include_args(&text)
+        .filter(|a| a.starts_with('/') && lint_source::vfs::has_glob(a))
+        .collect();
+    votes.retain(|dir, _| {
+        let placed = Path::new(dir).join(name);
+        !globs
+            .iter()
+            .any(|g| lint_source::vfs::glob_matches(g, &placed))
+    });
     match votes.iter().max_by_key(|(_, n)| **n) {
         Some((dir, _)) if !votes.contains_key(DEFAULT) => dir.clone(),
         _ => DEFAULT.into(),
     }
+}
+
+/// The files beside a main file that its includes name by a full path outside the folder
+/// the main file's folder stands for (`include /etc/nginx/conf.d/cloudflare.inc;` with
+/// cloudflare.inc beside nginx.conf, its folder /etc/nginx): (file, where it is included
+/// from). An installer copies them there.
+fn named_siblings(main: &Path, main_dir: &Path, conf_dir: &str) -> Vec<(PathBuf, PathBuf)> {
+    let Ok(text) = std::fs::read_to_string(main) else {
+        return Vec::new();
+    };
+    include_args(&text)
+        .filter(|a| a.starts_with('/') && !lint_source::vfs::has_glob(a))
+        .filter_map(|a| {
+            let target = Path::new(a);
+            let name = target.file_name()?;
+            // Where the folder already puts it, nothing to add.
+            if Path::new(conf_dir).join(name) == target {
+                return None;
+            }
+            let host = main_dir.join(name);
+            host.is_file().then(|| (host, target.to_path_buf()))
+        })
+        .collect()
 }
 
 /// A group of loose sites that run together, with its label.
@@ -3783,6 +3838,13 @@ fn looks_like_site(path: &Path) -> bool {
             t.lines().any(|l| {
                 let l = l.trim_start();
                 (l.starts_with("server ") || l.starts_with("server{")) && !l.starts_with("server_")
+            })
+            // A file of http-level blocks only (Hestia's 0rtt-anti-replay.conf, one `map`),
+            // copied where the sites go by its installer: unplaced, the variable it
+            // defines was unknown to every site.
+            || t.lines().any(|l| {
+                (l.starts_with("map ") || l.starts_with("geo "))
+                    && l.trim_end().ends_with('{')
             })
         })
         .unwrap_or(false)
