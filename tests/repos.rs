@@ -4065,3 +4065,32 @@ fn a_main_files_siblings_go_where_its_includes_name_them() {
         "{shown}"
     );
 }
+
+/// A site enabled by a link that was checked out as a text file holding its target
+/// (`../sites-available/example.com.conf`): nginx on the server reads the target; the
+/// link's text was parsed as nginx and reported as a bare syntax error.
+#[test]
+fn a_link_checked_out_as_text_is_followed() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "nginx.conf",
+        "user www-data;\nevents {}\nhttp {\n    include /etc/nginx/sites-enabled/*;\n}\n",
+    );
+    write(
+        dir.path(),
+        "sites-available/example.com.conf",
+        "server {\n    listen 80 default_server;\n    server_name example.com;\n    gzip_typo on;\n}\n",
+    );
+    write(
+        dir.path(),
+        "sites-enabled/example.com.conf",
+        "../sites-available/example.com.conf",
+    );
+    let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert!(!text.contains("NGX001"), "{text}");
+    assert!(
+        text.contains("sites-available/example.com.conf:4:5: NGX010"),
+        "{text}"
+    );
+}

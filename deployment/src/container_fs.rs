@@ -423,6 +423,20 @@ impl ContainerFs {
                             };
                             return Ok(Found::Link(normalize(&container_target)));
                         }
+                        Ok(meta) if meta.len() < 512 => {
+                            // A link checked out as a text file holding its target
+                            // (`core.symlinks = false`, a zip of the repository):
+                            // nginx on the server reads the target.
+                            if let Some(target) = text_link(&candidate) {
+                                let container_target = if target.is_absolute() {
+                                    target
+                                } else {
+                                    path.parent().unwrap_or(Path::new("/")).join(target)
+                                };
+                                return Ok(Found::Link(normalize(&container_target)));
+                            }
+                            return Ok(Found::Host(candidate));
+                        }
                         Ok(_) => return Ok(Found::Host(candidate)),
                         Err(_) if *merge => continue,
                         Err(_) => return Err(FsError::NotFound),
@@ -1259,4 +1273,20 @@ impl FileSystem for RootWithStock {
     fn disk_path(&self, path: &Path) -> Option<PathBuf> {
         self.root.disk_path(path)
     }
+}
+
+/// The target of a symbolic link committed as a text file: one line that is a relative
+/// path to a file beside it (`../sites-available/example.com.conf`), nothing else.
+fn text_link(host: &Path) -> Option<PathBuf> {
+    let text = std::fs::read_to_string(host).ok()?;
+    let line = text.strip_suffix('\n').unwrap_or(&text);
+    let looks_like_path = !line.is_empty()
+        && !line.contains(['\n', ' ', '\t', ';', '{', '}', '#'])
+        && (line.contains('/') || line.ends_with(".conf"));
+    if !looks_like_path {
+        return None;
+    }
+    let target = PathBuf::from(line);
+    let on_host = host.parent()?.join(&target);
+    on_host.is_file().then_some(target)
 }
