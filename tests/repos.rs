@@ -4094,3 +4094,33 @@ fn a_link_checked_out_as_text_is_followed() {
         "{text}"
     );
 }
+
+/// h5bp/server-configs-nginx: conf.d/templates/ holds sites to copy beside
+/// conf.d/no-ssl.default.conf (its `listen 80 default_server`). Linted in place of conf.d,
+/// the default server was gone and NGX102 said no server was the default.
+#[test]
+fn templates_inside_a_sites_folder_run_beside_its_sites() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "nginx.conf",
+        "events {}\nhttp {\n    include conf.d/*.conf;\n}\n",
+    );
+    write(
+        dir.path(),
+        "conf.d/no-ssl.default.conf",
+        "server {\n    listen [::]:80 default_server;\n    listen 80 default_server;\n    return 444;\n}\n",
+    );
+    write(
+        dir.path(),
+        "conf.d/templates/no-ssl.example.com.conf",
+        "server {\n    listen [::]:80;\n    listen 80;\n    server_name example.com;\n    root /var/www/example.com/public;\n}\n",
+    );
+    let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert!(!text.contains("NGX102"), "{text}");
+    let (shown, _) = run_in(dir.path(), &["deployments", "."]);
+    assert!(
+        shown.contains("./conf.d/templates beside those of conf.d"),
+        "{shown}"
+    );
+}

@@ -3316,12 +3316,17 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         let mut c = nginx_c.clone();
         let conf_dir = run_main_file(&mut c, main, repo);
         let target = Path::new(&conf_dir).join(included);
+        // Templates kept inside the folder they are for (h5bp's conf.d/templates/, copied
+        // beside conf.d/no-ssl.default.conf) run with that folder's own sites; another
+        // folder replaces it (h5bp's CI mounts test/vhosts/ as conf.d/).
+        let main_dir = main.parent().unwrap_or(repo);
+        let inside = folder.parent() == Some(main_dir.join(included).as_path());
         c.mounts.push(Mount {
             guessed: true,
             target: target.clone(),
             source: Source::Dir {
                 host: folder.clone(),
-                merge: false,
+                merge: inside,
             },
             // Where the folder sits beside the main file is what no include reaches; the
             // include it stands for does reach its new place (VVV's custom-sites: "no
@@ -3333,17 +3338,23 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                     .map(|r| Path::new(&conf_dir).join(r).display().to_string())
                     .unwrap_or_else(|_| rel(folder, repo));
                 format!(
-                    "{} in place of {}: no include of {} reaches it where it sits ({beside})",
+                    "{} {} {}: no include of {} reaches it where it sits ({beside})",
                     rel(folder, repo),
+                    if inside { "merged into" } else { "in place of" },
                     target.display(),
                     rel(main, repo)
                 )
             },
         });
         c.name = format!(
-            "{} (sites: {} in place of {})",
+            "{} (sites: {} {} {})",
             rel(main, repo),
             rel(folder, repo),
+            if inside {
+                "beside those of"
+            } else {
+                "in place of"
+            },
             included.display()
         );
         folders.push(folder.clone());
