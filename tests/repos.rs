@@ -4124,3 +4124,57 @@ fn templates_inside_a_sites_folder_run_beside_its_sites() {
         "{shown}"
     );
 }
+
+/// pimcore/skeleton: nginx passes PHP to `php`, an image this tool does not know. The note
+/// said "no php-fpm found beside nginx"; it names the service nginx reaches.
+#[test]
+fn an_unknown_php_image_nginx_names_is_named() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "docker-compose.yaml",
+        r#"services:
+    nginx:
+        image: nginx:stable-alpine
+        ports:
+            - "80:80"
+        volumes:
+            - .:/var/www/html:ro
+            - ./nginx.conf:/etc/nginx/conf.d/default.conf:ro
+        depends_on:
+            - php
+    php:
+        image: pimcore/pimcore:php8.2-debug-latest
+        volumes:
+            - .:/var/www/html
+"#,
+    );
+    write(
+        dir.path(),
+        "nginx.conf",
+        r#"upstream php-pimcore10 {
+    server php:9000;
+}
+server {
+    listen 80 default_server;
+    root /var/www/html/public;
+    index index.php;
+    location / {
+        try_files $uri /index.php$is_args$args;
+    }
+    location ~ ^/index\.php(/|$) {
+        include fastcgi_params;
+        fastcgi_param SCRIPT_FILENAME $realpath_root$fastcgi_script_name;
+        fastcgi_pass php-pimcore10;
+        internal;
+    }
+}
+"#,
+    );
+    let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert!(
+        text.contains("nginx passes PHP to php (pimcore/pimcore:php8.2-debug-latest), whose image is not known here"),
+        "{text}"
+    );
+    assert!(!text.contains("no php-fpm found"), "{text}");
+}

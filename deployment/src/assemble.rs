@@ -2068,14 +2068,29 @@ pub(crate) fn pair(
             continue;
         }
         if fpm.is_empty() {
-            out.deployments.push(nginx_only(
-                n,
-                n_side,
-                format!(
+            // The service nginx names (`fastcgi_pass php:9000`) runs an image this tool
+            // does not know (pimcore/pimcore): say so, not that there is no php-fpm.
+            let named = n.fastcgi_hosts().and_then(|hosts| {
+                containers.iter().find(|c| {
+                    c.name != n.name
+                        && !c.runs_nginx()
+                        && c.names
+                            .iter()
+                            .any(|x| hosts.contains(&x.to_ascii_lowercase()))
+                })
+            });
+            let why = match named {
+                Some(php) => format!(
+                    "nginx passes PHP to {} ({}), whose image is not known here (no php-fpm file of it in the repository): the nginx ↔ php-fpm cross-checks were skipped",
+                    php.name,
+                    if php.image_ref.is_empty() { "no image" } else { &php.image_ref }
+                ),
+                None => format!(
                     "no php-fpm found beside nginx in {}: the nginx ↔ php-fpm cross-checks were skipped",
                     rel(source, repo)
                 ),
-            ));
+            };
+            out.deployments.push(nginx_only(n, n_side, why));
         }
         // A container that runs its own php-fpm (one image, supervisord) uses that one.
         let runs_own = fpm.iter().any(|(f, _)| f.name == n.name);
