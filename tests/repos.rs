@@ -4178,3 +4178,20 @@ server {
     );
     assert!(!text.contains("no php-fpm found"), "{text}");
 }
+
+/// `deployments --env` assembles with the values a lint gets (it was refused).
+#[test]
+fn deployments_take_env_values_as_the_lint_does() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  web:\n    image: nginx:${NGINX_TAG}\n  php:\n    image: php:8.3-fpm\n",
+    );
+    let (shown, code) = run_in(
+        dir.path(),
+        &["deployments", ".", "--env", "NGINX_TAG=1.25-alpine"],
+    );
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("nginx:1.25-alpine"), "{shown}");
+}

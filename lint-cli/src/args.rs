@@ -55,8 +55,9 @@ pub struct Args {
     #[arg(long = "nginx-user", value_name = "USER")]
     pub nginx_user: Option<String>,
 
-    /// A value for php-fpm's ${KEY} (repeatable).
-    #[arg(long = "env", value_name = "KEY=VALUE")]
+    /// A value for php-fpm's ${KEY} and Compose's variables (repeatable; also after
+    /// `deployments`).
+    #[arg(long = "env", value_name = "KEY=VALUE", global = true)]
     pub env: Vec<String>,
 
     /// Domains that must be served (comma separated).

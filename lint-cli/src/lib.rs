@@ -100,7 +100,8 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
                 return Err(format!("{}: not a directory", repo.display()));
             }
             let repo = lint_source::vfs::normalize(&cwd.join(&repo));
-            let assembled = deployment::assemble(&repo);
+            // The values a lint would use (`--env`), so that both show one assembly.
+            let assembled = deployment::assemble_with(&repo, &env_values(&args)?);
             write!(out, "{}", deployment::describe(&assembled, &repo))
                 .map_err(|e| e.to_string())?;
             if let Some(dir) = materialize {
@@ -223,6 +224,18 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
 }
 
 /// The settings of a run: the config file's, then the command line's on top.
+/// The `--env KEY=VALUE` pairs.
+fn env_values(args: &Args) -> Result<std::collections::BTreeMap<String, String>, String> {
+    args.env
+        .iter()
+        .map(|kv| {
+            kv.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .ok_or_else(|| format!("--env {kv}: expected KEY=VALUE"))
+        })
+        .collect()
+}
+
 fn settings(args: &Args, cwd: &Path) -> Result<lint_api::Settings, String> {
     let mut settings = if args.no_config {
         lint_api::Settings::default()
@@ -256,12 +269,7 @@ fn settings(args: &Args, cwd: &Path) -> Result<lint_api::Settings, String> {
     if let Some(u) = &args.nginx_user {
         settings.nginx_user = Some(u.clone());
     }
-    for kv in &args.env {
-        let (k, v) = kv
-            .split_once('=')
-            .ok_or_else(|| format!("--env {kv}: expected KEY=VALUE"))?;
-        settings.env.insert(k.to_string(), v.to_string());
-    }
+    settings.env.extend(env_values(args)?);
     if !args.names.is_empty() {
         settings.names = args.names.clone();
     }
