@@ -76,6 +76,7 @@ register! {
     ngx218_content_handler_replaced,
     ngx219_try_files_fallback_relative,
     ngx220_keepalive_without_keep_conn,
+    ngx221_regex_location_shadowed,
     sec001_split_path_info_without_check,
     sec010_add_header_dropped,
     sec011_add_header_multiline,

@@ -1,0 +1,167 @@
+use std::collections::BTreeSet;
+
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+
+use crate::model::syntax::location_pattern;
+use crate::model::Model;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX221",
+        name: "regex-location-shadowed",
+        family: Family::NginxFastcgi,
+        severity: Severity::Warning,
+        summary: "a regex `location` by file extension after one that already matches all its extensions: it is never selected",
+        aliases: &[],
+        doc: r#"nginx tries the regex locations of a block in the order they are written and
+takes the first that matches. A location for some file extensions written after one
+whose alternation already holds all of them is never selected: whatever it sets (a
+`Content-Security-Policy` for SVG files, a longer cache time, a `deny`) never applies,
+and `nginx -t` says nothing. Only locations that match by extension alone are compared
+(`\.(css|js|svg)$`, `^.+\.svg$`, `\.jpe?g$`); a case-sensitive `~` does not cover a
+case-insensitive `~*`.
+
+**Symptom**: the later location's headers or rules are missing from the responses it
+was written for (shopware's image: the SVG Content-Security-Policy never sent).
+
+Bad:
+```nginx
+location ~* ^.+\.(?:css|js|jpe?g|png|svg|woff2)$ { expires 1y; }
+location ~* ^.+\.svg$ { add_header Content-Security-Policy "script-src 'none'"; }
+```
+Good:
+```nginx
+location ~* ^.+\.svg$ { add_header Content-Security-Policy "script-src 'none'"; expires 1y; }
+location ~* ^.+\.(?:css|js|jpe?g|png|woff2)$ { expires 1y; }
+```"#,
+        fix: "Move the narrower location above the wider one (and repeat there what it needs of the wider one), or take its extensions out of the wider one.",
+    },
+    check,
+};
+
+/// The extensions a location regex matches when it matches by extension alone
+/// (`\.(css|js)$`, `^.+\.(?:jpe?g|png)$`, `\.svg$`): `None` for any other regex.
+/// Optional letters (`jpe?g`) are spelled out.
+fn extensions(regex: &str) -> Option<BTreeSet<String>> {
+    let body = regex.strip_suffix('$')?;
+    let body = ["^.+", "^.*", ".+", ".*", ""]
+        .iter()
+        .find_map(|p| body.strip_prefix(p).and_then(|r| r.strip_prefix("\\.")))?;
+    let list = match body.strip_prefix("(?:").or_else(|| body.strip_prefix('(')) {
+        Some(inner) => inner.strip_suffix(')')?,
+        None => body,
+    };
+    let mut out = BTreeSet::new();
+    for alternative in list.split('|') {
+        out.extend(spelled(alternative)?);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Every word an alternative of letters and digits matches, with `x?` optional letters.
+fn spelled(alternative: &str) -> Option<Vec<String>> {
+    let mut words = vec![String::new()];
+    let chars: Vec<char> = alternative.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if !c.is_ascii_alphanumeric() {
+            return None;
+        }
+        let optional = chars.get(i + 1) == Some(&'?');
+        let mut next = Vec::with_capacity(words.len() * 2);
+        for w in &words {
+            if optional {
+                next.push(w.clone());
+            }
+            next.push(format!("{w}{c}"));
+        }
+        // Spelled-out words stay few (a pattern of many `x?` is not an extension list).
+        if next.len() > 64 {
+            return None;
+        }
+        words = next;
+        i += if optional { 2 } else { 1 };
+    }
+    (!words.iter().any(String::is_empty)).then_some(words)
+}
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for tree in model.syntax {
+        for block in std::iter::once(None).chain((0..tree.len()).map(Some)) {
+            if block.is_some_and(|b| !tree.item(b).is_block()) {
+                continue;
+            }
+            // (statement, case-insensitive, extensions), in order.
+            let mut earlier: Vec<(usize, bool, BTreeSet<String>)> = Vec::new();
+            for &c in tree.children(block) {
+                let item = tree.item(c);
+                if !item.is("location") || !item.is_block() {
+                    continue;
+                }
+                let (modifier, path) = location_pattern(item);
+                let insensitive = match modifier.as_str() {
+                    "~*" => true,
+                    "~" => false,
+                    _ => continue,
+                };
+                let Some(mine) = extensions(&path) else {
+                    continue;
+                };
+                let fold = |set: &BTreeSet<String>| -> BTreeSet<String> {
+                    set.iter().map(|e| e.to_ascii_lowercase()).collect()
+                };
+                let covering = earlier.iter().find(|(_, wide_insensitive, wide)| {
+                    if *wide_insensitive {
+                        fold(&mine).is_subset(&fold(wide))
+                    } else {
+                        // A case-sensitive regex covers only what is matched case-sensitively.
+                        !insensitive && mine.is_subset(wide)
+                    }
+                });
+                if let Some((wide, _, _)) = covering {
+                    let wide = tree.item(*wide);
+                    sink.push(
+                        Diagnostic::new(
+                            &RULE.meta,
+                            item.args_span(),
+                            format!(
+                                "`location {} {path}` is never selected: every URI it matches is taken first by `location {}`",
+                                modifier,
+                                wide.args().collect::<Vec<_>>().join(" ")
+                            ),
+                        )
+                        .with_label("never selected")
+                        .with_related(wide.args_span(), "matches first")
+                        .with_help("move this location above the wider one, or take its extensions out of that one"),
+                    );
+                    continue;
+                }
+                earlier.push((c, insensitive, mine));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::extensions;
+
+    fn set(words: &[&str]) -> Option<std::collections::BTreeSet<String>> {
+        Some(words.iter().map(|w| w.to_string()).collect())
+    }
+
+    #[test]
+    fn extension_regexes_are_read_and_others_are_not() {
+        assert_eq!(extensions(r"^.+\.svg$"), set(&["svg"]));
+        assert_eq!(extensions(r"\.(?:css|jpe?g)$"), set(&["css", "jpeg", "jpg"]));
+        assert_eq!(extensions(r"\.(js|css)$"), set(&["css", "js"]));
+        assert_eq!(extensions(r"\.php$"), set(&["php"]));
+        assert_eq!(extensions(r"^/static/.+\.svg$"), None);
+        assert_eq!(extensions(r"\.php(/|$)"), None);
+        assert_eq!(extensions(r"\.(css|js)"), None);
+        assert_eq!(extensions(r"\.(c.s)$"), None);
+    }
+}
