@@ -2222,43 +2222,45 @@ pub(crate) fn pair(
         .iter()
         .filter_map(|d| d.fpm.as_ref().map(|f| f.container.clone()))
         .collect();
+    // A php-fpm linted without an nginx beside it, and why.
+    let fpm_only = |f: &Container, f_side: &Side, why: String| {
+        let mut notes = f.notes.clone();
+        notes.extend(f_side.notes.iter().cloned());
+        notes.push(why);
+        Deployment {
+            source: source.to_path_buf(),
+            name: format!("{} (php-fpm only)", f_side.container),
+            nginx: None,
+            fpm: Some(f_side.clone()),
+            network: Network::default(),
+            notes,
+        }
+    };
     if !nginx.is_empty() {
         for (f, f_side) in fpm
             .iter()
             .filter(|(f, s)| f.pod.is_some() && !paired_fpm.contains(&s.container))
         {
-            let mut notes = f.notes.clone();
-            notes.extend(f_side.notes.iter().cloned());
-            notes.push(format!(
-                "{}: no Service selects its pod, so no nginx reaches it: linted on its own",
-                f.name
+            out.deployments.push(fpm_only(
+                f,
+                f_side,
+                format!(
+                    "{}: no Service selects its pod, so no nginx reaches it: linted on its own",
+                    f.name
+                ),
             ));
-            out.deployments.push(Deployment {
-                source: source.to_path_buf(),
-                name: format!("{} (php-fpm only)", f_side.container),
-                nginx: None,
-                fpm: Some(f_side.clone()),
-                network: Network::default(),
-                notes,
-            });
         }
     }
     if nginx.is_empty() {
         for (f, f_side) in &fpm {
-            let mut notes = f.notes.clone();
-            notes.extend(f_side.notes.iter().cloned());
-            notes.push(format!(
-                "no nginx found beside php-fpm in {}: the nginx ↔ php-fpm cross-checks were skipped",
-                rel(source, repo)
+            out.deployments.push(fpm_only(
+                f,
+                f_side,
+                format!(
+                    "no nginx found beside php-fpm in {}: the nginx ↔ php-fpm cross-checks were skipped",
+                    rel(source, repo)
+                ),
             ));
-            out.deployments.push(Deployment {
-                source: source.to_path_buf(),
-                name: format!("{} (php-fpm only)", f_side.container),
-                nginx: None,
-                fpm: Some(f_side.clone()),
-                network: Network::default(),
-                notes,
-            });
         }
     }
     // Nothing paired: containers named for nginx or PHP whose images this tool does not

@@ -131,6 +131,20 @@ const NGINX_PREFIXES: &[&str] = &[
     "/usr/local/nginx/conf",
 ];
 
+/// The container paths of the files a folder mount places (`host` at `target`), at most
+/// `depth` folders down and 1 000 files (a mounted application folder is not walked
+/// further).
+fn files_under(host: &Path, target: &Path, depth: usize) -> Vec<PathBuf> {
+    walkdir::WalkDir::new(host)
+        .max_depth(depth)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .take(1_000)
+        .filter_map(|e| e.path().strip_prefix(host).ok().map(|rel| target.join(rel)))
+        .collect()
+}
+
 impl Side {
     /// The repository files this side places in a site folder of nginx (container
     /// paths, as the container has them at the end): the files a reader expects nginx
@@ -167,22 +181,7 @@ impl Side {
             }
             let (host, files): (&Path, Vec<PathBuf>) = match &m.source {
                 container_fs::Source::File(host) => (host, vec![m.target.clone()]),
-                container_fs::Source::Dir { host, .. } => (
-                    host,
-                    walkdir::WalkDir::new(host)
-                        .max_depth(3)
-                        .into_iter()
-                        .filter_map(Result::ok)
-                        .filter(|e| e.file_type().is_file())
-                        .take(1_000)
-                        .filter_map(|e| {
-                            e.path()
-                                .strip_prefix(host)
-                                .ok()
-                                .map(|rel| m.target.join(rel))
-                        })
-                        .collect(),
-                ),
+                container_fs::Source::Dir { host, .. } => (host, files_under(host, &m.target, 3)),
                 _ => continue,
             };
             for path in files {
@@ -221,19 +220,7 @@ impl Side {
                 // A folder of configuration (`/opt/docker/etc/nginx/`), not an application
                 // folder mounted whole (laradock's `../:/var/www` holds other projects'
                 // samples).
-                container_fs::Source::Dir { host, .. } => walkdir::WalkDir::new(host)
-                    .max_depth(4)
-                    .into_iter()
-                    .filter_map(Result::ok)
-                    .filter(|e| e.file_type().is_file())
-                    .take(1_000)
-                    .filter_map(|e| {
-                        e.path()
-                            .strip_prefix(host)
-                            .ok()
-                            .map(|rel| m.target.join(rel))
-                    })
-                    .collect(),
+                container_fs::Source::Dir { host, .. } => files_under(host, &m.target, 4),
                 _ => continue,
             };
             let under_etc = |p: &Path| p.to_string_lossy().contains("/etc/nginx/");
