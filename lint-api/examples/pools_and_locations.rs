@@ -18,9 +18,9 @@ fn main() {
                 .map(|(l, _)| lint_rules::model::address::describe_listen(&l))
                 .unwrap_or_else(|| "(no listen)".into());
             lines.push(format!("[{}] listen = {listen}", pool.pool.name));
-            for (nginx, server, location) in model.fastcgi_locations() {
+            for (_, server, location) in model.fastcgi_locations() {
                 let reaches = model
-                    .reached_pools(nginx, location)
+                    .reached_pools(location)
                     .any(|(_, p)| std::ptr::eq(p.pool, pool.pool));
                 if reaches {
                     let names: Vec<&str> = server.names.iter().map(|(n, _)| n.as_str()).collect();

@@ -342,29 +342,8 @@ impl<'a> Model<'a> {
     }
 
     /// The concrete addresses a location's `fastcgi_pass` reaches (through an upstream when it names one).
-    pub fn fastcgi_targets(
-        &self,
-        nginx: &NginxModel,
-        location: &EffectiveLocation,
-    ) -> Vec<FastcgiTarget> {
-        let Some((target, span)) = &location.fastcgi_pass else {
-            return Vec::new();
-        };
-        // `set $php "8.4"; fastcgi_pass unix:/run/php/php$php-fpm.sock;` (LEMPer): a
-        // variable `set` gives one literal value, never inside an `if`, is that value.
-        if let NginxTarget::Variable(raw) = target {
-            let conditional = variables::variables(raw)
-                .iter()
-                .any(|v| nginx.set_conditionally.contains(v.as_str()));
-            let (text, whole) = variables::substitute(raw, &nginx.set_values);
-            if whole && !conditional {
-                let literal = address::parse_nginx_target(&text, false);
-                if !matches!(literal, NginxTarget::Variable(_)) {
-                    return resolve(nginx, &literal, *span);
-                }
-            }
-        }
-        resolve(nginx, target, *span)
+    pub fn fastcgi_targets<'m>(&self, location: &'m EffectiveLocation) -> &'m [FastcgiTarget] {
+        &location.fastcgi_targets
     }
 
     /// A finding that `t` reaches no pool, as it is when `t` is one `server` of an
@@ -376,7 +355,6 @@ impl<'a> Model<'a> {
     /// into a copy of the live one; an error still under `fastcgi_next_upstream off`.
     pub fn with_upstream_fallback(
         &self,
-        nginx: &NginxModel,
         location: &EffectiveLocation,
         t: &FastcgiTarget,
         mut d: Diagnostic,
@@ -392,8 +370,8 @@ impl<'a> Model<'a> {
             return d;
         }
         let live = self
-            .fastcgi_targets(nginx, location)
-            .into_iter()
+            .fastcgi_targets(location)
+            .iter()
             .filter(|other| other.upstream == t.upstream && other.span != t.span)
             .find(|other| matches!(self.verdict(&other.target), Verdict::Reached(_)));
         let Some(live) = live else {
@@ -432,11 +410,10 @@ impl<'a> Model<'a> {
     /// with the concrete target that reaches each.
     pub fn reached_pools<'m>(
         &'m self,
-        nginx: &'m NginxModel,
         location: &'m EffectiveLocation,
-    ) -> impl Iterator<Item = (FastcgiTarget, PoolRef<'m>)> + 'm {
-        self.fastcgi_targets(nginx, location)
-            .into_iter()
+    ) -> impl Iterator<Item = (&'m FastcgiTarget, PoolRef<'m>)> + 'm {
+        self.fastcgi_targets(location)
+            .iter()
             .filter_map(move |t| match self.verdict(&t.target) {
                 Verdict::Reached(p) | Verdict::Partly(p) => Some((t, p)),
                 _ => None,
@@ -450,7 +427,6 @@ impl<'a> Model<'a> {
     /// Every reached pool has one of them landing here, and a PHP script's URI does not.
     pub fn serves_only_status_pages(
         &self,
-        nginx: &NginxModel,
         server: &nginx::Server,
         location: &EffectiveLocation,
     ) -> bool {
@@ -472,7 +448,7 @@ impl<'a> Model<'a> {
         // The cheap conditions first: matching a URI against a server's locations runs its
         // regexes, and most PHP locations reach a pool without status or ping page.
         let status_paths: Vec<Vec<&str>> = self
-            .reached_pools(nginx, location)
+            .reached_pools(location)
             .map(|(_, pool)| {
                 ["pm.status_path", "ping.path"]
                     .iter()
@@ -495,7 +471,7 @@ impl<'a> Model<'a> {
     /// creates, and nothing about the location names PHP (the socket path, the location, `try_files`, `fastcgi_split_path_info`,
     /// `fastcgi_index`): fcgiwrap, munin's graph and html servers and Perl handlers
     /// listen on such sockets. A TCP address stays a possible php-fpm (port 9000).
-    pub fn may_talk_to_php(&self, nginx: &NginxModel, location: &EffectiveLocation) -> bool {
+    pub fn may_talk_to_php(&self, location: &EffectiveLocation) -> bool {
         use address::{NginxTarget, TargetHost};
         let php = |text: &str| text.to_ascii_lowercase().contains("php");
         let Some((target, _)) = &location.fastcgi_pass else {
@@ -512,7 +488,7 @@ impl<'a> Model<'a> {
             NginxTarget::Tcp { .. } => false,
         };
         // Through an upstream: every server of it a unix socket.
-        let resolved = self.fastcgi_targets(nginx, location);
+        let resolved = self.fastcgi_targets(location);
         let sockets_only = !resolved.is_empty()
             && resolved
                 .iter()
@@ -528,7 +504,7 @@ impl<'a> Model<'a> {
             .into_iter()
             .flatten()
             .any(|s| s.args.iter().any(|a| php(a)))
-            || self.reached_pools(nginx, location).next().is_some()
+            || self.reached_pools(location).next().is_some()
     }
 
     /// The nginx worker user: the `user` directive, else `--nginx-user`, else Debian's `www-data`
@@ -598,6 +574,30 @@ fn debian_socket_alternative<'m>(
 
 fn version_key(v: &str) -> Vec<u32> {
     v.split('.').filter_map(|x| x.parse().ok()).collect()
+}
+
+/// The concrete addresses a location's `fastcgi_pass` reaches (through an upstream when
+/// it names one): what [`Model::fastcgi_targets`] answers, computed once per location
+/// when the tree's model is built.
+pub(crate) fn resolve_pass(nginx: &NginxModel, location: &EffectiveLocation) -> Vec<FastcgiTarget> {
+    let Some((target, span)) = &location.fastcgi_pass else {
+        return Vec::new();
+    };
+    // `set $php "8.4"; fastcgi_pass unix:/run/php/php$php-fpm.sock;` (LEMPer): a
+    // variable `set` gives one literal value, never inside an `if`, is that value.
+    if let NginxTarget::Variable(raw) = target {
+        let conditional = variables::variables(raw)
+            .iter()
+            .any(|v| nginx.set_conditionally.contains(v.as_str()));
+        let (text, whole) = variables::substitute(raw, &nginx.set_values);
+        if whole && !conditional {
+            let literal = address::parse_nginx_target(&text, false);
+            if !matches!(literal, NginxTarget::Variable(_)) {
+                return resolve(nginx, &literal, *span);
+            }
+        }
+    }
+    resolve(nginx, target, *span)
 }
 
 /// Expands a pass target through upstream blocks.
@@ -788,8 +788,8 @@ impl<'a> Model<'a> {
     pub fn used_pools(&self) -> &foldhash::HashSet<Span> {
         self.used_pools.get_or_init(|| {
             let mut used = foldhash::HashSet::default();
-            for (nginx, _, location) in self.fastcgi_locations() {
-                for t in self.fastcgi_targets(nginx, location) {
+            for (_, _, location) in self.fastcgi_locations() {
+                for t in self.fastcgi_targets(location) {
                     // Only the index lookup: `missing` (which asks for this set) is not
                     // reached from here.
                     if let Some(p) = self.reached_by_index(&t.target) {

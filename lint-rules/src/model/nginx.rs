@@ -161,6 +161,9 @@ pub struct EffectiveLocation {
     pub redirects_all: Option<Setting>,
     /// `error_page` statements written at this level, in order.
     pub error_pages: Vec<Setting>,
+    /// The addresses `fastcgi_pass` reaches (through an upstream when it names one),
+    /// resolved once when the model is built: some twenty rules ask for every location.
+    pub fastcgi_targets: Vec<super::FastcgiTarget>,
 }
 
 impl EffectiveLocation {
@@ -205,6 +208,7 @@ impl EffectiveLocation {
             early_return: None,
             redirects_all: None,
             error_pages: Vec::new(),
+            fastcgi_targets: Vec::new(),
         }
     }
 
@@ -655,6 +659,22 @@ pub fn build(config: &Config) -> NginxModel {
         }
     }
     model.listen_groups = listen_groups::group(&model.servers);
+    let targets: Vec<Vec<Vec<super::FastcgiTarget>>> = model
+        .servers
+        .iter()
+        .map(|server| {
+            server
+                .locations
+                .iter()
+                .map(|location| super::resolve_pass(&model, location))
+                .collect()
+        })
+        .collect();
+    for (server, targets) in model.servers.iter_mut().zip(targets) {
+        for (location, targets) in server.locations.iter_mut().zip(targets) {
+            location.fastcgi_targets = targets;
+        }
+    }
     model
 }
 

@@ -523,24 +523,32 @@ pub fn if_regex(item: &Item<'_>) -> Option<(String, bool, bool)> {
 }
 
 /// A `location` statement's modifier (`""`, `=`, `^~`, `~`, `~*`, `@` for named) and path.
-pub fn location_pattern(item: &Item<'_>) -> (String, String) {
-    let words = args(item);
-    match words.as_slice() {
-        [m, p, ..] if matches!(m.as_str(), "=" | "^~" | "~" | "~*") => (m.clone(), p.clone()),
-        [p, ..] => {
-            // `location ~\.php$` and `location =/x` glue the modifier to the path.
-            for m in ["~*", "^~", "~", "="] {
-                if let Some(rest) = p.strip_prefix(m) {
-                    return (m.to_string(), rest.to_string());
-                }
-            }
-            if p.starts_with('@') {
-                return ("@".to_string(), p.clone());
-            }
-            (String::new(), p.clone())
+/// The path borrows the file's text (every rule that reads locations asks, for every
+/// location of the tree: owned words were a tenth of the rules' allocations).
+pub fn location_pattern<'a>(item: &Item<'a>) -> (&'static str, Cow<'a, str>) {
+    const MODIFIERS: [&str; 4] = ["=", "^~", "~", "~*"];
+    let Some(first) = item.arg(0) else {
+        return ("", Cow::Borrowed(""));
+    };
+    if let Some(m) = MODIFIERS.iter().find(|m| **m == first) {
+        if let Some(path) = item.arg(1) {
+            return (m, path);
         }
-        [] => (String::new(), String::new()),
     }
+    // `location ~\.php$` and `location =/x` glue the modifier to the path.
+    for m in ["~*", "^~", "~", "="] {
+        if first.starts_with(m) {
+            let rest = match first {
+                Cow::Borrowed(b) => Cow::Borrowed(&b[m.len()..]),
+                Cow::Owned(o) => Cow::Owned(o[m.len()..].to_string()),
+            };
+            return (m, rest);
+        }
+    }
+    if first.starts_with('@') {
+        return ("@", first);
+    }
+    ("", first)
 }
 
 /// Why a literal `location` (no modifier, `=`, `^~`) never matches a request, when it
@@ -585,9 +593,9 @@ pub fn anchored_without_slash(regex: &str) -> bool {
 /// The regex of a regex `location` and whether it is case-sensitive.
 pub fn location_regex(item: &Item<'_>) -> Option<(String, bool)> {
     let (modifier, path) = location_pattern(item);
-    match modifier.as_str() {
-        "~" => Some((path, true)),
-        "~*" => Some((path, false)),
+    match modifier {
+        "~" => Some((path.into_owned(), true)),
+        "~*" => Some((path.into_owned(), false)),
         _ => None,
     }
 }

@@ -41,11 +41,11 @@ Good: set it in one place only (pool or nginx)."#,
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     let mut reported = HashSet::new();
-    for (nginx, _, location) in model.fastcgi_locations() {
+    for (_, _, location) in model.fastcgi_locations() {
         let Some(params) = &location.inherited.params else {
             continue;
         };
-        for (_, p) in model.reached_pools(nginx, location) {
+        for (_, p) in model.reached_pools(location) {
             for param in params.params.iter() {
                 let Some(env) = p.pool.array("env", &param.name) else {
                     continue;

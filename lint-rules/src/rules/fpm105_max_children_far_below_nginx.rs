@@ -52,7 +52,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         let connections = nginx.worker_connections.map_or(512, |(w, _)| w);
         let processes = nginx.worker_processes.map_or(1, |(p, _)| p.max(1));
         let in_flight = connections.saturating_mul(processes) / 2;
-        for (t, p) in model.reached_pools(nginx, location) {
+        for (t, p) in model.reached_pools(location) {
             let Some((children, entry)) = p.pool.int("pm.max_children") else {
                 continue;
             };

@@ -138,11 +138,11 @@ fn starts_with_variable(value: &str, name: &str) -> bool {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (nginx, server, location) in model.fastcgi_locations() {
+    for (_, server, location) in model.fastcgi_locations() {
         let Some((_, pass_span)) = &location.fastcgi_pass else {
             continue;
         };
-        if !model.may_talk_to_php(nginx, location) {
+        if !model.may_talk_to_php(location) {
             continue;
         }
         let script = location
@@ -151,7 +151,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             .as_ref()
             .and_then(|p| p.get("SCRIPT_FILENAME"));
         match script {
-            None if model.serves_only_status_pages(nginx, server, location) => {}
+            None if model.serves_only_status_pages(server, location) => {}
             // The parameters may come from an include the deployment does not provide
             // (khs1994's sites include `conf.d/*.config` snippets mounted elsewhere).
             None if model.unknown_include_within(location.span)
@@ -179,8 +179,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             // pool chrooted to the document root.
             Some(p) if URI_VARIABLES.iter().any(|v| starts_with_variable(&p.value, v))
                 // php-fpm answers its status and ping pages before it opens a script.
-                && !model.serves_only_status_pages(nginx, server, location)
-                && !model.reached_pools(nginx, location).any(|(_, pool)| pool.pool.get("chroot").is_some()) => sink.push(
+                && !model.serves_only_status_pages(server, location)
+                && !model.reached_pools(location).any(|(_, pool)| pool.pool.get("chroot").is_some()) => sink.push(
                 Diagnostic::new(&RULE.meta, p.span, format!("SCRIPT_FILENAME is \"{}\", a URI path, not a file: php-fpm looks for the script at the top of the file system", p.value))
                     .with_label("no document root before the script name")
                     .with_help("use `$document_root$fastcgi_script_name` (or `include fastcgi.conf;`)")

@@ -36,7 +36,7 @@ location ~ \.php$ { include fastcgi.conf; fastcgi_pass unix:/run/php/php8.2-fpm.
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (nginx, server) in model.servers() {
+    for (_, server) in model.servers() {
         for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
             if location.inherited.get("root").is_some() || location.alias.is_some() {
                 continue;
@@ -55,7 +55,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             }
             // php-fpm answers its status and ping pages from SCRIPT_NAME, without a file
             // (FeministWiki's `location = /php-status` without root; live: 200).
-            if model.serves_only_status_pages(nginx, server, location) {
+            if model.serves_only_status_pages(server, location) {
                 continue;
             }
             let Some(params) = &location.inherited.params else {

@@ -47,12 +47,12 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         for i in tree.named("location") {
             let item = tree.item(i);
             let (modifier, path) = location_pattern(item);
-            let regex_without_slash = matches!(modifier.as_str(), "~" | "~*")
+            let regex_without_slash = matches!(modifier, "~" | "~*")
                 && anchored_without_slash(&path);
             let why = if regex_without_slash {
                 "the URI it is matched against always begins with `/`, and the regex is anchored (`^`) to another character"
             } else {
-                let Some(why) = literal_never_matches(&modifier, &path) else {
+                let Some(why) = literal_never_matches(modifier, &path) else {
                     continue;
                 };
                 why

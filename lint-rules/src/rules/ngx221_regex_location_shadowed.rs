@@ -62,15 +62,23 @@ fn extensions(regex: &str) -> Option<BTreeSet<String>> {
 
 /// Every word an alternative of letters and digits matches, with `x?` optional letters.
 fn spelled(alternative: &str) -> Option<Vec<String>> {
+    let bytes = alternative.as_bytes();
+    if !bytes.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'?') {
+        return None;
+    }
+    // Most alternatives (`css`, `php`) have no optional letter: one word, as written.
+    if !bytes.contains(&b'?') {
+        return (!bytes.is_empty()).then(|| vec![alternative.to_string()]);
+    }
     let mut words = vec![String::with_capacity(alternative.len())];
-    let chars: Vec<char> = alternative.chars().collect();
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if !c.is_ascii_alphanumeric() {
+    while i < bytes.len() {
+        let c = char::from(bytes[i]);
+        if c == '?' {
+            // A `?` that follows no letter (`??`, a leading `?`) is not an extension list.
             return None;
         }
-        let optional = chars.get(i + 1) == Some(&'?');
+        let optional = bytes.get(i + 1) == Some(&b'?');
         if optional {
             // Spelled-out words stay few (a pattern of many `x?` is not an extension list).
             if words.len() > 32 {
@@ -103,7 +111,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 continue;
             }
             let (modifier, path) = location_pattern(item);
-            let insensitive = match modifier.as_str() {
+            let insensitive = match modifier {
                 "~*" => true,
                 "~" => false,
                 _ => continue,
@@ -168,5 +176,9 @@ mod tests {
         assert_eq!(extensions(r"\.php(/|$)"), None);
         assert_eq!(extensions(r"\.(css|js)"), None);
         assert_eq!(extensions(r"\.(c.s)$"), None);
+        assert_eq!(extensions(r"\.(?:j??s)$"), None);
+        assert_eq!(extensions(r"\.(css|)$"), None);
+        // `a?b?` also matches the empty word: not an extension list.
+        assert_eq!(extensions(r"\.(a?b?)$"), None);
     }
 }

@@ -91,13 +91,13 @@ fn internal_without_path_info(model: &Model<'_>, span: lint_source::Span) -> boo
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (nginx, _, location) in model.fastcgi_locations() {
+    for (_, _, location) in model.fastcgi_locations() {
         let Some(split) = &location.split_path_info else {
             continue;
         };
         // The attack is PHP's (cgi.fix_pathinfo runs the upload named before the path
         // info); fcgiwrap, munin's servers or a PSGI handler split paths by design.
-        if !model.may_talk_to_php(nginx, location) {
+        if !model.may_talk_to_php(location) {
             continue;
         }
         // Any try_files ends a request for a missing script before php-fpm: `=404`, or a
@@ -142,7 +142,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         // Every pool it reaches keeps php-fpm's own guard (`security.limit_extensions`
         // .php .phar): an upload named before the path info is refused (live: 403
         // "Access denied.", Fedora's stock default.d/php.conf). Hardening, then.
-        let mut pools = model.reached_pools(nginx, location).peekable();
+        let mut pools = model.reached_pools(location).peekable();
         let guarded = pools.peek().is_some()
             && pools.all(|(_, p)| {
                 p.pool.get("security.limit_extensions").is_none_or(|e| {

@@ -150,10 +150,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             };
             let (modifier, path) = location_pattern(tree.item(location));
             // A location that never matches serves nothing (NGX211 says so).
-            if crate::model::syntax::literal_never_matches(&modifier, &path).is_some() {
+            if crate::model::syntax::literal_never_matches(modifier, &path).is_some() {
                 continue;
             }
-            let why = match modifier.as_str() {
+            let why = match modifier {
                 "" | "^~" if !path.ends_with('/') => Some(if alias.ends_with('/') {
                     "the location prefix has no trailing `/` but the alias does: `..` after the prefix climbs out"
                 } else {

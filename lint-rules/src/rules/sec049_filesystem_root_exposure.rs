@@ -71,7 +71,7 @@ fn redirected_into(tree: &crate::model::syntax::Tree<'_>, location: usize) -> bo
     if prefix.is_empty() || prefix.starts_with('@') {
         return false;
     }
-    let into = |target: &str| target.starts_with(prefix.as_str());
+    let into = |target: &str| target.starts_with(prefix.as_ref());
     ["rewrite", "try_files", "error_page"].iter().any(|name| {
         tree.named(name).any(|n| {
             let words = crate::model::syntax::args(tree.item(n));
@@ -95,7 +95,7 @@ fn root_serves_no_file(tree: &crate::model::syntax::Tree<'_>, server: usize) -> 
         let item = tree.item(c);
         item.is("location") && {
             let (modifier, prefix) = location_pattern(item);
-            matches!(modifier.as_str(), "" | "^~") && prefix == "/"
+            matches!(modifier, "" | "^~") && prefix == "/"
         }
     });
     if !catch_all {
@@ -164,7 +164,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     continue;
                 };
                 let (modifier, prefix) = location_pattern(tree.item(location));
-                if !matches!(modifier.as_str(), "" | "^~") {
+                if !matches!(modifier, "" | "^~") {
                     continue;
                 }
                 if prefix.ends_with('/') && !path.ends_with('/') {

@@ -324,7 +324,7 @@ fn fpm_status_pages(model: &Model<'_>, sink: &mut Sink) {
         for server in &nginx.servers {
             let mut reported = foldhash::HashSet::default();
             for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
-                for (_, pool) in model.reached_pools(nginx, location) {
+                for (_, pool) in model.reached_pools(location) {
                     for key in ["pm.status_path", "ping.path"] {
                         let Some(entry) = pool.pool.get(key) else {
                             continue;

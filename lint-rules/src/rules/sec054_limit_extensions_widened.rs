@@ -86,7 +86,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                         && l.try_files.is_none()
                         && !l.has_exists_check
                         && model
-                            .reached_pools(nginx, l)
+                            .reached_pools(l)
                             .any(|(_, p)| std::ptr::eq(p.pool, pool.pool))
                 })
             })

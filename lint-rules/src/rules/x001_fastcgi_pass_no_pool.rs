@@ -60,12 +60,12 @@ location, `fastcgi_pass` (or the upstream `server`) is pointed at it."#,
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (nginx, _, location) in model.fastcgi_locations() {
+    for (_, _, location) in model.fastcgi_locations() {
         // fcgiwrap, munin's servers, Perl handlers: no pool is expected behind them.
-        if !model.may_talk_to_php(nginx, location) {
+        if !model.may_talk_to_php(location) {
             continue;
         }
-        for t in model.fastcgi_targets(nginx, location) {
+        for t in model.fastcgi_targets(location) {
             let Verdict::Missing {
                 nearest,
                 other_transport,
@@ -129,7 +129,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             } else {
                 d = d.with_help("add a pool that listens on this address, or point fastcgi_pass at an existing pool");
             }
-            sink.push(model.with_upstream_fallback(nginx, location, &t, d));
+            sink.push(model.with_upstream_fallback(location, t, d));
         }
     }
 }

@@ -38,8 +38,8 @@ listens on the other transport, nginx's address becomes that pool's."#,
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (nginx, _, location) in model.fastcgi_locations() {
-        for t in model.fastcgi_targets(nginx, location) {
+    for (_, _, location) in model.fastcgi_locations() {
+        for t in model.fastcgi_targets(location) {
             if let NginxTarget::BarePath(path) = &t.target {
                 sink.push(
                     Diagnostic::new(
@@ -82,9 +82,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 ("TCP", "a unix socket")
             };
             sink.push(model.with_upstream_fallback(
-                nginx,
                 location,
-                &t,
+                t,
                 Diagnostic::new(
                     &RULE.meta,
                     t.span,

@@ -171,7 +171,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             None if stated => groups.insert(0, user.clone()),
             None => {}
         }
-        for t in model.fastcgi_targets(nginx, location) {
+        for t in model.fastcgi_targets(location) {
             if !matches!(t.target, NginxTarget::Unix(_)) {
                 continue;
             }

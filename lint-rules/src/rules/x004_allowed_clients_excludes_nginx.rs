@@ -43,8 +43,8 @@ Autofix: safe — the address nginx connects from is appended to
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (nginx, _, location) in model.fastcgi_locations() {
-        for t in model.fastcgi_targets(nginx, location) {
+    for (_, _, location) in model.fastcgi_locations() {
+        for t in model.fastcgi_targets(location) {
             let NginxTarget::Tcp {
                 host: TargetHost::Ip(source),
                 ..

@@ -72,8 +72,8 @@ pub fn family_mismatch(target: &NginxTarget, listen: &Listen) -> bool {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (nginx, _, location) in model.fastcgi_locations() {
-        for t in model.fastcgi_targets(nginx, location) {
+    for (_, _, location) in model.fastcgi_locations() {
+        for t in model.fastcgi_targets(location) {
             match model.verdict(&t.target) {
                 Verdict::Partly(p) => {
                     let Some((listen, entry)) = p.pool.listen() else {

@@ -128,9 +128,9 @@ fn sent_max_execution_time(
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (nginx, server, location) in model.fastcgi_locations() {
+    for (_, server, location) in model.fastcgi_locations() {
         // php-fpm answers its status and ping pages at once: no script runs there.
-        if model.serves_only_status_pages(nginx, server, location) {
+        if model.serves_only_status_pages(server, location) {
             continue;
         }
         let read = location.inherited.get("fastcgi_read_timeout");
@@ -138,7 +138,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             .and_then(|s| parse_time(s.first(), true))
             .unwrap_or(60_000);
         let read_span = read.map(|s| s.span);
-        for (t, p) in model.reached_pools(nginx, location) {
+        for (t, p) in model.reached_pools(location) {
             let rtt = p.pool.time("request_terminate_timeout");
             let (mut met, mut met_span) = p.max_execution_time();
             // nginx may set it per request: `fastcgi_param PHP_VALUE

@@ -58,13 +58,13 @@ that much longer, which changes how long workers stay busy."#,
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (nginx, _, location) in model.fastcgi_locations() {
+    for (_, _, location) in model.fastcgi_locations() {
         let read = location.inherited.get("fastcgi_read_timeout");
         let read_s = read
             .and_then(|s| parse_time(s.first(), true))
             .unwrap_or(60_000) as i64
             / 1000;
-        for (_, p) in model.reached_pools(nginx, location) {
+        for (_, p) in model.reached_pools(location) {
             let Some((rtt, entry)) = p.pool.time("request_terminate_timeout") else {
                 continue;
             };

@@ -66,8 +66,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             }
         }
     }
-    for (nginx, _, location) in model.fastcgi_locations() {
-        for t in model.fastcgi_targets(nginx, location) {
+    for (_, _, location) in model.fastcgi_locations() {
+        for t in model.fastcgi_targets(location) {
             let NginxTarget::Tcp {
                 host,
                 port: Some(port),

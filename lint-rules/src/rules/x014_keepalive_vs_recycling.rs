@@ -46,7 +46,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         if !keep {
             continue;
         }
-        for t in model.fastcgi_targets(nginx, location) {
+        for t in model.fastcgi_targets(location) {
             let Some(upstream) = t
                 .upstream
                 .as_ref()

@@ -36,7 +36,7 @@ fastcgi_param SCRIPT_FILENAME /public$fastcgi_script_name;
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (nginx, _, location) in model.fastcgi_locations() {
+    for (_, _, location) in model.fastcgi_locations() {
         let Some(params) = &location.inherited.params else {
             continue;
         };
@@ -52,7 +52,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         let Some(root) = location.inherited.get("root") else {
             continue;
         };
-        for t in model.fastcgi_targets(nginx, location) {
+        for t in model.fastcgi_targets(location) {
             let (Verdict::Reached(p) | Verdict::Partly(p)) = model.verdict(&t.target) else {
                 continue;
             };

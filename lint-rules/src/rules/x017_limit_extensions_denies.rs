@@ -58,7 +58,7 @@ fn extensions(pattern: &str) -> Vec<String> {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (nginx, _, location) in model.fastcgi_locations() {
+    for (_, _, location) in model.fastcgi_locations() {
         let Some(regex) = location
             .pattern
             .strip_prefix("~*")
@@ -70,7 +70,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         if routed.is_empty() {
             continue;
         }
-        for t in model.fastcgi_targets(nginx, location) {
+        for t in model.fastcgi_targets(location) {
             let (Verdict::Reached(p) | Verdict::Partly(p)) = model.verdict(&t.target) else {
                 continue;
             };

@@ -42,12 +42,12 @@ Good: `chmod 0751 /srv/shop` (or run the pool as `deploy`)."#,
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     let mut seen = HashSet::new();
-    for (nginx, _, location) in model.fastcgi_locations() {
+    for (_, _, location) in model.fastcgi_locations() {
         let Some(root) = location.inherited.get("root") else {
             continue;
         };
         let docroot = std::path::Path::new(root.first());
-        for (t, p) in model.reached_pools(nginx, location) {
+        for (t, p) in model.reached_pools(location) {
             let Some(user) = p.pool.value("user") else {
                 continue;
             };

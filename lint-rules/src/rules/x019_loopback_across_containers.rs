@@ -40,8 +40,8 @@ a pool there listens on every interface at that port, nginx's loopback address b
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     let network = &model.options.network;
-    for (nginx, _, location) in model.fastcgi_locations() {
-        for t in model.fastcgi_targets(nginx, location) {
+    for (_, _, location) in model.fastcgi_locations() {
+        for t in model.fastcgi_targets(location) {
             let Verdict::Across(Crossing::Loopback { pool }) = model.verdict(&t.target) else {
                 continue;
             };
@@ -93,7 +93,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     );
                 }
             }
-            sink.push(model.with_upstream_fallback(nginx, location, &t, d));
+            sink.push(model.with_upstream_fallback(location, t, d));
         }
     }
 }

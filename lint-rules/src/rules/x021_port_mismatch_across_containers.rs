@@ -38,8 +38,8 @@ becomes that pool's."#,
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (nginx, _, location) in model.fastcgi_locations() {
-        for t in model.fastcgi_targets(nginx, location) {
+    for (_, _, location) in model.fastcgi_locations() {
+        for t in model.fastcgi_targets(location) {
             let Verdict::Across(Crossing::WrongPort { nearest }) = model.verdict(&t.target) else {
                 continue;
             };
@@ -86,7 +86,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     }
                 }
             }
-            sink.push(model.with_upstream_fallback(nginx, location, &t, d));
+            sink.push(model.with_upstream_fallback(location, t, d));
         }
     }
 }

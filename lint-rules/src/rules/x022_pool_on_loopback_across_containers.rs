@@ -37,8 +37,8 @@ listen = 9000
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (nginx, _, location) in model.fastcgi_locations() {
-        for t in model.fastcgi_targets(nginx, location) {
+    for (_, _, location) in model.fastcgi_locations() {
+        for t in model.fastcgi_targets(location) {
             let Verdict::Across(Crossing::PoolOnLoopback(p)) = model.verdict(&t.target) else {
                 continue;
             };
@@ -63,7 +63,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             .with_related(t.span, "nginx connects here, over the container network")
             .with_help(format!("listen on every interface: `listen = {port}`"))
             .with_note("at runtime: 502 Bad Gateway, \"connect() failed (111: Connection refused) while connecting to upstream\" in nginx's error log");
-            sink.push(model.with_upstream_fallback(nginx, location, &t, d));
+            sink.push(model.with_upstream_fallback(location, t, d));
         }
     }
 }

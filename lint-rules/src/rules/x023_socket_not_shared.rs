@@ -41,8 +41,8 @@ volumes:
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (nginx, _, location) in model.fastcgi_locations() {
-        for t in model.fastcgi_targets(nginx, location) {
+    for (_, _, location) in model.fastcgi_locations() {
+        for t in model.fastcgi_targets(location) {
             let Verdict::Across(Crossing::SocketNotShared {
                 pool,
                 shared_elsewhere,
@@ -78,7 +78,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     );
                 }
             }
-            sink.push(model.with_upstream_fallback(nginx, location, &t, d));
+            sink.push(model.with_upstream_fallback(location, t, d));
         }
     }
 }

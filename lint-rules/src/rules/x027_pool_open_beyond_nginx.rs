@@ -68,8 +68,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
     // A client that is not on the loopback (a host name, an address of the network, a
     // variable): every interface may be what it needs.
     let mut remote_clients = false;
-    for (nginx, _, location) in model.fastcgi_locations() {
-        for t in model.fastcgi_targets(nginx, location) {
+    for (_, _, location) in model.fastcgi_locations() {
+        for t in model.fastcgi_targets(location) {
             let loopback = is_local(&t.target) && !matches!(t.target, NginxTarget::Unix(_));
             match model.verdict(&t.target) {
                 Verdict::Reached(p) | Verdict::Partly(p) if loopback => {
