@@ -4,6 +4,7 @@ use foldhash::{HashSet, HashSetExt};
 use std::path::Path;
 
 
+use crate::model::address::{NginxTarget, TargetHost};
 use crate::model::Model;
 
 /// The rule.
@@ -40,6 +41,22 @@ php: { image: php:8.3-fpm, volumes: ['./src:/var/www/html'] }
     check,
 };
 
+/// Whether nginx's `target` is php-fpm's container of this deployment: a socket (only a
+/// volume php-fpm shares carries one across), one of the container's names, or an
+/// address (nginx's loopback in a shared pod, a fixed IP). Another name, or a variable,
+/// may be another container.
+fn goes_to_this_fpm(network: &crate::options::Network, target: &NginxTarget) -> bool {
+    match target {
+        NginxTarget::Unix(_) | NginxTarget::BarePath(_) => true,
+        NginxTarget::Tcp {
+            host: TargetHost::Name(name),
+            ..
+        } => network.is_fpm_name(name),
+        NginxTarget::Tcp { .. } => true,
+        NginxTarget::Variable(_) => false,
+    }
+}
+
 fn check(model: &Model<'_>, sink: &mut Sink) {
     let network = &model.options.network;
     let mut seen = HashSet::new();
@@ -47,6 +64,16 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         let Some((_, pass_span)) = &location.fastcgi_pass else {
             continue;
         };
+        // Only a location that sends its scripts to this php-fpm container: a Compose
+        // file of several php-fpm services pairs nginx with each in turn, and a server
+        // whose `fastcgi_pass` names service `b` says nothing about what `a` mounts.
+        if !model
+            .fastcgi_targets(location)
+            .iter()
+            .any(|t| goes_to_this_fpm(network, &t.target))
+        {
+            continue;
+        }
         // Only where SCRIPT_FILENAME is built from the document root.
         let from_root = location
             .inherited
