@@ -161,13 +161,28 @@ pub(crate) fn assemble(
                     spec: doc["spec"].clone(),
                     file: m.path.clone(),
                 }),
-                "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet" | "Job" => workloads
-                    .push(Workload {
+                // ReplicationController (v1, still served) has the pod template of a
+                // Deployment (k8s-php-nginx runs php-fpm in one).
+                "Deployment"
+                | "StatefulSet"
+                | "DaemonSet"
+                | "ReplicaSet"
+                | "Job"
+                | "ReplicationController" => workloads.push(Workload {
+                    name,
+                    labels: labels(&doc["spec"]["template"]["metadata"]["labels"]),
+                    spec: doc["spec"]["template"]["spec"].clone(),
+                    file: m.path.clone(),
+                }),
+                "CronJob" => {
+                    let template = &doc["spec"]["jobTemplate"]["spec"]["template"];
+                    workloads.push(Workload {
                         name,
-                        labels: labels(&doc["spec"]["template"]["metadata"]["labels"]),
-                        spec: doc["spec"]["template"]["spec"].clone(),
+                        labels: labels(&template["metadata"]["labels"]),
+                        spec: template["spec"].clone(),
                         file: m.path.clone(),
-                    }),
+                    })
+                }
                 _ => {}
             }
         }
@@ -323,7 +338,15 @@ pub(crate) fn assemble(
         .first()
         .map(|m| m.path.parent().unwrap_or(repo).to_path_buf())
         .unwrap_or_else(|| repo.to_path_buf());
-    pair(&source, &containers, repo, out, true);
+    // A Service whose pods are not read here (a workload of a kind this tool does not
+    // know, a chart's template) is still a name cluster DNS answers: the names are then
+    // not all there is, and "host not found" cannot be claimed.
+    let every_service_backed = services.iter().all(|(_, selector)| {
+        workloads.iter().any(|w| {
+            !selector.is_empty() && selector.iter().all(|(k, v)| w.labels.get(k) == Some(v))
+        })
+    });
+    pair(&source, &containers, repo, out, every_service_backed);
 }
 
 /// Where the Service `name` of a manifest says its `type` (`needle`): searched in that
