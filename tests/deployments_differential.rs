@@ -66,6 +66,10 @@ fn layouts() -> Vec<(String, PathBuf)> {
             .expect("rule fixtures")
             .filter_map(Result::ok)
             .filter(|e| e.path().join("REPOSITORY").is_file())
+            // A layout nginx reads only once a start script has rendered it with values
+            // the repository does not hold (its `NOT_DIFFERENTIAL` says which): the real
+            // binaries would judge the unrendered text.
+            .filter(|e| !e.path().join("NOT_DIFFERENTIAL").is_file())
             .collect();
         cases.sort_by_key(|e| e.file_name());
         for case in cases {

@@ -20,6 +20,7 @@ pub mod codes;
 pub mod config;
 pub mod context;
 mod debug;
+pub mod envsubst;
 mod load;
 mod parse;
 mod print;

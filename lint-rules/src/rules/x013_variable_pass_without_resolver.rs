@@ -48,6 +48,16 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         if raw.starts_with("unix:") || location.inherited.get("resolver").is_some() {
             continue;
         }
+        // `fastcgi_pass ${NGINX_PHP_CGI};` in a template the image's entrypoint renders
+        // with envsubst: nginx reads an address there, not a variable.
+        let file = model.map.get(span.file);
+        if nginx_conf_parser::envsubst::is_placeholder(raw.trim())
+            && nginx_conf_parser::envsubst::is_template_path(
+                file.disk_path.as_deref().unwrap_or(&file.path),
+            )
+        {
+            continue;
+        }
         // `set $backend "fastcgi_backend";` with `upstream fastcgi_backend {}`: nginx picks
         // the upstream by name, nothing to resolve.
         let name = raw

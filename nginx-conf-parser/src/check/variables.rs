@@ -288,29 +288,10 @@ fn if_operands(item: &Item<'_>) -> Vec<usize> {
     }
 }
 
-/// Whether the statement is written in a template (`site.conf.template`, `.tmpl`, `.tpl`)
-/// that a start script renders with envsubst: the nginx image's templates folder, an
-/// entrypoint of the repository's own.
+/// Whether the statement is written in a template a start script renders with envsubst.
 fn is_template(map: &SourceMap, item: &Item<'_>) -> bool {
     let file = map.get(item.file.id);
-    let shown = file.disk_path.as_deref().unwrap_or(&file.path);
-    shown
-        .extension()
-        .is_some_and(|e| e == "template" || e == "tmpl" || e == "tpl")
-}
-
-/// `${NAME}` with an upper-case name: envsubst's placeholder, replaced by the environment
-/// before nginx reads the file (nginx's own variables are written in lower case).
-fn is_envsubst_placeholder(reference: &str) -> bool {
-    reference
-        .strip_prefix("${")
-        .and_then(|r| r.strip_suffix('}'))
-        .is_some_and(|name| {
-            name.bytes().any(|b| b.is_ascii_uppercase())
-                && name
-                    .bytes()
-                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-        })
+    crate::envsubst::is_template_path(file.disk_path.as_deref().unwrap_or(&file.path))
 }
 
 /// Reports every `$name` in the http block that nginx would not know (placeholders of a
@@ -359,7 +340,8 @@ pub(super) fn check(
             for i in compiled {
                 let Some(arg) = item.arg(i) else { continue };
                 for (name, start, end) in references(&arg) {
-                    if is_envsubst_placeholder(&arg[start..end]) && is_template(map, &item) {
+                    if crate::envsubst::is_placeholder(&arg[start..end]) && is_template(map, &item)
+                    {
                         continue;
                     }
                     let lower = name.to_ascii_lowercase();
