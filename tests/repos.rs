@@ -4195,3 +4195,81 @@ fn deployments_take_env_values_as_the_lint_does() {
     assert_eq!(code, 0, "{shown}");
     assert!(shown.contains("nginx:1.25-alpine"), "{shown}");
 }
+
+/// php-fpm in a ReplicationController behind its Service (robert-kel-tg/k8s-php-nginx):
+/// the Service's name resolves, and its LoadBalancer publishes FastCGI (X024). A Service
+/// whose pods are not read here still answers in cluster DNS: no "host not found".
+#[test]
+fn a_replication_controller_is_a_workload_and_any_service_is_a_name() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let nginx = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: nginx-config\ndata:\n  app.conf: |\n    server {\n      listen 80 default_server;\n      root /server/http/public;\n      location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass phpfpm:9000;\n      }\n    }\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: my-nginx\nspec:\n  selector:\n    matchLabels: {run: my-nginx}\n  template:\n    metadata:\n      labels: {run: my-nginx}\n    spec:\n      volumes:\n      - name: config\n        configMap: {name: nginx-config}\n      containers:\n      - name: my-nginx\n        image: nginx\n        volumeMounts:\n        - mountPath: /etc/nginx/conf.d/app.conf\n          name: config\n          subPath: app.conf\n";
+    let service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: phpfpm\nspec:\n  type: LoadBalancer\n  ports:\n  - port: 9000\n    targetPort: 9000\n  selector:\n    app: php7-fpm\n";
+    let php = "apiVersion: v1\nkind: ReplicationController\nmetadata:\n  name: php7-fpm\nspec:\n  replicas: 1\n  selector:\n    app: php7-fpm\n  template:\n    metadata:\n      labels:\n        app: php7-fpm\n    spec:\n      containers:\n      - name: phpfpm\n        image: php:7.4-fpm\n        ports:\n        - containerPort: 9000\n---\n";
+    write(dir.path(), "k8s/nginx.yaml", nginx);
+    write(dir.path(), "k8s/php.yaml", &format!("{php}{service}"));
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(!text.contains("X020"), "{text}");
+    assert!(text.contains("X024"), "{text}");
+    // The workload behind the Service in a kind not read: the name is still not "not found".
+    write(
+        dir.path(),
+        "k8s/php.yaml",
+        &format!(
+            "{}{service}",
+            php.replace("ReplicationController", "FancyOperatorSet")
+        ),
+    );
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(!text.contains("X020"), "{text}");
+}
+
+/// A chart whose templates hold nginx configuration gets one note for its templates
+/// folder, with the recipe `helm template` fits; the templates of charts without nginx
+/// or php-fpm get none (chatwork/charts: 170 notes).
+#[test]
+fn helm_templates_are_one_note_per_folder_and_only_with_configuration() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for i in 0..5 {
+        write(
+            dir.path(),
+            &format!("php/templates/configmap-{i}.yaml"),
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-nginx\ndata:\n  default.conf: |\n    server {\n      listen 80;\n      location ~ \\.php$ {\n        fastcgi_pass unix:/var/run/php-fpm/php-fpm.sock;\n      }\n    }\n",
+        );
+        write(
+            dir.path(),
+            &format!("akka/templates/deployment-{i}.yaml"),
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  replicas: {{ .Values.replicas }}\n",
+        );
+    }
+    let (text, code) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(
+        text.matches("not rendered, not linted").count(),
+        1,
+        "{text}"
+    );
+    assert!(text.contains("5 files are a Helm template"), "{text}");
+    assert!(!text.contains("akka"), "{text}");
+    assert!(text.contains("helm template RELEASE CHART"), "{text}");
+}
+
+/// A repository of many php-fpm-only Dockerfiles (PrestaShop/docker: 384) says each
+/// alike note once, with how many more places it holds for.
+#[test]
+fn alike_notes_of_many_deployments_are_told_once() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for v in ["7.1", "7.2", "7.3", "7.4", "8.0"] {
+        write(
+            dir.path(),
+            &format!("images/{v}-fpm/Dockerfile"),
+            &format!("FROM php:{v}-fpm\nRUN docker-php-ext-install pdo_mysql\n"),
+        );
+    }
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert_eq!(
+        text.matches("no nginx found beside php-fpm").count(),
+        1,
+        "{text}"
+    );
+    assert!(text.contains("(the same for 4 more: "), "{text}");
+}

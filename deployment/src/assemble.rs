@@ -2649,11 +2649,17 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
     loose_files(&files, &repo, &mut out);
     let used: BTreeSet<&Path> = out.used.iter().map(PathBuf::as_path).collect();
     let mut skipped = Vec::new();
+    // Templates by folder and kind: a chart's templates folder is one note, not one per file.
+    let mut templates: BTreeMap<(PathBuf, &str), Vec<&Path>> = BTreeMap::new();
     for f in &files {
         match &f.role {
-            Role::Template(why) => {
-                skipped.push((f.path.clone(), format!("{why}: not rendered, not linted")))
-            }
+            Role::Template(why) => templates
+                .entry((
+                    f.path.parent().unwrap_or(Path::new("")).to_path_buf(),
+                    why,
+                ))
+                .or_default()
+                .push(&f.path),
             Role::NginxDump => skipped.push((
                 f.path.clone(),
                 "saved `nginx -T` output: not a file of the repository's configuration; lint it with `nginx-fpm-lint --nginx-dump FILE` (or name it alone)".to_string(),
@@ -2664,6 +2670,37 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
                 skipped.push((f.path.clone(), too_large(&f.path, *bytes)))
             }
             _ => {}
+        }
+    }
+    for ((folder, why), paths) in templates {
+        // A few are named one by one; a folder of them is one note.
+        match paths.as_slice() {
+            few if few.len() < 4 => skipped.extend(
+                few.iter()
+                    .map(|p| (p.to_path_buf(), format!("{why}: not rendered, not linted"))),
+            ),
+            _ => {
+                let names: Vec<String> = paths
+                    .iter()
+                    .take(3)
+                    .filter_map(|p| p.file_name())
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .collect();
+                let more = paths.len().saturating_sub(names.len());
+                skipped.push((
+                    folder,
+                    format!(
+                        "{} files are a {why} ({}{}): not rendered, not linted",
+                        paths.len(),
+                        names.join(", "),
+                        if more > 0 {
+                            format!(" and {more} more")
+                        } else {
+                            String::new()
+                        }
+                    ),
+                ));
+            }
         }
     }
     out.skipped.extend(skipped);

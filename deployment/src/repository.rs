@@ -292,7 +292,10 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
         }
         if text.contains("apiVersion:") && text.contains("kind:") {
             if text.contains("{{") {
-                return Some(Role::Template("Helm template"));
+                // Only a template that carries nginx or php-fpm configuration is worth a
+                // "not rendered" note: chatwork/charts had 170, one per template of
+                // every chart, for the one chart that has nginx.
+                return embeds_config(&text).then_some(Role::Template("Helm template"));
             }
             return Some(Role::Kubernetes);
         }
@@ -590,6 +593,22 @@ fn braced_names(line: &str) -> usize {
         i = open + 1;
     }
     count
+}
+
+/// Whether a manifest carries nginx or php-fpm configuration in one of its values (a
+/// ConfigMap's `default.conf: |` block): a statement only those files have.
+fn embeds_config(text: &str) -> bool {
+    const MARKERS: [&str; 6] = [
+        "fastcgi_pass ",
+        "server {",
+        "location ",
+        "pm.max_children",
+        "listen.owner",
+        "pm = ",
+    ];
+    text.lines()
+        .map(str::trim_start)
+        .any(|l| MARKERS.iter().any(|m| l.starts_with(m)))
 }
 
 fn looks_like_config(text: &str) -> bool {

@@ -22,6 +22,7 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod alike_notes;
 pub mod config;
 pub mod discover;
 pub mod snippet_fs;
@@ -393,7 +394,7 @@ impl Linter {
             return Err(Error::NothingFound {
                 message: nothing_found(input, &plan),
                 only_skipped: plan.skipped > 0,
-                notes: plan.notes,
+                notes: alike_notes::fold(plan.notes),
             });
         }
         let map = match &self.cache {
@@ -500,6 +501,8 @@ impl Linter {
         }
         plan.notes.sort();
         plan.notes.dedup();
+        let plan_notes = alike_notes::fold(std::mem::take(&mut plan.notes));
+        plan.notes = plan_notes;
         let runs_count = runs.len();
         let mut diagnostics = unused_in_every_run(runs, &map);
         // Advice about an image's own file is not the repository's to act on; its errors
@@ -1135,8 +1138,16 @@ fn nothing_found(input: &Input, plan: &Plan) -> String {
             "nothing to lint: every nginx and php-fpm file found is passed over (see the notes above)."
                 .to_string();
         // The advice is for templates; images configured by their environment have none.
-        if plan.notes.iter().any(|n| n.contains("template")) {
-            message.push_str("\nTo lint templates, render them first (`ansible-playbook --check --diff`, `helm template`, `salt-call slsutil.renderer`) into a copy of / and run:  nginx-fpm-lint --root DIR");
+        if plan.notes.iter().any(|n| n.contains("Helm template")) {
+            // `helm template` prints manifests, which are read as a repository's are.
+            message.push_str("\nTo lint a Helm chart, render its manifests into a folder and lint that:  helm template RELEASE CHART > rendered/all.yaml && nginx-fpm-lint rendered/");
+        }
+        if plan
+            .notes
+            .iter()
+            .any(|n| n.contains("template") && !n.contains("Helm template"))
+        {
+            message.push_str("\nTo lint templates, render them first (`ansible-playbook --check --diff`, `salt-call slsutil.renderer`) into a copy of / and run:  nginx-fpm-lint --root DIR");
         }
         return message;
     }
