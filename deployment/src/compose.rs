@@ -538,6 +538,15 @@ pub fn parse_in(
         file.services.push(s);
     }
     inherit_volumes(&mut file.services);
+    // Docker mounts parents before what is mounted inside them, whatever the order of
+    // the `volumes:` lines (moby's sortMounts, by the depth of the target): a file bind
+    // mounted into a mounted code folder is seen even when listed first (Magento's
+    // nginx.conf.sample over /var/www/magento2).
+    for service in &mut file.services {
+        service
+            .mounts
+            .sort_by_key(|m| m.target().components().count());
+    }
     unset.sort();
     unset.dedup();
     file.unset_variables = unset;
