@@ -4273,3 +4273,62 @@ fn alike_notes_of_many_deployments_are_told_once() {
     );
     assert!(text.contains("(the same for 4 more: "), "{text}");
 }
+
+/// Docker mounts a folder before a file mounted inside it, whatever the order of the
+/// `volumes:` lines (Magento's nginx.conf.sample mounted over the code folder, listed
+/// first): the file is there, no NGX002.
+#[test]
+fn a_file_mounted_inside_a_mounted_folder_is_seen_whatever_the_order() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "compose.yml",
+        "services:\n  web:\n    image: nginx:1.24\n    volumes:\n      - ./default.conf:/etc/nginx/conf.d/default.conf\n      - ./nginx.conf.sample:/var/www/magento2/nginx.conf.sample\n      - ./src:/var/www/magento2\n  fpm:\n    image: php:8.1-fpm\n    volumes:\n      - ./src:/var/www/magento2\n",
+    );
+    write(
+        dir.path(),
+        "default.conf",
+        "upstream fastcgi_backend { server fpm:9000; }\nserver {\n    listen 80;\n    server_name mage.test;\n    set $MAGE_ROOT /var/www/magento2;\n    include /var/www/magento2/nginx.conf.sample;\n}\n",
+    );
+    write(
+        dir.path(),
+        "nginx.conf.sample",
+        "root $MAGE_ROOT/pub;\nindex index.php;\nlocation ~ ^/(index|get|static|errors/report|errors/404|errors/503|health_check)\\.php$ {\n    fastcgi_pass fastcgi_backend;\n    fastcgi_index index.php;\n    fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    include fastcgi_params;\n}\n",
+    );
+    write(dir.path(), "src/pub/index.php", "<?php\n");
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(!text.contains("NGX002"), "{text}");
+    assert!(!text.contains("not found"), "{text}");
+}
+
+/// A site no Compose file mounts is linted with the repository's files beside it, and a
+/// file of `map`s the Compose file mounts into conf.d goes with it (read424's
+/// php_mapping.conf defines the `$phpfpm` every site passes to): no unknown variable.
+#[test]
+fn an_unplaced_site_takes_the_map_files_beside_it() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "docker-compose.yml",
+        "services:\n  nginx:\n    image: nginx:stable-bullseye\n    volumes:\n      - ./php_mapping.conf:/etc/nginx/conf.d/php_mapping.conf\n      - ./php.conf:/etc/nginx/php.conf\n      - ./default.conf:/etc/nginx/conf.d/default.conf\n      - ./html:/usr/share/nginx/html\n  php-fpm8:\n    image: php:8.0.5-fpm-alpine\n    volumes:\n      - ./html:/usr/share/nginx/html\n",
+    );
+    write(
+        dir.path(),
+        "php_mapping.conf",
+        "map $http_host $phpfpm {\n    default 'php-fpm8';\n    'localhost' 'php-fpm8';\n}\n",
+    );
+    write(
+        dir.path(),
+        "php.conf",
+        "location ~ \\.php$ {\n    include fastcgi_params;\n    fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    fastcgi_pass $phpfpm:9000;\n    resolver 127.0.0.11;\n}\n",
+    );
+    let site = |name: &str| {
+        format!("server {{\n    listen 80;\n    server_name {name};\n    root /usr/share/nginx/html;\n    include /etc/nginx/php.conf;\n}}\n")
+    };
+    write(dir.path(), "default.conf", &site("localhost"));
+    write(dir.path(), "app7-localhost.conf", &site("app7.localhost"));
+    write(dir.path(), "html/index.php", "<?php\n");
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(!text.contains("NGX024"), "{text}");
+    assert!(text.contains("loose configuration files"), "{text}");
+}

@@ -2812,13 +2812,27 @@ fn pool_override(text: &str) -> bool {
 
 fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
     let used: BTreeSet<&Path> = out.used.iter().map(PathBuf::as_path).collect();
+    let unused = |f: &RepoFile| {
+        matches!(
+            f.role,
+            Role::Nginx { .. } | Role::Fpm { .. } | Role::PhpIni | Role::NginxTemplate
+        ) && !is_used(&f.path, &used)
+    };
+    // Folders of unplaced nginx files: a file of `map`s beside them that a Compose file
+    // mounts goes with them too (read424's php_mapping.conf defines the $phpfpm every
+    // site passes to; without it, an unplaced site's variable was "unknown").
+    let loose_folders: BTreeSet<&Path> = files
+        .iter()
+        .filter(|f| matches!(f.role, Role::Nginx { .. }) && unused(f))
+        .filter_map(|f| f.path.parent())
+        .collect();
     let loose: Vec<&RepoFile> = files
         .iter()
         .filter(|f| {
-            matches!(
-                f.role,
-                Role::Nginx { .. } | Role::Fpm { .. } | Role::PhpIni | Role::NginxTemplate
-            ) && !is_used(&f.path, &used)
+            unused(f)
+                || matches!(f.role, Role::Nginx { .. })
+                    && f.path.parent().is_some_and(|d| loose_folders.contains(d))
+                    && defines_only(&f.path)
         })
         .collect();
     if loose.is_empty() {
@@ -3894,6 +3908,25 @@ fn place_sites(c: &mut Container, sites: &[&RepoFile], dir: &str, debian: bool, 
             ),
         });
     }
+}
+
+/// A file of http-level definitions only (`map`, `geo`, `upstream` blocks, no `server`):
+/// what the sites beside it may name.
+fn defines_only(path: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return false;
+    };
+    let mut defines = false;
+    for line in text.lines() {
+        if line.starts_with("server ") || line.starts_with("server{") {
+            return false;
+        }
+        defines |= ["map ", "geo ", "upstream "]
+            .iter()
+            .any(|b| line.starts_with(b))
+            && line.trim_end().ends_with('{');
+    }
+    defines
 }
 
 /// A fragment that is a site (a `server` block) rather than a snippet included by one.
