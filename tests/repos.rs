@@ -4332,3 +4332,26 @@ fn an_unplaced_site_takes_the_map_files_beside_it() {
     assert!(!text.contains("NGX024"), "{text}");
     assert!(text.contains("loose configuration files"), "{text}");
 }
+
+/// linuxserver's baseimage-alpine-nginx brings php-fpm; a Dockerfile that adds `php85-*`
+/// packages runs php 8.5, whose files are /etc/php85 (docker-bookstack), not the base's.
+#[test]
+fn php_packages_added_on_an_alpine_base_name_the_php_that_runs() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM ghcr.io/linuxserver/baseimage-alpine-nginx:3.24\nRUN apk add --no-cache php85-dom php85-gd php85-pdo_mysql && \\\n  sed -E -i 's/^;?clear_env ?=.*$/clear_env = no/g' /etc/php85/php-fpm.d/www.conf && \\\n  echo \"env[PATH] = /usr/local/bin:/usr/bin:/bin\" >> /etc/php85/php-fpm.conf\nCOPY root/ /\nEXPOSE 80 443\n",
+    );
+    write(
+        dir.path(),
+        "root/etc/php85/php-fpm.d/zz-app.conf",
+        "[www]\npm.max_children = 8\n",
+    );
+    let (shown, _) = run_in(dir.path(), &["deployments", "."]);
+    assert!(
+        shown.contains("main file: /etc/php85/php-fpm.conf"),
+        "{shown}"
+    );
+    assert!(!shown.contains("/etc/php83"), "{shown}");
+}

@@ -1354,6 +1354,30 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
     let assumed = stock::assumption(&base);
     c.app_image = assumed.is_some();
     c.notes.extend(assumed);
+    // The base image's Alpine php-fpm, while the Dockerfile adds another php's packages
+    // (`apk add php85-gd` on linuxserver's baseimage-alpine-nginx): the php that runs is
+    // the one the packages name, in its own /etc/php<suffix>.
+    // An unknown base counts when the Dockerfile edits that php's php-fpm files.
+    let own_tree = format!("/etc/php{}/", df.php_suffix);
+    let alpine_php = match image.fpm_main.as_deref() {
+        Some(main) => main
+            .strip_prefix("/etc/php")
+            .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit())),
+        None => df
+            .edited
+            .iter()
+            .map(|(_, path)| path.as_str())
+            .chain(df.build_edits.iter().filter_map(|e| e.path.to_str()))
+            .any(|path| path.starts_with(&own_tree) && path.contains("php-fpm")),
+    };
+    if !df.installs_fpm
+        && df.package_manager == Some("apk")
+        && !df.php_suffix.is_empty()
+        && alpine_php
+        && image.fpm_main.as_deref() != Some(&format!("{own_tree}php-fpm.conf"))
+    {
+        image = image.with(stock::alpine_packages(false, true, &df.php_suffix));
+    }
     if (df.installs_nginx || df.installs_fpm) && df.package_manager == Some("rpm") {
         // RHEL-family packages: their layout is not in the stock data; a wrong guess (the
         // Debian one) would report files that are not there.

@@ -567,6 +567,19 @@ pub fn parse_target(
                         {
                             df.installs_nginx = true;
                         }
+                        // Alpine's `php85-dom`, `php85-gd`: the php the image runs is 8.5
+                        // even when php-fpm itself comes with the base image (linuxserver's
+                        // baseimage-alpine-nginx, whose own php is older).
+                        if let Some(rest) = w.strip_prefix("php") {
+                            let digits: String =
+                                rest.chars().take_while(char::is_ascii_digit).collect();
+                            if digits.len() == 2
+                                && rest[digits.len()..].starts_with('-')
+                                && df.php_suffix.is_empty()
+                            {
+                                df.php_suffix = digits;
+                            }
+                        }
                         if w.starts_with("php") && w.ends_with("-fpm") {
                             df.installs_fpm = true;
                             let suffix: String =
