@@ -431,6 +431,18 @@ mod tests {
                 .lookup("more_set_headers")
                 .iter()
                 .all(|s| s.third_party == Some("headers-more")));
+            // Patched builds' directives (WordOps, nginx-ee): third-party, not unknown.
+            for name in [
+                "ssl_dyn_rec_enable",
+                "ssl_dyn_rec_timeout",
+                "ipscrub_period_seconds",
+            ] {
+                let specs = cat.lookup(name);
+                assert!(
+                    !specs.is_empty() && specs.iter().all(|s| s.third_party.is_some()),
+                    "{name}"
+                );
+            }
         }
         assert!(Catalogue::get(NginxVersion::V1_22)
             .lookup("http3_hq")
