@@ -4355,3 +4355,41 @@ fn php_packages_added_on_an_alpine_base_name_the_php_that_runs() {
     );
     assert!(!shown.contains("/etc/php83"), "{shown}");
 }
+
+/// A folder of snippets the sites include inside `server` (LEMPer's etc/nginx/vhost/,
+/// one of them with a `map`, and a README) is not a folder of sites standing in for
+/// sites-enabled: its `location`s are read where the sites include them.
+#[test]
+fn a_folder_of_server_snippets_is_not_a_folder_of_sites() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "etc/nginx/nginx.conf",
+        "events {}\nhttp {\n    include /etc/nginx/mime.types;\n    include /etc/nginx/conf.d/*.conf;\n    include /etc/nginx/sites-enabled/*;\n}\n",
+    );
+    write(
+        dir.path(),
+        "etc/nginx/sites-available/default",
+        "server {\n    listen 80 default_server;\n    server_name _;\n    root /var/www/html;\n    include /etc/nginx/vhost/site_default.conf;\n}\n",
+    );
+    write(
+        dir.path(),
+        "etc/nginx/vhost/site_default.conf",
+        "location / {\n    try_files $uri $uri/ /index.php?$args;\n}\n",
+    );
+    write(
+        dir.path(),
+        "etc/nginx/vhost/site_wordpress.conf",
+        "location ~ /wp-content/ {\n    expires 30d;\n}\nmap $http_referer $rule_3 {\n    default 0;\n}\n",
+    );
+    write(
+        dir.path(),
+        "etc/nginx/vhost/README.md",
+        "# Site presets\n\nInclude one of these in a server block.\n",
+    );
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(!text.contains("NGX011"), "{text}");
+    assert!(!text.contains("NGX001"), "{text}");
+    let (shown, _) = run_in(dir.path(), &["deployments", "."]);
+    assert!(!shown.contains("in place of"), "{shown}");
+}

@@ -3165,6 +3165,13 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         if reached_folders.contains(folder.as_path()) {
             return false;
         }
+        // A file without a `server` block is a snippet a site includes (LEMPer's
+        // /etc/nginx/vhost/site_*.conf, `include`d inside each server): the main file's
+        // folder already puts it where the include names it. Taken for a folder of sites
+        // in place of sites-enabled, its `location`s were 80 false NGX011.
+        if !has_server_block(&f.path) && !defines_only(&f.path) {
+            return false;
+        }
         let Some(Some(included)) = site_folders.get(m.path.as_path()) else {
             return true;
         };
@@ -3942,7 +3949,11 @@ fn defines_only(path: &Path) -> bool {
     };
     let mut defines = false;
     for line in text.lines() {
-        if line.starts_with("server ") || line.starts_with("server{") {
+        let statement = line.trim_start();
+        if line.starts_with("server ")
+            || line.starts_with("server{")
+            || statement.starts_with("location ")
+        {
             return false;
         }
         defines |= ["map ", "geo ", "upstream "]
@@ -3951,6 +3962,17 @@ fn defines_only(path: &Path) -> bool {
             && line.trim_end().ends_with('{');
     }
     defines
+}
+
+/// Whether a file holds a `server` block (a site, not a snippet a site includes, even
+/// one with a `map` in it: LEMPer's site_wordpress-bwps.conf).
+fn has_server_block(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|t| {
+        t.lines().any(|l| {
+            let l = l.trim_start();
+            (l.starts_with("server ") || l.starts_with("server{")) && !l.starts_with("server_")
+        })
+    })
 }
 
 /// A fragment that is a site (a `server` block) rather than a snippet included by one.
