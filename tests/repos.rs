@@ -4393,3 +4393,30 @@ fn a_folder_of_server_snippets_is_not_a_folder_of_sites() {
     let (shown, _) = run_in(dir.path(), &["deployments", "."]);
     assert!(!shown.contains("in place of"), "{shown}");
 }
+
+/// A main file that reads its sites from conf.d/*.conf and no sites-enabled (Hestia's
+/// nginx.conf): a sibling file of maps goes into conf.d, where the installer copies it,
+/// and its variable is known.
+#[test]
+fn loose_siblings_go_where_the_main_file_reads_sites() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "install/deb/nginx/nginx.conf",
+        "events {}\nhttp {\n\tproxy_set_header Early-Data $rfc_early_data;\n\tinclude /etc/nginx/conf.d/*.conf;\n\tserver { listen 80; location / { proxy_pass http://127.0.0.1:8080; } }\n}\n",
+    );
+    write(
+        dir.path(),
+        "install/deb/nginx/0rtt-anti-replay.conf",
+        "map \"$ssl_early_data\" $rfc_early_data {\n\tdefault 0;\n\t1       1;\n}\n",
+    );
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(!text.contains("NGX024"), "{text}");
+    let (shown, _) = run_in(dir.path(), &["deployments", "."]);
+    assert!(
+        shown.contains(
+            "/etc/nginx/conf.d/0rtt-anti-replay.conf ← install/deb/nginx/0rtt-anti-replay.conf"
+        ),
+        "{shown}"
+    );
+}

@@ -3388,7 +3388,14 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         // A whole nginx.conf: its directory stands for /etc/nginx.
         let mut c = nginx_c.clone();
         folders.push(m.path.parent().unwrap_or(repo).to_path_buf());
-        place_sites(&mut c, group, site_dir, debian, repo);
+        let own_dir = main_site_dir(&m.path, site_dir);
+        place_sites(
+            &mut c,
+            group,
+            &own_dir,
+            own_dir.ends_with("sites-enabled"),
+            repo,
+        );
         c.name = if groups_of_this_main > 1 {
             format!("{} (sites: {label})", rel(&m.path, repo))
         } else {
@@ -3907,6 +3914,32 @@ fn alternative_sites<'f>(sites: &[&'f RepoFile], repo: &Path) -> Vec<(String, Ve
 }
 
 /// Mounts loose site files where the image includes sites from (`dir`).
+/// Where a main file reads its sites from: `dir` when one of its glob includes reads it,
+/// else the first folder it reads by a glob (Hestia's nginx.conf reads conf.d/*.conf
+/// and no sites-enabled: a sibling placed in sites-enabled was never loaded).
+fn main_site_dir(main: &Path, dir: &str) -> String {
+    let Ok(text) = std::fs::read_to_string(main) else {
+        return dir.to_string();
+    };
+    let globbed: Vec<String> = include_args(&text)
+        .into_iter()
+        .filter(|arg| arg.contains('*'))
+        .filter_map(|arg| {
+            let folder = Path::new(arg).parent()?.to_string_lossy().into_owned();
+            Some(if folder.starts_with('/') {
+                folder
+            } else {
+                format!("/etc/nginx/{folder}")
+            })
+        })
+        .filter(|folder| !folder.contains('*') && folder.starts_with("/etc/nginx/"))
+        .collect();
+    if globbed.is_empty() || globbed.iter().any(|f| f == dir) {
+        return dir.to_string();
+    }
+    globbed[0].clone()
+}
+
 fn place_sites(c: &mut Container, sites: &[&RepoFile], dir: &str, debian: bool, repo: &Path) {
     for f in sites {
         let name = f
