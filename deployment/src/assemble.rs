@@ -3922,7 +3922,6 @@ fn main_site_dir(main: &Path, dir: &str) -> String {
         return dir.to_string();
     };
     let globbed: Vec<String> = include_args(&text)
-        .into_iter()
         .filter(|arg| arg.contains('*'))
         .filter_map(|arg| {
             let folder = Path::new(arg).parent()?.to_string_lossy().into_owned();
