@@ -4420,3 +4420,32 @@ fn loose_siblings_go_where_the_main_file_reads_sites() {
         "{shown}"
     );
 }
+
+/// Panels' templates say what they are (Hestia's `%ip%` `.tpl`, WordOps' `.mustache`),
+/// and source code named after nginx (aaPanel's class/nginx.py) is not configuration.
+#[test]
+fn panel_templates_are_named_for_what_they_are_and_source_code_is_not_read() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "templates/web/nginx/php-fpm/wordpress.tpl",
+        "server {\n    listen      %ip%:%web_port%;\n    server_name %domain_idn% %alias_idn%;\n    root        %docroot%;\n    location ~ \\.php$ {\n        fastcgi_pass %backend_lsnr%;\n    }\n}\n",
+    );
+    write(
+        dir.path(),
+        "wo/cli/templates/virtualconf.mustache",
+        "server {\n    listen 80;\n    server_name {{site_name}};\n    root {{webroot}}/htdocs;\n    include common/php.conf;\n}\n",
+    );
+    write(
+        dir.path(),
+        "class/nginx.py",
+        "conf = '''\nserver {\n    listen %s;\n    server_name %s;\n    root %s;\n}\n'''\n",
+    );
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(text.contains("wordpress.tpl: installer template"), "{text}");
+    assert!(
+        text.contains("virtualconf.mustache: Mustache template"),
+        "{text}"
+    );
+    assert!(!text.contains("nginx.py"), "{text}");
+}

@@ -277,12 +277,30 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
     if envsubst_only {
         return nginx_score(&text).then_some(Role::NginxTemplate);
     }
-    if matches!(
-        e.as_str(),
-        "j2" | "jinja" | "jinja2" | "tpl" | "gotmpl" | "erb" | "tmpl"
-    ) {
-        return looks_like_config(&without_tag_lines(&text))
-            .then_some(Role::Template("Jinja/Helm/ERB template"));
+    // A Mustache file whose only `{{x}}` is in a comment is the configuration itself
+    // (WordOps' nginx-core.mustache).
+    let mustache_plain = e == "mustache"
+        && !text
+            .lines()
+            .map(str::trim_start)
+            .any(|l| !l.starts_with('#') && !l.starts_with(';') && l.contains("{{"));
+    if !mustache_plain
+        && matches!(
+            e.as_str(),
+            "j2" | "jinja" | "jinja2" | "tpl" | "gotmpl" | "erb" | "tmpl" | "mustache"
+        )
+    {
+        if !looks_like_config(&without_tag_lines(&text)) {
+            return None;
+        }
+        // Hestia's and Vesta's `.tpl` are `%ip%` installer templates, WordOps' and
+        // EasyEngine's `.mustache` are Mustache: say which (all were "Jinja/Helm/ERB").
+        let kind = match e.as_str() {
+            "mustache" => "Mustache template",
+            "tpl" => installer_template(&text).unwrap_or("Jinja/Helm/ERB template"),
+            _ => "Jinja/Helm/ERB template",
+        };
+        return Some(Role::Template(kind));
     }
     if e == "yml" || e == "yaml" {
         if crate::compose::is_compose_name(&name)
@@ -320,6 +338,24 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
     }
     if name.ends_with(".template") || name.ends_with(".conf.tmpl") {
         return nginx_score(&text).then_some(Role::NginxTemplate);
+    }
+    // Source code named after nginx (aaPanel's class/nginx.py) is no configuration.
+    if matches!(
+        e.as_str(),
+        "py" | "sh"
+            | "php"
+            | "js"
+            | "ts"
+            | "rb"
+            | "go"
+            | "pl"
+            | "pm"
+            | "md"
+            | "txt"
+            | "json"
+            | "html"
+    ) {
+        return None;
     }
     let candidate = matches!(e.as_str(), "conf" | "vhost" | "nginx" | "site" | "")
         || name.contains("nginx")
