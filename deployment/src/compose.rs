@@ -741,14 +741,15 @@ volumes:
         assert_eq!(f.services.len(), 2);
         let web = &f.services[0];
         assert_eq!(web.image.as_deref(), Some("nginx:1.25-alpine"));
+        // Shallower targets first, as Docker mounts them.
+        assert!(matches!(&web.mounts[0], ComposeMount::Volume { name, .. } if name == "app"));
         assert_eq!(
-            web.mounts[0],
+            web.mounts[1],
             ComposeMount::Bind {
                 host: "/repo/nginx/default.conf".into(),
                 target: "/etc/nginx/conf.d/default.conf".into()
             }
         );
-        assert!(matches!(&web.mounts[1], ComposeMount::Volume { name, .. } if name == "app"));
         assert_eq!(web.names, ["front"]);
         let php = &f.services[1];
         assert_eq!(
