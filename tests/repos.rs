@@ -4449,3 +4449,20 @@ fn panel_templates_are_named_for_what_they_are_and_source_code_is_not_read() {
     );
     assert!(!text.contains("nginx.py"), "{text}");
 }
+
+/// BuildKit here-documents (laradock's production Dockerfile): `COPY <<'EOF' /dest`
+/// places the lines up to `EOF`, which are linted; they are not a missing file `./<<EOF`.
+#[test]
+fn a_here_document_copy_places_its_lines() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "Dockerfile",
+        "# syntax=docker/dockerfile:1\nFROM php:8.3-fpm\nCOPY <<'EOF' /usr/local/etc/php/conf.d/zz-prod.ini\nmax_execution_time = 60\nEOF\nRUN apt-get update && apt-get install -y nginx supervisor && rm -f /etc/nginx/sites-enabled/default\nCOPY <<-EOF /etc/nginx/conf.d/default.conf\n\tserver {\n\t    listen 8080 default_server;\n\t    root /var/www/public;\n\t    location ~ \\.php$ {\n\t        include fastcgi_params;\n\t        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n\t        fastcgi_pass 127.0.0.1:9001;\n\t    }\n\t}\n\tEOF\nCMD [\"sh\", \"-c\", \"php-fpm -D && nginx -g 'daemon off;'\"]\n",
+    );
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(!text.contains("<<EOF"), "{text}");
+    assert!(!text.contains("no such file"), "{text}");
+    assert!(text.contains("X001"), "{text}");
+    assert!(text.contains("here-document of ./Dockerfile:7"), "{text}");
+}

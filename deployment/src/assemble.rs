@@ -1511,6 +1511,28 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
                     || (m.target == copy.target && matches!(m.source, Source::Dir { .. }))
             })
             || copy.target.extension().is_some_and(|e| e == "d");
+        if let Some(text) = &copy.content {
+            // A here-document names no file: `COPY <<EOF dir/` has no name to keep.
+            c.mounts.push(Mount {
+                guessed: false,
+                target: copy.target.clone(),
+                source: Source::Bytes {
+                    bytes: Arc::from(text.as_bytes()),
+                    origin: Arc::from(format!(
+                        "here-document of {}:{}",
+                        rel(&df.path, repo),
+                        copy.line
+                    )),
+                    host: Some(df.path.clone()),
+                },
+                why: format!(
+                    "{}:{}: COPY <<here-document",
+                    rel(&df.path, repo),
+                    copy.line
+                ),
+            });
+            continue;
+        }
         let target = if (copy.into_dir || existing_dir) && !copy.host.is_dir() {
             copy.target.join(copy.host.file_name().unwrap_or_default())
         } else {

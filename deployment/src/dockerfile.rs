@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// What a Dockerfile builds (its last stage).
 #[derive(Clone, Debug, Default)]
@@ -65,6 +66,9 @@ pub struct Copy {
     pub into_dir: bool,
     /// 1-based line of the instruction.
     pub line: usize,
+    /// The text of a here-document (`COPY <<'EOF' /dest`): the file is this, and `host`
+    /// is the Dockerfile that holds it.
+    pub content: Option<Arc<str>>,
 }
 
 /// Whether a file name is a Dockerfile's.
@@ -80,18 +84,63 @@ pub fn is_dockerfile_name(name: &str) -> bool {
         || n.ends_with(".dockerfile")
 }
 
-/// Splits into (1-based line, instruction, arguments), joining `\` continuations and
-/// dropping comments.
+/// One instruction: its 1-based line, name (upper case), arguments, and the bodies of
+/// the here-documents it opens (`COPY <<EOF /dest`), by delimiter.
+type Instruction = (usize, String, String, Vec<(String, String)>);
+
+/// Splits into instructions, joining `\` continuations, dropping comments, and taking
+/// the lines of BuildKit's here-documents (`COPY <<'EOF' /etc/nginx/conf.d/site.conf`
+/// ... `EOF`) as the bodies they are, not as instructions.
 fn instructions(text: &str) -> Vec<(usize, String, String)> {
+    instructions_with_heredocs(text)
+        .into_iter()
+        .map(|(n, instr, args, _)| (n, instr, args))
+        .collect()
+}
+
+/// [`instructions`] with each one's here-documents.
+fn instructions_with_heredocs(text: &str) -> Vec<Instruction> {
+    let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     let mut current: Option<(usize, String)> = None;
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.trim_end();
+    let finish = |n: usize, text: String, i: &mut usize, out: &mut Vec<Instruction>| {
+        let text = text.trim().to_string();
+        let (instr, args) = text.split_once(char::is_whitespace).unwrap_or((&text, ""));
+        let mut bodies = Vec::new();
+        for (name, strip_tabs) in heredoc_delimiters(args) {
+            let mut body = String::new();
+            while let Some(line) = lines.get(*i + 1) {
+                *i += 1;
+                let line = if strip_tabs {
+                    line.trim_start_matches('\t')
+                } else {
+                    line
+                };
+                if line.trim_end() == name {
+                    break;
+                }
+                body.push_str(line);
+                body.push('\n');
+            }
+            bodies.push((name, body));
+        }
+        out.push((
+            n,
+            instr.to_ascii_uppercase(),
+            args.trim().to_string(),
+            bodies,
+        ));
+    };
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i].trim_end();
         let trimmed = line.trim_start();
         if current.is_none() && (trimmed.is_empty() || trimmed.starts_with('#')) {
+            i += 1;
             continue;
         }
         if current.is_some() && trimmed.starts_with('#') {
+            i += 1;
             continue;
         }
         let (body, continues) = match line.strip_suffix('\\') {
@@ -103,16 +152,32 @@ fn instructions(text: &str) -> Vec<(usize, String, String)> {
         entry.1.push(' ');
         if !continues {
             if let Some((n, text)) = current.take() {
-                let text = text.trim().to_string();
-                let (instr, args) = text.split_once(char::is_whitespace).unwrap_or((&text, ""));
-                out.push((n, instr.to_ascii_uppercase(), args.trim().to_string()));
+                finish(n, text, &mut i, &mut out);
             }
         }
+        i += 1;
     }
     if let Some((n, text)) = current {
-        let text = text.trim().to_string();
-        let (instr, args) = text.split_once(char::is_whitespace).unwrap_or((&text, ""));
-        out.push((n, instr.to_ascii_uppercase(), args.trim().to_string()));
+        let mut end = lines.len();
+        finish(n, text, &mut end, &mut out);
+    }
+    out
+}
+
+/// The here-document delimiters an instruction's arguments open, in order: `<<EOF`,
+/// `<<'EOF'`, `<<"EOF"`, and `<<-EOF` (leading tabs stripped from the body).
+fn heredoc_delimiters(args: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let mut rest = args;
+    while let Some(at) = rest.find("<<") {
+        rest = &rest[at + 2..];
+        let strip_tabs = rest.starts_with('-');
+        let word = rest.trim_start_matches('-');
+        let word = word.split_whitespace().next().unwrap_or("");
+        let name = word.trim_matches(|c| c == '\'' || c == '"');
+        if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            out.push((name.to_string(), strip_tabs));
+        }
     }
     out
 }
@@ -286,7 +351,7 @@ pub fn parse_target(
     let mut stage_states: BTreeMap<String, StageState> = BTreeMap::new();
     let mut entrypoint: Vec<String> = Vec::new();
     let mut cmd: Vec<String> = Vec::new();
-    for (line, instr, args) in instructions(text) {
+    for (line, instr, args, heredocs) in instructions_with_heredocs(text) {
         match instr.as_str() {
             "ARG" => {
                 let (k, v) = args.split_once('=').unwrap_or((&args, ""));
@@ -501,6 +566,22 @@ pub fn parse_target(
                     if src.contains("://") {
                         continue;
                     }
+                    // A here-document: its body is the file (`COPY <<'EOF' /dest`).
+                    if let Some(opened) = src.strip_prefix("<<") {
+                        let name = opened
+                            .trim_start_matches('-')
+                            .trim_matches(|c| c == '\'' || c == '"');
+                        if let Some((_, body)) = heredocs.iter().find(|(n, _)| n == name) {
+                            df.copies.push(Copy {
+                                host: df.path.clone(),
+                                target: lint_source::vfs::normalize(&dest_path),
+                                into_dir: dest.ends_with('/') || existing_dir,
+                                line,
+                                content: Some(Arc::from(body.as_str())),
+                            });
+                        }
+                        continue;
+                    }
                     let host =
                         lint_source::vfs::normalize(&context.join(src.trim_start_matches('/')));
                     let into_dir = dest.ends_with('/')
@@ -522,6 +603,7 @@ pub fn parse_target(
                             target: lint_source::vfs::normalize(&dest_path),
                             into_dir,
                             line,
+                            content: None,
                         });
                     }
                 }
