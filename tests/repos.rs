@@ -4466,3 +4466,25 @@ fn a_here_document_copy_places_its_lines() {
     assert!(text.contains("X001"), "{text}");
     assert!(text.contains("here-document of ./Dockerfile:7"), "{text}");
 }
+
+/// `default-7` beside `default` in a sites-available with nothing enabled
+/// (PageSpeedPlus/easyengine-2, one catch-all per PHP version): alternatives, enabled
+/// one at a time; no "duplicate default server" between them.
+#[test]
+fn variants_of_the_catch_all_site_are_its_alternatives() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "etc/nginx/nginx.conf",
+        "user www-data;\nevents {}\nhttp {\n    include /etc/nginx/mime.types;\n    include /etc/nginx/sites-enabled/*;\n}\n",
+    );
+    for (name, php) in [("default", "php5"), ("default-7", "php7.0")] {
+        write(
+            dir.path(),
+            &format!("etc/nginx/sites-available/{name}"),
+            &format!("server {{\n\tlisten 80 default_server;\n\tlisten [::]:80 default_server;\n\troot /var/www/html;\n\tlocation / {{\n\t\ttry_files $uri $uri/ =404;\n\t}}\n\t# {php}\n}}\n"),
+        );
+    }
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(!text.contains("NGX020"), "{text}");
+}

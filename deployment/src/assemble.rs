@@ -3911,8 +3911,19 @@ fn alternative_sites<'f>(sites: &[&'f RepoFile], repo: &Path) -> Vec<(String, Ve
     for f in sites.iter().filter(|f| catch_all(f)) {
         let dir = folder(f);
         let mut joined = false;
+        let stem = |p: &Path| {
+            p.file_stem()
+                .map(|s| s.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default()
+        };
+        let own = stem(&f.path);
         for (key, group) in groups.iter_mut() {
-            if key.parent() == Some(dir.as_path()) {
+            // `default-7`, `default-72` beside `default` (PageSpeedPlus/easyengine-2: one
+            // per PHP version) are the catch-all's alternatives, enabled instead of it.
+            let variant = stem(key)
+                .strip_prefix(own.as_str())
+                .is_some_and(|rest| rest.starts_with(['-', '_', '.']));
+            if key.parent() == Some(dir.as_path()) && !variant {
                 group.insert(0, f);
                 joined = true;
             }
