@@ -4488,3 +4488,47 @@ fn variants_of_the_catch_all_site_are_its_alternatives() {
     let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
     assert!(!text.contains("NGX020"), "{text}");
 }
+
+/// Kubernetes Deployments that run the images the repository's Compose file builds
+/// (`build: {target: nginx}` beside `image: k8s-php-fpm/nginx:latest`, garyrutland's
+/// k8s-php-fpm): the pods are those builds and are linted; here the Service nginx names
+/// is missing.
+#[test]
+fn kubernetes_images_built_by_the_compose_file_are_those_builds() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM nginx:1-alpine AS nginx\nCOPY ./nginx/default.conf /etc/nginx/conf.d/default.conf\nCOPY ./app /var/www/html\n\nFROM php:8.4-fpm-alpine AS php-fpm\nCOPY ./app /var/www/html\n",
+    );
+    write(
+        dir.path(),
+        "docker-compose.yaml",
+        "services:\n  nginx:\n    build: {target: nginx}\n    image: k8s-php-fpm/nginx:latest\n  php-fpm:\n    build: {target: php-fpm}\n    image: k8s-php-fpm/php:latest\n",
+    );
+    write(
+        dir.path(),
+        "nginx/default.conf",
+        "server {\n    root /var/www/html/public;\n    location ~ ^/index\\.php(/|$) {\n        fastcgi_pass php-fpm:9000;\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $realpath_root$fastcgi_script_name;\n    }\n}\n",
+    );
+    write(dir.path(), "app/public/index.php", "<?php\n");
+    let deployment = |name: &str, image: &str| {
+        format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}}}\nspec:\n  selector: {{matchLabels: {{app: {name}}}}}\n  template:\n    metadata: {{labels: {{app: {name}}}}}\n    spec:\n      containers:\n        - name: {name}\n          image: {image}\n---\n")
+    };
+    write(
+        dir.path(),
+        "k8s/all.yaml",
+        &format!(
+            "{}{}apiVersion: v1\nkind: Service\nmetadata: {{name: php}}\nspec:\n  ports: [{{port: 9000}}]\n  selector: {{app: php-fpm}}\n",
+            deployment("nginx", "k8s-php-fpm/nginx:latest"),
+            deployment("php-fpm", "k8s-php-fpm/php:latest")
+        ),
+    );
+    let (shown, _) = run_in(dir.path(), &["deployments", "."]);
+    assert!(
+        shown.contains("k8s-php-fpm/nginx:latest (built by ./Dockerfile)"),
+        "{shown}"
+    );
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(text.contains("X020"), "{text}");
+}

@@ -1249,7 +1249,7 @@ fn collect_templates(c: &mut Container, host: &Path, target: &Path) {
     }
 }
 
-fn rel(path: &Path, repo: &Path) -> String {
+pub(crate) fn rel(path: &Path, repo: &Path) -> String {
     path.strip_prefix(repo)
         .map(|p| format!("./{}", p.display()))
         .unwrap_or_else(|_| outside(path, repo))
@@ -1257,6 +1257,31 @@ fn rel(path: &Path, repo: &Path) -> String {
 
 /// The stock files of an image reference; an image the data does not know may be built
 /// by a Dockerfile of the repository (`ghcr.io/acme/api` ← `docker/api/Dockerfile`).
+/// Runs a build a Compose service or the CI describes in `c`: what its Dockerfile (at
+/// its target, with its build args) puts in the image. False when the Dockerfile cannot
+/// be read.
+pub(crate) fn apply_build(c: &mut Container, build: &compose::Service, repo: &Path) -> bool {
+    let Some((context, dockerfile_path)) = &build.build else {
+        return false;
+    };
+    let Ok(text) = std::fs::read_to_string(dockerfile_path) else {
+        return false;
+    };
+    let df = dockerfile::parse_target(
+        dockerfile_path,
+        &text,
+        context,
+        &build.build_args,
+        build.build_target.as_deref(),
+    );
+    apply_dockerfile(c, &df, repo);
+    c.built_from = Some(dockerfile_path.clone());
+    if c.command.is_empty() {
+        c.command = df.command.clone();
+    }
+    true
+}
+
 pub(crate) fn set_image(c: &mut Container, reference: &str, dockerfiles: &[PathBuf], repo: &Path) {
     c.image_ref = reference.to_string();
     c.image = stock::image(reference);
@@ -2427,6 +2452,9 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
     }
     // Images the repository's CI builds, read once for every Compose file.
     let ci = ci_builds::find(&repo);
+    // Images the repository's Compose files build (`build:` beside `image:`): a
+    // Kubernetes manifest that runs one runs that build.
+    let mut compose_builds: Vec<(String, compose::Service)> = Vec::new();
     for (_, group) in by_dir {
         let (overrides, bases): (Vec<&RepoFile>, Vec<&RepoFile>) = group
             .into_iter()
@@ -2532,6 +2560,7 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
                 .filter(|s| s.build.is_some())
                 .filter_map(|s| Some((s.image.clone()?, s.clone())))
                 .collect();
+            compose_builds.extend(builders.iter().cloned());
             let mut containers: Vec<Container> = parsed
                 .services
                 .iter()
@@ -2605,7 +2634,17 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
         .filter(|f| f.role == Role::Kubernetes)
         .collect();
     if !manifests.is_empty() {
-        crate::kubernetes::assemble(&manifests, &repo, &dockerfiles, &mut out);
+        let built = |image: &str| -> Option<compose::Service> {
+            if let Some((_, s)) = compose_builds.iter().find(|(i, _)| i == image) {
+                return Some(s.clone());
+            }
+            let b = ci_builds::build_of(&ci, image).filter(|b| b.dockerfile.is_file())?;
+            Some(compose::Service {
+                build: Some((b.context.clone(), b.dockerfile.clone())),
+                ..compose::Service::default()
+            })
+        };
+        crate::kubernetes::assemble(&manifests, &repo, &dockerfiles, &built, &mut out);
     }
     // Dockerfiles that no Compose file builds: an image of their own (its files are linted
     // where it copies them, with one side only when it runs one server).

@@ -37,6 +37,7 @@ pub(crate) fn assemble(
     manifests: &[&RepoFile],
     repo: &Path,
     dockerfiles: &[PathBuf],
+    built: &dyn Fn(&str) -> Option<crate::compose::Service>,
     out: &mut Assembled,
 ) {
     // By name; several manifests (examples side by side) may reuse a name.
@@ -207,7 +208,21 @@ pub(crate) fn assemble(
                 pod: Some(format!("{}#{}", w.file.display(), w.name)),
                 ..Container::default()
             };
-            set_image(&mut container, &image_ref, dockerfiles, repo);
+            // An image the repository's own Compose file or CI builds (`build:` beside
+            // `image: k8s-php-fpm/nginx:latest`) is that build, not an unknown image.
+            match built(&image_ref) {
+                Some(build) if crate::assemble::apply_build(&mut container, &build, repo) => {
+                    container.image_ref = format!(
+                        "{image_ref} (built by {})",
+                        container
+                            .built_from
+                            .as_deref()
+                            .map(|d| crate::assemble::rel(d, repo))
+                            .unwrap_or_default()
+                    );
+                }
+                _ => set_image(&mut container, &image_ref, dockerfiles, repo),
+            }
             for (selector, ports, file, kind, service) in &exposed {
                 if selector.is_empty() || !selector.iter().all(|(k, v)| w.labels.get(k) == Some(v))
                 {
