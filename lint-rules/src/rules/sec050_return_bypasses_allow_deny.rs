@@ -25,7 +25,9 @@ page is, so a denied client gets 403 there (live, nginx 1.22.1), or an error pag
 that is public anyway; an `error_page` to a named location is reported. A block
 with only `allow` rules denies nobody and is not reported;
 named and `internal` locations are reachable only after the access phase of
-the location that sent the request there.
+the location that sent the request there. Rules written for a whole `server`
+are not bypassed by a redirect to a path of that server (`return 301 /netdata/;`):
+the client lands where the same rules answer.
 
 **Symptom**: clients the `deny` is meant to stop get the response anyway
 (`curl -i https://host/admin/` from any address answers 200 or the redirect).
@@ -69,6 +71,29 @@ fn reachable_descendants(tree: &Tree<'_>, scope: Option<usize>) -> Vec<usize> {
 /// `return 4xx;` without a body: only an error, also when an `error_page` turns it into
 /// a page by URI (the redirect meets the access rules, or the same `return`, again); an
 /// `error_page` to a named location may serve anything.
+/// Whether statement `i` is `return 3xx /path` or a `rewrite ... /path redirect|permanent`:
+/// a redirect to a path of the same server.
+fn redirects_within_server(tree: &Tree<'_>, i: usize) -> bool {
+    let item = tree.item(i);
+    let args: Vec<String> = crate::model::syntax::args(item);
+    let target = if item.is("return") {
+        match args.as_slice() {
+            [code, target] if matches!(code.as_str(), "301" | "302" | "303" | "307" | "308") => {
+                target
+            }
+            _ => return false,
+        }
+    } else if item.is("rewrite") && crate::model::syntax::rewrite_redirects(item) {
+        match args.get(1) {
+            Some(target) => target,
+            None => return false,
+        }
+    } else {
+        return false;
+    };
+    target.starts_with('/') && !target.starts_with("//")
+}
+
 fn returns_plain_error(tree: &Tree<'_>, i: usize) -> bool {
     let args: Vec<String> = crate::model::syntax::args(tree.item(i));
     let Some(code) = args.first() else {
@@ -122,8 +147,15 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if !denies {
                 continue;
             }
+            // A redirect to a path of the same server, from rules written for the whole
+            // server, sends the client where the same rules answer (WordOps' acl.conf and
+            // `location /netdata { return 301 /netdata/; }`): nothing is served past them.
+            let server_wide = scope.is_some_and(|s| tree.item(s).is("server"));
             let bypass = reachable_descendants(tree, scope).into_iter().find(|d| {
                 let s = tree.item(*d);
+                if server_wide && redirects_within_server(tree, *d) {
+                    return false;
+                }
                 (s.is("return") && !returns_plain_error(tree, *d))
                     || (s.is("rewrite") && crate::model::syntax::rewrite_redirects(s))
             });
