@@ -4532,3 +4532,34 @@ fn kubernetes_images_built_by_the_compose_file_are_those_builds() {
     let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
     assert!(text.contains("X020"), "{text}");
 }
+
+/// A service of an image that runs nginx through its own entrypoint script, which
+/// renders `/etc/nginx/templates/https/init.conf.tpl` (nochlezhka/mks): the script starts
+/// nginx only (`/init` in a path is no s6), and php-fpm is the other service.
+#[test]
+fn an_nginx_entrypoint_script_runs_nginx_only() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "docker/app/Dockerfile",
+        "FROM php:8.3.8-fpm-alpine\nRUN apk add --no-cache nginx && rm -f /etc/nginx/http.d/default.conf\nCOPY docker/app/files/nginx /etc/nginx/\nRUN chmod +x /etc/nginx/entrypoint.sh\n",
+    );
+    write(
+        dir.path(),
+        "docker/app/files/nginx/entrypoint.sh",
+        "#!/bin/sh\nset -ue\nMODE=${MODE:-http}\nif [ \"${MODE}\" = \"https_init\" ]; then\n  envsubst '${DOMAIN}' < /etc/nginx/templates/https/init.conf.tpl > /etc/nginx/conf.d/default.conf\nfi\n/usr/sbin/nginx\n",
+    );
+    write(
+        dir.path(),
+        "docker/app/files/nginx/nginx.conf",
+        "user nginx;\nevents {}\nhttp {\n    include /etc/nginx/mime.types;\n    upstream php-upstream { server php:9000; }\n    server {\n        listen 80 default_server;\n        root /var/www/public;\n        location ~ \\.php$ {\n            include fastcgi_params;\n            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n            fastcgi_pass php-upstream;\n        }\n    }\n}\n",
+    );
+    write(
+        dir.path(),
+        "deploy/docker-compose.yml",
+        "services:\n  nginx:\n    image: example/mks-app:latest\n    build:\n      context: ..\n      dockerfile: docker/app/Dockerfile\n    entrypoint: [ \"/etc/nginx/entrypoint.sh\" ]\n    links:\n      - php\n  php:\n    image: example/mks-app:latest\n",
+    );
+    let (shown, _) = run_in(dir.path(), &["deployments", "."]);
+    assert!(shown.contains("deployment nginx → php"), "{shown}");
+    assert!(shown.contains("separate containers"), "{shown}");
+}

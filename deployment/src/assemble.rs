@@ -434,10 +434,15 @@ impl Container {
         ];
         // php-fpm under its package names too: `service php7.4-fpm start`, `php-fpm82`.
         let names = |p: &str| text.contains(if p == "php-fpm" { "fpm" } else { p });
-        self.command.len() == 1
-            && !HANDS_OVER.iter().any(|w| text.contains(w))
-            && names(other)
-            && !names(program)
+        // Whole words: `/init` is s6's, not the `/init.conf.tpl` a script renders
+        // (nochlezhka/mks's nginx entrypoint).
+        let hands_over = HANDS_OVER.iter().any(|h| match *h {
+            "/init" => text
+                .split(|c: char| c.is_whitespace() || matches!(c, ';' | '&' | '|' | '"' | '\''))
+                .any(|w| w == "/init"),
+            _ => text.contains(h),
+        });
+        self.command.len() == 1 && !hands_over && names(other) && !names(program)
     }
 
     /// Whether the command runs `program` itself, and so nothing else (`php-fpm -F`:
