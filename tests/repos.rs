@@ -4562,4 +4562,6 @@ fn an_nginx_entrypoint_script_runs_nginx_only() {
     let (shown, _) = run_in(dir.path(), &["deployments", "."]);
     assert!(shown.contains("deployment nginx → php"), "{shown}");
     assert!(shown.contains("separate containers"), "{shown}");
+    // Its service name and its `links:` entry are one name.
+    assert!(shown.contains("php-fpm answers to php\n"), "{shown}");
 }

@@ -2217,6 +2217,9 @@ pub(crate) fn pair(
                     fpm_names.push(alias.clone());
                 }
             }
+            // A name given twice (the service's own and a `links:` entry of it) is one.
+            let mut seen = BTreeSet::new();
+            fpm_names.retain(|name| seen.insert(name.clone()));
             // On networks apart, php-fpm's names do not resolve from nginx at all.
             let names = if apart {
                 all_names
