@@ -985,22 +985,14 @@ fn compose_container(
     c.names.push(service.name.clone());
     let mut command = service.entrypoint.clone();
     command.extend(service.command.iter().cloned());
-    if let Some((context, dockerfile_path)) = &service.build {
-        match std::fs::read_to_string(dockerfile_path) {
-            Ok(text) => {
-                let df = dockerfile::parse_target(
-                    dockerfile_path,
-                    &text,
-                    context,
-                    &service.build_args,
-                    service.build_target.as_deref(),
-                );
-                apply_dockerfile(&mut c, &df, repo);
+    if let Some((_, dockerfile_path)) = &service.build {
+        match run_dockerfile(&mut c, service, repo) {
+            Some(built) => {
                 if command.is_empty() {
-                    command = df.command.clone();
+                    command = built;
                 }
             }
-            Err(_) => notes.push(format!(
+            None => notes.push(format!(
                 "{}: service {} builds from {}, which the repository does not have",
                 rel(file, repo),
                 service.name,
@@ -1266,12 +1258,24 @@ pub(crate) fn rel(path: &Path, repo: &Path) -> String {
 /// its target, with its build args) puts in the image. False when the Dockerfile cannot
 /// be read.
 pub(crate) fn apply_build(c: &mut Container, build: &compose::Service, repo: &Path) -> bool {
-    let Some((context, dockerfile_path)) = &build.build else {
+    let Some(command) = run_dockerfile(c, build, repo) else {
         return false;
     };
-    let Ok(text) = std::fs::read_to_string(dockerfile_path) else {
-        return false;
-    };
+    c.built_from = build
+        .build
+        .as_ref()
+        .map(|(_, dockerfile)| dockerfile.clone());
+    if c.command.is_empty() {
+        c.command = command;
+    }
+    true
+}
+
+/// Applies what the build's Dockerfile (at its target, with its build args) puts in the
+/// image to `c`, and returns the command it sets; `None` when it cannot be read.
+fn run_dockerfile(c: &mut Container, build: &compose::Service, repo: &Path) -> Option<Vec<String>> {
+    let (context, dockerfile_path) = build.build.as_ref()?;
+    let text = std::fs::read_to_string(dockerfile_path).ok()?;
     let df = dockerfile::parse_target(
         dockerfile_path,
         &text,
@@ -1280,11 +1284,7 @@ pub(crate) fn apply_build(c: &mut Container, build: &compose::Service, repo: &Pa
         build.build_target.as_deref(),
     );
     apply_dockerfile(c, &df, repo);
-    c.built_from = Some(dockerfile_path.clone());
-    if c.command.is_empty() {
-        c.command = df.command.clone();
-    }
-    true
+    Some(df.command)
 }
 
 pub(crate) fn set_image(c: &mut Container, reference: &str, dockerfiles: &[PathBuf], repo: &Path) {
