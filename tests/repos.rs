@@ -4565,3 +4565,23 @@ fn an_nginx_entrypoint_script_runs_nginx_only() {
     // Its service name and its `links:` entry are one name.
     assert!(shown.contains("php-fpm answers to php\n"), "{shown}");
 }
+
+/// A loose php-fpm main file of another layout (perusio's Debian php5-fpm.conf, `include=
+/// /etc/php5/fpm/pool.d/*.conf`): its pool files go where it includes them, and are
+/// linted; placed in the official image's php-fpm.d, none was read.
+#[test]
+fn loose_pools_go_where_the_loose_main_file_includes_them() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "fpm/php5-fpm.conf",
+        "[global]\npid = /run/php5-fpm.pid\nerror_log = /var/log/php5-fpm.log\ninclude=/etc/php5/fpm/pool.d/*.conf\n",
+    );
+    write(
+        dir.path(),
+        "fpm/pool.d/www0.conf",
+        "[www0]\nuser = www-data\ngroup = www-data\nlisten = 127.0.0.1:9001\npm = static\npm.max_children = 0\n",
+    );
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(text.contains("fpm/pool.d/www0.conf:6:19: FPM006"), "{text}");
+}

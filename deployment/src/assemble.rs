@@ -3046,6 +3046,26 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
     } else {
         "php:fpm (official image)".into()
     };
+    // Where a loose php-fpm main file includes its pools from (perusio's php5-fpm.conf:
+    // `include=/etc/php5/fpm/pool.d/*.conf`): its pool files go there, or it reads none.
+    let main_pool_dir: Option<PathBuf> = loose
+        .iter()
+        .filter(|f| matches!(f.role, Role::Fpm { main: true }))
+        .filter_map(|f| std::fs::read_to_string(&f.path).ok())
+        .find_map(|text| {
+            text.lines().find_map(|line| {
+                let (key, value) = line.split_once('=')?;
+                if key.trim() != "include" {
+                    return None;
+                }
+                let pattern = Path::new(value.trim().trim_matches('"'));
+                let dir = pattern.parent()?;
+                (pattern.is_absolute()
+                    && pattern.to_string_lossy().ends_with("*.conf")
+                    && !dir.to_string_lossy().contains(['*', '$']))
+                .then(|| dir.to_path_buf())
+            })
+        });
     let mut nginx_mains: Vec<&RepoFile> = Vec::new();
     let mut sites: Vec<&RepoFile> = Vec::new();
     for f in &loose {
@@ -3111,21 +3131,25 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                         "/usr/local/etc/php-fpm.conf".to_string()
                     })
                 } else {
-                    PathBuf::from(if debian {
-                        format!("/etc/php/{php}/fpm/pool.d")
-                    } else {
-                        "/usr/local/etc/php-fpm.d".to_string()
-                    })
-                    .join(if is_override {
-                        format!("zz-{name}")
-                    } else if opens("[www]") {
-                        // A whole `[www]` pool under another name (VVV's php-www.conf, a
-                        // pasted www-ubuntu.conf) is the image's www.conf, put there by the
-                        // provisioning: beside the stock one, each overrode the other.
-                        "www.conf".to_string()
-                    } else {
-                        name.clone()
-                    })
+                    main_pool_dir
+                        .clone()
+                        .unwrap_or_else(|| {
+                            PathBuf::from(if debian {
+                                format!("/etc/php/{php}/fpm/pool.d")
+                            } else {
+                                "/usr/local/etc/php-fpm.d".to_string()
+                            })
+                        })
+                        .join(if is_override {
+                            format!("zz-{name}")
+                        } else if opens("[www]") {
+                            // A whole `[www]` pool under another name (VVV's php-www.conf, a
+                            // pasted www-ubuntu.conf) is the image's www.conf, put there by the
+                            // provisioning: beside the stock one, each overrode the other.
+                            "www.conf".to_string()
+                        } else {
+                            name.clone()
+                        })
                 };
                 let kind = if is_override {
                     "loose php-fpm override: no listen or pm of its own, read after the image's pools"
