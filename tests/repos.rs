@@ -4585,3 +4585,34 @@ fn loose_pools_go_where_the_loose_main_file_includes_them() {
     let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
     assert!(text.contains("fpm/pool.d/www0.conf:6:19: FPM006"), "{text}");
 }
+
+/// A kustomization.yaml without apiVersion and kind (kustomize allows it) is read: its
+/// configMapGenerator's file is the ConfigMap the pod mounts, linted with the php-fpm
+/// container beside nginx (Kube-ASY's workshop; the sidecar's port is wrong here).
+#[test]
+fn a_kustomization_without_kind_generates_its_config_maps() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "base/kustomization.yaml",
+        "configMapGenerator:\n- name: nginx-config\n  files:\n  - vhost.conf\nresources:\n- deployment.yaml\n",
+    );
+    write(
+        dir.path(),
+        "base/deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: nginx\n        image: nginx:1.27\n        volumeMounts:\n        - name: nginx-conf\n          mountPath: /etc/nginx/conf.d\n      - name: php\n        image: php:8.3-fpm\n      volumes:\n      - name: nginx-conf\n        configMap:\n          name: nginx-config\n          items:\n          - key: vhost.conf\n            path: site.conf\n",
+    );
+    write(
+        dir.path(),
+        "base/vhost.conf",
+        "server {\n    listen 8080;\n    root /app/public;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass 127.0.0.1:9001;\n    }\n}\n",
+    );
+    write(
+        dir.path(),
+        "overlays/prod/kustomization.yaml",
+        "resources:\n- ../../base\nnamePrefix: prod-\n",
+    );
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(text.contains("base/vhost.conf:7:22: X001"), "{text}");
+    assert!(!text.contains("loose configuration files"), "{text}");
+}

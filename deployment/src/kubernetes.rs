@@ -32,6 +32,17 @@ struct Workload {
     file: PathBuf,
 }
 
+/// Whether a file is a kustomization by its name (`kustomization.yaml`, `.yml`,
+/// `Kustomization`): what `kubectl kustomize DIR` reads.
+pub(crate) fn is_kustomization_name(path: &Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+        matches!(
+            n,
+            "kustomization.yaml" | "kustomization.yml" | "Kustomization"
+        )
+    })
+}
+
 /// Assembles the pods of the manifests into deployments.
 pub(crate) fn assemble(
     manifests: &[&RepoFile],
@@ -63,8 +74,12 @@ pub(crate) fn assemble(
                 format!("the document at line {line} was skipped ({e}); the others were read"),
             ));
         }
+        // kustomize lets a kustomization.yaml leave out its apiVersion and kind.
+        let kustomization = is_kustomization_name(&m.path);
         for doc in docs {
-            let kind = scalar(&doc["kind"]).unwrap_or_default();
+            let kind = scalar(&doc["kind"])
+                .or_else(|| kustomization.then(|| "Kustomization".to_string()))
+                .unwrap_or_default();
             let name = scalar(&doc["metadata"]["name"]).unwrap_or_default();
             match kind.as_str() {
                 "ConfigMap" => {

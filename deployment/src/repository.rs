@@ -302,6 +302,9 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
         };
         return Some(Role::Template(kind));
     }
+    if crate::kubernetes::is_kustomization_name(path) {
+        return Some(Role::Kubernetes);
+    }
     if e == "yml" || e == "yaml" {
         if crate::compose::is_compose_name(&name)
             || text.lines().any(|l| l.trim_end() == "services:") && !text.contains("apiVersion:")
