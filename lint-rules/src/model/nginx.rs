@@ -212,6 +212,19 @@ impl EffectiveLocation {
         }
     }
 
+    /// Whether SCRIPT_FILENAME names one script whatever the URI: its file name has no
+    /// variable (`$document_root/index.php`, a front controller).
+    pub fn runs_fixed_script(&self) -> bool {
+        self.inherited
+            .params
+            .as_ref()
+            .and_then(|p| p.get("SCRIPT_FILENAME"))
+            .is_some_and(|p| {
+                let name = p.value.rsplit('/').next().unwrap_or(&p.value);
+                !name.is_empty() && !name.contains('$')
+            })
+    }
+
     /// True for regex locations matching `.php` (the usual PHP handler).
     pub fn is_php_regex(&self) -> bool {
         self.pattern.starts_with('~') && self.pattern.contains("php")

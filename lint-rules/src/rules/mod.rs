@@ -42,6 +42,7 @@ register! {
     x025_script_missing_in_php_container,
     x026_docroot_missing_in_nginx_container,
     x027_pool_open_beyond_nginx,
+    x028_status_page_not_the_pools,
     ngx026_user_unknown,
     ngx027_nginx_log_directory_missing,
     ngx101_conflicting_server_name,

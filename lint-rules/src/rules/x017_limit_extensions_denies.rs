@@ -57,20 +57,6 @@ fn extensions(pattern: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether the location's SCRIPT_FILENAME names one script whatever the URI: its file
-/// name has no variable (`$document_root/index.php`).
-fn script_is_fixed(location: &crate::model::nginx::EffectiveLocation) -> bool {
-    location
-        .inherited
-        .params
-        .as_ref()
-        .and_then(|p| p.get("SCRIPT_FILENAME"))
-        .is_some_and(|p| {
-            let name = p.value.rsplit('/').next().unwrap_or(&p.value);
-            !name.is_empty() && !name.contains('$')
-        })
-}
-
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, _, location) in model.fastcgi_locations() {
         let Some(regex) = location
@@ -87,7 +73,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         // php-fpm checks the extension of SCRIPT_FILENAME, not of the URI: a front
         // controller (`$document_root/index.php`, perusio's Drupal README.txt location)
         // runs a .php file whatever the location matched.
-        if script_is_fixed(location) {
+        if location.runs_fixed_script() {
             continue;
         }
         for t in model.fastcgi_targets(location) {
