@@ -4616,3 +4616,33 @@ fn a_kustomization_without_kind_generates_its_config_maps() {
     assert!(text.contains("base/vhost.conf:7:22: X001"), "{text}");
     assert!(!text.contains("loose configuration files"), "{text}");
 }
+
+/// A php-fpm tree the repository places for another PHP version (wallabag's
+/// /etc/php81/php-fpm.conf under an image that runs php-fpm84) is never read: a note
+/// says so, as for nginx files no include reaches. A pool file a start script renders
+/// (`{{NAME}}`) is read at runtime and gets no such note.
+#[test]
+fn php_fpm_files_the_running_php_fpm_never_reads_are_named() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM alpine:3.21\nRUN apk add --no-cache nginx php84-fpm\nCOPY root /\nCMD [\"sh\", \"-c\", \"php-fpm84 && nginx -g 'daemon off;'\"]\n",
+    );
+    write(
+        dir.path(),
+        "root/etc/php81/php-fpm.conf",
+        "[global]\nerror_log = /var/log/php-fpm.log\n[www]\nuser = nobody\ngroup = nobody\nlisten = 127.0.0.1:9000\npm = ondemand\npm.max_children = 4\n",
+    );
+    write(
+        dir.path(),
+        "root/etc/php84/php-fpm.d/zz-template.conf",
+        "[www]\npm.max_children = {{PHP_MAX_CHILDREN}}\n",
+    );
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(
+        text.contains("1 php-fpm file of the repository is placed where the php-fpm that runs does not read it, and not linted: root/etc/php81/php-fpm.conf (at /etc/php81/php-fpm.conf)"),
+        "{text}"
+    );
+    assert!(!text.contains("zz-template.conf (at"), "{text}");
+}

@@ -204,6 +204,56 @@ impl Side {
     /// link them in from a start script): host file and container path. Only what nginx
     /// loads through an include is linted; the caller says which of these nothing
     /// reached. At most 1 000, as [`Side::placed_sites`].
+    /// The repository's files a deployment places into php-fpm's configuration trees
+    /// (`/etc/php81/php-fpm.conf`, a pool file): host file and container path. The
+    /// caller says which of these php-fpm never read (wallabag's /etc/php81 tree under
+    /// an image that runs php-fpm84). At most about 1 000.
+    pub fn placed_fpm_files(&self) -> Vec<(PathBuf, PathBuf)> {
+        // php-fpm's configuration trees: /etc/php81/, /etc/php/8.2/fpm/, /usr/local/etc/.
+        let fpm_config = |path: &Path| {
+            let text = path.to_string_lossy();
+            path.extension().is_some_and(|e| e == "conf")
+                && (text.starts_with("/etc/php") || text.starts_with("/usr/local/etc/php-fpm"))
+        };
+        let mut out: Vec<(PathBuf, PathBuf)> = Vec::new();
+        // A pool file linted on its own (the image's main file is not known): what that
+        // main file reads is not known either.
+        let own_main = self
+            .main
+            .parent()
+            .is_some_and(|d| !(d.ends_with("php-fpm.d") || d.ends_with("pool.d")));
+        if !own_main {
+            return out;
+        }
+        for m in self.fs.mounts() {
+            if m.guessed {
+                continue;
+            }
+            let files: Vec<PathBuf> = match &m.source {
+                container_fs::Source::File(_) => vec![m.target.clone()],
+                container_fs::Source::Dir { host, .. } => files_under(host, &m.target, 4),
+                _ => continue,
+            };
+            for path in files.into_iter().filter(|p| fpm_config(p)) {
+                // A template a start script fills in (cachet's `{{PHP_MAX_CHILDREN}}`) is
+                // read at runtime; its own note says why it is not linted.
+                let template =
+                    |host: &Path| std::fs::read_to_string(host).is_ok_and(|t| t.contains("{{"));
+                if let Some(host) = self.fs.host_path(&path).filter(|h| !template(h)) {
+                    if !out.iter().any(|(h, _)| *h == host) {
+                        out.push((host, path));
+                    }
+                }
+            }
+            if out.len() >= 1_000 {
+                break;
+            }
+        }
+        out
+    }
+
+    /// Repository files placed into nginx's configuration outside the folders nginx reads
+    /// from (a sibling of the php-fpm side's [`Side::placed_fpm_files`]).
     pub fn placed_nginx_files_elsewhere(&self) -> Vec<(PathBuf, PathBuf)> {
         let elsewhere = |path: &Path| {
             path.extension().is_some_and(|e| e == "conf")

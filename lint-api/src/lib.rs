@@ -471,7 +471,7 @@ impl Linter {
         // The repository's nginx files a deployment places where nginx does not look
         // (webdevops' `COPY conf/ /opt/docker/`, linked in by a start script this tool
         // does not run): not linted, which an all-clear must not hide.
-        for (name, placed) in &plan.placed_elsewhere {
+        for (name, server, placed) in &plan.placed_elsewhere {
             let unread: Vec<String> = placed
                 .iter()
                 .filter(|(host, _)| !read.contains(host))
@@ -489,6 +489,18 @@ impl Linter {
                 .collect::<Vec<_>>()
                 .join(", ");
             let more = unread.len().saturating_sub(5);
+            if *server == Server::Fpm {
+                plan.notes.push(format!(
+                    "[{name}] {} php-fpm file{} of the repository {} placed where the php-fpm that runs does not read {}, and not linted: {listed}{} (another PHP version's tree, or a file no include names; lint {} with --fpm FILE)",
+                    unread.len(),
+                    if unread.len() == 1 { "" } else { "s" },
+                    if unread.len() == 1 { "is" } else { "are" },
+                    if unread.len() == 1 { "it" } else { "them" },
+                    if more > 0 { format!(" and {more} more") } else { String::new() },
+                    if unread.len() == 1 { "it" } else { "them" },
+                ));
+                continue;
+            }
             plan.notes.push(format!(
                 "[{name}] {} nginx file{} of the repository {} placed where no include of nginx's configuration reaches, and not linted: {listed}{} (a start script that links {} in is not followed; lint {} with --nginx FILE)",
                 unread.len(),
@@ -743,7 +755,16 @@ impl Linter {
                     // The repository's own files (a mount of `../` reaches others').
                     elsewhere.retain(|(host, _)| host.starts_with(&repo_abs));
                     if !elsewhere.is_empty() {
-                        plan.placed_elsewhere.push((d.name.clone(), elsewhere));
+                        plan.placed_elsewhere
+                            .push((d.name.clone(), Server::Nginx, elsewhere));
+                    }
+                }
+                if let Some(side) = &d.fpm {
+                    let mut placed = side.placed_fpm_files();
+                    placed.retain(|(host, _)| host.starts_with(&repo_abs));
+                    if !placed.is_empty() {
+                        plan.placed_elsewhere
+                            .push((d.name.clone(), Server::Fpm, placed));
                     }
                 }
                 let mut lint_input = d.lint_input();
@@ -1008,8 +1029,19 @@ struct Plan {
     /// large), each with a note.
     skipped: usize,
     /// Per deployment (its name), the repository's nginx files it places outside nginx's
-    /// folders (host path, container path): those no run read get a note.
-    placed_elsewhere: Vec<(String, Vec<(PathBuf, PathBuf)>)>,
+    /// folders and its php-fpm files (host path, container path): those no run read get
+    /// a note.
+    placed_elsewhere: Vec<(String, Server, Vec<Placed>)>,
+}
+
+/// A repository file a deployment places: (host path, container path).
+type Placed = (PathBuf, PathBuf);
+
+/// Which server a placed file is for (the note about files no run read).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Server {
+    Nginx,
+    Fpm,
 }
 
 /// A directory that holds a copy of `/` (etc/nginx or etc/php) rather than a repository.
