@@ -4395,15 +4395,15 @@ fn a_folder_of_server_snippets_is_not_a_folder_of_sites() {
 }
 
 /// A main file that reads its sites from conf.d/*.conf and no sites-enabled (Hestia's
-/// nginx.conf): a sibling file of maps goes into conf.d, where the installer copies it,
-/// and its variable is known.
+/// nginx.conf, whose top-level conf.d/main/*.conf loads modules): a sibling file of maps
+/// goes into conf.d, where the installer copies it, and its variable is known.
 #[test]
 fn loose_siblings_go_where_the_main_file_reads_sites() {
     let dir = tempfile::tempdir().expect("tmp");
     write(
         dir.path(),
         "install/deb/nginx/nginx.conf",
-        "events {}\nhttp {\n\tproxy_set_header Early-Data $rfc_early_data;\n\tinclude /etc/nginx/conf.d/*.conf;\n\tserver { listen 80; location / { proxy_pass http://127.0.0.1:8080; } }\n}\n",
+        "include /etc/nginx/conf.d/main/*.conf;\nevents {}\nhttp {\n\tproxy_set_header Early-Data $rfc_early_data;\n\tinclude /etc/nginx/conf.d/*.conf;\n\tserver { listen 80; location / { proxy_pass http://127.0.0.1:8080; } }\n}\n",
     );
     write(
         dir.path(),

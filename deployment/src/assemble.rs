@@ -4025,7 +4025,17 @@ fn main_site_dir(main: &Path, dir: &str) -> String {
     let Ok(text) = std::fs::read_to_string(main) else {
         return dir.to_string();
     };
-    let globbed: Vec<String> = include_args(&text)
+    // Sites are read inside `http`: Hestia's top-level `include conf.d/main/*.conf` loads
+    // modules, and its sites come from `conf.d/*.conf` below `http {`.
+    let Some(http) = text.lines().position(|l| {
+        let l = l.trim_start();
+        l.strip_prefix("http")
+            .is_some_and(|rest| rest.trim_start().starts_with('{'))
+    }) else {
+        return dir.to_string();
+    };
+    let in_http: String = text.lines().skip(http).collect::<Vec<_>>().join("\n");
+    let globbed: Vec<String> = include_args(&in_http)
         .filter(|arg| arg.contains('*'))
         .filter_map(|arg| {
             let folder = Path::new(arg).parent()?.to_string_lossy().into_owned();
