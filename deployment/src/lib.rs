@@ -199,23 +199,37 @@ impl Side {
         out
     }
 
-    /// The repository's nginx files (`*.conf` under a folder named `nginx`) this side
-    /// places outside nginx's own folders (`COPY conf/ /opt/docker/`: webdevops' images
-    /// link them in from a start script): host file and container path. Only what nginx
-    /// loads through an include is linted; the caller says which of these nothing
-    /// reached. At most 1 000, as [`Side::placed_sites`].
+    /// The repository's files this side's mounts and COPYs place (host file, container
+    /// path) that `wanted` keeps, each host file once: what the repository claims, not
+    /// what this tool guessed ("X placed as Y"). A folder is listed four levels deep.
+    fn placed_repository_files(
+        &self,
+        wanted: impl Fn(&container_fs::Mount, &Path) -> bool,
+    ) -> Vec<(PathBuf, PathBuf)> {
+        let mut out: Vec<(PathBuf, PathBuf)> = Vec::new();
+        let mut seen: std::collections::HashSet<PathBuf> = Default::default();
+        for m in self.fs.mounts().iter().filter(|m| !m.guessed) {
+            let files: Vec<PathBuf> = match &m.source {
+                container_fs::Source::File(_) => vec![m.target.clone()],
+                container_fs::Source::Dir { host, .. } => files_under(host, &m.target, 4),
+                _ => continue,
+            };
+            for path in files.into_iter().filter(|p| wanted(m, p)) {
+                if let Some(host) = self.fs.host_path(&path) {
+                    if seen.insert(host.clone()) {
+                        out.push((host, path));
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// The repository's files a deployment places into php-fpm's configuration trees
     /// (`/etc/php81/php-fpm.conf`, a pool file): host file and container path. The
     /// caller says which of these php-fpm never read (wallabag's /etc/php81 tree under
-    /// an image that runs php-fpm84). At most about 1 000.
+    /// an image that runs php-fpm84).
     pub fn placed_fpm_files(&self) -> Vec<(PathBuf, PathBuf)> {
-        // php-fpm's configuration trees: /etc/php81/, /etc/php/8.2/fpm/, /usr/local/etc/.
-        let fpm_config = |path: &Path| {
-            let text = path.to_string_lossy();
-            path.extension().is_some_and(|e| e == "conf")
-                && (text.starts_with("/etc/php") || text.starts_with("/usr/local/etc/php-fpm"))
-        };
-        let mut out: Vec<(PathBuf, PathBuf)> = Vec::new();
         // A pool file linted on its own (the image's main file is not known): what that
         // main file reads is not known either.
         let own_main = self
@@ -223,76 +237,44 @@ impl Side {
             .parent()
             .is_some_and(|d| !(d.ends_with("php-fpm.d") || d.ends_with("pool.d")));
         if !own_main {
-            return out;
+            return Vec::new();
         }
-        for m in self.fs.mounts() {
-            if m.guessed {
-                continue;
-            }
-            let files: Vec<PathBuf> = match &m.source {
-                container_fs::Source::File(_) => vec![m.target.clone()],
-                container_fs::Source::Dir { host, .. } => files_under(host, &m.target, 4),
-                _ => continue,
-            };
-            for path in files.into_iter().filter(|p| fpm_config(p)) {
-                // A template a start script fills in (cachet's `{{PHP_MAX_CHILDREN}}`) is
-                // read at runtime; its own note says why it is not linted.
-                let template =
-                    |host: &Path| std::fs::read_to_string(host).is_ok_and(|t| t.contains("{{"));
-                if let Some(host) = self.fs.host_path(&path).filter(|h| !template(h)) {
-                    if !out.iter().any(|(h, _)| *h == host) {
-                        out.push((host, path));
-                    }
-                }
-            }
-            if out.len() >= 1_000 {
-                break;
-            }
-        }
+        // php-fpm's configuration trees: /etc/php81/, /etc/php/8.2/fpm/, /usr/local/etc/.
+        let fpm_config = |path: &Path| {
+            let text = path.to_string_lossy();
+            path.extension().is_some_and(|e| e == "conf")
+                && (text.starts_with("/etc/php") || text.starts_with("/usr/local/etc/php-fpm"))
+        };
+        // A template a start script fills in (cachet's `{{PHP_MAX_CHILDREN}}`) is read at
+        // runtime; its own note says why it is not linted.
+        let template = |host: &Path| std::fs::read_to_string(host).is_ok_and(|t| t.contains("{{"));
+        let mut out = self.placed_repository_files(|_, path| fpm_config(path));
+        out.retain(|(host, _)| !template(host));
         out
     }
 
-    /// Repository files placed into nginx's configuration outside the folders nginx reads
-    /// from (a sibling of the php-fpm side's [`Side::placed_fpm_files`]).
+    /// The repository's nginx files (`*.conf` under a folder named `nginx`) this side
+    /// places outside nginx's own folders (`COPY conf/ /opt/docker/`: webdevops' images
+    /// link them in from a start script): host file and container path. Only what nginx
+    /// loads through an include is linted; the caller says which of these nothing
+    /// reached.
     pub fn placed_nginx_files_elsewhere(&self) -> Vec<(PathBuf, PathBuf)> {
         let elsewhere = |path: &Path| {
             path.extension().is_some_and(|e| e == "conf")
                 && path.components().any(|c| c.as_os_str() == "nginx")
                 && !NGINX_PREFIXES.iter().any(|x| path.starts_with(x))
         };
-        let mut out: Vec<(PathBuf, PathBuf)> = Vec::new();
-        for m in self.fs.mounts() {
-            if m.guessed {
-                continue;
-            }
-            let files: Vec<PathBuf> = match &m.source {
-                container_fs::Source::File(_) => vec![m.target.clone()],
-                // A folder of configuration (`/opt/docker/etc/nginx/`), not an application
-                // folder mounted whole (laradock's `../:/var/www` holds other projects'
-                // samples).
-                container_fs::Source::Dir { host, .. } => files_under(host, &m.target, 4),
-                _ => continue,
-            };
-            let under_etc = |p: &Path| p.to_string_lossy().contains("/etc/nginx/");
+        self.placed_repository_files(|m, path| {
+            // A folder of configuration (`/opt/docker/etc/nginx/`), not an application
+            // folder mounted whole (laradock's `../:/var/www` holds other projects'
+            // samples).
             let from_dir = matches!(m.source, container_fs::Source::Dir { .. });
             let app_folder = ["/var/www", "/srv", "/app", "/usr/share", "/home"]
                 .iter()
                 .any(|a| m.target.starts_with(a));
-            if from_dir && app_folder {
-                continue;
-            }
-            for path in files
-                .into_iter()
-                .filter(|p| elsewhere(p) && (!from_dir || under_etc(p)))
-            {
-                if let Some(host) = self.fs.host_path(&path) {
-                    if !out.iter().any(|(h, _)| *h == host) {
-                        out.push((host, path));
-                    }
-                }
-            }
-        }
-        out
+            let under_etc = path.to_string_lossy().contains("/etc/nginx/");
+            elsewhere(path) && !(from_dir && app_folder) && (!from_dir || under_etc)
+        })
     }
 
     /// Whether the repository file `path` lands in this side's container.

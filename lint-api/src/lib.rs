@@ -513,8 +513,7 @@ impl Linter {
         }
         plan.notes.sort();
         plan.notes.dedup();
-        let plan_notes = alike_notes::fold(std::mem::take(&mut plan.notes));
-        plan.notes = plan_notes;
+        plan.notes = alike_notes::fold(std::mem::take(&mut plan.notes));
         let runs_count = runs.len();
         let mut diagnostics = unused_in_every_run(runs, &map);
         // Advice about an image's own file is not the repository's to act on; its errors
@@ -750,21 +749,19 @@ impl Linter {
                 for note in &d.notes {
                     plan.notes.push(format!("[{}] {note}", d.name));
                 }
-                if let Some(side) = &d.nginx {
-                    let mut elsewhere = side.placed_nginx_files_elsewhere();
+                let placed = [
+                    (
+                        Server::Nginx,
+                        d.nginx.as_ref().map(|s| s.placed_nginx_files_elsewhere()),
+                    ),
+                    (Server::Fpm, d.fpm.as_ref().map(|s| s.placed_fpm_files())),
+                ];
+                for (server, files) in placed {
+                    let mut files = files.unwrap_or_default();
                     // The repository's own files (a mount of `../` reaches others').
-                    elsewhere.retain(|(host, _)| host.starts_with(&repo_abs));
-                    if !elsewhere.is_empty() {
-                        plan.placed_elsewhere
-                            .push((d.name.clone(), Server::Nginx, elsewhere));
-                    }
-                }
-                if let Some(side) = &d.fpm {
-                    let mut placed = side.placed_fpm_files();
-                    placed.retain(|(host, _)| host.starts_with(&repo_abs));
-                    if !placed.is_empty() {
-                        plan.placed_elsewhere
-                            .push((d.name.clone(), Server::Fpm, placed));
+                    files.retain(|(host, _)| host.starts_with(&repo_abs));
+                    if !files.is_empty() {
+                        plan.placed_elsewhere.push((d.name.clone(), server, files));
                     }
                 }
                 let mut lint_input = d.lint_input();
