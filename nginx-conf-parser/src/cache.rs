@@ -54,6 +54,7 @@ pub struct ParseCache {
     parses: std::sync::atomic::AtomicUsize,
     checks: Mutex<StatementChecks>,
     statements_checked: std::sync::atomic::AtomicUsize,
+    servers_walked: std::sync::atomic::AtomicUsize,
 }
 
 /// What the load-time checks found for one statement: the catalogue row it matched
@@ -81,6 +82,25 @@ pub(crate) struct StatementChecks {
     pub(crate) by_file: foldhash::HashMap<FileId, foldhash::HashMap<(u32, &'static str), Checked>>,
     /// Statements of kept files checked (not reused) by this check.
     pub(crate) fresh: usize,
+    /// Whole `server` blocks of http, by the file and offset of the `server` statement:
+    /// the files spliced into the block (in walk order) and everything the statement walk
+    /// found inside it. An editor's change touches one server of hundreds; the others'
+    /// blocks are the same statements from the same unchanged files, so they are not
+    /// walked again (the walk itself, memo lookups included, was most of a re-lint's
+    /// load-time checks).
+    pub(crate) servers: foldhash::HashMap<(FileId, u32), ServerChecks>,
+    /// Server blocks walked (not reused) by this check.
+    pub(crate) servers_walked: usize,
+}
+
+/// What the statement walk found inside one `server` block (see [`StatementChecks::servers`]).
+#[derive(Clone)]
+pub(crate) struct ServerChecks {
+    /// The files spliced into the block, in walk order: equal lists of unchanged files
+    /// (an unchanged file keeps its id) mean the same statements.
+    pub(crate) spliced: Vec<FileId>,
+    /// The findings, in walk order.
+    pub(crate) found: Vec<Diagnostic>,
 }
 
 impl StatementChecks {
@@ -113,6 +133,13 @@ impl ParseCache {
     /// than reused, so far: what tests count.
     pub fn statements_checked(&self) -> usize {
         self.statements_checked
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many `server` blocks of http the load-time checks walked rather than reused,
+    /// so far: what tests count.
+    pub fn servers_walked(&self) -> usize {
+        self.servers_walked
             .load(std::sync::atomic::Ordering::Relaxed)
     }
 
@@ -149,8 +176,12 @@ impl ParseCache {
         drop(files);
         let mut checks = self.checks.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(older) = older {
-            checks.live.remove(&older.file.id);
-            checks.by_file.remove(&older.file.id);
+            let gone = older.file.id;
+            checks.live.remove(&gone);
+            checks.by_file.remove(&gone);
+            checks
+                .servers
+                .retain(|(file, _), unit| *file != gone && !unit.spliced.contains(&gone));
         }
         checks.live.insert(parsed.file.id);
     }
@@ -164,6 +195,8 @@ impl ParseCache {
             live: checks.live.clone(),
             by_file: std::mem::take(&mut checks.by_file),
             fresh: 0,
+            servers: std::mem::take(&mut checks.servers),
+            servers_walked: 0,
         }
     }
 
@@ -172,10 +205,22 @@ impl ParseCache {
         self.statements_checked
             .fetch_add(found.fresh, std::sync::atomic::Ordering::Relaxed);
         let mut checks = self.checks.lock().unwrap_or_else(|e| e.into_inner());
+        self.servers_walked
+            .fetch_add(found.servers_walked, std::sync::atomic::Ordering::Relaxed);
         if checks.options != found.options {
             checks.options = found.options;
             checks.by_file.clear();
+            checks.servers.clear();
         }
+        let live = &checks.live;
+        let servers: Vec<_> = found
+            .servers
+            .into_iter()
+            .filter(|((file, _), unit)| {
+                live.contains(file) && unit.spliced.iter().all(|f| live.contains(f))
+            })
+            .collect();
+        checks.servers.extend(servers);
         for (file, statements) in found.by_file {
             // A file parsed again while the check ran is not the one checked.
             if checks.live.contains(&file) {
@@ -246,6 +291,7 @@ mod tests {
             "server {\n    listen 80;\n    location / { return 200 \"$uri\"; }\n    server_name a.test;\n}\n",
         ];
         let mut checked = Vec::new();
+        let mut walked = Vec::new();
         for a in edits {
             let kept = lint(a, Some(&cache));
             assert_eq!(kept, lint(a, None), "{a}");
@@ -257,6 +303,7 @@ mod tests {
                 "{kept:#?}"
             );
             checked.push(cache.statements_checked());
+            walked.push(cache.servers_walked());
         }
         // The first run checks every statement but the two `listen`s: events, http,
         // include (nginx.conf), server, location, return (a.conf), server, fastcgi_pas,
@@ -266,5 +313,50 @@ mod tests {
             .chain(checked.windows(2).map(|w| w[1] - w[0]))
             .collect();
         assert_eq!(deltas, [10, 0, 3, 4]);
+        // Whole server blocks: both the first time, then only a.conf's when it changes
+        // (b.conf's findings above came back without its block being walked).
+        let walked: Vec<usize> = std::iter::once(walked[0])
+            .chain(walked.windows(2).map(|w| w[1] - w[0]))
+            .collect();
+        assert_eq!(walked, [2, 0, 1, 1]);
+    }
+
+    /// A server block is the same only with the same included files: a snippet it
+    /// includes changing brings the block's findings from the new text.
+    #[test]
+    fn a_server_block_is_walked_again_when_a_file_it_includes_changes() {
+        let cache = Arc::new(ParseCache::default());
+        let run = |snippet: &str| {
+            let fs = MemoryFs::new()
+                .with_file(
+                    "/etc/nginx/nginx.conf",
+                    "events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n",
+                )
+                .with_file(
+                    "/etc/nginx/conf.d/a.conf",
+                    "server {\n    listen 80;\n    location / { include /etc/nginx/snippets/*.conf; }\n}\n",
+                )
+                .with_file("/etc/nginx/snippets/php.conf", snippet);
+            let map = SourceMap::with_ids(cache.ids());
+            let load_opts = LoadOptions {
+                fs: Some(Arc::new(fs)),
+                cache: Some(cache.clone()),
+                ..Default::default()
+            };
+            let config = load("/etc/nginx/nginx.conf".as_ref(), &load_opts, &map);
+            let check_opts = CheckOptions {
+                cache: Some(cache.clone()),
+                ..Default::default()
+            };
+            shown(&check(&config, &check_opts, &map), &map)
+        };
+        assert!(run("return 200;\n").is_empty());
+        assert_eq!(cache.servers_walked(), 1);
+        let found = run("retrun 200;\n");
+        assert!(found.iter().any(|f| f.contains("retrun")), "{found:#?}");
+        assert_eq!(cache.servers_walked(), 2);
+        let again = run("retrun 200;\n");
+        assert_eq!(again, found);
+        assert_eq!(cache.servers_walked(), 2);
     }
 }

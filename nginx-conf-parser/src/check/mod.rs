@@ -15,9 +15,9 @@ mod variables;
 
 use foldhash::{HashMap, HashMapExt};
 
-use lint_source::{Diagnostic, Edit, Fix, Severity, SourceMap, Span};
+use lint_source::{Diagnostic, Edit, FileId, Fix, Severity, SourceMap, Span};
 
-use crate::cache::{Checked, StatementChecks};
+use crate::cache::{Checked, ServerChecks, StatementChecks};
 use crate::catalogue::{subsystem_of, Catalogue, DirectiveSpec, NginxVersion};
 use crate::config::{Config, Item, Items};
 use crate::BlockKind;
@@ -160,7 +160,13 @@ struct Checker<'a> {
     memo: Option<StatementChecks>,
     /// See [`CheckOptions::version_assumed`].
     version_assumed: bool,
+    /// The resolved includes of the tree by the file they are written in, sorted by
+    /// offset: what [`Checker::server_unit`] reads (made on first need).
+    includes_by_file: Option<IncludesByFile<'a>>,
 }
+
+/// Each file's resolved `include` statements: their offset and the files they name.
+type IncludesByFile<'a> = HashMap<FileId, Vec<(u32, &'a [FileId])>>;
 
 /// Modules the tree loads (or would load) whose directives we cannot know.
 #[derive(Clone, Debug)]
@@ -237,10 +243,6 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
         }
         memo
     });
-    let mut listen_findings = Vec::new();
-    listen::check(config, &mut listen_findings);
-    buffers::check(config, &mut listen_findings);
-    server_names::check(config, &mut listen_findings);
     let mut checker = Checker {
         catalogue,
         version: opts.version,
@@ -255,33 +257,52 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
         foreign,
         memo,
         version_assumed: opts.version_assumed,
+        includes_by_file: None,
     };
-    checker.walk(config.items(), context);
+    let third_party = context == "main" && third_party_loaded(config, &checker.loaded);
+    // The statement walk and the whole-tree checks below read the tree only, each on its
+    // own: run side by side, they take the time of the longest (the load-time checks are
+    // one tree's work, and were a single thread beside the model and the rules).
+    let ((), (listen_findings, names)) = rayon::join(
+        || checker.walk(config.items(), context),
+        || {
+            rayon::join(
+                || {
+                    let mut found = Vec::new();
+                    listen::check(config, &mut found);
+                    buffers::check(config, &mut found);
+                    server_names::check(config, &mut found);
+                    found
+                },
+                || {
+                    let mut names = Vec::new();
+                    if context == "main" {
+                        // A snippet's formats may come from the nginx.conf that includes it.
+                        // And its upstreams (the same walk).
+                        log_formats::check(config, &mut names);
+                        variables::check(config, map, opts.version, third_party, &mut names);
+                    }
+                    names
+                },
+            )
+        },
+    );
     if let (Some(cache), Some(memo)) = (&opts.cache, checker.memo.take()) {
         cache.give_back(memo);
     }
     if context == "main" {
-        // A snippet's formats may come from the nginx.conf that includes it.
-        // And its upstreams (the same walk).
-        let mut names = Vec::new();
-        log_formats::check(config, &mut names);
-        variables::check(
-            config,
-            map,
-            opts.version,
-            third_party_loaded(config, &checker.loaded),
-            &mut names,
-        );
-        if opts.lone_snippet {
-            names = names
+        let names = if opts.lone_snippet {
+            names
                 .into_iter()
                 .map(|d| {
                     d.with_severity(Severity::Note).with_note(
                         "this snippet is linted on its own: the file that includes it may define the name (lint them together to know)",
                     )
                 })
-                .collect();
-        }
+                .collect()
+        } else {
+            names
+        };
         checker.out.extend(names);
     }
     if config.budget_exhausted() {
@@ -342,6 +363,9 @@ struct Frame<'a> {
     /// statement (a tenth of the load-time checks).
     seen: Vec<(&'static str, Item<'a>)>,
     locations: HashMap<(bool, String), Item<'a>>,
+    /// For a `server` block of http walked with a memo: its key, the files spliced into it
+    /// and where its findings start in `Checker::out` (kept when the frame ends).
+    unit: Option<((FileId, u32), Vec<FileId>, usize)>,
 }
 
 impl<'a> Checker<'a> {
@@ -352,15 +376,76 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The memo key of a `server` block of http and the files spliced into it, in walk
+    /// order; `None` without a memo, or when a file of the block is not one the cache
+    /// keeps (a file read twice in a run gets a fresh id each run).
+    fn server_unit(&mut self, server: &Item<'a>) -> Option<((FileId, u32), Vec<FileId>)> {
+        let memo = self.memo.as_ref()?;
+        let span = server.span();
+        if !memo.keeps(span.file) {
+            return None;
+        }
+        let config = server.config;
+        let index = self.includes_by_file.get_or_insert_with(|| {
+            let mut index: IncludesByFile<'a> = HashMap::new();
+            for (at, files) in &config.includes {
+                index
+                    .entry(at.file)
+                    .or_default()
+                    .push((at.start, files.as_slice()));
+            }
+            for includes in index.values_mut() {
+                includes.sort_unstable_by_key(|(start, _)| *start);
+            }
+            index
+        });
+        let mut spliced: Vec<FileId> = Vec::new();
+        // Includes inside the block, then everything the included files include (a file
+        // is listed once: the walk splices it at most once per block anyway).
+        let own = index.get(&span.file).map_or(&[][..], Vec::as_slice);
+        let mut pending: Vec<FileId> = own
+            .iter()
+            .filter(|(start, _)| *start > span.start && *start < span.end)
+            .flat_map(|(_, files)| files.iter().copied())
+            .collect();
+        pending.reverse();
+        while let Some(file) = pending.pop() {
+            if spliced.contains(&file) {
+                continue;
+            }
+            spliced.push(file);
+            if let Some(nested) = index.get(&file) {
+                for (_, files) in nested.iter().rev() {
+                    pending.extend(files.iter().rev().copied());
+                }
+            }
+            // A block that splices hundreds of files is not worth a key.
+            if spliced.len() > 64 {
+                return None;
+            }
+        }
+        if !spliced.iter().all(|f| memo.keeps(*f)) {
+            return None;
+        }
+        Some(((span.file, span.start), spliced))
+    }
+
     fn walk(&mut self, items: Items<'a>, context: &'static str) {
         let mut stack: Vec<Frame<'a>> = vec![Frame {
             items,
             context,
             seen: Vec::new(),
             locations: HashMap::new(),
+            unit: None,
         }];
         while let Some(frame) = stack.last_mut() {
             let Some(item) = frame.items.next() else {
+                if let (Some((key, spliced, start)), Some(memo)) =
+                    (frame.unit.take(), self.memo.as_mut())
+                {
+                    let found = self.out[start..].to_vec();
+                    memo.servers.insert(key, ServerChecks { spliced, found });
+                }
                 stack.pop();
                 continue;
             };
@@ -414,7 +499,21 @@ impl<'a> Checker<'a> {
                 let Some(body) = spec.body_context(context) else {
                     continue;
                 };
+                let mut unit = None;
                 if item.is("server") {
+                    if context == "http" {
+                        if let Some((key, spliced)) = self.server_unit(&item) {
+                            let kept = self.memo.as_ref().and_then(|m| m.servers.get(&key));
+                            if let Some(kept) = kept.filter(|k| k.spliced == spliced) {
+                                self.out.extend(kept.found.iter().cloned());
+                                continue;
+                            }
+                            unit = Some((key, spliced, self.out.len()));
+                            if let Some(memo) = self.memo.as_mut() {
+                                memo.servers_walked += 1;
+                            }
+                        }
+                    }
                     self.server = Some((item.span(), item.children().any(|c| c.is("http2"))));
                     self.plain_listen = item
                         .children()
@@ -426,6 +525,7 @@ impl<'a> Checker<'a> {
                     context: body,
                     seen: Vec::new(),
                     locations: HashMap::new(),
+                    unit,
                 });
             }
         }
