@@ -186,6 +186,11 @@ fn check_nginx(input: &LintInput, trees: &[Config], map: &SourceMap) -> Vec<Diag
         version_assumed: input.options.nginx_version.is_none()
             || input.options.nginx_version_assumed,
         cache: input.options.nginx_cache.clone(),
+        release: input
+            .options
+            .nginx_version
+            .as_deref()
+            .and_then(nginx_conf_parser::check::parse_release),
     };
     trees
         .par_iter()

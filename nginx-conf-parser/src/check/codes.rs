@@ -282,6 +282,11 @@ pointed out, since every http:// request to it gets 400 ("The plain HTTP request
 sent to HTTPS port"). `listen ... http2` is deprecated only from nginx 1.25.1, and `http2 on;` is an unknown
 directive before it: that one is reported only when the version is known (`--nginx-version`,
 the image's tag, the root's packages), never on a guess (Debian bookworm runs 1.22).
+Likewise, when the exact release is known, a directive retired after it is not reported:
+`http2_max_field_size`, `http2_max_header_size`, `http2_idle_timeout`,
+`http2_max_requests` and `http2_recv_timeout` became obsolete in 1.19.7, so on Ubuntu
+22.04's 1.18 they are the live settings (the HTTP/2 push directives: 1.25.1; `ssl`:
+1.15.0).
 
 Autofix: safe — on nginx 1.25.1 and later, `http2` is dropped from the `listen` and
 `http2 on;` is added to the server (once, unless it already has an `http2` directive)."#,

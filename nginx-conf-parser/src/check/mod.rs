@@ -42,6 +42,9 @@ pub struct CheckOptions {
     /// wrong advice on Debian bookworm's 1.22, where `http2 on;` is an unknown directive
     /// (mail-in-a-box, iRedMail: copies of a server's /etc).
     pub version_assumed: bool,
+    /// The exact nginx release when known (`1.18.0` from Ubuntu 22.04's package), finer than
+    /// `version`'s tables: directives retired after it are still live settings there.
+    pub release: Option<[u32; 3]>,
     /// The tree is a snippet linted on its own, read inside blocks made for it: the log
     /// formats, upstreams and variables it uses may be defined by the file that includes
     /// it, so names it cannot find are notes, not errors (Magento's documented
@@ -50,6 +53,39 @@ pub struct CheckOptions {
     /// The parse cache the tree was loaded with: statements of files it holds unchanged
     /// are not checked again (their findings from the last run are reused).
     pub cache: Option<std::sync::Arc<crate::ParseCache>>,
+}
+
+/// Directives nginx made obsolete or deprecated in a later release than the one that
+/// added them, and that release (nginx's CHANGES). On an older nginx they are the live
+/// settings: Ubuntu 22.04's 1.18 limits HTTP/2 headers with `http2_max_field_size`, and
+/// the advice to use `large_client_header_buffers` instead would change nothing there
+/// (every Fly.io Laravel scaffold sets both on 1.18).
+const RETIRED_IN: &[(&str, [u32; 3])] = &[
+    ("proxy_downstream_buffer", [1, 9, 4]),
+    ("proxy_upstream_buffer", [1, 9, 4]),
+    ("ssl", [1, 15, 0]),
+    ("http2_idle_timeout", [1, 19, 7]),
+    ("http2_max_requests", [1, 19, 7]),
+    ("http2_recv_timeout", [1, 19, 7]),
+    ("http2_max_field_size", [1, 19, 7]),
+    ("http2_max_header_size", [1, 19, 7]),
+    ("http2_push", [1, 25, 1]),
+    ("http2_push_preload", [1, 25, 1]),
+    ("http2_max_concurrent_pushes", [1, 25, 1]),
+];
+
+/// `1.18`, `1.18.0`, `1.25.1-1~bookworm` as a release number (missing parts are 0).
+pub fn parse_release(text: &str) -> Option<[u32; 3]> {
+    let mut parts = text.trim().split(['.', '-', '~', '+']);
+    let mut out = [0u32; 3];
+    for (i, slot) in out.iter_mut().enumerate() {
+        match parts.next().map(str::parse::<u32>) {
+            Some(Ok(n)) => *slot = n,
+            Some(Err(_)) | None if i >= 2 => break,
+            _ => return None,
+        }
+    }
+    Some(out)
 }
 
 /// Third-party module names and a word of their `.so` file names.
@@ -160,6 +196,8 @@ struct Checker<'a> {
     memo: Option<StatementChecks>,
     /// See [`CheckOptions::version_assumed`].
     version_assumed: bool,
+    /// See [`CheckOptions::release`].
+    release: Option<[u32; 3]>,
     /// The resolved includes of the tree by the file they are written in, sorted by
     /// offset: what [`Checker::server_unit`] reads (made on first need).
     includes_by_file: Option<IncludesByFile<'a>>,
@@ -233,8 +271,8 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
     // Statement findings depend on these besides the statement and its context.
     let memo = opts.cache.as_ref().map(|cache| {
         let options = format!(
-            "{:?} {} {loaded:?} {foreign:?}",
-            opts.version, opts.version_assumed
+            "{:?} {} {:?} {loaded:?} {foreign:?}",
+            opts.version, opts.version_assumed, opts.release
         );
         let mut memo = cache.take_checks();
         if memo.options != options {
@@ -257,6 +295,7 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
         foreign,
         memo,
         version_assumed: opts.version_assumed,
+        release: opts.release,
         includes_by_file: None,
     };
     let third_party = context == "main" && third_party_loaded(config, &checker.loaded);
@@ -638,11 +677,17 @@ impl<'a> Checker<'a> {
         } else if (name == "geo" || name == "map") && has_block {
             self.entry_counts(&item, &name);
         }
+        let retired_later = self.release.is_some_and(|release| {
+            RETIRED_IN
+                .iter()
+                .any(|(retired, since)| *retired == name && release < *since)
+        });
         if let Some(rest) = spec
             .notes
             .split(';')
             .map(str::trim)
             .find(|n| n.starts_with("deprecated") || n.starts_with("obsolete"))
+            .filter(|_| !retired_later)
         {
             let replacement = rest
                 .split("use ")
