@@ -4646,3 +4646,47 @@ fn php_fpm_files_the_running_php_fpm_never_reads_are_named() {
     );
     assert!(!text.contains("zz-template.conf (at"), "{text}");
 }
+
+/// nginx installed with apt on the official php image is Debian's package of the image's
+/// release: php:8.3-fpm is trixie (nginx 1.26), whose `http2 on;` is known. The tag's
+/// "8.3" is PHP's version, and was read as Debian 8 (jessie, nginx 1.6): `http2 on;` was
+/// an unknown directive (MonoDG/myblog).
+#[test]
+fn apt_nginx_on_the_php_image_is_the_images_debian_release() {
+    for (from, version) in [
+        ("php:8.3-fpm", "1.26"),
+        ("php:8.3-fpm-trixie", "1.26"),
+        ("php:8.2-fpm-bookworm", "1.22"),
+        ("php:7.4-fpm-bullseye", "1.18"),
+    ] {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(
+            dir.path(),
+            "Dockerfile",
+            &format!("FROM {from}\nRUN apt-get update && apt-get install -y nginx\nCOPY site /etc/nginx/sites-enabled/default\nCMD php-fpm -D && nginx -g \"daemon off;\"\n"),
+        );
+        write(
+            dir.path(),
+            "site",
+            "server {\n    listen 80 default_server;\n    root /var/www/html/public;\n    index index.php;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n",
+        );
+        let (text, _) = run_in(dir.path(), &["deployments", "."]);
+        assert!(
+            text.contains(&format!("nginx version: {version}")),
+            "{from}: {text}"
+        );
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM php:8.3-fpm\nRUN apt-get update && apt-get install -y nginx\nCOPY site /etc/nginx/sites-enabled/default\nCMD php-fpm -D && nginx -g \"daemon off;\"\n",
+    );
+    write(
+        dir.path(),
+        "site",
+        "server {\n    listen 443 ssl default_server;\n    http2 on;\n    ssl_certificate /etc/ssl/certs/ssl-cert-snakeoil.pem;\n    ssl_certificate_key /etc/ssl/private/ssl-cert-snakeoil.key;\n    root /var/www/html/public;\n}\n",
+    );
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(!text.contains("NGX010"), "{text}");
+}

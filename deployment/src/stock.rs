@@ -660,7 +660,11 @@ const RELEASES: &[Release] = &[
 ];
 
 /// The release a Debian or Ubuntu base image (`debian:bookworm-slim`, `ubuntu:24.04`)
-/// names, or none for bookworm and images this data does not know.
+/// names, or none for bookworm and images this data does not know. Other images built on
+/// Debian name their release as a word of the tag (`php:8.3-fpm-trixie`); the official
+/// php image without one is on Debian's current stable (trixie since August 2025). Its
+/// version numbers are PHP's: `php:8.3-fpm` is not Debian 8 (jessie's nginx 1.6 made
+/// `http2 on;` an unknown directive).
 fn release_of(base: &str) -> Option<&'static Release> {
     let tag = base
         .rsplit_once(':')
@@ -672,6 +676,31 @@ fn release_of(base: &str) -> Option<&'static Release> {
         .unwrap_or(base)
         .to_ascii_lowercase();
     let ubuntu = repo.ends_with("ubuntu");
+    if !ubuntu && !repo.ends_with("debian") {
+        let named = tag.split(['-', '.', '_']).find_map(|word| {
+            RELEASES.iter().find(|release| {
+                release.tags.iter().any(|name| {
+                    name.starts_with(|c: char| c.is_ascii_alphabetic()) && *name == word
+                })
+            })
+        });
+        // Bookworm is what no release row stands for.
+        if named.is_some() || tag.split(['-', '.', '_']).any(|w| w == "bookworm") {
+            return named;
+        }
+        let official_php = repo == "php" || repo.ends_with("/php");
+        let php = tag
+            .split(['-', '.'])
+            .take(2)
+            .map(|n| n.parse::<u32>().ok())
+            .collect::<Option<Vec<u32>>>();
+        return match php.as_deref() {
+            Some([major, minor]) if official_php && (*major, *minor) >= (8, 1) => {
+                RELEASES.iter().find(|r| r.tags.contains(&"trixie"))
+            }
+            _ => None,
+        };
+    }
     RELEASES.iter().find(|release| {
         release.ubuntu == ubuntu
             && release.tags.iter().any(|name| {
@@ -704,6 +733,10 @@ pub fn debian_default_php(base: &str) -> &'static str {
 /// assert_eq!(deployment::stock::debian_nginx_version("ubuntu:24.04"), "1.24");
 /// assert_eq!(deployment::stock::debian_nginx_version("debian:bookworm"), "1.22");
 /// assert_eq!(deployment::stock::debian_nginx_version("debian:jessie"), "1.6");
+/// // The official php image: PHP's version in the tag, Debian's release as a word of it.
+/// assert_eq!(deployment::stock::debian_nginx_version("php:8.3-fpm"), "1.26");
+/// assert_eq!(deployment::stock::debian_nginx_version("php:8.3-fpm-bookworm"), "1.22");
+/// assert_eq!(deployment::stock::debian_nginx_version("php:7.4-fpm-bullseye"), "1.18");
 /// ```
 pub fn debian_nginx_version(base: &str) -> &'static str {
     release_of(base).map_or("1.22", |release| release.nginx)
