@@ -4690,3 +4690,60 @@ fn apt_nginx_on_the_php_image_is_the_images_debian_release() {
     let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
     assert!(!text.contains("NGX010"), "{text}");
 }
+
+/// A byte-order mark at the start of a Compose file or a Dockerfile (Windows editors
+/// write one) is not part of it: Compose and BuildKit read past it. The Compose file was
+/// "not valid YAML", its deployment dropped, and the site linted as a loose file with
+/// its wrong port unseen (NikaNats/wordpress-docker-starter).
+#[test]
+fn a_byte_order_mark_does_not_hide_a_compose_file_or_a_dockerfile() {
+    let site = "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        fastcgi_pass php:9001;\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    }\n}\n";
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "docker-compose.yml",
+        "\u{feff}# saved by a Windows editor\nservices:\n  nginx:\n    image: nginx:1.25.3-alpine\n    volumes:\n      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf:ro\n  php:\n    image: php:8.3-fpm-alpine\n",
+    );
+    write(dir.path(), "nginx/default.conf", site);
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(
+        text.contains("nginx/default.conf:5:22: X021 [error] no pool of php-fpm's container listens on the port of php:9001"),
+        "{text}"
+    );
+    assert!(!text.contains("not valid YAML"), "{text}");
+
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "Dockerfile",
+        "\u{feff}FROM php:8.3-fpm\nRUN apt-get update && apt-get install -y nginx\nCOPY site /etc/nginx/conf.d/default.conf\nCMD php-fpm -D && nginx -g \"daemon off;\"\n",
+    );
+    write(dir.path(), "site", site);
+    let (text, _) = run_in(dir.path(), &["deployments", "."]);
+    assert!(text.contains("php:8.3-fpm"), "{text}");
+    assert!(
+        text.contains("/etc/nginx/conf.d/default.conf ← site"),
+        "{text}"
+    );
+}
+
+/// `RUN unlink /etc/nginx/sites-enabled/default` removes Debian's default site as `rm`
+/// does: the repository's site is then the only server on port 80, and not a second
+/// one that loses to the stock `default_server` (MonoDG/myblog).
+#[test]
+fn run_unlink_removes_a_stock_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM php:8.3-fpm\nRUN apt-get update && apt-get install -y nginx\nCOPY myblog /etc/nginx/sites-available/myblog\nRUN ln -s /etc/nginx/sites-available/myblog /etc/nginx/sites-enabled/myblog\nRUN unlink /etc/nginx/sites-enabled/default\nCMD php-fpm -D && nginx -g \"daemon off;\"\n",
+    );
+    write(
+        dir.path(),
+        "myblog",
+        "server {\n    listen 80;\n    server_name _;\n    root /var/www/html/public;\n}\n",
+    );
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(!text.contains("NGX101"), "{text}");
+    assert!(!text.contains("NGX107"), "{text}");
+}

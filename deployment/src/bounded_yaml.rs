@@ -29,6 +29,9 @@ pub const MAX_ALIAS_NODES: u64 = 1_000_000;
 /// assert!(deployment::bounded_yaml::load("a: &x [1, 2]\nb: *x\n").is_ok());
 /// ```
 pub fn load(text: &str) -> Result<Vec<Yaml>, String> {
+    // A byte-order mark (Windows editors write one) is not part of the YAML: Compose and
+    // kubectl read such files (NikaNats/wordpress-docker-starter's compose file had one).
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     // Without `*` there is no alias: no second pass.
     if text.contains('*') {
         let mut sizer = Sizer::default();

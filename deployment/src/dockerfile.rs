@@ -351,6 +351,8 @@ pub fn parse_target(
     let mut stage_states: BTreeMap<String, StageState> = BTreeMap::new();
     let mut entrypoint: Vec<String> = Vec::new();
     let mut cmd: Vec<String> = Vec::new();
+    // BuildKit skips a byte-order mark; the first instruction is behind it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (line, instr, args, heredocs) in instructions_with_heredocs(text) {
         match instr.as_str() {
             "ARG" => {
@@ -689,7 +691,9 @@ pub fn parse_target(
                         }
                     }
                     let mut words = part.split_whitespace();
-                    if words.next() == Some("rm") {
+                    // `unlink FILE` removes one file as `rm FILE` does (MonoDG/myblog drops
+                    // Debian's default site with it).
+                    if matches!(words.next(), Some("rm" | "unlink")) {
                         for w in words.filter(|w| w.starts_with('/')) {
                             if lint_source::vfs::has_glob(w) {
                                 df.removed_globs.push(w.to_string());
