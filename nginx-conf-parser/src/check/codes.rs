@@ -481,7 +481,9 @@ variable tables of every module at release-1.22.1 and of the newest release).
 When a third-party module is loaded the check stands aside: such modules define
 variables of their own. In a template (`*.template`, `*.tmpl`, `*.tpl`: the nginx
 image's envsubst step or an entrypoint renders it at start), `${UPPER_CASE}` is the
-renderer's placeholder, not an nginx variable, and is not reported.
+renderer's placeholder, not an nginx variable, and is not reported. A variable only a
+newer nginx defines (`$http3`, 1.25.0) is an error on a version that is known, and a
+note when the version is a guess (no image or package says which nginx runs).
 
 **Symptom**: `nginx -t` fails; a reload keeps the old configuration.
 

@@ -319,7 +319,14 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
                         // A snippet's formats may come from the nginx.conf that includes it.
                         // And its upstreams (the same walk).
                         log_formats::check(config, &mut names);
-                        variables::check(config, map, opts.version, third_party, &mut names);
+                        variables::check(
+                            config,
+                            map,
+                            opts.version,
+                            opts.version_assumed,
+                            third_party,
+                            &mut names,
+                        );
                     }
                     names
                 },

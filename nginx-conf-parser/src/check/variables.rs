@@ -15,7 +15,7 @@
 use foldhash::{HashSet, HashSetExt};
 use std::borrow::Cow;
 
-use lint_source::{Diagnostic, SourceMap, Span};
+use lint_source::{Diagnostic, Severity, SourceMap, Span};
 
 use crate::ast::Directive;
 use crate::catalogue::{Catalogue, NginxVersion};
@@ -300,6 +300,7 @@ pub(super) fn check(
     config: &Config,
     map: &SourceMap,
     version: NginxVersion,
+    version_assumed: bool,
     third_party_loaded: bool,
     out: &mut Vec<Diagnostic>,
 ) {
@@ -350,6 +351,34 @@ pub(super) fn check(
                         || defined.contains(&lower)
                         || !reported.insert(lower.clone())
                     {
+                        continue;
+                    }
+                    let newer = version != NginxVersion::Latest && {
+                        let latest = self::table(NginxVersion::Latest);
+                        latest.names.contains(lower.as_str())
+                            || latest.prefixes.iter().any(|p| lower.starts_with(p))
+                    };
+                    if newer {
+                        // `$http3` (1.25.0): known to a newer nginx than this table's.
+                        let d = Diagnostic::new(
+                            &UNKNOWN_VARIABLE,
+                            span_within(&item, i, &arg, start, end),
+                            format!(
+                                "unknown \"{name}\" variable in nginx {}: a newer nginx defines it",
+                                version.label()
+                            ),
+                        );
+                        out.push(if version_assumed {
+                            // A guess about which nginx runs is no ground for an error.
+                            d.with_severity(Severity::Note).with_help(
+                                "no image or package says which nginx runs these files, and this one was assumed: if it is newer, say so with --nginx-version",
+                            )
+                        } else {
+                            d.with_help(format!(
+                                "nginx {} refuses to start on it: upgrade nginx, or drop the variable",
+                                version.label()
+                            ))
+                        });
                         continue;
                     }
                     let help = match nearest(&lower, table, &defined, &mut budget) {
