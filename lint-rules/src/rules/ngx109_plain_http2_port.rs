@@ -20,7 +20,10 @@ connection with HTTP/2 frames and never reads an HTTP/1.x request. Since
 nginx ORs `http2` across the servers of an address, one server writing it is
 enough to break every site on that port. (nginx 1.25.1 and later look at the
 first bytes and fall back to HTTP/1.x; the rule only fires for the versions
-that do not, `--nginx-version 1.22` / `1.24`.)
+that do not, `--nginx-version 1.22` / `1.24`.) A port whose default server has
+`ssl on;` is not plain text: nginx up to 1.25.0 starts TLS on every connection of the
+address from that server's `ssl` setting (`ngx_http_init_connection`), and ALPN offers
+`h2` and `http/1.1` there.
 
 **Symptom**: browsers download a few bytes of garbage or show "ERR_INVALID_HTTP_RESPONSE";
 `curl` says `Received HTTP/0.9 when not allowed`. Proven live against nginx 1.22.
@@ -50,6 +53,17 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
     for nginx in &model.nginx {
         for group in &nginx.listen_groups {
             if group.address.transport != Transport::Tcp || group.members.iter().any(|m| m.ssl) {
+                continue;
+            }
+            // `ssl on;` in the address's default server: nginx up to 1.25.0 starts a TLS
+            // handshake on every connection of the address (ngx_http_init_connection reads
+            // the default server's `sscf->enable`), and ALPN then offers h2 and http/1.1.
+            // ISPConfig's panel vhost serves HTTPS with HTTP/2 on 8080 that way.
+            if nginx
+                .servers
+                .get(group.default)
+                .is_some_and(|server| server.ssl_directive_on())
+            {
                 continue;
             }
             let Some(setter) = group.members.iter().find(|m| m.http2) else {
