@@ -4747,3 +4747,35 @@ fn run_unlink_removes_a_stock_file() {
     assert!(!text.contains("NGX101"), "{text}");
     assert!(!text.contains("NGX107"), "{text}");
 }
+
+/// A repository that keeps etc/ and some of var/ (a Vagrant box's copy of the files it
+/// changed) is not the whole disk: Debian's nginx package makes /var/log/nginx, which the
+/// copy lacks, and NGX027 called it missing, even on the stock nginx.conf the linter
+/// supplies itself (Wotuu/keystone.guru.vagrant). A log directory no package makes is
+/// still reported missing.
+#[test]
+fn directories_the_packages_make_are_not_missing_from_a_copy_of_root() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "etc/nginx/sites-available/site",
+        "server {\n    listen 80 default_server;\n    root /var/www/html;\n    error_log /var/log/nginx/site-error.log;\n    access_log /var/log/keystone/access.log;\n    location ~ \\.php$ {\n        include snippets/fastcgi-php.conf;\n        fastcgi_pass unix:/run/php/php7.4-fpm.sock;\n    }\n}\n",
+    );
+    write(
+        dir.path(),
+        "etc/php/7.4/fpm/pool.d/www.conf",
+        "[www]\nuser = www-data\ngroup = www-data\nlisten = /run/php/php7.4-fpm.sock\nlisten.owner = www-data\nlisten.group = www-data\npm = dynamic\npm.max_children = 5\npm.start_servers = 2\npm.min_spare_servers = 1\npm.max_spare_servers = 3\n",
+    );
+    write(dir.path(), "var/log/app/.placeholder", "");
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(
+        !text.contains("/var/log/nginx, which does not exist"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "access_log /var/log/keystone/access.log is in /var/log/keystone, which does not exist"
+        ),
+        "{text}"
+    );
+}

@@ -1076,6 +1076,10 @@ pub struct RootWithStock {
     /// The main files the packages install, for a copy that keeps none of its own (a
     /// Vagrant or Ansible tree with `sites-available/` and a pool file only).
     mains: (Option<PathBuf>, Option<PathBuf>),
+    /// Directories the packages make when installed or started (Debian's nginx-common
+    /// makes `/var/log/nginx`; php-fpm's service makes `/run/php`): a copy of / that lacks
+    /// them is a copy of some files, and says nothing about them.
+    package_dirs: Vec<PathBuf>,
 }
 
 impl RootWithStock {
@@ -1146,6 +1150,7 @@ impl RootWithStock {
                 nginx.map(|(dir, _)| Path::new(dir).join("nginx.conf")),
                 fpm.map(|(dir, _, _)| Path::new(dir).join("php-fpm.conf")),
             ),
+            package_dirs: Vec::new(),
             root: lint_source::vfs::RootFs::new(root),
             stock: ContainerFs::with_moves(
                 &format!("{} (not in the copy of /)", whats.join("; ")),
@@ -1195,8 +1200,16 @@ impl RootWithStock {
                 .filter(|_| versions.len() == 1)
                 .map(|v| PathBuf::from(format!("/etc/php/{v}/fpm/php-fpm.conf"))),
         );
+        let mut package_dirs = Vec::new();
+        if nginx {
+            package_dirs.extend(["/var/log/nginx", "/var/lib/nginx"].map(PathBuf::from));
+        }
+        if php.is_some() {
+            package_dirs.push(PathBuf::from("/run/php"));
+        }
         Some(RootWithStock {
             mains,
+            package_dirs,
             root: lint_source::vfs::RootFs::new(root),
             stock: ContainerFs::with_moves(
                 "Debian packages (not in the copy of /)",
@@ -1214,6 +1227,11 @@ impl RootWithStock {
     /// when it has them, else from the stock data).
     pub fn package_mains(&self) -> (Option<&Path>, Option<&Path>) {
         (self.mains.0.as_deref(), self.mains.1.as_deref())
+    }
+
+    /// Directories the packages make (see the field): what the copy cannot tell missing.
+    pub fn package_dirs(&self) -> &[PathBuf] {
+        &self.package_dirs
     }
 }
 

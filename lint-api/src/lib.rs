@@ -849,6 +849,7 @@ impl Linter {
                 // A copy that keeps sites and pools but no main file (Vagrant and
                 // Ansible trees): the packages' main files read them on the machine.
                 let (nginx_main, fpm_main) = fs.package_mains();
+                lint_input.options.package_dirs = fs.package_dirs().to_vec();
                 if lint_input.nginx.is_empty() && !input.names_files() {
                     lint_input
                         .nginx

@@ -324,7 +324,8 @@ fn build_model<'a>(
     model.syntax = syntax;
     if let Some(root) = &input.options.disk_root {
         model.filesystem =
-            crate::model::filesystem::Filesystem::probe(root, model.paths_of_interest());
+            crate::model::filesystem::Filesystem::probe(root, model.paths_of_interest())
+                .with_unknown(&input.options.package_dirs);
     }
     model
 }

@@ -175,6 +175,9 @@ pub struct LintOptions {
     /// Where owners, groups and modes of configured paths are read (`--root`, or `/` when
     /// the machine's own trees are linted); `None`: the disk is not the configuration's.
     pub disk_root: Option<PathBuf>,
+    /// Directories under `disk_root` that packages make and a copy of / may lack (Debian's
+    /// `/var/log/nginx` in a repository holding `etc/` and some `var/`): never missing.
+    pub package_dirs: Vec<PathBuf>,
     /// `--prefix`: nginx's prefix (relative main paths resolve against it).
     pub nginx_prefix: Option<PathBuf>,
     /// `--context http|server|location`: the context of a snippet linted on its own.

@@ -90,6 +90,16 @@ impl Filesystem {
         }
     }
 
+    /// The same facts, with `dirs` and everything under them unknown when missing: a copy
+    /// of / without the directories its packages make says nothing about them.
+    pub fn with_unknown(mut self, dirs: &[PathBuf]) -> Self {
+        if !dirs.is_empty() {
+            self.facts
+                .retain(|path, fact| fact.is_some() || !dirs.iter().any(|d| path.starts_with(d)));
+        }
+        self
+    }
+
     /// What is known about `path`.
     pub fn get(&self, path: &Path) -> Probe<'_> {
         match self.facts.get(path) {
