@@ -63,6 +63,11 @@ A section header indented with spaces only (`  [www]`) is no header to PHP's
 scanner: `syntax error, unexpected END_OF_LINE, expecting '='` (a tab among the
 blanks is accepted).
 
+php.ini is different: PHP reads it as one document, so a double quote left open
+runs on to the next `"`, lines included. PHP starts, but the settings in between
+are part of the value and never read: that is a warning, and an error only when no
+quote closes it.
+
 Autofix: safe — the spaces before an indented section header are removed."#,
     fix: "Quote values that contain special characters; keep every entry on one line; start a section header at the beginning of its line.",
 };

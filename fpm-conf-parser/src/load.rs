@@ -397,7 +397,8 @@ fn read_ini_entries(id: FileId, opts: &FpmLoadOptions, map: &SourceMap, ini: &mu
     let text = map.get(id).text.clone();
     let mut unknown = Vec::new();
     let mut diagnostics = Vec::new();
-    let lines = parse_lines(id, &text, &opts.env, &mut diagnostics, &mut unknown);
+    let lines =
+        crate::parse::parse_php_ini_lines(id, &text, &opts.env, &mut diagnostics, &mut unknown);
     // php.ini allows `#`-free comments only too, but PHP merely warns; keep only entries.
     diagnostics.retain(|d| d.code != crate::codes::HASH_COMMENT.code);
     ini.diagnostics.extend(diagnostics);

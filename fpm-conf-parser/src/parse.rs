@@ -53,6 +53,8 @@ const KEYWORDS_FALSE: [&str; 5] = ["false", "off", "no", "none", "null"];
 
 /// Parses a whole file into lines; problems become diagnostics. Unknown
 /// `${VAR}`s are collected in `unknown_vars` (the caller decides how to say it).
+/// php-fpm reads its files one line at a time (`fpm_conf_load_ini_file` hands each line
+/// to the INI parser), so a double quote cannot span lines there.
 pub fn parse_lines(
     file: FileId,
     text: &[u8],
@@ -60,16 +62,92 @@ pub fn parse_lines(
     diags: &mut Vec<Diagnostic>,
     unknown_vars: &mut Vec<(String, Span)>,
 ) -> Vec<Line> {
+    parse_all(file, text, env, diags, unknown_vars, false)
+}
+
+/// [`parse_lines`] for php.ini, which PHP reads as a whole: a double-quoted value runs
+/// across lines to the next `"` (Zend's INI scanner), swallowing the lines in between. That
+/// is reported as a warning; only a quote never closed is an error.
+pub fn parse_php_ini_lines(
+    file: FileId,
+    text: &[u8],
+    env: &Env,
+    diags: &mut Vec<Diagnostic>,
+    unknown_vars: &mut Vec<(String, Span)>,
+) -> Vec<Line> {
+    parse_all(file, text, env, diags, unknown_vars, true)
+}
+
+/// Where a double quote left open on the line `[start, end)` closes, searching on from
+/// `end` (`None`: the line closes its quotes, or nothing after it does).
+fn open_quote_closes_at(text: &[u8], start: usize, end: usize) -> Option<usize> {
+    let mut in_quote = false;
+    let mut i = start;
+    while i < end {
+        match text[i] {
+            b'\\' if in_quote => i += 1,
+            b'"' => in_quote = !in_quote,
+            b';' if !in_quote => return None,
+            _ => {}
+        }
+        i += 1;
+    }
+    if !in_quote {
+        return None;
+    }
+    let mut j = end;
+    while j < text.len() {
+        match text[j] {
+            b'\\' => j += 1,
+            b'"' => return Some(j),
+            _ => {}
+        }
+        j += 1;
+    }
+    None
+}
+
+fn parse_all(
+    file: FileId,
+    text: &[u8],
+    env: &Env,
+    diags: &mut Vec<Diagnostic>,
+    unknown_vars: &mut Vec<(String, Span)>,
+    multiline_quotes: bool,
+) -> Vec<Line> {
     let mut lines = Vec::new();
     let mut start = 0;
     if text.starts_with(b"\xEF\xBB\xBF") {
         start = 3;
     }
     while start < text.len() {
-        let end = text[start..]
+        let mut end = text[start..]
             .iter()
             .position(|&b| b == b'\n')
             .map_or(text.len(), |p| start + p);
+        if multiline_quotes {
+            if let Some(close) = open_quote_closes_at(text, start, end) {
+                let first_end = end;
+                end = text[close..]
+                    .iter()
+                    .position(|&b| b == b'\n')
+                    .map_or(text.len(), |p| close + p);
+                let swallowed = text[first_end..close]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count();
+                diags.push(
+                    Diagnostic::new(
+                        &SYNTAX,
+                        Span::new(file, start, first_end),
+                        format!("this double-quoted value is not closed on its line: PHP reads on to the next `\"`, {swallowed} line(s) below, and what is between is part of the value"),
+                    )
+                    .with_severity(lint_source::Severity::Warning)
+                    .with_related(Span::new(file, close, close + 1), "the quote that closes it")
+                    .with_help("close the quote on its line: the settings in between are not read"),
+                );
+            }
+        }
         let mut line_end = end;
         if line_end > start && text[line_end - 1] == b'\r' {
             line_end -= 1;
@@ -631,6 +709,37 @@ mod tests {
         assert!(codes[1].1.contains("unexpected '!'"));
         assert!(codes[2].1.contains("value is NULL"));
         assert!(codes[3].1.contains("unexpected '='"));
+    }
+
+    /// PHP reads php.ini whole: a double quote runs to the next `"`, lines included
+    /// (IsaevDimka/universal-laravel-docker-skeleton's `ibase.timestampformat = "On`).
+    /// php-fpm's own files are read line by line: there it stays an error.
+    #[test]
+    fn a_php_ini_quote_runs_across_lines_and_a_php_fpm_one_does_not() {
+        let text = b"a = \"On\nb = Off\n;     session.save_path = \"N;/path\"\nc = 1\nd = \"never closed\n";
+        let (mut found, mut unknown) = (Vec::new(), Vec::new());
+        let lines = parse_php_ini_lines(FileId(0), text, &Env::new(), &mut found, &mut unknown);
+        let keys: Vec<&str> = lines
+            .iter()
+            .filter_map(|l| match l {
+                Line::Entry(e) => Some(e.key.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(keys, ["a", "c"], "{found:#?}");
+        let severities: Vec<_> = found.iter().map(|d| d.severity).collect();
+        assert_eq!(
+            severities,
+            [lint_source::Severity::Warning, lint_source::Severity::Error],
+            "{found:#?}"
+        );
+        let (fpm, found) = entries("a = \"On\nb = Off\n; \"\n");
+        // The open quote is an error on its line, and `b` is read.
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            matches!(fpm.as_slice(), [Line::Entry(b)] if b.key == "b"),
+            "{fpm:#?}"
+        );
     }
 
     #[test]
