@@ -4779,3 +4779,47 @@ fn directories_the_packages_make_are_not_missing_from_a_copy_of_root() {
         "{text}"
     );
 }
+
+/// `--root` on a partial copy of /etc: two sites in sites-available/ and no
+/// sites-enabled/ were read as a machine with no site enabled, and the run said "No
+/// problems found" on files it never linted (omicron-b/scripts); with a `var/log` of
+/// its own the copy was taken for a whole machine and was "nothing found"
+/// (Wotuu/keystone.guru.vagrant). Both are linted now, as repository mode lints them.
+#[test]
+fn a_partial_copy_of_etc_given_as_root_is_linted() {
+    let site = |name: &str| {
+        format!("server {{\n    listen 80;\n    server_name {name};\n    root /var/www/html;\n    location ~ \\.php$ {{\n        include fastcgi_params;\n        fastcgi_pass unix:/run/php/php7.4-fpm.sock;\n    }}\n}}\n")
+    };
+    let two_sites = tempfile::tempdir().expect("tmp");
+    write(
+        two_sites.path(),
+        "etc/nginx/sites-available/api",
+        &site("api.example.org"),
+    );
+    write(
+        two_sites.path(),
+        "etc/nginx/sites-available/default",
+        &site("example.org"),
+    );
+    let root = two_sites.path().display().to_string();
+    let (text, code) = run_in(two_sites.path(), &["--format", "concise", "--root", &root]);
+    assert_eq!(code, 1, "{text}");
+    assert_eq!(text.matches("NGX201").count(), 2, "{text}");
+
+    let with_var = tempfile::tempdir().expect("tmp");
+    write(
+        with_var.path(),
+        "etc/nginx/sites-available/default",
+        &site("example.org"),
+    );
+    write(
+        with_var.path(),
+        "etc/php/7.4/fpm/pool.d/www.conf",
+        "[www]\nuser = www-data\ngroup = www-data\nlisten = /run/php/php7.4-fpm.sock\npm = static\npm.max_children = 5\n",
+    );
+    write(with_var.path(), "var/log/app/.keep", "");
+    let root = with_var.path().display().to_string();
+    let (text, code) = run_in(with_var.path(), &["--format", "concise", "--root", &root]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("NGX201"), "{text}");
+}

@@ -730,6 +730,18 @@ impl Linter {
                 })
                 .cloned()
                 .collect();
+            // A copy of / with several sites in sites-available/ and no sites-enabled/ does
+            // not say which are enabled: read as the repository mode reads it (each site
+            // with the packages' files). Read as a machine, none was enabled and the run
+            // said "No problems found" on a tree it never linted (omicron-b/scripts).
+            if let Some(root) = root.filter(|r| {
+                classic_paths.is_empty()
+                    && !input.names_files()
+                    && input.nginx_dump.is_none()
+                    && sites_undecided(r)
+            }) {
+                repos.entry(root).or_default();
+            }
         }
         for (repo, changed) in &repos {
             plan.searched.push(repo.clone());
@@ -773,7 +785,7 @@ impl Linter {
         let classic = !classic_paths.is_empty()
             || input.names_files()
             || (input.paths.is_empty() && repos.is_empty())
-            || input.root.is_some();
+            || (input.root.is_some() && repos.is_empty());
         if classic {
             let lint_input = self.build_input(input, &classic_paths, cwd)?;
             if input.nginx_dump.is_some() && lint_input.fpm.is_empty() {
@@ -839,7 +851,10 @@ impl Linter {
         // does a `--root` that is a configuration checkout rather than a machine image.
         let copy = match (&root, &input.memory, &lint_input.options.root) {
             (None, None, Some(copy)) => Some(copy),
-            (Some(given), None, _) if lint_source::vfs::is_configuration_checkout(given) => {
+            (Some(given), None, _)
+                if lint_source::vfs::is_configuration_checkout(given)
+                    || keeps_some_files(given) =>
+            {
                 Some(given)
             }
             _ => None,
@@ -1067,6 +1082,23 @@ pub fn is_root_copy(dir: &Path) -> bool {
 /// serves is not known, and read as `/` its `include sites-enabled/*` matches nothing, so
 /// none was linted ("No problems found" for a tree of broken sites). Read as a
 /// repository instead, each site is linted as its own deployment.
+/// A copy of / whose nginx or php-fpm directory lacks the main file the package installs
+/// (`etc/nginx/` without nginx.conf, `etc/php/8.2/fpm/` without php-fpm.conf) keeps some
+/// files, not the machine, even with a `var/log` of its own: a Vagrant box's tree
+/// (Wotuu/keystone.guru.vagrant) was "nothing found".
+fn keeps_some_files(dir: &Path) -> bool {
+    let nginx = dir.join("etc/nginx");
+    if nginx.is_dir() && !nginx.join("nginx.conf").exists() {
+        return true;
+    }
+    std::fs::read_dir(dir.join("etc/php"))
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| e.path().join("fpm"))
+        .any(|fpm| fpm.is_dir() && !fpm.join("php-fpm.conf").exists())
+}
+
 fn sites_undecided(dir: &Path) -> bool {
     let nginx = dir.join("etc/nginx");
     !nginx.join("sites-enabled").exists()
