@@ -4823,3 +4823,26 @@ fn a_partial_copy_of_etc_given_as_root_is_linted() {
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("NGX201"), "{text}");
 }
+
+/// A repository that keeps nginx.conf and its site side by side at its top
+/// (sutlxwhx/highload-lemp: install.sh copies them to /etc/nginx/nginx.conf and
+/// sites-enabled/default.conf): the site runs in sites-enabled, and nginx.conf is not
+/// read inside its own http block (nine false NGX011 and an include cycle).
+#[test]
+fn a_main_file_and_its_site_side_by_side_run_as_main_and_site() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "nginx.conf",
+        "user www-data;\nworker_processes auto;\npid /run/nginx.pid;\nevents { worker_connections 1024; }\nhttp {\n\tinclude /etc/nginx/mime.types;\n\tinclude /etc/nginx/sites-enabled/*.conf;\n}\n",
+    );
+    write(
+        dir.path(),
+        "default.conf",
+        "server {\n\tlisten 80;\n\troot /var/www/html;\n\tlocation ~ \\.php$ {\n\t\tfastcgi_pass unix:/run/php/php7.0-fpm.sock;\n\t}\n}\n",
+    );
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(!text.contains("NGX011"), "{text}");
+    assert!(!text.contains("NGX003"), "{text}");
+    assert!(text.contains("default.conf:5:16: NGX201"), "{text}");
+}

@@ -3245,6 +3245,8 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
     let reached_set: BTreeSet<&Path> = reached.iter().map(PathBuf::as_path).collect();
     let reached_folders: BTreeSet<&Path> = reached.iter().filter_map(|r| r.parent()).collect();
     let mut unreached: BTreeMap<(PathBuf, PathBuf), PathBuf> = BTreeMap::new();
+    // The site files of each such folder (what runs when the folder is the main file's own).
+    let mut unreached_sites: BTreeMap<(PathBuf, PathBuf), Vec<PathBuf>> = BTreeMap::new();
     sites.retain(|f| {
         let Some(m) = main_of(f).filter(|_| !in_available(f)) else {
             return true;
@@ -3268,6 +3270,10 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         let Some(Some(included)) = site_folders.get(m.path.as_path()) else {
             return true;
         };
+        unreached_sites
+            .entry((m.path.clone(), folder.clone()))
+            .or_default()
+            .push(f.path.clone());
         unreached.insert((m.path.clone(), folder), included.clone());
         false
     });
@@ -3520,6 +3526,40 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         // folder replaces it (h5bp's CI mounts test/vhosts/ as conf.d/).
         let main_dir = main.parent().unwrap_or(repo);
         let inside = folder.parent() == Some(main_dir.join(included).as_path());
+        if folder.as_path() == main_dir {
+            // The main file's own folder (highload-lemp keeps nginx.conf and default.conf
+            // at its top): its sites run in the sites folder, not the folder itself, which
+            // would put nginx.conf inside its own http block (nine false NGX011, a cycle).
+            for site in unreached_sites
+                .get(&(main.clone(), folder.clone()))
+                .into_iter()
+                .flatten()
+            {
+                let Some(name) = site.file_name() else {
+                    continue;
+                };
+                c.mounts.push(Mount {
+                    guessed: true,
+                    target: target.join(name),
+                    source: Source::File(site.clone()),
+                    why: format!(
+                        "{} in {}: no include of {} reaches it where it sits",
+                        rel(site, repo),
+                        target.display(),
+                        rel(main, repo)
+                    ),
+                });
+            }
+            c.name = format!(
+                "{} (sites: {} in {})",
+                rel(main, repo),
+                rel(folder, repo),
+                included.display()
+            );
+            folders.push(folder.clone());
+            containers.push(c);
+            continue;
+        }
         c.mounts.push(Mount {
             guessed: true,
             target: target.clone(),
