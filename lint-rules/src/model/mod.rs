@@ -394,9 +394,26 @@ impl<'a> Model<'a> {
     /// Whether an `include` inside `span` names a file the deployment does not provide
     /// (NGX005): what it would set there (a `fastcgi_param`, a certificate) is unknown.
     pub fn unknown_include_within(&self, span: Span) -> bool {
+        self.include_finding_within(span, &[nginx_conf_parser::codes::INCLUDE_UNKNOWN.code])
+    }
+
+    /// True when an `include` inside `span` could not be read at all: one the deployment
+    /// does not provide (NGX005), or a file that is missing (NGX002). What such a file
+    /// would set is not known, so "this block lacks X" is not either.
+    pub fn unresolved_include_within(&self, span: Span) -> bool {
+        self.include_finding_within(
+            span,
+            &[
+                nginx_conf_parser::codes::INCLUDE_UNKNOWN.code,
+                nginx_conf_parser::codes::INCLUDE_NOT_FOUND.code,
+            ],
+        )
+    }
+
+    fn include_finding_within(&self, span: Span, codes: &[&str]) -> bool {
         self.trees.iter().any(|tree| {
             tree.diagnostics.iter().any(|d| {
-                d.code == nginx_conf_parser::codes::INCLUDE_UNKNOWN.code
+                codes.contains(&d.code)
                     && d.primary.as_ref().is_some_and(|p| {
                         p.span.file == span.file
                             && p.span.start >= span.start

@@ -19,7 +19,8 @@ checked: a location whose `fastcgi_pass` is a unix socket that no pool of the
 tree creates, where neither the location, the socket path, `try_files`,
 `fastcgi_split_path_info` nor `fastcgi_index` names PHP, talks to another
 FastCGI server (fcgiwrap, munin's graph server, a Perl handler), which does
-without it.
+without it. A location or server with an `include` that could not be read (missing,
+NGX002, or not provided by the deployment, NGX005) is not judged: the file may set it.
 
 **Symptom**: 404 "File not found." from PHP; php-fpm logs `Primary script
 unknown`. The same for `SCRIPT_FILENAME /scripts$fastcgi_script_name`, the
@@ -153,9 +154,12 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         match script {
             None if model.serves_only_status_pages(server, location) => {}
             // The parameters may come from an include the deployment does not provide
-            // (khs1994's sites include `conf.d/*.config` snippets mounted elsewhere).
-            None if model.unknown_include_within(location.span)
-                || model.unknown_include_within(server.span) => {}
+            // (khs1994's sites include `conf.d/*.config` snippets mounted elsewhere), or
+            // one that is missing (highload-lemp's fastcgi-php.conf, written by its
+            // installer): NGX002 or NGX005 says so already, and what the file sets is not
+            // known.
+            None if model.unresolved_include_within(location.span)
+                || model.unresolved_include_within(server.span) => {}
             None => sink.push(
                 Diagnostic::new(&RULE.meta, *pass_span, "no SCRIPT_FILENAME is sent to php-fpm from this location")
                     .with_label("requests go to PHP without a script name")
