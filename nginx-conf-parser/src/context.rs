@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use lint_source::vfs::{has_glob, Fetched, FileSystem, FsError};
-use lint_source::{FileId, SourceFile, SourceMap};
+use lint_source::{Diagnostic, FileId, SourceFile, SourceMap};
 
 use crate::catalogue::NginxVersion;
 use crate::check::infer_context_of;
@@ -142,7 +142,48 @@ pub fn load_in_context(
         prefix: None,
         ..opts.clone()
     };
-    (load(&wrapper, &wrapped, map), context)
+    let mut config = load(&wrapper, &wrapped, map);
+    if opts.conf_prefix.is_none() {
+        relative_includes_not_known(&mut config, map);
+    }
+    (config, context)
+}
+
+/// A snippet linted on its own has no configuration directory: nginx reads its relative
+/// `include global/wordpress.conf;` from the directory of the nginx.conf that includes
+/// it (/etc/nginx on most systems), not from beside the snippet. Not found beside it is
+/// then no error (the WordPress handbook's site file: two false NGX002), only a note.
+fn relative_includes_not_known(config: &mut Config, map: &SourceMap) {
+    for d in &mut config.diagnostics {
+        if d.code != crate::codes::INCLUDE_NOT_FOUND.code {
+            continue;
+        }
+        let Some(span) = d.primary.as_ref().map(|p| p.span) else {
+            continue;
+        };
+        let file = map.get(span.file);
+        let Some(statement) = file.text.get(span.range()) else {
+            continue;
+        };
+        let statement = String::from_utf8_lossy(statement);
+        let Some(arg) = statement.trim().strip_prefix("include").map(|a| {
+            a.trim()
+                .trim_end_matches(';')
+                .trim()
+                .trim_matches(['"', '\''])
+        }) else {
+            continue;
+        };
+        if arg.is_empty() || arg.starts_with('/') {
+            continue;
+        }
+        *d = Diagnostic::new(
+            &crate::codes::INCLUDE_UNKNOWN,
+            span,
+            format!("\"{arg}\" is read from the directory of the nginx.conf that includes this file, which a file linted on its own does not have: not checked"),
+        )
+        .with_help("lint the whole tree (its nginx.conf, or the repository), or give the file with an absolute include path");
+    }
 }
 
 #[cfg(test)]

@@ -18,7 +18,9 @@ files: the browser downloads the source code, database passwords included.
 It happens when the PHP location is lost in a refactor, or sits in an include
 that this server does not include. An `index` that no directory request
 reaches (every location for `/` returns, or its `try_files` never tries `$uri/`)
-is not reported: a redirect-only server inherits `index index.php` harmlessly.
+is not reported: a redirect-only server inherits `index index.php` harmlessly. Nor is
+a server with an `include` that could not be read (NGX002, NGX005): the PHP location
+may be in it.
 
 **Symptom**: 200 with the raw PHP source (or a download of `index.php`).
 
@@ -82,6 +84,11 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             continue;
         };
         if level.inherited.get("root").is_none() {
+            continue;
+        }
+        // The PHP location may be in an include that could not be read (the WordPress
+        // handbook's site includes global/wordpress.conf, which holds it).
+        if model.unresolved_include_within(server.span) {
             continue;
         }
         sink.push(
