@@ -391,6 +391,14 @@ impl<'a> Model<'a> {
             ))
     }
 
+    /// Whether `server` is the block a snippet linted on its own was read inside (a file
+    /// of `location`s, "add this to your server block"): the real server around it has
+    /// settings and locations this one lacks, so what the server as a whole lacks (a
+    /// `root`, the PHP location) or where a URI lands in it is not known.
+    pub fn is_synthetic(&self, server: &nginx::Server) -> bool {
+        nginx_conf_parser::context::is_wrapper(&self.map.get(server.span.file))
+    }
+
     /// Whether an `include` inside `span` names a file the deployment does not provide
     /// (NGX005): what it would set there (a `fastcgi_param`, a certificate) is unknown.
     pub fn unknown_include_within(&self, span: Span) -> bool {

@@ -29,7 +29,10 @@ Good:
 root /var/www/app;
 location / { }
 location ~ \.php$ { include fastcgi.conf; fastcgi_pass unix:/run/php/php8.2-fpm.sock; }
-```"#,
+```
+
+A file of `location`s linted on its own ("add this to your server block") is not
+judged: the server it goes into may set `root`."#,
         fix: "Move `root` to the server level.",
     },
     check,
@@ -37,6 +40,11 @@ location ~ \.php$ { include fastcgi.conf; fastcgi_pass unix:/run/php/php8.2-fpm.
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, server) in model.servers() {
+        // A snippet's locations read on their own: the server they are pasted into may
+        // set `root` (the WordPress handbook's fragments).
+        if model.is_synthetic(server) {
+            continue;
+        }
         for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
             if location.inherited.get("root").is_some() || location.alias.is_some() {
                 continue;

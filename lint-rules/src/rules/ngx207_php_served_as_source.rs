@@ -46,6 +46,10 @@ server {
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (_, server) in model.servers() {
+        // A snippet read on its own: the PHP location may be elsewhere in its server.
+        if model.is_synthetic(server) {
+            continue;
+        }
         if server.locations.iter().any(|l| {
             l.fastcgi_pass.is_some() || l.other_pass.iter().any(|(d, _, _)| d != "grpc_pass")
         }) {

@@ -56,7 +56,10 @@ location ~ \.php$ {
     include snippets/fastcgi-php.conf;
     fastcgi_pass unix:/run/php/php8.2-fpm.sock;
 }
-```"#,
+```
+
+A file of `location`s linted on its own ("add this to your server block") is not
+judged: the server it goes into has the locations that take the fallback."#,
         fix: "Add (or fix) the location that should handle the fallback URI, usually `location ~ \\.php$`.",
     },
     check,
@@ -149,6 +152,11 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 .location_for(uri)
                 .is_none_or(|target| target.span != location.span)
             {
+                continue;
+            }
+            // A snippet's locations read on their own ("add this to your server block"):
+            // the server they go into has the PHP location that takes the fallback.
+            if model.is_synthetic(server) {
                 continue;
             }
             let d = match reentry(model, location, uri) {
