@@ -483,7 +483,9 @@ variables of their own. In a template (`*.template`, `*.tmpl`, `*.tpl`: the ngin
 image's envsubst step or an entrypoint renders it at start), `${UPPER_CASE}` is the
 renderer's placeholder, not an nginx variable, and is not reported. A variable only a
 newer nginx defines (`$http3`, 1.25.0) is an error on a version that is known, and a
-note when the version is a guess (no image or package says which nginx runs).
+note when the version is a guess (no image or package says which nginx runs). When an
+include of the configuration could not be read (NGX002, NGX005), the unread file may
+`set` or `map` the name: an unknown variable is then a note.
 
 **Symptom**: `nginx -t` fails; a reload keeps the old configuration.
 

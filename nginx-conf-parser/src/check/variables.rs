@@ -309,6 +309,13 @@ pub(super) fn check(
     }
     let table = table(version);
     let catalogue = Catalogue::get(version);
+    // An include the tree could not read (not provided, missing) may `set` or `map` any
+    // name: cPanel's server blocks use $CPANEL_APACHE_PROXY_IP from cpanel-proxy.conf,
+    // which its installer writes. Unknown names are then notes, not errors.
+    let unread_include = config.diagnostics.iter().any(|d| {
+        d.code == crate::codes::INCLUDE_UNKNOWN.code
+            || d.code == crate::codes::INCLUDE_NOT_FOUND.code
+    });
     let mut budget = MAX_SUGGESTION_COMPARISONS;
     for http in config.items().filter(|i| i.is("http") && i.is_block()) {
         let mut defined: HashSet<String> = HashSet::new();
@@ -388,14 +395,19 @@ pub(super) fn check(
                             version.label()
                         ),
                     };
-                    out.push(
-                        Diagnostic::new(
-                            &UNKNOWN_VARIABLE,
-                            span_within(&item, i, &arg, start, end),
-                            format!("unknown \"{name}\" variable"),
+                    let d = Diagnostic::new(
+                        &UNKNOWN_VARIABLE,
+                        span_within(&item, i, &arg, start, end),
+                        format!("unknown \"{name}\" variable"),
+                    )
+                    .with_help(help);
+                    out.push(if unread_include {
+                        d.with_severity(Severity::Note).with_note(
+                            "an include of this configuration could not be read (NGX002, NGX005): it may set the variable",
                         )
-                        .with_help(help),
-                    );
+                    } else {
+                        d
+                    });
                 }
             }
             if item.is_block() {
