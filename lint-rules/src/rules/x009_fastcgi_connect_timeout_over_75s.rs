@@ -30,7 +30,11 @@ Good:
 ```nginx
 fastcgi_connect_timeout 5s;
 fastcgi_read_timeout 300s;
-```"#,
+```
+
+A location that passes only to unix sockets is not reported: connecting to one succeeds
+or fails at once (a full backlog is an immediate `EAGAIN`, a 502), so the value is never
+waited on."#,
         fix: "Keep the connect timeout short; raise `fastcgi_read_timeout` for slow scripts.",
     },
     check,
@@ -46,6 +50,16 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         let Some(s) = location.inherited.get("fastcgi_connect_timeout") else {
             continue;
         };
+        // A unix socket connects or fails at once (a full backlog is an immediate
+        // EAGAIN, 502): no handshake for the timeout to wait on (Homestead's sites).
+        let targets = model.fastcgi_targets(location);
+        if !targets.is_empty()
+            && targets
+                .iter()
+                .all(|t| matches!(t.target, crate::model::address::NginxTarget::Unix(_)))
+        {
+            continue;
+        }
         if !seen.insert(s.span) {
             continue;
         }
