@@ -18,7 +18,11 @@ which depends on include order (the alphabetical order of sites-enabled). A
 renamed file changes which site strangers, health checks and IP-only
 requests see. A server without `listen` that includes a file the linter could
 not read (one an entrypoint writes at start) is not counted on `*:80`: that file
-may hold its `listen ... default_server`.
+may hold its `listen ... default_server`. Servers that all sit in one file, the first
+of which redirects every request, are not reported: that server was put first to
+catch, and no file name changes the order (the documented
+`www` → apex redirect pair of phpBB, CakePHP and Yii). An IPv4 and an IPv6 address
+with the same servers are one finding.
 
 **Symptom**: unknown hosts, IP-only requests and health checks land on
 whichever site is read first; renaming a file in sites-enabled changes the
@@ -40,8 +44,18 @@ server { listen 80; server_name blog.example.com; }
     check,
 };
 
+/// One finding: the servers of the groups it covers, the first of them, how the listen
+/// is written, and every address.
+struct Unmarked {
+    servers: Vec<usize>,
+    first: usize,
+    written: String,
+    addresses: Vec<String>,
+}
+
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for nginx in &model.nginx {
+        let mut found: Vec<Unmarked> = Vec::new();
         for group in &nginx.listen_groups {
             if group.members.len() < 2 || group.explicit_default.is_some() {
                 continue;
@@ -49,17 +63,55 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let Some(first) = nginx.servers.get(group.default) else {
                 continue;
             };
-            let head = first.keyword;
-            let address = &group.address;
-            let port = address.port.map_or(String::new(), |p| p.to_string());
-            let written = if address.host == "0.0.0.0" {
-                port
+            // Servers of one file are read in the order written, and a first one that
+            // redirects every request (to the canonical host) was put there to catch
+            // (phpBB's, CakePHP's and Yii's documented www → apex redirect pair): which
+            // server answers unknown hosts is plain, and no file name changes it.
+            let one_file = group.members.iter().all(|m| {
+                nginx
+                    .servers
+                    .get(m.server)
+                    .is_some_and(|s| s.span.file == first.span.file)
+            });
+            let redirects_all = first.locations.first().is_some_and(|level| {
+                level.redirects_all.is_some()
+                    || level.early_return.as_ref().is_some_and(|r| {
+                        matches!(r.first(), "301" | "302" | "303" | "307" | "308")
+                    })
+            });
+            if one_file && redirects_all {
+                continue;
+            }
+            let mut servers: Vec<usize> = group.members.iter().map(|m| m.server).collect();
+            servers.sort_unstable();
+            let address = group.address.to_string();
+            // `listen 80` beside `listen [::]:80` with the same servers: one finding.
+            if let Some(same) = found
+                .iter_mut()
+                .find(|u| u.servers == servers && u.first == group.default)
+            {
+                same.addresses.push(address);
+                continue;
+            }
+            let written = if group.address.host == "0.0.0.0" {
+                group.address.port.map_or(String::new(), |p| p.to_string())
             } else {
-                address.to_string()
+                address.clone()
+            };
+            found.push(Unmarked {
+                servers,
+                first: group.default,
+                written,
+                addresses: vec![address],
+            });
+        }
+        for u in found {
+            let Some(first) = nginx.servers.get(u.first) else {
+                continue;
             };
             sink.push(
-                Diagnostic::new(&RULE.meta, head, format!("{} servers listen on {address} and none is `default_server`: this one, read first, answers unknown hosts", group.members.len()))
-                    .with_help(format!("add `default_server` to the `listen {written}` of the server meant to catch unknown hosts")),
+                Diagnostic::new(&RULE.meta, first.keyword, format!("{} servers listen on {} and none is `default_server`: this one, read first, answers unknown hosts", u.servers.len(), u.addresses.join(" and ")))
+                    .with_help(format!("add `default_server` to the `listen {}` of the server meant to catch unknown hosts", u.written)),
             );
         }
     }
