@@ -4846,3 +4846,19 @@ fn a_main_file_and_its_site_side_by_side_run_as_main_and_site() {
     assert!(!text.contains("NGX003"), "{text}");
     assert!(text.contains("default.conf:5:16: NGX201"), "{text}");
 }
+
+/// `kind: List` holds its objects under `items` (bitnami's php-fpm example, what
+/// `kubectl get -o yaml` writes): each is read as a manifest of its own. The list was
+/// ignored, and the repository was "nothing found".
+#[test]
+fn a_kubernetes_list_is_read_item_by_item() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "kubernetes.yml",
+        "kind: List\napiVersion: v1\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata:\n    name: web\n  spec:\n    selector:\n      matchLabels: {app: web}\n    template:\n      metadata:\n        labels: {app: web}\n      spec:\n        containers:\n        - name: nginx\n          image: nginx:1.27\n          volumes: []\n          volumeMounts:\n          - name: conf\n            mountPath: /etc/nginx/conf.d\n        - name: php\n          image: php:8.3-fpm\n        volumes:\n        - name: conf\n          configMap:\n            name: nginx-conf\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: nginx-conf\n  data:\n    app.conf: |\n      server {\n          listen 80;\n          root /app;\n          location ~ \\.php$ {\n              include fastcgi_params;\n              fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n              fastcgi_pass 127.0.0.1:9001;\n          }\n      }\n",
+    );
+    let (text, code) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert_ne!(code, 2, "{text}");
+    assert!(text.contains("X021") || text.contains("X001"), "{text}");
+}

@@ -76,6 +76,15 @@ pub(crate) fn assemble(
         }
         // kustomize lets a kustomization.yaml leave out its apiVersion and kind.
         let kustomization = is_kustomization_name(&m.path);
+        // `kind: List` holds its objects under `items` (what `kubectl get -o yaml` writes,
+        // bitnami's php-fpm example): each is read as a document of its own.
+        let docs = docs.into_iter().flat_map(|doc| {
+            if scalar(&doc["kind"]).as_deref() == Some("List") {
+                doc["items"].as_vec().cloned().unwrap_or_default()
+            } else {
+                vec![doc]
+            }
+        });
         for doc in docs {
             let kind = scalar(&doc["kind"])
                 .or_else(|| kustomization.then(|| "Kustomization".to_string()))
