@@ -32,6 +32,74 @@ pub fn load(text: &str) -> Result<Vec<Yaml>, String> {
     // A byte-order mark (Windows editors write one) is not part of the YAML: Compose and
     // kubectl read such files (NikaNats/wordpress-docker-starter's compose file had one).
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match load_bounded(text) {
+        Err(e) if e.contains("invalid indentation") => match flow_closers_joined(text) {
+            Some(joined) => load_bounded(&joined).map_err(|_| e),
+            None => Err(e),
+        },
+        other => other,
+    }
+}
+
+/// A flow collection closed on a line of its own at its key's indentation
+/// (`test: [` … `      ]`, as prettier writes a long healthcheck): Compose (go-yaml)
+/// and PyYAML read it, yaml-rust2 calls it "invalid indentation" (yii2-app-basic's
+/// compose file was skipped). Each such closer moves to the end of the line before it,
+/// leaving blanks in its place: the text keeps its lines and its length, so positions
+/// into the file stay right. `None` when there is no such line.
+fn flow_closers_joined(text: &str) -> Option<String> {
+    let mut bytes = text.as_bytes().to_vec();
+    let mut changed = false;
+    let mut line_start = 0;
+    while line_start < bytes.len() {
+        let line_end = bytes[line_start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(bytes.len(), |p| line_start + p);
+        let indent = bytes[line_start..line_end]
+            .iter()
+            .take_while(|&&b| b == b' ')
+            .count();
+        let rest_start = line_start + indent;
+        let rest_end = if bytes.get(line_end.wrapping_sub(1)) == Some(&b'\r') {
+            line_end - 1
+        } else {
+            line_end
+        };
+        let closer = indent > 0
+            && rest_start < rest_end
+            && matches!(bytes[rest_start], b']' | b'}')
+            && bytes[rest_start..rest_end]
+                .iter()
+                .all(|b| matches!(b, b']' | b'}' | b','));
+        // The line before, right above (its newline at line_start - 1), without a comment
+        // the closer would fall into.
+        let previous = line_start
+            .checked_sub(1)
+            .filter(|&nl| bytes[nl] == b'\n')
+            .map(|nl| {
+                let from = bytes[..nl]
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |p| p + 1);
+                (nl, &bytes[from..nl])
+            })
+            .filter(|(_, line)| !line.contains(&b'#') && line.iter().any(|b| *b != b' '));
+        if let (true, Some((newline, _))) = (closer, previous) {
+            // "\n" + indent + closer  becomes  closer + "\n" + indent: same length, same lines.
+            let closer_text = bytes[rest_start..rest_end].to_vec();
+            let mut moved = closer_text;
+            moved.push(b'\n');
+            moved.resize(rest_end - newline, b' ');
+            bytes.splice(newline..rest_end, moved);
+            changed = true;
+        }
+        line_start = line_end + 1;
+    }
+    changed.then(|| String::from_utf8(bytes).ok()).flatten()
+}
+
+fn load_bounded(text: &str) -> Result<Vec<Yaml>, String> {
     // Without `*` there is no alias: no second pass.
     if text.contains('*') {
         let mut sizer = Sizer::default();
@@ -155,6 +223,21 @@ impl MarkedEventReceiver for Sizer {
 
 #[cfg(test)]
 mod tests {
+    /// prettier's long flow sequence, closed at its key's indentation: read as Compose
+    /// reads it, the file keeping its length and lines.
+    #[test]
+    fn a_flow_sequence_closed_at_its_keys_indentation_is_read() {
+        let text = "services:\n  app:\n    healthcheck:\n      test: [\n        \"CMD-SHELL\",\n        \"php -v\",\n      ]\n      interval: 30s\n";
+        let docs = super::load(text).expect("read");
+        let test = &docs[0]["services"]["app"]["healthcheck"]["test"];
+        assert_eq!(test.as_vec().map(Vec::len), Some(2));
+        let joined = super::flow_closers_joined(text).expect("joined");
+        assert_eq!(joined.len(), text.len());
+        assert_eq!(joined.lines().count(), text.lines().count());
+        // Not valid either way: no rewrite hides the error.
+        assert!(super::load("a: [\n  b\n c: d\n").is_err());
+    }
+
     use super::*;
 
     /// Nine levels of nine aliases: 9^9 nodes if built.
