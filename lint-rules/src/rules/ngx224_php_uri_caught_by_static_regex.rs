@@ -1,0 +1,197 @@
+use crate::rule::{Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+
+use crate::model::compiled_regex::is_match;
+use crate::model::nginx::{EffectiveLocation, Server};
+use crate::model::Model;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX224",
+        name: "php-uri-caught-by-static-regex",
+        family: Family::NginxFastcgi,
+        severity: Severity::Error,
+        summary: "a regex location without a handler, read before the PHP location, matches the server's PHP scripts: their source is sent",
+        aliases: &[],
+        doc: r#"nginx tries regex locations in the order they are written and takes the first
+that matches. A regex location that passes nothing to php-fpm (no `fastcgi_pass`,
+no proxy, no `return`) and that matches a PHP script's URI, written before the PHP
+location, takes the request: the static handler sends the script's source. Pico's
+`location ~ ^/pico(.*)` caught `/pico/index.php` (reached from `/pico/` through
+`index index.php`) before `location ~ \.php$`. `nginx -t` accepts it.
+
+**Symptom**: the browser downloads `index.php` (or shows its source) under one
+path of the site, while PHP runs everywhere else.
+
+Bad:
+```nginx
+location ~ ^/pico(.*) { index index.php; }
+location ~ \.php$ { include fastcgi.conf; fastcgi_pass unix:/run/php/php8.2-fpm.sock; }
+```
+Good:
+```nginx
+location ~ \.php$ { include fastcgi.conf; fastcgi_pass unix:/run/php/php8.2-fpm.sock; }
+location ~ ^/pico(.*) { index index.php; }
+```
+The URIs tried are the server's scripts that such a location is meant to
+serve: `/index.php`, and the `index` files under the regex's literal start
+(`/pico/index.php`). A location that denies every request, rewrites the URI for a
+new search (`rewrite` without `break`) or decides in an `if` is not reported. Proven
+live against nginx 1.22: the bad order sends `<?php`."#,
+        fix: "Put the PHP location first, or nest a PHP location (or `fastcgi_pass`) inside the regex location.",
+    },
+    check,
+};
+
+/// The regex of a location pattern (`~ re`, `~* re`) and whether it ignores case.
+fn regex_of(pattern: &str) -> Option<(&str, bool)> {
+    if let Some(re) = pattern.strip_prefix("~*") {
+        return Some((re.trim(), true));
+    }
+    pattern.strip_prefix('~').map(|re| (re.trim(), false))
+}
+
+fn matches(pattern: &str, uri: &str) -> bool {
+    match regex_of(pattern) {
+        Some((re, true)) => is_match(&format!("(?i){re}"), uri),
+        Some((re, false)) => is_match(re, uri),
+        None => false,
+    }
+}
+
+/// The literal path a regex starts with (`^/pico(.*)` → `/pico`).
+fn literal_start(re: &str) -> Option<&str> {
+    let rest = re.strip_prefix('^')?;
+    let end = rest
+        .find(|c: char| ".*+?()[]{}|\\$^".contains(c))
+        .unwrap_or(rest.len());
+    Some(&rest[..end]).filter(|p| p.starts_with('/'))
+}
+
+/// The script URIs a location by `re` could catch: `/index.php`, and the server's PHP
+/// `index` files under the regex's literal start.
+fn probes(re: &str, index: &[String]) -> Vec<String> {
+    let mut out = vec!["/index.php".to_string()];
+    if let Some(start) = literal_start(re) {
+        let dir = start.trim_end_matches('/');
+        for file in index {
+            out.push(format!("{dir}/{file}"));
+        }
+    }
+    out
+}
+
+/// True when the location's own block sends the request elsewhere or nowhere: it
+/// denies every request (`deny all;`), rewrites the URI for a new search (a `rewrite`
+/// without `break`: docker-nginx-multi-php-fpm's `^/api/` strips its prefix and the
+/// PHP location runs), or decides in an `if`.
+fn hands_over(model: &Model<'_>, location: &EffectiveLocation) -> bool {
+    model.syntax.iter().any(|tree| {
+        tree.nodes_named("location")
+            .filter(|n| n.span() == location.span)
+            .any(|n| {
+                n.children().any(|c| {
+                    (c.is("deny") && c.arg(0) == "all")
+                        || (c.is("rewrite") && !c.args().skip(2).any(|f| f == "break"))
+                        || c.is("if")
+                })
+            })
+    })
+}
+
+fn index_scripts(server: &Server) -> Vec<String> {
+    let mut files: Vec<String> = server
+        .locations
+        .first()
+        .and_then(|level| level.inherited.get("index"))
+        .map(|i| {
+            i.args
+                .iter()
+                .filter(|a| a.to_ascii_lowercase().ends_with(".php") && !a.contains(['/', '$']))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    if files.is_empty() {
+        files.push("index.php".to_string());
+    }
+    files
+}
+
+fn check(model: &Model<'_>, sink: &mut Sink) {
+    for (_, server) in model.servers() {
+        if model.is_synthetic(server) {
+            continue;
+        }
+        let php: Vec<&EffectiveLocation> = server
+            .locations
+            .iter()
+            .skip(1)
+            .filter(|l| l.fastcgi_pass.is_some() && regex_of(&l.pattern).is_some())
+            .collect();
+        if php.is_empty() {
+            continue;
+        }
+        let index = index_scripts(server);
+        for location in server.locations.iter().skip(1) {
+            let Some((re, _)) = regex_of(&location.pattern) else {
+                continue;
+            };
+            if location.fastcgi_pass.is_some()
+                || !location.other_pass.is_empty()
+                || location.early_return.is_some()
+                || location.redirects_all.is_some()
+                || model.unresolved_include_within(location.span)
+            {
+                continue;
+            }
+            for uri in probes(re, &index) {
+                if !matches(&location.pattern, &uri) {
+                    continue;
+                }
+                // nginx's choice: this location, and not one nested in it.
+                if server
+                    .location_for(&uri)
+                    .is_none_or(|picked| picked.span != location.span)
+                {
+                    continue;
+                }
+                let Some(skipped) = php.iter().find(|l| matches(&l.pattern, &uri)) else {
+                    continue;
+                };
+                if hands_over(model, location) {
+                    break;
+                }
+                sink.push(
+                    Diagnostic::new(
+                        &RULE.meta,
+                        location.span,
+                        format!("`{uri}` is matched by `location {}` first, which passes nothing to php-fpm: the script's source is sent as a file", location.pattern),
+                    )
+                    .with_label("regex locations are tried in order: this one comes first")
+                    .with_related(skipped.span, "the PHP location never sees it")
+                    .with_help("put the PHP location before this one, or nest a PHP location inside it")
+                    .with_note("at runtime: 200 with the PHP source"),
+                );
+                break;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{literal_start, probes};
+
+    #[test]
+    fn the_scripts_a_regex_location_could_catch() {
+        assert_eq!(literal_start("^/pico(.*)"), Some("/pico"));
+        assert_eq!(literal_start("^/blog/"), Some("/blog/"));
+        assert_eq!(literal_start("\\.php$"), None);
+        assert_eq!(
+            probes("^/pico(.*)", &["index.php".to_string()]),
+            ["/index.php", "/pico/index.php"]
+        );
+    }
+}
