@@ -4862,3 +4862,27 @@ fn a_kubernetes_list_is_read_item_by_item() {
     assert_ne!(code, 2, "{text}");
     assert!(text.contains("X021") || text.contains("X001"), "{text}");
 }
+
+/// `CMD service php8.1-fpm start && nginx -g 'daemon off;'` starts Ubuntu's php-fpm: the
+/// deployment was "nginx only", and a site pointed at 8.2's socket went unreported.
+#[test]
+fn service_php_fpm_start_in_the_command_runs_php_fpm() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y nginx php-fpm\nCOPY default /etc/nginx/sites-available/default\nCMD service php8.1-fpm start && nginx -g 'daemon off;'\n",
+    );
+    write(
+        dir.path(),
+        "default",
+        "server {\n\tlisten 80 default_server;\n\troot /var/www/html;\n\tlocation ~ \\.php$ {\n\t\tinclude snippets/fastcgi-php.conf;\n\t\tfastcgi_pass unix:/run/php/php8.2-fpm.sock;\n\t}\n}\n",
+    );
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(
+        text.contains(
+            "default:6:16: X001 [error] no php-fpm pool listens on unix:/run/php/php8.2-fpm.sock"
+        ),
+        "{text}"
+    );
+}

@@ -491,7 +491,7 @@ impl Container {
             && self.command_keeps_servers()
             && !self.command_is("nginx")
             && !self.script_starts_only("nginx", "php-fpm"))
-            || cmd.contains("php-fpm")
+            || names_fpm(&cmd)
             || (self.command_keeps_servers()
                 && (self.mounts.iter().any(|m| {
                     let t = m.target.to_string_lossy();
@@ -4237,4 +4237,16 @@ fn arg_of(command: &[String], program: &str, flags: &[&str]) -> Option<PathBuf> 
         }
     }
     None
+}
+
+/// True when a command line names php-fpm: `php-fpm`, `php-fpm8.2`, or the service of a
+/// versioned Debian package (`service php8.1-fpm start`: the deployment was "nginx only"
+/// and its wrong socket version unseen).
+fn names_fpm(command: &str) -> bool {
+    command
+        .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+        .any(|word| {
+            let word = word.to_ascii_lowercase();
+            word.starts_with("php") && word.contains("fpm") && !word.contains("exporter")
+        })
 }
