@@ -4886,3 +4886,25 @@ fn service_php_fpm_start_in_the_command_runs_php_fpm() {
         "{text}"
     );
 }
+
+/// Alpine's nginx package read its sites from /etc/nginx/conf.d up to 3.13 (3.14 moved
+/// them to http.d): a site copied to conf.d on alpine:3.13 is loaded, and was called
+/// "never loaded" (stremovsky/nginx-php, dwchiang's alpine3.13 images).
+#[test]
+fn alpine_before_3_14_loads_its_sites_from_conf_d() {
+    for (from, loaded) in [("alpine:3.13", true), ("alpine:3.19", false)] {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(
+            dir.path(),
+            "Dockerfile",
+            &format!("FROM {from}\nRUN apk add php7 php7-fpm nginx\nCOPY default.conf /etc/nginx/conf.d/default.conf\nCMD php-fpm7 && nginx -g 'daemon off;'\n"),
+        );
+        write(
+            dir.path(),
+            "default.conf",
+            "server {\n    listen 80 default_server;\n    root /var/www/html;\n    location ~ \\.php$ {\n        include fastcgi.conf;\n        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n",
+        );
+        let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+        assert_eq!(!text.contains("NGX215"), loaded, "{from}: {text}");
+    }
+}

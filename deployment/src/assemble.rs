@@ -1436,7 +1436,7 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
     } else if df.installs_nginx || df.installs_fpm {
         let alpine = df.package_manager == Some("apk") || base.contains("alpine");
         let packages = if alpine {
-            match &df.php_dir_moved_to {
+            let mut packages = match &df.php_dir_moved_to {
                 Some(dir) => stock::alpine_packages_in(
                     df.installs_nginx,
                     df.installs_fpm && image.fpm.is_none(),
@@ -1447,7 +1447,14 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
                     df.installs_fpm && image.fpm.is_none(),
                     &df.php_suffix,
                 ),
+            };
+            if df.installs_nginx && stock::alpine_sites_in_conf_d(&base) {
+                packages.moves.push((
+                    "/etc/nginx/http.d".to_string(),
+                    "/etc/nginx/conf.d".to_string(),
+                ));
             }
+            packages
         } else {
             let php = if df.php_version.is_empty() {
                 stock::debian_default_php(&base)

@@ -853,6 +853,35 @@ pub fn alpine_packages(nginx: bool, fpm: bool, php: &str) -> Image {
     alpine_packages_in(nginx, fpm, &format!("/etc/php{php}"))
 }
 
+/// Alpine's nginx package read its sites from /etc/nginx/conf.d up to Alpine 3.13; 3.14
+/// moved them to /etc/nginx/http.d. True for a base image of an older release
+/// (`alpine:3.13`, `php:7.4-fpm-alpine3.12`): its conf.d sites are loaded (the
+/// stremovsky/nginx-php image got a false "never loaded").
+///
+/// ```
+/// use deployment::stock::alpine_sites_in_conf_d;
+/// assert!(alpine_sites_in_conf_d("alpine:3.13"));
+/// assert!(alpine_sites_in_conf_d("php:7.4-fpm-alpine3.12"));
+/// assert!(!alpine_sites_in_conf_d("alpine:3.14"));
+/// assert!(!alpine_sites_in_conf_d("alpine:3.21"));
+/// assert!(!alpine_sites_in_conf_d("alpine"));
+/// ```
+pub fn alpine_sites_in_conf_d(base: &str) -> bool {
+    let lower = base.to_ascii_lowercase();
+    let Some(at) = lower.rfind("alpine") else {
+        return false;
+    };
+    let version = lower[at + "alpine".len()..].trim_start_matches(':');
+    let mut parts = version.split(|c: char| !c.is_ascii_digit());
+    match (
+        parts.next().and_then(|m| m.parse::<u32>().ok()),
+        parts.next().and_then(|m| m.parse::<u32>().ok()),
+    ) {
+        (Some(major), Some(minor)) => (major, minor) < (3, 14),
+        _ => false,
+    }
+}
+
 /// [`alpine_packages`] with the php package's tree at `dir` (`/etc/php85`, or where a
 /// `RUN mv` put it).
 pub fn alpine_packages_in(nginx: bool, fpm: bool, dir: &str) -> Image {
