@@ -1979,7 +1979,8 @@ spec:
     /// whole that listens elsewhere still makes X001.
     #[test]
     fn a_pool_template_leaves_fastcgi_pass_undecided() {
-        let dockerfile = "FROM alpine:3.12\nRUN apk add --no-cache nginx php7-fpm\nCOPY conf/php-fpm-pool.conf /etc/php7/php-fpm.d/www.conf\nCOPY conf/nginx-site.conf /etc/nginx/http.d/default.conf\nCMD [\"sh\", \"-c\", \"php-fpm7 && nginx -g 'daemon off;'\"]\n";
+        // Alpine 3.14 or later: its nginx reads sites from http.d (conf.d before).
+        let dockerfile = "FROM alpine:3.16\nRUN apk add --no-cache nginx php7-fpm\nCOPY conf/php-fpm-pool.conf /etc/php7/php-fpm.d/www.conf\nCOPY conf/nginx-site.conf /etc/nginx/http.d/default.conf\nCMD [\"sh\", \"-c\", \"php-fpm7 && nginx -g 'daemon off;'\"]\n";
         let site = "server {\n    listen 80 default_server;\n    root /var/www/html;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n";
         let template = "[www]\nuser = nginx\ngroup = nginx\nlisten = 127.0.0.1:9000\npm = dynamic\npm.max_children = {{PHP_MAX_CHILDREN}}\npm.start_servers = 1\npm.min_spare_servers = 1\npm.max_spare_servers = 2\n";
         let (text, _) = lint(&[
