@@ -767,3 +767,38 @@ fn diff_shows_every_pass_and_writes_nothing() {
         )
     );
 }
+
+/// A pool file linted on its own that sets neither `pm` nor `pm.max_children` is a drop-in
+/// over a pool other files define (the official php image's zz-docker.conf only moves
+/// `listen`): a note, not two FPM006 errors. A pool that sets `pm` without
+/// `pm.max_children` is still an error.
+#[test]
+fn a_pool_drop_in_linted_alone_is_not_missing_its_required_settings() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        dir.path().join("zz-docker.conf"),
+        "[global]\ndaemonize = no\n\n[www]\nlisten = 9000\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("www.conf"),
+        "[www]\nlisten = 9000\npm = dynamic\n",
+    )
+    .expect("write");
+    let run = |file: &str| {
+        let out = bin()
+            .current_dir(dir.path())
+            .args(["--no-config", "--format", "concise", "--fpm", file])
+            .output()
+            .expect("run");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let drop_in = run("zz-docker.conf");
+    assert!(
+        drop_in.contains("FPM006 [note] [pool www] sets neither pm nor pm.max_children"),
+        "{drop_in}"
+    );
+    assert!(!drop_in.contains("[error]"), "{drop_in}");
+    let pool = run("www.conf");
+    assert!(pool.contains("FPM006 [error]"), "{pool}");
+}

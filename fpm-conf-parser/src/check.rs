@@ -177,11 +177,31 @@ pub fn check(config: &FpmConfig) -> Vec<Diagnostic> {
     // TCP listens by port: a pool on every interface and one on an IPv4 address of the
     // same port pass `php-fpm -t` (it compares the texts), but the second bind fails.
     let mut by_port: HashMap<u32, Vec<(ListenHost, &Pool, &crate::model::Entry)>> = HashMap::new();
+    // A pool file linted on its own (`--fpm zz-docker.conf`) whose pool sets neither `pm`
+    // nor `pm.max_children` is a drop-in over a pool that files read before it define
+    // (the official image's zz-docker.conf only moves `listen`): what it lacks is theirs.
+    let lone_file = config
+        .main
+        .file_name()
+        .is_some_and(|n| !n.to_string_lossy().starts_with("php-fpm.conf"));
     for pool in &config.pools {
+        let drop_in =
+            lone_file && pool.get("pm").is_none() && pool.get("pm.max_children").is_none();
+        if drop_in && !config.incomplete {
+            out.push(
+                Diagnostic::new(
+                    &MISSING,
+                    pool.name_span,
+                    format!("[pool {}] sets neither pm nor pm.max_children: a drop-in over a pool that other files define; its required settings are not checked on its own", pool.name),
+                )
+                .with_severity(lint_source::Severity::Note)
+                .with_help("lint it with the php-fpm.conf that includes it (--fpm php-fpm.conf), or the repository"),
+            );
+        }
         check_pool(
             pool,
             table,
-            config.incomplete,
+            config.incomplete || drop_in,
             config.root_allowed,
             &mut out,
         );

@@ -182,7 +182,11 @@ user = www-data
 listen = /run/php/php8.2-fpm.sock
 pm = dynamic
 pm.max_children = 5
-```"#,
+```
+
+A pool file linted on its own whose pool sets neither `pm` nor `pm.max_children` is a
+drop-in over a pool that other files define (the official php image's
+`zz-docker.conf` only moves `listen`): a note says it was not judged alone."#,
     fix: "Add the missing setting.",
 };
 
