@@ -4909,3 +4909,30 @@ fn alpine_before_3_14_loads_its_sites_from_conf_d() {
         assert_eq!(!text.contains("NGX215"), loaded, "{from}: {text}");
     }
 }
+
+/// `ENTRYPOINT ["/bin/sh", "/app/docker-entrypoint.sh"]` runs the script as
+/// `ENTRYPOINT ["/app/docker-entrypoint.sh"]` does: its supervisord starts
+/// `php-fpm -y www.conf`, whose pool listens on the socket nginx names. Not followed, the
+/// image's own zz-docker.conf (`listen = 9000`) was read: a false X002
+/// (lukkas-lukkas/php-nginx).
+#[test]
+fn a_start_script_run_through_a_shell_is_followed() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for (rel, text) in [
+        ("Dockerfile", "FROM php:8.0.0-fpm-alpine3.12\nRUN apk add --no-cache nginx supervisor\nCOPY config/ /\nCOPY docker-entrypoint.sh /app/docker-entrypoint.sh\nENTRYPOINT [\"/bin/sh\", \"/app/docker-entrypoint.sh\"]\n"),
+        ("config/etc/nginx/nginx.conf", "user www-data;\nevents {}\nhttp {\n    include /etc/nginx/sites-enabled/*;\n}\n"),
+        ("config/etc/nginx/sites-enabled/default", "server {\n    listen 80;\n    root /app/public;\n    location ~ \\.php$ {\n        try_files $uri =404;\n        fastcgi_pass unix:/var/run/php8-fpm.sock;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        include fastcgi_params;\n    }\n}\n"),
+        ("config/etc/supervisord.conf", "[supervisord]\nnodaemon=true\n[program:nginx]\ncommand=/usr/sbin/nginx -g 'daemon off;'\n[program:php-fpm]\ncommand=php-fpm -F -c /usr/local/etc/php/php.ini -y /usr/local/etc/php/php-fpm.d/www.conf\n"),
+        ("config/usr/local/etc/php/php-fpm.d/www.conf", "[global]\nerror_log = /proc/self/fd/2\ndaemonize = no\n[www]\nuser = www-data\ngroup = www-data\nlisten = /var/run/php8-fpm.sock\nlisten.owner = www-data\nlisten.group = www-data\nlisten.mode = 0660\npm = dynamic\npm.max_children = 5\npm.start_servers = 2\npm.min_spare_servers = 1\npm.max_spare_servers = 3\n"),
+        ("docker-entrypoint.sh", "#!/bin/sh\nset -e\nchown -R www-data:www-data /var/lib/nginx\ncd /app\nexec supervisord -c /etc/supervisord.conf\n"),
+    ] {
+        write(dir.path(), rel, text);
+    }
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(!text.contains("X002"), "{text}");
+    let (text, _) = run_in(dir.path(), &["deployments", "."]);
+    assert!(
+        text.contains("main file: /usr/local/etc/php/php-fpm.d/www.conf"),
+        "{text}"
+    );
+}

@@ -589,6 +589,23 @@ impl Container {
     /// The start script the container runs, when the repository places it (a `#!`
     /// script named by the command's first word).
     fn start_script(&self) -> Option<String> {
+        // `["/bin/sh", "/app/docker-entrypoint.sh"]` runs the script as `[script]` does
+        // (lukkas-lukkas/php-nginx: the supervisord it starts runs `php-fpm -y www.conf`,
+        // which was missed); a script run through a shell needs no `#!`.
+        let shell = self
+            .command
+            .first()
+            .map(|w| w.rsplit('/').next().unwrap_or(w))
+            .is_some_and(|p| matches!(p, "sh" | "bash" | "ash" | "dash"));
+        if shell {
+            let script = self
+                .command
+                .iter()
+                .skip(1)
+                .find(|w| !w.starts_with('-'))
+                .filter(|_| !self.command.iter().skip(1).any(|w| w == "-c"));
+            return script.and_then(|s| self.placed_script(s));
+        }
         self.command
             .first()
             .and_then(|program| self.placed_script(program))
