@@ -4936,3 +4936,19 @@ fn a_start_script_run_through_a_shell_is_followed() {
         "{text}"
     );
 }
+
+/// `include=${HEROKU_PHP_FPM_CONFIG_INCLUDE}` with the variable unknown names files that
+/// are not known: FPM011 says the variable is unknown, and the include, globbed as
+/// written, no longer "matches nothing" (heroku/heroku-buildpack-php).
+#[test]
+fn an_include_named_by_an_unknown_variable_is_not_globbed_as_written() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "conf/php/php-fpm.conf",
+        "[global]\nerror_log = /proc/self/fd/2\n[www]\nlisten = 127.0.0.1:9000\npm = static\npm.max_children = 2\ninclude=${HEROKU_PHP_FPM_CONFIG_INCLUDE}\n",
+    );
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(text.contains("FPM011"), "{text}");
+    assert!(!text.contains("FPM005"), "{text}");
+}

@@ -264,6 +264,13 @@ impl State<'_> {
     }
 
     fn include(&mut self, entry: &Entry, depth: usize) {
+        // `include=${HEROKU_PHP_FPM_CONFIG_INCLUDE}` with the variable unknown (kept as
+        // written, FPM011 says so): what it names is not known, and pools may come from
+        // there. Globbed as written it "matched nothing" (heroku-buildpack-php).
+        if entry.value.contains("${") {
+            self.config.incomplete = true;
+            return;
+        }
         let full = crate::model::resolve_path(&entry.value, &self.config.prefix);
         let full_str = full.to_string_lossy().into_owned();
         // Like glob(3) with GLOB_ERR: a missing directory is an error, no match only a warning.
