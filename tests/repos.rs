@@ -4952,3 +4952,31 @@ fn an_include_named_by_an_unknown_variable_is_not_globbed_as_written() {
     assert!(text.contains("FPM011"), "{text}");
     assert!(!text.contains("FPM005"), "{text}");
 }
+
+/// A folder of server-context snippets (ISPConfig's "nginx Directives", pasted into a
+/// vhost's server block) with one whole server among them: only the server runs in
+/// place of sites-enabled; the snippets were read in http and gave 203 false NGX011 on
+/// PageSpeedPlus/ubuntu.
+#[test]
+fn a_folder_of_snippets_with_one_site_places_the_site_only() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "nginx.conf",
+        "user www-data;\nevents { worker_connections 768; }\nhttp {\n\tinclude /etc/nginx/mime.types;\n\tinclude /etc/nginx/sites-enabled/*;\n}\n",
+    );
+    write(
+        dir.path(),
+        "snippets/nginx/TYPO3.conf",
+        "index index.php index.html;\nlocation ~ \\.php$ {\n    try_files $uri =404;\n    include /etc/nginx/fastcgi_params;\n    fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    fastcgi_pass unix:/var/run/php5-fpm.sock;\n}\nlocation /typo3temp/ {\n    deny all;\n}\n",
+    );
+    write(
+        dir.path(),
+        "snippets/nginx/nextcloud.conf",
+        "server {\n    listen 80;\n    server_name cloud.example.org;\n    root /var/www/nextcloud;\n    location ~ \\.php$ {\n        fastcgi_pass unix:/run/php/php8.2-fpm.sock;\n    }\n}\n",
+    );
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(!text.contains("NGX011"), "{text}");
+    // The site is linted: it sends no SCRIPT_FILENAME.
+    assert!(text.contains("nextcloud.conf:6:22: NGX201"), "{text}");
+}

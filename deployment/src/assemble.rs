@@ -3550,10 +3550,14 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         // folder replaces it (h5bp's CI mounts test/vhosts/ as conf.d/).
         let main_dir = main.parent().unwrap_or(repo);
         let inside = folder.parent() == Some(main_dir.join(included).as_path());
-        if folder.as_path() == main_dir {
+        if folder.as_path() == main_dir || holds_snippets(folder) {
             // The main file's own folder (highload-lemp keeps nginx.conf and default.conf
             // at its top): its sites run in the sites folder, not the folder itself, which
             // would put nginx.conf inside its own http block (nine false NGX011, a cycle).
+            // Likewise a folder of server-context snippets with a site among them
+            // (ISPConfig's directive snippets, one a whole server: 203 false NGX011 on
+            // PageSpeedPlus/ubuntu): the snippets stay where they are, for the includes
+            // that name them there.
             for site in unreached_sites
                 .get(&(main.clone(), folder.clone()))
                 .into_iter()
@@ -4273,4 +4277,16 @@ fn names_fpm(command: &str) -> bool {
             let word = word.to_ascii_lowercase();
             word.starts_with("php") && word.contains("fpm") && !word.contains("exporter")
         })
+}
+
+/// True when a folder holds nginx files that are neither sites nor definitions (a file
+/// of `location`s pasted into a server block): it is no folder of sites as a whole.
+fn holds_snippets(folder: &Path) -> bool {
+    std::fs::read_dir(folder)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "conf"))
+        .any(|p| !has_server_block(&p) && !defines_only(&p))
 }
