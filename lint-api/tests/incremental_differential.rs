@@ -2,8 +2,9 @@
 //! exactly what a fresh one says, whatever changed. Every root-mode rule fixture is
 //! linted, then each of its nginx files (up to three) is cut to its first half, given an
 //! unknown directive at its end and put back, the incremental linter and a fresh one
-//! linting after each change: the parse trees, the load-time checks' statement and server-block memos and the php-fpm lines
-//! kept between runs are all exercised on the project's whole range of shapes.
+//! linting after each change: the parse trees, the load-time checks' statement and
+//! server-block memos and the php-fpm lines kept between runs are all exercised on the
+//! project's whole range of shapes.
 
 use std::path::{Path, PathBuf};
 

@@ -298,41 +298,29 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
         release: opts.release,
         includes_by_file: None,
     };
-    let third_party = context == "main" && third_party_loaded(config, &checker.loaded);
-    // The statement walk and the whole-tree checks below read the tree only, each on its
-    // own: run side by side, they take the time of the longest (the load-time checks are
-    // one tree's work, and were a single thread beside the model and the rules).
-    let ((), (listen_findings, names)) = rayon::join(
-        || checker.walk(config.items(), context),
-        || {
-            rayon::join(
-                || {
-                    let mut found = Vec::new();
-                    listen::check(config, &mut found);
-                    buffers::check(config, &mut found);
-                    server_names::check(config, &mut found);
-                    found
-                },
-                || {
-                    let mut names = Vec::new();
-                    if context == "main" {
-                        // A snippet's formats may come from the nginx.conf that includes it.
-                        // And its upstreams (the same walk).
-                        log_formats::check(config, &mut names);
-                        variables::check(
-                            config,
-                            map,
-                            opts.version,
-                            opts.version_assumed,
-                            third_party,
-                            &mut names,
-                        );
-                    }
-                    names
-                },
-            )
-        },
-    );
+    // One after the other, in this order: the walks share the tree's budget of splices
+    // (`Config::expansion_budget`), and in a pathological include graph which walk runs
+    // out first must not depend on thread timing. (Run side by side they were no faster
+    // on two cores, where the model and the rules already run beside these checks.)
+    let mut listen_findings = Vec::new();
+    listen::check(config, &mut listen_findings);
+    buffers::check(config, &mut listen_findings);
+    server_names::check(config, &mut listen_findings);
+    checker.walk(config.items(), context);
+    let mut names = Vec::new();
+    if context == "main" {
+        // A snippet's formats may come from the nginx.conf that includes it.
+        // And its upstreams (the same walk).
+        log_formats::check(config, &mut names);
+        variables::check(
+            config,
+            map,
+            opts.version,
+            opts.version_assumed,
+            third_party_loaded(config, &checker.loaded),
+            &mut names,
+        );
+    }
     if let (Some(cache), Some(memo)) = (&opts.cache, checker.memo.take()) {
         cache.give_back(memo);
     }
@@ -427,11 +415,19 @@ impl<'a> Checker<'a> {
     /// keeps (a file read twice in a run gets a fresh id each run).
     fn server_unit(&mut self, server: &Item<'a>) -> Option<((FileId, u32), Vec<FileId>)> {
         let memo = self.memo.as_ref()?;
+        let config = server.config;
+        // A reused block splices nothing, and walks share the tree's splice budget: in a
+        // graph of nested includes near that budget, a skipped walk could keep a later
+        // one from running out where a fresh run does. The three whole-tree walks before
+        // this one spent less than half of it: this walk (one more) cannot exhaust it,
+        // and skipping it changes nothing.
+        if config.expansions().saturating_mul(2) >= config.expansion_budget() {
+            return None;
+        }
         let span = server.span();
         if !memo.keeps(span.file) {
             return None;
         }
-        let config = server.config;
         let index = self.includes_by_file.get_or_insert_with(|| {
             let mut index: IncludesByFile<'a> = HashMap::new();
             for (at, files) in &config.includes {
