@@ -167,6 +167,16 @@ pub struct EffectiveLocation {
 }
 
 impl EffectiveLocation {
+    /// True when the static handler answers here: no `fastcgi_pass` or other pass, no
+    /// `return` and no redirect of every URI. What `try_files` finds is then sent as a
+    /// file (NGX213, NGX222, NGX224).
+    pub fn serves_files(&self) -> bool {
+        self.fastcgi_pass.is_none()
+            && self.other_pass.is_empty()
+            && self.early_return.is_none()
+            && self.redirects_all.is_none()
+    }
+
     /// When a `try_files` fallback re-enters this location with `uri` (NGX208): the
     /// files the second pass tries, under the location's root; `None` when an argument
     /// has variables other than `$uri` or the root is not a fixed path.

@@ -54,11 +54,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             };
             // A location whose content is a pass (or a return) sends the file found to
             // that handler, not to the static one.
-            if location.fastcgi_pass.is_some()
-                || !location.other_pass.is_empty()
-                || location.early_return.is_some()
-                || location.redirects_all.is_some()
-            {
+            if !location.serves_files() {
                 continue;
             }
             let Some((_, tried)) = try_files.args.split_last() else {

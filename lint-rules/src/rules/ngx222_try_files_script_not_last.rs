@@ -60,11 +60,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let Some(try_files) = &location.try_files else {
                 continue;
             };
-            if location.fastcgi_pass.is_some()
-                || !location.other_pass.is_empty()
-                || location.early_return.is_some()
-                || location.redirects_all.is_some()
-            {
+            if !location.serves_files() {
                 continue;
             }
             let Some((last, tried)) = try_files.args.split_last() else {

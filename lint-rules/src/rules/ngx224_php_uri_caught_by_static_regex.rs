@@ -138,11 +138,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let Some((re, _)) = regex_of(&location.pattern) else {
                 continue;
             };
-            if location.fastcgi_pass.is_some()
-                || !location.other_pass.is_empty()
-                || location.early_return.is_some()
-                || location.redirects_all.is_some()
-                || model.unresolved_include_within(location.span)
+            if !location.serves_files() || model.unresolved_include_within(location.span)
             {
                 continue;
             }
