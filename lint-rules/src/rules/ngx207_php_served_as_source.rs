@@ -74,22 +74,26 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                         .is_none_or(|t| t.args.iter().any(|a| a.ends_with('/')))
             })
         };
-        let index = level
-            .inherited
-            .get("index")
-            .filter(|i| i.args.iter().any(|a| a.ends_with(".php")))
-            .filter(|_| serves_directories("/") || serves_directories("/any/dir/"));
+        // The `index` that applies where a directory is asked for: the server's, or the
+        // one set inside `location /` (zonghay's `location / { root ...; index index.html
+        // index.php; }` with no PHP location: `/` sent index.php's source).
+        let index = ["/", "/any/dir/"].into_iter().find_map(|uri| {
+            let at = server.location_for(uri).unwrap_or(level);
+            at.inherited
+                .get("index")
+                .filter(|i| i.args.iter().any(|a| a.ends_with(".php")))
+                .filter(|_| serves_directories(uri) && at.inherited.get("root").is_some())
+        });
         let try_files = server
             .locations
             .iter()
             .filter_map(|l| l.try_files.as_ref())
             .find(|t| t.args.iter().any(|a| a.contains(".php")));
-        let Some(span) = index.map(|i| i.span).or(try_files.map(|t| t.span)) else {
+        let Some(span) = index.map(|i| i.span).or(try_files
+            .filter(|_| level.inherited.get("root").is_some())
+            .map(|t| t.span)) else {
             continue;
         };
-        if level.inherited.get("root").is_none() {
-            continue;
-        }
         // The PHP location may be in an include that could not be read (the WordPress
         // handbook's site includes global/wordpress.conf, which holds it).
         if model.unresolved_include_within(server.span) {
