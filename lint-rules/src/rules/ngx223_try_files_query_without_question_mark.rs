@@ -89,7 +89,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 let insert = span.start as usize + at;
                 Some(Fix::safe(
                     "write `?` before the query",
-                    vec![Edit::replace(Span::new(span.file, insert, insert), "?")],
+                    vec![Edit::insert(Span::new(span.file, insert, insert), "?")],
                 ))
             });
             let script = &last[..at];

@@ -307,10 +307,13 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
     buffers::check(config, &mut listen_findings);
     server_names::check(config, &mut listen_findings);
     checker.walk(config.items(), context);
-    let mut names = Vec::new();
+    if let (Some(cache), Some(memo)) = (&opts.cache, checker.memo.take()) {
+        cache.give_back(memo);
+    }
     if context == "main" {
         // A snippet's formats may come from the nginx.conf that includes it.
         // And its upstreams (the same walk).
+        let mut names = Vec::new();
         log_formats::check(config, &mut names);
         variables::check(
             config,
@@ -320,23 +323,16 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
             third_party_loaded(config, &checker.loaded),
             &mut names,
         );
-    }
-    if let (Some(cache), Some(memo)) = (&opts.cache, checker.memo.take()) {
-        cache.give_back(memo);
-    }
-    if context == "main" {
-        let names = if opts.lone_snippet {
-            names
+        if opts.lone_snippet {
+            names = names
                 .into_iter()
                 .map(|d| {
                     d.with_severity(Severity::Note).with_note(
                         "this snippet is linted on its own: the file that includes it may define the name (lint them together to know)",
                     )
                 })
-                .collect()
-        } else {
-            names
-        };
+                .collect();
+        }
         checker.out.extend(names);
     }
     if config.budget_exhausted() {
