@@ -274,6 +274,7 @@ pub struct Linter {
     cwd: Option<PathBuf>,
     cache: Option<Arc<nginx_conf_parser::ParseCache>>,
     fpm_cache: Option<Arc<fpm_conf_parser::FpmParseCache>>,
+    server_memo: Option<Arc<lint_rules::ServerMemo>>,
     read_cache: Option<Arc<lint_source::read_cache::ReadCache>>,
 }
 
@@ -285,6 +286,7 @@ impl Linter {
             cwd: None,
             cache: None,
             fpm_cache: None,
+            server_memo: None,
             read_cache: None,
         }
     }
@@ -309,6 +311,7 @@ impl Linter {
         let cache = Arc::new(nginx_conf_parser::ParseCache::default());
         self.fpm_cache = Some(Arc::new(fpm_conf_parser::FpmParseCache::new(cache.ids())));
         self.cache = Some(cache);
+        self.server_memo = Some(Arc::default());
         self.read_cache = Some(Arc::default());
         self
     }
@@ -332,6 +335,12 @@ impl Linter {
             self.read_cache = Some(Arc::new(ReadCache::with_settle_time(settle)));
         }
         self
+    }
+
+    /// How many `server` blocks an [incremental](Linter::incremental) linter's per-server
+    /// rules have checked (not reused) so far.
+    pub fn servers_checked(&self) -> Option<usize> {
+        self.server_memo.as_ref().map(|m| m.servers_checked())
     }
 
     /// How many php-fpm files an [incremental](Linter::incremental) linter has parsed so far.
@@ -404,6 +413,7 @@ impl Linter {
         for lint_input in &mut plan.inputs {
             lint_input.options.nginx_cache = self.cache.clone();
             lint_input.options.fpm_cache = self.fpm_cache.clone();
+            lint_input.options.server_memo = self.server_memo.clone();
         }
         let mut runs = Vec::with_capacity(plan.inputs.len());
         let mut rule_times: Vec<RuleTime> = Vec::new();

@@ -1,10 +1,11 @@
 //! An incremental linter (what the language server keeps between keystrokes) must say
 //! exactly what a fresh one says, whatever changed. Every root-mode rule fixture is
-//! linted, then each of its nginx files (up to three) is cut to its first half, given an
-//! unknown directive at its end and put back, the incremental linter and a fresh one
-//! linting after each change: the parse trees, the load-time checks' statement and
-//! server-block memos and the php-fpm lines kept between runs are all exercised on the
-//! project's whole range of shapes.
+//! linted, then each of its nginx files (up to three) and one php-fpm file is cut to its
+//! first half, given an unknown directive at its end and put back, the incremental
+//! linter and a fresh one linting after each change: the parse trees, the load-time
+//! checks' statement and server-block memos, the per-server rules' findings and the
+//! php-fpm lines kept between runs are all exercised on the project's whole range of
+//! shapes.
 
 use std::path::{Path, PathBuf};
 
@@ -90,14 +91,30 @@ fn an_incremental_linter_finds_what_a_fresh_one_finds_on_every_fixture() {
             .map(|e| e.into_path())
             .collect();
         files.sort();
-        for file in files.iter().take(3) {
+        files.truncate(3);
+        // One php-fpm file too: the pools are outside every server, so a change there
+        // must reach the findings kept per server.
+        let mut fpm: Vec<PathBuf> = walkdir::WalkDir::new(root.join("etc/php"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.into_path())
+            .collect();
+        fpm.sort();
+        files.extend(fpm.into_iter().rev().take(1));
+        for file in &files {
             let original = std::fs::read(file).expect("read");
             let lines: Vec<&[u8]> = original.split(|b| *b == b'\n').collect();
             let half = lines[..lines.len() / 2].join(&b'\n');
             // A statement nginx does not know, reported wherever the file is spliced:
-            // stale findings of a block that includes the file would miss it.
+            // stale findings of a block that includes the file would miss it (in a pool
+            // file, a key php-fpm does not know).
             let mut unknown = original.clone();
-            unknown.extend_from_slice(b"\nnot_a_directive_of_nginx on;\n");
+            if file.starts_with(root.join("etc/nginx")) {
+                unknown.extend_from_slice(b"\nnot_a_directive_of_nginx on;\n");
+            } else {
+                unknown.extend_from_slice(b"\nnot_a_key_of_php_fpm = on\n");
+            }
             for text in [&half, &unknown, &original] {
                 std::fs::write(file, text).expect("write");
                 edits += 1;

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use crate::model::{nginx, Model};
 use crate::options::{version, LintOptions};
+use crate::rule::Rule;
 use crate::rules::RULES;
 use crate::suppression::Suppressions;
 
@@ -420,27 +421,60 @@ pub fn lint_timed(input: &LintInput, map: &SourceMap) -> (Vec<Diagnostic>, Vec<R
     run(input, map, None)
 }
 
-/// Every rule over one model, in parallel, each timed on its thread.
+/// Every rule over one model, in parallel, each timed on its thread. With a
+/// [`ServerMemo`](crate::ServerMemo) (an editor session), per-server rules check only the
+/// servers whose statements or context changed since the memo's last run.
 fn run_rules(
+    input: &LintInput,
+    map: &SourceMap,
+    mark: lint_source::Mark,
     model: &Model<'_>,
-    not_run: &std::collections::BTreeSet<&'static str>,
+    syntax: &[crate::model::syntax::Tree<'_>],
 ) -> Vec<(Vec<Diagnostic>, RuleTime)> {
-    RULES
-        .par_iter()
+    let not_run = &input.options.rules_not_run;
+    let rules: Vec<&Rule> = RULES
+        .iter()
+        .copied()
         .filter(|rule| !not_run.contains(rule.meta.code))
-        .map(|rule| {
-            let start = std::time::Instant::now();
-            let mut sink = crate::Sink::new();
-            (rule.check)(model, &mut sink);
-            let diagnostics = sink.into_diagnostics();
-            let time = RuleTime {
-                code: rule.meta.code,
-                time: start.elapsed(),
-                findings: diagnostics.len(),
-            };
-            (diagnostics, time)
-        })
-        .collect()
+        .collect();
+    let memo = input.options.server_memo.as_ref().and_then(|memo| {
+        crate::server_memo::context(input, model, map, mark, syntax).map(|c| (memo, c))
+    });
+    let timed = |rule: &Rule| {
+        let start = std::time::Instant::now();
+        let mut sink = crate::Sink::new();
+        rule.run(model, &mut sink);
+        let diagnostics = sink.into_diagnostics();
+        let time = RuleTime {
+            code: rule.meta.code,
+            time: start.elapsed(),
+            findings: diagnostics.len(),
+        };
+        (diagnostics, time)
+    };
+    let Some((memo, context)) = memo else {
+        return rules.par_iter().map(|rule| timed(rule)).collect();
+    };
+    let (per_server, mut whole) = rayon::join(
+        || crate::server_memo::run_server_rules(memo, context, model, &rules),
+        || {
+            rules
+                .par_iter()
+                .filter(|rule| matches!(rule.check, crate::Check::Model(_)))
+                .map(|rule| timed(rule))
+                .collect::<Vec<_>>()
+        },
+    );
+    // Per-server rules' time is spread over servers (most of them reused): not timed.
+    whole.extend(per_server.into_iter().map(|(code, diagnostics)| {
+        let time = RuleTime {
+            code,
+            time: std::time::Duration::ZERO,
+            findings: diagnostics.len(),
+        };
+        (diagnostics, time)
+    }));
+    whole
 }
 
 /// One run. Observed, the phases follow each other so that each can be timed (and its
@@ -477,14 +511,14 @@ fn run(
         let syntax = index_trees(&nginx);
         let model = build_model(input, map, &nginx, &syntax, fpm, php_ini);
         phase(Phase::Model);
-        (checks, run_rules(&model, not_run))
+        (checks, run_rules(input, map, mark, &model, &syntax))
     } else {
         rayon::join(
             || check_nginx(input, &nginx, map),
             || {
                 let syntax = index_trees(&nginx);
                 let model = build_model(input, map, &nginx, &syntax, fpm, php_ini);
-                run_rules(&model, not_run)
+                run_rules(input, map, mark, &model, &syntax)
             },
         )
     };

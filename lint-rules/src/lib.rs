@@ -9,6 +9,7 @@ mod options;
 mod repeats;
 mod rule;
 mod rules;
+mod server_memo;
 pub mod suppression;
 
 pub use engine::{
@@ -16,8 +17,9 @@ pub use engine::{
     NginxInput, Phase, RuleTime,
 };
 pub use options::{LintOptions, Network, Published, RuleOption};
-pub use rule::{Rule, Sink};
+pub use rule::{Check, Rule, Sink};
 pub use rules::RULES;
+pub use server_memo::ServerMemo;
 
 /// Codes reported only when a `--select` entry (or the config file's `select`) names
 /// them: by code, by a prefix such as `SEC`, by name or by alias. They are gixy's

@@ -221,6 +221,9 @@ pub struct LintOptions {
     pub nginx_cache: Option<Arc<nginx_conf_parser::ParseCache>>,
     /// php-fpm lines of earlier runs, drawing ids from the same source as `nginx_cache`.
     pub fpm_cache: Option<Arc<fpm_conf_parser::FpmParseCache>>,
+    /// Per-server findings of earlier runs (an editor session, with `nginx_cache`): the
+    /// servers an edit did not touch are not checked again by per-server rules.
+    pub server_memo: Option<Arc<crate::ServerMemo>>,
     /// How nginx reaches php-fpm.
     pub network: Network,
     /// `passwd` and `group` text of the deployment's images; `None`: read them from the

@@ -1,6 +1,6 @@
 use lint_source::{Diagnostic, RuleMeta};
 
-use crate::model::Model;
+use crate::model::{Model, NginxModel, Server};
 
 /// A rule: its metadata and a pure check over the model.
 ///
@@ -10,7 +10,34 @@ pub struct Rule {
     /// Code, name, severity, documentation.
     pub meta: RuleMeta,
     /// The check. Pure: no I/O, no printing.
-    pub check: for<'a> fn(&Model<'a>, &mut Sink),
+    pub check: Check,
+}
+
+/// What a rule's check reads, and so what it is given.
+#[derive(Clone, Copy)]
+pub enum Check {
+    /// The whole model: findings may compare servers, pools or files with each other.
+    Model(for<'a> fn(&Model<'a>, &mut Sink)),
+    /// One `server` of http at a time: what it finds about a server depends on that
+    /// server's statements (the files spliced into it included) and on what lies outside
+    /// every server (http-level settings, upstreams, pools, options), never on another
+    /// server. An editor's change touches one server of hundreds: an incremental run
+    /// checks that one again and keeps the others' findings (`engine::ServerMemo`).
+    Server(for<'a, 'm> fn(&'m Model<'a>, &'m NginxModel, &'m Server, &mut Sink)),
+}
+
+impl Rule {
+    /// Runs the check over the whole model (a per-server check over every server).
+    pub fn run(&self, model: &Model<'_>, sink: &mut Sink) {
+        match self.check {
+            Check::Model(check) => check(model, sink),
+            Check::Server(check) => {
+                for (nginx, server) in model.servers() {
+                    check(model, nginx, server, sink);
+                }
+            }
+        }
+    }
 }
 
 /// Where rules put their findings.

@@ -331,3 +331,81 @@ impl<'a> Iterator for Items<'a> {
         }
     }
 }
+
+/// The files spliced into blocks of one tree: what an incremental run keys a block's
+/// results on. A file that changes gets a new id (see [`crate::ParseCache`]), so a block
+/// whose own file and spliced files kept their ids holds the same statements.
+///
+/// ```
+/// use std::sync::Arc;
+/// use lint_source::SourceMap;
+/// use lint_source::vfs::MemoryFs;
+/// use nginx_conf_parser::{load, LoadOptions};
+/// use nginx_conf_parser::config::SpliceIndex;
+///
+/// let fs = MemoryFs::new()
+///     .with_file("/etc/nginx/nginx.conf", "http { server { include /etc/nginx/php.conf; } }\n")
+///     .with_file("/etc/nginx/php.conf", "location / {}\n");
+/// let opts = LoadOptions { fs: Some(Arc::new(fs)), ..Default::default() };
+/// let map = SourceMap::new();
+/// let config = load("/etc/nginx/nginx.conf".as_ref(), &opts, &map);
+/// let server = config.items().next().unwrap().children().next().unwrap();
+/// let spliced = SpliceIndex::of(&config).spliced(server.span()).unwrap();
+/// assert_eq!(spliced.len(), 1);
+/// assert_eq!(map.get(spliced[0]).path, std::path::Path::new("/etc/nginx/php.conf"));
+/// ```
+#[derive(Debug, Default)]
+pub struct SpliceIndex<'a> {
+    /// Each file's resolved `include` statements: their offset and the files they name,
+    /// sorted by offset.
+    by_file: foldhash::HashMap<FileId, Vec<(u32, &'a [FileId])>>,
+}
+
+/// More files spliced into one block than are worth a key: such a block is not reused.
+const MAX_SPLICED: usize = 64;
+
+impl<'a> SpliceIndex<'a> {
+    /// Indexes the resolved includes of `config`.
+    pub fn of(config: &'a Config) -> Self {
+        let mut by_file: foldhash::HashMap<FileId, Vec<(u32, &'a [FileId])>> =
+            foldhash::HashMap::default();
+        for (at, files) in &config.includes {
+            by_file
+                .entry(at.file)
+                .or_default()
+                .push((at.start, files.as_slice()));
+        }
+        for includes in by_file.values_mut() {
+            includes.sort_unstable_by_key(|(start, _)| *start);
+        }
+        SpliceIndex { by_file }
+    }
+
+    /// The files spliced into the block at `span`, directly or through the files it
+    /// includes, each once, in walk order; `None` past [`MAX_SPLICED`] files.
+    pub fn spliced(&self, span: Span) -> Option<Vec<FileId>> {
+        let mut spliced: Vec<FileId> = Vec::new();
+        let own = self.by_file.get(&span.file).map_or(&[][..], Vec::as_slice);
+        let mut pending: Vec<FileId> = own
+            .iter()
+            .filter(|(start, _)| *start > span.start && *start < span.end)
+            .flat_map(|(_, files)| files.iter().copied())
+            .collect();
+        pending.reverse();
+        while let Some(file) = pending.pop() {
+            if spliced.contains(&file) {
+                continue;
+            }
+            spliced.push(file);
+            if let Some(nested) = self.by_file.get(&file) {
+                for (_, files) in nested.iter().rev() {
+                    pending.extend(files.iter().rev().copied());
+                }
+            }
+            if spliced.len() > MAX_SPLICED {
+                return None;
+            }
+        }
+        Some(spliced)
+    }
+}

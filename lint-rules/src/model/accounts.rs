@@ -19,6 +19,27 @@ pub struct Accounts {
 }
 
 impl Accounts {
+    /// Feeds the accounts to `h`, in name order (the maps' own order varies).
+    pub fn fingerprint(&self, h: &mut impl std::hash::Hasher) {
+        use std::hash::Hash;
+        fn sorted<K: Ord + std::fmt::Debug, V: std::fmt::Debug>(
+            map: &HashMap<K, V>,
+        ) -> Vec<(&K, &V)> {
+            let mut all: Vec<_> = map.iter().collect();
+            all.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            all
+        }
+        format!(
+            "{:?} {:?} {:?} {:?} {}",
+            sorted(&self.primary_group),
+            sorted(&self.members),
+            sorted(&self.user_by_uid),
+            sorted(&self.group_by_gid),
+            self.from_files
+        )
+        .hash(h);
+    }
+
     /// Reads the accounts of the tree under `base`: `etc/passwd` and `etc/group`, plus
     /// the databases `etc/nsswitch.conf` adds after `files` (libnss-extrausers'
     /// `var/lib/extrausers/`: hosting panels such as Froxlor keep their customers'

@@ -65,6 +65,14 @@ pub struct Filesystem {
 }
 
 impl Filesystem {
+    /// Feeds what was probed to `h`, in path order (the map's own order varies).
+    pub fn fingerprint(&self, h: &mut impl std::hash::Hasher) {
+        use std::hash::Hash;
+        let mut facts: Vec<_> = self.facts.iter().collect();
+        facts.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        format!("{facts:?} {}", self.checkout).hash(h);
+    }
+
     /// Stats every path and its ancestors under `root` (symlinks followed, as the
     /// processes that open them would).
     pub fn probe(root: &Path, paths: impl IntoIterator<Item = PathBuf>) -> Self {

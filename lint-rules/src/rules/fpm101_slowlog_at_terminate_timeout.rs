@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -37,7 +37,7 @@ Autofix: unsafe — `request_slowlog_timeout` becomes a third of
 `request_terminate_timeout`. Unsafe: more requests get traced into the slow log."#,
         fix: "Set request_slowlog_timeout well below request_terminate_timeout.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

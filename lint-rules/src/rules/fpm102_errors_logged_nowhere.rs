@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -32,7 +32,7 @@ php_admin_value[error_log] = /var/log/php8.2-fpm/www-error.log
 ```"#,
         fix: "Turn log_errors on for the pool (php_admin_flag[log_errors] = on) with an error_log it can write.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn is_off(value: &str) -> bool {

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use foldhash::{HashMap, HashMapExt};
 
@@ -39,7 +39,7 @@ php_value[memory_limit] = 256M
 ```"#,
         fix: "Keep one entry per key; edit the first one (or remove it) instead of adding an override.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// The list an array key belongs to: entries of one list shadow each other.

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use foldhash::{HashSet, HashSetExt};
 
@@ -36,7 +36,7 @@ fastcgi_param APP_ENV staging;
 Good: set it in one place only (pool or nginx)."#,
         fix: "Set the variable in one place: drop the `fastcgi_param`, or the pool's `env[]`.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

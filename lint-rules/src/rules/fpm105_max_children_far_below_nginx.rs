@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use foldhash::{HashSet, HashSetExt};
 
@@ -40,7 +40,7 @@ pm.max_children = 40       ; sized from RAM / average worker RSS
 ```"#,
         fix: "Size pm.max_children from the RAM available per worker (free RAM / average worker RSS), and set a slowlog to find blocking requests.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// How many times more in-flight requests nginx may hold than the pool runs before we say so.

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -39,7 +39,7 @@ slowlog = /var/log/$pool.log.slow
 ```"#,
         fix: "Create the directory (and make it part of the deployment), or point the log into an existing one.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

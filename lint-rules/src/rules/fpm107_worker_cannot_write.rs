@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::filesystem::{Access, Probe};
@@ -39,7 +39,7 @@ php_value[session.save_path] = /var/lib/php/session
 Good: run the pool as a member of the directory's group, or fix the directory's group."#,
         fix: "Give the pool user write access (group ownership), or point the setting at a directory it owns.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -39,7 +39,7 @@ php_admin_value[memory_limit] = 256M
 ```"#,
         fix: "Set `pm.max_requests` (a few hundred) and a finite `memory_limit`.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

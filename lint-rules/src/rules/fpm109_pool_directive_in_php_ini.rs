@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -37,7 +37,7 @@ php_admin_value[max_execution_time] = 300
 ```"#,
         fix: "Move the line into the pool's file (`/etc/php/8.2/fpm/pool.d/www.conf`).",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// php.ini settings of PHP itself whose names php-fpm also uses.

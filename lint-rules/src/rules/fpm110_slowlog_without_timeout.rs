@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -37,7 +37,7 @@ Autofix: unsafe — `request_slowlog_timeout = 5s` is set in the pool (a third o
 requests, which costs a ptrace of the worker each time."#,
         fix: "Set `request_slowlog_timeout` (for example 5s, well below request_terminate_timeout), or drop `slowlog`.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

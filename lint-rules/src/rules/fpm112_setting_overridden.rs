@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use foldhash::{HashMap, HashMapExt};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
@@ -37,7 +37,7 @@ pm.max_children = 10
 ```"#,
         fix: "Name the drop-in so that it sorts after the file it overrides (`zz-app.conf`), or change the value where it is set last.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

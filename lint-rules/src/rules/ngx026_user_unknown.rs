@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -36,7 +36,7 @@ user nobody nogroup;
 ```"#,
         fix: "Name a user and group that exist: give the group explicitly (`user nobody nogroup;` on Debian), or create them.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity, Span};
 use foldhash::{HashMap, HashMapExt};
 
@@ -34,7 +34,7 @@ server { listen 80; server_name admin.example.com; }
 ```"#,
         fix: "Remove the name from the server that should not answer it.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -41,7 +41,7 @@ server { listen 80; server_name blog.example.com; }
 ```"#,
         fix: "Mark one server per address `default_server` (often a catch-all that returns 444).",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// One finding: the servers of the groups it covers, the first of them, how the listen

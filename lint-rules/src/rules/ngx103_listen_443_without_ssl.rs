@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -41,7 +41,7 @@ Autofix: safe — `ssl` is added after the address, when the server has its own
 `ssl_certificate` (without one the fixed listen would stop nginx from loading)."#,
         fix: "Add `ssl` to the listen (and http2 where wanted).",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Adds `ssl` after the listen's address, when the server has its certificate (else the

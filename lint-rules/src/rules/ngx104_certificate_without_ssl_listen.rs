@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -48,7 +48,7 @@ Autofix: safe — when the server has exactly one `listen` on port 443, `ssl` is
 to it (the same edit as NGX103's)."#,
         fix: "Add a `listen 443 ssl;`, or drop the certificate lines.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity, Span};
 
 use crate::model::listen_groups::{ListenGroup, Selection, Transport};
@@ -38,7 +38,7 @@ server { listen 80; server_name shop.example.com www.shop.example.com; }
 ```"#,
         fix: "Add the name to the server_name of the site that should answer it (and enable the site).",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// A host no configuration names on purpose.

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -40,7 +40,7 @@ Autofix: safe — a trailing comma is dropped and a URL is reduced to its host n
 names with other problems (a port, `*` in the middle) have no single correction."#,
         fix: "Separate names with spaces; use wildcards only as the first or last label; no scheme or path.",
     },
-    check,
+    check: Check::Server(check),
 };
 
 fn problem(name: &str) -> Option<&'static str> {
@@ -81,16 +81,19 @@ fn corrected(name: &str) -> Option<String> {
     (!good.is_empty() && problem(&good).is_none() && !good.contains(['"', '\'', ' ', ';'])).then_some(good)
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, server) in model.servers() {
-        for (name, span) in &server.names {
-            if let Some(why) = problem(name) {
-                sink.push(
-                    Diagnostic::new(&RULE.meta, *span, format!("server name \"{name}\" {why}"))
-                        .with_help("fix the name; it never matches a request")
-                        .with_fix_opt(corrected(name).map(|good| Fix::safe(format!("write \"{good}\""), vec![Edit::replace(*span, good)]))),
-                );
-            }
+fn check(
+    _model: &Model<'_>,
+    _nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    for (name, span) in &server.names {
+        if let Some(why) = problem(name) {
+            sink.push(
+                Diagnostic::new(&RULE.meta, *span, format!("server name \"{name}\" {why}"))
+                    .with_help("fix the name; it never matches a request")
+                    .with_fix_opt(corrected(name).map(|good| Fix::safe(format!("write \"{good}\""), vec![Edit::replace(*span, good)]))),
+            );
         }
     }
 }

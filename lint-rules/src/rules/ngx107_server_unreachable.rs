@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::listen_groups::{can_be_requested, patterns, NamePattern};
@@ -36,7 +36,7 @@ server { listen 80 default_server; server_name _; return 444; }
 ```"#,
         fix: "Make it the `default_server` of its address, or give it the names it should answer.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Why one name of an unreachable server is not selected.

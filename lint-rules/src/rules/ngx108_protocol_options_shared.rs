@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::listen_groups::{Member, Transport};
@@ -39,7 +39,7 @@ server { listen 8080;     server_name status.example.com; ... }
 ```"#,
         fix: "Give every server of the address the same protocol parameters, or move the odd one to its own port.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 use nginx_conf_parser::catalogue::NginxVersion;
 
@@ -42,7 +42,7 @@ Autofix: safe — `http2` is removed from the plain-text listen (one listen per 
 every listen of the address that sets it is fixed in turn)."#,
         fix: "Put `http2` on the TLS listen (`listen 443 ssl http2`) and drop it from plain ports.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -47,49 +47,52 @@ server {
 ```"#,
         fix: "Pair every `listen N quic` with `listen N ssl` in the same server and add `add_header Alt-Svc 'h3=\":N\"; ma=86400';`.",
     },
-    check,
+    check: Check::Server(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, server) in model.servers() {
-        for quic in server.listens.iter().filter(|l| l.quic) {
-            let tls = server
-                .listens
-                .iter()
-                .any(|l| !l.quic && l.ssl && l.port == quic.port);
-            // A port nginx cannot read (`[::]:<port>`) is the load check's error already.
-            let Some(port) = quic.port else { continue };
-            if !tls {
+fn check(
+    _model: &Model<'_>,
+    _nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    for quic in server.listens.iter().filter(|l| l.quic) {
+        let tls = server
+            .listens
+            .iter()
+            .any(|l| !l.quic && l.ssl && l.port == quic.port);
+        // A port nginx cannot read (`[::]:<port>`) is the load check's error already.
+        let Some(port) = quic.port else { continue };
+        if !tls {
+            sink.push(
+                Diagnostic::new(&RULE.meta, quic.span, format!("HTTP/3 on port {port} without `listen {port} ssl` in this server: browsers start over TCP and never reach it"))
+                    .with_label("QUIC only")
+                    .with_help(format!("add `listen {port} ssl;` next to it")),
+            );
+        } else if let Some(off) = server.http3_off {
+            if server.alt_svc {
                 sink.push(
-                    Diagnostic::new(&RULE.meta, quic.span, format!("HTTP/3 on port {port} without `listen {port} ssl` in this server: browsers start over TCP and never reach it"))
-                        .with_label("QUIC only")
-                        .with_help(format!("add `listen {port} ssl;` next to it")),
+                    Diagnostic::new(&RULE.meta, quic.span, format!("HTTP/3 on port {port} is advertised (`Alt-Svc`) but `http3 off` turns it off: browsers try QUIC, fail the handshake and fall back to TCP"))
+                        .with_label("advertised, not served")
+                        .with_related(off, "HTTP/3 turned off here")
+                        .with_help("remove `http3 off;` to serve HTTP/3, or stop adding the `Alt-Svc` header"),
                 );
-            } else if let Some(off) = server.http3_off {
-                if server.alt_svc {
-                    sink.push(
-                        Diagnostic::new(&RULE.meta, quic.span, format!("HTTP/3 on port {port} is advertised (`Alt-Svc`) but `http3 off` turns it off: browsers try QUIC, fail the handshake and fall back to TCP"))
-                            .with_label("advertised, not served")
-                            .with_related(off, "HTTP/3 turned off here")
-                            .with_help("remove `http3 off;` to serve HTTP/3, or stop adding the `Alt-Svc` header"),
-                    );
-                } else {
-                    sink.push(
-                        Diagnostic::new(&RULE.meta, quic.span, format!("the QUIC socket on port {port} serves nothing: `http3 off` turns HTTP/3 off for this server"))
-                            .with_severity(Severity::Note)
-                            .with_label("no HTTP/3 here")
-                            .with_related(off, "HTTP/3 turned off here")
-                            .with_help(format!("remove `listen {port} quic` or the `http3 off;`")),
-                    );
-                }
-            } else if !server.alt_svc {
+            } else {
                 sink.push(
-                    Diagnostic::new(&RULE.meta, quic.span, format!("HTTP/3 on port {port} is never advertised: no `add_header Alt-Svc` applies to this server or its locations"))
+                    Diagnostic::new(&RULE.meta, quic.span, format!("the QUIC socket on port {port} serves nothing: `http3 off` turns HTTP/3 off for this server"))
                         .with_severity(Severity::Note)
-                        .with_label("unused until advertised")
-                        .with_help(format!("add `add_header Alt-Svc 'h3=\":{port}\"; ma=86400';` to the server")),
+                        .with_label("no HTTP/3 here")
+                        .with_related(off, "HTTP/3 turned off here")
+                        .with_help(format!("remove `listen {port} quic` or the `http3 off;`")),
                 );
             }
+        } else if !server.alt_svc {
+            sink.push(
+                Diagnostic::new(&RULE.meta, quic.span, format!("HTTP/3 on port {port} is never advertised: no `add_header Alt-Svc` applies to this server or its locations"))
+                    .with_severity(Severity::Note)
+                    .with_label("unused until advertised")
+                    .with_help(format!("add `add_header Alt-Svc 'h3=\":{port}\"; ma=86400';` to the server")),
+            );
         }
     }
 }

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::listen_groups::Transport;
@@ -35,7 +35,7 @@ server { listen 80; server_name b.example.com; }
 ```"#,
         fix: "Drop `ipv6only=off` and give every server both `listen N` and `listen [::]:N`.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Applicability, Diagnostic, Edit, Family, Fix, RuleMeta, Severity, Span};
 
 use crate::model::Model;
@@ -59,7 +59,7 @@ Unsafe for a hard-coded one, which is replaced by the same value: every script t
 instead of the one the configuration named."#,
         fix: "Include `fastcgi.conf` (or `snippets/fastcgi-php.conf`), or set `fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;`.",
     },
-    check,
+    check: Check::Server(check),
 };
 
 /// The script path nginx should send: `$request_filename` under `alias` (where
@@ -138,8 +138,13 @@ fn starts_with_variable(value: &str, name: &str) -> bool {
         .is_some_and(|r| !r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, server, location) in model.fastcgi_locations() {
+fn check(
+    model: &Model<'_>,
+    _nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         let Some((_, pass_span)) = &location.fastcgi_pass else {
             continue;
         };

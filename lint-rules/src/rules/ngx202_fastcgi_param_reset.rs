@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -48,7 +48,7 @@ included again, and parameters written in an outer block (of the same file, or
 `http { ... }` in nginx.conf) are copied as written."#,
         fix: "Include the full parameter set (fastcgi.conf) in the block that adds its own parameters.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Gives the level back what it dropped, just before its first own parameter (so that

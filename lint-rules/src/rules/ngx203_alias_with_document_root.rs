@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -41,40 +41,43 @@ location /app/ {
 ```"#,
         fix: "Use `fastcgi_param SCRIPT_FILENAME $request_filename;` under `alias`.",
     },
-    check,
+    check: Check::Server(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, server) in model.servers() {
-        // A location with alias covers the nested locations written inside its span.
-        let aliases: Vec<_> = server
-            .locations
-            .iter()
-            .filter_map(|l| l.alias.as_ref().map(|a| (l.span, a)))
-            .collect();
-        for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
-            let Some((_, alias)) = aliases.iter().find(|(s, _)| {
-                s.file == location.span.file
-                    && s.start <= location.span.start
-                    && location.span.end <= s.end
-            }) else {
-                continue;
-            };
-            let Some(params) = &location.inherited.params else {
-                continue;
-            };
-            let Some(p) = params
-                .get("SCRIPT_FILENAME")
-                .filter(|p| p.value.contains("$document_root$fastcgi_script_name"))
-            else {
-                continue;
-            };
-            sink.push(
-                Diagnostic::new(&RULE.meta, p.span, "SCRIPT_FILENAME uses $document_root$fastcgi_script_name under `alias`: the path doubles the location prefix")
-                    .with_related(alias.span, "alias here")
-                    .with_help("set `fastcgi_param SCRIPT_FILENAME $request_filename;` in this location")
-                    .with_note("at runtime: 404 \"File not found.\", php-fpm logs \"Primary script unknown\""),
-            );
-        }
+fn check(
+    _model: &Model<'_>,
+    _nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    // A location with alias covers the nested locations written inside its span.
+    let aliases: Vec<_> = server
+        .locations
+        .iter()
+        .filter_map(|l| l.alias.as_ref().map(|a| (l.span, a)))
+        .collect();
+    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+        let Some((_, alias)) = aliases.iter().find(|(s, _)| {
+            s.file == location.span.file
+                && s.start <= location.span.start
+                && location.span.end <= s.end
+        }) else {
+            continue;
+        };
+        let Some(params) = &location.inherited.params else {
+            continue;
+        };
+        let Some(p) = params
+            .get("SCRIPT_FILENAME")
+            .filter(|p| p.value.contains("$document_root$fastcgi_script_name"))
+        else {
+            continue;
+        };
+        sink.push(
+            Diagnostic::new(&RULE.meta, p.span, "SCRIPT_FILENAME uses $document_root$fastcgi_script_name under `alias`: the path doubles the location prefix")
+                .with_related(alias.span, "alias here")
+                .with_help("set `fastcgi_param SCRIPT_FILENAME $request_filename;` in this location")
+                .with_note("at runtime: 404 \"File not found.\", php-fpm logs \"Primary script unknown\""),
+        );
     }
 }

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -37,74 +37,77 @@ Autofix: safe — `index.php` is appended to the `index` list (the files listed 
 it keep their precedence)."#,
         fix: "Add index.php to `index`, or `try_files $uri $uri/ /index.php?$query_string;` in `location /`.",
     },
-    check,
+    check: Check::Server(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, server) in model.servers() {
-        let Some(level) = server.locations.first() else {
-            continue;
-        };
-        if !server
-            .locations
-            .iter()
-            .any(|l| l.fastcgi_pass.is_some() && l.is_php_regex())
-        {
-            continue;
-        }
-        let front_controller = server.locations.iter().any(|l| {
-            l.try_files
-                .as_ref()
-                .is_some_and(|t| t.args.iter().any(|a| a.contains(".php")))
-        });
-        if front_controller {
-            continue;
-        }
-        // `/` falls back to a named location (amimoto: `@wordpress`, a proxy to the PHP
-        // server; live 200), or PHP apps live under paths with an index.php of their own
-        // while `/` is a static site (mail-in-a-box's /mail and /cloud): no 403 follows.
-        let elsewhere = server.locations.iter().enumerate().any(|(i, l)| {
-            // The server level (first entry) or `location /`: what `/` itself does.
-            let serves_root = i == 0 || l.pattern.split_whitespace().last() == Some("/");
-            serves_root
-                && l.try_files
-                    .as_ref()
-                    .is_some_and(|t| t.args.last().is_some_and(|a| a.starts_with('@')))
-                || l.inherited
-                    .get("index")
-                    .is_some_and(|i| i.args.iter().any(|a| a.ends_with(".php")))
-        });
-        if elsewhere {
-            continue;
-        }
-        // `location /` handing requests to a proxy (or answering them itself): directory
-        // requests never reach the index module, so no 403 follows (a proxied site that
-        // keeps Debian's PHP block for direct .php URLs; live: `/`, `/sub/` proxied, 200).
-        let root_handed_off = server.locations.iter().skip(1).any(|l| {
-            let words: Vec<&str> = l.pattern.split_whitespace().collect();
-            matches!(words.as_slice(), ["/"] | ["^~", "/"])
-                && (!l.other_pass.is_empty()
-                    || l.fastcgi_pass.is_some()
-                    || l.early_return.is_some()
-                    || l.redirects_all.is_some())
-        });
-        if root_handed_off {
-            continue;
-        }
-        let Some(index) = level.inherited.get("index") else {
-            continue;
-        };
-        if index.args.iter().any(|a| a.ends_with(".php")) {
-            continue;
-        }
-        sink.push(
-            Diagnostic::new(&RULE.meta, index.span, format!("`index {}` has no index.php, and no location falls back to a PHP front controller", index.args.join(" ")))
-                .with_help("add index.php to `index`")
-                .with_fix_opt(crate::fixes::statement(model.map, index.span).and_then(|stmt| {
-                    let (last, _) = stmt.args.last()?;
-                    Some(Fix::safe("add index.php to `index`", vec![Edit::insert(lint_source::Span::point(last.file, last.end as usize), " index.php")]))
-                }))
-                .with_note("at runtime: 403 Forbidden, \"directory index of ... is forbidden\""),
-        );
+fn check(
+    model: &Model<'_>,
+    _nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    let Some(level) = server.locations.first() else {
+        return;
+    };
+    if !server
+        .locations
+        .iter()
+        .any(|l| l.fastcgi_pass.is_some() && l.is_php_regex())
+    {
+        return;
     }
+    let front_controller = server.locations.iter().any(|l| {
+        l.try_files
+            .as_ref()
+            .is_some_and(|t| t.args.iter().any(|a| a.contains(".php")))
+    });
+    if front_controller {
+        return;
+    }
+    // `/` falls back to a named location (amimoto: `@wordpress`, a proxy to the PHP
+    // server; live 200), or PHP apps live under paths with an index.php of their own
+    // while `/` is a static site (mail-in-a-box's /mail and /cloud): no 403 follows.
+    let elsewhere = server.locations.iter().enumerate().any(|(i, l)| {
+        // The server level (first entry) or `location /`: what `/` itself does.
+        let serves_root = i == 0 || l.pattern.split_whitespace().last() == Some("/");
+        serves_root
+            && l.try_files
+                .as_ref()
+                .is_some_and(|t| t.args.last().is_some_and(|a| a.starts_with('@')))
+            || l.inherited
+                .get("index")
+                .is_some_and(|i| i.args.iter().any(|a| a.ends_with(".php")))
+    });
+    if elsewhere {
+        return;
+    }
+    // `location /` handing requests to a proxy (or answering them itself): directory
+    // requests never reach the index module, so no 403 follows (a proxied site that
+    // keeps Debian's PHP block for direct .php URLs; live: `/`, `/sub/` proxied, 200).
+    let root_handed_off = server.locations.iter().skip(1).any(|l| {
+        let words: Vec<&str> = l.pattern.split_whitespace().collect();
+        matches!(words.as_slice(), ["/"] | ["^~", "/"])
+            && (!l.other_pass.is_empty()
+                || l.fastcgi_pass.is_some()
+                || l.early_return.is_some()
+                || l.redirects_all.is_some())
+    });
+    if root_handed_off {
+        return;
+    }
+    let Some(index) = level.inherited.get("index") else {
+        return;
+    };
+    if index.args.iter().any(|a| a.ends_with(".php")) {
+        return;
+    }
+    sink.push(
+        Diagnostic::new(&RULE.meta, index.span, format!("`index {}` has no index.php, and no location falls back to a PHP front controller", index.args.join(" ")))
+            .with_help("add index.php to `index`")
+            .with_fix_opt(crate::fixes::statement(model.map, index.span).and_then(|stmt| {
+                let (last, _) = stmt.args.last()?;
+                Some(Fix::safe("add index.php to `index`", vec![Edit::insert(lint_source::Span::point(last.file, last.end as usize), " index.php")]))
+            }))
+            .with_note("at runtime: 403 Forbidden, \"directory index of ... is forbidden\""),
+    );
 }

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -35,61 +35,64 @@ A file of `location`s linted on its own ("add this to your server block") is not
 judged: the server it goes into may set `root`."#,
         fix: "Move `root` to the server level.",
     },
-    check,
+    check: Check::Server(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, server) in model.servers() {
-        // A snippet's locations read on their own: the server they are pasted into may
-        // set `root` (the WordPress handbook's fragments).
-        if model.is_synthetic(server) {
+fn check(
+    model: &Model<'_>,
+    _nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    // A snippet's locations read on their own: the server they are pasted into may
+    // set `root` (the WordPress handbook's fragments).
+    if model.is_synthetic(server) {
+        return;
+    }
+    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+        if location.inherited.get("root").is_some() || location.alias.is_some() {
             continue;
         }
-        for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
-            if location.inherited.get("root").is_some() || location.alias.is_some() {
-                continue;
-            }
-            // A nested location takes its parent's `alias` (ngx_http_core_merge_loc_conf),
-            // and `$document_root` is that alias (SimpleSAMLphp's install doc: a PHP regex
-            // inside `location ^~ /simplesaml { alias ...; }`; live: the right script).
-            let inherits_alias = server.locations.iter().any(|outer| {
-                outer.alias.is_some()
-                    && outer.span.file == location.span.file
-                    && outer.span.start < location.span.start
-                    && location.span.end <= outer.span.end
-            });
-            if inherits_alias {
-                continue;
-            }
-            // php-fpm answers its status and ping pages from SCRIPT_NAME, without a file
-            // (FeministWiki's `location = /php-status` without root; live: 200).
-            if model.serves_only_status_pages(server, location) {
-                continue;
-            }
-            let Some(params) = &location.inherited.params else {
-                continue;
-            };
-            let Some(script) = params
-                .get("SCRIPT_FILENAME")
-                .filter(|p| p.value.contains("$document_root"))
-            else {
-                continue;
-            };
-            let mut d = Diagnostic::new(&RULE.meta, location.span, "no `root` applies to this PHP location: $document_root is nginx's built-in default")
-                .with_related(script.span, "SCRIPT_FILENAME uses $document_root")
-                .with_help("set `root` at the server level")
-                .with_note("at runtime: 404 \"File not found.\", \"Primary script unknown\"");
-            if let Some(sibling) = server.locations.iter().find(|l| {
-                l.inherited
-                    .get("root")
-                    .is_some_and(|r| r.span.start >= l.span.start && r.span.end <= l.span.end)
-            }) {
-                if let Some(r) = sibling.inherited.get("root") {
-                    d = d
-                        .with_related(r.span, "a root set in another location does not apply here");
-                }
-            }
-            sink.push(d);
+        // A nested location takes its parent's `alias` (ngx_http_core_merge_loc_conf),
+        // and `$document_root` is that alias (SimpleSAMLphp's install doc: a PHP regex
+        // inside `location ^~ /simplesaml { alias ...; }`; live: the right script).
+        let inherits_alias = server.locations.iter().any(|outer| {
+            outer.alias.is_some()
+                && outer.span.file == location.span.file
+                && outer.span.start < location.span.start
+                && location.span.end <= outer.span.end
+        });
+        if inherits_alias {
+            continue;
         }
+        // php-fpm answers its status and ping pages from SCRIPT_NAME, without a file
+        // (FeministWiki's `location = /php-status` without root; live: 200).
+        if model.serves_only_status_pages(server, location) {
+            continue;
+        }
+        let Some(params) = &location.inherited.params else {
+            continue;
+        };
+        let Some(script) = params
+            .get("SCRIPT_FILENAME")
+            .filter(|p| p.value.contains("$document_root"))
+        else {
+            continue;
+        };
+        let mut d = Diagnostic::new(&RULE.meta, location.span, "no `root` applies to this PHP location: $document_root is nginx's built-in default")
+            .with_related(script.span, "SCRIPT_FILENAME uses $document_root")
+            .with_help("set `root` at the server level")
+            .with_note("at runtime: 404 \"File not found.\", \"Primary script unknown\"");
+        if let Some(sibling) = server.locations.iter().find(|l| {
+            l.inherited
+                .get("root")
+                .is_some_and(|r| r.span.start >= l.span.start && r.span.end <= l.span.end)
+        }) {
+            if let Some(r) = sibling.inherited.get("root") {
+                d = d
+                    .with_related(r.span, "a root set in another location does not apply here");
+            }
+        }
+        sink.push(d);
     }
 }

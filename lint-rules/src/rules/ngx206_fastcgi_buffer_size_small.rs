@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -36,7 +36,7 @@ buffer makes the default busy-buffers size exceed all buffers but one, and `ngin
 fails). No fix when `fastcgi_busy_buffers_size` is set."#,
         fix: "Raise fastcgi_buffer_size (16k–32k is common for PHP frameworks).",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// The largest of 32k, 16k and 8k that nginx still loads with the location's

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use std::path::PathBuf;
 
@@ -62,7 +62,7 @@ A file of `location`s linted on its own ("add this to your server block") is not
 judged: the server it goes into has the locations that take the fallback."#,
         fix: "Add (or fix) the location that should handle the fallback URI, usually `location ~ \\.php$`.",
     },
-    check,
+    check: Check::Server(check),
 };
 
 /// What the second pass of `try_files` (with `$uri` = the fallback) finds.
@@ -128,62 +128,65 @@ fn relative_fallback(
     )
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, server) in model.servers() {
-        for location in server.locations.iter().skip(1) {
-            let Some(try_files) = &location.try_files else {
-                continue;
-            };
-            let Some(fallback) = try_files.args.last() else {
-                continue;
-            };
-            if let Some(d) = relative_fallback(server, location, try_files, fallback) {
-                sink.push(d);
-                continue;
-            }
-            if !fallback.starts_with('/') || fallback.contains('$') && !fallback.contains('?') {
-                continue; // =404, @named, or a variable path: not a fixed internal redirect
-            }
-            let uri = fallback.split('?').next().unwrap_or(fallback);
-            if uri.contains('$') {
-                continue;
-            }
-            if server
-                .location_for(uri)
-                .is_none_or(|target| target.span != location.span)
-            {
-                continue;
-            }
-            // A snippet's locations read on their own ("add this to your server block"):
-            // the server they go into has the PHP location that takes the fallback.
-            if model.is_synthetic(server) {
-                continue;
-            }
-            let d = match reentry(model, location, uri) {
-                Reentry::Served => continue,
-                // A PHP location's own front controller (`try_files $uri /index.php?...` next
-                // to fastcgi_pass): the fallback runs the script; only its absence cycles,
-                // which the disk must show before anything is claimed.
-                Reentry::Unknown if location.fastcgi_pass.is_some() => continue,
-                // A static page (`try_files $uri $uri/ /index.html`, a single-page app):
-                // serving it as a file is the intent; only its absence cycles, which the
-                // disk must show. A script (`.php`, or query arguments) served as a file is
-                // the mistake worth a warning.
-                Reentry::Unknown
-                    if !uri.to_ascii_lowercase().ends_with(".php") && !fallback.contains('?') =>
-                {
-                    continue
-                }
-                Reentry::Cycle => Diagnostic::new(&RULE.meta, try_files.span, format!("the fallback {uri} is handled by this same location again and no file it tries exists: an internal redirection cycle"))
-                    .with_note(format!("at runtime: 500 \"rewrite or internal redirection cycle while internally redirecting to \\\"{uri}\\\"\"")),
-                Reentry::Unknown => Diagnostic::new(&RULE.meta, try_files.span, format!("the fallback {uri} is handled by this same location again: a redirection cycle if {uri} does not exist, the file served as is if it does"))
-                    .with_severity(Severity::Warning)
-                    .with_note(format!("at runtime: 500 \"rewrite or internal redirection cycle while internally redirecting to \\\"{uri}\\\"\" when {uri} is missing; 200 with its content served as a static file when it exists")),
-            };
-            sink.push(
-                d.with_related(location.span, "this location matches it")
-                    .with_help(format!("add a location that handles {uri} (for PHP: `location ~ \\.php$` with fastcgi_pass)")),
-            );
+fn check(
+    model: &Model<'_>,
+    _nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    for location in server.locations.iter().skip(1) {
+        let Some(try_files) = &location.try_files else {
+            continue;
+        };
+        let Some(fallback) = try_files.args.last() else {
+            continue;
+        };
+        if let Some(d) = relative_fallback(server, location, try_files, fallback) {
+            sink.push(d);
+            continue;
         }
+        if !fallback.starts_with('/') || fallback.contains('$') && !fallback.contains('?') {
+            continue; // =404, @named, or a variable path: not a fixed internal redirect
+        }
+        let uri = fallback.split('?').next().unwrap_or(fallback);
+        if uri.contains('$') {
+            continue;
+        }
+        if server
+            .location_for(uri)
+            .is_none_or(|target| target.span != location.span)
+        {
+            continue;
+        }
+        // A snippet's locations read on their own ("add this to your server block"):
+        // the server they go into has the PHP location that takes the fallback.
+        if model.is_synthetic(server) {
+            continue;
+        }
+        let d = match reentry(model, location, uri) {
+            Reentry::Served => continue,
+            // A PHP location's own front controller (`try_files $uri /index.php?...` next
+            // to fastcgi_pass): the fallback runs the script; only its absence cycles,
+            // which the disk must show before anything is claimed.
+            Reentry::Unknown if location.fastcgi_pass.is_some() => continue,
+            // A static page (`try_files $uri $uri/ /index.html`, a single-page app):
+            // serving it as a file is the intent; only its absence cycles, which the
+            // disk must show. A script (`.php`, or query arguments) served as a file is
+            // the mistake worth a warning.
+            Reentry::Unknown
+                if !uri.to_ascii_lowercase().ends_with(".php") && !fallback.contains('?') =>
+            {
+                continue
+            }
+            Reentry::Cycle => Diagnostic::new(&RULE.meta, try_files.span, format!("the fallback {uri} is handled by this same location again and no file it tries exists: an internal redirection cycle"))
+                .with_note(format!("at runtime: 500 \"rewrite or internal redirection cycle while internally redirecting to \\\"{uri}\\\"\"")),
+            Reentry::Unknown => Diagnostic::new(&RULE.meta, try_files.span, format!("the fallback {uri} is handled by this same location again: a redirection cycle if {uri} does not exist, the file served as is if it does"))
+                .with_severity(Severity::Warning)
+                .with_note(format!("at runtime: 500 \"rewrite or internal redirection cycle while internally redirecting to \\\"{uri}\\\"\" when {uri} is missing; 200 with its content served as a static file when it exists")),
+        };
+        sink.push(
+            d.with_related(location.span, "this location matches it")
+                .with_help(format!("add a location that handles {uri} (for PHP: `location ~ \\.php$` with fastcgi_pass)")),
+        );
     }
 }

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use foldhash::{HashSet, HashSetExt};
 
@@ -55,7 +55,7 @@ location ~ \.php$ {
 ```"#,
         fix: "Serve the error page from a location with `fastcgi_intercept_errors off` (e.g. `location = /404.php`), or make it a static file.",
     },
-    check,
+    check: Check::Server(check),
 };
 
 fn is_on<'l>(location: &'l EffectiveLocation, directive: &str) -> Option<&'l Setting> {
@@ -84,72 +84,75 @@ fn handles(location: &EffectiveLocation, code: &str) -> bool {
         .any(|p| parse(p).0.contains(&code))
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, server) in model.servers() {
-        let mut checked = HashSet::new();
-        for location in &server.locations {
-            for page in location.inherited.error_pages.iter() {
-                // Inherited pages are shared by many locations: judge each once per server.
-                if !checked.insert(page.span) {
-                    continue;
-                }
-                let (codes, Some(uri)) = parse(page) else {
-                    continue;
-                };
-                if !uri.starts_with('/') {
-                    continue; // named locations and redirects to other sites do not re-enter
-                }
-                let path = uri.split('?').next().unwrap_or(uri);
-                let target = server
-                    .location_for(path)
-                    .or_else(|| server.locations.first());
-                let Some(target) = target else { continue };
-                let recursive = is_on(target, "recursive_error_pages");
-                // The target answers one of the codes and nginx intercepts it again.
-                let returned = target.early_return.as_ref().and_then(|r| {
+fn check(
+    _model: &Model<'_>,
+    _nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    let mut checked = HashSet::new();
+    for location in &server.locations {
+        for page in location.inherited.error_pages.iter() {
+            // Inherited pages are shared by many locations: judge each once per server.
+            if !checked.insert(page.span) {
+                continue;
+            }
+            let (codes, Some(uri)) = parse(page) else {
+                continue;
+            };
+            if !uri.starts_with('/') {
+                continue; // named locations and redirects to other sites do not re-enter
+            }
+            let path = uri.split('?').next().unwrap_or(uri);
+            let target = server
+                .location_for(path)
+                .or_else(|| server.locations.first());
+            let Some(target) = target else { continue };
+            let recursive = is_on(target, "recursive_error_pages");
+            // The target answers one of the codes and nginx intercepts it again.
+            let returned = target.early_return.as_ref().and_then(|r| {
+                codes
+                    .iter()
+                    .find(|c| r.first() == **c && handles(target, c))
+                    .map(|c| (*c, r.span))
+            });
+            let intercepted = target
+                .fastcgi_pass
+                .as_ref()
+                .and_then(|_| is_on(target, "fastcgi_intercept_errors"))
+                .and_then(|intercept| {
                     codes
                         .iter()
-                        .find(|c| r.first() == **c && handles(target, c))
-                        .map(|c| (*c, r.span))
+                        .find(|c| handles(target, c))
+                        .map(|c| (*c, intercept.span))
                 });
-                let intercepted = target
-                    .fastcgi_pass
-                    .as_ref()
-                    .and_then(|_| is_on(target, "fastcgi_intercept_errors"))
-                    .and_then(|intercept| {
-                        codes
-                            .iter()
-                            .find(|c| handles(target, c))
-                            .map(|c| (*c, intercept.span))
-                    });
-                let (diagnostic, cause) = match (returned, intercepted, recursive) {
-                    (Some((code, at)), _, Some(_)) => (
-                        Diagnostic::new(&RULE.meta, page.span, format!("error_page {code} sends to {path}, which answers {code} again: with recursive_error_pages on, nginx loops and answers 500"))
-                            .with_severity(Severity::Error),
-                        (at, format!("returns {code}")),
-                    ),
-                    (_, Some((code, at)), Some(_)) => (
-                        Diagnostic::new(&RULE.meta, page.span, format!("error_page {code} sends to {path}, where php-fpm's {code} is intercepted again: with recursive_error_pages on, nginx loops and answers 500 when the page answers {code}")),
-                        (at, format!("intercepts {code} again")),
-                    ),
-                    (_, Some((code, at)), None) => (
-                        Diagnostic::new(&RULE.meta, page.span, format!("error_page {code} sends to {path}, where php-fpm's {code} is intercepted again: when the page answers {code}, nginx shows its built-in page instead"))
-                            .with_severity(Severity::Note),
-                        (at, format!("intercepts {code} again")),
-                    ),
-                    _ => continue,
-                };
-                let mut diagnostic = diagnostic
-                    .with_label(format!("{path} is served by the location below"))
-                    .with_related(target.span, format!("{path} lands here"))
-                    .with_related(cause.0, cause.1);
-                if let Some(r) = recursive {
-                    diagnostic = diagnostic.with_related(r.span, "recursive_error_pages on");
-                }
-                sink.push(diagnostic.with_help(format!(
-                    "serve {path} from its own location with `fastcgi_intercept_errors off` (e.g. `location = {path}`), or use a static page"
-                )));
+            let (diagnostic, cause) = match (returned, intercepted, recursive) {
+                (Some((code, at)), _, Some(_)) => (
+                    Diagnostic::new(&RULE.meta, page.span, format!("error_page {code} sends to {path}, which answers {code} again: with recursive_error_pages on, nginx loops and answers 500"))
+                        .with_severity(Severity::Error),
+                    (at, format!("returns {code}")),
+                ),
+                (_, Some((code, at)), Some(_)) => (
+                    Diagnostic::new(&RULE.meta, page.span, format!("error_page {code} sends to {path}, where php-fpm's {code} is intercepted again: with recursive_error_pages on, nginx loops and answers 500 when the page answers {code}")),
+                    (at, format!("intercepts {code} again")),
+                ),
+                (_, Some((code, at)), None) => (
+                    Diagnostic::new(&RULE.meta, page.span, format!("error_page {code} sends to {path}, where php-fpm's {code} is intercepted again: when the page answers {code}, nginx shows its built-in page instead"))
+                        .with_severity(Severity::Note),
+                    (at, format!("intercepts {code} again")),
+                ),
+                _ => continue,
+            };
+            let mut diagnostic = diagnostic
+                .with_label(format!("{path} is served by the location below"))
+                .with_related(target.span, format!("{path} lands here"))
+                .with_related(cause.0, cause.1);
+            if let Some(r) = recursive {
+                diagnostic = diagnostic.with_related(r.span, "recursive_error_pages on");
             }
+            sink.push(diagnostic.with_help(format!(
+                "serve {path} from its own location with `fastcgi_intercept_errors off` (e.g. `location = {path}`), or use a static page"
+            )));
         }
     }
 }

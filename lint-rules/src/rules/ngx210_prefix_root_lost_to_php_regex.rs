@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::nginx::{EffectiveLocation, Server};
@@ -61,7 +61,7 @@ location ~ \.php$ {
 ```"#,
         fix: "Make the prefix location `^~` and give it a nested PHP location (its scripts then run from its root), or set the same root in both.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// The path of a plain prefix location (no modifier: regex locations win over it).

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::syntax::{anchored_without_slash, literal_never_matches, location_pattern};
@@ -39,7 +39,7 @@ location ~ ^/SOGo/so/ControlPanel/Products/([^/]*)/Resources/(.*)$ {
 ```"#,
         fix: "Add `~` (or `~*` for a case-insensitive match) before a regex; start a literal path with `/`.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -51,11 +51,16 @@ path info, so `fastcgi_param PATH_INFO $fastcgi_path_info;` in a location with
 form is reported too."#,
         fix: "Test the script, not the URI: `try_files $fastcgi_script_name =404;`, with PATH_INFO copied by `set` before it.",
     },
-    check,
+    check: Check::Server(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, _, location) in model.fastcgi_locations() {
+fn check(
+    _model: &Model<'_>,
+    _nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         let (Some(split), Some(try_files)) = (&location.split_path_info, &location.try_files)
         else {
             continue;

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -43,37 +43,40 @@ nor is `/index.php?$query_string` before the last parameter: only the last one i
 split at `?`, so that name, `?` included, is never a file."#,
         fix: "Make the script the last `try_files` parameter, or end with a named location that passes it (`@php`).",
     },
-    check,
+    check: Check::Server(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, server) in model.servers() {
-        for location in &server.locations {
-            let Some(try_files) = &location.try_files else {
-                continue;
-            };
-            // A location whose content is a pass (or a return) sends the file found to
-            // that handler, not to the static one.
-            if !location.serves_files() {
-                continue;
-            }
-            let Some((_, tried)) = try_files.args.split_last() else {
-                continue;
-            };
-            let Some(script) = tried.iter().find(|a| names_php_file(a)) else {
-                continue;
-            };
-            sink.push(
-                Diagnostic::new(
-                    &RULE.meta,
-                    try_files.span,
-                    format!("`{script}` is not the last try_files parameter: found, it is sent from this location, which passes nothing to php-fpm"),
-                )
-                .with_label("only the last parameter is an internal redirect to the PHP location")
-                .with_help("make the script the last parameter (`try_files $uri /index.php$is_args$args;`), or end with a named location that passes it")
-                .with_note("at runtime: 200 with the PHP source code"),
-            );
+fn check(
+    _model: &Model<'_>,
+    _nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    for location in &server.locations {
+        let Some(try_files) = &location.try_files else {
+            continue;
+        };
+        // A location whose content is a pass (or a return) sends the file found to
+        // that handler, not to the static one.
+        if !location.serves_files() {
+            continue;
         }
+        let Some((_, tried)) = try_files.args.split_last() else {
+            continue;
+        };
+        let Some(script) = tried.iter().find(|a| names_php_file(a)) else {
+            continue;
+        };
+        sink.push(
+            Diagnostic::new(
+                &RULE.meta,
+                try_files.span,
+                format!("`{script}` is not the last try_files parameter: found, it is sent from this location, which passes nothing to php-fpm"),
+            )
+            .with_label("only the last parameter is an internal redirect to the PHP location")
+            .with_help("make the script the last parameter (`try_files $uri /index.php$is_args$args;`), or end with a named location that passes it")
+            .with_note("at runtime: 200 with the PHP source code"),
+        );
     }
 }
 

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -35,7 +35,7 @@ COPY default.conf /etc/nginx/http.d/default.conf
 ```"#,
         fix: "Put the file in the folder the image's nginx.conf includes (see the help), or include its folder.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity, Span};
 use nginx_conf_parser::catalogue::Catalogue;
 use nginx_conf_parser::{Item, Quote};
@@ -45,7 +45,7 @@ Autofix: unsafe — a `;` after the last word of the line above (nginx then read
 next line as its own directive, which it may reject if it is itself wrong)."#,
         fix: "End the line above with `;`.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Directives whose values are free text, where a word that looks like a directive

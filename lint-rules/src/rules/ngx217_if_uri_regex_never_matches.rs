@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::syntax::anchored_without_slash;
@@ -44,7 +44,7 @@ location ~ (index\.php|tiny_mce_gzip\.php)$ {
 handler sends the `.php` file as it is: refuse such requests instead.)"#,
         fix: "Anchor the regex as `^/...`; to keep scripts in an upload folder from running, refuse them in a location of their own (`return 403`).",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Variables that always begin with `/`.

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
 use crate::model::syntax::CONTENT_HANDLERS;
@@ -51,7 +51,7 @@ statement is deleted (HTTP sent to php-fpm is never what was meant); other pairs
 are left to you."#,
         fix: "Keep the one handler the location is for and delete the other.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::compiled_regex::is_match;
@@ -49,7 +49,7 @@ is tried, then the URI `404`, which nginx answers with 404 only as long as no fi
 Autofix: safe — a `/` is written before the fallback (and `= 404` becomes `=404`)."#,
         fix: "Begin the fallback URI with `/` (`/index.php?$args`).",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

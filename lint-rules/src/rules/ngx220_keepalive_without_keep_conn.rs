@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::address::{NginxTarget, TargetHost};
@@ -40,11 +40,16 @@ closes kept connections under nginx's feet (X014): set `pm.max_requests = 0`, or
 drop the `keepalive` line instead."#,
         fix: "Set `fastcgi_keep_conn on;` where the upstream is passed to, or remove the upstream's `keepalive`.",
     },
-    check,
+    check: Check::Server(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (nginx, _, location) in model.fastcgi_locations() {
+fn check(
+    _model: &Model<'_>,
+    nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         let Some((target, pass)) = &location.fastcgi_pass else {
             continue;
         };

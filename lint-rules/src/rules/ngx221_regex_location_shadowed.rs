@@ -1,6 +1,6 @@
 use std::collections::BTreeSet;
 
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::syntax::location_pattern;
@@ -38,7 +38,7 @@ location ~* ^.+\.(?:css|js|jpe?g|png|woff2)$ { expires 1y; }
 ```"#,
         fix: "Move the narrower location above the wider one (and repeat there what it needs of the wider one), or take its extensions out of the wider one.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// The extensions a location regex matches when it matches by extension alone

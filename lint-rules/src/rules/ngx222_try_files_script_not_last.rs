@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity, Span};
 
 use crate::model::Model;
@@ -44,7 +44,7 @@ that exists, served as source: NGX213).
 Autofix: safe — the trailing code is removed, so the script is the fallback."#,
         fix: "Make the script the last parameter: drop the `=404` after it.",
     },
-    check,
+    check: Check::Server(check),
 };
 
 /// A parameter naming a PHP script with a query string (`/index.php?$args`): a file
@@ -54,51 +54,54 @@ fn script_with_query(arg: &str) -> bool {
         .is_some_and(|(path, _)| path.to_ascii_lowercase().ends_with(".php"))
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, server) in model.servers() {
-        for location in &server.locations {
-            let Some(try_files) = &location.try_files else {
-                continue;
-            };
-            if !location.serves_files() {
-                continue;
-            }
-            let Some((last, tried)) = try_files.args.split_last() else {
-                continue;
-            };
-            if !last.starts_with('=') {
-                continue;
-            }
-            let Some(script) = tried.iter().find(|a| script_with_query(a)) else {
-                continue;
-            };
-            // The fix drops the code: from the end of the parameter before it.
-            let fix = crate::fixes::statement(model.map, try_files.span).and_then(|stmt| {
-                let [.., (before, _), (code, _)] = stmt.args.as_slice() else {
-                    return None;
-                };
-                Some(Fix::safe(
-                    format!("drop `{last}`: `{script}` becomes the fallback"),
-                    vec![Edit::delete(Span::new(
-                        code.file,
-                        before.end as usize,
-                        code.end as usize,
-                    ))],
-                ))
-            });
-            let code = last.trim_start_matches('=');
-            sink.push(
-                Diagnostic::new(
-                    &RULE.meta,
-                    try_files.span,
-                    format!("`{script}` is not the last try_files parameter: it is tried as a file named `{}?…`, which never exists, so every URL that is not a file answers {code}", script.split('?').next().unwrap_or(script)),
-                )
-                .with_label("only the last parameter is a URI (split at `?`)")
-                .with_help(format!("drop `{last}`: `try_files ... {script};` runs the script for every URL that is not a file"))
-                .with_note(format!("at runtime: {code} for every route of the application; the home page alone works"))
-                .with_fix_opt(fix),
-            );
+fn check(
+    model: &Model<'_>,
+    _nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    for location in &server.locations {
+        let Some(try_files) = &location.try_files else {
+            continue;
+        };
+        if !location.serves_files() {
+            continue;
         }
+        let Some((last, tried)) = try_files.args.split_last() else {
+            continue;
+        };
+        if !last.starts_with('=') {
+            continue;
+        }
+        let Some(script) = tried.iter().find(|a| script_with_query(a)) else {
+            continue;
+        };
+        // The fix drops the code: from the end of the parameter before it.
+        let fix = crate::fixes::statement(model.map, try_files.span).and_then(|stmt| {
+            let [.., (before, _), (code, _)] = stmt.args.as_slice() else {
+                return None;
+            };
+            Some(Fix::safe(
+                format!("drop `{last}`: `{script}` becomes the fallback"),
+                vec![Edit::delete(Span::new(
+                    code.file,
+                    before.end as usize,
+                    code.end as usize,
+                ))],
+            ))
+        });
+        let code = last.trim_start_matches('=');
+        sink.push(
+            Diagnostic::new(
+                &RULE.meta,
+                try_files.span,
+                format!("`{script}` is not the last try_files parameter: it is tried as a file named `{}?…`, which never exists, so every URL that is not a file answers {code}", script.split('?').next().unwrap_or(script)),
+            )
+            .with_label("only the last parameter is a URI (split at `?`)")
+            .with_help(format!("drop `{last}`: `try_files ... {script};` runs the script for every URL that is not a file"))
+            .with_note(format!("at runtime: {code} for every route of the application; the home page alone works"))
+            .with_fix_opt(fix),
+        );
     }
 }
 

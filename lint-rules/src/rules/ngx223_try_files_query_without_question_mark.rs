@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity, Span};
 
 use crate::model::Model;
@@ -41,7 +41,7 @@ with the `?`.
 Autofix: safe — a `?` is written before the variable."#,
         fix: "Write `?` between the script and the query: `/index.php?$query_string` (or `/index.php$is_args$args`).",
     },
-    check,
+    check: Check::Server(check),
 };
 
 /// Where a query variable (`$query_string`, `$args`, `${args}`) starts in `fallback`
@@ -68,43 +68,46 @@ fn query_without_question_mark(fallback: &str) -> Option<usize> {
     None
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, server) in model.servers() {
-        for location in &server.locations {
-            let Some(try_files) = &location.try_files else {
-                continue;
-            };
-            let Some(last) = try_files.args.last().filter(|_| try_files.args.len() > 1) else {
-                continue;
-            };
-            let Some(at) = query_without_question_mark(last) else {
-                continue;
-            };
-            let fix = crate::fixes::statement(model.map, try_files.span).and_then(|stmt| {
-                let (span, written) = stmt.args.last()?;
-                // Only a parameter written as nginx reads it (no quotes or escapes).
-                if written != last || span.len() != last.len() {
-                    return None;
-                }
-                let insert = span.start as usize + at;
-                Some(Fix::safe(
-                    "write `?` before the query",
-                    vec![Edit::insert(Span::new(span.file, insert, insert), "?")],
-                ))
-            });
-            let script = &last[..at];
-            let variable = &last[at..];
-            sink.push(
-                Diagnostic::new(
-                    &RULE.meta,
-                    try_files.span,
-                    format!("the fallback `{last}` has no `?` before `{variable}`: nginx redirects to `{script}` without arguments, and the script never sees the query"),
-                )
-                .with_label("the fallback URI is split at `?`")
-                .with_help(format!("write `{script}?{variable}`"))
-                .with_fix_opt(fix),
-            );
-        }
+fn check(
+    model: &Model<'_>,
+    _nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    for location in &server.locations {
+        let Some(try_files) = &location.try_files else {
+            continue;
+        };
+        let Some(last) = try_files.args.last().filter(|_| try_files.args.len() > 1) else {
+            continue;
+        };
+        let Some(at) = query_without_question_mark(last) else {
+            continue;
+        };
+        let fix = crate::fixes::statement(model.map, try_files.span).and_then(|stmt| {
+            let (span, written) = stmt.args.last()?;
+            // Only a parameter written as nginx reads it (no quotes or escapes).
+            if written != last || span.len() != last.len() {
+                return None;
+            }
+            let insert = span.start as usize + at;
+            Some(Fix::safe(
+                "write `?` before the query",
+                vec![Edit::insert(Span::new(span.file, insert, insert), "?")],
+            ))
+        });
+        let script = &last[..at];
+        let variable = &last[at..];
+        sink.push(
+            Diagnostic::new(
+                &RULE.meta,
+                try_files.span,
+                format!("the fallback `{last}` has no `?` before `{variable}`: nginx redirects to `{script}` without arguments, and the script never sees the query"),
+            )
+            .with_label("the fallback URI is split at `?`")
+            .with_help(format!("write `{script}?{variable}`"))
+            .with_fix_opt(fix),
+        );
     }
 }
 

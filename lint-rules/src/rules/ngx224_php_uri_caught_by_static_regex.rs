@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::compiled_regex::is_match;
@@ -41,7 +41,7 @@ new search (`rewrite` without `break`) or decides in an `if` is not reported. Pr
 live against nginx 1.22: the bad order sends `<?php`."#,
         fix: "Put the PHP location first, or nest a PHP location (or `fastcgi_pass`) inside the regex location.",
     },
-    check,
+    check: Check::Server(check),
 };
 
 /// The regex of a location pattern (`~ re`, `~* re`) and whether it ignores case.
@@ -119,59 +119,62 @@ fn index_scripts(server: &Server) -> Vec<String> {
     files
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, server) in model.servers() {
-        if model.is_synthetic(server) {
+fn check(
+    model: &Model<'_>,
+    _nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    if model.is_synthetic(server) {
+        return;
+    }
+    let php: Vec<&EffectiveLocation> = server
+        .locations
+        .iter()
+        .skip(1)
+        .filter(|l| l.fastcgi_pass.is_some() && regex_of(&l.pattern).is_some())
+        .collect();
+    if php.is_empty() {
+        return;
+    }
+    let index = index_scripts(server);
+    for location in server.locations.iter().skip(1) {
+        let Some((re, _)) = regex_of(&location.pattern) else {
+            continue;
+        };
+        if !location.serves_files() || model.unresolved_include_within(location.span)
+        {
             continue;
         }
-        let php: Vec<&EffectiveLocation> = server
-            .locations
-            .iter()
-            .skip(1)
-            .filter(|l| l.fastcgi_pass.is_some() && regex_of(&l.pattern).is_some())
-            .collect();
-        if php.is_empty() {
-            continue;
-        }
-        let index = index_scripts(server);
-        for location in server.locations.iter().skip(1) {
-            let Some((re, _)) = regex_of(&location.pattern) else {
+        for uri in probes(re, &index) {
+            if !matches(&location.pattern, &uri) {
                 continue;
-            };
-            if !location.serves_files() || model.unresolved_include_within(location.span)
+            }
+            // nginx's choice: this location, and not one nested in it.
+            if server
+                .location_for(&uri)
+                .is_none_or(|picked| picked.span != location.span)
             {
                 continue;
             }
-            for uri in probes(re, &index) {
-                if !matches(&location.pattern, &uri) {
-                    continue;
-                }
-                // nginx's choice: this location, and not one nested in it.
-                if server
-                    .location_for(&uri)
-                    .is_none_or(|picked| picked.span != location.span)
-                {
-                    continue;
-                }
-                let Some(skipped) = php.iter().find(|l| matches(&l.pattern, &uri)) else {
-                    continue;
-                };
-                if hands_over(model, location) {
-                    break;
-                }
-                sink.push(
-                    Diagnostic::new(
-                        &RULE.meta,
-                        location.span,
-                        format!("`{uri}` is matched by `location {}` first, which passes nothing to php-fpm: the script's source is sent as a file", location.pattern),
-                    )
-                    .with_label("regex locations are tried in order: this one comes first")
-                    .with_related(skipped.span, "the PHP location never sees it")
-                    .with_help("put the PHP location before this one, or nest a PHP location inside it")
-                    .with_note("at runtime: 200 with the PHP source"),
-                );
+            let Some(skipped) = php.iter().find(|l| matches(&l.pattern, &uri)) else {
+                continue;
+            };
+            if hands_over(model, location) {
                 break;
             }
+            sink.push(
+                Diagnostic::new(
+                    &RULE.meta,
+                    location.span,
+                    format!("`{uri}` is matched by `location {}` first, which passes nothing to php-fpm: the script's source is sent as a file", location.pattern),
+                )
+                .with_label("regex locations are tried in order: this one comes first")
+                .with_related(skipped.span, "the PHP location never sees it")
+                .with_help("put the PHP location before this one, or nest a PHP location inside it")
+                .with_note("at runtime: 200 with the PHP source"),
+            );
+            break;
         }
     }
 }

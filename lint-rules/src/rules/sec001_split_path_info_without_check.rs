@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -54,7 +54,7 @@ location ~ [^/]\.php(/|$) {
 ```"#,
         fix: "Add `try_files $fastcgi_script_name =404;` after fastcgi_split_path_info (Debian's snippets/fastcgi-php.conf does).",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Whether the location at `span` is `internal` and no `rewrite` or `try_files` of its

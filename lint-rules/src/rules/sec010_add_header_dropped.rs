@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::array_inheritance::dropped_for_rule;
@@ -50,7 +50,7 @@ server {
 Option (gixy's name): `headers = ["x-frame-options", ...]` reports only those headers."#,
         fix: "Repeat the outer headers in the inner block (an `include security-headers.conf;` used at every level that adds headers), or, from nginx 1.29.3, `add_header_inherit merge;`.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

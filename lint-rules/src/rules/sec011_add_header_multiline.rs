@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -35,7 +35,7 @@ add_header Content-Security-Policy "default-src 'self'; img-src 'self' data:";
 ```"#,
         fix: "Write the value on one line (build long policies with `set $csp \"...\";` pieces joined in one `add_header`, or a `map`).",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// The (header name, value) pairs a header directive sets, with the argument index.

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -49,7 +49,7 @@ may now see another type than the one added. Only for `add_header` with a consta
 value, in a block (not `if`) of the same file that has no `default_type` yet."#,
         fix: "Set the type with `default_type` (files) or in the application; to override an upstream's, add `proxy_hide_header Content-Type;` (or `fastcgi_hide_header`) next to the `add_header`.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 const HIDES: &[&str] = &[

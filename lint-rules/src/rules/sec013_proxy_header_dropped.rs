@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::array_inheritance::dropped_for_rule;
@@ -54,7 +54,7 @@ server {
 Option (gixy's name): `headers = ["host", ...]` reports only those headers."#,
         fix: "Repeat the outer headers in the inner block (keep them in one file and `include` it at every level that sets its own).",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Values nginx itself uses for a header (an empty value sends no header): an outer

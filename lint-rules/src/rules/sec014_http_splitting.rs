@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::value_reach::{pieces, Globals, Piece, Resolver};
@@ -50,7 +50,7 @@ location ~ ^/files/([^\r\n]*)$ {
 ```"#,
         fix: "Use the raw `$request_uri` (or `$args`) instead of `$uri`; make regex captures exclude CR and LF (`[^\\r\\n]*`, `[^/]+` is not enough).",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// The value a statement sends, and whether it goes upstream (where only LF splits:

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::variables::variables;
@@ -46,7 +46,7 @@ fix). The backend no longer sees the port the client named (`site:8443`), nor a 
 other than the server's, so links it builds may change."#,
         fix: "Send `proxy_set_header Host $host;` (add `:$server_port` when the backend needs the port).",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

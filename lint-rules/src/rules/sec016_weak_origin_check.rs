@@ -1,6 +1,6 @@
 use std::collections::BTreeSet;
 
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity, Span};
 
 use crate::model::regex_reach;
@@ -50,7 +50,7 @@ others are reported), `https_only = true` (report `http://` origins),
 `lower_hostname = false` (do not report upper-case hosts)."#,
         fix: "Anchor the regex (`^...$`), escape every dot (`\\.`), spell the allowed subdomains out (`^https://(www|app)\\.example\\.com$`), and echo the Origin only from an allowlist `map` whose default is empty.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// What one regex accepts that it should not.

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -42,7 +42,7 @@ Referer (direct visits, privacy settings, some apps) are refused from then on. N
 offered when `none` and `blocked` are all the list holds."#,
         fix: "Remove `none` and `blocked` from `valid_referers`; use real authentication when the files must stay private.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::value_reach::{pieces, Globals, Piece, Resolver};
@@ -51,7 +51,7 @@ location /proxy/ {
 ```"#,
         fix: "Choose the upstream from a fixed list (`map` with a `default`, or `upstream` blocks) instead of passing request data through; or mark the location `internal`.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 use crate::model::syntax::UPSTREAM_PASSES as PASSES;

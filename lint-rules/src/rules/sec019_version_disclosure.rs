@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -37,7 +37,7 @@ Autofix: safe — the value becomes `off` (gixy-ng's fix): only the version in t
 `Server` header and error pages goes."#,
         fix: "Set `server_tokens off;` in `http`.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -35,7 +35,7 @@ level kept: errors start going to a real file (where distributions and the offic
 image keep nginx's log), which needs that directory and its rotation."#,
         fix: "Name a real file (`error_log /var/log/nginx/error.log crit;` for few messages), or `error_log /dev/null crit;` to discard them on purpose.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -44,7 +44,7 @@ map $remote_addr $is_admin {
 ```"#,
         fix: "Add an explicit `default` entry with the value unlisted input must get.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Statements of a `map`/`geo` body that are settings, not entries.

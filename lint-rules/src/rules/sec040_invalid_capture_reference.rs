@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use std::collections::BTreeSet;
@@ -38,7 +38,7 @@ rewrite ^/old/(.*)$ /new/$1 permanent;
 ```"#,
         fix: "Reference a group the regex has (count the `(`; named groups are numbered too), or add the group.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// `$1`..`$9` referenced in `text` (one digit: `$12` is `$1`).

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::syntax::{if_words, Tree};
@@ -40,7 +40,7 @@ location / {
 ```"#,
         fix: "Upgrade nginx (1.30.1/1.31.0 or later); meanwhile read the capture by name (`(?<name>...)`, `$name`) in the `set`/`if`.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// `$1`..`$9` somewhere in `text`.

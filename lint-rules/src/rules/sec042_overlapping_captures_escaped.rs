@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use std::collections::BTreeSet;
@@ -39,7 +39,7 @@ rewrite ^/(?<all>(?<tail>.*))$ https://example.com/$all$tail redirect;
 ```"#,
         fix: "Upgrade nginx (1.30.2/1.31.1 or later); meanwhile reference the captures by name.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// True when the replacement uses a named variable (`$name`, `${name}`).

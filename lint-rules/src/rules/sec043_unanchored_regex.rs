@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::regex_shape;
@@ -44,7 +44,7 @@ location ~ \.php$ {
 ```"#,
         fix: "Anchor the regex: `^` for a path prefix, `$` for a suffix.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// A location that only refuses (`deny all;`, `return 403;`) or redirects (`return 301

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::regex_shape;
@@ -44,7 +44,7 @@ location ~ ^/a+$ {
 ```"#,
         fix: "Rewrite the repeat so each character can be matched one way only (`(a+)+` → `a+`), or make it possessive/atomic (`(?>...)`, `a++`).",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

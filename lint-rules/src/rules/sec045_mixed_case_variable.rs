@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use foldhash::{HashMap, HashMapExt};
@@ -36,7 +36,7 @@ proxy_pass http://$backend;
 ```"#,
         fix: "Spell each variable the same way everywhere (lower case, as nginx's own variables).",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -52,7 +52,7 @@ location / {
 ```"#,
         fix: "Keep only `return` or `rewrite ... last` inside `if` in a location; choose values with `map` instead.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -47,7 +47,7 @@ statement of the server that holds the `try_files` (gixy-ng adds one beside the
 as it was. Not offered where `open_file_cache off` is written: that was a choice."#,
         fix: "Set `open_file_cache max=N inactive=T;` at http or server level where `try_files` is used.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

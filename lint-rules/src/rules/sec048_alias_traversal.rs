@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::regex_shape::{self, ByteSet, Node};
@@ -46,7 +46,7 @@ location /files/ {
 ```"#,
         fix: "End the location prefix with `/` when the alias ends with `/`; in regex locations put the `/` inside the pattern before the capture (`~ ^/img/(.*)$`).",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// A piece of an `alias` value: literal text, or a numbered capture.

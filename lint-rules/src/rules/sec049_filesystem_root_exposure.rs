@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::syntax::location_pattern;
@@ -42,7 +42,7 @@ reported: clients get 404 there, and the upstream chooses the file, unless a
 `rewrite`, `try_files` or `error_page` of the configuration sends requests into it."#,
         fix: "Point `root`/`alias` at the directory meant to be public.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// `posixpath.normpath` without its `//` exception: `.` and `..` resolved, repeated

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::syntax::{is_internal_location, Tree};
@@ -50,7 +50,7 @@ location /admin/ {
 ```"#,
         fix: "Produce the response in the content phase (try_files, proxy_pass, fastcgi_pass, static files); a named location does not help.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Statements under `scope` outside named and `internal` locations (those run only

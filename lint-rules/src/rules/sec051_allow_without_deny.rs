@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
 use crate::model::syntax::Tree;
@@ -42,7 +42,7 @@ the list forgot (IPv6, a proxy's address). Only when that `allow` is written in 
 block's own file, not in a snippet other blocks include."#,
         fix: "Add `deny all;` after the `allow` lines of the block.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Authentication modules that can stand in for the allow list under `satisfy any`.

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::syntax::{is_internal_location, Tree};
@@ -51,7 +51,7 @@ location = /status {
 ```"#,
         fix: "Add `allow <monitoring address>; deny all;` to the location (for `stub_status`, a listener bound to 127.0.0.1 or a unix socket also does).",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// The `listen` statements of the server around `scope`, `None` outside a server.

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::{EffectiveLocation, Model};
@@ -48,7 +48,7 @@ location ~ \.php$ {
 ```"#,
         fix: "Make the uploads location `^~` (regex locations are then not consulted), or add `location ~* ^/uploads/.*\\.php$ { deny all; }` before the PHP location.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Upload folders of the usual applications, for regex locations that name one without

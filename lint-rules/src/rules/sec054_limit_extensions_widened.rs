@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -40,7 +40,7 @@ security.limit_extensions = .php
 ```"#,
         fix: "Keep `security.limit_extensions = .php` (and `.phar` if needed); never list upload types or leave it empty.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Extensions of files users upload: never PHP.

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -42,7 +42,7 @@ location ~ \.php$ {
 ```"#,
         fix: "Keep `REMOTE_ADDR $remote_addr` and let the realip module take the header from the proxies you trust (`set_real_ip_from`, `real_ip_header`).",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Variables a client writes: request headers, and the forwarded-for list built on one.

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::syntax::Node;
@@ -60,7 +60,7 @@ location /img/ {
 ```"#,
         fix: "End both the location and the `proxy_pass` URI in `/` (or neither); send the raw path (`rewrite ^ $request_uri;` then `$1`) instead of `$uri` or a capture of the decoded path.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Variables holding the decoded path.

@@ -1,6 +1,6 @@
 use foldhash::HashMap;
 
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::syntax::Node;
@@ -53,7 +53,7 @@ location / {
 ```"#,
         fix: "Put the host in a variable and set a `resolver`, or use `server NAME resolve;` in an upstream with a `resolver` (nginx 1.27.3+).",
     },
-    check,
+    check: Check::Model(check),
 };
 
 const PASSES: &[&str] = &["proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass"];

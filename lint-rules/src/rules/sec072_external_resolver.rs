@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::dns_names;
@@ -45,7 +45,7 @@ resolver 127.0.0.53 valid=30s;   # the host's caching resolver, which validates
 ```"#,
         fix: "Point `resolver` at a local caching resolver (127.0.0.53, 127.0.0.11 in Docker, the VPC's resolver).",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

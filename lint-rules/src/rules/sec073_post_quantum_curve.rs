@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -40,7 +40,7 @@ OpenSSL 3.5 has it. gixy-ng's fix (a `?` before them) is not offered: OpenSSL be
 rejects the `?` too, and the linter cannot know which OpenSSL the host links."#,
         fix: "Prefix post-quantum groups with `?` (OpenSSL 3.3+), or leave `ssl_ecdh_curve auto;` on older OpenSSL.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

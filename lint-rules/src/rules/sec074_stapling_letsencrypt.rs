@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::syntax::Node;
@@ -52,7 +52,7 @@ in its own file (not from a shared snippet); when it inherits it, `ssl_stapling 
 other servers (other CAs) keep stapling. Nothing was stapled, so only the warning goes."#,
         fix: "Remove `ssl_stapling` and `ssl_stapling_verify` for Let's Encrypt certificates; keep them for CAs that run OCSP responders.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// A certificate from certbot's directory: `/etc/letsencrypt/...`, or that directory

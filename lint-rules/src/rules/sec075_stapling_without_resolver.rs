@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::dns_names;
@@ -46,7 +46,7 @@ server {
 ```"#,
         fix: "Add `resolver` (a local caching resolver) to the server or http block, or supply `ssl_stapling_file`.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
 use crate::model::syntax::Node;
@@ -51,7 +51,7 @@ yet; unsafe when it also listens for plain HTTP, whose requests it then answers 
 too. Without a fix when a `location /` exists (a second one would stop nginx)."#,
         fix: "Add `location / { return 421; }` to the default server that rejects handshakes.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -43,7 +43,7 @@ routed by the kernel's reuseport hash, and a client whose address changes (conne
 migration) may reach another worker."#,
         fix: "Remove `quic_bpf on` (or run a single worker).",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -43,7 +43,7 @@ location /api/ {
 ```"#,
         fix: "Keep buffering on and let streaming responses send `X-Accel-Buffering: no`, or limit `proxy_buffering off` to the streaming location.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

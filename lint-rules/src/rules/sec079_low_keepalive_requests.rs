@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -41,7 +41,7 @@ since 1.19.10). Unsafe for `0`: that may have been written to turn keep-alive of
 1000 turns it back on."#,
         fix: "Remove the directive (the default is 1000) or set at least 1000.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -41,7 +41,7 @@ events { worker_connections 1024; }
 ```"#,
         fix: "Set `worker_rlimit_nofile` to at least twice `worker_connections`.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// nginx's built-in `worker_connections`.

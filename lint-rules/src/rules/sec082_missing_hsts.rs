@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::syntax::Node;
@@ -55,7 +55,7 @@ lines from http (one of its own would drop them) or has a block with `add_header
 of its own (which would not get it)."#,
         fix: "Add `add_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;` to the TLS server.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Six months, the shortest max-age that outlasts the gap between visits.

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::regex_shape;
@@ -53,7 +53,7 @@ location / {
 ```"#,
         fix: "Upgrade nginx to a release that fixes the advisory (the finding names them), or stop using the vulnerable feature.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// How serious the advisory is (nginx.org's rating).

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::regex_shape::{self, Node};
@@ -47,7 +47,7 @@ now wins over regex locations written before it. Not offered when the location h
 locations of its own (an exact location cannot) or the path would need quoting."#,
         fix: "Write `location = /path` instead of `location ~ ^/path$`.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::address::{describe, describe_listen};
@@ -56,7 +56,7 @@ Autofix: safe — when exactly one pool of the same transport is reached by no
 location, `fastcgi_pass` (or the upstream `server`) is pointed at it."#,
         fix: "Point `fastcgi_pass` at the address a pool's `listen` names (the help suggests the nearest).",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

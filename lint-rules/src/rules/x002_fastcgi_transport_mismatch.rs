@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::address::{describe, NginxTarget};
@@ -34,11 +34,16 @@ Autofix: safe — a socket path gains its `unix:` prefix; when exactly one pool
 listens on the other transport, nginx's address becomes that pool's."#,
         fix: "Use the pool's transport: `unix:PATH` for a socket, `HOST:PORT` for TCP.",
     },
-    check,
+    check: Check::Server(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, _, location) in model.fastcgi_locations() {
+fn check(
+    model: &Model<'_>,
+    _nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         for t in model.fastcgi_targets(location) {
             if let NginxTarget::BarePath(path) = &t.target {
                 sink.push(

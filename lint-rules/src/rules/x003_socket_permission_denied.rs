@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
 use crate::model::address::NginxTarget;
@@ -46,7 +46,7 @@ when nginx's user is stated (`user` directive or `--nginx-user`) and php-fpm's m
 runs as root."#,
         fix: "Set `listen.owner`/`listen.group` to nginx's user (or list it in `listen.acl_users`).",
     },
-    check,
+    check: Check::Server(check),
 };
 
 /// Owner, group and mode of a pool's socket as php-fpm 8.2 creates it, or the ACL lists.
@@ -156,8 +156,13 @@ pub fn socket_access(model: &Model<'_>, p: &PoolRef<'_>) -> SocketAccess {
     }
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (nginx, _, location) in model.fastcgi_locations() {
+fn check(
+    model: &Model<'_>,
+    nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         let (user, group, user_span, stated) = model.nginx_user(nginx);
         if user == "root" {
             continue;

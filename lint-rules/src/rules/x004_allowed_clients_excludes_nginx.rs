@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 use std::net::IpAddr;
 
@@ -39,11 +39,16 @@ Autofix: safe — the address nginx connects from is appended to
 `listen.allowed_clients` (the other entries stay)."#,
         fix: "Add the address nginx connects from to `listen.allowed_clients`.",
     },
-    check,
+    check: Check::Server(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, _, location) in model.fastcgi_locations() {
+fn check(
+    model: &Model<'_>,
+    _nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         for t in model.fastcgi_targets(location) {
             let NginxTarget::Tcp {
                 host: TargetHost::Ip(source),

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 use std::net::IpAddr;
 
@@ -43,7 +43,7 @@ Autofix: safe — nginx's address (`localhost`, `[::1]`, `127.0.0.1`) becomes th
 address the pool listens on, when one pool is meant."#,
         fix: "Write the same literal address on both sides (127.0.0.1 or [::1]).",
     },
-    check,
+    check: Check::Server(check),
 };
 
 /// True when target and pool are both loopback on one port but of different IP families.
@@ -71,8 +71,13 @@ pub fn family_mismatch(target: &NginxTarget, listen: &Listen) -> bool {
         }
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, _, location) in model.fastcgi_locations() {
+fn check(
+    model: &Model<'_>,
+    _nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         for t in model.fastcgi_targets(location) {
             match model.verdict(&t.target) {
                 Verdict::Partly(p) => {

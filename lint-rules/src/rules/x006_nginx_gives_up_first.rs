@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -51,7 +51,7 @@ level's value stays for the other locations). No fix is offered when that would 
 nginx wait more than an hour: a pool limit of hours is better lowered than matched."#,
         fix: "Make `fastcgi_read_timeout` a little longer than the pool's `request_terminate_timeout`.",
     },
-    check,
+    check: Check::Server(check),
 };
 
 /// Seconds nginx waits beyond the pool's limit, so that the pool's own timeout answers first.
@@ -127,8 +127,13 @@ fn sent_max_execution_time(
     found
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, server, location) in model.fastcgi_locations() {
+fn check(
+    model: &Model<'_>,
+    _nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         // php-fpm answers its status and ping pages at once: no script runs there.
         if model.serves_only_status_pages(server, location) {
             continue;

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -54,11 +54,16 @@ minus the margin, so nginx's wait is what bounds a request. Unsafe: scripts may 
 that much longer, which changes how long workers stay busy."#,
         fix: "Raise `request_terminate_timeout` to just under `fastcgi_read_timeout` (or lower nginx's wait to what the pool allows).",
     },
-    check,
+    check: Check::Server(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, _, location) in model.fastcgi_locations() {
+fn check(
+    model: &Model<'_>,
+    _nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         let read = location.inherited.get("fastcgi_read_timeout");
         let read_s = read
             .and_then(|s| parse_time(s.first(), true))

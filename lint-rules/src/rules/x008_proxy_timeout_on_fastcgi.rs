@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -48,7 +48,7 @@ Autofix: safe — a `proxy_*_timeout` written in the PHP location is renamed to 
 which nginx could not honour as `fastcgi_connect_timeout` either (X009)."#,
         fix: "Use the `fastcgi_` directive of the same name.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Renames the statement when it is written in this location (nothing else reads it

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -37,7 +37,7 @@ or fails at once (a full backlog is an immediate `EAGAIN`, a 502), so the value 
 waited on."#,
         fix: "Keep the connect timeout short; raise `fastcgi_read_timeout` for slow scripts.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// When Linux's `connect()` to an address that never answers fails: 127 s with the default

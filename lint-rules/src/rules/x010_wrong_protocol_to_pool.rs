@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::address::{describe, NginxTarget, TargetHost};
@@ -31,7 +31,7 @@ location ~ \.php$ { include snippets/fastcgi-php.conf; fastcgi_pass 127.0.0.1:90
 ```"#,
         fix: "Use `fastcgi_pass` (with the fastcgi params) for php-fpm pools.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

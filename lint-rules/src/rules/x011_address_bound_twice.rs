@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity, Span};
 use foldhash::{HashMap, HashMapExt};
 
@@ -40,7 +40,7 @@ listen = /run/php/php8.2-fpm.sock
 ```"#,
         fix: "Give each listener its own port or socket.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn key(listen: &Listen) -> String {

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use fpm_conf_parser::Listen;
 
@@ -33,7 +33,7 @@ listen = /run/php/php-fpm.sock
 ```"#,
         fix: "Put sockets under /run (e.g. /run/php/).",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

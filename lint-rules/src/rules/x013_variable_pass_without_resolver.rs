@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::address::NginxTarget;
@@ -37,11 +37,16 @@ fastcgi_pass $php;
 ```"#,
         fix: "Add a `resolver` (Docker: 127.0.0.11), or use an upstream block.",
     },
-    check,
+    check: Check::Server(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (nginx, _, location) in model.fastcgi_locations() {
+fn check(
+    model: &Model<'_>,
+    nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         let Some((NginxTarget::Variable(raw), span)) = &location.fastcgi_pass else {
             continue;
         };

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::{Model, Verdict};
@@ -34,11 +34,16 @@ location ~ \.php$ { fastcgi_pass php; fastcgi_keep_conn on; fastcgi_next_upstrea
 ```"#,
         fix: "Drop keepalive/fastcgi_keep_conn for this pool, or set pm.max_requests = 0 (if the code does not leak).",
     },
-    check,
+    check: Check::Server(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (nginx, _, location) in model.fastcgi_locations() {
+fn check(
+    model: &Model<'_>,
+    nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         let keep = location
             .inherited
             .get("fastcgi_keep_conn")

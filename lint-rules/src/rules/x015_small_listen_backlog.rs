@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -36,7 +36,7 @@ Autofix: safe — the `listen.backlog` line is removed, so php-fpm's default (-1
 the kernel's `somaxconn`) applies."#,
         fix: "Remove listen.backlog (php-fpm 8.2 then uses the kernel maximum) or raise it with pm.max_children.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Deletes the whole line of a php-fpm entry, its newline included.

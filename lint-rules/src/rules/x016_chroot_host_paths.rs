@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::{Model, Verdict};
@@ -32,11 +32,16 @@ fastcgi_param SCRIPT_FILENAME /public$fastcgi_script_name;
 ```"#,
         fix: "Send the path as the chrooted pool sees it (strip the chroot prefix).",
     },
-    check,
+    check: Check::Server(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, _, location) in model.fastcgi_locations() {
+fn check(
+    model: &Model<'_>,
+    _nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         let Some(params) = &location.inherited.params else {
             continue;
         };

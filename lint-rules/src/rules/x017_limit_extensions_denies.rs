@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::{Model, Verdict};
@@ -31,7 +31,7 @@ location ~ \.php$ { fastcgi_pass unix:/run/php/php8.2-fpm.sock; }
 ```"#,
         fix: "Route only the allowed extensions to php-fpm, or extend security.limit_extensions.",
     },
-    check,
+    check: Check::Server(check),
 };
 
 /// Extensions a regex location like `\.(php|html)$` or `\.phtml$` routes.
@@ -57,8 +57,13 @@ fn extensions(pattern: &str) -> Vec<String> {
         .collect()
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, _, location) in model.fastcgi_locations() {
+fn check(
+    model: &Model<'_>,
+    _nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         let Some(regex) = location
             .pattern
             .strip_prefix("~*")

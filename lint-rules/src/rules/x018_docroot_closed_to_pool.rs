@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use foldhash::{HashSet, HashSetExt};
 
@@ -37,7 +37,7 @@ location ~ \.php$ { fastcgi_pass unix:/run/php/php8.2-fpm.sock; ... }
 Good: `chmod 0751 /srv/shop` (or run the pool as `deploy`)."#,
         fix: "Give the pool user search permission on the docroot and its parents (`chmod o+x`, or a shared group), or run the pool as the docroot's owner.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

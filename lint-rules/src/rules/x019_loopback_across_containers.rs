@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::address::describe;
@@ -35,7 +35,7 @@ a pool there listens on every interface at that port, nginx's loopback address b
 `NAME:PORT`."#,
         fix: "Name php-fpm's service (or its network alias, or the Kubernetes Service) instead of the loopback.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

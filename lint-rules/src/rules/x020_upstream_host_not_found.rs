@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::address::{NginxTarget, TargetHost};
@@ -34,7 +34,7 @@ fastcgi_pass wordpress:9000;
 ```"#,
         fix: "Name a service, alias or Kubernetes Service of the deployment (see `nginx-fpm-lint deployments`).",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

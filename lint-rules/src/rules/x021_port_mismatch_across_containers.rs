@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::address::{describe, describe_listen};
@@ -34,11 +34,16 @@ Autofix: safe — when php-fpm's container has exactly one pool on TCP, nginx's 
 becomes that pool's."#,
         fix: "Use the port the pool's `listen` names (or change the pool's `listen`).",
     },
-    check,
+    check: Check::Server(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, _, location) in model.fastcgi_locations() {
+fn check(
+    model: &Model<'_>,
+    _nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         for t in model.fastcgi_targets(location) {
             let Verdict::Across(Crossing::WrongPort { nearest }) = model.verdict(&t.target) else {
                 continue;

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::address::{describe, NginxTarget};
@@ -37,11 +37,16 @@ volumes:
 ```"#,
         fix: "Mount one volume at the socket's directory in both containers (or use TCP: `listen = 9000`).",
     },
-    check,
+    check: Check::Server(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, _, location) in model.fastcgi_locations() {
+fn check(
+    model: &Model<'_>,
+    _nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         for t in model.fastcgi_targets(location) {
             let Verdict::Across(Crossing::SocketNotShared {
                 pool,

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -35,7 +35,7 @@ php:
 ```"#,
         fix: "Remove the port from `ports:` (or bind it to 127.0.0.1 for local debugging); use a ClusterIP Service in Kubernetes.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

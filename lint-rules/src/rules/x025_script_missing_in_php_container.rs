@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use foldhash::{HashSet, HashSetExt};
 use std::path::Path;
@@ -38,7 +38,7 @@ php: { image: php:8.3-fpm, volumes: ['./src:/var/www/html'] }
 ```"#,
         fix: "Mount (or COPY) the code into php-fpm's container at the path nginx's `root` names.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// Whether nginx's `target` is php-fpm's container of this deployment: a socket (only a

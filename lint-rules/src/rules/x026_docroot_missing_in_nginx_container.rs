@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use std::path::Path;
 
@@ -38,7 +38,7 @@ php: { image: php:8.3-fpm, volumes: ['./src:/var/www/html'] }
 ```"#,
         fix: "Mount (or COPY) the document root into nginx's container too (read-only is enough).",
     },
-    check,
+    check: Check::Model(check),
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {

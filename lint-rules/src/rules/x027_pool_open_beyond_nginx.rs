@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity, Span};
 
 use crate::model::address::{is_local, NginxTarget};
@@ -48,7 +48,7 @@ In the official image, put the `listen` line in a file that sorts after
 `zz-docker.conf` (`zzz-listen.conf`), or replace `zz-docker.conf`."#,
         fix: "Listen on the loopback (`listen = 127.0.0.1:9000`) or a unix socket, or set `listen.allowed_clients = 127.0.0.1`.",
     },
-    check,
+    check: Check::Model(check),
 };
 
 /// What nginx does with one pool in this deployment.

@@ -1,4 +1,4 @@
-use crate::rule::{Rule, Sink};
+use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
@@ -41,7 +41,7 @@ pm.status_path = /fpm-status
 ```"#,
         fix: "Set the pool's `pm.status_path` (or `ping.path`) to the location's URI, or point the location at the pool whose page it is.",
     },
-    check,
+    check: Check::Server(check),
 };
 
 /// The URIs a location matches when it matches a few literal paths: `= /fpm-status`,
@@ -85,8 +85,13 @@ fn looks_like_status_page(uri: &str) -> bool {
         && !lower.ends_with(".php")
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (_, _, location) in model.fastcgi_locations() {
+fn check(
+    model: &Model<'_>,
+    _nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         let Some(uris) = literal_uris(&location.pattern) else {
             continue;
         };

@@ -19,7 +19,7 @@ use lint_source::{Diagnostic, Edit, FileId, Fix, Severity, SourceMap, Span};
 
 use crate::cache::{Checked, ServerChecks, StatementChecks};
 use crate::catalogue::{subsystem_of, Catalogue, DirectiveSpec, NginxVersion};
-use crate::config::{Config, Item, Items};
+use crate::config::{Config, Item, Items, SpliceIndex};
 use crate::BlockKind;
 
 pub use codes::RULES;
@@ -198,13 +198,10 @@ struct Checker<'a> {
     version_assumed: bool,
     /// See [`CheckOptions::release`].
     release: Option<[u32; 3]>,
-    /// The resolved includes of the tree by the file they are written in, sorted by
-    /// offset: what [`Checker::server_unit`] reads (made on first need).
-    includes_by_file: Option<IncludesByFile<'a>>,
+    /// The resolved includes of the tree: what [`Checker::server_unit`] reads (made on
+    /// first need).
+    splices: Option<SpliceIndex<'a>>,
 }
-
-/// Each file's resolved `include` statements: their offset and the files they name.
-type IncludesByFile<'a> = HashMap<FileId, Vec<(u32, &'a [FileId])>>;
 
 /// Modules the tree loads (or would load) whose directives we cannot know.
 #[derive(Clone, Debug)]
@@ -296,7 +293,7 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
         memo,
         version_assumed: opts.version_assumed,
         release: opts.release,
-        includes_by_file: None,
+        splices: None,
     };
     // One after the other, in this order: the walks share the tree's budget of splices
     // (`Config::expansion_budget`), and in a pathological include graph which walk runs
@@ -424,44 +421,10 @@ impl<'a> Checker<'a> {
         if !memo.keeps(span.file) {
             return None;
         }
-        let index = self.includes_by_file.get_or_insert_with(|| {
-            let mut index: IncludesByFile<'a> = HashMap::new();
-            for (at, files) in &config.includes {
-                index
-                    .entry(at.file)
-                    .or_default()
-                    .push((at.start, files.as_slice()));
-            }
-            for includes in index.values_mut() {
-                includes.sort_unstable_by_key(|(start, _)| *start);
-            }
-            index
-        });
-        let mut spliced: Vec<FileId> = Vec::new();
-        // Includes inside the block, then everything the included files include (a file
-        // is listed once: the walk splices it at most once per block anyway).
-        let own = index.get(&span.file).map_or(&[][..], Vec::as_slice);
-        let mut pending: Vec<FileId> = own
-            .iter()
-            .filter(|(start, _)| *start > span.start && *start < span.end)
-            .flat_map(|(_, files)| files.iter().copied())
-            .collect();
-        pending.reverse();
-        while let Some(file) = pending.pop() {
-            if spliced.contains(&file) {
-                continue;
-            }
-            spliced.push(file);
-            if let Some(nested) = index.get(&file) {
-                for (_, files) in nested.iter().rev() {
-                    pending.extend(files.iter().rev().copied());
-                }
-            }
-            // A block that splices hundreds of files is not worth a key.
-            if spliced.len() > 64 {
-                return None;
-            }
-        }
+        let spliced = self
+            .splices
+            .get_or_insert_with(|| SpliceIndex::of(config))
+            .spliced(span)?;
         if !spliced.iter().all(|f| memo.keeps(*f)) {
             return None;
         }

@@ -1,0 +1,223 @@
+//! Per-server findings kept between runs of an incremental linter (an editor session):
+//! the findings of every [`Check::Server`] rule about one `server` of http, reused while
+//! that server's statements and everything outside the servers stay the same.
+//!
+//! An editor's change touches one server of hundreds. A server's statements are those
+//! of its own file from its offset and of the files spliced into it; a file whose bytes
+//! change gets a new id (the parse cache keeps an unchanged file's id), so equal ids
+//! mean equal statements. What lies outside the servers (http-level settings, upstreams,
+//! `map`s, the pools, php.ini, the options, the probed filesystem and accounts) is one
+//! fingerprint: when it changes, nothing is reused.
+
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::sync::Mutex;
+
+use foldhash::HashMap;
+use lint_source::{Diagnostic, FileId, FileKind, SourceMap, Span};
+
+use crate::engine::LintInput;
+use crate::model::syntax::Tree;
+use crate::model::{Model, NginxModel, Server};
+use crate::rule::{Check, Rule, Sink};
+
+/// Contexts kept at once: a repository lints several deployments per run, each with
+/// its own options and files.
+const CONTEXTS: usize = 16;
+
+/// The findings of [`Check::Server`] rules by server, kept between runs.
+#[derive(Default)]
+pub struct ServerMemo {
+    state: Mutex<Vec<(u64, Servers)>>,
+    checked: std::sync::atomic::AtomicUsize,
+}
+
+impl std::fmt::Debug for ServerMemo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerMemo")
+            .field("servers_checked", &self.servers_checked())
+            .finish_non_exhaustive()
+    }
+}
+
+/// One context's servers, by the file and offset of their `server` statement.
+type Servers = HashMap<(FileId, u32), Kept>;
+
+/// A server's key: the file and offset of its `server` statement, and the files spliced
+/// into it.
+type Key = ((FileId, u32), Vec<FileId>);
+
+/// What the per-server rules found in one server.
+struct Kept {
+    /// The files spliced into the server, in walk order.
+    spliced: Vec<FileId>,
+    /// Every per-server rule's findings, with the rule's code.
+    found: Vec<(&'static str, Vec<Diagnostic>)>,
+}
+
+impl ServerMemo {
+    /// How many servers the per-server rules checked (not reused) so far: what tests count.
+    pub fn servers_checked(&self) -> usize {
+        self.checked.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// The fingerprint of everything a per-server rule may read outside the servers, or
+/// `None` when this run cannot key its servers (a tree that spent half its splice
+/// budget: a walk that ran out may have left a server's statements out).
+pub(crate) fn context(
+    input: &LintInput,
+    model: &Model<'_>,
+    map: &SourceMap,
+    since: lint_source::Mark,
+    syntax: &[Tree<'_>],
+) -> Option<u64> {
+    if model
+        .trees
+        .iter()
+        .any(|t| t.expansions().saturating_mul(2) >= t.expansion_budget())
+    {
+        return None;
+    }
+    let mut h = foldhash::quality::FixedState::default().build_hasher();
+    // Every nginx file with a statement outside the servers of http, and every php-fpm
+    // file and php.ini: their ids (an unchanged file keeps its id).
+    let mut outside: Vec<FileId> = Vec::new();
+    for tree in syntax {
+        let mut stack: Vec<usize> = tree.children(None).to_vec();
+        while let Some(i) = stack.pop() {
+            let item = tree.item(i);
+            let in_http = tree.parent(i).is_some_and(|p| tree.item(p).is("http"));
+            if in_http && item.is("server") && item.is_block() {
+                continue;
+            }
+            outside.push(item.span().file);
+            stack.extend(tree.children(Some(i)));
+        }
+    }
+    for id in map.read_since(since) {
+        if matches!(map.get(id).kind, FileKind::Fpm | FileKind::PhpIni) {
+            outside.push(id);
+        }
+    }
+    outside.sort_unstable();
+    outside.dedup();
+    outside.hash(&mut h);
+    syntax.len().hash(&mut h);
+    // The options as the rules see them: the file systems and caches are how files were
+    // read (their ids say what was read), not what the rules read.
+    let mut options = input.options.clone();
+    options.nginx_fs = None;
+    options.fpm_fs = None;
+    options.nginx_cache = None;
+    options.fpm_cache = None;
+    options.server_memo = None;
+    format!("{options:?}").hash(&mut h);
+    format!("{:?} {:?} {:?}", input.nginx, input.fpm, input.php_ini).hash(&mut h);
+    model.filesystem.fingerprint(&mut h);
+    model.accounts.fingerprint(&mut h);
+    Some(h.finish())
+}
+
+/// Runs every [`Check::Server`] rule of `rules` on every server of `model`, reusing the
+/// findings of servers `memo` kept under the same `context`.
+pub(crate) fn run_server_rules(
+    memo: &ServerMemo,
+    context: u64,
+    model: &Model<'_>,
+    rules: &[&Rule],
+) -> Vec<(&'static str, Vec<Diagnostic>)> {
+    use rayon::prelude::*;
+    let mut kept: Servers = {
+        let mut state = memo.state.lock().unwrap_or_else(|e| e.into_inner());
+        match state.iter().position(|(c, _)| *c == context) {
+            Some(i) => state.remove(i).1,
+            None => HashMap::default(),
+        }
+    };
+    let splices: Vec<nginx_conf_parser::config::SpliceIndex<'_>> = model
+        .trees
+        .iter()
+        .map(nginx_conf_parser::config::SpliceIndex::of)
+        .collect();
+    // Servers of every tree with their key (None: not keyed, checked every run).
+    let servers: Vec<(&NginxModel, &Server, Option<Key>)> = model
+        .nginx
+        .iter()
+        .zip(&splices)
+        .flat_map(|(nginx, splices)| {
+            nginx.servers.iter().map(move |server| {
+                let Span { file, start, .. } = server.span;
+                let key = splices.spliced(server.span).map(|s| ((file, start), s));
+                (nginx, server, key)
+            })
+        })
+        .collect();
+    let reused: Vec<Option<Kept>> = servers
+        .iter()
+        .map(|(_, _, key)| {
+            let (at, spliced) = key.as_ref()?;
+            kept.remove(at).filter(|k| k.spliced == *spliced)
+        })
+        .collect();
+    let fresh: usize = reused.iter().filter(|r| r.is_none()).count();
+    memo.checked
+        .fetch_add(fresh, std::sync::atomic::Ordering::Relaxed);
+    let results: Vec<(Option<(FileId, u32)>, Kept)> = servers
+        .into_par_iter()
+        .zip(reused)
+        .map(|((nginx, server, key), reused)| {
+            let (at, spliced) = match key {
+                Some((at, spliced)) => (Some(at), spliced),
+                None => (None, Vec::new()),
+            };
+            let kept = reused.unwrap_or_else(|| Kept {
+                spliced,
+                found: check_server(model, nginx, server, rules),
+            });
+            (at, kept)
+        })
+        .collect();
+    let mut by_rule: Vec<(&'static str, Vec<Diagnostic>)> = rules
+        .iter()
+        .filter(|r| matches!(r.check, Check::Server(_)))
+        .map(|r| (r.meta.code, Vec::new()))
+        .collect();
+    let mut next: Servers = HashMap::default();
+    for (at, server) in results {
+        for (code, found) in &server.found {
+            if let Some((_, all)) = by_rule.iter_mut().find(|(c, _)| c == code) {
+                all.extend(found.iter().cloned());
+            }
+        }
+        if let Some(at) = at {
+            next.insert(at, server);
+        }
+    }
+    let mut state = memo.state.lock().unwrap_or_else(|e| e.into_inner());
+    state.retain(|(c, _)| *c != context);
+    if state.len() >= CONTEXTS {
+        state.remove(0);
+    }
+    state.push((context, next));
+    by_rule
+}
+
+/// Every per-server rule's findings about one server.
+fn check_server(
+    model: &Model<'_>,
+    nginx: &NginxModel,
+    server: &Server,
+    rules: &[&Rule],
+) -> Vec<(&'static str, Vec<Diagnostic>)> {
+    rules
+        .iter()
+        .filter_map(|rule| match rule.check {
+            Check::Server(check) => {
+                let mut sink = Sink::new();
+                check(model, nginx, server, &mut sink);
+                Some((rule.meta.code, sink.into_diagnostics()))
+            }
+            Check::Model(_) => None,
+        })
+        .collect()
+}
