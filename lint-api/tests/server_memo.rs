@@ -112,3 +112,44 @@ fn a_change_in_one_site_checks_that_server_again_and_a_change_outside_checks_all
         codes(&Linter::default().current_dir(root), root)
     );
 }
+
+#[test]
+fn a_set_in_one_server_reaches_the_findings_kept_for_another() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = dir.path();
+    tree(root);
+    // site0 passes to whatever `$php` holds; site1 sets it (nginx's model reads `set`
+    // values tree-wide: a variable's possible values).
+    write(
+        root,
+        "etc/nginx/sites-enabled/site0.conf",
+        &site(0, "300s").replace("unix:/run/php/site0.sock", "$php"),
+    );
+    let set = |target: &str| {
+        site(1, "300s").replace(
+            "    root /var/www/site1;\n",
+            &format!("    root /var/www/site1;\n    set $php {target};\n"),
+        )
+    };
+    write(
+        root,
+        "etc/nginx/sites-enabled/site1.conf",
+        &set("127.0.0.1:9000"),
+    );
+    let linter = Linter::default()
+        .current_dir(root)
+        .incremental()
+        .settle_time(std::time::Duration::ZERO);
+    let fresh = || codes(&Linter::default().current_dir(root), root);
+    let tcp = codes(&linter, root);
+    assert_eq!(tcp, fresh());
+    write(
+        root,
+        "etc/nginx/sites-enabled/site1.conf",
+        &set("unix:/run/php/site0.sock"),
+    );
+    let unix = codes(&linter, root);
+    assert_eq!(unix, fresh());
+    // The comparison compared something: site0's findings changed with site1's `set`.
+    assert_ne!(tcp, unix);
+}

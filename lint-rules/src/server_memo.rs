@@ -6,8 +6,9 @@
 //! of its own file from its offset and of the files spliced into it; a file whose bytes
 //! change gets a new id (the parse cache keeps an unchanged file's id), so equal ids
 //! mean equal statements. What lies outside the servers (http-level settings, upstreams,
-//! `map`s, the pools, php.ini, the options, the probed filesystem and accounts) is one
-//! fingerprint: when it changes, nothing is reused.
+//! `map`s, the pools, php.ini, the options, the probed filesystem and accounts, and the
+//! values `set` gives variables in any server) is one fingerprint: when it changes,
+//! nothing is reused.
 
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::Mutex;
@@ -113,6 +114,9 @@ pub(crate) fn context(
     options.server_memo = None;
     format!("{options:?}").hash(&mut h);
     format!("{:?} {:?} {:?}", input.nginx, input.fpm, input.php_ini).hash(&mut h);
+    for nginx in &model.nginx {
+        nginx.fingerprint(&mut h);
+    }
     model.filesystem.fingerprint(&mut h);
     model.accounts.fingerprint(&mut h);
     Some(h.finish())

@@ -591,6 +591,23 @@ pub struct NginxModel {
     pub listen_groups: Vec<ListenGroup>,
 }
 
+impl NginxModel {
+    /// Feeds `h` the facts of the tree that every server's statements contribute to and
+    /// per-server checks read (`set` and `map` values, whether a `resolver` exists), in
+    /// name order (the maps' own order varies): a `set` in one server changes what
+    /// another's variable `fastcgi_pass` may reach.
+    pub fn fingerprint(&self, h: &mut impl std::hash::Hasher) {
+        use std::hash::Hash;
+        let mut set: Vec<_> = self.set_values.iter().collect();
+        set.sort_unstable();
+        let mut map: Vec<_> = self.map_values.iter().collect();
+        map.sort_unstable();
+        let mut conditional: Vec<_> = self.set_conditionally.iter().collect();
+        conditional.sort_unstable();
+        (set, map, conditional, self.has_resolver).hash(h);
+    }
+}
+
 fn setting(item: &Item<'_>) -> Setting {
     Setting {
         args: item
