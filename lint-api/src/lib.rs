@@ -343,6 +343,12 @@ impl Linter {
         self.server_memo.as_ref().map(|m| m.servers_checked())
     }
 
+    /// How many `server` blocks an [incremental](Linter::incremental) linter has built
+    /// the model of (not reused) so far.
+    pub fn servers_built(&self) -> Option<usize> {
+        self.server_memo.as_ref().map(|m| m.servers_built())
+    }
+
     /// How many php-fpm files an [incremental](Linter::incremental) linter has parsed so far.
     pub fn fpm_parses(&self) -> Option<usize> {
         self.fpm_cache.as_ref().map(|c| c.parses())

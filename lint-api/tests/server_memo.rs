@@ -70,17 +70,20 @@ fn a_change_in_one_site_checks_that_server_again_and_a_change_outside_checks_all
         .settle_time(std::time::Duration::ZERO);
     let first = codes(&linter, root);
     assert_eq!(linter.servers_checked(), Some(SITES));
+    assert_eq!(linter.servers_built(), Some(SITES));
     // X006: nginx gives up (30s) long before the pool's 300s; every site says so.
     assert_eq!(first.iter().filter(|c| *c == "X006").count(), SITES);
 
     // Nothing changed: nothing is checked again.
     assert_eq!(codes(&linter, root), first);
     assert_eq!(linter.servers_checked(), Some(SITES));
+    assert_eq!(linter.servers_built(), Some(SITES));
 
     // One site now waits as long as the pool: its X006 goes, the others' stay.
     write(root, "etc/nginx/sites-enabled/site3.conf", &site(3, "300s"));
     let after = codes(&linter, root);
     assert_eq!(linter.servers_checked(), Some(SITES + 1));
+    assert_eq!(linter.servers_built(), Some(SITES + 1));
     assert_eq!(after.iter().filter(|c| *c == "X006").count(), SITES - 1);
     assert_eq!(after, codes(&Linter::default().current_dir(root), root));
 
@@ -92,6 +95,7 @@ fn a_change_in_one_site_checks_that_server_again_and_a_change_outside_checks_all
     );
     codes(&linter, root);
     assert_eq!(linter.servers_checked(), Some(2 * SITES + 1));
+    assert_eq!(linter.servers_built(), Some(2 * SITES + 1));
 
     // The pools are outside every server: every server is checked again, and the
     // findings follow the pools (no pool kills scripts before nginx's 30s now).
@@ -106,6 +110,8 @@ fn a_change_in_one_site_checks_that_server_again_and_a_change_outside_checks_all
     );
     let pools_changed = codes(&linter, root);
     assert_eq!(linter.servers_checked(), Some(3 * SITES + 1));
+    // The models of the servers do not read the pools: none is built again.
+    assert_eq!(linter.servers_built(), Some(2 * SITES + 1));
     assert_eq!(pools_changed.iter().filter(|c| *c == "X006").count(), 0);
     assert_eq!(
         pools_changed,

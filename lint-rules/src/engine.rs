@@ -292,7 +292,11 @@ fn build_model<'a>(
     fpm: Vec<FpmConfig>,
     php_ini: Vec<Option<PhpIni>>,
 ) -> Model<'a> {
-    let nginx_models = trees.par_iter().map(nginx::build).collect();
+    let memo = input.options.server_memo.as_deref();
+    let nginx_models = trees
+        .par_iter()
+        .map(|tree| nginx::build_keeping(tree, memo))
+        .collect();
     let mut model = Model::new(
         map,
         &input.options,

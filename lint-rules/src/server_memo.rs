@@ -25,11 +25,32 @@ use crate::rule::{Check, Rule, Sink};
 /// its own options and files.
 const CONTEXTS: usize = 16;
 
-/// The findings of [`Check::Server`] rules by server, kept between runs.
+/// The findings of [`Check::Server`] rules and the model of each server, by server,
+/// kept between runs.
 #[derive(Default)]
 pub struct ServerMemo {
     state: Mutex<Vec<(u64, Servers)>>,
     checked: std::sync::atomic::AtomicUsize,
+    /// Server models by the tree around them (see [`crate::model::nginx::build_keeping`]).
+    built: Mutex<Vec<(u64, Built)>>,
+    models_built: std::sync::atomic::AtomicUsize,
+}
+
+/// One tree's server models, by the file and offset of their `server` statement.
+type Built = HashMap<(FileId, u32), BuiltServer>;
+
+/// The model of one `server` block as a run built it.
+pub(crate) struct BuiltServer {
+    /// The files spliced into the block, in walk order.
+    pub(crate) spliced: Vec<FileId>,
+    /// The values its `set`s and `map`s give variables (they depend on its statements only).
+    pub(crate) values: crate::model::nginx::Values,
+    /// The model (it also depends on the values of variables: their fingerprint).
+    pub(crate) server: std::sync::Arc<Server>,
+    /// Whether the block has a `resolver`.
+    pub(crate) resolver: bool,
+    /// The fingerprint of the tree's variable values the model was built under.
+    pub(crate) values_key: u64,
 }
 
 impl std::fmt::Debug for ServerMemo {
@@ -59,6 +80,33 @@ impl ServerMemo {
     /// How many servers the per-server rules checked (not reused) so far: what tests count.
     pub fn servers_checked(&self) -> usize {
         self.checked.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// How many server models were built (not reused) so far: what tests count.
+    pub fn servers_built(&self) -> usize {
+        self.models_built.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// The server models kept for the tree around them (a run building the same tree at
+    /// the same time gets none).
+    pub(crate) fn take_built(&self, around: u64) -> Built {
+        let mut built = self.built.lock().unwrap_or_else(|e| e.into_inner());
+        match built.iter().position(|(a, _)| *a == around) {
+            Some(i) => built.remove(i).1,
+            None => HashMap::default(),
+        }
+    }
+
+    /// Keeps this run's server models for the next run, in place of the tree's older ones.
+    pub(crate) fn keep_built(&self, around: u64, servers: Built, fresh: usize) {
+        self.models_built
+            .fetch_add(fresh, std::sync::atomic::Ordering::Relaxed);
+        let mut built = self.built.lock().unwrap_or_else(|e| e.into_inner());
+        built.retain(|(a, _)| *a != around);
+        if built.len() >= CONTEXTS {
+            built.remove(0);
+        }
+        built.push((around, servers));
     }
 }
 
@@ -150,6 +198,7 @@ pub(crate) fn run_server_rules(
         .zip(&splices)
         .flat_map(|(nginx, splices)| {
             nginx.servers.iter().map(move |server| {
+                let server: &Server = server;
                 let Span { file, start, .. } = server.span;
                 let key = splices.spliced(server.span).map(|s| ((file, start), s));
                 (nginx, server, key)

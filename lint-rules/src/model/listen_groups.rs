@@ -280,10 +280,11 @@ impl ListenGroup {
 
 /// Groups the servers of one nginx tree by listening address, in the order the
 /// addresses first appear.
-pub fn group(servers: &[Server]) -> Vec<ListenGroup> {
+pub fn group(servers: &[impl std::borrow::Borrow<Server>]) -> Vec<ListenGroup> {
     let mut order: Vec<ListenGroup> = Vec::new();
     let mut by_address: HashMap<ListenAddress, usize> = HashMap::new();
     for (index, server) in servers.iter().enumerate() {
+        let server: &Server = server.borrow();
         for listen in &server.listens {
             let address = ListenAddress::of(listen);
             let slot = *by_address.entry(address.clone()).or_insert_with(|| {

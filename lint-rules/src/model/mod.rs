@@ -326,7 +326,7 @@ impl<'a> Model<'a> {
     pub fn servers(&self) -> impl Iterator<Item = (&NginxModel, &Server)> + '_ {
         self.nginx
             .iter()
-            .flat_map(|n| n.servers.iter().map(move |s| (n, s)))
+            .flat_map(|n| n.servers.iter().map(move |s| (n, &**s)))
     }
 
     /// Every location with a `fastcgi_pass`, with the server and tree it is in.

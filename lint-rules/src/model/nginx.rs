@@ -564,8 +564,9 @@ pub struct Upstream {
 /// Everything read from one nginx tree.
 #[derive(Debug, Default)]
 pub struct NginxModel {
-    /// Servers in configuration order.
-    pub servers: Vec<Server>,
+    /// Servers in configuration order (shared with the next run of an editor session
+    /// when unchanged: see [`crate::ServerMemo`]).
+    pub servers: Vec<Arc<Server>>,
     /// Upstreams by lower-cased name.
     pub upstreams: HashMap<String, Upstream>,
     /// Literal values `set` gives each variable anywhere (`set $backend "php_upstream";`),
@@ -629,48 +630,186 @@ fn rewrite_redirects_all(item: &nginx_conf_parser::config::Item<'_>) -> bool {
         && super::syntax::redirecting_rewrite(item.arg(1).as_deref(), item.arg(2).as_deref())
 }
 
+/// The values `set` and `map` give variables in one part of a tree, in walk order: what
+/// [`NginxModel::set_values`], [`NginxModel::map_values`] and
+/// [`NginxModel::set_conditionally`] gather over the whole tree.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Values {
+    /// Variable (without `$`), its value (`$` for a value with variables), and whether
+    /// the `set` is inside an `if`.
+    set: Vec<(String, String, bool)>,
+    /// Variable (without `$`) and every value of its `map`.
+    map: Vec<(String, Vec<String>)>,
+}
+
+impl Values {
+    /// Gathers the values set or mapped by `start` and every statement under them; a
+    /// top-level `http` block's `server` blocks are left out and handed to `server`, and
+    /// the file of every statement read goes to `file`. By an explicit stack: nesting is
+    /// bounded by the parser, but recursion would still be a stack per level.
+    fn gather<'c>(
+        &mut self,
+        start: impl Iterator<Item = Item<'c>>,
+        mut server: impl FnMut(Item<'c>),
+        mut file: impl FnMut(lint_source::FileId),
+    ) {
+        let mut stack: Vec<(Item<'c>, bool, bool)> = start.map(|i| (i, false, true)).collect();
+        stack.reverse();
+        while let Some((item, in_if, top)) = stack.pop() {
+            file(item.span().file);
+            if item.is("set") {
+                if let (Some(var), Some(value)) = (item.arg(0), item.arg(1)) {
+                    let name = var.trim_start_matches('$').to_string();
+                    let value = if value.contains('$') {
+                        String::from("$")
+                    } else {
+                        value.into_owned()
+                    };
+                    self.set.push((name, value, in_if));
+                }
+            }
+            if item.is("map") && item.is_block() {
+                if let Some(var) = item.arg(1) {
+                    let name = var.trim_start_matches('$').to_string();
+                    let mut values = Vec::new();
+                    for entry_item in item.children() {
+                        match entry_item.name().as_ref() {
+                            "hostnames" | "volatile" => {}
+                            "include" => values.push(String::from("$")),
+                            _ => match entry_item.arg(0) {
+                                Some(value) if !value.contains('$') => {
+                                    values.push(value.into_owned())
+                                }
+                                _ => values.push(String::from("$")),
+                            },
+                        }
+                    }
+                    self.map.push((name, values));
+                }
+                continue;
+            }
+            let http = top && item.is("http") && item.is_block();
+            let in_if = in_if || item.is("if");
+            let mut children: Vec<(Item<'c>, bool, bool)> = Vec::new();
+            for child in item.children() {
+                if http && child.is("server") && child.is_block() {
+                    server(child);
+                } else {
+                    children.push((child, in_if, false));
+                }
+            }
+            stack.extend(children.into_iter().rev());
+        }
+    }
+
+    /// The values of one `server` block.
+    fn of_server(server: &Item<'_>) -> Self {
+        let mut values = Values::default();
+        values.gather(std::iter::once(*server), |_| {}, |_| {});
+        values
+    }
+
+    fn add_to(&self, model: &mut NginxModel) {
+        for (name, value, in_if) in &self.set {
+            if *in_if {
+                model.set_conditionally.insert(name.to_ascii_lowercase());
+            }
+            model
+                .set_values
+                .entry(name.clone())
+                .or_default()
+                .push(value.clone());
+        }
+        for (name, values) in &self.map {
+            model
+                .map_values
+                .entry(name.clone())
+                .or_default()
+                .extend(values.iter().cloned());
+        }
+    }
+}
+
+/// One `server` block of http while a tree is built: its key for
+/// [`ServerMemo`](crate::ServerMemo), its values, and the model an earlier run built of it.
+struct Unit {
+    key: Option<((lint_source::FileId, u32), Vec<lint_source::FileId>)>,
+    values: Values,
+    kept: Option<crate::server_memo::BuiltServer>,
+    built: Option<(Arc<Server>, bool)>,
+}
+
 /// Builds the model of one tree. Iterative over blocks: no recursion on input depth.
 pub fn build(config: &Config) -> NginxModel {
+    build_keeping(config, None)
+}
+
+/// [`build`], taking the `server` blocks an earlier run built from `memo` where their
+/// statements and everything around them are unchanged, and keeping this run's there.
+pub(crate) fn build_keeping(config: &Config, memo: Option<&crate::ServerMemo>) -> NginxModel {
     let mut model = NginxModel::default();
-    // `set` at any depth (server, location, if), by an explicit stack: nesting is bounded by
-    // the parser, but recursion would still be a stack per level.
-    let mut stack: Vec<(nginx_conf_parser::config::Item<'_>, bool)> =
-        config.items().map(|i| (i, false)).collect();
-    while let Some((item, in_if)) = stack.pop() {
-        if item.is("set") {
-            if let (Some(var), Some(value)) = (item.arg(0), item.arg(1)) {
-                let name = var.trim_start_matches('$').to_string();
-                if in_if {
-                    model.set_conditionally.insert(name.to_ascii_lowercase());
-                }
-                let entry = model.set_values.entry(name).or_default();
-                if value.contains('$') {
-                    entry.push(String::from("$"));
-                } else {
-                    entry.push(value.into_owned());
-                }
+    // A reused block is not walked, and walks share the tree's splice budget: past half
+    // of it, a skipped walk could change where a later one runs out (as the load checks'
+    // server memo).
+    let memo = memo.filter(|_| config.expansions().saturating_mul(2) < config.expansion_budget());
+    let mut outside = Values::default();
+    let mut servers: Vec<Item<'_>> = Vec::new();
+    let mut files: Vec<lint_source::FileId> = Vec::new();
+    outside.gather(
+        config.items(),
+        |s| servers.push(s),
+        |f| {
+            if memo.is_some() {
+                files.push(f)
             }
-        }
-        if item.is("map") && item.is_block() {
-            if let Some(var) = item.arg(1) {
-                let name = var.trim_start_matches('$').to_string();
-                let entry = model.map_values.entry(name).or_default();
-                for entry_item in item.children() {
-                    match entry_item.name().as_ref() {
-                        "hostnames" | "volatile" => {}
-                        "include" => entry.push(String::from("$")),
-                        _ => match entry_item.arg(0) {
-                            Some(value) if !value.contains('$') => entry.push(value.into_owned()),
-                            _ => entry.push(String::from("$")),
-                        },
-                    }
-                }
+        },
+    );
+    outside.add_to(&mut model);
+    let splices = memo.map(|_| nginx_conf_parser::config::SpliceIndex::of(config));
+    // The tree around its servers: the files of every statement outside them (an
+    // unchanged file keeps its id).
+    let around = {
+        use std::hash::BuildHasher;
+        files.sort_unstable();
+        files.dedup();
+        foldhash::quality::FixedState::default().hash_one(&files)
+    };
+    let mut kept = memo.map(|m| m.take_built(around)).unwrap_or_default();
+    let mut units: Vec<Unit> = servers
+        .iter()
+        .map(|server| {
+            let span = server.span();
+            let key = splices
+                .as_ref()
+                .and_then(|s| s.spliced(span))
+                .map(|spliced| ((span.file, span.start), spliced));
+            let kept = key
+                .as_ref()
+                .and_then(|(at, spliced)| kept.remove(at).filter(|k| k.spliced == *spliced));
+            let values = match &kept {
+                Some(k) => k.values.clone(),
+                None => Values::of_server(server),
+            };
+            Unit {
+                key,
+                values,
+                kept,
+                built: None,
             }
-            continue;
-        }
-        let in_if = in_if || item.is("if");
-        stack.extend(item.children().map(|c| (c, in_if)));
+        })
+        .collect();
+    for unit in &units {
+        unit.values.add_to(&mut model);
     }
+    // What a server's model reads of the tree besides http-level statements: the values
+    // of variables (its `fastcgi_pass` targets).
+    let values_key = {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = foldhash::quality::FixedState::default().build_hasher();
+        model.fingerprint(&mut h);
+        h.finish()
+    };
+    let mut next = units.iter_mut();
     for item in config.items() {
         if item.is("user") {
             if let Some(user) = item.arg(0) {
@@ -695,25 +834,38 @@ pub fn build(config: &Config) -> NginxModel {
                 }
             }
         } else if item.is("http") {
-            build_http(&item, &mut model);
+            build_http(&item, &mut model, &mut next, values_key);
         }
     }
     model.listen_groups = listen_groups::group(&model.servers);
-    let targets: Vec<Vec<Vec<super::FastcgiTarget>>> = model
-        .servers
-        .iter()
-        .map(|server| {
-            server
-                .locations
-                .iter()
-                .map(|location| super::resolve_pass(&model, location))
-                .collect()
-        })
-        .collect();
-    for (server, targets) in model.servers.iter_mut().zip(targets) {
-        for (location, targets) in server.locations.iter_mut().zip(targets) {
-            location.fastcgi_targets = targets;
-        }
+    if let Some(memo) = memo {
+        let fresh = units
+            .iter()
+            .filter(|u| {
+                !u.kept.as_ref().is_some_and(|k| {
+                    u.built
+                        .as_ref()
+                        .is_some_and(|(b, _)| Arc::ptr_eq(b, &k.server))
+                })
+            })
+            .count();
+        let built = units
+            .into_iter()
+            .filter_map(|unit| {
+                let ((at, spliced), (server, resolver)) = (unit.key?, unit.built?);
+                Some((
+                    at,
+                    crate::server_memo::BuiltServer {
+                        spliced,
+                        values: unit.values,
+                        server,
+                        resolver,
+                        values_key,
+                    },
+                ))
+            })
+            .collect();
+        memo.keep_built(around, built, fresh);
     }
     model
 }
@@ -797,7 +949,12 @@ fn settle_error_pages(scope: &mut Inherited, own: &[Setting]) {
     }
 }
 
-fn build_http(http: &Item<'_>, model: &mut NginxModel) {
+fn build_http<'u>(
+    http: &Item<'_>,
+    model: &mut NginxModel,
+    units: &mut std::slice::IterMut<'u, Unit>,
+    values_key: u64,
+) {
     let mut lists = ParamLists::default();
     let mut scope = Inherited::default();
     let mut own = None;
@@ -849,13 +1006,37 @@ fn build_http(http: &Item<'_>, model: &mut NginxModel) {
     };
     let http_http3 = http3_of(http);
     for server in servers {
-        let mut built = build_server(&server, &scope, model, &mut lists);
-        // add_header is inherited only by levels that add none of their own.
-        built.alt_svc = adds_alt_svc(&server).unwrap_or(http_alt_svc.unwrap_or(false))
-            || location_adds_alt_svc(&server);
-        built.http3_off = http3_of(&server)
-            .or(http_http3)
-            .and_then(|(off, span)| off.then_some(span));
+        let unit = units.next();
+        // The model an earlier run built, when nothing it read changed: the block (its
+        // key), the tree around it (the memo's key) and the values of variables.
+        let kept = unit.as_ref().and_then(|u| {
+            u.kept
+                .as_ref()
+                .filter(|k| k.values_key == values_key)
+                .map(|k| (Arc::clone(&k.server), k.resolver))
+        });
+        let (built, resolver) = match kept {
+            Some(kept) => kept,
+            None => {
+                let before = std::mem::take(&mut model.has_resolver);
+                let mut built = build_server(&server, &scope, model, &mut lists);
+                let resolver = std::mem::replace(&mut model.has_resolver, before);
+                // add_header is inherited only by levels that add none of their own.
+                built.alt_svc = adds_alt_svc(&server).unwrap_or(http_alt_svc.unwrap_or(false))
+                    || location_adds_alt_svc(&server);
+                built.http3_off = http3_of(&server)
+                    .or(http_http3)
+                    .and_then(|(off, span)| off.then_some(span));
+                for location in &mut built.locations {
+                    location.fastcgi_targets = super::resolve_pass(model, location);
+                }
+                (Arc::new(built), resolver)
+            }
+        };
+        model.has_resolver |= resolver;
+        if let Some(unit) = unit {
+            unit.built = Some((Arc::clone(&built), resolver));
+        }
         model.servers.push(built);
     }
 }

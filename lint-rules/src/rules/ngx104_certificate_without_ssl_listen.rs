@@ -63,7 +63,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         }
         // A listen on an address another server marks `ssl` speaks TLS for this server
         // too (NGX108 says so), and its certificate is the one sent for its names.
-        let index = nginx.servers.iter().position(|s| std::ptr::eq(s, server));
+        let index = nginx.servers.iter().position(|s| std::ptr::eq(&**s, server));
         let shares_tls = nginx.listen_groups.iter().any(|g| {
             g.members.iter().any(|m| Some(m.server) == index)
                 && g.members.iter().any(|m| m.ssl)

@@ -100,7 +100,7 @@ fn proxied_beside(nginx: &crate::model::nginx::NginxModel, server: &crate::model
     if in_server {
         proxies(server)
     } else {
-        nginx.servers.iter().any(proxies)
+        nginx.servers.iter().any(|s| proxies(s))
     }
 }
 
