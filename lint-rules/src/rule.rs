@@ -1,5 +1,6 @@
 use lint_source::{Diagnostic, RuleMeta};
 
+use crate::model::syntax::{Nodes, Tree};
 use crate::model::{Model, NginxModel, Server};
 
 /// A rule: its metadata and a pure check over the model.
@@ -24,6 +25,13 @@ pub enum Check {
     /// server. An editor's change touches one server of hundreds: an incremental run
     /// checks that one again and keeps the others' findings (`engine::ServerMemo`).
     Server(for<'a, 'm> fn(&'m Model<'a>, &'m NginxModel, &'m Server, &mut Sink)),
+    /// Statements of one syntax tree at a time ([`Nodes`]): what it finds about a
+    /// statement depends on that statement, what it holds and the blocks around it, and
+    /// on what lies outside every server, never on another server's statements. The
+    /// whole tree in one call, or (an incremental run) each `server` block of http and
+    /// the statements outside them apart, the servers' findings kept like
+    /// [`Check::Server`]'s.
+    Nodes(for<'a, 'm> fn(&'m Model<'a>, &'m Tree<'a>, &Nodes, &mut Sink)),
 }
 
 impl Rule {
@@ -34,6 +42,11 @@ impl Rule {
             Check::Server(check) => {
                 for (nginx, server) in model.servers() {
                     check(model, nginx, server, sink);
+                }
+            }
+            Check::Nodes(check) => {
+                for tree in model.syntax {
+                    check(model, tree, &Nodes::all(tree), sink);
                 }
             }
         }

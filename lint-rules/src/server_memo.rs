@@ -17,7 +17,7 @@ use foldhash::HashMap;
 use lint_source::{Diagnostic, FileId, FileKind, SourceMap, Span};
 
 use crate::engine::LintInput;
-use crate::model::syntax::Tree;
+use crate::model::syntax::{Nodes, Tree};
 use crate::model::{Model, NginxModel, Server};
 use crate::rule::{Check, Rule, Sink};
 
@@ -67,6 +67,14 @@ type Servers = HashMap<(FileId, u32), Kept>;
 /// A server's key: the file and offset of its `server` statement, and the files spliced
 /// into it.
 type Key = ((FileId, u32), Vec<FileId>);
+
+/// A server of the run: its tree's model, its model, its block in its syntax tree, its key.
+type Unit<'m, 'a> = (
+    &'m NginxModel,
+    &'m Server,
+    Option<(&'m Tree<'a>, usize)>,
+    Option<Key>,
+);
 
 /// What the per-server rules found in one server.
 struct Kept {
@@ -170,8 +178,9 @@ pub(crate) fn context(
     Some(h.finish())
 }
 
-/// Runs every [`Check::Server`] rule of `rules` on every server of `model`, reusing the
-/// findings of servers `memo` kept under the same `context`.
+/// Runs every [`Check::Server`] and [`Check::Nodes`] rule of `rules` on every server of
+/// `model`, reusing the findings of servers `memo` kept under the same `context`, and
+/// the [`Check::Nodes`] rules on the statements outside the servers.
 pub(crate) fn run_server_rules(
     memo: &ServerMemo,
     context: u64,
@@ -191,23 +200,58 @@ pub(crate) fn run_server_rules(
         .iter()
         .map(nginx_conf_parser::config::SpliceIndex::of)
         .collect();
-    // Servers of every tree with their key (None: not keyed, checked every run).
-    let servers: Vec<(&NginxModel, &Server, Option<Key>)> = model
+    // Each tree's `server` blocks of http by their span: where a server's statements are.
+    let blocks: Vec<HashMap<Span, usize>> = model
+        .syntax
+        .iter()
+        .map(|tree| {
+            tree.server_blocks()
+                .into_iter()
+                .map(|b| (tree.item(b).span(), b))
+                .collect()
+        })
+        .collect();
+    // Servers of every tree with their statements (the tree and the block) and their key
+    // (None: not keyed, checked every run).
+    let servers: Vec<Unit<'_, '_>> = model
         .nginx
         .iter()
         .zip(&splices)
-        .flat_map(|(nginx, splices)| {
+        .enumerate()
+        .flat_map(|(t, (nginx, splices))| {
+            let tree = model.syntax.get(t);
+            let blocks = blocks.get(t);
             nginx.servers.iter().map(move |server| {
                 let server: &Server = server;
                 let Span { file, start, .. } = server.span;
                 let key = splices.spliced(server.span).map(|s| ((file, start), s));
-                (nginx, server, key)
+                let block = tree.zip(blocks.and_then(|b| b.get(&server.span).copied()));
+                (nginx, server, block, key)
             })
         })
         .collect();
+    // The statements outside the servers' blocks: checked on every run (the blocks of
+    // servers without a model, if any, among them).
+    let mut outside: Vec<(&'static str, Vec<Diagnostic>)> = Vec::new();
+    for tree in model.syntax {
+        let mut inside: Vec<usize> = servers
+            .iter()
+            .filter_map(|(_, _, block, _)| block.filter(|(bt, _)| std::ptr::eq(*bt, tree)))
+            .map(|(_, b)| b)
+            .collect();
+        inside.sort_unstable();
+        let nodes = Nodes::outside(tree, &inside);
+        for rule in rules {
+            if let Check::Nodes(check) = rule.check {
+                let mut sink = Sink::new();
+                check(model, tree, &nodes, &mut sink);
+                outside.push((rule.meta.code, sink.into_diagnostics()));
+            }
+        }
+    }
     let reused: Vec<Option<Kept>> = servers
         .iter()
-        .map(|(_, _, key)| {
+        .map(|(_, _, _, key)| {
             let (at, spliced) = key.as_ref()?;
             kept.remove(at).filter(|k| k.spliced == *spliced)
         })
@@ -218,23 +262,28 @@ pub(crate) fn run_server_rules(
     let results: Vec<(Option<(FileId, u32)>, Kept)> = servers
         .into_par_iter()
         .zip(reused)
-        .map(|((nginx, server, key), reused)| {
+        .map(|((nginx, server, block, key), reused)| {
             let (at, spliced) = match key {
                 Some((at, spliced)) => (Some(at), spliced),
                 None => (None, Vec::new()),
             };
             let kept = reused.unwrap_or_else(|| Kept {
                 spliced,
-                found: check_server(model, nginx, server, rules),
+                found: check_server(model, nginx, server, block, rules),
             });
             (at, kept)
         })
         .collect();
     let mut by_rule: Vec<(&'static str, Vec<Diagnostic>)> = rules
         .iter()
-        .filter(|r| matches!(r.check, Check::Server(_)))
+        .filter(|r| matches!(r.check, Check::Server(_) | Check::Nodes(_)))
         .map(|r| (r.meta.code, Vec::new()))
         .collect();
+    for (code, found) in outside {
+        if let Some((_, all)) = by_rule.iter_mut().find(|(c, _)| *c == code) {
+            all.extend(found);
+        }
+    }
     let mut next: Servers = HashMap::default();
     for (at, server) in results {
         for (code, found) in &server.found {
@@ -255,22 +304,27 @@ pub(crate) fn run_server_rules(
     by_rule
 }
 
-/// Every per-server rule's findings about one server.
+/// Every per-server rule's findings about one server: [`Check::Server`] rules on its
+/// model, [`Check::Nodes`] rules on its block's statements.
 fn check_server(
     model: &Model<'_>,
     nginx: &NginxModel,
     server: &Server,
+    block: Option<(&Tree<'_>, usize)>,
     rules: &[&Rule],
 ) -> Vec<(&'static str, Vec<Diagnostic>)> {
     rules
         .iter()
-        .filter_map(|rule| match rule.check {
-            Check::Server(check) => {
-                let mut sink = Sink::new();
-                check(model, nginx, server, &mut sink);
-                Some((rule.meta.code, sink.into_diagnostics()))
+        .filter_map(|rule| {
+            let mut sink = Sink::new();
+            match (rule.check, block) {
+                (Check::Server(check), _) => check(model, nginx, server, &mut sink),
+                (Check::Nodes(check), Some((tree, b))) => {
+                    check(model, tree, &Nodes::block(tree, b), &mut sink)
+                }
+                (Check::Nodes(_), None) | (Check::Model(_), _) => return None,
             }
-            Check::Model(_) => None,
+            Some((rule.meta.code, sink.into_diagnostics()))
         })
         .collect()
 }

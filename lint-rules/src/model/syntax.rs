@@ -23,6 +23,9 @@ pub struct Tree<'a> {
     starts: Vec<u32>,
     /// Top-level statements.
     roots: Vec<usize>,
+    /// Where each statement's block ends: the statements from `i` to `ends[i]` (not
+    /// included) are `i` and everything in it (document order keeps a block together).
+    ends: Vec<u32>,
     /// For blocks with many children (`http` holds every server of a big tree), each
     /// name's statements: so that [`Tree::inherited`] and [`Node::child`] (and
     /// [`Node::effective`], which asks at every level up to `http`) answer with a lookup
@@ -57,6 +60,62 @@ pub const CONTENT_HANDLERS: &[&str] = &[
     "mp4",
     "flv",
 ];
+
+/// The statements of a tree a [`crate::Check::Nodes`] rule is run on, in document
+/// order: the whole tree, one `server` block of http (the block and everything in it),
+/// or everything outside those blocks. What a rule finds about a statement depends on
+/// the statement, what it holds and the blocks around it, so each part can be checked
+/// on its own.
+#[derive(Clone, Debug, Default)]
+pub struct Nodes {
+    ranges: Vec<std::ops::Range<usize>>,
+}
+
+impl Nodes {
+    /// Every statement of `tree`.
+    pub fn all(tree: &Tree<'_>) -> Self {
+        Nodes {
+            ranges: std::iter::once(0..tree.len()).collect(),
+        }
+    }
+
+    /// Statement `i` of `tree` and everything in it.
+    pub fn block(tree: &Tree<'_>, i: usize) -> Self {
+        Nodes {
+            ranges: std::iter::once(i..tree.end_of(i)).collect(),
+        }
+    }
+
+    /// Every statement of `tree` outside the blocks `blocks` (sorted, none inside another).
+    pub fn outside(tree: &Tree<'_>, blocks: &[usize]) -> Self {
+        let mut ranges = Vec::new();
+        let mut start = 0;
+        for &b in blocks {
+            if start < b {
+                ranges.push(start..b);
+            }
+            start = start.max(tree.end_of(b));
+        }
+        if start < tree.len() {
+            ranges.push(start..tree.len());
+        }
+        Nodes { ranges }
+    }
+
+    /// The statements' indices, in document order.
+    pub fn indices(&self) -> impl Iterator<Item = usize> + '_ {
+        self.ranges.iter().flat_map(|r| r.clone())
+    }
+
+    /// The indices of the statements named `name`, in document order.
+    pub fn named<'s>(
+        &'s self,
+        tree: &'s Tree<'_>,
+        name: &'s str,
+    ) -> impl Iterator<Item = usize> + 's {
+        self.indices().filter(move |&i| tree.item(i).is(name))
+    }
+}
 
 /// The parent of a top-level statement in [`Tree::parents`].
 const NO_PARENT: u32 = u32::MAX;
@@ -109,12 +168,23 @@ impl<'a> Tree<'a> {
                 *slot += 1;
             }
         }
+        let mut ends: Vec<u32> = (1..=items.len()).map(|e| e as u32).collect();
+        // A parent comes before its children: from the last statement backwards, every
+        // block's end is known before its parent's is taken from it.
+        for i in (0..parents.len()).rev() {
+            if let Some(p) = parents.get(i).filter(|p| **p != NO_PARENT) {
+                let end = ends[i];
+                let slot = &mut ends[*p as usize];
+                *slot = (*slot).max(end);
+            }
+        }
         let mut tree = Tree {
             items,
             parents,
             children,
             starts,
             roots,
+            ends,
             wide: foldhash::HashMap::default(),
             upstreams: foldhash::HashMap::default(),
         };
@@ -176,6 +246,47 @@ impl<'a> Tree<'a> {
                 blocks.push(*item);
             }
         }
+    }
+
+    /// Calls `visit` as [`Tree::walk`] does for the statements of `nodes` only, each with
+    /// every block around it (those outside `nodes` included).
+    pub fn walk_nodes(&self, nodes: &Nodes, mut visit: impl FnMut(&Item<'a>, &[Item<'a>])) {
+        for range in &nodes.ranges {
+            let mut open: Vec<usize> = match range.clone().next() {
+                Some(first) => self.ancestors(first).collect(),
+                None => continue,
+            };
+            open.reverse();
+            let mut blocks: Vec<Item<'a>> = open.iter().map(|&o| self.items[o]).collect();
+            for i in range.clone() {
+                let item = &self.items[i];
+                let parent = self.parent(i);
+                while open.last().copied() != parent && open.pop().is_some() {
+                    blocks.pop();
+                }
+                visit(item, &blocks);
+                if item.is_block() {
+                    open.push(i);
+                    blocks.push(*item);
+                }
+            }
+        }
+    }
+
+    /// Where the block of statement `i` ends: `i..end` is `i` and everything in it.
+    pub fn end_of(&self, i: usize) -> usize {
+        self.ends.get(i).map_or(i + 1, |&e| e as usize)
+    }
+
+    /// Every `server` block directly in a top-level `http` block (several `http` blocks
+    /// included), by index.
+    pub fn server_blocks(&self) -> Vec<usize> {
+        self.roots
+            .iter()
+            .filter(|&&h| self.item(h).is("http") && self.item(h).is_block())
+            .flat_map(|&h| self.children(Some(h)).iter().copied())
+            .filter(|&c| self.item(c).is("server") && self.item(c).is_block())
+            .collect()
     }
 
     /// Number of statements.
@@ -657,6 +768,51 @@ pub fn is_internal_location(tree: &Tree<'_>, location: usize) -> bool {
 mod tests {
     use super::*;
     use lint_source::SourceMap;
+
+    #[test]
+    fn a_server_block_and_the_statements_outside_the_servers_split_the_tree() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let main = dir.path().join("nginx.conf");
+        std::fs::write(
+            &main,
+            "events {}\nhttp {\n gzip on;\n server { listen 80; location / { return 200; } }\n map $a $b { default 1; }\n server { listen 81; }\n}\nstream { server { listen 82; } }\n",
+        )
+        .expect("write");
+        let map = SourceMap::new();
+        let config = nginx_conf_parser::load(&main, &Default::default(), &map);
+        let tree = Tree::of(&config);
+        let servers = tree.server_blocks();
+        assert_eq!(servers.len(), 2, "stream's server is not one of http");
+        let names = |nodes: &Nodes| -> Vec<String> {
+            nodes
+                .indices()
+                .map(|i| tree.item(i).name().into_owned())
+                .collect()
+        };
+        assert_eq!(
+            names(&Nodes::block(&tree, servers[0])),
+            ["server", "listen", "location", "return"]
+        );
+        assert_eq!(
+            names(&Nodes::outside(&tree, &servers)),
+            ["events", "http", "gzip", "map", "default", "stream", "server", "listen"]
+        );
+        // The parts cover the tree once.
+        let mut all: Vec<usize> = Nodes::outside(&tree, &servers).indices().collect();
+        for s in &servers {
+            all.extend(Nodes::block(&tree, *s).indices());
+        }
+        all.sort_unstable();
+        assert_eq!(all, (0..tree.len()).collect::<Vec<_>>());
+        // A part's walk sees the blocks around it, as the whole walk does.
+        let mut seen = Vec::new();
+        tree.walk_nodes(&Nodes::block(&tree, servers[0]), |item, blocks| {
+            if item.is("return") {
+                seen = blocks.iter().map(|b| b.name().into_owned()).collect();
+            }
+        });
+        assert_eq!(seen, ["http", "server", "location"]);
+    }
 
     #[test]
     fn children_ancestors_and_inheritance() {

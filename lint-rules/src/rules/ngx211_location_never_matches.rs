@@ -39,36 +39,39 @@ location ~ ^/SOGo/so/ControlPanel/Products/([^/]*)/Resources/(.*)$ {
 ```"#,
         fix: "Add `~` (or `~*` for a case-insensitive match) before a regex; start a literal path with `/`.",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.syntax {
-        for i in tree.named("location") {
-            let item = tree.item(i);
-            let (modifier, path) = location_pattern(item);
-            let regex_without_slash = matches!(modifier, "~" | "~*")
-                && anchored_without_slash(&path);
-            let why = if regex_without_slash {
-                "the URI it is matched against always begins with `/`, and the regex is anchored (`^`) to another character"
-            } else {
-                let Some(why) = literal_never_matches(modifier, &path) else {
-                    continue;
-                };
-                why
+fn check(
+    _model: &Model<'_>,
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    sink: &mut Sink,
+) {
+    for i in nodes.named(tree, "location") {
+        let item = tree.item(i);
+        let (modifier, path) = location_pattern(item);
+        let regex_without_slash = matches!(modifier, "~" | "~*")
+            && anchored_without_slash(&path);
+        let why = if regex_without_slash {
+            "the URI it is matched against always begins with `/`, and the regex is anchored (`^`) to another character"
+        } else {
+            let Some(why) = literal_never_matches(modifier, &path) else {
+                continue;
             };
-            sink.push(
-                Diagnostic::new(
-                    &RULE.meta,
-                    item.args_span(),
-                    format!("`location {}` never matches: {why}", item.args().collect::<Vec<_>>().join(" ")),
-                )
-                .with_help(if regex_without_slash {
-                    "start the regex with `^/`"
-                } else {
-                    "write `location ~ ...` for a regex (`~*` case-insensitive); a literal path starts with `/`"
-                }),
-            );
-        }
+            why
+        };
+        sink.push(
+            Diagnostic::new(
+                &RULE.meta,
+                item.args_span(),
+                format!("`location {}` never matches: {why}", item.args().collect::<Vec<_>>().join(" ")),
+            )
+            .with_help(if regex_without_slash {
+                "start the regex with `^/`"
+            } else {
+                "write `location ~ ...` for a regex (`~*` case-insensitive); a literal path starts with `/`"
+            }),
+        );
     }
 }

@@ -45,74 +45,77 @@ Autofix: unsafe — a `;` after the last word of the line above (nginx then read
 next line as its own directive, which it may reject if it is itself wrong)."#,
         fix: "End the line above with `;`.",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
 /// Directives whose values are free text, where a word that looks like a directive
 /// name may well be a value (`log_format` parts, `js_*` code names, `return` bodies).
 const FREE_TEXT: &[&str] = &["log_format", "return", "echo", "more_set_headers"];
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
+fn check(
+    model: &Model<'_>,
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    sink: &mut Sink,
+) {
     let catalogue = Catalogue::get(crate::options::version(model.options));
     // The run's index of the trees, not a splice of the includes again.
-    for tree in model.syntax {
-        tree.walk(|item, blocks| {
-            // Most statements end on their own line: that is checked first, and costs no
-            // lookup.
-            if item.is_block() {
-                return;
-            }
-            let Some((i, word)) = swallowed(item, catalogue) else {
-                return;
-            };
-            if FREE_TEXT.iter().any(|n| item.is(n)) {
-                return;
-            }
-            // A block directive without its block (`location /static` then `autoindex
-            // on;`) is a missing `{`, which the load check reports; an unknown name is
-            // the load check's too.
-            let specs = catalogue.lookup(&item.name());
-            if specs.is_empty() || specs.iter().any(|spec| spec.block) {
-                return;
-            }
-            let context = context_of(blocks, catalogue);
-            if !catalogue
-                .lookup(&word)
-                .iter()
-                .any(|spec| spec.allowed_in(context))
-            {
-                return;
-            }
-            let before = if i == 0 {
-                item.name_span()
-            } else {
-                item.arg_span(i - 1)
-            };
-            let line = |span: Span| model.map.get(span.file).line_col(span.start).line;
-            let name = item.name();
-            sink.push(
-                Diagnostic::new(
-                    &RULE.meta,
-                    item.arg_span(i),
-                    format!(
-                        "`{word}` on line {} is read as an argument of `{name}`: a `;` is missing at the end of line {}",
-                        line(item.arg_span(i)),
-                        line(before)
-                    ),
-                )
-                .with_label(format!("an argument of `{name}`, not a directive"))
-                .with_related(item.name_span(), "the statement that swallows it")
-                .with_help(format!(
-                    "end line {} with `;`: as written, `{word}` never takes effect",
+    tree.walk_nodes(nodes, |item, blocks| {
+        // Most statements end on their own line: that is checked first, and costs no
+        // lookup.
+        if item.is_block() {
+            return;
+        }
+        let Some((i, word)) = swallowed(item, catalogue) else {
+            return;
+        };
+        if FREE_TEXT.iter().any(|n| item.is(n)) {
+            return;
+        }
+        // A block directive without its block (`location /static` then `autoindex
+        // on;`) is a missing `{`, which the load check reports; an unknown name is
+        // the load check's too.
+        let specs = catalogue.lookup(&item.name());
+        if specs.is_empty() || specs.iter().any(|spec| spec.block) {
+            return;
+        }
+        let context = context_of(blocks, catalogue);
+        if !catalogue
+            .lookup(&word)
+            .iter()
+            .any(|spec| spec.allowed_in(context))
+        {
+            return;
+        }
+        let before = if i == 0 {
+            item.name_span()
+        } else {
+            item.arg_span(i - 1)
+        };
+        let line = |span: Span| model.map.get(span.file).line_col(span.start).line;
+        let name = item.name();
+        sink.push(
+            Diagnostic::new(
+                &RULE.meta,
+                item.arg_span(i),
+                format!(
+                    "`{word}` on line {} is read as an argument of `{name}`: a `;` is missing at the end of line {}",
+                    line(item.arg_span(i)),
                     line(before)
-                ))
-                .with_fix(Fix::unsafe_edits(
-                    "add the missing `;`",
-                    vec![Edit::insert(Span::point(before.file, before.end as usize), ";")],
-                )),
-            );
-        });
-    }
+                ),
+            )
+            .with_label(format!("an argument of `{name}`, not a directive"))
+            .with_related(item.name_span(), "the statement that swallows it")
+            .with_help(format!(
+                "end line {} with `;`: as written, `{word}` never takes effect",
+                line(before)
+            ))
+            .with_fix(Fix::unsafe_edits(
+                "add the missing `;`",
+                vec![Edit::insert(Span::point(before.file, before.end as usize), ";")],
+            )),
+        );
+    });
 }
 
 /// The first unquoted argument that begins a line and is a directive's name.

@@ -44,37 +44,40 @@ location ~ (index\.php|tiny_mce_gzip\.php)$ {
 handler sends the `.php` file as it is: refuse such requests instead.)"#,
         fix: "Anchor the regex as `^/...`; to keep scripts in an upload folder from running, refuse them in a location of their own (`return 403`).",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
 /// Variables that always begin with `/`.
 const NORMALISED: &[&str] = &["$uri", "$document_uri", "$fastcgi_script_name"];
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.syntax {
-        for i in tree.named("if") {
-            let item = tree.item(i);
-            let (left, op, right) = condition(item);
-            if !NORMALISED.contains(&left.as_str())
-                || !matches!(op.as_str(), "~" | "~*" | "!~" | "!~*")
-                || !anchored_without_slash(&right)
-            {
-                continue;
-            }
-            let negated = op.starts_with('!');
-            let message = if negated {
-                format!("`{left} {op} \"{right}\"` is always true: {left} always begins with `/`, so the block applies to every request")
-            } else {
-                format!("`{left} {op} \"{right}\"` never matches: {left} always begins with `/`, so the block never applies")
-            };
-            sink.push(
-                Diagnostic::new(&RULE.meta, item.args_span(), message)
-                    .with_label("anchored to a character other than `/`")
-                    .with_help(format!(
-                        "anchor it as `^/{}`",
-                        right.trim_start_matches('^')
-                    )),
-            );
+fn check(
+    _model: &Model<'_>,
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    sink: &mut Sink,
+) {
+    for i in nodes.named(tree, "if") {
+        let item = tree.item(i);
+        let (left, op, right) = condition(item);
+        if !NORMALISED.contains(&left.as_str())
+            || !matches!(op.as_str(), "~" | "~*" | "!~" | "!~*")
+            || !anchored_without_slash(&right)
+        {
+            continue;
         }
+        let negated = op.starts_with('!');
+        let message = if negated {
+            format!("`{left} {op} \"{right}\"` is always true: {left} always begins with `/`, so the block applies to every request")
+        } else {
+            format!("`{left} {op} \"{right}\"` never matches: {left} always begins with `/`, so the block never applies")
+        };
+        sink.push(
+            Diagnostic::new(&RULE.meta, item.args_span(), message)
+                .with_label("anchored to a character other than `/`")
+                .with_help(format!(
+                    "anchor it as `^/{}`",
+                    right.trim_start_matches('^')
+                )),
+        );
     }
 }

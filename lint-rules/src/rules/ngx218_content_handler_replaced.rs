@@ -51,55 +51,58 @@ statement is deleted (HTTP sent to php-fpm is never what was meant); other pairs
 are left to you."#,
         fix: "Keep the one handler the location is for and delete the other.",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.syntax {
-        for block in tree.nodes() {
-            if !block.is_block() || !matches!(block.name(), "location" | "if" | "limit_except") {
+fn check(
+    model: &Model<'_>,
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    sink: &mut Sink,
+) {
+    for block in nodes.indices().map(|i| tree.node(i)) {
+        if !block.is_block() || !matches!(block.name(), "location" | "if" | "limit_except") {
+            continue;
+        }
+        let handlers: Vec<_> = block
+            .children()
+            .filter(|c| c.is("stub_status") || CONTENT_HANDLERS.contains(&c.name()))
+            .collect();
+        let Some(last) = handlers.last() else { continue };
+        for earlier in &handlers[..handlers.len() - 1] {
+            // The same directive twice is nginx's own "is duplicate" error.
+            if earlier.name() == last.name() {
                 continue;
             }
-            let handlers: Vec<_> = block
-                .children()
-                .filter(|c| c.is("stub_status") || CONTENT_HANDLERS.contains(&c.name()))
-                .collect();
-            let Some(last) = handlers.last() else { continue };
-            for earlier in &handlers[..handlers.len() - 1] {
-                // The same directive twice is nginx's own "is duplicate" error.
-                if earlier.name() == last.name() {
-                    continue;
-                }
-                let line = model.map.get(last.span().file).line_col(last.span().start).line;
-                let help = if last.is("proxy_pass") && earlier.is("fastcgi_pass") {
-                    format!("delete the `proxy_pass` of line {line}: php-fpm speaks FastCGI, and HTTP sent to it is dropped (502)")
-                } else {
-                    format!("keep the handler this location is for: as written, `{}` of line {line} serves every request", last.name())
-                };
-                let mut d = Diagnostic::new(
-                        &RULE.meta,
-                        earlier.name_span(),
-                        format!(
-                            "`{}` never handles a request: `{}` on line {line}, in the same block, replaces it",
-                            earlier.name(),
-                            last.name()
-                        ),
-                    )
-                    .with_label("replaced")
-                    .with_related(last.name_span(), "the content handler nginx keeps")
-                    .with_help(help);
-                // HTTP to php-fpm is never what was meant: the proxy_pass goes. (Which of
-                // two other handlers was meant is not for the linter to say.)
-                if last.is("proxy_pass") && earlier.is("fastcgi_pass") {
-                    let file = model.map.get(last.span().file);
-                    d = d.with_fix(Fix::unsafe_edits(
-                        "delete the `proxy_pass`",
-                        vec![lint_source::edits::delete_statement(last.span().file, &file.text, last.span())],
-                    ));
-                }
-                sink.push(d);
+            let line = model.map.get(last.span().file).line_col(last.span().start).line;
+            let help = if last.is("proxy_pass") && earlier.is("fastcgi_pass") {
+                format!("delete the `proxy_pass` of line {line}: php-fpm speaks FastCGI, and HTTP sent to it is dropped (502)")
+            } else {
+                format!("keep the handler this location is for: as written, `{}` of line {line} serves every request", last.name())
+            };
+            let mut d = Diagnostic::new(
+                    &RULE.meta,
+                    earlier.name_span(),
+                    format!(
+                        "`{}` never handles a request: `{}` on line {line}, in the same block, replaces it",
+                        earlier.name(),
+                        last.name()
+                    ),
+                )
+                .with_label("replaced")
+                .with_related(last.name_span(), "the content handler nginx keeps")
+                .with_help(help);
+            // HTTP to php-fpm is never what was meant: the proxy_pass goes. (Which of
+            // two other handlers was meant is not for the linter to say.)
+            if last.is("proxy_pass") && earlier.is("fastcgi_pass") {
+                let file = model.map.get(last.span().file);
+                d = d.with_fix(Fix::unsafe_edits(
+                    "delete the `proxy_pass`",
+                    vec![lint_source::edits::delete_statement(last.span().file, &file.text, last.span())],
+                ));
             }
+            sink.push(d);
         }
     }
 }

@@ -38,7 +38,7 @@ location ~* ^.+\.(?:css|js|jpe?g|png|woff2)$ { expires 1y; }
 ```"#,
         fix: "Move the narrower location above the wider one (and repeat there what it needs of the wider one), or take its extensions out of the wider one.",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
 /// The extensions a location regex matches when it matches by extension alone
@@ -97,64 +97,67 @@ fn spelled(alternative: &str) -> Option<Vec<String>> {
     (!words.iter().any(String::is_empty)).then_some(words)
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
+fn check(
+    _model: &Model<'_>,
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    sink: &mut Sink,
+) {
     // (statement, case-insensitive, extensions, lower-cased if not already) of the regex
     // locations seen
     // so far in one block: `named` yields them in document order.
     type Seen = (usize, bool, BTreeSet<String>, Option<BTreeSet<String>>);
-    for tree in model.syntax {
-        let mut by_block: foldhash::HashMap<Option<usize>, Vec<Seen>> = Default::default();
-        for c in tree.named("location") {
-            let item = tree.item(c);
-            // Only regex locations: the modifier is the first argument, or glued to it.
-            if !item.is_block() || !item.arg(0).is_some_and(|a| a.starts_with('~')) {
-                continue;
-            }
-            let (modifier, path) = location_pattern(item);
-            let insensitive = match modifier {
-                "~*" => true,
-                "~" => false,
-                _ => continue,
-            };
-            let Some(mine) = extensions(&path) else {
-                continue;
-            };
-            // Lower-cased only when it differs (extensions are written in lower case).
-            let mine_folded: Option<BTreeSet<String>> = mine
-                .iter()
-                .any(|e| e.bytes().any(|b| b.is_ascii_uppercase()))
-                .then(|| mine.iter().map(|e| e.to_ascii_lowercase()).collect());
-            let earlier = by_block.entry(tree.parent(c)).or_default();
-            let covering = earlier.iter().find(|(_, wide_insensitive, wide, wide_folded)| {
-                if *wide_insensitive {
-                    mine_folded
-                        .as_ref()
-                        .unwrap_or(&mine)
-                        .is_subset(wide_folded.as_ref().unwrap_or(wide))
-                } else {
-                    // A case-sensitive regex covers only what is matched case-sensitively.
-                    !insensitive && mine.is_subset(wide)
-                }
-            });
-            if let Some((wide, _, _, _)) = covering {
-                let wide = tree.item(*wide);
-                sink.push(
-                    Diagnostic::new(
-                        &RULE.meta,
-                        item.args_span(),
-                        format!(
-                            "`location {modifier} {path}` is never selected: every URI it matches is taken first by `location {}`",
-                            wide.args().collect::<Vec<_>>().join(" ")
-                        ),
-                    )
-                    .with_label("never selected")
-                    .with_related(wide.args_span(), "matches first")
-                    .with_help("move this location above the wider one, or take its extensions out of that one"),
-                );
-                continue;
-            }
-            earlier.push((c, insensitive, mine, mine_folded));
+    let mut by_block: foldhash::HashMap<Option<usize>, Vec<Seen>> = Default::default();
+    for c in nodes.named(tree, "location") {
+        let item = tree.item(c);
+        // Only regex locations: the modifier is the first argument, or glued to it.
+        if !item.is_block() || !item.arg(0).is_some_and(|a| a.starts_with('~')) {
+            continue;
         }
+        let (modifier, path) = location_pattern(item);
+        let insensitive = match modifier {
+            "~*" => true,
+            "~" => false,
+            _ => continue,
+        };
+        let Some(mine) = extensions(&path) else {
+            continue;
+        };
+        // Lower-cased only when it differs (extensions are written in lower case).
+        let mine_folded: Option<BTreeSet<String>> = mine
+            .iter()
+            .any(|e| e.bytes().any(|b| b.is_ascii_uppercase()))
+            .then(|| mine.iter().map(|e| e.to_ascii_lowercase()).collect());
+        let earlier = by_block.entry(tree.parent(c)).or_default();
+        let covering = earlier.iter().find(|(_, wide_insensitive, wide, wide_folded)| {
+            if *wide_insensitive {
+                mine_folded
+                    .as_ref()
+                    .unwrap_or(&mine)
+                    .is_subset(wide_folded.as_ref().unwrap_or(wide))
+            } else {
+                // A case-sensitive regex covers only what is matched case-sensitively.
+                !insensitive && mine.is_subset(wide)
+            }
+        });
+        if let Some((wide, _, _, _)) = covering {
+            let wide = tree.item(*wide);
+            sink.push(
+                Diagnostic::new(
+                    &RULE.meta,
+                    item.args_span(),
+                    format!(
+                        "`location {modifier} {path}` is never selected: every URI it matches is taken first by `location {}`",
+                        wide.args().collect::<Vec<_>>().join(" ")
+                    ),
+                )
+                .with_label("never selected")
+                .with_related(wide.args_span(), "matches first")
+                .with_help("move this location above the wider one, or take its extensions out of that one"),
+            );
+            continue;
+        }
+        earlier.push((c, insensitive, mine, mine_folded));
     }
 }
 

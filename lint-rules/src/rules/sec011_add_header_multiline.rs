@@ -35,7 +35,7 @@ add_header Content-Security-Policy "default-src 'self'; img-src 'self' data:";
 ```"#,
         fix: "Write the value on one line (build long policies with `set $csp \"...\";` pieces joined in one `add_header`, or a `map`).",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
 /// The (header name, value) pairs a header directive sets, with the argument index.
@@ -67,33 +67,36 @@ pub(crate) fn headers(s: &Item<'_>) -> Vec<(usize, String, String)> {
     out
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.syntax {
-        tree.walk(|s, _| {
-            if !(s.is("add_header") || s.is("add_trailer") || s.is("more_set_headers")) {
-                return;
-            }
-            for (i, name, value) in headers(s) {
-                let Some(at) = value.find(['\n', '\r']) else {
-                    continue;
-                };
-                let folded = value[at..]
-                    .trim_start_matches(['\r', '\n'])
-                    .starts_with([' ', '\t']);
-                let how = if folded {
-                    "is folded over several lines (obsolete line folding, rejected or truncated by browsers)"
-                } else {
-                    "contains a line break (the header is cut there)"
-                };
-                sink.push(
-                    Diagnostic::new(
-                        &RULE.meta,
-                        s.arg_span(i),
-                        format!("the value of header {name} {how}"),
-                    )
-                    .with_help("write the header value on one line"),
-                );
-            }
-        });
-    }
+fn check(
+    _model: &Model<'_>,
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    sink: &mut Sink,
+) {
+    tree.walk_nodes(nodes, |s, _| {
+        if !(s.is("add_header") || s.is("add_trailer") || s.is("more_set_headers")) {
+            return;
+        }
+        for (i, name, value) in headers(s) {
+            let Some(at) = value.find(['\n', '\r']) else {
+                continue;
+            };
+            let folded = value[at..]
+                .trim_start_matches(['\r', '\n'])
+                .starts_with([' ', '\t']);
+            let how = if folded {
+                "is folded over several lines (obsolete line folding, rejected or truncated by browsers)"
+            } else {
+                "contains a line break (the header is cut there)"
+            };
+            sink.push(
+                Diagnostic::new(
+                    &RULE.meta,
+                    s.arg_span(i),
+                    format!("the value of header {name} {how}"),
+                )
+                .with_help("write the header value on one line"),
+            );
+        }
+    });
 }

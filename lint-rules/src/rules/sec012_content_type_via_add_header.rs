@@ -49,7 +49,7 @@ may now see another type than the one added. Only for `add_header` with a consta
 value, in a block (not `if`) of the same file that has no `default_type` yet."#,
         fix: "Set the type with `default_type` (files) or in the application; to override an upstream's, add `proxy_hide_header Content-Type;` (or `fastcgi_hide_header`) next to the `add_header`.",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
 const HIDES: &[&str] = &[
@@ -89,36 +89,39 @@ fn to_default_type(model: &Model<'_>, s: &Item<'_>, blocks: &[Item<'_>]) -> Opti
     ))
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.syntax {
-        tree.walk(|s, blocks| {
-            // Checked before `headers` splits anything: most headers are other ones.
-            // Only `add_header` adds a second one: headers-more's `more_set_headers`
-            // replaces the header (its README's own example sets Content-Type so; live,
-            // one header: centminmod's acme-challenge locations).
-            let names_type =
-                s.is("add_header") && s.arg(0).is_some_and(|n| n.eq_ignore_ascii_case("content-type"));
-            if !names_type {
-                return;
+fn check(
+    model: &Model<'_>,
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    sink: &mut Sink,
+) {
+    tree.walk_nodes(nodes, |s, blocks| {
+        // Checked before `headers` splits anything: most headers are other ones.
+        // Only `add_header` adds a second one: headers-more's `more_set_headers`
+        // replaces the header (its README's own example sets Content-Type so; live,
+        // one header: centminmod's acme-challenge locations).
+        let names_type =
+            s.is("add_header") && s.arg(0).is_some_and(|n| n.eq_ignore_ascii_case("content-type"));
+        if !names_type {
+            return;
+        }
+        for (i, name, value) in headers(s) {
+            if !name.eq_ignore_ascii_case("content-type") || upstream_type_hidden(blocks) {
+                continue;
             }
-            for (i, name, value) in headers(s) {
-                if !name.eq_ignore_ascii_case("content-type") || upstream_type_hidden(blocks) {
-                    continue;
-                }
-                let edit = to_default_type(model, s, blocks);
-                let fix = format!("use `default_type {value};`");
-                sink.push(
-                    Diagnostic::new(
-                        &RULE.meta,
-                        s.arg_span(i),
-                        "this adds a second Content-Type header next to the one nginx (or the upstream) already sends",
-                    )
-                    .with_help(format!(
-                        "{fix}, or hide the upstream's first (`proxy_hide_header Content-Type;`)"
-                    ))
-                    .with_fix_opt(edit),
-                );
-            }
-        });
-    }
+            let edit = to_default_type(model, s, blocks);
+            let fix = format!("use `default_type {value};`");
+            sink.push(
+                Diagnostic::new(
+                    &RULE.meta,
+                    s.arg_span(i),
+                    "this adds a second Content-Type header next to the one nginx (or the upstream) already sends",
+                )
+                .with_help(format!(
+                    "{fix}, or hide the upstream's first (`proxy_hide_header Content-Type;`)"
+                ))
+                .with_fix_opt(edit),
+            );
+        }
+    });
 }

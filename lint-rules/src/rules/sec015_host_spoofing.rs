@@ -46,44 +46,47 @@ fix). The backend no longer sees the port the client named (`site:8443`), nor a 
 other than the server's, so links it builds may change."#,
         fix: "Send `proxy_set_header Host $host;` (add `:$server_port` when the backend needs the port).",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.syntax {
-        tree.walk(|s, _| {
-            if !(s.is("proxy_set_header") || s.is("grpc_set_header")) {
-                return;
-            }
-            let (Some(header), Some(value)) = (s.arg(0), s.arg(1)) else {
-                return;
-            };
-            if !header.eq_ignore_ascii_case("host") {
-                return;
-            }
-            let vars = variables(&value);
-            let from_client = vars
-                .iter()
-                .find(|v| *v == "http_host" || *v == "http_x_forwarded_host")
-                .or_else(|| vars.iter().find(|v| v.starts_with("arg_")))
-                .or_else(|| vars.iter().find(|v| v.starts_with("cookie_")));
-            let Some(var) = from_client else {
-                return;
-            };
-            sink.push(
-                Diagnostic::new(
-                    &RULE.meta,
-                    s.arg_span(1),
-                    format!("the upstream Host header is set from `${var}`, which the client chooses"),
+fn check(
+    _model: &Model<'_>,
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    sink: &mut Sink,
+) {
+    tree.walk_nodes(nodes, |s, _| {
+        if !(s.is("proxy_set_header") || s.is("grpc_set_header")) {
+            return;
+        }
+        let (Some(header), Some(value)) = (s.arg(0), s.arg(1)) else {
+            return;
+        };
+        if !header.eq_ignore_ascii_case("host") {
+            return;
+        }
+        let vars = variables(&value);
+        let from_client = vars
+            .iter()
+            .find(|v| *v == "http_host" || *v == "http_x_forwarded_host")
+            .or_else(|| vars.iter().find(|v| v.starts_with("arg_")))
+            .or_else(|| vars.iter().find(|v| v.starts_with("cookie_")));
+        let Some(var) = from_client else {
+            return;
+        };
+        sink.push(
+            Diagnostic::new(
+                &RULE.meta,
+                s.arg_span(1),
+                format!("the upstream Host header is set from `${var}`, which the client chooses"),
+            )
+            .with_help("use `$host`: the name this server matched")
+            .with_fix_if(value == format!("${var}") || value == format!("${{{var}}}"), || {
+                Fix::unsafe_edits(
+                    "send `$host`",
+                    vec![Edit::replace(s.arg_span(1), "$host")],
                 )
-                .with_help("use `$host`: the name this server matched")
-                .with_fix_if(value == format!("${var}") || value == format!("${{{var}}}"), || {
-                    Fix::unsafe_edits(
-                        "send `$host`",
-                        vec![Edit::replace(s.arg_span(1), "$host")],
-                    )
-                }),
-            );
-        });
-    }
+            }),
+        );
+    });
 }

@@ -42,44 +42,47 @@ Referer (direct visits, privacy settings, some apps) are refused from then on. N
 offered when `none` and `blocked` are all the list holds."#,
         fix: "Remove `none` and `blocked` from `valid_referers`; use real authentication when the files must stay private.",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.syntax {
-        tree.walk(|s, _| {
-            if !s.is("valid_referers") {
-                return;
-            }
-            // Removing every `none`/`blocked` must leave a list nginx accepts.
-            let others = s.args().any(|a| {
-                !a.eq_ignore_ascii_case("none") && !a.eq_ignore_ascii_case("blocked")
-            });
-            for (i, arg) in s.args().enumerate() {
-                let word = arg.to_ascii_lowercase();
-                if word != "none" && word != "blocked" {
-                    continue;
-                }
-                let what = if word == "none" {
-                    "a request without a Referer header"
-                } else {
-                    "a request whose Referer has no http(s) scheme"
-                };
-                sink.push(
-                    Diagnostic::new(
-                        &RULE.meta,
-                        s.arg_span(i),
-                        format!("`valid_referers {word}` accepts {what}: anyone can send one"),
-                    )
-                    .with_help(format!("remove `{word}` from this list"))
-                    .with_fix_if(others, || {
-                        Fix::unsafe_edits(
-                            format!("remove `{word}` from valid_referers"),
-                            vec![crate::fixes::remove_arg(model.map, s.arg_span(i))],
-                        )
-                    }),
-                );
-            }
+fn check(
+    model: &Model<'_>,
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    sink: &mut Sink,
+) {
+    tree.walk_nodes(nodes, |s, _| {
+        if !s.is("valid_referers") {
+            return;
+        }
+        // Removing every `none`/`blocked` must leave a list nginx accepts.
+        let others = s.args().any(|a| {
+            !a.eq_ignore_ascii_case("none") && !a.eq_ignore_ascii_case("blocked")
         });
-    }
+        for (i, arg) in s.args().enumerate() {
+            let word = arg.to_ascii_lowercase();
+            if word != "none" && word != "blocked" {
+                continue;
+            }
+            let what = if word == "none" {
+                "a request without a Referer header"
+            } else {
+                "a request whose Referer has no http(s) scheme"
+            };
+            sink.push(
+                Diagnostic::new(
+                    &RULE.meta,
+                    s.arg_span(i),
+                    format!("`valid_referers {word}` accepts {what}: anyone can send one"),
+                )
+                .with_help(format!("remove `{word}` from this list"))
+                .with_fix_if(others, || {
+                    Fix::unsafe_edits(
+                        format!("remove `{word}` from valid_referers"),
+                        vec![crate::fixes::remove_arg(model.map, s.arg_span(i))],
+                    )
+                }),
+            );
+        }
+    });
 }

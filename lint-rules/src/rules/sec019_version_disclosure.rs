@@ -37,32 +37,35 @@ Autofix: safe — the value becomes `off` (gixy-ng's fix): only the version in t
 `Server` header and error pages goes."#,
         fix: "Set `server_tokens off;` in `http`.",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.syntax {
-        tree.walk(|s, _| {
-            if !s.is("server_tokens") {
-                return;
-            }
-            let Some(value) = s.arg(0) else { return };
-            let value = value.to_ascii_lowercase();
-            if value != "on" && value != "build" {
-                return;
-            }
-            sink.push(
-                Diagnostic::new(
-                    &RULE.meta,
-                    s.arg_span(0),
-                    format!("`server_tokens {value}` sends nginx's version in every Server header and error page"),
-                )
-                .with_help("set `server_tokens off;`")
-                .with_fix(Fix::safe(
-                    "write `server_tokens off`",
-                    vec![Edit::replace(s.arg_span(0), "off")],
-                )),
-            );
-        });
-    }
+fn check(
+    _model: &Model<'_>,
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    sink: &mut Sink,
+) {
+    tree.walk_nodes(nodes, |s, _| {
+        if !s.is("server_tokens") {
+            return;
+        }
+        let Some(value) = s.arg(0) else { return };
+        let value = value.to_ascii_lowercase();
+        if value != "on" && value != "build" {
+            return;
+        }
+        sink.push(
+            Diagnostic::new(
+                &RULE.meta,
+                s.arg_span(0),
+                format!("`server_tokens {value}` sends nginx's version in every Server header and error page"),
+            )
+            .with_help("set `server_tokens off;`")
+            .with_fix(Fix::safe(
+                "write `server_tokens off`",
+                vec![Edit::replace(s.arg_span(0), "off")],
+            )),
+        );
+    });
 }

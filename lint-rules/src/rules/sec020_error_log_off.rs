@@ -35,27 +35,30 @@ level kept: errors start going to a real file (where distributions and the offic
 image keep nginx's log), which needs that directory and its rotation."#,
         fix: "Name a real file (`error_log /var/log/nginx/error.log crit;` for few messages), or `error_log /dev/null crit;` to discard them on purpose.",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.syntax {
-        tree.walk(|s, _| {
-            if !s.is("error_log") || !s.arg(0).is_some_and(|a| a.eq_ignore_ascii_case("off")) {
-                return;
-            }
-            sink.push(
-                Diagnostic::new(
-                    &RULE.meta,
-                    s.arg_span(0),
-                    "`error_log off` writes errors to a file named \"off\"; it does not disable the log",
-                )
-                .with_help("name a real log file, or `/dev/null` with a level such as `crit`")
-                .with_fix(Fix::unsafe_edits(
-                    "log to /var/log/nginx/error.log",
-                    vec![Edit::replace(s.arg_span(0), "/var/log/nginx/error.log")],
-                )),
-            );
-        });
-    }
+fn check(
+    _model: &Model<'_>,
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    sink: &mut Sink,
+) {
+    tree.walk_nodes(nodes, |s, _| {
+        if !s.is("error_log") || !s.arg(0).is_some_and(|a| a.eq_ignore_ascii_case("off")) {
+            return;
+        }
+        sink.push(
+            Diagnostic::new(
+                &RULE.meta,
+                s.arg_span(0),
+                "`error_log off` writes errors to a file named \"off\"; it does not disable the log",
+            )
+            .with_help("name a real log file, or `/dev/null` with a level such as `crit`")
+            .with_fix(Fix::unsafe_edits(
+                "log to /var/log/nginx/error.log",
+                vec![Edit::replace(s.arg_span(0), "/var/log/nginx/error.log")],
+            )),
+        );
+    });
 }

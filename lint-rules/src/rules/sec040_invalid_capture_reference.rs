@@ -38,7 +38,7 @@ rewrite ^/old/(.*)$ /new/$1 permanent;
 ```"#,
         fix: "Reference a group the regex has (count the `(`; named groups are numbered too), or add the group.",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
 /// `$1`..`$9` referenced in `text` (one digit: `$12` is `$1`).
@@ -93,7 +93,12 @@ fn scope_patterns(tree: &Tree<'_>, base: Option<usize>) -> Vec<String> {
     out
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
+fn check(
+    _model: &Model<'_>,
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    sink: &mut Sink,
+) {
     const SCOPED: &[&str] = &[
         "set",
         "return",
@@ -102,131 +107,129 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         "more_set_headers",
         "try_files",
     ];
-    for tree in model.syntax {
-        let mut scope_cache: foldhash::HashMap<Option<usize>, Option<u32>> =
-            foldhash::HashMap::default();
-        for i in 0..tree.len() {
-            let item = tree.item(i);
-            if tree.parent(i).is_some_and(|p| {
-                let p = tree.item(p);
-                p.is_block() && (p.is("map") || p.is("geo"))
-            }) {
+    let mut scope_cache: foldhash::HashMap<Option<usize>, Option<u32>> =
+        foldhash::HashMap::default();
+    for i in nodes.indices() {
+        let item = tree.item(i);
+        if tree.parent(i).is_some_and(|p| {
+            let p = tree.item(p);
+            p.is_block() && (p.is("map") || p.is("geo"))
+        }) {
+            continue;
+        }
+        if item.is("rewrite") {
+            let (Some(pattern), Some(replacement)) = (item.arg(0), item.arg(1)) else {
                 continue;
+            };
+            let refs = capture_refs(&replacement);
+            let Some(n) = groups(&pattern).filter(|_| !refs.is_empty()) else {
+                continue;
+            };
+            let missing: BTreeSet<u32> = refs.into_iter().filter(|g| *g > n).collect();
+            if !missing.is_empty() {
+                sink.push(
+                    Diagnostic::new(
+                        &RULE.meta,
+                        item.arg_span(1),
+                        format!(
+                            "{} in the replacement, but `{pattern}` has {}: always empty",
+                            list(&missing),
+                            groups_text(n)
+                        ),
+                    )
+                    .with_related(item.arg_span(0), "the pattern"),
+                );
             }
-            if item.is("rewrite") {
-                let (Some(pattern), Some(replacement)) = (item.arg(0), item.arg(1)) else {
-                    continue;
-                };
-                let refs = capture_refs(&replacement);
+            continue;
+        }
+        if item.is("map") && item.is_block() {
+            for (entry, pattern, _) in map_regexes(tree, i) {
+                let e = tree.item(entry);
+                let refs = e.arg(0).map(|v| capture_refs(&v)).unwrap_or_default();
                 let Some(n) = groups(&pattern).filter(|_| !refs.is_empty()) else {
                     continue;
                 };
                 let missing: BTreeSet<u32> = refs.into_iter().filter(|g| *g > n).collect();
                 if !missing.is_empty() {
-                    sink.push(
-                        Diagnostic::new(
-                            &RULE.meta,
-                            item.arg_span(1),
-                            format!(
-                                "{} in the replacement, but `{pattern}` has {}: always empty",
-                                list(&missing),
-                                groups_text(n)
-                            ),
-                        )
-                        .with_related(item.arg_span(0), "the pattern"),
-                    );
+                    sink.push(Diagnostic::new(
+                        &RULE.meta,
+                        e.span(),
+                        format!(
+                            "{} in the map value, but its key `{pattern}` has {}: always empty",
+                            list(&missing),
+                            groups_text(n)
+                        ),
+                    ));
                 }
-                continue;
             }
-            if item.is("map") && item.is_block() {
-                for (entry, pattern, _) in map_regexes(tree, i) {
-                    let e = tree.item(entry);
-                    let refs = e.arg(0).map(|v| capture_refs(&v)).unwrap_or_default();
+            continue;
+        }
+        if !SCOPED.iter().any(|d| item.is(d)) {
+            continue;
+        }
+        if item.is("set") {
+            let Some(value) = item.arg(1) else { continue };
+            if let Some(cond) = tree.enclosing(i, "if") {
+                if let Some((pattern, _, negated)) = if_regex(tree.item(cond)) {
+                    let refs = capture_refs(&value);
                     let Some(n) = groups(&pattern).filter(|_| !refs.is_empty()) else {
                         continue;
                     };
-                    let missing: BTreeSet<u32> = refs.into_iter().filter(|g| *g > n).collect();
+                    let (missing, why): (BTreeSet<u32>, String) = if negated {
+                        (
+                            refs,
+                            format!("the block runs only when `{pattern}` did not match, which clears the captures"),
+                        )
+                    } else {
+                        (
+                            refs.into_iter().filter(|g| *g > n).collect(),
+                            format!("`{pattern}` has {}", groups_text(n)),
+                        )
+                    };
                     if !missing.is_empty() {
-                        sink.push(Diagnostic::new(
-                            &RULE.meta,
-                            e.span(),
-                            format!(
-                                "{} in the map value, but its key `{pattern}` has {}: always empty",
-                                list(&missing),
-                                groups_text(n)
-                            ),
-                        ));
-                    }
-                }
-                continue;
-            }
-            if !SCOPED.iter().any(|d| item.is(d)) {
-                continue;
-            }
-            if item.is("set") {
-                let Some(value) = item.arg(1) else { continue };
-                if let Some(cond) = tree.enclosing(i, "if") {
-                    if let Some((pattern, _, negated)) = if_regex(tree.item(cond)) {
-                        let refs = capture_refs(&value);
-                        let Some(n) = groups(&pattern).filter(|_| !refs.is_empty()) else {
-                            continue;
-                        };
-                        let (missing, why): (BTreeSet<u32>, String) = if negated {
-                            (
-                                refs,
-                                format!("the block runs only when `{pattern}` did not match, which clears the captures"),
+                        sink.push(
+                            Diagnostic::new(
+                                &RULE.meta,
+                                item.arg_span(1),
+                                format!("{} is always empty here: {why}", list(&missing)),
                             )
-                        } else {
-                            (
-                                refs.into_iter().filter(|g| *g > n).collect(),
-                                format!("`{pattern}` has {}", groups_text(n)),
-                            )
-                        };
-                        if !missing.is_empty() {
-                            sink.push(
-                                Diagnostic::new(
-                                    &RULE.meta,
-                                    item.arg_span(1),
-                                    format!("{} is always empty here: {why}", list(&missing)),
-                                )
-                                .with_related(tree.item(cond).head_span(), "the `if`"),
-                            );
-                        }
-                        continue;
+                            .with_related(tree.item(cond).head_span(), "the `if`"),
+                        );
                     }
+                    continue;
                 }
             }
-            let text: Vec<String> = if item.is("set") {
-                item.arg(1).map(|a| a.into_owned()).into_iter().collect()
-            } else {
-                syntax::args(item)
-            };
-            let refs: BTreeSet<u32> = text.iter().flat_map(|t| capture_refs(t)).collect();
-            if refs.is_empty() {
-                continue;
+        }
+        let text: Vec<String> = if item.is("set") {
+            item.arg(1).map(|a| a.into_owned()).into_iter().collect()
+        } else {
+            syntax::args(item)
+        };
+        let refs: BTreeSet<u32> = text.iter().flat_map(|t| capture_refs(t)).collect();
+        if refs.is_empty() {
+            continue;
+        }
+        let base = tree.enclosing(i, "server");
+        let available = *scope_cache.entry(base).or_insert_with(|| {
+            let mut most = 0;
+            for p in scope_patterns(tree, base) {
+                // A pattern that does not compile could define anything: stay quiet.
+                most = most.max(groups(&p)?);
             }
-            let base = tree.enclosing(i, "server");
-            let available = *scope_cache.entry(base).or_insert_with(|| {
-                let mut most = 0;
-                for p in scope_patterns(tree, base) {
-                    // A pattern that does not compile could define anything: stay quiet.
-                    most = most.max(groups(&p)?);
-                }
-                Some(most)
-            });
-            let Some(n) = available else { continue };
-            let missing: BTreeSet<u32> = refs.into_iter().filter(|g| *g > n).collect();
-            if !missing.is_empty() {
-                let name = item.name();
-                sink.push(Diagnostic::new(
-                    &RULE.meta,
-                    item.span(),
-                    format!(
-                        "`{name}` uses {} but no regex of this server (location, if, rewrite, server_name or map key) has that group: always empty",
-                        list(&missing)
-                    ),
-                ));
-            }
+            Some(most)
+        });
+        let Some(n) = available else { continue };
+        let missing: BTreeSet<u32> = refs.into_iter().filter(|g| *g > n).collect();
+        if !missing.is_empty() {
+            let name = item.name();
+            sink.push(Diagnostic::new(
+                &RULE.meta,
+                item.span(),
+                format!(
+                    "`{name}` uses {} but no regex of this server (location, if, rewrite, server_name or map key) has that group: always empty",
+                    list(&missing)
+                ),
+            ));
         }
     }
 }

@@ -40,7 +40,7 @@ location / {
 ```"#,
         fix: "Upgrade nginx (1.30.1/1.31.0 or later); meanwhile read the capture by name (`(?<name>...)`, `$name`) in the `set`/`if`.",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
 /// `$1`..`$9` somewhere in `text`.
@@ -75,57 +75,60 @@ fn ends_processing(tree: &Tree<'_>, n: usize) -> bool {
     item.is("return") || (item.is("break") && !item.is_block())
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.syntax {
-        for i in tree.named("rewrite").collect::<Vec<_>>() {
-            let item = tree.item(i);
-            let Some(replacement) = item.arg(1) else {
-                continue;
-            };
-            if !replacement.contains('?') {
-                continue;
-            }
-            let flag = item.arg(2).map(|f| f.to_ascii_lowercase());
-            if matches!(
-                flag.as_deref(),
-                Some("last" | "break" | "redirect" | "permanent")
-            ) || ["http://", "https://", "$scheme"]
-                .iter()
-                .any(|p| replacement.starts_with(p))
-            {
-                continue;
-            }
-            // The statements after the rewrite in its block, then after the enclosing `if`
-            // (the flag survives leaving an `if`), up to a real block boundary.
-            let mut node = i;
-            let mut found = None;
-            'outer: while let Some(parent) = Some(tree.parent(node)) {
-                let siblings = tree.children(parent);
-                let after = siblings.iter().skip_while(|s| **s != node).skip(1);
-                for s in after {
-                    if ends_processing(tree, *s) {
-                        break 'outer;
-                    }
-                    if reads_capture(tree, *s) {
-                        found = Some(*s);
-                        break 'outer;
-                    }
-                }
-                match parent {
-                    Some(p) if tree.item(p).is("if") => node = p,
-                    _ => break,
-                }
-            }
-            let Some(reader) = found else { continue };
-            sink.push(
-                Diagnostic::new(
-                    &RULE.meta,
-                    item.span(),
-                    "a `rewrite` with `?` followed by a numbered capture read in `set`/`if`: heap overflow on nginx before 1.30.1 (CVE-2026-42945)",
-                )
-                .with_related(tree.item(reader).span(), "reads `$N` here")
-                .with_help("upgrade nginx; or capture by name (`(?<name>...)`) and read `$name`"),
-            );
+fn check(
+    _model: &Model<'_>,
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    sink: &mut Sink,
+) {
+    for i in nodes.named(tree, "rewrite").collect::<Vec<_>>() {
+        let item = tree.item(i);
+        let Some(replacement) = item.arg(1) else {
+            continue;
+        };
+        if !replacement.contains('?') {
+            continue;
         }
+        let flag = item.arg(2).map(|f| f.to_ascii_lowercase());
+        if matches!(
+            flag.as_deref(),
+            Some("last" | "break" | "redirect" | "permanent")
+        ) || ["http://", "https://", "$scheme"]
+            .iter()
+            .any(|p| replacement.starts_with(p))
+        {
+            continue;
+        }
+        // The statements after the rewrite in its block, then after the enclosing `if`
+        // (the flag survives leaving an `if`), up to a real block boundary.
+        let mut node = i;
+        let mut found = None;
+        'outer: while let Some(parent) = Some(tree.parent(node)) {
+            let siblings = tree.children(parent);
+            let after = siblings.iter().skip_while(|s| **s != node).skip(1);
+            for s in after {
+                if ends_processing(tree, *s) {
+                    break 'outer;
+                }
+                if reads_capture(tree, *s) {
+                    found = Some(*s);
+                    break 'outer;
+                }
+            }
+            match parent {
+                Some(p) if tree.item(p).is("if") => node = p,
+                _ => break,
+            }
+        }
+        let Some(reader) = found else { continue };
+        sink.push(
+            Diagnostic::new(
+                &RULE.meta,
+                item.span(),
+                "a `rewrite` with `?` followed by a numbered capture read in `set`/`if`: heap overflow on nginx before 1.30.1 (CVE-2026-42945)",
+            )
+            .with_related(tree.item(reader).span(), "reads `$N` here")
+            .with_help("upgrade nginx; or capture by name (`(?<name>...)`) and read `$name`"),
+        );
     }
 }

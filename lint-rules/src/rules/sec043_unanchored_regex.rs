@@ -44,7 +44,7 @@ location ~ \.php$ {
 ```"#,
         fix: "Anchor the regex: `^` for a path prefix, `$` for a suffix.",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
 /// A location that only refuses (`deny all;`, `return 403;`) or redirects (`return 301
@@ -62,32 +62,35 @@ fn refuses(tree: &Tree<'_>, location: usize) -> bool {
     })
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
+fn check(
+    _model: &Model<'_>,
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    sink: &mut Sink,
+) {
     let mut anchored = regex_shape::Verdicts::default();
-    for tree in model.syntax {
-        for i in tree.named("location").collect::<Vec<_>>() {
-            let item = tree.item(i);
-            let Some((pattern, case_sensitive)) = location_regex(item) else {
-                continue;
-            };
-            // A pattern that does not parse is reported by the load checks.
-            let Some(is_anchored) =
-                anchored.of(&pattern, !case_sensitive, regex_shape::is_anchored)
-            else {
-                continue;
-            };
-            if is_anchored || refuses(tree, i) {
-                continue;
-            }
-            let at = item.arg_span(item.arg_count().saturating_sub(1));
-            sink.push(
-                Diagnostic::new(
-                    &RULE.meta,
-                    at,
-                    format!("`{pattern}` is not anchored: it matches anywhere in the URI"),
-                )
-                .with_help("add `^` at the start or `$` at the end"),
-            );
+    for i in nodes.named(tree, "location").collect::<Vec<_>>() {
+        let item = tree.item(i);
+        let Some((pattern, case_sensitive)) = location_regex(item) else {
+            continue;
+        };
+        // A pattern that does not parse is reported by the load checks.
+        let Some(is_anchored) =
+            anchored.of(&pattern, !case_sensitive, regex_shape::is_anchored)
+        else {
+            continue;
+        };
+        if is_anchored || refuses(tree, i) {
+            continue;
         }
+        let at = item.arg_span(item.arg_count().saturating_sub(1));
+        sink.push(
+            Diagnostic::new(
+                &RULE.meta,
+                at,
+                format!("`{pattern}` is not anchored: it matches anywhere in the URI"),
+            )
+            .with_help("add `^` at the start or `$` at the end"),
+        );
     }
 }

@@ -44,50 +44,53 @@ location ~ ^/a+$ {
 ```"#,
         fix: "Rewrite the repeat so each character can be matched one way only (`(a+)+` → `a+`), or make it possessive/atomic (`(?>...)`, `a++`).",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
+fn check(
+    _model: &Model<'_>,
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    sink: &mut Sink,
+) {
     let mut verdicts = regex_shape::Verdicts::default();
-    for tree in model.syntax {
-        for i in 0..tree.len() {
-            let item = tree.item(i);
-            // (pattern, caseless, span)
-            let mut patterns: Vec<(String, bool, lint_source::Span)> = Vec::new();
-            if item.is("location") {
-                if let Some((re, cs)) = location_regex(item) {
-                    patterns.push((re, !cs, item.arg_span(item.arg_count().saturating_sub(1))));
-                }
-            } else if item.is("if") {
-                if let Some((re, cs, _)) = if_regex(item) {
-                    patterns.push((re, !cs, item.args_span()));
-                }
-            } else if item.is("rewrite") {
-                if let Some(re) = item.arg(0) {
-                    patterns.push((re.to_string(), false, item.arg_span(0)));
-                }
-            } else if item.is("server_name") {
-                for re in server_name_regexes(item) {
-                    patterns.push((re, true, item.args_span()));
-                }
-            } else if item.is("map") && item.is_block() {
-                for (entry, re, cs) in map_regexes(tree, i) {
-                    patterns.push((re, !cs, tree.item(entry).name_span()));
-                }
+    for i in nodes.indices() {
+        let item = tree.item(i);
+        // (pattern, caseless, span)
+        let mut patterns: Vec<(String, bool, lint_source::Span)> = Vec::new();
+        if item.is("location") {
+            if let Some((re, cs)) = location_regex(item) {
+                patterns.push((re, !cs, item.arg_span(item.arg_count().saturating_sub(1))));
             }
-            for (pattern, caseless, span) in patterns {
-                let Some(Some(why)) = verdicts.of(&pattern, caseless, regex_shape::redos) else {
-                    continue;
-                };
-                sink.push(
-                    Diagnostic::new(
-                        &RULE.meta,
-                        span,
-                        format!("`{pattern}` can backtrack catastrophically: {why}"),
-                    )
-                    .with_help("let each character match one way only, or make the repeat possessive (`++`) / atomic (`(?>...)`)"),
-                );
+        } else if item.is("if") {
+            if let Some((re, cs, _)) = if_regex(item) {
+                patterns.push((re, !cs, item.args_span()));
             }
+        } else if item.is("rewrite") {
+            if let Some(re) = item.arg(0) {
+                patterns.push((re.to_string(), false, item.arg_span(0)));
+            }
+        } else if item.is("server_name") {
+            for re in server_name_regexes(item) {
+                patterns.push((re, true, item.args_span()));
+            }
+        } else if item.is("map") && item.is_block() {
+            for (entry, re, cs) in map_regexes(tree, i) {
+                patterns.push((re, !cs, tree.item(entry).name_span()));
+            }
+        }
+        for (pattern, caseless, span) in patterns {
+            let Some(Some(why)) = verdicts.of(&pattern, caseless, regex_shape::redos) else {
+                continue;
+            };
+            sink.push(
+                Diagnostic::new(
+                    &RULE.meta,
+                    span,
+                    format!("`{pattern}` can backtrack catastrophically: {why}"),
+                )
+                .with_help("let each character match one way only, or make the repeat possessive (`++`) / atomic (`(?>...)`)"),
+            );
         }
     }
 }
