@@ -52,70 +52,73 @@ location / {
 ```"#,
         fix: "Keep only `return` or `rewrite ... last` inside `if` in a location; choose values with `map` instead.",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.syntax {
-        for i in 0..tree.len() {
-            let item = tree.item(i);
-            let Some(parent) = tree.parent(i).filter(|p| tree.item(*p).is("if")) else {
-                continue;
-            };
-            if !tree
-                .parent(parent)
-                .is_some_and(|g| tree.item(g).is("location"))
-            {
-                continue;
-            }
-            if item.is("return") {
-                continue;
-            }
-            // An `if` that returns serves only its own response: `access_log off` or an
-            // `add_header` beside the `return` apply to that response, as written
-            // (pothi/wordpress-nginx: `if (...) { return 403; access_log off; }`, live:
-            // 403, nothing logged).
-            if tree
-                .children(Some(parent))
-                .iter()
-                .any(|c| tree.item(*c).is("return"))
-            {
-                continue;
-            }
-            // A `rewrite` of every URI that leaves the rewrite phase (ThinkPHP's
-            // `if (!-e $request_filename) { rewrite ^(.*)$ /index.php?s=/$1 last; break; }`):
-            // the `if`'s implicit location never serves, and what follows never runs
-            // (live: the missing route goes to index.php, an existing file to the outer
-            // location).
-            let leaves = tree.children(Some(parent)).iter().any(|c| {
-                let r = tree.item(*c);
-                r.is("rewrite")
-                    && r.arg(0)
-                        .is_some_and(|p| crate::model::syntax::matches_every_uri(&p))
-                    && matches!(
-                        r.arg(2).as_deref().unwrap_or(""),
-                        "" | "last" | "redirect" | "permanent"
-                    )
-            });
-            if leaves {
-                continue;
-            }
-            let flag = item.arg(2).map(|f| f.into_owned()).unwrap_or_default();
-            // Without a flag, a rewrite that matches changes the URI and nginx searches the
-            // locations again after the rewrite phase, as with `last` (checked with nginx 1.22).
-            if item.is("rewrite") && matches!(flag.as_str(), "" | "last" | "redirect" | "permanent") {
-                continue;
-            }
-            let name = item.name();
-            sink.push(
-                Diagnostic::new(
-                    &RULE.meta,
-                    item.span(),
-                    format!("`{name}` inside `if` in a location: the `if` block serves the request with its own configuration"),
-                )
-                .with_related(tree.item(parent).head_span(), "the `if`")
-                .with_help("use `return` or `rewrite ... last` inside the `if`, or pick the value with a `map`"),
-            );
+fn check(
+    _model: &Model<'_>,
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    sink: &mut Sink,
+) {
+    for i in nodes.indices() {
+        let item = tree.item(i);
+        let Some(parent) = tree.parent(i).filter(|p| tree.item(*p).is("if")) else {
+            continue;
+        };
+        if !tree
+            .parent(parent)
+            .is_some_and(|g| tree.item(g).is("location"))
+        {
+            continue;
         }
+        if item.is("return") {
+            continue;
+        }
+        // An `if` that returns serves only its own response: `access_log off` or an
+        // `add_header` beside the `return` apply to that response, as written
+        // (pothi/wordpress-nginx: `if (...) { return 403; access_log off; }`, live:
+        // 403, nothing logged).
+        if tree
+            .children(Some(parent))
+            .iter()
+            .any(|c| tree.item(*c).is("return"))
+        {
+            continue;
+        }
+        // A `rewrite` of every URI that leaves the rewrite phase (ThinkPHP's
+        // `if (!-e $request_filename) { rewrite ^(.*)$ /index.php?s=/$1 last; break; }`):
+        // the `if`'s implicit location never serves, and what follows never runs
+        // (live: the missing route goes to index.php, an existing file to the outer
+        // location).
+        let leaves = tree.children(Some(parent)).iter().any(|c| {
+            let r = tree.item(*c);
+            r.is("rewrite")
+                && r.arg(0)
+                    .is_some_and(|p| crate::model::syntax::matches_every_uri(&p))
+                && matches!(
+                    r.arg(2).as_deref().unwrap_or(""),
+                    "" | "last" | "redirect" | "permanent"
+                )
+        });
+        if leaves {
+            continue;
+        }
+        let flag = item.arg(2).map(|f| f.into_owned()).unwrap_or_default();
+        // Without a flag, a rewrite that matches changes the URI and nginx searches the
+        // locations again after the rewrite phase, as with `last` (checked with nginx 1.22).
+        if item.is("rewrite") && matches!(flag.as_str(), "" | "last" | "redirect" | "permanent") {
+            continue;
+        }
+        let name = item.name();
+        sink.push(
+            Diagnostic::new(
+                &RULE.meta,
+                item.span(),
+                format!("`{name}` inside `if` in a location: the `if` block serves the request with its own configuration"),
+            )
+            .with_related(tree.item(parent).head_span(), "the `if`")
+            .with_help("use `return` or `rewrite ... last` inside the `if`, or pick the value with a `map`"),
+        );
     }
 }

@@ -46,7 +46,7 @@ location /files/ {
 ```"#,
         fix: "End the location prefix with `/` when the alias ends with `/`; in regex locations put the `/` inside the pattern before the capture (`~ ^/img/(.*)$`).",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
 /// A piece of an `alias` value: literal text, or a numbered capture.
@@ -140,73 +140,76 @@ fn regex_escape(pattern: &str, caseless: bool, alias: &str) -> Option<&'static s
     None
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.syntax {
-        for i in tree.named("alias").collect::<Vec<_>>() {
-            let item = tree.item(i);
-            let Some(alias) = item.arg(0) else { continue };
-            let Some(location) = tree.enclosing(i, "location") else {
-                continue;
-            };
-            let (modifier, path) = location_pattern(tree.item(location));
-            // A location that never matches serves nothing (NGX211 says so).
-            if crate::model::syntax::literal_never_matches(modifier, &path).is_some() {
-                continue;
-            }
-            let why = match modifier {
-                "" | "^~" if !path.ends_with('/') => Some(if alias.ends_with('/') {
-                    "the location prefix has no trailing `/` but the alias does: `..` after the prefix climbs out"
-                } else {
-                    "the location prefix has no trailing `/`: the URL can continue into sibling directories"
-                }),
-                "~" | "~*" => regex_escape(&path, modifier == "~*", &alias),
-                _ => None,
-            };
-            let Some(why) = why else { continue };
-            // Only a `/` at the end of the alias lets `..` climb: without it, `..` lands in
-            // a directory named `files..` (404, live), and what the URL reaches are the
-            // alias's siblings (`/munin-private/` from `alias /var/www/munin`).
-            let climbs = why.contains("`..`");
-            // `location ^~ /sad.svg { alias /var/www/errors/sad.svg; }` (richarvey): one file
-            // whose name continues: `/sad.svg.bak` is `sad.svg.bak` beside it, no directory.
-            let last = |p: &str| p.rsplit('/').next().unwrap_or("").to_string();
-            let one_file = !climbs
-                && !modifier.starts_with('~')
-                && last(&path) == last(&alias)
-                // A file name with an extension (`.well-known` is a directory).
-                && last(&alias).rfind('.').is_some_and(|dot| dot > 0);
-            let mut d = Diagnostic::new(
-                &RULE.meta,
-                item.span(),
-                if climbs {
-                    format!("path traversal through `alias {alias}`: {why}")
-                } else if one_file {
-                    format!(
-                        "`alias {alias}` also serves the files beside it whose names start with `{}` (`{path}.bak` is `{alias}.bak`): the location is a prefix, not the one file",
-                        last(&alias)
-                    )
-                } else {
-                    format!("`alias {alias}` serves its sibling directories too: {why}")
-                },
-            );
-            if !climbs {
-                d.severity = if one_file {
-                    lint_source::Severity::Note
-                } else {
-                    lint_source::Severity::Warning
-                };
-            }
-            sink.push(
-                d
-                .with_related(tree.item(location).head_span(), "the location")
-                .with_help(if one_file {
-                    "match the one file exactly: `location = /file.svg { alias /dir/file.svg; }`"
-                } else if modifier.starts_with('~') {
-                    "put the `/` in the pattern before the capture: `~ ^/prefix/(.*)$` with `alias /dir/$1`"
-                } else {
-                    "end the location with `/` like the alias: `location /files/ { alias /srv/files/; }`"
-                }),
-            );
+fn check(
+    _model: &Model<'_>,
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    sink: &mut Sink,
+) {
+    for i in nodes.named(tree, "alias").collect::<Vec<_>>() {
+        let item = tree.item(i);
+        let Some(alias) = item.arg(0) else { continue };
+        let Some(location) = tree.enclosing(i, "location") else {
+            continue;
+        };
+        let (modifier, path) = location_pattern(tree.item(location));
+        // A location that never matches serves nothing (NGX211 says so).
+        if crate::model::syntax::literal_never_matches(modifier, &path).is_some() {
+            continue;
         }
+        let why = match modifier {
+            "" | "^~" if !path.ends_with('/') => Some(if alias.ends_with('/') {
+                "the location prefix has no trailing `/` but the alias does: `..` after the prefix climbs out"
+            } else {
+                "the location prefix has no trailing `/`: the URL can continue into sibling directories"
+            }),
+            "~" | "~*" => regex_escape(&path, modifier == "~*", &alias),
+            _ => None,
+        };
+        let Some(why) = why else { continue };
+        // Only a `/` at the end of the alias lets `..` climb: without it, `..` lands in
+        // a directory named `files..` (404, live), and what the URL reaches are the
+        // alias's siblings (`/munin-private/` from `alias /var/www/munin`).
+        let climbs = why.contains("`..`");
+        // `location ^~ /sad.svg { alias /var/www/errors/sad.svg; }` (richarvey): one file
+        // whose name continues: `/sad.svg.bak` is `sad.svg.bak` beside it, no directory.
+        let last = |p: &str| p.rsplit('/').next().unwrap_or("").to_string();
+        let one_file = !climbs
+            && !modifier.starts_with('~')
+            && last(&path) == last(&alias)
+            // A file name with an extension (`.well-known` is a directory).
+            && last(&alias).rfind('.').is_some_and(|dot| dot > 0);
+        let mut d = Diagnostic::new(
+            &RULE.meta,
+            item.span(),
+            if climbs {
+                format!("path traversal through `alias {alias}`: {why}")
+            } else if one_file {
+                format!(
+                    "`alias {alias}` also serves the files beside it whose names start with `{}` (`{path}.bak` is `{alias}.bak`): the location is a prefix, not the one file",
+                    last(&alias)
+                )
+            } else {
+                format!("`alias {alias}` serves its sibling directories too: {why}")
+            },
+        );
+        if !climbs {
+            d.severity = if one_file {
+                lint_source::Severity::Note
+            } else {
+                lint_source::Severity::Warning
+            };
+        }
+        sink.push(
+            d
+            .with_related(tree.item(location).head_span(), "the location")
+            .with_help(if one_file {
+                "match the one file exactly: `location = /file.svg { alias /dir/file.svg; }`"
+            } else if modifier.starts_with('~') {
+                "put the `/` in the pattern before the capture: `~ ^/prefix/(.*)$` with `alias /dir/$1`"
+            } else {
+                "end the location with `/` like the alias: `location /files/ { alias /srv/files/; }`"
+            }),
+        );
     }
 }

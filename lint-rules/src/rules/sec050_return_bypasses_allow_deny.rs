@@ -50,7 +50,7 @@ location /admin/ {
 ```"#,
         fix: "Produce the response in the content phase (try_files, proxy_pass, fastcgi_pass, static files); a named location does not help.",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
 /// Statements under `scope` outside named and `internal` locations (those run only
@@ -126,50 +126,53 @@ fn returns_plain_error(tree: &Tree<'_>, i: usize) -> bool {
     }
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.syntax {
-        let mut seen = foldhash::HashSet::default();
-        for i in 0..tree.len() {
-            let item = tree.item(i);
-            if !item.is("allow") && !item.is("deny") {
-                continue;
-            }
-            let scope = tree.parent(i);
-            if !seen.insert(scope) {
-                continue;
-            }
-            // Only `allow` rules (WordOps' `allow all;` beside `return 200`): nobody is
-            // denied, nothing is bypassed.
-            let denies = tree
-                .children(scope)
-                .iter()
-                .any(|&c| tree.item(c).is("deny"));
-            if !denies {
-                continue;
-            }
-            // A redirect to a path of the same server, from rules written for the whole
-            // server, sends the client where the same rules answer (WordOps' acl.conf and
-            // `location /netdata { return 301 /netdata/; }`): nothing is served past them.
-            let server_wide = scope.is_some_and(|s| tree.item(s).is("server"));
-            let bypass = reachable_descendants(tree, scope).into_iter().find(|d| {
-                let s = tree.item(*d);
-                if server_wide && redirects_within_server(tree, *d) {
-                    return false;
-                }
-                (s.is("return") && !returns_plain_error(tree, *d))
-                    || (s.is("rewrite") && crate::model::syntax::rewrite_redirects(s))
-            });
-            let Some(bypass) = bypass else { continue };
-            let what = tree.item(bypass).name();
-            sink.push(
-                Diagnostic::new(
-                    &RULE.meta,
-                    item.span(),
-                    format!("`{what}` answers in the rewrite phase, before this access rule is checked"),
-                )
-                .with_related(tree.item(bypass).span(), format!("`{what}` here answers every client"))
-                .with_help("serve the response from the content phase (try_files, a static file, a *_pass)"),
-            );
+fn check(
+    _model: &Model<'_>,
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    sink: &mut Sink,
+) {
+    let mut seen = foldhash::HashSet::default();
+    for i in nodes.indices() {
+        let item = tree.item(i);
+        if !item.is("allow") && !item.is("deny") {
+            continue;
         }
+        let scope = tree.parent(i);
+        if !seen.insert(scope) {
+            continue;
+        }
+        // Only `allow` rules (WordOps' `allow all;` beside `return 200`): nobody is
+        // denied, nothing is bypassed.
+        let denies = tree
+            .children(scope)
+            .iter()
+            .any(|&c| tree.item(c).is("deny"));
+        if !denies {
+            continue;
+        }
+        // A redirect to a path of the same server, from rules written for the whole
+        // server, sends the client where the same rules answer (WordOps' acl.conf and
+        // `location /netdata { return 301 /netdata/; }`): nothing is served past them.
+        let server_wide = scope.is_some_and(|s| tree.item(s).is("server"));
+        let bypass = reachable_descendants(tree, scope).into_iter().find(|d| {
+            let s = tree.item(*d);
+            if server_wide && redirects_within_server(tree, *d) {
+                return false;
+            }
+            (s.is("return") && !returns_plain_error(tree, *d))
+                || (s.is("rewrite") && crate::model::syntax::rewrite_redirects(s))
+        });
+        let Some(bypass) = bypass else { continue };
+        let what = tree.item(bypass).name();
+        sink.push(
+            Diagnostic::new(
+                &RULE.meta,
+                item.span(),
+                format!("`{what}` answers in the rewrite phase, before this access rule is checked"),
+            )
+            .with_related(tree.item(bypass).span(), format!("`{what}` here answers every client"))
+            .with_help("serve the response from the content phase (try_files, a static file, a *_pass)"),
+        );
     }
 }

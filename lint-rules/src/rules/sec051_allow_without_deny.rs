@@ -42,7 +42,7 @@ the list forgot (IPv6, a proxy's address). Only when that `allow` is written in 
 block's own file, not in a snippet other blocks include."#,
         fix: "Add `deny all;` after the `allow` lines of the block.",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
 /// Authentication modules that can stand in for the allow list under `satisfy any`.
@@ -78,38 +78,41 @@ fn deny_all(model: &Model<'_>, tree: &Tree<'_>, scope: usize) -> Option<Fix> {
     ))
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.syntax {
-        let mut seen = foldhash::HashSet::default();
-        for i in tree.named("allow").collect::<Vec<_>>() {
-            let item = tree.item(i);
-            if item.arg_count() == 1 && item.arg(0).is_some_and(|a| a == "all") {
-                // `allow all` reopens a nested location; nothing to pair.
-                continue;
-            }
-            let scope = tree.parent(i);
-            if satisfy_any_with_auth(tree, scope) || !seen.insert(scope) {
-                continue;
-            }
-            // A `deny` closes the list; an `allow all` beside it says the block is open
-            // on purpose (the other allows are redundant, not a forgotten deny).
-            if tree.children(scope).iter().any(|c| {
-                let c = tree.item(*c);
-                c.is("deny") || (c.is("allow") && c.arg(0).is_some_and(|a| a == "all"))
-            }) {
-                continue;
-            }
-            let mut d = Diagnostic::new(
-                &RULE.meta,
-                item.span(),
-                "`allow` without `deny` in the same block: addresses it does not list are let in too",
-            )
-            .with_help("add `deny all;` after the allow lines");
-            if let Some(s) = scope {
-                d = d.with_related(tree.item(s).head_span(), "the block");
-                d = d.with_fix_opt(deny_all(model, tree, s));
-            }
-            sink.push(d);
+fn check(
+    model: &Model<'_>,
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    sink: &mut Sink,
+) {
+    let mut seen = foldhash::HashSet::default();
+    for i in nodes.named(tree, "allow").collect::<Vec<_>>() {
+        let item = tree.item(i);
+        if item.arg_count() == 1 && item.arg(0).is_some_and(|a| a == "all") {
+            // `allow all` reopens a nested location; nothing to pair.
+            continue;
         }
+        let scope = tree.parent(i);
+        if satisfy_any_with_auth(tree, scope) || !seen.insert(scope) {
+            continue;
+        }
+        // A `deny` closes the list; an `allow all` beside it says the block is open
+        // on purpose (the other allows are redundant, not a forgotten deny).
+        if tree.children(scope).iter().any(|c| {
+            let c = tree.item(*c);
+            c.is("deny") || (c.is("allow") && c.arg(0).is_some_and(|a| a == "all"))
+        }) {
+            continue;
+        }
+        let mut d = Diagnostic::new(
+            &RULE.meta,
+            item.span(),
+            "`allow` without `deny` in the same block: addresses it does not list are let in too",
+        )
+        .with_help("add `deny all;` after the allow lines");
+        if let Some(s) = scope {
+            d = d.with_related(tree.item(s).head_span(), "the block");
+            d = d.with_fix_opt(deny_all(model, tree, s));
+        }
+        sink.push(d);
     }
 }

@@ -42,7 +42,7 @@ location ~ \.php$ {
 ```"#,
         fix: "Keep `REMOTE_ADDR $remote_addr` and let the realip module take the header from the proxies you trust (`set_real_ip_from`, `real_ip_header`).",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
 /// Variables a client writes: request headers, and the forwarded-for list built on one.
@@ -59,31 +59,34 @@ fn client_written(value: &str) -> Option<&str> {
     Some(&rest[..end])
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.syntax {
-        tree.walk(|s, _| {
-            if !s.is("fastcgi_param")
-                || !s
-                    .arg(0)
-                    .is_some_and(|name| name.eq_ignore_ascii_case("REMOTE_ADDR"))
-            {
-                return;
-            }
-            let Some(value) = s.arg(1) else { return };
-            let Some(variable) = client_written(&value) else {
-                return;
-            };
-            sink.push(
-                Diagnostic::new(
-                    &RULE.meta,
-                    s.arg_span(1),
-                    format!("REMOTE_ADDR is taken from {variable}, which the client writes: any request chooses the address PHP sees"),
-                )
-                .with_label("a request header")
-                .with_help("keep `fastcgi_param REMOTE_ADDR $remote_addr;` and trust the header only from your proxies: `set_real_ip_from ADDR; real_ip_header X-Real-IP;`"),
-            );
-        });
-    }
+fn check(
+    _model: &Model<'_>,
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    sink: &mut Sink,
+) {
+    tree.walk_nodes(nodes, |s, _| {
+        if !s.is("fastcgi_param")
+            || !s
+                .arg(0)
+                .is_some_and(|name| name.eq_ignore_ascii_case("REMOTE_ADDR"))
+        {
+            return;
+        }
+        let Some(value) = s.arg(1) else { return };
+        let Some(variable) = client_written(&value) else {
+            return;
+        };
+        sink.push(
+            Diagnostic::new(
+                &RULE.meta,
+                s.arg_span(1),
+                format!("REMOTE_ADDR is taken from {variable}, which the client writes: any request chooses the address PHP sees"),
+            )
+            .with_label("a request header")
+            .with_help("keep `fastcgi_param REMOTE_ADDR $remote_addr;` and trust the header only from your proxies: `set_real_ip_from ADDR; real_ip_header X-Real-IP;`"),
+        );
+    });
 }
 
 #[cfg(test)]

@@ -60,17 +60,20 @@ location /img/ {
 ```"#,
         fix: "End both the location and the `proxy_pass` URI in `/` (or neither); send the raw path (`rewrite ^ $request_uri;` then `$1`) instead of `$uri` or a capture of the decoded path.",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
 /// Variables holding the decoded path.
 const DECODED: &[&str] = &["uri", "document_uri"];
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.syntax {
-        for pass in tree.nodes_named("proxy_pass") {
-            check_pass(pass, sink);
-        }
+fn check(
+    _model: &Model<'_>,
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    sink: &mut Sink,
+) {
+    for pass in nodes.named(tree, "proxy_pass").map(|i| tree.node(i)) {
+        check_pass(pass, sink);
     }
 }
 

@@ -40,34 +40,37 @@ OpenSSL 3.5 has it. gixy-ng's fix (a `?` before them) is not offered: OpenSSL be
 rejects the `?` too, and the linter cannot know which OpenSSL the host links."#,
         fix: "Prefix post-quantum groups with `?` (OpenSSL 3.3+), or leave `ssl_ecdh_curve auto;` on older OpenSSL.",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.syntax {
-        for curve in tree.nodes_named("ssl_ecdh_curve") {
-            let node = curve;
-            let risky: Vec<&str> = node
-                .arg(0)
-                .split(':')
-                .filter(|g| is_post_quantum(g))
-                .collect();
-            if risky.is_empty() {
-                continue;
-            }
-            sink.push(
-                Diagnostic::new(
-                    &RULE.meta,
-                    node.arg_span(0),
-                    format!(
-                        "`{}` needs OpenSSL 3.5 or newer: an older OpenSSL rejects the whole list and nginx does not load this configuration",
-                        risky.join("`, `")
-                    ),
-                )
-                .with_help("prefix the group with `?` when every host runs OpenSSL 3.3+, or use `ssl_ecdh_curve auto;`")
-                .with_fix(without_post_quantum(node.arg(0), node.arg_span(0))),
-            );
+fn check(
+    _model: &Model<'_>,
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    sink: &mut Sink,
+) {
+    for curve in nodes.named(tree, "ssl_ecdh_curve").map(|i| tree.node(i)) {
+        let node = curve;
+        let risky: Vec<&str> = node
+            .arg(0)
+            .split(':')
+            .filter(|g| is_post_quantum(g))
+            .collect();
+        if risky.is_empty() {
+            continue;
         }
+        sink.push(
+            Diagnostic::new(
+                &RULE.meta,
+                node.arg_span(0),
+                format!(
+                    "`{}` needs OpenSSL 3.5 or newer: an older OpenSSL rejects the whole list and nginx does not load this configuration",
+                    risky.join("`, `")
+                ),
+            )
+            .with_help("prefix the group with `?` when every host runs OpenSSL 3.3+, or use `ssl_ecdh_curve auto;`")
+            .with_fix(without_post_quantum(node.arg(0), node.arg_span(0))),
+        );
     }
 }
 

@@ -43,22 +43,25 @@ location /api/ {
 ```"#,
         fix: "Keep buffering on and let streaming responses send `X-Accel-Buffering: no`, or limit `proxy_buffering off` to the streaming location.",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.syntax {
-        for node in tree.nodes_named("proxy_buffering") {
-            if node.arg(0).eq_ignore_ascii_case("off") {
-                sink.push(
-                    Diagnostic::new(
-                        &RULE.meta,
-                        node.span(),
-                        "proxy_buffering off: every slow client holds an upstream connection until it has read the whole response",
-                    )
-                    .with_help("keep buffering on; responses that must stream can send `X-Accel-Buffering: no`"),
-                );
-            }
+fn check(
+    _model: &Model<'_>,
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    sink: &mut Sink,
+) {
+    for node in nodes.named(tree, "proxy_buffering").map(|i| tree.node(i)) {
+        if node.arg(0).eq_ignore_ascii_case("off") {
+            sink.push(
+                Diagnostic::new(
+                    &RULE.meta,
+                    node.span(),
+                    "proxy_buffering off: every slow client holds an upstream connection until it has read the whole response",
+                )
+                .with_help("keep buffering on; responses that must stream can send `X-Accel-Buffering: no`"),
+            );
         }
     }
 }

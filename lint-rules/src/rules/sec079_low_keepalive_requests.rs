@@ -41,34 +41,37 @@ since 1.19.10). Unsafe for `0`: that may have been written to turn keep-alive of
 1000 turns it back on."#,
         fix: "Remove the directive (the default is 1000) or set at least 1000.",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.syntax {
-        for node in tree.nodes_named("keepalive_requests") {
-            if node.enclosing("upstream").is_some() {
-                continue;
-            }
-            let Ok(value) = node.arg(0).parse::<u64>() else {
-                continue;
-            };
-            let message = match value {
-                0 => "keepalive_requests 0 closes every connection after one request: keep-alive is off".to_string(),
-                1..=999 => format!("keepalive_requests {value}: clients reconnect every {value} requests (the default is 1000)"),
-                _ => continue,
-            };
-            let edits = vec![Edit::replace(node.arg_span(0), "1000")];
-            let fix = if value == 0 {
-                Fix::unsafe_edits("write `keepalive_requests 1000` (keep-alive on)", edits)
-            } else {
-                Fix::safe("write `keepalive_requests 1000`", edits)
-            };
-            sink.push(
-                Diagnostic::new(&RULE.meta, node.arg_span(0), message)
-                    .with_help("remove it (the default is 1000) or raise it to at least 1000")
-                    .with_fix(fix),
-            );
+fn check(
+    _model: &Model<'_>,
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    sink: &mut Sink,
+) {
+    for node in nodes.named(tree, "keepalive_requests").map(|i| tree.node(i)) {
+        if node.enclosing("upstream").is_some() {
+            continue;
         }
+        let Ok(value) = node.arg(0).parse::<u64>() else {
+            continue;
+        };
+        let message = match value {
+            0 => "keepalive_requests 0 closes every connection after one request: keep-alive is off".to_string(),
+            1..=999 => format!("keepalive_requests {value}: clients reconnect every {value} requests (the default is 1000)"),
+            _ => continue,
+        };
+        let edits = vec![Edit::replace(node.arg_span(0), "1000")];
+        let fix = if value == 0 {
+            Fix::unsafe_edits("write `keepalive_requests 1000` (keep-alive on)", edits)
+        } else {
+            Fix::safe("write `keepalive_requests 1000`", edits)
+        };
+        sink.push(
+            Diagnostic::new(&RULE.meta, node.arg_span(0), message)
+                .with_help("remove it (the default is 1000) or raise it to at least 1000")
+                .with_fix(fix),
+        );
     }
 }

@@ -47,29 +47,32 @@ now wins over regex locations written before it. Not offered when the location h
 locations of its own (an exact location cannot) or the path would need quoting."#,
         fix: "Write `location = /path` instead of `location ~ ^/path$`.",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for tree in model.syntax {
-        for location in tree.nodes_named("location") {
-            let node = location;
-            if node.arg_count() != 2 || node.arg(0) != "~" {
-                continue;
-            }
-            let Some(path) = exact_path(node.arg(1)) else {
-                continue;
-            };
-            sink.push(
-                Diagnostic::new(
-                    &RULE.meta,
-                    node.arg_span(1),
-                    format!("this regex matches only `{path}`: `location = {path}` says so and needs no regex"),
-                )
-                .with_help(format!("write `location = {path}`"))
-                .with_fix_opt(exact_location(node, &path)),
-            );
+fn check(
+    _model: &Model<'_>,
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    sink: &mut Sink,
+) {
+    for location in nodes.named(tree, "location").map(|i| tree.node(i)) {
+        let node = location;
+        if node.arg_count() != 2 || node.arg(0) != "~" {
+            continue;
         }
+        let Some(path) = exact_path(node.arg(1)) else {
+            continue;
+        };
+        sink.push(
+            Diagnostic::new(
+                &RULE.meta,
+                node.arg_span(1),
+                format!("this regex matches only `{path}`: `location = {path}` says so and needs no regex"),
+            )
+            .with_help(format!("write `location = {path}`"))
+            .with_fix_opt(exact_location(node, &path)),
+        );
     }
 }
 
