@@ -322,6 +322,12 @@ impl<'a> Model<'a> {
         paths
     }
 
+    /// The syntax tree `nginx` was built from.
+    pub fn syntax_of(&self, nginx: &NginxModel) -> Option<&syntax::Tree<'a>> {
+        let i = self.nginx.iter().position(|n| std::ptr::eq(n, nginx))?;
+        self.syntax.get(i)
+    }
+
     /// Every server of every nginx tree with the tree's model.
     pub fn servers(&self) -> impl Iterator<Item = (&NginxModel, &Server)> + '_ {
         self.nginx

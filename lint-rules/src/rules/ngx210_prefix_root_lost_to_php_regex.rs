@@ -61,7 +61,7 @@ location ~ \.php$ {
 ```"#,
         fix: "Make the prefix location `^~` and give it a nested PHP location (its scripts then run from its root), or set the same root in both.",
     },
-    check: Check::Model(check),
+    check: Check::Server(check),
 };
 
 /// The path of a plain prefix location (no modifier: regex locations win over it).
@@ -209,10 +209,13 @@ fn check_server(server: &Server, tree: &crate::model::syntax::Tree<'_>, sink: &m
     }
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (nginx, tree) in model.nginx.iter().zip(model.syntax) {
-        for server in &nginx.servers {
-            check_server(server, tree, sink);
-        }
+fn check(
+    model: &Model<'_>,
+    nginx: &crate::model::NginxModel,
+    server: &Server,
+    sink: &mut Sink,
+) {
+    if let Some(tree) = model.syntax_of(nginx) {
+        check_server(server, tree, sink);
     }
 }

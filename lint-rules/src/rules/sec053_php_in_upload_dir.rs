@@ -48,7 +48,7 @@ location ~ \.php$ {
 ```"#,
         fix: "Make the uploads location `^~` (regex locations are then not consulted), or add `location ~* ^/uploads/.*\\.php$ { deny all; }` before the PHP location.",
     },
-    check: Check::Model(check),
+    check: Check::Server(check),
 };
 
 /// Upload folders of the usual applications, for regex locations that name one without
@@ -141,50 +141,54 @@ fn upload_prefix(location: &EffectiveLocation) -> Option<String> {
     Some(dir.to_string())
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for ((nginx, _config), tree) in model.nginx.iter().zip(model.trees).zip(model.syntax) {
-        for server in &nginx.servers {
-            let mut reported = foldhash::HashSet::default();
-            for (uploads, prefix) in server
-                .locations
-                .iter()
-                .skip(1)
-                .flat_map(|l| upload_prefixes(l).into_iter().map(move |p| (l, p)))
-            {
-                let probe = format!("{prefix}x.php");
-                let Some(php) = server.location_for(&probe) else {
-                    continue;
-                };
-                if php.fastcgi_pass.is_none() || php.early_return.is_some() {
-                    continue;
-                }
-                // `deny all;` in the PHP location stops everyone before php-fpm.
-                let denied = tree
-                    .named("location")
-                    .find(|n| tree.item(*n).span() == php.span)
-                    .is_some_and(|n| {
-                        tree.children(Some(n)).iter().any(|c| {
-                            let s = tree.item(*c);
-                            s.is("deny") && s.arg(0).is_some_and(|a| a == "all")
-                        })
-                    });
-                if denied || !reported.insert(php.span) {
-                    continue;
-                }
-                sink.push(
-                    Diagnostic::new(
-                        &RULE.meta,
-                        php.span,
-                        format!("`{probe}` is handled by this PHP location: a PHP file uploaded to `{prefix}` runs"),
-                    )
-                    .with_related(uploads.span, if uploads.pattern.starts_with('~') {
-                        "the uploads location (an earlier regex location is chosen first)"
-                    } else {
-                        "the uploads location (a regex location wins over it)"
-                    })
-                    .with_help(format!("make the uploads location `^~`, or add `location ~* ^{prefix}.*\\.php$ {{ deny all; }}`")),
-                );
-            }
+fn check(
+    model: &Model<'_>,
+    nginx: &crate::model::NginxModel,
+    server: &crate::model::Server,
+    sink: &mut Sink,
+) {
+    let Some(tree) = model.syntax_of(nginx) else {
+        return;
+    };
+    let mut reported = foldhash::HashSet::default();
+    for (uploads, prefix) in server
+        .locations
+        .iter()
+        .skip(1)
+        .flat_map(|l| upload_prefixes(l).into_iter().map(move |p| (l, p)))
+    {
+        let probe = format!("{prefix}x.php");
+        let Some(php) = server.location_for(&probe) else {
+            continue;
+        };
+        if php.fastcgi_pass.is_none() || php.early_return.is_some() {
+            continue;
         }
+        // `deny all;` in the PHP location stops everyone before php-fpm.
+        let denied = tree
+            .named("location")
+            .find(|n| tree.item(*n).span() == php.span)
+            .is_some_and(|n| {
+                tree.children(Some(n)).iter().any(|c| {
+                    let s = tree.item(*c);
+                    s.is("deny") && s.arg(0).is_some_and(|a| a == "all")
+                })
+            });
+        if denied || !reported.insert(php.span) {
+            continue;
+        }
+        sink.push(
+            Diagnostic::new(
+                &RULE.meta,
+                php.span,
+                format!("`{probe}` is handled by this PHP location: a PHP file uploaded to `{prefix}` runs"),
+            )
+            .with_related(uploads.span, if uploads.pattern.starts_with('~') {
+                "the uploads location (an earlier regex location is chosen first)"
+            } else {
+                "the uploads location (a regex location wins over it)"
+            })
+            .with_help(format!("make the uploads location `^~`, or add `location ~* ^{prefix}.*\\.php$ {{ deny all; }}`")),
+        );
     }
 }
