@@ -460,7 +460,7 @@ fn run_rules(
         return rules.par_iter().map(|rule| timed(rule)).collect();
     };
     let (per_server, mut whole) = rayon::join(
-        || crate::server_memo::run_server_rules(memo, context, model, &rules),
+        || crate::server_memo::run_server_rules(memo, context, model, &rules, (map, mark)),
         || {
             rules
                 .par_iter()

@@ -43,6 +43,8 @@ type Built = HashMap<(FileId, u32), BuiltServer>;
 pub(crate) struct BuiltServer {
     /// The files spliced into the block, in walk order.
     pub(crate) spliced: Vec<FileId>,
+    /// The files of the `upstream` lines its passes reach (their spans are in the model).
+    pub(crate) upstream_files: Vec<FileId>,
     /// The values its `set`s and `map`s give variables (they depend on its statements only).
     pub(crate) values: crate::model::nginx::Values,
     /// The model (it also depends on the values of variables: their fingerprint).
@@ -138,19 +140,23 @@ pub(crate) fn context(
     let mut h = foldhash::quality::FixedState::default().build_hasher();
     // Every nginx file with a statement outside the servers of http, and every php-fpm
     // file and php.ini: their ids (an unchanged file keeps its id).
+    // The text of `upstream` and `map` blocks rather than their files' ids, as the model
+    // does (`nginx::build_keeping`): kept findings that point into a file read again
+    // are not reused (`points_into_read_files`).
     let mut outside: Vec<FileId> = Vec::new();
+    let mut listed = String::new();
     for tree in syntax {
-        let mut stack: Vec<usize> = tree.children(None).to_vec();
-        while let Some(i) = stack.pop() {
+        for i in Nodes::outside(tree, &tree.server_blocks()).indices() {
             let item = tree.item(i);
-            let in_http = tree.parent(i).is_some_and(|p| tree.item(p).is("http"));
-            if in_http && item.is("server") && item.is_block() {
-                continue;
+            let list = |n: &usize| tree.item(*n).is("upstream") || tree.item(*n).is("map");
+            if list(&i) || tree.ancestors(i).any(|a| list(&a)) {
+                crate::model::nginx::list_text(item, &mut listed);
+            } else {
+                outside.push(item.span().file);
             }
-            outside.push(item.span().file);
-            stack.extend(tree.children(Some(i)));
         }
     }
+    listed.hash(&mut h);
     for id in map.read_since(since) {
         if matches!(map.get(id).kind, FileKind::Fpm | FileKind::PhpIni) {
             outside.push(id);
@@ -186,6 +192,7 @@ pub(crate) fn run_server_rules(
     context: u64,
     model: &Model<'_>,
     rules: &[&Rule],
+    (map, since): (&SourceMap, lint_source::Mark),
 ) -> Vec<(&'static str, Vec<Diagnostic>)> {
     use rayon::prelude::*;
     let mut kept: Servers = {
@@ -249,11 +256,13 @@ pub(crate) fn run_server_rules(
             }
         }
     }
+    let read: foldhash::HashSet<FileId> = map.read_since(since).into_iter().collect();
     let reused: Vec<Option<Kept>> = servers
         .iter()
         .map(|(_, _, _, key)| {
             let (at, spliced) = key.as_ref()?;
-            kept.remove(at).filter(|k| k.spliced == *spliced)
+            kept.remove(at)
+                .filter(|k| k.spliced == *spliced && points_into_read_files(k, &read))
         })
         .collect();
     let fresh: usize = reused.iter().filter(|r| r.is_none()).count();
@@ -302,6 +311,22 @@ pub(crate) fn run_server_rules(
     }
     state.push((context, next));
     by_rule
+}
+
+/// True when every place the kept findings point to is in a file this run read (a file
+/// read again has a new id: findings pointing into its old version are stale, though
+/// what they say may be the same).
+fn points_into_read_files(kept: &Kept, read: &foldhash::HashSet<FileId>) -> bool {
+    kept.found.iter().flat_map(|(_, found)| found).all(|d| {
+        d.primary
+            .iter()
+            .chain(&d.related)
+            .all(|l| read.contains(&l.span.file))
+            && d.fix
+                .iter()
+                .flat_map(|f| &f.edits)
+                .all(|e| read.contains(&e.span.file))
+    })
 }
 
 /// Every per-server rule's findings about one server: [`Check::Server`] rules on its

@@ -645,18 +645,22 @@ pub(crate) struct Values {
 impl Values {
     /// Gathers the values set or mapped by `start` and every statement under them; a
     /// top-level `http` block's `server` blocks are left out and handed to `server`, and
-    /// the file of every statement read goes to `file`. By an explicit stack: nesting is
+    /// every statement read goes to `seen`, with whether it is an `upstream` or a `map`
+    /// or inside one (a `map`'s entries are not walked). By an explicit stack: nesting is
     /// bounded by the parser, but recursion would still be a stack per level.
     fn gather<'c>(
         &mut self,
         start: impl Iterator<Item = Item<'c>>,
         mut server: impl FnMut(Item<'c>),
-        mut file: impl FnMut(lint_source::FileId),
+        mut seen: impl FnMut(&Item<'c>, bool),
     ) {
-        let mut stack: Vec<(Item<'c>, bool, bool)> = start.map(|i| (i, false, true)).collect();
+        // (statement, inside an `if`, at the top, an `upstream` or `map` or inside one)
+        let mut stack: Vec<(Item<'c>, bool, bool, bool)> =
+            start.map(|i| (i, false, true, false)).collect();
         stack.reverse();
-        while let Some((item, in_if, top)) = stack.pop() {
-            file(item.span().file);
+        while let Some((item, in_if, top, listed)) = stack.pop() {
+            let listed = listed || item.is("upstream") || item.is("map");
+            seen(&item, listed);
             if item.is("set") {
                 if let (Some(var), Some(value)) = (item.arg(0), item.arg(1)) {
                     let name = var.trim_start_matches('$').to_string();
@@ -690,12 +694,12 @@ impl Values {
             }
             let http = top && item.is("http") && item.is_block();
             let in_if = in_if || item.is("if");
-            let mut children: Vec<(Item<'c>, bool, bool)> = Vec::new();
+            let mut children: Vec<(Item<'c>, bool, bool, bool)> = Vec::new();
             for child in item.children() {
                 if http && child.is("server") && child.is_block() {
                     server(child);
                 } else {
-                    children.push((child, in_if, false));
+                    children.push((child, in_if, false, listed));
                 }
             }
             stack.extend(children.into_iter().rev());
@@ -705,7 +709,7 @@ impl Values {
     /// The values of one `server` block.
     fn of_server(server: &Item<'_>) -> Self {
         let mut values = Values::default();
-        values.gather(std::iter::once(*server), |_| {}, |_| {});
+        values.gather(std::iter::once(*server), |_| {}, |_, _| {});
         values
     }
 
@@ -728,6 +732,26 @@ impl Values {
                 .extend(values.iter().cloned());
         }
     }
+}
+
+/// Appends a statement of an `upstream` or `map` block (or the block) to `out`: its
+/// name, words and number of statements (a `map`'s entries with it), so that equal text
+/// means an equal list.
+pub(crate) fn list_text(item: &Item<'_>, out: &mut String) {
+    let mut word = |w: &str| {
+        out.push_str(w);
+        out.push('\0');
+    };
+    word(&item.name());
+    item.args().for_each(|a| word(&a));
+    word(&item.children().count().to_string());
+    if item.is("map") {
+        for entry in item.children() {
+            word(&entry.name());
+            entry.args().for_each(|a| word(&a));
+        }
+    }
+    out.push('\n');
 }
 
 /// One `server` block of http while a tree is built: its key for
@@ -755,24 +779,28 @@ pub(crate) fn build_keeping(config: &Config, memo: Option<&crate::ServerMemo>) -
     let mut outside = Values::default();
     let mut servers: Vec<Item<'_>> = Vec::new();
     let mut files: Vec<lint_source::FileId> = Vec::new();
+    let mut listed = String::new();
     outside.gather(
         config.items(),
         |s| servers.push(s),
-        |f| {
-            if memo.is_some() {
-                files.push(f)
-            }
+        |item, in_list| match (memo, in_list) {
+            (None, _) => {}
+            (Some(_), true) => list_text(item, &mut listed),
+            (Some(_), false) => files.push(item.span().file),
         },
     );
     outside.add_to(&mut model);
     let splices = memo.map(|_| nginx_conf_parser::config::SpliceIndex::of(config));
     // The tree around its servers: the files of every statement outside them (an
-    // unchanged file keeps its id).
+    // unchanged file keeps its id), but the text of `upstream` and `map` blocks: a site
+    // file often holds its upstream beside its server, and an edit of the server leaves
+    // the upstream as it was (a server whose passes reach an upstream's lines keeps that
+    // file's id with its model).
     let around = {
         use std::hash::BuildHasher;
         files.sort_unstable();
         files.dedup();
-        foldhash::quality::FixedState::default().hash_one(&files)
+        foldhash::quality::FixedState::default().hash_one((&files, &listed))
     };
     let mut kept = memo.map(|m| m.take_built(around)).unwrap_or_default();
     let mut units: Vec<Unit> = servers
@@ -783,9 +811,14 @@ pub(crate) fn build_keeping(config: &Config, memo: Option<&crate::ServerMemo>) -
                 .as_ref()
                 .and_then(|s| s.spliced(span))
                 .map(|spliced| ((span.file, span.start), spliced));
-            let kept = key
-                .as_ref()
-                .and_then(|(at, spliced)| kept.remove(at).filter(|k| k.spliced == *spliced));
+            let kept = key.as_ref().and_then(|(at, spliced)| {
+                kept.remove(at).filter(|k| {
+                    k.spliced == *spliced
+                        && k.upstream_files
+                            .iter()
+                            .all(|f| config.files.contains_key(f))
+                })
+            });
             let values = match &kept {
                 Some(k) => k.values.clone(),
                 None => Values::of_server(server),
@@ -853,10 +886,21 @@ pub(crate) fn build_keeping(config: &Config, memo: Option<&crate::ServerMemo>) -
             .into_iter()
             .filter_map(|unit| {
                 let ((at, spliced), (server, resolver)) = (unit.key?, unit.built?);
+                // The files of the upstream lines its passes reach.
+                let mut upstream_files: Vec<lint_source::FileId> = server
+                    .locations
+                    .iter()
+                    .flat_map(|l| &l.fastcgi_targets)
+                    .filter(|t| t.upstream.is_some())
+                    .map(|t| t.span.file)
+                    .collect();
+                upstream_files.sort_unstable();
+                upstream_files.dedup();
                 Some((
                     at,
                     crate::server_memo::BuiltServer {
                         spliced,
+                        upstream_files,
                         values: unit.values,
                         server,
                         resolver,
