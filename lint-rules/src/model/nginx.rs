@@ -694,15 +694,16 @@ impl Values {
             }
             let http = top && item.is("http") && item.is_block();
             let in_if = in_if || item.is("if");
-            let mut children: Vec<(Item<'c>, bool, bool, bool)> = Vec::new();
+            // Pushed in order, then turned around in place: no list per block.
+            let at = stack.len();
             for child in item.children() {
                 if http && child.is("server") && child.is_block() {
                     server(child);
                 } else {
-                    children.push((child, in_if, false, listed));
+                    stack.push((child, in_if, false, listed));
                 }
             }
-            stack.extend(children.into_iter().rev());
+            stack[at..].reverse();
         }
     }
 
