@@ -769,17 +769,19 @@ mod tests {
     use super::*;
     use lint_source::SourceMap;
 
-    #[test]
-    fn a_server_block_and_the_statements_outside_the_servers_split_the_tree() {
+    /// `text` loaded as an nginx.conf (from a scratch directory, gone when loaded).
+    fn load(text: &str) -> Config {
         let dir = tempfile::tempdir().expect("tempdir");
         let main = dir.path().join("nginx.conf");
-        std::fs::write(
-            &main,
+        std::fs::write(&main, text).expect("write");
+        nginx_conf_parser::load(&main, &Default::default(), &SourceMap::new())
+    }
+
+    #[test]
+    fn a_server_block_and_the_statements_outside_the_servers_split_the_tree() {
+        let config = load(
             "events {}\nhttp {\n gzip on;\n server { listen 80; location / { return 200; } }\n map $a $b { default 1; }\n server { listen 81; }\n}\nstream { server { listen 82; } }\n",
-        )
-        .expect("write");
-        let map = SourceMap::new();
-        let config = nginx_conf_parser::load(&main, &Default::default(), &map);
+        );
         let tree = Tree::of(&config);
         let servers = tree.server_blocks();
         assert_eq!(servers.len(), 2, "stream's server is not one of http");
@@ -816,15 +818,9 @@ mod tests {
 
     #[test]
     fn children_ancestors_and_inheritance() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let main = dir.path().join("nginx.conf");
-        std::fs::write(
-            &main,
+        let config = load(
             "http {\n satisfy any;\n server {\n  location /a/ { allow 1.1.1.1; if ($x) { set $y 1; } }\n  location ~* ^/b(.*)$ { deny all; }\n }\n}\n",
-        )
-        .expect("write");
-        let map = SourceMap::new();
-        let config = nginx_conf_parser::load(&main, &Default::default(), &map);
+        );
         let tree = Tree::of(&config);
         let names = |ids: &[usize]| -> Vec<String> {
             ids.iter()
