@@ -328,6 +328,19 @@ impl<'a> Model<'a> {
         self.syntax.get(i)
     }
 
+    /// True when `nginx` is a file read on its own (a site file or a snippet in the
+    /// wrapper the context reading gives it): the nginx.conf that includes it, and what
+    /// that sets (`user`, `worker_*`), is not part of the reading.
+    pub fn is_lone_snippet(&self, nginx: &NginxModel) -> bool {
+        let Some(i) = self.nginx.iter().position(|n| std::ptr::eq(n, nginx)) else {
+            return false;
+        };
+        self.trees
+            .get(i)
+            .and_then(|t| t.root)
+            .is_some_and(|root| nginx_conf_parser::context::is_wrapper(&self.map.get(root)))
+    }
+
     /// Every server of every nginx tree with the tree's model.
     pub fn servers(&self) -> impl Iterator<Item = (&NginxModel, &Server)> + '_ {
         self.nginx

@@ -43,7 +43,11 @@ Autofix: safe — on the pool side: `listen.owner` and `listen.group` become ngi
 worker user and its primary group (and `listen.mode` gains owner and group read-write
 when it lacks them), or nginx's user joins `listen.acl_users` when ACLs are set. Only
 when nginx's user is stated (`user` directive or `--nginx-user`) and php-fpm's master
-runs as root."#,
+runs as root.
+
+Without a `user` directive nginx's workers run as "nobody" (a warning). A site file
+linted on its own, without the nginx.conf that includes it, does not show who they
+run as (Debian's nginx.conf says www-data): a note."#,
         fix: "Set `listen.owner`/`listen.group` to nginx's user (or list it in `listen.acl_users`).",
     },
     check: Check::Server(check),
@@ -226,7 +230,13 @@ fn check(
                 d = d.with_related(s, "nginx's worker user");
             }
             d = d.with_fix_opt(fix);
-            if !stated {
+            if !stated && model.is_lone_snippet(nginx) {
+                // A site file read on its own: its nginx.conf, which says who the workers
+                // run as (Debian's: www-data), is not part of the reading.
+                d = d
+                    .with_severity(Severity::Note)
+                    .with_note("this file is linted without the nginx.conf that includes it: nginx's `user` is not known, and \"nobody\" (nginx's built-in default) is assumed; pass --nginx-user, or lint it with its nginx.conf");
+            } else if !stated {
                 d = d
                     .with_severity(Severity::Warning)
                     .with_note("no `user` directive: assumed nginx's built-in default \"nobody\"; pass --nginx-user if the service runs as another user");
