@@ -1,5 +1,6 @@
-//! Per-server findings kept between runs of an incremental linter (an editor session):
-//! the findings of every [`Check::Server`] rule about one `server` of http, reused while
+//! Per-server results kept between runs of an incremental linter (an editor session):
+//! the model of each `server` of http (see `model::nginx::build_keeping`) and the
+//! findings of every [`Check::Server`] and [`Check::Nodes`] rule about it, reused while
 //! that server's statements and everything outside the servers stay the same.
 //!
 //! An editor's change touches one server of hundreds. A server's statements are those
@@ -71,7 +72,7 @@ type Servers = HashMap<(FileId, u32), Kept>;
 type Key = ((FileId, u32), Vec<FileId>);
 
 /// A server of the run: its tree's model, its model, its block in its syntax tree, its key.
-type Unit<'m, 'a> = (
+type ServerAt<'m, 'a> = (
     &'m NginxModel,
     &'m Server,
     Option<(&'m Tree<'a>, usize)>,
@@ -220,7 +221,7 @@ pub(crate) fn run_server_rules(
         .collect();
     // Servers of every tree with their statements (the tree and the block) and their key
     // (None: not keyed, checked every run).
-    let servers: Vec<Unit<'_, '_>> = model
+    let servers: Vec<ServerAt<'_, '_>> = model
         .nginx
         .iter()
         .zip(&splices)
