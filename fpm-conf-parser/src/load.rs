@@ -306,12 +306,12 @@ impl State<'_> {
             );
             return;
         }
+        // php-fpm globs with GLOB_MARK and skips what ends in `/`: directories. Known by
+        // the read failing (a `stat` per match less on every editor run: a pool.d of a
+        // thousand files was a thousand calls).
+        let skipped = |logical: &Path| self.fs.is_dir(logical) == Some(true);
         for logical in matches {
-            // php-fpm globs with GLOB_MARK and skips what ends in `/`: directories.
-            if self.fs.is_dir(&logical) == Some(true) {
-                continue;
-            }
-            if depth >= MAX_INCLUDE_FILES {
+            if depth >= MAX_INCLUDE_FILES && !skipped(&logical) {
                 self.config.diagnostics.push(
                     Diagnostic::new(&INCLUDE, entry.value_span, format!("failed to include more than {MAX_INCLUDE_FILES} files recursively (at '{}')", logical.display()))
                         .with_help("php-fpm refuses to start; flatten the includes"),
@@ -345,6 +345,7 @@ impl State<'_> {
                     self.read_once.insert(logical.clone(), id);
                     self.file(id, depth + 1)
                 }
+                Err(_) if skipped(&logical) => {}
                 Err((FsError::Unknown, _)) => self.config.incomplete = true,
                 Err((_, message)) => self.config.diagnostics.push(Diagnostic::new(
                     &INCLUDE,

@@ -86,3 +86,32 @@ fn sections_reopen_case_insensitively_and_leak_across_includes() {
         describe(&map, &check(&config))
     );
 }
+
+/// php-fpm globs its includes with GLOB_MARK and skips directories: a folder whose name
+/// matches the pattern is passed over without a word, on the host and in a root copy.
+#[test]
+fn a_directory_matched_by_an_include_pattern_is_skipped() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let fpm = dir.path().join("etc/php/8.2/fpm");
+    std::fs::create_dir_all(fpm.join("pool.d/old.conf")).expect("mkdir");
+    std::fs::write(
+        fpm.join("php-fpm.conf"),
+        "[global]\ninclude=/etc/php/8.2/fpm/pool.d/*.conf\n",
+    )
+    .expect("write");
+    std::fs::write(
+        fpm.join("pool.d/www.conf"),
+        "[www]\nlisten = /run/php/www.sock\npm = static\npm.max_children = 2\n",
+    )
+    .expect("write");
+    let map = SourceMap::new();
+    let opts = FpmLoadOptions {
+        root: Some(dir.path().to_path_buf()),
+        ..Default::default()
+    };
+    let config = load(Path::new("/etc/php/8.2/fpm/php-fpm.conf"), &opts, &map);
+    let names: Vec<&str> = config.pools.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["www"]);
+    assert_eq!(describe(&map, &config.diagnostics), Vec::<String>::new());
+    assert!(!config.incomplete);
+}
