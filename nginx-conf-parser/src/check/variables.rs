@@ -117,21 +117,6 @@ fn captures(pattern: &str, out: &mut HashSet<String>) {
     }
 }
 
-/// Every statement under `items`, nested blocks (custom ones such as `map` too) included.
-fn all<'a>(items: Items<'a>, mut f: impl FnMut(&Item<'a>)) {
-    let mut stack = vec![items];
-    while let Some(top) = stack.last_mut() {
-        let Some(item) = top.next() else {
-            stack.pop();
-            continue;
-        };
-        f(&item);
-        if item.is_block() {
-            stack.push(item.children());
-        }
-    }
-}
-
 /// Strips `~`/`~*` from a regex argument.
 fn regex_of(arg: &str) -> Option<&str> {
     arg.strip_prefix("~*").or_else(|| arg.strip_prefix('~'))
@@ -319,32 +304,42 @@ pub(super) fn check(
     let mut budget = MAX_SUGGESTION_COMPARISONS;
     for http in config.items().filter(|i| i.is("http") && i.is_block()) {
         let mut defined: HashSet<String> = HashSet::new();
-        all(http.children(), |item| definitions(item, &mut defined));
         let mut reported: HashSet<String> = HashSet::new();
         // A snippet included in many blocks (fastcgi.conf in every PHP location) is the
         // same statements each time: under the same parent they reference the same names,
         // and each name is reported once. Checked once per (statement, parent).
         let mut checked: HashSet<(*const Directive, Cow<'_, str>)> = HashSet::new();
-        // Walk with the parent's name, to know map entries and upstream lines.
+        // One walk, with the parent's name (to know map entries and upstream lines): every
+        // statement's definitions, and the statements whose arguments reference a
+        // variable, checked once every name is known (a `set` further down defines a name
+        // used above it). Two walks through the include splicer were a tenth of an
+        // editor's re-lint.
+        let mut referencing: Vec<(Item<'_>, Vec<usize>)> = Vec::new();
         let mut stack: Vec<(Items<'_>, Cow<'_, str>)> = vec![(http.children(), "http".into())];
         while let Some((top, parent)) = stack.last_mut() {
             let Some(item) = top.next() else {
                 stack.pop();
                 continue;
             };
+            definitions(&item, &mut defined);
             // Most statements reference no variable: skip them before any text is made.
             let any_reference = item
                 .directive
                 .args
                 .iter()
                 .any(|t| item.file.bytes(t).contains(&b'$'));
-            let compiled = if any_reference
-                && checked.insert((std::ptr::from_ref(item.directive), parent.clone()))
+            if any_reference && checked.insert((std::ptr::from_ref(item.directive), parent.clone()))
             {
-                compiled_args(&item, parent, catalogue)
-            } else {
-                Vec::new()
-            };
+                let compiled = compiled_args(&item, parent, catalogue);
+                if !compiled.is_empty() {
+                    referencing.push((item, compiled));
+                }
+            }
+            if item.is_block() {
+                stack.push((item.children(), item.name()));
+            }
+        }
+        for (item, compiled) in referencing {
             for i in compiled {
                 let Some(arg) = item.arg(i) else { continue };
                 for (name, start, end) in references(&arg) {
@@ -409,9 +404,6 @@ pub(super) fn check(
                         d
                     });
                 }
-            }
-            if item.is_block() {
-                stack.push((item.children(), item.name()));
             }
         }
     }
