@@ -232,20 +232,8 @@ impl<'a> Tree<'a> {
     /// document order: what [`super::tree_walk::walk`] does on the configuration, read
     /// from this index instead of splicing the includes again (a rule's walk of a
     /// 1 000-site tree cost 2-3 ms that way, most of it in the include iterator).
-    pub fn walk(&self, mut visit: impl FnMut(&Item<'a>, &[Item<'a>])) {
-        let mut open: Vec<usize> = Vec::new();
-        let mut blocks: Vec<Item<'a>> = Vec::new();
-        for (i, item) in self.items.iter().enumerate() {
-            let parent = self.parent(i);
-            while open.last().copied() != parent && open.pop().is_some() {
-                blocks.pop();
-            }
-            visit(item, &blocks);
-            if item.is_block() {
-                open.push(i);
-                blocks.push(*item);
-            }
-        }
+    pub fn walk(&self, visit: impl FnMut(&Item<'a>, &[Item<'a>])) {
+        self.walk_nodes(&Nodes::all(self), visit);
     }
 
     /// Calls `visit` as [`Tree::walk`] does for the statements of `nodes` only, each with
