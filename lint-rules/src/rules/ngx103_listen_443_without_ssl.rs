@@ -1,3 +1,4 @@
+use crate::model::Server;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
@@ -48,7 +49,7 @@ Autofix: safe — `ssl` is added after the address, when the server has its own
 /// fixed listen would stop nginx from loading: NGX021).
 pub fn add_ssl(
     model: &Model<'_>,
-    server: &crate::model::Server,
+    server: &Server,
     listen: &crate::model::nginx::NginxListen,
 ) -> Option<Fix> {
     server.certificate?;

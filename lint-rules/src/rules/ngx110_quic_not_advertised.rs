@@ -1,3 +1,5 @@
+use crate::model::NginxModel;
+use crate::model::Server;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
@@ -52,8 +54,8 @@ server {
 
 fn check(
     _model: &Model<'_>,
-    _nginx: &crate::model::NginxModel,
-    server: &crate::model::Server,
+    _nginx: &NginxModel,
+    server: &Server,
     sink: &mut Sink,
 ) {
     for quic in server.listens.iter().filter(|l| l.quic) {

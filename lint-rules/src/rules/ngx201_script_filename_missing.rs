@@ -1,3 +1,5 @@
+use crate::model::NginxModel;
+use crate::model::Server;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Applicability, Diagnostic, Edit, Family, Fix, RuleMeta, Severity, Span};
 
@@ -140,8 +142,8 @@ fn starts_with_variable(value: &str, name: &str) -> bool {
 
 fn check(
     model: &Model<'_>,
-    _nginx: &crate::model::NginxModel,
-    server: &crate::model::Server,
+    _nginx: &NginxModel,
+    server: &Server,
     sink: &mut Sink,
 ) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {

@@ -1,3 +1,5 @@
+use crate::model::NginxModel;
+use crate::model::Server;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
@@ -46,8 +48,8 @@ location /app/ {
 
 fn check(
     _model: &Model<'_>,
-    _nginx: &crate::model::NginxModel,
-    server: &crate::model::Server,
+    _nginx: &NginxModel,
+    server: &Server,
     sink: &mut Sink,
 ) {
     // A location with alias covers the nested locations written inside its span.

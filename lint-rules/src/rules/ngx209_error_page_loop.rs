@@ -1,3 +1,5 @@
+use crate::model::NginxModel;
+use crate::model::Server;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use foldhash::{HashSet, HashSetExt};
@@ -86,8 +88,8 @@ fn handles(location: &EffectiveLocation, code: &str) -> bool {
 
 fn check(
     _model: &Model<'_>,
-    _nginx: &crate::model::NginxModel,
-    server: &crate::model::Server,
+    _nginx: &NginxModel,
+    server: &Server,
     sink: &mut Sink,
 ) {
     let mut checked = HashSet::new();

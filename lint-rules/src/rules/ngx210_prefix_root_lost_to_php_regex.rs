@@ -1,3 +1,5 @@
+use crate::model::syntax::Tree;
+use crate::model::NginxModel;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
@@ -127,7 +129,7 @@ fn reads_root(php: &EffectiveLocation) -> bool {
             .is_some_and(|p| p.value.contains("$document_root") || p.value.contains("$request_filename"))
 }
 
-fn check_server(server: &Server, tree: &crate::model::syntax::Tree<'_>, sink: &mut Sink) {
+fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
     for prefix_location in server.locations.iter().skip(1) {
         let Some(prefix) = plain_prefix(prefix_location) else {
             continue;
@@ -211,7 +213,7 @@ fn check_server(server: &Server, tree: &crate::model::syntax::Tree<'_>, sink: &m
 
 fn check(
     model: &Model<'_>,
-    nginx: &crate::model::NginxModel,
+    nginx: &NginxModel,
     server: &Server,
     sink: &mut Sink,
 ) {

@@ -1,3 +1,5 @@
+use crate::model::syntax::Tree;
+use crate::model::syntax::Nodes;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity, Span};
 use nginx_conf_parser::catalogue::Catalogue;
@@ -54,8 +56,8 @@ const FREE_TEXT: &[&str] = &["log_format", "return", "echo", "more_set_headers"]
 
 fn check(
     model: &Model<'_>,
-    tree: &crate::model::syntax::Tree<'_>,
-    nodes: &crate::model::syntax::Nodes,
+    tree: &Tree<'_>,
+    nodes: &Nodes,
     sink: &mut Sink,
 ) {
     let catalogue = Catalogue::get(crate::options::version(model.options));

@@ -1,3 +1,5 @@
+use crate::model::NginxModel;
+use crate::model::Server;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
@@ -45,8 +47,8 @@ drop the `keepalive` line instead."#,
 
 fn check(
     _model: &Model<'_>,
-    nginx: &crate::model::NginxModel,
-    server: &crate::model::Server,
+    nginx: &NginxModel,
+    server: &Server,
     sink: &mut Sink,
 ) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {

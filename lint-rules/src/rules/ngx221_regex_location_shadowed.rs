@@ -1,5 +1,7 @@
 use std::collections::BTreeSet;
 
+use crate::model::syntax::Tree;
+use crate::model::syntax::Nodes;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
@@ -99,8 +101,8 @@ fn spelled(alternative: &str) -> Option<Vec<String>> {
 
 fn check(
     _model: &Model<'_>,
-    tree: &crate::model::syntax::Tree<'_>,
-    nodes: &crate::model::syntax::Nodes,
+    tree: &Tree<'_>,
+    nodes: &Nodes,
     sink: &mut Sink,
 ) {
     // (statement, case-insensitive, extensions, lower-cased if not already) of the regex

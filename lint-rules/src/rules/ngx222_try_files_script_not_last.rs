@@ -1,3 +1,5 @@
+use crate::model::NginxModel;
+use crate::model::Server;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity, Span};
 
@@ -56,8 +58,8 @@ fn script_with_query(arg: &str) -> bool {
 
 fn check(
     model: &Model<'_>,
-    _nginx: &crate::model::NginxModel,
-    server: &crate::model::Server,
+    _nginx: &NginxModel,
+    server: &Server,
     sink: &mut Sink,
 ) {
     for location in &server.locations {

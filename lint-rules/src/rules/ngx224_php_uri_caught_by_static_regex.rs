@@ -1,3 +1,4 @@
+use crate::model::NginxModel;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
@@ -121,8 +122,8 @@ fn index_scripts(server: &Server) -> Vec<String> {
 
 fn check(
     model: &Model<'_>,
-    _nginx: &crate::model::NginxModel,
-    server: &crate::model::Server,
+    _nginx: &NginxModel,
+    server: &Server,
     sink: &mut Sink,
 ) {
     if model.is_synthetic(server) {

@@ -1,3 +1,5 @@
+use crate::model::syntax::Tree;
+use crate::model::syntax::Nodes;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
@@ -47,8 +49,8 @@ offered when `none` and `blocked` are all the list holds."#,
 
 fn check(
     model: &Model<'_>,
-    tree: &crate::model::syntax::Tree<'_>,
-    nodes: &crate::model::syntax::Nodes,
+    tree: &Tree<'_>,
+    nodes: &Nodes,
     sink: &mut Sink,
 ) {
     tree.walk_nodes(nodes, |s, _| {

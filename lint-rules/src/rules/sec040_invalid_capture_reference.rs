@@ -1,3 +1,4 @@
+use crate::model::syntax::Nodes;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
@@ -95,8 +96,8 @@ fn scope_patterns(tree: &Tree<'_>, base: Option<usize>) -> Vec<String> {
 
 fn check(
     _model: &Model<'_>,
-    tree: &crate::model::syntax::Tree<'_>,
-    nodes: &crate::model::syntax::Nodes,
+    tree: &Tree<'_>,
+    nodes: &Nodes,
     sink: &mut Sink,
 ) {
     const SCOPED: &[&str] = &[

@@ -1,3 +1,4 @@
+use crate::model::syntax::Nodes;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
@@ -77,8 +78,8 @@ fn ends_processing(tree: &Tree<'_>, n: usize) -> bool {
 
 fn check(
     _model: &Model<'_>,
-    tree: &crate::model::syntax::Tree<'_>,
-    nodes: &crate::model::syntax::Nodes,
+    tree: &Tree<'_>,
+    nodes: &Nodes,
     sink: &mut Sink,
 ) {
     for i in nodes.named(tree, "rewrite").collect::<Vec<_>>() {

@@ -1,3 +1,5 @@
+use crate::model::syntax::Tree;
+use crate::model::syntax::Nodes;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
@@ -142,8 +144,8 @@ fn regex_escape(pattern: &str, caseless: bool, alias: &str) -> Option<&'static s
 
 fn check(
     _model: &Model<'_>,
-    tree: &crate::model::syntax::Tree<'_>,
-    nodes: &crate::model::syntax::Nodes,
+    tree: &Tree<'_>,
+    nodes: &Nodes,
     sink: &mut Sink,
 ) {
     for i in nodes.named(tree, "alias").collect::<Vec<_>>() {

@@ -1,3 +1,4 @@
+use crate::model::syntax::Nodes;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
@@ -80,8 +81,8 @@ fn deny_all(model: &Model<'_>, tree: &Tree<'_>, scope: usize) -> Option<Fix> {
 
 fn check(
     model: &Model<'_>,
-    tree: &crate::model::syntax::Tree<'_>,
-    nodes: &crate::model::syntax::Nodes,
+    tree: &Tree<'_>,
+    nodes: &Nodes,
     sink: &mut Sink,
 ) {
     let mut seen = foldhash::HashSet::default();

@@ -1,3 +1,5 @@
+use crate::model::NginxModel;
+use crate::model::Server;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
@@ -143,8 +145,8 @@ fn upload_prefix(location: &EffectiveLocation) -> Option<String> {
 
 fn check(
     model: &Model<'_>,
-    nginx: &crate::model::NginxModel,
-    server: &crate::model::Server,
+    nginx: &NginxModel,
+    server: &Server,
     sink: &mut Sink,
 ) {
     let Some(tree) = model.syntax_of(nginx) else {

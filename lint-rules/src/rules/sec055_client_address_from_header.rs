@@ -1,3 +1,5 @@
+use crate::model::syntax::Tree;
+use crate::model::syntax::Nodes;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
@@ -61,8 +63,8 @@ fn client_written(value: &str) -> Option<&str> {
 
 fn check(
     _model: &Model<'_>,
-    tree: &crate::model::syntax::Tree<'_>,
-    nodes: &crate::model::syntax::Nodes,
+    tree: &Tree<'_>,
+    nodes: &Nodes,
     sink: &mut Sink,
 ) {
     tree.walk_nodes(nodes, |s, _| {

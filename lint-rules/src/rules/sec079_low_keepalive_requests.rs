@@ -1,3 +1,5 @@
+use crate::model::syntax::Tree;
+use crate::model::syntax::Nodes;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
@@ -46,8 +48,8 @@ since 1.19.10). Unsafe for `0`: that may have been written to turn keep-alive of
 
 fn check(
     _model: &Model<'_>,
-    tree: &crate::model::syntax::Tree<'_>,
-    nodes: &crate::model::syntax::Nodes,
+    tree: &Tree<'_>,
+    nodes: &Nodes,
     sink: &mut Sink,
 ) {
     for node in nodes.named(tree, "keepalive_requests").map(|i| tree.node(i)) {

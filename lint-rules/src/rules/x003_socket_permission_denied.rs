@@ -1,3 +1,5 @@
+use crate::model::NginxModel;
+use crate::model::Server;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
@@ -162,8 +164,8 @@ pub fn socket_access(model: &Model<'_>, p: &PoolRef<'_>) -> SocketAccess {
 
 fn check(
     model: &Model<'_>,
-    nginx: &crate::model::NginxModel,
-    server: &crate::model::Server,
+    nginx: &NginxModel,
+    server: &Server,
     sink: &mut Sink,
 ) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {

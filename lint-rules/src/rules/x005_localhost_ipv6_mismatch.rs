@@ -1,3 +1,5 @@
+use crate::model::NginxModel;
+use crate::model::Server;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 use std::net::IpAddr;
@@ -73,8 +75,8 @@ pub fn family_mismatch(target: &NginxTarget, listen: &Listen) -> bool {
 
 fn check(
     model: &Model<'_>,
-    _nginx: &crate::model::NginxModel,
-    server: &crate::model::Server,
+    _nginx: &NginxModel,
+    server: &Server,
     sink: &mut Sink,
 ) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {

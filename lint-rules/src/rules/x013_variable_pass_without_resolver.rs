@@ -1,3 +1,5 @@
+use crate::model::NginxModel;
+use crate::model::Server;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
@@ -42,8 +44,8 @@ fastcgi_pass $php;
 
 fn check(
     model: &Model<'_>,
-    nginx: &crate::model::NginxModel,
-    server: &crate::model::Server,
+    nginx: &NginxModel,
+    server: &Server,
     sink: &mut Sink,
 ) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
