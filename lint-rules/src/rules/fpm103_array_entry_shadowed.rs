@@ -1,7 +1,6 @@
 use crate::rule::{Check, Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use foldhash::{HashMap, HashMapExt};
-
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
 
@@ -55,7 +54,12 @@ fn list(key: &str) -> Option<&'static str> {
 /// The value as written: the parsed one has keywords converted (`off` → ""), which a
 /// message should not show.
 fn written(model: &Model<'_>, entry: &fpm_conf_parser::Entry) -> String {
-    let text = model.map.get(entry.value_span.file).snippet(entry.value_span).trim().to_string();
+    let text = model
+        .map
+        .get(entry.value_span.file)
+        .snippet(entry.value_span)
+        .trim()
+        .to_string();
     match text.as_bytes().first() {
         Some(b'"' | b'\'') => text,
         Some(_) => format!("\"{text}\""),

@@ -1,7 +1,6 @@
 use crate::rule::{Check, Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use foldhash::{HashSet, HashSetExt};
-
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
 
@@ -12,7 +11,8 @@ pub static RULE: Rule = Rule {
         name: "env-overridden-by-nginx",
         family: Family::FpmPool,
         severity: Severity::Warning,
-        summary: "a pool's `env[X]` that nginx overrides with `fastcgi_param X`: PHP sees nginx's value",
+        summary:
+            "a pool's `env[X]` that nginx overrides with `fastcgi_param X`: PHP sees nginx's value",
         aliases: &[],
         doc: r#"PHP under php-fpm answers `getenv('X')` from the request's FastCGI
 parameters first and the process environment second, and builds `$_SERVER`

@@ -74,7 +74,11 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         d = d.with_fix_if(seconds > 0, || {
             Fix::unsafe_edits(
                 format!("set request_slowlog_timeout = {seconds}s"),
-                crate::fixes::fpm_set(model.map, p.pool, &[("request_slowlog_timeout", format!("{seconds}s"))]),
+                crate::fixes::fpm_set(
+                    model.map,
+                    p.pool,
+                    &[("request_slowlog_timeout", format!("{seconds}s"))],
+                ),
             )
         });
         sink.push(d);

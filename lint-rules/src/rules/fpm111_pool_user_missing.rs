@@ -10,7 +10,8 @@ pub static RULE: Rule = Rule {
         name: "pool-user-missing",
         family: Family::FpmPool,
         severity: Severity::Error,
-        summary: "a pool without `user` under a php-fpm master started as root: php-fpm refuses to start",
+        summary:
+            "a pool without `user` under a php-fpm master started as root: php-fpm refuses to start",
         aliases: &[],
         doc: r#"A php-fpm master started as root (the distributions' service, systemd's
 `php8.2-fpm.service`) switches each pool's workers to the pool's `user` and
@@ -61,7 +62,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         return;
     }
     for p in model.pools() {
-        if p.pool.get("user").is_some_and(|e| !e.value.trim().is_empty()) {
+        if p.pool
+            .get("user")
+            .is_some_and(|e| !e.value.trim().is_empty())
+        {
             continue;
         }
         sink.push(

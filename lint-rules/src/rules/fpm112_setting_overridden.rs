@@ -76,7 +76,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             }
             let (file, line) = {
                 let f = model.map.get(winner.key_span.file);
-                (f.path.display().to_string(), f.line_col(winner.key_span.start).line)
+                (
+                    f.path.display().to_string(),
+                    f.line_col(winner.key_span.start).line,
+                )
             };
             let help = if same_file {
                 "keep one line and edit it there".to_string()

@@ -75,9 +75,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             });
             let redirects_all = first.locations.first().is_some_and(|level| {
                 level.redirects_all.is_some()
-                    || level.early_return.as_ref().is_some_and(|r| {
-                        matches!(r.first(), "301" | "302" | "303" | "307" | "308")
-                    })
+                    || level
+                        .early_return
+                        .as_ref()
+                        .is_some_and(|r| matches!(r.first(), "301" | "302" | "303" | "307" | "308"))
             });
             if one_file && redirects_all {
                 continue;

@@ -57,7 +57,10 @@ pub fn add_ssl(
     let (address, _) = stmt.args.first()?;
     Some(Fix::safe(
         format!("write `listen {} ssl`", listen.address),
-        vec![Edit::insert(lint_source::Span::point(address.file, address.end as usize), " ssl")],
+        vec![Edit::insert(
+            lint_source::Span::point(address.file, address.end as usize),
+            " ssl",
+        )],
     ))
 }
 

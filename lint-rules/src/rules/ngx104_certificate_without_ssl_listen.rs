@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
         name: "certificate-without-ssl-listen",
         family: Family::NginxListen,
         severity: Severity::Note,
-        summary: "a server with `ssl_certificate` but no `listen ... ssl`: the certificate is never used",
+        summary:
+            "a server with `ssl_certificate` but no `listen ... ssl`: the certificate is never used",
         aliases: &[],
         doc: r#"`ssl_certificate` only takes effect on listens marked `ssl`. A server that
 sets a certificate but listens on plain ports serves HTTP only; HTTPS requests
@@ -63,10 +64,12 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         }
         // A listen on an address another server marks `ssl` speaks TLS for this server
         // too (NGX108 says so), and its certificate is the one sent for its names.
-        let index = nginx.servers.iter().position(|s| std::ptr::eq(&**s, server));
+        let index = nginx
+            .servers
+            .iter()
+            .position(|s| std::ptr::eq(&**s, server));
         let shares_tls = nginx.listen_groups.iter().any(|g| {
-            g.members.iter().any(|m| Some(m.server) == index)
-                && g.members.iter().any(|m| m.ssl)
+            g.members.iter().any(|m| Some(m.server) == index) && g.members.iter().any(|m| m.ssl)
         });
         if shares_tls {
             continue;

@@ -80,21 +80,22 @@ fn corrected(name: &str) -> Option<String> {
             .or_else(|| name.strip_prefix("http://"))?;
         rest.split('/').next()?.to_string()
     };
-    (!good.is_empty() && problem(&good).is_none() && !good.contains(['"', '\'', ' ', ';'])).then_some(good)
+    (!good.is_empty() && problem(&good).is_none() && !good.contains(['"', '\'', ' ', ';']))
+        .then_some(good)
 }
 
-fn check(
-    _model: &Model<'_>,
-    _nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(_model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for (name, span) in &server.names {
         if let Some(why) = problem(name) {
             sink.push(
                 Diagnostic::new(&RULE.meta, *span, format!("server name \"{name}\" {why}"))
                     .with_help("fix the name; it never matches a request")
-                    .with_fix_opt(corrected(name).map(|good| Fix::safe(format!("write \"{good}\""), vec![Edit::replace(*span, good)]))),
+                    .with_fix_opt(corrected(name).map(|good| {
+                        Fix::safe(
+                            format!("write \"{good}\""),
+                            vec![Edit::replace(*span, good)],
+                        )
+                    })),
             );
         }
     }
@@ -115,7 +116,10 @@ mod tests {
         assert!(problem("~^(?<sub>.+)\\.example\\.com$").is_none());
         assert!(problem("_").is_none());
         assert_eq!(super::corrected("a.example,").as_deref(), Some("a.example"));
-        assert_eq!(super::corrected("https://a.example/x").as_deref(), Some("a.example"));
+        assert_eq!(
+            super::corrected("https://a.example/x").as_deref(),
+            Some("a.example")
+        );
         assert_eq!(super::corrected("a.example:8080"), None);
         assert_eq!(super::corrected("https://a.example:8443/"), None);
     }

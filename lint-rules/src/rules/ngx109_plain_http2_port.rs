@@ -92,7 +92,11 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 let word = stmt.args[i].0;
                 Some(Fix::safe(
                     "remove `http2` from this listen",
-                    vec![Edit::delete(lint_source::Span::new(word.file, before.end as usize, word.end as usize))],
+                    vec![Edit::delete(lint_source::Span::new(
+                        word.file,
+                        before.end as usize,
+                        word.end as usize,
+                    ))],
                 ))
             });
             sink.push(

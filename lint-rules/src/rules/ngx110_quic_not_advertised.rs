@@ -52,12 +52,7 @@ server {
     check: Check::Server(check),
 };
 
-fn check(
-    _model: &Model<'_>,
-    _nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(_model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for quic in server.listens.iter().filter(|l| l.quic) {
         let tls = server
             .listens

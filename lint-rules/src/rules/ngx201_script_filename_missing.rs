@@ -94,7 +94,10 @@ fn add_script_filename(
         .as_ref()
         .and_then(|p| p.defined_at)
         .unwrap_or(location.span);
-    let statement = format!("fastcgi_param SCRIPT_FILENAME {};", script_filename(location));
+    let statement = format!(
+        "fastcgi_param SCRIPT_FILENAME {};",
+        script_filename(location)
+    );
     let edit = crate::fixes::first_in_block(model.map, level, &statement)?;
     Some(Fix::safe(format!("add `{statement}`"), vec![edit]))
 }
@@ -121,12 +124,7 @@ fn handles_any_script(pattern: &str, script: &str) -> bool {
 const EXAMPLE_PLACEHOLDER: &str = "/scripts$fastcgi_script_name";
 
 /// Variables that hold the request's URI path, not a file's.
-const URI_VARIABLES: &[&str] = &[
-    "fastcgi_script_name",
-    "uri",
-    "document_uri",
-    "request_uri",
-];
+const URI_VARIABLES: &[&str] = &["fastcgi_script_name", "uri", "document_uri", "request_uri"];
 
 /// Whether `value` begins with `$name` or `${name}` (and not a longer name: `$uri_x`).
 fn starts_with_variable(value: &str, name: &str) -> bool {
@@ -140,12 +138,7 @@ fn starts_with_variable(value: &str, name: &str) -> bool {
         .is_some_and(|r| !r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
 }
 
-fn check(
-    model: &Model<'_>,
-    _nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         let Some((_, pass_span)) = &location.fastcgi_pass else {
             continue;

@@ -46,12 +46,7 @@ location /app/ {
     check: Check::Server(check),
 };
 
-fn check(
-    _model: &Model<'_>,
-    _nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(_model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     // A location with alias covers the nested locations written inside its span.
     let aliases: Vec<_> = server
         .locations

@@ -42,12 +42,7 @@ it keep their precedence)."#,
     check: Check::Server(check),
 };
 
-fn check(
-    model: &Model<'_>,
-    _nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     let Some(level) = server.locations.first() else {
         return;
     };
@@ -104,12 +99,27 @@ fn check(
         return;
     }
     sink.push(
-        Diagnostic::new(&RULE.meta, index.span, format!("`index {}` has no index.php, and no location falls back to a PHP front controller", index.args.join(" ")))
-            .with_help("add index.php to `index`")
-            .with_fix_opt(crate::fixes::statement(model.map, index.span).and_then(|stmt| {
+        Diagnostic::new(
+            &RULE.meta,
+            index.span,
+            format!(
+                "`index {}` has no index.php, and no location falls back to a PHP front controller",
+                index.args.join(" ")
+            ),
+        )
+        .with_help("add index.php to `index`")
+        .with_fix_opt(
+            crate::fixes::statement(model.map, index.span).and_then(|stmt| {
                 let (last, _) = stmt.args.last()?;
-                Some(Fix::safe("add index.php to `index`", vec![Edit::insert(lint_source::Span::point(last.file, last.end as usize), " index.php")]))
-            }))
-            .with_note("at runtime: 403 Forbidden, \"directory index of ... is forbidden\""),
+                Some(Fix::safe(
+                    "add index.php to `index`",
+                    vec![Edit::insert(
+                        lint_source::Span::point(last.file, last.end as usize),
+                        " index.php",
+                    )],
+                ))
+            }),
+        )
+        .with_note("at runtime: 403 Forbidden, \"directory index of ... is forbidden\""),
     );
 }

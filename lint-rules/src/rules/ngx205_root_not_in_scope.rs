@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
         name: "root-not-in-scope",
         family: Family::NginxFastcgi,
         severity: Severity::Warning,
-        summary: "a PHP location builds SCRIPT_FILENAME from $document_root, but no `root` applies to it",
+        summary:
+            "a PHP location builds SCRIPT_FILENAME from $document_root, but no `root` applies to it",
         aliases: &[],
         doc: r#"`root` set inside `location /` does not reach `location ~ \.php$`: sibling
 locations do not inherit from each other. Without a root at server (or http)
@@ -40,12 +41,7 @@ judged: the server it goes into may set `root`."#,
     check: Check::Server(check),
 };
 
-fn check(
-    model: &Model<'_>,
-    _nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     // A snippet's locations read on their own: the server they are pasted into may
     // set `root` (the WordPress handbook's fragments).
     if model.is_synthetic(server) {
@@ -81,18 +77,21 @@ fn check(
         else {
             continue;
         };
-        let mut d = Diagnostic::new(&RULE.meta, location.span, "no `root` applies to this PHP location: $document_root is nginx's built-in default")
-            .with_related(script.span, "SCRIPT_FILENAME uses $document_root")
-            .with_help("set `root` at the server level")
-            .with_note("at runtime: 404 \"File not found.\", \"Primary script unknown\"");
+        let mut d = Diagnostic::new(
+            &RULE.meta,
+            location.span,
+            "no `root` applies to this PHP location: $document_root is nginx's built-in default",
+        )
+        .with_related(script.span, "SCRIPT_FILENAME uses $document_root")
+        .with_help("set `root` at the server level")
+        .with_note("at runtime: 404 \"File not found.\", \"Primary script unknown\"");
         if let Some(sibling) = server.locations.iter().find(|l| {
             l.inherited
                 .get("root")
                 .is_some_and(|r| r.span.start >= l.span.start && r.span.end <= l.span.end)
         }) {
             if let Some(r) = sibling.inherited.get("root") {
-                d = d
-                    .with_related(r.span, "a root set in another location does not apply here");
+                d = d.with_related(r.span, "a root set in another location does not apply here");
             }
         }
         sink.push(d);

@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
         name: "fastcgi-buffer-size-small",
         family: Family::NginxFastcgi,
         severity: Severity::Warning,
-        summary: "`fastcgi_buffer_size` set below 8k: response headers of common frameworks do not fit",
+        summary:
+            "`fastcgi_buffer_size` set below 8k: response headers of common frameworks do not fit",
         aliases: &[],
         doc: r#"The whole response header from php-fpm must fit in `fastcgi_buffer_size`.
 Frameworks send large headers (session and CSRF cookies, Content-Security-
@@ -44,7 +45,11 @@ fails). No fix when `fastcgi_busy_buffers_size` is set."#,
 /// the larger of the two sizes and must stay below all buffers but one, or `nginx -t`
 /// fails. `None` when busy buffers are set explicitly or nothing fits.
 fn fitting_size(location: &crate::model::EffectiveLocation) -> Option<&'static str> {
-    if location.inherited.get("fastcgi_busy_buffers_size").is_some() {
+    if location
+        .inherited
+        .get("fastcgi_busy_buffers_size")
+        .is_some()
+    {
         return None;
     }
     let (num, size) = match location.inherited.get("fastcgi_buffers") {

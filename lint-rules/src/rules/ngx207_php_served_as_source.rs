@@ -46,19 +46,16 @@ server {
     check: Check::Server(check),
 };
 
-fn check(
-    model: &Model<'_>,
-    _nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     // A snippet read on its own: the PHP location may be elsewhere in its server.
     if model.is_synthetic(server) {
         return;
     }
-    if server.locations.iter().any(|l| {
-        l.fastcgi_pass.is_some() || l.other_pass.iter().any(|(d, _, _)| d != "grpc_pass")
-    }) {
+    if server
+        .locations
+        .iter()
+        .any(|l| l.fastcgi_pass.is_some() || l.other_pass.iter().any(|(d, _, _)| d != "grpc_pass"))
+    {
         return;
     }
     let Some(level) = server.locations.first() else {
@@ -74,8 +71,7 @@ fn check(
         server.location_for(uri).is_none_or(|l| {
             l.early_return.is_none()
                 && l.redirects_all.is_none()
-                && l
-                    .try_files
+                && l.try_files
                     .as_ref()
                     .is_none_or(|t| t.args.iter().any(|a| a.ends_with('/')))
         })
@@ -97,7 +93,8 @@ fn check(
         .find(|t| t.args.iter().any(|a| a.contains(".php")));
     let Some(span) = index.map(|i| i.span).or(try_files
         .filter(|_| level.inherited.get("root").is_some())
-        .map(|t| t.span)) else {
+        .map(|t| t.span))
+    else {
         return;
     };
     // The PHP location may be in an include that could not be read (the WordPress

@@ -4,7 +4,6 @@ use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use std::path::PathBuf;
 
-
 use crate::model::filesystem::Probe;
 use crate::model::{EffectiveLocation, Model};
 
@@ -130,12 +129,7 @@ fn relative_fallback(
     )
 }
 
-fn check(
-    model: &Model<'_>,
-    _nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().skip(1) {
         let Some(try_files) = &location.try_files else {
             continue;

@@ -1,9 +1,8 @@
 use crate::model::NginxModel;
 use crate::model::Server;
 use crate::rule::{Check, Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use foldhash::{HashSet, HashSetExt};
-
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::nginx::Setting;
 use crate::model::{EffectiveLocation, Model};
@@ -86,12 +85,7 @@ fn handles(location: &EffectiveLocation, code: &str) -> bool {
         .any(|p| parse(p).0.contains(&code))
 }
 
-fn check(
-    _model: &Model<'_>,
-    _nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(_model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     let mut checked = HashSet::new();
     for location in &server.locations {
         for page in location.inherited.error_pages.iter() {

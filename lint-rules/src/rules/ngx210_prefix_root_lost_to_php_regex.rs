@@ -126,7 +126,9 @@ fn reads_root(php: &EffectiveLocation) -> bool {
             .params
             .as_ref()
             .and_then(|list| list.get("SCRIPT_FILENAME"))
-            .is_some_and(|p| p.value.contains("$document_root") || p.value.contains("$request_filename"))
+            .is_some_and(|p| {
+                p.value.contains("$document_root") || p.value.contains("$request_filename")
+            })
 }
 
 fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
@@ -211,12 +213,7 @@ fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
     }
 }
 
-fn check(
-    model: &Model<'_>,
-    nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     if let Some(tree) = model.syntax_of(nginx) {
         check_server(server, tree, sink);
     }

@@ -1,5 +1,5 @@
-use crate::model::syntax::Tree;
 use crate::model::syntax::Nodes;
+use crate::model::syntax::Tree;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
@@ -44,17 +44,11 @@ location ~ ^/SOGo/so/ControlPanel/Products/([^/]*)/Resources/(.*)$ {
     check: Check::Nodes(check),
 };
 
-fn check(
-    _model: &Model<'_>,
-    tree: &Tree<'_>,
-    nodes: &Nodes,
-    sink: &mut Sink,
-) {
+fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     for i in nodes.named(tree, "location") {
         let item = tree.item(i);
         let (modifier, path) = location_pattern(item);
-        let regex_without_slash = matches!(modifier, "~" | "~*")
-            && anchored_without_slash(&path);
+        let regex_without_slash = matches!(modifier, "~" | "~*") && anchored_without_slash(&path);
         let why = if regex_without_slash {
             "the URI it is matched against always begins with `/`, and the regex is anchored (`^`) to another character"
         } else {

@@ -56,12 +56,7 @@ form is reported too."#,
     check: Check::Server(check),
 };
 
-fn check(
-    _model: &Model<'_>,
-    _nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(_model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         let (Some(split), Some(try_files)) = (&location.split_path_info, &location.try_files)
         else {
@@ -119,11 +114,18 @@ fn check(
             format!("answered {}", fallback.trim_start_matches('='))
         } else {
             let uri = fallback.split(['?', '$']).next().filter(|u| !u.is_empty());
-            format!("sent to {} with their path info lost", uri.unwrap_or(fallback))
+            format!(
+                "sent to {} with their path info lost",
+                uri.unwrap_or(fallback)
+            )
         };
         // Under `=404` the path-info URLs fail visibly, and an application that never
         // makes them (WordPress under the common tutorial block) loses nothing: a note.
-        let severity = if not_found { Severity::Note } else { RULE.meta.severity };
+        let severity = if not_found {
+            Severity::Note
+        } else {
+            RULE.meta.severity
+        };
         sink.push(
             Diagnostic::new(
                 &RULE.meta,

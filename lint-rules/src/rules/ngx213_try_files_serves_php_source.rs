@@ -48,12 +48,7 @@ split at `?`, so that name, `?` included, is never a file."#,
     check: Check::Server(check),
 };
 
-fn check(
-    _model: &Model<'_>,
-    _nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(_model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in &server.locations {
         let Some(try_files) = &location.try_files else {
             continue;

@@ -45,12 +45,7 @@ location @rewrite {
     check: Check::Server(check),
 };
 
-fn check(
-    _model: &Model<'_>,
-    _nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(_model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     let defined: Vec<&str> = server
         .locations
         .iter()
@@ -70,8 +65,7 @@ fn check(
             .iter()
             .filter_map(|e| e.args.last().map(|a| (a, e.span)));
         for (name, span) in fallback.chain(pages) {
-            if !name.starts_with('@') || name.contains('$') || defined.contains(&name.as_str())
-            {
+            if !name.starts_with('@') || name.contains('$') || defined.contains(&name.as_str()) {
                 continue;
             }
             // An inherited `error_page` shows in every location under it: once.

@@ -65,10 +65,16 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         .with_label("placed here by the deployment")
         .with_note("at runtime: nginx serves the image's default site instead; nothing in this file applies (and it is not linted)");
         d = match globs.as_slice() {
-            [] => d.with_help("include it from nginx.conf, or put it where the image loads sites from"),
+            [] => d.with_help(
+                "include it from nginx.conf, or put it where the image loads sites from",
+            ),
             some => d.with_help(format!(
                 "nginx.conf loads {}: put the file there",
-                some.iter().take(3).map(|g| format!("`{g}`")).collect::<Vec<_>>().join(", ")
+                some.iter()
+                    .take(3)
+                    .map(|g| format!("`{g}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
         };
         sink.push(d);

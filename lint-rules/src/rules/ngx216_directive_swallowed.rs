@@ -1,5 +1,5 @@
-use crate::model::syntax::Tree;
 use crate::model::syntax::Nodes;
+use crate::model::syntax::Tree;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity, Span};
 use nginx_conf_parser::catalogue::Catalogue;
@@ -54,12 +54,7 @@ next line as its own directive, which it may reject if it is itself wrong)."#,
 /// name may well be a value (`log_format` parts, `js_*` code names, `return` bodies).
 const FREE_TEXT: &[&str] = &["log_format", "return", "echo", "more_set_headers"];
 
-fn check(
-    model: &Model<'_>,
-    tree: &Tree<'_>,
-    nodes: &Nodes,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     let catalogue = Catalogue::get(crate::options::version(model.options));
     // The run's index of the trees, not a splice of the includes again.
     tree.walk_nodes(nodes, |item, blocks| {

@@ -1,5 +1,5 @@
-use crate::model::syntax::Tree;
 use crate::model::syntax::Nodes;
+use crate::model::syntax::Tree;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
@@ -52,12 +52,7 @@ handler sends the `.php` file as it is: refuse such requests instead.)"#,
 /// Variables that always begin with `/`.
 const NORMALISED: &[&str] = &["$uri", "$document_uri", "$fastcgi_script_name"];
 
-fn check(
-    _model: &Model<'_>,
-    tree: &Tree<'_>,
-    nodes: &Nodes,
-    sink: &mut Sink,
-) {
+fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     for i in nodes.named(tree, "if") {
         let item = tree.item(i);
         let (left, op, right) = condition(item);

@@ -1,5 +1,5 @@
-use crate::model::syntax::Tree;
 use crate::model::syntax::Nodes;
+use crate::model::syntax::Tree;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
@@ -56,13 +56,7 @@ are left to you."#,
     check: Check::Nodes(check),
 };
 
-
-fn check(
-    model: &Model<'_>,
-    tree: &Tree<'_>,
-    nodes: &Nodes,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     for block in nodes.indices().map(|i| tree.node(i)) {
         if !block.is_block() || !matches!(block.name(), "location" | "if" | "limit_except") {
             continue;
@@ -71,13 +65,19 @@ fn check(
             .children()
             .filter(|c| c.is("stub_status") || CONTENT_HANDLERS.contains(&c.name()))
             .collect();
-        let Some(last) = handlers.last() else { continue };
+        let Some(last) = handlers.last() else {
+            continue;
+        };
         for earlier in &handlers[..handlers.len() - 1] {
             // The same directive twice is nginx's own "is duplicate" error.
             if earlier.name() == last.name() {
                 continue;
             }
-            let line = model.map.get(last.span().file).line_col(last.span().start).line;
+            let line = model
+                .map
+                .get(last.span().file)
+                .line_col(last.span().start)
+                .line;
             let help = if last.is("proxy_pass") && earlier.is("fastcgi_pass") {
                 format!("delete the `proxy_pass` of line {line}: php-fpm speaks FastCGI, and HTTP sent to it is dropped (502)")
             } else {
@@ -101,7 +101,11 @@ fn check(
                 let file = model.map.get(last.span().file);
                 d = d.with_fix(Fix::unsafe_edits(
                     "delete the `proxy_pass`",
-                    vec![lint_source::edits::delete_statement(last.span().file, &file.text, last.span())],
+                    vec![lint_source::edits::delete_statement(
+                        last.span().file,
+                        &file.text,
+                        last.span(),
+                    )],
                 ));
             }
             sink.push(d);

@@ -101,7 +101,11 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 .find(|a| a.is("location"))
                 .and_then(|l| location_regex(l.item()))
                 .is_some_and(|(pattern, case_sensitive)| {
-                    let pattern = if case_sensitive { pattern } else { format!("(?i){pattern}") };
+                    let pattern = if case_sensitive {
+                        pattern
+                    } else {
+                        format!("(?i){pattern}")
+                    };
                     is_match(&pattern, uri)
                 });
             if reenters {

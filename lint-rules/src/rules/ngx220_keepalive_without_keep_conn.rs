@@ -45,12 +45,7 @@ drop the `keepalive` line instead."#,
     check: Check::Server(check),
 };
 
-fn check(
-    _model: &Model<'_>,
-    nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(_model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         let Some((target, pass)) = &location.fastcgi_pass else {
             continue;

@@ -1,7 +1,7 @@
 use std::collections::BTreeSet;
 
-use crate::model::syntax::Tree;
 use crate::model::syntax::Nodes;
+use crate::model::syntax::Tree;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
@@ -65,7 +65,10 @@ fn extensions(regex: &str) -> Option<BTreeSet<String>> {
 /// Every word an alternative of letters and digits matches, with `x?` optional letters.
 fn spelled(alternative: &str) -> Option<Vec<String>> {
     let bytes = alternative.as_bytes();
-    if !bytes.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'?') {
+    if !bytes
+        .iter()
+        .all(|&b| b.is_ascii_alphanumeric() || b == b'?')
+    {
         return None;
     }
     // Most alternatives (`css`, `php`) have no optional letter: one word, as written.
@@ -99,12 +102,7 @@ fn spelled(alternative: &str) -> Option<Vec<String>> {
     (!words.iter().any(String::is_empty)).then_some(words)
 }
 
-fn check(
-    _model: &Model<'_>,
-    tree: &Tree<'_>,
-    nodes: &Nodes,
-    sink: &mut Sink,
-) {
+fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     // (statement, case-insensitive, extensions, lower-cased if not already) of the regex
     // locations seen
     // so far in one block: `named` yields them in document order.
@@ -131,17 +129,19 @@ fn check(
             .any(|e| e.bytes().any(|b| b.is_ascii_uppercase()))
             .then(|| mine.iter().map(|e| e.to_ascii_lowercase()).collect());
         let earlier = by_block.entry(tree.parent(c)).or_default();
-        let covering = earlier.iter().find(|(_, wide_insensitive, wide, wide_folded)| {
-            if *wide_insensitive {
-                mine_folded
-                    .as_ref()
-                    .unwrap_or(&mine)
-                    .is_subset(wide_folded.as_ref().unwrap_or(wide))
-            } else {
-                // A case-sensitive regex covers only what is matched case-sensitively.
-                !insensitive && mine.is_subset(wide)
-            }
-        });
+        let covering = earlier
+            .iter()
+            .find(|(_, wide_insensitive, wide, wide_folded)| {
+                if *wide_insensitive {
+                    mine_folded
+                        .as_ref()
+                        .unwrap_or(&mine)
+                        .is_subset(wide_folded.as_ref().unwrap_or(wide))
+                } else {
+                    // A case-sensitive regex covers only what is matched case-sensitively.
+                    !insensitive && mine.is_subset(wide)
+                }
+            });
         if let Some((wide, _, _, _)) = covering {
             let wide = tree.item(*wide);
             sink.push(
@@ -174,7 +174,10 @@ mod tests {
     #[test]
     fn extension_regexes_are_read_and_others_are_not() {
         assert_eq!(extensions(r"^.+\.svg$"), set(&["svg"]));
-        assert_eq!(extensions(r"\.(?:css|jpe?g)$"), set(&["css", "jpeg", "jpg"]));
+        assert_eq!(
+            extensions(r"\.(?:css|jpe?g)$"),
+            set(&["css", "jpeg", "jpg"])
+        );
         assert_eq!(extensions(r"\.(js|css)$"), set(&["css", "js"]));
         assert_eq!(extensions(r"\.php$"), set(&["php"]));
         assert_eq!(extensions(r"^/static/.+\.svg$"), None);

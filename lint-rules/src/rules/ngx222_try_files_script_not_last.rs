@@ -56,12 +56,7 @@ fn script_with_query(arg: &str) -> bool {
         .is_some_and(|(path, _)| path.to_ascii_lowercase().ends_with(".php"))
 }
 
-fn check(
-    model: &Model<'_>,
-    _nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in &server.locations {
         let Some(try_files) = &location.try_files else {
             continue;

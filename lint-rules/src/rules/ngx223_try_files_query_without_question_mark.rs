@@ -70,12 +70,7 @@ fn query_without_question_mark(fallback: &str) -> Option<usize> {
     None
 }
 
-fn check(
-    model: &Model<'_>,
-    _nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in &server.locations {
         let Some(try_files) = &location.try_files else {
             continue;
@@ -119,9 +114,15 @@ mod tests {
 
     #[test]
     fn a_query_variable_needs_a_question_mark_before_it() {
-        assert_eq!(query_without_question_mark("/index.php$query_string"), Some(10));
+        assert_eq!(
+            query_without_question_mark("/index.php$query_string"),
+            Some(10)
+        );
         assert_eq!(query_without_question_mark("/index.php${args}"), Some(10));
-        assert_eq!(query_without_question_mark("/index.php?$query_string"), None);
+        assert_eq!(
+            query_without_question_mark("/index.php?$query_string"),
+            None
+        );
         assert_eq!(query_without_question_mark("/index.php$is_args$args"), None);
         assert_eq!(query_without_question_mark("/index.php?q=$uri&$args"), None);
         assert_eq!(query_without_question_mark("/index.php$arg_page"), None);

@@ -120,12 +120,7 @@ fn index_scripts(server: &Server) -> Vec<String> {
     files
 }
 
-fn check(
-    model: &Model<'_>,
-    _nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     if model.is_synthetic(server) {
         return;
     }
@@ -143,8 +138,7 @@ fn check(
         let Some((re, _)) = regex_of(&location.pattern) else {
             continue;
         };
-        if !location.serves_files() || model.unresolved_include_within(location.span)
-        {
+        if !location.serves_files() || model.unresolved_include_within(location.span) {
             continue;
         }
         for uri in probes(re, &index) {

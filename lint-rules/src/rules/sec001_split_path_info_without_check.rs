@@ -78,7 +78,9 @@ fn internal_without_path_info(model: &Model<'_>, span: lint_source::Span) -> boo
                 !rest.is_empty() && rest != "$is_args$args" && rest != "$is_args"
             })
         };
-        let rewrites = tree.named("rewrite").any(|i| tree.item(i).arg(1).is_some_and(|a| carries_path(&a)));
+        let rewrites = tree
+            .named("rewrite")
+            .any(|i| tree.item(i).arg(1).is_some_and(|a| carries_path(&a)));
         let fallbacks = tree.named("try_files").any(|i| {
             let item = tree.item(i);
             item.arg_count()

@@ -1,5 +1,5 @@
-use crate::model::syntax::Tree;
 use crate::model::syntax::Nodes;
+use crate::model::syntax::Tree;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
@@ -63,18 +63,17 @@ pub(crate) fn headers(s: &Item<'_>) -> Vec<(usize, String, String)> {
             continue;
         }
         let (name, value) = arg.split_once(':').unwrap_or((arg, ""));
-        out.push((i, name.trim().to_string(), value.trim_start_matches([' ', '\t']).to_string()));
+        out.push((
+            i,
+            name.trim().to_string(),
+            value.trim_start_matches([' ', '\t']).to_string(),
+        ));
         i += 1;
     }
     out
 }
 
-fn check(
-    _model: &Model<'_>,
-    tree: &Tree<'_>,
-    nodes: &Nodes,
-    sink: &mut Sink,
-) {
+fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     tree.walk_nodes(nodes, |s, _| {
         if !(s.is("add_header") || s.is("add_trailer") || s.is("more_set_headers")) {
             return;

@@ -1,5 +1,5 @@
-use crate::model::syntax::Tree;
 use crate::model::syntax::Nodes;
+use crate::model::syntax::Tree;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
@@ -68,7 +68,8 @@ fn upstream_type_hidden(blocks: &[Item<'_>]) -> bool {
     blocks.iter().any(|b| {
         b.children().any(|c| {
             HIDES.iter().any(|h| c.is(h))
-                && c.arg(0).is_some_and(|a| a.eq_ignore_ascii_case("content-type"))
+                && c.arg(0)
+                    .is_some_and(|a| a.eq_ignore_ascii_case("content-type"))
         })
     })
 }
@@ -91,12 +92,7 @@ fn to_default_type(model: &Model<'_>, s: &Item<'_>, blocks: &[Item<'_>]) -> Opti
     ))
 }
 
-fn check(
-    model: &Model<'_>,
-    tree: &Tree<'_>,
-    nodes: &Nodes,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     tree.walk_nodes(nodes, |s, blocks| {
         // Checked before `headers` splits anything: most headers are other ones.
         // Only `add_header` adds a second one: headers-more's `more_set_headers`

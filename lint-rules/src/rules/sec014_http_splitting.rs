@@ -63,8 +63,9 @@ fn sent_value<'c>(s: &Item<'c>) -> Option<(usize, bool)> {
         "add_header" | "add_trailer" => (s.arg_count() >= 2).then_some((1, false)),
         // An internal rewrite writes no header (iRedMail's `rewrite ^/iredadmin(/.*)$ $1
         // break;`: live, nothing splits).
-        "rewrite" => (s.arg_count() >= 2 && crate::model::syntax::rewrite_redirects(s))
-            .then_some((1, false)),
+        "rewrite" => {
+            (s.arg_count() >= 2 && crate::model::syntax::rewrite_redirects(s)).then_some((1, false))
+        }
         "return" => return_location(s).map(|i| (i, false)),
         _ => None,
     }
@@ -77,7 +78,9 @@ fn return_location(s: &Item<'_>) -> Option<usize> {
     match s.arg_count() {
         1 => s
             .arg(0)
-            .filter(|a| a.starts_with("http://") || a.starts_with("https://") || a.starts_with("$scheme"))
+            .filter(|a| {
+                a.starts_with("http://") || a.starts_with("https://") || a.starts_with("$scheme")
+            })
             .map(|_| 0),
         2.. => s
             .arg(0)

@@ -1,5 +1,5 @@
-use crate::model::syntax::Tree;
 use crate::model::syntax::Nodes;
+use crate::model::syntax::Tree;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
@@ -51,12 +51,7 @@ other than the server's, so links it builds may change."#,
     check: Check::Nodes(check),
 };
 
-fn check(
-    _model: &Model<'_>,
-    tree: &Tree<'_>,
-    nodes: &Nodes,
-    sink: &mut Sink,
-) {
+fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     tree.walk_nodes(nodes, |s, _| {
         if !(s.is("proxy_set_header") || s.is("grpc_set_header")) {
             return;
@@ -83,12 +78,10 @@ fn check(
                 format!("the upstream Host header is set from `${var}`, which the client chooses"),
             )
             .with_help("use `$host`: the name this server matched")
-            .with_fix_if(value == format!("${var}") || value == format!("${{{var}}}"), || {
-                Fix::unsafe_edits(
-                    "send `$host`",
-                    vec![Edit::replace(s.arg_span(1), "$host")],
-                )
-            }),
+            .with_fix_if(
+                value == format!("${var}") || value == format!("${{{var}}}"),
+                || Fix::unsafe_edits("send `$host`", vec![Edit::replace(s.arg_span(1), "$host")]),
+            ),
         );
     });
 }

@@ -209,7 +209,10 @@ fn analyze(pattern: &str, referer: bool, opts: &Options) -> Option<Verdict> {
                 }
             })
             .collect();
-        let base_raw = cand.trim_start_matches('^').trim_end_matches('$').to_string();
+        let base_raw = cand
+            .trim_start_matches('^')
+            .trim_end_matches('$')
+            .to_string();
         let Some(base) = v.parse(&base_raw, opts) else {
             continue;
         };
@@ -289,10 +292,14 @@ fn analyze(pattern: &str, referer: bool, opts: &Options) -> Option<Verdict> {
             }
         }
         if !referer {
-            if let Some(raw) = [(&base, &base_filled), (&suffix, &suffix_filled), (&prefix, &prefix_filled)]
-                .iter()
-                .find(|(u, _)| !u.rest.is_empty())
-                .map(|(_, raw)| (*raw).clone())
+            if let Some(raw) = [
+                (&base, &base_filled),
+                (&suffix, &suffix_filled),
+                (&prefix, &prefix_filled),
+            ]
+            .iter()
+            .find(|(u, _)| !u.rest.is_empty())
+            .map(|(_, raw)| (*raw).clone())
             {
                 v.invalid.insert(raw);
                 continue;
@@ -329,7 +336,10 @@ fn report(sink: &mut Sink, span: Span, related: Option<Span>, header: &str, v: &
         let mut d = Diagnostic::new(
             &RULE.meta,
             span,
-            format!("this regex accepts {} as a valid {header}", show(&v.insecure)),
+            format!(
+                "this regex accepts {} as a valid {header}",
+                show(&v.insecure)
+            ),
         )
         .with_help("anchor it (`^...$`), escape the dots and spell the allowed hosts out");
         if header == "origin" {
@@ -349,7 +359,10 @@ fn report(sink: &mut Sink, span: Span, related: Option<Span>, header: &str, v: &
         let mut d = Diagnostic::new(
             &RULE.meta,
             span,
-            format!("this regex accepts {}, which is no valid {header}: {what}", show(&v.invalid)),
+            format!(
+                "this regex accepts {}, which is no valid {header}: {what}",
+                show(&v.invalid)
+            ),
         )
         .with_severity(Severity::Note)
         .with_help("match only the forms browsers send");
@@ -397,7 +410,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
     let opts = Options {
         domains,
         https_only: model.options.rule_bool(code, "https_only").unwrap_or(false),
-        lower_hostname: model.options.rule_bool(code, "lower_hostname").unwrap_or(true),
+        lower_hostname: model
+            .options
+            .rule_bool(code, "lower_hostname")
+            .unwrap_or(true),
     };
     for (tree, syntax) in model.trees.iter().zip(model.syntax) {
         // (statement span, the variable it echoes into Access-Control-Allow-Origin)
@@ -491,7 +507,11 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let Some(map) = globals.definition(var) else {
                 continue;
             };
-            if !map.is("map") || !map.arg(0).is_some_and(|s| s.eq_ignore_ascii_case("$http_origin")) {
+            if !map.is("map")
+                || !map
+                    .arg(0)
+                    .is_some_and(|s| s.eq_ignore_ascii_case("$http_origin"))
+            {
                 continue;
             }
             for entry in map.children() {
@@ -538,13 +558,19 @@ mod tests {
         assert_eq!(u.hostname.as_deref(), Some("evil.comhttps"));
         assert_eq!(u.rest, "//google.com");
         let u = urlparse("https://User@Example.com:8080/x?y#z").expect("parses");
-        assert_eq!((u.scheme.as_str(), u.hostname.as_deref()), ("https", Some("example.com")));
+        assert_eq!(
+            (u.scheme.as_str(), u.hostname.as_deref()),
+            ("https", Some("example.com"))
+        );
         assert!(urlparse("https://[::1/").is_err());
     }
 
     #[test]
     fn registrable_domains() {
-        assert_eq!(registrable("a.b.example.co.uk").as_deref(), Some("example.co.uk"));
+        assert_eq!(
+            registrable("a.b.example.co.uk").as_deref(),
+            Some("example.co.uk")
+        );
         assert_eq!(registrable("yandexaru"), None);
         assert!(same_origin("some.yandex.ru", "yandex.ru"));
         assert!(!same_origin("someayandex.ru", "yandex.ru"));
@@ -556,9 +582,15 @@ mod tests {
         assert!(flags(r"^https://example.com$", false), "unescaped dot");
         assert!(flags(r"https://example\.com$", false), "no ^");
         assert!(flags(r"^https://example\.com", false), "no $");
-        assert!(flags(r"^https://([^/]+)?example\.com$", false), "open prefix");
+        assert!(
+            flags(r"^https://([^/]+)?example\.com$", false),
+            "open prefix"
+        );
         assert!(!flags(r"^https://([a-z0-9-]+\.)?example\.com$", false));
         assert!(!flags(r"^https?://example\.com/", true));
-        assert!(flags(r"^https?://example\.com/$", false), "an origin has no path");
+        assert!(
+            flags(r"^https?://example\.com/$", false),
+            "an origin has no path"
+        );
     }
 }

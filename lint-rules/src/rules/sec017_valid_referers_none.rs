@@ -1,5 +1,5 @@
-use crate::model::syntax::Tree;
 use crate::model::syntax::Nodes;
+use crate::model::syntax::Tree;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
@@ -47,20 +47,15 @@ offered when `none` and `blocked` are all the list holds."#,
     check: Check::Nodes(check),
 };
 
-fn check(
-    model: &Model<'_>,
-    tree: &Tree<'_>,
-    nodes: &Nodes,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     tree.walk_nodes(nodes, |s, _| {
         if !s.is("valid_referers") {
             return;
         }
         // Removing every `none`/`blocked` must leave a list nginx accepts.
-        let others = s.args().any(|a| {
-            !a.eq_ignore_ascii_case("none") && !a.eq_ignore_ascii_case("blocked")
-        });
+        let others = s
+            .args()
+            .any(|a| !a.eq_ignore_ascii_case("none") && !a.eq_ignore_ascii_case("blocked"));
         for (i, arg) in s.args().enumerate() {
             let word = arg.to_ascii_lowercase();
             if word != "none" && word != "blocked" {

@@ -1,5 +1,5 @@
-use crate::model::syntax::Tree;
 use crate::model::syntax::Nodes;
+use crate::model::syntax::Tree;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
@@ -40,12 +40,7 @@ image keep nginx's log), which needs that directory and its rotation."#,
     check: Check::Nodes(check),
 };
 
-fn check(
-    _model: &Model<'_>,
-    tree: &Tree<'_>,
-    nodes: &Nodes,
-    sink: &mut Sink,
-) {
+fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     tree.walk_nodes(nodes, |s, _| {
         if !s.is("error_log") || !s.arg(0).is_some_and(|a| a.eq_ignore_ascii_case("off")) {
             return;

@@ -187,7 +187,10 @@ impl Producers {
 
 /// A map whose source is another `map` or `geo` with a `default`, all of whose values
 /// it lists: no value is unlisted (OpenMage's `$limit_key` over a `geo` of 0 and 1).
-fn lists_every_source_value(producers: &Producers, map: &nginx_conf_parser::config::Item<'_>) -> bool {
+fn lists_every_source_value(
+    producers: &Producers,
+    map: &nginx_conf_parser::config::Item<'_>,
+) -> bool {
     let Some(source) = map.arg(0).filter(|s| s.starts_with('$')) else {
         return false;
     };

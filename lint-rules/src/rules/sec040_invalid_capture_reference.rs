@@ -94,12 +94,7 @@ fn scope_patterns(tree: &Tree<'_>, base: Option<usize>) -> Vec<String> {
     out
 }
 
-fn check(
-    _model: &Model<'_>,
-    tree: &Tree<'_>,
-    nodes: &Nodes,
-    sink: &mut Sink,
-) {
+fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     const SCOPED: &[&str] = &[
         "set",
         "return",

@@ -66,7 +66,11 @@ fn reads_capture(tree: &Tree<'_>, n: usize) -> bool {
             }
             _ => false,
         };
-        return direct || tree.children(Some(n)).iter().any(|c| reads_capture(tree, *c));
+        return direct
+            || tree
+                .children(Some(n))
+                .iter()
+                .any(|c| reads_capture(tree, *c));
     }
     false
 }
@@ -76,12 +80,7 @@ fn ends_processing(tree: &Tree<'_>, n: usize) -> bool {
     item.is("return") || (item.is("break") && !item.is_block())
 }
 
-fn check(
-    _model: &Model<'_>,
-    tree: &Tree<'_>,
-    nodes: &Nodes,
-    sink: &mut Sink,
-) {
+fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     for i in nodes.named(tree, "rewrite").collect::<Vec<_>>() {
         let item = tree.item(i);
         let Some(replacement) = item.arg(1) else {

@@ -1,10 +1,10 @@
-use crate::model::syntax::Tree;
 use crate::model::syntax::Nodes;
+use crate::model::syntax::Tree;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use std::collections::BTreeSet;
 use foldhash::HashMap;
+use std::collections::BTreeSet;
 
 use crate::model::regex_shape;
 use crate::model::Model;
@@ -51,12 +51,7 @@ fn has_named_variable(text: &str) -> bool {
         .any(|w| w[0] == b'$' && (w[1].is_ascii_alphabetic() || w[1] == b'_' || w[1] == b'{'))
 }
 
-fn check(
-    _model: &Model<'_>,
-    tree: &Tree<'_>,
-    nodes: &Nodes,
-    sink: &mut Sink,
-) {
+fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     for i in nodes.named(tree, "rewrite").collect::<Vec<_>>() {
         let item = tree.item(i);
         let (Some(pattern), Some(replacement)) = (item.arg(0), item.arg(1)) else {
@@ -105,11 +100,9 @@ fn check(
             }
             out
         };
-        let nested = escaped.iter().any(|a| {
-            escaped
-                .iter()
-                .any(|b| a != b && ancestors(*b).contains(a))
-        });
+        let nested = escaped
+            .iter()
+            .any(|a| escaped.iter().any(|b| a != b && ancestors(*b).contains(a)));
         if !nested {
             continue;
         }

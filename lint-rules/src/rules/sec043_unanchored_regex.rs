@@ -63,12 +63,7 @@ fn refuses(tree: &Tree<'_>, location: usize) -> bool {
     })
 }
 
-fn check(
-    _model: &Model<'_>,
-    tree: &Tree<'_>,
-    nodes: &Nodes,
-    sink: &mut Sink,
-) {
+fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     let mut anchored = regex_shape::Verdicts::default();
     for i in nodes.named(tree, "location").collect::<Vec<_>>() {
         let item = tree.item(i);
@@ -76,8 +71,7 @@ fn check(
             continue;
         };
         // A pattern that does not parse is reported by the load checks.
-        let Some(is_anchored) =
-            anchored.of(&pattern, !case_sensitive, regex_shape::is_anchored)
+        let Some(is_anchored) = anchored.of(&pattern, !case_sensitive, regex_shape::is_anchored)
         else {
             continue;
         };

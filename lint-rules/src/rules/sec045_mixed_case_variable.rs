@@ -3,9 +3,9 @@ use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use foldhash::{HashMap, HashMapExt};
 
-use lint_source::Span;
 use crate::model::syntax::Tree;
 use crate::model::Model;
+use lint_source::Span;
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -105,8 +105,7 @@ fn collect(tree: &Tree<'_>) -> Vec<MixedCase> {
     let mut lower = String::new();
     // A snippet spliced into many blocks is the same statements each time: they add no
     // new spelling after the first.
-    let mut visited: foldhash::HashSet<*const nginx_conf_parser::Directive> =
-        Default::default();
+    let mut visited: foldhash::HashSet<*const nginx_conf_parser::Directive> = Default::default();
     tree.walk(|item, _| {
         let has_reference = item
             .directive

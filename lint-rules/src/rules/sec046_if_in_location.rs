@@ -1,5 +1,5 @@
-use crate::model::syntax::Tree;
 use crate::model::syntax::Nodes;
+use crate::model::syntax::Tree;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
@@ -57,12 +57,7 @@ location / {
     check: Check::Nodes(check),
 };
 
-fn check(
-    _model: &Model<'_>,
-    tree: &Tree<'_>,
-    nodes: &Nodes,
-    sink: &mut Sink,
-) {
+fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     for i in nodes.indices() {
         let item = tree.item(i);
         let Some(parent) = tree.parent(i).filter(|p| tree.item(*p).is("if")) else {

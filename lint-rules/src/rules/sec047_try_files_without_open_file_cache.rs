@@ -87,7 +87,9 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                                     "open_file_cache max=10000 inactive=30s;",
                                 )
                             })
-                            .map(|e| Fix::unsafe_edits("cache file lookups in this server", vec![e])),
+                            .map(|e| {
+                                Fix::unsafe_edits("cache file lookups in this server", vec![e])
+                            }),
                     );
                 }
             }

@@ -1,5 +1,5 @@
-use crate::model::syntax::Tree;
 use crate::model::syntax::Nodes;
+use crate::model::syntax::Tree;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
@@ -142,12 +142,7 @@ fn regex_escape(pattern: &str, caseless: bool, alias: &str) -> Option<&'static s
     None
 }
 
-fn check(
-    _model: &Model<'_>,
-    tree: &Tree<'_>,
-    nodes: &Nodes,
-    sink: &mut Sink,
-) {
+fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     for i in nodes.named(tree, "alias").collect::<Vec<_>>() {
         let item = tree.item(i);
         let Some(alias) = item.arg(0) else { continue };

@@ -127,12 +127,7 @@ fn returns_plain_error(tree: &Tree<'_>, i: usize) -> bool {
     }
 }
 
-fn check(
-    _model: &Model<'_>,
-    tree: &Tree<'_>,
-    nodes: &Nodes,
-    sink: &mut Sink,
-) {
+fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     let mut seen = foldhash::HashSet::default();
     for i in nodes.indices() {
         let item = tree.item(i);
@@ -170,10 +165,17 @@ fn check(
             Diagnostic::new(
                 &RULE.meta,
                 item.span(),
-                format!("`{what}` answers in the rewrite phase, before this access rule is checked"),
+                format!(
+                    "`{what}` answers in the rewrite phase, before this access rule is checked"
+                ),
             )
-            .with_related(tree.item(bypass).span(), format!("`{what}` here answers every client"))
-            .with_help("serve the response from the content phase (try_files, a static file, a *_pass)"),
+            .with_related(
+                tree.item(bypass).span(),
+                format!("`{what}` here answers every client"),
+            )
+            .with_help(
+                "serve the response from the content phase (try_files, a static file, a *_pass)",
+            ),
         );
     }
 }

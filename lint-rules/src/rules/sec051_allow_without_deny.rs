@@ -79,12 +79,7 @@ fn deny_all(model: &Model<'_>, tree: &Tree<'_>, scope: usize) -> Option<Fix> {
     ))
 }
 
-fn check(
-    model: &Model<'_>,
-    tree: &Tree<'_>,
-    nodes: &Nodes,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     let mut seen = foldhash::HashSet::default();
     for i in nodes.named(tree, "allow").collect::<Vec<_>>() {
         let item = tree.item(i);

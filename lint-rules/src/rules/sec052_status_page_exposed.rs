@@ -88,9 +88,10 @@ fn families(tree: &Tree<'_>, scope: Option<usize>) -> (bool, bool) {
             v4 |= args.iter().any(|a| a.eq_ignore_ascii_case("ipv6only=off"));
             continue;
         }
-        let host = address.rsplit_once(':').map_or(address.as_str(), |(h, _)| h);
-        if host.is_empty() || host == "*" || host.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-        {
+        let host = address
+            .rsplit_once(':')
+            .map_or(address.as_str(), |(h, _)| h);
+        if host.is_empty() || host == "*" || host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
             v4 = true;
         } else {
             v4 = true;
@@ -166,7 +167,12 @@ pub fn unrestricted(tree: &Tree<'_>, scope: Option<usize>) -> Option<String> {
             .iter()
             .map(|c| tree.item(*c))
             .filter(|s| (s.is("allow") || s.is("deny")) && s.arg_count() > 0)
-            .map(|s| (s.is("allow"), s.arg(0).unwrap_or_default().to_ascii_lowercase()))
+            .map(|s| {
+                (
+                    s.is("allow"),
+                    s.arg(0).unwrap_or_default().to_ascii_lowercase(),
+                )
+            })
             .collect();
         if !rules.is_empty() {
             break rules;
@@ -178,7 +184,10 @@ pub fn unrestricted(tree: &Tree<'_>, scope: Option<usize>) -> Option<String> {
     };
     let (v4, v6) = families(tree, scope);
     let universal = |a: &str| a == "all" || (a == "0.0.0.0/0" && v4) || (a == "::/0" && v6);
-    let first_universal = rules.iter().find(|(_, a)| universal(a)).map(|(allow, _)| *allow);
+    let first_universal = rules
+        .iter()
+        .find(|(_, a)| universal(a))
+        .map(|(allow, _)| *allow);
     let satisfy_any = tree
         .inherited(scope, "satisfy")
         .and_then(|s| tree.item(s).arg(0))
@@ -277,7 +286,6 @@ fn is_client_address_variable(tree: &Tree<'_>, name: &str) -> bool {
     })
 }
 
-
 /// Whether the `stub_status` statement `i` ever answers: its block has no `return` of its
 /// own (that ends the request in the rewrite phase, before any content handler: ddev's
 /// `/healthcheck`), and no content handler written after it replaces it (ddev's
@@ -285,11 +293,11 @@ fn is_client_address_variable(tree: &Tree<'_>, name: &str) -> bool {
 fn is_served(tree: &Tree<'_>, i: usize) -> bool {
     let siblings = tree.children(tree.parent(i));
     let returns = siblings.iter().any(|&c| tree.item(c).is("return"));
-    let replaced = siblings
-        .iter()
-        .skip_while(|&&c| c != i)
-        .skip(1)
-        .any(|&c| crate::model::syntax::CONTENT_HANDLERS.iter().any(|h| tree.item(c).is(h)));
+    let replaced = siblings.iter().skip_while(|&&c| c != i).skip(1).any(|&c| {
+        crate::model::syntax::CONTENT_HANDLERS
+            .iter()
+            .any(|h| tree.item(c).is(h))
+    });
     !returns && !replaced
 }
 

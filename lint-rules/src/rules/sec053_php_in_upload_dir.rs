@@ -77,7 +77,8 @@ fn upload_prefixes(location: &EffectiveLocation) -> Vec<String> {
     // Only a location meant for scripts in uploads (`.../uploads/.*\.php$`): a list of
     // internal folders that happens to name one (phpBB's `/(config|...|files|
     // images/avatars/upload|...)`) says nothing of where uploads go.
-    let for_scripts = path.ends_with("\\.php$") || path.ends_with("\\.php") || path.ends_with("php)$");
+    let for_scripts =
+        path.ends_with("\\.php$") || path.ends_with("\\.php") || path.ends_with("php)$");
     if !matches!(modifier, "~" | "~*")
         || path.starts_with('^')
         || !path.to_ascii_lowercase().contains("upload")
@@ -143,12 +144,7 @@ fn upload_prefix(location: &EffectiveLocation) -> Option<String> {
     Some(dir.to_string())
 }
 
-fn check(
-    model: &Model<'_>,
-    nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     let Some(tree) = model.syntax_of(nginx) else {
         return;
     };

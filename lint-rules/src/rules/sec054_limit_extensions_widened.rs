@@ -98,12 +98,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         )
         .with_help("set `security.limit_extensions = .php`");
         if let (Some(location), true) = (unchecked, fix_pathinfo) {
-            d = d
-                .with_severity(Severity::Error)
-                .with_related(
-                    location.span,
-                    "this location passes `/upload.jpg/x.php` without checking that the script exists",
-                );
+            d = d.with_severity(Severity::Error).with_related(
+                location.span,
+                "this location passes `/upload.jpg/x.php` without checking that the script exists",
+            );
         }
         sink.push(d);
     }

@@ -1,5 +1,5 @@
-use crate::model::syntax::Tree;
 use crate::model::syntax::Nodes;
+use crate::model::syntax::Tree;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
@@ -61,12 +61,7 @@ fn client_written(value: &str) -> Option<&str> {
     Some(&rest[..end])
 }
 
-fn check(
-    _model: &Model<'_>,
-    tree: &Tree<'_>,
-    nodes: &Nodes,
-    sink: &mut Sink,
-) {
+fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     tree.walk_nodes(nodes, |s, _| {
         if !s.is("fastcgi_param")
             || !s
@@ -98,7 +93,10 @@ mod tests {
     #[test]
     fn request_headers_and_the_forwarded_list_are_the_clients() {
         assert_eq!(client_written("$http_x_real_ip"), Some("$http_x_real_ip"));
-        assert_eq!(client_written("${http_x_forwarded_for}"), Some("${http_x_forwarded_for}"));
+        assert_eq!(
+            client_written("${http_x_forwarded_for}"),
+            Some("${http_x_forwarded_for}")
+        );
         assert_eq!(
             client_written("$proxy_add_x_forwarded_for"),
             Some("$proxy_add_x_forwarded_for")

@@ -1,10 +1,10 @@
-use crate::model::syntax::Tree;
 use crate::model::syntax::Nodes;
+use crate::model::syntax::Tree;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::syntax::Node;
 use crate::model::regex_shape::{self, CaptureRef};
+use crate::model::syntax::Node;
 use crate::model::Model;
 
 /// The rule.
@@ -68,12 +68,7 @@ location /img/ {
 /// Variables holding the decoded path.
 const DECODED: &[&str] = &["uri", "document_uri"];
 
-fn check(
-    _model: &Model<'_>,
-    tree: &Tree<'_>,
-    nodes: &Nodes,
-    sink: &mut Sink,
-) {
+fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     for pass in nodes.named(tree, "proxy_pass").map(|i| tree.node(i)) {
         check_pass(pass, sink);
     }
@@ -118,10 +113,9 @@ fn check_pass(pass: Node<'_, '_>, sink: &mut Sink) {
                 && "?#%".chars().any(|c| ctx.can_contain(v, c, 0))
         });
     let mut rewritten: Option<Node<'_, '_>> = None;
-    for rewrite in location
-        .descendants()
-        .filter(|r| r.is("rewrite") && r.enclosing("location").map(|l| l.id()) == Some(location.id()))
-    {
+    for rewrite in location.descendants().filter(|r| {
+        r.is("rewrite") && r.enclosing("location").map(|l| l.id()) == Some(location.id())
+    }) {
         let node = rewrite;
         if node.arg(0) != "^" || !node.arg(1).eq_ignore_ascii_case("$request_uri") {
             continue;
@@ -145,7 +139,10 @@ fn check_pass(pass: Node<'_, '_>, sink: &mut Sink) {
         )
         .with_help("send the raw path: `rewrite ^ $request_uri;` and a capture of it, or `$request_uri`");
         if let Some(r) = rewritten {
-            d = d.with_related(r.span(), "the raw path is set only when this condition holds");
+            d = d.with_related(
+                r.span(),
+                "the raw path is set only when this condition holds",
+            );
         }
         sink.push(d);
     } else if let Some(r) = rewritten {
@@ -300,9 +297,10 @@ impl<'t, 'a> Context<'t, 'a> {
     /// `set $name value` visible from the proxy_pass (its blocks, nearest first).
     fn set_value(&self, name: &str) -> Option<&'a str> {
         for scope in self.pass.ancestors() {
-            let found = scope.children().filter(|c| c.is("set")).find(|c| {
-                c.arg(0).trim_start_matches('$').eq_ignore_ascii_case(name)
-            });
+            let found = scope
+                .children()
+                .filter(|c| c.is("set"))
+                .find(|c| c.arg(0).trim_start_matches('$').eq_ignore_ascii_case(name));
             if let Some(s) = found {
                 return Some(s.arg(1));
             }
@@ -353,14 +351,19 @@ impl<'t, 'a> Context<'t, 'a> {
         let lower = name.to_ascii_lowercase();
         if let Some(value) = self.set_value(&lower) {
             return literal_part(value).contains(c)
-                || variables(value).iter().any(|v| self.can_contain(v, c, depth + 1));
+                || variables(value)
+                    .iter()
+                    .any(|v| self.can_contain(v, c, depth + 1));
         }
         if let Some(map) = self.map_of(&lower) {
             return map.children().any(|entry| {
                 let value = entry.arg(0);
                 literal_part(value).contains(c)
                     || variables(value).iter().any(|v| {
-                        let key = entry.name().trim_start_matches("~*").trim_start_matches('~');
+                        let key = entry
+                            .name()
+                            .trim_start_matches("~*")
+                            .trim_start_matches('~');
                         match capture_can_contain(key, CaptureRef::of_variable(v), Some(c)) {
                             Some(can) => can,
                             None => self.can_contain(v, c, depth + 1),
@@ -390,7 +393,9 @@ fn capture_can_contain(pattern: &str, r: CaptureRef<'_>, c: Option<char>) -> Opt
 fn literal_part(value: &str) -> String {
     let mut out = value.to_string();
     for v in variables(value) {
-        out = out.replacen(&format!("${{{v}}}"), "", 1).replacen(&format!("${v}"), "", 1);
+        out = out
+            .replacen(&format!("${{{v}}}"), "", 1)
+            .replacen(&format!("${v}"), "", 1);
     }
     out
 }

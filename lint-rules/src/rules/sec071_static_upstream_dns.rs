@@ -3,8 +3,8 @@ use foldhash::HashMap;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::syntax::Node;
 use crate::model::dns_names;
+use crate::model::syntax::Node;
 use crate::model::Model;
 
 /// The rule.
@@ -56,7 +56,13 @@ location / {
     check: Check::Model(check),
 };
 
-const PASSES: &[&str] = &["proxy_pass", "fastcgi_pass", "uwsgi_pass", "scgi_pass", "grpc_pass"];
+const PASSES: &[&str] = &[
+    "proxy_pass",
+    "fastcgi_pass",
+    "uwsgi_pass",
+    "scgi_pass",
+    "grpc_pass",
+];
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (nginx, tree) in model.nginx.iter().zip(model.syntax) {
@@ -171,4 +177,3 @@ fn check_upstream(pass: Node<'_, '_>, upstream: Node<'_, '_>, sink: &mut Sink) {
 fn has_resolver(pass: Node<'_, '_>) -> bool {
     pass.effective("resolver").is_some()
 }
-

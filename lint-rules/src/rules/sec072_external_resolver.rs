@@ -66,7 +66,11 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let Some(&(first, _)) = public.first() else {
                 continue;
             };
-            let names = public.iter().map(|(_, a)| *a).collect::<Vec<_>>().join(", ");
+            let names = public
+                .iter()
+                .map(|(_, a)| *a)
+                .collect::<Vec<_>>()
+                .join(", ");
             let what = if public.len() == 1 {
                 "is a public DNS server"
             } else {
@@ -76,7 +80,9 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 Diagnostic::new(
                     &RULE.meta,
                     node.arg_span(first),
-                    format!("resolver {names} {what}: forged answers can redirect proxied requests"),
+                    format!(
+                        "resolver {names} {what}: forged answers can redirect proxied requests"
+                    ),
                 )
             } else {
                 // Only OCSP stapling (signed answers: a forgery can break stapling, not
@@ -133,10 +139,23 @@ fn external(addr: &str) -> bool {
 mod tests {
     #[test]
     fn public_and_private_nameservers() {
-        for a in ["1.1.1.1", "8.8.8.8:53", "[2001:4860:4860::8888]:53", "dns.google"] {
+        for a in [
+            "1.1.1.1",
+            "8.8.8.8:53",
+            "[2001:4860:4860::8888]:53",
+            "dns.google",
+        ] {
             assert!(super::external(a), "{a}");
         }
-        for a in ["127.0.0.1", "[::1]:53", "::1", "localhost:53", "adomain.osa", "test.internal", "10.0.0.1"] {
+        for a in [
+            "127.0.0.1",
+            "[::1]:53",
+            "::1",
+            "localhost:53",
+            "adomain.osa",
+            "test.internal",
+            "10.0.0.1",
+        ] {
             assert!(!super::external(a), "{a}");
         }
     }

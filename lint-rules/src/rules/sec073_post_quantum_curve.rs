@@ -1,5 +1,5 @@
-use crate::model::syntax::Tree;
 use crate::model::syntax::Nodes;
+use crate::model::syntax::Tree;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
@@ -45,12 +45,7 @@ rejects the `?` too, and the linter cannot know which OpenSSL the host links."#,
     check: Check::Nodes(check),
 };
 
-fn check(
-    _model: &Model<'_>,
-    tree: &Tree<'_>,
-    nodes: &Nodes,
-    sink: &mut Sink,
-) {
+fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     for curve in nodes.named(tree, "ssl_ecdh_curve").map(|i| tree.node(i)) {
         let node = curve;
         let risky: Vec<&str> = node

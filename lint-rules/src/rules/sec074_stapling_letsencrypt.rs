@@ -100,5 +100,8 @@ fn stapling_off(model: &Model<'_>, server: Node<'_, '_>, stapling: Node<'_, '_>)
     } else {
         crate::fixes::first_in_block(model.map, server.span(), "ssl_stapling off;")?
     };
-    Some(Fix::safe("turn OCSP stapling off for this server", vec![edit]))
+    Some(Fix::safe(
+        "turn OCSP stapling off for this server",
+        vec![edit],
+    ))
 }

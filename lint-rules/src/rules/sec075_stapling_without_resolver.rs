@@ -2,8 +2,8 @@ use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::dns_names;
-use crate::model::Model;
 use crate::model::tls;
+use crate::model::Model;
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -51,15 +51,14 @@ server {
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for (server, stapling) in tls::stapling_servers(model) {
-        if server.effective("ssl_stapling_file").is_some()
-            || server.effective("resolver").is_some()
+        if server.effective("ssl_stapling_file").is_some() || server.effective("resolver").is_some()
         {
             continue;
         }
         // A responder given by address needs no lookup.
-        let by_address = server.effective("ssl_stapling_responder").is_some_and(|r| {
-            dns_names::host_of(r.arg(0)).is_some_and(dns_names::is_ip_literal)
-        });
+        let by_address = server
+            .effective("ssl_stapling_responder")
+            .is_some_and(|r| dns_names::host_of(r.arg(0)).is_some_and(dns_names::is_ip_literal));
         if by_address {
             continue;
         }

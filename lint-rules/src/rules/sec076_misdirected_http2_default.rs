@@ -2,8 +2,8 @@ use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 
 use crate::model::syntax::Node;
-use crate::model::Model;
 use crate::model::tls::is_tls_server;
+use crate::model::Model;
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -111,7 +111,8 @@ fn add_421(model: &Model<'_>, server: Node<'_, '_>, listens: &[Node<'_, '_>]) ->
     {
         return None;
     }
-    let edit = crate::fixes::first_in_block(model.map, server.span(), "location / { return 421; }")?;
+    let edit =
+        crate::fixes::first_in_block(model.map, server.span(), "location / { return 421; }")?;
     let description = "answer misdirected requests with 421";
     // A plain-HTTP listen of the same server would answer 421 too.
     let plain = listens

@@ -62,9 +62,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             continue;
         }
         let listener = tree.http_servers().into_iter().find_map(|s| {
-            s.children().find(|l| {
-                l.is("listen") && l.has_arg("quic") && l.has_arg("reuseport")
-            })
+            s.children()
+                .find(|l| l.is("listen") && l.has_arg("quic") && l.has_arg("reuseport"))
         });
         let Some(listener) = listener else {
             continue;

@@ -1,5 +1,5 @@
-use crate::model::syntax::Tree;
 use crate::model::syntax::Nodes;
+use crate::model::syntax::Tree;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
@@ -46,13 +46,11 @@ since 1.19.10). Unsafe for `0`: that may have been written to turn keep-alive of
     check: Check::Nodes(check),
 };
 
-fn check(
-    _model: &Model<'_>,
-    tree: &Tree<'_>,
-    nodes: &Nodes,
-    sink: &mut Sink,
-) {
-    for node in nodes.named(tree, "keepalive_requests").map(|i| tree.node(i)) {
+fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
+    for node in nodes
+        .named(tree, "keepalive_requests")
+        .map(|i| tree.node(i))
+    {
         if node.enclosing("upstream").is_some() {
             continue;
         }

@@ -10,7 +10,8 @@ pub static RULE: Rule = Rule {
         name: "worker-processes-unset",
         family: Family::Security,
         severity: Severity::Note,
-        summary: "no `worker_processes` in the main context: nginx runs one worker on one CPU (opt-in)",
+        summary:
+            "no `worker_processes` in the main context: nginx runs one worker on one CPU (opt-in)",
         aliases: &["missing_worker_processes"],
         doc: r#"Without `worker_processes` nginx starts a single worker: one CPU serves
 every connection, TLS handshakes included, however many cores the machine

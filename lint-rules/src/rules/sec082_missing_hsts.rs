@@ -173,6 +173,10 @@ fn provided_by_module(block: Node<'_, '_>) -> bool {
 fn max_age(value: &str) -> Option<u64> {
     let lower = value.to_ascii_lowercase();
     let rest = &lower[lower.find("max-age=")? + "max-age=".len()..];
-    let digits: String = rest.trim_matches('"').chars().take_while(char::is_ascii_digit).collect();
+    let digits: String = rest
+        .trim_matches('"')
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     digits.parse().ok()
 }

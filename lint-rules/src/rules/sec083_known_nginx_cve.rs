@@ -107,12 +107,21 @@ struct Cve {
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    let Some(version) = model.options.nginx_version.as_deref().and_then(exact_version) else {
+    let Some(version) = model
+        .options
+        .nginx_version
+        .as_deref()
+        .and_then(exact_version)
+    else {
         return;
     };
     for tree in model.syntax {
         for cve in CVES {
-            if !cve.affected.iter().any(|(lo, hi)| *lo <= version && version <= *hi) {
+            if !cve
+                .affected
+                .iter()
+                .any(|(lo, hi)| *lo <= version && version <= *hi)
+            {
                 continue;
             }
             let found = triggers(tree, cve.trigger);
@@ -136,14 +145,20 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let mut d = Diagnostic::new(
                 &RULE.meta,
                 primary,
-                format!("{}: {} ({how}: nginx {major}.{minor}.{patch}; fixed in {})", cve.id, cve.summary, cve.fixed),
+                format!(
+                    "{}: {} ({how}: nginx {major}.{minor}.{patch}; fixed in {})",
+                    cve.id, cve.summary, cve.fixed
+                ),
             )
             .with_severity(match cve.severity {
                 Level::High => Severity::Error,
                 Level::Medium => Severity::Warning,
                 Level::Low => Severity::Note,
             })
-            .with_help(format!("upgrade nginx to {} or later on its branch", cve.fixed));
+            .with_help(format!(
+                "upgrade nginx to {} or later on its branch",
+                cve.fixed
+            ));
             for other in found.iter().skip(1).take(3) {
                 d = d.with_related(other.span(), "also uses it");
             }
@@ -159,7 +174,10 @@ fn exact_version(text: &str) -> Option<Version> {
     let major = parts.next()?.parse().ok()?;
     let minor = parts.next()?.parse().ok()?;
     let patch_text = parts.next()?;
-    let digits: String = patch_text.chars().take_while(char::is_ascii_digit).collect();
+    let digits: String = patch_text
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
     Some((major, minor, digits.parse().ok()?))
 }
 
@@ -174,7 +192,10 @@ fn has_unnamed_capture(value: &str) -> bool {
         b[i] == b'$'
             && match b.get(i + 1) {
                 Some(d) if (b'1'..=b'9').contains(d) => true,
-                Some(b'{') => b.get(i + 2).is_some_and(|d| (b'1'..=b'9').contains(d)) && b.get(i + 3) == Some(&b'}'),
+                Some(b'{') => {
+                    b.get(i + 2).is_some_and(|d| (b'1'..=b'9').contains(d))
+                        && b.get(i + 3) == Some(&b'}')
+                }
                 _ => false,
             }
     })
@@ -192,7 +213,9 @@ fn triggers<'t, 'a>(tree: &'t Tree<'a>, trigger: Trigger) -> Vec<Node<'t, 'a>> {
         Trigger::Charset => named("charset").filter(|c| c.arg(0) != "off").collect(),
         Trigger::Dav => named("dav_methods").collect(),
         Trigger::GrpcOrHttp2Upstream => all()
-            .filter(|n| n.is("grpc_pass") || (n.is("proxy_http_version") && n.arg(0).starts_with('2')))
+            .filter(|n| {
+                n.is("grpc_pass") || (n.is("proxy_http_version") && n.arg(0).starts_with('2'))
+            })
             .collect(),
         Trigger::Http2Enabled => all()
             .filter(|n| (n.is("listen") && n.has_arg("http2")) || (n.is("http2") && is_on(n)))
@@ -203,7 +226,9 @@ fn triggers<'t, 'a>(tree: &'t Tree<'a>, trigger: Trigger) -> Vec<Node<'t, 'a>> {
         Trigger::MailAuthHttp => named("auth_http").filter(|n| in_top(n, "mail")).collect(),
         Trigger::MailCramMd5Apop => all()
             .filter(|n| {
-                ["imap_auth", "pop3_auth", "smtp_auth", "auth"].iter().any(|k| n.is(k))
+                ["imap_auth", "pop3_auth", "smtp_auth", "auth"]
+                    .iter()
+                    .any(|k| n.is(k))
                     && in_top(n, "mail")
                     && (n.has_arg("cram-md5") || n.has_arg("apop"))
             })
@@ -212,9 +237,14 @@ fn triggers<'t, 'a>(tree: &'t Tree<'a>, trigger: Trigger) -> Vec<Node<'t, 'a>> {
             .filter(|n| {
                 in_top(n, "mail")
                     && ((n.is("protocol") && n.arg(0) == "smtp")
-                        || ["smtp_auth", "smtp_capabilities", "smtp_client_buffer", "smtp_greeting_delay"]
-                            .iter()
-                            .any(|k| n.is(k)))
+                        || [
+                            "smtp_auth",
+                            "smtp_capabilities",
+                            "smtp_client_buffer",
+                            "smtp_greeting_delay",
+                        ]
+                        .iter()
+                        .any(|k| n.is(k)))
             })
             .collect(),
         Trigger::MailStarttls => named("starttls")
@@ -247,12 +277,15 @@ fn triggers<'t, 'a>(tree: &'t Tree<'a>, trigger: Trigger) -> Vec<Node<'t, 'a>> {
         }
         Trigger::Resolver => named("resolver").collect(),
         Trigger::RewriteRift => rewrite_rift(tree),
-        Trigger::ScgiOrUwsgi => all().filter(|n| n.is("scgi_pass") || n.is("uwsgi_pass")).collect(),
+        Trigger::ScgiOrUwsgi => all()
+            .filter(|n| n.is("scgi_pass") || n.is("uwsgi_pass"))
+            .collect(),
         Trigger::SpdyListen => named("listen").filter(|n| n.has_arg("spdy")).collect(),
         Trigger::SsiUnbufferedProxy => named("proxy_pass")
             .filter(|p| {
                 p.effective("ssi").is_some_and(|s| is_on(&s))
-                    && p.effective("proxy_buffering").is_some_and(|b| b.arg(0) == "off")
+                    && p.effective("proxy_buffering")
+                        .is_some_and(|b| b.arg(0) == "off")
             })
             .collect(),
         Trigger::SslListen => all()
@@ -270,7 +303,8 @@ fn triggers<'t, 'a>(tree: &'t Tree<'a>, trigger: Trigger) -> Vec<Node<'t, 'a>> {
             .filter(|n| {
                 n.args().any(has_unnamed_capture)
                     && (n.effective("slice").is_some_and(|s| s.arg(0) != "0")
-                        || n.effective("proxy_cache_background_update").is_some_and(|b| is_on(&b)))
+                        || n.effective("proxy_cache_background_update")
+                            .is_some_and(|b| is_on(&b)))
             })
             .collect(),
     }
@@ -343,7 +377,8 @@ fn map_regex_consumers<'t, 'a>(tree: &'t Tree<'a>) -> Vec<Node<'t, 'a>> {
             consumer.args().filter(|a| a.contains('$')).any(|arg| {
                 let refs = references(arg);
                 maps.iter().any(|(map, var, captures, volatile)| {
-                    if consumer.id() == map.id() || consumer.ancestors().any(|a| a.id() == map.id()) {
+                    if consumer.id() == map.id() || consumer.ancestors().any(|a| a.id() == map.id())
+                    {
                         return false;
                     }
                     match refs.iter().position(|r| r == var) {
@@ -617,7 +652,11 @@ const CVES: &[Cve] = &[
         id: "CVE-2022-41741",
         summary: "Memory corruption in ngx_http_mp4_module",
         severity: Level::Medium,
-        affected: &[((1, 1, 3), (1, 22, 0)), ((1, 23, 0), (1, 23, 1)), ((1, 0, 7), (1, 0, 15))],
+        affected: &[
+            ((1, 1, 3), (1, 22, 0)),
+            ((1, 23, 0), (1, 23, 1)),
+            ((1, 0, 7), (1, 0, 15)),
+        ],
         fixed: "1.22.1, 1.23.2",
         trigger: Trigger::Mp4Module,
     },
@@ -625,7 +664,11 @@ const CVES: &[Cve] = &[
         id: "CVE-2022-41742",
         summary: "Memory disclosure in ngx_http_mp4_module",
         severity: Level::Medium,
-        affected: &[((1, 1, 3), (1, 22, 0)), ((1, 23, 0), (1, 23, 1)), ((1, 0, 7), (1, 0, 15))],
+        affected: &[
+            ((1, 1, 3), (1, 22, 0)),
+            ((1, 23, 0), (1, 23, 1)),
+            ((1, 0, 7), (1, 0, 15)),
+        ],
         fixed: "1.22.1, 1.23.2",
         trigger: Trigger::Mp4Module,
     },
@@ -681,7 +724,11 @@ const CVES: &[Cve] = &[
         id: "CVE-2018-16845",
         summary: "Memory disclosure in ngx_http_mp4_module",
         severity: Level::Medium,
-        affected: &[((1, 1, 3), (1, 14, 0)), ((1, 15, 0), (1, 15, 5)), ((1, 0, 7), (1, 0, 15))],
+        affected: &[
+            ((1, 1, 3), (1, 14, 0)),
+            ((1, 15, 0), (1, 15, 5)),
+            ((1, 0, 7), (1, 0, 15)),
+        ],
         fixed: "1.14.1, 1.15.6",
         trigger: Trigger::Mp4Module,
     },
@@ -817,7 +864,12 @@ const CVES: &[Cve] = &[
         id: "CVE-2009-3896",
         summary: "NULL pointer dereference vulnerability",
         severity: Level::High,
-        affected: &[((0, 1, 0), (0, 5, 37)), ((0, 6, 0), (0, 6, 38)), ((0, 7, 0), (0, 7, 61)), ((0, 8, 0), (0, 8, 13))],
+        affected: &[
+            ((0, 1, 0), (0, 5, 37)),
+            ((0, 6, 0), (0, 6, 38)),
+            ((0, 7, 0), (0, 7, 61)),
+            ((0, 8, 0), (0, 8, 13)),
+        ],
         fixed: "0.5.38, 0.6.39, 0.7.62, 0.8.14",
         trigger: Trigger::Binary,
     },
@@ -833,7 +885,12 @@ const CVES: &[Cve] = &[
         id: "CVE-2009-2629",
         summary: "Buffer underflow vulnerability",
         severity: Level::High,
-        affected: &[((0, 1, 0), (0, 5, 37)), ((0, 6, 0), (0, 6, 38)), ((0, 7, 0), (0, 7, 61)), ((0, 8, 0), (0, 8, 14))],
+        affected: &[
+            ((0, 1, 0), (0, 5, 37)),
+            ((0, 6, 0), (0, 6, 38)),
+            ((0, 7, 0), (0, 7, 61)),
+            ((0, 8, 0), (0, 8, 14)),
+        ],
         fixed: "0.5.38, 0.6.39, 0.7.62, 0.8.15",
         trigger: Trigger::Binary,
     },
@@ -861,8 +918,12 @@ mod tests {
 
     #[test]
     fn fixed_branch_releases_are_outside_the_ranges() {
-        let mp4 = CVES.iter().find(|c| c.id == "CVE-2022-41741").map(|c| c.affected);
-        let inside = |v: Version| mp4.is_some_and(|r| r.iter().any(|(lo, hi)| *lo <= v && v <= *hi));
+        let mp4 = CVES
+            .iter()
+            .find(|c| c.id == "CVE-2022-41741")
+            .map(|c| c.affected);
+        let inside =
+            |v: Version| mp4.is_some_and(|r| r.iter().any(|(lo, hi)| *lo <= v && v <= *hi));
         assert!(inside((1, 22, 0)));
         assert!(!inside((1, 22, 1)));
         assert!(!inside((1, 23, 2)));

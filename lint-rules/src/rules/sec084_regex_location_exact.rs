@@ -1,5 +1,5 @@
-use crate::model::syntax::Tree;
 use crate::model::syntax::Nodes;
+use crate::model::syntax::Tree;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
@@ -52,12 +52,7 @@ locations of its own (an exact location cannot) or the path would need quoting."
     check: Check::Nodes(check),
 };
 
-fn check(
-    _model: &Model<'_>,
-    tree: &Tree<'_>,
-    nodes: &Nodes,
-    sink: &mut Sink,
-) {
+fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     for location in nodes.named(tree, "location").map(|i| tree.node(i)) {
         let node = location;
         if node.arg_count() != 2 || node.arg(0) != "~" {
@@ -123,7 +118,10 @@ mod tests {
     #[test]
     fn literal_anchored_patterns_only() {
         assert_eq!(exact_path("^/api/health$").as_deref(), Some("/api/health"));
-        assert_eq!(exact_path(r"^/robots\.txt$").as_deref(), Some("/robots.txt"));
+        assert_eq!(
+            exact_path(r"^/robots\.txt$").as_deref(),
+            Some("/robots.txt")
+        );
         assert_eq!(exact_path("^/api/v[12]/health$"), None);
         assert_eq!(exact_path("^/api/health"), None);
         assert_eq!(exact_path(r"^/a\d$"), None);

@@ -39,12 +39,7 @@ listens on the other transport, nginx's address becomes that pool's."#,
     check: Check::Server(check),
 };
 
-fn check(
-    model: &Model<'_>,
-    _nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         for t in model.fastcgi_targets(location) {
             if let NginxTarget::BarePath(path) = &t.target {
@@ -88,35 +83,37 @@ fn check(
             } else {
                 ("TCP", "a unix socket")
             };
-            sink.push(model.with_upstream_fallback(
-                location,
-                t,
-                Diagnostic::new(
-                    &RULE.meta,
-                    t.span,
-                    format!(
-                        "nginx connects over {ours} ({}) but the pools listen on {theirs}",
-                        describe(&t.target)
-                    ),
-                )
-                .with_label("nginx connects here")
-                .with_related(
-                    entry.value_span,
-                    format!("pool [{}] listens here", p.pool.name),
-                )
-                .with_help(format!(
-                    "write `fastcgi_pass {};`",
-                    super::x001_fastcgi_pass_no_pool::nginx_form(&listen)
-                ))
-                .with_note("at runtime: 502 Bad Gateway")
-                .with_fix_if(others == 1, || {
-                    let address = super::x001_fastcgi_pass_no_pool::nginx_form(&listen);
-                    Fix::safe(
-                        format!("connect to `{address}`, where the pool listens"),
-                        vec![Edit::replace(t.span, address)],
+            sink.push(
+                model.with_upstream_fallback(
+                    location,
+                    t,
+                    Diagnostic::new(
+                        &RULE.meta,
+                        t.span,
+                        format!(
+                            "nginx connects over {ours} ({}) but the pools listen on {theirs}",
+                            describe(&t.target)
+                        ),
                     )
-                }),
-            ));
+                    .with_label("nginx connects here")
+                    .with_related(
+                        entry.value_span,
+                        format!("pool [{}] listens here", p.pool.name),
+                    )
+                    .with_help(format!(
+                        "write `fastcgi_pass {};`",
+                        super::x001_fastcgi_pass_no_pool::nginx_form(&listen)
+                    ))
+                    .with_note("at runtime: 502 Bad Gateway")
+                    .with_fix_if(others == 1, || {
+                        let address = super::x001_fastcgi_pass_no_pool::nginx_form(&listen);
+                        Fix::safe(
+                            format!("connect to `{address}`, where the pool listens"),
+                            vec![Edit::replace(t.span, address)],
+                        )
+                    }),
+                ),
+            );
         }
     }
 }

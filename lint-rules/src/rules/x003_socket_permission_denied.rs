@@ -98,7 +98,10 @@ fn fix(
         return None;
     }
     let group = model.accounts.primary(user);
-    let mut settings = vec![("listen.owner", user.to_string()), ("listen.group", group.clone())];
+    let mut settings = vec![
+        ("listen.owner", user.to_string()),
+        ("listen.group", group.clone()),
+    ];
     if access.mode & 0o600 != 0o600 {
         settings.push(("listen.mode", format!("{:04o}", access.mode | 0o660)));
     }
@@ -162,12 +165,7 @@ pub fn socket_access(model: &Model<'_>, p: &PoolRef<'_>) -> SocketAccess {
     }
 }
 
-fn check(
-    model: &Model<'_>,
-    nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         let (user, group, user_span, stated) = model.nginx_user(nginx);
         if user == "root" {

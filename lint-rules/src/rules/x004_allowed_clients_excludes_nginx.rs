@@ -4,7 +4,6 @@ use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
 use std::net::IpAddr;
 
-
 use crate::model::address::{NginxTarget, TargetHost};
 use crate::model::{Model, Verdict};
 
@@ -44,12 +43,7 @@ Autofix: safe — the address nginx connects from is appended to
     check: Check::Server(check),
 };
 
-fn check(
-    model: &Model<'_>,
-    _nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         for t in model.fastcgi_targets(location) {
             let NginxTarget::Tcp {

@@ -73,12 +73,7 @@ pub fn family_mismatch(target: &NginxTarget, listen: &Listen) -> bool {
         }
 }
 
-fn check(
-    model: &Model<'_>,
-    _nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         for t in model.fastcgi_targets(location) {
             match model.verdict(&t.target) {
@@ -98,7 +93,11 @@ fn check(
                     // One pool on the other loopback family: that is where nginx meant to go.
                     let mismatched = model
                         .pools()
-                        .filter(|p| p.pool.listen().is_some_and(|(l, _)| family_mismatch(&t.target, &l)))
+                        .filter(|p| {
+                            p.pool
+                                .listen()
+                                .is_some_and(|(l, _)| family_mismatch(&t.target, &l))
+                        })
                         .count();
                     for p in model.pools() {
                         let Some((listen, entry)) = p.pool.listen() else {

@@ -129,12 +129,7 @@ fn sent_max_execution_time(
     found
 }
 
-fn check(
-    model: &Model<'_>,
-    _nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         // php-fpm answers its status and ping pages at once: no script runs there.
         if model.serves_only_status_pages(server, location) {
@@ -152,7 +147,11 @@ fn check(
             // "max_execution_time=18000";` wins over the pool and php.ini, unless the pool
             // locks it with php_admin_value (PHP_ADMIN_VALUE wins over that too).
             if let Some((value, span, admin)) = sent_max_execution_time(location) {
-                if admin || p.pool.array("php_admin_value", "max_execution_time").is_none() {
+                if admin
+                    || p.pool
+                        .array("php_admin_value", "max_execution_time")
+                        .is_none()
+                {
                     met = value;
                     met_span = Some(span);
                 }
@@ -181,7 +180,8 @@ fn check(
             let matched_to_cpu_time = what == "max_execution_time"
                 && read_span.is_some()
                 && limit_span.is_some()
-                && (limit.saturating_mul(1000)..=limit.saturating_add(MARGIN_S).saturating_mul(1000))
+                && (limit.saturating_mul(1000)
+                    ..=limit.saturating_add(MARGIN_S).saturating_mul(1000))
                     .contains(&(read_ms as i64));
             if matched_to_cpu_time {
                 let mut d = Diagnostic::new(&RULE.meta, primary, format!("nginx gives up after {}s, and pool [{}] has no wall-clock limit: max_execution_time = {limit}s counts CPU time, not time spent waiting on a database or a remote call", read_ms / 1000, p.pool.name))
@@ -219,7 +219,12 @@ fn check(
                     d = d.with_related(s, format!("{what} = {limit}s"));
                 }
                 if fixable {
-                    d = d.with_fix_opt(read_timeout_fix(model, location, read, limit.saturating_add(MARGIN_S)));
+                    d = d.with_fix_opt(read_timeout_fix(
+                        model,
+                        location,
+                        read,
+                        limit.saturating_add(MARGIN_S),
+                    ));
                 }
                 sink.push(d);
             }

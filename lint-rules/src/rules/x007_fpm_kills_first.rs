@@ -59,12 +59,7 @@ that much longer, which changes how long workers stay busy."#,
     check: Check::Server(check),
 };
 
-fn check(
-    model: &Model<'_>,
-    _nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         let read = location.inherited.get("fastcgi_read_timeout");
         let read_s = read
@@ -110,7 +105,11 @@ fn check(
             d = d.with_fix_if(raised > rtt, || {
                 Fix::unsafe_edits(
                     format!("raise request_terminate_timeout to {raised}s"),
-                    vec![crate::fixes::fpm_value(model.map, entry.value_span, &format!("{raised}s"))],
+                    vec![crate::fixes::fpm_value(
+                        model.map,
+                        entry.value_span,
+                        &format!("{raised}s"),
+                    )],
                 )
             });
             sink.push(d);

@@ -70,7 +70,8 @@ fn fix(
     let stmt = crate::fixes::statement(model.map, setting.span)?;
     let s = setting.span;
     let l = location.span;
-    let here = s.file == l.file && s.start >= l.start && s.end <= l.end && location.other_pass.is_empty();
+    let here =
+        s.file == l.file && s.start >= l.start && s.end <= l.end && location.other_pass.is_empty();
     if here && !location.pattern.is_empty() {
         return Some(Fix::safe(
             format!("rename it to {fastcgi}"),
@@ -80,7 +81,11 @@ fn fix(
     let args: Vec<&str> = stmt.args.iter().map(|(_, a)| a.as_str()).collect();
     Some(Fix::safe(
         format!("add `{fastcgi} {};`", args.join(" ")),
-        vec![crate::fixes::after(model.map, s, &format!("{fastcgi} {};", args.join(" ")))],
+        vec![crate::fixes::after(
+            model.map,
+            s,
+            &format!("{fastcgi} {};", args.join(" ")),
+        )],
     ))
 }
 
@@ -88,7 +93,11 @@ fn fix(
 /// http-level statement) proxies: an outer level's `proxy_*_timeout` is then most likely
 /// for it (amimoto's http-level timeouts for its `@wordpress` cache layer, ISPmanager's
 /// server-level ones for `@fallback proxy_pass`), not a PHP timeout written wrong.
-fn proxied_beside(nginx: &crate::model::nginx::NginxModel, server: &crate::model::nginx::Server, setting: lint_source::Span) -> bool {
+fn proxied_beside(
+    nginx: &crate::model::nginx::NginxModel,
+    server: &crate::model::nginx::Server,
+    setting: lint_source::Span,
+) -> bool {
     let in_server = setting.file == server.span.file
         && setting.start >= server.span.start
         && setting.end <= server.span.end;

@@ -1,6 +1,6 @@
 use crate::rule::{Check, Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity, Span};
 use foldhash::{HashMap, HashMapExt};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity, Span};
 
 use fpm_conf_parser::{Listen, ListenHost};
 

@@ -1,6 +1,6 @@
 use crate::rule::{Check, Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use fpm_conf_parser::Listen;
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
 
@@ -11,7 +11,8 @@ pub static RULE: Rule = Rule {
         name: "socket-in-private-tmp",
         family: Family::Cross,
         severity: Severity::Note,
-        summary: "a pool socket under /tmp or /var/tmp, which systemd's PrivateTmp hides from nginx",
+        summary:
+            "a pool socket under /tmp or /var/tmp, which systemd's PrivateTmp hides from nginx",
         aliases: &[],
         doc: r#"Debian's and RHEL's units start php-fpm (and often nginx) with
 `PrivateTmp=true`: each service sees its own /tmp. A socket created in

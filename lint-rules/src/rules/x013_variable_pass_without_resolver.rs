@@ -42,12 +42,7 @@ fastcgi_pass $php;
     check: Check::Server(check),
 };
 
-fn check(
-    model: &Model<'_>,
-    nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         let Some((NginxTarget::Variable(raw), span)) = &location.fastcgi_pass else {
             continue;

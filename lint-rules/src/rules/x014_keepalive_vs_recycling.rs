@@ -39,12 +39,7 @@ location ~ \.php$ { fastcgi_pass php; fastcgi_keep_conn on; fastcgi_next_upstrea
     check: Check::Server(check),
 };
 
-fn check(
-    model: &Model<'_>,
-    nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         let keep = location
             .inherited

@@ -60,7 +60,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             continue;
         };
         let children = p.pool.int("pm.max_children").map_or(0, |(c, _)| c);
-        if backlog > 0 && (backlog as u64) < 64 && (backlog.saturating_add(children) as u64) < demand {
+        if backlog > 0
+            && (backlog as u64) < 64
+            && (backlog.saturating_add(children) as u64) < demand
+        {
             sink.push(
                 Diagnostic::new(&RULE.meta, entry.value_span, format!("pool [{}] queues at most {backlog} connections beyond its {children} workers, while nginx may open {demand}", p.pool.name))
                     .with_help("remove listen.backlog (the default -1 means the kernel's somaxconn) or raise it")

@@ -37,12 +37,7 @@ fastcgi_param SCRIPT_FILENAME /public$fastcgi_script_name;
     check: Check::Server(check),
 };
 
-fn check(
-    model: &Model<'_>,
-    _nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         let Some(params) = &location.inherited.params else {
             continue;

@@ -12,7 +12,8 @@ pub static RULE: Rule = Rule {
         name: "limit-extensions-denies",
         family: Family::Cross,
         severity: Severity::Error,
-        summary: "a location sends files to php-fpm whose extension `security.limit_extensions` refuses",
+        summary:
+            "a location sends files to php-fpm whose extension `security.limit_extensions` refuses",
         aliases: &[],
         doc: r#"php-fpm runs only scripts whose name ends in one of
 `security.limit_extensions` (default `.php .phar`). A location such as
@@ -59,12 +60,7 @@ fn extensions(pattern: &str) -> Vec<String> {
         .collect()
 }
 
-fn check(
-    model: &Model<'_>,
-    _nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         let Some(regex) = location
             .pattern

@@ -1,7 +1,6 @@
 use crate::rule::{Check, Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use foldhash::{HashSet, HashSetExt};
-
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::filesystem::Access;
 use crate::model::Model;

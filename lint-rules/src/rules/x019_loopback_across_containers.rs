@@ -73,7 +73,13 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let open = pool.is_some_and(|p| {
                 matches!(
                     p.pool.listen(),
-                    Some((fpm_conf_parser::Listen::Tcp { host: fpm_conf_parser::ListenHost::Any, .. }, _))
+                    Some((
+                        fpm_conf_parser::Listen::Tcp {
+                            host: fpm_conf_parser::ListenHost::Any,
+                            ..
+                        },
+                        _
+                    ))
                 )
             });
             if let ([name], true) = (network.fpm_names.as_slice(), open) {

@@ -39,12 +39,7 @@ becomes that pool's."#,
     check: Check::Server(check),
 };
 
-fn check(
-    model: &Model<'_>,
-    _nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         for t in model.fastcgi_targets(location) {
             let Verdict::Across(Crossing::WrongPort { nearest }) = model.verdict(&t.target) else {
@@ -82,7 +77,12 @@ fn check(
                         d = d.with_help(format!("use `fastcgi_pass {host}:{port_text};`"));
                         let tcp_pools = model
                             .pools()
-                            .filter(|q| matches!(q.pool.listen(), Some((fpm_conf_parser::Listen::Tcp { .. }, _))))
+                            .filter(|q| {
+                                matches!(
+                                    q.pool.listen(),
+                                    Some((fpm_conf_parser::Listen::Tcp { .. }, _))
+                                )
+                            })
                             .count();
                         if tcp_pools == 1 {
                             d = d.with_fix(Fix::safe(

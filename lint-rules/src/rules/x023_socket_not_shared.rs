@@ -42,12 +42,7 @@ volumes:
     check: Check::Server(check),
 };
 
-fn check(
-    model: &Model<'_>,
-    _nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         for t in model.fastcgi_targets(location) {
             let Verdict::Across(Crossing::SocketNotShared {
@@ -58,9 +53,7 @@ fn check(
                 continue;
             };
             let shared_as = match &t.target {
-                NginxTarget::Unix(path) if shared_elsewhere => {
-                    model.options.network.fpm_path(path)
-                }
+                NginxTarget::Unix(path) if shared_elsewhere => model.options.network.fpm_path(path),
                 _ => None,
             };
             let message = match &shared_as {

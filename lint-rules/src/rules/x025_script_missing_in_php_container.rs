@@ -1,8 +1,7 @@
 use crate::rule::{Check, Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use foldhash::{HashSet, HashSetExt};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use std::path::Path;
-
 
 use crate::model::address::{NginxTarget, TargetHost};
 use crate::model::Model;

@@ -2,7 +2,6 @@ use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 use std::path::Path;
 
-
 use crate::model::Model;
 
 /// The rule.

@@ -73,7 +73,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let loopback = is_local(&t.target) && !matches!(t.target, NginxTarget::Unix(_));
             match model.verdict(&t.target) {
                 Verdict::Reached(p) | Verdict::Partly(p) if loopback => {
-                    match clients.iter_mut().find(|c| std::ptr::eq(c.pool.pool, p.pool)) {
+                    match clients
+                        .iter_mut()
+                        .find(|c| std::ptr::eq(c.pool.pool, p.pool))
+                    {
                         Some(c) => c.loopback.push(t.span),
                         None => clients.push(Clients {
                             pool: p,

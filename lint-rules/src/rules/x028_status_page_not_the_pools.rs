@@ -87,12 +87,7 @@ fn looks_like_status_page(uri: &str) -> bool {
         && !lower.ends_with(".php")
 }
 
-fn check(
-    model: &Model<'_>,
-    _nginx: &NginxModel,
-    server: &Server,
-    sink: &mut Sink,
-) {
+fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         let Some(uris) = literal_uris(&location.pattern) else {
             continue;
@@ -184,7 +179,10 @@ mod tests {
 
     #[test]
     fn exact_and_simple_regex_locations_give_their_uris() {
-        assert_eq!(literal_uris("= /fpm-status"), Some(vec!["/fpm-status".into()]));
+        assert_eq!(
+            literal_uris("= /fpm-status"),
+            Some(vec!["/fpm-status".into()])
+        );
         assert_eq!(
             literal_uris("~ ^/(status|ping)$"),
             Some(vec!["/status".into(), "/ping".into()])
