@@ -83,8 +83,10 @@ type ServerAt<'m, 'a> = (
 struct Kept {
     /// The files spliced into the server, in walk order.
     spliced: Vec<FileId>,
-    /// Every per-server rule's findings, with the rule's code.
-    found: Vec<(&'static str, Vec<Diagnostic>)>,
+    /// The per-server rules' findings, by the rule's position in the run's rules (the
+    /// same in every run of a context: the options are part of it); rules that found
+    /// nothing are left out, as most find nothing in most servers.
+    found: Vec<(usize, Vec<Diagnostic>)>,
 }
 
 impl ServerMemo {
@@ -240,7 +242,7 @@ pub(crate) fn run_server_rules(
         .collect();
     // The statements outside the servers' blocks: checked on every run (the blocks of
     // servers without a model, if any, among them).
-    let mut outside: Vec<(&'static str, Vec<Diagnostic>)> = Vec::new();
+    let mut outside: Vec<(usize, Vec<Diagnostic>)> = Vec::new();
     for tree in model.syntax {
         let mut inside: Vec<usize> = servers
             .iter()
@@ -249,11 +251,11 @@ pub(crate) fn run_server_rules(
             .collect();
         inside.sort_unstable();
         let nodes = Nodes::outside(tree, &inside);
-        for rule in rules {
+        for (r, rule) in rules.iter().enumerate() {
             if let Check::Nodes(check) = rule.check {
                 let mut sink = Sink::new();
                 check(model, tree, &nodes, &mut sink);
-                outside.push((rule.meta.code, sink.into_diagnostics()));
+                outside.push((r, sink.into_diagnostics()));
             }
         }
     }
@@ -284,20 +286,14 @@ pub(crate) fn run_server_rules(
             (at, kept)
         })
         .collect();
-    let mut by_rule: Vec<(&'static str, Vec<Diagnostic>)> = rules
-        .iter()
-        .filter(|r| matches!(r.check, Check::Server(_) | Check::Nodes(_)))
-        .map(|r| (r.meta.code, Vec::new()))
-        .collect();
-    for (code, found) in outside {
-        if let Some((_, all)) = by_rule.iter_mut().find(|(c, _)| *c == code) {
-            all.extend(found);
-        }
+    let mut by_rule: Vec<Vec<Diagnostic>> = vec![Vec::new(); rules.len()];
+    for (r, found) in outside {
+        by_rule[r].extend(found);
     }
     let mut next: Servers = HashMap::default();
     for (at, server) in results {
-        for (code, found) in &server.found {
-            if let Some((_, all)) = by_rule.iter_mut().find(|(c, _)| c == code) {
+        for (r, found) in &server.found {
+            if let Some(all) = by_rule.get_mut(*r) {
                 all.extend(found.iter().cloned());
             }
         }
@@ -311,7 +307,12 @@ pub(crate) fn run_server_rules(
         state.remove(0);
     }
     state.push((context, next));
-    by_rule
+    rules
+        .iter()
+        .zip(by_rule)
+        .filter(|(r, _)| matches!(r.check, Check::Server(_) | Check::Nodes(_)))
+        .map(|(r, found)| (r.meta.code, found))
+        .collect()
 }
 
 /// True when every place the kept findings point to is in a file this run read (a file
@@ -331,17 +332,19 @@ fn points_into_read_files(kept: &Kept, read: &foldhash::HashSet<FileId>) -> bool
 }
 
 /// Every per-server rule's findings about one server: [`Check::Server`] rules on its
-/// model, [`Check::Nodes`] rules on its block's statements.
+/// model, [`Check::Nodes`] rules on its block's statements; by rule position, those
+/// that found something.
 fn check_server(
     model: &Model<'_>,
     nginx: &NginxModel,
     server: &Server,
     block: Option<(&Tree<'_>, usize)>,
     rules: &[&Rule],
-) -> Vec<(&'static str, Vec<Diagnostic>)> {
+) -> Vec<(usize, Vec<Diagnostic>)> {
     rules
         .iter()
-        .filter_map(|rule| {
+        .enumerate()
+        .filter_map(|(r, rule)| {
             let mut sink = Sink::new();
             match (rule.check, block) {
                 (Check::Server(check), _) => check(model, nginx, server, &mut sink),
@@ -350,7 +353,8 @@ fn check_server(
                 }
                 (Check::Nodes(_), None) | (Check::Model(_), _) => return None,
             }
-            Some((rule.meta.code, sink.into_diagnostics()))
+            let found = sink.into_diagnostics();
+            (!found.is_empty()).then_some((r, found))
         })
         .collect()
 }
