@@ -7,8 +7,10 @@
 
 use std::rc::Rc;
 
-use nginx_conf_parser::{Config, Item};
+use foldhash::HashMap;
+use nginx_conf_parser::Item;
 
+use crate::model::syntax::{Nodes, Tree};
 use crate::model::Model;
 
 /// One level that drops inherited entries.
@@ -86,96 +88,155 @@ fn same_name(a: &Item<'_>, b: &Item<'_>) -> bool {
     }
 }
 
-/// Every level where an own list of one of two fields drops inherited entries, in one
-/// pass over the tree. Each field comes with the directive that changes its
-/// inheritance (`add_header_inherit`), if any.
-pub fn dropping<'c>(config: &'c Config, fields: [(&str, Option<&str>); 2]) -> Vec<Dropping<'c>> {
+/// The two fields asked about, each with the directive that changes its inheritance.
+type Fields<'f> = [(&'f str, Option<&'f str>); 2];
+
+/// Every level of `nodes` (a part of `tree`) where an own list of one of two fields drops
+/// inherited entries. Each field comes with the directive that changes its inheritance
+/// (`add_header_inherit`), if any. What a level inherits comes from the levels around
+/// it, inside the part or not: one `server` block is checked with its `http` level's
+/// lists, so the findings of a part are those of the whole tree in that part.
+pub fn dropping<'c>(tree: &Tree<'c>, nodes: &Nodes, fields: Fields<'_>) -> Vec<Dropping<'c>> {
     let mut out = Vec::new();
-    // What each level hands down, by index; the stack holds a level's statements and
-    // the index of the level around it. Both grow once, not per block.
-    let top = Inherited {
-        effective: None,
-        mode: Mode::On,
-    };
-    let mut levels: Vec<[Inherited<'c>; 2]> = vec![[top.clone(), top]];
-    let mut stack: Vec<(nginx_conf_parser::Items<'c>, usize, bool, Option<Item<'c>>)> =
-        vec![(config.items(), 0, false, None)];
-    let mut children: Vec<Item<'c>> = Vec::new();
-    while let Some((items, parent, nested, block)) = stack.pop() {
-        let mut own: [Vec<Item<'c>>; 2] = [Vec::new(), Vec::new()];
-        let mut modes: [Option<Mode>; 2] = [None, None];
-        children.clear();
-        for item in items {
-            for (f, (field, inherit)) in fields.iter().enumerate() {
-                if item.is(field) && item.arg_count() >= 1 {
-                    own[f].push(item);
-                } else if inherit.is_some_and(|i| item.is(i)) {
-                    modes[f] = match item.arg(0).map(|a| a.to_ascii_lowercase()).as_deref() {
-                        Some("on") => Some(Mode::On),
-                        Some("merge") => Some(Mode::Merge),
-                        Some("off") => Some(Mode::Off),
-                        _ => modes[f],
-                    };
-                }
-            }
-            if item.is_block() && is_level(&item) {
-                children.push(item);
-            }
+    // What each level hands down, by its block (`None`: the top of the tree); a block
+    // that is not a level, or lies in one that is not, hands down nothing (`None`).
+    let mut handed: HashMap<Option<usize>, Option<Handed<'c>>> = HashMap::default();
+    for i in nodes.indices() {
+        let item = tree.item(i);
+        if !item.is_block() || !is_level(item) {
+            continue;
         }
-        let mut here: [Inherited<'c>; 2] = levels[parent].clone();
-        for f in 0..2 {
-            let outer = &levels[parent][f];
-            let mode = modes[f].unwrap_or(outer.mode);
-            let own = std::mem::take(&mut own[f]);
-            let inherited = outer.effective.as_ref().filter(|_| nested);
-            if mode == Mode::On && !own.is_empty() {
-                if let Some(outer) = inherited {
-                    let dropped: Vec<Item<'c>> = outer
-                        .iter()
-                        .filter(|o| !own.iter().any(|m| same_name(m, o)))
-                        .copied()
-                        .collect();
-                    if !dropped.is_empty() {
-                        out.push(Dropping {
-                            family: f,
-                            first_own: own[0],
-                            dropped,
-                            level: block,
-                        });
-                    }
-                }
-            }
-            here[f].mode = mode;
-            here[f].effective = match (mode, inherited) {
-                _ if own.is_empty() && mode != Mode::Off => inherited.cloned(),
-                (Mode::Merge, Some(outer)) => {
-                    let mut all = (**outer).clone();
-                    all.extend(own);
-                    Some(Rc::new(all))
-                }
-                _ => (!own.is_empty()).then(|| Rc::new(own)),
-            };
-        }
-        if !children.is_empty() {
-            levels.push(here);
-            let index = levels.len() - 1;
-            for child in children.drain(..).rev() {
-                stack.push((child.children(), index, true, Some(child)));
-            }
-        }
+        let Some(outer) = handed_to(tree, tree.parent(i), fields, &mut handed) else {
+            handed.insert(Some(i), None);
+            continue;
+        };
+        let here = level(tree, Some(i), &outer, fields, Some(&mut out));
+        handed.insert(Some(i), Some(here));
     }
     out
 }
 
-/// What SEC010 and SEC013 report, over every tree of the model: the levels where an own
+/// What a level hands down for each of the two fields.
+type Handed<'c> = [Inherited<'c>; 2];
+
+/// What the level `block` hands down (`None` when it is not a level or lies in a block
+/// that is not one), from the levels around it, kept in `handed`. Iterative: a deeply
+/// nested tree must not overflow the stack.
+fn handed_to<'c>(
+    tree: &Tree<'c>,
+    block: Option<usize>,
+    fields: Fields<'_>,
+    handed: &mut HashMap<Option<usize>, Option<Handed<'c>>>,
+) -> Option<Handed<'c>> {
+    // The blocks from `block` outwards up to the first one already known.
+    let mut chain: Vec<Option<usize>> = Vec::new();
+    let mut at = block;
+    while !handed.contains_key(&at) {
+        chain.push(at);
+        match at {
+            Some(b) => at = tree.parent(b),
+            None => break,
+        }
+    }
+    for level_at in chain.into_iter().rev() {
+        let outer = match level_at {
+            None => Some(top()),
+            Some(b) if tree.item(b).is_block() && is_level(tree.item(b)) => {
+                handed.get(&tree.parent(b)).cloned().flatten()
+            }
+            Some(_) => None,
+        };
+        let here = outer.map(|outer| level(tree, level_at, &outer, fields, None));
+        handed.insert(level_at, here);
+    }
+    handed.get(&block).cloned().flatten()
+}
+
+/// What the top of a tree inherits: nothing, in the default mode.
+fn top<'c>() -> Handed<'c> {
+    let top = Inherited {
+        effective: None,
+        mode: Mode::On,
+    };
+    [top.clone(), top]
+}
+
+/// What the level `block` (`None`: the top of the tree) hands down given what `outer`
+/// hands to it; with `report`, the level's drops are added to it.
+fn level<'c>(
+    tree: &Tree<'c>,
+    block: Option<usize>,
+    outer: &Handed<'c>,
+    fields: Fields<'_>,
+    mut report: Option<&mut Vec<Dropping<'c>>>,
+) -> Handed<'c> {
+    let mut own: [Vec<Item<'c>>; 2] = [Vec::new(), Vec::new()];
+    let mut modes: [Option<Mode>; 2] = [None, None];
+    for &c in tree.children(block) {
+        let item = tree.item(c);
+        for (f, (field, inherit)) in fields.iter().enumerate() {
+            if item.is(field) && item.arg_count() >= 1 {
+                own[f].push(*item);
+            } else if inherit.is_some_and(|i| item.is(i)) {
+                modes[f] = match item.arg(0).map(|a| a.to_ascii_lowercase()).as_deref() {
+                    Some("on") => Some(Mode::On),
+                    Some("merge") => Some(Mode::Merge),
+                    Some("off") => Some(Mode::Off),
+                    _ => modes[f],
+                };
+            }
+        }
+    }
+    // The top of a tree inherits nothing (a snippet's own list is not a drop).
+    let nested = block.is_some();
+    let mut here: Handed<'c> = outer.clone();
+    for f in 0..2 {
+        let outer = &outer[f];
+        let mode = modes[f].unwrap_or(outer.mode);
+        let own = std::mem::take(&mut own[f]);
+        let inherited = outer.effective.as_ref().filter(|_| nested);
+        if mode == Mode::On && !own.is_empty() {
+            if let (Some(outer), Some(out)) = (inherited, report.as_deref_mut()) {
+                let dropped: Vec<Item<'c>> = outer
+                    .iter()
+                    .filter(|o| !own.iter().any(|m| same_name(m, o)))
+                    .copied()
+                    .collect();
+                if !dropped.is_empty() {
+                    out.push(Dropping {
+                        family: f,
+                        first_own: own[0],
+                        dropped,
+                        level: block.map(|b| *tree.item(b)),
+                    });
+                }
+            }
+        }
+        here[f].mode = mode;
+        here[f].effective = match (mode, inherited) {
+            _ if own.is_empty() && mode != Mode::Off => inherited.cloned(),
+            (Mode::Merge, Some(outer)) => {
+                let mut all = (**outer).clone();
+                all.extend(own);
+                Some(Rc::new(all))
+            }
+            _ => (!own.is_empty()).then(|| Rc::new(own)),
+        };
+    }
+    here
+}
+
+/// What SEC010 and SEC013 report in a part of a tree: the levels where an own
 /// list of one of `fields` drops outer entries that `counts` (SEC013 passes over entries
 /// that restate nginx's defaults) and that the rule's option `headers = [...]` (gixy's
 /// name; comma-separated words allowed, case-insensitive) names when it is set. Levels
 /// left with nothing dropped are not returned.
 pub fn dropped_for_rule<'a>(
-    model: &Model<'a>,
+    model: &Model<'_>,
+    tree: &Tree<'a>,
+    nodes: &Nodes,
     code: &str,
-    fields: [(&str, Option<&str>); 2],
+    fields: Fields<'_>,
     counts: impl Fn(&Item<'_>) -> bool,
 ) -> Vec<Dropping<'a>> {
     let only: Option<Vec<String>> = model
@@ -195,15 +256,11 @@ pub fn dropped_for_rule<'a>(
                 .is_some_and(|n| o.contains(&n.to_ascii_lowercase()))
         })
     };
-    let mut out = Vec::new();
-    for tree in model.trees {
-        for mut level in dropping(tree, fields) {
-            level.dropped.retain(|d| counts(d) && named(d));
-            if !level.dropped.is_empty() {
-                out.push(level);
-            }
-        }
-    }
+    let mut out = dropping(tree, nodes, fields);
+    out.retain_mut(|level| {
+        level.dropped.retain(|d| counts(d) && named(d));
+        !level.dropped.is_empty()
+    });
     out
 }
 
@@ -219,15 +276,20 @@ mod tests {
         std::fs::write(dir.path().join("h.conf"), "add_header X-C c;\n").expect("write");
         let map = SourceMap::new();
         let config = nginx_conf_parser::load(&main, &Default::default(), &map);
-        dropping(&config, [(field, inherit), ("none", None)])
-            .into_iter()
-            .map(|d| {
-                d.dropped
-                    .iter()
-                    .map(|i| i.arg(0).unwrap_or_default().into_owned())
-                    .collect()
-            })
-            .collect()
+        let tree = Tree::of(&config);
+        dropping(
+            &tree,
+            &Nodes::all(&tree),
+            [(field, inherit), ("none", None)],
+        )
+        .into_iter()
+        .map(|d| {
+            d.dropped
+                .iter()
+                .map(|i| i.arg(0).unwrap_or_default().into_owned())
+                .collect()
+        })
+        .collect()
     }
 
     #[test]
@@ -252,5 +314,60 @@ mod tests {
             dropped(conf, "add_header", Some("add_header_inherit")),
             [vec!["x-a".to_string()]]
         );
+    }
+
+    #[test]
+    fn a_server_block_is_checked_with_the_lists_around_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let main = dir.path().join("nginx.conf");
+        let conf = "add_header X-T t;\nhttp { add_header X-A a;\n server { add_header X-B b; location / { add_header X-C c; } }\n server { location / { add_header X-D d; } }\n types { add_header X-E e; }\n location /top { add_header X-F f; } }";
+        std::fs::write(&main, conf).expect("write");
+        let map = SourceMap::new();
+        let config = nginx_conf_parser::load(&main, &Default::default(), &map);
+        let tree = Tree::of(&config);
+        let fields = [("add_header", Some("add_header_inherit")), ("none", None)];
+        let names = |found: Vec<Dropping<'_>>| -> Vec<(String, Vec<String>)> {
+            found
+                .iter()
+                .map(|d| {
+                    (
+                        d.first_own.arg(0).unwrap_or_default().into_owned(),
+                        d.names(),
+                    )
+                })
+                .collect()
+        };
+        let whole = names(dropping(&tree, &Nodes::all(&tree), fields));
+        let servers = tree.server_blocks();
+        let mut parts: Vec<(String, Vec<String>)> = Vec::new();
+        for &b in &servers {
+            parts.extend(names(dropping(&tree, &Nodes::block(&tree, b), fields)));
+        }
+        parts.extend(names(dropping(
+            &tree,
+            &Nodes::outside(&tree, &servers),
+            fields,
+        )));
+        let expected: Vec<(String, Vec<String>)> = [
+            ("X-A", vec!["X-T"]),
+            ("X-B", vec!["X-A"]),
+            ("X-C", vec!["X-B"]),
+            ("X-D", vec!["X-A"]),
+            ("X-F", vec!["X-A"]),
+        ]
+        .into_iter()
+        .map(|(own, dropped)| {
+            (
+                own.to_string(),
+                dropped.into_iter().map(String::from).collect(),
+            )
+        })
+        .collect();
+        assert_eq!(whole, expected);
+        // Parts in another order: the outside statements come last.
+        let mut sorted = parts.clone();
+        sorted.sort();
+        assert_eq!(sorted, expected);
+        assert_eq!(servers.len(), 2);
     }
 }

@@ -2,6 +2,7 @@ use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::array_inheritance::dropped_for_rule;
+use crate::model::syntax::{Nodes, Tree};
 use crate::model::Model;
 
 /// The rule.
@@ -50,16 +51,16 @@ server {
 Option (gixy's name): `headers = ["x-frame-options", ...]` reports only those headers."#,
         fix: "Repeat the outer headers in the inner block (an `include security-headers.conf;` used at every level that adds headers), or, from nginx 1.29.3, `add_header_inherit merge;`.",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
+fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     let families = [
         ("add_header", "add_header_inherit", "header"),
         ("add_trailer", "add_trailer_inherit", "trailer"),
     ];
     let fields = families.map(|(field, inherit, _)| (field, Some(inherit)));
-    for level in dropped_for_rule(model, RULE.meta.code, fields, |_| true) {
+    for level in dropped_for_rule(model, tree, nodes, RULE.meta.code, fields, |_| true) {
         let (field, inherit, kind) = families[level.family];
         let Some(first) = level.dropped.first() else {
             continue;

@@ -2,6 +2,7 @@ use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::array_inheritance::dropped_for_rule;
+use crate::model::syntax::{Nodes, Tree};
 use crate::model::Model;
 use nginx_conf_parser::Item;
 
@@ -54,7 +55,7 @@ server {
 Option (gixy's name): `headers = ["host", ...]` reports only those headers."#,
         fix: "Repeat the outer headers in the inner block (keep them in one file and `include` it at every level that sets its own).",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
 /// Values nginx itself uses for a header (an empty value sends no header): an outer
@@ -71,10 +72,17 @@ fn is_nginx_default(entry: &Item<'_>) -> bool {
     value.eq_ignore_ascii_case(default)
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
+fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     let fields = ["proxy_set_header", "grpc_set_header"];
     let counted = |d: &Item<'_>| !is_nginx_default(d);
-    for level in dropped_for_rule(model, RULE.meta.code, fields.map(|f| (f, None)), counted) {
+    for level in dropped_for_rule(
+        model,
+        tree,
+        nodes,
+        RULE.meta.code,
+        fields.map(|f| (f, None)),
+        counted,
+    ) {
         let field = fields[level.family];
         let Some(first) = level.dropped.first() else {
             continue;
