@@ -381,6 +381,74 @@ fn a_session_over_json_rpc() {
     assert!(status.success(), "{status:?}");
 }
 
+/// An editor that watches files for the server: the server asks it to (dynamic
+/// registration), trusts its files unchanged between reports, and reads a file again
+/// when the editor reports it changed on disk, with the same findings as the same
+/// change made in a buffer.
+#[test]
+fn a_watching_editor_reports_changes_on_disk() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let root = temp.path().join("root");
+    copy_tree(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lsp/root"),
+        &root,
+    );
+    let mut c = Client::start(&root);
+    let root_uri = url_of(&root);
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": root_uri,
+               "capabilities": {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}},
+               "workspaceFolders": [{"uri": root_uri, "name": "root"}]}),
+    );
+    c.notify("initialized", json!({}));
+    // The server's request to watch every file of the folder, answered.
+    let register = loop {
+        let m = c.next();
+        if m["method"] == "client/registerCapability" {
+            break m;
+        }
+        c.seen.push(m);
+    };
+    let registration = &register["params"]["registrations"][0];
+    assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
+    assert_eq!(
+        registration["registerOptions"]["watchers"][0]["globPattern"],
+        "**/*"
+    );
+    c.send(json!({"jsonrpc": "2.0", "id": register["id"], "result": null}));
+    let first = c.diagnostics(SITE);
+    assert!(c.shown(&first).contains("X001"), "{}", c.shown(&first));
+
+    // The pool moves to the socket the site names, on disk; the editor reports it.
+    let pool = c.text(POOL);
+    let moved = pool.replace(
+        "listen = /run/php/php8.2-fpm-shop.sock",
+        "listen = /run/php/php8.1-fpm.sock",
+    );
+    assert_ne!(moved, pool);
+    std::fs::write(root.join(POOL), &moved).expect("write the pool");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": c.uri(POOL), "type": 2}]}),
+    );
+    let cross = c.diagnostics(SITE);
+    insta::assert_snapshot!("lsp_diagnostics_after_pool_edit", c.shown(&cross));
+
+    // And back.
+    std::fs::write(root.join(POOL), &pool).expect("write the pool");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": c.uri(POOL), "type": 2}]}),
+    );
+    assert_eq!(c.diagnostics(SITE), first);
+
+    c.request("shutdown", Value::Null);
+    c.notify("exit", Value::Null);
+    let status = wait_exit(&mut c.child);
+    assert!(status.success(), "{status:?}");
+}
+
 fn wait_exit(child: &mut Child) -> std::process::ExitStatus {
     for _ in 0..600 {
         if let Some(status) = child.try_wait().expect("wait") {

@@ -10,6 +10,8 @@ use lint_source::vfs::{
     glob_matches, normalize, sort_like_glob, Fetched, FileSystem, FsError, MAX_FILE,
 };
 
+use lint_source::read_cache::ReadCache;
+
 use crate::stock::StockSet;
 
 /// Symbolic links followed while resolving one path.
@@ -111,6 +113,9 @@ pub struct ContainerFs {
     /// What the image's build does to files after they are in place (`RUN sed -i`,
     /// `echo >>`), by path, in build order.
     build_edits: Vec<(PathBuf, crate::build_edits::Op)>,
+    /// Repository files' bytes kept between an editor's runs (see
+    /// [`FileSystem::with_read_cache`]).
+    cache: Option<Arc<ReadCache>>,
 }
 
 enum Found {
@@ -202,6 +207,7 @@ impl ContainerFs {
             envsubst: None,
             placeholders: None,
             build_edits: Vec::new(),
+            cache: None,
         }
     }
 
@@ -687,21 +693,31 @@ impl ContainerFs {
     fn read_unedited(&self, path: &Path) -> Result<Fetched, FsError> {
         match self.resolve(path)? {
             Found::Host(host) => {
-                let meta = std::fs::metadata(&host).map_err(|_| FsError::NotFound)?;
-                if meta.is_dir() {
-                    return Err(FsError::IsDirectory);
-                }
-                if meta.len() > MAX_FILE {
-                    return Err(FsError::TooLarge);
-                }
-                let mut bytes = std::fs::read(&host).map_err(|e| match e.kind() {
-                    std::io::ErrorKind::PermissionDenied => FsError::PermissionDenied,
-                    _ => FsError::NotFound,
-                })?;
+                let mut bytes: Arc<[u8]> = match &self.cache {
+                    // As below: a file that cannot be opened is not there, unless the
+                    // reason is its permissions.
+                    Some(cache) => cache.read(&host).map_err(|e| match e {
+                        FsError::IsDirectory | FsError::TooLarge | FsError::PermissionDenied => e,
+                        _ => FsError::NotFound,
+                    })?,
+                    None => {
+                        let meta = std::fs::metadata(&host).map_err(|_| FsError::NotFound)?;
+                        if meta.is_dir() {
+                            return Err(FsError::IsDirectory);
+                        }
+                        if meta.len() > MAX_FILE {
+                            return Err(FsError::TooLarge);
+                        }
+                        Arc::from(std::fs::read(&host).map_err(|e| match e.kind() {
+                            std::io::ErrorKind::PermissionDenied => FsError::PermissionDenied,
+                            _ => FsError::NotFound,
+                        })?)
+                    }
+                };
                 if let Some(env) = &self.envsubst {
                     if let Ok(text) = std::str::from_utf8(&bytes) {
                         if text.contains('$') {
-                            bytes = crate::assemble::envsubst(text, env).into_bytes();
+                            bytes = Arc::from(crate::assemble::envsubst(text, env).into_bytes());
                         }
                     }
                 }
@@ -719,7 +735,7 @@ impl ContainerFs {
                                     None => {}
                                 }
                             }
-                            bytes = text.into_bytes();
+                            bytes = Arc::from(text.into_bytes());
                         }
                     }
                 }
@@ -737,7 +753,7 @@ impl ContainerFs {
                     return Err(FsError::Unknown);
                 }
                 Ok(Fetched {
-                    bytes: Arc::from(bytes),
+                    bytes,
                     disk_path: Some(host),
                     origin: None,
                 })
@@ -874,6 +890,12 @@ impl FileSystem for ContainerFs {
 
     fn disk_path(&self, path: &Path) -> Option<PathBuf> {
         self.host_path(path)
+    }
+
+    fn with_read_cache(&self, cache: &Arc<ReadCache>) -> Option<Arc<dyn FileSystem>> {
+        let mut cached = self.clone();
+        cached.cache = Some(cache.clone());
+        Some(Arc::new(cached))
     }
 }
 
@@ -1290,6 +1312,15 @@ impl FileSystem for RootWithStock {
 
     fn disk_path(&self, path: &Path) -> Option<PathBuf> {
         self.root.disk_path(path)
+    }
+
+    fn with_read_cache(&self, cache: &Arc<ReadCache>) -> Option<Arc<dyn FileSystem>> {
+        Some(Arc::new(RootWithStock {
+            root: self.root.clone().with_cache(cache.clone()),
+            stock: self.stock.clone(),
+            mains: self.mains.clone(),
+            package_dirs: self.package_dirs.clone(),
+        }))
     }
 }
 

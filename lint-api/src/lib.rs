@@ -337,6 +337,39 @@ impl Linter {
         self
     }
 
+    /// Trusts the files under `folder` unchanged until [`Linter::forget_file`] says
+    /// otherwise, rather than checking each with `stat(2)` on every run: for a language
+    /// server whose editor watches the folder and reports every change. Only an
+    /// [incremental](Linter::incremental) linter keeps files; others ignore this.
+    ///
+    /// ```
+    /// use lint_api::Linter;
+    ///
+    /// let linter = Linter::default().incremental();
+    /// linter.watch_folder(&std::env::temp_dir());
+    /// linter.forget_file(&std::env::temp_dir().join("nginx.conf"));
+    /// linter.unwatch_folders();
+    /// ```
+    pub fn watch_folder(&self, folder: &Path) {
+        if let Some(cache) = &self.read_cache {
+            cache.watch(folder);
+        }
+    }
+
+    /// Trusts no watched folder any more (see [`Linter::watch_folder`]).
+    pub fn unwatch_folders(&self) {
+        if let Some(cache) = &self.read_cache {
+            cache.unwatch();
+        }
+    }
+
+    /// Forgets what was read of `path` (it changed, was made or was removed).
+    pub fn forget_file(&self, path: &Path) {
+        if let Some(cache) = &self.read_cache {
+            cache.forget(path);
+        }
+    }
+
     /// How many `server` blocks an [incremental](Linter::incremental) linter's per-server
     /// rules have checked (not reused) so far.
     pub fn servers_checked(&self) -> Option<usize> {
@@ -1020,7 +1053,10 @@ fn lay_views(
     let o = &mut lint_input.options;
     let under = |fs: &Option<Arc<dyn FileSystem>>| -> Arc<dyn FileSystem> {
         match (fs, &o.root, cache) {
-            (Some(fs), _, _) => fs.clone(),
+            // A deployment's view (a container, a copy with its packages' files) reads
+            // the repository's files through the cache too.
+            (Some(fs), _, Some(cache)) => fs.with_read_cache(cache).unwrap_or_else(|| fs.clone()),
+            (Some(fs), _, None) => fs.clone(),
             (None, Some(root), Some(cache)) => {
                 Arc::new(RootFs::new(root).with_cache(cache.clone()))
             }
@@ -1499,6 +1535,61 @@ http {
         let removed = linter.lint(&input).expect("lints");
         let fresh = Linter::default().lint(&input).expect("lints");
         assert_eq!(shown(&removed), shown(&fresh));
+    }
+
+    /// Repository mode reads the repository's files through the container views; an
+    /// incremental linter keeps them as the plain views do, and a watched folder's files
+    /// are trusted until forgotten.
+    #[test]
+    fn an_incremental_linter_keeps_a_repositorys_files_and_trusts_a_watched_folder() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let fixture =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/repos/compose-laravel-conf-d");
+        for rel in [
+            "Dockerfile",
+            "docker-compose.yml",
+            "docker-compose/nginx/travellist.conf",
+        ] {
+            let to = dir.path().join(rel);
+            std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+            std::fs::copy(fixture.join(rel), &to).expect("copy");
+        }
+        let site = dir.path().join("docker-compose/nginx/travellist.conf");
+        let input = Input {
+            paths: vec![dir.path().to_path_buf()],
+            ..Default::default()
+        };
+        let linter = Linter::default()
+            .incremental()
+            .settle_time(std::time::Duration::ZERO);
+        let first = linter.lint(&input).expect("lints");
+        let reads = linter.disk_reads().expect("incremental");
+        assert!(reads >= 1, "the site is read through the cache");
+        let again = linter.lint(&input).expect("lints");
+        assert_eq!(shown(&first), shown(&again));
+        assert_eq!(
+            linter.disk_reads(),
+            Some(reads),
+            "nothing changed, nothing opened"
+        );
+        // A new finding in the site (an unknown directive), of another length: read again.
+        let text = std::fs::read_to_string(&site).expect("read");
+        let edited_text = text.replacen("server {", "server {\n    no_such_directive on;", 1);
+        assert_ne!(edited_text, text);
+        std::fs::write(&site, &edited_text).expect("write");
+        let edited = linter.lint(&input).expect("lints");
+        assert_eq!(linter.disk_reads(), Some(reads + 1));
+        let fresh = Linter::default().lint(&input).expect("lints");
+        assert_eq!(shown(&edited), shown(&fresh));
+        assert_ne!(shown(&edited), shown(&first));
+        // Watched: a change is not looked for until it is reported.
+        linter.watch_folder(dir.path());
+        std::fs::write(&site, &text).expect("write");
+        let unreported = linter.lint(&input).expect("lints");
+        assert_eq!(shown(&unreported), shown(&edited), "the kept bytes");
+        linter.forget_file(&site);
+        let reported = linter.lint(&input).expect("lints");
+        assert_eq!(shown(&reported), shown(&first));
     }
 
     #[test]

@@ -69,7 +69,14 @@ pub struct Server<'h> {
     outbox: Vec<Notification>,
     /// `shutdown` was received: only `exit` is expected.
     shutting_down: bool,
+    /// The editor watches the folders and reports every change of their files
+    /// (`workspace/didChangeWatchedFiles`, registered at start): files there are not
+    /// checked with `stat(2)` on every lint (see [`lint_api::Linter::watch_folder`]).
+    watched: bool,
 }
+
+/// The id of the request that asks the editor to watch the folders' files.
+const WATCH_REQUEST: &str = "nginx-fpm-lint/watch-files";
 
 fn send(connection: &Connection, response: Response) -> Result<(), String> {
     connection
@@ -99,14 +106,43 @@ impl<'h> Server<'h> {
             last_changed: None,
             outbox: Vec::new(),
             shutting_down: false,
+            watched: false,
         }
+    }
+
+    /// Tells the server the editor reports every change of the folders' files (or no
+    /// longer does: its registration of the watch failed).
+    pub fn set_watched(&mut self, watched: bool) {
+        self.watched = watched;
+        for ws in self.workspaces.iter().flatten() {
+            if watched {
+                ws.linter.watch_folder(&ws.folder);
+            } else {
+                ws.linter.unwatch_folders();
+            }
+        }
+    }
+
+    /// Whether `path` was read by the last lint.
+    fn is_known(&self, path: &Path) -> bool {
+        self.maps.iter().any(|m| {
+            m.files()
+                .iter()
+                .any(|(_, f)| f.disk_path.as_deref() == Some(path))
+        })
     }
 
     fn plan(&mut self) {
         let mut workspaces = Vec::new();
         for folder in &self.folders {
             match self.host.settings(folder) {
-                Ok(settings) => workspaces.push(Workspace::new(folder.clone(), settings)),
+                Ok(settings) => {
+                    let ws = Workspace::new(folder.clone(), settings);
+                    if self.watched {
+                        ws.linter.watch_folder(folder);
+                    }
+                    workspaces.push(ws);
+                }
                 Err(message) => {
                     eprintln!("nginx-fpm-lint lsp: {}: {message}", folder.display());
                     self.outbox.push(Notification::new(
@@ -284,7 +320,12 @@ impl<'h> Server<'h> {
             }
             Message::Notification(n) if n.method == "exit" => return Ok(false),
             Message::Notification(n) => self.notification(n),
-            Message::Response(_) => {}
+            Message::Response(r) => {
+                // The editor refused to watch the files: check them on every lint again.
+                if r.id == RequestId::from(WATCH_REQUEST.to_string()) && r.error.is_some() {
+                    self.set_watched(false);
+                }
+            }
         }
         Ok(true)
     }
@@ -372,12 +413,8 @@ impl<'h> Server<'h> {
                     serde_json::from_value::<lsp_types::DidSaveTextDocumentParams>(n.params)
                 {
                     if let Some(path) = engine::path_of(&p.text_document.uri) {
-                        let known = self.maps.iter().any(|m| {
-                            m.files()
-                                .iter()
-                                .any(|(_, f)| f.disk_path.as_deref() == Some(&path))
-                        });
-                        if !known || describes_deployment(&path) {
+                        self.forget(&path);
+                        if !self.is_known(&path) || describes_deployment(&path) {
                             self.replan = true;
                             self.dirty = true;
                         }
@@ -385,10 +422,38 @@ impl<'h> Server<'h> {
                 }
             }
             DidChangeWatchedFiles::METHOD => {
-                self.replan = true;
+                // A known file that changed is read again; anything else (a file made or
+                // removed, one the last lint did not read, a Compose file) may change
+                // which files make up the deployments: they are planned again.
+                let changes =
+                    serde_json::from_value::<lsp_types::DidChangeWatchedFilesParams>(n.params)
+                        .map(|p| p.changes)
+                        .unwrap_or_default();
+                if changes.is_empty() {
+                    self.replan = true;
+                }
+                for change in changes {
+                    let Some(path) = engine::path_of(&change.uri) else {
+                        continue;
+                    };
+                    self.forget(&path);
+                    if change.typ != lsp_types::FileChangeType::CHANGED
+                        || !self.is_known(&path)
+                        || describes_deployment(&path)
+                    {
+                        self.replan = true;
+                    }
+                }
                 self.dirty = true;
             }
             _ => {}
+        }
+    }
+
+    /// Drops every workspace's copy of `path` read from disk.
+    fn forget(&self, path: &Path) {
+        for ws in self.workspaces.iter().flatten() {
+            ws.linter.forget_file(path);
         }
     }
 
@@ -647,6 +712,36 @@ pub fn serve(host: &dyn Host, connection: &Connection) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     // `initialize_finish` has consumed `initialized`: the first lint runs now.
     let mut server = Server::new(host, folders(&params));
+    // An editor that can watch files for the server is asked to report every change in
+    // the folders: then a keystroke's lint need not `stat(2)` every file of the tree.
+    let can_watch = params
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|d| d.dynamic_registration)
+        == Some(true);
+    if can_watch && !server.folders.is_empty() {
+        let registration = lsp_types::Registration {
+            id: WATCH_REQUEST.into(),
+            method: DidChangeWatchedFiles::METHOD.into(),
+            register_options: Some(serde_json::json!({
+                "watchers": [{ "globPattern": "**/*" }]
+            })),
+        };
+        let params = lsp_types::RegistrationParams {
+            registrations: vec![registration],
+        };
+        connection
+            .sender
+            .send(Message::Request(Request::new(
+                RequestId::from(WATCH_REQUEST.to_string()),
+                "client/registerCapability".into(),
+                params,
+            )))
+            .map_err(|e| e.to_string())?;
+        server.set_watched(true);
+    }
     loop {
         if server.dirty && !server.shutting_down {
             server.relint();

@@ -59,6 +59,9 @@ struct Kept {
     bytes: Arc<[u8]>,
     /// Changed so recently when read that its stamp may not show a second write.
     racy: bool,
+    /// In a folder whose changes are reported ([`ReadCache::watch`]): reused without a
+    /// `stat(2)` until [`ReadCache::forget`] is told it changed.
+    watched: bool,
 }
 
 /// Host files' bytes kept between runs, each checked against one `stat(2)` before it is
@@ -83,6 +86,8 @@ pub struct ReadCache {
     files: Mutex<HashMap<PathBuf, Kept>>,
     reads: std::sync::atomic::AtomicUsize,
     settle: Duration,
+    /// Folders (resolved) whose every change the caller reports ([`ReadCache::watch`]).
+    watched: Mutex<Vec<PathBuf>>,
 }
 
 impl Default for ReadCache {
@@ -109,7 +114,75 @@ impl ReadCache {
             files: Mutex::default(),
             reads: std::sync::atomic::AtomicUsize::new(0),
             settle,
+            watched: Mutex::default(),
         }
+    }
+
+    /// Trusts the files under `folder` as kept until [`ReadCache::forget`] says one
+    /// changed: what a language server does once its editor watches the folder for it
+    /// (`workspace/didChangeWatchedFiles`), so that a keystroke costs no `stat(2)` of
+    /// every file of the tree. A file is trusted when its resolved path (links followed,
+    /// found once, when it is read) lies under the folder's: a link out of the folder
+    /// leads to a file no one watches, which is checked as before.
+    ///
+    /// ```
+    /// use lint_source::read_cache::ReadCache;
+    ///
+    /// let dir = std::env::temp_dir().join(format!("read-cache-watch-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let file = dir.join("site.conf");
+    /// std::fs::write(&file, "server {}\n").unwrap();
+    /// let cache = ReadCache::default();
+    /// cache.watch(&dir);
+    /// assert_eq!(&cache.read(&file).unwrap()[..], b"server {}\n");
+    /// std::fs::write(&file, "server { listen 81; }\n").unwrap();
+    /// // Not told yet: the kept bytes.
+    /// assert_eq!(&cache.read(&file).unwrap()[..], b"server {}\n");
+    /// cache.forget(&file);
+    /// assert_eq!(&cache.read(&file).unwrap()[..], b"server { listen 81; }\n");
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
+    pub fn watch(&self, folder: &Path) {
+        let Ok(resolved) = std::fs::canonicalize(folder) else {
+            return;
+        };
+        let mut watched = self.watched.lock().unwrap_or_else(|e| e.into_inner());
+        if !watched.contains(&resolved) {
+            watched.push(resolved);
+        }
+        drop(watched);
+        // Files kept before: trusted from now on if they lie there.
+        let mut files = self.lock();
+        for (path, kept) in files.iter_mut() {
+            kept.watched = kept.watched || self.is_watched(path);
+        }
+    }
+
+    /// Trusts no folder any more (the editor could not watch them): every file is
+    /// checked with `stat(2)` again.
+    pub fn unwatch(&self) {
+        self.watched
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clear();
+        for kept in self.lock().values_mut() {
+            kept.watched = false;
+        }
+    }
+
+    /// Drops what is kept of `disk` (it changed, was made or was removed): the next
+    /// run reads it again.
+    pub fn forget(&self, disk: &Path) {
+        self.lock().remove(disk);
+    }
+
+    /// Whether the resolved `disk` lies under a watched folder.
+    fn is_watched(&self, disk: &Path) -> bool {
+        let watched = self.watched.lock().unwrap_or_else(|e| e.into_inner());
+        if watched.is_empty() {
+            return false;
+        }
+        std::fs::canonicalize(disk).is_ok_and(|r| watched.iter().any(|w| r.starts_with(w)))
     }
 
     /// How many files were read from disk (not reused) so far: what tests count.
@@ -120,6 +193,9 @@ impl ReadCache {
     /// The bytes of the host file `disk`, kept from an earlier read when its stamp is
     /// unchanged, else read now (and kept).
     pub fn read(&self, disk: &Path) -> Result<Arc<[u8]>, crate::vfs::FsError> {
+        if let Some(kept) = self.lock().get(disk).filter(|k| k.watched) {
+            return Ok(kept.bytes.clone());
+        }
         let meta = std::fs::metadata(disk).map_err(|e| crate::vfs::FsError::from_io(&e))?;
         let stamp = Stamp::of(&meta);
         if let Some(kept) = self.lock().get(disk) {
@@ -131,6 +207,7 @@ impl ReadCache {
         let bytes = crate::vfs::read_host(disk)?;
         self.reads
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let watched = self.is_watched(disk);
         // The stamp taken before the read: a write in between changes it, and the next
         // run reads again.
         self.lock().insert(
@@ -139,6 +216,7 @@ impl ReadCache {
                 stamp,
                 bytes: bytes.clone(),
                 racy: stamp.is_racy(now, self.settle),
+                watched,
             },
         );
         Ok(bytes)
@@ -180,6 +258,7 @@ mod tests {
                 stamp,
                 bytes: Arc::from(&b"aaaa"[..]),
                 racy: false,
+                watched: false,
             },
         );
         assert_eq!(&cache.read(&file).expect("read")[..], b"aaaa");
@@ -222,5 +301,39 @@ mod tests {
         // A clock set back (a time in the future) is racy, not trusted.
         assert!(stamp(now + Duration::from_secs(60)).is_racy(now, window));
         assert!(!stamp(now).is_racy(now, Duration::ZERO));
+    }
+
+    /// Under a watched folder: kept until forgotten, without a `stat(2)`; outside it
+    /// (or after `unwatch`), checked as before; a link out of the folder is not trusted.
+    #[test]
+    fn watched_files_are_kept_until_forgotten() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let other = tempfile::tempdir().expect("tmp");
+        let inside = dir.path().join("a.conf");
+        let outside = other.path().join("b.conf");
+        let link = dir.path().join("link.conf");
+        std::fs::write(&inside, "aaaa").expect("write");
+        std::fs::write(&outside, "xxxx").expect("write");
+        std::os::unix::fs::symlink(&outside, &link).expect("symlink");
+        let cache = ReadCache::default();
+        cache.watch(dir.path());
+        for file in [&inside, &outside, &link] {
+            cache.read(file).expect("read");
+        }
+        assert_eq!(cache.reads(), 3);
+        std::fs::write(&inside, "bbbbbb").expect("write");
+        std::fs::write(&outside, "yyyyyy").expect("write");
+        assert_eq!(&cache.read(&inside).expect("read")[..], b"aaaa", "trusted");
+        assert_eq!(&cache.read(&outside).expect("read")[..], b"yyyyyy");
+        assert_eq!(
+            &cache.read(&link).expect("read")[..],
+            b"yyyyyy",
+            "a link out"
+        );
+        cache.forget(&inside);
+        assert_eq!(&cache.read(&inside).expect("read")[..], b"bbbbbb");
+        std::fs::write(&inside, "cccccccc").expect("write");
+        cache.unwatch();
+        assert_eq!(&cache.read(&inside).expect("read")[..], b"cccccccc");
     }
 }

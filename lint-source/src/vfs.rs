@@ -93,6 +93,12 @@ pub trait FileSystem: Send + Sync + std::fmt::Debug {
     fn is_dir(&self, path: &Path) -> Option<bool>;
     /// Where a path lives on this machine's disk, for owners and modes (`None`: not on disk).
     fn disk_path(&self, path: &Path) -> Option<PathBuf>;
+    /// The same view reading this machine's files through `cache` (an editor's re-lint:
+    /// unchanged files are not opened again); `None` when the view reads none, or
+    /// cannot (it is then used as it is).
+    fn with_read_cache(&self, _cache: &Arc<ReadCache>) -> Option<Arc<dyn FileSystem>> {
+        None
+    }
 }
 
 /// Lexically normalises `a/./b/../c` (no symlink resolution: nginx does none).
@@ -263,6 +269,10 @@ impl FileSystem for HostFs {
 
     fn disk_path(&self, path: &Path) -> Option<PathBuf> {
         Some(path.to_path_buf())
+    }
+
+    fn with_read_cache(&self, cache: &Arc<ReadCache>) -> Option<Arc<dyn FileSystem>> {
+        Some(Arc::new(HostFs::with_cache(cache.clone())))
     }
 }
 
@@ -469,6 +479,10 @@ impl FileSystem for RootFs {
             self.resolve(path)
                 .unwrap_or_else(|_| self.root.join(path.strip_prefix("/").unwrap_or(path))),
         )
+    }
+
+    fn with_read_cache(&self, cache: &Arc<ReadCache>) -> Option<Arc<dyn FileSystem>> {
+        Some(Arc::new(self.clone().with_cache(cache.clone())))
     }
 }
 
