@@ -217,15 +217,22 @@ fn labels(items: &Value) -> Vec<String> {
 const SITE: &str = "etc/nginx/sites-enabled/shop.conf";
 const POOL: &str = "etc/php/8.2/fpm/pool.d/shop.conf";
 
-#[test]
-fn a_session_over_json_rpc() {
+/// A copy of `fixtures/lsp/root` (kept while the returned directory lives) and a
+/// server started on it.
+fn start_on_fixture() -> (tempfile::TempDir, PathBuf, Client) {
     let temp = tempfile::tempdir().expect("temp dir");
     let root = temp.path().join("root");
     copy_tree(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lsp/root"),
         &root,
     );
-    let mut c = Client::start(&root);
+    let client = Client::start(&root);
+    (temp, root, client)
+}
+
+#[test]
+fn a_session_over_json_rpc() {
+    let (temp, root, mut c) = start_on_fixture();
     let root_uri = url_of(&root);
     let init = c.request(
         "initialize",
@@ -387,13 +394,7 @@ fn a_session_over_json_rpc() {
 /// change made in a buffer.
 #[test]
 fn a_watching_editor_reports_changes_on_disk() {
-    let temp = tempfile::tempdir().expect("temp dir");
-    let root = temp.path().join("root");
-    copy_tree(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lsp/root"),
-        &root,
-    );
-    let mut c = Client::start(&root);
+    let (temp, root, mut c) = start_on_fixture();
     let root_uri = url_of(&root);
     c.request(
         "initialize",

@@ -1476,6 +1476,25 @@ http {
 
     /// On disk, an incremental linter opens a file again only when its stamp changed, and
     /// sees every change (an editor saving a file, a link pointed elsewhere).
+    /// An incremental linter that trusts every stamp (a test cannot wait for files to
+    /// settle), having linted `input` twice: the second run found the same and opened
+    /// nothing. Returns it, the first report and the files read.
+    fn lint_twice_unchanged(input: &Input) -> (Linter, Report, usize) {
+        let linter = Linter::default()
+            .incremental()
+            .settle_time(std::time::Duration::ZERO);
+        let first = linter.lint(input).expect("lints");
+        let reads = linter.disk_reads().expect("incremental");
+        let again = linter.lint(input).expect("lints");
+        assert_eq!(shown(&first), shown(&again));
+        assert_eq!(
+            linter.disk_reads(),
+            Some(reads),
+            "nothing changed, nothing opened"
+        );
+        (linter, first, reads)
+    }
+
     #[test]
     fn an_incremental_linter_opens_only_changed_files_on_disk() {
         let dir = tempfile::tempdir().expect("tmp");
@@ -1505,20 +1524,8 @@ http {
             fpm: vec![pool.clone()],
             ..Default::default()
         };
-        // Every stamp trusted: the test cannot wait for files to settle.
-        let linter = Linter::default()
-            .incremental()
-            .settle_time(std::time::Duration::ZERO);
-        let first = linter.lint(&input).expect("lints");
-        let reads = linter.disk_reads().expect("incremental");
+        let (linter, first, reads) = lint_twice_unchanged(&input);
         assert_eq!(reads, 4, "nginx.conf, two sites, the pool");
-        let again = linter.lint(&input).expect("lints");
-        assert_eq!(shown(&first), shown(&again));
-        assert_eq!(
-            linter.disk_reads(),
-            Some(reads),
-            "nothing changed, nothing opened"
-        );
         // A bad port in one site, of another length: read again, and found.
         std::fs::write(conf_d.join("a.conf"), site("99999")).expect("write");
         let edited = linter.lint(&input).expect("lints");
@@ -1559,19 +1566,8 @@ http {
             paths: vec![dir.path().to_path_buf()],
             ..Default::default()
         };
-        let linter = Linter::default()
-            .incremental()
-            .settle_time(std::time::Duration::ZERO);
-        let first = linter.lint(&input).expect("lints");
-        let reads = linter.disk_reads().expect("incremental");
+        let (linter, first, reads) = lint_twice_unchanged(&input);
         assert!(reads >= 1, "the site is read through the cache");
-        let again = linter.lint(&input).expect("lints");
-        assert_eq!(shown(&first), shown(&again));
-        assert_eq!(
-            linter.disk_reads(),
-            Some(reads),
-            "nothing changed, nothing opened"
-        );
         // A new finding in the site (an unknown directive), of another length: read again.
         let text = std::fs::read_to_string(&site).expect("read");
         let edited_text = text.replacen("server {", "server {\n    no_such_directive on;", 1);
