@@ -232,7 +232,7 @@ fn start_on_fixture() -> (tempfile::TempDir, PathBuf, Client) {
 
 #[test]
 fn a_session_over_json_rpc() {
-    let (temp, root, mut c) = start_on_fixture();
+    let (_temp, root, mut c) = start_on_fixture();
     let root_uri = url_of(&root);
     let init = c.request(
         "initialize",
@@ -394,7 +394,7 @@ fn a_session_over_json_rpc() {
 /// change made in a buffer.
 #[test]
 fn a_watching_editor_reports_changes_on_disk() {
-    let (temp, root, mut c) = start_on_fixture();
+    let (_temp, root, mut c) = start_on_fixture();
     let root_uri = url_of(&root);
     c.request(
         "initialize",
