@@ -170,21 +170,28 @@ fn level<'c>(
     fields: Fields<'_>,
     mut report: Option<&mut Vec<Dropping<'c>>>,
 ) -> Handed<'c> {
+    // By name, not by a scan of the block: `http` holds every server of a big tree, and
+    // each server block checked on its own asks what `http` hands down.
     let mut own: [Vec<Item<'c>>; 2] = [Vec::new(), Vec::new()];
     let mut modes: [Option<Mode>; 2] = [None, None];
-    for &c in tree.children(block) {
-        let item = tree.item(c);
-        for (f, (field, inherit)) in fields.iter().enumerate() {
-            if item.is(field) && item.arg_count() >= 1 {
-                own[f].push(*item);
-            } else if inherit.is_some_and(|i| item.is(i)) {
-                modes[f] = match item.arg(0).map(|a| a.to_ascii_lowercase()).as_deref() {
-                    Some("on") => Some(Mode::On),
-                    Some("merge") => Some(Mode::Merge),
-                    Some("off") => Some(Mode::Off),
-                    _ => modes[f],
-                };
-            }
+    for (f, (field, inherit)) in fields.iter().enumerate() {
+        own[f] = tree
+            .children_named(block, field)
+            .map(|c| *tree.item(c))
+            .filter(|item| item.arg_count() >= 1)
+            .collect();
+        for c in inherit.iter().flat_map(|i| tree.children_named(block, i)) {
+            modes[f] = match tree
+                .item(c)
+                .arg(0)
+                .map(|a| a.to_ascii_lowercase())
+                .as_deref()
+            {
+                Some("on") => Some(Mode::On),
+                Some("merge") => Some(Mode::Merge),
+                Some("off") => Some(Mode::Off),
+                _ => modes[f],
+            };
         }
     }
     // The top of a tree inherits nothing (a snippet's own list is not a drop).

@@ -31,17 +31,24 @@ pub struct Tree<'a> {
     /// [`Node::effective`], which asks at every level up to `http`) answer with a lookup
     /// instead of a scan of thousands of siblings per call. Names borrow the files' text.
     wide: foldhash::HashMap<Option<usize>, foldhash::HashMap<Cow<'a, str>, Named>>,
+    /// For the same blocks, their children grouped by name, each name's in document
+    /// order (see [`Named::start`]).
+    by_name: foldhash::HashMap<Option<usize>, Vec<u32>>,
     /// `upstream` blocks of `http` by lower-cased name, the first of each.
     upstreams: foldhash::HashMap<Box<str>, usize>,
 }
 
 /// The statements of one name in a wide block.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 struct Named {
     /// The first, whatever its arguments.
     first: usize,
     /// The last that has arguments (an inherited value).
     last_with_args: Option<usize>,
+    /// Where they are, in document order, in the block's list of children by name
+    /// (`Tree::by_name`): one list per wide block, not one per name.
+    start: u32,
+    len: u32,
 }
 
 /// Directives that set a location's content handler besides `stub_status` (each sets
@@ -186,6 +193,7 @@ impl<'a> Tree<'a> {
             roots,
             ends,
             wide: foldhash::HashMap::default(),
+            by_name: foldhash::HashMap::default(),
             upstreams: foldhash::HashMap::default(),
         };
         let levels = std::iter::once(None).chain((0..tree.items.len()).map(Some));
@@ -199,14 +207,33 @@ impl<'a> Tree<'a> {
                 let with_args = (item.arg_count() > 0).then_some(c);
                 // A key per distinct name, not per statement: the first one stays, the
                 // last one with arguments wins.
-                by_name
-                    .entry(item.name())
-                    .and_modify(|named| named.last_with_args = with_args.or(named.last_with_args))
-                    .or_insert(Named {
-                        first: c,
-                        last_with_args: with_args,
-                    });
+                let named = by_name.entry(item.name()).or_insert(Named {
+                    first: c,
+                    last_with_args: None,
+                    start: 0,
+                    len: 0,
+                });
+                named.last_with_args = with_args.or(named.last_with_args);
+                named.len += 1;
             }
+            // Each name's place in the grouped list, then the list (`len` counts again as
+            // it is filled).
+            let mut next = 0u32;
+            for named in by_name.values_mut() {
+                named.start = next;
+                next += named.len;
+                named.len = 0;
+            }
+            let mut grouped = vec![0u32; next as usize];
+            for &c in tree.children(level) {
+                if let Some(named) = by_name.get_mut(tree.items[c].name().as_ref()) {
+                    if let Some(slot) = grouped.get_mut((named.start + named.len) as usize) {
+                        *slot = c as u32;
+                    }
+                    named.len += 1;
+                }
+            }
+            tree.by_name.insert(level, grouped);
             tree.wide.insert(level, by_name);
         }
         let http = tree
@@ -311,6 +338,34 @@ impl<'a> Tree<'a> {
     /// Enclosing block statements of `i`, innermost first.
     pub fn ancestors(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
         std::iter::successors(self.parent(i), move |p| self.parent(*p))
+    }
+
+    /// The children of `level` (the top-level statements for `None`) named `name`, in
+    /// document order: a lookup in a block with many children (`http` of a big tree,
+    /// asked about once per server block by rules that check one server at a time).
+    pub fn children_named<'s>(
+        &'s self,
+        level: Option<usize>,
+        name: &'s str,
+    ) -> impl Iterator<Item = usize> + 's {
+        let wide = self.wide.get(&level);
+        let listed: Option<&[u32]> = wide.map(|by_name| {
+            by_name
+                .get(name)
+                .and_then(|n| {
+                    let grouped = self.by_name.get(&level)?;
+                    grouped.get(n.start as usize..(n.start + n.len) as usize)
+                })
+                .unwrap_or(&[])
+        });
+        let scanned = wide.is_none().then(|| self.children(level));
+        listed.into_iter().flatten().map(|&c| c as usize).chain(
+            scanned
+                .into_iter()
+                .flatten()
+                .copied()
+                .filter(move |&c| self.item(c).is(name)),
+        )
     }
 
     /// The nearest enclosing statement named `name`.
@@ -763,6 +818,36 @@ mod tests {
         let main = dir.path().join("nginx.conf");
         std::fs::write(&main, text).expect("write");
         nginx_conf_parser::load(&main, &Default::default(), &SourceMap::new())
+    }
+
+    /// A block's children of one name, in order, whether the block is looked up by name
+    /// (more than `WIDE` children) or scanned.
+    #[test]
+    fn children_named_lists_a_wide_and_a_narrow_block_alike() {
+        let servers: String = (0..WIDE + 8)
+            .map(|i| format!(" server {{ listen {}; }}\n add_header X-{i} v;\n", 8000 + i))
+            .collect();
+        let config = load(&format!(
+            "events {{}}\nhttp {{\n{servers} add_header_inherit merge;\n}}\nhttp {{ add_header A a; add_header B b; }}\n"
+        ));
+        let tree = Tree::of(&config);
+        let https: Vec<usize> = tree.named("http").collect();
+        let [wide, narrow] = https[..] else {
+            panic!("two http blocks: {https:?}")
+        };
+        assert!(tree.children(Some(wide)).len() > WIDE);
+        let names = |level: usize, name: &str| -> Vec<String> {
+            tree.children_named(Some(level), name)
+                .map(|c| tree.node(c).arg(0).to_string())
+                .collect()
+        };
+        let expected: Vec<String> = (0..WIDE + 8).map(|i| format!("X-{i}")).collect();
+        assert_eq!(names(wide, "add_header"), expected);
+        assert_eq!(names(wide, "add_header_inherit"), ["merge"]);
+        assert!(names(wide, "proxy_set_header").is_empty());
+        assert_eq!(names(narrow, "add_header"), ["A", "B"]);
+        assert!(names(narrow, "add_header_inherit").is_empty());
+        assert_eq!(tree.children_named(None, "http").count(), 2);
     }
 
     #[test]
