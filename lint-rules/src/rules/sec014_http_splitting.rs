@@ -1,3 +1,4 @@
+use crate::model::syntax::{Nodes, Tree};
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
@@ -50,7 +51,7 @@ location ~ ^/files/([^\r\n]*)$ {
 ```"#,
         fix: "Use the raw `$request_uri` (or `$args`) instead of `$uri`; make regex captures exclude CR and LF (`[^\\r\\n]*`, `[^/]+` is not enough).",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
 /// The value a statement sends, and whether it goes upstream (where only LF splits:
@@ -90,55 +91,60 @@ fn return_location(s: &Item<'_>) -> Option<usize> {
     }
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (tree, syntax) in model.trees.iter().zip(model.syntax) {
-        let mut globals: Option<Globals<'_>> = None;
-        syntax.walk(|s, blocks| {
-            let Some((i, upstream)) = sent_value(s) else {
-                return;
+/// What a statement sends depends on it, the blocks around it and the tree's `map`s and
+/// top-level `set`s (outside the servers): checked a part of the tree at a time.
+fn check(model: &Model<'_>, syntax: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
+    let Some(tree) = model.config_of(syntax) else {
+        return;
+    };
+    let mut globals: Option<Globals<'_>> = None;
+    syntax.walk_nodes(nodes, |s, blocks| {
+        let Some((i, upstream)) = sent_value(s) else {
+            return;
+        };
+        let Some(value) = s.arg(i) else {
+            return;
+        };
+        if !value.contains('$') {
+            return;
+        }
+        let globals = globals.get_or_insert_with(|| Globals::of(tree));
+        let resolver = Resolver { globals, blocks };
+        for piece in pieces(&value) {
+            let Piece::Var(var) = piece else {
+                continue;
             };
-            let Some(value) = s.arg(i) else {
-                return;
+            // nginx escapes the captures it copies into a rewrite's redirect (live,
+            // 1.22.1: `%0D` stays `%0D` in Location); `$uri` there is not escaped.
+            if s.is("rewrite") && var.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            let t = resolver.var(var);
+            let what = if t.reach.can.has(b'\n') {
+                "a line feed"
+            } else if !upstream && t.reach.can.has(b'\r') {
+                "a carriage return"
+            } else {
+                continue;
             };
-            if !value.contains('$') {
-                return;
+            let whom = if upstream {
+                "the request sent upstream"
+            } else {
+                "the response header"
+            };
+            let mut d = Diagnostic::new(
+                &RULE.meta,
+                s.arg_span(i),
+                format!("`${var}` can hold {what} decoded from the request URI: it splits {whom}"),
+            )
+            .with_help(
+                "use `$request_uri` (raw, still encoded) or a capture that excludes \\r and \\n",
+            );
+            for span in t.via {
+                d = d.with_related(span, "the value comes from here");
             }
-            let globals = globals.get_or_insert_with(|| Globals::of(tree));
-            let resolver = Resolver { globals, blocks };
-            for piece in pieces(&value) {
-                let Piece::Var(var) = piece else {
-                    continue;
-                };
-                // nginx escapes the captures it copies into a rewrite's redirect (live,
-                // 1.22.1: `%0D` stays `%0D` in Location); `$uri` there is not escaped.
-                if s.is("rewrite") && var.bytes().all(|b| b.is_ascii_digit()) {
-                    continue;
-                }
-                let t = resolver.var(var);
-                let what = if t.reach.can.has(b'\n') {
-                    "a line feed"
-                } else if !upstream && t.reach.can.has(b'\r') {
-                    "a carriage return"
-                } else {
-                    continue;
-                };
-                let whom = if upstream {
-                    "the request sent upstream"
-                } else {
-                    "the response header"
-                };
-                let mut d = Diagnostic::new(
-                    &RULE.meta,
-                    s.arg_span(i),
-                    format!("`${var}` can hold {what} decoded from the request URI: it splits {whom}"),
-                )
-                .with_help("use `$request_uri` (raw, still encoded) or a capture that excludes \\r and \\n");
-                for span in t.via {
-                    d = d.with_related(span, "the value comes from here");
-                }
-                sink.push(d);
-                break;
-            }
-        });
-    }
+            sink.push(d);
+            break;
+        }
+    });
 }

@@ -1,3 +1,4 @@
+use crate::model::syntax::{Nodes, Tree};
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
@@ -51,7 +52,7 @@ location /proxy/ {
 ```"#,
         fix: "Choose the upstream from a fixed list (`map` with a `default`, or `upstream` blocks) instead of passing request data through; or mark the location `internal`.",
     },
-    check: Check::Model(check),
+    check: Check::Nodes(check),
 };
 
 use crate::model::syntax::UPSTREAM_PASSES as PASSES;
@@ -81,10 +82,14 @@ fn internal(blocks: &[Item<'_>]) -> bool {
         || location.children().any(|c| c.is("internal"))
 }
 
-fn check(model: &Model<'_>, sink: &mut Sink) {
-    for (tree, syntax) in model.trees.iter().zip(model.syntax) {
-        let mut globals: Option<Globals<'_>> = None;
-        syntax.walk(|s, blocks| {
+/// What a statement sends depends on it, the blocks around it and the tree's `map`s and
+/// top-level `set`s (outside the servers): checked a part of the tree at a time.
+fn check(model: &Model<'_>, syntax: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
+    let Some(tree) = model.config_of(syntax) else {
+        return;
+    };
+    let mut globals: Option<Globals<'_>> = None;
+    syntax.walk_nodes(nodes, |s, blocks| {
             if !PASSES.iter().any(|p| s.is(p)) {
                 return;
             }
@@ -139,7 +144,6 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 }
             }
         });
-    }
 }
 
 #[cfg(test)]
