@@ -328,12 +328,6 @@ impl<'a> Model<'a> {
         self.syntax.get(i)
     }
 
-    /// The configuration a syntax tree of this model indexes.
-    pub fn config_of(&self, syntax: &syntax::Tree<'_>) -> Option<&'a nginx_conf_parser::Config> {
-        let i = self.syntax.iter().position(|t| std::ptr::eq(t, syntax))?;
-        self.trees.get(i)
-    }
-
     /// True when `nginx` is a file read on its own (a site file or a snippet in the
     /// wrapper the context reading gives it): the nginx.conf that includes it, and what
     /// that sets (`user`, `worker_*`), is not part of the reading.

@@ -12,7 +12,9 @@
 use foldhash::{HashMap, HashMapExt};
 
 use lint_source::Span;
-use nginx_conf_parser::{Config, Item};
+use nginx_conf_parser::Item;
+
+use super::syntax::Tree;
 
 use super::regex_reach::{self, Bytes, Reach};
 use super::tree_walk::condition;
@@ -270,8 +272,9 @@ pub struct Globals<'c> {
 
 impl<'c> Globals<'c> {
     /// Collects the `map`/`geo` blocks of every `http` block (and of the top level,
-    /// for fragments).
-    pub fn of(config: &'c Config) -> Globals<'c> {
+    /// for fragments), looked up by name in the tree's index: `http` holds every site of
+    /// a big tree, and rules checking one server block at a time ask for these.
+    pub fn of(tree: &Tree<'c>) -> Globals<'c> {
         let mut defs = HashMap::new();
         let mut top_sets = Vec::new();
         let mut add = |item: Item<'c>| {
@@ -285,14 +288,22 @@ impl<'c> Globals<'c> {
                 defs.entry(name).or_insert(item);
             }
         };
-        for item in config.items() {
+        for &i in tree.children(None) {
+            let item = *tree.item(i);
             if (item.is("map") || item.is("geo")) && item.is_block() {
                 add(item);
             } else if item.is("set") {
                 top_sets.push(item);
             } else if item.is("http") {
-                for child in item.children() {
-                    if (child.is("map") || child.is("geo")) && child.is_block() {
+                // In document order: the first definition of a name wins.
+                let mut found: Vec<usize> = tree
+                    .children_named(Some(i), "map")
+                    .chain(tree.children_named(Some(i), "geo"))
+                    .collect();
+                found.sort_unstable();
+                for c in found {
+                    let child = *tree.item(c);
+                    if child.is_block() {
                         add(child);
                     }
                 }
@@ -659,7 +670,8 @@ mod tests {
         std::fs::write(&main, conf).expect("write");
         let map = SourceMap::new();
         let config = nginx_conf_parser::load(&main, &Default::default(), &map);
-        let globals = Globals::of(&config);
+        let tree = Tree::of(&config);
+        let globals = Globals::of(&tree);
         let mut out = None;
         walk(&config, |item, blocks| {
             if item.is(directive) {
@@ -681,6 +693,32 @@ mod tests {
     /// it again fanned out (sets × references)^DEPTH lookups; the budget stopped it with
     /// the value unknown. Each (variable, scope, depth) is now traced once per query: the
     /// value is known, the client's bytes found, in a few hundred lookups.
+    /// The first `map` or `geo` of a name in document order defines it, whether `http`
+    /// is scanned or looked up by name (more than a few dozen statements); top-level
+    /// `set`s are kept for fragments.
+    #[test]
+    fn globals_take_the_first_definition_in_document_order() {
+        for padding in [0, 40] {
+            let filler: String = (0..padding)
+                .map(|i| format!(" gzip_types t/{i};\n"))
+                .collect();
+            let conf = format!(
+                "set $top 1;\nhttp {{\n{filler} geo $x {{ default g; }}\n map $a $x {{ default m; }}\n map $b $y {{ default y; }}\n geo $y {{ default g2; }}\n}}\n"
+            );
+            let dir = tempfile::tempdir().expect("tempdir");
+            let main = dir.path().join("nginx.conf");
+            std::fs::write(&main, conf).expect("write");
+            let map = SourceMap::new();
+            let config = nginx_conf_parser::load(&main, &Default::default(), &map);
+            let tree = Tree::of(&config);
+            let globals = Globals::of(&tree);
+            let name = |var: &str| globals.definition(var).map(|d| d.name().into_owned());
+            assert_eq!(name("x").as_deref(), Some("geo"), "padding {padding}");
+            assert_eq!(name("y").as_deref(), Some("map"), "padding {padding}");
+            assert_eq!(globals.top_sets.len(), 1);
+        }
+    }
+
     #[test]
     fn self_referencing_sets_are_traced_once_per_variable_and_depth() {
         let sets = "            set $a \"$a$a$b\";\n            set $b \"$a$b$b\";\n".repeat(6);

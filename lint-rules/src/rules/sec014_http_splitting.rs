@@ -93,10 +93,7 @@ fn return_location(s: &Item<'_>) -> Option<usize> {
 
 /// What a statement sends depends on it, the blocks around it and the tree's `map`s and
 /// top-level `set`s (outside the servers): checked a part of the tree at a time.
-fn check(model: &Model<'_>, syntax: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
-    let Some(tree) = model.config_of(syntax) else {
-        return;
-    };
+fn check(_model: &Model<'_>, syntax: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     let mut globals: Option<Globals<'_>> = None;
     syntax.walk_nodes(nodes, |s, blocks| {
         let Some((i, upstream)) = sent_value(s) else {
@@ -108,7 +105,7 @@ fn check(model: &Model<'_>, syntax: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         if !value.contains('$') {
             return;
         }
-        let globals = globals.get_or_insert_with(|| Globals::of(tree));
+        let globals = globals.get_or_insert_with(|| Globals::of(syntax));
         let resolver = Resolver { globals, blocks };
         for piece in pieces(&value) {
             let Piece::Var(var) = piece else {

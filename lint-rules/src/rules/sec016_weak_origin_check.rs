@@ -415,7 +415,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             .rule_bool(code, "lower_hostname")
             .unwrap_or(true),
     };
-    for (tree, syntax) in model.trees.iter().zip(model.syntax) {
+    for syntax in model.syntax {
         // (statement span, the variable it echoes into Access-Control-Allow-Origin)
         let mut echoes: Vec<(Span, String)> = Vec::new();
         // `set $var $http_origin;` statements: (span, var)
@@ -490,7 +490,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         if echoes.is_empty() {
             continue;
         }
-        let globals = Globals::of(tree);
+        let globals = Globals::of(syntax);
         for (echo, var) in &echoes {
             for (set, _) in sets.iter().filter(|(_, v)| v == var) {
                 sink.push(

@@ -84,10 +84,7 @@ fn internal(blocks: &[Item<'_>]) -> bool {
 
 /// What a statement sends depends on it, the blocks around it and the tree's `map`s and
 /// top-level `set`s (outside the servers): checked a part of the tree at a time.
-fn check(model: &Model<'_>, syntax: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
-    let Some(tree) = model.config_of(syntax) else {
-        return;
-    };
+fn check(_model: &Model<'_>, syntax: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     let mut globals: Option<Globals<'_>> = None;
     syntax.walk_nodes(nodes, |s, blocks| {
             if !PASSES.iter().any(|p| s.is(p)) {
@@ -99,7 +96,7 @@ fn check(model: &Model<'_>, syntax: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
             if !target.contains('$') || internal(blocks) {
                 return;
             }
-            let globals = globals.get_or_insert_with(|| Globals::of(tree));
+            let globals = globals.get_or_insert_with(|| Globals::of(syntax));
             let resolver = Resolver { globals, blocks };
             let (scheme, host) = scheme_and_host(&target);
             for (part, what) in [(scheme, "scheme"), (Some(host), "host")] {
