@@ -55,6 +55,7 @@ pub struct ParseCache {
     checks: Mutex<StatementChecks>,
     statements_checked: std::sync::atomic::AtomicUsize,
     servers_walked: std::sync::atomic::AtomicUsize,
+    variable_servers_walked: std::sync::atomic::AtomicUsize,
 }
 
 /// What the load-time checks found for one statement: the catalogue row it matched
@@ -91,6 +92,12 @@ pub(crate) struct StatementChecks {
     pub(crate) servers: foldhash::HashMap<(FileId, u32), ServerChecks>,
     /// Server blocks walked (not reused) by this check.
     pub(crate) servers_walked: usize,
+    /// What the variables check found in whole `server` blocks of http, keyed as
+    /// `servers`: the names they define and the unknown-looking names they use.
+    pub(crate) variables:
+        foldhash::HashMap<(FileId, u32), crate::check::variables::ServerVariables>,
+    /// Server blocks the variables check walked (not reused).
+    pub(crate) variable_servers_walked: usize,
 }
 
 /// What the statement walk found inside one `server` block (see [`StatementChecks::servers`]).
@@ -143,6 +150,13 @@ impl ParseCache {
             .load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// How many `server` blocks of http the variables check walked rather than reused,
+    /// so far: what tests count.
+    pub fn variable_servers_walked(&self) -> usize {
+        self.variable_servers_walked
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// True when `map` draws its ids from this cache (else its trees cannot be reused there).
     pub(crate) fn serves(&self, map: &SourceMap) -> bool {
         map.id_source().is_some_and(|ids| ids.same(&self.ids))
@@ -182,6 +196,9 @@ impl ParseCache {
             checks
                 .servers
                 .retain(|(file, _), unit| *file != gone && !unit.spliced.contains(&gone));
+            checks
+                .variables
+                .retain(|(file, _), unit| *file != gone && !unit.spliced.contains(&gone));
         }
         checks.live.insert(parsed.file.id);
     }
@@ -197,6 +214,8 @@ impl ParseCache {
             fresh: 0,
             servers: std::mem::take(&mut checks.servers),
             servers_walked: 0,
+            variables: std::mem::take(&mut checks.variables),
+            variable_servers_walked: 0,
         }
     }
 
@@ -207,10 +226,15 @@ impl ParseCache {
         let mut checks = self.checks.lock().unwrap_or_else(|e| e.into_inner());
         self.servers_walked
             .fetch_add(found.servers_walked, std::sync::atomic::Ordering::Relaxed);
+        self.variable_servers_walked.fetch_add(
+            found.variable_servers_walked,
+            std::sync::atomic::Ordering::Relaxed,
+        );
         if checks.options != found.options {
             checks.options = found.options;
             checks.by_file.clear();
             checks.servers.clear();
+            checks.variables.clear();
         }
         let live = &checks.live;
         let servers: Vec<_> = found
@@ -220,7 +244,15 @@ impl ParseCache {
                 live.contains(file) && unit.spliced.iter().all(|f| live.contains(f))
             })
             .collect();
+        let variables: Vec<_> = found
+            .variables
+            .into_iter()
+            .filter(|((file, _), unit)| {
+                live.contains(file) && unit.spliced.iter().all(|f| live.contains(f))
+            })
+            .collect();
         checks.servers.extend(servers);
+        checks.variables.extend(variables);
         for (file, statements) in found.by_file {
             // A file parsed again while the check ran is not the one checked.
             if checks.live.contains(&file) {
@@ -358,5 +390,92 @@ mod tests {
         let again = run("retrun 200;\n");
         assert_eq!(again, found);
         assert_eq!(cache.servers_walked(), 2);
+    }
+
+    /// The variables check keeps whole `server` blocks too: an unchanged block is not
+    /// walked again, and a kept block still holds every name it uses when the block that
+    /// first used it (the same snippet included) changes.
+    #[test]
+    fn the_variables_check_keeps_server_blocks_and_each_holds_its_own_names() {
+        let cache = Arc::new(ParseCache::default());
+        let run = |a: &str, b: &str, cache: Option<&Arc<ParseCache>>| {
+            let fs = MemoryFs::new()
+                .with_file(
+                    "/etc/nginx/nginx.conf",
+                    "events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n",
+                )
+                .with_file("/etc/nginx/conf.d/a.conf", a)
+                .with_file("/etc/nginx/conf.d/b.conf", b)
+                .with_file(
+                    "/etc/nginx/snippets/log.conf",
+                    "add_header X-Request $request_idd;\n",
+                );
+            let map = match cache {
+                Some(cache) => SourceMap::with_ids(cache.ids()),
+                None => SourceMap::new(),
+            };
+            let load_opts = LoadOptions {
+                fs: Some(Arc::new(fs)),
+                cache: cache.cloned(),
+                ..Default::default()
+            };
+            let config = load("/etc/nginx/nginx.conf".as_ref(), &load_opts, &map);
+            let check_opts = CheckOptions {
+                cache: cache.cloned(),
+                ..Default::default()
+            };
+            shown(&check(&config, &check_opts, &map), &map)
+        };
+        let with_snippet =
+            "server {\n    listen 80;\n    include /etc/nginx/snippets/log.conf;\n}\n";
+        let without = "server {\n    listen 80;\n    set $request_idd 1;\n}\n";
+        let b = "server {\n    listen 81;\n    include /etc/nginx/snippets/log.conf;\n    return 200 $unknown_in_b;\n}\n";
+        let mut walked = Vec::new();
+        for a in [
+            with_snippet,
+            with_snippet,
+            "server {\n    listen 80;\n}\n",
+            without,
+        ] {
+            let kept = run(a, b, Some(&cache));
+            assert_eq!(kept, run(a, b, None), "{a}");
+            walked.push(cache.variable_servers_walked());
+        }
+        // Both blocks, then none, then a.conf's each time it changes.
+        let deltas: Vec<usize> = std::iter::once(walked[0])
+            .chain(walked.windows(2).map(|w| w[1] - w[0]))
+            .collect();
+        assert_eq!(deltas, [2, 0, 1, 1]);
+        // b.conf's block, kept since the first run, still reports the snippet's name once
+        // a.conf no longer includes the snippet; and not once a.conf defines it.
+        let found = run("server {\n    listen 80;\n}\n", b, Some(&cache));
+        assert_eq!(
+            found.iter().filter(|f| f.contains("request_idd")).count(),
+            1,
+            "{found:#?}"
+        );
+        let found = run(without, b, Some(&cache));
+        assert!(
+            !found.iter().any(|f| f.contains("request_idd")),
+            "{found:#?}"
+        );
+        assert!(
+            found.iter().any(|f| f.contains("unknown_in_b")),
+            "{found:#?}"
+        );
+        // a.conf's block, kept, still defines the name b.conf's changed block uses.
+        let b_edited = format!("# edited\n{b}");
+        let before = cache.variable_servers_walked();
+        let found = run(without, &b_edited, Some(&cache));
+        assert_eq!(
+            cache.variable_servers_walked(),
+            before + 1,
+            "b.conf's block only"
+        );
+        assert_eq!(found, run(without, &b_edited, None));
+        assert!(
+            !found.iter().any(|f| f.contains("request_idd")),
+            "{found:#?}"
+        );
     }
 }

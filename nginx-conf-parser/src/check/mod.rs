@@ -11,7 +11,7 @@ mod log_formats;
 mod pass_ports;
 mod server_names;
 mod values;
-mod variables;
+pub(crate) mod variables;
 
 use foldhash::{HashMap, HashMapExt};
 
@@ -304,9 +304,6 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
     buffers::check(config, &mut listen_findings);
     server_names::check(config, &mut listen_findings);
     checker.walk(config.items(), context);
-    if let (Some(cache), Some(memo)) = (&opts.cache, checker.memo.take()) {
-        cache.give_back(memo);
-    }
     if context == "main" {
         // A snippet's formats may come from the nginx.conf that includes it.
         // And its upstreams (the same walk).
@@ -315,9 +312,9 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
         variables::check(
             config,
             map,
-            opts.version,
-            opts.version_assumed,
+            (opts.version, opts.version_assumed),
             third_party_loaded(config, &checker.loaded),
+            (checker.memo.as_mut(), &mut checker.splices),
             &mut names,
         );
         if opts.lone_snippet {
@@ -331,6 +328,9 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
                 .collect();
         }
         checker.out.extend(names);
+    }
+    if let (Some(cache), Some(memo)) = (&opts.cache, checker.memo.take()) {
+        cache.give_back(memo);
     }
     if config.budget_exhausted() {
         if let Some(root) = config.root {
@@ -380,6 +380,36 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
     checker.out
 }
 
+/// The memo key of a `server` block of http and the files spliced into it, in walk
+/// order; `None` when a file of the block is not one the cache keeps (a file read twice
+/// in a run gets a fresh id each run), or when the tree spent half its splice budget.
+fn server_unit<'a>(
+    memo: &StatementChecks,
+    splices: &mut Option<SpliceIndex<'a>>,
+    server: &Item<'a>,
+) -> Option<((FileId, u32), Vec<FileId>)> {
+    let config = server.config;
+    // A reused block splices nothing, and walks share the tree's splice budget: in a
+    // graph of nested includes near that budget, a skipped walk could keep a later one
+    // from running out where a fresh run does. The whole-tree walks before this one
+    // spent less than half of it: the few after it cannot exhaust it, and skipping
+    // changes nothing.
+    if config.expansions().saturating_mul(2) >= config.expansion_budget() {
+        return None;
+    }
+    let span = server.span();
+    if !memo.keeps(span.file) {
+        return None;
+    }
+    let spliced = splices
+        .get_or_insert_with(|| SpliceIndex::of(config))
+        .spliced(span)?;
+    if !spliced.iter().all(|f| memo.keeps(*f)) {
+        return None;
+    }
+    Some(((span.file, span.start), spliced))
+}
+
 /// A block being walked: its statements, its context, and the standard-slot
 /// directives already seen in it (for `is duplicate`).
 struct Frame<'a> {
@@ -403,32 +433,9 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// The memo key of a `server` block of http and the files spliced into it, in walk
-    /// order; `None` without a memo, or when a file of the block is not one the cache
-    /// keeps (a file read twice in a run gets a fresh id each run).
+    /// See [`server_unit`].
     fn server_unit(&mut self, server: &Item<'a>) -> Option<((FileId, u32), Vec<FileId>)> {
-        let memo = self.memo.as_ref()?;
-        let config = server.config;
-        // A reused block splices nothing, and walks share the tree's splice budget: in a
-        // graph of nested includes near that budget, a skipped walk could keep a later
-        // one from running out where a fresh run does. The three whole-tree walks before
-        // this one spent less than half of it: this walk (one more) cannot exhaust it,
-        // and skipping it changes nothing.
-        if config.expansions().saturating_mul(2) >= config.expansion_budget() {
-            return None;
-        }
-        let span = server.span();
-        if !memo.keeps(span.file) {
-            return None;
-        }
-        let spliced = self
-            .splices
-            .get_or_insert_with(|| SpliceIndex::of(config))
-            .spliced(span)?;
-        if !spliced.iter().all(|f| memo.keeps(*f)) {
-            return None;
-        }
-        Some(((span.file, span.start), spliced))
+        server_unit(self.memo.as_ref()?, &mut self.splices, server)
     }
 
     fn walk(&mut self, items: Items<'a>, context: &'static str) {

@@ -15,9 +15,10 @@
 use foldhash::{HashSet, HashSetExt};
 use std::borrow::Cow;
 
-use lint_source::{Diagnostic, Severity, SourceMap, Span};
+use lint_source::{Diagnostic, FileId, Severity, SourceMap, Span};
 
 use crate::ast::Directive;
+use crate::cache::StatementChecks;
 use crate::catalogue::{Catalogue, NginxVersion};
 use crate::config::{Config, Item, Items};
 
@@ -95,7 +96,7 @@ fn references(text: &str) -> Vec<(&str, usize, usize)> {
 }
 
 /// Names defined by named captures of a regex: `(?<n>`, `(?P<n>`, `(?'n'`.
-fn captures(pattern: &str, out: &mut HashSet<String>) {
+fn captures(pattern: &str, out: &mut Vec<String>) {
     // Every location and rewrite pattern comes here; few name a group. One byte search
     // first (three substring searches per pattern were a tenth of this check).
     if !pattern.as_bytes().contains(&b'?') {
@@ -111,7 +112,7 @@ fn captures(pattern: &str, out: &mut HashSet<String>) {
                 .collect();
             // `(?<=` and `(?<!` are lookbehinds.
             if !name.is_empty() {
-                out.insert(name.to_ascii_lowercase());
+                out.push(name.to_ascii_lowercase());
             }
         }
     }
@@ -123,10 +124,10 @@ fn regex_of(arg: &str) -> Option<&str> {
 }
 
 /// The variables `item` defines (by name) and the regexes whose named captures define more.
-fn definitions(item: &Item<'_>, defined: &mut HashSet<String>) {
+fn definitions(item: &Item<'_>, defined: &mut Vec<String>) {
     let mut define = |arg: Option<std::borrow::Cow<'_, str>>| {
         if let Some(name) = arg.as_deref().and_then(|a| a.strip_prefix('$')) {
-            defined.insert(name.to_ascii_lowercase());
+            defined.push(name.to_ascii_lowercase());
         }
     };
     let name = item.name();
@@ -279,14 +280,58 @@ fn is_template(map: &SourceMap, item: &Item<'_>) -> bool {
     crate::envsubst::is_template_path(file.disk_path.as_deref().unwrap_or(&file.path))
 }
 
+/// A `$name` a statement compiles that neither nginx's tables nor a template's
+/// placeholders explain: unknown unless the configuration defines it.
+#[derive(Clone, Debug)]
+pub(crate) struct Reference {
+    /// As written.
+    name: String,
+    /// In lower case (nginx's names ignore case).
+    lower: String,
+    /// Where it is written.
+    span: Span,
+}
+
+/// What one `server` block of http defines and uses, kept between an editor's runs by
+/// the block's file, offset and spliced files (as the statement walk keeps its blocks):
+/// nothing in it depends on what lies outside the block.
+#[derive(Clone, Debug)]
+pub(crate) struct ServerVariables {
+    /// The files spliced into the block, in walk order.
+    pub(crate) spliced: Vec<FileId>,
+    /// The names its statements define (lower case).
+    defined: Vec<String>,
+    /// The names its statements use that nginx's tables do not know, in walk order.
+    references: Vec<Reference>,
+}
+
+/// A `server` block being walked whose findings are kept: its key, where its references
+/// start, the names it defines, and how deep in the walk it lies.
+struct Recording {
+    key: (FileId, u32),
+    spliced: Vec<FileId>,
+    references_from: usize,
+    defined: Vec<String>,
+    depth: usize,
+}
+
+/// The memo of an incremental linter's load-time checks, with the splice index its keys
+/// are found with.
+type Memo<'m, 'a> = (
+    Option<&'m mut StatementChecks>,
+    &'m mut Option<crate::config::SpliceIndex<'a>>,
+);
+
 /// Reports every `$name` in the http block that nginx would not know (placeholders of a
-/// template left to the start script that renders it).
-pub(super) fn check(
-    config: &Config,
+/// template left to the start script that renders it). With a memo, `server` blocks of
+/// http whose files did not change are not walked again: what they define and use is
+/// kept.
+pub(super) fn check<'a>(
+    config: &'a Config,
     map: &SourceMap,
-    version: NginxVersion,
-    version_assumed: bool,
+    (version, version_assumed): (NginxVersion, bool),
     third_party_loaded: bool,
+    (mut memo, splices): Memo<'_, 'a>,
     out: &mut Vec<Diagnostic>,
 ) {
     if third_party_loaded {
@@ -307,21 +352,68 @@ pub(super) fn check(
         let mut reported: HashSet<String> = HashSet::new();
         // A snippet included in many blocks (fastcgi.conf in every PHP location) is the
         // same statements each time: under the same parent they reference the same names,
-        // and each name is reported once. Checked once per (statement, parent).
+        // and each name is reported once. Checked once per (statement, parent) — within
+        // one kept `server` block when blocks are kept, since a kept block must hold
+        // every name it uses whatever other blocks hold.
         let mut checked: HashSet<(*const Directive, Cow<'_, str>)> = HashSet::new();
         // One walk, with the parent's name (to know map entries and upstream lines): every
-        // statement's definitions, and the statements whose arguments reference a
-        // variable, checked once every name is known (a `set` further down defines a name
-        // used above it). Two walks through the include splicer were a tenth of an
-        // editor's re-lint.
-        let mut referencing: Vec<(Item<'_>, Vec<usize>)> = Vec::new();
+        // statement's definitions, and the names statements reference, checked once
+        // every name is known (a `set` further down defines a name used above it). Two
+        // walks through the include splicer were a tenth of an editor's re-lint.
+        let mut references: Vec<Reference> = Vec::new();
+        let mut recording: Option<Recording> = None;
+        let mut names: Vec<String> = Vec::new();
         let mut stack: Vec<(Items<'_>, Cow<'_, str>)> = vec![(http.children(), "http".into())];
-        while let Some((top, parent)) = stack.last_mut() {
+        loop {
+            let depth = stack.len();
+            let Some((top, parent)) = stack.last_mut() else {
+                break;
+            };
             let Some(item) = top.next() else {
                 stack.pop();
+                if let Some(r) = recording.take_if(|r| r.depth >= depth) {
+                    if let Some(memo) = memo.as_deref_mut() {
+                        memo.variables.insert(
+                            r.key,
+                            ServerVariables {
+                                spliced: r.spliced,
+                                defined: r.defined,
+                                references: references[r.references_from..].to_vec(),
+                            },
+                        );
+                    }
+                }
                 continue;
             };
-            definitions(&item, &mut defined);
+            if depth == 1 && item.is("server") && item.is_block() {
+                let unit = memo
+                    .as_deref()
+                    .and_then(|m| super::server_unit(m, splices, &item));
+                if let Some((key, spliced)) = unit {
+                    let kept = memo.as_deref().and_then(|m| m.variables.get(&key));
+                    if let Some(kept) = kept.filter(|k| k.spliced == spliced) {
+                        defined.extend(kept.defined.iter().cloned());
+                        references.extend(kept.references.iter().cloned());
+                        continue;
+                    }
+                    if let Some(memo) = memo.as_deref_mut() {
+                        memo.variable_servers_walked += 1;
+                    }
+                    checked.clear();
+                    recording = Some(Recording {
+                        key,
+                        spliced,
+                        references_from: references.len(),
+                        defined: Vec::new(),
+                        depth: depth + 1,
+                    });
+                }
+            }
+            definitions(&item, &mut names);
+            if let Some(r) = recording.as_mut() {
+                r.defined.extend(names.iter().cloned());
+            }
+            defined.extend(names.drain(..));
             // Most statements reference no variable: skip them before any text is made.
             let any_reference = item
                 .directive
@@ -330,81 +422,84 @@ pub(super) fn check(
                 .any(|t| item.file.bytes(t).contains(&b'$'));
             if any_reference && checked.insert((std::ptr::from_ref(item.directive), parent.clone()))
             {
-                let compiled = compiled_args(&item, parent, catalogue);
-                if !compiled.is_empty() {
-                    referencing.push((item, compiled));
+                for i in compiled_args(&item, parent, catalogue) {
+                    let Some(arg) = item.arg(i) else { continue };
+                    for (name, start, end) in self::references(&arg) {
+                        if crate::envsubst::is_placeholder(&arg[start..end])
+                            && is_template(map, &item)
+                        {
+                            continue;
+                        }
+                        let lower = name.to_ascii_lowercase();
+                        if table.names.contains(lower.as_str())
+                            || table.prefixes.iter().any(|p| lower.starts_with(p))
+                        {
+                            continue;
+                        }
+                        references.push(Reference {
+                            name: name.to_string(),
+                            lower,
+                            span: span_within(&item, i, &arg, start, end),
+                        });
+                    }
                 }
             }
             if item.is_block() {
                 stack.push((item.children(), item.name()));
             }
         }
-        for (item, compiled) in referencing {
-            for i in compiled {
-                let Some(arg) = item.arg(i) else { continue };
-                for (name, start, end) in references(&arg) {
-                    if crate::envsubst::is_placeholder(&arg[start..end]) && is_template(map, &item)
-                    {
-                        continue;
-                    }
-                    let lower = name.to_ascii_lowercase();
-                    if table.names.contains(lower.as_str())
-                        || table.prefixes.iter().any(|p| lower.starts_with(p))
-                        || defined.contains(&lower)
-                        || !reported.insert(lower.clone())
-                    {
-                        continue;
-                    }
-                    let newer = version != NginxVersion::Latest && {
-                        let latest = self::table(NginxVersion::Latest);
-                        latest.names.contains(lower.as_str())
-                            || latest.prefixes.iter().any(|p| lower.starts_with(p))
-                    };
-                    if newer {
-                        // `$http3` (1.25.0): known to a newer nginx than this table's.
-                        let d = Diagnostic::new(
-                            &UNKNOWN_VARIABLE,
-                            span_within(&item, i, &arg, start, end),
-                            format!(
-                                "unknown \"{name}\" variable in nginx {}: a newer nginx defines it",
-                                version.label()
-                            ),
-                        );
-                        out.push(if version_assumed {
-                            // A guess about which nginx runs is no ground for an error.
-                            d.with_severity(Severity::Note).with_help(
-                                "no image or package says which nginx runs these files, and this one was assumed: if it is newer, say so with --nginx-version",
-                            )
-                        } else {
-                            d.with_help(format!(
-                                "nginx {} refuses to start on it: upgrade nginx, or drop the variable",
-                                version.label()
-                            ))
-                        });
-                        continue;
-                    }
-                    let help = match nearest(&lower, table, &defined, &mut budget) {
-                        Some(near) => format!("did you mean ${near}?"),
-                        None => format!(
-                            "no module of nginx {} defines ${name} and nothing in the configuration sets it: fix the name, or define it (`set`, `map`)",
-                            version.label()
-                        ),
-                    };
-                    let d = Diagnostic::new(
-                        &UNKNOWN_VARIABLE,
-                        span_within(&item, i, &arg, start, end),
-                        format!("unknown \"{name}\" variable"),
-                    )
-                    .with_help(help);
-                    out.push(if unread_include {
-                        d.with_severity(Severity::Note).with_note(
-                            "an include of this configuration could not be read (NGX002, NGX005): it may set the variable",
-                        )
-                    } else {
-                        d
-                    });
-                }
+        for Reference { name, lower, span } in references {
+            if defined.contains(&lower) || !reported.insert(lower.clone()) {
+                continue;
             }
+            let newer = version != NginxVersion::Latest && {
+                let latest = self::table(NginxVersion::Latest);
+                latest.names.contains(lower.as_str())
+                    || latest.prefixes.iter().any(|p| lower.starts_with(p))
+            };
+            if newer {
+                // `$http3` (1.25.0): known to a newer nginx than this table's.
+                let d = Diagnostic::new(
+                    &UNKNOWN_VARIABLE,
+                    span,
+                    format!(
+                        "unknown \"{name}\" variable in nginx {}: a newer nginx defines it",
+                        version.label()
+                    ),
+                );
+                out.push(if version_assumed {
+                    // A guess about which nginx runs is no ground for an error.
+                    d.with_severity(Severity::Note).with_help(
+                        "no image or package says which nginx runs these files, and this one was assumed: if it is newer, say so with --nginx-version",
+                    )
+                } else {
+                    d.with_help(format!(
+                        "nginx {} refuses to start on it: upgrade nginx, or drop the variable",
+                        version.label()
+                    ))
+                });
+                continue;
+            }
+            let help = match nearest(&lower, table, &defined, &mut budget) {
+                Some(near) => format!("did you mean ${near}?"),
+                None => format!(
+                    "no module of nginx {} defines ${name} and nothing in the configuration sets it: fix the name, or define it (`set`, `map`)",
+                    version.label()
+                ),
+            };
+            let d = Diagnostic::new(
+                &UNKNOWN_VARIABLE,
+                span,
+                format!("unknown \"{name}\" variable"),
+            )
+            .with_help(help);
+            out.push(if unread_include {
+                d.with_severity(Severity::Note).with_note(
+                    "an include of this configuration could not be read (NGX002, NGX005): it may set the variable",
+                )
+            } else {
+                d
+            });
         }
     }
 }
@@ -481,7 +576,7 @@ mod tests {
             .map(|r| r.0)
             .collect();
         assert_eq!(names, ["a", "b", "_x"]);
-        let mut set = HashSet::new();
+        let mut set = Vec::new();
         captures(r"^/(?<Year>\d+)/(?P<m>\d+)/(?'d'\d+)(?<=x)(?<!y)", &mut set);
         let mut got: Vec<_> = set.into_iter().collect();
         got.sort();
