@@ -325,8 +325,7 @@ fn build_model<'a>(
     model.never_loaded = never_loaded(input, map, trees);
     // The syntax trees stay with the model (freed after the rules): the security rules
     // read statements themselves, and the paths to probe include nginx's log files.
-    model.trees = trees;
-    model.syntax = syntax;
+    model.set_trees(trees, syntax);
     if let Some(root) = &input.options.disk_root {
         model.filesystem =
             crate::model::filesystem::Filesystem::probe(root, model.paths_of_interest())

@@ -135,6 +135,11 @@ pub struct Model<'a> {
     /// Pools some location reaches (by the span of their name), computed on first need:
     /// a missing address suggests an unused pool before a used one.
     used_pools: std::sync::OnceLock<foldhash::HashSet<Span>>,
+    /// Each syntax tree's `map`/`geo` definitions and top-level `set`s (same order as
+    /// `syntax`), found once per run: rules that check one part of a tree at a time ask
+    /// for them once per part, and a tree holds thousands of maps when every site file
+    /// brings its own (found per part, the first run of an editor's linter was quadratic).
+    globals: Vec<value_reach::Globals<'a>>,
     /// php-fpm ports published beyond the deployment, with where they are published.
     pub published: Vec<(crate::options::Published, Span)>,
     /// Files the deployment places in a site folder of nginx that no include of the
@@ -144,6 +149,7 @@ pub struct Model<'a> {
     /// effective model does not summarise (the security rules: headers, rewrites, maps).
     /// Kept rather than copied: a copy of the statements they read cost more memory
     /// than the trees themselves.
+    /// Set with [`Model::set_trees`].
     pub trees: &'a [nginx_conf_parser::Config],
     /// The same trees indexed with parents and children (built once per run, shared by
     /// every rule that navigates statements).
@@ -216,6 +222,7 @@ impl<'a> Model<'a> {
             filesystem: filesystem::Filesystem::default(),
             index,
             used_pools: std::sync::OnceLock::new(),
+            globals: Vec::new(),
             published: Vec::new(),
             never_loaded: Vec::new(),
             trees: &[],
@@ -326,6 +333,23 @@ impl<'a> Model<'a> {
     pub fn syntax_of(&self, nginx: &NginxModel) -> Option<&syntax::Tree<'a>> {
         let i = self.nginx.iter().position(|n| std::ptr::eq(n, nginx))?;
         self.syntax.get(i)
+    }
+
+    /// The `map`/`geo` definitions and top-level `set`s of one of the model's syntax trees.
+    pub fn globals(&self, syntax: &syntax::Tree<'_>) -> Option<&value_reach::Globals<'a>> {
+        let i = self.syntax.iter().position(|t| std::ptr::eq(t, syntax))?;
+        self.globals.get(i)
+    }
+
+    /// Gives the model its configurations and their syntax trees (same order as `nginx`).
+    pub fn set_trees(
+        &mut self,
+        trees: &'a [nginx_conf_parser::Config],
+        syntax: &'a [syntax::Tree<'a>],
+    ) {
+        self.trees = trees;
+        self.syntax = syntax;
+        self.globals = syntax.iter().map(value_reach::Globals::of).collect();
     }
 
     /// True when `nginx` is a file read on its own (a site file or a snippet in the

@@ -2,7 +2,7 @@ use crate::model::syntax::{Nodes, Tree};
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::value_reach::{pieces, Globals, Piece, Resolver};
+use crate::model::value_reach::{pieces, Piece, Resolver};
 use crate::model::Model;
 use nginx_conf_parser::Item;
 
@@ -93,8 +93,10 @@ fn return_location(s: &Item<'_>) -> Option<usize> {
 
 /// What a statement sends depends on it, the blocks around it and the tree's `map`s and
 /// top-level `set`s (outside the servers): checked a part of the tree at a time.
-fn check(_model: &Model<'_>, syntax: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
-    let mut globals: Option<Globals<'_>> = None;
+fn check(model: &Model<'_>, syntax: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
+    let Some(globals) = model.globals(syntax) else {
+        return;
+    };
     syntax.walk_nodes(nodes, |s, blocks| {
         let Some((i, upstream)) = sent_value(s) else {
             return;
@@ -105,7 +107,6 @@ fn check(_model: &Model<'_>, syntax: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) 
         if !value.contains('$') {
             return;
         }
-        let globals = globals.get_or_insert_with(|| Globals::of(syntax));
         let resolver = Resolver { globals, blocks };
         for piece in pieces(&value) {
             let Piece::Var(var) = piece else {

@@ -5,7 +5,6 @@ use lint_source::{Diagnostic, Family, RuleMeta, Severity, Span};
 
 use crate::model::regex_reach;
 use crate::model::tree_walk::condition;
-use crate::model::value_reach::Globals;
 use crate::model::Model;
 
 /// The rule.
@@ -490,7 +489,9 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         if echoes.is_empty() {
             continue;
         }
-        let globals = Globals::of(syntax);
+        let Some(globals) = model.globals(syntax) else {
+            continue;
+        };
         for (echo, var) in &echoes {
             for (set, _) in sets.iter().filter(|(_, v)| v == var) {
                 sink.push(
