@@ -36,6 +36,16 @@ pub struct Tree<'a> {
     by_name: foldhash::HashMap<Option<usize>, Vec<u32>>,
     /// `upstream` blocks of `http` by lower-cased name, the first of each.
     upstreams: foldhash::HashMap<Box<str>, usize>,
+    /// `location` statements by span (see [`Tree::locations_at`]), built on first need.
+    locations: std::sync::OnceLock<Locations>,
+}
+
+/// `location` statements by span: the first of each in document order, and the others
+/// of the few spans written once and spliced in several places (a snippet's location).
+#[derive(Debug, Default)]
+struct Locations {
+    first: foldhash::HashMap<lint_source::Span, usize>,
+    more: foldhash::HashMap<lint_source::Span, Vec<usize>>,
 }
 
 /// The statements of one name in a wide block.
@@ -194,6 +204,7 @@ impl<'a> Tree<'a> {
             ends,
             wide: foldhash::HashMap::default(),
             by_name: foldhash::HashMap::default(),
+            locations: std::sync::OnceLock::new(),
             upstreams: foldhash::HashMap::default(),
         };
         let levels = std::iter::once(None).chain((0..tree.items.len()).map(Some));
@@ -366,6 +377,31 @@ impl<'a> Tree<'a> {
                 .copied()
                 .filter(move |&c| self.item(c).is(name)),
         )
+    }
+
+    /// The `location` statements written at `span`, in document order (more than one
+    /// when a snippet holding it is spliced in several places): what rules that hold a
+    /// location of the model look up to read its statements. A lookup, not a scan of the
+    /// tree per location (rules run per server: a scan each was quadratic).
+    pub fn locations_at(&self, span: lint_source::Span) -> impl Iterator<Item = usize> + '_ {
+        let locations = self.locations.get_or_init(|| {
+            let mut locations = Locations::default();
+            for i in self.named("location") {
+                let span = self.item(i).span();
+                match locations.first.entry(span) {
+                    std::collections::hash_map::Entry::Occupied(_) => {
+                        locations.more.entry(span).or_default().push(i);
+                    }
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(i);
+                    }
+                }
+            }
+            locations
+        });
+        let first = locations.first.get(&span).copied();
+        let more = locations.more.get(&span).into_iter().flatten().copied();
+        first.into_iter().chain(more)
     }
 
     /// The nearest enclosing statement named `name`.
@@ -818,6 +854,33 @@ mod tests {
         let main = dir.path().join("nginx.conf");
         std::fs::write(&main, text).expect("write");
         nginx_conf_parser::load(&main, &Default::default(), &SourceMap::new())
+    }
+
+    /// A location written once and spliced into two servers is two statements at one
+    /// span, both found, in document order; a location written once, one.
+    #[test]
+    fn locations_at_finds_every_statement_written_at_a_span() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let main = dir.path().join("nginx.conf");
+        std::fs::write(
+            &main,
+            "events {}\nhttp {\n server { listen 80; include loc.conf; }\n server { listen 81; include loc.conf; location /own { } }\n}\n",
+        )
+        .expect("write");
+        std::fs::write(dir.path().join("loc.conf"), "location /shared { }\n").expect("write");
+        let config = nginx_conf_parser::load(&main, &Default::default(), &SourceMap::new());
+        let tree = Tree::of(&config);
+        let locations: Vec<usize> = tree.named("location").collect();
+        assert_eq!(locations.len(), 3);
+        let shared = tree.item(locations[0]).span();
+        assert_eq!(
+            tree.locations_at(shared).collect::<Vec<_>>(),
+            [locations[0], locations[1]]
+        );
+        let own = tree.item(locations[2]).span();
+        assert_eq!(tree.locations_at(own).collect::<Vec<_>>(), [locations[2]]);
+        let server = tree.item(tree.server_blocks()[0]).span();
+        assert_eq!(tree.locations_at(server).count(), 0);
     }
 
     /// A block's children of one name, in order, whether the block is looked up by name

@@ -164,8 +164,8 @@ fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
         // An `internal` location is an X-Accel-Redirect target (Vesta's `/backup/`):
         // it holds the files an upstream hands out, not scripts.
         let internal = tree
-            .named("location")
-            .find(|n| tree.item(*n).span() == prefix_location.span)
+            .locations_at(prefix_location.span)
+            .next()
             .is_some_and(|n| crate::model::syntax::is_internal_location(tree, n));
         if internal {
             continue;

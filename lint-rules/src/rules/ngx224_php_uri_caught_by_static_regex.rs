@@ -89,8 +89,8 @@ fn probes(re: &str, index: &[String]) -> Vec<String> {
 /// PHP location runs), or decides in an `if`.
 fn hands_over(model: &Model<'_>, location: &EffectiveLocation) -> bool {
     model.syntax.iter().any(|tree| {
-        tree.nodes_named("location")
-            .filter(|n| n.span() == location.span)
+        tree.locations_at(location.span)
+            .map(|n| tree.node(n))
             .any(|n| {
                 n.children().any(|c| {
                     (c.is("deny") && c.arg(0) == "all")

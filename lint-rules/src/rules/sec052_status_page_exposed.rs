@@ -326,9 +326,6 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
 /// php-fpm's `pm.status_path` and `ping.path`, reached through an nginx location.
 fn fpm_status_pages(model: &Model<'_>, sink: &mut Sink) {
     for ((nginx, _config), tree) in model.nginx.iter().zip(model.trees).zip(model.syntax) {
-        // Location statements by span, built on first need: looking each one up by a
-        // scan of the tree made this rule quadratic in the number of sites.
-        let mut by_span: Option<foldhash::HashMap<lint_source::Span, usize>> = None;
         for server in &nginx.servers {
             let mut reported = foldhash::HashSet::default();
             for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
@@ -364,12 +361,14 @@ fn fpm_status_pages(model: &Model<'_>, sink: &mut Sink) {
                         {
                             continue;
                         }
-                        let by_span = by_span.get_or_insert_with(|| {
-                            tree.named("location")
-                                .map(|n| (tree.item(n).span(), n))
-                                .collect()
+                        // The statement inside this server (a snippet's location is
+                        // spliced into several).
+                        let nodes = || tree.locations_at(location.span);
+                        let inside = nodes().find(|&n| {
+                            tree.enclosing(n, "server")
+                                .is_some_and(|s| tree.item(s).span() == server.span)
                         });
-                        let Some(&node) = by_span.get(&location.span) else {
+                        let Some(node) = inside.or_else(|| nodes().last()) else {
                             continue;
                         };
                         let Some(why) = unrestricted(tree, Some(node)) else {

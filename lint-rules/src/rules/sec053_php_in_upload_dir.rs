@@ -163,15 +163,12 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
             continue;
         }
         // `deny all;` in the PHP location stops everyone before php-fpm.
-        let denied = tree
-            .named("location")
-            .find(|n| tree.item(*n).span() == php.span)
-            .is_some_and(|n| {
-                tree.children(Some(n)).iter().any(|c| {
-                    let s = tree.item(*c);
-                    s.is("deny") && s.arg(0).is_some_and(|a| a == "all")
-                })
-            });
+        let denied = tree.locations_at(php.span).next().is_some_and(|n| {
+            tree.children(Some(n)).iter().any(|c| {
+                let s = tree.item(*c);
+                s.is("deny") && s.arg(0).is_some_and(|a| a == "all")
+            })
+        });
         if denied || !reported.insert(php.span) {
             continue;
         }
