@@ -444,6 +444,22 @@ fn a_watching_editor_reports_changes_on_disk() {
     );
     assert_eq!(c.diagnostics(SITE), first);
 
+    // A new site made on disk, and a script saved beside it: the site's findings come.
+    const NEW: &str = "etc/nginx/sites-enabled/new.conf";
+    std::fs::write(
+        root.join(NEW),
+        "server {\n    listen 8081;\n    location ~ \\.php$ {\n        fastcgi_pass unix:/run/php/nowhere.sock;\n    }\n}\n",
+    )
+    .expect("write a site");
+    std::fs::write(root.join("index.php"), "<?php echo 1;\n").expect("write a script");
+    c.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": c.uri(NEW), "type": 1}, {"uri": c.uri("index.php"), "type": 1}]}),
+    );
+    let new = c.diagnostics(NEW);
+    assert!(c.shown(&new).contains("X001"), "{}", c.shown(&new));
+    assert_eq!(c.diagnostics(SITE), first);
+
     c.request("shutdown", Value::Null);
     c.notify("exit", Value::Null);
     let status = wait_exit(&mut c.child);

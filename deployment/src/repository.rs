@@ -57,6 +57,15 @@ pub struct RepoFile {
     pub role: Role,
 }
 
+/// Directories a repository scan never enters: version control, dependencies, build
+/// output and editor settings hold no configuration of the repository's own.
+pub fn is_passed_over(dir_name: &str) -> bool {
+    matches!(
+        dir_name,
+        ".git" | "node_modules" | "vendor" | "target" | ".idea" | ".vscode"
+    )
+}
+
 /// Lists the configuration files of a repository, in path order.
 pub fn scan(root: &Path) -> Vec<RepoFile> {
     let walker = ignore::WalkBuilder::new(root)
@@ -65,13 +74,7 @@ pub fn scan(root: &Path) -> Vec<RepoFile> {
         .git_global(false)
         .require_git(false)
         .follow_links(false)
-        .filter_entry(|e| {
-            let name = e.file_name().to_string_lossy();
-            !matches!(
-                name.as_ref(),
-                ".git" | "node_modules" | "vendor" | "target" | ".idea" | ".vscode"
-            )
-        })
+        .filter_entry(|e| !is_passed_over(&e.file_name().to_string_lossy()))
         .sort_by_file_name(|a, b| a.cmp(b))
         .build();
     // Links are followed only by the filesystem views, inside the deployment.

@@ -1042,6 +1042,31 @@ impl Linter {
     }
 }
 
+/// Whether a file the last lint did not read may, made or changed, change what a
+/// repository's lint reads: a file in a directory the scan passes over (`.git`,
+/// `node_modules`, `vendor`...) never does, nor one that is no configuration this tool
+/// reads (a PHP script, a stylesheet). For an editor reporting every change of a
+/// folder: only these are worth planning the folder again.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("may-change-plan-{}", std::process::id()));
+/// std::fs::create_dir_all(dir.join("vendor")).unwrap();
+/// std::fs::write(dir.join("index.php"), "<?php echo 1;\n").unwrap();
+/// std::fs::write(dir.join("site.conf"), "server {\n    listen 80;\n}\n").unwrap();
+/// std::fs::write(dir.join("vendor/site.conf"), "server {\n    listen 80;\n}\n").unwrap();
+/// assert!(!lint_api::may_change_plan(&dir.join("index.php")));
+/// assert!(lint_api::may_change_plan(&dir.join("site.conf")));
+/// assert!(!lint_api::may_change_plan(&dir.join("vendor/site.conf")));
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn may_change_plan(path: &Path) -> bool {
+    let passed_over = path.components().any(|c| {
+        matches!(c, std::path::Component::Normal(name)
+            if deployment::repository::is_passed_over(&name.to_string_lossy()))
+    });
+    !passed_over && deployment::repository::classify_path(path).is_some()
+}
+
 /// Reads both sides of a run through `buffers` laid over the view it had (a deployment's
 /// container, the root, or the host), and the root's or the host's files through `cache`
 /// (an incremental linter's: unchanged files are not opened again).

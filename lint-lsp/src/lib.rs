@@ -422,9 +422,11 @@ impl<'h> Server<'h> {
                 }
             }
             DidChangeWatchedFiles::METHOD => {
-                // A known file that changed is read again; anything else (a file made or
-                // removed, one the last lint did not read, a Compose file) may change
-                // which files make up the deployments: they are planned again.
+                // A known file that changed is read again. What may change which files
+                // make up the deployments plans them again: a Compose file, Dockerfile
+                // or manifest; a known file made or removed (a main file); a file the
+                // last lint did not read that is configuration (a new site). A script
+                // or stylesheet saved, or a file in .git, does not.
                 let changes =
                     serde_json::from_value::<lsp_types::DidChangeWatchedFilesParams>(n.params)
                         .map(|p| p.changes)
@@ -437,9 +439,10 @@ impl<'h> Server<'h> {
                         continue;
                     };
                     self.forget(&path);
-                    if change.typ != lsp_types::FileChangeType::CHANGED
-                        || !self.is_known(&path)
-                        || describes_deployment(&path)
+                    let known = self.is_known(&path);
+                    if describes_deployment(&path)
+                        || (known && change.typ != lsp_types::FileChangeType::CHANGED)
+                        || (!known && lint_api::may_change_plan(&path))
                     {
                         self.replan = true;
                     }

@@ -285,17 +285,16 @@ mod tests {
         out
     }
 
-    fn lint(a: &str, cache: Option<&Arc<ParseCache>>) -> Vec<String> {
-        let fs = MemoryFs::new()
-            .with_file(
-                "/etc/nginx/nginx.conf",
-                "events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n",
-            )
-            .with_file("/etc/nginx/conf.d/a.conf", a)
-            .with_file(
-                "/etc/nginx/conf.d/b.conf",
-                "server {\n    listen 81;\n    fastcgi_pas unix:/run/x.sock;\n    client_max_body_size 10Q;\n    ssl_protocols TLSv1;\n}\n",
-            );
+    /// The load-time findings of a tree whose nginx.conf includes conf.d/*.conf, with
+    /// `files` (path, text) beside it, linted with `cache` or without.
+    fn lint_files(files: &[(&str, &str)], cache: Option<&Arc<ParseCache>>) -> Vec<String> {
+        let mut fs = MemoryFs::new().with_file(
+            "/etc/nginx/nginx.conf",
+            "events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n",
+        );
+        for (path, text) in files {
+            fs = fs.with_file(path, text);
+        }
         let map = match cache {
             Some(cache) => SourceMap::with_ids(cache.ids()),
             None => SourceMap::new(),
@@ -311,6 +310,19 @@ mod tests {
             ..Default::default()
         };
         shown(&check(&config, &check_opts, &map), &map)
+    }
+
+    fn lint(a: &str, cache: Option<&Arc<ParseCache>>) -> Vec<String> {
+        lint_files(
+            &[
+                ("/etc/nginx/conf.d/a.conf", a),
+                (
+                    "/etc/nginx/conf.d/b.conf",
+                    "server {\n    listen 81;\n    fastcgi_pas unix:/run/x.sock;\n    client_max_body_size 10Q;\n    ssl_protocols TLSv1;\n}\n",
+                ),
+            ],
+            cache,
+        )
     }
 
     #[test]
@@ -399,32 +411,17 @@ mod tests {
     fn the_variables_check_keeps_server_blocks_and_each_holds_its_own_names() {
         let cache = Arc::new(ParseCache::default());
         let run = |a: &str, b: &str, cache: Option<&Arc<ParseCache>>| {
-            let fs = MemoryFs::new()
-                .with_file(
-                    "/etc/nginx/nginx.conf",
-                    "events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n",
-                )
-                .with_file("/etc/nginx/conf.d/a.conf", a)
-                .with_file("/etc/nginx/conf.d/b.conf", b)
-                .with_file(
-                    "/etc/nginx/snippets/log.conf",
-                    "add_header X-Request $request_idd;\n",
-                );
-            let map = match cache {
-                Some(cache) => SourceMap::with_ids(cache.ids()),
-                None => SourceMap::new(),
-            };
-            let load_opts = LoadOptions {
-                fs: Some(Arc::new(fs)),
-                cache: cache.cloned(),
-                ..Default::default()
-            };
-            let config = load("/etc/nginx/nginx.conf".as_ref(), &load_opts, &map);
-            let check_opts = CheckOptions {
-                cache: cache.cloned(),
-                ..Default::default()
-            };
-            shown(&check(&config, &check_opts, &map), &map)
+            lint_files(
+                &[
+                    ("/etc/nginx/conf.d/a.conf", a),
+                    ("/etc/nginx/conf.d/b.conf", b),
+                    (
+                        "/etc/nginx/snippets/log.conf",
+                        "add_header X-Request $request_idd;\n",
+                    ),
+                ],
+                cache,
+            )
         };
         let with_snippet =
             "server {\n    listen 80;\n    include /etc/nginx/snippets/log.conf;\n}\n";

@@ -659,17 +659,24 @@ mod tests {
     use super::*;
     use crate::model::tree_walk::walk;
     use lint_source::SourceMap;
+    use nginx_conf_parser::Config;
 
     fn reach_at(conf: &str, directive: &str) -> Reach {
         traced_at(conf, directive).reach
     }
 
-    fn traced_at(conf: &str, directive: &str) -> Traced {
+    /// `conf` read as nginx.conf (with the source map its spans point into).
+    fn loaded(conf: &str) -> (SourceMap, Config) {
         let dir = tempfile::tempdir().expect("tempdir");
         let main = dir.path().join("nginx.conf");
         std::fs::write(&main, conf).expect("write");
         let map = SourceMap::new();
         let config = nginx_conf_parser::load(&main, &Default::default(), &map);
+        (map, config)
+    }
+
+    fn traced_at(conf: &str, directive: &str) -> Traced {
+        let (_map, config) = loaded(conf);
         let tree = Tree::of(&config);
         let globals = Globals::of(&tree);
         let mut out = None;
@@ -689,10 +696,6 @@ mod tests {
         LOOKUPS - LOOKUPS_LEFT.with(std::cell::Cell::get)
     }
 
-    /// lint_tree, 2026-12-02: a block with many `set`s of one variable whose values name
-    /// it again fanned out (sets × references)^DEPTH lookups; the budget stopped it with
-    /// the value unknown. Each (variable, scope, depth) is now traced once per query: the
-    /// value is known, the client's bytes found, in a few hundred lookups.
     /// The first `map` or `geo` of a name in document order defines it, whether `http`
     /// is scanned or looked up by name (more than a few dozen statements); top-level
     /// `set`s are kept for fragments.
@@ -705,11 +708,7 @@ mod tests {
             let conf = format!(
                 "set $top 1;\nhttp {{\n{filler} geo $x {{ default g; }}\n map $a $x {{ default m; }}\n map $b $y {{ default y; }}\n geo $y {{ default g2; }}\n}}\n"
             );
-            let dir = tempfile::tempdir().expect("tempdir");
-            let main = dir.path().join("nginx.conf");
-            std::fs::write(&main, conf).expect("write");
-            let map = SourceMap::new();
-            let config = nginx_conf_parser::load(&main, &Default::default(), &map);
+            let (_map, config) = loaded(&conf);
             let tree = Tree::of(&config);
             let globals = Globals::of(&tree);
             let name = |var: &str| globals.definition(var).map(|d| d.name().into_owned());
@@ -719,6 +718,10 @@ mod tests {
         }
     }
 
+    /// lint_tree, 2026-12-02: a block with many `set`s of one variable whose values name
+    /// it again fanned out (sets × references)^DEPTH lookups; the budget stopped it with
+    /// the value unknown. Each (variable, scope, depth) is now traced once per query: the
+    /// value is known, the client's bytes found, in a few hundred lookups.
     #[test]
     fn self_referencing_sets_are_traced_once_per_variable_and_depth() {
         let sets = "            set $a \"$a$a$b\";\n            set $b \"$a$b$b\";\n".repeat(6);
