@@ -1099,7 +1099,17 @@ fn lay_views(
         })
     };
     let nginx = over(under(&o.nginx_fs));
-    let fpm = over(under(&o.fpm_fs));
+    // One view for both sides when they had one (a container running both, a copy of
+    // /): made twice, a deployment's view was copied twice per run.
+    let same = match (&o.nginx_fs, &o.fpm_fs) {
+        (Some(n), Some(f)) => Arc::ptr_eq(n, f),
+        _ => false,
+    };
+    let fpm = if same {
+        nginx.clone()
+    } else {
+        over(under(&o.fpm_fs))
+    };
     o.nginx_fs = Some(nginx);
     o.fpm_fs = Some(fpm);
 }

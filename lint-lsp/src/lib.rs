@@ -431,22 +431,28 @@ impl<'h> Server<'h> {
                     serde_json::from_value::<lsp_types::DidChangeWatchedFilesParams>(n.params)
                         .map(|p| p.changes)
                         .unwrap_or_default();
-                if changes.is_empty() {
-                    self.replan = true;
-                }
-                for change in changes {
+                // The files the last lint read, once (a checkout reports thousands).
+                let known: std::collections::HashSet<PathBuf> = self
+                    .maps
+                    .iter()
+                    .flat_map(|m| m.files())
+                    .filter_map(|(_, f)| f.disk_path.clone())
+                    .collect();
+                let mut replan = changes.is_empty();
+                for change in &changes {
                     let Some(path) = engine::path_of(&change.uri) else {
                         continue;
                     };
                     self.forget(&path);
-                    let known = self.is_known(&path);
+                    let known = known.contains(&path);
                     if describes_deployment(&path)
                         || (known && change.typ != lsp_types::FileChangeType::CHANGED)
                         || (!known && lint_api::may_change_plan(&path))
                     {
-                        self.replan = true;
+                        replan = true;
                     }
                 }
+                self.replan |= replan;
                 self.dirty = true;
             }
             _ => {}
