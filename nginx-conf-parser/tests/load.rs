@@ -382,6 +382,59 @@ fn files_including_each_other_through_a_glob_are_expanded_once_per_block() {
     );
 }
 
+/// A hosting box's single file of servers, each including `fastcgi.conf` from two
+/// locations: three files, 16 000 splices per walk. A budget counted in files alone
+/// (256 each, at least 65 536) was spent by the load checks' fourth walk, and the rest
+/// of the tree went unchecked under a false "includes expand to more than 65536
+/// files"; the budget grows with the include statements too.
+#[test]
+fn one_file_of_many_servers_including_a_snippet_is_walked_to_the_end() {
+    const SERVERS: usize = 10_000;
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "etc/nginx/nginx.conf",
+        "events {}\nhttp {\n    include /etc/nginx/sites.conf;\n}\n",
+    );
+    write(
+        dir.path(),
+        "etc/nginx/fastcgi.conf",
+        "fastcgi_param QUERY_STRING $query_string;\n",
+    );
+    let mut sites = String::new();
+    for i in 0..SERVERS {
+        sites.push_str(&format!(
+            "server {{\n    listen 80;\n    server_name s{i}.test;\n    location / {{ include /etc/nginx/fastcgi.conf; }}\n    location /a {{ include /etc/nginx/fastcgi.conf; }}\n}}\n"
+        ));
+    }
+    write(dir.path(), "etc/nginx/sites.conf", &sites);
+    let map = SourceMap::new();
+    let opts = LoadOptions {
+        root: Some(dir.path().to_path_buf()),
+        prefix: None,
+        ..Default::default()
+    };
+    let config = load(Path::new("/etc/nginx/nginx.conf"), &opts, &map);
+    assert!(config.diagnostics.is_empty(), "{:?}", config.diagnostics);
+    let diags = check(&config, &CheckOptions::default(), &map);
+    // The premise: the checks splice more than a budget of files alone allowed.
+    assert!(
+        config.expansions() > 65_536,
+        "{} splices",
+        config.expansions()
+    );
+    assert!(!config.budget_exhausted());
+    let stopped: Vec<String> = messages(&map, &diags)
+        .into_iter()
+        .filter(|m| m.contains("NGX003"))
+        .collect();
+    assert!(stopped.is_empty(), "{stopped:?}");
+    // Every server and both locations of the last one are still walked.
+    let before = config.expansions();
+    assert_eq!(walk_all(&config), 3 + SERVERS * 9);
+    assert_eq!(config.expansions() - before, 1 + 2 * SERVERS);
+}
+
 #[test]
 fn nested_blocks_including_each_other_stop_at_the_budget() {
     // Acyclic but exponential: each file opens a location that includes every later
