@@ -4,6 +4,7 @@
 
 mod engine;
 pub mod fixes;
+mod listing;
 pub mod model;
 mod options;
 mod repeats;

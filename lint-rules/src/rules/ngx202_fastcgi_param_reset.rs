@@ -130,26 +130,14 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         if list.dropped.is_empty() || !seen.insert(list.params.first().map(|p| p.span)) {
             continue;
         }
-        let names: Vec<&str> = list
-            .dropped
-            .iter()
-            .map(|p| p.name.as_str())
-            .take(6)
-            .collect();
-        let more = list.dropped.len().saturating_sub(names.len());
         let first_own = list.params.first().map_or(location.span, |p| p.span);
         let mut d = Diagnostic::new(
             &RULE.meta,
             first_own,
             format!(
-                "this fastcgi_param drops {} inherited parameter(s): {}{}",
+                "this fastcgi_param drops {} inherited parameter(s): {}",
                 list.dropped.len(),
-                names.join(", "),
-                if more > 0 {
-                    format!(" and {more} more")
-                } else {
-                    String::new()
-                }
+                crate::listing::capped(list.dropped.iter().map(|p| p.name.as_str())),
             ),
         )
         .with_label("the first parameter set at this level")

@@ -107,7 +107,7 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
             level.first_own.span(),
             format!(
                 "this {field} drops the header(s) an outer block sets: {}",
-                level.names().join(", ")
+                crate::listing::capped(level.names())
             ),
         )
         .with_label(format!("the first {field} of this block"))

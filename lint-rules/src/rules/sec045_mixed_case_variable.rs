@@ -51,7 +51,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     *at2,
                     format!(
                         "`${second}` is `${first}` spelled differently (nginx variables ignore case): {}",
-                        all.join(", ")
+                        crate::listing::capped(&all)
                     ),
                 )
                 .with_related(*at, format!("`${first}` here"))
