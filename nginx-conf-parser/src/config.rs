@@ -44,7 +44,7 @@ impl Config {
         // Every walk asks this of every statement: the length test turns most away
         // before the name's bytes are read.
         let name = &directive.name;
-        let plain = name.quote == crate::ast::Quote::None && name.unescaped.is_none();
+        let plain = name.quote == crate::ast::Quote::None && !name.escaped;
         if (plain && name.span.len() != b"include".len())
             || directive.args.len() != 1
             || directive.block.is_some()
