@@ -72,7 +72,7 @@ Autofix: safe — the spaces before an indented section header are removed."#,
     fix: "Quote values that contain special characters; keep every entry on one line; start a section header at the beginning of its line.",
 };
 
-/// FPM003: a key php-fpm does not know, or a pool key in [global]
+/// FPM003: a key php-fpm does not know, or a pool key in `[global]`
 pub static UNKNOWN: RuleMeta = RuleMeta {
     code: "FPM003",
     name: "unknown-fpm-directive",

@@ -53,7 +53,7 @@ fn place(note: &str, first: &str, by_deployment: bool) -> String {
     differing.join(" ")
 }
 
-/// Folds every group of [`FOLD_FROM`] or more alike notes into its first, which then
+/// Folds every group of `FOLD_FROM` or more alike notes into its first, which then
 /// says how many more places it holds for and names a few. Order is kept otherwise.
 ///
 /// ```

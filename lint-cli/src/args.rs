@@ -131,8 +131,8 @@ pub enum Command {
     Deployments {
         /// The repository (default: the current directory).
         path: Option<PathBuf>,
-        /// Also write each deployment's container files under DIR/<n>/{nginx,php-fpm}/
-        /// (at their container paths) with DIR/<n>/deployment.json, so that the real
+        /// Also write each deployment's container files under `DIR/<n>/{nginx,php-fpm}/`
+        /// (at their container paths) with `DIR/<n>/deployment.json`, so that the real
         /// nginx and php-fpm can be run on what was assembled.
         #[arg(long, value_name = "DIR")]
         materialize: Option<PathBuf>,

@@ -3,7 +3,7 @@
 //!
 //! The workspace folder is read as the command line reads a directory (the
 //! [`Host`] the command line provides plans it); the editor's open buffers are laid
-//! over the files the engine reads ([`overlay`]), so unsaved text counts. After
+//! over the files the engine reads (`overlay`), so unsaved text counts. After
 //! every change the whole workspace is linted again and every file whose findings
 //! changed is published, which covers both sides of a cross-check.
 #![forbid(unsafe_code)]

@@ -389,7 +389,7 @@ impl<'a> SpliceIndex<'a> {
     }
 
     /// The files spliced into the block at `span`, directly or through the files it
-    /// includes, each once, in walk order; `None` past [`MAX_SPLICED`] files.
+    /// includes, each once, in walk order; `None` past `MAX_SPLICED` (64) files.
     pub fn spliced(&self, span: Span) -> Option<Vec<FileId>> {
         let mut spliced: Vec<FileId> = Vec::new();
         let own = self.by_file.get(&span.file).map_or(&[][..], Vec::as_slice);
