@@ -276,6 +276,7 @@ pub struct Linter {
     fpm_cache: Option<Arc<fpm_conf_parser::FpmParseCache>>,
     server_memo: Option<Arc<lint_rules::ServerMemo>>,
     read_cache: Option<Arc<lint_source::read_cache::ReadCache>>,
+    ends_process: bool,
 }
 
 impl Linter {
@@ -288,6 +289,7 @@ impl Linter {
             fpm_cache: None,
             server_memo: None,
             read_cache: None,
+            ends_process: false,
         }
     }
 
@@ -399,6 +401,30 @@ impl Linter {
         self
     }
 
+    /// Says that the process exits once this linter's one report is written (the command
+    /// line): when the report comes from a single run, that run's parse trees and model
+    /// are left for the exit to reclaim rather than freed one allocation at a time. A
+    /// linter that lints again (an editor, a library user) must not set this: what is
+    /// left stays allocated until the process ends.
+    ///
+    /// ```
+    /// use lint_api::{Input, Linter};
+    ///
+    /// let dir = std::env::temp_dir().join(format!("ends-process-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// let conf = dir.join("nginx.conf");
+    /// std::fs::write(&conf, "events {}\nhttp { server { listen 80; } }\n").unwrap();
+    /// let input = Input { nginx: vec![conf], ..Input::default() };
+    /// let once = Linter::default().ends_process().lint(&input).unwrap();
+    /// let freed = Linter::default().lint(&input).unwrap();
+    /// assert_eq!(once.diagnostics.len(), freed.diagnostics.len());
+    /// # std::fs::remove_dir_all(&dir).unwrap();
+    /// ```
+    pub fn ends_process(mut self) -> Self {
+        self.ends_process = true;
+        self
+    }
+
     /// The settings.
     pub fn settings(&self) -> &Settings {
         &self.settings
@@ -453,6 +479,11 @@ impl Linter {
             lint_input.options.nginx_cache = self.cache.clone();
             lint_input.options.fpm_cache = self.fpm_cache.clone();
             lint_input.options.server_memo = self.server_memo.clone();
+        }
+        // Left for the exit only when this is the one run: a repository of many
+        // deployments would otherwise keep every run's trees to the end.
+        if let [only] = plan.inputs.as_mut_slice() {
+            only.options.left_for_exit = self.ends_process && self.cache.is_none();
         }
         let mut runs = Vec::with_capacity(plan.inputs.len());
         let mut rule_times: Vec<RuleTime> = Vec::new();

@@ -162,7 +162,10 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
         eprint!("linting...\r");
     }
     let mut clock = timings::Clock::new(args.timings);
-    let linter = lint_api::Linter::new(settings).current_dir(&cwd);
+    // The process ends after this report.
+    let linter = lint_api::Linter::new(settings)
+        .current_dir(&cwd)
+        .ends_process();
     // Only a timing table needs the phases one after the other.
     let result = if args.timings {
         linter.lint_observed(&input, &mut |phase| clock.lap(phase.name()))

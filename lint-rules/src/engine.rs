@@ -521,10 +521,18 @@ fn run(
             || {
                 let syntax = index_trees(&nginx);
                 let model = build_model(input, map, &nginx, &syntax, fpm, php_ini);
-                run_rules(input, map, mark, &model, &syntax)
+                let found = run_rules(input, map, mark, &model, &syntax);
+                if input.options.left_for_exit {
+                    std::mem::forget(model);
+                    std::mem::forget(syntax);
+                }
+                found
             },
         )
     };
+    if input.options.left_for_exit {
+        std::mem::forget(nginx);
+    }
     found.extend(checks);
     let mut times = Vec::with_capacity(by_rule.len());
     for (diagnostics, time) in by_rule {

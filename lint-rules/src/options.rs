@@ -255,6 +255,12 @@ pub struct LintOptions {
     /// time; a suppression comment that names only such rules is not reported unused,
     /// since nothing ran that could have used it.
     pub rules_not_run: BTreeSet<&'static str>,
+    /// The process exits once this run's findings are reported (a command-line run):
+    /// its parse trees and model are left for the exit to reclaim instead of being
+    /// freed one allocation at a time (5 % of a 1 000-site run's time, on the path
+    /// between the rules and the report). Never set where runs repeat: what is left
+    /// is not reclaimed until the process ends.
+    pub left_for_exit: bool,
 }
 
 /// The value of one rule option.
