@@ -1082,13 +1082,24 @@ fn compose_container(
                     why,
                 });
             }
-            ComposeMount::Volume { name, target } => c.mounts.push(Mount {
+            ComposeMount::Volume {
+                name,
+                target,
+                copies_image,
+            } => c.mounts.push(Mount {
                 guessed: false,
                 target: target.clone(),
-                source: if name.is_empty() {
-                    Source::Opaque
-                } else {
-                    Source::Shared(format!("volume:{}:{name}", rel(file, repo)))
+                // A volume shows the image's files it was mounted over (Docker copies them
+                // into it when it is first mounted empty): a named volume over `conf.d`
+                // still holds the site the image COPY'd there. A tmpfs or a `nocopy`
+                // volume hides them.
+                source: match (name.is_empty(), *copies_image) {
+                    (true, true) => Source::FromImage,
+                    (true, false) => Source::Opaque,
+                    (false, true) => {
+                        Source::OverImage(format!("volume:{}:{name}", rel(file, repo)))
+                    }
+                    (false, false) => Source::Shared(format!("volume:{}:{name}", rel(file, repo))),
                 },
                 why: format!(
                     "{}: volume {} → {}",

@@ -77,6 +77,9 @@ pub enum ComposeMount {
         name: String,
         /// Where it lands.
         target: PathBuf,
+        /// Docker fills the volume with what the image has at `target` when it is first
+        /// mounted empty: a volume, not a tmpfs, and not `volume: {nocopy: true}`.
+        copies_image: bool,
     },
     /// A `configs:` entry with inline content.
     Content {
@@ -639,20 +642,33 @@ fn volume(
     env: &BTreeMap<String, String>,
     unset: &mut Vec<String>,
 ) -> Option<ComposeMount> {
-    let (source, target, kind) = match v {
+    let (source, target, kind, nocopy) = match v {
         Yaml::String(spec) => {
             let spec = interpolate(spec, env, unset);
             let mut parts = spec.splitn(3, ':');
             let a = parts.next()?.to_string();
             match parts.next() {
-                Some(b) => (a, b.to_string(), None),
-                None => (String::new(), a, None),
+                // `name:/path:nocopy` (the short syntax's options are comma-separated).
+                Some(b) => {
+                    let nocopy = parts
+                        .next()
+                        .is_some_and(|o| o.split(',').any(|o| o == "nocopy"));
+                    (a, b.to_string(), None, nocopy)
+                }
+                None => (String::new(), a, None, false),
             }
         }
         Yaml::Hash(_) => {
             let source = scalar(&v["source"]).map(|s| interpolate(&s, env, unset));
             let target = scalar(&v["target"]).map(|s| interpolate(&s, env, unset))?;
-            (source.unwrap_or_default(), target, scalar(&v["type"]))
+            let nocopy = matches!(&v["volume"]["nocopy"], Yaml::Boolean(true))
+                || scalar(&v["volume"]["nocopy"]).is_some_and(|s| s == "true");
+            (
+                source.unwrap_or_default(),
+                target,
+                scalar(&v["type"]),
+                nocopy,
+            )
         }
         _ => return None,
     };
@@ -680,6 +696,7 @@ fn volume(
         Some(ComposeMount::Volume {
             name: source,
             target,
+            copies_image: !nocopy && kind.as_deref() != Some("tmpfs"),
         })
     }
 }

@@ -52,6 +52,11 @@ pub enum Source {
     /// A volume other containers may mount too (a Compose named volume, a pod's
     /// `emptyDir`), content not shown; the key names it across containers.
     Shared(String),
+    /// A Docker volume mounted over a path of the image (a Compose named volume): Docker
+    /// copies what the image has there into the volume when it is first mounted empty,
+    /// so the image's files stay visible (a site COPY'd into `conf.d` is still loaded);
+    /// what else the volume holds is not known. The key names it across containers.
+    OverImage(String),
     /// Nothing: a stock file the deployment deletes or replaces (`rm default.conf`).
     Removed,
     /// A symbolic link to this container path (a Dockerfile's `RUN ln -s
@@ -315,7 +320,10 @@ impl ContainerFs {
                 .map(|m| {
                     let known = !matches!(
                         m.source,
-                        Source::Opaque | Source::Shared(_) | Source::FromImage
+                        Source::Opaque
+                            | Source::Shared(_)
+                            | Source::OverImage(_)
+                            | Source::FromImage
                     );
                     (m.target.clone(), known)
                 })
@@ -328,7 +336,7 @@ impl ContainerFs {
     /// volume, one bind-mounted directory, a pod's `emptyDir`): (path here, path there).
     pub fn shared_with(&self, other: &ContainerFs) -> Vec<(PathBuf, PathBuf)> {
         let key = |m: &Mount| match &m.source {
-            Source::Shared(k) => Some(k.clone()),
+            Source::Shared(k) | Source::OverImage(k) => Some(k.clone()),
             Source::Dir { host, merge: false } => Some(format!("bind:{}", host.display())),
             _ => None,
         };
@@ -406,7 +414,7 @@ impl ContainerFs {
                 }
                 Source::Bytes { .. } => return Err(FsError::NotFound),
                 Source::Opaque | Source::Shared(_) => return Err(FsError::Unknown),
-                Source::FromImage => {
+                Source::FromImage | Source::OverImage(_) => {
                     *under_other_image = true;
                     continue;
                 }
@@ -520,9 +528,17 @@ impl ContainerFs {
                 .filter(|p| p.starts_with(dir))
                 .cloned(),
         );
+        // A volume over `dir` holds what the image had there and maybe more: with
+        // nothing of the image known there, what it holds is not known at all.
+        let mut in_volume = false;
         for mount in &self.mounts {
-            // Another image's files: unknown ones are not listed (what the layers know is).
+            // Another image's files, or a volume the image's files were copied into:
+            // unknown ones are not listed (what the layers know is).
             if let Source::FromImage = mount.source {
+                continue;
+            }
+            if let Source::OverImage(_) = mount.source {
+                in_volume |= dir.starts_with(&mount.target);
                 continue;
             }
             if let Source::Opaque | Source::Shared(_) = mount.source {
@@ -562,6 +578,9 @@ impl ContainerFs {
                     }
                 }
             }
+        }
+        if in_volume && !out.iter().any(|p| p.starts_with(dir)) {
+            return Err(FsError::Unknown);
         }
         Ok(out)
     }
@@ -677,7 +696,7 @@ impl ContainerFs {
                     let _ = std::fs::remove_file(&at);
                     std::os::unix::fs::symlink(relative_link(&m.target, target), &at)?;
                 }
-                Source::Opaque | Source::Shared(_) => {
+                Source::Opaque | Source::Shared(_) | Source::OverImage(_) => {
                     std::fs::create_dir_all(&at)?;
                 }
                 // Another image's files are not here to write; what is below stays.
@@ -866,7 +885,7 @@ impl FileSystem for ContainerFs {
                     Source::Dir { host, merge: true } if !host.join(rest).exists() => continue,
                     Source::Dir { host, .. } => Some(host.join(rest).is_dir()),
                     Source::Opaque | Source::Shared(_) => None,
-                    Source::FromImage => continue,
+                    Source::FromImage | Source::OverImage(_) => continue,
                     Source::Removed => Some(false),
                     _ => Some(false),
                 };

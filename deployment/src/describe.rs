@@ -65,6 +65,9 @@ fn side(out: &mut String, role: &str, s: &Side, repo: &Path) {
                 ),
                 None => format!("({key}, content not in the repository)"),
             },
+            Source::OverImage(key) => format!(
+                "({key}: the image's files there, copied in when it is first mounted; the rest not known)"
+            ),
             Source::Removed => "(removed)".into(),
             Source::Link(target) => format!("(link to {})", target.display()),
         };
