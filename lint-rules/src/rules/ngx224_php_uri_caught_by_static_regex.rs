@@ -39,7 +39,15 @@ The URIs tried are the server's scripts that such a location is meant to
 serve: `/index.php`, and the `index` files under the regex's literal start
 (`/pico/index.php`). A location that denies every request, rewrites the URI for a
 new search (`rewrite` without `break`) or decides in an `if` is not reported. Proven
-live against nginx 1.22: the bad order sends `<?php`."#,
+live against nginx 1.22: the bad order sends `<?php`.
+
+Only a script that exists is sent. `/index.php` is the server's own front
+controller, and a directory's index script is taken to exist when the location
+says so: it sets `index` itself (Pico's) or its `try_files` falls back to that
+script. Otherwise the script is only guessed from the server's `index` (Magento's
+`location ~ ^/setup/pub/` serves assets and holds no PHP file; mailcow's
+`location ~ ^/api/v1/(.*)$` routes to `/json_api.php`): then the finding is a note
+that says "if it exists"."#,
         fix: "Put the PHP location first, or nest a PHP location (or `fastcgi_pass`) inside the regex location.",
     },
     check: Check::Server(check),
@@ -71,16 +79,38 @@ fn literal_start(re: &str) -> Option<&str> {
 }
 
 /// The script URIs a location by `re` could catch: `/index.php`, and the server's PHP
-/// `index` files under the regex's literal start.
-fn probes(re: &str, index: &[String]) -> Vec<String> {
-    let mut out = vec!["/index.php".to_string()];
+/// `index` files under the regex's literal start (guessed: `true`, see [`stated`]).
+fn probes(re: &str, index: &[String]) -> Vec<(String, bool)> {
+    let mut out = vec![("/index.php".to_string(), false)];
     if let Some(start) = literal_start(re) {
         let dir = start.trim_end_matches('/');
         for file in index {
-            out.push(format!("{dir}/{file}"));
+            out.push((format!("{dir}/{file}"), true));
         }
     }
     out
+}
+
+/// Whether the location itself says the directory script `uri` exists: it sets
+/// `index` in its own block, or a `try_files` of it falls back to `uri` (in any case
+/// for a caseless location: `~* ^/Blog/` falling back to `/blog/index.php`).
+fn stated(location: &EffectiveLocation, uri: &str) -> bool {
+    let caseless = regex_of(&location.pattern).is_some_and(|(_, caseless)| caseless);
+    let within = |s: lint_source::Span| {
+        s.file == location.span.file && s.start >= location.span.start && s.end <= location.span.end
+    };
+    let own_index = location
+        .inherited
+        .get("index")
+        .is_some_and(|i| within(i.span));
+    let falls_back = location.try_files.as_ref().is_some_and(|t| {
+        t.args.iter().skip(1).any(|a| {
+            a.split('?').next().is_some_and(|target| {
+                target == uri || (caseless && target.eq_ignore_ascii_case(uri))
+            })
+        })
+    });
+    own_index || falls_back
 }
 
 /// True when the location's own block sends the request elsewhere or nowhere: it
@@ -141,7 +171,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
         if !location.serves_files() || model.unresolved_include_within(location.span) {
             continue;
         }
-        for uri in probes(re, &index) {
+        for (uri, guessed) in probes(re, &index) {
             if !matches(&location.pattern, &uri) {
                 continue;
             }
@@ -158,17 +188,27 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             if hands_over(model, location) {
                 break;
             }
-            sink.push(
+            let mut d = if guessed && !stated(location, &uri) {
+                // Only the server's `index` suggests the script: said as a condition.
+                Diagnostic::new(
+                    &RULE.meta,
+                    location.span,
+                    format!("if `{uri}` exists, it is matched by `location {}` first, which passes nothing to php-fpm: its source is sent as a file", location.pattern),
+                )
+                .with_severity(Severity::Note)
+            } else {
                 Diagnostic::new(
                     &RULE.meta,
                     location.span,
                     format!("`{uri}` is matched by `location {}` first, which passes nothing to php-fpm: the script's source is sent as a file", location.pattern),
                 )
+            };
+            d = d
                 .with_label("regex locations are tried in order: this one comes first")
                 .with_related(skipped.span, "the PHP location never sees it")
                 .with_help("put the PHP location before this one, or nest a PHP location inside it")
-                .with_note("at runtime: 200 with the PHP source"),
-            );
+                .with_note("at runtime: 200 with the PHP source");
+            sink.push(d);
             break;
         }
     }
@@ -185,7 +225,10 @@ mod tests {
         assert_eq!(literal_start("\\.php$"), None);
         assert_eq!(
             probes("^/pico(.*)", &["index.php".to_string()]),
-            ["/index.php", "/pico/index.php"]
+            [
+                ("/index.php".to_string(), false),
+                ("/pico/index.php".to_string(), true)
+            ]
         );
     }
 }
