@@ -1409,6 +1409,30 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
     let layers_start = c.mounts.len();
     let base = df.base.clone().unwrap_or_default();
     let mut image = stock::image(&base);
+    // An image that already has nginx keeps it: `apk add nginx` (without `-u`) and
+    // `apt-get install nginx` leave an installed package and its files as they are
+    // (mailcow's `FROM nginx:alpine` + `apk add nginx python3`: still the official
+    // nginx.conf that loads conf.d).
+    let mut df_owned;
+    let df = if df.installs_nginx && image.nginx_main.is_some() {
+        df_owned = df.clone();
+        df_owned.installs_nginx = false;
+        &df_owned
+    } else {
+        df
+    };
+    // An apt source for nginx.org's packages COPY'd in (serversideup's nginx.list).
+    let nginx_org_source = df.installs_nginx
+        && !df.nginx_org_packages
+        && df.copies.iter().any(|copy| {
+            copy.target.starts_with("/etc/apt")
+                && match &copy.content {
+                    Some(text) => text.contains("nginx.org/packages"),
+                    None => std::fs::read(&copy.host)
+                        .map(|b| String::from_utf8_lossy(&b).contains("nginx.org/packages"))
+                        .unwrap_or(false),
+                }
+        });
     let assumed = stock::assumption(&base);
     c.app_image = assumed.is_some();
     c.notes.extend(assumed);
@@ -1500,11 +1524,29 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
             }
             packages
         };
-        let packages = if df.installs_nginx && df.nginx_org_packages {
+        let mut packages = if df.installs_nginx && (df.nginx_org_packages || nginx_org_source) {
             packages.with(stock::nginx_org_packages(alpine))
         } else {
             packages
         };
+        // A pinned version is the one installed (`nginx=1.28.0-1~bookworm`), whatever the
+        // distribution's own; a pin that names no release leaves the version unknown.
+        if let Some(pin) = df.nginx_pin.as_deref().filter(|_| df.installs_nginx) {
+            let mut parts = pin.split(['.', '-', '~', '*']);
+            packages.nginx_version = match (parts.next(), parts.next()) {
+                (Some(major), Some(minor))
+                    if !major.is_empty()
+                        && !minor.is_empty()
+                        && major
+                            .bytes()
+                            .chain(minor.bytes())
+                            .all(|b| b.is_ascii_digit()) =>
+                {
+                    Some(format!("{major}.{minor}"))
+                }
+                _ => None,
+            };
+        }
         image = image.with(packages);
     }
     c.image_ref = if base.is_empty() {

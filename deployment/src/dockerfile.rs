@@ -53,6 +53,9 @@ pub struct Dockerfile {
     pub env: BTreeMap<String, String>,
     /// nginx comes from nginx.org's package repository (the official image's layout).
     pub nginx_org_packages: bool,
+    /// The version an install pins nginx to (`apt-get install nginx=1.28.0-1~bookworm`,
+    /// `apk add nginx=1.26.3-r0`), as written after `=`.
+    pub nginx_pin: Option<String>,
 }
 
 /// One `COPY`/`ADD` from the build context.
@@ -365,13 +368,13 @@ pub fn parse_target(
                     } else if v.is_empty() {
                         global_args.get(&k).cloned().unwrap_or_default()
                     } else {
-                        substitute(v.trim_matches('"'), &vars)
+                        substitute(unquote(v), &vars)
                     };
                     vars.entry(k).or_insert(v);
                 } else if !v.is_empty() {
                     global_args
                         .entry(k)
-                        .or_insert_with(|| v.trim_matches('"').to_string());
+                        .or_insert_with(|| unquote(v).to_string());
                 }
             }
             "ENV" => {
@@ -383,10 +386,10 @@ pub fn parse_target(
                 let pairs: Vec<(String, String)> = if args.contains('=') {
                     args.split_whitespace()
                         .filter_map(|w| w.split_once('='))
-                        .map(|(k, v)| (k.to_string(), v.trim_matches('"').to_string()))
+                        .map(|(k, v)| (k.to_string(), unquote(v).to_string()))
                         .collect()
                 } else {
-                    vec![(k.trim().to_string(), v.trim().trim_matches('"').to_string())]
+                    vec![(k.trim().to_string(), unquote(v.trim()).to_string())]
                 };
                 for (k, v) in pairs {
                     let v = substitute(&v, &vars);
@@ -643,7 +646,20 @@ pub fn parse_target(
                 if installs {
                     for w in lower.split(|c: char| c.is_whitespace() || c == '\\') {
                         // `nginx=1.22*`, `php8.2-fpm=8.2.*`: a version pin names the package.
-                        let w = w.split('=').next().unwrap_or(w);
+                        let (w, pin) = w.split_once('=').unwrap_or((w, ""));
+                        if w == "nginx" && !pin.is_empty() {
+                            // nginx.org's packages are versioned `1.28.0-1~bookworm`
+                            // (Debian's own `1.22.1-9+deb12u1`, sury's `+deb.sury.org`).
+                            let (_, revision) = pin.split_once('-').unwrap_or((pin, ""));
+                            if revision.split_once('~').is_some_and(|(n, codename)| {
+                                n.bytes().all(|b| b.is_ascii_digit())
+                                    && !codename.is_empty()
+                                    && codename.bytes().all(|b| b.is_ascii_lowercase())
+                            }) {
+                                df.nginx_org_packages = true;
+                            }
+                            df.nginx_pin = Some(pin.to_string());
+                        }
                         if w == "nginx"
                             || w == "nginx-full"
                             || w == "nginx-light"
@@ -750,6 +766,19 @@ pub fn is_php_version(text: &str) -> bool {
             && major.bytes().all(|b| b.is_ascii_digit())
             && minor.bytes().all(|b| b.is_ascii_digit())
     })
+}
+
+/// A value of `ARG` or `ENV` without the quotes around it: the shell-like parser of
+/// Dockerfiles drops both kinds (`ARG NGINX_VERSION='1.27'` is `1.27`; kept, the image
+/// was `nginx:'1.27'-alpine` and its version unknown).
+fn unquote(v: &str) -> &str {
+    let v = v.trim();
+    for q in ['"', '\''] {
+        if let Some(inner) = v.strip_prefix(q).and_then(|r| r.strip_suffix(q)) {
+            return inner;
+        }
+    }
+    v
 }
 
 #[cfg(test)]
