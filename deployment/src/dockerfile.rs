@@ -534,6 +534,18 @@ pub fn parse_target(
                     continue;
                 }
                 if let Some(from) = from_other {
+                    // A stage that set up nginx.org's package repository hands it on with
+                    // its apt or apk sources (serversideup's `nginx-repo-config` stage,
+                    // `COPY --from=nginx-repo-config /etc/apt/sources.list.d/nginx.list`).
+                    let sources =
+                        dest_path.starts_with("/etc/apt") || dest_path.starts_with("/etc/apk");
+                    if sources
+                        && stage_states
+                            .get(&from.to_ascii_lowercase())
+                            .is_some_and(|s| s.df.nginx_org_packages)
+                    {
+                        df.nginx_org_packages = true;
+                    }
                     // What lands comes from that image: unknown here, and not "nothing".
                     // A directory's *contents* land in the destination (`WORKDIR /web` +
                     // `COPY --from=img /src .` fills /web, not /web/src); a file keeps its
@@ -870,6 +882,40 @@ mod tests {
         );
         assert!(df.copies[1].into_dir);
         assert_eq!(df.command[0], "supervisord");
+    }
+
+    /// Where nginx comes from: a pinned version, nginx.org's repository set up in this
+    /// stage or in another one whose apt sources are copied in, quoted ARG values.
+    #[test]
+    fn nginx_packages_pins_and_their_repository() {
+        let df = |text: &str| {
+            parse(
+                Path::new("/r/Dockerfile"),
+                text,
+                Path::new("/r"),
+                &BTreeMap::new(),
+            )
+        };
+        // serversideup/docker-php's shape.
+        let staged = df("ARG NGINX_VERSION='1.28.0-1'\nFROM php:8.4-fpm-bookworm AS repo\nRUN echo \"deb http://nginx.org/packages/debian bookworm nginx\" > /etc/apt/sources.list.d/nginx.list\nFROM php:8.4-fpm-bookworm\nARG NGINX_VERSION\nCOPY --from=repo /etc/apt/sources.list.d/nginx.list /etc/apt/sources.list.d/\nRUN apt-get install -y nginx=${NGINX_VERSION}\n");
+        assert!(staged.installs_nginx);
+        assert!(staged.nginx_org_packages);
+        assert_eq!(staged.nginx_pin.as_deref(), Some("1.28.0-1"));
+        // Copied from the stage, but not its sources: the repository is not known.
+        let other = df("FROM php:8.4-fpm-bookworm AS repo\nRUN echo \"deb http://nginx.org/packages/debian bookworm nginx\" > /etc/apt/sources.list.d/nginx.list\nFROM php:8.4-fpm-bookworm\nCOPY --from=repo /usr/share/keyrings/k.gpg /usr/share/keyrings/\nRUN apt-get install -y nginx\n");
+        assert!(!other.nginx_org_packages);
+        // nginx.org's revision form; Debian's own is not it.
+        assert!(
+            df("FROM debian:bookworm\nRUN apt-get install -y nginx=1.26.3-1~bookworm\n")
+                .nginx_org_packages
+        );
+        assert!(
+            !df("FROM debian:bookworm\nRUN apt-get install -y nginx=1.22.1-9+deb12u1\n")
+                .nginx_org_packages
+        );
+        assert_eq!(unquote("'1.27'"), "1.27");
+        assert_eq!(unquote("\"a b\""), "a b");
+        assert_eq!(unquote("'half"), "'half");
     }
 
     /// `COPY composer.json .` copies into the WORKDIR (or `/`), never over it: read as a
