@@ -1640,7 +1640,7 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
             });
             continue;
         }
-        let target = if (copy.into_dir || existing_dir) && !copy.host.is_dir() {
+        let target = if (copy.into_dir || existing_dir) && !copy.host.is_dir() && !copy.names_dir {
             copy.target.join(copy.host.file_name().unwrap_or_default())
         } else {
             copy.target.clone()

@@ -528,16 +528,15 @@ impl ContainerFs {
                 .filter(|p| p.starts_with(dir))
                 .cloned(),
         );
-        // A volume over `dir` holds what the image had there and maybe more: with
-        // nothing of the image known there, what it holds is not known at all.
+        // Another image's files or a volume over `dir` hold what the layers below have
+        // there and maybe more: with nothing of those known there, what `dir` holds is
+        // not known at all (a COPY of a folder the repository lacks, over a php-fpm.d a
+        // RUN emptied, is not "no pool").
         let mut in_volume = false;
         for mount in &self.mounts {
             // Another image's files, or a volume the image's files were copied into:
             // unknown ones are not listed (what the layers know is).
-            if let Source::FromImage = mount.source {
-                continue;
-            }
-            if let Source::OverImage(_) = mount.source {
+            if let Source::FromImage | Source::OverImage(_) = mount.source {
                 in_volume |= dir.starts_with(&mount.target);
                 continue;
             }

@@ -72,6 +72,9 @@ pub struct Copy {
     /// The text of a here-document (`COPY <<'EOF' /dest`): the file is this, and `host`
     /// is the Dockerfile that holds it.
     pub content: Option<Arc<str>>,
+    /// The source is written as a directory (`COPY build/fpm/ /`): its contents land in
+    /// the destination, even when the repository lacks it.
+    pub names_dir: bool,
 }
 
 /// Whether a file name is a Dockerfile's.
@@ -593,6 +596,7 @@ pub fn parse_target(
                                 host: df.path.clone(),
                                 target: lint_source::vfs::normalize(&dest_path),
                                 into_dir: dest.ends_with('/') || existing_dir,
+                                names_dir: false,
                                 line,
                                 content: Some(Arc::from(body.as_str())),
                             });
@@ -621,6 +625,7 @@ pub fn parse_target(
                             into_dir,
                             line,
                             content: None,
+                            names_dir: src.ends_with('/'),
                         });
                     }
                 }
