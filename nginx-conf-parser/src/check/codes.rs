@@ -143,10 +143,13 @@ whole configurations, where every `log_format` is in view). A `fastcgi_pass`
 (or `scgi_pass`, `uwsgi_pass`, `grpc_pass`, `memcached_pass`) without a port must
 name an `upstream` block of `http`: `fastcgi_pass php82;` with no `upstream php82`
 (a typo, or the file defining it not included) is `no port in upstream "php82"`.
+A host no name can be (an installer's placeholder left in: `server <PHP_SOCKET>;`
+in an upstream, `proxy_pass http://<API_HOST>/;`) is `host not found in upstream
+"<PHP_SOCKET>"`, whatever the network.
 In a snippet linted on its own (`--nginx site.conf`), an unknown log format or
 upstream is a note: the file that includes the snippet may define it.
 
-**Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx does not start): `"..." directive invalid value`, `invalid value "..."`, `unknown log format "..."` or `no port in upstream "..."`.
+**Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx does not start): `"..." directive invalid value`, `invalid value "..."`, `unknown log format "..."`, `no port in upstream "..."` or `host not found in upstream "..."`.
 
 Bad:
 ```nginx

@@ -4,6 +4,10 @@
 //! no port at start and refuses the whole configuration. The same for the other
 //! passes with no default port (scgi, uwsgi, memcached, grpc); `proxy_pass` has 80.
 //! Checked against nginx 1.22 `-t` for each of them, an IP, `[::1]` and `localhost`.
+//!
+//! `host not found in upstream "<PHP_SOCKET>"`: a host no name server can hold (an
+//! installer's placeholder left in, webdevops' `server <PHP_SOCKET>;`) fails at start
+//! whatever the network; nginx 1.22 `-t` says so for an upstream `server` and a pass.
 
 use foldhash::HashSet;
 
@@ -31,6 +35,53 @@ pub(super) struct Passes {
     upstreams: HashSet<String>,
     /// Passes naming a host without a port, with the host as written.
     portless: Vec<(lint_source::Span, String)>,
+    /// Hosts no name can be: (span, host, a character that rules it out).
+    impossible: Vec<(lint_source::Span, String, char)>,
+}
+
+/// A character no host name or address literal has, when `host` has one. `$`, `{` and
+/// `}` are left out: a variable or a template's `${HOST}` is another matter.
+fn impossible_char(host: &str) -> Option<char> {
+    host.chars().find(|c| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '<' | '>'
+                    | '"'
+                    | '\''
+                    | '('
+                    | ')'
+                    | ','
+                    | ';'
+                    | '!'
+                    | '*'
+                    | '?'
+                    | '|'
+                    | '&'
+                    | '#'
+                    | '%'
+                    | '^'
+                    | '='
+                    | '+'
+                    | '`'
+                    | '\\'
+            )
+    })
+}
+
+/// The host part of an address (`php:9000` → `php`, `[::1]:9000` → `[::1]`), none for a
+/// socket or an address with variables.
+fn host_of(address: &str) -> Option<&str> {
+    if address.starts_with("unix:") || address.contains('$') {
+        return None;
+    }
+    let address = address.split_once("://").map_or(address, |(_, rest)| rest);
+    // A URL's path and query are not the host (`http://app/?a=b`).
+    let address = address.split('/').next().unwrap_or(address);
+    if address.starts_with('[') {
+        return address.split_inclusive(']').next();
+    }
+    Some(address.rsplit_once(':').map_or(address, |(host, _)| host))
 }
 
 impl Passes {
@@ -40,15 +91,48 @@ impl Passes {
             if let Some(name) = item.arg(0) {
                 self.upstreams.insert(name.to_ascii_lowercase());
             }
-        } else if let Some((_, schemes)) = PASSES.iter().find(|(name, _)| item.is(name)) {
+            // The walk does not enter upstream blocks: their `server` lines are read here.
+            for line in item.children().filter(|c| c.is("server")) {
+                self.impossible_host(&line);
+            }
+            return;
+        }
+        let pass = PASSES.iter().find(|(name, _)| item.is(name));
+        if let Some((_, schemes)) = pass {
             if let Some(host) = portless(item, schemes) {
                 self.portless.push((item.arg_span(0), host));
+                return;
+            }
+        }
+        if pass.is_some() || item.is("proxy_pass") {
+            self.impossible_host(item);
+        }
+    }
+
+    /// Notes the host of an address statement when no name can be it.
+    fn impossible_host(&mut self, item: &Item<'_>) {
+        let Some(address) = item.arg(0) else { return };
+        if let Some(host) = host_of(&address) {
+            if let Some(c) = impossible_char(host) {
+                self.impossible
+                    .push((item.arg_span(0), host.to_string(), c));
             }
         }
     }
 
-    /// The passes that name no upstream of the block.
+    /// The passes that name no upstream of the block, and the hosts no name can be.
     pub(super) fn report(self, out: &mut Vec<Diagnostic>) {
+        for (span, host, c) in self.impossible {
+            out.push(
+                Diagnostic::new(
+                    &INVALID_VALUE,
+                    span,
+                    format!("host not found in upstream \"{host}\""),
+                )
+                .with_label(format!("no host name has `{c}`: a placeholder left in?"))
+                .with_help("write the host (or the `unix:` socket) the placeholder stands for"),
+            );
+        }
         for (span, host) in self.portless {
             if self.upstreams.contains(&host.to_ascii_lowercase()) {
                 continue;
@@ -83,4 +167,23 @@ fn portless(item: &Item<'_>, schemes: &[&str]) -> Option<String> {
     // `[::1]:9000`, `php:9000`: a port (whether the host resolves is another check).
     let after_brackets = host.rsplit(']').next().unwrap_or(host);
     (!after_brackets.contains(':')).then(|| host.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{host_of, impossible_char};
+
+    #[test]
+    fn hosts_no_name_can_be() {
+        assert_eq!(host_of("<PHP_SOCKET>"), Some("<PHP_SOCKET>"));
+        assert_eq!(host_of("php:9000"), Some("php"));
+        assert_eq!(host_of("[::1]:9000"), Some("[::1]"));
+        assert_eq!(host_of("http://app:8080/x/?a=b"), Some("app"));
+        assert_eq!(host_of("unix:/run/php.sock"), None);
+        assert_eq!(host_of("$backend"), None);
+        assert_eq!(impossible_char("<PHP_SOCKET>"), Some('<'));
+        assert_eq!(impossible_char("php-fpm_1.internal"), None);
+        assert_eq!(impossible_char("[::1]"), None);
+        assert_eq!(impossible_char("10.0.0.1"), None);
+    }
 }
