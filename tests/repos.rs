@@ -123,6 +123,42 @@ fn one_sided_deployments_say_the_cross_checks_were_skipped() {
     assert!(text.contains("cross-checks were skipped"), "{text}");
 }
 
+/// pterodactyl/panel's shape: the image COPYs its site into http.d, and the Compose file
+/// mounts a folder from outside the repository over http.d. The site is hidden (what
+/// the folder holds is not known) and nothing of it is linted: said, not silent. A
+/// folder of the repository mounted there is the repository's own choice: no note.
+#[test]
+fn a_folder_from_outside_hiding_the_built_site_is_said() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM php:8.3-fpm-alpine\nRUN apk add --no-cache nginx\nCOPY docker/default.conf /etc/nginx/http.d/default.conf\n",
+    );
+    write(
+        dir.path(),
+        "docker/default.conf",
+        "server {\n    listen 80;\n    root /app/public;\n    location ~ \\.php$ {\n        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n",
+    );
+    let compose = |source: &str| {
+        format!("services:\n  panel:\n    build: .\n    volumes:\n      - \"{source}:/etc/nginx/http.d/\"\n")
+    };
+    write(dir.path(), "compose.yaml", &compose("/srv/panel/nginx/"));
+    let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert!(
+        text.contains("/srv/panel/nginx mounted at /etc/nginx/http.d/ hides what the image's build put there (/etc/nginx/http.d/default.conf)"),
+        "{text}"
+    );
+    write(
+        dir.path(),
+        "sites/default.conf",
+        "server {\n    listen 80;\n}\n",
+    );
+    write(dir.path(), "compose.yaml", &compose("./sites/"));
+    let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert!(!text.contains("hides what the image"), "{text}");
+}
+
 /// Nothing to lint: exit 2 says what was searched and where, and what to try.
 #[test]
 fn an_empty_repository_says_what_was_searched() {

@@ -1046,6 +1046,33 @@ fn compose_container(
                 if c.image.nginx.is_some() && target.starts_with(Templates::of(&c).dir) {
                     collect_templates(&mut c, host, target);
                 }
+                // A folder from outside the repository mounted over configuration the
+                // image build put there (pterodactyl's `/srv/pterodactyl/nginx/` over the
+                // site its Dockerfile COPYs into http.d): those files are hidden, and what
+                // the folder holds is not known. Said: the site is then not linted.
+                if !host.starts_with(repo) || !host.exists() {
+                    let hidden: Vec<String> = c
+                        .mounts
+                        .iter()
+                        .filter(|m| {
+                            !m.guessed && m.why.contains(": COPY ") && m.target.starts_with(target)
+                        })
+                        .filter(|m| {
+                            let t = m.target.to_string_lossy();
+                            t.contains("nginx") || t.contains("php")
+                        })
+                        .map(|m| m.target.display().to_string())
+                        .collect();
+                    if !hidden.is_empty() {
+                        c.notes.push(format!(
+                            "{}: {} mounted at {} hides what the image's build put there ({}); what the folder holds is not known, so that is not linted",
+                            rel(file, repo),
+                            host.display(),
+                            target.display(),
+                            hidden.join(", ")
+                        ));
+                    }
+                }
                 let source = if host.is_dir() {
                     Source::Dir {
                         host: host.clone(),
