@@ -170,12 +170,12 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         let climbs = why.contains("`..`");
         // `location ^~ /sad.svg { alias /var/www/errors/sad.svg; }` (richarvey): one file
         // whose name continues: `/sad.svg.bak` is `sad.svg.bak` beside it, no directory.
+        // The same under another name (`location ^~ /ngd-sad.svg`, its SSL site).
         let last = |p: &str| p.rsplit('/').next().unwrap_or("").to_string();
-        let one_file = !climbs
-            && !modifier.starts_with('~')
-            && last(&path) == last(&alias)
-            // A file name with an extension (`.well-known` is a directory).
-            && last(&alias).rfind('.').is_some_and(|dot| dot > 0);
+        // A file name with an extension (`.well-known` is a directory).
+        let file_like = |p: &str| last(p).rfind('.').is_some_and(|dot| dot > 0);
+        let one_file =
+            !climbs && !modifier.starts_with('~') && file_like(&path) && file_like(&alias);
         let mut d = Diagnostic::new(
             &RULE.meta,
             item.span(),
