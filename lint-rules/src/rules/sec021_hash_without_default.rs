@@ -22,9 +22,7 @@ whose variable is only an `add_header` value or a `limit_req_zone`/`limit_conn_z
 key, or a suffix appended to a `try_files` name: there the empty value means "no
 header", "not counted" or "no suffix" (h5bp's `$cors`, the WebP negotiation map). A
 map that lists every value of its source (another `map` or `geo` with a `default`)
-leaves nothing unlisted. A variable no statement of the tree reads (h5bp's
-nginx.conf defines `$cors` for site templates that may not be there) reaches
-nothing; one read by another `map` or `geo` is still said.
+leaves nothing unlisted.
 
 **Symptom**: requests from an unlisted address, host or method pass a check
 that was meant to stop them, because the variable is empty rather than `0`.
@@ -108,29 +106,25 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
 /// `add_header` value (nginx adds no header for an empty one: h5bp's `$cors`), a
 /// `limit_req_zone`/`limit_conn_zone` key (an empty key is not accounted: a map that
 /// exempts trusted networks). A map without `default` is then the pattern, not a slip.
-/// So is a variable nothing in the tree uses (h5bp's nginx.conf without the site
-/// templates that use `$cors`): its empty value reaches nothing.
 fn empty_means_nothing(tree: &crate::model::syntax::Tree<'_>, variable: &str) -> bool {
     if !variable.starts_with('$') {
         return false;
     }
-    let names = |a: &str| {
-        a.match_indices(variable).any(|(at, _)| {
-            // `$cors` but not `$cors_origin`.
-            !a[at + variable.len()..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
-        })
-    };
     let mut uses = 0;
     let mut harmless = 0;
     tree.walk(|s, _| {
         if s.is("map") || s.is("geo") {
-            // Another map or geo reading it: a use whose outcome is not judged here.
-            if s.is_block() && s.arg(0).is_some_and(|a| names(&a)) {
-                uses += 1;
-            }
             return;
         }
-        let mentions = (0..s.arg_count()).any(|i| s.arg(i).is_some_and(|a| names(&a)));
+        let mentions = (0..s.arg_count()).any(|i| {
+            s.arg(i).is_some_and(|a| {
+                a.match_indices(variable).any(|(at, _)| {
+                    // `$cors` but not `$cors_origin`.
+                    !a[at + variable.len()..]
+                        .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                })
+            })
+        });
         if mentions {
             uses += 1;
             if s.is("add_header")
@@ -142,7 +136,7 @@ fn empty_means_nothing(tree: &crate::model::syntax::Tree<'_>, variable: &str) ->
             }
         }
     });
-    uses == harmless
+    uses > 0 && uses == harmless
 }
 
 /// `try_files $uri$webp_suffix $uri =404;`: the variable is appended to a file name, and
