@@ -159,6 +159,58 @@ fn a_folder_from_outside_hiding_the_built_site_is_said() {
     assert!(!text.contains("hides what the image"), "{text}");
 }
 
+/// invoiceninja's one-line pool override has no `[section]`: the finding says which
+/// section php-fpm puts it in, and why (the reader sees no `[www]` in the file).
+#[test]
+fn a_section_less_override_is_explained() {
+    let repo =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/FPM112/bad-section-less-file");
+    let (text, code) = run_in(&repo, &["--no-config", "--format", "json", "."]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("this file opens no [section] before the line: php-fpm puts it in the section an earlier file left open, [www]"),
+        "{text}"
+    );
+    // A file that opens its section says nothing of the kind.
+    let repo =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules/FPM112/bad-section-reopened");
+    let (text, _) = run_in(&repo, &["--no-config", "--format", "json", "."]);
+    assert!(text.contains("FPM112"), "{text}");
+    assert!(!text.contains("opens no [section]"), "{text}");
+}
+
+/// What `deployments` shows of paths outside the repository: a host folder from `/` is
+/// absolute (not `../../../srv/...`), the user's home stays `~` (not `./~`), and `$HOME`
+/// in a build step is root's home. A php-fpm image that runs nginx too is not said to
+/// have "no nginx".
+#[test]
+fn paths_outside_the_repository_are_shown_as_written() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  app:\n    build: .\n    volumes:\n      - /srv/app/var:/app/var/\n      - ~/.cache/composer:/root/.composer/cache\n",
+    );
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM ghcr.io/linuxserver/baseimage-alpine-nginx:3.20\nRUN apk add --no-cache php83-fpm && rm -rf $HOME/.cache\nCOPY www.conf /etc/php83/php-fpm.d/www.conf\n",
+    );
+    write(
+        dir.path(),
+        "www.conf",
+        "[www]\nuser = abc\ngroup = abc\nlisten = 127.0.0.1:9000\npm = dynamic\npm.max_children = 5\npm.start_servers = 2\npm.min_spare_servers = 1\npm.max_spare_servers = 3\n",
+    );
+    let (text, _) = run_in(dir.path(), &["deployments", "."]);
+    assert!(text.contains("/app/var ← /srv/app/var/"), "{text}");
+    assert!(!text.contains("../"), "{text}");
+    assert!(text.contains("~/.cache/composer"), "{text}");
+    assert!(!text.contains("./~"), "{text}");
+    assert!(text.contains("/root/.cache ← (removed)"), "{text}");
+    assert!(!text.contains("no nginx found"), "{text}");
+    assert!(text.contains("runs nginx too"), "{text}");
+}
+
 /// Nothing to lint: exit 2 says what was searched and where, and what to try.
 #[test]
 fn an_empty_repository_says_what_was_searched() {

@@ -1208,7 +1208,9 @@ fn outside(path: &Path, repo: &Path) -> String {
         .zip(repo.components())
         .take_while(|(a, b)| a == b)
         .count();
-    if common == 0 {
+    // Only `/` in common (`/srv/pterodactyl/var` beside a checkout in /home/me/panel):
+    // the absolute path says it, `../../../srv/...` does not.
+    if common <= 1 {
         return path.display().to_string();
     }
     let up = repo.components().count() - common;
@@ -2436,14 +2438,21 @@ pub(crate) fn pair(
     }
     if nginx.is_empty() {
         for (f, f_side) in &fpm {
-            out.deployments.push(fpm_only(
-                f,
-                f_side,
+            // linuxserver's baseimage-alpine-nginx has nginx, set up at start from files
+            // this tool does not see: "no nginx" would be wrong.
+            let why = if f.image_ref.to_ascii_lowercase().contains("nginx") {
+                format!(
+                    "php-fpm in {}: its image ({}) runs nginx too, but that nginx's configuration is not known here: the nginx ↔ php-fpm cross-checks were skipped",
+                    rel(source, repo),
+                    f.image_ref
+                )
+            } else {
                 format!(
                     "no nginx found beside php-fpm in {}: the nginx ↔ php-fpm cross-checks were skipped",
                     rel(source, repo)
-                ),
-            ));
+                )
+            };
+            out.deployments.push(fpm_only(f, f_side, why));
         }
     }
     // Nothing paired: containers named for nginx or PHP whose images this tool does not

@@ -683,7 +683,9 @@ fn volume(
         || source.starts_with('~')
         || kind.as_deref() == Some("bind");
     if is_path && !source.is_empty() {
-        let host = if source.starts_with('/') {
+        // `~/.cache/composer` is the deploying user's home, not a folder of the
+        // repository: kept as written (shown so, and never read here).
+        let host = if source.starts_with('/') || source.starts_with('~') {
             PathBuf::from(&source)
         } else {
             dir.join(&source)

@@ -468,6 +468,10 @@ pub fn parse_target(
                         cmd.clear();
                     }
                 }
+                // Docker sets HOME for the build's root user when the image does not
+                // (linuxserver's `rm -rf $HOME/.cache` is /root/.cache, not /.cache).
+                vars.entry("HOME".to_string())
+                    .or_insert_with(|| "/root".to_string());
                 df.base = Some(base);
             }
             "USER" => {

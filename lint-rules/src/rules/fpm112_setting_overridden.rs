@@ -86,22 +86,38 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             } else {
                 "name this file so that it sorts after the one that sets it again (`zz-*.conf`: php-fpm reads an include glob in name order), or change the value there".to_string()
             };
-            sink.push(
-                Diagnostic::new(
-                    &RULE.meta,
-                    entry.key_span,
-                    format!(
-                        "pool [{}] sets {} = {} here, but {file}:{line} sets it again ({}), read later: php-fpm keeps that one",
-                        p.pool.name,
-                        entry.key,
-                        entry.value.trim(),
-                        winner.value.trim()
-                    ),
-                )
-                .with_label("overridden")
-                .with_related(winner.key_span, "read later: this value applies")
-                .with_help(help),
-            );
+            let mut d = Diagnostic::new(
+                &RULE.meta,
+                entry.key_span,
+                format!(
+                    "pool [{}] sets {} = {} here, but {file}:{line} sets it again ({}), read later: php-fpm keeps that one",
+                    p.pool.name,
+                    entry.key,
+                    entry.value.trim(),
+                    winner.value.trim()
+                ),
+            )
+            .with_label("overridden")
+            .with_related(winner.key_span, "read later: this value applies")
+            .with_help(help);
+            // invoiceninja's one-line `pm.max_children = 10`: whoever reads the file
+            // wonders where [www] comes from.
+            if !opens_a_section_before(model, entry.key_span) {
+                d = d.with_note(format!(
+                    "this file opens no [section] before the line: php-fpm puts it in the section an earlier file left open, [{}]",
+                    p.pool.name
+                ));
+            }
+            sink.push(d);
         }
     }
+}
+
+/// Whether a `[section]` line comes before `at` in its file.
+fn opens_a_section_before(model: &Model<'_>, at: lint_source::Span) -> bool {
+    let file = model.map.get(at.file);
+    let before = file.text.get(..at.start as usize).unwrap_or_default();
+    before
+        .split(|&b| b == b'\n')
+        .any(|line| line.trim_ascii_start().starts_with(b"["))
 }
