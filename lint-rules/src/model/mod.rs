@@ -541,7 +541,12 @@ impl<'a> Model<'a> {
     /// listen on such sockets. A TCP address stays a possible php-fpm (port 9000).
     pub fn may_talk_to_php(&self, location: &EffectiveLocation) -> bool {
         use address::{NginxTarget, TargetHost};
-        let php = |text: &str| text.to_ascii_lowercase().contains("php");
+        // Asked for every PHP location by three rules: no lower-cased copy per question.
+        let php = |text: &str| {
+            text.as_bytes()
+                .windows(3)
+                .any(|w| w.eq_ignore_ascii_case(b"php"))
+        };
         let Some((target, _)) = &location.fastcgi_pass else {
             return true;
         };
