@@ -302,6 +302,18 @@ fn listen_parameters_follow_the_target_version() {
 }
 
 /// Walks every block of the tree (as the checks and the model do) and counts statements.
+/// `/etc/nginx/nginx.conf` of a copy of `/` at `root`, loaded without a problem.
+fn load_clean(root: &Path, map: &SourceMap) -> nginx_conf_parser::Config {
+    let opts = LoadOptions {
+        root: Some(root.to_path_buf()),
+        prefix: None,
+        ..Default::default()
+    };
+    let config = load(Path::new("/etc/nginx/nginx.conf"), &opts, map);
+    assert!(config.diagnostics.is_empty(), "{:?}", config.diagnostics);
+    config
+}
+
 fn walk_all(config: &nginx_conf_parser::Config) -> usize {
     let mut stack = vec![config.items()];
     let mut statements = 0;
@@ -409,13 +421,7 @@ fn one_file_of_many_servers_including_a_snippet_is_walked_to_the_end() {
     }
     write(dir.path(), "etc/nginx/sites.conf", &sites);
     let map = SourceMap::new();
-    let opts = LoadOptions {
-        root: Some(dir.path().to_path_buf()),
-        prefix: None,
-        ..Default::default()
-    };
-    let config = load(Path::new("/etc/nginx/nginx.conf"), &opts, &map);
-    assert!(config.diagnostics.is_empty(), "{:?}", config.diagnostics);
+    let config = load_clean(dir.path(), &map);
     let diags = check(&config, &CheckOptions::default(), &map);
     // The premise: the checks splice more than a budget of files alone allowed.
     assert!(
@@ -456,13 +462,7 @@ fn nested_blocks_including_each_other_stop_at_the_budget() {
         write(dir.path(), &format!("etc/nginx/n/f{i:04}"), &text);
     }
     let map = SourceMap::new();
-    let opts = LoadOptions {
-        root: Some(dir.path().to_path_buf()),
-        prefix: None,
-        ..Default::default()
-    };
-    let config = load(Path::new("/etc/nginx/nginx.conf"), &opts, &map);
-    assert!(config.diagnostics.is_empty(), "{:?}", config.diagnostics);
+    let config = load_clean(dir.path(), &map);
     let diags = check(&config, &CheckOptions::default(), &map);
     assert!(config.budget_exhausted());
     assert!(config.expansions() <= config.expansion_budget() + 1);
