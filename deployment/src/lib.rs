@@ -171,6 +171,28 @@ impl Side {
                 .is_some_and(|n| n.starts_with('.'));
             named && prefixed && globbed && !hidden
         };
+        // A main file the repository gives as a template (elabimg's nginx.conf, its
+        // `%NAME%` placeholders filled in at start) is not read: what it includes is not
+        // known, so no site can be said never loaded.
+        // (The site linted on its own stands in for the main file: the image's is asked.)
+        let image_main = self
+            .conf_prefix
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("/etc/nginx"))
+            .join("nginx.conf");
+        let main_is_template = [&self.main, &image_main].into_iter().any(|main| {
+            self.fs.host_path(main).is_some_and(|host| {
+                std::fs::read(&host).is_ok_and(|bytes| {
+                    matches!(
+                        crate::repository::classify(&host, &bytes),
+                        Some(crate::repository::Role::Template(_))
+                    )
+                })
+            })
+        });
+        if main_is_template {
+            return Vec::new();
+        }
         let mut out = Vec::new();
         for m in self.fs.mounts() {
             // Only what the repository says it places (a Compose volume, a COPY, a

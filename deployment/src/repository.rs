@@ -445,7 +445,9 @@ pub(crate) fn installer_template(text: &str) -> Option<&'static str> {
             .iter()
             .any(|d| line.starts_with(d));
         placeholders += if address { inside * 2 } else { inside };
-        placeholders += line
+        // A whole address written as one (elabimg's `proxy_pass %INDIGO_URL%;`, filled in
+        // by `sed` at start) is enough the same way.
+        let whole = line
             .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '%'))
             .filter(|word| {
                 let upper_name = |w: &str| {
@@ -464,6 +466,7 @@ pub(crate) fn installer_template(text: &str) -> Option<&'static str> {
                         })
             })
             .count();
+        placeholders += if address { whole * 2 } else { whole };
     }
     (placeholders >= 2).then_some(
         "installer template (PH_NAME, %name%, {name}, <NAME>, __NAME__, !NAME! or @NAME@ placeholders)",
@@ -958,6 +961,16 @@ mod tests {
         ));
         assert_eq!(bang_names("  server !FPM_HOST!:!FPM_PORT!;"), 2);
         let site = "server {\n  listen 80;\n  if (!-e $request_filename) { rewrite ^ /index.php last; }\n  if ($http_x != \"A!B\") { return 403; }\n  if ($uri !~ \"^/A!\") { return 404; }\n}\n";
+        assert!(matches!(role("site.conf", site), Some(Role::Nginx { .. })));
+    }
+
+    #[test]
+    fn one_percent_placeholder_as_a_whole_address_makes_a_template() {
+        // elabimg's indigo.conf: its entrypoint seds the URL in before nginx starts.
+        let site = "location /indigo/ {\n    proxy_pass %INDIGO_URL%;\n}\n";
+        assert!(matches!(role("indigo.conf", site), Some(Role::Template(_))));
+        // A percent sign in a value is no placeholder, nor one name outside an address.
+        let site = "location / {\n    add_header X-Load \"50%\";\n    set $label %LABEL%;\n    root /srv;\n}\n";
         assert!(matches!(role("site.conf", site), Some(Role::Nginx { .. })));
     }
 
