@@ -38,7 +38,11 @@ location / {
     try_files $uri $uri/ /index.php?$query_string;
 }
 ```
-The application answers unknown routes with its own 404. A location that passes
+The application answers unknown routes with its own 404. A fallback after the script
+that starts with `$uri` (wyveo/nginx-php-fpm's `$uri/index.html`) is worse: every route
+comes back to the same location with a longer URI until nginx gives up ("rewrite or
+internal redirection cycle", 500 live on nginx 1.22). A named location or another page
+as the last parameter is a choice, not reported. A location that passes
 to php-fpm itself is not reported (there a miss is meant to be 404), nor is a
 parameter without `?` (`/index.php$is_args$args` before the last one is a file
 that exists, served as source: NGX213).
@@ -67,12 +71,31 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
         let Some((last, tried)) = try_files.args.split_last() else {
             continue;
         };
-        if !last.starts_with('=') {
-            continue;
-        }
         let Some(script) = tried.iter().find(|a| script_with_query(a)) else {
             continue;
         };
+        let file = script.split('?').next().unwrap_or(script);
+        if !last.starts_with('=') {
+            // Another fallback after the script (wyveo/nginx-php-fpm's `$uri/index.html`):
+            // every route goes there instead. One that starts with `$uri` comes back to
+            // this location with a longer URI, again and again (live: 500).
+            // A named location or another page as the fallback is a choice (the script's
+            // parameter is dead there, not harmful): only the loop is reported.
+            let loops = last.starts_with("$uri") && !last.starts_with("$uri?");
+            if !loops {
+                continue;
+            }
+            let d = Diagnostic::new(
+                &RULE.meta,
+                try_files.span,
+                format!("`{script}` is not the last try_files parameter: it is tried as a file named `{file}?…`, which never exists, so every URL that is not a file goes to `{last}`"),
+            )
+            .with_label("only the last parameter is a URI (split at `?`)")
+            .with_help(format!("end the list with the script: `try_files ... {script};`"))
+            .with_note(format!("at runtime: 500 for every route of the application: `{last}` is searched again in this location, which tries it again (\"rewrite or internal redirection cycle\")"));
+            sink.push(d);
+            continue;
+        }
         // The fix drops the code: from the end of the parameter before it.
         let fix = crate::fixes::statement(model.map, try_files.span).and_then(|stmt| {
             let [.., (before, _), (code, _)] = stmt.args.as_slice() else {
@@ -92,7 +115,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             Diagnostic::new(
                 &RULE.meta,
                 try_files.span,
-                format!("`{script}` is not the last try_files parameter: it is tried as a file named `{}?…`, which never exists, so every URL that is not a file answers {code}", script.split('?').next().unwrap_or(script)),
+                format!("`{script}` is not the last try_files parameter: it is tried as a file named `{file}?…`, which never exists, so every URL that is not a file answers {code}"),
             )
             .with_label("only the last parameter is a URI (split at `?`)")
             .with_help(format!("drop `{last}`: `try_files ... {script};` runs the script for every URL that is not a file"))
