@@ -44,6 +44,8 @@ pub(crate) struct Container {
     /// added at run time (a Compose volume, a ConfigMap) and hides the build's edits.
     pub image_layers: Option<(usize, usize)>,
     /// Symbolic links a Dockerfile `RUN ln -s` makes, as (link, target).
+    /// Third-party modules its Dockerfile compiles nginx with (`--add-module=`).
+    pub built_modules: Vec<String>,
     pub symlinks: Vec<(PathBuf, PathBuf)>,
     /// The repository Dockerfile that builds this container's image.
     pub built_from: Option<PathBuf>,
@@ -1584,6 +1586,7 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
         format!("{base} (built by {})", rel(&df.path, repo))
     };
     c.image = image;
+    c.built_modules = df.nginx_modules.clone();
     if df.user.is_some() {
         c.run_as = df.user.clone();
     }
@@ -2082,7 +2085,13 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
         changed_at_build: c.changed_at_build.clone(),
         symlinks: c.symlinks.clone(),
         notes,
-        modules: c.image.modules.iter().map(|m| m.to_string()).collect(),
+        modules: c
+            .image
+            .modules
+            .iter()
+            .map(|m| m.to_string())
+            .chain(c.built_modules.iter().cloned())
+            .collect(),
         context: (nginx && alone.is_some()).then(|| "auto".to_string()),
         in_container: !c.host,
         root_allowed,

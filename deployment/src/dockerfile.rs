@@ -56,6 +56,10 @@ pub struct Dockerfile {
     /// The version an install pins nginx to (`apt-get install nginx=1.28.0-1~bookworm`,
     /// `apk add nginx=1.26.3-r0`), as written after `=`.
     pub nginx_pin: Option<String>,
+    /// Third-party modules an nginx built from source in any stage is configured with
+    /// (`./configure --add-module=/build/headers-more-nginx-module`), as the catalogue
+    /// names them: the binary is then copied into the image (elabftw/elabimg).
+    pub nginx_modules: Vec<String>,
 }
 
 /// One `COPY`/`ADD` from the build context.
@@ -357,6 +361,12 @@ pub fn parse_target(
     let mut stage_states: BTreeMap<String, StageState> = BTreeMap::new();
     let mut entrypoint: Vec<String> = Vec::new();
     let mut cmd: Vec<String> = Vec::new();
+    // Modules of an nginx compiled in any stage (see `Dockerfile::nginx_modules`), and
+    // those whose sources are fetched by URL (`git clone .../headers-more-nginx-module
+    // /build/hm`: the folder `--add-module=` names may not say which).
+    let mut built_modules: Vec<String> = Vec::new();
+    let mut fetched_modules: Vec<&'static str> = Vec::new();
+    let mut adds_modules = false;
     // BuildKit skips a byte-order mark; the first instruction is behind it.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (line, instr, args, heredocs) in instructions_with_heredocs(text) {
@@ -645,6 +655,23 @@ pub fn parse_target(
                 );
                 // The shell sees the stage's ENV and ARG values (`sed -i ... ${fpm_conf}`).
                 let args = substitute(&args, &vars);
+                for word in args.split_whitespace() {
+                    if word.contains("://") {
+                        fetched_modules
+                            .extend(nginx_conf_parser::check::third_party_module_of(word));
+                    }
+                    let source = word
+                        .strip_prefix("--add-module=")
+                        .or_else(|| word.strip_prefix("--add-dynamic-module="));
+                    adds_modules |= source.is_some();
+                    if let Some(module) =
+                        source.and_then(nginx_conf_parser::check::third_party_module_of)
+                    {
+                        if !built_modules.iter().any(|m| m == module) {
+                            built_modules.push(module.to_string());
+                        }
+                    }
+                }
                 let lower = args.to_ascii_lowercase();
                 df.symlinks.extend(symlinks_made(&args, &workdir));
                 if lower.contains("apt-get") || lower.contains("apt ") {
@@ -768,6 +795,14 @@ pub fn parse_target(
         }
     }
     df.command = entrypoint.into_iter().chain(cmd).collect();
+    if adds_modules {
+        for module in fetched_modules {
+            if !built_modules.iter().any(|m| m == module) {
+                built_modules.push(module.to_string());
+            }
+        }
+    }
+    df.nginx_modules = built_modules;
     // A deleted file is not an edited one.
     let removed = df.removed.clone();
     df.edited

@@ -112,6 +112,24 @@ const THIRD_PARTY_SO: &[(&str, &str)] = &[
     ("upstream-fair", "upstream_fair"),
 ];
 
+/// The third-party module (as the catalogue names it) whose source folder or `.so` file
+/// `path` is: `/build/headers-more-nginx-module` (a `./configure --add-module=` of a
+/// Dockerfile that builds nginx), `ngx_http_headers_more_filter_module.so`.
+///
+/// ```
+/// use nginx_conf_parser::check::third_party_module_of;
+/// assert_eq!(third_party_module_of("/build/headers-more-nginx-module"), Some("headers-more"));
+/// assert_eq!(third_party_module_of("../ngx_brotli"), Some("brotli"));
+/// assert_eq!(third_party_module_of("/usr/src/nginx/src/http"), None);
+/// ```
+pub fn third_party_module_of(path: &str) -> Option<&'static str> {
+    let norm = path.to_ascii_lowercase().replace('-', "_");
+    THIRD_PARTY_SO
+        .iter()
+        .find(|(name, word)| norm.contains(word) || norm.contains(&name.replace('-', "_")))
+        .map(|(name, _)| *name)
+}
+
 fn module_matches(third_party: &str, wanted: &str) -> bool {
     let norm = |s: &str| s.to_ascii_lowercase().replace(['-', '_'], "");
     let tp = norm(third_party);
