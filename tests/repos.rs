@@ -209,6 +209,21 @@ fn paths_outside_the_repository_are_shown_as_written() {
     assert!(text.contains("/root/.cache ← (removed)"), "{text}");
     assert!(!text.contains("no nginx found"), "{text}");
     assert!(text.contains("runs nginx too"), "{text}");
+    // The official php image in a folder named for nginx runs no nginx.
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  app:\n    build: ./php-nginx\n",
+    );
+    write(
+        dir.path(),
+        "php-nginx/Dockerfile",
+        "FROM php:8.3-fpm-alpine\n",
+    );
+    let (text, _) = run_in(dir.path(), &["deployments", "."]);
+    assert!(text.contains("no nginx found"), "{text}");
+    assert!(!text.contains("runs nginx too"), "{text}");
 }
 
 /// Nothing to lint: exit 2 says what was searched and where, and what to try.

@@ -2449,7 +2449,14 @@ pub(crate) fn pair(
         for (f, f_side) in &fpm {
             // linuxserver's baseimage-alpine-nginx has nginx, set up at start from files
             // this tool does not see: "no nginx" would be wrong.
-            let why = if f.image_ref.to_ascii_lowercase().contains("nginx") {
+            // The base image's name only: "(built by ./php-nginx/Dockerfile)" names a
+            // folder, not what the image runs.
+            let base = f
+                .image_ref
+                .split(" (built by")
+                .next()
+                .unwrap_or(&f.image_ref);
+            let why = if base.to_ascii_lowercase().contains("nginx") {
                 format!(
                     "php-fpm in {}: its image ({}) runs nginx too, but that nginx's configuration is not known here: the nginx ↔ php-fpm cross-checks were skipped",
                     rel(source, repo),
