@@ -48,7 +48,14 @@ fn fold_alike_notes(found: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::with_capacity(found.len());
     let mut first: HashMap<(&'static str, String), (usize, usize)> = HashMap::new();
     for d in found {
-        let Some(primary) = d.primary.as_ref().filter(|_| d.severity == Severity::Note) else {
+        // Notes of an unknown name are about that name (`unknown "geo_block" variable`
+        // beside `unknown "other_var" variable`): each stays, not "the same" as another.
+        let named = FOLDED.contains(&d.code);
+        let Some(primary) = d
+            .primary
+            .as_ref()
+            .filter(|_| d.severity == Severity::Note && !named)
+        else {
             out.push(d);
             continue;
         };
@@ -283,7 +290,11 @@ mod tests {
 
     #[test]
     fn notes_alike_in_many_files_are_one_note_with_related_places() {
-        let meta = nginx_conf_parser::check::RULES[0];
+        let meta = nginx_conf_parser::check::RULES
+            .iter()
+            .find(|r| !FOLDED.contains(&r.code))
+            .copied()
+            .expect("a rule of no name");
         let note = |file: u32, pool: &str| {
             Diagnostic::new(
                 meta,
@@ -317,6 +328,34 @@ mod tests {
             out[0].notes
         );
         assert_eq!(unbracketed("pool [www] and [a[b]]"), "pool [] and []");
+    }
+
+    #[test]
+    fn notes_on_different_unknown_names_stay_apart() {
+        // FeministWiki: `$geo_block` and `$wiki_page` unknown while an include is unread
+        // are notes on two names, not one note "the same in 1 more place".
+        let note = |at: usize, name: &str| {
+            let mut d = unknown(FileId(0), at, name);
+            d.code = "NGX024";
+            d.message = format!("unknown \"{name}\" variable");
+            d.with_severity(Severity::Note)
+        };
+        let out = fold(vec![
+            note(0, "geo_block"),
+            note(50, "wiki_page"),
+            note(90, "geo_block"),
+        ]);
+        let names: Vec<&str> = out.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "unknown \"geo_block\" variable",
+                "unknown \"wiki_page\" variable"
+            ],
+            "{out:#?}"
+        );
+        // The repeat of one name is still folded into its first use.
+        assert_eq!(out[0].related.len(), 1);
     }
 
     #[test]
