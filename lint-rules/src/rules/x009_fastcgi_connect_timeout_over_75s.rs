@@ -54,9 +54,12 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         // EAGAIN, 502): no handshake for the timeout to wait on (Homestead's sites).
         let targets = model.fastcgi_targets(location);
         if !targets.is_empty()
-            && targets
-                .iter()
-                .all(|t| matches!(t.target, crate::model::address::NginxTarget::Unix(_)))
+            && targets.iter().all(|t| match &t.target {
+                crate::model::address::NginxTarget::Unix(_) => true,
+                // `unix:/run/php/php$v-fpm.sock` (LEMPer): a socket whatever `$v` is.
+                crate::model::address::NginxTarget::Variable(v) => v.starts_with("unix:"),
+                _ => false,
+            })
         {
             continue;
         }
