@@ -36,7 +36,9 @@ written for that one script (`~ ^/index\.php(/|$)`), it is a deliberate single e
 point (an FPM status page, a front controller) and is not reported. A location
 that serves only its pool's `pm.status_path` and `ping.path` pages needs no
 SCRIPT_FILENAME at all: php-fpm answers them from SCRIPT_NAME before it looks for
-a script.
+a script. Nor does a cache-purge endpoint (ngx_cache_purge's `fastcgi_cache_purge`
+beside an `if` on `$request_method` that returns for every other method): no
+request reaches php-fpm there.
 
 Bad:
 ```nginx
