@@ -570,8 +570,8 @@ impl<'a> Model<'a> {
             || !sockets_only
             || php(&location.pattern)
             || [
-                location.try_files.as_ref(),
-                location.split_path_info.as_ref(),
+                location.try_files.as_deref(),
+                location.split_path_info.as_deref(),
                 location.inherited.get("fastcgi_index"),
             ]
             .into_iter()
