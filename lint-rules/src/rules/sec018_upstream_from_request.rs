@@ -25,7 +25,8 @@ chooses `SCRIPT_FILENAME`'s target too. Variables nginx fills itself
 `/` before the host part are not reported, nor a variable whose every value begins
 with `/` (`proxy_pass http://127.0.0.1:9000$tail;` with a `map` whose values are all
 paths: the host is fixed); neither are `internal` and named locations, which clients
-cannot request directly.
+cannot request directly, nor a location whose `try_files` ends in a code (`try_files
+$uri =404;`): only names of files that exist get through.
 
 **Symptom**: server-side request forgery: `GET /proxy/?to=169.254.169.254/latest/meta-data/`
 returns the cloud credentials; `fastcgi_pass $arg_dest` lets a client run PHP on
@@ -82,6 +83,23 @@ fn internal(blocks: &[Item<'_>]) -> bool {
         || location.children().any(|c| c.is("internal"))
 }
 
+/// The request reaches the pass only for files that exist: the location's `try_files`
+/// ends in a code (`try_files $uri =404;`), so a value the client makes up finds no file
+/// and is answered with it (WordOps' `location ~ /fpm/status/(.*) { try_files $uri =404;
+/// fastcgi_pass $1; }`: live, `/fpm/status/evil.example.com` is a 404 and nginx connects
+/// nowhere).
+fn gated_by_files(blocks: &[Item<'_>]) -> bool {
+    let Some(location) = blocks.iter().rev().find(|b| b.is("location")) else {
+        return false;
+    };
+    location.children().any(|c| {
+        c.is("try_files")
+            && c.arg_count() >= 2
+            && c.arg(c.arg_count() - 1)
+                .is_some_and(|last| last.starts_with('='))
+    })
+}
+
 /// What a statement sends depends on it, the blocks around it and the tree's `map`s and
 /// top-level `set`s (outside the servers): checked a part of the tree at a time.
 fn check(model: &Model<'_>, syntax: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
@@ -95,7 +113,7 @@ fn check(model: &Model<'_>, syntax: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
             let Some(target) = s.arg(0) else {
                 return;
             };
-            if !target.contains('$') || internal(blocks) {
+            if !target.contains('$') || internal(blocks) || gated_by_files(blocks) {
                 return;
             }
                 let resolver = Resolver { globals, blocks };
