@@ -1101,6 +1101,20 @@ fn location_adds_alt_svc(server: &Item<'_>) -> bool {
 /// `Some(true)` when the block adds an Alt-Svc header, `Some(false)` when it adds
 /// other headers only, `None` when it adds none (and so inherits).
 fn adds_alt_svc(block: &Item<'_>) -> Option<bool> {
+    // headers-more's `more_set_headers 'Alt-Svc: h3=":443"'` (WordOps' ssl.conf) sets it
+    // too, whatever `add_header` does.
+    let more = block
+        .children()
+        .filter(|i| i.is("more_set_headers"))
+        .any(|i| {
+            i.args().any(|a| {
+                a.get(..8)
+                    .is_some_and(|head| head.eq_ignore_ascii_case("alt-svc:"))
+            })
+        });
+    if more {
+        return Some(true);
+    }
     let mut any = None;
     for item in block.children().filter(|i| i.is("add_header")) {
         let alt = item
