@@ -1444,16 +1444,9 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
     // `apt-get install nginx` leave an installed package and its files as they are
     // (mailcow's `FROM nginx:alpine` + `apk add nginx python3`: still the official
     // nginx.conf that loads conf.d).
-    let mut df_owned;
-    let df = if df.installs_nginx && image.nginx_main.is_some() {
-        df_owned = df.clone();
-        df_owned.installs_nginx = false;
-        &df_owned
-    } else {
-        df
-    };
+    let installs_nginx = df.installs_nginx && image.nginx_main.is_none();
     // An apt source for nginx.org's packages COPY'd in (serversideup's nginx.list).
-    let nginx_org_source = df.installs_nginx
+    let nginx_org_source = installs_nginx
         && !df.nginx_org_packages
         && df.copies.iter().any(|copy| {
             copy.target.starts_with("/etc/apt")
@@ -1491,7 +1484,7 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
     {
         image = image.with(stock::alpine_packages(false, true, &df.php_suffix));
     }
-    if (df.installs_nginx || df.installs_fpm) && df.package_manager == Some("rpm") {
+    if (installs_nginx || df.installs_fpm) && df.package_manager == Some("rpm") {
         // RHEL-family packages: their layout is not in the stock data; a wrong guess (the
         // Debian one) would report files that are not there.
         c.notes.push(format!(
@@ -1501,7 +1494,7 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
         // One file of theirs every site names: the php-fpm package's `upstream php-fpm`
         // for nginx (Fedora's php.spec, nginx-fpm.conf), behind the distribution's idiom
         // `fastcgi_pass php-fpm;` (a false NGX014 in Romeoy/docker-rocky-php).
-        if df.installs_fpm && df.installs_nginx {
+        if df.installs_fpm && installs_nginx {
             c.mounts.push(Mount {
                 guessed: false,
                 target: PathBuf::from("/etc/nginx/conf.d/php-fpm.conf"),
@@ -1516,22 +1509,22 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
                 ),
             });
         }
-    } else if df.installs_nginx || df.installs_fpm {
+    } else if installs_nginx || df.installs_fpm {
         let alpine = df.package_manager == Some("apk") || base.contains("alpine");
         let packages = if alpine {
             let mut packages = match &df.php_dir_moved_to {
                 Some(dir) => stock::alpine_packages_in(
-                    df.installs_nginx,
+                    installs_nginx,
                     df.installs_fpm && image.fpm.is_none(),
                     &dir.to_string_lossy(),
                 ),
                 None => stock::alpine_packages(
-                    df.installs_nginx,
+                    installs_nginx,
                     df.installs_fpm && image.fpm.is_none(),
                     &df.php_suffix,
                 ),
             };
-            if df.installs_nginx && stock::alpine_sites_in_conf_d(&base) {
+            if installs_nginx && stock::alpine_sites_in_conf_d(&base) {
                 packages.moves.push((
                     "/etc/nginx/http.d".to_string(),
                     "/etc/nginx/conf.d".to_string(),
@@ -1544,25 +1537,22 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
             } else {
                 df.php_version.as_str()
             };
-            let mut packages = stock::debian_packages(
-                df.installs_nginx,
-                df.installs_fpm && image.fpm.is_none(),
-                php,
-            );
-            if df.installs_nginx {
+            let mut packages =
+                stock::debian_packages(installs_nginx, df.installs_fpm && image.fpm.is_none(), php);
+            if installs_nginx {
                 // The release's own nginx (stretch's 1.10, trixie's 1.26), not bookworm's.
                 packages.nginx_version = Some(stock::debian_nginx_version(&base).to_string());
             }
             packages
         };
-        let mut packages = if df.installs_nginx && (df.nginx_org_packages || nginx_org_source) {
+        let mut packages = if installs_nginx && (df.nginx_org_packages || nginx_org_source) {
             packages.with(stock::nginx_org_packages(alpine))
         } else {
             packages
         };
         // A pinned version is the one installed (`nginx=1.28.0-1~bookworm`), whatever the
         // distribution's own; a pin that names no release leaves the version unknown.
-        if let Some(pin) = df.nginx_pin.as_deref().filter(|_| df.installs_nginx) {
+        if let Some(pin) = df.nginx_pin.as_deref().filter(|_| installs_nginx) {
             let mut parts = pin.split(['.', '-', '~', '*']);
             packages.nginx_version = match (parts.next(), parts.next()) {
                 (Some(major), Some(minor))

@@ -237,19 +237,19 @@ impl ParseCache {
             checks.variables.clear();
         }
         let live = &checks.live;
+        // A kept block whose file, or a file spliced into it, is gone is not kept.
+        let alive = |file: &FileId, spliced: &[FileId]| {
+            live.contains(file) && spliced.iter().all(|f| live.contains(f))
+        };
         let servers: Vec<_> = found
             .servers
             .into_iter()
-            .filter(|((file, _), unit)| {
-                live.contains(file) && unit.spliced.iter().all(|f| live.contains(f))
-            })
+            .filter(|((file, _), unit)| alive(file, &unit.spliced))
             .collect();
         let variables: Vec<_> = found
             .variables
             .into_iter()
-            .filter(|((file, _), unit)| {
-                live.contains(file) && unit.spliced.iter().all(|f| live.contains(f))
-            })
+            .filter(|((file, _), unit)| alive(file, &unit.spliced))
             .collect();
         checks.servers.extend(servers);
         checks.variables.extend(variables);

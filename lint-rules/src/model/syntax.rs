@@ -850,25 +850,29 @@ mod tests {
 
     /// `text` loaded as an nginx.conf (from a scratch directory, gone when loaded).
     fn load(text: &str) -> Config {
+        load_beside(text, &[], &SourceMap::new())
+    }
+
+    /// `text` loaded as an nginx.conf with `others` (name, text) beside it.
+    fn load_beside(text: &str, others: &[(&str, &str)], map: &SourceMap) -> Config {
         let dir = tempfile::tempdir().expect("tempdir");
         let main = dir.path().join("nginx.conf");
         std::fs::write(&main, text).expect("write");
-        nginx_conf_parser::load(&main, &Default::default(), &SourceMap::new())
+        for (name, other) in others {
+            std::fs::write(dir.path().join(name), other).expect("write");
+        }
+        nginx_conf_parser::load(&main, &Default::default(), map)
     }
 
     /// A location written once and spliced into two servers is two statements at one
     /// span, both found, in document order; a location written once, one.
     #[test]
     fn locations_at_finds_every_statement_written_at_a_span() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let main = dir.path().join("nginx.conf");
-        std::fs::write(
-            &main,
+        let config = load_beside(
             "events {}\nhttp {\n server { listen 80; include loc.conf; }\n server { listen 81; include loc.conf; location /own { } }\n}\n",
-        )
-        .expect("write");
-        std::fs::write(dir.path().join("loc.conf"), "location /shared { }\n").expect("write");
-        let config = nginx_conf_parser::load(&main, &Default::default(), &SourceMap::new());
+            &[("loc.conf", "location /shared { }\n")],
+            &SourceMap::new(),
+        );
         let tree = Tree::of(&config);
         let locations: Vec<usize> = tree.named("location").collect();
         assert_eq!(locations.len(), 3);
@@ -984,16 +988,12 @@ mod tests {
 
     #[test]
     fn nodes_walk_blocks_and_inherited_values() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let main = dir.path().join("nginx.conf");
-        std::fs::write(
-            &main,
-            "http {\n resolver 127.0.0.1;\n upstream App { server a:1; }\n server {\n  include inc.conf;\n  location / { if ($x) { resolver 10.0.0.1; proxy_pass \"http://b c\"; } }\n }\n server { }\n}\n",
-        )
-        .expect("write");
-        std::fs::write(dir.path().join("inc.conf"), "ssl_stapling on;\n").expect("write");
         let map = SourceMap::new();
-        let config = nginx_conf_parser::load(&main, &Default::default(), &map);
+        let config = load_beside(
+            "http {\n resolver 127.0.0.1;\n upstream App { server a:1; }\n server {\n  include inc.conf;\n  location / { if ($x) { resolver 10.0.0.1; proxy_pass \"http://b c\"; } }\n }\n server { }\n}\n",
+            &[("inc.conf", "ssl_stapling on;\n")],
+            &map,
+        );
         let tree = Tree::of(&config);
         assert_eq!(tree.http_servers().count(), 2);
         let upstream = tree.upstream("app").expect("upstream, any case");
