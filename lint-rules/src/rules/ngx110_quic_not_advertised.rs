@@ -20,7 +20,8 @@ and switch to QUIC for later requests when the response carries
 ssl` cannot be reached by a browser at all (warning); one that has both but
 never adds the `Alt-Svc` header serves every request over HTTP/1.1 or HTTP/2,
 and the QUIC socket sits unused (note). A header added in one location is
-enough: browsers keep it for the whole origin from any response (RFC 7838 §2).
+enough: browsers keep it for the whole origin from any response (RFC 7838 §2), and
+so is headers-more's `more_set_headers 'Alt-Svc: h3=":443"'`.
 
 `http3 off` turns HTTP/3 negotiation off for the server: its QUIC socket
 serves nothing (note), and advertising `h3` there sends browsers to a

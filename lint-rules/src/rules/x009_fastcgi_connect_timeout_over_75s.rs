@@ -34,7 +34,7 @@ fastcgi_read_timeout 300s;
 
 A location that passes only to unix sockets is not reported: connecting to one succeeds
 or fails at once (a full backlog is an immediate `EAGAIN`, a 502), so the value is never
-waited on."#,
+waited on; so is one whose socket path a variable picks (`unix:/run/php/php$v-fpm.sock`)."#,
         fix: "Keep the connect timeout short; raise `fastcgi_read_timeout` for slow scripts.",
     },
     check: Check::Model(check),
