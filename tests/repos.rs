@@ -5083,3 +5083,44 @@ fn a_folder_of_snippets_with_one_site_places_the_site_only() {
     // The site is linted: it sends no SCRIPT_FILENAME.
     assert!(text.contains("nextcloud.conf:6:22: NGX201"), "{text}");
 }
+
+/// An image named after the repository (`ghcr.io/acme/panel`) is built by its top-level
+/// Dockerfile whatever folder the repository is checked out into (a CI runner's
+/// `/builds/1234/…`): the git remote's name counts as the folder's (pterodactyl/panel,
+/// whose compose file names the published image and builds nothing).
+#[test]
+fn the_top_level_dockerfile_builds_the_image_named_after_the_git_remote() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM php:8.3-fpm-alpine\nRUN apk add --no-cache nginx\nCOPY .github/docker/default.conf /etc/nginx/http.d/default.conf\nCMD [\"/bin/ash\", \".github/docker/entrypoint.sh\"]\n",
+    );
+    write(
+        dir.path(),
+        ".github/docker/default.conf",
+        "server {\n    listen 80;\n    root /app/public;\n    location ~ \\.php$ {\n        fastcgi_pass 127.0.0.1:9000;\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    }\n}\n",
+    );
+    write(
+        dir.path(),
+        "docker-compose.example.yml",
+        "services:\n  panel:\n    image: ghcr.io/acme/panel:latest\n    ports: [\"80:80\"]\n",
+    );
+    write(
+        dir.path(),
+        ".git/config",
+        "[core]\n\tbare = false\n[remote \"origin\"]\n\turl = https://github.com/acme/panel.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n",
+    );
+    let (shown, _) = run_in(dir.path(), &["deployments", "."]);
+    assert!(
+        shown.contains("ghcr.io/acme/panel:latest (built by ./Dockerfile)"),
+        "{shown}"
+    );
+    // Without the remote, a folder of another name builds nothing known.
+    std::fs::remove_file(dir.path().join(".git/config")).expect("rm");
+    let (shown, _) = run_in(dir.path(), &["deployments", "."]);
+    assert!(
+        !shown.contains("ghcr.io/acme/panel:latest (built by"),
+        "{shown}"
+    );
+}

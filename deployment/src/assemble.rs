@@ -1372,6 +1372,8 @@ pub(crate) fn set_image(c: &mut Container, reference: &str, dockerfiles: &[PathB
     if name.is_empty() {
         return;
     }
+    // The repository's own names, for its top-level Dockerfile.
+    let repo_names = crate::repository::names(repo);
     // `acme/shop-nginx` is built from a folder or a file suffix `nginx`.
     let names = |word: &str| {
         !word.is_empty()
@@ -1407,7 +1409,10 @@ pub(crate) fn set_image(c: &mut Container, reference: &str, dockerfiles: &[PathB
                 .or_else(|| file.strip_prefix("dockerfile-"))
                 .or_else(|| file.strip_suffix(".dockerfile"))
                 .unwrap_or("");
-            (dir != "docker" && names(&dir)) || names(suffix)
+            // The top-level Dockerfile builds the repository's image, whatever the
+            // folder it was checked out into is called.
+            let of_repository = d.parent() == Some(repo) && repo_names.iter().any(|n| names(n));
+            (dir != "docker" && names(&dir)) || names(suffix) || of_repository
         })
         .collect();
     if let [only] = matching.as_slice() {

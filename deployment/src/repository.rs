@@ -66,6 +66,74 @@ pub fn is_passed_over(dir_name: &str) -> bool {
     )
 }
 
+/// The names the repository goes by, lower-cased: its folder's, and the repository
+/// names of its git remotes (`.git/config`'s `url = …/pterodactyl/panel.git` gives
+/// `panel`). An image reference names the repository that builds it
+/// (`ghcr.io/pterodactyl/panel`), and a checkout's folder can be called anything (a CI
+/// runner's `/builds/1234/repo`, a clone into `panel-fork`): the remote keeps the
+/// match from depending on where the repository was checked out.
+pub fn names(root: &Path) -> Vec<String> {
+    let mut names: Vec<String> = root
+        .canonicalize()
+        .ok()
+        .as_deref()
+        .unwrap_or(root)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .into_iter()
+        .collect();
+    for url in remote_urls(root) {
+        let last = url
+            .trim_end_matches('/')
+            .rsplit(['/', ':'])
+            .next()
+            .unwrap_or_default();
+        let name = last
+            .strip_suffix(".git")
+            .unwrap_or(last)
+            .to_ascii_lowercase();
+        if !name.is_empty() && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+}
+
+/// The `url = ` values of the repository's git configuration (a worktree's `.git` file
+/// points at its git directory; a linked worktree's configuration is its main one's).
+fn remote_urls(root: &Path) -> Vec<String> {
+    // A git configuration is small; one that is not is not read.
+    const MAX_GIT_CONFIG: u64 = 64 * 1024;
+    let dot_git = root.join(".git");
+    let config = if dot_git.is_dir() {
+        dot_git.join("config")
+    } else {
+        let Ok(text) = std::fs::read_to_string(&dot_git) else {
+            return Vec::new();
+        };
+        let Some(dir) = text.trim().strip_prefix("gitdir:") else {
+            return Vec::new();
+        };
+        let dir = root.join(dir.trim());
+        match dir.parent().filter(|p| p.ends_with("worktrees")) {
+            Some(worktrees) => worktrees.parent().unwrap_or(&dir).join("config"),
+            None => dir.join("config"),
+        }
+    };
+    let small = std::fs::metadata(&config).is_ok_and(|m| m.len() <= MAX_GIT_CONFIG);
+    let text = if small {
+        std::fs::read_to_string(&config).unwrap_or_default()
+    } else {
+        String::new()
+    };
+    text.lines()
+        .filter_map(|line| {
+            let (key, value) = line.split_once('=')?;
+            (key.trim() == "url").then(|| value.trim().to_string())
+        })
+        .collect()
+}
+
 /// Lists the configuration files of a repository, in path order.
 pub fn scan(root: &Path) -> Vec<RepoFile> {
     let walker = ignore::WalkBuilder::new(root)
