@@ -361,7 +361,19 @@ pub fn image(reference: &str) -> Image {
         "openresty" => Image {
             nginx: Some(&OPENRESTY),
             nginx_main: Some("/usr/local/openresty/nginx/conf/nginx.conf"),
-            modules: &["lua", "ndk", "headers-more", "set-misc", "echo"],
+            // The modules OpenResty's bundle builds by default (openresty.org's
+            // components list) that the catalogue knows.
+            modules: &[
+                "lua",
+                "ndk",
+                "headers-more",
+                "set-misc",
+                "echo",
+                "memc",
+                "srcache",
+                "redis2",
+                "redis",
+            ],
             nginx_user: Some("nobody"),
             passwd: DEBIAN_PASSWD,
             group: DEBIAN_GROUP,

@@ -163,16 +163,21 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
             continue;
         }
         // `deny all;` in the PHP location stops everyone before php-fpm.
-        let denied = tree.locations_at(php.span).next().is_some_and(|n| {
-            tree.children(Some(n)).iter().any(|c| {
-                let s = tree.item(*c);
-                s.is("deny") && s.arg(0).is_some_and(|a| a == "all")
-            })
-        });
-        if denied || !reported.insert(php.span) {
+        if denies(tree, php.span) || !reported.insert(php.span) {
             continue;
         }
-        sink.push(
+        // The uploads location is itself the deny, written after the PHP location
+        // (WordPress snippets' `~* /(?:uploads|files)/.*\.php$`): the fix is its place,
+        // not another deny.
+        let diagnostic = if denies(tree, uploads.span) {
+            Diagnostic::new(
+                &RULE.meta,
+                php.span,
+                format!("`{probe}` is handled by this PHP location, not by the deny `location {}` written after it: a PHP file uploaded to `{prefix}` runs", uploads.pattern),
+            )
+            .with_related(uploads.span, "never reached for scripts: nginx takes the first regex location that matches, and the PHP location comes first")
+            .with_help(format!("move `location {}` above the PHP location", uploads.pattern))
+        } else {
             Diagnostic::new(
                 &RULE.meta,
                 php.span,
@@ -183,7 +188,21 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
             } else {
                 "the uploads location (a regex location wins over it)"
             })
-            .with_help(format!("make the uploads location `^~`, or add `location ~* ^{prefix}.*\\.php$ {{ deny all; }}`")),
-        );
+            .with_help(format!("make the uploads location `^~`, or add `location ~* ^{prefix}.*\\.php$ {{ deny all; }}` before the PHP location"))
+        };
+        sink.push(diagnostic);
     }
+}
+
+/// Whether the location written at `span` denies everyone (`deny all;`) or answers with
+/// an error status itself (`return 403;`, `return 404;`, `return 444;`).
+fn denies(tree: &crate::model::syntax::Tree<'_>, span: lint_source::Span) -> bool {
+    tree.locations_at(span).next().is_some_and(|n| {
+        tree.children(Some(n)).iter().any(|c| {
+            let s = tree.item(*c);
+            (s.is("deny") && s.arg(0).is_some_and(|a| a == "all"))
+                || (s.is("return")
+                    && s.arg(0).is_some_and(|a| matches!(a.as_ref(), "403" | "404" | "444")))
+        })
+    })
 }

@@ -108,6 +108,9 @@ const THIRD_PARTY_SO: &[(&str, &str)] = &[
     ("uploadprogress", "uploadprogress"),
     ("srcache", "srcache"),
     ("memc", "memc"),
+    // Before HttpRedis: `ngx_http_redis2_module.so` holds `ngx_http_redis` too.
+    ("redis2", "redis2"),
+    ("redis", "ngx_http_redis"),
     ("nchan", "nchan"),
     ("upstream-fair", "upstream_fair"),
 ];
