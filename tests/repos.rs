@@ -5124,3 +5124,116 @@ fn the_top_level_dockerfile_builds_the_image_named_after_the_git_remote() {
         "{shown}"
     );
 }
+
+/// A start script that fills a `{NAME}` placeholder with `sed` (zabbix's web images:
+/// `sed -i "s/{FCGI_READ_TIMEOUT}/${FCGI_READ_TIMEOUT}/g"`): a literal replacement is the
+/// value, and the site is linted with it; a value the script computes leaves the site
+/// unread, and a note names the repository file and why, even though the include that
+/// reaches it is the image's own nginx.conf.
+#[test]
+fn a_start_script_sed_placeholder_is_filled_or_said() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM nginx:1.27-alpine\nCOPY site.conf /etc/app/site.conf\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT [\"/entrypoint.sh\"]\n",
+    );
+    write(
+        dir.path(),
+        "site.conf",
+        "server {\n    listen 80;\n    root /var/www/html;\n    fastcgi_read_timeout {T};\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n",
+    );
+    let script = |sed: &str| {
+        format!("#!/bin/sh\n{sed}\nln -sf /etc/app/site.conf /etc/nginx/conf.d/default.conf\nexec nginx -g 'daemon off;'\n")
+    };
+    write(
+        dir.path(),
+        "entrypoint.sh",
+        &script("sed -i \"s/{T}/601/g\" /etc/app/site.conf"),
+    );
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(text.contains("site.conf:7:22: NGX201"), "{text}");
+    write(
+        dir.path(),
+        "entrypoint.sh",
+        &script("T=$(expr ${MAX_TIME:-600} + 1)\nsed -i \"s/{T}/${T}/g\" /etc/app/site.conf"),
+    );
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(!text.contains("NGX201"), "{text}");
+    assert!(
+        text.contains("NGX005 [note] \"/etc/nginx/conf.d/default.conf\" is filled in before the server reads it (site.conf: the start script's sed writes a value it computes over {T})"),
+        "{text}"
+    );
+    // A replacement naming a variable the script assigns a literal is that literal.
+    write(
+        dir.path(),
+        "entrypoint.sh",
+        &script("TIMEOUT=601\nsed -i \"s/{T}/${TIMEOUT}/g\" /etc/app/site.conf"),
+    );
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(text.contains("site.conf:7:22: NGX201"), "{text}");
+}
+
+/// `COPY --chown=… ["src/", "/var/www/html/"]`: the flag comes before the JSON form, and
+/// the copy still happens (it was dropped, and php-fpm's container was said to lack the
+/// scripts nginx names: a false X025 error).
+#[test]
+fn a_json_form_copy_with_a_flag_places_its_files() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "php/Dockerfile",
+        "FROM php:8.3-fpm\nCOPY --chown=www-data:www-data [\"src/\", \"/var/www/html/\"]\n",
+    );
+    write(
+        dir.path(),
+        "compose.yml",
+        "services:\n  php:\n    build: { context: ., dockerfile: php/Dockerfile }\n  web:\n    image: nginx:1.27\n    volumes:\n      - ./src:/var/www/html:ro\n      - ./default.conf:/etc/nginx/conf.d/default.conf:ro\n",
+    );
+    write(dir.path(), "src/index.php", "<?php echo 1;\n");
+    write(
+        dir.path(),
+        "default.conf",
+        "server {\n    listen 80;\n    root /var/www/html;\n    index index.php;\n    location ~ \\.php$ {\n        try_files $uri =404;\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass php:9000;\n    }\n}\n",
+    );
+    let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert!(!text.contains("X025"), "{text}");
+    let (shown, _) = run_in(dir.path(), &["deployments", "."]);
+    assert!(shown.contains("/var/www/html ← src/"), "{shown}");
+}
+
+/// A Kubernetes Service forwards its `port` to the pod's `targetPort` (a number, or a
+/// container port's name): `fastcgi_pass php-fpm:80` through `port: 80, targetPort:
+/// 9000` reaches the pool on 9000 (it was a false X021 error), `php-fpm:9000` through
+/// `targetPort: 9001` reaches nothing (it was silent), and a port the Service does not
+/// list is said so.
+#[test]
+fn kubernetes_service_ports_forward_to_their_target_ports() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let manifest = |pass: &str, ports: &str| {
+        format!(
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: nginx-conf\ndata:\n  default.conf: |\n    server {{\n        listen 80;\n        root /var/www/html/public;\n        location ~ \\.php$ {{\n            include fastcgi_params;\n            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n            fastcgi_pass {pass};\n        }}\n    }}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector: {{matchLabels: {{app: web}}}}\n  template:\n    metadata: {{labels: {{app: web}}}}\n    spec:\n      containers:\n      - name: nginx\n        image: nginx:1.27\n        volumeMounts:\n        - {{name: conf, mountPath: /etc/nginx/conf.d}}\n        - {{name: code, mountPath: /var/www/html}}\n      volumes:\n      - name: conf\n        configMap: {{name: nginx-conf}}\n      - name: code\n        persistentVolumeClaim: {{claimName: code}}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: php\nspec:\n  selector: {{matchLabels: {{app: php}}}}\n  template:\n    metadata: {{labels: {{app: php}}}}\n    spec:\n      containers:\n      - name: php\n        image: php:8.3-fpm\n        ports:\n        - {{name: fastcgi, containerPort: 9000}}\n        volumeMounts:\n        - {{name: code, mountPath: /var/www/html}}\n      volumes:\n      - name: code\n        persistentVolumeClaim: {{claimName: code}}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: php-fpm\nspec:\n  selector: {{app: php}}\n  ports:\n{ports}"
+        )
+    };
+    let lint = |pass: &str, ports: &str| {
+        write(dir.path(), "app.yaml", &manifest(pass, ports));
+        run_in(dir.path(), &["--no-config", "--format", "concise", "."]).0
+    };
+    let text = lint("php-fpm:80", "  - port: 80\n    targetPort: 9000\n");
+    assert!(!text.contains("X021"), "{text}");
+    let text = lint("php-fpm:80", "  - port: 80\n    targetPort: fastcgi\n");
+    assert!(!text.contains("X021"), "{text}");
+    let text = lint("php-fpm:9000", "  - port: 9000\n    targetPort: 9001\n");
+    assert!(
+        text.contains("X021 [error] no pool of php-fpm's container listens on port 9001, where Service php-fpm forwards php-fpm:9000"),
+        "{text}"
+    );
+    let text = lint("php-fpm:9000", "  - port: 80\n    targetPort: 9000\n");
+    assert!(
+        text.contains("X021 [error] Service php-fpm has no port of php-fpm:9000: nothing answers there (its ports: 80 → 9000)"),
+        "{text}"
+    );
+    // Without a `ports` entry naming a target, the port is the container's.
+    let text = lint("php-fpm:9000", "  - port: 9000\n");
+    assert!(!text.contains("X021"), "{text}");
+}

@@ -53,6 +53,8 @@ pub(crate) struct Container {
     pub run_as: Option<String>,
     /// Ports published beyond the deployment's network.
     pub published: Vec<lint_rules::Published>,
+    /// The Kubernetes Services that name this container's pod, with their ports.
+    pub service_ports: Vec<lint_rules::ServicePorts>,
     /// The image is an application's, only assumed to be built on the official php-fpm
     /// one (`roundcube/roundcubemail:latest-fpm`): what it keeps besides that layout (the
     /// application its entrypoint copies to /var/www/html) is not known.
@@ -921,11 +923,43 @@ impl Container {
                 continue;
             }
             let name = &rest[..len];
-            let value = self
-                .env
-                .get(name)
-                .cloned()
-                .or_else(|| script_default(&script, name));
+            // What the `s` command writes: up to its next unescaped `/`.
+            let after = &rest[len + 1..];
+            let replacement = after.strip_prefix('/').map(|r| {
+                let mut end = r.len();
+                let mut escaped = false;
+                for (at, c) in r.char_indices() {
+                    match c {
+                        _ if escaped => escaped = false,
+                        '\\' => escaped = true,
+                        '/' | '"' | '\'' | '\n' => {
+                            end = at;
+                            break;
+                        }
+                        _ => {}
+                    }
+                }
+                &r[..end]
+            });
+            let variable = |v: &str| {
+                self.env
+                    .get(v)
+                    .cloned()
+                    .or_else(|| script_default(&script, v))
+                    .or_else(|| script_assignment(&script, v))
+            };
+            let value = match replacement {
+                // A literal (`s/{T}/601/g`) is the value.
+                Some(r) if !r.contains('$') && !r.contains('`') => Some(r.replace("\\/", "/")),
+                // `${NAME}` or `$OTHER`: that variable's value.
+                Some(r) => r
+                    .strip_prefix("${")
+                    .and_then(|v| v.strip_suffix('}'))
+                    .or_else(|| r.strip_prefix('$'))
+                    .filter(|v| v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+                    .and_then(variable),
+                None => variable(name),
+            };
             // A value the script computes (`$(expr ...)`) is not known: the file is not
             // read as written then (zabbix's `{FCGI_READ_TIMEOUT}` was a parse error).
             values.insert(name.to_string(), value);
@@ -948,6 +982,20 @@ fn script_default(script: &str, name: &str) -> Option<String> {
         }
     }
     None
+}
+
+/// The value a shell script assigns `name` as a literal (`NAME=601`, `export
+/// NAME="601"`); `None` when it computes it (`$(expr …)`, `$OTHER`) or never assigns it.
+fn script_assignment(script: &str, name: &str) -> Option<String> {
+    script.lines().find_map(|line| {
+        let line = line.trim_start();
+        let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
+        let value = line.strip_prefix(name)?.strip_prefix('=')?;
+        let value = value.split_whitespace().next().unwrap_or("");
+        let value = value.trim_matches(|c| c == '"' || c == '\'');
+        (!value.contains('$') && !value.contains('`') && !value.contains('('))
+            .then(|| value.to_string())
+    })
 }
 
 /// envsubst as the nginx image runs it: `$NAME` / `${NAME}` of defined variables only;
@@ -2037,6 +2085,14 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
                 if nginx { "nginx" } else { "php-fpm" }
             ));
         }
+        if let lint_source::vfs::FsError::Unrendered(why) = &e {
+            return Err(format!(
+                "{}'s main file {} is filled in before the server reads it ({why}): {} not linted",
+                c.name,
+                main.display(),
+                if nginx { "nginx" } else { "php-fpm" }
+            ));
+        }
         if matches!(e, lint_source::vfs::FsError::Unknown) {
             return Err(format!(
                 "{}'s main file {} is neither in the repository nor a stock file of a known image ({}): {} not linted",
@@ -2375,6 +2431,11 @@ pub(crate) fn pair(
                     // An application image's own files are unknown: no "nothing there".
                     fpm_provided: f_side.fs.provided().filter(|_| !f.app_image),
                     nginx_provided: n_side.fs.provided().filter(|_| !n.app_image),
+                    service_ports: if apart {
+                        Vec::new()
+                    } else {
+                        f.service_ports.clone()
+                    },
                 },
                 notes,
             });

@@ -748,7 +748,10 @@ impl ContainerFs {
                                 match value {
                                     Some(value) => text = text.replace(&placeholder, value),
                                     None if text.contains(&placeholder) => {
-                                        return Err(FsError::Unknown)
+                                        return Err(FsError::Unrendered(format!(
+                                            "{}: the start script's sed writes a value it computes over {placeholder}",
+                                            host.strip_prefix(&self.repo_root).unwrap_or(&host).display()
+                                        )))
                                     }
                                     None => {}
                                 }
@@ -761,14 +764,25 @@ impl ContainerFs {
                 // start script this linter does not run: what nginx reads there is not known (a note that the file is
                 // not provided, instead of syntax errors on the placeholder).
                 // Comments are not read (WordOps' nginx.conf says `# release {{release}}`).
-                if std::str::from_utf8(&bytes).is_ok_and(|t| {
-                    t.lines()
+                if let Ok(t) = std::str::from_utf8(&bytes) {
+                    let braced = t
+                        .lines()
                         .map(str::trim_start)
                         .filter(|l| !l.starts_with('#') && !l.starts_with(';'))
-                        .any(crate::repository::double_braced_name)
-                        || crate::repository::installer_template(t).is_some()
-                }) {
-                    return Err(FsError::Unknown);
+                        .any(crate::repository::double_braced_name);
+                    let why = if braced {
+                        Some("a template of `{{NAME}}` placeholders a start script fills in")
+                    } else {
+                        crate::repository::installer_template(t)
+                    };
+                    if let Some(why) = why {
+                        return Err(FsError::Unrendered(format!(
+                            "{}: {why}",
+                            host.strip_prefix(&self.repo_root)
+                                .unwrap_or(&host)
+                                .display()
+                        )));
+                    }
                 }
                 Ok(Fetched {
                     bytes,
@@ -860,7 +874,7 @@ impl FileSystem for ContainerFs {
                 // A link to nowhere is still a name glob(3) returns; opening it fails later.
                 Err(FsError::NotFound) => self.lookup(p).is_ok(),
                 // Mounted from somewhere the repository does not show: there, content unknown.
-                Err(FsError::Unknown) => true,
+                Err(FsError::Unknown | FsError::Unrendered(_)) => true,
                 Err(_) => false,
             })
             .collect();

@@ -269,6 +269,19 @@ struct StageState {
     cmd: Vec<String>,
 }
 
+/// The `--flag[=value]` words that open an instruction's arguments, and the rest
+/// (trimmed).
+fn leading_flags(args: &str) -> (Vec<String>, &str) {
+    let mut flags = Vec::new();
+    let mut rest = args.trim_start();
+    while rest.starts_with("--") {
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        flags.push(rest[..end].to_string());
+        rest = rest[end..].trim_start();
+    }
+    (flags, rest)
+}
+
 /// Words of an exec-form (`["a", "b"]`) or shell-form argument.
 fn command_words(args: &str) -> Vec<String> {
     let t = args.trim();
@@ -498,8 +511,11 @@ pub fn parse_target(
                 // Shell form: words as BuildKit's shell lexer reads them, quotes removed
                 // (`ADD www.conf "/usr/local/etc/php-fpm.d/www.conf"` was placed at
                 // `/"/usr/…"`, and the image's stock pool linted instead).
-                let parsed = if args.trim_start().starts_with('[') {
-                    command_words(&args)
+                // Flags come before either form: `COPY --chown=a:b ["src/", "/dest/"]`
+                // (zabbix's `COPY --from=builder [...]` kept the `]` in its destination).
+                let (flags, rest) = leading_flags(&args);
+                let parsed = if rest.starts_with('[') {
+                    flags.into_iter().chain(command_words(rest)).collect()
                 } else {
                     crate::supervisord::words(&args)
                 };
@@ -983,6 +999,31 @@ mod tests {
                 (PathBuf::from("/"), true),
                 (PathBuf::from("/app"), true),
                 (PathBuf::from("/app"), true),
+            ]
+        );
+    }
+
+    /// Flags before the JSON form (`COPY --chown=… ["src/", "/dest/"]`): the array is
+    /// still read as one (zabbix's `COPY --from=builder [...]` landed at `/usr/share/zabbix]`,
+    /// and a `--chown` one was dropped, php-fpm's container then said to lack the app).
+    #[test]
+    fn json_form_copies_take_flags_before_the_array() {
+        let df = parse(
+            Path::new("/r/Dockerfile"),
+            "FROM php:8.3-fpm\nCOPY --chown=www-data:www-data [\"src/\", \"/var/www/html/\"]\nCOPY --link --chmod=644 [\"a.conf\", \"/etc/a.conf\"]\n",
+            Path::new("/r"),
+            &BTreeMap::new(),
+        );
+        let copies: Vec<_> = df
+            .copies
+            .iter()
+            .map(|c| (c.host.clone(), c.target.clone()))
+            .collect();
+        assert_eq!(
+            copies,
+            [
+                (PathBuf::from("/r/src"), PathBuf::from("/var/www/html")),
+                (PathBuf::from("/r/a.conf"), PathBuf::from("/etc/a.conf")),
             ]
         );
     }

@@ -14,6 +14,9 @@ use crate::container_fs::{Mount, Source};
 use crate::repository::RepoFile;
 use crate::Assembled;
 
+/// A Service: its name, selector, and ports as (`port`, `targetPort` as written).
+type ServiceEntry = (String, BTreeMap<String, String>, Vec<(u16, Option<String>)>);
+
 /// A Service that publishes beyond the cluster: selector, target ports, file, type, name.
 type Exposed = (BTreeMap<String, String>, Vec<u32>, PathBuf, String, String);
 
@@ -54,7 +57,8 @@ pub(crate) fn assemble(
     // By name; several manifests (examples side by side) may reuse a name.
     let mut config_maps: BTreeMap<String, Vec<ConfigMap>> = BTreeMap::new();
     let mut workloads: Vec<Workload> = Vec::new();
-    let mut services: Vec<(String, BTreeMap<String, String>)> = Vec::new();
+    // Each Service: name, selector, and its ports as (port, targetPort as written).
+    let mut services: Vec<ServiceEntry> = Vec::new();
     // Services that publish beyond the cluster: (selector, target ports, file, type).
     let mut exposed: Vec<Exposed> = Vec::new();
     for m in manifests {
@@ -178,7 +182,16 @@ pub(crate) fn assemble(
                             .collect();
                         exposed.push((selector.clone(), ports, m.path.clone(), kind, name.clone()));
                     }
-                    services.push((name, selector));
+                    let ports = doc["spec"]["ports"]
+                        .as_vec()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|p| {
+                            let port: u16 = scalar(&p["port"])?.parse().ok()?;
+                            Some((port, scalar(&p["targetPort"])))
+                        })
+                        .collect();
+                    services.push((name, selector, ports));
                 }
                 "Pod" => workloads.push(Workload {
                     name,
@@ -216,13 +229,13 @@ pub(crate) fn assemble(
     let mut containers: Vec<Container> = Vec::new();
     for w in &workloads {
         // Services whose selector matches the pod's labels name it.
-        let service_names: Vec<String> = services
+        let naming: Vec<&ServiceEntry> = services
             .iter()
-            .filter(|(_, sel)| {
+            .filter(|(_, sel, _)| {
                 !sel.is_empty() && sel.iter().all(|(k, v)| w.labels.get(k) == Some(v))
             })
-            .map(|(n, _)| n.clone())
             .collect();
+        let service_names: Vec<String> = naming.iter().map(|(n, _, _)| n.clone()).collect();
         let volumes = w.spec["volumes"].as_vec().cloned().unwrap_or_default();
         for c in w.spec["containers"].as_vec().into_iter().flatten() {
             let cname = scalar(&c["name"]).unwrap_or_default();
@@ -268,6 +281,30 @@ pub(crate) fn assemble(
             // Kubernetes makes every container name of a pod a name of nothing: only
             // Services are names (a container name used as a host does not resolve).
             container.names.extend(service_names.iter().cloned());
+            // What each Service's ports reach in this container: a named `targetPort` is
+            // the container port of that name.
+            for (service, _, ports) in &naming {
+                let ports = ports
+                    .iter()
+                    .map(|(port, target)| {
+                        let target = match target {
+                            None => Some(*port),
+                            Some(t) => t.parse().ok().or_else(|| {
+                                c["ports"].as_vec().into_iter().flatten().find_map(|p| {
+                                    (scalar(&p["name"]).as_deref() == Some(t.as_str()))
+                                        .then(|| scalar(&p["containerPort"])?.parse().ok())
+                                        .flatten()
+                                })
+                            }),
+                        };
+                        (*port, target)
+                    })
+                    .collect();
+                container.service_ports.push(lint_rules::ServicePorts {
+                    name: service.clone(),
+                    ports,
+                });
+            }
             for key in ["command", "args"] {
                 if let Some(words) = c[key].as_vec() {
                     container.command.extend(words.iter().filter_map(scalar));
@@ -380,7 +417,7 @@ pub(crate) fn assemble(
     // A Service whose pods are not read here (a workload of a kind this tool does not
     // know, a chart's template) is still a name cluster DNS answers: the names are then
     // not all there is, and "host not found" cannot be claimed.
-    let every_service_backed = services.iter().all(|(_, selector)| {
+    let every_service_backed = services.iter().all(|(_, selector, _)| {
         workloads.iter().any(|w| {
             !selector.is_empty() && selector.iter().all(|(k, v)| w.labels.get(k) == Some(v))
         })

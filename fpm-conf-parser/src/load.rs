@@ -53,6 +53,7 @@ fn describe(e: &FsError) -> String {
     match e {
         FsError::NotFound => "No such file or directory".into(),
         FsError::Unknown => "not provided by this deployment".into(),
+        FsError::Unrendered(why) => format!("filled in before php-fpm reads it ({why})"),
         FsError::PermissionDenied => "Permission denied".into(),
         FsError::IsDirectory => "Is a directory".into(),
         other => other.errno_text(),
@@ -346,7 +347,9 @@ impl State<'_> {
                     self.file(id, depth + 1)
                 }
                 Err(_) if skipped(&logical) => {}
-                Err((FsError::Unknown, _)) => self.config.incomplete = true,
+                Err((FsError::Unknown | FsError::Unrendered(_), _)) => {
+                    self.config.incomplete = true
+                }
                 Err((_, message)) => self.config.diagnostics.push(Diagnostic::new(
                     &INCLUDE,
                     entry.value_span,

@@ -598,8 +598,11 @@ impl Linter {
         let mut diagnostics = unused_in_every_run(runs, &map);
         // Advice about an image's own file is not the repository's to act on; its errors
         // and warnings still are (they describe what runs).
+        // A repository file the image's include reaches but that is filled in at start
+        // is the repository's to know about (its whole site goes unlinted).
         diagnostics.retain(|d| {
             d.severity > Severity::Note
+                || d.message.contains(nginx_conf_parser::FILLED_AT_START)
                 || d.primary.as_ref().is_none_or(|p| {
                     let f = map.get(p.span.file);
                     !f.origin.as_deref().is_some_and(|o| o.contains(", stock "))

@@ -37,6 +37,33 @@ pub struct Network {
     pub fpm_provided: Option<Vec<(PathBuf, bool)>>,
     /// The same for nginx's container.
     pub nginx_provided: Option<Vec<(PathBuf, bool)>>,
+    /// Kubernetes Services that name php-fpm's pod, with the ports each forwards: a
+    /// connection to the Service's `port` reaches the pod on its `targetPort`.
+    pub service_ports: Vec<ServicePorts>,
+}
+
+/// A Kubernetes Service's ports: what `<service>:<port>` reaches in the pod.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ServicePorts {
+    /// The Service's name (what nginx writes as the host).
+    pub name: String,
+    /// Each `ports[]` entry: `port`, and the pod's port it forwards to (`targetPort`,
+    /// `port` when unset; `None` for a named `targetPort` no container port is called).
+    pub ports: Vec<(u16, Option<u16>)>,
+}
+
+/// Where a connection to `<name>:<port>` arrives in php-fpm's container
+/// ([`Network::through_service`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PortRoute<'n> {
+    /// The name is no Service with ports: the port is the container's.
+    Direct,
+    /// A Service forwards it to this port of the pod.
+    To(&'n ServicePorts, u16),
+    /// A Service forwards it to a named port this linter cannot resolve.
+    Unresolved,
+    /// The Service has no such port: nothing answers (its ports are listed).
+    Absent(&'n ServicePorts),
 }
 
 /// A container path as the kernel finds it: `/var/run` is a link to `/run` in the
@@ -87,6 +114,7 @@ impl Default for Network {
             published: Vec::new(),
             fpm_provided: None,
             nginx_provided: None,
+            service_ports: Vec::new(),
         }
     }
 }
@@ -111,6 +139,35 @@ impl Network {
     /// Whether `name` resolves to php-fpm's container.
     pub fn is_fpm_name(&self, name: &str) -> bool {
         self.fpm_names.iter().any(|n| n.eq_ignore_ascii_case(name))
+    }
+
+    /// Where `name:port` arrives in php-fpm's container, through the Kubernetes Service
+    /// `name` is (its short name: `php.default.svc.cluster.local` is `php`).
+    ///
+    /// ```
+    /// use lint_rules::{Network, PortRoute, ServicePorts};
+    /// let network = Network {
+    ///     service_ports: vec![ServicePorts { name: "php".into(), ports: vec![(80, Some(9000))] }],
+    ///     ..Network::default()
+    /// };
+    /// assert!(matches!(network.through_service("php", 80), PortRoute::To(_, 9000)));
+    /// assert!(matches!(network.through_service("php", 9000), PortRoute::Absent(_)));
+    /// assert_eq!(network.through_service("db", 9000), PortRoute::Direct);
+    /// ```
+    pub fn through_service(&self, name: &str, port: u16) -> PortRoute<'_> {
+        let short = name.split('.').next().unwrap_or(name);
+        let Some(service) = self
+            .service_ports
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(short) && !s.ports.is_empty())
+        else {
+            return PortRoute::Direct;
+        };
+        match service.ports.iter().find(|(p, _)| *p == port) {
+            Some((_, Some(target))) => PortRoute::To(service, *target),
+            Some((_, None)) => PortRoute::Unresolved,
+            None => PortRoute::Absent(service),
+        }
     }
 
     /// Whether `name` resolves at all from nginx's container (`None`: cannot say).

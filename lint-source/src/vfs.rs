@@ -36,6 +36,10 @@ pub enum FsError {
     NotFound,
     /// The view cannot say: the path lies outside what the deployment provides.
     Unknown,
+    /// The file is the repository's, but the container fills it in when it starts
+    /// (a start script's `sed` of a `{NAME}` placeholder with a computed value, `{{NAME}}`
+    /// templates): what the server reads there is not known. Why, in a few words.
+    Unrendered(String),
     /// Permission denied (errno 13).
     PermissionDenied,
     /// A directory (errno 21).
@@ -52,7 +56,9 @@ impl FsError {
     /// nginx's `(errno: text)` form of the error.
     pub fn errno_text(&self) -> String {
         match self {
-            FsError::NotFound | FsError::Unknown => "2: No such file or directory".into(),
+            FsError::NotFound | FsError::Unknown | FsError::Unrendered(_) => {
+                "2: No such file or directory".into()
+            }
             FsError::PermissionDenied => "13: Permission denied".into(),
             FsError::IsDirectory => "21: Is a directory".into(),
             FsError::Loop => "40: Too many levels of symbolic links".into(),

@@ -30,7 +30,7 @@ pub use ast::{Block, BlockKind, Comment, Directive, ParsedFile, Quote, Text, Tok
 pub use cache::ParseCache;
 pub use config::{Config, Item, Items};
 pub use debug::debug_tree;
-pub use load::{from_dump, is_dump, load, normalize, LoadOptions};
+pub use load::{from_dump, is_dump, load, normalize, LoadOptions, FILLED_AT_START};
 pub use parse::{is_custom_block, parse_file, parse_text, MAX_DEPTH};
 pub use print::print_file;
 pub use server_name::{server_name_form, ServerNameForm};

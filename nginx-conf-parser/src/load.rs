@@ -51,12 +51,21 @@ impl LoadOptions {
     }
 }
 
+/// The words of an NGX005 about a repository file filled in before nginx reads it
+/// (shown even when the include naming it is in the image's own nginx.conf: the file is
+/// the repository's).
+pub const FILLED_AT_START: &str = "is filled in before the server reads it";
+
 /// nginx's words for a failed open.
 fn open_message(path: &Path, e: &FsError) -> String {
     match e {
         FsError::IsDirectory => format!("pread() \"{}\" failed (21: Is a directory)", path.display()),
         FsError::Unknown => format!(
             "\"{}\" is not provided by this deployment (not in the repository, not a stock file of its image)",
+            path.display()
+        ),
+        FsError::Unrendered(why) => format!(
+            "\"{}\" {FILLED_AT_START} ({why}): what nginx reads there is not known, and it is not linted",
             path.display()
         ),
         other => format!("open() \"{}\" failed ({})", path.display(), other.errno_text()),
@@ -372,7 +381,10 @@ impl Loader<'_> {
                                     Ok(found) => found.into(),
                                     Err(error) => {
                                         config.diagnostics.push(Diagnostic::new(
-                                            if error == FsError::Unknown {
+                                            if matches!(
+                                                error,
+                                                FsError::Unknown | FsError::Unrendered(_)
+                                            ) {
                                                 &INCLUDE_UNKNOWN
                                             } else {
                                                 &UNREADABLE
@@ -428,7 +440,7 @@ impl Loader<'_> {
                     } else if let Some(error) = failures.get(t) {
                         let meta = match error {
                             FsError::NotFound => &INCLUDE_NOT_FOUND,
-                            FsError::Unknown => &INCLUDE_UNKNOWN,
+                            FsError::Unknown | FsError::Unrendered(_) => &INCLUDE_UNKNOWN,
                             _ => &UNREADABLE,
                         };
                         config.diagnostics.push(Diagnostic::new(

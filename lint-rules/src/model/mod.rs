@@ -744,6 +744,9 @@ pub enum Crossing<'a> {
     WrongPort {
         /// The pool listening on another port.
         nearest: Option<PoolRef<'a>>,
+        /// The Kubernetes Service the name is, and the pod's port it forwards the
+        /// written port to (`None`: the Service has no such port at all).
+        service: Option<(&'a crate::options::ServicePorts, Option<u16>)>,
     },
     /// A pool listens on that port, but only on its container's loopback (or a socket).
     PoolOnLoopback(PoolRef<'a>),
@@ -976,6 +979,26 @@ impl<'a> Model<'a> {
                 if !network.is_fpm_name(name) {
                     return None;
                 }
+                // A Kubernetes Service forwards its `port` to the pod's `targetPort`.
+                let (port, service) = match u16::try_from(*port)
+                    .map(|p| network.through_service(name, p))
+                    .unwrap_or(crate::options::PortRoute::Direct)
+                {
+                    crate::options::PortRoute::Direct => (*port, None),
+                    crate::options::PortRoute::To(s, target) => {
+                        (u32::from(target), Some((s, Some(target))))
+                    }
+                    crate::options::PortRoute::Unresolved => return None,
+                    crate::options::PortRoute::Absent(s) => {
+                        return Some(Verdict::Across(Crossing::WrongPort {
+                            nearest: self
+                                .pools()
+                                .find(|p| matches!(p.pool.listen(), Some((Listen::Tcp { .. }, _)))),
+                            service: Some((s, None)),
+                        }))
+                    }
+                };
+                let port = &port;
                 if let Some(p) = tcp_pool(port, true) {
                     return Some(Verdict::Reached(p));
                 }
@@ -990,7 +1013,10 @@ impl<'a> Model<'a> {
                     Some(p) if matches!(p.pool.listen(), Some((Listen::Unix(_), _))) => {
                         Some(Verdict::Across(Crossing::PoolOnLoopback(p)))
                     }
-                    other => Some(Verdict::Across(Crossing::WrongPort { nearest: other })),
+                    other => Some(Verdict::Across(Crossing::WrongPort {
+                        nearest: other,
+                        service,
+                    })),
                 }
             }
             _ => None,

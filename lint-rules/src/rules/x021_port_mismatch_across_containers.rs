@@ -32,8 +32,13 @@ Good:
 fastcgi_pass app:9000;
 ```
 
+With Kubernetes, the name is a Service: a connection to its `port` reaches the pod
+on that entry's `targetPort`, which is what must match the pool (`fastcgi_pass
+php:80;` with `port: 80, targetPort: 9000` is right). A port the Service does not
+list reaches nothing.
+
 Autofix: safe — when php-fpm's container has exactly one pool on TCP, nginx's port
-becomes that pool's."#,
+becomes that pool's (not through a Service: the manifest decides there)."#,
         fix: "Use the port the pool's `listen` names (or change the pool's `listen`).",
     },
     check: Check::Server(check),
@@ -42,17 +47,37 @@ becomes that pool's."#,
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         for t in model.fastcgi_targets(location) {
-            let Verdict::Across(Crossing::WrongPort { nearest }) = model.verdict(&t.target) else {
+            let Verdict::Across(Crossing::WrongPort { nearest, service }) =
+                model.verdict(&t.target)
+            else {
                 continue;
             };
-            let mut d = Diagnostic::new(
-                &RULE.meta,
-                t.span,
-                format!(
+            let message = match service {
+                // A Kubernetes Service forwards only the ports it lists.
+                Some((s, None)) => format!(
+                    "Service {} has no port of {}: nothing answers there (its ports: {})",
+                    s.name,
+                    describe(&t.target),
+                    s.ports
+                        .iter()
+                        .map(|(p, target)| match target {
+                            Some(t) if t != p => format!("{p} → {t}"),
+                            _ => p.to_string(),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                Some((s, Some(target))) => format!(
+                    "no pool of php-fpm's container listens on port {target}, where Service {} forwards {}",
+                    s.name,
+                    describe(&t.target)
+                ),
+                None => format!(
                     "no pool of php-fpm's container listens on the port of {}",
                     describe(&t.target)
                 ),
-            )
+            };
+            let mut d = Diagnostic::new(&RULE.meta, t.span, message)
             .with_label("php-fpm's container, wrong port")
             .with_note("at runtime: 502 Bad Gateway, \"connect() failed (111: Connection refused) while connecting to upstream\" in nginx's error log");
             if let Some(p) = nearest {
@@ -74,6 +99,14 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
                             crate::model::address::TargetHost::Name(n) => n.clone(),
                             crate::model::address::TargetHost::Ip(ip) => ip.to_string(),
                         };
+                        if let Some((s, _)) = service {
+                            d = d.with_help(format!(
+                                "make a port of Service {} forward to {port_text} (`targetPort: {port_text}`), or make the pool listen on the port it forwards to",
+                                s.name
+                            ));
+                            sink.push(model.with_upstream_fallback(location, t, d));
+                            continue;
+                        }
                         d = d.with_help(format!("use `fastcgi_pass {host}:{port_text};`"));
                         let tcp_pools = model
                             .pools()
