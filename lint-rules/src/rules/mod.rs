@@ -110,6 +110,7 @@ register! {
     sec053_php_in_upload_dir,
     sec054_limit_extensions_widened,
     sec055_client_address_from_header,
+    sec056_access_rules_lost_to_php_regex,
     sec070_proxy_pass_path_normalized,
     sec071_static_upstream_dns,
     sec072_external_resolver,

@@ -1,0 +1,196 @@
+use crate::model::syntax::Tree;
+use crate::model::NginxModel;
+use crate::rule::{Check, Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+
+use crate::model::nginx::{EffectiveLocation, Server};
+use crate::model::Model;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "SEC056",
+        name: "access-rules-lost-to-php-regex",
+        family: Family::Security,
+        severity: Severity::Warning,
+        summary: "a prefix location restricts access (`auth_basic`, `deny`, `auth_request`), but its `.php` URIs go to a regex PHP location without the restriction",
+        aliases: &[],
+        doc: r#"nginx picks a regex location over a plain prefix one, and a request is
+checked only against the access rules of the location that serves it. With
+`location /admin/ { auth_basic "Staff"; ... }` and a server-level `location ~ \.php$`,
+`/admin/` asks for a password but `/admin/index.php` is served by the PHP location,
+which asks for none: every script under `/admin/` runs for anyone. The same holds for
+`allow`/`deny` lists, `auth_request` and a folder hidden with `return 403;`. Judged for a prefix location at the server's
+top level with no locations inside (nginx searches nested regexes first, so a nested
+PHP location keeps the rules) that is no endpoint of its own (`stub_status`,
+`proxy_pass`), when the PHP location that serves `<prefix>x.php` sets
+no access rule of its own nor inherits one from the server or `http`. Uploads folders
+are SEC053's; hidden folders (`/.git`) hold no scripts.
+
+**Symptom**: `GET /admin/` answers 401 (or 403), `GET /admin/index.php` runs the
+script without credentials (live, nginx 1.22.1: 401 for the folder, 200 for its
+script; ISPConfig's `/stats/` vhost template has this shape).
+
+Bad:
+```nginx
+location /admin/ {
+    auth_basic "Staff";
+    auth_basic_user_file /etc/nginx/htpasswd;
+}
+location ~ \.php$ {
+    try_files $uri =404;
+    include fastcgi.conf;
+    fastcgi_pass unix:/run/php/php8.2-fpm.sock;
+}
+```
+Good:
+```nginx
+location ^~ /admin/ {
+    auth_basic "Staff";
+    auth_basic_user_file /etc/nginx/htpasswd;
+    location ~ \.php$ {
+        try_files $uri =404;
+        include fastcgi.conf;
+        fastcgi_pass unix:/run/php/php8.2-fpm.sock;
+    }
+}
+location ~ \.php$ {
+    try_files $uri =404;
+    include fastcgi.conf;
+    fastcgi_pass unix:/run/php/php8.2-fpm.sock;
+}
+```"#,
+        fix: "Make the prefix location `^~` and nest the PHP location in it (it inherits the access rules), or repeat the rules in a PHP location for that prefix placed before the general one.",
+    },
+    check: Check::Server(check),
+};
+
+/// Directives that restrict who gets an answer, and whether the statement `s` restricts
+/// (`auth_basic off;` lifts an inherited one; `allow` alone restricts nothing: SEC051).
+fn restricts(s: &nginx_conf_parser::Item<'_>) -> Option<&'static str> {
+    let on = |name: &'static str| {
+        (s.is(name) && s.arg(0).is_some_and(|a| !a.eq_ignore_ascii_case("off"))).then_some(name)
+    };
+    on("auth_basic")
+        .or_else(|| on("auth_request"))
+        .or_else(|| on("auth_jwt"))
+        .or_else(|| s.is("deny").then_some("deny"))
+        .or_else(|| {
+            // `return 403;` hides a folder as `deny all;` does.
+            (s.is("return")
+                && s.arg(0)
+                    .is_some_and(|a| matches!(a.as_ref(), "401" | "403" | "404" | "444")))
+            .then_some("return")
+        })
+}
+
+/// The first access rule written directly in block `block` (`None`: the top level).
+fn own_restriction(tree: &Tree<'_>, block: Option<usize>) -> Option<(usize, &'static str)> {
+    tree.children(block)
+        .iter()
+        .find_map(|&c| restricts(tree.item(c)).map(|name| (c, name)))
+}
+
+/// The path of a plain prefix location (no modifier: regex locations win over it).
+fn plain_prefix(location: &EffectiveLocation) -> Option<&str> {
+    let mut words = location.pattern.split_whitespace();
+    match (words.next(), words.next()) {
+        (Some(path), None) if path.starts_with('/') => Some(path),
+        _ => None,
+    }
+}
+
+fn within(inner: lint_source::Span, outer: lint_source::Span) -> bool {
+    inner.file == outer.file && inner.start >= outer.start && inner.end <= outer.end
+}
+
+fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
+    let locations = || server.locations.iter().skip(1);
+    let nested_in = |l: &EffectiveLocation| {
+        locations().any(|o| o.span != l.span && within(l.span, o.span))
+    };
+    for guarded in locations() {
+        let Some(prefix) = plain_prefix(guarded) else {
+            continue;
+        };
+        // Scripts in an uploads folder are SEC053's; a hidden folder (`/.git`) holds
+        // none.
+        if prefix.to_ascii_lowercase().contains("upload")
+            || prefix.split('/').any(|segment| segment.starts_with('.'))
+        {
+            continue;
+        }
+        let holds_locations = locations().any(|l| l.span != guarded.span && within(l.span, guarded.span));
+        if holds_locations || nested_in(guarded) {
+            continue;
+        }
+        let Some(node) = tree.locations_at(guarded.span).next() else {
+            continue;
+        };
+        let Some((rule_at, rule_name)) = own_restriction(tree, Some(node)) else {
+            continue;
+        };
+        // An endpoint (`stub_status`, a proxied application) answers itself: it is no
+        // folder of the server's scripts.
+        let endpoint = tree.children(Some(node)).iter().any(|&c| {
+            let s = tree.item(c);
+            s.is("stub_status") || crate::model::syntax::CONTENT_HANDLERS.iter().any(|h| s.is(h))
+        });
+        if endpoint {
+            continue;
+        }
+        let dir = if prefix.ends_with('/') {
+            prefix.to_string()
+        } else {
+            format!("{prefix}/")
+        };
+        let probe = format!("{dir}x.php");
+        let Some(php) = server.location_for(&probe) else {
+            continue;
+        };
+        if php.span == guarded.span
+            || php.fastcgi_pass.is_none()
+            || php.early_return.is_some()
+            || nested_in(php)
+        {
+            continue;
+        }
+        // The PHP location, the server and http: any access rule there covers the
+        // scripts too (not necessarily the same one: not judged).
+        let Some(php_node) = tree.locations_at(php.span).next() else {
+            continue;
+        };
+        let guarded_too = std::iter::once(Some(php_node))
+            .chain(tree.ancestors(php_node).map(Some))
+            .any(|level| own_restriction(tree, level).is_some());
+        if guarded_too {
+            continue;
+        }
+        let what = match rule_name {
+            "deny" => "its allow/deny list",
+            "auth_basic" => "its password (auth_basic)",
+            "auth_request" => "its auth_request",
+            "return" => "the refusal its `return` gives",
+            _ => "its auth_jwt",
+        };
+        sink.push(
+            Diagnostic::new(
+                &RULE.meta,
+                tree.item(rule_at).span(),
+                format!(
+                    "`{probe}` goes to the PHP location, which has none of this location's access rules: scripts under {dir} run without {what}"
+                ),
+            )
+            .with_related(php.span, "a regex location wins over the plain prefix one, and only the serving location's access rules apply")
+            .with_help(format!(
+                "make it `location ^~ {prefix}` and nest the PHP location in it"
+            )),
+        );
+    }
+}
+
+fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink) {
+    if let Some(tree) = model.syntax_of(nginx) {
+        check_server(server, tree, sink);
+    }
+}
