@@ -44,7 +44,15 @@ live against nginx 1.22: the bad order sends `<?php`.
 Only a script that exists is sent. `/index.php` is the server's own front
 controller, and a directory's index script is taken to exist when the location
 says so: it sets `index` itself (Pico's) or its `try_files` falls back to that
-script. Otherwise the script is only guessed from the server's `index` (Magento's
+script. The same holds for a location that stops the regex search: `location ^~ /admin/ {
+auth_basic ...; }` with no PHP location inside sends `/admin/index.php` as a file
+(reached from `/admin/` through `index index.php`; live, nginx 1.22.1; judged for a
+`^~` folder that asks for a password or names its index script: most `^~` folders are
+static on purpose), and
+`location = /wp-login.php { limit_req ...; }` without `fastcgi_pass` sends the
+login script's source.
+
+Otherwise the script is only guessed from the server's `index` (Magento's
 `location ~ ^/setup/pub/` serves assets and holds no PHP file; mailcow's
 `location ~ ^/api/v1/(.*)$` routes to `/json_api.php`): then the finding is a note
 that says "if it exists"."#,
@@ -59,6 +67,44 @@ fn regex_of(pattern: &str) -> Option<(&str, bool)> {
         return Some((re.trim(), true));
     }
     pattern.strip_prefix('~').map(|re| (re.trim(), false))
+}
+
+/// A location that keeps nginx from trying the regexes: `^~ /admin/` for every URI
+/// under it, `= /wp-login.php` for its one URI. Its modifier and path.
+fn stops_regex_search(pattern: &str) -> Option<(&str, &str)> {
+    let mut words = pattern.split_whitespace();
+    match (words.next(), words.next(), words.next()) {
+        (Some(m @ ("^~" | "=")), Some(path), None) if path.starts_with('/') => Some((m, path)),
+        _ => None,
+    }
+}
+
+/// The script URIs a `^~`/`=` location could serve as files, each with whether the
+/// location says it exists: an exact location names its script; under a `^~` prefix,
+/// the `index` files of the folder (guessed) and its `try_files` fallbacks (stated).
+fn stopping_probes(modifier: &str, path: &str, location: &EffectiveLocation, index: &[String]) -> Vec<(String, bool)> {
+    if modifier == "=" {
+        return if path.to_ascii_lowercase().ends_with(".php") {
+            vec![(path.to_string(), false)]
+        } else {
+            Vec::new()
+        };
+    }
+    let dir = if path.ends_with('/') {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    };
+    let mut out: Vec<(String, bool)> = index.iter().map(|f| (format!("{dir}{f}"), true)).collect();
+    if let Some(t) = &location.try_files {
+        for fallback in t.args.iter().skip(1) {
+            let target = fallback.split('?').next().unwrap_or(fallback);
+            if target.starts_with(&dir) && target.to_ascii_lowercase().ends_with(".php") && !target.contains('$') {
+                out.push((target.to_string(), false));
+            }
+        }
+    }
+    out
 }
 
 fn matches(pattern: &str, uri: &str) -> bool {
@@ -165,6 +211,10 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
     }
     let index = index_scripts(server);
     for location in server.locations.iter().skip(1) {
+        if let Some((modifier, path)) = stops_regex_search(&location.pattern) {
+            check_stopping(model, server, location, (modifier, path), (&php, &index), sink);
+            continue;
+        }
         let Some((re, _)) = regex_of(&location.pattern) else {
             continue;
         };
@@ -211,6 +261,79 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             sink.push(d);
             break;
         }
+    }
+}
+
+/// A `^~` or `=` location that serves a PHP script as a file: nginx does not try the
+/// regexes after it, so the PHP location never sees the script.
+fn check_stopping(
+    model: &Model<'_>,
+    server: &Server,
+    location: &EffectiveLocation,
+    (modifier, path): (&str, &str),
+    (php, index): (&[&EffectiveLocation], &[String]),
+    sink: &mut Sink,
+) {
+    if !location.serves_files() || model.unresolved_include_within(location.span) {
+        return;
+    }
+    // Most `^~` folders are static on purpose (assets, uploads, ACME challenges): a
+    // folder's index script is only suspected where the location guards an area of the
+    // application with a password, or names its index itself.
+    let guarded = model.syntax.iter().any(|tree| {
+        tree.locations_at(location.span).any(|n| {
+            tree.node(n).children().any(|c| {
+                (c.is("auth_basic") || c.is("auth_request")) && !c.arg(0).eq_ignore_ascii_case("off")
+            })
+        })
+    });
+    for (uri, guessed) in stopping_probes(modifier, path, location, index) {
+        if guessed && !guarded && !stated(location, &uri) {
+            continue;
+        }
+        // nginx's choice: this location, and not one nested in it.
+        if server
+            .location_for(&uri)
+            .is_none_or(|picked| picked.span != location.span)
+        {
+            continue;
+        }
+        let Some(skipped) = php.iter().find(|l| matches(&l.pattern, &uri)) else {
+            continue;
+        };
+        if hands_over(model, location) {
+            return;
+        }
+        let how = if modifier == "=" {
+            "an exact location, so the regexes are not tried"
+        } else {
+            "`^~` stops the search for regex locations"
+        };
+        let d = if guessed && !stated(location, &uri) {
+            Diagnostic::new(
+                &RULE.meta,
+                location.span,
+                format!("if `{uri}` exists, it is served by `location {}` ({how}), which passes nothing to php-fpm: its source is sent as a file", location.pattern),
+            )
+            .with_severity(Severity::Note)
+        } else {
+            Diagnostic::new(
+                &RULE.meta,
+                location.span,
+                format!("`{uri}` is served by `location {}` ({how}), which passes nothing to php-fpm: the script's source is sent as a file", location.pattern),
+            )
+        };
+        sink.push(
+            d.with_label("the PHP location is never consulted for it")
+                .with_related(skipped.span, "the PHP location never sees it")
+                .with_help(if modifier == "=" {
+                    "pass the script to php-fpm in this location (`include fastcgi.conf; fastcgi_pass ...;`)"
+                } else {
+                    "nest a PHP location inside this one"
+                })
+                .with_note("at runtime: 200 with the PHP source"),
+        );
+        return;
     }
 }
 
