@@ -210,18 +210,44 @@ pub(crate) fn symlinks_made(run: &str, workdir: &Path) -> Vec<(PathBuf, PathBuf)
         }
         let mut symbolic = false;
         let mut operands = Vec::new();
+        // `ln -s -t DIR TARGET` (GNU's target-directory form): the link is in DIR.
+        let mut target_dir: Option<String> = None;
+        let mut dir_next = false;
         for arg in &words[i + 1..] {
+            if dir_next {
+                target_dir = Some(arg.clone());
+                dir_next = false;
+                continue;
+            }
             if matches!(arg.as_str(), "&&" | "||" | ";" | "|" | "&") || arg.ends_with(';') {
                 if let Some(last) = arg.strip_suffix(';').filter(|a| !a.is_empty()) {
                     operands.push(last.to_string());
                 }
                 break;
             }
+            if let Some(dir) = arg.strip_prefix("--target-directory=") {
+                target_dir = Some(dir.to_string());
+                continue;
+            }
             if let Some(flags) = arg.strip_prefix('-') {
-                symbolic |= flags.contains('s') || flags == "-symbolic";
+                symbolic |=
+                    flags == "-symbolic" || (!flags.starts_with('-') && flags.contains('s'));
+                // `-t DIR` (alone or ending a group: `-st DIR`).
+                dir_next = !flags.starts_with('-') && flags.ends_with('t');
                 continue;
             }
             operands.push(arg.clone());
+        }
+        // A command substitution is not a path this can follow.
+        if operands
+            .iter()
+            .chain(&target_dir)
+            .any(|o| o.contains("$(") || o.contains('`'))
+        {
+            continue;
+        }
+        if let (Some(dir), [target]) = (&target_dir, operands.as_slice()) {
+            operands = vec![target.clone(), format!("{}/", dir.trim_end_matches('/'))];
         }
         // `ln -s /etc/nginx/sites-available/* /etc/nginx/sites-enabled/`: the shell expands
         // the glob into several links, which this does not follow.
@@ -1001,6 +1027,46 @@ mod tests {
                 (PathBuf::from("/app"), true),
             ]
         );
+    }
+
+    /// `ln -s -t DIR TARGET` puts the link in DIR (it was read backwards: the site file
+    /// replaced by a link to the folder, sites-enabled left empty); a command
+    /// substitution is no path.
+    #[test]
+    fn ln_target_directory_form() {
+        let at = Path::new("/");
+        assert_eq!(
+            symlinks_made(
+                "ln -s -t /etc/nginx/sites-enabled/ /etc/nginx/sites-available/mysite",
+                at
+            ),
+            [(
+                PathBuf::from("/etc/nginx/sites-enabled/mysite"),
+                PathBuf::from("/etc/nginx/sites-available/mysite")
+            )]
+        );
+        assert_eq!(
+            symlinks_made("ln -st /etc/nginx/conf.d /srv/app.conf && true", at),
+            [(
+                PathBuf::from("/etc/nginx/conf.d/app.conf"),
+                PathBuf::from("/srv/app.conf")
+            )]
+        );
+        assert_eq!(
+            symlinks_made(
+                "ln --symbolic --target-directory=/etc/nginx/conf.d /srv/app.conf",
+                at
+            ),
+            [(
+                PathBuf::from("/etc/nginx/conf.d/app.conf"),
+                PathBuf::from("/srv/app.conf")
+            )]
+        );
+        assert!(symlinks_made(
+            "ln -s -t /usr/lib/x/ /usr/lib/$(uname -m)-linux-gnu/libx.so",
+            at
+        )
+        .is_empty());
     }
 
     /// Flags before the JSON form (`COPY --chown=… ["src/", "/dest/"]`): the array is

@@ -134,6 +134,16 @@ fn remote_urls(root: &Path) -> Vec<String> {
         .collect()
 }
 
+/// A Symfony service container file (`config/services.yaml`): `services:` of PHP classes
+/// (`App\Controller\:`, `_defaults:` with `autowire`), not of containers.
+fn symfony_services(text: &str) -> bool {
+    text.lines().any(|line| {
+        let key = line.trim_start();
+        let key = key.split(':').next().unwrap_or("");
+        key == "_defaults" || key == "autowire" || key == "autoconfigure" || key.contains('\\')
+    })
+}
+
 /// Lists the configuration files of a repository, in path order.
 pub fn scan(root: &Path) -> Vec<RepoFile> {
     let walker = ignore::WalkBuilder::new(root)
@@ -378,7 +388,9 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
     }
     if e == "yml" || e == "yaml" {
         if crate::compose::is_compose_name(&name)
-            || text.lines().any(|l| l.trim_end() == "services:") && !text.contains("apiVersion:")
+            || text.lines().any(|l| l.trim_end() == "services:")
+                && !text.contains("apiVersion:")
+                && !symfony_services(&text)
         {
             return Some(Role::Compose);
         }
@@ -465,6 +477,18 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
     None
 }
 
+/// `#{NAME}` with an upper-case name inside a line (a comment's `# {foo}` is none).
+fn hash_braced_name(line: &str) -> bool {
+    line.match_indices("#{").any(|(at, _)| {
+        let name = &line[at + 2..];
+        let len = name
+            .bytes()
+            .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
+            .count();
+        len > 0 && name.as_bytes().get(len) == Some(&b'}')
+    })
+}
+
 /// Templates of installers and hosting panels, filled in by their own scripts before
 /// nginx or php-fpm reads them: ISPConfig's vlibTemplate (`<tmpl_if name='ssl'>`,
 /// `{tmpl_var name='port'}`), iRedMail's `PH_NAME` and Vesta's `%name%` placeholders
@@ -487,6 +511,11 @@ pub(crate) fn installer_template(text: &str) -> Option<&'static str> {
         }
         if double_braced_name(line) {
             return Some("template ({{NAME}} placeholders, filled in by a start script)");
+        }
+        // Ruby/CoffeeScript interpolation (`server_name build.#{MAIN_DOMAIN};`, 10up's
+        // wp-local-docker): nginx reads `#` as a comment there and loses the `;`.
+        if hash_braced_name(line) {
+            return Some("template (#{NAME} placeholders, filled in by a generator)");
         }
         // Lua tables (`{ok}`) in OpenResty's `*_by_lua_block` bodies are no placeholders.
         if !text_has_lua {
@@ -1112,6 +1141,27 @@ mod tests {
         assert_eq!(
             role("docker-compose.yml", "services:\n  a:\n    image: x\n"),
             Some(Role::Compose)
+        );
+        assert_eq!(
+            role("stack/web.yml", "services:\n  web:\n    image: nginx\n"),
+            Some(Role::Compose)
+        );
+        assert_eq!(
+            role(
+                "config/nginx/develop.conf",
+                "server {\n    listen 80;\n    server_name build.#{MAIN_DOMAIN};\n    root /var/www;\n}\n"
+            ),
+            Some(Role::Template(
+                "template (#{NAME} placeholders, filled in by a generator)"
+            ))
+        );
+        // Symfony's service container (bolt/core's config/services.yaml): PHP classes.
+        assert_eq!(
+            role(
+                "config/services.yaml",
+                "parameters:\n    locale: en\nservices:\n    _defaults:\n        autowire: true\n    App\\Twig\\PhpExtension: ~\n"
+            ),
+            None
         );
         assert_eq!(
             role("k8s/deploy.yaml", "apiVersion: apps/v1\nkind: Deployment\n"),

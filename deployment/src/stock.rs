@@ -678,6 +678,8 @@ const RELEASES: &[Release] = &[
 /// version numbers are PHP's: `php:8.3-fpm` is not Debian 8 (jessie's nginx 1.6 made
 /// `http2 on;` an unknown directive).
 fn release_of(base: &str) -> Option<&'static Release> {
+    // A pinned digest (`debian:trixie-slim@sha256:…`) is no tag: its release is the tag's.
+    let base = base.split('@').next().unwrap_or(base);
     let tag = base
         .rsplit_once(':')
         .map_or("", |(_, t)| t)
@@ -745,6 +747,8 @@ pub fn debian_default_php(base: &str) -> &'static str {
 /// assert_eq!(deployment::stock::debian_nginx_version("ubuntu:24.04"), "1.24");
 /// assert_eq!(deployment::stock::debian_nginx_version("debian:bookworm"), "1.22");
 /// assert_eq!(deployment::stock::debian_nginx_version("debian:jessie"), "1.6");
+/// // Pinned to a digest, the tag still names the release.
+/// assert_eq!(deployment::stock::debian_nginx_version("debian:trixie-slim@sha256:3a39"), "1.26");
 /// // The official php image: PHP's version in the tag, Debian's release as a word of it.
 /// assert_eq!(deployment::stock::debian_nginx_version("php:8.3-fpm"), "1.26");
 /// assert_eq!(deployment::stock::debian_nginx_version("php:8.3-fpm-bookworm"), "1.22");
