@@ -280,6 +280,18 @@ fn generated(cases: &mut Vec<Case>) {
         ("var/limit-req-zone-key", "limit_req_zone $binary_remote_addr$bad_key zone=one:1m rate=1r/s;"),
         // A pass without a port names an upstream block, or nginx stops: "no port in
         // upstream" (names compared case-insensitively, defined before or after use).
+        // Nested locations (ngx_http_core_location): a prefix inside must start with its
+        // parent's path (a regex parent has none), nothing inside an exact or named
+        // location, named locations at the server level only (NGX028).
+        ("loc/nested-outside", "server { listen 127.0.0.1:18090; location /a/ { location /b/ { } } }"),
+        ("loc/nested-shorter-than-parent", "server { listen 127.0.0.1:18090; location /a/ { location /a { } } }"),
+        ("loc/prefix-in-regex", "server { listen 127.0.0.1:18090; location ~ ^/a { location /a/ { } } }"),
+        ("loc/regex-in-regex-ok", "server { listen 127.0.0.1:18090; location ~ ^/a { location ~ \\.php$ { } } }"),
+        ("loc/in-exact", "server { listen 127.0.0.1:18090; location = /a { location ~ x { } } }"),
+        ("loc/in-named", "server { listen 127.0.0.1:18090; location @n { location /a/ { } } location / { try_files $uri @n; } }"),
+        ("loc/named-nested", "server { listen 127.0.0.1:18090; location /y/ { location @app { } } }"),
+        ("loc/nested-ok", "server { listen 127.0.0.1:18090; location /a/ { location /a/b/ { } location = /a/c { } location ^~ /a/d { } location ~ \\.php$ { } } }"),
+        ("loc/joined-forms", "server { listen 127.0.0.1:18090; location =/a { } location ^~/b/ { location /b/c { } location =/c { } } }"),
         ("pass/undefined-upstream", "upstream php { server 127.0.0.1:9000; } server { listen 127.0.0.1:18090; location / { fastcgi_pass php82; } }"),
         ("pass/ip-without-port", "server { listen 127.0.0.1:18090; location / { fastcgi_pass 127.0.0.1; } }"),
         ("pass/ipv6-without-port", "server { listen 127.0.0.1:18090; location / { fastcgi_pass [::1]; } }"),

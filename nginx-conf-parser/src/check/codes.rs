@@ -257,6 +257,41 @@ location ^~ /static/ { root /srv/b; }
     fix: "Merge the two blocks.",
 };
 
+/// NGX028: a location nested where nginx refuses it
+pub static LOCATION_NESTING: RuleMeta = RuleMeta {
+    code: "NGX028",
+    name: "location-nesting",
+    family: Family::NginxLoad,
+    severity: Severity::Error,
+    summary: "a location nested where nginx refuses it: outside its parent's prefix, inside an exact or named location, or a named location below the server level",
+    aliases: &[],
+    doc: r#"nginx checks each nested location against the one around it when it loads the
+configuration (`ngx_http_core_location`):
+- a nested prefix location must start with its parent's path: `location /a/ {
+  location /b/ { } }` fails with `location "/b/" is outside location "/a/"` (a regex
+  parent has no path: any prefix location inside it is outside);
+- nothing may be nested in an exact location (`location = /a`) nor in a named one
+  (`location @app`);
+- a named location is allowed at the server level only.
+
+**Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx
+does not start), with one of the messages above.
+
+Bad:
+```nginx
+location /admin/ {
+    location /static/ { expires 30d; }
+}
+```
+Good:
+```nginx
+location /admin/ {
+    location /admin/static/ { expires 30d; }
+}
+```"#,
+    fix: "Write the nested location's full path (it must start with its parent's), or move it to the server level.",
+};
+
 /// NGX018: a deprecated or obsolete directive (nginx warns and may ignore it)
 pub static DEPRECATED: RuleMeta = RuleMeta {
     code: "NGX018",
@@ -555,6 +590,7 @@ pub static RULES: &[&RuleMeta] = &[
     &DUPLICATE,
     &NO_EVENTS,
     &DUPLICATE_LOCATION,
+    &LOCATION_NESTING,
     &DEPRECATED,
     &INVALID_REGEX,
     &DUPLICATE_LISTEN,

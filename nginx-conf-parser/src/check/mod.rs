@@ -441,6 +441,9 @@ struct Frame<'a> {
     /// statement (a tenth of the load-time checks).
     seen: Vec<(&'static str, Item<'a>)>,
     locations: HashMap<(bool, String), Item<'a>>,
+    /// The `location` whose block this frame walks (nested locations are checked against
+    /// it).
+    location: Option<Item<'a>>,
     /// For a `server` block of http walked with a memo: its key, the files spliced into it
     /// and where its findings start in `Checker::out` (kept when the frame ends).
     unit: Option<((FileId, u32), Vec<FileId>, usize)>,
@@ -465,6 +468,7 @@ impl<'a> Checker<'a> {
             context,
             seen: Vec::new(),
             locations: HashMap::new(),
+            location: None,
             unit: None,
         }];
         while let Some(frame) = stack.last_mut() {
@@ -507,6 +511,9 @@ impl<'a> Checker<'a> {
                 }
             }
             if item.is("location") {
+                if let Some(d) = nesting_error(&item, frame.location.as_ref()) {
+                    self.out.push(d);
+                }
                 if let Some(key) = location_key(&item) {
                     if let Some(first) = frame.locations.get(&key) {
                         let d = Diagnostic::new(
@@ -554,6 +561,7 @@ impl<'a> Checker<'a> {
                     context: body,
                     seen: Vec::new(),
                     locations: HashMap::new(),
+                    location: item.is("location").then_some(item),
                     unit,
                 });
             }
@@ -1069,6 +1077,69 @@ fn arity_help(spec: &DirectiveSpec) -> String {
 
 /// `(exact, uri)` for the locations nginx compares for duplicates: `=` ones and
 /// prefix ones (`^~ /a` and `/a` are the same); regex and named are not compared.
+/// How nginx reads a location's arguments: its kind and name (`= /a` is exact `/a`,
+/// `~* re` a regex `re`, `@app` named), the joined forms (`=/a`, `^~/a`, `~re`) too.
+fn location_name(item: &Item<'_>) -> Option<(LocationKind, String)> {
+    let first = item.arg(0)?;
+    if item.arg_count() == 2 {
+        let name = item.arg(1)?.into_owned();
+        return match first.as_ref() {
+            "=" => Some((LocationKind::Exact, name)),
+            "^~" => Some((LocationKind::Prefix, name)),
+            "~" | "~*" => Some((LocationKind::Regex, name)),
+            _ => None,
+        };
+    }
+    let f = first.as_ref();
+    Some(if let Some(rest) = f.strip_prefix('=') {
+        (LocationKind::Exact, rest.to_string())
+    } else if let Some(rest) = f.strip_prefix("^~") {
+        (LocationKind::Prefix, rest.to_string())
+    } else if let Some(rest) = f.strip_prefix("~*") {
+        (LocationKind::Regex, rest.to_string())
+    } else if let Some(rest) = f.strip_prefix('~') {
+        (LocationKind::Regex, rest.to_string())
+    } else if f.starts_with('@') {
+        (LocationKind::Named, f.to_string())
+    } else {
+        (LocationKind::Prefix, f.to_string())
+    })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LocationKind {
+    Exact,
+    Prefix,
+    Regex,
+    Named,
+}
+
+/// ngx_http_core_location's checks of a location nested in `parent`, in its order.
+fn nesting_error(item: &Item<'_>, parent: Option<&Item<'_>>) -> Option<Diagnostic> {
+    let (kind, name) = location_name(item)?;
+    let message = match parent.and_then(location_name) {
+        Some((LocationKind::Exact, outer)) => {
+            format!("location \"{name}\" cannot be inside the exact location \"{outer}\"")
+        }
+        Some((LocationKind::Named, outer)) => {
+            format!("location \"{name}\" cannot be inside the named location \"{outer}\"")
+        }
+        Some(_) if kind == LocationKind::Named => {
+            format!("named location \"{name}\" can be on the server level only")
+        }
+        Some((_, outer)) if kind != LocationKind::Regex && !name.starts_with(&outer) => {
+            format!("location \"{name}\" is outside location \"{outer}\"")
+        }
+        _ => return None,
+    };
+    Some(
+        Diagnostic::new(&LOCATION_NESTING, item.args_span(), message).with_help(match kind {
+            LocationKind::Named => "move the named location to the server level",
+            _ => "give the nested location its parent's path as a prefix, or move it out",
+        }),
+    )
+}
+
 fn location_key(item: &Item<'_>) -> Option<(bool, String)> {
     let first = item.arg(0)?;
     match (item.arg_count(), first.as_ref()) {
