@@ -115,9 +115,10 @@ fn matches(pattern: &str, uri: &str) -> bool {
     }
 }
 
-/// The literal path a regex starts with (`^/pico(.*)` → `/pico`).
+/// The literal path a regex starts with (`^/pico(.*)` → `/pico`); an unanchored one
+/// (`/pico`) matches there too, among other places.
 fn literal_start(re: &str) -> Option<&str> {
-    let rest = re.strip_prefix('^')?;
+    let rest = re.strip_prefix('^').unwrap_or(re);
     let end = rest
         .find(|c: char| ".*+?()[]{}|\\$^".contains(c))
         .unwrap_or(rest.len());
@@ -160,7 +161,7 @@ fn stated(location: &EffectiveLocation, uri: &str) -> bool {
 }
 
 /// True when the location's own block sends the request elsewhere or nowhere: it
-/// denies every request (`deny all;`), rewrites the URI for a new search (a `rewrite`
+/// denies every request (`deny all;` without an `allow`), rewrites the URI for a new search (a `rewrite`
 /// without `break`: docker-nginx-multi-php-fpm's `^/api/` strips its prefix and the
 /// PHP location runs), or decides in an `if`.
 fn hands_over(model: &Model<'_>, location: &EffectiveLocation) -> bool {
@@ -168,8 +169,10 @@ fn hands_over(model: &Model<'_>, location: &EffectiveLocation) -> bool {
         tree.locations_at(location.span)
             .map(|n| tree.node(n))
             .any(|n| {
+                // With an `allow` list, the allowed clients still get the source.
+                let allows = n.children().any(|c| c.is("allow"));
                 n.children().any(|c| {
-                    (c.is("deny") && c.arg(0) == "all")
+                    (c.is("deny") && c.arg(0) == "all" && !allows)
                         || (c.is("rewrite") && !c.args().skip(2).any(|f| f == "break"))
                         || c.is("if")
                 })
@@ -223,6 +226,12 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
         }
         for (uri, guessed) in probes(re, &index) {
             if !matches(&location.pattern, &uri) {
+                continue;
+            }
+            // An unanchored folder regex (`~* /wp-content/uploads`, `~* /imagecache/`)
+            // is mostly a static folder's: its index script is judged only when the
+            // location names it.
+            if guessed && !re.starts_with('^') && !stated(location, &uri) {
                 continue;
             }
             // nginx's choice: this location, and not one nested in it.
@@ -346,6 +355,7 @@ mod tests {
         assert_eq!(literal_start("^/pico(.*)"), Some("/pico"));
         assert_eq!(literal_start("^/blog/"), Some("/blog/"));
         assert_eq!(literal_start("\\.php$"), None);
+        assert_eq!(literal_start("/pico"), Some("/pico"));
         assert_eq!(
             probes("^/pico(.*)", &["index.php".to_string()]),
             [

@@ -112,23 +112,39 @@ fn upload_prefix(location: &EffectiveLocation) -> Option<String> {
         "" | "^~" => path.to_string(),
         "~" | "~*" => {
             // The pattern's literal start: `^/uploads/.*\.php$` → `/uploads/`.
-            let rest = path.strip_prefix('^')?;
+            // Unanchored (`~* /wp-content/uploads`, Automattic's VIP image) it matches at
+            // the start of the URI too.
+            let rest = path.strip_prefix('^').unwrap_or(path);
             let mut out = String::new();
             let mut chars = rest.chars().peekable();
+            let mut whole = true;
             while let Some(c) = chars.next() {
                 match c {
                     '\\' => match chars.next() {
                         Some(e) if !e.is_ascii_alphanumeric() => out.push(e),
-                        _ => break,
+                        _ => {
+                            whole = false;
+                            break;
+                        }
                     },
                     // A quantifier that allows zero applies to the last literal: drop it.
                     '*' | '?' | '{' => {
                         out.pop();
+                        whole = false;
                         break;
                     }
-                    '.' | '+' | '(' | ')' | '[' | '|' | '$' | '^' => break,
+                    // `$` ends a whole literal: `^/uploads$` is that folder too.
+                    '$' => break,
+                    '.' | '+' | '(' | ')' | '[' | '|' | '^' => {
+                        whole = false;
+                        break;
+                    }
                     other => out.push(other),
                 }
+            }
+            // A regex that is all literal (`~* /wp-content/uploads`) names the folder.
+            if whole && !out.ends_with('/') {
+                out.push('/');
             }
             out
         }
