@@ -9,18 +9,20 @@ pub static RULE: Rule = Rule {
         code: "FPM101",
         name: "slowlog-at-terminate-timeout",
         family: Family::FpmPool,
-        severity: Severity::Warning,
-        summary: "`request_slowlog_timeout` equal to `request_terminate_timeout`: the slow log is never written",
+        severity: Severity::Note,
+        summary: "`request_slowlog_timeout` equal to `request_terminate_timeout`: only requests that are killed are ever traced",
         aliases: &[],
         doc: r#"The slow log records a stack trace of requests running longer than
 `request_slowlog_timeout` — the one piece of evidence of *why* a request was
-slow. When it equals `request_terminate_timeout`, the worker is killed at the
-same moment and the trace rarely makes it to the file. (A slowlog timeout
-above the terminate timeout stops php-fpm from starting: FPM010.)
+slow. When it equals `request_terminate_timeout`, only requests that are about to
+be killed reach it: the trace is still taken (php-fpm checks the slow log first and
+kills at its next check; live, php-fpm 8.2 logged `executing too slow` then
+`execution timed out` for each request), but requests that are slow and still
+finish are never traced. (A slowlog timeout above the terminate timeout stops
+php-fpm from starting: FPM010.)
 
-**Symptom**: slow requests are killed without a backtrace: php-fpm logs
-`execution timed out (30.001 sec), terminating` but never `executing too
-slow`, and the slow log stays empty.
+**Symptom**: the slow log holds only requests that ended in a 502; the slow
+pages users complain about, which finish a little under the limit, leave no trace.
 
 Bad:
 ```ini
@@ -50,7 +52,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         };
         if slow > 0 && slow == term {
             sink.push(
-                Diagnostic::new(&RULE.meta, slow_entry.value_span, format!("pool [{}] writes slow-log traces at {slow}s, the moment it kills the request", p.pool.name))
+                Diagnostic::new(&RULE.meta, slow_entry.value_span, format!("pool [{}] traces requests at {slow}s, when it kills them: slow requests that finish are never traced", p.pool.name))
                     .with_related(term_entry.value_span, "request_terminate_timeout")
                     .with_help(format!("set request_slowlog_timeout to about a third of {term}s"))
                     .with_fix_if(term >= 3, || {

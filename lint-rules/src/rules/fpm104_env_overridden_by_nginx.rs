@@ -12,18 +12,20 @@ pub static RULE: Rule = Rule {
         family: Family::FpmPool,
         severity: Severity::Warning,
         summary:
-            "a pool's `env[X]` that nginx overrides with `fastcgi_param X`: PHP sees nginx's value",
+            "a pool's `env[X]` that nginx also sends as `fastcgi_param X`: `$_SERVER` holds nginx's value, `getenv()` the pool's",
         aliases: &[],
-        doc: r#"PHP under php-fpm answers `getenv('X')` from the request's FastCGI
-parameters first and the process environment second, and builds `$_SERVER`
-the same way: the FastCGI parameter is added last and wins. So when nginx
-sends `fastcgi_param APP_ENV staging` and the pool says `env[APP_ENV] =
-production`, every request from nginx sees `staging`; the pool's value only
-shows in CLI-like contexts (cron through php-fpm, health checks sent
-directly). With `if_not_empty` nginx sends the parameter only when its value
-is not empty, and the pool's value is the fallback (note).
+        doc: r#"php-fpm builds `$_SERVER` from the process environment (the pool's
+`env[]`) and then the request's FastCGI parameters, which are added last and win;
+`getenv('X')` reads the process environment only. So when nginx sends
+`fastcgi_param APP_ENV staging` and the pool says `env[APP_ENV] = production`,
+`$_SERVER['APP_ENV']` is `staging` and `getenv('APP_ENV')` is `production` (live,
+php-fpm 8.2: `getenv=frompool server=fromnginx`). Frameworks read one or the
+other (Symfony's Dotenv `$_SERVER` first, plain `getenv()` code the pool's): the
+same setting has two values in one request. With `if_not_empty` nginx sends the
+parameter only when its value is not empty (note).
 
-**Symptom**: the application reads a different value than the pool sets; changing the pool does nothing.
+**Symptom**: the application reads a different value than the pool sets, or
+different parts of it disagree; changing one side changes only some of them.
 
 Bad:
 ```ini
@@ -57,7 +59,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     &RULE.meta,
                     env.key_span,
                     format!(
-                        "pool [{}] sets env[{}] = \"{}\", but nginx sends fastcgi_param {} {}: PHP sees nginx's value",
+                        "pool [{}] sets env[{}] = \"{}\", but nginx sends fastcgi_param {} {}: $_SERVER holds nginx's value, getenv() the pool's",
                         p.pool.name, param.name, env.value, param.name, param.value
                     ),
                 )

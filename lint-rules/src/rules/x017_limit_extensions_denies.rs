@@ -18,7 +18,8 @@ pub static RULE: Rule = Rule {
         doc: r#"php-fpm runs only scripts whose name ends in one of
 `security.limit_extensions` (default `.php .phar`). A location such as
 `location ~ \.(php|html)$` that passes `.html` files to the pool gets them
-refused.
+refused. The comparison is byte for byte: `.HTML` in the list does not allow
+`page.html` (live, php-fpm 8.2: 403).
 
 **Symptom**: 403 with the body "Access denied."; php-fpm logs `Access to the
 script '/var/www/x.html' has been denied (see security.limit_extensions)`.
@@ -37,8 +38,9 @@ location ~ \.php$ { fastcgi_pass unix:/run/php/php8.2-fpm.sock; }
     check: Check::Server(check),
 };
 
-/// Extensions a regex location like `\.(php|html)$` or `\.phtml$` routes.
-fn extensions(pattern: &str) -> Vec<String> {
+/// Extensions a regex location like `\.(php|html)$` or `\.phtml$` routes, as written
+/// (a caseless location's in lower case: the URIs it mostly sees).
+fn extensions(pattern: &str, caseless: bool) -> Vec<String> {
     let Some(dot) = pattern.rfind("\\.") else {
         return Vec::new();
     };
@@ -56,7 +58,13 @@ fn extensions(pattern: &str) -> Vec<String> {
         return Vec::new();
     }
     tail.split('|')
-        .map(|e| format!(".{}", e.to_ascii_lowercase()))
+        .map(|e| {
+            if caseless {
+                format!(".{}", e.to_ascii_lowercase())
+            } else {
+                format!(".{e}")
+            }
+        })
         .collect()
 }
 
@@ -69,7 +77,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
         else {
             continue;
         };
-        let routed = extensions(regex.trim());
+        let routed = extensions(regex.trim(), location.pattern.starts_with("~*"));
         if routed.is_empty() {
             continue;
         }
@@ -86,8 +94,10 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             let allowed: Vec<String> = p
                 .pool
                 .value("security.limit_extensions")
+                // php-fpm compares the script's suffix byte for byte: `.HTML` does not
+                // allow `page.html` (live, php-fpm 8.2: 403).
                 .map_or(vec![".php".into(), ".phar".into()], |v| {
-                    v.split_whitespace().map(str::to_ascii_lowercase).collect()
+                    v.split_whitespace().map(str::to_string).collect()
                 });
             if allowed.is_empty() {
                 continue; // an empty list allows everything
