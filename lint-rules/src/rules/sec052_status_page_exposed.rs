@@ -354,11 +354,19 @@ fn fpm_status_pages(model: &Model<'_>, sink: &mut Sink) {
                                         )
                                 })
                             });
-                        if !script_name_is_uri
-                            || server
+                        // A literal SCRIPT_NAME naming the page (`fastcgi_param SCRIPT_NAME
+                        // /status;` in `location = /fpm-status`) reaches it from any URI
+                        // this location serves (live: the full status page, 200).
+                        let names_the_page =
+                            location.inherited.params.as_ref().is_some_and(|list| {
+                                list.get("SCRIPT_NAME")
+                                    .is_some_and(|p| p.value.trim_matches('"') == path)
+                            });
+                        let reached_by_uri = script_name_is_uri
+                            && server
                                 .location_for(path)
-                                .is_none_or(|l| l.span != location.span)
-                        {
+                                .is_some_and(|l| l.span == location.span);
+                        if !names_the_page && !reached_by_uri {
                             continue;
                         }
                         // The statement inside this server (a snippet's location is

@@ -89,9 +89,22 @@ fn looks_like_status_page(uri: &str) -> bool {
 
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
-        let Some(uris) = literal_uris(&location.pattern) else {
+        let Some(mut uris) = literal_uris(&location.pattern) else {
             continue;
         };
+        // php-fpm compares the SCRIPT_NAME it gets: one written as a literal after
+        // `include fastcgi.conf` (`fastcgi_param SCRIPT_NAME /fpm-status;`) is the page
+        // asked for, whatever the URI (live: 200 with the status page).
+        let sent = location
+            .inherited
+            .params
+            .as_ref()
+            .and_then(|list| list.get("SCRIPT_NAME"))
+            .map(|p| p.value.trim_matches('"').to_string())
+            .filter(|v| v.starts_with('/') && !v.contains('$'));
+        if let Some(sent) = sent {
+            uris = vec![sent];
+        }
         if location.runs_fixed_script() {
             continue;
         }
