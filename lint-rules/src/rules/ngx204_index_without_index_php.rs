@@ -32,17 +32,21 @@ index index.php index.html;
 location ~ \.php$ { fastcgi_pass unix:/run/php/php8.2-fpm.sock; }
 ```
 
+A `try_files` fallback counts only without a directory parameter before it:
+`try_files $uri $uri/ /index.php?$args;` sends `/` to the index files first (403
+again).
+
 Not reported when `location /` hands requests on (`proxy_pass` or another `*_pass`,
 `return`): directory requests never reach the index module there.
 
 Autofix: safe — `index.php` is appended to the `index` list (the files listed before
 it keep their precedence)."#,
-        fix: "Add index.php to `index`, or `try_files $uri $uri/ /index.php?$query_string;` in `location /`.",
+        fix: "Add index.php to `index`, or `try_files $uri /index.php?$query_string;` in `location /` (a `$uri/` before the fallback hands `/` to `index` again).",
     },
     check: Check::Server(check),
 };
 
-fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
+fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     let Some(level) = server.locations.first() else {
         return;
     };
@@ -53,14 +57,42 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
     {
         return;
     }
+    // A `try_files` fallback to the script serves `/` only when no directory parameter
+    // (`$uri/`) comes first: that one hands `/` to the index module (live, nginx 1.22.1:
+    // `try_files $uri $uri/ /index.php?$args;` with `index index.html` answers 403).
     let front_controller = server.locations.iter().any(|l| {
+        l.try_files.as_ref().is_some_and(|t| {
+            let Some(at) = t.args.iter().position(|a| a.contains(".php")) else {
+                return false;
+            };
+            !t.args[..at].iter().any(|a| a.ends_with('/'))
+        })
+    });
+    // `location / { rewrite ^ /index.php last; }` (timrourke/k8s-php-fpm-example): every
+    // request, `/` among them, goes to the script.
+    let rewrites_to_script = model.syntax_of(nginx).is_some_and(|tree| {
+        server.locations.iter().skip(1).any(|l| {
+            l.pattern.split_whitespace().last() == Some("/")
+                && tree.locations_at(l.span).any(|n| {
+                    tree.node(n)
+                        .children()
+                        .any(|c| c.is("rewrite") && c.arg(1).contains(".php"))
+                })
+        })
+    });
+    if front_controller || rewrites_to_script {
+        return;
+    }
+    let directory_first = server.locations.iter().any(|l| {
         l.try_files
             .as_ref()
             .is_some_and(|t| t.args.iter().any(|a| a.contains(".php")))
     });
-    if front_controller {
-        return;
-    }
+    let why = if directory_first {
+        "and `$uri/` comes before the try_files fallback: `/` goes to the index files"
+    } else {
+        "and no location falls back to a PHP front controller"
+    };
     // `/` falls back to a named location (amimoto: `@wordpress`, a proxy to the PHP
     // server; live 200), or PHP apps live under paths with an index.php of their own
     // while `/` is a static site (mail-in-a-box's /mail and /cloud): no 403 follows.
@@ -83,7 +115,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
     // keeps Debian's PHP block for direct .php URLs; live: `/`, `/sub/` proxied, 200).
     let root_handed_off = server.locations.iter().skip(1).any(|l| {
         let words: Vec<&str> = l.pattern.split_whitespace().collect();
-        matches!(words.as_slice(), ["/"] | ["^~", "/"])
+        matches!(words.as_slice(), ["/"] | ["^~", "/"] | ["=", "/"])
             && (!l.other_pass.is_empty()
                 || l.fastcgi_pass.is_some()
                 || l.early_return.is_some()
@@ -92,6 +124,9 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
     if root_handed_off {
         return;
     }
+    // No `index` anywhere means nginx's own `index.html` (live: 403 on `/` beside an
+    // index.php), but most servers written without one are APIs or proxies whose `/`
+    // is never a directory request: not judged.
     let Some(index) = level.inherited.get("index") else {
         return;
     };
@@ -103,7 +138,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             &RULE.meta,
             index.span,
             format!(
-                "`index {}` has no index.php, and no location falls back to a PHP front controller",
+                "`index {}` has no index.php, {why}",
                 index.args.join(" ")
             ),
         )
