@@ -5237,3 +5237,23 @@ fn kubernetes_service_ports_forward_to_their_target_ports() {
     let text = lint("php-fpm:9000", "  - port: 9000\n");
     assert!(!text.contains("X021"), "{text}");
 }
+
+/// `${PWD}` in a Compose volume is the project's folder, where `docker compose` runs
+/// (AzuraCast): read as empty, the mounted site was lost and its error missed.
+#[test]
+fn pwd_in_compose_volumes_is_the_project_folder() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "docker-compose.yml",
+        "services:\n  nginx:\n    image: nginx:1.27\n    volumes:\n      - ${PWD}/default.conf:/etc/nginx/conf.d/default.conf:ro\n      - ${PWD}/app:/var/www/html\n  php:\n    image: php:8.3-fpm\n    volumes:\n      - ${PWD}/app:/var/www/html\n",
+    );
+    write(
+        dir.path(),
+        "default.conf",
+        "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n",
+    );
+    write(dir.path(), "app/index.php", "<?php\n");
+    let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert!(text.contains("default.conf:7:22: X019"), "{text}");
+}

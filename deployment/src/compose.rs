@@ -344,6 +344,14 @@ pub fn parse_in(
         .map(Path::to_path_buf)
         .unwrap_or_else(|| own_dir.clone());
     let mut env = extra_env.clone();
+    // `docker compose up` is run from the project's folder: the shell's `$PWD` is it
+    // (AzuraCast's `${PWD}/default.conf:/etc/nginx/...`; read as empty, the mount was lost).
+    let pwd = if dir.as_os_str().is_empty() {
+        ".".to_string()
+    } else {
+        dir.to_string_lossy().into_owned()
+    };
+    env.insert("PWD".to_string(), pwd);
     env.extend(read_dotenv(&dir));
     // The shell's (here: `--env`) values win over `.env`, as in Compose.
     OVERRIDES.with(|o| env.extend(o.borrow().iter().map(|(k, v)| (k.clone(), v.clone()))));

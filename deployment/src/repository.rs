@@ -816,6 +816,9 @@ fn fpm_score(text: &str) -> bool {
     // `[global]` section they are a php-fpm.conf (Debian's holds nothing else).
     let mut global_keys = 0;
     let mut in_global = false;
+    // php-fpm's keys in a pool section (`[www]` with `user = root`, `group = root`:
+    // lando's zz-lando.conf), each another program's too.
+    let mut pool_keys = 0;
     for line in text.lines().map(str::trim) {
         if line.is_empty() || line.starts_with(';') || line.starts_with('#') {
             continue;
@@ -844,6 +847,11 @@ fn fpm_score(text: &str) -> bool {
                 fpm += 1;
             } else if k == "include" || fpm_conf_parser::fpm_directive(&k).is_some() {
                 global_keys += usize::from(in_global);
+                pool_keys += usize::from(
+                    !in_global
+                        && sections > 0
+                        && fpm_conf_parser::fpm_directive_section(&k) == Some("pool"),
+                );
             } else {
                 unknown += 1;
             }
@@ -853,6 +861,11 @@ fn fpm_score(text: &str) -> bool {
         }
     }
     fpm += global_keys;
+    // Two or more of them and nothing php-fpm does not know (`[client] user = …
+    // password = …` is MySQL's).
+    if pool_keys >= 2 && unknown == 0 {
+        fpm += pool_keys;
+    }
     if fpm > 0 || sections > 0 {
         fpm += generic;
     }
@@ -1154,6 +1167,15 @@ mod tests {
             Some(Role::Template(
                 "template (#{NAME} placeholders, filled in by a generator)"
             ))
+        );
+        // A pool drop-in of php-fpm keys that other programs have too (lando).
+        assert_eq!(
+            role("config/zz-lando.conf", "[www]\nuser = root\ngroup = root\n"),
+            Some(Role::Fpm { main: false })
+        );
+        assert_eq!(
+            role("my.cnf", "[client]\nuser = root\npassword = secret\n"),
+            None
         );
         // Symfony's service container (bolt/core's config/services.yaml): PHP classes.
         assert_eq!(

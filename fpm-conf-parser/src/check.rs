@@ -520,6 +520,21 @@ fn check_pool(
             );
         }
     }
+    // `php-fpm -R` lets pools run as root (the container images that run everything as
+    // root start it so). Checked in a drop-in too: `user = root` written there is what
+    // the pool runs as (lando's zz-lando.conf; live: "please specify user and group other
+    // than root", php-fpm exits 78).
+    for key in ["user", "group"].into_iter().filter(|_| !root_allowed) {
+        if let Some(e) = pool.get(key) {
+            if e.value == "root" || e.value == "0" {
+                out.push(Diagnostic::new(
+                    &ROOT_USER,
+                    e.value_span,
+                    format!("[pool {p}] please specify user and group other than root"),
+                ));
+            }
+        }
+    }
     let header = pool.name_span;
     if incomplete {
         // A file of this tree is not known: listen, pm and max_children may be there.
@@ -675,19 +690,6 @@ fn check_pool(
         };
         if let Some(msg) = msg {
             out.push(Diagnostic::new(&SLOWLOG, e.value_span, msg));
-        }
-    }
-    // `php-fpm -R` lets pools run as root (the container images that run everything as
-    // root start it so).
-    for key in ["user", "group"].into_iter().filter(|_| !root_allowed) {
-        if let Some(e) = pool.get(key) {
-            if e.value == "root" || e.value == "0" {
-                out.push(Diagnostic::new(
-                    &ROOT_USER,
-                    e.value_span,
-                    format!("[pool {p}] please specify user and group other than root"),
-                ));
-            }
         }
     }
     if let Some(e) = pool.get("listen.mode") {

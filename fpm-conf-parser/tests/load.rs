@@ -115,3 +115,24 @@ fn a_directory_matched_by_an_include_pattern_is_skipped() {
     assert_eq!(describe(&map, &config.diagnostics), Vec::<String>::new());
     assert!(!config.incomplete);
 }
+
+/// A pool drop-in linted on its own (lando's zz-lando.conf: `[www]`, `user = root`,
+/// `group = root`) lacks the settings other files give the pool, but the user it sets is
+/// what the pool runs as: php-fpm refuses it without `-R` (live: exit 78).
+#[test]
+fn a_drop_in_that_runs_the_pool_as_root_is_reported() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("zz-lando.conf");
+    std::fs::write(&file, "[www]\nuser = root\ngroup = root\n").expect("write");
+    let map = SourceMap::new();
+    let config = load(&file, &FpmLoadOptions::default(), &map);
+    let found = describe(&map, &check(&config));
+    let root: Vec<&String> = found.iter().filter(|d| d.contains("FPM023")).collect();
+    assert_eq!(root.len(), 2, "{found:?}");
+    assert!(
+        found
+            .iter()
+            .any(|d| d.contains("sets neither pm nor pm.max_children")),
+        "{found:?}"
+    );
+}
