@@ -172,6 +172,13 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             .params
             .as_ref()
             .and_then(|p| p.get("SCRIPT_FILENAME"));
+        // A location written for the status pages (`~ ^/php-fpm_(status|ping)$`) whose
+        // pool is not known to have them: php-fpm answers its pages before it opens a
+        // script, and whether this pool has them is X028's to say (LEMPer's pools set
+        // them; live: 200 `pong` with `SCRIPT_FILENAME $fastcgi_script_name`).
+        if written_for_status_pages(server, location) {
+            continue;
+        }
         match script {
             None if model.serves_only_status_pages(server, location) => {}
             // The parameters may come from an include the deployment does not provide
@@ -186,7 +193,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
                 Diagnostic::new(&RULE.meta, *pass_span, "no SCRIPT_FILENAME is sent to php-fpm from this location")
                     .with_label("requests go to PHP without a script name")
                     .with_related(location.span, "location")
-                    .with_help("add `include fastcgi.conf;` (Debian's fastcgi_params lacks SCRIPT_FILENAME)")
+                    .with_help("add `fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;` (fastcgi_params lacks it), or `include fastcgi.conf;` where nginx has that file (the official image's Debian variant does not)")
                     .with_note("at runtime: 404 \"File not found.\", php-fpm logs \"Primary script unknown\"")
                     .with_fix_opt(add_script_filename(model, location)),
             ),
@@ -222,6 +229,22 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             Some(_) => {}
         }
     }
+}
+
+/// Whether the location's pattern names php-fpm's status or ping pages exactly (`=
+/// /fpm-status`, `~ ^/php-fpm_(status|ping)$`: the pages X028 compares with the pool's)
+/// and no script: `/index.php` does not land there.
+fn written_for_status_pages(server: &Server, location: &crate::model::EffectiveLocation) -> bool {
+    let p = location.pattern.to_ascii_lowercase();
+    let exact = p.starts_with("= ") || (p.starts_with('~') && p.contains("^/") && p.ends_with('$'));
+    exact
+        && (p.contains("status") || p.contains("ping"))
+        && !p.contains(".php")
+        && ["/index.php", "/app/index.php"].iter().all(|uri| {
+            server
+                .location_for(uri)
+                .is_none_or(|l| l.span != location.span)
+        })
 }
 
 /// Replaces the value of the `fastcgi_param SCRIPT_FILENAME` statement at `param` with the
