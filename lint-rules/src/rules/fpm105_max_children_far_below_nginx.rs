@@ -61,14 +61,19 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if !seen.insert(entry.value_span) {
                 continue;
             }
-            let mut d = Diagnostic::new(
-                &RULE.meta,
-                entry.value_span,
+            // `auto` (or unset) is one worker per CPU: a lower bound, said as one.
+            let message = if nginx.worker_processes.is_some() {
                 format!(
                     "pool [{}] runs {children} scripts at a time, while nginx can send it {in_flight} at once ({processes} worker process(es) × {connections} connections / 2)",
                     p.pool.name
-                ),
-            )
+                )
+            } else {
+                format!(
+                    "pool [{}] runs {children} scripts at a time, while nginx can send it {in_flight} at once per worker process ({connections} connections / 2; worker_processes auto: one per CPU)",
+                    p.pool.name
+                )
+            };
+            let mut d = Diagnostic::new(&RULE.meta, entry.value_span, message)
             .with_label("pm.max_children")
             .with_related(t.pass_span, "nginx passes requests here");
             if let Some((_, span)) = nginx.worker_connections {

@@ -953,6 +953,30 @@ impl<'a> Checker<'a> {
             .any(|r| r.third_party.is_none());
         if self.version_assumed && other_has {
             // Which nginx runs is a guess: a directive of the other version is no error.
+            // Said in the message itself (a one-line format shows no label): "unknown
+            // directive" alone read as a false positive to anyone on a newer nginx.
+            let since = (other == NginxVersion::Latest)
+                .then(|| {
+                    Catalogue::get(other)
+                        .lookup(name)
+                        .iter()
+                        .find(|r| r.third_party.is_none())
+                        .map(|r| r.since)
+                })
+                .flatten();
+            let why = match (since, Catalogue::removed(name)) {
+                (Some(since), _) => format!("added in nginx {since}"),
+                (None, Some(removed)) => format!("removed after nginx {}", removed.last),
+                (None, None) => format!("nginx {} has it", other.label()),
+            };
+            d = Diagnostic::new(
+                &UNKNOWN,
+                item.head_span(),
+                format!(
+                    "unknown directive \"{name}\" in nginx {}, the version assumed here ({why})",
+                    self.version.label()
+                ),
+            );
             d = d
                 .with_label(format!(
                     "not in nginx {}, the version assumed here; nginx {} has it",
