@@ -5257,3 +5257,28 @@ fn pwd_in_compose_volumes_is_the_project_folder() {
     let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
     assert!(text.contains("default.conf:7:22: X019"), "{text}");
 }
+
+/// nginx and php-fpm on Compose networks that share none: php-fpm's service name does
+/// not resolve from nginx, and X020 says why (it said no service was called so, and
+/// offered nginx's own name).
+#[test]
+fn a_service_on_another_network_is_named_as_such() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "compose.yaml",
+        "services:\n  web:\n    image: nginx:1.27-alpine\n    volumes:\n      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf:ro\n      - ./src:/var/www/html:ro\n    networks: [front]\n  app:\n    image: php:8.3-fpm-alpine\n    volumes:\n      - ./src:/var/www/html\n    networks: [back]\nnetworks:\n  front: {}\n  back: {}\n",
+    );
+    write(
+        dir.path(),
+        "nginx/default.conf",
+        "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass app:9000;\n    }\n}\n",
+    );
+    write(dir.path(), "src/index.php", "<?php\n");
+    let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert!(
+        text.contains("X020 [error] host not found in upstream \"app\": `app` is php-fpm's service, but web (networks: front) and app (networks: back) share no Compose network"),
+        "{text}"
+    );
+    assert!(!text.contains("did you mean"), "{text}");
+}

@@ -2436,6 +2436,18 @@ pub(crate) fn pair(
                     } else {
                         f.service_ports.clone()
                     },
+                    unreachable_names: if apart {
+                        let why = format!(
+                            "{} (networks: {}) and {} (networks: {}) share no Compose network",
+                            n.name,
+                            n.networks.join(", "),
+                            f.name,
+                            f.networks.join(", ")
+                        );
+                        f.names.iter().map(|x| (x.clone(), why.clone())).collect()
+                    } else {
+                        Vec::new()
+                    },
                 },
                 notes,
             });

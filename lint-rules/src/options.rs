@@ -40,6 +40,9 @@ pub struct Network {
     /// Kubernetes Services that name php-fpm's pod, with the ports each forwards: a
     /// connection to the Service's `port` reaches the pod on its `targetPort`.
     pub service_ports: Vec<ServicePorts>,
+    /// php-fpm's names that do not resolve from nginx's container, and why (Compose
+    /// services on networks that share none).
+    pub unreachable_names: Vec<(String, String)>,
 }
 
 /// A Kubernetes Service's ports: what `<service>:<port>` reaches in the pod.
@@ -115,6 +118,7 @@ impl Default for Network {
             fpm_provided: None,
             nginx_provided: None,
             service_ports: Vec::new(),
+            unreachable_names: Vec::new(),
         }
     }
 }

@@ -44,6 +44,25 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         if network.resolves(name) != Some(false) || !reported.insert(span) {
             return;
         }
+        // php-fpm's own service, on networks apart from nginx's: the name exists, the
+        // route does not.
+        if let Some((_, why)) = network
+            .unreachable_names
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
+            sink.push(
+                Diagnostic::new(
+                    &RULE.meta,
+                    span,
+                    format!("host not found in upstream \"{name}\": `{name}` is php-fpm's service, but {why}"),
+                )
+                .with_label("nginx resolves this name at start")
+                .with_help("put both services on one network (`networks:` in each, or none in both)")
+                .with_note("nginx refuses to start: \"[emerg] host not found in upstream\""),
+            );
+            return;
+        }
         let known: Vec<&str> = network
             .fpm_names
             .iter()
