@@ -488,6 +488,25 @@ impl<'a> Model<'a> {
             })
     }
 
+    /// A cache-purge endpoint (ngx_cache_purge's same-location form, FeministWiki's
+    /// `location / { if ($request_method != "PURGE") { return 405; } fastcgi_pass ...;
+    /// fastcgi_cache_purge PURGE from 127.0.0.1; }`): the module answers PURGE and the `if`
+    /// every other method, so no request reaches php-fpm (NGX201, NGX225).
+    pub fn serves_only_cache_purges(&self, location: &EffectiveLocation) -> bool {
+        self.syntax.iter().any(|tree| {
+            tree.locations_at(location.span)
+                .map(|n| tree.node(n))
+                .any(|n| {
+                    n.children().any(|c| c.is("fastcgi_cache_purge"))
+                        && n.children().any(|c| {
+                            c.is("if")
+                                && c.args().any(|a| a.contains("$request_method"))
+                                && c.children().any(|r| r.is("return"))
+                        })
+                })
+        })
+    }
+
     /// Whether the location serves only its pools' status and ping pages
     /// (`pm.status_path`, `ping.path`): php-fpm answers those itself from SCRIPT_NAME, at
     /// once, before it looks for a script (VirtuBox's `location ~ /(status|ping)` without

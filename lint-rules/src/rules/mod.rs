@@ -81,6 +81,7 @@ register! {
     ngx222_try_files_script_not_last,
     ngx223_try_files_query_without_question_mark,
     ngx224_php_uri_caught_by_static_regex,
+    ngx225_request_method_missing,
     sec001_split_path_info_without_check,
     sec010_add_header_dropped,
     sec011_add_header_multiline,

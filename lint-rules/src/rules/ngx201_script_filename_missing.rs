@@ -140,24 +140,6 @@ fn starts_with_variable(value: &str, name: &str) -> bool {
         .is_some_and(|r| !r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
 }
 
-/// A cache-purge endpoint (ngx_cache_purge's same-location form, FeministWiki's
-/// `location / { if ($request_method != "PURGE") { return 405; } fastcgi_pass ...;
-/// fastcgi_cache_purge PURGE from 127.0.0.1; }`): the module answers PURGE and the `if`
-/// every other method, so no request reaches php-fpm.
-fn purges_only(model: &Model<'_>, location: &crate::model::nginx::EffectiveLocation) -> bool {
-    model.syntax.iter().any(|tree| {
-        tree.locations_at(location.span)
-            .map(|n| tree.node(n))
-            .any(|n| {
-                n.children().any(|c| c.is("fastcgi_cache_purge"))
-                    && n.children().any(|c| {
-                        c.is("if")
-                            && c.args().any(|a| a.contains("$request_method"))
-                            && c.children().any(|r| r.is("return"))
-                    })
-            })
-    })
-}
 
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
@@ -188,7 +170,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             // known.
             None if model.unresolved_include_within(location.span)
                 || model.unresolved_include_within(server.span) => {}
-            None if purges_only(model, location) => {}
+            None if model.serves_only_cache_purges(location) => {}
             None => sink.push(
                 Diagnostic::new(&RULE.meta, *pass_span, "no SCRIPT_FILENAME is sent to php-fpm from this location")
                     .with_label("requests go to PHP without a script name")

@@ -1,0 +1,85 @@
+use crate::model::NginxModel;
+use crate::model::Server;
+use crate::rule::{Check, Rule, Sink};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+
+use crate::model::Model;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    meta: RuleMeta {
+        code: "NGX225",
+        name: "request-method-missing",
+        family: Family::NginxFastcgi,
+        severity: Severity::Error,
+        summary: "a `fastcgi_pass` location that sends no `REQUEST_METHOD` (no `fastcgi_params` included): php-fpm runs nothing and answers an empty page",
+        aliases: &[],
+        doc: r#"php-fpm takes a request without `REQUEST_METHOD` for no HTTP request at all: it
+runs no script and answers an empty page (its status and ping pages answer 404).
+`REQUEST_METHOD`, `QUERY_STRING`, `CONTENT_TYPE` and the rest come from
+`include fastcgi_params;` (or `fastcgi.conf`); a location written with only
+`fastcgi_param SCRIPT_FILENAME ...;` and `fastcgi_pass` sends none of them. Judged on
+the parameters the location really sends, inherited ones included; a list an inner
+`fastcgi_param` cut off is NGX202's, and a location with an include the deployment
+does not provide is not judged (it may send them).
+
+**Symptom**: every PHP page is blank with status 200 (live, nginx 1.22.1 and
+php-fpm 8.2: empty body; adding `fastcgi_param REQUEST_METHOD $request_method;` alone
+made the script run); nothing in either log.
+
+Bad:
+```nginx
+location ~ \.php$ {
+    fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
+    fastcgi_pass unix:/run/php/php8.2-fpm.sock;
+}
+```
+Good:
+```nginx
+location ~ \.php$ {
+    include fastcgi_params;
+    fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;
+    fastcgi_pass unix:/run/php/php8.2-fpm.sock;
+}
+```"#,
+        fix: "Add `include fastcgi_params;` where the location's `fastcgi_param` lines are (before them), or `include fastcgi.conf;`.",
+    },
+    check: Check::Server(check),
+};
+
+fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
+    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+        let Some((_, pass_span)) = &location.fastcgi_pass else {
+            continue;
+        };
+        if !model.may_talk_to_php(location)
+            || model.serves_only_cache_purges(location)
+            || model.unresolved_include_within(location.span)
+            || model.unresolved_include_within(server.span)
+        {
+            continue;
+        }
+        let params = location.inherited.params.as_ref();
+        let sends = params.is_some_and(|list| list.get("REQUEST_METHOD").is_some());
+        // Cut off by an inner `fastcgi_param`: NGX202 names what was lost.
+        let dropped = params.is_some_and(|list| {
+            list.dropped.iter().any(|p| p.name == "REQUEST_METHOD")
+        });
+        if sends || dropped {
+            continue;
+        }
+        let mut d = Diagnostic::new(
+            &RULE.meta,
+            *pass_span,
+            "no REQUEST_METHOD is sent to php-fpm from this location: php-fpm runs no script and answers an empty page",
+        )
+        .with_label("no `include fastcgi_params;` reaches this location")
+        .with_related(location.span, "location")
+        .with_help("add `include fastcgi_params;` before the location's `fastcgi_param` lines")
+        .with_note("at runtime: 200 with an empty body for every script (php-fpm's status page: 404)");
+        if let Some(at) = params.and_then(|list| list.defined_at) {
+            d = d.with_related(at, "the parameters sent are set here");
+        }
+        sink.push(d);
+    }
+}
