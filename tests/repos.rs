@@ -5233,6 +5233,15 @@ fn kubernetes_service_ports_forward_to_their_target_ports() {
         text.contains("X021 [error] Service php-fpm has no port of php-fpm:9000: nothing answers there (its ports: 80 → 9000)"),
         "{text}"
     );
+    // The Service by its cluster name is the same Service.
+    let text = lint(
+        "php-fpm.default.svc.cluster.local:9000",
+        "  - port: 9000\n    targetPort: 9001\n",
+    );
+    assert!(
+        text.contains("X021 [error] no pool of php-fpm's container listens on port 9001"),
+        "{text}"
+    );
     // Without a `ports` entry naming a target, the port is the container's.
     let text = lint("php-fpm:9000", "  - port: 9000\n");
     assert!(!text.contains("X021"), "{text}");

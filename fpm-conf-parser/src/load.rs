@@ -223,9 +223,16 @@ impl State<'_> {
             .diagnostics
             .extend(parsed.diagnostics.iter().cloned());
         for (name, span) in &parsed.unknown {
+            // `${NAME:-fallback}` (PHP 8.3's INI fallback, lagoon's images): the fallback
+            // applies from 8.3 on; before, the whole text names a variable never set.
+            let message = match name.split_once(":-") {
+                Some((var, fallback)) => format!("${{{name}}} is not known to the linter: php-fpm 8.3 and newer use \"{fallback}\" when {var} is unset; before 8.3 the whole text names a variable that is never set (empty)"),
+                None => format!("${{{name}}} is not known to the linter: php-fpm takes it from php.ini or its environment (empty when unset)"),
+            };
+            let var = name.split_once(":-").map_or(name.as_str(), |(v, _)| v);
             self.config.diagnostics.push(
-                Diagnostic::new(&UNKNOWN_VAR, *span, format!("${{{name}}} is not known to the linter: php-fpm takes it from php.ini or its environment (empty when unset)"))
-                    .with_help(format!("pass its value with `--env {name}=VALUE` (or `env` in .nginx-fpm-lint.toml) to check what depends on it")),
+                Diagnostic::new(&UNKNOWN_VAR, *span, message)
+                    .with_help(format!("pass its value with `--env {var}=VALUE` (or `env` in .nginx-fpm-lint.toml) to check what depends on it")),
             );
         }
         let lines = parsed.lines.iter().cloned();

@@ -142,7 +142,25 @@ impl Network {
 
     /// Whether `name` resolves to php-fpm's container.
     pub fn is_fpm_name(&self, name: &str) -> bool {
-        self.fpm_names.iter().any(|n| n.eq_ignore_ascii_case(name))
+        if self.fpm_names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+            return true;
+        }
+        // A Kubernetes Service by its longer names (`php.shop`, `php.shop.svc`,
+        // `php.shop.svc.cluster.local`): the same Service.
+        let Some((short, rest)) = name.split_once('.') else {
+            return false;
+        };
+        let kubernetes = self
+            .service_ports
+            .iter()
+            .any(|s| s.name.eq_ignore_ascii_case(short));
+        let suffix = rest.split('.').collect::<Vec<_>>();
+        kubernetes
+            && match suffix.as_slice() {
+                [_namespace] => true,
+                [_namespace, svc, ..] => svc.eq_ignore_ascii_case("svc"),
+                _ => false,
+            }
     }
 
     /// Where `name:port` arrives in php-fpm's container, through the Kubernetes Service

@@ -255,6 +255,23 @@ fn generated(cases: &mut Vec<Case>) {
             "worker_cpu_affinity auto; worker_cpu_affinity auto;\nevents { }\n",
         ),
         ("dup/user", "user www-data; user www-data;\nevents { }\n"),
+        // The events module's own value handlers.
+        (
+            "val/worker-processes-word",
+            "worker_processes abc;\nevents { }\n",
+        ),
+        (
+            "val/worker-processes-auto",
+            "worker_processes auto;\nevents { }\n",
+        ),
+        (
+            "val/worker-processes-number",
+            "worker_processes 4;\nevents { }\n",
+        ),
+        (
+            "val/worker-connections-word",
+            "events { worker_connections many; }\n",
+        ),
     ] {
         add(name.to_string(), text.to_string());
     }
@@ -292,6 +309,9 @@ fn generated(cases: &mut Vec<Case>) {
         ("loc/named-nested", "server { listen 127.0.0.1:18090; location /y/ { location @app { } } }"),
         ("loc/nested-ok", "server { listen 127.0.0.1:18090; location /a/ { location /a/b/ { } location = /a/c { } location ^~ /a/d { } location ~ \\.php$ { } } }"),
         ("loc/joined-forms", "server { listen 127.0.0.1:18090; location =/a { } location ^~/b/ { location /b/c { } location =/c { } } }"),
+        // An upstream without a server stops nginx at its closing brace.
+        ("up/no-servers", "upstream php {\n}\nserver { listen 127.0.0.1:18090; location / { fastcgi_pass php; } }"),
+        ("up/zone-only", "upstream php {\n    zone php 64k;\n}\nserver { listen 127.0.0.1:18090; location / { fastcgi_pass php; } }"),
         ("pass/undefined-upstream", "upstream php { server 127.0.0.1:9000; } server { listen 127.0.0.1:18090; location / { fastcgi_pass php82; } }"),
         ("pass/ip-without-port", "server { listen 127.0.0.1:18090; location / { fastcgi_pass 127.0.0.1; } }"),
         ("pass/ipv6-without-port", "server { listen 127.0.0.1:18090; location / { fastcgi_pass [::1]; } }"),

@@ -19,7 +19,12 @@ pub static RULE: Rule = Rule {
 `security.limit_extensions` (default `.php .phar`). A location such as
 `location ~ \.(php|html)$` that passes `.html` files to the pool gets them
 refused. The comparison is byte for byte: `.HTML` in the list does not allow
-`page.html` (live, php-fpm 8.2: 403).
+`page.html` (live, php-fpm 8.2: 403). The site's catch-all `location /`
+with `fastcgi_pass`, its script named by the URI (`try_files $uri $uri/
+/index.php...;` or none, `SCRIPT_FILENAME $document_root$fastcgi_script_name`), sends
+every file it finds to the pool: styles, fonts and images are refused (live:
+`/font.woff2` 403); one that runs a fixed script (`SCRIPT_FILENAME
+$document_root/index.php`) is fine.
 
 **Symptom**: 403 with the body "Access denied."; php-fpm logs `Access to the
 script '/var/www/x.html' has been denied (see security.limit_extensions)`.
@@ -68,6 +73,79 @@ fn extensions(pattern: &str, caseless: bool) -> Vec<String> {
         .collect()
 }
 
+/// A prefix location whose handler is `fastcgi_pass` and that serves files by their
+/// URI (`location / { try_files $uri $uri/ /index.php...; fastcgi_pass ...; }`, or no
+/// `try_files` at all): every file it finds goes to the pool, the styles and fonts
+/// too, and php-fpm refuses what `security.limit_extensions` does not list (live:
+/// `/font.woff2` 403 "Access denied.", stevenliebregt's LEMP stack).
+fn every_file(model: &Model<'_>, location: &crate::model::EffectiveLocation, sink: &mut Sink) {
+    let mut words = location.pattern.split_whitespace();
+    let path = match (words.next(), words.next()) {
+        (Some(p), None) => p,
+        (Some("^~"), Some(p)) => p,
+        _ => return,
+    };
+    // The site's catch-all `location /`, its script named by the URI: a folder's own
+    // prefix location (`/legacy/`) may hold scripts only, and one without a script name
+    // is NGX201's.
+    let by_name = location
+        .inherited
+        .params
+        .as_ref()
+        .and_then(|list| list.get("SCRIPT_FILENAME"))
+        .is_some_and(|p| {
+            ["$fastcgi_script_name", "$request_filename", "$uri"]
+                .iter()
+                .any(|v| p.value.contains(v))
+        });
+    if path != "/"
+        || !by_name
+        || location.runs_fixed_script()
+        || model.serves_only_cache_purges(location)
+    {
+        return;
+    }
+    // `try_files` that tests `$uri` first (or none): the file's own path is the script.
+    let by_uri = location
+        .try_files
+        .as_ref()
+        .is_none_or(|t| t.args.first().is_some_and(|a| a == "$uri"));
+    if !by_uri {
+        return;
+    }
+    for t in model.fastcgi_targets(location) {
+        let (Verdict::Reached(p) | Verdict::Partly(p)) = model.verdict(&t.target) else {
+            continue;
+        };
+        let allowed: Vec<String> = p
+            .pool
+            .value("security.limit_extensions")
+            .map_or(vec![".php".into(), ".phar".into()], |v| {
+                v.split_whitespace().map(str::to_string).collect()
+            });
+        if allowed.is_empty() || allowed.iter().any(|e| e == ".css" || e == ".js") {
+            return;
+        }
+        let mut d = Diagnostic::new(
+            &RULE.meta,
+            location.span,
+            format!(
+                "this location sends every file it finds to pool [{}], which only runs {}: styles, scripts, fonts and images under it are refused",
+                p.pool.name,
+                allowed.join(" ")
+            ),
+        )
+        .with_related(t.span, "passed to the pool here, whatever the extension")
+        .with_help("serve files from this location and pass only `.php` to php-fpm, in a `location ~ \\.php$` of its own")
+        .with_note("at runtime: 403 \"Access denied.\" for every existing non-PHP file, \"Access to the script ... has been denied (see security.limit_extensions)\"");
+        if let Some(e) = p.pool.get("security.limit_extensions") {
+            d = d.with_related(e.value_span, "allowed extensions");
+        }
+        sink.push(d);
+        return;
+    }
+}
+
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         let Some(regex) = location
@@ -75,6 +153,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             .strip_prefix("~*")
             .or_else(|| location.pattern.strip_prefix('~'))
         else {
+            every_file(model, location, sink);
             continue;
         };
         let routed = extensions(regex.trim(), location.pattern.starts_with("~*"));

@@ -491,6 +491,23 @@ impl<'a> Checker<'a> {
             } else if context == "http" && item.is("upstream") && item.is_block() {
                 // Not memoised with the statement: it depends on the http level.
                 self.upstream_resolve(&item);
+                // ngx_http_upstream_init_round_robin: an upstream with no `server` stops
+                // nginx, reported at the block's closing brace (an include inside may
+                // hold them: not judged).
+                let empty = !item.children().any(|c| c.is("server") || c.is("include"));
+                if empty {
+                    let span = item.span();
+                    let close = lint_source::Span::new(
+                        span.file,
+                        span.end.saturating_sub(1) as usize,
+                        span.end as usize,
+                    );
+                    self.out.push(
+                        Diagnostic::new(&INVALID_VALUE, close, "no servers are inside upstream")
+                            .with_related(item.args_span(), "this upstream")
+                            .with_help("add a `server` line (the php-fpm address) to the upstream"),
+                    );
+                }
             }
             if spec.rejects_duplicates() {
                 // Keyed by the catalogue's static name: no allocation per directive.

@@ -190,6 +190,16 @@ pub fn check_value(spec: &DirectiveSpec, item: &Item<'_>) -> Option<String> {
             && !lower.starts_with("https://"))
         .then(|| "invalid URL prefix".to_string());
     }
+    // The events module's own handlers (ngx_set_worker_processes, ngx_event_connections):
+    // `auto` or a number, and a number (magento-cloud-docker's unrendered
+    // `!NGINX_WORKER_PROCESSES!`).
+    if name == "worker_processes" && spec.module == "ngx_core_module" {
+        return (!first.eq_ignore_ascii_case("auto") && !positive_number(&first))
+            .then(|| "\"worker_processes\" directive invalid value".to_string());
+    }
+    if name == "worker_connections" && spec.set_handler == "ngx_event_connections" {
+        return (!positive_number(&first)).then(|| format!("invalid number \"{first}\""));
+    }
     // The standard slots below read their argument literally: `$x` is no variable there
     // (`proxy_limit_rate $rate` fails on 1.22, whose slot is a plain size; newer nginx
     // gives it a complex-value slot, another value kind).
@@ -487,6 +497,11 @@ fn pcre2_message(pattern: &str, e: &pcre2::Error) -> String {
         ),
         _ => format!("pcre2_compile() failed: {message} in \"{pattern}\""),
     }
+}
+
+/// What `ngx_atoi` accepts: one or more ASCII digits.
+fn positive_number(word: &str) -> bool {
+    !word.is_empty() && word.bytes().all(|b| b.is_ascii_digit())
 }
 
 #[cfg(test)]
