@@ -28,6 +28,12 @@ struct Case {
 
 /// Deliberate differences, each with its reason. Empty: we agree everywhere on this corpus.
 const DELIBERATE: &[(&str, &str)] = &[
+    // nginx checks cache zones once the whole configuration is read and names the main
+    // file's last line; the finding is put on the directive that names the zone.
+    (
+        "zone/cache-unknown",
+        "both reject; nginx points at the end of nginx.conf, we at the `fastcgi_cache` that names the zone",
+    ),
     // nginx has no include-cycle check and loops until a duplicate stops it; we report the cycle
     // (NGX003), so both reject, at different lines.
     (
@@ -309,6 +315,13 @@ fn generated(cases: &mut Vec<Case>) {
         ("loc/named-nested", "server { listen 127.0.0.1:18090; location /y/ { location @app { } } }"),
         ("loc/nested-ok", "server { listen 127.0.0.1:18090; location /a/ { location /a/b/ { } location = /a/c { } location ^~ /a/d { } location ~ \\.php$ { } } }"),
         ("loc/joined-forms", "server { listen 127.0.0.1:18090; location =/a { } location ^~/b/ { location /b/c { } location =/c { } } }"),
+        // Shared memory zones named but never defined (a cache; a request limit).
+        ("zone/cache-unknown", "server { listen 127.0.0.1:18090; location / { fastcgi_pass 127.0.0.1:9000; fastcgi_cache mwfc; } }"),
+        ("zone/cache-defined-later", "server { listen 127.0.0.1:18090; location / { fastcgi_pass 127.0.0.1:9000; fastcgi_cache mwfc; } } fastcgi_cache_path /tmp/nfl-cache keys_zone=mwfc:1m;"),
+        ("zone/limit-req-unknown", "server { listen 127.0.0.1:18090; location / { limit_req zone=one burst=5; } }"),
+        ("zone/limit-req-defined", "limit_req_zone $binary_remote_addr zone=one:1m rate=1r/s; server { listen 127.0.0.1:18090; location / { limit_req zone=one burst=5; } }"),
+        ("zone/limit-conn-unknown", "server { listen 127.0.0.1:18090; location / { limit_conn addr 10; } }"),
+        ("re/map-bad-entry-line", "map $uri $m {\n    default 0;\n    ~^/(a 1;\n}"),
         // An upstream without a server stops nginx at its closing brace.
         ("up/no-servers", "upstream php {\n}\nserver { listen 127.0.0.1:18090; location / { fastcgi_pass php; } }"),
         ("up/zone-only", "upstream php {\n    zone php 64k;\n}\nserver { listen 127.0.0.1:18090; location / { fastcgi_pass php; } }"),

@@ -146,6 +146,13 @@ name an `upstream` block of `http`: `fastcgi_pass php82;` with no `upstream php8
 A host no name can be (an installer's placeholder left in: `server <PHP_SOCKET>;`
 in an upstream, `proxy_pass http://<API_HOST>/;`) is `host not found in upstream
 "<PHP_SOCKET>"`, whatever the network.
+An `upstream` needs a `server` (`no servers are inside upstream`, at its closing
+brace); `worker_processes` is `auto` or a number, `worker_connections` a number. A
+cache or request limit must name a zone its `*_cache_path` / `limit_*_zone`
+defines somewhere in `http`: `"fastcgi_cache" zone "wpcache" is unknown` (nginx
+names the end of nginx.conf; the finding is put on the directive that names the
+zone), `zero size shared memory zone "one"` (not judged when an include could not be
+read, nor in a snippet linted on its own).
 In a snippet linted on its own (`--nginx site.conf`), an unknown log format or
 upstream is a note: the file that includes the snippet may define it.
 

@@ -10,6 +10,7 @@ pub mod listen;
 mod log_formats;
 mod pass_ports;
 mod server_names;
+mod shared_zones;
 mod values;
 pub(crate) mod variables;
 
@@ -330,6 +331,10 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
         // And its upstreams (the same walk).
         let mut names = Vec::new();
         log_formats::check(config, &mut names);
+        // Zones may be defined in the nginx.conf that includes a snippet: main only.
+        if !opts.lone_snippet {
+            shared_zones::check(config, &mut checker.out);
+        }
         variables::check(
             config,
             map,
@@ -734,6 +739,9 @@ impl<'a> Checker<'a> {
         if let Some(message) = values::check_regex(&item) {
             self.out
                 .push(Diagnostic::new(&INVALID_REGEX, item.args_span(), message));
+        } else if let Some((message, entry)) = values::map_regex(&item) {
+            self.out
+                .push(Diagnostic::new(&INVALID_REGEX, entry, message));
         }
         Some(spec)
     }

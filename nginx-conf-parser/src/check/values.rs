@@ -442,18 +442,26 @@ pub fn check_regex(item: &Item<'_>) -> Option<String> {
         return item
             .args()
             .find_map(|name| compile(name.strip_prefix('~')?, true));
-    } else if item.is("map") && item.is_block() {
-        return item.children().find_map(|entry| {
-            let key = entry.name();
-            match key.strip_prefix("~*") {
-                Some(re) => compile(re, true),
-                None => compile(key.strip_prefix('~')?, false),
-            }
-        });
     } else {
         return None;
     };
     compile(&pattern, caseless)
+}
+
+/// The first regex key of a `map` block PCRE2 refuses: nginx's message and the entry
+/// (nginx compiles each when it reads that line, and names it).
+pub fn map_regex(item: &Item<'_>) -> Option<(String, lint_source::Span)> {
+    if !item.is("map") || !item.is_block() {
+        return None;
+    }
+    item.children().find_map(|entry| {
+        let key = entry.name();
+        let message = match key.strip_prefix("~*") {
+            Some(re) => compile(re, true),
+            None => compile(key.strip_prefix('~')?, false),
+        }?;
+        Some((message, entry.name_span()))
+    })
 }
 
 /// Compiles `pattern` as `ngx_regex_compile` does (PCRE2, no UTF mode, caseless for
