@@ -5291,3 +5291,23 @@ fn a_service_on_another_network_is_named_as_such() {
     );
     assert!(!text.contains("did you mean"), "{text}");
 }
+
+/// A loose copy of the official image's zz-docker.conf shape (`[global]` error_log, then
+/// `[www]` catch_workers_output: passbolt's) adjusts pools the image defines: it is read
+/// after them, not placed as php-fpm.conf (three false FPM006 errors).
+#[test]
+fn a_global_section_before_a_pool_override_is_a_drop_in() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "conf/php/zz-docker.conf",
+        "[global]\nerror_log = /proc/self/fd/2\nlog_limit = 8192\n\n[www]\ncatch_workers_output = yes\ndecorate_workers_output = no\n",
+    );
+    let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert!(!text.contains("FPM006"), "{text}");
+    let (shown, _) = run_in(dir.path(), &["deployments", "."]);
+    assert!(
+        shown.contains("/usr/local/etc/php-fpm.d/zz-zz-docker.conf ← conf/php/zz-docker.conf"),
+        "{shown}"
+    );
+}

@@ -3319,7 +3319,11 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                 let first_section = first_section(&text);
                 let opens =
                     |header: &str| first_section.is_some_and(|h| h.eq_ignore_ascii_case(header));
-                let main = main || opens("[global]");
+                // Unless what follows `[global]` only adjusts a pool others define (the
+                // official image's own zz-docker.conf shape: `[global]` error_log, then
+                // `[www]` catch_workers_output; passbolt's copy of it got three false
+                // FPM006 errors as a main file).
+                let main = main || (opens("[global]") && !pool_override(&text));
                 let is_override = !main && pool_override(&text);
                 let target = if main {
                     PathBuf::from(if debian {
@@ -3337,6 +3341,8 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                                 "/usr/local/etc/php-fpm.d".to_string()
                             })
                         })
+                        // `zz-` again for a `zz-docker.conf` of the repository's own: read
+                        // after the image's file of that name, not in its place.
                         .join(if is_override {
                             format!("zz-{name}")
                         } else if opens("[www]") {
