@@ -308,6 +308,19 @@ impl Server {
             .is_some_and(|s| s.first().eq_ignore_ascii_case("on"))
     }
 
+    /// The URI of a script in folder `prefix` (`/admin` → `/admin/x.php`) and the location
+    /// nginx picks for it: what a folder's own location loses to a regex PHP location.
+    pub fn script_location_under(&self, prefix: &str) -> Option<(String, &EffectiveLocation)> {
+        let dir = if prefix.ends_with('/') {
+            prefix.to_string()
+        } else {
+            format!("{prefix}/")
+        };
+        let probe = format!("{dir}x.php");
+        let found = self.location_for(&probe)?;
+        Some((probe, found))
+    }
+
     /// The location nginx picks for `uri` (exact, longest prefix unless `^~`, regexes in
     /// order, then the longest prefix); `None` when only the server level applies.
     pub fn location_for(&self, uri: &str) -> Option<&EffectiveLocation> {

@@ -170,13 +170,7 @@ fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
         if internal {
             continue;
         }
-        let dir = if prefix.ends_with('/') {
-            prefix.to_string()
-        } else {
-            format!("{prefix}/")
-        };
-        let probe = format!("{dir}x.php");
-        let Some(php) = server.location_for(&probe) else {
+        let Some((probe, php)) = server.script_location_under(prefix) else {
             continue;
         };
         if php.span == prefix_location.span

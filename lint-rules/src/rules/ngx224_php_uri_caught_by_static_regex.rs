@@ -234,14 +234,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             if guessed && !re.starts_with('^') && !stated(location, &uri) {
                 continue;
             }
-            // nginx's choice: this location, and not one nested in it.
-            if server
-                .location_for(&uri)
-                .is_none_or(|picked| picked.span != location.span)
-            {
-                continue;
-            }
-            let Some(skipped) = php.iter().find(|l| matches(&l.pattern, &uri)) else {
+            let Some(skipped) = skipped_php_location(server, location, &php, &uri) else {
                 continue;
             };
             if hands_over(model, location) {
@@ -273,6 +266,21 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
     }
 }
 
+/// The PHP location `uri` would have gone to, when nginx picks `location` for it (and
+/// not a location nested in it).
+fn skipped_php_location<'l>(
+    server: &Server,
+    location: &EffectiveLocation,
+    php: &[&'l EffectiveLocation],
+    uri: &str,
+) -> Option<&'l EffectiveLocation> {
+    server
+        .location_for(uri)
+        .is_some_and(|picked| picked.span == location.span)
+        .then(|| php.iter().copied().find(|l| matches(&l.pattern, uri)))
+        .flatten()
+}
+
 /// A `^~` or `=` location that serves a PHP script as a file: nginx does not try the
 /// regexes after it, so the PHP location never sees the script.
 fn check_stopping(
@@ -300,14 +308,7 @@ fn check_stopping(
         if guessed && !guarded && !stated(location, &uri) {
             continue;
         }
-        // nginx's choice: this location, and not one nested in it.
-        if server
-            .location_for(&uri)
-            .is_none_or(|picked| picked.span != location.span)
-        {
-            continue;
-        }
-        let Some(skipped) = php.iter().find(|l| matches(&l.pattern, &uri)) else {
+        let Some(skipped) = skipped_php_location(server, location, php, &uri) else {
             continue;
         };
         if hands_over(model, location) {

@@ -139,13 +139,7 @@ fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
         if endpoint {
             continue;
         }
-        let dir = if prefix.ends_with('/') {
-            prefix.to_string()
-        } else {
-            format!("{prefix}/")
-        };
-        let probe = format!("{dir}x.php");
-        let Some(php) = server.location_for(&probe) else {
+        let Some((probe, php)) = server.script_location_under(prefix) else {
             continue;
         };
         if php.span == guarded.span
@@ -178,7 +172,8 @@ fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
                 &RULE.meta,
                 tree.item(rule_at).span(),
                 format!(
-                    "`{probe}` goes to the PHP location, which has none of this location's access rules: scripts under {dir} run without {what}"
+                    "`{probe}` goes to the PHP location, which has none of this location's access rules: scripts under {} run without {what}",
+                    probe.trim_end_matches("x.php")
                 ),
             )
             .with_related(php.span, "a regex location wins over the plain prefix one, and only the serving location's access rules apply")

@@ -73,6 +73,16 @@ fn extensions(pattern: &str, caseless: bool) -> Vec<String> {
         .collect()
 }
 
+/// The pool's `security.limit_extensions` (default `.php .phar`), as written: php-fpm
+/// compares the script's suffix byte for byte (`.HTML` does not allow `page.html`; live,
+/// php-fpm 8.2: 403).
+fn allowed_extensions(pool: &fpm_conf_parser::Pool) -> Vec<String> {
+    pool.value("security.limit_extensions")
+        .map_or(vec![".php".into(), ".phar".into()], |v| {
+            v.split_whitespace().map(str::to_string).collect()
+        })
+}
+
 /// A prefix location whose handler is `fastcgi_pass` and that serves files by their
 /// URI (`location / { try_files $uri $uri/ /index.php...; fastcgi_pass ...; }`, or no
 /// `try_files` at all): every file it finds goes to the pool, the styles and fonts
@@ -117,12 +127,7 @@ fn every_file(model: &Model<'_>, location: &crate::model::EffectiveLocation, sin
         let (Verdict::Reached(p) | Verdict::Partly(p)) = model.verdict(&t.target) else {
             continue;
         };
-        let allowed: Vec<String> = p
-            .pool
-            .value("security.limit_extensions")
-            .map_or(vec![".php".into(), ".phar".into()], |v| {
-                v.split_whitespace().map(str::to_string).collect()
-            });
+        let allowed = allowed_extensions(p.pool);
         if allowed.is_empty() || allowed.iter().any(|e| e == ".css" || e == ".js") {
             return;
         }
@@ -170,14 +175,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             let (Verdict::Reached(p) | Verdict::Partly(p)) = model.verdict(&t.target) else {
                 continue;
             };
-            let allowed: Vec<String> = p
-                .pool
-                .value("security.limit_extensions")
-                // php-fpm compares the script's suffix byte for byte: `.HTML` does not
-                // allow `page.html` (live, php-fpm 8.2: 403).
-                .map_or(vec![".php".into(), ".phar".into()], |v| {
-                    v.split_whitespace().map(str::to_string).collect()
-                });
+            let allowed = allowed_extensions(p.pool);
             if allowed.is_empty() {
                 continue; // an empty list allows everything
             }
