@@ -235,6 +235,23 @@ impl EffectiveLocation {
             })
     }
 
+    /// The path of a plain prefix location (`location /admin/`, no modifier: a regex
+    /// location wins over it for the URIs both match).
+    pub fn plain_prefix(&self) -> Option<&str> {
+        let mut words = self.pattern.split_whitespace();
+        match (words.next(), words.next()) {
+            (Some(path), None) if path.starts_with('/') => Some(path),
+            _ => None,
+        }
+    }
+
+    /// Whether this location is written inside `outer` (same file, inside its span).
+    pub fn is_within(&self, outer: &EffectiveLocation) -> bool {
+        self.span.file == outer.span.file
+            && self.span.start >= outer.span.start
+            && self.span.end <= outer.span.end
+    }
+
     /// True for regex locations matching `.php` (the usual PHP handler).
     pub fn is_php_regex(&self) -> bool {
         self.pattern.starts_with('~') && self.pattern.contains("php")

@@ -66,15 +66,6 @@ location ~ \.php$ {
     check: Check::Server(check),
 };
 
-/// The path of a plain prefix location (no modifier: regex locations win over it).
-fn plain_prefix(location: &EffectiveLocation) -> Option<&str> {
-    let mut words = location.pattern.split_whitespace();
-    match (words.next(), words.next()) {
-        (Some(path), None) if path.starts_with('/') => Some(path),
-        _ => None,
-    }
-}
-
 /// Folders that hold no scripts by their nature: ACME challenges, static assets, error
 /// pages, uploads (where a script must not run: SEC053). laradock's
 /// `location /.well-known/acme-challenge/ { root /var/www/letsencrypt/; }` beside
@@ -133,7 +124,7 @@ fn reads_root(php: &EffectiveLocation) -> bool {
 
 fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
     for prefix_location in server.locations.iter().skip(1) {
-        let Some(prefix) = plain_prefix(prefix_location) else {
+        let Some(prefix) = prefix_location.plain_prefix() else {
             continue;
         };
         if holds_no_scripts(prefix) {
@@ -151,13 +142,13 @@ fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
                 .locations
                 .iter()
                 .skip(1)
-                .any(|o| o.span != l.span && within(l.span, o.span))
+                .any(|o| o.span != l.span && l.is_within(o))
         };
         let holds_locations = server
             .locations
             .iter()
             .skip(1)
-            .any(|l| l.span != prefix_location.span && within(l.span, prefix_location.span));
+            .any(|l| l.span != prefix_location.span && l.is_within(prefix_location));
         if holds_locations || nested_in(prefix_location) || root.first().contains('$') {
             continue;
         }

@@ -91,26 +91,13 @@ fn own_restriction(tree: &Tree<'_>, block: Option<usize>) -> Option<(usize, &'st
         .find_map(|&c| restricts(tree.item(c)).map(|name| (c, name)))
 }
 
-/// The path of a plain prefix location (no modifier: regex locations win over it).
-fn plain_prefix(location: &EffectiveLocation) -> Option<&str> {
-    let mut words = location.pattern.split_whitespace();
-    match (words.next(), words.next()) {
-        (Some(path), None) if path.starts_with('/') => Some(path),
-        _ => None,
-    }
-}
-
-fn within(inner: lint_source::Span, outer: lint_source::Span) -> bool {
-    inner.file == outer.file && inner.start >= outer.start && inner.end <= outer.end
-}
-
 fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
     let locations = || server.locations.iter().skip(1);
     let nested_in = |l: &EffectiveLocation| {
-        locations().any(|o| o.span != l.span && within(l.span, o.span))
+        locations().any(|o| o.span != l.span && l.is_within(o))
     };
     for guarded in locations() {
-        let Some(prefix) = plain_prefix(guarded) else {
+        let Some(prefix) = guarded.plain_prefix() else {
             continue;
         };
         // Scripts in an uploads folder are SEC053's; a hidden folder (`/.git`) holds
@@ -120,7 +107,7 @@ fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
         {
             continue;
         }
-        let holds_locations = locations().any(|l| l.span != guarded.span && within(l.span, guarded.span));
+        let holds_locations = locations().any(|l| l.span != guarded.span && l.is_within(guarded));
         if holds_locations || nested_in(guarded) {
             continue;
         }
