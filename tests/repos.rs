@@ -5311,3 +5311,21 @@ fn a_global_section_before_a_pool_override_is_a_drop_in() {
         "{shown}"
     );
 }
+
+/// php-fpm beside an nginx service whose image is not known (devilbox/nginx-stable):
+/// the note names that nginx instead of saying there is none.
+#[test]
+fn an_unknown_nginx_image_beside_php_fpm_is_named() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "docker-compose.yml",
+        "services:\n  php:\n    image: php:8.3-fpm\n  httpd:\n    image: devilbox/nginx-stable:alpine-1.0\n    environment:\n      - PHP_FPM_SERVER_ADDR=php\n",
+    );
+    let (text, _) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert!(
+        text.contains("the nginx beside php-fpm in ./docker-compose.yml is httpd (devilbox/nginx-stable:alpine-1.0)"),
+        "{text}"
+    );
+    assert!(!text.contains("no nginx found"), "{text}");
+}

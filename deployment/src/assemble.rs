@@ -2530,6 +2530,22 @@ pub(crate) fn pair(
                     rel(source, repo),
                     f.image_ref
                 )
+            } else if let Some(other) = containers.iter().find(|c| {
+                // An nginx of an image not known here (devilbox/nginx-stable): there is
+                // one, it is not linted.
+                let image = c.image_ref.rsplit('/').next().unwrap_or(&c.image_ref);
+                c.name != f.name
+                    && !c.runs_nginx()
+                    && [c.name.as_str(), image]
+                        .iter()
+                        .any(|w| w.to_ascii_lowercase().contains("nginx"))
+            }) {
+                format!(
+                    "the nginx beside php-fpm in {} is {} ({}), whose image is not known here and which the repository gives no nginx file: it is not linted, and the nginx ↔ php-fpm cross-checks were skipped",
+                    rel(source, repo),
+                    other.name,
+                    other.image_ref
+                )
             } else {
                 format!(
                     "no nginx found beside php-fpm in {}: the nginx ↔ php-fpm cross-checks were skipped",
