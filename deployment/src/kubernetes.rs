@@ -278,6 +278,22 @@ pub(crate) fn assemble(
                     });
                 }
             }
+            // `securityContext.runAsUser` (the container's over the pod's) starts the
+            // container's processes as that uid, as Compose's `user:` does: nginx's
+            // `user` is then ignored and php-fpm runs its pools as that uid (a sidecar pod
+            // of one uid shares its socket; rephapeng/magento-k8s).
+            let run_as = |ctx: &yaml_rust2::Yaml| {
+                let uid = scalar(&ctx["runAsUser"])?;
+                Some(match scalar(&ctx["runAsGroup"]) {
+                    Some(gid) => format!("{uid}:{gid}"),
+                    None => uid,
+                })
+            };
+            if let Some(user) =
+                run_as(&c["securityContext"]).or_else(|| run_as(&w.spec["securityContext"]))
+            {
+                container.run_as = Some(user);
+            }
             // Kubernetes makes every container name of a pod a name of nothing: only
             // Services are names (a container name used as a host does not resolve).
             container.names.extend(service_names.iter().cloned());
