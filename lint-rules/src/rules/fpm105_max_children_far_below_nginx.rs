@@ -74,8 +74,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 )
             };
             let mut d = Diagnostic::new(&RULE.meta, entry.value_span, message)
-            .with_label("pm.max_children")
-            .with_related(t.pass_span, "nginx passes requests here");
+                .with_label("pm.max_children")
+                .with_related(t.pass_span, "nginx passes requests here");
             if let Some((_, span)) = nginx.worker_connections {
                 d = d.with_related(span, "worker_connections");
             }

@@ -140,7 +140,6 @@ fn starts_with_variable(value: &str, name: &str) -> bool {
         .is_some_and(|r| !r.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
 }
 
-
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         let Some((_, pass_span)) = &location.fastcgi_pass else {

@@ -137,10 +137,7 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
         Diagnostic::new(
             &RULE.meta,
             index.span,
-            format!(
-                "`index {}` has no index.php, {why}",
-                index.args.join(" ")
-            ),
+            format!("`index {}` has no index.php, {why}", index.args.join(" ")),
         )
         .with_help("add index.php to `index`")
         .with_fix_opt(

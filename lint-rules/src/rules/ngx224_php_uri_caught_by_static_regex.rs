@@ -82,7 +82,12 @@ fn stops_regex_search(pattern: &str) -> Option<(&str, &str)> {
 /// The script URIs a `^~`/`=` location could serve as files, each with whether the
 /// location says it exists: an exact location names its script; under a `^~` prefix,
 /// the `index` files of the folder (guessed) and its `try_files` fallbacks (stated).
-fn stopping_probes(modifier: &str, path: &str, location: &EffectiveLocation, index: &[String]) -> Vec<(String, bool)> {
+fn stopping_probes(
+    modifier: &str,
+    path: &str,
+    location: &EffectiveLocation,
+    index: &[String],
+) -> Vec<(String, bool)> {
     if modifier == "=" {
         return if path.to_ascii_lowercase().ends_with(".php") {
             vec![(path.to_string(), false)]
@@ -99,7 +104,10 @@ fn stopping_probes(modifier: &str, path: &str, location: &EffectiveLocation, ind
     if let Some(t) = &location.try_files {
         for fallback in t.args.iter().skip(1) {
             let target = fallback.split('?').next().unwrap_or(fallback);
-            if target.starts_with(&dir) && target.to_ascii_lowercase().ends_with(".php") && !target.contains('$') {
+            if target.starts_with(&dir)
+                && target.to_ascii_lowercase().ends_with(".php")
+                && !target.contains('$')
+            {
                 out.push((target.to_string(), false));
             }
         }
@@ -215,7 +223,14 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
     let index = index_scripts(server);
     for location in server.locations.iter().skip(1) {
         if let Some((modifier, path)) = stops_regex_search(&location.pattern) {
-            check_stopping(model, server, location, (modifier, path), (&php, &index), sink);
+            check_stopping(
+                model,
+                server,
+                location,
+                (modifier, path),
+                (&php, &index),
+                sink,
+            );
             continue;
         }
         let Some((re, _)) = regex_of(&location.pattern) else {
@@ -300,7 +315,8 @@ fn check_stopping(
     let guarded = model.syntax.iter().any(|tree| {
         tree.locations_at(location.span).any(|n| {
             tree.node(n).children().any(|c| {
-                (c.is("auth_basic") || c.is("auth_request")) && !c.arg(0).eq_ignore_ascii_case("off")
+                (c.is("auth_basic") || c.is("auth_request"))
+                    && !c.arg(0).eq_ignore_ascii_case("off")
             })
         })
     });

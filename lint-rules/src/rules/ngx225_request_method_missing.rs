@@ -62,9 +62,8 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
         let params = location.inherited.params.as_ref();
         let sends = params.is_some_and(|list| list.get("REQUEST_METHOD").is_some());
         // Cut off by an inner `fastcgi_param`: NGX202 names what was lost.
-        let dropped = params.is_some_and(|list| {
-            list.dropped.iter().any(|p| p.name == "REQUEST_METHOD")
-        });
+        let dropped =
+            params.is_some_and(|list| list.dropped.iter().any(|p| p.name == "REQUEST_METHOD"));
         if sends || dropped {
             continue;
         }

@@ -218,7 +218,8 @@ fn denies(tree: &crate::model::syntax::Tree<'_>, span: lint_source::Span) -> boo
             let s = tree.item(*c);
             (s.is("deny") && s.arg(0).is_some_and(|a| a == "all"))
                 || (s.is("return")
-                    && s.arg(0).is_some_and(|a| matches!(a.as_ref(), "403" | "404" | "444")))
+                    && s.arg(0)
+                        .is_some_and(|a| matches!(a.as_ref(), "403" | "404" | "444")))
         })
     })
 }

@@ -93,9 +93,7 @@ fn own_restriction(tree: &Tree<'_>, block: Option<usize>) -> Option<(usize, &'st
 
 fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
     let locations = || server.locations.iter().skip(1);
-    let nested_in = |l: &EffectiveLocation| {
-        locations().any(|o| o.span != l.span && l.is_within(o))
-    };
+    let nested_in = |l: &EffectiveLocation| locations().any(|o| o.span != l.span && l.is_within(o));
     for guarded in locations() {
         let Some(prefix) = guarded.plain_prefix() else {
             continue;
@@ -121,7 +119,10 @@ fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
         // folder of the server's scripts.
         let endpoint = tree.children(Some(node)).iter().any(|&c| {
             let s = tree.item(c);
-            s.is("stub_status") || crate::model::syntax::CONTENT_HANDLERS.iter().any(|h| s.is(h))
+            s.is("stub_status")
+                || crate::model::syntax::CONTENT_HANDLERS
+                    .iter()
+                    .any(|h| s.is(h))
         });
         if endpoint {
             continue;
