@@ -1084,7 +1084,10 @@ spec:
                 (template, site.replace("${PHP_HOST}", "php").as_str()),
             ]);
             assert!(text.contains("X021"), "{env}: {text}");
-            assert!(text.contains(rendered), "{env}: {text}");
+            // The rendered file's lines are the template's: the finding is placed there
+            // (it used to name the rendered path inside a made-up one).
+            assert!(text.contains(&format!("{template}:5:")), "{env}: {text}");
+            assert!(!text.contains(rendered), "{env}: {text}");
         }
     }
 
@@ -4568,7 +4571,8 @@ fn a_here_document_copy_places_its_lines() {
     assert!(!text.contains("<<EOF"), "{text}");
     assert!(!text.contains("no such file"), "{text}");
     assert!(text.contains("X001"), "{text}");
-    assert!(text.contains("here-document of ./Dockerfile:7"), "{text}");
+    // Placed in the Dockerfile, at the line of the here-document that holds it.
+    assert!(text.contains("Dockerfile:14:"), "{text}");
 }
 
 /// `default-7` beside `default` in a sites-available with nothing enabled
@@ -5350,4 +5354,26 @@ fn kubernetes_run_as_user_is_the_containers_user() {
         text.contains("X003 [error] nginx runs as \"nginx\""),
         "{text}"
     );
+}
+
+/// A finding inside a Kubernetes ConfigMap or a Dockerfile here-document is placed in the
+/// repository file at the line that holds it: GitHub annotations and SARIF viewers open a
+/// real file (they got `<ConfigMap ...>/etc/nginx/conf.d/default.conf:8`).
+#[test]
+fn findings_in_embedded_configuration_point_into_the_repository_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "k8s/app.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: nginx-conf}\ndata:\n  default.conf: |\n    server {\n        listen 80;\n        root /var/www/html;\n        location ~ \\.php$ {\n            include fastcgi_params;\n            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n            fastcgi_pass unix:/sock/fpm.sock;\n        }\n    }\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n        - name: nginx\n          image: nginx:1.27\n          volumeMounts:\n            - {name: conf, mountPath: /etc/nginx/conf.d}\n        - name: php\n          image: php:8.3-fpm\n      volumes:\n        - name: conf\n          configMap: {name: nginx-conf}\n",
+    );
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM nginx:1.27\nCOPY <<EOF /etc/nginx/conf.d/default.conf\nserver {\n    listen 80;\n    location ~ \\.php$ {\n        fastcgi_pass php:9000;\n    }\n}\nEOF\n",
+    );
+    let (text, _) = run_in(dir.path(), &["--no-config", "--format", "github", "."]);
+    assert!(text.contains("file=k8s/app.yaml,line=12,col=26"), "{text}");
+    assert!(text.contains("file=Dockerfile,line=6,col=22"), "{text}");
+    assert!(!text.contains("file=<"), "{text}");
 }

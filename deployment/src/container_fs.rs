@@ -279,6 +279,7 @@ impl ContainerFs {
     /// A file a Dockerfile RUN made, with its bytes.
     fn written(&self, bytes: Arc<[u8]>) -> Fetched {
         Fetched {
+            carrier: None,
             bytes,
             disk_path: None,
             origin: Some(Arc::from(format!(
@@ -785,12 +786,24 @@ impl ContainerFs {
                     }
                 }
                 Ok(Fetched {
+                    carrier: None,
                     bytes,
                     disk_path: Some(host),
                     origin: None,
                 })
             }
             Found::Bytes(bytes, origin, host) => Ok(Fetched {
+                // A ConfigMap key or a here-document whose lines stand in the repository
+                // file as written: findings are placed there.
+                carrier: host.as_ref().and_then(|h| {
+                    let carrier = std::fs::read(h).ok()?;
+                    let embedded = std::str::from_utf8(&bytes).ok()?;
+                    lint_source::Carrier::locate(
+                        h.clone(),
+                        &String::from_utf8_lossy(&carrier),
+                        embedded,
+                    )
+                }),
                 bytes,
                 disk_path: None,
                 origin: Some(match host {
@@ -802,6 +815,7 @@ impl ContainerFs {
                 }),
             }),
             Found::Stock(bytes, set) => Ok(Fetched {
+                carrier: None,
                 bytes,
                 disk_path: None,
                 origin: Some(Arc::from(format!("{}, stock {set}", self.image))),
@@ -1111,6 +1125,7 @@ fn debian_module_link(root: &lint_source::vfs::RootFs, path: &Path) -> Option<Fe
         other => format!("ngx_{}_module", other.replace('-', "_")),
     };
     Some(Fetched {
+        carrier: None,
         bytes: Arc::from(format!("load_module modules/{so}.so;\n").into_bytes()),
         disk_path: None,
         origin: Some(Arc::from(format!(

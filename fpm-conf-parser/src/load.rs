@@ -80,7 +80,8 @@ fn read(
         (e, text)
     })?;
     let source = SourceFile::new(path.to_path_buf(), fetched.disk_path, kind, fetched.bytes)
-        .with_origin(fetched.origin);
+        .with_origin(fetched.origin)
+        .with_carrier(fetched.carrier);
     Ok(match cache.filter(|c| c.serves(map)) {
         Some(cache) => cache.add(source, map),
         None => map.add(source),

@@ -50,6 +50,7 @@ impl SnippetWithStock {
             .iter()
             .find(|(p, _)| Path::new(p) == wanted)?;
         Some(Fetched {
+            carrier: None,
             bytes: Arc::from(*bytes),
             disk_path: None,
             origin: Some(Arc::from("stock debian-nginx (not beside the snippet)")),

@@ -114,6 +114,7 @@ impl FileSystem for Overlay {
                 let disk = self.inner.disk_path(path);
                 match disk.as_deref().and_then(|d| self.buffer(d)) {
                     Some(text) => Ok(Fetched {
+                        carrier: None,
                         bytes: text.clone(),
                         disk_path: disk,
                         origin: None,

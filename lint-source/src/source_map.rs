@@ -98,7 +98,74 @@ pub struct SourceFile {
     pub text: Arc<[u8]>,
     /// Where a file that is not on this machine's disk comes from (`image nginx:1.27`).
     pub origin: Option<Arc<str>>,
+    /// The repository file whose lines hold this text, when it is embedded in one.
+    pub carrier: Option<Carrier>,
     line_starts: OnceLock<Vec<u32>>,
+}
+
+/// Where an embedded text stands in the repository file that holds it: its first line
+/// is line `line` of `file`, every line indented by `column` more characters (a
+/// ConfigMap's `default.conf: |` block, a Dockerfile's `COPY <<EOF` body). A finding is
+/// placed there, so that an editor, GitHub or a SARIF viewer opens a real file.
+///
+/// ```
+/// use lint_source::Carrier;
+/// let carrier = Carrier::locate("k8s/app.yaml".into(), "kind: ConfigMap\ndata:\n  site.conf: |\n    server {\n        listen 80;\n    }\n", "server {\n    listen 80;\n}\n");
+/// let carrier = carrier.expect("found");
+/// assert_eq!((carrier.line, carrier.column), (4, 4));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Carrier {
+    /// The repository file.
+    pub file: PathBuf,
+    /// Its line (1-based) that holds the embedded text's first line.
+    pub line: u32,
+    /// The indentation added to every line.
+    pub column: u32,
+}
+
+impl Carrier {
+    /// Finds `embedded` in `carrier_text` as consecutive lines, each indented alike
+    /// (empty lines may be empty there); `None` when it is not there as written (a
+    /// template's output, a text with variables filled in).
+    pub fn locate(file: PathBuf, carrier_text: &str, embedded: &str) -> Option<Carrier> {
+        // Large carriers are not searched: the display falls back to the embedded name.
+        const MAX_CARRIER: usize = 2 * 1024 * 1024;
+        if carrier_text.len() > MAX_CARRIER {
+            return None;
+        }
+        let inner: Vec<&str> = embedded.lines().collect();
+        let first = inner.iter().position(|l| !l.trim().is_empty())?;
+        let lines: Vec<&str> = carrier_text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let trimmed = line.trim_start();
+            let indent = line.len() - trimmed.len();
+            if trimmed != inner[first].trim_start()
+                || line.get(indent..) != Some(inner[first])
+                || i < first
+            {
+                continue;
+            }
+            let start = i - first;
+            let fits = inner.iter().enumerate().all(|(k, want)| {
+                lines.get(start + k).is_some_and(|got| {
+                    (want.is_empty() && got.trim().is_empty())
+                        || (got.len() >= indent
+                            && got.is_char_boundary(indent)
+                            && got[..indent].trim().is_empty()
+                            && &got[indent..] == *want)
+                })
+            });
+            if fits {
+                return Some(Carrier {
+                    file,
+                    line: u32::try_from(start + 1).ok()?,
+                    column: u32::try_from(indent).ok()?,
+                });
+            }
+        }
+        None
+    }
 }
 
 impl SourceFile {
@@ -110,8 +177,15 @@ impl SourceFile {
             kind,
             text,
             origin: None,
+            carrier: None,
             line_starts: OnceLock::new(),
         }
+    }
+
+    /// The same file, placed in the repository file that holds its text.
+    pub fn with_carrier(mut self, carrier: Option<Carrier>) -> Self {
+        self.carrier = carrier;
+        self
     }
 
     /// The same file, marked as coming from `origin` (an image's stock file, a template).

@@ -27,6 +27,9 @@ pub struct Fetched {
     pub disk_path: Option<PathBuf>,
     /// Where a file that is not on disk comes from (`image nginx:1.27`), for display.
     pub origin: Option<Arc<str>>,
+    /// The repository file whose lines hold this file's text (a ConfigMap's block
+    /// scalar, a Dockerfile here-document), where findings are placed.
+    pub carrier: Option<crate::source_map::Carrier>,
 }
 
 /// Why a path could not be read.
@@ -253,6 +256,7 @@ impl HostFs {
 impl FileSystem for HostFs {
     fn read(&self, path: &Path) -> Result<Fetched, FsError> {
         Ok(Fetched {
+            carrier: None,
             bytes: read_through(path, self.cache.as_deref())?,
             disk_path: Some(path.to_path_buf()),
             origin: None,
@@ -431,6 +435,7 @@ impl FileSystem for RootFs {
             Err(e) => return Err(e),
         };
         Ok(Fetched {
+            carrier: None,
             bytes: read_through(&disk, self.cache.as_deref())?,
             // Shown as nginx names it (`sites-enabled/x`, a link), read from where it leads.
             disk_path: Some(self.root.join(path.strip_prefix("/").unwrap_or(path))),
@@ -657,6 +662,7 @@ impl FileSystem for MemoryFs {
         let path = normalize(path);
         match self.files.get(&path) {
             Some(bytes) => Ok(Fetched {
+                carrier: None,
                 bytes: Arc::clone(bytes),
                 disk_path: None,
                 origin: None,

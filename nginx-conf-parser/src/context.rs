@@ -44,6 +44,7 @@ impl FileSystem for ContextFs {
     fn read(&self, path: &Path) -> Result<Fetched, FsError> {
         if path == self.wrapper {
             return Ok(Fetched {
+                carrier: None,
                 bytes: self.text.clone(),
                 disk_path: None,
                 origin: Some(Arc::from(WRAPPER_ORIGIN)),

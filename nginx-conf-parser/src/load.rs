@@ -82,6 +82,7 @@ impl FileSystem for Dump {
         self.files
             .get(path)
             .map(|b| Fetched {
+                carrier: None,
                 bytes: b.clone(),
                 disk_path: None,
                 origin: None,
@@ -303,7 +304,8 @@ impl Loader<'_> {
             FileKind::Nginx,
             fetched.bytes,
         )
-        .with_origin(fetched.origin);
+        .with_origin(fetched.origin)
+        .with_carrier(fetched.carrier);
         let cache = self.cache.filter(|c| c.serves(self.map));
         if let Some(hit) = cache.and_then(|c| c.reuse(&source, self.map)) {
             return Ok(hit);
@@ -311,7 +313,8 @@ impl Loader<'_> {
         // Checked for UTF-8 once, and kept as one allocation the tree reads words from.
         let text = crate::ast::Text::new(source.text.clone());
         let source = SourceFile::new(source.path, source.disk_path, source.kind, text.bytes())
-            .with_origin(source.origin);
+            .with_origin(source.origin)
+            .with_carrier(source.carrier);
         let id = self.map.add(source);
         let source = self.map.get(id);
         let (file, diagnostics) = parse_text(id, text);

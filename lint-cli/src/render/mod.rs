@@ -48,7 +48,10 @@ impl<'a> Resolver<'a> {
 
     fn display_path(&self, span: Span) -> String {
         let file = self.map.get(span.file);
-        let shown = file.display_path();
+        let shown = match &file.carrier {
+            Some(c) => c.file.clone(),
+            None => file.display_path(),
+        };
         let rel = shown.strip_prefix(&self.base).unwrap_or(&shown);
         // One spelling per file: `./etc/x` (a `--root .` or discovered tree) and `etc/x`
         // (an argument) are the same file, shown without the `./`.
@@ -79,12 +82,21 @@ impl<'a> Resolver<'a> {
             Some(cell) => cell.get_or_init(|| self.display_path(span)).as_str(),
             None => "",
         };
+        let (mut start, mut end) = (file.line_col(span.start), file.line_col(span.end));
+        // Text embedded in a repository file (a ConfigMap key, a here-document): the
+        // line and column there, so that an annotation lands on a real file.
+        if let Some(c) = &file.carrier {
+            for at in [&mut start, &mut end] {
+                at.line = at.line.saturating_add(c.line.saturating_sub(1));
+                at.column = at.column.saturating_add(c.column);
+            }
+        }
         Place {
             path,
             offset: span.start,
             length: span.end - span.start,
-            start: file.line_col(span.start),
-            end: file.line_col(span.end),
+            start,
+            end,
         }
     }
 
