@@ -5376,4 +5376,31 @@ fn findings_in_embedded_configuration_point_into_the_repository_file() {
     assert!(text.contains("file=k8s/app.yaml,line=12,col=26"), "{text}");
     assert!(text.contains("file=Dockerfile,line=6,col=22"), "{text}");
     assert!(!text.contains("file=<"), "{text}");
+    // The byte range is the carrying file's too (edits of a fix land there).
+    let (json, _) = run_in(dir.path(), &["--no-config", "--format", "json", "."]);
+    // (run_in puts the notes of stderr first.)
+    let json = &json[json.find("{\n").expect("a report")..];
+    let report: serde_json::Value = serde_json::from_str(json).expect("json");
+    let yaml = std::fs::read(dir.path().join("k8s/app.yaml")).expect("read");
+    let in_yaml = report["diagnostics"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|d| d["location"]["file"] == "k8s/app.yaml")
+        .expect("a finding in the ConfigMap");
+    let at = &in_yaml["location"];
+    let start = at["offset"].as_u64().expect("offset") as usize;
+    let length = at["length"].as_u64().expect("length") as usize;
+    let named = &yaml[start..start + length];
+    // The bytes the offset names are the ones its line and column name.
+    let line = at["start"]["line"].as_u64().expect("line") as usize;
+    let column = at["start"]["column"].as_u64().expect("column") as usize;
+    let text = String::from_utf8_lossy(&yaml);
+    let at_line = text.lines().nth(line - 1).expect("line");
+    assert!(!named.is_empty());
+    assert!(
+        at_line.as_bytes()[column - 1..].starts_with(named),
+        "{at_line:?} {:?}",
+        String::from_utf8_lossy(named)
+    );
 }

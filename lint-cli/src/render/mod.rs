@@ -9,7 +9,7 @@ use std::cell::OnceCell;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
-use lint_source::{Diagnostic, LineCol, RuleMeta, Severity, SourceMap, Span};
+use lint_source::{Diagnostic, LineCol, RuleMeta, Severity, SourceFile, SourceMap, Span};
 
 use crate::args::Format;
 
@@ -37,20 +37,29 @@ pub struct Resolver<'a> {
     /// Display paths by file id, made once per file: a report names the same few
     /// files thousands of times.
     paths: Vec<OnceCell<String>>,
+    /// The repository files that hold embedded texts, by the embedded file's id, read
+    /// once: offsets are given in them.
+    carriers: Vec<OnceCell<Option<SourceFile>>>,
 }
 
 impl<'a> Resolver<'a> {
     /// A resolver relative to `base` (usually the current directory).
     pub fn new(map: &'a SourceMap, base: PathBuf) -> Self {
         let paths = (0..map.id_bound()).map(|_| OnceCell::new()).collect();
-        Resolver { map, base, paths }
+        let carriers = (0..map.id_bound()).map(|_| OnceCell::new()).collect();
+        Resolver {
+            map,
+            base,
+            paths,
+            carriers,
+        }
     }
 
     fn display_path(&self, span: Span) -> String {
         let file = self.map.get(span.file);
-        let shown = match &file.carrier {
-            Some(c) => c.file.clone(),
-            None => file.display_path(),
+        let shown = match (&file.carrier, self.carrier(span)) {
+            (Some(c), Some(_)) => c.file.clone(),
+            _ => file.display_path(),
         };
         let rel = shown.strip_prefix(&self.base).unwrap_or(&shown);
         // One spelling per file: `./etc/x` (a `--root .` or discovered tree) and `etc/x`
@@ -83,21 +92,49 @@ impl<'a> Resolver<'a> {
             None => "",
         };
         let (mut start, mut end) = (file.line_col(span.start), file.line_col(span.end));
+        let (mut offset, mut length) = (span.start, span.end - span.start);
         // Text embedded in a repository file (a ConfigMap key, a here-document): the
-        // line and column there, so that an annotation lands on a real file.
-        if let Some(c) = &file.carrier {
-            for at in [&mut start, &mut end] {
-                at.line = at.line.saturating_add(c.line.saturating_sub(1));
-                at.column = at.column.saturating_add(c.column);
+        // line, column and bytes there, so that an annotation or an edit lands on the
+        // real file.
+        if let (Some(c), Some(carrier)) = (&file.carrier, self.carrier(span)) {
+            let at = |o: u32| {
+                let lc = file.line_col(o);
+                let in_line = (o as usize).saturating_sub(file.line_range(lc.line).start);
+                let line = c.line.saturating_add(lc.line.saturating_sub(1));
+                let begins = carrier.line_range(line).start;
+                u32::try_from(begins + c.column as usize + in_line).unwrap_or(u32::MAX)
+            };
+            (offset, length) = (at(span.start), at(span.end).saturating_sub(at(span.start)));
+            for lc in [&mut start, &mut end] {
+                lc.line = lc.line.saturating_add(c.line.saturating_sub(1));
+                lc.column = lc.column.saturating_add(c.column);
             }
         }
         Place {
             path,
-            offset: span.start,
-            length: span.end - span.start,
+            offset,
+            length,
             start,
             end,
         }
+    }
+
+    /// The repository file holding the text of `span`'s file, read once.
+    fn carrier(&self, span: Span) -> Option<&SourceFile> {
+        let file = self.map.get(span.file);
+        let c = file.carrier.as_ref()?;
+        self.carriers
+            .get(span.file.0 as usize)?
+            .get_or_init(|| {
+                let bytes = std::fs::read(&c.file).ok()?;
+                Some(SourceFile::new(
+                    c.file.clone(),
+                    Some(c.file.clone()),
+                    lint_source::FileKind::Other,
+                    bytes.into(),
+                ))
+            })
+            .as_ref()
     }
 
     /// The source map.
