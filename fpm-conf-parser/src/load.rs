@@ -226,11 +226,10 @@ impl State<'_> {
         for (name, span) in &parsed.unknown {
             // `${NAME:-fallback}` (PHP 8.3's INI fallback, lagoon's images): the fallback
             // applies from 8.3 on; before, the whole text names a variable never set.
-            let message = match name.split_once(":-") {
-                Some((var, fallback)) => format!("${{{name}}} is not known to the linter: php-fpm 8.3 and newer use \"{fallback}\" when {var} is unset; before 8.3 the whole text names a variable that is never set (empty)"),
-                None => format!("${{{name}}} is not known to the linter: php-fpm takes it from php.ini or its environment (empty when unset)"),
+            let (var, message) = match name.split_once(":-") {
+                Some((var, fallback)) => (var, format!("${{{name}}} is not known to the linter: php-fpm 8.3 and newer use \"{fallback}\" when {var} is unset; before 8.3 the whole text names a variable that is never set (empty)")),
+                None => (name.as_str(), format!("${{{name}}} is not known to the linter: php-fpm takes it from php.ini or its environment (empty when unset)")),
             };
-            let var = name.split_once(":-").map_or(name.as_str(), |(v, _)| v);
             self.config.diagnostics.push(
                 Diagnostic::new(&UNKNOWN_VAR, *span, message)
                     .with_help(format!("pass its value with `--env {var}=VALUE` (or `env` in .nginx-fpm-lint.toml) to check what depends on it")),

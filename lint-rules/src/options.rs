@@ -154,11 +154,11 @@ impl Network {
             .service_ports
             .iter()
             .any(|s| s.name.eq_ignore_ascii_case(short));
-        let suffix = rest.split('.').collect::<Vec<_>>();
+        let mut suffix = rest.split('.');
         kubernetes
-            && match suffix.as_slice() {
-                [_namespace] => true,
-                [_namespace, svc, ..] => svc.eq_ignore_ascii_case("svc"),
+            && match (suffix.next(), suffix.next()) {
+                (Some(_namespace), None) => true,
+                (Some(_namespace), Some(svc)) => svc.eq_ignore_ascii_case("svc"),
                 _ => false,
             }
     }

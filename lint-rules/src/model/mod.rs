@@ -507,6 +507,17 @@ impl<'a> Model<'a> {
         })
     }
 
+    /// Whether the location's pattern says it is written for php-fpm's status or ping
+    /// pages (`~ /(status|ping)`, `= /fpm-status`, `~ /fpm/status/(.*)`) and names no PHP
+    /// script: `/index.php` does not land there.
+    pub fn written_for_status_pages(
+        &self,
+        server: &nginx::Server,
+        location: &EffectiveLocation,
+    ) -> bool {
+        written_for_status_pages(server, location)
+    }
+
     /// Whether the location serves only its pools' status and ping pages
     /// (`pm.status_path`, `ping.path`): php-fpm answers those itself from SCRIPT_NAME, at
     /// once, before it looks for a script (VirtuBox's `location ~ /(status|ping)` without
@@ -524,13 +535,8 @@ impl<'a> Model<'a> {
         };
         let scripts_land_here = || here("/index.php") || here("/app/index.php");
         if !self.has_fpm {
-            // No php-fpm side to ask (a copy of /etc with several php versions): a location
-            // written for the status pages says so (`~ /(status|ping)`, `= /fpm-status`,
-            // `~ /fpm/status/(.*)`) and names no PHP script.
-            let p = location.pattern.to_ascii_lowercase();
-            return (p.contains("status") || p.contains("ping"))
-                && !p.contains(".php")
-                && !scripts_land_here();
+            // No php-fpm side to ask (a copy of /etc with several php versions).
+            return written_for_status_pages(server, location);
         }
         // The cheap conditions first: matching a URI against a server's locations runs its
         // regexes, and most PHP locations reach a pool without status or ping page.
@@ -1077,4 +1083,16 @@ impl<'a> Model<'a> {
             other_transport: other,
         }
     }
+}
+
+/// See [`Model::written_for_status_pages`].
+fn written_for_status_pages(server: &nginx::Server, location: &EffectiveLocation) -> bool {
+    let p = location.pattern.to_ascii_lowercase();
+    (p.contains("status") || p.contains("ping"))
+        && !p.contains(".php")
+        && ["/index.php", "/app/index.php"].iter().all(|uri| {
+            server
+                .location_for(uri)
+                .is_none_or(|l| l.span != location.span)
+        })
 }

@@ -157,7 +157,12 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
         // pool is not known to have them: php-fpm answers its pages before it opens a
         // script, and whether this pool has them is X028's to say (LEMPer's pools set
         // them; live: 200 `pong` with `SCRIPT_FILENAME $fastcgi_script_name`).
-        if written_for_status_pages(server, location) {
+        // (Exactly: `= /fpm-status`, `~ ^/php-fpm_(status|ping)$`, the pages X028
+        // compares with the pool's.)
+        let p = &location.pattern;
+        let exact =
+            p.starts_with("= ") || (p.starts_with('~') && p.contains("^/") && p.ends_with('$'));
+        if exact && model.written_for_status_pages(server, location) {
             continue;
         }
         match script {
@@ -210,22 +215,6 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             Some(_) => {}
         }
     }
-}
-
-/// Whether the location's pattern names php-fpm's status or ping pages exactly (`=
-/// /fpm-status`, `~ ^/php-fpm_(status|ping)$`: the pages X028 compares with the pool's)
-/// and no script: `/index.php` does not land there.
-fn written_for_status_pages(server: &Server, location: &crate::model::EffectiveLocation) -> bool {
-    let p = location.pattern.to_ascii_lowercase();
-    let exact = p.starts_with("= ") || (p.starts_with('~') && p.contains("^/") && p.ends_with('$'));
-    exact
-        && (p.contains("status") || p.contains("ping"))
-        && !p.contains(".php")
-        && ["/index.php", "/app/index.php"].iter().all(|uri| {
-            server
-                .location_for(uri)
-                .is_none_or(|l| l.span != location.span)
-        })
 }
 
 /// Replaces the value of the `fastcgi_param SCRIPT_FILENAME` statement at `param` with the

@@ -255,30 +255,46 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             if hands_over(model, location) {
                 break;
             }
-            let mut d = if guessed && !stated(location, &uri) {
-                // Only the server's `index` suggests the script: said as a condition.
-                Diagnostic::new(
-                    &RULE.meta,
-                    location.span,
-                    format!("if `{uri}` exists, it is matched by `location {}` first, which passes nothing to php-fpm: its source is sent as a file", location.pattern),
-                )
-                .with_severity(Severity::Note)
-            } else {
-                Diagnostic::new(
-                    &RULE.meta,
-                    location.span,
-                    format!("`{uri}` is matched by `location {}` first, which passes nothing to php-fpm: the script's source is sent as a file", location.pattern),
-                )
-            };
-            d = d
-                .with_label("regex locations are tried in order: this one comes first")
-                .with_related(skipped.span, "the PHP location never sees it")
-                .with_help("put the PHP location before this one, or nest a PHP location inside it")
-                .with_note("at runtime: 200 with the PHP source");
-            sink.push(d);
+            // Only the server's `index` suggests the script: said as a condition.
+            let conditional = guessed && !stated(location, &uri);
+            let how = format!("matched by `location {}` first", location.pattern);
+            sink.push(
+                source_sent(location, skipped, &uri, &how, conditional)
+                    .with_label("regex locations are tried in order: this one comes first")
+                    .with_help(
+                        "put the PHP location before this one, or nest a PHP location inside it",
+                    ),
+            );
             break;
         }
     }
+}
+
+/// The finding: `uri` is `how` (matched by, served by) `location` instead of the PHP
+/// location `skipped`; as a condition (a note) when the script is only guessed.
+fn source_sent(
+    location: &EffectiveLocation,
+    skipped: &EffectiveLocation,
+    uri: &str,
+    how: &str,
+    conditional: bool,
+) -> Diagnostic {
+    let d = if conditional {
+        Diagnostic::new(
+            &RULE.meta,
+            location.span,
+            format!("if `{uri}` exists, it is {how}, which passes nothing to php-fpm: its source is sent as a file"),
+        )
+        .with_severity(Severity::Note)
+    } else {
+        Diagnostic::new(
+            &RULE.meta,
+            location.span,
+            format!("`{uri}` is {how}, which passes nothing to php-fpm: the script's source is sent as a file"),
+        )
+    };
+    d.with_related(skipped.span, "the PHP location never sees it")
+        .with_note("at runtime: 200 with the PHP source")
 }
 
 /// The PHP location `uri` would have gone to, when nginx picks `location` for it (and
@@ -330,34 +346,21 @@ fn check_stopping(
         if hands_over(model, location) {
             return;
         }
-        let how = if modifier == "=" {
+        let why = if modifier == "=" {
             "an exact location, so the regexes are not tried"
         } else {
             "`^~` stops the search for regex locations"
         };
-        let d = if guessed && !stated(location, &uri) {
-            Diagnostic::new(
-                &RULE.meta,
-                location.span,
-                format!("if `{uri}` exists, it is served by `location {}` ({how}), which passes nothing to php-fpm: its source is sent as a file", location.pattern),
-            )
-            .with_severity(Severity::Note)
-        } else {
-            Diagnostic::new(
-                &RULE.meta,
-                location.span,
-                format!("`{uri}` is served by `location {}` ({how}), which passes nothing to php-fpm: the script's source is sent as a file", location.pattern),
-            )
-        };
+        let how = format!("served by `location {}` ({why})", location.pattern);
+        let conditional = guessed && !stated(location, &uri);
         sink.push(
-            d.with_label("the PHP location is never consulted for it")
-                .with_related(skipped.span, "the PHP location never sees it")
+            source_sent(location, skipped, &uri, &how, conditional)
+                .with_label("the PHP location is never consulted for it")
                 .with_help(if modifier == "=" {
                     "pass the script to php-fpm in this location (`include fastcgi.conf; fastcgi_pass ...;`)"
                 } else {
                     "nest a PHP location inside this one"
-                })
-                .with_note("at runtime: 200 with the PHP source"),
+                }),
         );
         return;
     }

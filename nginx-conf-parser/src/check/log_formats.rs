@@ -9,8 +9,9 @@ use lint_source::Diagnostic;
 use super::codes::INVALID_VALUE;
 use crate::config::{Config, Item, Items};
 
-/// Blocks whose statements are entries, not directives (`map` keys, `types`, ...).
-const ENTRY_BLOCKS: &[&str] = &[
+/// Blocks whose statements are entries, not directives (`map` keys, `types`, ...): the
+/// walks of http's directives do not descend into them.
+pub(super) const ENTRY_BLOCKS: &[&str] = &[
     "map",
     "geo",
     "types",

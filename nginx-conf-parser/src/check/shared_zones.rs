@@ -8,6 +8,7 @@ use foldhash::HashSet;
 use lint_source::Diagnostic;
 
 use super::codes::INVALID_VALUE;
+use super::log_formats::ENTRY_BLOCKS;
 use crate::config::{Config, Item, Items};
 
 /// A directive that uses a zone, and the directive that defines zones of that kind.
@@ -19,9 +20,6 @@ const USES: &[(&str, &str)] = &[
     ("limit_req", "limit_req_zone"),
     ("limit_conn", "limit_conn_zone"),
 ];
-
-/// Blocks whose statements are entries, not directives.
-const ENTRY_BLOCKS: &[&str] = &["map", "geo", "types", "split_clients", "upstream"];
 
 /// The zone a defining directive names: `keys_zone=NAME:size` of a cache path,
 /// `zone=NAME:size` of a limit zone.
