@@ -148,7 +148,13 @@ impl<'a> Item<'a> {
 
     /// True when the name is exactly `name` (no allocation).
     pub fn is(&self, name: &str) -> bool {
-        self.file.bytes(&self.directive.name) == name.as_bytes()
+        let token = &self.directive.name;
+        // Most questions are answered by the length of a plain name: the rules ask every
+        // statement of a tree several of these (millions of calls on 5 000 sites).
+        if !token.escaped && token.inner_span().len() != name.len() {
+            return false;
+        }
+        self.file.bytes(token) == name.as_bytes()
     }
 
     /// Number of arguments.

@@ -134,6 +134,21 @@ impl Nodes {
     }
 }
 
+/// Statements of a file's syntax tree, blocks' contents included (`include`s not followed).
+fn statement_count(directives: &[nginx_conf_parser::ast::Directive]) -> usize {
+    let mut count = 0;
+    let mut pending: Vec<&[nginx_conf_parser::ast::Directive]> = vec![directives];
+    while let Some(list) = pending.pop() {
+        count += list.len();
+        pending.extend(
+            list.iter()
+                .filter_map(|d| d.block.as_deref())
+                .map(|b| b.directives.as_slice()),
+        );
+    }
+    count
+}
+
 /// The parent of a top-level statement in [`Tree::parents`].
 const NO_PARENT: u32 = u32::MAX;
 
@@ -146,8 +161,16 @@ impl<'a> Tree<'a> {
     /// Indexes a configuration (`include` statements left out: the files they name
     /// stand in their place).
     pub fn of(config: &'a Config) -> Self {
-        let mut items = Vec::new();
-        let mut parents = Vec::new();
+        // Sized from the statements of every file (a file spliced twice is counted once:
+        // a hint, not a bound). Grown by doubling, the list was copied some twenty times
+        // on a 5 000-site tree (15 MiB copied at 1 000 sites, dhat).
+        let statements = config
+            .files
+            .values()
+            .map(|f| statement_count(&f.directives))
+            .sum();
+        let mut items = Vec::with_capacity(statements);
+        let mut parents = Vec::with_capacity(statements);
         let mut open: Vec<usize> = Vec::new();
         super::tree_walk::walk(config, |item, blocks| {
             // `blocks` is the chain of enclosing blocks: the open nodes are its indices.

@@ -22,12 +22,18 @@ pub(super) const ENTRY_BLOCKS: &[&str] = &[
 ];
 
 /// Checks every `access_log` of every `http` block, in the order nginx reads them; the
-/// same walk gathers the passes of [`super::pass_ports`].
-pub(super) fn check(config: &Config, out: &mut Vec<Diagnostic>) {
+/// same walk gathers the passes of [`super::pass_ports`] and, when `zones_out` is given,
+/// the shared memory zones of [`super::shared_zones`] (reported there).
+pub(super) fn check(
+    config: &Config,
+    out: &mut Vec<Diagnostic>,
+    mut zones_out: Option<&mut Vec<Diagnostic>>,
+) {
     for http in config.items().filter(|i| i.is("http") && i.is_block()) {
         // nginx compares format names case-insensitively.
         let mut known: HashSet<String> = ["combined".to_string()].into_iter().collect();
         let mut passes = super::pass_ports::Passes::default();
+        let mut zones = super::shared_zones::Zones::default();
         let mut stack: Vec<Items<'_>> = vec![http.children()];
         while let Some(top) = stack.last_mut() {
             let Some(item) = top.next() else {
@@ -35,6 +41,9 @@ pub(super) fn check(config: &Config, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             passes.observe(&item);
+            if zones_out.is_some() {
+                zones.observe(&item);
+            }
             if item.is("log_format") {
                 if let Some(name) = item.arg(0) {
                     known.insert(name.to_ascii_lowercase());
@@ -47,6 +56,9 @@ pub(super) fn check(config: &Config, out: &mut Vec<Diagnostic>) {
             }
         }
         passes.report(out);
+        if let Some(zones_out) = zones_out.as_deref_mut() {
+            zones.report(zones_out);
+        }
     }
 }
 

@@ -330,11 +330,10 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
         // A snippet's formats may come from the nginx.conf that includes it.
         // And its upstreams (the same walk).
         let mut names = Vec::new();
-        log_formats::check(config, &mut names);
         // Zones may be defined in the nginx.conf that includes a snippet: main only.
-        if !opts.lone_snippet {
-            shared_zones::check(config, &mut checker.out);
-        }
+        let zones_out =
+            (!opts.lone_snippet && shared_zones::judged(config)).then_some(&mut checker.out);
+        log_formats::check(config, &mut names, zones_out);
         variables::check(
             config,
             map,
