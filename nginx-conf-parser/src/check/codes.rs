@@ -131,7 +131,7 @@ pub static INVALID_VALUE: RuleMeta = RuleMeta {
     name: "invalid-value",
     family: Family::NginxLoad,
     severity: Severity::Error,
-    summary: "a value nginx cannot parse (on/off flags, sizes, times, numbers, enumerations, listen parameters)",
+    summary: "a value nginx cannot parse (on/off flags, sizes, times, numbers, enumerations, listen parameters, ports, error_page codes) or refuses where it is written (proxy_pass URI in a regex location)",
     aliases: &[],
     doc: r#"Standard values follow strict grammars: flags are `on`/`off`, sizes
 `16k`/`1m`, times `30s`/`1m30s` with units in decreasing order. nginx fails
@@ -146,6 +146,18 @@ name an `upstream` block of `http`: `fastcgi_pass php82;` with no `upstream php8
 A host no name can be (an installer's placeholder left in: `server <PHP_SOCKET>;`
 in an upstream, `proxy_pass http://<API_HOST>/;`) is `host not found in upstream
 "<PHP_SOCKET>"`, whatever the network.
+An address's port is a number from 1 to 65535, read before the host is looked up
+(`invalid port in upstream "127.0.0.1:!APP_PORT!"`); an address with a port may not
+name an `upstream` block (`fastcgi_pass php-fpm:9000;` beside `upstream php-fpm`:
+`upstream "php-fpm" may not have port 9000`), and two upstreams may not share a name
+(`duplicate upstream "php"`, compared case-insensitively).
+`proxy_pass` with a URI part (`http://127.0.0.1:8081/`, even a lone `/`) is refused in
+a regex or named location and inside `if` or `limit_except`, where nginx cannot tell
+which part of the request URI it replaces; `alias` is refused in a named location.
+`error_page` codes are 300 to 599 (not 499; `50x` is no code), and what follows `=` is
+a number. The third word of `fastcgi_param` (`scgi_param`, `uwsgi_param`) can only be
+`if_not_empty`; a location modifier is `=`, `^~`, `~` or `~*` (`location ~~ /a` is
+`invalid location modifier "~~"`).
 An `upstream` needs a `server` (`no servers are inside upstream`, at its closing
 brace); `worker_processes` is `auto` or a number, `worker_connections` a number. A
 cache or request limit must name a zone its `*_cache_path` / `limit_*_zone`
@@ -156,7 +168,7 @@ read, nor in a snippet linted on its own).
 In a snippet linted on its own (`--nginx site.conf`), an unknown log format or
 upstream is a note: the file that includes the snippet may define it.
 
-**Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx does not start): `"..." directive invalid value`, `invalid value "..."`, `unknown log format "..."`, `no port in upstream "..."` or `host not found in upstream "..."`.
+**Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx does not start): `"..." directive invalid value`, `invalid value "..."`, `unknown log format "..."`, `no port in upstream "..."`, `host not found in upstream "..."`, `upstream "..." may not have port N` or `"proxy_pass" cannot have URI part in location given by regular expression, ...`.
 
 Bad:
 ```nginx
@@ -351,8 +363,11 @@ failed: missing closing parenthesis in "..."`. We compile them with PCRE2
 too (the same library, the same options: no UTF mode, caseless for `~*` and
 server names), so a pattern is refused exactly when nginx refuses it, PCRE-only
 syntax such as `\Q...\E`, `(?'name'...)` or possessive quantifiers included.
+`fastcgi_split_path_info` needs exactly two capture groups, the script and the path
+info (named groups count): `^(.+\.php)$` fails with `pattern "^(.+\.php)$" must
+have 2 captures`.
 
-**Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx does not start): `pcre2_compile() failed: ...`.
+**Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx does not start): `pcre2_compile() failed: ...` or `pattern "..." must have 2 captures`.
 
 Bad:
 ```nginx

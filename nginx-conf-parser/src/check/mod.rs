@@ -7,6 +7,7 @@
 mod buffers;
 mod codes;
 pub mod listen;
+mod location_bound;
 mod log_formats;
 mod pass_ports;
 mod server_names;
@@ -529,6 +530,13 @@ impl<'a> Checker<'a> {
                     self.out.push(d);
                 } else {
                     frame.seen.push((slot, item));
+                }
+            }
+            if item.is("proxy_pass") || item.is("alias") {
+                // Not memoised with the statement: a snippet's proxy_pass may be spliced
+                // into a prefix location and a regex one.
+                if let Some(d) = location_bound::check(&item, context, frame.location.as_ref()) {
+                    self.out.push(d);
                 }
             }
             if item.is("location") {

@@ -37,6 +37,10 @@ pub(super) struct Passes {
     portless: Vec<(lint_source::Span, String)>,
     /// Hosts no name can be: (span, host, a character that rules it out).
     impossible: Vec<(lint_source::Span, String, char)>,
+    /// Passes naming a host with a port: (span, host, port).
+    ported: Vec<(lint_source::Span, String, u16)>,
+    /// `upstream` blocks whose name an earlier block of the same `http` has.
+    duplicates: Vec<(lint_source::Span, String)>,
 }
 
 /// A character no host name or address literal has, when `host` has one. `$`, `{` and
@@ -89,7 +93,10 @@ impl Passes {
     pub(super) fn observe(&mut self, item: &Item<'_>) {
         if item.is("upstream") && item.is_block() {
             if let Some(name) = item.arg(0) {
-                self.upstreams.insert(name.to_ascii_lowercase());
+                // ngx_http_upstream_add compares names case-insensitively.
+                if !self.upstreams.insert(name.to_ascii_lowercase()) {
+                    self.duplicates.push((item.arg_span(0), name.into_owned()));
+                }
             }
             // The walk does not enter upstream blocks: their `server` lines are read here.
             for line in item.children().filter(|c| c.is("server")) {
@@ -106,12 +113,20 @@ impl Passes {
         }
         if pass.is_some() || item.is("proxy_pass") {
             self.impossible_host(item);
+            if let Some((host, port)) = host_and_port(item) {
+                self.ported.push((item.arg_span(0), host, port));
+            }
         }
     }
 
     /// Notes the host of an address statement when no name can be it.
     fn impossible_host(&mut self, item: &Item<'_>) {
         let Some(address) = item.arg(0) else { return };
+        // nginx reads the port first: "invalid port in upstream" (a value check) is its
+        // reason for an unrendered `!HOST!:!PORT!`.
+        if super::values::invalid_port(&item.name(), &address).is_some() {
+            return;
+        }
         if let Some(host) = host_of(&address) {
             if let Some(c) = impossible_char(host) {
                 self.impossible
@@ -122,6 +137,29 @@ impl Passes {
 
     /// The passes that name no upstream of the block, and the hosts no name can be.
     pub(super) fn report(self, out: &mut Vec<Diagnostic>) {
+        for (span, name) in self.duplicates {
+            out.push(
+                Diagnostic::new(&INVALID_VALUE, span, format!("duplicate upstream \"{name}\""))
+                    .with_help("give one of the upstreams another name (names are compared case-insensitively), or merge their servers"),
+            );
+        }
+        // ngx_http_upstream_add: an address with a port may not name an `upstream` block,
+        // whichever comes first (the block's servers carry the ports).
+        for (span, host, port) in self.ported {
+            if self.upstreams.contains(&host.to_ascii_lowercase()) {
+                out.push(
+                    Diagnostic::new(
+                        &INVALID_VALUE,
+                        span,
+                        format!("upstream \"{host}\" may not have port {port}"),
+                    )
+                    .with_label(format!("`{host}` is an upstream block of this http"))
+                    .with_help(format!(
+                        "write `{host}` without the port (the upstream's `server` lines carry the ports), or name the host directly if the upstream is not meant"
+                    )),
+                );
+            }
+        }
         for (span, host, c) in self.impossible {
             out.push(
                 Diagnostic::new(
@@ -146,6 +184,19 @@ impl Passes {
             );
         }
     }
+}
+
+/// The host and port of a pass without variables that names both (`php:9000`,
+/// `http://app:8080/x`), as `ngx_parse_url` splits them.
+fn host_and_port(item: &Item<'_>) -> Option<(String, u16)> {
+    let address = item.arg(0)?;
+    let host = host_of(&address)?;
+    let rest = address
+        .split_once("://")
+        .map_or(address.as_ref(), |(_, r)| r);
+    let rest = rest.split(['/', '?']).next().unwrap_or(rest);
+    let port = rest.get(host.len()..)?.strip_prefix(':')?;
+    Some((host.to_string(), port.parse().ok().filter(|p| *p > 0)?))
 }
 
 /// The host a pass names when it has no port (`php82`, `127.0.0.1`, `[::1]`).

@@ -185,10 +185,13 @@ pub fn check_value(spec: &DirectiveSpec, item: &Item<'_>) -> Option<String> {
     if name == "proxy_pass" && spec.module == "ngx_http_proxy_module" {
         // ngx_http_proxy_pass: without variables the URL must name its scheme.
         let lower = first.to_ascii_lowercase();
-        return (!first.contains('$')
-            && !lower.starts_with("http://")
-            && !lower.starts_with("https://"))
-        .then(|| "invalid URL prefix".to_string());
+        if first.contains('$') {
+            return None;
+        }
+        if !lower.starts_with("http://") && !lower.starts_with("https://") {
+            return Some("invalid URL prefix".to_string());
+        }
+        return invalid_port(name, &first).map(|url| format!("invalid port in upstream \"{url}\""));
     }
     // The events module's own handlers (ngx_set_worker_processes, ngx_event_connections):
     // `auto` or a number, and a number (magento-cloud-docker's unrendered
@@ -275,9 +278,23 @@ fn special(name: &str, item: &Item<'_>) -> Option<String> {
         }
         "listen" => listen_address(item).or_else(|| listen_params(item)),
         "if" => if_condition(item),
+        "error_page" => error_page(item),
+        "fastcgi_param" | "scgi_param" | "uwsgi_param" => {
+            // ngx_http_upstream_param_set_slot: the third word may only be `if_not_empty`.
+            let flag = item.arg(2)?;
+            (flag != "if_not_empty").then(|| format!("invalid parameter \"{flag}\""))
+        }
+        "location" if item.arg_count() == 2 => {
+            let modifier = item.arg(0)?;
+            (!matches!(modifier.as_ref(), "=" | "^~" | "~" | "~*"))
+                .then(|| format!("invalid location modifier \"{modifier}\""))
+        }
         "fastcgi_pass" | "proxy_pass" | "uwsgi_pass" | "scgi_pass" | "grpc_pass"
         | "memcached_pass" | "server" => {
             let addr = item.arg(0)?;
+            if let Some(url) = invalid_port(name, &addr) {
+                return Some(format!("invalid port in upstream \"{url}\""));
+            }
             let path = addr.split_once("unix:")?.1;
             let path = path.split(':').next().unwrap_or(path);
             // sun_path holds 108 bytes including the terminating NUL.
@@ -286,6 +303,79 @@ fn special(name: &str, item: &Item<'_>) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// `error_page CODE... [=[RESPONSE]] URI` as `ngx_http_core_error_page` reads it: codes
+/// from 300 to 599 (not 499), and a number after `=`, which needs a code before it.
+fn error_page(item: &Item<'_>) -> Option<String> {
+    let args: Vec<std::borrow::Cow<'_, str>> = item.args().collect();
+    let (codes, overwrite) = match args.len().checked_sub(2)? {
+        at if args[at].starts_with('=') => (&args[..at], Some((at, &args[at]))),
+        at => (&args[..=at], None),
+    };
+    if let Some((at, word)) = overwrite {
+        if at == 0 || (word.len() > 1 && !positive_number(&word[1..])) {
+            return Some(format!("invalid value \"{word}\""));
+        }
+    }
+    codes.iter().find_map(|code| {
+        let status = code.parse::<u32>().ok().filter(|_| positive_number(code));
+        match status {
+            None | Some(499) => Some(format!("invalid value \"{code}\"")),
+            Some(300..=599) => None,
+            Some(_) => Some(format!("value \"{code}\" must be between 300 and 599")),
+        }
+    })
+}
+
+/// The address nginx's `ngx_parse_url` would name in "invalid port in upstream" for an
+/// upstream `server` or a pass without variables: the port after the first `:` of the
+/// host part (after `]` for IPv6) must be a number from 1 to 65535. Checked before the
+/// host is looked up, so an unrendered `!HOST!:!PORT!` fails on its port.
+pub(super) fn invalid_port(name: &str, address: &str) -> Option<String> {
+    if address.contains('$')
+        || address
+            .get(..5)
+            .is_some_and(|p| p.eq_ignore_ascii_case("unix:"))
+    {
+        return None;
+    }
+    let schemes: &[&str] = match name {
+        "proxy_pass" => &["http://", "https://"],
+        "grpc_pass" => &["grpc://", "grpcs://"],
+        "uwsgi_pass" => &["uwsgi://", "suwsgi://"],
+        _ => &[],
+    };
+    let url = schemes
+        .iter()
+        .find_map(|s| {
+            address
+                .get(..s.len())
+                .filter(|p| p.eq_ignore_ascii_case(s))
+                .map(|_| &address[s.len()..])
+        })
+        .unwrap_or(address);
+    if url
+        .get(..5)
+        .is_some_and(|p| p.eq_ignore_ascii_case("unix:"))
+    {
+        return None;
+    }
+    // Only proxy_pass takes a URI; elsewhere a `/` is "invalid host" (another finding).
+    let host_part = if name == "proxy_pass" {
+        url.split(['/', '?']).next().unwrap_or(url)
+    } else if url.contains(['/', '?']) {
+        return None;
+    } else {
+        url
+    };
+    let port = match host_part.strip_prefix('[') {
+        Some(rest) => rest.split_once(']')?.1.strip_prefix(':')?,
+        None => host_part.split_once(':')?.1,
+    };
+    let valid =
+        positive_number(port) && port.parse::<u32>().is_ok_and(|n| (1..=65535).contains(&n));
+    (!valid).then(|| url.to_string())
 }
 
 /// `if (...)` as `ngx_http_rewrite_if_condition` reads it: the parentheses may be
@@ -432,7 +522,15 @@ pub fn check_regex(item: &Item<'_>) -> Option<String> {
             (1, f) if f.starts_with('~') => (f[1..].to_string(), false),
             _ => return None,
         }
-    } else if item.is("rewrite") || item.is("fastcgi_split_path_info") {
+    } else if item.is("fastcgi_split_path_info") {
+        // ngx_http_fastcgi_split_path_info: the script and the path info, exactly.
+        let pattern = item.arg(0)?;
+        return match compiled(&pattern, false) {
+            Ok(2) => None,
+            Ok(_) => Some(format!("pattern \"{pattern}\" must have 2 captures")),
+            Err(message) => Some(message),
+        };
+    } else if item.is("rewrite") {
         (item.arg(0)?.into_owned(), false)
     } else if item.is("if") {
         let caseless = item.args().any(|a| a == "~*" || a == "!~*");
@@ -467,11 +565,17 @@ pub fn map_regex(item: &Item<'_>) -> Option<(String, lint_source::Span)> {
 /// Compiles `pattern` as `ngx_regex_compile` does (PCRE2, no UTF mode, caseless for
 /// `~*`) and returns nginx's message when PCRE2 refuses it.
 fn compile(pattern: &str, caseless: bool) -> Option<String> {
+    compiled(pattern, caseless).err()
+}
+
+/// [`compile`]'s verdict with the pattern's number of capture groups when PCRE2 takes it
+/// (named groups are numbered too).
+fn compiled(pattern: &str, caseless: bool) -> Result<u32, String> {
     if pattern.is_empty() {
-        return None;
+        return Ok(0);
     }
     // Thousands of vhosts repeat the same few patterns: compile each once.
-    type Verdicts = foldhash::HashMap<(String, bool), Option<String>>;
+    type Verdicts = foldhash::HashMap<(String, bool), Result<u32, String>>;
     static SEEN: std::sync::OnceLock<std::sync::Mutex<Verdicts>> = std::sync::OnceLock::new();
     let seen = SEEN.get_or_init(Default::default);
     let key = (pattern.to_string(), caseless);
@@ -482,8 +586,8 @@ fn compile(pattern: &str, caseless: bool) -> Option<String> {
         .caseless(caseless)
         .build(pattern)
     {
-        Ok(_) => None,
-        Err(e) => Some(pcre2_message(pattern, &e)),
+        Ok(re) => Ok(u32::try_from(re.captures_len().saturating_sub(1)).unwrap_or(u32::MAX)),
+        Err(e) => Err(pcre2_message(pattern, &e)),
     };
     seen.lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -530,6 +634,36 @@ mod tests {
             compile("^/a)b", false).as_deref(),
             Some("pcre2_compile() failed: unmatched closing parenthesis in \"^/a)b\" at \")b\"")
         );
+    }
+
+    #[test]
+    fn ports_are_read_as_ngx_parse_url_reads_them() {
+        assert_eq!(
+            invalid_port("server", "php:abc").as_deref(),
+            Some("php:abc")
+        );
+        assert_eq!(
+            invalid_port("server", "!HOST!:!PORT!").as_deref(),
+            Some("!HOST!:!PORT!")
+        );
+        assert_eq!(
+            invalid_port("fastcgi_pass", "a:b:9000").as_deref(),
+            Some("a:b:9000")
+        );
+        assert_eq!(
+            invalid_port("fastcgi_pass", "[::1]:0").as_deref(),
+            Some("[::1]:0")
+        );
+        assert_eq!(
+            invalid_port("proxy_pass", "http://app:70000/x").as_deref(),
+            Some("app:70000/x")
+        );
+        assert_eq!(invalid_port("proxy_pass", "http://app/a:b"), None);
+        assert_eq!(invalid_port("fastcgi_pass", "php:9000"), None);
+        assert_eq!(invalid_port("fastcgi_pass", "php"), None);
+        assert_eq!(invalid_port("fastcgi_pass", "unix:/run/php.sock"), None);
+        assert_eq!(invalid_port("fastcgi_pass", "$backend:x"), None);
+        assert_eq!(invalid_port("grpc_pass", "grpc://app:50051"), None);
     }
 
     #[test]
