@@ -155,7 +155,14 @@ name an `upstream` block (`fastcgi_pass php-fpm:9000;` beside `upstream php-fpm`
 a regex or named location and inside `if` or `limit_except`, where nginx cannot tell
 which part of the request URI it replaces; `alias` is refused in a named location.
 `error_page` codes are 300 to 599 (not 499; `50x` is no code), and what follows `=` is
-a number. The third word of `fastcgi_param` (`scgi_param`, `uwsgi_param`) can only be
+a number. Other handlers' values: `expires` (a time in seconds, `@` a time of day under
+24 hours, not with `modified`), `keepalive_timeout`, `add_header ... always` (no other
+fourth word), `allow`/`deny` addresses (`1.2.3` and `/33` are invalid parameters),
+`open_file_cache` (`max=` is required), `limit_req_zone`'s `rate=` (`r/s` or `r/m`),
+`listen` parameters that take a value (`fastopen` alone is invalid), and an upstream
+`server`'s `weight=`, `max_fails=`, `max_conns=`, `fail_timeout=`; `ip_hash`, `hash`
+and `random` take no `backup` server (`balancing method does not support parameter
+"backup"`). The third word of `fastcgi_param` (`scgi_param`, `uwsgi_param`) can only be
 `if_not_empty`; a location modifier is `=`, `^~`, `~` or `~*` (`location ~~ /a` is
 `invalid location modifier "~~"`).
 An `upstream` needs a `server` (`no servers are inside upstream`, at its closing
@@ -206,8 +213,11 @@ It often comes from an included snippet that already sets it, or from a
 commented-out alternative enabled next to the line it was meant to replace.
 The same directive at http and again at server level is fine (the inner one
 wins), and list directives (`add_header`, `index`, `fastcgi_param`) repeat freely.
+A `map` may not repeat a key (`conflicting parameter "/old-page"`: keys are compared
+case-insensitively, so `/About` and `/about` collide, often in a long list of
+redirects) nor its `default` (`duplicate default map parameter`); regex keys may repeat.
 
-**Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx does not start): `"..." directive is duplicate`.
+**Symptom**: `nginx -t` fails and a reload keeps the old configuration (at boot, nginx does not start): `"..." directive is duplicate`, `conflicting parameter "..."`.
 
 Bad:
 ```nginx

@@ -496,6 +496,7 @@ impl<'a> Checker<'a> {
             } else if context == "http" && item.is("upstream") && item.is_block() {
                 // Not memoised with the statement: it depends on the http level.
                 self.upstream_resolve(&item);
+                self.upstream_balancer(&item);
                 // ngx_http_upstream_init_round_robin: an upstream with no `server` stops
                 // nginx, reported at the block's closing brace (an include inside may
                 // hold them: not judged).
@@ -849,11 +850,20 @@ impl<'a> Checker<'a> {
     /// NGINX Plus only.
     fn upstream_server(&mut self, item: &Item<'a>) {
         for (i, param) in item.args().enumerate().skip(1) {
-            let word = param.split_once('=').map_or(param.as_ref(), |(w, _)| w);
-            let known = match (word, param.contains('=')) {
-                ("weight" | "max_conns" | "max_fails" | "fail_timeout", true) => true,
-                ("backup" | "down", false) => true,
-                ("resolve" | "drain", false) | ("service" | "route", true) => {
+            let (word, value) = param
+                .split_once('=')
+                .map_or((param.as_ref(), None), |(w, v)| (w, Some(v)));
+            let number = |v: &str| {
+                !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) && v.parse::<i64>().is_ok()
+            };
+            // ngx_http_upstream_server: the values are read with the names (a weight of 0
+            // or a word is an invalid parameter like an unknown name).
+            let known = match (word, value) {
+                ("weight", Some(v)) => number(v) && v.parse::<u64>().is_ok_and(|n| n > 0),
+                ("max_conns" | "max_fails", Some(v)) => number(v),
+                ("fail_timeout", Some(v)) => values::parse_time(v, false).is_some(),
+                ("backup" | "down", None) => true,
+                ("resolve" | "drain", None) | ("service" | "route", Some(_)) => {
                     self.version == NginxVersion::Latest
                 }
                 _ => false,
@@ -873,6 +883,33 @@ impl<'a> Checker<'a> {
                     .with_help(help),
                 );
                 return;
+            }
+        }
+    }
+
+    /// `ip_hash`, `hash` and `random` take no `backup` servers: a `server ... backup` read
+    /// after one of them stops nginx (`least_conn` and round robin take them). Read in the
+    /// block's order, as nginx sets the method's flags when it reads the directive.
+    fn upstream_balancer(&mut self, upstream: &Item<'a>) {
+        let mut method: Option<Item<'a>> = None;
+        for line in upstream.children() {
+            if line.is("ip_hash") || line.is("hash") || line.is("random") {
+                method = Some(line);
+            } else if line.is("least_conn") {
+                method = None;
+            } else if let (Some(method), true) = (method, line.is("server")) {
+                let Some(at) = line.args().position(|a| a == "backup") else {
+                    continue;
+                };
+                self.out.push(
+                    Diagnostic::new(
+                        &INVALID_VALUE,
+                        line.arg_span(at),
+                        "balancing method does not support parameter \"backup\"",
+                    )
+                    .with_related(method.name_span(), "the balancing method")
+                    .with_help("drop `backup` (this method spreads requests by key and has no backup servers), or use round robin or least_conn"),
+                );
             }
         }
     }
@@ -921,9 +958,15 @@ impl<'a> Checker<'a> {
         } else {
             &["hostnames", "volatile"]
         };
+        // ngx_http_map: string keys go into a hash that lower-cases them (`conflicting
+        // parameter` for a repeat), `default` once; regex keys (`~`) are not hashed.
+        let mut keys: foldhash::HashSet<String> = foldhash::HashSet::default();
+        let mut default_seen = false;
+        let mut hostnames = false;
         for entry in item.children() {
             let words = entry.arg_count() + 1;
             if words == 1 && single.iter().any(|s| entry.is(s)) {
+                hostnames |= entry.is("hostnames");
                 continue;
             }
             if words != 2 {
@@ -932,6 +975,42 @@ impl<'a> Checker<'a> {
                     entry.span(),
                     format!("invalid number of the {name} parameters"),
                 ));
+                continue;
+            }
+            if name != "map" || entry.is("include") {
+                continue;
+            }
+            let key = entry.name();
+            if key == "default" {
+                if default_seen {
+                    self.out.push(
+                        Diagnostic::new(
+                            &DUPLICATE,
+                            entry.name_span(),
+                            "duplicate default map parameter",
+                        )
+                        .with_help("keep one `default` line"),
+                    );
+                }
+                default_seen = true;
+                continue;
+            }
+            if key.starts_with('~') || hostnames {
+                // Regexes are not hashed; a `hostnames` map's wildcards and the names
+                // they imply are hashed another way (not judged).
+                continue;
+            }
+            // nginx lower-cases the key in place: its message shows it so.
+            let key = key.strip_prefix('\\').unwrap_or(&key).to_ascii_lowercase();
+            if !keys.insert(key.clone()) {
+                self.out.push(
+                    Diagnostic::new(
+                        &DUPLICATE,
+                        entry.name_span(),
+                        format!("conflicting parameter \"{key}\""),
+                    )
+                    .with_help("keep one line per key: map keys are compared case-insensitively"),
+                );
             }
         }
     }

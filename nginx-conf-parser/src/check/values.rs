@@ -200,6 +200,14 @@ pub fn check_value(spec: &DirectiveSpec, item: &Item<'_>) -> Option<String> {
         return (!first.eq_ignore_ascii_case("auto") && !positive_number(&first))
             .then(|| "\"worker_processes\" directive invalid value".to_string());
     }
+    if spec.set_handler == "ngx_http_access_rule" {
+        return (first != "all" && first != "unix:" && !cidr(&first))
+            .then(|| format!("invalid parameter \"{first}\""));
+    }
+    if spec.set_handler == "ngx_http_limit_req_zone" {
+        // Its key is a variable: read before the escape for `$` below.
+        return limit_req_rate(item);
+    }
     if name == "worker_connections" && spec.set_handler == "ngx_event_connections" {
         return (!positive_number(&first)).then(|| format!("invalid number \"{first}\""));
     }
@@ -279,6 +287,18 @@ fn special(name: &str, item: &Item<'_>) -> Option<String> {
         "listen" => listen_address(item).or_else(|| listen_params(item)),
         "if" => if_condition(item),
         "error_page" => error_page(item),
+        "expires" => expires(item),
+        "keepalive_timeout" => {
+            // ngx_http_core_keepalive: a time, then the header's time in seconds.
+            let bad = parse_time(&item.arg(0)?, true).is_none()
+                || item.arg(1).is_some_and(|h| parse_time(&h, false).is_none());
+            bad.then(|| "\"keepalive_timeout\" directive invalid value".to_string())
+        }
+        "add_header" | "add_trailer" => {
+            let flag = item.arg(2)?;
+            (flag != "always").then(|| format!("invalid parameter \"{flag}\""))
+        }
+        "open_file_cache" => open_file_cache(item),
         "fastcgi_param" | "scgi_param" | "uwsgi_param" => {
             // ngx_http_upstream_param_set_slot: the third word may only be `if_not_empty`.
             let flag = item.arg(2)?;
@@ -303,6 +323,103 @@ fn special(name: &str, item: &Item<'_>) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The `rate=` of `limit_req_zone` (`ngx_http_limit_req_zone`): a positive number of
+/// requests per second (`r/s`, or no unit) or per minute (`r/m`); `1r/h` is no rate.
+fn limit_req_rate(item: &Item<'_>) -> Option<String> {
+    item.args().find_map(|a| {
+        let rate = a.strip_prefix("rate=")?;
+        let number = rate
+            .strip_suffix("r/s")
+            .or_else(|| rate.strip_suffix("r/m"))
+            .unwrap_or(rate);
+        let valid = positive_number(number) && number.parse::<u64>().is_ok_and(|n| n > 0);
+        (!valid).then(|| format!("invalid rate \"{a}\""))
+    })
+}
+
+/// `expires [modified] TIME|epoch|max|off` as `ngx_http_parse_expires` reads it: a time
+/// in seconds, signed, or `@` and a time of day (not with `modified`). Values with
+/// variables are read per request.
+fn expires(item: &Item<'_>) -> Option<String> {
+    let invalid = |why: &str| Some(format!("\"expires\" directive {why}"));
+    let (modified, value) = match (item.arg(0)?, item.arg(1)) {
+        (value, None) => (false, value),
+        (first, Some(value)) if first == "modified" => (true, value),
+        (_, Some(_)) => return invalid("invalid value"),
+    };
+    if value.contains('$') || (!modified && matches!(value.as_ref(), "epoch" | "max" | "off")) {
+        return None;
+    }
+    let (daily, time) = match value.strip_prefix('@') {
+        Some(_) if modified => {
+            return invalid("daily time cannot be used with \"modified\" parameter")
+        }
+        Some(time) => (true, time),
+        None => (false, value.strip_prefix(['+', '-']).unwrap_or(&value)),
+    };
+    match parse_time(time, false) {
+        None => invalid("invalid value"),
+        Some(ms) if daily && ms > 24 * 60 * 60 * 1000 => {
+            invalid("daily time value must be less than 24 hours")
+        }
+        Some(_) => None,
+    }
+}
+
+/// `open_file_cache off | max=N [inactive=TIME]` as `ngx_http_core_open_file_cache` reads
+/// it.
+fn open_file_cache(item: &Item<'_>) -> Option<String> {
+    let mut max = false;
+    let mut off = false;
+    for word in item.args() {
+        let valid = if let Some(n) = word.strip_prefix("max=") {
+            max = positive_number(n) && n.parse::<u64>().is_ok_and(|n| n > 0);
+            max
+        } else if let Some(time) = word.strip_prefix("inactive=") {
+            parse_time(time, false).is_some()
+        } else {
+            off |= word == "off";
+            word == "off"
+        };
+        if !valid {
+            return Some(format!("invalid \"open_file_cache\" parameter \"{word}\""));
+        }
+    }
+    (!off && !max).then(|| "\"open_file_cache\" must have the \"max\" parameter".to_string())
+}
+
+/// An address or network as `ngx_ptocidr` reads it: IPv4 as `ngx_inet_addr` (four
+/// decimal octets, leading zeros allowed), IPv6, and a mask of at most 32 or 128 bits.
+fn cidr(text: &str) -> bool {
+    let (address, mask) = match text.split_once('/') {
+        Some((a, m)) => (a, Some(m)),
+        None => (text, None),
+    };
+    let bits = if address.contains(':') {
+        if address.parse::<std::net::Ipv6Addr>().is_err() {
+            return false;
+        }
+        128
+    } else {
+        let octets: Vec<&str> = address.split('.').collect();
+        let valid = octets.len() == 4
+            && octets.iter().all(|o| {
+                o.bytes().all(|b| b.is_ascii_digit())
+                    && o.bytes()
+                        .try_fold(0u32, |n, b| {
+                            let n = n * 10 + u32::from(b - b'0');
+                            (n <= 255).then_some(n)
+                        })
+                        .is_some()
+            });
+        if !valid {
+            return false;
+        }
+        32
+    };
+    mask.is_none_or(|m| positive_number(m) && m.parse::<u32>().is_ok_and(|n| n <= bits))
 }
 
 /// `error_page CODE... [=[RESPONSE]] URI` as `ngx_http_core_error_page` reads it: codes
@@ -481,28 +598,34 @@ fn listen_address(item: &Item<'_>) -> Option<String> {
 
 fn listen_params(item: &Item<'_>) -> Option<String> {
     for param in item.args().skip(1) {
-        let word = param.split('=').next().unwrap_or(&param);
-        let known = matches!(
-            word,
-            "default_server"
-                | "default"
-                | "ssl"
-                | "http2"
-                | "quic"
-                | "proxy_protocol"
-                | "bind"
-                | "backlog"
-                | "rcvbuf"
-                | "sndbuf"
-                | "setfib"
-                | "fastopen"
-                | "accept_filter"
-                | "deferred"
-                | "ipv6only"
-                | "reuseport"
-                | "so_keepalive"
-                | "multipath"
-        );
+        // ngx_http_core_listen compares whole words, and `name=` prefixes for the
+        // parameters that take a value (`fastopen` alone is an invalid parameter).
+        let known = match param.split_once('=') {
+            Some((word, _)) => matches!(
+                word,
+                "backlog"
+                    | "rcvbuf"
+                    | "sndbuf"
+                    | "setfib"
+                    | "fastopen"
+                    | "accept_filter"
+                    | "ipv6only"
+                    | "so_keepalive"
+            ),
+            None => matches!(
+                param.as_ref(),
+                "default_server"
+                    | "default"
+                    | "ssl"
+                    | "http2"
+                    | "quic"
+                    | "proxy_protocol"
+                    | "bind"
+                    | "deferred"
+                    | "reuseport"
+                    | "multipath"
+            ),
+        };
         if !known {
             return Some(format!("invalid parameter \"{param}\""));
         }
