@@ -2079,6 +2079,28 @@ spec:
         assert_eq!(code, 1, "{text}");
     }
 
+    /// A site reached through `include conf.d/*.conf` that is a gomplate template
+    /// (rewardenv/reward: `resolver {{ getenv "NGINX_RESOLVER" "127.0.0.11" }};`), named
+    /// `default.conf` or `default.conf.template`, is not parsed as nginx: the include
+    /// says what is not known (470 false syntax errors before).
+    #[test]
+    fn a_go_template_reached_by_an_include_is_not_parsed() {
+        let main = "events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n";
+        let template = "resolver {{ getenv \"NGINX_RESOLVER\" \"127.0.0.11\" }};\nserver {\n    listen 80;\n    root {{ getenv \"NGINX_ROOT\" \"/var/www/html\" }};\n}\n";
+        for name in ["default.conf", "default.conf.template"] {
+            let (text, code) = lint(&[
+                ("rootfs/etc/nginx/nginx.conf", main),
+                (&format!("rootfs/etc/nginx/conf.d/{name}"), template),
+            ]);
+            assert!(
+                !text.contains("NGX001") && !text.contains("NGX013"),
+                "{name}: {text}"
+            );
+            assert!(text.contains("is not linted"), "{name}: {text}");
+            assert_eq!(code, 0, "{name}: {text}");
+        }
+    }
+
     /// A pool file that is a `{{NAME}}` template a start script renders (cachethq/docker:
     /// `pm.max_children = {{PHP_MAX_CHILDREN}}`) is not linted, and its `listen` is not
     /// known: "no pool listens on 127.0.0.1:9000" cannot be claimed. A pool file read

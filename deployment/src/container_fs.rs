@@ -773,6 +773,11 @@ impl ContainerFs {
                         .any(crate::repository::double_braced_name);
                     let why = if braced {
                         Some("a template of `{{NAME}}` placeholders a start script fills in")
+                    } else if crate::repository::template_markers(t) {
+                        // gomplate, Jinja, confd: rendered when the container starts
+                        // (rewardenv/reward's `resolver {{ getenv "NGINX_RESOLVER" }};`
+                        // reached through `include conf.d/*.conf`: 470 false errors).
+                        Some("Jinja/Go template markers, rendered when the container starts")
                     } else {
                         crate::repository::installer_template(t)
                     };

@@ -405,13 +405,7 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
         }
         return None;
     }
-    // Jinja/Go-template markers outside comments: not renderable here (a `%{...}t` in a
-    // commented access.format line of www.conf is no template).
-    let templated = text
-        .lines()
-        .map(str::trim_start)
-        .filter(|l| !l.starts_with(';') && !l.starts_with('#'))
-        .any(|l| l.contains("{%") || l.contains("{{ ") || l.contains("{{.") || l.contains("{{-"));
+    let templated = template_markers(&text);
     if name == "php.ini"
         || name.starts_with("php.ini-")
         || (e == "ini" && looks_like_php_ini(&text))
@@ -687,6 +681,16 @@ fn angle_bracketed_names(line: &str) -> usize {
 /// quotes: tiredofit's images fill `fastcgi_read_timeout {{PHP_TIMEOUT}};` in at start.
 /// nginx never reads `{{` as anything but a syntax error; quoted, it is text (a
 /// `sub_filter` of an HTML template's placeholder), and stays linted.
+/// Jinja/Go-template markers outside comments (`{% if %}`, `{{ getenv "X" }}`, `{{.Port}}`,
+/// `{{- end }}`): not renderable here. A `%{...}t` in a commented access.format line of
+/// www.conf is no template.
+pub(crate) fn template_markers(text: &str) -> bool {
+    text.lines()
+        .map(str::trim_start)
+        .filter(|l| !l.starts_with(';') && !l.starts_with('#'))
+        .any(|l| l.contains("{%") || l.contains("{{ ") || l.contains("{{.") || l.contains("{{-"))
+}
+
 pub(crate) fn double_braced_name(line: &str) -> bool {
     let mut rest = line;
     let mut before = 0;
