@@ -2079,6 +2079,38 @@ spec:
         assert_eq!(code, 1, "{text}");
     }
 
+    /// Templates a Dockerfile COPYs into the official nginx image's /etc/nginx/templates
+    /// are rendered at start as a mounted folder's are (eko/docker-symfony: its only site
+    /// was listed, never linted): the pass to a port no pool listens on is found.
+    #[test]
+    fn templates_copied_into_the_nginx_image_are_rendered() {
+        let compose = "services:\n  php:\n    image: php:8.2-fpm\n    volumes: [\"./app:/var/www\"]\n  nginx:\n    build: ./nginx\n    environment:\n      - SERVER_NAME=example.org\n    volumes: [\"./app:/var/www\"]\n";
+        let template = "server {\n    listen 80 default_server;\n    server_name ${SERVER_NAME};\n    root /var/www/public;\n    location ~ \\.php$ {\n        fastcgi_pass php:9999;\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    }\n}\n";
+        for copy in [
+            "COPY templates/* /etc/nginx/templates/",
+            "COPY templates /etc/nginx/templates",
+            "COPY templates/site.conf.template /etc/nginx/templates/site.conf.template",
+        ] {
+            let (text, code) = lint(&[
+                ("compose.yml", compose),
+                ("nginx/Dockerfile", &format!("FROM nginx:1.23\n{copy}\n")),
+                ("nginx/templates/site.conf.template", template),
+            ]);
+            assert!(
+                text.contains("X021") && text.contains("php:9999"),
+                "{copy}: {text}"
+            );
+            assert_eq!(code, 1, "{copy}: {text}");
+            let fixed = template.replace("9999", "9000");
+            let (text, _) = lint(&[
+                ("compose.yml", compose),
+                ("nginx/Dockerfile", &format!("FROM nginx:1.23\n{copy}\n")),
+                ("nginx/templates/site.conf.template", &fixed),
+            ]);
+            assert!(!text.contains("X021"), "{copy}: {text}");
+        }
+    }
+
     /// A site reached through `include conf.d/*.conf` that is a gomplate template
     /// (rewardenv/reward: `resolver {{ getenv "NGINX_RESOLVER" "127.0.0.11" }};`), named
     /// `default.conf` or `default.conf.template`, is not parsed as nginx: the include

@@ -1751,6 +1751,12 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
             });
             continue;
         }
+        // The official nginx image renders what its build puts in /etc/nginx/templates as
+        // it does a mounted folder (eko/docker-symfony COPYs its only site there: it was
+        // listed, never linted).
+        if c.image.nginx.is_some() && target.starts_with(Templates::of(c).dir) {
+            collect_templates(c, &copy.host, &target);
+        }
         let source = if copy.host.is_dir() {
             Source::Dir {
                 host: copy.host.clone(),
