@@ -28,6 +28,16 @@ struct Case {
 
 /// Deliberate differences, each with its reason. Empty: we agree everywhere on this corpus.
 const DELIBERATE: &[(&str, &str)] = &[
+    // `${NAME:-default}` is a shell default: nginx refuses it, but images that write it
+    // render their files first (lagoon's envplate `ep`); reported as a warning saying so.
+    (
+        "script/shell-default",
+        "nginx rejects a shell-style `${NAME:-x}`; we warn: a start script usually renders it",
+    ),
+    (
+        "rules/X013/good-shell-default-placeholder",
+        "the same shell-style default, in fastcgi_pass (X013 does not call it a runtime variable)",
+    ),
     // nginx checks cache zones once the whole configuration is read and names the main
     // file's last line; the finding is put on the directive that names the zone.
     (
@@ -385,6 +395,11 @@ fn generated(cases: &mut Vec<Case>) {
         ("map/duplicate-default", "map $uri $m {\n    default 0;\n    /a 1;\n    default 2;\n}"),
         ("map/escaped-duplicate", "map $uri $m { default 0; \\default 1; default_x 2; }"),
         ("map/regex-repeat-ok", "map $uri $m { ~^/a 1; ~^/a 2; ~*^/A 3; /a 4; }"),
+        ("script/dollar-at-end", "server { listen 127.0.0.1:18090; location / { return 200 \"cost: 5$\"; } }"),
+        ("script/dollar-space", "server { listen 127.0.0.1:18090; location / { add_header X-A \"a $ b\"; } }"),
+        ("script/shell-default", "server { listen 127.0.0.1:18090; location / { fastcgi_pass ${NGINX_FASTCGI_PASS:-php}:9000; } }"),
+        ("script/unclosed-bracket", "server { listen 127.0.0.1:18090; location / { set $a \"${host\"; } }"),
+        ("script/ok", "server { listen 127.0.0.1:18090; location ~ ^/(.*)$ { return 200 \"${host}x $1 $request_uri\"; } }"),
         ("re/map-bad-entry-line", "map $uri $m {\n    default 0;\n    ~^/(a 1;\n}"),
         // An upstream without a server stops nginx at its closing brace.
         ("up/no-servers", "upstream php {\n}\nserver { listen 127.0.0.1:18090; location / { fastcgi_pass php; } }"),

@@ -60,6 +60,11 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
         {
             continue;
         }
+        // `${NGINX_FASTCGI_PASS:-php}:9000` is no nginx variable (nginx refuses it, NGX014):
+        // a renderer's placeholder (lagoon's envplate) for an address fixed at start.
+        if raw.contains("${") && raw.contains(":-") {
+            continue;
+        }
         // `set $backend "fastcgi_backend";` with `upstream fastcgi_backend {}`: nginx picks
         // the upstream by name, nothing to resolve.
         let name = raw

@@ -164,7 +164,11 @@ fourth word), `allow`/`deny` addresses (`1.2.3` and `/33` are invalid parameters
 and `random` take no `backup` server (`balancing method does not support parameter
 "backup"`). The third word of `fastcgi_param` (`scgi_param`, `uwsgi_param`) can only be
 `if_not_empty`; a location modifier is `=`, `^~`, `~` or `~*` (`location ~~ /a` is
-`invalid location modifier "~~"`).
+`invalid location modifier "~~"`). In a value nginx compiles, a `$` needs a name after
+it (`return 200 "5$";` is `invalid variable name`) and `${` its `}` (`the closing
+bracket in "host" variable is missing`); a shell default such as
+`${NGINX_FASTCGI_PASS:-php}` is a warning, since images that write one render the file
+at start (envplate's `ep`).
 An `upstream` needs a `server` (`no servers are inside upstream`, at its closing
 brace); `worker_processes` is `auto` or a number, `worker_connections` a number. A
 cache or request limit must name a zone its `*_cache_path` / `limit_*_zone`

@@ -95,6 +95,89 @@ fn references(text: &str) -> Vec<(&str, usize, usize)> {
     out
 }
 
+/// A `$` that `ngx_http_script_compile` refuses in an argument it compiles: nothing
+/// or no name after it (`"5$"`, `$ `), or a `${` whose name is not closed by `}`
+/// (`${APP_HOST:-php}`, a shell default some start script was meant to fill in).
+struct ScriptError {
+    message: String,
+    start: usize,
+    end: usize,
+    /// `${NAME:-default}` / `${NAME-default}`: a placeholder for a renderer (envplate's
+    /// `ep`, a shell `eval`), which nginx itself refuses.
+    shell_default: bool,
+}
+
+impl ScriptError {
+    fn diagnostic(&self, span: Span) -> Diagnostic {
+        let d = Diagnostic::new(&super::codes::INVALID_VALUE, span, self.message.clone());
+        if self.shell_default {
+            d.with_severity(Severity::Warning)
+                .with_note("a shell-style default: nginx stops here unless a start script renders the file first (envplate's `ep`, a shell `eval`)")
+                .with_help("lint the rendered file, or write the value the renderer puts there")
+        } else {
+            d.with_help("a literal `$` cannot be written in a value nginx compiles: name a variable after it, or define one that holds it (`geo $dollar { default \"$\"; }`, then `${dollar}`)")
+        }
+    }
+}
+
+fn script_error(text: &str) -> Option<ScriptError> {
+    let b = text.as_bytes();
+    let is_name = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'$' {
+            i += 1;
+            continue;
+        }
+        let at = i;
+        let invalid = |end: usize| ScriptError {
+            message: "invalid variable name".to_string(),
+            start: at,
+            end,
+            shell_default: false,
+        };
+        i += 1;
+        let Some(&next) = b.get(i) else {
+            return Some(invalid(b.len()));
+        };
+        if (b'1'..=b'9').contains(&next) {
+            i += 1;
+            continue;
+        }
+        let bracket = next == b'{';
+        if bracket {
+            i += 1;
+            if i == b.len() {
+                return Some(invalid(b.len()));
+            }
+        }
+        let name_start = i;
+        while i < b.len() && is_name(b[i]) {
+            i += 1;
+        }
+        let name_end = i;
+        if bracket {
+            if b.get(i) == Some(&b'}') {
+                i += 1;
+            } else {
+                return Some(ScriptError {
+                    message: format!(
+                        "the closing bracket in \"{}\" variable is missing",
+                        &text[name_start..name_end]
+                    ),
+                    start: at,
+                    end: text[at..].find('}').map_or(name_end, |e| at + e + 1),
+                    shell_default: matches!(b.get(name_end), Some(b':' | b'-' | b'=')),
+                });
+            }
+        }
+        if name_end == name_start {
+            return Some(invalid(i.max(at + 1)));
+        }
+    }
+    None
+}
+
 /// Names defined by named captures of a regex: `(?<n>`, `(?P<n>`, `(?'n'`.
 fn captures(pattern: &str, out: &mut Vec<String>) {
     // Every location and rewrite pattern comes here; few name a group. One byte search
@@ -424,6 +507,18 @@ pub(super) fn check<'a>(
             {
                 for i in compiled_args(&item, parent, catalogue) {
                     let Some(arg) = item.arg(i) else { continue };
+                    if let Some(error) = script_error(&arg) {
+                        if !is_template(map, &item) {
+                            out.push(error.diagnostic(span_within(
+                                &item,
+                                i,
+                                &arg,
+                                error.start,
+                                error.end,
+                            )));
+                        }
+                        continue;
+                    }
                     for (name, start, end) in self::references(&arg) {
                         if crate::envsubst::is_placeholder(&arg[start..end])
                             && is_template(map, &item)
@@ -568,6 +663,42 @@ fn span_within(item: &Item<'_>, i: usize, arg: &str, start: usize, end: usize) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scripts_nginx_refuses() {
+        let error = |t: &str| script_error(t).map(|e| (e.message, e.start, e.end, e.shell_default));
+        assert_eq!(error("$a ${b}c $1 $_x"), None);
+        assert_eq!(
+            error("price: 5$"),
+            Some(("invalid variable name".into(), 8, 9, false))
+        );
+        assert_eq!(
+            error("$ x"),
+            Some(("invalid variable name".into(), 0, 1, false))
+        );
+        assert_eq!(
+            error("a${"),
+            Some(("invalid variable name".into(), 1, 3, false))
+        );
+        assert_eq!(
+            error("${NGINX_FASTCGI_PASS:-php}:9000"),
+            Some((
+                "the closing bracket in \"NGINX_FASTCGI_PASS\" variable is missing".into(),
+                0,
+                26,
+                true
+            ))
+        );
+        assert_eq!(
+            error("${host"),
+            Some((
+                "the closing bracket in \"host\" variable is missing".into(),
+                0,
+                6,
+                false
+            ))
+        );
+    }
 
     #[test]
     fn references_follow_nginx_script_syntax() {
