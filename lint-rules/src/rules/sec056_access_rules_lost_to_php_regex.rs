@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
         name: "access-rules-lost-to-php-regex",
         family: Family::Security,
         severity: Severity::Warning,
-        summary: "a prefix location restricts access (`auth_basic`, `deny`, `auth_request`), but its `.php` URIs go to a regex PHP location without the restriction",
+        summary: "a location restricts access (`auth_basic`, `deny`, `auth_request`), but its `.php` URIs go to a regex PHP location without the restriction (a plain prefix, or a regex written after the PHP one)",
         aliases: &[],
         doc: r#"nginx picks a regex location over a plain prefix one, and a request is
 checked only against the access rules of the location that serves it. With
@@ -26,6 +26,14 @@ PHP location keeps the rules) that is no endpoint of its own (`stub_status`,
 `proxy_pass`), when the PHP location that serves `<prefix>x.php` sets
 no access rule of its own nor inherits one from the server or `http`. Uploads folders
 are SEC053's; hidden folders (`/.git`) hold no scripts.
+
+A regex location that restricts access loses the same way when it is written after
+the PHP location: regex locations are tried in the order written, so
+`location ~* xmlrpc.php { deny all; }` below `location ~ \.php$` never sees
+`/xmlrpc.php`, and `location ~ /(libs|vendor) { deny all; }` never sees
+`/vendor/x.php` (WordPress hardening snippets, Dolibarr's template; live, nginx
+1.22.1: 200 for the script, 403 once the deny is moved above). Judged for the scripts
+and folders the pattern names.
 
 **Symptom**: `GET /admin/` answers 401 (or 403), `GET /admin/index.php` runs the
 script without credentials (live, nginx 1.22.1: 401 for the folder, 200 for its
@@ -60,7 +68,7 @@ location ~ \.php$ {
     fastcgi_pass unix:/run/php/php8.2-fpm.sock;
 }
 ```"#,
-        fix: "Make the prefix location `^~` and nest the PHP location in it (it inherits the access rules), or repeat the rules in a PHP location for that prefix placed before the general one.",
+        fix: "Make the prefix location `^~` and nest the PHP location in it (it inherits the access rules), move a regex location that denies above the PHP location, or repeat the rules in a PHP location for those scripts placed before the general one.",
     },
     check: Check::Server(check),
 };
@@ -172,8 +180,133 @@ fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
     }
 }
 
+/// URIs a regex location's pattern names that end in `.php`: each literal run of the
+/// pattern that names a script (`xmlrpc.php`, `wp-config\.php`) as a path, and each
+/// folder-like one (`/(libs|vendor)/` gives `/libs/x.php`). Hidden names (`/\.ht`) and
+/// uploads folders (SEC053's) give none.
+fn php_probes(pattern: &str) -> Vec<String> {
+    let regex = pattern
+        .trim_start_matches("~*")
+        .trim_start_matches('~')
+        .trim();
+    // An uploads rule is SEC053's, whatever else it names (`/(?:uploads|files)/`).
+    if regex.to_ascii_lowercase().contains("upload") {
+        return Vec::new();
+    }
+    let mut literals: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut chars = regex.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(e @ ('.' | '/' | '-')) => current.push(e),
+                _ => literals.push(std::mem::take(&mut current)),
+            },
+            c if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '/') => current.push(c),
+            // An unescaped `.` is any character: a name around it is still the name.
+            '.' => current.push('.'),
+            _ => literals.push(std::mem::take(&mut current)),
+        }
+    }
+    literals.push(current);
+    let mut probes = Vec::new();
+    for literal in literals {
+        let name = literal.trim_matches('/');
+        if name.len() < 3
+            || name.starts_with('.')
+            || name.split('/').any(|s| s.starts_with('.') && s.len() > 1)
+            // Attack strings blocked anywhere in a URI name no folder of scripts.
+            || ["passwd", "environ", "etc/"].iter().any(|w| name.contains(w))
+        {
+            continue;
+        }
+        if name.to_ascii_lowercase().ends_with(".php") {
+            probes.push(format!("/{name}"));
+        } else if !name.contains('.') {
+            probes.push(format!("/{name}/x.php"));
+        }
+    }
+    probes
+}
+
+/// A regex location that restricts access (`location ~* xmlrpc.php { deny all; }`,
+/// `location ~ /(vendor|libs)/ { deny all; }`) written after the regex PHP location:
+/// the scripts it names match the PHP location first, whose rules alone apply.
+fn check_regex_guards(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
+    let locations = || server.locations.iter().skip(1);
+    for guarded in locations() {
+        if !guarded.pattern.starts_with('~') {
+            continue;
+        }
+        let Some(node) = tree.locations_at(guarded.span).next() else {
+            continue;
+        };
+        let Some((rule_at, _)) = own_restriction(tree, Some(node)) else {
+            continue;
+        };
+        let Some(regex) = compiled(&guarded.pattern) else {
+            continue;
+        };
+        let lost = php_probes(&guarded.pattern).into_iter().find_map(|probe| {
+            if !regex.is_match(probe.as_bytes()).unwrap_or(false) {
+                return None;
+            }
+            let php = server.location_for(&probe)?;
+            let php_node = tree.locations_at(php.span).next()?;
+            let usable = php.span != guarded.span
+                && php.fastcgi_pass.is_some()
+                && php.early_return.is_none()
+                && !std::iter::once(Some(php_node))
+                    .chain(tree.ancestors(php_node).map(Some))
+                    .any(|level| own_restriction(tree, level).is_some());
+            usable.then_some((probe, php))
+        });
+        let Some((probe, php)) = lost else {
+            continue;
+        };
+        sink.push(
+            Diagnostic::new(
+                &RULE.meta,
+                tree.item(rule_at).span(),
+                format!(
+                    "`{probe}` goes to the PHP location `{}`, tried before this one: the script runs, and this location's access rules never apply to it",
+                    php.pattern
+                ),
+            )
+            .with_related(php.span, "regex locations are tried in the order written; the first that matches serves the request")
+            .with_help("move this location above the PHP location (or repeat its rules in a PHP location for these scripts placed first)"),
+        );
+    }
+}
+
+/// The regex of a `~`/`~*` location, compiled as nginx does (`~*` caseless).
+fn compiled(pattern: &str) -> Option<std::sync::Arc<pcre2::bytes::Regex>> {
+    match pattern.strip_prefix("~*") {
+        Some(r) => crate::model::compiled_regex::compile(&format!("(?i){}", r.trim())),
+        None => crate::model::compiled_regex::compile(pattern.strip_prefix('~')?.trim()),
+    }
+}
+
 fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     if let Some(tree) = model.syntax_of(nginx) {
         check_server(server, tree, sink);
+        check_regex_guards(server, tree, sink);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::php_probes;
+
+    #[test]
+    fn probes_name_the_scripts_a_pattern_names() {
+        assert_eq!(php_probes("~* xmlrpc.php"), vec!["/xmlrpc.php"]);
+        assert_eq!(php_probes("~* /wp-config\\.php$"), vec!["/wp-config.php"]);
+        assert_eq!(
+            php_probes("~ /(libs|vendor|misc/user)"),
+            vec!["/libs/x.php", "/vendor/x.php", "/misc/user/x.php"]
+        );
+        assert!(php_probes("~ /\\.ht").is_empty());
+        assert!(php_probes("~* ^/wp-content/uploads/.*\\.php$").is_empty());
     }
 }
