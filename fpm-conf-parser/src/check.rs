@@ -695,7 +695,11 @@ fn check_pool(
     if let Some(e) = pool.get("listen.mode") {
         let v = e.value.trim();
         if !v.is_empty() && !v.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
-            out.push(Diagnostic::new(&INVALID_MODE, e.value_span, format!("[pool {p}] listen.mode '{v}' is not an octal number: the socket gets mode 0000")));
+            // strtoul(v, NULL, 8) keeps the octal digits it reads first: `0668` is 066
+            // (`s---rw-rw-`, live with php-fpm 8.2), `rw-rw----` is 0.
+            let digits: String = v.chars().take_while(|c| ('0'..='7').contains(c)).collect();
+            let mode = u32::from_str_radix(&digits, 8).unwrap_or(0);
+            out.push(Diagnostic::new(&INVALID_MODE, e.value_span, format!("[pool {p}] listen.mode '{v}' is not an octal number: the socket gets mode {mode:04o}")));
         }
     }
     if let Some(e) = pool.get("listen.allowed_clients") {

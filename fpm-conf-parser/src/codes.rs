@@ -378,17 +378,19 @@ listen = 127.0.0.1:9000
     fix: "Write `HOST:PORT`, a port alone, or an absolute socket path.",
 };
 
-/// FPM021: a `listen.mode` that is not an octal number (the socket gets mode 0000)
+/// FPM021: a `listen.mode` that is not an octal number (the socket gets the mode of its leading octal digits, often 0000)
 pub static INVALID_MODE: RuleMeta = RuleMeta {
     code: "FPM021",
     name: "invalid-listen-mode",
     family: Family::FpmLoad,
     severity: Severity::Error,
-    summary: "a `listen.mode` that is not an octal number (the socket gets mode 0000)",
+    summary: "a `listen.mode` that is not an octal number (the socket gets the mode of its leading octal digits, often 0000)",
     aliases: &[],
-    doc: r#"php-fpm converts `listen.mode` with strtoul and never validates it: `rw` or
-`0o660` become mode 0 (`s---------`), so no process but root may connect, and
-nginx logs "connect() to unix:... failed (13: Permission denied)" (502).
+    doc: r#"php-fpm converts `listen.mode` with strtoul and never validates it: the octal
+digits it reads first are the mode. `rw` or `0o660` become mode 0 (`s---------`), and
+a typo such as `0668` becomes `066` (`s---rw-rw-`, live with php-fpm 8.2: the owner
+itself may not write), so nginx, as the owner or not, logs "connect() to unix:...
+failed (13: Permission denied)" (502).
 
 **Symptom**: nginx answers 502: `connect() to unix:... failed (13: Permission denied)`, the socket having mode 0000.
 

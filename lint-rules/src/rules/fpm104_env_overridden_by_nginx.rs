@@ -12,17 +12,19 @@ pub static RULE: Rule = Rule {
         family: Family::FpmPool,
         severity: Severity::Warning,
         summary:
-            "a pool's `env[X]` that nginx also sends as `fastcgi_param X`: `$_SERVER` holds nginx's value, `getenv()` the pool's",
+            "a pool's `env[X]` that nginx also sends as `fastcgi_param X`: `$_SERVER` and `getenv()` see nginx's value, the pool's only `getenv('X', true)`",
         aliases: &[],
         doc: r#"php-fpm builds `$_SERVER` from the process environment (the pool's
 `env[]`) and then the request's FastCGI parameters, which are added last and win;
-`getenv('X')` reads the process environment only. So when nginx sends
-`fastcgi_param APP_ENV staging` and the pool says `env[APP_ENV] = production`,
-`$_SERVER['APP_ENV']` is `staging` and `getenv('APP_ENV')` is `production` (live,
-php-fpm 8.2: `getenv=frompool server=fromnginx`). Frameworks read one or the
-other (Symfony's Dotenv `$_SERVER` first, plain `getenv()` code the pool's): the
-same setting has two values in one request. With `if_not_empty` nginx sends the
-parameter only when its value is not empty (note).
+`getenv('X')` asks the request's parameters first too, and only
+`getenv('X', true)` (the process environment alone) still returns the pool's value.
+So when nginx sends `fastcgi_param APP_ENV staging` and the pool says
+`env[APP_ENV] = production`, `$_SERVER['APP_ENV']` and `getenv('APP_ENV')` are
+`staging` (live, php-fpm 8.2.36: `getenv='staging' getenv_local='production'
+server='staging'`): the pool's setting is silently overridden for every request
+from nginx, while code that asks for the local environment (some configuration
+loaders do) sees the other value. With `if_not_empty` nginx sends the parameter only
+when its value is not empty (note).
 
 **Symptom**: the application reads a different value than the pool sets, or
 different parts of it disagree; changing one side changes only some of them.
@@ -59,8 +61,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     &RULE.meta,
                     env.key_span,
                     format!(
-                        "pool [{}] sets env[{}] = \"{}\", but nginx sends fastcgi_param {} {}: $_SERVER holds nginx's value, getenv() the pool's",
-                        p.pool.name, param.name, env.value, param.name, param.value
+                        "pool [{}] sets env[{}] = \"{}\", but nginx sends fastcgi_param {} {}: $_SERVER and getenv() see nginx's value, the pool's is left to getenv('{}', true)",
+                        p.pool.name, param.name, env.value, param.name, param.value, param.name
                     ),
                 )
                 .with_label("overridden for requests from nginx")

@@ -36,11 +36,20 @@ location /api/ {
     fastcgi_pass unix:/run/php/php8.2-fpm.sock;
 }
 ```
-Good:
+Good (PHP always sends a `Content-Type`, `text/html` unless the script sets one:
+`default_type` does not change it, live on nginx 1.22.1 and php-fpm 8.2; set it in the
+script with `header('Content-Type: application/json')`, or replace PHP's):
 ```nginx
 location /api/ {
-    default_type application/json;
+    fastcgi_hide_header Content-Type;
+    add_header Content-Type application/json;
     fastcgi_pass unix:/run/php/php8.2-fpm.sock;
+}
+```
+For static files, `default_type` (or `types`) is the way:
+```nginx
+location /data/ {
+    default_type application/json;
 }
 ```
 
