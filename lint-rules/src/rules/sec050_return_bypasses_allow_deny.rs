@@ -24,14 +24,37 @@ body only sends an error and is not reported, even when an `error_page` turns it
 into a page by URI: the internal redirect runs the access phase again where the
 page is, so a denied client gets 403 there (live, nginx 1.22.1), or an error page
 that is public anyway; an `error_page` to a named location is reported. A block
-with only `allow` rules denies nobody and is not reported;
-named and `internal` locations are reachable only after the access phase of
-the location that sent the request there. Rules written for a whole `server`
+with only `allow` rules denies nobody and is not reported.
+
+A `rewrite` with `last` (or no flag) is not an answer, but it does not wait for
+the access phase either: nginx searches the locations again for the new URI, and
+only the location it lands in runs its access rules. Into a public location
+that changes nothing (anyone may ask for that URI), but into an `internal`
+location without access rules of its own it serves what the client could not
+ask for directly, past the `deny` of the block the `rewrite` is in (live,
+nginx 1.22.1: 200 for a denied client; with `break` the same request gets 403).
+A named location, and an `internal` one reached from `try_files`, `error_page`
+or `X-Accel-Redirect`, is entered after the access phase of the location that
+sent the request there, and is not reported. Rules written for a whole `server`
 are not bypassed by a redirect to a path of that server (`return 301 /netdata/;`):
 the client lands where the same rules answer.
 
 **Symptom**: clients the `deny` is meant to stop get the response anyway
 (`curl -i https://host/admin/` from any address answers 200 or the redirect).
+
+Bad (also reported: the `rewrite` hands the request to an `internal` location
+that has no `deny` of its own):
+```nginx
+location /reports/ {
+    allow 10.0.0.0/8;
+    deny all;
+    rewrite ^/reports/(.*)$ /internal-reports/$1 last;
+}
+location /internal-reports/ {
+    internal;
+    alias /srv/reports/;
+}
+```
 
 Bad:
 ```nginx
@@ -49,7 +72,7 @@ location /admin/ {
     try_files /admin.html =404;
 }
 ```"#,
-        fix: "Produce the response in the content phase (try_files, proxy_pass, fastcgi_pass, static files); a named location does not help.",
+        fix: "Produce the response in the content phase (try_files, proxy_pass, fastcgi_pass, static files); a named location does not help. For a `rewrite ... last` into an `internal` location, repeat the access rules there (or use `break` and serve in place).",
     },
     check: Check::Nodes(check),
 };
@@ -127,7 +150,88 @@ fn returns_plain_error(tree: &Tree<'_>, i: usize) -> bool {
     }
 }
 
-fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
+/// Whether a level (a block, `None` for the top) is guarded for the request that lands
+/// below it: the nearest level with allow/deny rules denies someone, or a password or
+/// `auth_request` applies (not switched `off`).
+fn guarded_at(tree: &Tree<'_>, node: usize) -> bool {
+    let levels = || std::iter::once(Some(node)).chain(tree.ancestors(node).map(Some));
+    let access_list = levels().find_map(|level| {
+        let rules: Vec<usize> = tree
+            .children(level)
+            .iter()
+            .copied()
+            .filter(|&c| tree.item(c).is("allow") || tree.item(c).is("deny"))
+            .collect();
+        (!rules.is_empty()).then(|| rules.iter().any(|&c| tree.item(c).is("deny")))
+    });
+    let authenticates = levels().any(|level| {
+        tree.children(level).iter().any(|&c| {
+            let s = tree.item(c);
+            (s.is("auth_basic") || s.is("auth_request"))
+                && !s.arg(0).is_some_and(|a| a.eq_ignore_ascii_case("off"))
+        })
+    });
+    access_list.unwrap_or(false) || authenticates
+}
+
+/// The URI a `rewrite` sets when it has the literal shape `/path/$1`: its captures and
+/// variables read as `x`, the query string dropped. `None` for any other replacement.
+fn rewrite_probe(replacement: &str) -> Option<String> {
+    if !replacement.starts_with('/') || replacement.starts_with("//") {
+        return None;
+    }
+    let path = replacement.split('?').next().unwrap_or(replacement);
+    let mut probe = String::with_capacity(path.len());
+    let mut chars = path.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '$' {
+            probe.push(c);
+            continue;
+        }
+        if chars.peek() == Some(&'{') {
+            for c in chars.by_ref() {
+                if c == '}' {
+                    break;
+                }
+            }
+        } else {
+            while chars
+                .peek()
+                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_')
+            {
+                chars.next();
+            }
+        }
+        probe.push('x');
+    }
+    Some(probe)
+}
+
+/// For a `rewrite ... last` (or with no flag) in a guarded block: the `internal`
+/// location its new URI lands in, when that location is not guarded itself. The
+/// location search runs again before the guarded block's access phase.
+fn rewrites_into_open_internal(model: &Model<'_>, tree: &Tree<'_>, i: usize) -> Option<String> {
+    let item = tree.item(i);
+    if !item.is("rewrite") || crate::model::syntax::rewrite_redirects(item) {
+        return None;
+    }
+    let flag = item.arg(2);
+    if flag
+        .as_deref()
+        .is_some_and(|f| !f.eq_ignore_ascii_case("last"))
+    {
+        return None;
+    }
+    let probe = rewrite_probe(&item.arg(1)?)?;
+    let server_node = tree.enclosing(i, "server")?;
+    let server_span = tree.item(server_node).span();
+    let (_, server) = model.servers().find(|(_, s)| s.span == server_span)?;
+    let landing = server.location_for(&probe)?;
+    let node = tree.locations_at(landing.span).next()?;
+    (is_internal_location(tree, node) && !guarded_at(tree, node)).then(|| landing.pattern.clone())
+}
+
+fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     let mut seen = foldhash::HashSet::default();
     for i in nodes.indices() {
         let item = tree.item(i);
@@ -159,6 +263,30 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
             (s.is("return") && !returns_plain_error(tree, *d))
                 || (s.is("rewrite") && crate::model::syntax::rewrite_redirects(s))
         });
+        if bypass.is_none() {
+            let into_internal = reachable_descendants(tree, scope)
+                .into_iter()
+                .find_map(|d| rewrites_into_open_internal(model, tree, d).map(|to| (d, to)));
+            if let Some((rewrite, to)) = into_internal {
+                sink.push(
+                    Diagnostic::new(
+                        &RULE.meta,
+                        item.span(),
+                        format!(
+                            "`rewrite` sends the request to the internal `location {to}` before this access rule is checked, and that location has none"
+                        ),
+                    )
+                    .with_related(
+                        tree.item(rewrite).span(),
+                        "the location search runs again for the new URI; only the location it lands in checks access",
+                    )
+                    .with_help(format!(
+                        "repeat the allow/deny rules in `location {to}`, or serve here with `break`"
+                    )),
+                );
+                continue;
+            }
+        }
         let Some(bypass) = bypass else { continue };
         let what = tree.item(bypass).name();
         sink.push(
