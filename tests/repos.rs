@@ -3381,11 +3381,12 @@ spec:
         );
     }
 
-    /// A pool without `user` stops a root master (FPM111, on a server's tree); in a
-    /// container the image decides the master's user (LibreNMS runs it unprivileged), so
-    /// an image's pool file without `user` is not reported there.
+    /// A pool without `user` stops a root master (FPM111): on a server's tree, and in a
+    /// container known to start php-fpm as root (the official php image replaced
+    /// www.conf: garylab/dnmp#205). Where the image decides the master's user (LibreNMS's
+    /// base runs it unprivileged, a `USER`), a pool file without `user` is not reported.
     #[test]
-    fn a_pool_without_user_is_only_reported_on_a_server() {
+    fn a_pool_without_user_is_only_reported_under_a_root_master() {
         let pool = "[www]\nlisten = 9000\npm = static\npm.max_children = 4\n";
         let (text, _) = lint(&[
             (
@@ -3394,7 +3395,20 @@ spec:
             ),
             ("www.conf", pool),
         ]);
-        assert!(!text.contains("FPM111"), "{text}");
+        assert!(text.contains("www.conf:2:1: FPM111"), "{text}");
+        for base in [
+            "FROM crazymax/alpine-s6:3.20\nRUN apk add php83-fpm\n",
+            "FROM php:8.3-fpm\nUSER www-data\n",
+        ] {
+            let (text, _) = lint(&[
+                (
+                    "Dockerfile",
+                    &format!("{base}COPY www.conf /usr/local/etc/php-fpm.d/www.conf\n"),
+                ),
+                ("www.conf", pool),
+            ]);
+            assert!(!text.contains("FPM111"), "{base}: {text}");
+        }
         let dir = tempfile::tempdir().expect("tmp");
         write(
             dir.path(),

@@ -551,6 +551,45 @@ impl Container {
             .any(|words| flag_of(words, program, flags))
     }
 
+    /// Whether this container's php-fpm master starts as root, as far as the files say:
+    /// its image is one that runs as root (the official php image, whose `CMD` is
+    /// `php-fpm`; Debian, Ubuntu, Alpine starting php-fpm by name) and php-fpm is the
+    /// command itself. A supervisor's program, a start script, or a base image this data
+    /// does not know may switch users: not claimed.
+    fn fpm_starts_as_root(&self) -> bool {
+        let base = self
+            .image_ref
+            .split(" (built by")
+            .next()
+            .unwrap_or_default()
+            .trim();
+        let base = base.split('@').next().unwrap_or(base);
+        let name = base
+            .rsplit_once(':')
+            .filter(|(_, tag)| !tag.contains('/'))
+            .map_or(base, |(name, _)| name);
+        let name = name
+            .strip_prefix("docker.io/")
+            .unwrap_or(name)
+            .strip_prefix("library/")
+            .unwrap_or(name);
+        let tag = base.rsplit_once(':').map_or("", |(_, t)| t);
+        let program = |w: &String| {
+            let p = w.rsplit('/').next().unwrap_or(w);
+            p.starts_with("php-fpm") || (p.starts_with("php") && p.ends_with("-fpm"))
+        };
+        let first = self.command.first();
+        let names_fpm = first.is_some_and(program)
+            || (first.is_some_and(|w| w.ends_with("docker-php-entrypoint"))
+                && self.command.get(1).is_some_and(program));
+        match name {
+            // The official image: `CMD ["php-fpm"]` in its fpm variants, no `USER`.
+            "php" => (self.command.is_empty() && tag.contains("fpm")) || names_fpm,
+            "debian" | "ubuntu" | "alpine" => names_fpm,
+            _ => false,
+        }
+    }
+
     /// The programs supervisord starts, when the container's command runs it (`-c FILE`,
     /// else its default files); none otherwise.
     fn supervised_commands(&self, fs: &dyn FileSystem) -> Vec<Vec<String>> {
@@ -2113,6 +2152,9 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
     let root_allowed = !nginx
         && (c.command_flag("php-fpm", ALLOW_ROOT)
             || c.supervised_flag(&*fs, "php-fpm", ALLOW_ROOT));
+    let run_as = c.run_as.clone().or_else(|| c.start_script_user());
+    let root_master =
+        !nginx && !c.host && !c.app_image && run_as.is_none() && c.fpm_starts_as_root();
     Ok(Side {
         container: c.name.clone(),
         image: if c.image_ref.is_empty() {
@@ -2138,7 +2180,7 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
         // official image is not such a guess: whatever it names now is 1.25 or later.
         nginx_version_assumed: c.host,
         env: c.env.clone(),
-        run_as: c.run_as.clone().or_else(|| c.start_script_user()),
+        run_as,
         changed_at_build: c.changed_at_build.clone(),
         symlinks: c.symlinks.clone(),
         notes,
@@ -2152,6 +2194,7 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
         context: (nginx && alone.is_some()).then(|| "auto".to_string()),
         in_container: !c.host,
         root_allowed,
+        root_master,
     })
 }
 

@@ -90,6 +90,11 @@ pub struct Side {
     pub in_container: bool,
     /// php-fpm's command passes `-R` (`--allow-to-run-as-root`).
     pub root_allowed: bool,
+    /// php-fpm's master is known to start as root: an image that runs as root (the
+    /// official php image, a distribution's base) with no `USER`, `user:` or
+    /// `securityContext`, starting php-fpm itself (no supervisor whose program may name a
+    /// user, no start script).
+    pub root_master: bool,
 }
 
 /// nginx and php-fpm that run together.
@@ -346,6 +351,7 @@ impl Deployment {
             input.options.fpm_in_container = f.in_container;
             input.options.fpm_runs_as = f.run_as.clone();
             input.options.fpm_root_allowed = f.root_allowed;
+            input.options.fpm_master_root = f.root_master && !f.root_allowed;
         }
         let accounts = self
             .nginx

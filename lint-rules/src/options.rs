@@ -315,6 +315,9 @@ pub struct LintOptions {
     pub fpm_runs_as: Option<String>,
     /// php-fpm is started with `-R` (`--allow-to-run-as-root`): pools may run as root.
     pub fpm_root_allowed: bool,
+    /// php-fpm's master is known to start as root in its container (the official php
+    /// image's `CMD ["php-fpm"]` with no `USER`): pools then need `user` as on a server.
+    pub fpm_master_root: bool,
     /// Files a build step changes after they are copied (`RUN sed -i` in a Dockerfile): what
     /// is read is not what runs, so findings in them are notes, not claims.
     pub changed_at_build: Vec<PathBuf>,

@@ -21,8 +21,15 @@ defined`, and no pool of the master starts. A master started as another user
 it out; copied onto a server, such a file stops php-fpm.
 
 Reported on a server's tree (`--root`, or the machine's own), where the service
-manager starts php-fpm as root; not for a container's php-fpm, whose user the
-image decides.
+manager starts php-fpm as root, and for a container known to start php-fpm as
+root: the official php image's fpm variants (`CMD ["php-fpm"]`, no `USER`) or
+a Debian, Ubuntu or Alpine image whose command is php-fpm, with no `USER`,
+Compose `user:`, `securityContext` or `-R`. A container started through a
+supervisor or a start script, or from an image this data does not know, may
+switch users first, and is not judged. A pool file copied over the official
+image's `www.conf` without its `user = www-data` is the common case
+(garylab/dnmp pull request 205, cachethq/Docker issue 277: `ALERT: [pool www]
+user has not been defined`, exit status 78, and every PHP page a 502).
 
 **Symptom**: php-fpm does not start (`systemctl status` shows `exit-code 78`);
 nginx answers 502 for every PHP page.
@@ -52,12 +59,13 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
     let options = model.options;
     // The master is root when the service manager of a server's tree starts it; a
     // container's (or one started as a user) decides otherwise.
-    let master_is_root = (options.root.is_some() || options.disk_root.is_some())
-        && !options.fpm_in_container
-        && options
-            .fpm_runs_as
-            .as_deref()
-            .is_none_or(|u| u == "root" || u == "0");
+    let master_is_root = options.fpm_master_root
+        || ((options.root.is_some() || options.disk_root.is_some())
+            && !options.fpm_in_container
+            && options
+                .fpm_runs_as
+                .as_deref()
+                .is_none_or(|u| u == "root" || u == "0"));
     if !master_is_root {
         return;
     }
@@ -68,10 +76,29 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         {
             continue;
         }
+        // The official image's `[www]` starts in its own docker.conf: the finding belongs
+        // to the repository's file that replaced www.conf (its first entry).
+        let in_image = |file| {
+            model
+                .map
+                .get(file)
+                .origin
+                .as_deref()
+                .is_some_and(|o| o.contains(", stock "))
+        };
+        let at = if in_image(p.pool.name_span.file) {
+            p.pool
+                .entries
+                .iter()
+                .find(|e| !in_image(e.key_span.file))
+                .map_or(p.pool.name_span, |e| e.key_span)
+        } else {
+            p.pool.name_span
+        };
         sink.push(
             Diagnostic::new(
                 &RULE.meta,
-                p.pool.name_span,
+                at,
                 format!("[pool {}] user has not been defined: a master started as root refuses the pool, and php-fpm does not start", p.pool.name),
             )
             .with_help("add `user = www-data` and `group = www-data` (or the account the site's files belong to)")
