@@ -3381,6 +3381,34 @@ spec:
         );
     }
 
+    /// `RUN ln -s /etc/php83 /etc/php` then `COPY www.conf /etc/php/php-fpm.d/www.conf`:
+    /// the COPY writes through the link, so php-fpm (reading /etc/php83) runs the
+    /// repository's pool. Read at the link's path only, the image's stock pool (TCP) was
+    /// taken for the one that runs, and nginx's unix socket was called a mismatch (X002).
+    #[test]
+    fn a_copy_through_a_linked_directory_lands_below_the_link_target() {
+        let dockerfile = "FROM alpine:3.20\nRUN apk add --no-cache nginx php83 php83-fpm \\\n && ln -s /etc/php83 /etc/php\nCOPY conf/nginx.conf /etc/nginx/nginx.conf\nCOPY conf/www.conf /etc/php/php-fpm.d/www.conf\nCMD [\"sh\", \"-c\", \"php-fpm83 -D && nginx -g 'daemon off;'\"]\n";
+        let nginx = "user nginx;\nevents { worker_connections 1024; }\nhttp {\n    include mime.types;\n    server {\n        listen 80;\n        root /var/www/html;\n        location ~ \\.php$ {\n            fastcgi_pass unix:/run/php-fpm.sock;\n            include fastcgi_params;\n            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        }\n    }\n}\n";
+        let pool = "[www]\nuser = nginx\ngroup = nginx\nlisten = /run/php-fpm.sock\nlisten.owner = nginx\nlisten.group = nginx\npm = static\npm.max_children = 4\n";
+        let (text, _) = lint(&[
+            ("Dockerfile", dockerfile),
+            ("conf/nginx.conf", nginx),
+            ("conf/www.conf", pool),
+        ]);
+        assert!(!text.contains("X002"), "{text}");
+        // The repository's pool is the one read: its own findings point into it.
+        assert!(text.contains("conf/www.conf:8:19: FPM105"), "{text}");
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "Dockerfile", dockerfile);
+        write(dir.path(), "conf/nginx.conf", nginx);
+        write(dir.path(), "conf/www.conf", pool);
+        let (text, _) = run_in(dir.path(), &["deployments", "."]);
+        assert!(
+            text.contains("/etc/php83/php-fpm.d/www.conf ← conf/www.conf"),
+            "{text}"
+        );
+    }
+
     /// A pool without `user` stops a root master (FPM111): on a server's tree, and in a
     /// container known to start php-fpm as root (the official php image replaced
     /// www.conf: garylab/dnmp#205). Where the image decides the master's user (LibreNMS's

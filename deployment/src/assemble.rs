@@ -1842,6 +1842,26 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
             })
             .cloned(),
     );
+    // A COPY into a directory a RUN made a link (`ln -s /etc/php83 /etc/php`, then `COPY
+    // www.conf /etc/php/php-fpm.d/`) writes through the link: the file lands below the
+    // link's target, where php-fpm reads it.
+    for mount in &mut c.mounts[layers_start..] {
+        let through = df.symlinks.iter().find_map(|(link, target)| {
+            let rest = mount.target.strip_prefix(link).ok()?;
+            if rest.as_os_str().is_empty() {
+                return None;
+            }
+            let target = if target.is_absolute() {
+                target.clone()
+            } else {
+                link.parent().unwrap_or(Path::new("/")).join(target)
+            };
+            Some(lint_source::vfs::normalize(&target.join(rest)))
+        });
+        if let Some(through) = through {
+            mount.target = through;
+        }
+    }
     // The links a RUN makes are files of the image: a site enabled by
     // `ln -s ../sites-available/app.conf sites-enabled/` is read through its link.
     for (link, target) in &df.symlinks {
