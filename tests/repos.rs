@@ -3381,6 +3381,40 @@ spec:
         );
     }
 
+    /// Dockerfiles under docker/ built with docker/ as their context (`COPY
+    /// php/www.conf`, `docker build -f php/Dockerfile .` from docker/): no Compose file
+    /// says so, and neither the Dockerfile's folder nor the repository's top holds the
+    /// sources. The folder between them does; the files are placed, not "not known".
+    #[test]
+    fn a_build_context_between_the_dockerfile_and_the_top_is_found() {
+        let pool = "[www]\nuser = www-data\ngroup = www-data\nlisten = 127.0.0.1:9000\npm = static\npm.max_children = 4\n";
+        let dir = tempfile::tempdir().expect("tmp");
+        write(
+            dir.path(),
+            "docker/php/Dockerfile",
+            "FROM php:8.3-fpm-alpine\nCOPY php/www.conf /usr/local/etc/php-fpm.d/www.conf\n",
+        );
+        write(dir.path(), "docker/php/www.conf", pool);
+        write(dir.path(), "README.md", "app\n");
+        let (text, _) = run_in(dir.path(), &["deployments", "."]);
+        assert!(
+            text.contains("/usr/local/etc/php-fpm.d/www.conf ← docker/php/www.conf   [./docker/php/Dockerfile:2: COPY ./docker/php/www.conf]"),
+            "{text}"
+        );
+        assert!(!text.contains("not known"), "{text}");
+        // A source that is nowhere stays unknown, named from the Dockerfile's folder.
+        write(
+            dir.path(),
+            "docker/php/Dockerfile",
+            "FROM php:8.3-fpm-alpine\nCOPY conf/missing.conf /usr/local/etc/php-fpm.d/www.conf\n",
+        );
+        let (text, _) = run_in(dir.path(), &["deployments", "."]);
+        assert!(
+            text.contains("COPY ./docker/php/conf/missing.conf: not in the repository"),
+            "{text}"
+        );
+    }
+
     /// `RUN ln -s /etc/php83 /etc/php` then `COPY www.conf /etc/php/php-fpm.d/www.conf`:
     /// the COPY writes through the link, so php-fpm (reading /etc/php83) runs the
     /// repository's pool. Read at the link's path only, the image's stock pool (TCP) was

@@ -1504,13 +1504,7 @@ pub(crate) fn set_image(c: &mut Container, reference: &str, dockerfiles: &[PathB
         .collect();
     if let [only] = matching.as_slice() {
         if let Ok(text) = std::fs::read_to_string(only) {
-            let context = only.parent().unwrap_or(repo);
-            let df = dockerfile::parse(only, &text, context, &BTreeMap::new());
-            let df = if df.copies.iter().any(|c| !c.host.exists()) {
-                dockerfile::parse(only, &text, repo, &BTreeMap::new())
-            } else {
-                df
-            };
+            let (df, _) = parse_in_guessed_context(only, &text, repo);
             // The Dockerfile says what the image holds: no assumption about it.
             c.notes.truncate(notes_before);
             apply_dockerfile(c, &df, repo);
@@ -1520,6 +1514,39 @@ pub(crate) fn set_image(c: &mut Container, reference: &str, dockerfiles: &[PathB
                 c.command = df.command.clone();
             }
         }
+    }
+}
+
+/// A Dockerfile no Compose file or CI job builds, parsed in the build context its COPY
+/// lines fit: its own folder, else the folder above it, and so on up to the repository's
+/// top (the usual `docker build -f docker/php/Dockerfile .`, and `docker build -f
+/// php/Dockerfile docker/` for `COPY php/www.conf`). The first context where every
+/// source exists wins; where none fits, the one where most do (the Dockerfile's folder
+/// on a tie).
+fn parse_in_guessed_context(
+    path: &Path,
+    text: &str,
+    repo: &Path,
+) -> (dockerfile::Dockerfile, PathBuf) {
+    let mut best: Option<(usize, dockerfile::Dockerfile, PathBuf)> = None;
+    let mut dir = path.parent();
+    while let Some(context) = dir {
+        let df = dockerfile::parse(path, text, context, &BTreeMap::new());
+        let missing = df.copies.iter().filter(|c| !c.host.exists()).count();
+        if best.as_ref().is_none_or(|(least, _, _)| missing < *least) {
+            best = Some((missing, df, context.to_path_buf()));
+        }
+        if missing == 0 || context == repo || !context.starts_with(repo) {
+            break;
+        }
+        dir = context.parent();
+    }
+    match best {
+        Some((_, df, context)) => (df, context),
+        None => (
+            dockerfile::parse(path, text, repo, &BTreeMap::new()),
+            repo.to_path_buf(),
+        ),
     }
 }
 
@@ -2945,17 +2972,7 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
         let Ok(text) = std::fs::read_to_string(&f.path) else {
             continue;
         };
-        let context = f.path.parent().unwrap_or(Path::new("/")).to_path_buf();
-        // The usual layout builds from the repository's top with `-f docker/Dockerfile`.
-        let df = dockerfile::parse(&f.path, &text, &context, &BTreeMap::new());
-        let (df, context) = if df.copies.iter().any(|c| !c.host.exists()) && context != repo {
-            (
-                dockerfile::parse(&f.path, &text, &repo, &BTreeMap::new()),
-                repo.clone(),
-            )
-        } else {
-            (df, context)
-        };
+        let (df, context) = parse_in_guessed_context(&f.path, &text, &repo);
         let mut c = Container {
             name: rel(&f.path, &repo),
             ..Container::default()
