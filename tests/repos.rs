@@ -3381,6 +3381,35 @@ spec:
         );
     }
 
+    /// Names nginx's /etc/hosts adds resolve at start: a pod's `hostAliases` (yama6a's
+    /// docker-lemp: `127.0.0.1 php-fpm`, php-fpm in the same pod) and Compose's
+    /// `extra_hosts` (a php-fpm on the Docker host). Both were "host not found" (X020);
+    /// a name neither adds still is.
+    #[test]
+    fn names_from_host_aliases_and_extra_hosts_resolve() {
+        let pod = |pass: &str| {
+            format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: nginx-config}}\ndata:\n  default.conf: |\n    server {{\n      listen 80 default_server;\n      root /var/www/html;\n      location ~ \\.php$ {{\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass {pass};\n      }}\n    }}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: app}}\nspec:\n  selector: {{matchLabels: {{app: app}}}}\n  template:\n    metadata: {{labels: {{app: app}}}}\n    spec:\n      hostAliases:\n        - ip: \"127.0.0.1\"\n          hostnames: [\"php-fpm\"]\n      volumes:\n        - {{name: code, emptyDir: {{}}}}\n        - {{name: nginx-config, configMap: {{name: nginx-config}}}}\n      containers:\n        - name: nginx\n          image: nginx:1.27-alpine\n          volumeMounts:\n            - {{name: code, mountPath: /var/www/html}}\n            - {{name: nginx-config, mountPath: /etc/nginx/conf.d}}\n        - name: php-fpm\n          image: php:8.3-fpm-alpine\n          volumeMounts:\n            - {{name: code, mountPath: /var/www/html}}\n")
+        };
+        let (text, _) = lint(&[("app.yaml", &pod("php-fpm:9000"))]);
+        assert!(!text.contains("X020"), "{text}");
+        let (text, _) = lint(&[("app.yaml", &pod("php:9000"))]);
+        assert!(text.contains("X020"), "{text}");
+        let compose = |hosts: &str| {
+            format!("services:\n  web:\n    image: nginx:1.27\n{hosts}    volumes:\n      - ./site.conf:/etc/nginx/conf.d/default.conf\n")
+        };
+        let site = "server {\n    listen 80;\n    root /srv;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass legacy-php:9000;\n    }\n}\n";
+        for hosts in [
+            "    extra_hosts:\n      - \"legacy-php:host-gateway\"\n",
+            "    extra_hosts:\n      - \"legacy-php=10.0.0.5\"\n",
+            "    extra_hosts:\n      legacy-php: 10.0.0.5\n",
+        ] {
+            let (text, _) = lint(&[("compose.yaml", &compose(hosts)), ("site.conf", site)]);
+            assert!(!text.contains("X020"), "{hosts}: {text}");
+        }
+        let (text, _) = lint(&[("compose.yaml", &compose("")), ("site.conf", site)]);
+        assert!(text.contains("X020"), "{text}");
+    }
+
     /// Dockerfiles under docker/ built with docker/ as their context (`COPY
     /// php/www.conf`, `docker build -f php/Dockerfile .` from docker/): no Compose file
     /// says so, and neither the Dockerfile's folder nor the repository's top holds the

@@ -62,6 +62,9 @@ pub(crate) struct Container {
     /// Loose repository files standing for a host's packages (systemd starts them), not a
     /// container.
     pub host: bool,
+    /// Names its /etc/hosts adds, as (name, address): Compose `extra_hosts`, a
+    /// Kubernetes pod's `hostAliases`. nginx resolves them at start like any other.
+    pub extra_hosts: Vec<(String, String)>,
 }
 
 impl Container {
@@ -1086,6 +1089,7 @@ fn compose_container(
         shares_network_of: service.shares_network_of.clone(),
         env: service.environment.clone(),
         links: service.links.clone(),
+        extra_hosts: service.extra_hosts.clone(),
         ..Container::default()
     };
     c.names.push(service.name.clone());
@@ -2251,6 +2255,27 @@ fn php_version_order(version: &str) -> (u32, u32) {
     (major.parse().unwrap_or(0), minor.parse().unwrap_or(0))
 }
 
+/// The names a deployment's containers answer to, with the names nginx's own /etc/hosts
+/// adds (`extra_hosts: ["legacy-php:host-gateway"]` for a php-fpm on the Docker host):
+/// they resolve at start, whatever runs there.
+fn with_extra_hosts(names: Arc<[String]>, nginx: &Container) -> Arc<[String]> {
+    if nginx.extra_hosts.is_empty() {
+        return names;
+    }
+    names
+        .iter()
+        .cloned()
+        .chain(nginx.extra_hosts.iter().map(|(name, _)| name.clone()))
+        .collect()
+}
+
+/// `127.0.0.1` (any of 127.0.0.0/8) or `::1`: the container's own loopback.
+fn is_loopback_address(address: &str) -> bool {
+    address
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Pairs every nginx container with every php-fpm container of one project.
 pub(crate) fn pair(
     source: &Path,
@@ -2339,7 +2364,7 @@ pub(crate) fn pair(
             // The deployment's names are still known: a name none of them has does not
             // resolve (X020), whatever runs behind the others.
             network: Network {
-                all_names: Arc::clone(&shared_names),
+                all_names: with_extra_hosts(Arc::clone(&shared_names), n),
                 closed,
                 ..Network::default()
             },
@@ -2479,6 +2504,16 @@ pub(crate) fn pair(
                     fpm_names.push(alias.clone());
                 }
             }
+            // A name nginx's /etc/hosts points at loopback, where php-fpm shares nginx's
+            // network stack (a pod's `hostAliases: 127.0.0.1 php-fpm`), is php-fpm's.
+            if same {
+                fpm_names.extend(
+                    n.extra_hosts
+                        .iter()
+                        .filter(|(_, address)| is_loopback_address(address))
+                        .map(|(name, _)| name.clone()),
+                );
+            }
             // A name given twice (the service's own and a `links:` entry of it) is one.
             let mut seen = BTreeSet::new();
             fpm_names.retain(|name| seen.insert(name.clone()));
@@ -2492,6 +2527,7 @@ pub(crate) fn pair(
             } else {
                 Arc::clone(&shared_names)
             };
+            let names = with_extra_hosts(names, n);
             let mut notes = n.notes.clone();
             if apart {
                 notes.push(format!(

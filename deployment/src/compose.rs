@@ -59,6 +59,9 @@ pub struct Service {
     /// `volumes_from:` as written, access mode dropped (`php`, `container:laravel-php`).
     /// Their mounts are already in [`Service::mounts`].
     pub volumes_from: Vec<String>,
+    /// `extra_hosts:` as (name, address): entries of the container's /etc/hosts
+    /// (`legacy-php:host-gateway`, `php=10.0.0.5`).
+    pub extra_hosts: Vec<(String, String)>,
 }
 
 /// A mount of a service.
@@ -494,6 +497,30 @@ pub fn parse_in(
                 let (service, alias) = l.split_once(':').unwrap_or((&l, &l));
                 s.links.push((service.to_string(), alias.to_string()));
             }
+        }
+        // `extra_hosts`: a list of `NAME:ADDRESS` (or `NAME=ADDRESS`, the Compose spec's
+        // newer form; an IPv6 address keeps its colons), or a map of name to address(es).
+        match key(body, "extra_hosts") {
+            Yaml::Array(list) => {
+                for entry in list.iter().filter_map(scalar) {
+                    let split = entry.split_once('=').or_else(|| entry.split_once(':'));
+                    if let Some((name, address)) = split {
+                        s.extra_hosts
+                            .push((name.trim().to_string(), address.trim().to_string()));
+                    }
+                }
+            }
+            Yaml::Hash(map) => {
+                for (name, address) in map {
+                    let Some(name) = scalar(name) else { continue };
+                    let address = match address {
+                        Yaml::Array(list) => list.iter().find_map(scalar),
+                        other => scalar(other),
+                    };
+                    s.extra_hosts.push((name, address.unwrap_or_default()));
+                }
+            }
+            _ => {}
         }
         if let Some(mode) = text_of(key(body, "network_mode"), &mut unset) {
             if mode == "host" {

@@ -294,6 +294,19 @@ pub(crate) fn assemble(
             {
                 container.run_as = Some(user);
             }
+            // `hostAliases` of the pod: entries of every container's /etc/hosts.
+            if let Some(aliases) = w.spec["hostAliases"].as_vec() {
+                for alias in aliases {
+                    let Some(ip) = scalar(&alias["ip"]) else {
+                        continue;
+                    };
+                    for name in alias["hostnames"].as_vec().into_iter().flatten() {
+                        if let Some(name) = scalar(name) {
+                            container.extra_hosts.push((name, ip.clone()));
+                        }
+                    }
+                }
+            }
             // Kubernetes makes every container name of a pod a name of nothing: only
             // Services are names (a container name used as a host does not resolve).
             container.names.extend(service_names.iter().cloned());
