@@ -68,6 +68,11 @@ runs on to the next `"`, lines included. PHP starts, but the settings in between
 are part of the value and never read: that is a warning, and an error only when no
 quote closes it.
 
+In a repository, a value that is a whole `!NAME!` placeholder (`memory_limit =
+!PHP_MEMORY_LIMIT!`, which an image's entrypoint fills in with `sed` before PHP
+starts, as AndriynomeD/docker-magento2's does) is a note naming the placeholder:
+the file as committed is not the file PHP reads. On a server it stays an error.
+
 Autofix: safe — the spaces before an indented section header are removed."#,
     fix: "Quote values that contain special characters; keep every entry on one line; start a section header at the beginning of its line.",
 };

@@ -207,6 +207,9 @@ impl State<'_> {
         if incomplete && !unknown.is_empty() {
             keep_unknown_written(&mut lines, &unknown, &text);
         }
+        if incomplete {
+            placeholders_filled_at_start(&mut diagnostics, &text);
+        }
         let parsed = Arc::new(ParsedLines {
             lines,
             diagnostics,
@@ -419,6 +422,9 @@ fn read_ini_entries(id: FileId, opts: &FpmLoadOptions, map: &SourceMap, ini: &mu
         crate::parse::parse_php_ini_lines(id, &text, &opts.env, &mut diagnostics, &mut unknown);
     // php.ini allows `#`-free comments only too, but PHP merely warns; keep only entries.
     diagnostics.retain(|d| d.code != crate::codes::HASH_COMMENT.code);
+    if opts.environment_incomplete {
+        placeholders_filled_at_start(&mut diagnostics, &text);
+    }
     ini.diagnostics.extend(diagnostics);
     ini.entries.extend(lines.into_iter().filter_map(|l| {
         if let Line::Entry(e) = l {
@@ -427,4 +433,68 @@ fn read_ini_entries(id: FileId, opts: &FpmLoadOptions, map: &SourceMap, ini: &mu
             None
         }
     }));
+}
+
+/// A value that is a whole `!NAME!` placeholder (`memory_limit = !PHP_MEMORY_LIMIT!`,
+/// which an image's entrypoint fills in with `sed` before PHP reads the file): as
+/// written, `!` is an operator and PHP refuses the line; in a repository, where the
+/// entrypoint runs first, the syntax error is a note that names the placeholder.
+fn placeholders_filled_at_start(diagnostics: &mut [Diagnostic], text: &[u8]) {
+    for d in diagnostics.iter_mut() {
+        if d.code != crate::codes::SYNTAX.code {
+            continue;
+        }
+        let Some(at) = d.primary.as_ref().map(|p| p.span.start as usize) else {
+            continue;
+        };
+        let start = text[..at.min(text.len())]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
+        let end = text[start..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |p| start + p);
+        let line = String::from_utf8_lossy(&text[start..end]);
+        let Some(name) = bang_placeholder(&line) else {
+            continue;
+        };
+        d.severity = lint_source::Severity::Note;
+        d.message = format!(
+            "{}: `!{name}!` is a placeholder a start script fills in (sed) before php-fpm reads the file; the value is not known here",
+            d.message
+        );
+    }
+}
+
+/// The name of a line's `!NAME!` value (`key = !NAME!`, a comment after it allowed).
+fn bang_placeholder(line: &str) -> Option<&str> {
+    let (_, value) = line.split_once('=')?;
+    let value = value.split(';').next().unwrap_or(value).trim();
+    let name = value.strip_prefix('!')?.strip_suffix('!')?;
+    let well_formed = !name.is_empty()
+        && name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    well_formed.then_some(name)
+}
+
+#[cfg(test)]
+mod bang_placeholder_tests {
+    use super::bang_placeholder;
+
+    #[test]
+    fn only_a_whole_bang_name_is_a_placeholder() {
+        assert_eq!(
+            bang_placeholder("memory_limit = !PHP_MEMORY_LIMIT! ; Variable"),
+            Some("PHP_MEMORY_LIMIT")
+        );
+        assert_eq!(bang_placeholder("pm = !PM!"), Some("PM"));
+        assert_eq!(
+            bang_placeholder("error_reporting = E_ALL & !E_NOTICE"),
+            None
+        );
+        assert_eq!(bang_placeholder("x = !1!"), None);
+        assert_eq!(bang_placeholder("x = !!"), None);
+        assert_eq!(bang_placeholder("!X!"), None);
+    }
 }
