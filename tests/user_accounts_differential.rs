@@ -1,4 +1,5 @@
-//! NGX026 (user-unknown) against the real `nginx -t`: for `user` lines naming users and
+//! NGX026 (user-unknown) against the real `nginx -t`, and FPM113 (pool-account-unknown)
+//! against `php-fpm -t`: for `user` lines naming users and
 //! groups this machine has and lacks, nginx started as root looks them up in this
 //! machine's account files, and the linter reads a copy of the same files under
 //! `--root`. nginx fails with `getpwnam`/`getgrnam` exactly where NGX026 is reported.
@@ -114,6 +115,121 @@ fn ngx026_is_reported_exactly_where_nginx_t_fails_to_look_the_user_up() {
     // The cases compared something: lookups that fail and lookups that succeed.
     assert!(
         failed >= 2 && passed >= 2 && failed + passed == USERS.len(),
+        "failed {failed}, passed {passed}"
+    );
+}
+
+/// Pool account settings: names this machine has and lacks, numbers, a list, and a
+/// `# comment` PHP's INI scanner keeps in the value.
+const POOL_ACCOUNTS: &[&str] = &[
+    "user = www-data\ngroup = www-data",
+    "user = nfl-no-such-user\ngroup = www-data",
+    "user = www-data\ngroup = nfl-no-such-group",
+    "user = www-data # the web user\ngroup = www-data",
+    "user = 33\ngroup = 33",
+    "user = www-data\nlisten.owner = nfl-no-such-user",
+    "user = www-data\nlisten.group = www-data # nginx",
+    "user = www-data\nlisten.owner = 33\nlisten.group = 33",
+    "user = www-data\nlisten.acl_groups = www-data,nfl-no-such-group",
+    "user = www-data\nlisten.acl_users = www-data,nobody",
+];
+
+/// FPM113 (pool-account-unknown) against the real php-fpm run as root (`-t`, then a
+/// start of a second and a half where `-t` passes): php-fpm fails with "cannot get
+/// uid/gid" exactly where FPM113 is reported, this machine's account files copied
+/// under `--root`.
+#[test]
+fn fpm113_is_reported_exactly_where_php_fpm_t_fails_to_look_an_account_up() {
+    if let Err(reason) = test_support::real_binaries(&["php-fpm8.2"]) {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("the accounts differential must run in CI: {reason}");
+        }
+        eprintln!("skipping: {reason}");
+        return;
+    }
+    if !is_root() {
+        eprintln!("skipping: not root (php-fpm ignores `user` when its master is not root)");
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (mut failed, mut passed) = (0, 0);
+    for (i, settings) in POOL_ACCOUNTS.iter().enumerate() {
+        let dir = tmp.path().join(format!("pool{i}"));
+        let fpm_dir = dir.join("etc/php/8.2/fpm");
+        std::fs::create_dir_all(&fpm_dir).expect("mkdir");
+        for file in ["passwd", "group"] {
+            std::fs::copy(Path::new("/etc").join(file), dir.join("etc").join(file))
+                .expect("copy this machine's account files");
+        }
+        let conf = fpm_dir.join("php-fpm.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "[global]\nerror_log = {}/fpm.log\npid = {}/fpm.pid\n[www]\n{settings}\nlisten = {}/www.sock\npm = static\npm.max_children = 1\n",
+                dir.display(),
+                dir.display(),
+                dir.display()
+            ),
+        )
+        .expect("write");
+        let out = Command::new("php-fpm8.2")
+            .arg("-t")
+            .arg("-y")
+            .arg(&conf)
+            .output()
+            .expect("run php-fpm");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut lookup_failed = text.contains("cannot get uid") || text.contains("cannot get gid");
+        assert!(
+            out.status.success() || lookup_failed,
+            "{settings:?}: php-fpm fails for another reason:\n{text}"
+        );
+        // `-t` does not look up the ACL's names; the start does (exit 78 at once). A
+        // start that is still running after a second and a half has passed.
+        if !lookup_failed {
+            let start = Command::new("timeout")
+                .args(["1.5", "php-fpm8.2", "-F", "-y"])
+                .arg(&conf)
+                .output()
+                .expect("start php-fpm");
+            let log = std::fs::read_to_string(dir.join("fpm.log")).unwrap_or_default();
+            lookup_failed = log.contains("cannot get uid") || log.contains("cannot get gid");
+            assert!(
+                start.status.code() == Some(124) || lookup_failed,
+                "{settings:?}: php-fpm's start fails for another reason:\n{log}"
+            );
+        }
+        let lint = BinCommand::cargo_bin("nginx-fpm-lint")
+            .expect("binary")
+            .args(["--no-config", "--format", "concise", "--root"])
+            .arg(&dir)
+            .output()
+            .expect("run the linter");
+        let found = String::from_utf8_lossy(&lint.stdout).into_owned();
+        let ours = found.contains(": FPM113 [");
+        assert_eq!(
+            lookup_failed,
+            ours,
+            "{settings:?}: php-fpm -t {}, FPM113 {}\n{text}\n{found}",
+            if out.status.success() {
+                "passes"
+            } else {
+                "fails"
+            },
+            if ours { "reported" } else { "not reported" }
+        );
+        if lookup_failed {
+            failed += 1;
+        } else {
+            passed += 1;
+        }
+    }
+    assert!(
+        failed >= 3 && passed >= 3 && failed + passed == POOL_ACCOUNTS.len(),
         "failed {failed}, passed {passed}"
     );
 }

@@ -355,6 +355,21 @@ pub enum RuleOption {
 }
 
 impl LintOptions {
+    /// Whether php-fpm's master is known to start as root: a server's tree (`--root`,
+    /// the machine's own) that the service manager starts, unless a non-root user is
+    /// said, or a container known to start php-fpm as root ([`LintOptions::fpm_master_root`]).
+    /// A root master looks up each pool's `user` and `group` and refuses a pool that
+    /// names none.
+    pub fn fpm_master_is_root(&self) -> bool {
+        self.fpm_master_root
+            || ((self.root.is_some() || self.disk_root.is_some())
+                && !self.fpm_in_container
+                && self
+                    .fpm_runs_as
+                    .as_deref()
+                    .is_none_or(|u| u == "root" || u == "0"))
+    }
+
     /// A boolean option of a rule, when given.
     pub fn rule_bool(&self, code: &str, option: &str) -> Option<bool> {
         match self.rule_options.get(code)?.get(option)? {

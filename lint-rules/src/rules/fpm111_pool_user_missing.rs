@@ -56,17 +56,7 @@ pm.max_children = 8
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    let options = model.options;
-    // The master is root when the service manager of a server's tree starts it; a
-    // container's (or one started as a user) decides otherwise.
-    let master_is_root = options.fpm_master_root
-        || ((options.root.is_some() || options.disk_root.is_some())
-            && !options.fpm_in_container
-            && options
-                .fpm_runs_as
-                .as_deref()
-                .is_none_or(|u| u == "root" || u == "0"));
-    if !master_is_root {
+    if !model.options.fpm_master_is_root() {
         return;
     }
     for p in model.pools() {

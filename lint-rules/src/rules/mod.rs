@@ -139,4 +139,5 @@ register! {
     fpm110_slowlog_without_timeout,
     fpm111_pool_user_missing,
     fpm112_setting_overridden,
+    fpm113_pool_account_unknown,
 }

@@ -152,8 +152,23 @@ pub fn socket_access(model: &Model<'_>, p: &PoolRef<'_>) -> SocketAccess {
             acl: None,
         };
     }
-    let owner = pool.value("listen.owner").filter(|v| !v.is_empty());
-    let group = pool.value("listen.group").filter(|v| !v.is_empty());
+    // A number is a uid or gid as is (php-fpm takes `listen.owner = 33` without a
+    // lookup): read as the account's name where the system has one.
+    let numeric = |v: &str| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
+    let owner = pool
+        .value("listen.owner")
+        .filter(|v| !v.is_empty())
+        .map(|v| match v.parse::<u32>() {
+            Ok(uid) if numeric(&v) => model.accounts.user_by_uid.get(&uid).cloned().unwrap_or(v),
+            _ => v,
+        });
+    let group = pool
+        .value("listen.group")
+        .filter(|v| !v.is_empty())
+        .map(|v| match v.parse::<u32>() {
+            Ok(gid) if numeric(&v) => model.accounts.group_by_gid.get(&gid).cloned().unwrap_or(v),
+            _ => v,
+        });
     let group = group
         .or_else(|| owner.as_ref().map(|o| model.accounts.primary(o)))
         .unwrap_or_else(|| "root".into());
