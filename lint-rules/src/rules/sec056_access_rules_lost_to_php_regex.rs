@@ -203,7 +203,13 @@ fn php_probes(pattern: &str) -> Vec<String> {
                 _ => literals.push(std::mem::take(&mut current)),
             },
             c if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '/') => current.push(c),
-            // An unescaped `.` is any character: a name around it is still the name.
+            // `.*`, `.+`: any text, which ends the name before it (`/user/.*\.php$`
+            // names the folder `/user/`).
+            '.' if matches!(chars.peek(), Some('*' | '+' | '?' | '{')) => {
+                chars.next();
+                literals.push(std::mem::take(&mut current));
+            }
+            // An unescaped `.` alone is any character: a name around it is still the name.
             '.' => current.push('.'),
             _ => literals.push(std::mem::take(&mut current)),
         }
@@ -308,5 +314,14 @@ mod tests {
         );
         assert!(php_probes("~ /\\.ht").is_empty());
         assert!(php_probes("~* ^/wp-content/uploads/.*\\.php$").is_empty());
+        // A folder before `.*` (Grav's `/user/.*\.(txt|md|php)$`): the folder, not `user/.`.
+        // (The extensions give probes too; the check keeps only those the regex matches.)
+        assert_eq!(
+            php_probes("~* /user/.*\\.(txt|md|php)$")
+                .first()
+                .map(String::as_str),
+            Some("/user/x.php")
+        );
+        assert_eq!(php_probes("~ ^/app/.+\\.php$"), vec!["/app/x.php"]);
     }
 }
