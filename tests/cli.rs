@@ -802,3 +802,33 @@ fn a_pool_drop_in_linted_alone_is_not_missing_its_required_settings() {
     let pool = run("www.conf");
     assert!(pool.contains("FPM006 [error]"), "{pool}");
 }
+
+/// `--root copy --nginx copy/etc/nginx/nginx.conf` (the path as this machine names it,
+/// relative or absolute) reads the same files as the path inside the root: it was read
+/// at `copy/copy/etc/...` and reported missing (FPM005/NGX004 at a doubled path).
+#[test]
+fn paths_given_with_root_as_this_machine_names_them_are_read_inside_it() {
+    let run = |nginx: &str, fpm: &str| {
+        let out = bin()
+            .args([
+                "--no-config",
+                "--format",
+                "concise",
+                "--root",
+                "fixtures/example",
+            ])
+            .args(["--nginx", nginx, "--fpm", fpm])
+            .output()
+            .expect("run");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let inside = run("/etc/nginx/nginx.conf", "/etc/php/8.2/fpm/php-fpm.conf");
+    let absolute = format!(
+        "{}/fixtures/example/etc/php/8.2/fpm/php-fpm.conf",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let host = run("fixtures/example/etc/nginx/nginx.conf", &absolute);
+    assert!(inside.contains("X00"), "{inside}");
+    assert_eq!(inside, host);
+    assert!(!host.contains("not provided"), "{host}");
+}

@@ -12,12 +12,14 @@ const NGINX_MAIN: &[&str] = &[
     "/usr/local/nginx/conf/nginx.conf",
     // Homebrew on Apple silicon (Intel Macs use /usr/local/etc).
     "/opt/homebrew/etc/nginx/nginx.conf",
+    // aaPanel / BT Panel's own build (php-fpm beside it in /www/server/php/NN/etc).
+    "/www/server/nginx/conf/nginx.conf",
 ];
 /// Fedora/RHEL, FreeBSD (Arch's /etc/php/php-fpm.conf is found with Alpine's trees).
 const FPM_FIXED: &[&str] = &["/etc/php-fpm.conf", "/usr/local/etc/php-fpm.conf"];
 
 /// Where [`discover`] looks, in words, for a message that found nothing.
-pub const SEARCHED: &str = "nginx.conf in /etc/nginx, /usr/local/etc/nginx, /usr/local/nginx/conf or /opt/homebrew/etc/nginx; php-fpm in /etc/php/*/fpm, /etc/php-fpm.conf, /usr/local/etc/php-fpm.conf, /etc/opt/remi/php*, /etc/opt/rh/rh-php*, /usr/local/php*, /etc/php5/fpm, /opt/homebrew/etc/php, /opt/cpanel/ea-php*/root/etc or /opt/plesk/php/*/etc";
+pub const SEARCHED: &str = "nginx.conf in /etc/nginx, /usr/local/etc/nginx, /usr/local/nginx/conf, /opt/homebrew/etc/nginx or /www/server/nginx/conf; php-fpm in /etc/php/*/fpm, /etc/php*/ (Alpine), /etc/php/php-fpm.conf (Arch), /etc/php-fpm.conf, /usr/local/etc/php-fpm.conf, /etc/opt/remi/php*, /etc/opt/rh/rh-php*, /usr/local/php*, /etc/php5/fpm, /opt/homebrew/etc/php, /opt/cpanel/ea-php*/root/etc, /opt/plesk/php/*/etc or /www/server/php/*/etc";
 
 fn under(root: Option<&Path>, path: &str) -> PathBuf {
     match root {
@@ -78,6 +80,8 @@ pub fn discover(root: Option<&Path>) -> LintInput {
         // /opt/plesk/php/8.2/etc (one pool per domain in php-fpm.d/).
         ("/opt/cpanel", "ea-php", "/root/etc"),
         ("/opt/plesk/php", "", "/etc"),
+        // aaPanel / BT Panel: /www/server/php/74/etc/php-fpm.conf, one tree per version.
+        ("/www/server/php", "", "/etc"),
     ] {
         let Ok(entries) = std::fs::read_dir(under(root, parent)) else {
             continue;
@@ -334,6 +338,38 @@ mod tests {
         )
         .expect("write");
         assert_eq!(root_nginx_version(dir.path()).as_deref(), Some("1.22"));
+    }
+
+    /// aaPanel / BT Panel's layout: its own nginx build and one php-fpm per version.
+    #[test]
+    fn discovers_the_aapanel_layout() {
+        let dir = tempfile::tempdir().expect("tmp");
+        for (path, text) in [
+            ("www/server/nginx/conf/nginx.conf", "events {}\n"),
+            ("www/server/php/74/etc/php-fpm.conf", "[www]\n"),
+            ("www/server/php/82/etc/php-fpm.conf", "[www]\n"),
+            ("www/server/php/82/etc/php.ini", ""),
+        ] {
+            let file = dir.path().join(path);
+            std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+            std::fs::write(file, text).expect("write");
+        }
+        let input = discover(Some(dir.path()));
+        assert_eq!(
+            input.nginx,
+            [NginxInput::File("/www/server/nginx/conf/nginx.conf".into())]
+        );
+        assert_eq!(
+            input.fpm,
+            [
+                PathBuf::from("/www/server/php/74/etc/php-fpm.conf"),
+                PathBuf::from("/www/server/php/82/etc/php-fpm.conf")
+            ]
+        );
+        assert_eq!(
+            input.php_ini,
+            [PathBuf::from("/www/server/php/82/etc/php.ini")]
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@ pub mod render;
 mod timings;
 
 use std::io::{IsTerminal, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -296,18 +296,48 @@ fn input(args: &Args) -> Result<lint_api::Input, String> {
             Some((dump.clone(), text))
         }
     };
+    let in_root = |paths: &[PathBuf]| -> Vec<PathBuf> {
+        match &args.root {
+            Some(root) => paths.iter().map(|p| inside_root(root, p)).collect(),
+            None => paths.to_vec(),
+        }
+    };
     Ok(lint_api::Input {
         paths: args.paths.clone(),
         root: args.root.clone(),
-        nginx: args.nginx.clone(),
-        fpm: args.fpm.clone(),
-        php_ini: args.php_ini.clone(),
+        nginx: in_root(&args.nginx),
+        fpm: in_root(&args.fpm),
+        php_ini: in_root(&args.php_ini),
         nginx_dump,
         prefix: args.prefix.clone(),
         context: args.context.clone(),
         memory: None,
         buffers: None,
     })
+}
+
+/// A path given with `--root` as this machine names it (`--root copy --nginx
+/// copy/etc/nginx/nginx.conf`, or its absolute form): the path inside the root
+/// (`/etc/nginx/nginx.conf`). Paths are read under the root, so it was read at
+/// `copy/copy/etc/...` and reported missing. A path that exists under the root as
+/// written is left as it is.
+fn inside_root(root: &Path, path: &Path) -> PathBuf {
+    let rooted = root.join(path.strip_prefix("/").unwrap_or(path));
+    if rooted.exists() {
+        return path.to_path_buf();
+    }
+    let absolute = |p: &Path| {
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
+        lint_source::vfs::normalize(&p)
+    };
+    match absolute(path).strip_prefix(absolute(root)) {
+        Ok(rest) if path.exists() => Path::new("/").join(rest),
+        _ => path.to_path_buf(),
+    }
 }
 
 /// Writes every deployment's container files under `dir/<n>/{nginx,php-fpm}` with a
