@@ -22,9 +22,13 @@ listening on every interface (`listen = 9000`, `0.0.0.0:9000`, `[::]:9000`)
 accepts the same requests from every other host, container or pod that can
 reach the address, and no `listen.allowed_clients` stops them.
 
-In a container built `FROM php:*-fpm` this is usually not your file: the
-official image's `zz-docker.conf` (read after every other pool file) says
-`listen = 9000`, which undoes a `listen = 127.0.0.1:9000` in your `www.conf`.
+In a container built `FROM php:*-fpm` of an image built before 2026-01-09
+(every PHP 5.x to 8.1 tag, and pinned releases up to 8.2.30, 8.3.29, 8.4.16 and
+8.5.1) this is usually not your file: that image's `zz-docker.conf` (read after
+every other pool file) says `listen = 9000`, which undoes a `listen =
+127.0.0.1:9000` in your `www.conf`. Images built since (docker-library/php
+f26909c) say `listen = 9000` in `docker.conf`, read before `www.conf`, so a
+`listen` in your `www.conf` wins; the rule reads the layout the tag names.
 
 **Symptom**: none until someone on the network finds the port (a scan, a
 neighbouring pod); then remote code execution as the pool's user.
@@ -44,8 +48,8 @@ listen = 127.0.0.1:9000
 ; or keep the port and accept nginx only:
 ; listen.allowed_clients = 127.0.0.1
 ```
-In the official image, put the `listen` line in a file that sorts after
-`zz-docker.conf` (`zzz-listen.conf`), or replace `zz-docker.conf`."#,
+In an official image of the older layout, put the `listen` line in a file that
+sorts after `zz-docker.conf` (`zzz-listen.conf`), or replace `zz-docker.conf`."#,
         fix: "Listen on the loopback (`listen = 127.0.0.1:9000`) or a unix socket, or set `listen.allowed_clients = 127.0.0.1`.",
     },
     check: Check::Model(check),
