@@ -319,9 +319,26 @@ impl<'a> Model<'a> {
                 }
             }
         }
+        // Every directory nginx or a pool looks files up in: the roots (X018, NGX226) and
+        // the aliases (NGX226), each once.
+        let mut dirs = foldhash::HashSet::default();
+        for (_, server) in self.servers() {
+            for location in &server.locations {
+                let dir = location
+                    .alias
+                    .as_deref()
+                    .or_else(|| location.inherited.get("root"))
+                    .map(|s| s.first());
+                if let Some(dir) = dir.filter(|d| d.starts_with('/') && !d.contains('$')) {
+                    if dirs.insert(dir) {
+                        paths.push(std::path::PathBuf::from(dir));
+                    }
+                }
+            }
+        }
         for (_, _, location) in self.fastcgi_locations() {
             if let Some(root) = location.inherited.get("root") {
-                if !root.first().contains('$') {
+                if !root.first().contains('$') && dirs.insert(root.first()) {
                     paths.push(std::path::PathBuf::from(root.first()));
                 }
             }

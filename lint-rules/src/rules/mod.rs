@@ -82,6 +82,7 @@ register! {
     ngx223_try_files_query_without_question_mark,
     ngx224_php_uri_caught_by_static_regex,
     ngx225_request_method_missing,
+    ngx226_docroot_closed_to_nginx,
     sec001_split_path_info_without_check,
     sec010_add_header_dropped,
     sec011_add_header_multiline,
