@@ -515,15 +515,26 @@ pub(crate) fn installer_template(text: &str) -> Option<&'static str> {
         if !text_has_lua {
             placeholders += braced_names(line);
         }
+        // In the address nginx connects to or listens on, one placeholder is enough:
+        // nothing about that address can be judged (webdevops' `upstream php { server
+        // <PHP_SOCKET>; }`, filled in by its entrypoint's go-replace, was a false NGX014).
+        let weight = if ["fastcgi_pass", "listen", "proxy_pass", "server "]
+            .iter()
+            .any(|d| line.starts_with(d))
+        {
+            2
+        } else {
+            1
+        };
         if line.contains('<') {
-            placeholders += angle_bracketed_names(line);
+            placeholders += weight * angle_bracketed_names(line);
         }
-        placeholders += double_underscored_names(line);
+        placeholders += weight * double_underscored_names(line);
         if line.contains('!') {
-            placeholders += bang_names(line);
+            placeholders += weight * bang_names(line);
         }
         if line.contains('@') {
-            placeholders += at_sign_names(line);
+            placeholders += weight * at_sign_names(line);
         }
         if !line.contains("PH_") && !line.contains('%') {
             continue;
@@ -1075,6 +1086,19 @@ mod tests {
         ));
         assert_eq!(bang_names("  server !FPM_HOST!:!FPM_PORT!;"), 2);
         let site = "server {\n  listen 80;\n  if (!-e $request_filename) { rewrite ^ /index.php last; }\n  if ($http_x != \"A!B\") { return 403; }\n  if ($uri !~ \"^/A!\") { return 404; }\n}\n";
+        assert!(matches!(role("site.conf", site), Some(Role::Nginx { .. })));
+    }
+
+    #[test]
+    fn one_angle_placeholder_in_an_address_makes_a_template() {
+        // webdevops' conf.d/10-php.conf: its entrypoint's go-replace fills it at start.
+        let upstream = "upstream php {\n    server <PHP_SOCKET>;\n}\n";
+        assert!(matches!(
+            role("10-php.conf", upstream),
+            Some(Role::Template(_))
+        ));
+        // One elsewhere is not enough (a `<` in a value is common enough).
+        let site = "server {\n    listen 80;\n    set $label <LABEL>;\n    root /srv;\n}\n";
         assert!(matches!(role("site.conf", site), Some(Role::Nginx { .. })));
     }
 
