@@ -37,6 +37,23 @@ fn is_root() -> bool {
     })
 }
 
+/// Whether `binary` is here and this test is root (a master that is not root ignores
+/// `user`); otherwise says why it skips. A missing binary fails in CI.
+fn can_run(binary: &str) -> bool {
+    if let Err(reason) = test_support::real_binaries(&[binary]) {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("the accounts differential must run in CI: {reason}");
+        }
+        eprintln!("skipping: {reason}");
+        return false;
+    }
+    if !is_root() {
+        eprintln!("skipping: not root ({binary} ignores `user` when its master is not root)");
+        return false;
+    }
+    true
+}
+
 fn nginx_t(dir: &Path) -> (bool, String) {
     let out = Command::new("nginx")
         .arg("-t")
@@ -60,15 +77,7 @@ fn nginx_t(dir: &Path) -> (bool, String) {
 
 #[test]
 fn ngx026_is_reported_exactly_where_nginx_t_fails_to_look_the_user_up() {
-    if let Err(reason) = test_support::real_binaries(&["nginx"]) {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("the accounts differential must run in CI: {reason}");
-        }
-        eprintln!("skipping: {reason}");
-        return;
-    }
-    if !is_root() {
-        eprintln!("skipping: not root (nginx ignores `user` when its master is not root)");
+    if !can_run("nginx") {
         return;
     }
     let tmp = tempfile::tempdir().expect("tmp");
@@ -140,15 +149,7 @@ const POOL_ACCOUNTS: &[&str] = &[
 /// under `--root`.
 #[test]
 fn fpm113_is_reported_exactly_where_php_fpm_t_fails_to_look_an_account_up() {
-    if let Err(reason) = test_support::real_binaries(&["php-fpm8.2"]) {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("the accounts differential must run in CI: {reason}");
-        }
-        eprintln!("skipping: {reason}");
-        return;
-    }
-    if !is_root() {
-        eprintln!("skipping: not root (php-fpm ignores `user` when its master is not root)");
+    if !can_run("php-fpm8.2") {
         return;
     }
     let tmp = tempfile::tempdir().expect("tmp");

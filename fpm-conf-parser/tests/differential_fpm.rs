@@ -31,6 +31,14 @@ const DELIBERATE: &[(&str, &str)] = &[
         "rules/FPM111/bad",
         "a root master refuses a pool without `user`; the load checks cannot know the master's user (a container's image decides it), so rule FPM111 reports it where the master is root: a server's tree, as this fixture is linted",
     ),
+    (
+        "rules/FPM113/bad",
+        "its pool's user is one the fixture's etc/passwd lacks: php-fpm -t looks users up on the machine it runs on; the load checks do not read accounts, rule FPM113 does with the tree's own files (tests/user_accounts_differential.rs compares it with php-fpm as root)",
+    ),
+    (
+        "rules/FPM113/good",
+        "its pool's user `shop` is in the fixture's etc/passwd, not on the CI machine: php-fpm -t looks users up on the machine it runs on",
+    ),
     // The example's blog pool runs as user `blog`, which exists on the box it describes but not
     // on the CI machine: php-fpm -t looks users up, we do not (the lint must not depend on the
     // machine it runs on). The example is rejected by both for other reasons anyway.

@@ -154,21 +154,17 @@ pub fn socket_access(model: &Model<'_>, p: &PoolRef<'_>) -> SocketAccess {
     }
     // A number is a uid or gid as is (php-fpm takes `listen.owner = 33` without a
     // lookup): read as the account's name where the system has one.
-    let numeric = |v: &str| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit());
-    let owner = pool
-        .value("listen.owner")
-        .filter(|v| !v.is_empty())
-        .map(|v| match v.parse::<u32>() {
-            Ok(uid) if numeric(&v) => model.accounts.user_by_uid.get(&uid).cloned().unwrap_or(v),
-            _ => v,
-        });
-    let group = pool
-        .value("listen.group")
-        .filter(|v| !v.is_empty())
-        .map(|v| match v.parse::<u32>() {
-            Ok(gid) if numeric(&v) => model.accounts.group_by_gid.get(&gid).cloned().unwrap_or(v),
-            _ => v,
-        });
+    let account = |key: &str, names: &foldhash::HashMap<u32, String>| {
+        let v = pool.value(key).filter(|v| !v.is_empty())?;
+        let id = v
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| v.parse::<u32>().ok())
+            .flatten();
+        Some(id.and_then(|id| names.get(&id).cloned()).unwrap_or(v))
+    };
+    let owner = account("listen.owner", &model.accounts.user_by_uid);
+    let group = account("listen.group", &model.accounts.group_by_gid);
     let group = group
         .or_else(|| owner.as_ref().map(|o| model.accounts.primary(o)))
         .unwrap_or_else(|| "root".into());

@@ -386,6 +386,8 @@ pub(crate) struct ServerVariables {
     defined: Vec<String>,
     /// The names its statements use that nginx's tables do not know, in walk order.
     references: Vec<Reference>,
+    /// What nginx's script compiler refuses in its statements (`invalid variable name`).
+    script_errors: Vec<Diagnostic>,
 }
 
 /// A `server` block being walked whose findings are kept: its key, where its references
@@ -394,6 +396,7 @@ struct Recording {
     key: (FileId, u32),
     spliced: Vec<FileId>,
     references_from: usize,
+    script_errors_from: usize,
     defined: Vec<String>,
     depth: usize,
 }
@@ -444,6 +447,9 @@ pub(super) fn check<'a>(
         // every name is known (a `set` further down defines a name used above it). Two
         // walks through the include splicer were a tenth of an editor's re-lint.
         let mut references: Vec<Reference> = Vec::new();
+        // Reported as found; a kept `server` block's come from the memo (they were
+        // missed after an edit elsewhere, which the incremental differential showed).
+        let mut script_errors: Vec<Diagnostic> = Vec::new();
         let mut recording: Option<Recording> = None;
         let mut names: Vec<String> = Vec::new();
         let mut stack: Vec<(Items<'_>, Cow<'_, str>)> = vec![(http.children(), "http".into())];
@@ -462,6 +468,7 @@ pub(super) fn check<'a>(
                                 spliced: r.spliced,
                                 defined: r.defined,
                                 references: references[r.references_from..].to_vec(),
+                                script_errors: script_errors[r.script_errors_from..].to_vec(),
                             },
                         );
                     }
@@ -477,6 +484,7 @@ pub(super) fn check<'a>(
                     if let Some(kept) = kept.filter(|k| k.spliced == spliced) {
                         defined.extend(kept.defined.iter().cloned());
                         references.extend(kept.references.iter().cloned());
+                        script_errors.extend(kept.script_errors.iter().cloned());
                         continue;
                     }
                     if let Some(memo) = memo.as_deref_mut() {
@@ -487,6 +495,7 @@ pub(super) fn check<'a>(
                         key,
                         spliced,
                         references_from: references.len(),
+                        script_errors_from: script_errors.len(),
                         defined: Vec::new(),
                         depth: depth + 1,
                     });
@@ -509,7 +518,7 @@ pub(super) fn check<'a>(
                     let Some(arg) = item.arg(i) else { continue };
                     if let Some(error) = script_error(&arg) {
                         if !is_template(map, &item) {
-                            out.push(error.diagnostic(span_within(
+                            script_errors.push(error.diagnostic(span_within(
                                 &item,
                                 i,
                                 &arg,
@@ -543,6 +552,7 @@ pub(super) fn check<'a>(
                 stack.push((item.children(), item.name()));
             }
         }
+        out.append(&mut script_errors);
         for Reference { name, lower, span } in references {
             if defined.contains(&lower) || !reported.insert(lower.clone()) {
                 continue;
