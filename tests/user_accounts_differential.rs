@@ -54,6 +54,18 @@ fn can_run(binary: &str) -> bool {
     true
 }
 
+/// Whether the linter, on the copy of `/` at `root`, reports `code`; and what it printed.
+fn reports(root: &Path, code: &str) -> (bool, String) {
+    let out = BinCommand::cargo_bin("nginx-fpm-lint")
+        .expect("binary")
+        .args(["--no-config", "--format", "concise", "--root"])
+        .arg(root)
+        .output()
+        .expect("run the linter");
+    let found = String::from_utf8_lossy(&out.stdout).into_owned();
+    (found.contains(&format!(": {code} [")), found)
+}
+
 fn nginx_t(dir: &Path) -> (bool, String) {
     let out = Command::new("nginx")
         .arg("-t")
@@ -101,13 +113,7 @@ fn ngx026_is_reported_exactly_where_nginx_t_fails_to_look_the_user_up() {
             ok || lookup_failed,
             "`user {user};`: nginx fails for another reason:\n{stderr}"
         );
-        let out = BinCommand::cargo_bin("nginx-fpm-lint")
-            .expect("binary")
-            .args(["--no-config", "--format", "concise", "--root"])
-            .arg(&dir)
-            .output()
-            .expect("run the linter");
-        let ours = String::from_utf8_lossy(&out.stdout).contains(": NGX026 [");
+        let (ours, _) = reports(&dir, "NGX026");
         assert_eq!(
             lookup_failed,
             ours,
@@ -204,14 +210,7 @@ fn fpm113_is_reported_exactly_where_php_fpm_t_fails_to_look_an_account_up() {
                 "{settings:?}: php-fpm's start fails for another reason:\n{log}"
             );
         }
-        let lint = BinCommand::cargo_bin("nginx-fpm-lint")
-            .expect("binary")
-            .args(["--no-config", "--format", "concise", "--root"])
-            .arg(&dir)
-            .output()
-            .expect("run the linter");
-        let found = String::from_utf8_lossy(&lint.stdout).into_owned();
-        let ours = found.contains(": FPM113 [");
+        let (ours, found) = reports(&dir, "FPM113");
         assert_eq!(
             lookup_failed,
             ours,

@@ -564,19 +564,10 @@ impl Container {
             .image_ref
             .split(" (built by")
             .next()
-            .unwrap_or_default()
-            .trim();
-        let base = base.split('@').next().unwrap_or(base);
-        let name = base
-            .rsplit_once(':')
-            .filter(|(_, tag)| !tag.contains('/'))
-            .map_or(base, |(name, _)| name);
-        let name = name
-            .strip_prefix("docker.io/")
-            .unwrap_or(name)
-            .strip_prefix("library/")
-            .unwrap_or(name);
-        let tag = base.rsplit_once(':').map_or("", |(_, t)| t);
+            .unwrap_or_default();
+        let Some((name, tag)) = stock::official_name_and_tag(base) else {
+            return false;
+        };
         let program = |w: &String| {
             let p = w.rsplit('/').next().unwrap_or(w);
             p.starts_with("php-fpm") || (p.starts_with("php") && p.ends_with("-fpm"))
@@ -585,7 +576,7 @@ impl Container {
         let names_fpm = first.is_some_and(program)
             || (first.is_some_and(|w| w.ends_with("docker-php-entrypoint"))
                 && self.command.get(1).is_some_and(program));
-        match name {
+        match name.as_str() {
             // The official image: `CMD ["php-fpm"]` in its fpm variants, no `USER`.
             "php" => (self.command.is_empty() && tag.contains("fpm")) || names_fpm,
             "debian" | "ubuntu" | "alpine" => names_fpm,

@@ -290,13 +290,7 @@ const NGINX_STABLE: &str = "1.30";
 /// The stock files of an image reference (`nginx:1.25-alpine`, `php:8.3-fpm`,
 /// `debian:bookworm`), or nothing for images this data does not know.
 pub fn image(reference: &str) -> Image {
-    let reference = reference.trim();
-    // Drop a registry prefix and a digest: docker.io/library/nginx:1.25@sha256:...
-    let without_digest = reference.split('@').next().unwrap_or(reference);
-    let (repo, tag) = match without_digest.rsplit_once(':') {
-        Some((r, t)) if !t.contains('/') => (r, t),
-        _ => (without_digest, "latest"),
-    };
+    let (repo, tag) = repo_and_tag(reference);
     let name = repo.rsplit('/').next().unwrap_or(repo).to_ascii_lowercase();
     let owner_library = official_library(repo);
     let tag = tag.to_ascii_lowercase();
@@ -449,6 +443,28 @@ pub fn image_env(reference: &str) -> Vec<(&'static str, &'static str)> {
 /// Whether an image repository is one of Docker Hub's official images: `nginx`,
 /// `library/nginx`, and the same behind Docker Hub's registry names (`docker.io/nginx`,
 /// `docker.io/library/nginx`, `index.docker.io/...`, `registry-1.docker.io/...`).
+/// An image reference's repository and tag, its digest dropped
+/// (`docker.io/library/nginx:1.25@sha256:...` is `docker.io/library/nginx` and `1.25`;
+/// no tag is `latest`).
+fn repo_and_tag(reference: &str) -> (&str, &str) {
+    let reference = reference.trim();
+    let without_digest = reference.split('@').next().unwrap_or(reference);
+    match without_digest.rsplit_once(':') {
+        Some((r, t)) if !t.contains('/') => (r, t),
+        _ => (without_digest, "latest"),
+    }
+}
+
+/// The name and tag (lower case) of an official library image (`php:8.3-fpm`,
+/// `docker.io/library/debian:bookworm`); `None` for anyone else's (`bitnami/php-fpm`).
+pub(crate) fn official_name_and_tag(reference: &str) -> Option<(String, String)> {
+    let (repo, tag) = repo_and_tag(reference);
+    official_library(repo).then(|| {
+        let name = repo.rsplit('/').next().unwrap_or(repo);
+        (name.to_ascii_lowercase(), tag.to_ascii_lowercase())
+    })
+}
+
 fn official_library(repo: &str) -> bool {
     let repo = [
         "docker.io/",

@@ -324,22 +324,12 @@ impl<'a> Model<'a> {
         let mut dirs = foldhash::HashSet::default();
         for (_, server) in self.servers() {
             for location in &server.locations {
-                let dir = location
-                    .alias
-                    .as_deref()
-                    .or_else(|| location.inherited.get("root"))
-                    .map(|s| s.first());
-                if let Some(dir) = dir.filter(|d| d.starts_with('/') && !d.contains('$')) {
-                    if dirs.insert(dir) {
+                let alias = location.alias.as_deref();
+                let root = location.inherited.get("root");
+                for dir in alias.into_iter().chain(root).map(|s| s.first()) {
+                    if !dir.contains('$') && dirs.insert(dir) {
                         paths.push(std::path::PathBuf::from(dir));
                     }
-                }
-            }
-        }
-        for (_, _, location) in self.fastcgi_locations() {
-            if let Some(root) = location.inherited.get("root") {
-                if !root.first().contains('$') && dirs.insert(root.first()) {
-                    paths.push(std::path::PathBuf::from(root.first()));
                 }
             }
         }
