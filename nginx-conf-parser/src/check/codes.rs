@@ -176,6 +176,19 @@ defines somewhere in `http`: `"fastcgi_cache" zone "wpcache" is unknown` (nginx
 names the end of nginx.conf; the finding is put on the directive that names the
 zone), `zero size shared memory zone "one"` (not judged when an include could not be
 read, nor in a snippet linted on its own).
+Shared memory zones have a least size: a `limit_req_zone`/`limit_conn_zone` zone,
+an upstream `zone` and `ssl_session_cache shared:` need 32k (`zone "zone=one:16k" is
+too small`), a cache's `keys_zone=` 8k to be read and 12k to start. A `*_cache_path`
+takes only its own parameters (`levels=` of one or two characters, up to three levels;
+`inactive=`, `max_size=`, `use_temp_path=on|off`, the loader's and manager's) and
+needs `keys_zone=`; `resolver` takes `valid=` in seconds and `ipv6=on|off`;
+`*_cache_valid` codes are `any` or 100 and up; `log_format`'s `escape=` is `default`,
+`json` or `none`; `open_log_file_cache` needs `max=`.
+In a `geo` block, networks are what `allow` takes, with `ranges` first when used, and
+ranges `START-END` of IPv4 addresses that do not partly overlap (`range
+"10.0.0.5-10.0.0.20" overlaps "10.0.0.1-10.0.0.9"`). A `split_clients` share is `N%`
+with at most two decimals, or `*`, and the shares add up to 100% at most (`percent
+total is greater than 100%`, at the closing brace).
 In a snippet linted on its own (`--nginx site.conf`), an unknown log format or
 upstream is a note: the file that includes the snippet may define it.
 

@@ -9,9 +9,11 @@ mod codes;
 pub mod listen;
 mod location_bound;
 mod log_formats;
+mod parameters;
 mod pass_ports;
 mod server_names;
 mod shared_zones;
+mod table_entries;
 mod values;
 pub(crate) mod variables;
 
@@ -704,6 +706,11 @@ impl<'a> Checker<'a> {
             self.upstream_server(&item);
         } else if (name == "geo" || name == "map") && has_block {
             self.entry_counts(&item, &name);
+            if name == "geo" {
+                table_entries::geo(&item, &mut self.out);
+            }
+        } else if name == "split_clients" && has_block {
+            table_entries::split_clients(&item, &mut self.out);
         }
         let retired_later = self.release.is_some_and(|release| {
             RETIRED_IN

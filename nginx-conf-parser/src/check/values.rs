@@ -204,6 +204,9 @@ pub fn check_value(spec: &DirectiveSpec, item: &Item<'_>) -> Option<String> {
         return (first != "all" && first != "unix:" && !cidr(&first))
             .then(|| format!("invalid parameter \"{first}\""));
     }
+    if let Some(message) = super::parameters::check(name, item) {
+        return Some(message);
+    }
     if spec.set_handler == "ngx_http_limit_req_zone" {
         // Its key is a variable: read before the escape for `$` below.
         return limit_req_rate(item);
@@ -392,7 +395,7 @@ fn open_file_cache(item: &Item<'_>) -> Option<String> {
 
 /// An address or network as `ngx_ptocidr` reads it: IPv4 as `ngx_inet_addr` (four
 /// decimal octets, leading zeros allowed), IPv6, and a mask of at most 32 or 128 bits.
-fn cidr(text: &str) -> bool {
+pub(super) fn cidr(text: &str) -> bool {
     let (address, mask) = match text.split_once('/') {
         Some((a, m)) => (a, Some(m)),
         None => (text, None),
