@@ -43,6 +43,8 @@ pub(crate) struct Container {
     /// The mounts the image's build placed (`mounts[start..end]`): a mount outside them is
     /// added at run time (a Compose volume, a ConfigMap) and hides the build's edits.
     pub image_layers: Option<(usize, usize)>,
+    /// Users a Dockerfile `RUN` puts into groups, as (group, user).
+    pub group_members: Vec<(String, String)>,
     /// Symbolic links a Dockerfile `RUN ln -s` makes, as (link, target).
     /// Third-party modules its Dockerfile compiles nginx with (`--add-module=`).
     pub built_modules: Vec<String>,
@@ -68,6 +70,16 @@ pub(crate) struct Container {
 }
 
 impl Container {
+    /// The image's `group` lines with the memberships its Dockerfile adds (a repeated
+    /// group line adds members to the first, as a second database does).
+    fn group_text(&self) -> String {
+        let mut text = self.image.group.to_string();
+        for (group, user) in &self.group_members {
+            text.push_str(&format!("{group}:x::{user}\n"));
+        }
+        text
+    }
+
     fn command_text(&self) -> String {
         self.command.join(" ")
     }
@@ -1842,6 +1854,7 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
     c.changed_at_build
         .extend(df.edited.iter().map(|(_, p)| PathBuf::from(p)));
     c.symlinks.extend(df.symlinks.iter().cloned());
+    c.group_members.extend(df.group_members.iter().cloned());
     // An edit of a file that a later COPY replaces is lost with it; a directory COPY
     // merges, and replaces only the files it holds.
     c.build_edits.extend(
@@ -2214,7 +2227,7 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
         fs,
         main,
         php_ini,
-        accounts: (c.image.passwd.to_string(), c.image.group.to_string()),
+        accounts: (c.image.passwd.to_string(), c.group_text()),
         nginx_user: c.image.nginx_user.map(str::to_string),
         nginx_version: c.image.nginx_version.clone(),
         // Loose files have no image that says which nginx runs them (Hestia's own build

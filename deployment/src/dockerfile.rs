@@ -46,6 +46,10 @@ pub struct Dockerfile {
     pub user: Option<String>,
     /// Files deleted by `RUN rm` (absolute paths).
     pub removed: Vec<PathBuf>,
+    /// Users `RUN` puts into groups, as (group, user): `usermod -aG www-data nginx`,
+    /// `adduser nginx www-data`, `useradd -G www-data app`. nginx's worker takes its
+    /// user's supplementary groups (initgroups), so a socket of that group opens.
+    pub group_members: Vec<(String, String)>,
     /// Patterns deleted by `RUN rm` (`/usr/local/etc/php-fpm.d/*.conf`): every file of the
     /// base image they match is gone.
     pub removed_globs: Vec<String>,
@@ -79,6 +83,147 @@ pub struct Copy {
     /// The source is written as a directory (`COPY build/fpm/ /`): its contents land in
     /// the destination, even when the repository lacks it.
     pub names_dir: bool,
+}
+
+/// The (group, user) pairs one shell command makes: `usermod -a -G G1,G2 USER`,
+/// `gpasswd -a USER GROUP`, `adduser USER GROUP` / busybox `addgroup USER GROUP`, and a
+/// user created in groups (`useradd -g G -G G1,G2 USER`, busybox `adduser -G G USER`,
+/// Debian `adduser --ingroup G USER`).
+///
+/// ```
+/// use deployment::dockerfile::group_membership;
+/// let pairs = |cmd: &str| group_membership(&cmd.split_whitespace().collect::<Vec<_>>());
+/// assert_eq!(pairs("usermod -aG www-data,docker nginx"), [("www-data".into(), "nginx".into()), ("docker".into(), "nginx".into())]);
+/// assert_eq!(pairs("addgroup nginx www-data"), [("www-data".into(), "nginx".into())]);
+/// assert_eq!(pairs("adduser -S -D -H -u 101 -G www-data app"), [("www-data".into(), "app".into())]);
+/// assert!(pairs("addgroup -S -g 1000 app").is_empty());
+/// ```
+pub fn group_membership(words: &[&str]) -> Vec<(String, String)> {
+    let Some((command, args)) = words.split_first() else {
+        return Vec::new();
+    };
+    let command = command.rsplit('/').next().unwrap_or(command);
+    // Options that take a value, per command (the value is not a positional word).
+    let valued: &[&str] = match command {
+        "usermod" | "useradd" => &[
+            "-c",
+            "-d",
+            "-e",
+            "-f",
+            "-g",
+            "-G",
+            "-k",
+            "-K",
+            "-l",
+            "-p",
+            "-P",
+            "-R",
+            "-s",
+            "-u",
+            "-Z",
+            "--comment",
+            "--home",
+            "--home-dir",
+            "--expiredate",
+            "--inactive",
+            "--gid",
+            "--groups",
+            "--skel",
+            "--key",
+            "--login",
+            "--password",
+            "--prefix",
+            "--root",
+            "--shell",
+            "--uid",
+            "--selinux-user",
+        ],
+        "adduser" | "addgroup" => &[
+            "-h",
+            "-g",
+            "-s",
+            "-G",
+            "-k",
+            "-u",
+            "--home",
+            "--gecos",
+            "--shell",
+            "--ingroup",
+            "--uid",
+            "--gid",
+            "--firstuid",
+            "--lastuid",
+            "--comment",
+            "--conf",
+        ],
+        "gpasswd" => &["-a", "--add"],
+        _ => return Vec::new(),
+    };
+    let mut groups: Vec<String> = Vec::new();
+    let mut positional: Vec<&str> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let word = args[i];
+        // `--groups=www-data`, and `-aG www-data`: the last of joined short flags is
+        // the one that may take a value.
+        let (option, inline): (String, Option<&str>) = if let Some(long) = word.strip_prefix("--") {
+            match long.split_once('=') {
+                Some((o, v)) => (format!("--{o}"), Some(v)),
+                None => (word.to_string(), None),
+            }
+        } else if let Some(last) = word.strip_prefix('-').and_then(|f| f.chars().last()) {
+            (format!("-{last}"), None)
+        } else {
+            (word.to_string(), None)
+        };
+        if word.starts_with('-') && valued.contains(&option.as_str()) {
+            let value = inline.or_else(|| {
+                i += 1;
+                args.get(i).copied()
+            });
+            let names_group = matches!(
+                (command, option.as_str()),
+                ("usermod" | "useradd", "-G" | "--groups" | "-g" | "--gid")
+                    | ("adduser", "-G" | "--ingroup")
+            );
+            if let (true, Some(value)) = (names_group, value) {
+                // A numeric gid names no group here.
+                groups.extend(
+                    value
+                        .split(',')
+                        .filter(|g| !g.is_empty() && !g.bytes().all(|b| b.is_ascii_digit()))
+                        .map(str::to_string),
+                );
+            }
+            if command == "gpasswd" {
+                if let Some(user) = value {
+                    positional.push(user);
+                }
+            }
+        } else if !word.starts_with('-') {
+            positional.push(word);
+        }
+        i += 1;
+    }
+    let is_name = |w: &&str| {
+        !w.is_empty()
+            && w.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+    };
+    match (command, positional.as_slice()) {
+        ("gpasswd", [user, group]) if is_name(user) && is_name(group) => {
+            vec![(group.to_string(), user.to_string())]
+        }
+        ("adduser" | "addgroup", [user, group])
+            if groups.is_empty() && is_name(user) && is_name(group) =>
+        {
+            vec![(group.to_string(), user.to_string())]
+        }
+        ("usermod" | "useradd" | "adduser", [.., user]) if is_name(user) => {
+            groups.into_iter().map(|g| (g, user.to_string())).collect()
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// Whether a file name is a Dockerfile's.
@@ -796,6 +941,7 @@ pub fn parse_target(
                             df.php_dir_moved_to = Some(PathBuf::from(to.trim_end_matches('/')));
                         }
                     }
+                    df.group_members.extend(group_membership(&words_here));
                     let mut words = part.split_whitespace();
                     // `unlink FILE` removes one file as `rm FILE` does (MonoDG/myblog drops
                     // Debian's default site with it).

@@ -45,7 +45,19 @@ Autofix: safe — on the pool side: `listen.owner` and `listen.group` become ngi
 worker user and its primary group (and `listen.mode` gains owner and group read-write
 when it lacks them), or nginx's user joins `listen.acl_users` when ACLs are set. Only
 when nginx's user is stated (`user` directive or `--nginx-user`) and php-fpm's master
-runs as root.
+runs as root. The owner/group edit is unsafe for a user whose primary group the
+accounts do not name (shown, applied only with `--unsafe-fixes`), besides the users
+packages make with a group of their own name (www-data, nginx, apache, http, www): a
+user made by `adduser --system nginx` has no `nginx` group, and php-fpm refuses a
+socket group that does not exist.
+
+Without account files (files linted on their own, no `--root`), a socket whose group
+may be written is a warning: nginx's user may be a member of that group.
+
+nginx's workers also hold their user's supplementary groups: memberships in the
+root's `/etc/group`, and those a Dockerfile's `RUN` adds (`usermod -aG www-data
+nginx`, `adduser nginx www-data`, `addgroup nginx www-data`, `gpasswd -a`, `useradd
+-G`).
 
 Without a `user` directive nginx's workers run as "nobody" (a warning). A site file
 linted on its own, without the nginx.conf that includes it, does not show who they
@@ -105,10 +117,20 @@ fn fix(
     if access.mode & 0o600 != 0o600 {
         settings.push(("listen.mode", format!("{:04o}", access.mode | 0o660)));
     }
-    Some(Fix::safe(
-        format!("give the socket to {user}:{group}"),
-        crate::fixes::fpm_set(model.map, p.pool, &settings),
-    ))
+    let description = format!("give the socket to {user}:{group}");
+    let edits = crate::fixes::fpm_set(model.map, p.pool, &settings);
+    // The group is a guess (a same-named group) unless the accounts say: `adduser
+    // --system nginx` makes no `nginx` group, and php-fpm refuses a socket group that
+    // does not exist.
+    // Packages make these users with a group of their own name.
+    const PACKAGE_USERS: &[&str] = &["www-data", "nginx", "apache", "http", "www"];
+    let group_known = model.accounts.primary_group.contains_key(user)
+        || (!model.accounts.from_files && PACKAGE_USERS.contains(&user));
+    Some(if group_known {
+        Fix::safe(description, edits)
+    } else {
+        Fix::unsafe_edits(description, edits)
+    })
 }
 
 pub fn socket_access(model: &Model<'_>, p: &PoolRef<'_>) -> SocketAccess {
@@ -251,6 +273,18 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
                 d = d
                     .with_severity(Severity::Warning)
                     .with_note("no `user` directive: assumed nginx's built-in default \"nobody\"; pass --nginx-user if the service runs as another user");
+            } else if !model.accounts.from_files
+                && access.acl.is_none()
+                && access.mode & 0o020 != 0
+                && access.group != "root"
+            {
+                // Files linted on their own carry no /etc/group: a membership that
+                // opens the socket (`usermod -aG www-data nginx`, the usual advice on
+                // RHEL) cannot be ruled out.
+                d = d.with_severity(Severity::Warning).with_note(format!(
+                    "the accounts of the machine are not part of the reading: if \"{user}\" is a member of group \"{}\" (`usermod -aG {} {user}`), it can open the socket; lint with --root / (or the machine's copy) to know",
+                    access.group, access.group
+                ));
             }
             sink.push(d);
         }
