@@ -832,3 +832,54 @@ fn paths_given_with_root_as_this_machine_names_them_are_read_inside_it() {
     assert_eq!(inside, host);
     assert!(!host.contains("not provided"), "{host}");
 }
+
+/// Main-level lines another file includes are no whole nginx.conf: Debian's
+/// modules-enabled/ `load_module` files, a `stream` snippet, an include-only file (h5bp's
+/// basic.conf) and a commented-out one get no "no events section" error, and their
+/// relative includes are notes (triage T, session 26). A file named nginx.conf, or with
+/// `worker_processes`, still needs its `events`.
+#[test]
+fn main_level_snippets_are_not_whole_configurations() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let files = [
+        ("50-mod-http-geoip.conf", "load_module modules/ngx_http_geoip_module.so;\n"),
+        ("stream.conf", "stream {\n    server {\n        listen 3307;\n        proxy_pass 127.0.0.1:3306;\n    }\n}\n"),
+        ("basic.conf", "include h5bp/security/referrer-policy.conf;\ninclude h5bp/location/security_file_access.conf;\n"),
+        ("off.conf", "# server {\n#     listen 80;\n# }\n"),
+        ("nginx.conf", "http {\n}\n"),
+        ("proxy.conf", "worker_processes 1;\nstream {\n}\n"),
+    ];
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).expect("write");
+    }
+    let lint = |name: &str| {
+        let out = bin()
+            .current_dir(dir.path())
+            .args(["--no-config", "--format", "concise", "--nginx", name])
+            .output()
+            .expect("run");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    for name in [
+        "50-mod-http-geoip.conf",
+        "stream.conf",
+        "basic.conf",
+        "off.conf",
+    ] {
+        let stdout = lint(name);
+        assert!(!stdout.contains("NGX016"), "{name}: {stdout}");
+        assert!(!stdout.contains("[error]"), "{name}: {stdout}");
+    }
+    assert!(
+        lint("basic.conf").contains("basic.conf:1:1: NGX005 [note] \"h5bp/security/referrer-policy.conf\" is read from the directory"),
+        "{}",
+        lint("basic.conf")
+    );
+    for name in ["nginx.conf", "proxy.conf"] {
+        let stdout = lint(name);
+        assert!(
+            stdout.contains("NGX016 [error] no \"events\" section"),
+            "{name}: {stdout}"
+        );
+    }
+}

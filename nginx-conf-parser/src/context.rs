@@ -86,6 +86,27 @@ pub fn infer_file_context(path: &Path, opts: &LoadOptions, version: NginxVersion
     infer_context_of(&names, version)
 }
 
+/// Whether a file is a whole nginx.conf rather than lines another file includes: it is
+/// named `nginx.conf`, or has an `events` or `http` block or a directive only a whole
+/// configuration sets (`user`, `worker_processes`, `pid`). A file that cannot be read
+/// is taken as whole (its own error says why).
+pub fn whole_file(path: &Path, opts: &LoadOptions) -> bool {
+    let main = main_path(path, opts);
+    if main.file_name().is_some_and(|n| n == "nginx.conf") {
+        return true;
+    }
+    let Ok(fetched) = opts.filesystem().read(&main) else {
+        return true;
+    };
+    let (file, _) = parse_file(FileId(u32::MAX), fetched.bytes);
+    file.directives.iter().any(|d| {
+        matches!(
+            file.name(d).as_ref(),
+            "events" | "http" | "user" | "worker_processes" | "pid"
+        )
+    })
+}
+
 fn main_path(path: &Path, opts: &LoadOptions) -> PathBuf {
     normalize(&match (path.is_absolute(), &opts.prefix) {
         (false, Some(prefix)) => prefix.join(path),
@@ -102,6 +123,19 @@ pub fn load_in_context(
     version: NginxVersion,
     map: &SourceMap,
 ) -> (Config, &'static str) {
+    if context == "auto" && !whole_file(path, opts) {
+        let inferred = infer_file_context(path, opts, version);
+        if inferred == "main" {
+            // Main-level lines that are no whole nginx.conf (Debian's modules-enabled/
+            // `load_module` files, a `stream` snippet, h5bp's include-only basic.conf):
+            // read as they are, with their relative includes unknown.
+            let mut config = load(path, opts, map);
+            if opts.conf_prefix.is_none() {
+                relative_includes_not_known(&mut config, map);
+            }
+            return (config, "main");
+        }
+    }
     let context = match context {
         "auto" => infer_file_context(path, opts, version),
         c => CONTEXTS

@@ -389,7 +389,21 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
                 .any(|u| u.file == span.file && u.start >= span.start && u.end <= span.end)
         }
     });
+    // Main-level lines another file includes (Debian's modules-enabled/ `load_module`
+    // files, a `stream` snippet) lack `events` by design: only a whole nginx.conf, or a
+    // file read as main because it was told so, must have it.
+    let whole = opts.context.is_some()
+        || config.root.is_some_and(|root| {
+            map.get(root)
+                .path
+                .file_name()
+                .is_some_and(|n| n == "nginx.conf")
+        })
+        || config
+            .items()
+            .any(|i| i.is("http") || i.is("user") || i.is("worker_processes") || i.is("pid"));
     if context == "main"
+        && whole
         && config.root.is_some()
         && !top_level_unknown
         && !config.items().any(|i| i.is("events"))
