@@ -70,6 +70,17 @@ pub(crate) struct Container {
 }
 
 impl Container {
+    /// Whether the image is the official nginx one (or built on it), whose entrypoint's
+    /// `20-envsubst-on-templates.sh` renders /etc/nginx/templates. An image that installs
+    /// nginx from its distribution and keeps templates there renders them itself
+    /// (mdcnick/railway-wordpress: a second, phantom copy of the site made a false
+    /// duplicate default server).
+    fn renders_nginx_templates(&self) -> bool {
+        self.image
+            .nginx
+            .is_some_and(|set| set.name.starts_with("nginx-official"))
+    }
+
     /// The image's `group` lines with the memberships its Dockerfile adds (a repeated
     /// group line adds members to the first, as a second database does).
     fn group_text(&self) -> String {
@@ -1139,7 +1150,7 @@ fn compose_container(
                     target.display()
                 );
                 // The official nginx image renders /etc/nginx/templates/*.template into conf.d.
-                if c.image.nginx.is_some() && target.starts_with(Templates::of(&c).dir) {
+                if c.renders_nginx_templates() && target.starts_with(Templates::of(&c).dir) {
                     collect_templates(&mut c, host, target);
                 }
                 // A folder from outside the repository mounted over configuration the
@@ -1827,7 +1838,7 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
         // The official nginx image renders what its build puts in /etc/nginx/templates as
         // it does a mounted folder (eko/docker-symfony COPYs its only site there: it was
         // listed, never linted).
-        if c.image.nginx.is_some() && target.starts_with(Templates::of(c).dir) {
+        if c.renders_nginx_templates() && target.starts_with(Templates::of(c).dir) {
             collect_templates(c, &copy.host, &target);
         }
         let source = if copy.host.is_dir() {
