@@ -778,6 +778,11 @@ impl ContainerFs {
                         // (rewardenv/reward's `resolver {{ getenv "NGINX_RESOLVER" }};`
                         // reached through `include conf.d/*.conf`: 470 false errors).
                         Some("Jinja/Go template markers, rendered when the container starts")
+                    } else if crate::repository::shell_defaults(t)
+                        && !crate::repository::fpm_score(t)
+                    {
+                        // Lagoon's `ep /etc/nginx/*` (envplate) renders them at start.
+                        Some("`${NAME:-default}` placeholders nginx cannot read, rendered when the container starts")
                     } else {
                         crate::repository::installer_template(t)
                     };

@@ -464,6 +464,11 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
         return Some(Role::Fpm { main });
     }
     if nginx_score(&text) {
+        if shell_defaults(&text) {
+            return Some(Role::Template(
+                "template (${NAME:-default} placeholders, which nginx cannot read: rendered at start by envplate, dockerize or a shell)",
+            ));
+        }
         return Some(Role::Nginx {
             main: nginx_is_main(&text),
         });
@@ -725,6 +730,28 @@ pub(crate) fn double_braced_name(line: &str) -> bool {
     false
 }
 
+/// A shell default outside comments (`${NGINX_FASTCGI_PASS:-php}`, `${WEBROOT:=web}`):
+/// nginx reads no such thing, so an nginx file that has one is rendered before nginx
+/// starts (Lagoon's `ep /etc/nginx/*`). php-fpm 8.3 reads them itself: not asked of its
+/// files.
+pub(crate) fn shell_defaults(text: &str) -> bool {
+    text.lines()
+        .map(str::trim_start)
+        .filter(|line| !line.starts_with('#'))
+        .any(|line| {
+            line.split("${").skip(1).any(|rest| {
+                let name_len = rest
+                    .bytes()
+                    .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                    .count();
+                name_len > 0
+                    && [":-", ":=", ":+", ":?"]
+                        .iter()
+                        .any(|op| rest[name_len..].starts_with(op))
+            })
+        })
+}
+
 /// ISPConfig's `{apps_vhost_port}`, `{ssl_comment}`: a lower-case name in braces inside a
 /// word. Never nginx (a brace opens or closes a block; `${name}` is a variable, and
 /// regex counts like `{2,3}` hold digits).
@@ -818,7 +845,7 @@ const FPM_KEYS: &[&str] = &[
     "decorate_workers_output",
 ];
 
-fn fpm_score(text: &str) -> bool {
+pub(crate) fn fpm_score(text: &str) -> bool {
     let mut fpm = 0;
     // `listen` and `daemonize` are other daemons' keys too (vsftpd's `listen=YES`,
     // dovecot's `listen = *, ::`): alone, without a `[section]` or another php-fpm key,
@@ -1087,6 +1114,18 @@ mod tests {
         assert_eq!(bang_names("  server !FPM_HOST!:!FPM_PORT!;"), 2);
         let site = "server {\n  listen 80;\n  if (!-e $request_filename) { rewrite ^ /index.php last; }\n  if ($http_x != \"A!B\") { return 403; }\n  if ($uri !~ \"^/A!\") { return 404; }\n}\n";
         assert!(matches!(role("site.conf", site), Some(Role::Nginx { .. })));
+    }
+
+    #[test]
+    fn shell_defaults_make_an_nginx_file_a_template() {
+        let nginx = "server {\n    root /app/${WEBROOT:-web};\n    location ~ \\.php$ {\n        fastcgi_pass ${NGINX_FASTCGI_PASS:-php}:9000;\n    }\n}\n";
+        assert!(matches!(
+            role("drupal.conf", nginx),
+            Some(Role::Template(_))
+        ));
+        // nginx's own `${name}` and a commented default are no template.
+        let plain = "server {\n    # root ${WEBROOT:-web};\n    return 200 \"${host}x\";\n}\n";
+        assert!(matches!(role("site.conf", plain), Some(Role::Nginx { .. })));
     }
 
     #[test]
