@@ -710,6 +710,54 @@ impl Container {
         links
     }
 
+    /// The files the start script deletes before the servers start (`rm -f
+    /// /etc/nginx/sites-enabled/default`, the Debian-nginx idiom, or `unlink`): absolute
+    /// paths, and patterns matched against the image's stock files and the files placed
+    /// in the container. Lines inside `if`/`case` blocks count too: a default site removed
+    /// on a condition is as often removed as not, and a false duplicate default server
+    /// is worse than a missed one.
+    fn start_script_removals(&self) -> Vec<PathBuf> {
+        let Some(text) = self
+            .start_script()
+            .filter(|t| t.contains("rm ") || t.contains("unlink "))
+        else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for line in text.lines().map(str::trim) {
+            if line.starts_with('#') {
+                continue;
+            }
+            for part in line.split(['&', ';', '|']) {
+                let mut words = part.split_whitespace();
+                if !matches!(words.next(), Some("rm" | "unlink")) {
+                    continue;
+                }
+                for w in words.map(|w| w.trim_matches(['"', '\''])) {
+                    if !w.starts_with('/') || w.contains('$') || w.contains('`') {
+                        continue;
+                    }
+                    if !lint_source::vfs::has_glob(w) {
+                        out.push(PathBuf::from(w));
+                        continue;
+                    }
+                    let stock = self
+                        .image
+                        .sets()
+                        .flat_map(|s| s.files.iter())
+                        .map(|(path, _)| PathBuf::from(path));
+                    let placed = self.mounts.iter().map(|m| m.target.clone());
+                    out.extend(
+                        stock
+                            .chain(placed)
+                            .filter(|path| lint_source::vfs::glob_matches(w, path)),
+                    );
+                }
+            }
+        }
+        out
+    }
+
     /// The files the start script renders with envsubst before the servers start
     /// (`envsubst '${PHP_HOST}' < /etc/nginx/conf.d/default.conf.template >
     /// /etc/nginx/conf.d/default.conf`: the api-platform style, which replaces the nginx
@@ -873,6 +921,16 @@ impl Container {
                     ),
                 });
             }
+        }
+        // Files the start script deletes (drud's start.sh: `rm -f
+        // /etc/nginx/sites-enabled/default`), before the links it makes.
+        for target in self.start_script_removals() {
+            mounts.push(Mount {
+                guessed: false,
+                why: "the start script's rm".to_string(),
+                target,
+                source: Source::Removed,
+            });
         }
         // Links the start script makes before the servers start (zabbix's web images:
         // `ln -sfT /etc/zabbix/nginx.conf /etc/nginx/http.d/nginx.conf`).
