@@ -26,7 +26,12 @@ would have replaced is passed unchanged. Only `return` and `rewrite ... last`,
 request, which is why they are safe there; so does a `rewrite` without a flag,
 whose new URI makes nginx search the locations again, as `last` does. Beside a
 `return`, other directives of the `if` (`access_log off`, `add_header`) apply
-to the response the `if` returns, as written: not reported.
+to the response the `if` returns, as written: not reported. A `set`
+only chooses a value in the rewrite phase and the implicit location serves with
+what it inherits (`fastcgi_pass`, `fastcgi_param`: live, the FastCGI-cache idiom
+`if ($request_uri ~* "/wp-admin/") { set $skip_cache 1; }` answers 200 with the
+variable set): reported only when the location has what the `if` block does not
+inherit (`try_files`, a `proxy_pass` URI, access rules after the `if`).
 
 **Symptom**: for the requests that match the condition, headers disappear
 (only the last matching `if`'s `add_header` is sent), `try_files` is ignored,
@@ -107,15 +112,59 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         if item.is("rewrite") && matches!(flag.as_str(), "" | "last" | "redirect" | "permanent") {
             continue;
         }
+        // `set` only chooses a value in the rewrite phase: the implicit
+        // location still serves with what it inherits, fastcgi_pass and fastcgi_param
+        // included (live: Hestia's WordPress templates' `if (...) { set $no_cache 1; }`,
+        // 200 and the variable set). What it does not inherit is what is lost.
+        let lost = location_loses(tree, parent);
+        if item.is("set") && lost.is_none() {
+            continue;
+        }
         let name = item.name();
-        sink.push(
-            Diagnostic::new(
-                &RULE.meta,
-                item.span(),
-                format!("`{name}` inside `if` in a location: the `if` block serves the request with its own configuration"),
-            )
-            .with_related(tree.item(parent).head_span(), "the `if`")
-            .with_help("use `return` or `rewrite ... last` inside the `if`, or pick the value with a `map`"),
-        );
+        let mut d = Diagnostic::new(
+            &RULE.meta,
+            item.span(),
+            format!("`{name}` inside `if` in a location: the `if` block serves the request with its own configuration"),
+        )
+        .with_related(tree.item(parent).head_span(), "the `if`")
+        .with_help("use `return` or `rewrite ... last` inside the `if`, or pick the value with a `map`");
+        if let Some((lost, at)) = lost {
+            d = d.with_related(at, format!("not applied when the `if` matches: `{lost}` is not inherited by the `if` block"));
+        }
+        sink.push(d);
     }
+}
+
+/// A directive of the location around `if_block` that the `if`'s implicit location does
+/// not inherit: `try_files`, the URI part of a `proxy_pass`, access rules written after
+/// the `if`.
+fn location_loses(tree: &Tree<'_>, if_block: usize) -> Option<(&'static str, lint_source::Span)> {
+    let location = tree.parent(if_block)?;
+    let mut after = false;
+    for &c in tree.children(Some(location)) {
+        if c == if_block {
+            after = true;
+            continue;
+        }
+        let item = tree.item(c);
+        if item.is("try_files") {
+            return Some(("try_files", item.span()));
+        }
+        if item.is("proxy_pass")
+            && item.arg(0).is_some_and(|url| {
+                url.split_once("://")
+                    .is_some_and(|(_, rest)| rest.contains('/'))
+            })
+        {
+            return Some(("proxy_pass", item.span()));
+        }
+        if after {
+            for rule in ["allow", "deny", "auth_basic", "auth_request"] {
+                if item.is(rule) {
+                    return Some((rule, item.span()));
+                }
+            }
+        }
+    }
+    None
 }
