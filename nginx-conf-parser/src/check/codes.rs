@@ -183,7 +183,11 @@ takes only its own parameters (`levels=` of one or two characters, up to three l
 `inactive=`, `max_size=`, `use_temp_path=on|off`, the loader's and manager's) and
 needs `keys_zone=`; `resolver` takes `valid=` in seconds and `ipv6=on|off`;
 `*_cache_valid` codes are `any` or 100 and up; `log_format`'s `escape=` is `default`,
-`json` or `none`; `open_log_file_cache` needs `max=`.
+`json` or `none`; `open_log_file_cache` needs `max=`. `error_log` levels are
+nginx's eight in lower case (`warning` is php-fpm's word: `invalid log level
+"warning"`), one of them, or `debug_*` sections before any; `gzip_comp_level` is 1 to
+9; `limit_except` names known methods; `proxy_redirect default` comes after the
+block's own `proxy_pass`.
 In a `geo` block, networks are what `allow` takes, with `ranges` first when used, and
 ranges `START-END` of IPv4 addresses that do not partly overlap (`range
 "10.0.0.5-10.0.0.20" overlaps "10.0.0.1-10.0.0.9"`). A `split_clients` share is `N%`

@@ -556,6 +556,22 @@ impl<'a> Checker<'a> {
                     self.out.push(d);
                 }
             }
+            // ngx_http_proxy_redirect: `default` is made from the block's own proxy_pass,
+            // which must come first (not memoised: the proxy_pass may be in another file
+            // spliced into the block).
+            if item.is("proxy_redirect")
+                && item.arg(0).as_deref() == Some("default")
+                && !frame.seen.iter().any(|(_, i)| i.is("proxy_pass"))
+            {
+                self.out.push(
+                    Diagnostic::new(
+                        &INVALID_VALUE,
+                        item.span(),
+                        "\"proxy_redirect default\" should be placed after the \"proxy_pass\" directive",
+                    )
+                    .with_help("move `proxy_redirect default;` below the location's `proxy_pass` (or remove it: `default` is what nginx does without it)"),
+                );
+            }
             if item.is("location") {
                 if let Some(d) = nesting_error(&item, frame.location.as_ref()) {
                     self.out.push(d);

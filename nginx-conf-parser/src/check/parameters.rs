@@ -30,6 +30,12 @@ pub(super) fn check(name: &str, item: &Item<'_>) -> Option<String> {
             cache_valid(item)
         }
         "log_format" => log_format_escape(item),
+        "error_log" => log_levels(item),
+        "limit_except" => methods(item),
+        "gzip_comp_level" => item.arg(0).and_then(|level| {
+            let valid = atoi(&level).is_some_and(|n| (1..=9).contains(&n));
+            (!valid && atoi(&level).is_some()).then(|| "value must be between 1 and 9".to_string())
+        }),
         "zone" => upstream_zone(item),
         _ => None,
     }
@@ -228,9 +234,66 @@ fn cache_valid(item: &Item<'_>) -> Option<String> {
         return Some(format!("invalid time value \"{time}\""));
     }
     codes.iter().find_map(|code| {
-        let invalid = code.as_ref() != "any" && atoi(code).is_none_or(|n| n < 100);
+        let invalid =
+            code.as_ref() != "any" && atoi(code).is_none_or(|n| !(100..=599).contains(&n));
         invalid.then(|| format!("invalid status \"{code}\""))
     })
+}
+
+/// `error_log FILE [LEVEL]...` (`ngx_log_set_levels`): one of nginx's eight levels,
+/// spelt in lower case, and any of the debug sections (`warning` is php-fpm's word).
+fn log_levels(item: &Item<'_>) -> Option<String> {
+    const LEVELS: &[&str] = &[
+        "emerg", "alert", "crit", "error", "warn", "notice", "info", "debug",
+    ];
+    const DEBUG: &[&str] = &[
+        "debug_core",
+        "debug_alloc",
+        "debug_mutex",
+        "debug_event",
+        "debug_http",
+        "debug_mail",
+        "debug_stream",
+    ];
+    // A level after any level or section is a duplicate; a section after a level is
+    // invalid (`log_level & ~NGX_LOG_DEBUG_ALL`).
+    let (mut level, mut section) = (false, false);
+    for word in item.args().skip(1) {
+        if LEVELS.contains(&word.as_ref()) {
+            if level || section {
+                return Some(format!("duplicate log level \"{word}\""));
+            }
+            level = true;
+        } else if DEBUG.contains(&word.as_ref()) && !level {
+            section = true;
+        } else {
+            return Some(format!("invalid log level \"{word}\""));
+        }
+    }
+    None
+}
+
+/// `limit_except METHOD...`: the methods nginx knows, in any case.
+fn methods(item: &Item<'_>) -> Option<String> {
+    const METHODS: &[&str] = &[
+        "GET",
+        "HEAD",
+        "POST",
+        "PUT",
+        "DELETE",
+        "MKCOL",
+        "COPY",
+        "MOVE",
+        "OPTIONS",
+        "PROPFIND",
+        "PROPPATCH",
+        "LOCK",
+        "UNLOCK",
+        "PATCH",
+    ];
+    item.args()
+        .find(|m| !METHODS.iter().any(|known| known.eq_ignore_ascii_case(m)))
+        .map(|m| format!("invalid method \"{m}\""))
 }
 
 /// `log_format NAME [escape=default|json|none] STRING...`.

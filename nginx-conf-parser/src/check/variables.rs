@@ -314,6 +314,9 @@ fn compiled_args(item: &Item<'_>, parent: &str, catalogue: &Catalogue) -> Vec<us
         | "grpc_set_header" | "fastcgi_param" | "uwsgi_param" | "scgi_param"
         | "auth_request_set" => vec![1],
         "geo" if n == 2 => vec![0],
+        // ngx_http_headers_expires: a value with `$` is a complex value (`expires
+        // modified $x` too).
+        "expires" => vec![n.saturating_sub(1)],
         "error_page" => n.checked_sub(1).into_iter().collect(),
         "log_format" => (1..n)
             .filter(|&i| !item.arg(i).is_some_and(|a| a.starts_with("escape=")))
