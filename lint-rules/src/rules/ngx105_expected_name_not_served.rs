@@ -84,6 +84,11 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 g.address.transport == Transport::Tcp && matches!(g.address.port, Some(80 | 443))
             })
             .collect();
+        // Per server that catches them and the addresses where it does: the names it
+        // catches (one finding lists them all; one per name folded into a note that
+        // blamed a shared file).
+        type Caught = (Catcher, String);
+        let mut caught: Vec<(Caught, Vec<String>)> = Vec::new();
         for host in &model.options.expected_names {
             let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
             if host.is_empty() {
@@ -108,22 +113,36 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     None => missed.push((catcher, vec![group.address.to_string()])),
                 }
             }
-            for ((index, pattern), addresses) in missed {
-                let Some(server) = nginx.servers.get(index) else {
-                    continue;
-                };
-                let (label, what) = match pattern {
-                    Some(span) => (span, "this catch-all name"),
-                    None => (
-                        server.names.first().map_or(server.span, |(_, s)| *s),
-                        "this default server",
-                    ),
-                };
-                sink.push(
-                    Diagnostic::new(&RULE.meta, label, format!("no server on {} names \"{host}\": requests for it go to {what}", addresses.join(", ")))
-                        .with_help(format!("add `{host}` to the server_name of the site that should answer it, and check that the site is enabled")),
-                );
+            for (catcher, addresses) in missed {
+                let key = (catcher, addresses.join(", "));
+                match caught.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, hosts)) if !hosts.contains(&host) => hosts.push(host.clone()),
+                    Some(_) => {}
+                    None => caught.push((key, vec![host.clone()])),
+                }
             }
+        }
+        for (((index, pattern), addresses), hosts) in caught {
+            let Some(server) = nginx.servers.get(index) else {
+                continue;
+            };
+            let (label, what) = match pattern {
+                Some(span) => (span, "this catch-all name"),
+                None => (
+                    server.names.first().map_or(server.span, |(_, s)| *s),
+                    "this default server",
+                ),
+            };
+            let quoted: Vec<String> = hosts.iter().map(|h| format!("\"{h}\"")).collect();
+            let (names, them) = if hosts.len() == 1 {
+                (quoted.join(""), "it")
+            } else {
+                (quoted.join(", "), "them")
+            };
+            sink.push(
+                Diagnostic::new(&RULE.meta, label, format!("no server on {addresses} names {names}: requests for {them} go to {what}"))
+                    .with_help(format!("add `{}` to the server_name of the site that should answer {them}, and check that the site is enabled", hosts.join(" "))),
+            );
         }
     }
 }
