@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
         name: "location-never-matches",
         family: Family::NginxFastcgi,
         severity: Severity::Warning,
-        summary: "a literal `location` written like a regex (no `~`), or a path or `^` regex not starting with `/`: it never matches",
+        summary: "a literal `location` written like a regex (no `~`): only a URI spelling the regex out matches; or a path or `^` regex not starting with `/`: it never matches",
         aliases: &[],
         doc: r#"Without `~` or `~*` a location's path is a literal prefix (or, with `=`, the
 exact URI), compared byte for byte with the request URI. `location ^/app/(.*)$` is
@@ -61,7 +61,13 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
             Diagnostic::new(
                 &RULE.meta,
                 item.args_span(),
-                format!("`location {}` never matches: {why}", item.args().collect::<Vec<_>>().join(" ")),
+                if why.starts_with("its regex syntax") {
+                    // A client may still spell the regex out (`/css%5C.php` decodes to
+                    // `/css\.php`: live, the exact location answers it).
+                    format!("`location {}` does not match the URIs it is written for: {why}; only a URI spelled that way matches (`\\.` sent as `%5C.`)", item.args().collect::<Vec<_>>().join(" "))
+                } else {
+                    format!("`location {}` never matches: {why}", item.args().collect::<Vec<_>>().join(" "))
+                },
             )
             .with_help(if regex_without_slash {
                 "start the regex with `^/`"
