@@ -86,10 +86,19 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let mut diagnostic = Diagnostic::new(
                 &RULE.meta,
                 label,
-                format!(
-                    "this server answers no request: it is not the default server of {} and none of its names can be selected",
-                    addresses.join(", ")
-                ),
+                if server.names.is_empty() {
+                    // Its name is "": an HTTP/1.0 request without a Host header selects it
+                    // (live, nginx 1.22).
+                    format!(
+                        "this server answers only requests without a Host header: it is not the default server of {} and has no server_name",
+                        addresses.join(", ")
+                    )
+                } else {
+                    format!(
+                        "this server answers no request: it is not the default server of {} and none of its names can be selected",
+                        addresses.join(", ")
+                    )
+                },
             )
             .with_label("no request selects this server");
             for (name, _) in &server.names {
