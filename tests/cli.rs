@@ -883,3 +883,24 @@ fn main_level_snippets_are_not_whole_configurations() {
         );
     }
 }
+
+/// `--root DIR --nginx FILE` with a file of this machine outside the root: the paths are
+/// read inside the root, so the file cannot be; said as a usage error naming both, not an
+/// "open() failed" on a path the user never wrote (triage T, session 26).
+#[test]
+fn a_file_outside_the_root_is_a_usage_error() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::create_dir_all(dir.path().join("copy/etc/nginx")).expect("mkdir");
+    std::fs::write(dir.path().join("site.conf"), "server { listen 80; }\n").expect("write");
+    let out = bin()
+        .current_dir(dir.path())
+        .args(["--no-config", "--root", "copy", "--nginx", "site.conf"])
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("site.conf: with --root copy, files are read inside the root (copy/site.conf does not exist)"),
+        "{stderr}"
+    );
+}

@@ -296,18 +296,18 @@ fn input(args: &Args) -> Result<lint_api::Input, String> {
             Some((dump.clone(), text))
         }
     };
-    let in_root = |paths: &[PathBuf]| -> Vec<PathBuf> {
+    let in_root = |paths: &[PathBuf]| -> Result<Vec<PathBuf>, String> {
         match &args.root {
             Some(root) => paths.iter().map(|p| inside_root(root, p)).collect(),
-            None => paths.to_vec(),
+            None => Ok(paths.to_vec()),
         }
     };
     Ok(lint_api::Input {
         paths: args.paths.clone(),
         root: args.root.clone(),
-        nginx: in_root(&args.nginx),
-        fpm: in_root(&args.fpm),
-        php_ini: in_root(&args.php_ini),
+        nginx: in_root(&args.nginx)?,
+        fpm: in_root(&args.fpm)?,
+        php_ini: in_root(&args.php_ini)?,
         nginx_dump,
         prefix: args.prefix.clone(),
         context: args.context.clone(),
@@ -320,11 +320,12 @@ fn input(args: &Args) -> Result<lint_api::Input, String> {
 /// copy/etc/nginx/nginx.conf`, or its absolute form): the path inside the root
 /// (`/etc/nginx/nginx.conf`). Paths are read under the root, so it was read at
 /// `copy/copy/etc/...` and reported missing. A path that exists under the root as
-/// written is left as it is.
-fn inside_root(root: &Path, path: &Path) -> PathBuf {
+/// written is left as it is. A file of this machine outside the root cannot be read
+/// with it: said, rather than "open() failed" on a path the user never wrote.
+fn inside_root(root: &Path, path: &Path) -> Result<PathBuf, String> {
     let rooted = root.join(path.strip_prefix("/").unwrap_or(path));
     if rooted.exists() {
-        return path.to_path_buf();
+        return Ok(path.to_path_buf());
     }
     let absolute = |p: &Path| {
         let p = if p.is_absolute() {
@@ -335,8 +336,14 @@ fn inside_root(root: &Path, path: &Path) -> PathBuf {
         lint_source::vfs::normalize(&p)
     };
     match absolute(path).strip_prefix(absolute(root)) {
-        Ok(rest) if path.exists() => Path::new("/").join(rest),
-        _ => path.to_path_buf(),
+        Ok(rest) if path.exists() => Ok(Path::new("/").join(rest)),
+        Err(_) if path.is_file() => Err(format!(
+            "{}: with --root {}, files are read inside the root ({} does not exist); give the path as the machine names it (/etc/nginx/...), or lint the file without --root",
+            path.display(),
+            root.display(),
+            rooted.display()
+        )),
+        _ => Ok(path.to_path_buf()),
     }
 }
 
