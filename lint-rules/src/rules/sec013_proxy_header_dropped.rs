@@ -107,7 +107,7 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
             level.first_own.span(),
             format!(
                 "this {field} drops the header(s) an outer block sets: {}",
-                crate::listing::capped(level.names())
+                crate::listing::capped(level.names().iter().map(|n| format!("\"{n}\"")))
             ),
         )
         .with_label(format!("the first {field} of this block"))
