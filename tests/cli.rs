@@ -904,3 +904,39 @@ fn a_file_outside_the_root_is_a_usage_error() {
         "{stderr}"
     );
 }
+
+/// A proxy_params-style snippet read on its own is included after its includer's
+/// proxy_pass: `proxy_redirect default;` there is no error (regression check of session
+/// 26); in a whole configuration before the block's proxy_pass it is.
+#[test]
+fn proxy_redirect_default_in_a_lone_snippet_is_not_judged() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(
+        dir.path().join("proxy_params"),
+        "proxy_redirect default;\nproxy_set_header X-Real-IP $remote_addr;\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("nginx.conf"),
+        "events {}\nhttp {\n    server {\n        listen 80;\n        location / {\n            proxy_redirect default;\n            proxy_pass http://127.0.0.1:8080;\n        }\n    }\n}\n",
+    )
+    .expect("write");
+    let lint = |name: &str| {
+        let out = bin()
+            .current_dir(dir.path())
+            .args(["--no-config", "--format", "concise", "--nginx", name])
+            .output()
+            .expect("run");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(
+        !lint("proxy_params").contains("NGX014"),
+        "{}",
+        lint("proxy_params")
+    );
+    assert!(
+        lint("nginx.conf").contains("nginx.conf:6:13: NGX014 [error] \"proxy_redirect default\" should be placed after the \"proxy_pass\" directive"),
+        "{}",
+        lint("nginx.conf")
+    );
+}

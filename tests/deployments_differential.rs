@@ -87,6 +87,7 @@ fn layouts() -> Vec<(String, PathBuf)> {
         .expect("fixtures/repos")
         .filter_map(Result::ok)
         .filter(|e| e.path().join("SOURCE.md").is_file())
+        .filter(|e| !e.path().join("NOT_DIFFERENTIAL").is_file())
         .collect();
     repos.sort_by_key(|e| e.file_name());
     for repo in repos {

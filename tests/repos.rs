@@ -376,6 +376,16 @@ fn a_repository_of_templates_only_exits_zero_with_notes() {
         "{text}"
     );
     assert!(text.contains("nothing to lint"), "{text}");
+    // CI reads stdout: a machine format still prints its (empty) report.
+    let out = Command::cargo_bin("nginx-fpm-lint")
+        .expect("binary")
+        .current_dir(dir.path())
+        .args(["--no-config", "--format", "json", "."])
+        .output()
+        .expect("runs");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+    assert_eq!(json["diagnostics"].as_array().map(Vec::len), Some(0));
+    assert_eq!(out.status.code(), Some(0));
     let empty = tempfile::tempdir().expect("tmp");
     write(empty.path(), "README.md", "# nothing here\n");
     let (text, code) = run_in(empty.path(), &["--no-config", "--format", "concise", "."]);
@@ -477,6 +487,53 @@ mod real_world {
     }
 
     const SITE: &str = "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        fastcgi_pass php:9000;\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    }\n}\n";
+
+    /// `${NAME:-default}` in an nginx file is a template only when the container's start
+    /// renders it (envplate's `ep`, dockerize, gomplate): the official nginx image alone
+    /// reads it as written, and nginx -t fails on it (regression check of session 26).
+    #[test]
+    fn shell_defaults_are_a_template_only_where_something_renders_them() {
+        let site = "server {\n    listen 80;\n    set $env ${APP_ENV:-prod};\n    location /a { return 204; }\n    location /a { return 204; }\n}\n";
+        let plain = "FROM nginx:1.25\nCOPY default.conf /etc/nginx/conf.d/default.conf\n";
+        let (text, _) = lint(&[("Dockerfile", plain), ("default.conf", site)]);
+        assert!(text.contains("NGX017"), "{text}");
+        let rendered = "FROM nginx:1.25\nCOPY --from=hairyhenderson/envplate /bin/ep /bin/ep\nCOPY default.conf /etc/nginx/conf.d/default.conf\nCOPY render.sh /docker-entrypoint.d/70-render.sh\n";
+        let (text, _) = lint(&[
+            ("Dockerfile", rendered),
+            ("default.conf", site),
+            ("render.sh", "#!/bin/sh\nep /etc/nginx/conf.d/*\n"),
+        ]);
+        assert!(!text.contains("NGX017"), "{text}");
+    }
+
+    /// A start script's `rm` is followed only when it always runs and nothing copies other
+    /// content back: ddev removes its sites only `if` a folder is mounted, and `rm -rf
+    /// conf.d && cp -r /mnt/x conf.d` leaves what is there unknown. The repository's site
+    /// stays read in both (its duplicate location still found); an unconditional `rm` of
+    /// Debian's default site is followed (regression check of session 26).
+    #[test]
+    fn start_script_removals_are_followed_only_when_unconditional() {
+        let dockerfile = "FROM nginx:1.27\nCOPY site.conf /etc/nginx/conf.d/site.conf\nCOPY start.sh /start.sh\nCMD [\"/start.sh\"]\n";
+        let site = "server {\n    listen 80;\n    location /a { return 204; }\n    location /a { return 204; }\n}\n";
+        for script in [
+            "#!/bin/sh\nif [ -d /mnt/custom ]; then\n  rm -rf /etc/nginx/conf.d\n  cp -r /mnt/custom /etc/nginx/conf.d\nfi\nexec nginx -g 'daemon off;'\n",
+            "#!/bin/sh\nrm -rf /etc/nginx/conf.d\ncp -r /mnt/custom /etc/nginx/conf.d\nexec nginx -g 'daemon off;'\n",
+        ] {
+            let (text, _) = lint(&[
+                ("Dockerfile", dockerfile),
+                ("site.conf", site),
+                ("start.sh", script),
+            ]);
+            assert!(text.contains("NGX017"), "{script}: {text}");
+        }
+        let removes = "#!/bin/sh\nrm -f /etc/nginx/conf.d/site.conf\nexec nginx -g 'daemon off;'\n";
+        let (text, _) = lint(&[
+            ("Dockerfile", dockerfile),
+            ("site.conf", site),
+            ("start.sh", removes),
+        ]);
+        assert!(!text.contains("NGX017"), "{text}");
+    }
 
     /// richarvey/nginx-php-fpm's shape on a pinned php tag of 2023: its `zz-docker.conf`
     /// (`[www] listen = 9000`, read after www.conf) overrides the pool's socket, so

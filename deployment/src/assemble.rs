@@ -710,12 +710,57 @@ impl Container {
         links
     }
 
+    /// Whether the container's start renders `${NAME:-default}` placeholders: a script
+    /// it runs (its command, the official images' `/docker-entrypoint.d/`, an entrypoint
+    /// of the repository) calls envplate (`ep`), dockerize or gomplate (Lagoon's nginx
+    /// image: `ep /etc/nginx/*`). Without one, nginx reads the placeholder as written.
+    fn renders_shell_defaults(&self) -> bool {
+        let calls_renderer = |text: &str| {
+            text.lines().any(|line| {
+                let line = line.trim_start();
+                !line.starts_with('#')
+                    && line.split(['&', ';', '|']).any(|part| {
+                        let word = part.split_whitespace().next().unwrap_or("");
+                        let program = word.rsplit('/').next().unwrap_or(word);
+                        matches!(program, "ep" | "envplate" | "dockerize" | "gomplate")
+                    })
+            })
+        };
+        if calls_renderer(&self.command_text()) {
+            return true;
+        }
+        self.mounts.iter().any(|m| {
+            let script = m.target.starts_with("/docker-entrypoint.d")
+                || m.target
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().contains("entrypoint"))
+                || self
+                    .command
+                    .first()
+                    .is_some_and(|c| m.target == Path::new(c));
+            match &m.source {
+                Source::File(host) if script => {
+                    std::fs::read_to_string(host).is_ok_and(|t| calls_renderer(&t))
+                }
+                Source::Dir { host, .. } if m.target.starts_with("/docker-entrypoint.d") => {
+                    std::fs::read_dir(host).is_ok_and(|entries| {
+                        entries.filter_map(Result::ok).any(|e| {
+                            std::fs::read_to_string(e.path()).is_ok_and(|t| calls_renderer(&t))
+                        })
+                    })
+                }
+                _ => false,
+            }
+        })
+    }
+
     /// The files the start script deletes before the servers start (`rm -f
     /// /etc/nginx/sites-enabled/default`, the Debian-nginx idiom, or `unlink`): absolute
     /// paths, and patterns matched against the image's stock files and the files placed
-    /// in the container. Lines inside `if`/`case` blocks count too: a default site removed
-    /// on a condition is as often removed as not, and a false duplicate default server
-    /// is worse than a missed one.
+    /// in the container. Only deletions the script always makes: not inside `if`, `case`,
+    /// a loop or a function (ddev removes its sites only when a folder is mounted), and
+    /// not of a path the script then writes again (`rm -rf conf.d && cp -r /mnt/x
+    /// conf.d`: what is there then is not known, and the repository's files stay read).
     fn start_script_removals(&self) -> Vec<PathBuf> {
         let Some(text) = self
             .start_script()
@@ -724,10 +769,32 @@ impl Container {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for line in text.lines().map(str::trim) {
+        let lines: Vec<&str> = text.lines().map(str::trim).collect();
+        let mut depth = 0usize;
+        for (n, line) in lines.iter().enumerate() {
             if line.starts_with('#') {
                 continue;
             }
+            let first = line.split_whitespace().next().unwrap_or("");
+            let opens = matches!(first, "if" | "case" | "for" | "while" | "until")
+                || line.ends_with("{") && line.contains("()");
+            let closes = matches!(first, "fi" | "esac" | "done" | "}" | "fi;" | "done;");
+            if closes {
+                depth = depth.saturating_sub(1);
+            }
+            if opens {
+                // `if [ -d x ]; then rm ...; fi` on one line opens and closes.
+                let one_line =
+                    line.ends_with("fi") || line.ends_with("done") || line.ends_with("esac");
+                if !one_line {
+                    depth += 1;
+                }
+                continue;
+            }
+            if depth > 0 {
+                continue;
+            }
+            let later = lines[n..].join("\n");
             for part in line.split(['&', ';', '|']) {
                 let mut words = part.split_whitespace();
                 if !matches!(words.next(), Some("rm" | "unlink")) {
@@ -735,6 +802,24 @@ impl Container {
                 }
                 for w in words.map(|w| w.trim_matches(['"', '\''])) {
                     if !w.starts_with('/') || w.contains('$') || w.contains('`') {
+                        continue;
+                    }
+                    // Filled again later with content from elsewhere (`cp -r /mnt/x`, `mv`,
+                    // `rsync`, an archive): the links and renders the script makes are
+                    // followed, these are not.
+                    let dir = w
+                        .split(['*', '?', '['])
+                        .next()
+                        .unwrap_or(w)
+                        .trim_end_matches('/');
+                    let rewritten = later.split(['&', ';', '|', '\n']).any(|p| {
+                        let p = p.trim_start();
+                        ["cp ", "mv ", "rsync ", "tar ", "unzip ", "git "]
+                            .iter()
+                            .any(|c| p.starts_with(c))
+                            && p.contains(dir)
+                    });
+                    if rewritten {
                         continue;
                     }
                     if !lint_source::vfs::has_glob(w) {
@@ -1010,7 +1095,8 @@ impl Container {
             .collect();
         let fs = fs
             .with_placeholders(self.sed_placeholders())
-            .with_build_edits(&edits);
+            .with_build_edits(&edits)
+            .with_shell_defaults_rendered(self.renders_shell_defaults());
         Arc::new(if own_entrypoint {
             fs.with_envsubst(self.env.clone())
         } else {
@@ -2296,7 +2382,17 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
         fs,
         main,
         php_ini,
-        accounts: (c.image.passwd.to_string(), c.group_text()),
+        // Memberships a Dockerfile adds are its container's: nginx's worker holds them
+        // only when its own image made them (a php-fpm image's `adduser nginx www-data`
+        // does not reach a stock nginx container beside it).
+        accounts: (
+            c.image.passwd.to_string(),
+            if nginx {
+                c.group_text()
+            } else {
+                c.image.group.to_string()
+            },
+        ),
         nginx_user: c.image.nginx_user.map(str::to_string),
         nginx_version: c.image.nginx_version.clone(),
         // Loose files have no image that says which nginx runs them (Hestia's own build

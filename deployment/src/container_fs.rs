@@ -121,6 +121,9 @@ pub struct ContainerFs {
     /// Repository files' bytes kept between an editor's runs (see
     /// [`FileSystem::with_read_cache`]).
     cache: Option<Arc<ReadCache>>,
+    /// The container's start renders `${NAME:-default}` placeholders (envplate's `ep`,
+    /// dockerize, gomplate): an nginx file that has them is read only once rendered.
+    renders_shell_defaults: bool,
 }
 
 enum Found {
@@ -213,7 +216,14 @@ impl ContainerFs {
             placeholders: None,
             build_edits: Vec::new(),
             cache: None,
+            renders_shell_defaults: false,
         }
+    }
+
+    /// The container renders `${NAME:-default}` placeholders at start (see the field).
+    pub fn with_shell_defaults_rendered(mut self, rendered: bool) -> Self {
+        self.renders_shell_defaults = rendered;
+        self
     }
 
     /// Substitutes `$NAME`/`${NAME}` of these variables into repository files as they are
@@ -778,7 +788,8 @@ impl ContainerFs {
                         // (rewardenv/reward's `resolver {{ getenv "NGINX_RESOLVER" }};`
                         // reached through `include conf.d/*.conf`: 470 false errors).
                         Some("Jinja/Go template markers, rendered when the container starts")
-                    } else if crate::repository::shell_defaults(t)
+                    } else if self.renders_shell_defaults
+                        && crate::repository::shell_defaults(t)
                         && !crate::repository::fpm_score(t)
                     {
                         // Lagoon's `ep /etc/nginx/*` (envplate) renders them at start.

@@ -97,8 +97,14 @@ pub struct Copy {
 /// assert_eq!(pairs("addgroup nginx www-data"), [("www-data".into(), "nginx".into())]);
 /// assert_eq!(pairs("adduser -S -D -H -u 101 -G www-data app"), [("www-data".into(), "app".into())]);
 /// assert!(pairs("addgroup -S -g 1000 app").is_empty());
+/// assert_eq!(pairs("adduser nginx www-data # web group"), [("www-data".into(), "nginx".into())]);
 /// ```
 pub fn group_membership(words: &[&str]) -> Vec<(String, String)> {
+    // A comment ends the command (`adduser nginx www-data # web group`).
+    let words = &words[..words
+        .iter()
+        .position(|w| w.starts_with('#'))
+        .unwrap_or(words.len())];
     let Some((command, args)) = words.split_first() else {
         return Vec::new();
     };
@@ -224,6 +230,27 @@ pub fn group_membership(words: &[&str]) -> Vec<(String, String)> {
         }
         _ => Vec::new(),
     }
+}
+
+/// Whether `part` (a slice of `args`) starts after a shell comment of the RUN line: the
+/// shell ignores everything from an unquoted ` #` on (`RUN adduser --system nginx #
+/// && adduser nginx www-data`).
+fn args_commented_before(args: &str, part: &str) -> bool {
+    let offset = part.as_ptr() as usize - args.as_ptr() as usize;
+    let before = args.get(..offset).unwrap_or(args);
+    let (mut single, mut double) = (false, false);
+    let bytes = before.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'\'' if !double => single = !single,
+            b'"' if !single => double = !double,
+            b'#' if !single && !double && (i == 0 || bytes[i - 1].is_ascii_whitespace()) => {
+                return true
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Whether a file name is a Dockerfile's.
@@ -941,7 +968,10 @@ pub fn parse_target(
                             df.php_dir_moved_to = Some(PathBuf::from(to.trim_end_matches('/')));
                         }
                     }
-                    df.group_members.extend(group_membership(&words_here));
+                    // A shell comment (` # ...`) runs to the end of the joined RUN line.
+                    if !args_commented_before(&args, part) {
+                        df.group_members.extend(group_membership(&words_here));
+                    }
                     let mut words = part.split_whitespace();
                     // `unlink FILE` removes one file as `rm FILE` does (MonoDG/myblog drops
                     // Debian's default site with it).

@@ -184,13 +184,30 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
                 for note in notes {
                     eprintln!("note: {note}");
                 }
-                // Nothing is wrong with a run over templates only: say so, exit 0.
+                // Nothing is wrong with a run over templates only: say so, exit 0. A
+                // machine-read format still gets its (empty) report: CI parses stdout.
                 if *only_skipped {
                     eprintln!("note: {message}");
-                    return Ok(0);
+                    if matches!(
+                        args.format,
+                        Some(Format::Json | Format::Sarif | Format::JsonLines)
+                    ) {
+                        lint_api::Report {
+                            diagnostics: Vec::new(),
+                            sources: lint_source::SourceMap::new(),
+                            notes: Vec::new(),
+                            rule_times: Vec::new(),
+                            runs: 0,
+                        }
+                    } else {
+                        return Ok(0);
+                    }
+                } else {
+                    return Err(e.to_string());
                 }
+            } else {
+                return Err(e.to_string());
             }
-            return Err(e.to_string());
         }
     };
     if progress {

@@ -241,8 +241,11 @@ pub struct Deployment {
 
 /// The deployments materialized under `dir`, by index.
 pub fn deployments(dir: &Path) -> Vec<Deployment> {
-    let mut out: Vec<Deployment> = std::fs::read_dir(dir)
-        .expect("materialized dir")
+    // A layout whose files are all templates has no deployment, and no directory.
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Deployment> = entries
         .filter_map(Result::ok)
         .filter_map(|e| {
             let text = std::fs::read_to_string(e.path().join("deployment.json")).ok()?;

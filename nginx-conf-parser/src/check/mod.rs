@@ -223,6 +223,8 @@ struct Checker<'a> {
     version_assumed: bool,
     /// See [`CheckOptions::release`].
     release: Option<[u32; 3]>,
+    /// See [`CheckOptions::lone_snippet`].
+    lone_snippet: bool,
     /// The resolved includes of the tree: what [`Checker::server_unit`] reads (made on
     /// first need).
     splices: Option<SpliceIndex<'a>>,
@@ -318,6 +320,7 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
         memo,
         version_assumed: opts.version_assumed,
         release: opts.release,
+        lone_snippet: opts.lone_snippet,
         splices: None,
     };
     // One after the other, in this order: the walks share the tree's budget of splices
@@ -559,7 +562,10 @@ impl<'a> Checker<'a> {
             // ngx_http_proxy_redirect: `default` is made from the block's own proxy_pass,
             // which must come first (not memoised: the proxy_pass may be in another file
             // spliced into the block).
+            // A snippet read on its own (Debian's proxy_params-style files) is included
+            // after a proxy_pass of its includer: not judged.
             if item.is("proxy_redirect")
+                && !self.lone_snippet
                 && item.arg(0).as_deref() == Some("default")
                 && !frame.seen.iter().any(|(_, i)| i.is("proxy_pass"))
             {
