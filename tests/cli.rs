@@ -11,6 +11,17 @@ fn bin() -> Command {
     cmd
 }
 
+/// Runs the linter in `dir` with `--no-config --format concise` and `args`: its stdout.
+fn concise_in(dir: &Path, args: &[&str]) -> String {
+    let out = bin()
+        .current_dir(dir)
+        .args(["--no-config", "--format", "concise"])
+        .args(args)
+        .output()
+        .expect("run");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 fn example(format: &str) -> (String, i32) {
     let out = bin()
         .args([
@@ -785,14 +796,7 @@ fn a_pool_drop_in_linted_alone_is_not_missing_its_required_settings() {
         "[www]\nlisten = 9000\npm = dynamic\n",
     )
     .expect("write");
-    let run = |file: &str| {
-        let out = bin()
-            .current_dir(dir.path())
-            .args(["--no-config", "--format", "concise", "--fpm", file])
-            .output()
-            .expect("run");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
+    let run = |file: &str| concise_in(dir.path(), &["--fpm", file]);
     let drop_in = run("zz-docker.conf");
     assert!(
         drop_in.contains("FPM006 [note] [pool www] sets neither pm nor pm.max_children"),
@@ -852,14 +856,7 @@ fn main_level_snippets_are_not_whole_configurations() {
     for (name, text) in files {
         std::fs::write(dir.path().join(name), text).expect("write");
     }
-    let lint = |name: &str| {
-        let out = bin()
-            .current_dir(dir.path())
-            .args(["--no-config", "--format", "concise", "--nginx", name])
-            .output()
-            .expect("run");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
+    let lint = |name: &str| concise_in(dir.path(), &["--nginx", name]);
     for name in [
         "50-mod-http-geoip.conf",
         "stream.conf",
@@ -921,14 +918,7 @@ fn proxy_redirect_default_in_a_lone_snippet_is_not_judged() {
         "events {}\nhttp {\n    server {\n        listen 80;\n        location / {\n            proxy_redirect default;\n            proxy_pass http://127.0.0.1:8080;\n        }\n    }\n}\n",
     )
     .expect("write");
-    let lint = |name: &str| {
-        let out = bin()
-            .current_dir(dir.path())
-            .args(["--no-config", "--format", "concise", "--nginx", name])
-            .output()
-            .expect("run");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
+    let lint = |name: &str| concise_in(dir.path(), &["--nginx", name]);
     assert!(
         !lint("proxy_params").contains("NGX014"),
         "{}",
