@@ -95,6 +95,7 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
         }
         Some(Command::Deployments { path, materialize }) => {
             let cwd = std::env::current_dir().map_err(|e| e.to_string())?;
+            let given = path.clone().unwrap_or_else(|| PathBuf::from("."));
             let repo = path.clone().unwrap_or_else(|| cwd.clone());
             if !repo.is_dir() {
                 return Err(format!("{}: not a directory", repo.display()));
@@ -102,8 +103,18 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
             let repo = lint_source::vfs::normalize(&cwd.join(&repo));
             // The values a lint would use (`--env`), so that both show one assembly.
             let assembled = deployment::assemble_with(&repo, &env_values(&args)?);
-            write!(out, "{}", deployment::describe(&assembled, &repo))
-                .map_err(|e| e.to_string())?;
+            let described = deployment::describe(&assembled, &repo);
+            // The folder as the user named it (an absolute path made the output differ
+            // from machine to machine).
+            let described = match described.strip_prefix("no deployment found in ") {
+                Some(rest) if rest.starts_with(&*repo.to_string_lossy()) => format!(
+                    "no deployment found in {}{}",
+                    given.display(),
+                    &rest[repo.to_string_lossy().len()..]
+                ),
+                _ => described,
+            };
+            write!(out, "{described}").map_err(|e| e.to_string())?;
             if let Some(dir) = materialize {
                 materialize_all(&assembled, dir)?;
             }

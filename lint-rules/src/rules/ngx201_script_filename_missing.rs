@@ -30,7 +30,10 @@ placeholder of the PHP example that nginx's own nginx.conf ships commented out
 (Arch, FreeBSD, Homebrew and source builds): uncommented as it is, php-fpm looks
 for every script under /scripts. Likewise a URI path where the file path belongs
 (`SCRIPT_FILENAME $fastcgi_script_name`, `$uri`: `/index.php` is looked for at the top
-of the file system), except in a pool chrooted to the document root. A hard-coded value in a location that handles any PHP file (`~ \.php$`)
+of the file system), except in a pool chrooted to the document root. And a value pasted
+from a shell here-document that escaped its dollars (`\$document_root\$fastcgi_script_name`):
+nginx keeps the backslashes, so php-fpm is asked for `\/var/www/html\/index.php` (live
+scenario). A hard-coded value in a location that handles any PHP file (`~ \.php$`)
 runs the same script for every URL; in an exact, named or prefix location, or a regex
 written for that one script (`~ ^/index\.php(/|$)`), it is a deliberate single entry
 point (an FPM status page, a front controller) and is not reported. A location
@@ -59,7 +62,8 @@ location ~ \.php$ {
 Autofix: safe for a missing SCRIPT_FILENAME — `fastcgi_param SCRIPT_FILENAME
 $document_root$fastcgi_script_name;` (`$request_filename` under `alias`) is added to the
 block whose parameter list the location uses, so that no inherited parameter is dropped.
-Unsafe for a hard-coded one, which is replaced by the same value: every script then runs
+Safe for nginx's `/scripts` placeholder, a URI path and escaped dollars: the value becomes
+the location's script path. Unsafe for a hard-coded one, which is replaced by the same value: every script then runs
 instead of the one the configuration named."#,
         fix: "Include `fastcgi.conf` (or `snippets/fastcgi-php.conf`), or set `fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;`.",
     },
@@ -190,6 +194,17 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
                 Diagnostic::new(&RULE.meta, p.span, "SCRIPT_FILENAME points into /scripts, the placeholder of nginx's example configuration: php-fpm finds no script there")
                     .with_label("nginx's example, uncommented as shipped")
                     .with_help("use `$document_root$fastcgi_script_name` (or `include fastcgi.conf;`)")
+                    .with_note("at runtime: 404 \"File not found.\", php-fpm logs \"Primary script unknown\"")
+                    .with_fix_opt(send_script_filename(model, location, p.span, Applicability::Safe)),
+            ),
+            // `\$document_root\$fastcgi_script_name`, pasted from a shell here-document
+            // that escaped its dollars: nginx keeps the backslashes and still expands the
+            // variables, so php-fpm is asked for `\/var/www/html\/index.php` (live: 404,
+            // "Primary script unknown"; a Laravel gist).
+            Some(p) if p.value.contains("\\$") => sink.push(
+                Diagnostic::new(&RULE.meta, p.span, format!("SCRIPT_FILENAME is \"{}\": nginx keeps the backslash before `$`, so php-fpm is asked for a path with backslashes in it and finds no script", p.value))
+                    .with_label("a shell's escaped `$`, left in")
+                    .with_help("remove the backslashes: `$document_root$fastcgi_script_name` (and in the other lines pasted from the same script)")
                     .with_note("at runtime: 404 \"File not found.\", php-fpm logs \"Primary script unknown\"")
                     .with_fix_opt(send_script_filename(model, location, p.span, Applicability::Safe)),
             ),
