@@ -75,11 +75,12 @@ fn side(out: &mut String, role: &str, s: &Side, repo: &Path) {
     }
 }
 
-/// Describes the deployments of a repository, one block each.
-pub fn describe(assembled: &Assembled, repo: &Path) -> String {
+/// Describes the deployments of a repository, one block each; `named` is the repository
+/// as the user named it (an absolute path would make the text differ between machines).
+pub fn describe(assembled: &Assembled, repo: &Path, named: &Path) -> String {
     let mut out = String::new();
     if assembled.deployments.is_empty() {
-        let _ = writeln!(out, "no deployment found in {}", repo.display());
+        let _ = writeln!(out, "no deployment found in {}", named.display());
     }
     for d in &assembled.deployments {
         let _ = writeln!(

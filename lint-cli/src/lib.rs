@@ -103,18 +103,8 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
             let repo = lint_source::vfs::normalize(&cwd.join(&repo));
             // The values a lint would use (`--env`), so that both show one assembly.
             let assembled = deployment::assemble_with(&repo, &env_values(&args)?);
-            let described = deployment::describe(&assembled, &repo);
-            // The folder as the user named it (an absolute path made the output differ
-            // from machine to machine).
-            let described = match described.strip_prefix("no deployment found in ") {
-                Some(rest) if rest.starts_with(&*repo.to_string_lossy()) => format!(
-                    "no deployment found in {}{}",
-                    given.display(),
-                    &rest[repo.to_string_lossy().len()..]
-                ),
-                _ => described,
-            };
-            write!(out, "{described}").map_err(|e| e.to_string())?;
+            write!(out, "{}", deployment::describe(&assembled, &repo, &given))
+                .map_err(|e| e.to_string())?;
             if let Some(dir) = materialize {
                 materialize_all(&assembled, dir)?;
             }
@@ -185,40 +175,38 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
     };
     let report = match result {
         Ok(r) => r,
+        // Nothing is wrong with a run over templates only: say so, exit 0. A machine-read
+        // format still gets its (empty) report: CI parses stdout.
+        Err(lint_api::Error::NothingFound {
+            notes,
+            only_skipped: true,
+            message,
+        }) => {
+            for note in &notes {
+                eprintln!("note: {note}");
+            }
+            eprintln!("note: {message}");
+            if !matches!(
+                args.format,
+                Some(Format::Json | Format::Sarif | Format::JsonLines)
+            ) {
+                return Ok(0);
+            }
+            lint_api::Report {
+                diagnostics: Vec::new(),
+                sources: lint_source::SourceMap::new(),
+                notes: Vec::new(),
+                rule_times: Vec::new(),
+                runs: 0,
+            }
+        }
         Err(e) => {
-            if let lint_api::Error::NothingFound {
-                notes,
-                only_skipped,
-                message,
-            } = &e
-            {
+            if let lint_api::Error::NothingFound { notes, .. } = &e {
                 for note in notes {
                     eprintln!("note: {note}");
                 }
-                // Nothing is wrong with a run over templates only: say so, exit 0. A
-                // machine-read format still gets its (empty) report: CI parses stdout.
-                if *only_skipped {
-                    eprintln!("note: {message}");
-                    if matches!(
-                        args.format,
-                        Some(Format::Json | Format::Sarif | Format::JsonLines)
-                    ) {
-                        lint_api::Report {
-                            diagnostics: Vec::new(),
-                            sources: lint_source::SourceMap::new(),
-                            notes: Vec::new(),
-                            rule_times: Vec::new(),
-                            runs: 0,
-                        }
-                    } else {
-                        return Ok(0);
-                    }
-                } else {
-                    return Err(e.to_string());
-                }
-            } else {
-                return Err(e.to_string());
             }
+            return Err(e.to_string());
         }
     };
     if progress {

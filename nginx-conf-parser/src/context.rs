@@ -72,39 +72,41 @@ impl FileSystem for ContextFs {
 /// The context a snippet's top-level directives call for (see
 /// [`crate::check::infer_context_of`]); `main` when the file cannot be read.
 pub fn infer_file_context(path: &Path, opts: &LoadOptions, version: NginxVersion) -> &'static str {
-    let Ok(fetched) = opts.filesystem().read(&main_path(path, opts)) else {
-        return "main";
-    };
-    // Parsed outside the source map: only the names are needed, and the file is read
-    // again (and registered once) by the real load.
-    let (file, _) = parse_file(FileId(u32::MAX), fetched.bytes);
-    let names: Vec<String> = file
-        .directives
-        .iter()
-        .map(|d| file.name(d).into_owned())
-        .collect();
-    infer_context_of(&names, version)
+    top_level_names(path, opts).map_or("main", |names| infer_context_of(&names, version))
 }
 
-/// Whether a file is a whole nginx.conf rather than lines another file includes: it is
-/// named `nginx.conf`, or has an `events` or `http` block or a directive only a whole
-/// configuration sets (`user`, `worker_processes`, `pid`). A file that cannot be read
-/// is taken as whole (its own error says why).
-pub fn whole_file(path: &Path, opts: &LoadOptions) -> bool {
-    let main = main_path(path, opts);
-    if main.file_name().is_some_and(|n| n == "nginx.conf") {
-        return true;
-    }
-    let Ok(fetched) = opts.filesystem().read(&main) else {
-        return true;
-    };
+/// Top-level directives only a whole nginx.conf has (an `events` or `http` block, the
+/// master's `user`, `worker_processes`, `pid`); lines another file includes have none.
+pub(crate) const WHOLE_FILE_DIRECTIVES: &[&str] =
+    &["events", "http", "user", "worker_processes", "pid"];
+
+/// Whether a file of these top-level `names` is a whole nginx.conf rather than lines
+/// another file includes: it is named `nginx.conf`, or has one of
+/// [`WHOLE_FILE_DIRECTIVES`]. A file that cannot be read (`None`) is taken as whole (its
+/// own error says why).
+fn whole_file(path: &Path, opts: &LoadOptions, names: Option<&[String]>) -> bool {
+    main_path(path, opts)
+        .file_name()
+        .is_some_and(|n| n == "nginx.conf")
+        || names.is_none_or(|names| {
+            names
+                .iter()
+                .any(|n| WHOLE_FILE_DIRECTIVES.contains(&n.as_str()))
+        })
+}
+
+/// The names of a file's top-level directives; `None` when it cannot be read. Parsed
+/// outside the source map: only the names are needed, and the file is read again (and
+/// registered once) by the real load.
+fn top_level_names(path: &Path, opts: &LoadOptions) -> Option<Vec<String>> {
+    let fetched = opts.filesystem().read(&main_path(path, opts)).ok()?;
     let (file, _) = parse_file(FileId(u32::MAX), fetched.bytes);
-    file.directives.iter().any(|d| {
-        matches!(
-            file.name(d).as_ref(),
-            "events" | "http" | "user" | "worker_processes" | "pid"
-        )
-    })
+    Some(
+        file.directives
+            .iter()
+            .map(|d| file.name(d).into_owned())
+            .collect(),
+    )
 }
 
 fn main_path(path: &Path, opts: &LoadOptions) -> PathBuf {
@@ -123,9 +125,15 @@ pub fn load_in_context(
     version: NginxVersion,
     map: &SourceMap,
 ) -> (Config, &'static str) {
-    if context == "auto" && !whole_file(path, opts) {
-        let inferred = infer_file_context(path, opts, version);
-        if inferred == "main" {
+    // The file's top-level names, read once for both questions of `auto`.
+    let names = (context == "auto").then(|| top_level_names(path, opts));
+    let inferred = names.as_ref().map(|names| {
+        names
+            .as_deref()
+            .map_or("main", |n| infer_context_of(n, version))
+    });
+    if let (Some(names), Some(inferred)) = (&names, inferred) {
+        if inferred == "main" && !whole_file(path, opts, names.as_deref()) {
             // Main-level lines that are no whole nginx.conf (Debian's modules-enabled/
             // `load_module` files, a `stream` snippet, h5bp's include-only basic.conf):
             // read as they are, with their relative includes unknown.
@@ -137,7 +145,7 @@ pub fn load_in_context(
         }
     }
     let context = match context {
-        "auto" => infer_file_context(path, opts, version),
+        "auto" => inferred.unwrap_or("main"),
         c => CONTEXTS
             .iter()
             .find(|k| **k == c)

@@ -402,9 +402,11 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
                 .file_name()
                 .is_some_and(|n| n == "nginx.conf")
         })
-        || config
-            .items()
-            .any(|i| i.is("http") || i.is("user") || i.is("worker_processes") || i.is("pid"));
+        || config.items().any(|i| {
+            crate::context::WHOLE_FILE_DIRECTIVES
+                .iter()
+                .any(|name| i.is(name))
+        });
     if context == "main"
         && whole
         && config.root.is_some()

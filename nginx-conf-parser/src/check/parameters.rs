@@ -51,6 +51,14 @@ fn upstream_zone(item: &Item<'_>) -> Option<String> {
     }
 }
 
+/// `NAME:SIZE` of a shared memory zone (`zone=one:10m`, `shared:SSL:10m`): the name
+/// (possibly empty) and the size in bytes; `None` without a `:` or with a size
+/// `ngx_parse_size` rejects.
+fn named_size(value: &str) -> Option<(&str, u64)> {
+    let (name, size) = value.split_once(':')?;
+    Some((name, parse_size(size)?))
+}
+
 /// `ngx_parse_offset`: a size that may also be in gigabytes.
 fn parse_offset(input: &str) -> Option<u64> {
     match input.strip_suffix(['g', 'G']) {
@@ -90,23 +98,22 @@ fn cache_path(name: &str, item: &Item<'_>) -> Option<String> {
                 true
             }
             "keys_zone" => {
-                let Some((zone_name, size)) = value.split_once(':') else {
+                let Some((zone_name, bytes)) = named_size(value) else {
                     return Some(format!("invalid keys zone size \"{word}\""));
                 };
-                match parse_size(size) {
-                    None => return Some(format!("invalid keys zone size \"{word}\"")),
-                    Some(bytes) if bytes < 2 * PAGE => {
+                match bytes {
+                    bytes if bytes < 2 * PAGE => {
                         return Some(format!("keys zone \"{word}\" is too small"))
                     }
                     // Past the size check, the zone's slab pool and the cache's own
                     // header still need a third page: nginx -t fails when it maps the
                     // zone (1.22 on x86-64: 12k starts, 12k - 1 does not).
-                    Some(bytes) if bytes < 3 * PAGE => {
+                    bytes if bytes < 3 * PAGE => {
                         return Some(format!(
                             "ngx_slab_alloc() failed: no memory (keys zone \"{word}\" leaves no room for the cache: 12k is the least that starts)"
                         ))
                     }
-                    Some(_) => zone = !zone_name.is_empty(),
+                    _ => zone = !zone_name.is_empty(),
                 }
                 true
             }
@@ -134,15 +141,12 @@ fn limit_zone(name: &str, item: &Item<'_>) -> Option<String> {
     let mut zone = false;
     for word in item.args().skip(1) {
         if let Some(value) = word.strip_prefix("zone=") {
-            let Some((zone_name, size)) = value.split_once(':') else {
-                return Some(format!("invalid zone size \"{word}\""));
-            };
-            match parse_size(size) {
+            match named_size(value) {
                 None => return Some(format!("invalid zone size \"{word}\"")),
-                Some(bytes) if bytes < 8 * PAGE => {
+                Some((_, bytes)) if bytes < 8 * PAGE => {
                     return Some(format!("zone \"{word}\" is too small"))
                 }
-                Some(_) => zone = !zone_name.is_empty(),
+                Some((zone_name, _)) => zone = !zone_name.is_empty(),
             }
         } else if name == "limit_req_zone" && word.starts_with("rate=") {
             // Judged by the rate's own check (`invalid rate`).
@@ -162,15 +166,12 @@ fn session_cache(item: &Item<'_>) -> Option<String> {
         let valid = if let Some(n) = word.strip_prefix("builtin:") {
             atoi(n).is_some()
         } else if let Some(rest) = word.strip_prefix("shared:") {
-            match rest.split_once(':') {
-                Some((zone, size)) if !zone.is_empty() => match parse_size(size) {
-                    None => false,
-                    Some(bytes) if bytes < 8 * PAGE => {
-                        return Some(format!("session cache \"{word}\" is too small"))
-                    }
-                    Some(_) => true,
-                },
-                _ => false,
+            match named_size(rest) {
+                Some((zone, bytes)) if !zone.is_empty() && bytes < 8 * PAGE => {
+                    return Some(format!("session cache \"{word}\" is too small"))
+                }
+                Some((zone, _)) => !zone.is_empty(),
+                None => false,
             }
         } else {
             false
