@@ -53,7 +53,8 @@ pub fn capture_refs(text: &str) -> BTreeSet<u32> {
 
 /// Capture groups of a pattern as PCRE2 compiles it; `None` when it does not compile.
 fn groups(pattern: &str) -> Option<u32> {
-    let re = pcre2::bytes::RegexBuilder::new().build(pattern).ok()?;
+    // Compiled once per distinct pattern: every site repeats the same few.
+    let re = crate::model::compiled_regex::compile(pattern)?;
     u32::try_from(re.captures_len().saturating_sub(1)).ok()
 }
 
@@ -67,12 +68,10 @@ fn list(refs: &BTreeSet<u32>) -> String {
 /// Regexes whose captures a directive in `base` can see: every regex location, `if`,
 /// `rewrite` and `server_name` under it, plus every `map` key of the tree (maps are
 /// evaluated when their variable is read).
-fn scope_patterns(tree: &Tree<'_>, base: Option<usize>) -> Vec<String> {
+/// Patterns of a server's own regexes (`base`), `map` entries left out: the maps are
+/// the same for every server and counted once ([`map_groups`]).
+fn scope_patterns(tree: &Tree<'_>, base: Option<usize>, maps: &foldhash::HashSet<usize>) -> Vec<String> {
     let mut out = Vec::new();
-    let maps: foldhash::HashSet<usize> = tree
-        .named("map")
-        .filter(|m| tree.item(*m).is_block())
-        .collect();
     for n in tree.descendants(base) {
         if tree.parent(n).is_some_and(|p| maps.contains(&p)) {
             continue;
@@ -88,10 +87,19 @@ fn scope_patterns(tree: &Tree<'_>, base: Option<usize>) -> Vec<String> {
             out.extend(syntax::server_name_regexes(item));
         }
     }
-    for m in &maps {
-        out.extend(map_regexes(tree, *m).map(|(_, re, _)| re));
-    }
     out
+}
+
+/// The most groups of any `map` key's regex; `None` when one does not compile (it
+/// could define anything). Asked once per run: a server sees every map.
+fn map_groups(tree: &Tree<'_>, maps: &foldhash::HashSet<usize>) -> Option<u32> {
+    let mut most = 0;
+    for m in maps {
+        for (_, re, _) in map_regexes(tree, *m) {
+            most = most.max(groups(&re)?);
+        }
+    }
+    Some(most)
 }
 
 fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
@@ -105,6 +113,8 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     ];
     let mut scope_cache: foldhash::HashMap<Option<usize>, Option<u32>> =
         foldhash::HashMap::default();
+    // Every `map` block and their keys' most groups, found on the first reference.
+    let mut maps: Option<(foldhash::HashSet<usize>, Option<u32>)> = None;
     for i in nodes.indices() {
         let item = tree.item(i);
         if tree.parent(i).is_some_and(|p| {
@@ -206,9 +216,17 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
             continue;
         }
         let base = tree.enclosing(i, "server");
+        let maps = maps.get_or_insert_with(|| {
+            let maps: foldhash::HashSet<usize> = tree
+                .named("map")
+                .filter(|m| tree.item(*m).is_block())
+                .collect();
+            let most = map_groups(tree, &maps);
+            (maps, most)
+        });
         let available = *scope_cache.entry(base).or_insert_with(|| {
-            let mut most = 0;
-            for p in scope_patterns(tree, base) {
+            let mut most = maps.1?;
+            for p in scope_patterns(tree, base, &maps.0) {
                 // A pattern that does not compile could define anything: stay quiet.
                 most = most.max(groups(&p)?);
             }
