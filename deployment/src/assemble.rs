@@ -45,6 +45,8 @@ pub(crate) struct Container {
     pub image_layers: Option<(usize, usize)>,
     /// Users a Dockerfile `RUN` puts into groups, as (group, user).
     pub group_members: Vec<(String, String)>,
+    /// Directories the image's build may have written into with `RUN` (`git clone URL .`).
+    pub run_written: Vec<PathBuf>,
     /// Symbolic links a Dockerfile `RUN ln -s` makes, as (link, target).
     /// Third-party modules its Dockerfile compiles nginx with (`--add-module=`).
     pub built_modules: Vec<String>,
@@ -1096,7 +1098,8 @@ impl Container {
         let fs = fs
             .with_placeholders(self.sed_placeholders())
             .with_build_edits(&edits)
-            .with_shell_defaults_rendered(self.renders_shell_defaults());
+            .with_shell_defaults_rendered(self.renders_shell_defaults())
+            .with_run_written(&self.run_written);
         Arc::new(if own_entrypoint {
             fs.with_envsubst(self.env.clone())
         } else {
@@ -2010,6 +2013,7 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
         .extend(df.edited.iter().map(|(_, p)| PathBuf::from(p)));
     c.symlinks.extend(df.symlinks.iter().cloned());
     c.group_members.extend(df.group_members.iter().cloned());
+    c.run_written.extend(df.run_written.iter().cloned());
     // An edit of a file that a later COPY replaces is lost with it; a directory COPY
     // merges, and replaces only the files it holds.
     c.build_edits.extend(

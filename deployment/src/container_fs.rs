@@ -124,6 +124,9 @@ pub struct ContainerFs {
     /// The container's start renders `${NAME:-default}` placeholders (envplate's `ep`,
     /// dockerize, gomplate): an nginx file that has them is read only once rendered.
     renders_shell_defaults: bool,
+    /// Directories the image's build may have written into with `RUN` (see
+    /// [`crate::dockerfile::Dockerfile::run_written`]): something may be there.
+    run_written: Vec<PathBuf>,
 }
 
 enum Found {
@@ -217,7 +220,16 @@ impl ContainerFs {
             build_edits: Vec::new(),
             cache: None,
             renders_shell_defaults: false,
+            run_written: Vec::new(),
         }
+    }
+
+    /// Directories the build's `RUN`s may have written into (`git clone URL .`,
+    /// `mkdir -p /var/www/public`): [`ContainerFs::provided`] counts them as there, with
+    /// unknown content.
+    pub fn with_run_written(mut self, dirs: &[PathBuf]) -> Self {
+        self.run_written = dirs.to_vec();
+        self
     }
 
     /// The container renders `${NAME:-default}` placeholders at start (see the field).
@@ -339,6 +351,7 @@ impl ContainerFs {
                     (m.target.clone(), known)
                 })
                 .chain(stock_dirs)
+                .chain(self.run_written.iter().map(|d| (d.clone(), false)))
                 .collect(),
         )
     }

@@ -64,6 +64,10 @@ pub struct Dockerfile {
     /// (`./configure --add-module=/build/headers-more-nginx-module`), as the catalogue
     /// names them: the binary is then copied into the image (elabftw/elabimg).
     pub nginx_modules: Vec<String>,
+    /// Directories a `RUN` may have written files into (`git clone URL .` in the
+    /// WORKDIR, `composer create-project ... /var/www`, `mkdir -p /var/www/public`,
+    /// `tar -x -C /srv`): what is there is not known, but something may be.
+    pub run_written: Vec<PathBuf>,
 }
 
 /// One `COPY`/`ADD` from the build context.
@@ -359,6 +363,174 @@ fn heredoc_delimiters(args: &str) -> Vec<(String, bool)> {
         let name = word.trim_matches(|c| c == '\'' || c == '"');
         if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             out.push((name.to_string(), strip_tabs));
+        }
+    }
+    out
+}
+
+/// A `RUN` whose here-document is its script (`RUN <<EOF`, `RUN <<-EOF bash`, `RUN
+/// bash -e <<EOF`) as one command line: the body's lines (continuations joined, comments
+/// and the `#!` line dropped) after what the instruction itself says, joined by `;`. A
+/// here-document fed to another program (`RUN cat <<EOF > /etc/x.conf`, `RUN python3
+/// <<EOF`) is that program's input, not a script: the arguments are kept as they are.
+///
+/// ```
+/// use deployment::dockerfile::with_heredoc_script;
+/// let body = vec![("EOF".to_string(), "#!/bin/sh\nset -e\napt-get install -y \\\n  nginx php8.2-fpm\n# done\n".to_string())];
+/// assert_eq!(with_heredoc_script("<<EOF", &body), "set -e ; apt-get install -y nginx php8.2-fpm");
+/// assert_eq!(with_heredoc_script("bash -ex <<-EOF", &body), "bash -ex ; set -e ; apt-get install -y nginx php8.2-fpm");
+/// assert_eq!(with_heredoc_script("cat <<EOF > /etc/a.conf", &body), "cat <<EOF > /etc/a.conf");
+/// ```
+pub fn with_heredoc_script(args: &str, heredocs: &[(String, String)]) -> String {
+    let Some((_, body)) = heredocs.first() else {
+        return args.to_string();
+    };
+    let Some(at) = args.find("<<") else {
+        return args.to_string();
+    };
+    let before = args[..at].trim();
+    let after = args[at..]
+        .split_once(char::is_whitespace)
+        .map_or("", |(_, rest)| rest)
+        .trim();
+    let shell = |w: &str| {
+        matches!(
+            w.rsplit('/').next().unwrap_or(w),
+            "sh" | "bash" | "ash" | "dash" | "zsh"
+        )
+    };
+    let runs_script = match before.split_whitespace().next() {
+        None => after.is_empty() || after.split_whitespace().next().is_some_and(shell),
+        Some(first) => shell(first) && after.is_empty(),
+    };
+    if !runs_script {
+        return args.to_string();
+    }
+    let mut commands: Vec<String> = Vec::new();
+    let mut pending = String::new();
+    for line in body.lines() {
+        let trimmed = line.trim();
+        if pending.is_empty() && (trimmed.is_empty() || trimmed.starts_with('#')) {
+            continue;
+        }
+        match trimmed.strip_suffix('\\') {
+            Some(part) => {
+                pending.push_str(part.trim());
+                pending.push(' ');
+            }
+            None => {
+                pending.push_str(trimmed);
+                commands.push(std::mem::take(&mut pending).trim().to_string());
+            }
+        }
+    }
+    if !pending.trim().is_empty() {
+        commands.push(pending.trim().to_string());
+    }
+    let head = [before, after]
+        .iter()
+        .filter(|w| !w.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    std::iter::once(head)
+        .filter(|h| !h.is_empty())
+        .chain(commands)
+        .collect::<Vec<_>>()
+        .join(" ; ")
+}
+
+/// Directories the commands of one `RUN` may write files into: the absolute paths a
+/// command that makes files names (`git clone`, `composer create-project`, `curl -o`,
+/// `tar -C`, `unzip -d`, `cp`, `mv`, `mkdir`, `rsync`, `npm`/`yarn`, an output
+/// redirection), and its working directory (the WORKDIR, or where `cd` went) when one of
+/// its operands is relative (`git clone URL .`). Package installs are not counted: they
+/// write the package's own files, which the image's stock sets describe.
+///
+/// ```
+/// use deployment::dockerfile::run_written_dirs;
+/// use std::path::{Path, PathBuf};
+/// let dirs = |run: &str| run_written_dirs(run, Path::new("/var/www"));
+/// assert_eq!(dirs("apk add git && git clone --depth 1 https://x/app.git ."), [PathBuf::from("/var/www")]);
+/// assert_eq!(dirs("mkdir -p /var/www/public && chown -R www-data /var/www"), [PathBuf::from("/var/www/public")]);
+/// assert_eq!(dirs("cd /srv && curl -fsSL https://x/a.tgz | tar -xz"), [PathBuf::from("/srv")]);
+/// assert!(dirs("apt-get install -y nginx && rm -rf /var/lib/apt/lists/*").is_empty());
+/// ```
+pub fn run_written_dirs(args: &str, workdir: &Path) -> Vec<PathBuf> {
+    const WRITERS: &[&str] = &[
+        "git", "composer", "curl", "wget", "tar", "bsdtar", "unzip", "cp", "mv", "mkdir", "rsync",
+        "npm", "yarn", "pnpm", "install", "touch", "svn", "hg",
+    ];
+    let mut out: Vec<PathBuf> = Vec::new();
+    let mut cwd = workdir.to_path_buf();
+    let push = |out: &mut Vec<PathBuf>, p: PathBuf| {
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    };
+    for part in args.split(['&', ';', '|']) {
+        let words: Vec<&str> = part
+            .split_whitespace()
+            .map(|w| w.trim_matches(|c| c == '"' || c == '\'' || c == '(' || c == ')'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        // Leading `VAR=value` assignments and `sudo`/`env` do not name the command.
+        let start = words
+            .iter()
+            .position(|w| {
+                !w.contains('=') && !matches!(*w, "sudo" | "env" | "exec" | "then" | "do")
+            })
+            .unwrap_or(words.len());
+        let Some(command) = words.get(start) else {
+            continue;
+        };
+        let command = command.rsplit('/').next().unwrap_or(command);
+        let operands = &words[start + 1..];
+        if command == "cd" {
+            if let Some(dir) = operands.first().filter(|d| !d.starts_with('-')) {
+                cwd = lint_source::vfs::normalize(&cwd.join(dir));
+            }
+            continue;
+        }
+        let redirects = part.contains('>');
+        let writes = redirects
+            || (WRITERS.contains(&command)
+                && (command != "git" || operands.contains(&"clone"))
+                && (command != "composer"
+                    || operands.iter().any(|w| {
+                        matches!(*w, "create-project" | "install" | "require" | "update")
+                    })));
+        if !writes {
+            continue;
+        }
+        let mut relative = false;
+        let mut absolute = false;
+        for w in operands
+            .iter()
+            .skip_while(|w| command == "git" && **w != "clone")
+            .skip(usize::from(command == "git"))
+        {
+            let w = w.trim_start_matches('>');
+            let value = w.split_once('=').map_or(w, |(_, v)| v);
+            if value.starts_with('/') {
+                absolute = true;
+                let p = lint_source::vfs::normalize(Path::new(value));
+                // `/dev/null`, `/tmp/x.tgz`: nothing of a site.
+                if !p.starts_with("/dev") && !p.starts_with("/proc") {
+                    push(&mut out, p);
+                }
+            } else if !w.starts_with('-')
+                && !w.contains("://")
+                && !w.contains('@')
+                && !w.contains('$')
+            {
+                relative = true;
+            }
+        }
+        // `git clone URL` (into a folder named after the repository), `npm install`,
+        // `tar -xz` from a pipe: the working directory receives files.
+        if (relative || !absolute) && cwd != Path::new("/") {
+            push(&mut out, cwd.clone());
         }
     }
     out
@@ -859,6 +1031,8 @@ pub fn parse_target(
                 }
             }
             "RUN" => {
+                // `RUN <<EOF` ... `EOF`: the here-document is the script the shell runs.
+                let args = with_heredoc_script(&args, &heredocs);
                 let edits = crate::build_edits::parse_run(&args, &vars, &workdir, line);
                 df.build_edits.extend(edits.edits);
                 df.edited.extend(
@@ -888,6 +1062,11 @@ pub fn parse_target(
                 }
                 let lower = args.to_ascii_lowercase();
                 df.symlinks.extend(symlinks_made(&args, &workdir));
+                for dir in run_written_dirs(&args, &workdir) {
+                    if !df.run_written.contains(&dir) {
+                        df.run_written.push(dir);
+                    }
+                }
                 if lower.contains("apt-get") || lower.contains("apt ") {
                     df.package_manager = Some("apt");
                 }
