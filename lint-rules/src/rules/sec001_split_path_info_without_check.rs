@@ -107,6 +107,12 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         if location.try_files.is_some() || location.has_exists_check {
             continue;
         }
+        // The check may be in an include this run cannot read (Debian's
+        // `snippets/fastcgi-php.conf` holds `try_files $fastcgi_script_name =404;`):
+        // NGX002/NGX005 say the file is missing; what it holds is not known.
+        if model.unresolved_include_within(location.span) {
+            continue;
+        }
         // A fixed SCRIPT_FILENAME (Valet's `/srv/app/server.php`) runs that one script
         // whatever the split says: the path info cannot choose an upload to execute.
         let fixed_script = location.inherited.params.as_ref().is_some_and(|list| {
