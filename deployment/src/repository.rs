@@ -434,7 +434,23 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
             | "txt"
             | "json"
             | "html"
-    ) {
+            | "svg"
+            | "xml"
+            | "vue"
+            | "jsx"
+            | "tsx"
+            | "css"
+            | "scss"
+            | "lua"
+            | "java"
+            | "rs"
+            | "c"
+            | "h"
+            | "toml"
+            | "lock"
+    ) || text.trim_start().starts_with("<?xml")
+        || text.trim_start().starts_with("<svg")
+    {
         return None;
     }
     let candidate = matches!(e.as_str(), "conf" | "vhost" | "nginx" | "site" | "")
@@ -476,6 +492,18 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
     None
 }
 
+/// `##NAME##` with an upper-case name inside a line.
+fn hash_hash_name(line: &str) -> bool {
+    line.match_indices("##").any(|(at, _)| {
+        let name = &line[at + 2..];
+        let len = name
+            .bytes()
+            .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
+            .count();
+        len > 0 && name[len..].starts_with("##")
+    })
+}
+
 /// `#{NAME}` with an upper-case name inside a line (a comment's `# {foo}` is none).
 fn hash_braced_name(line: &str) -> bool {
     line.match_indices("#{").any(|(at, _)| {
@@ -515,6 +543,11 @@ pub(crate) fn installer_template(text: &str) -> Option<&'static str> {
         // wp-local-docker): nginx reads `#` as a comment there and loses the `;`.
         if hash_braced_name(line) {
             return Some("template (#{NAME} placeholders, filled in by a generator)");
+        }
+        // `server ##WSL2_HOST##:6443;` (khs1994-docker/lnmp, filled in by sed): nginx
+        // reads `#` as a comment and loses the rest of the line.
+        if hash_hash_name(line) {
+            return Some("template (##NAME## placeholders, filled in by a script)");
         }
         // Lua tables (`{ok}`) in OpenResty's `*_by_lua_block` bodies are no placeholders.
         if !text_has_lua {
@@ -1051,6 +1084,34 @@ mod tests {
         }
         // A site file of any other name is still one.
         assert!(role("site", "server {\n    listen 80;\n    root /var/www;\n}\n").is_some());
+    }
+
+    /// An SVG or a Vue component named after nginx (digitalocean/nginxconfig.io's
+    /// `static/nginx.svg`) is no configuration, nor an "installer template".
+    #[test]
+    fn images_and_components_named_nginx_are_no_configuration() {
+        let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 <W> <H>\"><path d=\"M1 <X>\"/></svg>\n";
+        assert_eq!(role("src/static/nginx.svg", svg), None);
+        assert_eq!(role("src/static/nginx", svg), None);
+        let vue = "<template>\n  <pre>server { listen <PORT>; }</pre>\n</template>\n";
+        assert_eq!(role("templates/prism/nginx.vue", vue), None);
+    }
+
+    /// `##NAME##` placeholders, filled in by a script: nginx would read a comment from
+    /// the first `#` (khs1994-docker/lnmp's kube-nginx.conf.temp).
+    #[test]
+    fn hash_hash_placeholders_make_a_template() {
+        let text = "stream {\n    upstream kube {\n        server ##WSL2_HOST##:6443;\n    }\n}\n";
+        assert!(matches!(
+            role("conf/kube-nginx.conf", text),
+            Some(Role::Template(_))
+        ));
+        // A comment's `## Section ##` banner is none.
+        let text = "## Upstream ##\nserver {\n    listen 80;\n    root /var/www;\n}\n";
+        assert!(matches!(
+            role("conf/site.conf", text),
+            Some(Role::Nginx { .. })
+        ));
     }
 
     #[test]

@@ -132,6 +132,15 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 .as_deref()
                 .is_some_and(|o| o.contains(", stock "))
         };
+        // Loose files (no Compose file, Dockerfile or manifest) are linted in the official
+        // image they are most often used with, a stand-in named `php:fpm (official
+        // image)`: a repository naming an image names its tag.
+        let assumed_image = |span: Span| {
+            map.get(span.file)
+                .origin
+                .as_deref()
+                .is_some_and(|o| o.contains("php:fpm (official image), stock "))
+        };
         // The image's file overriding the user's own `listen` (zz-docker.conf): point at
         // the user's line, which is what they will look for and edit.
         let overridden = stock(entry.value_span)
@@ -164,10 +173,17 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             None if stock(entry.value_span) => Diagnostic::new(
                 &RULE.meta,
                 c.loopback[0],
-                format!(
-                    "nginx reaches pool [{}] through the loopback, but the image's pool file opens port {port} on every interface",
-                    p.pool.name
-                ),
+                if assumed_image(entry.value_span) {
+                    format!(
+                        "nginx reaches pool [{}] through the loopback; if these files run on the official php:*-fpm image (assumed: nothing here names an image), its pool file opens port {port} on every interface",
+                        p.pool.name
+                    )
+                } else {
+                    format!(
+                        "nginx reaches pool [{}] through the loopback, but the image's pool file opens port {port} on every interface",
+                        p.pool.name
+                    )
+                },
             )
             .with_label("the pool's only client")
             .with_related(entry.value_span, "the image's listen, every interface")
