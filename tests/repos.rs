@@ -506,6 +506,35 @@ mod real_world {
         assert!(!text.contains("NGX017"), "{text}");
     }
 
+    /// The official nginx image runs the `/docker-entrypoint.d/*.sh` hooks a repository
+    /// places before nginx starts: humhub's renders nginx.conf in place (`envsubst
+    /// "$defined_envs" < nginx.conf > /tmp/x; cat /tmp/x > nginx.conf`) and makes the file
+    /// of allowed addresses it includes (`touch`, `echo ... >>`). Read as written, the
+    /// placeholders were two false errors and a false X013; the made file a false NGX002.
+    #[test]
+    fn nginx_image_entrypoint_hooks_render_and_make_files() {
+        let dockerfile = "FROM nginx:1.27-alpine\nENV NGINX_UPSTREAM=php:9000 NGINX_CLIENT_MAX_BODY_SIZE=10m\nCOPY nginx.conf /etc/nginx/nginx.conf\nCOPY docker-entrypoint.d/ /docker-entrypoint.d/\n";
+        let conf = "events {}\nhttp {\n    client_max_body_size ${NGINX_CLIENT_MAX_BODY_SIZE};\n    server {\n        listen 80;\n        root /var/www/html;\n        location ~ \\.php$ {\n            include allowedips.conf;\n            deny all;\n            include fastcgi_params;\n            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n            fastcgi_pass ${NGINX_UPSTREAM};\n        }\n    }\n}\n";
+        let hook = "#!/bin/sh\nset -e\ndefined_envs=$(printf \"\\${%s} \" $(env | grep -E \"^NGINX_.*\" | cut -d= -f1))\nenvsubst \"$defined_envs\" </etc/nginx/nginx.conf >/tmp/nginx.conf\ncat /tmp/nginx.conf >/etc/nginx/nginx.conf\nrm /tmp/nginx.conf\ntouch /etc/nginx/allowedips.conf\necho \"allow 127.0.0.1;\" >> /etc/nginx/allowedips.conf\n";
+        let files = [
+            ("Dockerfile", dockerfile),
+            ("nginx.conf", conf),
+            ("docker-entrypoint.d/60-nginx-config.sh", hook),
+        ];
+        let (text, _) = lint(&files);
+        for absent in ["NGX014", "NGX002", "X013", "NGX024"] {
+            assert!(!text.contains(absent), "{absent}: {text}");
+        }
+        // A command that does not start nginx skips the image's entrypoint: no hooks.
+        let custom = format!("{dockerfile}CMD [\"/bin/sh\", \"-c\", \"sleep 1\"]\n");
+        let (text, _) = lint(&[
+            ("Dockerfile", custom.as_str()),
+            ("nginx.conf", conf),
+            ("docker-entrypoint.d/60-nginx-config.sh", hook),
+        ]);
+        assert!(text.contains("NGX014"), "{text}");
+    }
+
     /// A start script's `rm` is followed only when it always runs and nothing copies other
     /// content back: ddev removes its sites only `if` a folder is mounted, and `rm -rf
     /// conf.d && cp -r /mnt/x conf.d` leaves what is there unknown. The repository's site

@@ -651,6 +651,74 @@ impl Container {
     /// The start script the container runs, when the repository places it (a `#!`
     /// script named by the command's first word).
     fn start_script(&self) -> Option<String> {
+        // The official nginx image's entrypoint runs the `/docker-entrypoint.d/*.sh` hooks
+        // a repository places there before nginx starts (humhub's renders nginx.conf in
+        // place with envsubst and creates the file of allowed addresses it includes).
+        let hooks = self.entrypoint_hooks();
+        let own = self.command_script();
+        match (hooks.is_empty(), own) {
+            (true, own) => own,
+            (false, None) => Some(hooks),
+            (false, Some(own)) => Some(format!("{hooks}\n{own}")),
+        }
+    }
+
+    /// The texts of the `*.sh` hooks the repository places in `/docker-entrypoint.d/`, in
+    /// the order the official nginx image's entrypoint runs them (by name), when that
+    /// entrypoint runs: the image is nginx's own and its command starts nginx.
+    fn entrypoint_hooks(&self) -> String {
+        let starts_nginx = self.command.first().is_none_or(|c| {
+            let program = c.rsplit('/').next().unwrap_or(c);
+            matches!(program, "nginx" | "nginx-debug" | "docker-entrypoint.sh")
+        });
+        if !self.renders_nginx_templates() || !starts_nginx {
+            return String::new();
+        }
+        let hooks_dir = Path::new("/docker-entrypoint.d");
+        let mut hooks: BTreeMap<String, PathBuf> = BTreeMap::new();
+        for m in &self.mounts {
+            match &m.source {
+                Source::File(host) if m.target.parent() == Some(hooks_dir) => {
+                    let name = m
+                        .target
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned());
+                    if let Some(name) = name.filter(|n| n.ends_with(".sh")) {
+                        hooks.insert(name, host.clone());
+                    }
+                }
+                Source::Dir { host, .. } if m.target == hooks_dir => {
+                    let Ok(entries) = std::fs::read_dir(host) else {
+                        continue;
+                    };
+                    for e in entries.filter_map(Result::ok).take(64) {
+                        let name = e.file_name().to_string_lossy().into_owned();
+                        if name.ends_with(".sh") && e.path().is_file() {
+                            hooks.insert(name, e.path());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut text = String::new();
+        for host in hooks.values() {
+            let Ok(file) = std::fs::File::open(host) else {
+                continue;
+            };
+            let mut head = Vec::new();
+            if std::io::Read::read_to_end(&mut std::io::Read::take(file, 64 * 1024), &mut head)
+                .is_ok()
+            {
+                text.push_str(&String::from_utf8_lossy(&head));
+                text.push('\n');
+            }
+        }
+        text
+    }
+
+    /// The script the container's command runs, if the repository places it.
+    fn command_script(&self) -> Option<String> {
         // `["/bin/sh", "/app/docker-entrypoint.sh"]` runs the script as `[script]` does
         // (lukkas-lukkas/php-nginx: the supervisord it starts runs `php-fpm -y www.conf`,
         // which was missed); a script run through a shell needs no `#!`.
@@ -845,6 +913,72 @@ impl Container {
         out
     }
 
+    /// Files the start script creates with content not read here: `touch FILE` and the
+    /// target of an output redirection (`echo "allow $IP;" >> FILE`, `printf ... > FILE`),
+    /// absolute and without variables; `/dev`, `/proc` and `/tmp` are left out, and so are
+    /// the files an `envsubst` renders (those are read, see
+    /// [`Container::start_script_renders`]). Conditional commands count too: the file may
+    /// be there, and "no such file" would be a guess.
+    fn start_script_creates(&self) -> Vec<PathBuf> {
+        let Some(text) = self.start_script() else {
+            return Vec::new();
+        };
+        let mut out: Vec<PathBuf> = Vec::new();
+        for line in text.lines().map(str::trim) {
+            if line.starts_with('#') || line.contains("envsubst") {
+                continue;
+            }
+            // Words of the whole line (a quoted `;` in `echo "allow x;" > FILE` is no
+            // separator); a command starts after `;`, `&&`, `||` and `|`.
+            let words = crate::supervisord::words(line);
+            let mut targets: Vec<&str> = Vec::new();
+            let mut at_start = true;
+            let mut touch = false;
+            let mut iter = words.iter().map(String::as_str);
+            while let Some(w) = iter.next() {
+                if at_start && !w.starts_with('>') {
+                    touch = w == "touch";
+                    at_start = false;
+                    continue;
+                }
+                if matches!(w, ";" | "&&" | "||" | "|") {
+                    at_start = true;
+                    continue;
+                }
+                // (A quoted argument's `;`, `"allow 10.0.0.1;"`, ends no command.)
+                let w = match w.strip_suffix(';').filter(|_| !w.contains(' ')) {
+                    Some(rest) => {
+                        at_start = true;
+                        rest
+                    }
+                    None => w,
+                };
+                if w == ">" || w == ">>" {
+                    if let Some(t) = iter.next() {
+                        at_start |= t.ends_with(';');
+                        targets.push(t.trim_end_matches(';'));
+                    }
+                } else if let Some(path) = w.strip_prefix(">>").or_else(|| w.strip_prefix('>')) {
+                    targets.push(path);
+                } else if touch && w.starts_with('/') {
+                    targets.push(w);
+                }
+            }
+            for t in targets {
+                let path = PathBuf::from(t);
+                let skip = !t.starts_with('/')
+                    || t.contains(['$', '`', '*'])
+                    || ["/dev", "/proc", "/tmp"]
+                        .iter()
+                        .any(|d| path.starts_with(d));
+                if !skip && !out.contains(&path) {
+                    out.push(path);
+                }
+            }
+        }
+        out
+    }
+
     /// The files the start script renders with envsubst before the servers start
     /// (`envsubst '${PHP_HOST}' < /etc/nginx/conf.d/default.conf.template >
     /// /etc/nginx/conf.d/default.conf`: the api-platform style, which replaces the nginx
@@ -859,7 +993,7 @@ impl Container {
         };
         let mut vars = self.env.clone();
         let mut copies: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
-        let mut out = Vec::new();
+        let mut out: Vec<(PathBuf, PathBuf, BTreeMap<String, String>)> = Vec::new();
         // Commands inside a condition or a loop may not run (sparkfabrik renders a
         // subfolder variant only when one is configured): only those at the top level of
         // the script are followed.
@@ -911,11 +1045,35 @@ impl Container {
             for command in line.split("&&").map(str::trim) {
                 let words = crate::supervisord::words(command);
                 match words.first().map(String::as_str) {
-                    Some("cp") => {
-                        let operands: Vec<&String> =
-                            words[1..].iter().filter(|w| !w.starts_with('-')).collect();
-                        if let [from, to] = operands.as_slice() {
-                            copies.insert(PathBuf::from(to.as_str()), PathBuf::from(from.as_str()));
+                    Some("cp" | "mv" | "cat") => {
+                        // `cat /tmp/nginx.conf > /etc/nginx/nginx.conf`: a redirection
+                        // is the destination (humhub renders in place through /tmp).
+                        let mut operands: Vec<String> = Vec::new();
+                        let mut iter = words[1..].iter();
+                        while let Some(w) = iter.next() {
+                            if w == ">" {
+                                operands.extend(iter.next().cloned());
+                            } else if let Some(path) = w.strip_prefix('>') {
+                                operands.push(path.to_string());
+                            } else if !w.starts_with('-') {
+                                operands.push(w.clone());
+                            }
+                        }
+                        let [from, to] = operands.as_slice() else {
+                            continue;
+                        };
+                        let (from, to) = (PathBuf::from(from), PathBuf::from(to));
+                        if words[0] != "cat" || command.contains('>') {
+                            // What was rendered to `from` is now (also) at `to`.
+                            let moved: Vec<(PathBuf, BTreeMap<String, String>)> = out
+                                .iter()
+                                .filter(|(_, dest, _)| *dest == from)
+                                .map(|(src, _, vars)| (src.clone(), vars.clone()))
+                                .collect();
+                            for (src, vars) in moved {
+                                out.push((src, to.clone(), vars));
+                            }
+                            copies.insert(to, from);
                         }
                     }
                     Some("envsubst") => {
@@ -952,6 +1110,16 @@ impl Container {
                         }
                         let from = PathBuf::from(from);
                         let source = copies.get(&from).cloned().unwrap_or(from);
+                        // `envsubst "$defined_envs"`: a list the script computes (humhub's
+                        // every `NGINX_*` variable); which names it holds is not read here,
+                        // so every value of the environment is substituted.
+                        let format = format.filter(|f| {
+                            let name = f.trim_start_matches('$').trim_matches(['{', '}']);
+                            !(f.starts_with('$')
+                                && !name.is_empty()
+                                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                                && !self.env.contains_key(name))
+                        });
                         // An empty value is most often a Compose variable the repository
                         // leaves to an `.env` it does not have: kept as written rather than
                         // erased (`server_name ${HOSTNAME};` is not `server_name ;`).
@@ -1031,6 +1199,21 @@ impl Container {
         }
         // Files the start script renders with envsubst: read from the container as built,
         // placed rendered where the script writes them.
+        // Files the start script makes with content this reading cannot tell (`touch
+        // /etc/nginx/allowedips.conf`, `echo "allow $IP;" >> ...`): they exist, unknown.
+        for target in self.start_script_creates() {
+            let placed = mounts
+                .iter()
+                .any(|m| m.target == target && !matches!(m.source, Source::Removed));
+            if !placed {
+                mounts.push(Mount {
+                    guessed: false,
+                    why: "made by the start script".to_string(),
+                    target,
+                    source: Source::Opaque,
+                });
+            }
+        }
         let renders = self.start_script_renders();
         if !renders.is_empty() {
             let built = ContainerFs::with_moves(
