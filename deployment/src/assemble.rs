@@ -1115,10 +1115,11 @@ impl Container {
                         // so every value of the environment is substituted.
                         let format = format.filter(|f| {
                             let name = f.trim_start_matches('$').trim_matches(['{', '}']);
-                            !(f.starts_with('$')
+                            let computed = f.starts_with('$')
                                 && !name.is_empty()
                                 && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-                                && !self.env.contains_key(name))
+                                && !self.env.contains_key(name);
+                            !computed
                         });
                         // An empty value is most often a Compose variable the repository
                         // leaves to an `.env` it does not have: kept as written rather than
