@@ -46,7 +46,12 @@ redirect again: that cycle is NGX208's. `try_files $uri = 404;` (with a space) i
 is tried, then the URI `404`, which nginx answers with 404 only as long as no file
 `404` exists in the root; `=404` is meant.
 
-Autofix: safe — a `/` is written before the fallback (and `= 404` becomes `=404`)."#,
+A bare status, `try_files $uri 404;` (MediaWiki's manual), is the same mistake
+(a warning): `404` is a URI, not a status; nginx answers 404 only while no location
+takes that URI. `=404` is meant.
+
+Autofix: safe — a `/` is written before the fallback (`= 404` becomes `=404`, and a
+bare `404` becomes `=404`)."#,
         fix: "Begin the fallback URI with `/` (`/index.php?$args`).",
     },
     check: Check::Model(check),
@@ -116,7 +121,35 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let text = &model.map.get(span.file).text;
             let quoted = matches!(text.get(span.start as usize), Some(b'"' | b'\''));
             let at = span.start as usize + usize::from(quoted);
+            // `try_files $uri 404;` (MediaWiki's manual) means the status `=404`: nginx
+            // redirects to the URI `404`, which no file matches, and answers 404 as long
+            // as no location takes that URI (live: a prefix `location /` that proxies
+            // answers it with 200 instead). Writing `=` keeps the answer and makes it sure.
+            let status = fallback.len() == 3
+                && fallback.bytes().all(|b| b.is_ascii_digit())
+                && (b'1'..=b'5').contains(&fallback.as_bytes()[0]);
+            if status {
+                sink.push(
+                    Diagnostic::new(
+                        &RULE.meta,
+                        span,
+                        format!("the fallback `{fallback}` is a URI without its `/`, not a status: nginx redirects to the URI `{fallback}`; `={fallback}` answers {fallback}"),
+                    )
+                    .with_severity(Severity::Warning)
+                    .with_label("a URI, not a status")
+                    .with_help(format!("write `={fallback}`"))
+                    .with_fix(Fix::safe(
+                        format!("write `={fallback}`"),
+                        vec![Edit::insert(lint_source::Span::point(span.file, at), "=")],
+                    )),
+                );
+                continue;
+            }
             let script = fallback.split('?').next().unwrap_or(fallback);
+            let root = node
+                .effective("root")
+                .map(|r| r.arg(0).trim_end_matches('/').to_string())
+                .unwrap_or_else(|| "<root>".to_string());
             sink.push(
                 Diagnostic::new(
                     &RULE.meta,
@@ -125,7 +158,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 )
                 .with_label("a URI without its `/`")
                 .with_help(format!("write `/{fallback}`"))
-                .with_note("at runtime: 404 for every request that is not a file; nginx logs `open() \"/var/www/html{script}\" failed` or php-fpm \"Primary script unknown\"")
+                .with_note(format!("at runtime: 404 for every request that is not a file; nginx logs `open() \"{root}{script}\" failed` or php-fpm \"Primary script unknown\""))
                 .with_fix(Fix::safe(
                     format!("write `/{fallback}`"),
                     vec![Edit::insert(lint_source::Span::point(span.file, at), "/")],
