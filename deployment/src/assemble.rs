@@ -2599,7 +2599,11 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
             .map(|m| m.to_string())
             .chain(c.built_modules.iter().cloned())
             .collect(),
-        context: (nginx && alone.is_some()).then(|| "auto".to_string()),
+        // A file linted alone is read in the context its directives call for; the main
+        // file is read as nginx reads it, whatever it holds (a ConfigMap of one `server`
+        // block mounted on nginx.conf: nginx stops with "server" directive is not allowed
+        // here, KodeKloud's nginx-phpfpm task).
+        context: nginx.then(|| if alone.is_some() { "auto" } else { "main" }.to_string()),
         in_container: !c.host,
         root_allowed,
         root_master,
