@@ -526,9 +526,10 @@ impl<'a> Model<'a> {
     }
 
     /// Whether the location serves only its pools' status and ping pages
-    /// (`pm.status_path`, `ping.path`): php-fpm answers those itself from SCRIPT_NAME, at
-    /// once, before it looks for a script (VirtuBox's `location ~ /(status|ping)` without
-    /// SCRIPT_FILENAME, ddev's `location = /phpstatus` beside a long `fastcgi_read_timeout`).
+    /// (`pm.status_path`, `ping.path`): php-fpm answers those itself from SCRIPT_NAME,
+    /// without opening a script, once the request has a SCRIPT_FILENAME of any value
+    /// (without one: "File not found.", NGX201's; VirtuBox's `location ~ /(status|ping)`,
+    /// ddev's `location = /phpstatus` beside a long `fastcgi_read_timeout`).
     /// Every reached pool has one of them landing here, and a PHP script's URI does not.
     pub fn serves_only_status_pages(
         &self,

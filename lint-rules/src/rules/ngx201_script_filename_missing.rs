@@ -37,9 +37,12 @@ scenario). A hard-coded value in a location that handles any PHP file (`~ \.php$
 runs the same script for every URL; in an exact, named or prefix location, or a regex
 written for that one script (`~ ^/index\.php(/|$)`), it is a deliberate single entry
 point (an FPM status page, a front controller) and is not reported. A location
-that serves only its pool's `pm.status_path` and `ping.path` pages needs no
-SCRIPT_FILENAME at all: php-fpm answers them from SCRIPT_NAME before it looks for
-a script. Nor does a cache-purge endpoint (ngx_cache_purge's `fastcgi_cache_purge`
+that serves only its pool's `pm.status_path` and `ping.path` pages needs a
+SCRIPT_FILENAME too, though any value will do: php-fpm matches its pages against
+the request only once it has a script path, and without one answers "File not
+found." (live scenario, php-fpm 8.2: `location ~ ^/(status|ping)$ { include
+fastcgi_params; fastcgi_pass ...; }`, the status block of many guides, never shows
+the page). A cache-purge endpoint needs none (ngx_cache_purge's `fastcgi_cache_purge`
 beside an `if` on `$request_method` that returns for every other method): no
 request reaches php-fpm there.
 
@@ -157,20 +160,33 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             .params
             .as_ref()
             .and_then(|p| p.get("SCRIPT_FILENAME"));
-        // A location written for the status pages (`~ ^/php-fpm_(status|ping)$`) whose
-        // pool is not known to have them: php-fpm answers its pages before it opens a
-        // script, and whether this pool has them is X028's to say (LEMPer's pools set
-        // them; live: 200 `pong` with `SCRIPT_FILENAME $fastcgi_script_name`).
-        // (Exactly: `= /fpm-status`, `~ ^/php-fpm_(status|ping)$`, the pages X028
-        // compares with the pool's.)
+        // A location written for the status pages (`~ ^/php-fpm_(status|ping)$`) that
+        // sends a SCRIPT_FILENAME: php-fpm answers its pages whatever the value, and
+        // whether this pool has them is X028's to say (LEMPer's pools set them; live:
+        // 200 `pong` with `SCRIPT_FILENAME $fastcgi_script_name`). Without one php-fpm
+        // never gets to its pages (it takes the request URI for them only once it has a
+        // script path): "File not found." (live scenario status-page-without-script-
+        // filename, php-fpm 8.2). (Exactly: `= /fpm-status`, `~ ^/php-fpm_(status|ping)$`,
+        // the pages X028 compares with the pool's.)
         let p = &location.pattern;
         let exact =
             p.starts_with("= ") || (p.starts_with('~') && p.contains("^/") && p.ends_with('$'));
-        if exact && model.written_for_status_pages(server, location) {
+        let status_pages = (exact && model.written_for_status_pages(server, location))
+            || model.serves_only_status_pages(server, location);
+        if status_pages && script.is_some() {
             continue;
         }
         match script {
-            None if model.serves_only_status_pages(server, location) => {}
+            None if status_pages
+                && !model.unresolved_include_within(location.span)
+                && !model.unresolved_include_within(server.span) => sink.push(
+                Diagnostic::new(&RULE.meta, *pass_span, "no SCRIPT_FILENAME is sent to php-fpm from this location: php-fpm answers its status and ping pages only to a request that has one")
+                    .with_label("the pool's pages are never answered")
+                    .with_related(location.span, "location")
+                    .with_help("add `fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;` (any value will do for these pages; fastcgi_params lacks it)")
+                    .with_note("at runtime: 404 \"File not found.\" for the status and ping URLs")
+                    .with_fix_opt(add_script_filename(model, location)),
+            ),
             // The parameters may come from an include the deployment does not provide
             // (khs1994's sites include `conf.d/*.config` snippets mounted elsewhere), or
             // one that is missing (highload-lemp's fastcgi-php.conf, written by its
