@@ -1208,6 +1208,22 @@ pub fn is_root_copy(dir: &Path) -> bool {
 /// files, not the machine, even with a `var/log` of its own: a Vagrant box's tree
 /// (Wotuu/keystone.guru.vagrant) was "nothing found".
 fn keeps_some_files(dir: &Path) -> bool {
+    // Debian's module links point into /usr/share/nginx/modules-available: a copy that
+    // keeps them and no `/usr` is an `/etc` + `/var` backup, not the machine (each
+    // enabled module was an NGX002 error there).
+    let module_links_dangle = !dir.join("usr").exists()
+        && std::fs::read_dir(dir.join("etc/nginx/modules-enabled"))
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .take(64)
+            .any(|e| {
+                std::fs::read_link(e.path())
+                    .is_ok_and(|t| t.starts_with("/usr/share/nginx/modules-available"))
+            });
+    if module_links_dangle {
+        return true;
+    }
     let nginx = dir.join("etc/nginx");
     if nginx.is_dir() && !nginx.join("nginx.conf").exists() {
         return true;

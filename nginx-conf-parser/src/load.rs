@@ -57,8 +57,12 @@ impl LoadOptions {
 pub const FILLED_AT_START: &str = "is filled in before the server reads it";
 
 /// nginx's words for a failed open.
-fn open_message(path: &Path, e: &FsError) -> String {
+fn open_message(path: &Path, e: &FsError, copy_of_root: bool) -> String {
     match e {
+        FsError::Unknown if copy_of_root => format!(
+            "\"{}\" is in a tree this copy of / does not hold: what it holds is not known",
+            path.display()
+        ),
         FsError::IsDirectory => format!("pread() \"{}\" failed (21: Is a directory)", path.display()),
         FsError::Unknown => format!(
             "\"{}\" is not provided by this deployment (not in the repository, not a stock file of its image)",
@@ -121,6 +125,7 @@ pub fn load(path: &Path, opts: &LoadOptions, map: &SourceMap) -> Config {
     let main = normalize(&main);
     Loader {
         provider: &*provider,
+        copy_of_root: opts.fs.is_none() && opts.root.is_some(),
         map,
         cache: opts.cache.as_deref(),
         conf_prefix: opts
@@ -230,6 +235,7 @@ pub fn from_dump(name: &Path, text: &[u8], map: &SourceMap) -> Config {
     let provider = Dump { files };
     Loader {
         provider: &provider,
+        copy_of_root: false,
         map,
         conf_prefix,
         cache: None,
@@ -270,6 +276,9 @@ type SiteTargets = Vec<(IncludeSite, Arc<[PathBuf]>)>;
 
 struct Loader<'a> {
     provider: &'a dyn FileSystem,
+    /// Reading a copy of `/` (`--root`): a file it cannot tell of is in a tree the copy
+    /// does not hold, not one a deployment leaves out.
+    copy_of_root: bool,
     map: &'a SourceMap,
     conf_prefix: PathBuf,
     cache: Option<&'a ParseCache>,
@@ -353,7 +362,7 @@ impl Loader<'_> {
                 config.diagnostics.push(Diagnostic::new(
                     &UNREADABLE,
                     Span::point(id, 0),
-                    open_message(main, &error),
+                    open_message(main, &error, self.copy_of_root),
                 ));
                 return config;
             }
@@ -393,7 +402,7 @@ impl Loader<'_> {
                                                 &UNREADABLE
                                             },
                                             site.span,
-                                            open_message(&full, &error),
+                                            open_message(&full, &error, self.copy_of_root),
                                         ));
                                         Arc::from(Vec::new())
                                     }
@@ -449,7 +458,7 @@ impl Loader<'_> {
                         config.diagnostics.push(Diagnostic::new(
                             meta,
                             site.span,
-                            open_message(t, error),
+                            open_message(t, error, self.copy_of_root),
                         ));
                     }
                 }
