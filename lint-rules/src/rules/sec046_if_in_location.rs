@@ -62,7 +62,7 @@ location / {
     check: Check::Nodes(check),
 };
 
-fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
+fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     for i in nodes.indices() {
         let item = tree.item(i);
         let Some(parent) = tree.parent(i).filter(|p| tree.item(*p).is("if")) else {
@@ -121,11 +121,17 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
             continue;
         }
         let name = item.name();
-        let mut d = Diagnostic::new(
-            &RULE.meta,
-            item.span(),
-            format!("`{name}` inside `if` in a location: the `if` block serves the request with its own configuration"),
-        )
+        // Say what is lost in the message itself: the one-line formats show no related
+        // span (Hestia's WordPress templates: `try_files $uri =404` skipped for every
+        // wp-admin request, live).
+        let message = match lost {
+            Some((lost, at)) => {
+                let line = model.map.get(at.file).line_col(at.start).line;
+                format!("`{name}` inside `if` in a location: when the condition holds, the `if` block serves the request without the location's `{lost}` (line {line})")
+            }
+            None => format!("`{name}` inside `if` in a location: the `if` block serves the request with its own configuration"),
+        };
+        let mut d = Diagnostic::new(&RULE.meta, item.span(), message)
         .with_related(tree.item(parent).head_span(), "the `if`")
         .with_help("use `return` or `rewrite ... last` inside the `if`, or pick the value with a `map`");
         if let Some((lost, at)) = lost {
