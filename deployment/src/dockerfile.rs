@@ -1200,6 +1200,22 @@ pub fn parse_target(
         }
     }
     df.nginx_modules = built_modules;
+    // php-fpm installed as another package's dependency (passbolt's `passbolt-ce-server`
+    // pulls `php8.4-fpm`): a file copied into Debian's `/etc/php/X.Y/fpm/` names the
+    // package and its version, as `apt-get install phpX.Y-fpm` would.
+    if !df.installs_fpm && df.package_manager == Some("apt") {
+        let version = df.copies.iter().find_map(|c| {
+            let rest = c.target.strip_prefix("/etc/php").ok()?;
+            let mut parts = rest.components();
+            let version = parts.next()?.as_os_str().to_str()?.to_string();
+            let fpm = parts.next()?.as_os_str() == "fpm";
+            (fpm && is_php_version(&version)).then_some(version)
+        });
+        if let Some(version) = version {
+            df.installs_fpm = true;
+            df.php_version = version;
+        }
+    }
     // A deleted file is not an edited one.
     let removed = df.removed.clone();
     df.edited
@@ -1236,6 +1252,30 @@ fn unquote(v: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+
+    /// passbolt's Debian image installs php-fpm as its package's dependency and copies a
+    /// pool file into `/etc/php/8.4/fpm/pool.d/`: that names the package. Without the
+    /// copy, or on another distribution's layout, nothing is assumed.
+    #[test]
+    fn a_pool_copied_into_debian_s_tree_names_php_fpm() {
+        let df = |text: &str| {
+            parse(
+                Path::new("/r/Dockerfile"),
+                text,
+                Path::new("/r"),
+                &BTreeMap::new(),
+            )
+        };
+        let text = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y nginx passbolt-ce-server\nCOPY pool.conf /etc/php/8.4/fpm/pool.d/zz-docker.conf\n";
+        let found = df(text);
+        assert!(found.installs_fpm);
+        assert_eq!(found.php_version, "8.4");
+        let text = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y nginx\nCOPY site.conf /etc/nginx/sites-enabled/site.conf\n";
+        assert!(!df(text).installs_fpm);
+        let text =
+            "FROM alpine:3.20\nRUN apk add nginx\nCOPY pool.conf /etc/php/8.4/fpm/pool.d/x.conf\n";
+        assert!(!df(text).installs_fpm);
+    }
 
     #[test]
     fn a_directory_from_another_image_fills_the_destination() {
