@@ -136,3 +136,84 @@ fn ngx027_is_reported_exactly_where_nginx_t_fails_to_open_a_log() {
         "failed {failed}, passed {passed}"
     );
 }
+
+/// NGX029 (cache-directory-parent-missing) against the real `nginx -t`: nginx makes the
+/// last component of each cache and temporary directory while it starts, and fails with
+/// `mkdir() "..." failed` when the parent is missing, exactly where NGX029 is reported.
+#[test]
+fn ngx029_is_reported_exactly_where_nginx_t_fails_to_make_a_directory() {
+    if let Err(reason) = test_support::real_binaries(&["nginx"]) {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("the cache directory differential must run in CI: {reason}");
+        }
+        eprintln!("skipping: {reason}");
+        return;
+    }
+    const MADE: &[&str] = &[
+        "fastcgi_cache_path {dir}/missing/fastcgi levels=1:2 keys_zone=A:1m;",
+        "fastcgi_cache_path {dir}/logs/fastcgi keys_zone=B:1m;",
+        "proxy_cache_path {dir}/missing/proxy keys_zone=C:1m inactive=1h;",
+        "proxy_cache_path {dir}/logs keys_zone=D:1m;",
+        "client_body_temp_path {dir}/missing/body;",
+        "client_body_temp_path {dir}/logs/body 1 2;",
+        "fastcgi_temp_path {dir}/missing/fastcgi_temp;",
+        "uwsgi_temp_path {dir}/logs/uwsgi_temp;",
+        "scgi_temp_path {dir}/missing/scgi_temp;",
+    ];
+    let tmp = tempfile::tempdir().expect("tmp");
+    let (mut failed, mut passed) = (0, 0);
+    for (i, directive) in MADE.iter().enumerate() {
+        let dir = tmp.path().join(format!("case{i}"));
+        std::fs::create_dir_all(dir.join("logs")).expect("mkdir");
+        let conf = dir.join("nginx.conf");
+        let line = directive.replace("{dir}", &dir.display().to_string());
+        let text = format!(
+            "pid {d}/nginx.pid;\nerror_log {d}/logs/error.log;\nevents {{ worker_connections 64; }}\nhttp {{\n    access_log off;\n    {line}\n    server {{\n        listen 127.0.0.1:18097;\n        return 204;\n    }}\n}}\n",
+            d = dir.display()
+        );
+        std::fs::write(&conf, &text).expect("write");
+        let real = Command::new("nginx")
+            .arg("-t")
+            .arg("-c")
+            .arg(&conf)
+            .output()
+            .expect("run nginx");
+        let stderr = String::from_utf8_lossy(&real.stderr).into_owned();
+        let mkdir_failed = !real.status.success();
+        assert!(
+            real.status.success() || stderr.contains("mkdir() \""),
+            "`{directive}`: nginx fails for another reason:\n{stderr}"
+        );
+        let out = BinCommand::cargo_bin("nginx-fpm-lint")
+            .expect("binary")
+            .args([
+                "--no-config",
+                "--format",
+                "concise",
+                "--root",
+                "/",
+                "--nginx",
+            ])
+            .arg(&conf)
+            .output()
+            .expect("run the linter");
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let ours = stdout.contains("nginx.conf:6:") && stdout.contains(": NGX029 [");
+        assert_eq!(
+            mkdir_failed,
+            ours,
+            "`{directive}`: nginx -t {}, NGX029 {}\n{stderr}\n{stdout}",
+            if mkdir_failed { "fails" } else { "passes" },
+            if ours { "reported" } else { "not reported" }
+        );
+        if mkdir_failed {
+            failed += 1;
+        } else {
+            passed += 1;
+        }
+    }
+    assert!(
+        failed >= 4 && passed >= 3,
+        "failed {failed}, passed {passed}"
+    );
+}

@@ -281,6 +281,43 @@ impl<'a> Model<'a> {
         out
     }
 
+    /// The directories nginx makes at start for its caches and temporary files
+    /// (`fastcgi_cache_path`, `proxy_temp_path`, ...): (directive, absolute path, span of
+    /// the path). nginx makes the last component only.
+    pub fn nginx_made_dirs(&self) -> Vec<(String, std::path::PathBuf, Span)> {
+        const MADE: &[&str] = &[
+            "fastcgi_cache_path",
+            "proxy_cache_path",
+            "uwsgi_cache_path",
+            "scgi_cache_path",
+            "client_body_temp_path",
+            "fastcgi_temp_path",
+            "proxy_temp_path",
+            "uwsgi_temp_path",
+            "scgi_temp_path",
+        ];
+        let mut out = Vec::new();
+        for tree in self.syntax {
+            for name in MADE {
+                for node in tree.nodes_named(name) {
+                    if node.arg_count() == 0 {
+                        continue;
+                    }
+                    let path = node.arg(0).trim_end_matches('/');
+                    if !path.starts_with('/') || path.contains('$') || path.is_empty() {
+                        continue;
+                    }
+                    out.push((
+                        name.to_string(),
+                        std::path::PathBuf::from(path),
+                        node.arg_span(0),
+                    ));
+                }
+            }
+        }
+        out
+    }
+
     /// Every path a rule may ask the filesystem about: pool log and work directories,
     /// and the document roots of PHP locations.
     pub fn paths_of_interest(&self) -> Vec<std::path::PathBuf> {
@@ -294,6 +331,9 @@ impl<'a> Model<'a> {
         }
         for (_, file, _) in self.nginx_log_files() {
             paths.push(file);
+        }
+        for (_, dir, _) in self.nginx_made_dirs() {
+            paths.push(dir);
         }
         for p in self.pools() {
             for (_, file, _) in p.master_log_files() {

@@ -45,6 +45,7 @@ register! {
     x028_status_page_not_the_pools,
     ngx026_user_unknown,
     ngx027_nginx_log_directory_missing,
+    ngx029_nginx_cache_directory_parent_missing,
     ngx101_conflicting_server_name,
     ngx102_no_explicit_default_server,
     ngx103_listen_443_without_ssl,
