@@ -516,23 +516,40 @@ mod real_world {
         let dockerfile = "FROM nginx:1.27-alpine\nENV NGINX_UPSTREAM=php:9000 NGINX_CLIENT_MAX_BODY_SIZE=10m\nCOPY nginx.conf /etc/nginx/nginx.conf\nCOPY docker-entrypoint.d/ /docker-entrypoint.d/\n";
         let conf = "events {}\nhttp {\n    client_max_body_size ${NGINX_CLIENT_MAX_BODY_SIZE};\n    server {\n        listen 80;\n        root /var/www/html;\n        location ~ \\.php$ {\n            include allowedips.conf;\n            deny all;\n            include fastcgi_params;\n            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n            fastcgi_pass ${NGINX_UPSTREAM};\n        }\n    }\n}\n";
         let hook = "#!/bin/sh\nset -e\ndefined_envs=$(printf \"\\${%s} \" $(env | grep -E \"^NGINX_.*\" | cut -d= -f1))\nenvsubst \"$defined_envs\" </etc/nginx/nginx.conf >/tmp/nginx.conf\ncat /tmp/nginx.conf >/etc/nginx/nginx.conf\nrm /tmp/nginx.conf\ntouch /etc/nginx/allowedips.conf\necho \"allow 127.0.0.1;\" >> /etc/nginx/allowedips.conf\n";
-        let files = [
-            ("Dockerfile", dockerfile),
-            ("nginx.conf", conf),
-            ("docker-entrypoint.d/60-nginx-config.sh", hook),
-        ];
-        let (text, _) = lint(&files);
+        use std::os::unix::fs::PermissionsExt;
+        let lint_with_mode = |dockerfile: &str, mode: u32| {
+            let dir = tempfile::tempdir().expect("tmp");
+            write(dir.path(), "Dockerfile", dockerfile);
+            write(dir.path(), "nginx.conf", conf);
+            write(dir.path(), "docker-entrypoint.d/60-nginx-config.sh", hook);
+            let hook_path = dir.path().join("docker-entrypoint.d/60-nginx-config.sh");
+            std::fs::set_permissions(&hook_path, std::fs::Permissions::from_mode(mode))
+                .expect("chmod");
+            run_in(dir.path(), &["--no-config", "--format", "concise", "."]).0
+        };
+        let text = lint_with_mode(dockerfile, 0o755);
         for absent in ["NGX014", "NGX002", "X013", "NGX024"] {
             assert!(!text.contains(absent), "{absent}: {text}");
         }
-        // A command that does not start nginx skips the image's entrypoint: no hooks.
+        // A hook that is not executable is skipped by the entrypoint ("Ignoring ..., not
+        // executable"), and a command that does not start nginx skips the entrypoint's
+        // hooks altogether: the placeholders stay as written.
+        assert!(lint_with_mode(dockerfile, 0o644).contains("NGX014"));
         let custom = format!("{dockerfile}CMD [\"/bin/sh\", \"-c\", \"sleep 1\"]\n");
-        let (text, _) = lint(&[
-            ("Dockerfile", custom.as_str()),
-            ("nginx.conf", conf),
-            ("docker-entrypoint.d/60-nginx-config.sh", hook),
-        ]);
+        let text = lint_with_mode(&custom, 0o755);
         assert!(text.contains("NGX014"), "{text}");
+    }
+
+    /// A `RUN <<EOF` script is read (its `apt-get install` names the servers), but a file
+    /// it writes with a nested here-document (`cat > www.conf <<POOL`) is not: what
+    /// rests on that file is a note, not an error (a false X002 before, session 27).
+    #[test]
+    fn a_file_written_inside_a_here_document_script_is_changed_at_build() {
+        let dockerfile = "FROM debian:bookworm\nRUN <<EOF\napt-get update\napt-get install -y nginx php8.2-fpm\ncat > /etc/php/8.2/fpm/pool.d/www.conf <<POOL\n[www]\nuser = www-data\nlisten = 127.0.0.1:9000\npm = static\npm.max_children = 5\nPOOL\nEOF\nCOPY site.conf /etc/nginx/sites-enabled/default\nCMD [\"sh\",\"-c\",\"php-fpm8.2 && nginx -g 'daemon off;'\"]\n";
+        let site = "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ { include fastcgi_params; fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name; fastcgi_pass 127.0.0.1:9000; }\n}\n";
+        let (text, _) = lint(&[("Dockerfile", dockerfile), ("site.conf", site)]);
+        assert!(!text.contains("X002 [error]"), "{text}");
+        assert!(text.contains("changed at build time"), "{text}");
     }
 
     /// A start script's `rm` is followed only when it always runs and nothing copies other

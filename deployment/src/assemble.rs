@@ -703,6 +703,14 @@ impl Container {
         }
         let mut text = String::new();
         for host in hooks.values() {
+            // The entrypoint skips a hook that is not executable ("Ignoring ..., not
+            // executable"); git keeps the bit, so the repository's file says.
+            use std::os::unix::fs::PermissionsExt;
+            let executable =
+                std::fs::metadata(host).is_ok_and(|m| m.permissions().mode() & 0o111 != 0);
+            if !executable {
+                continue;
+            }
             let Ok(file) = std::fs::File::open(host) else {
                 continue;
             };
@@ -4923,12 +4931,16 @@ fn arg_of(command: &[String], program: &str, flags: &[&str]) -> Option<PathBuf> 
     })?;
     // The program's own arguments end at a shell separator: in `php-fpm & nginx -c
     // /etc/nginx/nginx.conf`, the `-c` is nginx's, not php-fpm's php.ini.
+    // nginx's `-g 'daemon off;'` ends in `;` but is one argument: `-c` may follow it.
     let rest = &command[start + 1..];
     let end = rest
         .iter()
-        .position(|w| {
-            matches!(w.as_str(), "&" | "&&" | ";" | "|" | "||")
-                || (w.len() > 1 && (w.ends_with(';') || w.ends_with('&')))
+        .enumerate()
+        .position(|(i, w)| {
+            let value_of_g = i > 0 && rest[i - 1] == "-g";
+            !value_of_g
+                && (matches!(w.as_str(), "&" | "&&" | ";" | "|" | "||")
+                    || (w.len() > 1 && (w.ends_with(';') || w.ends_with('&'))))
         })
         .unwrap_or(rest.len());
     let mut words = rest[..end].iter();
@@ -4967,4 +4979,24 @@ fn holds_snippets(folder: &Path) -> bool {
         .map(|e| e.path())
         .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "conf"))
         .any(|p| !has_server_block(&p) && !defines_only(&p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::arg_of;
+    use std::path::PathBuf;
+
+    /// `-g 'daemon off;'` is one argument ending in `;`, not the end of nginx's command:
+    /// a `-c` after it names the main file. A real separator still ends it.
+    #[test]
+    fn nginx_c_after_g_names_the_main_file() {
+        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let cmd = words(&["nginx", "-g", "daemon off;", "-c", "/etc/nginx/main.conf"]);
+        assert_eq!(
+            arg_of(&cmd, "nginx", &["-c"]),
+            Some(PathBuf::from("/etc/nginx/main.conf"))
+        );
+        let cmd = words(&["nginx", "-t;", "php-fpm", "-c", "/etc/php.ini"]);
+        assert_eq!(arg_of(&cmd, "nginx", &["-c"]), None);
+    }
 }

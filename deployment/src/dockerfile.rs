@@ -65,7 +65,7 @@ pub struct Dockerfile {
     /// names them: the binary is then copied into the image (elabftw/elabimg).
     pub nginx_modules: Vec<String>,
     /// Directories a `RUN` may have written files into (`git clone URL .` in the
-    /// WORKDIR, `composer create-project ... /var/www`, `mkdir -p /var/www/public`,
+    /// WORKDIR, `composer create-project ... /var/www`,
     /// `tar -x -C /srv`): what is there is not known, but something may be.
     pub run_written: Vec<PathBuf>,
 }
@@ -442,25 +442,35 @@ pub fn with_heredoc_script(args: &str, heredocs: &[(String, String)]) -> String 
 
 /// Directories the commands of one `RUN` may write files into: the absolute paths a
 /// command that makes files names (`git clone`, `composer create-project`, `curl -o`,
-/// `tar -C`, `unzip -d`, `cp`, `mv`, `mkdir`, `rsync`, `npm`/`yarn`, an output
-/// redirection), and its working directory (the WORKDIR, or where `cd` went) when one of
-/// its operands is relative (`git clone URL .`). Package installs are not counted: they
-/// write the package's own files, which the image's stock sets describe.
+/// `tar -C`, `unzip -d`, `cp`, `mv`, `rsync`, an output redirection, `npm`/`yarn` or
+/// `touch` with an absolute path), and its working directory (the WORKDIR, or where `cd`
+/// went) when one of its operands is relative (`git clone URL .`). Package installs are
+/// not counted (they write the package's own files, which the image's stock sets
+/// describe), nor is `mkdir` (an empty directory holds no script) or `composer install`
+/// (vendor/, beside the document root).
 ///
 /// ```
 /// use deployment::dockerfile::run_written_dirs;
 /// use std::path::{Path, PathBuf};
 /// let dirs = |run: &str| run_written_dirs(run, Path::new("/var/www"));
 /// assert_eq!(dirs("apk add git && git clone --depth 1 https://x/app.git ."), [PathBuf::from("/var/www")]);
-/// assert_eq!(dirs("mkdir -p /var/www/public && chown -R www-data /var/www"), [PathBuf::from("/var/www/public")]);
+/// // An empty directory, vendor/ beside the sources: no document root filled.
+/// assert!(dirs("mkdir -p /var/www/public && chown -R www-data /var/www").is_empty());
+/// assert!(dirs("composer install --no-dev && npm ci").is_empty());
+/// assert_eq!(dirs("composer create-project laravel/laravel /srv/app"), [PathBuf::from("/srv/app")]);
 /// assert_eq!(dirs("cd /srv && curl -fsSL https://x/a.tgz | tar -xz"), [PathBuf::from("/srv")]);
 /// assert!(dirs("apt-get install -y nginx && rm -rf /var/lib/apt/lists/*").is_empty());
 /// ```
 pub fn run_written_dirs(args: &str, workdir: &Path) -> Vec<PathBuf> {
+    // Commands that fill a directory with files. `mkdir` makes it empty (no script is
+    // there: X025 stands), `composer install` and `npm install` write vendor/ and
+    // node_modules/ beside the sources, not the document root: those count only for an
+    // absolute path they name.
     const WRITERS: &[&str] = &[
-        "git", "composer", "curl", "wget", "tar", "bsdtar", "unzip", "cp", "mv", "mkdir", "rsync",
-        "npm", "yarn", "pnpm", "install", "touch", "svn", "hg",
+        "git", "composer", "curl", "wget", "tar", "bsdtar", "unzip", "cp", "mv", "rsync", "svn",
+        "hg",
     ];
+    const ABSOLUTE_ONLY: &[&str] = &["npm", "yarn", "pnpm", "touch"];
     let mut out: Vec<PathBuf> = Vec::new();
     let mut cwd = workdir.to_path_buf();
     let push = |out: &mut Vec<PathBuf>, p: PathBuf| {
@@ -493,22 +503,28 @@ pub fn run_written_dirs(args: &str, workdir: &Path) -> Vec<PathBuf> {
             continue;
         }
         let redirects = part.contains('>');
+        let absolute_only = ABSOLUTE_ONLY.contains(&command);
         let writes = redirects
+            || absolute_only
             || (WRITERS.contains(&command)
                 && (command != "git" || operands.contains(&"clone"))
-                && (command != "composer"
-                    || operands.iter().any(|w| {
-                        matches!(*w, "create-project" | "install" | "require" | "update")
-                    })));
+                && (command != "composer" || operands.contains(&"create-project")));
         if !writes {
             continue;
         }
         let mut relative = false;
         let mut absolute = false;
+        // After `git clone` the URL and the folder; after `composer create-project` the
+        // package, then the folder.
+        let (sub, skip) = match command {
+            "git" => (Some("clone"), 1),
+            "composer" => (Some("create-project"), 2),
+            _ => (None, 0),
+        };
         for w in operands
             .iter()
-            .skip_while(|w| command == "git" && **w != "clone")
-            .skip(usize::from(command == "git"))
+            .skip_while(|w| sub.is_some_and(|s| **w != s))
+            .skip(skip)
         {
             let w = w.trim_start_matches('>');
             let value = w.split_once('=').map_or(w, |(_, v)| v);
@@ -529,7 +545,7 @@ pub fn run_written_dirs(args: &str, workdir: &Path) -> Vec<PathBuf> {
         }
         // `git clone URL` (into a folder named after the repository), `npm install`,
         // `tar -xz` from a pipe: the working directory receives files.
-        if (relative || !absolute) && cwd != Path::new("/") {
+        if (relative || !absolute) && !absolute_only && !redirects && cwd != Path::new("/") {
             push(&mut out, cwd.clone());
         }
     }
@@ -1164,7 +1180,8 @@ pub fn parse_target(
                         }
                     }
                 }
-                for marker in ["sed -i", "echo ", "printf "] {
+                // (`cat > FILE <<EOF` in a here-document script writes text not read here.)
+                for marker in ["sed -i", "echo ", "printf ", "cat "] {
                     if lower.contains(marker) && !edits.complete {
                         for w in args.split_whitespace() {
                             let w = w.trim_matches(|c: char| {

@@ -542,10 +542,13 @@ fn run(
     if !input.options.changed_at_build.is_empty() {
         for d in &mut found {
             let Some(p) = &d.primary else { continue };
-            let path = &map.get(p.span.file).path;
-            if input.options.changed_at_build.iter().any(|c| c == path)
-                && d.severity > lint_source::Severity::Note
-            {
+            // The finding's own file, or a file it rests on (the pool whose `listen` an
+            // X002 compares: a RUN's `cat > www.conf <<EOF` rewrote it).
+            let changed = std::iter::once(p.span.file)
+                .chain(d.related.iter().map(|l| l.span.file))
+                .map(|file| map.get(file).path.clone())
+                .find(|path| input.options.changed_at_build.iter().any(|c| c == path));
+            if let Some(path) = changed.filter(|_| d.severity > lint_source::Severity::Note) {
                 d.severity = lint_source::Severity::Note;
                 d.notes.push(format!(
                     "{} is changed at build time (a Dockerfile RUN edits it): what is read here is not what runs",

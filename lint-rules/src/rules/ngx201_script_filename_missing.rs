@@ -38,7 +38,8 @@ runs the same script for every URL; in an exact, named or prefix location, or a 
 written for that one script (`~ ^/index\.php(/|$)`), it is a deliberate single entry
 point (an FPM status page, a front controller) and is not reported. A location
 that serves only its pool's `pm.status_path` and `ping.path` pages needs a
-SCRIPT_FILENAME too, though any value will do: php-fpm matches its pages against
+SCRIPT_FILENAME too (or PATH_TRANSLATED, which php-fpm takes in its place), though
+any value will do: php-fpm matches its pages against
 the request only once it has a script path, and without one answers "File not
 found." (live scenario, php-fpm 8.2: `location ~ ^/(status|ping)$ { include
 fastcgi_params; fastcgi_pass ...; }`, the status block of many guides, never shows
@@ -173,7 +174,14 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             p.starts_with("= ") || (p.starts_with('~') && p.contains("^/") && p.ends_with('$'));
         let status_pages = (exact && model.written_for_status_pages(server, location))
             || model.serves_only_status_pages(server, location);
-        if status_pages && script.is_some() {
+        // php-fpm takes PATH_TRANSLATED for the script path when SCRIPT_FILENAME is absent
+        // (live: 200 on /status with PATH_TRANSLATED alone).
+        let translated = location
+            .inherited
+            .params
+            .as_ref()
+            .is_some_and(|p| p.get("PATH_TRANSLATED").is_some());
+        if status_pages && (script.is_some() || translated) {
             continue;
         }
         match script {

@@ -92,6 +92,12 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         if apps.is_empty() {
             continue;
         }
+        // By root, for a range lookup per server: every server of a hosting box runs PHP,
+        // and comparing each with each was quadratic.
+        let mut by_root: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+        for (i, (_, root)) in apps.iter().enumerate() {
+            by_root.entry(root.as_str()).or_default().push(i);
+        }
         for other in &nginx.servers {
             let Some(level) = other.locations.iter().find(|l| l.span == other.span) else {
                 continue;
@@ -101,7 +107,15 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             };
             let other_ports = ports(other);
             let mut reported = false;
-            for (app, app_root) in &apps {
+            // The roots strictly below this one: from `root/` up to `root0` ('0' follows '/').
+            let (from, to) = (format!("{static_root}/"), format!("{static_root}0"));
+            let below = by_root
+                .range::<str, _>((
+                    std::ops::Bound::Included(from.as_str()),
+                    std::ops::Bound::Excluded(to.as_str()),
+                ))
+                .flat_map(|(_, ids)| ids.iter().map(|&i| &apps[i]));
+            for (app, app_root) in below {
                 if reported || app.span == other.span {
                     continue;
                 }
@@ -116,9 +130,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     continue;
                 };
                 let uri = format!("{rel}/index.php");
-                let Some(lands) = other.location_for(&uri) else {
-                    continue;
-                };
+                // No location matches: the server level answers.
+                let lands = other.location_for(&uri).unwrap_or(level);
                 if !lands.serves_files()
                     || lands.alias.is_some()
                     || root_of(lands).as_deref() != Some(static_root.as_str())
