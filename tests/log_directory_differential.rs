@@ -62,13 +62,55 @@ fn config(dir: &Path, directive: &str, level: Level) -> String {
     )
 }
 
+/// Whether the real nginx is here; in CI it must be.
+fn nginx_available(what: &str) -> bool {
+    match test_support::real_binaries(&["nginx"]) {
+        Ok(()) => true,
+        Err(reason) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("the {what} differential must run in CI: {reason}")
+        }
+        Err(reason) => {
+            eprintln!("skipping: {reason}");
+            false
+        }
+    }
+}
+
+/// `nginx -t -c conf`: whether it passed, and what it printed.
+fn nginx_t(conf: &Path) -> (bool, String) {
+    let real = Command::new("nginx")
+        .arg("-t")
+        .arg("-c")
+        .arg(conf)
+        .output()
+        .expect("run nginx");
+    (
+        real.status.success(),
+        String::from_utf8_lossy(&real.stderr).into_owned(),
+    )
+}
+
+/// The linter's concise findings on `conf`, reading the same disk (`--root /`).
+fn lint_on_this_disk(conf: &Path) -> String {
+    let out = BinCommand::cargo_bin("nginx-fpm-lint")
+        .expect("binary")
+        .args([
+            "--no-config",
+            "--format",
+            "concise",
+            "--root",
+            "/",
+            "--nginx",
+        ])
+        .arg(conf)
+        .output()
+        .expect("run the linter");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 #[test]
 fn ngx027_is_reported_exactly_where_nginx_t_fails_to_open_a_log() {
-    if let Err(reason) = test_support::real_binaries(&["nginx"]) {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("the log directory differential must run in CI: {reason}");
-        }
-        eprintln!("skipping: {reason}");
+    if !nginx_available("log directory") {
         return;
     }
     let tmp = tempfile::tempdir().expect("tmp");
@@ -80,32 +122,13 @@ fn ngx027_is_reported_exactly_where_nginx_t_fails_to_open_a_log() {
         let conf = dir.join("nginx.conf");
         let text = config(&dir, directive, *level);
         std::fs::write(&conf, &text).expect("write");
-        let real = Command::new("nginx")
-            .arg("-t")
-            .arg("-c")
-            .arg(&conf)
-            .output()
-            .expect("run nginx");
-        let stderr = String::from_utf8_lossy(&real.stderr).into_owned();
-        let open_failed = !real.status.success();
+        let (passes, stderr) = nginx_t(&conf);
+        let open_failed = !passes;
         assert!(
-            real.status.success() || stderr.contains("open() \""),
+            passes || stderr.contains("open() \""),
             "`{directive}`: nginx fails for another reason:\n{stderr}"
         );
-        let out = BinCommand::cargo_bin("nginx-fpm-lint")
-            .expect("binary")
-            .args([
-                "--no-config",
-                "--format",
-                "concise",
-                "--root",
-                "/",
-                "--nginx",
-            ])
-            .arg(&conf)
-            .output()
-            .expect("run the linter");
-        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let stdout = lint_on_this_disk(&conf);
         // Reported on the directive's own line, which nginx's message does not name.
         let line = text
             .lines()
@@ -142,11 +165,7 @@ fn ngx027_is_reported_exactly_where_nginx_t_fails_to_open_a_log() {
 /// `mkdir() "..." failed` when the parent is missing, exactly where NGX029 is reported.
 #[test]
 fn ngx029_is_reported_exactly_where_nginx_t_fails_to_make_a_directory() {
-    if let Err(reason) = test_support::real_binaries(&["nginx"]) {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("the cache directory differential must run in CI: {reason}");
-        }
-        eprintln!("skipping: {reason}");
+    if !nginx_available("cache directory") {
         return;
     }
     const MADE: &[&str] = &[
@@ -172,32 +191,13 @@ fn ngx029_is_reported_exactly_where_nginx_t_fails_to_make_a_directory() {
             d = dir.display()
         );
         std::fs::write(&conf, &text).expect("write");
-        let real = Command::new("nginx")
-            .arg("-t")
-            .arg("-c")
-            .arg(&conf)
-            .output()
-            .expect("run nginx");
-        let stderr = String::from_utf8_lossy(&real.stderr).into_owned();
-        let mkdir_failed = !real.status.success();
+        let (passes, stderr) = nginx_t(&conf);
+        let mkdir_failed = !passes;
         assert!(
-            real.status.success() || stderr.contains("mkdir() \""),
+            passes || stderr.contains("mkdir() \""),
             "`{directive}`: nginx fails for another reason:\n{stderr}"
         );
-        let out = BinCommand::cargo_bin("nginx-fpm-lint")
-            .expect("binary")
-            .args([
-                "--no-config",
-                "--format",
-                "concise",
-                "--root",
-                "/",
-                "--nginx",
-            ])
-            .arg(&conf)
-            .output()
-            .expect("run the linter");
-        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        let stdout = lint_on_this_disk(&conf);
         let ours = stdout.contains("nginx.conf:6:") && stdout.contains(": NGX029 [");
         assert_eq!(
             mkdir_failed,

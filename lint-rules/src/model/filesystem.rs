@@ -146,6 +146,20 @@ impl Filesystem {
         }
     }
 
+    /// [`Filesystem::cannot_create_in`] with the errno text the kernel gives nginx or
+    /// php-fpm for it (`2: No such file or directory`, `20: Not a directory`), as their
+    /// `open()`/`mkdir()` failures print it.
+    pub fn cannot_create_in_why(&self, dir: &Path) -> Option<(&'static str, &'static str)> {
+        self.cannot_create_in(dir).map(|problem| {
+            let errno = if problem == "does not exist" {
+                "2: No such file or directory"
+            } else {
+                "20: Not a directory"
+            };
+            (problem, errno)
+        })
+    }
+
     /// Whether `user` may do `access` on the directory `path`, checking search
     /// permission on every ancestor. `None` = allowed or cannot tell.
     pub fn denies(

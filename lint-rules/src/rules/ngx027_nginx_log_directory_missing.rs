@@ -63,14 +63,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
     }
     for (directive, file, span) in model.nginx_log_files() {
         let Some(dir) = file.parent() else { continue };
-        let Some(problem) = model.filesystem.cannot_create_in(dir) else {
+        let Some((problem, errno)) = model.filesystem.cannot_create_in_why(dir) else {
             continue;
-        };
-        // nginx's own words for the two cases (ENOENT, ENOTDIR).
-        let errno = if problem == "does not exist" {
-            "2: No such file or directory"
-        } else {
-            "20: Not a directory"
         };
         sink.push(
             Diagnostic::new(

@@ -58,13 +58,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             continue;
         }
         let Some(parent) = dir.parent() else { continue };
-        let Some(problem) = model.filesystem.cannot_create_in(parent) else {
+        let Some((problem, errno)) = model.filesystem.cannot_create_in_why(parent) else {
             continue;
-        };
-        let errno = if problem == "does not exist" {
-            "2: No such file or directory"
-        } else {
-            "20: Not a directory"
         };
         sink.push(
             Diagnostic::new(
