@@ -70,7 +70,11 @@ fn list(refs: &BTreeSet<u32>) -> String {
 /// evaluated when their variable is read).
 /// Patterns of a server's own regexes (`base`), `map` entries left out: the maps are
 /// the same for every server and counted once ([`map_groups`]).
-fn scope_patterns(tree: &Tree<'_>, base: Option<usize>, maps: &foldhash::HashSet<usize>) -> Vec<String> {
+fn scope_patterns(
+    tree: &Tree<'_>,
+    base: Option<usize>,
+    maps: &foldhash::HashSet<usize>,
+) -> Vec<String> {
     let mut out = Vec::new();
     for n in tree.descendants(base) {
         if tree.parent(n).is_some_and(|p| maps.contains(&p)) {

@@ -139,10 +139,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 {
                     continue;
                 }
-                let name = app
-                    .names
-                    .first()
-                    .map_or_else(|| "another server".to_string(), |(n, _)| format!("the server of {n}"));
+                let name = app.names.first().map_or_else(
+                    || "another server".to_string(),
+                    |(n, _)| format!("the server of {n}"),
+                );
                 let at = level
                     .inherited
                     .get("root")
