@@ -380,13 +380,7 @@ impl Container {
                 .filter(|h| h.is_file()),
             _ => None,
         });
-        let mut head = Vec::new();
-        std::io::Read::read_to_end(
-            &mut std::io::Read::take(std::fs::File::open(host?).ok()?, 64 * 1024),
-            &mut head,
-        )
-        .ok()?;
-        Some(String::from_utf8_lossy(&head).into_owned())
+        script_head(&host?)
     }
 
     /// Whether the command runs one of the application's side jobs (cron, a scheduler, a
@@ -711,14 +705,8 @@ impl Container {
             if !executable {
                 continue;
             }
-            let Ok(file) = std::fs::File::open(host) else {
-                continue;
-            };
-            let mut head = Vec::new();
-            if std::io::Read::read_to_end(&mut std::io::Read::take(file, 64 * 1024), &mut head)
-                .is_ok()
-            {
-                text.push_str(&String::from_utf8_lossy(&head));
+            if let Some(head) = script_head(host) {
+                text.push_str(&head);
                 text.push('\n');
             }
         }
@@ -753,8 +741,8 @@ impl Container {
     /// The symbolic links the start script makes (`ln -s TARGET LINK`), its `$NAME`s read
     /// from the container's environment and the script's own plain assignments; a link
     /// whose paths keep a variable is left out.
-    fn start_script_links(&self) -> Vec<(PathBuf, PathBuf)> {
-        let Some(text) = self.start_script().filter(|t| t.contains("ln ")) else {
+    fn start_script_links(&self, script: Option<&str>) -> Vec<(PathBuf, PathBuf)> {
+        let Some(text) = script.filter(|t| t.contains("ln ")) else {
             return Vec::new();
         };
         let mut vars = self.env.clone();
@@ -839,11 +827,8 @@ impl Container {
     /// a loop or a function (ddev removes its sites only when a folder is mounted), and
     /// not of a path the script then writes again (`rm -rf conf.d && cp -r /mnt/x
     /// conf.d`: what is there then is not known, and the repository's files stay read).
-    fn start_script_removals(&self) -> Vec<PathBuf> {
-        let Some(text) = self
-            .start_script()
-            .filter(|t| t.contains("rm ") || t.contains("unlink "))
-        else {
+    fn start_script_removals(&self, script: Option<&str>) -> Vec<PathBuf> {
+        let Some(text) = script.filter(|t| t.contains("rm ") || t.contains("unlink ")) else {
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -927,8 +912,8 @@ impl Container {
     /// the files an `envsubst` renders (those are read, see
     /// [`Container::start_script_renders`]). Conditional commands count too: the file may
     /// be there, and "no such file" would be a guess.
-    fn start_script_creates(&self) -> Vec<PathBuf> {
-        let Some(text) = self.start_script() else {
+    fn start_script_creates(script: Option<&str>) -> Vec<PathBuf> {
+        let Some(text) = script else {
             return Vec::new();
         };
         let mut out: Vec<PathBuf> = Vec::new();
@@ -995,8 +980,11 @@ impl Container {
     /// rendered in place through a temporary copy). The variables: the container's
     /// environment and the script's own assignments (`X="${X:-200M}"`), restricted to
     /// those the SHELL-FORMAT argument names when there is one.
-    fn start_script_renders(&self) -> Vec<(PathBuf, PathBuf, BTreeMap<String, String>)> {
-        let Some(text) = self.start_script().filter(|t| t.contains("envsubst")) else {
+    fn start_script_renders(
+        &self,
+        script: Option<&str>,
+    ) -> Vec<(PathBuf, PathBuf, BTreeMap<String, String>)> {
+        let Some(text) = script.filter(|t| t.contains("envsubst")) else {
             return Vec::new();
         };
         let mut vars = self.env.clone();
@@ -1186,9 +1174,13 @@ impl Container {
                 });
             }
         }
+        // What the start script does before the servers start, read once (its own
+        // script and the image's entrypoint hooks).
+        let script = self.start_script();
+        let script = script.as_deref();
         // Files the start script deletes (drud's start.sh: `rm -f
         // /etc/nginx/sites-enabled/default`), before the links it makes.
-        for target in self.start_script_removals() {
+        for target in self.start_script_removals(script) {
             mounts.push(Mount {
                 guessed: false,
                 why: "the start script's rm".to_string(),
@@ -1198,7 +1190,7 @@ impl Container {
         }
         // Links the start script makes before the servers start (zabbix's web images:
         // `ln -sfT /etc/zabbix/nginx.conf /etc/nginx/http.d/nginx.conf`).
-        for (link, target) in self.start_script_links() {
+        for (link, target) in self.start_script_links(script) {
             mounts.push(Mount {
                 guessed: false,
                 why: format!("the start script's ln -s {}", target.display()),
@@ -1206,11 +1198,9 @@ impl Container {
                 source: Source::Link(target),
             });
         }
-        // Files the start script renders with envsubst: read from the container as built,
-        // placed rendered where the script writes them.
         // Files the start script makes with content this reading cannot tell (`touch
         // /etc/nginx/allowedips.conf`, `echo "allow $IP;" >> ...`): they exist, unknown.
-        for target in self.start_script_creates() {
+        for target in Self::start_script_creates(script) {
             let placed = mounts
                 .iter()
                 .any(|m| m.target == target && !matches!(m.source, Source::Removed));
@@ -1223,7 +1213,9 @@ impl Container {
                 });
             }
         }
-        let renders = self.start_script_renders();
+        // Files the start script renders with envsubst: read from the container as built,
+        // placed rendered where the script writes them.
+        let renders = self.start_script_renders(script);
         if !renders.is_empty() {
             let built = ContainerFs::with_moves(
                 &self.image_ref,
@@ -4920,6 +4912,18 @@ fn flag_of(command: &[String], program: &str, flags: &[&str]) -> bool {
                         && w.contains(&f[1..]))
             })
         })
+}
+
+/// The text (first 64 KiB) of a script on this machine: enough for what a start script
+/// does before the servers start, bounded for a binary named like one.
+fn script_head(host: &Path) -> Option<String> {
+    let mut head = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::fs::File::open(host).ok()?, 64 * 1024),
+        &mut head,
+    )
+    .ok()?;
+    Some(String::from_utf8_lossy(&head).into_owned())
 }
 
 /// The value of one of `flags` among `program`'s own arguments in a command's words

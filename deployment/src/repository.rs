@@ -494,25 +494,23 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
 
 /// `##NAME##` with an upper-case name inside a line.
 fn hash_hash_name(line: &str) -> bool {
-    line.match_indices("##").any(|(at, _)| {
-        let name = &line[at + 2..];
-        let len = name
-            .bytes()
-            .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
-            .count();
-        len > 0 && name[len..].starts_with("##")
-    })
+    upper_name_between(line, "##", "##")
 }
 
 /// `#{NAME}` with an upper-case name inside a line (a comment's `# {foo}` is none).
 fn hash_braced_name(line: &str) -> bool {
-    line.match_indices("#{").any(|(at, _)| {
-        let name = &line[at + 2..];
+    upper_name_between(line, "#{", "}")
+}
+
+/// `open`, an upper-case name (`A-Z`, digits, `_`), then `close`, anywhere in the line.
+fn upper_name_between(line: &str, open: &str, close: &str) -> bool {
+    line.match_indices(open).any(|(at, _)| {
+        let name = &line[at + open.len()..];
         let len = name
             .bytes()
             .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
             .count();
-        len > 0 && name.as_bytes().get(len) == Some(&b'}')
+        len > 0 && name[len..].starts_with(close)
     })
 }
 

@@ -284,7 +284,7 @@ impl<'a> Model<'a> {
     /// The directories nginx makes at start for its caches and temporary files
     /// (`fastcgi_cache_path`, `proxy_temp_path`, ...): (directive, absolute path, span of
     /// the path). nginx makes the last component only.
-    pub fn nginx_made_dirs(&self) -> Vec<(String, std::path::PathBuf, Span)> {
+    pub fn nginx_made_dirs(&self) -> Vec<(&'static str, std::path::PathBuf, Span)> {
         const MADE: &[&str] = &[
             "fastcgi_cache_path",
             "proxy_cache_path",
@@ -307,11 +307,7 @@ impl<'a> Model<'a> {
                     if !path.starts_with('/') || path.contains('$') || path.is_empty() {
                         continue;
                     }
-                    out.push((
-                        name.to_string(),
-                        std::path::PathBuf::from(path),
-                        node.arg_span(0),
-                    ));
+                    out.push((*name, std::path::PathBuf::from(path), node.arg_span(0)));
                 }
             }
         }

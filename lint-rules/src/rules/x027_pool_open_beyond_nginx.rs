@@ -126,21 +126,18 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             continue;
         }
         let map = model.map;
-        let stock = |span: Span| {
+        // An image's stock file has an origin naming the image and its set.
+        let origin_has = |span: Span, what: &str| {
             map.get(span.file)
                 .origin
                 .as_deref()
-                .is_some_and(|o| o.contains(", stock "))
+                .is_some_and(|o| o.contains(what))
         };
+        let stock = |span: Span| origin_has(span, ", stock ");
         // Loose files (no Compose file, Dockerfile or manifest) are linted in the official
         // image they are most often used with, a stand-in named `php:fpm (official
         // image)`: a repository naming an image names its tag.
-        let assumed_image = |span: Span| {
-            map.get(span.file)
-                .origin
-                .as_deref()
-                .is_some_and(|o| o.contains("php:fpm (official image), stock "))
-        };
+        let assumed_image = |span: Span| origin_has(span, "php:fpm (official image), stock ");
         // The image's file overriding the user's own `listen` (zz-docker.conf): point at
         // the user's line, which is what they will look for and edit.
         let overridden = stock(entry.value_span)

@@ -1079,25 +1079,22 @@ impl<'a> Checker<'a> {
                     allowed_unique.push(c);
                 }
             }
-            self.out.push(
-                Diagnostic::new(
-                    &NOT_ALLOWED,
-                    item.head_span(),
-                    format!("\"{name}\" directive is not allowed here"),
-                )
-                .with_label(format!("inside {}", context_name(context)))
-                .with_help(format!(
-                    "\"{name}\" belongs in: {}",
-                    allowed_unique.join(", ")
-                )),
-            );
+            let mut d = Diagnostic::new(
+                &NOT_ALLOWED,
+                item.head_span(),
+                format!("\"{name}\" directive is not allowed here"),
+            )
+            .with_label(format!("inside {}", context_name(context)))
+            .with_help(format!(
+                "\"{name}\" belongs in: {}",
+                allowed_unique.join(", ")
+            ));
             // A site file mounted or copied onto nginx.conf (a ConfigMap's subPath, a
             // Compose bind, `COPY default.conf /etc/nginx/nginx.conf`).
             if context == "main" && allowed_unique.contains(&"http") {
-                if let Some(d) = self.out.last_mut() {
-                    d.notes.push("this file is read as nginx's main file: a file of `server` blocks belongs in conf.d/ (the stock nginx.conf includes /etc/nginx/conf.d/*.conf inside `http`), or wrap it in `events {}` and `http { ... }`".to_string());
-                }
+                d = d.with_note("this file is read as nginx's main file: a file of `server` blocks belongs in conf.d/ (the stock nginx.conf includes /etc/nginx/conf.d/*.conf inside `http`), or wrap it in `events {}` and `http { ... }`");
             }
+            self.out.push(d);
             return;
         }
         let mut d = Diagnostic::new(
