@@ -74,6 +74,9 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         // Each PHP server's application roots, once.
         let mut apps: Vec<(&Server, String)> = Vec::new();
         for server in &nginx.servers {
+            // A server's roots, not every server's: a search of the whole list per
+            // location was quadratic on a hosting box (105 ms at 5 000 sites).
+            let first = apps.len();
             for location in &server.locations {
                 if location.fastcgi_pass.is_none() || !model.may_talk_to_php(location) {
                     continue;
@@ -81,10 +84,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 let Some(root) = root_of(location).filter(|r| r.len() > 1) else {
                     continue;
                 };
-                if !apps
-                    .iter()
-                    .any(|(s, r)| s.span == server.span && *r == root)
-                {
+                if !apps[first..].iter().any(|(_, r)| *r == root) {
                     apps.push((server, root));
                 }
             }
