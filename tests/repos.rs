@@ -540,6 +540,57 @@ mod real_world {
         assert!(text.contains("NGX014"), "{text}");
     }
 
+    /// nginx's Docker Hub recipe before its templates folder: `sh -c "envsubst <
+    /// site.template > conf.d/default.conf && exec nginx -g 'daemon off;'"` in a Compose `command:`, a
+    /// Dockerfile's CMD (shell or exec form), or an entrypoint script through a shell
+    /// function (bolt's `substitute_environment_variables < ... > ...`). The rendered site
+    /// was never linted: "No problems found." for a host nginx cannot resolve (triage Y).
+    #[test]
+    fn sh_c_commands_and_shell_function_renders_are_followed() {
+        let template = "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass ${PHP_HOST}:9000;\n    }\n}\n";
+        let php = "  php:\n    image: php:8.2-fpm\n    volumes:\n      - ./src:/var/www/html\n";
+        for host in ["phpx", "php"] {
+            let compose = format!("services:\n  web:\n    image: nginx:1.25\n    command: /bin/sh -c \"envsubst '$$PHP_HOST' < /etc/nginx/conf.d/site.template > /etc/nginx/conf.d/default.conf && exec nginx -g 'daemon off;'\"\n    environment:\n      - PHP_HOST={host}\n    volumes:\n      - ./site.template:/etc/nginx/conf.d/site.template:ro\n      - ./src:/var/www/html\n{php}");
+            let dockerfile = format!("FROM nginx:1.25\nENV PHP_HOST={host}\nRUN rm /etc/nginx/conf.d/default.conf\nCOPY site.template /etc/nginx/conf.d/site.template\nCMD /bin/bash -c \"envsubst '$PHP_HOST' < /etc/nginx/conf.d/site.template > /etc/nginx/conf.d/site.conf && exec nginx -g 'daemon off;'\"\n");
+            let exec_form = format!("FROM nginx:1.25\nENV PHP_HOST={host}\nCOPY site.template /etc/nginx/conf.d/site.template\nCMD [\"/bin/sh\", \"-c\", \"envsubst < /etc/nginx/conf.d/site.template > /etc/nginx/conf.d/default.conf && exec nginx -g 'daemon off;'\"]\n");
+            let built = format!("services:\n  web:\n    build: ./nginx\n    volumes:\n      - ./src:/var/www/html\n{php}");
+            let entrypoint = format!("services:\n  web:\n    image: nginx:alpine\n    environment:\n      PHP_HOST: {host}\n    volumes:\n      - ./docker/nginx:/etc/nginx/conf.d\n      - ./src:/var/www/html\n    entrypoint:\n      - sh\n      - /etc/nginx/conf.d/entrypoint.sh\n{php}");
+            let script = "#!/usr/bin/env sh\n\nsubstitute_environment_variables()\n{\n    envsubst $(printenv | cut -f1 -d'=' | sed 's/.*/\\\\${&}/' | tr '\\n' ',')\n}\n\nset -e\nsubstitute_environment_variables < /etc/nginx/conf.d/default.conf.template > /etc/nginx/conf.d/default.conf\nnginx -g 'daemon off;'\n";
+            let cases: [Vec<(&str, &str)>; 4] = [
+                vec![
+                    ("docker-compose.yml", &compose),
+                    ("site.template", template),
+                ],
+                vec![
+                    ("docker-compose.yml", &built),
+                    ("nginx/Dockerfile", &dockerfile),
+                    ("nginx/site.template", template),
+                ],
+                vec![
+                    ("docker-compose.yml", &built),
+                    ("nginx/Dockerfile", &exec_form),
+                    ("nginx/site.template", template),
+                ],
+                vec![
+                    ("compose.yml", &entrypoint),
+                    ("docker/nginx/entrypoint.sh", script),
+                    ("docker/nginx/default.conf.template", template),
+                ],
+            ];
+            for (i, files) in cases.iter().enumerate() {
+                let mut files = files.clone();
+                files.push(("src/index.php", "<?php echo 1;\n"));
+                let (text, status) = lint(&files);
+                if host == "phpx" {
+                    assert!(text.contains("X020"), "case {i}: {text}");
+                    assert_eq!(status, 1, "case {i}: {text}");
+                } else {
+                    assert_eq!(status, 0, "case {i}: {text}");
+                }
+            }
+        }
+    }
+
     /// A `RUN <<EOF` script is read (its `apt-get install` names the servers), but a file
     /// it writes with a nested here-document (`cat > www.conf <<POOL`) is not: what
     /// rests on that file is a note, not an error (a false X002 before, session 27).

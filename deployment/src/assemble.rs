@@ -724,12 +724,14 @@ impl Container {
             .map(|w| w.rsplit('/').next().unwrap_or(w))
             .is_some_and(|p| matches!(p, "sh" | "bash" | "ash" | "dash"));
         if shell {
-            let script = self
-                .command
-                .iter()
-                .skip(1)
-                .find(|w| !w.starts_with('-'))
-                .filter(|_| !self.command.iter().skip(1).any(|w| w == "-c"));
+            // `sh -c "envsubst < site.template > conf.d/default.conf && exec nginx ..."`
+            // (nginx's Docker Hub recipe before its templates folder, in a Compose
+            // `command:` or a Dockerfile's shell-form CMD): the text after `-c` is the
+            // script.
+            if let Some(at) = self.command.iter().skip(1).position(|w| w == "-c") {
+                return self.command.get(at + 2).cloned();
+            }
+            let script = self.command.iter().skip(1).find(|w| !w.starts_with('-'));
             return script.and_then(|s| self.placed_script(s));
         }
         self.command
@@ -990,12 +992,25 @@ impl Container {
         let mut vars = self.env.clone();
         let mut copies: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
         let mut out: Vec<(PathBuf, PathBuf, BTreeMap<String, String>)> = Vec::new();
+        // Shell functions that call envsubst (bolt's `substitute_environment_variables <
+        // default.conf.template > default.conf`): a call renders as envsubst does, with a
+        // list of names the function computes, so every value of the environment.
+        let renderers = envsubst_functions(text);
         // Commands inside a condition or a loop may not run (sparkfabrik renders a
         // subfolder variant only when one is configured): only those at the top level of
-        // the script are followed.
+        // the script are followed; a function's body runs where it is called.
         let mut depth: usize = 0;
+        let mut in_function = false;
         for line in text.lines().map(str::trim) {
             if line.starts_with('#') {
+                continue;
+            }
+            if in_function {
+                in_function = line != "}";
+                continue;
+            }
+            if function_name(line).is_some() {
+                in_function = !line.ends_with('}');
                 continue;
             }
             let first = line.split_whitespace().next().unwrap_or("");
@@ -1039,7 +1054,12 @@ impl Container {
                 }
             }
             for command in line.split("&&").map(str::trim) {
-                let words = crate::supervisord::words(command);
+                let mut words = crate::supervisord::words(command);
+                if words.first().is_some_and(|w| renderers.contains(w)) {
+                    // Its arguments are the function's, not a list of names.
+                    words.retain(|w| w.starts_with(['<', '>']) || w.contains('/'));
+                    words.insert(0, "envsubst".to_string());
+                }
                 match words.first().map(String::as_str) {
                     Some("cp" | "mv" | "cat") => {
                         // `cat /tmp/nginx.conf > /etc/nginx/nginx.conf`: a redirection
@@ -4916,6 +4936,47 @@ fn flag_of(command: &[String], program: &str, flags: &[&str]) -> bool {
 
 /// The text (first 64 KiB) of a script on this machine: enough for what a start script
 /// does before the servers start, bounded for a binary named like one.
+/// The name a line defines a shell function with (`name() {`, `name ()`, `function
+/// name {`), if it does.
+fn function_name(line: &str) -> Option<&str> {
+    let head = line.strip_prefix("function ").unwrap_or(line);
+    let name = head.split(['(', ' ', '{']).next()?.trim();
+    let rest = head[name.len()..].trim_start();
+    let defines = rest.starts_with("()") || (line.starts_with("function ") && !name.is_empty());
+    (defines && !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        .then_some(name)
+}
+
+/// The shell functions of a script whose body calls envsubst.
+fn envsubst_functions(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut current: Option<&str> = None;
+    for line in text.lines().map(str::trim) {
+        match current {
+            Some(name) => {
+                if line.split_whitespace().next() == Some("envsubst")
+                    && !found.iter().any(|f| f == name)
+                {
+                    found.push(name.to_string());
+                }
+                if line == "}" {
+                    current = None;
+                }
+            }
+            None => {
+                if let Some(name) = function_name(line) {
+                    let body = line.split_once('{').map_or("", |(_, b)| b);
+                    if body.trim_start().starts_with("envsubst") {
+                        found.push(name.to_string());
+                    }
+                    current = (!line.ends_with('}')).then_some(name);
+                }
+            }
+        }
+    }
+    found
+}
+
 fn script_head(host: &Path) -> Option<String> {
     let mut head = Vec::new();
     std::io::Read::read_to_end(

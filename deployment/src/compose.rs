@@ -293,10 +293,9 @@ fn expand(inner: &str, env: &BTreeMap<String, String>, unset: &mut Vec<String>) 
 
 fn words(y: &Yaml, env: &BTreeMap<String, String>, unset: &mut Vec<String>) -> Vec<String> {
     match y {
-        Yaml::String(s) => s
-            .split_whitespace()
-            .map(|w| interpolate(w, env, unset))
-            .collect(),
+        // Compose splits a string command as a shell would (quotes group): `sh -c
+        // "envsubst < a > b && exec nginx"` is three words.
+        Yaml::String(s) => crate::supervisord::words(&interpolate(s, env, unset)),
         Yaml::Array(a) => a
             .iter()
             .filter_map(scalar)

@@ -678,7 +678,8 @@ fn command_words(args: &str) -> Vec<String> {
             return a.iter().filter_map(crate::compose::scalar).collect();
         }
     }
-    t.split_whitespace().map(str::to_string).collect()
+    // The shell form, split as the shell it runs in would (quotes group).
+    crate::supervisord::words(t)
 }
 
 /// The named stages of a Dockerfile that no later stage builds on (`FROM <stage>`) nor
