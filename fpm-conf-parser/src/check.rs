@@ -747,7 +747,15 @@ fn check_listen(
         Listen::Tcp {
             port, port_text, ..
         } => {
-            if !port.is_some_and(|n| (1..=65535).contains(&n)) {
+            // nginx's `unix:` prefix written in a pool: php-fpm reads `unix` as a host and
+            // the path as the port. The socket path itself is right, without the prefix.
+            let raw = entry.value.trim();
+            if let Some(path) = raw.strip_prefix("unix:").filter(|p| p.starts_with('/')) {
+                out.push(
+                    Diagnostic::new(&INVALID_LISTEN, entry.value_span, format!("[pool {p}] listen '{raw}' is nginx's syntax: php-fpm reads `unix` as a host and '{path}' as its port (\"invalid port value\"), and the pool fails at start"))
+                        .with_help(format!("php-fpm takes the bare socket path: `listen = {path}` (nginx keeps `fastcgi_pass unix:{path};`)")),
+                );
+            } else if !port.is_some_and(|n| (1..=65535).contains(&n)) {
                 out.push(
                     Diagnostic::new(&INVALID_LISTEN, entry.value_span, format!("[pool {p}] invalid port value '{port_text}'"))
                         .with_help("php-fpm -t accepts it, but the pool fails at start; use a port from 1 to 65535"),

@@ -854,6 +854,61 @@ pub fn capture_name(pattern: &str, at: usize) -> Option<&str> {
     Some(&name[..end])
 }
 
+/// True when no subject that begins with `/` can match: every way through the pattern
+/// starts at `^` and then needs a first byte that cannot be `/` (`^admin/`,
+/// `^(api|admin)/`, `^([a-zA-Z0-9]{6})$`). nginx matches regex locations, `rewrite` and
+/// `if ($uri ~ ...)` against the normalised URI, which always begins with `/`. A part
+/// this parse does not model (a lookaround right after the anchor, a back-reference)
+/// is taken to possibly match `/`.
+///
+/// ```
+/// use lint_rules::model::regex_shape::{anchored_away_from_slash, parse};
+/// let away = |p: &str| anchored_away_from_slash(&parse(p, false).unwrap());
+/// assert!(away("^admin/"));
+/// assert!(away("^(api|admin)/"));
+/// assert!(away("^([a-zA-Z0-9]{6}(@raw)?)$"));
+/// assert!(!away("^/admin"));
+/// assert!(!away("^(/api|admin)"));
+/// assert!(!away("^.*admin"));
+/// assert!(!away("admin$"));
+/// assert!(!away("^$"));
+/// ```
+pub fn anchored_away_from_slash(node: &Node) -> bool {
+    match node {
+        Node::Alt(alts) => !alts.is_empty() && alts.iter().all(anchored_away_from_slash),
+        Node::Group {
+            kind: GroupKind::Capture(_) | GroupKind::NonCapture | GroupKind::Atomic,
+            body,
+            ..
+        } => anchored_away_from_slash(body),
+        Node::Concat(items) => match items.split_first() {
+            Some((Node::Start, rest)) => {
+                let mut first = ByteSet::default();
+                for item in rest {
+                    if matches!(
+                        item,
+                        Node::Opaque
+                            | Node::Group {
+                                kind: GroupKind::Look { .. },
+                                ..
+                            }
+                    ) {
+                        return false;
+                    }
+                    first = first.union(&item.first());
+                    if !item.nullable() {
+                        return !first.contains(b'/');
+                    }
+                }
+                false
+            }
+            Some((head, _)) => anchored_away_from_slash(head),
+            None => false,
+        },
+        _ => false,
+    }
+}
+
 /// True when every top-level alternative is pinned to the start (`^`, `\A`) or the end
 /// (`$`, `\z`) of the subject, so the engine cannot retry it at every offset.
 pub fn is_anchored(node: &Node) -> bool {

@@ -809,26 +809,40 @@ pub fn literal_never_matches(modifier: &str, path: &str) -> Option<&'static str>
     regex_syntax.then_some("its regex syntax is compared literally, byte for byte")
 }
 
-/// True when `regex` is anchored at the start (`^`) and its first character is a plain
-/// literal other than `/` (`^admin/`, `^__swift/files/`, `^wp-`): it never matches a
-/// normalised URI (`$uri`, a location's), which always begins with `/`. Groups, classes,
-/// escapes and inline flags are not judged.
+/// True when `regex` is anchored at the start (`^`) and what follows the anchor cannot
+/// begin with `/` (`^admin/`, `^__swift/files/`, `^(api|admin)/`, `^[a-z]{6}$`): it
+/// never matches a normalised URI (`$uri`, a location's, `rewrite`'s), which always
+/// begins with `/`. A pattern in multi-line mode (`(?m)`, where `^` also follows a
+/// newline) or one this crate's regex reading does not parse is not judged.
 ///
 /// ```
 /// use lint_rules::model::syntax::anchored_without_slash;
 /// assert!(anchored_without_slash("^__swift/files/"));
 /// assert!(anchored_without_slash("^admin"));
+/// assert!(anchored_without_slash("^(api|admin)/"));
+/// assert!(anchored_without_slash("^([a-zA-Z0-9]{6}(@raw)?)$"));
 /// assert!(!anchored_without_slash("^/admin"));
 /// assert!(!anchored_without_slash("^(/admin|/wp)"));
 /// assert!(!anchored_without_slash("admin$"));
 /// assert!(!anchored_without_slash("^.*/admin"));
+/// assert!(!anchored_without_slash("(?m)^admin"));
 /// ```
 pub fn anchored_without_slash(regex: &str) -> bool {
-    let Some(rest) = regex.strip_prefix('^') else {
+    // Most anchored patterns begin `^/`: answered without a parse.
+    if !regex.starts_with(['^', '(']) || regex.starts_with("^/") || multi_line(regex) {
         return false;
-    };
-    rest.chars().next().is_some_and(|c| {
-        c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '~' | '%' | '@' | ',')
+    }
+    super::regex_shape::parse(regex, false)
+        .is_ok_and(|node| super::regex_shape::anchored_away_from_slash(&node))
+}
+
+/// Whether an inline flag group turns on multi-line mode (`(?m)`, `(?im:...)`).
+fn multi_line(regex: &str) -> bool {
+    regex.match_indices("(?").any(|(at, _)| {
+        regex[at + 2..]
+            .bytes()
+            .take_while(|b| b.is_ascii_alphabetic() || *b == b'-')
+            .any(|b| b == b'm')
     })
 }
 

@@ -84,6 +84,8 @@ register! {
     ngx224_php_uri_caught_by_static_regex,
     ngx225_request_method_missing,
     ngx226_docroot_closed_to_nginx,
+    ngx227_php_location_unescaped_dot,
+    ngx228_rewrite_never_matches,
     sec001_split_path_info_without_check,
     sec010_add_header_dropped,
     sec011_add_header_multiline,

@@ -130,6 +130,23 @@ fn handles_any_script(pattern: &str, script: &str) -> bool {
     regex.contains("php") && (stem.is_empty() || !regex.contains(stem))
 }
 
+/// Whether a hard-coded script lies outside the location's document root: a front
+/// controller kept out of the web root on purpose (Luminance's
+/// `application/entry.php` beside `public/`), which `$document_root$fastcgi_script_name`
+/// could never name.
+fn outside_root(location: &crate::model::EffectiveLocation, script: &str) -> bool {
+    let Some(root) = location.inherited.get("root").map(|r| r.first()) else {
+        return false;
+    };
+    if root.contains('$') || !root.starts_with('/') || !script.starts_with('/') {
+        return false;
+    }
+    let root = root.trim_end_matches('/');
+    !script
+        .strip_prefix(root)
+        .is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// The `SCRIPT_FILENAME` of the PHP example in nginx's own nginx.conf.
 const EXAMPLE_PLACEHOLDER: &str = "/scripts$fastcgi_script_name";
 
@@ -245,10 +262,10 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
                     .with_note("at runtime: 404 \"File not found.\", php-fpm logs \"Primary script unknown\" (right only in a pool chrooted to the document root)")
                     .with_fix_opt(send_script_filename(model, location, p.span, Applicability::Safe)),
             ),
-            Some(p) if !p.value.contains('$') && handles_any_script(&location.pattern, &p.value) => sink.push(
+            Some(p) if !p.value.contains('$') && handles_any_script(&location.pattern, &p.value) && !outside_root(location, &p.value) => sink.push(
                 Diagnostic::new(&RULE.meta, p.span, format!("SCRIPT_FILENAME is hard-coded to \"{}\": every request runs that one script", p.value))
                     .with_severity(Severity::Warning)
-                    .with_help("use `$document_root$fastcgi_script_name`")
+                    .with_help("use `$document_root$fastcgi_script_name`; if that script is the application's only entry point, write the location for it alone (`location = /index.php`) and send other URIs there with `try_files`")
                     .with_fix_opt(send_script_filename(model, location, p.span, Applicability::Unsafe)),
             ),
             Some(_) => {}

@@ -68,6 +68,11 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             let Some((listen, entry)) = p.pool.listen() else {
                 continue;
             };
+            // `listen = unix:/path` is nginx's syntax in the pool: php-fpm reads a host
+            // `unix` and fails at start, which FPM020 says with the pool's fix.
+            if entry.value.trim().starts_with("unix:") {
+                continue;
+            }
             // The fix takes the pool only when it is the one pool of the other transport.
             let others = model
                 .pools()
