@@ -591,6 +591,31 @@ mod real_world {
         }
     }
 
+    /// An image of no known maker whose name says php-fpm is taken to keep the official php
+    /// image's files; what rests on those guessed files is a note. `wyveo/nginx-php-fpm` is
+    /// Debian with Sury's package (its pool on /run/php/php8.2-fpm.sock): Attendize's right
+    /// `fastcgi_pass unix:` was an X002 error against the official image's port 9000
+    /// (triage Y). A pool file the repository places itself is still a claim.
+    #[test]
+    fn findings_on_a_guessed_image_layout_are_notes() {
+        let site = "server {\n    listen 80;\n    root /usr/share/nginx/html;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        fastcgi_pass unix:/run/php/php8.2-fpm.sock;\n    }\n}\n";
+        let dockerfile =
+            "FROM wyveo/nginx-php-fpm:php82\nCOPY default.conf /etc/nginx/conf.d/default.conf\n";
+        let (text, status) = lint(&[("Dockerfile", dockerfile), ("default.conf", site)]);
+        assert!(text.contains("X002 [note]"), "{text}");
+        assert_eq!(status, 0, "{text}");
+        let own_pool = "[www]\nuser = www-data\ngroup = www-data\nlisten = 127.0.0.1:9000\npm = static\npm.max_children = 2\n";
+        let dockerfile = format!("{dockerfile}COPY www.conf /usr/local/etc/php-fpm.d/www.conf\nCOPY zz.conf /usr/local/etc/php-fpm.d/zz-docker.conf\n");
+        let (text, status) = lint(&[
+            ("Dockerfile", &dockerfile),
+            ("default.conf", site),
+            ("www.conf", own_pool),
+            ("zz.conf", "[global]\ndaemonize = no\n"),
+        ]);
+        assert!(text.contains("X002 [error]"), "{text}");
+        assert_eq!(status, 1, "{text}");
+    }
+
     /// A `RUN <<EOF` script is read (its `apt-get install` names the servers), but a file
     /// it writes with a nested here-document (`cat > www.conf <<POOL`) is not: what
     /// rests on that file is a note, not an error (a false X002 before, session 27).

@@ -63,6 +63,8 @@ pub(crate) struct Container {
     /// one (`roundcube/roundcubemail:latest-fpm`): what it keeps besides that layout (the
     /// application its entrypoint copies to /var/www/html) is not known.
     pub app_image: bool,
+    /// The image's php-fpm files are guessed (see [`stock::fpm_layout_guessed`]).
+    pub fpm_layout_guessed: bool,
     /// Loose repository files standing for a host's packages (systemd starts them), not a
     /// container.
     pub host: bool,
@@ -639,6 +641,27 @@ impl Container {
             .map(str::trim_start)
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .map(crate::supervisord::words)
+            .collect()
+    }
+
+    /// The php-fpm files of a guessed image layout the repository does not place itself
+    /// (container paths): the official php image's, taken for an image that may not keep
+    /// them.
+    fn guessed_fpm_files(&self) -> Vec<PathBuf> {
+        if !self.fpm_layout_guessed {
+            return Vec::new();
+        }
+        let placed = |path: &Path| {
+            self.mounts.iter().any(|m| {
+                m.target == path
+                    || (matches!(m.source, Source::Dir { .. }) && path.starts_with(&m.target))
+            })
+        };
+        [self.image.fpm, self.image.fpm_extra]
+            .into_iter()
+            .flatten()
+            .flat_map(|set| set.files.iter().map(|(path, _)| PathBuf::from(path)))
+            .filter(|path| !placed(path))
             .collect()
     }
 
@@ -1807,6 +1830,7 @@ pub(crate) fn set_image(c: &mut Container, reference: &str, dockerfiles: &[PathB
     c.image = stock::image(reference);
     let assumed = stock::assumption(reference);
     c.app_image = assumed.is_some();
+    c.fpm_layout_guessed = stock::fpm_layout_guessed(reference);
     let notes_before = c.notes.len();
     c.notes.extend(assumed);
     // A known image is what it is; one only assumed to be built on php:*-fpm may be built
@@ -1947,6 +1971,7 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
         });
     let assumed = stock::assumption(&base);
     c.app_image = assumed.is_some();
+    c.fpm_layout_guessed = stock::fpm_layout_guessed(&base);
     c.notes.extend(assumed);
     // The base image's Alpine php-fpm, while the Dockerfile adds another php's packages
     // (`apk add php85-gd` on linuxserver's baseimage-alpine-nginx): the php that runs is
@@ -2610,6 +2635,7 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
         env: c.env.clone(),
         run_as,
         changed_at_build: c.changed_at_build.clone(),
+        guessed_files: c.guessed_fpm_files(),
         symlinks: c.symlinks.clone(),
         notes,
         modules: c

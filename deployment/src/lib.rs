@@ -78,6 +78,9 @@ pub struct Side {
     pub notes: Vec<String>,
     /// Files a build step changes after they are in place (container paths).
     pub changed_at_build: Vec<PathBuf>,
+    /// Stock files of an image whose layout is only guessed from its name (container
+    /// paths): what rests on them is a note.
+    pub guessed_files: Vec<PathBuf>,
     /// Symbolic links a build step makes, as (link, target) (container paths).
     pub symlinks: Vec<(PathBuf, PathBuf)>,
     /// Third-party nginx modules the image carries.
@@ -370,6 +373,12 @@ impl Deployment {
             .iter()
             .chain(self.fpm.iter())
             .flat_map(|s| s.changed_at_build.iter().cloned())
+            .collect();
+        input.options.guessed_files = self
+            .nginx
+            .iter()
+            .chain(self.fpm.iter())
+            .flat_map(|s| s.guessed_files.iter().cloned())
             .collect();
         input.options.nginx_placed = self
             .nginx

@@ -478,6 +478,25 @@ fn official_library(repo: &str) -> bool {
     !repo.contains('/') || repo.starts_with("library/")
 }
 
+/// Whether an image's php-fpm files are only guessed: an all-in-one nginx + php-fpm image
+/// of no known maker, taken to keep the official php image's files (`wyveo/nginx-php-fpm`
+/// is Debian with Sury's package and its pool on a unix socket). What rests on those
+/// files is not a claim (see [`assumption`] for the note). An application's own image
+/// (`kimai/kimai2:fpm`) is most often built on the official one, and stays a claim.
+pub fn fpm_layout_guessed(reference: &str) -> bool {
+    let repo = reference.split([':', '@']).next().unwrap_or(reference);
+    let name = repo.rsplit('/').next().unwrap_or(repo).to_ascii_lowercase();
+    name.contains("nginx") && assumption(reference).is_some() && {
+        let modelled = image(reference);
+        modelled
+            .fpm
+            .is_some_and(|set| !std::ptr::eq(set, &BITNAMI_PHP_FPM))
+            && !modelled
+                .fpm_extra
+                .is_some_and(|set| std::ptr::eq(set, &PHPDOCKERIO))
+    }
+}
+
 /// The note for an image whose stock files are assumed rather than known.
 pub fn assumption(reference: &str) -> Option<String> {
     let repo = reference.split([':', '@']).next().unwrap_or(reference);

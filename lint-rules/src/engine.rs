@@ -539,6 +539,24 @@ fn run(
         found.extend(diagnostics);
         times.push(time);
     }
+    if !input.options.guessed_files.is_empty() {
+        for d in &mut found {
+            let Some(p) = &d.primary else { continue };
+            // The finding's own file, or one it rests on (the pool whose `listen` an X002
+            // compares is the official image's, assumed for a third-party image).
+            let guessed = std::iter::once(p.span.file)
+                .chain(d.related.iter().map(|l| l.span.file))
+                .map(|file| map.get(file).path.clone())
+                .find(|path| input.options.guessed_files.iter().any(|g| g == path));
+            if let Some(path) = guessed.filter(|_| d.severity > lint_source::Severity::Note) {
+                d.severity = lint_source::Severity::Note;
+                d.notes.push(format!(
+                    "{} is the official php image's file, assumed for an image whose own files are not known: check what the image really holds",
+                    path.display()
+                ));
+            }
+        }
+    }
     if !input.options.changed_at_build.is_empty() {
         for d in &mut found {
             let Some(p) = &d.primary else { continue };

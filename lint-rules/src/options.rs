@@ -321,6 +321,10 @@ pub struct LintOptions {
     /// Files a build step changes after they are copied (`RUN sed -i` in a Dockerfile): what
     /// is read is not what runs, so findings in them are notes, not claims.
     pub changed_at_build: Vec<PathBuf>,
+    /// Stock files of an image whose layout is guessed from its name rather than known
+    /// (a third-party image taken to keep the official php image's php-fpm files): a
+    /// finding that rests on one is a note, not a claim.
+    pub guessed_files: Vec<PathBuf>,
     /// Repository files a deployment places where nginx loads sites from (`conf.d/`,
     /// `http.d/`, `sites-enabled/`, `default.d/`), as container paths: one that no
     /// include of the tree reaches is never loaded (NGX215).
