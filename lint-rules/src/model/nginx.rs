@@ -603,7 +603,8 @@ pub struct NginxModel {
     /// by variable name without `$`; a value with a variable in it is not recorded.
     pub set_values: HashMap<String, Vec<String>>,
     /// Every value a `map` block gives each variable (name without `$`, as written),
-    /// `default` included; `$` stands for a value with variables or an `include`d list.
+    /// `default` included; `$` stands for a value with variables (one variable alone is
+    /// kept as written: a chain of maps) or an `include`d list.
     pub map_values: HashMap<String, Vec<String>>,
     /// Variables (lower-cased) some `set` inside an `if` block gives a value: set only on
     /// some requests (empty on the others), so never one known value.
@@ -711,7 +712,9 @@ impl Values {
                             "hostnames" | "volatile" => {}
                             "include" => values.push(String::from("$")),
                             _ => match entry_item.arg(0) {
-                                Some(value) if !value.contains('$') => {
+                                // A value that is one variable (`default $other_map;`) is
+                                // kept as written: a chain of maps is followed (X013).
+                                Some(value) if !value.contains('$') || one_variable(&value) => {
                                     values.push(value.into_owned())
                                 }
                                 _ => values.push(String::from("$")),
@@ -763,6 +766,18 @@ impl Values {
                 .extend(values.iter().cloned());
         }
     }
+}
+
+/// Whether `value` is exactly one variable (`$name`, `${name}`).
+fn one_variable(value: &str) -> bool {
+    let Some(rest) = value.strip_prefix('$') else {
+        return false;
+    };
+    let name = rest
+        .strip_prefix('{')
+        .and_then(|r| r.strip_suffix('}'))
+        .unwrap_or(rest);
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// Appends a statement of an `upstream` or `map` block (or the block) to `out`: its

@@ -72,13 +72,7 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
             .trim_matches(|c| c == '{' || c == '}');
         // The same for every value a `map` gives it (spinupwp/wordpress-nginx:
         // `map '' $upstream { default php74; }`; live: 200 without a resolver).
-        let values: Vec<&String> = nginx
-            .set_values
-            .get(name)
-            .into_iter()
-            .chain(nginx.map_values.get(name))
-            .flatten()
-            .collect();
+        let values = values_of(nginx, name);
         // A socket or an IP address is used as it is (`map $host $php { default
         // unix:/run/php/php8.2-fpm.sock; }`): nothing to resolve either.
         let resolved_as_written = |v: &str| {
@@ -96,6 +90,46 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
                 .with_note("at runtime: 502 Bad Gateway, \"no resolver defined to resolve ...\""),
         );
     }
+}
+
+/// The values `set` and `map` give variable `name`, a value that is itself one variable
+/// (`default $cookie_arg_pass;` in a map, vanilla-docker's chain of three maps) replaced by
+/// that variable's values, so far as they are known. A bounded walk: a cycle or a long
+/// chain leaves the variable in the list, which no check then passes.
+fn values_of<'n>(nginx: &'n NginxModel, name: &str) -> Vec<&'n str> {
+    let direct = |name: &str| -> Vec<&'n str> {
+        nginx
+            .set_values
+            .get(name)
+            .into_iter()
+            .chain(nginx.map_values.get(name))
+            .flatten()
+            .map(String::as_str)
+            .collect()
+    };
+    let mut out: Vec<&str> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    let mut todo = direct(name);
+    let mut budget = 256;
+    while let Some(v) = todo.pop() {
+        budget -= 1;
+        let variable = v
+            .strip_prefix('$')
+            .map(|n| n.trim_start_matches('{').trim_end_matches('}'))
+            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+        match variable {
+            Some(next) if budget > 0 && !seen.contains(&next) => {
+                seen.push(next);
+                let more = direct(next);
+                if more.is_empty() {
+                    out.push(v);
+                }
+                todo.extend(more);
+            }
+            _ => out.push(v),
+        }
+    }
+    out
 }
 
 /// `10.0.0.5:9000`, `[::1]:9000`, `127.0.0.1`: an address nginx connects to as written.
