@@ -36,7 +36,9 @@ nginx keeps the backslashes, so php-fpm is asked for `\/var/www/html\/index.php`
 scenario). A hard-coded value in a location that handles any PHP file (`~ \.php$`)
 runs the same script for every URL; in an exact, named or prefix location, or a regex
 written for that one script (`~ ^/index\.php(/|$)`), it is a deliberate single entry
-point (an FPM status page, a front controller) and is not reported. A location
+point (an FPM status page, a front controller) and is not reported; nor is a script
+outside the location's root (a front controller kept beside `public/`, Luminance's
+`application/entry.php`) or any script under `root /` (Laravel Valet's router). A location
 that serves only its pool's `pm.status_path` and `ping.path` pages needs a
 SCRIPT_FILENAME too (or PATH_TRANSLATED, which php-fpm takes in its place), though
 any value will do: php-fpm matches its pages against
@@ -133,7 +135,7 @@ fn handles_any_script(pattern: &str, script: &str) -> bool {
 /// Whether a hard-coded script lies outside the location's document root: a front
 /// controller kept out of the web root on purpose (Luminance's
 /// `application/entry.php` beside `public/`), which `$document_root$fastcgi_script_name`
-/// could never name.
+/// could never name; or the root is `/` (Laravel Valet's router).
 fn outside_root(location: &crate::model::EffectiveLocation, script: &str) -> bool {
     let Some(root) = location.inherited.get("root").map(|r| r.first()) else {
         return false;
@@ -142,6 +144,11 @@ fn outside_root(location: &crate::model::EffectiveLocation, script: &str) -> boo
         return false;
     }
     let root = root.trim_end_matches('/');
+    // `root /` is no document root (Valet's router, whose every URI goes to one script):
+    // `$document_root$fastcgi_script_name` there would name any file on the disk.
+    if root.is_empty() {
+        return true;
+    }
     !script
         .strip_prefix(root)
         .is_some_and(|rest| rest.starts_with('/'))

@@ -104,6 +104,11 @@ fn root_serves_no_file(tree: &crate::model::syntax::Tree<'_>, server: usize) -> 
     (0..tree.len())
         .filter(|&l| tree.item(l).is("location") && tree.enclosing(l, "server") == Some(server))
         .all(|l| {
+            // An exact location (`= /favicon.ico`, `= /robots.txt`, which every Valet stub
+            // has) reads one fixed path, not the paths a client chooses.
+            if location_pattern(tree.item(l)).0 == "=" {
+                return true;
+            }
             let kids = tree.children(Some(l));
             let own_root = kids.iter().any(|&c| {
                 let c = tree.item(c);
