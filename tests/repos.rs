@@ -556,7 +556,31 @@ mod real_world {
             let built = format!("services:\n  web:\n    build: ./nginx\n    volumes:\n      - ./src:/var/www/html\n{php}");
             let entrypoint = format!("services:\n  web:\n    image: nginx:alpine\n    environment:\n      PHP_HOST: {host}\n    volumes:\n      - ./docker/nginx:/etc/nginx/conf.d\n      - ./src:/var/www/html\n    entrypoint:\n      - sh\n      - /etc/nginx/conf.d/entrypoint.sh\n{php}");
             let script = "#!/usr/bin/env sh\n\nsubstitute_environment_variables()\n{\n    envsubst $(printenv | cut -f1 -d'=' | sed 's/.*/\\\\${&}/' | tr '\\n' ',')\n}\n\nset -e\nsubstitute_environment_variables < /etc/nginx/conf.d/default.conf.template > /etc/nginx/conf.d/default.conf\nnginx -g 'daemon off;'\n";
-            let cases: [Vec<(&str, &str)>; 4] = [
+            // A function called with no arguments renders what its body names, closed by
+            // `} # comment`; `;` separates commands and `-ec` holds `-c`.
+            let function_body = "#!/bin/sh\nset -e\nrender_site() {\n    envsubst '$PHP_HOST' < /etc/nginx/conf.d/default.conf.template > /etc/nginx/conf.d/default.conf\n} # render\n\nrender_site\nexec nginx -g 'daemon off;'\n";
+            let semicolons = compose
+                .replace(" && exec nginx", "; exec nginx")
+                .replace("/bin/sh -c", "/bin/sh -ec");
+            // A script run by `sh` whose CMD (its arguments) holds a `-c` of nginx's.
+            let script_then_cmd = format!("FROM nginx:1.25\nENV PHP_HOST={host}\nCOPY site.template /etc/nginx/site.template\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT [\"sh\", \"/entrypoint.sh\"]\nCMD [\"nginx\", \"-c\", \"/etc/nginx/nginx.conf\", \"-g\", \"daemon off;\"]\n");
+            let renders_then_execs = "#!/bin/sh\nenvsubst '$PHP_HOST' < /etc/nginx/site.template > /etc/nginx/conf.d/default.conf\nexec \"$@\"\n";
+            let cases: [Vec<(&str, &str)>; 7] = [
+                vec![
+                    ("docker-compose.yml", &built),
+                    ("nginx/Dockerfile", &script_then_cmd),
+                    ("nginx/site.template", template),
+                    ("nginx/entrypoint.sh", renders_then_execs),
+                ],
+                vec![
+                    ("compose.yml", &entrypoint),
+                    ("docker/nginx/entrypoint.sh", function_body),
+                    ("docker/nginx/default.conf.template", template),
+                ],
+                vec![
+                    ("docker-compose.yml", &semicolons),
+                    ("site.template", template),
+                ],
                 vec![
                     ("docker-compose.yml", &compose),
                     ("site.template", template),

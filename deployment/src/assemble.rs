@@ -751,11 +751,19 @@ impl Container {
             // (nginx's Docker Hub recipe before its templates folder, in a Compose
             // `command:` or a Dockerfile's shell-form CMD): the text after `-c` is the
             // script.
-            if let Some(at) = self.command.iter().skip(1).position(|w| w == "-c") {
-                return self.command.get(at + 2).cloned();
+            // Options come before the script: `-c` (or `-ec`, `-lc`) among them means the
+            // next word is the script's text; the first operand is otherwise a script file
+            // (whose own arguments, `nginx -c nginx.conf`, are not the shell's).
+            let mut words = self.command.iter().skip(1);
+            while let Some(w) = words.next() {
+                if !w.starts_with('-') {
+                    return self.placed_script(w);
+                }
+                if !w.starts_with("--") && w.contains('c') {
+                    return words.next().cloned();
+                }
             }
-            let script = self.command.iter().skip(1).find(|w| !w.starts_with('-'));
-            return script.and_then(|s| self.placed_script(s));
+            return None;
         }
         self.command
             .first()
@@ -1015,25 +1023,15 @@ impl Container {
         let mut vars = self.env.clone();
         let mut copies: BTreeMap<PathBuf, PathBuf> = BTreeMap::new();
         let mut out: Vec<(PathBuf, PathBuf, BTreeMap<String, String>)> = Vec::new();
-        // Shell functions that call envsubst (bolt's `substitute_environment_variables <
-        // default.conf.template > default.conf`): a call renders as envsubst does, with a
-        // list of names the function computes, so every value of the environment.
-        let renderers = envsubst_functions(text);
+        // A shell function's body runs where the function is called (see
+        // `inline_functions`).
+        let text = inline_functions(text);
         // Commands inside a condition or a loop may not run (sparkfabrik renders a
         // subfolder variant only when one is configured): only those at the top level of
-        // the script are followed; a function's body runs where it is called.
+        // the script are followed.
         let mut depth: usize = 0;
-        let mut in_function = false;
         for line in text.lines().map(str::trim) {
             if line.starts_with('#') {
-                continue;
-            }
-            if in_function {
-                in_function = line != "}";
-                continue;
-            }
-            if function_name(line).is_some() {
-                in_function = !line.ends_with('}');
                 continue;
             }
             let first = line.split_whitespace().next().unwrap_or("");
@@ -1076,13 +1074,9 @@ impl Container {
                     continue;
                 }
             }
-            for command in line.split("&&").map(str::trim) {
-                let mut words = crate::supervisord::words(command);
-                if words.first().is_some_and(|w| renderers.contains(w)) {
-                    // Its arguments are the function's, not a list of names.
-                    words.retain(|w| w.starts_with(['<', '>']) || w.contains('/'));
-                    words.insert(0, "envsubst".to_string());
-                }
+            // `a && b`, `a; b` (`envsubst < t > default.conf; exec nginx ...`).
+            for command in line.split("&&").flat_map(|c| c.split(';')).map(str::trim) {
+                let words = crate::supervisord::words(command);
                 match words.first().map(String::as_str) {
                     Some("cp" | "mv" | "cat") => {
                         // `cat /tmp/nginx.conf > /etc/nginx/nginx.conf`: a redirection
@@ -3844,7 +3838,8 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                         })
                     })
                 };
-                if in_available && enabled_dir.is_some_and(|d| d.is_dir() && !enabled(&d)) {
+                if in_available && enabled_dir.is_some_and(|d| !enables_nothing(&d) && !enabled(&d))
+                {
                     continue;
                 }
                 sites.push(f);
@@ -4719,6 +4714,18 @@ fn named_siblings(main: &Path, main_dir: &Path, conf_dir: &str) -> Vec<(PathBuf,
 /// A group of loose sites that run together, with its label.
 type SiteGroup<'f> = (String, Vec<&'f RepoFile>);
 
+/// Whether a `sites-enabled` folder of the repository enables nothing: absent, or holding
+/// only dot files (the `.gitkeep` that keeps an empty folder in git: deliciousbrains'
+/// wordpress-nginx ships its six sites in sites-available/ to be linked by the user, and
+/// none was linted).
+fn enables_nothing(dir: &Path) -> bool {
+    std::fs::read_dir(dir).map_or(true, |entries| {
+        entries
+            .filter_map(Result::ok)
+            .all(|e| e.file_name().to_string_lossy().starts_with('.'))
+    })
+}
+
 /// Loose site files grouped into what runs together. Sites are alternatives, each group
 /// linted as its own deployment, when the repository shows they are examples to choose
 /// from rather than sites of one server: files of one name in several folders
@@ -4741,9 +4748,9 @@ fn alternative_sites<'f>(sites: &[&'f RepoFile], repo: &Path) -> Vec<(String, Ve
     let mut groups: BTreeMap<PathBuf, Vec<&'f RepoFile>> = BTreeMap::new();
     let nothing_enabled = |dir: &Path| {
         dir.ends_with("sites-available")
-            && !dir
+            && dir
                 .parent()
-                .is_some_and(|p| p.join("sites-enabled").is_dir())
+                .is_none_or(|p| enables_nothing(&p.join("sites-enabled")))
     };
     // A catch-all site (`000-default`, `default`) of such a folder is enabled beside
     // whichever site is: perusio/drupal-with-nginx ships one `listen 80 default_server`
@@ -4973,34 +4980,82 @@ fn function_name(line: &str) -> Option<&str> {
         .then_some(name)
 }
 
-/// The shell functions of a script whose body calls envsubst.
-fn envsubst_functions(text: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut current: Option<&str> = None;
-    for line in text.lines().map(str::trim) {
-        match current {
-            Some(name) => {
-                if line.split_whitespace().next() == Some("envsubst")
-                    && !found.iter().any(|f| f == name)
-                {
-                    found.push(name.to_string());
-                }
-                if line == "}" {
-                    current = None;
+/// A start script with its shell functions' bodies written where they are called, their
+/// definitions left out, so that a reader of top-level commands sees what a call does
+/// (`render_site` whose body renders a fixed template). A call with redirections to a
+/// function whose body calls envsubst with none (bolt's `substitute_environment_variables
+/// < default.conf.template > default.conf`, a list of names computed inside) becomes
+/// `envsubst` with those redirections: every value of the environment. A body ends at a
+/// line that begins with `}` (`} # done`); calls nest at most four deep.
+fn inline_functions(text: &str) -> String {
+    let mut bodies: Vec<(&str, Vec<&str>)> = Vec::new();
+    let mut top: Vec<&str> = Vec::new();
+    let mut current: Option<(&str, Vec<&str>)> = None;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        match current.as_mut() {
+            Some((_, body)) => {
+                if trimmed.starts_with('}') {
+                    bodies.extend(current.take());
+                } else {
+                    body.push(trimmed);
                 }
             }
-            None => {
-                if let Some(name) = function_name(line) {
-                    let body = line.split_once('{').map_or("", |(_, b)| b);
-                    if body.trim_start().starts_with("envsubst") {
-                        found.push(name.to_string());
+            None => match function_name(trimmed) {
+                Some(name) => {
+                    // `name() { envsubst ...; }` on one line.
+                    let inline = trimmed
+                        .split_once('{')
+                        .map(|(_, b)| b.trim().trim_end_matches('}').trim().trim_end_matches(';'));
+                    match inline.filter(|_| trimmed.ends_with('}')) {
+                        Some(body) => bodies.push((name, vec![body])),
+                        None => current = Some((name, Vec::new())),
                     }
-                    current = (!line.ends_with('}')).then_some(name);
                 }
-            }
+                None => top.push(trimmed),
+            },
         }
     }
-    found
+    if bodies.is_empty() {
+        return text.to_string();
+    }
+    fn expand(line: &str, bodies: &[(&str, Vec<&str>)], depth: usize, out: &mut String) {
+        let words = crate::supervisord::words(line);
+        let called = words
+            .first()
+            .and_then(|w| bodies.iter().find(|(name, _)| name == w))
+            .filter(|_| depth < 4);
+        let Some((_, body)) = called else {
+            out.push_str(line);
+            out.push('\n');
+            return;
+        };
+        let redirections: Vec<&String> = words
+            .iter()
+            .skip(1)
+            .filter(|w| w.starts_with(['<', '>']) || w.starts_with('/'))
+            .collect();
+        let renders = body
+            .iter()
+            .any(|l| l.split_whitespace().next() == Some("envsubst") && !l.contains(['<', '>']));
+        if renders && !redirections.is_empty() {
+            out.push_str("envsubst");
+            for w in redirections {
+                out.push(' ');
+                out.push_str(w);
+            }
+            out.push('\n');
+            return;
+        }
+        for l in body {
+            expand(l, bodies, depth + 1, out);
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in top {
+        expand(line, &bodies, 0, &mut out);
+    }
+    out
 }
 
 fn script_head(host: &Path) -> Option<String> {

@@ -826,10 +826,22 @@ pub fn literal_never_matches(modifier: &str, path: &str) -> Option<&'static str>
 /// assert!(!anchored_without_slash("admin$"));
 /// assert!(!anchored_without_slash("^.*/admin"));
 /// assert!(!anchored_without_slash("(?m)^admin"));
+/// assert!(!anchored_without_slash(r"^\o{57}admin"));
+/// assert!(!anchored_without_slash(r"^[\057]shop"));
 /// ```
 pub fn anchored_without_slash(regex: &str) -> bool {
-    // Most anchored patterns begin `^/`: answered without a parse.
+    // Most anchored patterns begin `^/`: answered without a parse. An escape that names a
+    // byte by its code (`\057`, `\o{57}`, `\x2f`, `\N{U+2F}`) may be the slash itself.
     if !regex.starts_with(['^', '(']) || regex.starts_with("^/") || multi_line(regex) {
+        return false;
+    }
+    let coded = regex.match_indices('\\').any(|(at, _)| {
+        regex[at + 1..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit() || matches!(c, 'o' | 'x' | 'N' | 'c' | 'p' | 'P'))
+    });
+    if coded {
         return false;
     }
     super::regex_shape::parse(regex, false)

@@ -70,7 +70,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             };
             // `listen = unix:/path` is nginx's syntax in the pool: php-fpm reads a host
             // `unix` and fails at start, which FPM020 says with the pool's fix.
-            if entry.value.trim().starts_with("unix:") {
+            if entry.value.trim().starts_with("unix:/") {
                 continue;
             }
             // The fix takes the pool only when it is the one pool of the other transport.
