@@ -615,6 +615,40 @@ mod real_world {
         }
     }
 
+    /// A `sites-enabled/` that git keeps with a `.gitkeep` enables nothing: the sites in
+    /// `sites-available/` are linted each on its own, as with no `sites-enabled/` at all
+    /// (deliciousbrains/wordpress-nginx: "No problems found." for six sites never read,
+    /// triage Y). A real link there still enables only its site.
+    #[test]
+    fn an_empty_sites_enabled_enables_nothing() {
+        let main = "events {}\nhttp {\n    include /etc/nginx/sites-enabled/*;\n}\n";
+        let site = "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        include fastcgi_params;\n        fastcgi_pass unix:/run/php/php8.2-fpm.sock;\n    }\n}\n";
+        let (text, _) = lint(&[
+            ("nginx.conf", main),
+            ("sites-available/example.com", site),
+            ("sites-enabled/.gitkeep", ""),
+        ]);
+        assert!(text.contains("sites-available/example.com:"), "{text}");
+        assert!(text.contains("NGX201"), "{text}");
+        let dir = tempfile::tempdir().expect("tmp");
+        write(dir.path(), "nginx.conf", main);
+        write(dir.path(), "sites-available/example.com", site);
+        write(
+            dir.path(),
+            "sites-available/other.com",
+            "server {\n    listen 80;\n    acess_log off;\n}\n",
+        );
+        std::fs::create_dir_all(dir.path().join("sites-enabled")).expect("mkdir");
+        std::os::unix::fs::symlink(
+            "../sites-available/other.com",
+            dir.path().join("sites-enabled/other.com"),
+        )
+        .expect("link");
+        let (text, _) = super::run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+        assert!(text.contains("NGX010"), "{text}");
+        assert!(!text.contains("NGX201"), "{text}");
+    }
+
     /// An image of no known maker whose name says php-fpm is taken to keep the official php
     /// image's files; what rests on those guessed files is a note. `wyveo/nginx-php-fpm` is
     /// Debian with Sury's package (its pool on /run/php/php8.2-fpm.sock): Attendize's right
