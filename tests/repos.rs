@@ -615,6 +615,33 @@ mod real_world {
         }
     }
 
+    /// A template of the repository named after the stock site its folder replaces
+    /// (`conf.d/default.conf.template`, whose stock `default.conf` is removed) is placed
+    /// under that name, not as an invented `default-2.conf` that notes then named
+    /// (rewardenv/reward, triage Y).
+    #[test]
+    fn a_site_replacing_a_removed_stock_file_keeps_its_name() {
+        let dir = tempfile::tempdir().expect("tmp");
+        write(
+            dir.path(),
+            "etc/nginx/nginx.conf",
+            "events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n",
+        );
+        write(
+            dir.path(),
+            "etc/nginx/conf.d/default.conf.template",
+            "server {\n    listen 80;\n    root {{ getenv \"NGINX_ROOT\" }};\n}\n",
+        );
+        let (text, _) = super::run_in(dir.path(), &["deployments", "."]);
+        assert!(!text.contains("default-2.conf"), "{text}");
+        assert!(
+            text.contains(
+                "/etc/nginx/conf.d/default.conf ← etc/nginx/conf.d/default.conf.template"
+            ),
+            "{text}"
+        );
+    }
+
     /// A `sites-enabled/` that git keeps with a `.gitkeep` enables nothing: the sites in
     /// `sites-available/` are linted each on its own, as with no `sites-enabled/` at all
     /// (deliciousbrains/wordpress-nginx: "No problems found." for six sites never read,

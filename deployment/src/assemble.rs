@@ -4863,13 +4863,13 @@ fn place_sites(c: &mut Container, sites: &[&RepoFile], dir: &str, debian: bool, 
         if !debian && !target_name.ends_with(".conf") {
             target_name.push_str(".conf");
         }
-        // Two sites of one name in one group both run: keep both.
+        // Two sites of one name in one group both run: keep both. A stock file the
+        // repository's sites replace (`default.conf`, removed) leaves its name free: the
+        // template rendered to `default.conf` was named `default-2.conf` (rewardenv).
         let mut n = 1;
-        while c
-            .mounts
-            .iter()
-            .any(|m| m.target == Path::new(dir).join(&target_name))
-        {
+        while c.mounts.iter().any(|m| {
+            m.target == Path::new(dir).join(&target_name) && !matches!(m.source, Source::Removed)
+        }) {
             n += 1;
             let stem = name.trim_end_matches(".template").trim_end_matches(".conf");
             target_name = format!("{stem}-{n}.conf");
