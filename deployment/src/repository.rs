@@ -140,7 +140,19 @@ fn symfony_services(text: &str) -> bool {
     text.lines().any(|line| {
         let key = line.trim_start();
         let key = key.split(':').next().unwrap_or("");
-        key == "_defaults" || key == "autowire" || key == "autoconfigure" || key.contains('\\')
+        // A service's `class:`, `arguments:`, `calls:`: Symfony's words, never Compose's
+        // (phpBB's container/services_*.yml were 25 notes of services with no image).
+        matches!(
+            key,
+            "_defaults"
+                | "autowire"
+                | "autoconfigure"
+                | "class"
+                | "arguments"
+                | "calls"
+                | "factory"
+                | "decorates"
+        ) || key.contains('\\')
     })
 }
 
@@ -1069,6 +1081,19 @@ mod tests {
 
     fn role(name: &str, text: &str) -> Option<Role> {
         classify(Path::new(name), text.as_bytes())
+    }
+
+    /// Symfony's service containers are no Compose files, whether they show `_defaults`
+    /// or only services with a `class` and `arguments` (phpBB's services_feed.yml); a
+    /// Compose file of services with images is one.
+    #[test]
+    fn symfony_service_files_are_not_compose_files() {
+        let phpbb = "services:\n    feed.helper:\n        class: phpbb\\feed\\helper\n        arguments:\n            - '@config'\n";
+        assert_eq!(role("services_feed.yml", phpbb), None);
+        let plain = "services:\n    mailer:\n        class: Mailer\n        arguments: ['%mailer.transport%']\n";
+        assert_eq!(role("services.yml", plain), None);
+        let compose = "services:\n  web:\n    image: nginx:1.25\n";
+        assert!(matches!(role("stack.yml", compose), Some(Role::Compose)));
     }
 
     /// CRI-O's TOML (khs1994-docker/lnmp's kubeadm-crio.conf) has sections and a
