@@ -34,8 +34,8 @@ location / { }
 location ~ \.php$ { include fastcgi.conf; fastcgi_pass unix:/run/php/php8.2-fpm.sock; }
 ```
 
-A file of `location`s linted on its own ("add this to your server block") is not
-judged: the server it goes into may set `root`."#,
+A file of `location`s linted on its own ("add this to your server block") gets a
+note, not a warning: the server it goes into may set `root`."#,
         fix: "Move `root` to the server level.",
     },
     check: Check::Server(check),
@@ -43,10 +43,10 @@ judged: the server it goes into may set `root`."#,
 
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     // A snippet's locations read on their own: the server they are pasted into may
-    // set `root` (the WordPress handbook's fragments).
-    if model.is_synthetic(server) {
-        return;
-    }
+    // set `root` (the WordPress handbook's fragments). Said as a note: a panel's "custom
+    // configuration" box is often the whole server body, and its missing root was the
+    // cause (Websoft9's issue 935, "File not found.").
+    let snippet = model.is_synthetic(server);
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         if location.inherited.get("root").is_some() || location.alias.is_some() {
             continue;
@@ -77,11 +77,20 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
         else {
             continue;
         };
-        let mut d = Diagnostic::new(
-            &RULE.meta,
-            location.span,
-            "no `root` applies to this PHP location: $document_root is nginx's built-in default",
-        )
+        let mut d = if snippet {
+            Diagnostic::new(
+                &RULE.meta,
+                location.span,
+                "no `root` is set in this snippet: unless the server it goes into sets one, $document_root is nginx's built-in default",
+            )
+            .with_severity(lint_source::Severity::Note)
+        } else {
+            Diagnostic::new(
+                &RULE.meta,
+                location.span,
+                "no `root` applies to this PHP location: $document_root is nginx's built-in default",
+            )
+        }
         .with_related(script.span, "SCRIPT_FILENAME uses $document_root")
         .with_help("set `root` at the server level")
         .with_note("at runtime: 404 \"File not found.\", \"Primary script unknown\"");
