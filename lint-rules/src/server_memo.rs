@@ -153,7 +153,7 @@ pub(crate) fn context(
             let item = tree.item(i);
             let list = |n: &usize| tree.item(*n).is("upstream") || tree.item(*n).is("map");
             if list(&i) || tree.ancestors(i).any(|a| list(&a)) {
-                crate::model::nginx::list_text(item, &mut listed);
+                crate::model::nginx::list_text(&item, &mut listed);
             } else {
                 outside.push(item.span().file);
             }

@@ -103,7 +103,7 @@ pub fn dropping<'c>(tree: &Tree<'c>, nodes: &Nodes, fields: Fields<'_>) -> Vec<D
     let mut handed: HashMap<Option<usize>, Option<Handed<'c>>> = HashMap::default();
     for i in nodes.indices() {
         let item = tree.item(i);
-        if !item.is_block() || !is_level(item) {
+        if !item.is_block() || !is_level(&item) {
             continue;
         }
         let Some(outer) = handed_to(tree, tree.parent(i), fields, &mut handed) else {
@@ -141,7 +141,7 @@ fn handed_to<'c>(
     for level_at in chain.into_iter().rev() {
         let outer = match level_at {
             None => Some(top()),
-            Some(b) if tree.item(b).is_block() && is_level(tree.item(b)) => {
+            Some(b) if tree.item(b).is_block() && is_level(&tree.item(b)) => {
                 handed.get(&tree.parent(b)).cloned().flatten()
             }
             Some(_) => None,
@@ -177,7 +177,7 @@ fn level<'c>(
     for (f, (field, inherit)) in fields.iter().enumerate() {
         own[f] = tree
             .children_named(block, field)
-            .map(|c| *tree.item(c))
+            .map(|c| tree.item(c))
             .filter(|item| item.arg_count() >= 1)
             .collect();
         for c in inherit.iter().flat_map(|i| tree.children_named(block, i)) {
@@ -214,7 +214,7 @@ fn level<'c>(
                         family: f,
                         first_own: own[0],
                         dropped,
-                        level: block.map(|b| *tree.item(b)),
+                        level: block.map(|b| tree.item(b)),
                     });
                 }
             }

@@ -289,7 +289,7 @@ impl<'c> Globals<'c> {
             }
         };
         for &i in tree.children(None) {
-            let item = *tree.item(i);
+            let item = tree.item(i);
             if (item.is("map") || item.is("geo")) && item.is_block() {
                 add(item);
             } else if item.is("set") {
@@ -302,7 +302,7 @@ impl<'c> Globals<'c> {
                     .collect();
                 found.sort_unstable();
                 for c in found {
-                    let child = *tree.item(c);
+                    let child = tree.item(c);
                     if child.is_block() {
                         add(child);
                     }

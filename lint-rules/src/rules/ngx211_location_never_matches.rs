@@ -47,7 +47,7 @@ location ~ ^/SOGo/so/ControlPanel/Products/([^/]*)/Resources/(.*)$ {
 fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     for i in nodes.named(tree, "location") {
         let item = tree.item(i);
-        let (modifier, path) = location_pattern(item);
+        let (modifier, path) = location_pattern(&item);
         let regex_without_slash = matches!(modifier, "~" | "~*") && anchored_without_slash(&path);
         let why = if regex_without_slash {
             "the URI it is matched against always begins with `/`, and the regex is anchored (`^`) to another character"

@@ -55,7 +55,7 @@ const NORMALISED: &[&str] = &["$uri", "$document_uri", "$fastcgi_script_name"];
 fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     for i in nodes.named(tree, "if") {
         let item = tree.item(i);
-        let (left, op, right) = condition(item);
+        let (left, op, right) = condition(&item);
         if !NORMALISED.contains(&left.as_str())
             || !matches!(op.as_str(), "~" | "~*" | "!~" | "!~*")
             || !anchored_without_slash(&right)

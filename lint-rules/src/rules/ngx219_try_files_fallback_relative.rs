@@ -104,7 +104,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let reenters = node
                 .ancestors()
                 .find(|a| a.is("location"))
-                .and_then(|l| location_regex(l.item()))
+                .and_then(|l| location_regex(&l.item()))
                 .is_some_and(|(pattern, case_sensitive)| {
                     let pattern = if case_sensitive {
                         pattern

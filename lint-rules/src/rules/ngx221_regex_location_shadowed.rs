@@ -114,7 +114,7 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         if !item.is_block() || !item.arg(0).is_some_and(|a| a.starts_with('~')) {
             continue;
         }
-        let (modifier, path) = location_pattern(item);
+        let (modifier, path) = location_pattern(&item);
         let insensitive = match modifier {
             "~*" => true,
             "~" => false,

@@ -117,7 +117,7 @@ fn passes_to_fastcgi(tree: &Tree<'_>, location: usize) -> bool {
 fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     for i in nodes.named(tree, "location") {
         let item = tree.item(i);
-        let Some((regex, case_sensitive)) = location_regex(item) else {
+        let Some((regex, case_sensitive)) = location_regex(&item) else {
             continue;
         };
         let Some(dot) = unescaped_dot_before_php(&regex) else {

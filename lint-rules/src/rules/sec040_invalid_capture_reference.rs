@@ -82,13 +82,13 @@ fn scope_patterns(
         }
         let item = tree.item(n);
         if item.is("location") {
-            out.extend(location_regex(item).map(|(re, _)| re));
+            out.extend(location_regex(&item).map(|(re, _)| re));
         } else if item.is("if") {
-            out.extend(if_regex(item).map(|(re, _, _)| re));
+            out.extend(if_regex(&item).map(|(re, _, _)| re));
         } else if item.is("rewrite") {
             out.extend(item.arg(0).map(|a| a.into_owned()));
         } else if item.is("server_name") {
-            out.extend(syntax::server_name_regexes(item));
+            out.extend(syntax::server_name_regexes(&item));
         }
     }
     out
@@ -180,7 +180,7 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         if item.is("set") {
             let Some(value) = item.arg(1) else { continue };
             if let Some(cond) = tree.enclosing(i, "if") {
-                if let Some((pattern, _, negated)) = if_regex(tree.item(cond)) {
+                if let Some((pattern, _, negated)) = if_regex(&tree.item(cond)) {
                     let refs = capture_refs(&value);
                     let Some(n) = groups(&pattern).filter(|_| !refs.is_empty()) else {
                         continue;
@@ -213,7 +213,7 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         let text: Vec<String> = if item.is("set") {
             item.arg(1).map(|a| a.into_owned()).into_iter().collect()
         } else {
-            syntax::args(item)
+            syntax::args(&item)
         };
         let refs: BTreeSet<u32> = text.iter().flat_map(|t| capture_refs(t)).collect();
         if refs.is_empty() {

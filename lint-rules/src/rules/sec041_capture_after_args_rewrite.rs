@@ -58,7 +58,7 @@ fn reads_capture(tree: &Tree<'_>, n: usize) -> bool {
         return item.arg(1).is_some_and(|v| has_numbered_capture(&v));
     }
     if item.is("if") {
-        let words = if_words(item);
+        let words = if_words(&item);
         let direct = match words.as_slice() {
             [_, op, value] if op == "=" || op == "!=" => has_numbered_capture(value),
             [op, value] if matches!(op.trim_start_matches('!'), "-f" | "-d" | "-e" | "-x") => {

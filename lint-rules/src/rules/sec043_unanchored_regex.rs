@@ -67,7 +67,7 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     let mut anchored = regex_shape::Verdicts::default();
     for i in nodes.named(tree, "location").collect::<Vec<_>>() {
         let item = tree.item(i);
-        let Some((pattern, case_sensitive)) = location_regex(item) else {
+        let Some((pattern, case_sensitive)) = location_regex(&item) else {
             continue;
         };
         // A pattern that does not parse is reported by the load checks.

@@ -56,11 +56,11 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         // (pattern, caseless, span)
         let mut patterns: Vec<(String, bool, lint_source::Span)> = Vec::new();
         if item.is("location") {
-            if let Some((re, cs)) = location_regex(item) {
+            if let Some((re, cs)) = location_regex(&item) {
                 patterns.push((re, !cs, item.arg_span(item.arg_count().saturating_sub(1))));
             }
         } else if item.is("if") {
-            if let Some((re, cs, _)) = if_regex(item) {
+            if let Some((re, cs, _)) = if_regex(&item) {
                 patterns.push((re, !cs, item.args_span()));
             }
         } else if item.is("rewrite") {
@@ -68,7 +68,7 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
                 patterns.push((re.to_string(), false, item.arg_span(0)));
             }
         } else if item.is("server_name") {
-            for re in server_name_regexes(item) {
+            for re in server_name_regexes(&item) {
                 patterns.push((re, true, item.args_span()));
             }
         } else if item.is("map") && item.is_block() {

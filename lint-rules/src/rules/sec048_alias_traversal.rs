@@ -149,7 +149,7 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         let Some(location) = tree.enclosing(i, "location") else {
             continue;
         };
-        let (modifier, path) = location_pattern(tree.item(location));
+        let (modifier, path) = location_pattern(&tree.item(location));
         // A location that never matches serves nothing (NGX211 says so).
         if crate::model::syntax::literal_never_matches(modifier, &path).is_some() {
             continue;

@@ -67,14 +67,14 @@ fn is_filesystem_root(path: &str) -> bool {
 /// choosing (`rewrite ^/dl/(.*)$ /files/$1 last;` into `location /files/ { internal;
 /// alias /; }`).
 fn redirected_into(tree: &crate::model::syntax::Tree<'_>, location: usize) -> bool {
-    let (_, prefix) = location_pattern(tree.item(location));
+    let (_, prefix) = location_pattern(&tree.item(location));
     if prefix.is_empty() || prefix.starts_with('@') {
         return false;
     }
     let into = |target: &str| target.starts_with(prefix.as_ref());
     ["rewrite", "try_files", "error_page"].iter().any(|name| {
         tree.named(name).any(|n| {
-            let words = crate::model::syntax::args(tree.item(n));
+            let words = crate::model::syntax::args(&tree.item(n));
             match *name {
                 "rewrite" => words.get(1).is_some_and(|w| into(w)),
                 "try_files" => words.iter().any(|w| into(w)),
@@ -94,7 +94,7 @@ fn root_serves_no_file(tree: &crate::model::syntax::Tree<'_>, server: usize) -> 
     let catch_all = tree.children(Some(server)).iter().any(|&c| {
         let item = tree.item(c);
         item.is("location") && {
-            let (modifier, prefix) = location_pattern(item);
+            let (modifier, prefix) = location_pattern(&item);
             matches!(modifier, "" | "^~") && prefix == "/"
         }
     });
@@ -106,7 +106,7 @@ fn root_serves_no_file(tree: &crate::model::syntax::Tree<'_>, server: usize) -> 
         .all(|l| {
             // An exact location (`= /favicon.ico`, `= /robots.txt`, which every Valet stub
             // has) reads one fixed path, not the paths a client chooses.
-            if location_pattern(tree.item(l)).0 == "=" {
+            if location_pattern(&tree.item(l)).0 == "=" {
                 return true;
             }
             let kids = tree.children(Some(l));
@@ -168,7 +168,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 let Some(location) = tree.enclosing(i, "location") else {
                     continue;
                 };
-                let (modifier, prefix) = location_pattern(tree.item(location));
+                let (modifier, prefix) = location_pattern(&tree.item(location));
                 if !matches!(modifier, "" | "^~") {
                     continue;
                 }

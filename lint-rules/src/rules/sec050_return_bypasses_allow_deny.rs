@@ -99,7 +99,7 @@ fn reachable_descendants(tree: &Tree<'_>, scope: Option<usize>) -> Vec<usize> {
 /// a redirect to a path of the same server.
 fn redirects_within_server(tree: &Tree<'_>, i: usize) -> bool {
     let item = tree.item(i);
-    let args: Vec<String> = crate::model::syntax::args(item);
+    let args: Vec<String> = crate::model::syntax::args(&item);
     let target = if item.is("return") {
         match args.as_slice() {
             [code, target] if matches!(code.as_str(), "301" | "302" | "303" | "307" | "308") => {
@@ -107,7 +107,7 @@ fn redirects_within_server(tree: &Tree<'_>, i: usize) -> bool {
             }
             _ => return false,
         }
-    } else if item.is("rewrite") && crate::model::syntax::rewrite_redirects(item) {
+    } else if item.is("rewrite") && crate::model::syntax::rewrite_redirects(&item) {
         match args.get(1) {
             Some(target) => target,
             None => return false,
@@ -119,7 +119,7 @@ fn redirects_within_server(tree: &Tree<'_>, i: usize) -> bool {
 }
 
 fn returns_plain_error(tree: &Tree<'_>, i: usize) -> bool {
-    let args: Vec<String> = crate::model::syntax::args(tree.item(i));
+    let args: Vec<String> = crate::model::syntax::args(&tree.item(i));
     let Some(code) = args.first() else {
         return false;
     };
@@ -135,7 +135,7 @@ fn returns_plain_error(tree: &Tree<'_>, i: usize) -> bool {
             if !e.is("error_page") {
                 return None;
             }
-            let words: Vec<String> = crate::model::syntax::args(e);
+            let words: Vec<String> = crate::model::syntax::args(&e);
             let (target, codes) = words.split_last()?;
             codes.contains(code).then(|| target.clone())
         })
@@ -212,7 +212,7 @@ fn rewrite_probe(replacement: &str) -> Option<String> {
 /// location search runs again before the guarded block's access phase.
 fn rewrites_into_open_internal(model: &Model<'_>, tree: &Tree<'_>, i: usize) -> Option<String> {
     let item = tree.item(i);
-    if !item.is("rewrite") || crate::model::syntax::rewrite_redirects(item) {
+    if !item.is("rewrite") || crate::model::syntax::rewrite_redirects(&item) {
         return None;
     }
     let flag = item.arg(2);
@@ -261,7 +261,7 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
                 return false;
             }
             (s.is("return") && !returns_plain_error(tree, *d))
-                || (s.is("rewrite") && crate::model::syntax::rewrite_redirects(s))
+                || (s.is("rewrite") && crate::model::syntax::rewrite_redirects(&s))
         });
         if bypass.is_none() {
             let into_internal = reachable_descendants(tree, scope)

@@ -61,7 +61,7 @@ fn server_listens(tree: &Tree<'_>, scope: Option<usize>) -> Option<Vec<Vec<Strin
         tree.children(Some(server))
             .iter()
             .filter(|c| tree.item(**c).is("listen"))
-            .map(|c| crate::model::syntax::args(tree.item(*c)))
+            .map(|c| crate::model::syntax::args(&tree.item(*c)))
             .collect(),
     )
 }

@@ -96,7 +96,7 @@ fn restricts(s: &nginx_conf_parser::Item<'_>) -> Option<&'static str> {
 fn own_restriction(tree: &Tree<'_>, block: Option<usize>) -> Option<(usize, &'static str)> {
     tree.children(block)
         .iter()
-        .find_map(|&c| restricts(tree.item(c)).map(|name| (c, name)))
+        .find_map(|&c| restricts(&tree.item(c)).map(|name| (c, name)))
 }
 
 fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
