@@ -466,6 +466,43 @@ fn a_watching_editor_reports_changes_on_disk() {
     assert!(status.success(), "{status:?}");
 }
 
+/// A file opened from outside every folder the editor opened (`/etc/nginx/nginx.conf`
+/// edited with the editor started in a home directory) is linted on its own, as
+/// `--nginx FILE` lints it, with the unsaved text; a YAML file there is left alone.
+#[test]
+fn a_file_outside_the_workspace_is_linted_on_its_own() {
+    let (temp, root, mut c) = start_on_fixture();
+    let root_uri = url_of(&root);
+    c.request(
+        "initialize",
+        json!({"processId": null, "rootUri": root_uri, "capabilities": {},
+               "workspaceFolders": [{"uri": root_uri, "name": "root"}]}),
+    );
+    c.notify("initialized", json!({}));
+    let outside = temp.path().join("elsewhere/nginx/nginx.conf");
+    std::fs::create_dir_all(outside.parent().expect("dir")).expect("mkdir");
+    let clean = "events {}\nhttp {\n    server {\n        listen 8080;\n        location / { return 204; }\n    }\n}\n";
+    std::fs::write(&outside, clean).expect("write");
+    let rel = outside.display().to_string();
+    c.open(&rel, "nginx", clean);
+    let first = c.diagnostics(&rel);
+    assert_eq!(first, json!([]), "{first}");
+    // An unsaved edit that nginx would refuse (a directive outside its context).
+    let broken = clean.replace(
+        "listen 8080;",
+        "listen 8080;\n        worker_connections 10;",
+    );
+    c.change(&rel, 2, &broken);
+    let after = c.diagnostics(&rel);
+    assert!(c.shown(&after).contains("NGX"), "{}", c.shown(&after));
+    // Not configuration by the editor's word: no lint of its own.
+    let yaml = temp.path().join("elsewhere/nginx/values.yaml");
+    std::fs::write(&yaml, "server: {listen: 80}\n").expect("write");
+    let yrel = yaml.display().to_string();
+    c.open(&yrel, "yaml", "server: {listen: 80}\n");
+    assert_eq!(c.diagnostics(&yrel), json!([]));
+}
+
 fn wait_exit(child: &mut Child) -> std::process::ExitStatus {
     for _ in 0..600 {
         if let Some(status) = child.try_wait().expect("wait") {

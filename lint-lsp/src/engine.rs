@@ -90,6 +90,49 @@ pub fn lint(host: &dyn Host, workspace: &Workspace, docs: &Arc<Snapshot>) -> Res
     }
 }
 
+/// Lints one open document that no workspace lint read (a file outside every folder the
+/// editor opened, `/etc/nginx/nginx.conf` edited from a home directory) on its own, as
+/// `--nginx FILE` or `--fpm FILE` lint it, with `docs` over the disk. Settings come from
+/// the file's own folder. `Err` carries a panic's message.
+pub fn lint_alone(
+    host: &dyn Host,
+    path: &Path,
+    fpm: bool,
+    docs: &Arc<Snapshot>,
+) -> Result<Run, String> {
+    let folder = path.parent().unwrap_or(Path::new("/")).to_path_buf();
+    let settings = host.settings(&folder).unwrap_or_default();
+    let linter = Linter::new(settings).current_dir(&folder);
+    let mut input = Input {
+        buffers: Some(docs.clone()),
+        ..Default::default()
+    };
+    if fpm {
+        input.fpm = vec![path.to_path_buf()];
+    } else {
+        input.nginx = vec![path.to_path_buf()];
+    }
+    let result = catch_unwind(AssertUnwindSafe(|| host.lint(&linter, &input)));
+    match result {
+        Ok(Ok(report)) => Ok(Run {
+            map: Arc::new(report.sources),
+            diagnostics: report.diagnostics,
+        }),
+        Ok(Err(e)) => {
+            eprintln!("nginx-fpm-lint lsp: {}: {e}", path.display());
+            Ok(Run {
+                map: Arc::new(SourceMap::new()),
+                diagnostics: Vec::new(),
+            })
+        }
+        Err(payload) => Err(payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string())),
+    }
+}
+
 /// One published diagnostic with what code actions need.
 #[derive(Clone, Debug)]
 pub struct Published {

@@ -187,6 +187,45 @@ impl<'h> Server<'h> {
                 }
             }
         }
+        // Open documents no workspace lint read, that the editor says are nginx or php-fpm
+        // configuration: linted each on its own (a file outside every folder got no
+        // diagnostics at all).
+        let read: std::collections::HashSet<PathBuf> = maps
+            .iter()
+            .flat_map(|m: &Arc<lint_source::SourceMap>| {
+                m.files()
+                    .iter()
+                    .filter_map(|(_, f)| f.disk_path.clone())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let loose: Vec<(PathBuf, bool)> = self
+            .docs
+            .iter()
+            .filter_map(|(uri, d)| {
+                let path = engine::path_of(uri)?;
+                let kind = loose_kind(&path, &d.language, &d.text)?;
+                (!read.contains(&path)).then_some((path, kind == FileKind::Fpm))
+            })
+            .collect();
+        for (path, fpm) in loose {
+            match engine::lint_alone(self.host, &path, fpm, &snapshot) {
+                Ok(run) => {
+                    for (uri, list) in engine::to_lsp(&run.diagnostics, &run.map, &self.rules) {
+                        // Only the document's own findings: the files it includes belong
+                        // to whatever lints them.
+                        if engine::path_of(&uri).as_deref() == Some(path.as_path()) {
+                            next.entry(uri).or_default().extend(list);
+                        }
+                    }
+                    maps.push(run.map);
+                }
+                Err(message) => {
+                    eprintln!("nginx-fpm-lint lsp: the linter panicked: {message}");
+                    crashed = Some(message);
+                }
+            }
+        }
         if let Some(message) = crashed {
             // Keep what is known; say it once, on the file being edited.
             next = self.published.clone();
@@ -627,6 +666,23 @@ fn describes_deployment(path: &Path) -> bool {
 
 /// The language of a file the lint did not read: the editor's language id, else its
 /// place and content.
+/// The kind of an open document to lint on its own when no workspace lint read it: one
+/// the editor calls nginx or php-fpm configuration, or a generic configuration file
+/// (`conf`, `ini`) whose path names nginx or php; `None` for anything else (a YAML file,
+/// a README).
+fn loose_kind(path: &Path, language: &str, text: &[u8]) -> Option<FileKind> {
+    let named = {
+        let p = path.to_string_lossy().to_ascii_lowercase();
+        p.contains("nginx") || p.contains("php")
+    };
+    let config = match language {
+        "nginx" | "php-fpm" | "fpm" | "php-ini" => true,
+        "conf" | "ini" | "dosini" | "" => named,
+        _ => false,
+    };
+    config.then(|| guess_kind(path, language, text))
+}
+
 fn guess_kind(path: &Path, language: &str, text: &[u8]) -> FileKind {
     match language {
         "nginx" => return FileKind::Nginx,
