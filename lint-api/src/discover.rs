@@ -120,6 +120,39 @@ fn add_fpm_tree(input: &mut LintInput, root: Option<&Path>, dir: &str) {
     }
 }
 
+/// The worker user a distribution's nginx package is built with (`--user=`), for a copy of
+/// `/` whose nginx.conf has no `user` directive: Arch's `http`, FreeBSD's port `www`.
+/// Told from `/etc/os-release`, else from the layout only these keep (FreeBSD's
+/// `/usr/local/etc/nginx`, Arch's `/etc/php/php-fpm.conf` without a version folder); kept
+/// only when the copy's `/etc/passwd`, if it has one, holds that account. `None` leaves
+/// nginx's own default (`nobody`).
+pub fn root_nginx_build_user(root: &Path) -> Option<String> {
+    let release = std::fs::read_to_string(root.join("etc/os-release")).unwrap_or_default();
+    let id = release
+        .lines()
+        .find_map(|l| l.strip_prefix("ID="))
+        .map(|v| v.trim().trim_matches('"').to_ascii_lowercase());
+    let user = match id.as_deref() {
+        Some("arch" | "archarm" | "manjaro" | "endeavouros") => "http",
+        Some("freebsd") => "www",
+        Some(_) => return None,
+        None if root.join("usr/local/etc/nginx/nginx.conf").is_file()
+            && !root.join("etc/nginx/nginx.conf").is_file() =>
+        {
+            "www"
+        }
+        None if root.join("etc/php/php-fpm.conf").is_file() => "http",
+        None => return None,
+    };
+    match std::fs::read_to_string(root.join("etc/passwd")) {
+        Ok(passwd) => passwd
+            .lines()
+            .any(|l| l.split(':').next() == Some(user))
+            .then(|| user.to_string()),
+        Err(_) => Some(user.to_string()),
+    }
+}
+
 /// The nginx version a copy of `/` runs: its dpkg database's nginx package, else its
 /// distribution release (`/etc/os-release`) mapped to the nginx that release ships.
 pub fn root_nginx_version(root: &Path) -> Option<String> {

@@ -1014,6 +1014,13 @@ impl Linter {
             }
         }
         self.apply_options(&mut lint_input, input, false)?;
+        // The worker user of a distribution whose nginx is built with its own (`--user=http`
+        // on Arch, `www` on FreeBSD): nginx.conf's `user` still comes first.
+        if lint_input.options.nginx_user.is_none() {
+            if let Some(root) = &lint_input.options.root {
+                lint_input.options.nginx_user = discover::root_nginx_build_user(root);
+            }
+        }
         // The version that runs, when nobody said: the root's packages, or this machine's.
         if lint_input.options.nginx_version.is_none() {
             lint_input.options.nginx_version = match &lint_input.options.root {

@@ -335,6 +335,12 @@ impl<'a> Model<'a> {
             for (_, file, _) in p.master_log_files() {
                 paths.push(file);
             }
+            // The socket's directory (FPM114).
+            if let Some((fpm_conf_parser::Listen::Unix(socket), _)) = p.pool.listen() {
+                if socket.is_absolute() {
+                    paths.push(socket);
+                }
+            }
             for (_, dir, _) in p.worker_write_dirs() {
                 paths.push(dir);
             }
@@ -649,9 +655,10 @@ impl<'a> Model<'a> {
             || self.reached_pools(location).next().is_some()
     }
 
-    /// The nginx worker user: the `user` directive, else `--nginx-user`, else Debian's `www-data`
-    /// when the tree looks like Debian's, else nginx's built-in `nobody`. The bool says whether it
-    /// was stated (directive or option) rather than assumed.
+    /// The nginx worker user: the `user` directive, else `--nginx-user` (which a copy of `/`
+    /// fills with its distribution's build user: Arch's `http`, FreeBSD's `www`), else nginx's
+    /// built-in `nobody`. The bool says whether it was stated (directive, option or the
+    /// distribution's build) rather than assumed.
     pub fn nginx_user(&self, nginx: &NginxModel) -> (String, Option<String>, Option<Span>, bool) {
         // A master that is not root cannot switch users: `user` is ignored.
         if let Some(user) = self

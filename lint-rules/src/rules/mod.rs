@@ -145,4 +145,5 @@ register! {
     fpm111_pool_user_missing,
     fpm112_setting_overridden,
     fpm113_pool_account_unknown,
+    fpm114_socket_directory_missing,
 }
