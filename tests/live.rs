@@ -609,3 +609,94 @@ fn dual_stack_conflict_passes_nginx_t_and_fails_at_start() {
         );
     }
 }
+
+/// FPM114's claim: a pool socket in a directory that does not exist passes `php-fpm -t`
+/// and stops php-fpm at start (exit 78, "unable to bind listening socket"); with the
+/// directory there, php-fpm starts and makes the socket. The linter, on the same copy of
+/// `/`, flags the first and not the second.
+#[test]
+fn socket_in_a_missing_directory_passes_php_fpm_t_and_fails_at_start() {
+    let _alone = one_at_a_time();
+    if !live_tools_or_skip() {
+        return;
+    }
+    for (kind, made, starts) in [("bad", false, false), ("good", true, true)] {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let root = tmp.path();
+        for sub in ["etc/php/8.2/fpm", "var/log", "var/lib/php"] {
+            std::fs::create_dir_all(root.join(sub)).expect("mkdir");
+        }
+        if made {
+            std::fs::create_dir_all(root.join("var/lib/php/sockets")).expect("mkdir");
+        }
+        // The pool as the linter reads it (paths in the copy of `/`)...
+        let pool = "[app]\nuser = www-data\ngroup = www-data\nlisten = /var/lib/php/sockets/app.sock\npm = static\npm.max_children = 1\n";
+        let conf = root.join("etc/php/8.2/fpm/php-fpm.conf");
+        std::fs::write(
+            &conf,
+            format!("[global]\nerror_log = /var/log/php-fpm.log\n{pool}"),
+        )
+        .expect("write");
+        // ...and as php-fpm runs it, its paths under the copy.
+        let d = root.display();
+        let running_conf = root.join("run.conf");
+        std::fs::write(
+            &running_conf,
+            format!("[global]\npid = {d}/fpm.pid\nerror_log = {d}/var/log/php-fpm.log\ndaemonize = no\n")
+                + &pool.replace("/var/lib", &format!("{d}/var/lib")),
+        )
+        .expect("write");
+        let test = Command::new("php-fpm8.2")
+            .args(["-t", "-y"])
+            .arg(&running_conf)
+            .output()
+            .expect("php-fpm -t");
+        assert!(
+            test.status.success(),
+            "{kind}: php-fpm -t must pass: {test:?}"
+        );
+        let mut child = Command::new("php-fpm8.2")
+            .args(["-F", "-R", "-y"])
+            .arg(&running_conf)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("php-fpm starts or fails");
+        let socket = root.join("var/lib/php/sockets/app.sock");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut exited = None;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = child.try_wait() {
+                exited = Some(status);
+                break;
+            }
+            if socket.exists() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let running = exited.is_none() && socket.exists();
+        if exited.is_none() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let log = std::fs::read_to_string(root.join("var/log/php-fpm.log")).unwrap_or_default();
+        assert_eq!(
+            running, starts,
+            "{kind}: started = {running}, exit {exited:?}\n{log}"
+        );
+        if !starts {
+            assert_eq!(exited.and_then(|s| s.code()), Some(78), "{log}");
+            assert!(log.contains("unable to bind listening socket"), "{log}");
+        }
+        let lint = BinCommand::cargo_bin("nginx-fpm-lint")
+            .expect("binary")
+            .args(["--no-config", "--format", "concise", "--root"])
+            .arg(root)
+            .output()
+            .expect("lint runs");
+        let out = String::from_utf8_lossy(&lint.stdout);
+        assert_eq!(out.contains(": FPM114 ["), !starts, "{kind}:\n{out}");
+        println!("live socket directory {kind}: php-fpm -t ok, started = {running}");
+    }
+}
