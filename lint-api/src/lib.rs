@@ -871,9 +871,20 @@ impl Linter {
             || (input.root.is_some() && repos.is_empty());
         if classic {
             let lint_input = self.build_input(input, &classic_paths, cwd)?;
-            if input.nginx_dump.is_some() && lint_input.fpm.is_empty() {
+            let dumped = input
+                .nginx_dump
+                .as_ref()
+                .is_some_and(|(_, text)| nginx_conf_parser::is_dump(text));
+            if dumped && lint_input.fpm.is_empty() {
+                plan.notes.push(if input.root.is_some() {
+                    "php-fpm is not linted: the dump is nginx's side only, and the --root tree holds no php-fpm configuration (give --fpm FILE)".into()
+                } else {
+                    "php-fpm is not linted (the dump is nginx's side only): give --fpm FILE, or --root DIR holding the machine's /etc/php".into()
+                });
+            }
+            if dumped && input.root.is_none() {
                 plan.notes.push(
-                    "php-fpm is not linted (the dump is nginx's side only): give --fpm FILE, or --root DIR holding the machine's /etc/php".into(),
+                    "a dump holds the configuration, not the disk: document roots, cache and log directories and sockets are not checked (give --root DIR, a copy of the machine's /)".into(),
                 );
             }
             plan.inputs.push(lint_input);

@@ -57,9 +57,25 @@ impl LoadOptions {
 pub const FILLED_AT_START: &str = "is filled in before the server reads it";
 
 /// nginx's words for a failed open.
-fn open_message(path: &Path, e: &FsError, copy_of_root: bool) -> String {
+/// What the loader reads from, for what a file it cannot read means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum View {
+    /// The disk, or a deployment's view of its containers.
+    Files,
+    /// A copy of `/` (`--root`): a file it cannot tell of is in a tree it does not hold.
+    CopyOfRoot,
+    /// `nginx -T` output: it prints every file nginx read, so a file missing from it was
+    /// left out of the paste.
+    Dump,
+}
+
+fn open_message(path: &Path, e: &FsError, view: View) -> String {
     match e {
-        FsError::Unknown if copy_of_root => format!(
+        FsError::Unknown if view == View::Dump => format!(
+            "\"{}\" is not in the dump: `nginx -T` prints every file nginx reads, so the paste was trimmed or cut off; it is not linted",
+            path.display()
+        ),
+        FsError::Unknown if view == View::CopyOfRoot => format!(
             "\"{}\" is in a tree this copy of / does not hold: what it holds is not known",
             path.display()
         ),
@@ -91,7 +107,8 @@ impl FileSystem for Dump {
                 disk_path: None,
                 origin: None,
             })
-            .ok_or(FsError::NotFound)
+            // Not "no such file": the dump says nothing of the disk.
+            .ok_or(FsError::Unknown)
     }
 
     fn glob(&self, pattern: &Path) -> Result<Vec<PathBuf>, FsError> {
@@ -125,7 +142,11 @@ pub fn load(path: &Path, opts: &LoadOptions, map: &SourceMap) -> Config {
     let main = normalize(&main);
     Loader {
         provider: &*provider,
-        copy_of_root: opts.fs.is_none() && opts.root.is_some(),
+        view: if opts.fs.is_none() && opts.root.is_some() {
+            View::CopyOfRoot
+        } else {
+            View::Files
+        },
         map,
         cache: opts.cache.as_deref(),
         conf_prefix: opts
@@ -136,65 +157,186 @@ pub fn load(path: &Path, opts: &LoadOptions, map: &SourceMap) -> Config {
     .run(&main)
 }
 
-/// Where a pasted dump ends: before a closing Markdown fence (```` ``` ```` alone on
-/// the last line). Dumps are copied from issues and chats with their fence; read as
-/// part of the last file, it was a syntax error at a line that file does not have.
-fn paste_end(text: &[u8]) -> usize {
-    let trimmed = text.trim_ascii_end();
-    let start = trimmed
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |p| p + 1);
-    let last = trimmed[start..].trim_ascii();
-    if last.starts_with(b"```") && !last[3..].contains(&b'`') {
-        start
-    } else {
-        text.len()
+/// Whether a line is something a paste of `nginx -T` carries around the dump rather than
+/// configuration: a Markdown fence, nginx's status and error lines (`nginx: the
+/// configuration file ... test is successful`, `2026/12/05 13:14:56 [warn] ...`), a
+/// shell prompt or the command (`root@web1:~# nginx -T`).
+fn paste_noise(line: &[u8]) -> bool {
+    let line = line.trim_ascii();
+    if line.starts_with(b"```") || line.starts_with(b"nginx: ") {
+        return true;
+    }
+    // nginx's log format: `YYYY/MM/DD HH:MM:SS [level] pid#tid: ...`.
+    let logged = line.len() > 21
+        && line[..4].iter().all(u8::is_ascii_digit)
+        && line[4] == b'/'
+        && line[7] == b'/'
+        && line[10] == b' '
+        && line[13] == b':'
+        && line[19..].starts_with(b" [");
+    if logged {
+        return true;
+    }
+    // `user@host:~$ `, `root@web1:/etc/nginx# nginx -T`, `$ sudo nginx -T`.
+    let text = String::from_utf8_lossy(line);
+    let prompt_end = text
+        .find("$ ")
+        .or_else(|| text.find("# "))
+        .map_or(text.ends_with(['$', '#']), |_| true);
+    let prompt =
+        text.contains('@') && text.contains(':') && prompt_end && !text.contains(['{', '}', ';']);
+    prompt || text.starts_with("$ ") || text == "$" || text.contains("nginx -T")
+}
+
+/// Where a pasted dump ends: before a closing Markdown fence after the last file (and
+/// the prose that follows it), and before the lines nginx or a shell print after the
+/// dump (a prompt, nginx's `test failed` footer). Read as part of the last file, they
+/// were syntax errors at lines that file does not have.
+fn paste_end(text: &[u8], last_start: usize) -> usize {
+    let tail = &text[last_start.min(text.len())..];
+    // A fence in the last file closes the paste, whatever follows it.
+    let mut at = 0;
+    for line in tail.split(|&b| b == b'\n') {
+        if line.trim_ascii().starts_with(b"```") {
+            return last_start + at;
+        }
+        at += line.len() + 1;
+    }
+    // Trailing noise lines, from the end.
+    let mut end = text.len();
+    loop {
+        let body = &text[last_start.min(end)..end];
+        let trimmed = body.trim_ascii_end();
+        let line_start = trimmed
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |p| p + 1);
+        let last = &trimmed[line_start..];
+        if trimmed.is_empty() || !paste_noise(last) || last.trim_ascii().starts_with(b"#") {
+            return end;
+        }
+        end = last_start + line_start;
     }
 }
 
 /// Whether `text` is `nginx -T` output (saved to a file, or pasted with its Markdown
-/// fence): its first line that is not blank, a fence or one of nginx's own status lines
-/// (`nginx: the configuration file ... syntax is ok`) is a `# configuration file PATH:`
-/// marker. Read as one nginx.conf, a dump is every file of the tree at the top level.
+/// fence): its first line that is not blank, a fence, one of nginx's own status or log
+/// lines (`nginx: the configuration file ... syntax is ok`, a timestamped `[warn]` of a
+/// `2>&1` capture) or a shell prompt is a `# configuration file PATH:` marker; or it is
+/// the output of an `nginx -T` that failed (its `[emerg]` line and `test failed`).
+/// Read as one nginx.conf, a dump is every file of the tree at the top level.
 ///
 /// ```
 /// use nginx_conf_parser::is_dump;
 /// assert!(is_dump(b"nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\n# configuration file /etc/nginx/nginx.conf:\nevents {}\n"));
+/// assert!(is_dump(b"2026/12/05 13:14:56 [warn] 395#395: conflicting server name \"a\" on 0.0.0.0:80, ignored\n# configuration file /etc/nginx/nginx.conf:\nevents {}\n"));
 /// assert!(!is_dump(b"# configuration file for the shop\nevents {}\n"));
 /// ```
 pub fn is_dump(text: &[u8]) -> bool {
     const MARK: &[u8] = b"# configuration file ";
-    text.split(|&b| b == b'\n')
+    let first = text
+        .split(|&b| b == b'\n')
         .map(|line| line.trim_ascii())
-        .find(|line| !line.is_empty() && !line.starts_with(b"```") && !line.starts_with(b"nginx: "))
-        .is_some_and(|line| {
-            line.starts_with(MARK) && line.ends_with(b":") && line.len() > MARK.len() + 1
-        })
+        .take(64)
+        .find(|line| !line.is_empty() && (line.starts_with(MARK) || !paste_noise(line)));
+    let marked = first.is_some_and(|line| {
+        line.starts_with(MARK) && line.ends_with(b":") && line.len() > MARK.len() + 1
+    });
+    marked || failed_test(text).is_some()
 }
 
-/// Splits `nginx -T` output into its files and loads them as if read from disk.
+/// The `[emerg]` line of an `nginx -T` that failed (`nginx: [emerg] unknown directive
+/// "retrun" in /etc/nginx/conf.d/a.conf:4` or its timestamped form, followed by `nginx:
+/// configuration file ... test failed`), as (its offset, nginx's message).
+fn failed_test(text: &[u8]) -> Option<(usize, String)> {
+    let head = &text[..text.len().min(64 * 1024)];
+    let failed = head
+        .windows(b"test failed".len())
+        .any(|w| w == b"test failed");
+    if !failed {
+        return None;
+    }
+    let mut at = 0;
+    for line in head.split(|&b| b == b'\n') {
+        let text = String::from_utf8_lossy(line);
+        if let Some(i) = text.find("[emerg] ") {
+            let message = text[i + "[emerg] ".len()..].trim();
+            // `pid#tid: ` of the timestamped form.
+            let message = message
+                .split_once(": ")
+                .filter(|(pid, _)| pid.bytes().all(|b| b.is_ascii_digit() || b == b'#'))
+                .map_or(message, |(_, m)| m);
+            return Some((at, message.to_string()));
+        }
+        at += line.len() + 1;
+    }
+    None
+}
+
+/// Where a marker line may stand: not inside a block, a quoted string or a comment of the
+/// file being read. nginx prints `# configuration file PATH:` only between files, so such a
+/// line inside a block (a comment copied from an old dump) or inside a multi-line string
+/// is that file's content.
+#[derive(Default)]
+struct SectionScan {
+    depth: i64,
+    quote: Option<u8>,
+}
+
+impl SectionScan {
+    fn feed(&mut self, line: &[u8]) {
+        let mut escaped = false;
+        let mut at_word_start = true;
+        for &b in line {
+            if let Some(q) = self.quote {
+                if escaped {
+                    escaped = false;
+                } else if b == b'\\' {
+                    escaped = true;
+                } else if b == q {
+                    self.quote = None;
+                }
+                at_word_start = false;
+                continue;
+            }
+            match b {
+                b'#' if at_word_start => break,
+                b'"' | b'\'' if at_word_start => self.quote = Some(b),
+                b'{' => self.depth += 1,
+                b'}' => self.depth -= 1,
+                _ => {}
+            }
+            at_word_start = matches!(b, b' ' | b'\t' | b'\r' | b';' | b'{' | b'}');
+        }
+    }
+
+    /// Between statements at the top level of the file.
+    fn at_top(&self) -> bool {
+        self.depth <= 0 && self.quote.is_none()
+    }
+}
+
+/// Splits `nginx -T` output into its files and loads them as if read from disk. A dump
+/// that is cut off (its last file ends inside a block or a string) is said so; a failed
+/// `nginx -T` (no file printed, its `[emerg]` line) is reported with nginx's message.
 pub fn from_dump(name: &Path, text: &[u8], map: &SourceMap) -> Config {
     let mut files: HashMap<PathBuf, Arc<[u8]>> = HashMap::new();
     let mut order: Vec<PathBuf> = Vec::new();
     const MARK: &[u8] = b"# configuration file ";
     let mut current: Option<(PathBuf, usize)> = None;
+    let mut scan = SectionScan::default();
     let mut pos = 0;
-    let finish = |current: &mut Option<(PathBuf, usize)>,
-                  end: usize,
-                  files: &mut HashMap<PathBuf, Arc<[u8]>>| {
-        if let Some((path, start)) = current.take() {
-            // -T appends one LF after each file's bytes.
-            let mut body = &text[start..end.max(start)];
-            if body.ends_with(b"\n") {
+    let body = |start: usize, end: usize| {
+        // -T appends one LF after each file's bytes.
+        let mut body = &text[start..end.max(start)];
+        if body.ends_with(b"\n") {
+            body = &body[..body.len() - 1];
+            // In a CRLF copy, that LF came with its CR.
+            if body.ends_with(b"\r") {
                 body = &body[..body.len() - 1];
-                // In a CRLF copy, that LF came with its CR.
-                if body.ends_with(b"\r") {
-                    body = &body[..body.len() - 1];
-                }
             }
-            files.entry(path).or_insert_with(|| Arc::from(body));
         }
+        body
     };
     while pos < text.len() {
         let line_end = text[pos..]
@@ -205,17 +347,58 @@ pub fn from_dump(name: &Path, text: &[u8], map: &SourceMap) -> Config {
         // A dump saved on Windows (or pasted through it) has CRLF lines; nginx reads
         // CRLF files as it reads LF ones.
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        if line.starts_with(MARK) && line.ends_with(b":") {
-            finish(&mut current, pos, &mut files);
-            let path = PathBuf::from(
-                String::from_utf8_lossy(&line[MARK.len()..line.len() - 1]).into_owned(),
-            );
-            order.push(path.clone());
-            current = Some((path, (line_end + 1).min(text.len())));
+        let marker = line.starts_with(MARK) && line.ends_with(b":") && scan.at_top();
+        // nginx prints each path once (the names it read are kept in a tree): a second
+        // marker of a path is content, not a file.
+        let path = marker.then(|| {
+            normalize(Path::new(&*String::from_utf8_lossy(
+                &line[MARK.len()..line.len() - 1],
+            )))
+        });
+        match path
+            .filter(|p| !files.contains_key(p) && current.as_ref().is_none_or(|(c, _)| c != p))
+        {
+            Some(path) => {
+                if let Some((done, start)) = current.take() {
+                    files
+                        .entry(done)
+                        .or_insert_with(|| Arc::from(body(start, pos)));
+                }
+                order.push(path.clone());
+                current = Some((path, (line_end + 1).min(text.len())));
+                scan = SectionScan::default();
+            }
+            None => {
+                if current.is_some() {
+                    scan.feed(line);
+                }
+            }
         }
         pos = line_end + 1;
     }
-    finish(&mut current, paste_end(text), &mut files);
+    let mut cut_off: Option<PathBuf> = None;
+    if let Some((last, start)) = current.take() {
+        let end = paste_end(text, start);
+        let mut tail = SectionScan::default();
+        for line in text[start..end].split(|&b| b == b'\n') {
+            tail.feed(line);
+        }
+        // nginx ends every file it prints with a line feed: a dump whose last line has
+        // none, and is no complete statement, was cut there.
+        let last_line = text[start..end]
+            .split(|&b| b == b'\n')
+            .next_back()
+            .unwrap_or_default()
+            .trim_ascii();
+        let mid_line =
+            !last_line.is_empty() && !last_line.ends_with(b";") && !last_line.ends_with(b"}");
+        if !tail.at_top() || mid_line {
+            cut_off = Some(last.clone());
+        }
+        files
+            .entry(last)
+            .or_insert_with(|| Arc::from(body(start, end)));
+    }
     let Some(main) = order.first().cloned() else {
         let mut config = Config::default();
         let id = map.add(SourceFile::new(
@@ -224,37 +407,95 @@ pub fn from_dump(name: &Path, text: &[u8], map: &SourceMap) -> Config {
             FileKind::Other,
             Arc::from(text),
         ));
-        config.diagnostics.push(Diagnostic::new(
-            &UNREADABLE,
-            Span::point(id, 0),
-            "not an `nginx -T` dump: no \"# configuration file PATH:\" line found",
-        ));
+        let (at, message) = match failed_test(text) {
+            Some((at, emerg)) => (
+                at,
+                format!("`nginx -T` failed and printed no configuration: \"{emerg}\"; fix that and run it again (it prints the files only when the test passes)"),
+            ),
+            None if text.trim_ascii().is_empty() => (
+                0,
+                "the `nginx -T` output is empty: nginx printed nothing to it (its errors go to stderr: capture them with `2>&1`)".to_string(),
+            ),
+            None => (
+                0,
+                "not an `nginx -T` dump: no \"# configuration file PATH:\" line found".to_string(),
+            ),
+        };
+        config
+            .diagnostics
+            .push(Diagnostic::new(&UNREADABLE, Span::point(id, at), message));
         return config;
     };
-    let conf_prefix = dump_conf_prefix(&order);
+    let conf_prefix = dump_conf_prefix(&order, &files);
     let provider = Dump { files };
-    Loader {
+    let mut config = Loader {
         provider: &provider,
-        copy_of_root: false,
+        view: View::Dump,
         map,
         conf_prefix,
         cache: None,
     }
-    .run(&main)
+    .run(&main);
+    if let Some(last) = cut_off {
+        let id = config
+            .files
+            .iter()
+            .find(|(_, f)| map.get(f.id).path == last)
+            .map(|(id, f)| (*id, f.text.len()));
+        if let Some((id, len)) = id {
+            let mut note = Diagnostic::new(
+                &UNREADABLE,
+                Span::point(id, len),
+                format!(
+                    "the dump ends inside {}: the paste looks cut off; what followed is not linted, and what it defined (variables, upstreams) is missing from the findings",
+                    last.display()
+                ),
+            );
+            note.severity = lint_source::Severity::Note;
+            config.diagnostics.push(note);
+        }
+        // The syntax error at the end of the last file is the paste's, not the file's.
+        for d in &mut config.diagnostics {
+            let at_end = d.primary.as_ref().is_some_and(|p| {
+                map.get(p.span.file).path == last && d.message.contains("unexpected end of file")
+            });
+            if at_end {
+                d.severity = lint_source::Severity::Note;
+                d.notes.push(format!(
+                    "the dump ends inside {}: the paste looks cut off, and what followed is not linted",
+                    last.display()
+                ));
+            }
+        }
+    }
+    config
 }
 
 /// Where a dump's relative paths resolve. `nginx -T` prints the main file first, so its
-/// directory is nginx's conf prefix. Dumps pasted into issues are often trimmed to the
+/// directory is nginx's conf prefix, whatever the file is called (`-c prod.conf`): the
+/// first file is taken for the main one when it is named `nginx.conf` or holds the main
+/// file's blocks (`events`, `http`). Dumps pasted into issues are often trimmed to the
 /// interesting files (`conf.d/site.conf` first, `fastcgi_params` later); the main file's
 /// directory is then the nearest directory holding every dumped file, since nginx dumps
 /// only files under or beside its own (was: the first file's directory, so `include
 /// fastcgi_params` in conf.d/site.conf failed although /etc/nginx/fastcgi_params was dumped).
-fn dump_conf_prefix(order: &[PathBuf]) -> PathBuf {
+fn dump_conf_prefix(order: &[PathBuf], files: &HashMap<PathBuf, Arc<[u8]>>) -> PathBuf {
     let Some(first) = order.first() else {
         return PathBuf::new();
     };
     let first_dir = first.parent().map(Path::to_path_buf).unwrap_or_default();
-    if first.file_name().is_some_and(|n| n == "nginx.conf") {
+    let holds_main_blocks = files.get(first).is_some_and(|text| {
+        text.split(|&b| b == b'\n').any(|line| {
+            let line = line.trim_ascii_start();
+            ["events", "http"].iter().any(|block| {
+                line.strip_prefix(block.as_bytes()).is_some_and(|rest| {
+                    rest.first()
+                        .is_some_and(|b| matches!(b, b' ' | b'\t' | b'{'))
+                })
+            })
+        })
+    });
+    if holds_main_blocks || first.file_name().is_some_and(|n| n == "nginx.conf") {
         return first_dir;
     }
     order.iter().skip(1).fold(first_dir, |common, path| {
@@ -276,9 +517,9 @@ type SiteTargets = Vec<(IncludeSite, Arc<[PathBuf]>)>;
 
 struct Loader<'a> {
     provider: &'a dyn FileSystem,
-    /// Reading a copy of `/` (`--root`): a file it cannot tell of is in a tree the copy
-    /// does not hold, not one a deployment leaves out.
-    copy_of_root: bool,
+    /// What is read: a file it cannot tell of is in a tree a copy of `/` does not hold,
+    /// or left out of a dump, not one a deployment leaves out.
+    view: View,
     map: &'a SourceMap,
     conf_prefix: PathBuf,
     cache: Option<&'a ParseCache>,
@@ -362,7 +603,7 @@ impl Loader<'_> {
                 config.diagnostics.push(Diagnostic::new(
                     &UNREADABLE,
                     Span::point(id, 0),
-                    open_message(main, &error, self.copy_of_root),
+                    open_message(main, &error, self.view),
                 ));
                 return config;
             }
@@ -402,7 +643,7 @@ impl Loader<'_> {
                                                 &UNREADABLE
                                             },
                                             site.span,
-                                            open_message(&full, &error, self.copy_of_root),
+                                            open_message(&full, &error, self.view),
                                         ));
                                         Arc::from(Vec::new())
                                     }
@@ -458,7 +699,7 @@ impl Loader<'_> {
                         config.diagnostics.push(Diagnostic::new(
                             meta,
                             site.span,
-                            open_message(t, error, self.copy_of_root),
+                            open_message(t, error, self.view),
                         ));
                     }
                 }

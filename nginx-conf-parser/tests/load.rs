@@ -195,11 +195,101 @@ fn a_dump_whose_main_file_comes_first_resolves_against_its_directory() {
     let map = SourceMap::new();
     let config = from_dump(Path::new("-"), dump.as_bytes(), &map);
     let codes: Vec<_> = config.diagnostics.iter().map(|d| d.code).collect();
+    // Not a claim about the disk: a file nginx read is in its dump, so one missing from
+    // it was left out of the paste.
     assert_eq!(
         codes,
-        ["NGX002"],
+        ["NGX005"],
         "{:?}",
         messages(&map, &config.diagnostics)
+    );
+    assert!(config.diagnostics[0].message.contains("is not in the dump"));
+}
+
+/// What the differential of genuine `nginx -T` output against the files found (triage
+/// AC): each case read as the files are.
+#[test]
+fn genuine_dumps_read_as_their_files() {
+    let site = "# configuration file /etc/nginx/conf.d/site.conf:\nserver {\n    listen 80;\n    sendfile maybe;\n}\n\n";
+    let expected = "/etc/nginx/conf.d/site.conf:3:14 NGX014";
+    let read = |text: &str| {
+        let map = SourceMap::new();
+        let config = from_dump(Path::new("-"), text.as_bytes(), &map);
+        let mut diags = config.diagnostics.clone();
+        diags.extend(check(&config, &CheckOptions::default(), &map));
+        (config.files.len(), messages(&map, &diags))
+    };
+    // `nginx -T -c /etc/nginx/prod.conf` with a file outside its directory: relative
+    // includes resolve against the main file's directory, whatever it is named.
+    let prod = format!("# configuration file /etc/nginx/prod.conf:\nevents {{}}\nhttp {{\n    include /usr/share/nginx/modules/*.conf;\n    include conf.d/*.conf;\n}}\n\n# configuration file /usr/share/nginx/modules/mod.conf:\n\n{site}");
+    let (files, found) = read(&prod);
+    assert_eq!(files, 3, "{found:?}");
+    assert!(found.iter().any(|m| m.starts_with(expected)), "{found:?}");
+    let plain = format!("# configuration file /etc/nginx/nginx.conf:\nevents {{}}\nhttp {{\n    include conf.d/*.conf;\n}}\n\n{site}");
+    // Text after the dump: a shell prompt, nginx's footer of another run, a fence and prose.
+    for tail in [
+        "root@web1:~# ",
+        "nginx: [emerg] unknown directive \"x\" in /etc/nginx/a.conf:1\nnginx: configuration file /etc/nginx/nginx.conf test failed\n",
+        "```\nAny idea why this returns 502?\n",
+    ] {
+        let (files, found) = read(&format!("{plain}{tail}"));
+        assert_eq!(files, 2, "{tail:?}: {found:?}");
+        assert_eq!(found.len(), 1, "{tail:?}: {found:?}");
+        assert!(found[0].starts_with(expected), "{tail:?}: {found:?}");
+    }
+    // A marker line inside a block (a comment copied from an old dump) or inside a
+    // multi-line string is the file's content, and a path printed twice is content too.
+    let commented = plain.replace(
+        "http {\n",
+        "http {\n# configuration file /etc/nginx/conf.d/fake.conf:\n",
+    );
+    let quoted = plain.replace(
+        "http {\n",
+        "http {\n    map $uri $y { default \"a\n# configuration file /etc/nginx/conf.d/fake.conf:\nb\"; }\n",
+    );
+    for text in [commented, quoted] {
+        let (files, found) = read(&text);
+        assert_eq!(files, 2, "{found:?}");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].starts_with(expected), "{found:?}");
+    }
+    // nginx prints an include as it joined it (`/etc/nginx//conf.d/site.conf`,
+    // `/etc/nginx/../common/h.conf`): the names are read as the paths they are.
+    let joined = "# configuration file /etc/nginx/nginx.conf:\nevents {}\nhttp {\n    include /etc/nginx//conf.d/*.conf;\n    include ../common/h.conf;\n}\n\n# configuration file /etc/nginx//conf.d/site.conf:\nserver {\n    listen 80;\n    sendfile maybe;\n}\n\n# configuration file /etc/nginx/../common/h.conf:\n\n";
+    let (files, found) = read(joined);
+    assert_eq!(files, 3, "{found:?}");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].starts_with(expected), "{found:?}");
+}
+
+/// A dump cut off in the middle of a file says so (a note), rather than a syntax error of
+/// the user's file; a failed `nginx -T` reports nginx's own message.
+#[test]
+fn cut_off_and_failed_dumps_say_what_they_are() {
+    let cut = "# configuration file /etc/nginx/nginx.conf:\nevents {}\nhttp {\n    server {\n        listen 80;\n";
+    let map = SourceMap::new();
+    let config = from_dump(Path::new("-"), cut.as_bytes(), &map);
+    assert!(
+        config
+            .diagnostics
+            .iter()
+            .all(|d| d.severity == lint_source::Severity::Note),
+        "{:?}",
+        messages(&map, &config.diagnostics)
+    );
+    assert!(config
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("the paste looks cut off")));
+    let failed = "2026/12/05 13:14:47 [emerg] 32657#32657: unknown directive \"retrun\" in /etc/nginx/conf.d/a.conf:4\nnginx: configuration file /etc/nginx/nginx.conf test failed\n";
+    assert!(nginx_conf_parser::is_dump(failed.as_bytes()));
+    let map = SourceMap::new();
+    let config = from_dump(Path::new("nginx-T.txt"), failed.as_bytes(), &map);
+    let found = messages(&map, &config.diagnostics);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("unknown directive \"retrun\" in /etc/nginx/conf.d/a.conf:4"),
+        "{found:?}"
     );
 }
 

@@ -57,11 +57,17 @@ impl<'a> Resolver<'a> {
 
     fn display_path(&self, span: Span) -> String {
         let file = self.map.get(span.file);
-        let shown = match (&file.carrier, self.carrier(span)) {
-            (Some(c), Some(_)) => c.file.clone(),
-            _ => file.display_path(),
+        let (shown, on_this_disk) = match (&file.carrier, self.carrier(span)) {
+            (Some(c), Some(_)) => (c.file.clone(), true),
+            _ => (file.display_path(), file.disk_path.is_some()),
         };
-        let rel = shown.strip_prefix(&self.base).unwrap_or(&shown);
+        // A file not on this machine's disk (a dump's `/etc/nginx/...`, from another
+        // machine) keeps the name it was given, wherever the linter runs.
+        let rel = if on_this_disk {
+            shown.strip_prefix(&self.base).unwrap_or(&shown)
+        } else {
+            &shown
+        };
         // One spelling per file: `./etc/x` (a `--root .` or discovered tree) and `etc/x`
         // (an argument) are the same file, shown without the `./`.
         let clean: PathBuf = rel
