@@ -242,6 +242,8 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
                 .or_else(|| p.pool.get("listen.acl_groups"))
                 .or_else(|| p.pool.get("listen.owner"))
                 .or_else(|| p.pool.get("listen.mode"))
+                // None set: the socket is the master's (root's), made where `listen` says.
+                .or_else(|| p.pool.get("listen"))
                 .map_or(p.pool.name_span, |e| e.key_span.to(e.value_span));
             let how = match &access.acl {
                 Some((users, gs)) => {
