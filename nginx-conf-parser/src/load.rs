@@ -348,16 +348,14 @@ pub fn from_dump(name: &Path, text: &[u8], map: &SourceMap) -> Config {
         // CRLF files as it reads LF ones.
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let marker = line.starts_with(MARK) && line.ends_with(b":") && scan.at_top();
-        // nginx prints each path once (the names it read are kept in a tree): a second
-        // marker of a path is content, not a file.
+        // nginx prints each path once; a path printed again (a hand-edited paste) still
+        // starts a section, and the first one's text is what is read.
         let path = marker.then(|| {
             normalize(Path::new(&*String::from_utf8_lossy(
                 &line[MARK.len()..line.len() - 1],
             )))
         });
-        match path
-            .filter(|p| !files.contains_key(p) && current.as_ref().is_none_or(|(c, _)| c != p))
-        {
+        match path {
             Some(path) => {
                 if let Some((done, start)) = current.take() {
                     files
