@@ -69,14 +69,20 @@ pub fn lint(host: &dyn Host, workspace: &Workspace, docs: &Arc<Snapshot>) -> Res
         buffers: Some(docs.clone()),
         ..Default::default()
     };
-    let result = catch_unwind(AssertUnwindSafe(|| host.lint(linter, &input)));
+    guarded(host, linter, &input, &workspace.folder)
+}
+
+/// One run of `linter` on `input`, a panic caught: `Err` carries its message; an error of
+/// the run (logged with `what`) is an empty run.
+fn guarded(host: &dyn Host, linter: &Linter, input: &Input, what: &Path) -> Result<Run, String> {
+    let result = catch_unwind(AssertUnwindSafe(|| host.lint(linter, input)));
     match result {
         Ok(Ok(report)) => Ok(Run {
             map: Arc::new(report.sources),
             diagnostics: report.diagnostics,
         }),
         Ok(Err(e)) => {
-            eprintln!("nginx-fpm-lint lsp: {}: {e}", workspace.folder.display());
+            eprintln!("nginx-fpm-lint lsp: {}: {e}", what.display());
             Ok(Run {
                 map: Arc::new(SourceMap::new()),
                 diagnostics: Vec::new(),
@@ -112,25 +118,7 @@ pub fn lint_alone(
     } else {
         input.nginx = vec![path.to_path_buf()];
     }
-    let result = catch_unwind(AssertUnwindSafe(|| host.lint(&linter, &input)));
-    match result {
-        Ok(Ok(report)) => Ok(Run {
-            map: Arc::new(report.sources),
-            diagnostics: report.diagnostics,
-        }),
-        Ok(Err(e)) => {
-            eprintln!("nginx-fpm-lint lsp: {}: {e}", path.display());
-            Ok(Run {
-                map: Arc::new(SourceMap::new()),
-                diagnostics: Vec::new(),
-            })
-        }
-        Err(payload) => Err(payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_string())),
-    }
+    guarded(host, &linter, &input, path)
 }
 
 /// One published diagnostic with what code actions need.

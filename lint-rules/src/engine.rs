@@ -539,42 +539,20 @@ fn run(
         found.extend(diagnostics);
         times.push(time);
     }
-    if !input.options.guessed_files.is_empty() {
-        for d in &mut found {
-            let Some(p) = &d.primary else { continue };
-            // The finding's own file, or one it rests on (the pool whose `listen` an X002
-            // compares is the official image's, assumed for a third-party image).
-            let guessed = std::iter::once(p.span.file)
-                .chain(d.related.iter().map(|l| l.span.file))
-                .map(|file| map.get(file).path.clone())
-                .find(|path| input.options.guessed_files.iter().any(|g| g == path));
-            if let Some(path) = guessed.filter(|_| d.severity > lint_source::Severity::Note) {
-                d.severity = lint_source::Severity::Note;
-                d.notes.push(format!(
-                    "{} is the official php image's file, assumed for an image whose own files are not known: check what the image really holds",
-                    path.display()
-                ));
-            }
-        }
-    }
-    if !input.options.changed_at_build.is_empty() {
-        for d in &mut found {
-            let Some(p) = &d.primary else { continue };
-            // The finding's own file, or a file it rests on (the pool whose `listen` an
-            // X002 compares: a RUN's `cat > www.conf <<EOF` rewrote it).
-            let changed = std::iter::once(p.span.file)
-                .chain(d.related.iter().map(|l| l.span.file))
-                .map(|file| map.get(file).path.clone())
-                .find(|path| input.options.changed_at_build.iter().any(|c| c == path));
-            if let Some(path) = changed.filter(|_| d.severity > lint_source::Severity::Note) {
-                d.severity = lint_source::Severity::Note;
-                d.notes.push(format!(
-                    "{} is changed at build time (a Dockerfile RUN edits it): what is read here is not what runs",
-                    path.display()
-                ));
-            }
-        }
-    }
+    // A finding that rests on a file not read as it runs (its own file, or one it is
+    // related to: the pool whose `listen` an X002 compares) is a note, not a claim.
+    rests_on(&mut found, map, &input.options.guessed_files, |path| {
+        format!(
+            "{} is the official php image's file, assumed for an image whose own files are not known: check what the image really holds",
+            path.display()
+        )
+    });
+    rests_on(&mut found, map, &input.options.changed_at_build, |path| {
+        format!(
+            "{} is changed at build time (a Dockerfile RUN edits it): what is read here is not what runs",
+            path.display()
+        )
+    });
     // The wrapper a snippet was loaded through is not the user's: what is said about it
     // (a server without listen, a location nobody wrote) is noise.
     found.retain(|d| {
@@ -589,6 +567,33 @@ fn run(
     let found = crate::repeats::fold(found);
     phase(Phase::Sort);
     (found, times)
+}
+
+/// Makes a note of every finding above note level whose file, or a file it is related
+/// to, is one of `paths`, with `why(path)` said.
+fn rests_on(
+    found: &mut [Diagnostic],
+    map: &SourceMap,
+    paths: &[std::path::PathBuf],
+    why: impl Fn(&std::path::Path) -> String,
+) {
+    if paths.is_empty() {
+        return;
+    }
+    for d in found
+        .iter_mut()
+        .filter(|d| d.severity > lint_source::Severity::Note)
+    {
+        let Some(p) = &d.primary else { continue };
+        let resting = std::iter::once(p.span.file)
+            .chain(d.related.iter().map(|l| l.span.file))
+            .map(|file| map.get(file).path.clone())
+            .find(|path| paths.contains(path));
+        if let Some(path) = resting {
+            d.severity = lint_source::Severity::Note;
+            d.notes.push(why(&path));
+        }
+    }
 }
 
 /// Sorts by file path, offset, code (stable across runs, whatever order files were read in);
