@@ -4942,10 +4942,7 @@ fn looks_like_site(path: &Path) -> bool {
 /// Whether `program` in `command` is given one of `flags` (a short one may be grouped with
 /// others: `php-fpm -FR`).
 fn flag_of(command: &[String], program: &str, flags: &[&str]) -> bool {
-    let Some(start) = command.iter().position(|w| {
-        let base = w.rsplit('/').next().unwrap_or(w);
-        base.starts_with(program)
-    }) else {
+    let Some(start) = program_at(command, program) else {
         return false;
     };
     command[start + 1..]
@@ -5068,13 +5065,91 @@ fn script_head(host: &Path) -> Option<String> {
     Some(String::from_utf8_lossy(&head).into_owned())
 }
 
+/// Where `program` runs in a command's words: a word naming it (`nginx`, `nginx-debug`,
+/// `/usr/sbin/php-fpm8.2`, `php-fpm82`) where a command starts: first, after a shell
+/// separator (`;`, `&&`, a word ending in `;`), or after a wrapper and its options
+/// (`exec`, `sudo -u www-data`, `gosu www-data`, `tini --`, `NAME=value`). In `mkdir -p
+/// /run/nginx; supervisord -c ...` no word runs nginx (its folder was taken for it, and
+/// the supervisord file for nginx's main file).
+fn program_at(command: &[String], program: &str) -> Option<usize> {
+    let names = |w: &str| {
+        let base = w.rsplit('/').next().unwrap_or(w);
+        base.strip_prefix(program).is_some_and(|rest| {
+            rest.is_empty()
+                || rest == "-debug"
+                || rest.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        })
+    };
+    let separator = |w: &str| {
+        matches!(
+            w,
+            "&" | "&&" | ";" | "|" | "||" | "then" | "do" | "else" | "(" | "{"
+        ) || (w.len() > 1 && (w.ends_with(';') || w.ends_with('&')))
+    };
+    let wrapper = |w: &str| {
+        matches!(
+            w.rsplit('/').next().unwrap_or(w),
+            "exec"
+                | "sudo"
+                | "nohup"
+                | "env"
+                | "nice"
+                | "setsid"
+                | "command"
+                | "time"
+                | "dumb-init"
+                | "tini"
+                | "--"
+                | "su-exec"
+                | "gosu"
+                | "chpst"
+                | "s6-setuidgid"
+                | "runuser"
+                | "doas"
+                | "catatonit"
+        )
+    };
+    // Wrappers whose first operand is an account, not the program (`gosu www-data nginx`).
+    let takes_user = |w: &str| {
+        matches!(
+            w.rsplit('/').next().unwrap_or(w),
+            "su-exec" | "gosu" | "chpst" | "s6-setuidgid"
+        )
+    };
+    let starts_command = |i: usize| {
+        let mut j = i;
+        while j > 0 {
+            let prev = command[j - 1].as_str();
+            if separator(prev) {
+                return true;
+            }
+            if wrapper(prev)
+                || prev.starts_with('-')
+                || (prev.contains('=') && !prev.starts_with('='))
+            {
+                j -= 1;
+                continue;
+            }
+            // An operand of a wrapper's option or a wrapper's account: `sudo -u www-data`,
+            // `gosu www-data`.
+            if j >= 2 && (command[j - 2].starts_with('-') || takes_user(&command[j - 2])) {
+                j -= 2;
+                continue;
+            }
+            return false;
+        }
+        true
+    };
+    command
+        .iter()
+        .enumerate()
+        .position(|(i, w)| names(w) && !separator(w) && starts_command(i))
+}
+
 /// The value of one of `flags` among `program`'s own arguments in a command's words
 /// (`-y FILE` or `--fpm-config=FILE`).
 fn arg_of(command: &[String], program: &str, flags: &[&str]) -> Option<PathBuf> {
-    let start = command.iter().position(|w| {
-        let base = w.rsplit('/').next().unwrap_or(w);
-        base.starts_with(program)
-    })?;
+    let start = program_at(command, program)?;
     // The program's own arguments end at a shell separator: in `php-fpm & nginx -c
     // /etc/nginx/nginx.conf`, the `-c` is nginx's, not php-fpm's php.ini.
     // nginx's `-g 'daemon off;'` ends in `;` but is one argument: `-c` may follow it.
@@ -5143,6 +5218,52 @@ mod tests {
             Some(PathBuf::from("/etc/nginx/main.conf"))
         );
         let cmd = words(&["nginx", "-t;", "php-fpm", "-c", "/etc/php.ini"]);
+        assert_eq!(arg_of(&cmd, "nginx", &["-c"]), None);
+    }
+
+    /// A word is the program only where a command starts: `/run/nginx;` is mkdir's folder
+    /// and the `-c` after it supervisord's (triage AD); wrappers and their accounts and
+    /// options come before the program.
+    #[test]
+    fn the_program_is_the_word_a_command_starts_with() {
+        let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let cmd = words(&[
+            "mkdir",
+            "-p",
+            "/run/nginx;",
+            "supervisord",
+            "-c",
+            "/etc/supervisor/custom.conf",
+        ]);
+        assert_eq!(arg_of(&cmd, "nginx", &["-c"]), None);
+        let cmd = words(&[
+            "mkdir",
+            "-p",
+            "/run/nginx",
+            "&&",
+            "nginx",
+            "-c",
+            "/etc/nginx/a.conf",
+        ]);
+        assert_eq!(
+            arg_of(&cmd, "nginx", &["-c"]),
+            Some(PathBuf::from("/etc/nginx/a.conf"))
+        );
+        for wrapped in [
+            &["exec", "/usr/sbin/php-fpm8.2", "-y", "/etc/p.conf"][..],
+            &["gosu", "www-data", "php-fpm", "-y", "/etc/p.conf"],
+            &["sudo", "-u", "www-data", "php-fpm82", "-y", "/etc/p.conf"],
+            &["tini", "--", "php-fpm", "-y", "/etc/p.conf"],
+            &["PHP_INI_SCAN_DIR=/x", "php-fpm", "-y", "/etc/p.conf"],
+        ] {
+            assert_eq!(
+                arg_of(&words(wrapped), "php-fpm", &["-y"]),
+                Some(PathBuf::from("/etc/p.conf")),
+                "{wrapped:?}"
+            );
+        }
+        // A name that only begins like the program is another program.
+        let cmd = words(&["nginx-prometheus-exporter", "-c", "/x"]);
         assert_eq!(arg_of(&cmd, "nginx", &["-c"]), None);
     }
 }

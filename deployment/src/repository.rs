@@ -349,6 +349,8 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
         ".ucf-dist",
         ".swp",
         "~",
+        // Renamed out of use (`example.com.disabled` beside `example.com`).
+        ".disabled",
     ];
     if BACKUP_SUFFIXES.iter().any(|s| name.ends_with(s)) {
         return None;
@@ -1531,5 +1533,6 @@ mod tests {
         ));
         assert!(role("nginx.conf.orig").is_none());
         assert!(role("www.conf.rpmnew").is_none());
+        assert!(role("example.com.disabled").is_none());
     }
 }
