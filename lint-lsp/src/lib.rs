@@ -199,9 +199,11 @@ impl<'h> Server<'h> {
                     .collect::<Vec<_>>()
             })
             .collect();
+        // After a crash what the workspaces read is not known: nothing is taken for loose.
         let loose: Vec<(PathBuf, bool)> = self
             .docs
             .iter()
+            .filter(|_| crashed.is_none())
             .filter_map(|(uri, d)| {
                 let path = engine::path_of(uri)?;
                 let kind = loose_kind(&path, &d.language, &d.text)?;

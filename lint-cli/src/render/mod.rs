@@ -304,12 +304,14 @@ mod tests {
     /// Every field filled: a primary and a related label, help, notes, a fix with an edit,
     /// and one diagnostic with no location at all.
     fn sample(map: &SourceMap) -> Vec<Diagnostic> {
-        let a = map.add_text(
+        let a = on_disk(
+            map,
             "/etc/nginx/a.conf",
             FileKind::Nginx,
             "server {\n  listen 80;\n}\n",
         );
-        let b = map.add_text(
+        let b = on_disk(
+            map,
             "/etc/php/pool.conf",
             FileKind::Fpm,
             "[www]\nlisten = 9000\n",
@@ -328,6 +330,16 @@ mod tests {
         let mut bare = Diagnostic::new(meta, Span::point(a, 0), "no place");
         bare.primary = None;
         vec![full, bare]
+    }
+
+    /// A file read from this machine's disk (its path is where it was read).
+    fn on_disk(map: &SourceMap, path: &str, kind: FileKind, text: &str) -> lint_source::FileId {
+        map.add(lint_source::SourceFile::new(
+            PathBuf::from(path),
+            Some(PathBuf::from(path)),
+            kind,
+            std::sync::Arc::from(text.as_bytes()),
+        ))
     }
 
     fn rendered(format: Format) -> String {
@@ -376,13 +388,11 @@ mod tests {
     #[test]
     fn one_file_has_one_spelling() {
         let map = SourceMap::new();
-        let dotted = map.add_text("./etc/nginx/nginx.conf", lint_source::FileKind::Nginx, "");
-        let plain = map.add_text(
-            "etc/php/8.2/fpm/php-fpm.conf",
-            lint_source::FileKind::Fpm,
-            "",
-        );
-        let inside = map.add_text("/work/x/./etc/a.conf", lint_source::FileKind::Nginx, "");
+        let dotted = on_disk(&map, "./etc/nginx/nginx.conf", FileKind::Nginx, "");
+        let plain = on_disk(&map, "etc/php/8.2/fpm/php-fpm.conf", FileKind::Fpm, "");
+        let inside = on_disk(&map, "/work/x/./etc/a.conf", FileKind::Nginx, "");
+        // A file of no disk here (a dump's, from another machine) keeps its name.
+        let dumped = map.add_text("/work/x/etc/b.conf", FileKind::Nginx, "");
         let resolver = Resolver::new(&map, PathBuf::from("/work/x"));
         assert_eq!(
             resolver.path(Span::point(dotted, 0)),
@@ -393,5 +403,6 @@ mod tests {
             "etc/php/8.2/fpm/php-fpm.conf"
         );
         assert_eq!(resolver.path(Span::point(inside, 0)), "etc/a.conf");
+        assert_eq!(resolver.path(Span::point(dumped, 0)), "/work/x/etc/b.conf");
     }
 }
