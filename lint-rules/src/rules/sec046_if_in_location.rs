@@ -31,7 +31,11 @@ only chooses a value in the rewrite phase and the implicit location serves with
 what it inherits (`fastcgi_pass`, `fastcgi_param`: live, the FastCGI-cache idiom
 `if ($request_uri ~* "/wp-admin/") { set $skip_cache 1; }` answers 200 with the
 variable set): reported only when the location has what the `if` block does not
-inherit (`try_files`, a `proxy_pass` URI, access rules after the `if`).
+inherit (`try_files`, a `proxy_pass` URI, access rules after the `if`). So is a
+directive that only replaces one value (`expires`, `access_log`, `limit_rate`, `gzip`)
+when no other `if` of the location can serve in its place (Magento 2's
+`if ($MAGE_MODE = "production") { expires max; }` beside an `if` that only rewrites;
+live: Expires and the location's headers sent).
 
 **Symptom**: for the requests that match the condition, headers disappear
 (only the last matching `if`'s `add_header` is sent), `try_files` is ignored,
@@ -120,6 +124,15 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         if item.is("set") && lost.is_none() {
             continue;
         }
+        // A value the implicit location overrides while inheriting the rest (Magento 2's
+        // nginx.conf.sample: `if ($MAGE_MODE = "production") { expires max; }` beside an
+        // `if` that only rewrites; live, nginx 1.22.1: the file with its Expires and the
+        // location's add_header): nothing is lost, unless another `if` of the location
+        // can serve the request in its place (then its block, not this one, applies).
+        let overrides_a_value = SINGLE_VALUES.iter().any(|n| item.is(n));
+        if overrides_a_value && lost.is_none() && !another_if_serves(tree, parent) {
+            continue;
+        }
         let name = item.name();
         // Say what is lost in the message itself: the one-line formats show no related
         // span (Hestia's WordPress templates: `try_files $uri =404` skipped for every
@@ -139,6 +152,33 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         }
         sink.push(d);
     }
+}
+
+/// Directives whose value the `if` block replaces and whose other settings it inherits:
+/// no header list, no handler, no access rule.
+const SINGLE_VALUES: &[&str] = &[
+    "expires",
+    "access_log",
+    "log_not_found",
+    "limit_rate",
+    "gzip",
+    "etag",
+];
+
+/// Whether another `if` of the location around `if_block` can serve a request with its own
+/// block: one that holds more than `return` and `rewrite` statements.
+fn another_if_serves(tree: &Tree<'_>, if_block: usize) -> bool {
+    let Some(location) = tree.parent(if_block) else {
+        return false;
+    };
+    tree.children(Some(location)).iter().any(|&c| {
+        c != if_block
+            && tree.item(c).is("if")
+            && tree.children(Some(c)).iter().any(|&d| {
+                let item = tree.item(d);
+                !item.is("return") && !item.is("rewrite")
+            })
+    })
 }
 
 /// A directive of the location around `if_block` that the `if`'s implicit location does
