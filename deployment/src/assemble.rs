@@ -2981,6 +2981,8 @@ pub(crate) fn pair(
                     } else {
                         Vec::new()
                     },
+                    // Kubernetes' (filled in by the manifests' reading).
+                    unbacked_services: Vec::new(),
                 },
                 notes,
             });

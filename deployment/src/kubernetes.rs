@@ -451,7 +451,67 @@ pub(crate) fn assemble(
             !selector.is_empty() && selector.iter().all(|(k, v)| w.labels.get(k) == Some(v))
         })
     });
+    let start = out.deployments.len();
     pair(&source, &containers, repo, out, every_service_backed);
+    // Services that select no pod of these manifests: cluster DNS answers their names all
+    // the same (nginx starts), and no pod is behind them.
+    let unbacked: Vec<(&String, &BTreeMap<String, String>)> = services
+        .iter()
+        .filter(|(_, selector, _)| {
+            !selector.is_empty()
+                && !workloads
+                    .iter()
+                    .any(|w| selector.iter().all(|(k, v)| w.labels.get(k) == Some(v)))
+        })
+        .map(|(name, selector, _)| (name, selector))
+        .collect();
+    if unbacked.is_empty() {
+        return;
+    }
+    // Beside a pod that runs php-fpm, one of them is the mistake (a selector left at
+    // another label: `app: fpm` for a pod labelled `app: php`).
+    let fpm_labels: Vec<String> = workloads
+        .iter()
+        .filter(|w| {
+            containers.iter().any(|c| {
+                c.pod.as_deref() == Some(&format!("{}#{}", w.file.display(), w.name))
+                    && c.image.fpm.is_some()
+            })
+        })
+        .map(|w| {
+            let labels: Vec<String> = w.labels.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            format!("{} ({})", w.name, labels.join(", "))
+        })
+        .collect();
+    let why: Vec<(String, String)> = if fpm_labels.is_empty() {
+        Vec::new()
+    } else {
+        unbacked
+            .iter()
+            .map(|(name, selector)| {
+                let asked: Vec<String> =
+                    selector.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+                (
+                    (*name).clone(),
+                    format!(
+                        "its selector ({}) matches no pod of these manifests; php-fpm runs in {}",
+                        asked.join(", "),
+                        fpm_labels.join(", ")
+                    ),
+                )
+            })
+            .collect()
+    };
+    for d in &mut out.deployments[start..] {
+        let mut names: Vec<String> = d.network.all_names.iter().cloned().collect();
+        for (name, _) in &unbacked {
+            if !names.iter().any(|n| n.eq_ignore_ascii_case(name)) {
+                names.push((*name).clone());
+            }
+        }
+        d.network.all_names = names.into();
+        d.network.unbacked_services = why.clone();
+    }
 }
 
 /// Where the Service `name` of a manifest says its `type` (`needle`): searched in that

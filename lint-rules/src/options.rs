@@ -43,6 +43,10 @@ pub struct Network {
     /// php-fpm's names that do not resolve from nginx's container, and why (Compose
     /// services on networks that share none).
     pub unreachable_names: Vec<(String, String)>,
+    /// Kubernetes Services of the manifests whose selector matches no pod of them, with
+    /// what the selector asks and what the pods that run php-fpm carry: cluster DNS
+    /// answers the name, and no pod is behind it.
+    pub unbacked_services: Vec<(String, String)>,
 }
 
 /// A Kubernetes Service's ports: what `<service>:<port>` reaches in the pod.
@@ -119,6 +123,7 @@ impl Default for Network {
             nginx_provided: None,
             service_ports: Vec::new(),
             unreachable_names: Vec::new(),
+            unbacked_services: Vec::new(),
         }
     }
 }
