@@ -615,6 +615,23 @@ mod real_world {
         }
     }
 
+    /// A Helm chart that keeps nginx's site as a string in values.yaml (chatwork/charts'
+    /// php chart, rendered with `tpl`): a template not linted, said so with the way to
+    /// render it, exit 0 (it was "no nginx or php-fpm configuration found", exit 2).
+    #[test]
+    fn helm_values_that_carry_configuration_are_templates() {
+        let values = "nginx:\n  configMaps:\n    default.conf: |\n      server {\n          listen 80;\n          location ~ \\.php$ {\n              fastcgi_pass unix:/run/php.sock;\n          }\n      }\n";
+        let template = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-nginx\ndata:\n{{- range $name, $tmpl := .Values.nginx.configMaps }}\n  {{ $name }}: |\n    {{- tpl $tmpl $ | nindent 4 }}\n{{- end }}\n";
+        let (text, status) = lint(&[
+            ("Chart.yaml", "apiVersion: v2\nname: php\nversion: 0.1.0\n"),
+            ("values.yaml", values),
+            ("templates/configmap-nginx.yaml", template),
+        ]);
+        assert_eq!(status, 0, "{text}");
+        assert!(text.contains("values.yaml: Helm chart values"), "{text}");
+        assert!(text.contains("helm template"), "{text}");
+    }
+
     /// A template of the repository named after the stock site its folder replaces
     /// (`conf.d/default.conf.template`, whose stock `default.conf` is removed) is placed
     /// under that name, not as an invented `default-2.conf` that notes then named

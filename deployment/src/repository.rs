@@ -408,6 +408,17 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
         {
             return Some(Role::Compose);
         }
+        // A chart's values.yaml that carries nginx or php-fpm files as strings, which its
+        // templates render with `tpl` (chatwork/charts' php chart): configuration, not
+        // linted before `helm template`, and said so (it was "nothing found", exit 2).
+        let chart = path
+            .parent()
+            .is_some_and(|d| d.join("Chart.yaml").is_file() || d.join("Chart.yml").is_file());
+        if chart && name.starts_with("values") && embeds_config(&text) {
+            return Some(Role::Template(
+                "Helm chart values, rendered by its Helm templates",
+            ));
+        }
         if text.contains("apiVersion:") && text.contains("kind:") {
             if text.contains("{{") {
                 // Only a template that carries nginx or php-fpm configuration is worth a
