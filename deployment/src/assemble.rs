@@ -45,6 +45,8 @@ pub(crate) struct Container {
     pub image_layers: Option<(usize, usize)>,
     /// Users a Dockerfile `RUN` puts into groups, as (group, user).
     pub group_members: Vec<(String, String)>,
+    /// A Dockerfile `RUN` of the image creates accounts.
+    pub adds_accounts: bool,
     /// Directories the image's build may have written into with `RUN` (`git clone URL .`).
     pub run_written: Vec<PathBuf>,
     /// Symbolic links a Dockerfile `RUN ln -s` makes, as (link, target).
@@ -2236,6 +2238,7 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
         .extend(df.edited.iter().map(|(_, p)| PathBuf::from(p)));
     c.symlinks.extend(df.symlinks.iter().cloned());
     c.group_members.extend(df.group_members.iter().cloned());
+    c.adds_accounts |= df.adds_accounts;
     c.run_written.extend(df.run_written.iter().cloned());
     // An edit of a file that a later COPY replaces is lost with it; a directory COPY
     // merges, and replaces only the files it holds.
@@ -2621,6 +2624,20 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
             },
         ),
         nginx_user: c.image.nginx_user.map(str::to_string),
+        // The official nginx image's own accounts, when nothing of the deployment adds or
+        // replaces any: the web users it has are all it has (NGX026).
+        web_users: (nginx
+            && c.image
+                .nginx
+                .is_some_and(|set| std::ptr::eq(set, &stock::NGINX_OFFICIAL))
+            && !c.app_image
+            && !c.adds_accounts
+            && !c.mounts.iter().any(|m| {
+                m.target == Path::new("/etc/passwd")
+                    || m.target == Path::new("/etc/group")
+                    || Path::new("/etc").starts_with(&m.target)
+            }))
+        .then(|| c.image.passwd.to_string()),
         nginx_version: c.image.nginx_version.clone(),
         // Loose files have no image that says which nginx runs them (Hestia's own build
         // 1.30 was linted as Debian's 1.22, and `http2 on;` called unknown). An untagged

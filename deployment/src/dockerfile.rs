@@ -50,6 +50,9 @@ pub struct Dockerfile {
     /// `adduser nginx www-data`, `useradd -G www-data app`. nginx's worker takes its
     /// user's supplementary groups (initgroups), so a socket of that group opens.
     pub group_members: Vec<(String, String)>,
+    /// A `RUN` creates accounts (`adduser`, `useradd`, `addgroup`, `groupadd`): the image's
+    /// account files are no longer the base image's.
+    pub adds_accounts: bool,
     /// Patterns deleted by `RUN rm` (`/usr/local/etc/php-fpm.d/*.conf`): every file of the
     /// base image they match is gone.
     pub removed_globs: Vec<String>,
@@ -1167,6 +1170,12 @@ pub fn parse_target(
                     // A shell comment (` # ...`) runs to the end of the joined RUN line.
                     if !args_commented_before(&args, part) {
                         df.group_members.extend(group_membership(&words_here));
+                        df.adds_accounts |= part.split_whitespace().any(|w| {
+                            matches!(
+                                w.rsplit('/').next().unwrap_or(w),
+                                "adduser" | "useradd" | "addgroup" | "groupadd"
+                            )
+                        });
                     }
                     let mut words = part.split_whitespace();
                     // `unlink FILE` removes one file as `rm FILE` does (MonoDG/myblog drops

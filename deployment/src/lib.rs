@@ -81,6 +81,9 @@ pub struct Side {
     /// Stock files of an image whose layout is only guessed from its name (container
     /// paths): what rests on them is a note.
     pub guessed_files: Vec<PathBuf>,
+    /// nginx's container's `/etc/passwd` when it is the official nginx image's, untouched:
+    /// the web users (`www-data`, `apache`, `http`, `www`) it lacks are absent.
+    pub web_users: Option<String>,
     /// Symbolic links a build step makes, as (link, target) (container paths).
     pub symlinks: Vec<(PathBuf, PathBuf)>,
     /// Third-party nginx modules the image carries.
@@ -374,6 +377,7 @@ impl Deployment {
             .chain(self.fpm.iter())
             .flat_map(|s| s.changed_at_build.iter().cloned())
             .collect();
+        input.options.nginx_web_users = self.nginx.as_ref().and_then(|s| s.web_users.clone());
         input.options.guessed_files = self
             .nginx
             .iter()

@@ -280,6 +280,10 @@ const NGINX_PASSWD: &str = "root:x:0:0:root:/root:/bin/bash\nwww-data:x:33:33:ww
 const NGINX_GROUP: &str = "root:x:0:\nwww-data:x:33:\nnginx:x:101:\n";
 const ALPINE_PASSWD: &str = "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/sbin/nologin\nwww-data:x:82:82:Linux User,,,:/home/www-data:/sbin/nologin\nnginx:x:101:101:nginx:/var/lib/nginx:/sbin/nologin\n";
 const ALPINE_GROUP: &str = "root:x:0:root\nnobody:x:65534:\nwww-data:x:82:\nnginx:x:101:nginx\n";
+/// The official nginx image's Alpine variant: Alpine's base has a `www-data` group but no
+/// such user (the php image adds one; this one adds only `nginx`): `user www-data;` stops
+/// nginx with `getpwnam("www-data") failed` (laradock's issue 2173).
+const NGINX_ALPINE_PASSWD: &str = "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/sbin/nologin\nnginx:x:101:101:nginx:/var/cache/nginx:/sbin/nologin\n";
 const FREEBSD_PASSWD: &str = "root:*:0:0:Charlie &:/root:/bin/sh\nwww:*:80:80:World Wide Web Owner:/nonexistent:/usr/sbin/nologin\nnobody:*:65534:65534:Unprivileged user:/nonexistent:/usr/sbin/nologin\n";
 const FREEBSD_GROUP: &str = "wheel:*:0:root\nwww:*:80:\nnogroup:*:65533:\nnobody:*:65534:\n";
 
@@ -309,7 +313,11 @@ pub fn image(reference: &str) -> Image {
             nginx_extra: alpine.then_some(&NGINX_OFFICIAL_ALPINE),
             nginx_main: Some("/etc/nginx/nginx.conf"),
             nginx_user: Some("nginx"),
-            passwd: if alpine { ALPINE_PASSWD } else { NGINX_PASSWD },
+            passwd: if alpine {
+                NGINX_ALPINE_PASSWD
+            } else {
+                NGINX_PASSWD
+            },
             group: if alpine { ALPINE_GROUP } else { NGINX_GROUP },
             nginx_version: nginx_tag_version(&tag),
             ..Image::default()

@@ -330,6 +330,10 @@ pub struct LintOptions {
     /// (a third-party image taken to keep the official php image's php-fpm files): a
     /// finding that rests on one is a note, not a claim.
     pub guessed_files: Vec<PathBuf>,
+    /// The `/etc/passwd` of nginx's container when it is the official nginx image's and
+    /// nothing adds accounts to it: a web user it lacks (`www-data` on the Alpine
+    /// variant) does not exist there (NGX026).
+    pub nginx_web_users: Option<String>,
     /// Repository files a deployment places where nginx loads sites from (`conf.d/`,
     /// `http.d/`, `sites-enabled/`, `default.d/`), as container paths: one that no
     /// include of the tree reaches is never loaded (NGX215).

@@ -21,7 +21,10 @@ Ubuntu do not have (their `nobody` belongs to `nogroup`); Alpine, RHEL and the
 BSDs have one. Checked only when the whole account files are known (`--root` with
 `etc/passwd` and `etc/group`; an image's are known in part, and a Dockerfile's
 `RUN adduser` adds to them), and when the master runs as root (otherwise nginx
-ignores `user` with a warning).
+ignores `user` with a warning). In a repository, nginx running from the official
+nginx image with nothing that adds accounts: a web user the image lacks (`www-data`
+on the Alpine variant, whose base has the group but not the user; `apache`, `http`,
+`www` on both) is reported.
 
 **Symptom**: nginx does not start; `nginx -t` prints `[emerg] getgrnam("nobody")
 failed`.
@@ -39,13 +42,11 @@ user nobody nogroup;
     check: Check::Model(check),
 };
 
+/// Accounts only a package or an admin creates: the official nginx image has the ones
+/// its base gives it and `nginx`, and no other.
+const WEB_USERS: &[&str] = &["www-data", "apache", "http", "www"];
+
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    let accounts = &model.accounts;
-    // Only whole account files (a root's etc/passwd and etc/group): an image's accounts
-    // are known in part, and a Dockerfile's `RUN adduser` adds users the files lack.
-    if !accounts.from_files || model.options.accounts.is_some() {
-        return;
-    }
     // A master that is not root ignores `user` (with a warning).
     if model
         .options
@@ -55,6 +56,38 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
     {
         return;
     }
+    // A deployment whose nginx runs from the official nginx image, untouched: the web
+    // users that image lacks are absent (laradock's issue 2173: `user www-data;` on the
+    // Alpine variant).
+    if let Some(passwd) = &model.options.nginx_web_users {
+        for nginx in &model.nginx {
+            let Some((user, _, span)) = &nginx.user else {
+                continue;
+            };
+            let known = passwd
+                .lines()
+                .any(|l| l.split(':').next() == Some(user.as_str()));
+            if WEB_USERS.contains(&user.as_str()) && !known {
+                sink.push(
+                    Diagnostic::new(
+                        &RULE.meta,
+                        *span,
+                        format!("getpwnam(\"{user}\") failed: the official nginx image has no user \"{user}\", nginx refuses to start"),
+                    )
+                    .with_label("no such user in this image")
+                    .with_help("use the image's own `user nginx;` (or drop the line), or create the user in the image (`adduser -S -D -H -G www-data www-data` on Alpine)"),
+                );
+            }
+        }
+        return;
+    }
+    let accounts = &model.accounts;
+    // Only whole account files (a root's etc/passwd and etc/group): an image's accounts
+    // are known in part, and a Dockerfile's `RUN adduser` adds users the files lack.
+    if !accounts.from_files || model.options.accounts.is_some() {
+        return;
+    }
+
     for nginx in &model.nginx {
         let Some((user, group, span)) = &nginx.user else {
             continue;
