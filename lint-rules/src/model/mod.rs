@@ -433,6 +433,40 @@ impl<'a> Model<'a> {
         })
     }
 
+    /// Every host name nginx resolves at start for its backends: each upstream `server`
+    /// written as a name (with its upstream's name), and each `fastcgi_pass NAME:PORT`
+    /// (`fastcgi_pass NAME;` without a port names an upstream block, not a host).
+    pub fn backend_host_names(&self) -> Vec<(&str, Span, Option<&str>)> {
+        use address::{NginxTarget, TargetHost};
+        let mut out = Vec::new();
+        for nginx in &self.nginx {
+            for upstream in nginx.upstreams.values() {
+                for (target, span) in &upstream.servers {
+                    if let NginxTarget::Tcp {
+                        host: TargetHost::Name(name),
+                        ..
+                    } = target
+                    {
+                        out.push((name.as_str(), *span, Some(upstream.name.as_str())));
+                    }
+                }
+            }
+        }
+        for (_, _, location) in self.fastcgi_locations() {
+            if let Some((
+                NginxTarget::Tcp {
+                    host: TargetHost::Name(name),
+                    port: Some(_),
+                },
+                span,
+            )) = &location.fastcgi_pass
+            {
+                out.push((name.as_str(), *span, None));
+            }
+        }
+        out
+    }
+
     /// The concrete addresses a location's `fastcgi_pass` reaches (through an upstream when it names one).
     pub fn fastcgi_targets<'m>(&self, location: &'m EffectiveLocation) -> &'m [FastcgiTarget] {
         &location.fastcgi_targets

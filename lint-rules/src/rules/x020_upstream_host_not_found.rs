@@ -1,7 +1,6 @@
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::address::{NginxTarget, TargetHost};
 use crate::model::Model;
 
 /// The rule.
@@ -95,34 +94,9 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         }
         sink.push(d);
     };
-    for nginx in &model.nginx {
-        for upstream in nginx.upstreams.values() {
-            for (target, span) in &upstream.servers {
-                if let NginxTarget::Tcp {
-                    host: TargetHost::Name(name),
-                    ..
-                } = target
-                {
-                    report(name, *span, Some(&upstream.name), sink);
-                }
-            }
-        }
-    }
-    for (_, _, location) in model.fastcgi_locations() {
-        let Some((target, span)) = &location.fastcgi_pass else {
-            continue;
-        };
-        if let NginxTarget::Tcp {
-            host: TargetHost::Name(name),
-            port,
-        } = target
-        {
-            // `fastcgi_pass backend;` names an upstream block, not a host (one this view may
-            // not see: written by a Dockerfile `RUN echo`, or in an unknown include).
-            if port.is_none() {
-                continue;
-            }
-            report(name, *span, None, sink);
-        }
+    // `fastcgi_pass backend;` (no port) names an upstream block, not a host (one this view
+    // may not see: written by a Dockerfile `RUN echo`, or in an unknown include).
+    for (name, span, upstream) in model.backend_host_names() {
+        report(name, span, upstream, sink);
     }
 }

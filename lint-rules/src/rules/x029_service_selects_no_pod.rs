@@ -1,7 +1,6 @@
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::address::{NginxTarget, TargetHost};
 use crate::model::Model;
 
 /// The rule.
@@ -69,29 +68,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             .with_note("at runtime: 502 Bad Gateway (\"connect() failed (111: Connection refused)\") or 504; `kubectl get endpoints` shows none"),
         );
     };
-    for nginx in &model.nginx {
-        for upstream in nginx.upstreams.values() {
-            for (target, span) in &upstream.servers {
-                if let NginxTarget::Tcp {
-                    host: TargetHost::Name(name),
-                    ..
-                } = target
-                {
-                    report(name, *span, sink);
-                }
-            }
-        }
-    }
-    for (_, _, location) in model.fastcgi_locations() {
-        if let Some((
-            NginxTarget::Tcp {
-                host: TargetHost::Name(name),
-                port: Some(_),
-            },
-            span,
-        )) = &location.fastcgi_pass
-        {
-            report(name, *span, sink);
-        }
+    for (name, span, _) in model.backend_host_names() {
+        report(name, span, sink);
     }
 }
