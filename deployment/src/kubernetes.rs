@@ -35,6 +35,13 @@ struct Workload {
     file: PathBuf,
 }
 
+impl Workload {
+    /// What its containers carry as their pod (`Container::pod`): the file and the name.
+    fn pod_id(&self) -> String {
+        format!("{}#{}", self.file.display(), self.name)
+    }
+}
+
 /// Whether a file is a kustomization by its name (`kustomization.yaml`, `.yml`,
 /// `Kustomization`): what `kubectl kustomize DIR` reads.
 pub(crate) fn is_kustomization_name(path: &Path) -> bool {
@@ -242,7 +249,7 @@ pub(crate) fn assemble(
             let image_ref = scalar(&c["image"]).unwrap_or_default();
             let mut container = Container {
                 name: format!("{}/{}", w.name, cname),
-                pod: Some(format!("{}#{}", w.file.display(), w.name)),
+                pod: Some(w.pod_id()),
                 ..Container::default()
             };
             // An image the repository's own Compose file or CI builds (`build:` beside
@@ -473,10 +480,9 @@ pub(crate) fn assemble(
     let fpm_labels: Vec<String> = workloads
         .iter()
         .filter(|w| {
-            containers.iter().any(|c| {
-                c.pod.as_deref() == Some(&format!("{}#{}", w.file.display(), w.name))
-                    && c.image.fpm.is_some()
-            })
+            containers
+                .iter()
+                .any(|c| c.pod.as_deref() == Some(w.pod_id().as_str()) && c.image.fpm.is_some())
         })
         .map(|w| {
             let labels: Vec<String> = w.labels.iter().map(|(k, v)| format!("{k}: {v}")).collect();
