@@ -80,6 +80,29 @@ pub struct Directive {
     pub block: Option<Box<Block>>,
     /// From the first byte of the name to the terminating `;` or `}` inclusive.
     pub span: Span,
+    /// [`name_print`] of the name's value, or 0 when the name has escapes (its value is
+    /// not its bytes). It fills what was padding: the statement stays 56 bytes.
+    pub(crate) name_print: u32,
+}
+
+/// A fingerprint of a directive name: its length and three of its bytes. Asking a
+/// statement "are you `fastcgi_pass`?" is the commonest question of a run (tens of
+/// millions on 5 000 sites); different prints answer "no" without reading the name.
+/// Equal prints say nothing: the bytes are compared then.
+///
+/// ```
+/// use nginx_conf_parser::ast::name_print;
+/// assert_ne!(name_print(b"fastcgi_pass"), name_print(b"fastcgi_param"));
+/// assert_eq!(name_print(b"root"), name_print(b"root"));
+/// ```
+#[inline]
+pub const fn name_print(name: &[u8]) -> u32 {
+    let len = name.len();
+    if len == 0 {
+        return 0;
+    }
+    let length = if len > 255 { 255 } else { len as u32 };
+    length | (name[0] as u32) << 8 | (name[len / 2] as u32) << 16 | (name[len - 1] as u32) << 24
 }
 
 /// A `#` comment (kept for suppression comments).

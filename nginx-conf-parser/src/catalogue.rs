@@ -115,6 +115,9 @@ pub struct DirectiveSpec {
     pub third_party: Option<&'static str>,
     /// Notes: block body context, deprecated/obsolete, bounds.
     pub notes: &'static str,
+    /// The first word of the `block body context:` note, read once with the table:
+    /// it is asked for every block of every tree.
+    body: Option<&'static str>,
 }
 
 impl DirectiveSpec {
@@ -125,21 +128,7 @@ impl DirectiveSpec {
 
     /// The context of this block's body when opened in `parent`.
     pub fn body_context(&self, parent: &str) -> Option<&'static str> {
-        // Asked for every block of every tree: one substring search, no note-by-note split.
-        const KEY: &str = "block body context: ";
-        let notes: &'static str = self.notes;
-        let mut from = 0;
-        let note = loop {
-            let at = from + notes.get(from..)?.find(KEY)?;
-            // The key must begin a note (`;`-separated, spaces around).
-            let before = notes[..at].trim_end();
-            if before.is_empty() || before.ends_with(';') {
-                let rest = &notes[at + KEY.len()..];
-                break rest[..rest.find(';').unwrap_or(rest.len())].trim();
-            }
-            from = at + KEY.len();
-        };
-        match note.split_whitespace().next().unwrap_or(note) {
+        match self.body? {
             "if_server/if_location" => Some(if parent == "server" {
                 "if_server"
             } else {
@@ -320,10 +309,27 @@ fn parse_table(tsv: &'static str, with_third_party: bool) -> Catalogue {
             since: cols[10],
             third_party,
             notes: cols[12],
+            body: body_note(cols[12]),
         };
         by_name.entry(cols[0]).or_default().push(spec);
     }
     Catalogue::new(by_name)
+}
+
+/// The first word of a `block body context: X` note (the key begins a `;`-separated note).
+fn body_note(notes: &'static str) -> Option<&'static str> {
+    const KEY: &str = "block body context: ";
+    let mut from = 0;
+    let note = loop {
+        let at = from + notes.get(from..)?.find(KEY)?;
+        let before = notes[..at].trim_end();
+        if before.is_empty() || before.ends_with(';') {
+            let rest = &notes[at + KEY.len()..];
+            break rest[..rest.find(';').unwrap_or(rest.len())].trim();
+        }
+        from = at + KEY.len();
+    };
+    Some(note.split_whitespace().next().unwrap_or(note))
 }
 
 impl Catalogue {

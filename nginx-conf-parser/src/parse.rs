@@ -441,6 +441,17 @@ impl Parser<'_> {
         }
     }
 
+    /// The print of a name token's value (0, "compare the bytes", when it has escapes).
+    fn name_print(&self, name: &Token) -> u32 {
+        if name.escaped {
+            return 0;
+        }
+        let span = name.inner_span();
+        let end = (span.end as usize).min(self.text.len());
+        let start = (span.start as usize).min(end);
+        crate::ast::name_print(&self.text[start..end])
+    }
+
     /// Splits a statement's words into its name and an exactly sized argument list,
     /// leaving the buffer empty for the next statement (no slack kept per directive).
     fn split_words(words: &mut Vec<Token>) -> Option<(Token, Box<[Token]>)> {
@@ -454,11 +465,13 @@ impl Parser<'_> {
             return;
         };
         let span = self.span(name.span.start as usize, end);
+        let name_print = self.name_print(&name);
         self.push_directive(Directive {
             name,
             args,
             block: None,
             span,
+            name_print,
         });
     }
 
@@ -530,6 +543,7 @@ impl Parser<'_> {
             directives,
         };
         let directive = Directive {
+            name_print: self.name_print(&frame.name),
             name: frame.name,
             args: frame.args,
             block: Some(Box::new(block)),

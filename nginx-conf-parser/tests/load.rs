@@ -602,3 +602,34 @@ fn ssl_on_points_at_the_plain_listen_it_turns_to_tls() {
     let d = check_text(&server("        listen 443 ssl;\n"));
     assert!(d.notes.is_empty() && d.related.is_empty(), "{d:?}");
 }
+
+/// `Item::is` answers by the name's value: quoted and escaped names are what they spell
+/// (nginx unquotes and unescapes the first word too: `\"` is `"`, `\_` stays as
+/// written), and a name that shares its length and outer bytes with another is not it.
+#[test]
+fn a_statement_is_the_name_its_value_spells() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "nginx.conf",
+        "events {}\nhttp {\n \"root\" /a;\n fastcgi\\_pass unix:/b;\n \\\"x\\\"y 1;\n 'listen' 80;\n rooT /c;\n fastcgi_param A b;\n}\n",
+    );
+    let map = SourceMap::new();
+    let config = load(
+        &dir.path().join("nginx.conf"),
+        &LoadOptions::default(),
+        &map,
+    );
+    let http = config.items().find(|i| i.is("http")).expect("http");
+    let names = |name: &str| http.children().filter(|i| i.is(name)).count();
+    assert_eq!(names("root"), 1);
+    assert_eq!(names("fastcgi_pass"), 0);
+    assert_eq!(names("fastcgi\\_pass"), 1);
+    assert_eq!(names("\"x\"y"), 1);
+    assert_eq!(names("listen"), 1);
+    assert_eq!(names("rooT"), 1);
+    assert_eq!(names("fastcgi_param"), 1);
+    assert_eq!(names("fastcgi_parm"), 0);
+    assert_eq!(names("fastcgi_pasS"), 0);
+    assert_eq!(names(""), 0);
+}
