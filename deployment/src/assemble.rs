@@ -260,7 +260,9 @@ impl Container {
     /// Whether the container's command starts the image's servers: no command of its own,
     /// or a process supervisor, or an entrypoint script; `php artisan` or `composer` does not.
     fn command_keeps_servers(&self) -> bool {
-        let Some(first) = self.command.first() else {
+        // `CMD ["-R"]` under the php image's entrypoint runs `php-fpm -R`.
+        let command = self.php_entrypoint_command();
+        let Some(first) = command.first() else {
             return true;
         };
         let program = first.rsplit('/').next().unwrap_or(first);
@@ -554,11 +556,40 @@ impl Container {
             let script = self.command.get(2).map(String::as_str).unwrap_or("");
             crate::supervisord::words(script)
         } else {
-            self.command.clone()
+            self.php_entrypoint_command()
         };
         std::iter::once(direct)
             .chain(self.start_script_commands())
             .collect()
+    }
+
+    /// The command as the official php image's `docker-php-entrypoint` runs it: arguments
+    /// that start with `-` are php-fpm's (`set -- php-fpm "$@"` in its fpm variants), so
+    /// `ENTRYPOINT ["docker-php-entrypoint", "--allow-to-run-as-root"]` and, under the
+    /// image's own entrypoint, `CMD ["-R"]` run `php-fpm -R` (moodle-containers).
+    fn php_entrypoint_command(&self) -> Vec<String> {
+        let mut words = self.command.as_slice();
+        let named = words
+            .first()
+            .is_some_and(|w| w.rsplit('/').next() == Some("docker-php-entrypoint"));
+        if named {
+            words = &words[1..];
+        }
+        let base = self
+            .image_ref
+            .split(" (built by")
+            .next()
+            .unwrap_or_default();
+        let php_fpm_image = stock::official_name_and_tag(base)
+            .is_some_and(|(name, tag)| name == "php" && tag.contains("fpm"));
+        match words.first() {
+            Some(first) if first.starts_with('-') && (named || php_fpm_image) => {
+                std::iter::once("php-fpm".to_string())
+                    .chain(words.iter().cloned())
+                    .collect()
+            }
+            _ => self.command.clone(),
+        }
     }
 
     /// The argument of `flag` given to `program` in the command (`php-fpm -y FILE`,
@@ -622,6 +653,20 @@ impl Container {
         }
         let config = self.command_arg("supervisord", &["-c", "--configuration"]);
         crate::supervisord::program_commands(fs, config.as_deref())
+    }
+
+    /// The `user=` supervisord starts `program` as (davidsiaw/alpine-nginx-php's
+    /// `[program:php-fpm] user=nginx`), when the container runs supervisord.
+    fn supervised_user(&self, fs: &dyn FileSystem, program: &str) -> Option<String> {
+        let runs = self.supervised_commands(fs);
+        if runs.is_empty() {
+            return None;
+        }
+        let config = self.command_arg("supervisord", &["-c", "--configuration"]);
+        crate::supervisord::programs(fs, config.as_deref())
+            .into_iter()
+            .find(|p| program_at(&p.command, program).is_some())
+            .and_then(|p| p.user)
     }
 
     /// [`Container::command_flag`] of the program as supervisord starts it.
@@ -2592,7 +2637,11 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
     let root_allowed = !nginx
         && (c.command_flag("php-fpm", ALLOW_ROOT)
             || c.supervised_flag(&*fs, "php-fpm", ALLOW_ROOT));
-    let run_as = c.run_as.clone().or_else(|| c.start_script_user());
+    let run_as = c
+        .run_as
+        .clone()
+        .or_else(|| c.start_script_user())
+        .or_else(|| c.supervised_user(&*fs, if nginx { "nginx" } else { "php-fpm" }));
     let root_master =
         !nginx && !c.host && !c.app_image && run_as.is_none() && c.fpm_starts_as_root();
     Ok(Side {

@@ -35,6 +35,26 @@ const MAX_FILES: usize = 64;
 /// assert_eq!(programs, [["php-fpm", "-F", "-y", "/etc/fpm.conf"]]);
 /// ```
 pub fn program_commands(fs: &dyn FileSystem, config: Option<&Path>) -> Vec<Vec<String>> {
+    programs(fs, config)
+        .into_iter()
+        .map(|p| p.command)
+        .collect()
+}
+
+/// One `[program:*]` section.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Program {
+    /// Its `command`, as words.
+    pub command: Vec<String>,
+    /// Its `user`: supervisord (running as root) starts the program as that account, so
+    /// php-fpm's master, and the sockets it creates, belong to it.
+    pub user: Option<String>,
+}
+
+/// The `[program:*]` sections of the supervisord configuration `config` (else
+/// supervisord's default locations) inside `fs`, with the files `[include] files =`
+/// names; in file order. See [`program_commands`].
+pub fn programs(fs: &dyn FileSystem, config: Option<&Path>) -> Vec<Program> {
     let main = match config {
         Some(path) => Some(path.to_path_buf()),
         None => DEFAULT_CONFIGS
@@ -58,7 +78,7 @@ pub fn program_commands(fs: &dyn FileSystem, config: Option<&Path>) -> Vec<Vec<S
         };
         let text = String::from_utf8_lossy(&fetched.bytes);
         let parsed = parse(&text);
-        out.extend(parsed.commands);
+        out.extend(parsed.programs);
         // Included files are read after the file that names them, in glob order.
         let dir = file.parent().unwrap_or(Path::new("/"));
         let mut included = Vec::new();
@@ -76,7 +96,7 @@ pub fn program_commands(fs: &dyn FileSystem, config: Option<&Path>) -> Vec<Vec<S
 /// What one supervisord file says that matters here.
 #[derive(Debug, Default, PartialEq)]
 struct Parsed {
-    commands: Vec<Vec<String>>,
+    programs: Vec<Program>,
     includes: Vec<String>,
 }
 
@@ -86,18 +106,28 @@ struct Parsed {
 fn parse(text: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let mut section = String::new();
+    let mut program = Program::default();
     let mut current: Option<(String, String)> = None;
-    let finish = |section: &str, entry: Option<(String, String)>, parsed: &mut Parsed| {
+    let finish = |section: &str,
+                  entry: Option<(String, String)>,
+                  program: &mut Program,
+                  parsed: &mut Parsed| {
         let Some((key, value)) = entry else { return };
         if section.starts_with("program:") && key == "command" {
-            let words = words(&value);
-            if !words.is_empty() {
-                parsed.commands.push(words);
-            }
+            program.command = words(&value);
+        } else if section.starts_with("program:") && key == "user" && !value.is_empty() {
+            program.user = Some(value);
         } else if section == "include" && key == "files" {
             parsed
                 .includes
                 .extend(value.split_whitespace().map(str::to_string));
+        }
+    };
+    // A section's keys come in any order: its program is complete at the next header.
+    let close = |program: &mut Program, parsed: &mut Parsed| {
+        let program = std::mem::take(program);
+        if !program.command.is_empty() {
+            parsed.programs.push(program);
         }
     };
     for line in text.lines() {
@@ -112,8 +142,9 @@ fn parse(text: &str) -> Parsed {
             }
             continue;
         }
-        finish(&section, current.take(), &mut parsed);
+        finish(&section, current.take(), &mut program, &mut parsed);
         if let Some(name) = trimmed.strip_prefix('[').and_then(|s| s.strip_suffix(']')) {
+            close(&mut program, &mut parsed);
             section = name.trim().to_string();
             continue;
         }
@@ -124,7 +155,8 @@ fn parse(text: &str) -> Parsed {
             ));
         }
     }
-    finish(&section, current.take(), &mut parsed);
+    finish(&section, current.take(), &mut program, &mut parsed);
+    close(&mut program, &mut parsed);
     parsed
 }
 
@@ -178,8 +210,10 @@ mod tests {
     fn programs_includes_and_continuations() {
         let text = "[supervisord]\nnodaemon=true\n\n; a comment\n[program:php-fpm]\ncommand=/usr/local/sbin/php-fpm --nodaemonize\n  --fpm-config /usr/local/etc/php-fpm.d/www.conf ; inline\nautorestart=true\n[program:nginx]\ncommand = nginx -g 'daemon off;'\n[include]\nfiles = conf.d/*.conf /etc/more.ini\n";
         let parsed = parse(text);
+        let commands: Vec<Vec<String>> =
+            parsed.programs.iter().map(|p| p.command.clone()).collect();
         assert_eq!(
-            parsed.commands,
+            commands,
             [
                 vec![
                     "/usr/local/sbin/php-fpm",
@@ -196,6 +230,27 @@ mod tests {
     #[test]
     fn commands_of_other_sections_are_not_programs() {
         let parsed = parse("[eventlistener:x]\ncommand=php-fpm -y /nope\n[program:a]\nuser=www\n");
-        assert!(parsed.commands.is_empty(), "{parsed:?}");
+        assert!(parsed.programs.is_empty(), "{parsed:?}");
+    }
+
+    /// `user=` belongs to its own section, before or after `command`.
+    #[test]
+    fn a_program_keeps_its_own_user() {
+        let parsed = parse(
+            "[program:php-fpm]\nuser=nginx\ncommand=php-fpm5 -F\n[program:nginx]\ncommand=nginx\n[program:cron]\ncommand=crond -f\nuser = app ; who\n",
+        );
+        let users: Vec<(&str, Option<&str>)> = parsed
+            .programs
+            .iter()
+            .map(|p| (p.command[0].as_str(), p.user.as_deref()))
+            .collect();
+        assert_eq!(
+            users,
+            [
+                ("php-fpm5", Some("nginx")),
+                ("nginx", None),
+                ("crond", Some("app"))
+            ]
+        );
     }
 }

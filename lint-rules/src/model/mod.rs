@@ -361,6 +361,25 @@ impl<'a> Model<'a> {
                 }
             }
         }
+        // The index files of each server's root, and its index.php (NGX204: a root that
+        // holds a listed index file, or no index.php, is not a PHP site missing one).
+        for (_, server) in self.servers() {
+            let Some(level) = server.locations.first() else {
+                continue;
+            };
+            let (Some(root), Some(index)) =
+                (level.inherited.get("root"), level.inherited.get("index"))
+            else {
+                continue;
+            };
+            let root = root.first();
+            if root.starts_with('/') && !root.contains('$') {
+                let files = index.args.iter().map(String::as_str).chain(["index.php"]);
+                for file in files.filter(|f| !f.contains('$') && !f.starts_with('/')) {
+                    paths.push(std::path::Path::new(root).join(file));
+                }
+            }
+        }
         // Every directory nginx or a pool looks files up in: the roots (X018, NGX226) and
         // the aliases (NGX226), each once.
         let mut dirs = foldhash::HashSet::default();

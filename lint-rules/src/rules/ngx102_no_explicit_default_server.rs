@@ -19,8 +19,8 @@ renamed file changes which site strangers, health checks and IP-only
 requests see. A server without `listen` that includes a file the linter could
 not read (one an entrypoint writes at start) is not counted on `*:80`: that file
 may hold its `listen ... default_server`. Servers that all sit in one file, the first
-of which redirects every request, are not reported: that server was put first to
-catch, and no file name changes the order (the documented
+of which redirects every request (`return 301 ...`) or, named for no host
+(`server_name _;`), refuses every request (`return 444`), are not reported: that server was put first to catch, and no file name changes the order (the documented
 `www` → apex redirect pair of phpBB, CakePHP and Yii). An IPv4 and an IPv6 address
 with the same servers are one finding.
 
@@ -53,6 +53,25 @@ struct Unmarked {
     addresses: Vec<String>,
 }
 
+/// A redirect (to the canonical host).
+fn redirects(code: &str) -> bool {
+    matches!(code, "301" | "302" | "303" | "307" | "308")
+}
+
+/// A refusal: `444` closes the connection, `4xx` answers an error.
+fn refuses(code: &str) -> bool {
+    code.len() == 3 && code.starts_with('4') && code.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// A server named for no real host (`server_name _;`, `""` or none): a catch-all by
+/// intent. One named `other.test` that answers 404 is a site, not a catch-all.
+fn named_for_no_host(server: &crate::model::Server) -> bool {
+    server
+        .names
+        .iter()
+        .all(|(name, _)| matches!(name.as_str(), "_" | "" | "\"\"" | "''"))
+}
+
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for nginx in &model.nginx {
         let mut found: Vec<Unmarked> = Vec::new();
@@ -66,7 +85,9 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             // Servers of one file are read in the order written, and a first one that
             // redirects every request (to the canonical host) was put there to catch
             // (phpBB's, CakePHP's and Yii's documented www → apex redirect pair): which
-            // server answers unknown hosts is plain, and no file name changes it.
+            // server answers unknown hosts is plain, and no file name changes it. So was
+            // a first one that refuses every request (`server_name _; return 444;`,
+            // magenx's and nginx's own docs' catch-all).
             let one_file = group.members.iter().all(|m| {
                 nginx
                     .servers
@@ -75,10 +96,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             });
             let redirects_all = first.locations.first().is_some_and(|level| {
                 level.redirects_all.is_some()
-                    || level
-                        .early_return
-                        .as_ref()
-                        .is_some_and(|r| matches!(r.first(), "301" | "302" | "303" | "307" | "308"))
+                    || level.early_return.as_ref().is_some_and(|r| {
+                        let code = r.first();
+                        redirects(code) || (refuses(code) && named_for_no_host(first))
+                    })
             });
             if one_file && redirects_all {
                 continue;

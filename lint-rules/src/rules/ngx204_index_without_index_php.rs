@@ -36,6 +36,9 @@ A `try_files` fallback counts only without a directory parameter before it:
 `try_files $uri $uri/ /index.php?$args;` sends `/` to the index files first (403
 again).
 
+Under `--root`, not reported when the server's root holds one of its `index` files, or
+holds no index.php (ruTorrent: `index index.html;` with PHP endpoints beside it).
+
 Not reported when `location /` hands requests on (`proxy_pass` or another `*_pass`,
 `return`): directory requests never reach the index module there.
 
@@ -45,6 +48,34 @@ it keep their precedence)."#,
     },
     check: Check::Server(check),
 };
+
+/// Under `--root`, the server's root holds one of its `index` files, or holds no
+/// index.php: directory requests find their page, or the site's entry point is not an
+/// index.php (ruTorrent's `index index.html;` with PHP endpoints beside it).
+fn serves_its_own_index(
+    model: &Model<'_>,
+    level: &crate::model::EffectiveLocation,
+    index: &[String],
+) -> bool {
+    use crate::model::filesystem::Probe;
+    let Some(root) = level.inherited.get("root").map(|r| r.first()) else {
+        return false;
+    };
+    let root = std::path::Path::new(root);
+    // Only a root that is there says what it holds (a tree of /etc alone does not).
+    if !matches!(model.filesystem.get(root), Probe::Present(facts) if facts.is_dir) {
+        return false;
+    }
+    let file = |name: &str| match model.filesystem.get(&root.join(name)) {
+        Probe::Present(facts) => Some(!facts.is_dir),
+        Probe::Missing => Some(false),
+        Probe::Unknown => None,
+    };
+    let Some(has_index_php) = file("index.php") else {
+        return false;
+    };
+    !has_index_php || index.iter().any(|name| file(name) == Some(true))
+}
 
 fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     let Some(level) = server.locations.first() else {
@@ -131,6 +162,9 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
         return;
     };
     if index.args.iter().any(|a| a.ends_with(".php")) {
+        return;
+    }
+    if serves_its_own_index(model, level, &index.args) {
         return;
     }
     sink.push(

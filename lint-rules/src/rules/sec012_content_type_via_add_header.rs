@@ -25,6 +25,9 @@ is script injection. Hiding the upstream's header first (`proxy_hide_header
 Content-Type;`, `fastcgi_hide_header Content-Type;` in the same or an outer block)
 makes the added one the only one, and is not reported. headers-more's
 `more_set_headers "Content-Type: ..."` replaces the header, and is not reported either.
+Nor is a block that answers `return 204` (the CORS preflight of enable-cors.org): nginx
+drops its own Content-Type from a 204, so the added one is the only one (live, nginx
+1.22.1: one `Content-Type` on the 204).
 
 **Symptom**: responses carry two `Content-Type` headers (`curl -I` shows both); the
 browser renders with the other type, or a cache stores the wrong one.
@@ -73,6 +76,14 @@ const HIDES: &[&str] = &[
 
 /// True when a block around the statement hides the upstream's `Content-Type`
 /// (`*_hide_header` is inherited, so any enclosing level counts).
+/// The innermost block ends its requests with `return 204`.
+fn answers_no_content(blocks: &[Item<'_>]) -> bool {
+    blocks.last().is_some_and(|b| {
+        b.children()
+            .any(|c| c.is("return") && c.arg(0).is_some_and(|code| code == "204"))
+    })
+}
+
 fn upstream_type_hidden(blocks: &[Item<'_>]) -> bool {
     blocks.iter().any(|b| {
         b.children().any(|c| {
@@ -110,6 +121,12 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         let names_type =
             s.is("add_header") && s.arg(0).is_some_and(|n| n.eq_ignore_ascii_case("content-type"));
         if !names_type {
+            return;
+        }
+        // A block that answers `return 204` (a CORS preflight): nginx's header filter
+        // drops its own Content-Type from a 204, so the added one is the only one
+        // (live, nginx 1.22: one `Content-Type: text/plain` on the 204).
+        if answers_no_content(blocks) {
             return;
         }
         for (i, name, value) in headers(s) {
