@@ -34,6 +34,8 @@ struct Scenario {
     /// Text the bad answer's body holds and the good one's does not (`bad_body = <?php`:
     /// the script's source was sent rather than run), for claims a status cannot show.
     bad_body: Option<String>,
+    /// A body of this many bytes sent with `POST` (upload limits); a `GET` without.
+    post_bytes: Option<usize>,
     dir: PathBuf,
 }
 
@@ -109,6 +111,15 @@ fn scenario(dir: &Path, name: &str) -> Result<Scenario, String> {
             None => 1,
         },
         bad_body: get("bad_body"),
+        post_bytes: match get("post_bytes") {
+            Some(v) => Some(
+                v.parse::<usize>()
+                    .ok()
+                    .filter(|n| *n <= 64 << 20)
+                    .ok_or_else(|| format!("`post_bytes` is not a size up to 64 MiB: {v}"))?,
+            ),
+            None => None,
+        },
         dir: dir.to_path_buf(),
     })
 }
@@ -193,12 +204,29 @@ fn wait_port(port: u16) -> bool {
 }
 
 /// One request: the status and the body.
-fn get(port: u16, path: &str) -> Result<(u16, String), String> {
+/// A `GET`, or with `post_bytes` a `POST` of that many bytes; the status and body.
+fn send(port: u16, path: &str, post_bytes: Option<usize>) -> Result<(u16, String), String> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
         .map_err(|e| e.to_string())?;
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: live.test\r\n\r\n").map_err(|e| e.to_string())?;
+    stream
+        .set_write_timeout(Some(Duration::from_secs(20)))
+        .map_err(|e| e.to_string())?;
+    match post_bytes {
+        None => write!(stream, "GET {path} HTTP/1.0\r\nHost: live.test\r\n\r\n")
+            .map_err(|e| e.to_string())?,
+        Some(n) => {
+            write!(
+                stream,
+                "POST {path} HTTP/1.0\r\nHost: live.test\r\nContent-Type: application/octet-stream\r\nContent-Length: {n}\r\n\r\n"
+            )
+            .map_err(|e| e.to_string())?;
+            // nginx may answer 413 and stop reading before the body is sent: the answer
+            // is read whether or not all of it went out.
+            let _ = stream.write_all(&vec![b'x'; n]);
+        }
+    }
     let mut buf = Vec::new();
     stream
         .take(64 * 1024)
@@ -300,10 +328,11 @@ fn run_scenario(
         let handles: Vec<_> = (0..s.concurrent)
             .map(|i| {
                 let request = s.request.clone();
+                let post_bytes = s.post_bytes;
                 scope.spawn(move || {
                     // Stagger slightly so that the first request occupies the worker first.
                     std::thread::sleep(Duration::from_millis(if i == 0 { 0 } else { 200 }));
-                    get(port, &request)
+                    send(port, &request, post_bytes)
                 })
             })
             .collect();

@@ -93,6 +93,8 @@ const INHERITED: &[&str] = &[
     "resolver",
     // `ssl on;` (nginx up to 1.25.0): every listen of the server speaks TLS.
     "ssl",
+    // The request bodies a PHP location lets through to the pool (X030).
+    "client_max_body_size",
 ];
 
 impl Inherited {
@@ -220,6 +222,30 @@ impl EffectiveLocation {
             error_pages: Vec::new(),
             fastcgi_targets: Vec::new(),
         }
+    }
+
+    /// A PHP setting this location sends in `PHP_VALUE` or `PHP_ADMIN_VALUE` (one
+    /// `name=value` per line): its value, the param's span, and whether it is the admin
+    /// one; the last wins.
+    pub fn php_value_sent(&self, key: &str) -> Option<(String, Span, bool)> {
+        let params = self.inherited.params.as_ref()?;
+        let mut found = None;
+        for param in params.params.iter() {
+            let admin = param.name == "PHP_ADMIN_VALUE";
+            if !admin && param.name != "PHP_VALUE" {
+                continue;
+            }
+            for line in param.value.split('\n').flat_map(|l| l.split("\\n")) {
+                let Some((name, value)) = line.split_once('=') else {
+                    continue;
+                };
+                if name.trim() == key {
+                    let value = value.trim().trim_end_matches(';').trim();
+                    found = Some((value.to_string(), param.span, admin));
+                }
+            }
+        }
+        found
     }
 
     /// Whether SCRIPT_FILENAME names one script whatever the URI: its file name has no

@@ -44,6 +44,7 @@ register! {
     x027_pool_open_beyond_nginx,
     x028_status_page_not_the_pools,
     x029_service_selects_no_pod,
+    x030_upload_limit_below_php,
     ngx026_user_unknown,
     ngx027_nginx_log_directory_missing,
     ngx029_nginx_cache_directory_parent_missing,

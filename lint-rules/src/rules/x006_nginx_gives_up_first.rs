@@ -103,30 +103,13 @@ pub fn read_timeout_fix(
     }
 }
 
-/// The `max_execution_time` a location sends in `PHP_VALUE` or `PHP_ADMIN_VALUE` (one
-/// `name=value` per line), with where, and whether it is the admin one; the last wins.
+/// The `max_execution_time` a location sends in `PHP_VALUE` or `PHP_ADMIN_VALUE`, with
+/// where, and whether it is the admin one; the last wins.
 fn sent_max_execution_time(
     location: &crate::model::EffectiveLocation,
 ) -> Option<(i64, lint_source::Span, bool)> {
-    let params = location.inherited.params.as_ref()?;
-    let mut found = None;
-    for param in params.params.iter() {
-        let admin = param.name == "PHP_ADMIN_VALUE";
-        if !admin && param.name != "PHP_VALUE" {
-            continue;
-        }
-        for line in param.value.split('\n').flat_map(|l| l.split("\\n")) {
-            let Some((key, value)) = line.split_once('=') else {
-                continue;
-            };
-            if key.trim() == "max_execution_time" {
-                if let Ok(v) = value.trim().trim_end_matches(';').trim().parse::<i64>() {
-                    found = Some((v, param.span, admin));
-                }
-            }
-        }
-    }
-    found
+    let (value, span, admin) = location.php_value_sent("max_execution_time")?;
+    Some((value.parse().ok()?, span, admin))
 }
 
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
