@@ -151,6 +151,10 @@ An address's port is a number from 1 to 65535, read before the host is looked up
 name an `upstream` block (`fastcgi_pass php-fpm:9000;` beside `upstream php-fpm`:
 `upstream "php-fpm" may not have port 9000`), and two upstreams may not share a name
 (`duplicate upstream "php"`, compared case-insensitively).
+`set`, `map`, `geo` and `split_clients` may not give a value to nginx's own variables
+(`set $scheme https;` behind a TLS proxy, `map ... $host`: `the duplicate "scheme"
+variable`), except the few nginx marks changeable (`$args`, `$limit_rate`, the
+`$ssl_*` and `$geoip_*` ones: tried one by one on nginx 1.22.1).
 `proxy_pass` with a URI part (`http://127.0.0.1:8081/`, even a lone `/`) is refused in
 a regex or named location and inside `if` or `limit_except`, where nginx cannot tell
 which part of the request URI it replaces; `alias` is refused in a named location.

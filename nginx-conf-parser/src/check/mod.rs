@@ -5,6 +5,7 @@
 //! nginx stops at the first error; we report all of them.
 
 mod buffers;
+mod builtin_redefined;
 mod codes;
 pub mod listen;
 mod location_bound;
@@ -728,6 +729,11 @@ impl<'a> Checker<'a> {
                 .with_help(arity_help(spec)),
             );
             return Some(spec);
+        }
+        if subsystem == "http" {
+            if let Some(d) = builtin_redefined::check(&item, self.version) {
+                self.out.push(d);
+            }
         }
         if let Some(message) = values::check_value(spec, &item) {
             let fix = values::correction(spec, &item).map(|(i, value)| {

@@ -32,12 +32,12 @@ const V1_22_TSV: &str = include_str!("../../data/nginx-variables-1.22.1.tsv");
 const EXTRA_PREFIXES: &[&str] = &["jwt_"];
 
 /// Variables an http module defines: exact names and prefixes, lower case.
-struct Table {
-    names: HashSet<&'static str>,
+pub(super) struct Table {
+    pub(super) names: HashSet<&'static str>,
     prefixes: Vec<&'static str>,
 }
 
-fn table(version: NginxVersion) -> &'static Table {
+pub(super) fn table(version: NginxVersion) -> &'static Table {
     static LATEST: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
     static V1_22: std::sync::OnceLock<Table> = std::sync::OnceLock::new();
     let (cell, tsv) = match version {
