@@ -24,13 +24,14 @@ pub use server_memo::ServerMemo;
 
 /// Codes reported only when a `--select` entry (or the config file's `select`) names
 /// them: by code, by a prefix such as `SEC`, by name or by alias. They are gixy's
-/// checks that are advice rather than faults (HSTS, `worker_processes`, SEC047's
+/// checks that are advice rather than faults (HSTS, `worker_processes`, a default
+/// `server_tokens`, SEC047's
 /// `open_file_cache`, which most PHP sites would get), or that
 /// repeat what another rule already reports by default (NGX112 for
 /// `worker_rlimit_nofile`, X013 for a variable `fastcgi_pass` without `resolver`):
 /// `--select SEC` is "what gixy does", the default run reports each problem once.
 pub const OPT_IN: &[&str] = &[
-    "SEC047", "SEC071", "SEC078", "SEC079", "SEC080", "SEC081", "SEC082", "SEC084",
+    "SEC047", "SEC071", "SEC078", "SEC079", "SEC080", "SEC081", "SEC082", "SEC084", "SEC086",
 ];
 
 /// True for a code in [`OPT_IN`].

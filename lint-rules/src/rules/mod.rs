@@ -134,6 +134,7 @@ register! {
     sec083_known_nginx_cve,
     sec084_regex_location_exact,
     sec085_php_app_under_static_root,
+    sec086_server_tokens_default,
     fpm101_slowlog_at_terminate_timeout,
     fpm102_errors_logged_nowhere,
     fpm103_array_entry_shadowed,
