@@ -552,7 +552,10 @@ fn check_pool(
         Some((listen, entry)) => check_listen(pool, &listen, entry, out),
     }
     let pm = pool.pm();
-    if pm.is_none() {
+    // `pm = {{PM}}`: filled in before php-fpm reads the file, so present, and of a kind
+    // not known here.
+    let pm_placeholder = pool.get("pm").is_some_and(|e| is_placeholder(&e.value));
+    if pm.is_none() && !pm_placeholder {
         out.push(
             Diagnostic::new(
                 &MISSING,

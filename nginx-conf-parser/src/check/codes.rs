@@ -151,6 +151,11 @@ An address's port is a number from 1 to 65535, read before the host is looked up
 name an `upstream` block (`fastcgi_pass php-fpm:9000;` beside `upstream php-fpm`:
 `upstream "php-fpm" may not have port 9000`), and two upstreams may not share a name
 (`duplicate upstream "php"`, compared case-insensitively).
+`listen`, `keepalive_timeout`, `set_real_ip_from` and `resolver` read no variables: an
+unrendered `listen ${NGINX_PORT};` is the host `${NGINX_PORT}` (`host not found in
+"${NGINX_PORT}" of the "listen" directive`), `set_real_ip_from ${PROXY_IP};` and
+`resolver ${DNS};` fail the same way; a `.template` file linted on its own is
+rendered before nginx reads it and is not judged on its placeholders.
 `set`, `map`, `geo` and `split_clients` may not give a value to nginx's own variables
 (`set $scheme https;` behind a TLS proxy, `map ... $host`: `the duplicate "scheme"
 variable`), except the few nginx marks changeable (`$args`, `$limit_rate`, the

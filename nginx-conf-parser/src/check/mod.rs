@@ -735,7 +735,17 @@ impl<'a> Checker<'a> {
                 self.out.push(d);
             }
         }
-        if let Some(message) = values::check_value(spec, &item) {
+        // A template's `listen ${NGINX_PORT};` (the official nginx image's own example)
+        // is rendered before nginx reads it: linted on its own, its placeholder is no
+        // host yet.
+        let rendered_later = values::LITERAL_ONLY.contains(&spec.name)
+            && item.args().any(|a| {
+                variables::references(&a)
+                    .iter()
+                    .any(|(_, start, end)| crate::envsubst::is_placeholder(&a[*start..*end]))
+            })
+            && variables::is_template(self.map, &item);
+        if let Some(message) = values::check_value(spec, &item).filter(|_| !rendered_later) {
             let fix = values::correction(spec, &item).map(|(i, value)| {
                 Fix::safe(
                     format!("write \"{value}\""),

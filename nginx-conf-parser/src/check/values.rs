@@ -261,10 +261,27 @@ pub fn check_value(spec: &DirectiveSpec, item: &Item<'_>) -> Option<String> {
             }
             None
         }
-        // A rewrite's first argument is a regex whose `$` is an anchor, not a variable.
-        _ if first.contains('$') && name != "rewrite" => None,
+        // A rewrite's first argument is a regex whose `$` is an anchor, not a variable;
+        // `listen`, `keepalive_timeout`, `set_real_ip_from` and `resolver` take no
+        // variables at all (an unrendered `listen ${PORT};` fails: `host not found`).
+        _ if first.contains('$') && !LITERAL_ONLY.contains(&name) => None,
         _ => special(name, item),
     }
+}
+
+/// Directives with their own parsers that read no variables: a `$` in them is text.
+pub(super) const LITERAL_ONLY: &[&str] = &[
+    "rewrite",
+    "listen",
+    "keepalive_timeout",
+    "set_real_ip_from",
+    "resolver",
+];
+
+/// A host name no lookup can answer: template syntax left in (`${IP}`, `@HOST@`, `{{ ip
+/// }}`). nginx resolves the names of `set_real_ip_from` and `resolver` at start.
+fn unresolvable(host: &str) -> bool {
+    host.contains(['$', '{', '}', '@', '<', '>'])
 }
 
 /// Directives with their own parsers that users get wrong most.
@@ -287,7 +304,19 @@ fn special(name: &str, item: &Item<'_>) -> Option<String> {
             (!matches!(flag.as_ref(), "last" | "break" | "redirect" | "permanent"))
                 .then(|| format!("invalid parameter \"{flag}\""))
         }
-        "listen" => listen_address(item).or_else(|| listen_params(item)),
+        "listen" => listen_host(item)
+            .or_else(|| listen_address(item))
+            .or_else(|| listen_params(item)),
+        "set_real_ip_from" => {
+            let from = item.arg(0)?;
+            (!from.starts_with("unix:") && unresolvable(&from))
+                .then(|| format!("host not found in set_real_ip_from \"{from}\""))
+        }
+        "resolver" => item
+            .args()
+            .filter(|a| !a.contains('='))
+            .find(|a| unresolvable(a))
+            .map(|a| format!("host not found in resolver \"{a}\"")),
         "if" => if_condition(item),
         "error_page" => error_page(item),
         "expires" => expires(item),
@@ -574,6 +603,15 @@ fn if_regex(item: &Item<'_>) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// The host part of a `listen` address that no lookup answers (`listen ${PORT};` is
+/// read as the host `${PORT}` on port 80).
+fn listen_host(item: &Item<'_>) -> Option<String> {
+    let address = item.arg(0)?;
+    let (host, _) = super::listen::host_and_port(&address)?;
+    unresolvable(host.trim_start_matches('[').trim_end_matches(']'))
+        .then(|| format!("host not found in \"{address}\" of the \"listen\" directive"))
 }
 
 /// The port part of a `listen` address, as `ngx_parse_inet_url` checks it: 1–65535, or a

@@ -62,7 +62,7 @@ pub(super) fn table(version: NginxVersion) -> &'static Table {
 }
 
 /// A `$name` reference inside an argument: the name as written and its byte range in the text.
-fn references(text: &str) -> Vec<(&str, usize, usize)> {
+pub(super) fn references(text: &str) -> Vec<(&str, usize, usize)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -361,7 +361,7 @@ fn if_operands(item: &Item<'_>) -> Vec<usize> {
 }
 
 /// Whether the statement is written in a template a start script renders with envsubst.
-fn is_template(map: &SourceMap, item: &Item<'_>) -> bool {
+pub(super) fn is_template(map: &SourceMap, item: &Item<'_>) -> bool {
     let file = map.get(item.file.id);
     crate::envsubst::is_template_path(file.disk_path.as_deref().unwrap_or(&file.path))
 }
