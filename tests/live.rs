@@ -36,6 +36,9 @@ struct Scenario {
     bad_body: Option<String>,
     /// A body of this many bytes sent with `POST` (upload limits); a `GET` without.
     post_bytes: Option<usize>,
+    /// A request sent (and its answer set aside) before the judged ones: what a worker
+    /// keeps from one request for the next (`warmup = /a.php`).
+    warmup: Option<String>,
     dir: PathBuf,
 }
 
@@ -120,6 +123,7 @@ fn scenario(dir: &Path, name: &str) -> Result<Scenario, String> {
             ),
             None => None,
         },
+        warmup: get("warmup"),
         dir: dir.to_path_buf(),
     })
 }
@@ -323,6 +327,10 @@ fn run_scenario(
             "nginx did not start: {}",
             std::fs::read_to_string(dir.join("nginx-error.log")).unwrap_or_default()
         ));
+    }
+    if let Some(path) = &s.warmup {
+        // Its answer is not judged: only what it leaves behind in the worker.
+        let _ = send(port, path, None);
     }
     let answers: Vec<Result<(u16, String), String>> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..s.concurrent)

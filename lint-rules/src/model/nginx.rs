@@ -104,6 +104,19 @@ impl Inherited {
     }
 }
 
+/// A PHP setting a location sends to php-fpm in `PHP_VALUE` or `PHP_ADMIN_VALUE`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SentPhpValue {
+    /// The ini name (`open_basedir`).
+    pub key: String,
+    /// The value as sent.
+    pub value: String,
+    /// The `fastcgi_param` statement.
+    pub span: Span,
+    /// Sent in `PHP_ADMIN_VALUE`.
+    pub admin: bool,
+}
+
 /// A `listen` of a server.
 #[derive(Clone, Debug)]
 pub struct NginxListen {
@@ -228,8 +241,20 @@ impl EffectiveLocation {
     /// `name=value` per line): its value, the param's span, and whether it is the admin
     /// one; the last wins.
     pub fn php_value_sent(&self, key: &str) -> Option<(String, Span, bool)> {
-        let params = self.inherited.params.as_ref()?;
-        let mut found = None;
+        self.php_values_sent()
+            .into_iter()
+            .rev()
+            .find(|sent| sent.key == key)
+            .map(|sent| (sent.value, sent.span, sent.admin))
+    }
+
+    /// Every PHP setting this location sends in `PHP_VALUE` or `PHP_ADMIN_VALUE` (one
+    /// `name=value` per line, `\n` written or real), in order.
+    pub fn php_values_sent(&self) -> Vec<SentPhpValue> {
+        let Some(params) = self.inherited.params.as_ref() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
         for param in params.params.iter() {
             let admin = param.name == "PHP_ADMIN_VALUE";
             if !admin && param.name != "PHP_VALUE" {
@@ -239,13 +264,19 @@ impl EffectiveLocation {
                 let Some((name, value)) = line.split_once('=') else {
                     continue;
                 };
-                if name.trim() == key {
-                    let value = value.trim().trim_end_matches(';').trim();
-                    found = Some((value.to_string(), param.span, admin));
+                let key = name.trim();
+                if key.is_empty() {
+                    continue;
                 }
+                out.push(SentPhpValue {
+                    key: key.to_string(),
+                    value: value.trim().trim_end_matches(';').trim().to_string(),
+                    span: param.span,
+                    admin,
+                });
             }
         }
-        found
+        out
     }
 
     /// Whether SCRIPT_FILENAME names one script whatever the URI: its file name has no

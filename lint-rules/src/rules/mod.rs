@@ -45,6 +45,7 @@ register! {
     x028_status_page_not_the_pools,
     x029_service_selects_no_pod,
     x030_upload_limit_below_php,
+    x031_php_value_leaks_across_locations,
     ngx026_user_unknown,
     ngx027_nginx_log_directory_missing,
     ngx029_nginx_cache_directory_parent_missing,
