@@ -74,6 +74,63 @@ impl PoolRef<'_> {
         out
     }
 
+    /// The directories php-fpm checks at start for this pool (`php-fpm -t` too): its
+    /// `chroot`, then its `chdir` (inside the chroot when there is one), each with the
+    /// entry that names it and php-fpm's words for it missing.
+    pub fn start_directories(&self) -> Vec<(std::path::PathBuf, Span, String)> {
+        let mut out = Vec::new();
+        let name = &self.pool.name;
+        let chroot = self
+            .pool
+            .get("chroot")
+            .filter(|e| !e.value.trim().is_empty())
+            .and_then(|e| Some((self.pool.path(&e.value)?, e)));
+        if let Some((dir, e)) = &chroot {
+            out.push((
+                dir.clone(),
+                e.value_span,
+                format!(
+                    "[pool {name}] the chroot path '{}' does not exist or is not a directory",
+                    dir.display()
+                ),
+            ));
+        }
+        let chdir = self
+            .pool
+            .get("chdir")
+            .filter(|e| !e.value.trim().is_empty())
+            .and_then(|e| Some((self.pool.path(&e.value)?, e)));
+        if let Some((dir, e)) = chdir {
+            match &chroot {
+                // php-fpm joins them with a `/` (`/srv/jail//app`), which names the same
+                // directory as the plain join.
+                Some((root, _)) => {
+                    let inside = root.join(dir.strip_prefix("/").unwrap_or(&dir));
+                    out.push((
+                        inside.clone(),
+                        e.value_span,
+                        format!(
+                            "[pool {name}] the chdir path '{}' within the chroot path '{}' ('{}/{}') does not exist or is not a directory",
+                            dir.display(),
+                            root.display(),
+                            root.display(),
+                            dir.display()
+                        ),
+                    ));
+                }
+                None => out.push((
+                    dir.clone(),
+                    e.value_span,
+                    format!(
+                        "[pool {name}] the chdir path '{}' does not exist or is not a directory",
+                        dir.display()
+                    ),
+                )),
+            }
+        }
+        out
+    }
+
     /// Files php-fpm's master opens at start (`slowlog`, `access.log`): it creates the
     /// files but not their directories.
     pub fn master_log_files(&self) -> Vec<(&'static str, std::path::PathBuf, Span)> {
@@ -342,6 +399,10 @@ impl<'a> Model<'a> {
                 }
             }
             for (_, dir, _) in p.worker_write_dirs() {
+                paths.push(dir);
+            }
+            // The chroot and chdir php-fpm checks at start (FPM115).
+            for (dir, _, _) in p.start_directories() {
                 paths.push(dir);
             }
         }

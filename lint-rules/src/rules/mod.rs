@@ -150,4 +150,5 @@ register! {
     fpm112_setting_overridden,
     fpm113_pool_account_unknown,
     fpm114_socket_directory_missing,
+    fpm115_pool_directory_missing,
 }
