@@ -45,7 +45,9 @@ any value will do: php-fpm matches its pages against
 the request only once it has a script path, and without one answers "File not
 found." (live scenario, php-fpm 8.2: `location ~ ^/(status|ping)$ { include
 fastcgi_params; fastcgi_pass ...; }`, the status block of many guides, never shows
-the page). A cache-purge endpoint needs none (ngx_cache_purge's `fastcgi_cache_purge`
+the page). A location that sends the script in PATH_TRANSLATED instead
+(`$document_root$fastcgi_script_name`, `$request_filename`) runs it: php-fpm takes
+that in place of a missing SCRIPT_FILENAME (live, php-fpm 8.2). A cache-purge endpoint needs none (ngx_cache_purge's `fastcgi_cache_purge`
 beside an `if` on `$request_method` that returns for every other method): no
 request reaches php-fpm there.
 
@@ -154,6 +156,21 @@ fn outside_root(location: &crate::model::EffectiveLocation, script: &str) -> boo
         .is_some_and(|rest| rest.starts_with('/'))
 }
 
+/// A PATH_TRANSLATED that names the requested script, which php-fpm runs in place of a
+/// missing SCRIPT_FILENAME.
+fn translated_script(location: &crate::model::EffectiveLocation) -> bool {
+    location
+        .inherited
+        .params
+        .as_ref()
+        .and_then(|p| p.get("PATH_TRANSLATED"))
+        .is_some_and(|p| {
+            ["$fastcgi_script_name", "$request_filename", "$uri"]
+                .iter()
+                .any(|v| p.value.contains(v))
+        })
+}
+
 /// The `SCRIPT_FILENAME` of the PHP example in nginx's own nginx.conf.
 const EXAMPLE_PLACEHOLDER: &str = "/scripts$fastcgi_script_name";
 
@@ -227,6 +244,10 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             None if model.unresolved_include_within(location.span)
                 || model.unresolved_include_within(server.span) => {}
             None if model.serves_only_cache_purges(location) => {}
+            // php-fpm takes PATH_TRANSLATED for the script when SCRIPT_FILENAME is absent
+            // (fpm_main.c's init_request_info; TFPWiki's `fastcgi_param PATH_TRANSLATED
+            // $document_root$fastcgi_script_name;`, live: the page runs).
+            None if translated_script(location) => {}
             None => sink.push(
                 Diagnostic::new(&RULE.meta, *pass_span, "no SCRIPT_FILENAME is sent to php-fpm from this location")
                     .with_label("requests go to PHP without a script name")
