@@ -18,7 +18,10 @@ When the code is mounted (or copied) into php-fpm's container only, every asset
 is a 404, and a PHP location that checks the script first (`try_files $uri =404`,
 Debian's `snippets/fastcgi-php.conf`) answers 404 before php-fpm is asked. A
 warning for static files; an error when a PHP location checks the file too,
-since then the whole site is 404s.
+since then the whole site is 404s, and when no `location /` handles `/`: the
+server's `index index.php` looks for the file in nginx's container, and the home
+page is a 404 (live, nginx 1.22.1 without the code: `GET /` answers 404, `"index.php"
+is not found`).
 
 **Symptom**: 404 for CSS, JavaScript and images, and for every PHP URL when the
 PHP location has `try_files`: nginx answers by itself and php-fpm is never asked.
@@ -45,7 +48,14 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
     // One finding per `root` statement: (its span, the root, a PHP location checking
     // scripts under it, the `try_files` that checks).
     let mut roots: Vec<(lint_source::Span, String, bool, Option<lint_source::Span>)> = Vec::new();
+    // Roots whose `/` the server level answers through the index module (no `location
+    // /`): the index file is looked for in nginx's container, so the home page is a 404.
+    let mut home: Vec<lint_source::Span> = Vec::new();
     for (_, server) in model.servers() {
+        let catches_slash = server.locations.iter().any(|l| {
+            let words: Vec<&str> = l.pattern.split_whitespace().collect();
+            matches!(words.as_slice(), ["/"] | ["^~", "/"] | ["=", "/"])
+        });
         for location in &server.locations {
             let Some(root) = location.inherited.get("root") else {
                 continue;
@@ -73,7 +83,17 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 && location.other_pass.is_empty()
                 && location.early_return.is_none()
                 && !front_controller;
-            if !(php_checked || serves_files) {
+            let answers_home = location.pattern.is_empty()
+                && !catches_slash
+                && location.early_return.is_none()
+                && location.redirects_all.is_none()
+                && location.try_files.is_none()
+                && location.other_pass.is_empty()
+                && location.fastcgi_pass.is_none();
+            if answers_home && !home.contains(&root.span) {
+                home.push(root.span);
+            }
+            if !(php_checked || serves_files || answers_home) {
                 continue;
             }
             let check_span = location
@@ -91,18 +111,21 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         }
     }
     for (span, docroot, php_checked, check_span) in roots {
+        let home_404 = home.contains(&span);
         let mut d = Diagnostic::new(
             &RULE.meta,
             span,
             if php_checked {
                 format!("nginx's container has nothing at {docroot}: static files are 404s, and `try_files` answers 404 before php-fpm is asked")
+            } else if home_404 {
+                format!("nginx's container has nothing at {docroot}: `/` is a 404 (nginx looks for the `index` file in its own container, no `location /` passes it on), and so is every static file")
             } else {
                 format!("nginx's container has nothing at {docroot}: every static file under it is a 404")
             },
         )
         .with_label("nginx reads files from this root in its own container")
         .with_help(format!("mount the document root into nginx's container at {docroot} too"));
-        if php_checked {
+        if php_checked || home_404 {
             d = d.with_severity(Severity::Error);
         }
         if let Some(t) = check_span {
