@@ -180,6 +180,30 @@ const SHAPES: &[Shape] = &[
         },
     },
     Shape {
+        name: "pretty-overrides",
+        what: "one pool setting pm.max_children 2n times, rendered `--format pretty` (each finding points back at the first)",
+        make: |n| {
+            let keys = (0..2 * n).fold(String::from("[global]\nerror_log = /tmp/fpm.log\n[www]\nuser = www-data\nlisten = 127.0.0.1:9000\npm = static\n"), |mut s, i| {
+                let _ = writeln!(s, "pm.max_children = {}", 5 + i % 7);
+                s
+            });
+            (
+                vec![("php-fpm.conf".into(), keys)],
+                vec!["--fpm", "php-fpm.conf", "--format", "pretty"],
+            )
+        },
+    },
+    Shape {
+        name: "prefix-denies",
+        what: "one server, 2n prefix locations that deny all",
+        make: |n| {
+            server((0..2 * n).fold(String::new(), |mut s, i| {
+                let _ = writeln!(s, "    location /p{i}/ {{ deny all; }}");
+                s
+            }))
+        },
+    },
+    Shape {
         name: "compose-sites",
         what: "a repository: one Compose file of n nginx and n php-fpm services",
         make: |n| {
@@ -301,7 +325,13 @@ fn median_run(linter: &Path, dir: &Path, args: &[&str], runs: usize) -> Duration
             let start = Instant::now();
             let _ = Command::new(linter)
                 .current_dir(dir)
-                .args(["--no-config", "--format", "json"])
+                .arg("--no-config")
+                // JSON unless the shape measures another renderer.
+                .args(if args.contains(&"--format") {
+                    &[][..]
+                } else {
+                    &["--format", "json"][..]
+                })
                 .args(args)
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())

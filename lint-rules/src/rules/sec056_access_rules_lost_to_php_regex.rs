@@ -1,7 +1,8 @@
 use crate::model::syntax::Tree;
 use crate::model::NginxModel;
 use crate::rule::{Check, Rule, Sink};
-use lint_source::{Diagnostic, Family, RuleMeta, Severity};
+use foldhash::{HashMap, HashSet};
+use lint_source::{Diagnostic, Family, RuleMeta, Severity, Span};
 
 use crate::model::nginx::{EffectiveLocation, Server};
 use crate::model::Model;
@@ -99,9 +100,39 @@ fn own_restriction(tree: &Tree<'_>, block: Option<usize>) -> Option<(usize, &'st
         .find_map(|&c| restricts(&tree.item(c)).map(|name| (c, name)))
 }
 
+/// Which of a server's locations hold another one and which are held by one (by span,
+/// as [`EffectiveLocation::is_within`] tells): one sweep over the spans in order, where a
+/// scan per location made a server of 32 000 `location /pN/ { deny all; }` take 20 s.
+fn nesting(server: &Server) -> (HashSet<Span>, HashSet<Span>) {
+    let mut spans: Vec<Span> = server.locations.iter().skip(1).map(|l| l.span).collect();
+    // Outer before inner at one start; the same statement spliced twice is one.
+    spans.sort_by_key(|s| (s.file, s.start, std::cmp::Reverse(s.end)));
+    spans.dedup();
+    let (mut holders, mut held) = (HashSet::default(), HashSet::default());
+    // The locations around the current one: blocks nest, so the innermost one still
+    // open is the one that holds it.
+    let mut open: Vec<Span> = Vec::new();
+    for span in spans {
+        while open
+            .last()
+            .is_some_and(|o| o.file != span.file || span.start < o.start || span.end > o.end)
+        {
+            open.pop();
+        }
+        if let Some(outer) = open.last() {
+            holders.insert(*outer);
+            held.insert(span);
+        }
+        open.push(span);
+    }
+    (holders, held)
+}
+
 fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
     let locations = || server.locations.iter().skip(1);
-    let nested_in = |l: &EffectiveLocation| locations().any(|o| o.span != l.span && l.is_within(o));
+    let (holders, held) = nesting(server);
+    let nested_in = |l: &EffectiveLocation| held.contains(&l.span);
+    let mut restricted: HashMap<Option<usize>, bool> = HashMap::default();
     for guarded in locations() {
         let Some(prefix) = guarded.plain_prefix() else {
             continue;
@@ -113,8 +144,7 @@ fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
         {
             continue;
         }
-        let holds_locations = locations().any(|l| l.span != guarded.span && l.is_within(guarded));
-        if holds_locations || nested_in(guarded) {
+        if holders.contains(&guarded.span) || nested_in(guarded) {
             continue;
         }
         let Some(node) = tree.locations_at(guarded.span).next() else {
@@ -150,9 +180,14 @@ fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
         let Some(php_node) = tree.locations_at(php.span).next() else {
             continue;
         };
+        // Many guarded folders share one PHP location: each level is read once.
         let guarded_too = std::iter::once(Some(php_node))
             .chain(tree.ancestors(php_node).map(Some))
-            .any(|level| own_restriction(tree, level).is_some());
+            .any(|level| {
+                *restricted
+                    .entry(level)
+                    .or_insert_with(|| own_restriction(tree, level).is_some())
+            });
         if guarded_too {
             continue;
         }
