@@ -3470,8 +3470,14 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
     }
     // Dockerfiles that no Compose file builds: an image of their own (its files are linted
     // where it copies them, with one side only when it runs one server).
+    // What is used so far, for lookups: `out.used` grows with every image below, and a
+    // repository of 2 000 Dockerfiles searched it once per Dockerfile.
+    let mut used_so_far: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut taken = 0;
     for f in files.iter().filter(|f| f.role == Role::Dockerfile) {
-        if built_dockerfiles.contains(&f.path) || out.used.contains(&f.path) {
+        used_so_far.extend(out.used[taken..].iter().cloned());
+        taken = out.used.len();
+        if built_dockerfiles.contains(&f.path) || used_so_far.contains(&f.path) {
             continue;
         }
         let Ok(text) = std::fs::read_to_string(&f.path) else {
