@@ -14,6 +14,16 @@ use lint_source::vfs::FileSystem;
 /// `options.py`: relative candidates depend on the working directory and are left out).
 const DEFAULT_CONFIGS: &[&str] = &["/etc/supervisord.conf", "/etc/supervisor/supervisord.conf"];
 
+/// The main files supervisor's packages install, with the folder each includes for the
+/// programs an image adds (Debian and Ubuntu; Alpine).
+const PACKAGE_INCLUDES: &[(&str, &str)] = &[
+    (
+        "/etc/supervisor/supervisord.conf",
+        "/etc/supervisor/conf.d/*.conf",
+    ),
+    ("/etc/supervisord.conf", "/etc/supervisor.d/*.ini"),
+];
+
 /// Files read at most: a main file and what its `[include]` names.
 const MAX_FILES: usize = 64;
 
@@ -62,22 +72,41 @@ pub fn programs(fs: &dyn FileSystem, config: Option<&Path>) -> Vec<Program> {
             .map(PathBuf::from)
             .find(|p| fs.read(p).is_ok()),
     };
+    // No file of the repository's at the default places: the package's own main file,
+    // which includes the folder the repository fills.
+    let main = main.or_else(|| {
+        PACKAGE_INCLUDES
+            .iter()
+            .find(|(_, folder)| fs.glob(Path::new(folder)).is_ok_and(|f| !f.is_empty()))
+            .map(|(main, _)| PathBuf::from(main))
+    });
     let Some(main) = main else {
         return Vec::new();
     };
     let mut queue = vec![main];
     let mut seen: Vec<PathBuf> = Vec::new();
     let mut out = Vec::new();
+    // `[supervisord] user=`: supervisord drops to it, and every program runs as it.
+    let mut everyone: Option<String> = None;
     while let Some(file) = queue.pop() {
         if seen.contains(&file) || seen.len() >= MAX_FILES {
             continue;
         }
         seen.push(file.clone());
         let Ok(fetched) = fs.read(&file) else {
+            // The package's main file, which the image has and the repository does not
+            // show (Debian's `supervisord -c /etc/supervisor/supervisord.conf` beside a
+            // program file copied to conf.d/): what it includes is read.
+            if let Some((_, folder)) = PACKAGE_INCLUDES.iter().find(|(m, _)| Path::new(m) == file) {
+                if let Ok(paths) = fs.glob(Path::new(folder)) {
+                    queue.extend(paths.into_iter().rev());
+                }
+            }
             continue;
         };
         let text = String::from_utf8_lossy(&fetched.bytes);
         let parsed = parse(&text);
+        everyone = everyone.or(parsed.supervisord_user);
         out.extend(parsed.programs);
         // Included files are read after the file that names them, in glob order.
         let dir = file.parent().unwrap_or(Path::new("/"));
@@ -90,6 +119,11 @@ pub fn programs(fs: &dyn FileSystem, config: Option<&Path>) -> Vec<Program> {
         }
         queue.extend(included.into_iter().rev());
     }
+    if let Some(user) = everyone {
+        for p in &mut out {
+            p.user.get_or_insert_with(|| user.clone());
+        }
+    }
     out
 }
 
@@ -98,6 +132,8 @@ pub fn programs(fs: &dyn FileSystem, config: Option<&Path>) -> Vec<Program> {
 struct Parsed {
     programs: Vec<Program>,
     includes: Vec<String>,
+    /// `user=` of the `[supervisord]` section.
+    supervisord_user: Option<String>,
 }
 
 /// Reads the `command` of each `[program:*]` section and the `files` of `[include]`.
@@ -117,6 +153,8 @@ fn parse(text: &str) -> Parsed {
             program.command = words(&value);
         } else if section.starts_with("program:") && key == "user" && !value.is_empty() {
             program.user = Some(value);
+        } else if section == "supervisord" && key == "user" && !value.is_empty() {
+            parsed.supervisord_user = Some(value);
         } else if section == "include" && key == "files" {
             parsed
                 .includes
@@ -231,6 +269,17 @@ mod tests {
     fn commands_of_other_sections_are_not_programs() {
         let parsed = parse("[eventlistener:x]\ncommand=php-fpm -y /nope\n[program:a]\nuser=www\n");
         assert!(parsed.programs.is_empty(), "{parsed:?}");
+    }
+
+    /// `[supervisord] user=` drops supervisord itself to that account: its programs run
+    /// as it unless they name another.
+    #[test]
+    fn the_supervisord_section_user_is_every_programs() {
+        let parsed = parse(
+            "[supervisord]\nnodaemon=true\nuser=www-data\n[program:fpm]\ncommand=php-fpm -F\n",
+        );
+        assert_eq!(parsed.supervisord_user.as_deref(), Some("www-data"));
+        assert_eq!(parsed.programs[0].user, None);
     }
 
     /// `user=` belongs to its own section, before or after `command`.

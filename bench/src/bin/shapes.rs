@@ -204,6 +204,18 @@ const SHAPES: &[Shape] = &[
         },
     },
     Shape {
+        name: "diff-many-fixes",
+        what: "n servers in one file, each with fixable findings, shown with `--diff`",
+        make: |n| {
+            let (files, mut args) = nginx((0..n).fold(String::from("  server_names_hash_bucket_size 128;\n  server_names_hash_max_size 100000;\n"), |mut s, i| {
+                let _ = writeln!(s, "  server {{\n    listen 8080;\n    server_name s{i}.example.com;\n    root /var/www/s{i};\n    index index.php;\n    location / {{ try_files $uri $uri/ index.php; allow 10.0.0.{}; }}\n    location /b/ {{ try_files $uri /index.php$query_string; }}\n  }}", i % 250);
+                s
+            }));
+            args.push("--diff");
+            (files, args)
+        },
+    },
+    Shape {
         name: "compose-sites",
         what: "a repository: one Compose file of n nginx and n php-fpm services",
         make: |n| {

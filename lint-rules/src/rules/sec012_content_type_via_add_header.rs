@@ -76,11 +76,13 @@ const HIDES: &[&str] = &[
 
 /// True when a block around the statement hides the upstream's `Content-Type`
 /// (`*_hide_header` is inherited, so any enclosing level counts).
-/// The innermost block ends its requests with `return 204`.
+/// The innermost block ends its requests with `return 204`, and holds no location that
+/// would inherit the header without the `return` (and serve files with it).
 fn answers_no_content(blocks: &[Item<'_>]) -> bool {
     blocks.last().is_some_and(|b| {
         b.children()
             .any(|c| c.is("return") && c.arg(0).is_some_and(|code| code == "204"))
+            && !b.children().any(|c| c.is("location"))
     })
 }
 

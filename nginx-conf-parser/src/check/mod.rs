@@ -752,8 +752,19 @@ impl<'a> Checker<'a> {
                     vec![Edit::replace(item.arg_span(i), value)],
                 )
             });
-            self.out
-                .push(Diagnostic::new(&INVALID_VALUE, item.args_span(), message).with_fix_opt(fix));
+            let mut d =
+                Diagnostic::new(&INVALID_VALUE, item.args_span(), message).with_fix_opt(fix);
+            // As for compiled values (variables.rs): a shell-style default is a
+            // renderer's placeholder, which nginx stops on unless something renders it.
+            if values::LITERAL_ONLY.contains(&spec.name)
+                && item.args().any(|a| values::has_shell_default(&a))
+            {
+                d = d
+                    .with_severity(Severity::Warning)
+                    .with_note("a shell-style default: nginx stops here unless a start script renders the file first (envplate's `ep`, a shell `eval`)")
+                    .with_help("lint the rendered file, or write the value the renderer puts there");
+            }
+            self.out.push(d);
         } else if name == "listen" {
             self.listen_version(&item);
         } else if name == "server" && context == "upstream" {

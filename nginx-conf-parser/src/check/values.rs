@@ -278,6 +278,19 @@ pub(super) const LITERAL_ONLY: &[&str] = &[
     "resolver",
 ];
 
+/// A shell-style default (`${PORT:-8080}`, `${PORT-8080}`): a placeholder for a
+/// renderer (envplate's `ep`, a shell `eval`) that nginx itself refuses.
+pub(super) fn has_shell_default(arg: &str) -> bool {
+    arg.match_indices("${").any(|(i, _)| {
+        let rest = &arg[i + 2..];
+        let name_len = rest
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .count();
+        name_len > 0 && rest[name_len..].starts_with(['-', ':'])
+    })
+}
+
 /// A host name no lookup can answer: template syntax left in (`${IP}`, `@HOST@`, `{{ ip
 /// }}`). nginx resolves the names of `set_real_ip_from` and `resolver` at start.
 fn unresolvable(host: &str) -> bool {
@@ -304,19 +317,24 @@ fn special(name: &str, item: &Item<'_>) -> Option<String> {
             (!matches!(flag.as_ref(), "last" | "break" | "redirect" | "permanent"))
                 .then(|| format!("invalid parameter \"{flag}\""))
         }
-        "listen" => listen_host(item)
-            .or_else(|| listen_address(item))
+        // nginx reads the port first: `listen ${PORT:-8080};` is an invalid port.
+        "listen" => listen_address(item)
+            .or_else(|| listen_host(item))
             .or_else(|| listen_params(item)),
         "set_real_ip_from" => {
             let from = item.arg(0)?;
             (!from.starts_with("unix:") && unresolvable(&from))
                 .then(|| format!("host not found in set_real_ip_from \"{from}\""))
         }
-        "resolver" => item
-            .args()
-            .filter(|a| !a.contains('='))
-            .find(|a| unresolvable(a))
-            .map(|a| format!("host not found in resolver \"{a}\"")),
+        "resolver" => item.args().filter(|a| !a.contains('=')).find_map(|a| {
+            // `${DNS:-8.8.8.8}`: the port after the last `:` is read first.
+            let port = (!a.starts_with('[')).then(|| a.rsplit_once(':')).flatten();
+            if port.is_some_and(|(_, p)| !p.bytes().all(|b| b.is_ascii_digit())) {
+                Some(format!("invalid port in resolver \"{a}\""))
+            } else {
+                unresolvable(&a).then(|| format!("host not found in resolver \"{a}\""))
+            }
+        }),
         "if" => if_condition(item),
         "error_page" => error_page(item),
         "expires" => expires(item),
