@@ -312,12 +312,27 @@ fn php_fpm_t_and_we_agree() {
                 .replace(
                     "chroot = /srv/",
                     &format!("chroot = {}/srv/", dir.display()),
+                )
+                .replace(
+                    "chdir = /home/",
+                    &format!("chdir = {}/home/", dir.display()),
                 );
-            // A chroot must exist for php-fpm -t; whether it does on the target box is not in the files.
-            for line in text.lines() {
-                if let Some(path) = line.trim().strip_prefix("chroot = ") {
-                    let _ = std::fs::create_dir_all(path.trim());
-                }
+            // A chroot and a chdir (inside the chroot when both) must exist for php-fpm -t;
+            // whether they do on the target box is not in the files (FPM115 reads the
+            // tree's disk under --root, tests/pool_directory_differential.rs).
+            let value = |key: &str| {
+                text.lines()
+                    .find_map(|l| l.trim().strip_prefix(key).map(|v| v.trim().to_string()))
+            };
+            let chroot = value("chroot = ");
+            if let Some(root) = &chroot {
+                let _ = std::fs::create_dir_all(root);
+            }
+            if let Some(chdir) = value("chdir = ") {
+                let _ = std::fs::create_dir_all(match &chroot {
+                    Some(root) => format!("{root}/{chdir}"),
+                    None => chdir,
+                });
             }
             std::fs::write(&path, text).expect("write");
         }
