@@ -279,6 +279,21 @@ impl EffectiveLocation {
         out
     }
 
+    /// Whether the FastCGI parameter `param` names the requested script: its value uses
+    /// `$fastcgi_script_name`, `$request_filename` or `$uri` (SCRIPT_FILENAME, or the
+    /// PATH_TRANSLATED php-fpm takes in its place).
+    pub fn param_names_requested_script(&self, param: &str) -> bool {
+        self.inherited
+            .params
+            .as_ref()
+            .and_then(|list| list.get(param))
+            .is_some_and(|p| {
+                ["$fastcgi_script_name", "$request_filename", "$uri"]
+                    .iter()
+                    .any(|v| p.value.contains(v))
+            })
+    }
+
     /// Whether SCRIPT_FILENAME names one script whatever the URI: its file name has no
     /// variable (`$document_root/index.php`, a front controller).
     pub fn runs_fixed_script(&self) -> bool {

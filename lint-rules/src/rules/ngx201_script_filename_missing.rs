@@ -156,21 +156,6 @@ fn outside_root(location: &crate::model::EffectiveLocation, script: &str) -> boo
         .is_some_and(|rest| rest.starts_with('/'))
 }
 
-/// A PATH_TRANSLATED that names the requested script, which php-fpm runs in place of a
-/// missing SCRIPT_FILENAME.
-fn translated_script(location: &crate::model::EffectiveLocation) -> bool {
-    location
-        .inherited
-        .params
-        .as_ref()
-        .and_then(|p| p.get("PATH_TRANSLATED"))
-        .is_some_and(|p| {
-            ["$fastcgi_script_name", "$request_filename", "$uri"]
-                .iter()
-                .any(|v| p.value.contains(v))
-        })
-}
-
 /// The `SCRIPT_FILENAME` of the PHP example in nginx's own nginx.conf.
 const EXAMPLE_PLACEHOLDER: &str = "/scripts$fastcgi_script_name";
 
@@ -247,7 +232,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             // php-fpm takes PATH_TRANSLATED for the script when SCRIPT_FILENAME is absent
             // (fpm_main.c's init_request_info; TFPWiki's `fastcgi_param PATH_TRANSLATED
             // $document_root$fastcgi_script_name;`, live: the page runs).
-            None if translated_script(location) => {}
+            None if location.param_names_requested_script("PATH_TRANSLATED") => {}
             None => sink.push(
                 Diagnostic::new(&RULE.meta, *pass_span, "no SCRIPT_FILENAME is sent to php-fpm from this location")
                     .with_label("requests go to PHP without a script name")

@@ -98,16 +98,7 @@ fn every_file(model: &Model<'_>, location: &crate::model::EffectiveLocation, sin
     // The site's catch-all `location /`, its script named by the URI: a folder's own
     // prefix location (`/legacy/`) may hold scripts only, and one without a script name
     // is NGX201's.
-    let by_name = location
-        .inherited
-        .params
-        .as_ref()
-        .and_then(|list| list.get("SCRIPT_FILENAME"))
-        .is_some_and(|p| {
-            ["$fastcgi_script_name", "$request_filename", "$uri"]
-                .iter()
-                .any(|v| p.value.contains(v))
-        });
+    let by_name = location.param_names_requested_script("SCRIPT_FILENAME");
     if path != "/"
         || !by_name
         || location.runs_fixed_script()
