@@ -52,17 +52,6 @@ server {
 /// nginx's default `client_max_body_size`.
 const NGINX_DEFAULT: u64 = 1024 * 1024;
 
-/// A size as nginx's `ngx_parse_offset` reads it (`k`, `m`, `g`).
-fn nginx_size(text: &str) -> Option<u64> {
-    let (digits, unit) = match text.as_bytes().last()? {
-        b'k' | b'K' => (&text[..text.len() - 1], 1u64 << 10),
-        b'm' | b'M' => (&text[..text.len() - 1], 1 << 20),
-        b'g' | b'G' => (&text[..text.len() - 1], 1 << 30),
-        _ => (text, 1),
-    };
-    digits.parse::<u64>().ok()?.checked_mul(unit)
-}
-
 /// A size as PHP reads an ini quantity (`128M`, `1G`, `512K`, bytes); `None` for
 /// zero or negative (no limit) and for what is not a number.
 fn php_size(text: &str) -> Option<u64> {
@@ -137,7 +126,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
         }
         let set = location.inherited.get("client_max_body_size");
         let nginx_limit = match set {
-            Some(s) => match nginx_size(s.first()) {
+            Some(s) => match nginx_conf_parser::check::parse_offset(s.first()) {
                 Some(0) | None => continue,
                 Some(n) => n,
             },
@@ -223,12 +212,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sizes_read_as_each_side_reads_them() {
-        assert_eq!(nginx_size("1m"), Some(1 << 20));
-        assert_eq!(nginx_size("1g"), Some(1 << 30));
-        assert_eq!(nginx_size("512K"), Some(512 << 10));
-        assert_eq!(nginx_size("100"), Some(100));
-        assert_eq!(nginx_size("1.5m"), None);
+    fn php_sizes_read_as_php_reads_them() {
         assert_eq!(php_size("128M"), Some(128 << 20));
         assert_eq!(php_size("\"64M\""), Some(64 << 20));
         assert_eq!(php_size("2G"), Some(2 << 30));

@@ -128,16 +128,16 @@ fn leak(pool: &str, user: &User<'_>, leaked: &[&SentPhpValue], other: &User<'_>)
     } else {
         "PHP_VALUE"
     };
-    let keys = leaked
-        .iter()
-        .map(|s| format!("`{}`", s.key))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let values = leaked
-        .iter()
-        .map(|s| format!("`{}={}`", s.key, s.value))
-        .collect::<Vec<_>>()
-        .join(", ");
+    // Each leaked setting written one way, listed with commas.
+    let list = |write: fn(&SentPhpValue) -> String| {
+        leaked
+            .iter()
+            .map(|s| write(s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let keys = list(|s| format!("`{}`", s.key));
+    let values = list(|s| format!("`{}={}`", s.key, s.value));
     let (them, value) = if leaked.len() == 1 {
         ("it", "the value")
     } else {
@@ -145,11 +145,7 @@ fn leak(pool: &str, user: &User<'_>, leaked: &[&SentPhpValue], other: &User<'_>)
     };
     let where_other = describe(other);
     let where_this = describe(user);
-    let pool_lines = leaked
-        .iter()
-        .map(|s| format!("`php_admin_value[{}] = {}`", s.key, s.value))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let pool_lines = list(|s| format!("`php_admin_value[{}] = {}`", s.key, s.value));
     Diagnostic::new(
         &RULE.meta,
         first.span,

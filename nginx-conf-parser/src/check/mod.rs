@@ -29,6 +29,7 @@ use crate::BlockKind;
 
 pub use codes::RULES;
 use codes::*;
+pub use parameters::parse_offset;
 pub use values::{parse_size, parse_time};
 
 /// What the checks need besides the tree.
@@ -759,10 +760,7 @@ impl<'a> Checker<'a> {
             if values::LITERAL_ONLY.contains(&spec.name)
                 && item.args().any(|a| values::has_shell_default(&a))
             {
-                d = d
-                    .with_severity(Severity::Warning)
-                    .with_note("a shell-style default: nginx stops here unless a start script renders the file first (envplate's `ep`, a shell `eval`)")
-                    .with_help("lint the rendered file, or write the value the renderer puts there");
+                d = variables::rendered_first(d);
             }
             self.out.push(d);
         } else if name == "listen" {

@@ -60,7 +60,13 @@ fn named_size(value: &str) -> Option<(&str, u64)> {
 }
 
 /// `ngx_parse_offset`: a size that may also be in gigabytes.
-fn parse_offset(input: &str) -> Option<u64> {
+///
+/// ```
+/// use nginx_conf_parser::check::parse_offset;
+/// assert_eq!(parse_offset("2g"), Some(2 << 30));
+/// assert_eq!(parse_offset("1m"), Some(1 << 20));
+/// ```
+pub fn parse_offset(input: &str) -> Option<u64> {
     match input.strip_suffix(['g', 'G']) {
         Some(digits) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {
             digits.parse::<u64>().ok()?.checked_mul(1 << 30)

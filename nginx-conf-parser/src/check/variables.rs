@@ -111,13 +111,19 @@ impl ScriptError {
     fn diagnostic(&self, span: Span) -> Diagnostic {
         let d = Diagnostic::new(&super::codes::INVALID_VALUE, span, self.message.clone());
         if self.shell_default {
-            d.with_severity(Severity::Warning)
-                .with_note("a shell-style default: nginx stops here unless a start script renders the file first (envplate's `ep`, a shell `eval`)")
-                .with_help("lint the rendered file, or write the value the renderer puts there")
+            rendered_first(d)
         } else {
             d.with_help("a literal `$` cannot be written in a value nginx compiles: name a variable after it, or define one that holds it (`geo $dollar { default \"$\"; }`, then `${dollar}`)")
         }
     }
+}
+
+/// A finding on a shell-style default (`${PORT:-8080}`): a warning that says nginx stops
+/// there unless a start script renders the file first.
+pub(super) fn rendered_first(d: Diagnostic) -> Diagnostic {
+    d.with_severity(Severity::Warning)
+        .with_note("a shell-style default: nginx stops here unless a start script renders the file first (envplate's `ep`, a shell `eval`)")
+        .with_help("lint the rendered file, or write the value the renderer puts there")
 }
 
 fn script_error(text: &str) -> Option<ScriptError> {
