@@ -65,6 +65,10 @@ fn scenarios() -> Vec<Scenario> {
         malformed.join("\n")
     );
     out.sort_by(|a, b| a.name.cmp(&b.name));
+    // `LIVE_ONLY=name` runs the scenarios whose name contains it (while writing one).
+    if let Ok(only) = std::env::var("LIVE_ONLY") {
+        out.retain(|s| s.name.contains(&only));
+    }
     out
 }
 
@@ -568,7 +572,7 @@ fn fixed_bad_configurations_answer_like_the_good_ones() {
         }
     }
     assert!(
-        fixed >= 10,
+        fixed >= 10 || std::env::var_os("LIVE_ONLY").is_some(),
         "at least ten live scenarios have a fix: {fixed}"
     );
     assert!(failures.is_empty(), "{}", failures.join("\n---\n"));

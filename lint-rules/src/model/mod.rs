@@ -453,6 +453,24 @@ impl<'a> Model<'a> {
                         paths.push(std::path::PathBuf::from(dir));
                     }
                 }
+                // Where a prefix location's own root reads its URIs from: the root with
+                // the location's path below it (NGX229: a root that already ends with it).
+                let path = location.pattern.split_whitespace().last().unwrap_or("");
+                let own = root.filter(|r| {
+                    r.span.file == location.span.file
+                        && r.span.start >= location.span.start
+                        && r.span.end <= location.span.end
+                });
+                if let Some(root) = own.map(|r| r.first()).filter(|r| !r.contains('$')) {
+                    if path.len() > 1 && path.starts_with('/') && !path.contains('$') {
+                        let below = format!(
+                            "{}{}",
+                            root.trim_end_matches('/'),
+                            path.trim_end_matches('/')
+                        );
+                        paths.push(std::path::PathBuf::from(below));
+                    }
+                }
             }
         }
         paths

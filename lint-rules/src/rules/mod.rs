@@ -89,6 +89,7 @@ register! {
     ngx226_docroot_closed_to_nginx,
     ngx227_php_location_unescaped_dot,
     ngx228_rewrite_never_matches,
+    ngx229_root_repeats_location_prefix,
     sec001_split_path_info_without_check,
     sec010_add_header_dropped,
     sec011_add_header_multiline,
