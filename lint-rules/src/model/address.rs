@@ -52,6 +52,10 @@ pub fn parse_nginx_target(raw: &str, url: bool) -> NginxTarget {
     }
     let mut text = raw;
     let mut default_port = None;
+    // Only `proxy_pass` reads a URI after the socket path (`http://unix:/x.sock:/uri`):
+    // for `fastcgi_pass` and the others a `:` is part of the path (ngx_parse_url's
+    // `uri_part`, set by proxy_pass alone).
+    let mut uri_part = false;
     if url {
         for (scheme, port) in [
             ("http://", 80),
@@ -64,11 +68,15 @@ pub fn parse_nginx_target(raw: &str, url: bool) -> NginxTarget {
             if let Some(rest) = text.strip_prefix(scheme) {
                 text = rest;
                 default_port = (port > 0).then_some(port);
+                uri_part = scheme.starts_with("http");
             }
         }
     }
     if let Some(path) = text.strip_prefix("unix:") {
-        let path = path.split(':').next().unwrap_or(path);
+        let path = match uri_part {
+            true => path.split(':').next().unwrap_or(path),
+            false => path,
+        };
         return NginxTarget::Unix(socket_path(std::path::Path::new(path)));
     }
     if text.starts_with('/') {
@@ -273,5 +281,23 @@ mod tests {
             parse_nginx_target("$backend", false),
             NginxTarget::Variable(_)
         ));
+    }
+
+    #[test]
+    fn a_colon_after_the_socket_path_ends_it_only_for_proxy_pass() {
+        // nginx's error log writes `upstream: "fastcgi://unix:/run/x.sock:"`; copied into
+        // fastcgi_pass, the colon is part of the path (live: 502, "No such file").
+        assert_eq!(
+            parse_nginx_target("unix:/run/x.sock:", false),
+            NginxTarget::Unix("/run/x.sock:".into())
+        );
+        assert_eq!(
+            parse_nginx_target("http://unix:/run/x.sock:/app/", true),
+            NginxTarget::Unix("/run/x.sock".into())
+        );
+        assert_eq!(
+            parse_nginx_target("grpc://unix:/run/x.sock:", true),
+            NginxTarget::Unix("/run/x.sock:".into())
+        );
     }
 }

@@ -1,7 +1,7 @@
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
-use crate::model::address::{describe, describe_listen};
+use crate::model::address::{describe, describe_listen, NginxTarget};
 use crate::model::{Model, Verdict};
 use crate::rules::x005_localhost_ipv6_mismatch::family_mismatch;
 
@@ -94,6 +94,9 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let mut d = Diagnostic::new(&RULE.meta, t.span, format!("no php-fpm pool listens on {}{via}", describe(&t.target)))
                 .with_label("nginx connects here")
                 .with_note("at runtime: 502 Bad Gateway, \"connect() ... failed (2: No such file or directory)\" or \"(111: Connection refused)\" in nginx's error log");
+            if matches!(&t.target, NginxTarget::Unix(p) if p.as_os_str().as_encoded_bytes().ends_with(b":")) {
+                d = d.with_note("the trailing `:` is part of the socket path here: only `proxy_pass http://unix:/path:/uri` reads a `:` as the end of the path (nginx's error log prints the upstream as `fastcgi://unix:/path:`)");
+            }
             // The fix needs the one pool nothing reaches yet, on nginx's transport.
             let mut fitting = model
                 .pools()
