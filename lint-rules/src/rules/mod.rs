@@ -46,6 +46,7 @@ register! {
     x029_service_selects_no_pod,
     x030_upload_limit_below_php,
     x031_php_value_leaks_across_locations,
+    x032_open_basedir_excludes_docroot,
     ngx026_user_unknown,
     ngx027_nginx_log_directory_missing,
     ngx029_nginx_cache_directory_parent_missing,

@@ -94,7 +94,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             let mut d = Diagnostic::new(&RULE.meta, t.span, format!("no php-fpm pool listens on {}{via}", describe(&t.target)))
                 .with_label("nginx connects here")
                 .with_note("at runtime: 502 Bad Gateway, \"connect() ... failed (2: No such file or directory)\" or \"(111: Connection refused)\" in nginx's error log");
-            if matches!(&t.target, NginxTarget::Unix(p) if p.as_os_str().as_encoded_bytes().ends_with(b":")) {
+            if matches!(&t.target, NginxTarget::Unix(p) if p.as_os_str().as_encoded_bytes().ends_with(b":"))
+            {
                 d = d.with_note("the trailing `:` is part of the socket path here: only `proxy_pass http://unix:/path:/uri` reads a `:` as the end of the path (nginx's error log prints the upstream as `fastcgi://unix:/path:`)");
             }
             // The fix needs the one pool nothing reaches yet, on nginx's transport.
