@@ -161,6 +161,16 @@ fn generated(cases: &mut Vec<Case>) {
         ("tok/unknown", "fastcgi_read_timout 60s;"),
         ("tok/bad-time", "fastcgi_read_timeout 5min;"),
         ("tok/good-time", "fastcgi_read_timeout 1m30s;"),
+        // ngx_parse_time (triage AP, FP-2): a number after the last unit is seconds; a
+        // unit without digits is zero of it; a space after digits ends the value's units.
+        ("time/trailing-bare-number-ok", "keepalive_timeout 1h30; client_body_timeout 1m30; expires 1d12;"),
+        ("time/edges-ok", "client_body_timeout 500ms30; send_timeout 1hm; lingering_timeout h5; keepalive_timeout \"5 3\" \"5s 3\"; expires 1M;"),
+        ("time/unit-without-digits", "client_body_timeout h;"),
+        ("time/unit-after-space", "client_body_timeout \"30 1h\";"),
+        ("time/unit-twice", "client_body_timeout 1m1m;"),
+        ("time/ms-in-seconds-slot", "expires 1ms;"),
+        ("time/month-in-msec-slot", "client_body_timeout 1M;"),
+        ("time/msec-overflow", "client_body_timeout 9223372036854776;"),
         ("tok/bad-size", "fastcgi_buffer_size 16q;"),
         ("tok/duplicate", "fastcgi_index a.php; fastcgi_index b.php;"),
         ("tok/bad-regex", "location ~ ^/(a { }"),
