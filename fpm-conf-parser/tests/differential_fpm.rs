@@ -191,6 +191,48 @@ fn generated(cases: &mut Vec<Case>) {
         ("global-process-max-zero", "process.max = 0"),
         ("global-priority-high", "process.priority = 25"),
         ("global-priority-ok", "process.priority = -19"),
+        // glob(3) with GLOB_ERR fails only on a directory it must list (triage AP, FP-4).
+        (
+            "include-literal-missing-dir",
+            "include = /nonexistent-nfl/x.conf",
+        ),
+        (
+            "include-relative-literal-missing-dir",
+            "include = missing.d/x.conf",
+        ),
+        (
+            "include-wildcard-missing-dir",
+            "include = /nonexistent-nfl/*.conf",
+        ),
+        (
+            "include-relative-wildcard-missing-dir",
+            "include = missing.d/*.conf",
+        ),
+        (
+            "include-wildcard-deep-missing-dir",
+            "include = /nonexistent-nfl/a/b/*.conf",
+        ),
+        (
+            "include-wildcard-dir-under-missing",
+            "include = /nonexistent-nfl/*/x.conf",
+        ),
+        (
+            "include-wildcard-dir-no-match",
+            "include = /nonexistent-nfl*/x.conf",
+        ),
+        (
+            "include-wildcard-dir-then-missing",
+            "include = /et[c]/nonexistent-nfl/*.conf",
+        ),
+        (
+            "include-open-bracket-missing-dir",
+            "include = /nonexistent-nfl/x[.conf",
+        ),
+        (
+            "include-open-bracket-dir",
+            "include = /nonexistent-nfl[/x*.conf",
+        ),
+        ("include-under-a-file", "include = /etc/passwd/*.conf"),
     ];
     for (name, line) in global {
         let text = POOL.replacen("[global]\n", &format!("[global]\n{line}\n"), 1);

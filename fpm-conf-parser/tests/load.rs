@@ -136,3 +136,39 @@ fn a_drop_in_that_runs_the_pool_as_root_is_reported() {
         "{found:?}"
     );
 }
+
+/// glob(3) with GLOB_ERR (php-fpm's call) fails only on a directory it must list: a file
+/// name without a wildcard in a missing directory is no match, which php-fpm -t only warns
+/// about (triage AP, FP-4); a wildcard there is `Unable to globalize ... (ret=2)`.
+#[test]
+fn a_literal_include_in_a_missing_directory_only_warns() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let conf = dir.path().join("php-fpm.conf");
+    let pool =
+        "[www]\nuser = www-data\nlisten = /run/php/www.sock\npm = static\npm.max_children = 2\n";
+    let lint = |include: &str| {
+        let text = format!(
+            "[global]\ninclude = {}/missing/{include}\n{pool}",
+            dir.path().display()
+        );
+        std::fs::write(&conf, text).expect("write");
+        let map = SourceMap::new();
+        let config = load(&conf, &FpmLoadOptions::default(), &map);
+        config
+            .diagnostics
+            .iter()
+            .map(|d| format!("{:?} {} {}", d.severity, d.code, d.message))
+            .collect::<Vec<_>>()
+    };
+    let base = dir.path().display();
+    assert_eq!(
+        lint("x.conf"),
+        [format!(
+            "Warning FPM005 Nothing matches the include pattern '{base}/missing/x.conf'"
+        )]
+    );
+    assert_eq!(
+        lint("*.conf"),
+        [format!("Error FPM005 Unable to globalize '{base}/missing/*.conf' (ret=2): its directory does not exist")]
+    );
+}
