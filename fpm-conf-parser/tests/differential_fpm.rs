@@ -102,6 +102,16 @@ fn generated(cases: &mut Vec<Case>) {
     let extra: &[(&str, &str)] = &[
         ("int-garbage", "pm.max_requests = 5x"),
         ("int-negative", "pm.max_requests = -1"),
+        // glibc's atoi: strtol clamped to a long, then cast to an int (triage AP, FP-5).
+        ("int-overflow-start-servers", "pm.start_servers = 99999999999999999999"),
+        ("int-overflow-max-children", "pm.max_children = 99999999999999999999"),
+        ("int-wraps-max-children", "pm.max_children = 4294967301"),
+        ("int-wraps-negative-max-children", "pm.max_children = 2147483648"),
+        ("int-negative-overflow-max-children", "pm.max_children = -99999999999999999999"),
+        ("int-negative-wraps-max-children", "pm.max_children = -4294967291"),
+        ("int-wraps-min-spare", "pm.min_spare_servers = 4294967297"),
+        ("time-wraps-slowlog", "request_slowlog_timeout = 4294967296"),
+        ("time-minutes-wrap-negative", "request_terminate_timeout = 35791395m"),
         ("time-ms", "request_terminate_timeout = 10ms"),
         ("time-upper", "request_terminate_timeout = 10S"),
         ("time-minutes", "request_terminate_timeout = 2m"),
