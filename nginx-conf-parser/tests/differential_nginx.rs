@@ -430,6 +430,17 @@ fn generated(cases: &mut Vec<Case>) {
         ("up/zone-only", "upstream php {\n    zone php 64k;\n}\nserver { listen 127.0.0.1:18090; location / { fastcgi_pass php; } }"),
         ("pass/undefined-upstream", "upstream php { server 127.0.0.1:9000; } server { listen 127.0.0.1:18090; location / { fastcgi_pass php82; } }"),
         ("pass/ip-without-port", "server { listen 127.0.0.1:18090; location / { fastcgi_pass 127.0.0.1; } }"),
+        // ngx_http_upstream_add reuses the first implicit upstream of the host whose port
+        // does not differ: a pass without a port after one with a port is that upstream
+        // (triage AP, FP-1); before it, it makes one without a port, which the later pass
+        // reuses, and nginx names the first line.
+        ("pass/no-port-reuses-earlier", "server { listen 127.0.0.1:18090;\nlocation /a/ { fastcgi_pass 127.0.0.1:9000; }\nlocation /b/ { fastcgi_pass 127.0.0.1; }\n}"),
+        ("pass/no-port-before-port", "server { listen 127.0.0.1:18090;\nlocation /a/ { fastcgi_pass 127.0.0.1; }\nlocation /b/ { fastcgi_pass 127.0.0.1:9000; }\n}"),
+        ("pass/no-port-reuses-proxy-default", "server { listen 127.0.0.1:18090;\nlocation /a/ { proxy_pass http://127.0.0.1/; }\nlocation /b/ { uwsgi_pass 127.0.0.1; }\n}"),
+        ("pass/no-port-reuses-case-insensitive", "server { listen 127.0.0.1:18090;\nlocation /a/ { grpc_pass LOCALHOST:9000; }\nlocation /b/ { fastcgi_pass localhost; }\n}"),
+        ("pass/no-port-other-host", "server { listen 127.0.0.1:18090;\nlocation /a/ { fastcgi_pass 127.0.0.1:9000; }\nlocation /b/ { fastcgi_pass 127.0.0.2; }\n}"),
+        ("pass/no-port-after-two-ports", "server { listen 127.0.0.1:18090;\nlocation /a/ { fastcgi_pass 127.0.0.1:9000; }\nlocation /b/ { scgi_pass 127.0.0.1:9001; }\nlocation /c/ { fastcgi_pass 127.0.0.1; }\n}"),
+        ("pass/no-port-twice", "server { listen 127.0.0.1:18090;\nlocation /a/ { fastcgi_pass php; }\nlocation /b/ { fastcgi_pass php; }\n}"),
         ("pass/ipv6-without-port", "server { listen 127.0.0.1:18090; location / { fastcgi_pass [::1]; } }"),
         ("pass/localhost-without-port", "server { listen 127.0.0.1:18090; location / { fastcgi_pass localhost; } }"),
         ("pass/uwsgi-scheme", "server { listen 127.0.0.1:18090; location / { uwsgi_pass uwsgi://app; } }"),
