@@ -298,6 +298,28 @@ fn generated(cases: &mut Vec<Case>) {
             "val/worker-connections-word",
             "events { worker_connections many; }\n",
         ),
+        // The buffer relations are checked on each server's and location's merged values,
+        // never on http's own (triage AP, FP-3); nginx names the end of http.
+        (
+            "buf/http-busy-overridden-in-every-server",
+            "events { }\nhttp {\nproxy_busy_buffers_size 1m;\nfastcgi_busy_buffers_size 1m;\nserver { listen 127.0.0.1:18090; proxy_buffers 4 256k; proxy_busy_buffers_size 256k; fastcgi_buffers 4 256k; fastcgi_busy_buffers_size 256k; }\n}\n",
+        ),
+        (
+            "buf/http-busy-no-server",
+            "events { }\nhttp {\nfastcgi_busy_buffers_size 1m;\n}\n",
+        ),
+        (
+            "buf/http-busy-one-server-keeps-it",
+            "events { }\nhttp {\nfastcgi_busy_buffers_size 1m;\nserver { listen 127.0.0.1:18090; fastcgi_busy_buffers_size 16k; }\nserver { listen 127.0.0.1:18091;\n}\n\ngzip on;\n}\n",
+        ),
+        (
+            "buf/server-busy-overridden-in-location",
+            "events { }\nhttp {\nserver { listen 127.0.0.1:18090;\nfastcgi_busy_buffers_size 1m;\nlocation / { fastcgi_busy_buffers_size 16k; }\n}\n}\n",
+        ),
+        (
+            "buf/location-only-ok",
+            "events { }\nhttp {\nfastcgi_busy_buffers_size 1m;\nserver { listen 127.0.0.1:18090; fastcgi_busy_buffers_size 16k;\nlocation / { fastcgi_buffers 4 512k; fastcgi_busy_buffers_size 1m; }\n}\n}\n",
+        ),
     ] {
         add(name.to_string(), text.to_string());
     }
