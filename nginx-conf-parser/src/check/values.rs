@@ -211,6 +211,25 @@ pub fn check_value(spec: &DirectiveSpec, item: &Item<'_>) -> Option<String> {
         return if_condition(item);
     }
     let first = item.arg(0)?;
+    // Handlers that read their words before any variable is compiled: a `$` there is
+    // checked, not skipped (`return $foo;` is no return code).
+    match spec.set_handler {
+        "ngx_http_rewrite_return" => return return_code(item),
+        "ngx_http_rewrite_set" => {
+            // ngx_http_rewrite_set, then ngx_http_add_variable for a bare `$`.
+            return (!first.starts_with('$') || first == "$")
+                .then(|| format!("invalid variable name \"{first}\""));
+        }
+        "ngx_http_try_files" => return try_files_code(item),
+        "ngx_http_index_set_index" => {
+            // ngx_http_index_set_index names the first word whichever one is empty.
+            return item
+                .args()
+                .any(|a| a.is_empty())
+                .then(|| format!("index \"{first}\" in \"index\" directive is invalid"));
+        }
+        _ => {}
+    }
     if name == "proxy_pass" && spec.module == "ngx_http_proxy_module" {
         // ngx_http_proxy_pass: without variables the URL must name its scheme.
         let lower = first.to_ascii_lowercase();
@@ -300,6 +319,8 @@ pub fn check_value(spec: &DirectiveSpec, item: &Item<'_>) -> Option<String> {
 
 /// Directives with their own parsers that read no variables: a `$` in them is text.
 pub(super) const LITERAL_ONLY: &[&str] = &[
+    // Its first word is a code or a URL, read before anything is compiled.
+    "return",
     "rewrite",
     "listen",
     "keepalive_timeout",
@@ -329,18 +350,6 @@ fn unresolvable(host: &str) -> bool {
 /// Directives with their own parsers that users get wrong most.
 fn special(name: &str, item: &Item<'_>) -> Option<String> {
     match name {
-        "return" => {
-            let first = item.arg(0)?;
-            if first.bytes().all(|b| b.is_ascii_digit()) {
-                let code: u32 = first.parse().ok()?;
-                if code > 999 {
-                    return Some(format!("invalid return code \"{first}\""));
-                }
-            } else if item.arg_count() == 2 {
-                return Some(format!("invalid return code \"{first}\""));
-            }
-            None
-        }
         "rewrite" => {
             let flag = item.arg(2)?;
             (!matches!(flag.as_ref(), "last" | "break" | "redirect" | "permanent"))
@@ -402,6 +411,61 @@ fn special(name: &str, item: &Item<'_>) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// nginx's `ngx_atoi`: digits only (no sign, not empty), none past `ngx_int_t`.
+fn ngx_atoi(digits: &str) -> Option<u64> {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits
+        .parse::<u64>()
+        .ok()
+        .filter(|n| i64::try_from(*n).is_ok())
+}
+
+/// `ngx_http_rewrite_return`: a code up to 999, or alone a URL that starts with
+/// `http://`, `https://` or `$scheme` (case-sensitive), which redirects with 302.
+fn return_code(item: &Item<'_>) -> Option<String> {
+    let first = item.arg(0)?;
+    let ok = match ngx_atoi(&first) {
+        Some(code) => code <= 999,
+        None => {
+            item.arg_count() == 1
+                && ["http://", "https://", "$scheme"]
+                    .iter()
+                    .any(|p| first.starts_with(p))
+        }
+    };
+    (!ok).then(|| format!("invalid return code \"{first}\""))
+}
+
+/// `ngx_http_try_files`: a last word `=CODE` is a code up to 999. nginx reads it
+/// with the name's length, which counts a terminating NUL for a word without variables
+/// only: in one with variables the last character is neither read nor shown
+/// (`=$status` is `invalid code "=$statu"`).
+fn try_files_code(item: &Item<'_>) -> Option<String> {
+    let word = item.arg(item.arg_count().checked_sub(1)?)?;
+    // The last word keeps a trailing `/` (a directory test is cut off the others only):
+    // `=404/` is no code.
+    let last: &str = &word;
+    let code = last.strip_prefix('=')?;
+    let shown = if last.contains('$') {
+        let mut chars = last.chars();
+        chars.next_back();
+        let shown = chars.as_str();
+        let digits = shown.get(1..).unwrap_or("");
+        if ngx_atoi(digits).is_some_and(|c| c <= 999) {
+            return None;
+        }
+        shown
+    } else {
+        if ngx_atoi(code).is_some_and(|c| c <= 999) {
+            return None;
+        }
+        last
+    };
+    Some(format!("invalid code \"{shown}\""))
 }
 
 /// The `rate=` of `limit_req_zone` (`ngx_http_limit_req_zone`): a positive number of
