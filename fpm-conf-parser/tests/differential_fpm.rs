@@ -102,6 +102,16 @@ fn generated(cases: &mut Vec<Case>) {
     let extra: &[(&str, &str)] = &[
         ("int-garbage", "pm.max_requests = 5x"),
         ("int-negative", "pm.max_requests = -1"),
+        // Triage AP's false negatives.
+        ("rlimit-core-negative", "rlimit_core = -1"),
+        ("rlimit-core-overflow", "rlimit_core = 99999999999999999999"),
+        ("rlimit-core-wraps-ok", "rlimit_core = -4294967295"),
+        ("rlimit-core-ok", "rlimit_core = unlimited"),
+        ("spawn-rate-negative", "pm.max_spawn_rate = -1"),
+        ("spawn-rate-zero", "pm.max_spawn_rate = 0"),
+        ("spawn-rate-empty", "pm.max_spawn_rate ="),
+        ("spawn-rate-ok", "pm.max_spawn_rate = 1"),
+        ("spawn-rate-static-ok", "pm = static\npm.max_spawn_rate = -1"),
         // glibc's atoi: strtol clamped to a long, then cast to an int (triage AP, FP-5).
         ("int-overflow-start-servers", "pm.start_servers = 99999999999999999999"),
         ("int-overflow-max-children", "pm.max_children = 99999999999999999999"),
@@ -201,6 +211,10 @@ fn generated(cases: &mut Vec<Case>) {
         ("global-process-max-zero", "process.max = 0"),
         ("global-priority-high", "process.priority = 25"),
         ("global-priority-ok", "process.priority = -19"),
+        ("global-rlimit-core-negative", "rlimit_core = -1"),
+        ("global-events-unknown", "events.mechanism = nosuch"),
+        ("global-events-empty", "events.mechanism ="),
+        ("global-events-ok", "events.mechanism = EPOLL"),
         // glob(3) with GLOB_ERR fails only on a directory it must list (triage AP, FP-4).
         (
             "include-literal-missing-dir",
@@ -249,6 +263,23 @@ fn generated(cases: &mut Vec<Case>) {
         cases.push(Case {
             name: format!("gen/{name}"),
             files: vec![(PathBuf::from(MAIN), text.into_bytes())],
+            env: BTreeMap::new(),
+            main: PathBuf::from(MAIN),
+        });
+    }
+    // An empty error_log is the prefix, a directory (the template's own error_log is
+    // replaced: the last value counts).
+    for (name, value) in [
+        ("error-log-empty", "error_log ="),
+        ("error-log-empty-quoted", "error_log = \"\""),
+    ] {
+        cases.push(Case {
+            name: format!("gen/{name}"),
+            files: vec![(
+                PathBuf::from(MAIN),
+                POOL.replace("error_log = /var/log/php8.2-fpm.log", value)
+                    .into_bytes(),
+            )],
             env: BTreeMap::new(),
             main: PathBuf::from(MAIN),
         });
