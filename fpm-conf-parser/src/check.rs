@@ -1,6 +1,7 @@
 //! What `php-fpm -t` rejects, and what it lets through but fails at start.
 
 use foldhash::{HashMap, HashMapExt};
+use std::path::Path;
 use std::sync::OnceLock;
 
 use lint_source::distance::CharBag;
@@ -320,6 +321,51 @@ fn check_global_limits(config: &FpmConfig, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    // fpm_event_pre_init compares the name with the mechanisms php-fpm has
+    // (case-insensitively); one it has no module for fails everywhere. kqueue, /dev/poll
+    // and port fail on Linux too, but are left alone: they are another system's.
+    if let Some(entry) = config.global("events.mechanism") {
+        let known = ["epoll", "kqueue", "poll", "select", "/dev/poll", "port"];
+        if !is_placeholder(&entry.value)
+            && !known.iter().any(|k| k.eq_ignore_ascii_case(&entry.value))
+        {
+            out.push(
+                Diagnostic::new(
+                    &INVALID_VALUE,
+                    entry.value_span,
+                    format!(
+                        "event mechanism '{}' is not available on this system",
+                        entry.value
+                    ),
+                )
+                .with_help("epoll on Linux (the default: leave events.mechanism unset)"),
+            );
+        }
+    }
+    // An empty error_log is its prefix directory itself: fpm_stdio_open_error_log fails
+    // on it. That prefix is `-p`, else PHP_LOCALSTATEDIR (`/var` for a distribution's
+    // /usr build, php-fpm 8.2 -t: `failed to open error_log (/var/)`), not PHP_PREFIX
+    // (the model keeps one prefix: `-p /usr` given on purpose reads as the default).
+    if let Some(entry) = config.global("error_log").filter(|e| e.value.is_empty()) {
+        let dir = if config.prefix == Path::new("/usr") {
+            Path::new("/var").to_path_buf()
+        } else if config.prefix == Path::new("/usr/local") {
+            Path::new("/usr/local/var").to_path_buf()
+        } else {
+            config.prefix.clone()
+        };
+        out.push(
+            Diagnostic::new(
+                &INVALID_VALUE,
+                entry.value_span,
+                format!(
+                    "failed to open error_log ({}/): Is a directory (21)",
+                    dir.display()
+                ),
+            )
+            .with_help("name a file (`/var/log/php8.2-fpm.log`), `syslog`, or remove the line for the default"),
+        );
+    }
     if let Some(entry) = config.global("process.priority") {
         if priority_out_of_range(&entry.value) {
             out.push(
@@ -407,8 +453,14 @@ fn check_type(entry: &crate::model::Entry, kind: &str, out: &mut Vec<Diagnostic>
         if kind.contains("unlimited") && v.eq_ignore_ascii_case("unlimited") {
             return;
         }
-        if parse_fpm_int(v).is_none() {
-            out.push(err("is not a valid number (greater or equal than zero)"));
+        match parse_fpm_int(v) {
+            None => out.push(err("is not a valid number (greater or equal than zero)")),
+            // fpm_conf_set_rlimit_core: the int atoi makes must not be negative
+            // (`-1`, or `99999999999999999999`, which is -1).
+            Some(n) if n < 0 && kind.contains("unlimited") => {
+                out.push(err("must be greater than zero or 'unlimited'"));
+            }
+            Some(_) => {}
         }
     } else if kind.starts_with("time") {
         if let Err(msg) = parse_fpm_time(v) {
@@ -834,6 +886,17 @@ fn check_dynamic(pool: &Pool, max: i64, out: &mut Vec<Diagnostic>) {
                         vec![Edit::replace(span, (min + (maxs - min) / 2).to_string())],
                     )),
             );
+            return;
+        }
+    }
+    // 32 when unset; set, it must be positive (an empty value is 0).
+    if let Some((rate, span)) = get("pm.max_spawn_rate") {
+        if rate < 1 {
+            out.push(Diagnostic::new(
+                &PM_ARITHMETIC,
+                span,
+                format!("[pool {p}] pm.max_spawn_rate must be a positive value"),
+            ));
         }
     }
 }

@@ -141,10 +141,12 @@ pub static INCLUDE: RuleMeta = RuleMeta {
     summary: "an `include=` that php-fpm cannot resolve, or files nested more than 5 deep",
     aliases: &[],
     doc: r#"`include` patterns are resolved against the prefix (`/usr` on Debian, not
-the including file's directory). A pattern in a missing directory fails with
+the including file's directory). A wildcard in a missing directory fails with
 `Unable to globalize '/usr/pool.d/*.conf' (ret=2)`; a pattern that matches
-nothing only warns, and php-fpm starts without those pools (then nginx gets
-"No such file or directory" for their sockets).
+nothing, a file name without a wildcard in a missing directory included
+(`/usr/pool.d/www.conf`), only warns (`Nothing matches the include pattern`), and
+php-fpm starts without those pools (then nginx gets "No such file or directory"
+for their sockets).
 
 **Symptom**: php-fpm does not start; every PHP page answers 502 Bad Gateway (`connect() ... failed (2: No such file or directory)` or `(111: Connection refused)` in nginx's error log).
 

@@ -253,6 +253,15 @@ impl State<'_> {
         }
     }
 
+    /// Whether opening `dir` fails with ENOTDIR rather than ENOENT: a component of it is a
+    /// file (`/etc/passwd/*.conf`), which glob(3) takes as no match, not as an error. A
+    /// literal path globs to itself when it exists.
+    fn not_a_directory(&self, dir: &Path) -> bool {
+        dir.ancestors().any(|a| {
+            self.fs.is_dir(a) == Some(false) && self.fs.glob(a).is_ok_and(|m| !m.is_empty())
+        })
+    }
+
     fn section(&mut self, name: String, span: Span) {
         if name.eq_ignore_ascii_case("global") {
             self.current = None;
@@ -284,22 +293,34 @@ impl State<'_> {
         }
         let full = crate::model::resolve_path(&entry.value, &self.config.prefix);
         let full_str = full.to_string_lossy().into_owned();
-        // Like glob(3) with GLOB_ERR: a missing directory is an error, no match only a warning.
-        match self.fs.is_dir(full.parent().unwrap_or(Path::new("/"))) {
-            Some(false) => {
-                self.config.diagnostics.push(
-                    Diagnostic::new(&INCLUDE, entry.value_span, format!("Unable to globalize '{full_str}' (ret=2): its directory does not exist"))
-                        .with_help("php-fpm refuses to start; fix the path (relative includes start at the prefix, /usr on Debian)"),
-                );
-                return;
+        // glob(3) with GLOB_ERR fails (GLOB_ABORTED, ret=2) only when a directory it opens
+        // to list is missing; a pattern that opens none (`/nonexistent/x.conf`) or whose
+        // wildcard directory matches nothing gets GLOB_NOMATCH, which php-fpm only warns
+        // about (triage AP, FP-4).
+        if let Some(opened) = glob_opened_dir(&full_str) {
+            match self.fs.is_dir(Path::new(opened)) {
+                Some(false) if !self.not_a_directory(Path::new(opened)) => {
+                    self.config.diagnostics.push(
+                        Diagnostic::new(&INCLUDE, entry.value_span, format!("Unable to globalize '{full_str}' (ret=2): its directory does not exist"))
+                            .with_help("php-fpm refuses to start; fix the path (relative includes start at the prefix, /usr on Debian)"),
+                    );
+                    return;
+                }
+                Some(_) => {}
+                // The deployment (or a checkout that cannot hold an empty directory) does
+                // not say: nothing to read, nothing to claim, and pools may come from there.
+                None => {
+                    self.config.incomplete = true;
+                    return;
+                }
             }
-            Some(true) => {}
-            // The deployment (or a checkout that cannot hold an empty directory) does not
-            // say: nothing to read, nothing to claim, and pools may come from there.
-            None => {
-                self.config.incomplete = true;
-                return;
-            }
+        } else if self
+            .fs
+            .is_dir(full.parent().unwrap_or(Path::new("/")))
+            .is_none()
+        {
+            self.config.incomplete = true;
+            return;
         }
         let matches = match self.fs.glob(&full) {
             Ok(found) => found,
@@ -496,5 +517,77 @@ mod bang_placeholder_tests {
         assert_eq!(bang_placeholder("x = !1!"), None);
         assert_eq!(bang_placeholder("x = !!"), None);
         assert_eq!(bang_placeholder("!X!"), None);
+    }
+}
+
+/// The directory glibc's glob(3) opens first to list it, for an absolute pattern: none for
+/// a pattern without metacharacters (each name is looked up with stat, a missing one is
+/// no match). A directory part with `*`, `?` or `[` is itself globbed (from the root
+/// down), so the directory opened is the one before the first such component; a last
+/// component with any of these or a backslash is matched by listing its directory.
+fn glob_opened_dir(pattern: &str) -> Option<&str> {
+    // glibc's __glob_pattern_type with quoting: (`*`/`?`/`[`, a backslash).
+    let kind = |part: &str| {
+        let (mut meta, mut backslash) = (false, false);
+        let mut bytes = part.bytes();
+        while let Some(b) = bytes.next() {
+            match b {
+                b'*' | b'?' | b'[' => meta = true,
+                b'\\' => {
+                    backslash = true;
+                    bytes.next();
+                }
+                _ => {}
+            }
+        }
+        (meta, backslash)
+    };
+    let mut end = 0;
+    let last = pattern.rfind('/')?;
+    for (i, b) in pattern.bytes().enumerate() {
+        if b != b'/' {
+            continue;
+        }
+        if i > 0 && kind(&pattern[end..i]).0 {
+            return Some(if end <= 1 { "/" } else { &pattern[..end - 1] });
+        }
+        end = i + 1;
+        if i == last {
+            break;
+        }
+    }
+    let (meta, backslash) = kind(&pattern[last + 1..]);
+    (meta || backslash).then(|| if last == 0 { "/" } else { &pattern[..last] })
+}
+
+#[cfg(test)]
+mod glob_tests {
+    use super::glob_opened_dir;
+
+    #[test]
+    fn the_directory_glob_opens_first() {
+        assert_eq!(glob_opened_dir("/nonexistent/x.conf"), None);
+        assert_eq!(glob_opened_dir("/nonexistent/*.conf"), Some("/nonexistent"));
+        assert_eq!(
+            glob_opened_dir("/nonexistent/a/b/*.conf"),
+            Some("/nonexistent/a/b")
+        );
+        assert_eq!(
+            glob_opened_dir("/nonexistent/*/x.conf"),
+            Some("/nonexistent")
+        );
+        assert_eq!(glob_opened_dir("/nonexist*/x.conf"), Some("/"));
+        assert_eq!(glob_opened_dir("/x*.conf"), Some("/"));
+        assert_eq!(glob_opened_dir("/etc/php*/missing/*.conf"), Some("/etc"));
+        assert_eq!(
+            glob_opened_dir("/nonexistent/x[.conf"),
+            Some("/nonexistent")
+        );
+        assert_eq!(glob_opened_dir("/nonexistent[/x*.conf"), Some("/"));
+        assert_eq!(
+            glob_opened_dir("/nonexistent/x\\y.conf"),
+            Some("/nonexistent")
+        );
+        assert_eq!(glob_opened_dir("/a/b\\c/x.conf"), None);
     }
 }

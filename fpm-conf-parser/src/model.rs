@@ -158,28 +158,42 @@ pub fn parse_fpm_time(value: &str) -> Result<i64, &'static str> {
         c if c.is_ascii_digit() => (value, 1),
         _ => return Err("unknown suffix used in time value"),
     };
-    Ok(atoi(number).saturating_mul(mult))
+    // `60 * atoi(val)` in C `int`s: a product past the range wraps.
+    #[allow(clippy::cast_possible_truncation)]
+    Ok(i64::from((atoi(number) as i32).wrapping_mul(mult)))
 }
 
-/// C's atoi: optional sign, leading digits, the rest ignored; 0 when none.
+/// glibc's `atoi`: `(int) strtol(text, NULL, 10)`. Leading white space, an optional sign,
+/// the leading digits (the rest ignored; 0 when none); strtol clamps to the 64-bit `long`
+/// range and the cast keeps the low 32 bits, so `99999999999999999999` is `LONG_MAX`, -1
+/// as an `int`, and `4294967297` is 1 (what php-fpm stores: its settings are `int`s).
+///
+/// ```
+/// use fpm_conf_parser::model::atoi;
+/// assert_eq!(atoi("12x"), 12);
+/// assert_eq!(atoi("99999999999999999999"), -1);
+/// assert_eq!(atoi("-99999999999999999999"), 0);
+/// assert_eq!(atoi("4294967297"), 1);
+/// assert_eq!(atoi("2147483648"), -2147483648);
+/// ```
 pub fn atoi(text: &str) -> i64 {
-    let t = text.trim_start();
+    let t = text.trim_start_matches([' ', '\t', '\n', '\x0b', '\x0c', '\r']);
     let (neg, digits) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
         Some(b'+') => (false, &t[1..]),
         _ => (false, t),
     };
-    let n: i64 = digits
+    // Accumulated wide enough that the clamp below is strtol's.
+    let n: i128 = digits
         .bytes()
         .take_while(u8::is_ascii_digit)
-        .fold(0i64, |acc, d| {
-            acc.saturating_mul(10).saturating_add(i64::from(d - b'0'))
+        .fold(0i128, |acc, d| {
+            (acc * 10 + i128::from(d - b'0')).min(i128::from(u64::MAX))
         });
-    if neg {
-        -n
-    } else {
-        n
-    }
+    let long = if neg { -n } else { n }.clamp(i128::from(i64::MIN), i128::from(i64::MAX));
+    // Truncation is the point: it is what the cast to int does.
+    #[allow(clippy::cast_possible_truncation)]
+    i64::from(long as i32)
 }
 
 /// php-fpm's integer: optional `-` then digits only; empty is 0.

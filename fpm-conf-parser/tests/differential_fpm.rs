@@ -102,6 +102,26 @@ fn generated(cases: &mut Vec<Case>) {
     let extra: &[(&str, &str)] = &[
         ("int-garbage", "pm.max_requests = 5x"),
         ("int-negative", "pm.max_requests = -1"),
+        // Triage AP's false negatives.
+        ("rlimit-core-negative", "rlimit_core = -1"),
+        ("rlimit-core-overflow", "rlimit_core = 99999999999999999999"),
+        ("rlimit-core-wraps-ok", "rlimit_core = -4294967295"),
+        ("rlimit-core-ok", "rlimit_core = unlimited"),
+        ("spawn-rate-negative", "pm.max_spawn_rate = -1"),
+        ("spawn-rate-zero", "pm.max_spawn_rate = 0"),
+        ("spawn-rate-empty", "pm.max_spawn_rate ="),
+        ("spawn-rate-ok", "pm.max_spawn_rate = 1"),
+        ("spawn-rate-static-ok", "pm = static\npm.max_spawn_rate = -1"),
+        // glibc's atoi: strtol clamped to a long, then cast to an int (triage AP, FP-5).
+        ("int-overflow-start-servers", "pm.start_servers = 99999999999999999999"),
+        ("int-overflow-max-children", "pm.max_children = 99999999999999999999"),
+        ("int-wraps-max-children", "pm.max_children = 4294967301"),
+        ("int-wraps-negative-max-children", "pm.max_children = 2147483648"),
+        ("int-negative-overflow-max-children", "pm.max_children = -99999999999999999999"),
+        ("int-negative-wraps-max-children", "pm.max_children = -4294967291"),
+        ("int-wraps-min-spare", "pm.min_spare_servers = 4294967297"),
+        ("time-wraps-slowlog", "request_slowlog_timeout = 4294967296"),
+        ("time-minutes-wrap-negative", "request_terminate_timeout = 35791395m"),
         ("time-ms", "request_terminate_timeout = 10ms"),
         ("time-upper", "request_terminate_timeout = 10S"),
         ("time-minutes", "request_terminate_timeout = 2m"),
@@ -191,12 +211,75 @@ fn generated(cases: &mut Vec<Case>) {
         ("global-process-max-zero", "process.max = 0"),
         ("global-priority-high", "process.priority = 25"),
         ("global-priority-ok", "process.priority = -19"),
+        ("global-rlimit-core-negative", "rlimit_core = -1"),
+        ("global-events-unknown", "events.mechanism = nosuch"),
+        ("global-events-empty", "events.mechanism ="),
+        ("global-events-ok", "events.mechanism = EPOLL"),
+        // glob(3) with GLOB_ERR fails only on a directory it must list (triage AP, FP-4).
+        (
+            "include-literal-missing-dir",
+            "include = /nonexistent-nfl/x.conf",
+        ),
+        (
+            "include-relative-literal-missing-dir",
+            "include = missing.d/x.conf",
+        ),
+        (
+            "include-wildcard-missing-dir",
+            "include = /nonexistent-nfl/*.conf",
+        ),
+        (
+            "include-relative-wildcard-missing-dir",
+            "include = missing.d/*.conf",
+        ),
+        (
+            "include-wildcard-deep-missing-dir",
+            "include = /nonexistent-nfl/a/b/*.conf",
+        ),
+        (
+            "include-wildcard-dir-under-missing",
+            "include = /nonexistent-nfl/*/x.conf",
+        ),
+        (
+            "include-wildcard-dir-no-match",
+            "include = /nonexistent-nfl*/x.conf",
+        ),
+        (
+            "include-wildcard-dir-then-missing",
+            "include = /et[c]/nonexistent-nfl/*.conf",
+        ),
+        (
+            "include-open-bracket-missing-dir",
+            "include = /nonexistent-nfl/x[.conf",
+        ),
+        (
+            "include-open-bracket-dir",
+            "include = /nonexistent-nfl[/x*.conf",
+        ),
+        ("include-under-a-file", "include = /etc/passwd/*.conf"),
     ];
     for (name, line) in global {
         let text = POOL.replacen("[global]\n", &format!("[global]\n{line}\n"), 1);
         cases.push(Case {
             name: format!("gen/{name}"),
             files: vec![(PathBuf::from(MAIN), text.into_bytes())],
+            env: BTreeMap::new(),
+            main: PathBuf::from(MAIN),
+        });
+    }
+    // An empty error_log is the prefix, a directory (the template's own error_log is
+    // replaced: the last value counts).
+    for (name, value) in [
+        ("error-log-empty", "error_log ="),
+        ("error-log-empty-quoted", "error_log = \"\""),
+    ] {
+        cases.push(Case {
+            name: format!("gen/{name}"),
+            files: vec![(
+                PathBuf::from(MAIN),
+                POOL.replace("error_log = /var/log/php8.2-fpm.log", value)
+                    .into_bytes(),
+            )],
             env: BTreeMap::new(),
             main: PathBuf::from(MAIN),
         });

@@ -136,3 +136,80 @@ fn a_drop_in_that_runs_the_pool_as_root_is_reported() {
         "{found:?}"
     );
 }
+
+/// glob(3) with GLOB_ERR (php-fpm's call) fails only on a directory it must list: a file
+/// name without a wildcard in a missing directory is no match, which php-fpm -t only warns
+/// about (triage AP, FP-4); a wildcard there is `Unable to globalize ... (ret=2)`.
+#[test]
+fn a_literal_include_in_a_missing_directory_only_warns() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let conf = dir.path().join("php-fpm.conf");
+    let pool =
+        "[www]\nuser = www-data\nlisten = /run/php/www.sock\npm = static\npm.max_children = 2\n";
+    let lint = |include: &str| {
+        let text = format!(
+            "[global]\ninclude = {}/missing/{include}\n{pool}",
+            dir.path().display()
+        );
+        std::fs::write(&conf, text).expect("write");
+        let map = SourceMap::new();
+        let config = load(&conf, &FpmLoadOptions::default(), &map);
+        config
+            .diagnostics
+            .iter()
+            .map(|d| format!("{:?} {} {}", d.severity, d.code, d.message))
+            .collect::<Vec<_>>()
+    };
+    let base = dir.path().display();
+    assert_eq!(
+        lint("x.conf"),
+        [format!(
+            "Warning FPM005 Nothing matches the include pattern '{base}/missing/x.conf'"
+        )]
+    );
+    assert_eq!(
+        lint("*.conf"),
+        [format!("Error FPM005 Unable to globalize '{base}/missing/*.conf' (ret=2): its directory does not exist")]
+    );
+}
+
+/// Triage AP's false negatives, in php-fpm 8.2 -t's words (each checked with it; the
+/// verdicts are differential cases too).
+#[test]
+fn values_php_fpm_refuses_after_reading_them_say_what_php_fpm_says() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let conf = dir.path().join("php-fpm.conf");
+    std::fs::write(
+        &conf,
+        "[global]\nerror_log =\nevents.mechanism = nosuch\nrlimit_core = -1\n[www]\nuser = www-data\nlisten = /run/php/www.sock\npm = dynamic\npm.max_children = 5\npm.start_servers = 2\npm.min_spare_servers = 1\npm.max_spare_servers = 3\npm.max_spawn_rate = 0\n",
+    )
+    .expect("write");
+    let map = SourceMap::new();
+    let opts = FpmLoadOptions {
+        prefix: Some(dir.path().to_path_buf()),
+        ..Default::default()
+    };
+    let config = load(&conf, &opts, &map);
+    let mut found: Vec<String> = check(&config)
+        .iter()
+        .map(|d| format!("{} {}", d.code, d.message))
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "FPM004 event mechanism 'nosuch' is not available on this system".to_string(),
+            format!(
+                "FPM004 failed to open error_log ({}/): Is a directory (21)",
+                dir.path().display()
+            ),
+            "FPM004 unable to parse value for entry 'rlimit_core': must be greater than zero or 'unlimited'".to_string(),
+            "FPM007 [pool www] pm.max_spawn_rate must be a positive value".to_string(),
+        ]
+    );
+    // Without -p the empty error_log is PHP_LOCALSTATEDIR, /var for Debian's build.
+    let config = load(&conf, &FpmLoadOptions::default(), &map);
+    assert!(check(&config)
+        .iter()
+        .any(|d| d.message == "failed to open error_log (/var/): Is a directory (21)"));
+}

@@ -161,6 +161,16 @@ fn generated(cases: &mut Vec<Case>) {
         ("tok/unknown", "fastcgi_read_timout 60s;"),
         ("tok/bad-time", "fastcgi_read_timeout 5min;"),
         ("tok/good-time", "fastcgi_read_timeout 1m30s;"),
+        // ngx_parse_time (triage AP, FP-2): a number after the last unit is seconds; a
+        // unit without digits is zero of it; a space after digits ends the value's units.
+        ("time/trailing-bare-number-ok", "keepalive_timeout 1h30; client_body_timeout 1m30; expires 1d12;"),
+        ("time/edges-ok", "client_body_timeout 500ms30; send_timeout 1hm; lingering_timeout h5; keepalive_timeout \"5 3\" \"5s 3\"; expires 1M;"),
+        ("time/unit-without-digits", "client_body_timeout h;"),
+        ("time/unit-after-space", "client_body_timeout \"30 1h\";"),
+        ("time/unit-twice", "client_body_timeout 1m1m;"),
+        ("time/ms-in-seconds-slot", "expires 1ms;"),
+        ("time/month-in-msec-slot", "client_body_timeout 1M;"),
+        ("time/msec-overflow", "client_body_timeout 9223372036854776;"),
         ("tok/bad-size", "fastcgi_buffer_size 16q;"),
         ("tok/duplicate", "fastcgi_index a.php; fastcgi_index b.php;"),
         ("tok/bad-regex", "location ~ ^/(a { }"),
@@ -246,6 +256,26 @@ fn generated(cases: &mut Vec<Case>) {
         ("dup/add-header-twice-ok", "add_header A 1; add_header B 2;"),
         ("dup/index-twice-ok", "index a.php; index b.html;"),
         ("dup/proxy-redirect-twice-ok", "proxy_redirect http://a/ /; proxy_redirect http://b/ /;"),
+        // Triage AP's false negatives: handlers that check their words first.
+        ("fn/set-without-dollar", "set foo 1;"),
+        ("fn/set-dollar-only", "set $ 1;"),
+        ("fn/set-empty-name", "set \"\" 1;"),
+        ("fn/return-word", "return abc;"),
+        ("fn/return-negative", "return -1;"),
+        ("fn/return-plus", "return +5;"),
+        ("fn/return-variable", "return $foo;"),
+        ("fn/return-upper-scheme", "return HTTP://x;"),
+        ("fn/return-empty-code", "return \"\" x;"),
+        ("fn/return-url-with-text", "return https://x text;"),
+        ("fn/try-files-code-word", "try_files $uri =abc;"),
+        ("fn/try-files-code-empty", "try_files $uri =;"),
+        ("fn/try-files-code-negative", "try_files $uri =-1;"),
+        ("fn/try-files-code-1000", "try_files $uri =1000;"),
+        ("fn/try-files-code-variable", "try_files $uri =$status;"),
+        ("fn/try-files-code-slash", "try_files $uri =404/;"),
+        ("fn/index-empty", "index \"\";"),
+        ("fn/index-second-empty", "index a.php \"\";"),
+        ("fn/index-ok", "index a.php /index.php;"),
         ("tok/long-socket", "fastcgi_pass unix:/run/php/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock;"),
     ] {
         add(name.to_string(), BASE.replace("#LOC#", loc));
@@ -287,6 +317,28 @@ fn generated(cases: &mut Vec<Case>) {
         (
             "val/worker-connections-word",
             "events { worker_connections many; }\n",
+        ),
+        // The buffer relations are checked on each server's and location's merged values,
+        // never on http's own (triage AP, FP-3); nginx names the end of http.
+        (
+            "buf/http-busy-overridden-in-every-server",
+            "events { }\nhttp {\nproxy_busy_buffers_size 1m;\nfastcgi_busy_buffers_size 1m;\nserver { listen 127.0.0.1:18090; proxy_buffers 4 256k; proxy_busy_buffers_size 256k; fastcgi_buffers 4 256k; fastcgi_busy_buffers_size 256k; }\n}\n",
+        ),
+        (
+            "buf/http-busy-no-server",
+            "events { }\nhttp {\nfastcgi_busy_buffers_size 1m;\n}\n",
+        ),
+        (
+            "buf/http-busy-one-server-keeps-it",
+            "events { }\nhttp {\nfastcgi_busy_buffers_size 1m;\nserver { listen 127.0.0.1:18090; fastcgi_busy_buffers_size 16k; }\nserver { listen 127.0.0.1:18091;\n}\n\ngzip on;\n}\n",
+        ),
+        (
+            "buf/server-busy-overridden-in-location",
+            "events { }\nhttp {\nserver { listen 127.0.0.1:18090;\nfastcgi_busy_buffers_size 1m;\nlocation / { fastcgi_busy_buffers_size 16k; }\n}\n}\n",
+        ),
+        (
+            "buf/location-only-ok",
+            "events { }\nhttp {\nfastcgi_busy_buffers_size 1m;\nserver { listen 127.0.0.1:18090; fastcgi_busy_buffers_size 16k;\nlocation / { fastcgi_buffers 4 512k; fastcgi_busy_buffers_size 1m; }\n}\n}\n",
         ),
     ] {
         add(name.to_string(), text.to_string());
@@ -355,6 +407,12 @@ fn generated(cases: &mut Vec<Case>) {
         ("errpage/ok", "server { listen 127.0.0.1:18090; error_page 500 502 503 504 /50x.html; error_page 404 = @fallback; error_page 403 =200 /ok; location @fallback { return 204; } }"),
         ("locmod/double-tilde", "server { listen 127.0.0.1:18090; location ~~ /a { } }"),
         ("locmod/joined-ok", "server { listen 127.0.0.1:18090; location ~~/a { } location ~* \\.php$ { } }"),
+        ("fn/return-ok", "server { listen 127.0.0.1:18090; location /a { return 0; } location /b { return $scheme://x; } location /c { return https://x; } location /d { return 999 x; } location /e { return 301 $scheme://x; } }"),
+        ("fn/try-files-codes-ok", "server { listen 127.0.0.1:18090; location /a { try_files $uri =99; } location /b { try_files =404 $uri; } location /c { try_files $uri =0; } location /d { try_files $uri $uri/ =404; } }"),
+        ("fn/set-ok", "server { listen 127.0.0.1:18090; set $foo 1; set $Bar \"\"; }"),
+        ("fn/log-format-duplicate", "log_format main '$uri';\nlog_format main '$uri';"),
+        ("fn/log-format-combined", "log_format combined '$uri';"),
+        ("fn/log-format-case-ok", "log_format main '$uri'; log_format MAIN '$uri';"),
         ("up/duplicate", "upstream u { server 127.0.0.1:9000; }\nupstream U { server 127.0.0.1:9001; }"),
         ("up/pass-port-to-upstream", "upstream php { server 127.0.0.1:9000; } server { listen 127.0.0.1:18090; location / { fastcgi_pass php:9000; } }"),
         ("up/pass-port-before-upstream", "server { listen 127.0.0.1:18090; location / { proxy_pass http://php:8080/; } }\nupstream php { server 127.0.0.1:9000; }"),
@@ -420,6 +478,17 @@ fn generated(cases: &mut Vec<Case>) {
         ("up/zone-only", "upstream php {\n    zone php 64k;\n}\nserver { listen 127.0.0.1:18090; location / { fastcgi_pass php; } }"),
         ("pass/undefined-upstream", "upstream php { server 127.0.0.1:9000; } server { listen 127.0.0.1:18090; location / { fastcgi_pass php82; } }"),
         ("pass/ip-without-port", "server { listen 127.0.0.1:18090; location / { fastcgi_pass 127.0.0.1; } }"),
+        // ngx_http_upstream_add reuses the first implicit upstream of the host whose port
+        // does not differ: a pass without a port after one with a port is that upstream
+        // (triage AP, FP-1); before it, it makes one without a port, which the later pass
+        // reuses, and nginx names the first line.
+        ("pass/no-port-reuses-earlier", "server { listen 127.0.0.1:18090;\nlocation /a/ { fastcgi_pass 127.0.0.1:9000; }\nlocation /b/ { fastcgi_pass 127.0.0.1; }\n}"),
+        ("pass/no-port-before-port", "server { listen 127.0.0.1:18090;\nlocation /a/ { fastcgi_pass 127.0.0.1; }\nlocation /b/ { fastcgi_pass 127.0.0.1:9000; }\n}"),
+        ("pass/no-port-reuses-proxy-default", "server { listen 127.0.0.1:18090;\nlocation /a/ { proxy_pass http://127.0.0.1/; }\nlocation /b/ { uwsgi_pass 127.0.0.1; }\n}"),
+        ("pass/no-port-reuses-case-insensitive", "server { listen 127.0.0.1:18090;\nlocation /a/ { grpc_pass LOCALHOST:9000; }\nlocation /b/ { fastcgi_pass localhost; }\n}"),
+        ("pass/no-port-other-host", "server { listen 127.0.0.1:18090;\nlocation /a/ { fastcgi_pass 127.0.0.1:9000; }\nlocation /b/ { fastcgi_pass 127.0.0.2; }\n}"),
+        ("pass/no-port-after-two-ports", "server { listen 127.0.0.1:18090;\nlocation /a/ { fastcgi_pass 127.0.0.1:9000; }\nlocation /b/ { scgi_pass 127.0.0.1:9001; }\nlocation /c/ { fastcgi_pass 127.0.0.1; }\n}"),
+        ("pass/no-port-twice", "server { listen 127.0.0.1:18090;\nlocation /a/ { fastcgi_pass php; }\nlocation /b/ { fastcgi_pass php; }\n}"),
         ("pass/ipv6-without-port", "server { listen 127.0.0.1:18090; location / { fastcgi_pass [::1]; } }"),
         ("pass/localhost-without-port", "server { listen 127.0.0.1:18090; location / { fastcgi_pass localhost; } }"),
         ("pass/uwsgi-scheme", "server { listen 127.0.0.1:18090; location / { uwsgi_pass uwsgi://app; } }"),

@@ -633,3 +633,40 @@ fn a_statement_is_the_name_its_value_spells() {
     assert_eq!(names("fastcgi_pasS"), 0);
     assert_eq!(names(""), 0);
 }
+
+/// Triage AP's false negatives, in nginx 1.22.1 -t's words (each checked with it; the
+/// verdicts are differential cases too).
+#[test]
+fn handlers_that_read_their_words_first_say_what_nginx_says() {
+    let dump = "# configuration file /etc/nginx/nginx.conf:\nevents {}\nhttp {\n    log_format main '$uri';\n    log_format main '$uri';\n    log_format MAIN '$uri';\n    log_format combined '$uri';\n    server {\n        set foo 1;\n        set $ 1;\n        index a.php \"\";\n        location /a { return abc; }\n        location /b { return -1; }\n        location /c { return 1000; }\n        location /d { return https://x text; }\n        location /e { try_files $uri =abc; }\n        location /f { try_files $uri =$status; }\n        location /g { try_files $uri =1000; }\n        location /ok { try_files =404 $uri =99; return $scheme://x; set $v 1; index a \"b\"; }\n    }\n}\n";
+    let map = SourceMap::new();
+    let config = from_dump(Path::new("-"), dump.as_bytes(), &map);
+    let diags = check(&config, &CheckOptions::default(), &map);
+    let mut found: Vec<String> = messages(&map, &diags)
+        .into_iter()
+        .filter(|m| m.contains("NGX014"))
+        .map(|m| {
+            m.split_once(" NGX014 ").map_or(m.clone(), |(at, msg)| {
+                format!("{} {msg}", at.rsplit(':').nth(1).unwrap_or(""))
+            })
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "10 index \"a.php\" in \"index\" directive is invalid",
+            "11 invalid return code \"abc\"",
+            "12 invalid return code \"-1\"",
+            "13 invalid return code \"1000\"",
+            "14 invalid return code \"https://x\"",
+            "15 invalid code \"=abc\"",
+            "16 invalid code \"=$statu\"",
+            "17 invalid code \"=1000\"",
+            "4 duplicate \"log_format\" name \"main\"",
+            "6 duplicate \"log_format\" name \"combined\"",
+            "8 invalid variable name \"foo\"",
+            "9 invalid variable name \"$\"",
+        ]
+    );
+}

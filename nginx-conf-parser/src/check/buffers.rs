@@ -1,7 +1,11 @@
 //! The buffer relations nginx checks when it merges each level, for each upstream
 //! module that buffers responses (fastcgi, proxy, uwsgi, scgi):
 //! `*_busy_buffers_size` at least one buffer (and the header buffer), and less than
-//! all buffers minus one.
+//! all buffers minus one. The module's merge_loc_conf checks the child it merges into:
+//! each server's values (http's merged in) and each location's; the http block's own
+//! values are never a child, so they fail only through a server that keeps them (an
+//! http value every server overrides is accepted: triage AP, FP-3). nginx reports the
+//! failure at the end of http, where the merge runs.
 
 use lint_source::{Diagnostic, Span};
 
@@ -105,8 +109,10 @@ pub fn check(config: &Config, out: &mut Vec<Diagnostic>) {
                     children.push(item);
                 }
             }
-            for ((n, b), reported) in names.iter().zip(here.iter()).zip(reported.iter_mut()) {
-                check_level(n, b, close, reported, out);
+            if !block.is("http") {
+                for ((n, b), reported) in names.iter().zip(here.iter()).zip(reported.iter_mut()) {
+                    check_level(n, b, &block, close, reported, out);
+                }
             }
             for child in children.into_iter().rev() {
                 stack.push((child, here));
@@ -119,6 +125,7 @@ pub fn check(config: &Config, out: &mut Vec<Diagnostic>) {
 fn check_level(
     n: &Names,
     here: &Buffers,
+    block: &Item<'_>,
     close: Span,
     reported: &mut foldhash::HashSet<Span>,
     out: &mut Vec<Diagnostic>,
@@ -145,6 +152,14 @@ fn check_level(
                 .with_help(format!("e.g. `{m}_buffers 16 {}k;` keeps busy buffers ({}k) below all buffers minus one", one / 1024, one.saturating_mul(2) / 1024));
             if let Some(b) = here.buffers_at.filter(|b| Some(*b) != primary) {
                 d = d.with_related(b, n.buffers.clone());
+            }
+            // A value from an outer level fails where a server or location keeps it.
+            let within = block.span();
+            if span.file != within.file || span.start < within.start || span.end > within.end {
+                d = d.with_related(
+                    block.head_span(),
+                    format!("this {} keeps the value: nginx checks each server's and location's merged values", block.name()),
+                );
             }
             out.push(d);
         }

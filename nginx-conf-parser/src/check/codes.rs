@@ -497,9 +497,11 @@ pub static BUFFER_RELATIONS: RuleMeta = RuleMeta {
     severity: Severity::Error,
     summary: "fastcgi (or proxy, uwsgi, scgi) buffer sizes that contradict each other (busy buffers vs all buffers)",
     aliases: &[],
-    doc: r#"nginx checks at every level: `fastcgi_busy_buffers_size` (default: twice the
+    doc: r#"nginx checks the values each server and each location ends up with (what
+they set, or inherit): `fastcgi_busy_buffers_size` (default: twice the
 larger of `fastcgi_buffer_size` and one buffer) must be at least one buffer
-and less than all `fastcgi_buffers` minus one. Raising `fastcgi_buffer_size`
+and less than all `fastcgi_buffers` minus one. A value set in `http` that
+every server overrides is never checked. Raising `fastcgi_buffer_size`
 alone, the usual reaction to "upstream sent too big header", breaks it:
 `"fastcgi_busy_buffers_size" must be less than the size of all
 "fastcgi_buffers" minus one buffer`, and nginx does not start. The proxy,

@@ -32,6 +32,7 @@ pub(super) fn check(
     for http in config.items().filter(|i| i.is("http") && i.is_block()) {
         // nginx compares format names case-insensitively.
         let mut known: HashSet<String> = ["combined".to_string()].into_iter().collect();
+        let mut names: HashSet<String> = ["combined".to_string()].into_iter().collect();
         let mut passes = super::pass_ports::Passes::default();
         let mut zones = super::shared_zones::Zones::default();
         let mut stack: Vec<Items<'_>> = vec![http.children()];
@@ -46,6 +47,18 @@ pub(super) fn check(
             }
             if item.is("log_format") {
                 if let Some(name) = item.arg(0) {
+                    // ngx_http_log_set_format compares names exactly (`main` and `MAIN`
+                    // are two formats), `combined` among them.
+                    if !names.insert(name.to_string()) {
+                        out.push(
+                            Diagnostic::new(
+                                &INVALID_VALUE,
+                                item.arg_span(0),
+                                format!("duplicate \"log_format\" name \"{name}\""),
+                            )
+                            .with_help("give the format another name, or remove one of them"),
+                        );
+                    }
                     known.insert(name.to_ascii_lowercase());
                 }
             } else if item.is("access_log") {

@@ -33,14 +33,39 @@ const PASSES: &[(&str, &[&str])] = &[
 pub(super) struct Passes {
     /// Upstream names, lower-cased (nginx compares them case-insensitively).
     upstreams: HashSet<String>,
-    /// Passes naming a host without a port, with the host as written.
-    portless: Vec<(lint_source::Span, String)>,
+    /// The calls of `ngx_http_upstream_add` in configuration order: `upstream` blocks and
+    /// passes without variables, replayed by [`Passes::report`].
+    adds: Vec<Add>,
     /// Hosts no name can be: (span, host, a character that rules it out).
     impossible: Vec<(lint_source::Span, String, char)>,
     /// Passes naming a host with a port: (span, host, port).
     ported: Vec<(lint_source::Span, String, u16)>,
     /// `upstream` blocks whose name an earlier block of the same `http` has.
     duplicates: Vec<(lint_source::Span, String)>,
+}
+
+/// One call of `ngx_http_upstream_add`.
+struct Add {
+    /// The host, lower-cased (nginx compares hosts case-insensitively).
+    host: String,
+    /// An `upstream` block (`NGX_HTTP_UPSTREAM_CREATE`).
+    create: bool,
+    /// The port: written, the scheme's default (`proxy_pass`'s 80), or 0.
+    port: u16,
+    /// No port written.
+    no_port: bool,
+    /// The pass, with its host as written (none for a block).
+    pass: Option<(lint_source::Span, String)>,
+}
+
+/// An upstream as `ngx_http_upstream_add` keeps it (`ngx_http_upstream_srv_conf_t`).
+struct Upstream {
+    host: String,
+    create: bool,
+    port: u16,
+    no_port: bool,
+    /// The pass that made it, when implicit: nginx names its line.
+    made_by: Option<(lint_source::Span, String)>,
 }
 
 /// A character no host name or address literal has, when `host` has one. `$`, `{` and
@@ -95,8 +120,15 @@ impl Passes {
             if let Some(name) = item.arg(0) {
                 // ngx_http_upstream_add compares names case-insensitively.
                 if !self.upstreams.insert(name.to_ascii_lowercase()) {
-                    self.duplicates.push((item.arg_span(0), name.into_owned()));
+                    self.duplicates.push((item.arg_span(0), name.to_string()));
                 }
+                self.adds.push(Add {
+                    host: name.to_ascii_lowercase(),
+                    create: true,
+                    port: 0,
+                    no_port: true,
+                    pass: None,
+                });
             }
             // The walk does not enter upstream blocks: their `server` lines are read here.
             for line in item.children().filter(|c| c.is("server")) {
@@ -107,14 +139,35 @@ impl Passes {
         let pass = PASSES.iter().find(|(name, _)| item.is(name));
         if let Some((_, schemes)) = pass {
             if let Some(host) = portless(item, schemes) {
-                self.portless.push((item.arg_span(0), host));
+                self.adds.push(Add {
+                    host: host.to_ascii_lowercase(),
+                    create: false,
+                    port: 0,
+                    no_port: true,
+                    pass: Some((item.arg_span(0), host)),
+                });
                 return;
             }
         }
         if pass.is_some() || item.is("proxy_pass") {
             self.impossible_host(item);
             if let Some((host, port)) = host_and_port(item) {
+                self.adds.push(Add {
+                    host: host.to_ascii_lowercase(),
+                    create: false,
+                    port,
+                    no_port: false,
+                    pass: None,
+                });
                 self.ported.push((item.arg_span(0), host, port));
+            } else if let Some((host, port)) = proxy_default_port(item) {
+                self.adds.push(Add {
+                    host,
+                    create: false,
+                    port,
+                    no_port: true,
+                    pass: None,
+                });
             }
         }
     }
@@ -171,10 +224,7 @@ impl Passes {
                 .with_help("write the host (or the `unix:` socket) the placeholder stands for"),
             );
         }
-        for (span, host) in self.portless {
-            if self.upstreams.contains(&host.to_ascii_lowercase()) {
-                continue;
-            }
+        for (span, host) in portless_upstreams(self.adds) {
             out.push(
                 Diagnostic::new(&INVALID_VALUE, span, format!("no port in upstream \"{host}\""))
                     .with_label("no `upstream` of this name in `http`, and no port")
@@ -184,6 +234,80 @@ impl Passes {
             );
         }
     }
+}
+
+/// The implicit upstreams left without a port once every `ngx_http_upstream_add` of the
+/// block has run, each with the pass that made it (nginx's "no port in upstream" names
+/// its line). The call's rules, in its order: a host is compared case-insensitively; a
+/// block takes over an implicit upstream of its name; a pass reuses the first upstream of
+/// its host whose port does not differ from its own (no port differs from none), so
+/// `fastcgi_pass 127.0.0.1;` after `fastcgi_pass 127.0.0.1:9000;` is that upstream, with
+/// its port, and before it makes one without (triage AP, FP-1). The calls nginx refuses
+/// (a duplicate block, a port on a block's name) are reported on their own and change
+/// nothing here.
+fn portless_upstreams(adds: Vec<Add>) -> Vec<(lint_source::Span, String)> {
+    let mut upstreams: Vec<Upstream> = Vec::new();
+    'adds: for add in adds {
+        for up in upstreams.iter_mut().filter(|u| u.host == add.host) {
+            // The calls nginx refuses: a second block of a name, a port on a block's
+            // name, a block over an upstream a pass gave a port.
+            if up.create && (add.create || !add.no_port) {
+                continue 'adds;
+            }
+            if add.create && !up.no_port {
+                continue 'adds;
+            }
+            if up.port != 0 && add.port != 0 && up.port != add.port {
+                continue;
+            }
+            if add.create {
+                up.create = true;
+                up.port = 0;
+            }
+            continue 'adds;
+        }
+        upstreams.push(Upstream {
+            host: add.host,
+            create: add.create,
+            port: add.port,
+            no_port: add.no_port,
+            made_by: add.pass,
+        });
+    }
+    upstreams
+        .into_iter()
+        .filter(|u| !u.create && u.port == 0)
+        .filter_map(|u| u.made_by)
+        .collect()
+}
+
+/// The host of a `proxy_pass` URL without a port, lower-cased, with its scheme's default
+/// port (`ngx_parse_url` sets it: 80 for http, 443 for https).
+fn proxy_default_port(item: &Item<'_>) -> Option<(String, u16)> {
+    if !item.is("proxy_pass") {
+        return None;
+    }
+    let address = item.arg(0)?;
+    let lower = address.to_ascii_lowercase();
+    let port = if lower.starts_with("http://") {
+        80
+    } else if lower.starts_with("https://") {
+        443
+    } else {
+        return None;
+    };
+    if super::values::invalid_port("proxy_pass", &address).is_some() {
+        return None;
+    }
+    // `http://unix:/run/app.sock:/x` is a socket: an upstream named by its path.
+    if lower
+        .split_once("://")
+        .is_some_and(|(_, r)| r.starts_with("unix:"))
+    {
+        return None;
+    }
+    let host = host_of(&address)?;
+    Some((host.to_ascii_lowercase(), port))
 }
 
 /// The host and port of a pass without variables that names both (`php:9000`,

@@ -27,74 +27,103 @@ pub fn parse_size(input: &str) -> Option<u64> {
     digits.parse::<u64>().ok()?.checked_mul(mult)
 }
 
-/// nginx's `ngx_parse_time`: units in strictly decreasing order, each once.
-/// A bare number is seconds.
+/// nginx's `ngx_parse_time` (src/core/ngx_parse.c, the same in 1.22.1 and today), in
+/// milliseconds. `allow_ms` is nginx's `!is_sec`: a msec slot takes `ms` but neither `y`
+/// nor `M`. Units go strictly down (`5s1m` fails), and a number written after the last
+/// unit is seconds whatever came before (`1h30`, `500ms30`); a unit without digits is
+/// taken as zero of it as long as the value has a digit somewhere (`1hm`, `h5`). A space
+/// right after digits closes a unit-less number of seconds after which no unit may come
+/// (`5 3` is eight seconds, `30 1h` fails); spaces after a unit are skipped. Overflow of
+/// nginx's `ngx_int_t` (64 bits) fails as nginx's does. A seconds slot's value past
+/// `u64::MAX` milliseconds saturates: nginx accepts it.
 pub fn parse_time(input: &str, allow_ms: bool) -> Option<u64> {
-    let units: &[(&str, u64)] = if allow_ms {
-        &[
-            ("w", 604_800_000),
-            ("d", 86_400_000),
-            ("h", 3_600_000),
-            ("ms", 1),
-            ("m", 60_000),
-            ("s", 1_000),
-        ]
-    } else {
-        &[
-            ("y", 31_536_000_000),
-            ("M", 2_592_000_000),
-            ("w", 604_800_000),
-            ("d", 86_400_000),
-            ("h", 3_600_000),
-            ("m", 60_000),
-            ("s", 1_000),
-        ]
-    };
-    let rank = |u: &str| -> u8 {
-        match u {
-            "y" => 8,
-            "M" => 7,
-            "w" => 6,
-            "d" => 5,
-            "h" => 4,
-            "m" => 3,
-            "s" => 2,
-            _ => 1,
+    // The steps of nginx's state machine, in its order.
+    const START: u8 = 0;
+    const YEAR: u8 = 1;
+    const MONTH: u8 = 2;
+    const WEEK: u8 = 3;
+    const DAY: u8 = 4;
+    const HOUR: u8 = 5;
+    const MIN: u8 = 6;
+    const SEC: u8 = 7;
+    const MSEC: u8 = 8;
+    const LAST: u8 = 9;
+    const MAX: i64 = i64::MAX;
+    let is_sec = !allow_ms;
+    let p = input.as_bytes();
+    let mut i = 0;
+    let mut valid = false;
+    let mut value: i64 = 0;
+    let mut total: i64 = 0;
+    let mut step = if is_sec { START } else { MONTH };
+    let (cutoff, cutlim) = (MAX / 10, MAX % 10);
+    while i < p.len() {
+        let c = p[i];
+        if c.is_ascii_digit() {
+            let d = i64::from(c - b'0');
+            if value >= cutoff && (value > cutoff || d > cutlim) {
+                return None;
+            }
+            value = value * 10 + d;
+            valid = true;
+            i += 1;
+            continue;
         }
-    };
-    let mut rest = input;
-    let mut total: u64 = 0;
-    let mut last_rank = u8::MAX;
-    if rest.is_empty() {
+        i += 1;
+        let (new_step, mut max, mut scale): (u8, i64, i64) = match c {
+            b'y' if step == START => (YEAR, MAX / 31_536_000, 31_536_000),
+            b'M' if step < MONTH => (MONTH, MAX / 2_592_000, 2_592_000),
+            b'w' if step < WEEK => (WEEK, MAX / 604_800, 604_800),
+            b'd' if step < DAY => (DAY, MAX / 86_400, 86_400),
+            b'h' if step < HOUR => (HOUR, MAX / 3_600, 3_600),
+            b'm' if p.get(i) == Some(&b's') => {
+                if is_sec || step >= MSEC {
+                    return None;
+                }
+                i += 1;
+                (MSEC, MAX, 1)
+            }
+            b'm' if step < MIN => (MIN, MAX / 60, 60),
+            b's' if step < SEC => (SEC, MAX, 1),
+            b' ' if step < SEC => (LAST, MAX, 1),
+            _ => return None,
+        };
+        step = new_step;
+        if step != MSEC && !is_sec {
+            scale *= 1000;
+            max /= 1000;
+        }
+        if value > max {
+            return None;
+        }
+        value *= scale;
+        if total > MAX - value {
+            return None;
+        }
+        total += value;
+        value = 0;
+        while p.get(i) == Some(&b' ') {
+            i += 1;
+        }
+    }
+    if !valid {
         return None;
     }
-    while !rest.is_empty() {
-        let r: IResult<&str, &str> = digit1(rest);
-        let (after, digits) = r.ok()?;
-        let n: u64 = digits.parse().ok()?;
-        let unit = units.iter().find(|(u, _)| after.starts_with(u));
-        match unit {
-            Some((u, mult)) => {
-                if rank(u) >= last_rank {
-                    return None;
-                }
-                last_rank = rank(u);
-                total = total.checked_add(n.checked_mul(*mult)?)?;
-                rest = after[u.len()..]
-                    .strip_prefix(' ')
-                    .unwrap_or(&after[u.len()..]);
-            }
-            None if after.is_empty() => {
-                if last_rank != u8::MAX {
-                    return None;
-                }
-                total = n.checked_mul(1_000)?;
-                rest = after;
-            }
-            None => return None,
+    if !is_sec {
+        if value > MAX / 1000 {
+            return None;
         }
+        value *= 1000;
     }
-    Some(total)
+    if total > MAX - value {
+        return None;
+    }
+    let time = u64::try_from(total + value).ok()?;
+    Some(if is_sec {
+        time.saturating_mul(1000)
+    } else {
+        time
+    })
 }
 
 fn flag(input: &str) -> bool {
@@ -182,6 +211,25 @@ pub fn check_value(spec: &DirectiveSpec, item: &Item<'_>) -> Option<String> {
         return if_condition(item);
     }
     let first = item.arg(0)?;
+    // Handlers that read their words before any variable is compiled: a `$` there is
+    // checked, not skipped (`return $foo;` is no return code).
+    match spec.set_handler {
+        "ngx_http_rewrite_return" => return return_code(item),
+        "ngx_http_rewrite_set" => {
+            // ngx_http_rewrite_set, then ngx_http_add_variable for a bare `$`.
+            return (!first.starts_with('$') || first == "$")
+                .then(|| format!("invalid variable name \"{first}\""));
+        }
+        "ngx_http_try_files" => return try_files_code(item),
+        "ngx_http_index_set_index" => {
+            // ngx_http_index_set_index names the first word whichever one is empty.
+            return item
+                .args()
+                .any(|a| a.is_empty())
+                .then(|| format!("index \"{first}\" in \"index\" directive is invalid"));
+        }
+        _ => {}
+    }
     if name == "proxy_pass" && spec.module == "ngx_http_proxy_module" {
         // ngx_http_proxy_pass: without variables the URL must name its scheme.
         let lower = first.to_ascii_lowercase();
@@ -271,6 +319,8 @@ pub fn check_value(spec: &DirectiveSpec, item: &Item<'_>) -> Option<String> {
 
 /// Directives with their own parsers that read no variables: a `$` in them is text.
 pub(super) const LITERAL_ONLY: &[&str] = &[
+    // Its first word is a code or a URL, read before anything is compiled.
+    "return",
     "rewrite",
     "listen",
     "keepalive_timeout",
@@ -300,18 +350,6 @@ fn unresolvable(host: &str) -> bool {
 /// Directives with their own parsers that users get wrong most.
 fn special(name: &str, item: &Item<'_>) -> Option<String> {
     match name {
-        "return" => {
-            let first = item.arg(0)?;
-            if first.bytes().all(|b| b.is_ascii_digit()) {
-                let code: u32 = first.parse().ok()?;
-                if code > 999 {
-                    return Some(format!("invalid return code \"{first}\""));
-                }
-            } else if item.arg_count() == 2 {
-                return Some(format!("invalid return code \"{first}\""));
-            }
-            None
-        }
         "rewrite" => {
             let flag = item.arg(2)?;
             (!matches!(flag.as_ref(), "last" | "break" | "redirect" | "permanent"))
@@ -373,6 +411,61 @@ fn special(name: &str, item: &Item<'_>) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// nginx's `ngx_atoi`: digits only (no sign, not empty), none past `ngx_int_t`.
+fn ngx_atoi(digits: &str) -> Option<u64> {
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits
+        .parse::<u64>()
+        .ok()
+        .filter(|n| i64::try_from(*n).is_ok())
+}
+
+/// `ngx_http_rewrite_return`: a code up to 999, or alone a URL that starts with
+/// `http://`, `https://` or `$scheme` (case-sensitive), which redirects with 302.
+fn return_code(item: &Item<'_>) -> Option<String> {
+    let first = item.arg(0)?;
+    let ok = match ngx_atoi(&first) {
+        Some(code) => code <= 999,
+        None => {
+            item.arg_count() == 1
+                && ["http://", "https://", "$scheme"]
+                    .iter()
+                    .any(|p| first.starts_with(p))
+        }
+    };
+    (!ok).then(|| format!("invalid return code \"{first}\""))
+}
+
+/// `ngx_http_try_files`: a last word `=CODE` is a code up to 999. nginx reads it
+/// with the name's length, which counts a terminating NUL for a word without variables
+/// only: in one with variables the last character is neither read nor shown
+/// (`=$status` is `invalid code "=$statu"`).
+fn try_files_code(item: &Item<'_>) -> Option<String> {
+    let word = item.arg(item.arg_count().checked_sub(1)?)?;
+    // The last word keeps a trailing `/` (a directory test is cut off the others only):
+    // `=404/` is no code.
+    let last: &str = &word;
+    let code = last.strip_prefix('=')?;
+    let shown = if last.contains('$') {
+        let mut chars = last.chars();
+        chars.next_back();
+        let shown = chars.as_str();
+        let digits = shown.get(1..).unwrap_or("");
+        if ngx_atoi(digits).is_some_and(|c| c <= 999) {
+            return None;
+        }
+        shown
+    } else {
+        if ngx_atoi(code).is_some_and(|c| c <= 999) {
+            return None;
+        }
+        last
+    };
+    Some(format!("invalid code \"{shown}\""))
 }
 
 /// The `rate=` of `limit_req_zone` (`ngx_http_limit_req_zone`): a positive number of
@@ -860,6 +953,37 @@ mod tests {
         assert_eq!(parse_time("1y", true), None);
         assert_eq!(parse_time("1y", false), Some(31_536_000_000));
         assert_eq!(parse_time("", true), None);
+        // A trailing bare number is seconds, after any unit (FP-2 of triage AP: nginx -t
+        // accepts `keepalive_timeout 1h30`, `client_body_timeout 1m30`, `expires 1d12`).
+        assert_eq!(parse_time("1h30", false), Some(3_630_000));
+        assert_eq!(parse_time("1m30", true), Some(90_000));
+        assert_eq!(parse_time("1d12", false), Some(86_412_000));
+        assert_eq!(parse_time("500ms30", true), Some(30_500));
+        assert_eq!(parse_time("1s30", true), Some(31_000));
+        // A unit without digits is zero of it, if a digit is somewhere.
+        assert_eq!(parse_time("1hm", true), Some(3_600_000));
+        assert_eq!(parse_time("h5", true), Some(5_000));
+        assert_eq!(parse_time("h", true), None);
+        // A space right after digits ends a unit-less number; no unit after it.
+        assert_eq!(parse_time("5 3", true), Some(8_000));
+        assert_eq!(parse_time("5 ", true), Some(5_000));
+        assert_eq!(parse_time("30 1h", true), None);
+        assert_eq!(parse_time("5s 3", true), Some(8_000));
+        // Repeated or rising units, ms in a seconds slot, y/M in a msec slot.
+        assert_eq!(parse_time("1m1m", true), None);
+        assert_eq!(parse_time("1mm", true), None);
+        assert_eq!(parse_time("1ms", false), None);
+        assert_eq!(parse_time("1M", true), None);
+        assert_eq!(parse_time("1M", false), Some(2_592_000_000));
+        assert_eq!(parse_time("1ms1ms", true), None);
+        // ngx_int_t overflow.
+        assert_eq!(parse_time("9223372036854775807", false), Some(u64::MAX));
+        assert_eq!(parse_time("9223372036854775808", false), None);
+        assert_eq!(
+            parse_time("9223372036854775", true),
+            Some(9_223_372_036_854_775_000)
+        );
+        assert_eq!(parse_time("9223372036854776", true), None);
         assert!(size("16k", false) && !size("1g", false) && size("1g", true) && !size("k", false));
     }
 }
