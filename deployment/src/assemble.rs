@@ -73,6 +73,11 @@ pub(crate) struct Container {
     /// Names its /etc/hosts adds, as (name, address): Compose `extra_hosts`, a
     /// Kubernetes pod's `hostAliases`. nginx resolves them at start like any other.
     pub extra_hosts: Vec<(String, String)>,
+    /// A distribution's php-fpm package the Dockerfile installs beside the base image's
+    /// own php-fpm (`php:8.3-fpm-alpine` + `apk add php83-fpm`), as (its binary's name,
+    /// its files): the base's stays the one assumed unless the container starts that
+    /// binary (see [`Container::with_started_fpm`]).
+    pub package_fpm: Option<(String, Image)>,
 }
 
 impl Container {
@@ -515,6 +520,34 @@ impl Container {
                 && !w.contains("exporter")
                 && !stock::fronts_fpm(&w)
         })
+    }
+
+    /// The container as it runs when its command, its start script or the supervisord it
+    /// starts names the binary of the php-fpm package its Dockerfile installs beside the
+    /// base image's own (pabloripoll/docker-wordpress: `php:8.3-fpm-alpine`, `apk add
+    /// php83-fpm`, supervisord's `command=php-fpm83 -F`): that php-fpm reads the
+    /// package's tree (/etc/php83/php-fpm.conf), and the official image's
+    /// /usr/local/etc is never read. `None` when nothing starts it.
+    fn with_started_fpm(&self, repo: &Path) -> Option<Container> {
+        let (binary, packages) = self.package_fpm.as_ref()?;
+        let starts = |words: &Vec<String>| {
+            words
+                .iter()
+                .any(|w| w.rsplit('/').next() == Some(binary.as_str()))
+        };
+        let started = self.own_commands().iter().any(starts)
+            || self.supervised_commands(&*self.fs(repo)).iter().any(starts);
+        if !started {
+            return None;
+        }
+        let mut c = self.clone();
+        c.image.fpm = packages.fpm;
+        c.image.fpm_extra = packages.fpm_extra;
+        c.image.fpm_main = packages.fpm_main.clone();
+        c.image.moves.extend(packages.moves.iter().cloned());
+        c.fpm_layout_guessed = false;
+        c.package_fpm = None;
+        Some(c)
     }
 
     pub(crate) fn runs_fpm(&self) -> bool {
@@ -2065,6 +2098,29 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
         }
     } else if installs_nginx || df.installs_fpm {
         let alpine = df.package_manager == Some("apk") || base.contains("alpine");
+        // The package's php-fpm beside the base image's own: kept aside, for a container
+        // that starts it by its versioned name (`php-fpm83`, `php-fpm8.2`).
+        if df.installs_fpm && image.fpm.is_some() {
+            let (binary, packages) = if alpine {
+                (
+                    format!("php-fpm{}", df.php_suffix),
+                    stock::alpine_packages(false, true, &df.php_suffix),
+                )
+            } else {
+                let php = if df.php_version.is_empty() {
+                    stock::debian_default_php(&base)
+                } else {
+                    df.php_version.as_str()
+                };
+                (
+                    format!("php-fpm{php}"),
+                    stock::debian_packages(false, true, php),
+                )
+            };
+            if binary != "php-fpm" && packages.fpm_main != image.fpm_main {
+                c.package_fpm = Some((binary, packages));
+            }
+        }
         let packages = if alpine {
             let mut packages = match &df.php_dir_moved_to {
                 Some(dir) => stock::alpine_packages_in(
@@ -2759,6 +2815,17 @@ pub(crate) fn pair(
     for c in containers {
         record_used(c, &mut out.used);
     }
+    // The php-fpm each container really starts, when its image has two.
+    let started: Vec<Container>;
+    let containers = if containers.iter().any(|c| c.package_fpm.is_some()) {
+        started = containers
+            .iter()
+            .map(|c| c.with_started_fpm(repo).unwrap_or_else(|| c.clone()))
+            .collect();
+        &started[..]
+    } else {
+        containers
+    };
     let mut nginx: Vec<(&Container, Side)> = Vec::new();
     let mut fpm: Vec<(&Container, Side)> = Vec::new();
     let mut unlinted: Vec<String> = Vec::new();
