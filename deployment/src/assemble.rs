@@ -565,15 +565,44 @@ impl Container {
     }
 
     /// php-fpm files a container of an unknown image gets from the repository, wherever
-    /// its usual trees are (`/etc/php*`, `/usr/local/etc`).
+    /// its usual trees are (`/etc/php*`, `/usr/local/etc`, Remi's software collections'
+    /// `/etc/opt/remi/php72`).
     fn image_fpm_files(&self) -> Vec<(PathBuf, PathBuf)> {
         let mut out = self.placed_config("/usr/local/etc", false);
         out.extend(
             self.placed_config("/etc", false)
                 .into_iter()
-                .filter(|(t, _)| t.to_string_lossy().starts_with("/etc/php")),
+                .filter(|(t, _)| {
+                    let t = t.to_string_lossy();
+                    t.starts_with("/etc/php") || t.starts_with("/etc/opt/remi/php")
+                }),
         );
         out
+    }
+
+    /// The repository's php-fpm.conf an image this data does not know gets in one of
+    /// php-fpm's trees (a CentOS image with Remi's php72: `ADD php-fpm.conf
+    /// /etc/opt/remi/php72/php-fpm.conf`): the main file there, when it is the only one.
+    fn placed_fpm_main(&self) -> Option<PathBuf> {
+        if self.image.fpm.is_some() {
+            return None;
+        }
+        let mains: Vec<PathBuf> = self
+            .image_fpm_files()
+            .into_iter()
+            .filter(|(target, host)| {
+                target.file_name().is_some_and(|n| n == "php-fpm.conf")
+                    && matches!(
+                        repository::classify_path(host),
+                        Some(Role::Fpm { main: true })
+                    )
+            })
+            .map(|(target, _)| target)
+            .collect();
+        match <[PathBuf; 1]>::try_from(mains) {
+            Ok([main]) => Some(main),
+            Err(_) => None,
+        }
     }
 
     /// The command lines the container runs itself, each as words: its command (the
@@ -1887,7 +1916,7 @@ pub(crate) fn apply_build(c: &mut Container, build: &compose::Service, repo: &Pa
 /// image to `c`, and returns the command it sets; `None` when it cannot be read.
 fn run_dockerfile(c: &mut Container, build: &compose::Service, repo: &Path) -> Option<Vec<String>> {
     let (context, dockerfile_path) = build.build.as_ref()?;
-    let text = std::fs::read_to_string(dockerfile_path).ok()?;
+    let text = dockerfile::read_text(dockerfile_path)?;
     let df = dockerfile::parse_target(
         dockerfile_path,
         &text,
@@ -1970,7 +1999,7 @@ pub(crate) fn set_image(c: &mut Container, reference: &str, dockerfiles: &[PathB
         })
         .collect();
     if let [only] = matching.as_slice() {
-        if let Ok(text) = std::fs::read_to_string(only) {
+        if let Some(text) = dockerfile::read_text(only) {
             let (df, _) = parse_in_guessed_context(only, &text, repo);
             // The Dockerfile says what the image holds: no assumption about it.
             c.notes.truncate(notes_before);
@@ -2584,6 +2613,7 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
             .command_arg("php-fpm", &["-y", "--fpm-config"])
             .or_else(|| c.supervised_arg(&*fs, "php-fpm", &["-y", "--fpm-config"]))
             .or_else(|| c.image.fpm_main.as_deref().map(PathBuf::from))
+            .or_else(|| c.placed_fpm_main())
             .unwrap_or_else(|| PathBuf::from("/usr/local/etc/php-fpm.conf"));
         (main, None)
     };
@@ -3547,7 +3577,7 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
         if built_dockerfiles.contains(&f.path) || used_so_far.contains(&f.path) {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(&f.path) else {
+        let Some(text) = dockerfile::read_text(&f.path) else {
             continue;
         };
         let (df, context) = parse_in_guessed_context(&f.path, &text, &repo);

@@ -1254,6 +1254,18 @@ pub fn parse_target(
     df
 }
 
+/// A Dockerfile's text. Docker reads the file as bytes: a comment in another encoding
+/// (da-hatakeyama/k8s-php-720-sample's Shift-JIS ones) does not stop `docker build`, and
+/// instructions are ASCII, so bytes that are not UTF-8 are replaced rather than the
+/// whole file dropped (it was, silently: its files were then linted as loose ones).
+pub(crate) fn read_text(path: &Path) -> Option<String> {
+    let bytes = std::fs::read(path).ok()?;
+    Some(match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    })
+}
+
 /// `8.4`, `7.4`: a Debian php package's version (digits, one dot, digits).
 pub fn is_php_version(text: &str) -> bool {
     text.split_once('.').is_some_and(|(major, minor)| {
