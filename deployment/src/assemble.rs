@@ -2233,11 +2233,23 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
     // `rm -rf /usr/local/etc/php-fpm.d/*.conf` (serversideup/docker-php): the base
     // image's files the pattern matches are gone.
     for pattern in &df.removed_globs {
+        // Where the files are in this image: Alpine's php85 keeps the stock /etc/php83
+        // tree as /etc/php85 (bratkartoffel/nextcloud-docker removes its pools there).
+        let moved = |path: &str| -> PathBuf {
+            c.image
+                .moves
+                .iter()
+                .find_map(|(from, to)| {
+                    path.strip_prefix(from.as_str())
+                        .map(|rest| PathBuf::from(format!("{to}{rest}")))
+                })
+                .unwrap_or_else(|| PathBuf::from(path))
+        };
         let matched: Vec<PathBuf> = c
             .image
             .sets()
             .flat_map(|s| s.files.iter())
-            .map(|(path, _)| PathBuf::from(path))
+            .map(|(path, _)| moved(path))
             .filter(|path| lint_source::vfs::glob_matches(pattern, path))
             .collect();
         for target in matched {
