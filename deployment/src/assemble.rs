@@ -3996,6 +3996,19 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         match f.role {
             Role::Nginx { main: true } => nginx_mains.push(f),
             Role::Nginx { main: false } | Role::NginxTemplate => {
+                // A template of a whole nginx.conf (`events`/`http` at the top:
+                // wj1918/openshift-diy-nginx-php's nginx.conf.tmpl, which a deploy hook
+                // renders into place) is no site: inside a server's conf.d it was an
+                // NGX011 per top-level directive. It is a main file, its placeholders
+                // read as the sites' templates' are.
+                if f.role == Role::NginxTemplate
+                    && std::fs::read(&f.path).is_ok_and(|bytes| {
+                        repository::nginx_is_main(&String::from_utf8_lossy(&bytes))
+                    })
+                {
+                    nginx_mains.push(f);
+                    continue;
+                }
                 // A site file goes where the image includes sites from.
                 if !looks_like_site(&f.path) {
                     continue;
