@@ -5844,3 +5844,37 @@ fn findings_in_embedded_configuration_point_into_the_repository_file() {
         String::from_utf8_lossy(named)
     );
 }
+
+/// A CentOS image with Remi's php72 collection (da-hatakeyama/k8s-php-720-sample): the
+/// repository's php-fpm.conf ADDed to /etc/opt/remi/php72 is the main file php-fpm
+/// reads, with the pools it includes, not "a main file neither in the repository nor a
+/// stock file".
+#[test]
+fn a_remi_collections_php_fpm_conf_is_the_main_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "Dockerfile",
+        "FROM centos:centos7.2.1511\nRUN yum -y install php72-php-fpm\nADD ./php-fpm.conf /etc/opt/remi/php72/php-fpm.conf\nADD ./php-fpm.d/ /etc/opt/remi/php72/php-fpm.d\nCMD [\"php-fpm\", \"-F\"]\n",
+    );
+    write(
+        dir.path(),
+        "php-fpm.conf",
+        "[global]\nerror_log = /proc/self/fd/2\ninclude=/etc/opt/remi/php72/php-fpm.d/*.conf\n",
+    );
+    write(
+        dir.path(),
+        "php-fpm.d/www.conf",
+        "[www]\nuser = apache\nlisten = 9000\npm = dynamic\n",
+    );
+    let (shown, _) = run_in(dir.path(), &["deployments", "."]);
+    assert!(
+        shown.contains("main file: /etc/opt/remi/php72/php-fpm.conf"),
+        "{shown}"
+    );
+    // The pool is read through the main file's include: its missing pm.max_children is
+    // php-fpm's refusal, not a drop-in's note.
+    let (text, code) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("FPM006 [error]"), "{text}");
+}

@@ -73,6 +73,11 @@ pub(crate) struct Container {
     /// Names its /etc/hosts adds, as (name, address): Compose `extra_hosts`, a
     /// Kubernetes pod's `hostAliases`. nginx resolves them at start like any other.
     pub extra_hosts: Vec<(String, String)>,
+    /// A distribution's php-fpm package the Dockerfile installs beside the base image's
+    /// own php-fpm (`php:8.3-fpm-alpine` + `apk add php83-fpm`), as (its binary's name,
+    /// its files): the base's stays the one assumed unless the container starts that
+    /// binary (see [`Container::with_started_fpm`]).
+    pub package_fpm: Option<(String, Image)>,
 }
 
 impl Container {
@@ -517,6 +522,34 @@ impl Container {
         })
     }
 
+    /// The container as it runs when its command, its start script or the supervisord it
+    /// starts names the binary of the php-fpm package its Dockerfile installs beside the
+    /// base image's own (pabloripoll/docker-wordpress: `php:8.3-fpm-alpine`, `apk add
+    /// php83-fpm`, supervisord's `command=php-fpm83 -F`): that php-fpm reads the
+    /// package's tree (/etc/php83/php-fpm.conf), and the official image's
+    /// /usr/local/etc is never read. `None` when nothing starts it.
+    fn with_started_fpm(&self, repo: &Path) -> Option<Container> {
+        let (binary, packages) = self.package_fpm.as_ref()?;
+        let starts = |words: &Vec<String>| {
+            words
+                .iter()
+                .any(|w| w.rsplit('/').next() == Some(binary.as_str()))
+        };
+        let started = self.own_commands().iter().any(starts)
+            || self.supervised_commands(&*self.fs(repo)).iter().any(starts);
+        if !started {
+            return None;
+        }
+        let mut c = self.clone();
+        c.image.fpm = packages.fpm;
+        c.image.fpm_extra = packages.fpm_extra;
+        c.image.fpm_main = packages.fpm_main.clone();
+        c.image.moves.extend(packages.moves.iter().cloned());
+        c.fpm_layout_guessed = false;
+        c.package_fpm = None;
+        Some(c)
+    }
+
     pub(crate) fn runs_fpm(&self) -> bool {
         let cmd = self.command_text();
         (self.image.fpm.is_some()
@@ -532,15 +565,44 @@ impl Container {
     }
 
     /// php-fpm files a container of an unknown image gets from the repository, wherever
-    /// its usual trees are (`/etc/php*`, `/usr/local/etc`).
+    /// its usual trees are (`/etc/php*`, `/usr/local/etc`, Remi's software collections'
+    /// `/etc/opt/remi/php72`).
     fn image_fpm_files(&self) -> Vec<(PathBuf, PathBuf)> {
         let mut out = self.placed_config("/usr/local/etc", false);
         out.extend(
             self.placed_config("/etc", false)
                 .into_iter()
-                .filter(|(t, _)| t.to_string_lossy().starts_with("/etc/php")),
+                .filter(|(t, _)| {
+                    let t = t.to_string_lossy();
+                    t.starts_with("/etc/php") || t.starts_with("/etc/opt/remi/php")
+                }),
         );
         out
+    }
+
+    /// The repository's php-fpm.conf an image this data does not know gets in one of
+    /// php-fpm's trees (a CentOS image with Remi's php72: `ADD php-fpm.conf
+    /// /etc/opt/remi/php72/php-fpm.conf`): the main file there, when it is the only one.
+    fn placed_fpm_main(&self) -> Option<PathBuf> {
+        if self.image.fpm.is_some() {
+            return None;
+        }
+        let mains: Vec<PathBuf> = self
+            .image_fpm_files()
+            .into_iter()
+            .filter(|(target, host)| {
+                target.file_name().is_some_and(|n| n == "php-fpm.conf")
+                    && matches!(
+                        repository::classify_path(host),
+                        Some(Role::Fpm { main: true })
+                    )
+            })
+            .map(|(target, _)| target)
+            .collect();
+        match <[PathBuf; 1]>::try_from(mains) {
+            Ok([main]) => Some(main),
+            Err(_) => None,
+        }
     }
 
     /// The command lines the container runs itself, each as words: its command (the
@@ -1854,7 +1916,7 @@ pub(crate) fn apply_build(c: &mut Container, build: &compose::Service, repo: &Pa
 /// image to `c`, and returns the command it sets; `None` when it cannot be read.
 fn run_dockerfile(c: &mut Container, build: &compose::Service, repo: &Path) -> Option<Vec<String>> {
     let (context, dockerfile_path) = build.build.as_ref()?;
-    let text = std::fs::read_to_string(dockerfile_path).ok()?;
+    let text = dockerfile::read_text(dockerfile_path)?;
     let df = dockerfile::parse_target(
         dockerfile_path,
         &text,
@@ -1937,7 +1999,7 @@ pub(crate) fn set_image(c: &mut Container, reference: &str, dockerfiles: &[PathB
         })
         .collect();
     if let [only] = matching.as_slice() {
-        if let Ok(text) = std::fs::read_to_string(only) {
+        if let Some(text) = dockerfile::read_text(only) {
             let (df, _) = parse_in_guessed_context(only, &text, repo);
             // The Dockerfile says what the image holds: no assumption about it.
             c.notes.truncate(notes_before);
@@ -2065,6 +2127,29 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
         }
     } else if installs_nginx || df.installs_fpm {
         let alpine = df.package_manager == Some("apk") || base.contains("alpine");
+        // The package's php-fpm beside the base image's own: kept aside, for a container
+        // that starts it by its versioned name (`php-fpm83`, `php-fpm8.2`).
+        if df.installs_fpm && image.fpm.is_some() {
+            let (binary, packages) = if alpine {
+                (
+                    format!("php-fpm{}", df.php_suffix),
+                    stock::alpine_packages(false, true, &df.php_suffix),
+                )
+            } else {
+                let php = if df.php_version.is_empty() {
+                    stock::debian_default_php(&base)
+                } else {
+                    df.php_version.as_str()
+                };
+                (
+                    format!("php-fpm{php}"),
+                    stock::debian_packages(false, true, php),
+                )
+            };
+            if binary != "php-fpm" && packages.fpm_main != image.fpm_main {
+                c.package_fpm = Some((binary, packages));
+            }
+        }
         let packages = if alpine {
             let mut packages = match &df.php_dir_moved_to {
                 Some(dir) => stock::alpine_packages_in(
@@ -2148,11 +2233,23 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
     // `rm -rf /usr/local/etc/php-fpm.d/*.conf` (serversideup/docker-php): the base
     // image's files the pattern matches are gone.
     for pattern in &df.removed_globs {
+        // Where the files are in this image: Alpine's php85 keeps the stock /etc/php83
+        // tree as /etc/php85 (bratkartoffel/nextcloud-docker removes its pools there).
+        let moved = |path: &str| -> PathBuf {
+            c.image
+                .moves
+                .iter()
+                .find_map(|(from, to)| {
+                    path.strip_prefix(from.as_str())
+                        .map(|rest| PathBuf::from(format!("{to}{rest}")))
+                })
+                .unwrap_or_else(|| PathBuf::from(path))
+        };
         let matched: Vec<PathBuf> = c
             .image
             .sets()
             .flat_map(|s| s.files.iter())
-            .map(|(path, _)| PathBuf::from(path))
+            .map(|(path, _)| moved(path))
             .filter(|path| lint_source::vfs::glob_matches(pattern, path))
             .collect();
         for target in matched {
@@ -2528,6 +2625,7 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
             .command_arg("php-fpm", &["-y", "--fpm-config"])
             .or_else(|| c.supervised_arg(&*fs, "php-fpm", &["-y", "--fpm-config"]))
             .or_else(|| c.image.fpm_main.as_deref().map(PathBuf::from))
+            .or_else(|| c.placed_fpm_main())
             .unwrap_or_else(|| PathBuf::from("/usr/local/etc/php-fpm.conf"));
         (main, None)
     };
@@ -2759,6 +2857,17 @@ pub(crate) fn pair(
     for c in containers {
         record_used(c, &mut out.used);
     }
+    // The php-fpm each container really starts, when its image has two.
+    let started: Vec<Container>;
+    let containers = if containers.iter().any(|c| c.package_fpm.is_some()) {
+        started = containers
+            .iter()
+            .map(|c| c.with_started_fpm(repo).unwrap_or_else(|| c.clone()))
+            .collect();
+        &started[..]
+    } else {
+        containers
+    };
     let mut nginx: Vec<(&Container, Side)> = Vec::new();
     let mut fpm: Vec<(&Container, Side)> = Vec::new();
     let mut unlinted: Vec<String> = Vec::new();
@@ -3480,7 +3589,7 @@ fn assemble_inner(repo: &Path, cli_env: &BTreeMap<String, String>) -> Assembled 
         if built_dockerfiles.contains(&f.path) || used_so_far.contains(&f.path) {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(&f.path) else {
+        let Some(text) = dockerfile::read_text(&f.path) else {
             continue;
         };
         let (df, context) = parse_in_guessed_context(&f.path, &text, &repo);
@@ -3887,6 +3996,19 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         match f.role {
             Role::Nginx { main: true } => nginx_mains.push(f),
             Role::Nginx { main: false } | Role::NginxTemplate => {
+                // A template of a whole nginx.conf (`events`/`http` at the top:
+                // wj1918/openshift-diy-nginx-php's nginx.conf.tmpl, which a deploy hook
+                // renders into place) is no site: inside a server's conf.d it was an
+                // NGX011 per top-level directive. It is a main file, its placeholders
+                // read as the sites' templates' are.
+                if f.role == Role::NginxTemplate
+                    && std::fs::read(&f.path).is_ok_and(|bytes| {
+                        repository::nginx_is_main(&String::from_utf8_lossy(&bytes))
+                    })
+                {
+                    nginx_mains.push(f);
+                    continue;
+                }
                 // A site file goes where the image includes sites from.
                 if !looks_like_site(&f.path) {
                     continue;

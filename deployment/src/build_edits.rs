@@ -93,6 +93,9 @@ pub fn parse_run(
         return out;
     }
     let absolute = |p: &str| lint_source::vfs::normalize(&workdir.join(p));
+    // Copies by a command the stage does not name (`$RSYNC_COPY SRC DEST`, a base image's
+    // ENV): kept past the drain of this command's edits, its destination said changed.
+    let mut guessed_copies: Vec<FileEdit> = Vec::new();
     for (i, (words, _, dynamic)) in commands.iter().enumerate() {
         let Some(program) = words.first() else {
             continue;
@@ -156,6 +159,82 @@ pub fn parse_run(
                     }
                 }
             }
+            "rsync" => {
+                // `rsync [-a|-av|--chmod=...] SRC DEST` of one file (unb-libraries'
+                // images install their pool so): `-a` recurses into a directory only, so a
+                // source named like a file (`app.conf`, no trailing slash) is one file.
+                // Options with a separate argument (`-e ssh`), remote paths, several
+                // sources and globs are not followed.
+                let paths: Vec<&String> =
+                    words[1..].iter().filter(|w| !w.starts_with('-')).collect();
+                let plain_flags = words[1..]
+                    .iter()
+                    .filter(|w| w.starts_with('-') && !w.starts_with("--"))
+                    .all(|w| w.bytes().skip(1).all(|b| b"aAvrlptgoDHXzcqPu".contains(&b)));
+                if let [src, dest] = paths.as_slice() {
+                    let file_like = Path::new(src.as_str())
+                        .file_name()
+                        .is_some_and(|n| n.to_string_lossy().contains('.'));
+                    if plain_flags
+                        && file_like
+                        && !src.ends_with('/')
+                        && !src.contains(':')
+                        && !dest.contains(':')
+                        && !lint_source::vfs::has_glob(src)
+                        && !lint_source::vfs::has_glob(dest)
+                    {
+                        let src = absolute(src);
+                        let dest = if dest.ends_with('/') {
+                            absolute(dest).join(src.file_name().unwrap_or_default())
+                        } else {
+                            absolute(dest)
+                        };
+                        out.edits.push(FileEdit {
+                            path: dest,
+                            line,
+                            op: Op::CopyFrom(src),
+                        });
+                    }
+                }
+            }
+            // `$RSYNC_COPY /build/conf/php/app-php-fpm.conf /etc/php7/php-fpm.d/zz_app.conf`
+            // (unb-libraries' images: the command is an ENV of the base image): a
+            // command that takes a file of the image and a configuration path is most
+            // likely a copy. Read as one, and its destination said changed at build time,
+            // which makes what is found in it a note.
+            _ if program.starts_with('$')
+                && words[1..]
+                    .iter()
+                    .all(|w| !w.contains('$') && !w.contains('`')) =>
+            {
+                let paths: Vec<&String> =
+                    words[1..].iter().filter(|w| !w.starts_with('-')).collect();
+                if let [src, dest] = paths.as_slice() {
+                    let file_like = Path::new(src.as_str())
+                        .file_name()
+                        .is_some_and(|n| n.to_string_lossy().contains('.'));
+                    if src.starts_with('/')
+                        && dest.starts_with('/')
+                        && file_like
+                        && !src.ends_with('/')
+                        && !lint_source::vfs::has_glob(src)
+                        && !lint_source::vfs::has_glob(dest)
+                    {
+                        let src = absolute(src);
+                        let dest = if dest.ends_with('/') {
+                            absolute(dest).join(src.file_name().unwrap_or_default())
+                        } else {
+                            absolute(dest)
+                        };
+                        out.unmodelled.push(dest.clone());
+                        guessed_copies.push(FileEdit {
+                            path: dest,
+                            line,
+                            op: Op::CopyFrom(src),
+                        });
+                    }
+                }
+            }
             "echo" | "printf" => {
                 let Some((text, redirect)) = echo(program, &words[1..]) else {
                     out.complete = false;
@@ -192,6 +271,7 @@ pub fn parse_run(
             out.unmodelled.extend(moved);
         }
     }
+    out.edits.extend(guessed_copies);
     // An edit of a glob (`/etc/php/*/fpm/pool.d/www.conf`) is not modelled: its files are
     // said to be changed instead.
     let (kept, unknown): (Vec<FileEdit>, Vec<FileEdit>) = out
@@ -866,6 +946,69 @@ mod tests {
             1,
         );
         assert_eq!(parsed.edits.len(), 1);
+    }
+
+    /// `rsync -a SRC DEST` of one file is a copy like cp's; a directory (trailing
+    /// slash, or a name without an extension), a remote path or an option with an
+    /// argument is not followed.
+    #[test]
+    fn one_file_rsyncs_are_copies() {
+        let run = "rsync -a /build/app.conf /etc/php83/php-fpm.d/zz_app.conf && rsync -av php.ini /etc/php83/conf.d/ && rsync -a /build/conf/ /etc/php83/ && rsync -a /build/conf /etc/ && rsync -e ssh h:a.conf /etc/a.conf";
+        let parsed = parse_run(run, &Default::default(), Path::new("/build"), 3);
+        let copies: Vec<(PathBuf, PathBuf)> = parsed
+            .edits
+            .iter()
+            .filter_map(|e| match &e.op {
+                Op::CopyFrom(src) => Some((src.clone(), e.path.clone())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            copies,
+            vec![
+                (
+                    PathBuf::from("/build/app.conf"),
+                    PathBuf::from("/etc/php83/php-fpm.d/zz_app.conf")
+                ),
+                (
+                    PathBuf::from("/build/php.ini"),
+                    PathBuf::from("/etc/php83/conf.d/php.ini")
+                ),
+            ]
+        );
+    }
+
+    /// A command named by a variable the stage does not set (`$RSYNC_COPY`, an ENV of the
+    /// base image), with a file of the image and a destination, is read as a copy whose
+    /// destination is changed at build time.
+    #[test]
+    fn a_copy_by_an_unknown_command_variable_is_read_and_said_changed() {
+        let mut vars = std::collections::BTreeMap::new();
+        vars.insert(
+            "DEST".to_string(),
+            "/etc/php7/php-fpm.d/zz_app.conf".to_string(),
+        );
+        let run = "$RSYNC_COPY /build/app-php-fpm.conf \"$DEST\" && $RSYNC_COPY /build/scripts/ /scripts/ && $X $Y /etc/a.conf";
+        let parsed = parse_run(run, &vars, Path::new("/"), 3);
+        let copies: Vec<(PathBuf, PathBuf)> = parsed
+            .edits
+            .iter()
+            .filter_map(|e| match &e.op {
+                Op::CopyFrom(src) => Some((src.clone(), e.path.clone())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            copies,
+            vec![(
+                PathBuf::from("/build/app-php-fpm.conf"),
+                PathBuf::from("/etc/php7/php-fpm.d/zz_app.conf")
+            )]
+        );
+        assert_eq!(
+            parsed.unmodelled,
+            vec![PathBuf::from("/etc/php7/php-fpm.d/zz_app.conf")]
+        );
     }
 
     /// `cp SRC DEST` of one file is followed; a directory copy, several sources or a

@@ -512,6 +512,12 @@ impl ContainerFs {
         current
     }
 
+    /// Whether `path` still leads on through a link (after [`Self::final_path`] gave up
+    /// on a loop).
+    fn is_link_loop(&self, path: &Path) -> bool {
+        matches!(self.lookup(path), Ok(Found::Link(_)))
+    }
+
     fn resolve(&self, path: &Path) -> Result<Found, FsError> {
         let mut current = normalize(path);
         for _ in 0..MAX_LINKS {
@@ -912,9 +918,17 @@ impl FileSystem for ContainerFs {
             PathBuf::from(&text[..dir_end])
         };
         let depth = text[dir_end..].matches('/').count();
+        // glob(3) follows links in the directory part (`ln -s /etc/php83 /etc/php`, then
+        // `include=/etc/php/php-fpm.d/*.conf`): what is below the link's target, named
+        // under the link.
+        let real_dir = self.final_path(&dir);
         let mut found: Vec<PathBuf> = self
-            .candidates(&dir, depth)?
+            .candidates(&real_dir, depth)?
             .into_iter()
+            .map(|p| match p.strip_prefix(&real_dir) {
+                Ok(rest) if real_dir != dir => dir.join(rest),
+                _ => p,
+            })
             .filter(|p| glob_matches(&text, p))
             .filter(|p| match self.resolve(p) {
                 // Directories too, as glob(3) returns them (nginx fails reading one).
@@ -933,6 +947,14 @@ impl FileSystem for ContainerFs {
 
     fn is_dir(&self, path: &Path) -> Option<bool> {
         let path = normalize(path);
+        // Through links, as stat(2) goes (`/etc/php/php-fpm.d` below a link /etc/php to
+        // /etc/php83).
+        let real = self.final_path(&path);
+        let path = if real != path && !self.is_link_loop(&real) {
+            real
+        } else {
+            path
+        };
         // A layer placed below `path` above every layer holding it makes it a directory.
         let below = self.top_mount_below.get(&path).copied();
         for i in self.layers_holding(&path) {

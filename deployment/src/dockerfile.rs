@@ -1177,7 +1177,18 @@ pub fn parse_target(
                             )
                         });
                     }
-                    let mut words = part.split_whitespace();
+                    // A command in a subshell, a brace group or a branch (`(if [ -d
+                    // /etc/php*/php-fpm.d/ ]; then rm -v /etc/php*/php-fpm.d/*; fi)`:
+                    // bratkartoffel/nextcloud-docker) runs as one on its own; the test
+                    // before it is on what the install just made.
+                    let mut words = part
+                        .split_whitespace()
+                        .map(|w| {
+                            w.trim_start_matches(['(', '{'])
+                                .trim_end_matches([')', '}'])
+                        })
+                        .filter(|w| !w.is_empty())
+                        .skip_while(|w| matches!(*w, "then" | "else" | "do" | "!"));
                     // `unlink FILE` removes one file as `rm FILE` does (MonoDG/myblog drops
                     // Debian's default site with it).
                     if matches!(words.next(), Some("rm" | "unlink")) {
@@ -1254,6 +1265,18 @@ pub fn parse_target(
     df
 }
 
+/// A Dockerfile's text. Docker reads the file as bytes: a comment in another encoding
+/// (da-hatakeyama/k8s-php-720-sample's Shift-JIS ones) does not stop `docker build`, and
+/// instructions are ASCII, so bytes that are not UTF-8 are replaced rather than the
+/// whole file dropped (it was, silently: its files were then linted as loose ones).
+pub(crate) fn read_text(path: &Path) -> Option<String> {
+    let bytes = std::fs::read(path).ok()?;
+    Some(match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    })
+}
+
 /// `8.4`, `7.4`: a Debian php package's version (digits, one dot, digits).
 pub fn is_php_version(text: &str) -> bool {
     text.split_once('.').is_some_and(|(major, minor)| {
@@ -1302,6 +1325,26 @@ mod tests {
         let text =
             "FROM alpine:3.20\nRUN apk add nginx\nCOPY pool.conf /etc/php/8.4/fpm/pool.d/x.conf\n";
         assert!(!df(text).installs_fpm);
+    }
+
+    /// An `rm` in a subshell, a brace group or a branch removes as a plain one does; the
+    /// test before it is not an rm.
+    #[test]
+    fn an_rm_in_a_subshell_or_a_branch_removes() {
+        let df = parse(
+            Path::new("/r/Dockerfile"),
+            "FROM alpine:3.20\nRUN apk add php83-fpm && (if [ -d /etc/php*/php-fpm.d/ ]; then rm -v /etc/php*/php-fpm.d/*; fi) && { rm -f /etc/nginx/http.d/default.conf; } && (rm /etc/a.conf)\n",
+            Path::new("/r"),
+            &BTreeMap::new(),
+        );
+        assert_eq!(df.removed_globs, ["/etc/php*/php-fpm.d/*"]);
+        assert_eq!(
+            df.removed,
+            [
+                PathBuf::from("/etc/nginx/http.d/default.conf"),
+                PathBuf::from("/etc/a.conf")
+            ]
+        );
     }
 
     #[test]

@@ -1067,7 +1067,7 @@ fn nginx_score(text: &str) -> bool {
                 .max(1)
 }
 
-fn nginx_is_main(text: &str) -> bool {
+pub(crate) fn nginx_is_main(text: &str) -> bool {
     let mut depth = 0i32;
     for line in text.lines().map(str::trim) {
         if line.starts_with('#') {

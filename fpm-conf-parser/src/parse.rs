@@ -152,12 +152,33 @@ fn parse_all(
         if line_end > start && text[line_end - 1] == b'\r' {
             line_end -= 1;
         }
+        // php.ini goes through PHP's own callback (`php_ini_parser_cb`), not php-fpm's: a
+        // bare string is skipped ("nothing to do"), and a `#` line is such a string or a
+        // key nothing reads. `php-fpm8.2 -t -c` and `php8.2 -c` accept both and apply the
+        // rest of the file (checked); php-fpm's own files refuse them (FPM001, FPM002).
+        if multiline_quotes && ini_line_ignored(text, start, line_end) {
+            start = end + 1;
+            continue;
+        }
         if let Some(line) = parse_line(file, text, start, line_end, env, diags, unknown_vars) {
             lines.push(line);
         }
         start = end + 1;
     }
     lines
+}
+
+/// A php.ini line PHP passes over: a `#` line, or text without `=` that is no section
+/// header (blank and `;` lines are passed over by [`parse_line`] itself).
+fn ini_line_ignored(text: &[u8], start: usize, end: usize) -> bool {
+    let Some(i) = (start..end).find(|&i| !is_blank(text[i])) else {
+        return false;
+    };
+    match text[i] {
+        b'#' => true,
+        b'[' | b';' => false,
+        _ => find_eq(text, i, end).is_none(),
+    }
 }
 
 fn parse_line(
@@ -709,6 +730,24 @@ mod tests {
         assert!(codes[1].1.contains("unexpected '!'"));
         assert!(codes[2].1.contains("value is NULL"));
         assert!(codes[3].1.contains("unexpected '='"));
+    }
+
+    /// php.ini's bare strings and `#` lines are passed over by PHP (`php8.2 -n -c` and
+    /// `php-fpm8.2 -t -c` accept them, and apply the rest): no FPM001, no FPM002 there.
+    #[test]
+    fn php_ini_lines_without_equals_are_passed_over() {
+        let text = b"[PHP]\n; Quick Reference\ndisplay_errors\n  Default Value: On\n# a hash line\nmemory_limit = 64M\n";
+        let (mut found, mut unknown) = (Vec::new(), Vec::new());
+        let lines = parse_php_ini_lines(FileId(0), text, &Env::new(), &mut found, &mut unknown);
+        assert!(found.is_empty(), "{found:#?}");
+        let keys: Vec<&str> = lines
+            .iter()
+            .filter_map(|l| match l {
+                Line::Entry(e) => Some(e.key.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(keys, ["memory_limit"]);
     }
 
     /// PHP reads php.ini whole: a double quote runs to the next `"`, lines included

@@ -1121,13 +1121,18 @@ impl<'a> Model<'a> {
                 .filter_map(|&i| self.pool_at(i))
                 .find(|(_, l)| {
                     !any_only
-                        || matches!(
-                            l,
-                            Listen::Tcp {
-                                host: fpm_conf_parser::ListenHost::Any,
-                                ..
-                            }
-                        )
+                        || match l {
+                            Listen::Tcp { host, .. } => match host {
+                                fpm_conf_parser::ListenHost::Any => true,
+                                // Its own service name (`listen = app:9000` in service
+                                // `app`): php-fpm binds what the name resolves to there,
+                                // the container's address on the network, which is what
+                                // nginx connects to.
+                                fpm_conf_parser::ListenHost::Name(n) => network.is_fpm_name(n),
+                                _ => false,
+                            },
+                            Listen::Unix(_) => false,
+                        }
                 })
                 .map(|(p, _)| p)
         };
