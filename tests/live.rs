@@ -175,7 +175,7 @@ fn prepare(dir: &Path) {
     }
     std::fs::write(
         dir.join("www/index.php"),
-        "<?php\nif (isset($_GET['big'])) { header('X-Big: ' . str_repeat('a', 8000)); }\nif (isset($_GET['sleep'])) { sleep((int) $_GET['sleep']); }\nif (isset($_GET['status'])) { http_response_code((int) $_GET['status']); }\necho \"ok\\n\";\n",
+        "<?php\nif (isset($_GET['big'])) { header('X-Big: ' . str_repeat('a', 8000)); }\nif (isset($_GET['sleep'])) { sleep((int) $_GET['sleep']); }\nif (isset($_GET['status'])) { http_response_code((int) $_GET['status']); }\nif (isset($_GET['body'])) { echo 'body=' . strlen(file_get_contents('php://input')) . \"\\n\"; }\nif (isset($_GET['uri'])) { echo 'uri=' . ($_SERVER['REQUEST_URI'] ?? '(none)') . \"\\n\"; }\necho \"ok\\n\";\n",
     )
     .expect("index.php");
     // nginx's workers and the pool run as www-data: they must traverse the prefix.

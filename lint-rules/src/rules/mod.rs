@@ -91,6 +91,8 @@ register! {
     ngx227_php_location_unescaped_dot,
     ngx228_rewrite_never_matches,
     ngx229_root_repeats_location_prefix,
+    ngx230_request_body_params_missing,
+    ngx231_request_uri_missing,
     sec001_split_path_info_without_check,
     sec010_add_header_dropped,
     sec011_add_header_multiline,

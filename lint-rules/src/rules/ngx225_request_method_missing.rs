@@ -47,16 +47,25 @@ location ~ \.php$ {
     check: Check::Server(check),
 };
 
+/// Whether the parameters a `fastcgi_pass` location sends can be judged: it may talk to
+/// PHP (not only a cache purge), and no include the deployment lacks may add some.
+pub(crate) fn params_judged(
+    model: &Model<'_>,
+    server: &Server,
+    location: &crate::model::EffectiveLocation,
+) -> bool {
+    model.may_talk_to_php(location)
+        && !model.serves_only_cache_purges(location)
+        && !model.unresolved_include_within(location.span)
+        && !model.unresolved_include_within(server.span)
+}
+
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         let Some((_, pass_span)) = &location.fastcgi_pass else {
             continue;
         };
-        if !model.may_talk_to_php(location)
-            || model.serves_only_cache_purges(location)
-            || model.unresolved_include_within(location.span)
-            || model.unresolved_include_within(server.span)
-        {
+        if !params_judged(model, server, location) {
             continue;
         }
         let params = location.inherited.params.as_ref();
