@@ -34,7 +34,8 @@ struct Scenario {
     /// Text the bad answer's body holds and the good one's does not (`bad_body = <?php`:
     /// the script's source was sent rather than run), for claims a status cannot show.
     bad_body: Option<String>,
-    /// A body of this many bytes sent with `POST` (upload limits); a `GET` without.
+    /// A form body of this many bytes (`a=xxx...`) sent with `POST` (upload limits); a
+    /// `GET` without.
     post_bytes: Option<usize>,
     /// A request sent (and its answer set aside) before the judged ones: what a worker
     /// keeps from one request for the next (`warmup = /a.php`).
@@ -175,7 +176,7 @@ fn prepare(dir: &Path) {
     }
     std::fs::write(
         dir.join("www/index.php"),
-        "<?php\nif (isset($_GET['big'])) { header('X-Big: ' . str_repeat('a', 8000)); }\nif (isset($_GET['sleep'])) { sleep((int) $_GET['sleep']); }\nif (isset($_GET['status'])) { http_response_code((int) $_GET['status']); }\nif (isset($_GET['body'])) { echo 'body=' . strlen(file_get_contents('php://input')) . \"\\n\"; }\nif (isset($_GET['uri'])) { echo 'uri=' . ($_SERVER['REQUEST_URI'] ?? '(none)') . \"\\n\"; }\necho \"ok\\n\";\n",
+        "<?php\nif (isset($_GET['big'])) { header('X-Big: ' . str_repeat('a', 8000)); }\nif (isset($_GET['sleep'])) { sleep((int) $_GET['sleep']); }\nif (isset($_GET['status'])) { http_response_code((int) $_GET['status']); }\nif (isset($_GET['body'])) { echo 'body=' . strlen(file_get_contents('php://input')) . \"\\n\"; }\nif (isset($_GET['post'])) { echo 'post=' . count($_POST) . \"\\n\"; }\nif (isset($_GET['uri'])) { echo 'uri=' . ($_SERVER['REQUEST_URI'] ?? '(none)') . \"\\n\"; }\necho \"ok\\n\";\n",
     )
     .expect("index.php");
     // nginx's workers and the pool run as www-data: they must traverse the prefix.
@@ -227,12 +228,17 @@ fn send(port: u16, path: &str, post_bytes: Option<usize>) -> Result<(u16, String
         Some(n) => {
             write!(
                 stream,
-                "POST {path} HTTP/1.0\r\nHost: live.test\r\nContent-Type: application/octet-stream\r\nContent-Length: {n}\r\n\r\n"
+                "POST {path} HTTP/1.0\r\nHost: live.test\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {n}\r\n\r\n"
             )
             .map_err(|e| e.to_string())?;
             // nginx may answer 413 and stop reading before the body is sent: the answer
             // is read whether or not all of it went out.
-            let _ = stream.write_all(&vec![b'x'; n]);
+            // A form of one field (`a=xxx...`): PHP parses it into $_POST.
+            let mut body = vec![b'x'; n];
+            if n >= 2 {
+                body[..2].copy_from_slice(b"a=");
+            }
+            let _ = stream.write_all(&body);
         }
     }
     let mut buf = Vec::new();

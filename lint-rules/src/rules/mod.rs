@@ -155,4 +155,5 @@ register! {
     fpm113_pool_account_unknown,
     fpm114_socket_directory_missing,
     fpm115_pool_directory_missing,
+    fpm116_size_without_unit,
 }
