@@ -23,7 +23,8 @@ location's prefix instead. Reported for a prefix location (`location /x/` or
 `location ^~ /x/`) whose own literal `root` ends with the location's path, when a
 location under it serves files or sends scripts found through the root
 (`$document_root`, `$request_filename`). Under `--root`, not reported when the doubled
-directory really exists.
+directory really exists; nor when a `rewrite` inside the location changes the URI
+first (`rewrite ^/blog/(.*)$ /$1 break;`).
 
 **Symptom**: 404 for every file of the sub-directory app; its PHP pages answer "File
 not found." and php-fpm logs `Primary script unknown` (live, nginx 1.22.1 and php-fpm
@@ -112,7 +113,8 @@ fn reads_root(location: &EffectiveLocation) -> bool {
             })
 }
 
-fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
+fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink) {
+    let tree = model.syntax_of(nginx);
     for location in server.locations.iter().skip(1) {
         let Some(root) = own_root(location) else {
             continue;
@@ -127,6 +129,12 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
                 && reads_root(l)
         });
         if !used {
+            continue;
+        }
+        // A `rewrite` inside (`rewrite ^/blog/(.*)$ /$1 break;`) takes the prefix off the
+        // URI before the file is looked up: the path is not doubled.
+        let node = tree.and_then(|t| t.locations_at(location.span).next().map(|i| t.node(i)));
+        if node.is_some_and(|n| n.descendants().any(|d| d.is("rewrite"))) {
             continue;
         }
         let root_dir = root.first().trim_end_matches('/');
@@ -151,7 +159,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
                     "`root {root_dir}` already ends with the location's path {prefix}: nginx appends the whole URI, so {prefix}/x is read from {doubled_dir}/x"
                 ),
             )
-            .with_related(location.span, "the location")
+            .with_related(node.map_or(location.span, |n| n.head()), "the location")
             .with_help(format!(
                 "write `root {parent};`, or `alias {root_dir}/;` (PHP under alias needs `fastcgi_param SCRIPT_FILENAME $request_filename;`)"
             ))

@@ -1,3 +1,4 @@
+use crate::model::nginx::Setting;
 use crate::model::{EffectiveLocation, Model, NginxModel, PoolRef, Server};
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity, Span};
@@ -20,13 +21,13 @@ file specified." (live, nginx 1.22.1 and php-fpm 8.2: `php_admin_value[open_base
 
 The directory is the one SCRIPT_FILENAME names: the location's `root` (or `alias`)
 for `$document_root...`, `$realpath_root...` and `$request_filename`, or the literal
-path it starts with. The setting is the pool's `php_admin_value[open_basedir]`, else
-what the location sends in `PHP_VALUE`/`PHP_ADMIN_VALUE`, else the pool's
-`php_value` or php.ini. Each `:`-separated entry is a directory (PHP compares whole
+path it starts with. The setting is what the location sends in `PHP_ADMIN_VALUE`/`PHP_VALUE`
+(php-fpm applies it over the pool's own, live), else the pool's
+`php_admin_value[open_basedir]`, else its `php_value` or php.ini. Each `:`-separated entry is a directory (PHP compares whole
 path components: `/var/www` admits `/var/www/site`, not `/var/www2`). Reported when no
 entry holds the directory and the directory holds no entry (a root above the allowed
 tree still runs the scripts that lie inside it). Entries that are relative or hold a
-variable, and roots with variables, are not judged. PHP compares resolved paths: a
+variable or `..`, and roots with variables, are not judged. PHP compares resolved paths: a
 root reached through a symlink into an allowed directory is admitted.
 
 **Symptom**: every PHP page answers 404 "No input file specified."; php-fpm logs
@@ -54,18 +55,37 @@ php_admin_value[open_basedir] = /srv/shop:/tmp
     check: Check::Server(check),
 };
 
+/// The `alias` that applies to a location: its own, or the innermost enclosing
+/// location's (nginx merges `alias` into nested locations as it merges `root`), unless a
+/// `root` written further in replaces it.
+fn effective_alias<'s>(server: &'s Server, location: &'s EffectiveLocation) -> Option<&'s Setting> {
+    let within = |inner: Span, outer: Span| {
+        inner.file == outer.file && inner.start >= outer.start && inner.end <= outer.end
+    };
+    let holder = server
+        .locations
+        .iter()
+        .skip(1)
+        .filter(|l| l.alias.is_some() && location.is_within(l))
+        .max_by_key(|l| l.span.start)?;
+    let alias = holder.alias.as_deref()?;
+    let root_further_in = location
+        .inherited
+        .get("root")
+        .is_some_and(|r| within(r.span, holder.span) && !within(r.span, alias.span));
+    (!root_further_in).then_some(alias)
+}
+
 /// The directory SCRIPT_FILENAME names the scripts in, when it can be read.
-fn script_dir(location: &EffectiveLocation) -> Option<String> {
+fn script_dir(server: &Server, location: &EffectiveLocation) -> Option<String> {
     let params = location.inherited.params.as_ref()?;
     let value = params.get("SCRIPT_FILENAME")?.value.as_str();
     let through_root = ["$document_root", "$realpath_root", "$request_filename"]
         .iter()
         .any(|v| value.starts_with(v));
     let dir = if through_root {
-        let setting = location
-            .alias
-            .as_deref()
-            .or_else(|| location.inherited.get("root"))?;
+        let setting =
+            effective_alias(server, location).or_else(|| location.inherited.get("root"))?;
         setting.first().to_string()
     } else {
         // A literal directory before the first variable (`/srv/app$fastcgi_script_name`).
@@ -99,7 +119,9 @@ fn open_basedir(location: &EffectiveLocation, pool: PoolRef<'_>) -> Option<(Stri
         pool.php_value("open_basedir")
             .map(|(v, span)| (v.to_string(), span))
     };
-    admin.or_else(sent).or_else(configured)
+    // What nginx sends replaces the pool's admin value for open_basedir (live, php-fpm
+    // 8.2: applied at the activate stage, where open_basedir takes any value).
+    sent().or(admin).or_else(configured)
 }
 
 /// Whether a directory is at or below `entry` (whole path components), or above it.
@@ -125,7 +147,7 @@ fn entries(value: &str) -> Option<Vec<&str>> {
     let judged = !entries.is_empty()
         && entries
             .iter()
-            .all(|e| e.starts_with('/') && !e.contains('$') && !e.contains("${"));
+            .all(|e| e.starts_with('/') && !e.contains('$') && !e.contains("/."));
     judged.then_some(entries)
 }
 
@@ -135,7 +157,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
         if model.serves_only_status_pages(server, location) {
             continue;
         }
-        let Some(dir) = script_dir(location) else {
+        let Some(dir) = script_dir(server, location) else {
             continue;
         };
         for (target, pool) in model.reached_pools(location) {
@@ -193,5 +215,7 @@ mod tests {
         assert_eq!(entries("/srv/$pool:/tmp"), None);
         assert_eq!(entries(""), None);
         assert_eq!(entries("none"), None);
+        // PHP resolves `..` first.
+        assert_eq!(entries("/srv/x/../shop"), None);
     }
 }
