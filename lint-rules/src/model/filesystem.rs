@@ -74,7 +74,9 @@ impl Filesystem {
     }
 
     /// Stats every path and its ancestors under `root` (symlinks followed, as the
-    /// processes that open them would).
+    /// processes that open them would, inside the root: a copy of / holds absolute links
+    /// such as `/var/www/site -> /srv/site` that mean the copy's `/srv`, not this
+    /// machine's).
     pub fn probe(root: &Path, paths: impl IntoIterator<Item = PathBuf>) -> Self {
         let mut facts = HashMap::new();
         for path in paths {
@@ -82,13 +84,16 @@ impl Filesystem {
                 if !p.is_absolute() || facts.contains_key(p) {
                     continue;
                 }
-                let on_disk = root.join(p.strip_prefix("/").unwrap_or(p));
-                let fact = std::fs::metadata(&on_disk).ok().map(|m| FileFacts {
-                    uid: m.uid(),
-                    gid: m.gid(),
-                    mode: m.mode() & 0o7777,
-                    is_dir: m.is_dir(),
-                });
+                // A loop of links is what the kernel refuses (`ELOOP`): nothing there.
+                let fact = resolve_in_root(root, p, MAX_LINKS)
+                    .map(|inside| root.join(inside.strip_prefix("/").unwrap_or(&inside)))
+                    .and_then(|on_disk| std::fs::metadata(on_disk).ok())
+                    .map(|m| FileFacts {
+                        uid: m.uid(),
+                        gid: m.gid(),
+                        mode: m.mode() & 0o7777,
+                        is_dir: m.is_dir(),
+                    });
                 facts.insert(p.to_path_buf(), fact);
             }
         }
@@ -218,6 +223,9 @@ impl Filesystem {
         None
     }
 }
+
+/// How many symbolic links one path may go through (Linux's `MAXSYMLINKS`).
+const MAX_LINKS: usize = 40;
 
 /// `path` as the kernel reads it on the disk under `root`: every symbolic link among its
 /// components followed (a directory link `varrun -> run` as well as the last one), an
