@@ -21,6 +21,9 @@ pub struct FileFacts {
     pub mode: u32,
     /// A directory.
     pub is_dir: bool,
+    /// The path's last component is a symbolic link (the facts above are its target's):
+    /// what `disable_symlinks on` refuses.
+    pub is_symlink: bool,
 }
 
 /// What is known about a path.
@@ -85,14 +88,24 @@ impl Filesystem {
                     continue;
                 }
                 // A loop of links is what the kernel refuses (`ELOOP`): nothing there.
-                let fact = resolve_in_root(root, p, MAX_LINKS)
-                    .map(|inside| root.join(inside.strip_prefix("/").unwrap_or(&inside)))
+                let inside = |p: &Path| {
+                    resolve_in_root(root, p, MAX_LINKS)
+                        .map(|inside| root.join(inside.strip_prefix("/").unwrap_or(&inside)))
+                };
+                // The last component itself, in its directory as the kernel finds it.
+                let is_symlink = match (p.parent().and_then(inside), p.file_name()) {
+                    (Some(dir), Some(name)) => std::fs::symlink_metadata(dir.join(name))
+                        .is_ok_and(|m| m.file_type().is_symlink()),
+                    _ => false,
+                };
+                let fact = inside(p)
                     .and_then(|on_disk| std::fs::metadata(on_disk).ok())
                     .map(|m| FileFacts {
                         uid: m.uid(),
                         gid: m.gid(),
                         mode: m.mode() & 0o7777,
                         is_dir: m.is_dir(),
+                        is_symlink,
                     });
                 facts.insert(p.to_path_buf(), fact);
             }
@@ -290,6 +303,7 @@ mod tests {
                             gid: *gid,
                             mode: *mode,
                             is_dir: true,
+                            is_symlink: false,
                         }),
                     )
                 })
