@@ -40,6 +40,9 @@ struct Scenario {
     /// A request sent (and its answer set aside) before the judged ones: what a worker
     /// keeps from one request for the next (`warmup = /a.php`).
     warmup: Option<String>,
+    /// A symbolic link made in the prefix, its target differing between the bad and the
+    /// good run (`symlink = varrun tmp run`: `varrun -> tmp`, then `varrun -> run`).
+    symlink: Option<(String, String, String)>,
     dir: PathBuf,
 }
 
@@ -129,6 +132,16 @@ fn scenario(dir: &Path, name: &str) -> Result<Scenario, String> {
             None => None,
         },
         warmup: get("warmup"),
+        symlink: match get("symlink") {
+            None => None,
+            Some(v) => {
+                let parts: Vec<&str> = v.split_whitespace().collect();
+                let [link, bad, good] = parts[..] else {
+                    return Err(format!("`symlink` is not a name and two targets: {v}"));
+                };
+                Some((link.to_string(), bad.to_string(), good.to_string()))
+            }
+        },
         dir: dir.to_path_buf(),
     })
 }
@@ -289,6 +302,10 @@ fn run_scenario(
         let mode = if kind == "bad" { bad } else { good };
         std::fs::set_permissions(dir.join("www"), std::fs::Permissions::from_mode(mode))
             .expect("chmod www");
+    }
+    if let Some((link, bad, good)) = &s.symlink {
+        let target = if kind == "bad" { bad } else { good };
+        std::os::unix::fs::symlink(target, dir.join(link)).expect("symlink");
     }
     let (nginx_conf, fpm_conf) = instantiate(&s.dir.join(kind), dir, port, fpm_port);
     if fixed {

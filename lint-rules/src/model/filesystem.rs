@@ -21,6 +21,9 @@ pub struct FileFacts {
     pub mode: u32,
     /// A directory.
     pub is_dir: bool,
+    /// The path's last component is a symbolic link (the facts above are its target's):
+    /// what `disable_symlinks on` refuses.
+    pub is_symlink: bool,
 }
 
 /// What is known about a path.
@@ -74,7 +77,9 @@ impl Filesystem {
     }
 
     /// Stats every path and its ancestors under `root` (symlinks followed, as the
-    /// processes that open them would).
+    /// processes that open them would, inside the root: a copy of / holds absolute links
+    /// such as `/var/www/site -> /srv/site` that mean the copy's `/srv`, not this
+    /// machine's).
     pub fn probe(root: &Path, paths: impl IntoIterator<Item = PathBuf>) -> Self {
         let mut facts = HashMap::new();
         for path in paths {
@@ -82,13 +87,26 @@ impl Filesystem {
                 if !p.is_absolute() || facts.contains_key(p) {
                     continue;
                 }
-                let on_disk = root.join(p.strip_prefix("/").unwrap_or(p));
-                let fact = std::fs::metadata(&on_disk).ok().map(|m| FileFacts {
-                    uid: m.uid(),
-                    gid: m.gid(),
-                    mode: m.mode() & 0o7777,
-                    is_dir: m.is_dir(),
-                });
+                // A loop of links is what the kernel refuses (`ELOOP`): nothing there.
+                let inside = |p: &Path| {
+                    resolve_in_root(root, p, MAX_LINKS)
+                        .map(|inside| root.join(inside.strip_prefix("/").unwrap_or(&inside)))
+                };
+                // The last component itself, in its directory as the kernel finds it.
+                let is_symlink = match (p.parent().and_then(inside), p.file_name()) {
+                    (Some(dir), Some(name)) => std::fs::symlink_metadata(dir.join(name))
+                        .is_ok_and(|m| m.file_type().is_symlink()),
+                    _ => false,
+                };
+                let fact = inside(p)
+                    .and_then(|on_disk| std::fs::metadata(on_disk).ok())
+                    .map(|m| FileFacts {
+                        uid: m.uid(),
+                        gid: m.gid(),
+                        mode: m.mode() & 0o7777,
+                        is_dir: m.is_dir(),
+                        is_symlink,
+                    });
                 facts.insert(p.to_path_buf(), fact);
             }
         }
@@ -219,6 +237,56 @@ impl Filesystem {
     }
 }
 
+/// How many symbolic links one path may go through (Linux's `MAXSYMLINKS`).
+const MAX_LINKS: usize = 40;
+
+/// `path` as the kernel reads it on the disk under `root`: every symbolic link among its
+/// components followed (a directory link `varrun -> run` as well as the last one), an
+/// absolute link's target read inside `root` too, as on the machine the root is a copy of.
+/// Components that do not exist stay as written. `None` after `max_links` links (a loop,
+/// which the kernel refuses with `ELOOP`).
+pub fn resolve_in_root(root: &Path, path: &Path, max_links: usize) -> Option<PathBuf> {
+    use std::ffi::OsString;
+    use std::path::Component;
+    // The components still to walk, the next one last.
+    fn push_reversed(pending: &mut Vec<OsString>, path: &Path) {
+        for c in path.components().rev() {
+            match c {
+                Component::Normal(n) => pending.push(n.to_os_string()),
+                Component::ParentDir => pending.push(OsString::from("..")),
+                Component::RootDir | Component::CurDir | Component::Prefix(_) => {}
+            }
+        }
+    }
+    let mut pending = Vec::new();
+    push_reversed(&mut pending, path);
+    let mut out = PathBuf::from("/");
+    let mut links = 0;
+    while let Some(name) = pending.pop() {
+        if name == ".." {
+            // The prefix walked so far is already physical: `..` leaves it.
+            out.pop();
+            continue;
+        }
+        let next = out.join(&name);
+        let on_disk = root.join(next.strip_prefix("/").unwrap_or(&next));
+        match std::fs::read_link(&on_disk) {
+            Ok(link) => {
+                links += 1;
+                if links > max_links {
+                    return None;
+                }
+                if link.is_absolute() {
+                    out = PathBuf::from("/");
+                }
+                push_reversed(&mut pending, &link);
+            }
+            Err(_) => out = next,
+        }
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -235,6 +303,7 @@ mod tests {
                             gid: *gid,
                             mode: *mode,
                             is_dir: true,
+                            is_symlink: false,
                         }),
                     )
                 })
@@ -285,5 +354,28 @@ mod tests {
         let checkout = Filesystem::probe(root.path(), wanted());
         assert!(!checkout.directory_missing(Path::new("/var/log/php-fpm")));
         assert!(checkout.missing_from_existing_dir(Path::new("/var/log/php-fpm")));
+    }
+
+    /// Links are followed inside the root, directories among them, relative and absolute.
+    #[test]
+    fn links_resolve_inside_the_root() {
+        let root = tempfile::tempdir().expect("tmp");
+        let r = root.path();
+        std::fs::create_dir_all(r.join("srv/app/run")).expect("mkdir");
+        std::fs::create_dir_all(r.join("var")).expect("mkdir");
+        std::os::unix::fs::symlink("run", r.join("srv/app/varrun")).expect("link");
+        std::os::unix::fs::symlink("/srv/app", r.join("var/app")).expect("link");
+        std::os::unix::fs::symlink("loop", r.join("srv/loop")).expect("link");
+        let resolve = |p: &str| resolve_in_root(r, Path::new(p), 8);
+        assert_eq!(
+            resolve("/srv/app/varrun/php-fpm.sock"),
+            Some(PathBuf::from("/srv/app/run/php-fpm.sock"))
+        );
+        assert_eq!(
+            resolve("/var/app/varrun/../x"),
+            Some(PathBuf::from("/srv/app/x"))
+        );
+        assert_eq!(resolve("/srv/loop/x"), None);
+        assert_eq!(resolve("/nowhere/x"), Some(PathBuf::from("/nowhere/x")));
     }
 }

@@ -995,7 +995,10 @@ impl<'a> Model<'a> {
         if let Some(p) = debian_socket_alternative(self, target) {
             return Verdict::Reached(p);
         }
-        if let Some(p) = self.through_symlink(target) {
+        if let Some(p) = self
+            .through_symlink(target)
+            .or_else(|| self.through_linked_directory(target))
+        {
             return Verdict::Reached(p);
         }
         if let Some(p) = partly {
@@ -1066,6 +1069,25 @@ impl<'a> Model<'a> {
             }
         }
         None
+    }
+
+    /// The pool whose socket a path reaches once the symbolic links among the
+    /// directories of both paths are followed on the disk (`--root`): nginx's
+    /// `/srv/app/varrun/php-fpm.sock` with `varrun -> run` is the pool's
+    /// `/srv/app/run/php-fpm.sock` (checked live: 200). Without a disk nothing is read.
+    fn through_linked_directory(&self, target: &NginxTarget) -> Option<PoolRef<'_>> {
+        let NginxTarget::Unix(path) = target else {
+            return None;
+        };
+        let root = self.options.disk_root.as_deref()?;
+        let physical = |p: &std::path::Path| {
+            filesystem::resolve_in_root(root, p, MAX_SOCKET_LINKS).map(|p| address::socket_path(&p))
+        };
+        let wanted = physical(path)?;
+        self.pools().find(|p| {
+            matches!(p.pool.listen(), Some((Listen::Unix(socket), _))
+                if socket.is_absolute() && physical(&socket).as_ref() == Some(&wanted))
+        })
     }
 
     /// The pools some `fastcgi_pass` reaches.

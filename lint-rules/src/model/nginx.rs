@@ -95,6 +95,8 @@ const INHERITED: &[&str] = &[
     "ssl",
     // The request bodies a PHP location lets through to the pool (X030).
     "client_max_body_size",
+    // `on` without `from=`: no file under a root reached through a link opens (NGX241).
+    "disable_symlinks",
 ];
 
 impl Inherited {

@@ -93,6 +93,8 @@ register! {
     ngx229_root_repeats_location_prefix,
     ngx230_request_body_params_missing,
     ngx231_request_uri_missing,
+    ngx240_root_directory_missing,
+    ngx241_disable_symlinks_refuses_root,
     sec001_split_path_info_without_check,
     sec010_add_header_dropped,
     sec011_add_header_multiline,

@@ -21,7 +21,9 @@ with a variable that `set` gives one literal value, never inside an `if`
 (`set $php "8.1"; fastcgi_pass unix:/run/php/php$php-fpm.sock;`), is checked with
 that value; any other variable leaves the address unknown. On a server's tree
 (`--root`) a socket path that is a symbolic link there is followed, as `connect()`
-follows it (Valet's `valet.sock -> valet83.sock`).
+follows it (Valet's `valet.sock -> valet83.sock`), and so is a link among the
+directories of either path (`unix:/srv/app/varrun/php-fpm.sock` with
+`varrun -> run` reaches a pool on `/srv/app/run/php-fpm.sock`; checked live: 200).
 
 **Symptom**: 502 Bad Gateway; nginx's error log says
 `connect() to unix:/run/php/php8.1-fpm.sock failed (2: No such file or directory) while connecting to upstream`
