@@ -948,6 +948,18 @@ mod tests {
         assert_eq!(parsed.edits.len(), 1);
     }
 
+    /// The one-file copies a parsed RUN makes: (source, destination).
+    fn copies_of(parsed: &RunEdits) -> Vec<(PathBuf, PathBuf)> {
+        parsed
+            .edits
+            .iter()
+            .filter_map(|e| match &e.op {
+                Op::CopyFrom(src) => Some((src.clone(), e.path.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// `rsync -a SRC DEST` of one file is a copy like cp's; a directory (trailing
     /// slash, or a name without an extension), a remote path or an option with an
     /// argument is not followed.
@@ -955,14 +967,7 @@ mod tests {
     fn one_file_rsyncs_are_copies() {
         let run = "rsync -a /build/app.conf /etc/php83/php-fpm.d/zz_app.conf && rsync -av php.ini /etc/php83/conf.d/ && rsync -a /build/conf/ /etc/php83/ && rsync -a /build/conf /etc/ && rsync -e ssh h:a.conf /etc/a.conf";
         let parsed = parse_run(run, &Default::default(), Path::new("/build"), 3);
-        let copies: Vec<(PathBuf, PathBuf)> = parsed
-            .edits
-            .iter()
-            .filter_map(|e| match &e.op {
-                Op::CopyFrom(src) => Some((src.clone(), e.path.clone())),
-                _ => None,
-            })
-            .collect();
+        let copies = copies_of(&parsed);
         assert_eq!(
             copies,
             vec![
@@ -990,14 +995,7 @@ mod tests {
         );
         let run = "$RSYNC_COPY /build/app-php-fpm.conf \"$DEST\" && $RSYNC_COPY /build/scripts/ /scripts/ && $X $Y /etc/a.conf";
         let parsed = parse_run(run, &vars, Path::new("/"), 3);
-        let copies: Vec<(PathBuf, PathBuf)> = parsed
-            .edits
-            .iter()
-            .filter_map(|e| match &e.op {
-                Op::CopyFrom(src) => Some((src.clone(), e.path.clone())),
-                _ => None,
-            })
-            .collect();
+        let copies = copies_of(&parsed);
         assert_eq!(
             copies,
             vec![(
@@ -1017,14 +1015,7 @@ mod tests {
     fn one_file_copies_are_edits_of_their_destination() {
         let run = "cp -f /var/www/app/docker/nginx.conf /etc/nginx/nginx.conf && cp docker/php.ini /etc/php/8.4/fpm/conf.d/ && cp -r conf /etc/nginx/conf.d && cp a b /etc/ && cp /x/*.conf /etc/nginx/conf.d/";
         let parsed = parse_run(run, &Default::default(), Path::new("/var/www/app"), 3);
-        let copies: Vec<(PathBuf, PathBuf)> = parsed
-            .edits
-            .iter()
-            .filter_map(|e| match &e.op {
-                Op::CopyFrom(src) => Some((src.clone(), e.path.clone())),
-                _ => None,
-            })
-            .collect();
+        let copies = copies_of(&parsed);
         assert_eq!(
             copies,
             vec![

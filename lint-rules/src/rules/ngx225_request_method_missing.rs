@@ -60,6 +60,30 @@ pub(crate) fn params_judged(
         && !model.unresolved_include_within(server.span)
 }
 
+/// The PHP locations of a server whose own parameter list can be judged for what it
+/// lacks (NGX230, NGX231): it sends `REQUEST_METHOD` (a list of its own: one without
+/// it is this rule's), and it is not a status or ping page. With `fastcgi_pass`'s
+/// argument span and the parameters.
+pub(crate) fn own_param_lists<'s>(
+    model: &'s Model<'_>,
+    server: &'s Server,
+) -> impl Iterator<
+    Item = (
+        &'s crate::model::EffectiveLocation,
+        lint_source::Span,
+        &'s crate::model::nginx::ParamList,
+    ),
+> + 's {
+    server.locations.iter().filter_map(move |location| {
+        let (_, pass_span) = location.fastcgi_pass.as_ref()?;
+        let params = location.inherited.params.as_ref()?;
+        let judged = params_judged(model, server, location)
+            && !model.serves_only_status_pages(server, location)
+            && params.get("REQUEST_METHOD").is_some();
+        judged.then_some((location, *pass_span, params))
+    })
+}
+
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
         let Some((_, pass_span)) = &location.fastcgi_pass else {

@@ -4,7 +4,7 @@ use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rules::ngx225_request_method_missing::params_judged;
+use crate::rules::ngx225_request_method_missing::own_param_lists;
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -57,21 +57,7 @@ const BODY_PARAMS: [(&str, &str); 2] = [
 ];
 
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
-        let Some((_, pass_span)) = &location.fastcgi_pass else {
-            continue;
-        };
-        if !params_judged(model, server, location)
-            || model.serves_only_status_pages(server, location)
-        {
-            continue;
-        }
-        let Some(params) = location.inherited.params.as_ref() else {
-            continue;
-        };
-        if params.get("REQUEST_METHOD").is_none() {
-            continue;
-        }
+    for (location, pass_span, params) in own_param_lists(model, server) {
         // Cut off by an inner `fastcgi_param`: NGX202 names what was lost.
         let missing: Vec<(&str, &str)> = BODY_PARAMS
             .into_iter()
@@ -86,7 +72,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
         let effects: Vec<&str> = missing.iter().map(|(_, e)| *e).collect();
         let mut d = Diagnostic::new(
             &RULE.meta,
-            *pass_span,
+            pass_span,
             format!(
                 "no {} is sent to php-fpm from this location: {}",
                 names.join(" or "),

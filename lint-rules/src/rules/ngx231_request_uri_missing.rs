@@ -4,7 +4,7 @@ use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::Model;
-use crate::rules::ngx225_request_method_missing::params_judged;
+use crate::rules::ngx225_request_method_missing::own_param_lists;
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -54,28 +54,16 @@ location ~ \.php$ {
 };
 
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
-        let Some((_, pass_span)) = &location.fastcgi_pass else {
-            continue;
-        };
-        if !params_judged(model, server, location)
-            || model.serves_only_status_pages(server, location)
-        {
-            continue;
-        }
-        let Some(params) = location.inherited.params.as_ref() else {
-            continue;
-        };
+    for (location, pass_span, params) in own_param_lists(model, server) {
         // Cut off by an inner `fastcgi_param`: NGX202 names what was lost.
-        if params.get("REQUEST_METHOD").is_none()
-            || params.get("REQUEST_URI").is_some()
+        if params.get("REQUEST_URI").is_some()
             || params.dropped.iter().any(|p| p.name == "REQUEST_URI")
         {
             continue;
         }
         let mut d = Diagnostic::new(
             &RULE.meta,
-            *pass_span,
+            pass_span,
             "no REQUEST_URI is sent to php-fpm from this location: an application that routes on the URL cannot see which page was asked for",
         )
         .with_label("the location's own parameter list lacks it")
