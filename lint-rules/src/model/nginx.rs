@@ -412,6 +412,17 @@ impl Server {
         Some((probe, found))
     }
 
+    /// The levels requests are handled at: every location, and the server level only
+    /// when some URI falls through to it (no location takes every URI: `location /`,
+    /// a front controller's regex).
+    pub fn reached_levels(&self) -> impl Iterator<Item = &EffectiveLocation> {
+        let server_level_reached =
+            self.location_for("/").is_none() || self.location_for("/x").is_none();
+        self.locations
+            .iter()
+            .skip(usize::from(!server_level_reached))
+    }
+
     /// The location nginx picks for `uri` (exact, longest prefix unless `^~`, regexes in
     /// order, then the longest prefix); `None` when only the server level applies.
     pub fn location_for(&self, uri: &str) -> Option<&EffectiveLocation> {

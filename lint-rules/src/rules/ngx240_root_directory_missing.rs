@@ -51,14 +51,7 @@ root /var/www/www;
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     let fs = &model.filesystem;
     let mut seen = HashSet::new();
-    // The server level serves only the URIs no location takes: none when a location
-    // takes every URI (`location /`, the front controller's).
-    let server_level_reached =
-        server.location_for("/").is_none() || server.location_for("/x").is_none();
-    for (i, location) in server.locations.iter().enumerate() {
-        if i == 0 && !server_level_reached {
-            continue;
-        }
+    for location in server.reached_levels() {
         // A location that only redirects or proxies never looks under its root.
         let uses_root = location.serves_files()
             || location.try_files.is_some()

@@ -54,14 +54,7 @@ disable_symlinks on from=$document_root;
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     let fs = &model.filesystem;
     let mut seen = HashSet::new();
-    // The server level serves only the URIs no location takes: none when a location
-    // takes every URI (`location /`, the front controller's).
-    let server_level_reached =
-        server.location_for("/").is_none() || server.location_for("/x").is_none();
-    for (i, location) in server.locations.iter().enumerate() {
-        if i == 0 && !server_level_reached {
-            continue;
-        }
+    for location in server.reached_levels() {
         // Only what nginx opens itself: a script passed to php-fpm is php-fpm's to open.
         let opens_files =
             location.serves_files() || location.try_files.is_some() || location.has_exists_check;
