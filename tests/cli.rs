@@ -41,11 +41,33 @@ fn example(format: &str) -> (String, i32) {
 
 #[test]
 fn every_format_renders_the_example() {
-    for format in ["concise", "pretty", "json", "json-lines", "sarif", "github"] {
+    for format in [
+        "concise",
+        "pretty",
+        "json",
+        "json-lines",
+        "sarif",
+        "github",
+        "gitlab",
+    ] {
         let (out, code) = example(format);
         assert_eq!(code, 1, "{format}: the example has errors");
         insta::assert_snapshot!(format!("example_{format}"), out);
     }
+}
+
+/// GitLab matches issues across branches by fingerprint: two findings sharing one
+/// would hide each other in the merge request widget.
+#[test]
+fn gitlab_fingerprints_are_unique() {
+    let (out, _) = example("gitlab");
+    let issues: Vec<serde_json::Value> = serde_json::from_str(&out).expect("a JSON array");
+    assert!(issues.len() >= 8);
+    let prints: std::collections::HashSet<&str> = issues
+        .iter()
+        .filter_map(|i| i["fingerprint"].as_str())
+        .collect();
+    assert_eq!(prints.len(), issues.len());
 }
 
 #[test]

@@ -163,6 +163,8 @@ pub enum Format {
     Sarif,
     /// GitHub Actions annotations plus the concise report.
     Github,
+    /// GitLab Code Quality report (`artifacts:reports:codequality`).
+    Gitlab,
 }
 
 /// Severity threshold for the exit code.

@@ -188,7 +188,7 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
             eprintln!("note: {message}");
             if !matches!(
                 args.format,
-                Some(Format::Json | Format::Sarif | Format::JsonLines)
+                Some(Format::Json | Format::Sarif | Format::JsonLines | Format::Gitlab)
             ) {
                 return Ok(0);
             }

@@ -1,6 +1,7 @@
 //! Renderers: one diagnostic model, several outputs.
 
 mod github;
+mod gitlab;
 mod json;
 mod pretty;
 mod sarif;
@@ -246,6 +247,7 @@ fn render_unbuffered(
             github::render(out, diagnostics, resolver)?;
             concise(out, diagnostics, resolver)
         }
+        Format::Gitlab => gitlab::render(out, diagnostics, resolver),
     }
 }
 
