@@ -952,3 +952,93 @@ fn proxy_redirect_default_in_a_lone_snippet_is_not_judged() {
         lint("nginx.conf")
     );
 }
+
+/// A baseline hides the findings it records, wherever the run starts from and when lines
+/// move above them; a new finding still shows and fails the run; the config file can
+/// name the baseline; a file that is no report is a usage error.
+#[test]
+fn baseline_hides_recorded_findings_and_shows_new_ones() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/example");
+    copy_tree(&root, dir.path());
+    let run = |cwd: &Path, args: &[&str]| {
+        let out = Command::cargo_bin("nginx-fpm-lint")
+            .expect("bin")
+            .current_dir(cwd)
+            .args(args)
+            .output()
+            .expect("run");
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+            out.status.code(),
+        )
+    };
+    let (report, _, _) = run(
+        dir.path(),
+        &[
+            "--no-config",
+            "--root",
+            ".",
+            "--format",
+            "json",
+            "--exit-zero",
+        ],
+    );
+    let recorded = report.matches("\"fingerprint\"").count();
+    assert!(recorded >= 8, "{report}");
+    std::fs::write(dir.path().join("baseline.json"), &report).expect("write");
+
+    // Lines inserted above every finding of one file; run from a subdirectory.
+    let site = dir.path().join("etc/nginx/sites-enabled/admin.conf");
+    let text = std::fs::read_to_string(&site).expect("read");
+    std::fs::write(&site, format!("# moved\n# down\n{text}")).expect("write");
+    let (out, err, code) = run(
+        &dir.path().join("etc"),
+        &[
+            "--no-config",
+            "--root",
+            "..",
+            "--format",
+            "concise",
+            "--baseline",
+            "../baseline.json",
+        ],
+    );
+    assert_eq!(out, "No problems found.\n", "{err}");
+    assert!(
+        err.contains(&format!("{recorded} findings of the baseline")),
+        "{err}"
+    );
+    assert_eq!(code, Some(0));
+
+    // A new finding shows; the config file names the baseline.
+    let pool = dir.path().join("etc/php/8.2/fpm/pool.d/blog.conf");
+    let text = std::fs::read_to_string(&pool).expect("read");
+    std::fs::write(&pool, format!("{text}pm.max_children = 0\n")).expect("write");
+    std::fs::write(
+        dir.path().join(".nginx-fpm-lint.toml"),
+        "baseline = \"baseline.json\"\n",
+    )
+    .expect("write");
+    let (out, err, code) = run(dir.path(), &["--root", ".", "--format", "concise"]);
+    let (found, summary) = out
+        .trim_end()
+        .rsplit_once('\n')
+        .expect("findings and summary");
+    assert!(found.contains("FPM006"), "{out}{err}");
+    assert!(
+        found.lines().all(|l| l.contains("blog.conf")),
+        "only new ones: {out}"
+    );
+    assert!(summary.starts_with("Found "), "{out}");
+    assert_eq!(code, Some(1));
+
+    std::fs::write(dir.path().join("baseline.json"), "listen 80;\n").expect("write");
+    let (_, err, code) = run(dir.path(), &["--root", ".", "--format", "concise"]);
+    assert!(
+        err.contains("baseline") && err.contains("not JSON"),
+        "{err}"
+    );
+    assert_eq!(code, Some(2));
+}

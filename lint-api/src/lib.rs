@@ -80,6 +80,9 @@ pub struct Settings {
     pub names: Vec<String>,
     /// Lowest severity that fails a run (`error` when unset).
     pub fail_level: Option<String>,
+    /// An earlier report whose findings are not reported again (`--baseline`),
+    /// relative to [`Settings::base`].
+    pub baseline: Option<PathBuf>,
     /// Options of individual rules by code, name or alias (`[rule-options.origins]`
     /// `domains = ["example.com"]`): booleans, words and lists of words.
     #[serde(default)]

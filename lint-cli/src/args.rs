@@ -76,6 +76,12 @@ pub struct Args {
     #[arg(long = "exit-zero")]
     pub exit_zero: bool,
 
+    /// Do not report the findings of this earlier report (`--format json`, `json-lines`,
+    /// `gitlab` or `sarif`, written from the directory it is in): only new findings
+    /// show and fail the run.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
     /// Use this config file instead of searching for .nginx-fpm-lint.toml.
     #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
     pub config: Option<PathBuf>,

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod args;
+mod baseline;
 mod fixing;
 pub mod lsp;
 pub mod render;
@@ -157,6 +158,16 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
         (None, FailLevel::Warning) => Severity::Warning,
         (None, FailLevel::Note) => Severity::Note,
     };
+    // Read before the lint: a missing or unreadable baseline is a usage error, found
+    // without waiting for the run.
+    let baseline = match (&args.baseline, &settings.baseline) {
+        (Some(path), _) => Some(baseline::Baseline::load(path)?),
+        (None, Some(path)) => {
+            let base = settings.base.as_deref().unwrap_or(&cwd);
+            Some(baseline::Baseline::load(&base.join(path))?)
+        }
+        (None, None) => None,
+    };
     let input = input(&args)?;
     let progress = std::io::stderr().is_terminal();
     if progress {
@@ -173,7 +184,7 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
     } else {
         linter.lint(&input)
     };
-    let report = match result {
+    let mut report = match result {
         Ok(r) => r,
         // Nothing is wrong with a run over templates only: say so, exit 0. A machine-read
         // format still gets its (empty) report: CI parses stdout.
@@ -214,6 +225,23 @@ pub fn execute(args: Args, out: &mut dyn Write) -> Result<u8, String> {
     }
     for note in &report.notes {
         eprintln!("note: {note}");
+    }
+    if let Some(baseline) = &baseline {
+        let applied = baseline.apply(&mut report.diagnostics, &report.sources, &cwd);
+        eprintln!(
+            "note: {} finding{} of the baseline {} not shown{}",
+            applied.hidden,
+            if applied.hidden == 1 { "" } else { "s" },
+            baseline.path().display(),
+            if applied.stale > 0 {
+                format!(
+                    "; {} of its entries no longer occur (write it again to drop them)",
+                    applied.stale
+                )
+            } else {
+                String::new()
+            }
+        );
     }
     clock.lap("suppressions + config");
 

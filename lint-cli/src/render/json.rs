@@ -10,7 +10,7 @@ use std::io::{self, Write};
 use lint_source::{Diagnostic, LineCol, RuleMeta};
 use serde::Serialize;
 
-use super::{summary, Place, Resolver, RuleIndex, Streamed};
+use super::{fingerprints, summary, Place, Resolver, RuleIndex, Streamed};
 
 /// Version of the JSON document; bumped on incompatible changes.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -76,6 +76,7 @@ struct Fix<'a> {
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
     code: &'a str,
+    fingerprint: &'a str,
     fix: Option<Fix<'a>>,
     help: Option<&'a str>,
     location: Option<Labelled<'a>>,
@@ -88,9 +89,15 @@ struct JsonDiagnostic<'a> {
 }
 
 impl<'a> JsonDiagnostic<'a> {
-    fn new(d: &'a Diagnostic, resolver: &'a Resolver<'_>, rules: &RuleIndex<'_>) -> Self {
+    fn new(
+        d: &'a Diagnostic,
+        fingerprint: &'a str,
+        resolver: &'a Resolver<'_>,
+        rules: &RuleIndex<'_>,
+    ) -> Self {
         JsonDiagnostic {
             code: d.code,
+            fingerprint,
             fix: d.fix.as_ref().map(|fix| Fix {
                 applicability: fix.applicability.as_str(),
                 description: &fix.description,
@@ -159,10 +166,12 @@ pub fn render(
 ) -> io::Result<()> {
     let (errors, warnings, notes) = summary(diagnostics);
     let index = RuleIndex::new(rules);
+    let prints = fingerprints(diagnostics, resolver);
     let doc = Document {
         diagnostics: Streamed {
             make: JsonDiagnostic::new,
             list: diagnostics,
+            prints: &prints,
             resolver,
             rules: &index,
         },
@@ -189,8 +198,9 @@ pub fn render_lines(
     rules: &[&'static RuleMeta],
 ) -> io::Result<()> {
     let index = RuleIndex::new(rules);
-    for d in diagnostics {
-        serde_json::to_writer(&mut *out, &JsonDiagnostic::new(d, resolver, &index))?;
+    let prints = fingerprints(diagnostics, resolver);
+    for (d, print) in diagnostics.iter().zip(&prints) {
+        serde_json::to_writer(&mut *out, &JsonDiagnostic::new(d, print, resolver, &index))?;
         writeln!(out)?;
     }
     Ok(())

@@ -1,5 +1,6 @@
 //! Renderers: one diagnostic model, several outputs.
 
+mod fingerprint;
 mod github;
 mod gitlab;
 mod json;
@@ -14,6 +15,7 @@ use lint_source::{Diagnostic, LineCol, RuleMeta, Severity, SourceFile, SourceMap
 
 use crate::args::Format;
 
+pub use fingerprint::fingerprints;
 pub use json::SCHEMA_VERSION;
 
 /// A span resolved for output: display path, byte range, line/column range.
@@ -35,6 +37,9 @@ pub struct Place<'r> {
 pub struct Resolver<'a> {
     map: &'a SourceMap,
     base: PathBuf,
+    /// The directory relative paths of files were given from, when `base` is another
+    /// (a baseline's directory): they are made absolute before `base` is taken off.
+    given_from: Option<PathBuf>,
     /// Display paths by file id, made once per file: a report names the same few
     /// files thousands of times.
     paths: Vec<OnceCell<String>>,
@@ -51,8 +56,18 @@ impl<'a> Resolver<'a> {
         Resolver {
             map,
             base,
+            given_from: None,
             paths,
             carriers,
+        }
+    }
+
+    /// A resolver relative to `base` for files whose relative paths were given from
+    /// `cwd` (a report as if written from another directory).
+    pub fn from_dir(map: &'a SourceMap, base: PathBuf, cwd: PathBuf) -> Self {
+        Resolver {
+            given_from: Some(cwd),
+            ..Resolver::new(map, base)
         }
     }
 
@@ -64,6 +79,12 @@ impl<'a> Resolver<'a> {
         };
         // A file not on this machine's disk (a dump's `/etc/nginx/...`, from another
         // machine) keeps the name it was given, wherever the linter runs.
+        let shown = match &self.given_from {
+            Some(cwd) if on_this_disk && shown.is_relative() => {
+                lint_source::vfs::normalize(&cwd.join(&shown))
+            }
+            _ => shown,
+        };
         let rel = if on_this_disk {
             shown.strip_prefix(&self.base).unwrap_or(&shown)
         } else {
@@ -261,17 +282,19 @@ pub fn meta_of<'r>(code: &str, rules: &[&'r RuleMeta]) -> Option<&'r RuleMeta> {
 /// held, whatever the number of findings.
 pub(crate) struct Streamed<'a, 'r, T> {
     pub(crate) list: &'a [Diagnostic],
+    /// Each diagnostic's fingerprint (see [`fingerprints`]), in the same order.
+    pub(crate) prints: &'a [String],
     pub(crate) resolver: &'a Resolver<'r>,
     pub(crate) rules: &'a RuleIndex<'a>,
-    pub(crate) make: fn(&'a Diagnostic, &'a Resolver<'r>, &'a RuleIndex<'a>) -> T,
+    pub(crate) make: fn(&'a Diagnostic, &'a str, &'a Resolver<'r>, &'a RuleIndex<'a>) -> T,
 }
 
 impl<T: serde::Serialize> serde::Serialize for Streamed<'_, '_, T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeSeq;
         let mut seq = serializer.serialize_seq(Some(self.list.len()))?;
-        for d in self.list {
-            seq.serialize_element(&(self.make)(d, self.resolver, self.rules))?;
+        for (d, print) in self.list.iter().zip(self.prints) {
+            seq.serialize_element(&(self.make)(d, print, self.resolver, self.rules))?;
         }
         seq.end()
     }

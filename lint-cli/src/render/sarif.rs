@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use lint_source::{Diagnostic, RuleMeta, Severity};
 use serde::Serialize;
 
-use super::{Place, Resolver, RuleIndex, Streamed};
+use super::{fingerprints, Place, Resolver, RuleIndex, Streamed};
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -90,14 +90,28 @@ struct SarifResult<'a> {
     level: &'static str,
     locations: Vec<Location<'a>>,
     message: OwnedText,
+    partial_fingerprints: PartialFingerprints<'a>,
     related_locations: Vec<Location<'a>>,
     rule_id: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     rule_index: Option<usize>,
 }
 
+/// The linter's own fingerprint, under a versioned name as SARIF asks: code scanning
+/// then tracks a finding across commits by it rather than by its line.
+#[derive(Serialize)]
+struct PartialFingerprints<'a> {
+    #[serde(rename = "nginxFpmLint/v1")]
+    linter: &'a str,
+}
+
 impl<'a> SarifResult<'a> {
-    fn new(d: &'a Diagnostic, resolver: &Resolver<'_>, rules: &RuleIndex<'_>) -> Self {
+    fn new(
+        d: &'a Diagnostic,
+        fingerprint: &'a str,
+        resolver: &Resolver<'_>,
+        rules: &RuleIndex<'_>,
+    ) -> Self {
         let text = match &d.help {
             Some(help) => format!("{} (help: {help})", d.message),
             None => d.message.clone(),
@@ -110,6 +124,9 @@ impl<'a> SarifResult<'a> {
                 .map(|p| Location::new(resolver.place(p.span), &p.message, None))
                 .collect(),
             message: OwnedText { text },
+            partial_fingerprints: PartialFingerprints {
+                linter: fingerprint,
+            },
             related_locations: d
                 .related
                 .iter()
@@ -202,6 +219,7 @@ pub fn render(
     rules: &[&'static RuleMeta],
 ) -> io::Result<()> {
     let index = RuleIndex::new(rules);
+    let prints = fingerprints(diagnostics, resolver);
     let log = Log {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         runs: [Run {
@@ -209,6 +227,7 @@ pub fn render(
             results: Streamed {
                 make: SarifResult::new,
                 list: diagnostics,
+                prints: &prints,
                 resolver,
                 rules: &index,
             },
