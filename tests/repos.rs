@@ -4800,6 +4800,36 @@ fn helm_templates_are_one_note_per_folder_and_only_with_configuration() {
     assert!(text.contains("helm template RELEASE CHART"), "{text}");
 }
 
+/// A chart that reads its nginx configuration from `files/` with `.Files.Get`
+/// (nextcloud/helm) gets the `helm template` recipe, not the Ansible and Salt one.
+#[test]
+fn a_chart_reading_nginx_config_with_files_get_gets_the_helm_recipe() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(
+        dir.path(),
+        "charts/app/Chart.yaml",
+        "apiVersion: v2\nname: app\nversion: 1.0.0\n",
+    );
+    write(
+        dir.path(),
+        "charts/app/templates/nginx-config.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}-nginx\ndata:\n  default.conf: |-\n    {{- tpl (.Files.Get \"files/nginx.config.tpl\") . | nindent 4 }}\n",
+    );
+    write(
+        dir.path(),
+        "charts/app/files/nginx.config.tpl",
+        "server {\n    listen {{ .Values.nginx.containerPort }};\n    location ~ \\.php$ {\n        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n",
+    );
+    let (text, code) = run_in(dir.path(), &["--format", "concise", "."]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("(.Files.Get): not rendered, not linted"),
+        "{text}"
+    );
+    assert!(text.contains("helm template RELEASE CHART"), "{text}");
+    assert!(!text.contains("ansible-playbook"), "{text}");
+}
+
 /// A repository of many php-fpm-only Dockerfiles (PrestaShop/docker: 384) says each
 /// alike note once, with how many more places it holds for.
 #[test]

@@ -1358,7 +1358,7 @@ fn nothing_found(input: &Input, plan: &Plan) -> String {
             "nothing to lint: every nginx and php-fpm file found is passed over (see the notes above)."
                 .to_string();
         // The advice is for templates; images configured by their environment have none.
-        let helm = |n: &String| n.contains("Helm template");
+        let helm = |n: &String| n.contains("Helm template") || n.contains("Helm chart");
         if plan.notes.iter().any(helm) {
             // `helm template` prints manifests, which are read as a repository's are.
             message.push_str("\nTo lint a Helm chart, render its manifests into a folder and lint that:  helm template RELEASE CHART > rendered/all.yaml && nginx-fpm-lint rendered/");
