@@ -34,8 +34,10 @@ location /files/ {
 ```
 A server-level `root /` is not reported when no request reaches the disk through it:
 a catch-all `location /` exists and every location it applies to is `internal`,
-returns, passes to an upstream, or rewrites every URI (Valet's front controller,
-`location / { rewrite ^ /server.php last; }`).
+returns, passes to an upstream, denies everyone (`deny all;` without `allow` or
+`satisfy`), or rewrites every URI (Valet's front controller, `location / { rewrite ^
+/server.php last; }`, and its proxy stub, `location / { proxy_pass ...; }` beside
+`location ~ /\.ht { deny all; }`).
 
 An `internal` location (the target of an upstream's `X-Accel-Redirect`) is not
 reported: clients get 404 there, and the upstream chooses the file, unless a
@@ -87,7 +89,8 @@ fn redirected_into(tree: &crate::model::syntax::Tree<'_>, location: usize) -> bo
 /// Whether no request reaches the disk through the server's own `root`: a catch-all
 /// `location /` exists (nothing falls through to the server level), and every location
 /// the root applies to is `internal`, answers with `return`, passes to an upstream
-/// (`fastcgi_pass` and the other `*_pass`), or rewrites every URI (`rewrite ^ /x last;`).
+/// (`fastcgi_pass` and the other `*_pass`), denies everyone, or rewrites every URI
+/// (`rewrite ^ /x last;`).
 /// A location with its own `root` or `alias` is judged on its own.
 fn root_serves_no_file(tree: &crate::model::syntax::Tree<'_>, server: usize) -> bool {
     use crate::model::syntax::{matches_every_uri, UPSTREAM_PASSES};
@@ -114,7 +117,17 @@ fn root_serves_no_file(tree: &crate::model::syntax::Tree<'_>, server: usize) -> 
                 let c = tree.item(c);
                 c.is("root") || c.is("alias")
             });
+            // `deny all` with no `allow` and no `satisfy` answers every client 403 before
+            // any file is read (Valet's proxy stub: `location ~ /\.ht { deny all; }`).
+            let denies_everyone = kids.iter().any(|&c| {
+                let c = tree.item(c);
+                c.is("deny") && c.arg(0).is_some_and(|a| a == "all")
+            }) && !kids.iter().any(|&c| {
+                let c = tree.item(c);
+                c.is("allow") || c.is("satisfy")
+            });
             own_root
+                || denies_everyone
                 || kids.iter().any(|&c| {
                     let c = tree.item(c);
                     c.is("return")
