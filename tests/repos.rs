@@ -3818,7 +3818,7 @@ spec:
             "events {}\nhttp {\n    set_real_ip_from @REAL_IP_FROM@;\n    client_max_body_size @UPLOAD_MAX_SIZE@;\n}\n",
         )]);
         assert!(
-            text.contains("@NAME@ placeholders") && !text.contains("NGX014"),
+            text.contains("@NAME@ or bare UPPER_NAME placeholders") && !text.contains("NGX014"),
             "{text}"
         );
     }

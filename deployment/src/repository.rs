@@ -548,6 +548,12 @@ fn upper_name_between(line: &str, open: &str, close: &str) -> bool {
 pub(crate) fn installer_template(text: &str) -> Option<&'static str> {
     let mut placeholders = 0;
     let text_has_lua = text.contains("_by_lua");
+    // Upper-case upstream names (`upstream BACKEND_API`) are names, not placeholders.
+    let upstreams: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("upstream "))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .collect();
     for line in text.lines().map(str::trim_start) {
         if line.starts_with(';') || line.starts_with('#') {
             continue;
@@ -591,6 +597,7 @@ pub(crate) fn installer_template(text: &str) -> Option<&'static str> {
             placeholders += weight * angle_bracketed_names(line);
         }
         placeholders += weight * double_underscored_names(line);
+        placeholders += weight * bare_names_leading_arguments(line, &upstreams);
         if line.contains('!') {
             placeholders += weight * bang_names(line);
         }
@@ -632,8 +639,62 @@ pub(crate) fn installer_template(text: &str) -> Option<&'static str> {
         placeholders += if address { whole * 2 } else { whole };
     }
     (placeholders >= 2).then_some(
-        "installer template (PH_NAME, %name%, {name}, <NAME>, __NAME__, !NAME! or @NAME@ placeholders)",
+        "installer template (PH_NAME, %name%, {name}, <NAME>, __NAME__, !NAME!, @NAME@ or bare UPPER_NAME placeholders)",
     )
+}
+
+/// Bare upper-case names that begin an address or a path (Laravel Valet's stubs, filled
+/// in by its installer's `str_replace`: `fastcgi_pass "unix:VALET_HOME_PATH/valet.sock";`,
+/// `proxy_pass VALET_PROXY_HOST;`, `error_log "VALET_HOME_PATH/Log/nginx-error.log";`;
+/// `root APP_ROOT_DIR/public;` filled in by an entrypoint's `sed`). Read as written they
+/// were a relative socket path no pool listens on and an "invalid URL prefix". Only in
+/// directives that take an address or a path, only at the start of an argument (after
+/// `unix:` or a scheme), with a `_` in the name (`SAMEORIGIN`, `HIGH` are words) and not
+/// an upstream's name.
+fn bare_names_leading_arguments(line: &str, upstreams: &[&str]) -> usize {
+    const TAKES_PATH_OR_ADDRESS: &[&str] = &[
+        "fastcgi_pass",
+        "proxy_pass",
+        "uwsgi_pass",
+        "listen",
+        "server",
+        "root",
+        "alias",
+        "include",
+        "error_log",
+        "access_log",
+        "ssl_certificate",
+        "ssl_certificate_key",
+    ];
+    let mut words = line.split_whitespace();
+    let Some(directive) = words.next() else {
+        return 0;
+    };
+    if !TAKES_PATH_OR_ADDRESS.contains(&directive) {
+        return 0;
+    }
+    words
+        .filter(|arg| {
+            let arg = arg.trim_start_matches(['"', '\'']);
+            let arg = ["unix:", "http://", "https://", "fastcgi://"]
+                .iter()
+                .find_map(|scheme| arg.strip_prefix(scheme))
+                .unwrap_or(arg);
+            let len = arg
+                .bytes()
+                .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
+                .count();
+            let name = &arg[..len];
+            let ends = arg[len..]
+                .chars()
+                .next()
+                .is_none_or(|c| matches!(c, '/' | ':' | '.' | ';' | '"' | '\''));
+            ends && name.len() >= 4
+                && name.contains('_')
+                && upper_case_name(name)
+                && !upstreams.contains(&name)
+        })
+        .count()
 }
 
 /// `!NAME!` placeholders (magento-cloud-docker's nginx images: `server !FPM_HOST!:!FPM_PORT!;`,
@@ -1094,6 +1155,21 @@ mod tests {
 
     fn role(name: &str, text: &str) -> Option<Role> {
         classify(Path::new(name), text.as_bytes())
+    }
+
+    /// Laravel Valet's stubs (`unix:VALET_HOME_PATH/valet.sock`, `proxy_pass
+    /// VALET_PROXY_HOST`) are templates; upper-case upstream names, header values and
+    /// parameter names are not placeholders.
+    #[test]
+    fn bare_upper_case_names_leading_addresses_are_placeholders() {
+        let valet = "server {\n    listen 127.0.0.1:80;\n    root /;\n    error_log \"VALET_HOME_PATH/Log/nginx-error.log\";\n    location ~ [^/]\\.php(/|$) {\n        fastcgi_pass \"unix:VALET_HOME_PATH/valet.sock\";\n    }\n}\n";
+        assert!(installer_template(valet).is_some());
+        let proxy = "server {\n    listen 80;\n    location / {\n        proxy_pass VALET_PROXY_HOST;\n    }\n}\n";
+        assert!(installer_template(proxy).is_some());
+        let sed = "server {\n    listen 8080;\n    root APP_ROOT_DIR/public;\n    access_log APP_LOG_DIR/access.log;\n}\n";
+        assert!(installer_template(sed).is_some());
+        let real = "upstream BACKEND_API { server 10.0.0.2:8080; }\nserver {\n    listen 80;\n    add_header X-Frame-Options SAMEORIGIN;\n    ssl_ciphers HIGH:!aNULL;\n    ssl_certificate /etc/ssl/SITE_CERT.pem;\n    location / {\n        fastcgi_param APP_ENV production;\n        proxy_pass http://BACKEND_API;\n    }\n}\n";
+        assert_eq!(installer_template(real), None);
     }
 
     /// Symfony's service containers are no Compose files, whether they show `_defaults`
