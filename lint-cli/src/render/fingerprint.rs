@@ -71,12 +71,17 @@ impl Fnv128 {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use lint_source::{FileKind, SourceMap, Span};
     use std::path::PathBuf;
 
-    fn diagnostics(map: &SourceMap, text: &str, spans: &[(usize, usize)]) -> Vec<Diagnostic> {
+    /// Findings of the first rule at `spans` of a file `/srv/nginx.conf` holding `text`.
+    pub(crate) fn diagnostics(
+        map: &SourceMap,
+        text: &str,
+        spans: &[(usize, usize)],
+    ) -> Vec<Diagnostic> {
         let file = map.add(lint_source::SourceFile::new(
             PathBuf::from("/srv/nginx.conf"),
             Some(PathBuf::from("/srv/nginx.conf")),

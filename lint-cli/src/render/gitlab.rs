@@ -83,23 +83,10 @@ pub fn render(
 
 #[cfg(test)]
 mod tests {
+    use super::super::fingerprint::tests::diagnostics;
     use super::*;
-    use lint_source::{FileKind, SourceMap, Span};
+    use lint_source::SourceMap;
     use std::path::PathBuf;
-
-    fn diagnostics(map: &SourceMap, text: &str, spans: &[(usize, usize)]) -> Vec<Diagnostic> {
-        let file = map.add(lint_source::SourceFile::new(
-            PathBuf::from("/srv/nginx.conf"),
-            Some(PathBuf::from("/srv/nginx.conf")),
-            FileKind::Nginx,
-            std::sync::Arc::from(text.as_bytes()),
-        ));
-        let meta = crate::all_rules()[0];
-        spans
-            .iter()
-            .map(|&(s, e)| Diagnostic::new(meta, Span::new(file, s, e), "message"))
-            .collect()
-    }
 
     #[test]
     fn report_has_the_fields_gitlab_requires() {
