@@ -2013,6 +2013,67 @@ pub(crate) fn set_image(c: &mut Container, reference: &str, dockerfiles: &[PathB
     }
 }
 
+/// A pod's container whose image nothing here names (`gcr.io/project/php-app:latest`,
+/// kieranajp/k8s-php-fpm; `app-nginx:latest` beside `php-nginx/Dockerfile`,
+/// edenreich/k8s-php-examples) beside a stock nginx container: the Dockerfile nearest the
+/// manifest (the only one in its folder, else in the nearest folder above that has any)
+/// is taken to build it when it makes a php-fpm image, with a note. Left as it was
+/// otherwise. Returns whether it was taken.
+pub(crate) fn guess_nearest_dockerfile(
+    c: &mut Container,
+    manifest: &Path,
+    dockerfiles: &[PathBuf],
+    repo: &Path,
+) -> bool {
+    if c.image.nginx.is_some() || c.image.fpm.is_some() || c.built_from.is_some() {
+        return false;
+    }
+    let mut dir = manifest.parent();
+    let found = loop {
+        let Some(here) = dir.filter(|d| d.starts_with(repo)) else {
+            break None;
+        };
+        let beside: Vec<&PathBuf> = dockerfiles
+            .iter()
+            .filter(|d| d.parent() == Some(here))
+            .collect();
+        match beside.as_slice() {
+            [] => dir = here.parent(),
+            [only] => break Some((*only).clone()),
+            _ => break None,
+        }
+    };
+    let Some(only) = found else {
+        return false;
+    };
+    let Some(text) = dockerfile::read_text(&only) else {
+        return false;
+    };
+    let (df, _) = parse_in_guessed_context(&only, &text, repo);
+    let mut guessed = c.clone();
+    apply_dockerfile(&mut guessed, &df, repo);
+    if guessed.image.fpm.is_none() {
+        return false;
+    }
+    guessed.built_from = Some(only.clone());
+    guessed.notes.push(format!(
+        "{}: image {} is built by nothing this repository shows; taken to be {}, the Dockerfile nearest its manifest",
+        guessed.name,
+        c.image_ref,
+        rel(&only, repo)
+    ));
+    guessed.image_ref = format!(
+        "{} (taken to be built by {})",
+        c.image_ref,
+        rel(&only, repo)
+    );
+    if guessed.command.is_empty() {
+        guessed.command = df.command.clone();
+    }
+    *c = guessed;
+    true
+}
+
 /// A Dockerfile no Compose file or CI job builds, parsed in the build context its COPY
 /// lines fit: its own folder, else the folder above it, and so on up to the repository's
 /// top (the usual `docker build -f docker/php/Dockerfile .`, and `docker build -f
@@ -2376,6 +2437,33 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
         });
     }
     from_images(c, df.copies.len());
+    // `RUN touch FILE`: an empty file, where neither the image nor a COPY puts one (an
+    // include of it matches; what it holds is nothing).
+    for path in &df.touched {
+        let in_image = c
+            .image
+            .sets()
+            .any(|s| s.files.iter().any(|(p, _)| Path::new(p) == path));
+        let copied = c.mounts.iter().any(|m| match &m.source {
+            Source::Dir { host, .. } => path
+                .strip_prefix(&m.target)
+                .is_ok_and(|rest| host.join(rest).exists()),
+            Source::Removed => false,
+            _ => m.target == *path,
+        });
+        if !in_image && !copied {
+            c.mounts.push(Mount {
+                guessed: false,
+                target: path.clone(),
+                source: Source::Bytes {
+                    bytes: Arc::from(&b""[..]),
+                    origin: Arc::from(format!("empty file of {} (RUN touch)", rel(&df.path, repo))),
+                    host: Some(df.path.clone()),
+                },
+                why: format!("{}: RUN touch", rel(&df.path, repo)),
+            });
+        }
+    }
     c.changed_at_build
         .extend(df.edited.iter().map(|(_, p)| PathBuf::from(p)));
     c.symlinks.extend(df.symlinks.iter().cloned());
@@ -2422,6 +2510,52 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
         });
         if let Some(through) = through {
             mount.target = through;
+        }
+    }
+    // `ln -s /etc/nginx/sites-available/* /etc/nginx/sites-enabled/`: a link per file the
+    // pattern matches, among the image's files and what the build put there.
+    for (pattern, folder) in &df.glob_symlinks {
+        let Some(dir) = pattern.parent() else {
+            continue;
+        };
+        let mut found: Vec<PathBuf> = c
+            .image
+            .sets()
+            .flat_map(|s| s.files.iter())
+            .map(|(p, _)| PathBuf::from(p))
+            .filter(|p| p.parent() == Some(dir))
+            .collect();
+        for m in &c.mounts {
+            match &m.source {
+                Source::Removed => found.retain(|p| !p.starts_with(&m.target)),
+                Source::Dir { host, .. } => {
+                    if let Ok(rest) = dir.strip_prefix(&m.target) {
+                        let entries = std::fs::read_dir(host.join(rest)).into_iter().flatten();
+                        for e in entries.flatten() {
+                            found.push(dir.join(e.file_name()));
+                        }
+                    }
+                }
+                _ if m.target.parent() == Some(dir) => found.push(m.target.clone()),
+                _ => {}
+            }
+        }
+        found.sort();
+        found.dedup();
+        let pattern = pattern.to_string_lossy();
+        for target in found {
+            if !lint_source::vfs::glob_matches(&pattern, &target) {
+                continue;
+            }
+            let Some(name) = target.file_name() else {
+                continue;
+            };
+            c.mounts.push(Mount {
+                guessed: false,
+                target: folder.join(name),
+                source: Source::Link(target.clone()),
+                why: format!("{}: RUN ln -s {pattern}", rel(&df.path, repo)),
+            });
         }
     }
     // The links a RUN makes are files of the image: a site enabled by

@@ -159,6 +159,42 @@ pub fn parse_run(
                     }
                 }
             }
+            "mv" => {
+                // `mv [-f|-n|-v] SRC DEST` of one file (chrispage1/alpine-nginx-php-fpm moves
+                // the stock zz-docker.conf aside and its own in): DEST becomes SRC. A source
+                // named like a directory (`/etc/php83`, `php-fpm.d`) and globs are not
+                // followed; what stays at SRC is left as it was.
+                let paths: Vec<&String> =
+                    words[1..].iter().filter(|w| !w.starts_with('-')).collect();
+                let plain_flags = words[1..]
+                    .iter()
+                    .filter(|w| w.starts_with('-'))
+                    .all(|w| w.bytes().skip(1).all(|b| b"fnvi".contains(&b)));
+                if let [src, dest] = paths.as_slice() {
+                    let file_like = Path::new(src.as_str())
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .is_some_and(|n| n.contains('.') && !n.ends_with(".d"));
+                    if plain_flags
+                        && file_like
+                        && !src.ends_with('/')
+                        && !lint_source::vfs::has_glob(src)
+                        && !lint_source::vfs::has_glob(dest)
+                    {
+                        let src = absolute(src);
+                        let dest = if dest.ends_with('/') {
+                            absolute(dest).join(src.file_name().unwrap_or_default())
+                        } else {
+                            absolute(dest)
+                        };
+                        out.edits.push(FileEdit {
+                            path: dest,
+                            line,
+                            op: Op::CopyFrom(src),
+                        });
+                    }
+                }
+            }
             "rsync" => {
                 // `rsync [-a|-av|--chmod=...] SRC DEST` of one file (unb-libraries'
                 // images install their pool so): `-a` recurses into a directory only, so a

@@ -40,6 +40,9 @@ pub struct Dockerfile {
     pub build_edits: Vec<crate::build_edits::FileEdit>,
     /// Symbolic links `RUN ln -s TARGET LINK` makes, as (link, target), absolute.
     pub symlinks: Vec<(PathBuf, PathBuf)>,
+    /// Links `RUN ln -s DIR/* LINKDIR/` makes, as (pattern, folder of the links), absolute:
+    /// one per file the pattern matches when the RUN runs.
+    pub glob_symlinks: Vec<(PathBuf, PathBuf)>,
     /// `CMD`/`ENTRYPOINT` words of the last stage.
     pub command: Vec<String>,
     /// `USER` of the last stage: the user its processes start as.
@@ -56,6 +59,10 @@ pub struct Dockerfile {
     /// Patterns deleted by `RUN rm` (`/usr/local/etc/php-fpm.d/*.conf`): every file of the
     /// base image they match is gone.
     pub removed_globs: Vec<String>,
+    /// Configuration files `RUN touch` makes (absolute, below `/etc` or `/usr/local/etc`):
+    /// empty unless something else puts them there (yaqiyukele/docker-alpine-nginx-php7
+    /// touches the `env.conf` its php-fpm.conf includes).
+    pub touched: Vec<PathBuf>,
     /// `ENV` of the last stage.
     pub env: BTreeMap<String, String>,
     /// nginx comes from nginx.org's package repository (the official image's layout).
@@ -328,7 +335,11 @@ fn instructions_with_heredocs(text: &str) -> Vec<Instruction> {
             i += 1;
             continue;
         }
-        if current.is_some() && trimmed.starts_with('#') {
+        // Inside a continuation Docker drops comment lines and empty lines alike (an empty
+        // continuation line is only warned about): qq971876229/ubuntu-16-nginx-php-7.0's
+        // one long RUN installs nginx and php7.0-fpm after a blank line and a commented
+        // step; ended there, neither was installed.
+        if current.is_some() && (trimmed.is_empty() || trimmed.starts_with('#')) {
             i += 1;
             continue;
         }
@@ -565,8 +576,20 @@ fn substitute(text: &str, vars: &BTreeMap<String, String>) -> String {
 /// from the WORKDIR and a relative target from the link's folder. Only the two-operand
 /// form: `ln -s A B C DIR/` puts links in a directory whose contents are not tracked.
 pub(crate) fn symlinks_made(run: &str, workdir: &Path) -> Vec<(PathBuf, PathBuf)> {
+    links_made(run, workdir).0
+}
+
+/// Two paths: (link, target) or (pattern, folder).
+type PathPair = (PathBuf, PathBuf);
+
+/// The links of [`symlinks_made`], and the globbed ones: `ln -s
+/// /etc/nginx/sites-available/* /etc/nginx/sites-enabled/` (chrispage1/alpine-nginx-php-fpm
+/// enables its sites so) as (pattern, folder the links go in), absolute. The shell expands
+/// the pattern over the files there when the RUN runs; the caller knows them.
+pub(crate) fn links_made(run: &str, workdir: &Path) -> (Vec<PathPair>, Vec<PathPair>) {
     let words = crate::supervisord::words(run);
     let mut out = Vec::new();
+    let mut globbed = Vec::new();
     for (i, w) in words.iter().enumerate() {
         if w != "ln" {
             continue;
@@ -616,6 +639,21 @@ pub(crate) fn symlinks_made(run: &str, workdir: &Path) -> Vec<(PathBuf, PathBuf)
         // the glob into several links, which this does not follow.
         if let (true, [target, link]) = (symbolic, operands.as_slice()) {
             if lint_source::vfs::has_glob(target) || lint_source::vfs::has_glob(link) {
+                // Only a pattern of file names in one folder, into a folder.
+                let pattern = lint_source::vfs::normalize(&workdir.join(target));
+                let plain_folder = pattern
+                    .parent()
+                    .is_some_and(|p| !lint_source::vfs::has_glob(&p.to_string_lossy()));
+                let into_folder = link.ends_with('/')
+                    || Path::new(link).file_name().is_some_and(|n| {
+                        matches!(
+                            n.to_str(),
+                            Some("sites-enabled" | "conf.d" | "http.d" | "php-fpm.d" | "pool.d")
+                        )
+                    });
+                if plain_folder && into_folder && !lint_source::vfs::has_glob(link) {
+                    globbed.push((pattern, lint_source::vfs::normalize(&workdir.join(link))));
+                }
                 continue;
             }
             // `ln -s /etc/nginx/sites-available/app.conf /etc/nginx/sites-enabled/`: a link
@@ -646,7 +684,7 @@ pub(crate) fn symlinks_made(run: &str, workdir: &Path) -> Vec<(PathBuf, PathBuf)
             out.push((link, target));
         }
     }
-    out
+    (out, globbed)
 }
 
 /// A named stage as it ends: what a later `FROM <stage>` starts from.
@@ -1023,8 +1061,11 @@ pub fn parse_target(
                         }
                         continue;
                     }
-                    let host =
-                        lint_source::vfs::normalize(&context.join(src.trim_start_matches('/')));
+                    // A source never leaves the context: Docker reads `../entrypoint.sh`
+                    // as `entrypoint.sh` at the context's top (nullstone-io/docker-laravel's
+                    // `COPY ../entrypoint.sh .` beside `COPY php8.0/etc/ /etc/`).
+                    let inside = lint_source::vfs::normalize(&Path::new("/").join(&src));
+                    let host = context.join(inside.strip_prefix("/").unwrap_or(&inside));
                     let into_dir = dest.ends_with('/')
                         || existing_dir
                         || several
@@ -1081,7 +1122,9 @@ pub fn parse_target(
                     }
                 }
                 let lower = args.to_ascii_lowercase();
-                df.symlinks.extend(symlinks_made(&args, &workdir));
+                let (links, globbed) = links_made(&args, &workdir);
+                df.symlinks.extend(links);
+                df.glob_symlinks.extend(globbed);
                 for dir in run_written_dirs(&args, &workdir) {
                     if !df.run_written.contains(&dir) {
                         df.run_written.push(dir);
@@ -1106,8 +1149,16 @@ pub fn parse_target(
                     lower.contains("install") || (lower.contains("apk") && lower.contains(" add "));
                 if installs {
                     for w in lower.split(|c: char| c.is_whitespace() || c == '\\') {
-                        // `nginx=1.22*`, `php8.2-fpm=8.2.*`: a version pin names the package.
-                        let (w, pin) = w.split_once('=').unwrap_or((w, ""));
+                        // `nginx=1.22*`, `php8.2-fpm=8.2.*`: a version pin names the package;
+                        // apk's constraints too (`nginx~=1`, `php83-fpm>8.3`, `nginx<1.27`:
+                        // hadolint's DL3018 asks for them).
+                        // Only `=` and `~` (fuzzy) name the version installed; a range
+                        // leaves the distribution's.
+                        let (w, pin) = match w.find(['=', '~', '<', '>']) {
+                            Some(at) if w[at..].starts_with(['<', '>']) => (&w[..at], ""),
+                            Some(at) => (&w[..at], w[at..].trim_start_matches(['=', '~'])),
+                            None => (w, ""),
+                        };
                         if w == "nginx" && !pin.is_empty() {
                             // nginx.org's packages are versioned `1.28.0-1~bookworm`
                             // (Debian's own `1.22.1-9+deb12u1`, sury's `+deb.sury.org`).
@@ -1165,6 +1216,17 @@ pub fn parse_target(
                         });
                         if is_php_tree && to.starts_with('/') {
                             df.php_dir_moved_to = Some(PathBuf::from(to.trim_end_matches('/')));
+                        }
+                    }
+                    if words_here.first() == Some(&"touch") && !args_commented_before(&args, part) {
+                        for w in &words_here[1..] {
+                            let config = w.starts_with("/etc/") || w.starts_with("/usr/local/etc/");
+                            if config && !w.contains(['$', '`', '*', '?', '[', '{']) {
+                                let path = lint_source::vfs::normalize(Path::new(w));
+                                if !df.touched.contains(&path) {
+                                    df.touched.push(path);
+                                }
+                            }
                         }
                     }
                     // A shell comment (` # ...`) runs to the end of the joined RUN line.
@@ -1435,6 +1497,42 @@ mod tests {
         assert_eq!(df.command[0], "supervisord");
     }
 
+    /// apk's version constraints (`nginx~=1`, hadolint's DL3018) name the package they
+    /// constrain; only `=` and `~` name the version installed.
+    #[test]
+    fn apk_version_constraints_name_their_package() {
+        let df = |text: &str| {
+            parse(
+                Path::new("/r/Dockerfile"),
+                text,
+                Path::new("/r"),
+                &BTreeMap::new(),
+            )
+        };
+        let fuzzy =
+            df("FROM php:8.4-fpm-alpine\nRUN apk add --no-cache nginx~=1.26 supervisor~=4\n");
+        assert!(fuzzy.installs_nginx);
+        assert_eq!(fuzzy.nginx_pin.as_deref(), Some("1.26"));
+        let ranged = df("FROM alpine:3.20\nRUN apk add nginx>1.24 php83-fpm<8.4\n");
+        assert!(ranged.installs_nginx && ranged.installs_fpm);
+        assert_eq!(ranged.nginx_pin, None);
+        assert_eq!(ranged.php_suffix, "83");
+    }
+
+    /// A RUN continued across an empty line or a comment line is one command, as Docker
+    /// reads it.
+    #[test]
+    fn empty_and_comment_lines_inside_a_continuation_do_not_end_it() {
+        let df = parse(
+            Path::new("/r/Dockerfile"),
+            "FROM ubuntu:22.04\nRUN apt-get update && \\\n    apt-get install -y vim && \\\n\n#    apt-get install curl && \\\n    apt-get install -y nginx php8.1-fpm\nCMD [\"nginx\"]\n",
+            Path::new("/r"),
+            &BTreeMap::new(),
+        );
+        assert!(df.installs_nginx && df.installs_fpm);
+        assert_eq!(df.command, ["nginx"]);
+    }
+
     /// Where nginx comes from: a pinned version, nginx.org's repository set up in this
     /// stage or in another one whose apt sources are copied in, quoted ARG values.
     #[test]
@@ -1587,6 +1685,19 @@ mod tests {
     }
 
     /// A stage built on an earlier stage starts with its WORKDIR, ENV, files and command.
+    /// `..` in a COPY source stays inside the build context, as Docker reads it.
+    #[test]
+    fn a_copy_source_does_not_leave_the_context() {
+        let df = parse(
+            Path::new("/r/php/Dockerfile"),
+            "FROM php:8.3-fpm\nCOPY ../entrypoint.sh /\nCOPY ../../etc/ /etc/\n",
+            Path::new("/r"),
+            &BTreeMap::new(),
+        );
+        assert_eq!(df.copies[0].host, PathBuf::from("/r/entrypoint.sh"));
+        assert_eq!(df.copies[1].host, PathBuf::from("/r/etc"));
+    }
+
     #[test]
     fn a_stage_inherits_the_stage_it_is_built_from() {
         let text = "FROM php:8.3-fpm AS base\nENV CONF=/usr/local/etc/php-fpm.d\nWORKDIR /usr/local/etc/php-fpm.d\nCOPY www.conf ${CONF}/www.conf\nCMD [\"php-fpm\", \"-F\"]\n\nFROM composer AS deps\nWORKDIR /deps\n\nFROM base AS app\nCOPY zz-app.conf .\n";

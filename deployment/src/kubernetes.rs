@@ -267,6 +267,23 @@ pub(crate) fn assemble(
                 }
                 _ => set_image(&mut container, &image_ref, dockerfiles, repo),
             }
+            // Beside a stock nginx of the pod, an image nothing names is the php-fpm the
+            // repository's nearest Dockerfile builds (the sidecar tutorial's shape).
+            let beside_nginx = w.spec["containers"]
+                .as_vec()
+                .into_iter()
+                .flatten()
+                .filter(|other| scalar(&other["name"]).unwrap_or_default() != cname)
+                .filter_map(|other| scalar(&other["image"]))
+                .any(|other| crate::stock::image(&other).nginx.is_some());
+            if beside_nginx && !dockerfiles.is_empty() {
+                crate::assemble::guess_nearest_dockerfile(
+                    &mut container,
+                    &w.file,
+                    dockerfiles,
+                    repo,
+                );
+            }
             for (selector, ports, file, kind, service) in &exposed {
                 if selector.is_empty() || !selector.iter().all(|(k, v)| w.labels.get(k) == Some(v))
                 {
@@ -344,6 +361,28 @@ pub(crate) fn assemble(
             for key in ["command", "args"] {
                 if let Some(words) = c[key].as_vec() {
                     container.command.extend(words.iter().filter_map(scalar));
+                }
+            }
+            // A `postStart` hook runs in the container once it has started: the folders its
+            // command writes into hold something then (the common tutorial's php container
+            // runs `cp -r /app/. /var/www/html` so: its scripts are there, not "nothing").
+            let hook: Vec<String> = c["lifecycle"]["postStart"]["exec"]["command"]
+                .as_vec()
+                .into_iter()
+                .flatten()
+                .filter_map(scalar)
+                .collect();
+            let script = match hook.as_slice() {
+                [shell, flag, script, ..]
+                    if shell.ends_with("sh") && flag.starts_with('-') && flag.ends_with('c') =>
+                {
+                    script.clone()
+                }
+                words => words.join(" "),
+            };
+            for dir in crate::dockerfile::run_written_dirs(&script, Path::new("/")) {
+                if !container.run_written.contains(&dir) {
+                    container.run_written.push(dir);
                 }
             }
             if let Some(env) = c["env"].as_vec() {
