@@ -21,8 +21,9 @@ controller nginx sends every route to (`/index.php`) is not there: every page an
 404 "File not found." (php-fpm: `Primary script unknown`), `/` answers 403, and a
 `try_files $uri` serves the project's files, `.env` included, as plain text.
 
-Judged under `--root` (a copy of the machine): reported when the root of the location
-that runs `/index.php` holds no `index.php` while its `public/` directory does.
+Judged under `--root` (a copy of the machine): reported when the server sends requests
+to `/index.php` (a `try_files` fallback, or `index index.php`) and the root of the
+location that runs it holds no `index.php` while its `public/` directory does.
 
 **Symptom**: 404 "File not found." for every route (403 for `/`); `curl
 http://site/.env` may return the application's secrets (live, nginx 1.22.1: `root`
@@ -63,10 +64,31 @@ pub(crate) fn front_controller_paths(server: &Server) -> Option<(PathBuf, PathBu
     Some((root.join("index.php"), root.join("public/index.php")))
 }
 
+/// The server sends requests to `/index.php`: a `try_files` falls back to it, or an
+/// `index` lists it. A site whose front controller has another name (`/app.php`) is not
+/// judged by the `index.php` it lacks.
+fn sends_to_index_php(server: &Server) -> bool {
+    server.locations.iter().any(|l| {
+        let falls_back = l
+            .try_files
+            .as_ref()
+            .and_then(|t| t.args.last())
+            .is_some_and(|a| a.split('?').next() == Some("/index.php"));
+        let indexes = l
+            .inherited
+            .get("index")
+            .is_some_and(|i| i.args.iter().any(|a| a == "index.php"));
+        falls_back || indexes
+    })
+}
+
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     let Some((own, public)) = front_controller_paths(server) else {
         return;
     };
+    if !sends_to_index_php(server) {
+        return;
+    }
     let fs = &model.filesystem;
     let file = |p: &Path| matches!(fs.get(p), Probe::Present(f) if !f.is_dir);
     if fs.get(&own) != Probe::Missing || !file(&public) {
