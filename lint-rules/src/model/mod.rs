@@ -473,6 +473,50 @@ impl<'a> Model<'a> {
                 }
             }
         }
+        // The index scripts of `^~` folders (NGX224: a script there is sent as a file).
+        for (_, server) in self.servers() {
+            paths.extend(crate::rules::ngx224_php_uri_caught_by_static_regex::disk_probes(server));
+        }
+        // The index script of each aliased folder (NGX210: an alias that holds scripts).
+        for (_, server) in self.servers() {
+            for location in &server.locations {
+                if let Some(alias) = location.alias.as_deref() {
+                    paths.extend(
+                        crate::rules::ngx210_prefix_root_lost_to_php_regex::alias_index(alias),
+                    );
+                }
+            }
+        }
+        // The front controller in the PHP location's root, or in its `public/` (NGX243).
+        for (_, server) in self.servers() {
+            if let Some((own, public)) =
+                crate::rules::ngx243_root_is_project_not_public::front_controller_paths(server)
+            {
+                paths.push(own);
+                paths.push(public);
+            }
+        }
+        // The scripts PHP runs before and after every request (X033).
+        let prepends = self.pools().flat_map(|p| {
+            crate::rules::x033_prepend_file_missing::KEYS
+                .iter()
+                .filter_map(move |k| p.php_value(k).map(|(v, _)| v.to_string()))
+        });
+        let sent = self.servers().flat_map(|(_, server)| {
+            server.locations.iter().flat_map(|l| {
+                l.php_values_sent()
+                    .into_iter()
+                    .filter(|v| {
+                        crate::rules::x033_prepend_file_missing::KEYS.contains(&v.key.as_str())
+                    })
+                    .map(|v| v.value)
+            })
+        });
+        for value in prepends.chain(sent).collect::<Vec<_>>() {
+            if let Some(path) = crate::rules::x033_prepend_file_missing::judged_path(&value) {
+                paths.push(path.to_path_buf());
+            }
+        }
         paths
     }
 

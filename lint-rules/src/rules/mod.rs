@@ -47,6 +47,7 @@ register! {
     x030_upload_limit_below_php,
     x031_php_value_leaks_across_locations,
     x032_open_basedir_excludes_docroot,
+    x033_prepend_file_missing,
     ngx026_user_unknown,
     ngx027_nginx_log_directory_missing,
     ngx029_nginx_cache_directory_parent_missing,
@@ -97,6 +98,8 @@ register! {
     ngx233_error_page_front_controller_keeps_404,
     ngx240_root_directory_missing,
     ngx241_disable_symlinks_refuses_root,
+    ngx242_body_limit_not_in_php_location,
+    ngx243_root_is_project_not_public,
     sec001_split_path_info_without_check,
     sec010_add_header_dropped,
     sec011_add_header_multiline,
@@ -160,4 +163,5 @@ register! {
     fpm114_socket_directory_missing,
     fpm115_pool_directory_missing,
     fpm116_size_without_unit,
+    fpm117_post_limit_below_upload_limit,
 }

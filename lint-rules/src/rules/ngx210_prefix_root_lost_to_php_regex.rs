@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
         name: "prefix-root-lost-to-php-regex",
         family: Family::NginxFastcgi,
         severity: Severity::Warning,
-        summary: "a prefix location sets its own `root`, but its `.php` URIs go to a regex PHP location with another root",
+        summary: "a prefix location sets its own `root` (or `alias`), but its `.php` URIs go to a regex PHP location with another root",
         aliases: &[],
         doc: r#"nginx picks a regex location over a plain prefix one: `location /wp-content {
 root /var/www; }` serves the directory's images and styles from `/var/www`, but
@@ -22,6 +22,16 @@ the server's. `try_files $uri =404` (or php-fpm, through `$document_root`) then 
 for the script in the other tree. Judged for a prefix location at the server's top level
 with no locations inside (nginx searches nested regexes first), and a PHP location that
 finds its script through the root (`try_files`, `$document_root`, `$request_filename`).
+The same holds for a prefix location with its own `alias` (`location /app/ { alias
+/srv/app/public/; }`, the usual way to mount a second application under a path): its
+scripts go to the server's PHP location, which looks for `/app/index.php` under the
+server's root (`$document_root$fastcgi_script_name` is `<server root>/app/index.php`),
+not in `/srv/app/public/` (live, nginx 1.22.1: 404 "File not found." and `Primary script
+unknown`). An aliased folder is judged when it says it holds scripts: its own `index`
+or `try_files` names a `.php` file, it mounts a known PHP application (`/phpmyadmin`,
+`/roundcube`...), or, with `--root`, its directory holds `index.php` (a panel's
+`/vstats/` statistics pages are static). Not reported when the server's root plus the
+prefix is the alias itself.
 Folders that hold no scripts by their nature
 (`/.well-known/acme-challenge/`, `/static/`, `/assets/`, `/images/`, `/uploads/`...)
 are not reported.
@@ -31,6 +41,8 @@ are not reported.
 that also exist under the server's root run the stale copy there instead
 (TrafeX/docker-wordpress: plugins installed after the image was built; live,
 nginx 1.22.1: the plugin's `.css` 200, its `.php` 404).
+With `alias`: the application under the prefix answers its pages and assets, every
+script 404.
 
 Bad:
 ```nginx
@@ -60,8 +72,20 @@ location ~ \.php$ {
     include fastcgi.conf;
     fastcgi_pass unix:/run/php/php8.2-fpm.sock;
 }
+```
+With `alias`, the nested PHP location names the script through `$request_filename`
+(the alias plus the rest of the URI):
+```nginx
+location ^~ /app/ {
+    alias /srv/app/public/;
+    location ~ \.php$ {
+        include fastcgi_params;
+        fastcgi_param SCRIPT_FILENAME $request_filename;
+        fastcgi_pass unix:/run/php/php8.2-fpm.sock;
+    }
+}
 ```"#,
-        fix: "Make the prefix location `^~` and give it a nested PHP location (its scripts then run from its root), or set the same root in both.",
+        fix: "Make the prefix location `^~` and give it a nested PHP location (its scripts then run from its root; with `alias`, `SCRIPT_FILENAME $request_filename`), or set the same root in both.",
     },
     check: Check::Server(check),
 };
@@ -89,6 +113,15 @@ const STATIC_FOLDERS: &[&str] = &[
 ];
 
 fn holds_no_scripts(prefix: &str) -> bool {
+    // A file's location (`location /favicon.ico { alias ...; }`), not a folder's.
+    let last = prefix
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("");
+    if last.contains('.') && !prefix.ends_with('/') {
+        return true;
+    }
     prefix
         .split('/')
         .any(|segment| STATIC_FOLDERS.contains(&segment.to_ascii_lowercase().as_str()))
@@ -104,6 +137,75 @@ fn own_root(location: &EffectiveLocation) -> Option<&crate::model::nginx::Settin
         .inherited
         .get("root")
         .filter(|r| within(r.span, location.span))
+}
+
+/// The location's own `alias` (only a location's own: `alias` is not inherited).
+fn own_alias(location: &EffectiveLocation) -> Option<&crate::model::nginx::Setting> {
+    location
+        .alias
+        .as_deref()
+        .filter(|a| within(a.span, location.span))
+}
+
+/// Where the prefix location reads its files: its own `root` (the URI appended) or its
+/// own `alias` (the prefix replaced).
+enum Mapping<'s> {
+    Root(&'s crate::model::nginx::Setting),
+    Alias(&'s crate::model::nginx::Setting),
+}
+
+/// PHP applications that are mounted under a path with `alias` (Debian's and Ubuntu's
+/// packages install them outside the site's root).
+const SCRIPT_APPS: &[&str] = &[
+    "phpmyadmin",
+    "phppgadmin",
+    "adminer",
+    "roundcube",
+    "roundcubemail",
+    "nextcloud",
+    "owncloud",
+];
+
+/// Most aliased folders are static (a panel's `/vstats/` statistics pages, shared
+/// assets): an alias is judged when it says it holds scripts. Its own `index` or
+/// `try_files` names a `.php` file, it mounts a known PHP application, or (`--root`)
+/// its directory holds `index.php`.
+fn alias_holds_scripts(
+    model: &Model<'_>,
+    location: &EffectiveLocation,
+    alias: &crate::model::nginx::Setting,
+    prefix: &str,
+) -> bool {
+    let php = |a: &String| {
+        a.split('?')
+            .next()
+            .unwrap_or(a)
+            .to_ascii_lowercase()
+            .ends_with(".php")
+    };
+    let own_index = location
+        .inherited
+        .get("index")
+        .filter(|i| within(i.span, location.span))
+        .is_some_and(|i| i.args.iter().any(php));
+    let tries_script = location
+        .try_files
+        .as_ref()
+        .is_some_and(|t| t.args.iter().any(php));
+    let app = prefix
+        .split('/')
+        .any(|s| SCRIPT_APPS.contains(&s.to_ascii_lowercase().as_str()));
+    let on_disk = alias_index(alias).is_some_and(|p| {
+        matches!(model.filesystem.get(&p), crate::model::filesystem::Probe::Present(f) if !f.is_dir)
+    });
+    own_index || tries_script || app || on_disk
+}
+
+/// The `index.php` of an alias's directory, asked of the disk under `--root`.
+pub(crate) fn alias_index(alias: &crate::model::nginx::Setting) -> Option<std::path::PathBuf> {
+    let dir = alias.first();
+    (dir.starts_with('/') && !dir.contains('$'))
+        .then(|| std::path::Path::new(dir).join("index.php"))
 }
 
 /// True when the PHP location finds its script through `root`: a `try_files` (its
@@ -122,7 +224,7 @@ fn reads_root(php: &EffectiveLocation) -> bool {
             })
 }
 
-fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
+fn check_server(model: &Model<'_>, server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
     for prefix_location in server.locations.iter().skip(1) {
         let Some(prefix) = prefix_location.plain_prefix() else {
             continue;
@@ -130,9 +232,12 @@ fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
         if holds_no_scripts(prefix) {
             continue;
         }
-        let Some(root) = own_root(prefix_location) else {
-            continue;
+        let mapping = match (own_alias(prefix_location), own_root(prefix_location)) {
+            (Some(alias), _) => Mapping::Alias(alias),
+            (None, Some(root)) => Mapping::Root(root),
+            (None, None) => continue,
         };
+        let (Mapping::Alias(root) | Mapping::Root(root)) = mapping;
         // Only a location at the server's top level, with no location of its own inside:
         // nginx searches the regexes nested in the matched prefix first (a nested PHP
         // location runs its scripts from its root, a nested `deny` wins), and none of the
@@ -176,7 +281,43 @@ fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
             continue;
         };
         let trim = |r: &str| r.trim_end_matches('/').to_string();
-        if trim(php_root.first()) == trim(root.first()) || php_root.first().contains('$') {
+        if php_root.first().contains('$') || php.alias.is_some() {
+            continue;
+        }
+        // Where the PHP location looks for the prefix's scripts, against where the
+        // prefix location keeps its files: the same root, or (for an alias) the server's
+        // root plus the prefix naming the alias's directory.
+        let same = match mapping {
+            Mapping::Root(_) => trim(php_root.first()) == trim(root.first()),
+            Mapping::Alias(_) => {
+                format!("{}/{}", trim(php_root.first()), prefix.trim_matches('/'))
+                    == trim(root.first())
+            }
+        };
+        if same {
+            continue;
+        }
+        if let Mapping::Alias(alias) = mapping {
+            if !alias_holds_scripts(model, prefix_location, alias, prefix) {
+                continue;
+            }
+            let looked = format!("{}/{}", trim(php_root.first()), prefix.trim_matches('/'));
+            sink.push(
+                Diagnostic::new(
+                    &RULE.meta,
+                    alias.span,
+                    format!(
+                        "`{probe}` goes to the PHP location, whose root is {}: scripts under {prefix} are looked for in {looked}/, not in {}",
+                        php_root.first(),
+                        alias.first()
+                    ),
+                )
+                .with_related(php.span, "a regex location wins over the plain prefix one")
+                .with_help(format!(
+                    "make it `location ^~ {prefix}` with a nested PHP location that sends `SCRIPT_FILENAME $request_filename`"
+                ))
+                .with_note("at runtime: 404 for the scripts under the prefix (php-fpm: `Primary script unknown`)"),
+            );
             continue;
         }
         sink.push(
@@ -200,6 +341,6 @@ fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
 
 fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     if let Some(tree) = model.syntax_of(nginx) {
-        check_server(server, tree, sink);
+        check_server(model, server, tree, sink);
     }
 }

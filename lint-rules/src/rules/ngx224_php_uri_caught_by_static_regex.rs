@@ -1,3 +1,4 @@
+use crate::model::filesystem::Probe;
 use crate::model::NginxModel;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
@@ -51,6 +52,11 @@ auth_basic ...; }` with no PHP location inside sends `/admin/index.php` as a fil
 static on purpose), and
 `location = /wp-login.php { limit_req ...; }` without `fastcgi_pass` sends the
 login script's source.
+A `^~` folder is also judged when it is one that holds scripts by its nature
+(`/wp-admin/`, `/wp-content/` and its `plugins/` and `themes/`, `/phpmyadmin/`:
+`location ^~ /wp-content/ { expires 30d; }` sends a plugin's `ajax.php` as source;
+live, nginx 1.22.1: 200 with `<?php`), or, with `--root`, when its index script is on
+the disk under the root.
 
 Otherwise the script is only guessed from the server's `index` (Magento's
 `location ~ ^/setup/pub/` serves assets and holds no PHP file; mailcow's
@@ -113,6 +119,62 @@ fn stopping_probes(
         }
     }
     out
+}
+
+/// A `^~` folder that holds directly requested scripts by its nature: WordPress's admin
+/// and its `wp-content` (plugins and themes call their own scripts), phpMyAdmin. Not
+/// `wp-content/uploads` (static on purpose, SEC053's) nor `wp-includes` (core files
+/// behind the front controller).
+fn script_folder(path: &str) -> bool {
+    let segments: Vec<String> = path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    match segments.as_slice() {
+        [.., last] if ["wp-admin", "wp-content", "phpmyadmin"].contains(&last.as_str()) => true,
+        [.., parent, last] => parent == "wp-content" && (last == "plugins" || last == "themes"),
+        _ => false,
+    }
+}
+
+/// The index scripts of a `^~` folder to look for on the disk (`--root`): the folder
+/// under the location's root, with each PHP `index` file.
+pub(crate) fn folder_index_paths(
+    location: &EffectiveLocation,
+    index: &[String],
+) -> Vec<std::path::PathBuf> {
+    let Some((_, path)) = stops_regex_search(&location.pattern).filter(|(m, _)| *m == "^~") else {
+        return Vec::new();
+    };
+    let Some(root) = location
+        .inherited
+        .get("root")
+        .map(|r| r.first())
+        .filter(|r| r.starts_with('/') && !r.contains('$'))
+    else {
+        return Vec::new();
+    };
+    if location.alias.is_some() || path.contains('$') {
+        return Vec::new();
+    }
+    let dir = format!("{}/{}", root.trim_end_matches('/'), path.trim_matches('/'));
+    index
+        .iter()
+        .map(|f| std::path::Path::new(&dir).join(f))
+        .collect()
+}
+
+/// The paths [`folder_index_paths`] asks the disk about, for every `^~` folder of a server
+/// (probed under `--root` before the rules run).
+pub(crate) fn disk_probes(server: &Server) -> Vec<std::path::PathBuf> {
+    let index = index_scripts(server);
+    server
+        .locations
+        .iter()
+        .skip(1)
+        .flat_map(|l| folder_index_paths(l, &index))
+        .collect()
 }
 
 fn matches(pattern: &str, uri: &str) -> bool {
@@ -336,7 +398,32 @@ fn check_stopping(
             })
         })
     });
-    for (uri, guessed) in stopping_probes(modifier, path, location, index) {
+    let mut probes = stopping_probes(modifier, path, location, index);
+    // A folder that holds scripts by its nature: one of them stands for all.
+    if modifier == "^~" && script_folder(path) {
+        let dir = path.trim_end_matches('/');
+        let script = if dir.to_ascii_lowercase().ends_with("wp-admin")
+            || dir.to_ascii_lowercase().ends_with("phpmyadmin")
+        {
+            format!("{dir}/index.php")
+        } else {
+            format!("{dir}/x.php")
+        };
+        probes.insert(0, (script, false));
+    }
+    // An index script the disk holds (`--root`) is known to exist.
+    let on_disk: Vec<String> = folder_index_paths(location, index)
+        .iter()
+        .zip(index)
+        .filter(|(p, _)| matches!(model.filesystem.get(p), Probe::Present(f) if !f.is_dir))
+        .map(|(_, f)| format!("{}/{f}", path.trim_end_matches('/')))
+        .collect();
+    for (uri, guessed) in probes.iter_mut() {
+        if on_disk.contains(uri) {
+            *guessed = false;
+        }
+    }
+    for (uri, guessed) in probes {
         if guessed && !guarded && !stated(location, &uri) {
             continue;
         }

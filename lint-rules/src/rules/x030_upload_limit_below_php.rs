@@ -54,7 +54,7 @@ const NGINX_DEFAULT: u64 = 1024 * 1024;
 
 /// A size as PHP reads an ini quantity (`128M`, `1G`, `512K`, bytes); `None` for
 /// zero or negative (no limit) and for what is not a number.
-fn php_size(text: &str) -> Option<u64> {
+pub(crate) fn php_size(text: &str) -> Option<u64> {
     let text = text.trim().trim_matches('"');
     let (digits, unit) = match text.as_bytes().last()? {
         b'k' | b'K' => (&text[..text.len() - 1], 1u64 << 10),
