@@ -3,6 +3,7 @@
 //! upstream blocks, the worker user.
 
 use foldhash::HashMap;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use lint_source::Span;
@@ -453,7 +454,9 @@ impl Server {
                         .map(|(j, _)| j);
                 }
             }
-            LocationIndex::new(out)
+            LocationIndex::new(out, |i| {
+                locations.get(i).and_then(|l| regex_text(&l.pattern))
+            })
         });
         // Rules ask the same few URIs (`/index.php`, each `try_files` fallback) for many
         // locations: each answer is remembered, so a server of 8 000 locations is not
@@ -530,19 +533,17 @@ impl Server {
             }
         }
         if !matches!(prefix, Some((_, _, true))) {
-            let mut listed;
-            let mut scanned;
-            let regexes: &mut dyn Iterator<Item = usize> = match indexed {
-                Some(at) => {
-                    listed = at.regexes.iter().copied();
-                    &mut listed
-                }
-                None => {
-                    scanned = (0..matchers.len()).filter(|&i| matchers[i].parent == level);
-                    &mut scanned
-                }
-            };
-            for i in regexes {
+            if let Some(at) = indexed {
+                return at
+                    .regexes
+                    .first(uri)
+                    .map(|i| {
+                        self.find_location(index, Some(i), uri, depth + 1)
+                            .unwrap_or(i)
+                    })
+                    .or(found);
+            }
+            for i in (0..matchers.len()).filter(|&i| matchers[i].parent == level) {
                 if let Some(re) = &matchers[i].regex {
                     if re.is_match(uri.as_bytes()).unwrap_or(false) {
                         return Some(
@@ -575,15 +576,17 @@ struct LevelIndex {
     exact: HashMap<String, usize>,
     /// Prefix paths (`^~` too): the first location of each path.
     prefixes: HashMap<String, usize>,
-    /// Regex locations, in order.
-    regexes: Vec<usize>,
+    /// Regex locations, in order (filed by literal start: each distinct URI that NGX208
+    /// and NGX224 ask about was matched against every regex of the level).
+    regexes: super::compiled_regex::FirstMatch,
 }
 
 /// Servers with more locations than this get a [`LocationIndex`] by level.
 const INDEXED_LOCATIONS: usize = 64;
 
 impl LocationIndex {
-    fn new(matchers: Vec<LocationMatch>) -> Self {
+    /// `text(i)`: the PCRE text matcher `i`'s regex was compiled from.
+    fn new<'a>(matchers: Vec<LocationMatch>, text: impl Fn(usize) -> Option<Cow<'a, str>>) -> Self {
         let levels = (matchers.len() > INDEXED_LOCATIONS).then(|| {
             let mut levels: HashMap<Option<usize>, LevelIndex> = HashMap::default();
             for (i, m) in matchers.iter().enumerate() {
@@ -597,8 +600,8 @@ impl LocationIndex {
                     }
                     None => {}
                 }
-                if m.regex.is_some() {
-                    at.regexes.push(i);
+                if let (Some(regex), Some(pattern)) = (&m.regex, text(i)) {
+                    at.regexes.push(i, &pattern, regex.clone());
                 }
             }
             levels
@@ -633,6 +636,15 @@ enum Literal {
     Prefix { path: String, stop: bool },
 }
 
+/// The PCRE text of a regex location's pattern (`~ re` → `re`, `~* re` → `(?i)re`).
+fn regex_text(pattern: &str) -> Option<Cow<'_, str>> {
+    if let Some(r) = pattern.strip_prefix("~*") {
+        Some(Cow::Owned(format!("(?i){}", r.trim())))
+    } else {
+        pattern.strip_prefix('~').map(|r| Cow::Borrowed(r.trim()))
+    }
+}
+
 impl LocationMatch {
     fn of(pattern: &str) -> Self {
         let mut words = pattern.split_whitespace();
@@ -648,13 +660,7 @@ impl LocationMatch {
             }),
             _ => None,
         };
-        let regex = if let Some(r) = pattern.strip_prefix("~*") {
-            super::compiled_regex::compile(&format!("(?i){}", r.trim()))
-        } else {
-            pattern
-                .strip_prefix('~')
-                .and_then(|r| super::compiled_regex::compile(r.trim()))
-        };
+        let regex = regex_text(pattern).and_then(|r| super::compiled_regex::compile(&r));
         LocationMatch {
             literal,
             regex,

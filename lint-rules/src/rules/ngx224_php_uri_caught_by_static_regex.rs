@@ -3,7 +3,7 @@ use crate::model::NginxModel;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::compiled_regex::is_match;
+use crate::model::compiled_regex::{compile, is_match, FirstMatch};
 use crate::model::nginx::{EffectiveLocation, Server};
 use crate::model::Model;
 
@@ -177,11 +177,46 @@ pub(crate) fn disk_probes(server: &Server) -> Vec<std::path::PathBuf> {
         .collect()
 }
 
+/// The PCRE text of a regex location's pattern.
+fn pcre_text(pattern: &str) -> Option<std::borrow::Cow<'_, str>> {
+    match regex_of(pattern)? {
+        (re, true) => Some(format!("(?i){re}").into()),
+        (re, false) => Some(re.into()),
+    }
+}
+
 fn matches(pattern: &str, uri: &str) -> bool {
-    match regex_of(pattern) {
-        Some((re, true)) => is_match(&format!("(?i){re}"), uri),
-        Some((re, false)) => is_match(re, uri),
-        None => false,
+    pcre_text(pattern).is_some_and(|re| is_match(&re, uri))
+}
+
+/// The server's PHP regex locations in order, filed for [`FirstMatch`]: each static
+/// regex location asks which one its own script would have gone to, and scanning them
+/// all per location made a server of 4 000 app folders and 4 000 PHP locations take
+/// 10 s in this rule alone.
+struct PhpLocations<'l> {
+    list: Vec<&'l EffectiveLocation>,
+    first: FirstMatch,
+}
+
+impl<'l> PhpLocations<'l> {
+    fn new(list: Vec<&'l EffectiveLocation>) -> Self {
+        let mut first = FirstMatch::default();
+        for (i, l) in list.iter().enumerate() {
+            // A pattern that does not compile matches nothing (as in `matches`).
+            if let Some((text, regex)) =
+                pcre_text(&l.pattern).and_then(|t| compile(&t).map(|r| (t, r)))
+            {
+                first.push(i, &text, regex);
+            }
+        }
+        PhpLocations { list, first }
+    }
+
+    /// The first PHP location whose regex matches `uri`.
+    fn first_matching(&self, uri: &str) -> Option<&'l EffectiveLocation> {
+        self.first
+            .first(uri)
+            .and_then(|i| self.list.get(i).copied())
     }
 }
 
@@ -282,6 +317,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
     if php.is_empty() {
         return;
     }
+    let php = PhpLocations::new(php);
     let index = index_scripts(server);
     for location in server.locations.iter().skip(1) {
         if let Some((modifier, path)) = stops_regex_search(&location.pattern) {
@@ -364,13 +400,13 @@ fn source_sent(
 fn skipped_php_location<'l>(
     server: &Server,
     location: &EffectiveLocation,
-    php: &[&'l EffectiveLocation],
+    php: &PhpLocations<'l>,
     uri: &str,
 ) -> Option<&'l EffectiveLocation> {
     server
         .location_for(uri)
         .is_some_and(|picked| picked.span == location.span)
-        .then(|| php.iter().copied().find(|l| matches(&l.pattern, uri)))
+        .then(|| php.first_matching(uri))
         .flatten()
 }
 
@@ -381,7 +417,7 @@ fn check_stopping(
     server: &Server,
     location: &EffectiveLocation,
     (modifier, path): (&str, &str),
-    (php, index): (&[&EffectiveLocation], &[String]),
+    (php, index): (&PhpLocations<'_>, &[String]),
     sink: &mut Sink,
 ) {
     if !location.serves_files() || model.unresolved_include_within(location.span) {
