@@ -248,6 +248,49 @@ const SHAPES: &[Shape] = &[
             (files, vec!["."])
         },
     },
+    Shape {
+        name: "regex-apps",
+        what: "one server, n regex app folders falling back to their own index.php and n per-app PHP regex locations",
+        make: |n| {
+            let mut body = String::from("    index index.php;\n");
+            for i in 0..n {
+                let _ = writeln!(body, "    location ~ ^/s{i}/ {{ try_files $uri $uri/ /s{i}/index.php?$args; }}");
+            }
+            for i in 0..n {
+                let _ = writeln!(body, "    location ~ ^/p{i}/.+\\.php$ {{ include fastcgi_params; fastcgi_pass 127.0.0.1:9000; }}");
+            }
+            server(body)
+        },
+    },
+    Shape {
+        name: "include-fanout",
+        what: "one server, 4n PHP regex locations each including one snippet that passes to php-fpm",
+        make: |n| {
+            let (mut files, args) = server((0..4 * n).fold(String::new(), |mut s, i| {
+                let _ = writeln!(s, "    location ~ ^/r{i}/.*\\.php$ {{ include snip.conf; }}");
+                s
+            }));
+            files.push(("snip.conf".into(), "include fastcgi_params;\nfastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\nfastcgi_pass 127.0.0.1:9000;\n".into()));
+            (files, args)
+        },
+    },
+    Shape {
+        name: "compose-anchors",
+        what: "a repository: one Compose file of n nginx services merging one anchor, no php-fpm",
+        make: |n| {
+            let mut compose = String::from("x-common: &common\n  restart: always\n  volumes:\n    - ./default.conf:/etc/nginx/conf.d/default.conf:ro\nservices:\n");
+            for i in 0..n {
+                let _ = write!(compose, "  web{i}:\n    <<: *common\n    image: nginx:1.25\n");
+            }
+            (
+                vec![
+                    ("compose.yaml".into(), compose),
+                    ("default.conf".into(), "server {\n  listen 80;\n  location ~ \\.php$ { include fastcgi_params; fastcgi_pass php:9000; }\n}\n".into()),
+                ],
+                vec!["."],
+            )
+        },
+    },
 ];
 
 fn main() -> ExitCode {

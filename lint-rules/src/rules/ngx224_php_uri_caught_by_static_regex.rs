@@ -270,7 +270,7 @@ fn stated(location: &EffectiveLocation, uri: &str) -> bool {
 /// without `break`: docker-nginx-multi-php-fpm's `^/api/` strips its prefix and the
 /// PHP location runs), or decides in an `if`.
 fn hands_over(model: &Model<'_>, location: &EffectiveLocation) -> bool {
-    model.syntax.iter().any(|tree| {
+    model.syntax_at(location.span).any(|tree| {
         tree.locations_at(location.span)
             .map(|n| tree.node(n))
             .any(|n| {
@@ -426,7 +426,7 @@ fn check_stopping(
     // Most `^~` folders are static on purpose (assets, uploads, ACME challenges): a
     // folder's index script is only suspected where the location guards an area of the
     // application with a password, or names its index itself.
-    let guarded = model.syntax.iter().any(|tree| {
+    let guarded = model.syntax_at(location.span).any(|tree| {
         tree.locations_at(location.span).any(|n| {
             tree.node(n).children().any(|c| {
                 (c.is("auth_basic") || c.is("auth_request"))

@@ -61,7 +61,7 @@ location ~ [^/]\.php(/|$) {
 /// tree redirects to a `.php` URI with something after the script name (`rewrite ^(.*)$
 /// /index.php$1 last;` would carry the client's path info in).
 fn internal_without_path_info(model: &Model<'_>, span: lint_source::Span) -> bool {
-    model.syntax.iter().any(|tree| {
+    model.syntax_at(span).any(|tree| {
         let Some(location) = tree
             .named("location")
             .find(|&i| tree.item(i).span() == span)
