@@ -1402,7 +1402,16 @@ impl FileSystem for RootWithStock {
             );
             self.root.glob(Path::new(&pattern))
         } else {
-            self.stock.glob(pattern)
+            match self.stock.glob(pattern) {
+                // No package file there either: a tree the copy does not hold (WordOps'
+                // `/var/www/<site>/conf/nginx/*.conf` in a copy of /etc) is not known,
+                // rather than empty (the root tells which).
+                Ok(found) if found.is_empty() => match self.root.glob(pattern) {
+                    Err(FsError::Unknown) => Err(FsError::Unknown),
+                    _ => Ok(found),
+                },
+                other => other,
+            }
         }
     }
 

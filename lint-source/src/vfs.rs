@@ -458,6 +458,12 @@ impl FileSystem for RootFs {
         let dir = if dir.is_empty() { "/" } else { dir };
         let host_dir = match self.resolve(Path::new(dir)) {
             Ok(d) => d,
+            // As for a read: a configuration checkout says nothing of trees it does not
+            // hold (WordOps' `include /var/www/example.com/conf/nginx/*.conf`, where a
+            // site's TLS lines live, in a copy of /etc): not known, rather than empty.
+            Err(FsError::NotFound) if self.checkout && self.lacks_whole_tree(pattern) => {
+                return Err(FsError::Unknown)
+            }
             Err(FsError::NotFound) => return Ok(Vec::new()),
             Err(e) => return Err(e),
         };

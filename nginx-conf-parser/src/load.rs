@@ -142,7 +142,9 @@ pub fn load(path: &Path, opts: &LoadOptions, map: &SourceMap) -> Config {
     let main = normalize(&main);
     Loader {
         provider: &*provider,
-        view: if opts.fs.is_none() && opts.root.is_some() {
+        // A copy of / read with its packages' stock files beside it (a view of its own)
+        // is still a copy of /: what it lacks is "not in the copy", not "not deployed".
+        view: if opts.root.is_some() {
             View::CopyOfRoot
         } else {
             View::Files

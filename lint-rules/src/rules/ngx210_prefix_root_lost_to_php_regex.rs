@@ -110,6 +110,9 @@ const STATIC_FOLDERS: &[&str] = &[
     "errors",
     "error",
     "letsencrypt",
+    // CGI programs (ISPConfig's apps vhost: `location /cgi-bin/mailman { root /usr/lib/;
+    // fastcgi_pass unix:/var/run/fcgiwrap.socket; }`), run by fcgiwrap, not PHP.
+    "cgi-bin",
 ];
 
 fn holds_no_scripts(prefix: &str) -> bool {

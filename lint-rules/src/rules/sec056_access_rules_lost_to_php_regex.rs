@@ -25,8 +25,10 @@ which asks for none: every script under `/admin/` runs for anyone. The same hold
 top level with no locations inside (nginx searches nested regexes first, so a nested
 PHP location keeps the rules) that is no endpoint of its own (`stub_status`,
 `proxy_pass`), when the PHP location that serves `<prefix>x.php` sets
-no access rule of its own nor inherits one from the server or `http`. Uploads folders
-are SEC053's; hidden folders (`/.git`) hold no scripts.
+no access rule of its own nor inherits one from the server or `http`. A PHP location
+that hands the script to a named one (`try_files /x.htm @php;`, ISPConfig's vhosts)
+counts with that named location's rules too. Uploads folders are SEC053's; hidden
+folders (`/.git`) hold no scripts.
 
 A regex location that restricts access loses the same way when it is written after
 the PHP location: regex locations are tried in the order written, so
@@ -34,7 +36,8 @@ the PHP location: regex locations are tried in the order written, so
 `/xmlrpc.php`, and `location ~ /(libs|vendor) { deny all; }` never sees
 `/vendor/x.php` (WordPress hardening snippets, Dolibarr's template; live, nginx
 1.22.1: 200 for the script, 403 once the deny is moved above). Judged for the scripts
-and folders the pattern names.
+and folders the pattern names; for a regex nested in a prefix location, under that
+prefix (nginx tries it before the server's regexes there).
 
 **Symptom**: `GET /admin/` answers 401 (or 403), `GET /admin/index.php` runs the
 script without credentials (live, nginx 1.22.1: 401 for the folder, 200 for its
@@ -128,6 +131,53 @@ fn nesting(server: &Server) -> (HashSet<Span>, HashSet<Span>) {
     (holders, held)
 }
 
+/// The location that runs the script of a request `regex` serves: `regex` itself when it
+/// passes to FastCGI, else the named location its `try_files` falls back to when that one
+/// does (ISPConfig's `location ~ \.php$ { try_files /<random>.htm @php; }`, whose
+/// `location @php` holds the `fastcgi_pass`).
+fn script_runner<'a>(
+    server: &'a Server,
+    regex: &'a EffectiveLocation,
+) -> Option<&'a EffectiveLocation> {
+    if regex.fastcgi_pass.is_some() {
+        return Some(regex);
+    }
+    let fallback = regex.try_files.as_ref()?.args.last()?;
+    if !fallback.starts_with('@') {
+        return None;
+    }
+    server
+        .locations
+        .iter()
+        .skip(1)
+        .find(|l| l.pattern == *fallback && l.fastcgi_pass.is_some())
+}
+
+/// Whether an access rule covers the scripts `php` serves: one written in it or a block
+/// around it, or in the named location that runs them (nginx runs the access phase
+/// again after the jump to a named location).
+fn php_guarded(
+    tree: &Tree<'_>,
+    php: &EffectiveLocation,
+    runner: &EffectiveLocation,
+    restricted: &mut HashMap<Option<usize>, bool>,
+) -> bool {
+    let mut levels = Vec::new();
+    for location in [php, runner] {
+        let Some(node) = tree.locations_at(location.span).next() else {
+            // Not found in the tree: say guarded, never a finding on a guess.
+            return true;
+        };
+        levels.push(Some(node));
+        levels.extend(tree.ancestors(node).map(Some));
+    }
+    levels.into_iter().any(|level| {
+        *restricted
+            .entry(level)
+            .or_insert_with(|| own_restriction(tree, level).is_some())
+    })
+}
+
 fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
     let locations = || server.locations.iter().skip(1);
     let (holders, held) = nesting(server);
@@ -168,27 +218,17 @@ fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
         let Some((probe, php)) = server.script_location_under(prefix) else {
             continue;
         };
-        if php.span == guarded.span
-            || php.fastcgi_pass.is_none()
-            || php.early_return.is_some()
-            || nested_in(php)
-        {
-            continue;
-        }
-        // The PHP location, the server and http: any access rule there covers the
-        // scripts too (not necessarily the same one: not judged).
-        let Some(php_node) = tree.locations_at(php.span).next() else {
+        let Some(runner) = script_runner(server, php) else {
             continue;
         };
-        // Many guarded folders share one PHP location: each level is read once.
-        let guarded_too = std::iter::once(Some(php_node))
-            .chain(tree.ancestors(php_node).map(Some))
-            .any(|level| {
-                *restricted
-                    .entry(level)
-                    .or_insert_with(|| own_restriction(tree, level).is_some())
-            });
-        if guarded_too {
+        if php.span == guarded.span || php.early_return.is_some() || nested_in(php) {
+            continue;
+        }
+        // The PHP location, the server and http (and the named location that runs the
+        // script): any access rule there covers the scripts too (not necessarily the
+        // same one: not judged). Many guarded folders share one PHP location: each
+        // level is read once.
+        if php_guarded(tree, php, runner, &mut restricted) {
             continue;
         }
         let what = match rule_name {
@@ -275,10 +315,30 @@ fn php_probes(pattern: &str) -> Vec<String> {
 /// the scripts it names match the PHP location first, whose rules alone apply.
 fn check_regex_guards(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
     let locations = || server.locations.iter().skip(1);
+    let (_, held) = nesting(server);
+    let mut restricted: HashMap<Option<usize>, bool> = HashMap::default();
     for guarded in locations() {
         if !guarded.pattern.starts_with('~') {
             continue;
         }
+        // A regex inside a location is tried before the server's own regexes for the
+        // URIs that reach its parent (WordOps' `location /wp-content/uploads { location
+        // ~* \.(php|zip)$ { deny all; } }`): the probes are asked under the parent's
+        // prefix, and a parent that is no plain prefix is not judged.
+        let parent = if held.contains(&guarded.span) {
+            let Some(parent) = locations()
+                .filter(|o| o.span != guarded.span && guarded.is_within(o))
+                .max_by_key(|o| o.span.start)
+            else {
+                continue;
+            };
+            let Some(prefix) = parent.plain_prefix() else {
+                continue;
+            };
+            Some(prefix.trim_end_matches('/'))
+        } else {
+            None
+        };
         let Some(node) = tree.locations_at(guarded.span).next() else {
             continue;
         };
@@ -289,17 +349,18 @@ fn check_regex_guards(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
             continue;
         };
         let lost = php_probes(&guarded.pattern).into_iter().find_map(|probe| {
+            let probe = match parent {
+                Some(prefix) => format!("{prefix}{probe}"),
+                None => probe,
+            };
             if !regex.is_match(probe.as_bytes()).unwrap_or(false) {
                 return None;
             }
             let php = server.location_for(&probe)?;
-            let php_node = tree.locations_at(php.span).next()?;
+            let runner = script_runner(server, php)?;
             let usable = php.span != guarded.span
-                && php.fastcgi_pass.is_some()
                 && php.early_return.is_none()
-                && !std::iter::once(Some(php_node))
-                    .chain(tree.ancestors(php_node).map(Some))
-                    .any(|level| own_restriction(tree, level).is_some());
+                && !php_guarded(tree, php, runner, &mut restricted);
             usable.then_some((probe, php))
         });
         let Some((probe, php)) = lost else {
