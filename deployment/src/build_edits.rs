@@ -93,6 +93,20 @@ pub fn parse_run(
         return out;
     }
     let absolute = |p: &str| lint_source::vfs::normalize(&workdir.join(p));
+    // `cp`, `mv` and `rsync` of one file: DEST, or DEST/name when DEST ends with `/`.
+    let one_file_copy = |src: &str, dest: &str, line: usize| {
+        let src = absolute(src);
+        let dest = if dest.ends_with('/') {
+            absolute(dest).join(src.file_name().unwrap_or_default())
+        } else {
+            absolute(dest)
+        };
+        FileEdit {
+            path: dest,
+            line,
+            op: Op::CopyFrom(src),
+        }
+    };
     // Copies by a command the stage does not name (`$RSYNC_COPY SRC DEST`, a base image's
     // ENV): kept past the drain of this command's edits, its destination said changed.
     let mut guessed_copies: Vec<FileEdit> = Vec::new();
@@ -145,17 +159,7 @@ pub fn parse_run(
                         && !lint_source::vfs::has_glob(src)
                         && !lint_source::vfs::has_glob(dest)
                     {
-                        let src = absolute(src);
-                        let dest = if dest.ends_with('/') {
-                            absolute(dest).join(src.file_name().unwrap_or_default())
-                        } else {
-                            absolute(dest)
-                        };
-                        out.edits.push(FileEdit {
-                            path: dest,
-                            line,
-                            op: Op::CopyFrom(src),
-                        });
+                        out.edits.push(one_file_copy(src, dest, line));
                     }
                 }
             }
@@ -181,17 +185,7 @@ pub fn parse_run(
                         && !lint_source::vfs::has_glob(src)
                         && !lint_source::vfs::has_glob(dest)
                     {
-                        let src = absolute(src);
-                        let dest = if dest.ends_with('/') {
-                            absolute(dest).join(src.file_name().unwrap_or_default())
-                        } else {
-                            absolute(dest)
-                        };
-                        out.edits.push(FileEdit {
-                            path: dest,
-                            line,
-                            op: Op::CopyFrom(src),
-                        });
+                        out.edits.push(one_file_copy(src, dest, line));
                     }
                 }
             }
@@ -219,17 +213,7 @@ pub fn parse_run(
                         && !lint_source::vfs::has_glob(src)
                         && !lint_source::vfs::has_glob(dest)
                     {
-                        let src = absolute(src);
-                        let dest = if dest.ends_with('/') {
-                            absolute(dest).join(src.file_name().unwrap_or_default())
-                        } else {
-                            absolute(dest)
-                        };
-                        out.edits.push(FileEdit {
-                            path: dest,
-                            line,
-                            op: Op::CopyFrom(src),
-                        });
+                        out.edits.push(one_file_copy(src, dest, line));
                     }
                 }
             }
@@ -256,18 +240,9 @@ pub fn parse_run(
                         && !lint_source::vfs::has_glob(src)
                         && !lint_source::vfs::has_glob(dest)
                     {
-                        let src = absolute(src);
-                        let dest = if dest.ends_with('/') {
-                            absolute(dest).join(src.file_name().unwrap_or_default())
-                        } else {
-                            absolute(dest)
-                        };
-                        out.unmodelled.push(dest.clone());
-                        guessed_copies.push(FileEdit {
-                            path: dest,
-                            line,
-                            op: Op::CopyFrom(src),
-                        });
+                        let copy = one_file_copy(src, dest, line);
+                        out.unmodelled.push(copy.path.clone());
+                        guessed_copies.push(copy);
                     }
                 }
             }

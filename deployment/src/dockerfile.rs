@@ -1364,20 +1364,22 @@ fn unquote(v: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+    /// A Dockerfile at `/r/Dockerfile` with `/r` as its context and no build arguments.
+    fn parse_in_r(text: &str) -> super::Dockerfile {
+        super::parse(
+            std::path::Path::new("/r/Dockerfile"),
+            text,
+            std::path::Path::new("/r"),
+            &std::collections::BTreeMap::new(),
+        )
+    }
 
     /// passbolt's Debian image installs php-fpm as its package's dependency and copies a
     /// pool file into `/etc/php/8.4/fpm/pool.d/`: that names the package. Without the
     /// copy, or on another distribution's layout, nothing is assumed.
     #[test]
     fn a_pool_copied_into_debian_s_tree_names_php_fpm() {
-        let df = |text: &str| {
-            parse(
-                Path::new("/r/Dockerfile"),
-                text,
-                Path::new("/r"),
-                &BTreeMap::new(),
-            )
-        };
+        let df = parse_in_r;
         let text = "FROM debian:bookworm\nRUN apt-get update && apt-get install -y nginx passbolt-ce-server\nCOPY pool.conf /etc/php/8.4/fpm/pool.d/zz-docker.conf\n";
         let found = df(text);
         assert!(found.installs_fpm);
@@ -1501,14 +1503,7 @@ mod tests {
     /// constrain; only `=` and `~` name the version installed.
     #[test]
     fn apk_version_constraints_name_their_package() {
-        let df = |text: &str| {
-            parse(
-                Path::new("/r/Dockerfile"),
-                text,
-                Path::new("/r"),
-                &BTreeMap::new(),
-            )
-        };
+        let df = parse_in_r;
         let fuzzy =
             df("FROM php:8.4-fpm-alpine\nRUN apk add --no-cache nginx~=1.26 supervisor~=4\n");
         assert!(fuzzy.installs_nginx);
@@ -1537,14 +1532,7 @@ mod tests {
     /// stage or in another one whose apt sources are copied in, quoted ARG values.
     #[test]
     fn nginx_packages_pins_and_their_repository() {
-        let df = |text: &str| {
-            parse(
-                Path::new("/r/Dockerfile"),
-                text,
-                Path::new("/r"),
-                &BTreeMap::new(),
-            )
-        };
+        let df = parse_in_r;
         // serversideup/docker-php's shape.
         let staged = df("ARG NGINX_VERSION='1.28.0-1'\nFROM php:8.4-fpm-bookworm AS repo\nRUN echo \"deb http://nginx.org/packages/debian bookworm nginx\" > /etc/apt/sources.list.d/nginx.list\nFROM php:8.4-fpm-bookworm\nARG NGINX_VERSION\nCOPY --from=repo /etc/apt/sources.list.d/nginx.list /etc/apt/sources.list.d/\nRUN apt-get install -y nginx=${NGINX_VERSION}\n");
         assert!(staged.installs_nginx);
