@@ -238,7 +238,12 @@ impl State<'_> {
                     .with_help(format!("pass its value with `--env {var}=VALUE` (or `env` in .nginx-fpm-lint.toml) to check what depends on it")),
             );
         }
-        let lines = parsed.lines.iter().cloned();
+        // Moved out when no cache shares them (a run of the CLI): cloning them made a
+        // copy of every key and value of every pool file.
+        let lines = match Arc::try_unwrap(parsed) {
+            Ok(owned) => owned.lines,
+            Err(shared) => shared.lines.clone(),
+        };
         for line in lines {
             match line {
                 Line::Section { name, span } => self.section(name, span),
