@@ -64,10 +64,11 @@ struct Locations {
 /// The statements of one name in a wide block.
 #[derive(Clone, Debug)]
 struct Named {
-    /// The first, whatever its arguments.
-    first: usize,
-    /// The last that has arguments (an inherited value).
-    last_with_args: Option<usize>,
+    /// The first, whatever its arguments (statement numbers fit in `u32`: see
+    /// [`NO_PARENT`]; 16 bytes a name, not 32, in a map per server of a big tree).
+    first: u32,
+    /// The last that has arguments (an inherited value), [`NO_PARENT`] when none.
+    last_with_args: u32,
     /// Where they are, in document order, in the block's list of children by name
     /// (`Tree::by_name`): one list per wide block, not one per name.
     start: u32,
@@ -258,16 +259,16 @@ impl<'a> Tree<'a> {
             let mut by_name: foldhash::HashMap<Cow<'a, str>, Named> = foldhash::HashMap::default();
             for &c in tree.children(level) {
                 let item = tree.item(c);
-                let with_args = (item.arg_count() > 0).then_some(c);
+                let with_args = (item.arg_count() > 0).then_some(c as u32);
                 // A key per distinct name, not per statement: the first one stays, the
                 // last one with arguments wins.
                 let named = by_name.entry(item.name()).or_insert(Named {
-                    first: c,
-                    last_with_args: None,
+                    first: c as u32,
+                    last_with_args: NO_PARENT,
                     start: 0,
                     len: 0,
                 });
-                named.last_with_args = with_args.or(named.last_with_args);
+                named.last_with_args = with_args.unwrap_or(named.last_with_args);
                 named.len += 1;
             }
             // Each name's place in the grouped list, then the list (`len` counts again as
@@ -499,7 +500,11 @@ impl<'a> Tree<'a> {
         let mut level = scope;
         loop {
             let found = match self.wide.get(&level) {
-                Some(by_name) => by_name.get(name).and_then(|n| n.last_with_args),
+                Some(by_name) => by_name
+                    .get(name)
+                    .map(|n| n.last_with_args)
+                    .filter(|&i| i != NO_PARENT)
+                    .map(|i| i as usize),
                 None => self
                     .children(level)
                     .iter()
@@ -681,7 +686,7 @@ impl<'t, 'a> Node<'t, 'a> {
     /// The first statement of its block named `name`.
     pub fn child(&self, name: &str) -> Option<Node<'t, 'a>> {
         match self.tree.wide.get(&Some(self.id)) {
-            Some(by_name) => by_name.get(name).map(|n| self.tree.node(n.first)),
+            Some(by_name) => by_name.get(name).map(|n| self.tree.node(n.first as usize)),
             None => self.children().find(|c| c.is(name)),
         }
     }
