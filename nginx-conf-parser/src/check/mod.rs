@@ -1171,8 +1171,15 @@ impl<'a> Checker<'a> {
                 .with_help("lint for the version you run with --nginx-version")
                 .with_severity(Severity::Note);
         } else if let Some(tp) = rows.iter().find_map(|r| r.third_party) {
-            d = d
-                .with_label(format!("needs the third-party module {tp}"))
+            // Said in the message too: a one-line format (pre-commit, editors) shows
+            // neither label nor help, and "unknown directive" alone read as a false
+            // positive on builds that compile the module in (WordOps' nginx-ee).
+            d = Diagnostic::new(
+                &UNKNOWN,
+                item.head_span(),
+                format!("unknown directive \"{name}\" (third-party module {tp}: load it, or declare it with `modules = [\"{tp}\"]` if your nginx has it built in)"),
+            )
+            .with_label(format!("needs the third-party module {tp}"))
                 .with_help(format!("load the module (`load_module modules/...{tp}...so;`) or declare it in .nginx-fpm-lint.toml `modules = [\"{tp}\"]`"))
                 .with_severity(Severity::Warning);
         } else if self.version == NginxVersion::V1_22
