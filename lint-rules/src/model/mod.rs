@@ -735,9 +735,12 @@ impl<'a> Model<'a> {
             // An explicit stack: nesting is bounded by the parser, not by recursion.
             let mut stack: Vec<&[nginx_conf_parser::Directive]> = vec![&file.directives];
             while let Some(level) = stack.pop() {
-                for d in level {
-                    if d.span.end <= span.start || d.span.start >= span.end {
-                        continue;
+                // Statements are in file order: skip to the first that ends inside or after
+                // `span` (a tree of thousands of servers is not walked once per server).
+                let first = level.partition_point(|d| d.span.end <= span.start);
+                for d in &level[first..] {
+                    if d.span.start >= span.end {
+                        break;
                     }
                     if let Some(block) = &d.block {
                         stack.push(&block.directives);
