@@ -2927,7 +2927,6 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
         // 1.30 was linted as Debian's 1.22, and `http2 on;` called unknown). An untagged
         // official image is not such a guess: whatever it names now is 1.25 or later.
         nginx_version_assumed: c.host,
-        loose: c.host,
         env: c.env.clone(),
         run_as,
         changed_at_build: c.changed_at_build.clone(),

@@ -70,9 +70,6 @@ pub struct Side {
     /// Whether that version is a guess: loose files taken as Debian's package, an image
     /// tag that names no release. Rules then judge version questions as notes.
     pub nginx_version_assumed: bool,
-    /// Loose repository files (no Compose file, Dockerfile or manifest places them), read
-    /// where an image or a distribution would keep them: which php-fpm they meet is a guess.
-    pub loose: bool,
     /// Values of the container's environment (for php-fpm's `${VAR}`).
     pub env: std::collections::BTreeMap<String, String>,
     /// The user the container's processes start as, when not root.
@@ -344,7 +341,6 @@ impl Deployment {
             input.options.nginx_user = n.nginx_user.clone();
             input.options.nginx_version = n.nginx_version.clone();
             input.options.nginx_version_assumed = n.nginx_version_assumed;
-            input.options.loose_files = n.loose;
             input.options.nginx_runs_as = n.run_as.clone();
             input.options.modules = n.modules.clone();
             input.options.context = n.context.clone();

@@ -272,10 +272,6 @@ pub struct LintOptions {
     /// not what the server is known to run: a directive the other catalogue knows is not
     /// an error.
     pub nginx_version_assumed: bool,
-    /// nginx's files are loose repository files, paired with php-fpm by guess (the
-    /// repository's loose pool files, or the official image's): a host it names is
-    /// another machine (a Kubernetes Service, a Compose service run elsewhere).
-    pub loose_files: bool,
     /// Third-party nginx modules to treat as loaded (besides `load_module` lines).
     pub modules: Vec<String>,
     /// `--nginx-user`: nginx worker user when no `user` directive says it.

@@ -1104,16 +1104,6 @@ impl<'a> Model<'a> {
         if let Some(v) = self.across(target) {
             return v;
         }
-        // Loose files pair with a guessed php-fpm: a port-only pool of the guess on the
-        // same port is no evidence that the named host is it (IBM's drupal-nginx-php-
-        // kubernetes: a loose `fastcgi_pass php-fpm:9000`, the Service of the repository's
-        // own php-fpm image, met the official image's stock `[www]`).
-        if self.options.loose_files
-            && !address::is_local(target)
-            && matches!(target, NginxTarget::Tcp { .. })
-        {
-            return Verdict::Unknown;
-        }
         let mut partly = None;
         for &i in self.candidates(target) {
             let Some((p, listen)) = self.pool_at(i) else {
