@@ -386,6 +386,28 @@ fn a_repository_of_templates_only_exits_zero_with_notes() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
     assert_eq!(json["diagnostics"].as_array().map(Vec::len), Some(0));
     assert_eq!(out.status.code(), Some(0));
+    // The advice to render templates is for templates: not for a folder whose name
+    // holds the word, where an image of unknown configuration is all there is
+    // (gdivenuto/laravel-docker-template, linted from outside).
+    let parent = tempfile::tempdir().expect("tmp");
+    let named = parent.path().join("laravel-docker-template");
+    write(
+        &named,
+        "docker-compose.yml",
+        "services:\n  phpmyadmin:\n    image: phpmyadmin:latest\n",
+    );
+    let (text, code) = run_in(
+        parent.path(),
+        &[
+            "--no-config",
+            "--format",
+            "concise",
+            "laravel-docker-template",
+        ],
+    );
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("nothing to lint"), "{text}");
+    assert!(!text.contains("To lint templates"), "{text}");
     let empty = tempfile::tempdir().expect("tmp");
     write(empty.path(), "README.md", "# nothing here\n");
     let (text, code) = run_in(empty.path(), &["--no-config", "--format", "concise", "."]);

@@ -2907,7 +2907,10 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
         nginx_user: c.image.nginx_user.map(str::to_string),
         // The official nginx image's own accounts, when nothing of the deployment adds or
         // replaces any: the web users it has are all it has (NGX026).
+        // Not for loose files: the official image is where they are linted, not a fact
+        // (jetsung/docker-nginx-php builds nginx from source and adds `www` itself).
         web_users: (nginx
+            && !c.host
             && c.image
                 .nginx
                 .is_some_and(|set| std::ptr::eq(set, &stock::NGINX_OFFICIAL))

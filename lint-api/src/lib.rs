@@ -1363,11 +1363,16 @@ fn nothing_found(input: &Input, plan: &Plan) -> String {
             // `helm template` prints manifests, which are read as a repository's are.
             message.push_str("\nTo lint a Helm chart, render its manifests into a folder and lint that:  helm template RELEASE CHART > rendered/all.yaml && nginx-fpm-lint rendered/");
         }
-        if plan
-            .notes
-            .iter()
-            .any(|n| n.contains("template") && !helm(n))
-        {
+        // "template" as a word of the note, not inside the path it starts with (a
+        // repository named `laravel-docker-template` whose one service runs an unknown
+        // image has no template to render).
+        let names_template = |n: &String| {
+            n.split_whitespace().any(|w| {
+                let w = w.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+                w.eq_ignore_ascii_case("template") || w.eq_ignore_ascii_case("templates")
+            })
+        };
+        if plan.notes.iter().any(|n| names_template(n) && !helm(n)) {
             message.push_str("\nTo lint templates, render them first (`ansible-playbook --check --diff`, `salt-call slsutil.renderer`) into a copy of / and run:  nginx-fpm-lint --root DIR");
         }
         return message;

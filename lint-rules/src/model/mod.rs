@@ -722,6 +722,49 @@ impl<'a> Model<'a> {
         )
     }
 
+    /// True when a glob `include` inside `span` matched no file. nginx accepts that, but
+    /// the directory is often one that something else fills: an entrypoint that links
+    /// a preset's snippets in at start, a volume, an image built `FROM` this one
+    /// (spaceonfire's and webdevops' `include vhost.common.d/*.conf;` over a folder the
+    /// build leaves empty). What such a file would add to the block is not known.
+    pub fn empty_glob_include_within(&self, span: Span) -> bool {
+        self.trees.iter().any(|tree| {
+            let Some(file) = tree.file(span.file) else {
+                return false;
+            };
+            // An explicit stack: nesting is bounded by the parser, not by recursion.
+            let mut stack: Vec<&[nginx_conf_parser::Directive]> = vec![&file.directives];
+            while let Some(level) = stack.pop() {
+                // Statements are in file order: skip to the first that ends inside or after
+                // `span` (a tree of thousands of servers is not walked once per server).
+                let first = level.partition_point(|d| d.span.end <= span.start);
+                for d in &level[first..] {
+                    if d.span.start >= span.end {
+                        break;
+                    }
+                    if let Some(block) = &d.block {
+                        stack.push(&block.directives);
+                        continue;
+                    }
+                    if file.bytes(&d.name) != b"include" || d.args.len() != 1 {
+                        continue;
+                    }
+                    let pattern = file.bytes(&d.args[0]);
+                    if pattern.iter().any(|b| matches!(b, b'*' | b'?' | b'['))
+                        && tree.included(file, d).is_empty()
+                        && !tree
+                            .diagnostics
+                            .iter()
+                            .any(|x| x.primary.as_ref().is_some_and(|p| p.span == d.span))
+                    {
+                        return true;
+                    }
+                }
+            }
+            false
+        })
+    }
+
     fn include_finding_within(&self, span: Span, codes: &[&str]) -> bool {
         self.trees.iter().any(|tree| {
             tree.diagnostics.iter().any(|d| {

@@ -24,7 +24,8 @@ BSDs have one. Checked only when the whole account files are known (`--root` wit
 ignores `user` with a warning). In a repository, nginx running from the official
 nginx image with nothing that adds accounts: a web user the image lacks (`www-data`
 on the Alpine variant, whose base has the group but not the user; `apache`, `http`,
-`www` on both) is reported.
+`www` on both) is reported. Loose files (no Compose file, Dockerfile or manifest runs
+them) are only read where that image keeps them: whose accounts they meet is not known.
 
 **Symptom**: nginx does not start; `nginx -t` prints `[emerg] getgrnam("nobody")
 failed`.

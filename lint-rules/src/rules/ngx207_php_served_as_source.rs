@@ -21,8 +21,10 @@ It happens when the PHP location is lost in a refactor, or sits in an include
 that this server does not include. An `index` that no directory request
 reaches (every location for `/` returns, or its `try_files` never tries `$uri/`)
 is not reported: a redirect-only server inherits `index index.php` harmlessly. Nor is
-a server with an `include` that could not be read (NGX002, NGX005): the PHP location
-may be in it. A server with a PHP location is reported when the script it points at
+a server with an `include` that could not be read (NGX002, NGX005), or with a glob
+`include` that matched no file (a folder an entrypoint or a derived image fills, as
+`vhost.common.d/*.conf` in images that link a preset's snippets in at start): the PHP
+location may be in it. A server with a PHP location is reported when the script it points at
 misses it: `location ~ \.PHP$` (case-sensitive: `/index.php` never matches; live, the
 source is sent), or a TLS server that passes only `wp-login.php` beside `index
 index.php`. The index files count when none of them reaches php-fpm (nginx serves the
@@ -177,6 +179,12 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
     // The PHP location may be in an include that could not be read (the WordPress
     // handbook's site includes global/wordpress.conf, which holds it).
     if model.unresolved_include_within(server.span) {
+        return;
+    }
+    // Nor may it be known absent when a glob include of the server matched nothing: an
+    // entrypoint or a derived image fills that folder (spaceonfire's image links its
+    // preset's `vhost.common.d/20-php.conf` in at start; the build leaves it empty).
+    if model.empty_glob_include_within(server.span) {
         return;
     }
     let message = match &missed {
