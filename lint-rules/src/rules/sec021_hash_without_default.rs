@@ -23,8 +23,8 @@ key, or a suffix appended to a `try_files` name: there the empty value means "no
 header", "not counted" or "no suffix" (h5bp's `$cors`, the WebP negotiation map); nor
 one only tested for the values it lists, each of them (`if ($anti_replay = 307)`,
 `= 425`), when no entry gives `0`: each entry names a case to act on and unlisted
-input is the case without action. A map that lists every value of its source (another `map` or `geo` with a
-`default`) leaves nothing unlisted.
+input is the case without action. A map that lists every value of its source
+(another `map` or `geo` with a `default`) leaves nothing unlisted.
 
 **Symptom**: requests from an unlisted address, host or method pass a check
 that was meant to stop them, because the variable is empty rather than `0`.
