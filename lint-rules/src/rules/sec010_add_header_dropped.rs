@@ -20,7 +20,10 @@ pub static RULE: Rule = Rule {
 server or http level for the responses of that location: `Strict-Transport-Security`,
 `Content-Security-Policy`, `X-Frame-Options`... The same holds for `add_trailer`.
 nginx 1.29.3 added `add_header_inherit merge;` to keep the outer headers; with
-`add_header_inherit off;` dropping them is explicit and not reported.
+`add_header_inherit off;` dropping them is explicit and not reported. A header
+whose value is only `$upstream_...` variables (`X-FastCGI-Cache
+$upstream_cache_status`) is not missed in a block that passes nothing upstream: the
+value is empty there, and nginx sends no header with an empty value.
 
 **Symptom**: a security header is missing on some pages only (curl -I on
 `/static/app.js` shows no `Strict-Transport-Security` while `/` has it): clickjacking
@@ -60,7 +63,17 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         ("add_trailer", "add_trailer_inherit", "trailer"),
     ];
     let fields = families.map(|(field, inherit, _)| (field, Some(inherit)));
-    for level in dropped_for_rule(model, tree, nodes, RULE.meta.code, fields, |_| true) {
+    for mut level in dropped_for_rule(model, tree, nodes, RULE.meta.code, fields, |_| true) {
+        // A header whose value is only `$upstream_*` variables is empty, so not sent, in a
+        // block that passes nothing upstream: dropping it there loses nothing (HestiaCP's
+        // http-level `add_header X-FastCGI-Cache $upstream_cache_status;` beside a static
+        // files location's `expires` headers).
+        if !crate::model::syntax::UPSTREAM_PASSES
+            .iter()
+            .any(|pass| level.level_contains(pass))
+        {
+            level.dropped.retain(|d| !only_upstream_variables(d));
+        }
         let (field, inherit, kind) = families[level.family];
         let Some(first) = level.dropped.first() else {
             continue;
@@ -80,4 +93,38 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         .with_related(first.span(), "no longer sent by this block");
         sink.push(d);
     }
+}
+
+/// Whether the value of `add_header NAME VALUE` is made only of `$upstream_...`
+/// variables (empty for a request no upstream served).
+fn only_upstream_variables(d: &nginx_conf_parser::Item<'_>) -> bool {
+    let Some(value) = d.arg(1) else {
+        return false;
+    };
+    let mut rest = value.as_ref();
+    let mut any = false;
+    while !rest.is_empty() {
+        let Some(after) = rest.strip_prefix('$') else {
+            return false;
+        };
+        let (braced, after) = match after.strip_prefix('{') {
+            Some(a) => (true, a),
+            None => (false, after),
+        };
+        let end = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        if !after[..end].starts_with("upstream_") {
+            return false;
+        }
+        any = true;
+        rest = &after[end..];
+        if braced {
+            let Some(r) = rest.strip_prefix('}') else {
+                return false;
+            };
+            rest = r;
+        }
+    }
+    any
 }

@@ -20,9 +20,11 @@ nobody thought of passes. A `map` with a single entry is left alone (it is the
 usual way to make a `limit_req` key empty for everybody else), and so is a map
 whose variable is only an `add_header` value or a `limit_req_zone`/`limit_conn_zone`
 key, or a suffix appended to a `try_files` name: there the empty value means "no
-header", "not counted" or "no suffix" (h5bp's `$cors`, the WebP negotiation map). A
-map that lists every value of its source (another `map` or `geo` with a `default`)
-leaves nothing unlisted.
+header", "not counted" or "no suffix" (h5bp's `$cors`, the WebP negotiation map); nor
+one only tested for the values it lists, each of them (`if ($anti_replay = 307)`,
+`= 425`), when no entry gives `0`: each entry names a case to act on and unlisted
+input is the case without action. A map that lists every value of its source
+(another `map` or `geo` with a `default`) leaves nothing unlisted.
 
 **Symptom**: requests from an unlisted address, host or method pass a check
 that was meant to stop them, because the variable is empty rather than `0`.
@@ -80,7 +82,18 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 return;
             }
             let variable = s.arg(s.arg_count().saturating_sub(1)).unwrap_or_default();
-            if empty_means_nothing(tree, &variable) || (is_map
+            // The values the map's entries give (a value made of variables is open).
+            let listed: Option<Vec<String>> = s
+                .children()
+                .filter(|e| !e.is("default") && !SETTINGS.iter().any(|k| e.is(k)))
+                .map(|e| {
+                    e.arg(e.arg_count().saturating_sub(1))
+                        .filter(|v| !v.contains('$'))
+                        .map(|v| v.into_owned())
+                })
+                .collect();
+            let listed = if is_map { listed } else { None };
+            if empty_means_nothing(tree, &variable, listed.as_deref()) || (is_map
                     && lists_every_source_value(
                         producers.get_or_insert_with(|| Producers::of(tree)),
                         s,
@@ -106,12 +119,25 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
 /// `add_header` value (nginx adds no header for an empty one: h5bp's `$cors`), a
 /// `limit_req_zone`/`limit_conn_zone` key (an empty key is not accounted: a map that
 /// exempts trusted networks). A map without `default` is then the pattern, not a slip.
-fn empty_means_nothing(tree: &crate::model::syntax::Tree<'_>, variable: &str) -> bool {
+///
+/// So is an `if` that only tests for one of the values the map lists (`if ($anti_replay =
+/// 307) { return 307 ...; }`, HestiaCP's TLS 0-RTT map), when no entry gives `0`: every
+/// entry names a case to act on, unlisted input is the case without action, and the
+/// empty string is as much "not 307" as `0` would be. A map that also lists `0` (or the
+/// empty string) draws a line between two kinds of input, and the unlisted fall on
+/// neither side.
+fn empty_means_nothing(
+    tree: &crate::model::syntax::Tree<'_>,
+    variable: &str,
+    listed: Option<&[String]>,
+) -> bool {
     if !variable.starts_with('$') {
         return false;
     }
     let mut uses = 0;
     let mut harmless = 0;
+    // The listed values some `if` tests for (`None`: a bare `if ($v)`, which tests them all).
+    let mut tested: Vec<Option<String>> = Vec::new();
     tree.walk(|s, _| {
         if s.is("map") || s.is("geo") {
             return;
@@ -133,10 +159,47 @@ fn empty_means_nothing(tree: &crate::model::syntax::Tree<'_>, variable: &str) ->
                 || (s.is("try_files") && only_as_suffix(s, variable))
             {
                 harmless += 1;
+            } else if let Some(value) = s
+                .is("if")
+                .then(|| tests_for_listed_value(s, variable, listed))
+                .flatten()
+            {
+                harmless += 1;
+                tested.push(value);
             }
         }
     });
-    uses > 0 && uses == harmless
+    // Tests for listed values are harmless only when every listed value is tested for:
+    // a value no `if` tests (`internal` beside a tested `public`) is the "no action"
+    // case the author wrote down, and the unlisted fall on neither side of it.
+    let covered = listed.is_some_and(|listed| {
+        tested.contains(&None)
+            || listed
+                .iter()
+                .all(|v| tested.iter().any(|t| t.as_deref() == Some(v.as_str())))
+    });
+    uses > 0 && uses == harmless && (tested.is_empty() || covered)
+}
+
+/// `if ($v = VALUE)` with VALUE one of `listed` (`Some(Some(VALUE))`), or `if ($v)`
+/// (`Some(None)`), where no listed value is `0` or empty: only listed input enters the
+/// block.
+fn tests_for_listed_value(
+    s: &nginx_conf_parser::config::Item<'_>,
+    variable: &str,
+    listed: Option<&[String]>,
+) -> Option<Option<String>> {
+    let listed = listed?;
+    if listed.iter().any(|v| v.is_empty() || v == "0") {
+        return None;
+    }
+    match crate::model::syntax::if_words(s).as_slice() {
+        [v] if v == variable => Some(None),
+        [v, op, value] if v == variable && op == "=" && listed.iter().any(|l| l == value) => {
+            Some(Some(value.clone()))
+        }
+        _ => None,
+    }
 }
 
 /// `try_files $uri$webp_suffix $uri =404;`: the variable is appended to a file name, and

@@ -31,7 +31,8 @@ only chooses a value in the rewrite phase and the implicit location serves with
 what it inherits (`fastcgi_pass`, `fastcgi_param`: live, the FastCGI-cache idiom
 `if ($request_uri ~* "/wp-admin/") { set $skip_cache 1; }` answers 200 with the
 variable set): reported only when the location has what the `if` block does not
-inherit (`try_files`, a `proxy_pass` URI, access rules after the `if`). So is a
+inherit (`try_files`, a `proxy_pass` URI other than the location's own prefix,
+access rules after the `if`). So is a
 directive that only replaces one value (`expires`, `access_log`, `limit_rate`, `gzip`)
 when no other `if` of the location can serve in its place (Magento 2's
 `if ($MAGE_MODE = "production") { expires max; }` beside an `if` that only rewrites;
@@ -140,7 +141,13 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         let message = match lost {
             Some((lost, at)) => {
                 let line = model.map.get(at.file).line_col(at.start).line;
-                format!("`{name}` inside `if` in a location: when the condition holds, the `if` block serves the request without the location's `{lost}` (line {line})")
+                // The `proxy_pass` itself is inherited and serves; its URI part is not.
+                let what = if lost == "proxy_pass" {
+                    "the URI part of the location's `proxy_pass`".to_string()
+                } else {
+                    format!("the location's `{lost}`")
+                };
+                format!("`{name}` inside `if` in a location: when the condition holds, the `if` block serves the request without {what} (line {line})")
             }
             None => format!("`{name}` inside `if` in a location: the `if` block serves the request with its own configuration"),
         };
@@ -181,6 +188,15 @@ fn another_if_serves(tree: &Tree<'_>, if_block: usize) -> bool {
     })
 }
 
+/// Whether `location PREFIX { proxy_pass http://host{uri}; }` replaces the prefix with
+/// itself (cPanel's `location /cpanelwebcall { ... proxy_pass
+/// http://127.0.0.1:2082/cpanelwebcall; }`): the URI the `if` block passes unchanged is
+/// then the same URI, and nothing is lost.
+fn replaces_prefix_with_itself(tree: &Tree<'_>, location: usize, uri: &str) -> bool {
+    let (modifier, prefix) = crate::model::syntax::location_pattern(&tree.item(location));
+    matches!(modifier, "" | "^~") && prefix == uri && !uri.contains('$')
+}
+
 /// A directive of the location around `if_block` that the `if`'s implicit location does
 /// not inherit: `try_files`, the URI part of a `proxy_pass`, access rules written after
 /// the `if`.
@@ -199,7 +215,8 @@ fn location_loses(tree: &Tree<'_>, if_block: usize) -> Option<(&'static str, lin
         if item.is("proxy_pass")
             && item.arg(0).is_some_and(|url| {
                 url.split_once("://")
-                    .is_some_and(|(_, rest)| rest.contains('/'))
+                    .and_then(|(_, rest)| rest.find('/').map(|at| rest[at..].to_string()))
+                    .is_some_and(|uri| !replaces_prefix_with_itself(tree, location, &uri))
             })
         {
             return Some(("proxy_pass", item.span()));

@@ -28,7 +28,9 @@ last case, and a prefix location without `/` whose alias has none either
 a directory named `munin..`) but serve the alias's siblings: reported as a
 warning rather than an error. A prefix that names one file (`location ^~
 /logo.svg { alias /srv/img/logo.svg; }`) also serves the files beside it whose
-names continue it (`/logo.svg.bak`): a note, fixed with `location =`.
+names continue it (`/logo.svg.bak`): a note, fixed with `location =`. A location
+that answers every request itself (`return 404;`, or `deny all;`) and holds no
+nested location reads no file through its alias and is left alone.
 
 **Symptom**: `GET /files../etc/passwd` (or `/files../app/.env`) returns files
 outside the aliased directory — one of the most exploited nginx
@@ -142,6 +144,25 @@ fn regex_escape(pattern: &str, caseless: bool, alias: &str) -> Option<&'static s
     None
 }
 
+/// Whether the location answers every request before any file is read: a `return` at
+/// its own level (the rewrite phase ends the request; HestiaCP's `location /webmail {
+/// alias /var/www/document_errors/; return 404; }`) or `deny all` without `allow` or
+/// `satisfy` (403 in the access phase). A nested location does not inherit `return` or
+/// `deny` but does inherit `alias`, so a location that holds one is still judged.
+fn answers_without_file(tree: &Tree<'_>, location: usize) -> bool {
+    let kids = tree.children(Some(location));
+    let has = |name: &str| kids.iter().any(|&c| tree.item(c).is(name));
+    if has("location") {
+        return false;
+    }
+    let denies_everyone = kids.iter().any(|&c| {
+        let c = tree.item(c);
+        c.is("deny") && c.arg(0).is_some_and(|a| a == "all")
+    }) && !has("allow")
+        && !has("satisfy");
+    has("return") || denies_everyone
+}
+
 fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     for i in nodes.named(tree, "alias").collect::<Vec<_>>() {
         let item = tree.item(i);
@@ -152,6 +173,10 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         let (modifier, path) = location_pattern(&tree.item(location));
         // A location that never matches serves nothing (NGX211 says so).
         if crate::model::syntax::literal_never_matches(modifier, &path).is_some() {
+            continue;
+        }
+        // Nor does one that answers every request itself.
+        if answers_without_file(tree, location) {
             continue;
         }
         let why = match modifier {
