@@ -50,6 +50,7 @@ register! {
     x033_prepend_file_missing,
     x034_doc_root_not_document_root,
     x035_keepalive_pins_workers,
+    x036_path_info_refused,
     ngx026_user_unknown,
     ngx027_nginx_log_directory_missing,
     ngx029_nginx_cache_directory_parent_missing,

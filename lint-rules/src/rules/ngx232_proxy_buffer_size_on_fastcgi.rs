@@ -122,7 +122,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         if location.inherited.get("fastcgi_buffer_size").is_some() {
             continue;
         }
-        if !parse_size(setting.first()).is_some_and(|bytes| bytes > PAGE) {
+        if parse_size(setting.first()).is_none_or(|bytes| bytes <= PAGE) {
             continue;
         }
         let written_here = within(setting.span, location.span);
