@@ -29,9 +29,8 @@ server with `keepalive N`, when `N × worker_processes` (`auto` or unset counted
 at least the `pm.max_children` of the pool behind it.
 
 **Symptom**: under load, 504 Gateway Time-out after `fastcgi_read_timeout` although
-php-fpm is idle; nginx logs `upstream timed out (110: Connection timed out) while
-reading response header from upstream`, php-fpm may log `server reached
-pm.max_children setting`.
+no script runs that long; nginx logs `upstream timed out (110: Connection timed out)
+while reading response header from upstream`.
 
 Bad:
 ```nginx
