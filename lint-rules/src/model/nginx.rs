@@ -92,6 +92,8 @@ const INHERITED: &[&str] = &[
     "proxy_read_timeout",
     "proxy_connect_timeout",
     "proxy_send_timeout",
+    // Written for PHP's headers, it sizes proxy_pass's buffer only (NGX232).
+    "proxy_buffer_size",
     "root",
     "index",
     "resolver",
@@ -740,6 +742,8 @@ pub struct Upstream {
     pub servers: Vec<(NginxTarget, Span)>,
     /// `keepalive N` when set.
     pub keepalive: Option<Span>,
+    /// The `N` of `keepalive N` (idle connections each worker process keeps), when a number.
+    pub keepalive_connections: Option<u64>,
 }
 
 /// Everything read from one nginx tree.
@@ -1210,6 +1214,7 @@ fn build_http<'u>(
                 span: item.span(),
                 servers: Vec::new(),
                 keepalive: None,
+                keepalive_connections: None,
             };
             for u in item.children() {
                 if u.is("server") {
@@ -1220,6 +1225,7 @@ fn build_http<'u>(
                     }
                 } else if u.is("keepalive") {
                     upstream.keepalive = Some(u.span());
+                    upstream.keepalive_connections = u.arg(0).and_then(|n| n.parse().ok());
                 }
             }
             model.upstreams.insert(name.to_ascii_lowercase(), upstream);

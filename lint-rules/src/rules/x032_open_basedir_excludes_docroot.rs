@@ -59,7 +59,7 @@ php_admin_value[open_basedir] = /srv/shop:/tmp
 /// location's (nginx merges `alias` into nested locations as it merges `root`), unless a
 /// `root` written further in replaces it.
 /// `holders`: the server's locations that set `alias` ([`alias_holders`]).
-fn effective_alias<'s>(
+pub(super) fn effective_alias<'s>(
     holders: &[&'s EffectiveLocation],
     location: &'s EffectiveLocation,
 ) -> Option<&'s Setting> {
@@ -82,7 +82,7 @@ fn effective_alias<'s>(
 /// The server's locations that set `alias`, read once per server: looking for them among
 /// all the locations for each PHP location made a server of 32 000 PHP locations (one
 /// snippet included in each) take 5 s in this rule.
-fn alias_holders(server: &Server) -> Vec<&EffectiveLocation> {
+pub(super) fn alias_holders(server: &Server) -> Vec<&EffectiveLocation> {
     server
         .locations
         .iter()
