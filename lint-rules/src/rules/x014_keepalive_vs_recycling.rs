@@ -32,7 +32,7 @@ Good:
 ```nginx
 upstream php { server 127.0.0.1:9000; keepalive 8; }
 location ~ \.php$ { fastcgi_pass php; fastcgi_keep_conn on; fastcgi_next_upstream error timeout; }
-# pool: pm.max_requests = 0, or no keepalive
+# pool: pm.max_requests = 0 and more than 8 workers per nginx worker (X035), or no keepalive
 ```"#,
         fix: "Drop keepalive/fastcgi_keep_conn for this pool, or set pm.max_requests = 0 (if the code does not leak).",
     },
