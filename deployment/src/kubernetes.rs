@@ -26,6 +26,8 @@ struct ConfigMap {
     /// Keys whose value is a repository file (a kustomize `configMapGenerator`): mounted
     /// as that file, so that findings point into it.
     from_files: BTreeMap<String, PathBuf>,
+    /// Where each key's text stands in `file` (found with one index of the manifest).
+    located: BTreeMap<String, Option<lint_source::Carrier>>,
 }
 
 struct Workload {
@@ -87,6 +89,8 @@ pub(crate) fn assemble(
         }
         // kustomize lets a kustomization.yaml leave out its apiVersion and kind.
         let kustomization = is_kustomization_name(&m.path);
+        // The manifest's lines, indexed once for the ConfigMap keys it holds.
+        let carrier_lines = std::cell::OnceCell::new();
         // `kind: List` holds its objects under `items` (what `kubectl get -o yaml` writes,
         // bitnami's php-fpm example): each is read as a document of its own.
         let docs = docs.into_iter().flat_map(|doc| {
@@ -111,10 +115,16 @@ pub(crate) fn assemble(
                             }
                         }
                     }
+                    let lines = carrier_lines.get_or_init(|| lint_source::CarrierLines::new(&text));
+                    let located = data
+                        .iter()
+                        .map(|(k, v)| (k.clone(), lines.locate(m.path.clone(), v)))
+                        .collect();
                     config_maps.entry(name).or_default().push(ConfigMap {
                         data,
                         file: m.path.clone(),
                         from_files: BTreeMap::new(),
+                        located,
                     });
                 }
                 // Kustomize's `configMapGenerator` makes a ConfigMap of files beside the
@@ -163,6 +173,9 @@ pub(crate) fn assemble(
                             data,
                             file: m.path.clone(),
                             from_files,
+                            // Literals are searched when read, as before (in the
+                            // kustomization's own lines).
+                            located: BTreeMap::new(),
                         });
                     }
                 }
@@ -474,6 +487,7 @@ pub(crate) fn assemble(
                                 cm_name.clone().unwrap_or_default()
                             )),
                             host: Some(cm.file.clone()),
+                            located: cm.located.get(&key).cloned(),
                         },
                         why: why.clone(),
                     });

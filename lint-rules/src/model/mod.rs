@@ -201,6 +201,11 @@ pub struct Model<'a> {
     /// `location`s are written in each file: rules look a location's statements up in
     /// every tree, and 8 000 files given on the command line took 38 s that way.
     syntax_by_file: foldhash::HashMap<lint_source::FileId, Vec<usize>>,
+    /// Where the trees' includes could not be read, sorted (file, start, end): NGX005's
+    /// (`unknown`) and NGX005's with NGX002's (`unresolved`). Rules ask per location
+    /// whether one is inside it, and scanning every finding per question made a dump of
+    /// 20 000 sites, each with an include it does not hold, quadratic.
+    include_findings: IncludeFindings,
     /// php-fpm ports published beyond the deployment, with where they are published.
     pub published: Vec<(crate::options::Published, Span)>,
     /// Files the deployment places in a site folder of nginx that no include of the
@@ -215,6 +220,37 @@ pub struct Model<'a> {
     /// The same trees indexed with parents and children (built once per run, shared by
     /// every rule that navigates statements).
     pub syntax: &'a [syntax::Tree<'a>],
+}
+
+/// The spans of the trees' include findings ([`Model::unresolved_include_within`]), each
+/// list sorted by (file, start, end).
+#[derive(Debug, Default)]
+struct IncludeFindings {
+    /// NGX005: an include of a file the deployment does not provide.
+    unknown: Vec<(lint_source::FileId, u32, u32)>,
+    /// NGX005 and NGX002 (a missing file).
+    unresolved: Vec<(lint_source::FileId, u32, u32)>,
+}
+
+impl IncludeFindings {
+    fn of(trees: &[nginx_conf_parser::Config]) -> Self {
+        let unknown_code = nginx_conf_parser::codes::INCLUDE_UNKNOWN.code;
+        let not_found_code = nginx_conf_parser::codes::INCLUDE_NOT_FOUND.code;
+        let mut out = IncludeFindings::default();
+        for d in trees.iter().flat_map(|t| &t.diagnostics) {
+            let Some(p) = &d.primary else { continue };
+            let at = (p.span.file, p.span.start, p.span.end);
+            if d.code == unknown_code {
+                out.unknown.push(at);
+                out.unresolved.push(at);
+            } else if d.code == not_found_code {
+                out.unresolved.push(at);
+            }
+        }
+        out.unknown.sort_unstable();
+        out.unresolved.sort_unstable();
+        out
+    }
 }
 
 /// Pools indexed by the address they listen on.
@@ -285,6 +321,7 @@ impl<'a> Model<'a> {
             used_pools: std::sync::OnceLock::new(),
             globals: Vec::new(),
             syntax_by_file: Default::default(),
+            include_findings: IncludeFindings::default(),
             published: Vec::new(),
             never_loaded: Vec::new(),
             trees: &[],
@@ -547,6 +584,7 @@ impl<'a> Model<'a> {
         self.syntax = syntax;
         self.globals = syntax.iter().map(value_reach::Globals::of).collect();
         self.syntax_by_file.clear();
+        self.include_findings = IncludeFindings::of(trees);
         if syntax.len() > 1 {
             for (i, tree) in syntax.iter().enumerate() {
                 for l in tree.named("location") {
@@ -706,33 +744,30 @@ impl<'a> Model<'a> {
     /// Whether an `include` inside `span` names a file the deployment does not provide
     /// (NGX005): what it would set there (a `fastcgi_param`, a certificate) is unknown.
     pub fn unknown_include_within(&self, span: Span) -> bool {
-        self.include_finding_within(span, &[nginx_conf_parser::codes::INCLUDE_UNKNOWN.code])
+        self.include_finding_within(span, true)
     }
 
     /// True when an `include` inside `span` could not be read at all: one the deployment
     /// does not provide (NGX005), or a file that is missing (NGX002). What such a file
     /// would set is not known, so "this block lacks X" is not either.
     pub fn unresolved_include_within(&self, span: Span) -> bool {
-        self.include_finding_within(
-            span,
-            &[
-                nginx_conf_parser::codes::INCLUDE_UNKNOWN.code,
-                nginx_conf_parser::codes::INCLUDE_NOT_FOUND.code,
-            ],
-        )
+        self.include_finding_within(span, false)
     }
 
-    fn include_finding_within(&self, span: Span, codes: &[&str]) -> bool {
-        self.trees.iter().any(|tree| {
-            tree.diagnostics.iter().any(|d| {
-                codes.contains(&d.code)
-                    && d.primary.as_ref().is_some_and(|p| {
-                        p.span.file == span.file
-                            && p.span.start >= span.start
-                            && p.span.end <= span.end
-                    })
-            })
-        })
+    fn include_finding_within(&self, span: Span, unknown_only: bool) -> bool {
+        let found = if unknown_only {
+            &self.include_findings.unknown
+        } else {
+            &self.include_findings.unresolved
+        };
+        // The first finding of the file at or after `span`'s start, then those that
+        // start inside it (one of them ends inside it, unless a finding straddles).
+        let from =
+            found.partition_point(|&(file, start, _)| (file, start) < (span.file, span.start));
+        found[from..]
+            .iter()
+            .take_while(|&&(file, start, _)| file == span.file && start <= span.end)
+            .any(|&(_, _, end)| end <= span.end)
     }
 
     /// The pools a location's `fastcgi_pass` reaches (all of them, or some of its addresses),
