@@ -70,6 +70,8 @@ pub(crate) fn assemble(
     let mut services: Vec<ServiceEntry> = Vec::new();
     // Services that publish beyond the cluster: (selector, target ports, file, type).
     let mut exposed: Vec<Exposed> = Vec::new();
+    // The index in `exposed` of each Service there, by its index in `services`.
+    let mut exposed_of: BTreeMap<usize, usize> = BTreeMap::new();
     for m in manifests {
         let Ok(text) = std::fs::read_to_string(&m.path) else {
             continue;
@@ -200,6 +202,7 @@ pub(crate) fn assemble(
                                     .and_then(|t| t.parse().ok())
                             })
                             .collect();
+                        exposed_of.insert(services.len(), exposed.len());
                         exposed.push((selector.clone(), ports, m.path.clone(), kind, name.clone()));
                     }
                     let ports = doc["spec"]["ports"]
@@ -246,15 +249,47 @@ pub(crate) fn assemble(
         }
         out.used.push(m.path.clone());
     }
+    // The Services whose selector matches each workload's labels, in order: looked up by
+    // the selector's first label, not asked of every Service (a manifest of 2 000 pods,
+    // each with its Service, compared every selector with every pod's labels).
+    let mut by_first_label: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+    for (i, (_, selector, _)) in services.iter().enumerate() {
+        if let Some((k, v)) = selector.iter().next() {
+            by_first_label.entry((k, v)).or_default().push(i);
+        }
+    }
+    let selecting: Vec<Vec<usize>> = workloads
+        .iter()
+        .map(|w| {
+            let mut found: Vec<usize> = w
+                .labels
+                .iter()
+                .filter_map(|(k, v)| by_first_label.get(&(k.as_str(), v.as_str())))
+                .flatten()
+                .copied()
+                .filter(|&i| {
+                    services.get(i).is_some_and(|(_, sel, _)| {
+                        sel.iter().all(|(k, v)| w.labels.get(k) == Some(v))
+                    })
+                })
+                .collect();
+            found.sort_unstable();
+            found.dedup();
+            found
+        })
+        .collect();
+    // Whether some workload's labels match each Service's (non-empty) selector.
+    let mut backed = vec![false; services.len()];
+    for &i in selecting.iter().flatten() {
+        if let Some(b) = backed.get_mut(i) {
+            *b = true;
+        }
+    }
     let mut containers: Vec<Container> = Vec::new();
-    for w in &workloads {
+    for (w, selecting) in workloads.iter().zip(&selecting) {
         // Services whose selector matches the pod's labels name it.
-        let naming: Vec<&ServiceEntry> = services
-            .iter()
-            .filter(|(_, sel, _)| {
-                !sel.is_empty() && sel.iter().all(|(k, v)| w.labels.get(k) == Some(v))
-            })
-            .collect();
+        let naming: Vec<&ServiceEntry> =
+            selecting.iter().filter_map(|&i| services.get(i)).collect();
         let service_names: Vec<String> = naming.iter().map(|(n, _, _)| n.clone()).collect();
         let volumes = w.spec["volumes"].as_vec().cloned().unwrap_or_default();
         for c in w.spec["containers"].as_vec().into_iter().flatten() {
@@ -297,11 +332,10 @@ pub(crate) fn assemble(
                     repo,
                 );
             }
-            for (selector, ports, file, kind, service) in &exposed {
-                if selector.is_empty() || !selector.iter().all(|(k, v)| w.labels.get(k) == Some(v))
-                {
-                    continue;
-                }
+            for (_, ports, file, kind, service) in selecting
+                .iter()
+                .filter_map(|i| exposed.get(*exposed_of.get(i)?))
+            {
                 let text = std::fs::read_to_string(file).unwrap_or_default();
                 let needle = format!("type: {kind}");
                 let start = service_type_at(&text, service, &needle);
@@ -506,24 +540,16 @@ pub(crate) fn assemble(
     // A Service whose pods are not read here (a workload of a kind this tool does not
     // know, a chart's template) is still a name cluster DNS answers: the names are then
     // not all there is, and "host not found" cannot be claimed.
-    let every_service_backed = services.iter().all(|(_, selector, _)| {
-        workloads.iter().any(|w| {
-            !selector.is_empty() && selector.iter().all(|(k, v)| w.labels.get(k) == Some(v))
-        })
-    });
+    let every_service_backed = backed.iter().all(|&b| b);
     let start = out.deployments.len();
     pair(&source, &containers, repo, out, every_service_backed);
     // Services that select no pod of these manifests: cluster DNS answers their names all
     // the same (nginx starts), and no pod is behind them.
     let unbacked: Vec<(&String, &BTreeMap<String, String>)> = services
         .iter()
-        .filter(|(_, selector, _)| {
-            !selector.is_empty()
-                && !workloads
-                    .iter()
-                    .any(|w| selector.iter().all(|(k, v)| w.labels.get(k) == Some(v)))
-        })
-        .map(|(name, selector, _)| (name, selector))
+        .zip(&backed)
+        .filter(|((_, selector, _), &backed)| !selector.is_empty() && !backed)
+        .map(|((name, selector, _), _)| (name, selector))
         .collect();
     if unbacked.is_empty() {
         return;
