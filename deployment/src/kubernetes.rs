@@ -665,3 +665,56 @@ fn labels(y: &Yaml) -> BTreeMap<String, String> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    /// Each pod pairs with its own php-fpm, and is named by the Services whose selector
+    /// its labels match, in the manifest's order, whichever label a selector starts with
+    /// (they are looked up by their first label, not asked of every pod); a Service that
+    /// selects no pod is one cluster DNS answers with nothing behind it.
+    #[test]
+    fn pods_pair_with_their_own_php_and_the_services_that_select_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut manifest = String::new();
+        for i in 0..3 {
+            manifest.push_str(&format!(
+                "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: site{i}}}\ndata:\n  default.conf: |\n    server {{\n      listen 80;\n      location ~ \\.php$ {{ include fastcgi_params; fastcgi_pass 127.0.0.1:9000; }}\n    }}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: app{i}}}\nspec:\n  template:\n    metadata:\n      labels: {{app: app{i}, tier: front}}\n    spec:\n      containers:\n        - name: nginx\n          image: nginx:1.25\n          volumeMounts: [{{name: conf, mountPath: /etc/nginx/conf.d}}]\n        - name: php\n          image: php:8.2-fpm\n      volumes: [{{name: conf, configMap: {{name: site{i}}}}}]\n"
+            ));
+        }
+        for (name, selector, kind) in [
+            ("front", "{tier: front}", "ClusterIP"),
+            ("b-one", "{app: app1, tier: front}", "ClusterIP"),
+            ("a-one", "{tier: front, app: app1}", "LoadBalancer"),
+            ("nothing", "{app: gone}", "ClusterIP"),
+        ] {
+            manifest.push_str(&format!(
+                "---\napiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec:\n  type: {kind}\n  selector: {selector}\n  ports: [{{port: 9000}}]\n"
+            ));
+        }
+        std::fs::write(dir.path().join("k8s.yaml"), manifest).unwrap();
+        let found = crate::assemble(dir.path());
+        let names: Vec<&str> = found.deployments.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "app0/nginx → app0/php",
+                "app1/nginx → app1/php",
+                "app2/nginx → app2/php"
+            ]
+        );
+        let one = &found.deployments[1].network;
+        assert_eq!(one.fpm_names, ["front", "b-one", "a-one"]);
+        assert_eq!(
+            one.published.iter().map(|p| p.port).collect::<Vec<_>>(),
+            [9000]
+        );
+        assert_eq!(found.deployments[0].network.fpm_names, ["front"]);
+        assert!(found.deployments[0].network.published.is_empty());
+        for d in &found.deployments {
+            assert_eq!(d.network.unbacked_services.len(), 1, "{}", d.name);
+            assert!(d.network.all_names.iter().any(|n| n == "nothing"));
+            // A Service not read here could be backed elsewhere: names not all known.
+            assert!(!d.network.closed);
+        }
+    }
+}
