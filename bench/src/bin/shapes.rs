@@ -293,11 +293,11 @@ const SHAPES: &[Shape] = &[
     },
     Shape {
         name: "k8s-pairs",
-        what: "a repository: one Kubernetes manifest of n ConfigMap + Deployment pairs (a site in each ConfigMap, mounted beside a php-fpm container)",
+        what: "a repository: one Kubernetes manifest of n ConfigMap + Deployment + Service triples (a site in each ConfigMap, mounted beside a php-fpm container)",
         make: |n| {
             let mut manifest = String::new();
             for i in 0..n {
-                let _ = write!(manifest, "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: site{i}\ndata:\n  default.conf: |\n    server {{\n      listen 80;\n      server_name s{i}.example.com;\n      root /var/www/html;\n      location ~ \\.php$ {{\n        include fastcgi_params;\n        fastcgi_pass 127.0.0.1:9000;\n      }}\n    }}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app{i}\nspec:\n  selector:\n    matchLabels: {{app: app{i}}}\n  template:\n    metadata:\n      labels: {{app: app{i}}}\n    spec:\n      containers:\n        - name: nginx\n          image: nginx:1.25\n          volumeMounts:\n            - name: conf\n              mountPath: /etc/nginx/conf.d\n        - name: php\n          image: php:8.2-fpm\n      volumes:\n        - name: conf\n          configMap:\n            name: site{i}\n");
+                let _ = write!(manifest, "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: site{i}\ndata:\n  default.conf: |\n    server {{\n      listen 80;\n      server_name s{i}.example.com;\n      root /var/www/html;\n      location ~ \\.php$ {{\n        include fastcgi_params;\n        fastcgi_pass 127.0.0.1:9000;\n      }}\n    }}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app{i}\nspec:\n  selector:\n    matchLabels: {{app: app{i}}}\n  template:\n    metadata:\n      labels: {{app: app{i}}}\n    spec:\n      containers:\n        - name: nginx\n          image: nginx:1.25\n          volumeMounts:\n            - name: conf\n              mountPath: /etc/nginx/conf.d\n        - name: php\n          image: php:8.2-fpm\n      volumes:\n        - name: conf\n          configMap:\n            name: site{i}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc{i}\nspec:\n  selector: {{app: app{i}}}\n  ports:\n    - port: 80\n");
             }
             (vec![("k8s.yaml".into(), manifest)], vec!["."])
         },
