@@ -1312,6 +1312,7 @@ impl Container {
                         bytes: Arc::from(rendered.into_bytes()),
                         origin: Arc::from("envsubst template"),
                         host: Some(host.clone()),
+                        located: None,
                     },
                     why: format!(
                         "{} rendered by the image's 20-envsubst-on-templates.sh",
@@ -1383,6 +1384,7 @@ impl Container {
                         bytes: Arc::from(rendered.into_bytes()),
                         origin: Arc::from("envsubst template"),
                         host: fetched.disk_path,
+                        located: None,
                     },
                 });
             }
@@ -1726,6 +1728,7 @@ fn compose_container(
                     bytes: Arc::from(text.clone().into_bytes()),
                     origin: Arc::from(format!("config {name} of {}", rel(file, repo))),
                     host: None,
+                    located: None,
                 },
                 why: format!("{}: config {name} → {}", rel(file, repo), target.display()),
             }),
@@ -2179,6 +2182,7 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
                     bytes: Arc::from(RPM_PHP_FPM_UPSTREAM.as_bytes()),
                     origin: Arc::from("the RHEL/Fedora php-fpm package's conf.d/php-fpm.conf"),
                     host: None,
+                    located: None,
                 },
                 why: format!(
                     "{}: the php-fpm package (yum/dnf) installs it for nginx",
@@ -2365,6 +2369,7 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
                         copy.line
                     )),
                     host: Some(df.path.clone()),
+                    located: None,
                 },
                 why: format!(
                     "{}:{}: COPY <<here-document",
@@ -2459,6 +2464,7 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
                     bytes: Arc::from(&b""[..]),
                     origin: Arc::from(format!("empty file of {} (RUN touch)", rel(&df.path, repo))),
                     host: Some(df.path.clone()),
+                    located: None,
                 },
                 why: format!("{}: RUN touch", rel(&df.path, repo)),
             });
@@ -3142,6 +3148,24 @@ pub(crate) fn pair(
         })
         .collect();
     let named_by_any: BTreeSet<usize> = reached.iter().flatten().copied().collect();
+    // The containers and the php-fpm sides by pod, and the php-fpm sides by container
+    // name, in order: the search below for a pod's PHP container and the pairing loop
+    // asked every container of the manifests for every nginx (a manifest of 4 000
+    // pods, each an nginx beside a php-fpm, compared 16 million pod names).
+    let mut containers_by_pod: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (k, c) in containers.iter().enumerate() {
+        if let Some(pod) = &c.pod {
+            containers_by_pod.entry(pod).or_default().push(k);
+        }
+    }
+    let mut fpm_by_pod: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut fpm_by_container: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (k, (f, _)) in fpm.iter().enumerate() {
+        if let Some(pod) = &f.pod {
+            fpm_by_pod.entry(pod).or_default().push(k);
+        }
+        fpm_by_container.entry(&f.name).or_default().push(k);
+    }
     for (i, (n, n_side)) in nginx.iter().enumerate() {
         if some_speak_fastcgi && !fpm.is_empty() && !n.names_fastcgi_pass() {
             out.deployments.push(nginx_only(
@@ -3182,22 +3206,36 @@ pub(crate) fn pair(
             out.deployments.push(nginx_only(n, n_side, why));
         }
         // A container that runs its own php-fpm (one image, supervisord) uses that one.
-        let runs_own = fpm.iter().any(|(f, _)| f.name == n.name);
+        let own = fpm_by_container.get(n.name.as_str());
+        let runs_own = own.is_some();
         // A pod with a PHP container of its own (an application image we cannot read)
         // serves its nginx: a php-fpm of another pod, behind a Service, is not this one's.
-        let pod_php = containers
-            .iter()
-            .zip(&runs_nginx)
-            .find(|(c, &runs_nginx)| {
-                n.pod.is_some()
-                    && c.pod == n.pod
-                    && c.name != n.name
-                    && !runs_nginx
-                    && (c.runs_fpm() || c.looks_like_php())
+        // (The first such container of the pod, in order.)
+        let pod_php = n
+            .pod
+            .as_deref()
+            .and_then(|pod| containers_by_pod.get(pod))
+            .into_iter()
+            .flatten()
+            .map(|&k| (&containers[k], runs_nginx[k]))
+            .find(|(c, runs_nginx)| {
+                c.name != n.name && !runs_nginx && (c.runs_fpm() || c.looks_like_php())
             })
             .map(|(c, _)| c);
+        // The php-fpm sides the loop below may pair with this nginx, in order: its own
+        // when it runs one, else those of its pod when the pod has a PHP container, else
+        // all (the conditions in the loop still decide).
+        let all: Vec<usize>;
+        let candidates: &[usize] = match (own, pod_php, n.pod.as_deref()) {
+            (Some(own), _, _) => own,
+            (None, Some(_), Some(pod)) => fpm_by_pod.get(pod).map_or(&[], Vec::as_slice),
+            _ => {
+                all = (0..fpm.len()).collect();
+                &all
+            }
+        };
         let paired_before = out.deployments.len();
-        for (k, (f, f_side)) in fpm.iter().enumerate() {
+        for (k, (f, f_side)) in candidates.iter().filter_map(|&k| Some((k, fpm.get(k)?))) {
             if runs_own && f.name != n.name {
                 continue;
             }
@@ -3291,8 +3329,16 @@ pub(crate) fn pair(
                     shared_dirs: n_side.fs.shared_with(&f_side.fs),
                     published: f.published.clone(),
                     // An application image's own files are unknown: no "nothing there".
-                    fpm_provided: f_side.fs.provided().filter(|_| !f.app_image),
-                    nginx_provided: n_side.fs.provided().filter(|_| !n.app_image),
+                    fpm_provided: f_side
+                        .fs
+                        .provided()
+                        .filter(|_| !f.app_image)
+                        .map(lint_rules::Provided::new),
+                    nginx_provided: n_side
+                        .fs
+                        .provided()
+                        .filter(|_| !n.app_image)
+                        .map(lint_rules::Provided::new),
                     service_ports: if apart {
                         Vec::new()
                     } else {
@@ -4106,6 +4152,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                     bytes: Arc::from(text.into_bytes()),
                     origin: Arc::from("the official image's nginx.conf with FreeBSD's user www"),
                     host: None,
+                    located: None,
                 },
                 why: "FreeBSD's nginx runs as www (the port's --user=www)".into(),
             });

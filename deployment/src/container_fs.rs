@@ -41,6 +41,11 @@ pub enum Source {
         origin: Arc<str>,
         /// The repository file it was made from.
         host: Option<PathBuf>,
+        /// Where the bytes stand in `host`, when that was searched while assembling
+        /// (`Some(None)`: searched, not there as written); `None`: searched when read.
+        /// A manifest's ConfigMap keys are found with one index of the manifest, not by
+        /// reading and scanning the manifest once per key.
+        located: Option<Option<lint_source::Carrier>>,
     },
     /// A volume whose content the repository does not show (anonymous volume, tmpfs).
     Opaque,
@@ -131,7 +136,12 @@ pub struct ContainerFs {
 
 enum Found {
     Host(PathBuf),
-    Bytes(Arc<[u8]>, Arc<str>, Option<PathBuf>),
+    Bytes(
+        Arc<[u8]>,
+        Arc<str>,
+        Option<PathBuf>,
+        Option<Option<lint_source::Carrier>>,
+    ),
     Stock(Arc<[u8]>, &'static str),
     Link(PathBuf),
 }
@@ -380,7 +390,7 @@ impl ContainerFs {
     pub fn host_path(&self, path: &Path) -> Option<PathBuf> {
         match self.lookup(path) {
             Ok(Found::Host(h)) => Some(h),
-            Ok(Found::Bytes(_, _, h)) => h,
+            Ok(Found::Bytes(_, _, h, _)) => h,
             _ => None,
         }
     }
@@ -433,8 +443,14 @@ impl ContainerFs {
                     bytes,
                     origin,
                     host,
+                    located,
                 } if rest.as_os_str().is_empty() => {
-                    return Ok(Found::Bytes(bytes.clone(), origin.clone(), host.clone()))
+                    return Ok(Found::Bytes(
+                        bytes.clone(),
+                        origin.clone(),
+                        host.clone(),
+                        located.clone(),
+                    ))
                 }
                 Source::Bytes { .. } => return Err(FsError::NotFound),
                 Source::Opaque | Source::Shared(_) => return Err(FsError::Unknown),
@@ -832,10 +848,11 @@ impl ContainerFs {
                     origin: None,
                 })
             }
-            Found::Bytes(bytes, origin, host) => Ok(Fetched {
+            Found::Bytes(bytes, origin, host, located) => Ok(Fetched {
                 // A ConfigMap key or a here-document whose lines stand in the repository
                 // file as written: findings are placed there.
-                carrier: host.as_ref().and_then(|h| {
+                carrier: located.unwrap_or_else(|| {
+                    let h = host.as_ref()?;
                     let carrier = std::fs::read(h).ok()?;
                     let embedded = std::str::from_utf8(&bytes).ok()?;
                     lint_source::Carrier::locate(

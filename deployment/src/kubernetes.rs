@@ -26,6 +26,8 @@ struct ConfigMap {
     /// Keys whose value is a repository file (a kustomize `configMapGenerator`): mounted
     /// as that file, so that findings point into it.
     from_files: BTreeMap<String, PathBuf>,
+    /// Where each key's text stands in `file` (found with one index of the manifest).
+    located: BTreeMap<String, Option<lint_source::Carrier>>,
 }
 
 struct Workload {
@@ -68,6 +70,8 @@ pub(crate) fn assemble(
     let mut services: Vec<ServiceEntry> = Vec::new();
     // Services that publish beyond the cluster: (selector, target ports, file, type).
     let mut exposed: Vec<Exposed> = Vec::new();
+    // The index in `exposed` of each Service there, by its index in `services`.
+    let mut exposed_of: BTreeMap<usize, usize> = BTreeMap::new();
     for m in manifests {
         let Ok(text) = std::fs::read_to_string(&m.path) else {
             continue;
@@ -87,6 +91,8 @@ pub(crate) fn assemble(
         }
         // kustomize lets a kustomization.yaml leave out its apiVersion and kind.
         let kustomization = is_kustomization_name(&m.path);
+        // The manifest's lines, indexed once for the ConfigMap keys it holds.
+        let carrier_lines = std::cell::OnceCell::new();
         // `kind: List` holds its objects under `items` (what `kubectl get -o yaml` writes,
         // bitnami's php-fpm example): each is read as a document of its own.
         let docs = docs.into_iter().flat_map(|doc| {
@@ -111,10 +117,16 @@ pub(crate) fn assemble(
                             }
                         }
                     }
+                    let lines = carrier_lines.get_or_init(|| lint_source::CarrierLines::new(&text));
+                    let located = data
+                        .iter()
+                        .map(|(k, v)| (k.clone(), lines.locate(m.path.clone(), v)))
+                        .collect();
                     config_maps.entry(name).or_default().push(ConfigMap {
                         data,
                         file: m.path.clone(),
                         from_files: BTreeMap::new(),
+                        located,
                     });
                 }
                 // Kustomize's `configMapGenerator` makes a ConfigMap of files beside the
@@ -163,6 +175,9 @@ pub(crate) fn assemble(
                             data,
                             file: m.path.clone(),
                             from_files,
+                            // Literals are searched when read, as before (in the
+                            // kustomization's own lines).
+                            located: BTreeMap::new(),
                         });
                     }
                 }
@@ -187,6 +202,7 @@ pub(crate) fn assemble(
                                     .and_then(|t| t.parse().ok())
                             })
                             .collect();
+                        exposed_of.insert(services.len(), exposed.len());
                         exposed.push((selector.clone(), ports, m.path.clone(), kind, name.clone()));
                     }
                     let ports = doc["spec"]["ports"]
@@ -233,15 +249,47 @@ pub(crate) fn assemble(
         }
         out.used.push(m.path.clone());
     }
+    // The Services whose selector matches each workload's labels, in order: looked up by
+    // the selector's first label, not asked of every Service (a manifest of 2 000 pods,
+    // each with its Service, compared every selector with every pod's labels).
+    let mut by_first_label: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+    for (i, (_, selector, _)) in services.iter().enumerate() {
+        if let Some((k, v)) = selector.iter().next() {
+            by_first_label.entry((k, v)).or_default().push(i);
+        }
+    }
+    let selecting: Vec<Vec<usize>> = workloads
+        .iter()
+        .map(|w| {
+            let mut found: Vec<usize> = w
+                .labels
+                .iter()
+                .filter_map(|(k, v)| by_first_label.get(&(k.as_str(), v.as_str())))
+                .flatten()
+                .copied()
+                .filter(|&i| {
+                    services.get(i).is_some_and(|(_, sel, _)| {
+                        sel.iter().all(|(k, v)| w.labels.get(k) == Some(v))
+                    })
+                })
+                .collect();
+            found.sort_unstable();
+            found.dedup();
+            found
+        })
+        .collect();
+    // Whether some workload's labels match each Service's (non-empty) selector.
+    let mut backed = vec![false; services.len()];
+    for &i in selecting.iter().flatten() {
+        if let Some(b) = backed.get_mut(i) {
+            *b = true;
+        }
+    }
     let mut containers: Vec<Container> = Vec::new();
-    for w in &workloads {
+    for (w, selecting) in workloads.iter().zip(&selecting) {
         // Services whose selector matches the pod's labels name it.
-        let naming: Vec<&ServiceEntry> = services
-            .iter()
-            .filter(|(_, sel, _)| {
-                !sel.is_empty() && sel.iter().all(|(k, v)| w.labels.get(k) == Some(v))
-            })
-            .collect();
+        let naming: Vec<&ServiceEntry> =
+            selecting.iter().filter_map(|&i| services.get(i)).collect();
         let service_names: Vec<String> = naming.iter().map(|(n, _, _)| n.clone()).collect();
         let volumes = w.spec["volumes"].as_vec().cloned().unwrap_or_default();
         for c in w.spec["containers"].as_vec().into_iter().flatten() {
@@ -284,11 +332,10 @@ pub(crate) fn assemble(
                     repo,
                 );
             }
-            for (selector, ports, file, kind, service) in &exposed {
-                if selector.is_empty() || !selector.iter().all(|(k, v)| w.labels.get(k) == Some(v))
-                {
-                    continue;
-                }
+            for (_, ports, file, kind, service) in selecting
+                .iter()
+                .filter_map(|i| exposed.get(*exposed_of.get(i)?))
+            {
                 let text = std::fs::read_to_string(file).unwrap_or_default();
                 let needle = format!("type: {kind}");
                 let start = service_type_at(&text, service, &needle);
@@ -474,6 +521,7 @@ pub(crate) fn assemble(
                                 cm_name.clone().unwrap_or_default()
                             )),
                             host: Some(cm.file.clone()),
+                            located: cm.located.get(&key).cloned(),
                         },
                         why: why.clone(),
                     });
@@ -492,24 +540,16 @@ pub(crate) fn assemble(
     // A Service whose pods are not read here (a workload of a kind this tool does not
     // know, a chart's template) is still a name cluster DNS answers: the names are then
     // not all there is, and "host not found" cannot be claimed.
-    let every_service_backed = services.iter().all(|(_, selector, _)| {
-        workloads.iter().any(|w| {
-            !selector.is_empty() && selector.iter().all(|(k, v)| w.labels.get(k) == Some(v))
-        })
-    });
+    let every_service_backed = backed.iter().all(|&b| b);
     let start = out.deployments.len();
     pair(&source, &containers, repo, out, every_service_backed);
     // Services that select no pod of these manifests: cluster DNS answers their names all
     // the same (nginx starts), and no pod is behind them.
     let unbacked: Vec<(&String, &BTreeMap<String, String>)> = services
         .iter()
-        .filter(|(_, selector, _)| {
-            !selector.is_empty()
-                && !workloads
-                    .iter()
-                    .any(|w| selector.iter().all(|(k, v)| w.labels.get(k) == Some(v)))
-        })
-        .map(|(name, selector, _)| (name, selector))
+        .zip(&backed)
+        .filter(|((_, selector, _), &backed)| !selector.is_empty() && !backed)
+        .map(|((name, selector, _), _)| (name, selector))
         .collect();
     if unbacked.is_empty() {
         return;
@@ -624,4 +664,57 @@ fn labels(y: &Yaml) -> BTreeMap<String, String> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    /// Each pod pairs with its own php-fpm, and is named by the Services whose selector
+    /// its labels match, in the manifest's order, whichever label a selector starts with
+    /// (they are looked up by their first label, not asked of every pod); a Service that
+    /// selects no pod is one cluster DNS answers with nothing behind it.
+    #[test]
+    fn pods_pair_with_their_own_php_and_the_services_that_select_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut manifest = String::new();
+        for i in 0..3 {
+            manifest.push_str(&format!(
+                "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: site{i}}}\ndata:\n  default.conf: |\n    server {{\n      listen 80;\n      location ~ \\.php$ {{ include fastcgi_params; fastcgi_pass 127.0.0.1:9000; }}\n    }}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: app{i}}}\nspec:\n  template:\n    metadata:\n      labels: {{app: app{i}, tier: front}}\n    spec:\n      containers:\n        - name: nginx\n          image: nginx:1.25\n          volumeMounts: [{{name: conf, mountPath: /etc/nginx/conf.d}}]\n        - name: php\n          image: php:8.2-fpm\n      volumes: [{{name: conf, configMap: {{name: site{i}}}}}]\n"
+            ));
+        }
+        for (name, selector, kind) in [
+            ("front", "{tier: front}", "ClusterIP"),
+            ("b-one", "{app: app1, tier: front}", "ClusterIP"),
+            ("a-one", "{tier: front, app: app1}", "LoadBalancer"),
+            ("nothing", "{app: gone}", "ClusterIP"),
+        ] {
+            manifest.push_str(&format!(
+                "---\napiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\nspec:\n  type: {kind}\n  selector: {selector}\n  ports: [{{port: 9000}}]\n"
+            ));
+        }
+        std::fs::write(dir.path().join("k8s.yaml"), manifest).unwrap();
+        let found = crate::assemble(dir.path());
+        let names: Vec<&str> = found.deployments.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "app0/nginx → app0/php",
+                "app1/nginx → app1/php",
+                "app2/nginx → app2/php"
+            ]
+        );
+        let one = &found.deployments[1].network;
+        assert_eq!(one.fpm_names, ["front", "b-one", "a-one"]);
+        assert_eq!(
+            one.published.iter().map(|p| p.port).collect::<Vec<_>>(),
+            [9000]
+        );
+        assert_eq!(found.deployments[0].network.fpm_names, ["front"]);
+        assert!(found.deployments[0].network.published.is_empty());
+        for d in &found.deployments {
+            assert_eq!(d.network.unbacked_services.len(), 1, "{}", d.name);
+            assert!(d.network.all_names.iter().any(|n| n == "nothing"));
+            // A Service not read here could be backed elsewhere: names not all known.
+            assert!(!d.network.closed);
+        }
+    }
 }

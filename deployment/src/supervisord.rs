@@ -37,7 +37,7 @@ const MAX_FILES: usize = 64;
 /// let mount = Mount {
 ///     guessed: false,
 ///     target: "/etc/supervisord.conf".into(),
-///     source: Source::Bytes { bytes: conf.as_bytes().into(), origin: "example".into(), host: None },
+///     source: Source::Bytes { bytes: conf.as_bytes().into(), origin: "example".into(), host: None, located: None },
 ///     why: "example".into(),
 /// };
 /// let fs = ContainerFs::new("example", vec![], vec![mount], "/nonexistent".into());

@@ -17,7 +17,7 @@ pub use engine::{
     check, inspect, lint, lint_observed, lint_timed, load, parse, sort, LintInput, Loaded,
     NginxInput, Phase, RuleTime,
 };
-pub use options::{LintOptions, Network, PortRoute, Published, RuleOption, ServicePorts};
+pub use options::{LintOptions, Network, PortRoute, Provided, Published, RuleOption, ServicePorts};
 pub use rule::{Check, Rule, Sink};
 pub use rules::RULES;
 pub use server_memo::ServerMemo;

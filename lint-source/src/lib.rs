@@ -18,7 +18,7 @@ pub mod vfs;
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Label, Severity};
 pub use meta::{Family, RuleMeta};
 pub use source_map::{
-    Carrier, FileId, FileKind, IdSource, LineCol, Mark, SourceFile, SourceMap, Span,
+    Carrier, CarrierLines, FileId, FileKind, IdSource, LineCol, Mark, SourceFile, SourceMap, Span,
 };
 
 // The README is a doctest too: its example compiles and runs with `cargo test --doc`.

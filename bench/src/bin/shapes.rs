@@ -291,6 +291,50 @@ const SHAPES: &[Shape] = &[
             )
         },
     },
+    Shape {
+        name: "k8s-pairs",
+        what: "a repository: one Kubernetes manifest of n ConfigMap + Deployment + Service triples (a site in each ConfigMap, mounted beside a php-fpm container)",
+        make: |n| {
+            let mut manifest = String::new();
+            for i in 0..n {
+                let _ = write!(manifest, "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: site{i}\ndata:\n  default.conf: |\n    server {{\n      listen 80;\n      server_name s{i}.example.com;\n      root /var/www/html;\n      location ~ \\.php$ {{\n        include fastcgi_params;\n        fastcgi_pass 127.0.0.1:9000;\n      }}\n    }}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app{i}\nspec:\n  selector:\n    matchLabels: {{app: app{i}}}\n  template:\n    metadata:\n      labels: {{app: app{i}}}\n    spec:\n      containers:\n        - name: nginx\n          image: nginx:1.25\n          volumeMounts:\n            - name: conf\n              mountPath: /etc/nginx/conf.d\n        - name: php\n          image: php:8.2-fpm\n      volumes:\n        - name: conf\n          configMap:\n            name: site{i}\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc{i}\nspec:\n  selector: {{app: app{i}}}\n  ports:\n    - port: 80\n");
+            }
+            (vec![("k8s.yaml".into(), manifest)], vec!["."])
+        },
+    },
+    Shape {
+        name: "compose-bind-sites",
+        what: "a repository: one nginx service bind-mounting n site files, one php-fpm service",
+        make: |n| {
+            let mut files = Vec::new();
+            let mut compose =
+                String::from("services:\n  web:\n    image: nginx:1.25-alpine\n    volumes:\n");
+            for i in 0..n {
+                let _ = writeln!(
+                    compose,
+                    "      - ./sites/site{i}.conf:/etc/nginx/conf.d/site{i}.conf:ro"
+                );
+                files.push((format!("sites/site{i}.conf"), format!("server {{\n  listen 80;\n  server_name s{i}.example.com;\n  root /var/www/html;\n  location ~ \\.php$ {{\n    include fastcgi_params;\n    fastcgi_pass php:9000;\n  }}\n}}\n")));
+            }
+            compose.push_str("  php:\n    image: php:8.2-fpm\n");
+            files.push(("compose.yaml".into(), compose));
+            (files, vec!["."])
+        },
+    },
+    Shape {
+        name: "nginx-dump",
+        what: "`--nginx-dump` of an `nginx -T` of 4n site files, each including a file the dump lacks",
+        make: |n| {
+            let mut dump = String::from("# configuration file /etc/nginx/nginx.conf:\nevents {}\nhttp {\n  include /etc/nginx/sites/*.conf;\n}\n\n");
+            for i in 0..4 * n {
+                let _ = write!(dump, "# configuration file /etc/nginx/sites/s{i}.conf:\nserver {{\n  listen 80;\n  server_name s{i}.example.com;\n  root /var/www/s{i};\n  location ~ \\.php$ {{ include fastcgi_params; fastcgi_pass unix:/run/php/php-fpm.sock; }}\n}}\n\n");
+            }
+            (
+                vec![("dump.txt".into(), dump)],
+                vec!["--nginx-dump", "dump.txt"],
+            )
+        },
+    },
 ];
 
 fn main() -> ExitCode {

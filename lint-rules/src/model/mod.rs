@@ -201,6 +201,11 @@ pub struct Model<'a> {
     /// `location`s are written in each file: rules look a location's statements up in
     /// every tree, and 8 000 files given on the command line took 38 s that way.
     syntax_by_file: foldhash::HashMap<lint_source::FileId, Vec<usize>>,
+    /// Where the trees' includes could not be read, sorted (file, start, end): NGX005's
+    /// (`unknown`) and NGX005's with NGX002's (`unresolved`). Rules ask per location
+    /// whether one is inside it, and scanning every finding per question made a dump of
+    /// 20 000 sites, each with an include it does not hold, quadratic.
+    include_findings: IncludeFindings,
     /// php-fpm ports published beyond the deployment, with where they are published.
     pub published: Vec<(crate::options::Published, Span)>,
     /// Files the deployment places in a site folder of nginx that no include of the
@@ -215,6 +220,47 @@ pub struct Model<'a> {
     /// The same trees indexed with parents and children (built once per run, shared by
     /// every rule that navigates statements).
     pub syntax: &'a [syntax::Tree<'a>],
+}
+
+/// The spans of the trees' include findings ([`Model::unresolved_include_within`]), each
+/// list sorted by (file, start, end).
+#[derive(Debug, Default)]
+struct IncludeFindings {
+    /// NGX005: an include of a file the deployment does not provide.
+    unknown: Vec<(lint_source::FileId, u32, u32)>,
+    /// NGX005 and NGX002 (a missing file).
+    unresolved: Vec<(lint_source::FileId, u32, u32)>,
+}
+
+impl IncludeFindings {
+    fn of(trees: &[nginx_conf_parser::Config]) -> Self {
+        let unknown_code = nginx_conf_parser::codes::INCLUDE_UNKNOWN.code;
+        let not_found_code = nginx_conf_parser::codes::INCLUDE_NOT_FOUND.code;
+        let mut out = IncludeFindings::default();
+        for d in trees.iter().flat_map(|t| &t.diagnostics) {
+            let Some(p) = &d.primary else { continue };
+            let at = (p.span.file, p.span.start, p.span.end);
+            if d.code == unknown_code {
+                out.unknown.push(at);
+                out.unresolved.push(at);
+            } else if d.code == not_found_code {
+                out.unresolved.push(at);
+            }
+        }
+        out.unknown.sort_unstable();
+        out.unresolved.sort_unstable();
+        out
+    }
+}
+
+/// The index of `item` in `items` when it is one of them (the same object, not an equal
+/// one), found from its address: rules ask per server which tree its configuration is,
+/// and a search of the list for it made 8 000 files given with `--nginx` quadratic.
+fn index_in<T>(items: &[T], item: &T) -> Option<usize> {
+    let size = std::mem::size_of::<T>().max(1);
+    let offset = (item as *const T as usize).checked_sub(items.as_ptr() as usize)?;
+    let i = offset / size;
+    items.get(i).filter(|at| std::ptr::eq(*at, item)).map(|_| i)
 }
 
 /// Pools indexed by the address they listen on.
@@ -285,6 +331,7 @@ impl<'a> Model<'a> {
             used_pools: std::sync::OnceLock::new(),
             globals: Vec::new(),
             syntax_by_file: Default::default(),
+            include_findings: IncludeFindings::default(),
             published: Vec::new(),
             never_loaded: Vec::new(),
             trees: &[],
@@ -527,13 +574,13 @@ impl<'a> Model<'a> {
 
     /// The syntax tree `nginx` was built from.
     pub fn syntax_of(&self, nginx: &NginxModel) -> Option<&syntax::Tree<'a>> {
-        let i = self.nginx.iter().position(|n| std::ptr::eq(n, nginx))?;
+        let i = index_in(&self.nginx, nginx)?;
         self.syntax.get(i)
     }
 
     /// The `map`/`geo` definitions and top-level `set`s of one of the model's syntax trees.
     pub fn globals(&self, syntax: &syntax::Tree<'_>) -> Option<&value_reach::Globals<'a>> {
-        let i = self.syntax.iter().position(|t| std::ptr::eq(t, syntax))?;
+        let i = index_in(self.syntax, syntax)?;
         self.globals.get(i)
     }
 
@@ -547,6 +594,7 @@ impl<'a> Model<'a> {
         self.syntax = syntax;
         self.globals = syntax.iter().map(value_reach::Globals::of).collect();
         self.syntax_by_file.clear();
+        self.include_findings = IncludeFindings::of(trees);
         if syntax.len() > 1 {
             for (i, tree) in syntax.iter().enumerate() {
                 for l in tree.named("location") {
@@ -583,7 +631,7 @@ impl<'a> Model<'a> {
     /// wrapper the context reading gives it): the nginx.conf that includes it, and what
     /// that sets (`user`, `worker_*`), is not part of the reading.
     pub fn is_lone_snippet(&self, nginx: &NginxModel) -> bool {
-        let Some(i) = self.nginx.iter().position(|n| std::ptr::eq(n, nginx)) else {
+        let Some(i) = index_in(&self.nginx, nginx) else {
             return false;
         };
         self.trees
@@ -706,20 +754,14 @@ impl<'a> Model<'a> {
     /// Whether an `include` inside `span` names a file the deployment does not provide
     /// (NGX005): what it would set there (a `fastcgi_param`, a certificate) is unknown.
     pub fn unknown_include_within(&self, span: Span) -> bool {
-        self.include_finding_within(span, &[nginx_conf_parser::codes::INCLUDE_UNKNOWN.code])
+        self.include_finding_within(span, true)
     }
 
     /// True when an `include` inside `span` could not be read at all: one the deployment
     /// does not provide (NGX005), or a file that is missing (NGX002). What such a file
     /// would set is not known, so "this block lacks X" is not either.
     pub fn unresolved_include_within(&self, span: Span) -> bool {
-        self.include_finding_within(
-            span,
-            &[
-                nginx_conf_parser::codes::INCLUDE_UNKNOWN.code,
-                nginx_conf_parser::codes::INCLUDE_NOT_FOUND.code,
-            ],
-        )
+        self.include_finding_within(span, false)
     }
 
     /// True when a glob `include` inside `span` matched no file. nginx accepts that, but
@@ -765,17 +807,20 @@ impl<'a> Model<'a> {
         })
     }
 
-    fn include_finding_within(&self, span: Span, codes: &[&str]) -> bool {
-        self.trees.iter().any(|tree| {
-            tree.diagnostics.iter().any(|d| {
-                codes.contains(&d.code)
-                    && d.primary.as_ref().is_some_and(|p| {
-                        p.span.file == span.file
-                            && p.span.start >= span.start
-                            && p.span.end <= span.end
-                    })
-            })
-        })
+    fn include_finding_within(&self, span: Span, unknown_only: bool) -> bool {
+        let found = if unknown_only {
+            &self.include_findings.unknown
+        } else {
+            &self.include_findings.unresolved
+        };
+        // The first finding of the file at or after `span`'s start, then those that
+        // start inside it (one of them ends inside it, unless a finding straddles).
+        let from =
+            found.partition_point(|&(file, start, _)| (file, start) < (span.file, span.start));
+        found[from..]
+            .iter()
+            .take_while(|&&(file, start, _)| file == span.file && start <= span.end)
+            .any(|&(_, _, end)| end <= span.end)
     }
 
     /// The pools a location's `fastcgi_pass` reaches (all of them, or some of its addresses),
@@ -1428,4 +1473,21 @@ fn written_for_status_pages(server: &nginx::Server, location: &EffectiveLocation
                 .location_for(uri)
                 .is_none_or(|l| l.span != location.span)
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::index_in;
+
+    #[test]
+    fn an_item_is_found_by_its_address_not_its_value() {
+        let items = vec![7u64, 7, 9];
+        for (i, item) in items.iter().enumerate() {
+            assert_eq!(index_in(&items, item), Some(i));
+        }
+        let other = [7u64];
+        assert_eq!(index_in(&items, &other[0]), None);
+        assert_eq!(index_in(&items[1..], &items[0]), None);
+        assert_eq!(index_in(&items[1..], &items[2]), Some(1));
+    }
 }
