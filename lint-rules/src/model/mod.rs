@@ -698,6 +698,31 @@ impl<'a> Model<'a> {
         &location.fastcgi_targets
     }
 
+    /// The targets of a location that nginx keeps idle FastCGI connections to, with the
+    /// upstream that keeps them: `fastcgi_keep_conn on` in effect and `fastcgi_pass` to an
+    /// upstream with `keepalive` (X014: workers that recycle; X035: workers held idle).
+    pub fn kept_alive_targets<'m>(
+        &self,
+        nginx: &'m NginxModel,
+        location: &'m EffectiveLocation,
+    ) -> impl Iterator<Item = (&'m FastcgiTarget, &'m Upstream)> + 'm {
+        let keep = location
+            .inherited
+            .get("fastcgi_keep_conn")
+            .is_some_and(|s| s.first().eq_ignore_ascii_case("on"));
+        let targets = if keep && location.fastcgi_pass.is_some() {
+            location.fastcgi_targets.as_slice()
+        } else {
+            &[]
+        };
+        targets.iter().filter_map(move |t| {
+            let upstream = nginx
+                .upstreams
+                .get(&t.upstream.as_ref()?.to_ascii_lowercase())?;
+            upstream.keepalive.map(|_| (t, upstream))
+        })
+    }
+
     /// A finding that `t` reaches no pool, as it is when `t` is one `server` of an
     /// upstream another server of which does reach one: nginx tries the dead server, logs
     /// `connect() failed`, marks it down for `fail_timeout` and passes the request on

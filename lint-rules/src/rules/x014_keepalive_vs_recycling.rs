@@ -40,22 +40,8 @@ location ~ \.php$ { fastcgi_pass php; fastcgi_keep_conn on; fastcgi_next_upstrea
 };
 
 fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink) {
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
-        let keep = location
-            .inherited
-            .get("fastcgi_keep_conn")
-            .is_some_and(|s| s.first().eq_ignore_ascii_case("on"));
-        if !keep {
-            continue;
-        }
-        for t in model.fastcgi_targets(location) {
-            let Some(upstream) = t
-                .upstream
-                .as_ref()
-                .and_then(|u| nginx.upstreams.get(&u.to_ascii_lowercase()))
-            else {
-                continue;
-            };
+    for location in &server.locations {
+        for (t, upstream) in model.kept_alive_targets(nginx, location) {
             let Some(keepalive) = upstream.keepalive else {
                 continue;
             };

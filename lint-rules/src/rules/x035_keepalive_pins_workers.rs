@@ -61,22 +61,8 @@ keep-alive: php-fpm on a unix socket gains little from it)."#,
 fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     let processes = nginx.worker_processes.map_or(1, |(p, _)| p.max(1));
     let mut reported: foldhash::HashSet<(Span, Span)> = foldhash::HashSet::default();
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
-        let keep = location
-            .inherited
-            .get("fastcgi_keep_conn")
-            .is_some_and(|s| s.first().eq_ignore_ascii_case("on"));
-        if !keep {
-            continue;
-        }
-        for t in model.fastcgi_targets(location) {
-            let Some(upstream) = t
-                .upstream
-                .as_ref()
-                .and_then(|u| nginx.upstreams.get(&u.to_ascii_lowercase()))
-            else {
-                continue;
-            };
+    for location in &server.locations {
+        for (t, upstream) in model.kept_alive_targets(nginx, location) {
             // Several servers share the upstream's idle connections: none is sure to hold
             // every worker of one pool.
             if upstream.servers.len() != 1 {
