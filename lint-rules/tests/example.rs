@@ -45,11 +45,13 @@ fn the_example_finds_every_planted_mistake() {
             )
         })
         .collect();
-    // The eight planted mistakes, and what they bring with them (X014, FPM105 on the
-    // pools' small sizes): exactly these, in this order.
+    // The eight planted mistakes, and what they bring with them (X014 and X035 on the
+    // admin upstream's keepalive, FPM105 on the pools' small sizes): exactly these, in
+    // this order.
     let expected = [
         "/etc/nginx/conf.d/upstreams.conf:2 X005",
         "/etc/nginx/conf.d/upstreams.conf:3 X014",
+        "/etc/nginx/conf.d/upstreams.conf:3 X035",
         "/etc/nginx/sites-enabled/admin.conf:12 X006",
         "/etc/nginx/sites-enabled/blog.conf:10 NGX201",
         "/etc/nginx/sites-enabled/shop.conf:5 NGX101",
