@@ -7,7 +7,6 @@
 
 use std::rc::Rc;
 
-use foldhash::HashMap;
 use nginx_conf_parser::Item;
 
 use crate::model::syntax::{Nodes, Tree};
@@ -98,20 +97,29 @@ type Fields<'f> = [(&'f str, Option<&'f str>); 2];
 /// lists, so the findings of a part are those of the whole tree in that part.
 pub fn dropping<'c>(tree: &Tree<'c>, nodes: &Nodes, fields: Fields<'_>) -> Vec<Dropping<'c>> {
     let mut out = Vec::new();
-    // What each level hands down, by its block (`None`: the top of the tree); a block
-    // that is not a level, or lies in one that is not, hands down nothing (`None`).
-    let mut handed: HashMap<Option<usize>, Option<Handed<'c>>> = HashMap::default();
+    // What the blocks around the statement at hand hand down, outermost first (`None`:
+    // the top of the tree); a block that is not a level, or lies in one that is not,
+    // hands down nothing (`None`). Only the open blocks are kept: a map of every level
+    // held 4.6 MiB per rule on a 5 000-site tree, at the run's peak.
+    let mut open: Vec<Opened<'c>> = Vec::new();
     for i in nodes.indices() {
         let item = tree.item(i);
         if !item.is_block() || !is_level(&item) {
             continue;
         }
-        let Some(outer) = handed_to(tree, tree.parent(i), fields, &mut handed) else {
-            handed.insert(Some(i), None);
+        // Statements come in document order: a block whose end is passed is closed.
+        while open
+            .last()
+            .is_some_and(|(b, _)| b.is_some_and(|b| tree.end_of(b) <= i))
+        {
+            open.pop();
+        }
+        let Some(outer) = handed_to(tree, tree.parent(i), fields, &mut open) else {
+            open.push((Some(i), None));
             continue;
         };
         let here = level(tree, Some(i), &outer, fields, Some(&mut out));
-        handed.insert(Some(i), Some(here));
+        open.push((Some(i), Some(here)));
     }
     out
 }
@@ -119,37 +127,49 @@ pub fn dropping<'c>(tree: &Tree<'c>, nodes: &Nodes, fields: Fields<'_>) -> Vec<D
 /// What a level hands down for each of the two fields.
 type Handed<'c> = [Inherited<'c>; 2];
 
-/// What the level `block` hands down (`None` when it is not a level or lies in a block
-/// that is not one), from the levels around it, kept in `handed`. Iterative: a deeply
-/// nested tree must not overflow the stack.
+/// An open block and what it hands down.
+type Opened<'c> = (Option<usize>, Option<Handed<'c>>);
+
+/// What the level `block` (an enclosing block of the statement at hand, or `None`)
+/// hands down (`None` when it is not a level or lies in a block that is not one), from
+/// the levels around it. `open` holds the open blocks outermost first; the ones between
+/// the innermost known and `block` are added. Iterative: a deeply nested tree must not
+/// overflow the stack.
 fn handed_to<'c>(
     tree: &Tree<'c>,
     block: Option<usize>,
     fields: Fields<'_>,
-    handed: &mut HashMap<Option<usize>, Option<Handed<'c>>>,
+    open: &mut Vec<Opened<'c>>,
 ) -> Option<Handed<'c>> {
+    let known = |open: &[Opened<'c>], at: Option<usize>| open.iter().rposition(|(b, _)| *b == at);
     // The blocks from `block` outwards up to the first one already known.
     let mut chain: Vec<Option<usize>> = Vec::new();
     let mut at = block;
-    while !handed.contains_key(&at) {
+    while known(open, at).is_none() {
         chain.push(at);
         match at {
             Some(b) => at = tree.parent(b),
             None => break,
         }
     }
+    // What lies past the known block is not around `block`.
+    if let Some(k) = known(open, at) {
+        open.truncate(k + 1);
+    }
     for level_at in chain.into_iter().rev() {
         let outer = match level_at {
             None => Some(top()),
             Some(b) if tree.item(b).is_block() && is_level(&tree.item(b)) => {
-                handed.get(&tree.parent(b)).cloned().flatten()
+                open.last().and_then(|(_, handed)| handed.clone())
             }
             Some(_) => None,
         };
         let here = outer.map(|outer| level(tree, level_at, &outer, fields, None));
-        handed.insert(level_at, here);
+        open.push((level_at, here));
     }
-    handed.get(&block).cloned().flatten()
+    open.last()
+        .filter(|(b, _)| *b == block)
+        .and_then(|(_, handed)| handed.clone())
 }
 
 /// What the top of a tree inherits: nothing, in the default mode.

@@ -16,12 +16,14 @@ pub struct Tree<'a> {
     /// The configuration every statement belongs to (one per tree: an [`Item`] is made
     /// from it and a statement's file and directive when asked for).
     config: &'a Config,
-    /// Each statement's file and directive (16 bytes a statement, not an `Item`'s 24: a
-    /// 5 000-site tree has 700 000 statements).
-    items: Vec<(
-        &'a nginx_conf_parser::ParsedFile,
-        &'a nginx_conf_parser::Directive,
-    )>,
+    /// Each statement's directive (8 bytes a statement, not an `Item`'s 24: a 5 000-site
+    /// tree has 700 000 statements); its file is the one its span names.
+    items: Vec<&'a nginx_conf_parser::Directive>,
+    /// The files of the statements by id, from id `first_file` on (ids are dense in a
+    /// run; an editor's session skips the ids of files parsed before, a few thousand).
+    files: Vec<Option<&'a nginx_conf_parser::ParsedFile>>,
+    /// The id of `files[0]`.
+    first_file: u32,
     /// Each statement's enclosing block, [`NO_PARENT`] at the top (4 bytes a statement,
     /// not 16: a 5 000-site tree has a million statements).
     parents: Vec<u32>,
@@ -190,15 +192,23 @@ impl<'a> Tree<'a> {
             .sum();
         let mut items = Vec::with_capacity(statements);
         let mut parents = Vec::with_capacity(statements);
+        let first_file = config.files.keys().map(|id| id.0).min().unwrap_or(0);
+        let last_file = config.files.keys().map(|id| id.0).max().unwrap_or(0);
+        let mut files = vec![None; (last_file - first_file) as usize + 1];
+        for (id, file) in &config.files {
+            files[(id.0 - first_file) as usize] = Some(file.as_ref());
+        }
         let mut open: Vec<usize> = Vec::new();
         super::tree_walk::walk(config, |item, blocks| {
             // `blocks` is the chain of enclosing blocks: the open nodes are its indices.
             open.truncate(blocks.len());
-            if items.len() >= (NO_PARENT - 1) as usize {
+            // A statement is found again by its span's file: one that names another
+            // (none does: a file's spans carry its id) is left out rather than misplaced.
+            if items.len() >= (NO_PARENT - 1) as usize || item.directive.span.file != item.file.id {
                 return;
             }
             parents.push(open.last().map_or(NO_PARENT, |&p| p as u32));
-            items.push((item.file, item.directive));
+            items.push(item.directive);
             if item.is_block() {
                 open.push(items.len() - 1);
             }
@@ -240,6 +250,8 @@ impl<'a> Tree<'a> {
         let mut tree = Tree {
             config,
             items,
+            files,
+            first_file,
             parents,
             children,
             starts,
@@ -372,10 +384,12 @@ impl<'a> Tree<'a> {
     /// The statement at `i`.
     #[inline]
     pub fn item(&self, i: usize) -> Item<'a> {
-        let (file, directive) = self.items[i];
+        let directive = self.items[i];
+        let file = self.files[(directive.span.file.0 - self.first_file) as usize];
         Item {
             config: self.config,
-            file,
+            // Every statement's file was filed by `Tree::of`.
+            file: file.expect("the file of an indexed statement"),
             directive,
         }
     }
