@@ -685,7 +685,7 @@ impl<'a> Model<'a> {
                     port: Some(_),
                 },
                 span,
-            )) = &location.fastcgi_pass
+            )) = location.fastcgi_pass.as_deref()
             {
                 out.push((name.as_str(), *span, None));
             }
@@ -947,7 +947,7 @@ impl<'a> Model<'a> {
                 .windows(3)
                 .any(|w| w.eq_ignore_ascii_case(b"php"))
         };
-        let Some((target, _)) = &location.fastcgi_pass else {
+        let Some((target, _)) = location.fastcgi_pass.as_deref() else {
             return true;
         };
         // The name written (a socket path, an upstream's name) may say PHP itself.
@@ -1054,7 +1054,7 @@ fn version_key(v: &str) -> Vec<u32> {
 /// it names one): what [`Model::fastcgi_targets`] answers, computed once per location
 /// when the tree's model is built.
 pub(crate) fn resolve_pass(nginx: &NginxModel, location: &EffectiveLocation) -> Vec<FastcgiTarget> {
-    let Some((target, span)) = &location.fastcgi_pass else {
+    let Some((target, span)) = location.fastcgi_pass.as_deref() else {
         return Vec::new();
     };
     // `set $php "8.4"; fastcgi_pass unix:/run/php/php$php-fpm.sock;` (LEMPer): a

@@ -47,7 +47,7 @@ drop the `keepalive` line instead."#,
 
 fn check(_model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
-        let Some((target, pass)) = &location.fastcgi_pass else {
+        let Some((target, pass)) = location.fastcgi_pass.as_deref() else {
             continue;
         };
         // An upstream is named by a bare host (`fastcgi_pass php;`).

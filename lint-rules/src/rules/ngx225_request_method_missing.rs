@@ -75,7 +75,7 @@ pub(crate) fn own_param_lists<'s>(
     ),
 > + 's {
     server.locations.iter().filter_map(move |location| {
-        let (_, pass_span) = location.fastcgi_pass.as_ref()?;
+        let (_, pass_span) = location.fastcgi_pass.as_deref()?;
         let params = location.inherited.params.as_ref()?;
         let judged = params_judged(model, server, location)
             && !model.serves_only_status_pages(server, location)
@@ -86,7 +86,7 @@ pub(crate) fn own_param_lists<'s>(
 
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
-        let Some((_, pass_span)) = &location.fastcgi_pass else {
+        let Some((_, pass_span)) = location.fastcgi_pass.as_deref() else {
             continue;
         };
         if !params_judged(model, server, location) {

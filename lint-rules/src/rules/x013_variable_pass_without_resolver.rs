@@ -44,7 +44,7 @@ fastcgi_pass $php;
 
 fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
-        let Some((NginxTarget::Variable(raw), span)) = &location.fastcgi_pass else {
+        let Some((NginxTarget::Variable(raw), span)) = location.fastcgi_pass.as_deref() else {
             continue;
         };
         if raw.starts_with("unix:") || location.inherited.get("resolver").is_some() {

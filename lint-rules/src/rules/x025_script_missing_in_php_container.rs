@@ -60,7 +60,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
     let network = &model.options.network;
     let mut seen = HashSet::new();
     for (_, _, location) in model.fastcgi_locations() {
-        let Some((_, pass_span)) = &location.fastcgi_pass else {
+        let Some((_, pass_span)) = location.fastcgi_pass.as_deref() else {
             continue;
         };
         // Only a location that sends its scripts to this php-fpm container: a Compose
