@@ -53,6 +53,22 @@ const DIFFERENCES: &[(&str, &str, &str)] = &[
          `user www www;` names; this machine's nginx -t runs with its own accounts, which \
          lack it (getpwnam(\"www\") failed), so only that image could judge the file",
     ),
+    (
+        "repos/easyengine-v4-site-folder",
+        "nginx",
+        "`upstream php { server example.com_php:9000; }` names the php service's network \
+         alias `${VIRTUAL_HOST}_php` on the site's Docker network; the Compose services run \
+         images this tool does not know from named volumes, so the files are loose and the \
+         deployment has no network names: this machine's nginx -t cannot resolve the name \
+         (host not found in upstream), EasyEngine's container can",
+    ),
+    (
+        "repos/easyengine-v4-site-folder",
+        "fpm",
+        "`error_log = /var/log/php/error.log` is in EasyEngine's `log_php` volume, which \
+         this machine lacks: php-fpm -t cannot open it; the linter does not judge log \
+         folders of a container it cannot see",
+    ),
 ];
 
 /// Layouts `deployments --materialize` cannot write yet: (layout, reason). The test fails

@@ -1048,6 +1048,80 @@ impl Container {
         out
     }
 
+    /// The lines the start script appends to files with `echo`/`printf ... >> FILE`, by
+    /// file in script order: only commands at the top level of the script (not inside
+    /// `if`, `for`, `while` or `case`, which may not run), whose whole line is modelled
+    /// exactly ([`crate::build_edits::parse_run`]: no variable, no substitution) and that
+    /// only append. Anything else leaves the file "made by the start script", unknown.
+    fn start_script_appends(script: Option<&str>) -> Vec<(PathBuf, Vec<crate::build_edits::Op>)> {
+        let Some(text) = script else {
+            return Vec::new();
+        };
+        let mut out: Vec<(PathBuf, Vec<crate::build_edits::Op>)> = Vec::new();
+        // Files another line writes or appends to in a way not followed here: their
+        // content is not known, appended lines or not.
+        let mut spoiled: Vec<PathBuf> = Vec::new();
+        let mut depth = 0usize;
+        for (n, line) in text.lines().map(str::trim).enumerate() {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let first = line
+                .split_whitespace()
+                .next()
+                .unwrap_or("")
+                .trim_end_matches(';');
+            let opens = matches!(first, "if" | "for" | "while" | "until" | "case")
+                || line.ends_with('{')
+                || line.ends_with("()");
+            let closes_here = ["fi", "done", "esac", "}"]
+                .iter()
+                .any(|c| line.ends_with(c) || line.ends_with(&format!("{c};")));
+            let accepted = if opens || depth > 0 || line.contains(['$', '`']) {
+                None
+            } else {
+                let edits =
+                    crate::build_edits::parse_run(line, &BTreeMap::new(), Path::new("/"), n + 1);
+                (edits.complete
+                    && edits.unmodelled.is_empty()
+                    && !edits.edits.is_empty()
+                    && edits
+                        .edits
+                        .iter()
+                        .all(|e| matches!(e.op, crate::build_edits::Op::Append(_))))
+                .then_some(edits.edits)
+            };
+            match accepted {
+                Some(edits) => {
+                    for e in edits {
+                        if ["/dev", "/proc", "/tmp"]
+                            .iter()
+                            .any(|d| e.path.starts_with(d))
+                        {
+                            continue;
+                        }
+                        match out.iter_mut().find(|(p, _)| *p == e.path) {
+                            Some((_, ops)) => ops.push(e.op),
+                            None => out.push((e.path, vec![e.op])),
+                        }
+                    }
+                }
+                None if line.contains('>') => {
+                    spoiled.extend(Self::start_script_creates(Some(line)));
+                }
+                None => {}
+            }
+            // Nesting, so that the commands of a block that may not run are not taken.
+            if opens && !closes_here {
+                depth += 1;
+            } else if !opens && matches!(first, "fi" | "done" | "esac" | "}") {
+                depth = depth.saturating_sub(1);
+            }
+        }
+        out.retain(|(path, _)| !spoiled.contains(path));
+        out
+    }
+
     /// Files the start script creates with content not read here: `touch FILE` and the
     /// target of an output redirection (`echo "allow $IP;" >> FILE`, `printf ... > FILE`),
     /// absolute and without variables; `/dev`, `/proc` and `/tmp` are left out, and so are
@@ -1344,6 +1418,44 @@ impl Container {
                 target: link,
                 source: Source::Link(target),
             });
+        }
+        // Lines the start script appends to a file of the image or the repository with a
+        // plain `echo`/`printf ... >> FILE` outside any `if`/`for`/`case` (a pool setting
+        // added to the stock zz-docker.conf at start): the file is read with them, as
+        // the build's own appends are. Read before the build's edits, which apply after.
+        let appends = Self::start_script_appends(script);
+        if !appends.is_empty() {
+            let built = ContainerFs::with_moves(
+                &self.image_ref,
+                self.image.sets().collect(),
+                &self.image.moves,
+                mounts.clone(),
+                repo.to_path_buf(),
+            );
+            for (target, ops) in appends {
+                // A file that is not there is made by the first append: its lines are all
+                // it holds. One the view cannot read stays unknown.
+                let (before, host) = match built.read(&target) {
+                    Ok(fetched) => (fetched.bytes.to_vec(), fetched.disk_path),
+                    Err(lint_source::vfs::FsError::NotFound) => (Vec::new(), None),
+                    Err(_) => continue,
+                };
+                let bytes = crate::build_edits::apply(&before, ops.iter());
+                mounts.push(Mount {
+                    guessed: false,
+                    why: format!(
+                        "{} with the start script's appended lines",
+                        target.display()
+                    ),
+                    target,
+                    source: Source::Bytes {
+                        bytes: Arc::from(bytes),
+                        origin: Arc::from("start script's echo >>"),
+                        host,
+                        located: None,
+                    },
+                });
+            }
         }
         // Files the start script makes with content this reading cannot tell (`touch
         // /etc/nginx/allowedips.conf`, `echo "allow $IP;" >> ...`): they exist, unknown.
@@ -4188,6 +4300,8 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         });
     let mut nginx_mains: Vec<&RepoFile> = Vec::new();
     let mut sites: Vec<&RepoFile> = Vec::new();
+    // Pool folders beside a loose main file, already placed whole.
+    let mut pool_folders: Vec<PathBuf> = Vec::new();
     for f in &loose {
         let name = f
             .path
@@ -4260,6 +4374,53 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                 // official image's own zz-docker.conf shape: `[global]` error_log, then
                 // `[www]` catch_workers_output; passbolt's copy of it got three false
                 // FPM006 errors as a main file).
+                // A file in the pool folder beside a loose main file (`php-fpm.conf` and
+                // `php-fpm.d/`, a copy of the image's /usr/local/etc: EasyEngine v4's
+                // site folder `config/php`, whose `php-fpm.d/easyengine.conf` opens with
+                // `[global]` and then holds the `[www]` pool) is one of its pools, read
+                // through its `include`, not a second main file.
+                let in_pool_folder = !main
+                    && f.path.parent().is_some_and(|dir| {
+                        dir.file_name()
+                            .is_some_and(|n| n == "php-fpm.d" || n == "pool.d")
+                            && loose.iter().any(|g| {
+                                matches!(g.role, Role::Fpm { main: true })
+                                    && g.path.parent() == dir.parent()
+                            })
+                    });
+                // The folder is placed whole where the pools are read from, in place of the
+                // image's (as a loose nginx.conf's conf.d/ replaces the image's sites): the
+                // repository keeps the tree php-fpm reads (EasyEngine's volume holds only
+                // easyengine.conf: the image's www.conf beside it was a false FPM112).
+                if in_pool_folder {
+                    let Some(dir) = f.path.parent() else {
+                        continue;
+                    };
+                    if !pool_folders.iter().any(|d| d == dir) {
+                        pool_folders.push(dir.to_path_buf());
+                        let target = main_pool_dir.clone().unwrap_or_else(|| {
+                            PathBuf::from(if debian {
+                                format!("/etc/php/{php}/fpm/pool.d")
+                            } else {
+                                "/usr/local/etc/php-fpm.d".to_string()
+                            })
+                        });
+                        fpm_c.mounts.push(Mount {
+                            guessed: true,
+                            why: format!(
+                                "{} stands for {} (the image's pools there are replaced)",
+                                rel(dir, repo),
+                                target.display()
+                            ),
+                            target,
+                            source: Source::Dir {
+                                host: dir.to_path_buf(),
+                                merge: false,
+                            },
+                        });
+                    }
+                    continue;
+                }
                 let main = main || (opens("[global]") && !pool_override(&text));
                 let is_override = !main && pool_override(&text);
                 let target = if main {
@@ -5603,6 +5764,36 @@ fn holds_snippets(folder: &Path) -> bool {
 mod tests {
     use super::arg_of;
     use std::path::PathBuf;
+
+    /// A start script's plain `echo ... >> FILE` lines at its top level are appended; one
+    /// inside an `if`, one with a variable, or a file another line also writes in a way
+    /// not followed, leave the file unknown.
+    #[test]
+    fn start_script_appends_only_what_surely_runs() {
+        let script = "#!/bin/sh\nset -e\n\
+            echo \"pm.status_path = /status\" >> /usr/local/etc/php-fpm.d/zz-docker.conf\n\
+            echo 'pm.max_children = 10' >> /usr/local/etc/php-fpm.d/zz-docker.conf\n\
+            if [ -n \"$DEBUG\" ]; then\n\
+              echo 'php_flag[display_errors] = on' >> /usr/local/etc/php-fpm.d/debug.conf\n\
+            fi\n\
+            echo \"listen = $PORT\" >> /usr/local/etc/php-fpm.d/port.conf\n\
+            echo '[x]' >> /usr/local/etc/php-fpm.d/mixed.conf\n\
+            echo \"user = $U\" >> /usr/local/etc/php-fpm.d/mixed.conf\n\
+            exec php-fpm\n";
+        let appends = super::Container::start_script_appends(Some(script));
+        let files: Vec<&PathBuf> = appends.iter().map(|(p, _)| p).collect();
+        assert_eq!(
+            files,
+            [&PathBuf::from("/usr/local/etc/php-fpm.d/zz-docker.conf")]
+        );
+        let ops = &appends[0].1;
+        assert_eq!(ops.len(), 2);
+        let text = crate::build_edits::apply(b"[www]\nlisten = 9000\n", ops.iter());
+        assert_eq!(
+            String::from_utf8_lossy(&text),
+            "[www]\nlisten = 9000\npm.status_path = /status\npm.max_children = 10\n"
+        );
+    }
 
     /// `-g 'daemon off;'` is one argument ending in `;`, not the end of nginx's command:
     /// a `-c` after it names the main file. A real separator still ends it.

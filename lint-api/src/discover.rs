@@ -132,7 +132,11 @@ pub fn root_nginx_build_user(root: &Path) -> Option<String> {
         .lines()
         .find_map(|l| l.strip_prefix("ID="))
         .map(|v| v.trim().trim_matches('"').to_ascii_lowercase());
+    // Plesk's own nginx (sw-nginx) is built `--user=nginx` and its nginx.conf keeps
+    // `#user  nginx;` commented out: its workers are `nginx`, whatever the distribution.
+    let plesk = root.join("etc/nginx/plesk.conf.d").is_dir();
     let user = match id.as_deref() {
+        _ if plesk => "nginx",
         Some("arch" | "archarm" | "manjaro" | "endeavouros") => "http",
         Some("freebsd") => "www",
         Some(_) => return None,
@@ -174,6 +178,8 @@ pub fn root_nginx_version(root: &Path) -> Option<String> {
                         | "nginx-light"
                         | "nginx-full"
                         | "nginx-extras"
+                        // Plesk's own build (`1.26.2-1.ubuntu.22.04.240903.1129`).
+                        | "sw-nginx"
                 )
             {
                 if let Some(v) = field("Version:") {
@@ -181,6 +187,11 @@ pub fn root_nginx_version(root: &Path) -> Option<String> {
                 }
             }
         }
+    }
+    // nginx.org's packages (Webinoly, many guides add its apt repository) or a PPA
+    // replace the release's own nginx: newer than any release maps to, whichever it is.
+    if apt_sources_name_newer_nginx(root) {
+        return Some("latest".to_string());
     }
     let release = std::fs::read_to_string(root.join("etc/os-release")).ok()?;
     let value = |key: &str| {
@@ -218,6 +229,48 @@ pub fn root_nginx_version(root: &Path) -> Option<String> {
             .map(|(_, v)| (*v).to_string());
     }
     None
+}
+
+/// Whether the copy's apt sources (`/etc/apt/sources.list`, `sources.list.d/*.list` and
+/// `*.sources`) name nginx.org's package repository or ondrej's nginx PPA, whose nginx
+/// replaces the release's own.
+fn apt_sources_name_newer_nginx(root: &Path) -> bool {
+    let mut files = vec![root.join("etc/apt/sources.list")];
+    if let Ok(entries) = std::fs::read_dir(root.join("etc/apt/sources.list.d")) {
+        let mut more: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "list" || e == "sources"))
+            .collect();
+        more.sort();
+        files.extend(more);
+    }
+    files.iter().any(|f| {
+        std::fs::read_to_string(f).is_ok_and(|text| {
+            text.lines()
+                .map(str::trim)
+                .filter(|l| !l.starts_with('#'))
+                .any(|l| {
+                    l.contains("nginx.org/packages")
+                        || l.contains("ppa.launchpadcontent.net/ondrej/nginx")
+                        || l.contains("ppa.launchpad.net/ondrej/nginx")
+                })
+        })
+    })
+}
+
+/// Third-party modules a hosting panel compiles into its own nginx build (no
+/// `load_module` names them): aaPanel's `/www/server/nginx` is configured with
+/// `--add-module=` lua-nginx-module and its devel kit, ngx_cache_purge and the
+/// substitutions filter, and its stock nginx.conf sets `lua_package_path`.
+pub fn root_nginx_build_modules(root: &Path) -> Vec<String> {
+    if root.join("www/server/nginx/conf/nginx.conf").is_file() {
+        return ["lua", "ndk", "cache-purge", "subs-filter"]
+            .iter()
+            .map(|m| (*m).to_string())
+            .collect();
+    }
+    Vec::new()
 }
 
 /// This machine's nginx version (`nginx -v`), when nginx is installed.
@@ -403,6 +456,69 @@ mod tests {
             input.php_ini,
             [PathBuf::from("/www/server/php/82/etc/php.ini")]
         );
+    }
+
+    /// Plesk's nginx.conf leaves `#user  nginx;` commented out: its sw-nginx build runs
+    /// as `nginx`; its version is the sw-nginx package's.
+    #[test]
+    fn a_plesk_root_runs_nginx_as_its_build_user() {
+        let dir = tempfile::tempdir().expect("tmp");
+        for (path, text) in [
+            ("etc/nginx/plesk.conf.d/server.conf", ""),
+            ("etc/os-release", "ID=ubuntu\nVERSION_CODENAME=jammy\n"),
+            ("etc/passwd", "root:x:0:0::/root:/bin/sh\nnginx:x:998:998::/:/bin/false\n"),
+            (
+                "var/lib/dpkg/status",
+                "Package: sw-nginx\nStatus: install ok installed\nVersion: 1.26.2-1.ubuntu.22.04.240903.1129\n",
+            ),
+        ] {
+            let file = dir.path().join(path);
+            std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+            std::fs::write(file, text).expect("write");
+        }
+        assert_eq!(root_nginx_build_user(dir.path()).as_deref(), Some("nginx"));
+        assert_eq!(root_nginx_version(dir.path()).as_deref(), Some("1.26"));
+        // Without Plesk's folder, Ubuntu's nginx keeps nginx's own default.
+        std::fs::remove_dir_all(dir.path().join("etc/nginx/plesk.conf.d")).expect("rm");
+        assert_eq!(root_nginx_build_user(dir.path()), None);
+    }
+
+    /// nginx.org's apt repository replaces the release's nginx (Webinoly adds it): the
+    /// version is not the one the release ships.
+    #[test]
+    fn nginx_org_packages_are_newer_than_the_release() {
+        let dir = tempfile::tempdir().expect("tmp");
+        std::fs::create_dir_all(dir.path().join("etc/apt/sources.list.d")).expect("mkdir");
+        std::fs::write(
+            dir.path().join("etc/os-release"),
+            "ID=ubuntu\nVERSION_CODENAME=noble\n",
+        )
+        .expect("write");
+        assert_eq!(root_nginx_version(dir.path()).as_deref(), Some("1.24"));
+        // A commented line names nothing.
+        std::fs::write(
+            dir.path().join("etc/apt/sources.list.d/nginx.list"),
+            "# deb https://nginx.org/packages/mainline/ubuntu/ noble nginx\n",
+        )
+        .expect("write");
+        assert_eq!(root_nginx_version(dir.path()).as_deref(), Some("1.24"));
+        std::fs::write(
+            dir.path().join("etc/apt/sources.list.d/nginx.list"),
+            "deb [signed-by=/usr/share/keyrings/nginx-archive-keyring.gpg] https://nginx.org/packages/mainline/ubuntu/ noble nginx\n",
+        )
+        .expect("write");
+        assert_eq!(root_nginx_version(dir.path()).as_deref(), Some("latest"));
+    }
+
+    /// aaPanel compiles lua (and ndk, cache-purge, subs-filter) into its nginx.
+    #[test]
+    fn aapanel_nginx_has_its_modules_built_in() {
+        let dir = tempfile::tempdir().expect("tmp");
+        assert!(root_nginx_build_modules(dir.path()).is_empty());
+        let conf = dir.path().join("www/server/nginx/conf/nginx.conf");
+        std::fs::create_dir_all(conf.parent().expect("parent")).expect("mkdir");
+        std::fs::write(conf, "events {}\n").expect("write");
+        assert!(root_nginx_build_modules(dir.path()).contains(&"lua".to_string()));
     }
 
     #[test]

@@ -1035,6 +1035,11 @@ impl Linter {
                 lint_input.options.nginx_user = discover::root_nginx_build_user(root);
             }
         }
+        // A panel's own nginx build has modules compiled in that no `load_module` names.
+        if let Some(root) = &lint_input.options.root {
+            let built_in = discover::root_nginx_build_modules(root);
+            lint_input.options.modules.extend(built_in);
+        }
         // The version that runs, when nobody said: the root's packages, or this machine's.
         if lint_input.options.nginx_version.is_none() {
             lint_input.options.nginx_version = match &lint_input.options.root {

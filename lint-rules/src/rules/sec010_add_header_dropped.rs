@@ -74,6 +74,17 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         {
             level.dropped.retain(|d| !only_upstream_variables(d));
         }
+        // `expires` (other than `off`) in the block sends Cache-Control and Expires of its
+        // own: those headers are not missing there (Webinoly's static files location:
+        // `expires max;` beside its own add_header, under a server-level `add_header
+        // Cache-Control "no-cache";`).
+        if level.family == 0 && sets_expires(level.level.as_ref()) {
+            level.dropped.retain(|d| {
+                !d.arg(0).is_some_and(|n| {
+                    n.eq_ignore_ascii_case("cache-control") || n.eq_ignore_ascii_case("expires")
+                })
+            });
+        }
         let (field, inherit, kind) = families[level.family];
         let Some(first) = level.dropped.first() else {
             continue;
@@ -93,6 +104,14 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         .with_related(first.span(), "no longer sent by this block");
         sink.push(d);
     }
+}
+
+/// Whether `block` sets `expires` at its own level to something other than `off`.
+fn sets_expires(block: Option<&nginx_conf_parser::Item<'_>>) -> bool {
+    block.is_some_and(|b| {
+        b.children()
+            .any(|c| c.is("expires") && c.arg(0).is_some_and(|v| v != "off"))
+    })
 }
 
 /// Whether the value of `add_header NAME VALUE` is made only of `$upstream_...`

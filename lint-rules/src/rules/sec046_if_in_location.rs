@@ -125,6 +125,18 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         if item.is("set") && lost.is_none() {
             continue;
         }
+        // Each `set` of one `if` loses the same thing: the first one says it (aaPanel's
+        // pathinfo.conf sets $real_script_name and $path_info in one `if`, which gave
+        // two warnings for one `if`).
+        if item.is("set")
+            && tree
+                .children(Some(parent))
+                .iter()
+                .take_while(|c| **c != i)
+                .any(|c| tree.item(*c).is("set"))
+        {
+            continue;
+        }
         // A value the implicit location overrides while inheriting the rest (Magento 2's
         // nginx.conf.sample: `if ($MAGE_MODE = "production") { expires max; }` beside an
         // `if` that only rewrites; live, nginx 1.22.1: the file with its Expires and the
