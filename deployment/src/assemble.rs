@@ -1384,7 +1384,7 @@ impl Container {
                     target: target.clone(),
                     source: Source::Bytes {
                         bytes: Arc::from(rendered.into_bytes()),
-                        origin: Arc::from("envsubst template"),
+                        origin: Arc::from(lint_source::SourceFile::ENVSUBST_ORIGIN),
                         host: Some(host.clone()),
                         located: None,
                     },
@@ -1494,7 +1494,7 @@ impl Container {
                     target: to,
                     source: Source::Bytes {
                         bytes: Arc::from(rendered.into_bytes()),
-                        origin: Arc::from("envsubst template"),
+                        origin: Arc::from(lint_source::SourceFile::ENVSUBST_ORIGIN),
                         host: fetched.disk_path,
                         located: None,
                     },
@@ -4134,6 +4134,58 @@ fn pool_override(text: &str) -> bool {
     keys > 0
 }
 
+/// Whether a loose nginx file shows Debian's layout itself: its folder
+/// (`sites-available`, `sites-enabled`), Debian's socket folder or snippet, or the
+/// `fastcgi.conf` the official image lacks.
+fn debian_nginx_evidence(path: &Path) -> bool {
+    let p = path.to_string_lossy();
+    p.contains("sites-available")
+        || p.contains("sites-enabled")
+        || std::fs::read_to_string(path).is_ok_and(|text| {
+            text.lines()
+                .map(str::trim_start)
+                .filter(|l| !l.starts_with('#'))
+                .any(|l| {
+                    l.contains("/run/php/")
+                        || l.contains("snippets/fastcgi-php.conf")
+                        || (l.starts_with("include") && l.contains("fastcgi.conf"))
+                })
+        })
+}
+
+/// Whether the loose nginx files log in the `main` format without defining it (and
+/// bring no nginx.conf of their own): they rely on an nginx.conf that defines it, the
+/// official image's or Alpine's.
+fn relies_on_stock_main_format(loose: &[&RepoFile]) -> bool {
+    let nginx: Vec<String> = loose
+        .iter()
+        .filter(|f| matches!(f.role, Role::Nginx { .. }))
+        .filter(|f| f.role != Role::Nginx { main: true })
+        .filter_map(|f| std::fs::read_to_string(&f.path).ok())
+        .collect();
+    let own_main = loose.iter().any(|f| f.role == Role::Nginx { main: true });
+    let statements = || {
+        nginx.iter().flat_map(|text| {
+            text.lines()
+                .map(str::trim_start)
+                .filter(|l| !l.starts_with('#'))
+                .map(|l| l.split('#').next().unwrap_or(l))
+        })
+    };
+    let logs_main = statements().any(|l| {
+        let mut words = l.split_whitespace();
+        words.next() == Some("access_log")
+            && words
+                .nth(1)
+                .is_some_and(|format| format.trim_end_matches(';') == "main")
+    });
+    let defines_main = statements().any(|l| {
+        let mut words = l.split_whitespace();
+        words.next() == Some("log_format") && words.next() == Some("main")
+    });
+    !own_main && logs_main && !defines_main
+}
+
 fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
     let used: BTreeSet<&Path> = out.used.iter().map(PathBuf::as_path).collect();
     let unused = |f: &RepoFile| {
@@ -4196,6 +4248,18 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                     })
             })
     });
+    // nginx takes Debian's layout from php-fpm's evidence only when its own sites do not
+    // say otherwise: a site that logs in the `main` format it does not define was written
+    // for an nginx.conf that does (the official image's, Alpine's; Debian's has none).
+    // wenyamu/nginx_demo keeps a Debian-style php-fpm.conf (`include=/etc/php/7.4/...`)
+    // beside sites for the official image: read in Debian's nginx, three false NGX014.
+    let nginx_debian = debian
+        && (loose
+            .iter()
+            .any(|f| matches!(f.role, Role::Nginx { .. }) && debian_nginx_evidence(&f.path))
+            || !relies_on_stock_main_format(&loose));
+    let debian_fpm = debian;
+    let debian = nginx_debian;
     let alpine = !debian
         && loose
             .iter()
@@ -4228,7 +4292,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
     } else {
         stock::image("nginx:latest")
     };
-    let fpm_image = if debian {
+    let fpm_image = if debian_fpm {
         stock::debian_packages(false, true, &php)
     } else if freebsd {
         stock::freebsd_packages(false, true)
@@ -4271,7 +4335,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         }
     }
     fpm_c.image = fpm_image;
-    fpm_c.image_ref = if debian {
+    fpm_c.image_ref = if debian_fpm {
         format!("Debian php{php}-fpm package")
     } else if freebsd {
         "FreeBSD php-fpm package".into()
@@ -4424,7 +4488,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                 let main = main || (opens("[global]") && !pool_override(&text));
                 let is_override = !main && pool_override(&text);
                 let target = if main {
-                    PathBuf::from(if debian {
+                    PathBuf::from(if debian_fpm {
                         format!("/etc/php/{php}/fpm/php-fpm.conf")
                     } else {
                         "/usr/local/etc/php-fpm.conf".to_string()
@@ -4433,7 +4497,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                     main_pool_dir
                         .clone()
                         .unwrap_or_else(|| {
-                            PathBuf::from(if debian {
+                            PathBuf::from(if debian_fpm {
                                 format!("/etc/php/{php}/fpm/pool.d")
                             } else {
                                 "/usr/local/etc/php-fpm.d".to_string()
@@ -4479,7 +4543,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
                     )
                 }) || cli_ini_name(&name) => {}
             Role::PhpIni => {
-                let dir = if debian {
+                let dir = if debian_fpm {
                     format!("/etc/php/{php}/fpm")
                 } else {
                     "/usr/local/etc/php".to_string()
@@ -4788,7 +4852,11 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         // A whole nginx.conf: its directory stands for /etc/nginx.
         let mut c = nginx_c.clone();
         folders.push(m.path.parent().unwrap_or(repo).to_path_buf());
-        let own_dir = main_site_dir(&m.path, site_dir);
+        let own_dir = main_site_dir(
+            &m.path,
+            site_dir,
+            own_place(m.path.parent().unwrap_or(repo), repo).as_deref(),
+        );
         place_sites(
             &mut c,
             group,
@@ -5148,6 +5216,31 @@ fn run_main_file(c: &mut Container, main: &Path, repo: &Path) -> String {
         },
     );
     let mut at = 1;
+    // A main file kept at its own place in a copy of / (`usr/local/etc/nginx/nginx.conf`,
+    // Homebrew's and FreeBSD's prefix): its folder is also that place, where its sites'
+    // absolute includes name its files (MaximRazor/CatalinaNginxPhp's site includes
+    // `/usr/local/etc/nginx/php-fpm.conf`, kept beside nginx.conf: a false NGX005).
+    if let Some(own) = own_place(main_dir, repo) {
+        if own != Path::new(&conf_dir) {
+            c.mounts.insert(
+                at,
+                Mount {
+                    guessed: true,
+                    target: own.clone(),
+                    source: Source::Dir {
+                        host: main_dir.to_path_buf(),
+                        merge: true,
+                    },
+                    why: format!(
+                        "{} is also {}, its place",
+                        rel(main_dir, repo),
+                        own.display()
+                    ),
+                },
+            );
+            at += 1;
+        }
+    }
     for (host, target) in named_siblings(main, main_dir, &conf_dir) {
         let why = format!(
             "{} is included from {} by {}: an installer copies it there",
@@ -5374,11 +5467,21 @@ fn alternative_sites<'f>(sites: &[&'f RepoFile], repo: &Path) -> Vec<(String, Ve
         .collect()
 }
 
+/// The place a main file's folder has in a copy of / kept in the repository
+/// (`usr/local/etc/nginx/` is `/usr/local/etc/nginx`), when it is kept so.
+fn own_place(main_dir: &Path, repo: &Path) -> Option<PathBuf> {
+    let own = Path::new("/").join(main_dir.strip_prefix(repo).ok()?);
+    own.components()
+        .nth(1)
+        .is_some_and(|c| matches!(c.as_os_str().to_str(), Some("etc" | "usr" | "opt")))
+        .then_some(own)
+}
+
 /// Mounts loose site files where the image includes sites from (`dir`).
 /// Where a main file reads its sites from: `dir` when one of its glob includes reads it,
 /// else the first folder it reads by a glob (Hestia's nginx.conf reads conf.d/*.conf
 /// and no sites-enabled: a sibling placed in sites-enabled was never loaded).
-fn main_site_dir(main: &Path, dir: &str) -> String {
+fn main_site_dir(main: &Path, dir: &str, own: Option<&Path>) -> String {
     let Ok(text) = std::fs::read_to_string(main) else {
         return dir.to_string();
     };
@@ -5402,7 +5505,13 @@ fn main_site_dir(main: &Path, dir: &str) -> String {
                 format!("/etc/nginx/{folder}")
             })
         })
-        .filter(|folder| !folder.contains('*') && folder.starts_with("/etc/nginx/"))
+        // Or below the main file's own place in a copy of / (a Homebrew nginx.conf's
+        // `include /usr/local/etc/nginx/sites-enabled/*.conf;`).
+        .filter(|folder| {
+            !folder.contains('*')
+                && (folder.starts_with("/etc/nginx/")
+                    || own.is_some_and(|o| Path::new(folder).starts_with(o)))
+        })
         .collect();
     if globbed.is_empty() || globbed.iter().any(|f| f == dir) {
         return dir.to_string();

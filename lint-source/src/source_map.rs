@@ -249,6 +249,31 @@ impl SourceFile {
         )
     }
 
+    /// The origin of a file an `envsubst` rendered from a template (the official nginx
+    /// image's `/etc/nginx/templates/*.template`, a start script's `envsubst < t > f`):
+    /// its `${NAME}` placeholders that the environment did not fill are not nginx
+    /// variables.
+    pub const ENVSUBST_ORIGIN: &'static str = "envsubst template";
+
+    /// Whether this file is a template an `envsubst` renders, by its name on disk, the
+    /// repository file that holds its text, or its origin (a rendered template's text
+    /// stands under the render's target name, `conf.d/default.conf`).
+    pub fn is_envsubst_template(&self) -> bool {
+        let template_name = |p: &std::path::Path| {
+            p.extension()
+                .is_some_and(|e| e == "template" || e == "tmpl" || e == "tpl")
+        };
+        template_name(self.disk_path.as_deref().unwrap_or(&self.path))
+            || self
+                .carrier
+                .as_ref()
+                .is_some_and(|c| template_name(&c.file))
+            || self
+                .origin
+                .as_deref()
+                .is_some_and(|o| o.starts_with(Self::ENVSUBST_ORIGIN))
+    }
+
     /// The name to show for this file: where it was read, else its origin and path.
     pub fn display_path(&self) -> PathBuf {
         match (&self.disk_path, &self.origin) {

@@ -38,3 +38,31 @@ pub fn is_placeholder(reference: &str) -> bool {
                     .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
         })
 }
+
+/// Whether every `$` of `value` starts a placeholder ([`is_placeholder`]) and there is at
+/// least one: `${PHP_HOST}:${PHP_PORT}` is an address once rendered, `$host:9000` and
+/// `${PHP_HOST}$request_uri` keep an nginx variable.
+///
+/// ```
+/// use nginx_conf_parser::envsubst::only_placeholders;
+/// assert!(only_placeholders("${FASTCGI_HOST}:9000"));
+/// assert!(only_placeholders("${PHP_HOST}:${PHP_PORT}"));
+/// assert!(!only_placeholders("${FASTCGI_HOST}$uri"));
+/// assert!(!only_placeholders("php:9000"));
+/// ```
+pub fn only_placeholders(value: &str) -> bool {
+    let mut rest = value;
+    let mut found = false;
+    while let Some(i) = rest.find('$') {
+        let after = &rest[i..];
+        let Some(end) = after.find('}') else {
+            return false;
+        };
+        if !is_placeholder(&after[..=end]) {
+            return false;
+        }
+        found = true;
+        rest = &after[end + 1..];
+    }
+    found
+}

@@ -74,12 +74,17 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if !same_file && !stock(winner.key_span) {
                 continue;
             }
-            let (file, line) = {
+            // Within one file, its line: a repository file placed in a deployment is named
+            // by where it lands (`/etc/php/8.2/fpm/php-fpm.conf:14` for wenyamu/nginx_demo's
+            // `php/7.4/fpm/php-fpm.conf`), which read as another file.
+            let place = {
                 let f = model.map.get(winner.key_span.file);
-                (
-                    f.path.display().to_string(),
-                    f.line_col(winner.key_span.start).line,
-                )
+                let line = f.line_col(winner.key_span.start).line;
+                if same_file {
+                    format!("line {line} of this file")
+                } else {
+                    format!("{}:{line}", f.path.display())
+                }
             };
             let help = if same_file {
                 "keep one line and edit it there".to_string()
@@ -90,7 +95,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 &RULE.meta,
                 entry.key_span,
                 format!(
-                    "pool [{}] sets {} = {} here, but {file}:{line} sets it again ({}), read later: php-fpm keeps that one",
+                    "pool [{}] sets {} = {} here, but {place} sets it again ({}), read later: php-fpm keeps that one",
                     p.pool.name,
                     entry.key,
                     entry.value.trim(),

@@ -50,13 +50,12 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
         if raw.starts_with("unix:") || location.inherited.get("resolver").is_some() {
             continue;
         }
-        // `fastcgi_pass ${NGINX_PHP_CGI};` in a template the image's entrypoint renders
-        // with envsubst: nginx reads an address there, not a variable.
-        let file = model.map.get(span.file);
-        if nginx_conf_parser::envsubst::is_placeholder(raw.trim())
-            && nginx_conf_parser::envsubst::is_template_path(
-                file.disk_path.as_deref().unwrap_or(&file.path),
-            )
+        // `fastcgi_pass ${NGINX_PHP_CGI};`, `${FASTCGI_HOST}:9000` in a template the
+        // image's entrypoint renders with envsubst: nginx reads an address there, not a
+        // variable (eric-mathison/docker-wordpress-nginx's templates, rendered into
+        // /etc/nginx/global by the official image, were three false X013).
+        if nginx_conf_parser::envsubst::only_placeholders(raw.trim())
+            && model.map.get(span.file).is_envsubst_template()
         {
             continue;
         }

@@ -368,8 +368,7 @@ fn if_operands(item: &Item<'_>) -> Vec<usize> {
 
 /// Whether the statement is written in a template a start script renders with envsubst.
 pub(super) fn is_template(map: &SourceMap, item: &Item<'_>) -> bool {
-    let file = map.get(item.file.id);
-    crate::envsubst::is_template_path(file.disk_path.as_deref().unwrap_or(&file.path))
+    map.get(item.file.id).is_envsubst_template()
 }
 
 /// A `$name` a statement compiles that neither nginx's tables nor a template's
