@@ -58,18 +58,12 @@ are left to you."#,
 
 fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     for block in nodes.indices().map(|i| tree.node(i)) {
-        // By the names' prints (`is`), not their text: this reads every statement of
-        // every block.
-        if !block.is_block()
-            || !["location", "if", "limit_except"]
-                .iter()
-                .any(|n| block.is(n))
-        {
+        if !block.is_block() || !matches!(block.name(), "location" | "if" | "limit_except") {
             continue;
         }
         let handlers: Vec<_> = block
             .children()
-            .filter(|c| c.is("stub_status") || CONTENT_HANDLERS.iter().any(|h| c.is(h)))
+            .filter(|c| c.is("stub_status") || CONTENT_HANDLERS.contains(&c.name()))
             .collect();
         let Some(last) = handlers.last() else {
             continue;
