@@ -72,14 +72,46 @@ pub fn before(map: &SourceMap, span: Span, new: &str) -> Edit {
 
 /// Inserts `new` as the first statement of the block statement at `span`.
 pub fn first_in_block(map: &SourceMap, span: Span, new: &str) -> Option<Edit> {
-    let s = statement(map, span)?;
+    let (open, first_inner) = block_start(map, span)?;
+    let file = map.get(span.file);
     Some(edits::insert_first_in_block(
         span.file,
-        &s.text,
-        s.open?,
-        s.first_inner,
+        &file.text,
+        open?,
+        first_inner,
         new,
     ))
+}
+
+/// The `{` of the block statement at `span` and where its first statement starts, as
+/// [`statement`] reads them, from as little of the statement as tells them: a prefix of
+/// it, doubled until it holds the first inner statement's `;` or `{` (or is the whole
+/// statement). The parser makes a statement only at its `;` or `{`, so a statement found
+/// in a prefix is the one the whole text has. Re-reading the whole block was a copy and
+/// a parse of the file when the block is `http` (SEC086's fix: 7.5 MiB of text and its
+/// tokens at the peak of a `server_name` of 400 000 names).
+fn block_start(map: &SourceMap, span: Span) -> Option<(Option<usize>, Option<usize>)> {
+    let file = map.get(span.file);
+    let range = span.range();
+    let whole = file.text.get(range.clone())?;
+    let mut len = whole.len().min(4096);
+    loop {
+        let (parsed, _) = nginx_conf_parser::parse_file(FileId(u32::MAX), Arc::from(&whole[..len]));
+        let d = parsed.directives.first();
+        let first = d
+            .and_then(|d| d.block.as_ref())
+            .and_then(|b| b.directives.first());
+        if len == whole.len() || first.is_some() {
+            let d = d?;
+            return Some((
+                d.block
+                    .as_ref()
+                    .map(|b| range.start + b.span.start as usize),
+                first.map(|f| range.start + f.span.start as usize),
+            ));
+        }
+        len = whole.len().min(len.saturating_mul(2));
+    }
 }
 
 /// Replaces the value of a php-fpm entry (its trailing blanks kept).
@@ -144,4 +176,56 @@ pub fn bare_word(value: &str) -> bool {
         && !value
             .bytes()
             .any(|b| b.is_ascii_whitespace() || b";{}\"'#\\$".contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The block's `{` and first statement read from a prefix are those the whole
+    /// statement gives, whatever the length of the block and of the text before its
+    /// first statement (comments, a long header).
+    #[test]
+    fn a_block_start_read_from_a_prefix_is_the_whole_statements() {
+        let long_comment = format!("# {}\n", "c".repeat(9000));
+        let names = (0..3000)
+            .map(|i| format!("h{i}.test"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let texts = [
+            format!("http {{\n  server {{ server_name {names}; }}\n  server_tokens on;\n}}\n"),
+            format!("http {{\n{long_comment}  gzip on;\n  server {{ listen 80; }}\n}}\n"),
+            format!("server {{ server_name {names}; listen 80; }}\n"),
+            format!("http {{ {long_comment} }}\n"),
+            "http { }\n".to_string(),
+            "content_by_lua_block { ngx.say(1) }\n".to_string(),
+        ];
+        for text in texts {
+            let map = SourceMap::new();
+            let id = map.add(lint_source::SourceFile::new(
+                "t.conf".into(),
+                None,
+                lint_source::FileKind::Nginx,
+                Arc::from(text.as_bytes()),
+            ));
+            let len = text.trim_end().len();
+            let span = Span::new(id, 0, len);
+            let s = statement(&map, span).expect("a statement");
+            assert_eq!(
+                block_start(&map, span),
+                Some((s.open, s.first_inner)),
+                "{}",
+                &text[..40.min(text.len())]
+            );
+            let edit = first_in_block(&map, span, "x on;");
+            let whole = edits::insert_first_in_block(
+                id,
+                &s.text,
+                s.open.expect("a block"),
+                s.first_inner,
+                "x on;",
+            );
+            assert_eq!(edit, Some(whole));
+        }
+    }
 }

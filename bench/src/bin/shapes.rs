@@ -8,7 +8,10 @@
 //! repository (hundreds of example folders). Each shape here is one such growth; the
 //! table gives the time at both sizes and the ratio. For 4× the input a linear cost is
 //! about 4× (start-up makes small sizes look better); past 6× the shape is flagged.
-//! Session 13 found five quadratic paths this way (docs/performance.md).
+//! Session 13 found five quadratic paths this way (docs/performance.md). With
+//! `/usr/bin/time` the peak RSS of each size is given too, and a peak that grows faster
+//! than the input is flagged like a time (session 33 added the two shapes whose memory
+//! was measured: `server-name-line`, `regex-map`).
 #![forbid(unsafe_code)]
 
 use std::fmt::Write as _;
@@ -98,6 +101,17 @@ const SHAPES: &[Shape] = &[
         },
     },
     Shape {
+        name: "regex-map",
+        what: "a map of 10n regex keys with a named capture each, read by one server",
+        make: |n| {
+            let entries = (0..10 * n).fold(String::new(), |mut s, i| {
+                let _ = writeln!(s, "    ~^/re{i}/(?<x>.*)$ /n/$x;");
+                s
+            });
+            nginx(format!("  map $uri $new {{\n    default \"\";\n{entries}  }}\n  server {{\n    listen 80;\n    root /srv;\n    if ($new) {{ return 301 $new; }}\n  }}\n"))
+        },
+    },
+    Shape {
         name: "geo",
         what: "a geo block of 10n addresses",
         make: |n| {
@@ -127,6 +141,24 @@ const SHAPES: &[Shape] = &[
                 let _ = writeln!(body, "  server {{\n    listen 80;\n    server_name ~^w{i}\\.(.+)$ *.d{i}.example.org;\n  }}");
             }
             nginx(body)
+        },
+    },
+    Shape {
+        name: "server-name-line",
+        what: "one `server_name` line of 200n names",
+        make: |n| {
+            let names: Vec<String> = (0..200 * n).map(|i| format!("h{i}.example.com")).collect();
+            server(format!("    server_name {};\n", names.join(" ")))
+        },
+    },
+    Shape {
+        name: "certificates-without-ssl",
+        what: "4n servers of `listen 443;` and a certificate, none with `ssl`",
+        make: |n| {
+            nginx((0..4 * n).fold(String::new(), |mut s, i| {
+                let _ = writeln!(s, "  server {{\n    listen 443;\n    server_name s{i}.example.com;\n    ssl_certificate /etc/ssl/s{i}.pem;\n    ssl_certificate_key /etc/ssl/s{i}.key;\n    return 200;\n  }}");
+                s
+            }))
         },
     },
     Shape {
@@ -363,14 +395,15 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let base = std::env::temp_dir().join(format!("nfl-shapes-{}", std::process::id()));
+    let has_time = Path::new("/usr/bin/time").exists();
     println!(
-        "| shape | what grows | n = {small} | n = {large} | ratio ({:.0}× the input) | |",
+        "| shape | what grows | n = {small} | n = {large} | ratio ({:.0}× the input) | peak RSS | RSS ratio | |",
         large as f64 / small as f64
     );
-    println!("|---|---|---:|---:|---:|---|");
+    println!("|---|---|---:|---:|---:|---:|---:|---|");
     let mut flagged = 0;
     for shape in SHAPES {
-        let mut times = Vec::new();
+        let mut runs_at = Vec::new();
         for &n in &[small, large] {
             let dir = base.join(format!("{}-{n}", shape.name));
             let (files, lint_args) = (shape.make)(n);
@@ -378,22 +411,37 @@ fn main() -> ExitCode {
                 eprintln!("shapes: {}: {e}", dir.display());
                 return ExitCode::FAILURE;
             }
-            times.push(median_run(&linter, &dir, &lint_args, runs));
+            runs_at.push(median_run(&linter, &dir, &lint_args, runs, has_time));
         }
+        let (times, peaks): (Vec<Duration>, Vec<Option<u64>>) = runs_at.into_iter().unzip();
         let ratio = times[1].as_secs_f64() / times[0].as_secs_f64().max(1e-6);
         let limit = 1.5 * large as f64 / small as f64;
+        // The peak includes the program's own few MiB, so a small size looks heavier:
+        // the same limit as the time's.
+        let rss_ratio = match (peaks[0], peaks[1]) {
+            (Some(a), Some(b)) => Some(b as f64 / a.max(1) as f64),
+            _ => None,
+        };
         let verdict = if ratio > limit {
             flagged += 1;
             "**faster than linear**"
+        } else if rss_ratio.is_some_and(|r| r > limit) {
+            flagged += 1;
+            "**memory faster than linear**"
         } else {
             "linear"
         };
+        let mib =
+            |p: Option<u64>| p.map_or("-".to_string(), |k| format!("{:.0}", k as f64 / 1024.0));
         println!(
-            "| {} | {} | {:.3} s | {:.3} s | {ratio:.1}× | {verdict} |",
+            "| {} | {} | {:.3} s | {:.3} s | {ratio:.1}× | {} → {} MiB | {} | {verdict} |",
             shape.name,
             shape.what,
             times[0].as_secs_f64(),
-            times[1].as_secs_f64()
+            times[1].as_secs_f64(),
+            mib(peaks[0]),
+            mib(peaks[1]),
+            rss_ratio.map_or("-".to_string(), |r| format!("{r:.1}×")),
         );
     }
     let _ = std::fs::remove_dir_all(&base);
@@ -417,12 +465,27 @@ fn write_tree(dir: &Path, files: &[(String, String)]) -> std::io::Result<()> {
 }
 
 /// The median wall time of `runs` lints (output to a sink: the cost of rendering the
-/// findings is part of it).
-fn median_run(linter: &Path, dir: &Path, args: &[&str], runs: usize) -> Duration {
+/// findings is part of it) and, with `/usr/bin/time`, the median peak RSS in KiB.
+fn median_run(
+    linter: &Path,
+    dir: &Path,
+    args: &[&str],
+    runs: usize,
+    has_time: bool,
+) -> (Duration, Option<u64>) {
+    let time_out = dir.with_extension("time");
+    let mut peaks: Vec<u64> = Vec::new();
     let mut times: Vec<Duration> = (0..runs.max(1))
         .map(|_| {
+            let mut command = if has_time {
+                let mut c = Command::new("/usr/bin/time");
+                c.arg("-f").arg("%M").arg("-o").arg(&time_out).arg(linter);
+                c
+            } else {
+                Command::new(linter)
+            };
             let start = Instant::now();
-            let _ = Command::new(linter)
+            let _ = command
                 .current_dir(dir)
                 .arg("--no-config")
                 // JSON unless the shape measures another renderer.
@@ -435,9 +498,17 @@ fn median_run(linter: &Path, dir: &Path, args: &[&str], runs: usize) -> Duration
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .status();
-            start.elapsed()
+            let elapsed = start.elapsed();
+            if has_time {
+                let peak = std::fs::read_to_string(&time_out)
+                    .ok()
+                    .and_then(|t| t.lines().last().and_then(|l| l.trim().parse::<u64>().ok()));
+                peaks.extend(peak);
+            }
+            elapsed
         })
         .collect();
     times.sort();
-    times[times.len() / 2]
+    peaks.sort_unstable();
+    (times[times.len() / 2], peaks.get(peaks.len() / 2).copied())
 }

@@ -181,6 +181,11 @@ fn top<'c>() -> Handed<'c> {
     [top.clone(), top]
 }
 
+/// Blocks with at most this many statements are read in one pass for the names a level
+/// asks about; larger ones are looked up by name ([`Tree::children_named`]). Either way
+/// gives the same statements in the same order.
+const NARROW: usize = 32;
+
 /// What the level `block` (`None`: the top of the tree) hands down given what `outer`
 /// hands to it; with `report`, the level's drops are added to it.
 fn level<'c>(
@@ -190,28 +195,46 @@ fn level<'c>(
     fields: Fields<'_>,
     mut report: Option<&mut Vec<Dropping<'c>>>,
 ) -> Handed<'c> {
-    // By name, not by a scan of the block: `http` holds every server of a big tree, and
-    // each server block checked on its own asks what `http` hands down.
     let mut own: [Vec<Item<'c>>; 2] = [Vec::new(), Vec::new()];
     let mut modes: [Option<Mode>; 2] = [None, None];
-    for (f, (field, inherit)) in fields.iter().enumerate() {
-        own[f] = tree
-            .children_named(block, field)
-            .map(|c| tree.item(c))
-            .filter(|item| item.arg_count() >= 1)
-            .collect();
-        for c in inherit.iter().flat_map(|i| tree.children_named(block, i)) {
-            modes[f] = match tree
-                .item(c)
-                .arg(0)
-                .map(|a| a.to_ascii_lowercase())
-                .as_deref()
-            {
-                Some("on") => Some(Mode::On),
-                Some("merge") => Some(Mode::Merge),
-                Some("off") => Some(Mode::Off),
-                _ => modes[f],
-            };
+    let mode_of = |item: &Item<'_>, was: Option<Mode>| match item
+        .arg(0)
+        .map(|a| a.to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("on") => Some(Mode::On),
+        Some("merge") => Some(Mode::Merge),
+        Some("off") => Some(Mode::Off),
+        _ => was,
+    };
+    let children = tree.children(block);
+    if children.len() <= NARROW {
+        // A small block (every location, most servers): its statements read once for
+        // the four names, not scanned once per name (SEC010 and SEC013 ask it of every
+        // level of every server).
+        for &c in children {
+            let item = tree.item(c);
+            for (f, (field, inherit)) in fields.iter().enumerate() {
+                if item.is(field) && item.arg_count() >= 1 {
+                    own[f].push(item);
+                }
+                if inherit.is_some_and(|i| item.is(i)) {
+                    modes[f] = mode_of(&item, modes[f]);
+                }
+            }
+        }
+    } else {
+        // By name, not by a scan of the block: `http` holds every server of a big tree,
+        // and each server block checked on its own asks what `http` hands down.
+        for (f, (field, inherit)) in fields.iter().enumerate() {
+            own[f] = tree
+                .children_named(block, field)
+                .map(|c| tree.item(c))
+                .filter(|item| item.arg_count() >= 1)
+                .collect();
+            for c in inherit.iter().flat_map(|i| tree.children_named(block, i)) {
+                modes[f] = mode_of(&tree.item(c), modes[f]);
+            }
         }
     }
     // The top of a tree inherits nothing (a snippet's own list is not a drop).

@@ -17,8 +17,16 @@ fn cache() -> &'static Cache {
     CACHE.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
-/// `pattern` compiled (once per distinct pattern); `None` when it does not compile.
-/// For a caller that matches one pattern many times: it skips the shared cache's lock.
+/// The most patterns the cache keeps. A tree's regexes are mostly a few shared
+/// patterns, but a `map` of 80 000 regex keys is 80 000 distinct ones, each kept with
+/// its compiled code and match data for the rest of the run (278 MB at the peak,
+/// session 32). Past this many the cache starts over: a pattern asked again is compiled
+/// again, with the same result.
+pub(crate) const MAX_CACHED: usize = 8192;
+
+/// `pattern` compiled (once per distinct pattern, up to [`MAX_CACHED`] kept); `None`
+/// when it does not compile. For a caller that matches one pattern many times: it skips
+/// the shared cache's lock.
 pub fn compile(pattern: &str) -> Option<Arc<Regex>> {
     let mut cache = cache().lock().unwrap_or_else(|e| e.into_inner());
     // Looked up by `&str` first: the entry API would copy the pattern on every match.
@@ -26,10 +34,19 @@ pub fn compile(pattern: &str) -> Option<Arc<Regex>> {
         Some(compiled) => compiled.clone(),
         None => {
             let compiled = Regex::new(pattern).ok().map(Arc::new);
+            if cache.len() >= MAX_CACHED {
+                cache.clear();
+            }
             cache.insert(pattern.to_string(), compiled.clone());
             compiled
         }
     }
+}
+
+/// How many patterns the cache holds (for the test that bounds it).
+#[cfg(test)]
+fn cached() -> usize {
+    cache().lock().unwrap_or_else(|e| e.into_inner()).len()
 }
 
 /// True when `pattern` (PCRE syntax as nginx takes it) matches `text`; a pattern
@@ -149,6 +166,20 @@ mod tests {
         assert!(!super::is_match("(unclosed", "x"));
         assert!(super::is_match(r"^/\Q.well-known\E/", "/.well-known/x"));
         assert!(!super::is_match(r"^/\Q.well-known\E/", "/xwell-known/x"));
+    }
+
+    /// Distinct patterns past the cache's size do not pile up in it (a `map` of 80 000
+    /// regex keys kept every one compiled), and a pattern compiled again after the cache
+    /// started over answers as before.
+    #[test]
+    fn the_cache_keeps_a_bounded_number_of_patterns() {
+        for i in 0..2 * super::MAX_CACHED + 5 {
+            assert!(super::compile(&format!("^/bounded{i}/(?<x>.*)$")).is_some());
+            assert!(super::cached() <= super::MAX_CACHED);
+        }
+        assert!(super::is_match("^/bounded0/(?<x>.*)$", "/bounded0/a"));
+        assert!(!super::is_match("^/bounded0/(?<x>.*)$", "/bounded1/a"));
+        assert!(super::cached() <= super::MAX_CACHED);
     }
 
     #[test]

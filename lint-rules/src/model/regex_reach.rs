@@ -96,16 +96,27 @@ pub struct Pattern {
 
 type Cache = Mutex<HashMap<String, Option<Arc<Pattern>>>>;
 
-/// [`parse`], once per distinct pattern: thousands of sites share a handful of
-/// patterns, and parsing allocates far more than a lookup.
-pub fn parse_cached(pattern: &str) -> Option<Arc<Pattern>> {
+fn cache() -> &'static Cache {
     static CACHE: OnceLock<Cache> = OnceLock::new();
-    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+    CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+/// The most patterns [`parse_cached`] keeps: a `map` of 80 000 regex keys otherwise
+/// kept every parsed key for the rest of the run. Past this many the cache starts over
+/// (a pattern asked again is parsed again, with the same result).
+pub(crate) const MAX_CACHED: usize = 8192;
+
+/// [`parse`], once per distinct pattern (up to [`MAX_CACHED`] kept): thousands of sites
+/// share a handful of patterns, and parsing allocates far more than a lookup.
+pub fn parse_cached(pattern: &str) -> Option<Arc<Pattern>> {
+    let mut cache = cache().lock().unwrap_or_else(|e| e.into_inner());
     if let Some(hit) = cache.get(pattern) {
         return hit.clone();
     }
     let parsed = parse(pattern).map(Arc::new);
+    if cache.len() >= MAX_CACHED {
+        cache.clear();
+    }
     cache.insert(pattern.to_string(), parsed.clone());
     parsed
 }
@@ -493,6 +504,21 @@ fn to_rust_syntax(pattern: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Distinct patterns past the cache's size do not pile up in it, and a pattern
+    /// parsed again after the cache started over reads as before.
+    #[test]
+    fn the_cache_keeps_a_bounded_number_of_patterns() {
+        let held = || cache().lock().unwrap_or_else(|e| e.into_inner()).len();
+        let first = parse_cached("^/bounded0/(?<x>[a-z]+)$").map(|p| p.group("x"));
+        for i in 0..2 * MAX_CACHED + 5 {
+            assert!(parse_cached(&format!("^/bounded{i}/(?<x>[a-z]+)$")).is_some());
+            assert!(held() <= MAX_CACHED);
+        }
+        let again = parse_cached("^/bounded0/(?<x>[a-z]+)$").map(|p| p.group("x"));
+        assert!(first.is_some_and(|g| g.is_some()));
+        assert_eq!(first, again);
+    }
 
     fn group(p: &str, g: &str) -> Reach {
         parse(p)

@@ -905,9 +905,10 @@ pub fn location_regex(item: &Item<'_>) -> Option<(String, bool)> {
 /// The regexes of a `server_name` statement (`~re`, `~*re` is not nginx syntax but
 /// some write it) with case sensitivity; nginx's server_name regexes are case-insensitive.
 pub fn server_name_regexes(item: &Item<'_>) -> Vec<String> {
-    args(item)
-        .into_iter()
-        .filter_map(|a| a.strip_prefix('~').map(|r| r.to_string()))
+    // Only the regexes are copied: a `server_name` of 400 000 names made SEC044 hold a
+    // copy of every name at the run's peak.
+    item.args()
+        .filter_map(|a| a.strip_prefix('~').map(str::to_string))
         .collect()
 }
 

@@ -67,9 +67,35 @@ pub fn add_ssl(
 fn check(model: &Model<'_>, sink: &mut Sink) {
     // nginx 1.25.1 removed the `ssl` directive; the older table still has it.
     let has_ssl_directive = crate::options::version(model.options) == NginxVersion::V1_22;
-    for (nginx, server) in model.servers() {
+    for nginx in &model.nginx {
+        // The listens of addresses some server marks `ssl`, read once per tree on the
+        // first `listen 443` without it: a scan of every group per such listen made n
+        // servers of `listen 443;` + `ssl on;` take n × n steps.
+        let mut tls_listens: Option<foldhash::HashSet<lint_source::Span>> = None;
+        for server in &nginx.servers {
+            check_server(
+                model,
+                nginx,
+                server,
+                has_ssl_directive,
+                &mut tls_listens,
+                sink,
+            );
+        }
+    }
+}
+
+fn check_server(
+    model: &Model<'_>,
+    nginx: &crate::model::NginxModel,
+    server: &Server,
+    has_ssl_directive: bool,
+    tls_listens: &mut Option<foldhash::HashSet<lint_source::Span>>,
+    sink: &mut Sink,
+) {
+    {
         if has_ssl_directive && server.ssl_directive_on() {
-            continue; // `ssl on;`: every listen of the server speaks TLS.
+            return; // `ssl on;`: every listen of the server speaks TLS.
         }
         for l in server
             .listens
@@ -80,9 +106,16 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         {
             // nginx merges `ssl` over the servers of one address: when another server's
             // listen sets it, this one speaks TLS too (NGX108 says so).
-            let tls_by_another = nginx.listen_groups.iter().any(|g| {
-                g.members.iter().any(|m| m.listen == l.span) && g.members.iter().any(|m| m.ssl)
-            });
+            let tls_by_another = tls_listens
+                .get_or_insert_with(|| {
+                    nginx
+                        .listen_groups
+                        .iter()
+                        .filter(|g| g.members.iter().any(|m| m.ssl))
+                        .flat_map(|g| g.members.iter().map(|m| m.listen))
+                        .collect()
+                })
+                .contains(&l.span);
             if tls_by_another {
                 continue;
             }

@@ -78,6 +78,11 @@ fn regex_of(pattern: &str) -> Option<(&str, bool)> {
 /// A location that keeps nginx from trying the regexes: `^~ /admin/` for every URI
 /// under it, `= /wp-login.php` for its one URI. Its modifier and path.
 fn stops_regex_search(pattern: &str) -> Option<(&str, &str)> {
+    // Asked for every location, most of them regexes or plain prefixes: the modifier's
+    // first character decides before the pattern is split.
+    if !pattern.trim_start().starts_with(['^', '=']) {
+        return None;
+    }
     let mut words = pattern.split_whitespace();
     match (words.next(), words.next(), words.next()) {
         (Some(m @ ("^~" | "=")), Some(path), None) if path.starts_with('/') => Some((m, path)),

@@ -66,9 +66,10 @@ fn server_listens(tree: &Tree<'_>, scope: Option<usize>) -> Option<Vec<Vec<Strin
     )
 }
 
-/// Address families (IPv4, IPv6) clients of the server around `scope` connect over.
-fn families(tree: &Tree<'_>, scope: Option<usize>) -> (bool, bool) {
-    let Some(listens) = server_listens(tree, scope) else {
+/// Address families (IPv4, IPv6) clients of a server connect over, from its `listen`s'
+/// arguments ([`server_listens`]; `None`: no server around the block).
+fn families(listens: Option<&[Vec<String>]>) -> (bool, bool) {
+    let Some(listens) = listens else {
         return (true, true);
     };
     if listens.is_empty() {
@@ -138,7 +139,8 @@ fn self_or_enclosing(tree: &Tree<'_>, scope: Option<usize>, name: &str) -> Optio
 
 /// Why block `scope` lets any client in, or `None` when it is restricted.
 pub fn unrestricted(tree: &Tree<'_>, scope: Option<usize>) -> Option<String> {
-    if let Some(listens) = server_listens(tree, scope) {
+    let listens = server_listens(tree, scope);
+    if let Some(listens) = &listens {
         if !listens.is_empty()
             && listens.iter().all(|a| {
                 a.first()
@@ -154,11 +156,6 @@ pub fn unrestricted(tree: &Tree<'_>, scope: Option<usize>) -> Option<String> {
     if guarded_by_client_address(tree, scope) {
         return None;
     }
-    let has_auth = AUTH_DIRECTIVES.iter().any(|name| {
-        tree.inherited(scope, name)
-            .and_then(|a| tree.item(a).arg(0))
-            .is_some_and(|v| !v.eq_ignore_ascii_case("off"))
-    });
     // Access rules come from the nearest block that has any, all or nothing.
     let mut level = scope;
     let rules: Vec<(bool, String)> = loop {
@@ -182,22 +179,30 @@ pub fn unrestricted(tree: &Tree<'_>, scope: Option<usize>) -> Option<String> {
             None => break Vec::new(),
         }
     };
-    let (v4, v6) = families(tree, scope);
+    let (v4, v6) = families(listens.as_deref());
     let universal = |a: &str| a == "all" || (a == "0.0.0.0/0" && v4) || (a == "::/0" && v6);
     let first_universal = rules
         .iter()
         .find(|(_, a)| universal(a))
         .map(|(allow, _)| *allow);
-    let satisfy_any = tree
-        .inherited(scope, "satisfy")
-        .and_then(|s| tree.item(s).arg(0))
-        .is_some_and(|v| v.eq_ignore_ascii_case("any"));
-    if has_auth && !(satisfy_any && first_universal == Some(true)) {
-        return None;
-    }
     let has_allow = rules.iter().any(|(allow, a)| *allow && !universal(a));
     let deny_all = first_universal == Some(false);
+    // Restricted by address whatever the authentication: the blocks around it are not
+    // searched for one (this runs for every status page of every server).
     if has_allow && deny_all {
+        return None;
+    }
+    let has_auth = AUTH_DIRECTIVES.iter().any(|name| {
+        tree.inherited(scope, name)
+            .and_then(|a| tree.item(a).arg(0))
+            .is_some_and(|v| !v.eq_ignore_ascii_case("off"))
+    });
+    let satisfy_any = || {
+        tree.inherited(scope, "satisfy")
+            .and_then(|s| tree.item(s).arg(0))
+            .is_some_and(|v| v.eq_ignore_ascii_case("any"))
+    };
+    if has_auth && !(first_universal == Some(true) && satisfy_any()) {
         return None;
     }
     let mut why = Vec::new();

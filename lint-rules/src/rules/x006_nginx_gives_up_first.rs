@@ -114,10 +114,27 @@ fn sent_max_execution_time(
 
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
-        // php-fpm answers its status and ping pages at once: no script runs there.
-        if model.serves_only_status_pages(server, location) {
+        let mut found = Vec::new();
+        check_location(model, location, &mut found);
+        // php-fpm answers its status and ping pages at once: no script runs there. Asked
+        // only of a location with findings: it matches URIs against the server's
+        // locations, and most PHP locations have none.
+        if found.is_empty() || model.serves_only_status_pages(server, location) {
             continue;
         }
+        for d in found {
+            sink.push(d);
+        }
+    }
+}
+
+/// The findings of one PHP location, whatever it serves.
+fn check_location(
+    model: &Model<'_>,
+    location: &crate::model::EffectiveLocation,
+    sink: &mut Vec<Diagnostic>,
+) {
+    {
         let read = location.inherited.get("fastcgi_read_timeout");
         let read_ms = read
             .and_then(|s| parse_time(s.first(), true))
