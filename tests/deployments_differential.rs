@@ -47,11 +47,11 @@ const DIFFERENCES: &[(&str, &str, &str)] = &[
          set_by_lua, so only OpenResty's own nginx -t could judge this file",
     ),
     (
-        "repos/source-built-nginx-loose-conf",
+        "repos/source-built-nginx-prefix-s6",
         "nginx",
-        "nginx is compiled from source in an image whose RUN adds the `www` account that \
-         `user www www;` names; this machine's nginx -t runs with its own accounts, which \
-         lack it (getpwnam(\"www\") failed), so only that image could judge the file",
+        "nginx's `pid /nginx/run/nginx.pid;` is in a folder the Dockerfile's RUN makes \
+         (`mkdir -p /nginx/logs /nginx/run`) after compiling nginx; the materialized copy \
+         holds only files, so this machine's nginx -t cannot open the pid file there",
     ),
     (
         "repos/easyengine-v4-site-folder",

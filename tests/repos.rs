@@ -61,6 +61,7 @@ fn broken_layouts_fail_and_their_originals_pass() {
         ("compose-laravel-conf-d-broken-port", "X0"),
         ("compose-laravel-conf-d-broken-pool-loopback", "X0"),
         ("image-supervisord-unix-socket-broken-socket-path", "X001"),
+        ("source-built-nginx-multistage-broken-port", "X021"),
     ];
     for (broken, code) in cases {
         let (text, status) = run_in(

@@ -52,6 +52,8 @@ pub(crate) struct Container {
     /// Symbolic links a Dockerfile `RUN ln -s` makes, as (link, target).
     /// Third-party modules its Dockerfile compiles nginx with (`--add-module=`).
     pub built_modules: Vec<String>,
+    /// nginx compiled from source by its Dockerfile: its main file, prefix and user.
+    pub nginx_build: Option<crate::nginx_build::SourceBuild>,
     pub symlinks: Vec<(PathBuf, PathBuf)>,
     /// The repository Dockerfile that builds this container's image.
     pub built_from: Option<PathBuf>,
@@ -1551,25 +1553,36 @@ impl Container {
         })
     }
 
-    /// `{NAME}` placeholders the start script fills in with sed (`sed -i -e
-    /// "s/{HTTP_INDEX_FILE}/${HTTP_INDEX_FILE}/g"`), each with the value it gets: the
-    /// container's environment, else the script's default (`: ${HTTP_INDEX_FILE:="index.php"}`).
+    /// `{NAME}` and `<NAME>` placeholders the start script fills in with sed (`sed -i -e
+    /// "s/{HTTP_INDEX_FILE}/${HTTP_INDEX_FILE}/g"`; Starbix's images `s/<UPLOAD_MAX_SIZE>/…`),
+    /// each, as written with its brackets, with the value it gets: the container's
+    /// environment, else the script's default (`: ${HTTP_INDEX_FILE:="index.php"}`).
     /// A placeholder whose value is not known stays as written.
     fn sed_placeholders(&self) -> BTreeMap<String, Option<String>> {
         let mut values = BTreeMap::new();
         let Some(script) = self.command.first().and_then(|p| self.placed_script(p)) else {
             return values;
         };
-        for (i, _) in script.match_indices("s/{") {
+        let opened = script
+            .match_indices("s/{")
+            .chain(script.match_indices("s/<"))
+            .map(|(i, _)| i);
+        for i in opened {
+            let close = if script[i..].starts_with("s/{") {
+                b'}'
+            } else {
+                b'>'
+            };
             let rest = &script[i + 3..];
             let len = rest
                 .bytes()
                 .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
                 .count();
-            if len == 0 || rest.as_bytes().get(len) != Some(&b'}') {
+            if len == 0 || rest.as_bytes().get(len) != Some(&close) {
                 continue;
             }
             let name = &rest[..len];
+            let placeholder = &script[i + 2..i + 3 + len + 1];
             // What the `s` command writes: up to its next unescaped `/`.
             let after = &rest[len + 1..];
             let replacement = after.strip_prefix('/').map(|r| {
@@ -1609,7 +1622,7 @@ impl Container {
             };
             // A value the script computes (`$(expr ...)`) is not known: the file is not
             // read as written then (zabbix's `{FCGI_READ_TIMEOUT}` was a parse error).
-            values.insert(name.to_string(), value);
+            values.insert(placeholder.to_string(), value);
         }
         values
     }
@@ -2391,6 +2404,33 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
     } else {
         format!("{base} (built by {})", rel(&df.path, repo))
     };
+    // nginx compiled from source, where no package or image brings one: `make install`
+    // puts nginx's own conf/ files beside the main file the configure line names.
+    if let Some(build) = df.nginx_build.as_ref().filter(|_| image.nginx.is_none()) {
+        image.nginx = Some(&stock::NGINX_CONF);
+        image.nginx_extra = None;
+        image.nginx_main = None;
+        image.nginx_version = build.version.clone();
+        let conf_dir = build.conf_dir().to_string_lossy().into_owned();
+        if conf_dir != "/usr/local/nginx/conf" {
+            image
+                .moves
+                .push(("/usr/local/nginx/conf".to_string(), conf_dir));
+        }
+        c.nginx_build = Some(build.clone());
+        c.notes.push(format!(
+            "{}: nginx {}built from source (./configure): main file {}, prefix {}, user {}",
+            rel(&df.path, repo),
+            build
+                .version
+                .as_deref()
+                .map(|v| format!("{v} "))
+                .unwrap_or_default(),
+            build.conf_path.display(),
+            build.prefix.display(),
+            build.user
+        ));
+    }
     c.image = image;
     c.built_modules = df.nginx_modules.clone();
     if df.user.is_some() {
@@ -2866,9 +2906,15 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
             nginx.then(|| PathBuf::from("/etc/nginx")),
         )
     } else if nginx {
+        // A relative `-c` is the prefix's (ngx_process_options): a build from source's.
         let main = c
             .command_arg("nginx", &["-c"])
             .or_else(|| c.supervised_arg(&*fs, "nginx", &["-c"]))
+            .map(|m| match &c.nginx_build {
+                Some(build) => lint_source::vfs::normalize(&build.prefix.join(m)),
+                None => m,
+            })
+            .or_else(|| c.nginx_build.as_ref().map(|b| b.conf_path.clone()))
             .or_else(|| c.image.nginx_main.map(PathBuf::from))
             .unwrap_or_else(|| PathBuf::from("/etc/nginx/nginx.conf"));
         (main, Some(PathBuf::from("/etc/nginx")))
@@ -3022,7 +3068,17 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
                 c.image.group.to_string()
             },
         ),
-        nginx_user: c.image.nginx_user.map(str::to_string),
+        // `--user=` of a build from source (`nobody` when it names none).
+        nginx_user: match (&c.nginx_build, nginx) {
+            (Some(build), true) => Some(build.user.clone()),
+            _ => c.image.nginx_user.map(str::to_string),
+        },
+        // Relative paths (`root html;`, `error_log logs/error.log`) are the build's prefix's.
+        nginx_prefix: c
+            .nginx_build
+            .as_ref()
+            .filter(|_| nginx && alone.is_none())
+            .map(|b| b.prefix.clone()),
         // The official nginx image's own accounts, when nothing of the deployment adds or
         // replaces any: the web users it has are all it has (NGX026).
         // Not for loose files: the official image is where they are linted, not a fact
@@ -3044,7 +3100,9 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
         // Loose files have no image that says which nginx runs them (Hestia's own build
         // 1.30 was linted as Debian's 1.22, and `http2 on;` called unknown). An untagged
         // official image is not such a guess: whatever it names now is 1.25 or later.
-        nginx_version_assumed: c.host,
+        // A build from source whose folder names no release is not known either.
+        nginx_version_assumed: c.host
+            || (nginx && c.nginx_build.as_ref().is_some_and(|b| b.version.is_none())),
         env: c.env.clone(),
         run_as,
         changed_at_build: c.changed_at_build.clone(),

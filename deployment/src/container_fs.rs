@@ -117,7 +117,7 @@ pub struct ContainerFs {
     /// Variables an entrypoint script substitutes into repository files at start
     /// (`$NAME`, `${NAME}` of these names only), when the container has such a script.
     envsubst: Option<std::collections::BTreeMap<String, String>>,
-    /// `{NAME}` placeholders the start script replaces with `sed` (zabbix's web images:
+    /// `{NAME}` (`<NAME>`) placeholders the start script replaces with `sed` (zabbix's web images:
     /// `server_tokens {EXPOSE_WEB_SERVER_INFO};`), with the value each gets.
     placeholders: Option<std::collections::BTreeMap<String, Option<String>>>,
     /// What the image's build does to files after they are in place (`RUN sed -i`,
@@ -787,13 +787,12 @@ impl ContainerFs {
                 }
                 if let Some(values) = &self.placeholders {
                     if let Ok(text) = std::str::from_utf8(&bytes) {
-                        if text.contains('{') {
+                        if text.contains(['{', '<']) {
                             let mut text = text.to_string();
-                            for (name, value) in values {
-                                let placeholder = format!("{{{name}}}");
+                            for (placeholder, value) in values {
                                 match value {
-                                    Some(value) => text = text.replace(&placeholder, value),
-                                    None if text.contains(&placeholder) => {
+                                    Some(value) => text = text.replace(placeholder, value),
+                                    None if text.contains(placeholder.as_str()) => {
                                         return Err(FsError::Unrendered(format!(
                                             "{}: the start script's sed writes a value it computes over {placeholder}",
                                             host.strip_prefix(&self.repo_root).unwrap_or(&host).display()

@@ -74,6 +74,10 @@ pub struct Dockerfile {
     /// (`./configure --add-module=/build/headers-more-nginx-module`), as the catalogue
     /// names them: the binary is then copied into the image (elabftw/elabimg).
     pub nginx_modules: Vec<String>,
+    /// nginx compiled from source in this stage (`./configure --prefix=… && make
+    /// install`), or copied from the stage that compiled it (its prefix, conf folder or
+    /// binary): where it reads its files (see [`crate::nginx_build`]).
+    pub nginx_build: Option<crate::nginx_build::SourceBuild>,
     /// Directories a `RUN` may have written files into (`git clone URL .` in the
     /// WORKDIR, `composer create-project ... /var/www`,
     /// `tar -x -C /srv`): what is there is not known, but something may be.
@@ -1031,12 +1035,23 @@ pub fn parse_target(
                         ),
                         [] => dest_path,
                     };
-                    df.copied_from_images.push((
-                        lint_source::vfs::normalize(&target),
-                        line,
-                        from,
-                        df.copies.len(),
-                    ));
+                    // The nginx a builder stage compiled, copied in whole (its prefix,
+                    // its conf folder or its binary): the build's layout is this image's.
+                    let target = lint_source::vfs::normalize(&target);
+                    if let Some(build) = stage_states
+                        .get(&from.to_ascii_lowercase())
+                        .and_then(|state| state.df.nginx_build.as_ref())
+                    {
+                        if build.prefix.starts_with(&target)
+                            || build.conf_dir().starts_with(&target)
+                            || target.starts_with(&build.sbin_path)
+                            || build.sbin_path.starts_with(&target)
+                        {
+                            df.nginx_build = Some(build.clone());
+                        }
+                    }
+                    df.copied_from_images
+                        .push((target, line, from, df.copies.len()));
                     continue;
                 }
                 let several = words.len() > 1;
@@ -1104,6 +1119,19 @@ pub fn parse_target(
                 );
                 // The shell sees the stage's ENV and ARG values (`sed -i ... ${fpm_conf}`).
                 let args = substitute(&args, &vars);
+                // The RUN starts in the WORKDIR (`WORKDIR /usr/src/nginx-1.26.3`), which
+                // tells nginx's sources and release as a `cd` would.
+                let run_words: Vec<String> = [
+                    "cd".to_string(),
+                    workdir.display().to_string(),
+                    "&&".to_string(),
+                ]
+                .into_iter()
+                .chain(args.split_whitespace().map(str::to_string))
+                .collect();
+                if let Some(build) = crate::nginx_build::configure(&run_words) {
+                    df.nginx_build = Some(build);
+                }
                 for word in args.split_whitespace() {
                     if word.contains("://") {
                         fetched_modules
@@ -1512,6 +1540,35 @@ mod tests {
         assert!(ranged.installs_nginx && ranged.installs_fpm);
         assert_eq!(ranged.nginx_pin, None);
         assert_eq!(ranged.php_suffix, "83");
+    }
+
+    /// nginx compiled in a RUN is the stage's; a later stage has it when it copies the
+    /// build's prefix (or conf folder, or binary) from that stage, not for other files.
+    #[test]
+    fn nginx_built_from_source_follows_its_prefix_between_stages() {
+        let df = parse_in_r;
+        let one = df("FROM ubuntu:24.04\nARG V=1.26.2\nWORKDIR /tmp/nginx-${V}\nRUN ./configure --prefix=/usr/local/nginx --user=www --with-http_ssl_module && make install\n");
+        let build = one.nginx_build.unwrap();
+        assert_eq!(
+            build.conf_path,
+            PathBuf::from("/usr/local/nginx/conf/nginx.conf")
+        );
+        assert_eq!(build.version.as_deref(), Some("1.26"));
+        let staged = "FROM debian:bookworm AS build\nRUN cd /src/nginx && ./configure --prefix=/opt/nginx --with-http_v2_module && make install\nFROM debian:bookworm-slim\n";
+        let copied = df(&format!(
+            "{staged}COPY --from=build /opt/nginx /opt/nginx\n"
+        ));
+        assert_eq!(
+            copied.nginx_build.map(|b| b.conf_path),
+            Some(PathBuf::from("/opt/nginx/conf/nginx.conf"))
+        );
+        let other = df(&format!(
+            "{staged}COPY --from=build /usr/lib/x /usr/lib/x\n"
+        ));
+        assert_eq!(other.nginx_build, None);
+        // php's configure in the same image is not nginx's.
+        let php = df("FROM ubuntu:24.04\nRUN cd php-8.4.1 && ./configure --prefix=/usr/local/php --enable-fpm\n");
+        assert_eq!(php.nginx_build, None);
     }
 
     /// A RUN continued across an empty line or a comment line is one command, as Docker

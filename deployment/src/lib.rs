@@ -32,6 +32,7 @@ pub mod container_fs;
 mod describe;
 pub mod dockerfile;
 pub mod kubernetes;
+pub mod nginx_build;
 pub mod repository;
 pub mod stock;
 pub mod supervisord;
@@ -61,6 +62,9 @@ pub struct Side {
     pub php_ini: Option<PathBuf>,
     /// Where nginx's relative includes resolve (`/etc/nginx`), for a main file elsewhere.
     pub conf_prefix: Option<PathBuf>,
+    /// nginx's prefix, where relative paths other than includes resolve: a build from
+    /// source's `--prefix` (`/usr/local/nginx`).
+    pub nginx_prefix: Option<PathBuf>,
     /// `passwd` and `group` text of the image.
     pub accounts: (String, String),
     /// nginx worker user by default.
@@ -341,6 +345,7 @@ impl Deployment {
             input.nginx.push(NginxInput::File(n.main.clone()));
             input.options.nginx_fs = Some(n.fs.clone());
             input.options.nginx_conf_prefix = n.conf_prefix.clone();
+            input.options.nginx_prefix = n.nginx_prefix.clone();
             input.options.nginx_user = n.nginx_user.clone();
             input.options.nginx_version = n.nginx_version.clone();
             input.options.nginx_version_assumed = n.nginx_version_assumed;
