@@ -4,7 +4,8 @@
 //! its good look-alike gives 200 (or the `good_status` of the scenario, when
 //! the fix itself answers an error page) — and that the linter flags the bad one with
 //! the rule's code and not the good one. A claimed status of 0 means the port
-//! answers without an HTTP/1 status line (binary HTTP/2 frames).
+//! answers without an HTTP/1 status line (binary HTTP/2 frames, or nothing: the
+//! connection closed without an answer).
 //!
 //! Servers are stopped by pid when the guard drops, also on failure; every
 //! wait and read is bounded. Skips with a reason when the binaries are missing
@@ -259,8 +260,9 @@ fn send(port: u16, path: &str, post_bytes: Option<usize>) -> Result<(u16, String
         .take(64 * 1024)
         .read_to_end(&mut buf)
         .map_err(|e| e.to_string())?;
-    // Status 0: the port answered, but not in HTTP/1 (an HTTP/2-only port sends binary frames).
-    if !buf.is_empty() && !buf.starts_with(b"HTTP/") {
+    // Status 0: no HTTP/1 answer: the port sent something else (an HTTP/2-only port sends
+    // binary frames) or closed the connection without a word (`client_header_timeout 0`).
+    if !buf.starts_with(b"HTTP/") {
         return Ok((0, String::new()));
     }
     let text = String::from_utf8_lossy(&buf);
