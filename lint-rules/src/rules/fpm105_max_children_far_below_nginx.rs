@@ -68,6 +68,11 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     "pool [{}] runs {children} scripts at a time, while nginx can send it {in_flight} at once per worker process ({connections} connections / 2; worker_processes auto: one per CPU)",
                     p.pool.name
                 )
+            } else if nginx.worker_processes.is_none() {
+                format!(
+                    "pool [{}] runs {children} scripts at a time, while nginx can send it {in_flight} at once (worker_processes unset: 1 process × {connections} connections / 2)",
+                    p.pool.name
+                )
             } else {
                 format!(
                     "pool [{}] runs {children} scripts at a time, while nginx can send it {in_flight} at once ({processes} worker process(es) × {connections} connections / 2)",
