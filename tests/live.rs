@@ -4,7 +4,8 @@
 //! its good look-alike gives 200 (or the `good_status` of the scenario, when
 //! the fix itself answers an error page) — and that the linter flags the bad one with
 //! the rule's code and not the good one. A claimed status of 0 means the port
-//! answers without an HTTP/1 status line (binary HTTP/2 frames).
+//! answers without an HTTP/1 status line (binary HTTP/2 frames, or nothing: the
+//! connection closed without an answer).
 //!
 //! Servers are stopped by pid when the guard drops, also on failure; every
 //! wait and read is bounded. Skips with a reason when the binaries are missing
@@ -236,8 +237,13 @@ fn send(port: u16, path: &str, post_bytes: Option<usize>) -> Result<(u16, String
         .set_write_timeout(Some(Duration::from_secs(20)))
         .map_err(|e| e.to_string())?;
     match post_bytes {
-        None => write!(stream, "GET {path} HTTP/1.0\r\nHost: live.test\r\n\r\n")
-            .map_err(|e| e.to_string())?,
+        None => match write!(stream, "GET {path} HTTP/1.0\r\nHost: live.test\r\n\r\n") {
+            Ok(()) => {}
+            // Closed before the request was written: no answer at all (status 0 below).
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+            Err(e) => return Err(e.to_string()),
+        },
         Some(n) => {
             write!(
                 stream,
@@ -255,12 +261,16 @@ fn send(port: u16, path: &str, post_bytes: Option<usize>) -> Result<(u16, String
         }
     }
     let mut buf = Vec::new();
-    stream
-        .take(64 * 1024)
-        .read_to_end(&mut buf)
-        .map_err(|e| e.to_string())?;
-    // Status 0: the port answered, but not in HTTP/1 (an HTTP/2-only port sends binary frames).
-    if !buf.is_empty() && !buf.starts_with(b"HTTP/") {
+    match stream.take(64 * 1024).read_to_end(&mut buf) {
+        Ok(_) => {}
+        // Dropped without an answer: nginx resets a connection it closes with the request
+        // still unread (`client_header_timeout 0`). Status 0 below.
+        Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset && buf.is_empty() => {}
+        Err(e) => return Err(e.to_string()),
+    }
+    // Status 0: no HTTP/1 answer: the port sent something else (an HTTP/2-only port sends
+    // binary frames) or closed the connection without a word (`client_header_timeout 0`).
+    if !buf.starts_with(b"HTTP/") {
         return Ok((0, String::new()));
     }
     let text = String::from_utf8_lossy(&buf);

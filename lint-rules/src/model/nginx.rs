@@ -103,6 +103,9 @@ const INHERITED: &[&str] = &[
     "client_max_body_size",
     // `on` without `from=`: no file under a root reached through a link opens (NGX241).
     "disable_symlinks",
+    // `0` is a timer of zero, not "no limit": the request is dropped (NGX299).
+    "client_header_timeout",
+    "client_body_timeout",
 ];
 
 /// One inherited directive written at some level, and what the levels above wrote.
@@ -773,6 +776,8 @@ pub struct NginxModel {
     pub worker_rlimit_nofile: Option<(u64, Span)>,
     /// `worker_processes` when set to a number (`auto` depends on the machine).
     pub worker_processes: Option<(u64, Span)>,
+    /// `worker_processes auto`: one process per CPU, a number the files do not hold.
+    pub worker_processes_auto: bool,
     /// Every `http`-level `resolver` is part of `Inherited`; this says whether any exists at all.
     pub has_resolver: bool,
     /// Servers grouped by listening address, with nginx's default server and name index.
@@ -1061,6 +1066,10 @@ pub(crate) fn build_keeping(config: &Config, memo: Option<&crate::ServerMemo>) -
         } else if item.is("worker_processes") {
             if let Some(n) = item.arg(0).and_then(|v| v.parse().ok()) {
                 model.worker_processes = Some((n, item.arg_span(0)));
+                model.worker_processes_auto = false;
+            } else if item.arg(0).as_deref() == Some("auto") {
+                model.worker_processes = None;
+                model.worker_processes_auto = true;
             }
         } else if item.is("events") {
             for e in item.children().filter(|e| e.is("worker_connections")) {

@@ -61,15 +61,21 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if !seen.insert(entry.value_span) {
                 continue;
             }
-            // `auto` (or unset) is one worker per CPU: a lower bound, said as one.
-            let message = if nginx.worker_processes.is_some() {
+            // `auto` is one worker per CPU: a lower bound, said as one. Unset is nginx's
+            // default of one process.
+            let message = if nginx.worker_processes_auto {
                 format!(
-                    "pool [{}] runs {children} scripts at a time, while nginx can send it {in_flight} at once ({processes} worker process(es) × {connections} connections / 2)",
+                    "pool [{}] runs {children} scripts at a time, while nginx can send it {in_flight} at once per worker process ({connections} connections / 2; worker_processes auto: one per CPU)",
+                    p.pool.name
+                )
+            } else if nginx.worker_processes.is_none() {
+                format!(
+                    "pool [{}] runs {children} scripts at a time, while nginx can send it {in_flight} at once (worker_processes unset: 1 process × {connections} connections / 2)",
                     p.pool.name
                 )
             } else {
                 format!(
-                    "pool [{}] runs {children} scripts at a time, while nginx can send it {in_flight} at once per worker process ({connections} connections / 2; worker_processes auto: one per CPU)",
+                    "pool [{}] runs {children} scripts at a time, while nginx can send it {in_flight} at once ({processes} worker process(es) × {connections} connections / 2)",
                     p.pool.name
                 )
             };
@@ -79,8 +85,10 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if let Some((_, span)) = nginx.worker_connections {
                 d = d.with_related(span, "worker_connections");
             }
-            if nginx.worker_processes.is_none() {
-                d = d.with_note("worker_processes is `auto` or unset: counted as 1, the real figure is one per CPU");
+            if nginx.worker_processes_auto {
+                d = d.with_note(
+                    "worker_processes is `auto`: counted as 1, the real figure is one per CPU",
+                );
             }
             sink.push(d.with_help("size pm.max_children from RAM per worker; if this site is small, ignore this note for the pool"));
         }

@@ -105,6 +105,8 @@ register! {
     ngx241_disable_symlinks_refuses_root,
     ngx242_body_limit_not_in_php_location,
     ngx243_root_is_project_not_public,
+    ngx298_named_location_script_is_uri,
+    ngx299_timeout_zero,
     sec001_split_path_info_without_check,
     sec010_add_header_dropped,
     sec011_add_header_multiline,

@@ -139,6 +139,11 @@ fn check_location(
         let read_ms = read
             .and_then(|s| parse_time(s.first(), true))
             .unwrap_or(60_000);
+        // A zero timeout is no short wait but none at all, meant as "no limit": NGX299's
+        // finding, with the right explanation.
+        if read_ms == 0 {
+            continue;
+        }
         let read_span = read.map(|s| s.span);
         for (t, p) in model.reached_pools(location) {
             let rtt = p.pool.time("request_terminate_timeout");

@@ -38,9 +38,11 @@ location ~ \.php$ {
 
 A `proxy_*_timeout` of an outer level (server, http) is not reported when a location
 under that level proxies (`proxy_pass`): it is most likely that location's. Nor when
-its block configures proxying otherwise too (`proxy_set_header`, `proxy_buffers`): a
+its block configures proxying otherwise too (`proxy_set_header`, `proxy_redirect`): a
 set of proxy defaults (puppet-nginx writes one into every nginx.conf), not a timeout
-meant for PHP.
+meant for PHP. The buffer sizes (`proxy_buffer_size`, `proxy_buffers`,
+`proxy_busy_buffers_size`) do not count as proxying: they are the other half of the same
+copied fix for PHP (NGX232).
 
 Autofix: safe — a `proxy_*_timeout` written in the PHP location is renamed to its
 `fastcgi_*_timeout` twin; one inherited from an outer level gets the twin added beside it
@@ -116,6 +118,15 @@ fn proxied_beside(
 /// Whether the outer block that sets the timeout also configures proxying otherwise
 /// (`proxy_set_header`, `proxy_buffers`, ...): a set of proxy defaults, such as the one
 /// puppet-nginx writes into every nginx.conf, not a timeout meant for PHP.
+/// The buffer family is the other half of the usual copied "fix" for PHP (`proxy_buffer_size
+/// 128k;` against "upstream sent too big header", NGX232): beside a timeout it says the block
+/// was tuned for PHP, not that it configures proxying.
+const BUFFER_SIZES: &[&str] = &[
+    "proxy_buffer_size",
+    "proxy_buffers",
+    "proxy_busy_buffers_size",
+];
+
 fn proxy_defaults(model: &Model<'_>, setting: lint_source::Span) -> bool {
     model.syntax.iter().any(|tree| {
         tree.named("proxy_read_timeout")
@@ -125,7 +136,9 @@ fn proxy_defaults(model: &Model<'_>, setting: lint_source::Span) -> bool {
             .any(|i| {
                 tree.children(tree.parent(i)).iter().any(|&c| {
                     let name = tree.item(c).name();
-                    name.starts_with("proxy_") && !name.ends_with("_timeout")
+                    name.starts_with("proxy_")
+                        && !name.ends_with("_timeout")
+                        && !BUFFER_SIZES.contains(&name.as_ref())
                 })
             })
     })

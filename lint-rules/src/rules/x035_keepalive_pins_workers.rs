@@ -25,7 +25,7 @@ keep-alive the same burst only queues for a moment (live, nginx 1.22.1 + php-fpm
 or no keep-alive, all four 200 within 3 s).
 
 Reported for a location with `fastcgi_keep_conn on` that passes to an upstream of one
-server with `keepalive N`, when `N × worker_processes` (`auto` or unset counted as 1) is
+server with `keepalive N`, when `N × worker_processes` (unset is 1; `auto`, one per CPU, is counted as at least 1) is
 at least the `pm.max_children` of the pool behind it.
 
 **Symptom**: under load, 504 Gateway Time-out after `fastcgi_read_timeout` although
@@ -88,7 +88,11 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
             if !reported.insert((at, entry.value_span)) {
                 continue;
             }
-            let per = if processes > 1 {
+            // `worker_processes auto` starts one process per CPU, each keeping its own
+            // `keepalive` connections: the files give only the lower bound of one process.
+            let per = if nginx.worker_processes_auto {
+                format!(" per worker process (worker_processes auto: one process per CPU, so {kept} × the CPU count in all)")
+            } else if processes > 1 {
                 format!(" ({kept} per worker process × {processes})")
             } else {
                 String::new()
