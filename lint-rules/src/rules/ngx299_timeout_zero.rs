@@ -141,7 +141,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 .with_related(
                     location
                         .fastcgi_pass
-                        .as_ref()
+                        .as_deref()
                         .map_or(location.span, |(_, p)| *p),
                     "requests go through fastcgi_pass",
                 )

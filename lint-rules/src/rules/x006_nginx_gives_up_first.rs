@@ -142,7 +142,7 @@ fn check_location(
         // A zero timeout is no short wait but none at all, meant as "no limit": NGX299's
         // finding, with the right explanation.
         if read_ms == 0 {
-            continue;
+            return;
         }
         let read_span = read.map(|s| s.span);
         for (t, p) in model.reached_pools(location) {
