@@ -1190,6 +1190,17 @@ impl Container {
         out
     }
 
+    /// The container's files as the image and `mounts` place them, read from `repo`.
+    fn filesystem(&self, mounts: Vec<Mount>, repo: &Path) -> ContainerFs {
+        ContainerFs::with_moves(
+            &self.image_ref,
+            self.image.sets().collect(),
+            &self.image.moves,
+            mounts,
+            repo.to_path_buf(),
+        )
+    }
+
     /// The files the start script renders with envsubst before the servers start
     /// (`envsubst '${PHP_HOST}' < /etc/nginx/conf.d/default.conf.template >
     /// /etc/nginx/conf.d/default.conf`: the api-platform style, which replaces the nginx
@@ -1427,13 +1438,7 @@ impl Container {
         // the build's own appends are. Read before the build's edits, which apply after.
         let appends = Self::start_script_appends(script);
         if !appends.is_empty() {
-            let built = ContainerFs::with_moves(
-                &self.image_ref,
-                self.image.sets().collect(),
-                &self.image.moves,
-                mounts.clone(),
-                repo.to_path_buf(),
-            );
+            let built = self.filesystem(mounts.clone(), repo);
             for (target, ops) in appends {
                 // A file that is not there is made by the first append: its lines are all
                 // it holds. One the view cannot read stays unknown.
@@ -1478,13 +1483,7 @@ impl Container {
         // placed rendered where the script writes them.
         let renders = self.start_script_renders(script);
         if !renders.is_empty() {
-            let built = ContainerFs::with_moves(
-                &self.image_ref,
-                self.image.sets().collect(),
-                &self.image.moves,
-                mounts.clone(),
-                repo.to_path_buf(),
-            );
+            let built = self.filesystem(mounts.clone(), repo);
             for (from, to, vars) in renders {
                 let Ok(fetched) = built.read(&from) else {
                     continue;
@@ -1503,13 +1502,7 @@ impl Container {
                 });
             }
         }
-        let fs = ContainerFs::with_moves(
-            &self.image_ref,
-            self.image.sets().collect(),
-            &self.image.moves,
-            mounts,
-            repo.to_path_buf(),
-        );
+        let fs = self.filesystem(mounts, repo);
         // An entrypoint script of the repository's own may render `$VAR`s of the container's
         // environment into its files (erseco/alpine-php-webserver does); names of the
         // environment written as variables in a config file are read as such placeholders.

@@ -267,6 +267,19 @@ pub fn classify_path(path: &Path) -> Option<Role> {
     classify(path, &bytes)
 }
 
+/// Whether a folder of `path` is one where nginx or php-fpm files are kept (`sites-*`,
+/// `conf.d`, `http.d`, `pool.d`, `php-fpm.d`), whatever the file's extension.
+fn in_config_folder(path: &Path) -> bool {
+    path.components().any(|c| {
+        let c = c.as_os_str().to_string_lossy();
+        c.starts_with("sites-")
+            || c == "conf.d"
+            || c == "http.d"
+            || c == "pool.d"
+            || c == "php-fpm.d"
+    })
+}
+
 /// A file [`classify`] passes over whatever it holds, known by its name alone: source
 /// code, styles, images and fonts, which a PHP application holds by the ten thousand
 /// (achoribo/ims commits Drupal's core: 20,788 files, every one read before; 0.8 s of a
@@ -298,16 +311,7 @@ fn never_configuration(path: &Path) -> bool {
     if SOURCE.contains(&e.as_str()) {
         return true;
     }
-    ASSETS.contains(&e.as_str())
-        && !name.contains("nginx")
-        && !path.components().any(|c| {
-            let c = c.as_os_str().to_string_lossy();
-            c.starts_with("sites-")
-                || c == "conf.d"
-                || c == "http.d"
-                || c == "pool.d"
-                || c == "php-fpm.d"
-        })
+    ASSETS.contains(&e.as_str()) && !name.contains("nginx") && !in_config_folder(path)
 }
 
 /// The largest file [`classify_path`] reads as `path`'s kind, in bytes.
@@ -526,14 +530,7 @@ pub fn classify(path: &Path, bytes: &[u8]) -> Option<Role> {
     }
     let candidate = matches!(e.as_str(), "conf" | "vhost" | "nginx" | "site" | "")
         || name.contains("nginx")
-        || path.components().any(|c| {
-            let c = c.as_os_str().to_string_lossy();
-            c.starts_with("sites-")
-                || c == "conf.d"
-                || c == "http.d"
-                || c == "pool.d"
-                || c == "php-fpm.d"
-        });
+        || in_config_folder(path);
     if !candidate {
         return None;
     }

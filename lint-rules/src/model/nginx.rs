@@ -118,6 +118,11 @@ struct Written {
 }
 
 impl Inherited {
+    /// The effective `fastcgi_param` of this name (the last one of the list in effect).
+    pub fn param(&self, name: &str) -> Option<&FastcgiParam> {
+        self.params.as_ref().and_then(|p| p.get(name))
+    }
+
     /// The effective value of an inherited directive.
     pub fn get(&self, name: &str) -> Option<&Setting> {
         let key = INHERITED.iter().position(|k| *k == name)?;
@@ -366,14 +371,10 @@ impl EffectiveLocation {
     /// Whether SCRIPT_FILENAME names one script whatever the URI: its file name has no
     /// variable (`$document_root/index.php`, a front controller).
     pub fn runs_fixed_script(&self) -> bool {
-        self.inherited
-            .params
-            .as_ref()
-            .and_then(|p| p.get("SCRIPT_FILENAME"))
-            .is_some_and(|p| {
-                let name = p.value.rsplit('/').next().unwrap_or(&p.value);
-                !name.is_empty() && !name.contains('$')
-            })
+        self.inherited.param("SCRIPT_FILENAME").is_some_and(|p| {
+            let name = p.value.rsplit('/').next().unwrap_or(&p.value);
+            !name.is_empty() && !name.contains('$')
+        })
     }
 
     /// The path of a plain prefix location (`location /admin/`, no modifier: a regex

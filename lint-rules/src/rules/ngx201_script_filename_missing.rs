@@ -182,11 +182,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
         if !model.may_talk_to_php(location) {
             continue;
         }
-        let script = location
-            .inherited
-            .params
-            .as_ref()
-            .and_then(|p| p.get("SCRIPT_FILENAME"));
+        let script = location.inherited.param("SCRIPT_FILENAME");
         // A location written for the status pages (`~ ^/php-fpm_(status|ping)$`) that
         // sends a SCRIPT_FILENAME: php-fpm answers its pages whatever the value, and
         // whether this pool has them is X028's to say (LEMPer's pools set them; live:

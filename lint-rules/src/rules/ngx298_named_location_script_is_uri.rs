@@ -110,12 +110,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
         if root(from) != root(named) || rewrites(model, named) {
             continue;
         }
-        let Some(param) = named
-            .inherited
-            .params
-            .as_ref()
-            .and_then(|p| p.get("SCRIPT_FILENAME"))
-        else {
+        let Some(param) = named.inherited.param("SCRIPT_FILENAME") else {
             continue;
         };
         if reported.contains(&param.span) {

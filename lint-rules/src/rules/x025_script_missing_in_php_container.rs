@@ -76,9 +76,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         // Only where SCRIPT_FILENAME is built from the document root.
         let from_root = location
             .inherited
-            .params
-            .as_ref()
-            .and_then(|p| p.get("SCRIPT_FILENAME"))
+            .param("SCRIPT_FILENAME")
             .is_some_and(|p| {
                 p.value.starts_with("$document_root") || p.value.starts_with("$realpath_root")
             });

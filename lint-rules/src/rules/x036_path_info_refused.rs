@@ -70,12 +70,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
         }) else {
             continue;
         };
-        let Some(sf) = location
-            .inherited
-            .params
-            .as_ref()
-            .and_then(|p| p.get("SCRIPT_FILENAME"))
-        else {
+        let Some(sf) = location.inherited.param("SCRIPT_FILENAME") else {
             continue;
         };
         let from_uri = ["$fastcgi_script_name", "$request_filename", "$uri"]
