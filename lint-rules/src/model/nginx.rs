@@ -257,6 +257,12 @@ pub struct EffectiveLocation {
 }
 
 impl EffectiveLocation {
+    /// Where requests of this location are passed to php-fpm: the `fastcgi_pass` address,
+    /// else the location itself (a related label of the findings about PHP requests).
+    pub fn pass_span(&self) -> Span {
+        self.fastcgi_pass.as_deref().map_or(self.span, |(_, s)| *s)
+    }
+
     /// True when the static handler answers here: no `fastcgi_pass` or other pass, no
     /// `return` and no redirect of every URI. What `try_files` finds is then sent as a
     /// file (NGX213, NGX222, NGX224).

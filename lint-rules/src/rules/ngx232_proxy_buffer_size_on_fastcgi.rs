@@ -145,10 +145,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 ),
             )
             .with_related(
-                location
-                    .fastcgi_pass
-                    .as_deref()
-                    .map_or(location.span, |(_, s)| *s),
+                location.pass_span(),
                 "requests go through fastcgi_pass",
             )
             .with_help(format!(

@@ -138,13 +138,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                         t.what
                     ),
                 )
-                .with_related(
-                    location
-                        .fastcgi_pass
-                        .as_deref()
-                        .map_or(location.span, |(_, p)| *p),
-                    "requests go through fastcgi_pass",
-                )
+                .with_related(location.pass_span(), "requests go through fastcgi_pass")
                 .with_help(format!(
                     "write the longest wait you accept, e.g. `{} 1h;`",
                     t.name

@@ -175,13 +175,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                         "{proxy} does not apply to fastcgi_pass; {fastcgi} stays at its default"
                     ),
                 )
-                .with_related(
-                    location
-                        .fastcgi_pass
-                        .as_deref()
-                        .map_or(location.span, |(_, s)| *s),
-                    "requests go through fastcgi_pass",
-                )
+                .with_related(location.pass_span(), "requests go through fastcgi_pass")
                 .with_help(format!("write `{fastcgi} {};`", setting.first()))
                 .with_fix_opt(fix(model, location, setting, &fastcgi)),
             );
