@@ -517,7 +517,7 @@ impl Server {
             .wrapping_sub(self.locations.as_ptr() as usize);
         let index = offset / size;
         if index == 0
-            || offset % size != 0
+            || !offset.is_multiple_of(size)
             || !self
                 .locations
                 .get(index)
