@@ -1789,6 +1789,36 @@ mod tests {
         }
     }
 
+    /// A location hands every request inward only to a location nested directly in it
+    /// with the same pattern: not to a sibling, not to another regex, and a location
+    /// that is not the server's own is never said to.
+    #[test]
+    fn every_request_goes_inward_only_to_a_nested_location_of_the_same_pattern() {
+        let mut s = server(&[
+            "~ \\.php$",
+            "~ \\.php$",
+            "~ \\.php$",
+            "~ ^/admin/.+\\.php$",
+            "/static/",
+        ]);
+        let parent = |i: u16| std::num::NonZeroU16::new(i);
+        // 1 holds 2 (same pattern); 3 is a sibling of 1 of the same pattern, holding 4.
+        s.locations[2].parent = parent(1);
+        s.locations[4].parent = parent(3);
+        assert!(s.hands_every_request_inward(&s.locations[1]));
+        assert!(!s.hands_every_request_inward(&s.locations[2]));
+        assert!(!s.hands_every_request_inward(&s.locations[3]));
+        assert!(!s.hands_every_request_inward(&s.locations[5]));
+        assert!(!s.hands_every_request_inward(&s.locations[0]));
+        let other = server(&["~ \\.php$", "~ \\.php$"]);
+        assert!(!s.hands_every_request_inward(&other.locations[1]));
+        // The nested location is where a PHP URI lands.
+        assert_eq!(
+            s.location_for("/index.php").map(|l| l.span),
+            Some(s.locations[2].span)
+        );
+    }
+
     fn check_nesting(s: &Server, at: impl Fn(usize, usize) -> Span) {
         let s = s.clone();
         // WordOps: the nested deny wins over the outer PHP regex (live: 403).
