@@ -25,7 +25,8 @@ without it. A location or server with an `include` that could not be read (missi
 NGX002, or not provided by the deployment, NGX005) is not judged: the file may set it.
 Nor is a location whose requests all end in a location nested in it with the same pattern
 (a snippet included in `location ~ \.php$` that opens its own `location ~ \.php$`): nginx
-looks up a matched location's nested locations, and the nested one is judged.
+looks up a matched location's nested locations, and the nested one is judged (live, nginx
+1.22: the nested location runs the script, with the outer location's `root`).
 
 **Symptom**: 404 "File not found." from PHP; php-fpm logs `Primary script
 unknown`. The same for `SCRIPT_FILENAME /scripts$fastcgi_script_name`, the
