@@ -278,7 +278,8 @@ mod tests {
     fn one_digit_references() {
         let r: Vec<u32> = super::capture_refs("/x/$12$0$9$a").into_iter().collect();
         assert_eq!(r, vec![1, 9]);
-        assert_eq!(super::groups("^/(a)(?<n>b)(?:c)"), Some(2));
-        assert_eq!(super::groups("^/(a"), None);
+        assert_eq!(super::groups("^/(a)(?<n>b)(?:c)", false), Some(2));
+        assert_eq!(super::groups("^/(a)(?<n>b)(?:c)", true), Some(2));
+        assert_eq!(super::groups("^/(a", false), None);
     }
 }
