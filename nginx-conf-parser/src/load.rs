@@ -561,7 +561,7 @@ impl Loader<'_> {
             return Ok(hit);
         }
         // Checked for UTF-8 once, and kept as one allocation the tree reads words from.
-        let text = crate::ast::Text::new(source.text.clone());
+        let text = crate::ast::Text::new(source.text());
         let source = SourceFile::new(source.path, source.disk_path, source.kind, text.bytes())
             .with_origin(source.origin)
             .with_carrier(source.carrier);
