@@ -211,7 +211,12 @@ impl State<'_> {
         if let Some(kept) = cache.and_then(|c| c.lines(id, env, incomplete)) {
             return kept;
         }
-        let text = self.map.get(id).text();
+        let mut text = self.map.get(id).text();
+        // `php-fpm -tt` output (production mode, as `nginx -T` is nginx's): read as the
+        // settings it prints, at the places they stand in it.
+        if crate::parse::is_fpm_dump(&text) {
+            text = Arc::from(crate::parse::fpm_dump_as_ini(&text));
+        }
         let mut diagnostics = Vec::new();
         let mut unknown = Vec::new();
         let mut lines = parse_lines(id, &text, env, &mut diagnostics, &mut unknown);
