@@ -673,18 +673,20 @@ impl SourceMap {
 mod tests {
     use super::*;
 
-    #[test]
-    fn dropped_text_is_read_again_from_the_disk() {
+    /// A pool file written to a temporary folder and read from it as it is.
+    fn pool_on_disk(text: &str) -> (tempfile::TempDir, PathBuf, SourceFile) {
         let dir = tempfile::tempdir().expect("tempdir");
         let disk = dir.path().join("www.conf");
-        std::fs::write(&disk, "[www]\n; a comment\nlisten = 9000\n").expect("write");
-        let file = SourceFile::new(
-            "/etc/php/8.2/fpm/pool.d/www.conf".into(),
-            Some(disk.clone()),
-            FileKind::Fpm,
-            std::fs::read(&disk).expect("read").into(),
-        )
-        .rereadable();
+        std::fs::write(&disk, text).expect("write");
+        let bytes: Arc<[u8]> = std::fs::read(&disk).expect("read").into();
+        let file =
+            SourceFile::new(disk.clone(), Some(disk.clone()), FileKind::Fpm, bytes).rereadable();
+        (dir, disk, file)
+    }
+
+    #[test]
+    fn dropped_text_is_read_again_from_the_disk() {
+        let (_dir, _, file) = pool_on_disk("[www]\n; a comment\nlisten = 9000\n");
         let before = file.text();
         assert!(file.drop_text(true));
         drop(before);
@@ -703,16 +705,7 @@ mod tests {
 
     #[test]
     fn a_text_read_again_is_kept_only_when_asked() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let disk = dir.path().join("www.conf");
-        std::fs::write(&disk, "listen = 9000\n").expect("write");
-        let file = SourceFile::new(
-            disk.clone(),
-            Some(disk.clone()),
-            FileKind::Fpm,
-            b"listen = 9000\n"[..].into(),
-        )
-        .rereadable();
+        let (_dir, _, file) = pool_on_disk("listen = 9000\n");
         assert!(file.drop_text(false));
         assert!(
             !Arc::ptr_eq(&file.text(), &file.text()),
@@ -724,16 +717,7 @@ mod tests {
 
     #[test]
     fn dropped_text_of_a_changed_file_is_empty_not_wrong() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let disk = dir.path().join("www.conf");
-        std::fs::write(&disk, "listen = 9000\n").expect("write");
-        let file = SourceFile::new(
-            disk.clone(),
-            Some(disk.clone()),
-            FileKind::Fpm,
-            b"listen = 9000\n"[..].into(),
-        )
-        .rereadable();
+        let (_dir, disk, file) = pool_on_disk("listen = 9000\n");
         assert!(file.drop_text(true));
         std::fs::write(&disk, "listen = 9001\n").expect("write");
         assert!(file.text().is_empty());
