@@ -754,9 +754,7 @@ pub fn fpm_dump_as_ini(text: &[u8]) -> Vec<u8> {
                     // php-fpm takes an indented `[name]` for a key: the header moves to
                     // the start of its line, the rest of the line blank.
                     let header = rest.to_vec();
-                    for b in &mut out[at..at + body.len()] {
-                        *b = b' ';
-                    }
+                    out[at..at + body.len()].fill(b' ');
                     out[at..at + header.len()].copy_from_slice(&header);
                     at += line.len() + 1;
                     continue;
@@ -769,9 +767,7 @@ pub fn fpm_dump_as_ini(text: &[u8]) -> Vec<u8> {
             }
             None => body.len(),
         };
-        for b in &mut out[at..at + blank_to] {
-            *b = b' ';
-        }
+        out[at..at + blank_to].fill(b' ');
         at += line.len() + 1;
     }
     out
