@@ -486,7 +486,8 @@ impl<'a> Model<'a> {
                     .try_files
                     .as_ref()
                     .and_then(|t| t.args.last())
-                    .map(|f| f.split('?').next().unwrap_or(f));
+                    .and_then(|f| f.split('?').next())
+                    .and_then(|f| f.split("$is_args").next());
                 if let Some(uri) = fallback.filter(|u| u.starts_with('/') && !u.contains('$')) {
                     for path in location.reentry_paths(uri).unwrap_or_default() {
                         let path = path.to_string_lossy().trim_end_matches('/').to_string();
@@ -545,6 +546,11 @@ impl<'a> Model<'a> {
                     }
                 }
             }
+        }
+        // The front controller under the root and under a hard-coded SCRIPT_FILENAME
+        // directory (NGX293).
+        for (_, server) in self.servers() {
+            paths.extend(crate::rules::ngx293_script_filename_prefix_not_root::disk_probes(server));
         }
         // The index scripts of `^~` folders (NGX224: a script there is sent as a file).
         for (_, server) in self.servers() {

@@ -105,6 +105,7 @@ register! {
     ngx241_disable_symlinks_refuses_root,
     ngx242_body_limit_not_in_php_location,
     ngx243_root_is_project_not_public,
+    ngx293_script_filename_prefix_not_root,
     ngx294_upstream_servers_down,
     ngx295_alias_fallback_prefix_stripped,
     ngx296_fastcgi_setting_not_in_php_location,
