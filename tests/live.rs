@@ -44,6 +44,9 @@ struct Scenario {
     /// A symbolic link made in the prefix, its target differing between the bad and the
     /// good run (`symlink = varrun tmp run`: `varrun -> tmp`, then `varrun -> run`).
     symlink: Option<(String, String, String)>,
+    /// A directory made in the prefix, owned by root, with this mode, for both runs
+    /// (`mkdir = lib 0770`: a directory the workers cannot enter).
+    mkdir: Option<(String, u32)>,
     dir: PathBuf,
 }
 
@@ -141,6 +144,18 @@ fn scenario(dir: &Path, name: &str) -> Result<Scenario, String> {
                     return Err(format!("`symlink` is not a name and two targets: {v}"));
                 };
                 Some((link.to_string(), bad.to_string(), good.to_string()))
+            }
+        },
+        mkdir: match get("mkdir") {
+            None => None,
+            Some(v) => {
+                let parsed = v.split_once(' ').and_then(|(name, mode)| {
+                    Some((name.to_string(), u32::from_str_radix(mode.trim(), 8).ok()?))
+                });
+                Some(
+                    parsed
+                        .ok_or_else(|| format!("`mkdir` is not a name and an octal mode: {v}"))?,
+                )
             }
         },
         dir: dir.to_path_buf(),
@@ -312,6 +327,11 @@ fn run_scenario(
         let mode = if kind == "bad" { bad } else { good };
         std::fs::set_permissions(dir.join("www"), std::fs::Permissions::from_mode(mode))
             .expect("chmod www");
+    }
+    if let Some((name, mode)) = &s.mkdir {
+        std::fs::create_dir_all(dir.join(name)).expect("mkdir");
+        std::fs::set_permissions(dir.join(name), std::fs::Permissions::from_mode(*mode))
+            .expect("chmod");
     }
     if let Some((link, bad, good)) = &s.symlink {
         let target = if kind == "bad" { bad } else { good };

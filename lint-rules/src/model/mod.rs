@@ -423,6 +423,23 @@ impl<'a> Model<'a> {
         out
     }
 
+    /// The temporary directories of the nginx build on the disk (under `--root`), for the
+    /// directives that are not set: `[client_body_temp_path, fastcgi_temp_path]` of the
+    /// first packaged layout whose directories exist there (Debian's `/var/lib/nginx/body`,
+    /// Red Hat's and Alpine's `/var/lib/nginx/tmp/client_body`, nginx.org's
+    /// `/var/cache/nginx/client_temp`, older Alpine's `/var/tmp/nginx/client_body`).
+    /// `None` when none does: the build's own defaults are not known.
+    pub fn default_temp_dirs(&self) -> Option<[&'static str; 2]> {
+        DEFAULT_TEMP_DIRS.iter().copied().find(|family| {
+            family.iter().any(|d| {
+                matches!(
+                    self.filesystem.get(std::path::Path::new(d)),
+                    filesystem::Probe::Present(f) if f.is_dir
+                )
+            })
+        })
+    }
+
     /// Every path a rule may ask the filesystem about: pool log and work directories,
     /// and the document roots of PHP locations.
     pub fn paths_of_interest(&self) -> Vec<std::path::PathBuf> {
@@ -439,6 +456,10 @@ impl<'a> Model<'a> {
         }
         for (_, dir, _) in self.nginx_made_dirs() {
             paths.push(dir);
+        }
+        // The temporary directories packaged builds use when none is set (NGX297).
+        for family in DEFAULT_TEMP_DIRS {
+            paths.extend(family.iter().map(std::path::PathBuf::from));
         }
         for p in self.pools() {
             for (_, file, _) in p.master_log_files() {
@@ -465,7 +486,8 @@ impl<'a> Model<'a> {
                     .try_files
                     .as_ref()
                     .and_then(|t| t.args.last())
-                    .map(|f| f.split('?').next().unwrap_or(f));
+                    .and_then(|f| f.split('?').next())
+                    .and_then(|f| f.split("$is_args").next());
                 if let Some(uri) = fallback.filter(|u| u.starts_with('/') && !u.contains('$')) {
                     for path in location.reentry_paths(uri).unwrap_or_default() {
                         let path = path.to_string_lossy().trim_end_matches('/').to_string();
@@ -524,6 +546,11 @@ impl<'a> Model<'a> {
                     }
                 }
             }
+        }
+        // The front controller under the root and under a hard-coded SCRIPT_FILENAME
+        // directory (NGX293).
+        for (_, server) in self.servers() {
+            paths.extend(crate::rules::ngx293_script_filename_prefix_not_root::disk_probes(server));
         }
         // The index scripts of `^~` folders (NGX224: a script there is sent as a file).
         for (_, server) in self.servers() {
@@ -1499,6 +1526,21 @@ fn written_for_status_pages(server: &nginx::Server, location: &EffectiveLocation
                 .is_none_or(|l| l.span != location.span)
         })
 }
+
+/// The compiled-in `client_body_temp_path` and `fastcgi_temp_path` of packaged nginx
+/// builds, in the order [`Model::default_temp_dirs`] tries them.
+const DEFAULT_TEMP_DIRS: &[[&str; 2]] = &[
+    ["/var/lib/nginx/body", "/var/lib/nginx/fastcgi"],
+    [
+        "/var/lib/nginx/tmp/client_body",
+        "/var/lib/nginx/tmp/fastcgi",
+    ],
+    [
+        "/var/cache/nginx/client_temp",
+        "/var/cache/nginx/fastcgi_temp",
+    ],
+    ["/var/tmp/nginx/client_body", "/var/tmp/nginx/fastcgi"],
+];
 
 #[cfg(test)]
 mod tests {

@@ -106,6 +106,9 @@ const INHERITED: &[&str] = &[
     // `0` is a timer of zero, not "no limit": the request is dropped (NGX299).
     "client_header_timeout",
     "client_body_timeout",
+    // Where request bodies and FastCGI responses are buffered on disk (NGX297).
+    "client_body_temp_path",
+    "fastcgi_temp_path",
 ];
 
 /// One inherited directive written at some level, and what the levels above wrote.
@@ -471,6 +474,51 @@ impl Clone for LocationMemo {
 }
 
 impl Server {
+    /// The PHP location a request of `location` ends in, and how it gets there: the
+    /// `try_files` fallback, or (a plain prefix with nothing nested) the regex that takes
+    /// the scripts under it.
+    pub fn php_location_reached(
+        &self,
+        location: &EffectiveLocation,
+    ) -> Option<(&EffectiveLocation, String)> {
+        let server = self;
+        let passes = |l: &EffectiveLocation| l.fastcgi_pass.is_some() && l.span != location.span;
+        if let Some(fallback) = location.try_files.as_ref().and_then(|t| t.args.last()) {
+            if let Some(name) = fallback.strip_prefix('@') {
+                let named = server
+                    .locations
+                    .iter()
+                    .find(|n| n.pattern.trim().strip_prefix('@') == Some(name))?;
+                return passes(named)
+                    .then(|| (named, format!("its `try_files` falls back to {fallback}")));
+            }
+            // The URI part: before `?`, and before `$is_args` (`/index.php$is_args$args`).
+            let uri = fallback
+                .split('?')
+                .next()
+                .and_then(|s| s.split("$is_args").next())
+                .unwrap_or(fallback);
+            if uri.starts_with('/')
+                && !uri.contains('$')
+                && uri.to_ascii_lowercase().ends_with(".php")
+            {
+                let php = server.location_for(uri)?;
+                return passes(php).then(|| (php, format!("its `try_files` falls back to {uri}")));
+            }
+        }
+        let prefix = location.plain_prefix()?;
+        let nests =
+            server.locations.iter().skip(1).any(|l| {
+                l.span != location.span && (l.is_within(location) || location.is_within(l))
+            });
+        if nests {
+            return None;
+        }
+        let (probe, php) = server.script_location_under(prefix)?;
+        (passes(php) && !php.is_within(location))
+            .then(|| (php, format!("`{probe}` goes to the PHP location")))
+    }
+
     /// `ssl on;` is in effect at the server level (its own or `http`'s): with an nginx
     /// that has the directive (up to 1.25.0), every listen of the server speaks TLS.
     pub fn ssl_directive_on(&self) -> bool {
@@ -763,6 +811,15 @@ impl LocationMatch {
     }
 }
 
+/// What the parameters of an upstream's `server` line say about its use.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ServerFlags {
+    /// `backup`: used only when the others are unavailable.
+    pub backup: bool,
+    /// `max_fails=0`: failures never make it unavailable.
+    pub never_fails: bool,
+}
+
 /// An `upstream {}` block.
 #[derive(Clone, Debug)]
 pub struct Upstream {
@@ -770,8 +827,14 @@ pub struct Upstream {
     pub name: String,
     /// The `upstream` statement.
     pub span: Span,
-    /// `server` entries: target and span (`backup`/`down` ones included).
+    /// `server` entries nginx may use: target and span (`backup` ones included; `down`
+    /// ones, which nginx never connects to, are in [`Upstream::down`]).
     pub servers: Vec<(NginxTarget, Span)>,
+    /// For each of [`Upstream::servers`]: `backup`, and whether its failures are counted
+    /// (`max_fails` other than 0).
+    pub flags: Vec<ServerFlags>,
+    /// The `server` statements marked `down`.
+    pub down: Vec<Span>,
     /// `keepalive N` when set.
     pub keepalive: Option<Span>,
     /// The `N` of `keepalive N` (idle connections each worker process keeps), when a number.
@@ -1251,15 +1314,27 @@ fn build_http<'u>(
                 name: name.clone(),
                 span: item.span(),
                 servers: Vec::new(),
+                flags: Vec::new(),
+                down: Vec::new(),
                 keepalive: None,
                 keepalive_connections: None,
             };
             for u in item.children() {
                 if u.is("server") {
                     if let Some(addr) = u.arg(0) {
+                        let params: Vec<String> =
+                            u.args().skip(1).map(|a| a.to_ascii_lowercase()).collect();
+                        if params.iter().any(|p| p == "down") {
+                            upstream.down.push(u.span());
+                            continue;
+                        }
                         upstream
                             .servers
                             .push((parse_nginx_target(&addr, false), u.arg_span(0)));
+                        upstream.flags.push(ServerFlags {
+                            backup: params.iter().any(|p| p == "backup"),
+                            never_fails: params.iter().any(|p| p == "max_fails=0"),
+                        });
                     }
                 } else if u.is("keepalive") {
                     upstream.keepalive = Some(u.span());

@@ -129,7 +129,153 @@ fn relative_fallback(
     )
 }
 
-fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
+/// Variables that hold a URI path, so that `/index.php/$request_uri` and
+/// `/index.php$request_uri` are path-info URIs (`/index.php/blog/post`).
+const PATH_VARIABLES: &[&str] = &["$request_uri", "$uri", "$document_uri"];
+
+/// `try_files $uri $uri/ /index.php/$request_uri;` (or `/index.php$request_uri`): the
+/// fallback is a path-info URI, `/index.php/blog/post`. A PHP location written for
+/// `\.php$` does not match it, so the location holding the `try_files` takes it again;
+/// its `$uri` is never a file (the script is a file, so nothing is under it): every URL
+/// that is no file cycles (live: 500).
+fn path_info_cycle(
+    model: &Model<'_>,
+    server: &Server,
+    location: &EffectiveLocation,
+    try_files: &crate::model::nginx::Setting,
+    fallback: &str,
+    uri: &str,
+) -> Option<Diagnostic> {
+    let (sample, bare) = path_info_sample(uri)?;
+    if model.is_synthetic(server) {
+        return None;
+    }
+    if server.location_for(&sample)?.span != location.span {
+        return None;
+    }
+    let php = server
+        .location_for(bare)
+        .filter(|l| l.fastcgi_pass.is_some() && l.span != location.span);
+    let mut d = Diagnostic::new(
+        &RULE.meta,
+        try_files.span,
+        format!(
+            "the fallback {fallback} is a path-info URI ({sample}){}: this same location takes it again, and no file is ever found under a script: an internal redirection cycle",
+            php.map_or(String::new(), |p| format!(", which `location {}` does not match", p.pattern))
+        ),
+    )
+    .with_related(location.span, "this location matches it");
+    if let Some(p) = php {
+        d = d.with_related(p.span, format!("takes {bare} but not {sample}"));
+    }
+    Some(
+        d.with_help(format!(
+            "let the PHP location take path info (`location ~ [^/]\\.php(/|$)` with `fastcgi_split_path_info ^(.+?\\.php)(/.*)$;`), or fall back to `{bare}?$query_string`"
+        ))
+        .with_note(format!("at runtime: 500 \"rewrite or internal redirection cycle while internally redirecting to \\\"{sample}\\\"\" for every URL that is not a file")),
+    )
+}
+
+/// The path-info URI a replacement makes (`/index.php/$1`, `/index.php$uri`: `/index.php/x`),
+/// and the script part (`/index.php`); `None` for anything else.
+fn path_info_sample(replacement: &str) -> Option<(String, &str)> {
+    let uri = replacement.split('?').next()?;
+    let at = uri.find('$')?;
+    let (script, variable) = uri.split_at(at);
+    let capture = variable.len() > 1 && variable[1..].bytes().all(|b| b.is_ascii_digit());
+    if !capture && !PATH_VARIABLES.contains(&variable) {
+        return None;
+    }
+    let bare = script.trim_end_matches('/');
+    if !bare.starts_with('/') || !bare.to_ascii_lowercase().ends_with(".php") {
+        return None;
+    }
+    // `/index.php$1` with a capture that need not start with `/` is not a path.
+    if capture && !script.ends_with('/') {
+        return None;
+    }
+    Some((format!("{bare}/x"), bare))
+}
+
+/// `location / { if (!-e $request_filename) { rewrite ^/(.*)$ /index.php/$1 last; } }`
+/// (ThinkPHP's and CodeIgniter's guides): the rewritten URI is a path-info URI that this
+/// same location takes again, where the test is true again (nothing is a file under a
+/// script) and the regex matches again: a cycle, 500.
+fn rewrite_cycles(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink) {
+    let Some(tree) = model.syntax_of(nginx) else {
+        return;
+    };
+    if model.is_synthetic(server) {
+        return;
+    }
+    for location in server.locations.iter().skip(1) {
+        for at in tree.locations_at(location.span) {
+            for &c in tree.children(Some(at)) {
+                let item = tree.item(c);
+                let rewrites: Vec<usize> = if item.is("rewrite") {
+                    vec![c]
+                } else if item.is("if")
+                    && item.args().any(|a| {
+                        let a = a.trim_start_matches('(');
+                        a == "!-e" || a == "!-f"
+                    })
+                    && item
+                        .args()
+                        .any(|a| a.trim_end_matches(')') == "$request_filename")
+                {
+                    tree.children(Some(c))
+                        .iter()
+                        .copied()
+                        .filter(|&r| tree.item(r).is("rewrite"))
+                        .collect()
+                } else {
+                    continue;
+                };
+                for r in rewrites {
+                    let rewrite = tree.node(r);
+                    if rewrite.arg_count() < 2
+                        || matches!(rewrite.arg(2), "break" | "redirect" | "permanent")
+                    {
+                        continue;
+                    }
+                    let (regex, replacement) = (rewrite.arg(0), rewrite.arg(1));
+                    let Some((sample, script)) = path_info_sample(replacement) else {
+                        continue;
+                    };
+                    if server
+                        .location_for(&sample)
+                        .is_none_or(|l| l.span != location.span)
+                        || !crate::model::compiled_regex::is_match(regex, &sample)
+                    {
+                        continue;
+                    }
+                    let php = server
+                        .location_for(script)
+                        .filter(|l| l.fastcgi_pass.is_some() && l.span != location.span);
+                    let mut d = Diagnostic::new(
+                        &RULE.meta,
+                        rewrite.span(),
+                        format!(
+                            "`rewrite` makes the path-info URI {replacement} ({sample}){}: this same location takes it again, the regex matches it again and no file is ever found under a script: an internal redirection cycle",
+                            php.map_or(String::new(), |p| format!(", which `location {}` does not match", p.pattern))
+                        ),
+                    )
+                    .with_related(location.span, "this location matches it");
+                    if let Some(p) = php {
+                        d = d.with_related(p.span, format!("takes {script} but not {sample}"));
+                    }
+                    sink.push(
+                        d.with_help("let the PHP location take path info (`location ~ [^/]\\.php(/|$)` with `fastcgi_split_path_info ^(.+?\\.php)(/.*)$;`), or rewrite to a query (`/index.php?s=$1`)")
+                            .with_note(format!("at runtime: 500 \"rewrite or internal redirection cycle while processing \\\"{script}/{script}/...\\\"\" for every URL that is not a file")),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink) {
+    rewrite_cycles(model, nginx, server, sink);
     for location in server.locations.iter().skip(1) {
         let Some(try_files) = &location.try_files else {
             continue;
@@ -141,12 +287,21 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             sink.push(d);
             continue;
         }
-        if !fallback.starts_with('/') || fallback.contains('$') && !fallback.contains('?') {
-            continue; // =404, @named, or a variable path: not a fixed internal redirect
+        if !fallback.starts_with('/') {
+            continue; // =404, @named: not an internal redirect to a URI
         }
-        let uri = fallback.split('?').next().unwrap_or(fallback);
-        if uri.contains('$') {
+        // The URI part: before `?`, and before `$is_args` (`/index.php$is_args$args`).
+        let uri = fallback
+            .split('?')
+            .next()
+            .and_then(|s| s.split("$is_args").next())
+            .unwrap_or(fallback);
+        if let Some(d) = path_info_cycle(model, server, location, try_files, fallback, uri) {
+            sink.push(d);
             continue;
+        }
+        if uri.contains('$') {
+            continue; // a variable path: not a fixed internal redirect
         }
         if server
             .location_for(uri)

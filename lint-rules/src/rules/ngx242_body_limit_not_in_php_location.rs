@@ -101,44 +101,6 @@ fn reads_body_itself(tree: &Tree<'_>, location: &EffectiveLocation) -> bool {
     })
 }
 
-/// The PHP location a request of `location` ends in, and how it gets there: the
-/// `try_files` fallback, or (a plain prefix with nothing nested) the regex that takes
-/// the scripts under it.
-fn php_location_reached<'s>(
-    server: &'s Server,
-    location: &EffectiveLocation,
-) -> Option<(&'s EffectiveLocation, String)> {
-    let passes = |l: &EffectiveLocation| l.fastcgi_pass.is_some() && l.span != location.span;
-    if let Some(fallback) = location.try_files.as_ref().and_then(|t| t.args.last()) {
-        if let Some(name) = fallback.strip_prefix('@') {
-            let named = server
-                .locations
-                .iter()
-                .find(|n| n.pattern.trim().strip_prefix('@') == Some(name))?;
-            return passes(named)
-                .then(|| (named, format!("its `try_files` falls back to {fallback}")));
-        }
-        let uri = fallback.split('?').next().unwrap_or(fallback);
-        if uri.starts_with('/') && !uri.contains('$') && uri.to_ascii_lowercase().ends_with(".php")
-        {
-            let php = server.location_for(uri)?;
-            return passes(php).then(|| (php, format!("its `try_files` falls back to {uri}")));
-        }
-    }
-    let prefix = location.plain_prefix()?;
-    let nests = server
-        .locations
-        .iter()
-        .skip(1)
-        .any(|l| l.span != location.span && (l.is_within(location) || location.is_within(l)));
-    if nests {
-        return None;
-    }
-    let (probe, php) = server.script_location_under(prefix)?;
-    (passes(php) && !php.is_within(location))
-        .then(|| (php, format!("`{probe}` goes to the PHP location")))
-}
-
 fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
     for location in server.locations.iter().skip(1) {
         let Some(set) = location
@@ -154,7 +116,7 @@ fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
         {
             continue;
         }
-        let Some((php, how)) = php_location_reached(server, location) else {
+        let Some((php, how)) = server.php_location_reached(location) else {
             continue;
         };
         // `None` is no limit: the PHP location's limit must be a number below this one.

@@ -18,8 +18,10 @@ pub static RULE: Rule = Rule {
         doc: r#"php-fpm runs only scripts whose name ends in one of
 `security.limit_extensions` (default `.php .phar`). A location such as
 `location ~ \.(php|html)$` that passes `.html` files to the pool gets them
-refused. The comparison is byte for byte: `.HTML` in the list does not allow
-`page.html` (live, php-fpm 8.2: 403). The site's catch-all `location /`
+refused. php-fpm compares the end of the script's path with each entry, byte for
+byte: `.HTML` in the list does not allow `page.html` (live, php-fpm 8.2: 403), and an
+entry written without its dot (`security.limit_extensions = php`) allows `index.php`
+(live: 200; not reported). The site's catch-all `location /`
 with `fastcgi_pass`, its script named by the URI (`try_files $uri $uri/
 /index.php...;` or none, `SCRIPT_FILENAME $document_root$fastcgi_script_name`), sends
 every file it finds to the pool: styles, fonts and images are refused (live:
@@ -83,6 +85,13 @@ fn allowed_extensions(pool: &fpm_conf_parser::Pool) -> Vec<String> {
         })
 }
 
+/// Whether php-fpm runs files ending in `extension` (`.php`): it compares the end of the
+/// script's path with each entry (fpm_php_limit_extensions), so an entry written without
+/// its dot (`php`) allows `index.php` too (live, php-fpm 8.2: 200).
+fn allows(allowed: &[String], extension: &str) -> bool {
+    allowed.iter().any(|a| extension.ends_with(a.as_str()))
+}
+
 /// A prefix location whose handler is `fastcgi_pass` and that serves files by their
 /// URI (`location / { try_files $uri $uri/ /index.php...; fastcgi_pass ...; }`, or no
 /// `try_files` at all): every file it finds goes to the pool, the styles and fonts
@@ -119,7 +128,7 @@ fn every_file(model: &Model<'_>, location: &crate::model::EffectiveLocation, sin
             continue;
         };
         let allowed = allowed_extensions(p.pool);
-        if allowed.is_empty() || allowed.iter().any(|e| e == ".css" || e == ".js") {
+        if allowed.is_empty() || allows(&allowed, ".css") || allows(&allowed, ".js") {
             return;
         }
         let mut d = Diagnostic::new(
@@ -170,7 +179,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             if allowed.is_empty() {
                 continue; // an empty list allows everything
             }
-            let refused: Vec<&String> = routed.iter().filter(|e| !allowed.contains(e)).collect();
+            let refused: Vec<&String> = routed.iter().filter(|e| !allows(&allowed, e)).collect();
             if !refused.is_empty() {
                 let refused: Vec<&str> = refused.iter().map(|s| s.as_str()).collect();
                 let mut d = Diagnostic::new(&RULE.meta, location.span, format!("this location sends {} files to pool [{}], which only runs {}", refused.join(" "), p.pool.name, allowed.join(" ")))
