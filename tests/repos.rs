@@ -1758,7 +1758,10 @@ spec:
         let dockerfile = "FROM alpine:3.16\nENV UID=991 GID=991\nRUN apk add --no-cache nginx php8-fpm s6 su-exec\nCOPY rootfs /\nCMD [\"/usr/local/bin/startup.sh\"]\n";
         let site = "events {}\nhttp {\n    include mime.types;\n    server {\n        listen 8888;\n        root /flarum/app/public;\n        location ~ \\.php$ {\n            try_files $uri =404;\n            fastcgi_pass unix:/run/php/php8-fpm.sock;\n            include fastcgi_params;\n            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n        }\n    }\n}\n";
         let pool = "[global]\ndaemonize = no\n[www]\nlisten = /run/php/php8-fpm.sock\npm = ondemand\npm.max_children = 30\n";
-        let files = |script: &'static str| {
+        // The same pool with a `user`: what a master started as root needs (without one
+        // it refuses the pool, and whose socket it would be is moot).
+        let pool_with_user = "[global]\ndaemonize = no\n[www]\nuser = www-data\nlisten = /run/php/php8-fpm.sock\npm = ondemand\npm.max_children = 30\n";
+        let files = |script: &'static str, pool: &'static str| {
             vec![
                 ("Dockerfile", dockerfile),
                 ("rootfs/etc/nginx/nginx.conf", site),
@@ -1766,12 +1769,18 @@ spec:
                 ("rootfs/usr/local/bin/startup.sh", script),
             ]
         };
-        let (text, _) = lint(&files(
-            "#!/bin/sh\nexec su-exec \"${UID}:${GID}\" /bin/s6-svscan /etc/s6.d\n",
-        ));
+        let drops = "#!/bin/sh\nexec su-exec \"${UID}:${GID}\" /bin/s6-svscan /etc/s6.d\n";
+        let (text, _) = lint(&files(drops, pool));
         assert!(!text.contains("X003"), "{text}");
-        let (text, _) = lint(&files("#!/bin/sh\nexec /bin/s6-svscan /etc/s6.d\n"));
+        let (text, _) = lint(&files(drops, pool_with_user));
+        assert!(!text.contains("X003"), "{text}");
+        let as_root = "#!/bin/sh\nexec /bin/s6-svscan /etc/s6.d\n";
+        let (text, _) = lint(&files(as_root, pool_with_user));
         assert!(text.contains("X003"), "{text}");
+        // No `user`: the master is not root (a root one refuses the pool), and the socket
+        // is its own, whoever that is.
+        let (text, _) = lint(&files(as_root, pool));
+        assert!(!text.contains("X003"), "{text}");
     }
 
     /// mautic/docker-mautic: the cron and worker services run the fpm image with a role

@@ -181,13 +181,8 @@ pub fn check(config: &FpmConfig) -> Vec<Diagnostic> {
     // A pool file linted on its own (`--fpm zz-docker.conf`) whose pool sets neither `pm`
     // nor `pm.max_children` is a drop-in over a pool that files read before it define
     // (the official image's zz-docker.conf only moves `listen`): what it lacks is theirs.
-    let lone_file = config
-        .main
-        .file_name()
-        .is_some_and(|n| !n.to_string_lossy().starts_with("php-fpm.conf"));
     for pool in &config.pools {
-        let drop_in =
-            lone_file && pool.get("pm").is_none() && pool.get("pm.max_children").is_none();
+        let drop_in = config.is_drop_in(pool);
         if drop_in && !config.incomplete {
             out.push(
                 Diagnostic::new(
@@ -676,7 +671,9 @@ fn check_pool(
     ] {
         if let Some(e) = pool.get(key) {
             let v = &e.value;
-            if v.is_empty() {
+            // `${STATUS_PATH}` kept as written (a repository's entrypoint exports it):
+            // its final form is not known here.
+            if v.is_empty() || is_placeholder(v) {
                 continue;
             }
             let msg = if !v.starts_with('/') {

@@ -293,6 +293,32 @@ impl Pool {
 }
 
 impl FpmConfig {
+    /// A pool file linted on its own (`--fpm zz-docker.conf`, not a `php-fpm.conf`) whose
+    /// pool sets neither `pm` nor `pm.max_children`: a drop-in over a pool that files read
+    /// before it define (the official image's zz-docker.conf only moves `listen`), so what
+    /// it lacks (`user`, `listen`, ...) is theirs.
+    ///
+    /// ```
+    /// use std::{path::Path, sync::Arc};
+    /// use lint_source::{vfs::MemoryFs, SourceMap};
+    /// let mut fs = MemoryFs::new();
+    /// fs.insert("/etc/php/zz-docker.conf", "[www]\nclear_env = no\n");
+    /// fs.insert("/etc/php/php-fpm.conf", "[www]\nclear_env = no\n");
+    /// let opts = fpm_conf_parser::FpmLoadOptions { fs: Some(Arc::new(fs)), ..Default::default() };
+    /// let map = SourceMap::new();
+    /// let drop_in = fpm_conf_parser::load(Path::new("/etc/php/zz-docker.conf"), &opts, &map);
+    /// assert!(drop_in.is_drop_in(&drop_in.pools[0]));
+    /// let main = fpm_conf_parser::load(Path::new("/etc/php/php-fpm.conf"), &opts, &map);
+    /// assert!(!main.is_drop_in(&main.pools[0]));
+    /// ```
+    pub fn is_drop_in(&self, pool: &Pool) -> bool {
+        let lone_file = self
+            .main
+            .file_name()
+            .is_some_and(|n| !n.to_string_lossy().starts_with("php-fpm.conf"));
+        lone_file && pool.get("pm").is_none() && pool.get("pm.max_children").is_none()
+    }
+
     /// A global setting (last wins).
     pub fn global(&self, key: &str) -> Option<&Entry> {
         self.global

@@ -222,6 +222,27 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
+/// Text written on one line: a line break or other control character in a message (a
+/// quoted `fastcgi_param PHP_VALUE "a=1 \n b=2"`, whose value nginx decodes) or in a
+/// file name is written escaped, so that each finding stays one line for the tools that
+/// read the output line by line.
+struct OneLine<'s>(&'s str);
+
+impl std::fmt::Display for OneLine<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for part in self.0.split_inclusive(char::is_control) {
+            match part.chars().last().filter(|c| c.is_control()) {
+                Some(c) => {
+                    f.write_str(&part[..part.len() - c.len_utf8()])?;
+                    write!(f, "{}", c.escape_default())?;
+                }
+                None => f.write_str(part)?,
+            }
+        }
+        Ok(())
+    }
+}
+
 /// `file:line:col: CODE [severity] message`.
 pub fn concise(
     out: &mut dyn Write,
@@ -235,15 +256,21 @@ pub fn concise(
                 writeln!(
                     out,
                     "{}:{}:{}: {} [{}] {}",
-                    place.path,
+                    OneLine(place.path),
                     place.start.line,
                     place.start.column,
                     d.code,
                     d.severity.as_str(),
-                    d.message
+                    OneLine(&d.message)
                 )?;
             }
-            None => writeln!(out, "{} [{}] {}", d.code, d.severity.as_str(), d.message)?,
+            None => writeln!(
+                out,
+                "{} [{}] {}",
+                d.code,
+                d.severity.as_str(),
+                OneLine(&d.message)
+            )?,
         }
     }
     writeln!(out, "{}", summary_line(diagnostics))
@@ -342,6 +369,19 @@ impl<'r> RuleIndex<'r> {
 mod tests {
     use super::*;
     use lint_source::{Edit, FileKind, Fix};
+
+    /// A decoded `\n` in a quoted value, a tab and a carriage return stay on the line as
+    /// escapes; other text, non-ASCII included, is written as it is.
+    #[test]
+    fn one_line_escapes_control_characters_only() {
+        let text = "PHP_VALUE `memory_limit=768M \n max_execution_time=600`\tü\r";
+        assert_eq!(
+            OneLine(text).to_string(),
+            "PHP_VALUE `memory_limit=768M \\n max_execution_time=600`\\tü\\r"
+        );
+        assert_eq!(OneLine("plain").to_string(), "plain");
+        assert_eq!(OneLine("").to_string(), "");
+    }
 
     /// Every field filled: a primary and a related label, help, notes, a fix with an edit,
     /// and one diagnostic with no location at all.

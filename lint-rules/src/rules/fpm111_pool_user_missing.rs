@@ -60,9 +60,12 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         return;
     }
     for p in model.pools() {
-        if p.pool
-            .get("user")
-            .is_some_and(|e| !e.value.trim().is_empty())
+        // A drop-in (`[www] clear_env = no` linted on its own) takes `user` from the
+        // files that define its pool.
+        if p.fpm.is_drop_in(p.pool)
+            || p.pool
+                .get("user")
+                .is_some_and(|e| !e.value.trim().is_empty())
         {
             continue;
         }

@@ -94,10 +94,14 @@ fn check(_model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Si
                 ),
             )
             .with_related(last.span, "php-fpm uses this value")
-            .with_help(if included {
-                "write this `fastcgi_param` after the `include`"
+            .with_help(if matches!(written.name.as_str(), "PHP_VALUE" | "PHP_ADMIN_VALUE") {
+                // php-fpm reads several settings from one value, a line each: two
+                // parameters keep only the last one's settings.
+                format!("send both in one `fastcgi_param {} \"...\"`, the settings separated by `\\n`", written.name)
+            } else if included {
+                "write this `fastcgi_param` after the `include`".to_string()
             } else {
-                "remove the line that should not apply"
+                "remove the line that should not apply".to_string()
             });
             if written.name == "SCRIPT_FILENAME" {
                 d = d.with_note("at runtime: 404 \"File not found.\", \"Primary script unknown\" in nginx's error log, when the two paths differ");

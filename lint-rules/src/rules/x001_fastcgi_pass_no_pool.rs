@@ -39,6 +39,10 @@ A unix socket whose path, location and FastCGI settings say nothing of PHP
 (`/run/fcgiwrap.socket`, `/run/munin/fcgi-graph.sock`) belongs to another
 FastCGI server and is not checked.
 
+Nothing is claimed while a pool has no `listen`: a drop-in linted on its own (`[www]
+clear_env = no` copied beside the distribution's www.conf, which listens) has its
+address in a file not read, and a pool php-fpm refuses for lack of one is FPM006's.
+
 One `server` of an upstream whose other server reaches a pool is a warning: nginx
 tries it, logs `connect() failed`, and passes the request to the other one
 (`fastcgi_next_upstream error`, the default; checked live), so nothing answers 502;
@@ -62,6 +66,12 @@ location, `fastcgi_pass` (or the upstream `server`) is pointed at it."#,
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
+    // A pool with no `listen` is a drop-in whose address is in a file not read (RSS-Bridge
+    // copies `[www] clear_env = no` beside Debian's stock www.conf), or one php-fpm
+    // refuses to start (FPM006 says so): either way, where the pools listen is not known.
+    if model.pools().any(|p| p.pool.listen().is_none()) {
+        return;
+    }
     for (_, _, location) in model.fastcgi_locations() {
         // fcgiwrap, munin's servers, Perl handlers: no pool is expected behind them.
         if !model.may_talk_to_php(location) {

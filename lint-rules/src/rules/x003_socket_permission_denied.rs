@@ -51,6 +51,9 @@ packages make with a group of their own name (www-data, nginx, apache, http, www
 user made by `adduser --system nginx` has no `nginx` group, and php-fpm refuses a
 socket group that does not exist.
 
+A pool without `user` is not judged: a master started as root refuses it (FPM111), and
+one that is not root makes the socket as itself, whoever that is.
+
 Without account files (files linted on their own, no `--root`), a socket whose group
 may be written is a warning: nginx's user may be a member of that group.
 
@@ -220,6 +223,21 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
             let Verdict::Reached(p) = model.verdict(&t.target) else {
                 continue;
             };
+            // A pool without `user` runs only under a master that is not root (a root
+            // master refuses it: FPM111), and such a master makes the socket as itself:
+            // whose the socket is, is known only when the master's user is.
+            let master_not_root = model
+                .options
+                .fpm_runs_as
+                .as_ref()
+                .is_some_and(|u| u != "root" && u != "0");
+            let pool_user = p
+                .pool
+                .get("user")
+                .is_some_and(|e| !e.value.trim().is_empty());
+            if !pool_user && !master_not_root {
+                continue;
+            }
             let access = socket_access(model, &p);
             let allowed = match &access.acl {
                 Some((users, acl_groups)) => {
