@@ -10,7 +10,7 @@ pub static RULE: Rule = Rule {
         name: "size-without-unit",
         family: Family::FpmPool,
         severity: Severity::Warning,
-        summary: "`post_max_size` or `upload_max_filesize` written as a bare number below 1024: PHP reads bytes, so every form and upload is dropped",
+        summary: "`post_max_size`, `upload_max_filesize` or `memory_limit` written as a bare number below 1024: PHP reads bytes, so every form and upload is dropped (or the memory limit refused)",
         aliases: &[],
         doc: r#"PHP's sizes are bytes unless they end in `K`, `M` or `G`: `post_max_size = 64`
 is 64 bytes, not 64 megabytes. A request body over `post_max_size` is thrown away
@@ -19,6 +19,12 @@ before the script runs (`$_POST` and `$_FILES` empty), and a file over
 number without its unit. Reported for the pool's `php_value`/`php_admin_value` and
 php.ini, for a bare number from 1 to 1023 (no form fits in it); `0` (no limit) and
 sizes with a unit are fine.
+
+`memory_limit = 128` is 128 bytes too: less than a worker already uses, so PHP refuses it
+and keeps the limit it had (php.ini's, 128M by default). The line does nothing, and every
+worker logs the refusal at start (live, php-fpm 8.2, `php_admin_value[memory_limit] = 128`:
+`child 1929 said into stderr: "PHP Warning: Failed to set memory limit to 128 bytes
+(Current memory usage is 2097152 bytes)"`; `php -d memory_limit=128` then reads `128M`).
 
 **Symptom**: logins and forms "do nothing", uploads vanish; PHP warns `POST
 Content-Length of 2005 bytes exceeds the limit of 64 bytes in Unknown on line 0`
@@ -55,7 +61,7 @@ fn tiny_bare_number(value: &str) -> Option<u64> {
 fn check(model: &Model<'_>, sink: &mut Sink) {
     let mut seen = std::collections::HashSet::new();
     for p in model.pools() {
-        for key in BODY_SIZES {
+        for key in BODY_SIZES.into_iter().chain(["memory_limit"]) {
             let Some((value, span)) = p.php_value(key) else {
                 continue;
             };
@@ -66,18 +72,27 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             if !seen.insert(span) {
                 continue;
             }
+            let pool = &p.pool.name;
+            let (effect, runtime) = if key == "memory_limit" {
+                (
+                    format!("PHP refuses a limit below what a worker already uses, so the line does nothing and pool [{pool}] keeps its previous limit"),
+                    "at runtime: every worker logs \"PHP Warning: Failed to set memory limit to N bytes (Current memory usage is ... bytes)\" at start",
+                )
+            } else {
+                (
+                    format!("pool [{pool}] drops every form post and upload larger than that"),
+                    "at runtime: empty $_POST and $_FILES; PHP warns \"POST Content-Length of N bytes exceeds the limit of ... bytes\"",
+                )
+            };
             sink.push(
                 Diagnostic::new(
                     &RULE.meta,
                     span,
-                    format!(
-                        "{key} = {bytes} is {bytes} bytes, not {bytes}M: pool [{}] drops every form post and upload larger than that",
-                        p.pool.name
-                    ),
+                    format!("{key} = {bytes} is {bytes} bytes, not {bytes}M: {effect}"),
                 )
                 .with_label("a size without K, M or G is bytes")
                 .with_help(format!("write `{bytes}M`"))
-                .with_note("at runtime: empty $_POST and $_FILES; PHP warns \"POST Content-Length of N bytes exceeds the limit of ... bytes\""),
+                .with_note(runtime),
             );
         }
     }

@@ -29,6 +29,12 @@ outer level (server, http) is not reported when a location under that level prox
 (`proxy_set_header`, `proxy_http_version`, ...): those are proxy settings, not a header
 size meant for PHP.
 
+Reported too when the `proxy_buffer_size` is written in a location that passes nothing
+itself and hands its requests to the PHP location (`location / { try_files $uri
+/index.php$is_args$args; proxy_buffer_size 128k; }`): neither module reads it there, and
+the PHP location keeps its 4k (NGX296 says the same of a `fastcgi_buffer_size` raised
+there).
+
 **Symptom**: 502 Bad Gateway on pages with large headers; nginx logs `upstream sent
 too big header while reading response header from upstream`, although the buffer
 "was raised".
@@ -112,6 +118,7 @@ fn proxy_settings_beside(model: &Model<'_>, setting: Span) -> bool {
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
     let mut seen = foldhash::HashSet::default();
+    handed_to_php(model, &mut seen, sink);
     for (nginx, server, location) in model.fastcgi_locations() {
         if !location.other_pass.is_empty() {
             continue;
@@ -155,5 +162,54 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             ))
             .with_note("at runtime: 502 Bad Gateway, \"upstream sent too big header while reading response header from upstream\""),
         );
+    }
+}
+
+/// A `proxy_buffer_size` written in a location that passes nothing itself and whose
+/// requests end in the PHP location (its `try_files` fallback, or the scripts under a
+/// plain prefix): read by neither module there.
+fn handed_to_php(model: &Model<'_>, seen: &mut foldhash::HashSet<Span>, sink: &mut Sink) {
+    for (_, server) in model.servers() {
+        for location in server.locations.iter().skip(1) {
+            if !location.serves_files() || location.pattern.trim_start().starts_with('@') {
+                continue;
+            }
+            let Some(setting) = location
+                .inherited
+                .get("proxy_buffer_size")
+                .filter(|s| within(s.span, location.span))
+            else {
+                continue;
+            };
+            if parse_size(setting.first()).is_none_or(|bytes| bytes <= PAGE)
+                || proxy_settings_beside(model, setting.span)
+            {
+                continue;
+            }
+            let Some((php, how)) = server.php_location_reached(location) else {
+                continue;
+            };
+            if php.inherited.get("fastcgi_buffer_size").is_some() || !seen.insert(setting.span) {
+                continue;
+            }
+            sink.push(
+                Diagnostic::new(
+                    &RULE.meta,
+                    setting.span,
+                    format!(
+                        "proxy_buffer_size {} is set in a location that passes nothing itself: {how}, where php-fpm's response headers must fit in fastcgi_buffer_size (4k)",
+                        setting.first()
+                    ),
+                )
+                .with_label("neither `proxy_pass` nor `fastcgi_pass` reads it here")
+                .with_related(php.pass_span(), "requests go through fastcgi_pass here")
+                .with_help(format!(
+                    "write `fastcgi_buffer_size {};` (with `fastcgi_buffers` large enough, e.g. `fastcgi_buffers 8 {}`) in the PHP location",
+                    setting.first(),
+                    setting.first()
+                ))
+                .with_note("at runtime: 502 Bad Gateway, \"upstream sent too big header while reading response header from upstream\""),
+            );
+        }
     }
 }
