@@ -468,6 +468,146 @@ fn a_dump_beside_a_root_is_checked_against_the_roots_php_fpm() {
     assert!(alone.contains("php-fpm is not linted"), "{alone}");
 }
 
+/// Production mode for both servers: `nginx -T` and `php-fpm -tt` output saved on a
+/// Debian 12 machine (fixtures/production) whose default site still points at the php7.4
+/// socket after the upgrade to 8.2. The `-tt` output was 65 FPM002 errors (each log line
+/// read as a section header with text after it), and named as a path it was skipped.
+#[test]
+fn production_output_of_both_servers_is_cross_checked() {
+    let nginx = "fixtures/production/debian12-nginx-T.txt";
+    let fpm = "fixtures/production/debian12-php-fpm-tt.txt";
+    for args in [vec!["--nginx-dump", nginx, "--fpm", fpm], vec![nginx, fpm]] {
+        let out = bin()
+            .args(["--no-config", "--format", "concise"])
+            .args(&args)
+            .output()
+            .expect("run");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stdout}{stderr}");
+        assert!(
+            stdout.contains("/etc/nginx/sites-enabled/default:60:16: X001 [error] no php-fpm pool listens on unix:/run/php/php7.4-fpm.sock"),
+            "{args:?}: {stdout}{stderr}"
+        );
+        assert!(!stdout.contains("FPM0"), "{args:?}: {stdout}");
+        assert!(
+            !stderr.contains("php-fpm is not linted"),
+            "{args:?}: {stderr}"
+        );
+    }
+    // The pool as php-fpm took it: the did-you-mean names its socket.
+    let out = bin()
+        .args([
+            "--no-config",
+            "--format",
+            "json",
+            "--nginx-dump",
+            nginx,
+            "--fpm",
+            fpm,
+        ])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("unix:/run/php/php8.2-fpm.sock"), "{stdout}");
+}
+
+/// A copy of the example's `/` (no `.git` above it) in a temporary directory.
+fn example_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tmp");
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/example");
+    for entry in walkdir::WalkDir::new(&from)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        let to = dir
+            .path()
+            .join(entry.path().strip_prefix(&from).expect("inside"));
+        if entry.path_is_symlink() {
+            let target = std::fs::read_link(entry.path()).expect("link");
+            std::os::unix::fs::symlink(target, &to).expect("symlink");
+        } else if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &to).expect("copy");
+        }
+    }
+    dir
+}
+
+/// A file of a copy of `/` named on the command line (`nginx-fpm-lint
+/// /srv/backup/etc/nginx/sites-enabled/shop.conf`, or the machine's own
+/// `/etc/nginx/sites-enabled/shop.conf`) is linted as that copy, whatever the current
+/// directory. The repository of such a file was the current directory: from `/` the
+/// whole filesystem was walked (22 GB, killed), from elsewhere "no configuration found"
+/// (exit 2), and from inside `etc/nginx` the pools were not found (X001 missed); a site
+/// named by its sites-available file was "linted on its own" though a link enables it.
+#[test]
+fn a_file_of_a_copy_of_root_is_linted_as_that_copy_from_any_directory() {
+    let copy = example_copy();
+    let site = copy.path().join("etc/nginx/sites-enabled/shop.conf");
+    let available = copy.path().join("etc/nginx/sites-available/shop.conf");
+    let elsewhere = tempfile::tempdir().expect("tmp");
+    let nginx_dir = copy.path().join("etc/nginx");
+    for (cwd, named) in [
+        (Path::new("/"), &site),
+        (elsewhere.path(), &site),
+        (nginx_dir.as_path(), &site),
+        (copy.path(), &site),
+        (elsewhere.path(), &available),
+    ] {
+        let out = bin()
+            .current_dir(cwd)
+            .args(["--no-config", "--format", "concise"])
+            .arg(named)
+            .timeout(std::time::Duration::from_secs(120))
+            .output()
+            .expect("run");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{cwd:?} {named:?}: {stdout}{stderr}"
+        );
+        assert!(
+            stdout.contains("sites-enabled/shop.conf:16:22: X001"),
+            "{cwd:?} {named:?}: {stdout}{stderr}"
+        );
+        assert!(
+            !stderr.contains("linted on its own"),
+            "{cwd:?} {named:?}: {stderr}"
+        );
+    }
+}
+
+/// A forum paste of `nginx -T` cut off inside a server, before its PHP location: what the
+/// server lacks may stand after the cut, so NGX207 ("no location passes .php to php-fpm")
+/// is a note there, not an error; a duplicate directive in the text that is there stays
+/// an error.
+#[test]
+fn a_dump_cut_off_inside_a_server_does_not_claim_what_it_lacks() {
+    let dump = "Here is my config:\n\n```\nroot@web1:~# nginx -T\nnginx: the configuration file /etc/nginx/nginx.conf syntax is ok\nnginx: configuration file /etc/nginx/nginx.conf test is successful\n# configuration file /etc/nginx/nginx.conf:\nuser www-data;\nevents {}\nhttp {\n    include /etc/nginx/sites-enabled/*;\n}\n\n# configuration file /etc/nginx/sites-enabled/app:\nserver {\n    listen 80;\n    root /var/www/app/public;\n    root /var/www/app;\n    index index.php;\n    location / {\n        try_files $uri $uri/ /index.php?$query_string;\n    }\n\n```\n";
+    let out = bin()
+        .args(["--no-config", "--format", "concise", "--nginx-dump", "-"])
+        .write_stdin(dump)
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("/etc/nginx/sites-enabled/app:5:5: NGX207 [note]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("NGX004 [note] the dump ends inside"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("/etc/nginx/sites-enabled/app:4:5: NGX015 [error]"),
+        "{stdout}"
+    );
+}
+
 /// `--root` finds the php-fpm trees of Alpine (`/etc/php83`), Arch (`/etc/php`),
 /// Homebrew (`/opt/homebrew/etc`), cPanel and Plesk (under `/opt`), not Debian's alone: their nginx ↔ php-fpm mismatches
 /// were "No problems found" (triage 16b, built from each packager's files).

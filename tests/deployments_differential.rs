@@ -69,6 +69,15 @@ const DIFFERENCES: &[(&str, &str, &str)] = &[
          holds only files, so this machine's nginx -t cannot open the pid file there",
     ),
     (
+        "repos/loose-site-names-k8s-service",
+        "nginx",
+        "`upstream php_fpm_service { server php-fpm:9000; }` names the Kubernetes Service \
+         `php-fpm`, which the cluster's DNS resolves; the loose files run in no container \
+         of the repository, so this test's nginx -t, where only the deployment's own names \
+         resolve, cannot resolve it (`host not found in upstream`); the linter does not \
+         judge the names loose files give to other machines",
+    ),
+    (
         "repos/easyengine-v4-site-folder",
         "nginx",
         "`upstream php { server example.com_php:9000; }` names the php service's network \

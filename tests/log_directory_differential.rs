@@ -64,16 +64,7 @@ fn config(dir: &Path, directive: &str, level: Level) -> String {
 
 /// Whether the real nginx is here; in CI it must be.
 fn nginx_available(what: &str) -> bool {
-    match test_support::real_binaries(&["nginx"]) {
-        Ok(()) => true,
-        Err(reason) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("the {what} differential must run in CI: {reason}")
-        }
-        Err(reason) => {
-            eprintln!("skipping: {reason}");
-            false
-        }
-    }
+    test_support::binaries_or_skip(&format!("the {what} differential"), &["nginx"])
 }
 
 /// `nginx -t -c conf`: whether it passed, and what it printed.

@@ -26,16 +26,7 @@ const CASES: &[&str] = &[
 ];
 
 fn fpm_available() -> bool {
-    match test_support::real_binaries(&["php-fpm8.2"]) {
-        Ok(()) => true,
-        Err(reason) if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("the pool directory differential must run in CI: {reason}")
-        }
-        Err(reason) => {
-            eprintln!("skipping: {reason}");
-            false
-        }
-    }
+    test_support::binaries_or_skip("the pool directory differential", &["php-fpm8.2"])
 }
 
 #[test]

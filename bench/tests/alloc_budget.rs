@@ -107,7 +107,7 @@ fn parse_model_and_rules_stay_within_the_allocation_budget() {
             "{code}: {folded:#?}"
         );
     }
-    let input_bytes: usize = map.files().iter().map(|(_, f)| f.text.len()).sum();
+    let input_bytes: usize = map.files().iter().map(|(_, f)| f.text_len()).sum();
     let total = (end.total_bytes - start.total_bytes) as f64 / input_bytes as f64;
     let peak = end.max_bytes as f64 / input_bytes as f64;
     eprintln!(

@@ -4736,7 +4736,7 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
         unreached.insert((m.path.clone(), folder), included.clone());
         false
     });
-    let site_groups = alternative_sites(&sites, repo);
+    let site_groups = alternative_sites(&sites, repo, sites_of_separate_containers(out, repo));
     let site_dir = if debian {
         "/etc/nginx/sites-enabled"
     } else if alpine {
@@ -5456,6 +5456,47 @@ fn named_siblings(main: &Path, main_dir: &Path, conf_dir: &str) -> Vec<(PathBuf,
         .collect()
 }
 
+/// Whether the deployments found run two or more nginx containers whose site folder
+/// (`/etc/nginx/conf.d`, ...) is bound from different folders outside the repository
+/// (wenyamu/nginx_demo: a front proxy on `/www1/conf_f`, static servers on
+/// `/www1/conf_s`). The repository's loose sites are then meant for one container or the
+/// other, and read as one server's, their shared `server_name` was a false NGX101 and
+/// NGX107.
+fn sites_of_separate_containers(out: &Assembled, repo: &Path) -> bool {
+    let is_site_folder = |target: &Path| {
+        target.file_name().is_some_and(|name| {
+            crate::SITE_FOLDERS
+                .iter()
+                .any(|folder| name == std::ffi::OsStr::new(folder))
+        }) && target.parent().is_some_and(|p| {
+            crate::NGINX_PREFIXES
+                .iter()
+                .any(|prefix| p == Path::new(prefix))
+        })
+    };
+    let outside: BTreeSet<String> = out
+        .deployments
+        .iter()
+        .filter_map(|d| d.nginx.as_ref())
+        .flat_map(|side| side.fs.mounts())
+        .filter(|m| !m.guessed && is_site_folder(&m.target))
+        .filter_map(|m| match &m.source {
+            Source::Shared(key)
+                if key
+                    .strip_prefix("bind:")
+                    .is_some_and(|host| !Path::new(host).starts_with(repo)) =>
+            {
+                Some(key.clone())
+            }
+            Source::Dir { host, .. } if !host.starts_with(repo) => {
+                Some(format!("bind:{}", host.display()))
+            }
+            _ => None,
+        })
+        .collect();
+    outside.len() > 1
+}
+
 /// A group of loose sites that run together, with its label.
 type SiteGroup<'f> = (String, Vec<&'f RepoFile>);
 
@@ -5478,7 +5519,15 @@ fn enables_nothing(dir: &Path) -> bool {
 /// `sites-available` folder with no `sites-enabled` beside it (nothing is enabled: each
 /// site alone). Enabling them all at once made every example's `default_server` and
 /// `server_name` conflict with the others'. Otherwise one group holds them all.
-fn alternative_sites<'f>(sites: &[&'f RepoFile], repo: &Path) -> Vec<(String, Vec<&'f RepoFile>)> {
+///
+/// `separate`: the repository runs several nginx containers whose site folders come from
+/// different folders outside it, which the loose sites are copied into by hand: which
+/// site goes where is not written anywhere, so each site is its own group.
+fn alternative_sites<'f>(
+    sites: &[&'f RepoFile],
+    repo: &Path,
+    separate: bool,
+) -> Vec<(String, Vec<&'f RepoFile>)> {
     let folder = |f: &RepoFile| f.path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut folders_by_name: BTreeMap<std::ffi::OsString, BTreeSet<PathBuf>> = BTreeMap::new();
     for f in sites {
@@ -5514,7 +5563,7 @@ fn alternative_sites<'f>(sites: &[&'f RepoFile], repo: &Path) -> Vec<(String, Ve
     };
     for f in sites.iter().filter(|f| !catch_all(f)) {
         let dir = folder(f);
-        let key = if nothing_enabled(&dir) {
+        let key = if separate || nothing_enabled(&dir) {
             f.path.clone()
         } else if by_folder {
             dir

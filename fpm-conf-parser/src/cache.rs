@@ -114,7 +114,7 @@ impl FpmParseCache {
             // A file read twice in one run (two php-fpm trees including it) gets two ids,
             // as without the cache.
             if kept.source.kind == source.kind
-                && kept.source.text[..] == source.text[..]
+                && kept.source.text()[..] == source.text()[..]
                 && !map.contains(kept.id)
             {
                 map.adopt(kept.id, kept.source.clone());

@@ -66,6 +66,7 @@ fn read(
     kind: FileKind,
     map: &SourceMap,
     cache: Option<&FpmParseCache>,
+    host_read: bool,
 ) -> Result<FileId, (FsError, String)> {
     let fetched = fs.read(path).map_err(|e| {
         let text = match &e {
@@ -84,6 +85,9 @@ fn read(
         .with_carrier(fetched.carrier);
     Ok(match cache.filter(|c| c.serves(map)) {
         Some(cache) => cache.add(source, map),
+        // Read from this machine's disk as it is (no deployment's view, which may have
+        // edited the bytes): the text can be dropped after parsing and read again.
+        None if host_read => map.add(source.rereadable()),
         None => map.add(source),
     })
 }
@@ -138,7 +142,14 @@ pub fn load(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> FpmConfig {
         read_once: foldhash::HashMap::default(),
         repeated: 0,
     };
-    match read(path, &*fs, FileKind::Fpm, map, opts.cache.as_deref()) {
+    match read(
+        path,
+        &*fs,
+        FileKind::Fpm,
+        map,
+        opts.cache.as_deref(),
+        opts.fs.is_none(),
+    ) {
         Ok(id) => {
             state.config.main_file = Some(id);
             state.file(id, 1);
@@ -200,7 +211,12 @@ impl State<'_> {
         if let Some(kept) = cache.and_then(|c| c.lines(id, env, incomplete)) {
             return kept;
         }
-        let text = self.map.get(id).text.clone();
+        let mut text = self.map.get(id).text();
+        // `php-fpm -tt` output (production mode, as `nginx -T` is nginx's): read as the
+        // settings it prints, at the places they stand in it.
+        if crate::parse::is_fpm_dump(&text) {
+            text = Arc::from(crate::parse::fpm_dump_as_ini(&text));
+        }
         let mut diagnostics = Vec::new();
         let mut unknown = Vec::new();
         let mut lines = parse_lines(id, &text, env, &mut diagnostics, &mut unknown);
@@ -375,6 +391,7 @@ impl State<'_> {
                     FileKind::Fpm,
                     self.map,
                     self.opts.cache.as_deref(),
+                    self.opts.fs.is_none(),
                 ),
             };
             match read {
@@ -413,7 +430,7 @@ pub fn load_php_ini(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> PhpI
         .map(|dir| dir.join("conf.d").join("*.ini"))
         .and_then(|pattern| fs.glob(&pattern).ok())
         .unwrap_or_default();
-    match read(path, &*fs, FileKind::PhpIni, map, None) {
+    match read(path, &*fs, FileKind::PhpIni, map, None, false) {
         Ok(id) => read_ini_entries(id, opts, map, &mut ini),
         Err((_, _)) if !scanned.is_empty() => {}
         Err((_, message)) => {
@@ -429,7 +446,7 @@ pub fn load_php_ini(path: &Path, opts: &FpmLoadOptions, map: &SourceMap) -> PhpI
     }
     // Bounded like an include glob: a folder of thousands of files is not PHP's.
     for file in scanned.iter().take(MAX_SCANNED_INI) {
-        if let Ok(id) = read(file, &*fs, FileKind::PhpIni, map, None) {
+        if let Ok(id) = read(file, &*fs, FileKind::PhpIni, map, None, false) {
             read_ini_entries(id, opts, map, &mut ini);
         }
     }
@@ -441,7 +458,7 @@ const MAX_SCANNED_INI: usize = 256;
 
 /// Appends one ini file's entries (and its parse findings) to `ini`.
 fn read_ini_entries(id: FileId, opts: &FpmLoadOptions, map: &SourceMap, ini: &mut PhpIni) {
-    let text = map.get(id).text.clone();
+    let text = map.get(id).text();
     let mut unknown = Vec::new();
     let mut diagnostics = Vec::new();
     let lines =

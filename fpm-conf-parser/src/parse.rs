@@ -694,6 +694,106 @@ fn expand_vars(value: &str, env: &Env, span: Span, unknown: &mut Vec<(String, Sp
     out
 }
 
+/// The length of php-fpm's log prefix on a line of its output (`[06-Dec-2026 07:00:54]
+/// NOTICE: `), or `None` when the line has none.
+fn log_prefix_len(line: &[u8]) -> Option<usize> {
+    if !line.starts_with(b"[") {
+        return None;
+    }
+    let close = line.iter().position(|&b| b == b']')?;
+    let rest = line.get(close + 1..)?.strip_prefix(b" ")?;
+    let level = ["NOTICE", "WARNING", "ERROR", "ALERT", "DEBUG"]
+        .iter()
+        .find(|l| rest.starts_with(l.as_bytes()))?;
+    let after = close + 2 + level.len();
+    match line.get(after) {
+        Some(b':') => Some(after + 1 + usize::from(line.get(after + 1) == Some(&b' '))),
+        _ => None,
+    }
+}
+
+/// Whether `text` is the output of `php-fpm -tt` (saved with `2>&1`): php-fpm's log lines,
+/// one of them opening the `[global]` section, that print every setting of the global
+/// section and of each pool as php-fpm took it.
+///
+/// ```
+/// use fpm_conf_parser::is_fpm_dump;
+/// assert!(is_fpm_dump(b"[06-Dec-2026 07:00:54] NOTICE: [global]\n[06-Dec-2026 07:00:54] NOTICE: \tpid = /run/php/php8.2-fpm.pid\n"));
+/// assert!(!is_fpm_dump(b"[global]\npid = /run/php/php8.2-fpm.pid\n"));
+/// ```
+pub fn is_fpm_dump(text: &[u8]) -> bool {
+    let mut lines = text
+        .split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+        .filter(|l| !l.trim_ascii().is_empty())
+        .take(64)
+        .filter_map(|l| log_prefix_len(l).map(|n| l[n..].trim_ascii()));
+    lines.any(|rest| rest == b"[global]")
+}
+
+/// The text php-fpm's configuration parser reads from `php-fpm -tt` output, of the same
+/// length and lines (spans point into the output as saved): the log prefixes blanked,
+/// and the lines that are no setting blanked whole — settings printed `undefined` (or
+/// `unknown value`: `log_level` as 8.2 prints it), `syslog.facility` as a number, values
+/// with a double quote (printed raw, no INI value), the `test is successful` line and
+/// whatever a paste carries around the output (a prompt, a fence).
+///
+/// ```
+/// let out = fpm_conf_parser::fpm_dump_as_ini(b"[06-Dec-2026 07:00:54] NOTICE: [www]\n[06-Dec-2026 07:00:54] NOTICE: \tlisten.mode = undefined\n[06-Dec-2026 07:00:54] NOTICE: \tpm = static\n");
+/// let text = String::from_utf8(out).unwrap();
+/// assert_eq!(text.split('\n').map(str::trim).collect::<Vec<_>>(), ["[www]", "", "pm = static", ""]);
+/// assert!(text.starts_with("[www] "));
+/// ```
+pub fn fpm_dump_as_ini(text: &[u8]) -> Vec<u8> {
+    let mut out = text.to_vec();
+    let mut at = 0;
+    for line in text.split(|&b| b == b'\n') {
+        let body = line.strip_suffix(b"\r").unwrap_or(line);
+        let blank_to = match log_prefix_len(body) {
+            Some(n) => {
+                let rest = body[n..].trim_ascii();
+                let setting = rest
+                    .iter()
+                    .position(|&b| b == b'=')
+                    .map(|eq| (rest[..eq].trim_ascii(), rest[eq + 1..].trim_ascii()));
+                let dropped = match setting {
+                    Some((key, value)) => {
+                        value == b"undefined"
+                            || value == b"unknown value"
+                            || value.contains(&b'"')
+                            || (key == b"syslog.facility"
+                                && !value.is_empty()
+                                && value.iter().all(u8::is_ascii_digit))
+                            // Printed whether set or not (its default, 20): written, it
+                            // wants a slowlog.
+                            || (key == b"request_slowlog_trace_depth" && value == b"20")
+                    }
+                    None => !(rest.starts_with(b"[") && rest.ends_with(b"]")),
+                };
+                let section = setting.is_none() && !dropped;
+                if section {
+                    // php-fpm takes an indented `[name]` for a key: the header moves to
+                    // the start of its line, the rest of the line blank.
+                    let header = rest.to_vec();
+                    out[at..at + body.len()].fill(b' ');
+                    out[at..at + header.len()].copy_from_slice(&header);
+                    at += line.len() + 1;
+                    continue;
+                }
+                if dropped {
+                    body.len()
+                } else {
+                    n
+                }
+            }
+            None => body.len(),
+        };
+        out[at..at + blank_to].fill(b' ');
+        at += line.len() + 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -28,6 +28,38 @@ fn under(root: Option<&Path>, path: &str) -> PathBuf {
     }
 }
 
+/// The Debian/Ubuntu php-fpm versions (`8.1`) whose package the dpkg database of the
+/// machine (or of `root`) lists as removed with its configuration files kept
+/// (`Status: deinstall ok config-files`, what `apt remove php8.1-fpm` leaves): their
+/// `/etc/php/X.Y/fpm` trees are no running php-fpm. A site still pointing at such a
+/// version's socket (the upgrade from 7.4 to 8.2 done, the nginx side forgotten) was
+/// "No problems found", its pool read from the files left behind.
+pub fn removed_php_fpm(root: Option<&Path>) -> Vec<String> {
+    let Ok(status) = std::fs::read_to_string(under(root, "/var/lib/dpkg/status")) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for block in status.split("\n\n") {
+        let field = |name: &str| {
+            block
+                .lines()
+                .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_string()))
+        };
+        let Some(version) = field("Package:").and_then(|p| {
+            p.strip_prefix("php")
+                .and_then(|v| v.strip_suffix("-fpm"))
+                .filter(|v| v.contains('.') && v.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+                .map(str::to_string)
+        }) else {
+            continue;
+        };
+        if field("Status:").is_some_and(|s| s.ends_with("config-files")) {
+            removed.push(version);
+        }
+    }
+    removed
+}
+
 /// Finds nginx.conf, every php-fpm tree (`/etc/php/*/fpm/php-fpm.conf` with its php.ini,
 /// `/etc/php-fpm.conf`, `/usr/local/etc/php-fpm.conf`, remi's and Software Collections'
 /// versioned trees, source builds under `/usr/local/php*`, cPanel's and Plesk's builds
@@ -40,9 +72,13 @@ pub fn discover(root: Option<&Path>) -> LintInput {
     }
     let php_dir = under(root, "/etc/php");
     if let Ok(entries) = std::fs::read_dir(&php_dir) {
+        let removed = removed_php_fpm(root);
         let mut versions: Vec<String> = entries
             .filter_map(Result::ok)
             .map(|e| e.file_name().to_string_lossy().into_owned())
+            // A php-fpm package removed without --purge leaves its configuration:
+            // nothing listens on its pools' sockets any more.
+            .filter(|v| !removed.contains(v))
             .collect();
         versions.sort();
         for v in versions {

@@ -522,10 +522,36 @@ impl Linter {
                 .filter_map(|(_, f)| f.disk_path.clone())
                 .collect()
         };
+        // A site named by the file a link of sites-enabled/ points to is read, under the
+        // link's name (`nginx-fpm-lint /etc/nginx/sites-available/shop`).
+        // In a copy of `/`, the link's absolute target is read under the copy.
+        let links: Vec<(PathBuf, PathBuf)> = if plan.named.is_empty() {
+            Vec::new()
+        } else {
+            read.iter()
+                .filter_map(|p| Some((p.clone(), std::fs::read_link(p).ok()?)))
+                .collect()
+        };
+        let read_through_link = |named: &Path| {
+            links.iter().any(|(link, target)| {
+                if target.is_relative() {
+                    return link
+                        .parent()
+                        .is_some_and(|d| lint_source::vfs::normalize(&d.join(target)) == named);
+                }
+                let rel = target.strip_prefix("/").unwrap_or(target);
+                named == target
+                    || named
+                        .to_str()
+                        .zip(rel.to_str())
+                        .and_then(|(n, r)| n.strip_suffix(r))
+                        .is_some_and(|copy| copy.ends_with('/') && link.starts_with(copy))
+            })
+        };
         let unread: Vec<&(PathBuf, deployment::repository::Role)> = plan
             .named
             .iter()
-            .filter(|(path, _)| !read.contains(path))
+            .filter(|(path, _)| !read.contains(path) && !read_through_link(path))
             .collect();
         for (path, role) in unread {
             let mut alone = Input {
@@ -803,10 +829,21 @@ impl Linter {
                             ) {
                                 plan.named.push((absolute.clone(), role));
                             }
-                            repos
-                                .entry(repository_of(&absolute, cwd))
-                                .or_default()
-                                .push(absolute)
+                            let repo = repository_of(&absolute, cwd);
+                            // A file of a copy of `/` without a repository of its own
+                            // (this machine's /etc/nginx/sites-enabled/shop, a backup's
+                            // site): the copy is linted as naming it would, the machine
+                            // as `nginx-fpm-lint /` does, never walked as a repository.
+                            if !repo.join(".git").exists()
+                                && is_root_copy(&repo)
+                                && (!sites_undecided(&repo) || repo.parent().is_none())
+                            {
+                                if !classic_paths.contains(&repo) {
+                                    classic_paths.push(repo);
+                                }
+                                continue;
+                            }
+                            repos.entry(repo).or_default().push(absolute)
                         }
                         None => plan.notes.push(format!(
                             "{}: not nginx, php-fpm, php.ini, Compose, Dockerfile or Kubernetes configuration; skipped",
@@ -897,6 +934,24 @@ impl Linter {
             || (input.root.is_some() && repos.is_empty());
         if classic {
             let lint_input = self.build_input(input, &classic_paths, cwd)?;
+            // The php-fpm trees discovery passed over: a package removed, its files kept.
+            {
+                let roots: Vec<Option<PathBuf>> = match &input.root {
+                    Some(r) => vec![Some(cwd.join(r))],
+                    None if input.paths.is_empty() && !input.names_files() => vec![None],
+                    None => classic_paths
+                        .iter()
+                        .map(|p| Some(lint_source::vfs::normalize(&cwd.join(p))))
+                        .collect(),
+                };
+                for root in roots {
+                    for v in discover::removed_php_fpm(root.as_deref()) {
+                        plan.notes.push(format!(
+                            "php{v}-fpm is removed (dpkg keeps its configuration files): /etc/php/{v}/fpm is not read as a running php-fpm"
+                        ));
+                    }
+                }
+            }
             let dumped = input
                 .nginx_dump
                 .as_ref()
@@ -907,6 +962,16 @@ impl Linter {
                 } else {
                     "php-fpm is not linted (the dump is nginx's side only): give --fpm FILE, or --root DIR holding the machine's /etc/php".into()
                 });
+            }
+            // `--nginx /etc/nginx/nginx.conf` alone on a server: "No problems found" for a
+            // site whose socket no pool has was the cross-checks not run, and not said.
+            let whole_nginx = input.nginx.iter().any(|p| {
+                p.file_name().is_some_and(|n| n == "nginx.conf") && input.context.is_none()
+            });
+            if whole_nginx && !dumped && lint_input.fpm.is_empty() && input.memory.is_none() {
+                plan.notes.push(
+                    "php-fpm is not linted (only --nginx was given): the nginx ↔ php-fpm cross-checks were skipped; give --fpm FILE, or run without --nginx to lint this machine's both sides".into(),
+                );
             }
             if dumped && input.root.is_none() {
                 plan.notes.push(
@@ -1311,7 +1376,14 @@ fn classify_named(
         .map(|p| lint_source::vfs::normalize(&cwd.join(p)))
         .filter(|absolute| absolute.is_file())
         .map(|absolute| {
-            let role = deployment::repository::classify_path(&absolute);
+            // Saved `php-fpm -tt` output, named beside a saved `nginx -T` (production mode):
+            // the pools as php-fpm took them.
+            let role = deployment::repository::classify_path(&absolute).or_else(|| {
+                std::fs::read(&absolute)
+                    .ok()
+                    .filter(|b| fpm_conf_parser::is_fpm_dump(b))
+                    .map(|_| deployment::repository::Role::Fpm { main: true })
+            });
             (absolute, role)
         })
         .collect()
@@ -1358,20 +1430,57 @@ fn dump_named_as_path(
 }
 
 /// The top of the repository a file belongs to (the nearest directory with `.git`), else
-/// the current directory when the file lies under it, else the file's directory.
+/// the copy of `/` whose `etc/` (or `usr/`, `opt/`) holds it, `/` itself for this
+/// machine's own files (`nginx-fpm-lint /etc/nginx/sites-enabled/shop`), else the
+/// current directory when the file lies under it, else the file's directory.
+///
+/// A `.git` inside that copy (etckeeper's `/etc/.git`) does not make `etc/` the
+/// repository: the copy is. The current directory is never `/` as a repository: walked,
+/// it was the whole filesystem (a run from `/` on a site file took 22 GB and was killed).
 pub fn repository_of(absolute: &Path, cwd: &Path) -> PathBuf {
+    let mut git = None;
     let mut dir = absolute.parent();
     while let Some(d) = dir {
         if d.join(".git").exists() {
-            return d.to_path_buf();
+            git = Some(d.to_path_buf());
+            break;
         }
         dir = d.parent();
     }
-    if absolute.starts_with(cwd) {
+    if let Some(copy) = root_copy_holding(absolute) {
+        if git.as_ref().is_none_or(|g| g.starts_with(&copy)) {
+            return copy;
+        }
+    }
+    if let Some(git) = git {
+        return git;
+    }
+    if absolute.starts_with(cwd) && cwd.parent().is_some() {
         cwd.to_path_buf()
     } else {
         absolute.parent().unwrap_or(cwd).to_path_buf()
     }
+}
+
+/// The nearest directory above `absolute` that is a copy of `/` (or `/` itself) and keeps
+/// it in its `etc/`, `usr/` or `opt/` (where the packages put their configuration).
+fn root_copy_holding(absolute: &Path) -> Option<PathBuf> {
+    let mut dir = absolute.parent();
+    while let Some(d) = dir {
+        let first = absolute
+            .strip_prefix(d)
+            .ok()
+            .and_then(|rest| rest.components().next())
+            .map(|c| c.as_os_str().to_os_string());
+        let top = first
+            .as_ref()
+            .is_some_and(|f| f == "etc" || f == "usr" || f == "opt");
+        if top && is_root_copy(d) {
+            return Some(d.to_path_buf());
+        }
+        dir = d.parent();
+    }
+    None
 }
 
 fn shown_path(path: &Path, cwd: &Path) -> String {

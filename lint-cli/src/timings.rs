@@ -33,7 +33,7 @@ impl Clock {
 
     /// The phase table, then every rule by cost (most expensive first).
     pub fn report(&self, map: &SourceMap, rules: &[RuleTime], findings: usize) -> String {
-        let bytes: usize = map.files().iter().map(|(_, f)| f.text.len()).sum();
+        let bytes: usize = map.files().iter().map(|(_, f)| f.text_len()).sum();
         let per_byte = |d: Duration| d.as_nanos() as f64 / bytes.max(1) as f64;
         let mut out = String::new();
         let total: Duration = self.laps.iter().map(|(_, d)| *d).sum();

@@ -217,7 +217,7 @@ pub fn plan(diagnostics: &[Diagnostic], map: &SourceMap, options: &FixOptions) -
                 }
             };
             let range = edit.span.range();
-            if range.end > file.text.len() {
+            if range.end > file.text_len() {
                 continue 'fixes;
             }
             resolved.push((path, range, edit.replacement.clone(), file));
@@ -237,7 +237,7 @@ pub fn plan(diagnostics: &[Diagnostic], map: &SourceMap, options: &FixOptions) -
         // Two ids of one path with different bytes: the fix was computed on other bytes.
         let stale = resolved.iter().any(|(path, _, _, file)| {
             pending.get(path).is_some_and(|p| {
-                !Arc::ptr_eq(&p.old, &file.text) && p.old.as_ref() != file.text.as_ref()
+                !Arc::ptr_eq(&p.old, &file.text()) && p.old.as_ref() != file.text().as_ref()
             })
         });
         if collides || stale {
@@ -249,7 +249,7 @@ pub fn plan(diagnostics: &[Diagnostic], map: &SourceMap, options: &FixOptions) -
                 .entry(path)
                 .or_insert_with(|| Pending {
                     shown: file.display_path(),
-                    old: Arc::clone(&file.text),
+                    old: file.text(),
                     edits: Vec::new(),
                     taken: Taken::default(),
                 })

@@ -149,12 +149,12 @@ pub fn to_lsp(
                 .disk_path
                 .as_deref()
                 .and_then(|p| Url::from_file_path(p).ok());
-            (url, LineIndex::new(&file.text))
+            (url, LineIndex::new(&file.text()))
         });
         let url = url.clone()?;
         Some((
             url,
-            index.range(&file.text, span.start as usize, span.end as usize),
+            index.range(&file.text(), span.start as usize, span.end as usize),
         ))
     };
     let mut out: HashMap<Url, Vec<Published>> = HashMap::new();

@@ -154,7 +154,7 @@ impl Index {
         let files = map
             .files()
             .into_iter()
-            .map(|(id, f)| match known.get(&(id, f.text.as_ptr())) {
+            .map(|(id, f)| match known.get(&(id, f.text().as_ptr())) {
                 // The same id and bytes under the same names: another workspace's linter
                 // (or one planned again) counts its ids from 0 as well.
                 Some(same)
@@ -167,7 +167,7 @@ impl Index {
                     f.path.clone(),
                     f.disk_path.clone(),
                     f.kind,
-                    f.text.clone(),
+                    f.text(),
                 )),
             })
             .collect();

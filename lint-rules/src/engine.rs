@@ -500,6 +500,17 @@ fn run(
     let loaded = parse(input, map);
     phase(Phase::Parse);
     let suppressions = Suppressions::collect(&loaded.nginx, map, mark);
+    // The php-fpm files are parsed into entries and their suppression comments read:
+    // their text (a distribution's pool file is 90 % comments; 25 MB of a 41 MB tree of
+    // 5 000 sites) is needed again only for the lines of a finding, a fix or a note, and
+    // is read again then (and not kept before the rules are done: they compute fixes of
+    // findings a suppression comment removes).
+    let fpm_files: Vec<_> = map
+        .read_since(mark)
+        .into_iter()
+        .map(|id| map.get(id))
+        .filter(|file| file.kind == lint_source::FileKind::Fpm && file.drop_text(false))
+        .collect();
     let not_run = &input.options.rules_not_run;
     let Loaded {
         nginx,
@@ -508,6 +519,7 @@ fn run(
         diagnostics: mut found,
     } = loaded;
     found.extend(check_fpm(&fpm));
+    let cut_off: Vec<lint_source::Span> = nginx.iter().filter_map(|c| c.cut_off).collect();
     let (checks, by_rule) = if observed {
         let checks = check_nginx(input, &nginx, map);
         phase(Phase::LoadChecks);
@@ -533,6 +545,10 @@ fn run(
     if input.options.left_for_exit {
         std::mem::forget(nginx);
     }
+    // The report shows the findings' lines: a file read again for one is kept for all.
+    for file in fpm_files {
+        file.keep_text_read_again();
+    }
     found.extend(checks);
     let mut times = Vec::with_capacity(by_rule.len());
     for (diagnostics, time) in by_rule {
@@ -553,6 +569,7 @@ fn run(
             path.display()
         )
     });
+    in_cut_off_block(&mut found, &cut_off);
     // The wrapper a snippet was loaded through is not the user's: what is said about it
     // (a server without listen, a location nobody wrote) is noise.
     found.retain(|d| {
@@ -567,6 +584,30 @@ fn run(
     let found = crate::repeats::fold(found);
     phase(Phase::Sort);
     (found, times)
+}
+
+/// Makes a note of every finding above note level inside the block a pasted `nginx -T`
+/// is cut off in (a server whose PHP location, `set` or named location may stand after
+/// the cut): NGX207 "no location passes .php to php-fpm" was an error on a paste cut
+/// before the PHP location. What nginx itself would refuse in the text that is there
+/// (a duplicate or unknown directive, a bad value) stays as it is.
+fn in_cut_off_block(found: &mut [Diagnostic], cut_off: &[lint_source::Span]) {
+    if cut_off.is_empty() {
+        return;
+    }
+    for d in found.iter_mut() {
+        let Some(primary) = &d.primary else { continue };
+        let inside = cut_off.iter().any(|c| {
+            c.file == primary.span.file && primary.span.start >= c.start && c.start < c.end
+        });
+        let load_time = d.code.starts_with("NGX0") && d.code != "NGX024";
+        if inside && !load_time && d.severity > lint_source::Severity::Note {
+            d.severity = lint_source::Severity::Note;
+            d.notes.push(
+                "the pasted `nginx -T` is cut off inside this block: what it lacks here may stand after the cut".to_string(),
+            );
+        }
+    }
 }
 
 /// Makes a note of every finding above note level whose file, or a file it is related

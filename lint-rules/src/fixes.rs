@@ -26,7 +26,7 @@ pub struct Statement {
 /// Re-reads the statement written at `span` (as the model recorded it).
 pub fn statement(map: &SourceMap, span: Span) -> Option<Statement> {
     let file = map.get(span.file);
-    let text = Arc::clone(&file.text);
+    let text = file.text();
     let range = span.range();
     let slice = text.get(range.clone())?;
     let (parsed, _) = nginx_conf_parser::parse_file(FileId(u32::MAX), Arc::from(slice));
@@ -61,13 +61,13 @@ pub fn statement(map: &SourceMap, span: Span) -> Option<Statement> {
 /// Inserts `new` after the statement at `span`.
 pub fn after(map: &SourceMap, span: Span, new: &str) -> Edit {
     let file = map.get(span.file);
-    edits::insert_after(span.file, &file.text, span.end as usize, new)
+    edits::insert_after(span.file, &file.text(), span.end as usize, new)
 }
 
 /// Inserts `new` before the statement at `span`.
 pub fn before(map: &SourceMap, span: Span, new: &str) -> Edit {
     let file = map.get(span.file);
-    edits::insert_before(span.file, &file.text, span.start as usize, new)
+    edits::insert_before(span.file, &file.text(), span.start as usize, new)
 }
 
 /// Inserts `new` as the first statement of the block statement at `span`.
@@ -76,7 +76,7 @@ pub fn first_in_block(map: &SourceMap, span: Span, new: &str) -> Option<Edit> {
     let file = map.get(span.file);
     Some(edits::insert_first_in_block(
         span.file,
-        &file.text,
+        &file.text(),
         open?,
         first_inner,
         new,
@@ -91,9 +91,9 @@ pub fn first_in_block(map: &SourceMap, span: Span, new: &str) -> Option<Edit> {
 /// a parse of the file when the block is `http` (SEC086's fix: 7.5 MiB of text and its
 /// tokens at the peak of a `server_name` of 400 000 names).
 fn block_start(map: &SourceMap, span: Span) -> Option<(Option<usize>, Option<usize>)> {
-    let file = map.get(span.file);
+    let text = map.get(span.file).text();
     let range = span.range();
-    let whole = file.text.get(range.clone())?;
+    let whole = text.get(range.clone())?;
     let mut len = whole.len().min(4096);
     loop {
         let (parsed, _) = nginx_conf_parser::parse_file(FileId(u32::MAX), Arc::from(&whole[..len]));
@@ -117,7 +117,7 @@ fn block_start(map: &SourceMap, span: Span) -> Option<(Option<usize>, Option<usi
 /// Replaces the value of a php-fpm entry (its trailing blanks kept).
 pub fn fpm_value(map: &SourceMap, value_span: Span, value: &str) -> Edit {
     let file = map.get(value_span.file);
-    Edit::replace(edits::trim_end(&file.text, value_span), value)
+    Edit::replace(edits::trim_end(&file.text(), value_span), value)
 }
 
 /// Sets php-fpm keys of a pool: each existing entry (the effective one) is changed in
@@ -141,10 +141,10 @@ pub fn fpm_set(map: &SourceMap, pool: &Pool, settings: &[(&str, String)]) -> Vec
             .unwrap_or(pool.name_span);
         let file = map.get(anchor.file);
         // Every added line gets the anchor's indentation.
-        let indent = edits::indent_at(&file.text, anchor.start as usize);
+        let indent = edits::indent_at(&file.text(), anchor.start as usize);
         out.push(edits::insert_line_after(
             anchor.file,
-            &file.text,
+            &file.text(),
             anchor.start as usize,
             &missing.join(&format!("\n{indent}")),
         ));
@@ -154,17 +154,17 @@ pub fn fpm_set(map: &SourceMap, pool: &Pool, settings: &[(&str, String)]) -> Vec
 
 /// The bytes of `span` as written (quotes included), when they are UTF-8.
 pub fn written(map: &SourceMap, span: Span) -> Option<String> {
-    let file = map.get(span.file);
-    let bytes = file.text.get(span.range())?;
+    let text = map.get(span.file).text();
+    let bytes = text.get(span.range())?;
     std::str::from_utf8(bytes).ok().map(str::to_string)
 }
 
 /// Removes the argument at `span` with the blanks before it (`a none b` → `a b`).
 pub fn remove_arg(map: &SourceMap, span: Span) -> Edit {
-    let file = map.get(span.file);
+    let text = map.get(span.file).text();
     let range = span.range();
-    let mut start = range.start.min(file.text.len());
-    while start > 0 && matches!(file.text[start - 1], b' ' | b'\t') {
+    let mut start = range.start.min(text.len());
+    while start > 0 && matches!(text[start - 1], b' ' | b'\t') {
         start -= 1;
     }
     Edit::replace(Span::new(span.file, start, range.end), "")

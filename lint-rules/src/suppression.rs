@@ -137,7 +137,7 @@ impl Suppressions {
             if !matches!(file.kind, FileKind::Fpm | FileKind::PhpIni) {
                 continue;
             }
-            Self::ini_file(id, &file.text, &mut items);
+            Self::ini_file(id, &file.text(), &mut items);
         }
         for s in &mut items {
             s.place = (map.get(s.comment.file).display_path(), s.comment.start);

@@ -85,6 +85,25 @@ pub struct LineCol {
     pub column: u32,
 }
 
+/// A file's bytes, or what is needed to read them again.
+#[derive(Debug)]
+enum Text {
+    Held(Arc<[u8]>),
+    /// Dropped to save memory ([`SourceFile::drop_text`]); read again from the disk
+    /// when asked, if the file there still holds the same bytes.
+    Dropped {
+        len: usize,
+        hash: u64,
+    },
+}
+
+/// The hash that tells a file read again from one that changed since: stable within a
+/// run, which is all it is needed for.
+fn content_hash(bytes: &[u8]) -> u64 {
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::with_seed(0x6e67_696e_7866_706d).hash_one(bytes)
+}
+
 /// One file's path and bytes. Text is kept as bytes: nginx accepts non-UTF-8.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -94,8 +113,12 @@ pub struct SourceFile {
     pub disk_path: Option<PathBuf>,
     /// The language of the file.
     pub kind: FileKind,
-    /// The file's bytes, shared with the parse trees that borrow from it.
-    pub text: Arc<[u8]>,
+    /// The file's bytes (see [`SourceFile::text`]).
+    text: RwLock<Text>,
+    /// The bytes are the disk file's as it is: they may be dropped and read again.
+    rereadable: bool,
+    /// A dropped text read again is kept (else it is handed out and dropped again).
+    keep_read_again: std::sync::atomic::AtomicBool,
     /// Where a file that is not on this machine's disk comes from (`image nginx:1.27`).
     pub origin: Option<Arc<str>>,
     /// The repository file whose lines hold this text, when it is embedded in one.
@@ -219,7 +242,9 @@ impl SourceFile {
             path,
             disk_path,
             kind,
-            text,
+            text: RwLock::new(Text::Held(text)),
+            rereadable: false,
+            keep_read_again: std::sync::atomic::AtomicBool::new(true),
             origin: None,
             carrier: None,
             line_starts: OnceLock::new(),
@@ -230,6 +255,109 @@ impl SourceFile {
     pub fn with_carrier(mut self, carrier: Option<Carrier>) -> Self {
         self.carrier = carrier;
         self
+    }
+
+    /// The same file, marked as read from its `disk_path` byte for byte: its text may be
+    /// dropped ([`SourceFile::drop_text`]) and read again when it is needed.
+    pub fn rereadable(mut self) -> Self {
+        self.rereadable = self.disk_path.is_some();
+        self
+    }
+
+    /// The file's bytes. Shared: the parse trees that borrow from them hold the same.
+    /// A file whose text was dropped is read again from the disk (and kept again); if
+    /// the file changed there since, the text is empty (its spans no longer point into
+    /// it, and nothing is shown rather than the wrong lines).
+    ///
+    /// ```
+    /// use lint_source::{FileKind, SourceFile};
+    /// let file = SourceFile::new("a.conf".into(), None, FileKind::Nginx, b"events {}\n"[..].into());
+    /// assert_eq!(&file.text()[..], b"events {}\n");
+    /// ```
+    pub fn text(&self) -> Arc<[u8]> {
+        let held = self
+            .text
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Text::Held(text) = &*held {
+            return Arc::clone(text);
+        }
+        drop(held);
+        let mut slot = self
+            .text
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match &*slot {
+            // Another thread read it again meanwhile.
+            Text::Held(text) => Arc::clone(text),
+            Text::Dropped { len, hash } => {
+                let again = self
+                    .disk_path
+                    .as_deref()
+                    .and_then(|disk| crate::vfs::read_host(disk).ok())
+                    .filter(|bytes| bytes.len() == *len && content_hash(bytes) == *hash);
+                match again {
+                    Some(text) => {
+                        if self
+                            .keep_read_again
+                            .load(std::sync::atomic::Ordering::Relaxed)
+                        {
+                            *slot = Text::Held(Arc::clone(&text));
+                        }
+                        text
+                    }
+                    None => Arc::from(&[][..]),
+                }
+            }
+        }
+    }
+
+    /// The length of the file's bytes, without reading a dropped text again.
+    pub fn text_len(&self) -> usize {
+        match &*self
+            .text
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        {
+            Text::Held(text) => text.len(),
+            Text::Dropped { len, .. } => *len,
+        }
+    }
+
+    /// Drops the text of a [rereadable](SourceFile::rereadable) file to save memory (a
+    /// distribution's pool file is 90 % comments, needed only to show a finding's lines,
+    /// fix it or read a suppression comment); [`SourceFile::text`] reads it again. True
+    /// when dropped. The bytes stay in memory as long as a parse tree or a caller holds
+    /// them.
+    ///
+    /// Unless `keep_read_again`, a text read again is handed out and not kept, until
+    /// [`SourceFile::keep_text_read_again`]: the rules compute fixes of findings that a
+    /// suppression comment then removes, and every such pool file came back to memory at
+    /// the run's peak.
+    pub fn drop_text(&self, keep_read_again: bool) -> bool {
+        if !self.rereadable {
+            return false;
+        }
+        self.keep_read_again
+            .store(keep_read_again, std::sync::atomic::Ordering::Relaxed);
+        let mut slot = self
+            .text
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Text::Held(text) = &*slot {
+            *slot = Text::Dropped {
+                len: text.len(),
+                hash: content_hash(text),
+            };
+        }
+        true
+    }
+
+    /// From now on, a dropped text read again is kept (to show a report's lines, the
+    /// file is read once rather than once for every line and column asked).
+    pub fn keep_text_read_again(&self) {
+        self.keep_read_again
+            .store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// The same file, marked as coming from `origin` (an image's stock file, a template).
@@ -283,12 +411,11 @@ impl SourceFile {
         }
     }
 
-    fn line_starts(&self) -> &[u32] {
+    fn line_starts(&self, text: &[u8]) -> &[u32] {
         self.line_starts.get_or_init(|| {
             let mut starts = vec![0u32];
             starts.extend(
-                memchr::memchr_iter(b'\n', &self.text)
-                    .map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+                memchr::memchr_iter(b'\n', text).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
             );
             starts
         })
@@ -296,14 +423,15 @@ impl SourceFile {
 
     /// Line and column of a byte offset (clamped to the file).
     pub fn line_col(&self, offset: u32) -> LineCol {
-        let offset = offset.min(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
-        let starts = self.line_starts();
+        let text = self.text();
+        let offset = offset.min(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        let starts = self.line_starts(&text);
         let line_idx = match starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
         let line_start = starts[line_idx] as usize;
-        let prefix = &self.text[line_start..offset as usize];
+        let prefix = text.get(line_start..offset as usize).unwrap_or_default();
         // ASCII (nearly every configuration line) counts one column per byte.
         let column = if prefix.is_ascii() {
             prefix.len() + 1
@@ -318,22 +446,24 @@ impl SourceFile {
 
     /// The byte range of 1-based `line` without its newline (empty past the end).
     pub fn line_range(&self, line: u32) -> std::ops::Range<usize> {
-        let starts = self.line_starts();
+        let text = self.text();
+        let starts = self.line_starts(&text);
         let Some(&start) = starts.get(line.saturating_sub(1) as usize) else {
-            return self.text.len()..self.text.len();
+            return text.len()..text.len();
         };
         let end = starts
             .get(line as usize)
             .map(|e| (*e as usize).saturating_sub(1))
-            .unwrap_or(self.text.len());
+            .unwrap_or(text.len());
         start as usize..end.max(start as usize)
     }
 
     /// The text of a span, lossily decoded.
-    pub fn snippet(&self, span: Span) -> std::borrow::Cow<'_, str> {
-        let end = (span.end as usize).min(self.text.len());
+    pub fn snippet(&self, span: Span) -> String {
+        let text = self.text();
+        let end = (span.end as usize).min(text.len());
         let start = (span.start as usize).min(end);
-        String::from_utf8_lossy(&self.text[start..end])
+        String::from_utf8_lossy(&text[start..end]).into_owned()
     }
 }
 
@@ -543,6 +673,79 @@ impl SourceMap {
 mod tests {
     use super::*;
 
+    /// A pool file written to a temporary folder and read from it as it is.
+    fn pool_on_disk(text: &str) -> (tempfile::TempDir, PathBuf, SourceFile) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let disk = dir.path().join("www.conf");
+        std::fs::write(&disk, text).expect("write");
+        let bytes: Arc<[u8]> = std::fs::read(&disk).expect("read").into();
+        let file =
+            SourceFile::new(disk.clone(), Some(disk.clone()), FileKind::Fpm, bytes).rereadable();
+        (dir, disk, file)
+    }
+
+    #[test]
+    fn dropped_text_is_read_again_from_the_disk() {
+        let (_dir, _, file) = pool_on_disk("[www]\n; a comment\nlisten = 9000\n");
+        let before = file.text();
+        assert!(file.drop_text(true));
+        drop(before);
+        assert_eq!(file.text_len(), 32);
+        assert_eq!(
+            file.line_col(28),
+            LineCol {
+                line: 3,
+                column: 11
+            }
+        );
+        assert_eq!(&file.text()[..], b"[www]\n; a comment\nlisten = 9000\n");
+        // Read again, it is kept: the same bytes every time.
+        assert!(Arc::ptr_eq(&file.text(), &file.text()));
+    }
+
+    #[test]
+    fn a_text_read_again_is_kept_only_when_asked() {
+        let (_dir, _, file) = pool_on_disk("listen = 9000\n");
+        assert!(file.drop_text(false));
+        assert!(
+            !Arc::ptr_eq(&file.text(), &file.text()),
+            "read again each time, not kept"
+        );
+        file.keep_text_read_again();
+        assert!(Arc::ptr_eq(&file.text(), &file.text()));
+    }
+
+    #[test]
+    fn dropped_text_of_a_changed_file_is_empty_not_wrong() {
+        let (_dir, disk, file) = pool_on_disk("listen = 9000\n");
+        assert!(file.drop_text(true));
+        std::fs::write(&disk, "listen = 9001\n").expect("write");
+        assert!(file.text().is_empty());
+        assert_eq!(file.text_len(), 14, "the length is the one read");
+    }
+
+    #[test]
+    fn only_a_file_read_as_it_is_on_disk_drops_its_text() {
+        let edited = SourceFile::new("/x.conf".into(), None, FileKind::Fpm, b"a = 1\n"[..].into())
+            .rereadable();
+        assert!(
+            !edited.drop_text(true),
+            "no disk path: nothing to read again"
+        );
+        let dir = tempfile::tempdir().expect("tempdir");
+        let disk = dir.path().join("x.conf");
+        std::fs::write(&disk, "a = 1\n").expect("write");
+        // A deployment's view may have edited the bytes it read from the disk.
+        let viewed = SourceFile::new(
+            "/x.conf".into(),
+            Some(disk),
+            FileKind::Fpm,
+            b"a = 1\nb = 2\n"[..].into(),
+        );
+        assert!(!viewed.drop_text(true));
+        assert_eq!(&viewed.text()[..], b"a = 1\nb = 2\n");
+    }
+
     #[test]
     fn line_col_counts_characters_from_one() {
         let map = SourceMap::new();
@@ -553,7 +756,7 @@ mod tests {
         // "ç" is two bytes but one column.
         assert_eq!(f.line_col(5), LineCol { line: 2, column: 2 });
         assert_eq!(f.line_col(999), LineCol { line: 3, column: 1 });
-        assert_eq!(&f.text[f.line_range(2)], "çd ef".as_bytes());
+        assert_eq!(&f.text()[f.line_range(2)], "çd ef".as_bytes());
     }
 
     /// The scan every line in order that `Carrier::locate` was before it used an index.

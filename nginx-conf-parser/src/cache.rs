@@ -168,7 +168,7 @@ impl ParseCache {
         let hit = {
             let files = self.files.lock().unwrap_or_else(|e| e.into_inner());
             let hit = files.get(&key)?;
-            (hit.source.kind == source.kind && hit.source.text[..] == source.text[..])
+            (hit.source.kind == source.kind && hit.source.text()[..] == source.text()[..])
                 .then(|| hit.clone())?
         };
         // A file read twice in one run (two main files, two deployments including it) gets

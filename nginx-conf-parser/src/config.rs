@@ -24,6 +24,10 @@ pub struct Config {
     /// statement's span (the same for every context its file is included from). Kept
     /// beside the trees so that a tree stays as parsed and can serve several runs.
     pub includes: foldhash::HashMap<Span, Vec<FileId>>,
+    /// Of a pasted `nginx -T` that is cut off: its last file from the start of the
+    /// outermost block still open at the cut (or the cut line) to the end. What a rule
+    /// finds missing there may stand after the cut.
+    pub cut_off: Option<Span>,
     /// Files spliced into a block by every walk so far (see [`Config::expansions`]).
     expansions: AtomicUsize,
 }

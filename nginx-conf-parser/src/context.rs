@@ -204,8 +204,8 @@ fn relative_includes_not_known(config: &mut Config, map: &SourceMap) {
         let Some(span) = d.primary.as_ref().map(|p| p.span) else {
             continue;
         };
-        let file = map.get(span.file);
-        let Some(statement) = file.text.get(span.range()) else {
+        let text = map.get(span.file).text();
+        let Some(statement) = text.get(span.range()) else {
             continue;
         };
         let statement = String::from_utf8_lossy(statement);

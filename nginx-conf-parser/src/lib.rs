@@ -6,7 +6,7 @@
 //! use lint_source::SourceMap;
 //! let map = SourceMap::new();
 //! let id = map.add_text("/etc/nginx/nginx.conf", lint_source::FileKind::Nginx, "events {}\nhttp { server { listen 80; } }\n");
-//! let (file, errors) = nginx_conf_parser::parse_file(id, map.get(id).text.clone());
+//! let (file, errors) = nginx_conf_parser::parse_file(id, map.get(id).text());
 //! assert!(errors.is_empty());
 //! assert_eq!(file.directives.len(), 2);
 //! ```

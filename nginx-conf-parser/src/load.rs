@@ -376,12 +376,23 @@ pub fn from_dump(name: &Path, text: &[u8], map: &SourceMap) -> Config {
         }
         pos = line_end + 1;
     }
-    let mut cut_off: Option<PathBuf> = None;
+    let mut cut_off: Option<(PathBuf, usize)> = None;
     if let Some((last, start)) = current.take() {
         let end = paste_end(text, start);
         let mut tail = SectionScan::default();
+        // Where the outermost block still open at the cut begins (file-relative): what
+        // the rules say is missing from it may stand after the cut.
+        let mut open_at = None;
+        let mut at = 0;
         for line in text[start..end].split(|&b| b == b'\n') {
+            let was_top = tail.at_top();
             tail.feed(line);
+            if was_top && !tail.at_top() {
+                open_at = Some(at);
+            } else if tail.at_top() {
+                open_at = None;
+            }
+            at += line.len() + 1;
         }
         // nginx ends every file it prints with a line feed: a dump whose last line has
         // none, and is no complete statement, was cut there.
@@ -393,7 +404,11 @@ pub fn from_dump(name: &Path, text: &[u8], map: &SourceMap) -> Config {
         let mid_line =
             !last_line.is_empty() && !last_line.ends_with(b";") && !last_line.ends_with(b"}");
         if !tail.at_top() || mid_line {
-            cut_off = Some(last.clone());
+            let last_line_at = text[start..end]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |p| p + 1);
+            cut_off = Some((last.clone(), open_at.unwrap_or(last_line_at)));
         }
         files
             .entry(last)
@@ -410,7 +425,7 @@ pub fn from_dump(name: &Path, text: &[u8], map: &SourceMap) -> Config {
         let (at, message) = match failed_test(text) {
             Some((at, emerg)) => (
                 at,
-                format!("`nginx -T` failed and printed no configuration: \"{emerg}\"; fix that and run it again (it prints the files only when the test passes)"),
+                format!("`nginx -T` failed and printed no configuration: nginx said `{emerg}`; fix that and run it again (it prints the files only when the test passes)"),
             ),
             None if text.trim_ascii().is_empty() => (
                 0,
@@ -436,13 +451,14 @@ pub fn from_dump(name: &Path, text: &[u8], map: &SourceMap) -> Config {
         cache: None,
     }
     .run(&main);
-    if let Some(last) = cut_off {
+    if let Some((last, open_at)) = cut_off {
         let id = config
             .files
             .iter()
             .find(|(_, f)| map.get(f.id).path == last)
             .map(|(id, f)| (*id, f.text.len()));
         if let Some((id, len)) = id {
+            config.cut_off = Some(Span::new(id, open_at.min(len), len));
             let mut note = Diagnostic::new(
                 &UNREADABLE,
                 Span::point(id, len),
@@ -561,7 +577,7 @@ impl Loader<'_> {
             return Ok(hit);
         }
         // Checked for UTF-8 once, and kept as one allocation the tree reads words from.
-        let text = crate::ast::Text::new(source.text.clone());
+        let text = crate::ast::Text::new(source.text());
         let source = SourceFile::new(source.path, source.disk_path, source.kind, text.bytes())
             .with_origin(source.origin)
             .with_carrier(source.carrier);

@@ -62,6 +62,22 @@ pub fn real_binaries(binaries: &[&str]) -> Result<(), String> {
     Ok(())
 }
 
+/// True when the real `binaries` can run ([`real_binaries`]); otherwise prints why and
+/// the suite skips, except in CI, where a differential suite must run: a missing binary
+/// there fails instead of passing silently.
+pub fn binaries_or_skip(suite: &str, binaries: &[&str]) -> bool {
+    match real_binaries(binaries) {
+        Ok(()) => true,
+        Err(reason) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("{suite} must run in CI: {reason}")
+        }
+        Err(reason) => {
+            eprintln!("skipping {suite}: {reason}");
+            false
+        }
+    }
+}
+
 /// The real-world corpus: `NGINX_FPM_LINT_CORPUS`, else `fixtures/corpus` of the
 /// workspace, when it holds a `kind` directory (`nginx`, `fpm`).
 ///

@@ -54,7 +54,7 @@ fn main() -> ExitCode {
         );
         rows.push((name, dhat::HeapStats::get()));
     }
-    let input_bytes: usize = map.files().iter().map(|(_, f)| f.text.len()).sum();
+    let input_bytes: usize = map.files().iter().map(|(_, f)| f.text_len()).sum();
     let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
     println!(
         "{} files, {:.1} MiB of input ({input_bytes} bytes), {} findings\n",

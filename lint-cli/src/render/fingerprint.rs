@@ -21,9 +21,8 @@ pub fn fingerprints(diagnostics: &[Diagnostic], resolver: &Resolver<'_>) -> Vec<
             match &d.primary {
                 Some(p) => {
                     key.write(resolver.path(p.span).as_bytes());
-                    let file = resolver.map().get(p.span.file);
-                    let text = file
-                        .text
+                    let whole = resolver.map().get(p.span.file).text();
+                    let text = whole
                         .get(p.span.start as usize..p.span.end as usize)
                         .unwrap_or_default();
                     key.write(text.trim_ascii());

@@ -200,7 +200,7 @@ impl Sources<'_> {
             .entry(span.file)
             .or_insert_with(|| {
                 let file = resolver.map().get(span.file);
-                Arc::new(IndexedSource::new(resolver.path(span), &file.text))
+                Arc::new(IndexedSource::new(resolver.path(span), &file.text()))
             })
             .clone();
         let len = source.text.len();

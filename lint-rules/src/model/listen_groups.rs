@@ -180,11 +180,14 @@ pub struct ListenGroup {
     pub default: usize,
     /// The `listen ... default_server` that made it so, if any.
     pub explicit_default: Option<Span>,
-    exact: HashMap<String, (usize, Span)>,
+    /// Exact names (lower-cased) and the server and word that hold each. Keys are boxed
+    /// and servers 32-bit: a `server_name` of 1.6 million names made this table a fifth
+    /// of the heap (48 bytes a slot, 32 now).
+    exact: HashMap<Box<str>, (u32, Span)>,
     /// `*.example.com` by `example.com`.
-    head: HashMap<String, (usize, Span)>,
+    head: HashMap<Box<str>, (u32, Span)>,
     /// `www.example.*` by `www.example`.
-    tail: HashMap<String, (usize, Span)>,
+    tail: HashMap<Box<str>, (u32, Span)>,
     /// Regex names, `(?i)` prefixed, in configuration order.
     regex: Vec<(String, usize, Span)>,
     /// Servers that keep at least one name a client can send.
@@ -211,7 +214,10 @@ impl ListenGroup {
 
     /// The server nginx picks for `host` (lower-cased, without port) on this address.
     pub fn select(&self, host: &str) -> Selection {
-        let name = |&(server, span): &(usize, Span)| Selection::Name { server, span };
+        let name = |&(server, span): &(u32, Span)| Selection::Name {
+            server: server as usize,
+            span,
+        };
         if let Some(hit) = self.exact.get(host) {
             return name(hit);
         }
@@ -257,8 +263,9 @@ impl ListenGroup {
                     }
                     NamePattern::Unknown => continue,
                 };
-                match table.get(&key) {
-                    Some(&(winner, winner_span)) if winner != index => {
+                let server = u32::try_from(index).unwrap_or(u32::MAX);
+                match table.get(key.as_str()) {
+                    Some(&(winner, winner_span)) if winner != server => {
                         self.ignored.push(IgnoredName {
                             name: name.clone(),
                             span: *span,
@@ -270,7 +277,7 @@ impl ListenGroup {
                         if !exact || can_be_requested(&key) {
                             self.reachable.insert(index);
                         }
-                        table.insert(key, (index, *span));
+                        table.insert(key.into_boxed_str(), (server, *span));
                     }
                 }
             }

@@ -120,8 +120,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
 
 /// Whether a `[section]` line comes before `at` in its file.
 fn opens_a_section_before(model: &Model<'_>, at: lint_source::Span) -> bool {
-    let file = model.map.get(at.file);
-    let before = file.text.get(..at.start as usize).unwrap_or_default();
+    let text = model.map.get(at.file).text();
+    let before = text.get(..at.start as usize).unwrap_or_default();
     before
         .split(|&b| b == b'\n')
         .any(|line| line.trim_ascii_start().starts_with(b"["))

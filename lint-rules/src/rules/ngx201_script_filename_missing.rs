@@ -23,6 +23,10 @@ tree creates, where neither the location, the socket path, `try_files`,
 FastCGI server (fcgiwrap, munin's graph server, a Perl handler), which does
 without it. A location or server with an `include` that could not be read (missing,
 NGX002, or not provided by the deployment, NGX005) is not judged: the file may set it.
+Nor is a location whose requests all end in a location nested in it with the same pattern
+(a snippet included in `location ~ \.php$` that opens its own `location ~ \.php$`): nginx
+looks up a matched location's nested locations, and the nested one is judged (live, nginx
+1.22: the nested location runs the script, with the outer location's `root`).
 
 **Symptom**: 404 "File not found." from PHP; php-fpm logs `Primary script
 unknown`. The same for `SCRIPT_FILENAME /scripts$fastcgi_script_name`, the
@@ -180,6 +184,11 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             continue;
         };
         if !model.may_talk_to_php(location) {
+            continue;
+        }
+        // Requests end in a nested location of the same pattern (a snippet included here
+        // that opens its own `location ~ \.php$`): that one is judged, with what it sends.
+        if server.hands_every_request_inward(location) {
             continue;
         }
         let script = location.inherited.param("SCRIPT_FILENAME");

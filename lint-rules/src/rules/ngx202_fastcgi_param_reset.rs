@@ -81,7 +81,7 @@ pub(crate) fn reinclude(model: &Model<'_>, list: &crate::model::nginx::ParamList
     if statements.is_empty() {
         return None;
     }
-    let text = &model.map.get(first_own.file).text;
+    let text = &model.map.get(first_own.file).text();
     let start = first_own.start as usize;
     let own_line = text
         .get(lint_source::edits::line_start(text, start)..start)

@@ -103,7 +103,7 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
                     "delete the `proxy_pass`",
                     vec![lint_source::edits::delete_statement(
                         last.span().file,
-                        &file.text,
+                        &file.text(),
                         last.span(),
                     )],
                 ));

@@ -118,7 +118,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             }
             let span = node.arg_span(last);
             // Inside the quotes of a quoted parameter.
-            let text = &model.map.get(span.file).text;
+            let text = &model.map.get(span.file).text();
             let quoted = matches!(text.get(span.start as usize), Some(b'"' | b'\''));
             let at = span.start as usize + usize::from(quoted);
             // `try_files $uri 404;` (MediaWiki's manual) means the status `=404`: nginx

@@ -48,13 +48,17 @@ location ~ \.php$ {
 };
 
 /// Whether the parameters a `fastcgi_pass` location sends can be judged: it may talk to
-/// PHP (not only a cache purge), and no include the deployment lacks may add some.
+/// PHP (not only a cache purge), its requests do not all go on to a nested location of
+/// the same pattern (whose list is sent, and judged), and no include the deployment lacks
+/// may add some.
 pub(crate) fn params_judged(
     model: &Model<'_>,
     server: &Server,
     location: &crate::model::EffectiveLocation,
 ) -> bool {
     model.may_talk_to_php(location)
+        // Requests end in a nested location of the same pattern: its list is judged.
+        && !server.hands_every_request_inward(location)
         && !model.serves_only_cache_purges(location)
         && !model.unresolved_include_within(location.span)
         && !model.unresolved_include_within(server.span)

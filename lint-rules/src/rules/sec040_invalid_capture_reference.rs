@@ -51,11 +51,11 @@ pub fn capture_refs(text: &str) -> BTreeSet<u32> {
         .collect()
 }
 
-/// Capture groups of a pattern as PCRE2 compiles it; `None` when it does not compile.
-fn groups(pattern: &str) -> Option<u32> {
-    // Compiled once per distinct pattern: every site repeats the same few.
-    let re = crate::model::compiled_regex::compile(pattern)?;
-    u32::try_from(re.captures_len().saturating_sub(1)).ok()
+/// Capture groups of a pattern as PCRE2 compiles it (`caseless` as nginx compiles it);
+/// `None` when it does not compile. The load checks' verdict: they compiled every regex
+/// of the tree already, and keep what they found.
+fn groups(pattern: &str, caseless: bool) -> Option<u32> {
+    nginx_conf_parser::check::regex_groups(pattern, caseless)
 }
 
 fn list(refs: &BTreeSet<u32>) -> String {
@@ -69,12 +69,13 @@ fn list(refs: &BTreeSet<u32>) -> String {
 /// `rewrite` and `server_name` under it, plus every `map` key of the tree (maps are
 /// evaluated when their variable is read).
 /// Patterns of a server's own regexes (`base`), `map` entries left out: the maps are
-/// the same for every server and counted once ([`map_groups`]).
+/// the same for every server and counted once ([`map_groups`]). Each with whether nginx
+/// compiles it caseless.
 fn scope_patterns(
     tree: &Tree<'_>,
     base: Option<usize>,
     maps: &foldhash::HashSet<usize>,
-) -> Vec<String> {
+) -> Vec<(String, bool)> {
     let mut out = Vec::new();
     for n in tree.descendants(base) {
         if tree.parent(n).is_some_and(|p| maps.contains(&p)) {
@@ -82,13 +83,17 @@ fn scope_patterns(
         }
         let item = tree.item(n);
         if item.is("location") {
-            out.extend(location_regex(&item).map(|(re, _)| re));
+            out.extend(location_regex(&item).map(|(re, case)| (re, !case)));
         } else if item.is("if") {
-            out.extend(if_regex(&item).map(|(re, _, _)| re));
+            out.extend(if_regex(&item).map(|(re, case, _)| (re, !case)));
         } else if item.is("rewrite") {
-            out.extend(item.arg(0).map(|a| a.into_owned()));
+            out.extend(item.arg(0).map(|a| (a.into_owned(), false)));
         } else if item.is("server_name") {
-            out.extend(syntax::server_name_regexes(&item));
+            out.extend(
+                syntax::server_name_regexes(&item)
+                    .into_iter()
+                    .map(|re| (re, true)),
+            );
         }
     }
     out
@@ -99,8 +104,8 @@ fn scope_patterns(
 fn map_groups(tree: &Tree<'_>, maps: &foldhash::HashSet<usize>) -> Option<u32> {
     let mut most = 0;
     for m in maps {
-        for (_, re, _) in map_regexes(tree, *m) {
-            most = most.max(groups(&re)?);
+        for (_, re, case) in map_regexes(tree, *m) {
+            most = most.max(groups(&re, !case)?);
         }
     }
     Some(most)
@@ -132,7 +137,10 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
                 continue;
             };
             let refs = capture_refs(&replacement);
-            let Some(n) = groups(&pattern).filter(|_| !refs.is_empty()) else {
+            if refs.is_empty() {
+                continue;
+            }
+            let Some(n) = groups(&pattern, false) else {
                 continue;
             };
             let missing: BTreeSet<u32> = refs.into_iter().filter(|g| *g > n).collect();
@@ -153,10 +161,14 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
             continue;
         }
         if item.is("map") && item.is_block() {
-            for (entry, pattern, _) in map_regexes(tree, i) {
+            for (entry, pattern, case) in map_regexes(tree, i) {
                 let e = tree.item(entry);
                 let refs = e.arg(0).map(|v| capture_refs(&v)).unwrap_or_default();
-                let Some(n) = groups(&pattern).filter(|_| !refs.is_empty()) else {
+                // A value without `$N` needs no count (a map of thousands of keys).
+                if refs.is_empty() {
+                    continue;
+                }
+                let Some(n) = groups(&pattern, !case) else {
                     continue;
                 };
                 let missing: BTreeSet<u32> = refs.into_iter().filter(|g| *g > n).collect();
@@ -180,9 +192,9 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         if item.is("set") {
             let Some(value) = item.arg(1) else { continue };
             if let Some(cond) = tree.enclosing(i, "if") {
-                if let Some((pattern, _, negated)) = if_regex(&tree.item(cond)) {
+                if let Some((pattern, case, negated)) = if_regex(&tree.item(cond)) {
                     let refs = capture_refs(&value);
-                    let Some(n) = groups(&pattern).filter(|_| !refs.is_empty()) else {
+                    let Some(n) = groups(&pattern, !case).filter(|_| !refs.is_empty()) else {
                         continue;
                     };
                     let (missing, why): (BTreeSet<u32>, String) = if negated {
@@ -230,9 +242,9 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         });
         let available = *scope_cache.entry(base).or_insert_with(|| {
             let mut most = maps.1?;
-            for p in scope_patterns(tree, base, &maps.0) {
+            for (p, caseless) in scope_patterns(tree, base, &maps.0) {
                 // A pattern that does not compile could define anything: stay quiet.
-                most = most.max(groups(&p)?);
+                most = most.max(groups(&p, caseless)?);
             }
             Some(most)
         });
@@ -266,7 +278,8 @@ mod tests {
     fn one_digit_references() {
         let r: Vec<u32> = super::capture_refs("/x/$12$0$9$a").into_iter().collect();
         assert_eq!(r, vec![1, 9]);
-        assert_eq!(super::groups("^/(a)(?<n>b)(?:c)"), Some(2));
-        assert_eq!(super::groups("^/(a"), None);
+        assert_eq!(super::groups("^/(a)(?<n>b)(?:c)", false), Some(2));
+        assert_eq!(super::groups("^/(a)(?<n>b)(?:c)", true), Some(2));
+        assert_eq!(super::groups("^/(a", false), None);
     }
 }

@@ -42,9 +42,10 @@ the kernel's `somaxconn`) applies."#,
 /// Deletes the whole line of a php-fpm entry, its newline included.
 fn remove_line(model: &Model<'_>, entry: &fpm_conf_parser::Entry) -> Edit {
     let file = model.map.get(entry.key_span.file);
-    let start = lint_source::edits::line_start(&file.text, entry.key_span.start as usize);
-    let end = lint_source::edits::line_end(&file.text, entry.value_span.end as usize);
-    let end = (end + 1).min(file.text.len());
+    let text = file.text();
+    let start = lint_source::edits::line_start(&text, entry.key_span.start as usize);
+    let end = lint_source::edits::line_end(&text, entry.value_span.end as usize);
+    let end = (end + 1).min(text.len());
     Edit::delete(lint_source::Span::new(entry.key_span.file, start, end))
 }
 

@@ -22,7 +22,10 @@ has no `.php` extension that `security.limit_extensions` allows). A location
 `= /fpm-status` sent to a pool
 whose status page is `/status` (or that has none) never shows the status. Only exact
 locations and simple regexes (`~ ^/(status|ping)$`) whose URI says status or ping are
-judged, and not those that send a fixed script (`$document_root/index.php`).
+judged, and not those that send a fixed script (`$document_root/index.php`). Nor are loose
+nginx files (no Compose file, Dockerfile or manifest places them) whose pool is only the
+stand-in image's stock `[www]`, with no pool file of the repository: which php-fpm they
+reach, and its pages, is not known (a Kubernetes Service of an image built elsewhere).
 
 **Symptom**: the monitoring check gets 404 "File not found." (nginx's error log:
 `FastCGI sent in stderr: "Primary script unknown"`) instead of the pool's status;
@@ -79,6 +82,21 @@ fn literal_uris(pattern: &str) -> Option<Vec<String>> {
     }
 }
 
+/// Whether every line of `pool` (and its `[name]`) comes from the stand-in image loose
+/// files are read in (`php:fpm (official image)`, assumed: nothing names an image), none
+/// from a file of the repository.
+fn only_the_assumed_image(model: &Model<'_>, pool: &fpm_conf_parser::Pool) -> bool {
+    let assumed = |span: lint_source::Span| {
+        model
+            .map
+            .get(span.file)
+            .origin
+            .as_deref()
+            .is_some_and(|o| o.contains("php:fpm (official image), stock "))
+    };
+    assumed(pool.name_span) && pool.entries.iter().all(|e| assumed(e.value_span))
+}
+
 /// A URI a monitoring check asks php-fpm for: it says status or ping, and names no script.
 fn looks_like_status_page(uri: &str) -> bool {
     let lower = uri.to_ascii_lowercase();
@@ -118,6 +136,17 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
                 .iter()
                 .any(|key| pool.value(key).as_deref() == Some(uri))
         };
+        // Loose files (no Compose file, Dockerfile or manifest places them) meet a php-fpm
+        // by guess: the official image's stock pool, when no pool file of the repository
+        // writes to it. What pages the pool nginx really reaches has is not known then
+        // (IBM/drupal-nginx-php-kubernetes: a loose site passes to the `php-fpm` Service,
+        // whose image is built elsewhere with `pm.status_path = /status`).
+        if reached
+            .iter()
+            .all(|(_, p)| only_the_assumed_image(model, p.pool))
+        {
+            continue;
+        }
         let unanswered: Vec<&String> = uris
             .iter()
             .filter(|u| looks_like_status_page(u.as_str()))

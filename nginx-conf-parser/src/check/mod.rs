@@ -30,7 +30,7 @@ use crate::BlockKind;
 pub use codes::RULES;
 use codes::*;
 pub use parameters::parse_offset;
-pub use values::{parse_size, parse_time};
+pub use values::{parse_size, parse_time, regex_groups};
 
 /// What the checks need besides the tree.
 #[derive(Clone, Debug, Default)]

@@ -98,9 +98,38 @@ pub fn check(config: &Config, out: &mut Vec<Diagnostic>) {
         if limits.bucket_size > 65536 - CACHE_LINE {
             continue; // nginx's own "too large" message; the value check owns it.
         }
+        // nginx builds the hash only for addresses with more than one server: the
+        // servers of each address are counted first, and only the names of servers on a
+        // shared address are copied (one `server_name` of 400 000 names on its own port
+        // was copied three times here, to build a hash nginx never builds).
+        let servers: Vec<Item<'_>> = http
+            .children()
+            .filter(|i| i.is("server") && i.is_block())
+            .collect();
+        let addresses: Vec<Vec<String>> = servers.iter().map(server_addresses).collect();
         let mut order: Vec<String> = Vec::new();
         let mut shared: HashMap<String, SharedAddress> = HashMap::new();
-        for server in http.children().filter(|i| i.is("server") && i.is_block()) {
+        for addr in addresses.iter().flatten() {
+            if let Some(entry) = shared.get_mut(addr) {
+                entry.servers += 1;
+            } else {
+                order.push(addr.clone());
+                shared.insert(
+                    addr.clone(),
+                    SharedAddress {
+                        servers: 1,
+                        ..SharedAddress::default()
+                    },
+                );
+            }
+        }
+        for (server, addresses) in servers.iter().zip(&addresses) {
+            if !addresses
+                .iter()
+                .any(|a| shared.get(a).is_some_and(|g| g.servers > 1))
+            {
+                continue;
+            }
             let mut names: Vec<(String, Span)> = Vec::new();
             for item in server.children().filter(|i| i.is("server_name")) {
                 for (i, name) in item.args().enumerate() {
@@ -110,22 +139,10 @@ pub fn check(config: &Config, out: &mut Vec<Diagnostic>) {
             if names.is_empty() {
                 names.push((String::new(), server.head_span()));
             }
-            let mut addresses: Vec<String> = server
-                .children()
-                .filter(|i| i.is("listen"))
-                .filter_map(|l| l.arg(0).and_then(|a| address(&a)))
-                .collect();
-            if addresses.is_empty() {
-                addresses.push("0.0.0.0:80".into());
-            }
-            addresses.sort();
-            addresses.dedup();
             for addr in addresses {
-                let entry = shared.entry(addr.clone()).or_insert_with(|| {
-                    order.push(addr);
-                    SharedAddress::default()
-                });
-                entry.servers += 1;
+                let Some(entry) = shared.get_mut(addr).filter(|g| g.servers > 1) else {
+                    continue;
+                };
                 for (name, span) in &names {
                     add_name(entry, name, *span);
                 }
@@ -142,6 +159,21 @@ pub fn check(config: &Config, out: &mut Vec<Diagnostic>) {
             report(&addr, group, &limits, out);
         }
     }
+}
+
+/// The addresses a server listens on, sorted, each once (`0.0.0.0:80` without `listen`).
+fn server_addresses(server: &Item<'_>) -> Vec<String> {
+    let mut addresses: Vec<String> = server
+        .children()
+        .filter(|i| i.is("listen"))
+        .filter_map(|l| l.arg(0).and_then(|a| address(&a)))
+        .collect();
+    if addresses.is_empty() {
+        addresses.push("0.0.0.0:80".into());
+    }
+    addresses.sort();
+    addresses.dedup();
+    addresses
 }
 
 fn add_name(group: &mut SharedAddress, name: &str, span: Span) {
