@@ -47,6 +47,21 @@ const DIFFERENCES: &[(&str, &str, &str)] = &[
          set_by_lua, so only OpenResty's own nginx -t could judge this file",
     ),
     (
+        "repos/dockerfile-rm-stock-pools-mv-own",
+        "fpm",
+        "php-fpm.conf and www.conf are put in place by the Dockerfile's `RUN mv /src/… …` \
+         (after a `rm` of the stock pools): the linter applies the RUN's moves, the \
+         materialized copy holds the files as the COPY layers place them, so this test's \
+         php-fpm -t reads the stock php-fpm.conf over an emptied php-fpm.d",
+    ),
+    (
+        "repos/image-named-for-brotli-module",
+        "nginx",
+        "the image is fholzer/nginx-brotli (Google's brotli module compiled in); this \
+         machine's Debian nginx has no brotli, so only that image's own nginx -t could judge \
+         the `brotli*` directives",
+    ),
+    (
         "repos/source-built-nginx-prefix-s6",
         "nginx",
         "nginx's `pid /nginx/run/nginx.pid;` is in a folder the Dockerfile's RUN makes \

@@ -748,11 +748,38 @@ impl Container {
         let Some(text) = self.start_script() else {
             return Vec::new();
         };
-        text.lines()
-            .map(str::trim_start)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(crate::supervisord::words)
-            .collect()
+        // `$NAME`s the container's environment (a Dockerfile's `ENV`, Compose's
+        // `environment:`) and the script's own plain assignments set are read as their
+        // values: codemonauts' craft-cms-dev-env starts `nginx -c
+        // /etc/nginx/nginx-"$PHPVERSION".conf` with `ENV PHPVERSION="8.1"` (read as
+        // written, nginx.conf was "$PHPVERSION", a false NGX004).
+        let mut vars = self.env.clone();
+        let mut out = Vec::new();
+        for line in text.lines().map(str::trim_start) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            match shell_assignment(line) {
+                Some((name, Some(value))) => {
+                    vars.insert(name.to_string(), value);
+                    continue;
+                }
+                // A value this reading cannot tell (`$(hostname)`) is unknown, not the one
+                // the environment gave.
+                Some((name, None)) => {
+                    vars.remove(name);
+                    continue;
+                }
+                None => {}
+            }
+            let line = if line.contains('$') {
+                crate::build_edits::expand_known(line, &vars)
+            } else {
+                line.to_string()
+            };
+            out.push(crate::supervisord::words(&line));
+        }
+        out
     }
 
     /// The php-fpm files of a guessed image layout the repository does not place itself
@@ -2979,6 +3006,22 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
             if let Ok(rest) = m.target.strip_prefix(sites_dir) {
                 m.target = Path::new("/etc/nginx/conf.d").join(rest);
             }
+        }
+        // An image not known at all keeps no known default site: the official one's
+        // `default.conf` is a guess there (webdevops' php-nginx has none; beside a
+        // repository's site it was an NGX102 on a file the image may not have).
+        // OpenResty's images do ship that site in conf.d.
+        if c.image.nginx.is_none() {
+            with_stock.mounts.insert(
+                0,
+                Mount {
+                    guessed: true,
+                    target: PathBuf::from("/etc/nginx/conf.d/default.conf"),
+                    source: Source::Removed,
+                    why: "the image is not known: its default site, if any, is not known either"
+                        .into(),
+                },
+            );
         }
         (with_stock.fs(repo), PathBuf::from("/etc/nginx/nginx.conf"))
     } else {
@@ -5650,6 +5693,66 @@ fn place_sites(c: &mut Container, sites: &[&RepoFile], dir: &str, debian: bool, 
                 rel(&f.path, repo)
             ),
         });
+        place_included_siblings(c, f, sites, dir, repo);
+    }
+}
+
+/// The files a loose site includes from the folder it is placed in, taken from the folder
+/// it sits in (`include conf.d/demo-include-php.config;` beside `demo-www.conf`, which
+/// lands in /etc/nginx/conf.d: khs1994-docker/lnmp keeps its sites' `.config` snippets
+/// there, and the whole folder is what its Compose file mounts as conf.d). Placed alone,
+/// the site's snippets were missing: a false NGX002 per include.
+fn place_included_siblings(
+    c: &mut Container,
+    site: &RepoFile,
+    sites: &[&RepoFile],
+    dir: &str,
+    repo: &Path,
+) {
+    let Some(folder) = site.path.parent() else {
+        return;
+    };
+    let Ok(text) = std::fs::read_to_string(&site.path) else {
+        return;
+    };
+    for arg in include_args(&text) {
+        if lint_source::vfs::has_glob(arg) || arg.contains('$') {
+            continue;
+        }
+        // A relative include is read from nginx's prefix, /etc/nginx.
+        let target = if arg.starts_with('/') {
+            PathBuf::from(arg)
+        } else {
+            Path::new("/etc/nginx").join(arg)
+        };
+        let target = lint_source::vfs::normalize(&target);
+        let Ok(rest) = target.strip_prefix(dir) else {
+            continue;
+        };
+        // A `.conf` right in the sites' folder would also be read as a site there, at
+        // http level, by the image's `include conf.d/*.conf`: whether the deployment puts
+        // it there is not known (a snippet of `location`s would stop nginx), so it is left.
+        let in_glob =
+            rest.components().count() == 1 && rest.extension().is_some_and(|e| e == "conf");
+        let host = folder.join(rest);
+        if in_glob
+            || !host.starts_with(folder)
+            || !host.is_file()
+            || sites.iter().any(|s| s.path == host)
+            || c.mounts.iter().any(|m| m.target == target)
+        {
+            continue;
+        }
+        c.mounts.push(Mount {
+            guessed: true,
+            why: format!(
+                "{} placed as {} (the loose site beside it includes it there)",
+                rel(&host, repo),
+                target.display()
+            ),
+            target,
+            source: Source::File(host),
+        });
     }
 }
 
@@ -5704,6 +5807,25 @@ fn looks_like_site(path: &Path) -> bool {
             })
         })
         .unwrap_or(false)
+}
+
+/// A shell assignment line (`NAME=value`, `export NAME="value"`): the name, and the value
+/// when it is plain (no `$`, space or backquote), else `None` (not known).
+fn shell_assignment(line: &str) -> Option<(&str, Option<String>)> {
+    let assignment = line.strip_prefix("export ").unwrap_or(line).trim();
+    // One word: `NAME=value nginx -c ...` is a command run with that variable.
+    if crate::supervisord::words(assignment).len() != 1 {
+        return None;
+    }
+    let (name, value) = assignment.split_once('=')?;
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return None;
+    }
+    let value = value.trim_matches(|c| c == '"' || c == '\'');
+    Some((
+        name,
+        (!value.contains(['$', ' ', '`'])).then(|| value.to_string()),
+    ))
 }
 
 /// Whether `program` in `command` is given one of `flags` (a short one may be grouped with

@@ -657,8 +657,28 @@ fn to_pcre(pattern: &str, delim: char, extended: bool) -> Option<String> {
         }
         out.push(c);
     };
+    // In a basic expression `^` anchors only at the start of the pattern, of a `\(` group
+    // or of a `\|` alternative, and `$` only at their end (GNU sed); elsewhere each is
+    // itself: `s~${APP_URL}~…~` (backflip/kirby-docker fills a placeholder so) replaces
+    // the text `${APP_URL}`.
+    let mut group_start = true;
     while let Some(c) = chars.next() {
+        let at_start = std::mem::replace(&mut group_start, false);
         match c {
+            '$' if !extended => {
+                let mut ahead = chars.clone();
+                let at_end = match ahead.next() {
+                    None => true,
+                    Some('\\') => matches!(ahead.next(), Some(')' | '|')),
+                    Some(_) => false,
+                };
+                if at_end {
+                    out.push('$');
+                } else {
+                    literal(c, &mut out);
+                }
+            }
+            '^' if !extended && !at_start => literal(c, &mut out),
             '\\' => {
                 let next = chars.next()?;
                 match next {
@@ -667,6 +687,10 @@ fn to_pcre(pattern: &str, delim: char, extended: bool) -> Option<String> {
                     't' => out.push_str("\\t"),
                     '1'..='9' => {
                         out.push('\\');
+                        out.push(next);
+                    }
+                    '(' | '|' if !extended => {
+                        group_start = true;
                         out.push(next);
                     }
                     '(' | ')' | '{' | '}' | '+' | '?' | '|' if !extended => out.push(next),
@@ -876,6 +900,38 @@ mod tests {
         assert_eq!(
             edit("sed -i 's/0/&0/' /etc/www.conf", "www.conf"),
             "listen = 127.00.0.1:9000\n;listen.owner = www-data\n"
+        );
+    }
+
+    /// In a basic expression, `$` and `^` inside the pattern are themselves, and `{}` too.
+    #[test]
+    fn a_basic_expression_s_inner_dollar_and_braces_are_text() {
+        let parsed = parse_run(
+            "sed -i 's~${APP_URL}~https://example.test~g' /etc/nginx/conf.d/default.conf",
+            &Default::default(),
+            Path::new("/"),
+            1,
+        );
+        let ops: Vec<&Op> = parsed.edits.iter().map(|e| &e.op).collect();
+        assert_eq!(
+            String::from_utf8(apply(
+                b"fastcgi_param APP_URL ${APP_URL};\nroot /a^b;\n",
+                ops.into_iter()
+            ))
+            .unwrap(),
+            "fastcgi_param APP_URL https://example.test;\nroot /a^b;\n"
+        );
+        assert_eq!(
+            edit(r"sed -i 's/a^b/c/;s/0$/1/' /etc/www.conf", "www.conf"),
+            "listen = 127.0.0.1:9001\n;listen.owner = www-data\n"
+        );
+        // At a group's or an alternative's edge they anchor (GNU sed).
+        assert_eq!(
+            edit(
+                r"sed -i 's/\(^;\)listen/\1x/;s/9\(000$\)/8\1/' /etc/www.conf",
+                "www.conf"
+            ),
+            "listen = 127.0.0.1:8000\n;x.owner = www-data\n"
         );
     }
 

@@ -418,14 +418,25 @@ impl ContainerFs {
     /// One step of resolution: what the top-most layer holding `path` has there. Below
     /// another image's files merged over it, a path the lower layers lack is unknown.
     fn lookup(&self, path: &Path) -> Result<Found, FsError> {
+        self.lookup_with(path, false)
+    }
+
+    /// [`Self::lookup`], past the layers a `RUN rm` made when `before_removals` (the
+    /// source of a `RUN mv SRC FILE`: moved before the build removed its folder).
+    fn lookup_with(&self, path: &Path, before_removals: bool) -> Result<Found, FsError> {
         let mut under_other_image = false;
-        match self.lookup_below(path, &mut under_other_image) {
+        match self.lookup_below(path, &mut under_other_image, before_removals) {
             Err(FsError::NotFound) if under_other_image => Err(FsError::Unknown),
             found => found,
         }
     }
 
-    fn lookup_below(&self, path: &Path, under_other_image: &mut bool) -> Result<Found, FsError> {
+    fn lookup_below(
+        &self,
+        path: &Path,
+        under_other_image: &mut bool,
+        before_removals: bool,
+    ) -> Result<Found, FsError> {
         for mount in self
             .layers_holding(path)
             .into_iter()
@@ -458,6 +469,7 @@ impl ContainerFs {
                     *under_other_image = true;
                     continue;
                 }
+                Source::Removed if before_removals => continue,
                 Source::Removed => return Err(FsError::NotFound),
                 Source::Link(target) if rest.as_os_str().is_empty() => {
                     return Ok(Found::Link(target.clone()))
@@ -535,9 +547,13 @@ impl ContainerFs {
     }
 
     fn resolve(&self, path: &Path) -> Result<Found, FsError> {
+        self.resolve_with(path, false)
+    }
+
+    fn resolve_with(&self, path: &Path, before_removals: bool) -> Result<Found, FsError> {
         let mut current = normalize(path);
         for _ in 0..MAX_LINKS {
-            match self.lookup(&current)? {
+            match self.lookup_with(&current, before_removals)? {
                 Found::Link(next) => current = next,
                 Found::Host(host) => {
                     if !self.inside_repo(&host) {
@@ -755,7 +771,11 @@ impl ContainerFs {
 impl ContainerFs {
     /// A file as its layers have it, before the build's edits.
     fn read_unedited(&self, path: &Path) -> Result<Fetched, FsError> {
-        match self.resolve(path)? {
+        self.read_unedited_with(path, false)
+    }
+
+    fn read_unedited_with(&self, path: &Path, before_removals: bool) -> Result<Fetched, FsError> {
+        match self.resolve_with(path, before_removals)? {
             Found::Host(host) => {
                 let mut bytes: Arc<[u8]> = match &self.cache {
                     // As below: a file that cannot be opened is not there, unless the
@@ -896,7 +916,13 @@ impl FileSystem for ContainerFs {
         // After `RUN cp SRC FILE`, FILE holds SRC as its layers have it (not SRC's own
         // edits: a copy of a copy is not followed, so no loop). With nothing after the
         // copy, FILE is shown where SRC is (the repository's file: findings point into it).
-        let copied = copy.and_then(|src| self.read_unedited(src).ok());
+        // The source as it was when copied: `COPY . /src` then `RUN mv /src/www.conf
+        // php-fpm.d/ && rm -rf /src` (vixns/docker-php-nginx) moved it before removing it.
+        let copied = copy.and_then(|src| {
+            self.read_unedited(src)
+                .or_else(|_| self.read_unedited_with(src, true))
+                .ok()
+        });
         if let Some(mut fetched) = copied {
             fetched.bytes = apply(&fetched.bytes);
             if rest.is_empty() {
@@ -950,7 +976,9 @@ impl FileSystem for ContainerFs {
                 // Directories too, as glob(3) returns them (nginx fails reading one).
                 Ok(_) => true,
                 // A link to nowhere is still a name glob(3) returns; opening it fails later.
-                Err(FsError::NotFound) => self.lookup(p).is_ok(),
+                // A file the build writes after a `RUN rm` of what was there (`rm -f
+                // php-fpm.d/* && mv /src/www.conf php-fpm.d/`) is there.
+                Err(FsError::NotFound) => self.lookup(p).is_ok() || self.written_at_build(p),
                 // Mounted from somewhere the repository does not show: there, content unknown.
                 Err(FsError::Unknown | FsError::Unrendered(_)) => true,
                 Err(_) => false,

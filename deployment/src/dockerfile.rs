@@ -1,7 +1,7 @@
 //! Dockerfiles: the final stage's base image, the files `COPY`/`ADD` put into it,
 //! the packages it installs, and the command it runs.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -691,6 +691,44 @@ pub(crate) fn links_made(run: &str, workdir: &Path) -> (Vec<PathPair>, Vec<PathP
     (out, globbed)
 }
 
+/// The repository file at `src` (absolute, or from `/`) in a stage, when one of
+/// the stage's own `COPY`s of the build context put it there and no `RUN` of the stage
+/// edits it: the latest such copy wins.
+fn traced_in_stage(stage: &Dockerfile, src: &str) -> Option<PathBuf> {
+    if lint_source::vfs::has_glob(src) || src.contains('$') {
+        return None;
+    }
+    let path = lint_source::vfs::normalize(&Path::new("/").join(src));
+    if stage
+        .build_edits
+        .iter()
+        .any(|e| e.path.starts_with(&path) || path.starts_with(&e.path))
+        || stage
+            .edited
+            .iter()
+            .any(|(_, p)| Path::new(p).starts_with(&path) || path.starts_with(p))
+    {
+        return None;
+    }
+    stage.copies.iter().rev().find_map(|c| {
+        if c.content.is_some() {
+            return None;
+        }
+        let host = if c.host.is_dir() {
+            c.host.join(path.strip_prefix(&c.target).ok()?)
+        } else {
+            let at = if c.into_dir {
+                c.target.join(c.host.file_name()?)
+            } else {
+                c.target.clone()
+            };
+            (at == path).then(|| c.host.clone())?
+        };
+        // A file only: a folder (`/app/public`) may hold what the stage's RUN built there.
+        host.is_file().then_some(host)
+    })
+}
+
 /// A named stage as it ends: what a later `FROM <stage>` starts from.
 #[derive(Clone)]
 struct StageState {
@@ -798,6 +836,10 @@ pub fn parse_target(
     };
     let mut global_args: BTreeMap<String, String> = build_args.clone();
     let mut vars: BTreeMap<String, String> = BTreeMap::new();
+    // Build arguments declared without a value that nothing here gives (`ARG APP_URL`,
+    // filled by `docker build --build-arg APP_URL=…` on a command line): empty for paths,
+    // as a bare `docker build` has them, but not known to the shell of a RUN.
+    let mut unset_args: BTreeSet<String> = BTreeSet::new();
     let mut stages: BTreeMap<String, String> = BTreeMap::new();
     let mut workdir = PathBuf::from("/");
     let mut seen_from = false;
@@ -824,7 +866,15 @@ pub fn parse_target(
                     let v = if let Some(given) = build_args.get(&k) {
                         given.clone()
                     } else if v.is_empty() {
-                        global_args.get(&k).cloned().unwrap_or_default()
+                        match global_args.get(&k) {
+                            Some(g) => g.clone(),
+                            None => {
+                                if !vars.contains_key(&k) {
+                                    unset_args.insert(k.clone());
+                                }
+                                String::new()
+                            }
+                        }
                     } else {
                         substitute(unquote(v), &vars)
                     };
@@ -851,6 +901,7 @@ pub fn parse_target(
                 };
                 for (k, v) in pairs {
                     let v = substitute(&v, &vars);
+                    unset_args.remove(&k);
                     vars.insert(k.clone(), v.clone());
                     df.env.insert(k, v);
                 }
@@ -892,6 +943,7 @@ pub fn parse_target(
                 }
                 // ARGs are the stage's own; ENV is inherited with the rest.
                 vars.clear();
+                unset_args.clear();
                 match inherited {
                     // A stage built on an earlier one has what that one installed,
                     // copied and set (Lychee's `FROM base` after `FROM debian AS base` +
@@ -996,6 +1048,34 @@ pub fn parse_target(
                         env: BTreeMap::new(),
                         ..state.df
                     };
+                    continue;
+                }
+                // `COPY --from=<stage> /app/nginx.conf …` of a file that stage copied from
+                // the build context (a composer or node stage's `COPY . .`): the
+                // repository's file (backflip/kirby-docker's site; it was a loose file, read
+                // without the image that runs it). Not when that stage's RUN edits it.
+                let traced = from_other.as_ref().and_then(|from| {
+                    let state = stage_states.get(&from.to_ascii_lowercase())?;
+                    words
+                        .iter()
+                        .map(|src| traced_in_stage(&state.df, src))
+                        .collect::<Option<Vec<PathBuf>>>()
+                });
+                if let Some(hosts) = traced {
+                    let several = hosts.len() > 1;
+                    for host in hosts {
+                        df.copies.push(Copy {
+                            into_dir: dest.ends_with('/')
+                                || existing_dir
+                                || several
+                                || host.is_dir(),
+                            host,
+                            target: lint_source::vfs::normalize(&dest_path),
+                            line,
+                            content: None,
+                            names_dir: false,
+                        });
+                    }
                     continue;
                 }
                 if let Some(from) = from_other {
@@ -1109,7 +1189,18 @@ pub fn parse_target(
             "RUN" => {
                 // `RUN <<EOF` ... `EOF`: the here-document is the script the shell runs.
                 let args = with_heredoc_script(&args, &heredocs);
-                let edits = crate::build_edits::parse_run(&args, &vars, &workdir, line);
+                // backflip/kirby-docker: `sed -i 's~${APP_URL}~'"${APP_URL}"'~g'` with
+                // `ARG APP_URL` given by its CI's `--build-arg`: the replacement is not
+                // known (read as empty, `fastcgi_param APP_URL ;` was a false NGX012).
+                let known: BTreeMap<String, String> = if unset_args.is_empty() {
+                    vars.clone()
+                } else {
+                    vars.iter()
+                        .filter(|(k, _)| !unset_args.contains(*k))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect()
+                };
+                let edits = crate::build_edits::parse_run(&args, &known, &workdir, line);
                 df.build_edits.extend(edits.edits);
                 df.edited.extend(
                     edits
@@ -1235,8 +1326,30 @@ pub fn parse_target(
                     }
                 }
                 // `rm [-f] /etc/nginx/conf.d/default.conf`: the stock file is gone.
+                // A folder moved aside and back in the same RUN (`mv /etc/nginx
+                // /etc/nginx_bak; …; rm -Rf /etc/nginx; mv /etc/nginx_bak /etc/nginx`:
+                // aogg/docker-php-nginx keeps its nginx files across an OpenResty install)
+                // is still there: the `rm` between removed a folder the package made.
+                let removed_before = df.removed.len();
+                let mut moved_aside: Vec<(String, String)> = Vec::new();
                 for part in args.split(['&', ';', '|']) {
                     let words_here: Vec<&str> = part.split_whitespace().collect();
+                    if let ["mv", from, to] = words_here.as_slice() {
+                        let (a, b) = (from.trim_end_matches('/'), to.trim_end_matches('/'));
+                        if a.starts_with('/') && b.starts_with('/') {
+                            if moved_aside
+                                .iter()
+                                .any(|(orig, aside)| orig == b && aside == a)
+                            {
+                                let restored = Path::new(b);
+                                let mut kept = df.removed.split_off(removed_before);
+                                kept.retain(|p| !p.starts_with(restored));
+                                df.removed.extend(kept);
+                            } else {
+                                moved_aside.push((a.to_string(), b.to_string()));
+                            }
+                        }
+                    }
                     if let ["mv", from, to] = words_here.as_slice() {
                         let from = from.trim_end_matches('/');
                         let is_php_tree = from.strip_prefix("/etc/php").is_some_and(|v| {
@@ -1417,6 +1530,78 @@ mod tests {
         let text =
             "FROM alpine:3.20\nRUN apk add nginx\nCOPY pool.conf /etc/php/8.4/fpm/pool.d/x.conf\n";
         assert!(!df(text).installs_fpm);
+    }
+
+    /// A file a build stage copied from the context, copied on with `COPY --from`, is the
+    /// repository's; a folder, or a file the stage's RUN edits, stays another image's.
+    #[test]
+    fn a_file_copied_from_a_stage_that_copied_the_context_is_the_repositorys() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("nginx.conf"), "server {}\n").expect("write");
+        std::fs::write(dir.path().join("edited.conf"), "x\n").expect("write");
+        std::fs::create_dir(dir.path().join("public")).expect("mkdir");
+        let df = parse(
+            &dir.path().join("Dockerfile"),
+            "FROM composer:2 AS build\nWORKDIR /app\nCOPY . .\nRUN sed -i 's/x/y/' /app/edited.conf\nFROM trafex/php-nginx:3\nCOPY --from=build /app/nginx.conf /etc/nginx/conf.d/default.conf\nCOPY --from=build /app/edited.conf /etc/nginx/conf.d/edited.conf\nCOPY --from=build /app/public /var/www/html/public\n",
+            dir.path(),
+            &BTreeMap::new(),
+        );
+        let hosts: Vec<(PathBuf, PathBuf)> = df
+            .copies
+            .iter()
+            .map(|c| (c.host.clone(), c.target.clone()))
+            .collect();
+        assert_eq!(
+            hosts,
+            [(
+                dir.path().join("nginx.conf"),
+                PathBuf::from("/etc/nginx/conf.d/default.conf")
+            )]
+        );
+        assert_eq!(df.copied_from_images.len(), 2);
+    }
+
+    /// An `ARG` without a value nothing gives is not known to a RUN's shell (a CI's
+    /// `--build-arg` fills it): the `sed` that writes it is not modelled; with a default,
+    /// or given, it is.
+    #[test]
+    fn an_arg_without_a_value_is_not_known_to_a_run() {
+        let text = |arg: &str| {
+            format!("FROM nginx:1.27\n{arg}\nRUN sed -i 's~${{APP_URL}}~'\"${{APP_URL}}\"'~g' /etc/nginx/conf.d/default.conf\n")
+        };
+        let unset = parse(
+            Path::new("/r/Dockerfile"),
+            &text("ARG APP_URL"),
+            Path::new("/r"),
+            &BTreeMap::new(),
+        );
+        assert!(unset.build_edits.is_empty());
+        assert_eq!(
+            unset.edited,
+            [(3, "/etc/nginx/conf.d/default.conf".to_string())]
+        );
+        let given = parse(
+            Path::new("/r/Dockerfile"),
+            &text("ARG APP_URL=https://example.test"),
+            Path::new("/r"),
+            &BTreeMap::new(),
+        );
+        assert_eq!(given.build_edits.len(), 1);
+    }
+
+    /// A folder moved aside, removed and moved back in one RUN is still there.
+    #[test]
+    fn a_folder_moved_aside_and_back_is_not_removed() {
+        let df = parse(
+            Path::new("/r/Dockerfile"),
+            "FROM debian:bookworm\nRUN mv /etc/nginx /etc/nginx_bak; apt-get install -y openresty; rm -Rf /etc/nginx; mv /etc/nginx_bak /etc/nginx; rm -f /etc/a.conf\nRUN rm -rf /etc/b\n",
+            Path::new("/r"),
+            &BTreeMap::new(),
+        );
+        assert_eq!(
+            df.removed,
+            [PathBuf::from("/etc/a.conf"), PathBuf::from("/etc/b")]
+        );
     }
 
     /// An `rm` in a subshell, a brace group or a branch removes as a plain one does; the

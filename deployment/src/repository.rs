@@ -139,7 +139,20 @@ fn remote_urls(root: &Path) -> Vec<String> {
 fn symfony_services(text: &str) -> bool {
     text.lines().any(|line| {
         let key = line.trim_start();
-        let key = key.split(':').next().unwrap_or("");
+        // A comment says nothing: khs1994-docker/lnmp's docker-lnmp.yml comments out a
+        // `command: ["--save \"\""]` line, and its backslash made the Compose file a
+        // Symfony one (its nginx service, which mounts conf.d, was never read).
+        if key.starts_with('#') {
+            return false;
+        }
+        // Only a mapping's key names a class (`App\Controller\:`); a list item or a
+        // value may hold a backslash in any file (`- "--save \"\""`).
+        let Some((key, _)) = key.split_once(':') else {
+            return false;
+        };
+        if key.starts_with('-') {
+            return false;
+        }
         // A service's `class:`, `arguments:`, `calls:`: Symfony's words, never Compose's
         // (phpBB's container/services_*.yml were 25 notes of services with no image).
         matches!(
@@ -637,7 +650,26 @@ pub(crate) fn installer_template(text: &str) -> Option<&'static str> {
             1
         };
         if line.contains('<') {
-            placeholders += weight * angle_bracketed_names(line);
+            // An upper-case name with a `_` (`<DOCUMENT_INDEX>`,
+            // `<SERVICE_NGINX_CLIENT_MAX_BODY_SIZE>`) is one on its own: webdevops' images
+            // fill their vhost snippets' placeholders in at start (go-replace), and a
+            // snippet written for them has one (`client_max_body_size <…>;`: a false
+            // NGX014; `try_files … /<DOCUMENT_INDEX>?$query_string`: a false NGX208).
+            placeholders += weight
+                * angle_bracketed(line)
+                    .iter()
+                    .map(|name| {
+                        let upper = name.contains('_')
+                            && name
+                                .bytes()
+                                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+                        if upper {
+                            2
+                        } else {
+                            1
+                        }
+                    })
+                    .sum::<usize>();
         }
         placeholders += weight * double_underscored_names(line);
         placeholders += weight * bare_names_leading_arguments(line, &upstreams);
@@ -817,8 +849,8 @@ fn double_underscored_names(line: &str) -> usize {
 /// them in with `sed`; Webinoly's installer `<port>` and `<site_name>`): a name in angle
 /// brackets outside quotes, where nginx syntax never has one (HTML in a quoted
 /// `return` or `sub_filter` is text).
-fn angle_bracketed_names(line: &str) -> usize {
-    let mut count = 0;
+fn angle_bracketed(line: &str) -> Vec<&str> {
+    let mut names = Vec::new();
     let mut quote: Option<char> = None;
     let mut chars = line.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
@@ -844,13 +876,13 @@ fn angle_bracketed_names(line: &str) -> usize {
                     && name.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
                     && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
                 if is_name {
-                    count += 1;
+                    names.push(name);
                 }
             }
             _ => {}
         }
     }
-    count
+    names
 }
 
 /// A `{{NAME}}` or `{{ .Values.x }}` placeholder (Mustache, Jinja, Go templates) outside
@@ -1343,14 +1375,34 @@ mod tests {
             Some(Role::Nginx { main: false })
         );
         assert_eq!(
-            angle_bracketed_names("location ~ ^(?<script>.+\\.php)(?<info>/.*)$ {"),
+            angle_bracketed("location ~ ^(?<script>.+\\.php)(?<info>/.*)$ {").len(),
             0
         );
         // Look-alikes that stay placeholders: a name in brackets without the `?`.
         assert_eq!(
-            angle_bracketed_names("server_name <SITE_NAME> (<port>);"),
+            angle_bracketed("server_name <SITE_NAME> (<port>);").len(),
             2
         );
+    }
+
+    /// One upper-case name with a `_` in angle brackets is a placeholder on its own
+    /// (webdevops' vhost snippets); one lower-case name is not enough.
+    #[test]
+    fn one_upper_case_angle_placeholder_makes_a_template() {
+        assert!(matches!(
+            role(
+                "vhost.common.d/10-location-root.conf",
+                "location / {\n    try_files $uri $uri/ /<DOCUMENT_INDEX>?$query_string;\n}\n"
+            ),
+            Some(Role::Template(_))
+        ));
+        assert!(matches!(
+            role(
+                "conf.d/site.conf",
+                "server {\n    listen 80;\n    server_name <site>;\n    root /srv;\n}\n"
+            ),
+            Some(Role::Nginx { main: false })
+        ));
     }
 
     #[test]

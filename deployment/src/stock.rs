@@ -280,6 +280,14 @@ const NGINX_PASSWD: &str = "root:x:0:0:root:/root:/bin/bash\nwww-data:x:33:33:ww
 const NGINX_GROUP: &str = "root:x:0:\nwww-data:x:33:\nnginx:x:101:\n";
 const ALPINE_PASSWD: &str = "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/sbin/nologin\nwww-data:x:82:82:Linux User,,,:/home/www-data:/sbin/nologin\nnginx:x:101:101:nginx:/var/lib/nginx:/sbin/nologin\n";
 const ALPINE_GROUP: &str = "root:x:0:root\nnobody:x:65534:\nwww-data:x:82:\nnginx:x:101:nginx\n";
+/// Alpine's own nginx package adds its `nginx` user to `www-data` (aports
+/// `main/nginx/nginx.pre-install`: `addgroup -Sg 82 www-data`, `addgroup nginx www-data`):
+/// `php:8-fpm-alpine` + `apk add nginx` reaches a `www-data` socket of mode 0660
+/// (burningmantech/docker-php-nginx; the false X003 said it could not). nginx.org's
+/// package in the official image does not (its pre-install adds the membership only when
+/// it creates the user, and the image makes uid 101 first).
+const ALPINE_NGINX_PACKAGE_GROUP: &str =
+    "root:x:0:root\nnobody:x:65534:\nwww-data:x:82:nginx\nnginx:x:101:nginx\n";
 /// The official nginx image's Alpine variant: Alpine's base has a `www-data` group but no
 /// such user (the php image adds one; this one adds only `nginx`): `user www-data;` stops
 /// nginx with `getpwnam("www-data") failed` (laradock's issue 2173).
@@ -303,7 +311,7 @@ pub fn image(reference: &str) -> Image {
     // Dockerfiles and packages with `sed` edits (listen 8080, pid and temp paths in /tmp,
     // no `user`, USER 101 = nginx); its stock files are the official ones.
     let unprivileged = name == "nginx-unprivileged" && repo.contains("nginxinc/");
-    match name.as_str() {
+    let mut image = match name.as_str() {
         _ if unprivileged => Image {
             nginx_user: Some("nginx"),
             ..image(&format!("nginx:{tag}"))
@@ -425,7 +433,41 @@ pub fn image(reference: &str) -> Image {
             ..Image::default()
         },
         _ => Image::default(),
+    };
+    if image.modules.is_empty() && !owner_library {
+        image.modules = named_modules(&name);
     }
+    image
+}
+
+/// Third-party modules an nginx image is named for, as the catalogue names them: such an
+/// image exists to build them in (`fholzer/nginx-brotli`, whose own nginx.conf uses
+/// `brotli on;` with no `load_module`; `alfg/nginx-rtmp`). typo3-docker-hosting builds
+/// `FROM fholzer/nginx-brotli` with its own nginx.conf: four false NGX010 on `brotli*`.
+/// `name` is lower-case.
+fn named_modules(name: &str) -> &'static [&'static str] {
+    const NAMED: &[(&str, &[&str])] = &[
+        ("brotli", &["brotli"]),
+        ("headers-more", &["headers-more"]),
+        ("geoip2", &["geoip2"]),
+        ("rtmp", &["rtmp"]),
+        ("vts", &["vts"]),
+        ("modsecurity", &["modsecurity"]),
+        ("lua", &["lua", "ndk"]),
+    ];
+    // Whole words only: `nginx-lua`, `docker-nginx-brotli`, not `nginx-valuable`.
+    let words: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let words = format!("-{words}-");
+    if !words.contains("-nginx-") {
+        return &[];
+    }
+    NAMED
+        .iter()
+        .find(|(word, _)| words.contains(&format!("-{word}-")))
+        .map_or(&[], |(_, modules)| *modules)
 }
 
 /// An nginx image named for the php-fpm it fronts (`tobybatch/nginx-fpm-reverse-proxy`):
@@ -959,7 +1001,11 @@ pub fn alpine_packages_in(nginx: bool, fpm: bool, dir: &str) -> Image {
         fpm_main: fpm.then(|| format!("{dir}/php-fpm.conf")),
         nginx_user: nginx.then_some("nginx"),
         passwd: ALPINE_PASSWD,
-        group: ALPINE_GROUP,
+        group: if nginx {
+            ALPINE_NGINX_PACKAGE_GROUP
+        } else {
+            ALPINE_GROUP
+        },
         ..Image::default()
     }
 }
@@ -1011,6 +1057,24 @@ mod tests {
         assert!(image("tobybatch/nginx-fpm-reverse-proxy").fpm.is_none());
         assert!(image("richarvey/nginx-php-fpm:latest").fpm.is_some());
         assert!(image("bitnami/php-fpm:8.2").fpm.is_some());
+    }
+
+    /// A third-party nginx image named for a module carries it; a word inside another
+    /// word, an image not of nginx, or the official image does not.
+    #[test]
+    fn an_nginx_image_named_for_a_module_carries_it() {
+        assert_eq!(
+            image("fholzer/nginx-brotli:mainline-latest").modules,
+            ["brotli"]
+        );
+        assert_eq!(
+            image("acme/docker-nginx-headers-more").modules,
+            ["headers-more"]
+        );
+        assert_eq!(image("acme/nginx-lua").modules, ["lua", "ndk"]);
+        assert!(image("acme/nginx-valuable").modules.is_empty());
+        assert!(image("acme/brotli").modules.is_empty());
+        assert!(image("nginx:1.27").modules.is_empty());
     }
 
     #[test]

@@ -287,11 +287,22 @@ fn parse_line(
     };
     let key_end = trim_end(text, i, eq);
     let raw_key = &text[i..key_end];
-    if let Some(pos) = raw_key.iter().position(|&b| {
+    // The offset between the brackets is scanned as a value is: quoted strings and
+    // `${NAME}` are allowed there (`php_admin_value["date.timezone"] = Europe/Paris`,
+    // vixns/docker-php-nginx's pools: `php-fpm -t` passes them, and each line was a
+    // false FPM002).
+    let open = raw_key.iter().position(|&b| b == b'[');
+    let close = raw_key.iter().rposition(|&b| b == b']');
+    let in_offset = |pos: usize| match (open, close) {
+        (Some(o), Some(c)) => pos > o && pos < c,
+        _ => false,
+    };
+    if let Some(pos) = raw_key.iter().enumerate().position(|(pos, &b)| {
+        let quote_or_var = matches!(b, b'"' | b'$' | b'{' | b'}');
         matches!(
             b,
             b'&' | b'|' | b'^' | b'$' | b'~' | b'(' | b')' | b'{' | b'}' | b'!' | b'"' | b'\t'
-        )
+        ) && !(quote_or_var && in_offset(pos))
     }) {
         diags.push(Diagnostic::new(
             &SYNTAX,
@@ -314,7 +325,17 @@ fn parse_line(
             let sub = key_text[open + 1..close.max(open + 1)]
                 .trim_start()
                 .to_string();
-            let sub = sub.trim_matches('"').to_string();
+            // Quoted parts join the unquoted ones (`"date."timezone` is `date.timezone`).
+            let sub = if sub.starts_with('\'')
+                && sub.trim_end().len() >= 2
+                && sub.trim_end().ends_with('\'')
+            {
+                sub.trim_end().trim_matches('\'').to_string()
+            } else if sub.contains('"') {
+                sub.trim_end().replace('"', "")
+            } else {
+                sub
+            };
             let sub = expand_vars(&sub, env, span(i, key_end), unknown_vars);
             (key_text[..open].trim_end().to_string(), Some(sub))
         }
@@ -808,6 +829,32 @@ mod tests {
             (e.key.as_str(), e.array_key.as_deref()),
             ("php_value", Some("memory_limit "))
         );
+    }
+
+    /// The offset may be quoted, or hold `${NAME}`, as `php-fpm -t` allows.
+    #[test]
+    fn quoted_offsets_are_read_as_php_fpm_reads_them() {
+        let (lines, d) = entries("php_admin_value[\"date.timezone\"] = Europe/Paris\nphp_flag['short_open_tag'] = off\nenv[\"${HOME}\"] = x\nphp_value[\"a.\"b] = 1\n");
+        assert!(d.is_empty(), "{d:?}");
+        let keys: Vec<Option<&str>> = lines
+            .iter()
+            .map(|l| match l {
+                Line::Entry(e) => e.array_key.as_deref(),
+                Line::Section { .. } => None,
+            })
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                Some("date.timezone"),
+                Some("short_open_tag"),
+                Some("/root"),
+                Some("a.b")
+            ]
+        );
+        // Outside the offset a quote is still an error.
+        let (_, d) = entries("a\"b[x] = 1\n");
+        assert_eq!(d.len(), 1);
     }
 
     #[test]

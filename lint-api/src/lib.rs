@@ -511,7 +511,10 @@ impl Linter {
         // site placed where the repository's own nginx.conf includes nothing, a pasted
         // server block beside another project's files): linted on its own, as `--nginx
         // FILE` or `--fpm FILE` would, so that what was asked about is answered.
-        let read: HashSet<PathBuf> = if plan.named.is_empty() && plan.placed_elsewhere.is_empty() {
+        let read: HashSet<PathBuf> = if plan.named.is_empty()
+            && plan.placed_elsewhere.is_empty()
+            && plan.skipped_notes.is_empty()
+        {
             Default::default()
         } else {
             map.files()
@@ -580,10 +583,28 @@ impl Linter {
         // The repository's nginx files a deployment places where nginx does not look
         // (webdevops' `COPY conf/ /opt/docker/`, linked in by a start script this tool
         // does not run): not linted, which an all-clear must not hide.
+        // A template a run read after all (Starbix' nginx.conf, whose one `<NAME>` the
+        // start script's `sed` fills in) was linted: "not linted" would be false.
+        let linted_after_all: HashSet<&String> = plan
+            .skipped_notes
+            .iter()
+            .filter(|(path, _)| read.contains(path))
+            .map(|(_, note)| note)
+            .collect();
+        if !linted_after_all.is_empty() {
+            plan.notes.retain(|n| !linted_after_all.contains(n));
+        }
+        // A file passed over with a note of its own (a template an include reaches,
+        // webdevops' vhost snippets) is not also "placed where no include reaches".
+        let passed_over: HashSet<&Path> = plan
+            .skipped_notes
+            .iter()
+            .map(|(path, _)| path.as_path())
+            .collect();
         for (name, server, placed) in &plan.placed_elsewhere {
             let unread: Vec<String> = placed
                 .iter()
-                .filter(|(host, _)| !read.contains(host))
+                .filter(|(host, _)| !read.contains(host) && !passed_over.contains(host.as_path()))
                 .map(|(host, target)| {
                     format!("{} (at {})", shown_path(host, &cwd), target.display())
                 })
@@ -874,7 +895,9 @@ impl Linter {
             for (path, why) in &assembled.skipped {
                 if changed.is_empty() || changed.contains(path) {
                     plan.skipped += 1;
-                    plan.notes.push(format!("{}: {why}", shown_path(path, cwd)));
+                    let note = format!("{}: {why}", shown_path(path, cwd));
+                    plan.skipped_notes.push((path.clone(), note.clone()));
+                    plan.notes.push(note);
                 }
             }
             for d in &assembled.deployments {
@@ -1253,6 +1276,9 @@ struct Plan {
     /// Configuration files passed over on purpose (templates, saved dumps, files too
     /// large), each with a note.
     skipped: usize,
+    /// Those files (absolute) with their notes: a note is dropped when a run read the
+    /// file after all (a template whose placeholders the start script's `sed` fills).
+    skipped_notes: Vec<(PathBuf, String)>,
     /// Per deployment (its name), the repository's nginx files it places outside nginx's
     /// folders and its php-fpm files (host path, container path): those no run read get
     /// a note.

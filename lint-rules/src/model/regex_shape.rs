@@ -919,7 +919,35 @@ pub fn is_anchored(node: &Node) -> bool {
             body,
             ..
         } => is_anchored(body),
-        _ => pinned(node, false) || pinned(node, true) || ends_at_segment(node),
+        _ => {
+            pinned(node, false)
+                || pinned(node, true)
+                || ends_at_segment(node)
+                || (dot_star_edge(node, false) && dot_star_edge(node, true))
+        }
+    }
+}
+
+/// True when the first (or, `last`, the final) part of `node` is `.*` or `.+`. With one at
+/// both edges (`.*/thumb__\d+__.*`, Pimcore's thumbnail location) the pattern says in so
+/// many words that it matches anywhere, as `^.*/thumb__\d+__.*$` would. One at a single
+/// edge says nothing of the other: `.*\.php` matches `/x.php.jpg` as `\.php` does, so it
+/// stays unanchored.
+fn dot_star_edge(node: &Node, last: bool) -> bool {
+    match node {
+        Node::Concat(items) => {
+            let edge = if last { items.last() } else { items.first() };
+            edge.is_some_and(|e| dot_star_edge(e, last))
+        }
+        Node::Group {
+            kind: GroupKind::Capture(_) | GroupKind::NonCapture | GroupKind::Atomic,
+            body,
+            ..
+        } => dot_star_edge(body, last),
+        Node::Repeat {
+            body, max: None, ..
+        } => matches!(&**body, Node::Set(set) if any_but_newline(set)),
+        _ => false,
     }
 }
 
@@ -985,6 +1013,11 @@ fn pinned(node: &Node, last: bool) -> bool {
         Node::Repeat { body, min, .. } => *min >= 1 && pinned(body, last),
         _ => false,
     }
+}
+
+/// True for `.`: every byte but (perhaps) the newline.
+fn any_but_newline(set: &ByteSet) -> bool {
+    (0..=255u8).all(|b| b == b'\n' || set.contains(b))
 }
 
 /// A part that can backtrack catastrophically: an unbounded repeat whose body can
@@ -1139,6 +1172,16 @@ mod tests {
         assert!(anchored(r"(\.php)?$"));
         assert!(!anchored(r"(\.php)?"));
         assert!(anchored(r"(\.php)+$"));
+        // `.*` at both edges says "anywhere" in so many words (Pimcore's thumbnail
+        // location); at one edge only it pins nothing.
+        assert!(anchored(r".*/(image|video)-thumb__\d+__.*"));
+        assert!(anchored(r".+/thumb/(.*)"));
+        assert!(!anchored(r".+\.php"));
+        assert!(!anchored(r".*\.php"));
+        assert!(!anchored(r"/fpm/status/(.*)"));
+        assert!(!anchored(r"[^/]*\.php[^/]*"));
+        assert!(!anchored(r".*\.php(/|.*)x"));
+        assert!(!anchored(r"\.php(/|.*)"));
     }
 
     #[test]

@@ -20,8 +20,10 @@ pub static RULE: Rule = Rule {
 and `/uploads/shell.php/avatar.png`, so the location (and whatever it passes
 to php-fpm or a backend) serves URLs it was never meant to. PCRE also retries
 an unanchored pattern at every offset of the URI. An alternative counts as
-anchored when it starts with `^`/`\A` or ends with `$`/`\z`; every top-level
-alternative must be. One that ends in a choice of `$` and `/`, as nginx's own PHP
+anchored when it starts with `^`/`\A` or ends with `$`/`\z`; one that starts
+and ends with `.*` (`.*/thumb__\d+__.*`) says in so many words that it matches
+anywhere, and is not reported (`.*\.php` still is). Every top-level
+alternative must be anchored. One that ends in a choice of `$` and `/`, as nginx's own PHP
 example does (`[^/]\.php(/|$)`: the script name, then nothing or PATH_INFO), is
 anchored too: it matches neither `/x.php.jpg` nor `/a.phpinfo/`, and the risk of
 what follows the `/` is PATH_INFO's (SEC001). A location that only refuses (`deny
