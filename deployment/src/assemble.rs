@@ -5841,11 +5841,15 @@ fn script_head(host: &Path) -> Option<String> {
 fn program_at(command: &[String], program: &str) -> Option<usize> {
     let names = |w: &str| {
         let base = w.rsplit('/').next().unwrap_or(w);
-        base.strip_prefix(program).is_some_and(|rest| {
-            rest.is_empty()
-                || rest == "-debug"
-                || rest.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-        })
+        // Debian's and Ubuntu's php5-fpm package (up to Debian 8, Ubuntu 15.10) names its
+        // binary `php5-fpm`, not `php-fpm5` (bhurlow/docker-kirby-nginx's
+        // `CMD /usr/sbin/php5-fpm ... --allow-to-run-as-root`).
+        (program == "php-fpm" && base == "php5-fpm")
+            || base.strip_prefix(program).is_some_and(|rest| {
+                rest.is_empty()
+                    || rest == "-debug"
+                    || rest.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            })
     };
     let separator = |w: &str| {
         matches!(
