@@ -2363,7 +2363,11 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
                 stock::debian_packages(installs_nginx, df.installs_fpm && image.fpm.is_none(), php);
             if installs_nginx {
                 // The release's own nginx (stretch's 1.10, trixie's 1.26), not bookworm's.
-                packages.nginx_version = Some(stock::debian_nginx_version(&base).to_string());
+                let version = stock::debian_nginx_version_beside(&base, php);
+                packages.nginx_version = Some(version.to_string());
+                // Before nginx-common 1.6.1-2 (wheezy, trusty) its fastcgi_params set
+                // SCRIPT_FILENAME: b00gizm/kubernetes-php-nginx's `include fastcgi_params;`.
+                packages.nginx_extra = stock::debian_nginx_overlay(version);
             }
             packages
         };
