@@ -820,23 +820,41 @@ pub fn debian_nginx_version(base: &str) -> &'static str {
 }
 
 /// The nginx version Debian's or Ubuntu's `nginx` package installs beside the php-fpm
-/// package `php` (`5` for `php5-fpm`): as [`debian_nginx_version`], except that an
-/// untagged `ubuntu` base installing `php5-fpm` was built when `ubuntu:latest` was 14.04
-/// (php5-fpm is in no later LTS; `latest` names the newest LTS), so trusty's 1.4.
+/// package `php` (`5` for `php5-fpm`, `7.0` for `php7.0-fpm`): as
+/// [`debian_nginx_version`], except for an untagged `ubuntu` base (`latest` names the
+/// newest LTS) that installs the php-fpm package of an older LTS: it was built when that
+/// LTS was `latest` (`php5-fpm` only installs on 14.04, `php7.0-fpm` on 16.04).
 ///
 /// ```
 /// assert_eq!(deployment::stock::debian_nginx_version_beside("ubuntu", "5"), "1.4");
 /// assert_eq!(deployment::stock::debian_nginx_version_beside("ubuntu:latest", "5"), "1.4");
+/// assert_eq!(deployment::stock::debian_nginx_version_beside("ubuntu", "7.0"), "1.10");
+/// assert_eq!(deployment::stock::debian_nginx_version_beside("ubuntu", "8.3"), "1.24");
 /// assert_eq!(deployment::stock::debian_nginx_version_beside("ubuntu", ""), "1.24");
+/// assert_eq!(deployment::stock::debian_nginx_version_beside("ubuntu:22.04", "7.0"), "1.18");
 /// assert_eq!(deployment::stock::debian_nginx_version_beside("debian:jessie", "5"), "1.6");
 /// ```
 pub fn debian_nginx_version_beside(base: &str, php: &str) -> &'static str {
-    let untagged_ubuntu =
-        release_of(base).is_some_and(|release| release.ubuntu && release.tags.contains(&"latest"));
-    if php == "5" && untagged_ubuntu {
-        let tag = base.rsplit_once(':').map_or("", |(_, t)| t);
-        if tag.is_empty() || tag.eq_ignore_ascii_case("latest") {
-            return "1.4";
+    let latest =
+        release_of(base).filter(|release| release.ubuntu && release.tags.contains(&"latest"));
+    let tag = base.rsplit_once(':').map_or("", |(_, t)| t);
+    let untagged = tag.is_empty() || tag.eq_ignore_ascii_case("latest");
+    if let Some(latest) = latest.filter(|l| untagged && !php.is_empty() && l.php != php) {
+        // An LTS (`NN.04`, NN even) older than today's whose package this is; the first
+        // row of a php is the newer release (14.04 before 12.04 for php5).
+        let lts = |release: &&Release| {
+            release.tags.first().is_some_and(|t| {
+                t.strip_suffix(".04")
+                    .and_then(|year| year.parse::<u32>().ok())
+                    .is_some_and(|year| year % 2 == 0)
+            })
+        };
+        if let Some(release) = RELEASES
+            .iter()
+            .filter(|r| r.ubuntu && r.php == php && !std::ptr::eq(*r, latest))
+            .find(lts)
+        {
+            return release.nginx;
         }
     }
     debian_nginx_version(base)
