@@ -2390,7 +2390,11 @@ pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, r
                 stock::debian_packages(installs_nginx, df.installs_fpm && image.fpm.is_none(), php);
             if installs_nginx {
                 // The release's own nginx (stretch's 1.10, trixie's 1.26), not bookworm's.
-                packages.nginx_version = Some(stock::debian_nginx_version(&base).to_string());
+                let version = stock::debian_nginx_version_beside(&base, php);
+                packages.nginx_version = Some(version.to_string());
+                // Before nginx-common 1.6.1-2 (wheezy, trusty) its fastcgi_params set
+                // SCRIPT_FILENAME: b00gizm/kubernetes-php-nginx's `include fastcgi_params;`.
+                packages.nginx_extra = stock::debian_nginx_overlay(version);
             }
             packages
         };
@@ -5963,11 +5967,15 @@ fn script_head(host: &Path) -> Option<String> {
 fn program_at(command: &[String], program: &str) -> Option<usize> {
     let names = |w: &str| {
         let base = w.rsplit('/').next().unwrap_or(w);
-        base.strip_prefix(program).is_some_and(|rest| {
-            rest.is_empty()
-                || rest == "-debug"
-                || rest.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-        })
+        // Debian's and Ubuntu's php5-fpm package (up to Debian 8, Ubuntu 15.10) names its
+        // binary `php5-fpm`, not `php-fpm5` (bhurlow/docker-kirby-nginx's
+        // `CMD /usr/sbin/php5-fpm ... --allow-to-run-as-root`).
+        (program == "php-fpm" && base == "php5-fpm")
+            || base.strip_prefix(program).is_some_and(|rest| {
+                rest.is_empty()
+                    || rest == "-debug"
+                    || rest.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            })
     };
     let separator = |w: &str| {
         matches!(

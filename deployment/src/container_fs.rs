@@ -331,7 +331,9 @@ impl ContainerFs {
     pub fn stock_files_in_use(&self) -> Vec<(PathBuf, &'static str)> {
         self.stock
             .iter()
-            .filter(|e| matches!(self.lookup(&e.path), Ok(Found::Stock(..))))
+            // A file of a lower set that a later one replaces (an old release's
+            // `fastcgi_params`) is not in use.
+            .filter(|e| matches!(self.lookup(&e.path), Ok(Found::Stock(_, set)) if set == e.set))
             .map(|e| (e.path.clone(), e.set))
             .collect()
     }

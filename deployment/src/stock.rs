@@ -99,6 +99,18 @@ pub static DEBIAN_NGINX: StockSet = StockSet {
     complete_dirs: &["/etc/nginx", "/etc/nginx/snippets"],
 };
 
+/// What Debian's and Ubuntu's nginx packages before nginx-common 1.6.1-2 (Debian 7's 1.2,
+/// Ubuntu 14.04's 1.4) put in place of the files above: their `fastcgi_params` declared
+/// `SCRIPT_FILENAME $request_filename` (1.6.1-2's NEWS: "fastcgi_params ... removed
+/// SCRIPT_FILENAME"). Layered over `DEBIAN_NGINX` for those releases.
+pub static DEBIAN_NGINX_1_4: StockSet = StockSet {
+    name: "debian-nginx-1.4",
+    source: "Debian nginx-common before 1.6.1-2 (wheezy 1.2.1, Ubuntu trusty 1.4.6): fastcgi_params with Debian's SCRIPT_FILENAME line",
+    files: stock_files!("debian-nginx-1.4": "/etc/nginx/fastcgi_params"),
+    links: &[],
+    complete_dirs: &[],
+};
+
 /// Debian bookworm's php8.2-fpm (8.2.36-1~deb12u1).
 pub static DEBIAN_PHP82: StockSet = StockSet {
     name: "debian-php8.2-fpm",
@@ -754,6 +766,12 @@ const RELEASES: &[Release] = &[
         php: "5",
         nginx: "1.4",
     },
+    Release {
+        ubuntu: true,
+        tags: &["12.04", "precise"],
+        php: "5",
+        nginx: "1.1",
+    },
 ];
 
 /// The release a Debian or Ubuntu base image (`debian:bookworm-slim`, `ubuntu:24.04`)
@@ -841,6 +859,55 @@ pub fn debian_default_php(base: &str) -> &'static str {
 /// ```
 pub fn debian_nginx_version(base: &str) -> &'static str {
     release_of(base).map_or("1.22", |release| release.nginx)
+}
+
+/// The nginx version Debian's or Ubuntu's `nginx` package installs beside the php-fpm
+/// package `php` (`5` for `php5-fpm`, `7.0` for `php7.0-fpm`): as
+/// [`debian_nginx_version`], except for an untagged `ubuntu` base (`latest` names the
+/// newest LTS) that installs the php-fpm package of an older LTS: it was built when that
+/// LTS was `latest` (`php5-fpm` only installs on 14.04, `php7.0-fpm` on 16.04).
+///
+/// ```
+/// assert_eq!(deployment::stock::debian_nginx_version_beside("ubuntu", "5"), "1.4");
+/// assert_eq!(deployment::stock::debian_nginx_version_beside("ubuntu:latest", "5"), "1.4");
+/// assert_eq!(deployment::stock::debian_nginx_version_beside("ubuntu", "7.0"), "1.10");
+/// assert_eq!(deployment::stock::debian_nginx_version_beside("ubuntu", "8.3"), "1.24");
+/// assert_eq!(deployment::stock::debian_nginx_version_beside("ubuntu", ""), "1.24");
+/// assert_eq!(deployment::stock::debian_nginx_version_beside("ubuntu:22.04", "7.0"), "1.18");
+/// assert_eq!(deployment::stock::debian_nginx_version_beside("debian:jessie", "5"), "1.6");
+/// ```
+pub fn debian_nginx_version_beside(base: &str, php: &str) -> &'static str {
+    let latest =
+        release_of(base).filter(|release| release.ubuntu && release.tags.contains(&"latest"));
+    let tag = base.rsplit_once(':').map_or("", |(_, t)| t);
+    let untagged = tag.is_empty() || tag.eq_ignore_ascii_case("latest");
+    if let Some(latest) = latest.filter(|l| untagged && !php.is_empty() && l.php != php) {
+        // An LTS (`NN.04`, NN even) older than today's whose package this is; the first
+        // row of a php is the newer release (14.04 before 12.04 for php5).
+        let lts = |release: &&Release| {
+            release.tags.first().is_some_and(|t| {
+                t.strip_suffix(".04")
+                    .and_then(|year| year.parse::<u32>().ok())
+                    .is_some_and(|year| year % 2 == 0)
+            })
+        };
+        if let Some(release) = RELEASES
+            .iter()
+            .filter(|r| r.ubuntu && r.php == php && !std::ptr::eq(*r, latest))
+            .find(lts)
+        {
+            return release.nginx;
+        }
+    }
+    debian_nginx_version(base)
+}
+
+/// The stock set layered over Debian's nginx files for a release's nginx version: the
+/// `fastcgi_params` of the packages before nginx-common 1.6.1-2 (Ubuntu 12.04's 1.1,
+/// Debian 7's 1.2, Ubuntu 14.04's 1.4), which sets
+/// SCRIPT_FILENAME.
+pub fn debian_nginx_overlay(version: &str) -> Option<&'static StockSet> {
+    matches!(version, "1.1" | "1.2" | "1.4").then_some(&DEBIAN_NGINX_1_4)
 }
 
 /// How Debian's php8.2-fpm files move for another version of the package: its tree, and
@@ -1075,6 +1142,28 @@ mod tests {
         assert!(image("acme/nginx-valuable").modules.is_empty());
         assert!(image("acme/brotli").modules.is_empty());
         assert!(image("nginx:1.27").modules.is_empty());
+    }
+
+    #[test]
+    fn releases_before_nginx_common_1_6_1_2_send_script_filename() {
+        let sends = |base: &str, php: &str| {
+            debian_nginx_overlay(debian_nginx_version_beside(base, php)).is_some_and(|set| {
+                set.files.iter().any(|(path, bytes)| {
+                    *path == "/etc/nginx/fastcgi_params"
+                        && String::from_utf8_lossy(bytes).contains("SCRIPT_FILENAME")
+                })
+            })
+        };
+        assert!(sends("ubuntu:14.04", ""));
+        assert!(sends("ubuntu:trusty", "5"));
+        assert!(sends("ubuntu:12.04", ""));
+        assert!(sends("debian:wheezy", ""));
+        // `ubuntu` untagged: 24.04, unless it installs php5-fpm (then it was 14.04).
+        assert!(sends("ubuntu", "5"));
+        assert!(!sends("ubuntu", "8.3"));
+        assert!(!sends("ubuntu:16.04", "7.0"));
+        assert!(!sends("debian:jessie", "5"));
+        assert!(!sends("debian", "5"));
     }
 
     #[test]

@@ -32,6 +32,10 @@ or `try_files` names a `.php` file, it mounts a known PHP application (`/phpmyad
 `/roundcube`...), or, with `--root`, its directory holds `index.php` (a panel's
 `/vstats/` statistics pages are static). Not reported when the server's root plus the
 prefix is the alias itself.
+`location /` is not reported when the PHP location sets an absolute `root` of its own:
+every URI is under `/`, so that root is where the scripts were meant to be (static pages
+from /usr/share/nginx/html, scripts in the php-fpm container's /var/www/html). The stock
+example's relative `root html;` in the PHP location is still reported.
 Folders that hold no scripts by their nature
 (`/.well-known/acme-challenge/`, `/static/`, `/assets/`, `/images/`, `/uploads/`...)
 are not reported.
@@ -285,6 +289,17 @@ fn check_server(model: &Model<'_>, server: &Server, tree: &Tree<'_>, sink: &mut 
         };
         let trim = |r: &str| r.trim_end_matches('/').to_string();
         if php_root.first().contains('$') || php.alias.is_some() {
+            continue;
+        }
+        // `location /` covers every URI: a PHP location with an absolute `root` of its
+        // own names where all the scripts are, and none is lost from a tree below it.
+        // The stock `default.conf` with its PHP example enabled serves static pages from
+        // /usr/share/nginx/html and sends scripts to another container's /var/www/html
+        // (ContainerSolutions/php-k8s). Still reported: the server's root inherited
+        // (`root` inside `location /`, nginx's known pitfall), and the example's relative
+        // `root html;` left beside an absolute static root (the prefix's html/ is another
+        // folder).
+        if prefix == "/" && within(php_root.span, php.span) && php_root.first().starts_with('/') {
             continue;
         }
         // Where the PHP location looks for the prefix's scripts, against where the
