@@ -19,19 +19,22 @@ use lint_source::{Diagnostic, FileId, Severity, SourceMap};
 
 /// Refusals to start whose fix rewrites the statement they point at: a value nginx or
 /// php-fpm does not take (an unknown account, a duplicate or malformed directive, a
-/// second `default_server`, a host that does not resolve). What else is said of that
-/// statement rests on the refused value.
+/// host that does not resolve). What else is said of that statement rests on the
+/// refused value.
 ///
-/// Not here, though they stop a start too: refusals whose fix lies elsewhere, after
+/// Not here, though they stop a start too: a valid value that conflicts with another
+/// statement (NGX020's second `default_server`, NGX111's dual-stack listen, FPM008's
+/// address two pools listen on), whose other words (`listen 443` without `ssl`) are
+/// still to be judged; refusals whose fix lies elsewhere, after
 /// which what is said of the statement holds as it is — a block in the wrong place
 /// (NGX011, NGX013, NGX017, NGX028: the block moves), a directive or setting to add
 /// (NGX016, NGX021, NGX025, FPM006, FPM111), a variable to define (NGX024), a size to
 /// raise elsewhere (NGX022, NGX023, FPM007), a directory to create (NGX027, NGX029,
 /// FPM106, FPM114, FPM115), a file to include (FPM005).
 const REWRITTEN: &[&str] = &[
-    "NGX010", "NGX012", "NGX014", "NGX015", "NGX019", "NGX020", "NGX026", "NGX111", "SEC073",
-    "X020", "FPM001", "FPM002", "FPM003", "FPM004", "FPM008", "FPM009", "FPM020", "FPM021",
-    "FPM022", "FPM023", "FPM024", "FPM113",
+    "NGX010", "NGX012", "NGX014", "NGX015", "NGX019", "NGX026", "SEC073", "X020", "FPM001",
+    "FPM002", "FPM003", "FPM004", "FPM009", "FPM020", "FPM021", "FPM022", "FPM023", "FPM024",
+    "FPM113",
 ];
 
 /// Refusals to start outside the load families (`NGX0xx`, `FPM0xx`).
