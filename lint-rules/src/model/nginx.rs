@@ -1842,6 +1842,18 @@ mod tests {
             s.location_for("/index.php").map(|l| l.span),
             Some(s.locations[2].span)
         );
+        // The PHP locations rules judge: every one with a fastcgi_pass but 1, whose
+        // requests all end in 2 (3 keeps the URIs its /admin/ child does not take).
+        let mut s = s;
+        for l in &mut s.locations[1..5] {
+            l.fastcgi_pass = Some(Box::new((
+                crate::model::address::NginxTarget::BarePath("php".into()),
+                l.span,
+            )));
+        }
+        let judged: Vec<Span> = s.fastcgi_locations().map(|l| l.span).collect();
+        let expected: Vec<Span> = [2, 3, 4].iter().map(|&i| s.locations[i].span).collect();
+        assert_eq!(judged, expected);
     }
 
     fn check_nesting(s: &Server, at: impl Fn(usize, usize) -> Span) {
