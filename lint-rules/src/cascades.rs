@@ -15,6 +15,7 @@
 //! `user` is unknown stops php-fpm, but its socket's owner and mode are still wrong once
 //! the user exists.
 
+use foldhash::HashMap;
 use lint_source::{Diagnostic, FileId, Severity, SourceMap};
 
 /// Refusals to start whose fix rewrites the statement they point at: a value nginx or
@@ -58,45 +59,58 @@ fn may_rest(d: &Diagnostic) -> bool {
 }
 
 /// Folds each finding one of whose places lies within a statement that a refusal to
-/// start ([`REWRITTEN`]) points at into that refusal's notes (a place that holds more,
-/// such as the location block around it, does not count) (the first such refusal, by position: `found` is
-/// sorted).
+/// start ([`REWRITTEN`]) points at into the notes of the first such refusal (`found` is
+/// sorted by position). A place that holds more than the statement, such as the
+/// location block around it, does not count.
 pub fn fold(found: Vec<Diagnostic>, map: &SourceMap) -> Vec<Diagnostic> {
-    // The statement each refusal points at: a refusal that points at a directive's name
-    // (NGX015 "is duplicate") covers its value too, one that points at a php-fpm value
-    // (FPM113) its key.
-    let refused: Vec<(usize, FileId, usize, usize)> = found
-        .iter()
-        .enumerate()
-        .filter(|(_, d)| rewrites(d))
-        .filter_map(|(i, d)| {
-            let span = d.primary.as_ref()?.span;
-            let (from, to) = statement(map, span);
-            Some((i, span.file, from, to))
-        })
-        .collect();
+    // The statement each refusal points at, by file and start: a refusal that points at
+    // a directive's name (NGX015 "is duplicate") covers its value too, one that points at
+    // a php-fpm value (FPM113) its key. Statements do not overlap, so a place is looked
+    // up by the last statement starting at or before it (a tree of thousands of NGX010
+    // lines beside thousands of findings: no product of the two).
+    let mut refused: HashMap<FileId, Vec<(usize, usize, usize)>> = HashMap::default();
+    for (i, d) in found.iter().enumerate().filter(|(_, d)| rewrites(d)) {
+        let Some(primary) = &d.primary else { continue };
+        let (from, to) = statement(map, primary.span);
+        refused
+            .entry(primary.span.file)
+            .or_default()
+            .push((from, to, i));
+    }
     if refused.is_empty() {
         return found;
     }
+    for list in refused.values_mut() {
+        list.sort_unstable();
+    }
+    let within = |span: lint_source::Span| -> Option<usize> {
+        let list = refused.get(&span.file)?;
+        let (start, end) = (span.start as usize, span.end as usize);
+        let after = list.partition_point(|(from, _, _)| *from <= start);
+        let last = after.checked_sub(1)?;
+        let (from, to, _) = *list.get(last)?;
+        if end > to {
+            return None;
+        }
+        // Two refusals of one statement: the first.
+        let first = list[..last]
+            .iter()
+            .rposition(|(f, _, _)| *f != from)
+            .map_or(0, |p| p + 1);
+        list[first..=last].iter().map(|(_, _, i)| *i).min()
+    };
     let mut into: Vec<Option<usize>> = vec![None; found.len()];
     let mut any = false;
     for (i, d) in found.iter().enumerate() {
         if !may_rest(d) {
             continue;
         }
-        let places = d.primary.iter().chain(d.related.iter()).map(|l| l.span);
-        let target = places.into_iter().find_map(|span| {
-            refused
-                .iter()
-                .find(|(_, file, from, to)| {
-                    span.file == *file && *from <= span.start as usize && span.end as usize <= *to
-                })
-                .map(|(r, ..)| *r)
-        });
-        if target.is_some() {
-            into[i] = target;
-            any = true;
-        }
+        into[i] = d
+            .primary
+            .iter()
+            .chain(d.related.iter())
+            .find_map(|l| within(l.span));
+        any |= into[i].is_some();
     }
     if !any {
         return found;
