@@ -1182,3 +1182,62 @@ fn baseline_hides_recorded_findings_and_shows_new_ones() {
     );
     assert_eq!(code, Some(2));
 }
+
+/// The code and notes of each finding of `--root fixtures/rules/<fixture>` in JSON.
+fn codes_and_notes(fixture: &str, args: &[&str]) -> Vec<(String, Vec<String>)> {
+    let root = format!("fixtures/rules/{fixture}");
+    let out = bin()
+        .args(["--no-config", "--format", "json", "--root", &root])
+        .args(args)
+        .output()
+        .expect("run");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    json["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| {
+            let notes = d["notes"].as_array().expect("notes");
+            (
+                d["code"].as_str().unwrap_or_default().to_string(),
+                notes
+                    .iter()
+                    .filter_map(|n| n.as_str().map(str::to_string))
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_finding_resting_on_a_refused_statement_is_a_note_of_the_refusal() {
+    // `user http;` names no user: X003 ("nginx runs as http ...") is said in NGX026's notes.
+    let found = codes_and_notes("NGX026/bad-arch-user-on-debian-with-a-php-pool", &[]);
+    let codes: Vec<&str> = found.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(codes, ["NGX026"], "{found:?}");
+    assert!(
+        found[0]
+            .1
+            .iter()
+            .any(|n| n.starts_with("X003 rests on what is refused here")
+                && n.contains("nginx runs as \"http\"")),
+        "{found:?}"
+    );
+    // The second `fastcgi_pass` of a location, which nginx rejects: X002 in NGX015's notes.
+    let found = codes_and_notes("NGX015/bad-fastcgi-pass-twice-second-reaches-no-pool", &[]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].1.iter().any(|n| n.starts_with("X002 ")),
+        "{found:?}"
+    );
+    // A refusal the run does not report carries nothing: the finding stands on its own.
+    let found = codes_and_notes(
+        "NGX026/bad-arch-user-on-debian-with-a-php-pool",
+        &["--select", "X003"],
+    );
+    let codes: Vec<&str> = found.iter().map(|(c, _)| c.as_str()).collect();
+    assert_eq!(codes, ["X003"], "{found:?}");
+    // A refusal of another statement (the pool's `user`) leaves X003 a finding of its own.
+    let found = codes_and_notes("X003/bad-pool-user-unknown-too", &[]);
+    assert!(found.iter().any(|(c, _)| c == "X003"), "{found:?}");
+}

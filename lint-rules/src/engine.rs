@@ -581,7 +581,7 @@ fn run(
     let mut found = found;
     phase(Phase::Rules);
     sort(&mut found, map);
-    let found = crate::repeats::fold(found);
+    let found = crate::repeats::fold(crate::cascades::fold(found, map));
     phase(Phase::Sort);
     (found, times)
 }

@@ -2,6 +2,7 @@
 //! rules, and the rules themselves (one file each under `rules/`).
 #![forbid(unsafe_code)]
 
+mod cascades;
 mod engine;
 pub mod fixes;
 mod listing;

@@ -674,16 +674,13 @@ impl<'a> Model<'a> {
             .flat_map(|n| n.servers.iter().map(move |s| (n, &**s)))
     }
 
-    /// Every location with a `fastcgi_pass`, with the server and tree it is in.
+    /// Every location with a `fastcgi_pass` that requests end in
+    /// ([`Server::fastcgi_locations`]), with the server and tree it is in.
     pub fn fastcgi_locations(
         &self,
     ) -> impl Iterator<Item = (&NginxModel, &Server, &EffectiveLocation)> + '_ {
-        self.servers().flat_map(|(n, s)| {
-            s.locations
-                .iter()
-                .filter(|l| l.fastcgi_pass.is_some())
-                .map(move |l| (n, s, l))
-        })
+        self.servers()
+            .flat_map(|(n, s)| s.fastcgi_locations().map(move |l| (n, s, l)))
     }
 
     /// Every host name nginx resolves at start for its backends: each upstream `server`

@@ -573,6 +573,15 @@ impl Server {
         {
             return false;
         }
+        self.hands_inward_at(index)
+    }
+
+    /// [`Server::hands_every_request_inward`] for the location at `index` (not the
+    /// server's own level, 0).
+    fn hands_inward_at(&self, index: usize) -> bool {
+        let Some(location) = self.locations.get(index).filter(|_| index > 0) else {
+            return false;
+        };
         // The locations are listed as they are written, each followed by the ones nested
         // in it: its subtree is the run after it whose parents are it or deeper.
         self.locations[index + 1..]
@@ -581,6 +590,19 @@ impl Server {
             .any(|l| {
                 l.parent.is_some_and(|p| p.get() as usize == index) && l.pattern == location.pattern
             })
+    }
+
+    /// The locations whose requests end in them and go to a FastCGI server: each with a
+    /// `fastcgi_pass`, but one that hands every request on to a nested location of its
+    /// own pattern ([`Server::hands_every_request_inward`]: its `fastcgi_pass` never
+    /// connects, and what it sends is judged in the nested one). How the rules go
+    /// through a server's PHP locations.
+    pub fn fastcgi_locations(&self) -> impl Iterator<Item = &EffectiveLocation> + '_ {
+        self.locations
+            .iter()
+            .enumerate()
+            .filter(|(i, l)| l.fastcgi_pass.is_some() && !self.hands_inward_at(*i))
+            .map(|(_, l)| l)
     }
 
     /// The location nginx picks for `uri` (exact, longest prefix unless `^~`, regexes in
@@ -1895,6 +1917,18 @@ mod tests {
             s.location_for("/index.php").map(|l| l.span),
             Some(s.locations[2].span)
         );
+        // The PHP locations rules judge: every one with a fastcgi_pass but 1, whose
+        // requests all end in 2 (3 keeps the URIs its /admin/ child does not take).
+        let mut s = s;
+        for l in &mut s.locations[1..5] {
+            l.fastcgi_pass = Some(Box::new((
+                crate::model::address::NginxTarget::BarePath("php".into()),
+                l.span,
+            )));
+        }
+        let judged: Vec<Span> = s.fastcgi_locations().map(|l| l.span).collect();
+        let expected: Vec<Span> = [2, 3, 4].iter().map(|&i| s.locations[i].span).collect();
+        assert_eq!(judged, expected);
     }
 
     fn check_nesting(s: &Server, at: impl Fn(usize, usize) -> Span) {

@@ -1,8 +1,11 @@
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::listen_groups::{can_be_requested, patterns, NamePattern};
+use crate::model::listen_groups::{
+    can_be_requested, patterns, ListenAddress, ListenGroup, NamePattern,
+};
 use crate::model::Model;
+use crate::model::Server;
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -19,7 +22,10 @@ default server. A server that is neither never answers anything. The usual
 causes: `server_name _;` written as a "catch-all" (nginx has no such
 convention: `_` matches the host `_` only, and unknown hosts go to the
 default server), names that an earlier server on the same address already
-claimed, and names that cannot be a Host header (commas, URLs).
+claimed, and names that cannot be a Host header (commas, URLs). A server that says
+`default_server` on an address another server already made its default is not
+reported: nginx refuses the second claim (NGX020), and the fix of that decides which
+of the two is the default.
 
 **Symptom**: the site's requests are answered by another server (often the
 "Welcome to nginx" default site); edits to this server change nothing.
@@ -53,6 +59,19 @@ fn why(name: &str) -> &'static str {
     }
 }
 
+/// A server that says `default_server` on one of its addresses, after another server of
+/// that address did: nginx refuses the second ("a duplicate default server", NGX020), and
+/// the fix of that refusal decides which of the two is the default. That it is not the
+/// default now is a consequence of the refusal, not of this server.
+fn claims_default(server: &Server, groups: &[&ListenGroup]) -> bool {
+    server.listens.iter().any(|l| {
+        l.default_server && {
+            let address = ListenAddress::of(l);
+            groups.iter().any(|g| g.address == address)
+        }
+    })
+}
+
 fn check(model: &Model<'_>, sink: &mut Sink) {
     for nginx in &model.nginx {
         // Server → the groups it belongs to; a server is in few groups, so a scan per server is fine.
@@ -77,6 +96,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 || groups
                     .iter()
                     .any(|g| g.default == index || g.has_reachable_name(index))
+                || claims_default(server, &groups)
             {
                 continue;
             }

@@ -179,7 +179,7 @@ fn starts_with_variable(value: &str, name: &str) -> bool {
 }
 
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+    for location in server.fastcgi_locations() {
         let Some((_, pass_span)) = location.fastcgi_pass.as_deref() else {
             continue;
         };

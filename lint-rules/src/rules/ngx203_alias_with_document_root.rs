@@ -53,7 +53,7 @@ fn check(_model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Si
         .iter()
         .filter_map(|l| l.alias.as_ref().map(|a| (l.span, a)))
         .collect();
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+    for location in server.fastcgi_locations() {
         let Some((_, alias)) = aliases.iter().find(|(s, _)| {
             s.file == location.span.file
                 && s.start <= location.span.start

@@ -47,7 +47,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
     // configuration" box is often the whole server body, and its missing root was the
     // cause (Websoft9's issue 935, "File not found.").
     let snippet = model.is_synthetic(server);
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+    for location in server.fastcgi_locations() {
         if location.inherited.get("root").is_some() || location.alias.is_some() {
             continue;
         }

@@ -57,7 +57,7 @@ form is reported too."#,
 };
 
 fn check(_model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+    for location in server.fastcgi_locations() {
         let (Some(split), Some(try_files)) = (&location.split_path_info, &location.try_files)
         else {
             continue;

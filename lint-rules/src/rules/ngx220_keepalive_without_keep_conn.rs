@@ -46,7 +46,7 @@ drop the `keepalive` line instead."#,
 };
 
 fn check(_model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink) {
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+    for location in server.fastcgi_locations() {
         let Some((target, pass)) = location.fastcgi_pass.as_deref() else {
             continue;
         };

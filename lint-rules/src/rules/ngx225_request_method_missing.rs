@@ -89,7 +89,7 @@ pub(crate) fn own_param_lists<'s>(
 }
 
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+    for location in server.fastcgi_locations() {
         let Some((_, pass_span)) = location.fastcgi_pass.as_deref() else {
             continue;
         };

@@ -56,7 +56,7 @@ location ~ \.php$ {
 
 fn check(_model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     let mut reported: foldhash::HashSet<Span> = foldhash::HashSet::default();
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+    for location in server.fastcgi_locations() {
         let Some(list) = location.inherited.params.as_ref() else {
             continue;
         };

@@ -333,7 +333,7 @@ fn fpm_status_pages(model: &Model<'_>, sink: &mut Sink) {
     for ((nginx, _config), tree) in model.nginx.iter().zip(model.trees).zip(model.syntax) {
         for server in &nginx.servers {
             let mut reported = foldhash::HashSet::default();
-            for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+            for location in server.fastcgi_locations() {
                 for (_, pool) in model.reached_pools(location) {
                     for key in ["pm.status_path", "ping.path"] {
                         let Some(entry) = pool.pool.get(key) else {

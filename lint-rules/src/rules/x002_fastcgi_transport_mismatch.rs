@@ -40,7 +40,7 @@ listens on the other transport, nginx's address becomes that pool's."#,
 };
 
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+    for location in server.fastcgi_locations() {
         for t in model.fastcgi_targets(location) {
             if let NginxTarget::BarePath(path) = &t.target {
                 sink.push(

@@ -202,7 +202,7 @@ pub fn socket_access(model: &Model<'_>, p: &PoolRef<'_>) -> SocketAccess {
 }
 
 fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink) {
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+    for location in server.fastcgi_locations() {
         let (user, group, user_span, stated) = model.nginx_user(nginx);
         if user == "root" {
             continue;

@@ -44,7 +44,7 @@ Autofix: safe — the address nginx connects from is appended to
 };
 
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+    for location in server.fastcgi_locations() {
         for t in model.fastcgi_targets(location) {
             let NginxTarget::Tcp {
                 host: TargetHost::Ip(source),

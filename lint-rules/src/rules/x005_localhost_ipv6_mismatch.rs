@@ -74,7 +74,7 @@ pub fn family_mismatch(target: &NginxTarget, listen: &Listen) -> bool {
 }
 
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+    for location in server.fastcgi_locations() {
         for t in model.fastcgi_targets(location) {
             match model.verdict(&t.target) {
                 Verdict::Partly(p) => {

@@ -113,7 +113,7 @@ fn sent_max_execution_time(
 }
 
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+    for location in server.fastcgi_locations() {
         let mut found = Vec::new();
         check_location(model, location, &mut found);
         // php-fpm answers its status and ping pages at once: no script runs there. Asked

@@ -60,7 +60,7 @@ that much longer, which changes how long workers stay busy."#,
 };
 
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+    for location in server.fastcgi_locations() {
         let read = location.inherited.get("fastcgi_read_timeout");
         let read_s = read
             .and_then(|s| parse_time(s.first(), true))

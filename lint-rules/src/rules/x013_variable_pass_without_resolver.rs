@@ -43,7 +43,7 @@ fastcgi_pass $php;
 };
 
 fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink) {
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+    for location in server.fastcgi_locations() {
         let Some((NginxTarget::Variable(raw), span)) = location.fastcgi_pass.as_deref() else {
             continue;
         };

@@ -38,7 +38,7 @@ fastcgi_param SCRIPT_FILENAME /public$fastcgi_script_name;
 };
 
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+    for location in server.fastcgi_locations() {
         let Some(params) = &location.inherited.params else {
             continue;
         };

@@ -152,7 +152,7 @@ fn every_file(model: &Model<'_>, location: &crate::model::EffectiveLocation, sin
 }
 
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+    for location in server.fastcgi_locations() {
         let Some(regex) = location
             .pattern
             .strip_prefix("~*")

@@ -45,7 +45,7 @@ becomes that pool's (not through a Service: the manifest decides there)."#,
 };
 
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+    for location in server.fastcgi_locations() {
         for t in model.fastcgi_targets(location) {
             let Verdict::Across(Crossing::WrongPort { nearest, service }) =
                 model.verdict(&t.target)

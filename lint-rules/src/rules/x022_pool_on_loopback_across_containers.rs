@@ -44,7 +44,7 @@ listen = 9000
 };
 
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+    for location in server.fastcgi_locations() {
         for t in model.fastcgi_targets(location) {
             let Verdict::Across(Crossing::PoolOnLoopback(p)) = model.verdict(&t.target) else {
                 continue;

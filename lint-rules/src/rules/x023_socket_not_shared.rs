@@ -43,7 +43,7 @@ volumes:
 };
 
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+    for location in server.fastcgi_locations() {
         for t in model.fastcgi_targets(location) {
             let Verdict::Across(Crossing::SocketNotShared {
                 pool,

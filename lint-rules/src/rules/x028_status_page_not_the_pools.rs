@@ -106,7 +106,7 @@ fn looks_like_status_page(uri: &str) -> bool {
 }
 
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+    for location in server.fastcgi_locations() {
         let Some(mut uris) = literal_uris(&location.pattern) else {
             continue;
         };

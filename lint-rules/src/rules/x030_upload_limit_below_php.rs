@@ -120,7 +120,7 @@ fn php_limit(
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     // One finding per pool and nginx limit: a server's PHP locations share both.
     let mut reported: Vec<(Option<Span>, Span)> = Vec::new();
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+    for location in server.fastcgi_locations() {
         if model.serves_only_status_pages(server, location) {
             continue;
         }

@@ -170,7 +170,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
     // A set: a finding per distinct script directory, and there can be thousands.
     let mut reported: foldhash::HashSet<(String, Span)> = foldhash::HashSet::default();
     let holders = alias_holders(server);
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+    for location in server.fastcgi_locations() {
         if model.serves_only_status_pages(server, location) {
             continue;
         }

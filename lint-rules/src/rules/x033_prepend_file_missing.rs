@@ -104,7 +104,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         }
     }
     for (_, server) in model.servers() {
-        for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+        for location in server.fastcgi_locations() {
             // A chrooted pool reads the path inside its chroot.
             let chrooted = model.reached_pools(location).any(|(_, p)| {
                 p.pool

@@ -106,7 +106,7 @@ fn doc_root(location: &EffectiveLocation, pool: PoolRef<'_>) -> Option<(String, 
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     let mut reported: foldhash::HashSet<(String, Span)> = foldhash::HashSet::default();
     let holders = alias_holders(server);
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+    for location in server.fastcgi_locations() {
         if model.serves_only_status_pages(server, location) {
             continue;
         }

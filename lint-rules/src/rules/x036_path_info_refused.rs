@@ -59,7 +59,7 @@ const SCRIPTS: &[&str] = &["/index.php", "/app.php"];
 
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     let mut reported: foldhash::HashSet<(Span, Span)> = foldhash::HashSet::default();
-    for location in server.locations.iter().filter(|l| l.fastcgi_pass.is_some()) {
+    for location in server.fastcgi_locations() {
         if location.split_path_info.is_some() || location.try_files.is_some() {
             continue;
         }
