@@ -4373,7 +4373,9 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
     // Sites without their own nginx.conf are read inside a stand-in: what names they use
     // that it lacks may be the real includer's (vichan's `map` in a sibling proxy.conf,
     // maxpou's `upstream` written by its Dockerfile), as for `--nginx FILE`.
-    nginx_c.includer_unknown = !own_main;
+    // An envsubst template is written for the official image, whose nginx.conf is then
+    // the includer indeed (nginx -t rejects what it lacks).
+    nginx_c.includer_unknown = !own_main && !loose.iter().any(|f| f.role == Role::NginxTemplate);
     if freebsd && !own_main {
         if let Some((_, bytes)) = stock::NGINX_OFFICIAL
             .files
