@@ -72,6 +72,10 @@ pub(crate) struct Container {
     /// Loose repository files standing for a host's packages (systemd starts them), not a
     /// container.
     pub host: bool,
+    /// The nginx.conf that includes the sites is a stand-in (loose site files with no
+    /// nginx.conf of the repository's: the image's or distribution's own is read in its
+    /// place): the `map`s, `upstream`s and `log_format`s the real one defines are not seen.
+    pub includer_unknown: bool,
     /// Names its /etc/hosts adds, as (name, address): Compose `extra_hosts`, a
     /// Kubernetes pod's `hostAliases`. nginx resolves them at start like any other.
     pub extra_hosts: Vec<(String, String)>,
@@ -3161,6 +3165,7 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
         // block mounted on nginx.conf: nginx stops with "server" directive is not allowed
         // here, KodeKloud's nginx-phpfpm task).
         context: nginx.then(|| if alone.is_some() { "auto" } else { "main" }.to_string()),
+        includer_unknown: nginx && alone.is_none() && c.includer_unknown,
         in_container: !c.host,
         root_allowed,
         root_master,
@@ -4412,6 +4417,12 @@ fn loose_files(files: &[RepoFile], repo: &Path, out: &mut Assembled) {
     let own_main = loose
         .iter()
         .any(|f| matches!(f.role, Role::Nginx { main: true }));
+    // Sites without their own nginx.conf are read inside a stand-in: what names they use
+    // that it lacks may be the real includer's (vichan's `map` in a sibling proxy.conf,
+    // maxpou's `upstream` written by its Dockerfile), as for `--nginx FILE`.
+    // An envsubst template is written for the official image, whose nginx.conf is then
+    // the includer indeed (nginx -t rejects what it lacks).
+    nginx_c.includer_unknown = !own_main && !loose.iter().any(|f| f.role == Role::NginxTemplate);
     if freebsd && !own_main {
         if let Some((_, bytes)) = stock::NGINX_OFFICIAL
             .files

@@ -95,6 +95,10 @@ pub struct Side {
     /// The context the main file is written for (`auto`: inferred), when it is a snippet
     /// linted on its own rather than a main file.
     pub context: Option<String>,
+    /// The main file is a stand-in for an nginx.conf the repository does not hold (loose
+    /// site files read inside the image's or distribution's own): names the sites use
+    /// and it lacks may be defined by the real one, so they are notes.
+    pub includer_unknown: bool,
     /// A container runs it (started by its command, supervisord or s6), not a host's
     /// service manager: no systemd unit (PrivateTmp and the like) surrounds it.
     pub in_container: bool,
@@ -352,6 +356,7 @@ impl Deployment {
             input.options.nginx_runs_as = n.run_as.clone();
             input.options.modules = n.modules.clone();
             input.options.context = n.context.clone();
+            input.options.nginx_includer_unknown = n.includer_unknown;
         }
         if let Some(f) = &self.fpm {
             input.fpm.push(f.main.clone());

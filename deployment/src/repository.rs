@@ -280,6 +280,38 @@ pub fn classify_path(path: &Path) -> Option<Role> {
     classify(path, &bytes)
 }
 
+/// A file named on the command line that [`classify_path`] passes over for its name
+/// (vesta's `phpmyadmin.inc`, a `.sample`), read for what it holds: nginx directives
+/// make it an nginx file, as `--nginx FILE` would read it. Source code (`.php`, `.js`)
+/// and template markers never are.
+pub fn classify_named_nginx(path: &Path) -> Option<Role> {
+    const SOURCE: &[&str] = &[
+        "php", "js", "ts", "jsx", "tsx", "vue", "css", "scss", "py", "rb", "go", "pl", "pm",
+        "java", "rs", "c", "h", "lock", "sh", "md", "txt", "json", "html", "svg", "xml", "lua",
+        "toml", "yml", "yaml", "ini", "j2", "jinja", "jinja2", "tpl", "gotmpl", "erb", "tmpl",
+        "mustache", "twig", "phtml",
+    ];
+    if SOURCE.contains(&ext(path).as_str()) {
+        return None;
+    }
+    let meta = std::fs::metadata(path).ok()?;
+    if meta.len() > MAX_CLASSIFY {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    if bytes.contains(&0) || bytes.starts_with(b"#!") {
+        return None;
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    (!template_markers(&text)
+        && installer_template(&text).is_none()
+        && !fpm_score(&text)
+        && nginx_score(&text))
+    .then(|| Role::Nginx {
+        main: nginx_is_main(&text),
+    })
+}
+
 /// Whether a folder of `path` is one where nginx or php-fpm files are kept (`sites-*`,
 /// `conf.d`, `http.d`, `pool.d`, `php-fpm.d`), whatever the file's extension.
 fn in_config_folder(path: &Path) -> bool {

@@ -463,13 +463,17 @@ impl Linter {
     ) -> Result<Report, Error> {
         let cwd = self.cwd()?;
         let mut plan = self.plan(input, &cwd)?;
-        if plan
-            .inputs
-            .iter()
-            .all(|i| i.nginx.is_empty() && i.fpm.is_empty())
+        // A file named on the command line is linted on its own when no deployment reads
+        // it (below): a location-level snippet (Magento's nginx.conf.sample) makes no
+        // deployment, and was "no configuration found" with exit 2.
+        if plan.named.is_empty()
+            && plan
+                .inputs
+                .iter()
+                .all(|i| i.nginx.is_empty() && i.fpm.is_empty())
         {
             return Err(Error::NothingFound {
-                message: nothing_found(input, &plan),
+                message: nothing_found(input, &plan, &cwd),
                 only_skipped: plan.skipped > 0,
                 notes: alike_notes::fold(plan.notes),
             });
@@ -808,6 +812,19 @@ impl Linter {
             None => input,
         };
         let mut plan = Plan::default();
+        // Templates named with --nginx or --fpm (Jinja, Go, an installer's `%ip%`) are
+        // passed over with a note, as a repository's are: parsed, syntax they do not yet
+        // have was 64 errors (syncloud/freshrss's Go-templated nginx.conf).
+        let untemplated;
+        let input = match drop_named_templates(input, cwd) {
+            Some((without, notes)) => {
+                plan.skipped += notes.len();
+                plan.notes.extend(notes);
+                untemplated = without;
+                &untemplated
+            }
+            None => input,
+        };
         let mut classic_paths = Vec::new();
         let mut repos: BTreeMap<PathBuf, Vec<PathBuf>> = BTreeMap::new();
         if input.root.is_none() {
@@ -928,9 +945,12 @@ impl Linter {
                 plan.inputs.push(lint_input);
             }
         }
+        // Files named alone that are all templates leave nothing: not this machine.
+        let only_templates_named =
+            plan.skipped > 0 && input.paths.is_empty() && !input.names_files();
         let classic = !classic_paths.is_empty()
             || input.names_files()
-            || (input.paths.is_empty() && repos.is_empty())
+            || (input.paths.is_empty() && repos.is_empty() && !only_templates_named)
             || (input.root.is_some() && repos.is_empty());
         if classic {
             let lint_input = self.build_input(input, &classic_paths, cwd)?;
@@ -1366,6 +1386,55 @@ fn sites_undecided(dir: &Path) -> bool {
         })
 }
 
+/// `input` without the files named with --nginx or --fpm that are templates this tool
+/// does not render, and a note for each; `None` when none is.
+fn drop_named_templates(input: &Input, cwd: &Path) -> Option<(Input, Vec<String>)> {
+    if input.memory.is_some() || input.buffers.is_some() {
+        return None;
+    }
+    let template = |p: &PathBuf| -> Option<String> {
+        let absolute = lint_source::vfs::normalize(&cwd.join(p));
+        let size = std::fs::metadata(&absolute).ok()?.len();
+        if size > deployment::repository::size_limit(&absolute) {
+            return None;
+        }
+        let bytes = std::fs::read(&absolute).ok()?;
+        match deployment::repository::classify(&absolute, &bytes)? {
+            deployment::repository::Role::Template(kind) => {
+                Some(format!("{}: {kind}: not rendered, not linted", p.display()))
+            }
+            _ => None,
+        }
+    };
+    let mut notes = Vec::new();
+    let mut keep = |files: &[PathBuf]| -> Vec<PathBuf> {
+        files
+            .iter()
+            .filter(|p| match template(p) {
+                Some(note) => {
+                    notes.push(note);
+                    false
+                }
+                None => true,
+            })
+            .cloned()
+            .collect()
+    };
+    let nginx = keep(&input.nginx);
+    let fpm = keep(&input.fpm);
+    if notes.is_empty() {
+        return None;
+    }
+    Some((
+        Input {
+            nginx,
+            fpm,
+            ..input.clone()
+        },
+        notes,
+    ))
+}
+
 /// What each of `paths` that is a file is (by content), keyed by its absolute path.
 fn classify_named(
     paths: &[PathBuf],
@@ -1378,12 +1447,16 @@ fn classify_named(
         .map(|absolute| {
             // Saved `php-fpm -tt` output, named beside a saved `nginx -T` (production mode):
             // the pools as php-fpm took them.
-            let role = deployment::repository::classify_path(&absolute).or_else(|| {
-                std::fs::read(&absolute)
-                    .ok()
-                    .filter(|b| fpm_conf_parser::is_fpm_dump(b))
-                    .map(|_| deployment::repository::Role::Fpm { main: true })
-            });
+            let role = deployment::repository::classify_path(&absolute)
+                .or_else(|| {
+                    std::fs::read(&absolute)
+                        .ok()
+                        .filter(|b| fpm_conf_parser::is_fpm_dump(b))
+                        .map(|_| deployment::repository::Role::Fpm { main: true })
+                })
+                // Named, a file of another extension is read for what it holds, as
+                // `--nginx FILE` reads it (vesta's phpmyadmin.inc).
+                .or_else(|| deployment::repository::classify_named_nginx(&absolute));
             (absolute, role)
         })
         .collect()
@@ -1492,7 +1565,7 @@ fn shown_path(path: &Path, cwd: &Path) -> String {
     }
 }
 
-fn nothing_found(input: &Input, plan: &Plan) -> String {
+fn nothing_found(input: &Input, plan: &Plan, cwd: &Path) -> String {
     if plan.skipped > 0 {
         let mut message =
             "nothing to lint: every nginx and php-fpm file found is passed over (see the notes above)."
@@ -1516,6 +1589,20 @@ fn nothing_found(input: &Input, plan: &Plan) -> String {
             message.push_str("\nTo lint templates, render them first (`ansible-playbook --check --diff`, `salt-call slsutil.renderer`) into a copy of / and run:  nginx-fpm-lint --root DIR");
         }
         return message;
+    }
+    // Files named on the command line are what was looked in, not their folder.
+    let files: Vec<String> = input
+        .paths
+        .iter()
+        .filter(|p| lint_source::vfs::normalize(&cwd.join(p)).is_file())
+        .map(|p| p.display().to_string())
+        .collect();
+    if input.root.is_none() && !files.is_empty() && files.len() == input.paths.len() {
+        return format!(
+            "no nginx or php-fpm configuration found in {} (read by content: no nginx directives, php-fpm pool or settings, Compose file, Dockerfile or Kubernetes manifest).\n\
+             Name the files directly:  nginx-fpm-lint --nginx FILE --fpm FILE",
+            files.join(", ")
+        );
     }
     if !plan.searched.is_empty() {
         let places: Vec<String> = plan

@@ -105,7 +105,18 @@ pub fn parse(input: &LintInput, map: &SourceMap) -> Loaded {
                             )
                             .0
                         }
-                        Some(_) => nginx_conf_parser::load(path, &load_opts, map),
+                        Some(_) => {
+                            let mut config = nginx_conf_parser::load(path, &load_opts, map);
+                            // Sites read inside a stand-in nginx.conf: their relative
+                            // includes are the real includer's directory's, as a snippet's.
+                            if opts.nginx_includer_unknown {
+                                nginx_conf_parser::context::relative_includes_not_known(
+                                    &mut config,
+                                    map,
+                                );
+                            }
+                            config
+                        }
                     },
                     NginxInput::Dump { name, text } => {
                         nginx_conf_parser::from_dump(name, text, map)
@@ -200,7 +211,14 @@ fn check_nginx(input: &LintInput, trees: &[Config], map: &SourceMap) -> Vec<Diag
             let wrapped = config
                 .root
                 .is_some_and(|r| nginx_conf_parser::context::is_wrapper(&map.get(r)));
-            if wrapped {
+            if input.options.nginx_includer_unknown && !wrapped {
+                // Loose sites in a stand-in nginx.conf: judged as a lone snippet is.
+                let opts = CheckOptions {
+                    lone_snippet: true,
+                    ..check_opts.clone()
+                };
+                nginx_conf_parser::check::check(config, &opts, map)
+            } else if wrapped {
                 let opts = CheckOptions {
                     context: Some("main".into()),
                     lone_snippet: true,

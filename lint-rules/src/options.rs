@@ -306,6 +306,11 @@ pub struct LintOptions {
     pub nginx_prefix: Option<PathBuf>,
     /// `--context http|server|location`: the context of a snippet linted on its own.
     pub context: Option<String>,
+    /// The nginx.conf read as the main file stands in for one the input does not hold
+    /// (a repository's loose site files, read inside their image's stock nginx.conf): the
+    /// sites are judged as a snippet linted on its own is, names they use that the tree
+    /// lacks and relative includes it cannot find being notes.
+    pub nginx_includer_unknown: bool,
     /// `--nginx-version` (`1.22`, `1.22.1`, `latest`); `None` = latest.
     pub nginx_version: Option<String>,
     /// The version above is a guess (a tree's layout, an image tag that names no release),

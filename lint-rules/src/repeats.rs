@@ -22,6 +22,10 @@ use lint_source::{Diagnostic, FileId, Label, Severity};
 /// are uses of one name.
 const FOLDED: &[&str] = &["NGX010", "NGX024", "FPM011"];
 
+/// Codes whose note is about the file it quotes: an include the deployment does not
+/// provide (NGX005). Two such notes name two files, never "the same" thing.
+const NAMED_FILE: &[&str] = &["NGX005"];
+
 /// Related places listed before the rest is counted in a note.
 const LISTED: usize = 20;
 
@@ -59,7 +63,14 @@ fn fold_alike_notes(found: Vec<Diagnostic>) -> Vec<Diagnostic> {
             out.push(d);
             continue;
         };
-        let key = (d.code, unquoted(&unbracketed(&d.message)));
+        // Notes of includes not provided (NGX005) are alike only for one file: each
+        // names its own (million12's site includes three missing files; the concise
+        // output showed the first alone).
+        let key = if NAMED_FILE.contains(&d.code) {
+            (d.code, d.message.clone())
+        } else {
+            (d.code, unquoted(&unbracketed(&d.message)))
+        };
         match first.get_mut(&key) {
             None => {
                 first.insert(key, (out.len(), 0));

@@ -196,7 +196,7 @@ pub fn load_in_context(
 /// `include global/wordpress.conf;` from the directory of the nginx.conf that includes
 /// it (/etc/nginx on most systems), not from beside the snippet. Not found beside it is
 /// then no error (the WordPress handbook's site file: two false NGX002), only a note.
-fn relative_includes_not_known(config: &mut Config, map: &SourceMap) {
+pub fn relative_includes_not_known(config: &mut Config, map: &SourceMap) {
     for d in &mut config.diagnostics {
         if d.code != crate::codes::INCLUDE_NOT_FOUND.code {
             continue;

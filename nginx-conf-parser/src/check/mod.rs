@@ -61,6 +61,32 @@ pub struct CheckOptions {
     pub cache: Option<std::sync::Arc<crate::ParseCache>>,
 }
 
+/// An unknown variable written `${NAME}` with a name in capitals (`${APP_ROOT}`): the
+/// placeholder of an envsubst template (the official nginx image renders
+/// /etc/nginx/templates/*.template at start), not a variable nginx is meant to know.
+/// A lower-case name (`$x_request_id`, `${request_id_x}`) is a variable as written.
+fn envsubst_placeholder(d: &Diagnostic, map: &SourceMap) -> bool {
+    if d.code != UNKNOWN_VARIABLE.code {
+        return false;
+    }
+    let Some(span) = d.primary.as_ref().map(|p| p.span) else {
+        return false;
+    };
+    let text = map.get(span.file).text();
+    let Some(rest) = text.get(span.start as usize..) else {
+        return false;
+    };
+    let Some(inner) = rest.strip_prefix(b"${") else {
+        return false;
+    };
+    let name: Vec<u8> = inner.iter().take_while(|&&b| b != b'}').copied().collect();
+    inner.get(name.len()) == Some(&b'}')
+        && name.iter().any(u8::is_ascii_uppercase)
+        && name
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
+}
+
 /// Directives nginx made obsolete or deprecated in a later release than the one that
 /// added them, and that release (nginx's CHANGES). On an older nginx they are the live
 /// settings: Ubuntu 22.04's 1.18 limits HTTP/2 headers with `http2_max_field_size`, and
@@ -354,9 +380,12 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
             names = names
                 .into_iter()
                 .map(|d| {
-                    d.with_severity(Severity::Note).with_note(
-                        "this snippet is linted on its own: the file that includes it may define the name (lint them together to know)",
-                    )
+                    let note = if envsubst_placeholder(&d, map) {
+                        "`${NAME}` in capitals is how the official nginx image's envsubst templates are written (/etc/nginx/templates/*.template, NGINX_ENVSUBST_TEMPLATE_SUFFIX): rendered with the container's environment before nginx reads it, so the value is not known here"
+                    } else {
+                        "this snippet is linted on its own: the file that includes it may define the name (lint them together to know)"
+                    };
+                    d.with_severity(Severity::Note).with_note(note)
                 })
                 .collect();
         }
