@@ -68,6 +68,11 @@ location / {
 };
 
 fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
+    // One finding per `if`: its statements are served (or not) together, and a finding
+    // per `add_header` of one `if` said the same thing 16 times (bhurlow/docker-kirby-nginx).
+    // The first statement carries it; the others are named in a note.
+    let mut per_if: Vec<(Diagnostic, Vec<String>)> = Vec::new();
+    let mut reported: foldhash::HashMap<usize, usize> = foldhash::HashMap::default();
     for i in nodes.indices() {
         let item = tree.item(i);
         let Some(parent) = tree.parent(i).filter(|p| tree.item(*p).is("if")) else {
@@ -125,18 +130,6 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         if item.is("set") && lost.is_none() {
             continue;
         }
-        // Each `set` of one `if` loses the same thing: the first one says it (aaPanel's
-        // pathinfo.conf sets $real_script_name and $path_info in one `if`, which gave
-        // two warnings for one `if`).
-        if item.is("set")
-            && tree
-                .children(Some(parent))
-                .iter()
-                .take_while(|c| **c != i)
-                .any(|c| tree.item(*c).is("set"))
-        {
-            continue;
-        }
         // A value the implicit location overrides while inheriting the rest (Magento 2's
         // nginx.conf.sample: `if ($MAGE_MODE = "production") { expires max; }` beside an
         // `if` that only rewrites; live, nginx 1.22.1: the file with its Expires and the
@@ -147,6 +140,11 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
             continue;
         }
         let name = item.name();
+        if let Some((_, others)) = reported.get(&parent).and_then(|&k| per_if.get_mut(k)) {
+            let line = model.map.get(item.span().file).line_col(item.span().start).line;
+            others.push(format!("`{name}` (line {line})"));
+            continue;
+        }
         // Say what is lost in the message itself: the one-line formats show no related
         // span (Hestia's WordPress templates: `try_files $uri =404` skipped for every
         // wp-admin request, live).
@@ -169,7 +167,15 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         if let Some((lost, at)) = lost {
             d = d.with_related(at, format!("not applied when the `if` matches: `{lost}` is not inherited by the `if` block"));
         }
-        sink.push(d);
+        reported.insert(parent, per_if.len());
+        per_if.push((d, Vec::new()));
+    }
+    for (d, others) in per_if {
+        sink.push(if others.is_empty() {
+            d
+        } else {
+            d.with_note(format!("the same holds for the rest of this `if`: {}", others.join(", ")))
+        });
     }
 }
 
