@@ -141,7 +141,11 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         }
         let name = item.name();
         if let Some((_, others)) = reported.get(&parent).and_then(|&k| per_if.get_mut(k)) {
-            let line = model.map.get(item.span().file).line_col(item.span().start).line;
+            let line = model
+                .map
+                .get(item.span().file)
+                .line_col(item.span().start)
+                .line;
             others.push(format!("`{name}` (line {line})"));
             continue;
         }
@@ -174,7 +178,10 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         sink.push(if others.is_empty() {
             d
         } else {
-            d.with_note(format!("the same holds for the rest of this `if`: {}", others.join(", ")))
+            d.with_note(format!(
+                "the same holds for the rest of this `if`: {}",
+                others.join(", ")
+            ))
         });
     }
 }
