@@ -83,6 +83,14 @@ const MEANT_FOR_PHP: &[&str] = &[
     "proxy_connect_timeout",
 ];
 
+/// What nginx logs for a response header larger than `fastcgi_buffer_size`.
+const AT_RUNTIME: &str = "at runtime: 502 Bad Gateway, \"upstream sent too big header while reading response header from upstream\"";
+
+/// The fix: the FastCGI module's header buffer of the size written for the proxy one.
+fn help(size: &str, place: &str) -> String {
+    format!("write `fastcgi_buffer_size {size};` (with `fastcgi_buffers` large enough, e.g. `fastcgi_buffers 8 {size}`){place}")
+}
+
 fn within(inner: Span, outer: Span) -> bool {
     inner.file == outer.file && inner.start >= outer.start && inner.end <= outer.end
 }
@@ -155,12 +163,8 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 location.pass_span(),
                 "requests go through fastcgi_pass",
             )
-            .with_help(format!(
-                "write `fastcgi_buffer_size {};` (with `fastcgi_buffers` large enough, e.g. `fastcgi_buffers 8 {}`)",
-                setting.first(),
-                setting.first()
-            ))
-            .with_note("at runtime: 502 Bad Gateway, \"upstream sent too big header while reading response header from upstream\""),
+            .with_help(help(setting.first(), ""))
+            .with_note(AT_RUNTIME),
         );
     }
 }
@@ -203,12 +207,8 @@ fn handed_to_php(model: &Model<'_>, seen: &mut foldhash::HashSet<Span>, sink: &m
                 )
                 .with_label("neither `proxy_pass` nor `fastcgi_pass` reads it here")
                 .with_related(php.pass_span(), "requests go through fastcgi_pass here")
-                .with_help(format!(
-                    "write `fastcgi_buffer_size {};` (with `fastcgi_buffers` large enough, e.g. `fastcgi_buffers 8 {}`) in the PHP location",
-                    setting.first(),
-                    setting.first()
-                ))
-                .with_note("at runtime: 502 Bad Gateway, \"upstream sent too big header while reading response header from upstream\""),
+                .with_help(help(setting.first(), " in the PHP location"))
+                .with_note(AT_RUNTIME),
             );
         }
     }
