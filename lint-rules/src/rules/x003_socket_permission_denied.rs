@@ -51,6 +51,9 @@ packages make with a group of their own name (www-data, nginx, apache, http, www
 user made by `adduser --system nginx` has no `nginx` group, and php-fpm refuses a
 socket group that does not exist.
 
+A repository's loose site (no Compose file, Dockerfile or manifest places it) is linted
+inside a stand-in nginx.conf, whose `user` is assumed: the finding is a note there.
+
 A pool without `user` is not judged: a master started as root refuses it (FPM111), and
 one that is not root makes the socket as itself, whoever that is.
 
@@ -289,6 +292,12 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
                 d = d
                     .with_severity(Severity::Note)
                     .with_note("this file is linted without the nginx.conf that includes it: nginx's `user` is not known, and \"nobody\" (nginx's built-in default) is assumed; pass --nginx-user, or lint it with its nginx.conf");
+            } else if model.options.nginx_includer_unknown && user_span.is_some() {
+                // A loose site of a repository, placed in a stand-in nginx.conf (the
+                // image's or distribution's): whose `user` the real one says is not known.
+                d = d
+                    .with_severity(Severity::Note)
+                    .with_note(format!("the nginx.conf that includes this site is not in the repository: \"{user}\", the `user` of the stand-in nginx.conf it is linted in, is assumed; pass --nginx-user, or add the nginx.conf"));
             } else if !stated {
                 d = d
                     .with_severity(Severity::Warning)
