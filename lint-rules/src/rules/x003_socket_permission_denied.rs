@@ -233,7 +233,11 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
                 continue;
             };
             if stated && model.options.disk_root.is_some() {
-                closed_directory(model, &user, user_span, socket, &p, t.span, sink);
+                if let Some(d) =
+                    closed_directory(model, &user, &groups, user_span, socket, &p, t.span)
+                {
+                    sink.push(d);
+                }
             }
             // A pool without `user` runs only under a master that is not root (a root
             // master refuses it: FPM111), and such a master makes the socket as itself:
@@ -330,19 +334,17 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
 fn closed_directory(
     model: &Model<'_>,
     user: &str,
+    groups: &[String],
     user_span: Option<Span>,
     socket: &std::path::Path,
     p: &PoolRef<'_>,
     pass_span: Span,
-    sink: &mut Sink,
-) {
-    let Some(dir) = socket.parent() else { return };
-    let Some(denial) = model
-        .filesystem
-        .denies(&model.accounts, user, dir, Access::Search)
-    else {
-        return;
-    };
+) -> Option<Diagnostic> {
+    let dir = socket.parent()?;
+    let denial =
+        model
+            .filesystem
+            .denies_in_groups(&model.accounts, user, groups, dir, Access::Search)?;
     let span = p
         .pool
         .get("listen")
@@ -368,5 +370,5 @@ fn closed_directory(
     if let Some(s) = user_span {
         d = d.with_related(s, "nginx's worker user");
     }
-    sink.push(d);
+    Some(d)
 }
