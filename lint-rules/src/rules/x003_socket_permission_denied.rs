@@ -341,6 +341,10 @@ fn closed_directory(
     pass_span: Span,
 ) -> Option<Diagnostic> {
     let dir = socket.parent()?;
+    // A directory missing or a file in its place: php-fpm cannot bind there (FPM114).
+    if model.filesystem.cannot_create_in(dir).is_some() {
+        return None;
+    }
     let denial =
         model
             .filesystem
