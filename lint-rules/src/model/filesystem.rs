@@ -187,10 +187,22 @@ impl Filesystem {
         path: &Path,
         access: Access,
     ) -> Option<Denial> {
+        self.denies_in_groups(accounts, user, &accounts.groups(user), path, access)
+    }
+
+    /// [`Self::denies`] for a process whose groups are `groups` (nginx's `user www-data
+    /// nginx;` runs its workers in group nginx besides www-data's memberships).
+    pub fn denies_in_groups(
+        &self,
+        accounts: &Accounts,
+        user: &str,
+        groups: &[String],
+        path: &Path,
+        access: Access,
+    ) -> Option<Denial> {
         if user == "root" || !accounts.from_files {
             return None;
         }
-        let groups = accounts.groups(user);
         let bits = |f: &FileFacts| -> u32 {
             if accounts.user_by_uid.get(&f.uid).map(String::as_str) == Some(user) {
                 (f.mode >> 6) & 7

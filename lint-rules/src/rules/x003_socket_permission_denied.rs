@@ -1,9 +1,10 @@
 use crate::model::NginxModel;
 use crate::model::Server;
 use crate::rule::{Check, Rule, Sink};
-use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity};
+use lint_source::{Diagnostic, Family, Fix, RuleMeta, Severity, Span};
 
 use crate::model::address::NginxTarget;
+use crate::model::filesystem::Access;
 use crate::model::{Model, PoolRef, Verdict};
 
 /// The rule.
@@ -13,7 +14,7 @@ pub static RULE: Rule = Rule {
         name: "socket-permission-denied",
         family: Family::Cross,
         severity: Severity::Error,
-        summary: "nginx's worker user may not open the pool's unix socket (listen.owner/group/mode, ACLs)",
+        summary: "nginx's worker user may not open the pool's unix socket (listen.owner/group/mode, ACLs, a closed directory above it)",
         aliases: &[],
         doc: r#"Connecting to a unix socket needs write permission on it. php-fpm creates the
 socket as `listen.owner`:`listen.group` with `listen.mode` (default 0660); with
@@ -64,6 +65,14 @@ nginx's workers also hold their user's supplementary groups: memberships in the
 root's `/etc/group`, and those a Dockerfile's `RUN` adds (`usermod -aG www-data
 nginx`, `adduser nginx www-data`, `addgroup nginx www-data`, `gpasswd -a`, `useradd
 -G`).
+
+Connecting also needs search (`x`) permission on every directory above the socket.
+php-fpm's master runs as root and makes the socket wherever `listen` says, so a socket
+put in a site user's home (`/home/site/run/php.sock`, home `0750 site:site`) or a
+directory like `/var/lib/php-fpm` (`0770 root:php-fpm`) is refused to nginx's workers
+whatever the socket's own mode: judged from the disk (`--root`), when nginx's user is
+stated. Bad: `listen = /home/shop/php-fpm.sock` with `/home/shop` `drwxr-x---
+shop:shop` and nginx `user www-data;`. Good: `listen = /run/php/shop.sock`.
 
 Without a `user` directive nginx's workers run as "nobody" (a warning). A site file
 linted on its own, without the nginx.conf that includes it, does not show who they
@@ -220,12 +229,19 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
             None => {}
         }
         for t in model.fastcgi_targets(location) {
-            if !matches!(t.target, NginxTarget::Unix(_)) {
+            let NginxTarget::Unix(socket) = &t.target else {
                 continue;
-            }
+            };
             let Verdict::Reached(p) = model.verdict(&t.target) else {
                 continue;
             };
+            if stated && model.options.disk_root.is_some() {
+                if let Some(d) =
+                    closed_directory(model, &user, &groups, user_span, socket, &p, t.span)
+                {
+                    sink.push(d);
+                }
+            }
             // A pool without `user` runs only under a master that is not root (a root
             // master refuses it: FPM111), and such a master makes the socket as itself:
             // whose the socket is, is known only when the master's user is.
@@ -318,4 +334,54 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
             sink.push(d);
         }
     }
+}
+
+/// The directories above the socket: connecting needs search permission on each (the
+/// socket's own mode is judged above). php-fpm's master runs as root and makes the
+/// socket wherever `listen` says, so a directory closed to nginx's workers goes
+/// unnoticed until the first request. Judged from the disk (`--root`) only.
+fn closed_directory(
+    model: &Model<'_>,
+    user: &str,
+    groups: &[String],
+    user_span: Option<Span>,
+    socket: &std::path::Path,
+    p: &PoolRef<'_>,
+    pass_span: Span,
+) -> Option<Diagnostic> {
+    let dir = socket.parent()?;
+    // A directory missing or a file in its place: php-fpm cannot bind there (FPM114).
+    if model.filesystem.cannot_create_in(dir).is_some() {
+        return None;
+    }
+    let denial =
+        model
+            .filesystem
+            .denies_in_groups(&model.accounts, user, groups, dir, Access::Search)?;
+    let span = p
+        .pool
+        .get("listen")
+        .map_or(p.pool.name_span, |e| e.key_span.to(e.value_span));
+    let mut d = Diagnostic::new(
+        &RULE.meta,
+        span,
+        format!(
+            "nginx runs as \"{user}\", which cannot enter {} ({}), above the socket {} of pool [{}]",
+            denial.path.display(),
+            denial.shown,
+            socket.display(),
+            p.pool.name
+        ),
+    )
+    .with_label("the socket is made in a directory nginx's workers cannot enter")
+    .with_related(pass_span, "nginx connects here")
+    .with_help(format!(
+        "put the socket in a directory {user} can enter (`/run/php/`), or `chmod o+x {}` (search only), or put {user} in a group that may enter it",
+        denial.path.display()
+    ))
+    .with_note("at runtime: 502 Bad Gateway, \"connect() to unix:... failed (13: Permission denied)\" in nginx's error log, whatever the socket's own owner and mode");
+    if let Some(s) = user_span {
+        d = d.with_related(s, "nginx's worker user");
+    }
+    Some(d)
 }
