@@ -44,12 +44,13 @@ pub struct FastcgiParam {
 /// Where a location's `fastcgi_param` list comes from.
 #[derive(Clone, Debug)]
 pub struct ParamList {
-    /// The effective parameters.
-    pub params: Arc<Vec<FastcgiParam>>,
+    /// The effective parameters. Each is shared by every list that has its statement
+    /// (the ~20 of an included `fastcgi.conf` are written once for the whole tree).
+    pub params: Arc<Vec<Arc<FastcgiParam>>>,
     /// The block level that defined them (`None` = inherited unchanged from http).
     pub defined_at: Option<Span>,
     /// Parameters of outer levels that this level's list dropped (the array reset).
-    pub dropped: Arc<Vec<FastcgiParam>>,
+    pub dropped: Arc<Vec<Arc<FastcgiParam>>>,
 }
 
 impl ParamList {
@@ -58,7 +59,11 @@ impl ParamList {
     /// so `include fastcgi.conf; fastcgi_param SCRIPT_FILENAME $request_filename;` runs
     /// the second one.
     pub fn get(&self, name: &str) -> Option<&FastcgiParam> {
-        self.params.iter().rev().find(|p| p.name == name)
+        self.params
+            .iter()
+            .rev()
+            .find(|p| p.name == name)
+            .map(|p| &**p)
     }
 }
 
@@ -1263,11 +1268,14 @@ fn fastcgi_param(item: &Item<'_>) -> FastcgiParam {
 /// `fastcgi_param` lists already built in this tree, by the statements that make
 /// them. A list usually comes from an included file (`fastcgi.conf`), so every
 /// location that includes it has the same statements: they share one list instead
-/// of each owning ~20 copies of the same names and values.
+/// of each owning ~20 copies of the same names and values. A list that differs by
+/// one statement of its own (`fastcgi_param HTTP_PROXY "";` beside the include)
+/// still shares the included statements' parameters, by statement.
 #[derive(Default)]
 struct ParamLists {
-    lists: HashMap<Vec<Span>, Arc<Vec<FastcgiParam>>>,
-    empty: Arc<Vec<FastcgiParam>>,
+    lists: HashMap<Vec<Span>, Arc<Vec<Arc<FastcgiParam>>>>,
+    params: HashMap<Span, Arc<FastcgiParam>>,
+    empty: Arc<Vec<Arc<FastcgiParam>>>,
 }
 
 /// Closes a block's own params over the parent's: any own param replaces the whole list.
@@ -1282,12 +1290,23 @@ fn settle_params(
         let params = match lists.lists.get(&key) {
             Some(list) => Arc::clone(list),
             None => {
-                let list = Arc::new(own.iter().map(fastcgi_param).collect::<Vec<_>>());
+                let list = Arc::new(
+                    own.iter()
+                        .map(|item| {
+                            Arc::clone(
+                                lists
+                                    .params
+                                    .entry(item.span())
+                                    .or_insert_with(|| Arc::new(fastcgi_param(item))),
+                            )
+                        })
+                        .collect::<Vec<_>>(),
+                );
                 lists.lists.insert(key, Arc::clone(&list));
                 list
             }
         };
-        let dropped: Vec<FastcgiParam> = scope
+        let dropped: Vec<Arc<FastcgiParam>> = scope
             .params
             .as_ref()
             .map(|p| {
