@@ -451,22 +451,28 @@ pub struct Server {
 
 /// The location each URI asked about lands in (an index among the matchers), shared by
 /// the rules that run in parallel. Bounded: past [`LocationMemo::MAX`] URIs, answers are
-/// computed and not kept. A clone starts empty (it is a cache, not data).
+/// computed and not kept. A clone starts empty (it is a cache, not data). A slot is a
+/// boxed URI and a 32-bit index (24 bytes, not 40: 10 000 servers keep theirs to the end).
 #[derive(Debug, Default)]
-pub(crate) struct LocationMemo(std::sync::Mutex<HashMap<String, Option<usize>>>);
+pub(crate) struct LocationMemo(std::sync::Mutex<HashMap<Box<str>, Option<u32>>>);
 
 impl LocationMemo {
     const MAX: usize = 4096;
 
     fn get_or_insert(&self, uri: &str, find: impl FnOnce() -> Option<usize>) -> Option<usize> {
         if let Some(found) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(uri) {
-            return *found;
+            return found.map(|i| i as usize);
         }
         // Not held while matching: another rule may ask at the same time.
         let found = find();
         let mut memo = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        if memo.len() < Self::MAX {
-            memo.insert(uri.to_string(), found);
+        // An index past `u32` (not a real server) is answered, not kept.
+        let kept = match found {
+            None => Some(None),
+            Some(i) => u32::try_from(i).ok().map(Some),
+        };
+        if let Some(kept) = kept.filter(|_| memo.len() < Self::MAX) {
+            memo.insert(uri.into(), kept);
         }
         found
     }
