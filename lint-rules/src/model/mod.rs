@@ -735,7 +735,7 @@ impl<'a> Model<'a> {
             .get("fastcgi_keep_conn")
             .is_some_and(|s| s.first().eq_ignore_ascii_case("on"));
         let targets = if keep && location.fastcgi_pass.is_some() {
-            location.fastcgi_targets.as_slice()
+            &location.fastcgi_targets[..]
         } else {
             &[]
         };
