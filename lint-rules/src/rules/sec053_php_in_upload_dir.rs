@@ -179,7 +179,10 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
             continue;
         }
         // `deny all;` in the PHP location stops everyone before php-fpm.
-        if denies(tree, php.span) || !reported.insert(php.span) {
+        if denies(tree, php.span)
+            || refuses_by_if(tree, php.span, &probe)
+            || !reported.insert(php.span)
+        {
             continue;
         }
         // The uploads location is itself the deny, written after the PHP location
@@ -221,5 +224,47 @@ fn denies(tree: &crate::model::syntax::Tree<'_>, span: lint_source::Span) -> boo
                     && s.arg(0)
                         .is_some_and(|a| matches!(a.as_ref(), "403" | "404" | "444")))
         })
+    })
+}
+
+/// Whether the location written at `span` refuses the URI `probe` with an `if` on the
+/// URI that answers an error (SlickStack's PHP location: `if ($uri !~
+/// ^/(index\.php|wp-login\.php|wp-admin/.*\.php)$) { return 444; }`): the rewrite phase
+/// answers before anything reaches php-fpm.
+fn refuses_by_if(tree: &crate::model::syntax::Tree<'_>, span: lint_source::Span, probe: &str) -> bool {
+    let Some(location) = tree.locations_at(span).next() else {
+        return false;
+    };
+    tree.children(Some(location)).iter().any(|&c| {
+        let item = tree.item(c);
+        if !item.is("if") {
+            return false;
+        }
+        let words = crate::model::syntax::if_words(&item);
+        if !words
+            .first()
+            .is_some_and(|v| matches!(v.as_str(), "$uri" | "$document_uri" | "$request_uri"))
+        {
+            return false;
+        }
+        let Some((regex, case_sensitive, negated)) = crate::model::syntax::if_regex(&item) else {
+            return false;
+        };
+        let refuses = tree.children(Some(c)).iter().any(|&d| {
+            let s = tree.item(d);
+            s.is("return")
+                && s.arg(0)
+                    .and_then(|a| a.parse::<u32>().ok())
+                    .is_some_and(|code| (400..600).contains(&code))
+        });
+        let pattern = if case_sensitive {
+            regex
+        } else {
+            format!("(?i){regex}")
+        };
+        refuses
+            && crate::model::compiled_regex::compile(&pattern).is_some_and(|r| {
+                r.is_match(probe.as_bytes()).unwrap_or(false) != negated
+            })
     })
 }
