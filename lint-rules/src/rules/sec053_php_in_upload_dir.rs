@@ -21,7 +21,9 @@ uploaded. nginx picks a regex location over a plain prefix location, so with
 the request `/uploads/shell.php` goes to php-fpm. `try_files $uri =404` does
 not help: the uploaded file exists. The check asks nginx's own location
 choice for `<uploads prefix>/x.php` in every server that declares an uploads
-location; a PHP location that denies everyone or returns is not reported. A regex
+location; a PHP location that denies everyone or returns is not reported,
+nor one whose `if` on the URI answers the path with an error (`if ($uri !~
+^/(index|wp-login)\.php$) { return 444; }`). A regex
 that denies scripts in uploads (`location ~* /uploads/.*\.php$ { deny all; }`)
 must come before the PHP location: nginx takes the first regex that matches, so
 written after `location ~ \.php$` it is never consulted (a WordPress snippet order;
