@@ -134,6 +134,27 @@ fn redirects_to_this_nginx(model: &Model<'_>, tree: &Tree<'_>, i: usize) -> bool
     if target.starts_with('/') && !target.starts_with("//") {
         return true;
     }
+    // A path from the request itself (`return 301 $uri;`, SlickStack's `rewrite ^(.*)$
+    // $uri? permanent;`), or a rewrite's first capture when its regex opens with it at
+    // the start of the URI (`rewrite ^(.*/)amp(.*)$ $1 permanent;`): always `/...`.
+    let starts_with_var = |var: &str| {
+        target.strip_prefix(var).is_some_and(|after| {
+            !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        })
+    };
+    if ["$uri", "$request_uri", "$document_uri"]
+        .iter()
+        .any(|v| starts_with_var(v))
+    {
+        return true;
+    }
+    let item = tree.item(i);
+    if item.is("rewrite")
+        && (starts_with_var("$1") || target.starts_with("${1}"))
+        && item.arg(0).is_some_and(|re| re.starts_with("^("))
+    {
+        return true;
+    }
     let lower = target.to_ascii_lowercase();
     let Some(rest) = ["https://", "http://", "$scheme://"]
         .iter()
