@@ -143,7 +143,7 @@ fn tmp_shared_by_units(root: &std::path::Path) -> bool {
 fn private_tmp(text: &str) -> Option<bool> {
     text.lines()
         .filter_map(|l| l.trim().strip_prefix("PrivateTmp="))
-        .last()
+        .next_back()
         .map(|v| {
             matches!(
                 v.trim().to_ascii_lowercase().as_str(),

@@ -174,11 +174,11 @@ fn limit_req(item: &Item<'_>) -> Option<String> {
         if word.starts_with("zone=") {
             zone = true;
         } else if let Some(value) = word.strip_prefix("burst=") {
-            if !atoi(value).is_some_and(|n| n > 0) {
+            if atoi(value).is_none_or(|n| n == 0) {
                 return Some(format!("invalid burst value \"{word}\""));
             }
         } else if let Some(value) = word.strip_prefix("delay=") {
-            if !atoi(value).is_some_and(|n| n > 0) {
+            if atoi(value).is_none_or(|n| n == 0) {
                 return Some(format!("invalid delay value \"{word}\""));
             }
         } else if word != "nodelay" {
