@@ -190,7 +190,7 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
         // The uploads location is itself the deny, written after the PHP location
         // (WordPress snippets' `~* /(?:uploads|files)/.*\.php$`): the fix is its place,
         // not another deny.
-        let diagnostic = if denies(tree, uploads.span) {
+        let diagnostic = if uploads.pattern.starts_with('~') && denies(tree, uploads.span) {
             Diagnostic::new(
                 &RULE.meta,
                 php.span,
