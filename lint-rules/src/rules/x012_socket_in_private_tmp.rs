@@ -2,6 +2,7 @@ use crate::rule::{Check, Rule, Sink};
 use fpm_conf_parser::Listen;
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
+use crate::model::filesystem::resolve_in_root;
 use crate::model::Model;
 
 /// The rule.
@@ -94,7 +95,18 @@ fn tmp_shared_by_units(root: &std::path::Path) -> bool {
             if !name.ends_with(".service") || !seen.insert(name.clone()) {
                 continue;
             }
-            let Ok(text) = std::fs::read_to_string(entry.path()) else {
+            // A unit is often a link (`/etc/systemd/system/x.service -> /lib/...`): read
+            // inside the copy, not on this machine; a masked unit (`-> /dev/null`) starts
+            // nothing.
+            let logical = std::path::Path::new("/").join(dir).join(&name);
+            let Some(physical) = resolve_in_root(root, &logical, 40) else {
+                continue;
+            };
+            if physical == std::path::Path::new("/dev/null") {
+                continue;
+            }
+            let on_disk = root.join(physical.strip_prefix("/").unwrap_or(&physical));
+            let Ok(text) = std::fs::read_to_string(on_disk) else {
                 continue;
             };
             let exec = text
@@ -113,7 +125,8 @@ fn tmp_shared_by_units(root: &std::path::Path) -> bool {
                 continue;
             }
             let mut private = private_tmp(&text);
-            for drop_dir in UNIT_DIRS {
+            // The most binding folder last: its drop-ins win.
+            for drop_dir in UNIT_DIRS.iter().rev() {
                 let Ok(drops) = std::fs::read_dir(root.join(drop_dir).join(format!("{name}.d")))
                 else {
                     continue;
@@ -121,7 +134,14 @@ fn tmp_shared_by_units(root: &std::path::Path) -> bool {
                 let mut drops: Vec<_> = drops.flatten().map(|e| e.path()).collect();
                 drops.sort();
                 for drop in drops {
-                    if let Ok(text) = std::fs::read_to_string(&drop) {
+                    let text = drop
+                        .strip_prefix(root)
+                        .ok()
+                        .and_then(|rel| resolve_in_root(root, &std::path::Path::new("/").join(rel), 40))
+                        .and_then(|p| {
+                            std::fs::read_to_string(root.join(p.strip_prefix("/").unwrap_or(&p))).ok()
+                        });
+                    if let Some(text) = text {
                         private = private_tmp(&text).or(private);
                     }
                 }
