@@ -20,8 +20,10 @@ a `return` or a `rewrite` that matches every URI, at the server's level or in it
 `location /`, not inside an `if`, whose target is `https://` with the request's
 host (`$host`, `$server_name`, `$http_host`) or one of the server's names, on a
 port the server listens on with TLS (443 when none is written). A redirect to
-another name (`www.` to the bare domain) is another server's request, and one
-under `if ($scheme = http)` only applies to plain HTTP.
+another name (`www.` to the bare domain) is another server's request, one
+under `if ($scheme = http)` only applies to plain HTTP, and one in `location /`
+to a literal path another location serves (`return 302
+https://$host/admin/;` beside `location /admin/`) lands there.
 
 **Symptom**: `ERR_TOO_MANY_REDIRECTS`; every HTTPS answer is `301` with `Location`
 pointing at itself, nothing in the error log (live, nginx 1.22.1: a server with
@@ -87,6 +89,36 @@ fn https_target(url: &str) -> Option<(Option<String>, Option<u32>)> {
     Some((host, port))
 }
 
+/// The literal path of an `https://` target (`https://$host/admin/` → `/admin/`; `/`
+/// when it names none); `None` when the path comes from a variable (`$request_uri`: the
+/// request's own URI).
+fn target_path(url: &str) -> Option<String> {
+    let rest = url.strip_prefix("https://")?;
+    let rest = ["$host", "$server_name", "$http_host"]
+        .into_iter()
+        .find_map(|v| {
+            rest.strip_prefix(v).filter(|after| {
+                !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            })
+        })
+        .unwrap_or_else(|| {
+            let end = rest.find(['/', ':', '$', '?']).unwrap_or(rest.len());
+            &rest[end..]
+        });
+    let rest = match rest.strip_prefix(':') {
+        Some(p) => p.trim_start_matches(|c: char| c.is_ascii_digit()),
+        None => rest,
+    };
+    if rest.is_empty() || rest.starts_with('?') {
+        return Some("/".to_string());
+    }
+    if !rest.starts_with('/') {
+        return None;
+    }
+    let path = &rest[..rest.find(['$', '?']).unwrap_or(rest.len())];
+    Some(path.to_string())
+}
+
 /// The redirect a statement makes of every request, as its target URL.
 fn redirect_all(node: Node<'_, '_>) -> Option<String> {
     if node.is("return") {
@@ -126,11 +158,27 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
         .find(|c| c.is("location") && c.is_block() && c.arg_count() == 1 && c.arg(0) == "/");
     let statements = block
         .children()
-        .chain(root_location.into_iter().flat_map(|l| l.children()));
-    for statement in statements {
+        .map(|c| (c, false))
+        .chain(
+            root_location
+                .into_iter()
+                .flat_map(|l| l.children().map(|c| (c, true))),
+        );
+    for (statement, in_root_location) in statements {
         let Some(url) = redirect_all(statement) else {
             continue;
         };
+        // From `location /`, a redirect to a literal path another location serves lands
+        // there, not back here (YunoHost's default server: `location / { return 302
+        // https://$host/yunohost/admin; }` beside its `location /yunohost/admin`).
+        if in_root_location {
+            let landing = target_path(&url).and_then(|path| server.location_for(&path));
+            if let (Some(landing), Some(root)) = (landing, root_location) {
+                if landing.span != root.span() {
+                    continue;
+                }
+            }
+        }
         let Some((host, port)) = https_target(&url) else {
             continue;
         };
@@ -187,5 +235,15 @@ mod tests {
             "another variable than the request's host"
         );
         assert_eq!(https_target("/login"), None);
+    }
+
+    #[test]
+    fn target_paths() {
+        use super::target_path;
+        assert_eq!(target_path("https://$host/yunohost/admin").as_deref(), Some("/yunohost/admin"));
+        assert_eq!(target_path("https://example.com:8443/a/$1").as_deref(), Some("/a/"));
+        assert_eq!(target_path("https://$host").as_deref(), Some("/"));
+        assert_eq!(target_path("https://$host$request_uri"), None);
+        assert_eq!(target_path("https://$hostname/x"), None);
     }
 }

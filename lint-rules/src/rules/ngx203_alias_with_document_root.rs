@@ -16,7 +16,10 @@ pub static RULE: Rule = Rule {
         aliases: &[],
         doc: r#"With `alias`, `$document_root` is the alias path, and
 `$fastcgi_script_name` still carries the location prefix, so the two
-together name a file that does not exist (`/srv/app/app/index.php`).
+together name a file that does not exist (`/srv/app/app/index.php`). An
+`alias` naming the script itself (`location /adminer/ { alias
+/srv/adminer.php; }`) is left alone unless the pool sets `cgi.fix_pathinfo =
+0`: the doubled path starts with that file, and php-fpm walks back to it.
 
 **Symptom**: 404 "File not found."; php-fpm logs `Primary script unknown`.
 
@@ -46,7 +49,7 @@ location /app/ {
     check: Check::Server(check),
 };
 
-fn check(_model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
+fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     // A location with alias covers the nested locations written inside its span.
     let aliases: Vec<_> = server
         .locations
@@ -70,9 +73,31 @@ fn check(_model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Si
         else {
             continue;
         };
+        // An alias naming the script itself (SlickStack's `location ^~ /adminer-xyz/ {
+        // alias /var/www/meta/adminer.php; }`): the doubled path starts with that file,
+        // and php-fpm's cgi.fix_pathinfo (on by default) walks back to it and runs it
+        // (live, nginx 1.22.1 + php-fpm 8.2: 200). Only a pool with it off refuses.
+        let mut pathinfo_off = None;
+        if alias.first().ends_with(".php") {
+            pathinfo_off = model.reached_pools(location).find_map(|(_, pool)| {
+                pool.php_value("cgi.fix_pathinfo")
+                    .filter(|(v, _)| v.trim() == "0")
+                    .map(|(_, at)| at)
+            });
+            if pathinfo_off.is_none() {
+                continue;
+            }
+        }
+        let mut diagnostic = Diagnostic::new(&RULE.meta, p.span, "SCRIPT_FILENAME uses $document_root$fastcgi_script_name under `alias`: the path doubles the location prefix")
+                .with_related(alias.span, "alias here");
+        if let Some(at) = pathinfo_off {
+            diagnostic = diagnostic.with_related(
+                at,
+                "cgi.fix_pathinfo = 0: php-fpm does not walk back to the aliased script",
+            );
+        }
         sink.push(
-            Diagnostic::new(&RULE.meta, p.span, "SCRIPT_FILENAME uses $document_root$fastcgi_script_name under `alias`: the path doubles the location prefix")
-                .with_related(alias.span, "alias here")
+            diagnostic
                 .with_help("set `fastcgi_param SCRIPT_FILENAME $request_filename;` in this location")
                 .with_note("at runtime: 404 \"File not found.\", php-fpm logs \"Primary script unknown\""),
         );

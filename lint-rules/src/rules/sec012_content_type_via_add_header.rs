@@ -27,7 +27,10 @@ makes the added one the only one, and is not reported. headers-more's
 `more_set_headers "Content-Type: ..."` replaces the header, and is not reported either.
 Nor is a block that answers `return 204` (the CORS preflight of enable-cors.org): nginx
 drops its own Content-Type from a 204, so the added one is the only one (live, nginx
-1.22.1: one `Content-Type` on the 204).
+1.22.1: one `Content-Type` on the 204). A block that answers an error by `return`
+(`return 502 '...'`) gets no header from `add_header` without `always`: that one is
+reported as never sent (YunoHost's plain-text 502 pages went out as
+`application/octet-stream`); `default_type` sets the type of the `return` text.
 
 **Symptom**: responses carry two `Content-Type` headers (`curl -I` shows both); the
 browser renders with the other type, or a cache stores the wrong one.
@@ -86,6 +89,21 @@ fn answers_no_content(blocks: &[Item<'_>]) -> bool {
     })
 }
 
+/// The status a block answers by its own `return`, when `add_header` without `always`
+/// does not apply to it (nginx adds headers to 200, 201, 204, 206, 301, 302, 303, 304,
+/// 307 and 308 only): YunoHost's `location = /yunohost/api/error/502 { return 502 '...';
+/// add_header Content-Type text/plain; }` sends no second header (live, nginx 1.22.1).
+fn answers_without_added_headers(blocks: &[Item<'_>]) -> Option<String> {
+    let block = blocks.last()?;
+    if block.children().any(|c| c.is("location")) {
+        return None;
+    }
+    let code = block.children().find(|c| c.is("return"))?.arg(0)?;
+    let status: u32 = code.parse().ok()?;
+    (!matches!(status, 200 | 201 | 204 | 206 | 301 | 302 | 303 | 304 | 307 | 308))
+        .then(|| code.to_string())
+}
+
 fn upstream_type_hidden(blocks: &[Item<'_>]) -> bool {
     blocks.iter().any(|b| {
         b.children().any(|c| {
@@ -131,12 +149,28 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         if answers_no_content(blocks) {
             return;
         }
+        let always = s.args().last().is_some_and(|a| a == "always");
+        let unsent = (!always)
+            .then(|| answers_without_added_headers(blocks))
+            .flatten();
         for (i, name, value) in headers(s) {
             if !name.eq_ignore_ascii_case("content-type") || upstream_type_hidden(blocks) {
                 continue;
             }
             let edit = to_default_type(model, s, blocks);
             let fix = format!("use `default_type {value};`");
+            if let Some(code) = &unsent {
+                sink.push(
+                    Diagnostic::new(
+                        &RULE.meta,
+                        s.arg_span(i),
+                        format!("this Content-Type is never sent: the block answers {code} by `return`, and `add_header` without `always` only applies to 2xx and 3xx responses"),
+                    )
+                    .with_help(format!("{fix}: it sets the type of the `return` text"))
+                    .with_fix_opt(edit),
+                );
+                continue;
+            }
             sink.push(
                 Diagnostic::new(
                     &RULE.meta,

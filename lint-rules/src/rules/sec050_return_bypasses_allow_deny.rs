@@ -37,7 +37,9 @@ A named location, and an `internal` one reached from `try_files`, `error_page`
 or `X-Accel-Redirect`, is entered after the access phase of the location that
 sent the request there, and is not reported. Rules written for a whole `server`
 are not bypassed by a redirect to a path of that server (`return 301 /netdata/;`):
-the client lands where the same rules answer.
+the client lands where the same rules answer. Rules written for all of `http` are not
+bypassed by a redirect to this nginx itself: a path, or a URL whose host is the
+request's (`https://$host$request_uri`) or a name one of its servers answers to.
 
 **Symptom**: clients the `deny` is meant to stop get the response anyway
 (`curl -i https://host/admin/` from any address answers 200 or the redirect).
@@ -98,6 +100,11 @@ fn reachable_descendants(tree: &Tree<'_>, scope: Option<usize>) -> Vec<usize> {
 /// Whether statement `i` is `return 3xx /path` or a `rewrite ... /path redirect|permanent`:
 /// a redirect to a path of the same server.
 fn redirects_within_server(tree: &Tree<'_>, i: usize) -> bool {
+    redirect_target(tree, i).is_some_and(|t| t.starts_with('/') && !t.starts_with("//"))
+}
+
+/// The target of `return 3xx TARGET` or of a redirecting `rewrite`.
+fn redirect_target(tree: &Tree<'_>, i: usize) -> Option<String> {
     let item = tree.item(i);
     let args: Vec<String> = crate::model::syntax::args(&item);
     let target = if item.is("return") {
@@ -105,17 +112,71 @@ fn redirects_within_server(tree: &Tree<'_>, i: usize) -> bool {
             [code, target] if matches!(code.as_str(), "301" | "302" | "303" | "307" | "308") => {
                 target
             }
-            _ => return false,
+            _ => return None,
         }
     } else if item.is("rewrite") && crate::model::syntax::rewrite_redirects(&item) {
-        match args.get(1) {
-            Some(target) => target,
-            None => return false,
-        }
+        args.get(1)?
     } else {
+        return None;
+    };
+    Some(target.clone())
+}
+
+/// Whether statement `i` redirects to this nginx itself: a path, or an `http(s)://` URL
+/// whose host is the request's (`$host`, `$http_host`, `$server_name`) or a name one of
+/// the configuration's servers answers to. Rules written for all of `http` answer there
+/// too (SlickStack's http-level `allow` Cloudflare / `deny all` beside its port-80
+/// server's `return 301 https://www.example.com$request_uri`).
+fn redirects_to_this_nginx(model: &Model<'_>, tree: &Tree<'_>, i: usize) -> bool {
+    let Some(target) = redirect_target(tree, i) else {
         return false;
     };
-    target.starts_with('/') && !target.starts_with("//")
+    if target.starts_with('/') && !target.starts_with("//") {
+        return true;
+    }
+    // A path from the request itself (`return 301 $uri;`, SlickStack's `rewrite ^(.*)$
+    // $uri? permanent;`), or a rewrite's first capture when its regex opens with it at
+    // the start of the URI (`rewrite ^(.*/)amp(.*)$ $1 permanent;`): always `/...`.
+    let starts_with_var = |var: &str| {
+        target.strip_prefix(var).is_some_and(|after| {
+            !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+        })
+    };
+    if ["$uri", "$request_uri", "$document_uri"]
+        .iter()
+        .any(|v| starts_with_var(v))
+    {
+        return true;
+    }
+    let item = tree.item(i);
+    if item.is("rewrite")
+        && (starts_with_var("$1") || target.starts_with("${1}"))
+        && item.arg(0).is_some_and(|re| re.starts_with("^("))
+    {
+        return true;
+    }
+    let lower = target.to_ascii_lowercase();
+    let Some(rest) = ["https://", "http://", "$scheme://"]
+        .iter()
+        .find_map(|p| lower.strip_prefix(p))
+    else {
+        return false;
+    };
+    let end = rest.find(['/', '?', '$']).unwrap_or(rest.len());
+    if end == 0 {
+        return ["$host", "$http_host", "$server_name"].iter().any(|v| {
+            rest.strip_prefix(v)
+                .is_some_and(|after| !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+        });
+    }
+    let host = &rest[..end];
+    let host = match host.rsplit_once(':') {
+        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => host,
+    };
+    model
+        .servers()
+        .any(|(_, s)| s.names.iter().any(|(n, _)| n.eq_ignore_ascii_case(host)))
 }
 
 fn returns_plain_error(tree: &Tree<'_>, i: usize) -> bool {
@@ -255,9 +316,13 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         // server, sends the client where the same rules answer (WordOps' acl.conf and
         // `location /netdata { return 301 /netdata/; }`): nothing is served past them.
         let server_wide = scope.is_some_and(|s| tree.item(s).is("server"));
+        let http_wide = scope.is_none_or(|s| tree.item(s).is("http"));
         let bypass = reachable_descendants(tree, scope).into_iter().find(|d| {
             let s = tree.item(*d);
             if server_wide && redirects_within_server(tree, *d) {
+                return false;
+            }
+            if http_wide && redirects_to_this_nginx(model, tree, *d) {
                 return false;
             }
             (s.is("return") && !returns_plain_error(tree, *d))

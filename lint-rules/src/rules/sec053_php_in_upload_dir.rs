@@ -21,7 +21,9 @@ uploaded. nginx picks a regex location over a plain prefix location, so with
 the request `/uploads/shell.php` goes to php-fpm. `try_files $uri =404` does
 not help: the uploaded file exists. The check asks nginx's own location
 choice for `<uploads prefix>/x.php` in every server that declares an uploads
-location; a PHP location that denies everyone or returns is not reported. A regex
+location; a PHP location that denies everyone or returns is not reported,
+nor one whose `if` on the URI answers the path with an error (`if ($uri !~
+^/(index|wp-login)\.php$) { return 444; }`). A regex
 that denies scripts in uploads (`location ~* /uploads/.*\.php$ { deny all; }`)
 must come before the PHP location: nginx takes the first regex that matches, so
 written after `location ~ \.php$` it is never consulted (a WordPress snippet order;
@@ -179,13 +181,16 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
             continue;
         }
         // `deny all;` in the PHP location stops everyone before php-fpm.
-        if denies(tree, php.span) || !reported.insert(php.span) {
+        if denies(tree, php.span)
+            || refuses_by_if(tree, php.span, &probe)
+            || !reported.insert(php.span)
+        {
             continue;
         }
         // The uploads location is itself the deny, written after the PHP location
         // (WordPress snippets' `~* /(?:uploads|files)/.*\.php$`): the fix is its place,
         // not another deny.
-        let diagnostic = if denies(tree, uploads.span) {
+        let diagnostic = if uploads.pattern.starts_with('~') && denies(tree, uploads.span) {
             Diagnostic::new(
                 &RULE.meta,
                 php.span,
@@ -221,5 +226,47 @@ fn denies(tree: &crate::model::syntax::Tree<'_>, span: lint_source::Span) -> boo
                     && s.arg(0)
                         .is_some_and(|a| matches!(a.as_ref(), "403" | "404" | "444")))
         })
+    })
+}
+
+/// Whether the location written at `span` refuses the URI `probe` with an `if` on the
+/// URI that answers an error (SlickStack's PHP location: `if ($uri !~
+/// ^/(index\.php|wp-login\.php|wp-admin/.*\.php)$) { return 444; }`): the rewrite phase
+/// answers before anything reaches php-fpm.
+fn refuses_by_if(tree: &crate::model::syntax::Tree<'_>, span: lint_source::Span, probe: &str) -> bool {
+    let Some(location) = tree.locations_at(span).next() else {
+        return false;
+    };
+    tree.children(Some(location)).iter().any(|&c| {
+        let item = tree.item(c);
+        if !item.is("if") {
+            return false;
+        }
+        let words = crate::model::syntax::if_words(&item);
+        if !words
+            .first()
+            .is_some_and(|v| matches!(v.as_str(), "$uri" | "$document_uri" | "$request_uri"))
+        {
+            return false;
+        }
+        let Some((regex, case_sensitive, negated)) = crate::model::syntax::if_regex(&item) else {
+            return false;
+        };
+        let refuses = tree.children(Some(c)).iter().any(|&d| {
+            let s = tree.item(d);
+            s.is("return")
+                && s.arg(0)
+                    .and_then(|a| a.parse::<u32>().ok())
+                    .is_some_and(|code| (400..600).contains(&code))
+        });
+        let pattern = if case_sensitive {
+            regex
+        } else {
+            format!("(?i){regex}")
+        };
+        refuses
+            && crate::model::compiled_regex::compile(&pattern).is_some_and(|r| {
+                r.is_match(probe.as_bytes()).unwrap_or(false) != negated
+            })
     })
 }

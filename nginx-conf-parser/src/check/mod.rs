@@ -585,6 +585,45 @@ impl<'a> Checker<'a> {
                     frame.seen.push((slot, item));
                 }
             }
+            if item.is("limit_req") || item.is("limit_conn") {
+                // ngx_http_limit_req / ngx_http_limit_conn: a second limit on the same
+                // zone in one block is `is duplicate` (another zone is a second limit).
+                let slot: &'static str = if item.is("limit_req") {
+                    "limit_req zone"
+                } else {
+                    "limit_conn zone"
+                };
+                fn zone(i: &Item<'_>) -> Option<String> {
+                    if i.is("limit_req") {
+                        i.args()
+                            .find(|a| a.starts_with("zone="))
+                            .map(|a| a.into_owned())
+                    } else {
+                        i.arg(0).map(|a| a.into_owned())
+                    }
+                }
+                let this = zone(&item);
+                let first = frame
+                    .seen
+                    .iter()
+                    .find(|(s, first)| *s == slot && this.is_some() && zone(first) == this);
+                if let Some((_, first)) = first {
+                    let name = item.name();
+                    self.out.push(
+                        Diagnostic::new(
+                            &DUPLICATE,
+                            item.name_span(),
+                            format!("\"{name}\" directive is duplicate"),
+                        )
+                        .with_related(first.name_span(), "the same zone is limited here")
+                        .with_help(
+                            "remove one of them; inside one block a zone may be limited once",
+                        ),
+                    );
+                } else {
+                    frame.seen.push((slot, item));
+                }
+            }
             if item.is("proxy_pass") || item.is("alias") {
                 // Not memoised with the statement: a snippet's proxy_pass may be spliced
                 // into a prefix location and a regex one.

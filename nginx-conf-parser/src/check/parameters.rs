@@ -23,6 +23,8 @@ pub(super) fn check(name: &str, item: &Item<'_>) -> Option<String> {
             cache_path(name, item)
         }
         "limit_req_zone" | "limit_conn_zone" => limit_zone(name, item),
+        "limit_req" => limit_req(item),
+        "limit_conn" => limit_conn(item),
         "ssl_session_cache" => session_cache(item),
         "resolver" => resolver(item),
         "open_log_file_cache" => open_log_file_cache(item),
@@ -161,6 +163,39 @@ fn limit_zone(name: &str, item: &Item<'_>) -> Option<String> {
         }
     }
     (!zone).then(|| format!("\"{name}\" must have \"zone\" parameter"))
+}
+
+/// `limit_req zone=NAME [burst=N] [nodelay | delay=N]` (`ngx_http_limit_req`): burst
+/// and delay are positive `ngx_atoi` numbers, any other word is invalid, and a zone is
+/// required (a rendering placeholder left in `burst=30_BURST` stops nginx).
+fn limit_req(item: &Item<'_>) -> Option<String> {
+    let mut zone = false;
+    for word in item.args() {
+        if word.starts_with("zone=") {
+            zone = true;
+        } else if let Some(value) = word.strip_prefix("burst=") {
+            if atoi(value).is_none_or(|n| n == 0) {
+                return Some(format!("invalid burst value \"{word}\""));
+            }
+        } else if let Some(value) = word.strip_prefix("delay=") {
+            if atoi(value).is_none_or(|n| n == 0) {
+                return Some(format!("invalid delay value \"{word}\""));
+            }
+        } else if word != "nodelay" {
+            return Some(format!("invalid parameter \"{word}\""));
+        }
+    }
+    (!zone).then(|| "\"limit_req\" must have \"zone\" parameter".to_string())
+}
+
+/// `limit_conn ZONE NUMBER` (`ngx_http_limit_conn`): a positive number below 65536.
+fn limit_conn(item: &Item<'_>) -> Option<String> {
+    let number = item.arg(1)?;
+    match atoi(&number) {
+        Some(n) if n > 65535 => Some("connection limit must be less 65536".to_string()),
+        Some(n) if n > 0 => None,
+        _ => Some(format!("invalid number of connections \"{number}\"")),
+    }
 }
 
 /// `ssl_session_cache off | none | [builtin[:SIZE]] [shared:NAME:SIZE]`.
