@@ -886,19 +886,7 @@ pub fn parse_target(
                 }
             }
             "ENV" => {
-                let (k, v) = match args.split_once('=') {
-                    Some((k, v)) if !k.contains(' ') => (k, v),
-                    _ => args.split_once(' ').unwrap_or((&args, "")),
-                };
-                // `ENV a=1 b=2` and `ENV a 1`.
-                let pairs: Vec<(String, String)> = if args.contains('=') {
-                    args.split_whitespace()
-                        .filter_map(|w| w.split_once('='))
-                        .map(|(k, v)| (k.to_string(), unquote(v).to_string()))
-                        .collect()
-                } else {
-                    vec![(k.trim().to_string(), unquote(v.trim()).to_string())]
-                };
+                let pairs = env_pairs(&args);
                 for (k, v) in pairs {
                     let v = substitute(&v, &vars);
                     unset_args.remove(&k);
@@ -1493,6 +1481,28 @@ pub fn is_php_version(text: &str) -> bool {
 /// A value of `ARG` or `ENV` without the quotes around it: the shell-like parser of
 /// Dockerfiles drops both kinds (`ARG NGINX_VERSION='1.27'` is `1.27`; kept, the image
 /// was `nginx:'1.27'-alpine` and its version unknown).
+/// The (name, value) pairs of an `ENV` instruction's arguments, as Docker reads them:
+/// `ENV a=1 b="x y"` when the first word has a `=`, else the legacy `ENV a 1 2`, one name
+/// and the rest of the line its value, `=` signs in it included (yansongda's
+/// `ENV NGINX_CONFIGURE --user=www-data --prefix=/etc/nginx ...` read as pairs was
+/// `--user`, `--prefix`... and `./configure $NGINX_CONFIGURE` nginx's defaults).
+fn env_pairs(args: &str) -> Vec<(String, String)> {
+    let args = args.trim();
+    let first = args.split_whitespace().next().unwrap_or("");
+    if first.contains('=') {
+        crate::supervisord::words(args)
+            .into_iter()
+            .filter_map(|w| {
+                let (k, v) = w.split_once('=')?;
+                Some((k.to_string(), v.to_string()))
+            })
+            .collect()
+    } else {
+        let (k, v) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
+        vec![(k.to_string(), unquote(v.trim()).to_string())]
+    }
+}
+
 fn unquote(v: &str) -> &str {
     let v = v.trim();
     for q in ['"', '\''] {
@@ -1754,6 +1764,28 @@ mod tests {
         // php's configure in the same image is not nginx's.
         let php = df("FROM ubuntu:24.04\nRUN cd php-8.4.1 && ./configure --prefix=/usr/local/php --enable-fpm\n");
         assert_eq!(php.nginx_build, None);
+    }
+
+    /// `ENV NAME value` (the legacy form) keeps the rest of the line as the value, `=`
+    /// signs in it included: yansongda/docker-php-fpm-nginx configures nginx with
+    /// `ENV NGINX_CONFIGURE --prefix=/etc/nginx ... --add-module=...` and `./configure
+    /// $NGINX_CONFIGURE`. The `a=1 b="x y"` form keeps quoted spaces.
+    #[test]
+    fn env_legacy_form_keeps_equals_signs_and_pairs_keep_quoted_spaces() {
+        let df = parse_in_r("FROM debian:bookworm\nENV NGINX_CONFIGURE \\\n    --user=www-data --prefix=/etc/nginx \\\n    --conf-path=/etc/nginx/nginx.conf --add-module=/src/nginx-module-vts\nENV A=1 B=\"x y\" C='z'\nRUN cd /src/nginx-1.18.0 && ./configure $NGINX_CONFIGURE && make install\n");
+        let configure = df.env.get("NGINX_CONFIGURE").map(String::as_str);
+        assert!(
+            configure.is_some_and(|c| c.starts_with("--user=www-data --prefix=/etc/nginx")
+                && c.ends_with("--add-module=/src/nginx-module-vts")),
+            "{configure:?}"
+        );
+        assert!(!df.env.contains_key("--user"));
+        assert_eq!(df.env.get("B").map(String::as_str), Some("x y"));
+        assert_eq!(df.env.get("C").map(String::as_str), Some("z"));
+        let build = df.nginx_build.expect("nginx built from source");
+        assert_eq!(build.conf_path, PathBuf::from("/etc/nginx/nginx.conf"));
+        assert_eq!(build.user, "www-data");
+        assert_eq!(df.nginx_modules, ["vts"]);
     }
 
     /// A RUN continued across an empty line or a comment line is one command, as Docker
