@@ -713,6 +713,41 @@ mod real_world {
         assert!(!text.contains("NGX017"), "{text}");
     }
 
+    /// City-of-Helsinki/drupal-docker-images: `COPY files/ /` places the start script
+    /// `/usr/local/bin/entrypoint`, run under `tini --`, which sources every script of
+    /// `/entrypoints/`; one of them renders the site with envplate (`ep
+    /// /etc/nginx/http.d/default.conf`). Read as written, `root
+    /// ${WEBROOT:-/var/www/html/public};` was a false NGX014. Without the `ep` line the
+    /// site is read as written (its duplicate location found).
+    #[test]
+    fn shell_defaults_rendered_by_a_script_the_start_script_runs_from_a_folder() {
+        let site = "server {\n    listen 80;\n    root ${WEBROOT:-/var/www/html/public};\n    location /a { return 204; }\n    location /a { return 204; }\n}\n";
+        let dockerfile = "FROM nginx:1.25-alpine\nRUN apk add --no-cache tini\nCOPY --from=hairyhenderson/envplate /bin/ep /usr/local/bin/ep\nCOPY files/ /\nENTRYPOINT [\"/sbin/tini\", \"--\"]\nCMD [\"entrypoint\"]\n";
+        let entrypoint = "#!/bin/sh\nif [ -d /entrypoints ]; then\n  for i in /entrypoints/*; do\n    if [ -r $i ]; then\n      . $i\n    fi\n  done\nfi\nexec \"$@\"\n";
+        let lint_with_hook = |hook: &str| {
+            lint(&[
+                ("Dockerfile", dockerfile),
+                ("files/etc/nginx/conf.d/default.conf", site),
+                ("files/usr/local/bin/entrypoint", entrypoint),
+                ("files/entrypoints/20-prepare-nginx.sh", hook),
+                (
+                    "files/entrypoints/99-nginx.sh",
+                    "#!/bin/sh\nnginx -g 'daemon off;'\n",
+                ),
+            ])
+            .0
+        };
+        let text = lint_with_hook("#!/bin/sh\nep /etc/nginx/conf.d/default.conf\n");
+        assert!(!text.contains("NGX014"), "{text}");
+        assert!(!text.contains("NGX017"), "{text}");
+        assert!(
+            text.contains("rendered when the container starts"),
+            "{text}"
+        );
+        let text = lint_with_hook("#!/bin/sh\necho preparing nginx\n");
+        assert!(text.contains("NGX017"), "{text}");
+    }
+
     /// The official nginx image runs the `/docker-entrypoint.d/*.sh` hooks a repository
     /// places before nginx starts: humhub's renders nginx.conf in place (`envsubst
     /// "$defined_envs" < nginx.conf > /tmp/x; cat /tmp/x > nginx.conf`) and makes the file

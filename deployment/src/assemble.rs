@@ -878,13 +878,61 @@ impl Container {
         text
     }
 
-    /// The script the container's command runs, if the repository places it.
+    /// The repository files placed directly in the container's folder `dir` (by a file
+    /// mount or COPY into it, or inside a folder placed at or above it), by name, the last
+    /// layer winning; at most 64.
+    fn placed_files_in(&self, dir: &Path) -> Vec<PathBuf> {
+        let mut by_name: BTreeMap<std::ffi::OsString, PathBuf> = BTreeMap::new();
+        for m in &self.mounts {
+            match &m.source {
+                Source::File(host) if m.target.parent() == Some(dir) => {
+                    if let Some(name) = m.target.file_name() {
+                        by_name.insert(name.to_os_string(), host.clone());
+                    }
+                }
+                Source::Dir { host, .. } => {
+                    let Ok(rest) = dir.strip_prefix(&m.target) else {
+                        continue;
+                    };
+                    let Ok(entries) = std::fs::read_dir(host.join(rest)) else {
+                        continue;
+                    };
+                    for e in entries.filter_map(Result::ok).take(64) {
+                        if e.path().is_file() {
+                            by_name.insert(e.file_name(), e.path());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        by_name.into_values().take(64).collect()
+    }
+
+    /// The script the container's command runs, if the repository places it. An init
+    /// that only reaps and hands over (`ENTRYPOINT ["/sbin/tini", "--"]`, dumb-init,
+    /// catatonit) runs its operands: City-of-Helsinki's drupal images start `tini --
+    /// entrypoint`.
     fn command_script(&self) -> Option<String> {
+        self.script_of_command(&self.command)
+    }
+
+    /// [`Container::command_script`] of the command `command`.
+    fn script_of_command(&self, command: &[String]) -> Option<String> {
+        let init = |w: &str| {
+            matches!(
+                w.rsplit('/').next().unwrap_or(w),
+                "tini" | "tini-static" | "dumb-init" | "catatonit"
+            )
+        };
+        if command.first().is_some_and(|w| init(w)) {
+            let start = command.iter().skip(1).position(|w| !w.starts_with('-'))?;
+            return self.script_of_command(&command[1 + start..]);
+        }
         // `["/bin/sh", "/app/docker-entrypoint.sh"]` runs the script as `[script]` does
         // (lukkas-lukkas/php-nginx: the supervisord it starts runs `php-fpm -y www.conf`,
         // which was missed); a script run through a shell needs no `#!`.
-        let shell = self
-            .command
+        let shell = command
             .first()
             .map(|w| w.rsplit('/').next().unwrap_or(w))
             .is_some_and(|p| matches!(p, "sh" | "bash" | "ash" | "dash"));
@@ -896,7 +944,7 @@ impl Container {
             // Options come before the script: `-c` (or `-ec`, `-lc`) among them means the
             // next word is the script's text; the first operand is otherwise a script file
             // (whose own arguments, `nginx -c nginx.conf`, are not the shell's).
-            let mut words = self.command.iter().skip(1);
+            let mut words = command.iter().skip(1);
             while let Some(w) = words.next() {
                 if !w.starts_with('-') {
                     return self.placed_script(w);
@@ -907,7 +955,7 @@ impl Container {
             }
             return None;
         }
-        self.command
+        command
             .first()
             .and_then(|program| self.placed_script(program))
             .filter(|t| t.starts_with("#!"))
@@ -969,6 +1017,25 @@ impl Container {
         };
         if calls_renderer(&self.command_text()) {
             return true;
+        }
+        // The start script the repository places, and the scripts it runs from a folder
+        // (`for i in /entrypoints/*; do . $i; done`, `run-parts /etc/entrypoint.d`):
+        // City-of-Helsinki's drupal images copy `files/` onto `/`, and the
+        // `/usr/local/bin/entrypoint` it holds sources `/entrypoints/20-prepare-nginx.sh`,
+        // whose `ep /etc/nginx/http.d/default.conf` renders the site (read as written, its
+        // `root ${WEBROOT:-/var/www/html/public};` was a false NGX014).
+        if let Some(script) = self.command_script() {
+            if calls_renderer(&script) {
+                return true;
+            }
+            let run_from_folder = script_folders_run(&script).into_iter().any(|dir| {
+                self.placed_files_in(&dir)
+                    .iter()
+                    .any(|host| script_head(host).is_some_and(|t| calls_renderer(&t)))
+            });
+            if run_from_folder {
+                return true;
+            }
         }
         self.mounts.iter().any(|m| {
             let script = m.target.starts_with("/docker-entrypoint.d")
@@ -5967,6 +6034,42 @@ fn script_head(host: &Path) -> Option<String> {
     )
     .ok()?;
     Some(String::from_utf8_lossy(&head).into_owned())
+}
+
+/// The folders a start script runs every script of: `for f in /entrypoints/*; do . "$f";
+/// done` (the loop's list, a glob of the whole folder) and `run-parts DIR`. Absolute
+/// folders only; comments are not read.
+fn script_folders_run(script: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    for line in script.lines().map(str::trim_start) {
+        if line.starts_with('#') {
+            continue;
+        }
+        let words: Vec<&str> = line
+            .split(|c: char| c.is_whitespace() || c == ';')
+            .filter(|w| !w.is_empty())
+            .collect();
+        for (i, w) in words.iter().enumerate() {
+            let dir = match *w {
+                "in" if i >= 2 && words[i - 2] == "for" => words
+                    .get(i + 1)
+                    .map(|d| d.trim_matches(['"', '\'']))
+                    .and_then(|d| d.strip_suffix("/*").or_else(|| d.strip_suffix("/*.sh"))),
+                "run-parts" => words[i + 1..]
+                    .iter()
+                    .find(|d| !d.starts_with('-'))
+                    .map(|d| d.trim_matches(['"', '\''])),
+                _ => None,
+            };
+            if let Some(dir) = dir.filter(|d| d.starts_with('/') && !d.contains('$')) {
+                let dir = PathBuf::from(dir);
+                if !out.contains(&dir) {
+                    out.push(dir);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Where `program` runs in a command's words: a word naming it (`nginx`, `nginx-debug`,
