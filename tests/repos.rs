@@ -62,6 +62,7 @@ fn broken_layouts_fail_and_their_originals_pass() {
         ("compose-laravel-conf-d-broken-pool-loopback", "X0"),
         ("image-supervisord-unix-socket-broken-socket-path", "X001"),
         ("source-built-nginx-multistage-broken-port", "X021"),
+        ("compose-v1-top-level-services-broken-host", "X020"),
     ];
     for (broken, code) in cases {
         let (text, status) = run_in(
