@@ -714,6 +714,38 @@ mod real_world {
         assert!(!text.contains("NGX017"), "{text}");
     }
 
+    /// PM-Connect/docker-php-nginx: the build COPYs its files to `/ops/files/`, `RUN cp`s
+    /// the start script to `/entrypoint.sh` and removes the image's php-fpm.conf; the
+    /// shell-form `ENTRYPOINT /php-fpm_exporter ... & /entrypoint.sh` runs the script, which exports
+    /// `APPLICATION_ROOT="${PROJECT_DIR:-/var/app}"` and renders php-fpm.conf and the pool
+    /// with envsubst. The script was never found: php-fpm.conf was a false FPM005 error.
+    /// Without the `cp`, nothing places the script and the error stays.
+    #[test]
+    fn start_script_copied_by_run_cp_and_run_after_a_shell_form_background_job() {
+        let dockerfile = |cp: &str| {
+            format!("FROM php:8.2-fpm-alpine\nCOPY ./entrypoint.sh ./php-fpm.conf.template ./www.conf.template /ops/files/\nRUN apk add --no-cache gettext \\\n  {cp}&& rm -rf /usr/local/etc/php-fpm.conf /usr/local/etc/php-fpm.d/www.conf /usr/local/etc/php-fpm.d/zz-docker.conf\nENTRYPOINT /php-fpm_exporter server --phpfpm.scrape-uri=\"tcp://127.0.0.1:9000/status\" & /entrypoint.sh\n")
+        };
+        let entrypoint = "#!/bin/bash\nset -e\nexport APPLICATION_ROOT=\"${PROJECT_DIR:-/var/app}\"\nexport PHP_FPM_PM_MAX_CHILDREN=\"${PHP_FPM_PM_MAX_CHILDREN:-8}\"\nenvsubst '${APPLICATION_ROOT},${PHP_FPM_PM_MAX_CHILDREN}' < /ops/files/www.conf.template > /usr/local/etc/php-fpm.d/www.conf\nenvsubst '' < /ops/files/php-fpm.conf.template > /usr/local/etc/php-fpm.conf\nexec php-fpm -R --nodaemonize\n";
+        let global =
+            "[global]\nerror_log = /proc/self/fd/2\ndaemonize = no\ninclude=etc/php-fpm.d/*.conf\n";
+        let pool = "[www]\nuser = www-data\ngroup = www-data\nlisten = 127.0.0.1:9000\npm = static\npm.max_children = ${PHP_FPM_PM_MAX_CHILDREN}\nchdir = ${APPLICATION_ROOT}\n";
+        let lint_with = |cp: &str| {
+            lint(&[
+                ("Dockerfile", &dockerfile(cp)),
+                ("entrypoint.sh", entrypoint),
+                ("php-fpm.conf.template", global),
+                ("www.conf.template", pool),
+            ])
+            .0
+        };
+        let text = lint_with("&& cp /ops/files/entrypoint.sh /entrypoint.sh ");
+        assert!(text.contains("[./Dockerfile (php-fpm only)]"), "{text}");
+        assert!(!text.contains("FPM005"), "{text}");
+        assert!(!text.contains("FPM009"), "{text}");
+        let text = lint_with("");
+        assert!(text.contains("FPM005"), "{text}");
+    }
+
     /// City-of-Helsinki/drupal-docker-images: `COPY files/ /` places the start script
     /// `/usr/local/bin/entrypoint`, run under `tini --`, which sources every script of
     /// `/entrypoints/`; one of them renders the site with envplate (`ep

@@ -387,6 +387,24 @@ impl Container {
             .find_map(|dir| self.placed_script(&format!("{dir}/{program}")));
         }
         let program = Path::new(program);
+        // A `RUN cp /ops/files/entrypoint.sh /entrypoint.sh` of a file the build COPYed
+        // (PM-Connect/docker-php-nginx): the script is the copied file, as it was placed.
+        let copied = self.build_edits.iter().rev().find_map(|e| match &e.op {
+            crate::build_edits::Op::CopyFrom(src) if e.path == program => Some(src.clone()),
+            _ => None,
+        });
+        if let Some(src) = copied.filter(|src| src != program) {
+            let src = src.to_string_lossy().into_owned();
+            return self
+                .mounts
+                .iter()
+                .rev()
+                .find_map(|m| match &m.source {
+                    Source::File(host) if m.target == Path::new(&src) => Some(host.clone()),
+                    _ => None,
+                })
+                .and_then(|host| script_head(&host));
+        }
         // The last layer that places the path wins.
         let host = self.mounts.iter().rev().find_map(|m| match &m.source {
             Source::File(host) if m.target == program => Some(host.clone()),
@@ -950,15 +968,42 @@ impl Container {
                     return self.placed_script(w);
                 }
                 if !w.starts_with("--") && w.contains('c') {
-                    return words.next().cloned();
+                    // The text may itself run a script the repository places (`ENTRYPOINT
+                    // exporter ... & /entrypoint.sh`, Docker's shell form: PM-Connect's
+                    // entrypoint renders php-fpm.conf and the pool with envsubst): its
+                    // lines follow the text.
+                    let text = words.next()?;
+                    let mut out = text.clone();
+                    for script in scripts_run_by(text)
+                        .iter()
+                        .filter_map(|program| self.placed_script(program))
+                        .filter(|t| t.starts_with("#!"))
+                    {
+                        out.push('\n');
+                        out.push_str(&script);
+                    }
+                    return Some(out);
                 }
             }
             return None;
         }
-        command
+        let first = command
             .first()
             .and_then(|program| self.placed_script(program))
-            .filter(|t| t.starts_with("#!"))
+            .filter(|t| t.starts_with("#!"));
+        if first.is_some()
+            || !command
+                .iter()
+                .any(|w| matches!(w.as_str(), "&" | "&&" | ";"))
+        {
+            return first;
+        }
+        // A shell-form command of several (`ENTRYPOINT exporter ... & /entrypoint.sh`,
+        // which Docker runs with `/bin/sh -c`): the script a later one runs.
+        scripts_run_by(&command.join(" "))
+            .iter()
+            .filter_map(|program| self.placed_script(program))
+            .find(|t| t.starts_with("#!"))
     }
 
     /// The symbolic links the start script makes (`ln -s TARGET LINK`), its `$NAME`s read
@@ -1347,13 +1392,21 @@ impl Container {
                 if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
                 {
                     let value = value.trim_matches(|c| c == '"' || c == '\'');
+                    // `${OTHER:-default}` (`export APPLICATION_ROOT="${PROJECT_DIR:-/var/app}"`,
+                    // PM-Connect/docker-php-nginx) is OTHER's value, else the default.
                     let value = match value
-                        .strip_prefix(&format!("${{{name}:-"))
-                        .or_else(|| value.strip_prefix(&format!("${{{name}:=")))
+                        .strip_prefix("${")
                         .and_then(|v| v.strip_suffix('}'))
-                    {
-                        Some(default) => Some(
-                            vars.get(name)
+                        .and_then(|v| v.split_once(":-").or_else(|| v.split_once(":=")))
+                        .filter(|(other, default)| {
+                            !other.is_empty()
+                                && other
+                                    .bytes()
+                                    .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                                && !default.contains(['$', '`'])
+                        }) {
+                        Some((other, default)) => Some(
+                            vars.get(other)
                                 .cloned()
                                 .unwrap_or_else(|| default.to_string()),
                         ),
@@ -6034,6 +6087,25 @@ fn script_head(host: &Path) -> Option<String> {
     )
     .ok()?;
     Some(String::from_utf8_lossy(&head).into_owned())
+}
+
+/// The absolute script paths a one-line shell command runs where a command starts (first,
+/// or after `&`, `&&`, `;`, `|`, `||`, `exec`): `exporter --flag & /entrypoint.sh` runs
+/// `/entrypoint.sh`. At most 4.
+fn scripts_run_by(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut at_start = true;
+    for w in text.split_whitespace() {
+        let separator = matches!(w, "&" | "&&" | ";" | "|" | "||");
+        if at_start && !separator && w != "exec" {
+            let w = w.trim_matches(['"', '\'', ';']);
+            if w.starts_with('/') && !w.contains('$') && out.len() < 4 {
+                out.push(w.to_string());
+            }
+        }
+        at_start = separator || w == "exec" || (at_start && w == "exec") || w.ends_with(';');
+    }
+    out
 }
 
 /// The folders a start script runs every script of: `for f in /entrypoints/*; do . "$f";
