@@ -852,6 +852,12 @@ pub fn parse_target(
     // those whose sources are fetched by URL (`git clone .../headers-more-nginx-module
     // /build/hm`: the folder `--add-module=` names may not say which).
     let mut built_modules: Vec<String> = Vec::new();
+    // The first Debian-style versioned php package an install names (`php8.2`,
+    // `php8.2-mysql`): the version an unversioned `php-fpm` beside it is, when the
+    // sources are Ondřej Surý's (atlaswebdev89/nginx-php-fpm-docker: Debian 10, whose own
+    // php is 7.3, with `apt install php8.2 ...` then `apt install php-fpm`, started as
+    // `php-fpm8.2`).
+    let mut versioned_php_package: Option<String> = None;
     let mut fetched_modules: Vec<&'static str> = Vec::new();
     let mut adds_modules = false;
     // BuildKit skips a byte-order mark; the first instruction is behind it.
@@ -1299,6 +1305,15 @@ pub fn parse_target(
                                 df.php_suffix = digits;
                             }
                         }
+                        if let Some(rest) = w.strip_prefix("php") {
+                            let version = rest.split('-').next().unwrap_or(rest);
+                            if versioned_php_package.is_none()
+                                && version.contains('.')
+                                && is_php_version(version)
+                            {
+                                versioned_php_package = Some(version.to_string());
+                            }
+                        }
                         if w.starts_with("php") && w.ends_with("-fpm") {
                             df.installs_fpm = true;
                             let suffix: String =
@@ -1445,6 +1460,11 @@ pub fn parse_target(
             df.php_version = version;
         }
     }
+    if df.installs_fpm && df.php_version.is_empty() && df.package_manager == Some("apt") {
+        if let Some(version) = versioned_php_package {
+            df.php_version = version;
+        }
+    }
     // A deleted file is not an edited one.
     let removed = df.removed.clone();
     df.edited
@@ -1478,9 +1498,6 @@ pub fn is_php_version(text: &str) -> bool {
     })
 }
 
-/// A value of `ARG` or `ENV` without the quotes around it: the shell-like parser of
-/// Dockerfiles drops both kinds (`ARG NGINX_VERSION='1.27'` is `1.27`; kept, the image
-/// was `nginx:'1.27'-alpine` and its version unknown).
 /// The (name, value) pairs of an `ENV` instruction's arguments, as Docker reads them:
 /// `ENV a=1 b="x y"` when the first word has a `=`, else the legacy `ENV a 1 2`, one name
 /// and the rest of the line its value, `=` signs in it included (yansongda's
@@ -1503,6 +1520,9 @@ fn env_pairs(args: &str) -> Vec<(String, String)> {
     }
 }
 
+/// A value of `ARG` or `ENV` without the quotes around it: the shell-like parser of
+/// Dockerfiles drops both kinds (`ARG NGINX_VERSION='1.27'` is `1.27`; kept, the image
+/// was `nginx:'1.27'-alpine` and its version unknown).
 fn unquote(v: &str) -> &str {
     let v = v.trim();
     for q in ['"', '\''] {
@@ -1523,6 +1543,22 @@ mod tests {
             std::path::Path::new("/r"),
             &std::collections::BTreeMap::new(),
         )
+    }
+
+    /// An unversioned `php-fpm` beside a versioned php package from Surý's repository is
+    /// that version (atlaswebdev89/nginx-php-fpm-docker: Debian 10 with `php8.2`, started
+    /// as `php-fpm8.2`); alone, it is the release's own php (left to the caller).
+    #[test]
+    fn unversioned_php_fpm_beside_a_versioned_php_package_is_that_version() {
+        let df = parse_in_r;
+        let sury = df("FROM debian:10\nRUN apt -y update && apt -y install php8.2 git curl\nRUN apt install -y php-fpm\nRUN apt -y install php-mysql php-xml\n");
+        assert!(sury.installs_fpm);
+        assert_eq!(sury.php_version, "8.2");
+        let own = df("FROM debian:10\nRUN apt-get install -y php-fpm php-mysql\n");
+        assert!(own.installs_fpm);
+        assert_eq!(own.php_version, "");
+        let pinned = df("FROM debian:12\nRUN apt-get install -y php8.1-cli php8.3-fpm\n");
+        assert_eq!(pinned.php_version, "8.3");
     }
 
     /// passbolt's Debian image installs php-fpm as its package's dependency and copies a
