@@ -6103,7 +6103,7 @@ fn scripts_run_by(text: &str) -> Vec<String> {
                 out.push(w.to_string());
             }
         }
-        at_start = separator || w == "exec" || (at_start && w == "exec") || w.ends_with(';');
+        at_start = separator || w == "exec" || w.ends_with(';');
     }
     out
 }
