@@ -62,6 +62,13 @@ const DIFFERENCES: &[(&str, &str, &str)] = &[
          the `brotli*` directives",
     ),
     (
+        "repos/source-built-nginx-env-configure-flags",
+        "nginx",
+        "the Dockerfile compiles nginx with the vts module (`--add-module=.../nginx-module-vts` \
+         in its ENV); this machine's Debian nginx has no vts, so only that build's own nginx -t \
+         could judge the `vhost_traffic_status*` directives",
+    ),
+    (
         "repos/source-built-nginx-prefix-s6",
         "nginx",
         "nginx's `pid /nginx/run/nginx.pid;` is in a folder the Dockerfile's RUN makes \

@@ -62,6 +62,7 @@ fn broken_layouts_fail_and_their_originals_pass() {
         ("compose-laravel-conf-d-broken-pool-loopback", "X0"),
         ("image-supervisord-unix-socket-broken-socket-path", "X001"),
         ("source-built-nginx-multistage-broken-port", "X021"),
+        ("compose-v1-top-level-services-broken-host", "X020"),
     ];
     for (broken, code) in cases {
         let (text, status) = run_in(
@@ -711,6 +712,73 @@ mod real_world {
             ("render.sh", "#!/bin/sh\nep /etc/nginx/conf.d/*\n"),
         ]);
         assert!(!text.contains("NGX017"), "{text}");
+    }
+
+    /// PM-Connect/docker-php-nginx: the build COPYs its files to `/ops/files/`, `RUN cp`s
+    /// the start script to `/entrypoint.sh` and removes the image's php-fpm.conf; the
+    /// shell-form `ENTRYPOINT /php-fpm_exporter ... & /entrypoint.sh` runs the script, which exports
+    /// `APPLICATION_ROOT="${PROJECT_DIR:-/var/app}"` and renders php-fpm.conf and the pool
+    /// with envsubst. The script was never found: php-fpm.conf was a false FPM005 error.
+    /// Without the `cp`, nothing places the script and the error stays.
+    #[test]
+    fn start_script_copied_by_run_cp_and_run_after_a_shell_form_background_job() {
+        let dockerfile = |cp: &str| {
+            format!("FROM php:8.2-fpm-alpine\nCOPY ./entrypoint.sh ./php-fpm.conf.template ./www.conf.template /ops/files/\nRUN apk add --no-cache gettext \\\n  {cp}&& rm -rf /usr/local/etc/php-fpm.conf /usr/local/etc/php-fpm.d/www.conf /usr/local/etc/php-fpm.d/zz-docker.conf\nENTRYPOINT /php-fpm_exporter server --phpfpm.scrape-uri=\"tcp://127.0.0.1:9000/status\" & /entrypoint.sh\n")
+        };
+        let entrypoint = "#!/bin/bash\nset -e\nexport APPLICATION_ROOT=\"${PROJECT_DIR:-/var/app}\"\nexport PHP_FPM_PM_MAX_CHILDREN=\"${PHP_FPM_PM_MAX_CHILDREN:-8}\"\nenvsubst '${APPLICATION_ROOT},${PHP_FPM_PM_MAX_CHILDREN}' < /ops/files/www.conf.template > /usr/local/etc/php-fpm.d/www.conf\nenvsubst '' < /ops/files/php-fpm.conf.template > /usr/local/etc/php-fpm.conf\nexec php-fpm -R --nodaemonize\n";
+        let global =
+            "[global]\nerror_log = /proc/self/fd/2\ndaemonize = no\ninclude=etc/php-fpm.d/*.conf\n";
+        let pool = "[www]\nuser = www-data\ngroup = www-data\nlisten = 127.0.0.1:9000\npm = static\npm.max_children = ${PHP_FPM_PM_MAX_CHILDREN}\nchdir = ${APPLICATION_ROOT}\n";
+        let lint_with = |cp: &str| {
+            lint(&[
+                ("Dockerfile", &dockerfile(cp)),
+                ("entrypoint.sh", entrypoint),
+                ("php-fpm.conf.template", global),
+                ("www.conf.template", pool),
+            ])
+            .0
+        };
+        let text = lint_with("&& cp /ops/files/entrypoint.sh /entrypoint.sh ");
+        assert!(text.contains("[./Dockerfile (php-fpm only)]"), "{text}");
+        assert!(!text.contains("FPM005"), "{text}");
+        assert!(!text.contains("FPM009"), "{text}");
+        let text = lint_with("");
+        assert!(text.contains("FPM005"), "{text}");
+    }
+
+    /// City-of-Helsinki/drupal-docker-images: `COPY files/ /` places the start script
+    /// `/usr/local/bin/entrypoint`, run under `tini --`, which sources every script of
+    /// `/entrypoints/`; one of them renders the site with envplate (`ep
+    /// /etc/nginx/http.d/default.conf`). Read as written, `root
+    /// ${WEBROOT:-/var/www/html/public};` was a false NGX014. Without the `ep` line the
+    /// site is read as written (its duplicate location found).
+    #[test]
+    fn shell_defaults_rendered_by_a_script_the_start_script_runs_from_a_folder() {
+        let site = "server {\n    listen 80;\n    root ${WEBROOT:-/var/www/html/public};\n    location /a { return 204; }\n    location /a { return 204; }\n}\n";
+        let dockerfile = "FROM nginx:1.25-alpine\nRUN apk add --no-cache tini\nCOPY --from=hairyhenderson/envplate /bin/ep /usr/local/bin/ep\nCOPY files/ /\nENTRYPOINT [\"/sbin/tini\", \"--\"]\nCMD [\"entrypoint\"]\n";
+        let entrypoint = "#!/bin/sh\nif [ -d /entrypoints ]; then\n  for i in /entrypoints/*; do\n    if [ -r $i ]; then\n      . $i\n    fi\n  done\nfi\nexec \"$@\"\n";
+        let lint_with_hook = |hook: &str| {
+            lint(&[
+                ("Dockerfile", dockerfile),
+                ("files/etc/nginx/conf.d/default.conf", site),
+                ("files/usr/local/bin/entrypoint", entrypoint),
+                ("files/entrypoints/20-prepare-nginx.sh", hook),
+                (
+                    "files/entrypoints/99-nginx.sh",
+                    "#!/bin/sh\nnginx -g 'daemon off;'\n",
+                ),
+            ])
+            .0
+        };
+        let text = lint_with_hook("#!/bin/sh\nep /etc/nginx/conf.d/default.conf\n");
+        assert!(!text.contains("NGX014"), "{text}");
+        assert!(!text.contains("NGX017"), "{text}");
+        assert!(
+            text.contains("rendered when the container starts"),
+            "{text}"
+        );
+        let text = lint_with_hook("#!/bin/sh\necho preparing nginx\n");
+        assert!(text.contains("NGX017"), "{text}");
     }
 
     /// The official nginx image runs the `/docker-entrypoint.d/*.sh` hooks a repository

@@ -387,6 +387,24 @@ impl Container {
             .find_map(|dir| self.placed_script(&format!("{dir}/{program}")));
         }
         let program = Path::new(program);
+        // A `RUN cp /ops/files/entrypoint.sh /entrypoint.sh` of a file the build COPYed
+        // (PM-Connect/docker-php-nginx): the script is the copied file, as it was placed.
+        let copied = self.build_edits.iter().rev().find_map(|e| match &e.op {
+            crate::build_edits::Op::CopyFrom(src) if e.path == program => Some(src.clone()),
+            _ => None,
+        });
+        if let Some(src) = copied.filter(|src| src != program) {
+            let src = src.to_string_lossy().into_owned();
+            return self
+                .mounts
+                .iter()
+                .rev()
+                .find_map(|m| match &m.source {
+                    Source::File(host) if m.target == Path::new(&src) => Some(host.clone()),
+                    _ => None,
+                })
+                .and_then(|host| script_head(&host));
+        }
         // The last layer that places the path wins.
         let host = self.mounts.iter().rev().find_map(|m| match &m.source {
             Source::File(host) if m.target == program => Some(host.clone()),
@@ -878,13 +896,61 @@ impl Container {
         text
     }
 
-    /// The script the container's command runs, if the repository places it.
+    /// The repository files placed directly in the container's folder `dir` (by a file
+    /// mount or COPY into it, or inside a folder placed at or above it), by name, the last
+    /// layer winning; at most 64.
+    fn placed_files_in(&self, dir: &Path) -> Vec<PathBuf> {
+        let mut by_name: BTreeMap<std::ffi::OsString, PathBuf> = BTreeMap::new();
+        for m in &self.mounts {
+            match &m.source {
+                Source::File(host) if m.target.parent() == Some(dir) => {
+                    if let Some(name) = m.target.file_name() {
+                        by_name.insert(name.to_os_string(), host.clone());
+                    }
+                }
+                Source::Dir { host, .. } => {
+                    let Ok(rest) = dir.strip_prefix(&m.target) else {
+                        continue;
+                    };
+                    let Ok(entries) = std::fs::read_dir(host.join(rest)) else {
+                        continue;
+                    };
+                    for e in entries.filter_map(Result::ok).take(64) {
+                        if e.path().is_file() {
+                            by_name.insert(e.file_name(), e.path());
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        by_name.into_values().take(64).collect()
+    }
+
+    /// The script the container's command runs, if the repository places it. An init
+    /// that only reaps and hands over (`ENTRYPOINT ["/sbin/tini", "--"]`, dumb-init,
+    /// catatonit) runs its operands: City-of-Helsinki's drupal images start `tini --
+    /// entrypoint`.
     fn command_script(&self) -> Option<String> {
+        self.script_of_command(&self.command)
+    }
+
+    /// [`Container::command_script`] of the command `command`.
+    fn script_of_command(&self, command: &[String]) -> Option<String> {
+        let init = |w: &str| {
+            matches!(
+                w.rsplit('/').next().unwrap_or(w),
+                "tini" | "tini-static" | "dumb-init" | "catatonit"
+            )
+        };
+        if command.first().is_some_and(|w| init(w)) {
+            let start = command.iter().skip(1).position(|w| !w.starts_with('-'))?;
+            return self.script_of_command(&command[1 + start..]);
+        }
         // `["/bin/sh", "/app/docker-entrypoint.sh"]` runs the script as `[script]` does
         // (lukkas-lukkas/php-nginx: the supervisord it starts runs `php-fpm -y www.conf`,
         // which was missed); a script run through a shell needs no `#!`.
-        let shell = self
-            .command
+        let shell = command
             .first()
             .map(|w| w.rsplit('/').next().unwrap_or(w))
             .is_some_and(|p| matches!(p, "sh" | "bash" | "ash" | "dash"));
@@ -896,21 +962,48 @@ impl Container {
             // Options come before the script: `-c` (or `-ec`, `-lc`) among them means the
             // next word is the script's text; the first operand is otherwise a script file
             // (whose own arguments, `nginx -c nginx.conf`, are not the shell's).
-            let mut words = self.command.iter().skip(1);
+            let mut words = command.iter().skip(1);
             while let Some(w) = words.next() {
                 if !w.starts_with('-') {
                     return self.placed_script(w);
                 }
                 if !w.starts_with("--") && w.contains('c') {
-                    return words.next().cloned();
+                    // The text may itself run a script the repository places (`ENTRYPOINT
+                    // exporter ... & /entrypoint.sh`, Docker's shell form: PM-Connect's
+                    // entrypoint renders php-fpm.conf and the pool with envsubst): its
+                    // lines follow the text.
+                    let text = words.next()?;
+                    let mut out = text.clone();
+                    for script in scripts_run_by(text)
+                        .iter()
+                        .filter_map(|program| self.placed_script(program))
+                        .filter(|t| t.starts_with("#!"))
+                    {
+                        out.push('\n');
+                        out.push_str(&script);
+                    }
+                    return Some(out);
                 }
             }
             return None;
         }
-        self.command
+        let first = command
             .first()
             .and_then(|program| self.placed_script(program))
-            .filter(|t| t.starts_with("#!"))
+            .filter(|t| t.starts_with("#!"));
+        if first.is_some()
+            || !command
+                .iter()
+                .any(|w| matches!(w.as_str(), "&" | "&&" | ";"))
+        {
+            return first;
+        }
+        // A shell-form command of several (`ENTRYPOINT exporter ... & /entrypoint.sh`,
+        // which Docker runs with `/bin/sh -c`): the script a later one runs.
+        scripts_run_by(&command.join(" "))
+            .iter()
+            .filter_map(|program| self.placed_script(program))
+            .find(|t| t.starts_with("#!"))
     }
 
     /// The symbolic links the start script makes (`ln -s TARGET LINK`), its `$NAME`s read
@@ -969,6 +1062,25 @@ impl Container {
         };
         if calls_renderer(&self.command_text()) {
             return true;
+        }
+        // The start script the repository places, and the scripts it runs from a folder
+        // (`for i in /entrypoints/*; do . $i; done`, `run-parts /etc/entrypoint.d`):
+        // City-of-Helsinki's drupal images copy `files/` onto `/`, and the
+        // `/usr/local/bin/entrypoint` it holds sources `/entrypoints/20-prepare-nginx.sh`,
+        // whose `ep /etc/nginx/http.d/default.conf` renders the site (read as written, its
+        // `root ${WEBROOT:-/var/www/html/public};` was a false NGX014).
+        if let Some(script) = self.command_script() {
+            if calls_renderer(&script) {
+                return true;
+            }
+            let run_from_folder = script_folders_run(&script).into_iter().any(|dir| {
+                self.placed_files_in(&dir)
+                    .iter()
+                    .any(|host| script_head(host).is_some_and(|t| calls_renderer(&t)))
+            });
+            if run_from_folder {
+                return true;
+            }
         }
         self.mounts.iter().any(|m| {
             let script = m.target.starts_with("/docker-entrypoint.d")
@@ -1280,13 +1392,21 @@ impl Container {
                 if !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
                 {
                     let value = value.trim_matches(|c| c == '"' || c == '\'');
+                    // `${OTHER:-default}` (`export APPLICATION_ROOT="${PROJECT_DIR:-/var/app}"`,
+                    // PM-Connect/docker-php-nginx) is OTHER's value, else the default.
                     let value = match value
-                        .strip_prefix(&format!("${{{name}:-"))
-                        .or_else(|| value.strip_prefix(&format!("${{{name}:=")))
+                        .strip_prefix("${")
                         .and_then(|v| v.strip_suffix('}'))
-                    {
-                        Some(default) => Some(
-                            vars.get(name)
+                        .and_then(|v| v.split_once(":-").or_else(|| v.split_once(":=")))
+                        .filter(|(other, default)| {
+                            !other.is_empty()
+                                && other
+                                    .bytes()
+                                    .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                                && !default.contains(['$', '`'])
+                        }) {
+                        Some((other, default)) => Some(
+                            vars.get(other)
                                 .cloned()
                                 .unwrap_or_else(|| default.to_string()),
                         ),
@@ -5967,6 +6087,61 @@ fn script_head(host: &Path) -> Option<String> {
     )
     .ok()?;
     Some(String::from_utf8_lossy(&head).into_owned())
+}
+
+/// The absolute script paths a one-line shell command runs where a command starts (first,
+/// or after `&`, `&&`, `;`, `|`, `||`, `exec`): `exporter --flag & /entrypoint.sh` runs
+/// `/entrypoint.sh`. At most 4.
+fn scripts_run_by(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut at_start = true;
+    for w in text.split_whitespace() {
+        let separator = matches!(w, "&" | "&&" | ";" | "|" | "||");
+        if at_start && !separator && w != "exec" {
+            let w = w.trim_matches(['"', '\'', ';']);
+            if w.starts_with('/') && !w.contains('$') && out.len() < 4 {
+                out.push(w.to_string());
+            }
+        }
+        at_start = separator || w == "exec" || w.ends_with(';');
+    }
+    out
+}
+
+/// The folders a start script runs every script of: `for f in /entrypoints/*; do . "$f";
+/// done` (the loop's list, a glob of the whole folder) and `run-parts DIR`. Absolute
+/// folders only; comments are not read.
+fn script_folders_run(script: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    for line in script.lines().map(str::trim_start) {
+        if line.starts_with('#') {
+            continue;
+        }
+        let words: Vec<&str> = line
+            .split(|c: char| c.is_whitespace() || c == ';')
+            .filter(|w| !w.is_empty())
+            .collect();
+        for (i, w) in words.iter().enumerate() {
+            let dir = match *w {
+                "in" if i >= 2 && words[i - 2] == "for" => words
+                    .get(i + 1)
+                    .map(|d| d.trim_matches(['"', '\'']))
+                    .and_then(|d| d.strip_suffix("/*").or_else(|| d.strip_suffix("/*.sh"))),
+                "run-parts" => words[i + 1..]
+                    .iter()
+                    .find(|d| !d.starts_with('-'))
+                    .map(|d| d.trim_matches(['"', '\''])),
+                _ => None,
+            };
+            if let Some(dir) = dir.filter(|d| d.starts_with('/') && !d.contains('$')) {
+                let dir = PathBuf::from(dir);
+                if !out.contains(&dir) {
+                    out.push(dir);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Where `program` runs in a command's words: a word naming it (`nginx`, `nginx-debug`,

@@ -320,6 +320,28 @@ fn key<'a>(y: &'a Yaml, k: &str) -> &'a Yaml {
     &y[k]
 }
 
+/// The services of a Compose file of format version 1 (docker-compose before 1.6, 2014 to
+/// 2016: felixhummel/docker-compose-php-fpm-nginx): no `version` or `services` key, each
+/// top-level key a service. Only when every top-level value is a mapping and one of them
+/// has an `image` or a `build`.
+fn version_1_services(doc: &Yaml) -> Option<&yaml_rust2::yaml::Hash> {
+    let top = doc.as_hash()?;
+    let reserved = [
+        "version", "services", "include", "networks", "volumes", "configs", "secrets", "name",
+    ];
+    if top.keys().any(|k| {
+        k.as_str()
+            .is_some_and(|k| reserved.contains(&k) || k.starts_with("x-"))
+    }) {
+        return None;
+    }
+    let services = top.values().all(|v| v.as_hash().is_some())
+        && top.values().any(|v| {
+            !matches!(key(v, "image"), Yaml::BadValue) || !matches!(key(v, "build"), Yaml::BadValue)
+        });
+    services.then_some(top)
+}
+
 /// Parses a Compose file. `Err` carries the sentence of a note: not YAML, or YAML whose
 /// aliases would expand beyond [`crate::bounded_yaml::MAX_ALIAS_NODES`].
 pub fn parse(path: &Path, text: &str) -> Result<ComposeFile, String> {
@@ -394,7 +416,10 @@ pub fn parse_in(
             }
         }
     }
-    let Some(services) = key(&doc, "services").as_hash() else {
+    let Some(services) = key(&doc, "services")
+        .as_hash()
+        .or_else(|| version_1_services(&doc))
+    else {
         return Ok(file);
     };
     for (name, body) in services {
@@ -769,6 +794,24 @@ mod tests {
         );
         assert_eq!(interpolate("${B}", &env, &mut unset), "");
         assert_eq!(unset, ["B"]);
+    }
+
+    /// Format 1 (no `version`, no `services`): each top-level key is a service. A YAML file
+    /// whose top-level mappings are no services (no `image` or `build`), or one of a later
+    /// format, is not read so.
+    #[test]
+    fn format_1_top_level_keys_are_services() {
+        let v1 = "web:\n  image: nginx\n  links: [fpm]\n  volumes: ['./site.conf:/etc/nginx/conf.d/default.conf']\nfpm:\n  build: .\n";
+        let file = parse(Path::new("/r/docker-compose.yml"), v1).expect("parses");
+        let names: Vec<&str> = file.services.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["web", "fpm"]);
+        assert_eq!(file.services[0].image.as_deref(), Some("nginx"));
+        let not_services = "web:\n  port: 80\nlogging:\n  level: debug\n";
+        let file = parse(Path::new("/r/docker-compose.yml"), not_services).expect("parses");
+        assert!(file.services.is_empty());
+        let v2_without_services = "version: '2'\nvolumes:\n  data: {}\n";
+        let file = parse(Path::new("/r/docker-compose.yml"), v2_without_services).expect("parses");
+        assert!(file.services.is_empty());
     }
 
     #[test]

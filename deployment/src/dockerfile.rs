@@ -852,6 +852,12 @@ pub fn parse_target(
     // those whose sources are fetched by URL (`git clone .../headers-more-nginx-module
     // /build/hm`: the folder `--add-module=` names may not say which).
     let mut built_modules: Vec<String> = Vec::new();
+    // The first Debian-style versioned php package an install names (`php8.2`,
+    // `php8.2-mysql`): the version an unversioned `php-fpm` beside it is, when the
+    // sources are Ondřej Surý's (atlaswebdev89/nginx-php-fpm-docker: Debian 10, whose own
+    // php is 7.3, with `apt install php8.2 ...` then `apt install php-fpm`, started as
+    // `php-fpm8.2`).
+    let mut versioned_php_package: Option<String> = None;
     let mut fetched_modules: Vec<&'static str> = Vec::new();
     let mut adds_modules = false;
     // BuildKit skips a byte-order mark; the first instruction is behind it.
@@ -886,19 +892,7 @@ pub fn parse_target(
                 }
             }
             "ENV" => {
-                let (k, v) = match args.split_once('=') {
-                    Some((k, v)) if !k.contains(' ') => (k, v),
-                    _ => args.split_once(' ').unwrap_or((&args, "")),
-                };
-                // `ENV a=1 b=2` and `ENV a 1`.
-                let pairs: Vec<(String, String)> = if args.contains('=') {
-                    args.split_whitespace()
-                        .filter_map(|w| w.split_once('='))
-                        .map(|(k, v)| (k.to_string(), unquote(v).to_string()))
-                        .collect()
-                } else {
-                    vec![(k.trim().to_string(), unquote(v.trim()).to_string())]
-                };
+                let pairs = env_pairs(&args);
                 for (k, v) in pairs {
                     let v = substitute(&v, &vars);
                     unset_args.remove(&k);
@@ -1311,6 +1305,15 @@ pub fn parse_target(
                                 df.php_suffix = digits;
                             }
                         }
+                        if let Some(rest) = w.strip_prefix("php") {
+                            let version = rest.split('-').next().unwrap_or(rest);
+                            if versioned_php_package.is_none()
+                                && version.contains('.')
+                                && is_php_version(version)
+                            {
+                                versioned_php_package = Some(version.to_string());
+                            }
+                        }
                         if w.starts_with("php") && w.ends_with("-fpm") {
                             df.installs_fpm = true;
                             let suffix: String =
@@ -1457,6 +1460,11 @@ pub fn parse_target(
             df.php_version = version;
         }
     }
+    if df.installs_fpm && df.php_version.is_empty() && df.package_manager == Some("apt") {
+        if let Some(version) = versioned_php_package {
+            df.php_version = version;
+        }
+    }
     // A deleted file is not an edited one.
     let removed = df.removed.clone();
     df.edited
@@ -1490,6 +1498,28 @@ pub fn is_php_version(text: &str) -> bool {
     })
 }
 
+/// The (name, value) pairs of an `ENV` instruction's arguments, as Docker reads them:
+/// `ENV a=1 b="x y"` when the first word has a `=`, else the legacy `ENV a 1 2`, one name
+/// and the rest of the line its value, `=` signs in it included (yansongda's
+/// `ENV NGINX_CONFIGURE --user=www-data --prefix=/etc/nginx ...` read as pairs was
+/// `--user`, `--prefix`... and `./configure $NGINX_CONFIGURE` nginx's defaults).
+fn env_pairs(args: &str) -> Vec<(String, String)> {
+    let args = args.trim();
+    let first = args.split_whitespace().next().unwrap_or("");
+    if first.contains('=') {
+        crate::supervisord::words(args)
+            .into_iter()
+            .filter_map(|w| {
+                let (k, v) = w.split_once('=')?;
+                Some((k.to_string(), v.to_string()))
+            })
+            .collect()
+    } else {
+        let (k, v) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
+        vec![(k.to_string(), unquote(v.trim()).to_string())]
+    }
+}
+
 /// A value of `ARG` or `ENV` without the quotes around it: the shell-like parser of
 /// Dockerfiles drops both kinds (`ARG NGINX_VERSION='1.27'` is `1.27`; kept, the image
 /// was `nginx:'1.27'-alpine` and its version unknown).
@@ -1513,6 +1543,22 @@ mod tests {
             std::path::Path::new("/r"),
             &std::collections::BTreeMap::new(),
         )
+    }
+
+    /// An unversioned `php-fpm` beside a versioned php package from Surý's repository is
+    /// that version (atlaswebdev89/nginx-php-fpm-docker: Debian 10 with `php8.2`, started
+    /// as `php-fpm8.2`); alone, it is the release's own php (left to the caller).
+    #[test]
+    fn unversioned_php_fpm_beside_a_versioned_php_package_is_that_version() {
+        let df = parse_in_r;
+        let sury = df("FROM debian:10\nRUN apt -y update && apt -y install php8.2 git curl\nRUN apt install -y php-fpm\nRUN apt -y install php-mysql php-xml\n");
+        assert!(sury.installs_fpm);
+        assert_eq!(sury.php_version, "8.2");
+        let own = df("FROM debian:10\nRUN apt-get install -y php-fpm php-mysql\n");
+        assert!(own.installs_fpm);
+        assert_eq!(own.php_version, "");
+        let pinned = df("FROM debian:12\nRUN apt-get install -y php8.1-cli php8.3-fpm\n");
+        assert_eq!(pinned.php_version, "8.3");
     }
 
     /// passbolt's Debian image installs php-fpm as its package's dependency and copies a
@@ -1754,6 +1800,28 @@ mod tests {
         // php's configure in the same image is not nginx's.
         let php = df("FROM ubuntu:24.04\nRUN cd php-8.4.1 && ./configure --prefix=/usr/local/php --enable-fpm\n");
         assert_eq!(php.nginx_build, None);
+    }
+
+    /// `ENV NAME value` (the legacy form) keeps the rest of the line as the value, `=`
+    /// signs in it included: yansongda/docker-php-fpm-nginx configures nginx with
+    /// `ENV NGINX_CONFIGURE --prefix=/etc/nginx ... --add-module=...` and `./configure
+    /// $NGINX_CONFIGURE`. The `a=1 b="x y"` form keeps quoted spaces.
+    #[test]
+    fn env_legacy_form_keeps_equals_signs_and_pairs_keep_quoted_spaces() {
+        let df = parse_in_r("FROM debian:bookworm\nENV NGINX_CONFIGURE \\\n    --user=www-data --prefix=/etc/nginx \\\n    --conf-path=/etc/nginx/nginx.conf --add-module=/src/nginx-module-vts\nENV A=1 B=\"x y\" C='z'\nRUN cd /src/nginx-1.18.0 && ./configure $NGINX_CONFIGURE && make install\n");
+        let configure = df.env.get("NGINX_CONFIGURE").map(String::as_str);
+        assert!(
+            configure.is_some_and(|c| c.starts_with("--user=www-data --prefix=/etc/nginx")
+                && c.ends_with("--add-module=/src/nginx-module-vts")),
+            "{configure:?}"
+        );
+        assert!(!df.env.contains_key("--user"));
+        assert_eq!(df.env.get("B").map(String::as_str), Some("x y"));
+        assert_eq!(df.env.get("C").map(String::as_str), Some("z"));
+        let build = df.nginx_build.expect("nginx built from source");
+        assert_eq!(build.conf_path, PathBuf::from("/etc/nginx/nginx.conf"));
+        assert_eq!(build.user, "www-data");
+        assert_eq!(df.nginx_modules, ["vts"]);
     }
 
     /// A RUN continued across an empty line or a comment line is one command, as Docker

@@ -777,31 +777,55 @@ fn bare_names_leading_arguments(line: &str, upstreams: &[&str]) -> usize {
     let Some(directive) = words.next() else {
         return 0;
     };
+    let placeholder = |name: &str| {
+        name.len() >= 4 && name.contains('_') && upper_case_name(name) && !upstreams.contains(&name)
+    };
+    // `server_name PRJ_NAME PRJ_ADDR;` (vukor/docker-lnmp's vhost template, filled in by
+    // a script's sed): a host name has no `_` and no capital-only words.
+    if directive == "server_name" {
+        return words
+            .map(|w| w.trim_end_matches(';'))
+            .filter(|w| placeholder(w))
+            .count();
+    }
     if !TAKES_PATH_OR_ADDRESS.contains(&directive) {
         return 0;
     }
-    words
-        .filter(|arg| {
-            let arg = arg.trim_start_matches(['"', '\'']);
-            let arg = ["unix:", "http://", "https://", "fastcgi://"]
-                .iter()
-                .find_map(|scheme| arg.strip_prefix(scheme))
-                .unwrap_or(arg);
-            let len = arg
-                .bytes()
-                .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
-                .count();
-            let name = &arg[..len];
-            let ends = arg[len..]
-                .chars()
-                .next()
-                .is_none_or(|c| matches!(c, '/' | ':' | '.' | ';' | '"' | '\''));
-            ends && name.len() >= 4
-                && name.contains('_')
-                && upper_case_name(name)
-                && !upstreams.contains(&name)
-        })
-        .count()
+    // Whole folders of an absolute path (`root /home/dev/www/PRJ_NAME/DOC_ROOT_DIR;`):
+    // a name between two `/`, or the last one.
+    let folders = |arg: &str| {
+        let arg = arg.trim_matches(['"', '\'', ';']);
+        if !arg.starts_with('/') {
+            return 0;
+        }
+        arg.split('/')
+            .skip(1)
+            .filter(|segment| placeholder(segment))
+            .count()
+    };
+    let words: Vec<&str> = words.collect();
+    let in_folders: usize = words.iter().map(|w| folders(w)).sum();
+    in_folders
+        + words
+            .iter()
+            .filter(|arg| {
+                let arg = arg.trim_start_matches(['"', '\'']);
+                let arg = ["unix:", "http://", "https://", "fastcgi://"]
+                    .iter()
+                    .find_map(|scheme| arg.strip_prefix(scheme))
+                    .unwrap_or(arg);
+                let len = arg
+                    .bytes()
+                    .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
+                    .count();
+                let name = &arg[..len];
+                let ends = arg[len..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| matches!(c, '/' | ':' | '.' | ';' | '"' | '\''));
+                ends && placeholder(name)
+            })
+            .count()
 }
 
 /// `!NAME!` placeholders (magento-cloud-docker's nginx images: `server !FPM_HOST!:!FPM_PORT!;`,
@@ -1309,6 +1333,11 @@ mod tests {
         assert!(installer_template(proxy).is_some());
         let sed = "server {\n    listen 8080;\n    root APP_ROOT_DIR/public;\n    access_log APP_LOG_DIR/access.log;\n}\n";
         assert!(installer_template(sed).is_some());
+        // vukor/docker-lnmp's vhost template: names as whole folders and host names.
+        let folders = "server {\n    listen 80;\n    server_name PRJ_NAME PRJ_ADDR;\n    root /home/dev/www/PRJ_NAME/DOC_ROOT_DIR;\n}\n";
+        assert!(installer_template(folders).is_some());
+        let one_folder = "server {\n    listen 80;\n    server_name example.com;\n    root /srv/APP_DATA/public;\n}\n";
+        assert_eq!(installer_template(one_folder), None);
         let real = "upstream BACKEND_API { server 10.0.0.2:8080; }\nserver {\n    listen 80;\n    add_header X-Frame-Options SAMEORIGIN;\n    ssl_ciphers HIGH:!aNULL;\n    ssl_certificate /etc/ssl/SITE_CERT.pem;\n    location / {\n        fastcgi_param APP_ENV production;\n        proxy_pass http://BACKEND_API;\n    }\n}\n";
         assert_eq!(installer_template(real), None);
     }

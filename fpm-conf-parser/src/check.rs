@@ -636,8 +636,14 @@ fn check_pool(
             // writes `chdir = wordpress` relative to it on purpose: that directory is the
             // site's, not in the repository, and nothing here says it is missing.
             let own_prefix = pool.get("prefix").is_some_and(|p| !p.value.is_empty());
+            // A value that starts with an environment variable (`chdir =
+            // ${APPLICATION_ROOT}`, which php-fpm expands from the environment its start
+            // script exports) or a placeholder a start script fills in is not known here.
+            let unknown_start = ["${", "{{", "<"].iter().any(|p| e.value.starts_with(p))
+                && is_placeholder(&e.value);
             let allowed = e.value.is_empty()
                 || e.value.starts_with('/')
+                || unknown_start
                 || (key == "chroot" && e.value.starts_with("$prefix"));
             if !allowed {
                 // php-fpm joins a relative path to the prefix (fpm_evaluate_full_path)

@@ -949,7 +949,13 @@ impl<'a> Model<'a> {
                     .collect()
             })
             .collect();
-        if status_paths.is_empty() || status_paths.iter().any(Vec::is_empty) {
+        // No pool known to answer here (davidhiendl/docker-php-nginx's php-fpm.conf
+        // includes `/etc/php/${PHP_VERSION}/fpm/pool.d/*.conf`, a folder not known): as
+        // without a php-fpm side, the location's pattern says.
+        if status_paths.is_empty() {
+            return written_for_status_pages(server, location);
+        }
+        if status_paths.iter().any(Vec::is_empty) {
             return false;
         }
         !scripts_land_here()

@@ -23,7 +23,9 @@ nginx 1.29.3 added `add_header_inherit merge;` to keep the outer headers; with
 `add_header_inherit off;` dropping them is explicit and not reported. A header
 whose value is only `$upstream_...` variables (`X-FastCGI-Cache
 $upstream_cache_status`) is not missed in a block that passes nothing upstream: the
-value is empty there, and nginx sends no header with an empty value.
+value is empty there, and nginx sends no header with an empty value. The answer to a
+CORS preflight (`if ($request_method = OPTIONS) { ... return 204; }`) does not miss
+`Access-Control-Expose-Headers`, which browsers read only on the actual response.
 
 **Symptom**: a security header is missing on some pages only (curl -I on
 `/static/app.js` shows no `Strict-Transport-Security` while `/` has it): clickjacking
@@ -85,6 +87,16 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
                 })
             });
         }
+        // A CORS preflight answer (`if ($request_method = OPTIONS) { add_header
+        // Access-Control-Allow-...; return 204; }`, the enable-cors.org snippet) needs no
+        // `Access-Control-Expose-Headers`: browsers read it only on the actual response
+        // (ger86/symfony-docker's preflight `if` repeated every header but that one).
+        if level.family == 0 && answers_preflight(level.level.as_ref()) {
+            level.dropped.retain(|d| {
+                !d.arg(0)
+                    .is_some_and(|n| n.eq_ignore_ascii_case("access-control-expose-headers"))
+            });
+        }
         let (field, inherit, kind) = families[level.family];
         let Some(first) = level.dropped.first() else {
             continue;
@@ -104,6 +116,19 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         .with_related(first.span(), "no longer sent by this block");
         sink.push(d);
     }
+}
+
+/// Whether `block` is an `if` on `$request_method` being `OPTIONS` that returns: the answer
+/// to a CORS preflight request.
+fn answers_preflight(block: Option<&nginx_conf_parser::Item<'_>>) -> bool {
+    block.is_some_and(|b| {
+        b.is("if")
+            && b.args().any(|a| a.contains("$request_method"))
+            && b.args()
+                .any(|a| a.trim_matches(['"', '\'', '(', ')']).eq("OPTIONS"))
+            && !b.args().any(|a| a.starts_with('!'))
+            && b.children().any(|c| c.is("return"))
+    })
 }
 
 /// Whether `block` sets `expires` at its own level to something other than `off`.

@@ -145,6 +145,8 @@ const THIRD_PARTY_SO: &[(&str, &str)] = &[
     ("redis", "ngx_http_redis"),
     ("nchan", "nchan"),
     ("upstream-fair", "upstream_fair"),
+    // `ngx_http_vhost_traffic_status_module.so`, sources `nginx-module-vts`.
+    ("vts", "vhost_traffic_status"),
 ];
 
 /// The third-party module (as the catalogue names it) whose source folder or `.so` file
@@ -155,6 +157,7 @@ const THIRD_PARTY_SO: &[(&str, &str)] = &[
 /// use nginx_conf_parser::check::third_party_module_of;
 /// assert_eq!(third_party_module_of("/build/headers-more-nginx-module"), Some("headers-more"));
 /// assert_eq!(third_party_module_of("../ngx_brotli"), Some("brotli"));
+/// assert_eq!(third_party_module_of("/www/software/nginx-module-vts"), Some("vts"));
 /// assert_eq!(third_party_module_of("/usr/src/nginx/src/http"), None);
 /// ```
 pub fn third_party_module_of(path: &str) -> Option<&'static str> {
