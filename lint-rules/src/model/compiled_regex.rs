@@ -52,7 +52,49 @@ fn cached() -> usize {
 /// True when `pattern` (PCRE syntax as nginx takes it) matches `text`; a pattern
 /// that does not compile matches nothing (the load checks report it).
 pub fn is_match(pattern: &str, text: &str) -> bool {
-    compile(pattern).is_some_and(|r| r.is_match(text.as_bytes()).unwrap_or(false))
+    compile(pattern).is_some_and(|r| is_match_remembered(&r, text))
+}
+
+/// Whether `regex` matches `text`, each answer remembered per thread: thousands of servers
+/// share a few regexes (`\.php$`, the static-files one) and rules ask each the same few
+/// URIs (`/index.php`, `/x.php`) in every server, where a PCRE2 match costs about a
+/// thousand instructions and a lookup a tenth of that. The regex is kept with its
+/// answers, so that its address names it for as long as they are kept.
+pub fn is_match_remembered(regex: &Arc<Regex>, text: &str) -> bool {
+    type Answers = HashMap<Box<str>, bool>;
+    type Known = HashMap<usize, (Arc<Regex>, Answers)>;
+    thread_local! {
+        static KNOWN: std::cell::RefCell<Known> = std::cell::RefCell::new(HashMap::new());
+    }
+    /// Regexes, and answers per regex, kept per thread: past either the list starts over.
+    /// A kept regex stays alive with its answers (after the compile cache may have let it
+    /// go): 1 024 per thread cost 2 to 6 MiB of peak RSS on the shapes of thousands of
+    /// distinct regexes; a tree's shared regexes are a handful.
+    const MAX_REGEXES: usize = 256;
+    const MAX_ANSWERS: usize = 1024;
+    let key = Arc::as_ptr(regex) as usize;
+    KNOWN.with(|known| {
+        if let Some(&hit) = known
+            .borrow()
+            .get(&key)
+            .and_then(|(_, answers)| answers.get(text))
+        {
+            return hit;
+        }
+        let found = regex.is_match(text.as_bytes()).unwrap_or(false);
+        let mut known = known.borrow_mut();
+        if known.len() >= MAX_REGEXES && !known.contains_key(&key) {
+            known.clear();
+        }
+        let (_, answers) = known
+            .entry(key)
+            .or_insert_with(|| (regex.clone(), Answers::new()));
+        if answers.len() >= MAX_ANSWERS {
+            answers.clear();
+        }
+        answers.insert(text.into(), found);
+        found
+    })
 }
 
 /// The literal text every match of `pattern` begins with at the start of the subject
@@ -144,7 +186,7 @@ impl FirstMatch {
         for at in self.candidates(text) {
             let (id, regex) = &self.entries[at];
             tried += 1;
-            if regex.is_match(text.as_bytes()).unwrap_or(false) {
+            if is_match_remembered(regex, text) {
                 return (Some(*id), tried);
             }
         }
@@ -180,6 +222,37 @@ mod tests {
         assert!(super::is_match("^/bounded0/(?<x>.*)$", "/bounded0/a"));
         assert!(!super::is_match("^/bounded0/(?<x>.*)$", "/bounded1/a"));
         assert!(super::cached() <= super::MAX_CACHED);
+    }
+
+    /// A remembered answer is the match's, for texts past the number kept per regex and
+    /// for two regexes asked the same text.
+    #[test]
+    fn remembered_answers_are_the_matches() {
+        let php = super::compile(r"\.php$").expect("compiles");
+        let app = super::compile(r"^/app\d+/").expect("compiles");
+        for round in 0..2 {
+            for i in 0..(super::MAX_CACHED / 4) {
+                let text = if i % 3 == 0 {
+                    format!("/app{i}/index.php")
+                } else {
+                    format!("/static{i}/x.css")
+                };
+                let direct = php.is_match(text.as_bytes()).unwrap_or(false);
+                assert_eq!(
+                    super::is_match_remembered(&php, &text),
+                    direct,
+                    "{round} {text}"
+                );
+                let direct = app.is_match(text.as_bytes()).unwrap_or(false);
+                assert_eq!(
+                    super::is_match_remembered(&app, &text),
+                    direct,
+                    "{round} {text}"
+                );
+            }
+        }
+        assert!(super::is_match_remembered(&php, "/index.php"));
+        assert!(!super::is_match_remembered(&app, "/index.php"));
     }
 
     #[test]

@@ -126,6 +126,11 @@ impl Filesystem {
         self
     }
 
+    /// True when nothing was probed (no `--root`): every path is [`Probe::Unknown`].
+    pub fn is_empty(&self) -> bool {
+        self.facts.is_empty()
+    }
+
     /// What is known about `path`.
     pub fn get(&self, path: &Path) -> Probe<'_> {
         match self.facts.get(path) {

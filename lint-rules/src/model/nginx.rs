@@ -725,7 +725,7 @@ impl Server {
             }
             for i in (0..matchers.len()).filter(|&i| matchers[i].parent == level) {
                 if let Some(re) = &matchers[i].regex {
-                    if re.is_match(uri.as_bytes()).unwrap_or(false) {
+                    if super::compiled_regex::is_match_remembered(re, uri) {
                         return Some(
                             self.find_location(index, Some(i), uri, depth + 1)
                                 .unwrap_or(i),

@@ -177,3 +177,24 @@ register! {
     fpm116_size_without_unit,
     fpm117_post_limit_below_upload_limit,
 }
+
+/// The statements of `nodes` named one of `names`, in document order: what a walk of
+/// every statement that keeps only these names visits, looked up by name instead (a
+/// walk visits every statement of the tree: 250 000 at 1 000 heavy sites, for a rule
+/// that wants the few dozen `valid_referers` there are).
+pub(crate) fn statements_named(
+    tree: &crate::model::syntax::Tree<'_>,
+    nodes: &crate::model::syntax::Nodes,
+    names: &[&str],
+) -> Vec<usize> {
+    let mut found: Vec<usize> = names
+        .iter()
+        .flat_map(|name| nodes.named(tree, name))
+        .collect();
+    if names.len() > 1 {
+        found.sort_unstable();
+        // A name given twice lists its statements twice.
+        found.dedup();
+    }
+    found
+}

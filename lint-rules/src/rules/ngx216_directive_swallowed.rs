@@ -56,33 +56,38 @@ const FREE_TEXT: &[&str] = &["log_format", "return", "echo", "more_set_headers"]
 
 fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     let catalogue = Catalogue::get(crate::options::version(model.options));
-    // The run's index of the trees, not a splice of the includes again.
-    tree.walk_nodes(nodes, |item, blocks| {
+    // The run's index of the trees, not a splice of the includes again: every statement
+    // in document order, without the blocks around each that a walk keeps (they are read
+    // from the statement's ancestors only for a candidate).
+    for at in nodes.indices() {
+        let item = &tree.item(at);
         // Most statements end on their own line: that is checked first, and costs no
         // lookup.
         if item.is_block() {
-            return;
+            continue;
         }
         let Some((i, word)) = swallowed(item, catalogue) else {
-            return;
+            continue;
         };
         if FREE_TEXT.iter().any(|n| item.is(n)) {
-            return;
+            continue;
         }
         // A block directive without its block (`location /static` then `autoindex
         // on;`) is a missing `{`, which the load check reports; an unknown name is
         // the load check's too.
         let specs = catalogue.lookup(&item.name());
         if specs.is_empty() || specs.iter().any(|spec| spec.block) {
-            return;
+            continue;
         }
-        let context = context_of(blocks, catalogue);
+        let mut blocks: Vec<Item<'_>> = tree.ancestors(at).map(|a| tree.item(a)).collect();
+        blocks.reverse();
+        let context = context_of(&blocks, catalogue);
         if !catalogue
             .lookup(&word)
             .iter()
             .any(|spec| spec.allowed_in(context))
         {
-            return;
+            continue;
         }
         let before = if i == 0 {
             item.name_span()
@@ -112,7 +117,7 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
                 vec![Edit::insert(Span::point(before.file, before.end as usize), ";")],
             )),
         );
-    });
+    }
 }
 
 /// The first unquoted argument that begins a line and is a directive's name.

@@ -57,14 +57,28 @@ are left to you."#,
 };
 
 fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
-    for block in nodes.indices().map(|i| tree.node(i)) {
-        if !block.is_block() || !matches!(block.name(), "location" | "if" | "limit_except") {
+    // The blocks by name, not every statement of the tree (250 000 at 1 000 heavy sites).
+    let blocks = super::statements_named(tree, nodes, &["location", "if", "limit_except"]);
+    for block in blocks.into_iter().map(|i| tree.node(i)) {
+        if !block.is_block() {
             continue;
         }
-        let handlers: Vec<_> = block
-            .children()
-            .filter(|c| c.is("stub_status") || CONTENT_HANDLERS.contains(&c.name()))
-            .collect();
+        // An ASCII name is a handler's exactly when its bytes are: compared as bytes, the
+        // name not read as text for each child; any other name is read as its text was.
+        let is_handler = |c: &crate::model::syntax::Node<'_, '_>| {
+            let item = c.item();
+            let name = item.file.bytes(&item.directive.name);
+            if name.is_ascii() {
+                name == b"stub_status" || CONTENT_HANDLERS.iter().any(|h| h.as_bytes() == name)
+            } else {
+                c.is("stub_status") || CONTENT_HANDLERS.contains(&c.name())
+            }
+        };
+        // One handler replaces none: most blocks are answered without a list.
+        if block.children().filter(is_handler).nth(1).is_none() {
+            continue;
+        }
+        let handlers: Vec<_> = block.children().filter(is_handler).collect();
         let Some(last) = handlers.last() else {
             continue;
         };

@@ -1,4 +1,6 @@
+use std::cell::RefCell;
 use std::collections::BTreeSet;
+use std::rc::Rc;
 
 use crate::model::syntax::Nodes;
 use crate::model::syntax::Tree;
@@ -103,10 +105,9 @@ fn spelled(alternative: &str) -> Option<Vec<String>> {
 }
 
 fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
-    // (statement, case-insensitive, extensions, lower-cased if not already) of the regex
-    // locations seen
-    // so far in one block: `named` yields them in document order.
-    type Seen = (usize, bool, BTreeSet<String>, Option<BTreeSet<String>>);
+    // (statement, case-insensitive, extensions and their lower-cased form) of the regex
+    // locations seen so far in one block: `named` yields them in document order.
+    type Seen = (usize, bool, Rc<Extensions>);
     // One list per open block, innermost last: `named` yields the locations in
     // document order, so a block's list is dropped once a location after its end
     // comes (a map of every block's list held 5 MiB on a 5 000-site tree).
@@ -123,14 +124,10 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
             "~" => false,
             _ => continue,
         };
-        let Some(mine) = extensions(&path) else {
+        let Some(read) = extensions_known(&path) else {
             continue;
         };
-        // Lower-cased only when it differs (extensions are written in lower case).
-        let mine_folded: Option<BTreeSet<String>> = mine
-            .iter()
-            .any(|e| e.bytes().any(|b| b.is_ascii_uppercase()))
-            .then(|| mine.iter().map(|e| e.to_ascii_lowercase()).collect());
+        let (mine, mine_folded) = &*read;
         let parent = tree.parent(c);
         while by_block
             .last()
@@ -146,18 +143,19 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         };
         let covering = earlier
             .iter()
-            .find(|(_, wide_insensitive, wide, wide_folded)| {
+            .find(|(_, wide_insensitive, wide)| {
+                let (wide, wide_folded) = &**wide;
                 if *wide_insensitive {
                     mine_folded
                         .as_ref()
-                        .unwrap_or(&mine)
+                        .unwrap_or(mine)
                         .is_subset(wide_folded.as_ref().unwrap_or(wide))
                 } else {
                     // A case-sensitive regex covers only what is matched case-sensitively.
                     !insensitive && mine.is_subset(wide)
                 }
             });
-        if let Some((wide, _, _, _)) = covering {
+        if let Some((wide, _, _)) = covering {
             let wide = tree.item(*wide);
             sink.push(
                 Diagnostic::new(
@@ -174,8 +172,43 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
             );
             continue;
         }
-        earlier.push((c, insensitive, mine, mine_folded));
+        earlier.push((c, insensitive, read));
     }
+}
+
+/// A regex location's extensions ([`extensions`]) and, when one has a capital letter,
+/// all of them lower-cased.
+type Extensions = (BTreeSet<String>, Option<BTreeSet<String>>);
+
+/// [`Extensions`] of the regex `path`, read once per thread: thousands of servers write
+/// the same static-files and PHP regexes, and each reading built its sets of words anew
+/// (a dozen strings a regex).
+fn extensions_known(path: &str) -> Option<Rc<Extensions>> {
+    thread_local! {
+        static KNOWN: RefCell<foldhash::HashMap<Box<str>, Option<Rc<Extensions>>>> =
+            RefCell::new(foldhash::HashMap::default());
+    }
+    /// Regexes kept per thread: a tree of thousands of distinct ones starts over.
+    const MAX_KEPT: usize = 4096;
+    KNOWN.with(|known| {
+        if let Some(hit) = known.borrow().get(path) {
+            return hit.clone();
+        }
+        let read = extensions(path).map(|mine| {
+            // Lower-cased only when it differs (extensions are written in lower case).
+            let folded: Option<BTreeSet<String>> = mine
+                .iter()
+                .any(|e| e.bytes().any(|b| b.is_ascii_uppercase()))
+                .then(|| mine.iter().map(|e| e.to_ascii_lowercase()).collect());
+            Rc::new((mine, folded))
+        });
+        let mut known = known.borrow_mut();
+        if known.len() >= MAX_KEPT {
+            known.clear();
+        }
+        known.insert(path.into(), read.clone());
+        read
+    })
 }
 
 #[cfg(test)]

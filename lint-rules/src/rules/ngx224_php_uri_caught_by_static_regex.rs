@@ -190,8 +190,38 @@ fn pcre_text(pattern: &str) -> Option<std::borrow::Cow<'_, str>> {
     }
 }
 
+/// Whether the regex location `pattern` matches `uri`, remembered per thread: the same
+/// few static regexes (`~* \.(?:css|js|...)$`) are asked the same few scripts
+/// (`/index.php`) in thousands of servers, and each answer was a PCRE2 match after the
+/// pattern was written out again and looked up in the shared cache under its lock.
 fn matches(pattern: &str, uri: &str) -> bool {
-    pcre_text(pattern).is_some_and(|re| is_match(&re, uri))
+    type Known = foldhash::HashMap<Box<str>, Vec<(Box<str>, bool)>>;
+    thread_local! {
+        static KNOWN: std::cell::RefCell<Known> = std::cell::RefCell::new(Known::default());
+    }
+    /// Patterns kept per thread: a tree of thousands of distinct regexes starts over.
+    const MAX_KEPT: usize = 4096;
+    KNOWN.with(|known| {
+        if let Some(&(_, hit)) = known
+            .borrow()
+            .get(pattern)
+            .and_then(|uris| uris.iter().find(|(u, _)| &**u == uri))
+        {
+            return hit;
+        }
+        let found = pcre_text(pattern).is_some_and(|re| is_match(&re, uri));
+        let mut known = known.borrow_mut();
+        if known.len() >= MAX_KEPT {
+            known.clear();
+        }
+        let uris = known.entry(pattern.into()).or_default();
+        // A pattern asked many distinct URIs (a folder per app) keeps the latest few.
+        if uris.len() >= 16 {
+            uris.clear();
+        }
+        uris.push((uri.into(), found));
+        found
+    })
 }
 
 /// The server's PHP regex locations in order, filed for [`FirstMatch`]: each static
@@ -452,13 +482,18 @@ fn check_stopping(
         };
         probes.insert(0, (script, false));
     }
-    // An index script the disk holds (`--root`) is known to exist.
-    let on_disk: Vec<String> = folder_index_paths(location, index)
-        .iter()
-        .zip(index)
-        .filter(|(p, _)| matches!(model.filesystem.get(p), Probe::Present(f) if !f.is_dir))
-        .map(|(_, f)| format!("{}/{f}", path.trim_end_matches('/')))
-        .collect();
+    // An index script the disk holds (`--root`) is known to exist. (Without a disk probed,
+    // none is: the paths are not even made.)
+    let on_disk: Vec<String> = if model.filesystem.is_empty() {
+        Vec::new()
+    } else {
+        folder_index_paths(location, index)
+            .iter()
+            .zip(index)
+            .filter(|(p, _)| matches!(model.filesystem.get(p), Probe::Present(f) if !f.is_dir))
+            .map(|(_, f)| format!("{}/{f}", path.trim_end_matches('/')))
+            .collect()
+    };
     for (uri, guessed) in probes.iter_mut() {
         if on_disk.contains(uri) {
             *guessed = false;

@@ -74,10 +74,9 @@ pub(crate) fn headers(s: &Item<'_>) -> Vec<(usize, String, String)> {
 }
 
 fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
-    tree.walk_nodes(nodes, |s, _| {
-        if !(s.is("add_header") || s.is("add_trailer") || s.is("more_set_headers")) {
-            return;
-        }
+    let names = ["add_header", "add_trailer", "more_set_headers"];
+    for at in super::statements_named(tree, nodes, &names) {
+        let s = &tree.item(at);
         for (i, name, value) in headers(s) {
             let Some(at) = value.find(['\n', '\r']) else {
                 continue;
@@ -99,5 +98,5 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
                 .with_help("write the header value on one line"),
             );
         }
-    });
+    }
 }

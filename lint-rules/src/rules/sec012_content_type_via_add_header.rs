@@ -133,21 +133,24 @@ fn to_default_type(model: &Model<'_>, s: &Item<'_>, blocks: &[Item<'_>]) -> Opti
 }
 
 fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
-    tree.walk_nodes(nodes, |s, blocks| {
+    // Only `add_header` adds a second one: headers-more's `more_set_headers` replaces the
+    // header (its README's own example sets Content-Type so; live, one header:
+    // centminmod's acme-challenge locations). By name, not a walk of every statement.
+    for at in nodes.named(tree, "add_header") {
+        let s = &tree.item(at);
         // Checked before `headers` splits anything: most headers are other ones.
-        // Only `add_header` adds a second one: headers-more's `more_set_headers`
-        // replaces the header (its README's own example sets Content-Type so; live,
-        // one header: centminmod's acme-challenge locations).
-        let names_type =
-            s.is("add_header") && s.arg(0).is_some_and(|n| n.eq_ignore_ascii_case("content-type"));
-        if !names_type {
-            return;
+        if !s.arg(0).is_some_and(|n| n.eq_ignore_ascii_case("content-type")) {
+            continue;
         }
+        // The blocks around it, outermost first (what a walk gives).
+        let mut blocks: Vec<Item<'_>> = tree.ancestors(at).map(|a| tree.item(a)).collect();
+        blocks.reverse();
+        let blocks = &blocks[..];
         // A block that answers `return 204` (a CORS preflight): nginx's header filter
         // drops its own Content-Type from a 204, so the added one is the only one
         // (live, nginx 1.22: one `Content-Type: text/plain` on the 204).
         if answers_no_content(blocks) {
-            return;
+            continue;
         }
         let always = s.args().last().is_some_and(|a| a == "always");
         let unsent = (!always)
@@ -183,5 +186,5 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
                 .with_fix_opt(edit),
             );
         }
-    });
+    }
 }

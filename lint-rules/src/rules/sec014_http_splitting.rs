@@ -97,17 +97,33 @@ fn check(model: &Model<'_>, syntax: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     let Some(globals) = model.globals(syntax) else {
         return;
     };
-    syntax.walk_nodes(nodes, |s, blocks| {
+    // The statements that send a value, by name (not every statement of the tree), each
+    // with the blocks around it, outermost first (what a walk gives).
+    let names = [
+        "proxy_pass",
+        "proxy_set_header",
+        "add_header",
+        "add_trailer",
+        "rewrite",
+        "return",
+    ];
+    for at in super::statements_named(syntax, nodes, &names) {
+        let s = &syntax.item(at);
         let Some((i, upstream)) = sent_value(s) else {
-            return;
+            continue;
         };
         let Some(value) = s.arg(i) else {
-            return;
+            continue;
         };
         if !value.contains('$') {
-            return;
+            continue;
         }
-        let resolver = Resolver { globals, blocks };
+        let mut blocks: Vec<Item<'_>> = syntax.ancestors(at).map(|a| syntax.item(a)).collect();
+        blocks.reverse();
+        let resolver = Resolver {
+            globals,
+            blocks: &blocks,
+        };
         for piece in pieces(&value) {
             let Piece::Var(var) = piece else {
                 continue;
@@ -144,5 +160,5 @@ fn check(model: &Model<'_>, syntax: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
             sink.push(d);
             break;
         }
-    });
+    }
 }

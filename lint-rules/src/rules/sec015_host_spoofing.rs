@@ -52,15 +52,14 @@ other than the server's, so links it builds may change."#,
 };
 
 fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
-    tree.walk_nodes(nodes, |s, _| {
-        if !(s.is("proxy_set_header") || s.is("grpc_set_header")) {
-            return;
-        }
+    let names = ["proxy_set_header", "grpc_set_header"];
+    for at in super::statements_named(tree, nodes, &names) {
+        let s = &tree.item(at);
         let (Some(header), Some(value)) = (s.arg(0), s.arg(1)) else {
-            return;
+            continue;
         };
         if !header.eq_ignore_ascii_case("host") {
-            return;
+            continue;
         }
         let vars = variables(&value);
         let from_client = vars
@@ -69,7 +68,7 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
             .or_else(|| vars.iter().find(|v| v.starts_with("arg_")))
             .or_else(|| vars.iter().find(|v| v.starts_with("cookie_")));
         let Some(var) = from_client else {
-            return;
+            continue;
         };
         sink.push(
             Diagnostic::new(
@@ -83,5 +82,5 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
                 || Fix::unsafe_edits("send `$host`", vec![Edit::replace(s.arg_span(1), "$host")]),
             ),
         );
-    });
+    }
 }

@@ -48,10 +48,8 @@ offered when `none` and `blocked` are all the list holds."#,
 };
 
 fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
-    tree.walk_nodes(nodes, |s, _| {
-        if !s.is("valid_referers") {
-            return;
-        }
+    for at in nodes.named(tree, "valid_referers") {
+        let s = &tree.item(at);
         // Removing every `none`/`blocked` must leave a list nginx accepts.
         let others = s
             .args()
@@ -81,5 +79,5 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
                 }),
             );
         }
-    });
+    }
 }

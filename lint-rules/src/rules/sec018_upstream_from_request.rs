@@ -106,15 +106,21 @@ fn check(model: &Model<'_>, syntax: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     let Some(globals) = model.globals(syntax) else {
         return;
     };
-    syntax.walk_nodes(nodes, |s, blocks| {
-            if !PASSES.iter().any(|p| s.is(p)) {
-                return;
-            }
+    // The passes by name (not every statement of the tree), each with the blocks around
+    // it, outermost first (what a walk gives).
+    'statements: for at in crate::rules::statements_named(syntax, nodes, PASSES) {
+            let s = &syntax.item(at);
             let Some(target) = s.arg(0) else {
-                return;
+                continue;
             };
-            if !target.contains('$') || internal(blocks) || gated_by_files(blocks) {
-                return;
+            if !target.contains('$') {
+                continue;
+            }
+            let mut blocks: Vec<Item<'_>> = syntax.ancestors(at).map(|a| syntax.item(a)).collect();
+            blocks.reverse();
+            let blocks = &blocks[..];
+            if internal(blocks) || gated_by_files(blocks) {
+                continue;
             }
                 let resolver = Resolver { globals, blocks };
             let (scheme, host) = scheme_and_host(&target);
@@ -156,10 +162,10 @@ fn check(model: &Model<'_>, syntax: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
                         d = d.with_related(span, "the value comes from here");
                     }
                     sink.push(d);
-                    return;
+                    continue 'statements;
                 }
             }
-        });
+        }
 }
 
 #[cfg(test)]

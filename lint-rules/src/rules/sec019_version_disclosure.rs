@@ -43,14 +43,12 @@ Autofix: safe — the value becomes `off` (gixy-ng's fix): only the version in t
 };
 
 fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
-    tree.walk_nodes(nodes, |s, _| {
-        if !s.is("server_tokens") {
-            return;
-        }
-        let Some(value) = s.arg(0) else { return };
+    for at in nodes.named(tree, "server_tokens") {
+        let s = &tree.item(at);
+        let Some(value) = s.arg(0) else { continue };
         let value = value.to_ascii_lowercase();
         if value != "on" && value != "build" {
-            return;
+            continue;
         }
         sink.push(
             Diagnostic::new(
@@ -64,5 +62,5 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
                 vec![Edit::replace(s.arg_span(0), "off")],
             )),
         );
-    });
+    }
 }

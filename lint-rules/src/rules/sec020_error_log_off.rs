@@ -41,9 +41,10 @@ image keep nginx's log), which needs that directory and its rotation."#,
 };
 
 fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
-    tree.walk_nodes(nodes, |s, _| {
-        if !s.is("error_log") || !s.arg(0).is_some_and(|a| a.eq_ignore_ascii_case("off")) {
-            return;
+    for at in nodes.named(tree, "error_log") {
+        let s = &tree.item(at);
+        if !s.arg(0).is_some_and(|a| a.eq_ignore_ascii_case("off")) {
+            continue;
         }
         sink.push(
             Diagnostic::new(
@@ -57,5 +58,5 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
                 vec![Edit::replace(s.arg_span(0), "/var/log/nginx/error.log")],
             )),
         );
-    });
+    }
 }

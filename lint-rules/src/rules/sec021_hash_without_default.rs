@@ -64,10 +64,12 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
     for tree in model.syntax {
         // What each `map`/`geo` variable can be, built when first needed.
         let mut producers: Option<Producers> = None;
-        tree.walk(|s, _| {
+        let all = crate::model::syntax::Nodes::all(tree);
+        for at in super::statements_named(tree, &all, &["map", "geo"]) {
+            let s = &tree.item(at);
             let is_map = s.is("map");
-            if !(is_map || s.is("geo")) || !s.is_block() {
-                return;
+            if !s.is_block() {
+                continue;
             }
             let mut entries = 0;
             let mut default = false;
@@ -79,7 +81,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 }
             }
             if default || (is_map && entries <= 1) {
-                return;
+                continue;
             }
             let variable = s.arg(s.arg_count().saturating_sub(1)).unwrap_or_default();
             // The values the map's entries give (a value made of variables is open).
@@ -98,7 +100,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                         producers.get_or_insert_with(|| Producers::of(tree)),
                         s,
                     )) {
-                return;
+                continue;
             }
             sink.push(
                 Diagnostic::new(
@@ -111,7 +113,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 )
                 .with_help("add `default VALUE;` with what unlisted input must get"),
             );
-        });
+        }
     }
 }
 

@@ -124,7 +124,10 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         foldhash::HashMap::default();
     // Every `map` block and their keys' most groups, found on the first reference.
     let mut maps: Option<(foldhash::HashSet<usize>, Option<u32>)> = None;
-    for i in nodes.indices() {
+    // Only the statements read below, by name (not every statement of the tree).
+    let mut names = vec!["rewrite", "map"];
+    names.extend_from_slice(SCOPED);
+    for i in super::statements_named(tree, nodes, &names) {
         let item = tree.item(i);
         if tree.parent(i).is_some_and(|p| {
             let p = tree.item(p);
@@ -222,12 +225,12 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
                 }
             }
         }
-        let text: Vec<String> = if item.is("set") {
-            item.arg(1).map(|a| a.into_owned()).into_iter().collect()
+        // The arguments read in place (no owned copy of each statement's).
+        let refs: BTreeSet<u32> = if item.is("set") {
+            item.arg(1).map(|a| capture_refs(&a)).unwrap_or_default()
         } else {
-            syntax::args(&item)
+            item.args().flat_map(|t| capture_refs(&t)).collect()
         };
-        let refs: BTreeSet<u32> = text.iter().flat_map(|t| capture_refs(t)).collect();
         if refs.is_empty() {
             continue;
         }

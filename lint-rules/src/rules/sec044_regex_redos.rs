@@ -51,7 +51,9 @@ location ~ ^/a+$ {
 
 fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     let mut verdicts = regex_shape::Verdicts::default();
-    for i in nodes.indices() {
+    // The statements that hold regexes, by name (not every statement of the tree).
+    let names = ["location", "if", "rewrite", "server_name", "map"];
+    for i in super::statements_named(tree, nodes, &names) {
         let item = tree.item(i);
         // (pattern, caseless, span)
         let mut patterns: Vec<(String, bool, lint_source::Span)> = Vec::new();

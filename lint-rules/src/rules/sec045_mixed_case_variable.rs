@@ -106,14 +106,17 @@ fn collect(tree: &Tree<'_>) -> Vec<MixedCase> {
     // A snippet spliced into many blocks is the same statements each time: they add no
     // new spelling after the first.
     let mut visited: foldhash::HashSet<*const nginx_conf_parser::Directive> = Default::default();
-    tree.walk(|item, _| {
+    // Every statement in document order (what a walk visits), without the blocks
+    // around each that a walk keeps: this rule reads the arguments only.
+    for i in 0..tree.len() {
+        let item = tree.item(i);
         let has_reference = item
             .directive
             .args
             .iter()
             .any(|t| item.file.bytes(t).contains(&b'$'));
         if !has_reference || !visited.insert(std::ptr::from_ref(item.directive)) {
-            return;
+            continue;
         }
         for token in item.directive.args.iter() {
             // Most arguments name no variable: look at the bytes before making text.
@@ -133,7 +136,7 @@ fn collect(tree: &Tree<'_>) -> Vec<MixedCase> {
                 }
             }
         }
-    });
+    }
     let mut mixed: Vec<MixedCase> = seen
         .into_iter()
         .filter(|(_, forms)| forms.len() > 1)

@@ -294,11 +294,9 @@ fn rewrites_into_open_internal(model: &Model<'_>, tree: &Tree<'_>, i: usize) -> 
 
 fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     let mut seen = foldhash::HashSet::default();
-    for i in nodes.indices() {
+    // The access rules by name, in document order (not every statement of the tree).
+    for i in super::statements_named(tree, nodes, &["allow", "deny"]) {
         let item = tree.item(i);
-        if !item.is("allow") && !item.is("deny") {
-            continue;
-        }
         let scope = tree.parent(i);
         if !seen.insert(scope) {
             continue;

@@ -334,6 +334,12 @@ fn fpm_status_pages(model: &Model<'_>, sink: &mut Sink) {
         for server in &nginx.servers {
             let mut reported = foldhash::HashSet::default();
             for location in server.fastcgi_locations() {
+                // The URI must reach php-fpm with SCRIPT_NAME = the URI (a try_files or a
+                // fixed script ends that): a fact of the location, asked before its pools
+                // and their settings are read.
+                if location.try_files.is_some() || location.has_exists_check {
+                    continue;
+                }
                 for (_, pool) in model.reached_pools(location) {
                     for key in ["pm.status_path", "ping.path"] {
                         let Some(entry) = pool.pool.get(key) else {
@@ -343,12 +349,8 @@ fn fpm_status_pages(model: &Model<'_>, sink: &mut Sink) {
                         if !path.starts_with('/') {
                             continue;
                         }
-                        // The URI must reach php-fpm with SCRIPT_NAME = the URI (a try_files
-                        // or a fixed script ends that), and land in this location (asked
-                        // last: it runs the server's regexes).
-                        if location.try_files.is_some() || location.has_exists_check {
-                            continue;
-                        }
+                        // The URI must land in this location (asked last: it runs the
+                        // server's regexes).
                         let script_name_is_uri =
                             location.inherited.params.as_ref().is_some_and(|list| {
                                 list.params.iter().any(|p| {

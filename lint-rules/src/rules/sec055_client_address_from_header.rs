@@ -114,20 +114,20 @@ fn through_variable(tree: &Tree<'_>, value: &str) -> Option<(String, &'static st
 }
 
 fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
-    tree.walk_nodes(nodes, |s, _| {
-        if !s.is("fastcgi_param")
-            || !s
-                .arg(0)
-                .is_some_and(|name| name.eq_ignore_ascii_case("REMOTE_ADDR"))
+    for at in nodes.named(tree, "fastcgi_param") {
+        let s = &tree.item(at);
+        if !s
+            .arg(0)
+            .is_some_and(|name| name.eq_ignore_ascii_case("REMOTE_ADDR"))
         {
-            return;
+            continue;
         }
-        let Some(value) = s.arg(1) else { return };
+        let Some(value) = s.arg(1) else { continue };
         let message = match client_written(&value) {
             Some(variable) => format!("REMOTE_ADDR is taken from {variable}, which the client writes: any request chooses the address PHP sees"),
             None => match through_variable(tree, &value) {
                 Some((variable, how, header)) => format!("REMOTE_ADDR is taken from ${variable}, which {how} {header}, a header the client writes: any request chooses the address PHP sees"),
-                None => return,
+                None => continue,
             },
         };
         sink.push(
@@ -139,7 +139,7 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
             .with_label("a request header")
             .with_help("keep `fastcgi_param REMOTE_ADDR $remote_addr;` and trust the header only from your proxies: `set_real_ip_from ADDR; real_ip_header X-Real-IP;`"),
         );
-    });
+    }
 }
 
 #[cfg(test)]

@@ -121,9 +121,10 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
     // One finding per pool and nginx limit: a server's PHP locations share both.
     let mut reported: Vec<(Option<Span>, Span)> = Vec::new();
     for location in server.fastcgi_locations() {
-        if model.serves_only_status_pages(server, location) {
-            continue;
-        }
+        // A location that serves only status pages takes no upload: asked only of a
+        // location whose pool's limits would make a finding (the question matches URIs
+        // against the server's locations; most pools keep PHP's default limits).
+        let mut status_only: Option<bool> = None;
         let set = location.inherited.get("client_max_body_size");
         let nginx_limit = match set {
             Some(s) => match nginx_conf_parser::check::parse_offset(s.first()) {
@@ -148,6 +149,9 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             };
             if php_limit <= nginx_limit {
                 continue;
+            }
+            if *status_only.get_or_insert_with(|| model.serves_only_status_pages(server, location)) {
+                break;
             }
             let key = (set.map(|s| s.span), pool.pool.name_span);
             if reported.contains(&key) {

@@ -107,9 +107,10 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
     let mut reported: foldhash::HashSet<(String, Span)> = foldhash::HashSet::default();
     let holders = alias_holders(server);
     for location in server.fastcgi_locations() {
-        if model.serves_only_status_pages(server, location) {
-            continue;
-        }
+        // A location that serves only status pages opens no script: asked only of one
+        // whose pool would make a finding (the question matches URIs against the
+        // server's locations).
+        let mut status_only: Option<bool> = None;
         let Some(dir) = expected_dir(&holders, location) else {
             continue;
         };
@@ -132,6 +133,9 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             let set = value.trim_end_matches('/');
             if set == dir {
                 continue;
+            }
+            if *status_only.get_or_insert_with(|| model.serves_only_status_pages(server, location)) {
+                break;
             }
             if !reported.insert((dir.clone(), at)) {
                 continue;
