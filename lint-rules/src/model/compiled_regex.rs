@@ -72,6 +72,12 @@ pub fn is_match_remembered(regex: &Arc<Regex>, text: &str) -> bool {
     /// distinct regexes; a tree's shared regexes are a handful.
     const MAX_REGEXES: usize = 256;
     const MAX_ANSWERS: usize = 1024;
+    /// Longer texts are matched, not kept: the texts asked again are short URIs, and a
+    /// kept copy of a long one (a 10-MB line is input too) would be memory for nothing.
+    const MAX_TEXT: usize = 256;
+    if text.len() > MAX_TEXT {
+        return regex.is_match(text.as_bytes()).unwrap_or(false);
+    }
     let key = Arc::as_ptr(regex) as usize;
     KNOWN.with(|known| {
         if let Some(&hit) = known
@@ -253,6 +259,9 @@ mod tests {
         }
         assert!(super::is_match_remembered(&php, "/index.php"));
         assert!(!super::is_match_remembered(&app, "/index.php"));
+        let long = format!("/{}.php", "a".repeat(1000));
+        assert!(super::is_match_remembered(&php, &long));
+        assert!(!super::is_match_remembered(&app, &long));
     }
 
     #[test]
