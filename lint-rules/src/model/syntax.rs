@@ -61,13 +61,12 @@ struct ByName {
     statements: Vec<u32>,
 }
 
-/// `location` statements by span: the first of each in document order, and the others
-/// of the few spans written once and spliced in several places (a snippet's location).
+/// `location` statements by span, sorted by span and then in document order (a span
+/// written once and spliced in several places, a snippet's location, has several): 16
+/// bytes a location, looked up by binary search. (A map of spans to indices kept 3.1 MiB
+/// of buckets for the 75 000 locations of a 5 000-site tree; this list is 1.1 MiB.)
 #[derive(Debug, Default)]
-struct Locations {
-    first: foldhash::HashMap<lint_source::Span, usize>,
-    more: foldhash::HashMap<lint_source::Span, Vec<usize>>,
-}
+struct Locations(Box<[(lint_source::Span, u32)]>);
 
 /// A wide block's children by name (see [`Tree::wide`]).
 #[derive(Debug)]
@@ -459,7 +458,10 @@ impl<'a> Tree<'a> {
         let wide = self.wide.get(&level);
         let listed: Option<&[u32]> = wide.map(|wide| {
             wide.get(name)
-                .and_then(|n| wide.grouped.get(n.start as usize..(n.start + n.len) as usize))
+                .and_then(|n| {
+                    wide.grouped
+                        .get(n.start as usize..(n.start + n.len) as usize)
+                })
                 .unwrap_or(&[])
         });
         let scanned = wide.is_none().then(|| self.children(level));
@@ -478,23 +480,22 @@ impl<'a> Tree<'a> {
     /// tree per location (rules run per server: a scan each was quadratic).
     pub fn locations_at(&self, span: lint_source::Span) -> impl Iterator<Item = usize> + '_ {
         let locations = self.locations.get_or_init(|| {
-            let mut locations = Locations::default();
-            for i in self.named("location") {
-                let span = self.item(i).span();
-                match locations.first.entry(span) {
-                    std::collections::hash_map::Entry::Occupied(_) => {
-                        locations.more.entry(span).or_default().push(i);
-                    }
-                    std::collections::hash_map::Entry::Vacant(slot) => {
-                        slot.insert(i);
-                    }
-                }
-            }
-            locations
+            // Statement numbers fit in `u32` (see [`NO_PARENT`]).
+            let mut list: Vec<(lint_source::Span, u32)> = self
+                .statements_named("location")
+                .iter()
+                .map(|&i| (self.item(i as usize).span(), i))
+                .collect();
+            // Stable: a span's statements stay in document order.
+            list.sort_by_key(|(span, _)| *span);
+            Locations(list.into_boxed_slice())
         });
-        let first = locations.first.get(&span).copied();
-        let more = locations.more.get(&span).into_iter().flatten().copied();
-        first.into_iter().chain(more)
+        let list = &locations.0;
+        let from = list.partition_point(|(s, _)| *s < span);
+        list[from..]
+            .iter()
+            .take_while(move |(s, _)| *s == span)
+            .map(|&(_, i)| i as usize)
     }
 
     /// The nearest enclosing statement named `name`.
