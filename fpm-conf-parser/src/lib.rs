@@ -35,7 +35,7 @@ pub use load::{load, load_php_ini, FpmLoadOptions};
 pub use model::{
     parse_fpm_time, parse_listen, resolve_path, FpmConfig, Listen, ListenHost, PhpIni, Pool,
 };
-pub use parse::{fpm_dump_as_ini, is_fpm_dump, parse_lines, Entry, Env, Line};
+pub use parse::{fpm_dump_as_ini, is_fpm_dump, parse_lines, Entry, Env, Line, Word};
 
 // The README is a doctest too: its example compiles and runs with `cargo test --doc`.
 #[cfg(doctest)]

@@ -197,7 +197,7 @@ fn keep_unknown_written(lines: &mut [Line], unknown: &[(String, Span)], text: &[
             .any(|(_, at)| at.file == span.file && at.start >= span.start && at.end <= span.end);
         if named {
             if let Some(written) = text.get(span.start as usize..span.end as usize) {
-                entry.value = String::from_utf8_lossy(written).into_owned();
+                entry.value = String::from_utf8_lossy(written).into_owned().into();
             }
         }
     }

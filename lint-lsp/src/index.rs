@@ -192,7 +192,7 @@ impl Index {
                         out.push(PoolListen {
                             file: i,
                             pool,
-                            value: e.value.clone(),
+                            value: e.value.to_string(),
                             listen: fpm_conf_parser::parse_listen(&e.value, Path::new("/usr")),
                             span: e.key_span.to(e.value_span),
                         });

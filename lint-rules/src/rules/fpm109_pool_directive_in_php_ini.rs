@@ -66,7 +66,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             };
             let written = match &entry.array_key {
                 Some(k) => format!("{}[{k}]", entry.key),
-                None => entry.key.clone(),
+                None => entry.key.to_string(),
             };
             let place = if section == "global" {
                 "the [global] section of php-fpm.conf"

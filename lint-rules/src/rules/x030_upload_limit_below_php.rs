@@ -94,7 +94,7 @@ fn php_limit(
     let admin = pool
         .pool
         .array("php_admin_value", key)
-        .map(|e| (e.value.clone(), e.value_span));
+        .map(|e| (e.value.to_string(), e.value_span));
     let sent = || {
         location
             .php_value_sent(key)

@@ -124,7 +124,7 @@ fn open_basedir(location: &EffectiveLocation, pool: PoolRef<'_>) -> Option<(Stri
     let admin = pool
         .pool
         .array("php_admin_value", "open_basedir")
-        .map(|e| (e.value.clone(), e.value_span));
+        .map(|e| (e.value.to_string(), e.value_span));
     let sent = || {
         location
             .php_value_sent("open_basedir")

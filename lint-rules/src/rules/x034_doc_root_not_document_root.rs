@@ -94,7 +94,7 @@ fn doc_root(location: &EffectiveLocation, pool: PoolRef<'_>) -> Option<(String, 
     let admin = || {
         pool.pool
             .array("php_admin_value", "doc_root")
-            .map(|e| (e.value.clone(), e.value_span))
+            .map(|e| (e.value.to_string(), e.value_span))
     };
     let configured = || {
         pool.php_value("doc_root")
