@@ -114,15 +114,29 @@ pub fn anchored_literal(pattern: &str) -> Option<&str> {
     if pattern.contains('|') {
         return None;
     }
+    Some(leading_literal(rest)).filter(|l| !l.is_empty())
+}
+
+/// The plain text a regex (the part after its `^`) opens with: the run up to the first
+/// character with a meaning (a backslash included), less its last character when `?`,
+/// `*` or `{` follows (that one may be absent).
+///
+/// ```
+/// use lint_rules::model::compiled_regex::leading_literal;
+/// assert_eq!(leading_literal("/api/v1/(.*)$"), "/api/v1/");
+/// assert_eq!(leading_literal("/s12?/"), "/s1");
+/// assert_eq!(leading_literal(r"\.php$"), "");
+/// ```
+pub fn leading_literal(rest: &str) -> &str {
     let end = rest
         .find(|c: char| "\\.^$|?*+()[]{}".contains(c))
         .unwrap_or(rest.len());
-    let mut literal = &rest[..end];
+    let literal = &rest[..end];
     if rest[end..].starts_with(['?', '*', '{']) {
         let last = literal.char_indices().last().map_or(0, |(i, _)| i);
-        literal = &literal[..last];
+        return &literal[..last];
     }
-    Some(literal).filter(|l| !l.is_empty())
+    literal
 }
 
 /// Regexes tried in order for the first that matches a text (nginx's regex locations,

@@ -133,13 +133,6 @@ fn anchored_prefix(regex: &str) -> Option<String> {
             _ => {}
         }
     }
-    let end = rest
-        .find(|c: char| "\\.^$|?*+()[]{}".contains(c))
-        .unwrap_or(rest.len());
-    let mut literal = &rest[..end];
-    if rest[end..].starts_with(['?', '*', '{']) {
-        let last = literal.char_indices().last().map_or(0, |(i, _)| i);
-        literal = &literal[..last];
-    }
-    Some(literal.to_string()).filter(|l| l.starts_with('/'))
+    Some(crate::model::compiled_regex::leading_literal(rest).to_string())
+        .filter(|l| l.starts_with('/'))
 }
