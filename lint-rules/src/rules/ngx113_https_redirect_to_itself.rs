@@ -97,9 +97,8 @@ fn target_path(url: &str) -> Option<String> {
     let rest = ["$host", "$server_name", "$http_host"]
         .into_iter()
         .find_map(|v| {
-            rest.strip_prefix(v).filter(|after| {
-                !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
-            })
+            rest.strip_prefix(v)
+                .filter(|after| !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
         })
         .unwrap_or_else(|| {
             let end = rest.find(['/', ':', '$', '?']).unwrap_or(rest.len());
@@ -156,14 +155,11 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
     let root_location = block
         .children()
         .find(|c| c.is("location") && c.is_block() && c.arg_count() == 1 && c.arg(0) == "/");
-    let statements = block
-        .children()
-        .map(|c| (c, false))
-        .chain(
-            root_location
-                .into_iter()
-                .flat_map(|l| l.children().map(|c| (c, true))),
-        );
+    let statements = block.children().map(|c| (c, false)).chain(
+        root_location
+            .into_iter()
+            .flat_map(|l| l.children().map(|c| (c, true))),
+    );
     for (statement, in_root_location) in statements {
         let Some(url) = redirect_all(statement) else {
             continue;
@@ -240,8 +236,14 @@ mod tests {
     #[test]
     fn target_paths() {
         use super::target_path;
-        assert_eq!(target_path("https://$host/yunohost/admin").as_deref(), Some("/yunohost/admin"));
-        assert_eq!(target_path("https://example.com:8443/a/$1").as_deref(), Some("/a/"));
+        assert_eq!(
+            target_path("https://$host/yunohost/admin").as_deref(),
+            Some("/yunohost/admin")
+        );
+        assert_eq!(
+            target_path("https://example.com:8443/a/$1").as_deref(),
+            Some("/a/")
+        );
         assert_eq!(target_path("https://$host").as_deref(), Some("/"));
         assert_eq!(target_path("https://$host$request_uri"), None);
         assert_eq!(target_path("https://$hostname/x"), None);

@@ -98,8 +98,12 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
         }
         sink.push(
             diagnostic
-                .with_help("set `fastcgi_param SCRIPT_FILENAME $request_filename;` in this location")
-                .with_note("at runtime: 404 \"File not found.\", php-fpm logs \"Primary script unknown\""),
+                .with_help(
+                    "set `fastcgi_param SCRIPT_FILENAME $request_filename;` in this location",
+                )
+                .with_note(
+                    "at runtime: 404 \"File not found.\", php-fpm logs \"Primary script unknown\"",
+                ),
         );
     }
 }

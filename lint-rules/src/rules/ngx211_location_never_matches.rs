@@ -106,11 +106,15 @@ fn outside_parent_prefix(tree: &Tree<'_>, i: usize, regex: &str, caseless: bool)
     }
     let literal = anchored_prefix(regex)?;
     let (literal, prefix) = if caseless {
-        (literal.to_ascii_lowercase(), parent_path.to_ascii_lowercase())
+        (
+            literal.to_ascii_lowercase(),
+            parent_path.to_ascii_lowercase(),
+        )
     } else {
         (literal, parent_path.to_string())
     };
-    (!literal.starts_with(&prefix) && !prefix.starts_with(&literal)).then(|| parent_path.to_string())
+    (!literal.starts_with(&prefix) && !prefix.starts_with(&literal))
+        .then(|| parent_path.to_string())
 }
 
 /// The literal text every match of an anchored regex begins with: after `^`, up to the

@@ -141,20 +141,18 @@ fn check(_model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
         let Some((_, earlier)) = by_block.last_mut() else {
             continue;
         };
-        let covering = earlier
-            .iter()
-            .find(|(_, wide_insensitive, wide)| {
-                let (wide, wide_folded) = &**wide;
-                if *wide_insensitive {
-                    mine_folded
-                        .as_ref()
-                        .unwrap_or(mine)
-                        .is_subset(wide_folded.as_ref().unwrap_or(wide))
-                } else {
-                    // A case-sensitive regex covers only what is matched case-sensitively.
-                    !insensitive && mine.is_subset(wide)
-                }
-            });
+        let covering = earlier.iter().find(|(_, wide_insensitive, wide)| {
+            let (wide, wide_folded) = &**wide;
+            if *wide_insensitive {
+                mine_folded
+                    .as_ref()
+                    .unwrap_or(mine)
+                    .is_subset(wide_folded.as_ref().unwrap_or(wide))
+            } else {
+                // A case-sensitive regex covers only what is matched case-sensitively.
+                !insensitive && mine.is_subset(wide)
+            }
+        });
         if let Some((wide, _, _)) = covering {
             let wide = tree.item(*wide);
             sink.push(

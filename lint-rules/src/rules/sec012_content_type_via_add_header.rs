@@ -100,8 +100,11 @@ fn answers_without_added_headers(blocks: &[Item<'_>]) -> Option<String> {
     }
     let code = block.children().find(|c| c.is("return"))?.arg(0)?;
     let status: u32 = code.parse().ok()?;
-    (!matches!(status, 200 | 201 | 204 | 206 | 301 | 302 | 303 | 304 | 307 | 308))
-        .then(|| code.to_string())
+    (!matches!(
+        status,
+        200 | 201 | 204 | 206 | 301 | 302 | 303 | 304 | 307 | 308
+    ))
+    .then(|| code.to_string())
 }
 
 fn upstream_type_hidden(blocks: &[Item<'_>]) -> bool {
@@ -139,7 +142,10 @@ fn check(model: &Model<'_>, tree: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     for at in nodes.named(tree, "add_header") {
         let s = &tree.item(at);
         // Checked before `headers` splits anything: most headers are other ones.
-        if !s.arg(0).is_some_and(|n| n.eq_ignore_ascii_case("content-type")) {
+        if !s
+            .arg(0)
+            .is_some_and(|n| n.eq_ignore_ascii_case("content-type"))
+        {
             continue;
         }
         // The blocks around it, outermost first (what a walk gives).

@@ -109,48 +109,48 @@ fn check(model: &Model<'_>, syntax: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
     // The passes by name (not every statement of the tree), each with the blocks around
     // it, outermost first (what a walk gives).
     'statements: for at in crate::rules::statements_named(syntax, nodes, PASSES) {
-            let s = &syntax.item(at);
-            let Some(target) = s.arg(0) else {
+        let s = &syntax.item(at);
+        let Some(target) = s.arg(0) else {
+            continue;
+        };
+        if !target.contains('$') {
+            continue;
+        }
+        let mut blocks: Vec<Item<'_>> = syntax.ancestors(at).map(|a| syntax.item(a)).collect();
+        blocks.reverse();
+        let blocks = &blocks[..];
+        if internal(blocks) || gated_by_files(blocks) {
+            continue;
+        }
+        let resolver = Resolver { globals, blocks };
+        let (scheme, host) = scheme_and_host(&target);
+        for (part, what) in [(scheme, "scheme"), (Some(host), "host")] {
+            let Some(part) = part else {
                 continue;
             };
-            if !target.contains('$') {
-                continue;
-            }
-            let mut blocks: Vec<Item<'_>> = syntax.ancestors(at).map(|a| syntax.item(a)).collect();
-            blocks.reverse();
-            let blocks = &blocks[..];
-            if internal(blocks) || gated_by_files(blocks) {
-                continue;
-            }
-                let resolver = Resolver { globals, blocks };
-            let (scheme, host) = scheme_and_host(&target);
-            for (part, what) in [(scheme, "scheme"), (Some(host), "host")] {
-                let Some(part) = part else {
-                    continue;
+            for piece in pieces(part) {
+                let var = match piece {
+                    // Text with a `/` ends the host: what follows is the path.
+                    Piece::Text(t) if t.contains('/') => break,
+                    Piece::Text(_) => continue,
+                    Piece::Var(v) => v,
                 };
-                for piece in pieces(part) {
-                    let var = match piece {
-                        // Text with a `/` ends the host: what follows is the path.
-                        Piece::Text(t) if t.contains('/') => break,
-                        Piece::Text(_) => continue,
-                        Piece::Var(v) => v,
-                    };
-                    let t = resolver.var(var);
-                    if t.reach.must.has(b'/') {
-                        break;
-                    }
-                    // A value that begins with `/` starts the path (`$tail` of a map whose
-                    // values all do); an empty one leaves the host to what follows.
-                    if t.lead.slash {
-                        if t.lead.empty {
-                            continue;
-                        }
-                        break;
-                    }
-                    if !t.reach.can.has(b'.') {
+                let t = resolver.var(var);
+                if t.reach.must.has(b'/') {
+                    break;
+                }
+                // A value that begins with `/` starts the path (`$tail` of a map whose
+                // values all do); an empty one leaves the host to what follows.
+                if t.lead.slash {
+                    if t.lead.empty {
                         continue;
                     }
-                    let mut d = Diagnostic::new(
+                    break;
+                }
+                if !t.reach.can.has(b'.') {
+                    continue;
+                }
+                let mut d = Diagnostic::new(
                         &RULE.meta,
                         s.arg_span(0),
                         format!(
@@ -158,14 +158,14 @@ fn check(model: &Model<'_>, syntax: &Tree<'_>, nodes: &Nodes, sink: &mut Sink) {
                         ),
                     )
                     .with_help("pick the upstream from a fixed list (`map` with a default, `upstream` blocks), or make the location `internal`");
-                    for span in t.via {
-                        d = d.with_related(span, "the value comes from here");
-                    }
-                    sink.push(d);
-                    continue 'statements;
+                for span in t.via {
+                    d = d.with_related(span, "the value comes from here");
                 }
+                sink.push(d);
+                continue 'statements;
             }
         }
+    }
 }
 
 #[cfg(test)]

@@ -95,11 +95,13 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 })
                 .collect();
             let listed = if is_map { listed } else { None };
-            if empty_means_nothing(tree, &variable, listed.as_deref()) || (is_map
+            if empty_means_nothing(tree, &variable, listed.as_deref())
+                || (is_map
                     && lists_every_source_value(
                         producers.get_or_insert_with(|| Producers::of(tree)),
                         s,
-                    )) {
+                    ))
+            {
                 continue;
             }
             sink.push(

@@ -165,8 +165,9 @@ fn redirects_to_this_nginx(model: &Model<'_>, tree: &Tree<'_>, i: usize) -> bool
     let end = rest.find(['/', '?', '$']).unwrap_or(rest.len());
     if end == 0 {
         return ["$host", "$http_host", "$server_name"].iter().any(|v| {
-            rest.strip_prefix(v)
-                .is_some_and(|after| !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_'))
+            rest.strip_prefix(v).is_some_and(|after| {
+                !after.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+            })
         });
     }
     let host = &rest[..end];

@@ -233,7 +233,11 @@ fn denies(tree: &crate::model::syntax::Tree<'_>, span: lint_source::Span) -> boo
 /// URI that answers an error (SlickStack's PHP location: `if ($uri !~
 /// ^/(index\.php|wp-login\.php|wp-admin/.*\.php)$) { return 444; }`): the rewrite phase
 /// answers before anything reaches php-fpm.
-fn refuses_by_if(tree: &crate::model::syntax::Tree<'_>, span: lint_source::Span, probe: &str) -> bool {
+fn refuses_by_if(
+    tree: &crate::model::syntax::Tree<'_>,
+    span: lint_source::Span,
+    probe: &str,
+) -> bool {
     let Some(location) = tree.locations_at(span).next() else {
         return false;
     };
@@ -265,8 +269,7 @@ fn refuses_by_if(tree: &crate::model::syntax::Tree<'_>, span: lint_source::Span,
             format!("(?i){regex}")
         };
         refuses
-            && crate::model::compiled_regex::compile(&pattern).is_some_and(|r| {
-                r.is_match(probe.as_bytes()).unwrap_or(false) != negated
-            })
+            && crate::model::compiled_regex::compile(&pattern)
+                .is_some_and(|r| r.is_match(probe.as_bytes()).unwrap_or(false) != negated)
     })
 }

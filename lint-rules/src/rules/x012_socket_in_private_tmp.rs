@@ -114,7 +114,9 @@ fn tmp_shared_by_units(root: &std::path::Path) -> bool {
                 .filter_map(|l| l.trim().strip_prefix("ExecStart="))
                 .collect::<Vec<_>>()
                 .join(" ");
-            let program = exec.split_whitespace().find(|w| !w.starts_with(['-', '@', '+', '!']));
+            let program = exec
+                .split_whitespace()
+                .find(|w| !w.starts_with(['-', '@', '+', '!']));
             let base = program
                 .map(|p| p.rsplit('/').next().unwrap_or(p))
                 .unwrap_or("");
@@ -137,9 +139,12 @@ fn tmp_shared_by_units(root: &std::path::Path) -> bool {
                     let text = drop
                         .strip_prefix(root)
                         .ok()
-                        .and_then(|rel| resolve_in_root(root, &std::path::Path::new("/").join(rel), 40))
+                        .and_then(|rel| {
+                            resolve_in_root(root, &std::path::Path::new("/").join(rel), 40)
+                        })
                         .and_then(|p| {
-                            std::fs::read_to_string(root.join(p.strip_prefix("/").unwrap_or(&p))).ok()
+                            std::fs::read_to_string(root.join(p.strip_prefix("/").unwrap_or(&p)))
+                                .ok()
                         });
                     if let Some(text) = text {
                         private = private_tmp(&text).or(private);

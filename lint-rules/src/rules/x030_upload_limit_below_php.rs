@@ -150,7 +150,8 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             if php_limit <= nginx_limit {
                 continue;
             }
-            if *status_only.get_or_insert_with(|| model.serves_only_status_pages(server, location)) {
+            if *status_only.get_or_insert_with(|| model.serves_only_status_pages(server, location))
+            {
                 break;
             }
             let key = (set.map(|s| s.span), pool.pool.name_span);

@@ -188,7 +188,8 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             if list.iter().any(|e| related(&dir, e)) {
                 continue;
             }
-            if *status_only.get_or_insert_with(|| model.serves_only_status_pages(server, location)) {
+            if *status_only.get_or_insert_with(|| model.serves_only_status_pages(server, location))
+            {
                 break;
             }
             if !reported.insert((dir.clone(), at)) {
