@@ -11,8 +11,6 @@
 //! Skips with a reason when php-fpm is missing, except that a missing php-fpm fails in
 //! CI.
 
-use std::process::Command;
-
 use assert_cmd::Command as BinCommand;
 
 /// The include patterns under test (`{dir}` is the case's directory, which holds
@@ -62,14 +60,7 @@ fn fpm005_is_an_error_exactly_where_php_fpm_t_refuses_an_include() {
             d = dir.display()
         );
         std::fs::write(&conf, &text).expect("write");
-        let real = Command::new("php-fpm8.2")
-            .args(["-t", "-y"])
-            .arg(&conf)
-            .output()
-            .expect("run php-fpm");
-        let stderr = String::from_utf8_lossy(&real.stderr).into_owned()
-            + &String::from_utf8_lossy(&real.stdout);
-        let refused = !real.status.success();
+        let (refused, stderr) = test_support::php_fpm_t(&conf);
         assert!(
             !refused || stderr.contains("Unable to globalize"),
             "`{pattern}`: php-fpm fails for another reason:\n{stderr}"

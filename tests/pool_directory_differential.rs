@@ -8,8 +8,6 @@
 //! Skips with a reason when php-fpm is missing, except that a missing php-fpm fails in
 //! CI.
 
-use std::process::Command;
-
 use assert_cmd::Command as BinCommand;
 
 /// The pool lines under test (`{dir}` is the case's directory).
@@ -49,14 +47,7 @@ fn fpm115_is_reported_exactly_where_php_fpm_t_refuses_a_directory() {
             d = dir.display()
         );
         std::fs::write(&conf, &text).expect("write");
-        let real = Command::new("php-fpm8.2")
-            .args(["-t", "-y"])
-            .arg(&conf)
-            .output()
-            .expect("run php-fpm");
-        let stderr = String::from_utf8_lossy(&real.stderr).into_owned()
-            + &String::from_utf8_lossy(&real.stdout);
-        let refused = !real.status.success();
+        let (refused, stderr) = test_support::php_fpm_t(&conf);
         assert!(
             !refused || stderr.contains("does not exist or is not a directory"),
             "`{lines}`: php-fpm fails for another reason:\n{stderr}"

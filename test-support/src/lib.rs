@@ -42,6 +42,19 @@ pub fn is_root() -> bool {
         .unwrap_or(false)
 }
 
+/// `php-fpm8.2 -t -y conf`: whether it refused the file, and what it printed (its log
+/// goes to stderr; stdout after it).
+pub fn php_fpm_t(conf: &Path) -> (bool, String) {
+    let real = Command::new("php-fpm8.2")
+        .args(["-t", "-y"])
+        .arg(conf)
+        .output()
+        .expect("run php-fpm");
+    let printed =
+        String::from_utf8_lossy(&real.stderr).into_owned() + &String::from_utf8_lossy(&real.stdout);
+    (!real.status.success(), printed)
+}
+
 /// `Ok` when the suite can run the real programs: root (they switch users and bind
 /// sockets) and every binary answers `-v`; else why not, for the skip message.
 pub fn real_binaries(binaries: &[&str]) -> Result<(), String> {
