@@ -33,6 +33,20 @@ impl Span {
         Span::new(file, offset, offset)
     }
 
+    /// True when `inner` lies inside this span, in the same file (a statement written in
+    /// a block, not inherited from outside it).
+    ///
+    /// ```
+    /// use lint_source::{FileId, Span};
+    /// let block = Span::new(FileId(0), 10, 50);
+    /// assert!(block.contains(Span::new(FileId(0), 20, 30)));
+    /// assert!(!block.contains(Span::new(FileId(1), 20, 30)));
+    /// assert!(!block.contains(Span::new(FileId(0), 40, 60)));
+    /// ```
+    pub fn contains(&self, inner: Span) -> bool {
+        inner.file == self.file && inner.start >= self.start && inner.end <= self.end
+    }
+
     /// Length in bytes.
     pub fn len(&self) -> usize {
         (self.end - self.start) as usize

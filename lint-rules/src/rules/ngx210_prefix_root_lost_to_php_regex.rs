@@ -134,16 +134,12 @@ fn holds_no_scripts(prefix: &str) -> bool {
         .any(|segment| STATIC_FOLDERS.contains(&segment.to_ascii_lowercase().as_str()))
 }
 
-fn within(inner: lint_source::Span, outer: lint_source::Span) -> bool {
-    inner.file == outer.file && inner.start >= outer.start && inner.end <= outer.end
-}
-
 /// The location's own `root` (written inside it, not inherited).
 fn own_root(location: &EffectiveLocation) -> Option<&crate::model::nginx::Setting> {
     location
         .inherited
         .get("root")
-        .filter(|r| within(r.span, location.span))
+        .filter(|r| location.span.contains(r.span))
 }
 
 /// The location's own `alias` (only a location's own: `alias` is not inherited).
@@ -151,7 +147,7 @@ fn own_alias(location: &EffectiveLocation) -> Option<&crate::model::nginx::Setti
     location
         .alias
         .as_deref()
-        .filter(|a| within(a.span, location.span))
+        .filter(|a| location.span.contains(a.span))
 }
 
 /// Where the prefix location reads its files: its own `root` (the URI appended) or its
@@ -193,7 +189,7 @@ fn alias_holds_scripts(
     let own_index = location
         .inherited
         .get("index")
-        .filter(|i| within(i.span, location.span))
+        .filter(|i| location.span.contains(i.span))
         .is_some_and(|i| i.args.iter().any(php));
     let tries_script = location
         .try_files
@@ -299,7 +295,7 @@ fn check_server(model: &Model<'_>, server: &Server, tree: &Tree<'_>, sink: &mut 
         // (`root` inside `location /`, nginx's known pitfall), and the example's relative
         // `root html;` left beside an absolute static root (the prefix's html/ is another
         // folder).
-        if prefix == "/" && within(php_root.span, php.span) && php_root.first().starts_with('/') {
+        if prefix == "/" && php.span.contains(php_root.span) && php_root.first().starts_with('/') {
             continue;
         }
         // Where the PHP location looks for the prefix's scripts, against where the

@@ -283,9 +283,7 @@ fn probes(re: &str, index: &[String]) -> Vec<(String, bool)> {
 /// for a caseless location: `~* ^/Blog/` falling back to `/blog/index.php`).
 fn stated(location: &EffectiveLocation, uri: &str) -> bool {
     let caseless = regex_of(&location.pattern).is_some_and(|(_, caseless)| caseless);
-    let within = |s: lint_source::Span| {
-        s.file == location.span.file && s.start >= location.span.start && s.end <= location.span.end
-    };
+    let within = |s: lint_source::Span| location.span.contains(s);
     let own_index = location
         .inherited
         .get("index")

@@ -91,10 +91,6 @@ fn help(size: &str, place: &str) -> String {
     format!("write `fastcgi_buffer_size {size};` (with `fastcgi_buffers` large enough, e.g. `fastcgi_buffers 8 {size}`){place}")
 }
 
-fn within(inner: Span, outer: Span) -> bool {
-    inner.file == outer.file && inner.start >= outer.start && inner.end <= outer.end
-}
-
 /// True when a location within the level that set `setting` proxies: the server for a
 /// server-level statement, every server for an http-level one.
 fn proxied_beside(nginx: &NginxModel, server: &Server, setting: Span) -> bool {
@@ -103,7 +99,7 @@ fn proxied_beside(nginx: &NginxModel, server: &Server, setting: Span) -> bool {
             .iter()
             .any(|l| l.other_pass.iter().any(|(name, _, _)| name == "proxy_pass"))
     };
-    if within(setting, server.span) {
+    if server.span.contains(setting) {
         proxies(server)
     } else {
         nginx.servers.iter().any(|s| proxies(s))
@@ -140,7 +136,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         if parse_size(setting.first()).is_none_or(|bytes| bytes <= PAGE) {
             continue;
         }
-        let written_here = within(setting.span, location.span);
+        let written_here = location.span.contains(setting.span);
         if !written_here
             && (proxied_beside(nginx, server, setting.span)
                 || proxy_settings_beside(model, setting.span))
@@ -181,7 +177,7 @@ fn handed_to_php(model: &Model<'_>, seen: &mut foldhash::HashSet<Span>, sink: &m
             let Some(setting) = location
                 .inherited
                 .get("proxy_buffer_size")
-                .filter(|s| within(s.span, location.span))
+                .filter(|s| location.span.contains(s.span))
             else {
                 continue;
             };

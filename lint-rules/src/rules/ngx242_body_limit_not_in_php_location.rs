@@ -79,10 +79,6 @@ const BODY_HANDLERS: &[&str] = &[
     "client_body_in_file_only",
 ];
 
-fn within(inner: lint_source::Span, outer: lint_source::Span) -> bool {
-    inner.file == outer.file && inner.start >= outer.start && inner.end <= outer.end
-}
-
 /// A limit in bytes; `None` for no limit (`0`) or what does not parse.
 fn limit_of(setting: Option<&Setting>) -> Option<u64> {
     match setting {
@@ -106,7 +102,7 @@ fn check_server(server: &Server, tree: &Tree<'_>, sink: &mut Sink) {
         let Some(set) = location
             .inherited
             .get("client_max_body_size")
-            .filter(|s| within(s.span, location.span))
+            .filter(|s| location.span.contains(s.span))
         else {
             continue;
         };

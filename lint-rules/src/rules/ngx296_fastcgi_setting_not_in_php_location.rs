@@ -101,10 +101,6 @@ fn value(kind: Kind, text: &str) -> Option<u64> {
     }
 }
 
-fn within(inner: lint_source::Span, outer: lint_source::Span) -> bool {
-    inner.file == outer.file && inner.start >= outer.start && inner.end <= outer.end
-}
-
 /// The PHP location's value of `name` and how it reads (`fastcgi_read_timeout 60s`, or
 /// nginx's default).
 fn php_value(
@@ -133,7 +129,7 @@ fn check(_model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Si
                 let s = location
                     .inherited
                     .get(name)
-                    .filter(|s| within(s.span, location.span))?;
+                    .filter(|s| location.span.contains(s.span))?;
                 Some((name, kind, default, outcome, s, value(kind, s.first())?))
             })
             .collect();

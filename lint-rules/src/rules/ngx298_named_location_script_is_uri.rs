@@ -70,10 +70,8 @@ Or fall back to the URI instead of the name: `try_files $uri $uri/ /index.php?$q
 fn rewrites(model: &Model<'_>, location: &EffectiveLocation) -> bool {
     let l = location.span;
     model.syntax.iter().any(|tree| {
-        tree.named("rewrite").any(|i| {
-            let s = tree.item(i).span();
-            s.file == l.file && s.start >= l.start && s.end <= l.end
-        })
+        tree.named("rewrite")
+            .any(|i| l.contains(tree.item(i).span()))
     })
 }
 

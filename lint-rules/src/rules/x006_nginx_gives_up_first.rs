@@ -75,9 +75,7 @@ pub fn read_timeout_fix(
 ) -> Option<Fix> {
     let value = format!("{seconds}s");
     let description = format!("set fastcgi_read_timeout to {value}");
-    let inside = |s: &lint_source::Span| {
-        s.file == location.span.file && s.start >= location.span.start && s.end <= location.span.end
-    };
+    let inside = |s: &lint_source::Span| location.span.contains(*s);
     // A `proxy_read_timeout` there is renamed by X008's fix first; this one follows in the
     // next pass, on the renamed statement (two new statements would be a duplicate).
     if read.is_none()

@@ -70,10 +70,7 @@ fn fix(
         return None;
     }
     let stmt = crate::fixes::statement(model.map, setting.span)?;
-    let s = setting.span;
-    let l = location.span;
-    let here =
-        s.file == l.file && s.start >= l.start && s.end <= l.end && location.other_pass.is_empty();
+    let here = location.span.contains(setting.span) && location.other_pass.is_empty();
     if here && !location.pattern.is_empty() {
         return Some(Fix::safe(
             format!("rename it to {fastcgi}"),
@@ -85,7 +82,7 @@ fn fix(
         format!("add `{fastcgi} {};`", args.join(" ")),
         vec![crate::fixes::after(
             model.map,
-            s,
+            setting.span,
             &format!("{fastcgi} {};", args.join(" ")),
         )],
     ))
@@ -163,7 +160,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             }
             let s = setting.span;
             let l = location.span;
-            let written_here = s.file == l.file && s.start >= l.start && s.end <= l.end;
+            let written_here = l.contains(s);
             if !written_here && (proxied_beside(nginx, server, s) || proxy_defaults(model, s)) {
                 continue;
             }

@@ -63,9 +63,6 @@ pub(super) fn effective_alias<'s>(
     holders: &[&'s EffectiveLocation],
     location: &'s EffectiveLocation,
 ) -> Option<&'s Setting> {
-    let within = |inner: Span, outer: Span| {
-        inner.file == outer.file && inner.start >= outer.start && inner.end <= outer.end
-    };
     let holder = holders
         .iter()
         .copied()
@@ -75,7 +72,7 @@ pub(super) fn effective_alias<'s>(
     let root_further_in = location
         .inherited
         .get("root")
-        .is_some_and(|r| within(r.span, holder.span) && !within(r.span, alias.span));
+        .is_some_and(|r| holder.span.contains(r.span) && !alias.span.contains(r.span));
     (!root_further_in).then_some(alias)
 }
 
