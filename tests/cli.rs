@@ -1241,3 +1241,42 @@ fn a_finding_resting_on_a_refused_statement_is_a_note_of_the_refusal() {
     let found = codes_and_notes("X003/bad-pool-user-unknown-too", &[]);
     assert!(found.iter().any(|(c, _)| c == "X003"), "{found:?}");
 }
+
+#[test]
+fn a_var_run_socket_is_printed_as_written_and_matched_as_run() {
+    // X001: the message keeps `/var/run`, and a note says it is compared as `/run`.
+    let out = bin()
+        .args(["--no-config", "--format", "json", "--root"])
+        .arg("fixtures/rules/X001/bad-var-run-spelling")
+        .output()
+        .expect("run");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let d = &json["diagnostics"][0];
+    assert_eq!(d["code"], "X001", "{json}");
+    assert_eq!(
+        d["message"], "no php-fpm pool listens on unix:/var/run/php/php8.1-fpm.sock",
+        "{json}"
+    );
+    let notes = d["notes"].to_string();
+    assert!(
+        notes.contains("`/var/run/php/php8.1-fpm.sock` is compared as `/run/php/php8.1-fpm.sock`"),
+        "{notes}"
+    );
+    // X003: nginx and the pool spell one socket two ways; the note says they are one.
+    let found = codes_and_notes("X003/bad-var-run-spelling", &[]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].1.iter().any(|n| n.starts_with(
+            "nginx writes `/var/run/php/php8.2-fpm.sock` and the pool `/run/php/php8.2-fpm.sock`: one socket"
+        )),
+        "{found:?}"
+    );
+    // The same spelling on both sides: no such note.
+    let found = codes_and_notes("X003/bad", &[]);
+    assert!(
+        found
+            .iter()
+            .all(|(_, notes)| notes.iter().all(|n| !n.starts_with("nginx writes"))),
+        "{found:?}"
+    );
+}

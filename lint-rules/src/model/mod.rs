@@ -747,6 +747,58 @@ impl<'a> Model<'a> {
         })
     }
 
+    /// A target as its `fastcgi_pass` (or upstream `server`) writes it: a socket path
+    /// keeps its `/var/run` spelling in messages, while matching reads it as `/run`.
+    /// Falls back to the matched form when the written text is not that socket (an
+    /// address built from a `set` variable).
+    pub fn describe_target(&self, t: &FastcgiTarget) -> String {
+        match self.written_socket(t) {
+            Some(written) => format!("unix:{written}"),
+            None => address::describe(&t.target),
+        }
+    }
+
+    /// The socket path of a unix target as written, when it reads as the target's path.
+    fn written_socket(&self, t: &FastcgiTarget) -> Option<String> {
+        let NginxTarget::Unix(path) = &t.target else {
+            return None;
+        };
+        let text = self.map.get(t.span.file).text();
+        let raw = text.get(t.span.range())?;
+        let raw = std::str::from_utf8(raw)
+            .ok()?
+            .trim_matches(|c| c == '"' || c == '\'');
+        let written = raw.strip_prefix("unix:")?;
+        (address::socket_path(std::path::Path::new(written)) == *path).then(|| written.to_string())
+    }
+
+    /// A note when nginx and the pool name one socket with two spellings
+    /// (`/var/run/php/x.sock` and `/run/php/x.sock`): `/var/run` is a link to `/run`.
+    pub fn socket_spelling_note(&self, t: &FastcgiTarget, listen: &Listen) -> Option<String> {
+        let Listen::Unix(pool) = listen else {
+            return None;
+        };
+        let written = self.written_socket(t)?;
+        let pool_text = pool.to_string_lossy();
+        (written != pool_text && address::socket_path(pool) == address::socket_path(std::path::Path::new(&written)))
+            .then(|| format!("nginx writes `{written}` and the pool `{pool_text}`: one socket, `/var/run` being a link to `/run` on current distributions"))
+    }
+
+    /// A note when the socket path nginx writes is matched under another spelling
+    /// (`/var/run/x.sock` is compared as `/run/x.sock`).
+    pub fn socket_read_as_note(&self, t: &FastcgiTarget) -> Option<String> {
+        let NginxTarget::Unix(path) = &t.target else {
+            return None;
+        };
+        let written = self.written_socket(t)?;
+        (std::path::Path::new(&written) != path.as_path()).then(|| {
+            format!(
+                "`{written}` is compared as `{}`: `/var/run` is a link to `/run` on current distributions",
+                path.display()
+            )
+        })
+    }
+
     /// A finding that `t` reaches no pool, as it is when `t` is one `server` of an
     /// upstream another server of which does reach one: nginx tries the dead server, logs
     /// `connect() failed`, marks it down for `fail_timeout` and passes the request on

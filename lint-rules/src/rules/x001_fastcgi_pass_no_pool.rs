@@ -1,7 +1,7 @@
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
-use crate::model::address::{describe, describe_listen, NginxTarget};
+use crate::model::address::{describe_listen, NginxTarget};
 use crate::model::{Model, Verdict};
 use crate::rules::x005_localhost_ipv6_mismatch::family_mismatch;
 
@@ -24,6 +24,11 @@ that value; any other variable leaves the address unknown. On a server's tree
 follows it (Valet's `valet.sock -> valet83.sock`), and so is a link among the
 directories of either path (`unix:/srv/app/varrun/php-fpm.sock` with
 `varrun -> run` reaches a pool on `/srv/app/run/php-fpm.sock`; checked live: 200).
+A path under `/var/run` is compared as `/run` (a link to it on every current
+distribution: `unix:/var/run/php/x.sock` reaches a pool on `/run/php/x.sock`, checked
+live: 200), but the finding names it as written, as nginx's error log does
+(`connect() to unix:/var/run/php5-fpm.sock failed`), with a note when the two spellings
+differ; so do X002, X003 and X023.
 
 **Symptom**: 502 Bad Gateway; nginx's error log says
 `connect() to unix:/run/php/php8.1-fpm.sock failed (2: No such file or directory) while connecting to upstream`
@@ -103,12 +108,15 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 .as_ref()
                 .map(|u| format!(" (through upstream \"{u}\")"))
                 .unwrap_or_default();
-            let mut d = Diagnostic::new(&RULE.meta, t.span, format!("no php-fpm pool listens on {}{via}", describe(&t.target)))
+            let mut d = Diagnostic::new(&RULE.meta, t.span, format!("no php-fpm pool listens on {}{via}", model.describe_target(t)))
                 .with_label("nginx connects here")
                 .with_note("at runtime: 502 Bad Gateway, \"connect() ... failed (2: No such file or directory)\" or \"(111: Connection refused)\" in nginx's error log");
             if matches!(&t.target, NginxTarget::Unix(p) if p.as_os_str().as_encoded_bytes().ends_with(b":"))
             {
                 d = d.with_note("the trailing `:` is part of the socket path here: only `proxy_pass http://unix:/path:/uri` reads a `:` as the end of the path (nginx's error log prints the upstream as `fastcgi://unix:/path:`)");
+            }
+            if let Some(note) = model.socket_read_as_note(t) {
+                d = d.with_note(note);
             }
             // The fix needs the one pool nothing reaches yet, on nginx's transport.
             let mut fitting = model

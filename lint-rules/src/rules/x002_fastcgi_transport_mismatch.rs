@@ -3,7 +3,7 @@ use crate::model::Server;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
-use crate::model::address::{describe, NginxTarget};
+use crate::model::address::NginxTarget;
 use crate::model::{Model, Verdict};
 
 /// The rule.
@@ -97,7 +97,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
                         t.span,
                         format!(
                             "nginx connects over {ours} ({}) but the pools listen on {theirs}",
-                            describe(&t.target)
+                            model.describe_target(t)
                         ),
                     )
                     .with_label("nginx connects here")

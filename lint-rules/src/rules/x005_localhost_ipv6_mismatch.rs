@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use fpm_conf_parser::{Listen, ListenHost};
 
-use crate::model::address::{describe, describe_listen, NginxTarget, TargetHost};
+use crate::model::address::{describe_listen, NginxTarget, TargetHost};
 use crate::model::{Model, Verdict};
 
 /// The rule.
@@ -82,7 +82,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
                         continue;
                     };
                     sink.push(
-                        Diagnostic::new(&RULE.meta, t.span, format!("{} resolves to ::1 and 127.0.0.1, but pool [{}] listens on {} only", describe(&t.target), p.pool.name, describe_listen(&listen)))
+                        Diagnostic::new(&RULE.meta, t.span, format!("{} resolves to ::1 and 127.0.0.1, but pool [{}] listens on {} only", model.describe_target(t), p.pool.name, describe_listen(&listen)))
                             .with_related(entry.value_span, "pool listens here")
                             .with_help(format!("write `{} {};`", if t.upstream.is_some() { "server" } else { "fastcgi_pass" }, describe_listen(&listen)))
                             .with_fix(Fix::safe(format!("connect to {}, where the pool listens", describe_listen(&listen)), vec![Edit::replace(t.span, super::x001_fastcgi_pass_no_pool::nginx_form(&listen))]))
@@ -105,7 +105,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
                         };
                         if family_mismatch(&t.target, &listen) {
                             sink.push(
-                                Diagnostic::new(&RULE.meta, t.span, format!("nginx connects to {} but pool [{}] listens on {}", describe(&t.target), p.pool.name, describe_listen(&listen)))
+                                Diagnostic::new(&RULE.meta, t.span, format!("nginx connects to {} but pool [{}] listens on {}", model.describe_target(t), p.pool.name, describe_listen(&listen)))
                                     // Nothing connects: a 502 on every request (X001 leaves it to this).
                                     .with_severity(Severity::Error)
                                     .with_related(entry.value_span, "pool listens here")

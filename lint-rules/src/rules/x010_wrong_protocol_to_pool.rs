@@ -1,7 +1,7 @@
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::address::{describe, NginxTarget, TargetHost};
+use crate::model::address::{NginxTarget, TargetHost};
 use crate::model::{resolve, Model, Verdict};
 
 /// The rule.
@@ -50,7 +50,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     sink.push(
                         Diagnostic::new(&RULE.meta, t.span, format!("{directive} sends {} to php-fpm pool [{}], which speaks FastCGI only", if directive == "proxy_pass" { "HTTP" } else { "another protocol" }, p.pool.name))
                             .with_related(entry, "the pool listens here")
-                            .with_help(format!("use `fastcgi_pass {};` with `include fastcgi.conf;`", describe(&t.target)))
+                            .with_help(format!("use `fastcgi_pass {};` with `include fastcgi.conf;`", model.describe_target(&t)))
                             .with_note("at runtime: 502 Bad Gateway, \"upstream prematurely closed connection\""),
                     );
                 }
@@ -88,7 +88,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                     || listen_host == "[::1]")
             {
                 sink.push(
-                    Diagnostic::new(&RULE.meta, t.span, format!("fastcgi_pass {} points at nginx's own HTTP listener", describe(&t.target)))
+                    Diagnostic::new(&RULE.meta, t.span, format!("fastcgi_pass {} points at nginx's own HTTP listener", model.describe_target(t)))
                         .with_related(*listen_span, "nginx listens here for HTTP")
                         .with_help("point fastcgi_pass at the php-fpm pool's address")
                         .with_note("at runtime: 502 Bad Gateway, \"upstream sent unsupported FastCGI protocol version: 72\""),

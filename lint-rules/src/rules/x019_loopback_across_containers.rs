@@ -1,7 +1,6 @@
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
-use crate::model::address::describe;
 use crate::model::{Crossing, Model, Verdict};
 
 /// The rule.
@@ -54,7 +53,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 t.span,
                 format!(
                     "{} is nginx's own container: php-fpm runs in another one",
-                    describe(&t.target)
+                    model.describe_target(t)
                 ),
             )
             .with_label("nginx's loopback, not php-fpm's")

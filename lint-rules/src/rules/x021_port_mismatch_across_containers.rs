@@ -3,7 +3,7 @@ use crate::model::Server;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
-use crate::model::address::{describe, describe_listen};
+use crate::model::address::describe_listen;
 use crate::model::{Crossing, Model, Verdict};
 
 /// The rule.
@@ -57,7 +57,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
                 Some((s, None)) => format!(
                     "Service {} has no port of {}: nothing answers there (its ports: {})",
                     s.name,
-                    describe(&t.target),
+                    model.describe_target(t),
                     s.ports
                         .iter()
                         .map(|(p, target)| match target {
@@ -70,11 +70,11 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
                 Some((s, Some(target))) => format!(
                     "no pool of php-fpm's container listens on port {target}, where Service {} forwards {}",
                     s.name,
-                    describe(&t.target)
+                    model.describe_target(t)
                 ),
                 None => format!(
                     "no pool of php-fpm's container listens on the port of {}",
-                    describe(&t.target)
+                    model.describe_target(t)
                 ),
             };
             let mut d = Diagnostic::new(&RULE.meta, t.span, message)

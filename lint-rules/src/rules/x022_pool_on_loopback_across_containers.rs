@@ -3,7 +3,7 @@ use crate::model::Server;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::address::{describe, describe_listen};
+use crate::model::address::describe_listen;
 use crate::model::{Crossing, Model, Verdict};
 
 /// The rule.
@@ -64,7 +64,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
                     "pool [{}] listens on {} inside its container, but nginx connects from another container to {}{}",
                     p.pool.name,
                     describe_listen(&listen),
-                    describe(&t.target),
+                    model.describe_target(t),
                     if built_since.is_some() {
                         " (with the image as built since 2026-01-09)"
                     } else {

@@ -3,7 +3,7 @@ use crate::model::Server;
 use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
-use crate::model::address::{describe, NginxTarget};
+use crate::model::address::NginxTarget;
 use crate::model::{Crossing, Model, Verdict};
 
 /// The rule.
@@ -59,11 +59,11 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             let message = match &shared_as {
                 None => format!(
                     "{} is a file of nginx's container: no volume shares it with php-fpm's",
-                    describe(&t.target)
+                    model.describe_target(t)
                 ),
                 Some(there) => format!(
                     "{} is on a volume that php-fpm's container mounts elsewhere: php-fpm sees that file as {}, and the pool creates its socket outside the volume",
-                    describe(&t.target),
+                    model.describe_target(t),
                     there.display()
                 ),
             };
@@ -76,6 +76,9 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
                         entry.value_span,
                         format!("pool [{}] creates it in php-fpm's container", p.pool.name),
                     );
+                }
+                if let Some(note) = p.pool.listen().and_then(|(l, _)| model.socket_spelling_note(t, &l)) {
+                    d = d.with_note(note);
                 }
             }
             sink.push(model.with_upstream_fallback(location, t, d));
