@@ -55,6 +55,13 @@ const DIFFERENCES: &[(&str, &str, &str)] = &[
          php-fpm -t reads the stock php-fpm.conf over an emptied php-fpm.d",
     ),
     (
+        "repos/envplate-site-rendered-with-defaults",
+        "fpm",
+        "Alpine's stock php-fpm.conf logs to `/var/log/php83/error.log`, a folder Alpine's \
+         php83-fpm package creates and this Debian machine lacks: php-fpm -t cannot open it; \
+         the image has it",
+    ),
+    (
         "repos/image-named-for-brotli-module",
         "nginx",
         "the image is fholzer/nginx-brotli (Google's brotli module compiled in); this \

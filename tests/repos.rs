@@ -696,22 +696,49 @@ mod real_world {
 
     const SITE: &str = "server {\n    listen 80;\n    root /var/www/html;\n    location ~ \\.php$ {\n        fastcgi_pass php:9000;\n        include fastcgi_params;\n        fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n    }\n}\n";
 
-    /// `${NAME:-default}` in an nginx file is a template only when the container's start
+    /// `${NAME:-default}` in an nginx file is rendered only when the container's start
     /// renders it (envplate's `ep`, dockerize, gomplate): the official nginx image alone
     /// reads it as written, and nginx -t fails on it (regression check of session 26).
+    /// envplate's rendering is known (session 37): the value the environment gives, else
+    /// the default; a name with neither leaves the file unknown, passed over.
     #[test]
     fn shell_defaults_are_a_template_only_where_something_renders_them() {
-        let site = "server {\n    listen 80;\n    set $env ${APP_ENV:-prod};\n    location /a { return 204; }\n    location /a { return 204; }\n}\n";
+        let site = |set: &str| {
+            format!("server {{\n    listen 80;\n    rewrite_log ${{REWRITE_LOG:-off}};\n    {set}\n    location /a {{ return 204; }}\n    location /a {{ return 204; }}\n}}\n")
+        };
         let plain = "FROM nginx:1.25\nCOPY default.conf /etc/nginx/conf.d/default.conf\n";
-        let (text, _) = lint(&[("Dockerfile", plain), ("default.conf", site)]);
+        let with_default = site("set $env ${APP_ENV:-prod};");
+        let (text, _) = lint(&[("Dockerfile", plain), ("default.conf", &with_default)]);
+        assert!(text.contains("NGX014"), "{text}");
         assert!(text.contains("NGX017"), "{text}");
-        let rendered = "FROM nginx:1.25\nCOPY --from=hairyhenderson/envplate /bin/ep /bin/ep\nCOPY default.conf /etc/nginx/conf.d/default.conf\nCOPY render.sh /docker-entrypoint.d/70-render.sh\n";
+        let rendered = |env: &str| {
+            format!("FROM nginx:1.25\n{env}COPY --from=hairyhenderson/envplate /bin/ep /bin/ep\nCOPY default.conf /etc/nginx/conf.d/default.conf\nCOPY render.sh /docker-entrypoint.d/70-render.sh\n")
+        };
+        let hook = ("render.sh", "#!/bin/sh\nep /etc/nginx/conf.d/*\n");
+        // Rendered with the defaults: `rewrite_log off;` is read, the duplicate found.
         let (text, _) = lint(&[
-            ("Dockerfile", rendered),
-            ("default.conf", site),
-            ("render.sh", "#!/bin/sh\nep /etc/nginx/conf.d/*\n"),
+            ("Dockerfile", &rendered("")),
+            ("default.conf", &with_default),
+            hook,
+        ]);
+        assert!(!text.contains("NGX014"), "{text}");
+        assert!(text.contains("NGX017"), "{text}");
+        // The Dockerfile's ENV wins over the default: `rewrite_log maybe;` is refused.
+        let (text, _) = lint(&[
+            ("Dockerfile", &rendered("ENV REWRITE_LOG=maybe\n")),
+            ("default.conf", &with_default),
+            hook,
+        ]);
+        assert!(text.contains("NGX014"), "{text}");
+        // `${APP_ENV}` with no default and no value known here: passed over.
+        let unknown = site("set $env ${APP_ENV};");
+        let (text, _) = lint(&[
+            ("Dockerfile", &rendered("")),
+            ("default.conf", &unknown),
+            hook,
         ]);
         assert!(!text.contains("NGX017"), "{text}");
+        assert!(text.contains("(`APP_ENV`)"), "{text}");
     }
 
     /// PM-Connect/docker-php-nginx: the build COPYs its files to `/ops/files/`, `RUN cp`s
@@ -750,8 +777,9 @@ mod real_world {
     /// `/usr/local/bin/entrypoint`, run under `tini --`, which sources every script of
     /// `/entrypoints/`; one of them renders the site with envplate (`ep
     /// /etc/nginx/http.d/default.conf`). Read as written, `root
-    /// ${WEBROOT:-/var/www/html/public};` was a false NGX014. Without the `ep` line the
-    /// site is read as written (its duplicate location found).
+    /// ${WEBROOT:-/var/www/html/public};` was a false NGX014. Rendered with the default
+    /// (session 37) the site is read and its duplicate location found; without the `ep`
+    /// line it is read as written (NGX014 on the placeholder).
     #[test]
     fn shell_defaults_rendered_by_a_script_the_start_script_runs_from_a_folder() {
         let site = "server {\n    listen 80;\n    root ${WEBROOT:-/var/www/html/public};\n    location /a { return 204; }\n    location /a { return 204; }\n}\n";
@@ -770,14 +798,12 @@ mod real_world {
             ])
             .0
         };
+        // Rendered with its default (`root /var/www/html/public;`), the site is read.
         let text = lint_with_hook("#!/bin/sh\nep /etc/nginx/conf.d/default.conf\n");
         assert!(!text.contains("NGX014"), "{text}");
-        assert!(!text.contains("NGX017"), "{text}");
-        assert!(
-            text.contains("rendered when the container starts"),
-            "{text}"
-        );
+        assert!(text.contains("NGX017"), "{text}");
         let text = lint_with_hook("#!/bin/sh\necho preparing nginx\n");
+        assert!(text.contains("NGX014"), "{text}");
         assert!(text.contains("NGX017"), "{text}");
     }
 

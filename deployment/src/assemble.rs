@@ -1048,20 +1048,28 @@ impl Container {
     /// it runs (its command, the official images' `/docker-entrypoint.d/`, an entrypoint
     /// of the repository) calls envplate (`ep`), dockerize or gomplate (Lagoon's nginx
     /// image: `ep /etc/nginx/*`). Without one, nginx reads the placeholder as written.
-    fn renders_shell_defaults(&self) -> bool {
+    /// `Some(true)` when the renderer is envplate, whose rendering is known (see
+    /// [`crate::repository::render_envplate`]).
+    fn shell_defaults_renderer(&self) -> Option<bool> {
         let calls_renderer = |text: &str| {
-            text.lines().any(|line| {
+            text.lines().find_map(|line| {
                 let line = line.trim_start();
-                !line.starts_with('#')
-                    && line.split(['&', ';', '|']).any(|part| {
-                        let word = part.split_whitespace().next().unwrap_or("");
-                        let program = word.rsplit('/').next().unwrap_or(word);
-                        matches!(program, "ep" | "envplate" | "dockerize" | "gomplate")
-                    })
+                if line.starts_with('#') {
+                    return None;
+                }
+                line.split(['&', ';', '|']).find_map(|part| {
+                    let word = part.split_whitespace().next().unwrap_or("");
+                    let program = word.rsplit('/').next().unwrap_or(word);
+                    match program {
+                        "ep" | "envplate" => Some(true),
+                        "dockerize" | "gomplate" => Some(false),
+                        _ => None,
+                    }
+                })
             })
         };
-        if calls_renderer(&self.command_text()) {
-            return true;
+        if let Some(envplate) = calls_renderer(&self.command_text()) {
+            return Some(envplate);
         }
         // The start script the repository places, and the scripts it runs from a folder
         // (`for i in /entrypoints/*; do . $i; done`, `run-parts /etc/entrypoint.d`):
@@ -1070,19 +1078,19 @@ impl Container {
         // whose `ep /etc/nginx/http.d/default.conf` renders the site (read as written, its
         // `root ${WEBROOT:-/var/www/html/public};` was a false NGX014).
         if let Some(script) = self.command_script() {
-            if calls_renderer(&script) {
-                return true;
+            if let Some(envplate) = calls_renderer(&script) {
+                return Some(envplate);
             }
-            let run_from_folder = script_folders_run(&script).into_iter().any(|dir| {
+            let run_from_folder = script_folders_run(&script).into_iter().find_map(|dir| {
                 self.placed_files_in(&dir)
                     .iter()
-                    .any(|host| script_head(host).is_some_and(|t| calls_renderer(&t)))
+                    .find_map(|host| script_head(host).and_then(|t| calls_renderer(&t)))
             });
-            if run_from_folder {
-                return true;
+            if run_from_folder.is_some() {
+                return run_from_folder;
             }
         }
-        self.mounts.iter().any(|m| {
+        self.mounts.iter().find_map(|m| {
             let script = m.target.starts_with("/docker-entrypoint.d")
                 || m.target
                     .file_name()
@@ -1092,17 +1100,19 @@ impl Container {
                     .first()
                     .is_some_and(|c| m.target == Path::new(c));
             match &m.source {
-                Source::File(host) if script => {
-                    std::fs::read_to_string(host).is_ok_and(|t| calls_renderer(&t))
-                }
+                Source::File(host) if script => std::fs::read_to_string(host)
+                    .ok()
+                    .and_then(|t| calls_renderer(&t)),
                 Source::Dir { host, .. } if m.target.starts_with("/docker-entrypoint.d") => {
-                    std::fs::read_dir(host).is_ok_and(|entries| {
-                        entries.filter_map(Result::ok).any(|e| {
-                            std::fs::read_to_string(e.path()).is_ok_and(|t| calls_renderer(&t))
+                    std::fs::read_dir(host).ok().and_then(|entries| {
+                        entries.filter_map(Result::ok).find_map(|e| {
+                            std::fs::read_to_string(e.path())
+                                .ok()
+                                .and_then(|t| calls_renderer(&t))
                         })
                     })
                 }
-                _ => false,
+                _ => None,
             }
         })
     }
@@ -1688,8 +1698,14 @@ impl Container {
         let fs = fs
             .with_placeholders(self.sed_placeholders())
             .with_build_edits(&edits)
-            .with_shell_defaults_rendered(self.renders_shell_defaults())
             .with_run_written(&self.run_written);
+        // envplate renders with the container's environment as known here (Compose
+        // `environment:`, the Dockerfile's `ENV`) and the placeholders' defaults.
+        let fs = match self.shell_defaults_renderer() {
+            Some(true) => fs.with_envplate_env(self.env.clone()),
+            Some(false) => fs.with_shell_defaults_rendered(true),
+            None => fs,
+        };
         Arc::new(if own_entrypoint {
             fs.with_envsubst(self.env.clone())
         } else {

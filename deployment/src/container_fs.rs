@@ -129,6 +129,9 @@ pub struct ContainerFs {
     /// The container's start renders `${NAME:-default}` placeholders (envplate's `ep`,
     /// dockerize, gomplate): an nginx file that has them is read only once rendered.
     renders_shell_defaults: bool,
+    /// When the renderer is envplate: the container's environment as far as it is known
+    /// (Compose `environment:`, the Dockerfile's `ENV`), to render such a file with.
+    envplate_env: Option<std::collections::BTreeMap<String, String>>,
     /// Directories the image's build may have written into with `RUN` (see
     /// [`crate::dockerfile::Dockerfile::run_written`]): something may be there.
     run_written: Vec<PathBuf>,
@@ -230,6 +233,7 @@ impl ContainerFs {
             build_edits: Vec::new(),
             cache: None,
             renders_shell_defaults: false,
+            envplate_env: None,
             run_written: Vec::new(),
         }
     }
@@ -245,6 +249,15 @@ impl ContainerFs {
     /// The container renders `${NAME:-default}` placeholders at start (see the field).
     pub fn with_shell_defaults_rendered(mut self, rendered: bool) -> Self {
         self.renders_shell_defaults = rendered;
+        self
+    }
+
+    /// The renderer is envplate (`ep`), run with this environment: a file of
+    /// `${NAME:-default}` placeholders is read rendered as envplate renders it, and
+    /// passed over only when a name stays unknown.
+    pub fn with_envplate_env(mut self, env: std::collections::BTreeMap<String, String>) -> Self {
+        self.renders_shell_defaults = true;
+        self.envplate_env = Some(env);
         self
     }
 
@@ -831,6 +844,8 @@ impl ContainerFs {
                 // start script this linter does not run: what nginx reads there is not known (a note that the file is
                 // not provided, instead of syntax errors on the placeholder).
                 // Comments are not read (WordOps' nginx.conf says `# release {{release}}`).
+                let mut rendered_text: Option<String> = None;
+                let mut unknown_name = String::new();
                 if let Ok(t) = std::str::from_utf8(&bytes) {
                     let braced = t
                         .lines()
@@ -848,19 +863,44 @@ impl ContainerFs {
                         && crate::repository::shell_defaults(t)
                         && !crate::repository::fpm_score(t)
                     {
-                        // Lagoon's `ep /etc/nginx/*` (envplate) renders them at start.
-                        Some("`${NAME:-default}` placeholders nginx cannot read, rendered when the container starts")
+                        // Lagoon's `ep /etc/nginx/*` (envplate) renders them at start:
+                        // with the values known here and the defaults, read as rendered
+                        // (City-of-Helsinki's `root ${WEBROOT:-/var/www/html/public};`).
+                        match self
+                            .envplate_env
+                            .as_ref()
+                            .map(|env| crate::repository::render_envplate(t, env))
+                        {
+                            Some(Ok(rendered)) => {
+                                rendered_text = Some(rendered);
+                                None
+                            }
+                            Some(Err(name)) => Some(if name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                                unknown_name = name;
+                                "`${NAME}` placeholders rendered when the container starts, from a variable whose value is not known here"
+                            } else {
+                                "`${NAME:-default}` placeholders nginx cannot read, rendered when the container starts"
+                            }),
+                            None => Some("`${NAME:-default}` placeholders nginx cannot read, rendered when the container starts"),
+                        }
                     } else {
                         crate::repository::installer_template(t)
                     };
                     if let Some(why) = why {
+                        let name = match unknown_name.is_empty() {
+                            true => String::new(),
+                            false => format!(" (`{unknown_name}`)"),
+                        };
                         return Err(FsError::Unrendered(format!(
-                            "{}: {why}",
+                            "{}: {why}{name}",
                             host.strip_prefix(&self.repo_root)
                                 .unwrap_or(&host)
                                 .display()
                         )));
                     }
+                }
+                if let Some(rendered) = rendered_text {
+                    bytes = Arc::from(rendered.into_bytes());
                 }
                 Ok(Fetched {
                     carrier: None,

@@ -1000,6 +1000,56 @@ pub(crate) fn shell_defaults(text: &str) -> bool {
         })
 }
 
+/// A file rendered as envplate (`ep`) renders it: every `${KEY}` and `${KEY:-default}`
+/// takes the variable's value when the environment defines it (empty included), else
+/// the default; `\${KEY}` is the text `${KEY}`. `Err(key)` names a variable that is
+/// neither known nor given a default on a line that is not a comment: what nginx reads
+/// there is not known (envplate itself stops with "requires undeclared environment
+/// variable"). In a comment it is rendered empty, as envplate writes it. The shell's
+/// other forms (`${KEY:=x}`, `${KEY:+x}`, `${KEY:?x}`) are no envplate syntax: `Err`.
+pub(crate) fn render_envplate(
+    text: &str,
+    env: &std::collections::BTreeMap<String, String>,
+) -> Result<String, String> {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let comment = matches!(line.trim_start().as_bytes().first(), Some(b'#' | b';'));
+        let mut rest = line;
+        while let Some(i) = rest.find("${") {
+            let Some(close) = rest[i..].find('}').map(|c| i + c) else {
+                break;
+            };
+            let before = &rest[..i];
+            let backslashes = before.len() - before.trim_end_matches('\\').len();
+            let (kept, _) = before.split_at(before.len() - backslashes);
+            out.push_str(kept);
+            out.push_str(&"\\".repeat(backslashes / 2));
+            let inner = &rest[i + 2..close];
+            if backslashes % 2 == 1 {
+                // An escaped reference: written without its escaping backslash.
+                out.push_str(&rest[i..=close]);
+            } else {
+                let (key, default) = match inner.split_once(":-") {
+                    Some((key, default)) => (key, Some(default)),
+                    None => (inner, None),
+                };
+                let plain =
+                    !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+                match (env.get(key), default) {
+                    _ if !plain && !comment => return Err(key.to_string()),
+                    (Some(value), _) => out.push_str(value),
+                    (None, Some(default)) => out.push_str(default),
+                    (None, None) if comment => {}
+                    (None, None) => return Err(key.to_string()),
+                }
+            }
+            rest = &rest[close + 1..];
+        }
+        out.push_str(rest);
+    }
+    Ok(out)
+}
+
 /// ISPConfig's `{apps_vhost_port}`, `{ssl_comment}`: a lower-case name in braces inside a
 /// word. Never nginx (a brace opens or closes a block; `${name}` is a variable, and
 /// regex counts like `{2,3}` hold digits).
@@ -1477,6 +1527,32 @@ mod tests {
         assert_eq!(bang_names("  server !FPM_HOST!:!FPM_PORT!;"), 2);
         let site = "server {\n  listen 80;\n  if (!-e $request_filename) { rewrite ^ /index.php last; }\n  if ($http_x != \"A!B\") { return 403; }\n  if ($uri !~ \"^/A!\") { return 404; }\n}\n";
         assert!(matches!(role("site.conf", site), Some(Role::Nginx { .. })));
+    }
+
+    #[test]
+    fn envplate_renders_values_then_defaults_and_stops_at_unknown_names() {
+        let env: std::collections::BTreeMap<String, String> = [
+            ("WEBROOT".to_string(), "/srv/app/public".to_string()),
+            ("EMPTY".to_string(), String::new()),
+        ]
+        .into_iter()
+        .collect();
+        let text = "root ${WEBROOT:-/var/www/html};\nrewrite_log ${LOG:-off};\nset $a \"${EMPTY:-x}\";\n# ${UNSET}\nreturn 200 \"\\${KEEP}\";\n";
+        assert_eq!(
+            render_envplate(text, &env).as_deref(),
+            Ok("root /srv/app/public;\nrewrite_log off;\nset $a \"\";\n# \nreturn 200 \"${KEEP}\";\n")
+        );
+        assert_eq!(
+            render_envplate("root ${UNSET};\n", &env),
+            Err("UNSET".to_string())
+        );
+        // nginx's own braced variable is an undeclared name to envplate.
+        assert_eq!(
+            render_envplate("return 200 \"${host}\";\n", &env),
+            Err("host".to_string())
+        );
+        // The shell's `:=` is no envplate syntax.
+        assert!(render_envplate("root ${R:=/x};\n", &env).is_err());
     }
 
     #[test]
