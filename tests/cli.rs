@@ -1280,3 +1280,59 @@ fn a_var_run_socket_is_printed_as_written_and_matched_as_run() {
         "{found:?}"
     );
 }
+
+/// `--nginx-dump` with `--fpm` naming a saved copy's php-fpm.conf, no `--root`: its
+/// `include=/etc/php/8.2/fpm/pool.d/*.conf` names the saved machine's folder. php-fpm 8.2
+/// run here on that file reads this machine's pools (checked: `php-fpm8.2 -tt` lists
+/// `[www]`, not the copy's `[shop]`); the linter reads the copy's, as the saved machine
+/// did, and a note says which were read.
+#[test]
+fn a_saved_copys_php_fpm_conf_reads_its_absolute_include_in_the_copy() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let fpm = dir.path().join("saved/etc/php/8.2/fpm");
+    std::fs::create_dir_all(fpm.join("pool.d")).expect("mkdir");
+    std::fs::write(
+        fpm.join("php-fpm.conf"),
+        "[global]\nerror_log = /var/log/php8.2-fpm.log\ninclude=/etc/php/8.2/fpm/pool.d/*.conf\n",
+    )
+    .expect("write");
+    std::fs::write(
+        fpm.join("pool.d/shop.conf"),
+        "[shop]\nuser = www-data\ngroup = www-data\nlisten = /run/php/ed-shop.sock\nlisten.owner = www-data\nlisten.group = www-data\npm = ondemand\npm.max_children = 4\n",
+    )
+    .expect("write");
+    let dump = "# configuration file /etc/nginx/nginx.conf:\nuser www-data;\nevents { worker_connections 64; }\nhttp {\n    server {\n        listen 80 default_server;\n        root /var/www/shop;\n        location ~ \\.php$ {\n            fastcgi_param REQUEST_METHOD $request_method;\n            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n            fastcgi_pass unix:/run/php/ed-shop.sock;\n        }\n    }\n}\n";
+    std::fs::write(dir.path().join("dump.txt"), dump).expect("write");
+    let run = || {
+        let out = bin()
+            .current_dir(dir.path())
+            .args([
+                "--no-config",
+                "--format",
+                "concise",
+                "--nginx-dump",
+                "dump.txt",
+            ])
+            .args(["--fpm", "saved/etc/php/8.2/fpm/php-fpm.conf"])
+            .output()
+            .expect("run");
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    let text = run();
+    assert!(!text.contains("X001"), "{text}");
+    assert!(
+        text.contains("`include=/etc/php/8.2/fpm/pool.d/*.conf` names a folder of the machine it was saved from: read in the copy"),
+        "{text}"
+    );
+    assert!(text.contains("give --root "), "{text}");
+    // The copy without the folder: nothing of it is read there, and X001 comes back (the
+    // pool is in no folder read), with a note when this machine has the folder.
+    std::fs::remove_dir_all(fpm.join("pool.d")).expect("rm");
+    let text = run();
+    assert!(text.contains("X001"), "{text}");
+    assert!(!text.contains("read in the copy"), "{text}");
+}

@@ -423,6 +423,111 @@ pub fn add_paths(
     Ok(())
 }
 
+/// The absolute `include=`s of a php-fpm.conf given with `--fpm` from a saved copy of a
+/// machine (no `--root`): `include=/etc/php/8.2/fpm/pool.d/*.conf` names the folder as
+/// the saved machine had it. The copy is recognised by the file's folder ending with the
+/// include's leading folders (`/saved/etc/php/8.2/fpm` and `/etc/php/8.2/fpm/pool.d`):
+/// each is (the value, the copy's root, the folder listed, whether this machine has it,
+/// whether the copy has it).
+fn copied_fpm_includes(file: &Path) -> Vec<(String, PathBuf, PathBuf, bool, bool)> {
+    let mut out = Vec::new();
+    let Some(dir) = file.parent() else {
+        return out;
+    };
+    let small = std::fs::metadata(file).is_ok_and(|m| m.len() <= lint_source::vfs::MAX_FILE);
+    let Some(text) = small.then(|| std::fs::read_to_string(file).ok()).flatten() else {
+        return out;
+    };
+    for line in text.lines().map(str::trim) {
+        let Some((key, value)) = line.split_once('=') else {
+            continue;
+        };
+        if key.trim() != "include" {
+            continue;
+        }
+        let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
+        if !value.starts_with('/') || value.contains('$') {
+            continue;
+        }
+        let Some(copy) = copy_root(dir, Path::new(value)) else {
+            continue;
+        };
+        // The folder the pattern lists (its wildcards are in the last part).
+        let listed = Path::new(value).parent().unwrap_or(Path::new("/"));
+        let in_copy = copy.join(listed.strip_prefix("/").unwrap_or(listed));
+        out.push((
+            value.to_string(),
+            copy,
+            listed.to_path_buf(),
+            listed.is_dir(),
+            in_copy.is_dir(),
+        ));
+    }
+    out
+}
+
+/// The saved copy of `/` the `--fpm` files are read in, when each of them is a saved
+/// copy's php-fpm.conf whose absolute includes the copy holds, all in one copy: read
+/// there, as `--root COPY` would read them, rather than from this machine's folders.
+pub fn fpm_copy_root(fpm_files: &[PathBuf]) -> Option<PathBuf> {
+    let mut root: Option<PathBuf> = None;
+    for file in fpm_files {
+        let found = copied_fpm_includes(file);
+        let copy = found.first().map(|f| f.1.clone())?;
+        if !found.iter().all(|f| f.1 == copy && f.4) || root.as_ref().is_some_and(|r| *r != copy) {
+            return None;
+        }
+        root = Some(copy);
+    }
+    root
+}
+
+/// Notes for `--fpm` files of a saved copy (see [`fpm_copy_root`]): which pools were read.
+pub fn copied_fpm_include_notes(fpm_files: &[PathBuf], copy_read: bool) -> Vec<String> {
+    let mut notes = Vec::new();
+    for file in fpm_files {
+        for (value, copy, listed, here, there) in copied_fpm_includes(file) {
+            let in_copy = copy.join(listed.strip_prefix("/").unwrap_or(&listed));
+            let read = match (copy_read, here, there) {
+                (true, _, _) => format!("read in the copy, {}", in_copy.display()),
+                (false, true, true) => format!(
+                    "this machine's {} is read, not the copy's {}",
+                    listed.display(),
+                    in_copy.display()
+                ),
+                (false, true, false) => format!(
+                    "this machine's {} is read (the copy has no {})",
+                    listed.display(),
+                    in_copy.display()
+                ),
+                (false, false, _) => continue,
+            };
+            notes.push(format!(
+                "{}: `include={value}` names a folder of the machine it was saved from: {read}; give --root {} to read the copy as that machine",
+                file.display(),
+                copy.display()
+            ));
+        }
+    }
+    notes
+}
+
+/// The folder a saved copy of `/` is at, when `dir` (a file's folder in the copy) ends
+/// with the first folders of `include` (an absolute path of the saved machine), at least
+/// two of them: `/saved/etc/php/8.2/fpm` and `/etc/php/8.2/fpm/pool.d/*.conf` give
+/// `/saved`. `None` for a file at its own place (`/etc/php/8.2/fpm`).
+fn copy_root(dir: &Path, include: &Path) -> Option<PathBuf> {
+    let dir: Vec<_> = dir.components().collect();
+    let inc: Vec<_> = include.components().skip(1).collect();
+    for len in (2..=inc.len().min(dir.len())).rev() {
+        if dir[dir.len() - len..] == inc[..len] {
+            let root: PathBuf = dir[..dir.len() - len].iter().collect();
+            return (root.components().count() > 1).then_some(root);
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

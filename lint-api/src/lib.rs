@@ -993,6 +993,15 @@ impl Linter {
                     "php-fpm is not linted (only --nginx was given): the nginx ↔ php-fpm cross-checks were skipped; give --fpm FILE, or run without --nginx to lint this machine's both sides".into(),
                 );
             }
+            // `--fpm` naming a saved copy's php-fpm.conf: its absolute `include=` is read on
+            // this machine; say which pools were read.
+            if input.root.is_none() && input.memory.is_none() {
+                let files: Vec<PathBuf> = input.fpm.iter().map(|p| cwd.join(p)).collect();
+                let copy_read =
+                    input.php_ini.is_empty() && discover::fpm_copy_root(&files).is_some();
+                plan.notes
+                    .extend(discover::copied_fpm_include_notes(&files, copy_read));
+            }
             if dumped && input.root.is_none() {
                 plan.notes.push(
                     "a dump holds the configuration, not the disk: document roots, cache and log directories and sockets are not checked (give --root DIR, a copy of the machine's /)".into(),
@@ -1100,7 +1109,25 @@ impl Linter {
         lint_input
             .nginx
             .extend(input.nginx.iter().map(resolve).map(NginxInput::File));
-        lint_input.fpm.extend(input.fpm.iter().map(resolve));
+        // A saved copy's php-fpm.conf (`--fpm /saved/etc/php/8.2/fpm/php-fpm.conf`, no
+        // `--root`) whose absolute includes the copy holds: read in the copy, as its
+        // machine read it, not with this machine's pools (a note says so).
+        let fpm_files: Vec<PathBuf> = input.fpm.iter().map(resolve).collect();
+        let copy = match (&root, &input.memory, &lint_input.options.fpm_fs) {
+            (None, None, None) if input.php_ini.is_empty() => discover::fpm_copy_root(&fpm_files),
+            _ => None,
+        };
+        match copy {
+            Some(copy) => {
+                lint_input.fpm.extend(
+                    fpm_files
+                        .iter()
+                        .map(|f| Path::new("/").join(f.strip_prefix(&copy).unwrap_or(f))),
+                );
+                lint_input.options.fpm_fs = Some(Arc::new(lint_source::vfs::RootFs::new(copy)));
+            }
+            None => lint_input.fpm.extend(fpm_files),
+        }
         lint_input.php_ini.extend(input.php_ini.iter().map(resolve));
         if let Some((name, text)) = &input.nginx_dump {
             lint_input.nginx.push(NginxInput::Dump {
