@@ -741,6 +741,62 @@ mod real_world {
         assert!(text.contains("(`APP_ENV`)"), "{text}");
     }
 
+    /// LeStatV/k8s-php-fpm-drupal (Lagoon's php images): the base image's start script
+    /// `/lagoon/entrypoints.sh` (not in the repository) runs `/lagoon/entrypoints/*`, where
+    /// the repository places `70-php-config.sh`: `ep /usr/local/etc/php-fpm.d/*`. The pool's
+    /// `${NAME:-default}` are rendered before php-fpm reads it: seven FPM011 notes before.
+    /// Without that script the pool is read as written (FPM011 stays).
+    #[test]
+    fn pools_envplate_renders_from_a_folder_the_base_images_start_script_runs() {
+        let dockerfile = |hook: &str| {
+            format!("FROM amazeeio/commons AS commons\nFROM php:8.1-fpm-alpine\nCOPY --from=commons /lagoon /lagoon\nCOPY --from=commons /bin/ep /bin/\nCOPY --from=commons /sbin/tini /sbin/\n{hook}COPY php-fpm.d/www.conf /usr/local/etc/php-fpm.d/www.conf\nEXPOSE 9000\nENTRYPOINT [\"/sbin/tini\", \"--\", \"/lagoon/entrypoints.sh\"]\nCMD [\"/usr/local/sbin/php-fpm\", \"-F\", \"-R\"]\n")
+        };
+        let pool = "[www]\nlisten = [::]:9000\npm = dynamic\npm.max_children = ${PHP_FPM_PM_MAX_CHILDREN:-50}\npm.start_servers = ${PHP_FPM_PM_START_SERVERS:-2}\npm.min_spare_servers = 2\npm.max_spare_servers = 2\naccess.log = ${PHP_FPM_ACCESS_LOG:-/dev/null}\nclear_env = no\n";
+        let hook = "#!/bin/sh\nep /usr/local/etc/php-fpm.conf\nep /usr/local/etc/php-fpm.d/*\n";
+        let copy = "COPY entrypoints/70-php-config.sh /lagoon/entrypoints/\n";
+        let (text, _) = lint(&[
+            ("Dockerfile", &dockerfile(copy)),
+            ("php-fpm.d/www.conf", pool),
+            ("entrypoints/70-php-config.sh", hook),
+        ]);
+        assert!(!text.contains("FPM011"), "{text}");
+        let (text, _) = lint(&[
+            ("Dockerfile", &dockerfile("")),
+            ("php-fpm.d/www.conf", pool),
+            ("entrypoints/70-php-config.sh", hook),
+        ]);
+        assert!(text.contains("FPM011"), "{text}");
+    }
+
+    /// nlzet/docker-lemp-stack (Compose format 1): a `backup` service of an image this
+    /// data does not know takes every volume of nginx and the php services
+    /// (`volumes_from`): their nginx and pool folders are no evidence that it runs either,
+    /// and it was paired with itself and with nginx as a php-fpm container. A service that
+    /// mounts the pools itself still counts.
+    #[test]
+    fn volumes_taken_from_other_services_are_no_evidence_of_php_fpm() {
+        let compose = |backup_mounts: &str| {
+            format!("backup:\n  image: kreable/backup\n  volumes_from:\n    - nginx\n    - php70\n{backup_mounts}nginx:\n  image: kreable/nginx\n  volumes:\n    - ./config/nginx:/etc/nginx\n  links:\n    - php70\nphp70:\n  image: kreable/php70\n  volumes:\n    - ./config/pool70/:/etc/php/7.0/fpm/pool.d\n")
+        };
+        let nginx = "events {}\nhttp {\n    server {\n        listen 80;\n        root /var/www;\n        location ~ \\.php$ {\n            include fastcgi_params;\n            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n            fastcgi_pass php70:9001;\n        }\n    }\n}\n";
+        let pool = "[www]\nuser = www-data\ngroup = www-data\nlisten = 9001\npm = static\npm.max_children = 5\n";
+        let files = |compose: &str| {
+            lint(&[
+                ("docker-compose.yml", compose),
+                ("config/nginx/nginx.conf", nginx),
+                ("config/pool70/9001-default.conf", pool),
+            ])
+            .0
+        };
+        let text = files(&compose(""));
+        assert!(!text.contains("backup →"), "{text}");
+        assert!(!text.contains("→ backup"), "{text}");
+        assert!(text.contains("nginx → php70"), "{text}");
+        let own = "  volumes:\n    - ./config/pool70/:/etc/php/7.0/fpm/pool.d\n";
+        let text = files(&compose(own));
+        assert!(text.contains("→ backup"), "{text}");
+    }
+
     /// PM-Connect/docker-php-nginx: the build COPYs its files to `/ops/files/`, `RUN cp`s
     /// the start script to `/entrypoint.sh` and removes the image's php-fpm.conf; the
     /// shell-form `ENTRYPOINT /php-fpm_exporter ... & /entrypoint.sh` runs the script, which exports

@@ -69,6 +69,9 @@ pub(crate) struct Container {
     pub app_image: bool,
     /// The image's php-fpm files are guessed (see [`stock::fpm_layout_guessed`]).
     pub fpm_layout_guessed: bool,
+    /// Targets of mounts the container takes from another service (`volumes_from`): the
+    /// other service's files, no evidence of what this one runs.
+    pub inherited_mounts: Vec<PathBuf>,
     /// Loose repository files standing for a host's packages (systemd starts them), not a
     /// container.
     pub host: bool,
@@ -527,9 +530,11 @@ impl Container {
             // A mount under /etc/nginx is evidence of nginx, except in the official php
             // image that installs none: php:*-fpm has no nginx, whatever folder it shares
             // with one (mailcow's php-fpm container writes nginx snippets into conf.d).
-            || (self.mounts_under("/etc/nginx")
-                && self.command_keeps_servers()
-                && !self.only_shares_nginx_files())
+            || (self.command_keeps_servers()
+                && {
+                    let c = self.own_mounts();
+                    c.mounts_under("/etc/nginx") && !c.only_shares_nginx_files()
+                })
     }
 
     /// A container whose php-fpm we cannot read but whose name or image says PHP
@@ -581,11 +586,27 @@ impl Container {
             && !self.command_is("nginx")
             && !self.script_starts_only("nginx", "php-fpm"))
             || names_fpm(&cmd)
-            || (self.command_keeps_servers()
-                && (self.mounts.iter().any(|m| {
+            || (self.command_keeps_servers() && {
+                let c = self.own_mounts();
+                c.mounts.iter().any(|m| {
                     let t = m.target.to_string_lossy();
                     t.contains("php-fpm.d") || t.contains("/fpm/pool.d")
-                }) || (self.image.fpm.is_none() && !self.image_fpm_files().is_empty())))
+                }) || (c.image.fpm.is_none() && !c.image_fpm_files().is_empty())
+            })
+    }
+
+    /// The container with only the mounts that are its own, not those `volumes_from`
+    /// takes from another service (nlzet/docker-lemp-stack's `backup` service mounts every
+    /// volume of nginx and the php services: their files are no evidence that it runs
+    /// nginx or php-fpm). Borrowed when nothing is inherited.
+    fn own_mounts(&self) -> std::borrow::Cow<'_, Container> {
+        if self.inherited_mounts.is_empty() {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let mut own = self.clone();
+        own.mounts
+            .retain(|m| !self.inherited_mounts.contains(&m.target));
+        std::borrow::Cow::Owned(own)
     }
 
     /// php-fpm files a container of an unknown image gets from the repository, wherever
@@ -935,6 +956,26 @@ impl Container {
         self.script_of_command(&self.command)
     }
 
+    /// The absolute path of the script the container's command runs (after an init that
+    /// only hands over), whether or not the repository places it.
+    fn command_script_path(&self) -> Option<PathBuf> {
+        let init = |w: &str| {
+            matches!(
+                w.rsplit('/').next().unwrap_or(w),
+                "tini" | "tini-static" | "dumb-init" | "catatonit"
+            )
+        };
+        let mut words = self.command.iter().map(String::as_str).peekable();
+        if words.peek().is_some_and(|w| init(w)) {
+            words.next();
+            while words.peek().is_some_and(|w| w.starts_with('-')) {
+                words.next();
+            }
+        }
+        let first = words.next()?;
+        (first.starts_with('/') && first.ends_with(".sh")).then(|| PathBuf::from(first))
+    }
+
     /// [`Container::command_script`] of the command `command`.
     fn script_of_command(&self, command: &[String]) -> Option<String> {
         let init = |w: &str| {
@@ -1088,6 +1129,22 @@ impl Container {
             });
             if run_from_folder.is_some() {
                 return run_from_folder;
+            }
+        } else if let Some(path) = self.command_script_path() {
+            // A start script of the base image, not in the repository, that runs a folder
+            // of scripts the repository fills (Lagoon's `/lagoon/entrypoints.sh` runs
+            // `/lagoon/entrypoints/*`, LeStatV/k8s-php-fpm-drupal places
+            // `70-php-config.sh` there: `ep /usr/local/etc/php-fpm.d/*`): the folder named
+            // like the script (`X.sh` → `X/`, `X.d/`).
+            let stem = path.with_extension("");
+            let folders = [stem.clone(), PathBuf::from(format!("{}.d", stem.display()))];
+            let from_folder = folders.iter().filter(|d| **d != path).find_map(|dir| {
+                self.placed_files_in(dir)
+                    .iter()
+                    .find_map(|host| script_head(host).and_then(|t| calls_renderer(&t)))
+            });
+            if from_folder.is_some() {
+                return from_folder;
             }
         }
         self.mounts.iter().find_map(|m| {
@@ -1868,6 +1925,7 @@ fn compose_container(
         env: service.environment.clone(),
         links: service.links.clone(),
         extra_hosts: service.extra_hosts.clone(),
+        inherited_mounts: service.inherited.clone(),
         ..Container::default()
     };
     c.names.push(service.name.clone());

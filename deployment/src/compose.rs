@@ -59,6 +59,8 @@ pub struct Service {
     /// `volumes_from:` as written, access mode dropped (`php`, `container:laravel-php`).
     /// Their mounts are already in [`Service::mounts`].
     pub volumes_from: Vec<String>,
+    /// The targets of the mounts taken through `volumes_from` (not the service's own).
+    pub inherited: Vec<PathBuf>,
     /// `extra_hosts:` as (name, address): entries of the container's /etc/hosts
     /// (`legacy-php:host-gateway`, `php=10.0.0.5`).
     pub extra_hosts: Vec<(String, String)>,
@@ -657,6 +659,7 @@ fn inherit_volumes(services: &mut [Service]) {
                 .iter()
                 .any(|own| own.target() == m.target())
             {
+                services[i].inherited.push(m.target().to_path_buf());
                 services[i].mounts.push(m);
             }
         }

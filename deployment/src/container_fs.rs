@@ -901,6 +901,17 @@ impl ContainerFs {
                 }
                 if let Some(rendered) = rendered_text {
                     bytes = Arc::from(rendered.into_bytes());
+                } else if let (Some(env), Ok(t)) = (&self.envplate_env, std::str::from_utf8(&bytes))
+                {
+                    // A pool envplate renders at start (Lagoon's `ep
+                    // /usr/local/etc/php-fpm.d/*`): its `${NAME:-default}` are gone before
+                    // php-fpm reads it. With a name not known, php-fpm reads what envplate
+                    // left, unknown here: kept as written (FPM011 says so).
+                    if crate::repository::shell_defaults(t) && crate::repository::fpm_score(t) {
+                        if let Ok(rendered) = crate::repository::render_envplate(t, env) {
+                            bytes = Arc::from(rendered.into_bytes());
+                        }
+                    }
                 }
                 Ok(Fetched {
                     carrier: None,
