@@ -797,6 +797,44 @@ mod real_world {
         assert!(text.contains("→ backup"), "{text}");
     }
 
+    /// thePITmanSolutions/laravel-docker-nginx-php-fpm-opcache: `FROM php:8.2-fpm`, `WORKDIR
+    /// /app`, `COPY . .`, `ENTRYPOINT ["docker/entrypoint.sh"]` (run from the WORKDIR),
+    /// whose last lines are `php-fpm -D` and `nginx -g "daemon off;"`; nothing installs
+    /// nginx, so the container's start fails (checked: sh says `nginx: not found`, bash
+    /// `command not found`, both exit 127). A note says so; an image whose build installs
+    /// nginx, copies from another image, or starts from an image with nginx says nothing.
+    #[test]
+    fn nginx_started_in_the_official_php_image_without_installing_it() {
+        let dockerfile = |extra: &str, from: &str| {
+            format!("FROM {from}\n{extra}COPY ./docker/nginx/nginx.conf /etc/nginx/nginx.conf\nWORKDIR /app\nCOPY . .\nENTRYPOINT [ \"docker/entrypoint.sh\" ]\n")
+        };
+        let entrypoint = "#!/bin/bash\nphp artisan migrate\nphp-fpm -D\nnginx -g \"daemon off;\"\n";
+        let nginx = "events {}\nhttp {\n    server {\n        listen 8080;\n        root /app/public;\n        location ~ \\.php$ {\n            include fastcgi_params;\n            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n            fastcgi_pass 127.0.0.1:9000;\n        }\n    }\n}\n";
+        let run = |df: &str| {
+            lint(&[
+                ("Dockerfile", df),
+                ("docker/entrypoint.sh", entrypoint),
+                ("docker/nginx/nginx.conf", nginx),
+            ])
+            .0
+        };
+        let said = "starts nginx, but the image (php:8.2-fpm, the official php image) has no nginx";
+        let text = run(&dockerfile("", "php:8.2-fpm"));
+        assert!(text.contains(said), "{text}");
+        let text = run(&dockerfile(
+            "RUN apt-get update && apt-get install -y nginx\n",
+            "php:8.2-fpm",
+        ));
+        assert!(!text.contains("has no nginx"), "{text}");
+        let text = run(&dockerfile(
+            "COPY --from=nginx:1.27 /usr/sbin/nginx /usr/sbin/nginx\n",
+            "php:8.2-fpm",
+        ));
+        assert!(!text.contains("has no nginx"), "{text}");
+        let text = run(&dockerfile("", "webdevops/php-nginx:8.2"));
+        assert!(!text.contains("has no nginx"), "{text}");
+    }
+
     /// PM-Connect/docker-php-nginx: the build COPYs its files to `/ops/files/`, `RUN cp`s
     /// the start script to `/entrypoint.sh` and removes the image's php-fpm.conf; the
     /// shell-form `ENTRYPOINT /php-fpm_exporter ... & /entrypoint.sh` runs the script, which exports

@@ -69,6 +69,8 @@ pub(crate) struct Container {
     pub app_image: bool,
     /// The image's php-fpm files are guessed (see [`stock::fpm_layout_guessed`]).
     pub fpm_layout_guessed: bool,
+    /// The Dockerfile whose build this container's image is (any way it was found).
+    pub dockerfile: Option<PathBuf>,
     /// Targets of mounts the container takes from another service (`volumes_from`): the
     /// other service's files, no evidence of what this one runs.
     pub inherited_mounts: Vec<PathBuf>,
@@ -535,6 +537,62 @@ impl Container {
                     let c = self.own_mounts();
                     c.mounts_under("/etc/nginx") && !c.only_shares_nginx_files()
                 })
+    }
+
+    /// The command line that starts nginx in a container built on the official php image
+    /// that never installs nginx (thePITmanSolutions' `php:8.2-fpm` image, whose
+    /// entrypoint ends `php-fpm -D; nginx -g "daemon off;"`): the start fails with
+    /// `nginx: not found` (exit status 127). The official php image has no nginx, and
+    /// nothing of the build may add one: no nginx package, no source build, no `RUN` or
+    /// `COPY --from` that names nginx, no `COPY --from` of another image at all. Any
+    /// other base image, or a build this reading cannot follow, says nothing.
+    fn nginx_started_not_installed(&self, repo: &Path) -> Option<String> {
+        if self.image.nginx.is_some() || self.nginx_build.is_some() {
+            return None;
+        }
+        let base = self
+            .image_ref
+            .split(" (built by")
+            .next()
+            .unwrap_or_default();
+        let (name, _) = stock::official_name_and_tag(base)?;
+        if name != "php" {
+            return None;
+        }
+        if let Some(dockerfile) = self.dockerfile.as_ref().or(self.built_from.as_ref()) {
+            let text = std::fs::read_to_string(dockerfile).ok()?;
+            let joined = text.replace("\\\n", " ");
+            let may_add = joined.lines().map(str::trim_start).any(|line| {
+                let upper = line.to_ascii_uppercase();
+                (upper.starts_with("RUN") && line.contains("nginx"))
+                    || (upper.starts_with("COPY") || upper.starts_with("ADD"))
+                        && line.contains("--from")
+            });
+            if may_add {
+                return None;
+            }
+        }
+        let starts = |words: &Vec<String>| {
+            let words: Vec<&str> = words
+                .iter()
+                .map(String::as_str)
+                .skip_while(|w| matches!(*w, "exec" | "nohup" | "command"))
+                .collect();
+            words
+                .first()
+                .is_some_and(|w| w.rsplit('/').next() == Some("nginx"))
+        };
+        let supervised = self.supervised_commands(&*self.fs(repo));
+        let line = self
+            .own_commands()
+            .into_iter()
+            .chain(supervised)
+            .find(|words| starts(words))?;
+        Some(format!(
+            "{}: `{}` starts nginx, but the image ({base}, the official php image) has no nginx and its build installs none: the start fails (`nginx: not found` from sh, `nginx: command not found` from bash: exit status 127)",
+            self.name,
+            line.join(" ")
+        ))
     }
 
     /// A container whose php-fpm we cannot read but whose name or image says PHP
@@ -2459,6 +2517,7 @@ fn parse_in_guessed_context(
 const RPM_PHP_FPM_UPSTREAM: &str = "# PHP-FPM FastCGI server\n# network or unix domain socket configuration\n\nupstream php-fpm {\n        server unix:/run/php-fpm/www.sock;\n}\n";
 
 pub(crate) fn apply_dockerfile(c: &mut Container, df: &dockerfile::Dockerfile, repo: &Path) {
+    c.dockerfile = Some(df.path.clone());
     let layers_start = c.mounts.len();
     let base = df.base.clone().unwrap_or_default();
     let mut image = stock::image(&base);
@@ -3437,7 +3496,10 @@ pub(crate) fn pair(
     for (c, &runs_nginx) in containers.iter().zip(&runs_nginx) {
         if runs_nginx {
             match side(c, repo, true) {
-                Ok(s) => nginx.push((c, s)),
+                Ok(mut s) => {
+                    s.notes.extend(c.nginx_started_not_installed(repo));
+                    nginx.push((c, s))
+                }
                 Err(why) => {
                     let alone = lone_sides(c, repo, true);
                     if alone.is_empty() {

@@ -1436,6 +1436,16 @@ pub fn parse_target(
         }
     }
     df.command = entrypoint.into_iter().chain(cmd).collect();
+    // A relative program path (`ENTRYPOINT ["docker/entrypoint.sh"]`) is run from the
+    // WORKDIR, as execve resolves it against the working directory: the script the
+    // repository places there (thePITmanSolutions' `WORKDIR /app`, `COPY . .`).
+    if let Some(first) = df.command.first_mut() {
+        if first.contains('/') && !first.starts_with('/') && !first.contains('$') {
+            *first = lint_source::vfs::normalize(&workdir.join(&*first))
+                .to_string_lossy()
+                .into_owned();
+        }
+    }
     if adds_modules {
         for module in fetched_modules {
             if !built_modules.iter().any(|m| m == module) {
