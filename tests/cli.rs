@@ -1336,3 +1336,29 @@ fn a_saved_copys_php_fpm_conf_reads_its_absolute_include_in_the_copy() {
     assert!(text.contains("X001"), "{text}");
     assert!(!text.contains("read in the copy"), "{text}");
 }
+
+#[test]
+fn pool_limits_of_hours_are_one_note_for_every_app() {
+    // YunoHost's shape: every app's pool has `request_terminate_timeout = 1d`, nginx keeps
+    // 60 s. One X006 note, the other app's place listed in it.
+    let found = codes_and_notes(
+        "X006/bad-hour-scale-limit-on-every-app",
+        &["--select", "X006"],
+    );
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0]
+            .1
+            .iter()
+            .any(|n| n == "the same holds in 1 more place (one note for all)"),
+        "{found:?}"
+    );
+    // Under an hour it stays a warning per place.
+    let out = bin()
+        .args(["--no-config", "--format", "json", "--root"])
+        .arg("fixtures/rules/X006/bad-limit-under-an-hour")
+        .output()
+        .expect("run");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(json["diagnostics"][0]["severity"], "warning", "{json}");
+}

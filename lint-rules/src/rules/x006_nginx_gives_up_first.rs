@@ -47,6 +47,16 @@ Good:
 fastcgi_read_timeout 310s;     # a little above the pool's limit
 ```
 
+A `request_terminate_timeout` of an hour or more (YunoHost sets `1d` in every app's
+pool, while its nginx keeps the default 60 s) is a note, not a warning: no web request
+is meant to run that long, so the pool's limit is a guard against runaway scripts and
+`fastcgi_read_timeout` is the limit web requests meet, as with no pool limit at all
+(both 0 above, also a note). What it costs is said: a script nginx stopped waiting for
+keeps its worker until it ends. Being alike, the notes of many pools fold into one that
+lists the places (one per YunoHost install rather than one per app). A per-deployment
+warning was not chosen: each app's location and pool are edited in its own package, and
+a warning stays one per place to be acted on there.
+
 Autofix: safe — `fastcgi_read_timeout` of the location becomes the pool's limit plus
 10 seconds (the statement in the location is changed, or one is added to it; an outer
 level's value stays for the other locations). No fix is offered when that would make
@@ -55,6 +65,10 @@ nginx wait more than an hour: a pool limit of hours is better lowered than match
     },
     check: Check::Server(check),
 };
+
+/// A pool's wall-clock limit from which it is a guard against runaway scripts rather
+/// than a limit of web requests (an hour): X006 is then a note, as a pool with no limit.
+const RUNAWAY_GUARD_S: i64 = 3600;
 
 /// Seconds nginx waits beyond the pool's limit, so that the pool's own timeout answers first.
 const MARGIN_S: i64 = 10;
@@ -202,14 +216,23 @@ fn check_location(
             if (read_ms as i64) < limit.saturating_mul(1000) {
                 let fixable = limit.saturating_add(MARGIN_S) <= MAX_FIXED_READ_S;
                 let cpu_only = what == "max_execution_time";
-                let help = if cpu_only {
+                let help = if !cpu_only && limit >= RUNAWAY_GUARD_S {
+                    format!("nothing to match: raise fastcgi_read_timeout (now {}s) in the locations whose requests run longer, or lower the pool's limit to what a web request may take; work that runs for hours belongs in a queue or a CLI job", read_ms / 1000)
+                } else if cpu_only {
                     format!("set `request_terminate_timeout` in the pool (wall-clock time, a little below fastcgi_read_timeout's {}s), or `fastcgi_read_timeout {}s;` for scripts that compute that long", read_ms / 1000, limit.saturating_add(MARGIN_S))
                 } else if fixable {
                     format!("set `fastcgi_read_timeout {}s;` (a little above the pool's limit), or lower the pool's limit", limit.saturating_add(MARGIN_S))
                 } else {
                     format!("lower the pool's {what} to what a web request may take (and make fastcgi_read_timeout a little longer); work that runs for {limit}s belongs in a queue or a CLI job, not a worker nginx waits on")
                 };
-                let message = if cpu_only {
+                // A wall-clock limit of an hour or more (YunoHost's `1d` on every app's
+                // pool) is no limit a web request is meant to reach: a runaway guard, as
+                // good as none for nginx, and none at all (both limits 0) is a note. Each
+                // says the same of its pool: the notes fold into one, with the places.
+                let runaway_guard = !cpu_only && limit >= RUNAWAY_GUARD_S;
+                let message = if runaway_guard {
+                    format!("nginx gives up after {}s, and pool [{}] stops a script only after {limit}s ({what}): a guard against runaway scripts, not a limit of web requests", read_ms / 1000, p.pool.name)
+                } else if cpu_only {
                     format!("nginx gives up after {}s, but pool [{}] lets scripts compute for {limit}s (max_execution_time, CPU time) and wait without limit (no request_terminate_timeout)", read_ms / 1000, p.pool.name)
                 } else {
                     format!("nginx gives up after {}s, but pool [{}] lets scripts run for {limit}s ({what})", read_ms / 1000, p.pool.name)
@@ -218,6 +241,11 @@ fn check_location(
                     .with_label(if read_span.is_some() { "fastcgi_read_timeout in effect here" } else { "fastcgi_read_timeout is not set: 60s" })
                     .with_help(help)
                     .with_note("at runtime: 504 Gateway Time-out, \"upstream timed out (110: Connection timed out) while reading response header from upstream\"");
+                if runaway_guard {
+                    d = d.with_severity(Severity::Note).with_note(format!(
+                        "fastcgi_read_timeout is what limits a web request here; a script nginx stopped waiting for keeps its worker until it ends, for up to {limit}s"
+                    ));
+                }
                 if let Some(s) = limit_span {
                     d = d.with_related(s, format!("{what} = {limit}s"));
                 }
