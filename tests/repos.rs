@@ -63,6 +63,10 @@ fn broken_layouts_fail_and_their_originals_pass() {
         ("image-supervisord-unix-socket-broken-socket-path", "X001"),
         ("source-built-nginx-multistage-broken-port", "X021"),
         ("compose-v1-top-level-services-broken-host", "X020"),
+        (
+            "start-script-sed-dollar-placeholders-broken-min-spare",
+            "FPM007",
+        ),
     ];
     for (broken, code) in cases {
         let (text, status) = run_in(
@@ -712,6 +716,34 @@ mod real_world {
             ("render.sh", "#!/bin/sh\nep /etc/nginx/conf.d/*\n"),
         ]);
         assert!(!text.contains("NGX017"), "{text}");
+    }
+
+    /// sureddy1/php-fpm-nginx-redis-apcu: a `php:*-fpm` image that gets nginx only as the
+    /// dependency of a module package (`apt install -y libnginx-mod-http-cache-purge`).
+    /// nginx was not seen as installed: `fastcgi_cache_purge` was an unknown directive
+    /// (NGX010) and `fastcgi.conf`, `mime.types` files nothing provided (NGX005). With
+    /// `nginx` alone installed the module's directive is still unknown.
+    #[test]
+    fn a_module_package_installs_nginx_and_its_module() {
+        let dockerfile = |packages: &str| {
+            format!("FROM php:7.4-fpm\nRUN apt update \\\n    && apt install -y {packages}\nCOPY nginx.conf /etc/nginx/\nCOPY default.conf /etc/nginx/conf.d/\nCMD [\"sh\", \"-c\", \"php-fpm -D && nginx -g 'daemon off;'\"]\n")
+        };
+        let main = "user www-data;\ninclude /etc/nginx/modules-enabled/*.conf;\nevents {}\nhttp {\n    include /etc/nginx/mime.types;\n    fastcgi_cache_path /var/cache/fcgi keys_zone=wp:10m;\n    include /etc/nginx/conf.d/*.conf;\n}\n";
+        let site = "server {\n    listen 80 default_server;\n    root /var/www/html;\n    location ~ \\.php$ {\n        include fastcgi.conf;\n        fastcgi_pass 127.0.0.1:9000;\n        fastcgi_cache wp;\n        fastcgi_cache_key $request_uri;\n    }\n    location ~ /purge(/.*) {\n        allow 127.0.0.1;\n        deny all;\n        fastcgi_cache_purge wp \"$1\";\n    }\n}\n";
+        let lint_with = |packages: &str| {
+            lint(&[
+                ("Dockerfile", &dockerfile(packages)),
+                ("nginx.conf", main),
+                ("default.conf", site),
+            ])
+            .0
+        };
+        let text = lint_with("redis libnginx-mod-http-cache-purge");
+        assert!(!text.contains("NGX010"), "{text}");
+        assert!(!text.contains("NGX005"), "{text}");
+        let text = lint_with("redis nginx");
+        assert!(text.contains("NGX010"), "{text}");
+        assert!(text.contains("fastcgi_cache_purge"), "{text}");
     }
 
     /// PM-Connect/docker-php-nginx: the build COPYs its files to `/ops/files/`, `RUN cp`s
@@ -2105,7 +2137,7 @@ spec:
             &["--no-config", "--format", "concise", "--nginx", "site.conf"],
         );
         assert_eq!(code, 1, "{text}");
-        assert!(text.contains("NGX201") && text.contains("SEC001"), "{text}");
+        assert!(text.contains("NGX225") && text.contains("SEC001"), "{text}");
     }
 
     /// SecurityCompass's Moodle stack: `build.args: PHP_VERSION: ${PHP_VERSION}` (from .env)
@@ -5710,7 +5742,8 @@ fn a_main_file_and_its_site_side_by_side_run_as_main_and_site() {
     let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
     assert!(!text.contains("NGX011"), "{text}");
     assert!(!text.contains("NGX003"), "{text}");
-    assert!(text.contains("default.conf:5:16: NGX201"), "{text}");
+    // It sends no fastcgi parameter at all: NGX225 (NGX201 leaves it there).
+    assert!(text.contains("default.conf:5:16: NGX225"), "{text}");
 }
 
 /// `kind: List` holds its objects under `items` (bitnami's php-fpm example, what
@@ -5842,8 +5875,9 @@ fn a_folder_of_snippets_with_one_site_places_the_site_only() {
     );
     let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
     assert!(!text.contains("NGX011"), "{text}");
-    // The site is linted: it sends no SCRIPT_FILENAME.
-    assert!(text.contains("nextcloud.conf:6:22: NGX201"), "{text}");
+    // The site is linted: it sends no fastcgi parameter (NGX225, SCRIPT_FILENAME named in
+    // its help).
+    assert!(text.contains("nextcloud.conf:6:22: NGX225"), "{text}");
 }
 
 /// An image named after the repository (`ghcr.io/acme/panel`) is built by its top-level
