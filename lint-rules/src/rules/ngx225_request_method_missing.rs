@@ -122,7 +122,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
         // place): nothing of fastcgi.conf reaches the location, and NGX201 leaves it here.
         let no_script = location.inherited.param("SCRIPT_FILENAME").is_none()
             && !location.param_names_requested_script("PATH_TRANSLATED")
-            && !params.is_some_and(|p| p.get("PATH_TRANSLATED").is_some());
+            && params.is_none_or(|p| p.get("PATH_TRANSLATED").is_none());
         let help = if no_script {
             "add `include fastcgi.conf;` (it sends SCRIPT_FILENAME too, which this location lacks as well), or `include fastcgi_params;` with `fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;`"
         } else {
