@@ -718,6 +718,41 @@ mod real_world {
         assert!(!text.contains("NGX017"), "{text}");
     }
 
+    /// What the servers a start script runs inherit: its exports over the container's
+    /// environment (kristophjunge/docker-mediawiki's `A=${A:="100M"}; export A`), here as
+    /// `: ${A:=v}` + `export A`; a value it computes (`A=$(cat …)`) leaves the
+    /// environment's as it was. php.ini reads them as `${A}`.
+    #[test]
+    fn the_servers_inherit_the_start_script_exports() {
+        let dockerfile = "FROM php:8.2-fpm\nENV UP=64M\nRUN apt-get update && apt-get install -y nginx\nCOPY site.conf /etc/nginx/sites-enabled/default\nCOPY php.ini /usr/local/etc/php/php.ini\nCOPY start.sh /start.sh\nCMD [\"/start.sh\"]\n";
+        let site = "server {\n    listen 80 default_server;\n    root /var/www/html;\n    client_max_body_size 8m;\n    location ~ \\.php$ {\n        include fastcgi.conf;\n        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n";
+        let lint_with = |ini: &str, script: &str| {
+            lint(&[
+                ("Dockerfile", dockerfile),
+                ("site.conf", site),
+                ("php.ini", ini),
+                ("start.sh", script),
+            ])
+            .0
+        };
+        let text = lint_with(
+            "upload_max_filesize = ${UP2}\npost_max_size = ${UP2}\n",
+            "#!/bin/sh\n: ${UP2:=100M}\nexport UP2\nphp-fpm -D\nexec nginx -g 'daemon off;'\n",
+        );
+        assert!(
+            text.contains("X030") && text.contains("up to 100M"),
+            "{text}"
+        );
+        let text = lint_with(
+            "upload_max_filesize = ${UP}\npost_max_size = ${UP}\n",
+            "#!/bin/sh\nUP=$(cat /etc/up)\nexport UP\nphp-fpm -D\nexec nginx -g 'daemon off;'\n",
+        );
+        assert!(
+            text.contains("X030") && text.contains("up to 64M"),
+            "{text}"
+        );
+    }
+
     /// sureddy1/php-fpm-nginx-redis-apcu: a `php:*-fpm` image that gets nginx only as the
     /// dependency of a module package (`apt install -y libnginx-mod-http-cache-purge`).
     /// nginx was not seen as installed: `fastcgi_cache_purge` was an unknown directive

@@ -1012,8 +1012,8 @@ impl Container {
     /// `: ${A:=v}`). kristophjunge/docker-mediawiki's entrypoint exports
     /// `MEDIAWIKI_MAX_UPLOAD_SIZE` with a default of 100M before starting supervisord, and
     /// its php.ini reads `upload_max_filesize = ${MEDIAWIKI_MAX_UPLOAD_SIZE}`: without the
-    /// default the limit was read as empty. A value the reading cannot tell drops the
-    /// variable (unknown rather than the environment's).
+    /// default the limit was read as empty. A value the reading cannot tell (`A=$(cmd)`)
+    /// leaves the environment's as it was: read as unset, php-fpm's `${A}` would be empty.
     fn start_script_env(&self) -> BTreeMap<String, String> {
         let Some(text) = self.start_script() else {
             return self.env.clone();
@@ -1112,7 +1112,7 @@ impl Container {
             .into_iter()
             .filter_map(|name| match shell.get(&name) {
                 Some(Some(v)) => Some((name, v.clone())),
-                _ => None,
+                _ => self.env.get(&name).map(|v| (name, v.clone())),
             })
             .collect()
     }
