@@ -718,6 +718,40 @@ mod real_world {
         assert!(!text.contains("NGX017"), "{text}");
     }
 
+    /// marcortola/docker-php-fpm-nginx-wordpress keeps its PHP location's body as a snippet
+    /// (`fastcgi_pass $default_fastcgi_pass; include fastcgi_params; ...`) that an image
+    /// not known here includes: linted on its own inside a location wrapper, its
+    /// `include` is not provided (NGX005), yet the wrapper's location was judged as
+    /// sending nothing (a false NGX225 error). Here the include names a file a lone
+    /// snippet cannot see; the same snippet with a parameter written out instead is judged.
+    #[test]
+    fn a_location_snippet_whose_include_is_not_provided_is_not_judged() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let snippet = |params: &str| {
+            format!("try_files $uri =404;\nfastcgi_pass 127.0.0.1:9000;\n{params}\nfastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n")
+        };
+        write(dir.path(), "php.conf", &snippet("include php_params;"));
+        let args = [
+            "--no-config",
+            "--format",
+            "concise",
+            "--nginx",
+            "php.conf",
+            "--context",
+            "location",
+        ];
+        let (text, _) = run_in(dir.path(), &args);
+        assert!(text.contains("NGX005"), "{text}");
+        assert!(!text.contains("NGX225"), "{text}");
+        write(
+            dir.path(),
+            "php.conf",
+            &snippet("fastcgi_param QUERY_STRING $query_string;"),
+        );
+        let (text, _) = run_in(dir.path(), &args);
+        assert!(text.contains("NGX225"), "{text}");
+    }
+
     /// What the servers a start script runs inherit: its exports over the container's
     /// environment (kristophjunge/docker-mediawiki's `A=${A:="100M"}; export A`), here as
     /// `: ${A:=v}` + `export A`; a value it computes (`A=$(cat …)`) leaves the
