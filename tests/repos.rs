@@ -718,6 +718,25 @@ mod real_world {
         assert!(!text.contains("NGX017"), "{text}");
     }
 
+    /// paliari-ti/docker-php-fpm-nginx: `FROM php:7.4-fpm-alpine3.12` + `apk add nginx` and
+    /// the site in `/etc/nginx/conf.d/`, which Alpine's nginx.conf included before 3.14
+    /// (http.d after). The image's php-fpm stays the official one, and the move of the
+    /// sites folder was dropped with the packages' php side: a false NGX215 "never
+    /// loaded". On Alpine 3.20 the site is not loaded indeed.
+    #[test]
+    fn an_older_alpine_php_image_with_apk_nginx_reads_conf_d() {
+        let dockerfile = |tag: &str| {
+            format!("FROM php:7.4-fpm-{tag}\nRUN apk add --no-cache nginx\nADD site.conf /etc/nginx/conf.d/default.conf\nCMD [\"sh\", \"-c\", \"php-fpm -D; nginx -g 'daemon off;'\"]\n")
+        };
+        let site = "server {\n    listen 80 default_server;\n    root /var/www/html;\n    location ~ \\.php$ {\n        include fastcgi.conf;\n        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n";
+        let lint_on = |tag: &str| lint(&[("Dockerfile", &dockerfile(tag)), ("site.conf", site)]).0;
+        let text = lint_on("alpine3.12");
+        assert!(!text.contains("NGX215"), "{text}");
+        assert!(text.contains("X027"), "{text}");
+        let text = lint_on("alpine3.20");
+        assert!(text.contains("NGX215"), "{text}");
+    }
+
     /// marcortola/docker-php-fpm-nginx-wordpress keeps its PHP location's body as a snippet
     /// (`fastcgi_pass $default_fastcgi_pass; include fastcgi_params; ...`) that an image
     /// not known here includes: linted on its own inside a location wrapper, its
