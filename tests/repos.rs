@@ -63,6 +63,10 @@ fn broken_layouts_fail_and_their_originals_pass() {
         ("image-supervisord-unix-socket-broken-socket-path", "X001"),
         ("source-built-nginx-multistage-broken-port", "X021"),
         ("compose-v1-top-level-services-broken-host", "X020"),
+        (
+            "start-script-sed-dollar-placeholders-broken-min-spare",
+            "FPM007",
+        ),
     ];
     for (broken, code) in cases {
         let (text, status) = run_in(
@@ -833,6 +837,122 @@ mod real_world {
         assert!(!text.contains("has no nginx"), "{text}");
         let text = run(&dockerfile("", "webdevops/php-nginx:8.2"));
         assert!(!text.contains("has no nginx"), "{text}");
+    }
+
+    /// paliari-ti/docker-php-fpm-nginx: `FROM php:7.4-fpm-alpine3.12` + `apk add nginx` and
+    /// the site in `/etc/nginx/conf.d/`, which Alpine's nginx.conf included before 3.14
+    /// (http.d after). The image's php-fpm stays the official one, and the move of the
+    /// sites folder was dropped with the packages' php side: a false NGX215 "never
+    /// loaded". On Alpine 3.20 the site is not loaded indeed.
+    #[test]
+    fn an_older_alpine_php_image_with_apk_nginx_reads_conf_d() {
+        let dockerfile = |tag: &str| {
+            format!("FROM php:7.4-fpm-{tag}\nRUN apk add --no-cache nginx\nADD site.conf /etc/nginx/conf.d/default.conf\nCMD [\"sh\", \"-c\", \"php-fpm -D; nginx -g 'daemon off;'\"]\n")
+        };
+        let site = "server {\n    listen 80 default_server;\n    root /var/www/html;\n    location ~ \\.php$ {\n        include fastcgi.conf;\n        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n";
+        let lint_on = |tag: &str| lint(&[("Dockerfile", &dockerfile(tag)), ("site.conf", site)]).0;
+        let text = lint_on("alpine3.12");
+        assert!(!text.contains("NGX215"), "{text}");
+        assert!(text.contains("X027"), "{text}");
+        let text = lint_on("alpine3.20");
+        assert!(text.contains("NGX215"), "{text}");
+    }
+
+    /// marcortola/docker-php-fpm-nginx-wordpress keeps its PHP location's body as a snippet
+    /// (`fastcgi_pass $default_fastcgi_pass; include fastcgi_params; ...`) that an image
+    /// not known here includes: linted on its own inside a location wrapper, its
+    /// `include` is not provided (NGX005), yet the wrapper's location was judged as
+    /// sending nothing (a false NGX225 error). Here the include names a file a lone
+    /// snippet cannot see; the same snippet with a parameter written out instead is judged.
+    #[test]
+    fn a_location_snippet_whose_include_is_not_provided_is_not_judged() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let snippet = |params: &str| {
+            format!("try_files $uri =404;\nfastcgi_pass 127.0.0.1:9000;\n{params}\nfastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n")
+        };
+        write(dir.path(), "php.conf", &snippet("include php_params;"));
+        let args = [
+            "--no-config",
+            "--format",
+            "concise",
+            "--nginx",
+            "php.conf",
+            "--context",
+            "location",
+        ];
+        let (text, _) = run_in(dir.path(), &args);
+        assert!(text.contains("NGX005"), "{text}");
+        assert!(!text.contains("NGX225"), "{text}");
+        write(
+            dir.path(),
+            "php.conf",
+            &snippet("fastcgi_param QUERY_STRING $query_string;"),
+        );
+        let (text, _) = run_in(dir.path(), &args);
+        assert!(text.contains("NGX225"), "{text}");
+    }
+
+    /// What the servers a start script runs inherit: its exports over the container's
+    /// environment (kristophjunge/docker-mediawiki's `A=${A:="100M"}; export A`), here as
+    /// `: ${A:=v}` + `export A`; a value it computes (`A=$(cat …)`) leaves the
+    /// environment's as it was. php.ini reads them as `${A}`.
+    #[test]
+    fn the_servers_inherit_the_start_script_exports() {
+        let dockerfile = "FROM php:8.2-fpm\nENV UP=64M\nRUN apt-get update && apt-get install -y nginx\nCOPY site.conf /etc/nginx/sites-enabled/default\nCOPY php.ini /usr/local/etc/php/php.ini\nCOPY start.sh /start.sh\nCMD [\"/start.sh\"]\n";
+        let site = "server {\n    listen 80 default_server;\n    root /var/www/html;\n    client_max_body_size 8m;\n    location ~ \\.php$ {\n        include fastcgi.conf;\n        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n";
+        let lint_with = |ini: &str, script: &str| {
+            lint(&[
+                ("Dockerfile", dockerfile),
+                ("site.conf", site),
+                ("php.ini", ini),
+                ("start.sh", script),
+            ])
+            .0
+        };
+        let text = lint_with(
+            "upload_max_filesize = ${UP2}\npost_max_size = ${UP2}\n",
+            "#!/bin/sh\n: ${UP2:=100M}\nexport UP2\nphp-fpm -D\nexec nginx -g 'daemon off;'\n",
+        );
+        assert!(
+            text.contains("X030") && text.contains("up to 100M"),
+            "{text}"
+        );
+        let text = lint_with(
+            "upload_max_filesize = ${UP}\npost_max_size = ${UP}\n",
+            "#!/bin/sh\nUP=$(cat /etc/up)\nexport UP\nphp-fpm -D\nexec nginx -g 'daemon off;'\n",
+        );
+        assert!(
+            text.contains("X030") && text.contains("up to 64M"),
+            "{text}"
+        );
+    }
+
+    /// sureddy1/php-fpm-nginx-redis-apcu: a `php:*-fpm` image that gets nginx only as the
+    /// dependency of a module package (`apt install -y libnginx-mod-http-cache-purge`).
+    /// nginx was not seen as installed: `fastcgi_cache_purge` was an unknown directive
+    /// (NGX010) and `fastcgi.conf`, `mime.types` files nothing provided (NGX005). With
+    /// `nginx` alone installed the module's directive is still unknown.
+    #[test]
+    fn a_module_package_installs_nginx_and_its_module() {
+        let dockerfile = |packages: &str| {
+            format!("FROM php:7.4-fpm\nRUN apt update \\\n    && apt install -y {packages}\nCOPY nginx.conf /etc/nginx/\nCOPY default.conf /etc/nginx/conf.d/\nCMD [\"sh\", \"-c\", \"php-fpm -D && nginx -g 'daemon off;'\"]\n")
+        };
+        let main = "user www-data;\ninclude /etc/nginx/modules-enabled/*.conf;\nevents {}\nhttp {\n    include /etc/nginx/mime.types;\n    fastcgi_cache_path /var/cache/fcgi keys_zone=wp:10m;\n    include /etc/nginx/conf.d/*.conf;\n}\n";
+        let site = "server {\n    listen 80 default_server;\n    root /var/www/html;\n    location ~ \\.php$ {\n        include fastcgi.conf;\n        fastcgi_pass 127.0.0.1:9000;\n        fastcgi_cache wp;\n        fastcgi_cache_key $request_uri;\n    }\n    location ~ /purge(/.*) {\n        allow 127.0.0.1;\n        deny all;\n        fastcgi_cache_purge wp \"$1\";\n    }\n}\n";
+        let lint_with = |packages: &str| {
+            lint(&[
+                ("Dockerfile", &dockerfile(packages)),
+                ("nginx.conf", main),
+                ("default.conf", site),
+            ])
+            .0
+        };
+        let text = lint_with("redis libnginx-mod-http-cache-purge");
+        assert!(!text.contains("NGX010"), "{text}");
+        assert!(!text.contains("NGX005"), "{text}");
+        let text = lint_with("redis nginx");
+        assert!(text.contains("NGX010"), "{text}");
+        assert!(text.contains("fastcgi_cache_purge"), "{text}");
     }
 
     /// PM-Connect/docker-php-nginx: the build COPYs its files to `/ops/files/`, `RUN cp`s
@@ -2225,7 +2345,7 @@ spec:
             &["--no-config", "--format", "concise", "--nginx", "site.conf"],
         );
         assert_eq!(code, 1, "{text}");
-        assert!(text.contains("NGX201") && text.contains("SEC001"), "{text}");
+        assert!(text.contains("NGX225") && text.contains("SEC001"), "{text}");
     }
 
     /// SecurityCompass's Moodle stack: `build.args: PHP_VERSION: ${PHP_VERSION}` (from .env)
@@ -5830,7 +5950,8 @@ fn a_main_file_and_its_site_side_by_side_run_as_main_and_site() {
     let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
     assert!(!text.contains("NGX011"), "{text}");
     assert!(!text.contains("NGX003"), "{text}");
-    assert!(text.contains("default.conf:5:16: NGX201"), "{text}");
+    // It sends no fastcgi parameter at all: NGX225 (NGX201 leaves it there).
+    assert!(text.contains("default.conf:5:16: NGX225"), "{text}");
 }
 
 /// `kind: List` holds its objects under `items` (bitnami's php-fpm example, what
@@ -5962,8 +6083,9 @@ fn a_folder_of_snippets_with_one_site_places_the_site_only() {
     );
     let (text, _) = run_in(dir.path(), &["--format", "concise", "."]);
     assert!(!text.contains("NGX011"), "{text}");
-    // The site is linted: it sends no SCRIPT_FILENAME.
-    assert!(text.contains("nextcloud.conf:6:22: NGX201"), "{text}");
+    // The site is linted: it sends no fastcgi parameter (NGX225, SCRIPT_FILENAME named in
+    // its help).
+    assert!(text.contains("nextcloud.conf:6:22: NGX225"), "{text}");
 }
 
 /// An image named after the repository (`ghcr.io/acme/panel`) is built by its top-level

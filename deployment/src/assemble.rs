@@ -1105,6 +1105,117 @@ impl Container {
             .find(|t| t.starts_with("#!"))
     }
 
+    /// The environment the servers a start script runs inherit: the container's, with what
+    /// the script's top level exports over it (`export A=1`; `A=${A:="100M"}` then `export
+    /// A`; a variable of the environment assigned again, which stays exported;
+    /// `: ${A:=v}`). kristophjunge/docker-mediawiki's entrypoint exports
+    /// `MEDIAWIKI_MAX_UPLOAD_SIZE` with a default of 100M before starting supervisord, and
+    /// its php.ini reads `upload_max_filesize = ${MEDIAWIKI_MAX_UPLOAD_SIZE}`: without the
+    /// default the limit was read as empty. A value the reading cannot tell (`A=$(cmd)`)
+    /// leaves the environment's as it was: read as unset, php-fpm's `${A}` would be empty.
+    fn start_script_env(&self) -> BTreeMap<String, String> {
+        let Some(text) = self.start_script() else {
+            return self.env.clone();
+        };
+        let mut shell: BTreeMap<String, Option<String>> = self
+            .env
+            .iter()
+            .map(|(k, v)| (k.clone(), Some(v.clone())))
+            .collect();
+        let mut exported: std::collections::BTreeSet<String> = self.env.keys().cloned().collect();
+        let name_ok = |n: &str| {
+            !n.is_empty()
+                && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                && !n.starts_with(|c: char| c.is_ascii_digit())
+        };
+        // `${NAME:=v}` / `${NAME:-v}` of a literal default, else a literal without `$`.
+        let value_of = |value: &str, shell: &BTreeMap<String, Option<String>>| -> Option<String> {
+            let value = value.trim_matches(|c| c == '"' || c == '\'');
+            if let Some(inner) = value.strip_prefix("${").and_then(|v| v.strip_suffix('}')) {
+                let (other, default) = inner.split_once(":=").or_else(|| inner.split_once(":-"))?;
+                let default = default.trim_matches(|c| c == '"' || c == '\'');
+                if !name_ok(other) || default.contains(['$', '`']) {
+                    return None;
+                }
+                return Some(match shell.get(other) {
+                    Some(Some(v)) if !v.is_empty() => v.clone(),
+                    Some(None) => return None,
+                    _ => default.to_string(),
+                });
+            }
+            (!value.contains(['$', '`', ' '])).then(|| value.to_string())
+        };
+        let mut depth: usize = 0;
+        for line in text.lines().map(str::trim) {
+            if line.starts_with('#') || line.is_empty() {
+                continue;
+            }
+            let first = line.split_whitespace().next().unwrap_or("");
+            match first {
+                "if" | "case" | "for" | "while" | "until" => {
+                    depth += 1;
+                    continue;
+                }
+                "fi" | "esac" | "done" | "fi;" | "done;" => {
+                    depth = depth.saturating_sub(1);
+                    continue;
+                }
+                _ if depth > 0 => continue,
+                _ => {}
+            }
+            // `: ${NAME:=v}` assigns NAME its default when unset or empty.
+            if let Some(inner) = line
+                .strip_prefix(": ")
+                .map(|r| r.trim().trim_matches('"'))
+                .and_then(|r| r.strip_prefix("${"))
+                .and_then(|r| r.strip_suffix('}'))
+            {
+                if let Some((name, default)) = inner.split_once(":=") {
+                    let default = default.trim_matches(|c| c == '"' || c == '\'');
+                    if name_ok(name) && !default.contains(['$', '`']) {
+                        let unset = !matches!(shell.get(name), Some(Some(v)) if !v.is_empty());
+                        if unset && !matches!(shell.get(name), Some(None)) {
+                            shell.insert(name.to_string(), Some(default.to_string()));
+                        }
+                    }
+                }
+                continue;
+            }
+            let (export, rest) = match line.strip_prefix("export ") {
+                Some(rest) => (true, rest.trim()),
+                None => (false, line),
+            };
+            // `export A B`: marks them exported.
+            if export && !rest.contains('=') {
+                for name in rest.split_whitespace().filter(|n| name_ok(n)) {
+                    exported.insert(name.to_string());
+                }
+                continue;
+            }
+            if crate::supervisord::words(rest).len() != 1 {
+                continue;
+            }
+            let Some((name, value)) = rest.split_once('=') else {
+                continue;
+            };
+            if !name_ok(name) {
+                continue;
+            }
+            let value = value_of(value, &shell);
+            shell.insert(name.to_string(), value);
+            if export {
+                exported.insert(name.to_string());
+            }
+        }
+        exported
+            .into_iter()
+            .filter_map(|name| match shell.get(&name) {
+                Some(Some(v)) => Some((name, v.clone())),
+                _ => self.env.get(&name).map(|v| (name, v.clone())),
+            })
+            .collect()
+    }
+
     /// The symbolic links the start script makes (`ln -s TARGET LINK`), its `$NAME`s read
     /// from the container's environment and the script's own plain assignments; a link
     /// whose paths keep a variable is left out.
@@ -1838,17 +1949,24 @@ impl Container {
         let Some(script) = self.command.first().and_then(|p| self.placed_script(p)) else {
             return values;
         };
+        // `s/\$NAME/…/` (the `$` escaped from the shell and from sed: the text `$NAME`,
+        // kristophjunge/docker-mediawiki's `sed -i "s/\$PHPFPM_WORKERS_MIN/$PHPFPM_WORKERS_MIN/g"
+        // /usr/local/etc/php-fpm.conf` over `pm.min_spare_servers = $PHPFPM_WORKERS_MIN`).
         let opened = script
             .match_indices("s/{")
             .chain(script.match_indices("s/<"))
+            .chain(script.match_indices("s/\\$"))
             .map(|(i, _)| i);
         for i in opened {
+            let dollar = script[i..].starts_with("s/\\$");
             let close = if script[i..].starts_with("s/{") {
                 b'}'
+            } else if dollar {
+                b'/'
             } else {
                 b'>'
             };
-            let rest = &script[i + 3..];
+            let rest = &script[i + if dollar { 4 } else { 3 }..];
             let len = rest
                 .bytes()
                 .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
@@ -1857,9 +1975,13 @@ impl Container {
                 continue;
             }
             let name = &rest[..len];
-            let placeholder = &script[i + 2..i + 3 + len + 1];
+            let placeholder = if dollar {
+                format!("${name}")
+            } else {
+                script[i + 2..i + 3 + len + 1].to_string()
+            };
             // What the `s` command writes: up to its next unescaped `/`.
-            let after = &rest[len + 1..];
+            let after = &rest[len + usize::from(!dollar)..];
             let replacement = after.strip_prefix('/').map(|r| {
                 let mut end = r.len();
                 let mut escaped = false;
@@ -1897,7 +2019,7 @@ impl Container {
             };
             // A value the script computes (`$(expr ...)`) is not known: the file is not
             // read as written then (zabbix's `{FCGI_READ_TIMEOUT}` was a parse error).
-            values.insert(placeholder.to_string(), value);
+            values.insert(placeholder, value);
         }
         values
     }
@@ -1930,6 +2052,43 @@ fn script_assignment(script: &str, name: &str) -> Option<String> {
         let value = value.trim_matches(|c| c == '"' || c == '\'');
         (!value.contains('$') && !value.contains('`') && !value.contains('('))
             .then(|| value.to_string())
+    })
+}
+
+/// The guess that an entrypoint of the repository's own renders the container's `$NAME`s
+/// into its files (see `with_envsubst`), except where php-fpm reads a `$NAME` itself: the
+/// whole value of a pool's `env[KEY]` (`env[DB_PASSWORD] = $DB_PASSWORD`), which php-fpm
+/// takes from its own environment once the file is loaded (fpm_env.c; `php-fpm -t` passes
+/// it with the variable unset or holding `=`, and refuses the same value written out:
+/// "empty value", "syntax error, unexpected '='"). kristophjunge/docker-mediawiki's
+/// pool: 8 false FPM004 and an FPM002.
+pub(crate) fn envsubst_guess(text: &str, env: &BTreeMap<String, String>) -> String {
+    if !text.contains("env[") {
+        return envsubst(text, env);
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        if fpm_env_reads_variable(line) {
+            out.push_str(line);
+        } else {
+            out.push_str(&envsubst(line, env));
+        }
+    }
+    out
+}
+
+/// Whether a line is a php-fpm `env[KEY] = $NAME` (quoted or not), whose `$NAME` php-fpm
+/// replaces with its own environment's value.
+fn fpm_env_reads_variable(line: &str) -> bool {
+    let Some(rest) = line.trim_start().strip_prefix("env[") else {
+        return false;
+    };
+    let Some((_, value)) = rest.split_once(']').and_then(|(_, r)| r.split_once('=')) else {
+        return false;
+    };
+    let value = value.trim().trim_matches('"');
+    value.strip_prefix('$').is_some_and(|name| {
+        !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
     })
 }
 
@@ -3400,7 +3559,7 @@ fn side_of(c: &Container, repo: &Path, nginx: bool, alone: Option<&Path>) -> Res
         // A build from source whose folder names no release is not known either.
         nginx_version_assumed: c.host
             || (nginx && c.nginx_build.as_ref().is_some_and(|b| b.version.is_none())),
-        env: c.env.clone(),
+        env: c.start_script_env(),
         run_as,
         changed_at_build: c.changed_at_build.clone(),
         guessed_files: c.guessed_fpm_files(),

@@ -816,13 +816,14 @@ impl ContainerFs {
                 if let Some(env) = &self.envsubst {
                     if let Ok(text) = std::str::from_utf8(&bytes) {
                         if text.contains('$') {
-                            bytes = Arc::from(crate::assemble::envsubst(text, env).into_bytes());
+                            bytes =
+                                Arc::from(crate::assemble::envsubst_guess(text, env).into_bytes());
                         }
                     }
                 }
                 if let Some(values) = &self.placeholders {
                     if let Ok(text) = std::str::from_utf8(&bytes) {
-                        if text.contains(['{', '<']) {
+                        if text.contains(['{', '<', '$']) {
                             let mut text = text.to_string();
                             for (placeholder, value) in values {
                                 match value {

@@ -1292,6 +1292,21 @@ pub fn parse_target(
                         {
                             df.installs_nginx = true;
                         }
+                        // A dynamic module's package (Debian's `libnginx-mod-http-cache-purge`,
+                        // Alpine's `nginx-mod-http-brotli`) depends on the distribution's
+                        // nginx, which it pulls in, and loads its module through
+                        // `modules-enabled/` (Debian) or `modules/` (Alpine) (sureddy1's
+                        // WordPress image: `fastcgi_cache_purge` was an unknown directive,
+                        // and `fastcgi.conf`, `mime.types` files nothing provided).
+                        if w.starts_with("libnginx-mod-") || w.starts_with("nginx-mod-") {
+                            df.installs_nginx = true;
+                            if let Some(module) = nginx_conf_parser::check::third_party_module_of(w)
+                            {
+                                if !built_modules.iter().any(|m| m == module) {
+                                    built_modules.push(module.to_string());
+                                }
+                            }
+                        }
                         // Alpine's `php85-dom`, `php85-gd`: the php the image runs is 8.5
                         // even when php-fpm itself comes with the base image (linuxserver's
                         // baseimage-alpine-nginx, whose own php is older).

@@ -1093,6 +1093,12 @@ impl Image {
             self.fpm_extra = other.fpm_extra;
             self.fpm_main = other.fpm_main;
             self.moves = other.moves;
+        } else if other.nginx.is_some() {
+            // nginx's own moves (Alpine before 3.14 keeps sites in conf.d, not http.d) on
+            // an image that keeps its php-fpm: `php:7.4-fpm-alpine3.12` + `apk add nginx`
+            // read its conf.d site as never loaded (paliari-ti/docker-php-fpm-nginx: a
+            // false NGX215).
+            self.moves.extend(other.moves);
         }
         if !other.passwd.is_empty() {
             self.passwd = other.passwd;

@@ -247,6 +247,32 @@ impl IncludeFindings {
                 out.unresolved.push(at);
             }
         }
+        // An include statement reads what its files include: a finding in one of them (a
+        // snippet included in a location that includes a file the deployment does not
+        // provide; a snippet linted alone inside its context wrapper) is one inside the
+        // statement too. Up the chain of includes, to a fixed point (each round adds a
+        // statement once; the depth of includes bounds the rounds).
+        for list in [&mut out.unknown, &mut out.unresolved] {
+            let mut files: foldhash::HashSet<lint_source::FileId> =
+                list.iter().map(|&(file, _, _)| file).collect();
+            let mut added: foldhash::HashSet<(lint_source::FileId, u32, u32)> =
+                list.iter().copied().collect();
+            loop {
+                let mut grew = false;
+                for (span, targets) in trees.iter().flat_map(|t| &t.includes) {
+                    let at = (span.file, span.start, span.end);
+                    if !added.contains(&at) && targets.iter().any(|f| files.contains(f)) {
+                        added.insert(at);
+                        list.push(at);
+                        files.insert(span.file);
+                        grew = true;
+                    }
+                }
+                if !grew {
+                    break;
+                }
+            }
+        }
         out.unknown.sort_unstable();
         out.unresolved.sort_unstable();
         out

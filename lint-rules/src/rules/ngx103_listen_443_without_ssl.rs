@@ -3,7 +3,6 @@ use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Edit, Family, Fix, RuleMeta, Severity};
 
 use crate::model::Model;
-use nginx_conf_parser::catalogue::NginxVersion;
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -20,8 +19,9 @@ answers with plain HTTP there, and every HTTPS request fails in the browser
 handshake as a garbage request (400). When another server's `listen` on the same
 address has `ssl`, nginx applies it to the whole address and this rule stays silent
 (NGX108 points at the listen that inherits it). So it does for a server under the
-legacy `ssl on;` (its own or `http`'s) with an nginx that still has the directive
-(up to 1.25.0; `--nginx-version 1.22`).
+legacy `ssl on;` (its own or `http`'s): an nginx that still has the directive (up to
+1.25.0; `--nginx-version 1.22`) speaks TLS there, a later one refuses to start, which
+NGX010 reports on the `ssl on;` line with this same fix.
 
 **Symptom**: browsers fail with `ERR_SSL_PROTOCOL_ERROR`
 (`SSL_ERROR_RX_RECORD_TOO_LONG` in Firefox); `curl https://...` says `wrong
@@ -65,8 +65,6 @@ pub fn add_ssl(
 }
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    // nginx 1.25.1 removed the `ssl` directive; the older table still has it.
-    let has_ssl_directive = crate::options::version(model.options) == NginxVersion::V1_22;
     for nginx in &model.nginx {
         // The listens of addresses some server marks `ssl`, read once per tree on the
         // first `listen 443` without it: a scan of every group per such listen made n
@@ -77,7 +75,6 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 model,
                 nginx,
                 server,
-                has_ssl_directive,
                 &mut tls_listens,
                 sink,
             );
@@ -89,13 +86,16 @@ fn check_server(
     model: &Model<'_>,
     nginx: &crate::model::NginxModel,
     server: &Server,
-    has_ssl_directive: bool,
     tls_listens: &mut Option<foldhash::HashSet<lint_source::Span>>,
     sink: &mut Sink,
 ) {
     {
-        if has_ssl_directive && server.ssl_directive_on() {
-            return; // `ssl on;`: every listen of the server speaks TLS.
+        // `ssl on;`: every listen of the server speaks TLS, up to nginx 1.25.0; a later
+        // nginx refuses the directive, which NGX010 reports with this same fix (a
+        // `listen 443;` of passbolt's sample site, whose nginx was not known, was said to
+        // speak plain HTTP beside it).
+        if server.ssl_directive_on() {
+            return;
         }
         for l in server
             .listens

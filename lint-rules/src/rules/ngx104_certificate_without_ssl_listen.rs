@@ -2,7 +2,6 @@ use crate::rule::{Check, Rule, Sink};
 use lint_source::{Diagnostic, Family, RuleMeta, Severity};
 
 use crate::model::{Model, NginxModel, Server};
-use nginx_conf_parser::catalogue::NginxVersion;
 
 /// The rule.
 pub static RULE: Rule = Rule {
@@ -18,8 +17,9 @@ pub static RULE: Rule = Rule {
 sets a certificate but listens on plain ports serves HTTP only; HTTPS requests
 for its names land on whichever server is the default of port 443. The legacy
 `ssl on;` directive (in the server or in `http`) makes every listen of the server
-speak TLS: with an nginx that still has it (up to 1.25.0; `--nginx-version 1.22`),
-such a server is not reported (NGX018 says the directive is deprecated). Nor is a
+speak TLS: such a server is not reported, with an nginx that still has it (up to
+1.25.0; `--nginx-version 1.22`; NGX018 says the directive is deprecated) or a later one
+(which refuses to start: NGX010 reports the `ssl on;` line). Nor is a
 server whose plain `listen` shares its address with another server's `listen ... ssl`:
 `ssl` holds for the whole address, so that listen speaks TLS with this server's
 certificate for its names (NGX108 reports the hidden sharing).
@@ -53,8 +53,6 @@ to it (the same edit as NGX103's)."#,
 };
 
 fn check(model: &Model<'_>, sink: &mut Sink) {
-    // nginx 1.25.1 removed the `ssl` directive; the older table still has it.
-    let has_ssl_directive = crate::options::version(model.options) == NginxVersion::V1_22;
     for nginx in &model.nginx {
         // The servers that share an address some server marks `ssl`, read once per tree
         // on the first certificate without an `ssl` listen: a scan of every group per
@@ -66,7 +64,6 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
                 nginx,
                 index,
                 server,
-                has_ssl_directive,
                 &mut tls_shared,
                 sink,
             );
@@ -79,7 +76,6 @@ fn check_server(
     nginx: &NginxModel,
     index: usize,
     server: &Server,
-    has_ssl_directive: bool,
     tls_shared: &mut Option<foldhash::HashSet<usize>>,
     sink: &mut Sink,
 ) {
@@ -90,7 +86,8 @@ fn check_server(
         if server.listens.iter().any(|l| l.ssl) {
             return;
         }
-        if has_ssl_directive && server.ssl_directive_on() {
+        // `ssl on;` (see NGX103): TLS up to nginx 1.25.0, NGX010's finding after.
+        if server.ssl_directive_on() {
             return;
         }
         // A listen on an address another server marks `ssl` speaks TLS for this server

@@ -26,7 +26,9 @@ NGX002, or not provided by the deployment, NGX005) is not judged: the file may s
 Nor is a location whose requests all end in a location nested in it with the same pattern
 (a snippet included in `location ~ \.php$` that opens its own `location ~ \.php$`): nginx
 looks up a matched location's nested locations, and the nested one is judged (live, nginx
-1.22: the nested location runs the script, with the outer location's `root`).
+1.22: the nested location runs the script, with the outer location's `root`). Nor is a
+location that sends no `REQUEST_METHOD` either (no `fastcgi_params` at all): NGX225 reports
+the missing include once, its help naming `SCRIPT_FILENAME` too.
 
 **Symptom**: 404 "File not found." from PHP; php-fpm logs `Primary script
 unknown`. The same for `SCRIPT_FILENAME /scripts$fastcgi_script_name`, the
@@ -213,6 +215,15 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             .as_ref()
             .is_some_and(|p| p.get("PATH_TRANSLATED").is_some());
         if status_pages && (script.is_some() || translated) {
+            continue;
+        }
+        // Nothing of fastcgi_params reaches the location either (no REQUEST_METHOD):
+        // NGX225 reports the missing include once, naming SCRIPT_FILENAME in its help (a
+        // status location of a Puppet module and of an OpenCart image were two errors each).
+        if script.is_none()
+            && !translated
+            && crate::rules::ngx225_request_method_missing::reports(model, server, location)
+        {
             continue;
         }
         match script {

@@ -21,7 +21,9 @@ runs no script and answers an empty page (its status and ping pages answer 404).
 `fastcgi_param SCRIPT_FILENAME ...;` and `fastcgi_pass` sends none of them. Judged on
 the parameters the location really sends, inherited ones included; a list an inner
 `fastcgi_param` cut off is NGX202's, and a location with an include the deployment
-does not provide is not judged (it may send them).
+does not provide is not judged (it may send them). A location that sends no
+`SCRIPT_FILENAME` either (nothing of `fastcgi.conf` reaches it) gets this one finding,
+whose help names both (NGX201 leaves it here).
 
 **Symptom**: every PHP page is blank with status 200 (live, nginx 1.22.1 and
 php-fpm 8.2: empty body; adding `fastcgi_param REQUEST_METHOD $request_method;` alone
@@ -88,22 +90,44 @@ pub(crate) fn own_param_lists<'s>(
     })
 }
 
+/// Whether this rule reports `location` (a `fastcgi_pass` location of `server`): what it
+/// sends can be judged, and no `REQUEST_METHOD` is among it, nor was one cut off by an
+/// inner `fastcgi_param` (NGX202's). NGX201 leaves such a location to this rule when it
+/// sends no `SCRIPT_FILENAME` either: one missing include, one finding.
+pub(crate) fn reports(
+    model: &Model<'_>,
+    server: &Server,
+    location: &crate::model::EffectiveLocation,
+) -> bool {
+    if location.fastcgi_pass.is_none() || !params_judged(model, server, location) {
+        return false;
+    }
+    let params = location.inherited.params.as_ref();
+    let sends = params.is_some_and(|list| list.get("REQUEST_METHOD").is_some());
+    let dropped =
+        params.is_some_and(|list| list.dropped.iter().any(|p| p.name == "REQUEST_METHOD"));
+    !sends && !dropped
+}
+
 fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sink) {
     for location in server.fastcgi_locations() {
         let Some((_, pass_span)) = location.fastcgi_pass.as_deref() else {
             continue;
         };
-        if !params_judged(model, server, location) {
+        if !reports(model, server, location) {
             continue;
         }
         let params = location.inherited.params.as_ref();
-        let sends = params.is_some_and(|list| list.get("REQUEST_METHOD").is_some());
-        // Cut off by an inner `fastcgi_param`: NGX202 names what was lost.
-        let dropped =
-            params.is_some_and(|list| list.dropped.iter().any(|p| p.name == "REQUEST_METHOD"));
-        if sends || dropped {
-            continue;
-        }
+        // No SCRIPT_FILENAME either (nor PATH_TRANSLATED, which php-fpm takes in its
+        // place): nothing of fastcgi.conf reaches the location, and NGX201 leaves it here.
+        let no_script = location.inherited.param("SCRIPT_FILENAME").is_none()
+            && !location.param_names_requested_script("PATH_TRANSLATED")
+            && params.is_none_or(|p| p.get("PATH_TRANSLATED").is_none());
+        let help = if no_script {
+            "add `include fastcgi.conf;` (it sends SCRIPT_FILENAME too, which this location lacks as well), or `include fastcgi_params;` with `fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;`"
+        } else {
+            "add `include fastcgi_params;` before the location's `fastcgi_param` lines"
+        };
         let mut d = Diagnostic::new(
             &RULE.meta,
             *pass_span,
@@ -111,7 +135,7 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
         )
         .with_label("no `include fastcgi_params;` reaches this location")
         .with_related(location.span, "location")
-        .with_help("add `include fastcgi_params;` before the location's `fastcgi_param` lines")
+        .with_help(help)
         .with_note("at runtime: 200 with an empty body for every script (php-fpm's status page: 404)");
         if let Some(at) = params.and_then(|list| list.defined_at) {
             d = d.with_related(at, "the parameters sent are set here");

@@ -163,29 +163,56 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
                 || "1m (client_max_body_size is not set)".to_string(),
                 |s| format!("{} (client_max_body_size)", s.first()),
             );
+            // An empty value (`upload_max_filesize = ${UNSET}`) is shown as `""`: PHP reads
+            // it as 0, no limit.
+            let shown = |l: &PhpLimit| {
+                if l.text.trim().trim_matches('"').is_empty() {
+                    "\"\"".to_string()
+                } else {
+                    l.text.clone()
+                }
+            };
             let php_text = [&upload, &post]
                 .iter()
-                .map(|l| format!("{} {}", l.key, l.text))
+                .map(|l| format!("{} {}", l.key, shown(l)))
                 .collect::<Vec<_>>()
                 .join(", ");
             let primary = set.map_or(location.span, |s| s.span);
+            // Neither limit bounds (both 0, negative or empty): there is no size to name,
+            // nor one to give `client_max_body_size` but 0.
+            let unbounded = php_limit == u64::MAX;
+            let takes = if unbounded {
+                "uploads of any size".to_string()
+            } else {
+                format!(
+                    "uploads up to {}",
+                    smaller(&upload, &post).text.trim().trim_matches('"')
+                )
+            };
+            let help = if unbounded {
+                format!(
+                    "set `client_max_body_size 0;` (no limit, as pool [{}] has none) or the largest body you mean to take, or give PHP a limit",
+                    pool.pool.name
+                )
+            } else {
+                format!(
+                    "set `client_max_body_size` to PHP's limit in this server or location (for {}: `client_max_body_size {};`), or lower PHP's",
+                    pool.pool.name,
+                    written_size(&upload, &post)
+                )
+            };
             let mut d = Diagnostic::new(
                 &RULE.meta,
                 primary,
                 format!(
-                    "nginx refuses request bodies over {nginx_text} with 413, but pool [{}] takes uploads up to {} ({php_text}): larger uploads never reach PHP",
+                    "nginx refuses request bodies over {nginx_text} with 413, but pool [{}] takes {takes} ({php_text}): larger uploads never reach PHP",
                     pool.pool.name,
-                    smaller(&upload, &post).text.trim().trim_matches('"')
                 ),
             )
-            .with_help(format!(
-                "set `client_max_body_size` to PHP's limit in this server or location (for {}: `client_max_body_size {};`), or lower PHP's",
-                pool.pool.name,
-                written_size(&upload, &post)
-            ));
+            .with_help(help);
             for limit in [&upload, &post] {
                 if let Some(at) = limit.at {
-                    d = d.with_related(at, format!("{} = {}", limit.key, limit.text));
+                    d = d.with_related(at, format!("{} = {}", limit.key, shown(limit)));
                 }
             }
             sink.push(d);

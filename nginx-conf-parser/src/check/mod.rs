@@ -1272,6 +1272,13 @@ impl<'a> Checker<'a> {
                 "removed after nginx {} (it existed since {})",
                 removed.last, removed.first
             ));
+            if name == "ssl" {
+                // `ssl on;`: the listens of the server say it now (NGX103 and NGX104 leave
+                // such a server to this finding).
+                d = d.with_help(
+                    "write `ssl` on the server's TLS listens instead (`listen 443 ssl;`)",
+                );
+            }
         } else if let Some((near, unique)) = self.nearest(name) {
             d = d.with_help(format!("did you mean \"{near}\"?"));
             if unique {
