@@ -536,19 +536,25 @@ fn run(
         php_ini,
         diagnostics: mut found,
     } = loaded;
-    found.extend(check_fpm(&fpm));
     let cut_off: Vec<lint_source::Span> = nginx.iter().filter_map(|c| c.cut_off).collect();
-    let (checks, by_rule) = if observed {
+    let (checks, (fpm_checks, by_rule)) = if observed {
+        let fpm_checks = check_fpm(&fpm);
         let checks = check_nginx(input, &nginx, map);
         phase(Phase::LoadChecks);
         let syntax = index_trees(&nginx);
         let model = build_model(input, map, &nginx, &syntax, fpm, php_ini);
         phase(Phase::Model);
-        (checks, run_rules(input, map, mark, &model, &syntax))
+        (
+            checks,
+            (fpm_checks, run_rules(input, map, mark, &model, &syntax)),
+        )
     } else {
         rayon::join(
             || check_nginx(input, &nginx, map),
             || {
+                // php-fpm's checks (one tree: one thread) run here, beside nginx's: run
+                // before the two, they had one core while the other idled.
+                let fpm_checks = check_fpm(&fpm);
                 let syntax = index_trees(&nginx);
                 let model = build_model(input, map, &nginx, &syntax, fpm, php_ini);
                 let found = run_rules(input, map, mark, &model, &syntax);
@@ -556,7 +562,7 @@ fn run(
                     std::mem::forget(model);
                     std::mem::forget(syntax);
                 }
-                found
+                (fpm_checks, found)
             },
         )
     };
@@ -567,6 +573,7 @@ fn run(
     for file in fpm_files {
         file.keep_text_read_again();
     }
+    found.extend(fpm_checks);
     found.extend(checks);
     let mut times = Vec::with_capacity(by_rule.len());
     for (diagnostics, time) in by_rule {

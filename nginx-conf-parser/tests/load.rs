@@ -670,3 +670,34 @@ fn handlers_that_read_their_words_first_say_what_nginx_says() {
         ]
     );
 }
+
+/// A snippet spliced into many blocks is checked in each (the walk keeps the answer for a
+/// clean statement per context, never a finding): a bad value is reported at every
+/// splice, and a directive allowed in `server` and `location` but not in `http` only
+/// where the snippet is spliced into `http`, whichever splice comes first.
+#[test]
+fn a_snippet_spliced_in_many_blocks_is_judged_in_each() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path().display();
+    write(
+        dir.path(),
+        "s.conf",
+        "client_max_body_size 1m;\ngzip maybe;\ntry_files $uri =404;\n",
+    );
+    write(
+        dir.path(),
+        "nginx.conf",
+        &format!("events {{}}\nhttp {{\n    server {{\n        listen 80;\n        include {d}/s.conf;\n        location / {{\n            include {d}/s.conf;\n        }}\n    }}\n    include {d}/s.conf;\n    server {{\n        listen 81;\n        include {d}/s.conf;\n    }}\n}}\n"),
+    );
+    let map = SourceMap::new();
+    let config = load(
+        &dir.path().join("nginx.conf"),
+        &LoadOptions::default(),
+        &map,
+    );
+    let found = messages(&map, &check(&config, &CheckOptions::default(), &map));
+    let count = |word: &str| found.iter().filter(|m| m.contains(word)).count();
+    assert_eq!(count("\"gzip\""), 4, "{found:#?}");
+    assert_eq!(count("\"try_files\""), 1, "{found:#?}");
+    assert_eq!(count("client_max_body_size"), 0, "{found:#?}");
+}

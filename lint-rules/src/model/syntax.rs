@@ -161,6 +161,11 @@ impl Nodes {
         Nodes { ranges }
     }
 
+    /// Whether statement `i` is one of these.
+    pub fn contains(&self, i: usize) -> bool {
+        self.ranges.iter().any(|r| r.contains(&i))
+    }
+
     /// The statements' indices, in document order.
     pub fn indices(&self) -> impl Iterator<Item = usize> + '_ {
         self.ranges.iter().flat_map(|r| r.clone())

@@ -50,8 +50,18 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
             continue;
         };
         for (_, p) in model.reached_pools(location) {
+            // The pool's `env[...]` entries, read once per pool and location rather than
+            // all its entries once per parameter (`Pool::array`: the first in order).
+            let envs: Vec<&fpm_conf_parser::Entry> =
+                p.pool.entries.iter().filter(|e| e.key == "env").collect();
+            if envs.is_empty() {
+                continue;
+            }
             for param in params.params.iter() {
-                let Some(env) = p.pool.array("env", &param.name) else {
+                let Some(env) = envs
+                    .iter()
+                    .find(|e| e.array_key.as_deref().map(str::trim_end) == Some(&*param.name))
+                else {
                     continue;
                 };
                 if !reported.insert((param.span, env.key_span)) {

@@ -97,8 +97,66 @@ fn variables(text: &str) -> Vec<&str> {
     out
 }
 
+/// Whether some variable may be spelled two ways in the tree: every `$name` of its files'
+/// text (each file once, comments included, includes not followed: a snippet included by
+/// every site is read once, not once per site). The statements' arguments are in that
+/// text, so `false` means [`collect`] finds nothing; `true` means it must look. An
+/// escape (`\`) next to a name may make the argument's value differ from the text:
+/// then the answer is `true`.
+fn may_have_mixed(tree: &Tree<'_>) -> bool {
+    if tree.is_empty() {
+        return false;
+    }
+    let config = tree.item(0).config;
+    let name_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let mut spelled: HashMap<Vec<u8>, Vec<u8>> = HashMap::new();
+    let mut lower: Vec<u8> = Vec::new();
+    for file in config.files.values() {
+        let text: &[u8] = &file.text;
+        for dollar in memchr::memchr_iter(b'$', text) {
+            let braced = text.get(dollar + 1) == Some(&b'{');
+            let start = dollar + 1 + usize::from(braced);
+            let mut end = start;
+            while end < text.len() && name_byte(text[end]) {
+                end += 1;
+            }
+            if text.get(end) == Some(&b'\\') {
+                return true;
+            }
+            if !text
+                .get(start)
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+            {
+                continue;
+            }
+            let name = &text[start..end];
+            lower.clear();
+            lower.extend_from_slice(name);
+            lower.make_ascii_lowercase();
+            match spelled.get(lower.as_slice()) {
+                Some(first) if first.as_slice() != name => return true,
+                Some(_) => {}
+                None => {
+                    spelled.insert(lower.clone(), name.to_vec());
+                }
+            }
+        }
+    }
+    false
+}
+
 /// Every variable of the tree spelled more than one way, in order of the second spelling.
 fn collect(tree: &Tree<'_>) -> Vec<MixedCase> {
+    // Most trees spell every name one way: found without a walk of the spliced tree
+    // (250 000 statements at 1 000 sites; its distinct statements are a third of that).
+    if !may_have_mixed(tree) {
+        return Vec::new();
+    }
+    collect_all(tree)
+}
+
+/// [`collect`] without the look at the files' text first.
+fn collect_all(tree: &Tree<'_>) -> Vec<MixedCase> {
     let mut seen: HashMap<String, Vec<(String, Span)>> = HashMap::new();
     // One buffer for the lower-cased name: most references repeat a name already seen,
     // and looking it up must not allocate.
@@ -148,6 +206,40 @@ fn collect(tree: &Tree<'_>) -> Vec<MixedCase> {
 
 #[cfg(test)]
 mod tests {
+    /// Whenever the walk of the tree finds a name spelled two ways, the look at the files'
+    /// text says it may: escapes, quotes, braces, comments, and names in included files.
+    #[test]
+    fn the_text_filter_never_hides_a_finding() {
+        let cases: &[(&str, bool)] = &[
+            ("return 200 \"$Host $host\";", true),
+            ("set $A 1; return 200 $a;", true),
+            // nginx keeps a backslash before a letter: `$ho` and `$h`, not `$host`.
+            ("return 200 \"$ho\\st $hoST\";", false),
+            ("return 200 \"$h\\ost\"; return 200 $HOST;", false),
+            ("return 200 \"$h\\\"ost $H\";", true),
+            ("return 200 ${Uri}; return 200 $uri;", true),
+            ("return 200 $\\{Uri}; return 200 $uri;", false),
+            ("include inc.conf; return 200 $uri;", true),
+            ("# $URI\nreturn 200 $uri;", false),
+            ("return 200 $uri$1$ \\.php$;", false),
+            ("return 200 '$Args' ; return 200 \"$args\";", true),
+        ];
+        for (body, mixed) in cases {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let main = dir.path().join("nginx.conf");
+            let conf = format!("events {{}}\nhttp {{ server {{ location / {{ {body} }} }} }}\n");
+            std::fs::write(&main, conf).expect("write");
+            std::fs::write(dir.path().join("inc.conf"), "return 200 $URI;\n").expect("write");
+            let map = lint_source::SourceMap::new();
+            let config = nginx_conf_parser::load(&main, &Default::default(), &map);
+            let tree = crate::model::syntax::Tree::of(&config);
+            let found = !super::collect_all(&tree).is_empty();
+            assert_eq!(found, *mixed, "{body}");
+            assert!(super::may_have_mixed(&tree) || !found, "{body}");
+            assert_eq!(super::collect(&tree).len(), super::collect_all(&tree).len(), "{body}");
+        }
+    }
+
     #[test]
     fn finds_plain_and_braced_references() {
         assert_eq!(

@@ -259,6 +259,42 @@ struct Checker<'a> {
     /// The resolved includes of the tree: what [`Checker::server_unit`] reads (made on
     /// first need).
     splices: Option<SpliceIndex<'a>>,
+    /// Files the walk splices more than once (a snippet included by every site, and what
+    /// it includes): their statements come round again in the same contexts.
+    repeated: foldhash::HashSet<FileId>,
+    /// Of those files' statements, by statement and context: the ones
+    /// [`Checker::directive`] found nothing wrong with, and the row it matched. Checked
+    /// again they would find nothing again (see [`Checker::checked`]).
+    clean: HashMap<(usize, &'static str), Option<&'static DirectiveSpec>>,
+}
+
+/// The files a walk of `config` splices more than once: those two or more `include`
+/// statements resolve to, and the files any of them includes.
+fn spliced_repeatedly(config: &Config) -> foldhash::HashSet<FileId> {
+    let mut count: HashMap<FileId, u32> = HashMap::new();
+    for targets in config.includes.values() {
+        for id in targets {
+            *count.entry(*id).or_default() += 1;
+        }
+    }
+    let mut repeated: foldhash::HashSet<FileId> = count
+        .into_iter()
+        .filter(|(_, n)| *n > 1)
+        .map(|(id, _)| id)
+        .collect();
+    // An include graph is small (its statements, not its splices): repeat until no
+    // file is added (at most once per file).
+    loop {
+        let before = repeated.len();
+        for (at, targets) in &config.includes {
+            if repeated.contains(&at.file) {
+                repeated.extend(targets.iter().copied());
+            }
+        }
+        if repeated.len() == before {
+            return repeated;
+        }
+    }
 }
 
 /// Modules the tree loads (or would load) whose directives we cannot know.
@@ -353,6 +389,8 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
         release: opts.release,
         lone_snippet: opts.lone_snippet,
         splices: None,
+        repeated: spliced_repeatedly(config),
+        clean: HashMap::new(),
     };
     // One after the other, in this order: the walks share the tree's budget of splices
     // (`Config::expansion_budget`), and in a pathological include graph which walk runs
@@ -715,7 +753,41 @@ impl<'a> Checker<'a> {
     /// unchanged file in the same context last run. `listen` (its fix names the server
     /// around it), `ssl` (its note names the server's plain listen) and `map`/`geo` (their
     /// entries may be included from other files) are always checked.
+    ///
+    /// A statement of a file spliced more than once (fastcgi.conf in every PHP location)
+    /// is checked once per context when nothing is wrong with it: [`Checker::directive`]
+    /// reads only the statement, its file and the context, but for `listen` (the server
+    /// around it), `ssl` (its plain listen), `map`/`geo` and an upstream's `server`,
+    /// and its other state is touched only by what it reports. A statement with a
+    /// finding is checked each time, as before.
     fn checked(&mut self, item: Item<'a>, context: &'static str) -> Option<&'static DirectiveSpec> {
+        if !self.repeated.contains(&item.file.id) {
+            return self.checked_again(item, context);
+        }
+        let key = (std::ptr::from_ref(item.directive) as usize, context);
+        if let Some(spec) = self.clean.get(&key) {
+            return *spec;
+        }
+        let before = self.out.len();
+        let spec = self.checked_again(item, context);
+        if self.out.len() == before
+            && !(item.is("listen")
+                || item.is("ssl")
+                || item.is("map")
+                || item.is("geo")
+                || item.is("server"))
+        {
+            self.clean.insert(key, spec);
+        }
+        spec
+    }
+
+    /// [`Checker::checked`] without the run's own memo of clean statements.
+    fn checked_again(
+        &mut self,
+        item: Item<'a>,
+        context: &'static str,
+    ) -> Option<&'static DirectiveSpec> {
         let file = item.file.id;
         let kept = self.memo.as_ref().is_some_and(|m| m.keeps(file))
             && !(item.is("listen") || item.is("map") || item.is("geo") || item.is("ssl"));
