@@ -1,10 +1,13 @@
-//! `mem-phases DIR [--dhat]`: where the bytes go in a full lint of the tree under
+//! `mem-phases DIR [--dhat] [--as-cli]`: where the bytes go in a full lint of the tree under
 //! DIR (made by `gen-tree`), phase by phase: bytes and blocks allocated during
 //! each phase, bytes still live when it ends, and the peak so far.
 //!
 //! Every allocation goes through dhat's counting allocator (slow; the times it
 //! prints are not the linter's). With `--dhat` it also writes `dhat-heap.json`
 //! (allocation sites, for <https://nnethercote.github.io/dh_view/dh_view.html>).
+//! With `--as-cli` the trees and the model are left for the exit, as the CLI leaves
+//! them (it ends the process after the report), so the sort and the render allocate
+//! on top of them and the peak is the CLI's.
 #![forbid(unsafe_code)]
 
 use std::path::PathBuf;
@@ -16,7 +19,7 @@ static ALLOC: dhat::Alloc = dhat::Alloc;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(dir) = args.first().map(PathBuf::from) else {
-        eprintln!("usage: mem-phases DIR [--dhat]");
+        eprintln!("usage: mem-phases DIR [--dhat] [--as-cli]");
         return ExitCode::from(2);
     };
     let _profiler = if args.iter().any(|a| a == "--dhat") {
@@ -24,13 +27,14 @@ fn main() -> ExitCode {
     } else {
         dhat::Profiler::builder().testing().build()
     };
-    let input = lint_rules::LintInput {
+    let mut input = lint_rules::LintInput {
         nginx: vec![lint_rules::NginxInput::File(
             dir.join("etc/nginx/nginx.conf"),
         )],
         fpm: vec![dir.join("etc/php/8.2/fpm/php-fpm.conf")],
         ..Default::default()
     };
+    input.options.left_for_exit = args.iter().any(|a| a == "--as-cli");
     let map = lint_source::SourceMap::new();
     let mut rows: Vec<(&'static str, dhat::HeapStats)> = vec![("start", dhat::HeapStats::get())];
     let (diagnostics, _) = lint_rules::lint_observed(&input, &map, &mut |phase| {
