@@ -71,13 +71,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         // servers of `listen 443;` + `ssl on;` take n × n steps.
         let mut tls_listens: Option<foldhash::HashSet<lint_source::Span>> = None;
         for server in &nginx.servers {
-            check_server(
-                model,
-                nginx,
-                server,
-                &mut tls_listens,
-                sink,
-            );
+            check_server(model, nginx, server, &mut tls_listens, sink);
         }
     }
 }

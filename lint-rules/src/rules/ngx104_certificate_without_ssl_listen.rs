@@ -59,14 +59,7 @@ fn check(model: &Model<'_>, sink: &mut Sink) {
         // such server made n servers of `ssl on;` (nginx 1.22) take n × n steps.
         let mut tls_shared: Option<foldhash::HashSet<usize>> = None;
         for (index, server) in nginx.servers.iter().enumerate() {
-            check_server(
-                model,
-                nginx,
-                index,
-                server,
-                &mut tls_shared,
-                sink,
-            );
+            check_server(model, nginx, index, server, &mut tls_shared, sink);
         }
     }
 }

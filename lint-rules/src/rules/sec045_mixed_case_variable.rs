@@ -236,7 +236,11 @@ mod tests {
             let found = !super::collect_all(&tree).is_empty();
             assert_eq!(found, *mixed, "{body}");
             assert!(super::may_have_mixed(&tree) || !found, "{body}");
-            assert_eq!(super::collect(&tree).len(), super::collect_all(&tree).len(), "{body}");
+            assert_eq!(
+                super::collect(&tree).len(),
+                super::collect_all(&tree).len(),
+                "{body}"
+            );
         }
     }
 

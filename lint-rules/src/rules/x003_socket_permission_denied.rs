@@ -301,7 +301,11 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
             if let Some(s) = user_span {
                 d = d.with_related(s, "nginx's worker user");
             }
-            if let Some(note) = p.pool.listen().and_then(|(l, _)| model.socket_spelling_note(t, &l)) {
+            if let Some(note) = p
+                .pool
+                .listen()
+                .and_then(|(l, _)| model.socket_spelling_note(t, &l))
+            {
                 d = d.with_note(note);
             }
             d = d.with_fix_opt(fix);

@@ -77,7 +77,11 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
                         format!("pool [{}] creates it in php-fpm's container", p.pool.name),
                     );
                 }
-                if let Some(note) = p.pool.listen().and_then(|(l, _)| model.socket_spelling_note(t, &l)) {
+                if let Some(note) = p
+                    .pool
+                    .listen()
+                    .and_then(|(l, _)| model.socket_spelling_note(t, &l))
+                {
                     d = d.with_note(note);
                 }
             }
