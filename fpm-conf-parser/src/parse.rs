@@ -238,17 +238,12 @@ fn parse_all(
         start = 3;
     }
     while start < text.len() {
-        let mut end = text[start..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(text.len(), |p| start + p);
+        // memchr: a byte-by-byte search was a third of this parser's instructions.
+        let mut end = memchr::memchr(b'\n', &text[start..]).map_or(text.len(), |p| start + p);
         if multiline_quotes {
             if let Some(close) = open_quote_closes_at(text, start, end) {
                 let first_end = end;
-                end = text[close..]
-                    .iter()
-                    .position(|&b| b == b'\n')
-                    .map_or(text.len(), |p| close + p);
+                end = memchr::memchr(b'\n', &text[close..]).map_or(text.len(), |p| close + p);
                 let swallowed = text[first_end..close]
                     .iter()
                     .filter(|&&b| b == b'\n')
