@@ -1145,24 +1145,7 @@ impl Container {
             }
             (!value.contains(['$', '`', ' '])).then(|| value.to_string())
         };
-        let mut depth: usize = 0;
-        for line in text.lines().map(str::trim) {
-            if line.starts_with('#') || line.is_empty() {
-                continue;
-            }
-            let first = line.split_whitespace().next().unwrap_or("");
-            match first {
-                "if" | "case" | "for" | "while" | "until" => {
-                    depth += 1;
-                    continue;
-                }
-                "fi" | "esac" | "done" | "fi;" | "done;" => {
-                    depth = depth.saturating_sub(1);
-                    continue;
-                }
-                _ if depth > 0 => continue,
-                _ => {}
-            }
+        for line in top_level_lines(&text) {
             // `: ${NAME:=v}` assigns NAME its default when unset or empty.
             if let Some(inner) = line
                 .strip_prefix(": ")
@@ -1604,24 +1587,7 @@ impl Container {
         // Commands inside a condition or a loop may not run (sparkfabrik renders a
         // subfolder variant only when one is configured): only those at the top level of
         // the script are followed.
-        let mut depth: usize = 0;
-        for line in text.lines().map(str::trim) {
-            if line.starts_with('#') {
-                continue;
-            }
-            let first = line.split_whitespace().next().unwrap_or("");
-            match first {
-                "if" | "case" | "for" | "while" | "until" => {
-                    depth += 1;
-                    continue;
-                }
-                "fi" | "esac" | "done" | "fi;" | "done;" => {
-                    depth = depth.saturating_sub(1);
-                    continue;
-                }
-                _ if depth > 0 => continue,
-                _ => {}
-            }
+        for line in top_level_lines(&text) {
             // `NAME=value`, `export NAME="${NAME:-value}"`: later lines see it.
             let assignment = line.strip_prefix("export ").unwrap_or(line);
             if let Some((name, value)) = assignment.split_once('=') {
@@ -6294,6 +6260,29 @@ fn function_name(line: &str) -> Option<&str> {
     let defines = rest.starts_with("()") || (line.starts_with("function ") && !name.is_empty());
     (defines && !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
         .then_some(name)
+}
+
+/// A shell script's lines outside any condition or loop, trimmed, without comments and
+/// blank lines: a command inside `if`, `case`, `for`, `while` or `until` may not run, so
+/// only the top level is followed.
+fn top_level_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut depth = 0usize;
+    text.lines().map(str::trim).filter(move |line| {
+        if line.is_empty() || line.starts_with('#') {
+            return false;
+        }
+        match line.split_whitespace().next().unwrap_or("") {
+            "if" | "case" | "for" | "while" | "until" => {
+                depth += 1;
+                false
+            }
+            "fi" | "esac" | "done" | "fi;" | "done;" => {
+                depth = depth.saturating_sub(1);
+                false
+            }
+            _ => depth == 0,
+        }
+    })
 }
 
 /// A start script with its shell functions' bodies written where they are called, their
