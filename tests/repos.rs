@@ -63,6 +63,7 @@ fn broken_layouts_fail_and_their_originals_pass() {
         ("image-supervisord-unix-socket-broken-socket-path", "X001"),
         ("source-built-nginx-multistage-broken-port", "X021"),
         ("compose-v1-top-level-services-broken-host", "X020"),
+        ("yum-php-fpm-absolute-include-broken-relative", "FPM005"),
         (
             "start-script-sed-dollar-placeholders-broken-min-spare",
             "FPM007",
@@ -6437,4 +6438,53 @@ fn a_remi_collections_php_fpm_conf_is_the_main_file() {
     let (text, code) = run_in(dir.path(), &["--no-config", "--format", "concise", "."]);
     assert_eq!(code, 1, "{text}");
     assert!(text.contains("FPM006 [error]"), "{text}");
+}
+
+/// tamakiii-sandbox/php-fpm-nginx: the official image's relative `include=etc/php-fpm.d/*.conf`
+/// in a distribution's php-fpm (prefix /usr) reads no pool. X021 says php-fpm reads none and
+/// points at that include, which FPM005 names with where it was resolved.
+#[test]
+fn a_relative_fpm_include_under_a_distribution_prefix_is_the_named_cause() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/repos/yum-php-fpm-absolute-include-broken-relative");
+    let out = Command::cargo_bin("nginx-fpm-lint")
+        .expect("binary")
+        .current_dir(&dir)
+        .args(["--no-config", "--format", "json", "."])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let diagnostics = json["diagnostics"].as_array().expect("diagnostics");
+    let x021 = diagnostics
+        .iter()
+        .find(|d| d["code"] == "X021")
+        .expect("X021");
+    assert!(
+        x021["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("reads no pool at all")),
+        "{x021}"
+    );
+    assert_eq!(
+        x021["related"][0]["file"], "docker/php/php-fpm.conf",
+        "{x021}"
+    );
+    assert_eq!(x021["related"][0]["start"]["line"], 3, "{x021}");
+    let fpm005 = diagnostics
+        .iter()
+        .find(|d| d["code"] == "FPM005")
+        .expect("FPM005");
+    assert!(
+        fpm005["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("'/usr/etc/php-fpm.d/*.conf'")),
+        "{fpm005}"
+    );
+    assert!(
+        fpm005["help"]
+            .as_str()
+            .is_some_and(|h| h.contains("include=/etc/php-fpm.d/*.conf")),
+        "{fpm005}"
+    );
 }

@@ -148,6 +148,15 @@ nothing, a file name without a wildcard in a missing directory included
 php-fpm starts without those pools (then nginx gets "No such file or directory"
 for their sockets).
 
+The official php image's `php-fpm.conf` ends with `include=etc/php-fpm.d/*.conf`,
+right under its prefix `/usr/local`. Copied to a distribution's php-fpm (Amazon Linux,
+RHEL: prefix `/usr`) as `/etc/php-fpm.conf`, the same line reads
+`/usr/etc/php-fpm.d/*.conf` (php-fpm 8.2 `-t`: `Unable to globalize
+'/usr/etc/php-fpm.d/*.conf' (ret=2)`), and the pools copied to `/etc/php-fpm.d/` are
+never read. In a repository whose image's own files are not known, this is reported
+when the pattern from `/` matches files the deployment places and no usual prefix
+(`/usr`, `/usr/local`) is known to hold the folder.
+
 **Symptom**: php-fpm does not start; every PHP page answers 502 Bad Gateway (`connect() ... failed (2: No such file or directory)` or `(111: Connection refused)` in nginx's error log).
 
 Bad:

@@ -283,6 +283,65 @@ impl State<'_> {
         })
     }
 
+    /// A relative `include=` whose directory under the prefix is not known, while the same
+    /// pattern from `/` matches files of this filesystem and no other usual prefix
+    /// (`/usr`, `/usr/local`) holds that directory: php-fpm reads nothing there (the
+    /// directory of a distribution's or the official image's prefix holds no `etc/`
+    /// folder of pools), and the pool files the author meant stay unread. Reported; true
+    /// when it was.
+    fn relative_include_lands_at_root(&mut self, entry: &Entry, opened: &str) -> bool {
+        let value = entry.value.trim();
+        if value.starts_with('/') || value.is_empty() {
+            return false;
+        }
+        let prefix = self.config.prefix.clone();
+        // The prefix is a guess from the main file's place: another usual prefix holding
+        // the directory may be the real one (the official image's /usr/local).
+        let opened_rel = Path::new(opened)
+            .strip_prefix(&prefix)
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        for other in ["/usr", "/usr/local"] {
+            if Path::new(other) != prefix
+                && self.fs.is_dir(&Path::new(other).join(&opened_rel)) == Some(true)
+            {
+                return false;
+            }
+        }
+        let from_root = Path::new("/").join(value);
+        let found = match self.fs.glob(&from_root) {
+            Ok(found) if !found.is_empty() => found,
+            _ => return false,
+        };
+        let full = crate::model::resolve_path(value, &prefix);
+        let shown: Vec<String> = found
+            .iter()
+            .take(3)
+            .map(|p| p.display().to_string())
+            .collect();
+        self.config.diagnostics.push(
+            Diagnostic::new(
+                &INCLUDE,
+                entry.value_span,
+                format!(
+                    "Unable to globalize '{}': a relative include starts at php-fpm's prefix ({}), not at /, and nothing is there",
+                    full.display(),
+                    prefix.display()
+                ),
+            )
+            .with_note(format!(
+                "the pool files this pattern names from / are not read: {}{}",
+                shown.join(", "),
+                if found.len() > shown.len() { ", ..." } else { "" }
+            ))
+            .with_help(format!(
+                "php-fpm refuses to start (no pool is read); write `include={}`",
+                from_root.display()
+            )),
+        );
+        true
+    }
+
     fn section(&mut self, name: String, span: Span) {
         if name.eq_ignore_ascii_case("global") {
             self.current = None;
@@ -328,6 +387,12 @@ impl State<'_> {
                     return;
                 }
                 Some(_) => {}
+                // A relative include is the prefix's (php-fpm 8.2 -t: `etc/php-fpm.d/*.conf`
+                // under /etc/php-fpm.conf is globbed at /usr/etc/php-fpm.d, "Unable to
+                // globalize ... (ret=2)"), but the files it names are at `/` + the pattern:
+                // a php-fpm.conf taken from the official image (prefix /usr/local) into a
+                // distribution's php-fpm (prefix /usr). tamakiii-sandbox/php-fpm-nginx.
+                None if self.relative_include_lands_at_root(entry, opened) => return,
                 // The deployment (or a checkout that cannot hold an empty directory) does
                 // not say: nothing to read, nothing to claim, and pools may come from there.
                 None => {

@@ -32,6 +32,10 @@ Good:
 fastcgi_pass app:9000;
 ```
 
+When php-fpm's container reads no pool at all, the finding says so and points at
+the include that read none (FPM005): a relative `include=etc/php-fpm.d/*.conf`
+copied from the official image to a distribution's php-fpm, whose prefix is `/usr`.
+
 With Kubernetes, the name is a Service: a connection to its `port` reaches the pod
 on that entry's `targetPort`, which is what must match the pool (`fastcgi_pass
 php:80;` with `port: 80, targetPort: 9000` is right). A port the Service does not
@@ -72,14 +76,26 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
                     s.name,
                     model.describe_target(t)
                 ),
+                None if nearest.is_none() && model.pools().next().is_none() => format!(
+                    "php-fpm's container reads no pool at all, so nothing listens on the port of {}",
+                    model.describe_target(t)
+                ),
                 None => format!(
                     "no pool of php-fpm's container listens on the port of {}",
                     model.describe_target(t)
                 ),
             };
+            let no_pool = nearest.is_none() && model.pools().next().is_none();
             let mut d = Diagnostic::new(&RULE.meta, t.span, message)
-            .with_label("php-fpm's container, wrong port")
+            .with_label(if no_pool { "php-fpm's container, no pool" } else { "php-fpm's container, wrong port" })
             .with_note("at runtime: 502 Bad Gateway, \"connect() failed (111: Connection refused) while connecting to upstream\" in nginx's error log");
+            // No pool at all: an include that reads nothing is the cause to name (a
+            // relative `include=etc/php-fpm.d/*.conf` read from a distribution's prefix).
+            if no_pool {
+                if let Some(span) = unread_include(model) {
+                    d = d.with_related(span, "this include reads no pool (FPM005)");
+                }
+            }
             if let Some(p) = nearest {
                 if let Some((listen, entry)) = p.pool.listen() {
                     d = d.with_related(
@@ -129,4 +145,14 @@ fn check(model: &Model<'_>, _nginx: &NginxModel, server: &Server, sink: &mut Sin
             sink.push(model.with_upstream_fallback(location, t, d));
         }
     }
+}
+
+/// The first include error of php-fpm's files (FPM005, an error): where no pool was read.
+fn unread_include(model: &Model<'_>) -> Option<lint_source::Span> {
+    model
+        .fpm
+        .iter()
+        .flat_map(|f| f.diagnostics.iter())
+        .filter(|d| d.code == fpm_conf_parser::codes::INCLUDE.code && d.severity == Severity::Error)
+        .find_map(|d| d.primary.as_ref().map(|l| l.span))
 }
