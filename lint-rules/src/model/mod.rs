@@ -625,6 +625,28 @@ impl<'a> Model<'a> {
         paths
     }
 
+    /// The configuration `nginx` was built from.
+    pub fn tree_of(&self, nginx: &NginxModel) -> Option<&'a nginx_conf_parser::Config> {
+        let i = index_in(&self.nginx, nginx)?;
+        self.trees.get(i)
+    }
+
+    /// True when what sets a name in `nginx`'s configuration may not all be seen: an
+    /// include of its tree could not be read (NGX005, NGX002: [`IncludeFindings`]), or the
+    /// tree is a file read on its own (its includer, not known, may `set` or `map` it).
+    pub fn definitions_partly_unseen(&self, nginx: &NginxModel) -> bool {
+        if self.options.nginx_includer_unknown || self.is_lone_snippet(nginx) {
+            return true;
+        }
+        let Some(tree) = self.tree_of(nginx) else {
+            return true;
+        };
+        self.include_findings
+            .unresolved
+            .iter()
+            .any(|&(file, _, _)| tree.file(file).is_some())
+    }
+
     /// The syntax tree `nginx` was built from.
     pub fn syntax_of(&self, nginx: &NginxModel) -> Option<&syntax::Tree<'a>> {
         let i = index_in(&self.nginx, nginx)?;

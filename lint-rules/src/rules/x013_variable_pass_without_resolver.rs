@@ -36,7 +36,12 @@ Good:
 resolver 127.0.0.11 valid=10s;
 set $php php-fpm:9000;
 fastcgi_pass $php;
-```"#,
+```
+
+A variable nothing in the configuration defines is not judged here: with the whole
+configuration read, nginx refuses it at load (`unknown "php" variable`, NGX024);
+when an include could not be read, or the file is read without the one that
+includes it, the definition may be there, and the finding is a note that says so."#,
         fix: "Add a `resolver` (Docker: 127.0.0.11), or use an upstream block.",
     },
     check: Check::Server(check),
@@ -83,11 +88,42 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
         if !values.is_empty() && values.iter().all(|v| resolved_as_written(v)) {
             continue;
         }
-        sink.push(
-            Diagnostic::new(&RULE.meta, *span, format!("fastcgi_pass {raw} is resolved per request, and no resolver is set"))
-                .with_help("add `resolver` (Docker: 127.0.0.11) at http or server level, unless the variable only ever names an upstream or an IP")
-                .with_note("at runtime: 502 Bad Gateway, \"no resolver defined to resolve ...\""),
-        );
+        let mut d = Diagnostic::new(&RULE.meta, *span, format!("fastcgi_pass {raw} is resolved per request, and no resolver is set"))
+            .with_help("add `resolver` (Docker: 127.0.0.11) at http or server level, unless the variable only ever names an upstream or an IP")
+            .with_note("at runtime: 502 Bad Gateway, \"no resolver defined to resolve ...\"");
+        // Nothing the linter reads gives the variable a value, and nginx knows no such
+        // name: the definition is elsewhere, or there is none.
+        // Not `$1`: a regex capture, which nginx always knows.
+        let plain_name = name.bytes().next().is_some_and(|b| !b.is_ascii_digit())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        let unseen = plain_name
+            && values.is_empty()
+            && model.tree_of(nginx).is_some_and(|tree| {
+                !nginx_conf_parser::check::variable_defined(
+                    tree,
+                    name,
+                    nginx_conf_parser::catalogue::NginxVersion::Latest,
+                )
+            });
+        if unseen {
+            if !model.definitions_partly_unseen(nginx) {
+                // The whole configuration is here: nginx refuses the unknown name at
+                // load (`unknown "name" variable`, NGX024), the finding to fix first.
+                continue;
+            }
+            // A file the deployment does not provide, or the includer of a file read on
+            // its own, may map it (marcortola/docker-php-fpm-nginx-wordpress: its base
+            // image's nginx.conf maps $default_fastcgi_pass).
+            d.message = format!(
+                "fastcgi_pass {raw}: where ${name} gets its value was not seen, and no resolver is set (needed if it names a host)"
+            );
+            d = d.with_severity(Severity::Note).with_note(
+                "an include that could not be read, or the file that includes this one, may set it",
+            );
+        }
+        sink.push(d);
     }
 }
 

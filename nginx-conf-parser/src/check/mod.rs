@@ -17,6 +17,7 @@ mod shared_zones;
 mod table_entries;
 mod values;
 pub(crate) mod variables;
+pub use variables::variable_defined;
 
 use foldhash::{HashMap, HashMapExt};
 

@@ -213,6 +213,35 @@ fn regex_of(arg: &str) -> Option<&str> {
 }
 
 /// The variables `item` defines (by name) and the regexes whose named captures define more.
+/// True when nginx `version` knows `$name` in `config`: one of its modules defines it (a
+/// name or a prefix family), or a statement of the tree creates it (`set`, `map`, `geo`,
+/// `split_clients`, `perl_set`, `js_set`, `auth_request_set`, a named regex capture): the
+/// definitions NGX024 looks for, for rules that must not judge a name nginx refuses.
+pub fn variable_defined(config: &Config, name: &str, version: NginxVersion) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let table = table(version);
+    if table.names.contains(lower.as_str()) || table.prefixes.iter().any(|p| lower.starts_with(p)) {
+        return true;
+    }
+    let mut defined = Vec::new();
+    let mut stack = vec![config.items()];
+    while let Some(top) = stack.last_mut() {
+        let Some(item) = top.next() else {
+            stack.pop();
+            continue;
+        };
+        definitions(&item, &mut defined);
+        if defined.contains(&lower) {
+            return true;
+        }
+        defined.clear();
+        if item.is_block() {
+            stack.push(item.children());
+        }
+    }
+    false
+}
+
 fn definitions(item: &Item<'_>, defined: &mut Vec<String>) {
     let mut define = |arg: Option<std::borrow::Cow<'_, str>>| {
         if let Some(name) = arg.as_deref().and_then(|a| a.strip_prefix('$')) {
@@ -751,5 +780,30 @@ mod tests {
         }
         assert!(!table(NginxVersion::V1_22).names.contains("request_port"));
         assert!(table(NginxVersion::Latest).names.contains("request_port"));
+    }
+}
+
+#[cfg(test)]
+mod variable_defined_tests {
+    use super::*;
+
+    fn config(text: &str, map: &SourceMap) -> Config {
+        let dump = format!("# configuration file /etc/nginx/nginx.conf:\n{text}");
+        crate::from_dump(std::path::Path::new("nginx-T.txt"), dump.as_bytes(), map)
+    }
+
+    #[test]
+    fn definitions_beyond_set_and_map_and_module_names_count() {
+        let map = SourceMap::new();
+        let c = config(
+            "events {}\nhttp {\n split_clients \"$remote_addr\" $half { 50% a; * b; }\n server { location ~ (?<tail>.+) { set $x 1; } }\n}\n",
+            &map,
+        );
+        for name in ["half", "tail", "x", "host", "http_x_backend", "HOST"] {
+            assert!(variable_defined(&c, name, NginxVersion::Latest), "{name}");
+        }
+        for name in ["php_backend", "halfx"] {
+            assert!(!variable_defined(&c, name, NginxVersion::Latest), "{name}");
+        }
     }
 }
