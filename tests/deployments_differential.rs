@@ -107,6 +107,22 @@ const DIFFERENCES: &[(&str, &str, &str)] = &[
          this machine lacks: php-fpm -t cannot open it; the linter does not judge log \
          folders of a container it cannot see",
     ),
+    (
+        "X013/bad-variable-from-unprovided-include",
+        "nginx",
+        "`include /etc/nginx/platform/backend-map.conf;` names a file the platform writes at \
+         deploy time and the repository does not hold (its comment says so): this test's \
+         nginx -t, which reads the files as the repository has them, cannot open it; the \
+         linter does not judge files the deployment does not provide, and says that where \
+         `$php_backend` gets its value was not seen",
+    ),
+    (
+        "repos/yum-php-fpm-absolute-include",
+        "fpm",
+        "the pool runs as `user = nginx`, the account Amazon Linux's nginx package creates in \
+         the image; this Debian machine has no `nginx` account, so its php-fpm -t cannot get \
+         the uid; the linter judges accounts against the image, not the machine it runs on",
+    ),
 ];
 
 /// Layouts `deployments --materialize` cannot write yet: (layout, reason). The test fails
