@@ -95,9 +95,7 @@ fn check(model: &Model<'_>, nginx: &NginxModel, server: &Server, sink: &mut Sink
         // name: the definition is elsewhere, or there is none.
         // Not `$1`: a regex capture, which nginx always knows.
         let plain_name = name.bytes().next().is_some_and(|b| !b.is_ascii_digit())
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
         let unseen = plain_name
             && values.is_empty()
             && model.tree_of(nginx).is_some_and(|tree| {
