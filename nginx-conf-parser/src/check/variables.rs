@@ -187,21 +187,16 @@ fn script_error(text: &str) -> Option<ScriptError> {
 /// Names defined by named captures of a regex: `(?<n>`, `(?P<n>`, `(?'n'`.
 fn captures(pattern: &str, out: &mut Vec<String>) {
     // Every location and rewrite pattern comes here; few name a group, and most with a `?`
-    // hold only `(?:` or `(?i)`. An opener's first bytes are looked for at each `?` (found
-    // with `str::find`, a byte search) before the three substring searches below (which
-    // were a tenth of this check, then a twelfth with a `?` filter).
-    let bytes = pattern.as_bytes();
-    let mut from = 0;
-    let mut opens = false;
-    while let Some(at) = pattern.get(from..).and_then(|rest| rest.find('?')) {
-        let at = from + at;
-        if at > 0 && bytes[at - 1] == b'(' && matches!(bytes.get(at + 1), Some(b'<' | b'P' | b'\''))
-        {
-            opens = true;
-            break;
-        }
-        from = at + 1;
+    // hold only `(?:` or `(?i)`. An opener's first three bytes are looked for in one pass
+    // before the three substring searches below (which were a tenth of this check), after
+    // a byte search for a `?` at all.
+    if !pattern.as_bytes().contains(&b'?') {
+        return;
     }
+    let opens = pattern
+        .as_bytes()
+        .windows(3)
+        .any(|w| w[0] == b'(' && w[1] == b'?' && matches!(w[2], b'<' | b'P' | b'\''));
     if !opens {
         return;
     }
