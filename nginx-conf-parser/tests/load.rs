@@ -701,3 +701,47 @@ fn a_snippet_spliced_in_many_blocks_is_judged_in_each() {
     assert_eq!(count("\"try_files\""), 1, "{found:#?}");
     assert_eq!(count("client_max_body_size"), 0, "{found:#?}");
 }
+
+/// The variables check reads a statement of a snippet spliced more than once only once per
+/// parent block: a name the snippet uses is still judged where the parent compiles it (not
+/// in a `geo` entry, in a `location`), whichever splice comes first, and a name the
+/// snippet defines is known wherever it is spliced first.
+#[test]
+fn a_variable_in_a_spliced_snippet_is_judged_per_context() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let d = dir.path().display();
+    write(dir.path(), "uses.conf", "root $nowhere_defined;\n");
+    write(
+        dir.path(),
+        "defines.conf",
+        "set $from_snippet /srv;\nadd_header X-Seen $also_nowhere;\n",
+    );
+    write(
+        dir.path(),
+        "nginx.conf",
+        &format!("events {{}}\nhttp {{\n    geo $g {{\n        default 0;\n        include {d}/uses.conf;\n    }}\n    server {{\n        listen 80;\n        location /a {{\n            include {d}/defines.conf;\n        }}\n        location /b {{\n            include {d}/defines.conf;\n            include {d}/uses.conf;\n        }}\n        location /c {{\n            include {d}/uses.conf;\n            return 200 $from_snippet;\n        }}\n    }}\n}}\n"),
+    );
+    let map = SourceMap::new();
+    let config = load(
+        &dir.path().join("nginx.conf"),
+        &LoadOptions::default(),
+        &map,
+    );
+    let found = messages(&map, &check(&config, &CheckOptions::default(), &map));
+    let unknown = |name: &str| {
+        found
+            .iter()
+            .filter(|m| m.contains(&format!("unknown \"{name}\" variable")))
+            .count()
+    };
+    assert_eq!(unknown("nowhere_defined"), 1, "{found:#?}");
+    assert_eq!(unknown("also_nowhere"), 1, "{found:#?}");
+    assert_eq!(unknown("from_snippet"), 0, "{found:#?}");
+    // Reported at the snippet's statement, not at a splice.
+    assert!(
+        found
+            .iter()
+            .any(|m| m.contains("uses.conf:1:6") && m.contains("nowhere_defined")),
+        "{found:#?}"
+    );
+}

@@ -415,6 +415,7 @@ pub fn check(config: &Config, opts: &CheckOptions, map: &SourceMap) -> Vec<Diagn
             map,
             (opts.version, opts.version_assumed),
             third_party_loaded(config, &checker.loaded),
+            &checker.repeated,
             (checker.memo.as_mut(), &mut checker.splices),
             &mut names,
         );
