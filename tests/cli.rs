@@ -419,6 +419,15 @@ fn nginx_t_dumps_lint_like_the_tree() {
     );
 }
 
+/// A saved copy of a Debian machine's php-fpm 8.2 under `root`: its php-fpm.conf and one
+/// pool file in pool.d.
+fn saved_php_fpm(root: &Path, conf: &str, pool_file: &str, pool: &str) {
+    let fpm = root.join("etc/php/8.2/fpm");
+    std::fs::create_dir_all(fpm.join("pool.d")).expect("mkdir");
+    std::fs::write(fpm.join("php-fpm.conf"), conf).expect("write");
+    std::fs::write(fpm.join("pool.d").join(pool_file), pool).expect("write");
+}
+
 /// Production mode (docs/ci.md): `nginx -T` for nginx, a copy of the machine's /etc for
 /// the rest. The root's php-fpm side was not looked for once a dump was given: "No
 /// problems found" for a site still pointing at the php8.1 socket after an upgrade to
@@ -426,18 +435,12 @@ fn nginx_t_dumps_lint_like_the_tree() {
 #[test]
 fn a_dump_beside_a_root_is_checked_against_the_roots_php_fpm() {
     let dir = tempfile::tempdir().expect("tmp");
-    let fpm = dir.path().join("root/etc/php/8.2/fpm");
-    std::fs::create_dir_all(fpm.join("pool.d")).expect("mkdir");
-    std::fs::write(
-        fpm.join("php-fpm.conf"),
+    saved_php_fpm(
+        &dir.path().join("root"),
         "[global]\npid = /run/php/php8.2-fpm.pid\ninclude=/etc/php/8.2/fpm/pool.d/*.conf\n",
-    )
-    .expect("write");
-    std::fs::write(
-        fpm.join("pool.d/www.conf"),
+        "www.conf",
         "[www]\nuser = www-data\ngroup = www-data\nlisten = /run/php/php8.2-fpm.sock\nlisten.owner = www-data\nlisten.group = www-data\npm = static\npm.max_children = 5\n",
-    )
-    .expect("write");
+    );
     let dump = "# configuration file /etc/nginx/nginx.conf:\nuser www-data;\nevents {}\nhttp {\n    server {\n        listen 80;\n        root /var/www/html;\n        location ~ \\.php$ {\n            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n            fastcgi_pass unix:/run/php/php8.1-fpm.sock;\n        }\n    }\n}\n";
     std::fs::write(dir.path().join("nginx-T.txt"), dump).expect("write");
     let run = |args: &[&str]| {
@@ -1289,18 +1292,12 @@ fn a_var_run_socket_is_printed_as_written_and_matched_as_run() {
 #[test]
 fn a_saved_copys_php_fpm_conf_reads_its_absolute_include_in_the_copy() {
     let dir = tempfile::tempdir().expect("tmp");
-    let fpm = dir.path().join("saved/etc/php/8.2/fpm");
-    std::fs::create_dir_all(fpm.join("pool.d")).expect("mkdir");
-    std::fs::write(
-        fpm.join("php-fpm.conf"),
+    saved_php_fpm(
+        &dir.path().join("saved"),
         "[global]\nerror_log = /var/log/php8.2-fpm.log\ninclude=/etc/php/8.2/fpm/pool.d/*.conf\n",
-    )
-    .expect("write");
-    std::fs::write(
-        fpm.join("pool.d/shop.conf"),
+        "shop.conf",
         "[shop]\nuser = www-data\ngroup = www-data\nlisten = /run/php/ed-shop.sock\nlisten.owner = www-data\nlisten.group = www-data\npm = ondemand\npm.max_children = 4\n",
-    )
-    .expect("write");
+    );
     let dump = "# configuration file /etc/nginx/nginx.conf:\nuser www-data;\nevents { worker_connections 64; }\nhttp {\n    server {\n        listen 80 default_server;\n        root /var/www/shop;\n        location ~ \\.php$ {\n            fastcgi_param REQUEST_METHOD $request_method;\n            fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;\n            fastcgi_pass unix:/run/php/ed-shop.sock;\n        }\n    }\n}\n";
     std::fs::write(dir.path().join("dump.txt"), dump).expect("write");
     let run = || {
@@ -1331,7 +1328,7 @@ fn a_saved_copys_php_fpm_conf_reads_its_absolute_include_in_the_copy() {
     assert!(text.contains("give --root "), "{text}");
     // The copy without the folder: nothing of it is read there, and X001 comes back (the
     // pool is in no folder read), with a note when this machine has the folder.
-    std::fs::remove_dir_all(fpm.join("pool.d")).expect("rm");
+    std::fs::remove_dir_all(dir.path().join("saved/etc/php/8.2/fpm/pool.d")).expect("rm");
     let text = run();
     assert!(text.contains("X001"), "{text}");
     assert!(!text.contains("read in the copy"), "{text}");

@@ -12,6 +12,13 @@ fn write(dir: &Path, rel: &str, text: &str) {
     std::fs::write(path, text).expect("write");
 }
 
+/// The load checks' messages on `dir/nginx.conf`, loaded with the default options.
+fn load_check_messages(dir: &Path) -> Vec<String> {
+    let map = SourceMap::new();
+    let config = load(&dir.join("nginx.conf"), &LoadOptions::default(), &map);
+    messages(&map, &check(&config, &CheckOptions::default(), &map))
+}
+
 fn messages(map: &SourceMap, diags: &[lint_source::Diagnostic]) -> Vec<String> {
     diags
         .iter()
@@ -689,13 +696,7 @@ fn a_snippet_spliced_in_many_blocks_is_judged_in_each() {
         "nginx.conf",
         &format!("events {{}}\nhttp {{\n    server {{\n        listen 80;\n        include {d}/s.conf;\n        location / {{\n            include {d}/s.conf;\n        }}\n    }}\n    include {d}/s.conf;\n    server {{\n        listen 81;\n        include {d}/s.conf;\n    }}\n}}\n"),
     );
-    let map = SourceMap::new();
-    let config = load(
-        &dir.path().join("nginx.conf"),
-        &LoadOptions::default(),
-        &map,
-    );
-    let found = messages(&map, &check(&config, &CheckOptions::default(), &map));
+    let found = load_check_messages(dir.path());
     let count = |word: &str| found.iter().filter(|m| m.contains(word)).count();
     assert_eq!(count("\"gzip\""), 4, "{found:#?}");
     assert_eq!(count("\"try_files\""), 1, "{found:#?}");
@@ -721,13 +722,7 @@ fn a_variable_in_a_spliced_snippet_is_judged_per_context() {
         "nginx.conf",
         &format!("events {{}}\nhttp {{\n    geo $g {{\n        default 0;\n        include {d}/uses.conf;\n    }}\n    server {{\n        listen 80;\n        location /a {{\n            include {d}/defines.conf;\n        }}\n        location /b {{\n            include {d}/defines.conf;\n            include {d}/uses.conf;\n        }}\n        location /c {{\n            include {d}/uses.conf;\n            return 200 $from_snippet;\n        }}\n    }}\n}}\n"),
     );
-    let map = SourceMap::new();
-    let config = load(
-        &dir.path().join("nginx.conf"),
-        &LoadOptions::default(),
-        &map,
-    );
-    let found = messages(&map, &check(&config, &CheckOptions::default(), &map));
+    let found = load_check_messages(dir.path());
     let unknown = |name: &str| {
         found
             .iter()
