@@ -549,6 +549,16 @@ struct Frame<'a> {
     unit: Option<((FileId, u32), Vec<FileId>, usize)>,
 }
 
+/// Statements whose check reads more than the statement, its file and its context:
+/// `listen` (its fix names the server around it), `ssl` (its note names the server's
+/// plain listen), `map`/`geo` (their entries may be included from other files). Their
+/// verdicts are never remembered.
+fn reads_around_it(item: &Item<'_>) -> bool {
+    ["listen", "ssl", "map", "geo"]
+        .iter()
+        .any(|name| item.is(name))
+}
+
 impl<'a> Checker<'a> {
     fn is_available(&self, spec: &DirectiveSpec) -> bool {
         match spec.third_party {
@@ -772,13 +782,7 @@ impl<'a> Checker<'a> {
         }
         let before = self.out.len();
         let spec = self.checked_again(item, context);
-        if self.out.len() == before
-            && !(item.is("listen")
-                || item.is("ssl")
-                || item.is("map")
-                || item.is("geo")
-                || item.is("server"))
-        {
+        if self.out.len() == before && !(reads_around_it(&item) || item.is("server")) {
             self.clean.insert(key, spec);
         }
         spec
@@ -791,8 +795,7 @@ impl<'a> Checker<'a> {
         context: &'static str,
     ) -> Option<&'static DirectiveSpec> {
         let file = item.file.id;
-        let kept = self.memo.as_ref().is_some_and(|m| m.keeps(file))
-            && !(item.is("listen") || item.is("map") || item.is("geo") || item.is("ssl"));
+        let kept = self.memo.as_ref().is_some_and(|m| m.keeps(file)) && !reads_around_it(&item);
         if !kept {
             return self.directive(item, context);
         }
